@@ -1,0 +1,50 @@
+"""One error hierarchy for brmspy.
+
+Every message names the problem and says what to change, so the first thing a
+user sees is never a Stan stack trace.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BrmsError",
+    "FormulaError",
+    "DataError",
+    "FamilyError",
+    "PriorError",
+    "StanCompileError",
+    "SamplingError",
+    "BackendUnavailableError",
+]
+
+
+class BrmsError(Exception):
+    """Base class of every error raised by brmspy."""
+
+
+class FormulaError(BrmsError, ValueError):
+    """The model formula cannot be parsed or does not fit the data."""
+
+
+class DataError(BrmsError, ValueError):
+    """The data do not fit the model (missing columns, bad response values, ...)."""
+
+
+class FamilyError(BrmsError, ValueError):
+    """Unknown family or link, or a feature the family does not have."""
+
+
+class PriorError(BrmsError, ValueError):
+    """A prior is malformed or matches no parameter of the model."""
+
+
+class StanCompileError(BrmsError):
+    """stanc rejected a Stan program; the message carries stanc's own text."""
+
+
+class SamplingError(BrmsError, RuntimeError):
+    """Sampling failed or was asked for with invalid settings."""
+
+
+class BackendUnavailableError(BrmsError, RuntimeError):
+    """The requested Stan backend is not installed or not usable here."""
