@@ -1,0 +1,42 @@
+"""Stan code generation: model frame + resolved priors -> program text and data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..frame import ModelFrame, Prefix
+from ..priors import ResolvedPriors
+from . import pieces
+from .blocks import StanBlocks
+from .render import render
+
+
+@dataclass
+class GeneratedModel:
+    """A Stan program and the data its data block declares."""
+
+    code: str
+    data: dict[str, Any]
+
+
+def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
+    """Assemble every piece in brms's order and render the program."""
+    sb = StanBlocks()
+    sb += pieces.stan_global()
+    sb += pieces.stan_N(frame)
+    for t in frame.response_terms:
+        sb += pieces.stan_response(t, frame.responses[t.resp])
+        for name in t.parts:
+            sb += pieces.stan_fe(frame.designs[Prefix(t.resp, name)], priors)
+        sb += pieces.stan_dpar_parameters(t)
+    for block in frame.blocks:
+        sb += pieces.stan_re(block)
+    sb += pieces.stan_priors(frame, priors)
+    for t in frame.response_terms:
+        sb += pieces.stan_likelihood(frame, t)
+    sb += pieces.stan_prior_only()
+    return GeneratedModel(render(sb), sb.values)
+
+
+__all__ = ["GeneratedModel", "StanBlocks", "generate", "render"]

@@ -1,0 +1,510 @@
+"""One function per piece of the Stan program, following brms's generator.
+
+Each function returns :class:`~brmspy.codegen.blocks.StanBlocks`.  Pieces
+look only at model *structure* for the code they write; data values (and
+prior hyperparameters) go into ``values`` and are declared in the data block,
+so the program text is the same for any data set or prior scale.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..distributions import PriorDist
+from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
+from ..formula.terms import BrmsTerms
+from ..frame import ModelFrame, PopulationDesign, Prefix, ReBlock, ResponseData
+from ..priors import ResolvedPriors
+from .blocks import StanBlocks
+
+SCALE_R_COR = """  /* compute correlated group-level effects
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor(matrix z, vector SD, matrix L) {
+    // r is stored in another dimension order than z
+    return transpose(diag_pre_multiply(SD, L) * z);
+  }"""
+
+SCALE_R_COR_BY = """  /* compute correlated group-level effects with 'by' variables
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: matrix of standard deviation parameters
+   *   L: an array of cholesky factor correlation matrices
+   *   Jby: index which grouping level belongs to which by level
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor_by(matrix z, matrix SD, array[] matrix L, array[] int Jby) {
+    // r is stored in another dimension order than z
+    matrix[cols(z), rows(z)] r;
+    array[size(L)] matrix[rows(L[1]), cols(L[1])] LC;
+    for (i in 1:size(LC)) {
+      LC[i] = diag_pre_multiply(SD[, i], L[i]);
+    }
+    for (j in 1:rows(r)) {
+      r[j] = transpose(LC[Jby[j]] * z[, j]);
+    }
+    return r;
+  }"""
+
+
+# ------------------------------------------------------------------ names
+
+
+def lp_name(prefix: Prefix) -> str:
+    """Name of a linear predictor vector: ``mu``, ``sigma``, ``mu_y1``."""
+    return prefix.dpar + (f"_{prefix.resp}" if prefix.resp else "")
+
+
+def r_name(block: ReBlock, j: int) -> str:
+    """``r_1_1`` / ``r_1_sigma_2``: coefficient ``j`` (1-based) of block ``id``."""
+    return f"r_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
+
+
+def z_name(block: ReBlock, j: int) -> str:
+    return f"Z_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
+
+
+def _resp_suffix(resp: str) -> str:
+    return f"_{resp}" if resp else ""
+
+
+# ------------------------------------------------------------------ global
+
+
+def stan_global() -> StanBlocks:
+    """``N`` and the ``lprior`` accumulator."""
+    sb = StanBlocks()
+    sb.tpar_def.append("real lprior = 0;  // prior contributions to the log posterior")
+    return sb
+
+
+def stan_N(frame: ModelFrame) -> StanBlocks:
+    sb = StanBlocks()
+    sb.declare("int<lower=1> N", "N", frame.N, "total number of observations")
+    return sb
+
+
+def stan_prior_only() -> StanBlocks:
+    sb = StanBlocks()
+    sb.declare("int prior_only", "prior_only", 0, "should the likelihood be ignored?")
+    return sb
+
+
+# ---------------------------------------------------------------- response
+
+
+def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
+    """Response vector and addition-term data."""
+    sb = StanBlocks()
+    s = _resp_suffix(t.resp)
+    if t.family.spec.is_discrete:
+        sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y.astype(np.int64), "response variable")
+    else:
+        sb.declare(f"vector[N] Y{s}", f"Y{s}", rd.y.astype(float), "response variable")
+    if rd.trials is not None:
+        sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
+    if rd.weights is not None:
+        sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
+    return sb
+
+
+# --------------------------------------------------------- population part
+
+
+def uses_glm(t: BrmsTerms, design: PopulationDesign, rd: ResponseData) -> bool:
+    """Whether the likelihood can be Stan's fused ``*_glm`` form."""
+    fam = t.family
+    return (
+        design.prefix.dpar == "mu"
+        and not t.nonlinear
+        and fam.link in fam.spec.glm
+        and bool(design.coef_names)
+        and rd.weights is None
+    )
+
+
+def stan_fe(design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+    """Population-level effects: data ``K``/``X``, centring, ``b`` and ``Intercept``."""
+    sb = StanBlocks()
+    s = design.prefix.suffix
+    lb, ub = priors.b_bounds.get(design.prefix, (None, None))
+    bounds = _bounds(lb, ub)
+    if design.coef_names:
+        sb.declare(f"int<lower=1> K{s}", f"K{s}", design.K, "number of population-level effects")
+        sb.declare(f"matrix[N, K{s}] X{s}", f"X{s}", design.X, "population-level design matrix")
+        if design.intercept:
+            sb.tdata_def += [
+                f"int Kc{s} = K{s} - 1;",
+                f"matrix[N, Kc{s}] Xc{s};  // centered version of X{s} without an intercept",
+                f"vector[Kc{s}] means_X{s};  // column means of X{s} before centering",
+            ]
+            sb.tdata_comp += [
+                f"for (i in 2:K{s}) {{",
+                f"  means_X{s}[i - 1] = mean(X{s}[, i]);",
+                f"  Xc{s}[, i - 1] = X{s}[, i] - means_X{s}[i - 1];",
+                "}",
+            ]
+            sb.par.append(f"vector{bounds}[Kc{s}] b{s};  // regression coefficients")
+        else:
+            sb.par.append(f"vector{bounds}[K{s}] b{s};  // regression coefficients")
+    if design.intercept:
+        sb.par.append(f"real Intercept{s};  // temporary intercept for centered predictors")
+        if design.coef_names:
+            sb.gen_def += [
+                "// actual population-level intercept",
+                f"real b{s}_Intercept = Intercept{s} - dot_product(means_X{s}, b{s});",
+            ]
+        else:
+            sb.gen_def += ["// actual population-level intercept", f"real b{s}_Intercept = Intercept{s};"]
+    return sb
+
+
+def _bounds(lb: float | None, ub: float | None) -> str:
+    from ..distributions import format_number
+
+    parts = []
+    if lb is not None:
+        parts.append(f"lower={format_number(lb)}")
+    if ub is not None:
+        parts.append(f"upper={format_number(ub)}")
+    return f"<{','.join(parts)}>" if parts else ""
+
+
+def design_matrix_name(design: PopulationDesign) -> str:
+    return ("Xc" if design.intercept else "X") + design.prefix.suffix
+
+
+# ----------------------------------------------------------- group level
+
+
+def stan_re(block: ReBlock) -> StanBlocks:
+    """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``."""
+    sb = StanBlocks()
+    k = block.id
+    N = len(block.J[0])
+    sb.data.append(f"// data for group-level effects of ID {k}")
+    sb.declare(f"int<lower=1> N_{k}", f"N_{k}", block.N_levels, "number of grouping levels")
+    sb.declare(f"int<lower=1> M_{k}", f"M_{k}", block.M, "number of coefficients per level")
+    if block.is_mm:
+        for m, J in enumerate(block.J, start=1):
+            sb.declare(f"array[N] int<lower=1> J_{k}_{m}", f"J_{k}_{m}", J, f"grouping indicator of member {m}")
+        for m, W in enumerate(block.mm_weights or [], start=1):
+            sb.declare(f"vector[N] W_{k}_{m}", f"W_{k}_{m}", W, f"multi-membership weights of member {m}")
+    else:
+        sb.declare(f"array[N] int<lower=1> J_{k}", f"J_{k}", block.J[0], "grouping indicator per observation")
+    if block.by:
+        sb.declare(f"int<lower=1> Nby_{k}", f"Nby_{k}", len(block.by_levels or []), "number of by-factor levels")
+        sb.declare(f"array[N_{k}] int<lower=1> Jby_{k}", f"Jby_{k}", block.Jby, "by-factor indicator per level")
+    sb.data.append("// group-level predictor values")
+    for j, c in enumerate(block.coefs, start=1):
+        sb.declare(f"vector[N] {z_name(block, j)}", z_name(block, j), c.Z)
+    if block.has_cor:
+        sb.declare(f"int<lower=1> NC_{k}", f"NC_{k}", block.M * (block.M - 1) // 2, "number of group-level correlations")
+    assert N >= 1
+
+    terms = ", ".join(dict.fromkeys(t.label for t in block.terms))
+    if block.by:
+        sb.par.append(f"matrix<lower=0>[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
+    else:
+        sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+    if block.has_cor:
+        sb.par.append(f"matrix[M_{k}, N_{k}] z_{k};  // standardized group-level effects")
+        if block.by:
+            sb.par.append(f"array[Nby_{k}] cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
+            sb.functions.append(SCALE_R_COR_BY)
+        else:
+            sb.par.append(f"cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
+            sb.functions.append(SCALE_R_COR)
+        sb.tpar_def.append(f"matrix[N_{k}, M_{k}] r_{k};  // actual group-level effects")
+        sb.tpar_def.append("// using vectors speeds up indexing in loops")
+        sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
+        sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
+        if block.by:
+            sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
+        else:
+            sb.tpar_comp.append(f"r_{k} = scale_r_cor(z_{k}, sd_{k}, L_{k});")
+        sb.tpar_comp += [f"{r_name(block, j)} = r_{k}[, {j}];" for j in range(1, block.M + 1)]
+        sb.model_prior.append(f"target += std_normal_lpdf(to_vector(z_{k}));")
+        _cor_gq(sb, block)
+    else:
+        sb.par.append(f"array[M_{k}] vector[N_{k}] z_{k};  // standardized group-level effects")
+        sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};  // actual group-level effects" for j in range(1, block.M + 1)]
+        sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
+        for j in range(1, block.M + 1):
+            sd = f"transpose(sd_{k}[{j}, Jby_{k}]) .* z_{k}[{j}]" if block.by else f"sd_{k}[{j}] * z_{k}[{j}]"
+            sb.tpar_comp.append(f"{r_name(block, j)} = {sd};")
+        sb.model_prior += [f"target += std_normal_lpdf(z_{k}[{j}]);" for j in range(1, block.M + 1)]
+    return sb
+
+
+def _cor_gq(sb: StanBlocks, block: ReBlock) -> None:
+    k = block.id
+    if block.by:
+        sb.gen_def += [
+            "// compute group-level correlations",
+            f"array[Nby_{k}] corr_matrix[M_{k}] Cor_{k};",
+            f"matrix<lower=-1, upper=1>[NC_{k}, Nby_{k}] cor_{k};",
+        ]
+        sb.gen_comp += [
+            f"// extract upper diagonal of correlation matrices of ID {k}",
+            f"for (i in 1:Nby_{k}) {{",
+            f"  Cor_{k}[i] = multiply_lower_tri_self_transpose(L_{k}[i]);",
+            f"  for (k in 1:M_{k}) {{",
+            "    for (j in 1:(k - 1)) {",
+            f"      cor_{k}[choose(k - 1, 2) + j, i] = Cor_{k}[i][j, k];",
+            "    }",
+            "  }",
+            "}",
+        ]
+        return
+    sb.gen_def += [
+        "// compute group-level correlations",
+        f"corr_matrix[M_{k}] Cor_{k} = multiply_lower_tri_self_transpose(L_{k});",
+        f"vector<lower=-1, upper=1>[NC_{k}] cor_{k};",
+    ]
+    sb.gen_comp += [
+        f"// extract upper diagonal of correlation matrix of ID {k}",
+        f"for (k in 1:M_{k}) {{",
+        "  for (j in 1:(k - 1)) {",
+        f"    cor_{k}[choose(k - 1, 2) + j] = Cor_{k}[j, k];",
+        "  }",
+        "}",
+    ]
+
+
+def re_contributions(frame: ModelFrame, prefix: Prefix) -> list[str]:
+    """Vectorised ``+=`` terms of the group-level effects on one linear predictor."""
+    out = []
+    for block in frame.blocks:
+        for j, c in enumerate(block.coefs, start=1):
+            if c.prefix != prefix:
+                continue
+            r, Z = r_name(block, j), z_name(block, j)
+            if block.is_mm:
+                members = " + ".join(
+                    f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}]" for m in range(1, len(block.J) + 1)
+                )
+                out.append(f"({members}) .* {Z}")
+            else:
+                out.append(f"{r}[J_{block.id}] .* {Z}")
+    return out
+
+
+# --------------------------------------------------------- linear predictor
+
+
+def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool) -> StanBlocks:
+    """Build one linear predictor in the model block (and apply its inverse link).
+
+    With ``glm`` the population part ``Xc * b`` is left to the ``*_glm`` likelihood.
+    """
+    sb = StanBlocks()
+    design = frame.designs[prefix]
+    name = lp_name(prefix)
+    s = prefix.suffix
+    re_terms = re_contributions(frame, prefix)
+    if glm and not re_terms:
+        return sb  # the likelihood uses Intercept directly
+    sb.model_def.append("// initialize linear predictor term" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}"))
+    sb.model_def.append(f"vector[N] {name} = rep_vector(0.0, N);")
+    pieces = []
+    if design.intercept:
+        pieces.append(f"Intercept{s}")
+    if design.coef_names and not glm:
+        pieces.append(f"{design_matrix_name(design)} * b{s}")
+    if pieces:
+        sb.model_comp.append(f"{name} += {' + '.join(pieces)};")
+    if re_terms:
+        sb.model_comp.append(f"// add group-level effects to {name}")
+        sb.model_comp += [f"{name} += {term};" for term in re_terms]
+    return sb
+
+
+def stan_inv_link(t: BrmsTerms, prefix: Prefix, link: str) -> StanBlocks:
+    sb = StanBlocks()
+    if link == "identity":
+        return sb
+    name = lp_name(prefix)
+    sb.model_comp.append(f"{name} = {LINKS[link].stan_inverse(name)};")
+    if link in LINK_FUNCTIONS:
+        sb.functions.append(LINK_FUNCTIONS[link])
+    return sb
+
+
+# -------------------------------------------------------- dpars, likelihood
+
+
+def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
+    """Constant (unpredicted) distributional parameters, e.g. ``real<lower=0> sigma``."""
+    sb = StanBlocks()
+    for d in t.family.dpars:
+        if d == "mu" or d in t.parts:
+            continue
+        info = DPARS[d]
+        bound = "" if info.lower is None else f"<lower={info.lower:g}>"
+        sb.par.append(f"real{bound} {d}{_resp_suffix(t.resp)};  // {info.comment}")
+    return sb
+
+
+def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
+    """The likelihood of one response: predictors, inverse links and ``target +=``."""
+    sb = StanBlocks()
+    fam: Family = t.family
+    rd = frame.responses[t.resp]
+    rs = _resp_suffix(t.resp)
+    mu_prefix = Prefix(t.resp, "mu")
+    design = frame.designs[mu_prefix]
+    glm = uses_glm(t, design, rd)
+    canonical = fam.spec.canonical.get(fam.link)
+
+    dp: dict[str, str] = {}
+    vectors: set[str] = set()
+    for d in fam.dpars:
+        prefix = Prefix(t.resp, d)
+        if d in t.parts:
+            sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu")
+            dp[d] = lp_name(prefix)
+            vectors.add(dp[d])
+        else:
+            dp[d] = d + rs
+    # inverse links after all predictors are built (dpars may not depend on each other yet)
+    for d in fam.dpars:
+        if d not in t.parts:
+            continue
+        if d == "mu" and (glm or canonical is not None):
+            continue
+        sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+
+    Y = f"Y{rs}"
+    trials = (f"trials{rs}",) if rd.trials is not None else ()
+    if glm:
+        form = fam.spec.glm[fam.link]
+        has_re = bool(re_contributions(frame, mu_prefix))
+        alpha = dp["mu"] if has_re else (f"Intercept{mu_prefix.suffix}" if design.intercept else "0.0")
+        extra = [dp[e] for e in form.extra]
+        args = [*trials, design_matrix_name(design), alpha, f"b{mu_prefix.suffix}", *extra]
+        sb.likelihood.append(f"target += {form.dist}_{form.kind}({Y} | {', '.join(args)});")
+        return sb
+    lik = canonical or fam.spec.likelihood
+    if rd.weights is not None:
+        idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}
+        call = lik.call(f"{Y}[n]", idx, Ops(set()), tuple(f"{x}[n]" for x in trials))
+        sb.likelihood += ["for (n in 1:N) {", f"  target += weights{rs}[n] * {call};", "}"]
+    else:
+        call = lik.call(Y, dp, Ops(vectors), trials)
+        sb.likelihood.append(f"target += {call};")
+    return sb
+
+
+# --------------------------------------------------------------------- priors
+
+
+def _hyper_decl(sb: StanBlocks, label: str, dist: PriorDist, size: str | None, values: list[PriorDist]) -> list[str]:
+    """Declare the hyperparameters of ``dist`` as data; return their names."""
+    names = []
+    for i, arg in enumerate(dist.info.args):
+        name = f"prior_{label}_{arg}"
+        if size is None:
+            sb.declare(f"real {name}", name, float(dist.args[i]))
+        else:
+            sb.declare(f"vector[{size}] {name}", name, np.array([v.args[i] for v in values], dtype=float))
+        names.append(name)
+    return names
+
+
+def _lccdf(dist: PriorDist, at: str, hyper: list[str]) -> str:
+    args = f" | {', '.join(hyper)}" if hyper else ""
+    return f"{dist.name}_lccdf({at}{args})"
+
+
+def prior_statement(
+    sb: StanBlocks,
+    target: str,
+    label: str,
+    priors: list[PriorDist | None],
+    size: str | None,
+    lower: float | None = None,
+    all_size: str | None = None,
+) -> None:
+    """Add the lprior statement(s) of one parameter (scalar) or vector of parameters.
+
+    ``size`` is the Stan length of the vector (None for a scalar). When its
+    elements have different prior distributions, index arrays (data) select
+    the elements of each distribution.
+    """
+    used = [p for p in priors if p is not None]
+    if not used:
+        return
+    names = list(dict.fromkeys(p.name for p in used))
+    single = len(names) == 1 and len(used) == len(priors)
+    for dname in names:
+        members = [i for i, p in enumerate(priors) if p is not None and p.name == dname]
+        vals = [priors[i] for i in members]
+        dist = vals[0]
+        if size is None:
+            hyper = _hyper_decl(sb, label, dist, None, vals)
+            expr, n_expr = target, None
+        elif single:
+            hyper = _hyper_decl(sb, label, dist, size, vals)
+            expr, n_expr = target, size
+        else:
+            lab = f"{label}_{dname}"
+            sb.declare(f"int<lower=0> Kp_{lab}", f"Kp_{lab}", len(members), f"number of {target} with a {dname} prior")
+            sb.declare(f"array[Kp_{lab}] int Jp_{lab}", f"Jp_{lab}", np.array(members, dtype=np.int64) + 1)
+            hyper = _hyper_decl(sb, lab, dist, f"Kp_{lab}", vals)
+            expr, n_expr = f"{target}[Jp_{lab}]", f"Kp_{lab}"
+        args = f" | {', '.join(hyper)}" if hyper else ""
+        line = f"lprior += {dist.name}_lpdf({expr}{args})"
+        if lower is not None and dist.info.lower < lower:
+            at = f"{lower:g}" if n_expr is None else f"rep_vector({lower:g}, {n_expr})"
+            line += f"\n  - {_lccdf(dist, at, hyper)}"
+        sb.tpar_prior.extend((line + ";").split("\n"))
+
+
+def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
+    """All ``lprior +=`` statements, with hyperparameters declared as data."""
+    sb = StanBlocks()
+    for prefix, design in frame.designs.items():
+        s = prefix.suffix
+        if design.coef_names:
+            size = f"K{s} - 1" if design.intercept else f"K{s}"
+            lb, _ = priors.b_bounds.get(prefix, (None, None))
+            prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
+        if design.intercept and prefix in priors.intercept:
+            prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
+    for t in frame.response_terms:
+        for d in t.family.dpars:
+            key = (t.resp, d)
+            if key in priors.dpar:
+                name = d + _resp_suffix(t.resp)
+                prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
+    for block in frame.blocks:
+        k = block.id
+        if block.by:
+            sds = priors.sd[k]
+            if any(p is not None for p in sds):
+                inner = StanBlocks()
+                prior_statement(inner, f"sd_{k}[, i]", f"sd_{k}", sds, f"M_{k}", lower=0)
+                sb.values.update(inner.values)
+                sb.data += inner.data
+                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
+        else:
+            prior_statement(sb, f"sd_{k}", f"sd_{k}", priors.sd[k], f"M_{k}", lower=0)
+        if block.has_cor and priors.cor.get(k) is not None:
+            if block.by:
+                inner = StanBlocks()
+                prior_statement(inner, f"L_{k}[i]", f"L_{k}", [priors.cor[k]], None)
+                sb.values.update(inner.values)
+                sb.data += inner.data
+                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
+            else:
+                prior_statement(sb, f"L_{k}", f"L_{k}", [priors.cor[k]], None)
+    if sb.data:
+        sb.data.insert(0, "// prior hyperparameters (values: make_standata() / prior_summary())")
+    return sb

@@ -1,0 +1,499 @@
+"""Response distributions (families), their distributional parameters and links.
+
+Each family is one :class:`FamilySpec` entry in :data:`FAMILIES`: its dpars,
+allowed links, the response check, the Stan likelihood (plus the cheaper
+canonical-link and ``*_glm`` forms where Stan has them) and the default priors
+of its constant dpars.  A user-facing :class:`Family` is a spec plus the links
+chosen for this model.
+
+Examples
+--------
+>>> from brmspy.families import poisson, brmsfamily
+>>> poisson().link
+'log'
+>>> brmsfamily("gaussian", link_sigma="identity").links["sigma"]
+'identity'
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, FamilyError
+
+# ------------------------------------------------------------------ links
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link function: its Stan inverse (applied to a linear predictor) and numpy pair."""
+
+    name: str
+    stan_inv: str  # format string with {} for the linear predictor; "{}" for identity
+    fun: Callable[[np.ndarray], np.ndarray]
+    inv: Callable[[np.ndarray], np.ndarray]
+
+    def stan_inverse(self, expr: str) -> str:
+        return self.stan_inv.format(expr)
+
+
+def _logit(p):
+    return np.log(p) - np.log1p(-p)
+
+
+def _inv_logit(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _phi(x):
+    from scipy.special import ndtr
+
+    return ndtr(x)
+
+
+def _phi_inv(p):
+    from scipy.special import ndtri
+
+    return ndtri(p)
+
+
+LINKS: dict[str, Link] = {
+    "identity": Link("identity", "{}", lambda x: x, lambda x: x),
+    "log": Link("log", "exp({})", np.log, np.exp),
+    "logit": Link("logit", "inv_logit({})", _logit, _inv_logit),
+    "probit": Link("probit", "Phi({})", _phi_inv, _phi),
+    "probit_approx": Link("probit_approx", "Phi_approx({})", _phi_inv, _phi),
+    "cloglog": Link("cloglog", "inv_cloglog({})", lambda p: np.log(-np.log1p(-p)), lambda x: 1 - np.exp(-np.exp(x))),
+    "cauchit": Link("cauchit", "inv_cauchit({})", lambda p: np.tan(np.pi * (p - 0.5)), lambda x: np.arctan(x) / np.pi + 0.5),
+    "inverse": Link("inverse", "inv({})", lambda x: 1 / x, lambda x: 1 / x),
+    "sqrt": Link("sqrt", "square({})", np.sqrt, np.square),
+    "1/mu^2": Link("1/mu^2", "inv_sqrt({})", lambda x: 1 / x**2, lambda x: 1 / np.sqrt(x)),
+    "softplus": Link("softplus", "log1p_exp({})", lambda x: np.log(np.expm1(x)), lambda x: np.logaddexp(0, x)),
+    "logm1": Link("logm1", "(exp({}) + 1)", lambda x: np.log(x - 1), lambda x: np.exp(x) + 1),
+}
+
+# Links whose inverse needs a helper in the Stan functions block.
+LINK_FUNCTIONS: dict[str, str] = {
+    "cauchit": (
+        "  /* inverse of the cauchit link */\n"
+        "  vector inv_cauchit(vector x) {\n"
+        "    return atan(x) / pi() + 0.5;\n"
+        "  }\n"
+        "  real inv_cauchit(real x) {\n"
+        "    return atan(x) / pi() + 0.5;\n"
+        "  }"
+    ),
+}
+
+# ------------------------------------------------------------ dpar facts
+
+
+@dataclass(frozen=True)
+class DparInfo:
+    """What a distributional parameter is when it is not predicted."""
+
+    name: str
+    lower: float | None  # bound of the Stan parameter
+    default_link: str
+    prior: str  # default prior of the constant parameter; "{scale}" is filled from the data
+    comment: str
+
+
+DPARS: dict[str, DparInfo] = {
+    "sigma": DparInfo("sigma", 0, "log", "student_t(3, 0, {scale})", "dispersion parameter"),
+    "nu": DparInfo("nu", 1, "logm1", "gamma(2, 0.1)", "degrees of freedom or shape"),
+    "shape": DparInfo("shape", 0, "log", "gamma(0.01, 0.01)", "shape parameter"),
+    "phi": DparInfo("phi", 0, "log", "gamma(0.01, 0.01)", "precision parameter"),
+}
+
+# --------------------------------------------------------------- families
+
+
+class Ops:
+    """Arithmetic that works whether the operands are scalars or vectors in Stan."""
+
+    def __init__(self, vectors: set[str]):
+        self.vectors = vectors
+
+    def _both(self, a: str, b: str) -> bool:
+        return a in self.vectors and b in self.vectors
+
+    def mul(self, a: str, b: str) -> str:
+        return f"{a} .* {b}" if self._both(a, b) else f"{a} * {b}"
+
+    def div(self, a: str, b: str) -> str:
+        if b in self.vectors:
+            return f"{a} ./ {b}"
+        return f"{a} / {b}"
+
+    def one_minus(self, a: str) -> str:
+        return f"(1 - {a})"
+
+
+@dataclass(frozen=True)
+class Likelihood:
+    """A Stan distribution and how its arguments come from the dpars."""
+
+    dist: str  # e.g. "normal"; "_lpdf"/"_lpmf" is added by `kind`
+    args: Callable[[dict[str, str], Ops], list[str]]
+    kind: str = "lpdf"
+
+    def call(self, y: str, dp: dict[str, str], ops: Ops, extra_first: tuple[str, ...] = ()) -> str:
+        args = [*extra_first, *self.args(dp, ops)]
+        return f"{self.dist}_{self.kind}({y} | {', '.join(args)})"
+
+
+@dataclass(frozen=True)
+class GlmForm:
+    """A Stan ``*_glm`` likelihood: ``dist(y | [trials,] X, alpha, beta[, extra dpar])``."""
+
+    dist: str
+    kind: str
+    extra: tuple[str, ...] = ()  # trailing dpars, e.g. ("sigma",)
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """Static description of one family (see module docstring)."""
+
+    name: str
+    dpars: tuple[str, ...]
+    links: tuple[str, ...]  # allowed links for mu; first is the default
+    response: str  # "real", "int", "binary", "count", "positive", "unit"
+    likelihood: Likelihood
+    canonical: dict[str, Likelihood] = field(default_factory=dict)  # link -> form on the linear predictor
+    glm: dict[str, GlmForm] = field(default_factory=dict)  # link -> glm form
+    needs_trials: bool = False
+    scale_prior_logscale: bool = False  # brms "has_logscale": default scales from log(y)
+    dpar_priors: dict[str, str] = field(default_factory=dict)  # overrides of DPARS[d].prior
+    description: str = ""
+
+    @property
+    def is_discrete(self) -> bool:
+        return self.response in ("int", "binary", "count")
+
+
+def _a(*names: str) -> Callable[[dict[str, str], Ops], list[str]]:
+    return lambda dp, ops: [dp[n] for n in names]
+
+
+_COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
+_PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log")
+_POS_LINKS = ("log", "identity", "inverse", "softplus")
+
+FAMILIES: dict[str, FamilySpec] = {}
+
+
+def _register(spec: FamilySpec) -> None:
+    FAMILIES[spec.name] = spec
+
+
+_register(
+    FamilySpec(
+        "gaussian",
+        ("mu", "sigma"),
+        ("identity", "log", "inverse", "softplus"),
+        "real",
+        Likelihood("normal", _a("mu", "sigma")),
+        glm={"identity": GlmForm("normal_id_glm", "lpdf", ("sigma",))},
+        description="normal distribution",
+    )
+)
+_register(
+    FamilySpec(
+        "student",
+        ("mu", "sigma", "nu"),
+        ("identity", "log", "inverse", "softplus"),
+        "real",
+        Likelihood("student_t", _a("nu", "mu", "sigma")),
+        description="Student's t distribution",
+    )
+)
+_register(
+    FamilySpec(
+        "bernoulli",
+        ("mu",),
+        _PROB_LINKS,
+        "binary",
+        Likelihood("bernoulli", _a("mu"), "lpmf"),
+        canonical={"logit": Likelihood("bernoulli_logit", _a("mu"), "lpmf")},
+        glm={"logit": GlmForm("bernoulli_logit_glm", "lpmf")},
+    )
+)
+_register(
+    FamilySpec(
+        "binomial",
+        ("mu",),
+        _PROB_LINKS,
+        "count",
+        Likelihood("binomial", _a("mu"), "lpmf"),
+        canonical={"logit": Likelihood("binomial_logit", _a("mu"), "lpmf")},
+        glm={"logit": GlmForm("binomial_logit_glm", "lpmf")},
+        needs_trials=True,
+    )
+)
+_register(
+    FamilySpec(
+        "poisson",
+        ("mu",),
+        _COUNT_LINKS,
+        "count",
+        Likelihood("poisson", _a("mu"), "lpmf"),
+        canonical={"log": Likelihood("poisson_log", _a("mu"), "lpmf")},
+        glm={"log": GlmForm("poisson_log_glm", "lpmf")},
+    )
+)
+_register(
+    FamilySpec(
+        "negbinomial",
+        ("mu", "shape"),
+        _COUNT_LINKS,
+        "count",
+        Likelihood("neg_binomial_2", _a("mu", "shape"), "lpmf"),
+        canonical={"log": Likelihood("neg_binomial_2_log", _a("mu", "shape"), "lpmf")},
+        glm={"log": GlmForm("neg_binomial_2_log_glm", "lpmf", ("shape",))},
+        dpar_priors={"shape": "inv_gamma(0.4, 0.3)"},
+    )
+)
+_register(
+    FamilySpec(
+        "gamma",
+        ("mu", "shape"),
+        _POS_LINKS,
+        "positive",
+        Likelihood("gamma", lambda dp, ops: [dp["shape"], ops.div(dp["shape"], dp["mu"])]),
+    )
+)
+_register(
+    FamilySpec(
+        "lognormal",
+        ("mu", "sigma"),
+        ("identity", "inverse"),
+        "positive",
+        Likelihood("lognormal", _a("mu", "sigma")),
+        scale_prior_logscale=True,
+    )
+)
+_register(
+    FamilySpec(
+        "beta",
+        ("mu", "phi"),
+        ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log"),
+        "unit",
+        Likelihood("beta", lambda dp, ops: [ops.mul(dp["mu"], dp["phi"]), ops.mul(ops.one_minus(dp["mu"]), dp["phi"])]),
+    )
+)
+_register(
+    FamilySpec(
+        "weibull",
+        ("mu", "shape"),
+        _POS_LINKS,
+        "positive",
+        Likelihood(
+            "weibull",
+            lambda dp, ops: [dp["shape"], ops.div(dp["mu"], f"tgamma(1 + {ops.div('1', dp['shape'])})")],
+        ),
+    )
+)
+_register(
+    FamilySpec(
+        "exponential",
+        ("mu",),
+        _POS_LINKS,
+        "positive",
+        Likelihood("exponential", lambda dp, ops: [f"inv({dp['mu']})"]),
+    )
+)
+
+FAMILY_ALIASES = {"normal": "gaussian", "Gamma": "gamma", "student_t": "student", "negative_binomial": "negbinomial"}
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family with the links chosen for this model.
+
+    Parameters
+    ----------
+    name : family name as in brms (``"gaussian"``, ``"poisson"``, ...).
+    links : link per distributional parameter (``{"mu": "log"}``).
+    """
+
+    name: str
+    links: dict[str, str]
+
+    @property
+    def spec(self) -> FamilySpec:
+        return FAMILIES[self.name]
+
+    @property
+    def link(self) -> str:
+        return self.links["mu"]
+
+    @property
+    def dpars(self) -> tuple[str, ...]:
+        return self.spec.dpars
+
+    def dpar_prior(self, dpar: str) -> str:
+        return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
+
+    def __repr__(self) -> str:
+        links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)
+        return f"Family: {self.name}\n  Links: {links}"
+
+    def check_response(self, y: pd.Series, name: str) -> np.ndarray:
+        """Validate and convert the response for this family (see :func:`check_response`)."""
+        return check_response(self, y, name)
+
+
+def brmsfamily(family: str | Family, link: str | None = None, **dpar_links: str) -> Family:
+    """Build a :class:`Family`, as brms's ``brmsfamily()``.
+
+    Parameters
+    ----------
+    family : family name, e.g. ``"poisson"``, or a Family (returned as is).
+    link : link of the mean (``mu``); the family's default when None.
+    **dpar_links : ``link_sigma="log"`` etc. for the other dpars.
+
+    Examples
+    --------
+    >>> brmsfamily("bernoulli", link="probit").link
+    'probit'
+    """
+    if isinstance(family, Family):
+        if link is None and not dpar_links:
+            return family
+        family = family.name
+    if not isinstance(family, str):
+        raise FamilyError(f"family must be a name such as 'gaussian' or a Family object; got {type(family).__name__}.")
+    name = FAMILY_ALIASES.get(family, family)
+    name = name.lower() if name.lower() in FAMILIES else name
+    if name not in FAMILIES:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(FAMILIES), n=3)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise FamilyError(f"Unknown family {family!r}.{hint} Available families: {', '.join(sorted(FAMILIES))}.")
+    spec = FAMILIES[name]
+    links: dict[str, str] = {}
+    mu_link = link or spec.links[0]
+    if mu_link not in spec.links:
+        raise FamilyError(
+            f"Link {mu_link!r} is not available for family {name!r}. Valid links: {', '.join(spec.links)}."
+        )
+    links["mu"] = mu_link
+    for key, value in dpar_links.items():
+        if not key.startswith("link_") or key[5:] not in spec.dpars or key[5:] == "mu":
+            valid = ", ".join(f"link_{d}" for d in spec.dpars if d != "mu")
+            raise FamilyError(f"{name} has no argument {key!r}; valid dpar links: {valid or 'none'}.")
+        if value not in LINKS:
+            raise FamilyError(f"Unknown link {value!r} for {key}. Valid links: {', '.join(LINKS)}.")
+    for d in spec.dpars[1:]:
+        links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
+    return Family(name, links)
+
+
+def _family_function(name: str) -> Callable[..., Family]:
+    def make(link: str | None = None, **dpar_links: str) -> Family:
+        return brmsfamily(name, link=link, **dpar_links)
+
+    make.__name__ = name
+    make.__doc__ = (
+        f"The {name} family ({FAMILIES[name].description or name}).\n\n"
+        f"Parameters\n----------\nlink : link of mu, one of {', '.join(FAMILIES[name].links)}.\n"
+        f"**dpar_links : links of other dpars, e.g. ``link_sigma='log'``.\n\n"
+        f"Examples\n--------\n>>> {name}().name\n'{name}'\n"
+    )
+    return make
+
+
+gaussian = _family_function("gaussian")
+student = _family_function("student")
+bernoulli = _family_function("bernoulli")
+binomial = _family_function("binomial")
+poisson = _family_function("poisson")
+negbinomial = _family_function("negbinomial")
+Gamma = _family_function("gamma")
+lognormal = _family_function("lognormal")
+Beta = _family_function("beta")
+weibull = _family_function("weibull")
+exponential = _family_function("exponential")
+
+# ---------------------------------------------------------- response checks
+
+
+def check_response(family: Family, y: pd.Series, name: str) -> np.ndarray:
+    """Validate the response for ``family`` and return it as a numpy array.
+
+    Raises :class:`~brmspy.errors.DataError` naming the offending values and the fix.
+    """
+    kind = family.spec.response
+    fam = family.name
+    if kind == "binary":
+        return _binary_response(y, name, fam)
+    if isinstance(y.dtype, pd.CategoricalDtype) or y.dtype == object or pd.api.types.is_string_dtype(y.dtype):
+        raise DataError(
+            f"The response {name!r} is not numeric, but family {fam!r} needs numbers. "
+            "Convert the column, or choose a family for categories (bernoulli for two levels)."
+        )
+    values = np.asarray(y, dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise DataError(f"The response {name!r} contains infinite values; remove those rows.")
+    if kind in ("count", "int"):
+        bad = values[(values != np.round(values)) | (values < 0)]
+        if bad.size:
+            raise DataError(
+                f"Family {fam!r} needs non-negative integer counts, but {name!r} has {bad.size} value(s) "
+                f"such as {bad[0]:g}. Use a continuous family (e.g. gaussian, gamma) or round/fix the data."
+            )
+        return values.astype(np.int64)
+    if kind == "positive":
+        bad = values[values <= 0]
+        if bad.size:
+            raise DataError(
+                f"Family {fam!r} needs a positive response, but {name!r} has {bad.size} value(s) <= 0 "
+                f"(e.g. {bad[0]:g}). Use a hurdle family for zeros, or shift the response."
+            )
+    if kind == "unit":
+        bad = values[(values <= 0) | (values >= 1)]
+        if bad.size:
+            raise DataError(
+                f"Family 'beta' needs a response strictly between 0 and 1, but {name!r} has {bad.size} value(s) "
+                f"outside (0, 1) (e.g. {bad[0]:g}). Use zero_one_inflated_beta for exact 0/1 values."
+            )
+    return values
+
+
+def _binary_response(y: pd.Series, name: str, fam: str) -> np.ndarray:
+    if isinstance(y.dtype, pd.CategoricalDtype) or y.dtype == object or pd.api.types.is_string_dtype(y.dtype):
+        levels = list(y.cat.categories) if isinstance(y.dtype, pd.CategoricalDtype) else sorted(pd.unique(y))
+        if len(levels) != 2:
+            raise DataError(
+                f"Family {fam!r} needs a binary response, but {name!r} has {len(levels)} levels. "
+                "Use a two-level factor or 0/1 values (categorical for more levels)."
+            )
+        return (np.asarray(y) == levels[1]).astype(np.int64)
+    if y.dtype == bool:
+        return y.to_numpy().astype(np.int64)
+    values = np.asarray(y, dtype=float)
+    bad = values[(values != 0) & (values != 1)]
+    if bad.size:
+        raise DataError(
+            f"Family {fam!r} needs 0/1 values, but {name!r} has {bad.size} other value(s) such as {bad[0]:g}. "
+            "For counts out of n trials use family='binomial' with 'y | trials(n) ~ ...'."
+        )
+    return values.astype(np.int64)
+
+
+def warn_binomial_trials(y: np.ndarray, name: str) -> np.ndarray:
+    """brms's behaviour when trials() is missing: use max(y) with a warning."""
+    warnings.warn(
+        f"Using the maximum response value ({int(y.max())}) as the number of trials for {name!r}. "
+        "Write 'y | trials(n) ~ ...' to give the trials explicitly.",
+        stacklevel=3,
+    )
+    return np.full(y.shape, int(y.max()), dtype=np.int64)

@@ -1,0 +1,372 @@
+"""Typed term objects: what a brms formula says, before any data is seen.
+
+The parse of one formula string is a :class:`LinearTerms` (one linear
+predictor: population part, group-level terms, special terms).  A response's
+whole model is a :class:`BrmsTerms` (response + addition terms + one linear
+predictor per predicted distributional parameter, or a non-linear expression
+with one linear predictor per non-linear parameter); several responses make a
+:class:`MvBrmsTerms`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import FormulaError
+from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
+
+# Addition terms allowed left of '~' after '|', with their argument names.
+ADDITION_TERMS: dict[str, tuple[str, ...]] = {
+    "trials": ("n",),
+    "weights": ("w",),
+    "se": ("s", "sigma"),
+    "cens": ("x", "y2"),
+    "trunc": ("lb", "ub"),
+    "mi": ("sdy",),
+    "rate": ("denom",),
+    "thres": ("x", "gr"),
+    "cat": ("x",),
+    "dec": ("x",),
+    "subset": ("x",),
+    "index": ("x",),
+    "vreal": (),
+    "vint": (),
+}
+
+# Special terms on the right-hand side that are not plain population effects.
+SPECIAL_TERMS = frozenset({"s", "t2", "gp", "mo", "me", "mi", "cs", "offset", "ar", "ma", "arma", "cosy", "car", "sar", "fcor", "unstr"})
+# Calls that may only appear as the grouping part of a group-level term.
+GROUP_CALLS = frozenset({"gr", "mm"})
+
+
+@dataclass(frozen=True)
+class AdditionTerm:
+    """One addition term of the response, e.g. ``trials(n)`` or ``trunc(lb = 0)``."""
+
+    name: str
+    args: dict[str, str]
+
+    @property
+    def text(self) -> str:
+        return f"{self.name}({', '.join(f'{k} = {v}' for k, v in self.args.items())})"
+
+
+@dataclass(frozen=True)
+class ResponseTerm:
+    """The left-hand side: a response expression and its addition terms."""
+
+    expr: str
+    additions: tuple[AdditionTerm, ...] = ()
+
+    def addition(self, name: str) -> AdditionTerm | None:
+        for a in self.additions:
+            if a.name == name:
+                return a
+        return None
+
+    @property
+    def variable(self) -> str:
+        """A name for the response usable in Stan identifiers (``y``, ``Reaction``)."""
+        return self.expr
+
+
+@dataclass(frozen=True)
+class GroupTerm:
+    """One group-level term, ``(expr | group)`` and its variants.
+
+    Attributes
+    ----------
+    expr : the formula of varying effects (``"1 + Days"``).
+    group : the grouping label as brms shows it (``"Subject"``, ``"a:b"``).
+    group_vars : the data columns forming the group (``("a", "b")`` for ``a:b``;
+        for multi-membership each member column).
+    cor : whether the effects are correlated (``|`` vs ``||``).
+    id : the ``|ID|`` label shared with other terms, or None.
+    by : a column whose levels get separate sds/correlations (``gr(g, by = z)``).
+    mm : multi-membership (``mm(g1, g2)``).
+    mm_weights : ``weights = cbind(w1, w2)`` columns for multi-membership.
+    cov : name of a known covariance matrix in ``data2`` (``gr(g, cov = A)``).
+    """
+
+    expr: str
+    group: str
+    group_vars: tuple[str, ...]
+    cor: bool = True
+    id: str | None = None
+    by: str | None = None
+    mm: bool = False
+    mm_weights: tuple[str, ...] | None = None
+    cov: str | None = None
+
+    @property
+    def label(self) -> str:
+        bar = "|" if self.cor else "||"
+        middle = f" | {self.id} {bar} " if self.id else f" {bar} "
+        return f"({self.expr}{middle}{self.group})"
+
+
+@dataclass(frozen=True)
+class SpecialTerm:
+    """A special right-hand-side term such as ``s(x)``, ``mo(x)`` or ``offset(log(t))``."""
+
+    kind: str
+    call: Call
+
+    @property
+    def text(self) -> str:
+        return self.call.text
+
+
+@dataclass(frozen=True)
+class LinearTerms:
+    """One linear predictor: intercept, population terms, group and special terms.
+
+    ``population`` holds the population-level terms (without intercept) in
+    formulaic syntax; the intercept is tracked here because brms centres it.
+    """
+
+    intercept: bool
+    population: tuple[str, ...]
+    group_terms: tuple[GroupTerm, ...] = ()
+    special_terms: tuple[SpecialTerm, ...] = ()
+    negated: tuple[str, ...] = ()
+
+    @property
+    def has_population(self) -> bool:
+        return bool(self.population)
+
+    def specials(self, kind: str) -> tuple[SpecialTerm, ...]:
+        return tuple(t for t in self.special_terms if t.kind == kind)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A named linear predictor: ``mu``, a dpar such as ``sigma``, or an nlpar."""
+
+    name: str  # "mu", "sigma", "zi", or a non-linear parameter name
+    kind: str  # "dpar" or "nlpar"
+    terms: LinearTerms
+    formula: str  # the source text, for messages and printing
+
+
+@dataclass(frozen=True)
+class NonlinearPart:
+    """A non-linear formula ``y ~ a * exp(-b * x)`` for a dpar (usually mu)."""
+
+    dpar: str
+    expr: str
+    nlpars: tuple[str, ...]
+    covariates: tuple[str, ...]
+
+
+@dataclass
+class BrmsTerms:
+    """Everything one response's formulas say, with the family attached."""
+
+    response: ResponseTerm
+    family: "Family"  # noqa: F821  (brmspy.families.Family)
+    parts: dict[str, Part]
+    nonlinear: dict[str, NonlinearPart] = field(default_factory=dict)
+    resp: str = ""  # name prefix in multivariate models ("" when univariate)
+    formula_text: str = ""
+
+    @property
+    def dpar_parts(self) -> dict[str, Part]:
+        return {k: p for k, p in self.parts.items() if p.kind == "dpar"}
+
+    @property
+    def nlpar_parts(self) -> dict[str, Part]:
+        return {k: p for k, p in self.parts.items() if p.kind == "nlpar"}
+
+
+@dataclass
+class MvBrmsTerms:
+    """Several responses modelled jointly."""
+
+    responses: list[BrmsTerms]
+    rescor: bool = False
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def parse_response(lhs: str) -> ResponseTerm:
+    """Parse ``"y | trials(n) + weights(w)"`` into a :class:`ResponseTerm`."""
+    pieces = split_top(lhs, "|")
+    if len(pieces) > 2:
+        raise FormulaError(
+            f"The response {lhs!r} has more than one '|'. Combine addition terms with '+', "
+            "e.g. 'y | trials(n) + weights(w) ~ x'."
+        )
+    expr = strip_outer_parens(pieces[0])
+    if not expr:
+        raise FormulaError(f"The response part {lhs!r} names no response variable.")
+    additions: list[AdditionTerm] = []
+    if len(pieces) == 2:
+        for sign, text in split_terms(pieces[1]):
+            call = parse_call(text)
+            if call is None or sign != "+":
+                raise FormulaError(
+                    f"{text!r} after '|' in the response is not an addition term. "
+                    f"Valid addition terms: {', '.join(f'{k}()' for k in ADDITION_TERMS)}."
+                )
+            if call.name not in ADDITION_TERMS:
+                raise FormulaError(
+                    f"Unknown addition term '{call.name}()' in {lhs!r}. "
+                    f"Valid addition terms: {', '.join(f'{k}()' for k in ADDITION_TERMS)}."
+                )
+            names = ADDITION_TERMS[call.name]
+            if len(call.args) > len(names) and names:
+                raise FormulaError(f"'{call.text}' takes at most {len(names)} positional argument(s): {', '.join(names)}.")
+            args = dict(zip(names, call.args))
+            for k, v in call.kwargs:
+                if k not in names:
+                    raise FormulaError(
+                        f"'{call.name}()' has no argument '{k}'; its arguments are: {', '.join(names) or 'none'}."
+                    )
+                args[k] = v
+            if any(a.name == call.name for a in additions):
+                raise FormulaError(f"The addition term '{call.name}()' appears twice in {lhs!r}.")
+            additions.append(AdditionTerm(call.name, args))
+    return ResponseTerm(expr, tuple(additions))
+
+
+def _parse_group_spec(text: str) -> list[dict]:
+    """The grouping part of a group-level term -> a list of group specs."""
+    text = text.strip()
+    call = parse_call(text)
+    if call and call.name == "gr":
+        if not call.args:
+            raise FormulaError(f"'{text}' names no grouping factor; write e.g. 'gr(g, by = z)'.")
+        allowed = {"by", "cor", "id", "cov", "dist"}
+        bad = [k for k, _ in call.kwargs if k not in allowed]
+        if bad:
+            raise FormulaError(f"gr() has no argument '{bad[0]}'; its arguments are: {', '.join(sorted(allowed))}.")
+        specs = _parse_group_spec(call.args[0])
+        cor = call.kwarg("cor")
+        for s in specs:
+            s["by"] = call.kwarg("by")
+            s["cov"] = call.kwarg("cov")
+            if cor is not None:
+                s["cor"] = cor.strip().upper() not in ("FALSE", "F", "0")
+            if call.kwarg("id"):
+                s["id"] = call.kwarg("id")
+        return specs
+    if call and call.name == "mm":
+        members = tuple(a.strip() for a in call.args)
+        if len(members) < 2:
+            raise FormulaError(f"'{text}' needs at least two grouping columns, e.g. 'mm(g1, g2)'.")
+        for m in members:
+            if not is_identifier(m):
+                raise FormulaError(f"mm() members must be column names; got {m!r}.")
+        weights = call.kwarg("weights")
+        wcols = None
+        if weights is not None:
+            wcall = parse_call(weights)
+            if wcall is None or wcall.name not in ("cbind", "c", "list"):
+                raise FormulaError(f"mm(weights = ...) must be 'cbind(w1, w2, ...)'; got {weights!r}.")
+            wcols = tuple(a.strip() for a in wcall.args)
+            if len(wcols) != len(members):
+                raise FormulaError(f"mm() has {len(members)} members but {len(wcols)} weight columns.")
+        return [dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols)]
+    if call is not None:
+        raise FormulaError(
+            f"'{text}' is not a valid grouping factor. Use a column name, 'a:b', 'a/b', 'gr(g, by = z)' or 'mm(g1, g2)'."
+        )
+    plus = split_terms(text)
+    if len(plus) > 1:
+        specs = []
+        for _, t in plus:
+            specs.extend(_parse_group_spec(t))
+        return specs
+    nested = split_top(text, "/")
+    if len(nested) > 1:
+        names = [n.strip() for n in nested]
+        out = []
+        for i in range(1, len(names) + 1):
+            out.extend(_parse_group_spec(":".join(names[:i])))
+        return out
+    vars_ = tuple(v.strip() for v in split_top(text, ":"))
+    for v in vars_:
+        if not is_identifier(v):
+            raise FormulaError(f"{v!r} in '{text}' is not a column name; grouping factors must be columns of the data.")
+    return [dict(group=":".join(vars_), group_vars=vars_)]
+
+
+def parse_group_term(text: str) -> list[GroupTerm]:
+    """Parse ``(x | g)``-style terms (without outer parentheses) into GroupTerms."""
+    pieces = split_top(text, "|")
+    if len(pieces) == 2:
+        expr, mid, grp, cor = pieces[0], None, pieces[1], True
+    elif len(pieces) == 3:
+        expr, mid, grp = pieces
+        cor = bool(mid.strip())
+        mid = mid.strip() or None
+    elif len(pieces) == 4 and not pieces[2].strip():
+        expr, mid, grp, cor = pieces[0], pieces[1].strip(), pieces[3], False
+    else:
+        raise FormulaError(f"Cannot read the group-level term '({text})'. Use '(x | g)', '(x || g)' or '(x | ID | g)'.")
+    expr = expr.strip()
+    if not expr:
+        raise FormulaError(f"The group-level term '({text})' has nothing left of '|'; use '(1 | g)' for an intercept.")
+    if not grp.strip():
+        raise FormulaError(f"The group-level term '({text})' names no grouping factor right of '|'.")
+    out = []
+    for spec in _parse_group_spec(grp):
+        spec.setdefault("cor", cor)
+        if mid and not spec.get("id"):
+            spec["id"] = mid
+        spec.setdefault("id", None)
+        out.append(GroupTerm(expr=expr, **spec))
+    return out
+
+
+def parse_rhs(rhs: str, context: str) -> LinearTerms:
+    """Parse a right-hand side into :class:`LinearTerms`.
+
+    Parameters
+    ----------
+    rhs : the text right of ``~``.
+    context : the whole formula, quoted in error messages.
+    """
+    intercept = True
+    population: list[str] = []
+    negated: list[str] = []
+    groups: list[GroupTerm] = []
+    specials: list[SpecialTerm] = []
+    for sign, term in split_terms(rhs):
+        bare = term.strip()
+        if bare in ("0", "1", "-1"):
+            if bare == "0" or (bare == "1" and sign == "-") or bare == "-1":
+                intercept = False
+            else:
+                intercept = True
+            continue
+        if bare.startswith("(") and len(split_top(strip_outer_parens(bare), "|")) > 1:
+            if sign == "-":
+                raise FormulaError(f"Group-level terms cannot be removed with '-': {bare} in {context!r}.")
+            groups.extend(parse_group_term(strip_outer_parens(bare)))
+            continue
+        if len(split_top(bare, "|")) > 1:
+            raise FormulaError(
+                f"'|' in {bare!r} of {context!r} must be inside parentheses: write '({bare})' for a group-level term."
+            )
+        call = parse_call(bare)
+        if call and call.name in SPECIAL_TERMS:
+            if sign == "-":
+                raise FormulaError(f"Special terms cannot be removed with '-': {bare} in {context!r}.")
+            specials.append(SpecialTerm(call.name, call))
+            continue
+        if call and call.name in GROUP_CALLS:
+            raise FormulaError(f"'{bare}' may only be used as the grouping part of a group-level term, e.g. '(1 | {bare})'.")
+        if sign == "-":
+            negated.append(bare)
+        else:
+            population.append(bare)
+    return LinearTerms(
+        intercept=intercept,
+        population=tuple(population),
+        group_terms=tuple(groups),
+        special_terms=tuple(specials),
+        negated=tuple(negated),
+    )

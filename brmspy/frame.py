@@ -1,0 +1,498 @@
+"""Data stage: typed terms + a DataFrame -> :class:`ModelFrame`.
+
+This is where data meets the formula: NA rows are dropped (with a warning, as
+brms does), the response is checked against the family, population-level
+design matrices come from formulaic (its ``ModelSpec`` is kept for new data),
+and group-level terms become index vectors and Z columns.  Everything here is
+vectorised over rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, FormulaError
+from .families import warn_binomial_trials
+from .formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms
+
+_IDENT = re.compile(r"`[^`]*`|[A-Za-z_.][A-Za-z0-9_.]*")
+
+# ----------------------------------------------------------------- naming
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Where a linear predictor lives: response (multivariate) and dpar/nlpar.
+
+    ``suffix`` is appended to Stan names (``b_sigma``, ``K_y1``), ``label``
+    prefixes user-facing names (``sigma_Intercept``).
+    """
+
+    resp: str = ""
+    dpar: str = "mu"
+
+    @property
+    def pieces(self) -> tuple[str, ...]:
+        return tuple(x for x in (self.resp, "" if self.dpar == "mu" else self.dpar) if x)
+
+    @property
+    def suffix(self) -> str:
+        return "".join("_" + x for x in self.pieces)
+
+    @property
+    def label(self) -> str:
+        return "".join(x + "_" for x in self.pieces)
+
+
+def brms_name(name: str) -> str:
+    """Rename a formulaic column to brms's style: ``period[T.2]`` -> ``period2``.
+
+    Follows brms's ``rename()``: brackets, parentheses, spaces and quotes are
+    dropped, ``+ - * / ^ =`` become ``P M MU D E EQ``.
+    """
+    pieces = []
+    for piece in name.split(":"):
+        piece = piece.replace("`", "")
+        piece = re.sub(r"\[T\.(.*)\]$", r"\1", piece)
+        piece = re.sub(r"\[(.*)\]$", r"\1", piece)
+        piece = re.sub(r"^(np|numpy)\.", "", piece)
+        for old, new in ((" ", ""), ("(", ""), (")", ""), ("[", ""), ("]", ""), (",", ""), ('"', ""), ("'", ""),
+                         ("?", ""), ("+", "P"), ("-", "M"), ("*", "MU"), ("/", "D"), ("^", "E"), ("=", "EQ")):
+            piece = piece.replace(old, new)
+        pieces.append(piece)
+    return ":".join(pieces)
+
+
+# -------------------------------------------------------------- containers
+
+
+@dataclass
+class PopulationDesign:
+    """Population-level design of one linear predictor.
+
+    ``X`` holds all columns, the intercept first when there is one (brms centres
+    the others in Stan's transformed data); ``coef_names`` are the non-intercept
+    column names in brms style.
+    """
+
+    prefix: Prefix
+    intercept: bool
+    X: np.ndarray | None = field(repr=False)
+    coef_names: list[str]
+    model_spec: object | None = field(repr=False)  # formulaic ModelSpec, reused for new data
+    formula: str
+
+    @property
+    def K(self) -> int:
+        return 0 if self.X is None else self.X.shape[1]
+
+
+@dataclass
+class ReCoef:
+    """One varying coefficient of a group-level block."""
+
+    prefix: Prefix
+    name: str  # e.g. "Intercept", "Days"
+    Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
+
+    @property
+    def label(self) -> str:
+        return self.prefix.label + self.name
+
+
+@dataclass
+class ReBlock:
+    """All group-level coefficients sharing one sd vector (and correlation matrix).
+
+    One block per ID in brms's numbering (``sd_1``, ``z_1``, ``L_1``, ``r_1_1``).
+    """
+
+    id: int
+    group: str
+    group_vars: tuple[str, ...]
+    levels: list[str]
+    J: list[np.ndarray] = field(repr=False)  # 1-based indices per member (one member unless mm)
+    coefs: list[ReCoef]
+    cor: bool
+    terms: list[GroupTerm]
+    by: str | None = None
+    by_levels: list[str] | None = None
+    Jby: np.ndarray | None = None  # by-level (1-based) of each group level
+    mm_weights: list[np.ndarray] | None = None
+
+    @property
+    def M(self) -> int:
+        return len(self.coefs)
+
+    @property
+    def N_levels(self) -> int:
+        return len(self.levels)
+
+    @property
+    def is_mm(self) -> bool:
+        return len(self.J) > 1
+
+    @property
+    def has_cor(self) -> bool:
+        return self.cor and self.M > 1
+
+
+@dataclass
+class ResponseData:
+    """Response values and addition-term data of one response."""
+
+    name: str
+    y: np.ndarray
+    trials: np.ndarray | None = None
+    weights: np.ndarray | None = None
+
+
+@dataclass
+class ModelFrame:
+    """The model's data, ready for prior defaults and Stan data."""
+
+    terms: BrmsTerms | MvBrmsTerms
+    data: pd.DataFrame  # rows used (after NA removal)
+    responses: dict[str, ResponseData]  # keyed by resp ("" univariate)
+    designs: dict[Prefix, PopulationDesign]
+    blocks: list[ReBlock]
+    dropped_rows: int = 0
+    group_levels: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def N(self) -> int:
+        return len(self.data)
+
+    @property
+    def response_terms(self) -> list[BrmsTerms]:
+        return self.terms.responses if isinstance(self.terms, MvBrmsTerms) else [self.terms]
+
+
+# ---------------------------------------------------------------- building
+
+
+def _names_in(text: str) -> list[str]:
+    return [m.group(0).strip("`") for m in _IDENT.finditer(text)]
+
+
+def _quote_dotted(text: str, columns: set[str]) -> str:
+    """Backtick column names containing dots (``total.fruits``) for formulaic."""
+
+    def repl(m: re.Match) -> str:
+        tok = m.group(0)
+        if tok.startswith("`"):
+            return tok
+        return f"`{tok}`" if "." in tok and tok in columns else tok
+
+    return _IDENT.sub(repl, text)
+
+
+def _check_columns(names: list[str], data: pd.DataFrame, where: str) -> None:
+    for name in names:
+        if name not in data.columns:
+            close = difflib.get_close_matches(name, [str(c) for c in data.columns], n=3)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise DataError(f"Column {name!r} used in {where} is not in the data.{hint}")
+
+
+def _formulaic_matrix(rhs: str, data: pd.DataFrame, where: str):
+    from formulaic import model_matrix
+    from formulaic.errors import FormulaicError
+
+    try:
+        return model_matrix(_quote_dotted(rhs, set(map(str, data.columns))), data, na_action="ignore")
+    except FormulaicError as e:
+        m = re.search(r"`([^`]+)` is not present", str(e))
+        if m:
+            _check_columns([m.group(1)], data, where)
+        raise FormulaError(f"Cannot build the design of {where}: {e}") from None
+
+
+def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
+    """Data columns a response's model uses, in first-use order."""
+    cols = set(map(str, data.columns))
+    used: list[str] = []
+
+    def add(text: str | None, required: bool = False, where: str = "") -> None:
+        if text is None:
+            return
+        for n in _names_in(text):
+            if n in cols and n not in used:
+                used.append(n)
+
+    add(terms.response.expr)
+    for a in terms.response.additions:
+        for v in a.args.values():
+            add(v)
+    for nl in terms.nonlinear.values():
+        add(" ".join(nl.covariates))
+    for part in terms.parts.values():
+        lt = part.terms
+        add(" ".join(lt.population))
+        for g in lt.group_terms:
+            add(g.expr)
+            add(" ".join(g.group_vars))
+            add(g.by)
+            add(" ".join(g.mm_weights or ()))
+        for s in lt.special_terms:
+            add(s.text)
+    return used
+
+
+def _explicit_group_columns(terms: BrmsTerms) -> list[tuple[str, str]]:
+    out = []
+    for part in terms.parts.values():
+        for g in part.terms.group_terms:
+            for v in (*g.group_vars, *(g.mm_weights or ()), *((g.by,) if g.by else ())):
+                out.append((v, g.label))
+    return out
+
+
+def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> ModelFrame:
+    """Build the :class:`ModelFrame` of ``terms`` on ``data``.
+
+    Examples
+    --------
+    >>> from brmspy.datasets import load
+    >>> from brmspy.formula import build_terms
+    >>> mf = build_frame(build_terms("Reaction ~ Days + (Days | Subject)"), load("sleepstudy"))
+    >>> mf.N, mf.blocks[0].levels[:2]
+    (180, ['308', '309'])
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    resp_terms = terms.responses if isinstance(terms, MvBrmsTerms) else [terms]
+    used: list[str] = []
+    for t in resp_terms:
+        _check_columns([c for c, _ in _explicit_group_columns(t)], data, "a group-level term")
+        resp_expr = t.response.expr
+        if resp_expr not in data.columns and all(n not in data.columns for n in _names_in(resp_expr)):
+            _check_columns([resp_expr], data, "the response")
+        for a in t.response.additions:
+            for v in a.args.values():
+                if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", v) and v not in ("TRUE", "FALSE", "NA"):
+                    _check_columns([v], data, f"'{a.text}'")
+        used.extend(c for c in variables_of(t, data) if c not in used)
+
+    sub = data[used] if used else data.iloc[:, :0]
+    na = sub.isna().any(axis=1).to_numpy()
+    dropped = int(na.sum())
+    if dropped:
+        warnings.warn(
+            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows "
+            f"(in column(s) {', '.join(c for c in used if data[c].isna().any())}).",
+            stacklevel=3,
+        )
+        data = data.loc[~na]
+    data = data.reset_index(drop=True)
+    if len(data) == 0:
+        raise DataError("No rows left after removing rows with NAs in the model's variables.")
+
+    responses: dict[str, ResponseData] = {}
+    designs: dict[Prefix, PopulationDesign] = {}
+    group_specs: list[tuple[Prefix, GroupTerm]] = []
+    for t in resp_terms:
+        responses[t.resp] = _response_data(t, data)
+        for name, part in t.parts.items():
+            prefix = Prefix(t.resp, name)
+            designs[prefix] = _population_design(prefix, part.terms, data, part.formula)
+            group_specs.extend((prefix, g) for g in part.terms.group_terms)
+    blocks = _group_blocks(group_specs, data)
+    levels = {b.group: b.levels for b in blocks}
+    return ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+
+
+def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
+    if expr in data.columns:
+        return data[expr]
+    mm = _formulaic_matrix(f"0 + {expr}", data, where)
+    if mm.shape[1] != 1:
+        raise FormulaError(f"{where} {expr!r} must evaluate to one numeric column.")
+    return pd.Series(np.asarray(mm.iloc[:, 0], dtype=float), name=expr)
+
+
+def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
+    fam = t.family
+    y_raw = _eval_column(t.response.expr, data, "the response")
+    y = fam.check_response(y_raw, t.response.expr)
+    rd = ResponseData(t.response.expr, y)
+    trials = t.response.addition("trials")
+    if trials is not None:
+        if not fam.spec.needs_trials:
+            raise FormulaError(f"trials() is only used by binomial-type families, not by {fam.name!r}; remove it.")
+        n = _addition_values(trials.args["n"], data, "trials()")
+        if np.any(n != np.round(n)) or np.any(n < 0):
+            raise DataError(f"trials() in {t.response.expr!r} must be non-negative integers.")
+        n = n.astype(np.int64)
+        if np.any(y > n):
+            i = int(np.argmax(y > n))
+            raise DataError(
+                f"The response exceeds the number of trials in row {i} ({y[i]} > {n[i]}); check 'trials({trials.args['n']})'."
+            )
+        rd.trials = n
+    elif fam.spec.needs_trials:
+        rd.trials = warn_binomial_trials(y, t.response.expr)
+    weights = t.response.addition("weights")
+    if weights is not None:
+        w = _addition_values(weights.args["w"], data, "weights()")
+        if np.any(w < 0):
+            raise DataError("weights() must be non-negative.")
+        rd.weights = w
+    for a in t.response.additions:
+        if a.name not in ("trials", "weights"):
+            raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
+    return rd
+
+
+def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
+    try:
+        return np.full(len(data), float(expr))
+    except ValueError:
+        pass
+    return np.asarray(_eval_column(expr, data, where), dtype=float)
+
+
+def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str) -> PopulationDesign:
+    if lt.special_terms:
+        s = lt.special_terms[0]
+        raise FormulaError(f"The special term '{s.text}' in {formula!r} is recognised but not supported yet.")
+    if not lt.population:
+        return PopulationDesign(prefix, lt.intercept, None, [], None, formula)
+    rhs = ("1 + " if lt.intercept else "0 + ") + " + ".join(lt.population)
+    if lt.negated:
+        rhs += " - " + " - ".join(lt.negated)
+    mm = _formulaic_matrix(rhs, data, f"the formula {formula!r}")
+    names = [brms_name(str(c)) for c in mm.columns]
+    X = np.asarray(mm, dtype=float)
+    coef_names = names[1:] if lt.intercept else names
+    if lt.intercept and (not names or names[0] != "Intercept"):
+        raise FormulaError(f"Internal error: expected an intercept column first in {formula!r}.")
+    if not np.all(np.isfinite(X)):
+        bad = [n for n, ok in zip(names, np.isfinite(X).all(axis=0)) if not ok]
+        raise DataError(f"The predictor(s) {', '.join(bad)} in {formula!r} have non-finite values (e.g. log of 0).")
+    if len(set(coef_names)) != len(coef_names):
+        raise FormulaError(f"Duplicate coefficient names in {formula!r}: {coef_names}.")
+    return PopulationDesign(prefix, lt.intercept, X, coef_names, mm.model_spec, formula)
+
+
+def _levels_of(values: pd.Series) -> list:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if c in set(values)]
+    return sorted(pd.unique(values), key=lambda v: (isinstance(v, str), v))
+
+
+def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """1-based level index per row and the level labels (``a_b`` for ``a:b``)."""
+    if len(group_vars) == 1:
+        col = data[group_vars[0]]
+        levels = _levels_of(col)
+        codes = pd.Categorical(col, categories=levels).codes
+        return codes.astype(np.int64) + 1, [_level_label(v) for v in levels]
+    labels = data[list(group_vars)].astype(str).agg("_".join, axis=1)
+    levels = sorted(pd.unique(labels))
+    codes = pd.Categorical(labels, categories=levels).codes
+    return codes.astype(np.int64) + 1, list(levels)
+
+
+def _level_label(v) -> str:
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame) -> list[ReBlock]:
+    blocks: list[ReBlock] = []
+    by_key: dict[tuple, ReBlock] = {}
+    for prefix, g in specs:
+        key = (g.id, g.group, g.by) if g.id else None
+        block = by_key.get(key) if key else None
+        if block is None:
+            if g.mm:
+                J, levels = _mm_index(data, g.group_vars)
+                weights = _mm_weights(data, g)
+            else:
+                j, levels = group_index(data, g.group_vars)
+                J, weights = [j], None
+            if len(levels) < 2:
+                raise DataError(
+                    f"The grouping factor {g.group!r} of '{g.label}' has only {len(levels)} level in the data; "
+                    "a group-level term needs at least 2. Remove the term or check the data."
+                )
+            block = ReBlock(len(blocks) + 1, g.group, g.group_vars, levels, J, [], g.cor, [], mm_weights=weights)
+            if g.by:
+                _attach_by(block, data, g)
+            blocks.append(block)
+            if key:
+                by_key[key] = block
+        elif block.cor != g.cor:
+            raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
+        block.terms.append(g)
+        for name, col in _group_design(g, data):
+            block.coefs.append(ReCoef(prefix, name, col))
+    for b in blocks:
+        labels = [c.label for c in b.coefs]
+        if len(set(labels)) != len(labels):
+            raise FormulaError(f"The grouping factor {b.group!r} has duplicated varying effects {labels}.")
+    return blocks
+
+
+def _group_design(g: GroupTerm, data: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
+    from .formula.terms import parse_rhs
+
+    lt = parse_rhs(g.expr, g.label)
+    if lt.group_terms or lt.special_terms:
+        raise FormulaError(f"Group-level term '{g.label}' may contain only population-style predictors left of '|'.")
+    if not lt.population:
+        if not lt.intercept:
+            raise FormulaError(f"The group-level term '{g.label}' has no effects; use '(1 | {g.group})'.")
+        return [("Intercept", np.ones(len(data)))]
+    rhs = ("1 + " if lt.intercept else "0 + ") + " + ".join(lt.population)
+    mm = _formulaic_matrix(rhs, data, f"the group-level term '{g.label}'")
+    Z = np.asarray(mm, dtype=float)
+    return [(brms_name(str(name)), Z[:, i].copy()) for i, name in enumerate(mm.columns)]
+
+
+def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.ndarray], list[str]]:
+    allv = pd.concat([data[m] for m in members], ignore_index=True)
+    levels = _levels_of(allv)
+    J = [pd.Categorical(data[m], categories=levels).codes.astype(np.int64) + 1 for m in members]
+    return J, [_level_label(v) for v in levels]
+
+
+def _mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
+    m = len(g.group_vars)
+    if not g.mm_weights:
+        return [np.full(len(data), 1.0 / m) for _ in range(m)]
+    W = np.column_stack([np.asarray(data[w], dtype=float) for w in g.mm_weights])
+    if np.any(W < 0):
+        raise DataError(f"Multi-membership weights of '{g.label}' must be non-negative.")
+    total = W.sum(axis=1, keepdims=True)
+    if np.any(total == 0):
+        raise DataError(f"Multi-membership weights of '{g.label}' sum to zero in some rows.")
+    W = W / total  # brms scales weights to sum to 1 per observation
+    return [W[:, i] for i in range(m)]
+
+
+def _attach_by(block: ReBlock, data: pd.DataFrame, g: GroupTerm) -> None:
+    by_col = data[g.by]
+    by_levels = [_level_label(v) for v in _levels_of(by_col)]
+    by_codes = pd.Categorical(by_col.map(_level_label), categories=by_levels).codes + 1
+    J = block.J[0]
+    per_level = pd.DataFrame({"J": J, "by": by_codes}).drop_duplicates()
+    counts = per_level.groupby("J")["by"].nunique()
+    if (counts > 1).any():
+        lvl = block.levels[int(counts.idxmax()) - 1]
+        raise DataError(
+            f"In 'gr({g.group}, by = {g.by})' each level of {g.group!r} must belong to one level of {g.by!r}, "
+            f"but level {lvl!r} appears with several."
+        )
+    Jby = np.zeros(block.N_levels, dtype=np.int64)
+    Jby[per_level["J"].to_numpy() - 1] = per_level["by"].to_numpy()
+    block.by, block.by_levels, block.Jby = g.by, by_levels, Jby

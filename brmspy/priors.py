@@ -1,0 +1,403 @@
+"""Priors: user specification, brms's defaults, and resolution per parameter.
+
+:func:`prior` makes a :class:`Prior`; several combine with ``+``.
+:func:`default_prior_table` derives brms's default table from a model frame;
+:func:`resolve_priors` merges user priors into it (every user prior must
+match a row, else a :class:`~brmspy.errors.PriorError` lists the valid ones)
+and returns the prior of every parameter for the code generator.
+
+Examples
+--------
+>>> p = prior("normal(0, 10)", class_="b") + prior("cauchy(0, 2)", class_="sd", group="g")
+>>> [q.class_ for q in p]
+['b', 'sd']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .distributions import PriorDist, format_number, parse_prior_string
+from .errors import PriorError
+from .families import DPARS, LINKS
+from .frame import ModelFrame, Prefix, ReBlock
+
+COLUMNS = ["prior", "class", "coef", "group", "resp", "dpar", "nlpar", "lb", "ub", "source"]
+VALID_CLASSES = ("b", "Intercept", "sd", "cor", *DPARS)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """One prior statement, as brms's ``set_prior``.
+
+    Parameters
+    ----------
+    prior : a Stan distribution, e.g. ``"normal(0, 10)"``; ``""`` means flat.
+    class_ : parameter class: ``"b"``, ``"Intercept"``, ``"sd"``, ``"cor"``, ``"sigma"``, ...
+    coef, group, resp, dpar, nlpar : narrow the prior to some parameters.
+    lb, ub : bounds (class ``b`` only), as in brms.
+    """
+
+    prior: str
+    class_: str = "b"
+    coef: str = ""
+    group: str = ""
+    resp: str = ""
+    dpar: str = ""
+    nlpar: str = ""
+    lb: float | None = None
+    ub: float | None = None
+
+    def __post_init__(self) -> None:
+        dist = parse_prior_string(self.prior)  # validates name, arity, numbers
+        if dist is not None and dist.info.kind == "cholesky" and self.class_ != "cor":
+            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor'.")
+        if self.class_ == "cor" and dist is not None and dist.info.kind != "cholesky":
+            raise PriorError(f"Correlations take an LKJ prior such as 'lkj(2)', not {self.prior!r}.")
+        if (self.lb is not None or self.ub is not None) and self.class_ != "b":
+            raise PriorError(f"Bounds (lb/ub) are allowed only for class 'b', not for {self.class_!r}.")
+        if (self.lb is not None or self.ub is not None) and self.coef:
+            raise PriorError("Bounds (lb/ub) apply to the whole class 'b'; remove coef= or the bounds.")
+
+    @property
+    def dist(self) -> PriorDist | None:
+        return parse_prior_string(self.prior)
+
+    def __add__(self, other: "Prior | PriorSet") -> "PriorSet":
+        return PriorSet([self]) + other
+
+    def __iter__(self) -> Iterator["Prior"]:
+        yield self
+
+    def key(self) -> tuple[str, ...]:
+        return (self.class_, self.coef, self.group, self.resp, self.dpar, self.nlpar)
+
+
+class PriorSet(list):
+    """A list of :class:`Prior` that also combines with ``+``."""
+
+    def __add__(self, other):  # type: ignore[override]
+        if isinstance(other, Prior):
+            return PriorSet([*self, other])
+        return PriorSet([*self, *other])
+
+
+def prior(
+    prior: str,
+    class_: str = "b",
+    coef: str = "",
+    group: str = "",
+    resp: str = "",
+    dpar: str = "",
+    nlpar: str = "",
+    lb: float | None = None,
+    ub: float | None = None,
+) -> Prior:
+    """Define a prior (brms's ``set_prior``/``prior``).
+
+    Examples
+    --------
+    >>> prior("normal(0, 1)", class_="b", coef="Days").coef
+    'Days'
+    """
+    return Prior(prior, class_, coef, group, resp, dpar, nlpar, lb, ub)
+
+
+set_prior = prior
+
+
+def as_prior_list(priors: "Prior | Iterable[Prior] | pd.DataFrame | None") -> list[Prior]:
+    if priors is None:
+        return []
+    if isinstance(priors, Prior):
+        return [priors]
+    if isinstance(priors, pd.DataFrame):
+        out = []
+        for _, r in priors.iterrows():
+            if str(r.get("prior", "")).strip():
+                lb = r.get("lb", "")
+                ub = r.get("ub", "")
+                out.append(
+                    Prior(str(r["prior"]), str(r["class"]), *(str(r.get(c, "") or "") for c in ("coef", "group", "resp", "dpar", "nlpar")),
+                          float(lb) if str(lb).strip() not in ("", "nan", "None") and r["class"] == "b" else None,
+                          float(ub) if str(ub).strip() not in ("", "nan", "None") and r["class"] == "b" else None)
+                )
+        return out
+    out = []
+    for p in priors:
+        if not isinstance(p, Prior):
+            raise PriorError(f"Priors must be made with brmspy.prior(...); got {p!r}.")
+        out.append(p)
+    return out
+
+
+# ----------------------------------------------------------- default table
+
+
+@dataclass
+class PriorRow:
+    """One row of a prior table (brms columns)."""
+
+    prior: str
+    class_: str
+    coef: str = ""
+    group: str = ""
+    resp: str = ""
+    dpar: str = ""
+    nlpar: str = ""
+    lb: str = ""
+    ub: str = ""
+    source: str = "default"
+
+    def key(self) -> tuple[str, ...]:
+        return (self.class_, self.coef, self.group, self.resp, self.dpar, self.nlpar)
+
+
+def _r_round(x: float, digits: int = 1) -> float:
+    return float(np.round(x, digits))
+
+
+def _mad(x: np.ndarray) -> float:
+    med = np.median(x)
+    return 1.4826 * float(np.median(np.abs(x - med)))
+
+
+@dataclass(frozen=True)
+class DataScale:
+    """brms's data-dependent defaults: location and scale of ``link(y)``."""
+
+    location: float = 0.0
+    scale: float = 2.5
+
+    def intercept_prior(self) -> str:
+        return f"student_t(3, {format_number(self.location)}, {format_number(self.scale)})"
+
+    def scale_prior(self) -> str:
+        return f"student_t(3, 0, {format_number(self.scale)})"
+
+
+def data_scale(y: np.ndarray, family, is_mu: bool = True) -> DataScale:
+    """The default location/scale brms derives from the response (``def_scale_prior``)."""
+    if not is_mu:
+        return DataScale()
+    link = "log" if family.spec.scale_prior_logscale else family.link
+    if link not in ("identity", "log", "inverse", "sqrt", "1/mu^2") or family.spec.response == "binary":
+        return DataScale()
+    y = np.asarray(y, dtype=float)
+    if link in ("log", "inverse", "1/mu^2"):
+        y = np.where(y == 0, y + 0.1, y)  # avoid infinite link(y)
+    with np.errstate(all="ignore"):
+        ylink = LINKS[link].fun(y)
+    scale = _r_round(_mad(ylink), 1)
+    scale = max(2.5, scale) if math.isfinite(scale) else 2.5
+    location = _r_round(float(np.median(ylink)), 1)
+    return DataScale(location if math.isfinite(location) else 0.0, scale)
+
+
+def _sort_key(row: PriorRow) -> tuple:
+    def k(s: str) -> tuple[str, str]:
+        return (s.casefold(), s)
+
+    return (k(row.resp), k(row.dpar), k(row.nlpar), k(row.class_), k(row.group), k(row.coef))
+
+
+def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
+    """All parameters' default priors, in brms's ``get_prior`` order."""
+    rows: list[PriorRow] = []
+    for t in frame.response_terms:
+        y = frame.responses[t.resp].y
+        mu_scale = data_scale(y, t.family)
+        for pname, part in t.parts.items():
+            prefix = Prefix(t.resp, pname)
+            dpar = "" if pname == "mu" or part.kind == "nlpar" else pname
+            nlpar = pname if part.kind == "nlpar" else ""
+            design = frame.designs[prefix]
+            base = dict(resp=t.resp, dpar=dpar, nlpar=nlpar)
+            if design.coef_names:
+                rows.append(PriorRow("", "b", **base))
+                rows.extend(PriorRow("", "b", coef=c, **base) for c in design.coef_names)
+            if design.intercept:
+                if part.kind == "nlpar":
+                    pass  # brms: non-linear intercepts are ordinary b coefficients
+                else:
+                    scale = mu_scale if pname == "mu" else DataScale()
+                    rows.append(PriorRow(scale.intercept_prior(), "Intercept", **base))
+        # constant (unpredicted) distributional parameters
+        for d in t.family.dpars:
+            if d == "mu" or d in t.parts:
+                continue
+            info = DPARS[d]
+            text = t.family.dpar_prior(d).format(scale=format_number(mu_scale.scale))
+            rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower)))
+        # group-level sds: class-level row per dpar
+        for dpar in _dpars_with_groups(frame, t.resp):
+            scale = mu_scale if dpar == "mu" else DataScale()
+            rows.append(PriorRow(scale.scale_prior(), "sd", resp=t.resp, dpar=_dp(dpar), lb="0"))
+    for b in frame.blocks:
+        dpars = sorted({c.prefix.dpar for c in b.coefs}, key=lambda d: (d != "mu", d))
+        for dpar in dpars:
+            resp = next(c.prefix.resp for c in b.coefs if c.prefix.dpar == dpar)
+            rows.append(PriorRow("", "sd", group=b.group, resp=resp, dpar=_dp(dpar)))
+            rows.extend(
+                PriorRow("", "sd", coef=_coef_label(b, c), group=b.group, resp=resp, dpar=_dp(dpar))
+                for c in b.coefs
+                if c.prefix.dpar == dpar
+            )
+        if b.has_cor:
+            if not any(r.class_ == "cor" and not r.group for r in rows):
+                rows.append(PriorRow("lkj(1)", "cor"))
+            rows.append(PriorRow("", "cor", group=b.group))
+    return _dedupe(sorted(rows, key=_sort_key))
+
+
+def _coef_label(block: ReBlock, coef) -> str:
+    return coef.name
+
+
+def _dp(dpar: str) -> str:
+    return "" if dpar == "mu" else dpar
+
+
+def _fmt_bound(x: float | None) -> str:
+    return "" if x is None else format_number(x)
+
+
+def _dpars_with_groups(frame: ModelFrame, resp: str) -> list[str]:
+    out: list[str] = []
+    for b in frame.blocks:
+        for c in b.coefs:
+            if c.prefix.resp == resp and c.prefix.dpar not in out:
+                out.append(c.prefix.dpar)
+    return out
+
+
+def _dedupe(rows: list[PriorRow]) -> list[PriorRow]:
+    seen: set[tuple] = set()
+    out = []
+    for r in rows:
+        if r.key() not in seen:
+            seen.add(r.key())
+            out.append(r)
+    return out
+
+
+def table_to_frame(rows: list[PriorRow]) -> pd.DataFrame:
+    """A prior table as a DataFrame with brms's columns."""
+    return pd.DataFrame(
+        [[r.prior, r.class_, r.coef, r.group, r.resp, r.dpar, r.nlpar, r.lb, r.ub, r.source] for r in rows],
+        columns=COLUMNS,
+    )
+
+
+# -------------------------------------------------------------- resolution
+
+
+@dataclass
+class ResolvedPriors:
+    """The prior of every parameter, ready for code and data generation.
+
+    ``None`` means a flat (improper) prior: no statement in Stan.
+    """
+
+    table: list[PriorRow]
+    b: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)
+    b_bounds: dict[Prefix, tuple[float | None, float | None]] = field(default_factory=dict)
+    intercept: dict[Prefix, PriorDist | None] = field(default_factory=dict)
+    sd: dict[int, list[PriorDist | None]] = field(default_factory=dict)
+    cor: dict[int, PriorDist | None] = field(default_factory=dict)
+    dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        return table_to_frame(self.table)
+
+
+def _match_error(p: Prior, table: list[PriorRow]) -> PriorError:
+    classes = sorted({r.class_ for r in table}, key=str.casefold)
+    same = [r for r in table if r.class_ == p.class_ and r.dpar == p.dpar and r.resp == p.resp and r.nlpar == p.nlpar]
+    detail = ""
+    if p.class_ not in classes:
+        detail = f"This model has no parameter class {p.class_!r}; its classes are: {', '.join(classes)}."
+    elif p.coef and p.class_ in ("b", "sd"):
+        coefs = sorted({r.coef for r in same if r.coef and (not p.group or r.group == p.group)})
+        detail = f"Valid coefs for class {p.class_!r}" + (f" in group {p.group!r}" if p.group else "") + f": {', '.join(coefs) or 'none'}."
+    elif p.group:
+        groups = sorted({r.group for r in same if r.group})
+        detail = f"Valid groups for class {p.class_!r}: {', '.join(groups) or 'none'}."
+    else:
+        detail = f"Check dpar/resp/nlpar; valid dpars for class {p.class_!r}: {sorted({r.dpar or '(mu)' for r in table if r.class_ == p.class_})}."
+    what = ", ".join(f"{k}={v!r}" for k, v in zip(("class", "coef", "group", "resp", "dpar", "nlpar"), p.key()) if v)
+    return PriorError(f"The prior {p.prior!r} ({what}) does not match any parameter of the model. {detail} "
+                      "See get_prior(...) for every parameter that takes a prior.")
+
+
+def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = None) -> ResolvedPriors:
+    """Merge user priors into the default table and resolve each parameter's prior."""
+    table = default_prior_table(frame)
+    by_key = {r.key(): r for r in table}
+    users = as_prior_list(user)
+    seen_keys: set[tuple] = set()
+    for p in users:
+        k = p.key()
+        if k in seen_keys:
+            raise PriorError(f"Two priors are given for the same parameter(s) ({', '.join(x for x in k if x)}); keep one.")
+        seen_keys.add(k)
+        row = by_key.get(k)
+        if row is None:
+            raise _match_error(p, table)
+        row.prior = p.prior
+        row.source = "user"
+        if p.lb is not None:
+            row.lb = format_number(p.lb)
+        if p.ub is not None:
+            row.ub = format_number(p.ub)
+
+    def lookup(*keys: tuple) -> PriorDist | None:
+        for k in keys:
+            r = by_key.get(k)
+            if r is not None and r.prior.strip():
+                return parse_prior_string(r.prior)
+        return None
+
+    res = ResolvedPriors(table)
+    for prefix, design in frame.designs.items():
+        resp = prefix.resp
+        dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
+        res.b[prefix] = [
+            lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar)) for c in design.coef_names
+        ]
+        crow = by_key.get(("b", "", "", resp, dpar, nlpar))
+        if crow is not None:
+            res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
+        if design.intercept and not nlpar:
+            res.intercept[prefix] = lookup(("Intercept", "", "", resp, dpar, ""))
+    for b in frame.blocks:
+        sds = []
+        for c in b.coefs:
+            dpar = _dp(c.prefix.dpar)
+            r = c.prefix.resp
+            sds.append(
+                lookup(("sd", c.name, b.group, r, dpar, ""), ("sd", "", b.group, r, dpar, ""), ("sd", "", "", r, dpar, ""))
+            )
+        res.sd[b.id] = sds
+        if b.has_cor:
+            res.cor[b.id] = lookup(("cor", "", b.group, "", "", ""), ("cor", "", "", "", "", ""))
+    for t in frame.response_terms:
+        for d in t.family.dpars:
+            if d != "mu" and d not in t.parts:
+                res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
+    return res
+
+
+def _prefix_dpar_nlpar(frame: ModelFrame, prefix: Prefix) -> tuple[str, str]:
+    for t in frame.response_terms:
+        if t.resp == prefix.resp and prefix.dpar in t.parts:
+            part = t.parts[prefix.dpar]
+            if part.kind == "nlpar":
+                return "", prefix.dpar
+            return _dp(prefix.dpar), ""
+    return _dp(prefix.dpar), ""
