@@ -229,13 +229,6 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
                 f"of that name (its dpars: {', '.join(other) or 'none besides mu'})"
                 + ("." if formula.nl else "; for a non-linear parameter use bf(..., nl=True).")
             )
-    if formula.nl:
-        missing = [p for p in nonlinear["mu"].nlpars if p not in parts]
-        if missing:
-            raise FormulaError(
-                f"Non-linear parameter(s) {', '.join(missing)} of {formula.main!r} have no formula; add e.g. "
-                f"'{missing[0]} ~ 1'."
-            )
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula))
 

@@ -102,7 +102,8 @@ class GroupTerm:
     def label(self) -> str:
         bar = "|" if self.cor else "||"
         middle = f" | {self.id} {bar} " if self.id else f" {bar} "
-        return f"({self.expr}{middle}{self.group})"
+        group = f"gr({self.group}, by = {self.by})" if self.by else self.group
+        return f"({self.expr}{middle}{group})"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,115 @@
+"""The golden model table: one entry per model whose Stan code is pinned.
+
+Each case names a formula, family, data set and priors.  Data are simulated
+with fixed seeds (``design_data``) or come from the bundled real data sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+import brmspy as bp
+
+
+def design_data(n: int = 240, seed: int = 1) -> pd.DataFrame:
+    """A simulated data set with a column for every response type and grouping structure."""
+    rng = np.random.default_rng(seed)
+    g = rng.integers(0, 12, n)
+    h = rng.integers(0, 6, n)
+    a = rng.integers(0, 4, n)
+    x = rng.normal(size=n)
+    z = rng.normal(size=n)
+    eta = 0.5 + 0.8 * x + rng.normal(0, 0.5, 12)[g]
+    trials = rng.integers(5, 20, n)
+    df = pd.DataFrame(
+        {
+            "x": x,
+            "z": z,
+            "f": pd.Categorical(rng.choice(["lo", "mid", "hi"], n), categories=["lo", "mid", "hi"]),
+            "g": pd.Categorical([f"g{i:02d}" for i in g]),
+            "h": h + 1,
+            "a": a + 1,
+            "b": rng.integers(1, 4, n),
+            "byv": pd.Categorical(np.where(g < 6, "A", "B")),
+            "g1": rng.integers(1, 9, n),
+            "g2": rng.integers(1, 9, n),
+            "w": rng.uniform(0.5, 2, n),
+            "obs": np.arange(1, n + 1),
+            "y": eta + rng.normal(0, 1, n),
+            "yb": rng.binomial(1, 1 / (1 + np.exp(-eta))),
+            "trials": trials,
+            "ysucc": rng.binomial(trials, 1 / (1 + np.exp(-eta))),
+            "count": rng.poisson(np.exp(eta)),
+            "pos": rng.gamma(3, np.exp(eta) / 3),
+            "unit": rng.beta(2 * 1 / (1 + np.exp(-eta)) * 5, 5 - 2 * 1 / (1 + np.exp(-eta)) * 2),
+        }
+    )
+    return df
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    formula: object
+    family: object = "gaussian"
+    data: str = "design"
+    prior: object = None
+    notes: str = ""
+
+    def frame(self, seed: int = 1, n: int = 240) -> pd.DataFrame:
+        if self.data == "design":
+            return design_data(n=n, seed=seed)
+        return bp.datasets.load(self.data)
+
+
+CASES: list[Case] = [
+    Case("sleepstudy", "Reaction ~ Days + (Days | Subject)", data="sleepstudy"),
+    Case("gaussian_fixed", "y ~ x + f"),
+    Case("gaussian_intercept_only", "y ~ 1"),
+    Case("gaussian_no_intercept", "y ~ 0 + x + f"),
+    Case("gaussian_log_link", "pos ~ x", bp.gaussian(link="log")),
+    Case("student", "y ~ x + (1 | g)", "student"),
+    Case("bernoulli", "yb ~ x + (1 | g)", "bernoulli"),
+    Case("bernoulli_probit", "yb ~ x", bp.bernoulli(link="probit")),
+    Case("binomial_trials", "ysucc | trials(trials) ~ x + (1 | g)", "binomial"),
+    Case("cbpp_binomial", "incidence | trials(size) ~ period + (1 | herd)", "binomial", data="cbpp"),
+    Case("poisson_obs_effect", "count ~ x + (1 | g) + (1 | obs)", "poisson"),
+    Case("poisson_identity", "count ~ x", bp.poisson(link="identity")),
+    Case("negbinomial", "count ~ x + (1 | g)", "negbinomial"),
+    Case("gamma", "pos ~ x + (1 | g)", "gamma"),
+    Case("lognormal", "pos ~ x", "lognormal"),
+    Case("beta", "unit ~ x + (1 | g)", "beta"),
+    Case("weibull", "pos ~ x", "weibull"),
+    Case("exponential", "pos ~ x + (1 | g)", "exponential"),
+    Case("uncorrelated", "y ~ x + (1 + x || g)"),
+    Case("factor_by_group", "y ~ x + (0 + f | g)"),
+    Case("crossed", "y ~ x + (1 | g) + (1 | h)"),
+    Case("nested", "y ~ x + (1 | a/b)"),
+    Case("interaction_group", "y ~ x + (1 | a:b)"),
+    Case("two_groups_one_term", "y ~ 1 + (1 | g + h)"),
+    Case("shared_id_across_dpars", bp.bf("y ~ x + (1 + x | ID | g)", "sigma ~ x + (1 | ID | g)")),
+    Case("gr_by", "y ~ x + (1 + x | gr(g, by = byv))"),
+    Case("gr_by_intercept", "y ~ x + (1 | gr(g, by = byv))"),
+    Case("multi_membership", "y ~ x + (1 | mm(g1, g2))"),
+    Case("sigma_formula", bp.bf("y ~ x + (1 | g)", "sigma ~ x")),
+    Case("weights", "y | weights(w) ~ x + (1 | g)"),
+    Case("poisson_weights", "count | weights(w) ~ x", "poisson"),
+    Case(
+        "user_priors",
+        "y ~ x + z + f",
+        prior=bp.prior("normal(0, 5)", "b") + bp.prior("cauchy(0, 1)", "b", coef="z")
+        + bp.prior("normal(0, 2)", "Intercept") + bp.prior("exponential(1)", "sigma"),
+    ),
+    Case("bounded_b", "y ~ x", prior=bp.prior("normal(0, 1)", "b", lb=0)),
+    Case(
+        "sd_cor_priors",
+        "y ~ x + (1 + x | g)",
+        prior=bp.prior("lkj(2)", "cor") + bp.prior("normal(0, 1)", "sd", group="g", coef="x"),
+    ),
+    Case("arabidopsis_poisson", "total.fruits ~ nutrient + amd + status + (1 | popu) + (1 | gen)", "poisson",
+         data="Arabidopsis"),
+]
+CASE_BY_NAME = {c.name: c for c in CASES}
