@@ -9,6 +9,10 @@ Examples
 
 from . import datasets
 from .api import build_model, get_prior, make_stancode, make_standata
+from .brm import brm, update
+from .fit import BrmsFit
+from .storage import load_fit, save_fit
+from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata
 from .errors import (
     BackendUnavailableError,
     BrmsError,
@@ -40,7 +44,8 @@ from .priors import prior, set_prior
 __version__ = "0.1.0"
 
 __all__ = [
-    "BackendUnavailableError", "Beta", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
+    "BackendUnavailableError", "Beta", "BrmsFit", "VarCorr", "brm", "coef", "fixef", "load_fit", "ndraws", "ngrps", "nobs",
+    "prior_summary", "ranef", "save_fit", "stancode", "standata", "update", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
     "PriorError", "SamplingError", "StanCompileError", "bernoulli", "bf", "binomial", "brmsfamily", "build_model",
     "datasets", "exponential", "gaussian", "get_prior", "lf", "lognormal", "make_stancode", "make_standata",
     "negbinomial", "nlf", "poisson", "prior", "set_prior", "set_rescor", "student", "weibull",

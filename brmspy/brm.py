@@ -1,0 +1,215 @@
+"""``brm()``: build the model, pick a backend, sample, and return a :class:`BrmsFit`."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import arviz_io
+from .api import build_model
+from .backends import SampleConfig, select_backend
+from .errors import PriorError, SamplingError
+from .families import Family
+from .fit import BrmsFit
+from .formula import BrmsFormula, MvBrmsFormula
+from .priors import Prior
+from .prior_draws import draw_priors, flat_parameters
+from . import storage
+
+logger = logging.getLogger("brmspy")
+
+SAMPLE_PRIOR = ("no", "yes", "only")
+FILE_REFIT = ("never", "always", "on_change")
+# Compiled models by (backend, program): update() and refits with the same
+# structure reuse them within a session (PyStan/CmdStan also cache on disk).
+_COMPILED: dict[tuple[str, str], Any] = {}
+
+
+def brm(
+    formula: "str | BrmsFormula | MvBrmsFormula",
+    data: pd.DataFrame,
+    family: "str | Family | None" = None,
+    prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
+    *,
+    chains: int = 4,
+    iter: int = 2000,  # noqa: A002 - brms's name
+    warmup: int | None = None,
+    thin: int = 1,
+    cores: int | None = None,
+    seed: int | None = None,
+    init: float | dict | list[dict] | None = None,
+    control: dict | None = None,
+    refresh: int | None = None,
+    backend: str = "auto",
+    sample_prior: str = "no",
+    file: str | Path | None = None,
+    file_refit: str = "never",
+    save_model: str | Path | None = None,
+    data_name: str | None = None,
+) -> BrmsFit:
+    """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
+
+    Parameters
+    ----------
+    formula : model formula in brms syntax, or :func:`~brmspy.bf` for distributional models.
+    data : pandas DataFrame with the variables.
+    family : family name (``"poisson"``) or object (``poisson(link="log")``); gaussian by default.
+    prior : priors from :func:`~brmspy.prior`, combined with ``+``, or a get_prior-style DataFrame.
+    chains, iter, warmup, thin : Markov chains and iterations per chain (warmup defaults to ``iter // 2``).
+    cores : chains run in parallel (default: as many as there are cores).
+    seed : random seed; the same seed gives the same draws on the same backend.
+    init : init radius (``0`` for zeros), a dict of initial values, or a list of dicts per chain.
+    control : ``{"adapt_delta": 0.8, "max_treedepth": 10}``.
+    refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``).
+    backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
+    sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
+    file : save the fit to ``file`` (``.nc``) and load it from there next time instead of refitting.
+    file_refit : ``"never"``, ``"always"`` or ``"on_change"`` (refit when code, data or settings differ).
+    save_model : also write the Stan program to this path.
+    data_name : the data set's name in the summary (default ``"data"``).
+
+    Returns
+    -------
+    BrmsFit
+
+    Examples
+    --------
+    >>> import brmspy as bp
+    >>> df = bp.datasets.load("sleepstudy")
+    >>> fit = bp.brm("Reaction ~ Days + (Days | Subject)", data=df, seed=1, refresh=0)  # doctest: +SKIP
+    >>> fit.fixef()                                                                     # doctest: +SKIP
+    """
+    if sample_prior not in SAMPLE_PRIOR:
+        raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
+    if file_refit not in FILE_REFIT:
+        raise SamplingError(f"file_refit must be one of {FILE_REFIT}, got {file_refit!r}.")
+    if refresh is None:
+        refresh = max(1, iter // 10)
+    config = SampleConfig.from_kwargs(
+        control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
+        refresh=refresh,
+    )
+    build = build_model(formula, data, family, prior)
+    settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
+                "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
+                "sample_prior": sample_prior, "backend": backend}
+    if save_model is not None:
+        Path(save_model).write_text(build.code, encoding="utf-8")
+
+    if file is not None and file_refit != "always" and storage.fit_path(file).exists():
+        meta = storage.read_meta(file)
+        same = (
+            meta["code_sha256"] == build.code_hash
+            and meta["data_sha256"] == storage.data_fingerprint(build.data)
+            and meta["settings"] == settings
+        )
+        if file_refit == "never" or same:
+            return storage.load_fit(file)
+        logger.info("Refitting: the saved fit in %s differs in code, data or settings.", file)
+
+    fit = _sample(build, formula, family, data, prior, config, backend, sample_prior, settings,
+                  data_name or "data")
+    if file is not None:
+        storage.save_fit(fit, file)
+    return fit
+
+
+def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
+            settings: dict, data_name: str) -> BrmsFit:
+    stan_data = dict(build.data)
+    if sample_prior == "only":
+        flat = flat_parameters(build.frame, build.priors)
+        if flat:
+            raise PriorError(
+                "Sampling from the priors alone needs proper priors on every parameter, but these have flat "
+                f"priors: {', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_='b')."
+            )
+        stan_data["prior_only"] = 1
+    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0)
+    key = (chosen.name, build.code_hash)
+    model = _COMPILED.get(key)
+    if model is None:
+        model = chosen.compile(build.code)
+        _COMPILED[key] = model
+    draws = chosen.sample(model, stan_data, config)
+    prior_draws = {}
+    if sample_prior == "yes":
+        shape = (draws.nchains, draws.ndraws)
+        prior_draws = draw_priors(build.frame, build.priors, shape, draws.config.seed)
+    fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings)
+    warn_diagnostics(fit)
+    return fit
+
+
+def warn_diagnostics(fit: BrmsFit) -> list[str]:
+    """Warn about divergences, treedepth, Rhat, ESS and E-BFMI, each with the usual remedy."""
+    d = fit.stan_draws
+    cfg = d.config
+    msgs = []
+    div = int(np.sum(d.sampler_stats["divergent__"]))
+    if div:
+        msgs.append(
+            f"There were {div} divergent transitions after warmup. Increasing adapt_delta above {cfg.adapt_delta} "
+            "may help: brm(..., control={'adapt_delta': 0.95})."
+        )
+    hits = int(np.sum(d.sampler_stats["treedepth__"] >= cfg.max_treedepth))
+    if hits:
+        msgs.append(
+            f"{hits} transitions hit the maximum treedepth of {cfg.max_treedepth}. Increase it with "
+            f"control={{'max_treedepth': {cfg.max_treedepth + 2}}}."
+        )
+    bfmi = arviz_io.bfmi(d.sampler_stats["energy__"])
+    low = [i + 1 for i, v in enumerate(bfmi) if np.isfinite(v) and v < 0.3]
+    if low:
+        msgs.append(f"E-BFMI below 0.3 in chain(s) {low}: the posterior may have heavy tails; reparametrise or use stronger priors.")
+    names = [n for n, pi in fit.param_info.items() if pi.kind in ("b", "sd", "cor", "dpar")]
+    if d.nchains > 1 and names:
+        rh = {n: float(arviz_io.rhat(fit.draws_dict[n])) for n in names}
+        bad = [n for n, v in rh.items() if v > 1.01]
+        if bad:
+            msgs.append(
+                f"Rhat > 1.01 for {', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: the chains have not mixed. "
+                "Run more iterations (iter=) or use more informative priors."
+            )
+        need = 100 * d.nchains
+        low_bulk = [n for n in names if arviz_io.ess_bulk(fit.draws_dict[n]) < need]
+        low_tail = [n for n in names if arviz_io.ess_tail(fit.draws_dict[n]) < need]
+        if low_bulk:
+            msgs.append(f"Bulk ESS below {need} for {', '.join(low_bulk[:5])}: posterior means may be unreliable; run more iterations.")
+        if low_tail:
+            msgs.append(f"Tail ESS below {need} for {', '.join(low_tail[:5])}: intervals may be unreliable; run more iterations.")
+    for m in msgs:
+        warnings.warn(m, UserWarning, stacklevel=3)
+    return msgs
+
+
+def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = None, prior: Any = None,
+           family: Any = None, **kwargs: Any) -> BrmsFit:
+    """Refit with changes; the compiled model is reused whenever the Stan program is unchanged.
+
+    Examples
+    --------
+    >>> fit2 = update(fit, newdata=df.iloc[:100], iter=1000)   # doctest: +SKIP
+    """
+    settings = dict(fit.settings)
+    args = {
+        "chains": settings["chains"], "iter": settings["iter"], "warmup": settings["warmup"],
+        "thin": settings["thin"], "seed": settings["seed"], "control": settings["control"],
+        "sample_prior": settings["sample_prior"], "backend": settings["backend"],
+    }
+    if "iter" in kwargs and "warmup" not in kwargs:
+        args["warmup"] = None
+    args.update(kwargs)
+    return brm(
+        formula if formula is not None else fit.formula,
+        newdata if newdata is not None else fit.data,
+        family if family is not None else fit.family,
+        prior if prior is not None else fit.prior,
+        data_name=fit.data_name if newdata is None else "newdata",
+        **args,
+    )

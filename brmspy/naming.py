@@ -1,0 +1,124 @@
+"""Stan draws -> brms parameter names (``b_Days``, ``sd_Subject__Intercept``, ...).
+
+The generated program uses short Stan names (``b``, ``sd_1``, ``r_1_2``); users
+see brms's names.  :func:`brms_draws` does the translation once per fit and
+returns an ordered dict of (chain, draw) arrays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .frame import ModelFrame, Prefix, ReBlock
+
+
+def group_label(block: ReBlock) -> str:
+    """The grouping factor as brms names it in parameters (``Subject``, ``a:b``, ``mmg1g2``)."""
+    return re.sub(r"[^A-Za-z0-9_.:]", "", block.group)
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """Where a brms-named parameter comes from, for summaries."""
+
+    name: str
+    kind: str  # "b", "sd", "cor", "dpar", "r", "Intercept", "lprior", "lp__", "prior"
+    group: str = ""
+    coef: str = ""
+    level: str = ""
+
+
+def sd_names(block: ReBlock) -> list[list[str]]:
+    """brms names of ``sd_k`` elements: ``[coef][by level]`` (one by level without ``by``)."""
+    g = group_label(block)
+    by_levels = [f":{block.by}{lv}" for lv in block.by_levels] if block.by else [""]
+    return [[f"sd_{g}__{c.label}{b}" for b in by_levels] for c in block.coefs]
+
+
+def cor_pairs(M: int) -> list[tuple[int, int]]:
+    """(row, col) 0-based of ``cor_k`` elements, in the generated program's order."""
+    return [(j, k) for k in range(M) for j in range(k)]
+
+
+def cor_names(block: ReBlock) -> list[list[str]]:
+    g = group_label(block)
+    by_levels = [f":{block.by}{lv}" for lv in block.by_levels] if block.by else [""]
+    out = []
+    for j, k in cor_pairs(block.M):
+        a, b = block.coefs[j].label, block.coefs[k].label
+        out.append([f"cor_{g}__{a}{bl}__{b}{bl}" for bl in by_levels])
+    return out
+
+
+def r_name(block: ReBlock, coef_index: int, level: str) -> str:
+    c = block.coefs[coef_index]
+    dp = f"__{c.prefix.label.rstrip('_')}" if c.prefix.pieces else ""
+    return f"r_{group_label(block)}{dp}[{level},{c.name}]"
+
+
+def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, ParamInfo]]:
+    """Translate a backend's Stan-named draws to brms names.
+
+    Parameters
+    ----------
+    frame : the model frame (coefficient, group and level names).
+    params : Stan variable -> (chain, draw, *shape).
+    stats : sampler statistics -> (chain, draw).
+    """
+    out: dict[str, np.ndarray] = {}
+    info: dict[str, ParamInfo] = {}
+
+    def put(name: str, values: np.ndarray, pinfo: ParamInfo) -> None:
+        out[name] = np.asarray(values, dtype=float)
+        info[name] = pinfo
+
+    for prefix, design in frame.designs.items():
+        s, label = prefix.suffix, prefix.label
+        if design.intercept:
+            put(f"b_{label}Intercept", params[f"b{s}_Intercept"], ParamInfo(f"b_{label}Intercept", "b", coef=f"{label}Intercept"))
+        if design.coef_names:
+            b = params[f"b{s}"]
+            for i, c in enumerate(design.coef_names):
+                put(f"b_{label}{c}", b[..., i], ParamInfo(f"b_{label}{c}", "b", coef=f"{label}{c}"))
+    for block in frame.blocks:
+        sd = params[f"sd_{block.id}"]
+        for j, row in enumerate(sd_names(block)):
+            for i, name in enumerate(row):
+                values = sd[..., j, i] if block.by else sd[..., j]
+                put(name, values, ParamInfo(name, "sd", group=group_label(block), coef=block.coefs[j].label, level=_by_level(block, i)))
+        if block.has_cor:
+            cor = params[f"cor_{block.id}"]
+            for p, row in enumerate(cor_names(block)):
+                for i, name in enumerate(row):
+                    values = cor[..., p, i] if block.by else cor[..., p]
+                    j, k = cor_pairs(block.M)[p]
+                    coef = f"{block.coefs[j].label},{block.coefs[k].label}"
+                    put(name, values, ParamInfo(name, "cor", group=group_label(block), coef=coef, level=_by_level(block, i)))
+    for t in frame.response_terms:
+        for d in t.family.dpars:
+            if d != "mu" and d not in t.parts:
+                name = d + (f"_{t.resp}" if t.resp else "")
+                put(name, params[name], ParamInfo(name, "dpar", coef=name))
+    for prefix, design in frame.designs.items():
+        if design.intercept:
+            name = f"Intercept{prefix.suffix}"
+            put(name, params[name], ParamInfo(name, "Intercept"))
+    for block in frame.blocks:
+        for j in range(block.M):
+            stan = f"r_{block.id}_{block.coefs[j].prefix.label}{j + 1}"
+            r = params[stan]
+            for lv_i, lv in enumerate(block.levels):
+                name = r_name(block, j, lv)
+                put(name, r[..., lv_i], ParamInfo(name, "r", group=group_label(block), coef=block.coefs[j].label, level=lv))
+    put("lprior", params["lprior"], ParamInfo("lprior", "lprior"))
+    if "lp__" in stats:
+        put("lp__", stats["lp__"], ParamInfo("lp__", "lp__"))
+    return out, info
+
+
+def _by_level(block: ReBlock, i: int) -> str:
+    return block.by_levels[i] if block.by and block.by_levels else ""
+

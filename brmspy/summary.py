@@ -1,0 +1,254 @@
+"""Draws -> brms-style tables: summary, fixef, ranef, coef, VarCorr, prior_summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import arviz_io
+from .errors import BrmsError
+from .naming import cor_pairs, group_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .fit import BrmsFit
+
+HEADINGS = {
+    "group": "Multilevel Hyperparameters:",
+    "population": "Regression Coefficients:",
+    "family": "Further Distributional Parameters:",
+}
+
+
+def _check_prob(prob: float) -> None:
+    if not 0 < prob < 1:
+        raise BrmsError(f"prob must be between 0 and 1 (e.g. 0.95), got {prob!r}.")
+
+
+def _quantile_cols(prob: float, style: str) -> tuple[str, str, float, float]:
+    lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
+    if style == "summary":
+        pct = f"{prob * 100:g}%"
+        return f"l-{pct} CI", f"u-{pct} CI", lo, hi
+    return f"Q{lo * 100:g}", f"Q{hi * 100:g}", lo, hi
+
+
+def stats_table(draws: dict[str, np.ndarray], names: list[str], prob: float = 0.95, diagnostics: bool = True,
+                labels: list[str] | None = None) -> pd.DataFrame:
+    """Estimate, Est.Error, interval (and Rhat/ESS) of each named draw array (chain, draw)."""
+    _check_prob(prob)
+    lo_name, hi_name, lo, hi = _quantile_cols(prob, "summary" if diagnostics else "q")
+    rows = []
+    for n in names:
+        x = draws[n]
+        flat = x.reshape(-1)
+        row = {"Estimate": flat.mean(), "Est.Error": flat.std(ddof=1), lo_name: np.quantile(flat, lo),
+               hi_name: np.quantile(flat, hi)}
+        if diagnostics:
+            row.update({"Rhat": float(arviz_io.rhat(x)), "Bulk_ESS": float(arviz_io.ess_bulk(x)),
+                        "Tail_ESS": float(arviz_io.ess_tail(x))})
+        rows.append(row)
+    return pd.DataFrame(rows, index=labels if labels is not None else names)
+
+
+def _fmt_table(df: pd.DataFrame) -> str:
+    if df.empty:
+        return ""
+    formatters = {}
+    for c in df.columns:
+        if c in ("Bulk_ESS", "Tail_ESS"):
+            formatters[c] = lambda v: "NA" if not np.isfinite(v) else f"{int(round(v))}"
+        else:
+            formatters[c] = lambda v: "NA" if not np.isfinite(v) else f"{v:.2f}"
+    return df.to_string(formatters=formatters)
+
+
+@dataclass
+class BrmsSummary:
+    """What ``fit.summary()`` returns: printable, with the tables as DataFrames."""
+
+    header: str
+    group: dict[str, pd.DataFrame] = field(default_factory=dict)  # "~Subject (Number of levels: 18)" -> table
+    population: pd.DataFrame = field(default_factory=pd.DataFrame)
+    family: pd.DataFrame = field(default_factory=pd.DataFrame)
+    footer: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.header, ""]
+        if self.group:
+            parts.append(HEADINGS["group"])
+            for title, table in self.group.items():
+                parts += [title, _fmt_table(table), ""]
+        if not self.population.empty:
+            parts += [HEADINGS["population"], _fmt_table(self.population), ""]
+        if not self.family.empty:
+            parts += [HEADINGS["family"], _fmt_table(self.family), ""]
+        parts.append(self.footer)
+        return "\n".join(parts)
+
+    __repr__ = __str__
+
+
+def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
+    """Build brms's printed summary of ``fit``."""
+    frame, draws, info = fit.frame, fit.draws_dict, fit.param_info
+    cfg = fit.config
+    fam_lines, link_lines = [], []
+    for t in frame.response_terms:
+        links = "; ".join(f"{d} = {t.family.links[d] if (d == 'mu' or d in t.parts) else 'identity'}" for d in t.family.dpars)
+        fam_lines.append(t.family.name)
+        link_lines.append(links)
+    formula_lines = str(fit.formula).split("\n")
+    header = "\n".join(
+        [
+            f" Family: {', '.join(fam_lines)} ",
+            f"  Links: {link_lines[0]} " if len(link_lines) == 1 else "  Links: " + "\n         ".join(link_lines),
+            f"Formula: {formula_lines[0]} " + "".join(f"\n         {ln} " for ln in formula_lines[1:]),
+            f"   Data: {fit.data_name} (Number of observations: {frame.N}) ",
+            f"  Draws: {cfg.chains} chains, each with iter = {cfg.iter}; warmup = {cfg.num_warmup}; thin = {cfg.thin};",
+            f"         total post-warmup draws = {fit.ndraws()}",
+        ]
+    )
+    out = BrmsSummary(header)
+    for block in frame.blocks:
+        g = group_label(block)
+        names, labels = [], []
+        for n, pi in info.items():
+            if pi.kind == "sd" and pi.group == g:
+                names.append(n)
+                labels.append(f"sd({pi.coef}{':' + block.by + pi.level if pi.level else ''})")
+        for n, pi in info.items():
+            if pi.kind == "cor" and pi.group == g:
+                names.append(n)
+                a, b = pi.coef.split(",")
+                lv = f":{block.by}{pi.level}" if pi.level else ""
+                labels.append(f"cor({a}{lv},{b}{lv})")
+        title = f"~{g} (Number of levels: {block.N_levels}) "
+        out.group[title] = stats_table(draws, names, prob, labels=labels)
+    b_names = [n for n, pi in info.items() if pi.kind == "b"]
+    out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
+    d_names = [n for n, pi in info.items() if pi.kind == "dpar"]
+    out.family = stats_table(draws, d_names, prob)
+    out.footer = (
+        f"Draws were sampled using NUTS (backend: {fit.backend}). For each parameter, Bulk_ESS\n"
+        "and Tail_ESS are effective sample size measures, and Rhat is the potential\n"
+        "scale reduction factor on split chains (at convergence, Rhat = 1)."
+    )
+    return out
+
+
+def fixef(fit: "BrmsFit", prob: float = 0.95) -> pd.DataFrame:
+    """Population-level effects: Estimate, Est.Error, Q2.5, Q97.5 (rows named as brms)."""
+    names = [n for n, pi in fit.param_info.items() if pi.kind == "b"]
+    return stats_table(fit.draws_dict, names, prob, diagnostics=False, labels=[fit.param_info[n].coef for n in names])
+
+
+def _ranef_draws(fit: "BrmsFit") -> dict[str, dict[str, dict[str, np.ndarray]]]:
+    """group -> coef label -> level -> draws."""
+    out: dict[str, dict[str, dict[str, np.ndarray]]] = {}
+    for n, pi in fit.param_info.items():
+        if pi.kind == "r":
+            out.setdefault(pi.group, {}).setdefault(pi.coef, {})[pi.level] = fit.draws_dict[n]
+    return out
+
+
+def _level_table(per_level: dict[str, dict[str, np.ndarray]], prob: float) -> pd.DataFrame:
+    frames = {}
+    for coef, levels in per_level.items():
+        draws = {lv: v for lv, v in levels.items()}
+        frames[coef] = stats_table(draws, list(draws), prob, diagnostics=False)
+    table = pd.concat(frames, axis=1)
+    table.index.name = "level"
+    return table
+
+
+def ranef(fit: "BrmsFit", prob: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Group-level effects per grouping factor.
+
+    Returns a dict ``group -> DataFrame`` indexed by level with columns
+    ``(coef, statistic)``, so ``ranef(fit)["Subject"]["Intercept"]`` is the
+    levels × (Estimate, Est.Error, Q2.5, Q97.5) table brms prints.
+    """
+    return {g: _level_table(coefs, prob) for g, coefs in _ranef_draws(fit).items()}
+
+
+def coef(fit: "BrmsFit", prob: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Population plus group-level effects per level (brms's ``coef``)."""
+    out = {}
+    b = {fit.param_info[n].coef: fit.draws_dict[n] for n, pi in fit.param_info.items() if pi.kind == "b"}
+    for g, coefs in _ranef_draws(fit).items():
+        combined: dict[str, dict[str, np.ndarray]] = {}
+        for c, levels in coefs.items():
+            base = b.get(c)
+            combined[c] = {lv: (v + base if base is not None else v) for lv, v in levels.items()}
+        out[g] = _level_table(combined, prob)
+    return out
+
+
+def varcorr(fit: "BrmsFit", prob: float = 0.95) -> dict[str, dict[str, pd.DataFrame]]:
+    """Standard deviations, correlations and covariances of group-level effects and residuals.
+
+    ``VarCorr(fit)["Subject"]["sd"]`` is coef × statistic; ``["cor"]`` and
+    ``["cov"]`` are indexed by (coef, coef) pairs; ``"residual__"`` holds sigma.
+    """
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    draws = fit.draws_dict
+    for block in fit.frame.blocks:
+        g = group_label(block)
+        if block.by:
+            sd_names = [n for n, pi in fit.param_info.items() if pi.kind == "sd" and pi.group == g]
+            out[g] = {"sd": stats_table(draws, sd_names, prob, diagnostics=False,
+                                        labels=[n.split("__", 1)[1] for n in sd_names])}
+            continue
+        labels = [c.label for c in block.coefs]
+        sds = [draws[f"sd_{g}__{lab}"] for lab in labels]
+        entry = {"sd": stats_table(dict(zip(labels, sds)), labels, prob, diagnostics=False)}
+        if block.has_cor:
+            M = block.M
+            cor_draws, cov_draws, index = {}, {}, []
+            pairs = {pair: draws[f"cor_{g}__{labels[pair[0]]}__{labels[pair[1]]}"] for pair in cor_pairs(M)}
+            for i in range(M):
+                for j in range(M):
+                    key = f"{labels[i]}|{labels[j]}"
+                    if i == j:
+                        r = np.ones_like(sds[i])
+                    else:
+                        r = pairs[(min(i, j), max(i, j))]
+                    cor_draws[key] = r
+                    cov_draws[key] = r * sds[i] * sds[j]
+                    index.append((labels[i], labels[j]))
+            mi = pd.MultiIndex.from_tuples(index)
+            entry["cor"] = stats_table(cor_draws, list(cor_draws), prob, diagnostics=False).set_index(mi)
+            entry["cov"] = stats_table(cov_draws, list(cov_draws), prob, diagnostics=False).set_index(mi)
+        out[g] = entry
+    sig = [n for n, pi in fit.param_info.items() if pi.kind == "dpar" and n.split("_")[0] == "sigma"]
+    if sig:
+        out["residual__"] = {"sd": stats_table(draws, sig, prob, diagnostics=False, labels=[""] * len(sig) if len(sig) == 1 else sig)}
+    return out
+
+
+def prior_summary(fit: "BrmsFit") -> pd.DataFrame:
+    """The priors used in the model, brms-style (flat priors shown as ``(flat)``).
+
+    Rows whose prior is inherited from a more general row are marked
+    ``(vectorized)`` in ``source``, as brms does.
+    """
+    table = fit.priors.to_frame().copy()
+    # a coef- or group-specific row without its own prior inherits the more general one
+    inherited = (table["prior"] == "") & ((table["coef"] != "") | (table["group"] != ""))
+    general: dict[tuple, str] = {}
+    for i, r in table.iterrows():
+        if r["prior"]:
+            general[(r["class"], r["resp"], r["dpar"], r["nlpar"], r["group"])] = r["prior"]
+    for i, r in table[inherited].iterrows():
+        key_group = (r["class"], r["resp"], r["dpar"], r["nlpar"], r["group"])
+        key_class = (r["class"], r["resp"], r["dpar"], r["nlpar"], "")
+        p = general.get(key_group) or general.get(key_class) or ""
+        table.loc[i, "prior"] = p
+        table.loc[i, "source"] = "(vectorized)"
+        if r["class"] == "sd" and p:
+            table.loc[i, "lb"] = "0"
+    table.loc[table["prior"] == "", "prior"] = "(flat)"
+    return table
