@@ -1,0 +1,149 @@
+"""Stan backends behind one small interface.
+
+Only this package imports stanli, PyStan (``stan``) or CmdStanPy, and only
+inside functions, so ``import brmspy`` is fast and works with any of them
+missing.
+
+>>> from brmspy.backends import select_backend, SampleConfig
+>>> backend = select_backend(code)                     # doctest: +SKIP
+>>> model = backend.compile(code)                      # doctest: +SKIP
+>>> draws = backend.sample(model, data, SampleConfig(seed=1))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from brmspy.errors import BackendUnavailableError
+
+from .base import SAMPLER_STATS, Backend, CompiledModel, Draws, SampleConfig
+from .cmdstanpy_backend import CmdStanPyBackend
+from .pystan_backend import PyStanBackend
+from .stanli_backend import StanliBackend, validate_stan_code
+
+__all__ = [
+    "get_backend",
+    "available_backends",
+    "select_backend",
+    "validate_stan_code",
+    "SampleConfig",
+    "Draws",
+    "Backend",
+    "CompiledModel",
+    "SAMPLER_STATS",
+    "BACKEND_NAMES",
+]
+
+logger = logging.getLogger("brmspy.backends")
+
+# Preference order for "auto": no C++ first, then CmdStan, then PyStan.
+_BACKENDS: dict[str, Backend] = {
+    "stanli": StanliBackend(),
+    "cmdstanpy": CmdStanPyBackend(),
+    "pystan": PyStanBackend(),
+}
+
+#: Every name :func:`get_backend` and :func:`select_backend` accept.
+BACKEND_NAMES: tuple[str, ...] = ("auto", "stanli", "pystan", "cmdstanpy")
+
+
+def _unknown(name: object) -> BackendUnavailableError:
+    return BackendUnavailableError(
+        f"unknown backend {name!r}; valid names are: {', '.join(map(repr, BACKEND_NAMES))}"
+    )
+
+
+def get_backend(name: str) -> Backend:
+    """The backend object called ``name`` (shared, so its caches are reused).
+
+    Parameters
+    ----------
+    name : {"stanli", "pystan", "cmdstanpy"}
+
+    Returns
+    -------
+    Backend
+        Returned even if unavailable here; check :meth:`Backend.available`.
+        Use :func:`select_backend` to get one that is guaranteed to run.
+
+    Raises
+    ------
+    brmspy.errors.BackendUnavailableError
+        For an unknown name (the message lists the valid ones).
+    """
+    if not isinstance(name, str) or name not in _BACKENDS:
+        raise _unknown(name)
+    return _BACKENDS[name]
+
+
+def available_backends() -> list[str]:
+    """Names of the backends usable here, in the order "auto" tries them."""
+    return [name for name, backend in _BACKENDS.items() if backend.available()]
+
+
+def select_backend(
+    code: str, name: str = "auto", data: Mapping[str, Any] | None = None, *, verbose: bool = False
+) -> Backend:
+    """Pick the backend to run ``code`` with.
+
+    Parameters
+    ----------
+    code : str
+        The Stan program.
+    name : {"auto", "stanli", "pystan", "cmdstanpy"}
+        ``"auto"`` takes stanli if it accepts the program, else CmdStanPy if
+        CmdStan is installed, else PyStan.
+    data : dict, optional
+        With data, "auto" also builds the stanli model (cached, so sampling
+        reuses it) and falls back if stanli cannot run one of the program's
+        features; without data only stanli's compiler is consulted.
+    verbose : bool
+        Also print the one-line choice (it is always logged at INFO).
+
+    Raises
+    ------
+    brmspy.errors.BackendUnavailableError
+        Unknown name (listing the valid ones), a requested backend that is
+        not usable here (with its reason), or no usable backend at all.
+    brmspy.errors.StanCompileError
+        If stanc rejects the program.
+    """
+    if name != "auto":
+        backend = get_backend(name)
+        if not backend.available():
+            raise BackendUnavailableError(f"backend {name!r} is not available: {backend.unavailable_reason()}")
+        _announce(backend.name, "requested", verbose)
+        return backend
+
+    reasons: list[str] = []
+    stanli = _BACKENDS["stanli"]
+    if stanli.available():
+        # A stanc rejection is the program's fault, not stanli's: raise it here
+        # rather than spend minutes compiling C++ to get the same message.
+        model = stanli.compile(code)
+        try:
+            if data is not None:
+                stanli.build(model, data)
+        except BackendUnavailableError as exc:
+            reasons.append(str(exc).splitlines()[0])
+            logger.info("stanli cannot run this program, falling back: %s", reasons[-1])
+        else:
+            _announce("stanli", "auto", verbose)
+            return stanli
+    else:
+        reasons.append(stanli.unavailable_reason())
+    for fallback in ("cmdstanpy", "pystan"):
+        backend = _BACKENDS[fallback]
+        if backend.available():
+            _announce(fallback, "auto", verbose)
+            return backend
+        reasons.append(f"{fallback}: {backend.unavailable_reason()}")
+    raise BackendUnavailableError("no Stan backend can run this program:\n  " + "\n  ".join(reasons))
+
+
+def _announce(name: str, how: str, verbose: bool) -> None:
+    logger.info("brmspy: sampling with backend %r (%s)", name, how)
+    if verbose:
+        print(f"brmspy: sampling with backend {name!r}")
+

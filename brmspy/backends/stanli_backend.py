@@ -1,0 +1,231 @@
+"""stanli backend: Stan interpreted in-process, no C++ toolchain needed.
+
+stanli builds a model from (program, data) in milliseconds, so ``compile``
+only runs stanc (to reject bad programs early) and ``sample`` builds the
+model with the data, caching the built model per (program, data).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Mapping
+
+import numpy as np
+
+from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+
+from .base import (
+    CompiledModel,
+    Draws,
+    SampleConfig,
+    code_hash,
+    data_to_json,
+    normalize_sampler_stats,
+)
+
+__all__ = ["StanliBackend", "validate_stan_code", "is_unsupported_feature_error"]
+
+logger = logging.getLogger("brmspy.backends")
+
+# stanli reports Stan features its interpreter cannot lower with these words;
+# anything else from a build is a problem with the data (or the program),
+# which another backend would reject too.
+_UNSUPPORTED_RE = re.compile(r"unsupported|not supported|not implemented", re.IGNORECASE)
+
+
+def is_unsupported_feature_error(message: str) -> bool:
+    """True if a stanli build error means 'this interpreter cannot run it'."""
+    return bool(_UNSUPPORTED_RE.search(message))
+
+
+def _import_stanli():
+    try:
+        import stanli
+    except ImportError as exc:  # pragma: no cover - stanli is a hard dependency
+        raise BackendUnavailableError(
+            f"stanli is not importable ({exc}); install it with `pip install stanli`"
+        ) from exc
+    return stanli
+
+
+def validate_stan_code(code: str) -> None:
+    """Run stanc on ``code`` and surface its message if it rejects the program.
+
+    Parameters
+    ----------
+    code : str
+        A Stan program.
+
+    Raises
+    ------
+    brmspy.errors.StanCompileError
+        With stanc's own text (position, caret and explanation).
+    brmspy.errors.BackendUnavailableError
+        If stanli (which bundles stanc) is not installed.
+    """
+    stanli = _import_stanli()
+    try:
+        stanli.stan_to_mir(code)
+    except RuntimeError as exc:
+        raise StanCompileError("Stan rejected the generated program:\n" + str(exc).strip()) from None
+
+
+class StanliBackend:
+    """Sample with stanli (``stanli.Model``); the default where it can run a program."""
+
+    name = "stanli"
+
+    #: Built models kept in memory; each holds its data, so keep this small.
+    max_cached_models = 8
+
+    def __init__(self) -> None:
+        self._models: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- availability ---------------------------------------------------
+    def available(self) -> bool:
+        """True if ``import stanli`` works."""
+        return not self.unavailable_reason()
+
+    def unavailable_reason(self) -> str:
+        """Why stanli cannot be used ('' if it can)."""
+        import importlib.util
+
+        if importlib.util.find_spec("stanli") is None:
+            return "stanli is not installed; install it with `pip install stanli`"
+        return ""
+
+    # -- compile / build ------------------------------------------------
+    def compile(self, code: str) -> CompiledModel:
+        """Run stanc and keep the MIR; the model itself is built per data set.
+
+        Raises
+        ------
+        brmspy.errors.StanCompileError
+            If stanc rejects the program.
+        """
+        stanli = _import_stanli()
+        start = time.perf_counter()
+        try:
+            mir = stanli.stan_to_mir(code)
+        except RuntimeError as exc:
+            raise StanCompileError("Stan rejected the generated program:\n" + str(exc).strip()) from None
+        return CompiledModel(self.name, code, handle=mir, compile_time=time.perf_counter() - start)
+
+    def build(self, model: CompiledModel, data: Mapping[str, Any] | None) -> Any:
+        """The ``stanli.Model`` for ``model`` with ``data`` (cached).
+
+        Raises
+        ------
+        brmspy.errors.BackendUnavailableError
+            If stanli cannot run a feature of the program (try another backend).
+        brmspy.errors.DataError
+            If the data do not fit the program's data block.
+        """
+        stanli = _import_stanli()
+        data_json = data_to_json(data)
+        key = (model.code_hash, code_hash(data_json))
+        with self._lock:
+            built = self._models.get(key)
+            if built is not None:
+                self._models.move_to_end(key)
+                return built
+        try:
+            if model.handle is not None:
+                built = stanli.Model(mir=model.handle, data=data_json)
+            else:
+                built = stanli.Model(stan_code=model.code, data=data_json)
+        except RuntimeError as exc:
+            msg = str(exc).strip()
+            if is_unsupported_feature_error(msg):
+                raise BackendUnavailableError(
+                    f"stanli cannot run this program: {msg}\n"
+                    "Use backend='cmdstanpy' or backend='pystan' (compiles C++)."
+                ) from None
+            raise DataError(f"The data do not fit the Stan program: {msg}") from None
+        with self._lock:
+            self._models[key] = built
+            while len(self._models) > self.max_cached_models:
+                self._models.popitem(last=False)
+        return built
+
+    # -- sampling -------------------------------------------------------
+    def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig) -> Draws:
+        """Run NUTS with stanli.
+
+        ``config.init`` dicts are constrained values; stanli wants the
+        unconstrained vector, so they go through ``Model.unconstrain`` first.
+        """
+        cfg = config.resolved()
+        t0 = time.perf_counter()
+        built = self.build(model, data)
+        t_build = time.perf_counter() - t0
+
+        kwargs: dict[str, Any] = dict(
+            chains=cfg.chains,
+            seed=cfg.seed,
+            warmup=cfg.num_warmup,
+            samples=cfg.num_samples,
+            thin=cfg.thin,
+            delta=float(cfg.adapt_delta),
+            max_depth=cfg.max_treedepth,
+            parallel_chains=cfg.num_cores,
+            refresh=cfg.refresh,
+        )
+        radius = cfg.init_radius()
+        if radius is not None:
+            kwargs["init_radius"] = radius
+        inits = cfg.per_chain_inits()
+        if inits is not None:
+            kwargs["inits"] = np.vstack([self._unconstrain(built, d, i) for i, d in enumerate(inits)])
+
+        t1 = time.perf_counter()
+        try:
+            fit = built.sample(**kwargs)
+        except RuntimeError as exc:
+            raise SamplingError(f"stanli sampling failed: {str(exc).strip()}") from None
+        # KeyboardInterrupt: stanli stops every chain after its current
+        # transition before raising, so nothing is left running.
+        t_sample = time.perf_counter() - t1
+
+        params = {name: np.asarray(fit.draws(name), dtype=np.float64) for name in fit.variables}
+        # Fit.sampler_stats is a bare (chains, draws, 7) array; the column
+        # names come from the library (stanli.SAMPLER_COLUMNS).
+        columns = _import_stanli().SAMPLER_COLUMNS
+        stats = {name: fit.sampler_stats[:, :, i] for i, name in enumerate(columns)}
+        return Draws(
+            params=params,
+            sampler_stats=normalize_sampler_stats(stats),
+            backend=self.name,
+            timings={"compile": model.compile_time, "build": t_build, "sample": t_sample},
+            config=cfg,
+        )
+
+    @staticmethod
+    def _unconstrain(built: Any, values: Mapping[str, Any], chain: int) -> np.ndarray:
+        try:
+            return built.unconstrain(data_to_json(values))
+        except ValueError as exc:
+            raise SamplingError(f"init for chain {chain + 1} is not usable: {exc}") from None
+
+    # -- density ----------------------------------------------------------
+    def log_prob_grad(
+        self, model: CompiledModel, data: Mapping[str, Any], theta_unconstrained: np.ndarray
+    ) -> tuple[float, np.ndarray]:
+        """Log density with Jacobian (constants dropped, as ``lp__``) and gradient."""
+        built = self.build(model, data)
+        theta = np.asarray(theta_unconstrained, dtype=np.float64).ravel()
+        try:
+            lp, grad = built.log_prob_grad(theta)
+        except (RuntimeError, ValueError) as exc:
+            raise SamplingError(f"stanli could not evaluate the log density: {exc}") from None
+        return float(lp), np.asarray(grad, dtype=np.float64)
+
+    def unconstrained_size(self, model: CompiledModel, data: Mapping[str, Any]) -> int:
+        """Length of the unconstrained parameter vector."""
+        return int(self.build(model, data).n_unconstrained)
+
