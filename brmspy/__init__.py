@@ -9,7 +9,7 @@ Examples
 
 from . import datasets
 from .api import build_model, get_prior, make_stancode, make_standata
-from .brm import brm, update
+from .sampling import brm, update
 from .fit import BrmsFit
 from .storage import load_fit, save_fit
 from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata

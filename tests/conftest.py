@@ -25,3 +25,12 @@ def _quiet_known_warnings():
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Using the maximum response value")
         yield
+
+
+@pytest.fixture(scope="session")
+def sleep_fit():
+    """The sleepstudy model fitted once per test session (stanli, fixed seed)."""
+    import brmspy as bp
+
+    df = bp.datasets.load("sleepstudy")
+    return bp.brm("Reaction ~ Days + (Days | Subject)", data=df, seed=1234, refresh=0, data_name="sleepstudy")
