@@ -100,6 +100,17 @@ class ReCoef:
     prefix: Prefix
     name: str  # e.g. "Intercept", "Days"
     Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
+    term: GroupTerm | None = None  # the group-level term it comes from
+    spec: object | None = field(default=None, repr=False)  # formulaic ModelSpec of the term (None: intercept only)
+    column: int = 0  # its column in that design
+
+    def Z_for(self, data: pd.DataFrame) -> np.ndarray:
+        """The predictor's values on new data, from the stored design."""
+        if self.spec is None:
+            return np.ones(len(data))
+        from .predict import _new_matrix
+
+        return _new_matrix(self.spec, data, self.term.label if self.term else "a group-level term")[:, self.column]
 
     @property
     def label(self) -> str:
@@ -400,6 +411,13 @@ def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.nda
     return codes.astype(np.int64) + 1, list(levels)
 
 
+def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
+    """Level label of every row, as :func:`group_index` names levels (for new data)."""
+    if len(group_vars) == 1:
+        return np.asarray(data[group_vars[0]].map(_level_label), dtype=object)
+    return np.asarray(data[list(group_vars)].astype(str).agg("_".join, axis=1), dtype=object)
+
+
 def _level_label(v) -> str:
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
@@ -433,8 +451,9 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame) -> 
         elif block.cor != g.cor:
             raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
         block.terms.append(g)
-        for name, col in _group_design(g, data):
-            block.coefs.append(ReCoef(prefix, name, col))
+        spec, columns = _group_design(g, data)
+        for i, (name, col) in enumerate(columns):
+            block.coefs.append(ReCoef(prefix, name, col, g, spec, i))
     for b in blocks:
         labels = [c.label for c in b.coefs]
         if len(set(labels)) != len(labels):
@@ -442,7 +461,7 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame) -> 
     return blocks
 
 
-def _group_design(g: GroupTerm, data: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+def _group_design(g: GroupTerm, data: pd.DataFrame) -> tuple[object | None, list[tuple[str, np.ndarray]]]:
     """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
     from .formula.terms import parse_rhs
 
@@ -452,11 +471,11 @@ def _group_design(g: GroupTerm, data: pd.DataFrame) -> list[tuple[str, np.ndarra
     if not lt.population:
         if not lt.intercept:
             raise FormulaError(f"The group-level term '{g.label}' has no effects; use '(1 | {g.group})'.")
-        return [("Intercept", np.ones(len(data)))]
+        return None, [("Intercept", np.ones(len(data)))]
     rhs = ("1 + " if lt.intercept else "0 + ") + " + ".join(lt.population)
     mm = _formulaic_matrix(rhs, data, f"the group-level term '{g.label}'")
     Z = np.asarray(mm, dtype=float)
-    return [(brms_name(str(name)), Z[:, i].copy()) for i, name in enumerate(mm.columns)]
+    return mm.model_spec, [(brms_name(str(name)), Z[:, i].copy()) for i, name in enumerate(mm.columns)]
 
 
 def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.ndarray], list[str]]:

@@ -1,0 +1,397 @@
+"""Predictions from a fit, computed in numpy as brms does outside Stan.
+
+Every function returns an array shaped (draws, observations), draws ordered
+chain by chain.  New data are rebuilt with the stored formulaic model specs
+and group levels; group levels not in the fitted data need
+``allow_new_levels=True`` and are then handled by ``sample_new_levels``.
+
+Examples
+--------
+>>> fit = brm("Reaction ~ Days + (Days | Subject)", data=df)   # doctest: +SKIP
+>>> posterior_epred(fit).shape                                  # doctest: +SKIP
+(4000, 180)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import BrmsError, DataError
+from .families import LINKS
+from .family_math import FAMILY_MATH, Extras
+from .formula.terms import BrmsTerms, parse_rhs
+from .frame import Prefix, ReBlock, _group_design, _response_data, level_labels
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .fit import BrmsFit
+
+NEW_LEVELS = ("uncertainty", "gaussian", "old_levels")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def draw_indices(fit: "BrmsFit", ndraws: int | None, seed: int | None = None) -> np.ndarray:
+    """Indices of the (flattened, chain-major) draws to use; all when ``ndraws`` is None."""
+    total = fit.ndraws()
+    if ndraws is None or ndraws >= total:
+        return np.arange(total)
+    if not isinstance(ndraws, (int, np.integer)) or ndraws < 1:
+        raise BrmsError(f"ndraws must be a positive integer, got {ndraws!r}.")
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(total, size=int(ndraws), replace=False))
+
+
+def _flat(arr: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """(chain, draw, ...) -> (S, ...) restricted to ``idx``."""
+    arr = np.asarray(arr, dtype=float)
+    return arr.reshape((-1, *arr.shape[2:]))[idx]
+
+
+@dataclass
+class _Context:
+    fit: "BrmsFit"
+    idx: np.ndarray
+    data: pd.DataFrame
+    is_new: bool
+    blocks: dict[int, set[str]]  # block id -> coef labels included
+    allow_new_levels: bool
+    sample_new_levels: str
+    rng: np.random.Generator
+
+    @property
+    def params(self) -> dict[str, np.ndarray]:
+        return self.fit.stan_draws.params
+
+
+def _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed) -> _Context:
+    if sample_new_levels not in NEW_LEVELS:
+        raise BrmsError(f"sample_new_levels must be one of {NEW_LEVELS}, got {sample_new_levels!r}.")
+    idx = draw_indices(fit, ndraws, seed)
+    data = fit.frame.data if newdata is None else _check_newdata(fit, newdata)
+    return _Context(fit, idx, data, newdata is not None, _re_selection(fit, re_formula), allow_new_levels,
+                    sample_new_levels, np.random.default_rng(seed))
+
+
+def _check_newdata(fit: "BrmsFit", newdata: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(newdata, pd.DataFrame):
+        raise DataError(f"newdata must be a pandas DataFrame, got {type(newdata).__name__}.")
+    newdata = newdata.reset_index(drop=True)
+    old = fit.frame.data
+    for col in old.columns:
+        if col not in newdata.columns:
+            continue
+        o = old[col]
+        if isinstance(o.dtype, pd.CategoricalDtype) or o.dtype == object or pd.api.types.is_string_dtype(o.dtype):
+            known = set(map(str, o.astype(str).unique()))
+            new = set(map(str, newdata[col].dropna().astype(str).unique())) - known
+            if new and not _is_group_column(fit, col):
+                raise DataError(
+                    f"newdata column {col!r} has level(s) {sorted(new)} that were not in the fitted data; "
+                    f"a population-level factor can only take its fitted levels ({', '.join(sorted(known))})."
+                )
+            if isinstance(o.dtype, pd.CategoricalDtype) and not _is_group_column(fit, col):
+                # the fitted levels, in their order, so dummy columns line up; match on labels ("2" == 2)
+                cats = o.cat.categories
+                by_label = {str(c): c for c in cats}
+                newdata[col] = pd.Categorical(newdata[col].astype(str).map(by_label), categories=cats)
+    return newdata
+
+
+def _is_group_column(fit: "BrmsFit", col: str) -> bool:
+    return any(col in b.group_vars for b in fit.frame.blocks)
+
+
+def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:
+    """Which group-level coefficients enter: all (None), none ("~ 0"/NA), or those of a formula."""
+    blocks = fit.frame.blocks
+    if re_formula is None:
+        return {b.id: {c.label for c in b.coefs} for b in blocks}
+    if (isinstance(re_formula, float) and math.isnan(re_formula)) or (
+        isinstance(re_formula, str) and re_formula.replace(" ", "") in ("~0", "~1", "NA", "")
+    ):
+        return {}
+    if not isinstance(re_formula, str):
+        raise BrmsError(f"re_formula must be None, '~ 0' or a formula string such as '~ (1 | g)'; got {re_formula!r}.")
+    rhs = re_formula.split("~", 1)[1] if "~" in re_formula else re_formula
+    wanted = parse_rhs(rhs, re_formula).group_terms
+    chosen: dict[int, set[str]] = {}
+    for g in wanted:
+        matches = [b for b in blocks if b.group == g.group]
+        if not matches:
+            raise BrmsError(
+                f"re_formula term '{g.label}' names grouping factor {g.group!r}, which the model does not have "
+                f"(its groups: {', '.join(b.group for b in blocks)})."
+            )
+        _, cols = _group_design(g, fit.frame.data)
+        names = {n for n, _ in cols}
+        for b in matches:
+            chosen.setdefault(b.id, set()).update(c.label for c in b.coefs if c.name in names and c.prefix.dpar == "mu")
+    return chosen
+
+
+# -------------------------------------------------------- linear predictors
+
+
+def _population(ctx: _Context, prefix: Prefix) -> np.ndarray:
+    design = ctx.fit.frame.designs[prefix]
+    s = prefix.suffix
+    S, N = len(ctx.idx), len(ctx.data)
+    eta = np.zeros((S, N))
+    if design.intercept:
+        eta += _flat(ctx.params[f"b{s}_Intercept"], ctx.idx)[:, None]
+    if design.coef_names:
+        if ctx.is_new:
+            X = _new_matrix(design.model_spec, ctx.data, design.formula)
+        else:
+            X = design.X
+        Xb = X[:, 1:] if design.intercept else X
+        eta += _flat(ctx.params[f"b{s}"], ctx.idx) @ Xb.T
+    return eta
+
+
+def _new_matrix(spec, data: pd.DataFrame, where: str) -> np.ndarray:
+    """Rebuild a design on new data with the stored formulaic spec; missing columns are DataErrors."""
+    from formulaic.errors import FormulaicError
+
+    try:
+        return np.asarray(spec.get_model_matrix(data), dtype=float)
+    except FormulaicError as e:
+        import re
+
+        m = re.search(r"`([^`]+)` is not present", str(e))
+        missing = f"column {m.group(1)!r}" if m else "a column"
+        raise DataError(f"newdata lacks {missing} needed by {where!r}: {e}") from None
+
+
+def _level_index(block: ReBlock, data: pd.DataFrame, member: int, ctx: _Context) -> np.ndarray:
+    """0-based level index per row; -1 for levels not in the fitted data."""
+    var = (block.group_vars[member],) if block.is_mm else block.group_vars
+    labels = level_labels(data, var)
+    lookup = {lv: i for i, lv in enumerate(block.levels)}
+    index = np.array([lookup.get(lv, -1) for lv in labels], dtype=np.int64)
+    if (index < 0).any() and not ctx.allow_new_levels:
+        new = sorted(set(labels[index < 0]))
+        raise DataError(
+            f"Level(s) {new[:5]} of grouping factor {block.group!r} are not in the fitted data. "
+            "Use allow_new_levels=True to predict for new levels (see sample_new_levels)."
+        )
+    return index
+
+
+def _block_effects(ctx: _Context, block: ReBlock, index: np.ndarray) -> np.ndarray:
+    """Group-level effects per draw, row and coefficient: (S, N, M)."""
+    S = len(ctx.idx)
+    r = np.stack([_flat(ctx.params[f"r_{block.id}_{c.prefix.label}{j + 1}"], ctx.idx) for j, c in enumerate(block.coefs)],
+                 axis=-1)  # (S, levels, M)
+    out = r[:, np.clip(index, 0, None), :]
+    new_rows = np.flatnonzero(index < 0)
+    if new_rows.size:
+        new_labels, inverse = np.unique(index[new_rows] * 0 + np.arange(new_rows.size), return_inverse=True)
+        effects = _new_level_effects(ctx, block, r, len(new_labels))  # (S, n_new, M)
+        out[:, new_rows, :] = effects[:, inverse, :]
+    return out
+
+
+def _new_level_effects(ctx: _Context, block: ReBlock, r: np.ndarray, n_new: int) -> np.ndarray:
+    S, L, M = r.shape
+    if ctx.sample_new_levels == "old_levels":
+        pick = ctx.rng.integers(0, L, n_new)
+        return r[:, pick, :]
+    if ctx.sample_new_levels == "uncertainty":
+        pick = ctx.rng.integers(0, L, (S, n_new))
+        return np.take_along_axis(r, pick[:, :, None].repeat(M, axis=2), axis=1)
+    # "gaussian": draw from the estimated multivariate normal of the block
+    sd = _flat(ctx.params[f"sd_{block.id}"], ctx.idx)
+    if block.by:
+        sd = sd[..., 0]  # by-level of a new level is unknown: use the first
+    z = ctx.rng.standard_normal((S, n_new, M))
+    if block.has_cor:
+        L_ = _flat(ctx.params[f"L_{block.id}"], ctx.idx)
+        if block.by:
+            L_ = L_[:, 0]
+        return np.einsum("sij,snj->sni", sd[:, :, None] * L_, z)
+    return z * sd[:, None, :]
+
+
+def _group_effects(ctx: _Context, prefix: Prefix) -> np.ndarray:
+    S, N = len(ctx.idx), len(ctx.data)
+    eta = np.zeros((S, N))
+    for block in ctx.fit.frame.blocks:
+        include = ctx.blocks.get(block.id, set())
+        js = [j for j, c in enumerate(block.coefs) if c.prefix == prefix and c.label in include]
+        if not js:
+            continue
+        members = range(len(block.J)) if block.is_mm else [0]
+        for m in members:
+            index = _level_index(block, ctx.data, m, ctx) if ctx.is_new else block.J[m] - 1
+            eff = _block_effects(ctx, block, index)
+            weight = 1.0
+            if block.is_mm:
+                weight = block.mm_weights[m] if not ctx.is_new else 1.0 / len(block.J)
+            for j in js:
+                c = block.coefs[j]
+                Z = c.Z_for(ctx.data) if ctx.is_new else c.Z
+                eta += eff[:, :, j] * (weight * Z)[None, :]
+    return eta
+
+
+def _terms(fit: "BrmsFit") -> BrmsTerms:
+    terms = fit.frame.response_terms
+    if len(terms) != 1:
+        raise BrmsError("Predictions for multivariate models are not supported yet.")
+    return terms[0]
+
+
+def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:
+    """Every dpar of the family on the response scale (or the linear predictor scale)."""
+    out = {}
+    for d in t.family.dpars:
+        prefix = Prefix(t.resp, d)
+        if d in t.parts:
+            eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
+            out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
+        else:
+            name = d + (f"_{t.resp}" if t.resp else "")
+            out[d] = _flat(ctx.params[name], ctx.idx)[:, None]
+    return out
+
+
+def _extras(ctx: _Context, t: BrmsTerms, need_response: bool = False):
+    if not ctx.is_new:
+        rd = ctx.fit.frame.responses[t.resp]
+        return rd, Extras(rd.trials)
+    has_response = t.response.expr in ctx.data.columns
+    if need_response and not has_response:
+        raise DataError(f"newdata needs the response column {t.response.expr!r} here.")
+    if has_response:
+        rd = _response_data(t, ctx.data)
+        return rd, Extras(rd.trials)
+    trials = t.response.addition("trials")
+    n = None
+    if trials is not None:
+        col = trials.args["n"]
+        if col not in ctx.data.columns:
+            raise DataError(f"newdata needs the trials column {col!r} of 'trials({col})'.")
+        n = np.asarray(ctx.data[col], dtype=np.int64)
+    elif t.family.spec.needs_trials:
+        n = np.full(len(ctx.data), int(ctx.fit.frame.responses[t.resp].trials.max()))
+    return None, Extras(n)
+
+
+# ----------------------------------------------------------------- public
+
+
+def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, transform: bool = False,
+                      re_formula: Any = None, ndraws: int | None = None, dpar: str | None = None,
+                      allow_new_levels: bool = False, sample_new_levels: str = "uncertainty",
+                      seed: int | None = None) -> np.ndarray:
+    """Linear predictor draws (draws × observations); ``transform=True`` applies the inverse link.
+
+    Examples
+    --------
+    >>> posterior_linpred(fit, re_formula="~ 0").shape       # doctest: +SKIP
+    """
+    t = _terms(fit)
+    d = dpar or "mu"
+    if d not in t.parts:
+        raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
+    return LINKS[t.family.links[d]].inv(eta) if transform else eta
+
+
+def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
+                    ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
+                    sample_new_levels: str = "uncertainty", seed: int | None = None) -> np.ndarray:
+    """Draws of the expected value of the response (or of ``dpar`` on its own scale)."""
+    t = _terms(fit)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    dp = _dpar_values(ctx, t)
+    S, N = len(ctx.idx), len(ctx.data)
+    if dpar is not None:
+        if dpar not in dp:
+            raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
+        return np.broadcast_to(dp[dpar], (S, N)).copy()
+    _, ex = _extras(ctx, t)
+    return np.broadcast_to(FAMILY_MATH[t.family.name].epred(dp, ex), (S, N)).astype(float)
+
+
+def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
+                      ndraws: int | None = None, allow_new_levels: bool = False,
+                      sample_new_levels: str = "uncertainty", seed: int | None = None) -> np.ndarray:
+    """Draws from the posterior predictive distribution (draws × observations)."""
+    t = _terms(fit)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    dp = _dpar_values(ctx, t)
+    S, N = len(ctx.idx), len(ctx.data)
+    dp = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
+    _, ex = _extras(ctx, t)
+    return np.asarray(FAMILY_MATH[t.family.name].rng(dp, ex, ctx.rng), dtype=float)
+
+
+def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
+            ndraws: int | None = None, allow_new_levels: bool = False,
+            sample_new_levels: str = "uncertainty", seed: int | None = None) -> np.ndarray:
+    """Pointwise log-likelihood draws (draws × observations), weighted as in brms."""
+    t = _terms(fit)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    dp = _dpar_values(ctx, t)
+    rd, ex = _extras(ctx, t, need_response=True)
+    ll = FAMILY_MATH[t.family.name].loglik(rd.y[None, :], dp, ex)
+    ll = np.broadcast_to(ll, (len(ctx.idx), len(ctx.data))).astype(float)
+    if rd.weights is not None:
+        ll = ll * rd.weights[None, :]
+    return ll
+
+
+def _observed(fit: "BrmsFit", newdata: pd.DataFrame | None) -> np.ndarray:
+    t = _terms(fit)
+    if newdata is None:
+        return fit.frame.responses[t.resp].y.astype(float)
+    if t.response.expr not in newdata.columns:
+        raise DataError(f"newdata needs the response column {t.response.expr!r} for residuals.")
+    return _response_data(t, newdata.reset_index(drop=True)).y.astype(float)
+
+
+def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: Any) -> np.ndarray:
+    """``y - y_rep`` per draw and observation."""
+    return _observed(fit, newdata)[None, :] - posterior_predict(fit, newdata, **kw)
+
+
+def _summarise(draws: np.ndarray, prob: float) -> pd.DataFrame:
+    from .summary import _check_prob
+
+    _check_prob(prob)
+    lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
+    q = np.quantile(draws, [lo, hi], axis=0)
+    return pd.DataFrame({"Estimate": draws.mean(axis=0), "Est.Error": draws.std(axis=0, ddof=1),
+                         f"Q{lo * 100:g}": q[0], f"Q{hi * 100:g}": q[1]})
+
+
+def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
+    """Summary of :func:`posterior_epred` per observation (Estimate, Est.Error, Q2.5, Q97.5)."""
+    return _summarise(posterior_epred(fit, newdata, **kw), prob)
+
+
+def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
+    """Summary of :func:`posterior_predict` per observation."""
+    return _summarise(posterior_predict(fit, newdata, **kw), prob)
+
+
+def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "ordinary", prob: float = 0.95,
+              **kw: Any) -> pd.DataFrame:
+    """Residuals ``y - E[y]`` ("ordinary") or divided by the predictive sd ("pearson"), summarized."""
+    if type not in ("ordinary", "pearson"):
+        raise BrmsError(f"type must be 'ordinary' or 'pearson', got {type!r}.")
+    y = _observed(fit, newdata)
+    ep = posterior_epred(fit, newdata, **kw)
+    res = y[None, :] - ep
+    if type == "pearson":
+        res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None, :]
+    return _summarise(res, prob)
