@@ -12,6 +12,16 @@ from .api import build_model, get_prior, make_stancode, make_standata
 from .sampling import brm, update
 from .fit import BrmsFit
 from .storage import load_fit, save_fit
+from .predict import (
+    fitted,
+    log_lik,
+    posterior_epred,
+    posterior_linpred,
+    posterior_predict,
+    predict,
+    predictive_error,
+    residuals,
+)
 from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata
 from .errors import (
     BackendUnavailableError,
@@ -45,7 +55,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackendUnavailableError", "Beta", "BrmsFit", "VarCorr", "brm", "coef", "fixef", "load_fit", "ndraws", "ngrps", "nobs",
-    "prior_summary", "ranef", "save_fit", "stancode", "standata", "update", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
+    "prior_summary", "ranef", "save_fit", "stancode", "standata", "update", "fitted", "log_lik", "posterior_epred",
+    "posterior_linpred", "posterior_predict", "predict", "predictive_error", "residuals", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
     "PriorError", "SamplingError", "StanCompileError", "bernoulli", "bf", "binomial", "brmsfamily", "build_model",
     "datasets", "exponential", "gaussian", "get_prior", "lf", "lognormal", "make_stancode", "make_standata",
     "negbinomial", "nlf", "poisson", "prior", "set_prior", "set_rescor", "student", "weibull",
