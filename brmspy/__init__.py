@@ -18,7 +18,6 @@ from .predict import (
     posterior_epred,
     posterior_linpred,
     posterior_predict,
-    predict,
     predictive_error,
     residuals,
 )
@@ -56,7 +55,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BackendUnavailableError", "Beta", "BrmsFit", "VarCorr", "brm", "coef", "fixef", "load_fit", "ndraws", "ngrps", "nobs",
     "prior_summary", "ranef", "save_fit", "stancode", "standata", "update", "fitted", "log_lik", "posterior_epred",
-    "posterior_linpred", "posterior_predict", "predict", "predictive_error", "residuals", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
+    "posterior_linpred", "posterior_predict", "predictive_error", "residuals", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
     "PriorError", "SamplingError", "StanCompileError", "bernoulli", "bf", "binomial", "brmsfamily", "build_model",
     "datasets", "exponential", "gaussian", "get_prior", "lf", "lognormal", "make_stancode", "make_standata",
     "negbinomial", "nlf", "poisson", "prior", "set_prior", "set_rescor", "student", "weibull",

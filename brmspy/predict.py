@@ -22,8 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BrmsError, DataError
-from .families import LINKS
-from .family_math import FAMILY_MATH, Extras
+from .families import LINKS, Extras
 from .formula.terms import BrmsTerms, parse_rhs
 from .frame import Prefix, ReBlock, _group_design, _response_data, level_labels
 
@@ -319,7 +318,7 @@ def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_form
             raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
         return np.broadcast_to(dp[dpar], (S, N)).copy()
     _, ex = _extras(ctx, t)
-    return np.broadcast_to(FAMILY_MATH[t.family.name].epred(dp, ex), (S, N)).astype(float)
+    return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
 
 
 def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
@@ -332,7 +331,7 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
     S, N = len(ctx.idx), len(ctx.data)
     dp = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
     _, ex = _extras(ctx, t)
-    return np.asarray(FAMILY_MATH[t.family.name].rng(dp, ex, ctx.rng), dtype=float)
+    return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
 
 
 def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
@@ -343,7 +342,7 @@ def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
     dp = _dpar_values(ctx, t)
     rd, ex = _extras(ctx, t, need_response=True)
-    ll = FAMILY_MATH[t.family.name].loglik(rd.y[None, :], dp, ex)
+    ll = t.family.spec.math.loglik(rd.y[None, :], dp, ex)
     ll = np.broadcast_to(ll, (len(ctx.idx), len(ctx.data))).astype(float)
     if rd.weights is not None:
         ll = ll * rd.weights[None, :]

@@ -12,7 +12,7 @@ from scipy import integrate, special, stats
 
 import brmspy as bp
 from brmspy import predict as P
-from brmspy.family_math import FAMILY_MATH, Extras
+from brmspy.families import FAMILIES, Extras
 from tests.cases import CASE_BY_NAME, design_data
 
 # one small model per family (and the addition terms that change the likelihood)
@@ -72,7 +72,7 @@ def test_family_draws_match_moments_and_density(family):
     n = 200_000
     dp = {k: np.full((1, n), v) for k, v in dp_values.items()}
     ex = Extras(np.full(n, 10) if family == "binomial" else None)
-    fm = FAMILY_MATH[family]
+    fm = FAMILIES[family].math
     draws = fm.rng(dp, ex, np.random.default_rng(1)).ravel()
     se_mean = np.sqrt(var / n)
     assert abs(draws.mean() - mean) < 5 * se_mean

@@ -1,4 +1,4 @@
-"""Response distributions (families), their distributional parameters and links.
+"""Family machinery: links, dpars, the family table and user-facing Family objects.
 
 Each family is one :class:`FamilySpec` entry in :data:`FAMILIES`: its dpars,
 allowed links, the response check, the Stan likelihood (plus the cheaper
@@ -24,7 +24,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, FamilyError
+from ..errors import DataError, FamilyError
 
 # ------------------------------------------------------------------ links
 
@@ -172,143 +172,67 @@ class FamilySpec:
     scale_prior_logscale: bool = False  # brms "has_logscale": default scales from log(y)
     dpar_priors: dict[str, str] = field(default_factory=dict)  # overrides of DPARS[d].prior
     description: str = ""
+    math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
+    stan_functions: tuple[str, ...] = ()  # helper definitions for the Stan functions block
+    pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
 
     @property
     def is_discrete(self) -> bool:
         return self.response in ("int", "binary", "count")
 
 
-def _a(*names: str) -> Callable[[dict[str, str], Ops], list[str]]:
-    return lambda dp, ops: [dp[n] for n in names]
-
-
-_COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
-_PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log")
-_POS_LINKS = ("log", "identity", "inverse", "softplus")
-
 FAMILIES: dict[str, FamilySpec] = {}
 
 
-def _register(spec: FamilySpec) -> None:
+def register(spec: FamilySpec) -> FamilySpec:
+    """Add a family to the table (each family module calls this at import)."""
     FAMILIES[spec.name] = spec
+    return spec
 
 
-_register(
-    FamilySpec(
-        "gaussian",
-        ("mu", "sigma"),
-        ("identity", "log", "inverse", "softplus"),
-        "real",
-        Likelihood("normal", _a("mu", "sigma")),
-        glm={"identity": GlmForm("normal_id_glm", "lpdf", ("sigma",))},
-        description="normal distribution",
+def args_of(*names: str) -> Callable[[dict[str, str], "Ops"], list[str]]:
+    """A Likelihood argument builder that passes dpars through in order."""
+    return lambda dp, ops: [dp[n] for n in names]
+
+
+Dpars = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Observation-level data besides the response (trials of binomial models)."""
+
+    trials: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class FamilyMath:
+    """A family's numpy log-likelihood, expected value and random draws.
+
+    Each takes the dpars on the response scale as arrays broadcastable to
+    (draws, observations) and the observation extras.
+    """
+
+    loglik: Callable[[np.ndarray, Dpars, Extras], np.ndarray]
+    epred: Callable[[Dpars, Extras], np.ndarray]
+    rng: Callable[[Dpars, Extras, np.random.Generator], np.ndarray]
+
+
+def family_function(name: str) -> Callable[..., "Family"]:
+    """The user-facing constructor of a registered family, e.g. ``poisson(link="log")``."""
+
+    def make(link: str | None = None, **dpar_links: str) -> "Family":
+        return brmsfamily(name, link=link, **dpar_links)
+
+    make.__name__ = name
+    make.__doc__ = (
+        f"The {name} family ({FAMILIES[name].description or name}).\n\n"
+        f"Parameters\n----------\nlink : link of mu, one of {', '.join(FAMILIES[name].links)}.\n"
+        f"**dpar_links : links of other dpars, e.g. ``link_sigma='log'``.\n\n"
+        f"Examples\n--------\n>>> {name}().name\n'{name}'\n"
     )
-)
-_register(
-    FamilySpec(
-        "student",
-        ("mu", "sigma", "nu"),
-        ("identity", "log", "inverse", "softplus"),
-        "real",
-        Likelihood("student_t", _a("nu", "mu", "sigma")),
-        description="Student's t distribution",
-    )
-)
-_register(
-    FamilySpec(
-        "bernoulli",
-        ("mu",),
-        _PROB_LINKS,
-        "binary",
-        Likelihood("bernoulli", _a("mu"), "lpmf"),
-        canonical={"logit": Likelihood("bernoulli_logit", _a("mu"), "lpmf")},
-        glm={"logit": GlmForm("bernoulli_logit_glm", "lpmf")},
-    )
-)
-_register(
-    FamilySpec(
-        "binomial",
-        ("mu",),
-        _PROB_LINKS,
-        "count",
-        Likelihood("binomial", _a("mu"), "lpmf"),
-        canonical={"logit": Likelihood("binomial_logit", _a("mu"), "lpmf")},
-        glm={"logit": GlmForm("binomial_logit_glm", "lpmf")},
-        needs_trials=True,
-    )
-)
-_register(
-    FamilySpec(
-        "poisson",
-        ("mu",),
-        _COUNT_LINKS,
-        "count",
-        Likelihood("poisson", _a("mu"), "lpmf"),
-        canonical={"log": Likelihood("poisson_log", _a("mu"), "lpmf")},
-        glm={"log": GlmForm("poisson_log_glm", "lpmf")},
-    )
-)
-_register(
-    FamilySpec(
-        "negbinomial",
-        ("mu", "shape"),
-        _COUNT_LINKS,
-        "count",
-        Likelihood("neg_binomial_2", _a("mu", "shape"), "lpmf"),
-        canonical={"log": Likelihood("neg_binomial_2_log", _a("mu", "shape"), "lpmf")},
-        glm={"log": GlmForm("neg_binomial_2_log_glm", "lpmf", ("shape",))},
-        dpar_priors={"shape": "inv_gamma(0.4, 0.3)"},
-    )
-)
-_register(
-    FamilySpec(
-        "gamma",
-        ("mu", "shape"),
-        _POS_LINKS,
-        "positive",
-        Likelihood("gamma", lambda dp, ops: [dp["shape"], ops.div(dp["shape"], dp["mu"])]),
-    )
-)
-_register(
-    FamilySpec(
-        "lognormal",
-        ("mu", "sigma"),
-        ("identity", "inverse"),
-        "positive",
-        Likelihood("lognormal", _a("mu", "sigma")),
-        scale_prior_logscale=True,
-    )
-)
-_register(
-    FamilySpec(
-        "beta",
-        ("mu", "phi"),
-        ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log"),
-        "unit",
-        Likelihood("beta", lambda dp, ops: [ops.mul(dp["mu"], dp["phi"]), ops.mul(ops.one_minus(dp["mu"]), dp["phi"])]),
-    )
-)
-_register(
-    FamilySpec(
-        "weibull",
-        ("mu", "shape"),
-        _POS_LINKS,
-        "positive",
-        Likelihood(
-            "weibull",
-            lambda dp, ops: [dp["shape"], ops.div(dp["mu"], f"tgamma(1 + {ops.div('1', dp['shape'])})")],
-        ),
-    )
-)
-_register(
-    FamilySpec(
-        "exponential",
-        ("mu",),
-        _POS_LINKS,
-        "positive",
-        Likelihood("exponential", lambda dp, ops: [f"inv({dp['mu']})"]),
-    )
-)
+    return make
+
 
 FAMILY_ALIASES = {"normal": "gaussian", "Gamma": "gamma", "student_t": "student", "negative_binomial": "negbinomial"}
 
@@ -396,32 +320,6 @@ def brmsfamily(family: str | Family, link: str | None = None, **dpar_links: str)
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
     return Family(name, links)
 
-
-def _family_function(name: str) -> Callable[..., Family]:
-    def make(link: str | None = None, **dpar_links: str) -> Family:
-        return brmsfamily(name, link=link, **dpar_links)
-
-    make.__name__ = name
-    make.__doc__ = (
-        f"The {name} family ({FAMILIES[name].description or name}).\n\n"
-        f"Parameters\n----------\nlink : link of mu, one of {', '.join(FAMILIES[name].links)}.\n"
-        f"**dpar_links : links of other dpars, e.g. ``link_sigma='log'``.\n\n"
-        f"Examples\n--------\n>>> {name}().name\n'{name}'\n"
-    )
-    return make
-
-
-gaussian = _family_function("gaussian")
-student = _family_function("student")
-bernoulli = _family_function("bernoulli")
-binomial = _family_function("binomial")
-poisson = _family_function("poisson")
-negbinomial = _family_function("negbinomial")
-Gamma = _family_function("gamma")
-lognormal = _family_function("lognormal")
-Beta = _family_function("beta")
-weibull = _family_function("weibull")
-exponential = _family_function("exponential")
 
 # ---------------------------------------------------------- response checks
 
