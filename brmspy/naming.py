@@ -98,10 +98,9 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
                     coef = f"{block.coefs[j].label},{block.coefs[k].label}"
                     put(name, values, ParamInfo(name, "cor", group=group_label(block), coef=coef, level=_by_level(block, i)))
     for t in frame.response_terms:
-        for d in t.family.dpars:
-            if d != "mu" and d not in t.parts:
-                name = d + (f"_{t.resp}" if t.resp else "")
-                put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        for d in t.estimated_constants:
+            name = d + (f"_{t.resp}" if t.resp else "")
+            put(name, params[name], ParamInfo(name, "dpar", coef=name))
     for prefix, design in frame.designs.items():
         if design.intercept:
             name = f"Intercept{prefix.suffix}"

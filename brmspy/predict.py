@@ -255,6 +255,8 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
         if d in t.parts:
             eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
+        elif d in t.fixed:
+            out[d] = np.full((1, 1), float(t.fixed[d]))
         else:
             name = d + (f"_{t.resp}" if t.resp else "")
             out[d] = _flat(ctx.params[name], ctx.idx)[:, None]

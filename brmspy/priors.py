@@ -225,14 +225,12 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
                 if part.kind == "nlpar":
                     pass  # brms: non-linear intercepts are ordinary b coefficients
                 else:
-                    scale = mu_scale if pname == "mu" else DataScale()
-                    rows.append(PriorRow(scale.intercept_prior(), "Intercept", **base))
+                    text = mu_scale.intercept_prior() if pname == "mu" else DPARS[pname].intercept_prior
+                    rows.append(PriorRow(text, "Intercept", **base))
         # constant (unpredicted) distributional parameters
-        for d in t.family.dpars:
-            if d == "mu" or d in t.parts:
-                continue
+        for d in t.estimated_constants:
             info = DPARS[d]
-            text = t.family.dpar_prior(d).format(scale=format_number(mu_scale.scale))
+            text = t.family.dpar_prior(d).format(scale=format_number(mu_scale.scale), min_Y=_exact(y.min()))
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower)))
         # group-level sds: class-level row per dpar
         for dpar in _dpars_with_groups(frame, t.resp):
@@ -253,6 +251,12 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
                 rows.append(PriorRow("lkj(1)", "cor"))
             rows.append(PriorRow("", "cor", group=b.group))
     return _dedupe(sorted(rows, key=_sort_key))
+
+
+def _exact(x: float) -> str:
+    """A number printed so that it parses back to exactly ``x`` (bounds taken from the data)."""
+    short = format_number(float(x))
+    return short if float(short) == float(x) else repr(float(x))
 
 
 def _coef_label(block: ReBlock, coef) -> str:
@@ -387,9 +391,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if b.has_cor:
             res.cor[b.id] = lookup(("cor", "", b.group, "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
-        for d in t.family.dpars:
-            if d != "mu" and d not in t.parts:
-                res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
+        for d in t.estimated_constants:
+            res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
     return res
 
 

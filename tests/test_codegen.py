@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 
@@ -12,9 +11,7 @@ import stanli
 
 import brmspy as bp
 from tests.cases import CASES, Case, design_data
-
-GOLDEN = Path(__file__).parent / "golden"
-
+from tests.checks import assert_golden
 
 def _code(case: Case, **kw) -> str:
     return bp.make_stancode(case.formula, kw.pop("data", case.frame()), case.family, case.prior)
@@ -22,16 +19,7 @@ def _code(case: Case, **kw) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_golden_code(case: Case, update_golden: bool) -> None:
-    code = _code(case)
-    path = GOLDEN / f"{case.name}.stan"
-    if update_golden or not path.exists():
-        path.write_text(code)
-        if not update_golden:
-            pytest.fail(f"golden file {path.name} was missing and has been written; review and commit it")
-    expected = path.read_text()
-    if code != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), code.splitlines(True), "golden", "generated"))
-        pytest.fail(f"generated code differs from {path.name} (rerun with --update-golden after review):\n{diff}")
+    assert_golden(case.name, _code(case), update_golden)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

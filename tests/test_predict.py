@@ -7,13 +7,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import integrate, special, stats
 
 import brmspy as bp
 from brmspy import predict as P
 from brmspy.families import FAMILIES, Extras
 from tests.cases import CASE_BY_NAME, design_data
+from tests.checks import assert_loglik_matches_stan
 
 # one small model per family (and the addition terms that change the likelihood)
 LIK_CASES = ["gaussian_fixed", "student", "bernoulli", "bernoulli_probit", "binomial_trials", "poisson_obs_effect",
@@ -32,22 +32,7 @@ def _fit(case_name: str, **kw):
 @pytest.mark.parametrize("case_name", LIK_CASES)
 def test_numpy_loglik_equals_stan_likelihood(case_name):
     """log p(y | θ) from numpy == Stan's log density with the likelihood minus without it, at posterior draws."""
-    fit = _fit(case_name)
-    model = stanli.Model(stan_code=fit.stancode(), data=fit.standata())
-    model_prior = stanli.Model(stan_code=fit.stancode(), data={**fit.standata(), "prior_only": 1})
-    ll = P.log_lik(fit).sum(axis=1)
-    par_names = _parameter_names(fit.stancode())
-    for draw in (0, 57, 99):
-        values = {n: fit.stan_draws.params[n][0, draw] for n in par_names if n in fit.stan_draws.params}
-        theta = model.unconstrain(values)
-        lp_full, _ = model.log_prob_grad(theta)
-        lp_prior, _ = model_prior.log_prob_grad(theta)
-        assert lp_full - lp_prior == pytest.approx(ll[draw], rel=1e-8, abs=1e-6), case_name
-
-
-def _parameter_names(code: str) -> list[str]:
-    block = code[code.index("\nparameters {") : code.index("\n}\n", code.index("\nparameters {"))]
-    return [line.split(";")[0].split()[-1] for line in block.splitlines()[1:] if ";" in line]
+    assert_loglik_matches_stan(_fit(case_name), draws=(0, 57, 99))
 
 
 FAMILY_DPARS = {

@@ -340,15 +340,29 @@ def stan_inv_link(t: BrmsTerms, prefix: Prefix, link: str) -> StanBlocks:
 # -------------------------------------------------------- dpars, likelihood
 
 
+def dpar_bounds(d: str, rs: str) -> str:
+    """Stan bounds of a dpar parameter, e.g. ``<lower=0>`` or ``<lower=0,upper=min_Y>``."""
+    info = DPARS[d]
+    parts = []
+    if info.lower is not None:
+        parts.append(f"lower={info.lower:g}")
+    if info.upper is not None:
+        upper = info.upper.format(rs=rs) if isinstance(info.upper, str) else f"{info.upper:g}"
+        parts.append(f"upper={upper}")
+    return f"<{','.join(parts)}>" if parts else ""
+
+
 def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
-    """Constant (unpredicted) distributional parameters, e.g. ``real<lower=0> sigma``."""
+    """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data)."""
     sb = StanBlocks()
-    for d in t.family.dpars:
-        if d == "mu" or d in t.parts:
-            continue
+    rs = _resp_suffix(t.resp)
+    for d in t.estimated_constants:
         info = DPARS[d]
-        bound = "" if info.lower is None else f"<lower={info.lower:g}>"
-        sb.par.append(f"real{bound} {d}{_resp_suffix(t.resp)};  // {info.comment}")
+        if info.tdata:
+            sb.tdata_def.append(info.tdata.format(rs=rs))
+        sb.par.append(f"real{dpar_bounds(d, rs)} {d}{rs};  // {info.comment}")
+    for d, value in t.fixed.items():
+        sb.declare(f"real{dpar_bounds(d, rs)} {d}{rs}", f"{d}{rs}", float(value), f"fixed {DPARS[d].comment}")
     return sb
 
 
@@ -392,10 +406,13 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb.likelihood.append(f"target += {form.dist}_{form.kind}({Y} | {', '.join(args)});")
         return sb
     lik = canonical or fam.spec.likelihood
-    if rd.weights is not None:
+    sb.functions += list(fam.spec.stan_functions)
+    if rd.weights is not None or fam.spec.pointwise:
+        # one observation at a time: weights multiply each term; some lpdfs take scalars only
         idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}
         call = lik.call(f"{Y}[n]", idx, Ops(set()), tuple(f"{x}[n]" for x in trials))
-        sb.likelihood += ["for (n in 1:N) {", f"  target += weights{rs}[n] * {call};", "}"]
+        weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+        sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
     else:
         call = lik.call(Y, dp, Ops(vectors), trials)
         sb.likelihood.append(f"target += {call};")

@@ -75,6 +75,7 @@ LINKS: dict[str, Link] = {
     "1/mu^2": Link("1/mu^2", "inv_sqrt({})", lambda x: 1 / x**2, lambda x: 1 / np.sqrt(x)),
     "softplus": Link("softplus", "log1p_exp({})", lambda x: np.log(np.expm1(x)), lambda x: np.logaddexp(0, x)),
     "logm1": Link("logm1", "(exp({}) + 1)", lambda x: np.log(x - 1), lambda x: np.exp(x) + 1),
+    "log1p": Link("log1p", "expm1({})", np.log1p, np.expm1),
 }
 
 # Links whose inverse needs a helper in the Stan functions block.
@@ -95,21 +96,50 @@ LINK_FUNCTIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class DparInfo:
-    """What a distributional parameter is when it is not predicted."""
+    """What a distributional parameter is when it is not predicted.
+
+    ``lower``/``upper`` bound the Stan parameter (an upper bound may be a Stan
+    expression template such as ``"min_Y{rs}"`` with ``tdata`` declaring it);
+    ``prior`` may use ``{scale}`` and ``{min_Y}`` from the data; ``fixed`` dpars
+    (``quantile``, ``disc``) are constants unless given a formula or a value.
+    """
 
     name: str
     lower: float | None  # bound of the Stan parameter
     default_link: str
-    prior: str  # default prior of the constant parameter; "{scale}" is filled from the data
+    prior: str  # default prior of the constant parameter
     comment: str
+    upper: float | str | None = None
+    fixed: float | None = None
+    intercept_prior: str = "student_t(3, 0, 2.5)"  # default prior of its Intercept when predicted
+    tdata: str = ""
 
+
+_PROB = dict(lower=0, upper=1, intercept_prior="logistic(0, 1)")
 
 DPARS: dict[str, DparInfo] = {
-    "sigma": DparInfo("sigma", 0, "log", "student_t(3, 0, {scale})", "dispersion parameter"),
-    "nu": DparInfo("nu", 1, "logm1", "gamma(2, 0.1)", "degrees of freedom or shape"),
-    "shape": DparInfo("shape", 0, "log", "gamma(0.01, 0.01)", "shape parameter"),
-    "phi": DparInfo("phi", 0, "log", "gamma(0.01, 0.01)", "precision parameter"),
+    d.name: d
+    for d in (
+        DparInfo("sigma", 0, "log", "student_t(3, 0, {scale})", "dispersion parameter"),
+        DparInfo("nu", 1, "logm1", "gamma(2, 0.1)", "degrees of freedom or shape"),
+        DparInfo("shape", 0, "log", "gamma(0.01, 0.01)", "shape parameter"),
+        DparInfo("phi", 0, "log", "gamma(0.01, 0.01)", "precision parameter"),
+        DparInfo("kappa", 0, "log", "gamma(2, 0.01)", "precision parameter"),
+        DparInfo("beta", 0, "log", "gamma(1, 0.1)", "scale parameter"),
+        DparInfo("alpha", None, "identity", "normal(0, 4)", "skewness parameter"),
+        DparInfo("ndt", 0, "log", "uniform(0, {min_Y})", "non-decision time", upper="min_Y{rs}",
+                 tdata="real min_Y{rs} = min(Y{rs});"),
+        DparInfo("xi", None, "log1p", "", "shape parameter"),
+        DparInfo("zi", default_link="logit", prior="beta(1, 1)", comment="zero-inflation probability", **_PROB),
+        DparInfo("hu", default_link="logit", prior="beta(1, 1)", comment="hurdle probability", **_PROB),
+        DparInfo("zoi", default_link="logit", prior="beta(1, 1)", comment="zero-one-inflation probability", **_PROB),
+        DparInfo("coi", default_link="logit", prior="beta(1, 1)", comment="conditional one-inflation probability",
+                 **_PROB),
+        DparInfo("quantile", 0, "logit", "", "quantile parameter", upper=1, fixed=0.5),
+        DparInfo("disc", 0, "log", "", "discrimination parameter", fixed=1.0),
+    )
 }
+
 
 # --------------------------------------------------------------- families
 

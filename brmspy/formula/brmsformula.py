@@ -215,7 +215,12 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     else:
         parts["mu"] = Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main)
 
+    fixed: dict[str, float] = {}
     for name, (prhs, text, _) in pf_by_name.items():
+        value = _number(prhs)
+        if value is not None and name in fam.dpars and name != "mu":
+            fixed[name] = value  # bf(..., quantile = 0.25): a constant, not a formula
+            continue
         if name in fam.dpars:
             if name == "mu":
                 raise FormulaError(f"Give the formula of 'mu' as the main formula, not as {text!r}.")
@@ -229,8 +234,20 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
                 f"of that name (its dpars: {', '.join(other) or 'none besides mu'})"
                 + ("." if formula.nl else "; for a non-linear parameter use bf(..., nl=True).")
             )
+    from ..families import DPARS
+
+    for d in fam.dpars:
+        if d != "mu" and d not in parts and d not in fixed and DPARS[d].fixed is not None:
+            fixed[d] = DPARS[d].fixed
     resp = _resp_name(response.expr) if multi else ""
-    return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula))
+    return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _nl_parameters(expr: str, declared: set[str]) -> list[str]:

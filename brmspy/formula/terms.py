@@ -170,6 +170,12 @@ class BrmsTerms:
     nonlinear: dict[str, NonlinearPart] = field(default_factory=dict)
     resp: str = ""  # name prefix in multivariate models ("" when univariate)
     formula_text: str = ""
+    fixed: dict[str, float] = field(default_factory=dict)  # dpars held at a constant value
+
+    @property
+    def estimated_constants(self) -> list[str]:
+        """dpars estimated as one parameter each (not predicted, not fixed)."""
+        return [d for d in self.family.dpars if d != "mu" and d not in self.parts and d not in self.fixed]
 
     @property
     def dpar_parts(self) -> dict[str, Part]:

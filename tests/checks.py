@@ -1,0 +1,55 @@
+"""Reusable assertions for tests of families and terms.
+
+- :func:`assert_golden`: generated Stan code equals ``tests/golden/<name>.stan``.
+- :func:`assert_loglik_matches_stan`: brmspy's numpy log-likelihood equals Stan's
+  log density with the likelihood minus without it (``prior_only=1``), at the
+  same unconstrained points, so both code paths agree exactly.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import stanli
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(name: str, code: str, update: bool) -> None:
+    path = GOLDEN / f"{name}.stan"
+    if update or not path.exists():
+        path.write_text(code)
+        if not update:
+            pytest.fail(f"golden file {path.name} was missing and has been written; review and commit it")
+    expected = path.read_text()
+    if code != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), code.splitlines(True), "golden", "generated"))
+        pytest.fail(f"generated code differs from {path.name} (rerun with --update-golden after review):\n{diff}")
+
+
+def parameter_names(code: str) -> list[str]:
+    block = code[code.index("\nparameters {") : code.index("\n}\n", code.index("\nparameters {"))]
+    return [line.split(";")[0].split()[-1] for line in block.splitlines()[1:] if ";" in line and not line.strip().startswith("//")]
+
+
+def assert_loglik_matches_stan(fit, draws: tuple[int, ...] = (0, 1, -1), rel: float = 1e-8) -> None:
+    from brmspy.predict import log_lik
+
+    model = stanli.Model(stan_code=fit.stancode(), data=fit.standata())
+    model_prior = stanli.Model(stan_code=fit.stancode(), data={**fit.standata(), "prior_only": 1})
+    ll = log_lik(fit).sum(axis=1)
+    ndraw = fit.stan_draws.ndraws
+    for draw in draws:
+        draw = draw % ndraw
+        values = {n: fit.stan_draws.params[n][0, draw] for n in parameter_names(fit.stancode()) if n in fit.stan_draws.params}
+        theta = model.unconstrain(values)
+        lp_full, _ = model.log_prob_grad(theta)
+        lp_prior, _ = model_prior.log_prob_grad(theta)
+        assert lp_full - lp_prior == pytest.approx(ll[draw], rel=rel, abs=1e-6)
+
+
+def interval_covers(x: np.ndarray, truth: float, sd_mult: float = 4.0) -> bool:
+    return abs(x.mean() - truth) < sd_mult * x.std()
