@@ -47,6 +47,7 @@ from .basic import (  # noqa: E402  (registers the basic families)
     student,
     weibull,
 )
+from . import continuous, discrete, inflated  # noqa: E402,F401  (register more families)
 
 __all__ = [
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family",
