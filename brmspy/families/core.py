@@ -393,7 +393,30 @@ def check_response(family: Family, y: pd.Series, name: str) -> np.ndarray:
                 f"Family 'beta' needs a response strictly between 0 and 1, but {name!r} has {bad.size} value(s) "
                 f"outside (0, 1) (e.g. {bad[0]:g}). Use zero_one_inflated_beta for exact 0/1 values."
             )
+    _check_inflated_response(values, kind, name, fam)
     return values
+
+
+# zero-inflated / hurdle response kinds: (test for bad values, what is needed, what to do instead)
+_INFLATED_KINDS = {
+    "nonnegative": (lambda v: v < 0, "a non-negative response (y >= 0)",
+                    "Shift the response or choose a family for real values."),
+    "unit_zero": (lambda v: (v < 0) | (v >= 1), "a response in [0, 1)",
+                  "Use zero_one_inflated_beta when the response contains exact ones."),
+    "unit_closed": (lambda v: (v < 0) | (v > 1), "a response in [0, 1]", "Rescale the response to proportions."),
+}
+
+
+def _check_inflated_response(values: np.ndarray, kind: str, name: str, fam: str) -> None:
+    """DataError for the response kinds of the zero-inflated and hurdle families."""
+    if kind not in _INFLATED_KINDS:
+        return
+    is_bad, needs, fix = _INFLATED_KINDS[kind]
+    bad = values[is_bad(values)]
+    if bad.size:
+        raise DataError(
+            f"Family {fam!r} needs {needs}, but {name!r} has {bad.size} value(s) outside it (e.g. {bad[0]:g}). {fix}"
+        )
 
 
 def _binary_response(y: pd.Series, name: str, fam: str) -> np.ndarray:
