@@ -76,6 +76,7 @@ LINKS: dict[str, Link] = {
     "softplus": Link("softplus", "log1p_exp({})", lambda x: np.log(np.expm1(x)), lambda x: np.logaddexp(0, x)),
     "logm1": Link("logm1", "(exp({}) + 1)", lambda x: np.log(x - 1), lambda x: np.exp(x) + 1),
     "log1p": Link("log1p", "expm1({})", np.log1p, np.expm1),
+    "tan_half": Link("tan_half", "inv_tan_half({})", lambda x: np.tan(x / 2), lambda x: 2 * np.arctan(x)),
 }
 
 # Links whose inverse needs a helper in the Stan functions block.
@@ -87,6 +88,15 @@ LINK_FUNCTIONS: dict[str, str] = {
         "  }\n"
         "  real inv_cauchit(real x) {\n"
         "    return atan(x) / pi() + 0.5;\n"
+        "  }"
+    ),
+    "tan_half": (
+        "  /* inverse of the tan_half link: angles in (-pi, pi) */\n"
+        "  vector inv_tan_half(vector x) {\n"
+        "    return 2 * atan(x);\n"
+        "  }\n"
+        "  real inv_tan_half(real x) {\n"
+        "    return 2 * atan(x);\n"
         "  }"
     ),
 }
@@ -121,21 +131,23 @@ DPARS: dict[str, DparInfo] = {
     d.name: d
     for d in (
         DparInfo("sigma", 0, "log", "student_t(3, 0, {scale})", "dispersion parameter"),
-        DparInfo("nu", 1, "logm1", "gamma(2, 0.1)", "degrees of freedom or shape"),
+        DparInfo("nu", 1, "logm1", "gamma(2, 0.1)", "degrees of freedom or shape",
+                 intercept_prior="normal(2.7, 0.8)"),
         DparInfo("shape", 0, "log", "gamma(0.01, 0.01)", "shape parameter"),
         DparInfo("phi", 0, "log", "gamma(0.01, 0.01)", "precision parameter"),
-        DparInfo("kappa", 0, "log", "gamma(2, 0.01)", "precision parameter"),
-        DparInfo("beta", 0, "log", "gamma(1, 0.1)", "scale parameter"),
-        DparInfo("alpha", None, "identity", "normal(0, 4)", "skewness parameter"),
+        DparInfo("kappa", 0, "log", "gamma(2, 0.01)", "precision parameter", intercept_prior="normal(5.0, 0.8)"),
+        DparInfo("beta", 0, "log", "gamma(1, 0.1)", "scale parameter", intercept_prior="normal(1.7, 1.3)"),
+        DparInfo("alpha", None, "identity", "normal(0, 4)", "skewness parameter", intercept_prior="normal(0, 4)"),
         DparInfo("ndt", 0, "log", "uniform(0, {min_Y})", "non-decision time", upper="min_Y{rs}",
                  tdata="real min_Y{rs} = min(Y{rs});"),
-        DparInfo("xi", None, "log1p", "", "shape parameter"),
+        DparInfo("xi", None, "log1p", "", "shape parameter", intercept_prior="normal(0, 4)"),
         DparInfo("zi", default_link="logit", prior="beta(1, 1)", comment="zero-inflation probability", **_PROB),
         DparInfo("hu", default_link="logit", prior="beta(1, 1)", comment="hurdle probability", **_PROB),
         DparInfo("zoi", default_link="logit", prior="beta(1, 1)", comment="zero-one-inflation probability", **_PROB),
         DparInfo("coi", default_link="logit", prior="beta(1, 1)", comment="conditional one-inflation probability",
                  **_PROB),
-        DparInfo("quantile", 0, "logit", "", "quantile parameter", upper=1, fixed=0.5),
+        DparInfo("quantile", 0, "logit", "", "quantile parameter", upper=1, fixed=0.5,
+                 intercept_prior="logistic(0, 1)"),
         DparInfo("disc", 0, "log", "", "discrimination parameter", fixed=1.0),
     )
 }
@@ -385,6 +397,13 @@ def check_response(family: Family, y: pd.Series, name: str) -> np.ndarray:
             raise DataError(
                 f"Family {fam!r} needs a positive response, but {name!r} has {bad.size} value(s) <= 0 "
                 f"(e.g. {bad[0]:g}). Use a hurdle family for zeros, or shift the response."
+            )
+    if kind == "circular":
+        bad = values[(values < -np.pi) | (values > np.pi)]
+        if bad.size:
+            raise DataError(
+                f"Family {fam!r} needs angles in radians within [-pi, pi], but {name!r} has {bad.size} value(s) "
+                f"outside (e.g. {bad[0]:g}). Convert degrees with np.deg2rad and wrap with (y + pi) % (2 * pi) - pi."
             )
     if kind == "unit":
         bad = values[(values <= 0) | (values >= 1)]

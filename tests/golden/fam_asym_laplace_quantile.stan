@@ -1,0 +1,82 @@
+// generated with brmspy
+functions {
+  /* asymmetric Laplace log-PDF of one response: location mu (the quantile),
+   * scale sigma and quantile in (0, 1)
+   */
+  real asym_laplace_lpdf(real y, real mu, real sigma, real quantile) {
+    real z = (y - mu) / sigma;
+    real rho = z < 0 ? (quantile - 1) * z : quantile * z;
+    return log(quantile) + log1m(quantile) - log(sigma) - rho;
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  int<lower=1> K_quantile;  // number of population-level effects
+  matrix[N, K_quantile] X_quantile;  // population-level design matrix
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_Intercept_quantile_loc;
+  real prior_Intercept_quantile_scale;
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  int Kc_quantile = K_quantile - 1;
+  matrix[N, Kc_quantile] Xc_quantile;  // centered version of X_quantile without an intercept
+  vector[Kc_quantile] means_X_quantile;  // column means of X_quantile before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+  for (i in 2:K_quantile) {
+    means_X_quantile[i - 1] = mean(X_quantile[, i]);
+    Xc_quantile[, i - 1] = X_quantile[, i] - means_X_quantile[i - 1];
+  }
+}
+parameters {
+  vector[Kc] b;  // regression coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  vector[Kc_quantile] b_quantile;  // regression coefficients
+  real Intercept_quantile;  // temporary intercept for centered predictors
+  real<lower=0> sigma;  // dispersion parameter
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += logistic_lpdf(Intercept_quantile | prior_Intercept_quantile_loc, prior_Intercept_quantile_scale);
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    // initialize linear predictor term of quantile
+    vector[N] quantile = rep_vector(0.0, N);
+    mu += Intercept + Xc * b;
+    quantile += Intercept_quantile + Xc_quantile * b_quantile;
+    quantile = inv_logit(quantile);
+    for (n in 1:N) {
+      target += asym_laplace_lpdf(Y[n] | mu[n], sigma, quantile[n]);
+    }
+  }
+  // priors including constants
+  target += lprior;
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+  // actual population-level intercept
+  real b_quantile_Intercept = Intercept_quantile - dot_product(means_X_quantile, b_quantile);
+}
