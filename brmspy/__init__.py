@@ -9,54 +9,66 @@ Examples
 
 from . import datasets
 from .api import build_model, get_prior, make_stancode, make_standata
-from .sampling import brm, update
-from .fit import BrmsFit
-from .storage import load_fit, save_fit
-from .predict import (
-    fitted,
-    log_lik,
-    posterior_epred,
-    posterior_linpred,
-    posterior_predict,
-    predictive_error,
-    residuals,
+from .conditional_effects import ConditionalEffects, conditional_effects
+from .criteria import (
+    KfoldResult,
+    LooResult,
+    WaicResult,
+    add_criterion,
+    bayes_R2,
+    kfold,
+    loo,
+    loo_compare,
+    loo_R2,
+    model_weights,
+    waic,
 )
-from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata
 from .errors import (
     BackendUnavailableError,
     BrmsError,
     DataError,
     FamilyError,
     FormulaError,
+    PlotError,
     PriorError,
     SamplingError,
     StanCompileError,
 )
-from .families import (
-    Beta,
-    Family,
-    Gamma,
-    bernoulli,
-    binomial,
-    brmsfamily,
-    exponential,
-    gaussian,
-    lognormal,
-    negbinomial,
-    poisson,
-    student,
-    weibull,
-)
+from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
+from .families import Family, brmsfamily
+from .families import __all__ as _family_names
+from .fit import BrmsFit
 from .formula import bf, lf, nlf, set_rescor
+from .hypothesis import HypothesisResult, hypothesis
+from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata
+from .plots import icc, mcmc_plot, plot_fit, pp_check
+from .prediction import (
+    fitted,
+    log_lik,
+    posterior_epred,
+    posterior_linpred,
+    posterior_predict,
+    predict,
+    predictive_error,
+    residuals,
+)
 from .priors import prior, set_prior
+from .sampling import brm, update
+from .storage import load_fit, save_fit
 
 __version__ = "0.1.0"
 
+_FAMILY_CONSTRUCTORS = [n for n in _family_names if n[0].islower() and n not in (
+    "args_of", "brmsfamily", "check_response", "family_function", "register", "warn_binomial_trials")]
+
 __all__ = [
-    "BackendUnavailableError", "Beta", "BrmsFit", "VarCorr", "brm", "coef", "fixef", "load_fit", "ndraws", "ngrps", "nobs",
-    "prior_summary", "ranef", "save_fit", "stancode", "standata", "update", "fitted", "log_lik", "posterior_epred",
-    "posterior_linpred", "posterior_predict", "predictive_error", "residuals", "BrmsError", "DataError", "Family", "FamilyError", "FormulaError", "Gamma",
-    "PriorError", "SamplingError", "StanCompileError", "bernoulli", "bf", "binomial", "brmsfamily", "build_model",
-    "datasets", "exponential", "gaussian", "get_prior", "lf", "lognormal", "make_stancode", "make_standata",
-    "negbinomial", "nlf", "poisson", "prior", "set_prior", "set_rescor", "student", "weibull",
+    "BackendUnavailableError", "BrmsError", "BrmsFit", "ConditionalEffects", "DataError", "Family", "FamilyError",
+    "FormulaError", "HypothesisResult", "KfoldResult", "LooResult", "PlotError", "PriorError", "SamplingError",
+    "StanCompileError", "VarCorr", "WaicResult", "add_criterion", "bayes_R2", "bf", "brm", "brmsfamily",
+    "build_model", "coef", "conditional_effects", "datasets", "fitted", "fixef", "get_prior", "hypothesis", "icc",
+    "kfold", "lf", "load_fit", "log_lik", "loo", "loo_R2", "loo_compare", "make_stancode", "make_standata",
+    "mcmc_plot", "model_weights", "ndraws", "ngrps", "nlf", "nobs", "plot_fit", "posterior_epred",
+    "posterior_linpred", "posterior_predict", "pp_check", "predict", "predictive_error", "prior", "prior_summary",
+    "ranef", "residuals", "save_fit", "set_prior", "set_rescor", "stancode", "standata", "update", "waic",
+    *_FAMILY_CONSTRUCTORS,
 ]

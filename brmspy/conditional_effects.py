@@ -397,7 +397,7 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
     >>> ce = conditional_effects(fit, ["x", "f", "x:f"])   # doctest: +SKIP
     >>> ce["f"][["effect1__", "estimate__", "lower__", "upper__"]]  # doctest: +SKIP
     """
-    from . import predict
+    from . import prediction as predict
 
     if method not in CE_METHODS:
         raise PlotError(f"Unknown method {method!r}; use one of {', '.join(CE_METHODS)}.")

@@ -4,7 +4,7 @@
 PSIS-LOO (smoothed weights, Pareto k), the bootstrap behind ``loo_R2`` and the
 stacking/pseudo-BMA weights come from ArviZ (``arviz_stats``); every ArviZ call sits in one of the
 small ``_az_*`` helpers below.  Log-likelihoods come from
-:func:`brmspy.predict.log_lik` and are passed to ArviZ with chain/draw
+:func:`brmspy.prediction.log_lik` and are passed to ArviZ with chain/draw
 dimensions, with a relative efficiency (r_eff) per observation computed from
 the chains as the loo package does.
 
@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import special
 
 from .errors import BrmsError, DataError
-from .predict import log_lik, posterior_epred
+from .prediction import log_lik, posterior_epred
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fit import BrmsFit

@@ -12,6 +12,7 @@ __all__ = [
     "DataError",
     "FamilyError",
     "PriorError",
+    "PlotError",
     "StanCompileError",
     "SamplingError",
     "BackendUnavailableError",
@@ -36,6 +37,10 @@ class FamilyError(BrmsError, ValueError):
 
 class PriorError(BrmsError, ValueError):
     """A prior is malformed or matches no parameter of the model."""
+
+
+class PlotError(BrmsError, ValueError):
+    """An invalid argument to a check or plot: unknown type, variable, effect or option."""
 
 
 class StanCompileError(BrmsError):

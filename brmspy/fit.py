@@ -148,3 +148,61 @@ class BrmsFit:
         observed = {f"Y{('_' + r) if r else ''}": rd.y for r, rd in self.frame.responses.items()}
         return arviz_io.to_datatree(posterior, self.stan_draws.sampler_stats, observed,
                                     attrs={"backend": self.backend, "formula": str(self.formula)})
+
+    # ------------------------------------------- post-processing shortcuts
+    # brms calls these as generics (``pp_check(fit)``); methods are the Python spelling.
+    def plot(self, variables: list[str] | None = None):
+        """Trace and density plot per parameter (brms's ``plot(fit)``); returns the Figure."""
+        from .plots import plot_fit
+
+        return plot_fit(self, variables)
+
+    def pp_check(self, type: str = "dens_overlay", **kwargs: Any):  # noqa: A002 - brms's name
+        from .plots import pp_check
+
+        return pp_check(self, type, **kwargs)
+
+    def mcmc_plot(self, type: str = "intervals", **kwargs: Any):  # noqa: A002
+        from .plots import mcmc_plot
+
+        return mcmc_plot(self, type, **kwargs)
+
+    def conditional_effects(self, effects: Any = None, **kwargs: Any):
+        from .conditional_effects import conditional_effects
+
+        return conditional_effects(self, effects, **kwargs)
+
+    def loo(self, **kwargs: Any):
+        from .criteria import loo
+
+        return loo(self, **kwargs)
+
+    def waic(self, **kwargs: Any):
+        from .criteria import waic
+
+        return waic(self, **kwargs)
+
+    def hypothesis(self, hypothesis: Any, **kwargs: Any):
+        from .hypothesis import hypothesis as _hypothesis
+
+        return _hypothesis(self, hypothesis, **kwargs)
+
+    def posterior_epred(self, newdata: pd.DataFrame | None = None, **kwargs: Any) -> np.ndarray:
+        from .prediction import posterior_epred
+
+        return posterior_epred(self, newdata, **kwargs)
+
+    def posterior_predict(self, newdata: pd.DataFrame | None = None, **kwargs: Any) -> np.ndarray:
+        from .prediction import posterior_predict
+
+        return posterior_predict(self, newdata, **kwargs)
+
+    def fitted(self, newdata: pd.DataFrame | None = None, **kwargs: Any) -> pd.DataFrame:
+        from .prediction import fitted
+
+        return fitted(self, newdata, **kwargs)
+
+    def predict(self, newdata: pd.DataFrame | None = None, **kwargs: Any) -> pd.DataFrame:
+        from .prediction import predict
+
+        return predict(self, newdata, **kwargs)

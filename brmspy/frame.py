@@ -88,6 +88,10 @@ class PopulationDesign:
     model_spec: object | None = field(repr=False)  # formulaic ModelSpec, reused for new data
     formula: str
 
+    Xcs: np.ndarray | None = field(default=None, repr=False)  # category-specific effects cs(...)
+    cs_names: list[str] = field(default_factory=list)
+    cs_spec: object | None = field(default=None, repr=False)
+
     @property
     def K(self) -> int:
         return 0 if self.X is None else self.X.shape[1]
@@ -108,7 +112,7 @@ class ReCoef:
         """The predictor's values on new data, from the stored design."""
         if self.spec is None:
             return np.ones(len(data))
-        from .predict import _new_matrix
+        from .prediction import _new_matrix
 
         return _new_matrix(self.spec, data, self.term.label if self.term else "a group-level term")[:, self.column]
 
@@ -162,6 +166,11 @@ class ResponseData:
     y: np.ndarray
     trials: np.ndarray | None = None
     weights: np.ndarray | None = None
+    levels: list[str] | None = None  # response categories (ordinal/categorical)
+
+    @property
+    def ncat(self) -> int | None:
+        return None if self.levels is None else len(self.levels)
 
 
 @dataclass
@@ -310,6 +319,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> ModelFram
     group_specs: list[tuple[Prefix, GroupTerm]] = []
     for t in resp_terms:
         responses[t.resp] = _response_data(t, data)
+        _check_cs(t)
         for name, part in t.parts.items():
             prefix = Prefix(t.resp, name)
             designs[prefix] = _population_design(prefix, part.terms, data, part.formula)
@@ -317,6 +327,20 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> ModelFram
     blocks = _group_blocks(group_specs, data)
     levels = {b.group: b.levels for b in blocks}
     return ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+
+
+def _check_cs(t: BrmsTerms) -> None:
+    """cs() needs an ordinal family other than cumulative (as in brms)."""
+    for name, part in t.parts.items():
+        if not part.terms.specials("cs"):
+            continue
+        if t.family.spec.special != "ordinal" or name != "mu":
+            raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu; remove it from {part.formula!r}.")
+        if t.family.name == "cumulative":
+            raise FormulaError(
+                "Category-specific effects cs() are not supported for family 'cumulative' (the thresholds could "
+                "cross); use family 'sratio', 'cratio' or 'acat'."
+            )
 
 
 def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
@@ -331,8 +355,14 @@ def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     fam = t.family
     y_raw = _eval_column(t.response.expr, data, "the response")
-    y = fam.check_response(y_raw, t.response.expr)
-    rd = ResponseData(t.response.expr, y)
+    if fam.spec.response == "ordinal":
+        from .families.core import ordinal_response
+
+        y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
+        rd = ResponseData(t.response.expr, y, levels=levels)
+    else:
+        rd = ResponseData(t.response.expr, fam.check_response(y_raw, t.response.expr))
+    y = rd.y
     trials = t.response.addition("trials")
     if trials is not None:
         if not fam.spec.needs_trials:
@@ -370,9 +400,21 @@ def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
 
 
 def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str) -> PopulationDesign:
-    if lt.special_terms:
-        s = lt.special_terms[0]
-        raise FormulaError(f"The special term '{s.text}' in {formula!r} is recognised but not supported yet.")
+    cs_terms = lt.specials("cs")
+    for s in lt.special_terms:
+        if s.kind != "cs":
+            raise FormulaError(f"The special term '{s.text}' in {formula!r} is recognised but not supported yet.")
+    design = _fixed_design(prefix, lt, data, formula)
+    if cs_terms:
+        rhs = "0 + " + " + ".join(a for s in cs_terms for a in s.call.args)
+        mm = _formulaic_matrix(rhs, data, f"the category-specific terms of {formula!r}")
+        design.Xcs = np.asarray(mm, dtype=float)
+        design.cs_names = [brms_name(str(c)) for c in mm.columns]
+        design.cs_spec = mm.model_spec
+    return design
+
+
+def _fixed_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str) -> PopulationDesign:
     if not lt.population:
         return PopulationDesign(prefix, lt.intercept, None, [], None, formula)
     rhs = ("1 + " if lt.intercept else "0 + ") + " + ".join(lt.population)

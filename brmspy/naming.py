@@ -77,12 +77,23 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
 
     for prefix, design in frame.designs.items():
         s, label = prefix.suffix, prefix.label
-        if design.intercept:
-            put(f"b_{label}Intercept", params[f"b{s}_Intercept"], ParamInfo(f"b_{label}Intercept", "b", coef=f"{label}Intercept"))
+        values = params.get(f"b{s}_Intercept")
+        if values is not None and values.ndim == 3:  # ordinal thresholds: b_Intercept[1], b_Intercept[2], ...
+            for k in range(values.shape[2]):
+                name = f"b_{label}Intercept[{k + 1}]"
+                put(name, values[..., k], ParamInfo(name, "b", coef=f"{label}Intercept[{k + 1}]"))
+        elif design.intercept:
+            put(f"b_{label}Intercept", values, ParamInfo(f"b_{label}Intercept", "b", coef=f"{label}Intercept"))
         if design.coef_names:
             b = params[f"b{s}"]
             for i, c in enumerate(design.coef_names):
                 put(f"b_{label}{c}", b[..., i], ParamInfo(f"b_{label}{c}", "b", coef=f"{label}{c}"))
+        if design.cs_names:
+            bcs = params[f"bcs{s}"]  # (chain, draw, Kcs, nthres)
+            for i, c in enumerate(design.cs_names):
+                for k in range(bcs.shape[3]):
+                    name = f"bcs_{label}{c}[{k + 1}]"
+                    put(name, bcs[..., i, k], ParamInfo(name, "b", coef=f"{label}{c}[{k + 1}]"))
     for block in frame.blocks:
         sd = params[f"sd_{block.id}"]
         for j, row in enumerate(sd_names(block)):
@@ -102,9 +113,17 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
             name = d + (f"_{t.resp}" if t.resp else "")
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
     for prefix, design in frame.designs.items():
-        if design.intercept:
+        if f"delta{prefix.suffix}" in params:  # equidistant thresholds
+            name = f"delta{prefix.suffix}"
+            put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        if design.intercept and params.get(f"Intercept{prefix.suffix}") is not None:
             name = f"Intercept{prefix.suffix}"
-            put(name, params[name], ParamInfo(name, "Intercept"))
+            values = params[name]
+            if values.ndim == 3:
+                for k in range(values.shape[2]):
+                    put(f"{name}[{k + 1}]", values[..., k], ParamInfo(f"{name}[{k + 1}]", "Intercept"))
+            else:
+                put(name, values, ParamInfo(name, "Intercept"))
     for block in frame.blocks:
         for j in range(block.M):
             stan = f"r_{block.id}_{block.coefs[j].prefix.label}{j + 1}"

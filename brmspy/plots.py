@@ -3,7 +3,7 @@
 Every function returns a matplotlib :class:`~matplotlib.figure.Figure` (it never
 calls ``plt.show()``), so the result can be saved, shown or edited further.
 The plots follow bayesplot's designs: observed data ``y`` in dark blue,
-replicated data ``yrep`` from :func:`brmspy.predict.posterior_predict` in light
+replicated data ``yrep`` from :func:`brmspy.prediction.posterior_predict` in light
 blue.  :func:`icc` (intraclass correlations) lives here too, since it is a
 derived quantity shown alongside these checks.
 
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import arviz_io
-from .errors import BrmsError, FamilyError
+from .errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -45,9 +45,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["PlotError", "pp_check", "mcmc_plot", "plot_fit", "icc", "loo_pit_values", "kde", "autocorr",
            "PP_CHECK_TYPES", "MCMC_PLOT_TYPES"]
 
-
-class PlotError(BrmsError, ValueError):
-    """An invalid argument to a check or plot: unknown type, variable, effect or option."""
 
 
 PP_CHECK_TYPES: tuple[str, ...] = (
@@ -281,7 +278,7 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     if ndraws is None and type not in _ALL_DRAW_TYPES:
         ndraws = 10
 
-    from .predict import posterior_predict
+    from .prediction import posterior_predict
 
     yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed), dtype=float)
     if type == "loo_pit":
@@ -473,7 +470,7 @@ def loo_pit_values(fit: "BrmsFit", ndraws: int | None = None, seed: int | None =
     >>> pit.shape == (fit.nobs(),)     # doctest: +SKIP
     True
     """
-    from .predict import posterior_predict
+    from .prediction import posterior_predict
 
     y, _ = _response(fit)
     yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed), dtype=float)
@@ -484,7 +481,7 @@ def _loo_pit(fit, y, yrep, ndraws, seed) -> np.ndarray:
     import arviz_base as azb
     import arviz_stats as azs
 
-    from .predict import log_lik
+    from .prediction import log_lik
 
     ll = np.asarray(log_lik(fit, ndraws=ndraws, seed=seed), dtype=float)
     S, N = ll.shape

@@ -218,10 +218,14 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             nlpar = pname if part.kind == "nlpar" else ""
             design = frame.designs[prefix]
             base = dict(resp=t.resp, dpar=dpar, nlpar=nlpar)
-            if design.coef_names:
+            if design.coef_names or design.cs_names:
                 rows.append(PriorRow("", "b", **base))
-                rows.extend(PriorRow("", "b", coef=c, **base) for c in design.coef_names)
-            if design.intercept:
+                rows.extend(PriorRow("", "b", coef=c, **base) for c in [*design.coef_names, *design.cs_names])
+            ncat = frame.responses[t.resp].ncat
+            if t.family.spec.special == "ordinal" and pname == "mu":
+                rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
+                rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
+            elif design.intercept:
                 if part.kind == "nlpar":
                     pass  # brms: non-linear intercepts are ordinary b coefficients
                 else:
@@ -231,7 +235,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
         for d in t.estimated_constants:
             info = DPARS[d]
             text = t.family.dpar_prior(d).format(scale=format_number(mu_scale.scale), min_Y=_exact(y.min()))
-            rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower)))
+            ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else ""
+            rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
         # group-level sds: class-level row per dpar
         for dpar in _dpars_with_groups(frame, t.resp):
             scale = mu_scale if dpar == "mu" else DataScale()
@@ -315,6 +320,8 @@ class ResolvedPriors:
     sd: dict[int, list[PriorDist | None]] = field(default_factory=dict)
     cor: dict[int, PriorDist | None] = field(default_factory=dict)
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
+    thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
+    bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
@@ -377,7 +384,18 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
-        if design.intercept and not nlpar:
+        t = _terms_of(frame, prefix)
+        if t.family.spec.special == "ordinal" and prefix.dpar == "mu":
+            ncat = frame.responses[resp].ncat
+            res.thresholds[prefix] = [
+                lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
+                for k in range(1, ncat)
+            ]
+            res.bcs[prefix] = [
+                lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
+                for _ in range(1, ncat) for c in design.cs_names
+            ]
+        elif design.intercept and not nlpar:
             res.intercept[prefix] = lookup(("Intercept", "", "", resp, dpar, ""))
     for b in frame.blocks:
         sds = []
@@ -394,6 +412,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
     return res
+
+
+def _terms_of(frame: ModelFrame, prefix: Prefix):
+    return next(t for t in frame.response_terms if t.resp == prefix.resp)
 
 
 def _prefix_dpar_nlpar(frame: ModelFrame, prefix: Prefix) -> tuple[str, str]:

@@ -36,7 +36,7 @@ def parameter_names(code: str) -> list[str]:
 
 
 def assert_loglik_matches_stan(fit, draws: tuple[int, ...] = (0, 1, -1), rel: float = 1e-8) -> None:
-    from brmspy.predict import log_lik
+    from brmspy.prediction import log_lik
 
     model = stanli.Model(stan_code=fit.stancode(), data=fit.standata())
     model_prior = stanli.Model(stan_code=fit.stancode(), data={**fit.standata(), "prior_only": 1})

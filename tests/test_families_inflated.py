@@ -17,7 +17,7 @@ import stanli
 from scipy import integrate, special
 
 import brmspy as bp
-from brmspy import predict as P
+from brmspy import prediction as P
 from brmspy.errors import DataError
 from brmspy.families import FAMILIES, Extras, brmsfamily
 from tests.checks import assert_golden, assert_loglik_matches_stan, interval_covers

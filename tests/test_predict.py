@@ -10,7 +10,7 @@ import pytest
 from scipy import integrate, special, stats
 
 import brmspy as bp
-from brmspy import predict as P
+from brmspy import prediction as P
 from brmspy.families import FAMILIES, Extras
 from tests.cases import CASE_BY_NAME, design_data
 from tests.checks import assert_loglik_matches_stan

@@ -27,8 +27,14 @@ def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
     sb += pieces.stan_N(frame)
     for t in frame.response_terms:
         sb += pieces.stan_response(t, frame.responses[t.resp])
+        ordinal = t.family.spec.special == "ordinal"
         for name in t.parts:
-            sb += pieces.stan_fe(frame.designs[Prefix(t.resp, name)], priors)
+            design = frame.designs[Prefix(t.resp, name)]
+            sb += pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu")
+            if ordinal and name == "mu":
+                from .ordinal import stan_thresholds
+
+                sb += stan_thresholds(t, design, priors)
         sb += pieces.stan_dpar_parameters(t)
     for block in frame.blocks:
         sb += pieces.stan_re(block)

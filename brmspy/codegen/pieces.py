@@ -103,10 +103,12 @@ def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
     """Response vector and addition-term data."""
     sb = StanBlocks()
     s = _resp_suffix(t.resp)
-    if t.family.spec.is_discrete:
+    if t.family.spec.is_discrete or rd.levels is not None:
         sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y.astype(np.int64), "response variable")
     else:
         sb.declare(f"vector[N] Y{s}", f"Y{s}", rd.y.astype(float), "response variable")
+    if t.family.spec.special == "ordinal":
+        sb.declare(f"int<lower=2> nthres{s}", f"nthres{s}", rd.ncat - 1, "number of thresholds")
     if rd.trials is not None:
         sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
     if rd.weights is not None:
@@ -129,8 +131,12 @@ def uses_glm(t: BrmsTerms, design: PopulationDesign, rd: ResponseData) -> bool:
     )
 
 
-def stan_fe(design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
-    """Population-level effects: data ``K``/``X``, centring, ``b`` and ``Intercept``."""
+def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool = False) -> StanBlocks:
+    """Population-level effects: data ``K``/``X``, centring, ``b`` and ``Intercept``.
+
+    With ``thresholds`` (ordinal mu) the intercept is replaced by thresholds,
+    declared in :mod:`brmspy.codegen.ordinal`.
+    """
     sb = StanBlocks()
     s = design.prefix.suffix
     lb, ub = priors.b_bounds.get(design.prefix, (None, None))
@@ -153,7 +159,7 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
             sb.par.append(f"vector{bounds}[Kc{s}] b{s};  // regression coefficients")
         else:
             sb.par.append(f"vector{bounds}[K{s}] b{s};  // regression coefficients")
-    if design.intercept:
+    if design.intercept and not thresholds:
         sb.par.append(f"real Intercept{s};  // temporary intercept for centered predictors")
         if design.coef_names:
             sb.gen_def += [
@@ -299,7 +305,7 @@ def re_contributions(frame: ModelFrame, prefix: Prefix) -> list[str]:
 # --------------------------------------------------------- linear predictor
 
 
-def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool) -> StanBlocks:
+def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool, intercept: bool = True) -> StanBlocks:
     """Build one linear predictor in the model block (and apply its inverse link).
 
     With ``glm`` the population part ``Xc * b`` is left to the ``*_glm`` likelihood.
@@ -314,7 +320,7 @@ def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool) -
     sb.model_def.append("// initialize linear predictor term" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}"))
     sb.model_def.append(f"vector[N] {name} = rep_vector(0.0, N);")
     pieces = []
-    if design.intercept:
+    if design.intercept and intercept:
         pieces.append(f"Intercept{s}")
     if design.coef_names and not glm:
         pieces.append(f"{design_matrix_name(design)} * b{s}")
@@ -368,6 +374,10 @@ def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
 
 def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """The likelihood of one response: predictors, inverse links and ``target +=``."""
+    if t.family.spec.special == "ordinal":
+        from .ordinal import stan_ordinal_likelihood
+
+        return stan_ordinal_likelihood(frame, t)
     sb = StanBlocks()
     fam: Family = t.family
     rd = frame.responses[t.resp]
@@ -484,6 +494,10 @@ def prior_statement(
         sb.tpar_prior.extend((line + ";").split("\n"))
 
 
+def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
+    return next(t for t in frame.response_terms if t.resp == prefix.resp)
+
+
 def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
     """All ``lprior +=`` statements, with hyperparameters declared as data."""
     sb = StanBlocks()
@@ -493,7 +507,11 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
             size = f"K{s} - 1" if design.intercept else f"K{s}"
             lb, _ = priors.b_bounds.get(prefix, (None, None))
             prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
-        if design.intercept and prefix in priors.intercept:
+        if prefix in priors.thresholds:
+            from .ordinal import stan_threshold_priors
+
+            stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
+        elif design.intercept and prefix in priors.intercept:
             prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
     for t in frame.response_terms:
         for d in t.family.dpars:

@@ -47,9 +47,24 @@ from .basic import (  # noqa: E402  (registers the basic families)
     student,
     weibull,
 )
-from . import continuous, discrete, inflated  # noqa: E402,F401  (register more families)
+from .continuous import (  # noqa: E402
+    asym_laplace, exgaussian, frechet, gen_extreme_value, inverse_gaussian, shifted_lognormal, skew_normal, von_mises,
+)
+from .discrete import beta_binomial, com_poisson, discrete_weibull, geometric, negbinomial2  # noqa: E402
+from .inflated import (  # noqa: E402
+    hurdle_gamma, hurdle_lognormal, hurdle_negbinomial, hurdle_poisson, zero_inflated_beta,
+    zero_inflated_beta_binomial, zero_inflated_binomial, zero_inflated_negbinomial, zero_inflated_poisson,
+    zero_one_inflated_beta,
+)
+from .ordinal import acat, cratio, cumulative, sratio  # noqa: E402
 
 __all__ = [
+    "asym_laplace", "exgaussian", "frechet", "gen_extreme_value", "inverse_gaussian", "shifted_lognormal",
+    "skew_normal", "von_mises", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
+    "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
+    "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
+    "zero_one_inflated_beta",
+    "acat", "cratio", "cumulative", "sratio",
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family",
     "FamilyMath", "FamilySpec", "Gamma", "GlmForm", "Likelihood", "Link", "Ops", "args_of", "bernoulli", "binomial",
     "brmsfamily", "check_response", "exponential", "family_function", "gaussian", "lognormal", "negbinomial",

@@ -162,16 +162,17 @@ class Ops:
     def __init__(self, vectors: set[str]):
         self.vectors = vectors
 
-    def _both(self, a: str, b: str) -> bool:
-        return a in self.vectors and b in self.vectors
+    def is_vector(self, expr: str) -> bool:
+        """An expression is a vector when any name in it is (``(1 - mu)``, ``tgamma(1 + 1 ./ shape)``)."""
+        import re
+
+        return any(tok in self.vectors for tok in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr))
 
     def mul(self, a: str, b: str) -> str:
-        return f"{a} .* {b}" if self._both(a, b) else f"{a} * {b}"
+        return f"{a} .* {b}" if self.is_vector(a) and self.is_vector(b) else f"{a} * {b}"
 
     def div(self, a: str, b: str) -> str:
-        if b in self.vectors:
-            return f"{a} ./ {b}"
-        return f"{a} / {b}"
+        return f"{a} ./ {b}" if self.is_vector(b) else f"{a} / {b}"
 
     def one_minus(self, a: str) -> str:
         return f"(1 - {a})"
@@ -217,6 +218,7 @@ class FamilySpec:
     math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
     stan_functions: tuple[str, ...] = ()  # helper definitions for the Stan functions block
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
+    special: str = ""  # "ordinal", "categorical", "mixture": structures beyond one response per row
 
     @property
     def is_discrete(self) -> bool:
@@ -263,8 +265,8 @@ class FamilyMath:
 def family_function(name: str) -> Callable[..., "Family"]:
     """The user-facing constructor of a registered family, e.g. ``poisson(link="log")``."""
 
-    def make(link: str | None = None, **dpar_links: str) -> "Family":
-        return brmsfamily(name, link=link, **dpar_links)
+    def make(link: str | None = None, **options: str) -> "Family":
+        return brmsfamily(name, link=link, **options)
 
     make.__name__ = name
     make.__doc__ = (
@@ -291,6 +293,7 @@ class Family:
 
     name: str
     links: dict[str, str]
+    threshold: str = "flexible"  # ordinal thresholds: "flexible", "equidistant" or "sum_to_zero"
 
     @property
     def spec(self) -> FamilySpec:
@@ -316,13 +319,15 @@ class Family:
         return check_response(self, y, name)
 
 
-def brmsfamily(family: str | Family, link: str | None = None, **dpar_links: str) -> Family:
+def brmsfamily(family: str | Family, link: str | None = None, threshold: str | None = None,
+               **dpar_links: str) -> Family:
     """Build a :class:`Family`, as brms's ``brmsfamily()``.
 
     Parameters
     ----------
     family : family name, e.g. ``"poisson"``, or a Family (returned as is).
     link : link of the mean (``mu``); the family's default when None.
+    threshold : ordinal families only: ``"flexible"`` (default), ``"equidistant"`` or ``"sum_to_zero"``.
     **dpar_links : ``link_sigma="log"`` etc. for the other dpars.
 
     Examples
@@ -331,8 +336,9 @@ def brmsfamily(family: str | Family, link: str | None = None, **dpar_links: str)
     'probit'
     """
     if isinstance(family, Family):
-        if link is None and not dpar_links:
+        if link is None and threshold is None and not dpar_links:
             return family
+        threshold = threshold or family.threshold
         family = family.name
     if not isinstance(family, str):
         raise FamilyError(f"family must be a name such as 'gaussian' or a Family object; got {type(family).__name__}.")
@@ -360,7 +366,12 @@ def brmsfamily(family: str | Family, link: str | None = None, **dpar_links: str)
             raise FamilyError(f"Unknown link {value!r} for {key}. Valid links: {', '.join(LINKS)}.")
     for d in spec.dpars[1:]:
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
-    return Family(name, links)
+    if threshold is not None and spec.special != "ordinal":
+        raise FamilyError(f"threshold= applies to ordinal families only, not to {name!r}.")
+    threshold = threshold or "flexible"
+    if threshold not in ("flexible", "equidistant", "sum_to_zero"):
+        raise FamilyError(f"threshold must be 'flexible', 'equidistant' or 'sum_to_zero'; got {threshold!r}.")
+    return Family(name, links, threshold)
 
 
 # ---------------------------------------------------------- response checks
@@ -373,6 +384,8 @@ def check_response(family: Family, y: pd.Series, name: str) -> np.ndarray:
     """
     kind = family.spec.response
     fam = family.name
+    if kind == "ordinal":
+        return ordinal_response(y, name, fam)[0]
     if kind == "binary":
         return _binary_response(y, name, fam)
     if isinstance(y.dtype, pd.CategoricalDtype) or y.dtype == object or pd.api.types.is_string_dtype(y.dtype):
@@ -436,6 +449,36 @@ def _check_inflated_response(values: np.ndarray, kind: str, name: str, fam: str)
         raise DataError(
             f"Family {fam!r} needs {needs}, but {name!r} has {bad.size} value(s) outside it (e.g. {bad[0]:g}). {fix}"
         )
+
+
+def ordinal_response(y: pd.Series, name: str, fam: str) -> tuple[np.ndarray, list[str]]:
+    """Ordinal responses: an ordered categorical (its level order) or integers 1..ncat.
+
+    Returns the 1-based category codes and the category labels.
+    """
+    if isinstance(y.dtype, pd.CategoricalDtype):
+        levels = [str(c) for c in y.cat.categories]
+        codes = y.cat.codes.to_numpy().astype(np.int64) + 1
+    elif pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype):
+        values = np.asarray(y, dtype=float)
+        if np.any(values != np.round(values)) or np.any(values < 1):
+            raise DataError(
+                f"Family {fam!r} needs an ordered categorical or integers 1, 2, ... as response; {name!r} has "
+                "other values. Convert it with pd.Categorical(values, categories=[...], ordered=True)."
+            )
+        codes = values.astype(np.int64)
+        levels = [str(k) for k in range(1, int(codes.max()) + 1)]
+    else:
+        raise DataError(
+            f"Family {fam!r} needs an ordered response: make {name!r} a pd.Categorical(..., ordered=True) "
+            "with its categories in order, or integers 1, 2, ..."
+        )
+    if len(levels) < 3:
+        raise DataError(
+            f"Family {fam!r} needs at least 3 response categories, but {name!r} has {len(levels)}. "
+            "Use family='bernoulli' for two categories."
+        )
+    return codes, levels
 
 
 def _binary_response(y: pd.Series, name: str, fam: str) -> np.ndarray:

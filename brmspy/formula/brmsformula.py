@@ -114,6 +114,7 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         raise FormulaError(f"Formulas are strings in brms syntax, e.g. 'y ~ x'; got {type(formula).__name__}.")
     extra = list(pforms)
     for name, rhs in named.items():
+        rhs = str(rhs)  # bf(..., quantile = 0.25): a fixed value
         extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
     fam = brmsfamily(family) if family is not None else None
     return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam)

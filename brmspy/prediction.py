@@ -137,12 +137,12 @@ def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:
 # -------------------------------------------------------- linear predictors
 
 
-def _population(ctx: _Context, prefix: Prefix) -> np.ndarray:
+def _population(ctx: _Context, prefix: Prefix, intercept: bool = True) -> np.ndarray:
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
     S, N = len(ctx.idx), len(ctx.data)
     eta = np.zeros((S, N))
-    if design.intercept:
+    if design.intercept and intercept:
         eta += _flat(ctx.params[f"b{s}_Intercept"], ctx.idx)[:, None]
     if design.coef_names:
         if ctx.is_new:
@@ -247,11 +247,29 @@ def _terms(fit: "BrmsFit") -> BrmsTerms:
     return terms[0]
 
 
+def _ordinal_parts(ctx: _Context, t: BrmsTerms) -> dict[str, Any]:
+    """Latent mu (no intercept) and thresholds per draw (and row, with cs())."""
+    prefix = Prefix(t.resp, "mu")
+    design = ctx.fit.frame.designs[prefix]
+    s = prefix.suffix
+    mu = _population(ctx, prefix, intercept=False) + _group_effects(ctx, prefix)
+    thres = _flat(ctx.params[f"b{s}_Intercept"], ctx.idx)[:, None, :]  # (S, 1, nthres)
+    if design.Xcs is not None:
+        Xcs = _new_matrix(design.cs_spec, ctx.data, design.formula) if ctx.is_new else design.Xcs
+        bcs = _flat(ctx.params[f"bcs{s}"], ctx.idx)  # (S, Kcs, nthres)
+        thres = thres - np.einsum("nk,skt->snt", Xcs, bcs)
+    return {"mu": mu, "thres": thres, "link": t.family.link}
+
+
 def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:
     """Every dpar of the family on the response scale (or the linear predictor scale)."""
-    out = {}
+    out: dict[str, Any] = {}
+    if t.family.spec.special == "ordinal":
+        out.update(_ordinal_parts(ctx, t))
     for d in t.family.dpars:
         prefix = Prefix(t.resp, d)
+        if d in out:
+            continue
         if d in t.parts:
             eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
@@ -320,6 +338,8 @@ def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_form
             raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
         return np.broadcast_to(dp[dpar], (S, N)).copy()
     _, ex = _extras(ctx, t)
+    if t.family.spec.special == "ordinal":
+        return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
     return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
 
 
@@ -331,7 +351,7 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
     dp = _dpar_values(ctx, t)
     S, N = len(ctx.idx), len(ctx.data)
-    dp = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
+    dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link") else v) for k, v in dp.items()}
     _, ex = _extras(ctx, t)
     return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
 

@@ -1,0 +1,102 @@
+"""Stan pieces of ordinal models: thresholds, category-specific effects, likelihood.
+
+Thresholds replace the intercept of ``mu`` (``Intercept`` is a vector of
+``nthres`` temporary thresholds for centred predictors, as in brms); ``cs()``
+terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
+"""
+
+from __future__ import annotations
+
+from ..families.ordinal import stan_function
+from ..families.core import LINK_FUNCTIONS
+from ..formula.terms import BrmsTerms
+from ..frame import ModelFrame, PopulationDesign, Prefix
+from ..priors import ResolvedPriors
+from .blocks import StanBlocks
+
+
+def _rs(t: BrmsTerms) -> str:
+    return f"_{t.resp}" if t.resp else ""
+
+
+def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+    """Threshold parameters (flexible, equidistant or sum-to-zero) and cs() coefficients."""
+    sb = StanBlocks()
+    s = design.prefix.suffix
+    rs = _rs(t)
+    threshold = t.family.threshold
+    if threshold == "flexible":
+        sb.par.append(f"ordered[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
+    elif threshold == "sum_to_zero":
+        sb.par.append(f"sum_to_zero_vector[nthres{rs}] Intercept{s};  // thresholds summing to zero")
+    else:
+        sb.par.append(f"real first_Intercept{s};  // first threshold")
+        sb.par.append(f"real<lower=0> delta{s};  // distance between thresholds")
+        sb.tpar_def.append(f"// equidistant thresholds")
+        sb.tpar_def.append(
+            f"vector[nthres{rs}] Intercept{s} = first_Intercept{s} + delta{s} * linspaced_vector(nthres{rs}, 0, nthres{rs} - 1);"
+        )
+    if design.Xcs is not None:
+        sb.declare(f"int<lower=1> Kcs{s}", f"Kcs{s}", design.Xcs.shape[1], "number of category-specific effects")
+        sb.declare(f"matrix[N, Kcs{s}] Xcs{s}", f"Xcs{s}", design.Xcs, "category-specific design matrix")
+        sb.par.append(f"matrix[Kcs{s}, nthres{rs}] bcs{s};  // category-specific effects")
+    shift = f" + dot_product(means_X{s}, b{s})" if design.coef_names and design.intercept else ""
+    sb.gen_def += ["// thresholds on the scale of the uncentered predictors",
+                   f"vector[nthres{rs}] b{s}_Intercept = Intercept{s}{shift};"]
+    return sb
+
+
+def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> None:
+    from .pieces import prior_statement
+
+    s = design.prefix.suffix
+    rs = _rs(t)
+    thres = priors.thresholds.get(design.prefix, [])
+    if t.family.threshold == "equidistant":
+        prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
+    else:
+        prior_statement(sb, f"Intercept{s}", f"Intercept{s}", thres, f"nthres{rs}")
+    if design.Xcs is not None:
+        prior_statement(sb, f"to_vector(bcs{s})", f"bcs{s}", priors.bcs.get(design.prefix, []),
+                        f"Kcs{s} * nthres{rs}")
+
+
+def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
+    """Latent predictor, disc and the ordinal log-PMF of every observation."""
+    from .pieces import lp_name, stan_inv_link, stan_predictor
+
+    sb = StanBlocks()
+    fam = t.family
+    rs = _rs(t)
+    rd = frame.responses[t.resp]
+    mu_prefix = Prefix(t.resp, "mu")
+    design = frame.designs[mu_prefix]
+    s = mu_prefix.suffix
+    sb += stan_predictor(frame, t, mu_prefix, glm=False, intercept=False)
+    mu = lp_name(mu_prefix)
+    if not sb.model_def:  # no predictors at all: mu is zero
+        sb.model_def += ["// initialize linear predictor term", f"vector[N] {mu} = rep_vector(0.0, N);"]
+    if "disc" in t.parts:
+        sb += stan_predictor(frame, t, Prefix(t.resp, "disc"), glm=False)
+        sb += stan_inv_link(t, Prefix(t.resp, "disc"), fam.links["disc"])
+    disc_vec = "disc" in t.parts
+    disc = lp_name(Prefix(t.resp, "disc")) if disc_vec else f"disc{rs}"
+    thres = f"Intercept{s}"
+    if design.Xcs is not None:
+        sb.model_comp.append(f"// category-specific effects shift each threshold")
+        sb.model_comp.append(f"matrix[N, nthres{rs}] mucs{s} = Xcs{s} * bcs{s};")
+    Y = f"Y{rs}"
+    simple = fam.name == "cumulative" and fam.link in ("logit", "probit") and not disc_vec and rd.weights is None
+    if simple:
+        dist = "ordered_logistic" if fam.link == "logit" else "ordered_probit"
+        sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
+        return sb
+    sb.functions.append(stan_function(fam.name, fam.link))
+    if fam.link in LINK_FUNCTIONS:
+        sb.functions.append(LINK_FUNCTIONS[fam.link])
+    th = f"{thres} - transpose(mucs{s}[n])" if design.Xcs is not None else thres
+    d = f"{disc}[n]" if disc_vec else disc
+    call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
+    weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+    sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+    return sb

@@ -1,0 +1,159 @@
+"""Ordinal families: cumulative, sratio, cratio, acat (brms's parametrisations).
+
+The latent predictor ``mu`` has no intercept; thresholds ``Intercept[1..nthres]``
+split its scale into ``ncat = nthres + 1`` categories, scaled by ``disc``.
+With ``F`` the inverse link:
+
+- cumulative: ``P(y <= k) = F(disc * (thres[k] - mu))``
+- sratio (stopping ratio): ``P(y = k | y >= k) = F(disc * (thres[k] - mu))``
+- cratio (continuation ratio): ``P(y > k | y >= k) = F(disc * (mu - thres[k]))``
+- acat (adjacent category): ``P(y = k + 1) / P(y = k) = q / (1 - q)``, ``q = F(disc * (mu - thres[k]))``
+
+Category-specific effects ``cs(x)`` shift every threshold separately
+(``thres[k] - x * bcs[k]``); brms forbids them for cumulative models.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, register
+
+ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
+THRESHOLDS = ("flexible", "equidistant", "sum_to_zero")
+_STAN_CDF = {"logit": "inv_logit", "probit": "Phi", "probit_approx": "Phi_approx", "cloglog": "inv_cloglog",
+             "cauchit": "inv_cauchit"}
+
+
+def stan_function(family: str, link: str) -> str:
+    """The Stan log-PMF ``<family>_<link>_lpmf(int y, real mu, real disc, vector thres)``."""
+    F = _STAN_CDF[link]
+    head = (
+        f"  /* {family} ordinal log-PMF with {link} link\n"
+        "   * Args: y: category; mu: latent predictor; disc: discrimination; thres: thresholds\n"
+        "   */\n"
+        f"  real {family}_{link}_lpmf(int y, real mu, real disc, vector thres) {{\n"
+        "    int nthres = num_elements(thres);\n"
+    )
+    if family == "cumulative":
+        body = (
+            "    if (y == 1) {\n"
+            f"      return log({F}(disc * (thres[1] - mu)));\n"
+            "    } else if (y == nthres + 1) {\n"
+            f"      return log1m({F}(disc * (thres[nthres] - mu)));\n"
+            "    }\n"
+            f"    return log({F}(disc * (thres[y] - mu)) - {F}(disc * (thres[y - 1] - mu)));\n"
+        )
+    elif family == "sratio":
+        body = (
+            "    real lp = 0;\n"
+            "    for (k in 1:(y - 1)) {\n"
+            f"      lp += log1m({F}(disc * (thres[k] - mu)));\n"
+            "    }\n"
+            "    if (y <= nthres) {\n"
+            f"      lp += log({F}(disc * (thres[y] - mu)));\n"
+            "    }\n"
+            "    return lp;\n"
+        )
+    elif family == "cratio":
+        body = (
+            "    real lp = 0;\n"
+            "    for (k in 1:(y - 1)) {\n"
+            f"      lp += log({F}(disc * (mu - thres[k])));\n"
+            "    }\n"
+            "    if (y <= nthres) {\n"
+            f"      lp += log1m({F}(disc * (mu - thres[y])));\n"
+            "    }\n"
+            "    return lp;\n"
+        )
+    else:  # acat
+        body = (
+            "    vector[nthres + 1] lp = rep_vector(0, nthres + 1);\n"
+            "    for (k in 1:nthres) {\n"
+            f"      real q = {F}(disc * (mu - thres[k]));\n"
+            "      // categories above k gain log(q), those at or below k gain log(1 - q)\n"
+            "      lp[(k + 1):(nthres + 1)] += log(q);\n"
+            "      lp[1:k] += log1m(q);\n"
+            "    }\n"
+            "    return lp[y] - log_sum_exp(lp);\n"
+        )
+    return head + body + "  }"
+
+
+def category_probs(family: str, link: str, mu: np.ndarray, disc: np.ndarray, thres: np.ndarray) -> np.ndarray:
+    """P(y = k) for k = 1..ncat, shaped (..., ncat); ``thres`` has the thresholds on its last axis."""
+    F = LINKS[link].inv
+    mu = np.asarray(mu)[..., None]
+    disc = np.asarray(disc)[..., None]
+    nthres = thres.shape[-1]
+    if family == "cumulative":
+        cdf = F(disc * (thres - mu))
+        shape = np.broadcast(cdf, mu).shape[:-1]
+        cdf = np.broadcast_to(cdf, (*shape, nthres))
+        upper = np.concatenate([cdf, np.ones((*shape, 1))], axis=-1)
+        lower = np.concatenate([np.zeros((*shape, 1)), cdf], axis=-1)
+        return upper - lower
+    if family == "sratio":
+        stop = F(disc * (thres - mu))  # P(y = k | y >= k)
+        go = 1 - stop
+    elif family == "cratio":
+        go = F(disc * (mu - thres))  # P(y > k | y >= k)
+        stop = 1 - go
+    else:  # acat
+        q = F(disc * (mu - thres))
+        shape = np.broadcast(q, mu).shape[:-1]
+        q = np.broadcast_to(q, (*shape, nthres))
+        lp = np.zeros((*shape, nthres + 1))
+        for k in range(nthres):
+            lp[..., k + 1 :] += np.log(q[..., k : k + 1])
+            lp[..., : k + 1] += np.log1p(-q[..., k : k + 1])
+        return np.exp(lp - special.logsumexp(lp, axis=-1, keepdims=True))
+    shape = np.broadcast(stop, mu).shape[:-1]
+    stop = np.broadcast_to(stop, (*shape, nthres))
+    go = np.broadcast_to(go, (*shape, nthres))
+    reach = np.concatenate([np.ones((*shape, 1)), np.cumprod(go, axis=-1)], axis=-1)  # P(y >= k)
+    stop_full = np.concatenate([stop, np.ones((*shape, 1))], axis=-1)
+    return reach * stop_full
+
+
+def _math(family: str) -> FamilyMath:
+    # dp carries "link" (str) and "thres" (..., nthres) besides mu and disc
+    def probs(dp):
+        return category_probs(family, dp["link"], dp["mu"], dp["disc"], dp["thres"])
+
+    def loglik(y, dp, ex):
+        p = probs(dp)
+        y = np.broadcast_to(np.asarray(y, dtype=np.int64), p.shape[:-1])
+        return np.log(np.take_along_axis(p, (y - 1)[..., None], axis=-1)[..., 0])
+
+    def epred(dp, ex):
+        return probs(dp)  # (draws, obs, ncat), as brms
+
+    def rng(dp, ex, gen):
+        p = probs(dp)
+        u = gen.uniform(size=p.shape[:-1])[..., None]
+        return (u > np.cumsum(p, axis=-1)).sum(axis=-1) + 1
+
+    return FamilyMath(loglik, epred, rng)
+
+
+for _name, _desc in (
+    ("cumulative", "cumulative ordinal model"),
+    ("sratio", "stopping-ratio ordinal model"),
+    ("cratio", "continuation-ratio ordinal model"),
+    ("acat", "adjacent-category ordinal model"),
+):
+    register(FamilySpec(
+        _name, ("mu", "disc"), ORDINAL_LINKS, "ordinal",
+        # the real likelihood is written by codegen/ordinal.py; this names the family's lpmf
+        Likelihood(_name, lambda dp, ops: [], "lpmf"),
+        description=_desc,
+        math=_math(_name),
+        special="ordinal",
+    ))
+
+cumulative = family_function("cumulative")
+sratio = family_function("sratio")
+cratio = family_function("cratio")
+acat = family_function("acat")

@@ -1,0 +1,133 @@
+"""Ordinal families: cumulative, sratio, cratio, acat; thresholds; cs(); disc."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import stanli
+
+import brmspy as bp
+from brmspy.families.ordinal import category_probs
+from tests.checks import assert_golden, assert_loglik_matches_stan
+
+
+def ordinal_data(n=600, seed=5, family="cumulative", link="logit", thres=(-1.0, 0.0, 1.2), beta=0.8, cs=None):
+    rng = np.random.default_rng(seed)
+    x, z = rng.normal(size=n), rng.normal(size=n)
+    g = rng.integers(0, 10, n)
+    mu = beta * x + rng.normal(0, 0.5, 10)[g]
+    th = np.broadcast_to(np.asarray(thres), (n, len(thres))).copy()
+    if cs is not None:
+        th = th - z[:, None] * np.asarray(cs)[None, :]
+    p = category_probs(family, link, mu, np.ones(n), th)
+    y = (rng.uniform(size=n)[:, None] > np.cumsum(p, axis=1)).sum(axis=1) + 1
+    ncat = len(thres) + 1
+    return pd.DataFrame({"y": pd.Categorical(y, categories=range(1, ncat + 1), ordered=True), "x": x, "z": z, "g": g})
+
+
+CASES = {
+    "ord_cumulative": ("y ~ x + (1 | g)", bp.cumulative()),
+    "ord_cumulative_probit": ("y ~ x", bp.cumulative(link="probit")),
+    "ord_cumulative_cloglog": ("y ~ x", bp.cumulative(link="cloglog")),
+    "ord_sratio_cs_equidistant": ("y ~ x + cs(z)", bp.sratio(threshold="equidistant")),
+    "ord_cratio_cauchit": ("y ~ x + (1 | g)", bp.cratio(link="cauchit")),
+    "ord_acat_cs": ("y ~ x + cs(z)", bp.acat()),
+    "ord_cumulative_disc": (bp.bf("y ~ x", "disc ~ z"), bp.cumulative()),
+    "ord_cumulative_sum_to_zero": ("y ~ x", bp.cumulative(threshold="sum_to_zero")),
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    return ordinal_data()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_and_stanc(name, data, update_golden):
+    formula, family = CASES[name]
+    code = bp.make_stancode(formula, data, family)
+    stanli.stan_to_mir(code)
+    assert_golden(name, code, update_golden)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loglik_matches_stan(name, data):
+    formula, family = CASES[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm(formula, data.head(200), family, seed=2, refresh=0, iter=200, chains=1)
+    assert_loglik_matches_stan(fit)
+    ep = bp.posterior_epred(fit)
+    assert ep.shape == (100, 200, 4)
+    np.testing.assert_allclose(ep.sum(axis=-1), 1.0)
+    pp = bp.posterior_predict(fit, seed=1)
+    assert set(np.unique(pp)) <= {1, 2, 3, 4}
+
+
+@pytest.mark.parametrize("family, link", [("cumulative", "logit"), ("cumulative", "probit"), ("sratio", "logit"),
+                                          ("cratio", "cloglog"), ("acat", "probit")])
+def test_probabilities_sum_to_one_and_draws_follow_them(family, link):
+    mu, disc, thres = np.array([0.3]), np.array([1.4]), np.array([[-1.0, 0.2, 1.5]])
+    p = category_probs(family, link, mu, disc, thres)
+    assert p.shape == (1, 4) and np.all(p > 0) and p.sum() == pytest.approx(1)
+    spec = bp.families.FAMILIES[family]
+    n = 100_000
+    dp = {"mu": np.full((1, n), 0.3), "disc": np.full((1, n), 1.4), "thres": thres[None, :, :], "link": link}
+    draws = spec.math.rng(dp, None, np.random.default_rng(1)).ravel()
+    freq = np.bincount(draws, minlength=5)[1:] / n
+    np.testing.assert_allclose(freq, p[0], atol=5 * np.sqrt(0.25 / n))
+
+
+@pytest.mark.parametrize("link", ["logit", "probit"])
+def test_cumulative_recovers_truth(link):
+    df = ordinal_data(n=1500, seed=11, link=link)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x + (1 | g)", df, bp.cumulative(link=link), seed=3, refresh=0, iter=1000)
+    d = fit.draws_dict
+    truth = {"b_Intercept[1]": -1.0, "b_Intercept[2]": 0.0, "b_Intercept[3]": 1.2, "b_x": 0.8, "sd_g__Intercept": 0.5}
+    for name, value in truth.items():
+        assert abs(d[name].mean() - value) < 4 * d[name].std(), name
+
+
+def test_acat_cs_recovers_truth():
+    cs = (0.5, 0.0, -0.5)
+    df = ordinal_data(n=1500, seed=12, family="acat", cs=cs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x + cs(z) + (1 | g)", df, "acat", seed=4, refresh=0, iter=1000)
+    d = fit.draws_dict
+    for k, value in enumerate(cs, start=1):
+        x = d[f"bcs_z[{k}]"]
+        assert abs(x.mean() - value) < 4 * x.std(), k
+    assert abs(d["b_x"].mean() - 0.8) < 4 * d["b_x"].std()
+    assert "z[2]" in fit.summary().population.index
+
+
+def test_ordinal_errors(data):
+    with pytest.raises(bp.FormulaError, match="not supported for family 'cumulative'"):
+        bp.make_stancode("y ~ x + cs(z)", data, "cumulative")
+    two = data.assign(y2=pd.Categorical(np.where(data["x"] > 0, "hi", "lo"), categories=["lo", "hi"], ordered=True))
+    with pytest.raises(bp.DataError, match="at least 3 response categories"):
+        bp.make_stancode("y2 ~ x", two, "cumulative")
+    with pytest.raises(bp.DataError, match="ordered response"):
+        bp.make_stancode("s ~ x", data.assign(s=np.where(data["x"] > 0, "a", "b")), "sratio")
+    with pytest.raises(bp.DataError, match="integers 1, 2"):
+        bp.make_stancode("x ~ z", data, "acat")
+    with pytest.raises(bp.FamilyError, match="threshold must be"):
+        bp.cumulative(threshold="ordered")
+    with pytest.raises(bp.FormulaError, match=r"cs\(\) .* only for ordinal"):
+        bp.make_stancode("x ~ cs(z)", data, "gaussian")
+
+
+def test_threshold_priors(data):
+    gp = bp.get_prior("y ~ x", data, "cumulative")
+    rows = gp[gp["class"] == "Intercept"]
+    assert rows["coef"].tolist() == ["", "1", "2", "3"]
+    assert rows["prior"].iloc[0] == "student_t(3, 0, 2.5)"
+    sd = bp.make_standata("y ~ x", data, "cumulative", prior=bp.prior("normal(0, 2)", "Intercept", coef="2"))
+    np.testing.assert_array_equal(sd["prior_Intercept_loc"], [0, 0, 0])
+    assert sd["nthres"] == 3
