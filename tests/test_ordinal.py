@@ -129,5 +129,8 @@ def test_threshold_priors(data):
     assert rows["coef"].tolist() == ["", "1", "2", "3"]
     assert rows["prior"].iloc[0] == "student_t(3, 0, 2.5)"
     sd = bp.make_standata("y ~ x", data, "cumulative", prior=bp.prior("normal(0, 2)", "Intercept", coef="2"))
-    np.testing.assert_array_equal(sd["prior_Intercept_loc"], [0, 0, 0])
+    # threshold 2 has its own prior family: index arrays pick it out
+    np.testing.assert_array_equal(sd["Jp_Intercept_normal"], [2])
+    np.testing.assert_array_equal(sd["prior_Intercept_normal_scale"], [2])
+    np.testing.assert_array_equal(sd["Jp_Intercept_student_t"], [1, 3])
     assert sd["nthres"] == 3
