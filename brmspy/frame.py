@@ -354,6 +354,12 @@ def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
 
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     fam = t.family
+    if fam.spec.special == "categorical":  # categorical, multinomial, dirichlet: one predictor per category
+        from .families.categorical import expand_parts, response_data
+
+        rd = response_data(t, data)
+        expand_parts(t, rd.levels)
+        return rd
     y_raw = _eval_column(t.response.expr, data, "the response")
     if fam.spec.response == "ordinal":
         from .families.core import ordinal_response

@@ -266,6 +266,11 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
     out: dict[str, Any] = {}
     if t.family.spec.special == "ordinal":
         out.update(_ordinal_parts(ctx, t))
+    if t.family.spec.special == "categorical":  # (draws, obs, ncat) linear predictors, 0 for the reference
+        from .families.categorical import category_eta
+
+        levels = ctx.fit.frame.responses[t.resp].levels
+        out["mu"] = category_eta(t, levels, lambda p: _population(ctx, p) + _group_effects(ctx, p))
     for d in t.family.dpars:
         prefix = Prefix(t.resp, d)
         if d in out:
@@ -322,7 +327,7 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
     eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
-    return LINKS[t.family.links[d]].inv(eta) if transform else eta
+    return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
 
 
 def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
@@ -338,7 +343,7 @@ def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_form
             raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
         return np.broadcast_to(dp[dpar], (S, N)).copy()
     _, ex = _extras(ctx, t)
-    if t.family.spec.special == "ordinal":
+    if t.family.spec.special in ("ordinal", "categorical"):
         return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
     return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
 
@@ -351,7 +356,8 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
     dp = _dpar_values(ctx, t)
     S, N = len(ctx.idx), len(ctx.data)
-    dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link") else v) for k, v in dp.items()}
+    dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link") and np.ndim(v) < 3 else v)
+          for k, v in dp.items()}
     _, ex = _extras(ctx, t)
     return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
 

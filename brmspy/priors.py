@@ -225,6 +225,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             if t.family.spec.special == "ordinal" and pname == "mu":
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
                 rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
+            elif t.family.spec.special == "categorical" and design.intercept and pname != "phi":
+                rows.append(PriorRow("student_t(3, 0, 2.5)", "Intercept", **base))  # mu<Category>
             elif design.intercept:
                 if part.kind == "nlpar":
                     pass  # brms: non-linear intercepts are ordinary b coefficients

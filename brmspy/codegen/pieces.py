@@ -101,6 +101,10 @@ def stan_prior_only() -> StanBlocks:
 
 def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
     """Response vector and addition-term data."""
+    if t.family.spec.special == "categorical":
+        from .categorical import stan_categorical_response
+
+        return stan_categorical_response(t, rd)
     sb = StanBlocks()
     s = _resp_suffix(t.resp)
     if t.family.spec.is_discrete or rd.levels is not None:
@@ -378,6 +382,10 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         from .ordinal import stan_ordinal_likelihood
 
         return stan_ordinal_likelihood(frame, t)
+    if t.family.spec.special == "categorical":
+        from .categorical import stan_categorical_likelihood
+
+        return stan_categorical_likelihood(frame, t)
     sb = StanBlocks()
     fam: Family = t.family
     rd = frame.responses[t.resp]

@@ -57,6 +57,7 @@ from .inflated import (  # noqa: E402
     zero_one_inflated_beta,
 )
 from .ordinal import acat, cratio, cumulative, sratio  # noqa: E402
+from .categorical import categorical, dirichlet, multinomial  # noqa: E402
 
 __all__ = [
     "asym_laplace", "exgaussian", "frechet", "gen_extreme_value", "inverse_gaussian", "shifted_lognormal",
@@ -65,6 +66,7 @@ __all__ = [
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
     "zero_one_inflated_beta",
     "acat", "cratio", "cumulative", "sratio",
+    "categorical", "dirichlet", "multinomial",
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family",
     "FamilyMath", "FamilySpec", "Gamma", "GlmForm", "Likelihood", "Link", "Ops", "args_of", "bernoulli", "binomial",
     "brmsfamily", "check_response", "exponential", "family_function", "gaussian", "lognormal", "negbinomial",

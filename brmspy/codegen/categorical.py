@@ -1,0 +1,70 @@
+"""Stan pieces of categorical-type models: categorical, multinomial, dirichlet.
+
+Each non-reference category has its own linear predictor (``muB``, ``muC``);
+they are gathered row by row into ``mu[n]``, a vector with 0 at the reference
+category, and the likelihood is ``categorical_logit``, ``multinomial_logit``
+or ``dirichlet(softmax(mu[n]) * phi)``.
+"""
+
+from __future__ import annotations
+
+from ..families.categorical import category_dpars, reference_index
+from ..formula.terms import BrmsTerms
+from ..frame import ModelFrame, Prefix, ResponseData
+from .blocks import StanBlocks
+
+
+def _rs(t: BrmsTerms) -> str:
+    return f"_{t.resp}" if t.resp else ""
+
+
+def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
+    """``ncat``, the response (array of ints, count matrix or simplex rows) and addition data."""
+    sb = StanBlocks()
+    s = _rs(t)
+    sb.declare(f"int<lower=2> ncat{s}", f"ncat{s}", rd.ncat, "number of categories")
+    name = t.family.name
+    if name == "categorical":
+        sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y, "response variable")
+    elif name == "multinomial":
+        sb.declare(f"array[N, ncat{s}] int Y{s}", f"Y{s}", rd.y, "response array")
+        sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
+    else:
+        sb.declare(f"array[N] simplex[ncat{s}] Y{s}", f"Y{s}", rd.y, "response array")
+    if rd.weights is not None:
+        sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
+    return sb
+
+
+def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
+    """Per-category predictors, the linear predictor matrix and the likelihood of every row."""
+    from .pieces import lp_name, stan_inv_link, stan_predictor
+
+    sb = StanBlocks()
+    fam = t.family
+    s = _rs(t)
+    rd = frame.responses[t.resp]
+    names = category_dpars(fam, rd.levels)
+    for n in names:
+        sb += stan_predictor(frame, t, Prefix(t.resp, n), glm=False)
+    phi = f"phi{s}"
+    if fam.name == "dirichlet" and "phi" in t.parts:
+        sb += stan_predictor(frame, t, Prefix(t.resp, "phi"), glm=False)
+        sb += stan_inv_link(t, Prefix(t.resp, "phi"), fam.links["phi"])
+        phi = f"{lp_name(Prefix(t.resp, 'phi'))}[n]"
+    ref = reference_index(fam, rd.levels)
+    elems = [f"{lp_name(Prefix(t.resp, n))}[n]" for n in names]
+    elems.insert(ref, "0")
+    mu = f"mu{s}"
+    sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s}] {mu};"]
+    sb.model_comp += ["for (n in 1:N) {", f"  {mu}[n] = transpose([{', '.join(elems)}]);", "}"]
+    Y = f"Y{s}[n]"
+    if fam.name == "categorical":
+        call = f"categorical_logit_lpmf({Y} | {mu}[n])"
+    elif fam.name == "multinomial":
+        call = f"multinomial_logit_lpmf({Y} | {mu}[n])"
+    else:
+        call = f"dirichlet_lpdf({Y} | softmax({mu}[n]) * {phi})"
+    weight = f"weights{s}[n] * " if rd.weights is not None else ""
+    sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+    return sb

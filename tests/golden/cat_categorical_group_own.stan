@@ -1,0 +1,91 @@
+// generated with brmspy
+data {
+  int<lower=1> N;  // total number of observations
+  int<lower=2> ncat;  // number of categories
+  array[N] int Y;  // response variable
+  int<lower=1> K_muB;  // number of population-level effects
+  matrix[N, K_muB] X_muB;  // population-level design matrix
+  int<lower=1> K_muC;  // number of population-level effects
+  matrix[N, K_muC] X_muC;  // population-level design matrix
+  // data for group-level effects of ID 1
+  int<lower=1> N_1;  // number of grouping levels
+  int<lower=1> M_1;  // number of coefficients per level
+  array[N] int<lower=1> J_1;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_1_muB_1;
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_muB_df;
+  real prior_Intercept_muB_loc;
+  real prior_Intercept_muB_scale;
+  real prior_Intercept_muC_df;
+  real prior_Intercept_muC_loc;
+  real prior_Intercept_muC_scale;
+  vector[M_1] prior_sd_1_df;
+  vector[M_1] prior_sd_1_loc;
+  vector[M_1] prior_sd_1_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc_muB = K_muB - 1;
+  matrix[N, Kc_muB] Xc_muB;  // centered version of X_muB without an intercept
+  vector[Kc_muB] means_X_muB;  // column means of X_muB before centering
+  int Kc_muC = K_muC - 1;
+  matrix[N, Kc_muC] Xc_muC;  // centered version of X_muC without an intercept
+  vector[Kc_muC] means_X_muC;  // column means of X_muC before centering
+  for (i in 2:K_muB) {
+    means_X_muB[i - 1] = mean(X_muB[, i]);
+    Xc_muB[, i - 1] = X_muB[, i] - means_X_muB[i - 1];
+  }
+  for (i in 2:K_muC) {
+    means_X_muC[i - 1] = mean(X_muC[, i]);
+    Xc_muC[, i - 1] = X_muC[, i] - means_X_muC[i - 1];
+  }
+}
+parameters {
+  vector[Kc_muB] b_muB;  // regression coefficients
+  real Intercept_muB;  // temporary intercept for centered predictors
+  vector[Kc_muC] b_muC;  // regression coefficients
+  real Intercept_muC;  // temporary intercept for centered predictors
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | g)
+  array[M_1] vector[N_1] z_1;  // standardized group-level effects
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  vector[N_1] r_1_muB_1;  // actual group-level effects
+  // compute actual group-level effects of (1 | g)
+  r_1_muB_1 = sd_1[1] * z_1[1];
+  lprior += student_t_lpdf(Intercept_muB | prior_Intercept_muB_df, prior_Intercept_muB_loc, prior_Intercept_muB_scale);
+  lprior += student_t_lpdf(Intercept_muC | prior_Intercept_muC_df, prior_Intercept_muC_loc, prior_Intercept_muC_scale);
+  lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
+    - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term of muB
+    vector[N] muB = rep_vector(0.0, N);
+    // initialize linear predictor term of muC
+    vector[N] muC = rep_vector(0.0, N);
+    // linear predictor matrix
+    array[N] vector[ncat] mu;
+    muB += Intercept_muB + Xc_muB * b_muB;
+    // add group-level effects to muB
+    muB += r_1_muB_1[J_1] .* Z_1_muB_1;
+    muC += Intercept_muC + Xc_muC * b_muC;
+    for (n in 1:N) {
+      mu[n] = transpose([0, muB[n], muC[n]]);
+    }
+    for (n in 1:N) {
+      target += categorical_logit_lpmf(Y[n] | mu[n]);
+    }
+  }
+  // priors including constants
+  target += lprior;
+  target += std_normal_lpdf(z_1[1]);
+}
+generated quantities {
+  // actual population-level intercept
+  real b_muB_Intercept = Intercept_muB - dot_product(means_X_muB, b_muB);
+  // actual population-level intercept
+  real b_muC_Intercept = Intercept_muC - dot_product(means_X_muC, b_muC);
+}
