@@ -36,6 +36,7 @@ from .errors import (
 )
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
+from .families.mixture import pp_mixture
 from .families import __all__ as _family_names
 from .fit import BrmsFit
 from .formula import bf, lf, nlf, set_rescor
@@ -68,7 +69,7 @@ __all__ = [
     "build_model", "coef", "conditional_effects", "datasets", "fitted", "fixef", "get_prior", "hypothesis", "icc",
     "kfold", "lf", "load_fit", "log_lik", "loo", "loo_R2", "loo_compare", "make_stancode", "make_standata",
     "mcmc_plot", "model_weights", "ndraws", "ngrps", "nlf", "nobs", "plot_fit", "posterior_epred",
-    "posterior_linpred", "posterior_predict", "pp_check", "predict", "predictive_error", "prior", "prior_summary",
+    "posterior_linpred", "posterior_predict", "pp_check", "pp_mixture", "predict", "predictive_error", "prior", "prior_summary",
     "ranef", "residuals", "save_fit", "set_prior", "set_rescor", "stancode", "standata", "update", "waic",
     *_FAMILY_CONSTRUCTORS,
 ]

@@ -112,6 +112,10 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         for d in t.estimated_constants:
             name = d + (f"_{t.resp}" if t.resp else "")
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        if t.family.spec.special == "mixture" and not t.family.theta_pred:  # mixing proportions
+            for k in range(1, t.family.nmix + 1):
+                name = f"theta{k}" + (f"_{t.resp}" if t.resp else "")
+                put(name, params[name], ParamInfo(name, "dpar", coef=name))
     for prefix, design in frame.designs.items():
         if f"delta{prefix.suffix}" in params:  # equidistant thresholds
             name = f"delta{prefix.suffix}"

@@ -266,6 +266,8 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
     out: dict[str, Any] = {}
     if t.family.spec.special == "ordinal":
         out.update(_ordinal_parts(ctx, t))
+    if t.family.spec.special == "mixture" and not t.family.theta_pred:  # (S, 1, K) mixing proportions
+        out["theta"] = _flat(ctx.params["theta" + (f"_{t.resp}" if t.resp else "")], ctx.idx)[:, None, :]
     if t.family.spec.special == "categorical":  # (draws, obs, ncat) linear predictors, 0 for the reference
         from .families.categorical import category_eta
 

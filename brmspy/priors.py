@@ -231,7 +231,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
                 if part.kind == "nlpar":
                     pass  # brms: non-linear intercepts are ordinary b coefficients
                 else:
-                    text = mu_scale.intercept_prior() if pname == "mu" else DPARS[pname].intercept_prior
+                    is_mu = pname == "mu" or (t.family.spec.special == "mixture" and pname.rstrip("0123456789") == "mu")
+                    text = mu_scale.intercept_prior() if is_mu else DPARS[pname].intercept_prior
                     rows.append(PriorRow(text, "Intercept", **base))
         # constant (unpredicted) distributional parameters
         for d in t.estimated_constants:
@@ -239,6 +240,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             text = t.family.dpar_prior(d).format(scale=format_number(mu_scale.scale), min_Y=_exact(y.min()))
             ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else ""
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
+        if t.family.spec.special == "mixture" and not t.family.theta_pred:
+            rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
         # group-level sds: class-level row per dpar
         for dpar in _dpars_with_groups(frame, t.resp):
             scale = mu_scale if dpar == "mu" else DataScale()
@@ -324,6 +327,7 @@ class ResolvedPriors:
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
+    theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
@@ -413,6 +417,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     for t in frame.response_terms:
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
+        if t.family.spec.special == "mixture" and not t.family.theta_pred:
+            res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
     return res
 
 

@@ -30,12 +30,21 @@ def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
         ordinal = t.family.spec.special == "ordinal"
         for name in t.parts:
             design = frame.designs[Prefix(t.resp, name)]
-            sb += pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu")
+            fe = pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu")
+            if t.family.spec.special == "mixture":
+                from .mixture import strip_ordered_intercept
+
+                fe = strip_ordered_intercept(fe, t, name)
+            sb += fe
             if ordinal and name == "mu":
                 from .ordinal import stan_thresholds
 
                 sb += stan_thresholds(t, design, priors)
         sb += pieces.stan_dpar_parameters(t)
+        if t.family.spec.special == "mixture":
+            from .mixture import stan_mixture_parameters
+
+            sb += stan_mixture_parameters(t, priors)
     for block in frame.blocks:
         sb += pieces.stan_re(block)
     sb += pieces.stan_priors(frame, priors)

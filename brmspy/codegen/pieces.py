@@ -382,6 +382,10 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         from .ordinal import stan_ordinal_likelihood
 
         return stan_ordinal_likelihood(frame, t)
+    if t.family.spec.special == "mixture":
+        from .mixture import stan_mixture_likelihood
+
+        return stan_mixture_likelihood(frame, t)
     if t.family.spec.special == "categorical":
         from .categorical import stan_categorical_likelihood
 

@@ -57,6 +57,7 @@ from .inflated import (  # noqa: E402
     zero_one_inflated_beta,
 )
 from .ordinal import acat, cratio, cumulative, sratio  # noqa: E402
+from .mixture import MixtureFamily, mixture  # noqa: E402
 from .categorical import categorical, dirichlet, multinomial  # noqa: E402
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
     "zero_one_inflated_beta",
     "acat", "cratio", "cumulative", "sratio",
+    "mixture", "MixtureFamily",
     "categorical", "dirichlet", "multinomial",
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family",
     "FamilyMath", "FamilySpec", "Gamma", "GlmForm", "Likelihood", "Link", "Ops", "args_of", "bernoulli", "binomial",

@@ -127,7 +127,19 @@ class DparInfo:
 
 _PROB = dict(lower=0, upper=1, intercept_prior="logistic(0, 1)")
 
-DPARS: dict[str, DparInfo] = {
+class _DparTable(dict):
+    """The dpar table; mixture dpars such as ``sigma2`` fall back to their base dpar's entry."""
+
+    def __missing__(self, key: str) -> DparInfo:
+        import re
+
+        m = re.fullmatch(r"([a-z_]+?)(\d+)", str(key))
+        if m and m.group(1) in self:
+            return self[m.group(1)]
+        raise KeyError(key)
+
+
+DPARS: dict[str, DparInfo] = _DparTable({
     d.name: d
     for d in (
         DparInfo("sigma", 0, "log", "student_t(3, 0, {scale})", "dispersion parameter"),
@@ -149,8 +161,10 @@ DPARS: dict[str, DparInfo] = {
         DparInfo("quantile", 0, "logit", "", "quantile parameter", upper=1, fixed=0.5,
                  intercept_prior="logistic(0, 1)"),
         DparInfo("disc", 0, "log", "", "discrimination parameter", fixed=1.0),
+        DparInfo("theta", 0, "identity", "dirichlet(1)", "mixing proportions", upper=1,
+                 intercept_prior="logistic(0, 1)"),
     )
-}
+})
 
 
 # --------------------------------------------------------------- families

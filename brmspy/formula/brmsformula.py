@@ -194,6 +194,10 @@ def build_terms(
 
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
+    if fam.spec.special == "mixture":
+        from ..families.mixture import build_mixture_terms
+
+        return build_mixture_terms(formula, fam, multi, _resp_name)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
         raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")

@@ -1,0 +1,102 @@
+"""Stan pieces of mixture models: mixing proportions, ordered intercepts, likelihood.
+
+As brms: constant proportions are ``simplex[K] theta`` (``dirichlet(con_theta)``
+prior) copied into ``theta1..thetaK``; predicted proportions are linear
+predictors ``theta2..thetaK`` (``theta1`` = 0) normalised on the log scale per
+observation.  ``order="mu"`` declares ``ordered[K] ordered_Intercept`` and
+defines ``Intercept_mu<k>`` from it.  Each observation adds
+``log_sum_exp(log(theta_k) + component_lpdf)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..families import Ops
+from ..formula.terms import BrmsTerms
+from ..frame import ModelFrame, Prefix
+from ..priors import ResolvedPriors
+from .blocks import StanBlocks
+
+
+def _rs(t: BrmsTerms) -> str:
+    return f"_{t.resp}" if t.resp else ""
+
+
+def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBlocks:
+    """With order='mu' the intercepts of mu<k> come from ``ordered_Intercept`` (not parameters)."""
+    if t.family.order == "mu" and name.rstrip("0123456789") == "mu":
+        s = Prefix(t.resp, name).suffix
+        fe.par = [ln for ln in fe.par if not ln.startswith(f"real Intercept{s};")]
+    return fe
+
+
+def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+    """Ordered intercepts, the theta simplex and its dirichlet prior."""
+    from .pieces import prior_statement  # noqa: F401  (kept for symmetry with ordinal)
+
+    sb = StanBlocks()
+    fam = t.family
+    K = fam.nmix
+    rs = _rs(t)
+    if not fam.theta_pred:
+        sb.par.append(f"simplex[{K}] theta{rs};  // mixing proportions")
+        sb.tpar_def.append("// mixing proportions")
+        sb.tpar_def += [f"real<lower=0,upper=1> theta{k}{rs} = theta{rs}[{k}];" for k in range(1, K + 1)]
+        p = priors.theta.get(t.resp)
+        if p is not None:
+            alpha = np.asarray(p.args, dtype=float)
+            con = np.full(K, float(alpha[0])) if alpha.size == 1 else alpha
+            sb.declare(f"vector[{K}] con_theta{rs}", f"con_theta{rs}", con, "prior concentration")
+            sb.tpar_prior.append(f"lprior += dirichlet_lpdf(theta{rs} | con_theta{rs});")
+    if fam.order == "mu":
+        sb.par.append(f"ordered[{K}] ordered_Intercept{rs};  // to identify mixtures")
+        sb.tpar_def.append("// identify mixtures via ordering of the intercepts")
+        sb.tpar_def += [
+            f"real Intercept{Prefix(t.resp, f'mu{k}').suffix} = ordered_Intercept{rs}[{k}];" for k in range(1, K + 1)
+        ]
+    return sb
+
+
+def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
+    """Predictors of every component dpar and the per-observation log_sum_exp likelihood."""
+    from .pieces import lp_name, stan_inv_link, stan_predictor
+
+    sb = StanBlocks()
+    fam = t.family
+    K = fam.nmix
+    rs = _rs(t)
+    rd = frame.responses[t.resp]
+    for d in fam.dpars:
+        if d in t.parts:
+            sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False)
+    for d in fam.dpars:
+        if d in t.parts and not d.startswith("theta"):
+            sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+    if fam.theta_pred:
+        th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
+        sb.model_def += [f"vector[N] {th[0]} = rep_vector(0.0, N);  // reference category of the mixing proportions",
+                         "real log_sum_exp_theta;"]
+        sb.model_comp += [
+            "// normalize the mixing proportions on the log scale",
+            "for (n in 1:N) {",
+            f"  log_sum_exp_theta = log_sum_exp([{', '.join(f'{x}[n]' for x in th)}]');",
+            *[f"  {x}[n] = {x}[n] - log_sum_exp_theta;" for x in th],
+            "}",
+        ]
+        log_theta = [f"{x}[n]" for x in th]
+    else:
+        log_theta = [f"log(theta{k}{rs})" for k in range(1, K + 1)]
+    lines = [f"array[{K}] real ps;"]
+    for k, comp in enumerate(fam.components, start=1):
+        sb.functions += list(comp.spec.stan_functions)
+        idx = {}
+        for d in comp.dpars:
+            name = f"{d}{k}"
+            idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
+        call = comp.spec.likelihood.call(f"Y{rs}[n]", idx, Ops(set()))
+        lines.append(f"ps[{k}] = {log_theta[k - 1]} + {call};")
+    weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+    lines.append(f"target += {weight}log_sum_exp(ps);")
+    sb.likelihood += ["// likelihood of the mixture model", "for (n in 1:N) {", *("  " + ln for ln in lines), "}"]
+    return sb

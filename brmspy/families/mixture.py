@@ -1,0 +1,325 @@
+"""Finite mixture families, as brms's ``mixture()``.
+
+A mixture of K component families has the components' dpars suffixed by the
+component index (``mu1``, ``sigma1``, ``mu2``, ``sigma2``) and mixing
+proportions ``theta1..thetaK``.  The main formula predicts every ``mu<k>``;
+``bf("y ~ x", "mu2 ~ z")`` overrides one, ``bf("y ~ x", "theta2 ~ x")``
+predicts the mixing proportions on the log-odds scale relative to ``theta1``
+(``theta_k = softmax(0, eta_2, ..., eta_K)[k]``; unpredicted ``theta<k>``,
+k >= 2, then get an intercept).  Without theta formulas the proportions are one
+``simplex[K] theta`` with a ``dirichlet(1)`` prior (class ``theta``).
+
+``order="mu"`` orders the (centred) intercepts of the ``mu<k>`` to identify
+the components; it is the default when all components are the same family.
+
+Examples
+--------
+>>> f = mixture("gaussian", "gaussian")
+>>> f.dpars
+('mu1', 'sigma1', 'mu2', 'sigma2')
+>>> f.order
+'mu'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from ..errors import FamilyError, FormulaError
+from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
+
+_SUFFIXED = re.compile(r"^([a-z_]+?)(\d+)$")
+
+
+def split_dpar(name: str) -> tuple[str, int | None]:
+    """``"sigma2"`` -> ``("sigma", 2)``; ``"sigma"`` -> ``("sigma", None)``."""
+    m = _SUFFIXED.match(name)
+    return (m.group(1), int(m.group(2))) if m else (name, None)
+
+
+@dataclass(frozen=True)
+class MixtureFamily(Family):
+    """A mixture of component families (see module docstring)."""
+
+    components: tuple[Family, ...] = ()
+    order: str = "none"  # "mu" or "none"
+    theta_pred: bool = False  # some theta<k> has a formula
+
+    @property
+    def nmix(self) -> int:
+        return len(self.components)
+
+    @property
+    def link(self) -> str:
+        return self.components[0].link
+
+    @property
+    def dpars(self) -> tuple[str, ...]:
+        out = [f"{d}{k}" for k, c in enumerate(self.components, start=1) for d in c.dpars]
+        if self.theta_pred:
+            out += [f"theta{k}" for k in range(2, self.nmix + 1)]
+        return tuple(out)
+
+    @property
+    def spec(self) -> FamilySpec:
+        first = self.components[0].spec
+        return FamilySpec(
+            "mixture", self.dpars, (self.link,), first.response,
+            Likelihood("mixture", lambda dp, ops: [], "lpdf"),
+            description="mixture of " + ", ".join(c.name for c in self.components),
+            math=_math(self),
+            special="mixture",
+        )
+
+    def component_dpar(self, dpar: str) -> tuple[Family, int, str]:
+        base, k = split_dpar(dpar)
+        if k is None or not 1 <= k <= self.nmix:
+            raise FamilyError(f"{dpar!r} is not a dpar of this mixture; its dpars: {', '.join(self.dpars)}.")
+        return self.components[k - 1], k, base
+
+    def dpar_prior(self, dpar: str) -> str:
+        comp, _, base = self.component_dpar(dpar)
+        return comp.dpar_prior(base)
+
+    def __repr__(self) -> str:
+        comps = ", ".join(c.name for c in self.components)
+        links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)
+        return f"Family: mixture({comps})\n  Links: {links}"
+
+    def check_response(self, y: pd.Series, name: str) -> np.ndarray:
+        out = None
+        for c in self.components:
+            v = c.check_response(y, name)
+            out = v if out is None else out
+        return out
+
+
+def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str | bool | None = None) -> MixtureFamily:
+    """A finite mixture family, as brms's ``mixture()``.
+
+    Parameters
+    ----------
+    *families : component families: names (``"gaussian"``), Family objects or
+        family functions (``bp.gaussian``).
+    nmix : how often each family is repeated: one int for all, or one per family.
+    order : ``"mu"`` (or True) orders the mu intercepts to identify the components;
+        ``"none"`` (or False) does not. Default: ``"mu"`` when all components are
+        the same family, else ``"none"``.
+
+    Examples
+    --------
+    >>> mixture("gaussian", nmix=3).nmix
+    3
+    """
+    if not families:
+        raise FamilyError("mixture() needs component families, e.g. mixture('gaussian', 'gaussian').")
+    comps: list[Family] = []
+    for f in families:
+        if callable(f) and not isinstance(f, Family):
+            f = f()
+        comps.append(brmsfamily(f))
+    if nmix is not None:
+        reps = [int(nmix)] * len(comps) if np.ndim(nmix) == 0 else [int(n) for n in nmix]
+        if len(reps) != len(comps):
+            raise FamilyError(f"nmix has {len(reps)} entries but {len(comps)} families are given.")
+        comps = [c for c, n in zip(comps, reps) for _ in range(n)]
+    if len(comps) < 2:
+        raise FamilyError(f"A mixture needs at least 2 components; got {len(comps)}. Use nmix=2 or more families.")
+    for c in comps:
+        if c.spec.special or isinstance(c, MixtureFamily):
+            raise FamilyError(f"Family {c.name!r} cannot be a mixture component (ordinal, categorical and mixture "
+                              "families are not supported as components).")
+        if c.spec.needs_trials:
+            raise FamilyError(f"Family {c.name!r} (with trials()) is not supported as a mixture component yet.")
+    if len({c.spec.is_discrete for c in comps}) > 1:
+        raise FamilyError("Cannot mix families with real and integer support: "
+                          + ", ".join(c.name for c in comps) + ".")
+    if order is None:
+        order = "mu" if len({c.name for c in comps}) == 1 else "none"
+    elif order is True:
+        order = "mu"
+    elif order is False:
+        order = "none"
+    if order not in ("mu", "none"):
+        raise FamilyError(f"order must be 'mu' or 'none' (or True/False); got {order!r}.")
+    links: dict[str, str] = {}
+    for k, c in enumerate(comps, start=1):
+        for d in c.dpars:
+            links[f"{d}{k}"] = c.links[d]
+    for k in range(1, len(comps) + 1):
+        links[f"theta{k}"] = "identity"  # softmax over (0, eta_2, ..., eta_K), applied jointly
+    links["mu"] = comps[0].link
+    return MixtureFamily("mixture", links, components=tuple(comps), order=order)
+
+
+# ---------------------------------------------------------------- terms
+
+
+def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
+    """BrmsTerms of a mixture model: the main formula predicts every mu<k>."""
+    from ..formula.syntax import split_tilde
+    from ..formula.terms import BrmsTerms, Part, parse_response, parse_rhs
+    from .core import DPARS
+
+    if formula.nl:
+        raise FormulaError("Non-linear formulas are not supported for mixture models yet.")
+    lhs, rhs = split_tilde(formula.main)
+    if lhs is None:
+        raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
+    response = parse_response(lhs)
+    pforms: dict[str, tuple[str, str]] = {}
+    for text in formula.pforms:
+        plhs, prhs = split_tilde(text)
+        if plhs is None:
+            raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'mu2 ~ x'.")
+        name = plhs.strip()
+        if name in pforms:
+            raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
+        pforms[name] = (prhs, text)
+    thetas = [n for n in pforms if split_dpar(n)[0] == "theta"]
+    for n in thetas:
+        k = split_dpar(n)[1]
+        if k is None or not 2 <= k <= fam.nmix:
+            raise FormulaError(
+                f"{pforms[n][1]!r}: only theta2..theta{fam.nmix} can be predicted; theta1 is the reference "
+                "category of the mixing proportions (fixed at 0 on the log-odds scale), as in brms."
+            )
+    if thetas:
+        fam = replace(fam, theta_pred=True)
+    parts: dict[str, Part] = {}
+    main_terms = parse_rhs(rhs, formula.main)
+    fixed: dict[str, float] = {}
+    for k in range(1, fam.nmix + 1):
+        parts[f"mu{k}"] = Part(f"mu{k}", "dpar", main_terms, formula.main)
+    for name, (prhs, text) in pforms.items():
+        if name not in fam.dpars:
+            raise FormulaError(
+                f"{text!r} is a formula for {name!r}, but this mixture has no such parameter "
+                f"(its dpars: {', '.join(fam.dpars)}, theta2..theta{fam.nmix})."
+            )
+        try:
+            value = float(prhs)
+        except ValueError:
+            value = None
+        if value is not None and split_dpar(name)[0] not in ("mu", "theta"):
+            fixed[name] = value
+            continue
+        parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
+    if fam.theta_pred:
+        for k in range(2, fam.nmix + 1):
+            parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
+    for d in fam.dpars:
+        base, _ = split_dpar(d)
+        if base not in ("mu", "theta") and d not in parts and d not in fixed and DPARS[base].fixed is not None:
+            fixed[d] = DPARS[base].fixed
+    if fam.order == "mu":
+        for k in range(1, fam.nmix + 1):
+            if not parts[f"mu{k}"].terms.intercept:
+                raise FormulaError("order='mu' needs an intercept in every mu<k> formula; use order='none'.")
+    resp = resp_name(response.expr) if multi else ""
+    return BrmsTerms(response, fam, parts, {}, resp, str(formula), fixed)
+
+
+# ------------------------------------------------------------------ math
+
+
+def component_dpars(fam: MixtureFamily, dp: dict[str, Any], k: int) -> dict[str, Any]:
+    c = fam.components[k - 1]
+    return {d: dp[f"{d}{k}"] for d in c.dpars}
+
+
+def theta_values(fam: MixtureFamily, dp: dict[str, Any]) -> np.ndarray:
+    """Mixing proportions shaped (..., K) from dp (``theta`` simplex or theta<k> linear predictors)."""
+    if "theta" in dp:
+        return np.asarray(dp["theta"])
+    etas = [np.zeros(1)] + [np.asarray(dp[f"theta{k}"], dtype=float) for k in range(2, fam.nmix + 1)]
+    shape = np.broadcast_shapes(*(e.shape for e in etas))
+    eta = np.stack([np.broadcast_to(e, shape) for e in etas], axis=-1)
+    return special.softmax(eta, axis=-1)
+
+
+def _component_logliks(fam: MixtureFamily, y, dp, ex) -> np.ndarray:
+    theta = theta_values(fam, dp)
+    lps = []
+    for k, c in enumerate(fam.components, start=1):
+        with np.errstate(divide="ignore"):
+            lps.append(np.log(theta[..., k - 1]) + c.spec.math.loglik(y, component_dpars(fam, dp, k), ex))
+    shape = np.broadcast_shapes(*(lp.shape for lp in lps))
+    return np.stack([np.broadcast_to(lp, shape) for lp in lps], axis=-1)
+
+
+def membership(fam: MixtureFamily, y, dp, ex) -> np.ndarray:
+    """Posterior probability of each component per draw and observation, shaped (..., K)."""
+    lp = _component_logliks(fam, y, dp, ex)
+    return np.exp(lp - special.logsumexp(lp, axis=-1, keepdims=True))
+
+
+def _math(fam: MixtureFamily) -> FamilyMath:
+    def loglik(y, dp, ex):
+        return special.logsumexp(_component_logliks(fam, y, dp, ex), axis=-1)
+
+    def epred(dp, ex):
+        theta = theta_values(fam, dp)
+        return sum(theta[..., k - 1] * c.spec.math.epred(component_dpars(fam, dp, k), ex)
+                   for k, c in enumerate(fam.components, start=1))
+
+    def rng(dp, ex, gen):
+        theta = theta_values(fam, dp)
+        draws = [np.asarray(c.spec.math.rng(component_dpars(fam, dp, k), ex, gen), dtype=float)
+                 for k, c in enumerate(fam.components, start=1)]
+        shape = np.broadcast_shapes(theta.shape[:-1], *(d.shape for d in draws))
+        theta = np.broadcast_to(theta, (*shape, fam.nmix))
+        u = gen.uniform(size=shape)[..., None]
+        pick = np.minimum((u > np.cumsum(theta, axis=-1)).sum(axis=-1), fam.nmix - 1)
+        stacked = np.stack([np.broadcast_to(d, shape) for d in draws], axis=-1)
+        return np.take_along_axis(stacked, pick[..., None], axis=-1)[..., 0]
+
+    return FamilyMath(loglik, epred, rng)
+
+
+def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = None, summary: bool = True,
+               probs: tuple[float, float] = (0.025, 0.975)):
+    """Posterior membership probabilities of each mixture component, as brms's ``pp_mixture()``.
+
+    Returns a DataFrame per observation with ``Estimate``, ``Est.Error``,
+    ``Q2.5`` and ``Q97.5`` columns for each component (``P(K = k)``), or with
+    ``summary=False`` the draws, shaped (draws, observations, K).
+    """
+    from ..errors import BrmsError
+    from ..prediction import _context, _dpar_values, _extras, _terms
+
+    t = _terms(fit)
+    if not isinstance(t.family, MixtureFamily):
+        raise BrmsError(f"pp_mixture() needs a mixture model; this model's family is {t.family.name!r}.")
+    ctx = _context(fit, newdata, None, ndraws, False, "uncertainty", None)
+    dp = _dpar_values(ctx, t)
+    rd, ex = _extras(ctx, t, need_response=True)
+    p = membership(t.family, rd.y, dp, ex)
+    S, N = len(ctx.idx), len(ctx.data)
+    p = np.broadcast_to(p, (S, N, t.family.nmix))
+    if not summary:
+        return np.array(p)
+    cols = {}
+    for k in range(t.family.nmix):
+        pk = p[..., k]
+        cols[f"Estimate.P(K = {k + 1})"] = pk.mean(axis=0)
+        cols[f"Est.Error.P(K = {k + 1})"] = pk.std(axis=0, ddof=1)
+        cols[f"Q{100 * probs[0]:g}.P(K = {k + 1})"] = np.quantile(pk, probs[0], axis=0)
+        cols[f"Q{100 * probs[1]:g}.P(K = {k + 1})"] = np.quantile(pk, probs[1], axis=0)
+    return pd.DataFrame(cols)
+
+
+def _register_dirichlet() -> None:
+    """Make ``dirichlet(a)`` a known prior (class ``theta`` of mixtures; ``a`` is repeated K times)."""
+    from ..distributions import DISTRIBUTIONS, DistInfo
+
+    DISTRIBUTIONS.setdefault("dirichlet", DistInfo("dirichlet", ("alpha",), 0, 1, kind="simplex"))
+
+
+_register_dirichlet()
