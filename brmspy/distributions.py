@@ -56,6 +56,7 @@ _TABLE = [
     DistInfo("uniform", ("lower", "upper")),
     DistInfo("von_mises", ("loc", "kappa")),
     DistInfo("lkj_corr_cholesky", ("eta",), kind="cholesky"),
+    DistInfo("dirichlet", ("alpha",), 0, 1, kind="simplex"),  # mixing proportions (class theta)
 ]
 DISTRIBUTIONS: dict[str, DistInfo] = {d.name: d for d in _TABLE}
 # brms spellings that map onto a Stan distribution

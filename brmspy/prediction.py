@@ -358,7 +358,7 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
     dp = _dpar_values(ctx, t)
     S, N = len(ctx.idx), len(ctx.data)
-    dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link") and np.ndim(v) < 3 else v)
+    dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link", "theta") and np.ndim(v) < 3 else v)
           for k, v in dp.items()}
     _, ex = _extras(ctx, t)
     return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
@@ -397,6 +397,9 @@ def _summarise(draws: np.ndarray, prob: float) -> pd.DataFrame:
     from .summary import _check_prob
 
     _check_prob(prob)
+    if draws.ndim == 3:
+        # one block of columns per category (ordinal/categorical: P(Y = k)), as brms's 3-d array
+        return pd.concat({f"P(Y = {k + 1})": _summarise(draws[..., k], prob) for k in range(draws.shape[2])}, axis=1)
     lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
     q = np.quantile(draws, [lo, hi], axis=0)
     return pd.DataFrame({"Estimate": draws.mean(axis=0), "Est.Error": draws.std(axis=0, ddof=1),

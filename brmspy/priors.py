@@ -57,6 +57,8 @@ class Prior:
         dist = parse_prior_string(self.prior)  # validates name, arity, numbers
         if dist is not None and dist.info.kind == "cholesky" and self.class_ != "cor":
             raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor'.")
+        if dist is not None and dist.info.kind == "simplex" and self.class_ != "theta":
+            raise PriorError(f"{self.prior!r} is a prior for mixing proportions; use it with class_='theta'.")
         if self.class_ == "cor" and dist is not None and dist.info.kind != "cholesky":
             raise PriorError(f"Correlations take an LKJ prior such as 'lkj(2)', not {self.prior!r}.")
         if (self.lb is not None or self.ub is not None) and self.class_ != "b":

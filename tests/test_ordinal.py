@@ -134,3 +134,13 @@ def test_threshold_priors(data):
     np.testing.assert_array_equal(sd["prior_Intercept_normal_scale"], [2])
     np.testing.assert_array_equal(sd["Jp_Intercept_student_t"], [1, 3])
     assert sd["nthres"] == 3
+
+
+def test_fitted_gives_category_probabilities(data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x", data.head(150), "cumulative", seed=2, refresh=0, iter=200, chains=1)
+    fv = bp.fitted(fit)
+    assert list(fv.columns.get_level_values(0).unique()) == ["P(Y = 1)", "P(Y = 2)", "P(Y = 3)", "P(Y = 4)"]
+    total = sum(fv[(f"P(Y = {k})", "Estimate")] for k in range(1, 5))
+    np.testing.assert_allclose(total, 1.0)

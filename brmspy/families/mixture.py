@@ -315,11 +315,3 @@ def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = No
     return pd.DataFrame(cols)
 
 
-def _register_dirichlet() -> None:
-    """Make ``dirichlet(a)`` a known prior (class ``theta`` of mixtures; ``a`` is repeated K times)."""
-    from ..distributions import DISTRIBUTIONS, DistInfo
-
-    DISTRIBUTIONS.setdefault("dirichlet", DistInfo("dirichlet", ("alpha",), 0, 1, kind="simplex"))
-
-
-_register_dirichlet()
