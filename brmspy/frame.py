@@ -91,6 +91,7 @@ class PopulationDesign:
     Xcs: np.ndarray | None = field(default=None, repr=False)  # category-specific effects cs(...)
     cs_names: list[str] = field(default_factory=list)
     cs_spec: object | None = field(default=None, repr=False)
+    specials: list = field(default_factory=list)  # SpecialDesign per kind of special term (brmspy.specials)
 
     @property
     def K(self) -> int:
@@ -406,11 +407,14 @@ def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
 
 
 def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str) -> PopulationDesign:
+    from .specials import build_specials
+
     cs_terms = lt.specials("cs")
-    for s in lt.special_terms:
-        if s.kind != "cs":
-            raise FormulaError(f"The special term '{s.text}' in {formula!r} is recognised but not supported yet.")
     design = _fixed_design(prefix, lt, data, formula)
+    design.specials = build_specials(prefix, lt.special_terms, data, formula)
+    for s in lt.special_terms:
+        if s.kind in ("ar", "ma", "arma", "cosy", "car", "sar", "fcor", "unstr"):
+            raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     if cs_terms:
         rhs = "0 + " + " + ".join(a for s in cs_terms for a in s.call.args)
         mm = _formulaic_matrix(rhs, data, f"the category-specific terms of {formula!r}")

@@ -25,7 +25,7 @@ class ParamInfo:
     """Where a brms-named parameter comes from, for summaries."""
 
     name: str
-    kind: str  # "b", "sd", "cor", "dpar", "r", "Intercept", "lprior", "lp__", "prior"
+    kind: str  # "b", "sd", "cor", "dpar", "r", "Intercept", "lprior", "lp__", "prior", or a SECTIONS key
     group: str = ""
     coef: str = ""
     level: str = ""
@@ -94,6 +94,10 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
                 for k in range(bcs.shape[3]):
                     name = f"bcs_{label}{c}[{k + 1}]"
                     put(name, bcs[..., i, k], ParamInfo(name, "b", coef=f"{label}{c}[{k + 1}]"))
+    for design in frame.designs.values():
+        for sp in design.specials:  # mo(), s(), gp(), ...: each kind names its own parameters
+            for name, values, pinfo in sp.draws(params):
+                put(name, values, pinfo)
     for block in frame.blocks:
         sd = params[f"sd_{block.id}"]
         for j, row in enumerate(sd_names(block)):

@@ -151,6 +151,8 @@ def _population(ctx: _Context, prefix: Prefix, intercept: bool = True) -> np.nda
             X = design.X
         Xb = X[:, 1:] if design.intercept else X
         eta += _flat(ctx.params[f"b{s}"], ctx.idx) @ Xb.T
+    for sp in design.specials:  # offset(), mo(), s(), ...
+        eta = eta + sp.eta(lambda name: _flat(ctx.params[name], ctx.idx), ctx.data if ctx.is_new else None)
     return eta
 
 

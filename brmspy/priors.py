@@ -220,9 +220,12 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             nlpar = pname if part.kind == "nlpar" else ""
             design = frame.designs[prefix]
             base = dict(resp=t.resp, dpar=dpar, nlpar=nlpar)
-            if design.coef_names or design.cs_names:
+            sp_b = [c for sp in design.specials for c in sp.b_names]
+            if design.coef_names or design.cs_names or sp_b:
                 rows.append(PriorRow("", "b", **base))
-                rows.extend(PriorRow("", "b", coef=c, **base) for c in [*design.coef_names, *design.cs_names])
+                rows.extend(PriorRow("", "b", coef=c, **base) for c in [*design.coef_names, *design.cs_names, *sp_b])
+            for sp in design.specials:
+                rows.extend(sp.prior_rows(base))
             ncat = frame.responses[t.resp].ncat
             if t.family.spec.special == "ordinal" and pname == "mu":
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
@@ -330,6 +333,7 @@ class ResolvedPriors:
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
+    special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
@@ -392,6 +396,11 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
+        for sp in design.specials:
+            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar) -> PriorDist | None:
+                return lookup(*((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys))
+
+            res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
         t = _terms_of(frame, prefix)
         if t.family.spec.special == "ordinal" and prefix.dpar == "mu":
             ncat = frame.responses[resp].ncat

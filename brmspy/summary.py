@@ -21,6 +21,16 @@ HEADINGS = {
     "family": "Further Distributional Parameters:",
 }
 
+#: further summary sections, by ParamInfo kind, in brms's print order; "before" ones come
+#: ahead of the multilevel section, the rest after the regression coefficients.
+SECTIONS = {
+    "autocor": ("Correlation Structures:", "before"),
+    "sds": ("Smoothing Spline Hyperparameters:", "before"),
+    "gp": ("Gaussian Process Hyperparameters:", "before"),
+    "simo": ("Monotonic Simplex Parameters:", "after"),
+    "rescor": ("Residual Correlations:", "last"),
+}
+
 
 def _check_prob(prob: float) -> None:
     if not 0 < prob < 1:
@@ -74,17 +84,29 @@ class BrmsSummary:
     population: pd.DataFrame = field(default_factory=pd.DataFrame)
     family: pd.DataFrame = field(default_factory=pd.DataFrame)
     footer: str = ""
+    sections: dict[str, pd.DataFrame] = field(default_factory=dict)  # SECTIONS kind -> table
+
+    def _sections(self, where: str) -> list[str]:
+        parts = []
+        for kind, (title, pos) in SECTIONS.items():
+            table = self.sections.get(kind)
+            if pos == where and table is not None and not table.empty:
+                parts += [title, _fmt_table(table), ""]
+        return parts
 
     def __str__(self) -> str:
         parts = [self.header, ""]
+        parts += self._sections("before")
         if self.group:
             parts.append(HEADINGS["group"])
             for title, table in self.group.items():
                 parts += [title, _fmt_table(table), ""]
         if not self.population.empty:
             parts += [HEADINGS["population"], _fmt_table(self.population), ""]
+        parts += self._sections("after")
         if not self.family.empty:
             parts += [HEADINGS["family"], _fmt_table(self.family), ""]
+        parts += self._sections("last")
         parts.append(self.footer)
         return "\n".join(parts)
 
@@ -131,6 +153,10 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
     out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
     d_names = [n for n, pi in info.items() if pi.kind == "dpar"]
     out.family = stats_table(draws, d_names, prob)
+    for kind in SECTIONS:
+        names = [n for n, pi in info.items() if pi.kind == kind]
+        if names:
+            out.sections[kind] = stats_table(draws, names, prob, labels=[info[n].coef or n for n in names])
     out.footer = (
         f"Draws were sampled using NUTS (backend: {fit.backend}). For each parameter, Bulk_ESS\n"
         "and Tail_ESS are effective sample size measures, and Rhat is the potential\n"

@@ -36,6 +36,8 @@ def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
 
                 fe = strip_ordered_intercept(fe, t, name)
             sb += fe
+            for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
+                sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
             if ordinal and name == "mu":
                 from .ordinal import stan_thresholds
 

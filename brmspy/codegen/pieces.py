@@ -319,7 +319,8 @@ def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool, i
     name = lp_name(prefix)
     s = prefix.suffix
     re_terms = re_contributions(frame, prefix)
-    if glm and not re_terms:
+    special_terms = [x for sp in design.specials for x in sp.predictor_terms()]
+    if glm and not re_terms and not special_terms:
         return sb  # the likelihood uses Intercept directly
     sb.model_def.append("// initialize linear predictor term" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}"))
     sb.model_def.append(f"vector[N] {name} = rep_vector(0.0, N);")
@@ -328,6 +329,7 @@ def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool, i
         pieces.append(f"Intercept{s}")
     if design.coef_names and not glm:
         pieces.append(f"{design_matrix_name(design)} * b{s}")
+    pieces += special_terms
     if pieces:
         sb.model_comp.append(f"{name} += {' + '.join(pieces)};")
     if re_terms:
@@ -421,7 +423,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     trials = (f"trials{rs}",) if rd.trials is not None else ()
     if glm:
         form = fam.spec.glm[fam.link]
-        has_re = bool(re_contributions(frame, mu_prefix))
+        has_re = bool(re_contributions(frame, mu_prefix)) or any(sp.predictor_terms() for sp in design.specials)
         alpha = dp["mu"] if has_re else (f"Intercept{mu_prefix.suffix}" if design.intercept else "0.0")
         extra = [dp[e] for e in form.extra]
         args = [*trials, design_matrix_name(design), alpha, f"b{mu_prefix.suffix}", *extra]
