@@ -395,13 +395,13 @@ def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: 
     return _observed(fit, newdata)[None, :] - posterior_predict(fit, newdata, **kw)
 
 
-def _summarise(draws: np.ndarray, prob: float) -> pd.DataFrame:
+def _summarise(draws: np.ndarray, prob: float, first: int = 1) -> pd.DataFrame:
     from .summary import _check_prob
 
     _check_prob(prob)
     if draws.ndim == 3:
         # one block of columns per category (ordinal/categorical: P(Y = k)), as brms's 3-d array
-        return pd.concat({f"P(Y = {k + 1})": _summarise(draws[..., k], prob) for k in range(draws.shape[2])}, axis=1)
+        return pd.concat({f"P(Y = {k + first})": _summarise(draws[..., k], prob) for k in range(draws.shape[2])}, axis=1)
     lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
     q = np.quantile(draws, [lo, hi], axis=0)
     return pd.DataFrame({"Estimate": draws.mean(axis=0), "Est.Error": draws.std(axis=0, ddof=1),
@@ -410,7 +410,8 @@ def _summarise(draws: np.ndarray, prob: float) -> pd.DataFrame:
 
 def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_epred` per observation (Estimate, Est.Error, Q2.5, Q97.5)."""
-    return _summarise(posterior_epred(fit, newdata, **kw), prob)
+    hurdle = any(t.family.name == "hurdle_cumulative" for t in fit.frame.response_terms)
+    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=0 if hurdle else 1)
 
 
 def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:

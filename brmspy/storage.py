@@ -57,16 +57,26 @@ def formula_from_json(d: dict) -> Any:
 def family_to_json(f: Any) -> Any:
     if f is None or isinstance(f, str):
         return f
+    from .families.mixture import MixtureFamily
+
+    if isinstance(f, MixtureFamily):
+        return {"name": "mixture", "components": [family_to_json(c) for c in f.components], "order": f.order}
     if isinstance(f, Family):
-        return {"name": f.name, "links": f.links}
+        return {"name": f.name, "links": f.links, "threshold": f.threshold}
     raise BrmsError(f"cannot save family of type {type(f).__name__}")
 
 
 def family_from_json(d: Any) -> Any:
     if d is None or isinstance(d, str):
         return d
+    if d["name"] == "mixture":
+        from .families.mixture import mixture
+
+        return mixture(*(family_from_json(c) for c in d["components"]), order=d["order"])
     links = {f"link_{k}": v for k, v in d["links"].items() if k != "mu"}
-    return brmsfamily(d["name"], link=d["links"]["mu"], **links)
+    threshold = d.get("threshold")
+    return brmsfamily(d["name"], link=d["links"]["mu"], threshold=None if threshold == "flexible" else threshold,
+                      **links)
 
 
 def prior_to_json(p: Any) -> list[dict]:

@@ -176,3 +176,18 @@ def test_divergence_warning_names_remedy():
     fit.stan_draws.sampler_stats["divergent__"][0, :3] = 1
     with pytest.warns(UserWarning, match=r"3 divergent transitions .* adapt_delta"):
         brm_module.warn_diagnostics(fit)
+
+
+@pytest.mark.parametrize("family", [
+    bp.mixture("gaussian", "student", order="mu"),
+    bp.cumulative(link="probit", threshold="equidistant"),
+    bp.brmsfamily("gaussian", link_sigma="identity"),
+])
+def test_family_json_round_trip(family):
+    """Saved fits rebuild their family exactly: mixtures, ordinal thresholds and dpar links."""
+    from brmspy.storage import family_from_json, family_to_json
+
+    import json
+
+    back = family_from_json(json.loads(json.dumps(family_to_json(family))))
+    assert back == family

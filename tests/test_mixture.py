@@ -20,7 +20,9 @@ def mixture_data(n=400, seed=11):
     x, z = rng.normal(size=n), rng.normal(size=n)
     y = np.where(comp, rng.normal(-2, 1, n), rng.normal(3, 0.7, n)) + 0.3 * x
     c = np.where(comp, rng.poisson(1.5, n), rng.negative_binomial(5, 5 / (5 + 8.0), n))
-    return pd.DataFrame({"y": y, "x": x, "z": z, "c": c, "comp": comp})
+    t = rng.integers(10, 30, n)
+    s = rng.binomial(t, np.where(comp, 0.2, 0.7))
+    return pd.DataFrame({"y": y, "x": x, "z": z, "c": c, "comp": comp, "t": t, "s": s})
 
 
 CASES = {
@@ -30,6 +32,7 @@ CASES = {
     "mix_poisson_negbinomial": ("c ~ x", lambda: bp.mixture(bp.poisson(), bp.negbinomial())),
     "mix_theta_formula": (bp.bf("y ~ 1", "theta2 ~ x"), lambda: bp.mixture("gaussian", "gaussian")),
     "mix_mu2_formula": (bp.bf("y ~ x", "mu2 ~ z"), lambda: bp.mixture("gaussian", "gaussian", order="none")),
+    "mix_binomial_trials": ("s | trials(t) ~ x", lambda: bp.mixture("binomial", "binomial")),
 }
 
 

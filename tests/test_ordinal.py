@@ -144,3 +144,59 @@ def test_fitted_gives_category_probabilities(data):
     assert list(fv.columns.get_level_values(0).unique()) == ["P(Y = 1)", "P(Y = 2)", "P(Y = 3)", "P(Y = 4)"]
     total = sum(fv[(f"P(Y = {k})", "Estimate")] for k in range(1, 5))
     np.testing.assert_allclose(total, 1.0)
+
+
+# ------------------------------------------------------------ hurdle_cumulative
+
+
+def hurdle_data(n=500, seed=7, thres=(-1.0, 0.5, 1.5), beta=0.8, hu=(-1.0, 0.5)):
+    """Category 0 with probability inv_logit(hu[0] + hu[1] * x), else cumulative logit over 1..4."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    p = category_probs("cumulative", "logit", beta * x, np.ones(n), np.broadcast_to(np.asarray(thres), (n, len(thres))))
+    y = (rng.uniform(size=n)[:, None] > np.cumsum(p, axis=1)).sum(axis=1) + 1
+    hurdle = rng.uniform(size=n) < 1 / (1 + np.exp(-(hu[0] + hu[1] * x)))
+    return pd.DataFrame({"y": np.where(hurdle, 0, y), "x": x})
+
+
+@pytest.fixture(scope="module")
+def hurdle_fit():
+    return bp.brm(bp.bf("y ~ x", "hu ~ x"), data=hurdle_data(), family="hurdle_cumulative", chains=2, iter=1000,
+                  seed=3, refresh=0)
+
+
+def test_hurdle_cumulative_golden(update_golden):
+    for name, formula in (("ord_hurdle_cumulative", "y ~ x"), ("ord_hurdle_cumulative_hu", bp.bf("y ~ x", "hu ~ x"))):
+        code = bp.make_stancode(formula, data=hurdle_data(60), family=bp.hurdle_cumulative())
+        assert_golden(name, code, update_golden)
+        stanli.stan_to_mir(code)
+
+
+def test_hurdle_cumulative_recovers_truth_and_matches_stan(hurdle_fit):
+    draws = hurdle_fit.draws_dict
+    truth = {"b_Intercept[1]": -1.0, "b_Intercept[2]": 0.5, "b_Intercept[3]": 1.5, "b_x": 0.8,
+             "b_hu_Intercept": -1.0, "b_hu_x": 0.5}
+    for name, value in truth.items():
+        x = draws[name].ravel()
+        assert abs(x.mean() - value) < 4 * x.std(), name
+    assert_loglik_matches_stan(hurdle_fit)
+
+
+def test_hurdle_cumulative_predictions(hurdle_fit):
+    y = hurdle_fit.frame.responses[""].y
+    ep = bp.posterior_epred(hurdle_fit)
+    assert ep.shape[2] == 5  # category 0 and 1..4, as brms
+    np.testing.assert_allclose(ep.sum(axis=2), 1.0, atol=1e-12)
+    observed = np.bincount(y, minlength=5) / len(y)
+    np.testing.assert_allclose(ep.mean(axis=(0, 1)), observed, atol=0.04)
+    pp = bp.posterior_predict(hurdle_fit, ndraws=200, seed=1)
+    assert set(np.unique(pp)) <= set(range(5))
+    assert list(bp.fitted(hurdle_fit).columns.get_level_values(0).unique())[0] == "P(Y = 0)"
+
+
+def test_hurdle_cumulative_response_errors():
+    df = hurdle_data(60)
+    with pytest.raises(bp.DataError, match="integers 0, 1, 2"):
+        bp.make_stancode("y ~ x", data=df.assign(y=df.y - 0.5), family="hurdle_cumulative")
+    with pytest.raises(bp.DataError, match="at least 3 categories above 0"):
+        bp.make_stancode("y ~ x", data=df.assign(y=np.minimum(df.y, 2)), family="hurdle_cumulative")

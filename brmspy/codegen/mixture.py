@@ -94,7 +94,8 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         for d in comp.dpars:
             name = f"{d}{k}"
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
-        call = comp.spec.likelihood.call(f"Y{rs}[n]", idx, Ops(set()))
+        trials = (f"trials{rs}[n]",) if comp.spec.needs_trials else ()
+        call = comp.spec.likelihood.call(f"Y{rs}[n]", idx, Ops(set()), trials)
         lines.append(f"ps[{k}] = {log_theta[k - 1]} + {call};")
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
     lines.append(f"target += {weight}log_sum_exp(ps);")

@@ -7,7 +7,7 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 
 from __future__ import annotations
 
-from ..families.ordinal import stan_function
+from ..families.ordinal import hurdle_stan_function, stan_function
 from ..families.core import LINK_FUNCTIONS
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, PopulationDesign, Prefix
@@ -81,6 +81,10 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb += stan_inv_link(t, Prefix(t.resp, "disc"), fam.links["disc"])
     disc_vec = "disc" in t.parts
     disc = lp_name(Prefix(t.resp, "disc")) if disc_vec else f"disc{rs}"
+    hurdle = fam.name == "hurdle_cumulative"
+    if hurdle and "hu" in t.parts:
+        sb += stan_predictor(frame, t, Prefix(t.resp, "hu"), glm=False)
+        sb += stan_inv_link(t, Prefix(t.resp, "hu"), fam.links["hu"])
     thres = f"Intercept{s}"
     if design.Xcs is not None:
         sb.model_comp.append(f"// category-specific effects shift each threshold")
@@ -91,12 +95,17 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         dist = "ordered_logistic" if fam.link == "logit" else "ordered_probit"
         sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
-    sb.functions.append(stan_function(fam.name, fam.link))
     if fam.link in LINK_FUNCTIONS:
         sb.functions.append(LINK_FUNCTIONS[fam.link])
+    sb.functions.append(stan_function("cumulative" if hurdle else fam.name, fam.link))
     th = f"{thres} - transpose(mucs{s}[n])" if design.Xcs is not None else thres
     d = f"{disc}[n]" if disc_vec else disc
-    call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
+    if hurdle:
+        sb.functions.append(hurdle_stan_function(fam.link))
+        hu = f"{lp_name(Prefix(t.resp, 'hu'))}[n]" if "hu" in t.parts else f"hu{rs}"
+        call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {hu}, {d}, {th})"
+    else:
+        call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
     sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
     return sb

@@ -56,7 +56,7 @@ from .inflated import (  # noqa: E402
     zero_inflated_beta_binomial, zero_inflated_binomial, zero_inflated_negbinomial, zero_inflated_poisson,
     zero_one_inflated_beta,
 )
-from .ordinal import acat, cratio, cumulative, sratio  # noqa: E402
+from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa: E402
 from .mixture import MixtureFamily, mixture  # noqa: E402
 from .categorical import categorical, dirichlet, multinomial  # noqa: E402
 
@@ -66,7 +66,7 @@ __all__ = [
     "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
     "zero_one_inflated_beta",
-    "acat", "cratio", "cumulative", "sratio",
+    "acat", "cratio", "cumulative", "hurdle_cumulative", "sratio",
     "mixture", "MixtureFamily",
     "categorical", "dirichlet", "multinomial",
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family",

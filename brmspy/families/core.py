@@ -470,6 +470,8 @@ def ordinal_response(y: pd.Series, name: str, fam: str) -> tuple[np.ndarray, lis
 
     Returns the 1-based category codes and the category labels.
     """
+    if fam == "hurdle_cumulative":
+        return _hurdle_ordinal_response(y, name)
     if isinstance(y.dtype, pd.CategoricalDtype):
         levels = [str(c) for c in y.cat.categories]
         codes = y.cat.codes.to_numpy().astype(np.int64) + 1
@@ -493,6 +495,24 @@ def ordinal_response(y: pd.Series, name: str, fam: str) -> tuple[np.ndarray, lis
             "Use family='bernoulli' for two categories."
         )
     return codes, levels
+
+
+def _hurdle_ordinal_response(y: pd.Series, name: str) -> tuple[np.ndarray, list[str]]:
+    """hurdle_cumulative: integers 0 (the hurdle), 1, ..., ncat; the levels are those of the cumulative part."""
+    values = np.asarray(y, dtype=float) if pd.api.types.is_numeric_dtype(y.dtype) else None
+    if values is None or pd.api.types.is_bool_dtype(y.dtype) or np.any(values != np.round(values)) or np.any(values < 0):
+        raise DataError(
+            f"Family 'hurdle_cumulative' needs integers 0, 1, 2, ... as response (0 = the hurdle category); "
+            f"{name!r} has other values."
+        )
+    codes = values.astype(np.int64)
+    ncat = int(codes.max())
+    if ncat < 3:
+        raise DataError(
+            f"Family 'hurdle_cumulative' needs at least 3 categories above 0, but {name!r} has {max(ncat, 0)}. "
+            "Use family='hurdle_poisson' or 'bernoulli' for fewer."
+        )
+    return codes, [str(k) for k in range(1, ncat + 1)]
 
 
 def _binary_response(y: pd.Series, name: str, fam: str) -> np.ndarray:

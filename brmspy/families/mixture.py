@@ -75,6 +75,7 @@ class MixtureFamily(Family):
             description="mixture of " + ", ".join(c.name for c in self.components),
             math=_math(self),
             special="mixture",
+            needs_trials=any(c.spec.needs_trials for c in self.components),
         )
 
     def component_dpar(self, dpar: str) -> tuple[Family, int, str]:
@@ -135,8 +136,6 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
         if c.spec.special or isinstance(c, MixtureFamily):
             raise FamilyError(f"Family {c.name!r} cannot be a mixture component (ordinal, categorical and mixture "
                               "families are not supported as components).")
-        if c.spec.needs_trials:
-            raise FamilyError(f"Family {c.name!r} (with trials()) is not supported as a mixture component yet.")
     if len({c.spec.is_discrete for c in comps}) > 1:
         raise FamilyError("Cannot mix families with real and integer support: "
                           + ", ".join(c.name for c in comps) + ".")

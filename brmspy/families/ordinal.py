@@ -81,6 +81,22 @@ def stan_function(family: str, link: str) -> str:
     return head + body + "  }"
 
 
+def hurdle_stan_function(link: str) -> str:
+    """``hurdle_cumulative_<link>_lpmf``: category 0 from the hurdle, 1..ncat from a cumulative model."""
+    return (
+        f"  /* hurdle cumulative log-PMF with {link} link\n"
+        "   * Args: y: category (0 = hurdle); mu: latent predictor; hu: hurdle probability;\n"
+        "   *   disc: discrimination; thres: thresholds of the cumulative part\n"
+        "   */\n"
+        f"  real hurdle_cumulative_{link}_lpmf(int y, real mu, real hu, real disc, vector thres) {{\n"
+        "    if (y == 0) {\n"
+        "      return bernoulli_lpmf(1 | hu);\n"
+        "    }\n"
+        f"    return bernoulli_lpmf(0 | hu) + cumulative_{link}_lpmf(y | mu, disc, thres);\n"
+        "  }"
+    )
+
+
 def category_probs(family: str, link: str, mu: np.ndarray, disc: np.ndarray, thres: np.ndarray) -> np.ndarray:
     """P(y = k) for k = 1..ncat, shaped (..., ncat); ``thres`` has the thresholds on its last axis."""
     F = LINKS[link].inv
@@ -137,6 +153,38 @@ def _math(family: str) -> FamilyMath:
 
     return FamilyMath(loglik, epred, rng)
 
+
+def _hurdle_math() -> FamilyMath:
+    # P(y = 0) = hu; P(y = k) = (1 - hu) * P_cumulative(k) for k = 1..ncat
+    def probs(dp):
+        p = category_probs("cumulative", dp["link"], dp["mu"], dp["disc"], dp["thres"])
+        hu = np.broadcast_to(np.asarray(dp["hu"], dtype=float), p.shape[:-1])[..., None]
+        return np.concatenate([hu, (1 - hu) * p], axis=-1)
+
+    def loglik(y, dp, ex):
+        p = probs(dp)
+        y = np.broadcast_to(np.asarray(y, dtype=np.int64), p.shape[:-1])
+        return np.log(np.take_along_axis(p, y[..., None], axis=-1)[..., 0])
+
+    def rng(dp, ex, gen):
+        p = probs(dp)
+        u = gen.uniform(size=p.shape[:-1])[..., None]
+        return (u > np.cumsum(p, axis=-1)).sum(axis=-1)
+
+    def epred(dp, ex):
+        return probs(dp)  # (draws, obs, ncat + 1): category 0 first, as brms
+
+    return FamilyMath(loglik, epred, rng)
+
+
+register(FamilySpec(
+    "hurdle_cumulative", ("mu", "hu", "disc"), ORDINAL_LINKS, "ordinal",
+    Likelihood("hurdle_cumulative", lambda dp, ops: [], "lpmf"),
+    description="hurdle cumulative ordinal model (category 0 from the hurdle, 1..ncat cumulative)",
+    math=_hurdle_math(),
+    special="ordinal",
+))
+hurdle_cumulative = family_function("hurdle_cumulative")
 
 for _name, _desc in (
     ("cumulative", "cumulative ordinal model"),
