@@ -51,10 +51,15 @@ def build_model(
     data: pd.DataFrame,
     family: "str | Family | None" = None,
     prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
+    data2: dict[str, Any] | None = None,
 ) -> ModelBuild:
-    """Run the pre-sampling pipeline once and keep every stage's result."""
+    """Run the pre-sampling pipeline once and keep every stage's result.
+
+    ``data2`` holds data that are not columns of ``data`` (brms's ``data2``), e.g.
+    the known covariance matrix of ``gr(g, cov = A)``: ``data2={"A": A}``.
+    """
     terms = build_terms(formula, family)
-    frame = build_frame(terms, data)
+    frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)
     generated = generate(frame, priors)
     return ModelBuild(terms, frame, priors, generated)
@@ -64,6 +69,7 @@ def get_prior(
     formula: "str | BrmsFormula | MvBrmsFormula",
     data: pd.DataFrame,
     family: "str | Family | None" = None,
+    data2: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """All parameters that take a prior, with brms's defaults.
 
@@ -72,6 +78,7 @@ def get_prior(
     formula : model formula (string in brms syntax or :func:`~brmspy.bf`).
     data : the data frame.
     family : family name or object (default gaussian).
+    data2 : data that are not columns, e.g. ``{"A": A}`` for ``gr(g, cov = A)``.
 
     Returns
     -------
@@ -86,7 +93,7 @@ def get_prior(
     >>> gp.loc[gp["class"] == "Intercept", "prior"].item()
     'student_t(3, 288.7, 59.3)'
     """
-    frame = build_frame(build_terms(formula, family), data)
+    frame = build_frame(build_terms(formula, family), data, data2)
     return table_to_frame(default_prior_table(frame))
 
 
@@ -96,6 +103,7 @@ def make_stancode(
     family: "str | Family | None" = None,
     prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
     save_to: str | Path | None = None,
+    data2: dict[str, Any] | None = None,
 ) -> str:
     """Generate the Stan program of a model.
 
@@ -105,7 +113,7 @@ def make_stancode(
 
     Parameters
     ----------
-    formula, data, family, prior : as in :func:`~brmspy.brm`.
+    formula, data, family, prior, data2 : as in :func:`~brmspy.brm`.
     save_to : optional path; the program is also written there.
 
     Examples
@@ -115,7 +123,7 @@ def make_stancode(
     >>> "normal_id_glm_lpdf" in code
     True
     """
-    code = build_model(formula, data, family, prior).code
+    code = build_model(formula, data, family, prior, data2).code
     if save_to is not None:
         Path(save_to).write_text(code, encoding="utf-8")
     return code
@@ -126,8 +134,11 @@ def make_standata(
     data: pd.DataFrame,
     family: "str | Family | None" = None,
     prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
+    data2: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The data passed to Stan: a dict of numpy arrays and ints named as in the program.
+
+    ``data2`` as in :func:`~brmspy.brm`.
 
     Examples
     --------
@@ -136,4 +147,4 @@ def make_standata(
     >>> sd["N"], sd["N_1"], sd["prior_Intercept_loc"]
     (180, 18, 288.7)
     """
-    return build_model(formula, data, family, prior).data
+    return build_model(formula, data, family, prior, data2).data

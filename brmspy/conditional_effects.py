@@ -113,7 +113,11 @@ class ConditionalEffects(Mapping):
 
         df = self.effects[name]
         types = self.types[name]
-        variables = name.split(":")
+        ylabel, bare = self.response, name
+        resps = self.response.split(", ")
+        if len(resps) > 1 and name.split(".", 1)[0] in resps:  # multivariate: "<resp>.<effect>"
+            ylabel, bare = name.split(".", 1)
+        variables = bare.split(":")
         conds = list(df["cond__"].cat.categories)
         nrows, ncols = _grid(len(conds), ncol or max(int(np.sqrt(len(conds))), 3))
         fig, axes = plt.subplots(nrows, ncols, figsize=(min(5 * ncols, 15), 3.8 * nrows), squeeze=False,
@@ -127,7 +131,7 @@ class ConditionalEffects(Mapping):
             p = pts[pts["cond__"] == cond] if (points and pts is not None) else None
             _draw_effect(a, sub, types, variables, p)
             a.set_xlabel(variables[0])
-            a.set_ylabel(self.response)
+            a.set_ylabel(ylabel)
             if len(conds) > 1:
                 a.set_title(str(cond), fontsize=9)
         return fig
@@ -204,15 +208,13 @@ class _ModelVars:
     group_vars: set[str]
     trials_vars: set[str]
     factor_calls: set[str]  # variables wrapped in factor()/C() in the formula
+    int_vars: set[str] = field(default_factory=set)  # mo() variables: integer grids and conditions, as brms
 
 
-def _model_vars(fit: "BrmsFit") -> _ModelVars:
+def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
     from .frame import variables_of
 
-    terms = fit.frame.response_terms
-    if len(terms) != 1:
-        raise PlotError("conditional_effects() for multivariate models is not supported yet.")
-    t = terms[0]
+    t = _resp_terms(fit, resp)
     data = fit.frame.data
     cols = set(map(str, data.columns))
     effects: list[tuple[str, ...]] = []
@@ -227,6 +229,19 @@ def _model_vars(fit: "BrmsFit") -> _ModelVars:
             factor_calls.update(_FACTOR_CALL.findall(term))
             for combo in _term_effects(term, cols):
                 add(combo)
+    int_vars: set[str] = set()
+    for part in t.parts.values():
+        for s in part.terms.special_terms:  # mo(x), me(x, sdx), mi(x): the variable is an effect
+            if s.kind in ("mo", "me", "mi") and s.call.args:
+                for combo in _term_effects(s.call.args[0], cols):
+                    add(combo)
+                if s.kind == "mo":
+                    int_vars.update(v for v in _names_in(s.call.args[0]) if v in cols)
+            elif s.kind in ("s", "t2", "gp"):  # smooths and GPs: each covariate, with its by-variable
+                by = s.call.kwarg("by")
+                for arg in s.call.args:
+                    for combo in _term_effects(arg, cols):
+                        add(combo + ((by.strip(),) if by and by.strip() in cols else ()))
     for nl in t.nonlinear.values():
         cov = [c for c in nl.covariates if c in cols]
         for c in cov:
@@ -243,7 +258,7 @@ def _model_vars(fit: "BrmsFit") -> _ModelVars:
             if v not in predictors:
                 predictors.append(v)
     required = [c for c in variables_of(t, data) if c not in response_vars]
-    return _ModelVars(effects, predictors, required, group_vars, trials_vars, factor_calls)
+    return _ModelVars(effects, predictors, required, group_vars, trials_vars, factor_calls, int_vars)
 
 
 def _is_factor(s: pd.Series, name: str, mv: _ModelVars) -> bool:
@@ -290,6 +305,8 @@ def _default_value(s: pd.Series, name: str, mv: _ModelVars):
         return 1  # brms: trials set to 1 unless given in conditions
     if _is_factor(s, name, mv):
         return _levels(s)[0]
+    if name in mv.int_vars:
+        return float(np.round(np.mean(s.astype(float))))
     return float(np.mean(s.astype(float)))
 
 
@@ -363,7 +380,7 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
                         conditions: pd.DataFrame | Mapping | None = None, re_formula: Any = "~ 0",
                         method: str = "posterior_epred", prob: float = 0.95, robust: bool = True,
                         resolution: int = 100, ndraws: int | None = None, dpar: str | None = None,
-                        seed: int | None = None) -> ConditionalEffects:
+                        seed: int | None = None, resp: str | None = None) -> ConditionalEffects:
     """Conditional effects of predictors, as brms's ``conditional_effects``.
 
     Parameters
@@ -386,6 +403,8 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
     ndraws : number of posterior draws (all by default).
     dpar : a distributional parameter (``"sigma"``) to show instead of the mean.
     seed : seed for draw selection and predictive simulation.
+    resp : in multivariate models, the response whose effects to show; by default
+        every response, with effects named ``"<resp>.<effect>"`` as in brms.
 
     Returns
     -------
@@ -407,11 +426,15 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         raise PlotError(f"resolution must be an integer >= 2, got {resolution!r}.")
     if dpar is not None and method == "posterior_predict":
         raise PlotError("dpar= cannot be used with method='posterior_predict'; use posterior_epred or posterior_linpred.")
-    mv = _model_vars(fit)
+    if resp is None and len(fit.frame.response_terms) > 1:
+        return _all_responses(fit, effects, dict(conditions=conditions, re_formula=re_formula, method=method,
+                                                 prob=prob, robust=robust, resolution=resolution, ndraws=ndraws,
+                                                 dpar=dpar, seed=seed))
+    mv = _model_vars(fit, resp)
     data = fit.frame.data
     eff_list, default = _parse_effects(effects, mv)
     cond, labels = _prepare_conditions(conditions, data, mv)
-    t = fit.frame.response_terms[0]
+    t = _resp_terms(fit, resp)
     response = dpar or t.response.expr
     y = np.asarray(fit.frame.responses[t.resp].y, dtype=float)
     lo_q, hi_q = (1 - prob) / 2, (1 + prob) / 2
@@ -424,6 +447,10 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         if default and len(eff) == 2 and types == ("factor", "numeric"):
             eff, types = eff[::-1], types[::-1]  # numeric effects first, as brms
         grid = _effect_grid(data, eff, types, resolution)
+        for v, typ in zip(eff, types):
+            if v in mv.int_vars and typ == "numeric":  # mo(): integer values only
+                grid[v] = grid[v].round()
+                grid = grid.drop_duplicates().reset_index(drop=True)
         frames = []
         for i, label in enumerate(labels):
             g = grid.copy()
@@ -440,6 +467,8 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
                                        ndraws=ndraws, allow_new_levels=True, seed=seed)
         if dpar is not None:
             pred_kw["dpar"] = dpar
+        if resp is not None:
+            pred_kw["resp"] = resp
         draws = np.asarray(getattr(predict, method)(fit, **pred_kw), dtype=float)
         if robust:
             est = np.median(draws, axis=0)
@@ -457,6 +486,45 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         out[name], types_out[name] = df, types
         points[name] = _point_frame(data, y, eff, types, cond, labels, mv, df)
     return ConditionalEffects(out, response, types_out, points, method)
+
+
+def _resp_terms(fit: "BrmsFit", resp: str | None):
+    """The terms of response ``resp`` (multivariate models) or of the only response."""
+    terms = fit.frame.response_terms
+    names = [t.resp for t in terms]
+    if resp is None and len(terms) == 1:
+        return terms[0]
+    if resp not in names or not resp:
+        raise PlotError(f"resp={resp!r} is not a response of this model; its responses: {', '.join(n for n in names if n)}."
+                        if any(names) else f"resp={resp!r} is for multivariate models; omit it.")
+    return terms[names.index(resp)]
+
+
+def _all_responses(fit: "BrmsFit", effects, kw: dict) -> ConditionalEffects:
+    """Every response's conditional effects, named ``"<resp>.<effect>"`` (brms's multivariate layout).
+
+    With explicit ``effects``, responses that do not have those predictors are left out.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    types: dict[str, tuple[str, ...]] = {}
+    points: dict[str, pd.DataFrame] = {}
+    errors = []
+    for t in fit.frame.response_terms:
+        try:
+            ce = conditional_effects(fit, effects, resp=t.resp, **kw)
+        except PlotError as e:
+            if effects is None:
+                continue  # a response without population-level predictors
+            errors.append(str(e))
+            continue
+        for name in ce.effects:
+            key = f"{t.resp}.{name}"
+            out[key], types[key] = ce.effects[name], ce.types[name]
+            if name in ce.points:
+                points[key] = ce.points[name]
+    if not out:
+        raise PlotError(errors[0] if errors else "No response of the model has population-level predictors.")
+    return ConditionalEffects(out, ", ".join(t.resp for t in fit.frame.response_terms), types, points, kw["method"])
 
 
 def _effect_column(values: pd.Series, template: pd.Series, typ: str, k: int) -> pd.Series:

@@ -391,7 +391,16 @@ def _mcse_elpd(ll3: np.ndarray, lw: np.ndarray, elpd_i: np.ndarray, r_eff: np.nd
 # ---------------------------------------------------------------- loo / waic
 
 
-def _loo_single(fit: "BrmsFit", name: str) -> LooResult:
+def _loo_single(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
+                seed: int | None = None) -> LooResult:
+    """PSIS-LOO of one fit, chunk by chunk of observations for large N (:mod:`brmspy.chunked`)."""
+    from .chunked import loo_chunked
+
+    return loo_chunked(fit, name, chunk_size, ndraws, seed)
+
+
+def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
+    """PSIS-LOO from the whole (draws × N) log-likelihood at once (reference for the chunked one)."""
     ll3 = _ll3(fit)
     S, N = ll3.shape[0] * ll3.shape[1], ll3.shape[2]
     r_eff = _relative_eff(ll3)
@@ -431,7 +440,10 @@ def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args
     lls, _ = _run_folds(fit, data, tests, executor, chains, seed, args, save_fits=False)
     pw = res.pointwise.copy()
     S = res.nsamples
-    lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx])
+    from .chunked import row_subset_fit  # only the refitted rows' log-likelihood
+
+    sub = row_subset_fit(fit, idx)
+    lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx] if sub is None else log_lik(sub, chunk_size=0))
     elpd = np.array([_logmeanexp(ll[:, 0]) for ll in lls])
     pw.loc[idx, "elpd_loo"] = elpd
     pw.loc[idx, "p_loo"] = lpd - elpd
@@ -452,7 +464,9 @@ def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args
 def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match: bool = False,
         reloo: bool = False, compare: bool = True, k_threshold: float | None = None,
         reloo_args: dict[str, Any] | None = None,
-        model_names: Sequence[str] | None = None) -> "LooResult | LooList":
+        model_names: Sequence[str] | None = None, subsample: int | None = None,
+        loo_approximation: str = "plpd", ndraws: int | None = None, chunk_size: int | None = None,
+        seed: int | None = None) -> "LooResult | LooList | Any":
     """Approximate leave-one-out cross-validation with PSIS (brms's ``loo``).
 
     Parameters
@@ -470,6 +484,16 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     reloo_args : extra arguments for the refits: ``executor``, ``chains``, ``seed`` and
         sampling arguments such as ``iter``.
     model_names : labels of the models (default ``fit1``, ``fit2``, ...).
+    subsample : PSIS-LOO on a random subsample of this many observations with the
+        difference estimator (brms's ``loo_subsample``, Magnusson et al. 2020), for very
+        large N; returns :class:`brmspy.chunked.LooSubsampleResult` (Estimate, SE and
+        subsampling SE).
+    loo_approximation : the per-observation approximation used with ``subsample``:
+        ``"plpd"`` (log-likelihood at the posterior mean, brms's default) or ``"lpd"``.
+    ndraws : use a random subset of this many posterior draws (``seed`` chooses them).
+    chunk_size : observations per chunk of the log-likelihood (None: automatic, bounding
+        each draws × rows array to 2^24 values; 0: all at once).  Results do not depend on it.
+    seed : seeds ``ndraws`` and ``subsample``.
 
     Returns
     -------
@@ -500,18 +524,25 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     results: dict[str, IcResult] = {}
     for f, name in zip(all_fits, names):
         stored = _criteria(f).get("loo")
-        if stored is not None and not reloo:
+        if subsample is not None:
+            from .chunked import loo_subsample
+
+            if reloo:
+                raise BrmsError("reloo=True cannot be combined with subsample=; use one of them.")
+            results[name] = loo_subsample(f, subsample, name, loo_approximation, chunk_size, ndraws, seed)
+            continue
+        if stored is not None and not reloo and ndraws is None:
             res = stored
             if name and res.model_name != name:
                 res = _renamed(res, name)
         else:
-            res = _loo_single(f, name)
+            res = _loo_single(f, name, chunk_size, ndraws, seed)
             if reloo:
                 res = _reloo(f, res, k_threshold, reloo_args or {})
         results[name] = res
     if len(results) == 1:
         return next(iter(results.values()))
-    comp = loo_compare(*results.values(), model_names=list(results)) if compare else None
+    comp = loo_compare(*results.values(), model_names=list(results)) if compare and subsample is None else None
     return LooList(results, comp)
 
 
@@ -522,7 +553,8 @@ def _renamed(res: IcResult, name: str) -> IcResult:
 
 
 def waic(fit: "BrmsFit", *fits: "BrmsFit", compare: bool = True,
-         model_names: Sequence[str] | None = None) -> "WaicResult | LooList":
+         model_names: Sequence[str] | None = None, ndraws: int | None = None,
+         chunk_size: int | None = None, seed: int | None = None) -> "WaicResult | LooList":
     """Widely applicable information criterion (brms's ``waic``).
 
     ``elpd_waic = sum(lpd_i - p_waic_i)`` with ``p_waic_i`` the posterior variance of the
@@ -539,21 +571,27 @@ def waic(fit: "BrmsFit", *fits: "BrmsFit", compare: bool = True,
     results: dict[str, IcResult] = {}
     for f, name in zip(all_fits, names):
         stored = _criteria(f).get("waic")
-        if stored is not None:
+        if stored is not None and ndraws is None:
             results[name] = _renamed(stored, name) if name and stored.model_name != name else stored
         else:
-            results[name] = _waic_single(f, name)
+            results[name] = _waic_single(f, name, ndraws, chunk_size, seed)
     if len(results) == 1:
         return next(iter(results.values()))
     return LooList(results, loo_compare(*results.values(), model_names=list(results)) if compare else None)
 
 
-def _waic_single(fit: "BrmsFit", name: str) -> WaicResult:
-    ll3 = _ll3(fit)
-    S, N = ll3.shape[0] * ll3.shape[1], ll3.shape[2]
-    ll = ll3.reshape(S, N)
-    lpd = _logmeanexp(ll)
-    p = ll.var(axis=0, ddof=1)
+def _waic_single(fit: "BrmsFit", name: str, ndraws: int | None = None, chunk_size: int | None = None,
+                 seed: int | None = None) -> WaicResult:
+    from .chunked import _ll_chunks  # chunks of observations: never the whole draws × N matrix
+
+    lpd_parts, p_parts, S = [], [], 0
+    for _, _, ll3 in _ll_chunks(fit, chunk_size, ndraws, seed):
+        S = ll3.shape[0] * ll3.shape[1]
+        ll = ll3.reshape(S, -1)
+        lpd_parts.append(_logmeanexp(ll))
+        p_parts.append(ll.var(axis=0, ddof=1))
+    lpd, p = np.concatenate(lpd_parts), np.concatenate(p_parts)
+    N = len(lpd)
     elpd = lpd - p
     pw = pd.DataFrame({"elpd_waic": elpd, "p_waic": p, "waic": -2 * elpd})
     res = WaicResult("waic", _table_of_estimates(pw, ["elpd_waic", "p_waic", "waic"]), pw, S, N, name)

@@ -36,6 +36,7 @@ class BrmsFit:
     sample_prior: str = "no"
     prior_draws: dict[str, np.ndarray] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)  # sampling arguments, for update()/file_refit
+    data2: dict[str, Any] | None = None  # brm(data2=...): e.g. known covariance matrices
 
     # ------------------------------------------------------------ basics
     @property
@@ -171,6 +172,12 @@ class BrmsFit:
         from .conditional_effects import conditional_effects
 
         return conditional_effects(self, effects, **kwargs)
+
+    def conditional_smooths(self, smooths: Any = None, **kwargs: Any):
+        """The estimated ``s()``/``t2()`` functions with credible bands (see :func:`brmspy.conditional_smooths`)."""
+        from .conditional_smooths import conditional_smooths
+
+        return conditional_smooths(self, smooths, **kwargs)
 
     def loo(self, **kwargs: Any):
         from .criteria import loo

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .addition import HANDLED as ADDITIONS_HANDLED, AdditionData, build_additions
 from .errors import DataError, FormulaError
 from .families import warn_binomial_trials
 from .formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms
@@ -39,7 +40,12 @@ class Prefix:
 
     @property
     def pieces(self) -> tuple[str, ...]:
-        return tuple(x for x in (self.resp, "" if self.dpar == "mu" else self.dpar) if x)
+        # brms's order is dpar, resp, nlpar: b_sigma_y1 for a dpar, b_y1_a for a non-linear parameter
+        if self.dpar == "mu":
+            return (self.resp,) if self.resp else ()
+        if _is_dpar_name(self.dpar):
+            return tuple(x for x in (self.dpar, self.resp) if x)
+        return tuple(x for x in (self.resp, self.dpar) if x)
 
     @property
     def suffix(self) -> str:
@@ -48,6 +54,19 @@ class Prefix:
     @property
     def label(self) -> str:
         return "".join(x + "_" for x in self.pieces)
+
+
+def _is_dpar_name(name: str) -> bool:
+    """Whether a predictor name is a distributional parameter (``sigma``, ``mu2``, ``muB``) not an nlpar."""
+    from .families import DPARS
+
+    if name.startswith("mu"):
+        return True
+    try:
+        DPARS[name]  # also sigma2, theta1 of mixtures
+    except KeyError:
+        return False
+    return True
 
 
 def brms_name(name: str) -> str:
@@ -141,6 +160,8 @@ class ReBlock:
     by_levels: list[str] | None = None
     Jby: np.ndarray | None = None  # by-level (1-based) of each group level
     mm_weights: list[np.ndarray] | None = None
+    cov: str | None = None  # name of a known covariance matrix in data2 (gr(g, cov = A))
+    Lcov: np.ndarray | None = field(default=None, repr=False)  # its cholesky factor over ``levels``
 
     @property
     def M(self) -> int:
@@ -168,6 +189,8 @@ class ResponseData:
     trials: np.ndarray | None = None
     weights: np.ndarray | None = None
     levels: list[str] | None = None  # response categories (ordinal/categorical)
+    missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
+    adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.addition)
 
     @property
     def ncat(self) -> int | None:
@@ -249,8 +272,9 @@ def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
 
     add(terms.response.expr)
     for a in terms.response.additions:
-        for v in a.args.values():
-            add(v)
+        for k, v in a.args.items():
+            if not (a.name == "cens" and k == "y2"):  # y2 may be NA in rows that are not interval censored
+                add(v)
     for nl in terms.nonlinear.values():
         add(" ".join(nl.covariates))
     for part in terms.parts.values():
@@ -275,8 +299,11 @@ def _explicit_group_columns(terms: BrmsTerms) -> list[tuple[str, str]]:
     return out
 
 
-def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> ModelFrame:
+def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict | None = None) -> ModelFrame:
     """Build the :class:`ModelFrame` of ``terms`` on ``data``.
+
+    ``data2`` holds data that are not columns, e.g. known covariance matrices
+    of ``gr(g, cov = A)``.
 
     Examples
     --------
@@ -297,23 +324,31 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> ModelFram
             _check_columns([resp_expr], data, "the response")
         for a in t.response.additions:
             for v in a.args.values():
-                if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", v) and v not in ("TRUE", "FALSE", "NA"):
+                if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", v) and v not in ("TRUE", "FALSE", "True", "False", "NA"):
                     _check_columns([v], data, f"'{a.text}'")
         used.extend(c for c in variables_of(t, data) if c not in used)
 
-    sub = data[used] if used else data.iloc[:, :0]
+    from .specials.mi import check_mi, mi_kept_columns
+
+    check_mi(resp_terms, data)  # mi(x) needs bf("x | mi() ~ ..."); NAs in such x are imputed, not dropped
+    kept = mi_kept_columns(resp_terms)
+    used_na = [c for c in used if c not in kept]
+    sub = data[used_na] if used_na else data.iloc[:, :0]
     na = sub.isna().any(axis=1).to_numpy()
     dropped = int(na.sum())
     if dropped:
         warnings.warn(
             f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows "
-            f"(in column(s) {', '.join(c for c in used if data[c].isna().any())}).",
+            f"(in column(s) {', '.join(c for c in used_na if data[c].isna().any())}).",
             stacklevel=3,
         )
         data = data.loc[~na]
     data = data.reset_index(drop=True)
     if len(data) == 0:
         raise DataError("No rows left after removing rows with NAs in the model's variables.")
+    from .autocor import order_rows
+
+    data = order_rows(terms, data)  # ar()/ma()/arma()/cosy(): rows sorted by series then time, as brms
 
     responses: dict[str, ResponseData] = {}
     designs: dict[Prefix, PopulationDesign] = {}
@@ -321,11 +356,23 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> ModelFram
     for t in resp_terms:
         responses[t.resp] = _response_data(t, data)
         _check_cs(t)
+        if t.nonlinear:  # covariates of non-linear formulas are numeric columns (brmspy.nonlinear)
+            from .nonlinear import check_covariates, check_supported
+
+            check_supported(terms)
+            check_covariates(t, data)
         for name, part in t.parts.items():
             prefix = Prefix(t.resp, name)
             designs[prefix] = _population_design(prefix, part.terms, data, part.formula)
+            if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
+                from .nonlinear import uncentered_design
+
+                designs[prefix] = uncentered_design(designs[prefix], data)
             group_specs.extend((prefix, g) for g in part.terms.group_terms)
-    blocks = _group_blocks(group_specs, data)
+    from .specials import link_specials
+
+    link_specials(list(designs.values()))  # e.g. me() latent values shared by several predictors
+    blocks = _group_blocks(group_specs, data, data2)
     levels = {b.group: b.levels for b in blocks}
     return ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
 
@@ -367,6 +414,10 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
 
         y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
         rd = ResponseData(t.response.expr, y, levels=levels)
+    elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
+        from .specials.mi import mi_response_data
+
+        rd = mi_response_data(t, y_raw)
     else:
         rd = ResponseData(t.response.expr, fam.check_response(y_raw, t.response.expr))
     y = rd.y
@@ -392,8 +443,9 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         if np.any(w < 0):
             raise DataError("weights() must be non-negative.")
         rd.weights = w
+    rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.addition
     for a in t.response.additions:
-        if a.name not in ("trials", "weights"):
+        if a.name not in ("trials", "weights", "mi", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
 
@@ -413,7 +465,7 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     design = _fixed_design(prefix, lt, data, formula)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
-        if s.kind in ("ar", "ma", "arma", "cosy", "car", "sar", "fcor", "unstr"):
+        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.autocor
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     if cs_terms:
         rhs = "0 + " + " + ".join(a for s in cs_terms for a in s.call.args)
@@ -457,17 +509,16 @@ def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.nda
         levels = _levels_of(col)
         codes = pd.Categorical(col, categories=levels).codes
         return codes.astype(np.int64) + 1, [_level_label(v) for v in levels]
-    labels = data[list(group_vars)].astype(str).agg("_".join, axis=1)
-    levels = sorted(pd.unique(labels))
-    codes = pd.Categorical(labels, categories=levels).codes
-    return codes.astype(np.int64) + 1, list(levels)
+    from .levels import combined_group_index  # vectorised: no string join per row
+
+    return combined_group_index(data, group_vars)
 
 
 def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
     """Level label of every row, as :func:`group_index` names levels (for new data)."""
-    if len(group_vars) == 1:
-        return np.asarray(data[group_vars[0]].map(_level_label), dtype=object)
-    return np.asarray(data[list(group_vars)].astype(str).agg("_".join, axis=1), dtype=object)
+    from .levels import labels_per_row  # vectorised: labels of distinct values only
+
+    return labels_per_row(data, group_vars, _level_label if len(group_vars) == 1 else str)
 
 
 def _level_label(v) -> str:
@@ -476,11 +527,11 @@ def _level_label(v) -> str:
     return str(v)
 
 
-def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame) -> list[ReBlock]:
+def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None) -> list[ReBlock]:
     blocks: list[ReBlock] = []
     by_key: dict[tuple, ReBlock] = {}
     for prefix, g in specs:
-        key = (g.id, g.group, g.by) if g.id else None
+        key = (g.id, g.group, g.by, g.cov) if g.id else None
         block = by_key.get(key) if key else None
         if block is None:
             if g.mm:
@@ -495,6 +546,11 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame) -> 
                     "a group-level term needs at least 2. Remove the term or check the data."
                 )
             block = ReBlock(len(blocks) + 1, g.group, g.group_vars, levels, J, [], g.cor, [], mm_weights=weights)
+            if g.cov:
+                from .group_structure import check_cov_term, cov_cholesky
+
+                check_cov_term(g.cov, g.by, g.mm, g.label)
+                block.cov, block.Lcov = g.cov, cov_cholesky(data2, g.cov, levels, g.label)
             if g.by:
                 _attach_by(block, data, g)
             blocks.append(block)

@@ -139,6 +139,10 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
             for lv_i, lv in enumerate(block.levels):
                 name = r_name(block, j, lv)
                 put(name, r[..., lv_i], ParamInfo(name, "r", group=group_label(block), coef=block.coefs[j].label, level=lv))
+    from .multivariate import mv_draws
+
+    for name, values, pinfo in mv_draws(frame, params):  # rescor, shared nu, imputed Ymi
+        put(name, values, pinfo)
     put("lprior", params["lprior"], ParamInfo("lprior", "lprior"))
     if "lp__" in stats:
         put("lp__", stats["lp__"], ParamInfo("lp__", "lp__"))

@@ -108,12 +108,16 @@ def _check_prob(prob: float, name: str = "prob") -> float:
     return float(prob)
 
 
-def _response(fit: "BrmsFit") -> tuple[np.ndarray, Any]:
-    """Observed response and family of a univariate fit."""
+def _response(fit: "BrmsFit", resp: str | None = None) -> tuple[np.ndarray, Any]:
+    """Observed response and family of a univariate fit, or of response ``resp`` of a multivariate one."""
     terms = fit.frame.response_terms
-    if len(terms) != 1:
-        raise PlotError("Checks of multivariate models are not supported yet; fit each response separately.")
-    t = terms[0]
+    names = [t.resp for t in terms if t.resp]
+    if resp is None and len(terms) != 1:
+        raise PlotError(f"This multivariate model has several responses; choose one with resp= (one of: {', '.join(names)}).")
+    if resp is not None and resp not in names:
+        raise PlotError(f"resp={resp!r} is not a response of this model; its responses: {', '.join(names)}."
+                        if names else f"resp={resp!r} is for multivariate models; omit it.")
+    t = terms[0] if resp is None else terms[names.index(resp)]
     return np.asarray(fit.frame.responses[t.resp].y, dtype=float), t.family
 
 
@@ -221,7 +225,7 @@ def _stat_fun(stat: str | Callable) -> tuple[str, Callable[[np.ndarray], np.ndar
 
 def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = None,  # noqa: A002 - brms's name
              stat: str | Callable = "mean", group: str | None = None, seed: int | None = None,
-             ax: "Axes | None" = None, **kw: Any) -> "Figure":
+             ax: "Axes | None" = None, resp: str | None = None, **kw: Any) -> "Figure":
     """Posterior predictive check: observed ``y`` against replicated data ``yrep``.
 
     Parameters
@@ -242,6 +246,7 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     group : column name for ``"stat_grouped"``.
     seed : seed for choosing draws and for the predictive simulation.
     ax : matplotlib axes to draw into (single-panel types only).
+    resp : the response to check in a multivariate model (required there), e.g. ``"y1"``.
     **kw : type-specific options: ``bins`` (hist, stat), ``prob``/``prob_outer``
         (intervals: 0.5/0.9; bars, rootogram: 0.9), ``x`` (intervals: a column for
         the x axis), ``style`` (rootogram: ``"hanging"``, ``"standing"`` or
@@ -262,7 +267,7 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     if unknown:
         valid = ", ".join(sorted(_PP_KW[type])) or "none"
         raise PlotError(f"pp_check(type={type!r}) got unexpected argument(s) {sorted(unknown)}; valid: {valid}.")
-    y, family = _response(fit)
+    y, family = _response(fit, resp)
     if type in ("bars", "rootogram") and not family.spec.is_discrete:
         raise FamilyError(
             f"pp_check type {type!r} is for discrete outcomes (counts, binary), but family {family.name!r} is "
@@ -280,9 +285,15 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
 
     from .prediction import posterior_predict
 
-    yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed), dtype=float)
+    yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
     if type == "loo_pit":
-        return _ppc_loo_pit(fit, y, yrep, ndraws, seed, ax, **kw)
+        return _ppc_loo_pit(fit, y, yrep, ndraws, seed, ax, resp=resp, **kw)
+    observed = ~np.isnan(y)  # responses imputed with mi() have no observed value
+    if not observed.all():
+        y, yrep = y[observed], yrep[:, observed]
+        groups = groups[observed] if groups is not None else None
+        if type == "intervals" and "x" in kw:
+            kw["x"] = (kw["x"][0], kw["x"][1][observed])
     draw = {
         "dens_overlay": _ppc_dens_overlay, "hist": _ppc_hist, "ecdf_overlay": _ppc_ecdf_overlay,
         "scatter_avg": _ppc_scatter_avg, "intervals": _ppc_intervals, "bars": _ppc_bars,
@@ -459,7 +470,8 @@ def _ppc_rootogram(y, yrep, ax, style: str = "hanging", prob: float = 0.9):
     return fig
 
 
-def loo_pit_values(fit: "BrmsFit", ndraws: int | None = None, seed: int | None = None) -> np.ndarray:
+def loo_pit_values(fit: "BrmsFit", ndraws: int | None = None, seed: int | None = None,
+                   resp: str | None = None) -> np.ndarray:
     """LOO-PIT values ``P(yrep_i <= y_i | y_-i)`` via PSIS (ArviZ's ``loo_pit``).
 
     Discrete outcomes get randomised PIT values, as ArviZ does.
@@ -472,18 +484,18 @@ def loo_pit_values(fit: "BrmsFit", ndraws: int | None = None, seed: int | None =
     """
     from .prediction import posterior_predict
 
-    y, _ = _response(fit)
-    yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed), dtype=float)
-    return _loo_pit(fit, y, yrep, ndraws, seed)
+    y, _ = _response(fit, resp)
+    yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
+    return _loo_pit(fit, y, yrep, ndraws, seed, resp)
 
 
-def _loo_pit(fit, y, yrep, ndraws, seed) -> np.ndarray:
+def _loo_pit(fit, y, yrep, ndraws, seed, resp: str | None = None) -> np.ndarray:
     import arviz_base as azb
     import arviz_stats as azs
 
     from .prediction import log_lik
 
-    ll = np.asarray(log_lik(fit, ndraws=ndraws, seed=seed), dtype=float)
+    ll = np.asarray(log_lik(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
     S, N = ll.shape
     nchains = fit.stan_draws.nchains
     if S == fit.ndraws():  # all draws: keep the chains so ArviZ can estimate the relative efficiency
@@ -502,11 +514,12 @@ def _loo_pit(fit, y, yrep, ndraws, seed) -> np.ndarray:
     return np.clip(pit, 0.0, 1.0)  # normalised weights can sum to 1 + 1e-16
 
 
-def _ppc_loo_pit(fit, y, yrep, ndraws, seed, ax, kind: str = "ecdf", prob: float = 0.95, n_unif: int = 100):
+def _ppc_loo_pit(fit, y, yrep, ndraws, seed, ax, kind: str = "ecdf", prob: float = 0.95, n_unif: int = 100,
+                 resp: str | None = None):
     if kind not in ("ecdf", "density"):
         raise PlotError(f"Unknown loo_pit kind {kind!r}; use 'ecdf' or 'density'.")
     prob = _check_prob(prob)
-    pit = _loo_pit(fit, y, yrep, ndraws, seed)
+    pit = _loo_pit(fit, y, yrep, ndraws, seed, resp)
     n = pit.size
     fig, axes = _figure(ax=ax, width=6, height=4)
     a = axes[0, 0]

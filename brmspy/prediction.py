@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .addition import addition_epred, addition_loglik, addition_predict, context_additions
 from .errors import BrmsError, DataError
 from .families import LINKS, Extras
 from .formula.terms import BrmsTerms, parse_rhs
@@ -66,6 +67,13 @@ class _Context:
     @property
     def params(self) -> dict[str, np.ndarray]:
         return self.fit.stan_draws.params
+
+
+def _chunked(fn, fit, newdata, chunk_size, ndraws, seed, kwargs) -> np.ndarray | None:
+    """The result evaluated in chunks of rows by :mod:`brmspy.chunked`, or None for one piece."""
+    from .chunked import chunked_call
+
+    return chunked_call(fn, fit, newdata, chunk_size, ndraws, seed, kwargs)
 
 
 def _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed) -> _Context:
@@ -130,7 +138,10 @@ def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:
         _, cols = _group_design(g, fit.frame.data)
         names = {n for n, _ in cols}
         for b in matches:
-            chosen.setdefault(b.id, set()).update(c.label for c in b.coefs if c.name in names and c.prefix.dpar == "mu")
+            from .nonlinear import is_nlpar  # the terms of mu, or of its non-linear parameters
+
+            chosen.setdefault(b.id, set()).update(c.label for c in b.coefs if c.name in names
+                                                  and (c.prefix.dpar == "mu" or is_nlpar(fit.frame, c.prefix)))
     return chosen
 
 
@@ -174,8 +185,7 @@ def _level_index(block: ReBlock, data: pd.DataFrame, member: int, ctx: _Context)
     """0-based level index per row; -1 for levels not in the fitted data."""
     var = (block.group_vars[member],) if block.is_mm else block.group_vars
     labels = level_labels(data, var)
-    lookup = {lv: i for i, lv in enumerate(block.levels)}
-    index = np.array([lookup.get(lv, -1) for lv in labels], dtype=np.int64)
+    index = pd.Index(block.levels).get_indexer(labels).astype(np.int64)  # -1: not a fitted level
     if (index < 0).any() and not ctx.allow_new_levels:
         new = sorted(set(labels[index < 0]))
         raise DataError(
@@ -194,12 +204,18 @@ def _block_effects(ctx: _Context, block: ReBlock, index: np.ndarray) -> np.ndarr
     new_rows = np.flatnonzero(index < 0)
     if new_rows.size:
         new_labels, inverse = np.unique(index[new_rows] * 0 + np.arange(new_rows.size), return_inverse=True)
-        effects = _new_level_effects(ctx, block, r, len(new_labels))  # (S, n_new, M)
+        by_idx = None
+        if block.by and ctx.sample_new_levels == "gaussian":  # sds of each new row's by-level
+            from .group_structure import by_level_index
+
+            by_idx = by_level_index(block, ctx.data.iloc[new_rows])
+        effects = _new_level_effects(ctx, block, r, len(new_labels), by_idx)  # (S, n_new, M)
         out[:, new_rows, :] = effects[:, inverse, :]
     return out
 
 
-def _new_level_effects(ctx: _Context, block: ReBlock, r: np.ndarray, n_new: int) -> np.ndarray:
+def _new_level_effects(ctx: _Context, block: ReBlock, r: np.ndarray, n_new: int,
+                       by_idx: np.ndarray | None = None) -> np.ndarray:
     S, L, M = r.shape
     if ctx.sample_new_levels == "old_levels":
         pick = ctx.rng.integers(0, L, n_new)
@@ -209,9 +225,15 @@ def _new_level_effects(ctx: _Context, block: ReBlock, r: np.ndarray, n_new: int)
         return np.take_along_axis(r, pick[:, :, None].repeat(M, axis=2), axis=1)
     # "gaussian": draw from the estimated multivariate normal of the block
     sd = _flat(ctx.params[f"sd_{block.id}"], ctx.idx)
+    z = ctx.rng.standard_normal((S, n_new, M))
+    if block.by and by_idx is not None:  # (S, M, Nby) sds: each new level takes its row's by-level
+        sd_n = np.moveaxis(sd[:, :, by_idx], 2, 1)  # (S, n_new, M)
+        if block.has_cor:
+            L_ = _flat(ctx.params[f"L_{block.id}"], ctx.idx)[:, by_idx]  # (S, n_new, M, M)
+            return np.einsum("snij,snj->sni", sd_n[..., None] * L_, z)
+        return z * sd_n
     if block.by:
         sd = sd[..., 0]  # by-level of a new level is unknown: use the first
-    z = ctx.rng.standard_normal((S, n_new, M))
     if block.has_cor:
         L_ = _flat(ctx.params[f"L_{block.id}"], ctx.idx)
         if block.by:
@@ -229,12 +251,14 @@ def _group_effects(ctx: _Context, prefix: Prefix) -> np.ndarray:
         if not js:
             continue
         members = range(len(block.J)) if block.is_mm else [0]
+        if block.is_mm:  # scaled weights of each member (brmspy.group_structure)
+            from .group_structure import mm_weights_for
+
+            weights = mm_weights_for(block, ctx.data) if ctx.is_new else block.mm_weights
         for m in members:
             index = _level_index(block, ctx.data, m, ctx) if ctx.is_new else block.J[m] - 1
             eff = _block_effects(ctx, block, index)
-            weight = 1.0
-            if block.is_mm:
-                weight = block.mm_weights[m] if not ctx.is_new else 1.0 / len(block.J)
+            weight = weights[m] if block.is_mm else 1.0
             for j in js:
                 c = block.coefs[j]
                 Z = c.Z_for(ctx.data) if ctx.is_new else c.Z
@@ -242,11 +266,25 @@ def _group_effects(ctx: _Context, prefix: Prefix) -> np.ndarray:
     return eta
 
 
-def _terms(fit: "BrmsFit") -> BrmsTerms:
+def _terms(fit: "BrmsFit", resp: str | None = None) -> BrmsTerms:
+    """The terms of response ``resp`` (multivariate models) or of the only response."""
     terms = fit.frame.response_terms
+    if resp is not None:
+        for t in terms:
+            if t.resp and t.resp == resp:
+                return t
+        names = [t.resp for t in terms if t.resp]
+        raise BrmsError(f"resp={resp!r} is not a response of this model; its responses: {', '.join(names)}."
+                        if names else f"resp={resp!r} is for multivariate models; this model has one response: omit resp.")
     if len(terms) != 1:
-        raise BrmsError("Predictions for multivariate models are not supported yet.")
+        raise BrmsError("This multivariate model has several responses; choose one with resp= "
+                        f"({', '.join(t.resp for t in terms)}).")
     return terms[0]
+
+
+def _all_responses(fit: "BrmsFit", resp: str | None) -> bool:
+    """Whether to predict every response of a multivariate model at once (resp omitted)."""
+    return resp is None and len(fit.frame.response_terms) > 1
 
 
 def _ordinal_parts(ctx: _Context, t: BrmsTerms) -> dict[str, Any]:
@@ -279,13 +317,21 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
         prefix = Prefix(t.resp, d)
         if d in out:
             continue
-        if d in t.parts:
+        if d in t.nonlinear:  # a non-linear formula (brmspy.nonlinear)
+            from .nonlinear import nonlinear_eta
+
+            eta = nonlinear_eta(ctx, t, d)
+            out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
+        elif d in t.parts:
             eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
+            from .autocor import adjust_eta
+
+            eta = adjust_eta(ctx, t, prefix, eta)  # ar()/ma()/arma() terms use earlier residuals
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.fixed:
             out[d] = np.full((1, 1), float(t.fixed[d]))
-        else:
-            name = d + (f"_{t.resp}" if t.resp else "")
+        else:  # one parameter per response, or one for all (nu with rescor)
+            name = d + (f"_{t.resp}" if t.resp and d not in t.shared else "")
             out[d] = _flat(ctx.params[name], ctx.idx)[:, None]
     return out
 
@@ -318,28 +364,63 @@ def _extras(ctx: _Context, t: BrmsTerms, need_response: bool = False):
 def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, transform: bool = False,
                       re_formula: Any = None, ndraws: int | None = None, dpar: str | None = None,
                       allow_new_levels: bool = False, sample_new_levels: str = "uncertainty",
-                      seed: int | None = None) -> np.ndarray:
+                      seed: int | None = None, resp: str | None = None, nlpar: str | None = None) -> np.ndarray:
     """Linear predictor draws (draws × observations); ``transform=True`` applies the inverse link.
+
+    In multivariate models ``resp`` chooses a response; without it the result is
+    draws × observations × responses.  In non-linear models ``nlpar`` gives the
+    draws of one non-linear parameter instead.
 
     Examples
     --------
     >>> posterior_linpred(fit, re_formula="~ 0").shape       # doctest: +SKIP
     """
-    t = _terms(fit)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    if _all_responses(fit, resp):
+        from .multivariate import stack_responses
+
+        return stack_responses(fit, lambda t: _linpred(ctx, t, dpar, transform, nlpar))
+    return _linpred(ctx, _terms(fit, resp), dpar, transform, nlpar)
+
+
+def _linpred(ctx: _Context, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
     d = dpar or "mu"
+    if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.nonlinear)
+        from .nonlinear import nonlinear_linpred
+
+        return nonlinear_linpred(ctx, t, d, nlpar, transform)
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
-    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
     eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
+    from .autocor import adjust_eta
+
+    eta = adjust_eta(ctx, t, Prefix(t.resp, d), eta)  # ar()/ma()/arma() terms use earlier residuals
     return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
 
 
 def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
                     ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
-                    sample_new_levels: str = "uncertainty", seed: int | None = None) -> np.ndarray:
-    """Draws of the expected value of the response (or of ``dpar`` on its own scale)."""
-    t = _terms(fit)
+                    sample_new_levels: str = "uncertainty", seed: int | None = None,
+                    resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+    """Draws of the expected value of the response (or of ``dpar`` on its own scale).
+
+    In multivariate models ``resp`` chooses a response; without it the result is
+    draws × observations × responses, as in brms.  ``chunk_size``: rows evaluated at
+    a time (None: automatic for large draws × rows, 0: one piece; :mod:`brmspy.chunked`).
+    """
+    if (out := _chunked(posterior_epred, fit, newdata, chunk_size, ndraws, seed, dict(
+            re_formula=re_formula, dpar=dpar, allow_new_levels=allow_new_levels,
+            sample_new_levels=sample_new_levels, resp=resp))) is not None:
+        return out
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    if _all_responses(fit, resp):
+        from .multivariate import stack_responses
+
+        return stack_responses(fit, lambda t: _epred(ctx, t, dpar))
+    return _epred(ctx, _terms(fit, resp), dpar)
+
+
+def _epred(ctx: _Context, t: BrmsTerms, dpar: str | None) -> np.ndarray:
     dp = _dpar_values(ctx, t)
     S, N = len(ctx.idx), len(ctx.data)
     if dpar is not None:
@@ -349,40 +430,92 @@ def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_form
     _, ex = _extras(ctx, t)
     if t.family.spec.special in ("ordinal", "categorical"):
         return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
+    if (adds := context_additions(ctx, t, "epred")) is not None:  # rate(), trunc(): brmspy.addition
+        return np.broadcast_to(addition_epred(t, adds, dp, ex), (S, N)).astype(float)
     return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
 
 
 def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
                       ndraws: int | None = None, allow_new_levels: bool = False,
-                      sample_new_levels: str = "uncertainty", seed: int | None = None) -> np.ndarray:
-    """Draws from the posterior predictive distribution (draws × observations)."""
-    t = _terms(fit)
+                      sample_new_levels: str = "uncertainty", seed: int | None = None,
+                      resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+    """Draws from the posterior predictive distribution (draws × observations).
+
+    In multivariate models ``resp`` chooses a response; without it the result is
+    draws × observations × responses, drawn jointly (multivariate normal or t)
+    when the model has residual correlations.  ``chunk_size`` as in :func:`posterior_epred`
+    (chunks draw from independent random streams derived from ``seed``).
+    """
+    if (out := _chunked(posterior_predict, fit, newdata, chunk_size, ndraws, seed, dict(
+            re_formula=re_formula, allow_new_levels=allow_new_levels,
+            sample_new_levels=sample_new_levels, resp=resp))) is not None:
+        return out
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    if _all_responses(fit, resp):
+        from .multivariate import mv_predict
+
+        return mv_predict(ctx, fit, _predict)
+    return _predict(ctx, _terms(fit, resp))
+
+
+def _predict(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
+    from .autocor import time_cov_predict
+
+    if (draws := time_cov_predict(ctx, t, dp, ctx.rng)) is not None:  # cosy(), cov = TRUE: one draw per series
+        return draws
     S, N = len(ctx.idx), len(ctx.data)
     dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link", "theta") and np.ndim(v) < 3 else v)
           for k, v in dp.items()}
     _, ex = _extras(ctx, t)
+    if (adds := context_additions(ctx, t, "predict")) is not None:  # trunc(), se(), rate(): brmspy.addition
+        return addition_predict(t, adds, dp, ex, ctx.rng)
     return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
 
 
 def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
             ndraws: int | None = None, allow_new_levels: bool = False,
-            sample_new_levels: str = "uncertainty", seed: int | None = None) -> np.ndarray:
-    """Pointwise log-likelihood draws (draws × observations), weighted as in brms."""
-    t = _terms(fit)
+            sample_new_levels: str = "uncertainty", seed: int | None = None,
+            resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+    """Pointwise log-likelihood draws (draws × observations), weighted as in brms.
+
+    In multivariate models without ``resp`` the responses of a row are combined:
+    summed, or with residual correlations the row's multivariate density.
+    ``chunk_size`` as in :func:`posterior_epred`; chunked values equal unchunked ones.
+    """
+    if (out := _chunked(log_lik, fit, newdata, chunk_size, ndraws, seed, dict(
+            re_formula=re_formula, allow_new_levels=allow_new_levels,
+            sample_new_levels=sample_new_levels, resp=resp))) is not None:
+        return out
     ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    if _all_responses(fit, resp):
+        from .multivariate import mv_log_lik
+
+        return mv_log_lik(ctx, fit, _log_lik)
+    return _log_lik(ctx, _terms(fit, resp))
+
+
+def _log_lik(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
     rd, ex = _extras(ctx, t, need_response=True)
-    ll = t.family.spec.math.loglik(rd.y[None, :], dp, ex)
+    from .autocor import time_cov_log_lik
+
+    if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
+        return ll
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.addition
+        ll = addition_loglik(t, rd, dp, ex)
+    else:
+        ll = t.family.spec.math.loglik(rd.y[None, :], dp, ex)
     ll = np.broadcast_to(ll, (len(ctx.idx), len(ctx.data))).astype(float)
     if rd.weights is not None:
         ll = ll * rd.weights[None, :]
     return ll
 
 
-def _observed(fit: "BrmsFit", newdata: pd.DataFrame | None) -> np.ndarray:
-    t = _terms(fit)
+def _observed(fit: "BrmsFit", newdata: pd.DataFrame | None, resp: str | None = None) -> np.ndarray:
+    if _all_responses(fit, resp):  # observations × responses
+        return np.stack([_observed(fit, newdata, t.resp) for t in fit.frame.response_terms], axis=-1)
+    t = _terms(fit, resp)
     if newdata is None:
         return fit.frame.responses[t.resp].y.astype(float)
     if t.response.expr not in newdata.columns:
@@ -391,17 +524,18 @@ def _observed(fit: "BrmsFit", newdata: pd.DataFrame | None) -> np.ndarray:
 
 
 def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: Any) -> np.ndarray:
-    """``y - y_rep`` per draw and observation."""
-    return _observed(fit, newdata)[None, :] - posterior_predict(fit, newdata, **kw)
+    """``y - y_rep`` per draw and observation (and response, in multivariate models without ``resp``)."""
+    return _observed(fit, newdata, kw.get("resp"))[None] - posterior_predict(fit, newdata, **kw)
 
 
-def _summarise(draws: np.ndarray, prob: float, first: int = 1) -> pd.DataFrame:
+def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None) -> pd.DataFrame:
     from .summary import _check_prob
 
     _check_prob(prob)
     if draws.ndim == 3:
-        # one block of columns per category (ordinal/categorical: P(Y = k)), as brms's 3-d array
-        return pd.concat({f"P(Y = {k + first})": _summarise(draws[..., k], prob) for k in range(draws.shape[2])}, axis=1)
+        # one block of columns per category (ordinal/categorical: P(Y = k)) or per response (``labels``)
+        keys = labels or [f"P(Y = {k + first})" for k in range(draws.shape[2])]
+        return pd.concat({key: _summarise(draws[..., k], prob) for k, key in enumerate(keys)}, axis=1)
     lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
     q = np.quantile(draws, [lo, hi], axis=0)
     return pd.DataFrame({"Estimate": draws.mean(axis=0), "Est.Error": draws.std(axis=0, ddof=1),
@@ -411,12 +545,18 @@ def _summarise(draws: np.ndarray, prob: float, first: int = 1) -> pd.DataFrame:
 def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_epred` per observation (Estimate, Est.Error, Q2.5, Q97.5)."""
     hurdle = any(t.family.name == "hurdle_cumulative" for t in fit.frame.response_terms)
-    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=0 if hurdle else 1)
+    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=0 if hurdle else 1,
+                      labels=_resp_labels(fit, kw.get("resp")))
 
 
 def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_predict` per observation."""
-    return _summarise(posterior_predict(fit, newdata, **kw), prob)
+    return _summarise(posterior_predict(fit, newdata, **kw), prob, labels=_resp_labels(fit, kw.get("resp")))
+
+
+def _resp_labels(fit: "BrmsFit", resp: str | None) -> list[str] | None:
+    """Column-block labels of summaries over all responses of a multivariate model."""
+    return [t.resp for t in fit.frame.response_terms] if _all_responses(fit, resp) else None
 
 
 def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "ordinary", prob: float = 0.95,
@@ -424,9 +564,9 @@ def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "
     """Residuals ``y - E[y]`` ("ordinary") or divided by the predictive sd ("pearson"), summarized."""
     if type not in ("ordinary", "pearson"):
         raise BrmsError(f"type must be 'ordinary' or 'pearson', got {type!r}.")
-    y = _observed(fit, newdata)
+    y = _observed(fit, newdata, kw.get("resp"))
     ep = posterior_epred(fit, newdata, **kw)
-    res = y[None, :] - ep
+    res = y[None] - ep
     if type == "pearson":
-        res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None, :]
-    return _summarise(res, prob)
+        res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None]
+    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")))

@@ -119,6 +119,8 @@ def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
                 flat.append(f"b_{prefix.label}{c}")
         if prefix in priors.intercept and priors.intercept[prefix] is None:
             flat.append(f"Intercept{prefix.suffix}")
+        for sp in design.specials:  # bsp, meanme, ... of special terms
+            flat += sp.flat_parameters(priors.special.get((prefix, type(sp).__name__), {}))
     for (resp, d), p in priors.dpar.items():
         if p is None:
             flat.append(d)

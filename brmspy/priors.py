@@ -55,11 +55,14 @@ class Prior:
 
     def __post_init__(self) -> None:
         dist = parse_prior_string(self.prior)  # validates name, arity, numbers
-        if dist is not None and dist.info.kind == "cholesky" and self.class_ != "cor":
-            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor'.")
-        if dist is not None and dist.info.kind == "simplex" and self.class_ != "theta":
-            raise PriorError(f"{self.prior!r} is a prior for mixing proportions; use it with class_='theta'.")
-        if self.class_ == "cor" and dist is not None and dist.info.kind != "cholesky":
+        if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor"):
+            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor' or 'rescor'.")
+        if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo"):
+            raise PriorError(f"{self.prior!r} is a prior for simplexes; use it with class_='theta' (mixing "
+                             "proportions) or class_='simo' (monotonic effects).")
+        if self.class_ == "simo" and dist is not None and dist.info.kind != "simplex":
+            raise PriorError(f"Monotonic simplexes (class 'simo') take a dirichlet prior such as 'dirichlet(1)', not {self.prior!r}.")
+        if self.class_ in ("cor", "rescor") and dist is not None and dist.info.kind != "cholesky":
             raise PriorError(f"Correlations take an LKJ prior such as 'lkj(2)', not {self.prior!r}.")
         if (self.lb is not None or self.ub is not None) and self.class_ != "b":
             raise PriorError(f"Bounds (lb/ub) are allowed only for class 'b', not for {self.class_!r}.")
@@ -191,6 +194,7 @@ def data_scale(y: np.ndarray, family, is_mu: bool = True) -> DataScale:
     if link not in ("identity", "log", "inverse", "sqrt", "1/mu^2") or family.spec.response == "binary":
         return DataScale()
     y = np.asarray(y, dtype=float)
+    y = y[~np.isnan(y)]  # responses imputed with '| mi()' are NaN here
     if link in ("log", "inverse", "1/mu^2"):
         y = np.where(y == 0, y + 0.1, y)  # avoid infinite link(y)
     with np.errstate(all="ignore"):
@@ -225,6 +229,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
                 rows.append(PriorRow("", "b", **base))
                 rows.extend(PriorRow("", "b", coef=c, **base) for c in [*design.coef_names, *design.cs_names, *sp_b])
             for sp in design.specials:
+                # brms's default for sd-like classes (sds, sdgp), as for sd below
+                sp.info["scale_prior"] = (mu_scale if pname == "mu" else DataScale()).scale_prior()
                 rows.extend(sp.prior_rows(base))
             ncat = frame.responses[t.resp].ncat
             if t.family.spec.special == "ordinal" and pname == "mu":
@@ -249,22 +255,27 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
         # group-level sds: class-level row per dpar
         for dpar in _dpars_with_groups(frame, t.resp):
-            scale = mu_scale if dpar == "mu" else DataScale()
-            rows.append(PriorRow(scale.scale_prior(), "sd", resp=t.resp, dpar=_dp(dpar), lb="0"))
+            dn = _dn(frame, t.resp, dpar)  # nlpars: nlpar=<name>, with the response's scale as brms
+            scale = mu_scale if dpar == "mu" or dn["nlpar"] else DataScale()
+            rows.append(PriorRow(scale.scale_prior(), "sd", resp=t.resp, **dn, lb="0"))
     for b in frame.blocks:
-        dpars = sorted({c.prefix.dpar for c in b.coefs}, key=lambda d: (d != "mu", d))
-        for dpar in dpars:
-            resp = next(c.prefix.resp for c in b.coefs if c.prefix.dpar == dpar)
-            rows.append(PriorRow("", "sd", group=b.group, resp=resp, dpar=_dp(dpar)))
+        # one set of rows per response and dpar: (1 | ID | g) may span responses
+        pairs = sorted({(c.prefix.resp, c.prefix.dpar) for c in b.coefs}, key=lambda p: (p[0], p[1] != "mu", p[1]))
+        for resp, dpar in pairs:
+            rows.append(PriorRow("", "sd", group=b.group, resp=resp, **_dn(frame, resp, dpar)))
             rows.extend(
-                PriorRow("", "sd", coef=_coef_label(b, c), group=b.group, resp=resp, dpar=_dp(dpar))
+                PriorRow("", "sd", coef=_coef_label(b, c), group=b.group, resp=resp, **_dn(frame, resp, dpar))
                 for c in b.coefs
-                if c.prefix.dpar == dpar
+                if c.prefix.dpar == dpar and c.prefix.resp == resp
             )
         if b.has_cor:
             if not any(r.class_ == "cor" and not r.group for r in rows):
                 rows.append(PriorRow("lkj(1)", "cor"))
             rows.append(PriorRow("", "cor", group=b.group))
+    if getattr(frame.terms, "rescor", False):  # lkj prior of residual correlations, shared nu
+        from .multivariate import rescor_prior_rows
+
+        rows.extend(rescor_prior_rows(frame))
     return _dedupe(sorted(rows, key=_sort_key))
 
 
@@ -276,6 +287,12 @@ def _exact(x: float) -> str:
 
 def _coef_label(block: ReBlock, coef) -> str:
     return coef.name
+
+
+def _dn(frame: ModelFrame, resp: str, name: str) -> dict[str, str]:
+    """``dpar``/``nlpar`` columns of a prior row for the linear predictor ``name``."""
+    dpar, nlpar = _prefix_dpar_nlpar(frame, Prefix(resp, name))
+    return {"dpar": dpar, "nlpar": nlpar}
 
 
 def _dp(dpar: str) -> str:
@@ -334,6 +351,7 @@ class ResolvedPriors:
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
+    rescor: dict[str, PriorDist | None] = field(default_factory=dict)  # "rescor" (Lrescor), shared "nu"
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
@@ -345,6 +363,10 @@ def _match_error(p: Prior, table: list[PriorRow]) -> PriorError:
     detail = ""
     if p.class_ not in classes:
         detail = f"This model has no parameter class {p.class_!r}; its classes are: {', '.join(classes)}."
+    elif p.resp and p.resp not in {r.resp for r in table}:
+        resps = sorted({r.resp for r in table if r.resp})
+        detail = (f"This model has no response {p.resp!r}; its responses: {', '.join(resps)}." if resps
+                  else "resp= is for multivariate models (bf(...) + bf(...)); remove it.")
     elif p.coef and p.class_ in ("b", "sd"):
         coefs = sorted({r.coef for r in same if r.coef and (not p.group or r.group == p.group)})
         detail = f"Valid coefs for class {p.class_!r}" + (f" in group {p.group!r}" if p.group else "") + f": {', '.join(coefs) or 'none'}."
@@ -352,7 +374,10 @@ def _match_error(p: Prior, table: list[PriorRow]) -> PriorError:
         groups = sorted({r.group for r in same if r.group})
         detail = f"Valid groups for class {p.class_!r}: {', '.join(groups) or 'none'}."
     else:
-        detail = f"Check dpar/resp/nlpar; valid dpars for class {p.class_!r}: {sorted({r.dpar or '(mu)' for r in table if r.class_ == p.class_})}."
+        dpars = sorted({r.dpar or "(mu)" for r in table if r.class_ == p.class_ and not r.nlpar})
+        nlpars = sorted({r.nlpar for r in table if r.class_ == p.class_ and r.nlpar})
+        detail = f"Check dpar/resp/nlpar; valid dpars for class {p.class_!r}: {dpars or 'none'}" + (
+            f"; valid nlpars: {nlpars}, e.g. prior({p.prior!r}, nlpar={nlpars[0]!r})." if nlpars else ".")
     what = ", ".join(f"{k}={v!r}" for k, v in zip(("class", "coef", "group", "resp", "dpar", "nlpar"), p.key()) if v)
     return PriorError(f"The prior {p.prior!r} ({what}) does not match any parameter of the model. {detail} "
                       "See get_prior(...) for every parameter that takes a prior.")
@@ -417,10 +442,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     for b in frame.blocks:
         sds = []
         for c in b.coefs:
-            dpar = _dp(c.prefix.dpar)
+            dpar, nlp = _prefix_dpar_nlpar(frame, c.prefix)
             r = c.prefix.resp
             sds.append(
-                lookup(("sd", c.name, b.group, r, dpar, ""), ("sd", "", b.group, r, dpar, ""), ("sd", "", "", r, dpar, ""))
+                lookup(("sd", c.name, b.group, r, dpar, nlp), ("sd", "", b.group, r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
             )
         res.sd[b.id] = sds
         if b.has_cor:
@@ -430,6 +455,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
         if t.family.spec.special == "mixture" and not t.family.theta_pred:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
+    if getattr(frame.terms, "rescor", False):
+        res.rescor = {"rescor": lookup(("rescor", "", "", "", "", ""))}
+        if "nu" in frame.response_terms[0].shared:
+            res.rescor["nu"] = lookup(("nu", "", "", "", "", ""))
+    if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
+        from .nonlinear import check_nlpar_priors
+
+        check_nlpar_priors(frame, res)
     return res
 
 

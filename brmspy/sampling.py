@@ -51,6 +51,7 @@ def brm(
     file_refit: str = "never",
     save_model: str | Path | None = None,
     data_name: str | None = None,
+    data2: dict[str, Any] | None = None,
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -72,6 +73,8 @@ def brm(
     file_refit : ``"never"``, ``"always"`` or ``"on_change"`` (refit when code, data or settings differ).
     save_model : also write the Stan program to this path.
     data_name : the data set's name in the summary (default ``"data"``).
+    data2 : data that are not columns of ``data``, e.g. ``{"A": A}`` for the known covariance
+        matrix of ``gr(g, cov = A)`` (a DataFrame with rows and columns named by the levels).
 
     Returns
     -------
@@ -94,7 +97,7 @@ def brm(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
         refresh=refresh,
     )
-    build = build_model(formula, data, family, prior)
+    build = build_model(formula, data, family, prior, data2)
     settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
                 "sample_prior": sample_prior, "backend": backend}
@@ -113,14 +116,14 @@ def brm(
         logger.info("Refitting: the saved fit in %s differs in code, data or settings.", file)
 
     fit = _sample(build, formula, family, data, prior, config, backend, sample_prior, settings,
-                  data_name or "data")
+                  data_name or "data", data2)
     if file is not None:
         storage.save_fit(fit, file)
     return fit
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
-            settings: dict, data_name: str) -> BrmsFit:
+            settings: dict, data_name: str, data2: dict[str, Any] | None = None) -> BrmsFit:
     stan_data = dict(build.data)
     if sample_prior == "only":
         flat = flat_parameters(build.frame, build.priors)
@@ -141,7 +144,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
         prior_draws = draw_priors(build.frame, build.priors, shape, draws.config.seed)
-    fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings)
+    fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings,
+                  data2)
     warn_diagnostics(fit)
     return fit
 
@@ -211,5 +215,6 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         family if family is not None else fit.family,
         prior if prior is not None else fit.prior,
         data_name=fit.data_name if newdata is None else "newdata",
+        data2=args.pop("data2", fit.data2),
         **args,
     )

@@ -38,7 +38,7 @@ def formula_to_json(f: Any) -> Any:
     if isinstance(f, str):
         return {"type": "str", "main": f}
     if isinstance(f, BrmsFormula):
-        return {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl,
+        return {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl, "nl_pforms": list(f.nl_pforms),
                 "family": family_to_json(f.family) if f.family else None}
     if isinstance(f, MvBrmsFormula):
         return {"type": "mvbf", "forms": [formula_to_json(x) for x in f.forms], "rescor": f.rescor}
@@ -50,7 +50,7 @@ def formula_from_json(d: dict) -> Any:
         return d["main"]
     if d["type"] == "bf":
         fam = family_from_json(d["family"]) if d.get("family") else None
-        return BrmsFormula(d["main"], tuple(d["pforms"]), d["nl"], fam)
+        return BrmsFormula(d["main"], tuple(d["pforms"]), d["nl"], fam, tuple(d.get("nl_pforms", ())))
     return MvBrmsFormula(tuple(formula_from_json(x) for x in d["forms"]), d["rescor"])
 
 
@@ -96,6 +96,26 @@ def data_from_json(text: str) -> pd.DataFrame:
     return pd.read_json(io.StringIO(text), orient="table")
 
 
+def data2_to_json(data2: dict[str, Any] | None) -> dict | None:
+    """``data2`` matrices (DataFrames keep their row and column names) as JSON."""
+    if not data2:
+        return None
+    out = {}
+    for k, v in data2.items():
+        if isinstance(v, pd.DataFrame):
+            out[k] = {"type": "frame", "json": v.to_json(orient="split")}
+        else:
+            out[k] = {"type": "array", "values": np.asarray(v, dtype=float).tolist()}
+    return out
+
+
+def data2_from_json(d: dict | None) -> dict[str, Any] | None:
+    if not d:
+        return None
+    return {k: (pd.read_json(io.StringIO(v["json"]), orient="split") if v["type"] == "frame" else np.asarray(v["values"]))
+            for k, v in d.items()}
+
+
 def data_fingerprint(standata: dict[str, Any]) -> str:
     """Hash of the Stan data (decides whether a saved fit is still current)."""
     h = hashlib.sha256()
@@ -129,6 +149,7 @@ def save_fit(fit, file: str | Path) -> Path:
         "prior": prior_to_json(fit.prior),
         "data": data_to_json(fit.data),
         "data_name": fit.data_name,
+        "data2": data2_to_json(fit.data2),
         "sample_prior": fit.sample_prior,
         "settings": fit.settings,
         "config": {k: v for k, v in asdict(d.config).items() if k != "init" or isinstance(v, (int, float, type(None)))},
@@ -178,7 +199,8 @@ def load_fit(file: str | Path):
     family = family_from_json(meta["family"])
     prior = prior_from_json(meta["prior"])
     data = data_from_json(meta["data"])
-    build = build_model(formula, data, family, prior)
+    data2 = data2_from_json(meta.get("data2"))
+    build = build_model(formula, data, family, prior, data2)
     if hashlib.sha256(build.code.encode()).hexdigest() != meta["code_sha256"]:
         raise BrmsError(
             f"The saved fit {path} was made from a different Stan program than this brmspy version generates; "
@@ -187,4 +209,4 @@ def load_fit(file: str | Path):
     config = SampleConfig(**meta["config"])
     draws = Draws(params, stats, meta["backend"], meta["timings"], config)
     return BrmsFit(formula, family, data, prior, build, draws, meta["data_name"], meta["sample_prior"], prior_draws,
-                   meta["settings"])
+                   meta["settings"], data2)

@@ -125,7 +125,7 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
     formula_lines = str(fit.formula).split("\n")
     header = "\n".join(
         [
-            f" Family: {', '.join(fam_lines)} ",
+            f" Family: {', '.join(fam_lines)} " if len(fam_lines) == 1 else f" Family: MV({', '.join(fam_lines)}) ",
             f"  Links: {link_lines[0]} " if len(link_lines) == 1 else "  Links: " + "\n         ".join(link_lines),
             f"Formula: {formula_lines[0]} " + "".join(f"\n         {ln} " for ln in formula_lines[1:]),
             f"   Data: {fit.data_name} (Number of observations: {frame.N}) ",
@@ -149,7 +149,7 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
                 labels.append(f"cor({a}{lv},{b}{lv})")
         title = f"~{g} (Number of levels: {block.N_levels}) "
         out.group[title] = stats_table(draws, names, prob, labels=labels)
-    b_names = [n for n, pi in info.items() if pi.kind == "b"]
+    b_names = _intercepts_first([n for n, pi in info.items() if pi.kind == "b"], info)
     out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
     d_names = [n for n, pi in info.items() if pi.kind == "dpar"]
     out.family = stats_table(draws, d_names, prob)
@@ -165,9 +165,16 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
     return out
 
 
+def _intercepts_first(names: list[str], info: dict) -> list[str]:
+    """brms lists every intercept (of each response and dpar) before the other coefficients."""
+    import re
+
+    return sorted(names, key=lambda n: 0 if re.search(r"Intercept(\[\d+\])?$", info[n].coef) else 1)
+
+
 def fixef(fit: "BrmsFit", prob: float = 0.95) -> pd.DataFrame:
     """Population-level effects: Estimate, Est.Error, Q2.5, Q97.5 (rows named as brms)."""
-    names = [n for n, pi in fit.param_info.items() if pi.kind == "b"]
+    names = _intercepts_first([n for n, pi in fit.param_info.items() if pi.kind == "b"], fit.param_info)
     return stats_table(fit.draws_dict, names, prob, diagnostics=False, labels=[fit.param_info[n].coef for n in names])
 
 

@@ -42,16 +42,30 @@ def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
                 from .ordinal import stan_thresholds
 
                 sb += stan_thresholds(t, design, priors)
+        if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
+            from .nonlinear import stan_nl_covariates
+
+            sb += stan_nl_covariates(frame, t)
         sb += pieces.stan_dpar_parameters(t)
         if t.family.spec.special == "mixture":
             from .mixture import stan_mixture_parameters
 
             sb += stan_mixture_parameters(t, priors)
+    rescor = bool(getattr(frame.terms, "rescor", False))
+    if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
+        from .multivariate import stan_rescor_parameters
+
+        sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
         sb += pieces.stan_re(block)
     sb += pieces.stan_priors(frame, priors)
-    for t in frame.response_terms:
-        sb += pieces.stan_likelihood(frame, t)
+    if rescor:  # one multivariate likelihood for all responses
+        from .multivariate import stan_rescor_likelihood
+
+        sb += stan_rescor_likelihood(frame, priors)
+    else:
+        for t in frame.response_terms:
+            sb += pieces.stan_likelihood(frame, t)
     sb += pieces.stan_prior_only()
     return GeneratedModel(render(sb), sb.values)
 

@@ -117,6 +117,14 @@ def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
         sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
     if rd.weights is not None:
         sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
+    if rd.missing is not None:  # 'y | mi()': Nmi/Jmi data, Ymi parameters, Yl in the model block
+        from ..specials.mi import stan_mi_response
+
+        stan_mi_response(sb, t, rd)
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
+        from .addition import stan_addition_data
+
+        sb += stan_addition_data(t, rd)
     return sb
 
 
@@ -132,6 +140,8 @@ def uses_glm(t: BrmsTerms, design: PopulationDesign, rd: ResponseData) -> bool:
         and fam.link in fam.spec.glm
         and bool(design.coef_names)
         and rd.weights is None
+        and not any(type(sp).__name__ == "AutocorDesign" for sp in design.specials)  # ARMA terms need mu
+        and rd.adds is None  # cens(), trunc(), se(), rate() change the likelihood
     )
 
 
@@ -208,6 +218,8 @@ def stan_re(block: ReBlock) -> StanBlocks:
             sb.declare(f"vector[N] W_{k}_{m}", f"W_{k}_{m}", W, f"multi-membership weights of member {m}")
     else:
         sb.declare(f"array[N] int<lower=1> J_{k}", f"J_{k}", block.J[0], "grouping indicator per observation")
+    if block.Lcov is not None:  # gr(g, cov = A): brmspy.group_cov
+        sb.declare(f"matrix[N_{k}, N_{k}] Lcov_{k}", f"Lcov_{k}", block.Lcov, "cholesky factor of known covariance matrix")
     if block.by:
         sb.declare(f"int<lower=1> Nby_{k}", f"Nby_{k}", len(block.by_levels or []), "number of by-factor levels")
         sb.declare(f"array[N_{k}] int<lower=1> Jby_{k}", f"Jby_{k}", block.Jby, "by-factor indicator per level")
@@ -230,13 +242,19 @@ def stan_re(block: ReBlock) -> StanBlocks:
             sb.functions.append(SCALE_R_COR_BY)
         else:
             sb.par.append(f"cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
-            sb.functions.append(SCALE_R_COR)
+            if block.Lcov is None:
+                sb.functions.append(SCALE_R_COR)
         sb.tpar_def.append(f"matrix[N_{k}, M_{k}] r_{k};  // actual group-level effects")
         sb.tpar_def.append("// using vectors speeds up indexing in loops")
         sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
         if block.by:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
+        elif block.Lcov is not None:
+            from ..group_structure import SCALE_R_COR_COV
+
+            sb.functions.append(SCALE_R_COR_COV)
+            sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
         else:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor(z_{k}, sd_{k}, L_{k});")
         sb.tpar_comp += [f"{r_name(block, j)} = r_{k}[, {j}];" for j in range(1, block.M + 1)]
@@ -248,6 +266,8 @@ def stan_re(block: ReBlock) -> StanBlocks:
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
         for j in range(1, block.M + 1):
             sd = f"transpose(sd_{k}[{j}, Jby_{k}]) .* z_{k}[{j}]" if block.by else f"sd_{k}[{j}] * z_{k}[{j}]"
+            if block.Lcov is not None:
+                sd = f"sd_{k}[{j}] * (Lcov_{k} * z_{k}[{j}])"
             sb.tpar_comp.append(f"{r_name(block, j)} = {sd};")
         sb.model_prior += [f"target += std_normal_lpdf(z_{k}[{j}]);" for j in range(1, block.M + 1)]
     return sb
@@ -397,20 +417,26 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     rd = frame.responses[t.resp]
     rs = _resp_suffix(t.resp)
     mu_prefix = Prefix(t.resp, "mu")
-    design = frame.designs[mu_prefix]
-    glm = uses_glm(t, design, rd)
-    canonical = fam.spec.canonical.get(fam.link)
+    design = frame.designs.get(mu_prefix)  # None when mu has a non-linear formula
+    glm = design is not None and uses_glm(t, design, rd)
+    # Stan has no CDFs of the canonical forms (poisson_log, ...): censored/truncated models use the plain one
+    canonical = None if rd.adds is not None and rd.adds.needs_cdf else fam.spec.canonical.get(fam.link)
 
     dp: dict[str, str] = {}
     vectors: set[str] = set()
     for d in fam.dpars:
         prefix = Prefix(t.resp, d)
-        if d in t.parts:
-            sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu")
+        if d in t.parts or d in t.nonlinear:
+            if d in t.parts:
+                sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu")
             dp[d] = lp_name(prefix)
             vectors.add(dp[d])
         else:
             dp[d] = d + rs
+    if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
+        from .nonlinear import stan_nlpar_predictors
+
+        sb += stan_nlpar_predictors(frame, t)
     # inverse links after all predictors are built (dpars may not depend on each other yet)
     for d in fam.dpars:
         if d not in t.parts:
@@ -418,9 +444,22 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         if d == "mu" and (glm or canonical is not None):
             continue
         sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+    if t.nonlinear:  # loops over non-linear formulas, inverse links inside (none for poisson_log etc.)
+        from .nonlinear import stan_nonlinear
 
-    Y = f"Y{rs}"
+        sb += stan_nonlinear(frame, t, {d: None if d == "mu" and canonical else fam.links[d] for d in fam.dpars})
+
+    Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
     trials = (f"trials{rs}",) if rd.trials is not None else ()
+    from ..autocor import autocor_design
+
+    if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
+        from .autocor import stan_autocor_likelihood
+
+        ac_sb, replaced = stan_autocor_likelihood(ac, t, dp, vectors, Y)
+        sb += ac_sb
+        if replaced:
+            return sb
     if glm:
         form = fam.spec.glm[fam.link]
         has_re = bool(re_contributions(frame, mu_prefix)) or any(sp.predictor_terms() for sp in design.specials)
@@ -431,6 +470,11 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         return sb
     lik = canonical or fam.spec.likelihood
     sb.functions += list(fam.spec.stan_functions)
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
+        from .addition import stan_addition_likelihood
+
+        sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
+        return sb
     if rd.weights is not None or fam.spec.pointwise:
         # one observation at a time: weights multiply each term; some lpdfs take scalars only
         idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}

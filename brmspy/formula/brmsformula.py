@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..errors import FamilyError, FormulaError
+from ..errors import FormulaError
 from ..families import Family, brmsfamily
 from .syntax import split_tilde
 from .terms import BrmsTerms, MvBrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
@@ -33,10 +33,13 @@ class BrmsFormula:
     pforms: tuple[str, ...] = ()
     nl: bool = False
     family: Family | None = None
+    nl_pforms: tuple[str, ...] = ()  # those of ``pforms`` that are non-linear (from nlf())
 
-    def __add__(self, other: "BrmsFormula | MvBrmsFormula | RescorFlag | LinearFormula") -> "BrmsFormula | MvBrmsFormula":
+    def __add__(self, other: "BrmsFormula | MvBrmsFormula | RescorFlag | LinearFormula | NlFlag") -> "BrmsFormula | MvBrmsFormula":
         if isinstance(other, LinearFormula):
-            return replace(self, pforms=self.pforms + (other.text,), nl=self.nl or other.nl)
+            return replace(self, pforms=self.pforms + other.forms, nl_pforms=self.nl_pforms + other.nl_forms)
+        if isinstance(other, NlFlag):
+            return replace(self, nl=other.nl)
         return MvBrmsFormula((self,)) + other
 
     def __str__(self) -> str:
@@ -52,10 +55,20 @@ class BrmsFormula:
 
 @dataclass(frozen=True)
 class LinearFormula:
-    """A formula for one dpar or nlpar added with ``+``: ``bf(...) + lf("sigma ~ x")``."""
+    """Formulas for dpars or nlpars added with ``+``: ``bf(...) + lf("sigma ~ x")``.
 
-    text: str
-    nl: bool = False
+    ``nl_forms`` are those of ``forms`` that are non-linear (made by :func:`nlf`).
+    """
+
+    forms: tuple[str, ...]
+    nl_forms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NlFlag:
+    """Result of :func:`set_nl`."""
+
+    nl: bool
 
 
 @dataclass(frozen=True)
@@ -108,26 +121,60 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
     >>> bf("y ~ a * exp(-b * x)", "a ~ 1 + (1 | g)", "b ~ 1", nl=True).nl
     True
     """
+    texts: list[str] = []
+    nl_texts: list[str] = []
+    for p in pforms:  # strings, or lf()/nlf() objects as in brms's bf(y ~ ..., nlf(...))
+        if isinstance(p, LinearFormula):
+            texts.extend(p.forms)
+            nl_texts.extend(p.nl_forms)
+        else:
+            texts.append(p)
     if isinstance(formula, BrmsFormula):
-        return replace(formula, pforms=formula.pforms + tuple(pforms), nl=formula.nl or nl)
+        return replace(formula, pforms=formula.pforms + tuple(t.strip() for t in texts), nl=formula.nl or nl,
+                       nl_pforms=formula.nl_pforms + tuple(t.strip() for t in nl_texts))
     if not isinstance(formula, str):
         raise FormulaError(f"Formulas are strings in brms syntax, e.g. 'y ~ x'; got {type(formula).__name__}.")
-    extra = list(pforms)
+    extra = texts
     for name, rhs in named.items():
         rhs = str(rhs)  # bf(..., quantile = 0.25): a fixed value
         extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
     fam = brmsfamily(family) if family is not None else None
-    return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam)
+    return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam, tuple(t.strip() for t in nl_texts))
 
 
-def lf(formula: str) -> LinearFormula:
-    """A linear formula for a dpar or nlpar, to add to :func:`bf` with ``+``."""
-    return LinearFormula(formula.strip())
+def lf(*formulas: str) -> LinearFormula:
+    """Linear formulas for dpars or nlpars, to add to :func:`bf` with ``+``.
+
+    Examples
+    --------
+    >>> f = bf("y ~ a * inv_logit(x * b)", nl=True) + lf("a ~ z", "b ~ 1 + (1 | g)")
+    >>> f.pforms
+    ('a ~ z', 'b ~ 1 + (1 | g)')
+    """
+    for f in formulas:
+        if not isinstance(f, str):
+            raise FormulaError(f"lf() takes formula strings such as 'a ~ x'; got {type(f).__name__}.")
+    return LinearFormula(tuple(f.strip() for f in formulas))
 
 
-def nlf(formula: str) -> LinearFormula:
-    """A non-linear formula for a dpar, to add to :func:`bf` with ``+``."""
-    return LinearFormula(formula.strip(), nl=True)
+def nlf(formula: str, *formulas: str) -> LinearFormula:
+    """A non-linear formula for a dpar or nlpar (plus linear ones for its parameters), to add to :func:`bf`.
+
+    Examples
+    --------
+    >>> f = bf("y ~ x") + nlf("sigma ~ a * exp(b * x)", "a ~ 1", "b ~ 1")
+    >>> f.nl_pforms
+    ('sigma ~ a * exp(b * x)',)
+    """
+    if not isinstance(formula, str) or split_tilde(formula)[0] is None:
+        raise FormulaError(f"nlf() takes a two-sided formula naming its parameter, e.g. 'sigma ~ a * exp(b * x)'; got {formula!r}.")
+    rest = lf(*formulas)
+    return LinearFormula((formula.strip(), *rest.forms), (formula.strip(),))
+
+
+def set_nl(nl: bool = True) -> NlFlag:
+    """Whether the main formula is non-linear, added with ``+``: ``bf("y ~ a * x") + lf("a ~ 1") + set_nl()``."""
+    return NlFlag(bool(nl))
 
 
 def set_rescor(rescor: bool = True) -> RescorFlag:
@@ -145,12 +192,6 @@ def as_formula(formula: "str | BrmsFormula | MvBrmsFormula") -> "BrmsFormula | M
 
 
 # ----------------------------------------------------------- term building
-
-_NAME = re.compile(r"[A-Za-z_.][A-Za-z0-9_.]*")
-_FUNCS = frozenset(
-    "exp log log1p expm1 inv_logit logit inv sqrt square pow fabs abs sin cos tan tanh Phi Phi_approx "
-    "inv_cloglog log1p_exp fmin fmax step lgamma tgamma erf erfc atan".split()
-)
 
 
 def _resp_name(expr: str) -> str:
@@ -185,9 +226,9 @@ def build_terms(
             raise FormulaError(f"Responses must differ in a multivariate model; got {names}.")
         rescor = bool(formula.rescor)
         if rescor:
-            for r in responses:
-                if r.family.name not in ("gaussian", "student") or r.family.name != responses[0].family.name:
-                    raise FamilyError("Residual correlations (set_rescor(True)) need all responses gaussian or all student.")
+            from ..multivariate import check_rescor
+
+            check_rescor(responses)  # gaussian/student only; marks nu as shared for student
         return MvBrmsTerms(responses, rescor)
     return _build_one(formula, family, multi=False)
 
@@ -205,23 +246,26 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     parts: dict[str, Part] = {}
     nonlinear: dict[str, NonlinearPart] = {}
     pf_by_name: dict[str, tuple[str, str, bool]] = {}
+    nl_texts = set(formula.nl_pforms)
     for text in formula.pforms:
         plhs, prhs = split_tilde(text)
         if plhs is None:
             raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'sigma ~ x'.")
-        name = plhs.strip()
-        if name in pf_by_name:
-            raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
-        pf_by_name[name] = (prhs, text, False)
+        for name in _lhs_names(plhs, text, text in nl_texts):  # brms: 'a + b ~ 1' gives both a formula
+            if name in pf_by_name:
+                raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
+            pf_by_name[name] = (prhs, text, text in nl_texts)
+    # with a non-linear formula anywhere, parameters that are not dpars are non-linear parameters
+    any_nl = formula.nl or any(is_nl for _, _, is_nl in pf_by_name.values())
+    nlpar_names = {n for n in pf_by_name if n not in fam.dpars} if any_nl else set()
 
     if formula.nl:
-        nlpars = _nl_parameters(rhs, set(pf_by_name))
-        nonlinear["mu"] = NonlinearPart("mu", rhs, tuple(nlpars), tuple(_nl_covariates(rhs, set(nlpars))))
+        nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
         parts["mu"] = Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main)
 
     fixed: dict[str, float] = {}
-    for name, (prhs, text, _) in pf_by_name.items():
+    for name, (prhs, text, is_nl) in pf_by_name.items():
         value = _number(prhs)
         if value is not None and name in fam.dpars and name != "mu":
             fixed[name] = value  # bf(..., quantile = 0.25): a constant, not a formula
@@ -229,9 +273,15 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         if name in fam.dpars:
             if name == "mu":
                 raise FormulaError(f"Give the formula of 'mu' as the main formula, not as {text!r}.")
-            parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
-        elif formula.nl and name in nonlinear.get("mu", NonlinearPart("mu", "", (), ())).nlpars:
-            parts[name] = Part(name, "nlpar", parse_rhs(prhs, text), text)
+            if is_nl:
+                nonlinear[name] = _nonlinear_part(name, "dpar", prhs, text, nlpar_names)
+            else:
+                parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
+        elif name in nlpar_names:
+            if is_nl:
+                nonlinear[name] = _nonlinear_part(name, "nlpar", prhs, text, nlpar_names)
+            else:
+                parts[name] = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
         else:
             other = [d for d in fam.dpars if d != "mu"]
             raise FormulaError(
@@ -239,10 +289,12 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
                 f"of that name (its dpars: {', '.join(other) or 'none besides mu'})"
                 + ("." if formula.nl else "; for a non-linear parameter use bf(..., nl=True).")
             )
+    if nonlinear:
+        _check_nonlinear(nonlinear, nlpar_names, fam, pf_by_name)
     from ..families import DPARS
 
     for d in fam.dpars:
-        if d != "mu" and d not in parts and d not in fixed and DPARS[d].fixed is not None:
+        if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and DPARS[d].fixed is not None:
             fixed[d] = DPARS[d].fixed
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
@@ -255,24 +307,58 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _nl_parameters(expr: str, declared: set[str]) -> list[str]:
-    """Names in a non-linear expression that have their own formula, in order."""
-    seen: list[str] = []
-    for m in _NAME.finditer(expr):
-        name = m.group(0)
-        if name in declared and name not in seen:
-            seen.append(name)
-    return seen
+def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:
+    """Parameter names left of '~': one name, or several joined with '+' (linear formulas only)."""
+    from .syntax import is_identifier, split_top
+
+    names = [n.strip() for n in split_top(plhs, "+")]
+    if len(names) > 1 and is_nl:
+        raise FormulaError(f"nlf() gives one parameter a non-linear formula; {text!r} names several. Write one nlf() each.")
+    for n in names:
+        if not is_identifier(n):
+            raise FormulaError(f"{n!r} left of '~' in {text!r} is not a parameter name; write e.g. 'sigma ~ x' or 'a + b ~ 1'.")
+    return names
 
 
-def _nl_covariates(expr: str, nlpars: set[str]) -> list[str]:
-    out: list[str] = []
-    for m in _NAME.finditer(expr):
-        name = m.group(0)
-        following = expr[m.end() :].lstrip()
-        if following.startswith("(") or name in nlpars or name in _FUNCS or name in out:
-            continue
-        if re.fullmatch(r"\d+(\.\d*)?", name):
-            continue
-        out.append(name)
-    return out
+def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[str]) -> NonlinearPart:
+    """Parse a non-linear formula: names with their own formula are nlpars, other names are data columns."""
+    from .nlexpr import parse_nl
+
+    expr = parse_nl(rhs, text)
+    nlpars = tuple(n for n in expr.names if n in nlpar_names)
+    covariates = tuple(n for n in expr.names if n not in nlpar_names)
+    if not nlpars:
+        example = next(iter(covariates), "a")
+        raise FormulaError(
+            f"The non-linear formula {text!r} uses no non-linear parameter: give each parameter its own formula, "
+            f"e.g. bf({text!r}, '{example} ~ 1', nl=True). Names without a formula "
+            f"({', '.join(covariates) or 'none'}) are read as data columns."
+        )
+    return NonlinearPart(name, rhs, nlpars, covariates, kind)
+
+
+def _check_nonlinear(nonlinear: dict[str, NonlinearPart], nlpar_names: set[str], fam: Family,
+                     pf_by_name: dict[str, tuple[str, str, bool]]) -> None:
+    """Every nlpar is used by a non-linear formula; nlpars do not depend on themselves; family is supported."""
+    if fam.spec.special in ("ordinal", "categorical", "mixture"):
+        raise FormulaError(f"Non-linear formulas are not supported for family {fam.name!r} yet.")
+    for n in sorted(nlpar_names):  # they become Stan names: b_<name>, nlp_<name>
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n or n.endswith("_"):
+            raise FormulaError(f"Non-linear parameter names may use letters, digits and single '_' only; rename {n!r}.")
+    used = {p for nl in nonlinear.values() for p in nl.nlpars}
+    for n in sorted(nlpar_names - used):
+        raise FormulaError(
+            f"{pf_by_name[n][1]!r} gives a formula for {n!r}, but no non-linear formula uses {n!r} and family "
+            f"{fam.name!r} has no distributional parameter of that name; use it in the non-linear formula or remove it."
+        )
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            raise FormulaError(f"The non-linear parameters depend on themselves: {' -> '.join((*path, name))}.")
+        nl = nonlinear.get(name)
+        if nl is not None:
+            for p in nl.nlpars:
+                visit(p, (*path, name))
+
+    for name in nonlinear:
+        visit(name, ())

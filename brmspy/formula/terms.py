@@ -152,12 +152,17 @@ class Part:
 
 @dataclass(frozen=True)
 class NonlinearPart:
-    """A non-linear formula ``y ~ a * exp(-b * x)`` for a dpar (usually mu)."""
+    """A non-linear formula ``y ~ a * exp(-b * x)`` for a dpar (usually mu) or an nlpar (``nlf(a ~ exp(l))``).
 
-    dpar: str
+    ``nlpars`` are the names in ``expr`` with their own formula, ``covariates``
+    the other names (data columns); :mod:`brmspy.formula.nlexpr` parses ``expr``.
+    """
+
+    dpar: str  # the parameter it defines (a dpar, or an nlpar when kind == "nlpar")
     expr: str
     nlpars: tuple[str, ...]
     covariates: tuple[str, ...]
+    kind: str = "dpar"  # "dpar" or "nlpar"
 
 
 @dataclass
@@ -171,11 +176,14 @@ class BrmsTerms:
     resp: str = ""  # name prefix in multivariate models ("" when univariate)
     formula_text: str = ""
     fixed: dict[str, float] = field(default_factory=dict)  # dpars held at a constant value
+    shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.multivariate)
 
     @property
     def estimated_constants(self) -> list[str]:
-        """dpars estimated as one parameter each (not predicted, not fixed)."""
-        return [d for d in self.family.dpars if d != "mu" and d not in self.parts and d not in self.fixed]
+        """dpars estimated as one parameter each (not predicted, not fixed, not shared across responses)."""
+        return [d for d in self.family.dpars
+                if d != "mu" and d not in self.parts and d not in self.nonlinear and d not in self.fixed
+                and d not in self.shared]
 
     @property
     def dpar_parts(self) -> dict[str, Part]:
@@ -249,6 +257,9 @@ def _parse_group_spec(text: str) -> list[dict]:
         bad = [k for k, _ in call.kwargs if k not in allowed]
         if bad:
             raise FormulaError(f"gr() has no argument '{bad[0]}'; its arguments are: {', '.join(sorted(allowed))}.")
+        dist = (call.kwarg("dist") or "gaussian").strip().strip("'\"")
+        if dist != "gaussian":
+            raise FormulaError(f"gr(..., dist = {dist!r}) is not supported; group-level effects are gaussian.")
         specs = _parse_group_spec(call.args[0])
         cor = call.kwarg("cor")
         for s in specs:
@@ -266,6 +277,11 @@ def _parse_group_spec(text: str) -> list[dict]:
         for m in members:
             if not is_identifier(m):
                 raise FormulaError(f"mm() members must be column names; got {m!r}.")
+        bad = [k for k, _ in call.kwargs if k not in ("weights", "scale", "cor", "id")]
+        if bad:
+            raise FormulaError(f"mm() argument '{bad[0]}' is not supported; use 'mm(g1, g2, weights = cbind(w1, w2))'.")
+        if (call.kwarg("scale") or "TRUE").strip().upper() not in ("TRUE", "T"):
+            raise FormulaError("mm(scale = FALSE) is not supported: brmspy scales the weights to sum to 1 per row.")
         weights = call.kwarg("weights")
         wcols = None
         if weights is not None:
@@ -275,7 +291,12 @@ def _parse_group_spec(text: str) -> list[dict]:
             wcols = tuple(a.strip() for a in wcall.args)
             if len(wcols) != len(members):
                 raise FormulaError(f"mm() has {len(members)} members but {len(wcols)} weight columns.")
-        return [dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols)]
+        spec = dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols)
+        if call.kwarg("cor") is not None:
+            spec["cor"] = call.kwarg("cor").strip().upper() not in ("FALSE", "F", "0")
+        if call.kwarg("id"):
+            spec["id"] = call.kwarg("id")
+        return [spec]
     if call is not None:
         raise FormulaError(
             f"'{text}' is not a valid grouping factor. Use a column name, 'a:b', 'a/b', 'gr(g, by = z)' or 'mm(g1, g2)'."
@@ -328,6 +349,16 @@ def parse_group_term(text: str) -> list[GroupTerm]:
     return out
 
 
+def _special_in_interaction(term: str) -> str | None:
+    """The special call inside an interaction such as ``mo(x):z`` or ``mo(x) * z``, if any."""
+    for piece in split_top(term, ":"):
+        for factor in split_top(piece, "*"):
+            call = parse_call(strip_outer_parens(factor))
+            if call and call.name in SPECIAL_TERMS:
+                return call.text
+    return None
+
+
 def parse_rhs(rhs: str, context: str) -> LinearTerms:
     """Parse a right-hand side into :class:`LinearTerms`.
 
@@ -366,6 +397,12 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
             continue
         if call and call.name in GROUP_CALLS:
             raise FormulaError(f"'{bare}' may only be used as the grouping part of a group-level term, e.g. '(1 | {bare})'.")
+        inner = _special_in_interaction(bare) if call is None else None
+        if inner:
+            raise FormulaError(
+                f"Interactions of special terms such as '{inner}' with other terms ({bare!r} in {context!r}) are not "
+                "supported yet; use the special term on its own."
+            )
         if sign == "-":
             negated.append(bare)
         else:

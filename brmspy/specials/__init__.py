@@ -46,8 +46,9 @@ ParamGetter = Callable[[str], np.ndarray]
 
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
-#: special terms handled outside the linear predictor (autocorrelation, category-specific)
-NOT_PREDICTOR_TERMS = frozenset({"cs", "ar", "ma", "arma", "cosy", "car", "sar", "fcor", "unstr"})
+#: special terms handled outside the linear predictor (category-specific, unsupported autocorrelation);
+#: ar/ma/arma/cosy are registered by brmspy.autocor (via specials/autocor.py)
+NOT_PREDICTOR_TERMS = frozenset({"cs", "car", "sar", "fcor", "unstr"})
 
 
 def register(*kinds: str) -> Callable[[type["SpecialDesign"]], type["SpecialDesign"]]:
@@ -83,6 +84,14 @@ class SpecialDesign:
         """Evaluate the terms on the (NA-free) model data."""
         return cls(prefix, terms, formula)
 
+    @classmethod
+    def link(cls, designs: list["SpecialDesign"]) -> None:
+        """See every design of this class in the model at once (after all are built).
+
+        For objects shared across linear predictors, e.g. the latent values of
+        ``me()`` terms, which brms numbers and declares once per model.
+        """
+
     @property
     def b_names(self) -> list[str]:
         """Coefficient names this kind adds to class ``b`` (brms's ``bsp``/``bs`` coefficients)."""
@@ -96,6 +105,10 @@ class SpecialDesign:
     def resolve_priors(self, lookup: PriorLookup) -> dict[str, Any]:
         """Resolved priors this kind's :meth:`stan` needs, keyed as it likes."""
         return {}
+
+    def flat_parameters(self, priors: dict[str, Any]) -> list[str]:
+        """brms names of this kind's parameters with flat priors (``priors`` from :meth:`resolve_priors`)."""
+        return []
 
     # -- code
     def stan(self, priors: dict[str, Any]) -> "StanBlocks":
@@ -134,6 +147,16 @@ def build_specials(prefix: "Prefix", terms: tuple["SpecialTerm", ...], data: pd.
     return out
 
 
+def link_specials(designs: list) -> None:
+    """Call :meth:`SpecialDesign.link` once per kind with its designs from every linear predictor."""
+    by_class: dict[type, list[SpecialDesign]] = {}
+    for design in designs:
+        for sp in design.specials:
+            by_class.setdefault(type(sp), []).append(sp)
+    for cls, sps in by_class.items():
+        cls.link(sps)
+
+
 _LOADED = False
 
 
@@ -150,4 +173,4 @@ def _load_modules() -> None:
     _LOADED = True
 
 
-__all__ = ["REGISTRY", "SpecialDesign", "build_specials", "register"]
+__all__ = ["REGISTRY", "SpecialDesign", "build_specials", "link_specials", "register"]

@@ -1,5 +1,12 @@
 // generated with brmspy
 functions {
+  /* inverse of the cauchit link */
+  vector inv_cauchit(vector x) {
+    return atan(x) / pi() + 0.5;
+  }
+  real inv_cauchit(real x) {
+    return atan(x) / pi() + 0.5;
+  }
   /* cratio ordinal log-PMF with cauchit link
    * Args: y: category; mu: latent predictor; disc: discrimination; thres: thresholds
    */
@@ -13,13 +20,6 @@ functions {
       lp += log1m(inv_cauchit(disc * (mu - thres[y])));
     }
     return lp;
-  }
-  /* inverse of the cauchit link */
-  vector inv_cauchit(vector x) {
-    return atan(x) / pi() + 0.5;
-  }
-  real inv_cauchit(real x) {
-    return atan(x) / pi() + 0.5;
   }
 }
 data {

@@ -1,0 +1,271 @@
+"""Stan code of residual autocorrelation terms (``ar()``, ``ma()``, ``arma()``, ``cosy()``).
+
+Two pieces, following brms's generated programs:
+
+* :func:`stan_autocor_parameters` (through ``AutocorDesign.stan``): data
+  ``Kar``/``Kma``/``J_lag`` or the series layout ``N_tg``/``begin_tg``/
+  ``end_tg``/``nobs_tg``, the parameters ``ar``, ``ma``, ``cosy`` and their
+  priors (hyperparameters as data, like every other prior).
+* :func:`stan_autocor_likelihood` (called from ``stan_likelihood``): the row
+  loop adding ARMA terms to ``mu`` (conditional formulation), or one
+  multivariate density per series (covariance formulation).
+
+The helper functions below are written for this project; they compute the
+same matrices and densities as brms's ``cholesky_cor_*`` and
+``normal/student_t_time_*`` functions.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..distributions import PriorDist, format_number
+from .blocks import StanBlocks
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..autocor import AutocorDesign
+    from ..formula.terms import BrmsTerms
+
+_LCOR_DOC = """   * Args:
+   *   {args}
+   *   n: number of rows (time points) of the largest series
+   * Returns:
+   *   the n x n cholesky factor; a series with fewer rows uses its top-left corner"""
+
+CHOLESKY = {
+    "cosy": """  /* cholesky factor of a compound symmetry correlation matrix
+{doc}
+   */
+  matrix cholesky_cor_cosy(real cosy, int n) {{
+    // ones on the diagonal, 'cosy' everywhere else
+    return cholesky_decompose(add_diag(rep_matrix(cosy, n, n), 1 - cosy));
+  }}""".format(doc=_LCOR_DOC.format(args="cosy: correlation between any two time points of a series")),
+    "ar1": """  /* cholesky factor of the covariance matrix of an AR(1) process with unit innovations
+{doc}
+   */
+  matrix cholesky_cor_ar1(real ar, int n) {{
+    matrix[n, n] C;
+    for (i in 1:n) {{
+      for (j in 1:n) {{
+        C[i, j] = ar ^ abs(i - j) / (1 - ar ^ 2);
+      }}
+    }}
+    return cholesky_decompose(C);
+  }}""".format(doc=_LCOR_DOC.format(args="ar: autoregressive coefficient")),
+    "ma1": """  /* cholesky factor of the covariance matrix of an MA(1) process with unit innovations
+{doc}
+   */
+  matrix cholesky_cor_ma1(real ma, int n) {{
+    matrix[n, n] C = diag_matrix(rep_vector(1 + ma ^ 2, n));
+    for (i in 2:n) {{
+      C[i, i - 1] = ma;
+      C[i - 1, i] = ma;
+    }}
+    return cholesky_decompose(C);
+  }}""".format(doc=_LCOR_DOC.format(args="ma: moving-average coefficient")),
+    "arma1": """  /* cholesky factor of the covariance matrix of an ARMA(1, 1) process with unit innovations
+{doc}
+   */
+  matrix cholesky_cor_arma1(real ar, real ma, int n) {{
+    matrix[n, n] C;
+    real gamma0 = (1 + ma ^ 2 + 2 * ar * ma) / (1 - ar ^ 2);  // variance
+    real gamma1 = (1 + ar * ma) * (ar + ma) / (1 - ar ^ 2);  // lag-1 covariance
+    for (i in 1:n) {{
+      for (j in 1:n) {{
+        int lag = abs(i - j);
+        C[i, j] = lag == 0 ? gamma0 : gamma1 * ar ^ (lag - 1);
+      }}
+    }}
+    return cholesky_decompose(C);
+  }}""".format(doc=_LCOR_DOC.format(args="ar, ma: autoregressive and moving-average coefficients")),
+}
+
+_TIME_DOC = """  /* log density of series with correlated residuals: one multivariate {dist} per series
+   * Args:
+   *   y: response, the series stored one after the other{nu}
+   *   mu: mean of each row
+   *   sigma: residual scale ({sigma})
+   *   Lcor: cholesky factor of the residual correlation matrix of the largest series
+   *   nobs, begin, end: number of rows, first row and last row of each series
+   */"""
+
+TIME_LPDF = {
+    "normal_time_hom": _TIME_DOC.format(dist="normal", nu="", sigma="one value") + """
+  real normal_time_hom_lpdf(vector y, vector mu, real sigma, matrix Lcor,
+                            array[] int nobs, array[] int begin, array[] int end) {
+    real lp = 0;
+    for (i in 1:size(nobs)) {
+      int n = nobs[i];
+      lp += multi_normal_cholesky_lpdf(y[begin[i]:end[i]] | mu[begin[i]:end[i]], sigma * Lcor[1:n, 1:n]);
+    }
+    return lp;
+  }""",
+    "normal_time_het": _TIME_DOC.format(dist="normal", nu="", sigma="one value per row") + """
+  real normal_time_het_lpdf(vector y, vector mu, vector sigma, matrix Lcor,
+                            array[] int nobs, array[] int begin, array[] int end) {
+    real lp = 0;
+    for (i in 1:size(nobs)) {
+      int n = nobs[i];
+      matrix[n, n] L = diag_pre_multiply(sigma[begin[i]:end[i]], Lcor[1:n, 1:n]);
+      lp += multi_normal_cholesky_lpdf(y[begin[i]:end[i]] | mu[begin[i]:end[i]], L);
+    }
+    return lp;
+  }""",
+    "student_t_time_hom": _TIME_DOC.format(dist="Student-t", nu="\n   *   nu: degrees of freedom",
+                                           sigma="one value") + """
+  real student_t_time_hom_lpdf(vector y, real nu, vector mu, real sigma, matrix Lcor,
+                               array[] int nobs, array[] int begin, array[] int end) {
+    real lp = 0;
+    for (i in 1:size(nobs)) {
+      int n = nobs[i];
+      matrix[n, n] Sigma = multiply_lower_tri_self_transpose(sigma * Lcor[1:n, 1:n]);
+      lp += multi_student_t_lpdf(y[begin[i]:end[i]] | nu, mu[begin[i]:end[i]], Sigma);
+    }
+    return lp;
+  }""",
+    "student_t_time_het": _TIME_DOC.format(dist="Student-t", nu="\n   *   nu: degrees of freedom",
+                                           sigma="one value per row") + """
+  real student_t_time_het_lpdf(vector y, real nu, vector mu, vector sigma, matrix Lcor,
+                               array[] int nobs, array[] int begin, array[] int end) {
+    real lp = 0;
+    for (i in 1:size(nobs)) {
+      int n = nobs[i];
+      matrix[n, n] Sigma = multiply_lower_tri_self_transpose(
+        diag_pre_multiply(sigma[begin[i]:end[i]], Lcor[1:n, 1:n]));
+      lp += multi_student_t_lpdf(y[begin[i]:end[i]] | nu, mu[begin[i]:end[i]], Sigma);
+    }
+    return lp;
+  }""",
+}
+
+_COMMENTS = {"ar": "autoregressive coefficients", "ma": "moving-average coefficients",
+             "cosy": "compound symmetry correlation"}
+
+
+def _bounds(lb: float | None, ub: float | None) -> str:
+    parts = [f"{k}={format_number(v)}" for k, v in (("lower", lb), ("upper", ub)) if v is not None]
+    return f"<{','.join(parts)}>" if parts else ""
+
+
+def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | None]) -> StanBlocks:
+    """Data, parameters and priors of one autocorrelation structure."""
+    sb = StanBlocks()
+    s = ac.prefix.suffix
+    spec = ac.spec
+    series = ac.series
+    if spec.kind == "arma":
+        sb.data.append(f"// data of the ARMA structure {spec.text}")
+        sb.declare(f"int<lower=0> Kar{s}", f"Kar{s}", spec.p, "AR order")
+        sb.declare(f"int<lower=0> Kma{s}", f"Kma{s}", spec.q, "MA order")
+        if not spec.cov:
+            max_lag = max(spec.p, spec.q)
+            sb.declare(f"array[N] int<lower=0> J_lag{s}", f"J_lag{s}", series.J_lag(max_lag),
+                       "number of earlier residuals of the same series used by the next row")
+            sb.tdata_def.append(f"int max_lag{s} = max(Kar{s}, Kma{s});  // number of lagged residuals kept per row")
+    if spec.time_cov:
+        sb.data.append(f"// series of the residual covariance structure {spec.text}")
+        sb.declare(f"int<lower=1> N_tg{s}", f"N_tg{s}", len(series.begin), "number of series")
+        sb.declare(f"array[N_tg{s}] int<lower=1> begin_tg{s}", f"begin_tg{s}", series.begin, "first row of each series")
+        sb.declare(f"array[N_tg{s}] int<lower=1> end_tg{s}", f"end_tg{s}", series.end, "last row of each series")
+        sb.declare(f"array[N_tg{s}] int<lower=1> nobs_tg{s}", f"nobs_tg{s}", series.nobs, "number of rows of each series")
+        sb.tdata_def.append(f"int max_nobs_tg{s} = max(nobs_tg{s});  // rows of the largest series")
+    prior_sb = StanBlocks()
+    for c in ac.classes:
+        lb, ub = ac.bounds(c)
+        if c == "cosy":
+            sb.par.append(f"real{_bounds(lb, ub)} cosy{s};  // {_COMMENTS[c]}")
+            size = None
+        else:
+            K = f"K{c}{s}"
+            sb.par.append(f"vector{_bounds(lb, ub)}[{K}] {c}{s};  // {_COMMENTS[c]}")
+            size = K
+        _prior(prior_sb, f"{c}{s}", priors.get(c), lb, ub, size)
+    if prior_sb.data:
+        sb.data.append("// prior hyperparameters of the autocorrelation structure")
+    sb += prior_sb
+    return sb
+
+
+def _prior(sb: StanBlocks, name: str, dist: PriorDist | None, lb: float | None, ub: float | None,
+           size: str | None) -> None:
+    """``lprior +=`` for ``name`` (hyperparameters as data); bounded parameters get brms's truncation term."""
+    if dist is None:  # flat prior (within the bounds)
+        return
+    hyper = []
+    for arg, value in zip(dist.info.args, dist.args):
+        h = f"prior_{name}_{arg}"
+        sb.declare(f"real {h}", h, float(value))
+        hyper.append(h)
+    given = f" | {', '.join(hyper)}" if hyper else ""
+    lines = [f"lprior += {dist.name}_lpdf({name}{given})"]
+    if lb is not None and ub is not None and (dist.info.lower < lb or dist.info.upper > ub):
+        times = f"{size} * " if size else ""
+        lines.append(
+            f"  - {times}log_diff_exp({dist.name}_lcdf({format_number(ub)}{given}), "
+            f"{dist.name}_lcdf({format_number(lb)}{given}))"
+        )
+    lines[-1] += ";"
+    sb.tpar_prior += lines
+
+
+def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, str], vectors: set[str],
+                            Y: str) -> tuple[StanBlocks, bool]:
+    """The model-block part of the structure; True when it also wrote the likelihood.
+
+    ``dp`` names the dpars in Stan (``vectors``: those predicted per row) and
+    ``Y`` the response vector.
+
+    ARMA (conditional formulation) adds its terms to the already built ``mu``
+    row by row and leaves the usual likelihood; covariance structures replace
+    the likelihood by one multivariate density per series.
+    """
+    sb = StanBlocks()
+    s = ac.prefix.suffix
+    spec = ac.spec
+    mu = dp["mu"]
+    if not spec.time_cov:
+        sb.model_def += [
+            f"// lagged residuals: Err{s}[n, i] is the residual i rows before row n in its series",
+            f"matrix[N, max_lag{s}] Err{s} = rep_matrix(0, N, max_lag{s});",
+            f"vector[N] err{s};  // residuals",
+        ]
+        loop = [f"// add the ARMA terms of {spec.text}, row by row", "for (n in 1:N) {"]
+        if spec.q:
+            loop.append(f"  {mu}[n] += Err{s}[n, 1:Kma{s}] * ma{s};")
+        loop += [
+            f"  err{s}[n] = {Y}[n] - {mu}[n];",
+            f"  for (i in 1:J_lag{s}[n]) {{",
+            f"    Err{s}[n + 1, i] = err{s}[n + 1 - i];",
+            "  }",
+        ]
+        if spec.p:
+            loop.append(f"  {mu}[n] += Err{s}[n, 1:Kar{s}] * ar{s};")
+        loop.append("}")
+        sb.model_comp += loop
+        return sb, False
+    if spec.kind == "cosy":
+        fun, args = "cosy", f"cosy{s}"
+    elif spec.p and spec.q:
+        fun, args = "arma1", f"ar{s}[1], ma{s}[1]"
+    elif spec.p:
+        fun, args = "ar1", f"ar{s}[1]"
+    else:
+        fun, args = "ma1", f"ma{s}[1]"
+    sb.functions.append(CHOLESKY[fun])
+    family = "normal" if t.family.name == "gaussian" else "student_t"
+    sigma = dp["sigma"]
+    lpdf = f"{family}_time_{'het' if sigma in vectors else 'hom'}"
+    sb.functions.append(TIME_LPDF[lpdf])
+    # computed here rather than as a transformed parameter so it is not stored with every draw
+    sb.model_def += [
+        "// cholesky factor of the residual correlation matrix of the largest series",
+        f"matrix[max_nobs_tg{s}, max_nobs_tg{s}] Lcortime{s} = cholesky_cor_{fun}({args}, max_nobs_tg{s});",
+    ]
+    call_args: list[Any] = [mu, sigma, f"Lcortime{s}", f"nobs_tg{s}", f"begin_tg{s}", f"end_tg{s}"]
+    if family == "student_t":
+        call_args.insert(0, dp["nu"])
+    sb.likelihood.append(f"target += {lpdf}_lpdf({Y} | {', '.join(call_args)});")
+    return sb, True
+
+
+__all__ = ["CHOLESKY", "TIME_LPDF", "stan_autocor_likelihood", "stan_autocor_parameters"]

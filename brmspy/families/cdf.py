@@ -1,0 +1,312 @@
+"""Cumulative distribution functions of the families, for censored and truncated responses.
+
+Censoring (``y | cens(c)``) and truncation (``y | trunc(lb, ub)``) need each
+family's log CDF and log complementary CDF: in Stan (``normal_lcdf``,
+``normal_lccdf``, ...) and in numpy for ``log_lik``; truncated predictions
+also use the inverse CDF.  One :class:`CdfMath` per family in :data:`CDFS`,
+keyed by family name; a family without an entry cannot be censored or
+truncated.
+
+Stan has the ``_lcdf``/``_lccdf`` of its built-in distributions; the families
+whose Stan density is user-defined here (``gen_extreme_value``,
+``inv_gaussian``, ``asym_laplace``, ``discrete_weibull``, ``com_poisson``)
+carry their own definitions in ``stan_functions``.  The Stan call is the
+family's likelihood with ``_lcdf`` in place of ``_lpdf``, so the arguments
+(brms's parametrisation) come from the same place as the density's.
+
+All numpy functions take ``(y, dpars, extras)`` (``(u, dpars, extras)`` for
+``ppf``) with arrays broadcastable to (draws, observations), like
+:class:`~brmspy.families.core.FamilyMath`.
+
+Notes
+-----
+- Canonical forms (``poisson_log``, ``binomial_logit``, ...) have no CDFs in
+  Stan: censored or truncated models use the family's plain likelihood with
+  the inverse link applied to the predictor.
+- ``von_mises``, the zero-inflated/hurdle families and mixtures have no
+  entry yet: cens() and trunc() are refused for them with a clear error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import special, stats
+
+from .continuous import skew_normal_params
+from .core import Dpars, Extras
+from .discrete import com_poisson_series
+
+Fn = Callable[[np.ndarray, Dpars, Extras], np.ndarray]
+
+
+@dataclass(frozen=True)
+class CdfMath:
+    """A family's log CDF, log CCDF and inverse CDF (numpy), plus Stan definitions Stan lacks."""
+
+    lcdf: Fn
+    lccdf: Fn
+    ppf: Fn | None = None  # inverse CDF for truncated draws; None: rejection sampling
+    stan_functions: tuple[str, ...] = ()
+
+
+def _frozen(make: Callable[[Dpars, Extras], "stats.rv_continuous | stats.rv_discrete"]) -> CdfMath:
+    """A CdfMath from a scipy frozen distribution built from the dpars."""
+    return CdfMath(
+        lambda y, dp, ex: make(dp, ex).logcdf(y),
+        lambda y, dp, ex: make(dp, ex).logsf(y),
+        lambda u, dp, ex: make(dp, ex).ppf(u),
+    )
+
+
+def _weibull_scale(dp):
+    return dp["mu"] / special.gamma(1 + 1 / dp["shape"])
+
+
+def _nbinom(mu, shape):
+    return stats.nbinom(shape, shape / (shape + mu))
+
+
+def _shifted(dp, ex):
+    return stats.lognorm(dp["sigma"], loc=dp["ndt"], scale=np.exp(dp["mu"]))
+
+
+# ------------------------------------------------------- Stan definitions
+
+GEV_CDF_FUNCTIONS = """  /* generalized extreme value log-CDF and log-CCDF of one response
+   * (location mu, scale sigma, shape xi): CDF = exp(-t), t = (1 + xi * x)^(-1 / xi)
+   */
+  real gen_extreme_value_lcdf(real y, real mu, real sigma, real xi) {
+    real x = (y - mu) / sigma;
+    if (xi == 0) {
+      return -exp(-x);
+    }
+    if (xi * x <= -1) {
+      // outside the support: below it for xi > 0, above it for xi < 0
+      return xi > 0 ? negative_infinity() : 0;
+    }
+    return -exp(-log1p(xi * x) / xi);
+  }
+  real gen_extreme_value_lccdf(real y, real mu, real sigma, real xi) {
+    return log1m_exp(gen_extreme_value_lcdf(y | mu, sigma, xi));
+  }"""
+
+INV_GAUSSIAN_CDF_FUNCTIONS = """  /* inverse Gaussian log-CDF and log-CCDF of one response with mean mu and shape:
+   * CDF = Phi(a) + exp(2 shape / mu) Phi(b), a = sqrt(shape / y) (y / mu - 1),
+   * b = -sqrt(shape / y) (y / mu + 1)
+   */
+  real inv_gaussian_lcdf(real y, real mu, real shape) {
+    if (y <= 0) {
+      return negative_infinity();
+    }
+    real a = sqrt(shape / y) * (y / mu - 1);
+    real b = -sqrt(shape / y) * (y / mu + 1);
+    return log_sum_exp(std_normal_lcdf(a), 2 * shape / mu + std_normal_lcdf(b));
+  }
+  real inv_gaussian_lccdf(real y, real mu, real shape) {
+    if (y <= 0) {
+      return 0;
+    }
+    real a = sqrt(shape / y) * (y / mu - 1);
+    real b = -sqrt(shape / y) * (y / mu + 1);
+    return log_diff_exp(std_normal_lccdf(a), 2 * shape / mu + std_normal_lcdf(b));
+  }"""
+
+ASYM_LAPLACE_CDF_FUNCTIONS = """  /* asymmetric Laplace log-CDF and log-CCDF of one response: location mu
+   * (the quantile), scale sigma and quantile in (0, 1)
+   */
+  real asym_laplace_lcdf(real y, real mu, real sigma, real quantile) {
+    real z = (y - mu) / sigma;
+    if (y < mu) {
+      return log(quantile) + (1 - quantile) * z;
+    }
+    return log1m((1 - quantile) * exp(-quantile * z));
+  }
+  real asym_laplace_lccdf(real y, real mu, real sigma, real quantile) {
+    real z = (y - mu) / sigma;
+    if (y < mu) {
+      return log1m(quantile * exp((1 - quantile) * z));
+    }
+    return log1m(quantile) - quantile * z;
+  }"""
+
+DISCRETE_WEIBULL_CDF_FUNCTIONS = """  /* discrete Weibull log-CDF and log-CCDF of one response: P(Y > y) = mu^((y + 1)^shape) */
+  real discrete_weibull_lcdf(int y, real mu, real shape) {
+    if (y < 0) {
+      return negative_infinity();
+    }
+    return log1m_exp((y + 1)^shape * log(mu));
+  }
+  real discrete_weibull_lccdf(int y, real mu, real shape) {
+    if (y < 0) {
+      return 0;
+    }
+    return (y + 1)^shape * log(mu);
+  }"""
+
+COM_POISSON_CDF_FUNCTIONS = """  /* COM-Poisson log-CDF and log-CCDF of one response: the PMF summed over 0..y */
+  real com_poisson_lcdf(int y, real mu, real shape) {
+    if (y < 0) {
+      return negative_infinity();
+    }
+    real log_mu = log(mu);
+    vector[y + 1] terms;
+    for (k in 0:y) {
+      terms[k + 1] = shape * (k * log_mu - lgamma(k + 1));
+    }
+    return log_sum_exp(terms) - log_Z_com_poisson(log_mu, shape);
+  }
+  real com_poisson_lccdf(int y, real mu, real shape) {
+    return log1m_exp(com_poisson_lcdf(y | mu, shape));
+  }"""
+
+
+# -------------------------------------------------- hand-written numpy CDFs
+
+
+def _bcast(*arrays) -> list[np.ndarray]:
+    return np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in arrays])
+
+
+def _gev_lcdf(y, dp, ex):
+    y, mu, sigma, xi = _bcast(y, dp["mu"], dp["sigma"], dp["xi"])
+    x = (y - mu) / sigma
+    zero = xi == 0
+    xi_safe = np.where(zero, 1.0, xi)
+    inside = (xi * x > -1) | zero
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        general = -np.exp(-np.log1p(np.where(inside, xi_safe * x, 0.0)) / xi_safe)
+        gumbel = -np.exp(-x)
+    outside = np.where(xi > 0, -np.inf, 0.0)
+    return np.where(zero, gumbel, np.where(inside, general, outside))
+
+
+def _log1m_exp(a):
+    """log(1 - exp(a)) for a <= 0, accurate near 0 and for very negative a."""
+    a = np.asarray(a, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(a > -0.693147, np.log(-np.expm1(a)), np.log1p(-np.exp(a)))
+
+
+def _gev_ppf(u, dp, ex):
+    u, mu, sigma, xi = _bcast(u, dp["mu"], dp["sigma"], dp["xi"])
+    log_e = np.log(-np.log(u))
+    zero = xi == 0
+    xi_safe = np.where(zero, 1.0, xi)
+    return mu + sigma * np.where(zero, -log_e, np.expm1(-xi_safe * log_e) / xi_safe)
+
+
+def _invgauss(dp, ex):
+    return stats.invgauss(dp["mu"] / dp["shape"], scale=dp["shape"])
+
+
+def _al_lcdf(y, dp, ex):
+    y, mu, sigma, q = _bcast(y, dp["mu"], dp["sigma"], dp["quantile"])
+    z = (y - mu) / sigma
+    with np.errstate(over="ignore"):
+        below = np.log(q) + (1 - q) * np.minimum(z, 0)
+        above = np.log1p(-(1 - q) * np.exp(-q * np.maximum(z, 0)))
+    return np.where(y < mu, below, above)
+
+
+def _al_lccdf(y, dp, ex):
+    y, mu, sigma, q = _bcast(y, dp["mu"], dp["sigma"], dp["quantile"])
+    z = (y - mu) / sigma
+    with np.errstate(over="ignore"):
+        below = np.log1p(-q * np.exp((1 - q) * np.minimum(z, 0)))
+        above = np.log1p(-q) - q * np.maximum(z, 0)
+    return np.where(y < mu, below, above)
+
+
+def _al_ppf(u, dp, ex):
+    u, mu, sigma, q = _bcast(u, dp["mu"], dp["sigma"], dp["quantile"])
+    with np.errstate(divide="ignore"):
+        below = np.log(u / q) / (1 - q)
+        above = -np.log((1 - u) / (1 - q)) / q
+    return mu + sigma * np.where(u <= q, below, above)
+
+
+def _dw_lccdf(y, dp, ex):
+    y, mu, shape = _bcast(y, dp["mu"], dp["shape"])
+    with np.errstate(invalid="ignore"):
+        out = np.power(np.maximum(y + 1, 0.0), shape) * np.log(mu)
+    return np.where(y < 0, 0.0, out)
+
+
+def _dw_lcdf(y, dp, ex):
+    y = np.asarray(y, dtype=float)
+    return np.where(y < 0, -np.inf, _log1m_exp(_dw_lccdf(y, dp, ex)))
+
+
+def _dw_ppf(u, dp, ex):
+    u, mu, shape = _bcast(u, dp["mu"], dp["shape"])
+    return np.maximum(np.ceil((np.log1p(-u) / np.log(mu)) ** (1 / shape) - 1), 0)
+
+
+def _com_poisson_lcdf(y, dp, ex):
+    y, mu, shape = _bcast(y, dp["mu"], dp["shape"])
+    log_z = com_poisson_series(mu, shape)
+    top = int(max(np.max(y), 0)) if y.size else 0
+    log_mu = np.log(mu)
+    acc = np.full(y.shape, -np.inf)
+    lfac = 0.0
+    for k in range(top + 1):  # the PMF summed up to each row's y
+        if k:
+            lfac += np.log(k)
+        term = shape * (k * log_mu - lfac)
+        acc = np.where(k <= y, np.logaddexp(acc, term), acc)
+    return np.where(y < 0, -np.inf, acc - log_z)
+
+
+def _com_poisson_lccdf(y, dp, ex):
+    return _log1m_exp(_com_poisson_lcdf(y, dp, ex))
+
+
+# ------------------------------------------------------------------ table
+
+CDFS: dict[str, CdfMath] = {
+    "gaussian": _frozen(lambda dp, ex: stats.norm(dp["mu"], dp["sigma"])),
+    "student": _frozen(lambda dp, ex: stats.t(dp["nu"], dp["mu"], dp["sigma"])),
+    "skew_normal": _frozen(lambda dp, ex: stats.skewnorm(
+        dp["alpha"], *skew_normal_params(dp["mu"], dp["sigma"], dp["alpha"]))),
+    "lognormal": _frozen(lambda dp, ex: stats.lognorm(dp["sigma"], scale=np.exp(dp["mu"]))),
+    "shifted_lognormal": _frozen(_shifted),
+    "gamma": _frozen(lambda dp, ex: stats.gamma(dp["shape"], scale=dp["mu"] / dp["shape"])),
+    "weibull": _frozen(lambda dp, ex: stats.weibull_min(dp["shape"], scale=_weibull_scale(dp))),
+    "exponential": _frozen(lambda dp, ex: stats.expon(scale=dp["mu"])),
+    "frechet": _frozen(lambda dp, ex: stats.invweibull(dp["nu"], scale=dp["mu"] / special.gamma(1 - 1 / dp["nu"]))),
+    "exgaussian": _frozen(lambda dp, ex: stats.exponnorm(dp["beta"] / dp["sigma"], loc=dp["mu"] - dp["beta"],
+                                                         scale=dp["sigma"])),
+    "beta": _frozen(lambda dp, ex: stats.beta(dp["mu"] * dp["phi"], (1 - dp["mu"]) * dp["phi"])),
+    "inverse_gaussian": CdfMath(
+        lambda y, dp, ex: _invgauss(dp, ex).logcdf(y),
+        lambda y, dp, ex: _invgauss(dp, ex).logsf(y),
+        lambda u, dp, ex: _invgauss(dp, ex).ppf(u),
+        (INV_GAUSSIAN_CDF_FUNCTIONS,),
+    ),
+    "gen_extreme_value": CdfMath(_gev_lcdf, lambda y, dp, ex: _log1m_exp(_gev_lcdf(y, dp, ex)), _gev_ppf,
+                                 (GEV_CDF_FUNCTIONS,)),
+    "asym_laplace": CdfMath(_al_lcdf, _al_lccdf, _al_ppf, (ASYM_LAPLACE_CDF_FUNCTIONS,)),
+    "poisson": _frozen(lambda dp, ex: stats.poisson(dp["mu"])),
+    "negbinomial": _frozen(lambda dp, ex: _nbinom(dp["mu"], dp["shape"])),
+    "negbinomial2": _frozen(lambda dp, ex: _nbinom(dp["mu"], 1 / dp["sigma"])),
+    "geometric": _frozen(lambda dp, ex: _nbinom(dp["mu"], 1.0)),
+    "binomial": _frozen(lambda dp, ex: stats.binom(ex.trials, dp["mu"])),
+    "beta_binomial": _frozen(lambda dp, ex: stats.betabinom(ex.trials, dp["mu"] * dp["phi"],
+                                                            (1 - dp["mu"]) * dp["phi"])),
+    "discrete_weibull": CdfMath(_dw_lcdf, _dw_lccdf, _dw_ppf, (DISCRETE_WEIBULL_CDF_FUNCTIONS,)),
+    "com_poisson": CdfMath(_com_poisson_lcdf, _com_poisson_lccdf, None, (COM_POISSON_CDF_FUNCTIONS,)),
+}
+
+
+def log_diff_exp(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``log(exp(a) - exp(b))`` for ``a >= b``, as Stan's ``log_diff_exp`` (``-inf`` when equal)."""
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        out = a + _log1m_exp(np.where(np.isfinite(a), b - a, -np.inf))
+    return np.where(a == b, -np.inf, np.where(b == -np.inf, a, out))
+
+
+__all__ = ["CDFS", "CdfMath", "log_diff_exp"]

@@ -1,0 +1,176 @@
+"""``mo(x)``: monotonic effect of an ordered predictor (brms's construction).
+
+``x`` is an ordered factor (categories in order) or integers; its values are
+coded ``0..D`` (``D`` = number of categories - 1, or max - min).  The effect of
+value ``j`` is ``bsp * D * sum(simo[1:j])`` with ``simo`` a simplex of length
+``D`` (dirichlet prior, data ``con_simo_<i>``): ``bsp`` is the average
+difference between adjacent categories, ``D * bsp`` the total effect from the
+lowest to the highest category, and ``simo[j]`` the share of the total effect
+gained between category ``j - 1`` and ``j``.
+
+Stan: data ``Imo``, ``Jmo`` (D per term), ``Xmo_<i>``, ``con_simo_<i>``;
+parameter ``simplex[Jmo[i]] simo_<i>``; predictor term
+``bsp[k] * mo(simo_<i>, Xmo_<i>)``.  Draws ``bsp_mox`` (class b, coef ``mox``)
+and ``simo_mox1[j]`` (summary section "Monotonic Simplex Parameters").
+
+Not supported (yet): interactions such as ``mo(x):z``; several variables in
+one ``mo()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, FormulaError, PriorError
+from .sp import SpTerm, eval_arg, sp_term
+
+MO_FUNCTION = """  /* compute monotonic effects
+   * Args:
+   *   scale: a simplex parameter
+   *   X: values of the monotonic predictor, integers between 0 and rows(scale)
+   * Returns:
+   *   a vector of values between 0 and rows(scale): rows(scale) * sum(scale[1:X[n]])
+   */
+  vector mo(vector scale, array[] int X) {
+    vector[rows(scale) + 1] cum = append_row(0, rows(scale) * cumulative_sum(scale));
+    vector[size(X)] out;
+    for (n in 1:size(X)) {
+      out[n] = cum[X[n] + 1];
+    }
+    return out;
+  }"""
+
+
+def _codes(values: pd.Series, info: dict, where: str, new: bool) -> np.ndarray:
+    """Integer codes 0..D of a monotonic predictor (``info`` fixed on the model data)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) or "levels" in info:
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            raise DataError(f"{where}: the predictor was an ordered factor in the model data; pass one in newdata too.")
+        if not values.cat.ordered and not new:
+            raise DataError(
+                f"{where} needs an ordered factor or integers; the column is an unordered categorical. Make it ordered, "
+                "e.g. pd.Categorical(x, categories=[...], ordered=True)."
+            )
+        if new:
+            lookup = {str(c): i for i, c in enumerate(info["levels"])}
+            labels = values.astype(str)
+            bad = sorted(set(labels[~labels.isin(lookup)]))
+            if bad:
+                raise DataError(f"{where}: newdata has categories {bad} that the model data did not have.")
+            return labels.map(lookup).to_numpy(np.int64)
+        info["levels"] = list(values.cat.categories)
+        info["D"] = len(info["levels"]) - 1
+        return values.cat.codes.to_numpy(np.int64)
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        raise DataError(
+            f"{where} needs integers (0, 1, 2, ...) or an ordered factor; the column holds {values.dtype} values. "
+            "Convert it, e.g. pd.Categorical(x, categories=[...], ordered=True)."
+        )
+    v = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(v)) or np.any(v != np.round(v)):
+        bad = v[~np.isfinite(v) | (v != np.round(v))][0]
+        raise DataError(
+            f"{where} needs integers (0, 1, 2, ...) or an ordered factor, but the column has non-integer values "
+            f"(e.g. {bad:g}). Use mo() only for ordered categories; a continuous predictor is a population-level term."
+        )
+    if not new:
+        info["min"] = float(v.min())
+        info["D"] = int(v.max() - v.min())
+    codes = (v - info["min"]).astype(np.int64)
+    if new and (codes.min() < 0 or codes.max() > info["D"]):
+        lo, hi = info["min"], info["min"] + info["D"]
+        raise DataError(f"{where}: newdata values must lie in the fitted range {lo:g}..{hi:g}.")
+    return codes
+
+
+@sp_term("mo")
+@dataclass
+class MoTerm(SpTerm):
+    """``mo(x)``: ``bsp[k] * mo(simo_i, Xmo_i)``."""
+
+    @classmethod
+    def build(cls, term, prefix, data, formula):
+        call = term.call
+        if len(call.args) != 1 or any(k != "id" for k, _ in call.kwargs):
+            raise FormulaError(f"mo() takes one ordered predictor, e.g. 'mo(x)'; got '{term.text}' in {formula!r}.")
+        t = cls(term, prefix, formula)
+        values = eval_arg(call.args[0], data, f"'{term.text}'")
+        t.info["X"] = _codes(values, t.info, f"'{term.text}' in {formula!r}", new=False)
+        if t.info["D"] < 1:
+            raise DataError(f"'{term.text}' in {formula!r}: the predictor takes only one value; a monotonic effect needs at least two.")
+        return t
+
+    @property
+    def D(self) -> int:
+        return int(self.info["D"])
+
+    @property
+    def simo_coef(self) -> str:
+        """brms's simplex label: ``mox1`` (first mo() of the term ``mox``)."""
+        return f"{self.coef}1"
+
+    # -- priors
+    def prior_rows(self, base):
+        from ..priors import PriorRow
+
+        return [PriorRow("dirichlet(1)", "simo", coef=self.simo_coef, **base)]
+
+    def resolve_priors(self, lookup):
+        dist = lookup(("simo", self.simo_coef))
+        if dist is not None and dist.name != "dirichlet":
+            raise PriorError(f"The monotonic simplex of '{self.term.text}' takes a dirichlet prior, not {dist}.")
+        return {"simo": dist}
+
+    def flat_parameters(self, priors):
+        return [] if priors.get("simo") is not None else [f"simo_{self.prefix.label}{self.simo_coef}"]
+
+    # -- code
+    @classmethod
+    def stan_kind(cls, terms, priors):
+        from ..codegen.blocks import StanBlocks
+
+        s = terms[0].s
+        sb = StanBlocks()
+        sb.functions.append(MO_FUNCTION)
+        sb.declare(f"int<lower=1> Imo{s}", f"Imo{s}", len(terms), "number of monotonic variables")
+        sb.declare(f"array[Imo{s}] int<lower=1> Jmo{s}", f"Jmo{s}", np.array([t.D for t in terms], dtype=np.int64),
+                   "length of simplexes")
+        for t, p in zip(terms, priors):
+            i = t.i
+            sb.declare(f"array[N] int Xmo{s}_{i}", f"Xmo{s}_{i}", t.info["X"], f"monotonic variable {t.term.text}")
+            sb.par.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i};  // monotonic simplex of {t.term.text}")
+            dist = p.get("simo")
+            if dist is not None:
+                con = f"con_simo{s}_{i}"
+                sb.declare(f"vector[Jmo{s}[{i}]] {con}", con, np.full(t.D, float(dist.args[0])),
+                           "prior concentration of monotonic simplex")
+                sb.tpar_prior.append(f"lprior += dirichlet_lpdf(simo{s}_{i} | {con});")
+        return sb
+
+    def expression(self):
+        return f"mo(simo{self.s}_{self.i}, Xmo{self.s}_{self.i})"
+
+    # -- draws and predictions
+    def draws(self, params):
+        from ..naming import ParamInfo
+
+        simo = params[f"simo{self.s}_{self.i}"]
+        label = self.prefix.label
+        out = []
+        for j in range(simo.shape[-1]):
+            name = f"simo_{label}{self.simo_coef}[{j + 1}]"
+            out.append((name, simo[..., j], ParamInfo(name, "simo", coef=f"{label}{self.simo_coef}[{j + 1}]")))
+        return out
+
+    def value(self, param, data):
+        if data is None:
+            X = self.info["X"]
+        else:
+            values = eval_arg(self.term.call.args[0], data, f"'{self.term.text}'")
+            X = _codes(values, self.info, f"'{self.term.text}'", new=True)
+        simo = param(f"simo{self.s}_{self.i}")  # (S, D)
+        cum = np.concatenate([np.zeros((simo.shape[0], 1)), self.D * np.cumsum(simo, axis=1)], axis=1)
+        return cum[:, X]

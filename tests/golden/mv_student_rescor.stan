@@ -1,0 +1,110 @@
+// generated with brmspy
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y_y1;  // response variable
+  int<lower=1> K_y1;  // number of population-level effects
+  matrix[N, K_y1] X_y1;  // population-level design matrix
+  vector[N] Y_y2;  // response variable
+  int<lower=1> K_y2;  // number of population-level effects
+  matrix[N, K_y2] X_y2;  // population-level design matrix
+  int<lower=1> nresp;  // number of responses
+  int nrescor;  // number of residual correlations
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_y1_df;
+  real prior_Intercept_y1_loc;
+  real prior_Intercept_y1_scale;
+  real prior_Intercept_y2_df;
+  real prior_Intercept_y2_loc;
+  real prior_Intercept_y2_scale;
+  real prior_sigma_y1_df;
+  real prior_sigma_y1_loc;
+  real prior_sigma_y1_scale;
+  real prior_sigma_y2_df;
+  real prior_sigma_y2_loc;
+  real prior_sigma_y2_scale;
+  // prior hyperparameters of the residual correlations
+  real prior_Lrescor_eta;
+  real prior_nu_shape;
+  real prior_nu_rate;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc_y1 = K_y1 - 1;
+  matrix[N, Kc_y1] Xc_y1;  // centered version of X_y1 without an intercept
+  vector[Kc_y1] means_X_y1;  // column means of X_y1 before centering
+  int Kc_y2 = K_y2 - 1;
+  matrix[N, Kc_y2] Xc_y2;  // centered version of X_y2 without an intercept
+  vector[Kc_y2] means_X_y2;  // column means of X_y2 before centering
+  array[N] vector[nresp] Y;  // response array
+  for (i in 2:K_y1) {
+    means_X_y1[i - 1] = mean(X_y1[, i]);
+    Xc_y1[, i - 1] = X_y1[, i] - means_X_y1[i - 1];
+  }
+  for (i in 2:K_y2) {
+    means_X_y2[i - 1] = mean(X_y2[, i]);
+    Xc_y2[, i - 1] = X_y2[, i] - means_X_y2[i - 1];
+  }
+  for (n in 1:N) {
+    Y[n] = transpose([Y_y1[n], Y_y2[n]]);
+  }
+}
+parameters {
+  vector[Kc_y1] b_y1;  // regression coefficients
+  real Intercept_y1;  // temporary intercept for centered predictors
+  real<lower=0> sigma_y1;  // dispersion parameter
+  vector[Kc_y2] b_y2;  // regression coefficients
+  real Intercept_y2;  // temporary intercept for centered predictors
+  real<lower=0> sigma_y2;  // dispersion parameter
+  cholesky_factor_corr[nresp] Lrescor;  // parameters for multivariate linear models
+  real<lower=1> nu;  // degrees of freedom or shape
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  lprior += student_t_lpdf(Intercept_y1 | prior_Intercept_y1_df, prior_Intercept_y1_loc, prior_Intercept_y1_scale);
+  lprior += student_t_lpdf(Intercept_y2 | prior_Intercept_y2_df, prior_Intercept_y2_loc, prior_Intercept_y2_scale);
+  lprior += student_t_lpdf(sigma_y1 | prior_sigma_y1_df, prior_sigma_y1_loc, prior_sigma_y1_scale)
+    - student_t_lccdf(0 | prior_sigma_y1_df, prior_sigma_y1_loc, prior_sigma_y1_scale);
+  lprior += student_t_lpdf(sigma_y2 | prior_sigma_y2_df, prior_sigma_y2_loc, prior_sigma_y2_scale)
+    - student_t_lccdf(0 | prior_sigma_y2_df, prior_sigma_y2_loc, prior_sigma_y2_scale);
+  lprior += lkj_corr_cholesky_lpdf(Lrescor | prior_Lrescor_eta);
+  lprior += gamma_lpdf(nu | prior_nu_shape, prior_nu_rate)
+    - gamma_lccdf(1 | prior_nu_shape, prior_nu_rate);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu_y1 = rep_vector(0.0, N);
+    // initialize linear predictor term
+    vector[N] mu_y2 = rep_vector(0.0, N);
+    // multivariate predictor array
+    array[N] vector[nresp] Mu;
+    vector[nresp] sigma = transpose([sigma_y1, sigma_y2]);
+    // residual covariance matrix
+    matrix[nresp, nresp] Sigma = multiply_lower_tri_self_transpose(diag_pre_multiply(sigma, Lrescor));
+    mu_y1 += Intercept_y1 + Xc_y1 * b_y1;
+    mu_y2 += Intercept_y2 + Xc_y2 * b_y2;
+    // combine univariate parameters
+    for (n in 1:N) {
+      Mu[n] = transpose([mu_y1[n], mu_y2[n]]);
+    }
+    target += multi_student_t_lpdf(Y | nu, Mu, Sigma);
+  }
+  // priors including constants
+  target += lprior;
+}
+generated quantities {
+  // actual population-level intercept
+  real b_y1_Intercept = Intercept_y1 - dot_product(means_X_y1, b_y1);
+  // actual population-level intercept
+  real b_y2_Intercept = Intercept_y2 - dot_product(means_X_y2, b_y2);
+  // residual correlations
+  corr_matrix[nresp] Rescor = multiply_lower_tri_self_transpose(Lrescor);
+  vector<lower=-1, upper=1>[nrescor] rescor;
+  // extract upper diagonal of the residual correlation matrix
+  for (k in 1:nresp) {
+    for (j in 1:(k - 1)) {
+      rescor[choose(k - 1, 2) + j] = Rescor[j, k];
+    }
+  }
+}

@@ -1,0 +1,109 @@
+// generated with brmspy
+functions {
+  /* compute correlated group-level effects
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor(matrix z, vector SD, matrix L) {
+    // r is stored in another dimension order than z
+    return transpose(diag_pre_multiply(SD, L) * z);
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K_a;  // number of population-level effects
+  matrix[N, K_a] X_a;  // population-level design matrix
+  int<lower=1> K_b;  // number of population-level effects
+  matrix[N, K_b] X_b;  // population-level design matrix
+  // covariates for non-linear functions
+  vector[N] C_1;  // x
+  // data for group-level effects of ID 1
+  int<lower=1> N_1;  // number of grouping levels
+  int<lower=1> M_1;  // number of coefficients per level
+  array[N] int<lower=1> J_1;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_1_a_1;
+  vector[N] Z_1_b_2;
+  int<lower=1> NC_1;  // number of group-level correlations
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  vector[K_a] prior_b_a_loc;
+  vector[K_a] prior_b_a_scale;
+  vector[K_b] prior_b_b_loc;
+  vector[K_b] prior_b_b_scale;
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  vector[M_1] prior_sd_1_df;
+  vector[M_1] prior_sd_1_loc;
+  vector[M_1] prior_sd_1_scale;
+  real prior_L_1_eta;
+  int prior_only;  // should the likelihood be ignored?
+}
+parameters {
+  vector[K_a] b_a;  // regression coefficients
+  vector<lower=0>[K_b] b_b;  // regression coefficients
+  real<lower=0> sigma;  // dispersion parameter
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | ID | g)
+  matrix[M_1, N_1] z_1;  // standardized group-level effects
+  cholesky_factor_corr[M_1] L_1;  // cholesky factor of correlation matrix
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  matrix[N_1, M_1] r_1;  // actual group-level effects
+  // using vectors speeds up indexing in loops
+  vector[N_1] r_1_a_1;
+  vector[N_1] r_1_b_2;
+  // compute actual group-level effects of (1 | ID | g)
+  r_1 = scale_r_cor(z_1, sd_1, L_1);
+  r_1_a_1 = r_1[, 1];
+  r_1_b_2 = r_1[, 2];
+  lprior += normal_lpdf(b_a | prior_b_a_loc, prior_b_a_scale);
+  lprior += normal_lpdf(b_b | prior_b_b_loc, prior_b_b_scale)
+    - normal_lccdf(rep_vector(0, K_b) | prior_b_b_loc, prior_b_b_scale);
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+  lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
+    - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
+  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term of non-linear parameter a
+    vector[N] nlp_a = rep_vector(0.0, N);
+    // initialize linear predictor term of non-linear parameter b
+    vector[N] nlp_b = rep_vector(0.0, N);
+    // initialize non-linear predictor term
+    vector[N] mu;
+    nlp_a += X_a * b_a;
+    // add group-level effects to nlp_a
+    nlp_a += r_1_a_1[J_1] .* Z_1_a_1;
+    nlp_b += X_b * b_b;
+    // add group-level effects to nlp_b
+    nlp_b += r_1_b_2[J_1] .* Z_1_b_2;
+    for (n in 1:N) {
+      // compute non-linear predictor values
+      mu[n] = nlp_a[n] * exp(-nlp_b[n] * C_1[n]);
+    }
+    target += normal_lpdf(Y | mu, sigma);
+  }
+  // priors including constants
+  target += lprior;
+  target += std_normal_lpdf(to_vector(z_1));
+}
+generated quantities {
+  // compute group-level correlations
+  corr_matrix[M_1] Cor_1 = multiply_lower_tri_self_transpose(L_1);
+  vector<lower=-1, upper=1>[NC_1] cor_1;
+  // extract upper diagonal of correlation matrix of ID 1
+  for (k in 1:M_1) {
+    for (j in 1:(k - 1)) {
+      cor_1[choose(k - 1, 2) + j] = Cor_1[j, k];
+    }
+  }
+}
