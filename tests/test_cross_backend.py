@@ -21,6 +21,11 @@ def _compare(case: Case, points: int = 3, seed: int = 0) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         build = bp.build_model(case.formula, case.frame(), case.family, case.prior)
+    _compare_build(build, case.name, points, seed)
+
+
+def _compare_build(build, name: str, points: int = 3, seed: int = 0) -> None:
+    """Same log density and gradient on stanli and PyStan at random unconstrained points."""
     stanli, pystan = B.get_backend("stanli"), B.get_backend("pystan")
     m_s, m_p = stanli.compile(build.code), pystan.compile(build.code)
     n = stanli.unconstrained_size(m_s, build.data)
@@ -39,9 +44,9 @@ def _compare(case: Case, points: int = 3, seed: int = 0) -> None:
             continue
         compared += 1
         lp_p, g_p = pystan.log_prob_grad(m_p, build.data, theta)
-        np.testing.assert_allclose(lp_s, lp_p, rtol=1e-8, err_msg=f"{case.name}: log density differs")
-        np.testing.assert_allclose(g_s, g_p, rtol=1e-6, atol=1e-8, err_msg=f"{case.name}: gradient differs")
-    assert compared == points, f"{case.name}: too few points inside the support"
+        np.testing.assert_allclose(lp_s, lp_p, rtol=1e-8, err_msg=f"{name}: log density differs")
+        np.testing.assert_allclose(g_s, g_p, rtol=1e-6, atol=1e-8, err_msg=f"{name}: gradient differs")
+    assert compared == points, f"{name}: too few points inside the support"
 
 
 @pytest.mark.slow
@@ -65,3 +70,24 @@ def test_brm_with_pystan_backend(sleep_fit):
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_every_golden_model_same_on_stanli_and_pystan(case: Case):
     _compare(case)
+
+
+def _family_builds():
+    """Programs of the later family modules that tests/cases.py does not hold."""
+    from tests.test_mixture import mixture_data
+    from tests.test_ordinal import hurdle_data
+
+    return {
+        "hurdle_cumulative_hu": (bp.bf("y ~ x", "hu ~ x"), hurdle_data(60), bp.hurdle_cumulative()),
+        "mixture_binomial": ("s | trials(t) ~ x", mixture_data().iloc[:100], bp.mixture("binomial", "binomial")),
+    }
+
+
+@pytest.mark.exhaustive
+@pytest.mark.parametrize("name", ["hurdle_cumulative_hu", "mixture_binomial"])
+def test_family_models_same_on_stanli_and_pystan(name: str):
+    formula, data, family = _family_builds()[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        build = bp.build_model(formula, data, family, None)
+    _compare_build(build, name)
