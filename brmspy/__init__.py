@@ -40,7 +40,7 @@ from .families import Family, brmsfamily
 from .families.mixture import pp_mixture
 from .families import __all__ as _family_names
 from .fit import BrmsFit
-from .formula import bf, lf, nlf, set_nl, set_rescor
+from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
 from .hypothesis import HypothesisResult, hypothesis
 from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata
 from .plots import icc, mcmc_plot, plot_fit, pp_check
@@ -71,6 +71,6 @@ __all__ = [
     "kfold", "lf", "load_fit", "log_lik", "loo", "loo_R2", "loo_compare", "make_stancode", "make_standata",
     "mcmc_plot", "model_weights", "ndraws", "ngrps", "nlf", "nobs", "plot_fit", "posterior_epred",
     "posterior_linpred", "posterior_predict", "pp_check", "pp_mixture", "predict", "predictive_error", "prior", "prior_summary",
-    "ranef", "residuals", "save_fit", "set_nl", "set_prior", "set_rescor", "stancode", "standata", "update", "waic",
+    "ranef", "residuals", "save_fit", "set_mecor", "set_nl", "set_prior", "set_rescor", "stancode", "standata", "update", "waic",
     *_FAMILY_CONSTRUCTORS,
 ]

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .codegen import GeneratedModel, generate
+from .codegen import CodeOptions, GeneratedModel, generate
 from .families import Family
 from .formula import BrmsFormula, MvBrmsFormula, build_terms
 from .formula.terms import BrmsTerms, MvBrmsTerms
@@ -52,17 +52,36 @@ def build_model(
     family: "str | Family | None" = None,
     prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
     data2: dict[str, Any] | None = None,
+    reduce: bool | str = "auto",
+    threads: int | None = None,
 ) -> ModelBuild:
     """Run the pre-sampling pipeline once and keep every stage's result.
 
     ``data2`` holds data that are not columns of ``data`` (brms's ``data2``), e.g.
     the known covariance matrix of ``gr(g, cov = A)``: ``data2={"A": A}``.
+    ``reduce`` and ``threads`` choose how the program computes (see :func:`~brmspy.brm`).
     """
+    options = _code_options(reduce, threads)
     terms = build_terms(formula, family)
     frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)
-    generated = generate(frame, priors)
+    generated = generate(frame, priors, options)
     return ModelBuild(terms, frame, priors, generated)
+
+
+def _code_options(reduce: bool | str, threads: int | None) -> CodeOptions:
+    from .errors import BrmsError
+
+    from .reductions import kind_names
+
+    if reduce not in ("auto", True, False) and reduce not in kind_names():
+        raise BrmsError(
+            f"reduce must be 'auto', True, False or the name of a reduction ({', '.join(kind_names())}), got {reduce!r}."
+        )
+    n = 1 if threads is None else threads
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise BrmsError(f"threads must be a positive integer (threads per chain) or None, got {threads!r}.")
+    return CodeOptions(reduce=reduce, threads=n)
 
 
 def get_prior(
@@ -104,6 +123,8 @@ def make_stancode(
     prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
     save_to: str | Path | None = None,
     data2: dict[str, Any] | None = None,
+    reduce: bool | str = "auto",
+    threads: int | None = None,
 ) -> str:
     """Generate the Stan program of a model.
 
@@ -113,7 +134,7 @@ def make_stancode(
 
     Parameters
     ----------
-    formula, data, family, prior, data2 : as in :func:`~brmspy.brm`.
+    formula, data, family, prior, data2, reduce, threads : as in :func:`~brmspy.brm`.
     save_to : optional path; the program is also written there.
 
     Examples
@@ -123,7 +144,7 @@ def make_stancode(
     >>> "normal_id_glm_lpdf" in code
     True
     """
-    code = build_model(formula, data, family, prior, data2).code
+    code = build_model(formula, data, family, prior, data2, reduce, threads).code
     if save_to is not None:
         Path(save_to).write_text(code, encoding="utf-8")
     return code
@@ -135,10 +156,12 @@ def make_standata(
     family: "str | Family | None" = None,
     prior: "Prior | Iterable[Prior] | pd.DataFrame | None" = None,
     data2: dict[str, Any] | None = None,
+    reduce: bool | str = "auto",
+    threads: int | None = None,
 ) -> dict[str, Any]:
     """The data passed to Stan: a dict of numpy arrays and ints named as in the program.
 
-    ``data2`` as in :func:`~brmspy.brm`.
+    ``data2``, ``reduce`` and ``threads`` as in :func:`~brmspy.brm`.
 
     Examples
     --------
@@ -147,4 +170,4 @@ def make_standata(
     >>> sd["N"], sd["N_1"], sd["prior_Intercept_loc"]
     (180, 18, 288.7)
     """
-    return build_model(formula, data, family, prior, data2).data
+    return build_model(formula, data, family, prior, data2, reduce, threads).data

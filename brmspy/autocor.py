@@ -372,6 +372,15 @@ class AutocorDesign(SpecialDesign):
                 out.append((name, values[..., k], ParamInfo(name, "autocor", coef=name)))
         return out
 
+    def prior_draws(self, priors, sampler):
+        """``prior_ar``, ``prior_ma``, ``prior_cosy``: one draw per class (shared by its coefficients), within the bounds."""
+        out = {}
+        for c in self.classes:
+            values = sampler.scalar(priors.get(c), *self.bounds(c))
+            if values is not None:
+                out[f"prior_{c}{self.prefix.suffix}"] = values
+        return out
+
 
 def autocor_design(design: "PopulationDesign") -> AutocorDesign | None:
     """The :class:`AutocorDesign` of a linear predictor, or None."""
@@ -424,7 +433,7 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     observed residuals) and are sorted by series and time internally, with the
     result in the new data's row order.
     """
-    if prefix.dpar != "mu":
+    if prefix.dpar != "mu" or not ctx.incl_autocor:
         return eta
     ac = _mu_design(ctx.fit, t)
     if ac is None or ac.spec.kind != "arma" or ac.spec.cov:
@@ -441,13 +450,15 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
         raise DataError(
             f"Predictions on new data from a model with '{ac.spec.text}' need the response column "
             f"{t.response.expr!r}: the ARMA terms are built from the residuals of earlier time points. "
-            "Add the observed response to newdata (predictions are then one step ahead)."
+            "Add the observed response to newdata (predictions are then one step ahead), or leave the ARMA "
+            "terms out with incl_autocor=False."
         )
     y = np.asarray(data[t.response.expr], dtype=float)
     if np.isnan(y).any():
         raise DataError(
             f"newdata has missing values in the response {t.response.expr!r}; predictions from '{ac.spec.text}' "
-            "on new data need every earlier response value (forecasting unobserved time points is not supported yet)."
+            "on new data need every earlier response value (forecasting unobserved time points is not supported yet; "
+            "incl_autocor=False leaves the ARMA terms out)."
         )
     order = series_order(data, ac.spec)
     series = series_of(data.iloc[order].reset_index(drop=True), ac.spec)
@@ -555,7 +566,7 @@ def time_cov_log_lik(ctx, t: "BrmsTerms", dp: dict[str, Any], y: np.ndarray) -> 
 
 def time_cov_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Generator) -> np.ndarray | None:
     """Posterior predictive draws of time-covariance models: one multivariate draw per series and posterior draw."""
-    parts = _time_cov_parts(ctx, t, dp, "posterior_predict")
+    parts = None if not ctx.incl_autocor else _time_cov_parts(ctx, t, dp, "posterior_predict")
     if parts is None:
         return None
     ac, mu, sigma, nu, cp = parts

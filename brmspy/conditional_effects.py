@@ -463,8 +463,9 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         for c in newdata.columns:
             if c in data.columns:
                 newdata[c] = _like(newdata[c], data[c])
+        # a grid has no time order: ar()/ma()/cosy() terms are left out (their residual terms have mean 0)
         pred_kw: dict[str, Any] = dict(newdata=newdata.drop(columns="cond__"), re_formula=re_formula,
-                                       ndraws=ndraws, allow_new_levels=True, seed=seed)
+                                       ndraws=ndraws, allow_new_levels=True, seed=seed, incl_autocor=False)
         if dpar is not None:
             pred_kw["dpar"] = dpar
         if resp is not None:

@@ -371,7 +371,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             group_specs.extend((prefix, g) for g in part.terms.group_terms)
     from .specials import link_specials
 
-    link_specials(list(designs.values()))  # e.g. me() latent values shared by several predictors
+    # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
+    link_specials(list(designs.values()), mecor=terms.mecor)
     blocks = _group_blocks(group_specs, data, data2)
     levels = {b.group: b.levels for b in blocks}
     return ModelFrame(terms, data, responses, designs, blocks, dropped, levels)

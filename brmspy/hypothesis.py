@@ -336,6 +336,12 @@ def _prior_name(full: str, draws: Mapping[str, np.ndarray]) -> str | None:
     m = re.fullmatch(r"sd_(.+?)__.+", full)
     if m:
         candidates.append(f"prior_sd_{m.group(1)}")
+    m = re.fullmatch(r"(ar|ma)(_\w+)?\[\d+\]", full)  # one prior draw per autocorrelation class
+    if m:
+        candidates.append(f"prior_{m.group(1)}{m.group(2) or ''}")
+    m = re.fullmatch(r"corme(_[^_]+)?__.+", full)  # latent correlations of me() terms (brms: prior_corme)
+    if m:
+        candidates.append(f"prior_corme{m.group(1) or ''}")
     return next((c for c in candidates if c in draws), None)
 
 

@@ -63,6 +63,7 @@ class _Context:
     allow_new_levels: bool
     sample_new_levels: str
     rng: np.random.Generator
+    incl_autocor: bool = True  # False: ar()/ma()/arma() terms left out (e.g. conditional_effects grids)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -76,13 +77,14 @@ def _chunked(fn, fit, newdata, chunk_size, ndraws, seed, kwargs) -> np.ndarray |
     return chunked_call(fn, fit, newdata, chunk_size, ndraws, seed, kwargs)
 
 
-def _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed) -> _Context:
+def _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed,
+             incl_autocor: bool = True) -> _Context:
     if sample_new_levels not in NEW_LEVELS:
         raise BrmsError(f"sample_new_levels must be one of {NEW_LEVELS}, got {sample_new_levels!r}.")
     idx = draw_indices(fit, ndraws, seed)
     data = fit.frame.data if newdata is None else _check_newdata(fit, newdata)
     return _Context(fit, idx, data, newdata is not None, _re_selection(fit, re_formula), allow_new_levels,
-                    sample_new_levels, np.random.default_rng(seed))
+                    sample_new_levels, np.random.default_rng(seed), incl_autocor)
 
 
 def _check_newdata(fit: "BrmsFit", newdata: pd.DataFrame) -> pd.DataFrame:
@@ -364,8 +366,12 @@ def _extras(ctx: _Context, t: BrmsTerms, need_response: bool = False):
 def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, transform: bool = False,
                       re_formula: Any = None, ndraws: int | None = None, dpar: str | None = None,
                       allow_new_levels: bool = False, sample_new_levels: str = "uncertainty",
-                      seed: int | None = None, resp: str | None = None, nlpar: str | None = None) -> np.ndarray:
+                      seed: int | None = None, resp: str | None = None, nlpar: str | None = None,
+                      incl_autocor: bool = True) -> np.ndarray:
     """Linear predictor draws (draws × observations); ``transform=True`` applies the inverse link.
+
+    ``incl_autocor=False`` leaves out ``ar()``/``ma()``/``arma()`` terms (brms's argument of
+    the same name), e.g. for new data without the response or time structure.
 
     In multivariate models ``resp`` chooses a response; without it the result is
     draws × observations × responses.  In non-linear models ``nlpar`` gives the
@@ -375,7 +381,7 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
     --------
     >>> posterior_linpred(fit, re_formula="~ 0").shape       # doctest: +SKIP
     """
-    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
     if _all_responses(fit, resp):
         from .multivariate import stack_responses
 
@@ -401,18 +407,19 @@ def _linpred(ctx: _Context, t: BrmsTerms, dpar: str | None, transform: bool, nlp
 def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
                     ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
                     sample_new_levels: str = "uncertainty", seed: int | None = None,
-                    resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+                    resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
     """Draws of the expected value of the response (or of ``dpar`` on its own scale).
 
     In multivariate models ``resp`` chooses a response; without it the result is
     draws × observations × responses, as in brms.  ``chunk_size``: rows evaluated at
     a time (None: automatic for large draws × rows, 0: one piece; :mod:`brmspy.chunked`).
+    ``incl_autocor`` as in :func:`posterior_linpred`.
     """
     if (out := _chunked(posterior_epred, fit, newdata, chunk_size, ndraws, seed, dict(
             re_formula=re_formula, dpar=dpar, allow_new_levels=allow_new_levels,
-            sample_new_levels=sample_new_levels, resp=resp))) is not None:
+            sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
         return out
-    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
     if _all_responses(fit, resp):
         from .multivariate import stack_responses
 
@@ -438,19 +445,20 @@ def _epred(ctx: _Context, t: BrmsTerms, dpar: str | None) -> np.ndarray:
 def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
                       ndraws: int | None = None, allow_new_levels: bool = False,
                       sample_new_levels: str = "uncertainty", seed: int | None = None,
-                      resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+                      resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
     """Draws from the posterior predictive distribution (draws × observations).
 
     In multivariate models ``resp`` chooses a response; without it the result is
     draws × observations × responses, drawn jointly (multivariate normal or t)
     when the model has residual correlations.  ``chunk_size`` as in :func:`posterior_epred`
     (chunks draw from independent random streams derived from ``seed``).
+    ``incl_autocor`` as in :func:`posterior_linpred`.
     """
     if (out := _chunked(posterior_predict, fit, newdata, chunk_size, ndraws, seed, dict(
             re_formula=re_formula, allow_new_levels=allow_new_levels,
-            sample_new_levels=sample_new_levels, resp=resp))) is not None:
+            sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
         return out
-    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    ctx = _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
     if _all_responses(fit, resp):
         from .multivariate import mv_predict
 

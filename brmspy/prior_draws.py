@@ -7,6 +7,8 @@ prior draws are requested.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import stats
 
@@ -67,10 +69,12 @@ def scipy_dist(p: PriorDist):
     raise ValueError(f"no sampler for prior {p}")
 
 
-def _draw(p: PriorDist, size: int, rng: np.random.Generator, lower: float | None = None) -> np.ndarray:
+def _draw(p: PriorDist, size: int, rng: np.random.Generator, lower: float | None = None,
+          upper: float | None = None) -> np.ndarray:
     dist = scipy_dist(p)
     lo = dist.cdf(lower) if lower is not None else 0.0
-    u = rng.uniform(lo, 1.0, size)  # inverse-CDF sampling handles truncation at `lower`
+    hi = dist.cdf(upper) if upper is not None else 1.0
+    u = rng.uniform(lo, hi, size)  # inverse-CDF sampling handles truncation to [lower, upper]
     return dist.ppf(u)
 
 
@@ -80,10 +84,44 @@ def _lkj_marginal(eta: float, M: int, size: int, rng: np.random.Generator) -> np
     return 2 * rng.beta(b, b, size) - 1
 
 
+@dataclass
+class PriorSampler:
+    """Draws from priors shaped ``shape`` (chain, draw), for :meth:`SpecialDesign.prior_draws`.
+
+    Every method returns None for a flat (None) prior: brms draws only proper priors.
+    """
+
+    shape: tuple[int, int]
+    rng: np.random.Generator
+
+    @property
+    def n(self) -> int:
+        return self.shape[0] * self.shape[1]
+
+    def scalar(self, p: PriorDist | None, lower: float | None = None, upper: float | None = None) -> np.ndarray | None:
+        """One parameter with prior ``p`` truncated to ``[lower, upper]`` (the parameter's bounds)."""
+        if p is None:
+            return None
+        return _draw(p, self.n, self.rng, lower, upper).reshape(self.shape)
+
+    def dirichlet(self, p: PriorDist | None, K: int) -> np.ndarray | None:
+        """A simplex of length ``K`` under ``dirichlet(alpha)`` (one concentration for every element): (chain, draw, K)."""
+        if p is None:
+            return None
+        return self.rng.dirichlet(np.full(K, float(p.args[0])), self.n).reshape(*self.shape, K)
+
+    def lkj_marginal(self, p: PriorDist | None, M: int) -> np.ndarray | None:
+        """One correlation of an M x M correlation matrix under ``lkj(eta)`` (brms's ``prior_cor_*``)."""
+        if p is None:
+            return None
+        return _lkj_marginal(p.args[0], M, self.n, self.rng).reshape(self.shape)
+
+
 def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int], seed: int | None) -> dict[str, np.ndarray]:
     """Prior draws named as brms's ``prior_*`` parameters, each shaped ``shape`` (chain, draw)."""
     rng = np.random.default_rng(seed)
     n = shape[0] * shape[1]
+    sampler = PriorSampler(shape, rng)
     out: dict[str, np.ndarray] = {}
 
     def put(name: str, p: PriorDist | None, lower: float | None = None) -> None:
@@ -96,6 +134,9 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
         lb = priors.b_bounds.get(prefix, (None, None))[0]
         for c, p in zip(design.coef_names, priors.b.get(prefix, [])):
             put(f"prior_b_{prefix.label}{c}", p, lb)
+        for sp in design.specials:  # bsp, simo, sds, sdgp, lscale, ar, ... : each kind draws its own
+            for name, values in sp.prior_draws(priors.special.get((prefix, type(sp).__name__), {}), sampler).items():
+                out.setdefault(name, values)
     for (resp, d), p in priors.dpar.items():
         from .families import DPARS
 

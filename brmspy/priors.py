@@ -55,14 +55,15 @@ class Prior:
 
     def __post_init__(self) -> None:
         dist = parse_prior_string(self.prior)  # validates name, arity, numbers
-        if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor"):
-            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor' or 'rescor'.")
+        if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme"):
+            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor' "
+                             "or 'corme' (latent correlations of me() terms).")
         if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo"):
             raise PriorError(f"{self.prior!r} is a prior for simplexes; use it with class_='theta' (mixing "
                              "proportions) or class_='simo' (monotonic effects).")
         if self.class_ == "simo" and dist is not None and dist.info.kind != "simplex":
             raise PriorError(f"Monotonic simplexes (class 'simo') take a dirichlet prior such as 'dirichlet(1)', not {self.prior!r}.")
-        if self.class_ in ("cor", "rescor") and dist is not None and dist.info.kind != "cholesky":
+        if self.class_ in ("cor", "rescor", "corme") and dist is not None and dist.info.kind != "cholesky":
             raise PriorError(f"Correlations take an LKJ prior such as 'lkj(2)', not {self.prior!r}.")
         if (self.lb is not None or self.ub is not None) and self.class_ != "b":
             raise PriorError(f"Bounds (lb/ub) are allowed only for class 'b', not for {self.class_!r}.")

@@ -52,6 +52,8 @@ def brm(
     save_model: str | Path | None = None,
     data_name: str | None = None,
     data2: dict[str, Any] | None = None,
+    reduce: bool | str = "auto",
+    threads: int | None = None,
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -75,6 +77,14 @@ def brm(
     data_name : the data set's name in the summary (default ``"data"``).
     data2 : data that are not columns of ``data``, e.g. ``{"A": A}`` for the known covariance
         matrix of ``gr(g, cov = A)`` (a DataFrame with rows and columns named by the levels).
+    reduce : exact likelihood reductions: ``"auto"`` (default) uses one where it is exact and
+        saves work (gaussian sufficient statistics, collapsed bernoulli/binomial/poisson
+        covariate patterns), ``True`` wherever it is exact, ``False`` never. The posterior is
+        the same; :func:`~brmspy.make_stancode` shows the program used.
+    threads : threads per chain (``reduce_sum`` within-chain parallelism); default off. Above 1 the
+        likelihood is summed over slices of rows (``grainsize`` in the Stan data, brms's default);
+        structures it cannot split yet keep the row-wise program with a warning, and an exact
+        reduction (``reduce``) is used instead where one applies. Pays off only for large data.
 
     Returns
     -------
@@ -95,12 +105,12 @@ def brm(
         refresh = max(1, iter // 10)
     config = SampleConfig.from_kwargs(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
-        refresh=refresh,
+        refresh=refresh, threads=1 if threads is None else threads,
     )
-    build = build_model(formula, data, family, prior, data2)
+    build = build_model(formula, data, family, prior, data2, reduce, threads)
     settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
-                "sample_prior": sample_prior, "backend": backend}
+                "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads}
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
@@ -205,6 +215,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         "chains": settings["chains"], "iter": settings["iter"], "warmup": settings["warmup"],
         "thin": settings["thin"], "seed": settings["seed"], "control": settings["control"],
         "sample_prior": settings["sample_prior"], "backend": settings["backend"],
+        "reduce": settings.get("reduce", "auto"), "threads": settings.get("threads"),
     }
     if "iter" in kwargs and "warmup" not in kwargs:
         args["warmup"] = None

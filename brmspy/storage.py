@@ -39,9 +39,9 @@ def formula_to_json(f: Any) -> Any:
         return {"type": "str", "main": f}
     if isinstance(f, BrmsFormula):
         return {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl, "nl_pforms": list(f.nl_pforms),
-                "family": family_to_json(f.family) if f.family else None}
+                "family": family_to_json(f.family) if f.family else None, "mecor": f.mecor}
     if isinstance(f, MvBrmsFormula):
-        return {"type": "mvbf", "forms": [formula_to_json(x) for x in f.forms], "rescor": f.rescor}
+        return {"type": "mvbf", "forms": [formula_to_json(x) for x in f.forms], "rescor": f.rescor, "mecor": f.mecor}
     raise BrmsError(f"cannot save formula of type {type(f).__name__}")
 
 
@@ -50,8 +50,8 @@ def formula_from_json(d: dict) -> Any:
         return d["main"]
     if d["type"] == "bf":
         fam = family_from_json(d["family"]) if d.get("family") else None
-        return BrmsFormula(d["main"], tuple(d["pforms"]), d["nl"], fam, tuple(d.get("nl_pforms", ())))
-    return MvBrmsFormula(tuple(formula_from_json(x) for x in d["forms"]), d["rescor"])
+        return BrmsFormula(d["main"], tuple(d["pforms"]), d["nl"], fam, tuple(d.get("nl_pforms", ())), d.get("mecor"))
+    return MvBrmsFormula(tuple(formula_from_json(x) for x in d["forms"]), d["rescor"], d.get("mecor"))
 
 
 def family_to_json(f: Any) -> Any:
@@ -200,7 +200,8 @@ def load_fit(file: str | Path):
     prior = prior_from_json(meta["prior"])
     data = data_from_json(meta["data"])
     data2 = data2_from_json(meta.get("data2"))
-    build = build_model(formula, data, family, prior, data2)
+    settings = meta["settings"]
+    build = build_model(formula, data, family, prior, data2, settings.get("reduce", "auto"), settings.get("threads"))
     if hashlib.sha256(build.code.encode()).hexdigest() != meta["code_sha256"]:
         raise BrmsError(
             f"The saved fit {path} was made from a different Stan program than this brmspy version generates; "

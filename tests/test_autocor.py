@@ -332,6 +332,26 @@ def test_ar2_predictions(ar2_fit) -> None:
         bp.posterior_epred(fit, newdata=shuffled.drop(columns="y"))
 
 
+def test_incl_autocor_false_and_conditional_effects(ar2_fit, cosy_fit) -> None:
+    fit = ar2_fit
+    d = fit.draws()
+    idx = bp.prediction.draw_indices(fit, 40, 2)
+    nd = pd.DataFrame({"x": [-1.0, 0.0, 2.0]})  # no response, no time: the regression part only
+    ep = bp.posterior_epred(fit, newdata=nd, ndraws=40, seed=2, incl_autocor=False)
+    expected = d["b_Intercept"].to_numpy()[idx, None] + d["b_x"].to_numpy()[idx, None] * nd["x"].to_numpy()[None, :]
+    np.testing.assert_allclose(ep, expected, rtol=1e-10)
+    # on the fitted data the ARMA terms change mu unless left out
+    assert not np.allclose(bp.posterior_epred(fit, ndraws=40, seed=2),
+                           bp.posterior_epred(fit, ndraws=40, seed=2, incl_autocor=False))
+    # conditional_effects grids have no time order: the effect of x is the regression line
+    ce = bp.conditional_effects(fit, "x", robust=False, ndraws=200, seed=1)
+    tab = ce.effects["x"]
+    slope = np.polyfit(tab["x"], tab["estimate__"], 1)[0]
+    assert abs(slope - d["b_x"].mean()) < 0.02 * abs(d["b_x"].mean())
+    ce2 = bp.conditional_effects(cosy_fit, "x", method="posterior_predict", ndraws=100, seed=1)
+    assert np.isfinite(ce2.effects["x"]["estimate__"]).all()
+
+
 def test_ma1_recovery_and_log_lik() -> None:
     fit = _brm("y ~ x + ma(time = t, gr = g)", simulate(G=3, T=100, ma=(0.6,), seed=5))
     _covers(fit.draws()["ma[1]"].to_numpy(), 0.6)

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import stanli
 
@@ -111,3 +112,15 @@ def test_glm_used_only_when_exact() -> None:
     weighted = bp.make_stancode("y | weights(w) ~ x", df)
     assert "_glm_" not in weighted and "weights[n] * normal_lpdf(Y[n] | mu[n], sigma)" in weighted
     assert "poisson_lpmf(Y | mu)" in bp.make_stancode("count ~ x", df, bp.poisson(link="identity"))
+
+
+def test_negbinomial_with_shape_formula_avoids_scalar_only_glm():
+    """neg_binomial_2_log_glm takes a scalar shape only: a predicted shape needs the plain likelihood."""
+    import stanli
+
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"x": rng.normal(size=50), "z": rng.normal(size=50), "y": rng.poisson(3, 50)})
+    code = bp.make_stancode(bp.bf("y ~ x", "shape ~ z"), d, family="negbinomial")
+    stanli.stan_to_mir(code)
+    assert "neg_binomial_2_log_glm" not in code and "neg_binomial_2_log_lpmf" in code
+    assert "neg_binomial_2_log_glm" in bp.make_stancode("y ~ x", d, family="negbinomial")

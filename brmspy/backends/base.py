@@ -87,6 +87,8 @@ class SampleConfig:
     refresh : int
         ``0`` is quiet; a positive value prints progress every ``refresh``
         iterations.
+    threads : int
+        Threads per chain for ``reduce_sum`` in the program (1: none).
     """
 
     chains: int = 4
@@ -99,6 +101,7 @@ class SampleConfig:
     adapt_delta: float = 0.8
     max_treedepth: int = 10
     refresh: int = 0
+    threads: int = 1
 
     # -- derived values -------------------------------------------------
     @property
@@ -136,7 +139,7 @@ class SampleConfig:
         def bad(msg: str) -> SamplingError:
             return SamplingError(msg)
 
-        for name in ("chains", "iter", "thin", "max_treedepth", "refresh"):
+        for name in ("chains", "iter", "thin", "max_treedepth", "refresh", "threads"):
             value = getattr(self, name)
             if not _is_int(value):
                 raise bad(f"{name} must be an integer, got {value!r}")
@@ -154,6 +157,8 @@ class SampleConfig:
             )
         if self.thin < 1:
             raise bad(f"thin must be at least 1, got {self.thin}")
+        if self.threads < 1:
+            raise bad(f"threads must be at least 1, got {self.threads}")
         if self.cores is not None:
             if not _is_int(self.cores) or self.cores < 1:
                 raise bad(f"cores must be a positive integer or None, got {self.cores!r}")

@@ -22,6 +22,7 @@ import numpy as np
 from brmspy.errors import BackendUnavailableError, SamplingError, StanCompileError
 
 from .base import CompiledModel, Draws, SampleConfig, data_to_json, normalize_sampler_stats
+from .threads import is_threaded, stan_num_threads, threads_for
 
 __all__ = ["CmdStanPyBackend", "cmdstan_draws_to_arrays", "parse_log_prob_csv", "cache_dir"]
 
@@ -123,8 +124,10 @@ class CmdStanPyBackend:
         stan_file = directory / f"model_{model.code_hash[:16]}.stan"
         if not stan_file.exists() or stan_file.read_text() != code:
             stan_file.write_text(code)
+        # reduce_sum programs (brm(..., threads=k)) need an executable built with threads
+        cpp_options = {"STAN_THREADS": True} if is_threaded(code) else None
         try:
-            model.handle = cmdstanpy.CmdStanModel(stan_file=str(stan_file))
+            model.handle = cmdstanpy.CmdStanModel(stan_file=str(stan_file), cpp_options=cpp_options)
         except (ValueError, RuntimeError) as exc:
             raise StanCompileError(f"CmdStan could not build the program:\n{exc}") from None
         model.compile_time = time.perf_counter() - start
@@ -138,22 +141,27 @@ class CmdStanPyBackend:
         if inits is None and cfg.init is not None:
             inits = cfg.per_chain_inits()
         t0 = time.perf_counter()
+        threads = threads_for(model.code, cfg.threads)
+        extra: dict[str, Any] = {"threads_per_chain": threads} if threads > 1 else {}
         try:
-            fit = model.handle.sample(
-                data=json.loads(data_to_json(data)),
-                chains=cfg.chains,
-                parallel_chains=cfg.num_cores,
-                iter_warmup=cfg.num_warmup,
-                iter_sampling=cfg.num_samples,
-                thin=cfg.thin,
-                seed=cfg.seed,
-                adapt_delta=float(cfg.adapt_delta),
-                max_treedepth=cfg.max_treedepth,
-                inits=inits,
-                show_progress=False,
-                show_console=cfg.refresh > 0,
-                refresh=cfg.refresh if cfg.refresh > 0 else None,
-            )
+            # CmdStanPy sets STAN_NUM_THREADS for the run from threads_per_chain; restore it afterwards
+            with stan_num_threads(threads):
+                fit = model.handle.sample(
+                    data=json.loads(data_to_json(data)),
+                    chains=cfg.chains,
+                    parallel_chains=cfg.num_cores,
+                    iter_warmup=cfg.num_warmup,
+                    iter_sampling=cfg.num_samples,
+                    thin=cfg.thin,
+                    seed=cfg.seed,
+                    adapt_delta=float(cfg.adapt_delta),
+                    max_treedepth=cfg.max_treedepth,
+                    inits=inits,
+                    show_progress=False,
+                    show_console=cfg.refresh > 0,
+                    refresh=cfg.refresh if cfg.refresh > 0 else None,
+                    **extra,
+                )
         except RuntimeError as exc:
             raise SamplingError(f"CmdStan sampling failed: {exc}") from None
         t_sample = time.perf_counter() - t0

@@ -42,6 +42,7 @@ import numpy as np
 from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 
 from .base import CompiledModel, Draws, SampleConfig, code_hash, data_to_json, normalize_sampler_stats
+from .threads import stan_num_threads, threads_for
 
 __all__ = ["PyStanBackend", "run_in_thread", "run_isolated", "model_cache_health", "repair_model_cache"]
 
@@ -240,13 +241,19 @@ def _build_lock(model_name: str):
 # -- the process pool httpstan samples in -------------------------------
 
 
-def _set_pool_size(cores: int, *, fresh: bool = False) -> None:
+#: STAN_NUM_THREADS the current chain pool's workers were forked with (None: not made by brmspy)
+_POOL_THREADS: list[int | None] = [None]
+
+
+def _set_pool_size(cores: int, *, fresh: bool = False, threads: int | None = None) -> None:
     """Make httpstan's chain pool run at most ``cores`` chains at once.
 
     httpstan keeps one module-level ProcessPoolExecutor (one process per CPU);
     swapping it for one of the right size is the only way to limit parallel
     chains. A broken pool (a worker died) is replaced too, and ``fresh``
-    forces a replacement.
+    forces a replacement. ``threads`` (threads per chain, ``STAN_NUM_THREADS``)
+    other than the pool's also forces one: workers keep the environment they
+    were forked with.
     """
     import concurrent.futures
     import multiprocessing as mp
@@ -254,8 +261,11 @@ def _set_pool_size(cores: int, *, fresh: bool = False) -> None:
     import httpstan.services_stub as stub
 
     current = stub.executor
+    if threads is not None and threads != _POOL_THREADS[0]:
+        fresh = True
     if not fresh and not getattr(current, "_broken", False) and getattr(current, "_max_workers", None) == cores:
         return
+    _POOL_THREADS[0] = int(os.environ.get("STAN_NUM_THREADS", "1") or 1) if threads is None else threads
     stub.executor = concurrent.futures.ProcessPoolExecutor(
         max_workers=cores, mp_context=mp.get_context("fork"), initializer=stub.init_worker
     )
@@ -452,13 +462,17 @@ class PyStanBackend:
         fits_dir = _model_directory(model.handle) / "fits"
         before = set(fits_dir.glob("*")) if fits_dir.is_dir() else set()
 
+        threads = threads_for(model.code, cfg.threads)  # reduce_sum programs only
+
         def call() -> Any:
-            _set_pool_size(cfg.num_cores)
-            with warnings.catch_warnings():
-                # httpstan forks its chain workers from this multi-threaded process.
-                warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
-                with _quiet(cfg.refresh == 0):
-                    return posterior.sample(**kwargs)
+            # chain workers read STAN_NUM_THREADS from the environment they were forked with
+            with stan_num_threads(threads):
+                _set_pool_size(cfg.num_cores, threads=threads)
+                with warnings.catch_warnings():
+                    # httpstan forks its chain workers from this multi-threaded process.
+                    warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
+                    with _quiet(cfg.refresh == 0):
+                        return posterior.sample(**kwargs)
 
         t1 = time.perf_counter()
         try:

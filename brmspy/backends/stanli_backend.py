@@ -26,6 +26,7 @@ from .base import (
     data_to_json,
     normalize_sampler_stats,
 )
+from .threads import threads_for
 
 __all__ = ["StanliBackend", "validate_stan_code", "is_unsupported_feature_error"]
 
@@ -83,7 +84,7 @@ class StanliBackend:
     max_cached_models = 8
 
     def __init__(self) -> None:
-        self._models: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._models: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- availability ---------------------------------------------------
@@ -116,8 +117,11 @@ class StanliBackend:
             raise StanCompileError("Stan rejected the generated program:\n" + str(exc).strip()) from None
         return CompiledModel(self.name, code, handle=mir, compile_time=time.perf_counter() - start)
 
-    def build(self, model: CompiledModel, data: Mapping[str, Any] | None) -> Any:
+    def build(self, model: CompiledModel, data: Mapping[str, Any] | None, threads: int = 1) -> Any:
         """The ``stanli.Model`` for ``model`` with ``data`` (cached).
+
+        ``threads`` is stanli's ``threads_per_chain``: threads for the ``reduce_sum``
+        slices of a threaded program (``brm(..., threads=k)``; 1 for any other).
 
         Raises
         ------
@@ -128,7 +132,8 @@ class StanliBackend:
         """
         stanli = _import_stanli()
         data_json = data_to_json(data)
-        key = (model.code_hash, code_hash(data_json))
+        threads = threads_for(model.code, threads)
+        key = (model.code_hash, code_hash(data_json), threads)
         with self._lock:
             built = self._models.get(key)
             if built is not None:
@@ -136,9 +141,9 @@ class StanliBackend:
                 return built
         try:
             if model.handle is not None:
-                built = stanli.Model(mir=model.handle, data=data_json)
+                built = stanli.Model(mir=model.handle, data=data_json, threads_per_chain=threads)
             else:
-                built = stanli.Model(stan_code=model.code, data=data_json)
+                built = stanli.Model(stan_code=model.code, data=data_json, threads_per_chain=threads)
         except RuntimeError as exc:
             msg = str(exc).strip()
             if is_unsupported_feature_error(msg):
@@ -162,7 +167,8 @@ class StanliBackend:
         """
         cfg = config.resolved()
         t0 = time.perf_counter()
-        built = self.build(model, data)
+        threads = threads_for(model.code, cfg.threads)  # reduce_sum programs only
+        built = self.build(model, data, threads)
         t_build = time.perf_counter() - t0
 
         kwargs: dict[str, Any] = dict(
@@ -175,6 +181,7 @@ class StanliBackend:
             max_depth=cfg.max_treedepth,
             parallel_chains=cfg.num_cores,
             refresh=cfg.refresh,
+            threads_per_chain=threads,
         )
         radius = cfg.init_radius()
         if radius is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..frame import ModelFrame, Prefix
 from ..priors import ResolvedPriors
@@ -14,23 +14,54 @@ from .render import render
 
 @dataclass
 class GeneratedModel:
-    """A Stan program and the data its data block declares."""
+    """A Stan program and the data its data block declares.
+
+    ``reduction`` names the exact likelihood reduction the program uses
+    (``None``: the row-wise likelihood, as brms writes it).
+    """
 
     code: str
     data: dict[str, Any]
+    reduction: str | None = None
 
 
-def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
+@dataclass(frozen=True)
+class CodeOptions:
+    """Choices about how (not what) the program computes.
+
+    Parameters
+    ----------
+    reduce : ``"auto"`` uses an exact likelihood reduction (sufficient statistics,
+        collapsed covariate patterns) where it is exact and saves work; ``True``
+        uses it wherever it is exact; ``False`` always writes the row-wise likelihood.
+    threads : threads per chain; above 1 the row-wise likelihood is split with ``reduce_sum``.
+    """
+
+    reduce: bool | str = "auto"
+    threads: int = 1
+
+
+def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None) -> GeneratedModel:
     """Assemble every piece in brms's order and render the program."""
+    from ..reductions import choose_reduction
+
+    options = options or CodeOptions()
+    red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.reductions)
+    if red is not None:
+        frame = red.code_frame()
     sb = StanBlocks()
     sb += pieces.stan_global()
     sb += pieces.stan_N(frame)
     for t in frame.response_terms:
-        sb += pieces.stan_response(t, frame.responses[t.resp])
+        rd = frame.responses[t.resp]
+        sb += _first(red and red.response(t, rd), lambda: pieces.stan_response(t, rd))
         ordinal = t.family.spec.special == "ordinal"
         for name in t.parts:
             design = frame.designs[Prefix(t.resp, name)]
-            fe = pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu")
+            fe = _first(
+                red and red.fe(design, priors),
+                lambda: pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu"),  # noqa: B023
+            )
             if t.family.spec.special == "mixture":
                 from .mixture import strip_ordered_intercept
 
@@ -57,17 +88,28 @@ def generate(frame: ModelFrame, priors: ResolvedPriors) -> GeneratedModel:
 
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
-        sb += pieces.stan_re(block)
+        sb += _first(red and red.re(block), lambda: pieces.stan_re(block))  # noqa: B023
     sb += pieces.stan_priors(frame, priors)
-    if rescor:  # one multivariate likelihood for all responses
+    from .threads import stan_threaded_likelihood
+
+    # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
+    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options)
+    if threaded is not None:
+        sb += threaded
+    elif rescor:  # one multivariate likelihood for all responses
         from .multivariate import stan_rescor_likelihood
 
         sb += stan_rescor_likelihood(frame, priors)
     else:
         for t in frame.response_terms:
-            sb += pieces.stan_likelihood(frame, t)
+            sb += _first(red and red.likelihood(frame, t), lambda: pieces.stan_likelihood(frame, t))  # noqa: B023
     sb += pieces.stan_prior_only()
-    return GeneratedModel(render(sb), sb.values)
+    return GeneratedModel(render(sb), sb.values, red.name if red is not None else None)
 
 
-__all__ = ["GeneratedModel", "StanBlocks", "generate", "render"]
+def _first(piece: StanBlocks | None, default: Callable[[], StanBlocks]) -> StanBlocks:
+    """A reduction's replacement piece, else the row-wise one."""
+    return piece if piece is not None else default()
+
+
+__all__ = ["CodeOptions", "GeneratedModel", "StanBlocks", "generate", "render"]

@@ -86,7 +86,9 @@ def stan_global() -> StanBlocks:
 
 def stan_N(frame: ModelFrame) -> StanBlocks:
     sb = StanBlocks()
-    sb.declare("int<lower=1> N", "N", frame.N, "total number of observations")
+    # a reduction's code frame may count something else (brmspy.reductions.collapse: covariate patterns)
+    what = getattr(frame, "N_meaning", "total number of observations")
+    sb.declare("int<lower=1> N", "N", frame.N, what)
     return sb
 
 
@@ -138,6 +140,7 @@ def uses_glm(t: BrmsTerms, design: PopulationDesign, rd: ResponseData) -> bool:
         design.prefix.dpar == "mu"
         and not t.nonlinear
         and fam.link in fam.spec.glm
+        and (fam.spec.glm[fam.link].vector_extra or not set(fam.spec.glm[fam.link].extra) & set(t.parts))
         and bool(design.coef_names)
         and rd.weights is None
         and not any(type(sp).__name__ == "AutocorDesign" for sp in design.specials)  # ARMA terms need mu

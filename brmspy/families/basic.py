@@ -90,7 +90,7 @@ register(FamilySpec(
     "negbinomial", ("mu", "shape"), COUNT_LINKS, "count",
     Likelihood("neg_binomial_2", args_of("mu", "shape"), "lpmf"),
     canonical={"log": Likelihood("neg_binomial_2_log", args_of("mu", "shape"), "lpmf")},
-    glm={"log": GlmForm("neg_binomial_2_log_glm", "lpmf", ("shape",))},
+    glm={"log": GlmForm("neg_binomial_2_log_glm", "lpmf", ("shape",), vector_extra=False)},
     dpar_priors={"shape": "inv_gamma(0.4, 0.3)"},
     description="negative binomial distribution (overdispersed counts)",
     math=FamilyMath(

@@ -212,6 +212,7 @@ class GlmForm:
     dist: str
     kind: str
     extra: tuple[str, ...] = ()  # trailing dpars, e.g. ("sigma",)
+    vector_extra: bool = True  # False: Stan takes the extra dpar as a scalar only (neg_binomial_2_log_glm)
 
 
 @dataclass(frozen=True)

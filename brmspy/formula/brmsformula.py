@@ -1,4 +1,4 @@
-"""User-facing formula objects: :func:`bf`, :func:`lf`, :func:`set_rescor`.
+"""User-facing formula objects: :func:`bf`, :func:`lf`, :func:`set_rescor`, :func:`set_mecor`.
 
 A :class:`BrmsFormula` only stores text (plus ``nl`` and an optional family);
 :func:`build_terms` turns it into typed terms once the family is known, so
@@ -34,8 +34,11 @@ class BrmsFormula:
     nl: bool = False
     family: Family | None = None
     nl_pforms: tuple[str, ...] = ()  # those of ``pforms`` that are non-linear (from nlf())
+    mecor: bool | None = None  # set_mecor(): correlated latent values of me() terms (None: brms's default, True)
 
-    def __add__(self, other: "BrmsFormula | MvBrmsFormula | RescorFlag | LinearFormula | NlFlag") -> "BrmsFormula | MvBrmsFormula":
+    def __add__(self, other: "BrmsFormula | MvBrmsFormula | RescorFlag | LinearFormula | NlFlag | MecorFlag") -> "BrmsFormula | MvBrmsFormula":
+        if isinstance(other, MecorFlag):
+            return replace(self, mecor=other.mecor)
         if isinstance(other, LinearFormula):
             return replace(self, pforms=self.pforms + other.forms, nl_pforms=self.nl_pforms + other.nl_forms)
         if isinstance(other, NlFlag):
@@ -79,19 +82,30 @@ class RescorFlag:
 
 
 @dataclass(frozen=True)
+class MecorFlag:
+    """Result of :func:`set_mecor`."""
+
+    mecor: bool
+
+
+@dataclass(frozen=True)
 class MvBrmsFormula:
     """Several responses, each with its own :class:`BrmsFormula`."""
 
     forms: tuple[BrmsFormula, ...]
     rescor: bool | None = None
+    mecor: bool | None = None  # set_mecor() for the whole model (as brms, it overrides the responses' own)
 
     def __add__(self, other):
         if isinstance(other, RescorFlag):
             return replace(self, rescor=other.rescor)
+        if isinstance(other, MecorFlag):
+            return replace(self, mecor=other.mecor)
         if isinstance(other, BrmsFormula):
             return replace(self, forms=self.forms + (other,))
         if isinstance(other, MvBrmsFormula):
-            return MvBrmsFormula(self.forms + other.forms, other.rescor if other.rescor is not None else self.rescor)
+            return MvBrmsFormula(self.forms + other.forms, other.rescor if other.rescor is not None else self.rescor,
+                                 other.mecor if other.mecor is not None else self.mecor)
         if isinstance(other, LinearFormula):
             raise FormulaError("Add lf()/nlf() to one response's bf(), not to a multivariate formula.")
         return NotImplemented
@@ -182,6 +196,19 @@ def set_rescor(rescor: bool = True) -> RescorFlag:
     return RescorFlag(bool(rescor))
 
 
+def set_mecor(mecor: bool = True) -> MecorFlag:
+    """Whether the latent values of several ``me()`` terms are correlated (brms's default: yes), added with ``+``.
+
+    Examples
+    --------
+    >>> (bf("y ~ me(x, sdx) + me(z, sdz)") + set_mecor(False)).mecor
+    False
+    """
+    if not isinstance(mecor, (bool, int)):
+        raise FormulaError(f"set_mecor() takes True or False, got {mecor!r}.")
+    return MecorFlag(bool(mecor))
+
+
 def as_formula(formula: "str | BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvBrmsFormula":
     """Accept a string wherever a formula object is expected."""
     if isinstance(formula, (BrmsFormula, MvBrmsFormula)):
@@ -229,8 +256,11 @@ def build_terms(
             from ..multivariate import check_rescor
 
             check_rescor(responses)  # gaussian/student only; marks nu as shared for student
-        return MvBrmsTerms(responses, rescor)
-    return _build_one(formula, family, multi=False)
+        mecor = formula.mecor if formula.mecor is not None else all(f.mecor is not False for f in formula.forms)
+        return MvBrmsTerms(responses, rescor, mecor)
+    out = _build_one(formula, family, multi=False)
+    out.mecor = formula.mecor is not False
+    return out
 
 
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:

@@ -177,6 +177,7 @@ class BrmsTerms:
     formula_text: str = ""
     fixed: dict[str, float] = field(default_factory=dict)  # dpars held at a constant value
     shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.multivariate)
+    mecor: bool = True  # latent values of several me() terms correlated (set_mecor)
 
     @property
     def estimated_constants(self) -> list[str]:
@@ -200,6 +201,7 @@ class MvBrmsTerms:
 
     responses: list[BrmsTerms]
     rescor: bool = False
+    mecor: bool = True  # latent values of several me() terms correlated (set_mecor)
 
 
 # ---------------------------------------------------------------- parsing

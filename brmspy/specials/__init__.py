@@ -13,6 +13,7 @@ code (``codegen``)      :meth:`stan` (declarations, parameters, priors),
                         :meth:`predictor_terms` (added to the predictor)
 draws (``naming.py``)   :meth:`draws` (brms names of its parameters)
 predictions             :meth:`eta` (its part of the linear predictor)
+prior draws             :meth:`prior_draws` (``sample_prior="yes"``)
 ======================  ==============================================
 
 Stan names follow brms: the term's Stan objects carry the linear predictor's
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # imported lazily at run time: frame.py imports this module
     from ..formula.terms import SpecialTerm
     from ..frame import Prefix
     from ..naming import ParamInfo
+    from ..prior_draws import PriorSampler
     from ..priors import PriorRow
 
 #: a prior lookup bound to one linear predictor: ``lookup(("b", "mox"), ("b", ""))``
@@ -130,6 +132,16 @@ class SpecialDesign:
         """This kind's part of the linear predictor, (draws, rows); ``data`` None means the model data."""
         return 0.0
 
+    def prior_draws(self, priors: dict[str, Any], sampler: "PriorSampler") -> dict[str, np.ndarray]:
+        """Draws from the priors of this kind's parameters (``sample_prior="yes"``), by brms name.
+
+        Names are ``prior_`` + the parameter's draw name (``prior_bsp_mox``,
+        ``prior_sds_sx_1``); ``priors`` comes from :meth:`resolve_priors` and
+        ``sampler`` (:class:`brmspy.prior_draws.PriorSampler`) returns (chain, draw)
+        arrays, truncated to the parameter's bounds, or None for flat priors.
+        """
+        return {}
+
 
 def build_specials(prefix: "Prefix", terms: tuple["SpecialTerm", ...], data: pd.DataFrame, formula: str) -> list[SpecialDesign]:
     """One :class:`SpecialDesign` per kind of special term in ``terms``, in first-use order."""
@@ -147,11 +159,16 @@ def build_specials(prefix: "Prefix", terms: tuple["SpecialTerm", ...], data: pd.
     return out
 
 
-def link_specials(designs: list) -> None:
-    """Call :meth:`SpecialDesign.link` once per kind with its designs from every linear predictor."""
+def link_specials(designs: list, **settings: Any) -> None:
+    """Call :meth:`SpecialDesign.link` once per kind with its designs from every linear predictor.
+
+    ``settings`` are model-wide options from the formula (``mecor`` of
+    :func:`~brmspy.formula.set_mecor`), put in every design's ``info["settings"]``.
+    """
     by_class: dict[type, list[SpecialDesign]] = {}
     for design in designs:
         for sp in design.specials:
+            sp.info["settings"] = settings
             by_class.setdefault(type(sp), []).append(sp)
     for cls, sps in by_class.items():
         cls.link(sps)

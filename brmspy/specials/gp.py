@@ -511,6 +511,17 @@ class GPDesign(SpecialDesign):
                     out.append((n, z[..., r], ParamInfo(n, "zgp", coef=f"{lab}{s.sfx}", level=str(r + 1))))
         return out
 
+    def prior_draws(self, priors, sampler):
+        lab = self.prefix.label
+        out = {}
+        for cls in ("sdgp", "lscale"):
+            for (_, subs), ps in zip(self.terms_subs, priors.get(cls, [])):
+                for s, p in zip(subs, ps):
+                    values = sampler.scalar(p, lower=0.0)  # both are positive: priors truncated at zero
+                    if values is not None:
+                        out[f"prior_{cls}_{lab}{s.sfx}"] = values
+        return out
+
     def eta(self, param, data):
         return self.term_eta(param, data, None)
 

@@ -15,11 +15,20 @@ latent variable), with hyperparameters ``meanme_1`` and ``sdme_1`` (prior
 classes ``meanme`` and ``sdme``, coef ``mex``; flat by default, as brms).
 Draws: ``bsp_mexsdx`` (class b), ``meanme_mex`` and ``sdme_mex``.
 
-Differences from brms: several me() terms are modelled as uncorrelated latent
-variables (brms's ``set_mecor(FALSE)``; brms correlates them by default), and
-``me(x, sdx, gr = g)`` is not supported.  Predictions on new data draw the
-latent values from ``normal(x, sdx)`` of the new rows, as brms does when the
-latent values are not available.
+Correlated latent values (brms's default ``set_mecor(TRUE)``): with two or
+more me() terms the latent values are multivariate normal, non-centred with
+the Cholesky factor ``Lme_1`` of their correlation matrix (prior class
+``corme``, default ``lkj(1)``)::
+
+    Xme1 = rep_matrix(transpose(meanme_1), N) + transpose(diag_pre_multiply(sdme_1, Lme_1) * zme_1);
+    Xme_1 = Xme1[, 1];                              // zme_1 is matrix[Mme_1, N]
+
+with draws ``corme__mex__mez`` (the correlation of ``mex`` and ``mez``), as in
+brms; ``bf(...) + set_mecor(False)`` models them as independent.
+
+Differences from brms: ``me(x, sdx, gr = g)`` is not supported.  Predictions
+on new data draw the latent values from ``normal(x, sdx)`` of the new rows, as
+brms does when the latent values are not available.
 """
 
 from __future__ import annotations
@@ -68,7 +77,11 @@ class MeTerm(SpTerm):
 
     @classmethod
     def link(cls, terms):
-        """Number the latent variables over the model; the first me() term declares them all."""
+        """Number the latent variables over the model; the first me() term declares them all.
+
+        Their latent values are correlated when there are several and the
+        model does not say ``set_mecor(False)``.
+        """
         seen: dict[str, MeTerm] = {}
         for t in terms:
             t.info.pop("owned", None)
@@ -79,6 +92,7 @@ class MeTerm(SpTerm):
             else:
                 t.info["m"] = seen[key].info["m"]
         terms[0].info["owned"] = list(seen.values())
+        terms[0].info["cor"] = len(seen) >= 2 and bool(terms[0].info.get("settings", {}).get("mecor", True))
 
     @property
     def m(self) -> int:
@@ -95,6 +109,19 @@ class MeTerm(SpTerm):
     def owned(self) -> list["MeTerm"]:
         return self.info.get("owned", [])
 
+    @property
+    def cor(self) -> bool:
+        """Whether this (declaring) term's latent variables are correlated (``Lme_1``)."""
+        return bool(self.owned) and bool(self.info.get("cor", False))
+
+    @property
+    def corme_names(self) -> list[str]:
+        """brms's names of the latent correlations, in ``corme_1``'s order: ``corme__mex__mez``, ..."""
+        from ..naming import cor_pairs
+
+        coefs = [t.me_coef for t in self.owned]
+        return [f"corme__{coefs[j]}__{coefs[k]}" for j, k in cor_pairs(len(coefs))]
+
     # -- priors: one set for the model, given by the declaring term
     def prior_rows(self, base):
         from ..priors import PriorRow
@@ -105,15 +132,20 @@ class MeTerm(SpTerm):
             rows += [PriorRow("", "meanme", coef=t.me_coef, **base) for t in self.owned]
             rows.append(PriorRow("", "sdme", lb="0", **base))
             rows += [PriorRow("", "sdme", coef=t.me_coef, **base) for t in self.owned]
+        if self.cor:
+            rows.append(PriorRow("lkj(1)", "corme", **base))
         return rows
 
     def resolve_priors(self, lookup):
         if not self.owned:
             return {}
-        return {
+        out = {
             "meanme": [lookup(("meanme", t.me_coef), ("meanme", "")) for t in self.owned],
             "sdme": [lookup(("sdme", t.me_coef), ("sdme", "")) for t in self.owned],
         }
+        if self.cor:
+            out["corme"] = lookup(("corme",))
+        return out
 
     def flat_parameters(self, priors):
         return [f"{par}_{t.me_coef}" for par in ("meanme", "sdme") for t, p in zip(self.owned, priors.get(par, []))
@@ -130,6 +162,7 @@ class MeTerm(SpTerm):
         if owner is None:
             return sb  # declared by the first me() term of the model
         owned, p = terms[owner].owned, priors[owner]
+        cor = terms[owner].cor
         sb.data.append("// data for noise-free variables")
         sb.declare("int<lower=1> Mme_1", "Mme_1", len(owned), "number of latent variables")
         for t in owned:
@@ -140,14 +173,23 @@ class MeTerm(SpTerm):
             "vector[Mme_1] meanme_1;  // latent means",
             "vector<lower=0>[Mme_1] sdme_1;  // latent SDs",
         ]
-        sb.par += [f"vector[N] zme_{t.m};  // standardized latent values" for t in owned]
-        sb.tpar_def += [f"vector[N] Xme_{t.m};  // actual latent values of {t.term.text}" for t in owned]
-        sb.tpar_comp.append("// compute actual latent values")
-        sb.tpar_comp += [f"Xme_{t.m} = meanme_1[{t.m}] + sdme_1[{t.m}] * zme_{t.m};" for t in owned]
+        if cor:
+            _stan_correlated(sb, owned, p)
+        else:
+            sb.par += [f"vector[N] zme_{t.m};  // standardized latent values" for t in owned]
+            sb.tpar_def += [f"vector[N] Xme_{t.m};  // actual latent values of {t.term.text}" for t in owned]
+            sb.tpar_comp.append("// compute actual latent values")
+            sb.tpar_comp += [f"Xme_{t.m} = meanme_1[{t.m}] + sdme_1[{t.m}] * zme_{t.m};" for t in owned]
         prior_statement(sb, "meanme_1", "meanme_1", p["meanme"], "Mme_1")
         prior_statement(sb, "sdme_1", "sdme_1", p["sdme"], "Mme_1", lower=0)
+        if cor and p.get("corme") is not None:
+            sb.data.append("// prior hyperparameter of the latent correlations")
+            prior_statement(sb, "Lme_1", "Lme_1", [p["corme"]], None)
         sb.model_prior += [f"target += normal_lpdf(Xn_{t.m} | Xme_{t.m}, noise_{t.m});" for t in owned]
-        sb.model_prior += [f"target += std_normal_lpdf(zme_{t.m});" for t in owned]
+        if cor:
+            sb.model_prior.append("target += std_normal_lpdf(to_vector(zme_1));")
+        else:
+            sb.model_prior += [f"target += std_normal_lpdf(zme_{t.m});" for t in owned]
         return sb
 
     def expression(self):
@@ -162,6 +204,23 @@ class MeTerm(SpTerm):
             for par in ("meanme", "sdme"):
                 name = f"{par}_{t.me_coef}"
                 out.append((name, params[f"{par}_1"][..., t.m - 1], ParamInfo(name, "me", coef=t.me_coef)))
+        if self.cor:
+            corme = params["corme_1"]
+            for p, name in enumerate(self.corme_names):
+                out.append((name, corme[..., p], ParamInfo(name, "me", coef=name.removeprefix("corme__"))))
+        return out
+
+    def prior_draws(self, priors, sampler):
+        out = {}
+        for par, lower in (("meanme", None), ("sdme", 0.0)):
+            for t, p in zip(self.owned, priors.get(par, [])):
+                values = sampler.scalar(p, lower=lower)
+                if values is not None:
+                    out[f"prior_{par}_{t.me_coef}"] = values
+        if self.cor:  # brms: one draw, the marginal of any correlation under lkj
+            values = sampler.lkj_marginal(priors.get("corme"), len(self.owned))
+            if values is not None:
+                out["prior_corme"] = values
         return out
 
     def value(self, param, data):
@@ -171,3 +230,32 @@ class MeTerm(SpTerm):
         x, noise = _values(self.term, data, f"'{self.term.text}' in newdata")
         rng = np.random.default_rng()
         return rng.normal(x[None, :], noise[None, :], size=(Xme.shape[0], len(x)))
+
+
+def _stan_correlated(sb, owned: list[MeTerm], priors: dict) -> None:
+    """Parameters and latent values of correlated me() terms (brms's ``set_mecor(TRUE)`` code)."""
+    sb.declare("int<lower=1> NCme_1", "NCme_1", len(owned) * (len(owned) - 1) // 2, "number of latent correlations")
+    sb.par += [
+        "matrix[Mme_1, N] zme_1;  // standardized latent values",
+        "cholesky_factor_corr[Mme_1] Lme_1;  // cholesky factor of the latent correlation matrix",
+    ]
+    sb.tpar_def.append("matrix[N, Mme_1] Xme1;  // actual latent values")
+    sb.tpar_def += [f"vector[N] Xme_{t.m};  // actual latent values of {t.term.text}" for t in owned]
+    sb.tpar_comp += [
+        "// compute actual latent values (correlated)",
+        "Xme1 = rep_matrix(transpose(meanme_1), N) + transpose(diag_pre_multiply(sdme_1, Lme_1) * zme_1);",
+    ]
+    sb.tpar_comp += [f"Xme_{t.m} = Xme1[, {t.m}];" for t in owned]
+    sb.gen_def += [
+        "// obtain the latent correlation matrix",
+        "corr_matrix[Mme_1] Corme_1 = multiply_lower_tri_self_transpose(Lme_1);",
+        "vector<lower=-1, upper=1>[NCme_1] corme_1;",
+    ]
+    sb.gen_comp += [
+        "// extract upper diagonal of the latent correlation matrix",
+        "for (k in 1:Mme_1) {",
+        "  for (j in 1:(k - 1)) {",
+        "    corme_1[choose(k - 1, 2) + j] = Corme_1[j, k];",
+        "  }",
+        "}",
+    ]

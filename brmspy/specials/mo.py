@@ -165,6 +165,13 @@ class MoTerm(SpTerm):
             out.append((name, simo[..., j], ParamInfo(name, "simo", coef=f"{label}{self.simo_coef}[{j + 1}]")))
         return out
 
+    def prior_draws(self, priors, sampler):
+        simo = sampler.dirichlet(priors.get("simo"), self.D)
+        if simo is None:
+            return {}
+        name = f"prior_simo_{self.prefix.label}{self.simo_coef}"  # brms: prior_simo_mox1[1], ...
+        return {f"{name}[{j + 1}]": simo[..., j] for j in range(self.D)}
+
     def value(self, param, data):
         if data is None:
             X = self.info["X"]

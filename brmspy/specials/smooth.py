@@ -382,6 +382,20 @@ class SmoothDesign(SpecialDesign):
                     out.append((n, s[..., r], ParamInfo(n, "smooth", coef=f"{lab}{pc.label}_{j}", level=str(r + 1))))
         return out
 
+    def prior_draws(self, priors, sampler):
+        lab = self.prefix.label
+        out = {}
+        for name, p in zip(self.b_names, priors.get("bs", [])):
+            values = sampler.scalar(p)
+            if values is not None:
+                out[f"prior_bs_{lab}{name}"] = values
+        for pc, ps in zip(self.pieces, priors.get("sds", [])):
+            for j, p in enumerate(ps, start=1):
+                values = sampler.scalar(p, lower=0.0)  # sds >= 0: the prior truncated at zero
+                if values is not None:
+                    out[f"prior_sds_{lab}{pc.label}_{j}"] = values
+        return out
+
     def eta(self, param, data):
         return self.term_eta(param, data, None)
 

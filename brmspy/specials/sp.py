@@ -133,6 +133,10 @@ class SpTerm:
         """The term's value, (draws or 1, rows); ``data`` None means the model data."""
         raise NotImplementedError
 
+    def prior_draws(self, priors: dict[str, Any], sampler) -> dict[str, np.ndarray]:
+        """Prior draws of the term's own parameters (``simo``, ``meanme``, ...), see :meth:`SpecialDesign.prior_draws`."""
+        return {}
+
 
 @dataclass
 class SpDesign(SpecialDesign):
@@ -160,6 +164,9 @@ class SpDesign(SpecialDesign):
 
     @classmethod
     def link(cls, designs):
+        for d in designs:  # model-wide settings (set_mecor) reach the terms
+            for t in d.sp_terms:
+                t.info["settings"] = d.info.get("settings", {})
         for kind, handler in SP_TERMS.items():
             terms = [t for d in designs for t in d.sp_terms if t.kind == kind]
             if terms:
@@ -217,6 +224,17 @@ class SpDesign(SpecialDesign):
             out.append((name, bsp[..., t.k - 1], ParamInfo(name, "b", coef=f"{label}{t.coef}")))
         for t in self.sp_terms:
             out.extend(t.draws(params))
+        return out
+
+    def prior_draws(self, priors, sampler):
+        label = self.prefix.label
+        out = {}
+        for t, p in zip(self.sp_terms, priors.get("bsp") or []):
+            values = sampler.scalar(p)  # bsp has no bounds in the program
+            if values is not None:
+                out[f"prior_bsp_{label}{t.coef}"] = values
+        for t, p in zip(self.sp_terms, priors.get("terms") or []):
+            out.update(t.prior_draws(p, sampler))
         return out
 
     def eta(self, param, data):
