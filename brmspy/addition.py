@@ -20,6 +20,13 @@ Conventions follow brms: a right-censored ``y`` contributes ``log P(Y > y)``,
 a left-censored one ``log P(Y <= y)``, an interval-censored one
 ``log(P(Y <= y2) - P(Y <= y))``; truncation divides the density by
 ``P(lb <= Y <= ub)`` (``P(Y > lb - 1)`` etc. for discrete families).
+Zero-inflated and hurdle families include their point mass in these
+probabilities; mixtures censor and truncate each component separately
+(``log_sum_exp(log theta_k + term_k)``), as brms.  ``trunc(lb = 0)`` of a
+family whose values start at 0 (lognormal, gamma, hurdle_gamma, ...) is a
+no-op and is left out, with a warning.  ``cens()``/``trunc()`` are refused
+where brms refuses them (zero_one_inflated_beta, ordinal and categorical
+families).
 """
 
 from __future__ import annotations
@@ -116,23 +123,44 @@ def build_additions(t: "BrmsTerms", data: pd.DataFrame, y: np.ndarray) -> Additi
     return out
 
 
+#: why brms refuses cens()/trunc() for a family, and what to use instead
+NO_CDF_HINTS = {
+    "zero_one_inflated_beta": "brms refuses it too: its zeros and ones are point masses modelled by zoi and coi. "
+                              "Use beta or zero_inflated_beta, which take cens() and trunc(), or drop the term",
+    "bernoulli": "a 0/1 response has nothing to censor or truncate; use binomial with trials() if you need bounds",
+}
+
+
 def _check_family(t: "BrmsTerms", terms: dict) -> None:
     from .families.cdf import CDFS
 
     fam = t.family
     name = fam.name
-    special = fam.spec.special
+    comps = getattr(fam, "components", None)
     for a in terms:
+        if a in ("cens", "trunc") and comps is not None:
+            # mixtures: brms censors and truncates each component, so every component needs its CDFs
+            bad = [c.name for c in comps if c.name not in CDFS or c.spec.special]
+            if bad:
+                hint = NO_CDF_HINTS.get(bad[0], "")
+                raise FamilyError(
+                    f"The addition term '{a}()' needs the CDF of every mixture component, but component family "
+                    f"{bad[0]!r} has none. Families that take {a}(): {', '.join(sorted(CDFS))}."
+                    + (f" ({bad[0]}: {hint}.)" if hint else "") + f" Remove '{terms[a].text}' or change the component."
+                )
+            continue
         if a in ("cens", "trunc"):
-            ok, allowed = name in CDFS and not special, sorted(CDFS)
+            ok, allowed = name in CDFS and not fam.spec.special, sorted(CDFS)
         elif a == "se":
             ok, allowed = name in SE_FAMILIES, list(SE_FAMILIES)
         else:
             ok, allowed = name in RATE_FAMILIES, list(RATE_FAMILIES)
         if not ok:
+            hint = NO_CDF_HINTS.get(name, "") if a in ("cens", "trunc") else ""
             raise FamilyError(
-                f"The addition term '{a}()' is not available for family {name!r}. "
-                f"Families that take {a}(): {', '.join(allowed)}. Remove '{terms[a].text}' or change the family."
+                f"The addition term '{a}()' is not available for family {name!r}"
+                + (f": {hint}" if hint else "") + f". Families that take {a}(): {', '.join(allowed)}. "
+                f"Remove '{terms[a].text}' or change the family."
             )
 
 
@@ -182,6 +210,9 @@ def _censoring(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.n
                 f"Left censor points must be smaller than right censor points for interval censored data: in row {i} "
                 f"the response is {y[i]:g} and {args['y2']} is {y2[i]:g}."
             )
+        if t.family.spec.response == "circular" and np.any(np.abs(y2[interval]) > np.pi):
+            raise DataError(f"The upper censoring bound {args['y2']!r} of family {t.family.name!r} must lie in "
+                            "[-pi, pi], the range of the angles.")
         if t.family.spec.is_discrete and np.any(y2[interval] != np.round(y2[interval])):
             raise DataError(f"The upper censoring bound {args['y2']!r} of a discrete family must be an integer.")
         rcens = np.where(interval, y2, 0)
@@ -271,15 +302,13 @@ def _truncation(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.
             )
         bounds[side] = v.astype(np.int64) if discrete else v
     lb, ub = bounds["lb"], bounds["ub"]
-    if lb is not None and t.family.spec.response == "positive" and np.any(lb <= 0):
-        # the CDFs of some positive families fail at 0 (weibull's gradient, frechet's domain)
-        if np.all(lb <= 0):
-            warnings.warn(f"trunc(lb = {args['lb']}) does not truncate family {t.family.name!r}, whose values are "
-                          "positive anyway; the lower bound is ignored.", stacklevel=4)
-            lb = None
-        else:
-            raise DataError(f"Lower truncation bounds of family {t.family.name!r} must be positive (values are positive "
-                            f"anyway); trunc(lb = {args['lb']}) has values <= 0.")
+    if t.family.spec.response == "circular":  # Stan's von_mises CDFs reject values outside [-pi, pi]
+        for side, v in (("lb", lb), ("ub", ub)):
+            if v is not None and np.any(np.abs(v) > np.pi):
+                raise DataError(f"The truncation bound {side} = {args[side]} of family {t.family.name!r} lies outside "
+                                "[-pi, pi], the range of the angles; use a bound within it or leave the side out.")
+    if lb is not None and (support := _support_from_zero(t)) and np.any(lb <= 0):
+        lb = _lower_bound_at_support(t, args["lb"], lb, support)
     if lb is not None and ub is not None and np.any(lb >= ub):
         i = int(np.argmax(lb >= ub))
         raise DataError(f"Truncation bounds are invalid: lb >= ub in row {i} ({lb[i]:g} >= {ub[i]:g}).")
@@ -296,6 +325,44 @@ def _truncation(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.
             f"{t.response.expr} = {y[i]:g}. Truncated data cannot fall outside the bounds: fix the bounds or the data."
         )
     return lb, ub
+
+
+#: responses whose support starts at 0: a lower bound lb <= 0 truncates nothing
+_SUPPORT_FROM_ZERO = {
+    "positive": "positive, so P(Y > lb) = 1",
+    "nonnegative": "zero or positive (zeros are a point mass), so P(Y >= lb) = 1",
+    "unit_zero": "in [0, 1) (zeros are a point mass), so P(Y >= lb) = 1",
+}
+
+
+def _support_from_zero(t: "BrmsTerms") -> str | None:
+    """How the family's values start at 0 (None if they can be negative); mixtures: all components."""
+    fams = getattr(t.family, "components", None) or (t.family,)
+    kinds = [_SUPPORT_FROM_ZERO.get(f.spec.response) for f in fams]
+    return None if None in kinds else max(kinds, key=len)
+
+
+def _lower_bound_at_support(t: "BrmsTerms", expr: str, lb: np.ndarray, support: str) -> np.ndarray | None:
+    """``trunc(lb = 0)`` of a family whose values start at 0: exactly a no-op, left out of the Stan code.
+
+    brms keeps the bound and divides by ``P(Y > 0) = 1``; leaving it out gives the
+    same likelihood and predictions, and avoids CDFs that fail at 0 (weibull's
+    gradient, frechet's domain) and the point mass at zero of the hurdle
+    families, which ``P(Y > 0)`` would wrongly exclude.
+    """
+    name = t.family.name
+    if np.all(lb <= 0):
+        warnings.warn(
+            f"trunc(lb = {expr}) does not truncate family {name!r}: its values are {support} for lb <= 0. "
+            "The bound changes neither the likelihood nor the predictions (brms keeps it as such a no-op); it is "
+            "left out of the Stan code. Remove it from the formula to silence this warning.", stacklevel=5)
+        return None
+    raise DataError(
+        f"The lower truncation bound lb = {expr} of family {name!r} is <= 0 in some rows and positive in others. "
+        f"Its values are {support} for lb <= 0, so those rows are not truncated below, but one Stan likelihood "
+        "cannot mix both: give every row a positive bound (e.g. a value below the smallest possible response), "
+        "or fit the two sets of rows separately."
+    )
 
 
 def _standard_errors(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame):
@@ -401,17 +468,53 @@ def _subset(dp: dict, ex: "Extras", idx: np.ndarray, n: int):
     return sub, replace(ex, trials=trials)
 
 
+def _components(t: "BrmsTerms") -> tuple | None:
+    """The component families of a mixture (None for other families)."""
+    return getattr(t.family, "components", None)
+
+
+def _stack(parts: list[np.ndarray]) -> np.ndarray:
+    shape = np.broadcast_shapes(*(np.shape(p) for p in parts))
+    return np.stack([np.broadcast_to(p, shape) for p in parts], axis=-1)
+
+
+def _mixture_parts(t: "BrmsTerms", dp: dict):
+    """(component family, its dpars, its log mixing proportion) for each mixture component."""
+    from .families.mixture import component_dpars, theta_values
+
+    fam = t.family
+    theta = theta_values(fam, dp)
+    with np.errstate(divide="ignore"):
+        log_theta = np.log(theta)
+    return [(c, component_dpars(fam, dp, k), log_theta[..., k - 1]) for k, c in enumerate(fam.components, start=1)]
+
+
 def addition_loglik(t: "BrmsTerms", rd: "ResponseData", dp: dict, ex: "Extras") -> np.ndarray:
     """Pointwise log-likelihood (draws × observations, unweighted) with cens/trunc/se/rate applied.
 
     Equals the Stan model's likelihood term by term: censored rows use the log
     CDF or CCDF, truncated rows are normalised by the probability of the bounds.
+    Mixtures censor and truncate each component, as brms:
+    ``log_sum_exp_k(log theta_k + component term_k)``.
     """
-    from .families.cdf import log_diff_exp
+    from scipy.special import logsumexp
+
+    from .families.cdf import CDFS
 
     adds: AdditionData = rd.adds
-    dp, math, cdf = effective_dpars(t, adds, dp)
     y = rd.y.astype(float)
+    if (comps := _components(t)) is not None:
+        parts = [log_theta + _loglik(c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex, y)
+                 for c, cdp, log_theta in _mixture_parts(t, dp)]
+        return logsumexp(_stack(parts), axis=-1)
+    dp, math, cdf = effective_dpars(t, adds, dp)
+    return _loglik(t.family.spec.is_discrete, math, cdf, adds, dp, ex, y)
+
+
+def _loglik(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionData, dp: dict, ex: "Extras",
+            y: np.ndarray) -> np.ndarray:
+    from .families.cdf import log_diff_exp
+
     n = len(y)
     S = max(np.shape(v)[0] for v in dp.values() if np.ndim(v) >= 2)
     ll = np.empty((S, n))
@@ -433,20 +536,25 @@ def addition_loglik(t: "BrmsTerms", rd: "ResponseData", dp: dict, ex: "Extras") 
                 part = log_diff_exp(cdf.lcdf(adds.rcens[idx][None, :].astype(float), sub, sex), cdf.lcdf(yy, sub, sex))
             ll[:, idx] = np.broadcast_to(part, (S, idx.size))
         if adds.truncated:
-            ll = ll - _log_trunc_mass(t, cdf, dp, ex, adds.lb, adds.ub)
+            ll = ll - _log_trunc_mass(discrete, cdf, dp, ex, adds.lb, adds.ub)
     return ll
 
 
-def _log_trunc_mass(t: "BrmsTerms", cdf: "CdfMath", dp: dict, ex: "Extras", lb, ub) -> np.ndarray:
+def _log_trunc_mass(discrete: bool, cdf: "CdfMath", dp: dict, ex: "Extras", lb, ub) -> np.ndarray:
     """``log P(lb <= Y <= ub)`` as the Stan code computes it (``lb - 1`` for discrete families)."""
     from .families.cdf import log_diff_exp
 
-    lo = None if lb is None else (lb - 1 if t.family.spec.is_discrete else lb)
+    lo = None if lb is None else (lb - 1 if discrete else lb)
     if lo is not None and ub is not None:
         return log_diff_exp(cdf.lcdf(ub[None, :].astype(float), dp, ex), cdf.lcdf(lo[None, :].astype(float), dp, ex))
     if lo is not None:
         return cdf.lccdf(lo[None, :].astype(float), dp, ex)
     return cdf.lcdf(ub[None, :].astype(float), dp, ex)
+
+
+def _full(dp: dict) -> tuple[dict, int, int]:
+    S, N = np.broadcast(*[np.asarray(v) for v in dp.values()]).shape[:2]
+    return {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}, S, N
 
 
 def addition_predict(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras",
@@ -457,13 +565,28 @@ def addition_predict(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras",
     Truncated draws use the inverse CDF between ``F(lb)`` and ``F(ub)``, or
     rejection sampling for families without one (com_poisson); draws that
     cannot be placed within the bounds are NaN, with a warning, as in brms.
+    Mixtures draw a component by its proportion, then a (truncated) value from it.
     """
+    from .families.cdf import CDFS
+
+    if (comps := _components(t)) is not None:
+        parts = _mixture_parts(t, dp)
+        draws = [_predict(c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex, rng) for c, cdp, _ in parts]
+        stacked = _stack(draws)
+        theta = np.exp(_stack([lt for _, _, lt in parts]))
+        theta = np.broadcast_to(theta, stacked.shape)
+        pick = np.minimum((rng.uniform(size=stacked.shape[:-1])[..., None] > np.cumsum(theta, axis=-1)).sum(axis=-1),
+                          len(comps) - 1)
+        return np.take_along_axis(stacked, pick[..., None], axis=-1)[..., 0]
     dp, math, cdf = effective_dpars(t, adds, dp)
-    S, N = np.broadcast(*[np.asarray(v) for v in dp.values()]).shape[:2]
-    dp = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
+    return _predict(t.family.spec.is_discrete, math, cdf, adds, dp, ex, rng)
+
+
+def _predict(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionData, dp: dict, ex: "Extras",
+             rng: np.random.Generator) -> np.ndarray:
+    dp, S, N = _full(dp)
     if not adds.truncated:
         return np.asarray(math.rng(dp, ex, rng), dtype=float)
-    discrete = t.family.spec.is_discrete
     lb = np.full(N, -np.inf) if adds.lb is None else adds.lb.astype(float)
     ub = np.full(N, np.inf) if adds.ub is None else adds.ub.astype(float)
     out = np.full((S, N), np.nan)
@@ -491,26 +614,38 @@ def addition_predict(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras",
 def addition_epred(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras") -> np.ndarray:
     """Expected values with rate (``mu * denom``) and truncation applied.
 
-    Truncated models: the mean of the truncated distribution for discrete
-    families (exact sums over the support) and gaussian (closed form); for
-    other continuous families the untruncated mean is returned (brms computes
-    truncated means for a few more families).
+    Truncated models: the mean of the truncated distribution, by exact sums
+    over the support for discrete families and closed forms or quadrature for
+    continuous ones (:mod:`brmspy.families.trunc_mean`).  Mixtures average the
+    components' (truncated) means with their proportions, as their Stan
+    likelihood truncates each component.
     """
+    from .families.cdf import CDFS
+
+    if (comps := _components(t)) is not None:
+        parts = _mixture_parts(t, dp)
+        means = [_epred(c.name, c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex)
+                 for c, cdp, _ in parts]
+        theta = np.exp(_stack([lt for _, _, lt in parts]))
+        return (theta * _stack(means)).sum(axis=-1)
     dp, math, cdf = effective_dpars(t, adds, dp)
+    return _epred(t.family.name, t.family.spec.is_discrete, math, cdf, adds, dp, ex)
+
+
+def _epred(name: str, discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionData, dp: dict,
+           ex: "Extras") -> np.ndarray:
+    from .families.trunc_mean import has_truncated_mean, truncated_mean
+
     epred = math.epred(dp, ex)
     if not adds.truncated:
         return epred
-    S, N = np.broadcast(*[np.asarray(v) for v in dp.values()]).shape[:2]
-    dp = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
-    if t.family.spec.is_discrete:
+    dp, S, N = _full(dp)
+    if discrete:
         return _discrete_trunc_mean(math, cdf, dp, ex, adds, np.broadcast_to(epred, (S, N)))
-    if t.family.name == "gaussian":
-        from scipy import stats
-
-        mu, sigma = dp["mu"], dp["sigma"]
-        a = (-np.inf if adds.lb is None else adds.lb[None, :] - mu) / sigma
-        b = (np.inf if adds.ub is None else adds.ub[None, :] - mu) / sigma
-        return stats.truncnorm.mean(a, b, loc=mu, scale=sigma)
+    if has_truncated_mean(name):
+        return truncated_mean(name, dp, ex, adds.lb, adds.ub)
+    warnings.warn(f"No truncated mean for family {name!r}: posterior_epred returns the untruncated mean.",
+                  stacklevel=3)
     return epred
 
 
@@ -522,7 +657,7 @@ def _discrete_trunc_mean(math, cdf, dp, ex, adds: AdditionData, mean: np.ndarray
         if adds.ub is not None:
             lo, hi = lb, adds.ub
             k_range = range(int(lo.min()), int(hi.max()) + 1)
-        else:  # E[Y; Y >= lb] = E[Y] - sum_{k < lb} k p(k)
+        else:  # E[Y | Y >= lb] = (E[Y] - sum_{k < lb} k p(k)) / (1 - P(Y < lb))
             lo, hi = np.zeros(N, dtype=np.int64), lb - 1
             k_range = range(0, int(hi.max()) + 1)
         total = np.zeros((S, N))

@@ -54,14 +54,15 @@ def build_model(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
+    centered: bool | str = "auto",
 ) -> ModelBuild:
     """Run the pre-sampling pipeline once and keep every stage's result.
 
     ``data2`` holds data that are not columns of ``data`` (brms's ``data2``), e.g.
     the known covariance matrix of ``gr(g, cov = A)``: ``data2={"A": A}``.
-    ``reduce`` and ``threads`` choose how the program computes (see :func:`~brmspy.brm`).
+    ``reduce``, ``threads`` and ``centered`` choose how the program computes (see :func:`~brmspy.brm`).
     """
-    options = _code_options(reduce, threads)
+    options = _code_options(reduce, threads, centered)
     terms = build_terms(formula, family)
     frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)
@@ -69,7 +70,7 @@ def build_model(
     return ModelBuild(terms, frame, priors, generated)
 
 
-def _code_options(reduce: bool | str, threads: int | None) -> CodeOptions:
+def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:
     from .errors import BrmsError
 
     from .reductions import kind_names
@@ -81,7 +82,9 @@ def _code_options(reduce: bool | str, threads: int | None) -> CodeOptions:
     n = 1 if threads is None else threads
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise BrmsError(f"threads must be a positive integer (threads per chain) or None, got {threads!r}.")
-    return CodeOptions(reduce=reduce, threads=n)
+    if centered not in ("auto", True, False):
+        raise BrmsError(f"centered must be 'auto', True or False, got {centered!r}.")
+    return CodeOptions(reduce=reduce, threads=n, centered=centered)
 
 
 def get_prior(
@@ -125,6 +128,7 @@ def make_stancode(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
+    centered: bool | str = "auto",
 ) -> str:
     """Generate the Stan program of a model.
 
@@ -134,7 +138,7 @@ def make_stancode(
 
     Parameters
     ----------
-    formula, data, family, prior, data2, reduce, threads : as in :func:`~brmspy.brm`.
+    formula, data, family, prior, data2, reduce, threads, centered : as in :func:`~brmspy.brm`.
     save_to : optional path; the program is also written there.
 
     Examples
@@ -144,7 +148,7 @@ def make_stancode(
     >>> "normal_id_glm_lpdf" in code
     True
     """
-    code = build_model(formula, data, family, prior, data2, reduce, threads).code
+    code = build_model(formula, data, family, prior, data2, reduce, threads, centered).code
     if save_to is not None:
         Path(save_to).write_text(code, encoding="utf-8")
     return code
@@ -158,10 +162,11 @@ def make_standata(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
+    centered: bool | str = "auto",
 ) -> dict[str, Any]:
     """The data passed to Stan: a dict of numpy arrays and ints named as in the program.
 
-    ``data2``, ``reduce`` and ``threads`` as in :func:`~brmspy.brm`.
+    ``data2``, ``reduce``, ``threads`` and ``centered`` as in :func:`~brmspy.brm`.
 
     Examples
     --------
@@ -170,4 +175,4 @@ def make_standata(
     >>> sd["N"], sd["N_1"], sd["prior_Intercept_loc"]
     (180, 18, 288.7)
     """
-    return build_model(formula, data, family, prior, data2, reduce, threads).data
+    return build_model(formula, data, family, prior, data2, reduce, threads, centered).data

@@ -267,19 +267,25 @@ def _ll_chunks(fit: "BrmsFit", chunk_size: int | None, ndraws: int | None = None
         yield a, b, ll.reshape(nchains, -1, ll.shape[1])
 
 
-def _loo_pointwise(ll3: np.ndarray) -> dict[str, Any]:
-    """PSIS-LOO quantities per observation of one chunk (exact: PSIS works observation by observation)."""
-    from .criteria import _az_loo, _az_psis, _logmeanexp, _mcse_elpd, _relative_eff
+def _loo_pointwise(ll3: np.ndarray, with_arviz: bool = False, workers: int = 1) -> dict[str, Any]:
+    """PSIS-LOO quantities per observation of one chunk, vectorised over its observations.
 
-    S, N = ll3.shape[0] * ll3.shape[1], ll3.shape[2]
-    r_eff = _relative_eff(ll3)
-    lw, k = _az_psis(ll3, r_eff)
-    az = _az_loo(ll3, lw, k)
-    elpd_i = np.asarray(az.elpd_i).reshape(-1)
-    lpd_i = _logmeanexp(ll3.reshape(S, N))
-    return {"elpd_loo": elpd_i, "mcse_elpd_loo": _mcse_elpd(ll3, lw, elpd_i, r_eff), "p_loo": lpd_i - elpd_i,
-            "pareto_k": k, "n_eff": r_eff / np.sum(np.exp(2 * lw.reshape(S, N)), axis=0), "r_eff": r_eff,
-            "good_k": float(az.good_k), "az": az}
+    :func:`brmspy.psis.loo_pointwise` computes r_eff, PSIS and the pointwise values of
+    all observations of the chunk at once (equal to ArviZ's per-observation PSIS up to
+    rounding).  ``with_arviz``: also ArviZ's ``ELPDDataLOO`` built from the same
+    smoothed weights (kept by :func:`loo_chunked` when one chunk holds every observation).
+    ``workers``: threads smoothing blocks of the chunk at once.
+    """
+    from .psis import good_k, loo_pointwise
+
+    pw: dict[str, Any] = loo_pointwise(ll3, log_weights=with_arviz, workers=workers)
+    pw["good_k"] = good_k(ll3.shape[0] * ll3.shape[1])
+    pw["az"] = None
+    if with_arviz:
+        from .criteria import _az_loo
+
+        pw["az"] = _az_loo(ll3, pw.pop("log_weights"), pw["pareto_k"])
+    return pw
 
 
 def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az: Any) -> "LooResult":
@@ -303,24 +309,46 @@ def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az:
 
 
 def loo_chunked(fit: "BrmsFit", name: str = "", chunk_size: int | None = None, ndraws: int | None = None,
-                seed: int | None = None) -> "LooResult":
+                seed: int | None = None, cores: int = 1) -> "LooResult":
     """PSIS-LOO computed chunk by chunk of observations; never holds the full draws × N matrix.
 
-    Equal to the unchunked :func:`brmspy.criteria.loo` (PSIS, r_eff and the MCSE are
-    per observation).  ``result.arviz`` is ArviZ's object of the last chunk only
-    when there are several chunks (None then).
+    Equal to the unchunked :func:`brmspy.criteria.loo` up to rounding (PSIS, r_eff and
+    the MCSE are per observation; each chunk is smoothed by the vectorised
+    :mod:`brmspy.psis`).  ``result.arviz`` is ArviZ's object when one chunk holds every
+    observation, None when there are several chunks.
+
+    With ``cores > 1`` a chunk is smoothed (by ``cores - 1`` threads) while the next
+    chunk's log-likelihood is computed, so at most two chunks are held; the results
+    do not depend on ``cores``.
     """
     keys = ("elpd_loo", "mcse_elpd_loo", "p_loo", "pareto_k", "n_eff", "r_eff")
     parts: dict[str, list[np.ndarray]] = {k: [] for k in keys}
-    good_k, az, S, n_chunks = 0.7, None, 0, 0
-    for _, _, ll3 in _ll_chunks(fit, chunk_size, ndraws, seed):
-        pw = _loo_pointwise(ll3)
+    state = {"good_k": 0.7, "az": None, "S": 0, "n": 0}
+
+    def collect(pw: dict[str, Any], S: int) -> None:
         for k in keys:
             parts[k].append(pw[k])
-        good_k, az, S = pw["good_k"], pw["az"], ll3.shape[0] * ll3.shape[1]
-        n_chunks += 1
-    return _loo_result({k: np.concatenate(v) for k, v in parts.items()}, S, name, good_k,
-                       az if n_chunks == 1 else None)
+        state.update(good_k=pw["good_k"], az=pw["az"], S=S, n=state["n"] + 1)
+
+    chunks = _ll_chunks(fit, chunk_size, ndraws, seed)
+    if cores <= 1:
+        for _, _, ll3 in chunks:
+            collect(_loo_pointwise(ll3, with_arviz=ll3.shape[2] == fit.frame.N), ll3.shape[0] * ll3.shape[1])
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as smoother:  # numpy releases the GIL: PSIS overlaps the next log_lik
+            pending = None
+            for _, _, ll3 in chunks:
+                if pending is not None:
+                    collect(*pending.result())
+                pending = smoother.submit(lambda x: (_loo_pointwise(x, x.shape[2] == fit.frame.N, cores - 1),
+                                                     x.shape[0] * x.shape[1]), ll3)
+                del ll3
+            if pending is not None:
+                collect(*pending.result())
+    return _loo_result({k: np.concatenate(v) for k, v in parts.items()}, state["S"], name, state["good_k"],
+                       state["az"] if state["n"] == 1 else None)
 
 
 # ------------------------------------------------------------------ loo with subsampling
@@ -446,7 +474,7 @@ def loo_approximation(fit: "BrmsFit", method: str = "plpd", chunk_size: int | No
 
 def loo_subsample(fit: "BrmsFit", observations: int | np.ndarray = 400, name: str = "",
                   loo_approximation_method: str = "plpd", chunk_size: int | None = None,
-                  ndraws: int | None = None, seed: int | None = None) -> LooSubsampleResult:
+                  ndraws: int | None = None, seed: int | None = None, cores: int = 1) -> LooSubsampleResult:
     """PSIS-LOO for large N from exact PSIS on a random subsample plus an approximation for all rows.
 
     The difference estimator of Magnusson et al. (2020) with simple random sampling
@@ -461,6 +489,7 @@ def loo_subsample(fit: "BrmsFit", observations: int | np.ndarray = 400, name: st
     observations : subsample size m, or the 0-based row indices to use.
     loo_approximation_method : ``"plpd"`` (default, as brms) or ``"lpd"``.
     chunk_size, ndraws, seed : as for :func:`brmspy.prediction.log_lik`; ``seed`` also draws the subsample.
+    cores : threads for the (vectorised) PSIS of the subsampled rows.
     """
     N = fit.frame.N
     if isinstance(observations, (int, np.integer)) and not isinstance(observations, bool):
@@ -483,7 +512,7 @@ def loo_subsample(fit: "BrmsFit", observations: int | np.ndarray = 400, name: st
     parts: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     good_k, S = 0.7, 0
     for _, _, ll3 in _ll_chunks(sub, chunk_size, ndraws, seed):
-        pw = _loo_pointwise(ll3)
+        pw = _loo_pointwise(ll3, workers=cores)  # vectorised PSIS of the subsampled rows
         for k in keys:
             parts[k].append(pw[k])
         good_k, S = pw["good_k"], ll3.shape[0] * ll3.shape[1]

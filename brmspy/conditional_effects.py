@@ -237,6 +237,10 @@ def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
                     add(combo)
                 if s.kind == "mo":
                     int_vars.update(v for v in _names_in(s.call.args[0]) if v in cols)
+            elif s.kind == "sp":  # mo(x):z and other sp products: the pair of their variables
+                for combo in _term_effects(s.text.replace(":", "*"), cols):
+                    add(combo)
+                int_vars.update(v for f in s.factors if f.startswith("mo(") for v in _names_in(f) if v in cols)
             elif s.kind in ("s", "t2", "gp"):  # smooths and GPs: each covariate, with its by-variable
                 by = s.call.kwarg("by")
                 for arg in s.call.args:

@@ -392,11 +392,11 @@ def _mcse_elpd(ll3: np.ndarray, lw: np.ndarray, elpd_i: np.ndarray, r_eff: np.nd
 
 
 def _loo_single(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
-                seed: int | None = None) -> LooResult:
+                seed: int | None = None, cores: int = 1) -> LooResult:
     """PSIS-LOO of one fit, chunk by chunk of observations for large N (:mod:`brmspy.chunked`)."""
     from .chunked import loo_chunked
 
-    return loo_chunked(fit, name, chunk_size, ndraws, seed)
+    return loo_chunked(fit, name, chunk_size, ndraws, seed, cores)
 
 
 def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
@@ -466,7 +466,7 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
         reloo_args: dict[str, Any] | None = None,
         model_names: Sequence[str] | None = None, subsample: int | None = None,
         loo_approximation: str = "plpd", ndraws: int | None = None, chunk_size: int | None = None,
-        seed: int | None = None) -> "LooResult | LooList | Any":
+        seed: int | None = None, cores: int = 1) -> "LooResult | LooList | Any":
     """Approximate leave-one-out cross-validation with PSIS (brms's ``loo``).
 
     Parameters
@@ -494,6 +494,8 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     chunk_size : observations per chunk of the log-likelihood (None: automatic, bounding
         each draws × rows array to 2^24 values; 0: all at once).  Results do not depend on it.
     seed : seeds ``ndraws`` and ``subsample``.
+    cores : threads for PSIS (brms's ``cores``): with several chunks, one chunk is smoothed
+        while the next chunk's log-likelihood is computed.  Results do not depend on it.
 
     Returns
     -------
@@ -519,6 +521,8 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     if moment_match:
         raise BrmsError("moment_match=True is not available in brmspy (the backends do not expose the "
                         "unconstraining transform it needs). Use loo(fit, reloo=True) or kfold(fit).")
+    if isinstance(cores, bool) or not isinstance(cores, (int, np.integer)) or cores < 1:
+        raise BrmsError(f"cores must be a positive integer, got {cores!r}.")
     all_fits = [_check_fit(f) for f in (fit, *fits)]
     names = _labels(all_fits, model_names) if (fits or model_names) else [""]
     results: dict[str, IcResult] = {}
@@ -529,14 +533,15 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
 
             if reloo:
                 raise BrmsError("reloo=True cannot be combined with subsample=; use one of them.")
-            results[name] = loo_subsample(f, subsample, name, loo_approximation, chunk_size, ndraws, seed)
+            results[name] = loo_subsample(f, subsample, name, loo_approximation, chunk_size, ndraws, seed,
+                                          int(cores))
             continue
         if stored is not None and not reloo and ndraws is None:
             res = stored
             if name and res.model_name != name:
                 res = _renamed(res, name)
         else:
-            res = _loo_single(f, name, chunk_size, ndraws, seed)
+            res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores))
             if reloo:
                 res = _reloo(f, res, k_threshold, reloo_args or {})
         results[name] = res
@@ -987,34 +992,53 @@ def _summarize_r2(draws: np.ndarray, prob: float, robust: bool = False) -> pd.Da
 
 
 def bayes_R2(fit: "BrmsFit", summary: bool = True, prob: float = 0.95,  # noqa: N802 - brms's name
-             robust: bool = False) -> "pd.DataFrame | np.ndarray":
+             robust: bool = False, resp: "str | Sequence[str] | None" = None) -> "pd.DataFrame | np.ndarray":
     """Bayesian R2 (Gelman, Goodrich, Gabry & Vehtari 2019), as brms.
 
     Per draw, ``var(ypred) / (var(ypred) + var(y - ypred))`` over observations, with
-    ``ypred = posterior_epred(fit)``.
+    ``ypred = posterior_epred(fit)``; in multivariate models one R2 per response
+    (brms's rows ``R2y1``, ``R2y2``, ...), each from that response's epred and data.
 
     Parameters
     ----------
-    summary : a one-row DataFrame ``R2`` with Estimate, Est.Error, Q2.5, Q97.5; else the draws (S,).
+    summary : a DataFrame with Estimate, Est.Error, Q2.5, Q97.5, one row ``R2`` (``R2<resp>``
+        per response in multivariate models); else the draws: (S,) for one response,
+        (S, responses) for several.
     prob : interval probability.
     robust : median and MAD instead of mean and SD.
+    resp : multivariate models: a response name or a list of them (default: all).
 
     Examples
     --------
     >>> bayes_R2(fit)             # doctest: +SKIP
         Estimate  Est.Error      Q2.5     Q97.5
     R2  0.791...
+    >>> bayes_R2(mv_fit, resp="y1")  # doctest: +SKIP
     """
     fit = _check_fit(fit)
-    stored = _criteria(fit).get("bayes_R2")
+    names = [t.resp for t in fit.frame.response_terms]
+    if resp is not None:
+        wanted = [resp] if isinstance(resp, str) else list(resp)
+        unknown = [r for r in wanted if r not in names]
+        if unknown or len(names) == 1:
+            raise BrmsError(f"resp={resp!r} does not name responses of this model; its responses: {', '.join(names)}."
+                            if len(names) > 1 else f"resp={resp!r} is for multivariate models; omit resp.")
+        names = wanted
+    stored = _criteria(fit).get("bayes_R2") if resp is None else None
     if stored is None:
-        y = _response(fit)
-        ypred = posterior_epred(fit)
-        e = y[None, :] - ypred
-        var_ypred = ypred.var(axis=1, ddof=1)
-        var_e = e.var(axis=1, ddof=1)
-        stored = var_ypred / (var_ypred + var_e)
-    return _summarize_r2(stored, prob, robust) if summary else stored
+        cols = []
+        for r in names:  # brms's .bayes_R2 per response
+            y = np.asarray(fit.frame.responses[r].y, dtype=float)
+            ypred = posterior_epred(fit, resp=r or None)
+            var_ypred = ypred.var(axis=1, ddof=1)
+            var_e = (y[None, :] - ypred).var(axis=1, ddof=1)
+            cols.append(var_ypred / (var_ypred + var_e))
+        stored = cols[0] if len(cols) == 1 else np.column_stack(cols)
+    if not summary:
+        return stored
+    draws = stored.reshape(len(stored), -1)
+    return pd.concat([_summarize_r2(draws[:, j], prob, robust).rename(index={"R2": f"R2{r}"})
+                      for j, r in enumerate(names)])
 
 
 def loo_R2(fit: "BrmsFit", summary: bool = True, prob: float = 0.95,  # noqa: N802 - brms's name
@@ -1037,8 +1061,9 @@ def loo_R2(fit: "BrmsFit", summary: bool = True, prob: float = 0.95,  # noqa: N8
         y = _response(fit)
         ll3 = _ll3(fit)
         C, D, N = ll3.shape
-        r_eff = _relative_eff(ll3)
-        lw, k = _az_psis(ll3, r_eff)
+        from .psis import psislw, relative_eff  # vectorised over observations (ArviZ's PSIS up to rounding)
+
+        lw, k = psislw(ll3, relative_eff(ll3))
         ypred3 = posterior_epred(fit).reshape(C, D, N)
         ypred_loo = np.sum(np.exp(lw) * ypred3, axis=(0, 1))  # E_loo[epred] with the PSIS weights
         stored = np.clip(_az_loo_r2_draws(y, ypred_loo, C * D, seed), -1, 1)

@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,6 +64,7 @@ class _Context:
     sample_new_levels: str
     rng: np.random.Generator
     incl_autocor: bool = True  # False: ar()/ma()/arma() terms left out (e.g. conditional_effects grids)
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-call state, e.g. ARMA forecast plans (brmspy.autocor)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -113,7 +114,10 @@ def _check_newdata(fit: "BrmsFit", newdata: pd.DataFrame) -> pd.DataFrame:
 
 
 def _is_group_column(fit: "BrmsFit", col: str) -> bool:
-    return any(col in b.group_vars for b in fit.frame.blocks)
+    from .autocor import series_columns
+
+    # 'gr' of ar()/ma()/cosy(): a new level is a new series
+    return any(col in b.group_vars for b in fit.frame.blocks) or col in series_columns(fit)
 
 
 def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:
@@ -343,6 +347,8 @@ def _extras(ctx: _Context, t: BrmsTerms, need_response: bool = False):
         rd = ctx.fit.frame.responses[t.resp]
         return rd, Extras(rd.trials)
     has_response = t.response.expr in ctx.data.columns
+    if has_response and not need_response and ctx.data[t.response.expr].isna().any():
+        has_response = False  # unknown responses (e.g. time points to forecast) are not needed here
     if need_response and not has_response:
         raise DataError(f"newdata needs the response column {t.response.expr!r} here.")
     if has_response:
@@ -514,7 +520,10 @@ def _log_lik(ctx: _Context, t: BrmsTerms) -> np.ndarray:
         ll = addition_loglik(t, rd, dp, ex)
     else:
         ll = t.family.spec.math.loglik(rd.y[None, :], dp, ex)
-    ll = np.broadcast_to(ll, (len(ctx.idx), len(ctx.data))).astype(float)
+    shape = (len(ctx.idx), len(ctx.data))
+    fresh = isinstance(ll, np.ndarray) and ll.shape == shape and ll.dtype == float and ll.flags.owndata
+    if not fresh:  # a full-size float array of its own needs no copy (a draws × rows copy costs as much as the density)
+        ll = np.broadcast_to(ll, shape).astype(float)
     if rd.weights is not None:
         ll = ll * rd.weights[None, :]
     return ll

@@ -54,6 +54,7 @@ def brm(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
+    centered: bool | str = "auto",
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -85,6 +86,10 @@ def brm(
         likelihood is summed over slices of rows (``grainsize`` in the Stan data, brms's default);
         structures it cannot split yet keep the row-wise program with a warning, and an exact
         reduction (``reduce``) is used instead where one applies. Pays off only for large data.
+    centered : parameterization of group-level effects: ``False`` is brms's (standardized ``z``,
+        best when levels have few rows), ``True`` samples the effects ``r`` directly (best when
+        every level has many rows), ``"auto"`` (default) centers blocks averaging 100+ rows per
+        level. The posterior is the same either way.
 
     Returns
     -------
@@ -107,10 +112,11 @@ def brm(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
         refresh=refresh, threads=1 if threads is None else threads,
     )
-    build = build_model(formula, data, family, prior, data2, reduce, threads)
+    build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
     settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
-                "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads}
+                "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads,
+                "centered": centered}
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
@@ -216,6 +222,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         "thin": settings["thin"], "seed": settings["seed"], "control": settings["control"],
         "sample_prior": settings["sample_prior"], "backend": settings["backend"],
         "reduce": settings.get("reduce", "auto"), "threads": settings.get("threads"),
+        "centered": settings.get("centered", "auto"),
     }
     if "iter" in kwargs and "warmup" not in kwargs:
         args["warmup"] = None

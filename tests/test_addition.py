@@ -431,10 +431,12 @@ def test_truncation_bounds_violated() -> None:
     ("y | rate(t) ~ x", "gaussian", FamilyError, "'rate\\(\\)' is not available for family 'gaussian'"),
     ("k | cens(cens) ~ x", "cumulative", FamilyError, "'cens\\(\\)' is not available for family 'cumulative'"),
     ("k | cens(cens) ~ x", "categorical", FormulaError, "cens.*not supported for family 'categorical'"),
-    ("y | trunc(lb = 0) ~ x", "hurdle_gamma", FamilyError, "'trunc\\(\\)' is not available"),
+    ("y | trunc(ub = 0.99) ~ x", "zero_one_inflated_beta", FamilyError, "'trunc\\(\\)' is not available"),
 ])
 def test_terms_the_family_cannot_take(formula, family, error, match) -> None:
     df = DATA.assign(k=DATA["k"] + 1) if family in ("cumulative", "categorical") else DATA
+    if family == "zero_one_inflated_beta":
+        df = DATA.assign(y=DATA["y"] / (DATA["y"].max() + 1))
     with pytest.raises(error, match=match):
         bp.make_stancode(formula, df, family)
 

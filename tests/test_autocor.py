@@ -328,8 +328,9 @@ def test_ar2_predictions(ar2_fit) -> None:
     pos = {k: i for i, k in enumerate(key)}
     back = np.array([pos[k] for k in zip(shuffled["g"], shuffled["t"])])
     np.testing.assert_allclose(new, ep[:, back])
-    with pytest.raises(DataError, match="need the response column 'y'"):
-        bp.posterior_epred(fit, newdata=shuffled.drop(columns="y"))
+    # without the response the rows are forecast (tests/test_arma_forecast.py); the time column is still needed
+    with pytest.raises(DataError, match="Column 't'"):
+        bp.posterior_epred(fit, newdata=shuffled.drop(columns=["y", "t"]))
 
 
 def test_incl_autocor_false_and_conditional_effects(ar2_fit, cosy_fit) -> None:

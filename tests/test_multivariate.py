@@ -260,3 +260,33 @@ def test_conditional_effects_per_response(rescor_fit):
     with pytest.raises(bp.PlotError, match="its responses: y1, y2"):
         bp.conditional_effects(rescor_fit, resp="y3")
     plt.close("all")
+
+
+def test_bayes_R2_per_response(rescor_fit, mixed_fit):
+    fit = rescor_fit
+    r2 = bp.bayes_R2(fit)
+    assert list(r2.index) == ["R2y1", "R2y2"]
+    assert list(r2.columns) == ["Estimate", "Est.Error", "Q2.5", "Q97.5"]
+    draws = bp.bayes_R2(fit, summary=False)
+    assert draws.shape == (fit.ndraws(), 2)
+    for j, r in enumerate(("y1", "y2")):  # brms's definition, in numpy from posterior_epred
+        ypred = bp.posterior_epred(fit, resp=r)
+        e = fit.frame.data[r].to_numpy()[None, :] - ypred
+        want = ypred.var(axis=1, ddof=1) / (ypred.var(axis=1, ddof=1) + e.var(axis=1, ddof=1))
+        np.testing.assert_allclose(draws[:, j], want, rtol=1e-12)
+        assert r2.loc[f"R2{r}", "Estimate"] == pytest.approx(want.mean())
+        assert r2.loc[f"R2{r}", "Q97.5"] == pytest.approx(np.quantile(want, 0.975))
+        one = bp.bayes_R2(fit, resp=r)
+        assert list(one.index) == [f"R2{r}"]
+        np.testing.assert_allclose(bp.bayes_R2(fit, resp=r, summary=False), want, rtol=1e-12)
+    assert r2.loc["R2y1", "Estimate"] != pytest.approx(r2.loc["R2y2", "Estimate"], abs=1e-3)
+    assert list(bp.bayes_R2(fit, resp=["y2", "y1"]).index) == ["R2y2", "R2y1"]
+    # a gaussian and a poisson response (its epred is exp(eta))
+    mixed = bp.bayes_R2(mixed_fit)
+    assert list(mixed.index) == ["R2y1", "R2count"]
+    ypred = bp.posterior_epred(mixed_fit, resp="count")
+    e = mixed_fit.frame.data["count"].to_numpy()[None, :] - ypred
+    want = ypred.var(axis=1, ddof=1) / (ypred.var(axis=1, ddof=1) + e.var(axis=1, ddof=1))
+    np.testing.assert_allclose(bp.bayes_R2(mixed_fit, summary=False)[:, 1], want, rtol=1e-12)
+    with pytest.raises(bp.BrmsError, match="its responses: y1, y2"):
+        bp.bayes_R2(fit, resp="y3")

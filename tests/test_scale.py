@@ -113,6 +113,44 @@ def test_chunked_loo_equals_unchunked(small):
     assert res.mcse_elpd_loo == pytest.approx(ref.mcse_elpd_loo, nan_ok=True)
 
 
+@pytest.mark.parametrize("size", [0, 1, 23, 1000])
+def test_vectorised_loo_equals_arviz_per_observation(small, size):
+    """Every pointwise value of the vectorised PSIS-LOO equals ArviZ's per-observation PSIS to 1e-10."""
+    ref = _quiet(cr._loo_single_unchunked, small, "")
+    res = _quiet(cr.loo, small, chunk_size=size)
+    for col in ("elpd_loo", "mcse_elpd_loo", "p_loo", "looic", "influence_pareto_k"):
+        np.testing.assert_allclose(res.pointwise[col], ref.pointwise[col], rtol=1e-10, atol=1e-10, err_msg=col)
+    np.testing.assert_allclose(res.estimates.to_numpy(), ref.estimates.to_numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(res.n_eff, ref.n_eff, rtol=1e-10)
+    np.testing.assert_allclose(res.r_eff, ref.r_eff, rtol=1e-12)
+    assert res.good_k == ref.good_k and res.nsamples == ref.nsamples and res.nobs == ref.nobs
+    one_chunk = size in (0, 1000)
+    assert (res.arviz is not None) == one_chunk  # ArviZ's object only when one chunk holds every row
+    if one_chunk:
+        np.testing.assert_allclose(np.asarray(res.arviz.elpd_i), ref.pointwise["elpd_loo"], atol=1e-10)
+
+
+def test_loo_cores_give_identical_results(small):
+    one = _quiet(cr.loo, small, chunk_size=37)
+    two = _quiet(cr.loo, small, chunk_size=37, cores=3)  # PSIS overlaps the next chunk's log_lik
+    pd.testing.assert_frame_equal(one.pointwise, two.pointwise)
+    np.testing.assert_array_equal(one.r_eff, two.r_eff)
+    with pytest.raises(BrmsError, match="cores"):
+        cr.loo(small, cores=0)
+
+
+def test_loo_subsample_uses_the_vectorised_psis(small, monkeypatch):
+    from brmspy import psis
+
+    calls = []
+    orig = psis.loo_pointwise
+    monkeypatch.setattr(psis, "loo_pointwise", lambda ll3, **kw: calls.append(ll3.shape) or orig(ll3, **kw))
+    sub = _quiet(cr.loo, small, subsample=np.arange(0, 240, 3), chunk_size=50)
+    assert calls and sum(s[2] for s in calls) == 80  # the subsampled rows, in chunks
+    ref = _quiet(cr._loo_single_unchunked, small, "")
+    np.testing.assert_allclose(sub.pointwise["elpd_loo"], ref.pointwise["elpd_loo"].to_numpy()[::3], atol=1e-10)
+
+
 def test_chunked_waic_equals_unchunked(small):
     a = _quiet(cr.waic, small, chunk_size=0)
     b = _quiet(cr.waic, small, chunk_size=29)

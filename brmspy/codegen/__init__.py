@@ -35,10 +35,13 @@ class CodeOptions:
         collapsed covariate patterns) where it is exact and saves work; ``True``
         uses it wherever it is exact; ``False`` always writes the row-wise likelihood.
     threads : threads per chain; above 1 the row-wise likelihood is split with ``reduce_sum``.
+    centered : group-level effects sampled directly (``True``) or through brms's standardized
+        ``z`` (``False``); ``"auto"`` centers blocks whose levels hold many rows each.
     """
 
     reduce: bool | str = "auto"
     threads: int = 1
+    centered: bool | str = "auto"
 
 
 def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None) -> GeneratedModel:
@@ -47,6 +50,7 @@ def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | N
 
     options = options or CodeOptions()
     red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.reductions)
+    n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()
     sb = StanBlocks()
@@ -88,7 +92,8 @@ def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | N
 
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
-        sb += _first(red and red.re(block), lambda: pieces.stan_re(block))  # noqa: B023
+        centered = pieces.use_centered(block, n_rows, options.centered)
+        sb += _first(red and red.re(block), lambda: pieces.stan_re(block, centered))  # noqa: B023
     sb += pieces.stan_priors(frame, priors)
     from .threads import stan_threaded_likelihood
 

@@ -18,7 +18,9 @@ The likelihood is written in one of three shapes:
 ``rate`` multiplies ``mu`` by ``denom`` (adds ``log_denom`` with the canonical
 log-link form) and, as in brms, multiplies the negative binomial shape too.
 Censored or truncated models use the family's plain likelihood (Stan has no
-CDFs of ``poisson_log`` and the like) and never the ``*_glm`` forms.
+CDFs of ``poisson_log`` and the like) and never the ``*_glm`` forms.  Mixture
+components get the same per-row branches, assigning ``ps[k]``
+(:func:`stan_mixture_component`, called from :mod:`brmspy.codegen.mixture`).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def log_rate(t: BrmsTerms, rd: ResponseData) -> bool:
 def _vectorised_cens(t: BrmsTerms, rd: ResponseData) -> bool:
     adds = rd.adds
     return (adds.cens is not None and adds.rcens is None and not adds.truncated and rd.weights is None
-            and not t.family.spec.pointwise)
+            and not t.family.spec.pointwise and not t.family.spec.special)
 
 
 # ------------------------------------------------------------------- data
@@ -196,8 +198,12 @@ def _rate_shape(lik: Likelihood, pos: int, denom: str, ctx: _Context) -> Likelih
 
 
 def _row_statements(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, str], ctx: _Context,
-                    trials: bool) -> list[str]:
-    """The body of the loop over rows: one branch per censoring code, truncation and weights applied."""
+                    trials: bool, lhs: str = "target += ", weighted: bool = True) -> list[str]:
+    """The body of the loop over rows: one branch per censoring code, truncation and weights applied.
+
+    ``lhs`` starts each statement (``ps[2] = log(theta2) + `` in mixtures, whose
+    weights multiply the row's ``log_sum_exp(ps)`` instead: ``weighted=False``).
+    """
     s = _rs(t)
     adds: AdditionData = rd.adds
     trunc = _trunc_term(t, rd, lik, dp, ctx, trials)
@@ -208,14 +214,14 @@ def _row_statements(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[st
         if trunc:
             body[-1] += " -"
             body += ["  " + ln for ln in trunc]
-        if rd.weights is not None:
+        if weighted and rd.weights is not None:
             w = ctx.at(f"weights{s}")
             if trunc:
                 body[0], body[-1] = f"{w} * ({body[0]}", body[-1] + ")"
             else:
                 body[0] = f"{w} * {body[0]}"
         body[-1] += ";"
-        return [f"target += {body[0]}", *body[1:]]
+        return [f"{lhs}{body[0]}", *body[1:]]
 
     if adds.cens is None:
         head = ["// truncated likelihood: each density divided by the probability of the bounds"] if trunc else []
@@ -262,4 +268,21 @@ def _trunc_term(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, s
     return [_call(t, rd, lik, "lcdf", dp, ctx, trials, y=ub)]
 
 
-__all__ = ["log_rate", "stan_addition_data", "stan_addition_likelihood"]
+def stan_mixture_component(t: BrmsTerms, rd: ResponseData, comp, k: int, idx: dict[str, str], log_theta: str,
+                           trials: bool) -> tuple[list[str], list[str]]:
+    """The censored/truncated term ``ps[k]`` of mixture component ``k`` (inside the loop over rows).
+
+    As brms, each component is censored and normalised by its own truncation
+    mass: ``ps[k] = log(theta_k) + comp_lpdf(Y[n] | ...) - comp_lccdf(lb[n] | ...)``.
+
+    Returns
+    -------
+    (statements, Stan functions the component's CDFs need)
+    """
+    ctx = _Context("[n]", set(), f"Y{_rs(t)}")  # idx already holds indexed names
+    lines = _row_statements(t, rd, comp.spec.likelihood, idx, ctx, trials, lhs=f"ps[{k}] = {log_theta} + ",
+                            weighted=False)
+    return lines, list(CDFS[comp.name].stan_functions)
+
+
+__all__ = ["log_rate", "stan_addition_data", "stan_addition_likelihood", "stan_mixture_component"]

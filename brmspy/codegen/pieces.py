@@ -206,8 +206,13 @@ def design_matrix_name(design: PopulationDesign) -> str:
 # ----------------------------------------------------------- group level
 
 
-def stan_re(block: ReBlock) -> StanBlocks:
-    """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``."""
+def stan_re(block: ReBlock, centered: bool = False) -> StanBlocks:
+    """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``.
+
+    ``centered`` samples the effects ``r`` themselves (prior ``normal(0, sd)``) instead of
+    brms's standardized ``z``: the same posterior, better geometry when every level has many
+    rows (see :func:`use_centered`). Plain blocks only (no ``by``, no ``cov``).
+    """
     sb = StanBlocks()
     k = block.id
     N = len(block.J[0])
@@ -234,6 +239,9 @@ def stan_re(block: ReBlock) -> StanBlocks:
     assert N >= 1
 
     terms = ", ".join(dict.fromkeys(t.label for t in block.terms))
+    if centered:
+        _re_centered(sb, block, terms)
+        return sb
     if block.by:
         sb.par.append(f"matrix<lower=0>[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
     else:
@@ -274,6 +282,44 @@ def stan_re(block: ReBlock) -> StanBlocks:
             sb.tpar_comp.append(f"{r_name(block, j)} = {sd};")
         sb.model_prior += [f"target += std_normal_lpdf(z_{k}[{j}]);" for j in range(1, block.M + 1)]
     return sb
+
+
+#: rows per grouping level from which use_centered() samples the effects directly
+CENTERED_MIN_ROWS = 100
+
+
+def use_centered(block: ReBlock, N: int, choice: bool | str = "auto") -> bool:
+    """Whether block ``block`` gets the centered parameterization.
+
+    ``"auto"``: when every level averages at least :data:`CENTERED_MIN_ROWS` rows the
+    data pin each level's effects down far more tightly than the prior, the regime
+    where brms's non-centered ``z`` gives a funnel-shaped posterior and long trees.
+    """
+    if block.by or block.Lcov is not None:
+        return False
+    if choice == "auto":
+        return N / block.N_levels >= CENTERED_MIN_ROWS
+    return bool(choice)
+
+
+def _re_centered(sb: StanBlocks, block: ReBlock, terms: str) -> None:
+    k = block.id
+    sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+    rs = [r_name(block, j) for j in range(1, block.M + 1)]
+    if block.has_cor:
+        sb.par.append(f"cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
+        sb.par.append(f"matrix[N_{k}, M_{k}] r_{k};  // actual group-level effects (centered parameterization)")
+        sb.tpar_def.append("// using vectors speeds up indexing in loops")
+        sb.tpar_def += [f"vector[N_{k}] {r} = r_{k}[, {j}];" for j, r in enumerate(rs, start=1)]
+        sb.model_prior += [
+            f"// rows of r_{k} ~ multi_normal(0, Sigma_{k}), Sigma_{k} = diag(sd_{k}) * L_{k} * L_{k}' * diag(sd_{k})",
+            f"target += -N_{k} * sum(log(diagonal(diag_pre_multiply(sd_{k}, L_{k})))) - 0.5 * N_{k} * M_{k} * log(2 * pi())",
+            f"  - 0.5 * dot_self(to_vector(mdivide_left_tri_low(diag_pre_multiply(sd_{k}, L_{k}), r_{k}')));",
+        ]
+        _cor_gq(sb, block)
+    else:
+        sb.par += [f"vector[N_{k}] {r};  // actual group-level effects (centered parameterization)" for r in rs]
+        sb.model_prior += [f"target += normal_lpdf({r} | 0, sd_{k}[{j}]);" for j, r in enumerate(rs, start=1)]
 
 
 def _cor_gq(sb: StanBlocks, block: ReBlock) -> None:

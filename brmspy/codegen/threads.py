@@ -125,6 +125,8 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
                 return f"autocorrelation terms (ar/ma/arma/cosy){of}"
             for sp in design.specials:
                 kinds = {s.kind for s in sp.terms} if sp.terms else set(sp.kinds)
+                if "sp" in kinds:  # products such as mo(x):z: the kinds of their factors (brmspy.specials.sp)
+                    kinds = (kinds - {"sp"}) | {t.kind for t in sp.sp_terms}
                 bad = sorted(k for k in kinds if k not in _SLICEABLE_SPECIALS)
                 if bad:
                     return f"{', '.join(k + '()' for k in bad)} terms{of}"

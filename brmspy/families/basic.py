@@ -23,13 +23,30 @@ def _bcast(x, like):
     return np.broadcast_to(x, np.broadcast(x, like).shape)
 
 
+def _norm_logpdf(y, mu, sigma):
+    """``stats.norm.logpdf(y, mu, sigma)`` with scipy's arithmetic (bitwise equal) minus its generic
+    argument handling, in place: several times faster on draws × rows arrays (loo at scale)."""
+    sigma = np.asarray(sigma, dtype=float)
+    z = np.asarray(np.subtract(y, mu, dtype=float))
+    if z.shape != (shape := np.broadcast_shapes(z.shape, sigma.shape)):
+        z = np.broadcast_to(z, shape).copy()
+    z /= sigma
+    np.square(z, out=z)
+    z *= -0.5
+    z -= np.log(2 * np.pi) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z -= np.log(sigma)
+    z = np.where(sigma > 0, z, np.nan) if np.any(sigma <= 0) else z
+    return z[()] if z.ndim == 0 else z
+
+
 register(FamilySpec(
     "gaussian", ("mu", "sigma"), REAL_LINKS, "real",
     Likelihood("normal", args_of("mu", "sigma")),
     glm={"identity": GlmForm("normal_id_glm", "lpdf", ("sigma",))},
     description="normal distribution",
     math=FamilyMath(
-        lambda y, dp, ex: stats.norm.logpdf(y, dp["mu"], dp["sigma"]),
+        lambda y, dp, ex: _norm_logpdf(y, dp["mu"], dp["sigma"]),
         lambda dp, ex: dp["mu"],
         lambda dp, ex, rng: rng.normal(dp["mu"], dp["sigma"]),
     ),

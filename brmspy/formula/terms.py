@@ -10,6 +10,7 @@ with one linear predictor per non-linear parameter); several responses make a
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ..errors import FormulaError
@@ -116,6 +117,22 @@ class SpecialTerm:
     @property
     def text(self) -> str:
         return self.call.text
+
+
+@dataclass(frozen=True)
+class SpInteraction(SpecialTerm):
+    """A product of ``mo()``/``me()``/``mi()`` terms with each other or with covariates: ``mo(x):z``.
+
+    ``kind`` is ``"sp"``; ``factors`` are the pieces of the product as written
+    (``("mo(x)", "z")``).  brms gives it one element of ``bsp`` named
+    ``mox:z`` (:mod:`brmspy.specials.sp`).
+    """
+
+    factors: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return ":".join(self.factors)
 
 
 @dataclass(frozen=True)
@@ -351,14 +368,72 @@ def parse_group_term(text: str) -> list[GroupTerm]:
     return out
 
 
+#: special terms that may enter products (brms's "sp" terms sharing ``bsp``)
+SP_INTERACTION_KINDS = frozenset({"mo", "me", "mi"})
+
+
 def _special_in_interaction(term: str) -> str | None:
     """The special call inside an interaction such as ``mo(x):z`` or ``mo(x) * z``, if any."""
-    for piece in split_top(term, ":"):
-        for factor in split_top(piece, "*"):
-            call = parse_call(strip_outer_parens(factor))
-            if call and call.name in SPECIAL_TERMS:
-                return call.text
+    pieces = [term]
+    for sep in ("/", "^", ":", "*"):
+        pieces = [q for p in pieces for q in split_top(p, sep)]
+    for factor in pieces:
+        call = parse_call(strip_outer_parens(factor))
+        if call and call.name in SPECIAL_TERMS:
+            return call.text
     return None
+
+
+def _expand_sp_interaction(term: str, context: str) -> list[tuple[str, ...]]:
+    """Expand ``mo(x) * z`` into its products ``[("mo(x)",), ("z",), ("mo(x)", "z")]`` (R's order).
+
+    Each product is a tuple of atoms (a special call or a covariate); ``:``
+    products are kept as they are.  Only ``*`` and ``:`` may combine special terms.
+    """
+    for op in ("/", "^", "%in%"):
+        if op in term and (op == "%in%" or len(split_top(term, op)) > 1):
+            raise FormulaError(
+                f"'{op}' in {term!r} of {context!r} cannot combine special terms; write the products out with ':' "
+                "and '*', e.g. 'mo(x) * z' or 'mo(x) + mo(x):z'."
+            )
+    factors = []
+    for f in split_top(term, "*"):
+        atoms = tuple(strip_outer_parens(a).strip() for a in split_top(strip_outer_parens(f), ":"))
+        for a in atoms:
+            if not a or len(split_terms(a)) > 1:
+                raise FormulaError(
+                    f"Cannot read the interaction {term!r} in {context!r}: write each product of special terms out, "
+                    "e.g. 'mo(x):z + mo(x):w' instead of 'mo(x):(z + w)'."
+                )
+        factors.append(atoms)
+    out: list[tuple[str, ...]] = []
+    for size in range(1, len(factors) + 1):
+        for combo in itertools.combinations(factors, size):
+            atoms = tuple(a for f in combo for a in f)
+            if atoms not in out:
+                out.append(atoms)
+    return out
+
+
+def _sp_product(atoms: tuple[str, ...], term: str, context: str) -> SpecialTerm | None:
+    """The special term for one product of atoms, or None when it has no special call."""
+    calls = [parse_call(a) for a in atoms]
+    specials = [c for c in calls if c is not None and c.name in SPECIAL_TERMS]
+    if not specials:
+        return None
+    if len(atoms) == 1:
+        return SpecialTerm(specials[0].name, specials[0])
+    bad = [c.text for c in specials if c.name not in SP_INTERACTION_KINDS]
+    if bad:
+        raise FormulaError(
+            f"Interactions of the special term '{bad[0]}' with other terms ({term!r} in {context!r}) are not "
+            "supported: only mo(), me() and mi() terms can be multiplied with covariates or with each other "
+            "(e.g. 'mo(x):z'). For smooths use the 'by' argument, e.g. 's(x, by = z)'."
+        )
+    factors = tuple(c.text if c is not None and c.name in SP_INTERACTION_KINDS else a for a, c in zip(atoms, calls))
+    if len(set(factors)) != len(factors):
+        raise FormulaError(f"The interaction {term!r} in {context!r} multiplies a term with itself; remove the repeat.")
+    return SpInteraction("sp", Call("sp", factors, ()), factors)
 
 
 def parse_rhs(rhs: str, context: str) -> LinearTerms:
@@ -400,11 +475,16 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
         if call and call.name in GROUP_CALLS:
             raise FormulaError(f"'{bare}' may only be used as the grouping part of a group-level term, e.g. '(1 | {bare})'.")
         inner = _special_in_interaction(bare) if call is None else None
-        if inner:
-            raise FormulaError(
-                f"Interactions of special terms such as '{inner}' with other terms ({bare!r} in {context!r}) are not "
-                "supported yet; use the special term on its own."
-            )
+        if inner:  # mo(x):z, mo(x) * z, me(x, sdx):mo(w): brms's sp interactions (brmspy.specials.sp)
+            if sign == "-":
+                raise FormulaError(f"Special terms cannot be removed with '-': {bare} in {context!r}.")
+            for atoms in _expand_sp_interaction(bare, context):
+                sp = _sp_product(atoms, bare, context)
+                if sp is None:
+                    population.append(":".join(atoms))
+                elif all(sp.text != o.text for o in specials):
+                    specials.append(sp)
+            continue
         if sign == "-":
             negated.append(bare)
         else:

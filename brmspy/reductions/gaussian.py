@@ -25,9 +25,10 @@ Two exact reductions follow:
     ``W'W`` (CSR) so a gradient costs O(non-zeros of W'W).
 
 Both are chosen only when exact (see :meth:`GaussianReduction.applies`), and by
-``reduce="auto"`` only when they save work: at least 1000 rows and statistics
-with fewer entries than a quarter of the rows (small examples keep brms's
-row-wise program, which users compare with brms).
+``reduce="auto"`` only when they save work: at least 1000 rows, and more rows
+than group-level coefficients (marginal) or a ``W'W`` with fewer non-zeros than
+a quarter of the rows (sufficient statistics). Small examples keep brms's
+row-wise program, which users compare with brms.
 """
 
 from __future__ import annotations
@@ -110,13 +111,11 @@ class GaussianReduction(Reduction):
             return False
         if t.family.links.get("mu") != "identity" or set(t.parts) != {"mu"}:
             return False
-        if any(getattr(t, a, None) for a in ("autocor",)):
-            return False
         rd = frame.responses[t.resp]
         design = frame.designs.get(Prefix("", "mu"))
         if design is None or rd.adds is not None or rd.missing is not None or rd.trials is not None:
             return False
-        if design.specials or design.Xcs is not None:  # offset(), mo(), s(), ar(), ...: row-wise
+        if design.specials or design.Xcs is not None:  # offset(), mo(), s(), ar(), ... stay row-wise
             return False
         return design.intercept or bool(design.coef_names)
 
@@ -171,9 +170,11 @@ class GaussianMarginal(GaussianReduction):
         return not (b.is_mm or b.by or b.Lcov is not None) and all(c.prefix == Prefix("", "mu") for c in b.coefs)
 
     def worthwhile(self) -> bool:
-        b, p = self.frame.blocks[0], _population(self.frame)[0].shape[1]
-        entries = b.N_levels * (b.M * b.M + b.M * p + b.M + 1) + p * p
-        return self.frame.N >= MIN_ROWS and entries < self.frame.N / 4
+        # a gradient costs O(levels x M^2) instead of O(rows x M), and the sampler no longer
+        # explores one standardized effect per level and coefficient: worth it as soon as
+        # there are more rows than group-level coefficients
+        b = self.frame.blocks[0]
+        return self.frame.N >= MIN_ROWS and b.N_levels * b.M < self.frame.N
 
     @cached_property
     def _stats(self) -> dict[str, np.ndarray]:

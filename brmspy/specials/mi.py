@@ -51,12 +51,27 @@ def _mi_responses(resp_terms: list["BrmsTerms"]) -> dict[str, "BrmsTerms"]:
     return {t.response.expr: t for t in resp_terms if t.response.addition("mi") is not None}
 
 
+def _mi_calls(terms) -> list:
+    """The ``mi(x)`` terms among special terms, including those inside products such as ``mi(x):z``."""
+    from ..formula.syntax import parse_call
+    from ..formula.terms import SpecialTerm
+
+    out = []
+    for s in terms:
+        if s.kind == "mi":
+            out.append(s)
+        elif s.kind == "sp":
+            calls = [parse_call(f) for f in s.factors]
+            out += [SpecialTerm("mi", c) for c in calls if c is not None and c.name == "mi"]
+    return out
+
+
 def _mi_predictors(resp_terms: list["BrmsTerms"]) -> list[tuple[str, str]]:
     """(variable, formula) of every ``mi(x)`` predictor term."""
     out = []
     for t in resp_terms:
         for part in t.parts.values():
-            for s in part.terms.specials("mi"):
+            for s in _mi_calls(part.terms.special_terms):
                 if len(s.call.args) != 1 or s.call.kwargs:
                     raise FormulaError(
                         f"'{s.text}' in {part.formula!r}: mi() takes one variable, e.g. 'mi(x)' "
@@ -125,7 +140,9 @@ def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
                 plain.update(_names_in(g.expr))
                 plain.update(g.group_vars)
             for s in lt.special_terms:
-                if s.kind != "mi":
+                if s.kind == "sp":  # mi(x):z: z is plain data, x is imputed
+                    plain.update(n for f in s.factors if not f.startswith("mi(") for n in _names_in(f))
+                elif s.kind != "mi":
                     plain.update(_names_in(s.text))
     return kept - plain
 

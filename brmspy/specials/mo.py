@@ -13,8 +13,12 @@ parameter ``simplex[Jmo[i]] simo_<i>``; predictor term
 ``bsp[k] * mo(simo_<i>, Xmo_<i>)``.  Draws ``bsp_mox`` (class b, coef ``mox``)
 and ``simo_mox1[j]`` (summary section "Monotonic Simplex Parameters").
 
-Not supported (yet): interactions such as ``mo(x):z``; several variables in
-one ``mo()``.
+Interactions ``mo(x):z``, ``mo(x) * z`` and ``mo(x1):mo(x2)`` are rows of
+``bsp`` built by :class:`~brmspy.specials.sp.SpDesign`; as in brms every mo()
+occurrence has its own simplex (``simo_mox:z1``) unless terms share one with
+``mo(x, id = "a")`` (then later terms use the first one's simplex: brms's
+conditionally monotonic interactions).  Not supported (yet): several
+variables in one ``mo()``.
 """
 
 from __future__ import annotations
@@ -97,6 +101,8 @@ class MoTerm(SpTerm):
         if len(call.args) != 1 or any(k != "id" for k, _ in call.kwargs):
             raise FormulaError(f"mo() takes one ordered predictor, e.g. 'mo(x)'; got '{term.text}' in {formula!r}.")
         t = cls(term, prefix, formula)
+        if call.kwarg("id") is not None:
+            t.info["id"] = call.kwarg("id").strip().strip("'\"")
         values = eval_arg(call.args[0], data, f"'{term.text}'")
         t.info["X"] = _codes(values, t.info, f"'{term.text}' in {formula!r}", new=False)
         if t.info["D"] < 1:
@@ -108,23 +114,53 @@ class MoTerm(SpTerm):
         return int(self.info["D"])
 
     @property
+    def shares(self) -> "MoTerm | None":
+        """The term whose simplex this one uses (``mo(x, id = "a")`` after the first with that id), or None."""
+        return self.info.get("share")
+
+    @classmethod
+    def share_ids(cls, terms: list["MoTerm"], formula: str) -> None:
+        """brms's ``mo(x, id = ...)``: terms of one predictor with the same id use the first one's simplex."""
+        first: dict[str, MoTerm] = {}
+        for t in terms:
+            t.info.pop("share", None)
+            key = t.info.get("id")
+            if key is None:
+                continue
+            if key not in first:
+                first[key] = t
+            elif first[key].D != t.D:
+                raise DataError(
+                    f"mo() terms with id = '{key}' in {formula!r} share one simplex, so their predictors need the same "
+                    f"number of categories; '{first[key].term.text}' has {first[key].D + 1}, '{t.term.text}' {t.D + 1}."
+                )
+            else:
+                t.info["share"] = first[key]
+
+    @property
     def simo_coef(self) -> str:
-        """brms's simplex label: ``mox1`` (first mo() of the term ``mox``)."""
-        return f"{self.coef}1"
+        """brms's simplex label: ``mox1`` (first mo() of the term ``mox``), ``mox:z1`` in ``mo(x):z``."""
+        return self.info.get("simo_coef", f"{self.coef}1")
 
     # -- priors
     def prior_rows(self, base):
         from ..priors import PriorRow
 
+        if self.shares is not None:
+            return []
         return [PriorRow("dirichlet(1)", "simo", coef=self.simo_coef, **base)]
 
     def resolve_priors(self, lookup):
+        if self.shares is not None:
+            return {}
         dist = lookup(("simo", self.simo_coef))
         if dist is not None and dist.name != "dirichlet":
             raise PriorError(f"The monotonic simplex of '{self.term.text}' takes a dirichlet prior, not {dist}.")
         return {"simo": dist}
 
     def flat_parameters(self, priors):
+        if self.shares is not None:
+            return []
         return [] if priors.get("simo") is not None else [f"simo_{self.prefix.label}{self.simo_coef}"]
 
     # -- code
@@ -140,8 +176,11 @@ class MoTerm(SpTerm):
                    "length of simplexes")
         for t, p in zip(terms, priors):
             i = t.i
-            sb.declare(f"array[N] int Xmo{s}_{i}", f"Xmo{s}_{i}", t.info["X"], f"monotonic variable {t.term.text}")
-            sb.par.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i};  // monotonic simplex of {t.term.text}")
+            sb.declare(f"array[N] int Xmo{s}_{i}", f"Xmo{s}_{i}", t.info["X"], f"monotonic variable {t.info.get('label', t.term.text)}")
+            if t.shares is not None:  # brms: the simplex shared across all terms of the same id
+                sb.tpar_def.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i} = simo{s}_{t.shares.i};  // shared simplex (id)")
+                continue
+            sb.par.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i};  // monotonic simplex of {t.info.get('label', t.term.text)}")
             dist = p.get("simo")
             if dist is not None:
                 con = f"con_simo{s}_{i}"
@@ -166,6 +205,8 @@ class MoTerm(SpTerm):
         return out
 
     def prior_draws(self, priors, sampler):
+        if self.shares is not None:
+            return {}
         simo = sampler.dirichlet(priors.get("simo"), self.D)
         if simo is None:
             return {}

@@ -13,6 +13,17 @@ sp terms of a predictor: it owns ``Ksp``/``bsp``, its priors and draws
 with :func:`sp_term` (``mo.py``, ``me.py``); it supplies its data, parameters,
 priors, Stan value expression and numpy value on (new) data.  Another kind
 that multiplies ``bsp`` (e.g. ``mi(x)``) is one more SpTerm subclass.
+
+Products (brms's sp interactions, parsed as
+:class:`~brmspy.formula.terms.SpInteraction`): ``mo(x):z``, ``me(x, sdx):z``,
+``mo(x1):mo(x2)`` and ``mo(x) * z`` (= ``mo(x) + z + mo(x):z``) are one
+:class:`SpRow` each, i.e. one element of ``bsp`` named ``mox:z``; numeric
+covariates are multiplied into data ``Csp_<ic>`` and every sp call in a
+product is its own term (its own ``Xmo``/``simo``, as brms)::
+
+    mu += Intercept + bsp[1] * mo(simo_1, Xmo_1) + bsp[2] * mo(simo_2, Xmo_2) .* Csp_1;
+
+Factor covariates are not supported (a clear error).
 """
 
 from __future__ import annotations
@@ -139,27 +150,113 @@ class SpTerm:
 
 
 @dataclass
+class SpRow:
+    """One element of ``bsp``: a product of sp terms (factors) and numeric covariates.
+
+    ``mo(x)`` is a row with one factor; ``mo(x):z`` one factor and the
+    covariate ``z`` (Stan data ``Csp_<ic>``); ``mo(x1):mo(x2)`` two factors.
+
+    Attributes
+    ----------
+    k : its element of ``bsp`` (1-based).
+    text : the term as written (``mo(x):z``).
+    coef : brms's coefficient name (``mox:z``).
+    factors : its sp terms, in order.
+    covariates : (expression, formulaic model spec) of each covariate piece.
+    ic : its ``Csp`` number (0 without covariates).
+    csp : the product of the covariates on the model data (None without).
+    """
+
+    k: int
+    text: str
+    coef: str
+    factors: list[SpTerm]
+    covariates: list[tuple[str, Any]] = field(default_factory=list)
+    ic: int = 0
+    csp: np.ndarray | None = field(default=None, repr=False)
+
+
+def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, str, Any]:
+    """A numeric covariate piece of an sp interaction: (values, formulaic column name, model spec)."""
+    from ..errors import DataError
+    from ..frame import _formulaic_matrix
+
+    col = data[expr] if expr in data.columns else None
+    if col is not None and (isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object
+                            or pd.api.types.is_string_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype)):
+        raise DataError(
+            f"{where}: the covariate {expr!r} is a factor; interactions of mo()/me()/mi() terms with factors are not "
+            f"supported yet. Use a numeric (0/1) indicator column per level instead, e.g. 'mo(x):is_b'."
+        )
+    mm = _formulaic_matrix(f"0 + {expr}", data, where)
+    if mm.shape[1] != 1:
+        raise DataError(
+            f"{where}: the covariate {expr!r} gives {mm.shape[1]} columns ({', '.join(map(str, mm.columns))}); "
+            "interactions of mo()/me()/mi() terms need numeric covariates (factors are not supported yet)."
+        )
+    values = np.asarray(mm.iloc[:, 0], dtype=float)
+    return values, str(mm.columns[0]), mm.model_spec
+
+
+@dataclass
 class SpDesign(SpecialDesign):
-    """All sp terms (``mo()``, ``me()``) of one linear predictor, sharing ``bsp``."""
+    """All sp terms (``mo()``, ``me()``, ``mi()`` and their products) of one linear predictor, sharing ``bsp``."""
+
+    @property
+    def rows(self) -> list[SpRow]:
+        return self.info["rows"]
 
     @property
     def sp_terms(self) -> list[SpTerm]:
-        return self.info["terms"]
+        """Every sp term (factor) of the predictor, in ``bsp`` order: ``mo(x) + mo(x):z`` has two."""
+        return [t for row in self.rows for t in row.factors]
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
+        from ..formula.syntax import parse_call
+        from ..formula.terms import SpecialTerm
+        from ..frame import brms_name
+
         design = cls(prefix, terms, formula)
-        out: list[SpTerm] = []
+        rows: list[SpRow] = []
         counts: dict[str, int] = {}
+        ncsp = 0
         for k, s in enumerate(terms, start=1):
-            counts[s.kind] = counts.get(s.kind, 0) + 1
-            t = SP_TERMS[s.kind].build(s, prefix, data, formula)
-            t.k, t.i = k, counts[s.kind]
-            out.append(t)
-        coefs = [t.coef for t in out]
+            pieces = s.factors if s.kind == "sp" else (s.text,)
+            factors: list[SpTerm] = []
+            covariates: list[tuple[str, Any]] = []
+            names: list[str] = []
+            csp: np.ndarray | None = None
+            for piece in pieces:
+                call = parse_call(piece) if s.kind == "sp" else s.call
+                if call is not None and call.name in SP_TERMS:
+                    sub = SpecialTerm(call.name, call) if s.kind == "sp" else s
+                    t = SP_TERMS[call.name].build(sub, prefix, data, formula)
+                    counts[call.name] = counts.get(call.name, 0) + 1
+                    t.k, t.i = k, counts[call.name]
+                    factors.append(t)
+                    names.append(t.coef)
+                else:
+                    values, colname, spec = _covariate(piece, data, f"'{s.text}' in {formula!r}")
+                    covariates.append((piece, spec))
+                    names.append(brms_name(colname))
+                    csp = values if csp is None else csp * values
+            row = SpRow(k, s.text, ":".join(names), factors, covariates)
+            if covariates:
+                ncsp += 1
+                row.ic, row.csp = ncsp, csp
+            # brms's simplex labels: the row's coefficient and the mo() term's position in it (mox:z1)
+            for j, t in enumerate([t for t in factors if t.kind == "mo"], start=1):
+                t.info["simo_coef"] = f"{row.coef}{j}"
+            for t in factors:  # for comments in the Stan code
+                t.info["label"] = t.term.text if s.kind != "sp" else f"{t.term.text} in {s.text}"
+            rows.append(row)
+        coefs = [r.coef for r in rows]
         if len(set(coefs)) != len(coefs):
             raise FormulaError(f"A special term appears twice in {formula!r}: {coefs}; remove the duplicate.")
-        design.info["terms"] = out
+        design.info["rows"] = rows
+        if "mo" in SP_TERMS:  # mo(x, id = ...): shared simplexes within the predictor
+            SP_TERMS["mo"].share_ids([t for r in rows for t in r.factors if t.kind == "mo"], formula)
         return design
 
     @classmethod
@@ -174,20 +271,20 @@ class SpDesign(SpecialDesign):
 
     @property
     def b_names(self) -> list[str]:
-        return [t.coef for t in self.sp_terms]
+        return [r.coef for r in self.rows]
 
     def prior_rows(self, base):
         return [row for t in self.sp_terms for row in t.prior_rows(base)]
 
     def resolve_priors(self, lookup):
         return {
-            "bsp": [lookup(("b", t.coef), ("b", "")) for t in self.sp_terms],
+            "bsp": [lookup(("b", r.coef), ("b", "")) for r in self.rows],
             "terms": [t.resolve_priors(lookup) for t in self.sp_terms],
         }
 
     def flat_parameters(self, priors):
         label = self.prefix.label
-        flat = [f"bsp_{label}{t.coef}" for t, p in zip(self.sp_terms, priors.get("bsp", [])) if p is None]
+        flat = [f"bsp_{label}{r.coef}" for r, p in zip(self.rows, priors.get("bsp", [])) if p is None]
         for t, p in zip(self.sp_terms, priors.get("terms", [])):
             flat += t.flat_parameters(p)
         return flat
@@ -198,20 +295,30 @@ class SpDesign(SpecialDesign):
 
         s = self.prefix.suffix
         sb = StanBlocks()
-        sb.declare(f"int<lower=1> Ksp{s}", f"Ksp{s}", len(self.sp_terms), "number of special effects terms")
-        term_priors = priors.get("terms") or [{} for _ in self.sp_terms]
+        sb.declare(f"int<lower=1> Ksp{s}", f"Ksp{s}", len(self.rows), "number of special effects terms")
+        with_cov = [r for r in self.rows if r.ic]
+        if with_cov:
+            sb.data.append("// covariates of special effects terms")
+            for r in with_cov:
+                sb.declare(f"vector[N] Csp{s}_{r.ic}", f"Csp{s}_{r.ic}", r.csp, f"covariate of {r.text}")
+        sp_terms = self.sp_terms
+        term_priors = priors.get("terms") or [{} for _ in sp_terms]
         for kind in sorted(SP_TERMS, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER)):
             handler = SP_TERMS[kind]
-            idx = [j for j, t in enumerate(self.sp_terms) if t.kind == kind]
+            idx = [j for j, t in enumerate(sp_terms) if t.kind == kind]
             if idx:
-                sb += handler.stan_kind([self.sp_terms[j] for j in idx], [term_priors[j] for j in idx])
+                sb += handler.stan_kind([sp_terms[j] for j in idx], [term_priors[j] for j in idx])
         sb.par.append(f"vector[Ksp{s}] bsp{s};  // special effects coefficients")
-        prior_statement(sb, f"bsp{s}", f"bsp{s}", priors.get("bsp") or [None] * len(self.sp_terms), f"Ksp{s}")
+        prior_statement(sb, f"bsp{s}", f"bsp{s}", priors.get("bsp") or [None] * len(self.rows), f"Ksp{s}")
         return sb
 
     def predictor_terms(self) -> list[str]:
         s = self.prefix.suffix
-        return [f"bsp{s}[{t.k}] * {t.expression()}" for t in self.sp_terms]
+        out = []
+        for r in self.rows:  # brms: (bsp[k]) * mo(simo_2, Xmo_2[n]) * Csp_1[n], vectorised with .*
+            values = [t.expression() for t in r.factors] + ([f"Csp{s}_{r.ic}"] if r.ic else [])
+            out.append(f"bsp{s}[{r.k}] * " + " .* ".join(values))
+        return out
 
     def draws(self, params):
         from ..naming import ParamInfo
@@ -219,9 +326,9 @@ class SpDesign(SpecialDesign):
         label = self.prefix.label
         bsp = params[f"bsp{self.prefix.suffix}"]
         out = []
-        for t in self.sp_terms:
-            name = f"bsp_{label}{t.coef}"
-            out.append((name, bsp[..., t.k - 1], ParamInfo(name, "b", coef=f"{label}{t.coef}")))
+        for r in self.rows:
+            name = f"bsp_{label}{r.coef}"
+            out.append((name, bsp[..., r.k - 1], ParamInfo(name, "b", coef=f"{label}{r.coef}")))
         for t in self.sp_terms:
             out.extend(t.draws(params))
         return out
@@ -229,20 +336,38 @@ class SpDesign(SpecialDesign):
     def prior_draws(self, priors, sampler):
         label = self.prefix.label
         out = {}
-        for t, p in zip(self.sp_terms, priors.get("bsp") or []):
+        for r, p in zip(self.rows, priors.get("bsp") or []):
             values = sampler.scalar(p)  # bsp has no bounds in the program
             if values is not None:
-                out[f"prior_bsp_{label}{t.coef}"] = values
+                out[f"prior_bsp_{label}{r.coef}"] = values
         for t, p in zip(self.sp_terms, priors.get("terms") or []):
             out.update(t.prior_draws(p, sampler))
+        return out
+
+    def covariate_values(self, row: SpRow, data: pd.DataFrame | None) -> np.ndarray | float:
+        """The product of a row's covariates on the model data (None) or new data."""
+        if not row.covariates:
+            return 1.0
+        if data is None:
+            return row.csp
+        out: np.ndarray | float = 1.0
+        for expr, spec in row.covariates:
+            mm = spec.get_model_matrix(data, na_action="ignore")
+            out = out * np.asarray(mm.iloc[:, 0], dtype=float)
         return out
 
     def eta(self, param, data):
         bsp = param(f"bsp{self.prefix.suffix}")  # (S, Ksp)
         total: np.ndarray | float = 0.0
-        for t in self.sp_terms:
-            total = total + bsp[:, t.k - 1][:, None] * t.value(param, data)
+        for r in self.rows:
+            value: np.ndarray | float = self.covariate_values(r, data)
+            for t in r.factors:
+                value = value * t.value(param, data)
+            total = total + bsp[:, r.k - 1][:, None] * np.broadcast_to(value, np.shape(value))
         return total
 
 
-__all__ = ["SP_TERMS", "SpDesign", "SpTerm", "eval_arg", "sp_term"]
+REGISTRY["sp"] = SpDesign  # products such as mo(x):z (brmspy.formula.terms.SpInteraction)
+
+
+__all__ = ["SP_TERMS", "SpDesign", "SpRow", "SpTerm", "eval_arg", "sp_term"]

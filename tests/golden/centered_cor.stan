@@ -1,0 +1,80 @@
+// generated with brmspy
+data {
+  int<lower=1> N;  // total number of observations
+  array[N] int Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  // data for group-level effects of ID 1
+  int<lower=1> N_1;  // number of grouping levels
+  int<lower=1> M_1;  // number of coefficients per level
+  array[N] int<lower=1> J_1;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_1_1;
+  vector[N] Z_1_2;
+  int<lower=1> NC_1;  // number of group-level correlations
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  vector[M_1] prior_sd_1_df;
+  vector[M_1] prior_sd_1_loc;
+  vector[M_1] prior_sd_1_scale;
+  real prior_L_1_eta;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+}
+parameters {
+  vector[Kc] b;  // regression coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (x | g)
+  cholesky_factor_corr[M_1] L_1;  // cholesky factor of correlation matrix
+  matrix[N_1, M_1] r_1;  // actual group-level effects (centered parameterization)
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  // using vectors speeds up indexing in loops
+  vector[N_1] r_1_1 = r_1[, 1];
+  vector[N_1] r_1_2 = r_1[, 2];
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
+    - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
+  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += Intercept;
+    // add group-level effects to mu
+    mu += r_1_1[J_1] .* Z_1_1;
+    mu += r_1_2[J_1] .* Z_1_2;
+    target += poisson_log_glm_lpmf(Y | Xc, mu, b);
+  }
+  // priors including constants
+  target += lprior;
+  // rows of r_1 ~ multi_normal(0, Sigma_1), Sigma_1 = diag(sd_1) * L_1 * L_1' * diag(sd_1)
+  target += -N_1 * sum(log(diagonal(diag_pre_multiply(sd_1, L_1)))) - 0.5 * N_1 * M_1 * log(2 * pi())
+    - 0.5 * dot_self(to_vector(mdivide_left_tri_low(diag_pre_multiply(sd_1, L_1), r_1')));
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+  // compute group-level correlations
+  corr_matrix[M_1] Cor_1 = multiply_lower_tri_self_transpose(L_1);
+  vector<lower=-1, upper=1>[NC_1] cor_1;
+  // extract upper diagonal of correlation matrix of ID 1
+  for (k in 1:M_1) {
+    for (j in 1:(k - 1)) {
+      cor_1[choose(k - 1, 2) + j] = Cor_1[j, k];
+    }
+  }
+}
