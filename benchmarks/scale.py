@@ -154,11 +154,6 @@ def rss_peak_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def children_peak_bytes() -> int:
-    """Largest peak RSS among waited-for children (here: Rscript)."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-
-
 def _vm_hwm() -> int | None:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -206,6 +201,8 @@ for (i in seq_len(nrow(vc))) {
 }
 msgs <- c(m@optinfo$conv$lme4$messages, m@optinfo$warnings)
 for (w in msgs) cat("msg", gsub("[\t\n]", " ", as.character(w)), "\n", sep = "\t")
+hwm <- grep("^VmHWM", readLines("/proc/self/status"), value = TRUE)  # R's own peak RSS, in kB
+cat("hwm", as.numeric(gsub("[^0-9]", "", hwm)), "\n", sep = "\t")
 """
 
 
@@ -248,9 +245,10 @@ def run_lme4(case: Case, df: pd.DataFrame, tmpdir: Path) -> dict[str, Any]:
             out["estimates"]["b_" + ("Intercept" if f[1] == "(Intercept)" else f[1])] = float(f[2])
         elif f[0] == "vc":
             out["estimates"][_lme4_name(f[1], f[2], f[3])] = float(f[4])
+        elif f[0] == "hwm":
+            out["peak_rss_bytes"] = int(float(f[1])) * 1024
         elif f[0] == "msg" and f[1].strip():
             out["messages"].append(f[1].strip())
-    out["peak_rss_bytes"] = children_peak_bytes()
     return out
 
 

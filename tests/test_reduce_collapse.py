@@ -20,7 +20,7 @@ import brmspy as bp
 import brmspy.backends as B
 from brmspy.errors import SamplingError
 from brmspy.reductions.collapse import pattern_index
-from tests.checks import assert_golden, assert_loglik_matches_stan
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_posterior
 
 
 def pattern_data(n: int = 1200, seed: int = 0) -> pd.DataFrame:
@@ -246,21 +246,11 @@ def fits():
 
 
 def test_sampling_same_posterior(fits):
-    """Posterior means of the reduced and row-wise fits agree within Monte Carlo error.
-
-    The two chains target the same posterior, so the difference of means has
-    standard error sqrt(mcse1^2 + mcse2^2) with mcse = sd / sqrt(ESS_bulk);
-    4 of those bounds a false alarm at about 6e-5 per parameter.
-    """
+    """Posterior means of the reduced and row-wise fits agree within Monte Carlo error."""
     data, reduced, rowwise = fits
     assert reduced.build.generated.reduction == "collapse" and reduced.standata()["N"] == 40
     assert rowwise.build.generated.reduction is None and rowwise.standata()["N"] == len(data)
-    import arviz as az
-
-    for name in ["b_Intercept", "b_x", "sd_g__Intercept", "r_g[3,Intercept]"]:
-        a, b = reduced.draws_dict[name], rowwise.draws_dict[name]
-        se = [x.std() / np.sqrt(az.ess(x.reshape(2, -1), method="bulk")) for x in (a, b)]
-        assert abs(a.mean() - b.mean()) < 4 * np.hypot(*se), name
+    assert_same_posterior(reduced, rowwise, ["b_Intercept", "b_x", "sd_g__Intercept", "r_g[3,Intercept]"])
     assert abs(reduced.draws_dict["b_x"].mean() - 0.6) < 4 * reduced.draws_dict["b_x"].std()
 
 

@@ -18,10 +18,9 @@ from scipy.stats import multivariate_normal
 
 import brmspy as bp
 import brmspy.backends as B
-from brmspy.arviz_io import ess_bulk
 from brmspy.backends.base import data_to_json
 from brmspy.errors import BrmsError
-from tests.checks import assert_golden
+from tests.checks import assert_golden, assert_same_posterior
 
 STANLI = B.get_backend("stanli")
 
@@ -209,14 +208,6 @@ def test_marginal_likelihood_equals_multivariate_normal(sim, formula, zcols, cor
 # ------------------------------------------------------ same posterior
 
 
-def _close(f1, f0, names):
-    """Posterior means agree within 4 Monte Carlo standard errors of their difference."""
-    for n in names:
-        a, b = f1.draws_dict[n], f0.draws_dict[n]
-        mcse = np.sqrt(a.var() / ess_bulk(a) + b.var() / ess_bulk(b))
-        assert abs(a.mean() - b.mean()) < 4 * mcse, (n, a.mean(), b.mean(), mcse)
-
-
 @pytest.fixture(scope="module")
 def marginal_sleep():
     df = bp.datasets.load("sleepstudy")
@@ -228,7 +219,7 @@ def test_marginal_posterior_equals_rowwise_on_sleepstudy(marginal_sleep, sleep_f
     assert sleep_fit.build.generated.reduction is None
     names = ["b_Intercept", "b_Days", "sd_Subject__Intercept", "sd_Subject__Days", "cor_Subject__Intercept__Days",
              "sigma", "r_Subject[308,Intercept]", "r_Subject[309,Days]", "r_Subject[372,Days]"]
-    _close(marginal_sleep, sleep_fit, names)
+    assert_same_posterior(marginal_sleep, sleep_fit, names)
     # the group-level effects are draws, with the row-wise program's summaries
     r1, r0 = marginal_sleep.ranef()["Subject"], sleep_fit.ranef()["Subject"]
     np.testing.assert_allclose(r1.to_numpy(), r0.to_numpy(), atol=0.15 * np.abs(r0.to_numpy()).max())
@@ -264,7 +255,7 @@ def sim_fits():
 def test_marginal_posterior_equals_suffstats_on_simulated_data(sim_fits):
     marg, ss = sim_fits
     assert ss.build.generated.reduction == "gaussian_suffstats"
-    _close(marg, ss, ["b_Intercept", "b_x", "sd_g__Intercept", "sd_g__x", "sigma", "r_g[3,x]"])
+    assert_same_posterior(marg, ss, ["b_Intercept", "b_x", "sd_g__Intercept", "sd_g__x", "sigma", "r_g[3,x]"])
     # and both recover the truth (4 posterior sd)
     for name, truth in [("b_Intercept", 2.0), ("b_x", 0.5), ("sigma", 1.5)]:
         draws = marg.draws_dict[name]
