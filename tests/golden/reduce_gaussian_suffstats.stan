@@ -92,7 +92,7 @@ model {
   // likelihood including constants
   if (!prior_only) {
     // exact reduction: the gaussian likelihood from sufficient statistics,
-    // sum((Y - W * theta)^2) = YtY - 2 * theta' * WtY + theta' * WtW * theta
+    // sum(w .* (Y - W * theta)^2) = YtY - 2 * theta' * WtY + theta' * WtW * theta (w: weights or 1)
     // (brm(reduce=False) gives the row-wise program)
     vector[Kss] theta = append_row(append_row(append_row(append_row(Intercept, b), r_1_1), r_2_1), r_2_2);
     real ssr = YtY - 2 * dot_product(theta, WtY)
