@@ -54,7 +54,7 @@ def brm(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
-    centered: bool | str = "auto",
+    centered: bool | str = False,
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -86,10 +86,11 @@ def brm(
         likelihood is summed over slices of rows (``grainsize`` in the Stan data, brms's default);
         structures it cannot split yet keep the row-wise program with a warning, and an exact
         reduction (``reduce``) is used instead where one applies. Pays off only for large data.
-    centered : parameterization of group-level effects: ``False`` is brms's (standardized ``z``,
-        best when levels have few rows), ``True`` samples the effects ``r`` directly (best when
-        every level has many rows), ``"auto"`` (default) centers blocks averaging 100+ rows per
-        level. The posterior is the same either way.
+    centered : parameterization of group-level effects: ``False`` (default) is brms's (standardized
+        ``z``, best when levels have few rows), ``True`` samples the effects ``r`` directly (can help
+        when every level has many rows), ``"auto"`` centers blocks averaging 100+ rows per level.
+        The posterior is the same either way. Not the default: with many levels the centered
+        effects mix poorly with the intercept (measured in ``benchmarks/scale.py``).
 
     Returns
     -------
@@ -222,7 +223,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         "thin": settings["thin"], "seed": settings["seed"], "control": settings["control"],
         "sample_prior": settings["sample_prior"], "backend": settings["backend"],
         "reduce": settings.get("reduce", "auto"), "threads": settings.get("threads"),
-        "centered": settings.get("centered", "auto"),
+        "centered": settings.get("centered", False),
     }
     if "iter" in kwargs and "warmup" not in kwargs:
         args["warmup"] = None

@@ -202,7 +202,7 @@ def load_fit(file: str | Path):
     data2 = data2_from_json(meta.get("data2"))
     settings = meta["settings"]
     build = build_model(formula, data, family, prior, data2, settings.get("reduce", "auto"), settings.get("threads"),
-                        settings.get("centered", "auto"))
+                        settings.get("centered", False))
     if hashlib.sha256(build.code.encode()).hexdigest() != meta["code_sha256"]:
         raise BrmsError(
             f"The saved fit {path} was made from a different Stan program than this brmspy version generates; "

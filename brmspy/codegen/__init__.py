@@ -36,12 +36,12 @@ class CodeOptions:
         uses it wherever it is exact; ``False`` always writes the row-wise likelihood.
     threads : threads per chain; above 1 the row-wise likelihood is split with ``reduce_sum``.
     centered : group-level effects sampled directly (``True``) or through brms's standardized
-        ``z`` (``False``); ``"auto"`` centers blocks whose levels hold many rows each.
+        ``z`` (``False``, default); ``"auto"`` centers blocks whose levels hold many rows each.
     """
 
     reduce: bool | str = "auto"
     threads: int = 1
-    centered: bool | str = "auto"
+    centered: bool | str = False
 
 
 def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None) -> GeneratedModel:

@@ -84,11 +84,15 @@ def _row_data_names(block: ReBlock) -> set[str]:
     return names
 
 
-def _theta_parts(frame: ModelFrame) -> list[str]:
+def _theta_parts_pop(frame: ModelFrame) -> list[str]:
+    """Population coefficients in W's column order."""
     design = _design(frame)
-    parts = ["Intercept"] if design.intercept else []
-    if design.coef_names:
-        parts.append("b")
+    return (["Intercept"] if design.intercept else []) + (["b"] if design.coef_names else [])
+
+
+def _theta_parts(frame: ModelFrame) -> list[str]:
+    """All coefficients of the linear predictor, in W's column order."""
+    parts = _theta_parts_pop(frame)
     for block in frame.blocks:
         parts += [pieces.r_name(block, j) for j in range(1, block.M + 1)]
     return parts
@@ -298,11 +302,6 @@ class GaussianMarginal(GaussianReduction):
             "target += -0.5 * (N * log(2 * pi()) + logdet + quad / sigma2);",
         ]
         return sb
-
-
-def _theta_parts_pop(frame: ModelFrame) -> list[str]:
-    design = _design(frame)
-    return (["Intercept"] if design.intercept else []) + (["b"] if design.coef_names else [])
 
 
 @register

@@ -44,10 +44,13 @@ parameters {
   vector[Kc] b;  // regression coefficients
   real Intercept;  // temporary intercept for centered predictors
   vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | g)
-  vector[N_1] r_1_1;  // actual group-level effects (centered parameterization)
+  array[M_1] vector[N_1] z_1;  // standardized group-level effects
 }
 transformed parameters {
   real lprior = 0;  // prior contributions to the log posterior
+  vector[N_1] r_1_1;  // actual group-level effects
+  // compute actual group-level effects of (1 | g)
+  r_1_1 = sd_1[1] * z_1[1];
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
   lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
     - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
@@ -66,7 +69,7 @@ model {
   }
   // priors including constants
   target += lprior;
-  target += normal_lpdf(r_1_1 | 0, sd_1[1]);
+  target += std_normal_lpdf(z_1[1]);
 }
 generated quantities {
   // actual population-level intercept
