@@ -288,7 +288,9 @@ def _loo_pointwise(ll3: np.ndarray, with_arviz: bool = False, workers: int = 1) 
     return pw
 
 
-def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az: Any) -> "LooResult":
+def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az: Any,
+                stacklevel: int = 4) -> "LooResult":
+    """The LooResult (and the pareto-k warning) from pointwise PSIS-LOO values."""
     from .criteria import LooResult, _in_model, _table_of_estimates
 
     k = pw["pareto_k"]
@@ -304,7 +306,7 @@ def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az:
         warnings.warn(
             f"Found {n_bad} observation(s) with a pareto_k > {good_k:.2g}{_in_model(name)}. We recommend "
             "loo(..., reloo=True) (exact refits for those observations) or kfold(); moment_match is not "
-            "available in brmspy.", UserWarning, stacklevel=4)
+            "available in brmspy.", UserWarning, stacklevel=stacklevel)
     return res
 
 

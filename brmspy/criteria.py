@@ -410,19 +410,11 @@ def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
     lpd_i = _logmeanexp(ll3.reshape(S, N))
     mcse_i = _mcse_elpd(ll3, lw, elpd_i, r_eff)
     n_eff = r_eff / np.sum(np.exp(2 * lw.reshape(S, N)), axis=0)
-    pointwise = pd.DataFrame({"elpd_loo": elpd_i, "mcse_elpd_loo": mcse_i, "p_loo": lpd_i - elpd_i,
-                              "looic": -2 * elpd_i, "influence_pareto_k": k})
-    good_k = float(az.good_k)
-    mcse = float(np.sqrt(np.sum(mcse_i**2))) if np.all(k <= good_k) else float("nan")
-    res = LooResult("loo", _table_of_estimates(pointwise, ["elpd_loo", "p_loo", "looic"]), pointwise, S, N, name,
-                    pareto_k=k, good_k=good_k, n_eff=n_eff, r_eff=r_eff, mcse_elpd_loo=mcse, arviz=az)
-    n_bad = int(np.sum(k > good_k))
-    if n_bad:
-        warnings.warn(
-            f"Found {n_bad} observation(s) with a pareto_k > {good_k:.2g}{_in_model(name)}. We recommend "
-            "loo(..., reloo=True) (exact refits for those observations) or kfold(); moment_match is not "
-            "available in brmspy.", UserWarning, stacklevel=3)
-    return res
+    from .chunked import _loo_result
+
+    pw = {"elpd_loo": elpd_i, "mcse_elpd_loo": mcse_i, "p_loo": lpd_i - elpd_i, "pareto_k": k, "n_eff": n_eff,
+          "r_eff": r_eff}
+    return _loo_result(pw, S, name, float(az.good_k), az)
 
 
 def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any]) -> LooResult:
