@@ -54,7 +54,7 @@ def build_model(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
-    centered: bool | str = False,
+    centered: bool | str = "auto",
 ) -> ModelBuild:
     """Run the pre-sampling pipeline once and keep every stage's result.
 
@@ -70,7 +70,7 @@ def build_model(
     return ModelBuild(terms, frame, priors, generated)
 
 
-def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = False) -> CodeOptions:
+def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:
     from .errors import BrmsError
 
     from .reductions import kind_names
@@ -128,7 +128,7 @@ def make_stancode(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
-    centered: bool | str = False,
+    centered: bool | str = "auto",
 ) -> str:
     """Generate the Stan program of a model.
 
@@ -162,7 +162,7 @@ def make_standata(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
-    centered: bool | str = False,
+    centered: bool | str = "auto",
 ) -> dict[str, Any]:
     """The data passed to Stan: a dict of numpy arrays and ints named as in the program.
 

@@ -54,7 +54,7 @@ def brm(
     data2: dict[str, Any] | None = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
-    centered: bool | str = False,
+    centered: bool | str = "auto",
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -86,11 +86,13 @@ def brm(
         likelihood is summed over slices of rows (``grainsize`` in the Stan data, brms's default);
         structures it cannot split yet keep the row-wise program with a warning, and an exact
         reduction (``reduce``) is used instead where one applies. Pays off only for large data.
-    centered : parameterization of group-level effects: ``False`` (default) is brms's (standardized
-        ``z``, best when levels have few rows), ``True`` samples the effects ``r`` directly (can help
-        when every level has many rows), ``"auto"`` centers blocks averaging 100+ rows per level.
-        The posterior is the same either way. Not the default: with many levels the centered
-        effects mix poorly with the intercept (measured in ``benchmarks/scale.py``).
+    centered : parameterization of group-level effects: ``"auto"`` (default) samples the effects
+        ``r`` directly in blocks whose levels average 100+ rows (there the data pin each level down
+        and brms's standardized ``z`` gives long trees), and lets a block's group intercept take in
+        the population-level Intercept (hierarchical centering: the sampler moves
+        ``a = Intercept + r``) when it is the only such block on the predictor; ``False`` is always
+        brms's ``z``, ``True`` always centers. The posterior is the same either way
+        (:mod:`brmspy.codegen.tuning`).
 
     Returns
     -------

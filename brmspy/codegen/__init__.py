@@ -10,6 +10,7 @@ from ..priors import ResolvedPriors
 from . import pieces
 from .blocks import StanBlocks
 from .render import render
+from .tuning import Tuning
 
 
 @dataclass
@@ -36,23 +37,33 @@ class CodeOptions:
         uses it wherever it is exact; ``False`` always writes the row-wise likelihood.
     threads : threads per chain; above 1 the row-wise likelihood is split with ``reduce_sum``.
     centered : group-level effects sampled directly (``True``) or through brms's standardized
-        ``z`` (``False``, default); ``"auto"`` centers blocks whose levels hold many rows each.
+        ``z`` (``False``); ``"auto"`` (default) centers blocks whose levels hold many rows each
+        (:mod:`brmspy.codegen.tuning`).
     """
 
     reduce: bool | str = "auto"
     threads: int = 1
-    centered: bool | str = False
+    centered: bool | str = "auto"
 
 
-def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None) -> GeneratedModel:
-    """Assemble every piece in brms's order and render the program."""
+def generate(
+    frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None, tuning: "Tuning | None" = None
+) -> GeneratedModel:
+    """Assemble every piece in brms's order and render the program.
+
+    ``tuning`` overrides the speed choices :func:`~brmspy.codegen.tuning.choose_tuning`
+    makes from ``options`` (tests compare programs that differ in one choice).
+    """
     from ..reductions import choose_reduction
+    from .tuning import choose_tuning
 
     options = options or CodeOptions()
     red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.reductions)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()
+    if tuning is None:  # parameterization and lean row-wise forms (brmspy.codegen.tuning)
+        tuning = choose_tuning(frame, n_rows, options)
     sb = StanBlocks()
     sb += pieces.stan_global()
     sb += pieces.stan_N(frame)
@@ -92,13 +103,12 @@ def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | N
 
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
-        centered = pieces.use_centered(block, n_rows, options.centered)
-        sb += _first(red and red.re(block), lambda: pieces.stan_re(block, centered))  # noqa: B023
+        sb += _first(red and red.re(block), lambda: pieces.stan_re(block, tuning))  # noqa: B023
     sb += pieces.stan_priors(frame, priors)
     from .threads import stan_threaded_likelihood
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
-    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options)
+    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning)
     if threaded is not None:
         sb += threaded
     elif rescor:  # one multivariate likelihood for all responses
@@ -107,7 +117,7 @@ def generate(frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | N
         sb += stan_rescor_likelihood(frame, priors)
     else:
         for t in frame.response_terms:
-            sb += _first(red and red.likelihood(frame, t), lambda: pieces.stan_likelihood(frame, t))  # noqa: B023
+            sb += _first(red and red.likelihood(frame, t), lambda: pieces.stan_likelihood(frame, t, tuning))  # noqa: B023
     sb += pieces.stan_prior_only()
     return GeneratedModel(render(sb), sb.values, red.name if red is not None else None)
 
@@ -117,4 +127,4 @@ def _first(piece: StanBlocks | None, default: Callable[[], StanBlocks]) -> StanB
     return piece if piece is not None else default()
 
 
-__all__ = ["CodeOptions", "GeneratedModel", "StanBlocks", "generate", "render"]
+__all__ = ["CodeOptions", "GeneratedModel", "StanBlocks", "Tuning", "generate", "render"]

@@ -8,6 +8,8 @@ so the program text is the same for any data set or prior scale.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ..distributions import PriorDist
@@ -16,6 +18,7 @@ from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, PopulationDesign, Prefix, ReBlock, ResponseData
 from ..priors import ResolvedPriors
 from .blocks import StanBlocks
+from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 SCALE_R_COR = """  /* compute correlated group-level effects
    * Args:
@@ -64,6 +67,11 @@ def lp_name(prefix: Prefix) -> str:
 def r_name(block: ReBlock, j: int) -> str:
     """``r_1_1`` / ``r_1_sigma_2``: coefficient ``j`` (1-based) of block ``id``."""
     return f"r_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
+
+
+def a_name(block: ReBlock, j: int) -> str:
+    """``a_1_1``: a group intercept plus the population-level Intercept (:mod:`brmspy.codegen.tuning`)."""
+    return f"a_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
 
 
 def z_name(block: ReBlock, j: int) -> str:
@@ -206,13 +214,16 @@ def design_matrix_name(design: PopulationDesign) -> str:
 # ----------------------------------------------------------- group level
 
 
-def stan_re(block: ReBlock, centered: bool = False) -> StanBlocks:
+def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
     """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``.
 
-    ``centered`` samples the effects ``r`` themselves (prior ``normal(0, sd)``) instead of
-    brms's standardized ``z``: the same posterior, better geometry when every level has many
-    rows (see :func:`use_centered`). Plain blocks only (no ``by``, no ``cov``).
+    When ``tuning`` centers the block, the effects ``r`` themselves are sampled (prior
+    ``normal(0, sd)``) instead of brms's standardized ``z``, and a group intercept that
+    absorbs the population-level Intercept is sampled as ``a = Intercept + r``: the same
+    posterior, better geometry when every level has many rows
+    (:mod:`brmspy.codegen.tuning`). Plain blocks only (no ``by``, no ``cov``).
     """
+    tuning = tuning or Tuning()
     sb = StanBlocks()
     k = block.id
     N = len(block.J[0])
@@ -239,8 +250,8 @@ def stan_re(block: ReBlock, centered: bool = False) -> StanBlocks:
     assert N >= 1
 
     terms = ", ".join(dict.fromkeys(t.label for t in block.terms))
-    if centered:
-        _re_centered(sb, block, terms)
+    if block.id in tuning.centered:
+        _re_centered(sb, block, terms, tuning)
         return sb
     if block.by:
         sb.par.append(f"matrix<lower=0>[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
@@ -284,31 +295,23 @@ def stan_re(block: ReBlock, centered: bool = False) -> StanBlocks:
     return sb
 
 
-#: rows per grouping level from which use_centered() samples the effects directly
-CENTERED_MIN_ROWS = 100
-
-
-def use_centered(block: ReBlock, N: int, choice: bool | str = "auto") -> bool:
-    """Whether block ``block`` gets the centered parameterization.
-
-    ``"auto"``: when every level averages at least :data:`CENTERED_MIN_ROWS` rows the
-    data pin each level's effects down far more tightly than the prior, the regime
-    where brms's non-centered ``z`` gives a funnel-shaped posterior and long trees.
-    """
-    if block.by or block.Lcov is not None:
-        return False
-    if choice == "auto":
-        return N / block.N_levels >= CENTERED_MIN_ROWS
-    return bool(choice)
-
-
-def _re_centered(sb: StanBlocks, block: ReBlock, terms: str) -> None:
+def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning) -> None:
     k = block.id
     sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
     rs = [r_name(block, j) for j in range(1, block.M + 1)]
+    # a group intercept that takes in the population-level Intercept (tuning.absorbed)
+    absorb = next(((j, f"Intercept{c.prefix.suffix}") for j, c in enumerate(block.coefs, start=1)
+                   if tuning.absorbs(block, j)), None)
+    what = "(centered parameterization)"
     if block.has_cor:
         sb.par.append(f"cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
-        sb.par.append(f"matrix[N_{k}, M_{k}] r_{k};  // actual group-level effects (centered parameterization)")
+        if absorb is None:
+            sb.par.append(f"matrix[N_{k}, M_{k}] r_{k};  // actual group-level effects {what}")
+        else:
+            j, icpt = absorb
+            sb.par.append(f"matrix[N_{k}, M_{k}] a_{k};  // group-level effects, column {j} plus {icpt} {what}")
+            sb.tpar_def.append(f"matrix[N_{k}, M_{k}] r_{k} = a_{k} - rep_matrix({icpt} * one_hot_row_vector(M_{k}, {j}), N_{k});"
+                               "  // actual group-level effects")
         sb.tpar_def.append("// using vectors speeds up indexing in loops")
         sb.tpar_def += [f"vector[N_{k}] {r} = r_{k}[, {j}];" for j, r in enumerate(rs, start=1)]
         sb.model_prior += [
@@ -317,9 +320,16 @@ def _re_centered(sb: StanBlocks, block: ReBlock, terms: str) -> None:
             f"  - 0.5 * dot_self(to_vector(mdivide_left_tri_low(diag_pre_multiply(sd_{k}, L_{k}), r_{k}')));",
         ]
         _cor_gq(sb, block)
-    else:
-        sb.par += [f"vector[N_{k}] {r};  // actual group-level effects (centered parameterization)" for r in rs]
-        sb.model_prior += [f"target += normal_lpdf({r} | 0, sd_{k}[{j}]);" for j, r in enumerate(rs, start=1)]
+        return
+    for j, r in enumerate(rs, start=1):
+        if absorb is not None and absorb[0] == j:
+            a, icpt = a_name(block, j), absorb[1]
+            sb.par.append(f"vector[N_{k}] {a};  // {icpt} plus group-level effects {what}")
+            sb.tpar_def.append(f"vector[N_{k}] {r} = {a} - {icpt};  // actual group-level effects")
+            sb.model_prior.append(f"target += normal_lpdf({a} | {icpt}, sd_{k}[{j}]);")
+        else:
+            sb.par.append(f"vector[N_{k}] {r};  // actual group-level effects {what}")
+            sb.model_prior.append(f"target += normal_lpdf({r} | 0, sd_{k}[{j}]);")
 
 
 def _cor_gq(sb: StanBlocks, block: ReBlock) -> None:
@@ -357,37 +367,54 @@ def _cor_gq(sb: StanBlocks, block: ReBlock) -> None:
     ]
 
 
-def re_contributions(frame: ModelFrame, prefix: Prefix) -> list[str]:
-    """Vectorised ``+=`` terms of the group-level effects on one linear predictor."""
+def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = None) -> list[str]:
+    """Vectorised ``+=`` terms of the group-level effects on one linear predictor.
+
+    With ``tuning``: a group intercept that absorbs the Intercept adds its group means
+    ``a_k_j``, and (``unit_z``) group intercepts skip the product with their all-ones ``Z``.
+    """
+    tuning = tuning or Tuning()
     out = []
     for block in frame.blocks:
         for j, c in enumerate(block.coefs, start=1):
             if c.prefix != prefix:
                 continue
             r, Z = r_name(block, j), z_name(block, j)
+            times_z = "" if tuning.unit_z and is_unit(c) else f" .* {Z}"
             if block.is_mm:
                 members = " + ".join(
                     f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}]" for m in range(1, len(block.J) + 1)
                 )
-                out.append(f"({members}) .* {Z}")
+                out.append(f"({members}){times_z}")
+            elif tuning.absorbs(block, j):
+                a = f"a_{block.id}[J_{block.id}, {j}]" if block.has_cor else f"{a_name(block, j)}[J_{block.id}]"
+                out.append(a)
             else:
-                out.append(f"{r}[J_{block.id}] .* {Z}")
+                out.append(f"{r}[J_{block.id}]{times_z}")
     return out
 
 
 # --------------------------------------------------------- linear predictor
 
 
-def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool, intercept: bool = True) -> StanBlocks:
+def stan_predictor(
+    frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool, intercept: bool = True, tuning: Tuning | None = None
+) -> StanBlocks:
     """Build one linear predictor in the model block (and apply its inverse link).
 
-    With ``glm`` the population part ``Xc * b`` is left to the ``*_glm`` likelihood.
+    With ``glm`` the population part ``Xc * b`` is left to the ``*_glm`` likelihood;
+    ``tuning`` as in :func:`re_contributions` (an absorbed Intercept is not added again).
     """
     sb = StanBlocks()
     design = frame.designs[prefix]
     name = lp_name(prefix)
     s = prefix.suffix
-    re_terms = re_contributions(frame, prefix)
+    absorbed = tuning is not None and prefix in tuning.absorbed
+    if absorbed and not (design.intercept and intercept):  # no Intercept here to take in
+        tuning, absorbed = replace(tuning, absorbed={}), False
+    re_terms = re_contributions(frame, prefix, tuning)
+    if absorbed:
+        intercept = False  # the group means a_k_j include it
     special_terms = [x for sp in design.specials for x in sp.predictor_terms()]
     if glm and not re_terms and not special_terms:
         return sb  # the likelihood uses Intercept directly
@@ -402,7 +429,12 @@ def stan_predictor(frame: ModelFrame, t: BrmsTerms, prefix: Prefix, glm: bool, i
     if pieces:
         sb.model_comp.append(f"{name} += {' + '.join(pieces)};")
     if re_terms:
-        sb.model_comp.append(f"// add group-level effects to {name}")
+        note = ""
+        if absorbed:
+            k, j = tuning.absorbed[prefix]
+            block = next(b for b in frame.blocks if b.id == k)
+            note = f" ({f'a_{k}[, {j}]' if block.has_cor else a_name(block, j)} includes Intercept{s})"
+        sb.model_comp.append(f"// add group-level effects to {name}{note}")
         sb.model_comp += [f"{name} += {term};" for term in re_terms]
     return sb
 
@@ -447,8 +479,12 @@ def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
     return sb
 
 
-def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
-    """The likelihood of one response: predictors, inverse links and ``target +=``."""
+def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = None) -> StanBlocks:
+    """The likelihood of one response: predictors, inverse links and ``target +=``.
+
+    ``tuning`` (:mod:`brmspy.codegen.tuning`) shapes the linear predictors and may move the
+    data-only constant of the log likelihood into ``transformed data``.
+    """
     if t.family.spec.special == "ordinal":
         from .ordinal import stan_ordinal_likelihood
 
@@ -477,7 +513,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         prefix = Prefix(t.resp, d)
         if d in t.parts or d in t.nonlinear:
             if d in t.parts:
-                sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu")
+                sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu", tuning=tuning)
             dp[d] = lp_name(prefix)
             vectors.add(dp[d])
         else:
@@ -515,7 +551,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         alpha = dp["mu"] if has_re else (f"Intercept{mu_prefix.suffix}" if design.intercept else "0.0")
         extra = [dp[e] for e in form.extra]
         args = [*trials, design_matrix_name(design), alpha, f"b{mu_prefix.suffix}", *extra]
-        sb.likelihood.append(f"target += {form.dist}_{form.kind}({Y} | {', '.join(args)});")
+        sb.likelihood.append(_with_constant(sb, t, tuning, Y, f"{form.dist}_{form.kind}({Y} | {', '.join(args)})"))
         return sb
     lik = canonical or fam.spec.likelihood
     sb.functions += list(fam.spec.stan_functions)
@@ -532,8 +568,25 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
     else:
         call = lik.call(Y, dp, Ops(vectors), trials)
-        sb.likelihood.append(f"target += {call};")
+        sb.likelihood.append(_with_constant(sb, t, tuning, Y, call))
     return sb
+
+
+def _with_constant(sb: StanBlocks, t: BrmsTerms, tuning: Tuning | None, Y: str, call: str) -> str:
+    """``target += <call>;``, or with ``hoist_constants`` its ``_lupmf`` plus the constant summed once.
+
+    Only for families whose ``_lupmf`` drops a data-only term (``FamilySpec.data_constant``).
+    """
+    template = t.family.spec.data_constant
+    if tuning is None or not tuning.hoist_constants or template is None or "_lpmf(" not in call:
+        return f"target += {call};"
+    rs = _resp_suffix(t.resp)
+    name = f"lconst{rs}"
+    sb.tdata_def += [
+        "// data-only part of the log likelihood, summed once (the model adds it to the _lupmf)",
+        f"real {name} = {template.format(Y=Y, trials=f'trials{rs}')};",
+    ]
+    return f"target += {call.replace('_lpmf(', '_lupmf(', 1)} + {name};"
 
 
 # --------------------------------------------------------------------- priors

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..formula.terms import BrmsTerms
     from ..frame import ModelFrame
     from . import CodeOptions
+    from .tuning import Tuning
 
 __all__ = ["default_grainsize", "stan_threaded_likelihood", "uncovered_reason"]
 
@@ -133,7 +134,9 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     return None
 
 
-def stan_threaded_likelihood(frame: "ModelFrame", sb: StanBlocks, options: "CodeOptions") -> StanBlocks | None:
+def stan_threaded_likelihood(
+    frame: "ModelFrame", sb: StanBlocks, options: "CodeOptions", tuning: "Tuning | None" = None
+) -> StanBlocks | None:
     """The likelihood of every response as ``reduce_sum`` over row slices, or None.
 
     Parameters
@@ -141,6 +144,8 @@ def stan_threaded_likelihood(frame: "ModelFrame", sb: StanBlocks, options: "Code
     frame : the model frame (the original rows).
     sb : the program assembled so far (every declaration the likelihood reads).
     options : ``options.threads > 1`` asks for the threaded likelihood.
+    tuning : shapes the linear predictors as in the row-wise program; its data-only
+        constants stay inside the slices (a constant summed once would be added per slice).
 
     Returns
     -------
@@ -154,11 +159,14 @@ def stan_threaded_likelihood(frame: "ModelFrame", sb: StanBlocks, options: "Code
     reason = uncovered_reason(frame)
     out = StanBlocks()
     if reason is None:
+        from dataclasses import replace
+
         from .pieces import stan_likelihood
 
+        sliced = replace(tuning, hoist_constants=False) if tuning is not None else None
         try:
             for t in frame.response_terms:
-                out += _threaded_response(t, sb, stan_likelihood(frame, t))
+                out += _threaded_response(t, sb, stan_likelihood(frame, t, sliced))
         except _Uncovered as exc:
             reason = str(exc)
     if reason is not None:

@@ -82,6 +82,7 @@ register(FamilySpec(
     canonical={"logit": Likelihood("binomial_logit", args_of("mu"), "lpmf")},
     glm={"logit": GlmForm("binomial_logit_glm", "lpmf")},
     needs_trials=True,
+    data_constant="sum(lchoose({trials}, {Y}))",
     description="binomial distribution (successes out of trials)",
     math=FamilyMath(
         lambda y, dp, ex: stats.binom.logpmf(y, ex.trials, dp["mu"]),
@@ -95,6 +96,7 @@ register(FamilySpec(
     Likelihood("poisson", args_of("mu"), "lpmf"),
     canonical={"log": Likelihood("poisson_log", args_of("mu"), "lpmf")},
     glm={"log": GlmForm("poisson_log_glm", "lpmf")},
+    data_constant="-sum(lgamma(to_vector({Y}) + 1))",
     description="Poisson distribution (counts)",
     math=FamilyMath(
         lambda y, dp, ex: stats.poisson.logpmf(y, dp["mu"]),

@@ -232,6 +232,8 @@ class FamilySpec:
     description: str = ""
     math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
     stan_functions: tuple[str, ...] = ()  # helper definitions for the Stan functions block
+    # the data-only term the _lupmf leaves out of the _lpmf, as a Stan expression of {Y} and {trials}
+    data_constant: str | None = None
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
     special: str = ""  # "ordinal", "categorical", "mixture": structures beyond one response per row
 

@@ -36,10 +36,11 @@ parameters {
   real Intercept;  // temporary intercept for centered predictors
   vector<lower=0>[M_1] sd_1;  // group-level standard deviations (x | g)
   cholesky_factor_corr[M_1] L_1;  // cholesky factor of correlation matrix
-  matrix[N_1, M_1] r_1;  // actual group-level effects (centered parameterization)
+  matrix[N_1, M_1] a_1;  // group-level effects, column 1 plus Intercept (centered parameterization)
 }
 transformed parameters {
   real lprior = 0;  // prior contributions to the log posterior
+  matrix[N_1, M_1] r_1 = a_1 - rep_matrix(Intercept * one_hot_row_vector(M_1, 1), N_1);  // actual group-level effects
   // using vectors speeds up indexing in loops
   vector[N_1] r_1_1 = r_1[, 1];
   vector[N_1] r_1_2 = r_1[, 2];
@@ -53,9 +54,8 @@ model {
   if (!prior_only) {
     // initialize linear predictor term
     vector[N] mu = rep_vector(0.0, N);
-    mu += Intercept;
-    // add group-level effects to mu
-    mu += r_1_1[J_1] .* Z_1_1;
+    // add group-level effects to mu (a_1[, 1] includes Intercept)
+    mu += a_1[J_1, 1];
     mu += r_1_2[J_1] .* Z_1_2;
     target += poisson_log_glm_lpmf(Y | Xc, mu, b);
   }

@@ -1,0 +1,225 @@
+"""Speed choices that leave the posterior unchanged (``brmspy.codegen.tuning``, issue 7).
+
+- lean row-wise forms (``unit_z``: no product with an all-ones ``Z``; ``hoist_constants``:
+  ``_lupmf`` plus the data-only constant summed once): the same log density, constants
+  included, and gradient as brms's program at the same unconstrained points;
+- hierarchical centering (a centered group intercept takes in the Intercept, ``a = Intercept + r``):
+  the same log density as the centered program at corresponding points (unit Jacobian), and the
+  same posterior as brms's non-centered program when sampled;
+- the choices: when each applies and when it is left out.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import stanli
+
+import brmspy as bp
+from brmspy.api import build_model
+from brmspy.codegen import CodeOptions, Tuning, generate
+from brmspy.codegen.tuning import choose_tuning
+from brmspy.frame import Prefix
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_posterior
+
+MU = Prefix("", "mu")
+
+
+@pytest.fixture(scope="module")
+def counts() -> pd.DataFrame:
+    """1200 rows, 10 groups of 120 rows: both lean forms and centering apply under "auto"."""
+    rng = np.random.default_rng(5)
+    n, G = 1200, 10
+    g = rng.integers(0, G, n)
+    h = rng.integers(0, 300, n)  # a second, crossed factor with 4 rows per level
+    x = rng.normal(size=n)
+    u = rng.normal(0, 0.5, G)
+    trials = rng.integers(1, 8, n)
+    eta = 0.4 + 0.3 * x + u[g]
+    return pd.DataFrame({
+        "y": rng.poisson(np.exp(eta)), "s": rng.binomial(trials, 1 / (1 + np.exp(-eta))), "n": trials,
+        "x": x, "g": g, "h": h, "w": rng.uniform(0.5, 2, n),
+    })
+
+
+def _programs(formula, data, family, *tunings):
+    """The programs of one model under each tuning (same frame, same priors)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b = build_model(formula, data, family)
+    return [generate(b.frame, b.priors, CodeOptions(), t) for t in tunings]
+
+
+def _lp(gen, values):
+    m = stanli.Model(stan_code=gen.code, data=gen.data)
+    theta = m.unconstrain(values)
+    return m.log_prob_grad(theta)
+
+
+LEAN = Tuning(unit_z=True, hoist_constants=True)
+LEAN_CASES = {
+    "poisson_glm": ("y ~ x + (1 | g)", "poisson"),
+    "poisson_sqrt": ("y ~ x + (1 | g)", bp.families.poisson(link="sqrt")),
+    "poisson_crossed_slope": ("y ~ x + (1 | g) + (0 + x | h)", "poisson"),
+    "binomial_glm": ("s | trials(n) ~ x + (1 | g)", "binomial"),
+    "binomial_probit": ("s | trials(n) ~ x + (1 | g)", bp.families.binomial(link="probit")),
+    "poisson_weights": ("y | weights(w) ~ x + (1 | g)", "poisson"),
+}
+
+
+@pytest.mark.parametrize("name", list(LEAN_CASES))
+def test_lean_forms_equal_brms_program(counts, name):
+    formula, family = LEAN_CASES[name]
+    brms, lean = _programs(formula, counts, family, Tuning(), LEAN)
+    assert brms.data.keys() == lean.data.keys()
+    hoisted = "weights" not in name  # pointwise likelihoods keep their constants
+    assert ("lconst" in lean.code) == hoisted and ("_lupmf(" in lean.code) == hoisted
+    assert "lconst" not in brms.code and "_lupmf" not in brms.code
+    assert "r_1_1[J_1] .* Z_1_1" in brms.code and "mu += r_1_1[J_1];" in lean.code
+    stanli.stan_to_mir(lean.code)
+    m_b = stanli.Model(stan_code=brms.code, data=brms.data)
+    m_l = stanli.Model(stan_code=lean.code, data=lean.data)
+    rng = np.random.default_rng(1)
+    compared = 0
+    for _ in range(30):
+        theta = rng.uniform(-1, 1, m_b.n_unconstrained)
+        try:
+            lp, grad = m_b.log_prob_grad(theta)
+        except (RuntimeError, ValueError):
+            continue  # outside the support (a negative sqrt-link mean)
+        lp2, grad2 = m_l.log_prob_grad(theta)
+        np.testing.assert_allclose(lp2, lp, rtol=1e-11, err_msg=name)
+        np.testing.assert_allclose(grad2, grad, rtol=1e-8, atol=1e-9, err_msg=name)
+        compared += 1
+        if compared == 3:
+            break
+    assert compared == 3
+
+
+def test_lean_comparison_can_fail(counts):
+    """A constant left out, or summed over one row too few, is detected: the check compares constants too."""
+    _, lean = _programs("y ~ x + (1 | g)", counts, "poisson", Tuning(), LEAN)
+    assert counts.y.iloc[-1] > 1  # lgamma(y + 1) of the last row is not zero
+    for broken in (lean.code.replace(" + lconst;", ";"),
+                   lean.code.replace("lgamma(to_vector(Y) + 1)", "lgamma(to_vector(Y[1:(N - 1)]) + 1)")):
+        _assert_differs(lean, broken)
+
+
+def _assert_differs(lean, broken):
+    assert broken != lean.code
+    theta = np.full(stanli.Model(stan_code=lean.code, data=lean.data).n_unconstrained, 0.1)
+    lp = stanli.Model(stan_code=lean.code, data=lean.data).log_prob_grad(theta)[0]
+    lp_broken = stanli.Model(stan_code=broken, data=lean.data).log_prob_grad(theta)[0]
+    assert abs(lp - lp_broken) > 1e-6
+
+
+ABSORB_CASES = {
+    "uncorrelated": ("y ~ x + (1 | g)", "poisson", 1),
+    "correlated": ("y ~ x + (1 + x | g)", "poisson", 2),
+    "binomial_two_blocks": ("s | trials(n) ~ x + (1 | g) + (0 + x | h)", "binomial", 1),
+}
+
+
+@pytest.mark.parametrize("name", list(ABSORB_CASES))
+def test_absorbed_intercept_equals_centered(counts, name):
+    """``a = Intercept + r`` is a shift with unit Jacobian: the same log density at matching points."""
+    formula, family, M = ABSORB_CASES[name]
+    centered = Tuning(centered=frozenset({1}))
+    absorbed = Tuning(centered=frozenset({1}), absorbed={MU: (1, 1)})
+    cen, ab = _programs(formula, counts, family, centered, absorbed)
+    declared = ("vector[N_1] a_1_1;", "matrix[N_1, M_1] a_1;")
+    assert not any(d in cen.code for d in declared) and any(d in ab.code for d in declared)
+    assert "mu += Intercept" not in ab.code  # the group means carry it
+    stanli.stan_to_mir(ab.code)
+    rng = np.random.default_rng(2)
+    for _ in range(3):
+        values = {"b": rng.normal(size=1), "Intercept": rng.normal(), "sd_1": rng.uniform(0.2, 1, M)}
+        r = rng.normal(0, 0.5, (10, M))
+        a = r.copy()
+        a[:, 0] += values["Intercept"]
+        if M == 1:
+            vc, va = {**values, "r_1_1": r[:, 0]}, {**values, "a_1_1": a[:, 0]}
+        else:
+            L = np.linalg.cholesky(np.array([[1, 0.3], [0.3, 1]]))
+            vc, va = {**values, "L_1": L, "r_1": r}, {**values, "L_1": L, "a_1": a}
+        if "h" in formula:  # the second block stays brms's z
+            vc["z_2"] = va["z_2"] = rng.normal(size=(1, cen.data["N_2"]))
+            vc["sd_2"] = va["sd_2"] = np.array([0.4])
+        lp_c, _ = _lp(cen, vc)
+        lp_a, _ = _lp(ab, va)
+        np.testing.assert_allclose(lp_a, lp_c, rtol=1e-11, err_msg=name)
+
+
+def test_golden_hierarchical_centering(counts, update_golden):
+    """The program ``brm()`` writes by default for many rows per level: centered, absorbed, lean."""
+    code = bp.make_stancode("y ~ x + (1 | g)", counts, family="poisson")
+    stanli.stan_to_mir(code)
+    assert_golden("tuning_poisson_absorbed", code, update_golden)
+
+
+# ------------------------------------------------------------------ choices
+
+
+def _tuning(formula, data, family="poisson", **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        b = build_model(formula, data, family, **kw)
+    return choose_tuning(b.frame, b.frame.N, CodeOptions(**kw))
+
+
+def test_choices(counts):
+    # 1200 rows, 120 rows per level of g: centered, absorbed, lean
+    t = _tuning("y ~ x + (1 | g)", counts)
+    assert t == Tuning(frozenset({1}), {MU: (1, 1)}, unit_z=True, hoist_constants=True)
+    # brms's program when asked
+    assert _tuning("y ~ x + (1 | g)", counts, centered=False, reduce=False) == Tuning()
+    # under 1000 rows: no lean forms; 60 rows per level: brms's z
+    small = _tuning("y ~ x + (1 | g)", counts.iloc[:600])
+    assert small == Tuning()
+    # h has 4 rows per level, so only g is centered; h's intercept would leave its own ridge: none absorbed
+    crossed = _tuning("y ~ x + (1 | g) + (1 | h)", counts)
+    assert crossed.centered == frozenset({1}) and crossed.absorbed == {}
+    # a slope-only second block leaves g's intercept the only one
+    assert _tuning("y ~ x + (1 | g) + (0 + x | h)", counts).absorbed == {MU: (1, 1)}
+    # no population intercept: nothing to absorb
+    assert _tuning("y ~ 0 + x + (1 | g)", counts).absorbed == {}
+    # ordinal thresholds are not an Intercept
+    assert _tuning("y ~ x + (1 | g)", counts.assign(y=np.minimum(counts.y, 3) + 1), "cumulative").absorbed == {}
+    # sleepstudy (10 rows per level, 180 rows) keeps brms's program
+    sleep = bp.datasets.load("sleepstudy")
+    assert _tuning("Reaction ~ Days + (Days | Subject)", sleep, "gaussian") == Tuning()
+
+
+def test_threads_keep_constants_in_slices(counts):
+    """With threads the constant stays inside each slice (summed once it would count per slice)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rowwise = build_model("y ~ x + (1 | g)", counts, "poisson").generated
+        threaded = build_model("y ~ x + (1 | g)", counts, "poisson", threads=2).generated
+    assert "lconst" in rowwise.code and "lconst" not in threaded.code and "a_1_1" in threaded.code
+    m_r = stanli.Model(stan_code=rowwise.code, data=rowwise.data)
+    m_t = stanli.Model(stan_code=threaded.code, data={**threaded.data, "grainsize": 97}, threads_per_chain=2)
+    theta = np.random.default_rng(3).uniform(-1, 1, m_r.n_unconstrained)
+    np.testing.assert_allclose(m_t.log_prob_grad(theta)[0], m_r.log_prob_grad(theta)[0], rtol=1e-10)
+
+
+# ------------------------------------------------------------------ sampling
+
+
+@pytest.fixture(scope="module")
+def fits(counts):
+    kw = dict(data=counts, family="poisson", seed=4, refresh=0, chains=2, iter=1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm("y ~ x + (1 | g)", **kw), bp.brm("y ~ x + (1 | g)", centered=False, reduce=False, **kw)
+
+
+def test_same_posterior_as_brms_program(fits):
+    tuned, brms = fits
+    assert "a_1_1" in tuned.stancode() and "z_1" in brms.stancode()
+    assert_same_posterior(tuned, brms, ["b_Intercept", "b_x", "sd_g__Intercept", "r_g[2,Intercept]", "r_g[9,Intercept]"])
+    assert_loglik_matches_stan(tuned)
+    assert tuned.ranef()["g"].shape[0] == 10
