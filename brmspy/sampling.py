@@ -80,7 +80,9 @@ def brm(
         matrix of ``gr(g, cov = A)`` (a DataFrame with rows and columns named by the levels).
     reduce : exact likelihood reductions: ``"auto"`` (default) uses one where it is exact and
         saves work (gaussian sufficient statistics, collapsed bernoulli/binomial/poisson
-        covariate patterns), ``True`` wherever it is exact, ``False`` never. The posterior is
+        covariate patterns, canonical-link sufficient statistics for ``sum(Y .* mu)``) and, from
+        1000 rows, lean row-wise forms (data-only constants summed once); ``True`` reduces
+        wherever it is exact; ``False`` always writes brms's row-wise program. The posterior is
         the same; :func:`~brmspy.make_stancode` shows the program used.
     threads : threads per chain (``reduce_sum`` within-chain parallelism); default off. Above 1 the
         likelihood is summed over slices of rows (``grainsize`` in the Stan data, brms's default);

@@ -44,8 +44,8 @@ def test_golden_and_stanc(pois, formula, name, update_golden):
 
 
 def test_auto_choice(pois):
-    assert "z_1" in _code("y ~ x + (1 | g)", pois)  # default: brms's z
-    assert "centered parameterization" in _code("y ~ x + (1 | g)", pois, centered="auto")  # 120 rows per level
+    assert "centered parameterization" in _code("y ~ x + (1 | g)", pois)  # default "auto": 120 rows per level
+    assert "z_1" in _code("y ~ x + (1 | g)", pois, centered=False)  # brms's z when asked
     assert "z_1" in _code("y ~ x + (1 | g)", pois.iloc[:500], centered="auto")  # 50 rows per level: brms's z
     sleep = bp.datasets.load("sleepstudy")
     assert "z_1" in bp.make_stancode("Reaction ~ Days + (Days | Subject)", sleep)  # 10 rows per level

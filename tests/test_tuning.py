@@ -50,7 +50,7 @@ def _programs(formula, data, family, *tunings):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         b = build_model(formula, data, family)
-    return [generate(b.frame, b.priors, CodeOptions(), t) for t in tunings]
+    return [generate(b.frame, b.priors, CodeOptions(reduce=False), t) for t in tunings]
 
 
 def _lp(gen, values):
@@ -154,7 +154,7 @@ def test_absorbed_intercept_equals_centered(counts, name):
 
 
 def test_golden_hierarchical_centering(counts, update_golden):
-    """The program ``brm()`` writes by default for many rows per level: centered, absorbed, lean."""
+    """The program ``brm()`` writes by default here: centered, absorbed, canonical sufficient statistics."""
     code = bp.make_stancode("y ~ x + (1 | g)", counts, family="poisson")
     stanli.stan_to_mir(code)
     assert_golden("tuning_poisson_absorbed", code, update_golden)
@@ -179,9 +179,12 @@ def test_choices(counts):
     # under 1000 rows: no lean forms; 60 rows per level: brms's z
     small = _tuning("y ~ x + (1 | g)", counts.iloc[:600])
     assert small == Tuning()
-    # h has 4 rows per level, so only g is centered; h's intercept would leave its own ridge: none absorbed
+    # h has 4 rows per level: only g is centered, and g's intercept takes in the Intercept
     crossed = _tuning("y ~ x + (1 | g) + (1 | h)", counts)
-    assert crossed.centered == frozenset({1}) and crossed.absorbed == {}
+    assert crossed.centered == frozenset({1}) and crossed.absorbed == {MU: (1, 1)}
+    # two centered intercepts: either would leave the other's ridge, so none absorbs
+    two = _tuning("y ~ x + (1 | g) + (1 | g2)", counts.assign(g2=counts.g % 5))
+    assert two.centered == frozenset({1, 2}) and two.absorbed == {}
     # a slope-only second block leaves g's intercept the only one
     assert _tuning("y ~ x + (1 | g) + (0 + x | h)", counts).absorbed == {MU: (1, 1)}
     # no population intercept: nothing to absorb

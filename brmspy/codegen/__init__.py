@@ -64,6 +64,8 @@ def generate(
         frame = red.code_frame()
     if tuning is None:  # parameterization and lean row-wise forms (brmspy.codegen.tuning)
         tuning = choose_tuning(frame, n_rows, options)
+    if red is not None:
+        red.tuning = tuning
     sb = StanBlocks()
     sb += pieces.stan_global()
     sb += pieces.stan_N(frame)

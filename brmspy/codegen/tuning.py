@@ -5,7 +5,8 @@ A :class:`Tuning` records choices that leave the posterior unchanged:
 * ``centered``: blocks whose group-level effects are sampled directly (``r``) instead of
   through brms's standardized ``z``; better geometry when every level has many rows.
 * ``absorbed``: a centered block whose group intercept is the only centered one on a linear
-  predictor also takes in the population-level ``Intercept``: the sampler moves the group
+  predictor (non-centered blocks do not count: their ``z`` prior holds their mean) also takes
+  in the population-level ``Intercept``: the sampler moves the group
   means ``a_k_j = Intercept + r_k_j`` (hierarchical centering, Gelfand, Sahu & Carlin 1995)
   with prior ``normal(Intercept, sd)``. Sampling ``r`` and ``Intercept`` instead leaves a
   ridge (``Intercept`` up, every ``r`` down) that NUTS crosses with long trees; here
@@ -104,10 +105,11 @@ def _absorbed(frame: "ModelFrame", centered: frozenset[int]) -> dict["Prefix", t
     }
     candidates: dict = {}
     for block in frame.blocks:
+        if block.id not in centered:  # a non-centered intercept's mean is held by its z prior: no ridge
+            continue
         for j, c in enumerate(block.coefs, start=1):
             if c.prefix in simple and is_unit(c):
-                # only centered plain blocks qualify, but any other group intercept on the
-                # predictor (crossed factors) would leave a ridge of its own: then none absorbs
-                ok = block.id in centered and not block.is_mm
-                candidates.setdefault(c.prefix, []).append((block.id, j) if ok else None)
+                # two centered intercepts on one predictor: whichever took the Intercept, the
+                # other would keep its ridge with it, so neither does
+                candidates.setdefault(c.prefix, []).append(None if block.is_mm else (block.id, j))
     return {p: c[0] for p, c in candidates.items() if len(c) == 1 and c[0] is not None}

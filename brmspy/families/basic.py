@@ -82,7 +82,7 @@ register(FamilySpec(
     canonical={"logit": Likelihood("binomial_logit", args_of("mu"), "lpmf")},
     glm={"logit": GlmForm("binomial_logit_glm", "lpmf")},
     needs_trials=True,
-    data_constant="sum(lchoose({trials}, {Y}))",
+    data_constant="sum(lchoose(to_vector({trials}), to_vector({Y})))",
     description="binomial distribution (successes out of trials)",
     math=FamilyMath(
         lambda y, dp, ex: stats.binom.logpmf(y, ex.trials, dp["mu"]),

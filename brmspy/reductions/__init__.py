@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..codegen import CodeOptions
+    from ..codegen.tuning import Tuning
     from ..codegen.blocks import StanBlocks
     from ..formula.terms import BrmsTerms
     from ..frame import ModelFrame, PopulationDesign, ReBlock, ResponseData
@@ -30,9 +31,13 @@ class Reduction:
 
     #: short name shown in comments and ``GeneratedModel.reduction``
     name: str = ""
+    #: True when a gradient still touches every row: ``threads`` (which split the rows) take precedence
+    per_row: bool = False
 
     def __init__(self, frame: "ModelFrame") -> None:
         self.frame = frame
+        #: the speed choices of the program (set by the code generator before it asks for pieces)
+        self.tuning: "Tuning | None" = None
 
     # -- choice ------------------------------------------------------------
     @classmethod
@@ -79,6 +84,8 @@ def choose_reduction(frame: "ModelFrame", options: "CodeOptions") -> Reduction |
     for kind in _KINDS:
         if isinstance(options.reduce, str) and options.reduce not in ("auto", kind.name):
             continue  # a kind asked for by name: only that one
+        if kind.per_row and options.threads > 1:
+            continue
         if kind.applies(frame):
             r = kind(frame)
             if options.reduce != "auto" or r.worthwhile():
@@ -94,7 +101,7 @@ def kind_names() -> list[str]:
 
 def _load_kinds() -> None:
     # importing the modules registers their kinds
-    from . import collapse, gaussian  # noqa: F401
+    from . import collapse, canonical, gaussian  # noqa: F401 (collapse before canonical: fewer rows wins)
 
 
 __all__ = ["Reduction", "choose_reduction", "register"]

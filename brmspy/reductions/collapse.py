@@ -344,7 +344,7 @@ class CollapsePatterns(Reduction):
         glm = pieces.uses_glm(t, design, rd)  # canonical link, X, no weights
         canonical = fam.link in fam.spec.canonical
         sb = StanBlocks()
-        sb += pieces.stan_predictor(frame, t, prefix, glm=glm)
+        sb += pieces.stan_predictor(frame, t, prefix, glm=glm, tuning=self.tuning)
         if not (glm or canonical):
             sb += pieces.stan_inv_link(t, prefix, fam.link)
         weighted = rd.weights is not None

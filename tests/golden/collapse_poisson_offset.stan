@@ -44,13 +44,11 @@ parameters {
   vector[Kc] b;  // regression coefficients
   real Intercept;  // temporary intercept for centered predictors
   vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | g)
-  array[M_1] vector[N_1] z_1;  // standardized group-level effects
+  vector[N_1] a_1_1;  // Intercept plus group-level effects (centered parameterization)
 }
 transformed parameters {
   real lprior = 0;  // prior contributions to the log posterior
-  vector[N_1] r_1_1;  // actual group-level effects
-  // compute actual group-level effects of (1 | g)
-  r_1_1 = sd_1[1] * z_1[1];
+  vector[N_1] r_1_1 = a_1_1 - Intercept;  // actual group-level effects
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
   lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
     - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
@@ -60,16 +58,16 @@ model {
   if (!prior_only) {
     // initialize linear predictor term
     vector[N] mu = rep_vector(0.0, N);
-    mu += Intercept + offsets + log_Nrows;
-    // add group-level effects to mu
-    mu += r_1_1[J_1] .* Z_1_1;
+    mu += offsets + log_Nrows;
+    // add group-level effects to mu (a_1_1 includes Intercept)
+    mu += a_1_1[J_1];
     // summed counts of each pattern: log rate = log(Nrows) + linear predictor
     target += poisson_log_glm_lpmf(Y | Xc, mu, b);
     target += lconst;  // data-only constant (see transformed data)
   }
   // priors including constants
   target += lprior;
-  target += std_normal_lpdf(z_1[1]);
+  target += normal_lpdf(a_1_1 | Intercept, sd_1[1]);
 }
 generated quantities {
   // actual population-level intercept
