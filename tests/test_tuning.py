@@ -78,7 +78,7 @@ def test_lean_forms_equal_brms_program(counts, name):
     hoisted = "weights" not in name  # pointwise likelihoods keep their constants
     assert ("lconst" in lean.code) == hoisted and ("_lupmf(" in lean.code) == hoisted
     assert "lconst" not in brms.code and "_lupmf" not in brms.code
-    assert "r_1_1[J_1] .* Z_1_1" in brms.code and "mu += r_1_1[J_1];" in lean.code
+    assert "r_1_1[J_1] .* Z_1_1" in brms.code and "r_1_1[J_1] .* Z_1_1" not in lean.code and "r_1_1[J_1]" in lean.code
     stanli.stan_to_mir(lean.code)
     m_b = stanli.Model(stan_code=brms.code, data=brms.data)
     m_l = stanli.Model(stan_code=lean.code, data=lean.data)

@@ -418,22 +418,30 @@ def stan_predictor(
     special_terms = [x for sp in design.specials for x in sp.predictor_terms()]
     if glm and not re_terms and not special_terms:
         return sb  # the likelihood uses Intercept directly
-    sb.model_def.append("// initialize linear predictor term" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}"))
-    sb.model_def.append(f"vector[N] {name} = rep_vector(0.0, N);")
     pieces = []
     if design.intercept and intercept:
         pieces.append(f"Intercept{s}")
     if design.coef_names and not glm:
         pieces.append(f"{design_matrix_name(design)} * b{s}")
     pieces += special_terms
+    note = ""
+    if absorbed:
+        k, j = tuning.absorbed[prefix]
+        block = next(b for b in frame.blocks if b.id == k)
+        note = f" ({f'a_{k}[, {j}]' if block.has_cor else a_name(block, j)} includes Intercept{s})"
+    vectors = pieces[1:] if design.intercept and intercept else pieces
+    if (tuning is not None and tuning.unit_z and (vectors or re_terms)
+            and all(type(sp).__name__ == "OffsetDesign" for sp in design.specials)):
+        # lean form: one expression, no zero vector and no += passes over the rows
+        what = "linear predictor" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}")
+        sb.model_def += [f"// {what}" + (f", with group-level effects{note}" if re_terms else ""),
+                         f"vector[N] {name} = {' + '.join(pieces + re_terms)};"]
+        return sb
+    sb.model_def.append("// initialize linear predictor term" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}"))
+    sb.model_def.append(f"vector[N] {name} = rep_vector(0.0, N);")
     if pieces:
         sb.model_comp.append(f"{name} += {' + '.join(pieces)};")
     if re_terms:
-        note = ""
-        if absorbed:
-            k, j = tuning.absorbed[prefix]
-            block = next(b for b in frame.blocks if b.id == k)
-            note = f" ({f'a_{k}[, {j}]' if block.has_cor else a_name(block, j)} includes Intercept{s})"
         sb.model_comp.append(f"// add group-level effects to {name}{note}")
         sb.model_comp += [f"{name} += {term};" for term in re_terms]
     return sb

@@ -14,7 +14,9 @@ A :class:`Tuning` records choices that leave the posterior unchanged:
   ``r_k_j = a_k_j - Intercept`` is still computed, so draws, summaries and post-processing
   see brms's parameters.
 * ``unit_z``: a group intercept is added as ``r_1_1[J_1]`` instead of ``r_1_1[J_1] .* Z_1_1``
-  (``Z_1_1`` is all ones); one vector product less per gradient.
+  (``Z_1_1`` is all ones), and a linear predictor without special terms (offsets aside) is
+  one expression, ``vector[N] mu = Xc * b + r_1_1[J_1]``, instead of a zero vector and a
+  ``+=`` per term: fewer passes over the rows and temporaries per gradient.
 * ``hoist_constants``: the data-only part of a poisson or binomial log likelihood
   (``-log(y!)``, ``log C(n, y)``) is summed once in ``transformed data``; the model adds it
   to the ``_lupmf``, which is the ``_lpmf`` without it. At 10^5 rows the ``lgamma`` calls

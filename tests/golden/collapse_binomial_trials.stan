@@ -54,10 +54,8 @@ transformed parameters {
 model {
   // likelihood including constants
   if (!prior_only) {
-    // initialize linear predictor term
-    vector[N] mu = rep_vector(0.0, N);
-    // add group-level effects to mu (a_1_1 includes Intercept)
-    mu += a_1_1[J_1];
+    // linear predictor, with group-level effects (a_1_1 includes Intercept)
+    vector[N] mu = a_1_1[J_1];
     // successes of each pattern out of its summed trials
     target += binomial_logit_glm_lpmf(Y | trials, Xc, mu, b);
     target += lconst;  // data-only constant (see transformed data)

@@ -52,11 +52,8 @@ transformed parameters {
 model {
   // likelihood including constants
   if (!prior_only) {
-    // initialize linear predictor term
-    vector[N] mu = rep_vector(0.0, N);
-    mu += Xc * b;
-    // add group-level effects to mu (a_1_1 includes Intercept)
-    mu += a_1_1[J_1];
+    // linear predictor, with group-level effects (a_1_1 includes Intercept)
+    vector[N] mu = Xc * b + a_1_1[J_1];
     // poisson log likelihood, canonical link: sum(Y .* mu) from sufficient statistics (an exact
     // reduction; brm(..., reduce=False) gives the row-wise program) minus the log-partition terms
     target += dot_product(XY, b) + dot_product(ZY_1_1, a_1_1) - sum(exp(mu)) + lconst;
