@@ -289,10 +289,12 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
     import brmspy as bp
     from brmspy import arviz_io
 
-    reduce: bool | str = {"auto": "auto", "true": True, "false": False}[args.reduce]
+    choice = {"auto": "auto", "true": True, "false": False}
+    reduce: bool | str = choice[args.reduce]
+    centered: bool | str = choice[args.centered]
     out: dict[str, Any] = {"peak_after_simulate_bytes": rss_peak_bytes()}
     t0 = time.perf_counter()
-    build = bp.build_model(case.formula, df, case.family, reduce=reduce, threads=args.threads)
+    build = bp.build_model(case.formula, df, case.family, reduce=reduce, threads=args.threads, centered=centered)
     out["build_s"] = time.perf_counter() - t0
     out["reduction_build"] = build.generated.reduction
     del build
@@ -303,7 +305,7 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
         t0 = time.perf_counter()
         fit = bp.brm(case.formula, df, case.family, chains=args.chains, iter=args.iter, warmup=warmup,
                      cores=args.cores, seed=args.seed, refresh=0, backend="stanli", reduce=reduce,
-                     threads=args.threads)
+                     threads=args.threads, centered=centered)
         out["brm_wall_s"] = time.perf_counter() - t0
     out["warnings"] = [str(w.message) for w in caught]
     t = fit.timings
@@ -517,6 +519,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=None, help="threads per chain passed to brm()")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reduce", choices=("auto", "true", "false"), default="auto", help="brm(reduce=...)")
+    ap.add_argument("--centered", choices=("auto", "true", "false"), default="auto", help="brm(centered=...)")
     ap.add_argument("--loo", choices=("auto", "full", "sub", "both", "none"), default="auto",
                     help="auto: chunked full loo everywhere, plus loo(subsample=2000) at 10^6 rows; both: both everywhere")
     ap.add_argument("--loo-chunk", type=int, default=None, help="loo chunk_size (default automatic)")
@@ -537,7 +540,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def _worker_argv(args: argparse.Namespace, case: str, out: str) -> list[str]:
     argv = [sys.executable, str(Path(__file__).resolve()), "--case-worker", case, "--worker-json", out,
             "--chains", str(args.chains), "--iter", str(args.iter), "--cores", str(args.cores),
-            "--seed", str(args.seed), "--reduce", args.reduce, "--loo", args.loo]
+            "--seed", str(args.seed), "--reduce", args.reduce, "--centered", args.centered, "--loo", args.loo]
     for flag, value in (("--warmup", args.warmup), ("--threads", args.threads), ("--loo-chunk", args.loo_chunk)):
         if value is not None:
             argv += [flag, str(value)]
@@ -568,7 +571,7 @@ def main(argv: list[str] | None = None) -> None:
           f"arviz-stats {info['arviz_stats']}; {info.get('R') or 'lme4: not run'}")
     if not args.lme4_only:
         print(f"# {args.chains} chains x {args.iter - warmup} draws after {warmup} warmup, cores={args.cores}, "
-              f"threads={args.threads}, reduce={args.reduce}, loo={args.loo}")
+              f"threads={args.threads}, reduce={args.reduce}, centered={args.centered}, loo={args.loo}")
     results = []
     for name in cases:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:

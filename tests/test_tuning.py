@@ -196,13 +196,16 @@ def test_choices(counts):
     assert _tuning("Reaction ~ Days + (Days | Subject)", sleep, "gaussian") == Tuning()
 
 
-def test_threads_keep_constants_in_slices(counts):
+@pytest.mark.parametrize("formula, family", [("y ~ x + (1 | g)", "poisson"), ("s | trials(n) ~ x + (1 + x | g)", "binomial"),
+                                             ("y ~ x + (1 | g)", bp.families.poisson(link="sqrt"))])
+def test_threads_keep_constants_in_slices(counts, formula, family):
     """With threads the constant stays inside each slice (summed once it would count per slice)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        rowwise = build_model("y ~ x + (1 | g)", counts, "poisson").generated
-        threaded = build_model("y ~ x + (1 | g)", counts, "poisson", threads=2).generated
-    assert "lconst" in rowwise.code and "lconst" not in threaded.code and "a_1_1" in threaded.code
+        rowwise = build_model(formula, counts, family).generated
+        threaded = build_model(formula, counts, family, threads=2).generated
+    assert "lconst" in rowwise.code and "lconst" not in threaded.code and "reduce_sum" in threaded.code
+    assert "a_1" in threaded.code  # the group means are sliced like r
     m_r = stanli.Model(stan_code=rowwise.code, data=rowwise.data)
     m_t = stanli.Model(stan_code=threaded.code, data={**threaded.data, "grainsize": 97}, threads_per_chain=2)
     theta = np.random.default_rng(3).uniform(-1, 1, m_r.n_unconstrained)
