@@ -1,6 +1,8 @@
 """Reusable assertions for tests of families and terms.
 
 - :func:`assert_golden`: generated Stan code equals ``tests/golden/<name>.stan``.
+- :func:`assert_same_log_density`: two programs of one model give the same log density and
+  gradient at random unconstrained points (exact rewrites: threads, reductions, tuning).
 - :func:`assert_loglik_matches_stan`: brmspy's numpy log-likelihood equals Stan's
   log density with the likelihood minus without it (``prior_only=1``), at the
   same unconstrained points, so both code paths agree exactly.
@@ -33,6 +35,28 @@ def assert_golden(name: str, code: str, update: bool) -> None:
 def parameter_names(code: str) -> list[str]:
     block = code[code.index("\nparameters {") : code.index("\n}\n", code.index("\nparameters {"))]
     return [line.split(";")[0].split()[-1] for line in block.splitlines()[1:] if ";" in line and not line.strip().startswith("//")]
+
+
+def assert_same_log_density(reference, others, *, label: str = "", points: int = 3, spread: float = 1.0,
+                            rtol: float = 1e-10, grad_rtol: float = 1e-8, grad_atol: float = 1e-9, seed: int = 0) -> None:
+    """``others`` (stanli models) equal ``reference`` in log density and gradient at ``points``
+    random unconstrained points in ``[-spread, spread]`` inside ``reference``'s support."""
+    rng = np.random.default_rng(seed)
+    compared = 0
+    for _ in range(40):
+        theta = rng.uniform(-spread, spread, reference.n_unconstrained)
+        try:
+            lp, grad = reference.log_prob_grad(theta)
+        except (RuntimeError, ValueError):
+            continue  # outside the support (e.g. a negative sqrt-link mean)
+        for m in others:
+            lp2, grad2 = m.log_prob_grad(theta)
+            np.testing.assert_allclose(lp2, lp, rtol=rtol, err_msg=label)
+            np.testing.assert_allclose(grad2, grad, rtol=grad_rtol, atol=grad_atol, err_msg=label)
+        compared += 1
+        if compared == points:
+            return
+    pytest.fail(f"{label}: too few points inside the support")
 
 
 def assert_loglik_matches_stan(fit, draws: tuple[int, ...] = (0, 1, -1), rel: float = 1e-8) -> None:

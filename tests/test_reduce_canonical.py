@@ -17,6 +17,7 @@ import stanli
 
 import brmspy as bp
 from brmspy.api import build_model
+from tests.checks import assert_same_log_density
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +66,7 @@ def test_reduced_log_density_equals_rowwise(rows, name):
     m_r = stanli.Model(stan_code=reduced.code, data=reduced.data)
     m_w = stanli.Model(stan_code=rowwise.code, data=rowwise.data)
     assert m_r.n_unconstrained == m_w.n_unconstrained
-    rng = np.random.default_rng(4)
-    for _ in range(3):
-        theta = rng.uniform(-1, 1, m_w.n_unconstrained)
-        lp_w, g_w = m_w.log_prob_grad(theta)
-        lp_r, g_r = m_r.log_prob_grad(theta)
-        np.testing.assert_allclose(lp_r, lp_w, rtol=1e-11, err_msg=name)
-        np.testing.assert_allclose(g_r, g_w, rtol=1e-8, atol=1e-8, err_msg=name)
+    assert_same_log_density(m_w, [m_r], label=name, rtol=1e-11, grad_atol=1e-8, seed=4)
 
 
 def test_comparison_can_fail(rows):

@@ -30,7 +30,7 @@ from brmspy.backends.base import CompiledModel, SampleConfig
 from brmspy.backends.threads import is_threaded, stan_num_threads, threads_for
 from brmspy.codegen.threads import default_grainsize
 from brmspy.errors import BrmsError
-from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_posterior
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_log_density, assert_same_posterior
 
 
 def _data(n: int = 60, seed: int = 3) -> pd.DataFrame:
@@ -143,22 +143,7 @@ def test_threaded_log_density_equals_rowwise(name):
     m_thr = stanli.Model(stan_code=threaded.code, data=data, threads_per_chain=2)
     m_spelled = stanli.Model(stan_code=_spelled_out(threaded.code), data=data)
     assert m_thr.n_unconstrained == m_row.n_unconstrained
-    rng = np.random.default_rng(0)
-    compared = 0
-    for _ in range(40):
-        theta = rng.uniform(-1.5, 1.5, m_row.n_unconstrained)
-        try:
-            lp, grad = m_row.log_prob_grad(theta)
-        except (RuntimeError, ValueError):
-            continue  # outside the support (e.g. a negative sqrt-link mean)
-        for m in (m_thr, m_spelled):
-            lp2, grad2 = m.log_prob_grad(theta)
-            np.testing.assert_allclose(lp2, lp, rtol=1e-10, err_msg=name)
-            np.testing.assert_allclose(grad2, grad, rtol=1e-8, atol=1e-10, err_msg=name)
-        compared += 1
-        if compared == 3:
-            break
-    assert compared == 3, f"{name}: too few points inside the support"
+    assert_same_log_density(m_row, [m_thr, m_spelled], label=name, spread=1.5, grad_atol=1e-10)
 
 
 def test_spelled_out_slices_would_catch_a_wrong_slice():
