@@ -10,7 +10,7 @@ from ..priors import ResolvedPriors
 from . import pieces
 from .blocks import StanBlocks
 from .render import render
-from .tuning import Tuning
+from .tuning import Tuning, choose_tuning
 
 
 @dataclass
@@ -55,7 +55,6 @@ def generate(
     makes from ``options`` (tests compare programs that differ in one choice).
     """
     from ..reductions import choose_reduction
-    from .tuning import choose_tuning
 
     options = options or CodeOptions()
     red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.reductions)
