@@ -6,6 +6,7 @@ with fixed seeds (``design_data``) or come from the bundled real data sets.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,3 +114,21 @@ CASES: list[Case] = [
          data="Arabidopsis"),
 ]
 CASE_BY_NAME = {c.name: c for c in CASES}
+
+
+@dataclass(frozen=True)
+class FitCase:
+    """One model of a parametrized family/term test: golden-file name, formula and family;
+    ``fit`` adds a short fit (numpy log_lik against Stan, predictions)."""
+
+    name: str
+    formula: str
+    family: object
+    fit: bool = True
+
+
+def quick_fit(formula, data, family, **kw):
+    """One short chain (200 iterations, seed 5), warnings silenced: enough to compare code paths."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm(formula, data, family, seed=5, refresh=0, iter=200, chains=1, **kw)

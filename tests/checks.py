@@ -59,6 +59,23 @@ def assert_same_log_density(reference, others, *, label: str = "", points: int =
     pytest.fail(f"{label}: too few points inside the support")
 
 
+def assert_predictions_within_bounds(fit, n: int, *, means: bool = False) -> None:
+    """20 draws of ``posterior_predict``/``posterior_epred`` are finite with shape (20, n), and the
+    predictions (with ``means`` the expected values too) respect ``trunc()`` bounds."""
+    import brmspy as bp
+
+    pp = bp.posterior_predict(fit, ndraws=20, seed=1)
+    ep = bp.posterior_epred(fit, ndraws=20)
+    assert pp.shape == ep.shape == (20, n) and np.isfinite(pp).all() and np.isfinite(ep).all()
+    adds = fit.frame.responses[""].adds
+    if adds is not None and adds.truncated:
+        lb = adds.lb if adds.lb is not None else -np.inf
+        ub = adds.ub if adds.ub is not None else np.inf
+        assert (pp >= lb).all() and (pp <= ub).all()
+        if means:
+            assert (ep >= lb).all() and (ep <= ub).all()
+
+
 def assert_loglik_matches_stan(fit, draws: tuple[int, ...] = (0, 1, -1), rel: float = 1e-8) -> None:
     from brmspy.prediction import log_lik
 

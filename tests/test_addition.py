@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,7 +26,8 @@ from brmspy.errors import DataError, FamilyError, FormulaError
 from brmspy.families import Extras, brmsfamily
 from brmspy.families.cdf import CDFS
 from brmspy.formula import build_terms
-from tests.checks import assert_golden, assert_loglik_matches_stan
+from tests.cases import FitCase, quick_fit
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds
 
 # ----------------------------------------------------------------- data
 
@@ -53,50 +53,42 @@ def small_data(n: int = 80, seed: int = 11) -> pd.DataFrame:
 DATA = small_data()
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    formula: str
-    family: str
-    fit: bool = True  # numpy log_lik vs Stan on a short fit
-
-
 CASES = [
-    Case("cens_weibull_frailty", "y | cens(cens) ~ x + (1 | g)", "weibull"),
-    Case("cens_interval_gaussian", "y | cens(code, y2) ~ x", "gaussian"),
-    Case("cens_weights_lognormal", "y | cens(cens) + weights(w) ~ x", "lognormal"),
-    Case("cens_poisson", "k | cens(cens) ~ x", "poisson"),
-    Case("cens_interval_binomial", "kb | trials(n) + cens(code, n) ~ x", "binomial", fit=False),
-    Case("cens_gen_extreme_value", "y | cens(cens) ~ x", "gen_extreme_value"),
-    Case("cens_asym_laplace_interval", "y | cens(code, y2) ~ x", "asym_laplace"),
-    Case("trunc_lb_gaussian", "y | trunc(lb = 0) ~ x", "gaussian"),
-    Case("trunc_ub_poisson", "k | trunc(ub = 9) ~ x", "poisson"),
-    Case("trunc_both_gamma_columns", "y | trunc(lb = yl, ub = yu) ~ x", "gamma"),
-    Case("trunc_both_poisson_columns", "k | trunc(lb = lo, ub = hi) ~ x", "poisson"),
-    Case("trunc_both_negbinomial2_columns", "k | trunc(lb = lo, ub = hi) ~ x", "negbinomial2", fit=False),  # slow CDF
-    Case("trunc_weights_gaussian", "y | trunc(lb = 0, ub = 10) + weights(w) ~ x", "gaussian"),
-    Case("cens_trunc_weibull", "y | cens(code, y2) + trunc(ub = 30) ~ x", "weibull"),
-    Case("cens_trunc_discrete_weibull", "k | cens(cens) + trunc(ub = 9) ~ x", "discrete_weibull", fit=False),
-    Case("se_gaussian", "y | se(s) ~ 1 + (1 | g)", "gaussian"),
-    Case("se_sigma_student", "y | se(s, sigma = TRUE) ~ x", "student"),
-    Case("se_weights_gaussian", "y | se(s, sigma = TRUE) + weights(w) ~ x", "gaussian"),
-    Case("se_skew_normal", "y | se(s) ~ x", "skew_normal"),
-    Case("rate_poisson", "kt | rate(t) ~ x", "poisson"),
-    Case("rate_negbinomial", "kt | rate(t) ~ x", "negbinomial"),
-    Case("rate_poisson_trunc", "k | rate(t) + trunc(ub = 9) ~ x", "poisson"),
-    Case("rate_geometric_identity", "kt | rate(t) ~ 1", "geometric", fit=False),
-    Case("trials_weights_binomial", "kb | trials(n) + weights(w) ~ x", "binomial"),
+    FitCase("cens_weibull_frailty", "y | cens(cens) ~ x + (1 | g)", "weibull"),
+    FitCase("cens_interval_gaussian", "y | cens(code, y2) ~ x", "gaussian"),
+    FitCase("cens_weights_lognormal", "y | cens(cens) + weights(w) ~ x", "lognormal"),
+    FitCase("cens_poisson", "k | cens(cens) ~ x", "poisson"),
+    FitCase("cens_interval_binomial", "kb | trials(n) + cens(code, n) ~ x", "binomial", fit=False),
+    FitCase("cens_gen_extreme_value", "y | cens(cens) ~ x", "gen_extreme_value"),
+    FitCase("cens_asym_laplace_interval", "y | cens(code, y2) ~ x", "asym_laplace"),
+    FitCase("trunc_lb_gaussian", "y | trunc(lb = 0) ~ x", "gaussian"),
+    FitCase("trunc_ub_poisson", "k | trunc(ub = 9) ~ x", "poisson"),
+    FitCase("trunc_both_gamma_columns", "y | trunc(lb = yl, ub = yu) ~ x", "gamma"),
+    FitCase("trunc_both_poisson_columns", "k | trunc(lb = lo, ub = hi) ~ x", "poisson"),
+    FitCase("trunc_both_negbinomial2_columns", "k | trunc(lb = lo, ub = hi) ~ x", "negbinomial2", fit=False),  # slow CDF
+    FitCase("trunc_weights_gaussian", "y | trunc(lb = 0, ub = 10) + weights(w) ~ x", "gaussian"),
+    FitCase("cens_trunc_weibull", "y | cens(code, y2) + trunc(ub = 30) ~ x", "weibull"),
+    FitCase("cens_trunc_discrete_weibull", "k | cens(cens) + trunc(ub = 9) ~ x", "discrete_weibull", fit=False),
+    FitCase("se_gaussian", "y | se(s) ~ 1 + (1 | g)", "gaussian"),
+    FitCase("se_sigma_student", "y | se(s, sigma = TRUE) ~ x", "student"),
+    FitCase("se_weights_gaussian", "y | se(s, sigma = TRUE) + weights(w) ~ x", "gaussian"),
+    FitCase("se_skew_normal", "y | se(s) ~ x", "skew_normal"),
+    FitCase("rate_poisson", "kt | rate(t) ~ x", "poisson"),
+    FitCase("rate_negbinomial", "kt | rate(t) ~ x", "negbinomial"),
+    FitCase("rate_poisson_trunc", "k | rate(t) + trunc(ub = 9) ~ x", "poisson"),
+    FitCase("rate_geometric_identity", "kt | rate(t) ~ 1", "geometric", fit=False),
+    FitCase("trials_weights_binomial", "kb | trials(n) + weights(w) ~ x", "binomial"),
 ]
 
 
-def _family(case: Case):
+def _family(case: FitCase):
     if case.name == "rate_geometric_identity":
         return brmsfamily("geometric", link="identity")
     return case.family
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_golden_code_and_stanc(case: Case, update_golden: bool) -> None:
+def test_golden_code_and_stanc(case: FitCase, update_golden: bool) -> None:
     code = bp.make_stancode(case.formula, DATA, _family(case))
     assert_golden(f"addition_{case.name}", code, update_golden)
     stanli.stan_to_mir(code)
@@ -139,28 +131,15 @@ def test_se_model_has_no_sigma_parameter() -> None:
 # -------------------------------------------------- numpy log_lik == Stan
 
 
-def _quick_fit(formula, data, family, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return bp.brm(formula, data, family, seed=5, refresh=0, iter=200, chains=1, **kw)
-
-
 @pytest.mark.parametrize("case", [c for c in CASES if c.fit], ids=[c.name for c in CASES if c.fit])
-def test_numpy_loglik_equals_stan(case: Case) -> None:
-    fit = _quick_fit(case.formula, DATA, _family(case))
+def test_numpy_loglik_equals_stan(case: FitCase) -> None:
+    fit = quick_fit(case.formula, DATA, _family(case))
     assert_loglik_matches_stan(fit, draws=(0, 50, -1))
-    pp = bp.posterior_predict(fit, ndraws=20, seed=1)
-    ep = bp.posterior_epred(fit, ndraws=20)
-    assert pp.shape == ep.shape == (20, len(DATA)) and np.isfinite(pp).all() and np.isfinite(ep).all()
-    rd = fit.frame.responses[""]
-    if rd.adds is not None and rd.adds.truncated:  # draws respect the bounds
-        lb = rd.adds.lb if rd.adds.lb is not None else -np.inf
-        ub = rd.adds.ub if rd.adds.ub is not None else np.inf
-        assert (pp >= lb).all() and (pp <= ub).all()
+    assert_predictions_within_bounds(fit, len(DATA))
 
 
 def test_loglik_on_newdata_equals_fitted() -> None:
-    fit = _quick_fit("y | cens(code, y2) + weights(w) ~ x", DATA, "gaussian")
+    fit = quick_fit("y | cens(code, y2) + weights(w) ~ x", DATA, "gaussian")
     np.testing.assert_allclose(bp.log_lik(fit, newdata=DATA), bp.log_lik(fit), rtol=1e-12)
     with pytest.raises(DataError, match="y2"):
         bp.log_lik(fit, newdata=DATA.drop(columns="y2"))
@@ -276,7 +255,7 @@ def test_rejection_sampling_for_families_without_ppf() -> None:
 
 
 def test_rate_and_se_enter_predictions() -> None:
-    fit = _quick_fit("kt | rate(t) ~ x", DATA, "negbinomial")
+    fit = quick_fit("kt | rate(t) ~ x", DATA, "negbinomial")
     mu = bp.posterior_linpred(fit, transform=True)
     np.testing.assert_allclose(bp.posterior_epred(fit), mu * DATA["t"].to_numpy()[None, :], rtol=1e-12)
     new = DATA.iloc[:5].assign(t=10.0)
@@ -284,7 +263,7 @@ def test_rate_and_se_enter_predictions() -> None:
                                                                                                transform=True))
     with pytest.raises(DataError, match="rate"):
         bp.posterior_epred(fit, newdata=DATA.drop(columns="t"))
-    fit = _quick_fit("y | se(s) ~ 1", DATA, "gaussian")
+    fit = quick_fit("y | se(s) ~ 1", DATA, "gaussian")
     assert "sigma" not in fit.draws_dict
     pp = bp.posterior_predict(fit, seed=1)
     sd = np.sqrt(bp.posterior_epred(fit).var(axis=0) + DATA["s"].to_numpy() ** 2)
@@ -334,7 +313,7 @@ def test_weibull_frailty_recovery(frailty_fit) -> None:
 def test_ignoring_censoring_is_biased(frailty_fit) -> None:
     """The censored likelihood matters: treating censored times as events underestimates the intercept."""
     df, truth, fit = frailty_fit
-    naive = _quick_fit("time ~ age + (1 | patient)", df, "weibull")
+    naive = quick_fit("time ~ age + (1 | patient)", df, "weibull")
     assert naive.draws_dict["b_Intercept"].mean() < fit.draws_dict["b_Intercept"].mean() - 0.1
     assert_loglik_matches_stan(fit, draws=(0, -1))
 

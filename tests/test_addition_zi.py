@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,7 +30,8 @@ from brmspy.families import FAMILIES, Extras
 from brmspy.families.cdf import CDFS
 from brmspy.families.trunc_mean import truncated_mean
 from brmspy.formula import build_terms
-from tests.checks import assert_golden, assert_loglik_matches_stan
+from tests.cases import FitCase, quick_fit
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds
 
 
 def zi_data(n: int = 80, seed: int = 21) -> pd.DataFrame:
@@ -62,62 +62,40 @@ def zi_data(n: int = 80, seed: int = 21) -> pd.DataFrame:
 DATA = zi_data()
 
 
-@dataclass(frozen=True)
-class Case:
-    name: str
-    formula: str
-    family: object
-    fit: bool = True  # numpy log_lik vs Stan on a short fit
-
-
 CASES = [
-    Case("hurdle_poisson_trunc_ub", "kh | trunc(ub = 9) ~ x", "hurdle_poisson"),
-    Case("hurdle_poisson_cens_interval", "kz | cens(code, k2) ~ x", "hurdle_poisson"),
-    Case("hurdle_negbinomial_cens_trunc", "kh | cens(cens) + trunc(ub = 9) ~ x", "hurdle_negbinomial", fit=False),
-    Case("zero_inflated_negbinomial_cens", "kz | cens(cens) ~ x", "zero_inflated_negbinomial"),
-    Case("zero_inflated_poisson_cens_interval", "kz | cens(code, k2) ~ x", "zero_inflated_poisson"),
-    Case("zero_inflated_poisson_trunc_lb", "k2 | trunc(lb = 1) ~ x", "zero_inflated_poisson"),
-    Case("zero_inflated_binomial_cens", "kb | trials(n) + cens(cens) ~ x", "zero_inflated_binomial"),
-    Case("zero_inflated_beta_binomial_trunc", "kb | trials(n) + trunc(ub = 8) ~ x", "zero_inflated_beta_binomial",
+    FitCase("hurdle_poisson_trunc_ub", "kh | trunc(ub = 9) ~ x", "hurdle_poisson"),
+    FitCase("hurdle_poisson_cens_interval", "kz | cens(code, k2) ~ x", "hurdle_poisson"),
+    FitCase("hurdle_negbinomial_cens_trunc", "kh | cens(cens) + trunc(ub = 9) ~ x", "hurdle_negbinomial", fit=False),
+    FitCase("zero_inflated_negbinomial_cens", "kz | cens(cens) ~ x", "zero_inflated_negbinomial"),
+    FitCase("zero_inflated_poisson_cens_interval", "kz | cens(code, k2) ~ x", "zero_inflated_poisson"),
+    FitCase("zero_inflated_poisson_trunc_lb", "k2 | trunc(lb = 1) ~ x", "zero_inflated_poisson"),
+    FitCase("zero_inflated_binomial_cens", "kb | trials(n) + cens(cens) ~ x", "zero_inflated_binomial"),
+    FitCase("zero_inflated_beta_binomial_trunc", "kb | trials(n) + trunc(ub = 8) ~ x", "zero_inflated_beta_binomial",
          fit=False),
-    Case("hurdle_lognormal_cens", "yh | cens(cens) ~ x", "hurdle_lognormal"),
-    Case("hurdle_gamma_cens_trunc_weights", "yh | cens(cens) + trunc(ub = 30) + weights(w) ~ x", "hurdle_gamma"),
-    Case("zero_inflated_beta_trunc", "u | trunc(ub = 0.9) ~ x", "zero_inflated_beta"),
-    Case("von_mises_cens", "ang | cens(cens) ~ x", "von_mises"),
-    Case("von_mises_trunc", "ang | trunc(lb = -3.1, ub = 3.1) ~ x", "von_mises", fit=False),
-    Case("mixture_gaussian_cens", "y | cens(cens) ~ x", bp.mixture("gaussian", "gaussian")),
-    Case("mixture_lognormal_cens_trunc_weights", "y | cens(code, y2) + trunc(ub = 30) + weights(w) ~ x",
+    FitCase("hurdle_lognormal_cens", "yh | cens(cens) ~ x", "hurdle_lognormal"),
+    FitCase("hurdle_gamma_cens_trunc_weights", "yh | cens(cens) + trunc(ub = 30) + weights(w) ~ x", "hurdle_gamma"),
+    FitCase("zero_inflated_beta_trunc", "u | trunc(ub = 0.9) ~ x", "zero_inflated_beta"),
+    FitCase("von_mises_cens", "ang | cens(cens) ~ x", "von_mises"),
+    FitCase("von_mises_trunc", "ang | trunc(lb = -3.1, ub = 3.1) ~ x", "von_mises", fit=False),
+    FitCase("mixture_gaussian_cens", "y | cens(cens) ~ x", bp.mixture("gaussian", "gaussian")),
+    FitCase("mixture_lognormal_cens_trunc_weights", "y | cens(code, y2) + trunc(ub = 30) + weights(w) ~ x",
          bp.mixture("lognormal", "lognormal")),
-    Case("mixture_poisson_hurdle_trunc", "kh | trunc(ub = 9) ~ x", bp.mixture("poisson", "hurdle_poisson")),
+    FitCase("mixture_poisson_hurdle_trunc", "kh | trunc(ub = 9) ~ x", bp.mixture("poisson", "hurdle_poisson")),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_golden_code_and_stanc(case: Case, update_golden: bool) -> None:
+def test_golden_code_and_stanc(case: FitCase, update_golden: bool) -> None:
     code = bp.make_stancode(case.formula, DATA, case.family)
     assert_golden(f"addition_zi_{case.name}", code, update_golden)
     stanli.stan_to_mir(code)
 
 
-def _quick_fit(formula, data, family, **kw):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return bp.brm(formula, data, family, seed=5, refresh=0, iter=200, chains=1, **kw)
-
-
 @pytest.mark.parametrize("case", [c for c in CASES if c.fit], ids=[c.name for c in CASES if c.fit])
-def test_numpy_loglik_equals_stan(case: Case) -> None:
-    fit = _quick_fit(case.formula, DATA, case.family)
+def test_numpy_loglik_equals_stan(case: FitCase) -> None:
+    fit = quick_fit(case.formula, DATA, case.family)
     assert_loglik_matches_stan(fit, draws=(0, 50, -1))
-    pp = bp.posterior_predict(fit, ndraws=20, seed=1)
-    ep = bp.posterior_epred(fit, ndraws=20)
-    assert pp.shape == ep.shape == (20, len(DATA)) and np.isfinite(pp).all() and np.isfinite(ep).all()
-    adds = fit.frame.responses[""].adds
-    if adds.truncated:  # draws and means respect the bounds
-        lb = adds.lb if adds.lb is not None else -np.inf
-        ub = adds.ub if adds.ub is not None else np.inf
-        assert (pp >= lb).all() and (pp <= ub).all()
-        assert (ep >= lb).all() and (ep <= ub).all()
+    assert_predictions_within_bounds(fit, len(DATA), means=True)
 
 
 # ------------------------------------------------------- numpy CDFs alone
