@@ -42,6 +42,9 @@ import brmspy as bp
 from brmspy import chunked, psis
 from brmspy import criteria as cr
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _memory import reset_peak_rss, status_bytes  # noqa: E402
+
 
 def measure(fn, *args, **kwargs):
     tracemalloc.start()
@@ -58,22 +61,8 @@ def measure(fn, *args, **kwargs):
 
 def _status(field: str) -> float:
     """A ``/proc/self/status`` memory field in MiB (nan where unavailable)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def reset_peak_rss() -> bool:
-    """Reset the kernel's peak-RSS counter (``VmHWM``) of this process (Linux >= 4.0)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
+    value = status_bytes(field)
+    return float("nan") if value is None else value / 2**20
 
 
 class Timer:

@@ -57,6 +57,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _memory import reset_peak_rss, status_bytes  # noqa: E402
+
 GB = 2**30
 MB = 2**20
 ESS_KINDS = ("b", "sd", "cor", "dpar")  # fixed effects, sds, correlations, sigma
@@ -154,28 +157,9 @@ def rss_peak_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _vm_hwm() -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
-def reset_peak() -> bool:
-    """Reset the RSS high-water mark (Linux >= 4.0); False where that is not possible."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-        return True
-    except OSError:
-        return False
-
-
 def phase_peak(can_reset: bool) -> int:
-    """Peak RSS since the last :func:`reset_peak` (or since start when resetting is impossible)."""
-    hwm = _vm_hwm() if can_reset else None
+    """Peak RSS since the last :func:`reset_peak_rss` (or since start when resetting is impossible)."""
+    hwm = status_bytes("VmHWM") if can_reset else None
     return hwm if hwm is not None else rss_peak_bytes()
 
 
@@ -326,11 +310,11 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
                         for n in names}
     out["peak_fit_bytes"] = rss_peak_bytes()
 
-    can_reset = reset_peak()
+    can_reset = reset_peak_rss()
     out["loo"] = {}
     for label, sub in _loo_plan(args.loo, len(df), args.quick):
         fit.__dict__.pop("criteria", None)  # never reuse a stored result
-        reset_peak()
+        reset_peak_rss()
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
