@@ -92,6 +92,17 @@ def assert_loglik_matches_stan(fit, draws: tuple[int, ...] = (0, 1, -1), rel: fl
         assert lp_full - lp_prior == pytest.approx(ll[draw], rel=rel, abs=1e-6)
 
 
+def assert_recovers(draws: dict, truth: dict[str, float], *, central95: bool = False) -> None:
+    """Every posterior mean lies within 4 posterior sds of its true value; with ``central95`` the
+    truth also lies in the central 95% interval."""
+    for name, value in truth.items():
+        x = np.asarray(draws[name])
+        assert abs(x.mean() - value) < 4 * x.std(), f"{name}: {x.mean():.3f} ± {x.std():.3f}, truth {value}"
+        if central95:
+            lo, hi = np.quantile(x, [0.025, 0.975])
+            assert lo <= value <= hi, f"{name}: 95% interval [{lo:.3f}, {hi:.3f}] misses {value}"
+
+
 def interval_covers(x: np.ndarray, truth: float, sd_mult: float = 4.0) -> bool:
     return abs(x.mean() - truth) < sd_mult * x.std()
 

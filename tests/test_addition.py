@@ -27,7 +27,7 @@ from brmspy.families import Extras, brmsfamily
 from brmspy.families.cdf import CDFS
 from brmspy.formula import build_terms
 from tests.cases import FitCase, quick_fit
-from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds, assert_recovers
 
 # ----------------------------------------------------------------- data
 
@@ -302,12 +302,7 @@ def frailty_fit():
 def test_weibull_frailty_recovery(frailty_fit) -> None:
     df, truth, fit = frailty_fit
     assert 0.2 < (df["censored"] == "right").mean() < 0.5  # a substantial share is censored
-    d = fit.draws_dict
-    for name, value in truth.items():
-        x = d[name]
-        assert abs(x.mean() - value) < 4 * x.std(), f"{name}: {x.mean():.3f} ± {x.std():.3f}, truth {value}"
-        lo, hi = np.quantile(x, [0.025, 0.975])
-        assert lo <= value <= hi, f"{name}: 95% interval [{lo:.3f}, {hi:.3f}] misses {value}"
+    assert_recovers(fit.draws_dict, truth, central95=True)
 
 
 def test_ignoring_censoring_is_biased(frailty_fit) -> None:
@@ -341,12 +336,7 @@ def truncated_fit():
 def test_truncated_poisson_recovery(truncated_fit) -> None:
     df, truth, fit = truncated_fit
     assert (df["y"] == 10).sum() > 5  # the bound is active
-    d = fit.draws_dict
-    for name, value in truth.items():
-        x = d[name]
-        assert abs(x.mean() - value) < 4 * x.std(), f"{name}: {x.mean():.3f} ± {x.std():.3f}, truth {value}"
-        lo, hi = np.quantile(x, [0.025, 0.975])
-        assert lo <= value <= hi, f"{name}: 95% interval [{lo:.3f}, {hi:.3f}] misses {value}"
+    assert_recovers(fit.draws_dict, truth, central95=True)
     pp = bp.posterior_predict(fit, ndraws=200, seed=1)
     assert pp.max() <= 10
     ep = bp.posterior_epred(fit)

@@ -31,7 +31,7 @@ from brmspy.families.cdf import CDFS
 from brmspy.families.trunc_mean import truncated_mean
 from brmspy.formula import build_terms
 from tests.cases import FitCase, quick_fit
-from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds, assert_recovers
 
 
 def zi_data(n: int = 80, seed: int = 21) -> pd.DataFrame:
@@ -318,10 +318,7 @@ def hurdle_fit():
 def test_truncated_hurdle_poisson_recovery(hurdle_fit) -> None:
     df, truth, fit = hurdle_fit
     assert (df["y"] == 10).sum() > 10  # the bound is active
-    d = fit.draws_dict
-    for name, value in truth.items():
-        x = d[name]
-        assert abs(x.mean() - value) < 4 * x.std(), f"{name}: {x.mean():.3f} ± {x.std():.3f}, truth {value}"
+    assert_recovers(fit.draws_dict, truth)
     pp = bp.posterior_predict(fit, ndraws=200, seed=1)
     assert pp.max() <= 10 and pp.min() >= 0
     ep = bp.posterior_epred(fit)

@@ -24,7 +24,7 @@ from brmspy.families import FAMILIES, LINKS, Extras, brmsfamily
 from brmspy.families.continuous import skew_normal_params
 from brmspy.families.continuous import inverse_gaussian
 from brmspy.families.discrete import com_poisson, com_poisson_series, discrete_weibull_moments, geometric
-from tests.checks import assert_golden, assert_loglik_matches_stan
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
 
 
 def _inv_logit(x):
@@ -290,10 +290,7 @@ def _recover(formula, data, family, truth: dict[str, float], **kw) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = bp.brm(formula, data, family, seed=11, refresh=0, iter=1000, chains=2, **kw)
-    d = fit.draws_dict
-    for name, value in truth.items():
-        x = d[name]
-        assert abs(x.mean() - value) < 4 * x.std(), f"{name}: {x.mean():.3f} ± {x.std():.3f}, truth {value}"
+    assert_recovers(fit.draws_dict, truth)
 
 
 def _x(n: int, seed: int) -> tuple[np.random.Generator, np.ndarray]:
