@@ -69,9 +69,13 @@ def r_name(block: ReBlock, j: int) -> str:
     return f"r_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
 
 
-def a_name(block: ReBlock, j: int) -> str:
-    """``a_1_1``: a group intercept plus the population-level Intercept (:mod:`brmspy.codegen.tuning`)."""
-    return f"a_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
+def a_name(block: ReBlock, j: int, index: str | None = None) -> str:
+    """``a_1_1`` (``a_1[, 1]`` in a correlated block): a group intercept plus the population-level
+    Intercept (:mod:`brmspy.codegen.tuning`); with ``index`` its values at those levels."""
+    if block.has_cor:
+        return f"a_{block.id}[{index or ''}, {j}]"
+    name = f"a_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
+    return f"{name}[{index}]" if index else name
 
 
 def z_name(block: ReBlock, j: int) -> str:
@@ -387,8 +391,7 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
                 )
                 out.append(f"({members}){times_z}")
             elif tuning.absorbs(block, j):
-                a = f"a_{block.id}[J_{block.id}, {j}]" if block.has_cor else f"{a_name(block, j)}[J_{block.id}]"
-                out.append(a)
+                out.append(a_name(block, j, f"J_{block.id}"))
             else:
                 out.append(f"{r}[J_{block.id}]{times_z}")
     return out
@@ -428,7 +431,7 @@ def stan_predictor(
     if absorbed:
         k, j = tuning.absorbed[prefix]
         block = next(b for b in frame.blocks if b.id == k)
-        note = f" ({f'a_{k}[, {j}]' if block.has_cor else a_name(block, j)} includes Intercept{s})"
+        note = f" ({a_name(block, j)} includes Intercept{s})"
     vectors = pieces[1:] if design.intercept and intercept else pieces
     if (tuning is not None and tuning.unit_z and (vectors or re_terms)
             and all(type(sp).__name__ == "OffsetDesign" for sp in design.specials)):

@@ -26,8 +26,12 @@ from ..frame import ModelFrame, Prefix
 from . import Reduction, register
 from .collapse import MIN_ROWS, CollapsePatterns
 
-#: family -> (canonical link, log-partition of the summed likelihood)
-PARTITION = {"poisson": "log", "bernoulli": "logit", "binomial": "logit"}
+#: family -> (canonical link, its log-partition summed over the rows of ``mu``)
+CANONICAL = {
+    "poisson": ("log", "sum(exp(mu))"),
+    "bernoulli": ("logit", "sum(log1p_exp(mu))"),
+    "binomial": ("logit", "dot_product(to_vector(trials), log1p_exp(mu))"),
+}
 
 
 @register
@@ -44,7 +48,7 @@ class CanonicalSuffstats(Reduction):
             return False
         t = frame.terms
         rd = frame.responses[t.resp]
-        if t.family.link != PARTITION[t.family.name] or rd.weights is not None:
+        if t.family.link != CANONICAL[t.family.name][0] or rd.weights is not None:
             return False
         return not any(b.is_mm for b in frame.blocks)
 
@@ -76,19 +80,16 @@ class CanonicalSuffstats(Reduction):
                 name, Z = f"ZY_{k}_{j}", pieces.z_name(block, j)
                 defs.append(f"vector[N_{k}] {name} = rep_vector(0, N_{k});  // per level: sum of Y .* {Z}")
                 comps += ["for (n in 1:N) {", f"  {name}[J_{k}[n]] += Y[n] * {Z}[n];", "}"]
-                if tuning is not None and tuning.absorbs(block, j):
-                    linear.append(f"dot_product({name}, {f'a_{k}[, {j}]' if block.has_cor else pieces.a_name(block, j)})")
-                else:
-                    linear.append(f"dot_product({name}, {pieces.r_name(block, j)})")
-        const = {"poisson": "-sum(lgamma(to_vector(Y) + 1))", "bernoulli": "0",
-                 "binomial": "sum(lchoose(to_vector(trials), to_vector(Y)))"}[fam]
+                absorbs = tuning is not None and tuning.absorbs(block, j)
+                linear.append(f"dot_product({name}, {pieces.a_name(block, j) if absorbs else pieces.r_name(block, j)})")
+        # the data-only term the family's _lupmf leaves out (none for bernoulli)
+        const = (t.family.spec.data_constant or "0").format(Y="Y", trials="trials")
         if design.specials:  # offsets (CollapsePatterns.applies admits no other special term)
             const += " + dot_product(to_vector(Y), offsets)"
         defs.append(f"real lconst = {const};  // data-only part of the log likelihood")
         sb.tdata_def += defs
         sb.tdata_comp += comps
-        partition = {"poisson": "sum(exp(mu))", "bernoulli": "sum(log1p_exp(mu))",
-                     "binomial": "dot_product(to_vector(trials), log1p_exp(mu))"}[fam]
+        partition = CANONICAL[fam][1]
         sb.likelihood += [
             f"// {fam} log likelihood, canonical link: sum(Y .* mu) from sufficient statistics (an exact",
             "// reduction; brm(..., reduce=False) gives the row-wise program) minus the log-partition terms",
