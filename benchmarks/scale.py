@@ -276,6 +276,7 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
     choice = {"auto": "auto", "true": True, "false": False}
     reduce: bool | str = choice[args.reduce]
     centered: bool | str = choice[args.centered]
+    warm: bool | str = choice[args.warm_start]
     out: dict[str, Any] = {"peak_after_simulate_bytes": rss_peak_bytes()}
     t0 = time.perf_counter()
     build = bp.build_model(case.formula, df, case.family, reduce=reduce, threads=args.threads, centered=centered)
@@ -289,12 +290,15 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
         t0 = time.perf_counter()
         fit = bp.brm(case.formula, df, case.family, chains=args.chains, iter=args.iter, warmup=warmup,
                      cores=args.cores, seed=args.seed, refresh=0, backend="stanli", reduce=reduce,
-                     threads=args.threads, centered=centered)
+                     threads=args.threads, centered=centered, warm_start=warm)
         out["brm_wall_s"] = time.perf_counter() - t0
     out["warnings"] = [str(w.message) for w in caught]
     t = fit.timings
     out["sample_s"] = float(t.get("sample", out["brm_wall_s"]))
     out["stan_data_s"] = float(t.get("build", 0.0))  # stanli model instantiation with the data
+    out["warm_start_s"] = t.get("warm_start")  # mode + curvature before warmup (None: not used)
+    stats = fit.stan_draws.sampler_stats
+    out["leapfrog_per_chain"] = float(np.sum(stats["n_leapfrog__"]) / stats["n_leapfrog__"].shape[0])
     out["reduction"] = fit.build.generated.reduction
     out["draws"] = fit.ndraws()
     out["divergences"] = int(np.sum(fit.stan_draws.sampler_stats["divergent__"]))
@@ -403,8 +407,9 @@ def print_case(res: dict[str, Any]) -> None:
         return
     if "brm_wall_s" in res:
         print(f"build_model {res['build_s']:.2f} s | brm() {res['brm_wall_s']:.1f} s "
-              f"(sampling {res['sample_s']:.1f} s, stanli data {res['stan_data_s']:.2f} s) | "
-              f"reduction: {res['reduction']} | draws {res['draws']} | "
+              f"(sampling {res['sample_s']:.1f} s, stanli data {res['stan_data_s']:.2f} s, warm start "
+              f"{'off' if res.get('warm_start_s') is None else format(res['warm_start_s'], '.1f') + ' s'}) | "
+              f"{res.get('leapfrog_per_chain', float('nan')):.0f} post-warmup gradients/chain | reduction: {res['reduction']} | draws {res['draws']} | "
               f"divergences {res['divergences']}")
         print(f"min bulk ESS {res['min_ess_bulk']:.0f} ({res['min_ess_param']}) = "
               f"{res['ess_per_s']:.1f}/s of sampling | peak RSS after fit {_mb(res['peak_fit_bytes'])} MB")
@@ -504,6 +509,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reduce", choices=("auto", "true", "false"), default="auto", help="brm(reduce=...)")
     ap.add_argument("--centered", choices=("auto", "true", "false"), default="auto", help="brm(centered=...)")
+    ap.add_argument("--warm-start", choices=("auto", "true", "false"), default="auto", help="brm(warm_start=...)")
     ap.add_argument("--loo", choices=("auto", "full", "sub", "both", "none"), default="auto",
                     help="auto: chunked full loo everywhere, plus loo(subsample=2000) at 10^6 rows; both: both everywhere")
     ap.add_argument("--loo-chunk", type=int, default=None, help="loo chunk_size (default automatic)")
@@ -524,7 +530,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def _worker_argv(args: argparse.Namespace, case: str, out: str) -> list[str]:
     argv = [sys.executable, str(Path(__file__).resolve()), "--case-worker", case, "--worker-json", out,
             "--chains", str(args.chains), "--iter", str(args.iter), "--cores", str(args.cores),
-            "--seed", str(args.seed), "--reduce", args.reduce, "--centered", args.centered, "--loo", args.loo]
+            "--seed", str(args.seed), "--reduce", args.reduce, "--centered", args.centered,
+            "--warm-start", args.warm_start, "--loo", args.loo]
     for flag, value in (("--warmup", args.warmup), ("--threads", args.threads), ("--loo-chunk", args.loo_chunk)):
         if value is not None:
             argv += [flag, str(value)]
@@ -555,7 +562,7 @@ def main(argv: list[str] | None = None) -> None:
           f"arviz-stats {info['arviz_stats']}; {info.get('R') or 'lme4: not run'}")
     if not args.lme4_only:
         print(f"# {args.chains} chains x {args.iter - warmup} draws after {warmup} warmup, cores={args.cores}, "
-              f"threads={args.threads}, reduce={args.reduce}, centered={args.centered}, loo={args.loo}")
+              f"threads={args.threads}, reduce={args.reduce}, centered={args.centered}, warm_start={args.warm_start}, loo={args.loo}")
     results = []
     for name in cases:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:

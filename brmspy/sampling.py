@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import warnings
 from pathlib import Path
@@ -19,6 +20,7 @@ from .fit import BrmsFit
 from .formula import BrmsFormula, MvBrmsFormula
 from .priors import Prior
 from .prior_draws import draw_priors, flat_parameters
+from .warmstart import resolve_warm_start
 from . import storage
 
 logger = logging.getLogger("brmspy")
@@ -55,6 +57,7 @@ def brm(
     reduce: bool | str = "auto",
     threads: int | None = None,
     centered: bool | str = "auto",
+    warm_start: bool | str = "auto",
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -95,6 +98,13 @@ def brm(
         ``a = Intercept + r``) when it is the only such block on the predictor; ``False`` is always
         brms's ``z``, ``True`` always centers. The posterior is the same either way
         (:mod:`brmspy.codegen.tuning`).
+    warm_start : start warmup from the inverse curvature at the posterior mode (one L-BFGS search
+        and one gradient per parameter) instead of the unit metric: ``"auto"`` (default) does so
+        from 10,000 rows, where the unit metric's first warmup window costs the most, unless a
+        grouping factor has fewer than 100 levels (there it slowed warmup down); ``True`` /
+        ``False`` always / never. Chains without ``init`` start near the mode, overdispersed, and
+        warmup still adapts the metric, so the posterior is the same (:mod:`brmspy.warmstart`). stanli only;
+        other backends start from the unit metric.
 
     Returns
     -------
@@ -118,10 +128,16 @@ def brm(
         refresh=refresh, threads=1 if threads is None else threads,
     )
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
+    try:
+        levels = [len(v) for v in build.frame.group_levels.values()]
+        use_warm_start = resolve_warm_start(warm_start, build.frame.N, min(levels) if levels else None)
+    except ValueError as exc:
+        raise SamplingError(str(exc)) from None
+    config = dataclasses.replace(config, warm_start=use_warm_start)
     settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
                 "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads,
-                "centered": centered}
+                "centered": centered, "warm_start": warm_start}
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
@@ -227,7 +243,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         "thin": settings["thin"], "seed": settings["seed"], "control": settings["control"],
         "sample_prior": settings["sample_prior"], "backend": settings["backend"],
         "reduce": settings.get("reduce", "auto"), "threads": settings.get("threads"),
-        "centered": settings.get("centered", False),
+        "centered": settings.get("centered", False), "warm_start": settings.get("warm_start", False),
     }
     if "iter" in kwargs and "warmup" not in kwargs:
         args["warmup"] = None

@@ -89,6 +89,9 @@ class SampleConfig:
         iterations.
     threads : int
         Threads per chain for ``reduce_sum`` in the program (1: none).
+    warm_start : bool
+        Start warmup from the inverse curvature at the posterior mode instead of the unit
+        metric (:mod:`brmspy.warmstart`); backends that cannot take a starting metric ignore it.
     """
 
     chains: int = 4
@@ -102,6 +105,7 @@ class SampleConfig:
     max_treedepth: int = 10
     refresh: int = 0
     threads: int = 1
+    warm_start: bool = False
 
     # -- derived values -------------------------------------------------
     @property
@@ -157,6 +161,8 @@ class SampleConfig:
             )
         if self.thin < 1:
             raise bad(f"thin must be at least 1, got {self.thin}")
+        if not isinstance(self.warm_start, (bool, np.bool_)):
+            raise bad(f"warm_start must be True or False, got {self.warm_start!r}")
         if self.threads < 1:
             raise bad(f"threads must be at least 1, got {self.threads}")
         if self.cores is not None:
