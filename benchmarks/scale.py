@@ -301,7 +301,7 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
     out["leapfrog_per_chain"] = float(np.sum(stats["n_leapfrog__"]) / stats["n_leapfrog__"].shape[0])
     out["reduction"] = fit.build.generated.reduction
     out["draws"] = fit.ndraws()
-    out["divergences"] = int(np.sum(fit.stan_draws.sampler_stats["divergent__"]))
+    out["divergences"] = int(np.sum(stats["divergent__"]))
     names = [n for n, p in fit.param_info.items() if p.kind in ESS_KINDS]
     ess = {n: float(arviz_io.ess_bulk(fit.draws_dict[n])) for n in names}
     worst = min(ess, key=ess.get)

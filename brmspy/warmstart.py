@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -153,9 +154,7 @@ def warm_start(
         logger.info("No warm start: the mode search failed (%s).", exc)
         return None
     ws = mode_curvature_metric(log_prob_grad, mode)
-    if ws is None:
-        return None
-    return WarmStart(ws.inv_metric, ws.mode, ws.n_fallback, time.perf_counter() - t0)
+    return None if ws is None else dataclasses.replace(ws, seconds=time.perf_counter() - t0)
 
 
 def dispersed_inits(ws: WarmStart, chains: int, seed: int) -> np.ndarray:
