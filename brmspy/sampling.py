@@ -100,8 +100,9 @@ def brm(
         (:mod:`brmspy.codegen.tuning`).
     warm_start : start warmup from the inverse curvature at the posterior mode (one L-BFGS search
         and one gradient per parameter) instead of the unit metric: ``"auto"`` (default) does so
-        from 10,000 rows, where the unit metric's first warmup window costs the most, unless a
-        grouping factor has fewer than 100 levels (there it slowed warmup down); ``True`` /
+        from 10,000 rows, where the unit metric's first warmup window costs the most, when the
+        mode is near the posterior: no non-centered effects (``z_1``, ``zs_1_1``, ...) and 100+
+        rows per level of every grouping factor (elsewhere it slowed warmup down); ``True`` /
         ``False`` always / never. Chains without ``init`` start near the mode, overdispersed, and
         warmup still adapts the metric, so the posterior is the same (:mod:`brmspy.warmstart`). stanli only;
         other backends start from the unit metric.
@@ -129,8 +130,9 @@ def brm(
     )
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
     try:
-        levels = [len(v) for v in build.frame.group_levels.values()]
-        use_warm_start = resolve_warm_start(warm_start, build.frame.N, min(levels) if levels else None)
+        levels = [b.N_levels for b in build.frame.blocks]
+        use_warm_start = resolve_warm_start(warm_start, build.frame.N, build.generated.standardized,
+                                            build.frame.N / max(levels) if levels else None)
     except ValueError as exc:
         raise SamplingError(str(exc)) from None
     config = dataclasses.replace(config, warm_start=use_warm_start)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import numpy as np
 import pandas as pd
 import pytest
 
 import brmspy as bp
+from brmspy.api import build_model
 from brmspy.backends.stanli_backend import StanliBackend
 from brmspy.errors import SamplingError
 from brmspy.warmstart import (
@@ -74,6 +76,50 @@ def test_resolve_warm_start():
     assert resolve_warm_start(False, 10**6) is False
     with pytest.raises(ValueError, match="warm_start must be 'auto', True or False"):
         resolve_warm_start("yes", 10)
+
+
+def test_auto_skips_programs_with_standardized_effects_and_true_warns():
+    assert resolve_warm_start("auto", 10**5, ("z_1",)) is False
+    assert resolve_warm_start("auto", 10**5, ()) is True
+    with pytest.warns(UserWarning, match=r"non-centered parameters \(z_1, zs_1_1\).*warm_start='auto'"):
+        assert resolve_warm_start(True, 10**5, ("z_1", "zs_1_1")) is True
+    # Centered effects over levels of few rows each: the mode is the funnel's neck.
+    assert resolve_warm_start("auto", 10**5, (), rows_per_level=99.0) is False
+    assert resolve_warm_start("auto", 10**5, (), rows_per_level=100.0) is True
+    with pytest.warns(UserWarning, match="25 rows per level"):
+        assert resolve_warm_start(True, 10**5, (), rows_per_level=25.0) is True
+
+
+def _grouped(n_rows: int, n_levels: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    g = rng.integers(0, n_levels, n_rows)
+    x = rng.normal(size=n_rows)
+    return pd.DataFrame({"y": rng.poisson(np.exp(0.5 + 0.3 * x + rng.normal(0, 0.5, n_levels)[g])), "x": x,
+                         "g": g.astype(str)})
+
+
+@pytest.mark.parametrize(
+    "formula, centered, expected",
+    [
+        ("y ~ x + (1 | g)", "auto", ("z_1",)),  # 5 rows per level: non-centered (brms's z)
+        ("y ~ x + (1 | g)", True, ()),  # centered: the effects themselves are parameters
+        ("y ~ s(x) + (1 | g)", True, ("zs_1_1",)),  # a smooth's standardized coefficients
+    ],
+)
+def test_generated_model_names_its_standardized_effects(formula, centered, expected):
+    build = build_model(formula, _grouped(1000, 200), "poisson", centered=centered)
+    assert build.generated.standardized == expected
+    params = re.search(r"^parameters \{\n(.*?)^\}", build.code, re.S | re.M).group(1)
+    for name in expected:
+        assert f" {name};" in params
+
+
+def test_auto_does_not_warm_start_a_non_centered_program():
+    # 10,000 rows (enough for "auto") but 10 rows per level: (1 | g) keeps brms's z_1.
+    fit = bp.brm("y ~ x + (1 | g)", _grouped(WARM_START_MIN_ROWS, 1000), family="poisson",
+                 chains=1, iter=40, seed=2, refresh=0)
+    assert fit.build.generated.standardized == ("z_1",)
+    assert "warm_start" not in fit.timings
 
 
 def test_brm_rejects_a_bad_warm_start_option():

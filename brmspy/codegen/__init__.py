@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,12 +19,16 @@ class GeneratedModel:
     """A Stan program and the data its data block declares.
 
     ``reduction`` names the exact likelihood reduction the program uses
-    (``None``: the row-wise likelihood, as brms writes it).
+    (``None``: the row-wise likelihood, as brms writes it).  ``standardized`` names the
+    parameters that are standardized effects scaled by an sd (non-centered: ``z_1``,
+    ``zs_1_1``, ``zgp_1``, ``zme_1``), whose joint mode with that sd is degenerate
+    (:mod:`brmspy.warmstart`).
     """
 
     code: str
     data: dict[str, Any]
     reduction: str | None = None
+    standardized: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,17 @@ def generate(
         for t in frame.response_terms:
             sb += _first(red and red.likelihood(frame, t), lambda: pieces.stan_likelihood(frame, t, tuning))  # noqa: B023
     sb += pieces.stan_prior_only()
-    return GeneratedModel(render(sb), sb.values, red.name if red is not None else None)
+    return GeneratedModel(render(sb), sb.values, red.name if red is not None else None, _standardized(sb.par))
+
+
+# A parameters-block declaration of a standardized effect: "vector[N_1] z_1;", "matrix[M_1, N_1] z_1;",
+# "array[M_1] vector[N_1] z_1;", "vector[knots_1[1]] zs_1_1;", "vector[NBgp_1] zgp_1;", "vector[N] zme_1;".
+_STANDARDIZED = re.compile(r"\s(z(?:s|gp|me)?_\w+)\s*;")
+
+
+def _standardized(par_lines: list[str]) -> tuple[str, ...]:
+    """Names of the standardized (non-centered) effects among the parameters' declarations."""
+    return tuple(m.group(1) for line in par_lines if (m := _STANDARDIZED.search(line.split("//")[0])))
 
 
 def _first(piece: StanBlocks | None, default: Callable[[], StanBlocks]) -> StanBlocks:
