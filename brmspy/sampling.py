@@ -155,13 +155,15 @@ def brm(
     if path is not None and file_refit != "always" and path.exists():
         # a file that is not a readable brmspy fit is an error here, never overwritten: it may be
         # someone's data (file_refit="always" overwrites it)
+        if file_refit == "never":
+            return storage.load_fit(path)
         meta = storage.read_meta(path)
         same = (
             meta["code_sha256"] == build.code_hash
             and meta["data_sha256"] == storage.data_fingerprint(build.data)
             and meta["settings"] == settings
         )
-        if file_refit == "never" or same:
+        if same:
             return storage.load_fit(path)
         logger.info("Refitting: the saved fit in %s differs in code, data or settings.", path)
 

@@ -42,7 +42,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import math
 import os
 import re
 import secrets
@@ -336,7 +335,7 @@ def _column_to_json(values: pd.Series | pd.Index, where: str) -> dict:
     if isinstance(dt, pd.api.extensions.ExtensionDtype) and dt.name in _MASKED_DTYPES:
         return {"kind": "masked", "dtype": dt.name, "values": [None if pd.isna(x) else _scalar(x) for x in values]}
     if dt == object:
-        out = [_scalar(x) for x in values]
+        out = [None if x is pd.NA or x is pd.NaT else _scalar(x) for x in values]
         bad = next((x for x in out if not isinstance(x, _SCALARS)), None)
         if bad is None:
             return {"kind": "object", "values": out}
@@ -368,6 +367,8 @@ def _column_from_json(d: Any, n: int | None, where: str) -> Any:
         if not isinstance(values, list) or not all(isinstance(x, _SCALARS) for x in values):
             raise _Invalid(f"{where}.values must be a list of numbers or strings")
         dtype = d.get("dtype")
+        if dtype is not None and not isinstance(dtype, str):
+            raise _Invalid(f"{where}.dtype must be a string")
         if kind == "string" and dtype in _STRING_DTYPES:
             if not all(x is None or isinstance(x, str) for x in values):
                 raise _Invalid(f"{where}.values must be strings or null")
@@ -432,10 +433,12 @@ def frame_from_json(d: Any, where: str = "data") -> pd.DataFrame:
             raise _Invalid(f"{w}.name must be a string or an integer")
         names.append(label)
         arrays[i] = _column_from_json({k: v for k, v in c.items() if k != "name"}, len(index), w)
-    df = pd.DataFrame(arrays, index=index)
-    df.columns = pd.Index(names, name=d["columns_name"]) if names else df.columns
-    if d["columns_name"] is not None and not isinstance(d["columns_name"], (str, int)):
+    columns_name = d["columns_name"]
+    if columns_name is not None and (isinstance(columns_name, bool) or not isinstance(columns_name, (str, int))):
         raise _Invalid(f"{where}.columns_name must be a string, an integer or null")
+    df = pd.DataFrame(arrays, index=index)
+    if names:
+        df.columns = pd.Index(names, name=columns_name)
     return df
 
 
@@ -837,14 +840,26 @@ def _read(file: str | os.PathLike, draws: bool = True) -> tuple[Path, int, dict,
 
 
 def read_meta(file: str | os.PathLike) -> dict:
-    """The metadata of a saved fit (format and checksum of the metadata verified).
+    """The metadata of a saved fit, after the format, checksum and schema checks of :func:`load_fit`.
 
     Raises
     ------
     brmspy.errors.FitFileError
-        For a missing, empty, corrupt, foreign or newer-format file, naming ``file_refit='always'``.
+        For a missing, empty, corrupt, foreign or newer-format file or an invalid field, naming
+        ``file_refit='always'``.
     """
-    return _read(file, draws=False)[2]
+    path, version, meta, _ = _read(file, draws=False)
+    _checked_contents(path, lambda: _check_meta(meta, version))
+    return meta
+
+
+def _checked_contents(path: Path, check: Callable[[], Any]) -> Any:
+    try:
+        return check()
+    except _Invalid as exc:
+        raise _load_error(path, f"its {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - a check that missed a case still names the file
+        raise _load_error(path, f"its metadata are invalid ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
 _SETTINGS_REQUIRED = ("chains", "iter", "warmup", "thin", "seed", "control", "sample_prior", "backend")
@@ -965,11 +980,8 @@ def load_fit(file: str | os.PathLike):
     from .fit import BrmsFit
 
     path, version, meta, variables = _read(file)
-    try:
-        m = _check_meta(meta, version)
-        params, stats, prior_draws = _split_draws(variables)
-    except _Invalid as exc:
-        raise _load_error(path, f"its {exc}") from None
+    m, (params, stats, prior_draws) = _checked_contents(path, lambda: (_check_meta(meta, version),
+                                                                       _split_draws(variables)))
     settings = m["settings"]
     try:
         build = build_model(m["formula"], m["data"], m["family"], m["prior"], m["data2"],

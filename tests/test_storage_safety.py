@@ -147,6 +147,37 @@ def test_data_that_cannot_be_stored_is_refused_before_sampling(column, message, 
     assert not (tmp_path / "f.nc").exists()
 
 
+
+_A = pd.DataFrame(np.eye(12) * 2 + 0.5, index=[f"g{i:02d}" for i in range(12)], columns=[f"g{i:02d}" for i in range(12)])
+STRUCTURES = {
+    "multivariate": (bp.bf("y ~ x") + bp.bf("pos ~ x") + bp.set_rescor(True), None, None, None),
+    "mixture": ("y ~ x", bp.mixture("gaussian", "student", order="mu"), None, None),
+    "cumulative": ("b ~ x", bp.cumulative(link="probit", threshold="equidistant"), None, None),
+    "categorical": ("b ~ x", "categorical", None, None),
+    "nonlinear": (bp.bf("y ~ a * exp(b * x)", "a + b ~ 1", nl=True), None,
+                  bp.prior("normal(1, 2)", nlpar="a") + bp.prior("normal(0, 2)", nlpar="b"), None),
+    "specials": ("y ~ mo(b) + me(x, w) + s(z) + offset(log(w))", None, None, None),
+    "known_cov": ("y ~ x + (1 | gr(g, cov = A))", None, None, {"A": _A, "note": "from a pedigree"}),
+    "bounds_and_dpar_links": ("y ~ x", bp.brmsfamily("gaussian", link_sigma="identity"),
+                              bp.prior("normal(0, 1)", lb=0) + bp.prior("student_t(3, 0, 2)", class_="sigma"), None),
+}
+
+
+@pytest.mark.parametrize("name", list(STRUCTURES))
+def test_saved_inputs_rebuild_the_same_program_and_stan_data(name, data):
+    """What load_fit rebuilds from a file is the model that was sampled: same program, same Stan data."""
+    from brmspy.api import build_model
+
+    formula, family, prior, data2 = STRUCTURES[name]
+    before = build_model(formula, data, family, prior, data2)
+    enc = json.loads(json.dumps(storage.encode_inputs(formula, family, prior, data, data2)))
+    after = build_model(storage.formula_from_json(enc["formula"]), storage.frame_from_json(enc["data"]),
+                        storage.family_from_json(enc["family"]), storage.prior_from_json(enc["prior"]),
+                        storage.data2_from_json(enc["data2"]))
+    assert after.code == before.code
+    assert storage.data_fingerprint(after.data) == storage.data_fingerprint(before.data)
+
+
 # ------------------------------------------------- file= checked before sampling
 
 
@@ -455,6 +486,13 @@ def test_data2_that_cannot_be_stored_is_refused_before_sampling(entry, message, 
     assert not (tmp_path / "f.nc").exists()
 
 
+def test_missing_directories_are_created_before_sampling(fit, data, tmp_path, monkeypatch):
+    created = []
+    monkeypatch.setattr(sampling, "_sample", lambda *a, **k: created.append((tmp_path / "a" / "b").is_dir()) or fit)
+    bp.brm(FORMULA, data, file=tmp_path / "a" / "b" / "fit", refresh=0)
+    assert created == [True] and same_draws(bp.load_fit(tmp_path / "a" / "b" / "fit.nc"), fit)
+
+
 def test_update_saves_to_its_file(fit, tmp_path, monkeypatch):
     monkeypatch.setattr(sampling, "_sample", lambda *a, **k: fit)
     out = bp.update(fit, file=tmp_path / "upd")
@@ -557,3 +595,37 @@ def test_strings_kept_as_data_are_never_run(field, saved, fit, tmp_path, monkeyp
         assert loaded.timings[code] == 1.0
     assert not canary.exists()
 
+
+
+def _nodes(node, path=()):
+    yield path
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _nodes(v, (*path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:3]):
+            yield from _nodes(v, (*path, i))
+
+
+def test_any_edited_field_loads_or_gives_a_fit_file_error(saved, tmp_path, monkeypatch):
+    """Every field of the metadata replaced by a value of another type (or code): a FitFileError or a
+    valid fit, never another exception and never the canary."""
+    monkeypatch.chdir(tmp_path)
+    canary = tmp_path / "CANARY"
+    meta = storage.read_meta(saved)
+    paths = [p for p in _nodes(meta) if p and p[0] != "formula"]  # the formula strings: see above
+    replacements = [None, -1, 1e308, "x", [], {}, True, PAYLOAD.format(canary=canary)]
+    rng = np.random.default_rng(0)
+    outcomes = {"loaded": 0, "refused": 0}
+    for i, path in enumerate(paths):
+        value = replacements[rng.integers(len(replacements))]
+        target = rewrite_meta(saved, tmp_path / f"m{i}.nc", _set(list(path), value))
+        try:
+            bp.load_fit(target)
+            outcomes["loaded"] += 1
+        except FitFileError as exc:
+            assert f"Cannot load the saved fit {target}" in str(exc) and REFIT in str(exc)
+            outcomes["refused"] += 1
+        target.unlink()
+    assert not canary.exists()
+    assert outcomes["refused"] > 0.5 * len(paths), outcomes
