@@ -493,6 +493,13 @@ def test_missing_directories_are_created_before_sampling(fit, data, tmp_path, mo
     assert created == [True] and same_draws(bp.load_fit(tmp_path / "a" / "b" / "fit.nc"), fit)
 
 
+def test_numpy_scalars_in_settings_are_saved_as_numbers(fit, tmp_path):
+    path = bp.save_fit(dataclasses.replace(fit, settings={**fit.settings, "seed": np.int64(11), "iter": np.int32(300)}),
+                       tmp_path / "np")
+    loaded = bp.load_fit(path)
+    assert loaded.settings == fit.settings and type(loaded.settings["seed"]) is int
+
+
 def test_update_saves_to_its_file(fit, tmp_path, monkeypatch):
     monkeypatch.setattr(sampling, "_sample", lambda *a, **k: fit)
     out = bp.update(fit, file=tmp_path / "upd")
