@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import arviz_io
 from .api import build_model
-from .backends import SampleConfig, select_backend
+from .backends import ALGORITHM_LABELS, SampleConfig, select_backend
 from .errors import PriorError, SamplingError
 from .families import Family
 from .fit import BrmsFit
@@ -58,6 +58,7 @@ def brm(
     threads: int | None = None,
     centered: bool | str = "auto",
     warm_start: bool | str = "auto",
+    algorithm: str = "sampling",
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -74,6 +75,11 @@ def brm(
     control : ``{"adapt_delta": 0.8, "max_treedepth": 10}``.
     refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``).
     backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
+    algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
+        iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
+        ``"fixed_param"``. The four approximations (CmdStan only; ``"auto"`` picks it) return 1000
+        draws as one chain, with a warning that they approximate the posterior; ``fixed_param`` runs
+        on CmdStan and PyStan.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
     file : save the fit to ``file`` (``.nc``) and load it from there next time instead of refitting.
         The path is checked before sampling (a directory, a parent that is a file or a read-only
@@ -132,7 +138,7 @@ def brm(
         refresh = max(1, iter // 10)
     config = SampleConfig.from_kwargs(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
-        refresh=refresh, threads=1 if threads is None else threads,
+        refresh=refresh, threads=1 if threads is None else threads, algorithm=algorithm,
     )
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
     try:
@@ -146,6 +152,8 @@ def brm(
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
                 "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads,
                 "centered": centered, "warm_start": warm_start}
+    if algorithm != "sampling":  # only then, so NUTS fits keep the settings of earlier versions
+        settings["algorithm"] = algorithm
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
@@ -190,13 +198,19 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                 f"priors: {', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_='b')."
             )
         stan_data["prior_only"] = 1
-    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0)
+    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm)
     key = (chosen.name, build.code_hash)
     model = _COMPILED.get(key)
     if model is None:
         model = chosen.compile(build.code)
         _COMPILED[key] = model
     draws = chosen.sample(model, stan_data, config)
+    if config.approximate:
+        warnings.warn(
+            f"algorithm={config.algorithm!r}: the draws come from {ALGORITHM_LABELS[config.algorithm]}, an "
+            "approximation of the posterior, not from MCMC; check results that matter with algorithm='sampling'.",
+            UserWarning, stacklevel=3,
+        )
     prior_draws = {}
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
@@ -212,6 +226,8 @@ def warn_diagnostics(fit: BrmsFit) -> list[str]:
     d = fit.stan_draws
     cfg = d.config
     msgs = []
+    if cfg.algorithm != "sampling":  # NUTS diagnostics; approximations and fixed values have none
+        return msgs
     div = int(np.sum(d.sampler_stats["divergent__"]))
     if div:
         msgs.append(
@@ -268,6 +284,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         "sample_prior": settings["sample_prior"], "backend": settings["backend"],
         "reduce": settings.get("reduce", "auto"), "threads": settings.get("threads"),
         "centered": settings.get("centered", False), "warm_start": settings.get("warm_start", False),
+        "algorithm": settings.get("algorithm", "sampling"),
     }
     if "iter" in kwargs and "warmup" not in kwargs:
         args["warmup"] = None
