@@ -185,6 +185,19 @@ def compiler_message(output: str, limit: int = 30) -> str:
 
 
 @contextlib.contextmanager
+def _quiet_cmdstanpy() -> Iterator[None]:
+    """Silence CmdStanPy's logger while it reads CSV files: it repeats, as log lines, the
+    divergence warnings brmspy gives with their remedies (:func:`brmspy.sampling.warn_diagnostics`)."""
+    log = logging.getLogger("cmdstanpy")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
+
+
+@contextlib.contextmanager
 def _file_lock(path: Path) -> Iterator[None]:
     """Serialise compiles of one program across processes (POSIX; elsewhere the rename decides)."""
     try:
@@ -409,7 +422,8 @@ class CmdStanPyBackend:
                 results = run_parallel(cmds, [p.with_suffix(".log") for p in csvs], cfg.num_cores,
                                        self._env(threads), echo, [f"Chain [{c + 1}] " for c in range(cfg.chains)])
                 self._check(results, "chain")
-                fit = cmdstanpy.from_csv([str(p) for p in csvs], method="sample")
+                with _quiet_cmdstanpy():
+                    fit = cmdstanpy.from_csv([str(p) for p in csvs], method="sample")
                 params, stats = cmdstan_draws_to_arrays(fit.stan_variables(), fit.method_variables(), cfg.chains)
                 stats = (normalize_sampler_stats(stats) if algo == "sampling"
                          else fill_sampler_stats(stats, (cfg.chains, cfg.num_draws)))
@@ -444,7 +458,8 @@ class CmdStanPyBackend:
             init = None
         cmd = [exe, *method, *self._common(data_file, seed, out, refresh, init)]
         self._check(run_parallel([cmd], [tmp / f"{algo}.log"], 1, env, echo, [f"{algo} "]), algo)
-        fit = cmdstanpy.from_csv([str(out)])
+        with _quiet_cmdstanpy():
+            fit = cmdstanpy.from_csv([str(out)])
         if algo in ("meanfield", "fullrank"):
             stan_vars = fit.stan_variables(mean=False)
         else:

@@ -424,7 +424,9 @@ class PyStanBackend:
             num_thin=cfg.thin,
             refresh=int(cfg.refresh),
         )
-        if not fixed:
+        if fixed:  # httpstan's fixed_param takes no warmup (nothing adapts)
+            del kwargs["num_warmup"]
+        else:
             kwargs.update(delta=float(cfg.adapt_delta), max_depth=int(cfg.max_treedepth))
         radius = cfg.init_radius()
         if radius is not None:
