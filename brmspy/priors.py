@@ -589,7 +589,7 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
         if dist is None or dist.info.kind != "real":
             continue
         lb, ub = _base_bounds(row, table)
-        label = _print_prior(row, lb, ub)
+        label = _print_prior(row, float(row.lb) if row.lb else None, float(row.ub) if row.ub else None)  # as brms
         if lb is not None and ub is not None and not lb < ub:
             raise PriorError(f"The bounds of {label} are lb = {format_number(lb)} and ub = {format_number(ub)}; "
                              "lb must be less than ub.")
