@@ -218,7 +218,7 @@ def validate_newdata_columns(fit: "BrmsFit", newdata: pd.DataFrame) -> None:
                 )
             warnings.warn(
                 f"newdata column {col!r} is NaN in {rows} (index labels of newdata): the predictions for those "
-                "rows are NaN. Drop or fill those rows.", UserWarning, stacklevel=4,
+                "rows are NaN. Drop or fill those rows.", UserWarning, stacklevel=5,
             )
 
 

@@ -614,7 +614,7 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
                 f"appropriately (brmspy takes bounds for class 'b' only: prior(..., class_='b', {arg}=...)); "
                 f"otherwise the prior cuts the posterior off at its {which} bound, so choose a prior whose support "
                 f"matches the parameter.\nWarning occurred for prior \n" + "\n".join(rows),
-                UserWarning, stacklevel=4,
+                UserWarning, stacklevel=5,
             )
 
 
