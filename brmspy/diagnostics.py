@@ -1,8 +1,9 @@
 """Data diagnostics before sampling: what would make the posterior improper or the sampler fail.
 
 Three checks, run on the model frame once it is built (cheap: one pass over the
-rows of each population-level design, ``O(N K^2)``, a few microseconds on
-sleepstudy and about 0.1 s for 10^6 rows and 30 columns):
+rows of each population-level design, ``O(N K^2)``; measured 0.04 ms on
+sleepstudy, 20 ms for 10^6 rows and 10 columns, 110 ms with a bernoulli
+model's separation check):
 
 * :func:`check_values` (a :class:`~brmspy.errors.DataError`): responses and
   predictors so large that their squares overflow double precision (a response
