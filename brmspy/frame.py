@@ -375,7 +375,11 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     link_specials(list(designs.values()), mecor=terms.mecor)
     blocks = _group_blocks(group_specs, data, data2)
     levels = {b.group: b.levels for b in blocks}
-    return ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+    from .diagnostics import check_values
+
+    check_values(frame)  # values too large for double precision: a DataError naming the column
+    return frame
 
 
 def _check_cs(t: BrmsTerms) -> None:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from . import arviz_io
 from .api import build_model
-from .backends import SampleConfig, select_backend
+from .backends import SampleConfig, get_backend, select_backend
+from .backends.base import _is_int
 from .errors import PriorError, SamplingError
 from .families import Family
 from .fit import BrmsFit
@@ -128,12 +129,15 @@ def brm(
         raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
     if file_refit not in FILE_REFIT:
         raise SamplingError(f"file_refit must be one of {FILE_REFIT}, got {file_refit!r}.")
+    if backend != "auto":
+        get_backend(backend)  # an unknown name fails here, before the model is built
     if refresh is None:
-        refresh = max(1, iter // 10)
+        refresh = max(1, iter // 10) if _is_int(iter) else 1  # a bad iter is reported by the config below
     config = SampleConfig.from_kwargs(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
         refresh=refresh, threads=1 if threads is None else threads,
     )
+    _check_draws(config)
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
     try:
         levels = [b.N_levels for b in build.frame.blocks]
@@ -177,6 +181,17 @@ def brm(
     if path is not None:
         storage.save_or_warn(fit, path, inputs)  # on failure: a warning with save_fit(), the fit is returned
     return fit
+
+
+def _check_draws(config: SampleConfig) -> None:
+    """``thin`` must leave at least two draws per chain (one draw has no variance, no Rhat, no ESS)."""
+    if config.thin > 1 and config.num_draws < 2:
+        n = config.num_samples
+        raise SamplingError(
+            f"thin = {config.thin} keeps {config.num_draws} draw per chain from the {n} post-warmup iterations "
+            f"(iter - warmup = {config.iter} - {config.num_warmup}); at least 2 are needed for any summary. "
+            f"Use thin <= {max(1, n // 2)} or more iterations (iter=)."
+        )
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
