@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import arviz_io, summary as _summary
+from . import arviz_io, tables as _summary
 from .api import ModelBuild
 from .backends import Draws, SampleConfig
 from .frame import ModelFrame
@@ -169,13 +169,13 @@ class BrmsFit:
         return mcmc_plot(self, type, **kwargs)
 
     def conditional_effects(self, effects: Any = None, **kwargs: Any):
-        from .conditional_effects import conditional_effects
+        from .effects import conditional_effects
 
         return conditional_effects(self, effects, **kwargs)
 
     def conditional_smooths(self, smooths: Any = None, **kwargs: Any):
         """The estimated ``s()``/``t2()`` functions with credible bands (see :func:`brmspy.conditional_smooths`)."""
-        from .conditional_smooths import conditional_smooths
+        from .smooth_effects import conditional_smooths
 
         return conditional_smooths(self, smooths, **kwargs)
 
@@ -190,7 +190,7 @@ class BrmsFit:
         return waic(self, **kwargs)
 
     def hypothesis(self, hypothesis: Any, **kwargs: Any):
-        from .hypothesis import hypothesis as _hypothesis
+        from .hypotheses import hypothesis as _hypothesis
 
         return _hypothesis(self, hypothesis, **kwargs)
 

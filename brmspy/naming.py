@@ -72,6 +72,8 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
     info: dict[str, ParamInfo] = {}
 
     def put(name: str, values: np.ndarray, pinfo: ParamInfo) -> None:
+        if name in out:  # two parameters with one brms name: one would hide the other in every table
+            raise RuntimeError(f"Internal error: two parameters are named {name!r}; please report this model.")
         out[name] = np.asarray(values, dtype=float)
         info[name] = pinfo
 

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
-from . import arviz_io
 from .api import build_model
+from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 from .backends import SampleConfig, select_backend
 from .errors import PriorError, SamplingError
 from .families import Family
 from .fit import BrmsFit
 from .formula import BrmsFormula, MvBrmsFormula
 from .priors import Prior
-from .prior_draws import draw_priors, flat_parameters
+from .prior_sampling import draw_priors, flat_parameters
 from .warmstart import resolve_warm_start
 from . import storage
 
@@ -178,7 +176,13 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if model is None:
         model = chosen.compile(build.code)
         _COMPILED[key] = model
-    draws = chosen.sample(model, stan_data, config)
+    try:
+        draws = chosen.sample(model, stan_data, config)
+    except SamplingError as exc:
+        hint = link_hint(build) if "initiali" in str(exc).lower() else None
+        if hint is None:
+            raise
+        raise SamplingError(f"{exc}\n{hint}") from None
     prior_draws = {}
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
@@ -187,48 +191,6 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                   data2)
     warn_diagnostics(fit)
     return fit
-
-
-def warn_diagnostics(fit: BrmsFit) -> list[str]:
-    """Warn about divergences, treedepth, Rhat, ESS and E-BFMI, each with the usual remedy."""
-    d = fit.stan_draws
-    cfg = d.config
-    msgs = []
-    div = int(np.sum(d.sampler_stats["divergent__"]))
-    if div:
-        msgs.append(
-            f"There were {div} divergent transitions after warmup. Increasing adapt_delta above {cfg.adapt_delta} "
-            "may help: brm(..., control={'adapt_delta': 0.95})."
-        )
-    hits = int(np.sum(d.sampler_stats["treedepth__"] >= cfg.max_treedepth))
-    if hits:
-        msgs.append(
-            f"{hits} transitions hit the maximum treedepth of {cfg.max_treedepth}. Increase it with "
-            f"control={{'max_treedepth': {cfg.max_treedepth + 2}}}."
-        )
-    bfmi = arviz_io.bfmi(d.sampler_stats["energy__"])
-    low = [i + 1 for i, v in enumerate(bfmi) if np.isfinite(v) and v < 0.3]
-    if low:
-        msgs.append(f"E-BFMI below 0.3 in chain(s) {low}: the posterior may have heavy tails; reparametrise or use stronger priors.")
-    names = [n for n, pi in fit.param_info.items() if pi.kind in ("b", "sd", "cor", "dpar")]
-    if d.nchains > 1 and names:
-        rh = {n: float(arviz_io.rhat(fit.draws_dict[n])) for n in names}
-        bad = [n for n, v in rh.items() if v > 1.01]
-        if bad:
-            msgs.append(
-                f"Rhat > 1.01 for {', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: the chains have not mixed. "
-                "Run more iterations (iter=) or use more informative priors."
-            )
-        need = 100 * d.nchains
-        low_bulk = [n for n in names if arviz_io.ess_bulk(fit.draws_dict[n]) < need]
-        low_tail = [n for n in names if arviz_io.ess_tail(fit.draws_dict[n]) < need]
-        if low_bulk:
-            msgs.append(f"Bulk ESS below {need} for {', '.join(low_bulk[:5])}: posterior means may be unreliable; run more iterations.")
-        if low_tail:
-            msgs.append(f"Tail ESS below {need} for {', '.join(low_tail[:5])}: intervals may be unreliable; run more iterations.")
-    for m in msgs:
-        warnings.warn(m, UserWarning, stacklevel=3)
-    return msgs
 
 
 def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = None, prior: Any = None,
