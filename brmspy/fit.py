@@ -152,11 +152,12 @@ class BrmsFit:
 
     # ------------------------------------------- post-processing shortcuts
     # brms calls these as generics (``pp_check(fit)``); methods are the Python spelling.
-    def plot(self, variables: list[str] | None = None):
+    def plot(self, variable: str | list[str] | None = None, regex: bool = False, *,
+             variables: str | list[str] | None = None):
         """Trace and density plot per parameter (brms's ``plot(fit)``); returns the Figure."""
         from .plots import plot_fit
 
-        return plot_fit(self, variables)
+        return plot_fit(self, variable, regex, variables=variables)
 
     def pp_check(self, type: str = "dens_overlay", **kwargs: Any):  # noqa: A002 - brms's name
         from .plots import pp_check
