@@ -384,7 +384,7 @@ def _check_data_shape(data: pd.DataFrame) -> None:
     dup = data.columns[data.columns.duplicated()]
     if len(dup):
         counts = data.columns.value_counts()
-        names = ", ".join(f"{c!r} ({counts[c]} times)" for c in dict.fromkeys(dup))
+        names = ", ".join(f"{c!r} ({counts[c]} times)" for c in dict.fromkeys(data.columns) if c in set(dup))
         raise DataError(
             f"The data have duplicated column names: {names}. Rename them so that each name is one column, "
             "e.g. data.columns = [...] or data.loc[:, ~data.columns.duplicated()] to keep the first."
