@@ -73,7 +73,7 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
     []
     >>> stuck = {"b_x": rng.normal(size=(4, 500)) + np.arange(4)[:, None]}
     >>> sampler_warnings(stuck, {})[0][:30]
-    'The largest R-hat is 5.27, ind'
+    'The largest R-hat is 1.52, ind'
     """
     msgs = []
     div = sampler_stats.get("divergent__")
@@ -107,7 +107,7 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
     bad = sorted((n for n, v in rhat.items() if v > RHAT_MAX), key=lambda n: -rhat[n])
     if bad:
         msgs.append(
-            f"The largest R-hat is {rhat[bad[0]]:.2f}, indicating chains have not mixed (R-hat > {RHAT_MAX} for "
+            f"The largest R-hat is {round(rhat[bad[0]], 2):g}, indicating chains have not mixed (R-hat > {RHAT_MAX} for "
             f"{_names(bad)}). Running the chains for more iterations may help. See {_URL}#r-hat"
         )
     need = ESS_PER_CHAIN * nchains

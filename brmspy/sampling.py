@@ -187,6 +187,10 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
         prior_draws = draw_priors(build.frame, build.priors, shape, draws.config.seed)
+    if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
+        # brms keeps the validated formula: its rescor default is stored, so update() and load_fit()
+        # rebuild the same model without repeating the default's message
+        formula = dataclasses.replace(formula, rescor=bool(getattr(build.terms, "rescor", False)))
     fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings,
                   data2)
     warn_diagnostics(fit)

@@ -199,6 +199,19 @@ def test_default_rescor_errors_say_it_was_the_default():
             bp.make_stancode(bp.bf("y1 | trunc(lb = -10) ~ x") + bp.bf("y2 ~ x"), df)
 
 
+def test_fit_keeps_the_default_rescor(tmp_path):
+    """As brms's fit$formula, the fit stores rescor = TRUE: update() and load_fit() rebuild it silently."""
+    df = _mv_data()
+    with pytest.warns(UserWarning, match="TRUE by default"):
+        fit = bp.brm(bp.bf("y1 ~ x") + bp.bf("y2 ~ x"), df, chains=1, iter=200, seed=1, refresh=0,
+                     file=tmp_path / "mv", warm_start=False)
+    assert fit.formula.rescor is True and "rescor__y1__y2" in fit.draws_dict
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Setting 'rescor'")
+        loaded = bp.load_fit(tmp_path / "mv")
+    assert "rescor__y1__y2" in loaded.draws_dict
+
+
 # -------------------------------------------- 8. no brms function name is a module
 
 
@@ -279,7 +292,7 @@ def test_rhat_threshold_is_brms_1_05():
         warned = any(m.startswith("The largest R-hat is") for m in msgs)
         assert warned == (r > 1.05), (shift, r, msgs)
         if warned:
-            assert f"The largest R-hat is {r:.2f}, indicating chains have not mixed" in msgs[0]
+            assert f"The largest R-hat is {round(r, 2):g}, indicating chains have not mixed" in msgs[0]  # R: round(, 2)
             assert "b_x" in msgs[0]
         seen.add(warned)
         # brmspy's old threshold was 1.01: values between 1.01 and 1.05 must not warn
