@@ -29,6 +29,7 @@ from .errors import (
     BrmsError,
     DataError,
     FamilyError,
+    FitFileError,
     FormulaError,
     PlotError,
     PriorError,
@@ -66,7 +67,7 @@ _FAMILY_CONSTRUCTORS = [n for n in _family_names if n[0].islower() and n not in 
     "args_of", "brmsfamily", "check_response", "family_function", "register", "warn_binomial_trials")]
 
 __all__ = [
-    "BackendUnavailableError", "BrmsError", "BrmsFit", "ConditionalEffects", "DataError", "Family", "FamilyError",
+    "BackendUnavailableError", "BrmsError", "BrmsFit", "ConditionalEffects", "DataError", "Family", "FamilyError", "FitFileError",
     "FormulaError", "HypothesisResult", "KfoldResult", "LooResult", "PlotError", "PriorError", "SamplingError",
     "StanCompileError", "VarCorr", "WaicResult", "add_criterion", "bayes_R2", "bf", "brm", "brmsfamily",
     "build_model", "coef", "conditional_effects", "conditional_smooths", "ConditionalSmooths", "datasets", "fitted", "fixef", "get_prior", "hypothesis", "icc",

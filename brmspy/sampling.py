@@ -74,7 +74,13 @@ def brm(
     backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
     file : save the fit to ``file`` (``.nc``) and load it from there next time instead of refitting.
+        The path is checked before sampling (a directory, a parent that is a file or a read-only
+        location is a :class:`~brmspy.errors.FitFileError` at once); the file is written atomically,
+        and if saving fails after sampling the fit is returned with a warning.
     file_refit : ``"never"``, ``"always"`` or ``"on_change"`` (refit when code, data or settings differ).
+        With ``"never"`` or ``"on_change"`` a file that is not a readable brmspy fit (corrupt,
+        foreign, newer format) is a :class:`~brmspy.errors.FitFileError`, never overwritten;
+        ``"always"`` refits and overwrites it.
     save_model : also write the Stan program to this path.
     data_name : the data set's name in the summary (default ``"data"``).
     data2 : data that are not columns of ``data``, e.g. ``{"A": A}`` for the known covariance
@@ -141,21 +147,33 @@ def brm(
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
-    if file is not None and file_refit != "always" and storage.fit_path(file).exists():
-        meta = storage.read_meta(file)
+    path = None if file is None else storage.fit_path(file)
+    if path is not None and path.is_dir():
+        storage.check_writable(path)  # FitFileError: a directory is not a fit file
+    if path is not None and file_refit != "always" and path.exists():
+        # a file that is not a readable brmspy fit is an error here, never overwritten: it may be
+        # someone's data (file_refit="always" overwrites it)
+        if file_refit == "never":
+            return storage.load_fit(path)
+        meta = storage.read_meta(path)
         same = (
             meta["code_sha256"] == build.code_hash
             and meta["data_sha256"] == storage.data_fingerprint(build.data)
             and meta["settings"] == settings
         )
-        if file_refit == "never" or same:
-            return storage.load_fit(file)
-        logger.info("Refitting: the saved fit in %s differs in code, data or settings.", file)
+        if same:
+            return storage.load_fit(path)
+        logger.info("Refitting: the saved fit in %s differs in code, data or settings.", path)
 
+    inputs = None
+    if path is not None:
+        # before sampling: an unwritable path or data that cannot be stored fail now, not after the fit
+        storage.check_writable(path)
+        inputs = storage.encode_inputs(formula, family, prior, data, data2)
     fit = _sample(build, formula, family, data, prior, config, backend, sample_prior, settings,
                   data_name or "data", data2)
-    if file is not None:
-        storage.save_fit(fit, file)
+    if path is not None:
+        storage.save_or_warn(fit, path, inputs)  # on failure: a warning with save_fit(), the fit is returned
     return fit
 
 
@@ -198,8 +216,12 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
 
 
 def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = None, prior: Any = None,
-           family: Any = None, **kwargs: Any) -> BrmsFit:
+           family: Any = None, *, file: str | Path | None = None, file_refit: str = "never",
+           **kwargs: Any) -> BrmsFit:
     """Refit with changes; the compiled model is reused whenever the Stan program is unchanged.
+
+    ``file`` and ``file_refit`` save (and reload) the new fit as in :func:`brm`; the file the
+    original fit came from is not touched unless it is given again.
 
     Examples
     --------
@@ -223,5 +245,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         prior if prior is not None else fit.prior,
         data_name=fit.data_name if newdata is None else "newdata",
         data2=args.pop("data2", fit.data2),
+        file=file,
+        file_refit=file_refit,
         **args,
     )
