@@ -133,6 +133,10 @@ def brm(
         refresh=refresh, threads=1 if threads is None else threads,
     )
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
+    if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
+        # brms keeps the validated formula: the fit (and its file) store the rescor default, so
+        # update() and load_fit() rebuild the same model without repeating the default's message
+        formula = dataclasses.replace(formula, rescor=bool(getattr(build.terms, "rescor", False)))
     try:
         levels = [b.N_levels for b in build.frame.blocks]
         use_warm_start = resolve_warm_start(warm_start, build.frame.N, build.generated.standardized,
@@ -205,10 +209,6 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
         prior_draws = draw_priors(build.frame, build.priors, shape, draws.config.seed)
-    if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
-        # brms keeps the validated formula: its rescor default is stored, so update() and load_fit()
-        # rebuild the same model without repeating the default's message
-        formula = dataclasses.replace(formula, rescor=bool(getattr(build.terms, "rescor", False)))
     fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings,
                   data2)
     warn_diagnostics(fit)
