@@ -13,7 +13,7 @@ from .api import build_model
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 from .backends import SampleConfig, select_backend
 from .errors import PriorError, SamplingError
-from .families import Family
+from .families import Family, brmsfamily
 from .fit import BrmsFit
 from .formula import BrmsFormula, MvBrmsFormula
 from .priors import Prior
@@ -122,6 +122,7 @@ def brm(
     >>> fit = bp.brm("Reaction ~ Days + (Days | Subject)", data=df, seed=1, refresh=0)  # doctest: +SKIP
     >>> fit.fixef()                                                                     # doctest: +SKIP
     """
+    family = _family_object(family)  # the fit and its file keep a Family, not bp.poisson uncalled
     if sample_prior not in SAMPLE_PRIOR:
         raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
     if file_refit not in FILE_REFIT:
@@ -179,6 +180,15 @@ def brm(
     if path is not None:
         storage.save_or_warn(fit, path, inputs)  # on failure: a warning with save_fit(), the fit is returned
     return fit
+
+
+def _family_object(family: Any) -> Any:
+    """``family=bp.poisson`` (the function, as ``family = poisson`` in R) becomes ``poisson()``."""
+    if isinstance(family, (list, tuple)):
+        return type(family)(_family_object(f) for f in family)
+    if callable(family) and not isinstance(family, Family):
+        return brmsfamily(family)
+    return family
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,

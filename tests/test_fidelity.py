@@ -266,6 +266,14 @@ def test_family_function_in_models():
         bp.make_stancode("y ~ x", df, family=bp.mixture)
 
 
+def test_fit_with_an_uncalled_family_function_is_saved_and_loaded(tmp_path):
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=40), "y": rng.binomial(1, 0.5, 40)})
+    fit = _quiet_fit("y ~ x", df, family=bp.bernoulli, iter=200, file=tmp_path / "f")
+    assert fit.family == bp.bernoulli()
+    assert bp.load_fit(tmp_path / "f").family == bp.bernoulli()
+
+
 # ------------------------------------------------------- 11. sampler warnings
 
 
