@@ -14,7 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .codegen import CodeOptions, GeneratedModel, generate
-from .diagnostics import warn_design
+from .data_checks import warn_design
 from .families import Family
 from .formula import BrmsFormula, MvBrmsFormula, build_terms
 from .formula.terms import BrmsTerms, MvBrmsTerms

@@ -65,7 +65,7 @@ class _Context:
     sample_new_levels: str
     rng: np.random.Generator
     incl_autocor: bool = True  # False: ar()/ma()/arma() terms left out (e.g. conditional_effects grids)
-    cache: dict[Any, Any] = field(default_factory=dict)  # per-call state, e.g. ARMA forecast plans (brmspy.autocor)
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-call state, e.g. ARMA forecast plans (brmspy.autocorrelation)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -229,7 +229,7 @@ def _level_text(v: Any) -> str:
 
 
 def _is_group_column(fit: "BrmsFit", col: str) -> bool:
-    from .autocor import series_columns
+    from .autocorrelation import series_columns
 
     # 'gr' of ar()/ma()/cosy(): a new level is a new series
     return any(col in b.group_vars for b in fit.frame.blocks) or col in series_columns(fit)
@@ -445,7 +445,7 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:
             eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
-            from .autocor import adjust_eta
+            from .autocorrelation import adjust_eta
 
             eta = adjust_eta(ctx, t, prefix, eta)  # ar()/ma()/arma() terms use earlier residuals
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
@@ -519,7 +519,7 @@ def _linpred(ctx: _Context, t: BrmsTerms, dpar: str | None, transform: bool, nlp
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
     eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
-    from .autocor import adjust_eta
+    from .autocorrelation import adjust_eta
 
     eta = adjust_eta(ctx, t, Prefix(t.resp, d), eta)  # ar()/ma()/arma() terms use earlier residuals
     return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
@@ -589,7 +589,7 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
 
 def _predict(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
-    from .autocor import time_cov_predict
+    from .autocorrelation import time_cov_predict
 
     if (draws := time_cov_predict(ctx, t, dp, ctx.rng)) is not None:  # cosy(), cov = TRUE: one draw per series
         return draws
@@ -627,7 +627,7 @@ def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any
 def _log_lik(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
     rd, ex = _extras(ctx, t, need_response=True)
-    from .autocor import time_cov_log_lik
+    from .autocorrelation import time_cov_log_lik
 
     if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
         return ll
@@ -661,7 +661,7 @@ def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: 
 
 
 def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None) -> pd.DataFrame:
-    from .summary import _check_prob
+    from .tables import _check_prob
 
     _check_prob(prob)
     if draws.ndim == 3:

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import diagnostics
+from brmspy import data_checks as diagnostics
 from brmspy.api import build_model
 from brmspy.distributions import eval_number, parse_prior_string
 from brmspy.priors import check_prior_bounds
