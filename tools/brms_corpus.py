@@ -494,9 +494,9 @@ case("cat_categorical", "ycat ~ x1", family="categorical")
 case("cat_categorical_group", "ycat ~ x1 + (1 | g1)", family="categorical")
 case("cat_categorical_refcat", "ycat ~ x1", family=fam("categorical", refcat="b"))
 case("cat_categorical_dpar", bf("ycat ~ x1", "muc ~ x2"), family="categorical")
-case("cat_multinomial", "cmat | trials(ctot) ~ x1", family="multinomial")
+case("cat_multinomial", "cmat | trials(ctot) ~ x1", family="multinomial", difference="matrix_response")
 case("cat_multinomial_cbind", "cbind(c1, c2, c3) | trials(ctot) ~ x1", family="multinomial")
-case("cat_dirichlet", "pmat ~ x1", family="dirichlet")
+case("cat_dirichlet", "pmat ~ x1", family="dirichlet", difference="matrix_response")
 case("cat_dirichlet_cbind", "cbind(p1, p2, p3) ~ x1", family="dirichlet")
 case("cat_dirichlet_phi", bf("cbind(p1, p2, p3) ~ x1", "phi ~ x2"), family="dirichlet")
 case("ord_cumulative", "yord ~ x1", family="cumulative")
@@ -536,7 +536,8 @@ _FAMILY_RESPONSES = {
     "hurdle_negbinomial": "ycnt0", "hurdle_gamma": "y0pos", "hurdle_lognormal": "y0pos",
 }
 for _f, _y in _FAMILY_RESPONSES.items():
-    case(f"fam_{_f.replace('.', '_')}", f"{_y} ~ x1 + (1 | g1)", family=_f)
+    case(f"fam_{_f.replace('.', '_')}", f"{_y} ~ x1 + (1 | g1)", family=_f,
+         difference="matrix_response" if "mat" in _y else None)
 case("fam_hurdle_cumulative", "yord ~ x1", family="hurdle_cumulative", difference="newer_brms",
      note="hurdle_cumulative came with brms 2.19; 2.18 does not know it")
 case("fam_Gamma_alias", "ypos ~ x1", family="Gamma")
@@ -573,11 +574,13 @@ case("fam_sleep_skew", "Reaction ~ Days + (1 | Subject)", family="skew_normal", 
 case("fam_sleep_exgauss", "Reaction ~ Days", family="exgaussian", data="sleepstudy")
 case("fam_cbpp_zib", "incidence | trials(size) ~ period + (1 | herd)", family="zero_inflated_binomial", data="cbpp")
 case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinomial", data="cbpp")
-case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener", difference="unsupported")
-case("fam_logistic_normal", "pmat ~ x1", family="logistic_normal", difference="unsupported")
-case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace", difference="unsupported")
-case("fam_dirichlet2", "pmat ~ x1", family="dirichlet2", difference="unsupported")
-case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported")
+case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener", difference="unsupported", reason=r"(?i)wiener")
+case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal", difference="unsupported",
+     reason=r"(?i)logistic_normal")
+case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace", difference="unsupported",
+     reason=r"(?i)zero_inflated_asym_laplace")
+case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2", difference="unsupported", reason=r"(?i)dirichlet2")
+case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
 group("priors")
@@ -683,7 +686,7 @@ case("refuse_vonmises_range", "y ~ x1", family="von_mises", reason=r"(?i)(pi|von
 case("refuse_offset_in_group", "y ~ x1 + (offset(offs) | g1)", reason=r"(?i)offset")
 case("refuse_mvbind_categorical", mv("mvbind(ycat, f3) ~ x1", rescor=False), family="categorical")
 case("refuse_interval_cens_no_upper", "y | cens(censc) ~ x1 + (1 | g1)", reason=r"(?i)(y2|interval|upper)")
-case("refuse_dirichlet_not_simplex", "cmat ~ x1", family="dirichlet", reason=r"(?i)(sum|simplex|1|dirichlet)")
-case("refuse_multinomial_no_trials", "cmat ~ x1", family="multinomial", reason=r"(?i)trials")
+case("refuse_dirichlet_not_simplex", "cbind(c1, c2, c3) ~ x1", family="dirichlet", reason=r"(?i)(sum|simplex)")
+case("refuse_multinomial_no_trials", "cbind(c1, c2, c3) ~ x1", family="multinomial", reason=r"(?i)trials")
 case("refuse_gp_factor", "y ~ gp(f3)", reason=r"(?i)(gp|numeric)")
 case("form_dup_identical_interaction", "ycnt ~ x1 + (1 | g1) + (1 | g1:g2) + (1 | g1:g2)", family="poisson")

@@ -18,8 +18,9 @@ suppressPackageStartupMessages({
   library(brms)
   library(jsonlite)
 })
-# Factor levels follow the C locale (byte order), as Python's sorted() does.
-invisible(Sys.setlocale("LC_COLLATE", "C"))
+# Sorting (factor levels, get_prior()'s rows) follows R's default collation here (C.UTF-8, which R
+# sorts with ICU, as in the en_US locales most brms users have): "b" < "cor" < "Intercept".
+if (Sys.getlocale("LC_COLLATE") %in% c("C", "POSIX")) invisible(Sys.setlocale("LC_COLLATE", "C.UTF-8"))
 
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) != 3) stop("usage: Rscript tools/brms_reference.R CASES_JSON DATA_DIR OUT_DIR")

@@ -1,0 +1,548 @@
+"""Differential test against brms 2.18: every case of the corpus, from committed references.
+
+For each case of ``tests/reference/brms/cases.json`` (written by ``tools/brms_reference.py`` from
+``tools/brms_corpus.py``; brms's outputs in ``tests/reference/brms/cases/<id>.json.gz``) brmspy builds
+``make_standata(..., reduce=False)`` and ``get_prior()`` on the same data and the comparison names the
+first difference:
+
+- Stan data: every array brms passes (N, K, M, NC, Y, X and its column names in brms's order, J, Z,
+  trials, weights, cens, lb/ub, special-term data, ...), numerically (brms's values are rounded to 10
+  significant digits); the group-level structure (id, group, coefficient per Z column) and the levels of
+  every grouping factor;
+- the default prior table, row for row (prior, class, coef, group, resp, dpar, nlpar, lb, ub), then its
+  row order;
+- where brms refuses (make_standata, make_stancode, or Stan's parser for user priors), brmspy raises a
+  ``BrmsError`` whose message matches the case's ``reason``.
+
+Where brmspy deliberately differs, the comparison goes through :data:`MAPPING` (each entry is a bullet
+of the README's "Differences from brms", which a test checks). A case whose data has character,
+logical or factor columns also runs with every string dtype (object, ``str``, ``string``,
+``string[pyarrow]`` when pyarrow is installed, categorical): all must give brms's data.
+
+Run one case: ``pytest tests/test_brms_reference.py -k idiom_I_pow2_float``.
+List every failure on one line each: ``python tests/test_brms_reference.py`` (``-k TEXT`` to filter,
+``--variants`` to include the dtype variants).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import sys
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import brmspy as bp
+from brmspy.errors import BrmsError
+
+REF = Path(__file__).parent / "reference" / "brms"
+README = Path(__file__).parent.parent / "README.md"
+RTOL, ATOL = 1e-8, 1e-9  # brms's values carry 10 significant digits
+
+
+# ============================================================================ the mapping table
+@dataclass(frozen=True)
+class Difference:
+    """A deliberate difference from brms 2.18 and how the comparison goes through it."""
+
+    bullet: str  # text that starts the README bullet under "Differences from brms"
+    rule: str  # what the test does instead of plain equality
+
+
+MAPPING: dict[str, Difference] = {
+    "prior_data": Difference(
+        "Prior hyperparameters are data",
+        "Stan-data entries named prior_<parameter>_<argument> exist only in brmspy (brms writes the numbers "
+        "into the program); they are not compared with brms's standata, and the prior table is compared "
+        "with brms's get_prior() row for row.",
+    ),
+    "matrix_response": Difference(
+        "Matrix responses are written `cbind(...)`",
+        "A brms response that is a matrix column of the data (cmat, pmat in the schema) is given to brmspy "
+        "as cbind(c1, c2, c3) of its columns; everything else is compared as usual.",
+    ),
+    "refuse_beyond_2_18": Difference(
+        "Refused although brms 2.18 accepts them",
+        "brms 2.18 returns data; brmspy must raise a BrmsError whose message matches the case's reason.",
+    ),
+    "newer_brms": Difference(
+        "Follows brms after 2.18",
+        "brms 2.18 refuses (it does not know the feature); brmspy must build the model (nothing to compare).",
+    ),
+    "unsupported": Difference(
+        "Not implemented",
+        "brms 2.18 returns data; brmspy must raise a BrmsError whose message matches the case's reason "
+        "(naming the missing feature).",
+    ),
+}
+PRIOR_DATA = re.compile(r"^prior_(?!only$)")  # prior_Intercept_loc, prior_sd_1_scale, ...; not prior_only
+
+
+def test_mapping_entries_are_readme_bullets() -> None:
+    """Every deliberate difference the comparison goes through is documented in the README."""
+    text = README.read_text(encoding="utf-8")
+    m = re.search(r"^## Differences from brms\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert m, "README.md has no '## Differences from brms' section"
+    bullets = [b.strip() for b in re.findall(r"^- (.*)$", m.group(1), re.M)]
+    for key, diff in MAPPING.items():
+        assert any(b.startswith(f"**{diff.bullet}") or b.startswith(diff.bullet) for b in bullets), (
+            f"mapping entry {key!r}: no README bullet starting with {diff.bullet!r} under 'Differences from brms'"
+        )
+    used = {c.get("difference") for c in CASES} - {None}
+    assert used <= set(MAPPING), f"cases use differences missing from MAPPING: {sorted(used - set(MAPPING))}"
+
+
+# ============================================================================ corpus and data
+CASES: list[dict] = json.loads((REF / "cases.json").read_text(encoding="utf-8"))
+SCHEMA: dict = json.loads((REF / "data" / "schema.json").read_text(encoding="utf-8"))
+
+try:  # string[pyarrow] only where pyarrow is installed
+    import pyarrow  # noqa: F401
+
+    _PYARROW = True
+except ImportError:  # pragma: no cover - depends on the environment
+    _PYARROW = False
+
+VARIANTS = ["object", "string", *(["pyarrow"] if _PYARROW else []), "category"]
+
+
+@lru_cache(maxsize=None)
+def _raw(name: str) -> pd.DataFrame:
+    return pd.read_csv(REF / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _string_dtype(values: pd.Series, variant: str, levels: list[str] | None = None) -> pd.Series:
+    """Text values in the dtype of ``variant`` (``str`` is pandas' default string dtype)."""
+    missing = values == "NA"
+    if variant == "category":
+        cats = levels if levels is not None else sorted(set(values[~missing]))
+        return pd.Series(pd.Categorical(values.where(~missing), categories=cats))
+    if variant == "object":
+        return values.where(~missing, None).astype(object)
+    dtype = {"str": "str", "string": "string", "pyarrow": "string[pyarrow]"}[variant]
+    return values.where(~missing).astype(dtype)
+
+
+def _logical(values: pd.Series, variant: str) -> pd.Series:
+    b = values.map({"TRUE": True, "FALSE": False})
+    if variant == "object":
+        return b.astype(object)
+    if variant in ("string", "pyarrow"):
+        return b.astype("boolean")  # what convert_dtypes() gives
+    return b.astype(bool)
+
+
+def _sorted_factor(spec: dict, values: pd.Series) -> bool:
+    """A factor whose levels are its sorted values: any string dtype gives the same factor."""
+    return spec["levels"] == sorted(set(values[values != "NA"]))
+
+
+def load_data(name: str, variant: str = "str") -> pd.DataFrame:
+    """A reference data set with the column types of the schema; text columns in ``variant``'s dtype."""
+    raw = _raw(name)
+    out = {}
+    for col, spec in SCHEMA["datasets"][name]["columns"].items():
+        v = raw[col]
+        kind = spec["type"]
+        if kind == "numeric":
+            out[col] = pd.to_numeric(v.replace("NA", np.nan)).astype(float)
+        elif kind == "integer":
+            out[col] = v.astype(np.int64)
+        elif kind == "character":
+            out[col] = _string_dtype(v, variant)
+        elif kind == "logical":
+            out[col] = _logical(v, variant)
+        elif kind == "factor" and variant != "str" and _sorted_factor(spec, v) and variant != "category":
+            out[col] = _string_dtype(v, variant)
+        elif kind in ("factor", "ordered"):
+            out[col] = pd.Series(pd.Categorical(v.where(v != "NA"), categories=spec["levels"], ordered=kind == "ordered"))
+        else:  # pragma: no cover - schema error
+            raise ValueError(f"unknown column type {kind!r} of {name}.{col}")
+    return pd.DataFrame(out)
+
+
+def load_data2(spec: dict | None) -> dict | None:
+    if not spec:
+        return None
+    out = {}
+    for key, name in spec.items():
+        m = pd.read_csv(REF / "data" / f"{name}.csv", index_col=0)
+        m.index = m.index.astype(str)
+        out[key] = m
+    return out
+
+
+def _texts(f) -> list[str]:
+    """Every formula text of a case's formula spec."""
+    if isinstance(f, str):
+        return [f]
+    if isinstance(f, dict):
+        return [t for k, v in f.items() if k != "family" for t in _texts(v)]
+    if isinstance(f, list):
+        return [t for x in f for t in _texts(x)]
+    return []
+
+
+def _uses_text_columns(case: dict) -> bool:
+    cols = SCHEMA["datasets"][case["data"]]["columns"]
+    raw = _raw(case["data"])
+    names = set(re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", " ".join(_texts(case["formula"]))))
+    for n in names & set(cols):
+        spec = cols[n]
+        if spec["type"] in ("character", "logical") or (spec["type"] == "factor" and _sorted_factor(spec, raw[n])):
+            return True
+    return False
+
+
+# ============================================================================ brmspy objects from the spec
+
+
+def py_family(f):
+    if f is None or isinstance(f, str):
+        return f
+    if "mixture" in f:
+        opts = {k: v for k, v in f.items() if k != "mixture"}
+        return bp.mixture(*[py_family(c) for c in f["mixture"]], **opts)
+    opts = {k: v for k, v in f.items() if k != "family"}
+    if "refcat" in opts:
+        return getattr(bp, f["family"])(**opts)
+    return bp.brmsfamily(f["family"], **opts)
+
+
+def _py_bf(f):
+    if isinstance(f, str):
+        return bp.bf(f)
+    named = {k: str(v) for k, v in f.get("named", {}).items()}
+    out = bp.bf(f["bf"][0], *f["bf"][1:], nl=f.get("nl", False), family=py_family(f.get("family")), **named)
+    if f.get("lf"):
+        out = out + bp.lf(*f["lf"])
+    for n in f.get("nlf", []):
+        out = out + bp.nlf(*n)
+    if f.get("mecor") is not None:
+        out = out + bp.set_mecor(f["mecor"])
+    return out
+
+
+def py_formula(f):
+    if isinstance(f, str):
+        return f
+    if "mv" in f:
+        out = _py_bf(f["mv"][0])
+        for x in f["mv"][1:]:
+            out = out + _py_bf(x)
+        if f.get("rescor") is not None:
+            out = out + bp.set_rescor(f["rescor"])
+        if f.get("mecor") is not None:
+            out = out + bp.set_mecor(f["mecor"])
+        return out
+    return _py_bf(f)
+
+
+def py_prior(p):
+    if not p:
+        return None
+    out = []
+    for x in p:
+        kw = {("class_" if k == "class" else k): v for k, v in x.items() if k != "prior"}
+        out.append(bp.prior(x["prior"], **kw))
+    return out
+
+
+def _matrix_response(case: dict):
+    """MAPPING['matrix_response']: a matrix column ``cmat`` is ``cbind(c1, c2, c3)`` in brmspy."""
+    mats = SCHEMA["datasets"][case["data"]].get("matrices", {})
+
+    def sub(text: str) -> str:
+        for m, cols in mats.items():
+            text = re.sub(rf"(?<![A-Za-z0-9_.]){m}(?![A-Za-z0-9_.])", f"cbind({', '.join(cols)})", text)
+        return text
+
+    def walk(f):
+        if isinstance(f, str):
+            return sub(f)
+        if isinstance(f, dict):
+            return {k: (v if k == "family" else walk(v)) for k, v in f.items()}
+        if isinstance(f, list):
+            return [walk(x) for x in f]
+        return f
+
+    return walk(case["formula"])
+
+
+# ============================================================================ reference outputs
+
+
+@lru_cache(maxsize=None)
+def reference(case_id: str) -> dict:
+    with gzip.open(REF / "cases" / f"{case_id}.json.gz", "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _ref_array(entry: dict) -> np.ndarray:
+    v = [np.nan if x == "NA" else np.inf if x == "Inf" else -np.inf if x == "-Inf" else x for x in entry["v"]]
+    a = np.asarray(v, dtype=float)
+    return a.reshape(entry["dim"]) if entry["dim"] else a.reshape(())
+
+
+def brms_refusal(ref: dict) -> str | None:
+    return ref.get("standata_error") or ref.get("stancode_error") or ref.get("stanc_error")
+
+
+# ============================================================================ comparisons
+
+
+class Mismatch(AssertionError):
+    pass
+
+
+def _fmt(x) -> str:
+    return np.array2string(np.asarray(x), precision=10, threshold=8, edgeitems=3) if np.ndim(x) else repr(
+        x.item() if hasattr(x, "item") else x)
+
+
+def _design_names(build) -> dict[str, list[str]]:
+    """brmspy's column names of X{suffix} and Xcs{suffix} (adapter over the model frame)."""
+    out = {}
+    for prefix, design in build.frame.designs.items():
+        names = (["Intercept"] if design.intercept else []) + list(design.coef_names)
+        out[f"X{prefix.suffix}"] = names
+        if design.cs_names:
+            out[f"Xcs{prefix.suffix}"] = list(design.cs_names)
+    return out
+
+
+def _same_values(name: str, ref: np.ndarray, got: np.ndarray, where: str = "") -> None:
+    if ref.shape != got.shape:
+        if ref.size == got.size and (ref.ndim == 0 or got.ndim == 0 or np.squeeze(ref).shape == np.squeeze(got).shape):
+            ref, got = np.squeeze(ref), np.squeeze(got)
+        else:
+            raise Mismatch(f"{name}{where}: shape {got.shape} in brmspy, {ref.shape} in brms "
+                           f"(brmspy {_fmt(got)}, brms {_fmt(ref)})")
+    bad = ~(np.isclose(got, ref, rtol=RTOL, atol=ATOL) | (np.isnan(got) & np.isnan(ref)))
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        n = int(bad.sum())
+        raise Mismatch(f"{name}{where}[{', '.join(map(str, idx))}]: brmspy {got[idx]!r}, brms {ref[idx]!r} "
+                       f"({n} of {bad.size} values differ)")
+
+
+def compare_standata(ref: dict, data: dict, names: dict[str, list[str]]) -> None:
+    """Every brms array equal in brmspy's Stan data; brmspy's extras only through MAPPING."""
+    sd = ref["standata"]
+    first = ["N", "Y", "K", "X"]
+    order = [k for k in first if k in sd] + sorted(k for k in sd if k not in first)
+    missing = [k for k in order if k not in data]
+    if missing:
+        raise Mismatch(f"brms's Stan data has {missing} that brmspy's has not "
+                       f"(e.g. {missing[0]} = {_fmt(_ref_array(sd[missing[0]]))})")
+    for k in order:
+        entry = sd[k]
+        r = _ref_array(entry)
+        try:
+            g = np.asarray(data[k], dtype=float)
+        except (TypeError, ValueError):
+            raise Mismatch(f"{k}: brmspy's value is not numeric: {data[k]!r}") from None
+        cn = entry.get("colnames")
+        if cn is not None and k in names:
+            ours = names[k]
+            if ours != cn:
+                if sorted(ours) == sorted(cn):
+                    raise Mismatch(f"{k} column order: brmspy {ours}, brms {cn}")
+                i = next((j for j, (a, b) in enumerate(zip(ours, cn)) if a != b), min(len(ours), len(cn)))
+                raise Mismatch(f"{k} column names differ at {i}: brmspy {ours}, brms {cn}")
+        if cn is not None and r.ndim == 2 and g.ndim == 2 and r.shape == g.shape:
+            for j in range(r.shape[1]):
+                _same_values(k, r[:, j], g[:, j], where=f"[:, {j}] ({cn[j]})")
+        else:
+            _same_values(k, r, g)
+    extra = [k for k in data if k not in sd and not PRIOR_DATA.match(k)]
+    if extra:
+        raise Mismatch(f"brmspy's Stan data has {extra} that brms's has not (and no MAPPING entry covers)")
+
+
+def _blocks(build) -> list[tuple[str, str, str, str, str]]:
+    """brmspy's group-level coefficients as brms's tidy_ranef rows: (id, group, coef, cn, dpar/nlpar/resp)."""
+    from brmspy.naming import group_label  # brms's name of the grouping factor (mmgm1gm2 for mm(gm1, gm2))
+
+    rows = []
+    for block in build.frame.blocks:
+        for j, c in enumerate(block.coefs):
+            rows.append((str(block.id), group_label(block), c.name, str(j + 1), "|".join(c.prefix.pieces)))
+    return rows
+
+
+def compare_ranef(ref: dict, build) -> None:
+    r = ref.get("ranef")
+    want = [] if not r else [
+        (r["id"][i], r["group"][i], r["coef"][i], r["cn"][i], "|".join(x for x in (r["resp"][i], r["dpar"][i] or r["nlpar"][i]) if x))
+        for i in range(len(r["id"]))]
+    got = _blocks(build)
+    if sorted(want) != sorted(got):
+        i = next((j for j, (a, b) in enumerate(zip(sorted(want), sorted(got))) if a != b), min(len(want), len(got)))
+        raise Mismatch(f"group-level terms (id, group, coef, column, dpar) differ at {i}: "
+                       f"brmspy {sorted(got)[i:i + 2]}, brms {sorted(want)[i:i + 2]} "
+                       f"({len(got)} in brmspy, {len(want)} in brms)")
+    levels = ref.get("levels") or {}
+    from brmspy.naming import group_label
+
+    ours = {group_label(b): [str(x) for x in b.levels] for b in build.frame.blocks}
+    for g, lv in levels.items():
+        if g in ours and ours[g] != lv:
+            i = next((j for j, (a, b) in enumerate(zip(ours[g], lv)) if a != b), min(len(ours[g]), len(lv)))
+            raise Mismatch(f"levels of {g} differ at {i}: brmspy {ours[g][max(i - 1, 0):i + 3]}, "
+                           f"brms {lv[max(i - 1, 0):i + 3]} ({len(ours[g])} in brmspy, {len(lv)} in brms)")
+
+
+PRIOR_COLS = ["prior", "class", "coef", "group", "resp", "dpar", "nlpar", "lb", "ub"]
+KEY_COLS = ["class", "coef", "group", "resp", "dpar", "nlpar"]
+
+
+def _cell(x) -> str:
+    if x is None or (isinstance(x, float) and np.isnan(x)):
+        return ""
+    s = str(x).strip()
+    try:  # bounds: 0 and 0.0 are the same bound
+        f = float(s)
+        return f"{f:g}" if s not in ("",) else s
+    except ValueError:
+        return s
+
+
+def compare_prior_table(ref: dict, table: pd.DataFrame) -> None:
+    want = [tuple(_cell(ref["prior"][c][i]) for c in PRIOR_COLS) for i in range(len(ref["prior"]["class"]))]
+    missing_cols = [c for c in PRIOR_COLS if c not in table.columns]
+    if missing_cols:
+        raise Mismatch(f"get_prior() lacks columns {missing_cols}")
+    got = [tuple(_cell(v) for v in row) for row in table[PRIOR_COLS].itertuples(index=False)]
+    key = lambda row: row[1:7]  # noqa: E731
+    wk, gk = [key(r) for r in want], [key(r) for r in got]
+    miss = [r for r in want if key(r) not in gk]
+    if miss:
+        raise Mismatch(f"prior table: brms row {dict(zip(PRIOR_COLS, miss[0]))} is missing in brmspy "
+                       f"({len(miss)} missing, {len(got)} rows in brmspy, {len(want)} in brms)")
+    extra = [r for r in got if key(r) not in wk]
+    if extra:
+        raise Mismatch(f"prior table: brmspy row {dict(zip(PRIOR_COLS, extra[0]))} is not in brms's table "
+                       f"({len(extra)} extra)")
+    byk = {key(r): r for r in got}
+    for r in want:
+        g = byk[key(r)]
+        for c, a, b in zip(PRIOR_COLS, r, g):
+            if a != b:
+                where = ", ".join(f"{k}={v!r}" for k, v in zip(KEY_COLS, key(r)) if v)
+                raise Mismatch(f"prior table row ({where}): {c} is {b!r} in brmspy, {a!r} in brms")
+    if len(got) != len(want):
+        raise Mismatch(f"prior table: {len(got)} rows in brmspy, {len(want)} in brms (duplicate rows?)")
+    if wk != gk:
+        i = next(j for j, (a, b) in enumerate(zip(wk, gk)) if a != b)
+        raise Mismatch(f"prior table row order differs at row {i}: brmspy {dict(zip(KEY_COLS, gk[i]))}, "
+                       f"brms {dict(zip(KEY_COLS, wk[i]))}")
+
+
+# ============================================================================ one case
+
+
+def check_case(case: dict, variant: str = "str") -> None:
+    """Compare brmspy with brms on one case; raise Mismatch naming the first difference."""
+    ref = reference(case["id"])
+    diff = case.get("difference")
+    data = load_data(case["data"], variant)
+    data2 = load_data2(case.get("data2"))
+    formula_spec = _matrix_response(case) if diff == "matrix_response" else case["formula"]
+    refused = brms_refusal(ref)
+    must_refuse = (refused and diff != "newer_brms") or diff in ("refuse_beyond_2_18", "unsupported")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            formula = py_formula(formula_spec)
+            family = py_family(case["family"])
+            build = bp.build_model(formula, data, family, prior=py_prior(case.get("prior")), data2=data2, reduce=False)
+            table = bp.get_prior(formula, data, family, data2=data2)
+    except BrmsError as e:
+        if must_refuse:
+            if not re.search(case["reason"], str(e)):
+                raise Mismatch(f"brmspy refuses, but its message does not give the reason /{case['reason']}/: "
+                               f"{type(e).__name__}: {str(e)[:300]}" + (f" (brms: {refused.splitlines()[0][:200]})" if refused else "")) from None
+            return
+        raise Mismatch(f"brmspy raised {type(e).__name__}: {str(e)[:300]}") from None
+    except Exception as e:  # noqa: BLE001 - any other exception is itself the finding
+        raise Mismatch(f"brmspy raised a non-brmspy {type(e).__name__}: {str(e)[:300]}"
+                       + (f" (brms refuses: {refused.splitlines()[0][:200]})" if must_refuse and refused else "")) from None
+    if must_refuse:
+        why = refused.splitlines()[0][:300] if refused else MAPPING[diff].rule
+        raise Mismatch(f"brms refuses, brmspy builds the model (brms: {why})")
+    if diff == "newer_brms":
+        return
+    compare_ranef(ref, build)
+    compare_standata(ref, build.data, _design_names(build))
+    compare_prior_table(ref, table)
+
+
+def _params():
+    out = []
+    for c in CASES:
+        out.append(pytest.param(c, "str", id=f"{c['id']}-str"))
+        if _uses_text_columns(c):
+            out.extend(pytest.param(c, v, id=f"{c['id']}-{v}") for v in VARIANTS)
+    return out
+
+
+@pytest.mark.parametrize("case, variant", _params())
+def test_brms_reference(case: dict, variant: str) -> None:
+    try:
+        check_case(case, variant)
+    except Mismatch as e:
+        pytest.fail(f"{case['id']} [{variant}]: {e}", pytrace=False)
+
+
+def test_corpus_size_and_references() -> None:
+    """At least 300 cases, each with a committed brms output that matches it."""
+    assert len(CASES) >= 300, len(CASES)
+    ids = [c["id"] for c in CASES]
+    assert len(set(ids)) == len(ids)
+    for c in CASES:
+        ref = reference(c["id"])
+        assert ref["id"] == c["id"] and ref["brms"].startswith("2.18"), c["id"]
+        mats = SCHEMA["datasets"][c["data"]].get("matrices", {})
+        names = set(re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", " ".join(_texts(c["formula"]))))
+        if names & set(mats):
+            assert c.get("difference") == "matrix_response", f"{c['id']} uses a matrix column: difference='matrix_response'"
+        refused = brms_refusal(ref)
+        if refused and c.get("difference") != "newer_brms":
+            assert c.get("reason"), f"{c['id']}: brms refuses ({refused[:100]}) but the case gives no reason to check"
+
+
+# ============================================================================ command line: one line per failure
+
+
+def main(argv: list[str]) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="List the cases where brmspy differs from brms, one line each.")
+    ap.add_argument("-k", default="", help="only cases whose id contains this text")
+    ap.add_argument("--variants", action="store_true", help="also run the dtype variants")
+    a = ap.parse_args(argv)
+    failed = total = 0
+    for p in _params():
+        case, variant = p.values
+        if a.k not in case["id"] or (variant != "str" and not a.variants):
+            continue
+        total += 1
+        try:
+            check_case(case, variant)
+        except Mismatch as e:
+            failed += 1
+            print(f"{case['id']} [{variant}] ({case['group']}): {e}")
+    print(f"{failed} of {total} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
