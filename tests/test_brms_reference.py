@@ -21,7 +21,7 @@ logical or factor columns also runs with every string dtype (object, ``str``, ``
 
 Run one case: ``pytest tests/test_brms_reference.py -k idiom_I_pow2_float``.
 List every failure on one line each: ``python tests/test_brms_reference.py`` (``-k TEXT`` to filter,
-``--variants`` to include the dtype variants).
+``--variants`` to include the dtype variants, ``--all`` for every difference of each case).
 """
 
 from __future__ import annotations
@@ -74,7 +74,9 @@ MAPPING: dict[str, Difference] = {
     ),
     "newer_brms": Difference(
         "Follows brms after 2.18",
-        "brms 2.18 refuses (it does not know the feature); brmspy must build the model (nothing to compare).",
+        "Cases marked newer_brms: brms 2.18 refuses (it does not know the feature); brmspy must build the model. "
+        "In every case, brms 2.18's default priors listed in NEWER_PRIORS are replaced by current brms's "
+        "before the prior tables are compared.",
     ),
     "unsupported": Difference(
         "Not implemented",
@@ -82,7 +84,15 @@ MAPPING: dict[str, Difference] = {
         "(naming the missing feature).",
     ),
 }
-PRIOR_DATA = re.compile(r"^prior_(?!only$)")  # prior_Intercept_loc, prior_sd_1_scale, ...; not prior_only
+# MAPPING["prior_data"]: prior_Intercept_loc, prior_sd_1_scale, ... (not prior_only), and Kp_/Jp_ (which
+# coefficients of a class share one prior distribution: brmspy's program selects them by index)
+PRIOR_DATA = re.compile(r"^(prior_(?!only$)|Kp_|Jp_)")
+# MAPPING["newer_brms"]: default priors current brms changed after 2.18, as (class, families): (2.18, current).
+# brms 2.21 (paul-buerkner/brms#1614) for negbinomial, later (#1819) for its zero-inflated and hurdle forms.
+NEWER_PRIORS = {
+    ("shape", frozenset({"negbinomial", "zero_inflated_negbinomial", "hurdle_negbinomial"})):
+        ("gamma(0.01, 0.01)", "inv_gamma(0.4, 0.3)"),
+}
 
 
 def test_mapping_entries_are_readme_bullets() -> None:
@@ -146,6 +156,11 @@ def _sorted_factor(spec: dict, values: pd.Series) -> bool:
 
 def load_data(name: str, variant: str = "str") -> pd.DataFrame:
     """A reference data set with the column types of the schema; text columns in ``variant``'s dtype."""
+    return _load_data(name, variant).copy()  # a fresh copy per case: brmspy may not change the caller's data
+
+
+@lru_cache(maxsize=None)
+def _load_data(name: str, variant: str) -> pd.DataFrame:
     raw = _raw(name)
     out = {}
     for col, spec in SCHEMA["datasets"][name]["columns"].items():
@@ -299,7 +314,12 @@ def brms_refusal(ref: dict) -> str | None:
 
 
 class Mismatch(AssertionError):
-    pass
+    """brmspy differs from brms: ``differences`` lists them all, the first leads the message."""
+
+    def __init__(self, differences: list[str]):
+        self.differences = differences
+        more = f" [+{len(differences) - 1} more: {'; '.join(d[:90] for d in differences[1:4])}]" if len(differences) > 1 else ""
+        super().__init__(differences[0] + more)
 
 
 def _fmt(x) -> str:
@@ -318,53 +338,65 @@ def _design_names(build) -> dict[str, list[str]]:
     return out
 
 
-def _same_values(name: str, ref: np.ndarray, got: np.ndarray, where: str = "") -> None:
+def _value_difference(name: str, ref: np.ndarray, got: np.ndarray, where: str = "") -> str | None:
     if ref.shape != got.shape:
         if ref.size == got.size and (ref.ndim == 0 or got.ndim == 0 or np.squeeze(ref).shape == np.squeeze(got).shape):
             ref, got = np.squeeze(ref), np.squeeze(got)
         else:
-            raise Mismatch(f"{name}{where}: shape {got.shape} in brmspy, {ref.shape} in brms "
-                           f"(brmspy {_fmt(got)}, brms {_fmt(ref)})")
+            return (f"{name}{where}: shape {got.shape} in brmspy, {ref.shape} in brms "
+                    f"(brmspy {_fmt(got)}, brms {_fmt(ref)})")
     bad = ~(np.isclose(got, ref, rtol=RTOL, atol=ATOL) | (np.isnan(got) & np.isnan(ref)))
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        n = int(bad.sum())
-        raise Mismatch(f"{name}{where}[{', '.join(map(str, idx))}]: brmspy {got[idx]!r}, brms {ref[idx]!r} "
-                       f"({n} of {bad.size} values differ)")
+        return (f"{name}{where}[{', '.join(map(str, idx))}]: brmspy {got[idx]!r}, brms {ref[idx]!r} "
+                f"({int(bad.sum())} of {bad.size} values differ)")
+    return None
 
 
-def compare_standata(ref: dict, data: dict, names: dict[str, list[str]]) -> None:
+def compare_standata(ref: dict, data: dict, names: dict[str, list[str]]) -> list[str]:
     """Every brms array equal in brmspy's Stan data; brmspy's extras only through MAPPING."""
+    out: list[str] = []
     sd = ref["standata"]
-    first = ["N", "Y", "K", "X"]
+    # named designs first (their names explain a different K), then the rest in a stable order
+    first = ["N", "Y"] + sorted(k for k in sd if sd[k].get("colnames") is not None and k in names)
     order = [k for k in first if k in sd] + sorted(k for k in sd if k not in first)
     missing = [k for k in order if k not in data]
     if missing:
-        raise Mismatch(f"brms's Stan data has {missing} that brmspy's has not "
-                       f"(e.g. {missing[0]} = {_fmt(_ref_array(sd[missing[0]]))})")
+        out.append(f"brms's Stan data has {missing} that brmspy's has not "
+                   f"(e.g. {missing[0]} = {_fmt(_ref_array(sd[missing[0]]))})")
     for k in order:
+        if k not in data:
+            continue
         entry = sd[k]
         r = _ref_array(entry)
         try:
             g = np.asarray(data[k], dtype=float)
         except (TypeError, ValueError):
-            raise Mismatch(f"{k}: brmspy's value is not numeric: {data[k]!r}") from None
+            out.append(f"{k}: brmspy's value is not numeric: {data[k]!r}")
+            continue
         cn = entry.get("colnames")
-        if cn is not None and k in names:
+        if cn is not None and k in names and names[k] != cn:
             ours = names[k]
-            if ours != cn:
-                if sorted(ours) == sorted(cn):
-                    raise Mismatch(f"{k} column order: brmspy {ours}, brms {cn}")
+            if sorted(ours) == sorted(cn):
+                out.append(f"{k} column order: brmspy {ours}, brms {cn}")
+            else:
                 i = next((j for j, (a, b) in enumerate(zip(ours, cn)) if a != b), min(len(ours), len(cn)))
-                raise Mismatch(f"{k} column names differ at {i}: brmspy {ours}, brms {cn}")
+                out.append(f"{k} column names differ at {i}: brmspy {ours}, brms {cn}")
+            continue  # values of differently named columns say nothing more
         if cn is not None and r.ndim == 2 and g.ndim == 2 and r.shape == g.shape:
             for j in range(r.shape[1]):
-                _same_values(k, r[:, j], g[:, j], where=f"[:, {j}] ({cn[j]})")
+                d = _value_difference(k, r[:, j], g[:, j], where=f"[:, {j}] ({cn[j]})")
+                if d:
+                    out.append(d)
+                    break
         else:
-            _same_values(k, r, g)
+            d = _value_difference(k, r, g)
+            if d:
+                out.append(d)
     extra = [k for k in data if k not in sd and not PRIOR_DATA.match(k)]
     if extra:
-        raise Mismatch(f"brmspy's Stan data has {extra} that brms's has not (and no MAPPING entry covers)")
+        out.append(f"brmspy's Stan data has {extra} that brms's has not (and no MAPPING entry covers)")
+    return out
 
 
 def _blocks(build) -> list[tuple[str, str, str, str, str]]:
@@ -378,26 +410,26 @@ def _blocks(build) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def compare_ranef(ref: dict, build) -> None:
-    r = ref.get("ranef")
-    want = [] if not r else [
-        (r["id"][i], r["group"][i], r["coef"][i], r["cn"][i], "|".join(x for x in (r["resp"][i], r["dpar"][i] or r["nlpar"][i]) if x))
-        for i in range(len(r["id"]))]
-    got = _blocks(build)
-    if sorted(want) != sorted(got):
-        i = next((j for j, (a, b) in enumerate(zip(sorted(want), sorted(got))) if a != b), min(len(want), len(got)))
-        raise Mismatch(f"group-level terms (id, group, coef, column, dpar) differ at {i}: "
-                       f"brmspy {sorted(got)[i:i + 2]}, brms {sorted(want)[i:i + 2]} "
-                       f"({len(got)} in brmspy, {len(want)} in brms)")
-    levels = ref.get("levels") or {}
+def compare_ranef(ref: dict, build) -> list[str]:
     from brmspy.naming import group_label
 
+    out: list[str] = []
+    r = ref.get("ranef")
+    want = [] if not r else sorted(
+        (r["id"][i], r["group"][i], r["coef"][i], r["cn"][i], "|".join(x for x in (r["resp"][i], r["dpar"][i] or r["nlpar"][i]) if x))
+        for i in range(len(r["id"])))
+    got = sorted(_blocks(build))
+    if want != got:
+        i = next((j for j, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+        out.append(f"group-level terms (id, group, coef, column, dpar) differ at {i}: "
+                   f"brmspy {got[i:i + 2]}, brms {want[i:i + 2]} ({len(got)} in brmspy, {len(want)} in brms)")
     ours = {group_label(b): [str(x) for x in b.levels] for b in build.frame.blocks}
-    for g, lv in levels.items():
+    for g, lv in (ref.get("levels") or {}).items():
         if g in ours and ours[g] != lv:
             i = next((j for j, (a, b) in enumerate(zip(ours[g], lv)) if a != b), min(len(ours[g]), len(lv)))
-            raise Mismatch(f"levels of {g} differ at {i}: brmspy {ours[g][max(i - 1, 0):i + 3]}, "
-                           f"brms {lv[max(i - 1, 0):i + 3]} ({len(ours[g])} in brmspy, {len(lv)} in brms)")
+            out.append(f"levels of {g} differ at {i}: brmspy {ours[g][max(i - 1, 0):i + 3]}, "
+                       f"brms {lv[max(i - 1, 0):i + 3]} ({len(ours[g])} in brmspy, {len(lv)} in brms)")
+    return out
 
 
 PRIOR_COLS = ["prior", "class", "coef", "group", "resp", "dpar", "nlpar", "lb", "ub"]
@@ -409,48 +441,82 @@ def _cell(x) -> str:
         return ""
     s = str(x).strip()
     try:  # bounds: 0 and 0.0 are the same bound
-        f = float(s)
-        return f"{f:g}" if s not in ("",) else s
+        return f"{float(s):g}"
     except ValueError:
         return s
 
 
-def compare_prior_table(ref: dict, table: pd.DataFrame) -> None:
-    want = [tuple(_cell(ref["prior"][c][i]) for c in PRIOR_COLS) for i in range(len(ref["prior"]["class"]))]
+def compare_prior_table(ref: dict, table: pd.DataFrame) -> list[str]:
+    """brms's get_prior() row for row: rows by (class, coef, group, resp, dpar, nlpar), their cells, the order."""
     missing_cols = [c for c in PRIOR_COLS if c not in table.columns]
     if missing_cols:
-        raise Mismatch(f"get_prior() lacks columns {missing_cols}")
+        return [f"get_prior() lacks columns {missing_cols}"]
+    out: list[str] = []
+    want = [tuple(_cell(ref["prior"][c][i]) for c in PRIOR_COLS) for i in range(len(ref["prior"]["class"]))]
     got = [tuple(_cell(v) for v in row) for row in table[PRIOR_COLS].itertuples(index=False)]
     key = lambda row: row[1:7]  # noqa: E731
     wk, gk = [key(r) for r in want], [key(r) for r in got]
     miss = [r for r in want if key(r) not in gk]
     if miss:
-        raise Mismatch(f"prior table: brms row {dict(zip(PRIOR_COLS, miss[0]))} is missing in brmspy "
-                       f"({len(miss)} missing, {len(got)} rows in brmspy, {len(want)} in brms)")
+        out.append(f"prior table: brms row {dict((k, v) for k, v in zip(PRIOR_COLS, miss[0]) if v)} is missing in brmspy "
+                   f"({len(miss)} missing, {len(got)} rows in brmspy, {len(want)} in brms)")
     extra = [r for r in got if key(r) not in wk]
     if extra:
-        raise Mismatch(f"prior table: brmspy row {dict(zip(PRIOR_COLS, extra[0]))} is not in brms's table "
-                       f"({len(extra)} extra)")
+        out.append(f"prior table: brmspy row {dict((k, v) for k, v in zip(PRIOR_COLS, extra[0]) if v)} is not in brms's table "
+                   f"({len(extra)} extra)")
     byk = {key(r): r for r in got}
     for r in want:
-        g = byk[key(r)]
-        for c, a, b in zip(PRIOR_COLS, r, g):
-            if a != b:
-                where = ", ".join(f"{k}={v!r}" for k, v in zip(KEY_COLS, key(r)) if v)
-                raise Mismatch(f"prior table row ({where}): {c} is {b!r} in brmspy, {a!r} in brms")
-    if len(got) != len(want):
-        raise Mismatch(f"prior table: {len(got)} rows in brmspy, {len(want)} in brms (duplicate rows?)")
-    if wk != gk:
-        i = next(j for j, (a, b) in enumerate(zip(wk, gk)) if a != b)
-        raise Mismatch(f"prior table row order differs at row {i}: brmspy {dict(zip(KEY_COLS, gk[i]))}, "
-                       f"brms {dict(zip(KEY_COLS, wk[i]))}")
+        g = byk.get(key(r))
+        if g is None:
+            continue
+        bad = [(c, a, b) for c, a, b in zip(PRIOR_COLS, r, g) if a != b]
+        if bad:
+            c, a, b = bad[0]
+            where = ", ".join(f"{k}={v!r}" for k, v in zip(KEY_COLS, key(r)) if v)
+            out.append(f"prior table row ({where}): {c} is {b!r} in brmspy, {a!r} in brms")
+    if len(got) != len(want) and not miss and not extra:
+        out.append(f"prior table: {len(got)} rows in brmspy, {len(want)} in brms (duplicate rows?)")
+    common_w = [k for k in wk if k in set(gk)]
+    common_g = [k for k in gk if k in set(wk)]
+    if common_w != common_g:
+        i = next(j for j, (a, b) in enumerate(zip(common_w, common_g)) if a != b)
+        out.append(f"prior table row order differs at row {i}: brmspy {dict((k, v) for k, v in zip(KEY_COLS, common_g[i]) if v)}, "
+                   f"brms {dict((k, v) for k, v in zip(KEY_COLS, common_w[i]) if v)}")
+    return out
+
+
+def _families(spec) -> set[str]:
+    """Every family name in a case's family or formula spec."""
+    if isinstance(spec, str):
+        return {spec}
+    if isinstance(spec, dict):
+        out = {spec["family"]} if isinstance(spec.get("family"), str) and "bf" not in spec else set()
+        for k, v in spec.items():
+            if k in ("mixture", "mv", "family") and not isinstance(v, str):
+                out |= set().union(*(_families(x) for x in (v if isinstance(v, list) else [v])))
+            elif k == "family" and isinstance(v, str) and "bf" in spec:
+                out.add(v)
+        return out
+    return set()
+
+
+def _newer_priors(ref: dict, case: dict) -> dict:
+    """MAPPING['newer_brms']: brms 2.18's table with the defaults current brms changed (NEWER_PRIORS)."""
+    fams = _families(case["family"] or "gaussian") | _families(case["formula"])
+    table = {k: list(v) for k, v in ref["prior"].items()}
+    for (cls, families), (old, new) in NEWER_PRIORS.items():
+        if fams & families:
+            for i, c in enumerate(table["class"]):
+                if c == cls and table["prior"][i] == old:
+                    table["prior"][i] = new
+    return {**ref, "prior": table}
 
 
 # ============================================================================ one case
 
 
 def check_case(case: dict, variant: str = "str") -> None:
-    """Compare brmspy with brms on one case; raise Mismatch naming the first difference."""
+    """Compare brmspy with brms on one case; raise Mismatch listing every difference found."""
     ref = reference(case["id"])
     diff = case.get("difference")
     data = load_data(case["data"], variant)
@@ -468,21 +534,23 @@ def check_case(case: dict, variant: str = "str") -> None:
     except BrmsError as e:
         if must_refuse:
             if not re.search(case["reason"], str(e)):
-                raise Mismatch(f"brmspy refuses, but its message does not give the reason /{case['reason']}/: "
-                               f"{type(e).__name__}: {str(e)[:300]}" + (f" (brms: {refused.splitlines()[0][:200]})" if refused else "")) from None
+                raise Mismatch([f"brmspy refuses, but its message does not give the reason /{case['reason']}/: "
+                                f"{type(e).__name__}: {str(e)[:300]}"
+                                + (f" (brms: {refused.splitlines()[0][:200]})" if refused else "")]) from None
             return
-        raise Mismatch(f"brmspy raised {type(e).__name__}: {str(e)[:300]}") from None
+        raise Mismatch([f"brmspy raised {type(e).__name__}: {str(e)[:300]}"]) from None
     except Exception as e:  # noqa: BLE001 - any other exception is itself the finding
-        raise Mismatch(f"brmspy raised a non-brmspy {type(e).__name__}: {str(e)[:300]}"
-                       + (f" (brms refuses: {refused.splitlines()[0][:200]})" if must_refuse and refused else "")) from None
+        raise Mismatch([f"brmspy raised a non-brmspy {type(e).__name__}: {str(e)[:300]}"
+                        + (f" (brms refuses: {refused.splitlines()[0][:200]})" if must_refuse and refused else "")]) from None
     if must_refuse:
         why = refused.splitlines()[0][:300] if refused else MAPPING[diff].rule
-        raise Mismatch(f"brms refuses, brmspy builds the model (brms: {why})")
+        raise Mismatch([f"brms refuses, brmspy builds the model (brms: {why})"])
     if diff == "newer_brms":
         return
-    compare_ranef(ref, build)
-    compare_standata(ref, build.data, _design_names(build))
-    compare_prior_table(ref, table)
+    differences = [*compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build)),
+                   *compare_prior_table(_newer_priors(ref, case), table)]
+    if differences:
+        raise Mismatch(differences)
 
 
 def _params():
@@ -528,6 +596,7 @@ def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description="List the cases where brmspy differs from brms, one line each.")
     ap.add_argument("-k", default="", help="only cases whose id contains this text")
     ap.add_argument("--variants", action="store_true", help="also run the dtype variants")
+    ap.add_argument("--all", action="store_true", help="every difference of a case, one per line")
     a = ap.parse_args(argv)
     failed = total = 0
     for p in _params():
@@ -539,7 +608,10 @@ def main(argv: list[str]) -> int:
             check_case(case, variant)
         except Mismatch as e:
             failed += 1
-            print(f"{case['id']} [{variant}] ({case['group']}): {e}")
+            if a.all:
+                print(f"{case['id']} [{variant}] ({case['group']}):" + "".join(f"\n    {d}" for d in e.differences))
+            else:
+                print(f"{case['id']} [{variant}] ({case['group']}): {e}")
     print(f"{failed} of {total} failed")
     return 1 if failed else 0
 
