@@ -543,8 +543,9 @@ def check_case(case: dict, variant: str = "str") -> None:
         raise Mismatch([f"brmspy raised a non-brmspy {type(e).__name__}: {str(e)[:300]}"
                         + (f" (brms refuses: {refused.splitlines()[0][:200]})" if must_refuse and refused else "")]) from None
     if must_refuse:
-        why = refused.splitlines()[0][:300] if refused else MAPPING[diff].rule
-        raise Mismatch([f"brms refuses, brmspy builds the model (brms: {why})"])
+        if refused:
+            raise Mismatch([f"brms refuses, brmspy builds the model (brms: {refused.splitlines()[0][:300]})"])
+        raise Mismatch([f"brmspy builds the model but must refuse it (MAPPING[{diff!r}]: {MAPPING[diff].rule})"])
     if diff == "newer_brms":
         return
     differences = [*compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build)),

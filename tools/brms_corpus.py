@@ -686,7 +686,7 @@ case("refuse_vonmises_range", "y ~ x1", family="von_mises", reason=r"(?i)(pi|von
 case("refuse_offset_in_group", "y ~ x1 + (offset(offs) | g1)", reason=r"(?i)offset")
 case("refuse_mvbind_categorical", mv("mvbind(ycat, f3) ~ x1", rescor=False), family="categorical")
 case("refuse_interval_cens_no_upper", "y | cens(censc) ~ x1 + (1 | g1)", reason=r"(?i)(y2|interval|upper)")
-case("refuse_dirichlet_not_simplex", "cbind(c1, c2, c3) ~ x1", family="dirichlet", reason=r"(?i)(sum|simplex)")
+case("refuse_dirichlet_not_simplex", "cbind(c1, c2, c3) ~ x1", family="dirichlet", reason=r"(?i)(sum|simplex|between 0 and 1)")
 case("refuse_multinomial_no_trials", "cbind(c1, c2, c3) ~ x1", family="multinomial", reason=r"(?i)trials")
 case("refuse_gp_factor", "y ~ gp(f3)", reason=r"(?i)(gp|numeric)")
 case("form_dup_identical_interaction", "ycnt ~ x1 + (1 | g1) + (1 | g1:g2) + (1 | g1:g2)", family="poisson")
