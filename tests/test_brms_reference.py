@@ -59,9 +59,11 @@ class Difference:
 MAPPING: dict[str, Difference] = {
     "prior_data": Difference(
         "Prior hyperparameters are data",
-        "Stan-data entries named prior_<parameter>_<argument> exist only in brmspy (brms writes the numbers "
-        "into the program); they are not compared with brms's standata, and the prior table is compared "
-        "with brms's get_prior() row for row.",
+        "Stan-data entries prior_<parameter>_<argument> (and Kp_/Jp_ index arrays where elements of a vector "
+        "have different prior distributions) exist only in brmspy (brms writes the numbers into the program): "
+        "they are compared with the hyperparameters of brms's effective priors (validate_prior() with user "
+        "priors, else get_prior(), with brms's inheritance) for b, Intercept, sd, cor and dpars "
+        "(compare_prior_data); the prior table is compared with get_prior() row for row.",
     ),
     "matrix_response": Difference(
         "Matrix responses are written `cbind(...)`",
@@ -485,6 +487,126 @@ def compare_prior_table(ref: dict, table: pd.DataFrame) -> list[str]:
     return out
 
 
+# ============================================================================ MAPPING["prior_data"]: values
+_PRIOR_CALL = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*$")
+_BRMS_DIST = {"lkj": "lkj_corr_cholesky", "lkj_corr": "lkj_corr_cholesky"}
+
+
+def _parse_brms_prior(text: str):
+    """brms's prior string -> (Stan distribution, numeric args); None for flat; 'skip' if not numeric."""
+    if not text:
+        return None
+    m = _PRIOR_CALL.match(text)
+    if not m:
+        return "skip"
+    try:
+        args = tuple(float(a) for a in m.group(2).split(",")) if m.group(2).strip() else ()
+    except ValueError:
+        return "skip"  # data-dependent bounds such as uniform(0, min_Y)
+    return _BRMS_DIST.get(m.group(1), m.group(1)), args
+
+
+class _BrmsPriors:
+    """brms's effective prior of a parameter, with brms's inheritance (coef -> class, group, resp)."""
+
+    def __init__(self, table: dict):
+        self.rows = {}
+        for i in range(len(table["class"])):
+            cls = {"L": "cor", "Lrescor": "rescor"}.get(table["class"][i], table["class"][i])
+            key = (cls, table["coef"][i], table["group"][i], table["resp"][i], table["dpar"][i], table["nlpar"][i])
+            self.rows[key] = table["prior"][i]
+
+    def get(self, cls: str, coef: str = "", group: str = "", resp: str = "", dpar: str = "", nlpar: str = ""):
+        for key in ((cls, coef, group, resp, dpar, nlpar), (cls, "", group, resp, dpar, nlpar),
+                    (cls, "", "", resp, dpar, nlpar), (cls, "", "", "", dpar, nlpar)):
+            if self.rows.get(key):
+                return _parse_brms_prior(self.rows[key])
+        return None
+
+
+def _expected_prior_data(label: str, priors: list) -> dict[str, np.ndarray] | None:
+    """brmspy's data entries for one parameter (``label``) whose elements have ``priors`` (codegen's scheme)."""
+    from brmspy.distributions import DISTRIBUTIONS
+
+    if any(p == "skip" for p in priors) or any(p is not None and p[0] not in DISTRIBUTIONS for p in priors):
+        return None
+    used = [p for p in priors if p is not None]
+    out: dict[str, np.ndarray] = {}
+    if not used:
+        return out
+    names = list(dict.fromkeys(p[0] for p in used))
+    scalar = len(priors) == 1
+    single = len(names) == 1 and len(used) == len(priors)
+    for dname in names:
+        members = [i for i, p in enumerate(priors) if p is not None and p[0] == dname]
+        lab = label if scalar or single else f"{label}_{dname}"
+        if not (scalar or single):
+            out[f"Kp_{lab}"] = np.asarray(len(members))
+            out[f"Jp_{lab}"] = np.asarray(members) + 1
+        for j, arg in enumerate(DISTRIBUTIONS[dname].args):
+            vals = [priors[i][1][j] for i in members]
+            out[f"prior_{lab}_{arg}"] = np.asarray(vals[0] if scalar else vals, dtype=float)
+    return out
+
+
+def compare_prior_data(ref: dict, build) -> list[str]:
+    """brmspy's prior_*/Kp_/Jp_ data against brms's effective priors, for b, Intercept, sd, cor and dpars.
+
+    Other parameters' prior data (sds, lscale, simo, thresholds, ...) are compared through the prior table.
+    """
+    from brmspy.frame import _is_dpar_name
+    from brmspy.naming import group_label
+
+    table = ref.get("validated_prior") or ref.get("prior")
+    if not table:
+        return []
+    bp_ = _BrmsPriors(table)
+    data = build.data
+    expected: dict[str, dict] = {}  # label -> entries
+
+    def where(prefix) -> dict:
+        dpar = "" if prefix.dpar == "mu" else prefix.dpar
+        if dpar and not _is_dpar_name(dpar):
+            return {"resp": prefix.resp, "nlpar": dpar}
+        return {"resp": prefix.resp, "dpar": dpar}
+
+    ordinal = {t.resp for t in build.frame.response_terms if t.family.spec.special == "ordinal"}
+    for prefix, design in build.frame.designs.items():
+        s, w = prefix.suffix, where(prefix)
+        if design.coef_names:
+            expected[f"b{s}"] = _expected_prior_data(f"b{s}", [bp_.get("b", c, **w) for c in design.coef_names])
+        if design.intercept and not (prefix.resp in ordinal and prefix.dpar == "mu"):  # thresholds: prior table
+            expected[f"Intercept{s}"] = _expected_prior_data(f"Intercept{s}", [bp_.get("Intercept", **w)])
+    for t in build.frame.response_terms:
+        rs = f"_{t.resp}" if t.resp else ""
+        for d in t.family.dpars:
+            if d != "mu" and f"prior_{d}{rs}_" in " ".join(data):
+                expected[f"{d}{rs}"] = _expected_prior_data(f"{d}{rs}", [bp_.get(d, resp=t.resp)])
+    for block in build.frame.blocks:
+        if block.by:
+            continue
+        g = group_label(block)
+        expected[f"sd_{block.id}"] = _expected_prior_data(
+            f"sd_{block.id}", [bp_.get("sd", c.name, g, **where(c.prefix)) for c in block.coefs])
+        if block.has_cor:
+            expected[f"L_{block.id}"] = _expected_prior_data(f"L_{block.id}", [bp_.get("cor", "", g)])
+    out: list[str] = []
+    for label, want in expected.items():
+        if want is None:
+            continue  # a prior brmspy cannot express as numbers (checked through the prior table)
+        for key, value in want.items():
+            if key not in data:
+                have = sorted(k for k in data if PRIOR_DATA.match(k) and label in k)
+                out.append(f"prior data: brms's prior of {label} gives {key} = {_fmt(value)}, "
+                           f"brmspy has {have or 'no prior data for it'}")
+                break
+            d = _value_difference(key, value, np.asarray(data[key], dtype=float))
+            if d:
+                out.append(f"prior data (brms's prior): {d}")
+                break
+    return out
+
+
 def _families(spec) -> set[str]:
     """Every family name in a case's family or formula spec."""
     if isinstance(spec, str):
@@ -503,13 +625,18 @@ def _families(spec) -> set[str]:
 def _newer_priors(ref: dict, case: dict) -> dict:
     """MAPPING['newer_brms']: brms 2.18's table with the defaults current brms changed (NEWER_PRIORS)."""
     fams = _families(case["family"] or "gaussian") | _families(case["formula"])
-    table = {k: list(v) for k, v in ref["prior"].items()}
-    for (cls, families), (old, new) in NEWER_PRIORS.items():
-        if fams & families:
-            for i, c in enumerate(table["class"]):
-                if c == cls and table["prior"][i] == old:
-                    table["prior"][i] = new
-    return {**ref, "prior": table}
+    out = dict(ref)
+    for which in ("prior", "validated_prior"):
+        if not ref.get(which):
+            continue
+        table = {k: list(v) for k, v in ref[which].items()}
+        for (cls, families), (old, new) in NEWER_PRIORS.items():
+            if fams & families:
+                for i, c in enumerate(table["class"]):
+                    if c == cls and table["prior"][i] == old and table["source"][i] == "default":
+                        table["prior"][i] = new
+        out[which] = table
+    return out
 
 
 # ============================================================================ one case
@@ -549,7 +676,8 @@ def check_case(case: dict, variant: str = "str") -> None:
     if diff == "newer_brms":
         return
     differences = [*compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build)),
-                   *compare_prior_table(_newer_priors(ref, case), table)]
+                   *compare_prior_table(_newer_priors(ref, case), table),
+                   *compare_prior_data(_newer_priors(ref, case), build)]
     if differences:
         raise Mismatch(differences)
 
