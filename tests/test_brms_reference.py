@@ -12,7 +12,9 @@ first difference:
 - the default prior table, row for row (prior, class, coef, group, resp, dpar, nlpar, lb, ub), then its
   row order;
 - where brms refuses (make_standata, make_stancode, or Stan's parser for user priors), brmspy raises a
-  ``BrmsError`` whose message matches the case's ``reason``.
+  ``BrmsError`` whose message matches the case's ``reason``;
+- where brms says something that changes the model the user gets (rescor set by default, rows with NAs
+  dropped: :data:`MESSAGES`), brmspy warns too.
 
 Where brmspy deliberately differs, the comparison goes through :data:`MAPPING` (each entry is a bullet
 of the README's "Differences from brms", which a test checks). A case whose data has character,
@@ -639,6 +641,23 @@ def _newer_priors(ref: dict, case: dict) -> dict:
     return out
 
 
+# brms's messages that change what the user gets, and what brmspy's warning must say then
+MESSAGES = [
+    (r"Setting 'rescor' to TRUE by default", r"(?i)(rescor|residual correlation)"),  # issue 18 item 7
+    (r"Rows containing NAs were excluded", r"(?i)\bNAs?\b|missing"),
+]
+
+
+def compare_messages(ref: dict, said: list[str]) -> list[str]:
+    out = []
+    for brms_rx, ours_rx in MESSAGES:
+        theirs = [m for m in ref["warnings"] + ref["messages"] if re.search(brms_rx, m)]
+        if theirs and not any(re.search(ours_rx, m) for m in said):
+            out.append(f"brms says {theirs[0]!r}; brmspy gives no warning matching /{ours_rx}/"
+                       + (f" (its warnings: {[m[:80] for m in said]})" if said else ""))
+    return out
+
+
 # ============================================================================ one case
 
 
@@ -652,8 +671,8 @@ def check_case(case: dict, variant: str = "str") -> None:
     refused = brms_refusal(ref)
     must_refuse = (refused and diff != "newer_brms") or diff in ("refuse_beyond_2_18", "unsupported")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             formula = py_formula(formula_spec)
             family = py_family(case["family"])
             build = bp.build_model(formula, data, family, prior=py_prior(case.get("prior")), data2=data2, reduce=False)
@@ -675,7 +694,8 @@ def check_case(case: dict, variant: str = "str") -> None:
         raise Mismatch([f"brmspy builds the model but must refuse it (MAPPING[{diff!r}]: {MAPPING[diff].rule})"])
     if diff == "newer_brms":
         return
-    differences = [*compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build)),
+    said = [str(w.message) for w in caught]
+    differences = [*compare_messages(ref, said), *compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build)),
                    *compare_prior_table(_newer_priors(ref, case), table),
                    *compare_prior_data(_newer_priors(ref, case), build)]
     if differences:
