@@ -8,18 +8,18 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
-from . import arviz_io
 from .api import build_model
-from .backends import ALGORITHM_LABELS, SampleConfig, select_backend
+from .backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backend
+from .backends.base import _is_int
+from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 from .errors import PriorError, SamplingError
-from .families import Family
+from .families import Family, brmsfamily
 from .fit import BrmsFit
 from .formula import BrmsFormula, MvBrmsFormula
 from .priors import Prior
-from .prior_draws import draw_priors, flat_parameters
+from .prior_sampling import draw_priors, flat_parameters
 from .warmstart import resolve_warm_start
 from . import storage
 
@@ -130,17 +130,25 @@ def brm(
     >>> fit = bp.brm("Reaction ~ Days + (Days | Subject)", data=df, seed=1, refresh=0)  # doctest: +SKIP
     >>> fit.fixef()                                                                     # doctest: +SKIP
     """
+    family = _family_object(family)  # the fit and its file keep a Family, not bp.poisson uncalled
     if sample_prior not in SAMPLE_PRIOR:
         raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
     if file_refit not in FILE_REFIT:
         raise SamplingError(f"file_refit must be one of {FILE_REFIT}, got {file_refit!r}.")
+    if backend != "auto":
+        get_backend(backend)  # an unknown name fails here, before the model is built
     if refresh is None:
-        refresh = max(1, iter // 10)
+        refresh = max(1, iter // 10) if _is_int(iter) else 1  # a bad iter is reported by the config below
     config = SampleConfig.from_kwargs(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
         refresh=refresh, threads=1 if threads is None else threads, algorithm=algorithm,
     )
+    _check_draws(config)
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
+    if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
+        # brms keeps the validated formula: the fit (and its file) store the rescor default, so
+        # update() and load_fit() rebuild the same model without repeating the default's message
+        formula = dataclasses.replace(formula, rescor=bool(getattr(build.terms, "rescor", False)))
     try:
         levels = [b.N_levels for b in build.frame.blocks]
         use_warm_start = resolve_warm_start(warm_start, build.frame.N, build.generated.standardized,
@@ -187,6 +195,26 @@ def brm(
     return fit
 
 
+def _check_draws(config: SampleConfig) -> None:
+    """``thin`` must leave at least two draws per chain (one draw has no variance, no Rhat, no ESS)."""
+    if config.thin > 1 and config.num_draws < 2:
+        n = config.num_samples
+        raise SamplingError(
+            f"thin = {config.thin} keeps {config.num_draws} draw per chain from the {n} post-warmup iterations "
+            f"(iter - warmup = {config.iter} - {config.num_warmup}); at least 2 are needed for any summary. "
+            f"Use thin <= {max(1, n // 2)} or more iterations (iter=)."
+        )
+
+
+def _family_object(family: Any) -> Any:
+    """``family=bp.poisson`` (the function, as ``family = poisson`` in R) becomes ``poisson()``."""
+    if isinstance(family, (list, tuple)):
+        return type(family)(_family_object(f) for f in family)
+    if callable(family) and not isinstance(family, Family):
+        return brmsfamily(family)
+    return family
+
+
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
             settings: dict, data_name: str, data2: dict[str, Any] | None = None) -> BrmsFit:
     stan_data = dict(build.data)
@@ -204,7 +232,13 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if model is None:
         model = chosen.compile(build.code)
         _COMPILED[key] = model
-    draws = chosen.sample(model, stan_data, config)
+    try:
+        draws = chosen.sample(model, stan_data, config)
+    except SamplingError as exc:
+        hint = link_hint(build) if "initiali" in str(exc).lower() else None
+        if hint is None:
+            raise
+        raise SamplingError(f"{exc}\n{hint}") from None
     if config.approximate:
         warnings.warn(
             f"algorithm={config.algorithm!r}: the draws come from {ALGORITHM_LABELS[config.algorithm]}, an "
@@ -219,50 +253,6 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                   data2)
     warn_diagnostics(fit)
     return fit
-
-
-def warn_diagnostics(fit: BrmsFit) -> list[str]:
-    """Warn about divergences, treedepth, Rhat, ESS and E-BFMI, each with the usual remedy."""
-    d = fit.stan_draws
-    cfg = d.config
-    msgs = []
-    if cfg.algorithm != "sampling":  # NUTS diagnostics; approximations and fixed values have none
-        return msgs
-    div = int(np.sum(d.sampler_stats["divergent__"]))
-    if div:
-        msgs.append(
-            f"There were {div} divergent transitions after warmup. Increasing adapt_delta above {cfg.adapt_delta} "
-            "may help: brm(..., control={'adapt_delta': 0.95})."
-        )
-    hits = int(np.sum(d.sampler_stats["treedepth__"] >= cfg.max_treedepth))
-    if hits:
-        msgs.append(
-            f"{hits} transitions hit the maximum treedepth of {cfg.max_treedepth}. Increase it with "
-            f"control={{'max_treedepth': {cfg.max_treedepth + 2}}}."
-        )
-    bfmi = arviz_io.bfmi(d.sampler_stats["energy__"])
-    low = [i + 1 for i, v in enumerate(bfmi) if np.isfinite(v) and v < 0.3]
-    if low:
-        msgs.append(f"E-BFMI below 0.3 in chain(s) {low}: the posterior may have heavy tails; reparametrise or use stronger priors.")
-    names = [n for n, pi in fit.param_info.items() if pi.kind in ("b", "sd", "cor", "dpar")]
-    if d.nchains > 1 and names:
-        rh = {n: float(arviz_io.rhat(fit.draws_dict[n])) for n in names}
-        bad = [n for n, v in rh.items() if v > 1.01]
-        if bad:
-            msgs.append(
-                f"Rhat > 1.01 for {', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: the chains have not mixed. "
-                "Run more iterations (iter=) or use more informative priors."
-            )
-        need = 100 * d.nchains
-        low_bulk = [n for n in names if arviz_io.ess_bulk(fit.draws_dict[n]) < need]
-        low_tail = [n for n in names if arviz_io.ess_tail(fit.draws_dict[n]) < need]
-        if low_bulk:
-            msgs.append(f"Bulk ESS below {need} for {', '.join(low_bulk[:5])}: posterior means may be unreliable; run more iterations.")
-        if low_tail:
-            msgs.append(f"Tail ESS below {need} for {', '.join(low_tail[:5])}: intervals may be unreliable; run more iterations.")
-    for m in msgs:
-        warnings.warn(m, UserWarning, stacklevel=3)
-    return msgs
 
 
 def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = None, prior: Any = None,
