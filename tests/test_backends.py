@@ -644,6 +644,9 @@ def test_run_parallel_runs_all_and_reports_exit_codes(tmp_path, capsys):
     assert [r.output().strip() for r in res] == ["line 0", "line 1", "line 2"]
     printed = capsys.readouterr().out.splitlines()
     assert sorted(printed) == ["Chain [1] line 0", "Chain [2] line 1", "Chain [3] line 2"]
+    muted = run_parallel([[sys.executable, "-c", "print('a = 1'); print(); print('progress')"]], [tmp_path / "m.log"],
+                         echo=True, echo_after_blank=True)
+    assert muted[0].returncode == 0 and capsys.readouterr().out == "progress\n"
 
 
 # --- algorithms ------------------------------------------------------------

@@ -396,6 +396,8 @@ class CmdStanPyBackend:
 
         cfg = config.resolved()
         check_algorithm(self, cfg)
+        if not self._complete(model.handle):  # the cache was cleared since compile()
+            model = self.compile(model.code)
         handle: CmdStanExecutable = model.handle
         threads = threads_for(model.code, cfg.threads)
         exe = str(handle.exe)
@@ -420,7 +422,8 @@ class CmdStanPyBackend:
                     for c in range(cfg.chains)
                 ]
                 results = run_parallel(cmds, [p.with_suffix(".log") for p in csvs], cfg.num_cores,
-                                       self._env(threads), echo, [f"Chain [{c + 1}] " for c in range(cfg.chains)])
+                                       self._env(threads), echo, [f"Chain [{c + 1}] " for c in range(cfg.chains)],
+                                       echo_after_blank=True)
                 self._check(results, "chain")
                 with _quiet_cmdstanpy():
                     fit = cmdstanpy.from_csv([str(p) for p in csvs], method="sample")
@@ -453,11 +456,13 @@ class CmdStanPyBackend:
         else:  # laplace: the mode with the Jacobian (the density the draws approximate), then draws
             mode = tmp / "mode.csv"
             cmd = [exe, "method=optimize", "jacobian=1", *self._common(data_file, seed, mode, refresh, init)]
-            self._check(run_parallel([cmd], [tmp / "mode.log"], 1, env, echo, ["Optimize "]), "optimization")
+            self._check(run_parallel([cmd], [tmp / "mode.log"], 1, env, echo, ["Optimize "], echo_after_blank=True),
+                        "optimization")
             method = ["method=laplace", f"mode={mode}", "jacobian=1", f"draws={APPROXIMATE_DRAWS}"]
             init = None
         cmd = [exe, *method, *self._common(data_file, seed, out, refresh, init)]
-        self._check(run_parallel([cmd], [tmp / f"{algo}.log"], 1, env, echo, [f"{algo} "]), algo)
+        self._check(run_parallel([cmd], [tmp / f"{algo}.log"], 1, env, echo, [f"{algo} "], echo_after_blank=True),
+                    algo)
         with _quiet_cmdstanpy():
             fit = cmdstanpy.from_csv([str(out)])
         if algo in ("meanfield", "fullrank"):

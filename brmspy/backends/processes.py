@@ -105,11 +105,13 @@ class _Running:
     printed: int = 0
     prefix: str = ""
     partial: str = field(default="")
+    muted: bool = False  # still inside the header that echo_after_blank skips
 
 
 def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parallel: int = 1,
                  env: Mapping[str, str] | None = None, echo: bool = False,
-                 prefixes: Sequence[str] | None = None, poll: float = 0.05) -> list[ProcessResult]:
+                 prefixes: Sequence[str] | None = None, poll: float = 0.05,
+                 echo_after_blank: bool = False) -> list[ProcessResult]:
     """Run every command, at most ``max_parallel`` at a time, each writing to its log file.
 
     Parameters
@@ -120,6 +122,8 @@ def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parall
     env : environment of every process (default: this process's)
     echo : print each process's output lines as they come, after its prefix
     prefixes : one prefix per command for ``echo`` (e.g. ``"Chain [1] "``)
+    echo_after_blank : echo nothing before a process's first blank line (CmdStan first repeats
+        every argument it was given)
 
     Returns
     -------
@@ -142,7 +146,8 @@ def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parall
                         list(cmds[i]), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                         env=None if env is None else dict(env), **_popen_kwargs(),
                     )
-                running.append(_Running(i, proc, Path(logs[i]), time.monotonic(), prefix=prefixes[i]))
+                running.append(_Running(i, proc, Path(logs[i]), time.monotonic(), prefix=prefixes[i],
+                                        muted=echo_after_blank))
             time.sleep(poll)
             for job in list(running):
                 done = job.proc.poll() is not None
@@ -172,5 +177,7 @@ def _echo(job: _Running, final: bool) -> None:
     lines = text.split("\n")
     job.partial = "" if final else lines.pop()
     for line in lines:
-        if line.strip():
+        if job.muted:
+            job.muted = bool(line.strip())
+        elif line.strip():
             print(f"{job.prefix}{line}", file=sys.stdout, flush=True)
