@@ -332,6 +332,9 @@ def test_stanli_seeds_reproduce(stanli):
     np.testing.assert_array_equal(a.params["mu"], b.params["mu"])
     np.testing.assert_array_equal(a.sampler_stats["lp__"], b.sampler_stats["lp__"])
     assert not np.array_equal(a.params["mu"], c.params["mu"])
+    # chain c uses the stream (seed, c + 1), as on CmdStan: chain 1 of 2 is chain 1 of 4
+    four = stanli.sample(model, data, SampleConfig(chains=4, iter=200, seed=5))
+    np.testing.assert_array_equal(four.params["mu"][:2], a.params["mu"])
     # seed=None draws a seed and records it, so the run can be repeated.
     d = run(None)
     np.testing.assert_array_equal(d.params["mu"], run(d.config.seed).params["mu"])
@@ -725,6 +728,23 @@ def test_cmdstanpy_samples_like_stanli(cmdstan_tiny, stanli):
     # chains are independent streams: chain 1 of a 2-chain run is chain 1 of a 4-chain run
     np.testing.assert_array_equal(backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=1000, seed=3)).params["mu"],
                                   p["mu"][:2])
+
+
+@pytest.mark.slow
+def test_cmdstanpy_threads_only_for_reduce_sum_programs(cmdstan_tiny, monkeypatch):
+    """A program without reduce_sum runs with one thread whatever threads= says; the thread count
+    goes into each run's own environment, never into this process's."""
+    import brmspy.backends.cmdstanpy_backend as cb
+
+    backend, model = cmdstan_tiny
+    seen = []
+    real = cb.run_parallel
+    monkeypatch.setattr(cb, "run_parallel", lambda cmds, logs, n, env, *a, **k: seen.append(env) or real(
+        cmds, logs, n, env, *a, **k))
+    monkeypatch.delenv("STAN_NUM_THREADS", raising=False)
+    backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=100, seed=1, threads=3))
+    assert not model.handle.threads and seen[0]["STAN_NUM_THREADS"] == "1"
+    assert "STAN_NUM_THREADS" not in os.environ
 
 
 @pytest.mark.slow
