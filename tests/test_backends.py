@@ -891,6 +891,42 @@ def test_auto_falls_back_to_cmdstan_and_says_so(cmdstan_tiny, monkeypatch, capsy
     assert "sampling with backend 'cmdstanpy' (auto; stanli cannot run this program: unsupported statement" in out
 
 
+def _stan_version_of_executable(exe) -> tuple[int, int, int]:
+    info = subprocess.run([str(exe), "info"], capture_output=True, text=True, check=True).stdout
+    get = lambda key: int(info.split(f"stan_version_{key} = ")[1].split()[0])  # noqa: E731
+    return get("major"), get("minor"), get("patch")
+
+
+def _stan_version_of_httpstan() -> tuple[int, int, int]:
+    import re
+    from pathlib import Path
+
+    import httpstan
+
+    text = (Path(httpstan.__file__).parent / "include" / "stan" / "version.hpp").read_text()
+    return tuple(int(re.search(rf"#define STAN_{k} (\d+)", text).group(1)) for k in ("MAJOR", "MINOR", "PATCH"))
+
+
+@pytest.mark.slow
+def test_cmdstan_and_pystan_share_seed_semantics(cmdstan_tiny, pystan_tiny):
+    """Chain c of both uses Stan's stream (seed, id c): with the same Stan (the offline CmdStan
+    takes its Stan from the httpstan wheel PyStan runs) the draws are identical; with another
+    CmdStan they still agree within Monte Carlo error."""
+    (cmdstan, c_model), (pystan, p_model) = cmdstan_tiny, pystan_tiny
+    cfg = SampleConfig(chains=2, iter=600, seed=21, cores=1)
+    a, b = cmdstan.sample(c_model, TINY_DATA, cfg), pystan.sample(p_model, TINY_DATA, cfg)
+    assert {k: v.shape for k, v in a.params.items()} == {k: v.shape for k, v in b.params.items()}
+    if _stan_version_of_executable(c_model.handle.exe) == _stan_version_of_httpstan():
+        for name in a.params:
+            np.testing.assert_allclose(a.params[name], b.params[name], rtol=1e-9, atol=1e-12, err_msg=name)
+        np.testing.assert_array_equal(a.sampler_stats["n_leapfrog__"], b.sampler_stats["n_leapfrog__"])
+    else:
+        from brmspy.arviz_io import ess_bulk
+
+        x, y = a.params["mu"], b.params["mu"]
+        assert abs(x.mean() - y.mean()) < 4 * math.sqrt(x.var() / ess_bulk(x) + y.var() / ess_bulk(y))
+
+
 @pytest.mark.slow
 def test_pystan_fixed_param(pystan_tiny):
     backend, model = pystan_tiny
