@@ -620,6 +620,7 @@ def test_run_parallel_kills_every_process_group_on_ctrl_c(tmp_path):
 
     script = "import subprocess, sys, time; p = subprocess.Popen(['sleep', '120']); print(p.pid, flush=True); time.sleep(120)"
     logs = [tmp_path / f"{i}.log" for i in range(3)]
+    before = set(children_alive(os.getpid()))  # e.g. PyStan's chain workers from earlier tests
     timer = interrupt_after(1.5)
     start = time.monotonic()
     try:
@@ -628,7 +629,7 @@ def test_run_parallel_kills_every_process_group_on_ctrl_c(tmp_path):
     finally:
         timer.cancel()
     assert time.monotonic() - start < 20
-    assert children_alive(os.getpid()) == []
+    assert set(children_alive(os.getpid())) <= before
     grandchildren = [int(log.read_text().split()[0]) for log in logs if log.exists() and log.read_text().strip()]
     assert len(grandchildren) == 2  # the third never started
     deadline = time.monotonic() + 5
@@ -849,6 +850,7 @@ def test_cmdstanpy_compile_errors_show_stanc_and_gpp(scratch_cache, monkeypatch)
 def test_cmdstanpy_interrupted_compile_leaves_nothing(scratch_cache):
     backend = B.get_backend("cmdstanpy")
     code = NORMAL_CODE + f"// interrupted {time.time()}\n"
+    before = set(children_alive(os.getpid()))  # e.g. PyStan's chain workers from earlier tests
     timer = interrupt_after(4.0)  # make is in g++ by then (stanc takes well under a second)
     start = time.monotonic()
     try:
@@ -857,13 +859,14 @@ def test_cmdstanpy_interrupted_compile_leaves_nothing(scratch_cache):
     finally:
         timer.cancel()
     assert time.monotonic() - start < 30
-    assert children_alive(os.getpid()) == []  # make and g++ are gone
+    assert set(children_alive(os.getpid())) <= before  # make and g++ are gone
     assert _cache_entries(scratch_cache) == []
 
 
 @pytest.mark.slow
 def test_cmdstanpy_interrupted_run_leaves_no_processes(cmdstan_tiny):
     backend, model = cmdstan_tiny
+    before = set(children_alive(os.getpid()))  # e.g. PyStan's chain workers from earlier tests
     timer = interrupt_after(2.0)
     start = time.monotonic()
     try:
@@ -872,7 +875,7 @@ def test_cmdstanpy_interrupted_run_leaves_no_processes(cmdstan_tiny):
     finally:
         timer.cancel()
     assert time.monotonic() - start < 30
-    assert children_alive(os.getpid()) == []
+    assert set(children_alive(os.getpid())) <= before
     draws = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=200, seed=1))  # still usable
     assert draws.params["mu"].shape == (2, 100)
 
