@@ -158,7 +158,7 @@ DPARS: dict[str, DparInfo] = _DparTable({
         DparInfo("zoi", default_link="logit", prior="beta(1, 1)", comment="zero-one-inflation probability", **_PROB),
         DparInfo("coi", default_link="logit", prior="beta(1, 1)", comment="conditional one-inflation probability",
                  **_PROB),
-        DparInfo("quantile", 0, "logit", "", "quantile parameter", upper=1, fixed=0.5,
+        DparInfo("quantile", 0, "logit", "beta(1, 1)", "quantile parameter", upper=1,
                  intercept_prior="logistic(0, 1)"),
         DparInfo("disc", 0, "log", "", "discrimination parameter", fixed=1.0),
         DparInfo("theta", 0, "identity", "dirichlet(1)", "mixing proportions", upper=1,
