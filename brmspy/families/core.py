@@ -151,7 +151,7 @@ DPARS: dict[str, DparInfo] = _DparTable({
         DparInfo("beta", 0, "log", "gamma(1, 0.1)", "scale parameter", intercept_prior="normal(1.7, 1.3)"),
         DparInfo("alpha", None, "identity", "normal(0, 4)", "skewness parameter", intercept_prior="normal(0, 4)"),
         DparInfo("ndt", 0, "log", "uniform(0, {min_Y})", "non-decision time", upper="min_Y{rs}",
-                 tdata="real min_Y{rs} = min(Y{rs});"),
+                 tdata="real min_Y{rs} = min(Y{rs});", intercept_prior=""),
         DparInfo("xi", None, "log1p", "", "shape parameter", intercept_prior="normal(0, 4)"),
         DparInfo("zi", default_link="logit", prior="beta(1, 1)", comment="zero-inflation probability", **_PROB),
         DparInfo("hu", default_link="logit", prior="beta(1, 1)", comment="hurdle probability", **_PROB),
@@ -160,7 +160,8 @@ DPARS: dict[str, DparInfo] = _DparTable({
                  **_PROB),
         DparInfo("quantile", 0, "logit", "beta(1, 1)", "quantile parameter", upper=1,
                  intercept_prior="logistic(0, 1)"),
-        DparInfo("disc", 0, "log", "", "discrimination parameter", fixed=1.0),
+        DparInfo("disc", 0, "log", "lognormal(0, 1)", "discrimination parameter", fixed=1.0,
+                 intercept_prior="normal(0, 1)"),
         DparInfo("theta", 0, "identity", "dirichlet(1)", "mixing proportions", upper=1,
                  intercept_prior="logistic(0, 1)"),
     )
