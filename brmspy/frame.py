@@ -401,7 +401,10 @@ def _check_data_shape(data: pd.DataFrame) -> None:
 
 
 def _check_cs(t: BrmsTerms) -> None:
-    """cs() needs an ordinal family other than cumulative (as in brms)."""
+    """cs() needs an ordinal family other than cumulative (as in brms); ordinal mu keeps its intercept."""
+    if t.family.spec.special == "ordinal" and "mu" in t.parts and not t.parts["mu"].terms.intercept:
+        raise FormulaError("Cannot remove the intercept in an ordinal model (as in brms): the thresholds are its "
+                           f"intercepts. Remove '0 +' / '- 1' from {t.parts['mu'].formula!r}.")
     for name, part in t.parts.items():
         if not part.terms.specials("cs"):
             continue

@@ -365,7 +365,10 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             ncat = frame.responses[t.resp].ncat
             if t.family.spec.special == "ordinal" and pname == "mu":
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
-                rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
+                if t.family.threshold == "equidistant":  # brms: the first threshold and their distance delta
+                    rows.append(PriorRow("", "delta", lb="0", **base))
+                else:
+                    rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
             elif t.family.spec.special == "categorical" and design.intercept and pname != "phi":
                 rows.append(PriorRow("student_t(3, 0, 2.5)", "Intercept", **base))  # mu<Category>
             elif design.intercept:
@@ -485,6 +488,7 @@ class ResolvedPriors:
     cor: dict[int, PriorDist | None] = field(default_factory=dict)
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
+    delta: dict[Prefix, PriorDist | None] = field(default_factory=dict)  # distance of equidistant thresholds
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
@@ -572,10 +576,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         t = _terms_of(frame, prefix)
         if t.family.spec.special == "ordinal" and prefix.dpar == "mu":
             ncat = frame.responses[resp].ncat
-            res.thresholds[prefix] = [
-                lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
-                for k in range(1, ncat)
-            ]
+            if t.family.threshold == "equidistant":  # the first threshold, then the distance delta
+                res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
+                res.delta[prefix] = lookup(("delta", "", "", resp, dpar, ""))
+            else:
+                res.thresholds[prefix] = [
+                    lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
+                    for k in range(1, ncat)
+                ]
             res.bcs[prefix] = [
                 lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
                 for _ in range(1, ncat) for c in design.cs_names

@@ -165,6 +165,8 @@ def test_errors(data):
         bp.make_stancode("cbind(y1, y2, y3) | trials(n) ~ x", data.assign(n=data["n"] + 1), bp.multinomial())
     with pytest.raises(FormulaError, match="cbind"):
         bp.make_stancode("y1 ~ x", data, bp.multinomial())
+    with pytest.raises(FormulaError, match="'trials' is required in multinomial models"):  # brms refuses it too
+        bp.make_standata("cbind(y1, y2, y3) ~ x", data, bp.multinomial())
     with pytest.raises(FormulaError, match="muD"):
         bp.make_stancode(bp.bf("y ~ x", "muD ~ z"), data, bp.categorical())
     with pytest.raises(DataError, match="refcat"):
