@@ -398,16 +398,16 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
         # one set of rows per response and dpar: (1 | ID | g) may span responses
         pairs = sorted({(c.prefix.resp, c.prefix.dpar) for c in b.coefs}, key=lambda p: (p[0], p[1] != "mu", p[1]))
         for resp, dpar in pairs:
-            rows.append(PriorRow("", "sd", group=b.group, resp=resp, **_dn(frame, resp, dpar)))
+            rows.append(PriorRow("", "sd", group=_group(b), resp=resp, **_dn(frame, resp, dpar)))
             rows.extend(
-                PriorRow("", "sd", coef=_coef_label(b, c), group=b.group, resp=resp, **_dn(frame, resp, dpar))
+                PriorRow("", "sd", coef=_coef_label(b, c), group=_group(b), resp=resp, **_dn(frame, resp, dpar))
                 for c in b.coefs
                 if c.prefix.dpar == dpar and c.prefix.resp == resp
             )
         if b.has_cor:
             if not any(r.class_ == "cor" and not r.group for r in rows):
                 rows.append(PriorRow("lkj(1)", "cor"))
-            rows.append(PriorRow("", "cor", group=b.group))
+            rows.append(PriorRow("", "cor", group=_group(b)))
     if isinstance(frame.terms, MvBrmsTerms):  # brms: global rows for all responses (resolve_priors)
         for cl in ("b", "Intercept"):
             if any(r.class_ == cl and not r.coef for r in rows):
@@ -423,6 +423,13 @@ def _exact(x: float) -> str:
     """A number printed so that it parses back to exactly ``x`` (bounds taken from the data)."""
     short = format_number(float(x))
     return short if float(short) == float(x) else repr(float(x))
+
+
+def _group(block: ReBlock) -> str:
+    """brms's name of the grouping factor in prior rows: ``g1:g2``, ``mmg1g2`` for ``mm(g1, g2)``."""
+    from .naming import group_label
+
+    return group_label(block)
 
 
 def _coef_label(block: ReBlock, coef) -> str:
@@ -596,11 +603,11 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             dpar, nlp = _prefix_dpar_nlpar(frame, c.prefix)
             r = c.prefix.resp
             sds.append(
-                lookup(("sd", c.name, b.group, r, dpar, nlp), ("sd", "", b.group, r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
+                lookup(("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
             )
         res.sd[b.id] = sds
         if b.has_cor:
-            res.cor[b.id] = lookup(("cor", "", b.group, "", "", ""), ("cor", "", "", "", "", ""))
+            res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
