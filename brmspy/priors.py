@@ -336,8 +336,7 @@ def _rs(resp: str) -> str:
 
 
 def _sort_key(row: PriorRow) -> tuple:
-    def k(s: str) -> tuple[str, str]:
-        return (s.casefold(), s)
+    from .group_structure import r_collate_key as k  # R's order: 'moxmo:x11' < 'moxmo1', 'b' < 'Intercept'
 
     return (k(row.resp), k(row.dpar), k(row.nlpar), k(row.class_), k(row.group), k(row.coef))
 

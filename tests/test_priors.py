@@ -137,3 +137,12 @@ def test_global_b_prior_of_categorical_and_multivariate_models() -> None:
     with pytest.warns(UserWarning, match="in multivariate models is deprecated"):
         sd = bp.make_standata(mv, df, prior=p)
     assert (sd["prior_b_y_scale"], sd["prior_b_y2_scale"], sd["prior_Intercept_y_loc"], sd["prior_Intercept_y2_scale"]) == (3, 3, 1, 2)
+
+
+def test_prior_rows_in_r_collation_order() -> None:
+    """brms sorts get_prior() rows with R's collation (punctuation before digits): moxmo:x11 before moxmo1."""
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"y": rng.normal(size=40), "x1": rng.normal(size=40), "xmo": rng.integers(0, 4, 40)})
+    gp = bp.get_prior("y ~ mo(xmo) * x1", df)
+    assert gp.loc[gp["class"] == "simo", "coef"].tolist() == ["moxmo:x11", "moxmo1"]  # brms 2.18
+    assert gp.loc[gp["class"] == "b", "coef"].tolist() == ["", "moxmo", "moxmo:x1", "x1"]
