@@ -354,6 +354,15 @@ def test_recovery_beta() -> None:
 # ------------------------------------------------------- families and data
 
 
+def test_threshold_of_a_non_ordinal_family_is_ignored_with_a_warning() -> None:
+    """brms 2.18 accepts brmsfamily("gaussian", threshold = "equidistant") and ignores it; brmspy says so."""
+    with pytest.warns(UserWarning, match="ignored for family 'gaussian'"):
+        fam = brmsfamily("gaussian", threshold="equidistant")
+    assert fam.name == "gaussian" and fam.threshold == "flexible"
+    with pytest.raises(bp.FamilyError, match="threshold must be"):
+        brmsfamily("gaussian", threshold="ordered")
+
+
 def test_family_names_links_and_priors() -> None:
     ig = brmsfamily("inverse.gaussian")
     assert ig.name == "inverse_gaussian" and ig.link == "1/mu^2"

@@ -400,11 +400,13 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
             raise FamilyError(f"Unknown link {value!r} for {key}. Valid links: {', '.join(LINKS)}.")
     for d in spec.dpars[1:]:
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
-    if threshold is not None and spec.special != "ordinal":
-        raise FamilyError(f"threshold= applies to ordinal families only, not to {name!r}.")
-    threshold = threshold or "flexible"
-    if threshold not in ("flexible", "equidistant", "sum_to_zero"):
+    if threshold is not None and threshold not in ("flexible", "equidistant", "sum_to_zero"):
         raise FamilyError(f"threshold must be 'flexible', 'equidistant' or 'sum_to_zero'; got {threshold!r}.")
+    if threshold is not None and spec.special != "ordinal":  # brms accepts and ignores it: say so
+        warnings.warn(f"threshold={threshold!r} applies to ordinal families only; it is ignored for family {name!r} "
+                      "(as brms does).", UserWarning, stacklevel=3)
+        threshold = None
+    threshold = threshold or "flexible"
     return Family(name, links, threshold)
 
 
