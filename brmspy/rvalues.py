@@ -495,7 +495,8 @@ class _Evaluator:
     def binop(self, e: rx.BinOp) -> Value:
         op = e.op
         a, b = self.ev(e.left), self.ev(e.right)
-        self._check_lengths(a, b, op)
+        if op != "%in%":
+            self._check_lengths(a, b, op)
         if op in ("&", "&&", "|", "||"):
             x, y = _lgl(a, op), _lgl(b, op)
             if op in ("&", "&&"):
@@ -574,6 +575,8 @@ class _Evaluator:
         """R's argument matching: named first, then positional in order."""
         sig = rx.FUNCTIONS[e.fn]
         out = dict(e.kwargs)
+        if sig.varargs:  # positional arguments are R's '...'
+            return out
         free = [p for p in sig.params if p not in out]
         for p, a in zip(free, e.args):
             out[p] = a

@@ -680,7 +680,7 @@ def deparse(e: Expr) -> str:
     if isinstance(e, Str):
         return _str(e.value)
     if isinstance(e, Name):
-        return _name(e.id)
+        return e.id if e.id in CONSTANTS else _name(e.id)
     if isinstance(e, Paren):
         return f"({deparse(e.expr)})"
     if isinstance(e, Unary):

@@ -58,6 +58,7 @@ class RTerms:
 
 
 _OPS = {"+", "-", "*", "/", ":", "^", "%in%"}
+_LOGICAL = {"==", "!=", "<", ">", "<=", ">=", "&", "&&", "|", "||"}
 
 
 class _Encoder:
@@ -132,7 +133,13 @@ class _Encoder:
                 f"'.' (all other columns) in {self.where!r} is not supported; list the predictors, "
                 "e.g. ' + '.join(columns) in Python."
             )
-        # anything else (a name, a call, a comparison ...) is one variable, as in R
+        if (isinstance(e, BinOp) and e.op in _LOGICAL) or (isinstance(e, Unary) and e.op == "!"):
+            # R reads it as one variable, but brms fails on it ('model frame and formula mismatch')
+            raise FormulaError(
+                f"The comparison {deparse(e)!r} in {self.where!r} must be wrapped in I(): write 'I({deparse(e)})' "
+                "(a logical variable, coded as a factor with levels FALSE/TRUE as in brms)."
+            )
+        # anything else (a name, a call, x %% 2 ...) is one variable, as in R
         return [frozenset({self.var(e)})]
 
     def delete(self, left: list[frozenset[int]], right_expr: Expr) -> list[frozenset[int]]:
@@ -162,16 +169,29 @@ def _interact(a: list[frozenset[int]], b: list[frozenset[int]]) -> list[frozense
     return _dedupe([x | y for x in a for y in b])
 
 
-def encode(e: Expr, where: str) -> RTerms:
-    """R's terms of a parsed right-hand side (intercept and sorted terms)."""
+def encode(e: Expr, where: str, brms: bool = True) -> RTerms:
+    """R's terms of a parsed right-hand side (intercept and sorted terms).
+
+    With ``brms`` (the default) the variables are then ordered as brms orders
+    them: brms writes the sorted term labels back into a formula and reads it
+    again, so a variable's place is its first appearance in the *sorted*
+    terms (``c:a + b + a`` gives ``b``, ``a``, ``a:c``; R's own terms say ``c:a``).
+    """
     enc = _Encoder(where)
     terms = enc.encode(e)
     terms = sorted(terms, key=len)  # stable: by order of interaction, then first appearance
-    out = tuple(RTerm(tuple(enc.variables[i] for i in sorted(t))) for t in terms)
-    return RTerms(enc.intercept, out, tuple(enc.variables))
+    order = list(range(len(enc.variables)))
+    if brms:
+        order = []
+        for t in terms:
+            order.extend(i for i in sorted(t) if i not in order)
+        order.extend(i for i in range(len(enc.variables)) if i not in order)
+    rank = {i: k for k, i in enumerate(order)}
+    out = tuple(RTerm(tuple(enc.variables[i] for i in sorted(t, key=rank.__getitem__))) for t in terms)
+    return RTerms(enc.intercept, out, tuple(enc.variables[i] for i in order))
 
 
-def population_terms(text: str, where: str | None = None) -> RTerms:
+def population_terms(text: str, where: str | None = None, brms: bool = True) -> RTerms:
     """Parse and expand the population part of a right-hand side.
 
     Parameters
@@ -185,7 +205,7 @@ def population_terms(text: str, where: str | None = None) -> RTerms:
     ['x', 'x:a', 'b:a']
     """
     where = where or text
-    return encode(parse_expr(text, where), where)
+    return encode(parse_expr(text, where), where, brms)
 
 
 def is_variable(e: Expr) -> bool:

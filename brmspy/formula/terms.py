@@ -508,7 +508,7 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
                 if sp is None:
                     add("+", ":".join(atoms))
                 elif all(sp.text != o.text for o in specials):
-                    for f in sp.factors:
+                    for f in getattr(sp, "factors", (sp.text,)):
                         c = parse_call(f)
                         if c is not None:
                             check_call_args(c, context)
