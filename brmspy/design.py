@@ -112,7 +112,7 @@ class ModelVariables:
     def add(self, expr: rx.Expr, where: str | None = None) -> str:
         key = rx.deparse(expr)
         if key not in self.values:
-            self.env.where = where or self.env.where
+            self.env.where = f"the formula {where!r}" if where else self.env.where
             state: dict[str, Any] = {}
             value = _full_length(evaluate(expr, self.env, state), self.env.n, key)
             self.values[key], self.states[key], self.exprs[key] = value, state, expr

@@ -319,11 +319,12 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     dropped = int(na.sum())
     if dropped:
         where = [c for c in used_na if data[c].isna().any()]
+        what = f"column(s) {', '.join(where)}" if where else ""
         if (na_vars & ~na_cols).any():  # e.g. log(x) of negative x, factor(x, levels = ...) missing a value
-            where += [k for k, v in mv.values.items() if k not in where and (_na_rows(v) & ~na_cols).any()]
+            extra = [k for k, v in mv.values.items() if (_na_rows(v) & ~na_cols).any()]
+            what += ("; " if what else "") + f"NA values of {', '.join(extra)}"
         warnings.warn(
-            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows "
-            f"(in {', '.join(where)}).",
+            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows (in {what}).",
             stacklevel=3,
         )
     rows = np.flatnonzero(~na)

@@ -186,7 +186,8 @@ class Env:
             if isinstance(col, pd.DataFrame):
                 raise DataError(f"The data have several columns named {name!r}; give each column a unique name.")
             value = column_value(col, name)
-            if isinstance(value, Fct):
+            if isinstance(value, Fct) or (self.factor_levels and name in self.factor_levels
+                                          and isinstance(value, (Chr, Lgl))):
                 value = self._known_levels(name, value)
         elif name == "Intercept":  # brms's reserved variable: '0 + Intercept + x'
             value = np.ones(self.n)
@@ -202,7 +203,7 @@ class Env:
         self.cache[name] = value
         return value
 
-    def _known_levels(self, name: str, value: Fct) -> Fct:
+    def _known_levels(self, name: str, value: Value) -> Fct:
         if self.factor_levels is not None and name in self.factor_levels:
             levels, ordered = self.factor_levels[name]
             return recode(value, levels, ordered, f"column {name!r} in {self.where}")
@@ -422,14 +423,26 @@ def _math(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[..., Value]:
 
 
 def _r_round(x: np.ndarray, digits: float = 0.0) -> np.ndarray:
-    return np.round(x, int(digits))
+    """R 4's round(): the nearer of the two decimal candidates, ties to even (``round(0.15, 1)`` is 0.1)."""
+    d = int(digits)
+    if d == 0:
+        return np.round(x)
+    p = 10.0 ** d
+    lo, hi = np.floor(x * p), np.ceil(x * p)
+    a, b = lo / p, hi / p
+    da, db = np.abs(x - a), np.abs(b - x)
+    even = np.where(np.mod(lo, 2) == 0, a, b)
+    return np.where(da < db, a, np.where(db < da, b, even))
 
 
 def _signif(x: np.ndarray, digits: float = 6.0) -> np.ndarray:
+    """R's signif() (its fprec(): scale by a power of ten, round half to even, scale back)."""
     d = max(int(digits), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.where(x == 0, 0, np.floor(np.log10(np.abs(x))))
-    return np.round(x / 10.0 ** (mag - d + 1)) * 10.0 ** (mag - d + 1)
+        e10 = d - 1 - np.where(x == 0, 0, np.floor(np.log10(np.abs(x))))
+        up = np.round(x * 10.0 ** e10) / 10.0 ** e10
+        down = np.round(x / 10.0 ** -e10) * 10.0 ** -e10
+    return np.where(e10 > 0, up, down)
 
 
 _MATH_FUNCS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -439,22 +452,10 @@ _MATH_FUNCS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "asinh": np.arcsinh, "acosh": np.arccosh,
     "atanh": np.arctanh, "gamma": sps.gamma, "lgamma": sps.gammaln, "digamma": sps.digamma,
     "trigamma": lambda x: sps.polygamma(1, x), "plogis": sps.expit, "qlogis": sps.logit, "pnorm": sps.ndtr,
-    "qnorm": sps.ndtri, "inv_logit": sps.expit, "logit": sps.logit, "cospi": lambda x: np.cos(np.pi * x),
-    "sinpi": lambda x: np.sin(np.pi * x), "tanpi": lambda x: np.tan(np.pi * x), "factorial": lambda x: sps.gamma(x + 1),
-    "lfactorial": lambda x: sps.gammaln(x + 1),
+    "qnorm": sps.ndtri, "cospi": lambda x: np.cos(np.pi * x), "sinpi": lambda x: np.sin(np.pi * x),
+    "tanpi": lambda x: np.tan(np.pi * x), "factorial": lambda x: sps.gamma(x + 1),
+    "lfactorial": lambda x: sps.gammaln(x + 1), "logm1": lambda x: np.log(x - 1), "expp1": lambda x: np.exp(x) + 1,
 }
-
-
-def _nl_math() -> dict[str, Callable[[np.ndarray], np.ndarray]]:
-    """Stan-named math shared with non-linear formulas (one implementation: brmspy.formula.nlexpr)."""
-    from .formula.nlexpr import FUNCTIONS as NL
-
-    names = ("exp2", "cbrt", "square", "inv", "inv_sqrt", "inv_square", "log1p_exp", "log1m", "log1m_exp",
-             "log_inv_logit", "log1m_inv_logit", "inv_cloglog", "Phi", "inv_Phi", "erf", "erfc")
-    return {n: NL[n].numpy for n in names}
-
-
-_MATH_FUNCS.update(_nl_math())
 
 
 @dataclass

@@ -333,3 +333,19 @@ def test_intercept_term_is_an_uncentred_b_coefficient() -> None:
 def test_cbind_binomial_response_names_trials() -> None:
     with pytest.raises(bp.FormulaError, match=r"k \| trials\(k \+ f\)"):
         build_terms("cbind(k, f) ~ x", "binomial")
+
+
+def test_rows_where_a_variable_is_NaN_are_dropped_as_in_brms() -> None:
+    # brms's model frame holds log(x - 2): NaN rows are NA and dropped with its warning (checked with brms 2.18)
+    df = pd.DataFrame({"y": np.arange(7.0), "x": [1.0, 2.5, 3, 4, 5, 6, 100]})
+    with pytest.warns(UserWarning, match=r"1 of 7 rows \(in NA values of log\(x - 2\)\)"):
+        mf = build_frame(build_terms("y ~ log(x - 2)"), df)
+    assert mf.N == 6 and mf.designs[Prefix("", "mu")].coef_names == ["logxM2"]
+
+
+def test_aggregate_over_NA_says_na_rm() -> None:
+    df = load_fd()
+    with pytest.raises(bp.DataError, match=r"na\.rm = TRUE"):
+        _frame("y ~ I(zna - mean(zna))", df)
+    d = _frame("y ~ I(zna - mean(zna, na.rm = TRUE))", df).designs[Prefix("", "mu")]
+    np.testing.assert_allclose(d.X[:, 1], (df["zna"] - df["zna"].mean()).dropna().to_numpy())

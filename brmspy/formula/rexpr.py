@@ -134,12 +134,12 @@ def _sig(*params: str, required: int = 1, varargs: bool = False) -> Signature:
 
 _X = _sig("x")
 #: elementwise math functions (R names; numpy versions in brmspy.rvalues)
+#: (R's and brms's exported ones only: Stan's names such as inv_logit or Phi, which non-linear formulas
+#: take, are not R functions, and brms fails on them in a linear formula)
 MATH = ("exp", "expm1", "log2", "log10", "log1p", "sqrt", "abs", "sign", "floor", "ceiling", "trunc",
         "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
-        "gamma", "lgamma", "digamma", "trigamma", "plogis", "qlogis", "pnorm", "qnorm", "inv_logit", "logit",
-        "cospi", "sinpi", "tanpi", "exp2", "cbrt", "square", "inv", "inv_sqrt", "inv_square", "lfactorial",
-        "factorial", "log1p_exp", "log1m", "log1m_exp", "log_inv_logit", "log1m_inv_logit", "inv_cloglog",
-        "Phi", "inv_Phi", "erf", "erfc")
+        "gamma", "lgamma", "digamma", "trigamma", "plogis", "qlogis", "pnorm", "qnorm",
+        "cospi", "sinpi", "tanpi", "lfactorial", "factorial", "logm1", "expp1")
 
 #: every function a formula may call, with its R signature
 FUNCTIONS: dict[str, Signature] = {
@@ -211,7 +211,14 @@ UNSUPPORTED = {
     "rev": "compute the column in pandas first",
     "C": "give the column as a pandas Categorical (its first category is the reference); other contrasts are not supported",
     "contr.sum": "other contrasts than brms's defaults are not supported; recode the factor in pandas",
-    "splines::ns": "use a smooth term 's(x)'",
+    "inv_logit": "it is Stan's name; R's is plogis(x)",
+    "logit": "it is Stan's name; R's is qlogis(x)",
+    "Phi": "it is Stan's name; R's is pnorm(x)",
+    "inv_Phi": "it is Stan's name; R's is qnorm(x)",
+    "square": "write I(x^2)",
+    "inv": "write I(1 / x)",
+    "exp2": "write I(2^x)",
+    "cbrt": "write I(x^(1/3))",
 }
 
 
