@@ -162,6 +162,14 @@ class DesignSpec:
         return len(self.names)
 
     @property
+    def row_dependent(self) -> bool:
+        """Whether a row's columns on new data depend on the other rows (``mean(x)``, ``factor(x)`` of text is not).
+
+        ``poly()`` and ``scale()`` at a variable's top level use the training state and are row-wise.
+        """
+        return any(_aggregates(v.expr, top=True) for v in self.variables.values())
+
+    @property
     def labels(self) -> list[str]:
         """R's term labels (``a:b``)."""
         return [":".join(t) for t in self.terms]
@@ -281,6 +289,24 @@ class DesignSpec:
             values[key] = v
         X, _ = self._encode(values, n)
         return X
+
+
+_AGGREGATES = {"mean", "median", "sd", "var", "min", "max", "sum", "prod", "length", "scale", "poly"}
+
+
+def _aggregates(e: rx.Expr, top: bool) -> bool:
+    """Whether ``e`` computes over rows on new data (a top-level poly()/scale() uses its stored state)."""
+    if isinstance(e, rx.Call):
+        if e.fn in _AGGREGATES and not (top and e.fn in ("poly", "scale")):
+            return True
+        return any(_aggregates(a, False) for a in (*e.args, *(v for _, v in e.kwargs)))
+    if isinstance(e, rx.BinOp):
+        return _aggregates(e.left, False) or _aggregates(e.right, False)
+    if isinstance(e, rx.Unary):
+        return _aggregates(e.operand, False)
+    if isinstance(e, rx.Paren):
+        return _aggregates(e.expr, False)
+    return False
 
 
 def _codes(terms: tuple[tuple[str, ...], ...], order: list[str], variables: dict[str, Variable],
