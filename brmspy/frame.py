@@ -485,14 +485,6 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     return rd
 
 
-def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
-    try:
-        return np.full(len(data), float(expr))
-    except ValueError:
-        pass
-    return np.asarray(_eval_column(expr, data, where), dtype=float)
-
-
 def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
                        mv: ModelVariables | None = None) -> PopulationDesign:
     from .specials import build_specials
