@@ -340,8 +340,11 @@ def _codes(terms: tuple[tuple[str, ...], ...], order: list[str], variables: dict
 
 
 def brms_column_name(r_name: str) -> str:
-    """brms's name of a model-matrix column: ``(Intercept)`` -> ``Intercept``, ``I(x^2)`` -> ``IxE2``."""
-    return rx.rename(r_name)
+    """brms's name of a model-matrix column: ``(Intercept)`` -> ``Intercept``, ``I(x^2)`` -> ``IxE2``.
+
+    Backquotes of non-syntactic names (```my var```) are dropped too, so that names stay usable in Stan.
+    """
+    return rx.rename(r_name.replace("`", ""))
 
 
 __all__ = ["DesignSpec", "ModelVariables", "Variable", "brms_column_name"]

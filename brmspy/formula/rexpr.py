@@ -244,7 +244,7 @@ class _Tok:
 
 
 _NUM = re.compile(r"0[xX][0-9a-fA-F]+L?|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?L?")
-_NAME = re.compile(r"(?:[A-Za-z_]|\.(?!\d))[A-Za-z0-9._]*")
+_NAME = re.compile(r"(?:[^\W\d]|\.(?!\d))[\w.]*")  # R names: letters (any script), digits, '.', '_'
 # longest first
 _OPS = ("<<-", "->>", ":::", "%%", "**", "::", "<-", "->", "<=", ">=", "==", "!=", "&&", "||", "[[", "]]",
         "+", "-", "*", "/", "^", ":", "<", ">", "!", "&", "|", "(", ")", ",", "=", "~", "$", "@", "[", "]",
@@ -629,7 +629,7 @@ def strip_parens(e: Expr) -> Expr:
 
 # ---------------------------------------------------------------- deparse
 
-_SYNTACTIC = re.compile(r"^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$|^\.$")
+_SYNTACTIC = re.compile(r"^(?:[^\W\d_]|\.(?![0-9]))[\w.]*$|^\.$")
 _RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE", "NULL", "Inf",
              "NaN", "NA", "in"}
 
