@@ -9,8 +9,8 @@ Examples
 
 from . import datasets
 from .api import build_model, get_prior, make_stancode, make_standata
-from .conditional_effects import ConditionalEffects, conditional_effects
-from .conditional_smooths import ConditionalSmooths, conditional_smooths
+from .effects import ConditionalEffects, conditional_effects
+from .smooth_effects import ConditionalSmooths, conditional_smooths
 from .criteria import (
     KfoldResult,
     LooResult,
@@ -29,6 +29,7 @@ from .errors import (
     BrmsError,
     DataError,
     FamilyError,
+    FitFileError,
     FormulaError,
     PlotError,
     PriorError,
@@ -41,8 +42,10 @@ from .families.mixture import pp_mixture
 from .families import __all__ as _family_names
 from .fit import BrmsFit
 from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
-from .hypothesis import HypothesisResult, hypothesis
-from .methods import VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_summary, ranef, stancode, standata
+from .hypotheses import HypothesisResult, hypothesis
+from .methods import (
+    VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_draws, prior_summary, ranef, stancode, standata, summary,
+)
 from .plots import icc, mcmc_plot, plot_fit, pp_check
 from .prediction import (
     fitted,
@@ -64,13 +67,14 @@ _FAMILY_CONSTRUCTORS = [n for n in _family_names if n[0].islower() and n not in 
     "args_of", "brmsfamily", "check_response", "family_function", "register", "warn_binomial_trials")]
 
 __all__ = [
-    "BackendUnavailableError", "BrmsError", "BrmsFit", "ConditionalEffects", "DataError", "Family", "FamilyError",
+    "BackendUnavailableError", "BrmsError", "BrmsFit", "ConditionalEffects", "DataError", "Family", "FamilyError", "FitFileError",
     "FormulaError", "HypothesisResult", "KfoldResult", "LooResult", "PlotError", "PriorError", "SamplingError",
     "StanCompileError", "VarCorr", "WaicResult", "add_criterion", "bayes_R2", "bf", "brm", "brmsfamily",
     "build_model", "coef", "conditional_effects", "conditional_smooths", "ConditionalSmooths", "datasets", "fitted", "fixef", "get_prior", "hypothesis", "icc",
     "kfold", "lf", "load_fit", "log_lik", "loo", "loo_R2", "loo_compare", "make_stancode", "make_standata",
     "mcmc_plot", "model_weights", "ndraws", "ngrps", "nlf", "nobs", "plot_fit", "posterior_epred",
-    "posterior_linpred", "posterior_predict", "pp_check", "pp_mixture", "predict", "predictive_error", "prior", "prior_summary",
-    "ranef", "residuals", "save_fit", "set_mecor", "set_nl", "set_prior", "set_rescor", "stancode", "standata", "update", "waic",
+    "posterior_linpred", "posterior_predict", "pp_check", "pp_mixture", "predict", "predictive_error", "prior",
+    "prior_draws", "prior_summary",
+    "ranef", "residuals", "save_fit", "set_mecor", "set_nl", "set_prior", "set_rescor", "stancode", "standata", "summary", "update", "waic",
     *_FAMILY_CONSTRUCTORS,
 ]

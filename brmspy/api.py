@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .codegen import CodeOptions, GeneratedModel, generate
+from .data_checks import warn_design
 from .families import Family
 from .formula import BrmsFormula, MvBrmsFormula, build_terms
 from .formula.terms import BrmsTerms, MvBrmsTerms
@@ -66,6 +67,7 @@ def build_model(
     terms = build_terms(formula, family)
     frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)
+    warn_design(frame, priors)  # rank-deficient designs, separation: improper posteriors under flat priors
     generated = generate(frame, priors, options)
     return ModelBuild(terms, frame, priors, generated)
 

@@ -27,10 +27,40 @@ def ess_tail(x: np.ndarray) -> np.ndarray:
 
 
 def rhat(x: np.ndarray) -> np.ndarray:
-    """Rank-normalised split R-hat (Vehtari et al. 2021)."""
+    """Rank-normalised split R-hat (Vehtari et al. 2021) of draws shaped (chain, draw, ...).
+
+    A single chain is split in two halves, as R's ``posterior::rhat`` (and so brms) does;
+    ArviZ returns NaN there.
+    """
     import arviz_stats as azs
 
-    return np.asarray(azs.rhat(np.asarray(x, dtype=float), method="rank"))
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 2 and x.shape[0] == 1:
+        return np.asarray(_rank_rhat_one_chain(x[0]))
+    return np.asarray(azs.rhat(x, method="rank"))
+
+
+def _rank_rhat_one_chain(x: np.ndarray) -> float:
+    """``posterior::rhat`` of one chain: max of bulk and tail (folded) split R-hat on z-scaled ranks."""
+    from scipy import stats
+
+    n = x.size
+    if n < 4 or not np.all(np.isfinite(x)) or np.ptp(x) == 0:
+        return float("nan")
+    half = n // 2
+
+    def split_z(a: np.ndarray) -> np.ndarray:
+        parts = np.vstack([a[:half], a[n - half:]])  # the middle draw of an odd chain is dropped
+        r = stats.rankdata(parts, method="average").reshape(parts.shape)
+        return stats.norm.ppf((r - 3 / 8) / (parts.size + 1 / 4))
+
+    def basic(z: np.ndarray) -> float:
+        m = z.shape[1]
+        between = m * np.var(z.mean(axis=1), ddof=1)
+        within = np.mean(np.var(z, axis=1, ddof=1))
+        return float(np.sqrt((between / within + m - 1) / m))
+
+    return max(basic(split_z(x)), basic(split_z(np.abs(x - np.median(x)))))
 
 
 def bfmi(energy: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ __all__ = [
     "StanCompileError",
     "SamplingError",
     "BackendUnavailableError",
+    "FitFileError",
 ]
 
 
@@ -53,3 +54,12 @@ class SamplingError(BrmsError, RuntimeError):
 
 class BackendUnavailableError(BrmsError, RuntimeError):
     """The requested Stan backend is not installed or not usable here."""
+
+
+class FitFileError(BrmsError):
+    """A saved fit cannot be written to or read from its file.
+
+    Raised before sampling when ``brm(file=...)`` cannot write there, and by ``load_fit`` for a
+    missing, empty, truncated, corrupt, foreign or newer-format file; the message names the
+    file and, when loading, ``file_refit='always'`` to fit again and overwrite it.
+    """

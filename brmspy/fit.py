@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import arviz_io, summary as _summary
+from . import arviz_io, tables as _summary
 from .api import ModelBuild
 from .backends import Draws, SampleConfig
 from .frame import ModelFrame
@@ -152,11 +152,12 @@ class BrmsFit:
 
     # ------------------------------------------- post-processing shortcuts
     # brms calls these as generics (``pp_check(fit)``); methods are the Python spelling.
-    def plot(self, variables: list[str] | None = None):
+    def plot(self, variable: str | list[str] | None = None, regex: bool = False, *,
+             variables: str | list[str] | None = None):
         """Trace and density plot per parameter (brms's ``plot(fit)``); returns the Figure."""
         from .plots import plot_fit
 
-        return plot_fit(self, variables)
+        return plot_fit(self, variable, regex, variables=variables)
 
     def pp_check(self, type: str = "dens_overlay", **kwargs: Any):  # noqa: A002 - brms's name
         from .plots import pp_check
@@ -169,13 +170,13 @@ class BrmsFit:
         return mcmc_plot(self, type, **kwargs)
 
     def conditional_effects(self, effects: Any = None, **kwargs: Any):
-        from .conditional_effects import conditional_effects
+        from .effects import conditional_effects
 
         return conditional_effects(self, effects, **kwargs)
 
     def conditional_smooths(self, smooths: Any = None, **kwargs: Any):
         """The estimated ``s()``/``t2()`` functions with credible bands (see :func:`brmspy.conditional_smooths`)."""
-        from .conditional_smooths import conditional_smooths
+        from .smooth_effects import conditional_smooths
 
         return conditional_smooths(self, smooths, **kwargs)
 
@@ -190,7 +191,7 @@ class BrmsFit:
         return waic(self, **kwargs)
 
     def hypothesis(self, hypothesis: Any, **kwargs: Any):
-        from .hypothesis import hypothesis as _hypothesis
+        from .hypotheses import hypothesis as _hypothesis
 
         return _hypothesis(self, hypothesis, **kwargs)
 

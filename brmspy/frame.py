@@ -288,6 +288,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    _check_data_shape(data)
     resp_terms = terms.responses if isinstance(terms, MvBrmsTerms) else [terms]
     used: list[str] = []
     for t in resp_terms:
@@ -331,7 +332,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     data = data.iloc[rows].reset_index(drop=True)
     if len(data) == 0:
         raise DataError("No rows left after removing rows with NAs in the model's variables.")
-    from .autocor import row_order
+    from .autocorrelation import row_order
 
     order = row_order(terms, data)  # ar()/ma()/arma()/cosy(): rows sorted by series then time, as brms
     if order is not None:
@@ -364,7 +365,28 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     link_specials(list(designs.values()), mecor=terms.mecor)
     blocks = _group_blocks(group_specs, data, data2, mv)
     levels = {b.group: b.levels for b in blocks}
-    return ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+    from .data_checks import check_values
+
+    check_values(frame)  # values too large for double precision: a DataError naming the column
+    return frame
+
+
+def _check_data_shape(data: pd.DataFrame) -> None:
+    """Refuse data without rows and data with duplicated column names (which column would be used?)."""
+    dup = data.columns[data.columns.duplicated()]
+    if len(dup):
+        counts = data.columns.value_counts()
+        names = ", ".join(f"{c!r} ({counts[c]} times)" for c in dict.fromkeys(data.columns) if c in set(dup))
+        raise DataError(
+            f"The data have duplicated column names: {names}. Rename them so that each name is one column, "
+            "e.g. data.columns = [...] or data.loc[:, ~data.columns.duplicated()] to keep the first."
+        )
+    if len(data) == 0:  # brms: "Argument 'data' does not contain observations."
+        raise DataError(
+            "The data have no rows (argument 'data' does not contain observations): "
+            "a subset or filter that matched nothing?"
+        )
 
 
 def _check_cs(t: BrmsTerms) -> None:
@@ -493,7 +515,7 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     design = _fixed_design(prefix, lt, data, formula, mv)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
-        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.autocor
+        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.autocorrelation
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     cs = _cs_terms(lt, formula)
     if cs is not None:
@@ -609,11 +631,55 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, dat
         spec, columns = _group_design(g, data, mv)
         for i, (name, col) in enumerate(columns):
             block.coefs.append(ReCoef(prefix, name, col, g, spec, i))
-    for b in blocks:
-        labels = [c.label for c in b.coefs]
-        if len(set(labels)) != len(labels):
-            raise FormulaError(f"The grouping factor {b.group!r} has duplicated varying effects {labels}.")
+    _check_duplicated_effects(blocks)
     return blocks
+
+
+def _check_duplicated_effects(blocks: list[ReBlock]) -> None:
+    """brms refuses a varying effect that two terms give the same grouping factor (and dpar/nlpar/response).
+
+    ``(Days | Subject) + (1 | Subject)`` would give the Subject intercepts two sds that the data
+    cannot tell apart.  Blocks may share a group name when their effects differ
+    (``(1 | g) + (0 + x | g)``, terms in different dpars or responses): those are fine.
+    """
+    seen: dict[tuple, GroupTerm] = {}
+    for b in blocks:
+        for c in b.coefs:
+            key = (b.group, c.prefix, c.name)
+            if key not in seen:
+                seen[key] = c.term
+                continue
+            first = seen[key]
+            same = [t for blk in blocks if blk.group == b.group for t in blk.terms
+                    if any(cc.prefix == c.prefix for cc in blk.coefs)]
+            terms = list(dict.fromkeys(same))
+            where = f"the {c.prefix.label.rstrip('_')} formula" if c.prefix.pieces else "the formula"
+            raise FormulaError(
+                "Duplicated group-level effects are not allowed.\n"
+                f"Occurred for effect '{c.name}' of group '{b.group}': {first.label} and {c.term.label} in {where} "
+                "both give it a varying effect, and two standard deviations of one effect cannot be told apart "
+                f"by the data (brms refuses this model too). {_merged_terms_hint(terms)}"
+            )
+
+
+def _merged_terms_hint(terms: list[GroupTerm]) -> str:
+    """What to write instead of several terms on one grouping factor: one term with all their effects."""
+    from dataclasses import replace
+
+    from .formula.terms import parse_rhs
+
+    intercept, effects = False, []
+    for t in terms:
+        lt = parse_rhs(t.expr, t.label)
+        intercept = intercept or lt.intercept
+        effects += [e for e in lt.population if e not in effects]
+    expr = " + ".join((["1"] if intercept else ["0"]) + effects)
+    merged = replace(terms[0], expr=expr, id=None)
+    text = f"Write one term: {replace(merged, cor=True).label} (correlated effects) or {replace(merged, cor=False).label} (uncorrelated)"
+    if intercept and effects:
+        alone = [replace(merged, expr="1", cor=True).label] + [replace(merged, expr=f"0 + {e}", cor=True).label for e in effects]
+        text += f", which is the same as {' + '.join(alone)}"
+    return text + "."
 
 
 def _group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None

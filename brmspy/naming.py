@@ -72,6 +72,8 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
     info: dict[str, ParamInfo] = {}
 
     def put(name: str, values: np.ndarray, pinfo: ParamInfo) -> None:
+        if name in out:  # two parameters with one brms name: one would hide the other in every table
+            raise RuntimeError(f"Internal error: two parameters are named {name!r}; please report this model.")
         out[name] = np.asarray(values, dtype=float)
         info[name] = pinfo
 
@@ -98,12 +100,13 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         for sp in design.specials:  # mo(), s(), gp(), ...: each kind names its own parameters
             for name, values, pinfo in sp.draws(params):
                 put(name, values, pinfo)
-    for block in frame.blocks:
+    for block in frame.blocks:  # brms's order: every sd, then every cor, then every r
         sd = params[f"sd_{block.id}"]
         for j, row in enumerate(sd_names(block)):
             for i, name in enumerate(row):
                 values = sd[..., j, i] if block.by else sd[..., j]
                 put(name, values, ParamInfo(name, "sd", group=group_label(block), coef=block.coefs[j].label, level=_by_level(block, i)))
+    for block in frame.blocks:
         if block.has_cor:
             cor = params[f"cor_{block.id}"]
             for p, row in enumerate(cor_names(block)):

@@ -49,23 +49,31 @@ __all__ = ["PlotError", "pp_check", "mcmc_plot", "plot_fit", "icc", "loo_pit_val
 
 PP_CHECK_TYPES: tuple[str, ...] = (
     "dens_overlay", "hist", "stat", "stat_grouped", "intervals", "bars",
-    "ecdf_overlay", "scatter_avg", "loo_pit", "rootogram",
+    "ecdf_overlay", "scatter_avg", "error_scatter_avg", "violin_grouped", "loo_pit", "loo_pit_overlay", "rootogram",
 )
-MCMC_PLOT_TYPES: tuple[str, ...] = ("intervals", "areas", "trace", "acf", "rhat", "neff", "nuts_divergence")
+MCMC_PLOT_TYPES: tuple[str, ...] = ("intervals", "areas", "dens", "trace", "acf", "rhat", "neff", "nuts_divergence")
 
-# bayesplot's default colour scheme ("blue")
+# bayesplot's default colour scheme ("blue"): DARK is its dark_highlight, MID its mid_highlight,
+# LIGHT its light_highlight and LIGHT_HL its mid; BP_* are the remaining ones under bayesplot's names
 DARK = "#011f4b"
 MID = "#005b96"
 LIGHT = "#b3cde0"
 LIGHT_HL = "#6497b1"
+BP_LIGHT = "#d1e1ec"
+BP_DARK = "#03396c"
 
-# types for which brms uses every draw by default (the rest use 10)
-_ALL_DRAW_TYPES = {"stat", "stat_grouped", "intervals", "scatter_avg", "loo_pit", "rootogram"}
+# types for which brms uses every draw by default (its 'aps_types'; the rest use 10). loo_pit_overlay
+# is one here, not in brms: its PSIS weights need more than 10 draws (R's loo skips the Pareto
+# smoothing below 25 draws with a warning, ArviZ refuses); README "Differences from brms"
+_ALL_DRAW_TYPES = {"stat", "stat_grouped", "intervals", "scatter_avg", "error_scatter_avg", "violin_grouped",
+                   "loo_pit", "loo_pit_overlay", "rootogram"}
 # extra keyword arguments each pp_check type understands
 _PP_KW: dict[str, set[str]] = {
     "dens_overlay": set(), "hist": {"bins"}, "stat": {"bins"}, "stat_grouped": {"bins"},
     "intervals": {"prob", "prob_outer", "x"}, "bars": {"prob"}, "ecdf_overlay": set(),
     "scatter_avg": set(), "loo_pit": {"kind", "prob", "n_unif"}, "rootogram": {"style", "prob"},
+    "error_scatter_avg": {"size", "alpha"}, "violin_grouped": {"probs", "y_draw"},
+    "loo_pit_overlay": {"samples", "grid_len"},
 }
 
 
@@ -237,20 +245,29 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
         per level of ``group``), ``"intervals"`` (per observation: yrep median and
         50%/90% intervals with y), ``"bars"`` (discrete outcomes: counts of y as
         bars, yrep count medians with intervals), ``"ecdf_overlay"``,
-        ``"scatter_avg"`` (y against mean yrep), ``"loo_pit"`` (LOO-PIT values
-        against the uniform) or ``"rootogram"`` (counts: square-root frequencies).
+        ``"scatter_avg"`` (y against mean yrep), ``"error_scatter_avg"`` (y against the
+        average predictive error ``y - yrep``), ``"violin_grouped"`` (violins of yrep and
+        of y per level of ``group``), ``"loo_pit"`` (LOO-PIT values against the uniform),
+        ``"loo_pit_overlay"`` (density of the LOO-PIT values over densities of uniform
+        samples, bayesplot's ``ppc_loo_pit_overlay``) or ``"rootogram"`` (counts:
+        square-root frequencies).
     ndraws : number of posterior draws used; by default 10 for the overlay-type
-        plots (dens_overlay, hist, ecdf_overlay, bars) and all draws otherwise, as brms.
+        plots (dens_overlay, hist, ecdf_overlay, bars) and all draws otherwise, as brms
+        (and for loo_pit_overlay, whose PSIS weights need more than brms's 10 draws).
     stat : for ``"stat"``/``"stat_grouped"``: ``"mean"``, ``"median"``, ``"sd"``,
         ``"var"``, ``"min"``, ``"max"``, ``"mad"``, ``"iqr"`` or a function of a 1-d array.
-    group : column name for ``"stat_grouped"``.
+    group : column name for ``"stat_grouped"`` and ``"violin_grouped"``.
     seed : seed for choosing draws and for the predictive simulation.
     ax : matplotlib axes to draw into (single-panel types only).
     resp : the response to check in a multivariate model (required there), e.g. ``"y1"``.
     **kw : type-specific options: ``bins`` (hist, stat), ``prob``/``prob_outer``
         (intervals: 0.5/0.9; bars, rootogram: 0.9), ``x`` (intervals: a column for
         the x axis), ``style`` (rootogram: ``"hanging"``, ``"standing"`` or
-        ``"suspended"``), ``kind`` (loo_pit: ``"ecdf"`` or ``"density"``).
+        ``"suspended"``), ``kind`` (loo_pit: ``"ecdf"`` or ``"density"``), ``samples``
+        and ``grid_len`` (loo_pit_overlay: 100 uniform samples of 512 values), ``probs``
+        (violin_grouped: quantile lines, default (0.1, 0.5, 0.9)) and ``y_draw``
+        (violin_grouped: ``"violin"``, ``"points"`` or ``"both"``), ``size`` and ``alpha``
+        (error_scatter_avg: 2.5 and 0.8).
 
     Returns
     -------
@@ -273,11 +290,11 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
             f"pp_check type {type!r} is for discrete outcomes (counts, binary), but family {family.name!r} is "
             "continuous; use 'dens_overlay', 'hist' or 'ecdf_overlay'."
         )
-    if type == "stat_grouped" and group is None:
-        raise PlotError("pp_check(type='stat_grouped') needs group=<column name>.")
+    if type in ("stat_grouped", "violin_grouped") and group is None:
+        raise PlotError(f"pp_check(type={type!r}) needs group=<column name>.")
     if type in ("stat", "stat_grouped"):
         _stat_fun(stat)  # fail before simulating
-    groups = _column(fit, group, "group") if type == "stat_grouped" else None
+    groups = _column(fit, group, "group") if type in ("stat_grouped", "violin_grouped") else None
     if type == "intervals" and "x" in kw:
         kw["x"] = (kw["x"], _column(fit, kw["x"], "x"))
     if ndraws is None and type not in _ALL_DRAW_TYPES:
@@ -288,6 +305,8 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
     if type == "loo_pit":
         return _ppc_loo_pit(fit, y, yrep, ndraws, seed, ax, resp=resp, **kw)
+    if type == "loo_pit_overlay":
+        return _ppc_loo_pit_overlay(fit, y, yrep, ndraws, seed, ax, resp=resp, **kw)
     observed = ~np.isnan(y)  # responses imputed with mi() have no observed value
     if not observed.all():
         y, yrep = y[observed], yrep[:, observed]
@@ -297,12 +316,14 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     draw = {
         "dens_overlay": _ppc_dens_overlay, "hist": _ppc_hist, "ecdf_overlay": _ppc_ecdf_overlay,
         "scatter_avg": _ppc_scatter_avg, "intervals": _ppc_intervals, "bars": _ppc_bars,
-        "rootogram": _ppc_rootogram,
+        "rootogram": _ppc_rootogram, "error_scatter_avg": _ppc_error_scatter_avg,
     }
     if type == "stat":
         return _ppc_stat(y, yrep, stat, ax, **kw)
     if type == "stat_grouped":
         return _ppc_stat_grouped(y, yrep, stat, groups, group, ax, **kw)
+    if type == "violin_grouped":
+        return _ppc_violin_grouped(y, yrep, groups, ax, seed=seed, **kw)
     return draw[type](y, yrep, ax, **kw)
 
 
@@ -444,6 +465,61 @@ def _ppc_scatter_avg(y, yrep, ax):
     return fig
 
 
+def _ppc_error_scatter_avg(y, yrep, ax, size: float = 2.5, alpha: float = 0.8):
+    """bayesplot's ``ppc_error_scatter_avg``: y (vertical) against the average of ``y - yrep`` over draws."""
+    fig, axes = _figure(ax=ax, width=5, height=5)
+    a = axes[0, 0]
+    err = (y[None, :] - yrep).mean(axis=0)
+    # ggplot point size 2.5 (mm) is about 7 pt across: matplotlib's s is in pt^2
+    a.scatter(err, y, s=(2.5 * size) ** 2, color=LIGHT_HL, edgecolor=MID, alpha=alpha, linewidths=0.5)
+    a.set_xlabel("Average $y - y_{rep}$")
+    a.set_ylabel("$y$")
+    return fig
+
+
+def _violin(a, values: np.ndarray, pos: float, half_width: float, peak: float, *, face, edge, lw: float,
+            probs: Sequence[float] = ()) -> None:
+    """A ggplot-style violin: nrd0 kernel density over the data's range (trim), ``half_width`` at ``peak``."""
+    grid, dens = kde(values)
+    if grid.size == 0:
+        return
+    w = half_width * dens / peak
+    a.fill_betweenx(grid, pos - w, pos + w, facecolor=face if face is not None else "none", edgecolor=edge, lw=lw)
+    for q in np.quantile(values, probs) if len(probs) else []:
+        wq = float(np.interp(q, grid, w))
+        a.plot([pos - wq, pos + wq], [q, q], color=edge, lw=lw)
+
+
+def _ppc_violin_grouped(y, yrep, groups, ax, probs: Sequence[float] = (0.1, 0.5, 0.9), y_draw: str = "violin",
+                        seed: int | None = None):
+    """bayesplot's ``ppc_violin_grouped``: per level of ``group`` a violin of all yrep values (filled, with
+    quantile lines at ``probs``) and of y (outline), or y as jittered points."""
+    if y_draw not in ("violin", "points", "both"):
+        raise PlotError(f"Unknown y_draw {y_draw!r}; use 'violin', 'points' or 'both'.")
+    probs = [_check_prob(p, "probs") for p in probs]
+    levels = _levels(groups)
+    keys = pd.Series(groups).astype(str).to_numpy()
+    fig, axes = _figure(ax=ax, width=max(4.0, 1.2 * len(levels) + 1), height=4)
+    a = axes[0, 0]
+    sel = [keys == str(lv) for lv in levels]
+    # geom_violin(scale = "area"): every violin of a layer has the same area, the widest 0.9 wide
+    peak_rep = max(kde(yrep[:, m].ravel())[1].max() for m in sel)
+    peak_y = max(kde(y[m])[1].max() for m in sel if m.sum() > 0)
+    rng = np.random.default_rng(seed)
+    for i, m in enumerate(sel):
+        _violin(a, yrep[:, m].ravel(), i, 0.45, peak_rep, face=BP_LIGHT, edge=LIGHT, lw=1.0, probs=probs)
+        if y_draw in ("violin", "both") and m.sum() > 1:
+            _violin(a, y[m], i, 0.45, peak_y, face=None, edge=DARK, lw=1.0)
+        if y_draw in ("points", "both"):
+            a.scatter(i + rng.uniform(-0.1, 0.1, m.sum()), y[m], s=9, color=DARK, edgecolor=DARK, zorder=3)
+    a.set_xticks(range(len(levels)), [str(lv) for lv in levels])
+    from matplotlib.patches import Patch
+
+    a.legend(handles=[Patch(facecolor="none", edgecolor=DARK, label="$y$"),
+                      Patch(facecolor=BP_LIGHT, edgecolor=LIGHT, label="$y_{rep}$")], frameon=False)
+    return fig
+
+
 def _ppc_rootogram(y, yrep, ax, style: str = "hanging", prob: float = 0.9):
     if style not in ("hanging", "standing", "suspended"):
         raise PlotError(f"Unknown rootogram style {style!r}; use 'hanging', 'standing' or 'suspended'.")
@@ -547,6 +623,35 @@ def _ppc_loo_pit(fit, y, yrep, ndraws, seed, ax, kind: str = "ecdf", prob: float
     return fig
 
 
+def _ppc_loo_pit_overlay(fit, y, yrep, ndraws, seed, ax, samples: int = 100, grid_len: int = 512,
+                         resp: str | None = None):
+    """bayesplot's ``ppc_loo_pit_overlay``: the boundary-corrected density of the LOO-PIT values (dark)
+    over those of ``samples`` standard uniform samples of ``grid_len`` values each (light), on [0, 1]."""
+    if not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise PlotError(f"samples must be a positive integer, got {samples!r}.")
+    if not isinstance(grid_len, (int, np.integer)) or grid_len < 100:
+        raise PlotError(f"grid_len must be an integer of at least 100, got {grid_len!r}.")
+    if np.all(np.isin(y, (0, 1))):
+        import warnings
+
+        warnings.warn("This plot is not recommended for binary data.", UserWarning, stacklevel=4)
+    pit = _loo_pit(fit, y, yrep, ndraws, seed, resp)
+    fig, axes = _figure(ax=ax, width=6, height=4)
+    a = axes[0, 0]
+    rng = np.random.default_rng(seed)
+    for i in range(samples):  # reflection at 0 and 1 is the boundary correction
+        a.plot(*kde(rng.uniform(size=grid_len), n_grid=grid_len, bounds=(0, 1)), color=LIGHT, lw=0.5, alpha=0.7,
+               label="Unif" if i == 0 else None)
+    a.plot(*kde(pit, n_grid=grid_len, bounds=(0, 1)), color=DARK, lw=1.5, solid_capstyle="round", label="PIT")
+    a.set_xlim(-0.01, 1.01)
+    a.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "0.25", "0.5", "0.75", "1"])
+    a.set_ylim(0, None)
+    a.set_yticks([])
+    handles, labels = a.get_legend_handles_labels()
+    a.legend(handles[::-1], labels[::-1], frameon=False)  # PIT first, as bayesplot
+    return fig
+
+
 # ================================================================ mcmc_plot
 
 
@@ -576,25 +681,37 @@ def _some(names, k: int = 25) -> str:
     return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
 
 
-def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variables: str | Sequence[str] | None = None,  # noqa: A002
+def _variable_alias(variable, variables, where: str):
+    """brms's argument is ``variable``; ``variables=`` (brmspy's earlier name) is kept as an alias."""
+    if variables is not None:
+        if variable is not None:
+            raise PlotError(f"{where} got both variable= and variables=; use variable= (brms's name).")
+        return variables
+    return variable
+
+
+def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variable: str | Sequence[str] | None = None,  # noqa: A002
               regex: bool = False, prob: float | None = None, prob_outer: float | None = None,
-              lags: int = 20, ax: "Axes | None" = None) -> "Figure":
+              lags: int = 20, ax: "Axes | None" = None, *, variables: str | Sequence[str] | None = None) -> "Figure":
     """Plots of the posterior draws and MCMC diagnostics, as brms's ``mcmc_plot``.
 
     Parameters
     ----------
     fit : a fitted model.
     type : ``"intervals"`` (median, inner and outer intervals), ``"areas"``
-        (densities with the inner interval shaded), ``"trace"`` (one panel per
+        (densities with the inner interval shaded), ``"dens"`` (one density panel per
+        variable, bayesplot's ``mcmc_dens``), ``"trace"`` (one panel per
         variable, a line per chain), ``"acf"`` (autocorrelation, variables ×
         chains), ``"rhat"``, ``"neff"`` (bulk ESS / number of draws) or
         ``"nuts_divergence"`` (lp__ and acceptance by divergence).
-    variables : names (or with ``regex=True`` patterns) of the variables; by
-        default the population-level ``b_*``, group-level ``sd_*``/``cor_*`` and
+    variable : names (or with ``regex=True`` patterns, as ``"^sd_"``) of the variables;
+        by default the population-level ``b_*``, group-level ``sd_*``/``cor_*`` and
         family parameters such as ``sigma``.
+    regex : treat ``variable`` as regular expressions (brms's ``regex``).
     prob, prob_outer : interval probabilities (intervals: 0.5 and 0.9; areas: 0.5 and 1).
     lags : the largest lag of ``"acf"``.
     ax : axes to draw into (single-panel types: intervals, areas, rhat, neff).
+    variables : alias of ``variable`` (keyword only).
 
     Returns
     -------
@@ -602,10 +719,12 @@ def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variables: str | Sequence
 
     Examples
     --------
-    >>> fig = mcmc_plot(fit, type="trace", variables=["b_x", "sigma"])   # doctest: +SKIP
-    >>> len(fig.axes)                                                   # doctest: +SKIP
+    >>> fig = mcmc_plot(fit, type="trace", variable=["b_x", "sigma"])   # doctest: +SKIP
+    >>> len(fig.axes)                                                  # doctest: +SKIP
     2
+    >>> fig = mcmc_plot(fit, variable="^sd_", regex=True)              # doctest: +SKIP
     """
+    variables = _variable_alias(variable, variables, "mcmc_plot()")
     if type not in MCMC_PLOT_TYPES:
         raise PlotError(f"Unknown mcmc_plot type {type!r}. Valid types: {', '.join(MCMC_PLOT_TYPES)}.")
     if type == "nuts_divergence":
@@ -616,6 +735,8 @@ def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variables: str | Sequence
         return _mcmc_intervals(draws, _check_prob(prob or 0.5), _check_prob(prob_outer or 0.9, "prob_outer"), ax)
     if type == "areas":
         return _mcmc_areas(draws, _check_prob(prob or 0.5), _check_prob(prob_outer or 1.0, "prob_outer"), ax)
+    if type == "dens":
+        return _mcmc_dens(draws, ax)
     if type == "trace":
         fig, axes = _panels(len(names), ax=ax, height=None)
         for a, n in zip(axes, names):
@@ -632,6 +753,24 @@ def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variables: str | Sequence
     n_total = next(iter(draws.values())).size
     values = np.array([float(arviz_io.ess_bulk(draws[n])) for n in names]) / n_total
     return _diag_bars(names, values, "Bulk ESS / N", [0.1, 0.5, 1.0], lambda v: v > 0.5, lambda v: v > 0.1, ax)
+
+
+def _mcmc_dens(draws: dict[str, np.ndarray], ax) -> "Figure":
+    """bayesplot's ``mcmc_dens``: the density of each variable over all chains, one panel each (free scales)."""
+    names = list(draws)
+    fig, axes = _panels(len(names), ax=ax, height=None)
+    for a, n in zip(axes, names):
+        grid, dens = kde(draws[n].ravel())
+        a.fill_between(grid, dens, color=LIGHT_HL, lw=0)
+        a.plot(grid, dens, color=MID, lw=0.5)
+        a.set_xlim(grid[0], grid[-1])
+        a.set_ylim(0, None)
+        a.set_yticks([])
+        if len(names) > 1:
+            a.set_title(n, fontsize=9)  # facet strip
+        else:
+            a.set_xlabel(n)
+    return fig
 
 
 def _trace(a, x: np.ndarray) -> None:
@@ -748,8 +887,11 @@ def _mcmc_nuts_divergence(fit: "BrmsFit") -> "Figure":
 # ================================================================ plot(fit)
 
 
-def plot_fit(fit: "BrmsFit", variables: str | Sequence[str] | None = None, regex: bool = False) -> "Figure":
+def plot_fit(fit: "BrmsFit", variable: str | Sequence[str] | None = None, regex: bool = False, *,
+             variables: str | Sequence[str] | None = None) -> "Figure":
     """brms's ``plot(fit)``: a density (left) and trace (right) per parameter, one row each.
+
+    ``variable`` (with ``regex``) selects parameters as in :func:`mcmc_plot`; ``variables`` is its alias.
 
     Examples
     --------
@@ -757,6 +899,7 @@ def plot_fit(fit: "BrmsFit", variables: str | Sequence[str] | None = None, regex
     >>> len(fig.axes) == 2 * 3           # doctest: +SKIP
     True
     """
+    variables = _variable_alias(variable, variables, "plot_fit()")
     names = _select_variables(fit, variables, regex)
     fig, axes = _figure(len(names), 2, width=9, height=1.9 * len(names) + 0.4)
     for i, n in enumerate(names):

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,7 @@ class _Context:
     sample_new_levels: str
     rng: np.random.Generator
     incl_autocor: bool = True  # False: ar()/ma()/arma() terms left out (e.g. conditional_effects grids)
-    cache: dict[Any, Any] = field(default_factory=dict)  # per-call state, e.g. ARMA forecast plans (brmspy.autocor)
+    cache: dict[Any, Any] = field(default_factory=dict)  # per-call state, e.g. ARMA forecast plans (brmspy.autocorrelation)
 
     @property
     def params(self) -> dict[str, np.ndarray]:
@@ -91,6 +92,7 @@ def _context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_leve
 def _check_newdata(fit: "BrmsFit", newdata: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(newdata, pd.DataFrame):
         raise DataError(f"newdata must be a pandas DataFrame, got {type(newdata).__name__}.")
+    validate_newdata_columns(fit, newdata)
     newdata = newdata.reset_index(drop=True)
     old = fit.frame.data
     for col in old.columns:
@@ -113,8 +115,121 @@ def _check_newdata(fit: "BrmsFit", newdata: pd.DataFrame) -> pd.DataFrame:
     return newdata
 
 
+def _predictor_columns(fit: "BrmsFit") -> list[str]:
+    """Data columns the model's predictors use (not the response, addition terms or grouping factors)."""
+    import re
+
+    cols = set(map(str, fit.frame.data.columns))
+    out: list[str] = []
+
+    def add(text: str | None) -> None:
+        for name in re.findall(r"`[^`]*`|[A-Za-z_.][A-Za-z0-9_.]*", text or ""):
+            name = name.strip("`")
+            if name in cols and name not in out:
+                out.append(name)
+
+    for t in fit.frame.response_terms:
+        for nl in t.nonlinear.values():
+            add(" ".join(nl.covariates))
+        for part in t.parts.values():
+            lt = part.terms
+            add(" ".join(lt.population))
+            for g in lt.group_terms:
+                add(g.expr)
+            for sp in lt.special_terms:
+                add(sp.text)
+    groups = {v for b in fit.frame.blocks for v in (*b.group_vars, *((b.by,) if b.by else ()))}
+    return [c for c in out if c not in groups and not _is_group_column(fit, c)]
+
+
+def _type_of(values: pd.Series) -> str:
+    """What a column holds, in the words of the messages: numeric, logical, factor or text."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return "factor"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "logical"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numeric"
+    if dtype == object:
+        present = values.dropna()
+        if len(present) and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                                for v in present):
+            return "numeric"
+    return "text"
+
+
+def _rows_text(index: pd.Index) -> str:
+    labels = [str(v) for v in index[:10]]
+    more = f", ... ({len(index)} rows)" if len(index) > 10 else ""
+    return f"row(s) {', '.join(labels)}{more}"
+
+
+def validate_newdata_columns(fit: "BrmsFit", newdata: pd.DataFrame) -> None:
+    """Types and missing values of ``newdata``'s predictor columns, checked before any design is rebuilt.
+
+    A column of another type than in the fitted data (text where numbers were
+    used, numbers that are not levels of a fitted factor) is a
+    :class:`~brmspy.errors.DataError` naming the column, the expected and the
+    found type.  A missing value in a factor predictor is a DataError (it
+    matches no fitted level; brms silently treats it as the reference level); in a
+    numeric predictor it gives a NaN prediction for that row (as brms's NA),
+    with a warning naming the column and the rows (index labels of ``newdata``).
+
+    Examples
+    --------
+    >>> validate_newdata_columns(fit, df.assign(Days="three"))   # doctest: +SKIP
+    Traceback (most recent call last):
+    DataError: newdata column 'Days' holds text (dtype str) but the model was fitted with numeric values ...
+    """
+    from .specials.mi import mi_kept_columns
+
+    old_data = fit.frame.data
+    imputed = mi_kept_columns(fit.frame.response_terms)  # NAs there: mi()'s own error, later
+    for col in _predictor_columns(fit):
+        if col not in newdata.columns:
+            continue  # missing columns: reported when the design is rebuilt
+        old, new = old_data[col], newdata[col]
+        expected, found = _type_of(old), _type_of(new)
+        if expected == "numeric" and found in ("text", "factor"):
+            raise DataError(
+                f"newdata column {col!r} holds {found} values (dtype {new.dtype}) but the model was fitted with "
+                f"numeric values (dtype {old.dtype}); convert it, e.g. newdata[{col!r}] = "
+                f"pd.to_numeric(newdata[{col!r}])."
+            )
+        if expected in ("factor", "text") and found == "numeric":
+            known = set(map(str, old.astype(str).unique()))
+            labels = set(map(str, new.dropna().map(_level_text).unique()))
+            if not labels <= known:
+                raise DataError(
+                    f"newdata column {col!r} is numeric (dtype {new.dtype}) but the model was fitted with a "
+                    f"{'factor' if expected == 'factor' else 'text column'} (dtype {old.dtype}) with levels "
+                    f"{', '.join(sorted(known))}; values {sorted(labels - known)[:5]} are not among them. "
+                    "Pass the fitted levels (as text or a categorical)."
+                )
+        missing = new.isna().to_numpy()
+        if missing.any() and col not in imputed:
+            rows = _rows_text(newdata.index[missing])
+            if expected in ("factor", "text", "logical"):
+                known = ", ".join(sorted(map(str, old.astype(str).unique())))
+                raise DataError(
+                    f"newdata column {col!r} is missing (NaN/None) in {rows}; a {expected} predictor needs one of "
+                    f"its fitted values ({known}). Fill them in or drop those rows."
+                )
+            warnings.warn(
+                f"newdata column {col!r} is NaN in {rows} (index labels of newdata): the predictions for those "
+                "rows are NaN. Drop or fill those rows.", UserWarning, stacklevel=5,
+            )
+
+
+def _level_text(v: Any) -> str:
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def _is_group_column(fit: "BrmsFit", col: str) -> bool:
-    from .autocor import series_columns
+    from .autocorrelation import series_columns
 
     # 'gr' of ar()/ma()/cosy(): a new level is a new series
     return any(col in b.group_vars for b in fit.frame.blocks) or col in series_columns(fit)
@@ -316,7 +431,7 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:
             eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
-            from .autocor import adjust_eta
+            from .autocorrelation import adjust_eta
 
             eta = adjust_eta(ctx, t, prefix, eta)  # ar()/ma()/arma() terms use earlier residuals
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
@@ -390,7 +505,7 @@ def _linpred(ctx: _Context, t: BrmsTerms, dpar: str | None, transform: bool, nlp
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
     eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
-    from .autocor import adjust_eta
+    from .autocorrelation import adjust_eta
 
     eta = adjust_eta(ctx, t, Prefix(t.resp, d), eta)  # ar()/ma()/arma() terms use earlier residuals
     return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
@@ -460,7 +575,7 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
 
 def _predict(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
-    from .autocor import time_cov_predict
+    from .autocorrelation import time_cov_predict
 
     if (draws := time_cov_predict(ctx, t, dp, ctx.rng)) is not None:  # cosy(), cov = TRUE: one draw per series
         return draws
@@ -498,7 +613,7 @@ def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any
 def _log_lik(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
     rd, ex = _extras(ctx, t, need_response=True)
-    from .autocor import time_cov_log_lik
+    from .autocorrelation import time_cov_log_lik
 
     if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
         return ll
@@ -532,7 +647,7 @@ def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: 
 
 
 def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None) -> pd.DataFrame:
-    from .summary import _check_prob
+    from .tables import _check_prob
 
     _check_prob(prob)
     if draws.ndim == 3:

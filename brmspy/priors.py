@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
@@ -54,7 +55,8 @@ class Prior:
     ub: float | None = None
 
     def __post_init__(self) -> None:
-        dist = parse_prior_string(self.prior)  # validates name, arity, numbers
+        _check_types(self)
+        dist = parse_prior_string(self.prior)  # validates name, arity, numbers and their ranges
         if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme"):
             raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor' "
                              "or 'corme' (latent correlations of me() terms).")
@@ -69,6 +71,9 @@ class Prior:
             raise PriorError(f"Bounds (lb/ub) are allowed only for class 'b', not for {self.class_!r}.")
         if (self.lb is not None or self.ub is not None) and self.coef:
             raise PriorError("Bounds (lb/ub) apply to the whole class 'b'; remove coef= or the bounds.")
+        if self.lb is not None and self.ub is not None and not self.lb < self.ub:
+            raise PriorError(f"The prior {self.prior!r} on class 'b' has lb = {format_number(self.lb)} not below "
+                             f"ub = {format_number(self.ub)}; the lower bound must be less than the upper bound.")
 
     @property
     def dist(self) -> PriorDist | None:
@@ -82,6 +87,29 @@ class Prior:
 
     def key(self) -> tuple[str, ...]:
         return (self.class_, self.coef, self.group, self.resp, self.dpar, self.nlpar)
+
+
+_USAGE = ("Pass priors made with brmspy.prior(), e.g. prior('normal(0, 1)', class_='b'), several combined "
+          "with + or in a list, or a get_prior()-style DataFrame")
+
+
+def _check_types(p: "Prior") -> None:
+    """Wrong types get a PriorError saying what to pass, not a TypeError deep inside."""
+    if not isinstance(p.prior, str):
+        raise PriorError(f"A prior is a string such as 'normal(0, 1)', got {type(p.prior).__name__} {p.prior!r}: "
+                         f"write prior('normal(0, 1)', class_={p.class_!r}).")
+    for name in ("class_", "coef", "group", "resp", "dpar", "nlpar"):
+        value = getattr(p, name)
+        if not isinstance(value, str):
+            raise PriorError(f"{name}= of prior({p.prior!r}) must be a string, got {type(value).__name__} {value!r}.")
+    for name in ("lb", "ub"):
+        value = getattr(p, name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise PriorError(f"{name}= of prior({p.prior!r}) must be a number or None, got {type(value).__name__} {value!r}.")
+        if math.isnan(value):
+            raise PriorError(f"{name}= of prior({p.prior!r}) is NaN; give a number or None (no bound).")
 
 
 class PriorSet(list):
@@ -118,27 +146,69 @@ set_prior = prior
 
 
 def as_prior_list(priors: "Prior | Iterable[Prior] | pd.DataFrame | None") -> list[Prior]:
+    """The user's priors as a list of :class:`Prior`; anything else is a :class:`PriorError`."""
     if priors is None:
         return []
     if isinstance(priors, Prior):
         return [priors]
     if isinstance(priors, pd.DataFrame):
-        out = []
-        for _, r in priors.iterrows():
-            if str(r.get("prior", "")).strip():
-                lb = r.get("lb", "")
-                ub = r.get("ub", "")
-                out.append(
-                    Prior(str(r["prior"]), str(r["class"]), *(str(r.get(c, "") or "") for c in ("coef", "group", "resp", "dpar", "nlpar")),
-                          float(lb) if str(lb).strip() not in ("", "nan", "None") and r["class"] == "b" else None,
-                          float(ub) if str(ub).strip() not in ("", "nan", "None") and r["class"] == "b" else None)
-                )
-        return out
+        return _priors_from_frame(priors)
+    if isinstance(priors, str):
+        raise PriorError(f"prior={priors!r} is a bare string, which names no parameter. Write "
+                         f"prior=prior({priors!r}, class_='b') (and coef=, group=, dpar=, ... to narrow it).")
+    if isinstance(priors, (dict, pd.Series)) or not isinstance(priors, Iterable):
+        raise PriorError(f"prior= got {type(priors).__name__} {_short(priors)}. {_USAGE}.")
     out = []
     for p in priors:
-        if not isinstance(p, Prior):
-            raise PriorError(f"Priors must be made with brmspy.prior(...); got {p!r}.")
-        out.append(p)
+        if isinstance(p, Prior):
+            out.append(p)
+        elif isinstance(p, str):
+            raise PriorError(f"The prior list holds the bare string {p!r}, which names no parameter. Write "
+                             f"prior({p!r}, class_='b') instead.")
+        else:
+            raise PriorError(f"Priors must be made with brmspy.prior(...); got {type(p).__name__} {_short(p)}. {_USAGE}.")
+    return out
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _priors_from_frame(frame: pd.DataFrame) -> list[Prior]:
+    """Rows of a get_prior()-style table with a non-empty prior (NaN/None cells are empty)."""
+    missing = [c for c in ("prior", "class") if c not in frame.columns]
+    if missing:
+        raise PriorError(f"A prior DataFrame needs the columns 'prior' and 'class' (and optionally coef, group, "
+                         f"resp, dpar, nlpar, lb, ub, as get_prior() returns); this one lacks {', '.join(missing)}. "
+                         "Or pass prior('normal(0, 1)', class_='b').")
+
+    def cell(r: pd.Series, c: str) -> str:
+        v = r.get(c, "")
+        if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            return ""
+        return str(v).strip()
+
+    def bound(r: pd.Series, c: str) -> float | None:
+        text = cell(r, c)
+        if text in ("", "nan", "None", "NA"):
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise PriorError(f"The {c} {text!r} in the prior DataFrame is not a number.") from None
+
+    out = []
+    for i, r in frame.iterrows():
+        if not cell(r, "prior"):
+            continue
+        cls = cell(r, "class")
+        if not cls:
+            raise PriorError(f"Row {i} of the prior DataFrame ({cell(r, 'prior')!r}) has no class; "
+                             "give one such as 'b', 'Intercept', 'sd' or 'sigma'.")
+        is_b = cls == "b"
+        out.append(Prior(cell(r, "prior"), cls, *(cell(r, c) for c in ("coef", "group", "resp", "dpar", "nlpar")),
+                         bound(r, "lb") if is_b else None, bound(r, "ub") if is_b else None))
     return out
 
 
@@ -405,6 +475,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if p.ub is not None:
             row.ub = format_number(p.ub)
 
+    check_prior_bounds(table)
+
     def lookup(*keys: tuple) -> PriorDist | None:
         for k in keys:
             r = by_key.get(k)
@@ -465,6 +537,85 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
 
         check_nlpar_priors(frame, res)
     return res
+
+
+def _base_bounds(row: PriorRow, table: list[PriorRow]) -> tuple[float | None, float | None]:
+    """The bounds of ``row``'s parameter: its class-level row's ``lb``/``ub`` (brms's ``stan_base_prior``)."""
+    cands = [r for r in table if r.class_ == row.class_ and r.group in (row.group, "") and r.resp == row.resp
+             and r.dpar == row.dpar and r.nlpar == row.nlpar and not r.coef and (r.lb or r.ub)]
+    for attr in ("group", "nlpar", "dpar", "resp"):  # the most specific row
+        specific = [r for r in cands if getattr(r, attr)]
+        cands = specific or cands
+    if not cands:
+        return None, None
+    r = cands[0]
+    return (float(r.lb) if r.lb else None), (float(r.ub) if r.ub else None)
+
+
+def _print_prior(row: PriorRow, lb: float | None, ub: float | None) -> str:
+    """A prior as brms prints it in its messages (``.print_prior``): ``<lower=0> sd_g ~ uniform(0, 1)``."""
+    def usc(x: str) -> str:
+        return "_" + x if x else ""
+
+    group = usc(row.group)
+    if any((row.resp, row.dpar, row.nlpar, row.coef)) and group:
+        group += "_"
+    bounds = ",".join(f"{k}={format_number(v)}" for k, v in (("lower", lb), ("upper", ub)) if v is not None)
+    head = f"<{bounds}> " if bounds else ""
+    return (f"{head}{row.class_}{group}{usc(row.resp)}{usc(row.dpar)}{usc(row.nlpar)}{usc(row.coef)} ~ "
+            f"{row.prior or '(flat)'}")
+
+
+def _range(lb: float | None, ub: float | None) -> str:
+    return f"[{'-inf' if lb is None else format_number(lb)}, {'inf' if ub is None else format_number(ub)}]"
+
+
+def check_prior_bounds(table: list[PriorRow]) -> None:
+    """User priors against their parameters' bounds, as brms's ``check_prior_content`` plus two errors.
+
+    A prior whose support lies entirely outside the parameter's bounds
+    (``uniform(-5, -1)`` on ``sigma``), or ``lb`` not below ``ub``, is a
+    :class:`~brmspy.errors.PriorError` (brms accepts both; Stan then fails to
+    initialize).  A bounded prior on a parameter without that bound
+    (``lognormal`` on ``b`` without ``lb``, ``uniform(0, 1)`` on an ``sd``)
+    gets brms's warning, with its wording.
+    """
+    lb_rows: list[str] = []
+    ub_rows: list[str] = []
+    for row in table:
+        if row.source != "user" or not row.prior.strip():
+            continue
+        dist = parse_prior_string(row.prior)
+        if dist is None or dist.info.kind != "real":
+            continue
+        lb, ub = _base_bounds(row, table)
+        label = _print_prior(row, float(row.lb) if row.lb else None, float(row.ub) if row.ub else None)  # as brms
+        if lb is not None and ub is not None and not lb < ub:
+            raise PriorError(f"The bounds of {label} are lb = {format_number(lb)} and ub = {format_number(ub)}; "
+                             "lb must be less than ub.")
+        lo, hi = dist.support
+        if (lb is not None and hi <= lb) or (ub is not None and lo >= ub):
+            raise PriorError(
+                f"The prior {row.prior!r} ({label}) has support {_range(lo, hi)}, outside the parameter's range "
+                f"{_range(lb, ub)}: no value is allowed by both, so sampling cannot start. Choose a prior with "
+                f"support on {_range(lb, ub)}" + (", e.g. 'student_t(3, 0, 2.5)'." if lb == 0 and ub is None else ".")
+            )
+        if dist.info.brms_bounded and lb is None:
+            lb_rows.append(label)
+        if dist.info.brms_bounded == "both" and ub is None:
+            ub_rows.append(label)
+    for which, rows in (("lower", lb_rows), ("upper", ub_rows)):
+        if rows:
+            arg = "lb" if which == "lower" else "ub"
+            an = "a" if which == "lower" else "an"
+            warnings.warn(
+                f"It appears as if you have specified {an} {which} bounded prior on a parameter that has no natural "
+                f"{which} bound.\nIf this is really what you want, please specify argument '{arg}' of 'prior()' "
+                f"appropriately (brmspy takes bounds for class 'b' only: prior(..., class_='b', {arg}=...)); "
+                f"otherwise the prior cuts the posterior off at its {which} bound, so choose a prior whose support "
+                f"matches the parameter.\nWarning occurred for prior \n" + "\n".join(rows),
+                UserWarning, stacklevel=5,
+            )
 
 
 def _terms_of(frame: ModelFrame, prefix: Prefix):

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
-import numpy as np
 import pandas as pd
 
-from . import arviz_io
 from .api import build_model
-from .backends import SampleConfig, select_backend
+from .backends import SampleConfig, get_backend, select_backend
+from .backends.base import _is_int
+from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 from .errors import PriorError, SamplingError
-from .families import Family
+from .families import Family, brmsfamily
 from .fit import BrmsFit
 from .formula import BrmsFormula, MvBrmsFormula
 from .priors import Prior
-from .prior_draws import draw_priors, flat_parameters
+from .prior_sampling import draw_priors, flat_parameters
 from .warmstart import resolve_warm_start
 from . import storage
 
@@ -76,7 +75,13 @@ def brm(
     backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
     file : save the fit to ``file`` (``.nc``) and load it from there next time instead of refitting.
+        The path is checked before sampling (a directory, a parent that is a file or a read-only
+        location is a :class:`~brmspy.errors.FitFileError` at once); the file is written atomically,
+        and if saving fails after sampling the fit is returned with a warning.
     file_refit : ``"never"``, ``"always"`` or ``"on_change"`` (refit when code, data or settings differ).
+        With ``"never"`` or ``"on_change"`` a file that is not a readable brmspy fit (corrupt,
+        foreign, newer format) is a :class:`~brmspy.errors.FitFileError`, never overwritten;
+        ``"always"`` refits and overwrites it.
     save_model : also write the Stan program to this path.
     data_name : the data set's name in the summary (default ``"data"``).
     data2 : data that are not columns of ``data``, e.g. ``{"A": A}`` for the known covariance
@@ -118,17 +123,25 @@ def brm(
     >>> fit = bp.brm("Reaction ~ Days + (Days | Subject)", data=df, seed=1, refresh=0)  # doctest: +SKIP
     >>> fit.fixef()                                                                     # doctest: +SKIP
     """
+    family = _family_object(family)  # the fit and its file keep a Family, not bp.poisson uncalled
     if sample_prior not in SAMPLE_PRIOR:
         raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
     if file_refit not in FILE_REFIT:
         raise SamplingError(f"file_refit must be one of {FILE_REFIT}, got {file_refit!r}.")
+    if backend != "auto":
+        get_backend(backend)  # an unknown name fails here, before the model is built
     if refresh is None:
-        refresh = max(1, iter // 10)
+        refresh = max(1, iter // 10) if _is_int(iter) else 1  # a bad iter is reported by the config below
     config = SampleConfig.from_kwargs(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
         refresh=refresh, threads=1 if threads is None else threads,
     )
+    _check_draws(config)
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
+    if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
+        # brms keeps the validated formula: the fit (and its file) store the rescor default, so
+        # update() and load_fit() rebuild the same model without repeating the default's message
+        formula = dataclasses.replace(formula, rescor=bool(getattr(build.terms, "rescor", False)))
     try:
         levels = [b.N_levels for b in build.frame.blocks]
         use_warm_start = resolve_warm_start(warm_start, build.frame.N, build.generated.standardized,
@@ -143,22 +156,54 @@ def brm(
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
-    if file is not None and file_refit != "always" and storage.fit_path(file).exists():
-        meta = storage.read_meta(file)
+    path = None if file is None else storage.fit_path(file)
+    if path is not None and path.is_dir():
+        storage.check_writable(path)  # FitFileError: a directory is not a fit file
+    if path is not None and file_refit != "always" and path.exists():
+        # a file that is not a readable brmspy fit is an error here, never overwritten: it may be
+        # someone's data (file_refit="always" overwrites it)
+        if file_refit == "never":
+            return storage.load_fit(path)
+        meta = storage.read_meta(path)
         same = (
             meta["code_sha256"] == build.code_hash
             and meta["data_sha256"] == storage.data_fingerprint(build.data)
             and meta["settings"] == settings
         )
-        if file_refit == "never" or same:
-            return storage.load_fit(file)
-        logger.info("Refitting: the saved fit in %s differs in code, data or settings.", file)
+        if same:
+            return storage.load_fit(path)
+        logger.info("Refitting: the saved fit in %s differs in code, data or settings.", path)
 
+    inputs = None
+    if path is not None:
+        # before sampling: an unwritable path or data that cannot be stored fail now, not after the fit
+        storage.check_writable(path)
+        inputs = storage.encode_inputs(formula, family, prior, data, data2)
     fit = _sample(build, formula, family, data, prior, config, backend, sample_prior, settings,
                   data_name or "data", data2)
-    if file is not None:
-        storage.save_fit(fit, file)
+    if path is not None:
+        storage.save_or_warn(fit, path, inputs)  # on failure: a warning with save_fit(), the fit is returned
     return fit
+
+
+def _check_draws(config: SampleConfig) -> None:
+    """``thin`` must leave at least two draws per chain (one draw has no variance, no Rhat, no ESS)."""
+    if config.thin > 1 and config.num_draws < 2:
+        n = config.num_samples
+        raise SamplingError(
+            f"thin = {config.thin} keeps {config.num_draws} draw per chain from the {n} post-warmup iterations "
+            f"(iter - warmup = {config.iter} - {config.num_warmup}); at least 2 are needed for any summary. "
+            f"Use thin <= {max(1, n // 2)} or more iterations (iter=)."
+        )
+
+
+def _family_object(family: Any) -> Any:
+    """``family=bp.poisson`` (the function, as ``family = poisson`` in R) becomes ``poisson()``."""
+    if isinstance(family, (list, tuple)):
+        return type(family)(_family_object(f) for f in family)
+    if callable(family) and not isinstance(family, Family):
+        return brmsfamily(family)
+    return family
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
@@ -178,7 +223,13 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if model is None:
         model = chosen.compile(build.code)
         _COMPILED[key] = model
-    draws = chosen.sample(model, stan_data, config)
+    try:
+        draws = chosen.sample(model, stan_data, config)
+    except SamplingError as exc:
+        hint = link_hint(build) if "initiali" in str(exc).lower() else None
+        if hint is None:
+            raise
+        raise SamplingError(f"{exc}\n{hint}") from None
     prior_draws = {}
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
@@ -189,51 +240,13 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     return fit
 
 
-def warn_diagnostics(fit: BrmsFit) -> list[str]:
-    """Warn about divergences, treedepth, Rhat, ESS and E-BFMI, each with the usual remedy."""
-    d = fit.stan_draws
-    cfg = d.config
-    msgs = []
-    div = int(np.sum(d.sampler_stats["divergent__"]))
-    if div:
-        msgs.append(
-            f"There were {div} divergent transitions after warmup. Increasing adapt_delta above {cfg.adapt_delta} "
-            "may help: brm(..., control={'adapt_delta': 0.95})."
-        )
-    hits = int(np.sum(d.sampler_stats["treedepth__"] >= cfg.max_treedepth))
-    if hits:
-        msgs.append(
-            f"{hits} transitions hit the maximum treedepth of {cfg.max_treedepth}. Increase it with "
-            f"control={{'max_treedepth': {cfg.max_treedepth + 2}}}."
-        )
-    bfmi = arviz_io.bfmi(d.sampler_stats["energy__"])
-    low = [i + 1 for i, v in enumerate(bfmi) if np.isfinite(v) and v < 0.3]
-    if low:
-        msgs.append(f"E-BFMI below 0.3 in chain(s) {low}: the posterior may have heavy tails; reparametrise or use stronger priors.")
-    names = [n for n, pi in fit.param_info.items() if pi.kind in ("b", "sd", "cor", "dpar")]
-    if d.nchains > 1 and names:
-        rh = {n: float(arviz_io.rhat(fit.draws_dict[n])) for n in names}
-        bad = [n for n, v in rh.items() if v > 1.01]
-        if bad:
-            msgs.append(
-                f"Rhat > 1.01 for {', '.join(bad[:5])}{' ...' if len(bad) > 5 else ''}: the chains have not mixed. "
-                "Run more iterations (iter=) or use more informative priors."
-            )
-        need = 100 * d.nchains
-        low_bulk = [n for n in names if arviz_io.ess_bulk(fit.draws_dict[n]) < need]
-        low_tail = [n for n in names if arviz_io.ess_tail(fit.draws_dict[n]) < need]
-        if low_bulk:
-            msgs.append(f"Bulk ESS below {need} for {', '.join(low_bulk[:5])}: posterior means may be unreliable; run more iterations.")
-        if low_tail:
-            msgs.append(f"Tail ESS below {need} for {', '.join(low_tail[:5])}: intervals may be unreliable; run more iterations.")
-    for m in msgs:
-        warnings.warn(m, UserWarning, stacklevel=3)
-    return msgs
-
-
 def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = None, prior: Any = None,
-           family: Any = None, **kwargs: Any) -> BrmsFit:
+           family: Any = None, *, file: str | Path | None = None, file_refit: str = "never",
+           **kwargs: Any) -> BrmsFit:
     """Refit with changes; the compiled model is reused whenever the Stan program is unchanged.
+
+    ``file`` and ``file_refit`` save (and reload) the new fit as in :func:`brm`; the file the
+    original fit came from is not touched unless it is given again.
 
     Examples
     --------
@@ -257,5 +270,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         prior if prior is not None else fit.prior,
         data_name=fit.data_name if newdata is None else "newdata",
         data2=args.pop("data2", fit.data2),
+        file=file,
+        file_refit=file_refit,
         **args,
     )

@@ -1,4 +1,4 @@
-"""Residual autocorrelation: ar(), ma(), arma(), cosy() (brmspy.autocor, brmspy.codegen.autocor).
+"""Residual autocorrelation: ar(), ma(), arma(), cosy() (brmspy.autocorrelation, brmspy.codegen.autocor).
 
 - golden Stan code + stanc for every structure (gaussian and student, conditional
   ARMA and the covariance formulation);
@@ -23,7 +23,7 @@ import stanli
 from scipy import stats
 
 import brmspy as bp
-from brmspy.autocor import arma_eta, series_log_lik
+from brmspy.autocorrelation import arma_eta, series_log_lik
 from brmspy.errors import DataError, FormulaError, PriorError
 from brmspy.frame import Prefix
 from tests.checks import assert_golden, assert_loglik_matches_stan, parameter_names

@@ -18,7 +18,7 @@ from scipy import stats
 
 import brmspy as bp
 from brmspy.errors import BrmsError
-from brmspy.hypothesis import evaluate_expression, hypothesis, parse_hypothesis
+from brmspy.hypotheses import evaluate_expression, hypothesis, parse_hypothesis
 
 
 @pytest.fixture(scope="module")

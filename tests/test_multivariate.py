@@ -103,8 +103,8 @@ def test_rescor_code_and_data():
     student = bp.make_stancode(STUDENT, data=bivariate_data(40), family="student")
     assert "target += multi_student_t_lpdf(Y | nu, Mu, Sigma);" in student
     assert "real<lower=1> nu;" in student and "nu_y1" not in student
-    # without set_rescor the responses get their own likelihoods
-    plain = bp.make_stancode(bp.bf("y1 ~ x") + bp.bf("y2 ~ x"), data=bivariate_data(40))
+    # with set_rescor(False) the responses get their own likelihoods
+    plain = bp.make_stancode(bp.bf("y1 ~ x") + bp.bf("y2 ~ x") + bp.set_rescor(False), data=bivariate_data(40))
     assert "Lrescor" not in plain and plain.count("normal_id_glm_lpdf") == 2
 
 

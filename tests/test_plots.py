@@ -23,7 +23,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 import brmspy as bp  # noqa: E402
 from brmspy import arviz_io  # noqa: E402
-from brmspy.conditional_effects import ConditionalEffects, conditional_effects  # noqa: E402
+from brmspy.effects import ConditionalEffects, conditional_effects  # noqa: E402
 from brmspy.errors import BrmsError, FamilyError  # noqa: E402
 from brmspy.plots import MCMC_PLOT_TYPES, PP_CHECK_TYPES, PlotError, icc, kde, mcmc_plot, plot_fit, pp_check  # noqa: E402
 
@@ -203,6 +203,69 @@ def test_loo_pit(gfit):
     assert sub.shape == pit.shape and np.corrcoef(sub, pit)[0, 1] > 0.9
 
 
+def test_loo_pit_overlay_as_bayesplot(gfit):
+    from brmspy.plots import DARK, LIGHT, loo_pit_values
+
+    fig = pp_check(gfit, "loo_pit_overlay", ndraws=400, seed=3, samples=25)
+    ax = fig.axes[0]
+    assert len(fig.axes) == 1 and len(ax.lines) == 26  # 25 uniform densities, then the PIT density
+    assert all(line.get_color() == LIGHT for line in ax.lines[:-1]) and ax.lines[-1].get_color() == DARK
+    pit = loo_pit_values(gfit, ndraws=400, seed=3)
+    np.testing.assert_allclose(ax.lines[-1].get_xydata(), np.column_stack(kde(pit, n_grid=512, bounds=(0, 1))))
+    assert ax.lines[0].get_xdata().min() == 0 and ax.lines[0].get_xdata().max() == 1
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "0.25", "0.5", "0.75", "1"]
+    assert list(ax.get_yticks()) == [] and ax.get_xlabel() == "" and ax.get_ylabel() == ""
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["PIT", "Unif"]
+    assert ax.get_ylim()[0] == 0
+    # all draws by default (brms: 10, too few for PSIS; README "Differences from brms")
+    default = pp_check(gfit, "loo_pit_overlay", seed=3, samples=5).axes[0]
+    np.testing.assert_allclose(default.lines[-1].get_ydata(),
+                               kde(loo_pit_values(gfit, seed=3), n_grid=512, bounds=(0, 1))[1])
+    with pytest.raises(PlotError, match="samples"):
+        pp_check(gfit, "loo_pit_overlay", samples=0)
+
+
+def test_error_scatter_avg_as_bayesplot(gfit):
+    from brmspy.prediction import posterior_predict
+
+    y = _y(gfit)
+    ax = pp_check(gfit, "error_scatter_avg", seed=2).axes[0]
+    pts = ax.collections[0].get_offsets()
+    yrep = np.asarray(posterior_predict(gfit, seed=2), dtype=float)  # all draws, as brms
+    assert yrep.shape[0] == gfit.ndraws()
+    np.testing.assert_allclose(pts[:, 0], (y[None, :] - yrep).mean(axis=0))  # x: average predictive error
+    np.testing.assert_allclose(pts[:, 1], y)  # y: the observations
+    assert ax.get_xlabel() == "Average $y - y_{rep}$" and ax.get_ylabel() == "$y$"
+    assert len(ax.lines) == 0  # no reference line
+
+
+def test_violin_grouped_as_bayesplot(gfit, gdata):
+    from brmspy.plots import BP_LIGHT, DARK
+
+    fig = pp_check(gfit, "violin_grouped", group="f", ndraws=200, seed=1)
+    ax = fig.axes[0]
+    levels = sorted(gdata["f"].unique())
+    assert [t.get_text() for t in ax.get_xticklabels()] == levels
+    polys = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(polys) == 2 * len(levels)  # a yrep violin (filled) and a y violin (outline) per level
+    faces = [matplotlib.colors.to_hex(c.get_facecolor()[0]) if len(c.get_facecolor()) else "none" for c in polys]
+    assert faces == [BP_LIGHT, "none"] * len(levels)
+    assert len(ax.lines) == 3 * len(levels)  # quantile lines at 0.1, 0.5, 0.9 of each yrep violin
+    y = _y(gfit)
+    f = gdata["f"].to_numpy()
+    for poly, lv in zip(polys[1::2], levels):  # the y violins span each level's observed range
+        ys = poly.get_paths()[0].vertices[:, 1]
+        assert ys.min() == pytest.approx(y[f == lv].min()) and ys.max() == pytest.approx(y[f == lv].max())
+        assert matplotlib.colors.to_hex(poly.get_edgecolor()[0]) == DARK
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["$y$", "$y_{rep}$"]
+    assert ax.get_xlabel() == "" and ax.get_ylabel() == ""
+    pts = pp_check(gfit, "violin_grouped", group="f", ndraws=20, seed=1, y_draw="points").axes[0]
+    np.testing.assert_allclose(np.sort(np.concatenate([c.get_offsets()[:, 1] for c in pts.collections
+                                                       if not isinstance(c, PolyCollection)])), np.sort(y))
+    with pytest.raises(PlotError, match="needs group"):
+        pp_check(gfit, "violin_grouped")
+
+
 def test_pp_check_errors(gfit):
     with pytest.raises(BrmsError) as err:
         pp_check(gfit, "density")
@@ -247,6 +310,27 @@ def test_mcmc_panels(gfit):
     assert len(mcmc_plot(gfit, "nuts_divergence").axes) == 2
     fig = mcmc_plot(gfit, "trace", variables="^b_", regex=True)
     assert [a.get_title() for a in fig.axes] == DEFAULT_VARS[:4]
+
+
+def test_mcmc_plot_brms_argument_names_and_dens(gfit):
+    fig = mcmc_plot(gfit, "trace", variable="^sd_", regex=True)  # brms's names
+    assert [a.get_title() for a in fig.axes] == ["sd_g__Intercept"]
+    by_alias = mcmc_plot(gfit, "trace", variables=["b_x", "sigma"])
+    assert [a.get_title() for a in by_alias.axes] == ["b_x", "sigma"]
+    with pytest.raises(PlotError, match="both variable= and variables="):
+        mcmc_plot(gfit, variable="b_x", variables="b_x")
+    ax = gfit.mcmc_plot("intervals", variable=["b_x"]).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["b_x"]
+    fig = mcmc_plot(gfit, "dens", variable=["b_x", "sigma"])
+    assert [a.get_title() for a in fig.axes] == ["b_x", "sigma"]
+    for a, n in zip(fig.axes, ["b_x", "sigma"]):
+        grid, dens = kde(_flat(gfit, n))
+        np.testing.assert_allclose(a.lines[0].get_xydata(), np.column_stack([grid, dens]))
+        assert len(a.collections) == 1 and list(a.get_yticks()) == []  # filled density, no y axis
+    one = mcmc_plot(gfit, "dens", variable="sigma").axes[0]
+    assert one.get_xlabel() == "sigma" and one.get_title() == ""  # one variable: the name on the x axis
+    assert len(plot_fit(gfit, variable="sigma").axes) == 2
+    assert len(gfit.plot(variable="^b_", regex=True).axes) == 2 * 4
 
 
 def test_mcmc_rhat_and_neff_values(gfit):

@@ -23,7 +23,7 @@ from ..distributions import PriorDist, format_number
 from .blocks import StanBlocks
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..autocor import AutocorDesign
+    from ..autocorrelation import AutocorDesign
     from ..formula.terms import BrmsTerms
 
 _LCOR_DOC = """   * Args:

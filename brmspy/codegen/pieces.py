@@ -547,7 +547,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
     trials = (f"trials{rs}",) if rd.trials is not None else ()
-    from ..autocor import autocor_design
+    from ..autocorrelation import autocor_design
 
     if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
         from .autocor import stan_autocor_likelihood

@@ -98,7 +98,7 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     Only the structure is checked here; :func:`stan_threaded_likelihood` also
     refuses a likelihood that reads values computed elsewhere in the model block.
     """
-    from ..autocor import autocor_design
+    from ..autocorrelation import autocor_design
     from ..frame import Prefix
 
     if getattr(frame.terms, "rescor", False):

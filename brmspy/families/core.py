@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -336,13 +336,27 @@ class Family:
         return check_response(self, y, name)
 
 
-def brmsfamily(family: str | Family, link: str | None = None, threshold: str | None = None,
+def _call_constructor(make: Callable[..., Any]) -> "Family":
+    """``family=bernoulli`` (the function, not called) means ``bernoulli()``, as in R."""
+    name = getattr(make, "__name__", repr(make))
+    try:
+        out = make()
+    except (TypeError, FamilyError) as exc:  # e.g. mixture needs its components
+        raise FamilyError(f"family={name} needs arguments: call it, e.g. {name}(...) ({exc})") from None
+    if not isinstance(out, Family):
+        raise FamilyError(f"family must be a name such as 'gaussian', a Family or a family function such as "
+                          f"bp.poisson; {name}() returned {type(out).__name__}.")
+    return out
+
+
+def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None = None, threshold: str | None = None,
                **dpar_links: str) -> Family:
     """Build a :class:`Family`, as brms's ``brmsfamily()``.
 
     Parameters
     ----------
-    family : family name, e.g. ``"poisson"``, or a Family (returned as is).
+    family : family name, e.g. ``"poisson"``, a Family (returned as is) or a family function
+        (``bp.poisson``, not called: as ``family = poisson`` in R, the function's defaults).
     link : link of the mean (``mu``); the family's default when None.
     threshold : ordinal families only: ``"flexible"`` (default), ``"equidistant"`` or ``"sum_to_zero"``.
     **dpar_links : ``link_sigma="log"`` etc. for the other dpars.
@@ -352,13 +366,15 @@ def brmsfamily(family: str | Family, link: str | None = None, threshold: str | N
     >>> brmsfamily("bernoulli", link="probit").link
     'probit'
     """
+    if callable(family) and not isinstance(family, Family):
+        family = _call_constructor(family)
     if isinstance(family, Family):
         if link is None and threshold is None and not dpar_links:
             return family
         threshold = threshold or family.threshold
         family = family.name
     if not isinstance(family, str):
-        raise FamilyError(f"family must be a name such as 'gaussian' or a Family object; got {type(family).__name__}.")
+        raise FamilyError(f"family must be a name such as 'gaussian', a Family object or a family function such as bp.poisson; got {type(family).__name__}.")
     name = FAMILY_ALIASES.get(family, family)
     name = name.lower() if name.lower() in FAMILIES else name
     if name not in FAMILIES:

@@ -251,11 +251,10 @@ def build_terms(
         names = [r.resp for r in responses]
         if len(set(names)) != len(names):
             raise FormulaError(f"Responses must differ in a multivariate model; got {names}.")
-        rescor = bool(formula.rescor)
-        if rescor:
-            from ..multivariate import check_rescor
+        from ..multivariate import resolve_rescor
 
-            check_rescor(responses)  # gaussian/student only; marks nu as shared for student
+        # set_rescor() or brms's default (with its message); checked, and nu marked shared for student
+        rescor = resolve_rescor(formula.rescor, responses)
         mecor = formula.mecor if formula.mecor is not None else all(f.mecor is not False for f in formula.forms)
         return MvBrmsTerms(responses, rescor, mecor)
     out = _build_one(formula, family, multi=False)

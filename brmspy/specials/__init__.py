@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # imported lazily at run time: frame.py imports this module
     from ..formula.terms import SpecialTerm
     from ..frame import Prefix
     from ..naming import ParamInfo
-    from ..prior_draws import PriorSampler
+    from ..prior_sampling import PriorSampler
     from ..priors import PriorRow
 
 #: a prior lookup bound to one linear predictor: ``lookup(("b", "mox"), ("b", ""))``
@@ -49,7 +49,7 @@ ParamGetter = Callable[[str], np.ndarray]
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
 #: special terms handled outside the linear predictor (category-specific, unsupported autocorrelation);
-#: ar/ma/arma/cosy are registered by brmspy.autocor (via specials/autocor.py)
+#: ar/ma/arma/cosy are registered by brmspy.autocorrelation (via specials/autocor.py)
 NOT_PREDICTOR_TERMS = frozenset({"cs", "car", "sar", "fcor", "unstr"})
 
 
@@ -137,7 +137,7 @@ class SpecialDesign:
 
         Names are ``prior_`` + the parameter's draw name (``prior_bsp_mox``,
         ``prior_sds_sx_1``); ``priors`` comes from :meth:`resolve_priors` and
-        ``sampler`` (:class:`brmspy.prior_draws.PriorSampler`) returns (chain, draw)
+        ``sampler`` (:class:`brmspy.prior_sampling.PriorSampler`) returns (chain, draw)
         arrays, truncated to the parameter's bounds, or None for flat priors.
         """
         return {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -134,20 +135,23 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
         ]
     )
     out = BrmsSummary(header)
-    for block in frame.blocks:
-        g = group_label(block)
+    # one table per grouping factor, as brms: blocks that share a group name (different |ID|,
+    # dpars, nlpars or responses) are listed together, none hidden
+    for g, blocks in _blocks_by_group(frame.blocks).items():
         names, labels = [], []
-        for n, pi in info.items():
-            if pi.kind == "sd" and pi.group == g:
+        for kind in ("sd", "cor"):
+            for n, pi in info.items():
+                if pi.kind != kind or pi.group != g:
+                    continue
                 names.append(n)
-                labels.append(f"sd({pi.coef}{':' + block.by + pi.level if pi.level else ''})")
-        for n, pi in info.items():
-            if pi.kind == "cor" and pi.group == g:
-                names.append(n)
-                a, b = pi.coef.split(",")
-                lv = f":{block.by}{pi.level}" if pi.level else ""
-                labels.append(f"cor({a}{lv},{b}{lv})")
-        title = f"~{g} (Number of levels: {block.N_levels}) "
+                block = next((b for b in blocks if b.by), None)
+                lv = f":{block.by}{pi.level}" if pi.level and block is not None else ""
+                if kind == "sd":
+                    labels.append(f"sd({pi.coef}{lv})")
+                else:
+                    a, b = pi.coef.split(",")
+                    labels.append(f"cor({a}{lv},{b}{lv})")
+        title = f"~{g} (Number of levels: {blocks[0].N_levels}) "
         out.group[title] = stats_table(draws, names, prob, labels=labels)
     b_names = _intercepts_first([n for n, pi in info.items() if pi.kind == "b"], info)
     out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
@@ -162,6 +166,32 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
         "and Tail_ESS are effective sample size measures, and Rhat is the potential\n"
         "scale reduction factor on split chains (at convergence, Rhat = 1)."
     )
+    _warn_convergence(out, fit)
+    return out
+
+
+def _warn_convergence(out: BrmsSummary, fit: "BrmsFit") -> None:
+    """brms's summary() warnings: some Rhat above 1.05 in the tables, divergent transitions."""
+    tables = [*out.group.values(), out.population, out.family, *out.sections.values()]
+    rhats = np.concatenate([t["Rhat"].to_numpy(dtype=float) for t in tables if "Rhat" in t])
+    if np.any(rhats[np.isfinite(rhats)] > 1.05):
+        warnings.warn(
+            "Parts of the model have not converged (some Rhats are > 1.05). Be careful when analysing the results! "
+            "We recommend running more iterations and/or setting stronger priors.", UserWarning, stacklevel=4)
+    div = fit.stan_draws.sampler_stats.get("divergent__")
+    n_div = int(np.sum(div)) if div is not None else 0
+    if n_div:
+        warnings.warn(
+            f"There were {n_div} divergent transitions after warmup. Increasing adapt_delta above "
+            f"{fit.config.adapt_delta:g} may help. See "
+            "http://mc-stan.org/misc/warnings.html#divergent-transitions-after-warmup", UserWarning, stacklevel=4)
+
+
+def _blocks_by_group(blocks: list) -> dict[str, list]:
+    """Group-level blocks by grouping factor name (brms's ``unique(ranef$group)``), in order."""
+    out: dict[str, list] = {}
+    for b in blocks:
+        out.setdefault(group_label(b), []).append(b)
     return out
 
 
@@ -225,30 +255,42 @@ def varcorr(fit: "BrmsFit", prob: float = 0.95) -> dict[str, dict[str, pd.DataFr
 
     ``VarCorr(fit)["Subject"]["sd"]`` is coef × statistic; ``["cor"]`` and
     ``["cov"]`` are indexed by (coef, coef) pairs; ``"residual__"`` holds sigma.
+    As in brms, a grouping factor with several blocks (``(1 | g) + (0 + x | g)``, or
+    terms in different dpars) has one entry listing all their effects, with correlation 0
+    between effects of different blocks.
     """
     out: dict[str, dict[str, pd.DataFrame]] = {}
     draws = fit.draws_dict
-    for block in fit.frame.blocks:
-        g = group_label(block)
-        if block.by:
+    for g, blocks in _blocks_by_group(fit.frame.blocks).items():
+        if any(b.by for b in blocks):
             sd_names = [n for n, pi in fit.param_info.items() if pi.kind == "sd" and pi.group == g]
             out[g] = {"sd": stats_table(draws, sd_names, prob, diagnostics=False,
                                         labels=[n.split("__", 1)[1] for n in sd_names])}
             continue
-        labels = [c.label for c in block.coefs]
+        # every coefficient of the group, over all its blocks (brms: one sd table, one cor matrix
+        # in which effects of different blocks have correlation 0)
+        labels = [c.label for b in blocks for c in b.coefs]
+        block_of = [i for i, b in enumerate(blocks) for _ in b.coefs]
         sds = [draws[f"sd_{g}__{lab}"] for lab in labels]
         entry = {"sd": stats_table(dict(zip(labels, sds)), labels, prob, diagnostics=False)}
-        if block.has_cor:
-            M = block.M
+        if any(b.has_cor for b in blocks):
+            estimated = {}
+            for b in blocks:
+                if b.has_cor:
+                    for j, k in cor_pairs(b.M):
+                        a, c = b.coefs[j].label, b.coefs[k].label
+                        estimated[(a, c)] = estimated[(c, a)] = draws[f"cor_{g}__{a}__{c}"]
             cor_draws, cov_draws, index = {}, {}, []
-            pairs = {pair: draws[f"cor_{g}__{labels[pair[0]]}__{labels[pair[1]]}"] for pair in cor_pairs(M)}
+            M = len(labels)
             for i in range(M):
                 for j in range(M):
                     key = f"{labels[i]}|{labels[j]}"
                     if i == j:
                         r = np.ones_like(sds[i])
+                    elif block_of[i] == block_of[j] and (labels[i], labels[j]) in estimated:
+                        r = estimated[(labels[i], labels[j])]
                     else:
-                        r = pairs[(min(i, j), max(i, j))]
+                        r = np.zeros_like(sds[i])
                     cor_draws[key] = r
                     cov_draws[key] = r * sds[i] * sds[j]
                     index.append((labels[i], labels[j]))
