@@ -378,3 +378,20 @@ def test_categorical_grouping_column_is_linear_time() -> None:
     t0 = time.perf_counter()
     J, levels = group_index(pd.DataFrame({"g": g}), ("g",))
     assert time.perf_counter() - t0 < 2.0 and len(levels) == 2000 and J.max() == 2000
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "float32", "int32"])
+def test_nullable_and_narrow_numeric_dtypes_are_numbers(dtype: str) -> None:
+    df = load_fd()
+    df["cnt"] = df["cnt"].astype(dtype)
+    check_case(CASES["I_logical_times"], df)  # I(cnt %/% 2) + I(cnt %% 3)
+
+
+def test_pandas_NA_rows_are_dropped_like_NaN() -> None:
+    df = load_fd()
+    df["zna"] = df["zna"].astype("Float64")  # NaN -> pd.NA
+    df["g"] = df["g"].astype("string[pyarrow]")
+    df.loc[5, "g"] = pd.NA
+    with pytest.warns(UserWarning, match=r"3 of 24 rows"):
+        mf = build_frame(build_terms("y ~ zna + g"), df)
+    assert mf.N == 21 and mf.designs[Prefix("", "mu")].coef_names == ["zna", "gb", "gc", "gd"]
