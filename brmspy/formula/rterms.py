@@ -201,7 +201,9 @@ def population_terms(text: str, where: str | None = None, brms: bool = True) -> 
 
     Examples
     --------
-    >>> [t.label for t in population_terms("x + a:x + b %in% a").terms]
+    >>> [t.label for t in population_terms("x + a:x + b %in% a").terms]  # brms's variable order
+    ['x', 'x:a', 'a:b']
+    >>> [t.label for t in population_terms("x + a:x + b %in% a", brms=False).terms]  # R's terms()
     ['x', 'x:a', 'b:a']
     """
     where = where or text
