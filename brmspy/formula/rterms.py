@@ -201,10 +201,12 @@ def population_terms(text: str, where: str | None = None, brms: bool = True) -> 
 
     Examples
     --------
-    >>> [t.label for t in population_terms("x + a:x + b %in% a").terms]  # brms's variable order
+    >>> [t.label for t in population_terms("x + a:x + b %in% a").terms]
     ['x', 'x:a', 'a:b']
-    >>> [t.label for t in population_terms("x + a:x + b %in% a", brms=False).terms]  # R's terms()
-    ['x', 'x:a', 'b:a']
+    >>> [t.label for t in population_terms("c:a + b + a").terms]  # brms's variable order
+    ['b', 'a', 'a:c']
+    >>> [t.label for t in population_terms("c:a + b + a", brms=False).terms]  # R's terms()
+    ['b', 'a', 'c:a']
     """
     where = where or text
     return encode(parse_expr(text, where), where, brms)
