@@ -53,9 +53,11 @@ def _names(x) -> list[str]:
 
 
 def _frame(formula: str, data: pd.DataFrame, family: str = "gaussian"):
+    from brmspy.formula.brmsformula import expand_dot
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return build_frame(build_terms(formula, family), data)
+        return build_frame(build_terms(expand_dot(formula, list(data.columns)), family), data)
 
 
 def _design_names(design) -> list[str]:
@@ -160,6 +162,14 @@ def test_bare_comparison_is_refused_with_I_hint() -> None:
         build_terms("y ~ (x > 0)")
     with pytest.raises(bp.FormulaError, match=r"wrapped in I\(\)"):
         build_terms("y ~ x + z > 2")
+
+
+def test_dot_is_every_other_column() -> None:
+    # brms: in a dpar formula only the dpar is on the left, so '.' includes the response
+    df = load_fd()[["y", "x", "g"]]
+    b = bp.build_model(bp.bf("y ~ .", "sigma ~ ."), df)
+    assert b.frame.designs[Prefix("", "mu")].coef_names == ["x", "gb", "gc", "gd"]
+    assert b.frame.designs[Prefix("", "sigma")].coef_names == ["y", "x", "gb", "gc", "gd"]
 
 
 def test_number_term_is_refused() -> None:

@@ -262,6 +262,46 @@ def build_terms(
     return out
 
 
+def expand_dot(formula: "str | BrmsFormula | MvBrmsFormula", columns: list[str]
+               ) -> "BrmsFormula | MvBrmsFormula":
+    """R's ``.`` in a formula: every data column not on that formula's left-hand side (as brms does).
+
+    ``y ~ .`` with columns y, x, g is ``y ~ (x + g)``; in ``bf(y ~ x, sigma ~ .)`` the dpar
+    formula's ``.`` includes ``y`` (only ``sigma`` is on its left), as in brms.
+
+    Examples
+    --------
+    >>> expand_dot("y ~ . - z", ["y", "x", "z"]).main
+    'y ~ (x + z) - z'
+    """
+    formula = as_formula(formula)
+    if isinstance(formula, MvBrmsFormula):
+        return replace(formula, forms=tuple(expand_dot(f, columns) for f in formula.forms))
+    nl = set(formula.nl_pforms) | ({formula.main} if formula.nl else set())
+    main = formula.main if formula.main in nl else _expand_dot_text(formula.main, columns)
+    pforms = tuple(p if p in nl else _expand_dot_text(p, columns) for p in formula.pforms)
+    return replace(formula, main=main, pforms=pforms)
+
+
+def _expand_dot_text(text: str, columns: list[str]) -> str:
+    from .rexpr import Name, _name, _tokens
+
+    parts = split_tilde(text)
+    lhs, rhs = parts
+    dots = [t for t in _tokens(rhs, text) if t.kind == "name" and t.text == "."]
+    if not dots:
+        return text
+    lhs_names = {t.value for t in _tokens(lhs, text) if t.kind == "name"} if lhs else set()
+    cols = [_name(str(c)) for c in columns if str(c) not in lhs_names]
+    repl = f"({' + '.join(cols)})" if cols else "1"
+    out, pos = [], 0
+    for t in dots:
+        out += [rhs[pos:t.pos], repl]
+        pos = t.pos + 1
+    out.append(rhs[pos:])
+    return f"{lhs} ~ {''.join(out)}" if lhs else f"~ {''.join(out)}"
+
+
 def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvBrmsFormula":
     """brms's ``mvbind(y1, y2) ~ x``: the same model as ``bf("y1 ~ x") + bf("y2 ~ x")``.
 

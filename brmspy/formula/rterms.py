@@ -54,7 +54,7 @@ class RTerms:
 
     intercept: bool
     terms: tuple[RTerm, ...]
-    variables: tuple[Expr, ...] = ()  # every variable, in order of first appearance (R's 'variables')
+    variables: tuple[Expr, ...] = ()  # the terms' variables, in order of first appearance (R's 'variables')
 
 
 _OPS = {"+", "-", "*", "/", ":", "^", "%in%"}
@@ -130,8 +130,8 @@ class _Encoder:
                 return out
         if isinstance(e, Name) and e.id == ".":
             raise FormulaError(
-                f"'.' (all other columns) in {self.where!r} is not supported; list the predictors, "
-                "e.g. ' + '.join(columns) in Python."
+                f"'.' (all other columns) in {self.where!r} needs the data: it is expanded by make_stancode, "
+                "make_standata, get_prior and brm; elsewhere list the predictors."
             )
         if (isinstance(e, BinOp) and e.op in _LOGICAL) or (isinstance(e, Unary) and e.op == "!"):
             # R reads it as one variable, but brms fails on it ('model frame and formula mismatch')
@@ -180,12 +180,12 @@ def encode(e: Expr, where: str, brms: bool = True) -> RTerms:
     enc = _Encoder(where)
     terms = enc.encode(e)
     terms = sorted(terms, key=len)  # stable: by order of interaction, then first appearance
-    order = list(range(len(enc.variables)))
+    used = set().union(*terms) if terms else set()
+    order = [i for i in range(len(enc.variables)) if i in used]  # removed terms' variables are not evaluated
     if brms:
         order = []
         for t in terms:
             order.extend(i for i in sorted(t) if i not in order)
-        order.extend(i for i in range(len(enc.variables)) if i not in order)
     rank = {i: k for k, i in enumerate(order)}
     out = tuple(RTerm(tuple(enc.variables[i] for i in sorted(t, key=rank.__getitem__))) for t in terms)
     return RTerms(enc.intercept, out, tuple(enc.variables[i] for i in order))
