@@ -41,6 +41,10 @@ def load_fd() -> pd.DataFrame:
 def load(name: str) -> pd.DataFrame:
     if name == "fd":
         return load_fd()
+    if name == "cbpp":
+        df = bp.datasets.load("cbpp")
+        df["period"] = df["period"].astype(str).astype("string")  # digit codes as text: still a factor
+        return df
     if name == "sleepstudy":
         df = bp.datasets.load("sleepstudy")
         df["Subject"] = df["Subject"].astype(str)

@@ -51,7 +51,7 @@ sleep <- lme4::sleepstudy
 sleep$Subject <- as.character(sleep$Subject)
 mt <- mtcars
 write.csv(cbind(model = rownames(mt), mt), file.path(out_dir, "r_formula_mtcars.csv"), row.names = FALSE)
-datasets <- list(fd = fd, sleepstudy = sleep, mtcars = mt)
+datasets <- list(fd = fd, sleepstudy = sleep, mtcars = mt, cbpp = lme4::cbpp)
 
 num <- function(x) if (is.null(x)) NULL else unname(round(as.numeric(x), 10))
 mat <- function(X) {
@@ -152,6 +152,11 @@ add("na_mean_all_rows", "y ~ I(x - mean(x)) + scale(z) + zna")
 add("group_slope", "y ~ x + (1 + x | g)")
 add("group_factor", "y ~ x + (0 + f | g)")
 add("group_expr", "y ~ x + (1 + I(x^2) | g)")
+add("group_ordered", "y ~ x + (o | g)")
+add("group_ordered_full", "y ~ x + (0 + o | g)")
+add("group_digit_strings", "y ~ x + (1 | per) + (0 + x | u)")
+add("group_nested", "y ~ x + (1 | g/f)")
+add("cbpp", "incidence | trials(size) ~ period + (1 | herd)", "cbpp", family = "binomial")
 # responses and addition terms
 add("resp_log", "log(cnt + 1) ~ x")
 add("resp_logical", "I(y > 10) ~ x", family = "bernoulli")
