@@ -109,6 +109,21 @@ def test_standata_matches_brms(case: dict) -> None:
     check_case(case, load(case["data"]))
 
 
+@pytest.mark.parametrize("case", STANDATA_CASES, ids=[c["id"] for c in STANDATA_CASES])
+def test_get_prior_rows_match_brms(case: dict) -> None:
+    """The (class, coef, group) rows of get_prior: coefficient names reach the prior table as in brms."""
+    from brmspy.formula.brmsformula import expand_dot
+
+    data = load(case["data"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = bp.get_prior(expand_dot(case["formula"], list(data.columns)), data, family=case["family"])
+    got = set(zip(ours["class"], ours["coef"], ours["group"]))
+    ref = case["prior"]
+    want = set(zip(_names(ref["class"]), _names(ref["coef"]), _names(ref["group"])))
+    assert got == want, f"only brmspy: {sorted(got - want)}; only brms: {sorted(want - got)}"
+
+
 def test_reference_covers_issue_cases() -> None:
     ids = set(CASES)
     for needed in ("sleep_I_Days2", "power_sum", "in_op", "minus1", "intercept_term", "mtcars_factor_cyl",

@@ -182,7 +182,8 @@ for (cs in cases) {
   r <- tryCatch({
     if (is.null(cs$newdata)) {
       sd <- suppressWarnings(suppressMessages(make_standata(as.formula(cs$formula), d, family = fam)))
-      list(standata = pick(sd))
+      gp <- as.data.frame(unclass(suppressWarnings(suppressMessages(get_prior(as.formula(cs$formula), d, family = fam)))))
+      list(standata = pick(sd), prior = list(class = gp$class, coef = gp$coef, group = gp$group))
     } else {
       fit <- suppressWarnings(suppressMessages(brm(as.formula(cs$formula), d, family = fam, empty = TRUE)))
       sd <- suppressWarnings(suppressMessages(make_standata(as.formula(cs$formula), d, family = fam)))
