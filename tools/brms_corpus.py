@@ -1,0 +1,692 @@
+"""The differential corpus: formula x family x data cases compared with brms 2.18.
+
+Each case is data (written to ``tests/reference/brms/cases.json`` by ``tools/brms_reference.py``):
+
+- ``id``: unique, used as the pytest id (``pytest tests/test_brms_reference.py -k ID``);
+- ``group``: the section below (idioms, factors, forms, ...);
+- ``data``: ``sim``, ``sleepstudy`` or ``cbpp`` (``tests/reference/brms/data/``);
+- ``formula``: a brms formula string, or ``{"bf": [main, *pforms], "nl": bool, "named": {dpar: value},
+  "family": family, "lf": [...], "nlf": [[...], ...], "mecor": bool}``, or
+  ``{"mv": [formula, ...], "rescor": bool or None, "mecor": bool}`` (bf() + bf() + set_rescor());
+- ``family``: a brms family name, ``{"family": name, "link": ..., "threshold": ..., "refcat": ...,
+  "link_<dpar>": ...}`` or ``{"mixture": [family, ...], "nmix": ..., "order": ...}``; None is gaussian;
+- ``prior``: list of ``{"prior": "normal(0, 1)", "class": "b", "coef": ..., "group": ..., "resp": ...,
+  "dpar": ..., "nlpar": ..., "lb": ..., "ub": ...}``;
+- ``data2``: ``{"A": "covA"}``, names of matrices in ``tests/reference/brms/data/``;
+- ``reason``: where brms refuses, a regular expression the brmspy error message must match (the reason);
+- ``difference``: key of the test's mapping table where brmspy deliberately differs from brms 2.18
+  (each key is a bullet of the README's "Differences from brms");
+- ``note``: why the case is there.
+
+``r_code(case)`` gives the R code ``tools/brms_reference.R`` evaluates for the formula, family and priors.
+"""
+
+from __future__ import annotations
+
+import json
+
+CASES: list[dict] = []
+_GROUP = [""]
+
+
+def group(name: str) -> None:
+    _GROUP[0] = name
+
+
+def case(id: str, formula, family=None, data: str = "sim", prior=None, data2=None, reason: str | None = None,
+         difference: str | None = None, note: str | None = None) -> None:
+    c = {"id": id, "group": _GROUP[0], "data": data, "formula": formula, "family": family}
+    if prior is not None:
+        c["prior"] = prior
+    if data2 is not None:
+        c["data2"] = data2
+    if reason is not None:
+        c["reason"] = reason
+    if difference is not None:
+        c["difference"] = difference
+    if note is not None:
+        c["note"] = note
+    CASES.append(c)
+
+
+def bf(main: str, *pforms: str, nl: bool = False, family=None, lf=None, nlf=None, mecor=None, **named) -> dict:
+    out: dict = {"bf": [main, *pforms]}
+    if nl:
+        out["nl"] = True
+    if family is not None:
+        out["family"] = family
+    if lf:
+        out["lf"] = list(lf)
+    if nlf:
+        out["nlf"] = [list(x) for x in nlf]
+    if mecor is not None:
+        out["mecor"] = mecor
+    if named:
+        out["named"] = named
+    return out
+
+
+def mv(*forms, rescor=None, mecor=None) -> dict:
+    out: dict = {"mv": list(forms), "rescor": rescor}
+    if mecor is not None:
+        out["mecor"] = mecor
+    return out
+
+
+def fam(name: str, **kw) -> dict:
+    return {"family": name, **kw}
+
+
+def mix(*fams, **kw) -> dict:
+    return {"mixture": list(fams), **kw}
+
+
+def pr(prior: str, class_: str = "b", **kw) -> dict:
+    return {"prior": prior, "class": class_, **kw}
+
+
+# ============================================================================ R code
+
+
+def _r_value(v) -> str:
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, list):
+        return "c(" + ", ".join(_r_value(x) for x in v) + ")"
+    return json.dumps(v)
+
+
+def r_family(f) -> str | None:
+    if f is None:
+        return None
+    if isinstance(f, str):
+        return f'brmsfamily("{f}")'
+    if "mixture" in f:
+        comps = [r_family(c) for c in f["mixture"]]
+        extra = [f"{k} = {_r_value(v)}" for k, v in f.items() if k != "mixture"]
+        return "mixture(" + ", ".join(comps + extra) + ")"
+    args = [json.dumps(f["family"])] + [f"{k} = {_r_value(v)}" for k, v in f.items() if k != "family"]
+    return "brmsfamily(" + ", ".join(args) + ")"
+
+
+def _r_bf(f) -> str:
+    if isinstance(f, str):
+        return f"bf({f})"
+    args = list(f["bf"])
+    if f.get("nl"):
+        args.append("nl = TRUE")
+    for k, v in f.get("named", {}).items():
+        args.append(f"{k} = {_r_value(v)}")
+    if f.get("family") is not None:
+        args.append(f"family = {r_family(f['family'])}")
+    code = "bf(" + ", ".join(args) + ")"
+    if f.get("lf"):
+        code += " + lf(" + ", ".join(f["lf"]) + ")"
+    for n in f.get("nlf", []):
+        code += " + nlf(" + ", ".join(n) + ")"
+    if f.get("mecor") is not None:
+        code += f" + set_mecor({_r_value(f['mecor'])})"
+    return code
+
+
+def r_formula(f) -> str:
+    if isinstance(f, str):
+        return f
+    if "mv" in f:
+        code = " + ".join(_r_bf(x) for x in f["mv"])
+        if f.get("rescor") is not None:
+            code += f" + set_rescor({_r_value(f['rescor'])})"
+        if f.get("mecor") is not None:
+            code += f" + set_mecor({_r_value(f['mecor'])})"
+        return code
+    return _r_bf(f)
+
+
+def r_prior(p) -> str | None:
+    if not p:
+        return None
+    parts = []
+    for x in p:
+        args = [json.dumps(x["prior"])] + [f"{k} = {_r_value(v)}" for k, v in x.items() if k != "prior"]
+        parts.append("set_prior(" + ", ".join(args) + ")")
+    return "c(" + ", ".join(parts) + ")"
+
+
+def r_code(c: dict) -> dict:
+    return {"formula": r_formula(c["formula"]), "family": r_family(c["family"]), "prior": r_prior(c.get("prior"))}
+
+
+# ============================================================================ the corpus
+
+# ---------------------------------------------------------------- R formula idioms (issue 18, item 1)
+group("idioms")
+case("idiom_sleep_I_pow2", "Reaction ~ Days + I(Days^2) + (1 | Subject)", data="sleepstudy",
+     note="issue 18 item 1: ^ inside I() is power, not XOR")
+case("idiom_I_pow2_float", "y ~ x1 + I(x1^2)")
+case("idiom_I_pow3_float", "y ~ I(x1^3)")
+case("idiom_I_pow_int", "y ~ xint + I(xint^2)")
+case("idiom_I_pow_half", "y ~ I(xpos^0.5)")
+case("idiom_I_pow_neg", "y ~ I(xpos^-1)")
+case("idiom_I_log_pow", "y ~ log(xpos) + I(log(xpos)^2)")
+case("idiom_cross_pow2", "y ~ (x1 + x2 + x3)^2", note="all interactions up to order 2")
+case("idiom_cross_pow3", "y ~ (x1 + x2 + x3)^3")
+case("idiom_cross_pow2_factor", "y ~ (x1 + f3 + x2)^2")
+case("idiom_cross_pow2_two", "y ~ (x1 + f2)^2")
+case("idiom_in", "y ~ x1 + x2 %in% f3")
+case("idiom_in_bare", "y ~ x1 %in% f3")
+case("idiom_nest_slash", "y ~ f3 / x1")
+case("idiom_minus1", "y ~ x1 - 1")
+case("idiom_minus1_first", "y ~ -1 + x1 + x2")
+case("idiom_zero_plus", "y ~ 0 + x1")
+case("idiom_plus_zero", "y ~ x1 + 0")
+case("idiom_zero_factor", "y ~ 0 + f3")
+case("idiom_minus1_factor", "y ~ f3 - 1")
+case("idiom_zero_two_factors", "y ~ 0 + f3 + f2")
+case("idiom_remove_term", "y ~ x1 + x2 + x3 - x2")
+case("idiom_repeat_term", "y ~ x1 + x1 + x2")
+case("idiom_intercept_only", "y ~ 1")
+case("idiom_offset", "y ~ x1 + offset(offs)")
+case("idiom_offset_log", "ycnt ~ x1 + offset(log(ntr))", family="poisson")
+case("idiom_log", "y ~ log(xpos)")
+case("idiom_log_plus1", "y ~ log(xpos + 1)")
+case("idiom_log10", "y ~ log10(xpos)")
+case("idiom_log2", "y ~ log2(xpos)")
+case("idiom_log1p", "y ~ log1p(xpos)")
+case("idiom_exp", "y ~ exp(x1)")
+case("idiom_exp_neg", "y ~ exp(-x1)")
+case("idiom_sqrt", "y ~ sqrt(xpos)")
+case("idiom_abs", "y ~ abs(x1)")
+case("idiom_sqrt_abs", "y ~ sqrt(abs(x1))")
+case("idiom_sin_cos", "y ~ sin(x1) + cos(x1)")
+case("idiom_I_center_mean", "y ~ I(x1 - mean(x1))")
+case("idiom_I_divide", "y ~ I(1 / xpos)")
+case("idiom_I_product", "y ~ I(x1 * x2)")
+case("idiom_I_sum", "y ~ I(x1 + x2)")
+case("idiom_I_gt", "y ~ I(x1 > 0)")
+case("idiom_I_eq_string", 'y ~ I(f3 == "a")')
+case("idiom_I_eq_int", "y ~ I(xint == 2)")
+case("idiom_I_and", "y ~ I(x1 > 0 & x2 > 0)")
+case("idiom_scale", "y ~ scale(x1)")
+case("idiom_scale_noscale", "y ~ scale(x1, scale = FALSE)")
+case("idiom_scale_two", "y ~ scale(x1) + scale(xpos)")
+case("idiom_poly2", "y ~ poly(x1, 2)")
+case("idiom_poly3", "y ~ poly(x1, 3)")
+case("idiom_poly2_raw", "y ~ poly(x1, 2, raw = TRUE)")
+case("idiom_poly_int", "y ~ poly(xint, 2)")
+case("idiom_poly_group", "y ~ poly(x1, 2) + (1 | g1)")
+case("idiom_poly_interact", "y ~ poly(x1, 2) * f2")
+case("idiom_factor_int", "y ~ factor(xint)")
+case("idiom_as_factor_int", "y ~ as.factor(xint)")
+case("idiom_factor_char", "y ~ factor(f3)")
+case("idiom_factor_interact", "y ~ factor(xint) * x1")
+case("idiom_as_numeric_lgl", "y ~ as.numeric(lgl)")
+case("idiom_as_numeric_digits", "y ~ as.numeric(fdig)")
+case("idiom_as_numeric_ordered", "y ~ as.numeric(ford)")
+case("idiom_ifelse", "y ~ ifelse(x1 > 0, 1, 0)")
+case("idiom_ifelse_factor", 'y ~ ifelse(f3 == "a", x1, 0)')
+case("idiom_pmin", "y ~ pmin(x1, 1)")
+case("idiom_pmax", "y ~ pmax(x1, 0)")
+case("idiom_pmin_pmax", "y ~ pmin(pmax(x1, -1), 1)")
+case("idiom_resp_log", "log(ypos) ~ x1")
+case("idiom_resp_sqrt", "sqrt(ypos) ~ x1")
+case("idiom_resp_I", "I(y * 2) ~ x1")
+case("idiom_zero_intercept", "y ~ 0 + Intercept + x1", note="brms's special Intercept term")
+case("idiom_zero_intercept_factor", "y ~ 0 + Intercept + f3")
+case("idiom_zero_intercept_group", "y ~ 0 + Intercept + x1 + (1 | g1)")
+case("idiom_zero_intercept_poisson", "ycnt ~ 0 + Intercept + x1", family="poisson")
+case("idiom_ns_splines", "y ~ splines::ns(x1, df = 3)")
+case("idiom_bs_splines", "y ~ splines::bs(x1, df = 4)")
+case("idiom_dotted_name_poly", "Reaction ~ poly(Days, 2) + (1 | Subject)", data="sleepstudy")
+case("idiom_sleep_center", "Reaction ~ I(Days - mean(Days)) + (1 | Subject)", data="sleepstudy")
+case("idiom_sleep_factor_days", "Reaction ~ factor(Days)", data="sleepstudy")
+case("idiom_sleep_cross_slash", "Reaction ~ Days + (1 | Subject / Days)", data="sleepstudy")
+
+# ---------------------------------------------------------------- factors and interactions
+group("factors")
+case("factor_char3", "y ~ f3")
+case("factor_char2", "y ~ f2")
+case("factor_digit_coded", "y ~ fdig", note="character digits: levels sort as text (1, 10, 2)")
+case("factor_ordered", "y ~ ford", note="polynomial contrasts .L .Q")
+case("factor_ordered_slope", "y ~ ford * x1")
+case("factor_ordered_plus", "y ~ x1 + ford + f3")
+case("factor_unused_level", "y ~ fun", note="unused level d dropped as R's model frame does")
+case("factor_logical", "y ~ lgl")
+case("factor_logical_interact", "y ~ lgl * x1")
+case("factor_two", "y ~ f3 + f2")
+case("factor_star", "y ~ f3 * f2")
+case("factor_colon_only", "y ~ f3:f2")
+case("factor_colon_with_margin", "y ~ f3 + f3:f2")
+case("factor_x_num_star", "y ~ f3 * x1")
+case("factor_x_num_colon", "y ~ f3:x1", note="a:b without margins")
+case("factor_zero_colon_num", "y ~ 0 + f3:x1")
+case("factor_num_colon_num", "y ~ x1:x2")
+case("factor_num_star_num", "y ~ x1 * x2")
+case("factor_three_way", "y ~ x1 * x2 * f2")
+case("factor_num_colon_factor_order", "y ~ x1:f3")
+case("factor_x1_plus_colon", "y ~ x1 + x1:f2")
+case("factor_cbpp_period", "incidence | trials(size) ~ period + (1 | herd)", family="binomial", data="cbpp")
+case("factor_cbpp_period_zero", "incidence | trials(size) ~ 0 + period + (1 | herd)", family="binomial", data="cbpp")
+case("factor_grouping_digit", "y ~ x1 + (1 | fdig)")
+case("factor_grouping_ordered", "y ~ x1 + (1 | ford)")
+case("factor_grouping_logical", "y ~ x1 + (1 | lgl)")
+case("factor_group_slope_factor", "y ~ f2 + (f2 | g1)")
+case("factor_group_slope_ordered", "y ~ x1 + (ford | g1)")
+case("factor_bernoulli_char_response", "yyn ~ x1", family="bernoulli")
+case("factor_sleep_subject_fixed", "Reaction ~ Days + Subject", data="sleepstudy")
+
+# ---------------------------------------------------------------- formula forms (README "What is there")
+group("forms")
+case("form_sleep_slopes", "Reaction ~ Days + (Days | Subject)", data="sleepstudy")
+case("form_sleep_uncorrelated", "Reaction ~ Days + (Days || Subject)", data="sleepstudy")
+case("form_sleep_intercept", "Reaction ~ Days + (1 | Subject)", data="sleepstudy")
+case("form_sleep_slope_only", "Reaction ~ Days + (0 + Days | Subject)", data="sleepstudy")
+case("form_sleep_split", "Reaction ~ Days + (1 | Subject) + (0 + Days | Subject)", data="sleepstudy")
+case("form_sleep_gr", "Reaction ~ Days + (Days | gr(Subject))", data="sleepstudy")
+case("form_sleep_gr_nocor", "Reaction ~ Days + (Days | gr(Subject, cor = FALSE))", data="sleepstudy")
+case("form_sleep_sigma", bf("Reaction ~ Days + (Days | Subject)", "sigma ~ Days"), data="sleepstudy")
+case("form_sleep_sigma_group", bf("Reaction ~ Days + (1 | Subject)", "sigma ~ 1 + (1 | Subject)"), data="sleepstudy")
+case("form_sleep_id_shared", bf("Reaction ~ Days + (1 | p | Subject)", "sigma ~ (1 | p | Subject)"), data="sleepstudy")
+case("form_cbpp_binomial", "incidence | trials(size) ~ period + (1 | herd)", family="binomial", data="cbpp")
+case("form_cbpp_betabinomial", "incidence | trials(size) ~ period + (1 | herd)", family="beta_binomial", data="cbpp")
+case("form_cbpp_poisson_offset", "incidence ~ period + offset(log(size)) + (1 | herd)", family="poisson", data="cbpp")
+case("form_crossed", "y ~ x1 + (1 | g1) + (1 | g2)")
+case("form_nested_slash", "y ~ x1 + (1 | g1 / g3)")
+case("form_nested_colon", "y ~ x1 + (1 | g1:g3)")
+case("form_nested_slash_slope", "y ~ x1 + (x1 | g1 / g3)")
+case("form_interaction_group", "y ~ x1 + (1 | g1:g2)")
+case("form_two_slopes", "y ~ x1 + x2 + (x1 + x2 | g1)")
+case("form_uncor_two", "y ~ x1 + x2 + (x1 + x2 || g1)")
+case("form_factor_slope", "y ~ f3 + (1 + f3 | g1)")
+case("form_factor_slope_uncor", "y ~ f3 + (f3 || g1)")
+case("form_zero_factor_slope", "y ~ f3 + (0 + f3 | g1)")
+case("form_id_across_dpars", bf("y ~ x1 + (1 | i | g1)", "sigma ~ x1 + (1 | i | g1)"))
+case("form_id_two_terms", "y ~ x1 + (1 | i | g1) + (0 + x1 | i | g1)")
+case("form_gr_by", "y ~ x1 + (1 | gr(g1, by = gby))")
+case("form_gr_by_slope", "y ~ x1 + (x1 | gr(g1, by = gby))")
+case("form_gr_cor_false", "y ~ x1 + (x1 | gr(g1, cor = FALSE))")
+case("form_gr_cov", "y ~ x1 + (1 | gr(g1, cov = A))", data2={"A": "covA"})
+case("form_mm", "y ~ x1 + (1 | mm(gm1, gm2))")
+case("form_mm_weights", "y ~ x1 + (1 | mm(gm1, gm2, weights = cbind(w1, w2)))")
+case("form_mm_noscale", "y ~ x1 + (1 | mm(gm1, gm2, weights = cbind(w1, w2), scale = FALSE))")
+case("form_mm_slope", "y ~ x1 + (1 + x1 | mm(gm1, gm2))")
+case("form_mm_plus_group", "y ~ x1 + (1 | mm(gm1, gm2)) + (1 | g2)")
+case("form_trials_var", "ysucc | trials(ntr) ~ x1", family="binomial")
+case("form_trials_const", "ysucc | trials(12) ~ x1", family="binomial")
+case("form_weights", "y | weights(wts) ~ x1")
+case("form_weights_group", "y | weights(wts) ~ x1 + (1 | g1)")
+case("form_sigma_fixed", bf("y ~ x1", sigma=2))
+case("form_quantile_fixed", bf("y ~ x1", quantile=0.25), family="asym_laplace")
+case("form_dpar_group", bf("y ~ x1", "sigma ~ x1 + (1 | g1)"))
+case("form_dpar_factor", bf("y ~ x1", "sigma ~ f3"))
+case("form_dpar_zero", bf("y ~ x1", "sigma ~ 0 + f3"))
+case("form_g1_g2_slopes", "y ~ x1 + (x1 | g1) + (x1 | g2)")
+case("form_many_slopes", "y ~ x1 + x2 + f2 + (x1 + x2 + f2 | g1)")
+case("form_rows_na_dropped", "y ~ xna + (1 | g1)", note="rows with NA dropped (brms warns)")
+case("form_no_intercept_group", "y ~ 0 + x1 + (1 | g1)")
+case("form_group_poly", "y ~ x1 + (poly(x1, 2) | g1)")
+case("form_group_I", "y ~ x1 + (I(x1^2) | g1)")
+case("form_sigma_cross", bf("y ~ x1", "sigma ~ (x1 + x2)^2"))
+
+# ---------------------------------------------------------------- addition terms
+group("additions")
+case("add_cens_char", "y | cens(censlrc) ~ x1")
+case("add_cens_int", "y | cens(censlri) ~ x1")
+case("add_cens_interval", "y | cens(censc, yupp) ~ x1")
+case("add_cens_interval_int", "y | cens(censi, yupp) ~ x1")
+case("add_cens_poisson", "ycnt | cens(censc, ycnt + 2) ~ x1", family="poisson")
+case("add_cens_weibull", "ypos | cens(censi, ypos + 1) ~ x1", family="weibull")
+case("add_trunc_lb", "ypos | trunc(lb = 0) ~ x1", family="lognormal")
+case("add_trunc_ub", "y | trunc(ub = 10) ~ x1")
+case("add_trunc_both", "y | trunc(lb = -10, ub = 10) ~ x1")
+case("add_trunc_var", "y | trunc(lb = tlb, ub = tub) ~ x1")
+case("add_trunc_poisson", "ycnt | trunc(ub = 30) ~ x1", family="poisson")
+case("add_trunc_cens", "y | cens(censlri) + trunc(lb = -10) ~ x1")
+case("add_se", "y | se(sey) ~ x1")
+case("add_se_sigma", "y | se(sey, sigma = TRUE) ~ x1")
+case("add_se_group", "y | se(sey) ~ x1 + (1 | g1)")
+case("add_rate", "ycnt | rate(ntr) ~ x1", family="poisson")
+case("add_rate_negbin", "ycnt | rate(ntr) ~ x1", family="negbinomial")
+case("add_mi_response", "ymis | mi() ~ x1")
+case("add_mi_sdy", "y | mi(sey) ~ x1")
+case("add_weights_trials", "ysucc | trials(ntr) + weights(wts) ~ x1", family="binomial")
+case("add_weights_cens", "y | weights(wts) + cens(censlri) ~ x1")
+case("add_trials_group", "ysucc | trials(ntr) ~ x1 + (1 | g1)", family="binomial")
+case("add_trials_zib", "ysucc | trials(ntr) ~ x1", family="zero_inflated_binomial")
+case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False))
+
+# ---------------------------------------------------------------- special terms
+group("specials")
+case("sp_mo", "y ~ mo(xmo)")
+case("sp_mo_ordered", "y ~ mo(ford)")
+case("sp_mo_interact", "y ~ mo(xmo) * x1")
+case("sp_mo_two", "y ~ mo(xmo) + mo(xint)")
+case("sp_mo_group", "y ~ mo(xmo) + (mo(xmo) | g1)")
+case("sp_mo_colon_factor", "y ~ mo(xmo):f2")
+case("sp_me", "y ~ me(xme, sdxme)")
+case("sp_me_two", "y ~ me(xme, sdxme) + me(x2, sdxme)")
+case("sp_me_nocor", bf("y ~ me(xme, sdxme) + me(x2, sdxme)", mecor=False))
+case("sp_me_interact", "y ~ me(xme, sdxme) * x1")
+case("sp_me_group", "y ~ me(xme, sdxme, gr = g1)", reason=r"(?i)(unique|group)",
+     note="brms needs one measured value per level of gr")
+case("sp_mi_predictor", mv("y ~ mi(xmis) + x1", "xmis | mi() ~ x2", rescor=False))
+case("sp_mi_interact", mv("y ~ mi(xmis) * x1", "xmis | mi() ~ x2", rescor=False))
+case("sp_s", "y ~ s(x1)")
+case("sp_s_k", "y ~ s(x1, k = 5)")
+case("sp_s_cr", 'y ~ s(x1, bs = "cr", k = 5)')
+case("sp_s_two_d", "y ~ s(x1, x2, k = 10)")
+case("sp_s_by", "y ~ f2 + s(x1, by = f2, k = 5)")
+case("sp_s_plus_group", "y ~ s(x1, k = 5) + (1 | g1)")
+case("sp_s_two", "y ~ s(x1, k = 5) + s(x2, k = 5)")
+case("sp_t2", "y ~ t2(x1, x2, k = 4)")
+case("sp_s_poisson", "ycnt ~ s(x1, k = 5)", family="poisson")
+case("sp_s_sigma", bf("y ~ x1", "sigma ~ s(x2, k = 5)"))
+case("sp_gp", "y ~ gp(x1)")
+case("sp_gp_approx", "y ~ gp(x1, k = 10, c = 5/4)")
+case("sp_gp_two_d", "y ~ gp(x1, x2)")
+case("sp_gp_by", "y ~ gp(x1, by = f2)")
+case("sp_gp_noscale", "y ~ gp(x1, scale = FALSE)")
+case("sp_gp_iso_false", "y ~ gp(x1, x2, iso = FALSE)")
+case("sp_gp_cov", 'y ~ gp(x1, cov = "exp_quad")')
+case("sp_offset_poisson", "ycnt ~ x1 + offset(log(ntr))", family="poisson")
+case("sp_offset_two", "y ~ x1 + offset(offs) + offset(x2)")
+case("sp_offset_sigma", bf("y ~ x1", "sigma ~ x2 + offset(offs)"))
+case("sp_cs_sratio", "yord ~ cs(x1)", family="sratio")
+case("sp_cs_acat", "yord ~ cs(x1) + x2", family="acat")
+case("sp_cs_cratio_group", "yord ~ x1 + (cs(1) | g1)", family="cratio")
+case("sp_cs_cumulative", "yord ~ cs(x1)", family="cumulative", note="brms 2.18 warns (experimental), does not refuse")
+
+# ---------------------------------------------------------------- autocorrelation
+group("autocor")
+case("ac_ar", "y ~ x1 + ar(time = tim, gr = g1)")
+case("ac_ar_p2", "y ~ x1 + ar(time = tim, gr = g1, p = 2)")
+case("ac_ma", "y ~ x1 + ma(time = tim, gr = g1)")
+case("ac_arma", "y ~ x1 + arma(time = tim, gr = g1, p = 1, q = 1)")
+case("ac_cosy", "y ~ x1 + cosy(time = tim, gr = g1)")
+case("ac_ar_cov", "y ~ x1 + ar(time = tim, gr = g1, cov = TRUE)")
+case("ac_ar_poisson", "ycnt ~ x1 + ar(time = tim, gr = g1)", family="poisson")
+case("ac_ar_group", "y ~ x1 + (1 | g2) + ar(time = tim, gr = g1)")
+case("ac_ar_nogr", "y ~ x1 + ar(p = 1)")
+case("ac_ar_student", "y ~ x1 + ar(time = tim, gr = g1)", family="student")
+case("ac_arma_sigma", bf("y ~ x1 + arma(time = tim, gr = g1)", "sigma ~ x2"))
+case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"}, note="car(): not in the README")
+
+# ---------------------------------------------------------------- distributional formulas
+group("distributional")
+case("dist_sigma", bf("y ~ x1", "sigma ~ x1"))
+case("dist_student_nu", bf("y ~ x1", "nu ~ x2"), family="student")
+case("dist_student_sigma_group", bf("y ~ x1", "sigma ~ (1 | g1)"), family="student")
+case("dist_beta_phi", bf("y01 ~ x1", "phi ~ x2"), family="beta")
+case("dist_negbin_shape", bf("ycnt ~ x1", "shape ~ x2"), family="negbinomial")
+case("dist_gamma_shape", bf("ypos ~ x1", "shape ~ f3"), family="gamma")
+case("dist_zip_zi", bf("ycnt0 ~ x1", "zi ~ x2"), family="zero_inflated_poisson")
+case("dist_zinb_zi_group", bf("ycnt0 ~ x1", "zi ~ x2 + (1 | g1)"), family="zero_inflated_negbinomial")
+case("dist_hurdle_hu", bf("ycnt0 ~ x1", "hu ~ x2"), family="hurdle_poisson")
+case("dist_hurdle_gamma_hu", bf("y0pos ~ x1", "hu ~ x2"), family="hurdle_gamma")
+case("dist_zoib_zoi_coi", bf("y01i ~ x1", "zoi ~ x2", "coi ~ 1"), family="zero_one_inflated_beta")
+case("dist_zib_zi", bf("y01i ~ x1", "zi ~ x2"), family="zero_inflated_beta",
+     reason=r"(?i)(smaller than 1|less than 1|below 1|< ?1\b|\[0, ?1\))",
+     note="zero_inflated_beta with ones in the response: brms refuses (values in [0, 1))")
+case("dist_skew_alpha", bf("y ~ x1", "alpha ~ x2"), family="skew_normal")
+case("dist_exgauss_beta", bf("y ~ x1", "beta ~ x2"), family="exgaussian")
+case("dist_shifted_ndt", bf("ypos ~ x1", "ndt ~ 1"), family="shifted_lognormal")
+case("dist_gev_xi", bf("y ~ x1", "xi ~ 1"), family="gen_extreme_value")
+case("dist_vonmises_kappa", bf("yang ~ x1", "kappa ~ x2"), family="von_mises")
+case("dist_asym_quantile", bf("y ~ x1", "quantile ~ 1"), family="asym_laplace")
+case("dist_cumulative_disc", bf("yord ~ x1", "disc ~ x2"), family="cumulative")
+case("dist_weibull_shape", bf("ypos ~ x1", "shape ~ x2"), family="weibull")
+case("dist_frechet_nu", bf("ypos ~ x1", "nu ~ x2"), family="frechet")
+case("dist_lognormal_sigma", bf("ypos ~ x1", "sigma ~ f2"), family="lognormal")
+case("dist_negbin2_sigma", bf("ycnt ~ x1", "sigma ~ x2"), family="negbinomial2")
+case("dist_comp_shape", bf("ycnt ~ x1", "shape ~ x2"), family="com_poisson")
+case("dist_dweibull_shape", bf("ycnt ~ x1", "shape ~ x2"), family="discrete_weibull")
+case("dist_betabin_phi", bf("ysucc | trials(ntr) ~ x1", "phi ~ x2"), family="beta_binomial")
+case("dist_sigma_link_identity", bf("y ~ x1", "sigma ~ xpos"), family=fam("gaussian", link_sigma="identity"))
+case("dist_sigma_kw_formula", bf("y ~ x1", sigma="~ x2"))
+case("dist_student_nu_fixed", bf("y ~ x1", nu=4), family="student")
+
+# ---------------------------------------------------------------- multivariate
+group("multivariate")
+case("mv_default_rescor", mv("y ~ x1", "y2 ~ x1"), note="brms 2.18 sets rescor = TRUE for gaussian (message)")
+case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))
+case("mv_rescor_false", mv("y ~ x1", "y2 ~ x1", rescor=False))
+case("mv_mvbind", "mvbind(y, y2) ~ x1")
+case("mv_mvbind_rescor_false", mv("mvbind(y, y2) ~ x1 + (1 | g1)", rescor=False))
+case("mv_mvbind_expr", mv("mvbind(ypos / 2, y2) ~ x1", rescor=False))
+case("refuse_mvbind_same_resp_name", mv("mvbind(y / 2, y2) ~ x1", rescor=False), reason=r"(?i)(same response|twice|y2)",
+     note="y / 2 and y2 both get the response name y2")
+case("mv_shared_id", mv("y ~ x1 + (1 | p | g1)", "y2 ~ x1 + (1 | p | g1)", rescor=True))
+case("mv_families", mv(bf("y ~ x1", family="gaussian"), bf("ycnt ~ x1", family="poisson")))
+case("mv_families_rescor_false", mv(bf("y ~ x1", family="gaussian"), bf("ycnt ~ x1 + (1 | g1)", family="poisson"),
+                                    rescor=False))
+case("mv_student_rescor", mv("y ~ x1", "y2 ~ x1", rescor=True), family="student")
+case("mv_dpar", mv(bf("y ~ x1", "sigma ~ x2"), bf("y2 ~ x1"), rescor=False))
+case("mv_three", mv("y ~ x1", "y2 ~ x1", "ypos ~ x2", rescor=True))
+case("mv_different_predictors", mv("y ~ x1 + f3", "y2 ~ x2 + (1 | g2)", rescor=False))
+case("mv_dotted_resp", mv("ypos ~ x1", "y01 ~ x1", rescor=False))
+case("mv_mvbind_group_slope", "mvbind(y, y2) ~ x1 + (x1 | g1)")
+
+# ---------------------------------------------------------------- non-linear
+group("nonlinear")
+case("nl_exp", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("refuse_nl_no_priors", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), reason=r"(?i)prior",
+     note="brms requires priors on the coefficients of non-linear parameters")
+case("nl_exp_group", bf("y ~ a * exp(b * x1)", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_factor_par", bf("y ~ a + b * x1", "a ~ f3", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_lf", bf("y ~ a * exp(b * x1)", nl=True, lf=["a ~ 1 + (1 | g1)", "b ~ x2"]), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_shared_id", bf("y ~ a + b * x1", "a ~ 1 + (1 | i | g1)", "b ~ 1 + (1 | i | g1)", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_inv_logit", bf("ybin ~ inv_logit(a + b * x1)", "a ~ 1", "b ~ 1", nl=True), family=fam("bernoulli", link="identity"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_poisson", bf("ycnt ~ log(a) + b * x1", "a ~ 1", "b ~ 1", nl=True), family=fam("poisson", link="identity"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_sigma_nlf", bf("y ~ x1", nlf=[["sigma ~ a * exp(b * x2)", "a ~ 1", "b ~ 1"]]), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_dpar_sigma", bf("y ~ a * x1", "a ~ 1", "sigma ~ x2", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a")])
+case("nl_covariate_fun", bf("y ~ a * log(xpos) + b", "a ~ 1", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_pow", bf("ypos ~ a * xpos^b", "a ~ 1", "b ~ 1", nl=True), family="lognormal", prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_step", bf("y ~ a + b * step(x1)", "a ~ 1", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_sleep", bf("Reaction ~ a + b * Days", "a ~ 1 + (1 | Subject)", "b ~ 1 + (1 | Subject)", nl=True),
+     data="sleepstudy", prior=[pr("normal(250, 50)", "b", nlpar="a"), pr("normal(10, 5)", "b", nlpar="b")])
+
+# ---------------------------------------------------------------- categorical, ordinal, mixture
+group("categorical")
+case("cat_categorical", "ycat ~ x1", family="categorical")
+case("cat_categorical_group", "ycat ~ x1 + (1 | g1)", family="categorical")
+case("cat_categorical_refcat", "ycat ~ x1", family=fam("categorical", refcat="b"))
+case("cat_categorical_dpar", bf("ycat ~ x1", "muc ~ x2"), family="categorical")
+case("cat_multinomial", "cmat | trials(ctot) ~ x1", family="multinomial", difference="matrix_response")
+case("cat_multinomial_cbind", "cbind(c1, c2, c3) | trials(ctot) ~ x1", family="multinomial")
+case("cat_dirichlet", "pmat ~ x1", family="dirichlet", difference="matrix_response")
+case("cat_dirichlet_cbind", "cbind(p1, p2, p3) ~ x1", family="dirichlet")
+case("cat_dirichlet_phi", bf("cbind(p1, p2, p3) ~ x1", "phi ~ x2"), family="dirichlet")
+case("ord_cumulative", "yord ~ x1", family="cumulative")
+case("ord_cumulative_group", "yord ~ x1 + (1 | g1)", family="cumulative")
+case("ord_cumulative_probit", "yord ~ x1", family=fam("cumulative", link="probit"))
+case("ord_cumulative_equidistant", "yord ~ x1", family=fam("cumulative", threshold="equidistant"))
+case("ord_cumulative_sum_to_zero", "yord ~ x1", family=fam("cumulative", threshold="sum_to_zero"))
+case("ord_ordered_response", "ford ~ x1", family="cumulative")
+case("ord_sratio", "yord ~ x1", family="sratio")
+case("ord_cratio_cloglog", "yord ~ x1", family=fam("cratio", link="cloglog"))
+case("ord_acat", "yord ~ x1 + f2", family="acat")
+case("ord_acat_cauchit", "yord ~ x1", family=fam("acat", link="cauchit"))
+case("ord_thres_gr", "yord | thres(gr = f2) ~ x1", family="cumulative")
+case("ord_no_intercept", "yord ~ 0 + x1", family="cumulative", reason=r"(?i)intercept")
+case("mix_gaussian2", "y ~ x1", family=mix("gaussian", "gaussian"))
+case("mix_gaussian3_nmix", "y ~ x1", family=mix("gaussian", nmix=3))
+case("mix_order_none", "y ~ x1", family=mix("gaussian", "gaussian", order="none"))
+case("mix_poisson", "ycnt ~ x1", family=mix("poisson", "poisson"))
+case("mix_dpars", bf("y ~ x1", "mu2 ~ x2", "sigma2 ~ 1"), family=mix("gaussian", "gaussian"))
+case("mix_theta", bf("y ~ x1", "theta2 ~ x2"), family=mix("gaussian", "gaussian"))
+case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
+case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
+
+# ---------------------------------------------------------------- every family's default priors
+group("families")
+_FAMILY_RESPONSES = {
+    "gaussian": "y", "student": "y", "skew_normal": "y", "lognormal": "ypos", "shifted_lognormal": "ypos",
+    "exgaussian": "y", "gamma": "ypos", "weibull": "ypos", "exponential": "ypos", "frechet": "ypos",
+    "gen_extreme_value": "y", "inverse.gaussian": "ypos", "von_mises": "yang", "asym_laplace": "y",
+    "beta": "y01", "bernoulli": "ybin", "binomial": "ysucc | trials(ntr)", "beta_binomial": "ysucc | trials(ntr)",
+    "poisson": "ycnt", "negbinomial": "ycnt", "negbinomial2": "ycnt", "geometric": "ycnt",
+    "discrete_weibull": "ycnt", "com_poisson": "ycnt", "cumulative": "yord", "sratio": "yord", "cratio": "yord",
+    "acat": "yord", "categorical": "ycat", "multinomial": "cmat | trials(ctot)", "dirichlet": "pmat",
+    "zero_inflated_poisson": "ycnt0", "zero_inflated_negbinomial": "ycnt0",
+    "zero_inflated_binomial": "ysucc | trials(ntr)", "zero_inflated_beta_binomial": "ysucc | trials(ntr)",
+    "zero_inflated_beta": "y01", "zero_one_inflated_beta": "y01i", "hurdle_poisson": "ycnt0",
+    "hurdle_negbinomial": "ycnt0", "hurdle_gamma": "y0pos", "hurdle_lognormal": "y0pos",
+}
+for _f, _y in _FAMILY_RESPONSES.items():
+    case(f"fam_{_f.replace('.', '_')}", f"{_y} ~ x1 + (1 | g1)", family=_f,
+         difference="matrix_response" if "mat" in _y else None)
+case("fam_hurdle_cumulative", "yord ~ x1", family="hurdle_cumulative", difference="newer_brms",
+     note="hurdle_cumulative came with brms 2.19; 2.18 does not know it")
+case("fam_Gamma_alias", "ypos ~ x1", family="Gamma")
+case("fam_Beta_alias", "y01 ~ x1", family="Beta")
+case("fam_gaussian_log", "ypos ~ x1", family=fam("gaussian", link="log"))
+case("fam_gaussian_softplus", "ypos ~ x1", family=fam("gaussian", link="softplus"))
+case("fam_student_identity_only", "y ~ x1", family="student")
+case("fam_bernoulli_probit", "ybin ~ x1", family=fam("bernoulli", link="probit"))
+case("fam_bernoulli_cloglog", "ybin ~ x1", family=fam("bernoulli", link="cloglog"))
+case("fam_binomial_probit", "ysucc | trials(ntr) ~ x1", family=fam("binomial", link="probit"))
+case("fam_poisson_identity", "ycnt ~ xpos", family=fam("poisson", link="identity"))
+case("fam_poisson_sqrt", "ycnt ~ xpos", family=fam("poisson", link="sqrt"))
+case("fam_poisson_squareplus", "ycnt ~ xpos", family=fam("poisson", link="squareplus"))
+case("fam_gaussian_logit", "y01 ~ x1", family=fam("gaussian", link="logit"))
+case("fam_gaussian_squareplus", "ypos ~ x1", family=fam("gaussian", link="squareplus"))
+case("fam_bernoulli_softit", "ybin ~ x1", family=fam("bernoulli", link="softit"))
+case("fam_cumulative_softit", "yord ~ x1", family=fam("cumulative", link="softit"))
+case("fam_gamma_inverse", "ypos ~ xpos", family=fam("gamma", link="inverse"))
+case("fam_gamma_identity", "ypos ~ xpos", family=fam("gamma", link="identity"))
+case("fam_lognormal_inverse", "ypos ~ xpos", family=fam("lognormal", link="inverse"))
+case("fam_beta_probit", "y01 ~ x1", family=fam("beta", link="probit"))
+case("fam_inverse_gaussian_log", "ypos ~ x1", family=fam("inverse.gaussian", link="log"))
+case("fam_vonmises_identity", "yang ~ x1", family=fam("von_mises", link="identity"))
+case("fam_weibull_identity", "ypos ~ xpos", family=fam("weibull", link="identity"))
+case("fam_negbinomial_identity", "ycnt ~ xpos", family=fam("negbinomial", link="identity"))
+case("fam_exponential_identity", "ypos ~ xpos", family=fam("exponential", link="identity"))
+case("fam_no_group_gaussian", "y ~ x1", family="gaussian")
+case("fam_no_group_poisson", "ycnt ~ x1 + f3", family="poisson")
+case("fam_no_group_bernoulli", "ybin ~ x1 + f3", family="bernoulli")
+case("fam_sleep_student", "Reaction ~ Days + (Days | Subject)", family="student", data="sleepstudy")
+case("fam_sleep_lognormal", "Reaction ~ Days + (Days | Subject)", family="lognormal", data="sleepstudy")
+case("fam_sleep_gamma", "Reaction ~ Days + (1 | Subject)", family="gamma", data="sleepstudy")
+case("fam_sleep_skew", "Reaction ~ Days + (1 | Subject)", family="skew_normal", data="sleepstudy")
+case("fam_sleep_exgauss", "Reaction ~ Days", family="exgaussian", data="sleepstudy")
+case("fam_cbpp_zib", "incidence | trials(size) ~ period + (1 | herd)", family="zero_inflated_binomial", data="cbpp")
+case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinomial", data="cbpp")
+case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener", difference="unsupported", reason=r"(?i)wiener")
+case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal", difference="unsupported",
+     reason=r"(?i)logistic_normal")
+case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace", difference="unsupported",
+     reason=r"(?i)zero_inflated_asym_laplace")
+case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2", difference="unsupported", reason=r"(?i)dirichlet2")
+case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
+
+# ---------------------------------------------------------------- priors (user priors, brms's validation)
+group("priors")
+case("prior_b_coef", "y ~ x1 + x2", prior=[pr("normal(0, 5)", "b", coef="x1")])
+case("prior_b_class", "y ~ x1 + x2", prior=[pr("normal(0, 2)", "b")])
+case("prior_intercept", "y ~ x1", prior=[pr("normal(1, 3)", "Intercept")])
+case("prior_sigma", "y ~ x1", prior=[pr("exponential(1)", "sigma")])
+case("prior_sd_group", "y ~ x1 + (x1 | g1)", prior=[pr("normal(0, 1)", "sd", group="g1"), pr("lkj(2)", "cor")])
+case("prior_sd_coef", "y ~ x1 + (x1 | g1)", prior=[pr("cauchy(0, 2)", "sd", group="g1", coef="x1")])
+case("prior_dpar_b", bf("y ~ x1", "sigma ~ x2"), prior=[pr("normal(0, 0.5)", "b", dpar="sigma")])
+case("prior_dpar_intercept", bf("y ~ x1", "sigma ~ x2"), prior=[pr("normal(0, 1)", "Intercept", dpar="sigma")])
+case("prior_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
+     prior=[pr("normal(1, 2)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_nlpar_bounds", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
+     prior=[pr("normal(1, 2)", "b", nlpar="a", lb=0), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_mv_resp", mv("y ~ x1", "y2 ~ x1", rescor=True),
+     prior=[pr("normal(0, 1)", "b", resp="y2"), pr("lkj(3)", "rescor")])
+case("prior_horseshoe", "y ~ x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")])
+case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")])
+case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
+case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")])
+case("prior_ordinal_thresholds", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept")])
+case("prior_ordinal_threshold_coef", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept", coef="2")])
+case("prior_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("gamma(0.1, 0.1)", "shape")])
+case("prior_nu", "y ~ x1", family="student", prior=[pr("gamma(2, 0.1)", "nu")])
+case("prior_sd_bounds_ub", "y ~ x1 + (1 | g1)", prior=[pr("normal(0, 2)", "sd", ub=10)])
+case("prior_ar", "y ~ x1 + ar(time = tim, gr = g1)", prior=[pr("normal(0, 0.5)", "ar")])
+case("prior_mo_simo", "y ~ mo(xmo)", prior=[pr("dirichlet(2)", "simo", coef="moxmo1")])
+case("prior_sds_smooth", "y ~ s(x1, k = 5)", prior=[pr("normal(0, 2)", "sds")])
+case("prior_gp_lscale", "y ~ gp(x1)", prior=[pr("inv_gamma(2, 1)", "lscale")])
+case("prior_theta_mixture", "y ~ x1", family=mix("gaussian", "gaussian"), prior=[pr("dirichlet(2)", "theta")])
+case("prior_cat_dpar", "ycat ~ x1", family="categorical", prior=[pr("normal(0, 2)", "b", dpar="muc")])
+case("prior_meanme", "y ~ me(xme, sdxme)", prior=[pr("normal(0, 3)", "meanme")])
+# priors brms refuses
+case("prior_bad_coef", "y ~ x1", prior=[pr("normal(0, 1)", "b", coef="x9")],
+     reason=r"(?i)(x9|not correspond|no parameter|does not match|matches no)")
+case("prior_bad_class", "y ~ x1", prior=[pr("normal(0, 1)", "foo")], reason=r"(?i)(foo|class)")
+case("prior_bad_group", "y ~ x1 + (1 | g1)", prior=[pr("normal(0, 1)", "sd", group="g9")],
+     reason=r"(?i)(g9|not correspond|no parameter|does not match|matches no)")
+case("prior_bad_dpar", "y ~ x1", prior=[pr("normal(0, 1)", "b", dpar="sigma")],
+     reason=r"(?i)(sigma|not correspond|no parameter|does not match|matches no)")
+case("prior_lkj_on_b", "y ~ x1", prior=[pr("lkj(2)", "b")], reason=r"(?i)lkj")
+case("prior_bounds_on_sd_coef", "y ~ x1 + (x1 | g1)", prior=[pr("normal(0, 1)", "sd", coef="x1", group="g1", lb=1)],
+     reason=r"(?i)(bound|lb|ub)")
+case("prior_b_intercept_coef_centered", "y ~ x1", prior=[pr("normal(0, 1)", "b", coef="Intercept")],
+     reason=r"(?i)intercept")
+case("prior_zero_intercept_b", "y ~ 0 + Intercept + x1", prior=[pr("normal(0, 1)", "b", coef="Intercept")])
+case("prior_bad_resp", mv("y ~ x1", "y2 ~ x1", rescor=False), prior=[pr("normal(0, 1)", "b", resp="y3")],
+     reason=r"(?i)(y3|resp|not correspond|no parameter|does not match|matches no)")
+case("prior_dirichlet_on_b", "y ~ x1", prior=[pr("dirichlet(1)", "b")], reason=r"(?i)dirichlet")
+
+# ---------------------------------------------------------------- cases brms refuses
+group("refusals")
+case("refuse_dup_group_slope", "Reaction ~ Days + (Days | Subject) + (1 | Subject)", data="sleepstudy",
+     reason=r"(?i)duplicat", note="issue 18 item 2")
+case("form_dup_identical_terms", "y ~ x1 + (1 | g1) + (1 | g1)", note="identical terms merge, as in R formulas")
+case("refuse_dup_group_lme4_style", "y ~ x1 + x2 + (x1 | g1) + (x2 | g1)", reason=r"(?i)duplicat",
+     note="lme4-style (SES | School) + (Sex | School): both have an intercept")
+case("refuse_dup_group_dpar_ok", bf("y ~ x1 + (1 | g1)", "sigma ~ (1 | g1)"), note="same group in two dpars is fine")
+case("refuse_group_plus", "y ~ x1 + (1 | g1 + g2)", difference="refuse_beyond_2_18", reason=r"(?i)(g1 \+ g2|grouping)",
+     note="issue 18 item 3: lme4 refuses; brms 2.18 silently fits (1 | g1) + (1 | g2)")
+case("refuse_group_star", "y ~ x1 + (1 | g1 * g2)", difference="refuse_beyond_2_18", reason=r"(?i)(g1:g2|\(1 \| g1\) \+)",
+     note="brms 2.18 expands (1 | g1) + (1 | g1:g2) + (1 | g2); the message names what to write")
+case("refuse_cbind_binomial", "cbind(ysucc, ntr) ~ x1", family="binomial", difference="refuse_beyond_2_18",
+     reason=r"(?i)trials", note="issue 18 item 9: glmer's form; brmspy names s | trials(s + f)")
+case("refuse_invalid_link_gaussian", "y ~ x1", family=fam("gaussian", link="sqrt"), reason=r"(?i)link")
+case("refuse_invalid_link_poisson", "ycnt ~ x1", family=fam("poisson", link="logit"), reason=r"(?i)link")
+case("refuse_invalid_link_bernoulli", "ybin ~ x1", family=fam("bernoulli", link="log1p"), reason=r"(?i)link")
+case("refuse_unknown_family", "y ~ x1", family="gausian", reason=r"(?i)(family|gausian)")
+case("refuse_dpar_not_in_family", bf("y ~ x1", "nu ~ x2"), reason=r"(?i)nu")
+case("refuse_dpar_zi_poisson", bf("ycnt ~ x1", "zi ~ x2"), family="poisson", reason=r"(?i)zi")
+case("refuse_missing_column", "y ~ x9", reason=r"(?i)x9")
+case("refuse_missing_group_column", "y ~ x1 + (1 | g9)", reason=r"(?i)g9")
+case("refuse_missing_response", "yy ~ x1", reason=r"(?i)yy")
+case("refuse_gaussian_char_response", "f3 ~ x1", reason=r"(?i)(numeric|f3|response)")
+case("refuse_bernoulli_counts", "ycnt ~ x1", family="bernoulli", reason=r"(?i)(0|1|bernoulli|binary)")
+case("refuse_poisson_negative", "y ~ x1", family="poisson", reason=r"(?i)(non-?negative|integer|count|poisson)")
+case("refuse_beta_outside", "ypos ~ x1", family="beta", reason=r"(?i)(0|1|beta|interval)")
+case("refuse_gamma_negative", "y ~ x1", family="gamma", reason=r"(?i)(positive|gamma)")
+case("refuse_cumulative_continuous", "y ~ x1", family="cumulative", reason=r"(?i)(ordinal|integer|cumulative|categor)")
+case("refuse_trials_gaussian", "y | trials(ntr) ~ x1", reason=r"(?i)trials")
+case("refuse_cens_invalid", "y | cens(xint) ~ x1", reason=r"(?i)cens")
+case("refuse_mo_continuous", "y ~ mo(x1)", reason=r"(?i)(mo|monotonic|integer|ordinal)")
+case("refuse_cs_gaussian", "y ~ cs(x1)", reason=r"(?i)(cs|category|ordinal)")
+case("refuse_gr_by_not_constant", "y ~ x1 + (1 | gr(g1, by = f3))", reason=r"(?i)(by|level)")
+case("refuse_rescor_poisson", mv(bf("y ~ x1", family="gaussian"), bf("ycnt ~ x1", family="poisson"), rescor=True),
+     reason=r"(?i)rescor|residual correlation")
+case("refuse_nl_no_pforms", bf("y ~ a * exp(b * x1)", nl=True), reason=r"(?i)(a|b|non-?linear|parameter)")
+case("refuse_nl_missing_pform", bf("y ~ a * exp(b * x1)", "a ~ 1", nl=True), reason=r"(?i)(\bb\b|non-?linear)")
+case("refuse_empty_group", "y ~ x1 + (1 | )", reason=r"(?i)(group|\|)")
+case("refuse_sigma_with_se", "y | se(sey) ~ x1 + sigma", reason=r"(?i)sigma")
+case("cat_categorical_mub", bf("ycat ~ x1", "mub ~ x2"), family="categorical")
+case("refuse_categorical_refcat_dpar", bf("ycat ~ x1", "mua ~ x2"), family="categorical", reason=r"(?i)mua")
+case("refuse_me_no_sd", "y ~ me(xme)", reason=r"(?i)(me|sd)")
+case("refuse_ar_time_not_unique", "y ~ x1 + ar(time = xint, gr = g1)", reason=r"(?i)(time|unique)")
+case("refuse_weights_negative", "y | weights(x1) ~ x2", reason=r"(?i)(weight|negative)")
+case("refuse_trials_too_small", "ycnt | trials(xint) ~ x1", family="binomial", reason=r"(?i)(trials|exceed|larger)")
+case("refuse_mixture_one", "y ~ x1", family=mix("gaussian"), reason=r"(?i)(mixture|component|at least)")
+case("fam_threshold_nonordinal", "y ~ x1", family=fam("gaussian", threshold="equidistant"),
+     note="brms 2.18 ignores threshold for non-ordinal families")
+case("refuse_s_too_few", "y ~ s(xint)", reason=r"(?i)(unique|knots|k|s\()")
+case("refuse_vonmises_range", "y ~ x1", family="von_mises", reason=r"(?i)(pi|von_mises|range|between)")
+case("refuse_offset_in_group", "y ~ x1 + (offset(offs) | g1)", reason=r"(?i)offset")
+case("refuse_mvbind_categorical", mv("mvbind(ycat, f3) ~ x1", rescor=False), family="categorical")
+case("refuse_interval_cens_no_upper", "y | cens(censc) ~ x1 + (1 | g1)", reason=r"(?i)(y2|interval|upper)")
+case("refuse_dirichlet_not_simplex", "cbind(c1, c2, c3) ~ x1", family="dirichlet", reason=r"(?i)(sum|simplex|between 0 and 1)")
+case("refuse_multinomial_no_trials", "cbind(c1, c2, c3) ~ x1", family="multinomial", reason=r"(?i)trials")
+case("refuse_gp_factor", "y ~ gp(f3)", reason=r"(?i)(gp|numeric)")
+case("form_dup_identical_interaction", "ycnt ~ x1 + (1 | g1) + (1 | g1:g2) + (1 | g1:g2)", family="poisson")
