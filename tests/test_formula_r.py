@@ -359,6 +359,21 @@ def test_intercept_term_is_an_uncentred_b_coefficient() -> None:
         build_terms("y ~ Intercept + x")
 
 
+def test_ordinal_intercept_cannot_be_removed() -> None:
+    with pytest.raises(bp.FormulaError, match="Cannot remove the intercept in an ordinal model"):
+        build_terms("y ~ 0 + x", "cumulative")
+
+
+def test_identical_group_terms_merge() -> None:
+    assert len(build_terms("y ~ x + (1 | g) + (1 | g)").parts["mu"].terms.group_terms) == 1
+    check_case(CASES["identical_group_terms"], load_fd())
+
+
+def test_splines_name_the_brms_alternative() -> None:
+    with pytest.raises(bp.FormulaError, match=r"splines::ns\(\)'.*s\(x\)"):
+        build_terms("y ~ splines::ns(x, df = 3)")
+
+
 def test_cbind_binomial_response_names_trials() -> None:
     with pytest.raises(bp.FormulaError, match=r"k \| trials\(k \+ f\)"):
         build_terms("cbind(k, f) ~ x", "binomial")

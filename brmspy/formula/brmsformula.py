@@ -381,6 +381,11 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
         parts["mu"] = Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main)
+        if fam.spec.special == "ordinal" and not parts["mu"].terms.intercept:
+            raise FormulaError(  # brms's refusal: the thresholds are the intercepts
+                f"Cannot remove the intercept in an ordinal model ({formula.main!r}): the thresholds are its "
+                "intercepts; remove '0 +' or '- 1'."
+            )
 
     fixed: dict[str, float] = {}
     for name, (prhs, text, is_nl) in pf_by_name.items():

@@ -486,6 +486,10 @@ class _Parser:
         else:
             self.unexpected()
         # postfix forms that reach into objects are refused by name
+        if self.tok.kind == "op" and self.tok.text in ("::", ":::") and isinstance(e, Name) \
+                and self.toks[self.i + 1].kind == "name" and self.toks[self.i + 1].value in UNSUPPORTED:
+            fn = self.toks[self.i + 1].value  # splines::ns(x): say what to write instead
+            raise FormulaError(f"The R function '{e.id}::{fn}()' in {self.where!r} is not supported: {UNSUPPORTED[fn]}.")
         if self.tok.kind == "op" and self.tok.text in ("$", "@", "[", "[[", "::", ":::"):
             raise self.fail(_FORBIDDEN[self.tok.text])
         if self.is_op("("):

@@ -484,7 +484,9 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
         if bare.startswith("(") and len(split_top(strip_outer_parens(bare), "|")) > 1:
             if sign == "-":
                 raise FormulaError(f"Group-level terms cannot be removed with '-': {bare} in {context!r}.")
-            groups.extend(parse_group_term(strip_outer_parens(bare)))
+            for g in parse_group_term(strip_outer_parens(bare)):
+                if g not in groups:  # identical terms merge, as in R formulas (and brms)
+                    groups.append(g)
             continue
         if len(split_top(bare, "|")) > 1:
             raise FormulaError(
