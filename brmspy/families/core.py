@@ -111,7 +111,10 @@ class DparInfo:
     ``lower``/``upper`` bound the Stan parameter (an upper bound may be a Stan
     expression template such as ``"min_Y{rs}"`` with ``tdata`` declaring it);
     ``prior`` may use ``{scale}`` and ``{min_Y}`` from the data; ``fixed`` dpars
-    (``quantile``, ``disc``) are constants unless given a formula or a value.
+    (``disc``) are constants unless given a formula or a value.  As brms's
+    ``def_dpar_prior``, ``prior`` is also the prior of the Intercept of a
+    predicted dpar with an identity link, ``intercept_prior`` the one with any
+    other link (:func:`brmspy.priors.dpar_intercept_prior`).
     """
 
     name: str
@@ -121,7 +124,7 @@ class DparInfo:
     comment: str
     upper: float | str | None = None
     fixed: float | None = None
-    intercept_prior: str = "student_t(3, 0, 2.5)"  # default prior of its Intercept when predicted
+    intercept_prior: str = "student_t(3, 0, 2.5)"  # default prior of its Intercept when predicted (non-identity link)
     tdata: str = ""
 
 
