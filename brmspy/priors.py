@@ -279,7 +279,9 @@ def data_scale(y: np.ndarray, family, is_mu: bool = True, link: str | None = Non
     """
     if not is_mu:
         return DataScale()
-    link = "log" if family.spec.scale_prior_logscale else (family.link if link is None else link)
+    # brms's has_logscale(): a lognormal-type family, or a mixture with such a component
+    logscale = family.spec.scale_prior_logscale or any(c.spec.scale_prior_logscale for c in getattr(family, "components", ()))
+    link = "log" if logscale else (family.link if link is None else link)
     if link not in _SCALE_LINKS or family.spec.response == "binary":
         return DataScale()
     y = np.asarray(y, dtype=float)
@@ -319,8 +321,8 @@ def dpar_intercept_prior(t, pname: str, y: np.ndarray, design) -> str:
     if base == "mu" or pname == "mu":
         if t.family.spec.special == "categorical":
             return DataScale().intercept_prior()
-        comp = t.family.components[split_dpar(pname)[1] - 1] if t.family.spec.special == "mixture" else t.family
-        return data_scale(y, comp, link=link, offsets=_offsets(design)).intercept_prior()
+        # mixtures: brms uses the mixture family with the component's mu link (a lognormal component on y's scale)
+        return data_scale(y, t.family, link=link, offsets=_offsets(design)).intercept_prior()
     if base == "sigma":
         return data_scale(y, t.family, link=link).scale_prior()
     if link == "identity":

@@ -146,3 +146,15 @@ def test_prior_rows_in_r_collation_order() -> None:
     gp = bp.get_prior("y ~ mo(xmo) * x1", df)
     assert gp.loc[gp["class"] == "simo", "coef"].tolist() == ["moxmo:x11", "moxmo1"]  # brms 2.18
     assert gp.loc[gp["class"] == "b", "coef"].tolist() == ["", "moxmo", "moxmo:x1", "x1"]
+
+
+def test_mixture_intercept_priors_follow_brms() -> None:
+    """brms 2.18 (get_prior on the corpus data 'sim'): a mixture with a lognormal component takes its default
+    location from log(y) for every component (has_logscale of the mixture), minus the mean offset."""
+    sim = pd.read_csv(LOCAL_REFERENCE / "brms" / "data" / "sim.csv", usecols=["ypos", "x1", "x2"])
+    gp = bp.get_prior("ypos ~ x1", sim, bp.mixture("lognormal", "lognormal"))
+    assert gp.loc[gp["class"] == "Intercept", "prior"].tolist() == ["student_t(3, 0.3, 2.5)"] * 2
+    gp = bp.get_prior("ypos ~ x1 + offset(x2)", sim, bp.mixture("gaussian", "lognormal"))
+    assert gp.loc[gp["class"] == "Intercept", "prior"].tolist() == ["student_t(3, 0.309, 2.5)"] * 2
+    gp = bp.get_prior("ypos ~ x1", sim, bp.mixture("gaussian", "gaussian"))
+    assert gp.loc[gp["class"] == "Intercept", "prior"].tolist() == ["student_t(3, 1.4, 2.5)"] * 2
