@@ -358,7 +358,9 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
                 from .nonlinear import uncentered_design
 
                 designs[prefix] = uncentered_design(designs[prefix], data)
-            group_specs.extend((prefix, g) for g in part.terms.group_terms)
+            from .group_structure import brms_term_order
+
+            group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
     from .specials import link_specials
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model

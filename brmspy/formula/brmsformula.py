@@ -150,8 +150,11 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         raise FormulaError(f"Formulas are strings in brms syntax, e.g. 'y ~ x'; got {type(formula).__name__}.")
     extra = texts
     for name, rhs in named.items():
-        rhs = str(rhs)  # bf(..., quantile = 0.25): a fixed value
-        extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
+        rhs = str(rhs)
+        if fixed_value(f"{name} = {rhs}") is not None:  # bf(..., quantile = 0.25): a fixed value, printed as brms does
+            extra.append(f"{name} = {rhs.strip()}")
+        else:
+            extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
     fam = brmsfamily(family) if family is not None else None
     return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam, tuple(t.strip() for t in nl_texts))
 
@@ -279,7 +282,7 @@ def expand_dot(formula: "str | BrmsFormula | MvBrmsFormula", columns: list[str]
         return replace(formula, forms=tuple(expand_dot(f, columns) for f in formula.forms))
     nl = set(formula.nl_pforms) | ({formula.main} if formula.nl else set())
     main = formula.main if formula.main in nl else _expand_dot_text(formula.main, columns)
-    pforms = tuple(p if p in nl else _expand_dot_text(p, columns) for p in formula.pforms)
+    pforms = tuple(p if p in nl or fixed_value(p) is not None else _expand_dot_text(p, columns) for p in formula.pforms)
     return replace(formula, main=main, pforms=pforms)
 
 
@@ -365,7 +368,16 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     nonlinear: dict[str, NonlinearPart] = {}
     pf_by_name: dict[str, tuple[str, str, bool]] = {}
     nl_texts = set(formula.nl_pforms)
+    fixed: dict[str, float] = {}
     for text in formula.pforms:
+        fv = fixed_value(text)
+        if fv is not None:
+            if fv[0] not in fam.dpars or fv[0] == "mu":
+                other = [d for d in fam.dpars if d != "mu"]
+                raise FormulaError(f"{text!r} fixes {fv[0]!r}, but family {fam.name!r} has no distributional parameter "
+                                   f"of that name to fix (its dpars: {', '.join(other) or 'none besides mu'}).")
+            fixed[fv[0]] = fv[1]  # bf(..., quantile = 0.25): a constant, not a formula
+            continue
         plhs, prhs = split_tilde(text)
         if plhs is None:
             raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'sigma ~ x'.")
@@ -387,10 +399,11 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
                 "intercepts; remove '0 +' or '- 1'."
             )
 
-    fixed: dict[str, float] = {}
     for name, (prhs, text, is_nl) in pf_by_name.items():
         value = _number(prhs)
-        if value is not None and name in fam.dpars and name != "mu":
+        # 'sigma ~ 1' is a formula (an intercept, as in brms); other numbers right of '~' are read as fixed
+        # values, as bf(..., quantile = 0.25) was written before it became 'quantile = 0.25'
+        if value is not None and prhs.strip() not in ("0", "1") and name in fam.dpars and name != "mu":
             fixed[name] = value  # bf(..., quantile = 0.25): a constant, not a formula
             continue
         if name in fam.dpars:
@@ -421,6 +434,26 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             fixed[d] = DPARS[d].fixed
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
+
+
+_FIXED = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*=\s*(\S.*?)\s*$")
+
+
+def fixed_value(text: str) -> tuple[str, float] | None:
+    """``"quantile = 0.25"`` (how :func:`bf` stores ``quantile=0.25``) -> ``("quantile", 0.25)``; else None.
+
+    brms keeps ``bf(y ~ x, sigma = 1)`` (a constant) apart from ``bf(y ~ x, sigma ~ 1)`` (an intercept).
+
+    Examples
+    --------
+    >>> fixed_value("quantile = 0.25"), fixed_value("sigma ~ 1")
+    (('quantile', 0.25), None)
+    """
+    m = _FIXED.match(text)
+    if m is None or "~" in text:
+        return None
+    value = _number(m.group(2))
+    return None if value is None else (m.group(1), value)
 
 
 def _number(text: str) -> float | None:
