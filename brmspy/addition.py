@@ -165,7 +165,7 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
 
 
 def _check_name(expr: str, data: pd.DataFrame, where: str) -> None:
-    """A bare name must be a column (new data may lack it; formulaic would read some names as functions)."""
+    """A bare name must be a column (new data may lack it; a clear error names it)."""
     from .frame import _check_columns
 
     if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", expr.strip()) and expr.strip() not in ("Inf", "inf", "NA"):

@@ -64,7 +64,7 @@ def build_model(
     ``reduce``, ``threads`` and ``centered`` choose how the program computes (see :func:`~brmspy.brm`).
     """
     options = _code_options(reduce, threads, centered)
-    terms = build_terms(formula, family)
+    terms = build_terms(_with_dot(formula, data), family)
     frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)
     warn_design(frame, priors)  # rank-deficient designs, separation: improper posteriors under flat priors
@@ -117,8 +117,17 @@ def get_prior(
     >>> gp.loc[gp["class"] == "Intercept", "prior"].item()
     'student_t(3, 288.7, 59.3)'
     """
-    frame = build_frame(build_terms(formula, family), data, data2)
+    frame = build_frame(build_terms(_with_dot(formula, data), family), data, data2)
     return table_to_frame(default_prior_table(frame))
+
+
+def _with_dot(formula, data):
+    """R's '.' (every other column) expanded with the data's columns (brmspy.formula.brmsformula.expand_dot)."""
+    from .formula.brmsformula import expand_dot
+
+    if isinstance(data, pd.DataFrame):
+        return expand_dot(formula, [str(c) for c in data.columns])
+    return formula
 
 
 def make_stancode(

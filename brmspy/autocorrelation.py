@@ -205,10 +205,16 @@ def order_rows(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> pd.DataF
     kept within series (a stable sort).  Returns ``data`` unchanged when no
     response has an autocorrelation term.
     """
+    order = row_order(terms, data)
+    return data if order is None else data.iloc[order].reset_index(drop=True)
+
+
+def row_order(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> np.ndarray | None:
+    """Row positions of :func:`order_rows`'s sort, or None when no response has a time-series term."""
     resp_terms = getattr(terms, "responses", [terms])
     specs = [s for s in (response_spec(t) for t in resp_terms) if s is not None]
     if not specs:
-        return data
+        return None
     if getattr(terms, "rescor", False):
         raise FormulaError(
             f"'{specs[0].text}' cannot be combined with residual correlations (set_rescor(True)) in brmspy yet; "
@@ -216,9 +222,7 @@ def order_rows(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> pd.DataF
         )
     if len({(s.time, s.gr) for s in specs}) > 1:
         raise FormulaError("All autocorrelation terms of a model must use the same 'time' and 'gr' variables.")
-    spec = specs[0]
-    order = series_order(data, spec)
-    return data.iloc[order].reset_index(drop=True)
+    return series_order(data, specs[0])
 
 
 def series_order(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:

@@ -186,9 +186,14 @@ def _draw_subset_fit(fit: "BrmsFit", idx: np.ndarray) -> "BrmsFit":
 
 
 def _unchunkable(fit: "BrmsFit", newdata: pd.DataFrame | None) -> bool:
-    """Rows that depend on each other (time series) are never split."""
+    """Rows that depend on each other (time series; new data whose design uses ``mean(x)`` & co.) are never split."""
     for design in fit.frame.designs.values():
         if any(type(sp).__name__ == "AutocorDesign" for sp in design.specials):
+            return True
+    if newdata is not None:  # e.g. I(x - mean(x)): brms takes the mean over all of newdata, not per chunk
+        specs = [s for d in fit.frame.designs.values() for s in (d.spec, d.cs_spec) if s is not None]
+        specs += [c.spec for b in fit.frame.blocks for c in b.coefs if c.spec is not None]
+        if any(s.row_dependent for s in specs):
             return True
     return newdata is None and row_subset_fit(fit, slice(0, 1)) is None
 

@@ -1,10 +1,11 @@
 """Data stage: typed terms + a DataFrame -> :class:`ModelFrame`.
 
-This is where data meets the formula: NA rows are dropped (with a warning, as
-brms does), the response is checked against the family, population-level
-design matrices come from formulaic (its ``ModelSpec`` is kept for new data),
-and group-level terms become index vectors and Z columns.  Everything here is
-vectorised over rows.
+This is where data meets the formula: every variable of the designs is
+evaluated with R's meanings (:mod:`brmspy.rvalues`) on the data, NA rows are
+dropped (with a warning, as brms does), the response is checked against the
+family, population-level designs are built as R's ``model.matrix`` builds them
+(:class:`brmspy.design.DesignSpec`, kept for new data), and group-level terms
+become index vectors and Z columns.  Everything here is vectorised over rows.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ import numpy as np
 import pandas as pd
 
 from .addition import HANDLED as ADDITIONS_HANDLED, AdditionData, build_additions
+from .design import DesignSpec, ModelVariables
 from .errors import DataError, FormulaError
 from .families import warn_binomial_trials
+from .formula.rexpr import names_in, parse_expr
+from .formula.rterms import RTerms, population_terms
 from .formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms
 
 _IDENT = re.compile(r"`[^`]*`|[A-Za-z_.][A-Za-z0-9_.]*")
@@ -70,22 +74,14 @@ def _is_dpar_name(name: str) -> bool:
 
 
 def brms_name(name: str) -> str:
-    """Rename a formulaic column to brms's style: ``period[T.2]`` -> ``period2``.
+    """brms's ``rename()`` of a term or column name: ``mo(x)`` -> ``mox``, ``I(x^2)`` -> ``IxE2``.
 
-    Follows brms's ``rename()``: brackets, parentheses, spaces and quotes are
-    dropped, ``+ - * / ^ =`` become ``P M MU D E EQ``.
+    Brackets, parentheses, spaces and quotes are dropped, ``+ - * / ^ =`` become
+    ``P M MU D E EQ`` (:func:`brmspy.formula.rexpr.rename`).
     """
-    pieces = []
-    for piece in name.split(":"):
-        piece = piece.replace("`", "")
-        piece = re.sub(r"\[T\.(.*)\]$", r"\1", piece)
-        piece = re.sub(r"\[(.*)\]$", r"\1", piece)
-        piece = re.sub(r"^(np|numpy)\.", "", piece)
-        for old, new in ((" ", ""), ("(", ""), (")", ""), ("[", ""), ("]", ""), (",", ""), ('"', ""), ("'", ""),
-                         ("?", ""), ("+", "P"), ("-", "M"), ("*", "MU"), ("/", "D"), ("^", "E"), ("=", "EQ")):
-            piece = piece.replace(old, new)
-        pieces.append(piece)
-    return ":".join(pieces)
+    from .formula.rexpr import rename
+
+    return rename(re.sub(r"(?<![A-Za-z0-9_.])(np|numpy)\.", "", name.replace("`", "")))
 
 
 # -------------------------------------------------------------- containers
@@ -104,12 +100,12 @@ class PopulationDesign:
     intercept: bool
     X: np.ndarray | None = field(repr=False)
     coef_names: list[str]
-    model_spec: object | None = field(repr=False)  # formulaic ModelSpec, reused for new data
+    spec: DesignSpec | None = field(repr=False)  # rebuilds X on new data
     formula: str
 
     Xcs: np.ndarray | None = field(default=None, repr=False)  # category-specific effects cs(...)
     cs_names: list[str] = field(default_factory=list)
-    cs_spec: object | None = field(default=None, repr=False)
+    cs_spec: DesignSpec | None = field(default=None, repr=False)
     specials: list = field(default_factory=list)  # SpecialDesign per kind of special term (brmspy.specials)
 
     @property
@@ -125,16 +121,14 @@ class ReCoef:
     name: str  # e.g. "Intercept", "Days"
     Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
     term: GroupTerm | None = None  # the group-level term it comes from
-    spec: object | None = field(default=None, repr=False)  # formulaic ModelSpec of the term (None: intercept only)
+    spec: DesignSpec | None = field(default=None, repr=False)  # design of the term's effects (None: intercept only)
     column: int = 0  # its column in that design
 
     def Z_for(self, data: pd.DataFrame) -> np.ndarray:
         """The predictor's values on new data, from the stored design."""
         if self.spec is None:
             return np.ones(len(data))
-        from .prediction import _new_matrix
-
-        return _new_matrix(self.spec, data, self.term.label if self.term else "a group-level term")[:, self.column]
+        return self.spec.matrix(data)[:, self.column]
 
     @property
     def label(self) -> str:
@@ -225,37 +219,12 @@ def _names_in(text: str) -> list[str]:
     return [m.group(0).strip("`") for m in _IDENT.finditer(text)]
 
 
-def _quote_dotted(text: str, columns: set[str]) -> str:
-    """Backtick column names containing dots (``total.fruits``) for formulaic."""
-
-    def repl(m: re.Match) -> str:
-        tok = m.group(0)
-        if tok.startswith("`"):
-            return tok
-        return f"`{tok}`" if "." in tok and tok in columns else tok
-
-    return _IDENT.sub(repl, text)
-
-
 def _check_columns(names: list[str], data: pd.DataFrame, where: str) -> None:
     for name in names:
         if name not in data.columns:
             close = difflib.get_close_matches(name, [str(c) for c in data.columns], n=3)
             hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise DataError(f"Column {name!r} used in {where} is not in the data.{hint}")
-
-
-def _formulaic_matrix(rhs: str, data: pd.DataFrame, where: str):
-    from formulaic import model_matrix
-    from formulaic.errors import FormulaicError
-
-    try:
-        return model_matrix(_quote_dotted(rhs, set(map(str, data.columns))), data, na_action="ignore")
-    except FormulaicError as e:
-        m = re.search(r"`([^`]+)` is not present", str(e))
-        if m:
-            _check_columns([m.group(1)], data, where)
-        raise FormulaError(f"Cannot build the design of {where}: {e}") from None
 
 
 def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
@@ -279,7 +248,11 @@ def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
         add(" ".join(nl.covariates))
     for part in terms.parts.values():
         lt = part.terms
-        add(" ".join(lt.population))
+        if lt.rterms is not None:
+            for e in lt.rterms.variables:
+                for n in names_in(e):
+                    if n in cols and n not in used:
+                        used.append(n)
         for g in lt.group_terms:
             add(g.expr)
             add(" ".join(g.group_vars))
@@ -334,22 +307,38 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     check_mi(resp_terms, data)  # mi(x) needs bf("x | mi() ~ ..."); NAs in such x are imputed, not dropped
     kept = mi_kept_columns(resp_terms)
     used_na = [c for c in used if c not in kept]
+    # R's model frame: the designs' variables are evaluated on every row, then rows with NAs are dropped
+    mv = ModelVariables(data)
+    for t in resp_terms:
+        for part in t.parts.values():
+            for rterms, where in _design_terms(part.terms, part.formula):
+                mv.add_terms(rterms, where)
     sub = data[used_na] if used_na else data.iloc[:, :0]
-    na = sub.isna().any(axis=1).to_numpy()
+    na_cols = sub.isna().any(axis=1).to_numpy()
+    na_vars = mv.na_rows()
+    na = na_cols | na_vars
     dropped = int(na.sum())
     if dropped:
+        where = [c for c in used_na if data[c].isna().any()]
+        what = f"column(s) {', '.join(where)}" if where else ""
+        if (na_vars & ~na_cols).any():  # e.g. log(x) of negative x, factor(x, levels = ...) missing a value
+            extra = [k for k, v in mv.values.items() if (_na_rows(v) & ~na_cols).any()]
+            what += ("; " if what else "") + f"NA values of {', '.join(extra)}"
         warnings.warn(
-            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows "
-            f"(in column(s) {', '.join(c for c in used_na if data[c].isna().any())}).",
+            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows (in {what}).",
             stacklevel=3,
         )
-        data = data.loc[~na]
-    data = data.reset_index(drop=True)
+    rows = np.flatnonzero(~na)
+    data = data.iloc[rows].reset_index(drop=True)
     if len(data) == 0:
         raise DataError("No rows left after removing rows with NAs in the model's variables.")
-    from .autocorrelation import order_rows
+    from .autocorrelation import row_order
 
-    data = order_rows(terms, data)  # ar()/ma()/arma()/cosy(): rows sorted by series then time, as brms
+    order = row_order(terms, data)  # ar()/ma()/arma()/cosy(): rows sorted by series then time, as brms
+    if order is not None:
+        data = data.iloc[order].reset_index(drop=True)
+        rows = rows[order]
+    mv.keep(rows)
 
     responses: dict[str, ResponseData] = {}
     designs: dict[Prefix, PopulationDesign] = {}
@@ -364,17 +353,19 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             check_covariates(t, data)
         for name, part in t.parts.items():
             prefix = Prefix(t.resp, name)
-            designs[prefix] = _population_design(prefix, part.terms, data, part.formula)
+            designs[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
             if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
                 from .nonlinear import uncentered_design
 
                 designs[prefix] = uncentered_design(designs[prefix], data)
-            group_specs.extend((prefix, g) for g in part.terms.group_terms)
+            from .group_structure import brms_term_order
+
+            group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
     from .specials import link_specials
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), mecor=terms.mecor)
-    blocks = _group_blocks(group_specs, data, data2)
+    blocks = _group_blocks(group_specs, data, data2, mv)
     levels = {b.group: b.levels for b in blocks}
     frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
     from .data_checks import check_values
@@ -414,13 +405,58 @@ def _check_cs(t: BrmsTerms) -> None:
             )
 
 
+def _design_terms(lt: LinearTerms, formula: str) -> list[tuple[RTerms, str]]:
+    """Every design of a linear predictor as R terms: population part, group-level effects, cs() effects."""
+    from .formula.terms import parse_rhs
+
+    out = []
+    if lt.rterms is not None and lt.rterms.terms:
+        out.append((lt.rterms, formula))
+    for g in lt.group_terms:
+        inner = parse_rhs(g.expr, g.label).rterms
+        if inner is not None and inner.terms:
+            out.append((inner, g.label))
+    cs = _cs_terms(lt, formula)
+    if cs is not None:
+        out.append((cs, formula))
+    return out
+
+
+def _cs_terms(lt: LinearTerms, formula: str) -> RTerms | None:
+    cs_terms = lt.specials("cs")
+    if not cs_terms:
+        return None
+    return population_terms("0 + " + " + ".join(a for s in cs_terms for a in s.call.args), formula)
+
+
+def _na_rows(v) -> np.ndarray:
+    from .design import _na_of
+
+    return _na_of(v)
+
+
 def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
+    """A column, or an R expression of columns evaluated with R's meanings (never Python's)."""
+    from .rvalues import Env, as_series, evaluate
+
     if expr in data.columns:
-        return data[expr]
-    mm = _formulaic_matrix(f"0 + {expr}", data, where)
-    if mm.shape[1] != 1:
-        raise FormulaError(f"{where} {expr!r} must evaluate to one numeric column.")
-    return pd.Series(np.asarray(mm.iloc[:, 0], dtype=float), name=expr)
+        col = data[expr]
+        if isinstance(col, pd.DataFrame):
+            raise DataError(f"The data have several columns named {expr!r}; give each column a unique name.")
+        return col
+    e = parse_expr(expr, where)
+    return as_series(evaluate(e, Env(data, where)), len(data), expr)
+
+
+def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
+    """Numeric values of an addition-term argument (``trials(n)``, ``weights(w / 2)``, a number)."""
+    from .rvalues import Env, numeric_values
+
+    try:
+        return np.full(len(data), float(expr))
+    except ValueError:
+        pass
+    return numeric_values(parse_expr(expr, where), Env(data, where), where)
 
 
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
@@ -473,65 +509,76 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     return rd
 
 
-def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
-    try:
-        return np.full(len(data), float(expr))
-    except ValueError:
-        pass
-    return np.asarray(_eval_column(expr, data, where), dtype=float)
-
-
-def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str) -> PopulationDesign:
+def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
+                       mv: ModelVariables | None = None) -> PopulationDesign:
     from .specials import build_specials
 
-    cs_terms = lt.specials("cs")
-    design = _fixed_design(prefix, lt, data, formula)
+    mv = mv if mv is not None else ModelVariables(data)
+    design = _fixed_design(prefix, lt, data, formula, mv)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
         if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.autocorrelation
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
-    if cs_terms:
-        rhs = "0 + " + " + ".join(a for s in cs_terms for a in s.call.args)
-        mm = _formulaic_matrix(rhs, data, f"the category-specific terms of {formula!r}")
-        design.Xcs = np.asarray(mm, dtype=float)
-        design.cs_names = [brms_name(str(c)) for c in mm.columns]
-        design.cs_spec = mm.model_spec
+    cs = _cs_terms(lt, formula)
+    if cs is not None:
+        spec, Xcs = DesignSpec.build(cs, mv, formula)
+        design.Xcs, design.cs_names, design.cs_spec = Xcs, spec.names, spec
     return design
 
 
-def _fixed_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str) -> PopulationDesign:
-    if not lt.population:
+def _fixed_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
+                  mv: ModelVariables | None = None) -> PopulationDesign:
+    if lt.rterms is None or not lt.rterms.terms:
         return PopulationDesign(prefix, lt.intercept, None, [], None, formula)
-    rhs = ("1 + " if lt.intercept else "0 + ") + " + ".join(lt.population)
-    if lt.negated:
-        rhs += " - " + " - ".join(lt.negated)
-    mm = _formulaic_matrix(rhs, data, f"the formula {formula!r}")
-    names = [brms_name(str(c)) for c in mm.columns]
-    X = np.asarray(mm, dtype=float)
+    mv = mv if mv is not None else ModelVariables(data)
+    spec, X = DesignSpec.build(lt.rterms, mv, formula)
+    names = spec.names
     coef_names = names[1:] if lt.intercept else names
-    if lt.intercept and (not names or names[0] != "Intercept"):
-        raise FormulaError(f"Internal error: expected an intercept column first in {formula!r}.")
     if not np.all(np.isfinite(X)):
         bad = [n for n, ok in zip(names, np.isfinite(X).all(axis=0)) if not ok]
         raise DataError(f"The predictor(s) {', '.join(bad)} in {formula!r} have non-finite values (e.g. log of 0).")
-    if len(set(coef_names)) != len(coef_names):
-        raise FormulaError(f"Duplicate coefficient names in {formula!r}: {coef_names}.")
-    return PopulationDesign(prefix, lt.intercept, X, coef_names, mm.model_spec, formula)
+    return PopulationDesign(prefix, lt.intercept, X, coef_names, spec, formula)
 
 
 def _levels_of(values: pd.Series) -> list:
+    """Sorted distinct values of a grouping column (a categorical's used categories, in their order).
+
+    Linear in the rows for every dtype: one factorisation, then a sort of the
+    distinct values only.  Strings sort by code point (R's order under
+    ``LC_COLLATE=C``); numbers numerically; bools FALSE < TRUE.
+    """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return [c for c in values.cat.categories if c in set(values)]
-    return sorted(pd.unique(values), key=lambda v: (isinstance(v, str), v))
+        used = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+        used[values.cat.codes.to_numpy()] = True  # code -1 marks the trailing slot
+        return [c for c, u in zip(values.cat.categories, used[:-1]) if u]
+    uniq = pd.unique(values.dropna().to_numpy(dtype=object) if values.dtype != object else values.dropna())
+    return sorted(uniq, key=lambda v: (isinstance(v, str), v))
 
 
 def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
-    """1-based level index per row and the level labels (``a_b`` for ``a:b``)."""
+    """1-based level index per row and the level labels (``a_b`` for ``a:b``).
+
+    Linear in the rows for every dtype (int, object, ``str``, ``string``,
+    ``string[pyarrow]``, categorical): codes come from one factorisation and
+    only the distinct values are sorted.
+    """
     if len(group_vars) == 1:
         col = data[group_vars[0]]
-        levels = _levels_of(col)
-        codes = pd.Categorical(col, categories=levels).codes
-        return codes.astype(np.int64) + 1, [_level_label(v) for v in levels]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            raw = col.cat.codes.to_numpy().astype(np.int64)
+            cats = list(col.cat.categories)
+            used = np.zeros(len(cats) + 1, dtype=bool)
+            used[raw] = True
+            keep = np.flatnonzero(used[:-1])  # R's drop.unused.levels, category order kept
+            remap = np.full(len(cats) + 1, -1, dtype=np.int64)
+            remap[keep] = np.arange(len(keep))
+            return remap[raw] + 1, [_level_label(cats[i]) for i in keep]
+        codes, uniques = pd.factorize(col, sort=False)
+        values = list(uniques)
+        order = sorted(range(len(values)), key=lambda i: (isinstance(values[i], str), values[i]))
+        rank = np.empty(len(values), dtype=np.int64)
+        rank[order] = np.arange(len(values))
+        return rank[codes] + 1, [_level_label(values[i]) for i in order]
     from .levels import combined_group_index  # vectorised: no string join per row
 
     return combined_group_index(data, group_vars)
@@ -545,12 +592,13 @@ def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
 
 
 def _level_label(v) -> str:
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
-        return str(int(v))
-    return str(v)
+    from .rvalues import level_label
+
+    return level_label(v)
 
 
-def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None) -> list[ReBlock]:
+def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
+                  mv: ModelVariables | None = None) -> list[ReBlock]:
     blocks: list[ReBlock] = []
     by_key: dict[tuple, ReBlock] = {}
     for prefix, g in specs:
@@ -582,7 +630,7 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, dat
         elif block.cor != g.cor:
             raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
         block.terms.append(g)
-        spec, columns = _group_design(g, data)
+        spec, columns = _group_design(g, data, mv)
         for i, (name, col) in enumerate(columns):
             block.coefs.append(ReCoef(prefix, name, col, g, spec, i))
     _check_duplicated_effects(blocks)
@@ -636,7 +684,8 @@ def _merged_terms_hint(terms: list[GroupTerm]) -> str:
     return text + "."
 
 
-def _group_design(g: GroupTerm, data: pd.DataFrame) -> tuple[object | None, list[tuple[str, np.ndarray]]]:
+def _group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
+                  ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
     """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
     from .formula.terms import parse_rhs
 
@@ -647,17 +696,16 @@ def _group_design(g: GroupTerm, data: pd.DataFrame) -> tuple[object | None, list
         if not lt.intercept:
             raise FormulaError(f"The group-level term '{g.label}' has no effects; use '(1 | {g.group})'.")
         return None, [("Intercept", np.ones(len(data)))]
-    rhs = ("1 + " if lt.intercept else "0 + ") + " + ".join(lt.population)
-    mm = _formulaic_matrix(rhs, data, f"the group-level term '{g.label}'")
-    Z = np.asarray(mm, dtype=float)
-    return mm.model_spec, [(brms_name(str(name)), Z[:, i].copy()) for i, name in enumerate(mm.columns)]
+    spec, Z = DesignSpec.build(lt.rterms, mv if mv is not None else ModelVariables(data), g.label)
+    return spec, [(name, Z[:, i].copy()) for i, name in enumerate(spec.names)]
 
 
 def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.ndarray], list[str]]:
-    allv = pd.concat([data[m] for m in members], ignore_index=True)
-    levels = _levels_of(allv)
-    J = [pd.Categorical(data[m], categories=levels).codes.astype(np.int64) + 1 for m in members]
-    return J, [_level_label(v) for v in levels]
+    allv = pd.concat([data[m].astype(object) if isinstance(data[m].dtype, pd.CategoricalDtype) else data[m]
+                      for m in members], ignore_index=True)
+    j, levels = group_index(pd.DataFrame({"g": allv}), ("g",))
+    n = len(data)
+    return [j[i * n:(i + 1) * n] for i in range(len(members))], levels
 
 
 def _mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:

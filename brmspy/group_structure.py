@@ -154,3 +154,42 @@ def by_level_index(block, data: pd.DataFrame) -> np.ndarray:
     if bad:
         raise DataError(f"newdata has level(s) {bad[:5]} of the by-variable {block.by!r} that the model data did not have.")
     return np.array([lookup[lv] for lv in labels], dtype=np.int64)
+
+
+# ------------------------------------------------------------- brms's order of group-level terms
+
+#: ICU's root order of the punctuation that can appear in brms's group names (before digits and letters)
+_PUNCT = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
+
+
+def r_collate_key(text: str) -> tuple:
+    """A sort key following R's string order in the usual (ICU, en_US-like) locales.
+
+    Punctuation sorts before digits, digits before letters, letters ignore case first and then put the
+    lowercase letter first: ``g1:g3`` < ``g10`` < ``group`` < ``Group``. Python's own order is ASCII's.
+
+    Examples
+    --------
+    >>> sorted(["Subject", "g10", "g1:g3", "mmgm1gm2", "g1"], key=r_collate_key)
+    ['g1', 'g1:g3', 'g10', 'mmgm1gm2', 'Subject']
+    """
+    primary = []
+    for c in text:
+        if c.isdigit():
+            primary.append((1, c))
+        elif c.isalpha():
+            primary.append((2, c.casefold()))
+        else:
+            primary.append((0, f"{_PUNCT.find(c) if c in _PUNCT else len(_PUNCT):03d}{c}"))
+    return tuple(primary), tuple(c.isupper() for c in text)
+
+
+def brms_term_order(terms: list) -> list:
+    """Group-level terms of one linear predictor in brms's order: sorted by brms's group name (stable).
+
+    brms numbers the blocks (``sd_1``, ``r_1_1``, ``J_1``, ...) in this order, not in the formula's:
+    ``y ~ (1 | g2) + (1 | g1)`` has ``sd_1`` for ``g1``.
+    """
+    import re
+
+    return sorted(terms, key=lambda g: r_collate_key(re.sub(r"[^A-Za-z0-9_.:]", "", g.group)))

@@ -37,14 +37,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def uncentered_design(design: "PopulationDesign", data: pd.DataFrame) -> "PopulationDesign":
     """An nlpar's design as brms builds it: no centring, the intercept an ordinary column ``Intercept``."""
-    from .frame import _formulaic_matrix
+    from .design import DesignSpec, ModelVariables
+    from .formula.rterms import RTerms
 
     if not design.intercept:
         return design
     if design.X is None:  # 'a ~ 1': a one-column design, with a spec for new data
-        mm = _formulaic_matrix("1", data, f"the formula {design.formula!r}")
-        design.X = np.asarray(mm, dtype=float)
-        design.model_spec = mm.model_spec
+        design.spec, design.X = DesignSpec.build(RTerms(True, ()), ModelVariables(data), design.formula)
         design.coef_names = ["Intercept"]
     else:
         design.coef_names = ["Intercept", *design.coef_names]

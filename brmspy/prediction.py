@@ -1,8 +1,8 @@
 """Predictions from a fit, computed in numpy as brms does outside Stan.
 
 Every function returns an array shaped (draws, observations), draws ordered
-chain by chain.  New data are rebuilt with the stored formulaic model specs
-and group levels; group levels not in the fitted data need
+chain by chain.  New data are rebuilt with the stored design specs
+(:class:`brmspy.design.DesignSpec`) and group levels; group levels not in the fitted data need
 ``allow_new_levels=True`` and are then handled by ``sample_new_levels``.
 
 Examples
@@ -278,7 +278,7 @@ def _population(ctx: _Context, prefix: Prefix, intercept: bool = True) -> np.nda
         eta += _flat(ctx.params[f"b{s}_Intercept"], ctx.idx)[:, None]
     if design.coef_names:
         if ctx.is_new:
-            X = _new_matrix(design.model_spec, ctx.data, design.formula)
+            X = design.spec.matrix(ctx.data)
         else:
             X = design.X
         Xb = X[:, 1:] if design.intercept else X
@@ -286,20 +286,6 @@ def _population(ctx: _Context, prefix: Prefix, intercept: bool = True) -> np.nda
     for sp in design.specials:  # offset(), mo(), s(), ...
         eta = eta + sp.eta(lambda name: _flat(ctx.params[name], ctx.idx), ctx.data if ctx.is_new else None)
     return eta
-
-
-def _new_matrix(spec, data: pd.DataFrame, where: str) -> np.ndarray:
-    """Rebuild a design on new data with the stored formulaic spec; missing columns are DataErrors."""
-    from formulaic.errors import FormulaicError
-
-    try:
-        return np.asarray(spec.get_model_matrix(data), dtype=float)
-    except FormulaicError as e:
-        import re
-
-        m = re.search(r"`([^`]+)` is not present", str(e))
-        missing = f"column {m.group(1)!r}" if m else "a column"
-        raise DataError(f"newdata lacks {missing} needed by {where!r}: {e}") from None
 
 
 def _level_index(block: ReBlock, data: pd.DataFrame, member: int, ctx: _Context) -> np.ndarray:
@@ -416,7 +402,7 @@ def _ordinal_parts(ctx: _Context, t: BrmsTerms) -> dict[str, Any]:
     mu = _population(ctx, prefix, intercept=False) + _group_effects(ctx, prefix)
     thres = _flat(ctx.params[f"b{s}_Intercept"], ctx.idx)[:, None, :]  # (S, 1, nthres)
     if design.Xcs is not None:
-        Xcs = _new_matrix(design.cs_spec, ctx.data, design.formula) if ctx.is_new else design.Xcs
+        Xcs = design.cs_spec.matrix(ctx.data) if ctx.is_new else design.Xcs
         bcs = _flat(ctx.params[f"bcs{s}"], ctx.idx)  # (S, Kcs, nthres)
         thres = thres - np.einsum("nk,skt->snt", Xcs, bcs)
     return {"mu": mu, "thres": thres, "link": t.family.link}

@@ -26,6 +26,7 @@ import pandas as pd
 from .distributions import PriorDist, format_number, parse_prior_string
 from .errors import PriorError
 from .families import DPARS, LINKS
+from .formula.terms import MvBrmsTerms
 from .frame import ModelFrame, Prefix, ReBlock
 
 COLUMNS = ["prior", "class", "coef", "group", "resp", "dpar", "nlpar", "lb", "ub", "source"]
@@ -243,6 +244,13 @@ def _mad(x: np.ndarray) -> float:
     return 1.4826 * float(np.median(np.abs(x - med)))
 
 
+def _r_number(x: float) -> str:
+    """A number as R's ``as.character`` writes it into a prior (15 significant digits): 1.289125, -2.12537349082139."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.15g}"
+
+
 @dataclass(frozen=True)
 class DataScale:
     """brms's data-dependent defaults: location and scale of ``link(y)``."""
@@ -251,18 +259,30 @@ class DataScale:
     scale: float = 2.5
 
     def intercept_prior(self) -> str:
-        return f"student_t(3, {format_number(self.location)}, {format_number(self.scale)})"
+        return f"student_t(3, {_r_number(self.location)}, {format_number(self.scale)})"
 
     def scale_prior(self) -> str:
         return f"student_t(3, 0, {format_number(self.scale)})"
 
 
-def data_scale(y: np.ndarray, family, is_mu: bool = True) -> DataScale:
-    """The default location/scale brms derives from the response (``def_scale_prior``)."""
+#: links whose ``link(y)`` gives brms's default prior location and scale (``def_scale_prior``)
+_SCALE_LINKS = ("identity", "log", "inverse", "sqrt", "1/mu^2")
+
+
+def data_scale(y: np.ndarray, family, is_mu: bool = True, link: str | None = None,
+               offsets: np.ndarray | None = None) -> DataScale:
+    """The default location/scale brms derives from the response (``def_scale_prior``).
+
+    ``link`` is the link of the parameter the prior is for (default: the family's ``mu`` link;
+    families with a log scale, such as lognormal, use ``log``); ``offsets`` of the linear
+    predictor move the location by minus their mean, as in brms.
+    """
     if not is_mu:
         return DataScale()
-    link = "log" if family.spec.scale_prior_logscale else family.link
-    if link not in ("identity", "log", "inverse", "sqrt", "1/mu^2") or family.spec.response == "binary":
+    # brms's has_logscale(): a lognormal-type family, or a mixture with such a component
+    logscale = family.spec.scale_prior_logscale or any(c.spec.scale_prior_logscale for c in getattr(family, "components", ()))
+    link = "log" if logscale else (family.link if link is None else link)
+    if link not in _SCALE_LINKS or family.spec.response == "binary":
         return DataScale()
     y = np.asarray(y, dtype=float)
     y = y[~np.isnan(y)]  # responses imputed with '| mi()' are NaN here
@@ -273,12 +293,52 @@ def data_scale(y: np.ndarray, family, is_mu: bool = True) -> DataScale:
     scale = _r_round(_mad(ylink), 1)
     scale = max(2.5, scale) if math.isfinite(scale) else 2.5
     location = _r_round(float(np.median(ylink)), 1)
-    return DataScale(location if math.isfinite(location) else 0.0, scale)
+    location = location if math.isfinite(location) else 0.0
+    if offsets is not None and len(offsets) and math.isfinite(float(np.mean(offsets))):
+        location -= float(np.mean(offsets))  # brms: offsets may render default intercept priors not sensible
+    return DataScale(location, scale)
+
+
+def _offsets(design) -> np.ndarray | None:
+    """The summed ``offset()`` values of a linear predictor (None without offsets)."""
+    for sp in design.specials:
+        if "offsets" in sp.info:
+            return np.asarray(sp.info["offsets"], dtype=float)
+    return None
+
+
+def dpar_intercept_prior(t, pname: str, y: np.ndarray, design) -> str:
+    """brms's default prior of the Intercept of the predicted parameter ``pname`` (``def_dpar_prior``).
+
+    It depends on the parameter's link: mu-like parameters get the response's location and scale
+    on that link (minus the mean offset), sigma the response's scale, others brms's table for an
+    identity link (the constant parameter's prior) or for their non-identity link.
+    """
+    from .families.mixture import split_dpar
+
+    base = split_dpar(pname)[0] if t.family.spec.special == "mixture" else pname
+    link = t.family.links.get(pname, t.family.link)
+    if base == "mu" or pname == "mu":
+        if t.family.spec.special == "categorical":
+            return DataScale().intercept_prior()
+        # mixtures: brms uses the mixture family with the component's mu link (a lognormal component on y's scale)
+        return data_scale(y, t.family, link=link, offsets=_offsets(design)).intercept_prior()
+    if base == "sigma":
+        return data_scale(y, t.family, link=link).scale_prior()
+    if link == "identity":
+        if base == "theta":
+            return "logistic(0, 1)"
+        text = t.family.dpar_prior(base) if base in t.family.dpars else DPARS[base].prior
+        return text.format(scale=format_number(data_scale(y, t.family, link="identity").scale), min_Y=f"min_Y{_rs(t.resp)}")
+    return DPARS[base].intercept_prior
+
+
+def _rs(resp: str) -> str:
+    return f"_{resp}" if resp else ""
 
 
 def _sort_key(row: PriorRow) -> tuple:
-    def k(s: str) -> tuple[str, str]:
-        return (s.casefold(), s)
+    from .group_structure import r_collate_key as k  # R's order: 'moxmo:x11' < 'moxmo1', 'b' < 'Intercept'
 
     return (k(row.resp), k(row.dpar), k(row.nlpar), k(row.class_), k(row.group), k(row.coef))
 
@@ -288,7 +348,7 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
     rows: list[PriorRow] = []
     for t in frame.response_terms:
         y = frame.responses[t.resp].y
-        mu_scale = data_scale(y, t.family)
+        mu_scale = data_scale(y, t.family)  # brms's def_scale_prior of the response: every sd-like class
         for pname, part in t.parts.items():
             prefix = Prefix(t.resp, pname)
             dpar = "" if pname == "mu" or part.kind == "nlpar" else pname
@@ -301,48 +361,58 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
                 rows.extend(PriorRow("", "b", coef=c, **base) for c in [*design.coef_names, *design.cs_names, *sp_b])
             for sp in design.specials:
                 # brms's default for sd-like classes (sds, sdgp), as for sd below
-                sp.info["scale_prior"] = (mu_scale if pname == "mu" else DataScale()).scale_prior()
+                sp.info["scale_prior"] = mu_scale.scale_prior()
                 rows.extend(sp.prior_rows(base))
             ncat = frame.responses[t.resp].ncat
             if t.family.spec.special == "ordinal" and pname == "mu":
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
-                rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
+                if t.family.threshold == "equidistant":  # brms: the first threshold and their distance delta
+                    rows.append(PriorRow("", "delta", lb="0", **base))
+                else:
+                    rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
             elif t.family.spec.special == "categorical" and design.intercept and pname != "phi":
                 rows.append(PriorRow("student_t(3, 0, 2.5)", "Intercept", **base))  # mu<Category>
             elif design.intercept:
                 if part.kind == "nlpar":
                     pass  # brms: non-linear intercepts are ordinary b coefficients
                 else:
-                    is_mu = pname == "mu" or (t.family.spec.special == "mixture" and pname.rstrip("0123456789") == "mu")
-                    text = mu_scale.intercept_prior() if is_mu else DPARS[pname].intercept_prior
-                    rows.append(PriorRow(text, "Intercept", **base))
-        # constant (unpredicted) distributional parameters
+                    rows.append(PriorRow(dpar_intercept_prior(t, pname, y, design), "Intercept", **base))
+        # constant (unpredicted) distributional parameters: brms's priors for an identity link
+        sigma_scale = data_scale(y, t.family, link="identity")
         for d in t.estimated_constants:
             info = DPARS[d]
-            text = t.family.dpar_prior(d).format(scale=format_number(mu_scale.scale), min_Y=_exact(y.min()))
-            ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else ""
+            text = t.family.dpar_prior(d).format(scale=format_number(sigma_scale.scale), min_Y=f"min_Y{_rs(t.resp)}")
+            ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else (
+                info.upper.format(rs=_rs(t.resp)) if info.upper else "")
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
         if t.family.spec.special == "mixture" and not t.family.theta_pred:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
+        if t.family.spec.special == "categorical":  # brms: global rows for all categories (resolve_priors)
+            for cl in ("b", "Intercept"):
+                if any(r.class_ == cl and not r.coef and r.resp == t.resp for r in rows):
+                    rows.append(PriorRow("", cl, resp=t.resp))
         # group-level sds: class-level row per dpar
         for dpar in _dpars_with_groups(frame, t.resp):
-            dn = _dn(frame, t.resp, dpar)  # nlpars: nlpar=<name>, with the response's scale as brms
-            scale = mu_scale if dpar == "mu" or dn["nlpar"] else DataScale()
-            rows.append(PriorRow(scale.scale_prior(), "sd", resp=t.resp, **dn, lb="0"))
+            dn = _dn(frame, t.resp, dpar)  # brms: the response's scale for every dpar and nlpar
+            rows.append(PriorRow(mu_scale.scale_prior(), "sd", resp=t.resp, **dn, lb="0"))
     for b in frame.blocks:
         # one set of rows per response and dpar: (1 | ID | g) may span responses
         pairs = sorted({(c.prefix.resp, c.prefix.dpar) for c in b.coefs}, key=lambda p: (p[0], p[1] != "mu", p[1]))
         for resp, dpar in pairs:
-            rows.append(PriorRow("", "sd", group=b.group, resp=resp, **_dn(frame, resp, dpar)))
+            rows.append(PriorRow("", "sd", group=_group(b), resp=resp, **_dn(frame, resp, dpar)))
             rows.extend(
-                PriorRow("", "sd", coef=_coef_label(b, c), group=b.group, resp=resp, **_dn(frame, resp, dpar))
+                PriorRow("", "sd", coef=_coef_label(b, c), group=_group(b), resp=resp, **_dn(frame, resp, dpar))
                 for c in b.coefs
                 if c.prefix.dpar == dpar and c.prefix.resp == resp
             )
         if b.has_cor:
             if not any(r.class_ == "cor" and not r.group for r in rows):
                 rows.append(PriorRow("lkj(1)", "cor"))
-            rows.append(PriorRow("", "cor", group=b.group))
+            rows.append(PriorRow("", "cor", group=_group(b)))
+    if isinstance(frame.terms, MvBrmsTerms):  # brms: global rows for all responses (resolve_priors)
+        for cl in ("b", "Intercept"):
+            if any(r.class_ == cl and not r.coef for r in rows):
+                rows.append(PriorRow("", cl))
     if getattr(frame.terms, "rescor", False):  # lkj prior of residual correlations, shared nu
         from .multivariate import rescor_prior_rows
 
@@ -354,6 +424,13 @@ def _exact(x: float) -> str:
     """A number printed so that it parses back to exactly ``x`` (bounds taken from the data)."""
     short = format_number(float(x))
     return short if float(short) == float(x) else repr(float(x))
+
+
+def _group(block: ReBlock) -> str:
+    """brms's name of the grouping factor in prior rows: ``g1:g2``, ``mmg1g2`` for ``mm(g1, g2)``."""
+    from .naming import group_label
+
+    return group_label(block)
 
 
 def _coef_label(block: ReBlock, coef) -> str:
@@ -419,6 +496,7 @@ class ResolvedPriors:
     cor: dict[int, PriorDist | None] = field(default_factory=dict)
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
+    delta: dict[Prefix, PriorDist | None] = field(default_factory=dict)  # distance of equidistant thresholds
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
@@ -476,12 +554,16 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             row.ub = format_number(p.ub)
 
     check_prior_bounds(table)
+    table = _spread_global_priors(frame, table, {p.key() for p in users})
+    by_key = {r.key(): r for r in table}
+
+    data_names = _data_names(frame)
 
     def lookup(*keys: tuple) -> PriorDist | None:
         for k in keys:
             r = by_key.get(k)
             if r is not None and r.prior.strip():
-                return parse_prior_string(r.prior)
+                return parse_prior_string(_with_data(r.prior, data_names))
         return None
 
     res = ResolvedPriors(table)
@@ -502,10 +584,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         t = _terms_of(frame, prefix)
         if t.family.spec.special == "ordinal" and prefix.dpar == "mu":
             ncat = frame.responses[resp].ncat
-            res.thresholds[prefix] = [
-                lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
-                for k in range(1, ncat)
-            ]
+            if t.family.threshold == "equidistant":  # the first threshold, then the distance delta
+                res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
+                res.delta[prefix] = lookup(("delta", "", "", resp, dpar, ""))
+            else:
+                res.thresholds[prefix] = [
+                    lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
+                    for k in range(1, ncat)
+                ]
             res.bcs[prefix] = [
                 lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
                 for _ in range(1, ncat) for c in design.cs_names
@@ -518,11 +604,11 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             dpar, nlp = _prefix_dpar_nlpar(frame, c.prefix)
             r = c.prefix.resp
             sds.append(
-                lookup(("sd", c.name, b.group, r, dpar, nlp), ("sd", "", b.group, r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
+                lookup(("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
             )
         res.sd[b.id] = sds
         if b.has_cor:
-            res.cor[b.id] = lookup(("cor", "", b.group, "", "", ""), ("cor", "", "", "", "", ""))
+            res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
@@ -537,6 +623,62 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
 
         check_nlpar_priors(frame, res)
     return res
+
+
+def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: set[tuple]) -> list[PriorRow]:
+    """brms's global ``b``/``Intercept`` priors of multivariate and categorical models, then their rows dropped.
+
+    A prior on ``class_="b"`` without ``resp`` (multivariate) or without ``dpar`` (categorical, multinomial,
+    dirichlet) becomes the prior of that class in every response (every dpar) where the user gave none,
+    with brms's deprecation warning (``validate_prior_special``).
+    """
+    def spread(glob: PriorRow, targets: list[PriorRow], what: str, each: str) -> None:
+        if not glob.prior.strip():
+            return
+        warnings.warn(f"Specifying global priors for regression coefficients in {what} models is deprecated. "
+                      f"Please specify priors separately for each {each}.", UserWarning, stacklevel=4)
+        for r in targets:
+            if r.key() not in user_keys or not r.prior.strip():
+                r.prior = glob.prior
+
+    drop: set[tuple] = set()
+    if isinstance(frame.terms, MvBrmsTerms):
+        resps = {t.resp for t in frame.response_terms}
+        for cl in ("b", "Intercept"):
+            glob = next((r for r in table if r.key() == (cl, "", "", "", "", "")), None)
+            if glob is not None:
+                drop.add(glob.key())
+                spread(glob, [r for r in table if r.class_ == cl and not r.coef and r.resp in resps],
+                       "multivariate", "response variable")
+    for t in frame.response_terms:
+        if t.family.spec.special != "categorical":
+            continue
+        for cl in ("b", "Intercept"):
+            glob = next((r for r in table if r.key() == (cl, "", "", t.resp, "", "")), None)
+            if glob is not None:
+                drop.add(glob.key())
+                spread(glob, [r for r in table if r.class_ == cl and not r.coef and r.resp == t.resp and not r.nlpar
+                              and r.dpar in t.parts], "categorical", "response category")
+    return [r for r in table if r.key() not in drop]
+
+
+def _data_names(frame: ModelFrame) -> dict[str, str]:
+    """Names of data values brms's default priors use (``uniform(0, min_Y)`` of ndt), as exact numbers."""
+    out = {}
+    for t in frame.response_terms:
+        y = np.asarray(frame.responses[t.resp].y, dtype=float)
+        if np.isfinite(y).any():
+            out[f"min_Y{_rs(t.resp)}"] = _exact(float(np.nanmin(y)))
+    return out
+
+
+def _with_data(text: str, names: dict[str, str]) -> str:
+    """A default prior's text with the data names it uses replaced by their values."""
+    import re
+
+    if "min_Y" not in text:
+        return text
+    return re.sub(r"\bmin_Y\w*", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def _base_bounds(row: PriorRow, table: list[PriorRow]) -> tuple[float | None, float | None]:

@@ -90,7 +90,7 @@ CASES: list[Case] = [
     Case("crossed", "y ~ x + (1 | g) + (1 | h)"),
     Case("nested", "y ~ x + (1 | a/b)"),
     Case("interaction_group", "y ~ x + (1 | a:b)"),
-    Case("two_groups_one_term", "y ~ 1 + (1 | g + h)"),
+    Case("two_groups_one_term", "y ~ 1 + (1 | g) + (1 | h)"),  # "(1 | g + h)" is refused as by lme4
     Case("shared_id_across_dpars", bp.bf("y ~ x + (1 + x | ID | g)", "sigma ~ x + (1 | ID | g)")),
     Case("gr_by", "y ~ x + (1 + x | gr(g, by = byv))"),
     Case("gr_by_intercept", "y ~ x + (1 | gr(g, by = byv))"),

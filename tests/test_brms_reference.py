@@ -87,6 +87,48 @@ MAPPING: dict[str, Difference] = {
         "brms 2.18 returns data; brmspy must raise a BrmsError whose message matches the case's reason "
         "(naming the missing feature).",
     ),
+    # ---- how brmspy's Stan program declares its data (map_standata; the model is the same)
+    "correlation_counts": Difference(
+        "No correlation counts without correlations",
+        "brms's NC_<k> (NCme_<k>) where brmspy's block <k> has no correlation matrix (one coefficient, or '||'; "
+        "me() terms without Lme_<k>) is left out in brmspy: brms's value must be M_<k>(M_<k> - 1)/2 of brms's own "
+        "M_<k> (Mme_<k>) and brmspy's block must be uncorrelated; everywhere else NC_<k> is compared.",
+    ),
+    "intercept_design": Difference(
+        "No design matrix for an intercept alone",
+        "Where brmspy's linear predictor has an intercept and no other population-level column, brms's X<s> must be "
+        "an N x 1 column of ones named 'Intercept' and K<s> = 1 (ordinal mu: N x 0 and K<s> = 0); brmspy passes "
+        "neither. Ordinal mu: brmspy's X<s> keeps the all-ones 'Intercept' column first (K<s> one more); brms's "
+        "X<s> must be the other columns exactly.",
+    ),
+    "multivariate_data": Difference(
+        "Multivariate models share one N",
+        "brms's N_<resp> must equal N; brms's J_<k>_<resp> must equal brmspy's J_<k>; brms's nu_<resp> (student "
+        "responses with residual correlations, which share one nu) must be 1. These are left out in brmspy.",
+    ),
+    "truncation_bounds": Difference(
+        "Only the truncation bounds that truncate are data",
+        "brms's lb<s> (ub<s>) where brmspy has none must be -Inf (Inf) in every row, or, where brmspy warns that "
+        "trunc(lb = ...) does not truncate a positive family, <= 0 in every row.",
+    ),
+    "censoring_indices": Difference(
+        "Censored rows are indexed in the data",
+        "brmspy's N<type><s>/J<type><s> (type event, rcens, lcens) must be the count and the 1-based rows of brms's "
+        "cens<s> equal to 0, 1 and -1.",
+    ),
+    "mm_member_z": Difference(
+        "Multi-membership terms have one Z per coefficient",
+        "brms's Z_<k>_<j>_<m> (member m of mm() block k) must all equal brmspy's Z_<k>_<j>.",
+    ),
+    "mi_bounds": Difference(
+        "Missing values are imputed without bounds",
+        "brms's lbmi<s>/ubmi<s> must be -Inf/Inf (mi() without bounds); brmspy passes neither.",
+    ),
+    "theta1_row": Difference(
+        "The prior table has no theta1 row",
+        "In mixtures whose theta2..thetaK are predicted, brms 2.18's get_prior() row for theta1 (fixed at 0, no "
+        "parameter) must be its default 'logistic(0, 1)'; it is left out of the comparison.",
+    ),
 }
 # MAPPING["prior_data"]: prior_Intercept_loc, prior_sd_1_scale, ... (not prior_only), and Kp_/Jp_ (which
 # coefficients of a class share one prior distribution: brmspy's program selects them by index)
@@ -357,10 +399,114 @@ def _value_difference(name: str, ref: np.ndarray, got: np.ndarray, where: str = 
     return None
 
 
-def compare_standata(ref: dict, data: dict, names: dict[str, list[str]]) -> list[str]:
-    """Every brms array equal in brmspy's Stan data; brmspy's extras only through MAPPING."""
+def _ones_column(entry: dict, n: int) -> bool:
+    a = _ref_array(entry)
+    return a.shape == (n, 1) and bool(np.all(a == 1)) and entry.get("colnames") == ["Intercept"]
+
+
+def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], list[str]]:
+    """brms's Stan data as brmspy's program declares it (MAPPING entries of the data), checking each condition.
+
+    Returns brms's entries after the mapping, brmspy's entries the mapping accounts for, and the
+    differences found where a mapping's condition does not hold (the entry is then compared as is).
+    """
+    from brmspy.formula.terms import MvBrmsTerms
+
+    sd = dict(ref["standata"])
+    data = build.data
+    extra: set[str] = set()
     out: list[str] = []
-    sd = ref["standata"]
+    N = int(_ref_array(sd["N"])) if "N" in sd else None
+    scalar = lambda k: float(_ref_array(sd[k])) if k in sd else float("nan")  # noqa: E731
+
+    # MAPPING["correlation_counts"]
+    blocks = {str(b.id): b for b in build.frame.blocks}
+    for k in [k for k in sd if re.fullmatch(r"NC_\d+", k) and k not in data]:
+        i = k[3:]
+        b = blocks.get(i)
+        if b is not None and not b.has_cor and f"M_{i}" in sd and scalar(k) == scalar(f"M_{i}") * (scalar(f"M_{i}") - 1) / 2:
+            del sd[k]
+    for k in [k for k in sd if re.fullmatch(r"NCme_\d+", k) and k not in data]:
+        i = k[5:]
+        if f"Lme_{i}" not in build.code and f"Mme_{i}" in sd and scalar(k) == scalar(f"Mme_{i}") * (scalar(f"Mme_{i}") - 1) / 2:
+            del sd[k]
+
+    # MAPPING["intercept_design"]
+    ordinal = {t.resp for t in build.frame.response_terms if t.family.spec.special == "ordinal"}
+    for prefix, design in build.frame.designs.items():
+        s = prefix.suffix
+        is_ord = prefix.resp in ordinal and prefix.dpar == "mu"
+        if f"X{s}" not in data and design.intercept and not design.coef_names and f"X{s}" in sd:
+            x = _ref_array(sd[f"X{s}"])
+            if is_ord and x.shape == (N, 0) and scalar(f"K{s}") == 0:
+                del sd[f"X{s}"], sd[f"K{s}"]
+            elif not is_ord and _ones_column(sd[f"X{s}"], N) and scalar(f"K{s}") == 1:
+                del sd[f"X{s}"], sd[f"K{s}"]
+        elif is_ord and design.intercept and f"X{s}" in data and f"X{s}" in sd:
+            entry = sd[f"X{s}"]
+            if "Intercept" not in (entry.get("colnames") or []):
+                x = _ref_array(entry)
+                x1 = np.column_stack([np.ones(x.shape[0]), x])
+                sd[f"X{s}"] = {"dim": list(x1.shape), "v": x1.ravel().tolist(),
+                               "colnames": ["Intercept", *(entry.get("colnames") or [])]}
+                sd[f"K{s}"] = {"dim": [], "v": [scalar(f"K{s}") + 1]}
+
+    # MAPPING["multivariate_data"]
+    if isinstance(build.frame.terms, MvBrmsTerms):
+        for t in build.frame.response_terms:
+            r = t.resp
+            if f"N_{r}" in sd and f"N_{r}" not in data and scalar(f"N_{r}") == N:
+                del sd[f"N_{r}"]
+            if f"nu_{r}" in sd and f"nu_{r}" not in data and "nu" in t.shared and scalar(f"nu_{r}") == 1:
+                del sd[f"nu_{r}"]
+            for k in [k for k in sd if re.fullmatch(rf"J_\d+_{re.escape(r)}", k) and k not in data]:
+                mine = k[: -len(r) - 1]
+                if mine in data and np.array_equal(_ref_array(sd[k]), np.asarray(data[mine], dtype=float)):
+                    sd[mine] = sd.pop(k)  # brmspy's one J_<k> for every response
+
+    # MAPPING["truncation_bounds"]
+    no_op = any(re.search(r"trunc\(lb = .*\) does not truncate", m) for m in said)
+    for k in [k for k in sd if re.fullmatch(r"(lb|ub)(_\w+)?", k) and k not in data]:
+        v = _ref_array(sd[k])
+        inf = -np.inf if k.startswith("lb") else np.inf
+        if np.all(v == inf) or (k.startswith("lb") and no_op and np.all(v <= 0)):
+            del sd[k]
+
+    # MAPPING["censoring_indices"]
+    for k in data:
+        m = re.fullmatch(r"([NJ])(event|rcens|lcens)(_\w+)?", k)
+        if m and f"cens{m.group(3) or ''}" in sd and k not in sd:
+            code = {"event": 0, "rcens": 1, "lcens": -1}[m.group(2)]
+            rows = np.flatnonzero(_ref_array(sd[f"cens{m.group(3) or ''}"]) == code) + 1
+            want = len(rows) if m.group(1) == "N" else rows
+            if np.array_equal(np.asarray(data[k], dtype=float).ravel(), np.asarray(want, dtype=float).ravel()):
+                extra.add(k)
+            else:
+                out.append(f"{k} (MAPPING['censoring_indices']): brmspy {_fmt(data[k])}, from brms's cens {_fmt(want)}")
+
+    # MAPPING["mm_member_z"]
+    for b in build.frame.blocks:
+        if not b.is_mm:
+            continue
+        for k in [k for k in data if k.startswith(f"Z_{b.id}_") and k not in sd]:
+            members = [sd.get(f"{k}_{m}") for m in range(1, len(b.J) + 1)]
+            if all(e is not None for e in members):
+                vals = [_ref_array(e) for e in members]
+                if all(np.array_equal(vals[0], v) for v in vals[1:]):
+                    for m in range(1, len(b.J) + 1):
+                        del sd[f"{k}_{m}"]
+                    sd[k] = members[0]
+
+    # MAPPING["mi_bounds"]
+    for k in [k for k in sd if re.fullmatch(r"(lb|ub)mi(_\w+)?", k) and k not in data]:
+        if np.all(_ref_array(sd[k]) == (-np.inf if k.startswith("lb") else np.inf)):
+            del sd[k]
+    return sd, extra, out
+
+
+def compare_standata(ref: dict, data: dict, names: dict[str, list[str]], build=None, said: list[str] | None = None) -> list[str]:
+    """Every brms array equal in brmspy's Stan data; brmspy's extras only through MAPPING."""
+    sd, mapped_extra, out = map_standata(ref, build, said or []) if build is not None else (ref["standata"], set(), [])
     # named designs first (their names explain a different K), then the rest in a stable order
     first = ["N", "Y"] + sorted(k for k in sd if sd[k].get("colnames") is not None and k in names)
     order = [k for k in first if k in sd] + sorted(k for k in sd if k not in first)
@@ -397,7 +543,7 @@ def compare_standata(ref: dict, data: dict, names: dict[str, list[str]]) -> list
             d = _value_difference(k, r, g)
             if d:
                 out.append(d)
-    extra = [k for k in data if k not in sd and not PRIOR_DATA.match(k)]
+    extra = [k for k in data if k not in sd and not PRIOR_DATA.match(k) and k not in mapped_extra]
     if extra:
         out.append(f"brmspy's Stan data has {extra} that brms's has not (and no MAPPING entry covers)")
     return out
@@ -641,6 +787,16 @@ def _newer_priors(ref: dict, case: dict) -> dict:
     return out
 
 
+def map_prior_table(ref: dict, build) -> dict:
+    """MAPPING['theta1_row']: brms's theta1 row of mixtures with predicted theta<k>, checked, then left out."""
+    table = ref.get("prior")
+    if not table or not any(t.family.spec.special == "mixture" and t.family.theta_pred for t in build.frame.response_terms):
+        return ref
+    keep = [i for i in range(len(table["class"]))
+            if not (table["class"][i] == "theta1" and table["prior"][i] == "logistic(0, 1)" and table["source"][i] == "default")]
+    return {**ref, "prior": {k: [v[i] for i in keep] for k, v in table.items()}}
+
+
 # brms's messages that change what the user gets, and what brmspy's warning must say then
 MESSAGES = [
     (r"Setting 'rescor' to TRUE by default", r"(?i)(rescor|residual correlation)"),  # issue 18 item 7
@@ -695,8 +851,8 @@ def check_case(case: dict, variant: str = "str") -> None:
     if diff == "newer_brms":
         return
     said = [str(w.message) for w in caught]
-    differences = [*compare_messages(ref, said), *compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build)),
-                   *compare_prior_table(_newer_priors(ref, case), table),
+    differences = [*compare_messages(ref, said), *compare_ranef(ref, build), *compare_standata(ref, build.data, _design_names(build), build, said),
+                   *compare_prior_table(map_prior_table(_newer_priors(ref, case), build), table),
                    *compare_prior_data(_newer_priors(ref, case), build)]
     if differences:
         raise Mismatch(differences)

@@ -77,13 +77,13 @@ def test_structure_and_names(data):
     pr = bp.get_prior(bp.bf("y ~ x + (1 | g)", "muC ~ z"), data, bp.categorical())
     pr = pr.to_frame() if hasattr(pr, "to_frame") else pr
     ints = pr[pr["class"] == "Intercept"]
-    assert sorted(ints["dpar"]) == ["muB", "muC"]
-    assert set(ints["prior"]) == {"student_t(3, 0, 2.5)"}
+    assert sorted(ints["dpar"]) == ["", "muB", "muC"]  # brms's global row (all categories) first, flat
+    assert ints["prior"].tolist() == ["", "student_t(3, 0, 2.5)", "student_t(3, 0, 2.5)"]
     assert set(pr[(pr["class"] == "b") & (pr["dpar"] == "muC")]["coef"]) == {"", "z"}
     pr = bp.get_prior("cbind(p1, p2, p3) ~ x", data, bp.dirichlet())
     pr = pr.to_frame() if hasattr(pr, "to_frame") else pr
     assert pr[pr["class"] == "phi"]["prior"].tolist() == ["gamma(0.01, 0.01)"]
-    assert sorted(pr[pr["class"] == "Intercept"]["dpar"]) == ["mup2", "mup3"]
+    assert sorted(pr[pr["class"] == "Intercept"]["dpar"]) == ["", "mup2", "mup3"]
 
 
 def _fit(formula, data, family, **kw):
@@ -165,6 +165,8 @@ def test_errors(data):
         bp.make_stancode("cbind(y1, y2, y3) | trials(n) ~ x", data.assign(n=data["n"] + 1), bp.multinomial())
     with pytest.raises(FormulaError, match="cbind"):
         bp.make_stancode("y1 ~ x", data, bp.multinomial())
+    with pytest.raises(FormulaError, match="'trials' is required in multinomial models"):  # brms refuses it too
+        bp.make_standata("cbind(y1, y2, y3) ~ x", data, bp.multinomial())
     with pytest.raises(FormulaError, match="muD"):
         bp.make_stancode(bp.bf("y ~ x", "muD ~ z"), data, bp.categorical())
     with pytest.raises(DataError, match="refcat"):

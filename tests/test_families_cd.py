@@ -354,6 +354,15 @@ def test_recovery_beta() -> None:
 # ------------------------------------------------------- families and data
 
 
+def test_threshold_of_a_non_ordinal_family_is_ignored_with_a_warning() -> None:
+    """brms 2.18 accepts brmsfamily("gaussian", threshold = "equidistant") and ignores it; brmspy says so."""
+    with pytest.warns(UserWarning, match="ignored for family 'gaussian'"):
+        fam = brmsfamily("gaussian", threshold="equidistant")
+    assert fam.name == "gaussian" and fam.threshold == "flexible"
+    with pytest.raises(bp.FamilyError, match="threshold must be"):
+        brmsfamily("gaussian", threshold="ordered")
+
+
 def test_family_names_links_and_priors() -> None:
     ig = brmsfamily("inverse.gaussian")
     assert ig.name == "inverse_gaussian" and ig.link == "1/mu^2"
@@ -376,10 +385,35 @@ def test_family_names_links_and_priors() -> None:
                              ("gen_extreme_value", "xi", "normal(0, 4)"), ("asym_laplace", "quantile", "logistic(0, 1)")]:
         rows = bp.get_prior(bp.bf("y ~ x", f"{dpar} ~ x"), SIMS[fam].data(), fam)
         assert rows.loc[(rows["class"] == "Intercept") & (rows["dpar"] == dpar), "prior"].item() == prior
-    # asym_laplace: quantile is fixed data (0.5 unless given), not a parameter
-    sd = bp.make_standata("y ~ x", SIMS["asym_laplace"].data(), "asym_laplace")
-    assert sd["quantile"] == 0.5
-    assert bp.make_standata(bp.bf("y ~ x", quantile="0.25"), SIMS["asym_laplace"].data(), "asym_laplace")["quantile"] == 0.25
+    # asym_laplace: as in brms, quantile is a parameter with prior beta(1, 1) unless fixed (it was fixed at 0.5)
+    df = SIMS["asym_laplace"].data()
+    rows = bp.get_prior("y ~ x", df, "asym_laplace")
+    assert rows.loc[rows["class"] == "quantile", ["prior", "lb", "ub"]].values.tolist() == [["beta(1, 1)", "0", "1"]]
+    sd = bp.make_standata("y ~ x", df, "asym_laplace")
+    assert "quantile" not in sd and (sd["prior_quantile_a"], sd["prior_quantile_b"]) == (1.0, 1.0)
+    assert "real<lower=0,upper=1> quantile;" in bp.make_stancode("y ~ x", df, "asym_laplace")
+    for fixed in (bp.bf("y ~ x", quantile="0.25"), bp.bf("y ~ x", quantile=0.25)):
+        assert bp.make_standata(fixed, df, "asym_laplace")["quantile"] == 0.25
+        assert "quantile" not in set(bp.get_prior(fixed, df, "asym_laplace")["class"])
+
+
+def test_dpar_formula_one_is_an_intercept_not_a_constant() -> None:
+    """'ndt ~ 1' is brms's intercept-only predictor of ndt (Intercept_ndt on the log scale), not ndt fixed at 1."""
+    df = SIMS["shifted_lognormal"].data()
+    sd = bp.make_standata(bp.bf("y ~ x", "ndt ~ 1"), df, "shifted_lognormal")
+    assert "ndt" not in sd
+    code = bp.make_stancode(bp.bf("y ~ x", "ndt ~ 1"), df, "shifted_lognormal")
+    assert "real Intercept_ndt;" in code
+    rows = bp.get_prior(bp.bf("y ~ x", "ndt ~ 1"), df, "shifted_lognormal")
+    assert ((rows["class"] == "Intercept") & (rows["dpar"] == "ndt")).sum() == 1
+    # a fixed value is written as a keyword, as in brms's bf(y ~ x, ndt = 0.1)
+    assert bp.make_standata(bp.bf("y ~ x", ndt=0.1), df, "shifted_lognormal")["ndt"] == 0.1
+    assert bp.make_standata(bp.bf("y ~ x", ndt=1), df, "shifted_lognormal")["ndt"] == 1.0
+    # mixtures: 'sigma2 ~ 1' is an intercept of sigma2, 'sigma2 = 1' a constant
+    g = pd.DataFrame({"y": np.r_[np.linspace(-3, -1, 20), np.linspace(1, 3, 20)], "x": np.linspace(0, 1, 40)})
+    mix = bp.mixture("gaussian", "gaussian")
+    assert "Intercept_sigma2" in bp.make_stancode(bp.bf("y ~ x", "sigma2 ~ 1"), g, mix)
+    assert bp.make_standata(bp.bf("y ~ x", sigma2=1), g, mix)["sigma2"] == 1.0
 
 
 BAD_RESPONSES = [

@@ -18,7 +18,7 @@ def test_split_terms_respects_parentheses():
 
 
 def test_group_term_forms():
-    lt = mu_terms("y ~ x + (1 + x || g) + (1 | a/b) + (1 | ID | h) + (0 + f | g2) + (1 | c:d) + (1 | e + k)")
+    lt = mu_terms("y ~ x + (1 + x || g) + (1 | a/b) + (1 | ID | h) + (0 + f | g2) + (1 | c:d) + (1 | e) + (1 | k)")
     got = [(g.expr, g.group, g.cor, g.id) for g in lt.group_terms]
     assert got == [
         ("1 + x", "g", False, None), ("1", "a", True, None), ("1", "a:b", True, None), ("1", "h", True, "ID"),

@@ -221,3 +221,18 @@ def test_bad_input():
         bp.make_stancode("y ~ x + (1 | mm(g1, g2, weights = cbind(w1)))", mdf)
     with pytest.raises(bp.FormulaError, match="scale = FALSE"):
         bp.make_stancode("y ~ x + (1 | mm(g1, g2, scale = FALSE))", mdf)
+
+
+def test_blocks_numbered_as_brms_and_mm_group_name():
+    """brms numbers group-level blocks by group name within each predictor (not formula order), and calls
+    the grouping factor of mm(g1, g2) 'mmg1g2' in prior rows (brms 2.18's tidy_ranef() / get_prior())."""
+    df, _ = mm_data(n=60, levels=6)
+    df["a"] = np.where(df["x"] > 0, "u", "v")
+    b = bp.build_model("y ~ x + (1 | mm(g1, g2)) + (1 | g2) + (x | a)", df, reduce=False)
+    assert [(bl.id, bl.group) for bl in b.frame.blocks] == [(1, "a"), (2, "g2"), (3, "mm(g1, g2)")]
+    sd = bp.make_standata("y ~ x + (1 | mm(g1, g2)) + (1 | g2)", df)
+    assert sd["N_1"] == df["g2"].nunique() and "J_1" in sd and "J_2_1" in sd and "W_2_2" in sd
+    gp = bp.get_prior("y ~ x + (1 + x | mm(g1, g2))", df)
+    assert set(gp.loc[gp["group"] != "", "group"]) == {"mmg1g2"}
+    sd = bp.make_standata("y ~ x + (1 + x | mm(g1, g2))", df, prior=bp.prior("normal(0, 3)", "sd", group="mmg1g2"))
+    np.testing.assert_array_equal(sd["prior_sd_1_scale"], [3, 3])

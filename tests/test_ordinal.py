@@ -121,6 +121,24 @@ def test_ordinal_errors(data):
         bp.cumulative(threshold="ordered")
     with pytest.raises(bp.FormulaError, match=r"cs\(\) .* only for ordinal"):
         bp.make_stancode("x ~ cs(z)", data, "gaussian")
+    for f in ("y ~ 0 + x", "y ~ x - 1"):  # brms: "Cannot remove the intercept in an ordinal model."
+        with pytest.raises(bp.FormulaError, match="Cannot remove the intercept in an ordinal model"):
+            bp.make_standata(f, data, "cumulative")
+        with pytest.raises(bp.FormulaError, match="Cannot remove the intercept"):
+            bp.get_prior(f, data, "sratio")
+
+
+def test_equidistant_threshold_priors(data):
+    """brms's table: Intercept (the first threshold) and delta (lb 0), no per-threshold rows; delta takes a prior."""
+    gp = bp.get_prior("y ~ x", data, bp.cumulative(threshold="equidistant"))
+    assert gp[["class", "coef", "lb"]].values.tolist() == [["b", "", ""], ["b", "x", ""], ["delta", "", "0"],
+                                                           ["Intercept", "", ""]]
+    p = bp.prior("normal(0, 2)", "Intercept") + bp.prior("exponential(1)", "delta")
+    code = bp.make_stancode("y ~ x", data, bp.cumulative(threshold="equidistant"), prior=p)
+    assert "lprior += normal_lpdf(first_Intercept | prior_first_Intercept_loc, prior_first_Intercept_scale);" in code
+    assert "lprior += exponential_lpdf(delta | prior_delta_rate);" in code
+    with pytest.raises(bp.PriorError, match="does not match any parameter"):
+        bp.make_stancode("y ~ x", data, bp.cumulative(threshold="equidistant"), prior=bp.prior("normal(0, 1)", "Intercept", coef="2"))
 
 
 def test_threshold_priors(data):

@@ -195,7 +195,7 @@ def test_bad_input():
         bp.make_stancode("y_me ~ me(xme)", df)
     with pytest.raises(bp.DataError, match="must be positive"):
         bp.make_stancode("y_me ~ me(xme, sdx)", df.assign(sdx=df["sdx"] - 1))
-    with pytest.raises(bp.FormulaError, match="not supported"):
+    with pytest.raises(bp.DataError, match="unique for each group"):  # brms's reason (gr= is not supported either)
         bp.make_stancode("y_me ~ me(xme, sdx, gr = x)", df)
     with pytest.raises(bp.PriorError, match="dirichlet"):
         bp.prior("normal(0, 1)", "simo", coef="mox1")

@@ -236,8 +236,11 @@ case("idiom_zero_intercept", "y ~ 0 + Intercept + x1", note="brms's special Inte
 case("idiom_zero_intercept_factor", "y ~ 0 + Intercept + f3")
 case("idiom_zero_intercept_group", "y ~ 0 + Intercept + x1 + (1 | g1)")
 case("idiom_zero_intercept_poisson", "ycnt ~ 0 + Intercept + x1", family="poisson")
-case("idiom_ns_splines", "y ~ splines::ns(x1, df = 3)")
-case("idiom_bs_splines", "y ~ splines::bs(x1, df = 4)")
+_SPLINES = "R's spline bases are not evaluated; the message names brms's s() (issue 18 item 1)"
+case("idiom_ns_splines", "y ~ splines::ns(x1, df = 3)", reason=r"(?i)smooth term 's\(x\)'", difference="unsupported",
+     note=_SPLINES)
+case("idiom_bs_splines", "y ~ splines::bs(x1, df = 4)", reason=r"(?i)smooth term 's\(x\)'", difference="unsupported",
+     note=_SPLINES)
 case("idiom_dotted_name_poly", "Reaction ~ poly(Days, 2) + (1 | Subject)", data="sleepstudy")
 case("idiom_sleep_center", "Reaction ~ I(Days - mean(Days)) + (1 | Subject)", data="sleepstudy")
 case("idiom_sleep_factor_days", "Reaction ~ factor(Days)", data="sleepstudy")

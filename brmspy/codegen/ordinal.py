@@ -54,6 +54,7 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
     thres = priors.thresholds.get(design.prefix, [])
     if t.family.threshold == "equidistant":
         prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
+        prior_statement(sb, f"delta{s}", f"delta{s}", [priors.delta.get(design.prefix)], None, lower=0)
     else:
         prior_statement(sb, f"Intercept{s}", f"Intercept{s}", thres, f"nthres{rs}")
     if design.Xcs is not None:

@@ -184,6 +184,11 @@ def response_data(t, data: pd.DataFrame):
             rd = ResponseData(expr, Y, levels=levels)
             totals = Y.sum(axis=1)
             trials = t.response.addition("trials")
+            if trials is None:  # brms: "Specifying 'trials' is required in multinomial models."
+                raise FormulaError(
+                    f"Specifying 'trials' is required in multinomial models (as in brms): write "
+                    f"'{expr} | trials(n) ~ ...' with a column n holding each row's total count."
+                )
             if trials is not None:
                 n = _addition_values(trials.args["n"], data, "trials()")
                 if np.any(n != totals):

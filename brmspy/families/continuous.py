@@ -18,8 +18,9 @@ Notes
   brms's normal approximation above ``kappa = 100`` is not used.  ``mu`` has
   brms's ``tan_half`` link by default; the response must lie in [-pi, pi].
 - ``inverse_gaussian`` is brms's ``inverse.gaussian``; both names work.
-- ``asym_laplace``: ``quantile`` is fixed at 0.5 unless given, e.g.
-  ``bf("y ~ x", quantile="0.25")`` or a formula ``"quantile ~ x"``.
+- ``asym_laplace``: as in brms, ``quantile`` is estimated (prior ``beta(1, 1)``) unless
+  fixed, e.g. ``bf("y ~ x", quantile=0.25)`` for the first quartile, or given a formula
+  ``"quantile ~ x"``.
 """
 
 from __future__ import annotations
@@ -350,7 +351,7 @@ def _asym_laplace_rng(dp, ex, rng):
 register(FamilySpec(
     "asym_laplace", ("mu", "sigma", "quantile"), REAL_LINKS, "real",
     Likelihood("asym_laplace", args_of("mu", "sigma", "quantile")),
-    description="asymmetric Laplace distribution (quantile regression; quantile fixed at 0.5 unless given)",
+    description="asymmetric Laplace distribution (quantile regression; fix the quantile with bf(..., quantile=0.25))",
     stan_functions=(ASYM_LAPLACE_FUNCTIONS,),
     pointwise=True,
     math=FamilyMath(_asym_laplace_loglik, _asym_laplace_epred, _asym_laplace_rng),

@@ -111,7 +111,10 @@ class DparInfo:
     ``lower``/``upper`` bound the Stan parameter (an upper bound may be a Stan
     expression template such as ``"min_Y{rs}"`` with ``tdata`` declaring it);
     ``prior`` may use ``{scale}`` and ``{min_Y}`` from the data; ``fixed`` dpars
-    (``quantile``, ``disc``) are constants unless given a formula or a value.
+    (``disc``) are constants unless given a formula or a value.  As brms's
+    ``def_dpar_prior``, ``prior`` is also the prior of the Intercept of a
+    predicted dpar with an identity link, ``intercept_prior`` the one with any
+    other link (:func:`brmspy.priors.dpar_intercept_prior`).
     """
 
     name: str
@@ -121,7 +124,7 @@ class DparInfo:
     comment: str
     upper: float | str | None = None
     fixed: float | None = None
-    intercept_prior: str = "student_t(3, 0, 2.5)"  # default prior of its Intercept when predicted
+    intercept_prior: str = "student_t(3, 0, 2.5)"  # default prior of its Intercept when predicted (non-identity link)
     tdata: str = ""
 
 
@@ -151,16 +154,17 @@ DPARS: dict[str, DparInfo] = _DparTable({
         DparInfo("beta", 0, "log", "gamma(1, 0.1)", "scale parameter", intercept_prior="normal(1.7, 1.3)"),
         DparInfo("alpha", None, "identity", "normal(0, 4)", "skewness parameter", intercept_prior="normal(0, 4)"),
         DparInfo("ndt", 0, "log", "uniform(0, {min_Y})", "non-decision time", upper="min_Y{rs}",
-                 tdata="real min_Y{rs} = min(Y{rs});"),
+                 tdata="real min_Y{rs} = min(Y{rs});", intercept_prior=""),
         DparInfo("xi", None, "log1p", "", "shape parameter", intercept_prior="normal(0, 4)"),
         DparInfo("zi", default_link="logit", prior="beta(1, 1)", comment="zero-inflation probability", **_PROB),
         DparInfo("hu", default_link="logit", prior="beta(1, 1)", comment="hurdle probability", **_PROB),
         DparInfo("zoi", default_link="logit", prior="beta(1, 1)", comment="zero-one-inflation probability", **_PROB),
         DparInfo("coi", default_link="logit", prior="beta(1, 1)", comment="conditional one-inflation probability",
                  **_PROB),
-        DparInfo("quantile", 0, "logit", "", "quantile parameter", upper=1, fixed=0.5,
+        DparInfo("quantile", 0, "logit", "beta(1, 1)", "quantile parameter", upper=1,
                  intercept_prior="logistic(0, 1)"),
-        DparInfo("disc", 0, "log", "", "discrimination parameter", fixed=1.0),
+        DparInfo("disc", 0, "log", "lognormal(0, 1)", "discrimination parameter", fixed=1.0,
+                 intercept_prior="normal(0, 1)"),
         DparInfo("theta", 0, "identity", "dirichlet(1)", "mixing proportions", upper=1,
                  intercept_prior="logistic(0, 1)"),
     )
@@ -399,11 +403,13 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
             raise FamilyError(f"Unknown link {value!r} for {key}. Valid links: {', '.join(LINKS)}.")
     for d in spec.dpars[1:]:
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
-    if threshold is not None and spec.special != "ordinal":
-        raise FamilyError(f"threshold= applies to ordinal families only, not to {name!r}.")
-    threshold = threshold or "flexible"
-    if threshold not in ("flexible", "equidistant", "sum_to_zero"):
+    if threshold is not None and threshold not in ("flexible", "equidistant", "sum_to_zero"):
         raise FamilyError(f"threshold must be 'flexible', 'equidistant' or 'sum_to_zero'; got {threshold!r}.")
+    if threshold is not None and spec.special != "ordinal":  # brms accepts and ignores it: say so
+        warnings.warn(f"threshold={threshold!r} applies to ordinal families only; it is ignored for family {name!r} "
+                      "(as brms does).", UserWarning, stacklevel=3)
+        threshold = None
+    threshold = threshold or "flexible"
     return Family(name, links, threshold)
 
 

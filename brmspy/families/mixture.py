@@ -162,6 +162,7 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
 
 def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
     """BrmsTerms of a mixture model: the main formula predicts every mu<k>."""
+    from ..formula.brmsformula import fixed_value
     from ..formula.syntax import split_tilde
     from ..formula.terms import BrmsTerms, Part, parse_response, parse_rhs
     from .core import DPARS
@@ -174,6 +175,9 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
     response = parse_response(lhs)
     pforms: dict[str, tuple[str, str]] = {}
     for text in formula.pforms:
+        fv = fixed_value(text)  # bf(..., sigma2 = 1): a constant
+        if fv is not None:
+            text = f"{fv[0]} ~ {fv[1]!r}"
         plhs, prhs = split_tilde(text)
         if plhs is None:
             raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'mu2 ~ x'.")
@@ -206,7 +210,8 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
             value = float(prhs)
         except ValueError:
             value = None
-        if value is not None and split_dpar(name)[0] not in ("mu", "theta"):
+        # 'sigma2 ~ 1' is a formula (an intercept, as in brms), 'sigma2 = 1' a constant
+        if value is not None and prhs.strip() not in ("0", "1") and split_dpar(name)[0] not in ("mu", "theta"):
             fixed[name] = value
             continue
         parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)

@@ -150,8 +150,11 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         raise FormulaError(f"Formulas are strings in brms syntax, e.g. 'y ~ x'; got {type(formula).__name__}.")
     extra = texts
     for name, rhs in named.items():
-        rhs = str(rhs)  # bf(..., quantile = 0.25): a fixed value
-        extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
+        rhs = str(rhs)
+        if fixed_value(f"{name} = {rhs}") is not None:  # bf(..., quantile = 0.25): a fixed value, printed as brms does
+            extra.append(f"{name} = {rhs.strip()}")
+        else:
+            extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
     fam = brmsfamily(family) if family is not None else None
     return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam, tuple(t.strip() for t in nl_texts))
 
@@ -242,7 +245,7 @@ def build_terms(
     >>> t.parts["mu"].terms.group_terms[0].group
     'Subject'
     """
-    formula = as_formula(formula)
+    formula = _expand_mvbind(as_formula(formula))
     if isinstance(formula, MvBrmsFormula):
         if len(formula.forms) < 2:
             raise FormulaError("A multivariate formula needs at least two responses.")
@@ -262,6 +265,94 @@ def build_terms(
     return out
 
 
+def expand_dot(formula: "str | BrmsFormula | MvBrmsFormula", columns: list[str]
+               ) -> "BrmsFormula | MvBrmsFormula":
+    """R's ``.`` in a formula: every data column not on that formula's left-hand side (as brms does).
+
+    ``y ~ .`` with columns y, x, g is ``y ~ (x + g)``; in ``bf(y ~ x, sigma ~ .)`` the dpar
+    formula's ``.`` includes ``y`` (only ``sigma`` is on its left), as in brms.
+
+    Examples
+    --------
+    >>> expand_dot("y ~ . - z", ["y", "x", "z"]).main
+    'y ~ (x + z) - z'
+    """
+    formula = as_formula(formula)
+    if isinstance(formula, MvBrmsFormula):
+        return replace(formula, forms=tuple(expand_dot(f, columns) for f in formula.forms))
+    nl = set(formula.nl_pforms) | ({formula.main} if formula.nl else set())
+    main = formula.main if formula.main in nl else _expand_dot_text(formula.main, columns)
+    pforms = tuple(p if p in nl or fixed_value(p) is not None else _expand_dot_text(p, columns) for p in formula.pforms)
+    return replace(formula, main=main, pforms=pforms)
+
+
+def _expand_dot_text(text: str, columns: list[str]) -> str:
+    from .rexpr import Name, _name, _tokens
+
+    parts = split_tilde(text)
+    lhs, rhs = parts
+    dots = [t for t in _tokens(rhs, text) if t.kind == "name" and t.text == "."]
+    if not dots:
+        return text
+    lhs_names = {t.value for t in _tokens(lhs, text) if t.kind == "name"} if lhs else set()
+    cols = [_name(str(c)) for c in columns if str(c) not in lhs_names]
+    repl = f"({' + '.join(cols)})" if cols else "1"
+    out, pos = [], 0
+    for t in dots:
+        out += [rhs[pos:t.pos], repl]
+        pos = t.pos + 1
+    out.append(rhs[pos:])
+    return f"{lhs} ~ {''.join(out)}" if lhs else f"~ {''.join(out)}"
+
+
+def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvBrmsFormula":
+    """brms's ``mvbind(y1, y2) ~ x``: the same model as ``bf("y1 ~ x") + bf("y2 ~ x")``.
+
+    The other formulas of ``bf()`` (dpars) apply to every response, as in brms.
+    """
+    from .syntax import parse_call, split_top, strip_outer_parens
+
+    if isinstance(formula, MvBrmsFormula):
+        forms: list[BrmsFormula] = []
+        for f in formula.forms:
+            e = _expand_mvbind(f)
+            forms.extend(e.forms if isinstance(e, MvBrmsFormula) else (e,))
+        return replace(formula, forms=tuple(forms))
+    lhs, rhs = split_tilde(formula.main)
+    if lhs is None:
+        return formula
+    pieces = split_top(lhs, "|")
+    call = parse_call(strip_outer_parens(pieces[0]))
+    if call is None or call.name != "mvbind":
+        return formula
+    if call.kwargs or not call.args:
+        raise FormulaError(f"mvbind() takes the response variables, e.g. 'mvbind(y1, y2) ~ x'; got {pieces[0].strip()!r}.")
+    adds = f" | {'|'.join(pieces[1:]).strip()}" if len(pieces) > 1 else ""
+    forms = tuple(replace(formula, main=f"{a.strip()}{adds} ~ {rhs}") for a in call.args)
+    if len(forms) == 1:
+        return forms[0]
+    return MvBrmsFormula(forms, None, formula.mecor)
+
+
+def _check_matrix_response(response, fam: Family) -> None:
+    """``cbind(s, f) ~ x`` (lme4's binomial form) is refused with brms's spelling; cbind is for multinomial/dirichlet."""
+    from .syntax import parse_call
+
+    call = parse_call(response.expr)
+    if call is None or call.name != "cbind" or fam.spec.special == "categorical":
+        return
+    if fam.spec.needs_trials and len(call.args) == 2:
+        s, f = (a.strip() for a in call.args)
+        raise FormulaError(
+            f"brms does not use lme4's binomial response 'cbind(successes, failures)': write "
+            f"'{s} | trials({s} + {f}) ~ ...' (the successes and the number of trials)."
+        )
+    raise FormulaError(
+        f"A matrix response {response.expr!r} is only for families 'multinomial' and 'dirichlet'. For several "
+        f"responses write 'mvbind({', '.join(a.strip() for a in call.args)}) ~ ...'."
+    )
+
+
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
     if fam.spec.special == "mixture":
@@ -272,11 +363,21 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     if lhs is None:
         raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
     response = parse_response(lhs)
+    _check_matrix_response(response, fam)
     parts: dict[str, Part] = {}
     nonlinear: dict[str, NonlinearPart] = {}
     pf_by_name: dict[str, tuple[str, str, bool]] = {}
     nl_texts = set(formula.nl_pforms)
+    fixed: dict[str, float] = {}
     for text in formula.pforms:
+        fv = fixed_value(text)
+        if fv is not None:
+            if fv[0] not in fam.dpars or fv[0] == "mu":
+                other = [d for d in fam.dpars if d != "mu"]
+                raise FormulaError(f"{text!r} fixes {fv[0]!r}, but family {fam.name!r} has no distributional parameter "
+                                   f"of that name to fix (its dpars: {', '.join(other) or 'none besides mu'}).")
+            fixed[fv[0]] = fv[1]  # bf(..., quantile = 0.25): a constant, not a formula
+            continue
         plhs, prhs = split_tilde(text)
         if plhs is None:
             raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'sigma ~ x'.")
@@ -292,11 +393,17 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
         parts["mu"] = Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main)
+        if fam.spec.special == "ordinal" and not parts["mu"].terms.intercept:
+            raise FormulaError(  # brms's refusal: the thresholds are the intercepts
+                f"Cannot remove the intercept in an ordinal model ({formula.main!r}): the thresholds are its "
+                "intercepts; remove '0 +' or '- 1'."
+            )
 
-    fixed: dict[str, float] = {}
     for name, (prhs, text, is_nl) in pf_by_name.items():
         value = _number(prhs)
-        if value is not None and name in fam.dpars and name != "mu":
+        # 'sigma ~ 1' is a formula (an intercept, as in brms); other numbers right of '~' are read as fixed
+        # values, as bf(..., quantile = 0.25) was written before it became 'quantile = 0.25'
+        if value is not None and prhs.strip() not in ("0", "1") and name in fam.dpars and name != "mu":
             fixed[name] = value  # bf(..., quantile = 0.25): a constant, not a formula
             continue
         if name in fam.dpars:
@@ -327,6 +434,26 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             fixed[d] = DPARS[d].fixed
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
+
+
+_FIXED = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*=\s*(\S.*?)\s*$")
+
+
+def fixed_value(text: str) -> tuple[str, float] | None:
+    """``"quantile = 0.25"`` (how :func:`bf` stores ``quantile=0.25``) -> ``("quantile", 0.25)``; else None.
+
+    brms keeps ``bf(y ~ x, sigma = 1)`` (a constant) apart from ``bf(y ~ x, sigma ~ 1)`` (an intercept).
+
+    Examples
+    --------
+    >>> fixed_value("quantile = 0.25"), fixed_value("sigma ~ 1")
+    (('quantile', 0.25), None)
+    """
+    m = _FIXED.match(text)
+    if m is None or "~" in text:
+        return None
+    value = _number(m.group(2))
+    return None if value is None else (m.group(1), value)
 
 
 def _number(text: str) -> float | None:

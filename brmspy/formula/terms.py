@@ -14,6 +14,8 @@ import itertools
 from dataclasses import dataclass, field
 
 from ..errors import FormulaError
+from .rexpr import Name, parse_expr
+from .rterms import RTerms, population_terms
 from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
 
 # Addition terms allowed left of '~' after '|', with their argument names.
@@ -139,15 +141,17 @@ class SpInteraction(SpecialTerm):
 class LinearTerms:
     """One linear predictor: intercept, population terms, group and special terms.
 
-    ``population`` holds the population-level terms (without intercept) in
-    formulaic syntax; the intercept is tracked here because brms centres it.
+    ``rterms`` is the population part after R's term algebra
+    (:mod:`brmspy.formula.rterms`): each term a tuple of checked variable
+    expressions; ``population`` holds their R labels (``a:b``).  The intercept
+    is tracked here because brms centres it.
     """
 
     intercept: bool
     population: tuple[str, ...]
     group_terms: tuple[GroupTerm, ...] = ()
     special_terms: tuple[SpecialTerm, ...] = ()
-    negated: tuple[str, ...] = ()
+    rterms: RTerms | None = None
 
     @property
     def has_population(self) -> bool:
@@ -235,6 +239,12 @@ def parse_response(lhs: str) -> ResponseTerm:
     expr = strip_outer_parens(pieces[0])
     if not expr:
         raise FormulaError(f"The response part {lhs!r} names no response variable.")
+    rcall = parse_call(expr)
+    if rcall is not None and rcall.name == "mvbind":
+        for a in rcall.args:
+            parse_expr(a, lhs)
+    else:
+        parse_expr(expr, lhs)  # checked against the allow-list; evaluated later with R's meanings
     additions: list[AdditionTerm] = []
     if len(pieces) == 2:
         for sign, text in split_terms(pieces[1]):
@@ -259,6 +269,7 @@ def parse_response(lhs: str) -> ResponseTerm:
                         f"'{call.name}()' has no argument '{k}'; its arguments are: {', '.join(names) or 'none'}."
                     )
                 args[k] = v
+            check_call_args(call, lhs)
             if any(a.name == call.name for a in additions):
                 raise FormulaError(f"The addition term '{call.name}()' appears twice in {lhs!r}.")
             additions.append(AdditionTerm(call.name, args))
@@ -269,6 +280,8 @@ def _parse_group_spec(text: str) -> list[dict]:
     """The grouping part of a group-level term -> a list of group specs."""
     text = text.strip()
     call = parse_call(text)
+    if call is not None and call.name in ("gr", "mm"):
+        check_call_args(call, text)
     if call and call.name == "gr":
         if not call.args:
             raise FormulaError(f"'{text}' names no grouping factor; write e.g. 'gr(g, by = z)'.")
@@ -321,11 +334,20 @@ def _parse_group_spec(text: str) -> list[dict]:
             f"'{text}' is not a valid grouping factor. Use a column name, 'a:b', 'a/b', 'gr(g, by = z)' or 'mm(g1, g2)'."
         )
     plus = split_terms(text)
-    if len(plus) > 1:
-        specs = []
-        for _, t in plus:
-            specs.extend(_parse_group_spec(t))
-        return specs
+    if len(plus) > 1:  # lme4: 'Invalid grouping factor specification'
+        alt = " + ".join(f"(... | {t.strip()})" for _, t in plus)
+        raise FormulaError(
+            f"Invalid grouping factor specification, {text.strip()!r}: '+' cannot combine grouping factors right of "
+            f"'|' (as in lme4). For separate terms write {alt}; for their interaction write "
+            f"'(... | {':'.join(t.strip() for _, t in plus)})'."
+        )
+    if len(split_top(text, "*")) > 1:
+        vs = [v.strip() for v in split_top(text, "*")]
+        raise FormulaError(
+            f"Invalid grouping factor specification, {text.strip()!r}: '*' is not allowed right of '|'. Write "
+            f"{' + '.join(f'(1 | {v})' for v in vs)} + (1 | {':'.join(vs)}) for crossed factors and their "
+            f"interaction, or (1 | {'/'.join(vs)}) if {vs[-1]!r} is nested in {vs[0]!r}."
+        )
     nested = split_top(text, "/")
     if len(nested) > 1:
         names = [n.strip() for n in nested]
@@ -358,6 +380,9 @@ def parse_group_term(text: str) -> list[GroupTerm]:
         raise FormulaError(f"The group-level term '({text})' has nothing left of '|'; use '(1 | g)' for an intercept.")
     if not grp.strip():
         raise FormulaError(f"The group-level term '({text})' names no grouping factor right of '|'.")
+    inner = parse_rhs(expr, f"({text})")  # checks the effects' expressions (nothing is evaluated here)
+    if inner.group_terms:
+        raise FormulaError(f"Group-level terms cannot be nested: '({text})'.")
     out = []
     for spec in _parse_group_spec(grp):
         spec.setdefault("cor", cor)
@@ -439,28 +464,29 @@ def _sp_product(atoms: tuple[str, ...], term: str, context: str) -> SpecialTerm 
 def parse_rhs(rhs: str, context: str) -> LinearTerms:
     """Parse a right-hand side into :class:`LinearTerms`.
 
+    Group-level and special terms are taken out first; what is left is the
+    population part, read as R reads it (:func:`brmspy.formula.rterms.population_terms`).
+
     Parameters
     ----------
     rhs : the text right of ``~``.
     context : the whole formula, quoted in error messages.
     """
-    intercept = True
-    population: list[str] = []
-    negated: list[str] = []
+    pieces: list[str] = []
     groups: list[GroupTerm] = []
     specials: list[SpecialTerm] = []
+
+    def add(sign: str, text: str) -> None:
+        pieces.append(text if not pieces and sign == "+" else f"{sign} {text}")
+
     for sign, term in split_terms(rhs):
         bare = term.strip()
-        if bare in ("0", "1", "-1"):
-            if bare == "0" or (bare == "1" and sign == "-") or bare == "-1":
-                intercept = False
-            else:
-                intercept = True
-            continue
         if bare.startswith("(") and len(split_top(strip_outer_parens(bare), "|")) > 1:
             if sign == "-":
                 raise FormulaError(f"Group-level terms cannot be removed with '-': {bare} in {context!r}.")
-            groups.extend(parse_group_term(strip_outer_parens(bare)))
+            for g in parse_group_term(strip_outer_parens(bare)):
+                if g not in groups:  # identical terms merge, as in R formulas (and brms)
+                    groups.append(g)
             continue
         if len(split_top(bare, "|")) > 1:
             raise FormulaError(
@@ -470,6 +496,7 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
         if call and call.name in SPECIAL_TERMS:
             if sign == "-":
                 raise FormulaError(f"Special terms cannot be removed with '-': {bare} in {context!r}.")
+            check_call_args(call, context)
             specials.append(SpecialTerm(call.name, call))
             continue
         if call and call.name in GROUP_CALLS:
@@ -481,18 +508,34 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
             for atoms in _expand_sp_interaction(bare, context):
                 sp = _sp_product(atoms, bare, context)
                 if sp is None:
-                    population.append(":".join(atoms))
+                    add("+", ":".join(atoms))
                 elif all(sp.text != o.text for o in specials):
+                    for f in getattr(sp, "factors", (sp.text,)):
+                        c = parse_call(f)
+                        if c is not None:
+                            check_call_args(c, context)
+                        else:
+                            parse_expr(f, context)
                     specials.append(sp)
             continue
-        if sign == "-":
-            negated.append(bare)
-        else:
-            population.append(bare)
+        add(sign, bare)
+    rterms = population_terms(" ".join(pieces), context) if pieces else RTerms(True, ())
+    if rterms.intercept and any(isinstance(v, Name) and v.id == "Intercept" for v in rterms.variables):
+        raise FormulaError(
+            f"'Intercept' in {context!r} is brms's reserved name for an intercept that is an ordinary "
+            "population-level coefficient (not centred); use it without the default intercept: "
+            "'y ~ 0 + Intercept + x'."
+        )
     return LinearTerms(
-        intercept=intercept,
-        population=tuple(population),
+        intercept=rterms.intercept,
+        population=tuple(t.label for t in rterms.terms),
         group_terms=tuple(groups),
         special_terms=tuple(specials),
-        negated=tuple(negated),
+        rterms=rterms,
     )
+
+
+def check_call_args(call: Call, context: str) -> None:
+    """Check every argument of a special or group call against the R allow-list (nothing is evaluated)."""
+    for a in (*call.args, *(v for _, v in call.kwargs)):
+        parse_expr(a, context)

@@ -55,6 +55,18 @@ def _values(term, data: pd.DataFrame, where: str) -> tuple[np.ndarray, np.ndarra
     return x, noise
 
 
+def _check_unique_per_group(term, gr: str, data: pd.DataFrame, where: str) -> None:
+    """brms's check of ``me(x, sdx, gr = g)``: x and sdx take one value per level of g."""
+    x, noise = _values(term, data, where)
+    g = pd.Series(np.asarray(eval_arg(gr, data, where))).astype(str)
+    frame = pd.DataFrame({"g": g, "x": x, "noise": noise})
+    bad = frame.groupby("g", sort=True)[["x", "noise"]].nunique().max(axis=1) > 1
+    if bad.any():
+        level = bad.index[bad.to_numpy()][0]
+        raise DataError(f"{where}: measured values and measurement error should be unique for each group (as brms "
+                        f"requires for gr = {gr}). Occurred for level {level!r} of group {gr!r}.")
+
+
 @sp_term("me")
 @dataclass
 class MeTerm(SpTerm):
@@ -65,6 +77,11 @@ class MeTerm(SpTerm):
         call = term.call
         if call.kwargs:
             keys = ", ".join(k for k, _ in call.kwargs)
+            gr = dict(call.kwargs).get("gr")
+            if gr is not None and len(call.args) == 2:
+                _check_unique_per_group(term, gr, data, f"'{term.text}' in {formula!r}")
+                raise FormulaError(f"me(..., gr = {gr}) (one latent value per level of {gr!r}) is not supported yet; "
+                                   f"use 'me(x, sdx)' in {formula!r}.")
             raise FormulaError(f"me() arguments {keys} are not supported; use 'me(x, sdx)' in {formula!r}.")
         if len(call.args) != 2:
             raise FormulaError(

@@ -162,7 +162,7 @@ class SpRow:
     text : the term as written (``mo(x):z``).
     coef : brms's coefficient name (``mox:z``).
     factors : its sp terms, in order.
-    covariates : (expression, formulaic model spec) of each covariate piece.
+    covariates : (expression, :class:`~brmspy.design.DesignSpec`) of each covariate piece.
     ic : its ``Csp`` number (0 without covariates).
     csp : the product of the covariates on the model data (None without).
     """
@@ -177,9 +177,10 @@ class SpRow:
 
 
 def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, str, Any]:
-    """A numeric covariate piece of an sp interaction: (values, formulaic column name, model spec)."""
+    """A numeric covariate piece of an sp interaction: (values, R column name, design spec for new data)."""
+    from ..design import DesignSpec, ModelVariables
     from ..errors import DataError
-    from ..frame import _formulaic_matrix
+    from ..formula.rterms import population_terms
 
     col = data[expr] if expr in data.columns else None
     if col is not None and (isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object
@@ -188,14 +189,13 @@ def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, s
             f"{where}: the covariate {expr!r} is a factor; interactions of mo()/me()/mi() terms with factors are not "
             f"supported yet. Use a numeric (0/1) indicator column per level instead, e.g. 'mo(x):is_b'."
         )
-    mm = _formulaic_matrix(f"0 + {expr}", data, where)
-    if mm.shape[1] != 1:
+    spec, X = DesignSpec.build(population_terms(f"0 + {expr}", where), ModelVariables(data, where), where)
+    if X.shape[1] != 1:
         raise DataError(
-            f"{where}: the covariate {expr!r} gives {mm.shape[1]} columns ({', '.join(map(str, mm.columns))}); "
+            f"{where}: the covariate {expr!r} gives {X.shape[1]} columns ({', '.join(spec.r_names)}); "
             "interactions of mo()/me()/mi() terms need numeric covariates (factors are not supported yet)."
         )
-    values = np.asarray(mm.iloc[:, 0], dtype=float)
-    return values, str(mm.columns[0]), mm.model_spec
+    return X[:, 0].copy(), spec.r_names[0], spec
 
 
 @dataclass
@@ -352,8 +352,7 @@ class SpDesign(SpecialDesign):
             return row.csp
         out: np.ndarray | float = 1.0
         for expr, spec in row.covariates:
-            mm = spec.get_model_matrix(data, na_action="ignore")
-            out = out * np.asarray(mm.iloc[:, 0], dtype=float)
+            out = out * spec.matrix(data)[:, 0]
         return out
 
     def eta(self, param, data):

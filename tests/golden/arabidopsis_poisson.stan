@@ -40,18 +40,18 @@ transformed data {
 parameters {
   vector[Kc] b;  // regression coefficients
   real Intercept;  // temporary intercept for centered predictors
-  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | popu)
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | gen)
   array[M_1] vector[N_1] z_1;  // standardized group-level effects
-  vector<lower=0>[M_2] sd_2;  // group-level standard deviations (1 | gen)
+  vector<lower=0>[M_2] sd_2;  // group-level standard deviations (1 | popu)
   array[M_2] vector[N_2] z_2;  // standardized group-level effects
 }
 transformed parameters {
   real lprior = 0;  // prior contributions to the log posterior
   vector[N_1] r_1_1;  // actual group-level effects
   vector[N_2] r_2_1;  // actual group-level effects
-  // compute actual group-level effects of (1 | popu)
-  r_1_1 = sd_1[1] * z_1[1];
   // compute actual group-level effects of (1 | gen)
+  r_1_1 = sd_1[1] * z_1[1];
+  // compute actual group-level effects of (1 | popu)
   r_2_1 = sd_2[1] * z_2[1];
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
   lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)

@@ -14,7 +14,6 @@ data {
   vector[N] Y;  // response variable
   int<lower=1> K;  // number of population-level effects
   matrix[N, K] X;  // population-level design matrix
-  real<lower=0,upper=1> quantile;  // fixed quantile parameter
   // prior hyperparameters (values: make_standata() / prior_summary())
   real prior_Intercept_df;
   real prior_Intercept_loc;
@@ -22,6 +21,8 @@ data {
   real prior_sigma_df;
   real prior_sigma_loc;
   real prior_sigma_scale;
+  real prior_quantile_a;
+  real prior_quantile_b;
   int prior_only;  // should the likelihood be ignored?
 }
 transformed data {
@@ -37,12 +38,14 @@ parameters {
   vector[Kc] b;  // regression coefficients
   real Intercept;  // temporary intercept for centered predictors
   real<lower=0> sigma;  // dispersion parameter
+  real<lower=0,upper=1> quantile;  // quantile parameter
 }
 transformed parameters {
   real lprior = 0;  // prior contributions to the log posterior
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
   lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
     - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+  lprior += beta_lpdf(quantile | prior_quantile_a, prior_quantile_b);
 }
 model {
   // likelihood including constants

@@ -25,7 +25,6 @@ data {
   vector[nthres] prior_Intercept_df;
   vector[nthres] prior_Intercept_loc;
   vector[nthres] prior_Intercept_scale;
-  real prior_Intercept_disc_df;
   real prior_Intercept_disc_loc;
   real prior_Intercept_disc_scale;
   int prior_only;  // should the likelihood be ignored?
@@ -55,7 +54,7 @@ parameters {
 transformed parameters {
   real lprior = 0;  // prior contributions to the log posterior
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
-  lprior += student_t_lpdf(Intercept_disc | prior_Intercept_disc_df, prior_Intercept_disc_loc, prior_Intercept_disc_scale);
+  lprior += normal_lpdf(Intercept_disc | prior_Intercept_disc_loc, prior_Intercept_disc_scale);
 }
 model {
   // likelihood including constants
