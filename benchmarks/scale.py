@@ -289,9 +289,11 @@ def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[s
         warnings.simplefilter("always")
         t0 = time.perf_counter()
         fit = bp.brm(case.formula, df, case.family, chains=args.chains, iter=args.iter, warmup=warmup,
-                     cores=args.cores, seed=args.seed, refresh=0, backend="stanli", reduce=reduce,
+                     cores=args.cores, seed=args.seed, refresh=0, backend=args.backend, reduce=reduce,
                      threads=args.threads, centered=centered, warm_start=warm)
         out["brm_wall_s"] = time.perf_counter() - t0
+    out["backend"] = fit.backend
+    out["compile_s"] = float(fit.timings.get("compile", 0.0))
     out["warnings"] = [str(w.message) for w in caught]
     t = fit.timings
     out["sample_s"] = float(t.get("sample", out["brm_wall_s"]))
@@ -506,6 +508,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--warmup", type=int, default=None, help="default iter // 2")
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--threads", type=int, default=None, help="threads per chain passed to brm()")
+    ap.add_argument("--backend", default="stanli", help="brm(backend=...): stanli (default), cmdstanpy or pystan")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reduce", choices=("auto", "true", "false"), default="auto", help="brm(reduce=...)")
     ap.add_argument("--centered", choices=("auto", "true", "false"), default="auto", help="brm(centered=...)")
@@ -531,7 +534,7 @@ def _worker_argv(args: argparse.Namespace, case: str, out: str) -> list[str]:
     argv = [sys.executable, str(Path(__file__).resolve()), "--case-worker", case, "--worker-json", out,
             "--chains", str(args.chains), "--iter", str(args.iter), "--cores", str(args.cores),
             "--seed", str(args.seed), "--reduce", args.reduce, "--centered", args.centered,
-            "--warm-start", args.warm_start, "--loo", args.loo]
+            "--warm-start", args.warm_start, "--loo", args.loo, "--backend", args.backend]
     for flag, value in (("--warmup", args.warmup), ("--threads", args.threads), ("--loo-chunk", args.loo_chunk)):
         if value is not None:
             argv += [flag, str(value)]
@@ -562,7 +565,8 @@ def main(argv: list[str] | None = None) -> None:
           f"arviz-stats {info['arviz_stats']}; {info.get('R') or 'lme4: not run'}")
     if not args.lme4_only:
         print(f"# {args.chains} chains x {args.iter - warmup} draws after {warmup} warmup, cores={args.cores}, "
-              f"threads={args.threads}, reduce={args.reduce}, centered={args.centered}, warm_start={args.warm_start}, loo={args.loo}")
+              f"threads={args.threads}, reduce={args.reduce}, centered={args.centered}, warm_start={args.warm_start}, "
+              f"loo={args.loo}, backend={args.backend}")
     results = []
     for name in cases:
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:

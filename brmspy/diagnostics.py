@@ -140,6 +140,8 @@ def warn_diagnostics(fit: "BrmsFit") -> list[str]:
     Returns the messages (also issued as :class:`UserWarning`).
     """
     cfg = fit.stan_draws.config
+    if cfg.algorithm != "sampling":  # NUTS diagnostics: approximations and fixed_param draws have none
+        return []
     msgs = sampler_warnings(checked_draws(fit), fit.stan_draws.sampler_stats, cfg.adapt_delta, cfg.max_treedepth)
     if msgs:
         hint = link_hint(fit)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 from .api import build_model
-from .backends import SampleConfig, get_backend, select_backend
+from .backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backend
 from .backends.base import _is_int
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 from .errors import PriorError, SamplingError
@@ -57,6 +58,7 @@ def brm(
     threads: int | None = None,
     centered: bool | str = "auto",
     warm_start: bool | str = "auto",
+    algorithm: str = "sampling",
 ) -> BrmsFit:
     """Fit a Bayesian (multilevel) regression model with Stan, as brms's ``brm``.
 
@@ -73,6 +75,11 @@ def brm(
     control : ``{"adapt_delta": 0.8, "max_treedepth": 10}``.
     refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``).
     backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
+    algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
+        iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
+        ``"fixed_param"``. The four approximations (CmdStan only; ``"auto"`` picks it) return 1000
+        draws as one chain, with a warning that they approximate the posterior; ``fixed_param`` runs
+        on CmdStan and PyStan.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
     file : save the fit to ``file`` (``.nc``) and load it from there next time instead of refitting.
         The path is checked before sampling (a directory, a parent that is a file or a read-only
@@ -134,7 +141,7 @@ def brm(
         refresh = max(1, iter // 10) if _is_int(iter) else 1  # a bad iter is reported by the config below
     config = SampleConfig.from_kwargs(
         control=control, chains=chains, iter=iter, warmup=warmup, thin=thin, cores=cores, seed=seed, init=init,
-        refresh=refresh, threads=1 if threads is None else threads,
+        refresh=refresh, threads=1 if threads is None else threads, algorithm=algorithm,
     )
     _check_draws(config)
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
@@ -153,6 +160,8 @@ def brm(
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
                 "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads,
                 "centered": centered, "warm_start": warm_start}
+    if algorithm != "sampling":  # only then, so NUTS fits keep the settings of earlier versions
+        settings["algorithm"] = algorithm
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
@@ -217,7 +226,7 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                 f"priors: {', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_='b')."
             )
         stan_data["prior_only"] = 1
-    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0)
+    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm)
     key = (chosen.name, build.code_hash)
     model = _COMPILED.get(key)
     if model is None:
@@ -230,6 +239,12 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
         if hint is None:
             raise
         raise SamplingError(f"{exc}\n{hint}") from None
+    if config.approximate:
+        warnings.warn(
+            f"algorithm={config.algorithm!r}: the draws come from {ALGORITHM_LABELS[config.algorithm]}, an "
+            "approximation of the posterior, not from MCMC; check results that matter with algorithm='sampling'.",
+            UserWarning, stacklevel=3,
+        )
     prior_draws = {}
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
@@ -259,6 +274,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         "sample_prior": settings["sample_prior"], "backend": settings["backend"],
         "reduce": settings.get("reduce", "auto"), "threads": settings.get("threads"),
         "centered": settings.get("centered", False), "warm_start": settings.get("warm_start", False),
+        "algorithm": settings.get("algorithm", "sampling"),
     }
     if "iter" in kwargs and "warmup" not in kwargs:
         args["warmup"] = None

@@ -874,7 +874,7 @@ def _checked_contents(path: Path, check: Callable[[], Any]) -> Any:
 
 
 _SETTINGS_REQUIRED = ("chains", "iter", "warmup", "thin", "seed", "control", "sample_prior", "backend")
-_SETTINGS_OPTIONAL = ("reduce", "threads", "centered", "warm_start")
+_SETTINGS_OPTIONAL = ("reduce", "threads", "centered", "warm_start", "algorithm")
 
 
 def _check_settings(s: Any) -> dict:
@@ -898,6 +898,10 @@ def _check_settings(s: Any) -> dict:
     for k in ("centered", "warm_start"):
         if k in s:
             _one_of(s[k], ("auto", True, False), f"settings.{k}")
+    if "algorithm" in s:
+        from .backends import ALGORITHMS
+
+        _one_of(s["algorithm"], ALGORITHMS, "settings.algorithm")
     return s
 
 
@@ -907,6 +911,8 @@ def _check_config(c: Any):
     names = tuple(f.name for f in dataclasses.fields(SampleConfig))
     _fields(c, "config", (), names)
     for k, v in c.items():
+        if k == "algorithm" and isinstance(v, str):  # checked against the allowed names by validated()
+            continue
         if not isinstance(v, (bool, int, float, type(None))):
             raise _Invalid(f"config.{k} must be a number, true/false or null, found {type(v).__name__}")
     return _checked(lambda: SampleConfig(**c).validated(), "config")

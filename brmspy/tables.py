@@ -124,14 +124,27 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
         fam_lines.append(t.family.name)
         link_lines.append(links)
     formula_lines = str(fit.formula).split("\n")
+    draws_lines = [
+        f"  Draws: {cfg.chains} chains, each with iter = {cfg.iter}; warmup = {cfg.num_warmup}; thin = {cfg.thin};",
+        f"         total post-warmup draws = {fit.ndraws()}",
+    ]
+    if cfg.algorithm != "sampling":  # as brms: the draws as they came, labelled by their algorithm
+        from .backends import ALGORITHM_LABELS
+
+        d = fit.stan_draws
+        approx = "an approximation of the posterior, not MCMC" if cfg.approximate else "not MCMC"
+        draws_lines = [
+            f"  Draws: {d.nchains} chains, each with iter = {d.ndraws}; warmup = 0; thin = 1;",
+            f"         total draws = {fit.ndraws()}",
+            f"Algorithm: {cfg.algorithm} ({ALGORITHM_LABELS[cfg.algorithm]}: {approx})",
+        ]
     header = "\n".join(
         [
             f" Family: {', '.join(fam_lines)} " if len(fam_lines) == 1 else f" Family: MV({', '.join(fam_lines)}) ",
             f"  Links: {link_lines[0]} " if len(link_lines) == 1 else "  Links: " + "\n         ".join(link_lines),
             f"Formula: {formula_lines[0]} " + "".join(f"\n         {ln} " for ln in formula_lines[1:]),
             f"   Data: {fit.data_name} (Number of observations: {frame.N}) ",
-            f"  Draws: {cfg.chains} chains, each with iter = {cfg.iter}; warmup = {cfg.num_warmup}; thin = {cfg.thin};",
-            f"         total post-warmup draws = {fit.ndraws()}",
+            *draws_lines,
         ]
     )
     out = BrmsSummary(header)
@@ -166,6 +179,9 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
         "and Tail_ESS are effective sample size measures, and Rhat is the potential\n"
         "scale reduction factor on split chains (at convergence, Rhat = 1)."
     )
+    if cfg.algorithm != "sampling":  # brms warns about Rhat and divergences for MCMC only
+        out.footer = f"Draws were sampled using {cfg.algorithm} (backend: {fit.backend})."
+        return out
     _warn_convergence(out, fit)
     return out
 

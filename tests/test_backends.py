@@ -332,6 +332,9 @@ def test_stanli_seeds_reproduce(stanli):
     np.testing.assert_array_equal(a.params["mu"], b.params["mu"])
     np.testing.assert_array_equal(a.sampler_stats["lp__"], b.sampler_stats["lp__"])
     assert not np.array_equal(a.params["mu"], c.params["mu"])
+    # chain c uses the stream (seed, c + 1), as on CmdStan: chain 1 of 2 is chain 1 of 4
+    four = stanli.sample(model, data, SampleConfig(chains=4, iter=200, seed=5))
+    np.testing.assert_array_equal(four.params["mu"][:2], a.params["mu"])
     # seed=None draws a seed and records it, so the run can be repeated.
     d = run(None)
     np.testing.assert_array_equal(d.params["mu"], run(d.config.seed).params["mu"])
@@ -599,18 +602,339 @@ def test_cmdstanpy_conversion_helpers():
     assert lp == -3.5 and grad.tolist() == [0.25, -1e-3]
 
 
-def test_cmdstanpy_samples_when_cmdstan_installed():
-    backend = B.get_backend("cmdstanpy")
-    if not backend.available():
-        pytest.skip("needs CmdStan: " + backend.unavailable_reason())
-    data = normal_data()
-    model = backend.compile(NORMAL_CODE)
-    draws = backend.sample(model, data, SampleConfig(chains=2, iter=1000, seed=1))
-    assert_draws_layout(draws, 2, 500)
-    truth_mean, truth_sd = conjugate_posterior(data)
-    assert abs(draws.params["mu"].mean() - truth_mean) < 4 * truth_sd / math.sqrt(1000 / 5)
+def test_compiler_message_picks_the_error_lines():
+    from brmspy.backends.cmdstanpy_backend import compiler_message
+
+    out = "\n".join(["--- Translating Stan model to C++ code ---", "bin/stanc model.stan",
+                     "Semantic error in 'model.stan', line 3, column 2:", "   3:  y ~ normal(0, foo);",
+                     "Identifier 'foo' not in scope.", "make: *** [make/program:50: model.hpp] Error 1"])
+    msg = compiler_message(out)
+    assert msg.startswith("--- Translating") and "Identifier 'foo' not in scope." in msg
+    gpp = "g++ -std=c++17 -c model.cpp\nmodel.hpp:10:3: error: 'bar' was not declared in this scope\n" + "x\n" * 50
+    assert compiler_message(gpp, limit=5).splitlines()[1].endswith("was not declared in this scope")
+    assert compiler_message("no trouble here\nat all") == "no trouble here\nat all"
+
+
+def test_run_parallel_kills_every_process_group_on_ctrl_c(tmp_path):
+    from brmspy.backends.processes import run_parallel
+
+    script = "import subprocess, sys, time; p = subprocess.Popen(['sleep', '120']); print(p.pid, flush=True); time.sleep(120)"
+    logs = [tmp_path / f"{i}.log" for i in range(3)]
+    before = set(children_alive(os.getpid()))  # e.g. PyStan's chain workers from earlier tests
+    timer = interrupt_after(1.5)
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_parallel([[sys.executable, "-c", script]] * 3, logs, max_parallel=2)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 20
+    assert set(children_alive(os.getpid())) <= before
+    grandchildren = [int(log.read_text().split()[0]) for log in logs if log.exists() and log.read_text().strip()]
+    assert len(grandchildren) == 2  # the third never started
+    deadline = time.monotonic() + 5
+    while any(map(process_alive, grandchildren)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(process_alive, grandchildren))
+
+
+def test_run_parallel_runs_all_and_reports_exit_codes(tmp_path, capsys):
+    from brmspy.backends.processes import run_parallel
+
+    cmds = [[sys.executable, "-c", f"print('line {i}'); raise SystemExit({i})"] for i in range(3)]
+    res = run_parallel(cmds, [tmp_path / f"{i}.log" for i in range(3)], max_parallel=2, echo=True,
+                       prefixes=[f"Chain [{i + 1}] " for i in range(3)])
+    assert [r.returncode for r in res] == [0, 1, 2]
+    assert [r.output().strip() for r in res] == ["line 0", "line 1", "line 2"]
+    printed = capsys.readouterr().out.splitlines()
+    assert sorted(printed) == ["Chain [1] line 0", "Chain [2] line 1", "Chain [3] line 2"]
+    muted = run_parallel([[sys.executable, "-c", "print('a = 1'); print(); print('progress')"]], [tmp_path / "m.log"],
+                         echo=True, echo_after_blank=True)
+    assert muted[0].returncode == 0 and capsys.readouterr().out == "progress\n"
+
+
+# --- algorithms ------------------------------------------------------------
+
+
+def test_algorithm_is_checked_and_each_backend_names_what_it_offers():
+    with pytest.raises(SamplingError, match="algorithm must be one of 'sampling', 'meanfield'.*got 'nuts'"):
+        SampleConfig(algorithm="nuts").validated()
+    assert B.BACKEND_ALGORITHMS["cmdstanpy"] == B.ALGORITHMS
     stanli = B.get_backend("stanli")
-    s_model = stanli.compile(NORMAL_CODE)
-    theta = np.array([0.3])
-    np.testing.assert_allclose(backend.log_prob_grad(model, data, theta)[1],
-                               stanli.log_prob_grad(s_model, data, theta)[1], rtol=1e-8)
+    with pytest.raises(BackendUnavailableError) as info:
+        stanli.sample(stanli.compile(NORMAL_CODE), normal_data(), SampleConfig(algorithm="meanfield"))
+    assert "backend 'stanli' does not offer algorithm='meanfield' (it runs 'sampling'); backend='cmdstanpy' does" in str(
+        info.value)
+    with pytest.raises(BackendUnavailableError, match="backend='cmdstanpy' or backend='pystan' does"):
+        B.select_backend(NORMAL_CODE, "stanli", algorithm="fixed_param")
+
+
+def test_auto_picks_a_backend_that_offers_the_algorithm(cmdstan_home, monkeypatch, capsys):
+    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="laplace", verbose=True)
+    assert backend.name == "cmdstanpy"
+    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='laplace')" in capsys.readouterr().out
+    cmdstan = B.get_backend("cmdstanpy")
+    monkeypatch.setattr(cmdstan, "unavailable_reason", lambda: "CmdStan is not installed")
+    monkeypatch.setattr(cmdstan, "available", lambda: False)
+    assert B.select_backend(NORMAL_CODE, algorithm="fixed_param").name == "pystan"
+    with pytest.raises(BackendUnavailableError) as info:
+        B.select_backend(NORMAL_CODE, algorithm="pathfinder")
+    assert str(info.value).splitlines()[1:] == [
+        "  stanli does not offer algorithm='pathfinder'",
+        "  cmdstanpy: CmdStan is not installed",
+        "  pystan does not offer algorithm='pathfinder'",
+    ]
+
+
+# --- CmdStan, for real (built on first need: tests/conftest.py::cmdstan_home) ----
+
+
+@pytest.fixture(scope="module")
+def cmdstan_tiny(cmdstan_home):
+    backend = B.get_backend("cmdstanpy")
+    return backend, backend.compile(TINY_CODE)
+
+
+@pytest.mark.slow
+def test_cmdstanpy_samples_like_stanli(cmdstan_tiny, stanli):
+    backend, model = cmdstan_tiny
+    assert B.get_backend("cmdstanpy").available()
+    cfg = SampleConfig(chains=4, iter=1000, seed=3, cores=2)
+    draws = backend.sample(model, TINY_DATA, cfg)
+    assert draws.backend == "cmdstanpy" and draws.config.seed == 3 and draws.config.algorithm == "sampling"
+    assert_draws_layout(draws, 4, 500)
+    other = stanli.sample(stanli.compile(TINY_CODE), TINY_DATA, cfg)
+    # same output names and shapes on both backends
+    assert {k: v.shape for k, v in draws.params.items()} == {k: v.shape for k, v in other.params.items()}
+    assert set(draws.sampler_stats) == set(other.sampler_stats) == set(B.SAMPLER_STATS)
+    p = draws.params
+    np.testing.assert_allclose(p["theta"].sum(axis=-1), 1.0, rtol=1e-12)
+    expected_m = 10 * np.arange(1, 3)[:, None] + np.arange(1, 4)
+    np.testing.assert_allclose(p["m"] - p["mu"][..., None, None], np.broadcast_to(expected_m, p["m"].shape),
+                               rtol=1e-12, atol=1e-12)  # 17 significant digits: the draws are exact doubles
+    from brmspy.arviz_io import ess_bulk
+
+    for name in ("mu", "sigma"):
+        a, b = p[name], other.params[name]
+        se = math.sqrt(a.var() / ess_bulk(a) + b.var() / ess_bulk(b))
+        assert abs(a.mean() - b.mean()) < 4 * se, name
+    # Same seed, same draws; another seed, other draws; seed=None is recorded and repeatable.
+    again = backend.sample(model, TINY_DATA, cfg)
+    np.testing.assert_array_equal(again.params["mu"], p["mu"])
+    small = SampleConfig(chains=2, iter=200, seed=4)
+    assert not np.array_equal(backend.sample(model, TINY_DATA, small).params["mu"], p["mu"][:2, :100])
+    drawn = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=200))
+    repeat = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=200, seed=drawn.config.seed))
+    np.testing.assert_array_equal(drawn.params["mu"], repeat.params["mu"])
+    # chains are independent streams: chain 1 of a 2-chain run is chain 1 of a 4-chain run
+    np.testing.assert_array_equal(backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=1000, seed=3)).params["mu"],
+                                  p["mu"][:2])
+
+
+@pytest.mark.slow
+def test_cmdstanpy_threads_only_for_reduce_sum_programs(cmdstan_tiny, monkeypatch):
+    """A program without reduce_sum runs with one thread whatever threads= says; the thread count
+    goes into each run's own environment, never into this process's."""
+    import brmspy.backends.cmdstanpy_backend as cb
+
+    backend, model = cmdstan_tiny
+    seen = []
+    real = cb.run_parallel
+    monkeypatch.setattr(cb, "run_parallel", lambda cmds, logs, n, env, *a, **k: seen.append(env) or real(
+        cmds, logs, n, env, *a, **k))
+    monkeypatch.delenv("STAN_NUM_THREADS", raising=False)
+    backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=100, seed=1, threads=3))
+    assert not model.handle.threads and seen[0]["STAN_NUM_THREADS"] == "1"
+    assert "STAN_NUM_THREADS" not in os.environ
+
+
+@pytest.mark.slow
+def test_cmdstanpy_inits_thin_and_fixed_param(cmdstan_tiny):
+    backend, model = cmdstan_tiny
+    init = {"mu": 1.0, "sigma": 2.0, "theta": [0.2, 0.3, 0.5]}
+    fixed = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=50, warmup=10, seed=1, init=init,
+                                                           algorithm="fixed_param"))
+    assert fixed.params["mu"].shape == (2, 40) and np.all(fixed.params["mu"] == 1.0)
+    np.testing.assert_allclose(fixed.params["theta"][1, -1], [0.2, 0.3, 0.5], rtol=1e-12)  # via the simplex transform
+    assert np.all(fixed.sampler_stats["divergent__"] == 0) and np.isnan(fixed.sampler_stats["stepsize__"]).all()
+    per_chain = [{**init, "mu": -5.0}, {**init, "mu": 5.0}]
+    fixed = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=20, seed=1, init=per_chain,
+                                                           algorithm="fixed_param"))
+    assert fixed.params["mu"][:, 0].tolist() == [-5.0, 5.0]
+    thinned = backend.sample(model, TINY_DATA, SampleConfig(chains=1, iter=300, warmup=100, thin=3, seed=2, init=0))
+    assert thinned.params["mu"].shape == (1, math.ceil(200 / 3))
+
+
+@pytest.mark.slow
+def test_cmdstanpy_log_prob_grad_matches_stanli(cmdstan_tiny, stanli):
+    backend, model = cmdstan_tiny
+    s_model = stanli.compile(TINY_CODE)
+    assert backend.unconstrained_size(model, TINY_DATA) == stanli.unconstrained_size(s_model, TINY_DATA) == 4
+    rng = np.random.default_rng(2024)
+    for _ in range(3):
+        theta = rng.uniform(-2, 2, size=4)
+        lp_c, grad_c = backend.log_prob_grad(model, TINY_DATA, theta)
+        lp_s, grad_s = stanli.log_prob_grad(s_model, TINY_DATA, theta)
+        np.testing.assert_allclose(lp_c, lp_s, rtol=1e-10)
+        np.testing.assert_allclose(grad_c, grad_s, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.slow
+def test_cmdstanpy_data_errors_are_data_errors(cmdstan_tiny):
+    backend, model = cmdstan_tiny
+    with pytest.raises(DataError) as info:
+        backend.sample(model, {"N": 3}, SampleConfig(chains=2, iter=100))
+    text = str(info.value)
+    assert text.startswith("The data do not fit the Stan program (CmdStan chain 1):\n")
+    assert "processing stage=data initialization; variable name=y" in text
+    assert "num_warmup" not in text  # not CmdStan's echo of its arguments
+    with pytest.raises(DataError, match="The data do not fit"):
+        backend.log_prob_grad(model, {"N": 3}, np.zeros(4))
+
+
+@pytest.mark.slow
+def test_cmdstanpy_executables_are_cached_per_program(cmdstan_tiny):
+    from brmspy.backends.cmdstanpy_backend import cache_dir
+
+    backend, model = cmdstan_tiny
+    again = backend.compile(TINY_CODE)  # a cache hit: no C++
+    assert again.handle == model.handle and again.compile_time < 2
+    entry = model.handle.exe.parent
+    assert entry.parent == cache_dir() and entry.name == backend.cache_key(TINY_CODE)
+    assert entry.name.startswith(model.code_hash[:16]) and (entry / "build.json").is_file()
+    assert not model.handle.threads
+    # threads and make flags change the build, so they change the key; the program hash stays first
+    threaded = TINY_CODE + "// reduce_sum(f, s, 1)\n"
+    assert backend.cache_key(threaded) != backend.cache_key(TINY_CODE)
+    backend.make_args = ["O=2"]
+    try:
+        assert backend.cache_key(TINY_CODE) != entry.name and backend.cache_key(TINY_CODE)[:16] == entry.name[:16]
+    finally:
+        backend.make_args = []
+
+
+@pytest.fixture
+def scratch_cache(tmp_path, monkeypatch, cmdstan_home):
+    """An empty executable cache, so failing and interrupted builds never touch the real one."""
+    monkeypatch.setenv("BRMSPY_CACHE_DIR", str(tmp_path))
+    return tmp_path / "cmdstan-models"
+
+
+def _cache_entries(root):
+    return sorted(p.name for p in root.iterdir() if not p.name.endswith(".lock")) if root.exists() else []
+
+
+def test_cmdstanpy_compile_errors_show_stanc_and_gpp(scratch_cache, monkeypatch):
+    backend = B.get_backend("cmdstanpy")
+    # stanli's stanc answers first, in milliseconds
+    with pytest.raises(StanCompileError, match='Expected ";"'):
+        backend.compile(SYNTAX_ERROR_CODE)
+    # without it, CmdStan's own stanc says the same through make
+    import brmspy.backends.stanli_backend as stanli_backend
+
+    monkeypatch.setattr(stanli_backend, "validate_stan_code", lambda code: None)
+    with pytest.raises(StanCompileError) as info:
+        backend.compile("parameters { real mu; } model { mu ~ normal(0, foo); }")
+    text = str(info.value)
+    assert "CmdStan could not compile the program (make exited with 2)" in text
+    assert "Semantic error in 'model_" in text and 'Identifier "foo" not in scope' in text
+    # a C++ failure shows g++'s words
+    monkeypatch.setattr(backend, "make_args", ["CXXFLAGS+=-fno-such-flag-brmspy"])
+    with pytest.raises(StanCompileError) as info:
+        backend.compile(NORMAL_CODE)
+    assert "unrecognized command-line option" in str(info.value) and "-fno-such-flag-brmspy" in str(info.value)
+    assert _cache_entries(scratch_cache) == []  # failures leave no entry and no build directory
+
+
+@pytest.mark.slow
+def test_cmdstanpy_interrupted_compile_leaves_nothing(scratch_cache):
+    backend = B.get_backend("cmdstanpy")
+    code = NORMAL_CODE + f"// interrupted {time.time()}\n"
+    before = set(children_alive(os.getpid()))  # e.g. PyStan's chain workers from earlier tests
+    timer = interrupt_after(4.0)  # make is in g++ by then (stanc takes well under a second)
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            backend.compile(code)
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 30
+    assert set(children_alive(os.getpid())) <= before  # make and g++ are gone
+    assert _cache_entries(scratch_cache) == []
+
+
+@pytest.mark.slow
+def test_cmdstanpy_interrupted_run_leaves_no_processes(cmdstan_tiny):
+    backend, model = cmdstan_tiny
+    before = set(children_alive(os.getpid()))  # e.g. PyStan's chain workers from earlier tests
+    timer = interrupt_after(2.0)
+    start = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=20_000_000, seed=1, cores=2))
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 30
+    assert set(children_alive(os.getpid())) <= before
+    draws = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=200, seed=1))  # still usable
+    assert draws.params["mu"].shape == (2, 100)
+
+
+@pytest.mark.slow
+def test_auto_falls_back_to_cmdstan_and_says_so(cmdstan_tiny, monkeypatch, capsys):
+    stanli = B.get_backend("stanli")
+
+    def unsupported(model, data):
+        raise BackendUnavailableError("stanli cannot run this program: unsupported statement function foo")
+
+    monkeypatch.setattr(stanli, "build", unsupported)
+    backend = B.select_backend(TINY_CODE, data=TINY_DATA, verbose=True)
+    assert backend.name == "cmdstanpy"
+    out = capsys.readouterr().out
+    assert "sampling with backend 'cmdstanpy' (auto; stanli cannot run this program: unsupported statement" in out
+
+
+def _stan_version_of_executable(exe) -> tuple[int, int, int]:
+    info = subprocess.run([str(exe), "info"], capture_output=True, text=True, check=True).stdout
+    get = lambda key: int(info.split(f"stan_version_{key} = ")[1].split()[0])  # noqa: E731
+    return get("major"), get("minor"), get("patch")
+
+
+def _stan_version_of_httpstan() -> tuple[int, int, int]:
+    import re
+    from pathlib import Path
+
+    import httpstan
+
+    text = (Path(httpstan.__file__).parent / "include" / "stan" / "version.hpp").read_text()
+    return tuple(int(re.search(rf"#define STAN_{k} (\d+)", text).group(1)) for k in ("MAJOR", "MINOR", "PATCH"))
+
+
+@pytest.mark.slow
+def test_cmdstan_and_pystan_share_seed_semantics(cmdstan_tiny, pystan_tiny):
+    """Chain c of both uses Stan's stream (seed, id c): with the same Stan (the offline CmdStan
+    takes its Stan from the httpstan wheel PyStan runs) the draws are identical; with another
+    CmdStan they still agree within Monte Carlo error."""
+    (cmdstan, c_model), (pystan, p_model) = cmdstan_tiny, pystan_tiny
+    cfg = SampleConfig(chains=2, iter=600, seed=21, cores=1)
+    a, b = cmdstan.sample(c_model, TINY_DATA, cfg), pystan.sample(p_model, TINY_DATA, cfg)
+    assert {k: v.shape for k, v in a.params.items()} == {k: v.shape for k, v in b.params.items()}
+    if _stan_version_of_executable(c_model.handle.exe) == _stan_version_of_httpstan():
+        for name in a.params:
+            np.testing.assert_allclose(a.params[name], b.params[name], rtol=1e-9, atol=1e-12, err_msg=name)
+        np.testing.assert_array_equal(a.sampler_stats["n_leapfrog__"], b.sampler_stats["n_leapfrog__"])
+    else:
+        from brmspy.arviz_io import ess_bulk
+
+        x, y = a.params["mu"], b.params["mu"]
+        assert abs(x.mean() - y.mean()) < 4 * math.sqrt(x.var() / ess_bulk(x) + y.var() / ess_bulk(y))
+
+
+@pytest.mark.slow
+def test_pystan_fixed_param(pystan_tiny):
+    backend, model = pystan_tiny
+    init = {"mu": 1.0, "sigma": 2.0, "theta": [0.2, 0.3, 0.5]}
+    draws = backend.sample(model, TINY_DATA, SampleConfig(chains=2, iter=40, seed=1, init=init, cores=1,
+                                                          algorithm="fixed_param"))
+    assert draws.params["mu"].shape == (2, 20) and np.all(draws.params["mu"] == 1.0)
+    assert set(draws.sampler_stats) >= set(B.SAMPLER_STATS)

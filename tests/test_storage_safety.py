@@ -549,6 +549,8 @@ CODE_FIELDS = {
     "settings_reduce": lambda p: _set(["settings", "reduce"], p),
     "settings_centered": lambda p: _set(["settings", "centered"], p),
     "config_init": lambda p: _set(["config", "init"], p),
+    "config_algorithm": lambda p: _set(["config", "algorithm"], p),  # the one text field of the config
+    "settings_algorithm": lambda p: _set(["settings", "algorithm"], p),
     "draws_backend": lambda p: _set(["backend"], p),
     "sample_prior": lambda p: _set(["sample_prior"], p),
     "column_dtype": lambda p: _set(["data", "columns", 0, "dtype"], p),

@@ -246,38 +246,9 @@ class _Stop(Exception):
     """Raised by the fakes once they have recorded the call."""
 
 
-def test_cmdstanpy_compiles_with_stan_threads_and_samples_with_threads_per_chain(monkeypatch, tmp_path):
-    import cmdstanpy
-
-    seen: dict = {}
-
-    class FakeModel:
-        def __init__(self, stan_file, cpp_options=None):
-            seen.setdefault("cpp_options", []).append(cpp_options)
-
-        def sample(self, **kwargs):
-            seen["sample"] = kwargs
-            seen["env"] = os.environ.get("STAN_NUM_THREADS")
-            raise _Stop
-
-    backend = get_backend("cmdstanpy")
-    monkeypatch.setattr(cmdstanpy, "CmdStanModel", FakeModel)
-    monkeypatch.setattr(type(backend), "unavailable_reason", lambda self: "")
-    monkeypatch.setenv("BRMSPY_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("STAN_NUM_THREADS", raising=False)
-    threaded, rowwise = _build("gaussian_re", 2), _build("gaussian_re", None)
-
-    model = backend.compile(threaded.code)
-    backend.compile(rowwise.code)
-    assert seen["cpp_options"] == [{"STAN_THREADS": True}, None]
-    with pytest.raises(_Stop):
-        backend.sample(model, threaded.data, SampleConfig(chains=2, iter=20, seed=1, threads=3))
-    assert seen["sample"]["threads_per_chain"] == 3 and seen["env"] == "3"
-    assert "STAN_NUM_THREADS" not in os.environ  # restored after the run
-    with pytest.raises(_Stop):
-        backend.sample(CompiledModel("cmdstanpy", rowwise.code, handle=FakeModel("x")), rowwise.data,
-                       SampleConfig(chains=2, iter=20, seed=1, threads=3))
-    assert "threads_per_chain" not in seen["sample"]  # no reduce_sum: nothing to thread
+# CmdStan with threads runs for real: tests/test_cmdstan.py::test_threads_run_reduce_sum_on_cmdstan
+# (STAN_THREADS build, STAN_NUM_THREADS per run, same posterior) and
+# tests/test_backends.py::test_cmdstanpy_threads_only_for_reduce_sum_programs.
 
 
 def test_pystan_sets_stan_num_threads_for_the_chain_workers(monkeypatch, tmp_path):

@@ -17,7 +17,18 @@ from typing import Any, Mapping
 
 from brmspy.errors import BackendUnavailableError
 
-from .base import SAMPLER_STATS, Backend, CompiledModel, Draws, SampleConfig
+from .base import (
+    ALGORITHM_LABELS,
+    ALGORITHMS,
+    APPROXIMATE_ALGORITHMS,
+    BACKEND_ALGORITHMS,
+    SAMPLER_STATS,
+    Backend,
+    CompiledModel,
+    Draws,
+    SampleConfig,
+    check_algorithm,
+)
 from .cmdstanpy_backend import CmdStanPyBackend
 from .pystan_backend import PyStanBackend
 from .stanli_backend import StanliBackend, validate_stan_code
@@ -33,6 +44,10 @@ __all__ = [
     "CompiledModel",
     "SAMPLER_STATS",
     "BACKEND_NAMES",
+    "ALGORITHMS",
+    "APPROXIMATE_ALGORITHMS",
+    "ALGORITHM_LABELS",
+    "BACKEND_ALGORITHMS",
 ]
 
 logger = logging.getLogger("brmspy.backends")
@@ -83,7 +98,12 @@ def available_backends() -> list[str]:
 
 
 def select_backend(
-    code: str, name: str = "auto", data: Mapping[str, Any] | None = None, *, verbose: bool = False
+    code: str,
+    name: str = "auto",
+    data: Mapping[str, Any] | None = None,
+    *,
+    verbose: bool = False,
+    algorithm: str = "sampling",
 ) -> Backend:
     """Pick the backend to run ``code`` with.
 
@@ -92,51 +112,69 @@ def select_backend(
     code : str
         The Stan program.
     name : {"auto", "stanli", "pystan", "cmdstanpy"}
-        ``"auto"`` takes stanli if it accepts the program, else CmdStanPy if
-        CmdStan is installed, else PyStan.
+        ``"auto"`` takes stanli if it accepts the program (and offers ``algorithm``), else
+        CmdStan if it is installed, else PyStan; it says which one runs and why.
     data : dict, optional
         With data, "auto" also builds the stanli model (cached, so sampling
         reuses it) and falls back if stanli cannot run one of the program's
         features; without data only stanli's compiler is consulted.
     verbose : bool
         Also print the one-line choice (it is always logged at INFO).
+    algorithm : str
+        One of :data:`ALGORITHMS`; only backends that offer it are chosen
+        (:data:`BACKEND_ALGORITHMS`).
 
     Raises
     ------
     brmspy.errors.BackendUnavailableError
         Unknown name (listing the valid ones), a requested backend that is
-        not usable here (with its reason), or no usable backend at all.
+        not usable here (with its reason) or does not offer ``algorithm`` (naming
+        those that do), or no usable backend at all.
     brmspy.errors.StanCompileError
         If stanc rejects the program.
+
+    Examples
+    --------
+    >>> from brmspy.backends import select_backend
+    >>> select_backend("parameters { real y; } model { y ~ std_normal(); }").name
+    'stanli'
     """
+    config = SampleConfig(algorithm=algorithm).validated()
     if name != "auto":
         backend = get_backend(name)
         if not backend.available():
             raise BackendUnavailableError(f"backend {name!r} is not available: {backend.unavailable_reason()}")
+        check_algorithm(backend, config)
         _announce(backend.name, "requested", verbose)
         return backend
 
     reasons: list[str] = []
     stanli = _BACKENDS["stanli"]
-    if stanli.available():
+    if not stanli.available():
+        reasons.append(stanli.unavailable_reason())
+    else:
         # A stanc rejection is the program's fault, not stanli's: raise it here
         # rather than spend minutes compiling C++ to get the same message.
         model = stanli.compile(code)
-        try:
-            if data is not None:
-                stanli.build(model, data)
-        except BackendUnavailableError as exc:
-            reasons.append(str(exc).splitlines()[0])
-            logger.info("stanli cannot run this program, falling back: %s", reasons[-1])
+        if algorithm not in stanli.algorithms:
+            reasons.append(f"stanli does not offer algorithm={algorithm!r}")
         else:
-            _announce("stanli", "auto", verbose)
-            return stanli
-    else:
-        reasons.append(stanli.unavailable_reason())
+            try:
+                if data is not None:
+                    stanli.build(model, data)
+            except BackendUnavailableError as exc:
+                reasons.append(str(exc).splitlines()[0])
+            else:
+                _announce("stanli", "auto", verbose)
+                return stanli
+    logger.info("falling back from stanli: %s", reasons[-1])
     for fallback in ("cmdstanpy", "pystan"):
         backend = _BACKENDS[fallback]
+        if algorithm not in backend.algorithms:
+            reasons.append(f"{fallback} does not offer algorithm={algorithm!r}")
+            continue
         if backend.available():
-            _announce(fallback, "auto", verbose)
+            _announce(fallback, f"auto; {reasons[0]}", verbose)
             return backend
         reasons.append(f"{fallback}: {backend.unavailable_reason()}")
     raise BackendUnavailableError("no Stan backend can run this program:\n  " + "\n  ".join(reasons))
@@ -145,5 +183,4 @@ def select_backend(
 def _announce(name: str, how: str, verbose: bool) -> None:
     logger.info("brmspy: sampling with backend %r (%s)", name, how)
     if verbose:
-        print(f"brmspy: sampling with backend {name!r}")
-
+        print(f"brmspy: sampling with backend {name!r}" + ("" if how in ("auto", "requested") else f" ({how})"))

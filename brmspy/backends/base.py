@@ -26,6 +26,8 @@ __all__ = [
     "CompiledModel",
     "Backend",
     "SAMPLER_STATS",
+    "ALGORITHMS",
+    "APPROXIMATE_ALGORITHMS",
     "code_hash",
     "data_to_json",
     "data_hash",
@@ -41,6 +43,29 @@ SAMPLER_STATS: tuple[str, ...] = (
     "divergent__",
     "energy__",
 )
+#: brms's ``algorithm=`` choices: NUTS, four approximations, and draws at fixed parameter values.
+ALGORITHMS: tuple[str, ...] = ("sampling", "meanfield", "fullrank", "pathfinder", "laplace", "fixed_param")
+#: The algorithms whose draws approximate the posterior instead of sampling it by MCMC.
+APPROXIMATE_ALGORITHMS: frozenset[str] = frozenset({"meanfield", "fullrank", "pathfinder", "laplace"})
+#: What each approximation is, for warnings and summaries.
+ALGORITHM_LABELS: dict[str, str] = {
+    "sampling": "NUTS",
+    "meanfield": "meanfield variational inference (ADVI)",
+    "fullrank": "full-rank variational inference (ADVI)",
+    "pathfinder": "Pathfinder variational inference",
+    "laplace": "a Laplace approximation at the posterior mode",
+    "fixed_param": "fixed parameter values (no MCMC)",
+}
+#: The algorithms each backend runs (stanli has NUTS and an optimizer only; PyStan 3 has NUTS and
+#: fixed_param; CmdStan has them all).
+BACKEND_ALGORITHMS: dict[str, tuple[str, ...]] = {
+    "stanli": ("sampling",),
+    "cmdstanpy": ALGORITHMS,
+    "pystan": ("sampling", "fixed_param"),
+}
+#: Draws the approximations return, as cmdstanr's defaults (brms passes no other number).
+APPROXIMATE_DRAWS = 1000
+
 # Counts and flags are integers in CmdStan's output; keep them integral so
 # `divergent__.sum()` is an int on every backend.
 _INTEGER_STATS = frozenset({"treedepth__", "n_leapfrog__", "divergent__"})
@@ -92,6 +117,11 @@ class SampleConfig:
     warm_start : bool
         Start warmup from the inverse curvature at the posterior mode instead of the unit
         metric (:mod:`brmspy.warmstart`); backends that cannot take a starting metric ignore it.
+    algorithm : str
+        brms's ``algorithm``: ``"sampling"`` (NUTS), ``"meanfield"`` / ``"fullrank"`` (ADVI with
+        ``iter`` iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` or
+        ``"fixed_param"`` (``chains`` x ``iter - warmup`` draws at the initial values). The
+        approximations return :data:`APPROXIMATE_DRAWS` draws as one chain, as brms does.
     """
 
     chains: int = 4
@@ -106,6 +136,7 @@ class SampleConfig:
     refresh: int = 0
     threads: int = 1
     warm_start: bool = False
+    algorithm: str = "sampling"
 
     # -- derived values -------------------------------------------------
     @property
@@ -122,6 +153,11 @@ class SampleConfig:
     def num_draws(self) -> int:
         """Saved draws per chain after thinning (CmdStan keeps the first of each block)."""
         return math.ceil(self.num_samples / self.thin)
+
+    @property
+    def approximate(self) -> bool:
+        """True for the algorithms whose draws only approximate the posterior."""
+        return self.algorithm in APPROXIMATE_ALGORITHMS
 
     @property
     def num_cores(self) -> int:
@@ -165,6 +201,8 @@ class SampleConfig:
             raise bad(f"warm_start must be True or False, got {self.warm_start!r}")
         if self.threads < 1:
             raise bad(f"threads must be at least 1, got {self.threads}")
+        if not isinstance(self.algorithm, str) or self.algorithm not in ALGORITHMS:
+            raise bad(f"algorithm must be one of {', '.join(map(repr, ALGORITHMS))}, got {self.algorithm!r}")
         if self.cores is not None:
             if not _is_int(self.cores) or self.cores < 1:
                 raise bad(f"cores must be a positive integer or None, got {self.cores!r}")
@@ -350,6 +388,39 @@ def normalize_sampler_stats(stats: Mapping[str, np.ndarray]) -> dict[str, np.nda
     return out
 
 
+def fill_sampler_stats(stats: Mapping[str, np.ndarray], shape: tuple[int, int]) -> dict[str, np.ndarray]:
+    """Complete the diagnostics of draws that did not come from NUTS.
+
+    Approximations and fixed-parameter runs have no step size, tree depth or energy; the
+    missing :data:`SAMPLER_STATS` are NaN (zero for the counts and flags: no tree, no
+    divergence), so every post-processing function sees the usual columns.
+    """
+    out = {k: np.asarray(v) for k, v in stats.items()}
+    for name in SAMPLER_STATS:
+        if name not in out:
+            out[name] = np.zeros(shape, np.int64) if name in _INTEGER_STATS else np.full(shape, np.nan)
+    return normalize_sampler_stats(out)
+
+
+def check_algorithm(backend: "Backend", config: SampleConfig) -> None:
+    """Raise if ``backend`` does not run ``config.algorithm``, naming the backends that do.
+
+    Raises
+    ------
+    brmspy.errors.BackendUnavailableError
+    """
+    from brmspy.errors import BackendUnavailableError
+
+    if config.algorithm in backend.algorithms:
+        return
+    offer = [name for name, algos in BACKEND_ALGORITHMS.items() if config.algorithm in algos]
+    raise BackendUnavailableError(
+        f"backend {backend.name!r} does not offer algorithm={config.algorithm!r} (it runs "
+        f"{', '.join(map(repr, backend.algorithms))}); "
+        + " or ".join(f"backend={name!r}" for name in offer) + " does"
+    )
+
+
 @dataclass
 class CompiledModel:
     """A Stan program as prepared by one backend, before data are attached.
@@ -386,6 +457,8 @@ class Backend(Protocol):
     """What brmspy needs from a Stan interface."""
 
     name: str
+    #: The :data:`ALGORITHMS` this backend runs.
+    algorithms: tuple[str, ...]
 
     def available(self) -> bool:
         """True if the backend can compile and sample here."""
@@ -400,7 +473,7 @@ class Backend(Protocol):
         ...
 
     def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig) -> Draws:
-        """Run NUTS with ``config`` and return the draws."""
+        """Run ``config.algorithm`` (NUTS by default) with ``config`` and return the draws."""
         ...
 
     def log_prob_grad(

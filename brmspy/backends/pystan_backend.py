@@ -27,7 +27,6 @@ import logging
 import os
 import queue
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -41,7 +40,18 @@ import numpy as np
 
 from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 
-from .base import CompiledModel, Draws, SampleConfig, code_hash, data_to_json, normalize_sampler_stats
+from .base import (
+    BACKEND_ALGORITHMS,
+    CompiledModel,
+    Draws,
+    SampleConfig,
+    check_algorithm,
+    code_hash,
+    data_to_json,
+    fill_sampler_stats,
+    normalize_sampler_stats,
+)
+from .processes import run_isolated
 from .threads import stan_num_threads, threads_for
 
 __all__ = ["PyStanBackend", "run_in_thread", "run_isolated", "model_cache_health", "repair_model_cache"]
@@ -141,45 +151,6 @@ def run_in_thread(fn: Callable[..., Any], *args: Any, on_interrupt: Callable[[],
         with contextlib.suppress(BaseException):
             future.exception(timeout=join_timeout)
         raise
-
-
-def _kill_group(proc: subprocess.Popen, grace: float = 5.0) -> None:
-    """Terminate ``proc`` and everything it started (its own process group)."""
-    if proc.poll() is not None:
-        return
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-
-
-def run_isolated(cmd: Sequence[str], input_text: str = "",
-                 on_interrupt: Callable[[], None] | None = None) -> subprocess.CompletedProcess:
-    """Run ``cmd`` in its own session and return its output.
-
-    A new session keeps a terminal Ctrl-C away from the child (so a compiler
-    is never left half-killed); instead a KeyboardInterrupt in the caller
-    kills the child's whole process group, runs ``on_interrupt`` and
-    propagates. No process outlives this call.
-    """
-    proc = subprocess.Popen(
-        list(cmd), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True, start_new_session=True,
-    )
-    try:
-        out, err = proc.communicate(input_text)
-    except BaseException:
-        _kill_group(proc)
-        if on_interrupt is not None:
-            on_interrupt()
-        raise
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def _model_directory(model_name: str) -> Path:
@@ -335,6 +306,7 @@ class PyStanBackend:
     """Compile with httpstan (C++) and sample with PyStan 3."""
 
     name = "pystan"
+    algorithms = BACKEND_ALGORITHMS["pystan"]
     max_cached_posteriors = 8
 
     def __init__(self) -> None:
@@ -436,9 +408,11 @@ class PyStanBackend:
 
     # -- sampling -------------------------------------------------------
     def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig) -> Draws:
-        """Run NUTS with PyStan; chains run in ``cores`` worker processes."""
+        """Run NUTS (or ``fixed_param``) with PyStan; chains run in ``cores`` worker processes."""
         self._require()
         cfg = config.resolved()
+        check_algorithm(self, cfg)
+        fixed = cfg.algorithm == "fixed_param"
         t0 = time.perf_counter()
         posterior = dataclasses.replace(self._posterior(model, data), random_seed=cfg.seed)
         t_build = time.perf_counter() - t0
@@ -448,10 +422,12 @@ class PyStanBackend:
             num_samples=cfg.num_samples,
             num_warmup=cfg.num_warmup,
             num_thin=cfg.thin,
-            delta=float(cfg.adapt_delta),
-            max_depth=int(cfg.max_treedepth),
             refresh=int(cfg.refresh),
         )
+        if fixed:  # httpstan's fixed_param takes no warmup (nothing adapts)
+            del kwargs["num_warmup"]
+        else:
+            kwargs.update(delta=float(cfg.adapt_delta), max_depth=int(cfg.max_treedepth))
         radius = cfg.init_radius()
         if radius is not None:
             kwargs["init_radius"] = radius
@@ -472,7 +448,7 @@ class PyStanBackend:
                     # httpstan forks its chain workers from this multi-threaded process.
                     warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
                     with _quiet(cfg.refresh == 0):
-                        return posterior.sample(**kwargs)
+                        return (posterior.fixed_param if fixed else posterior.sample)(**kwargs)
 
         t1 = time.perf_counter()
         try:
@@ -492,7 +468,8 @@ class PyStanBackend:
         params, stats = pystan_fit_to_arrays(fit, cfg.chains)
         return Draws(
             params=params,
-            sampler_stats=normalize_sampler_stats(stats),
+            sampler_stats=(fill_sampler_stats(stats, (cfg.chains, cfg.num_draws)) if fixed
+                           else normalize_sampler_stats(stats)),
             backend=self.name,
             timings={"compile": model.compile_time, "build": t_build, "sample": t_sample},
             config=cfg,

@@ -20,9 +20,11 @@ from brmspy.errors import BackendUnavailableError, DataError, SamplingError, Sta
 from brmspy.warmstart import WarmStart, dispersed_inits, warm_start
 
 from .base import (
+    BACKEND_ALGORITHMS,
     CompiledModel,
     Draws,
     SampleConfig,
+    check_algorithm,
     code_hash,
     data_to_json,
     normalize_sampler_stats,
@@ -80,6 +82,8 @@ class StanliBackend:
     """Sample with stanli (``stanli.Model``); the default where it can run a program."""
 
     name = "stanli"
+    #: NUTS only: stanli has no ADVI, Pathfinder (except as a way to find inits), Laplace or fixed_param.
+    algorithms = BACKEND_ALGORITHMS["stanli"]
 
     #: Built models kept in memory; each holds its data, so keep this small.
     max_cached_models = 8
@@ -167,6 +171,7 @@ class StanliBackend:
         unconstrained vector, so they go through ``Model.unconstrain`` first.
         """
         cfg = config.resolved()
+        check_algorithm(self, cfg)
         t0 = time.perf_counter()
         threads = threads_for(model.code, cfg.threads)  # reduce_sum programs only
         built = self.build(model, data, threads)
