@@ -119,3 +119,22 @@ def assert_same_posterior(fit1, fit0, names: list[str]) -> None:
         a, b = fit1.draws_dict[n], fit0.draws_dict[n]
         se = np.sqrt(a.var() / ess_bulk(a) + b.var() / ess_bulk(b))
         assert abs(a.mean() - b.mean()) < 4 * se, (n, a.mean(), b.mean(), se)
+
+
+BRMS_PROGRAMS = Path(__file__).parent / "reference" / "brms_programs"
+
+
+def brms_program(case: str):
+    """brms 2.18's program and Stan data of ``case`` (tools/brms_program_reference.R) as a stanli model.
+
+    brms 2.18 writes Stan's pre-2.33 array syntax (``int[] j``, ``vector[N] z[M]``); it is
+    rewritten to ``array[...]`` declarations, which changes nothing else.
+    """
+    import re
+
+    code = (BRMS_PROGRAMS / f"{case}.stan").read_text(encoding="utf-8")
+    code = re.sub(r"\bint\[\] (\w+)", r"array[] int \1", code)
+    code = re.sub(r"^(\s*)((?:vector|row_vector|matrix)(?:<[^>]*>)?\[[^\]]+\]) (\w+)\[([^\]]+)\];",
+                  r"\1array[\4] \2 \3;", code, flags=re.M)
+    code = re.sub(r"^(\s*)(int|real)(<[^>]*>)? (\w+)\[([^\]]+)\];", r"\1array[\5] \2\3 \4;", code, flags=re.M)
+    return stanli.Model(stan_code=code, data=(BRMS_PROGRAMS / f"{case}.json").read_text(encoding="utf-8"))
