@@ -133,8 +133,18 @@ def brms_program(case: str):
     import re
 
     code = (BRMS_PROGRAMS / f"{case}.stan").read_text(encoding="utf-8")
-    code = re.sub(r"\bint\[\] (\w+)", r"array[] int \1", code)
-    code = re.sub(r"^(\s*)((?:vector|row_vector|matrix)(?:<[^>]*>)?\[[^\]]+\]) (\w+)\[([^\]]+)\];",
-                  r"\1array[\4] \2 \3;", code, flags=re.M)
-    code = re.sub(r"^(\s*)(int|real)(<[^>]*>)? (\w+)\[([^\]]+)\];", r"\1array[\5] \2\3 \4;", code, flags=re.M)
+    code = re.sub(r"\b(int|real|vector|row_vector|matrix)\[\] (\w+)", r"array[] \1 \2", code)
+    dims = r"\[((?:[^\[\]]|\[[^\]]*\])+)\]"  # [...] with one level of nested brackets
+    code = re.sub(rf"^(\s*)((?:vector|row_vector|matrix)(?:<[^>]*>)?{dims}) (\w+){dims};",
+                  r"\1array[\5] \2 \4;", code, flags=re.M)
+    code = re.sub(rf"^(\s*)(int|real)(<[^>]*>)? (\w+){dims};", r"\1array[\5] \2\3 \4;", code, flags=re.M)
     return stanli.Model(stan_code=code, data=(BRMS_PROGRAMS / f"{case}.json").read_text(encoding="utf-8"))
+
+
+def assert_same_named_log_density(reference, other, points: list[dict], *, rtol: float = 1e-10, label: str = "") -> None:
+    """Two stanli models with the same parameter names (in any order) give the same log density at
+    each point of constrained ``points`` (name -> value)."""
+    for values in points:
+        lp = reference.log_prob_grad(reference.unconstrain(values))[0]
+        lp2 = other.log_prob_grad(other.unconstrain(values))[0]
+        np.testing.assert_allclose(lp2, lp, rtol=rtol, err_msg=label)

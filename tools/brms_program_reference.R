@@ -14,12 +14,24 @@ dir.create(out, showWarnings = FALSE, recursive = TRUE)
 export <- function(name, formula, data, family) {
   code <- suppressWarnings(make_stancode(formula, data = data, family = family))
   sdata <- suppressWarnings(make_standata(formula, data = data, family = family))
-  sdata <- lapply(unclass(sdata), function(x) {
-    if (is.matrix(x)) unname(x) else if (is.array(x)) as.vector(x) else x
-  })
   writeLines(code, file.path(out, paste0(name, ".stan")))
-  jsonlite::write_json(sdata, file.path(out, paste0(name, ".json")), auto_unbox = TRUE,
-                       digits = NA, matrix = "rowmajor")
+  writeLines(to_json(unclass(sdata)), file.path(out, paste0(name, ".json")))
+}
+
+# JSON with 17 significant digits (jsonlite stops at 15, which does not round-trip doubles):
+# matrices row by row, 1-d arrays and vectors of length != 1 as lists, the rest as scalars
+num <- function(x) if (is.integer(x)) as.character(x) else sprintf("%.17g", x)
+to_json <- function(sdata) {
+  item <- function(x) {
+    if (is.matrix(x)) {
+      rows <- vapply(seq_len(nrow(x)), function(i) paste0("[", paste(num(x[i, ]), collapse = ","), "]"), "")
+      return(paste0("[", paste(rows, collapse = ","), "]"))
+    }
+    if (is.array(x) || length(x) != 1) return(paste0("[", paste(num(as.vector(x)), collapse = ","), "]"))
+    num(x)
+  }
+  keep <- !vapply(sdata, is.null, TRUE)
+  paste0("{", paste(sprintf('"%s": %s', names(sdata)[keep], vapply(sdata[keep], item, "")), collapse = ",\n"), "}")
 }
 
 # brms's inhaler data (4-category rating): the model of brms's vignette with cs(treat)
@@ -28,3 +40,9 @@ write.csv(inhaler, file.path(out, "inhaler.csv"), row.names = FALSE)
 for (fam in c("acat", "sratio", "cratio")) {
   export(paste0("inhaler_", fam, "_cs"), rating ~ period + carry + cs(treat) + (1 | subject), inhaler, fam)
 }
+
+# the differential corpus's simulated data (tests/reference/brms/data/sim.csv)
+sim <- read.csv("tests/reference/brms/data/sim.csv", stringsAsFactors = FALSE)
+export("sim_gp", y ~ gp(x1), sim, gaussian())
+export("sim_gp_approx", y ~ gp(x1, k = 10, c = 5/4), sim, gaussian())
+export("sim_gp_by", y ~ gp(x1, by = f2), sim, gaussian())
