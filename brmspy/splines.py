@@ -72,7 +72,7 @@ def _tps_eta(r: np.ndarray, d: int, m: int) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             out = c * r ** (2 * m - d) * np.log(r)
         return np.where(r > 0, out, 0.0)
-    c = math.gamma(d / 2 - m) / (2 ** (2 * m) * math.pi ** (d // 2) * math.factorial(m - 1))
+    c = math.gamma(d / 2 - m) / (2 ** (2 * m) * math.pi ** (d / 2) * math.factorial(m - 1))
     return np.where(r > 0, c * r ** (2 * m - d), 0.0)
 
 

@@ -46,3 +46,17 @@ sim <- read.csv("tests/reference/brms/data/sim.csv", stringsAsFactors = FALSE)
 export("sim_gp", y ~ gp(x1), sim, gaussian())
 export("sim_gp_approx", y ~ gp(x1, k = 10, c = 5/4), sim, gaussian())
 export("sim_gp_by", y ~ gp(x1, by = f2), sim, gaussian())
+
+# sleepstudy with a thin plate smooth of Days: brms's program and data, and its posterior summary
+# (4 chains x 2000 iterations, rstan) for the agreement test
+sleep <- lme4::sleepstudy
+export("sleepstudy_s_days", Reaction ~ s(Days, k = 5), sleep, gaussian())
+if (!file.exists(file.path(out, "sleepstudy_s_days_posterior.json"))) {
+  rstan::rstan_options(boost_lib = "/usr/include")
+  fit <- brm(Reaction ~ s(Days, k = 5), sleep, seed = 1234, refresh = 0)
+  d <- as_draws_df(fit)
+  keep <- c("b_Intercept", "bs_sDays_1", "sds_sDays_1", "sigma")
+  post <- lapply(keep, function(v) list(mean = mean(d[[v]]), sd = sd(d[[v]])))
+  names(post) <- keep
+  jsonlite::write_json(post, file.path(out, "sleepstudy_s_days_posterior.json"), auto_unbox = TRUE, digits = 8)
+}
