@@ -30,7 +30,6 @@ R's ``eigen()`` calls, so ties and signs come out as in R.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
@@ -528,7 +527,6 @@ class MixedSmooth:
     basis: object = field(repr=False)
     fixed: np.ndarray = field(repr=False)  # (p, nf)
     random: list[np.ndarray] = field(repr=False)  # (p, r_j)
-    predict_map: np.ndarray | None = field(default=None, repr=False)  # (p, q): new data's constraint (t2)
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         return self.basis.design(x)
@@ -603,16 +601,13 @@ def mixed_form(basis, X_raw: np.ndarray, constrain: bool = True, X_first: np.nda
     Zc = constraint_map(C, p)
     Sc = [Zc.T @ s @ Zc for s in S]
     q = Zc.shape[1]
-    predict_map = None
-    if isinstance(basis, TensorT2) and C is not None and not isinstance(C, (int, np.integer)):
-        predict_map = constraint_map(X_raw.sum(axis=0), p)  # mgcv predicts t2 terms under colSums(X) (Cp)
     if len(Sc) == 1:
         rank = min(basis.rank[0], q)
         Xc = (X_raw if X_first is None else X_first) @ Zc
         _, P, D = nat_param(Xc, Sc[0], rank, 2, False)
         _, U2 = r_eigen(np.diag(np.concatenate([D, np.zeros(q - rank)])))
         T = Zc @ P @ U2
-        return MixedSmooth(basis, T[:, rank:], [T[:, :rank]], predict_map)
+        return MixedSmooth(basis, T[:, rank:], [T[:, :rank]])
     used = np.zeros(q, dtype=bool)
     random = []
     for s in Sc:
@@ -620,4 +615,4 @@ def mixed_form(basis, X_raw: np.ndarray, constrain: bool = True, X_first: np.nda
         support = np.flatnonzero(diag != 0)
         used[support] = True
         random.append(Zc[:, support] / np.sqrt(diag[support]))
-    return MixedSmooth(basis, Zc[:, ~used], random, predict_map)
+    return MixedSmooth(basis, Zc[:, ~used], random)
