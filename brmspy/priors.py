@@ -367,7 +367,9 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             if t.family.spec.special == "ordinal" and pname == "mu":
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
                 if t.family.threshold == "equidistant":  # brms: the first threshold and their distance delta
-                    rows.append(PriorRow("", "delta", lb="0", **base))
+                    from .families.ordinal import has_ordered_thresholds  # brms: delta > 0 for cumulative only
+
+                    rows.append(PriorRow("", "delta", lb="0" if has_ordered_thresholds(t.family.name) else "", **base))
                 else:
                     rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
             elif t.family.spec.special == "categorical" and design.intercept and pname != "phi":

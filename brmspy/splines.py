@@ -1,47 +1,47 @@
-"""Penalized regression spline bases in numpy, following mgcv.
+"""Penalized regression spline bases in numpy/scipy, reproducing mgcv's numbers.
 
-brms hands ``s()`` and ``t2()`` terms to mgcv (``smoothCon`` with absorbed
-constraints, then ``smooth2random``) and fits the result as random effects.
-This module does the same constructions without R:
+brms hands ``s()`` and ``t2()`` terms to mgcv: ``smoothCon(absorb.cons = TRUE,
+diagonal.penalty = TRUE)`` and then ``smooth2random(type = 2)``; new data go through
+``PredictMat``. The same prior (on ``bs`` or ``sds``) only means the same thing when the
+columns ``Xs``/``Zs`` are brms's to the last digit, including the signs and order of
+eigenvectors, so this module repeats mgcv's algorithms step by step:
 
-- :class:`ThinPlate` — thin plate regression splines (``bs = "tp"``, mgcv's
-  default) of one or two covariates: the thin plate radial basis over the
-  unique covariate values, eigen-truncated to the ``k`` largest eigenvalues,
-  with the polynomial null space ``T`` (Wood 2003).
-- :class:`CubicRegression` — cubic regression splines (``bs = "cr"``) with
-  knots spread evenly through the sorted unique values (mgcv's
-  ``place.knots``), parameterised by the function values at the knots, linear
-  beyond the outer knots.
-- :class:`TensorT2` — ``t2()`` tensor products of 1-D marginals: each marginal
-  is split into its penalised range space (identity penalty) and null space,
-  and every combination of parts is one block of columns with its own identity
-  penalty (the all-null block is unpenalised).
-- :func:`mixed_form` — mgcv's ``smoothCon(absorb.cons = TRUE,
-  scale.penalty = TRUE)`` and ``smooth2random(type = 2)``: penalty scaling, the
-  sum-to-zero identifiability constraint absorbed by QR, then the unpenalised
-  null space as fixed-effect columns ``Xf`` and each penalty's range space as a
-  random-effect design ``Zr`` whose penalty is the identity.
+- :class:`ThinPlate` (``bs = "tp"``): mgcv's C routine ``construct_tprs``: the thin plate
+  radial matrix ``E`` over the sorted unique covariate values, its ``k`` largest-magnitude
+  eigenvectors by mgcv's own Lanczos iteration (``Rlanczos``: same start vector, full
+  re-orthogonalisation, tridiagonal eigenproblem by LAPACK ``dstedc``), the polynomial
+  constraint absorbed by mgcv's Householder ``QT`` factorisation, columns scaled to unit
+  root-mean-square; ``design()`` is ``predict_tprs``.
+- :class:`CubicRegression` (``bs = "cr"``): mgcv's ``crspl``: knots at
+  ``quantile(unique(x), seq(0, 1, length = k))``, coefficients are the values at the knots,
+  natural (linear) beyond the outer knots.
+- :class:`TensorT2`: ``smooth.construct.t2.smooth.spec``: each marginal re-parameterised by
+  ``nat.param(type = 3, unit.fnorm = TRUE)``, then ``t2.model.matrix``'s row-wise Kronecker
+  products of the marginals' penalised and unpenalised parts, one identity penalty per block.
+- :func:`mixed_form`: ``smoothCon``'s penalty scaling, sum-to-zero constraint (R's LINPACK
+  Householder ``qr``), ``nat.param(type = 2)`` for ``diagonal.penalty``, and
+  ``smooth2random``'s split into fixed columns ``Xf`` and random-effect blocks.
 
-Every object keeps what it needs (knots, eigenvectors, constraint, maps) so
-the same columns can be rebuilt for new covariate values.
-
-The bases follow mgcv's algorithms but are not bit-identical to mgcv's (e.g.
-eigenvector signs, the order of null-space columns); the fitted smooth is the
-same function class with the same penalty.
+It is written by hand because no Python library reproduces mgcv's bases exactly (the
+eigenvector signs and orders, the Lanczos truncation and the constraint rotations all show in
+the numbers); symmetric eigenproblems use LAPACK's ``dsyevr`` through SciPy, which is what
+R's ``eigen()`` calls, so ties and signs come out as in R.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import linalg
+from scipy.linalg import lapack
 
 __all__ = ["CubicRegression", "MixedSmooth", "TensorT2", "ThinPlate", "mixed_form", "place_knots", "row_kron"]
 
 #: mgcv's ``max.knots`` of thin plate splines: more unique values are subsampled
 MAX_KNOTS = 2000
+_EPS = np.finfo(float).eps
 
 
 def _as_2d(x: np.ndarray) -> np.ndarray:
@@ -49,20 +49,10 @@ def _as_2d(x: np.ndarray) -> np.ndarray:
     return x[:, None] if x.ndim == 1 else x
 
 
-def _fix_signs(vecs: np.ndarray) -> np.ndarray:
-    """Make each column's largest entry positive: bases rebuilt elsewhere (load_fit) get the same signs."""
-    if vecs.size == 0:
-        return vecs
-    idx = np.argmax(np.abs(vecs), axis=0)
-    signs = np.sign(vecs[idx, np.arange(vecs.shape[1])])
-    return vecs * np.where(signs == 0, 1.0, signs)
-
-
-def _eigh_desc(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (decreasing) and sign-fixed eigenvectors of a symmetric matrix."""
-    vals, vecs = np.linalg.eigh((S + S.T) / 2)
-    order = np.argsort(-vals, kind="stable")
-    return vals[order], _fix_signs(vecs[:, order])
+def r_eigen(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """R's ``eigen(S, symmetric = TRUE)``: LAPACK ``dsyevr`` (lower triangle), values decreasing."""
+    vals, vecs = linalg.eigh(S, driver="evr", lower=True)
+    return vals[::-1], vecs[:, ::-1]
 
 
 def row_kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -74,109 +64,275 @@ def row_kron(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _tps_eta(r: np.ndarray, d: int, m: int) -> np.ndarray:
-    """The thin plate radial function eta_{md}(r) (Duchon 1977; Wood 2003, eq. 2)."""
+    """The thin plate radial function eta_{md}(r) (mgcv's ``eta()``; Wood 2003, eq. 2)."""
     if d % 2 == 0:
-        c = (-1) ** (m + 1 + d // 2) / (2 ** (2 * m - 1) * math.pi ** (d / 2) * math.factorial(m - 1)
+        c = (-1) ** (m + 1 + d // 2) / (2 ** (2 * m - 1) * math.pi ** (d // 2) * math.factorial(m - 1)
                                           * math.factorial(m - d // 2))
         with np.errstate(divide="ignore", invalid="ignore"):
             out = c * r ** (2 * m - d) * np.log(r)
         return np.where(r > 0, out, 0.0)
     c = math.gamma(d / 2 - m) / (2 ** (2 * m) * math.pi ** (d / 2) * math.factorial(m - 1))
-    return c * r ** (2 * m - d)
+    return np.where(r > 0, c * r ** (2 * m - d), 0.0)
+
+
+def _default_order(d: int) -> int:
+    """mgcv's default penalty order: the smallest m with 2m > d + 1."""
+    m = 0
+    while 2 * m < d + 2:
+        m += 1
+    return m
 
 
 def _monomials(d: int, m: int) -> list[tuple[int, ...]]:
-    """Exponents of the polynomials of degree < m in d variables (the null space), lowest degree first."""
-    out = [p for p in itertools.product(range(m), repeat=d) if sum(p) < m]
-    return sorted(out, key=lambda p: (sum(p), [-e for e in p]))
+    """Exponents of the null-space polynomials in mgcv's order (``gen_tps_poly_powers``)."""
+    M = math.comb(m + d - 1, d)
+    index = [0] * d
+    out = []
+    for _ in range(M):
+        out.append(tuple(index))
+        s = sum(index)
+        if s < m - 1:
+            index[0] += 1
+        else:
+            s -= index[0]
+            index[0] = 0
+            for j in range(1, d):
+                index[j] += 1
+                s += 1
+                if s == m:
+                    s -= index[j]
+                    index[j] = 0
+                else:
+                    break
+    return out
+
+
+def _poly(xs: np.ndarray, powers: list[tuple[int, ...]]) -> np.ndarray:
+    return np.column_stack([np.prod(xs ** np.array(p, dtype=float), axis=1) for p in powers])
 
 
 def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=-1))
 
 
+def _tridiagonal_eigen(d: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """mgcv's ``mgcv_trisymeig``: LAPACK's divide and conquer (``dstedc`` via ``dstevd``), values decreasing."""
+    if len(d) == 1:
+        return d.copy(), np.ones((1, 1))
+    w, v, info = lapack.dstevd(d, g, compute_v=1)
+    if info != 0:  # pragma: no cover - LAPACK failure
+        raise np.linalg.LinAlgError(f"dstevd failed (info = {info})")
+    return w[::-1], v[:, ::-1]
+
+
+def lanczos(A: np.ndarray, k: int, tol: float = _EPS ** 0.7) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest-magnitude eigenpairs of symmetric ``A`` as mgcv's ``Rlanczos`` finds them.
+
+    Same deterministic start vector, full double re-orthogonalisation, convergence checks and
+    Ritz vectors, so the eigenvectors carry mgcv's signs. Returns (values, vectors), values in
+    decreasing order.
+    """
+    n = A.shape[0]
+    f_check = max(k // 2, 10)
+    f_check = min(f_check, max(n // 10, 1))
+    q = np.empty((n, n))
+    jran = 1
+    start = np.empty(n)
+    for i in range(n):
+        jran = (jran * 106 + 1283) % 6075
+        start[i] = jran / 6075 - 0.5
+    q[:, 0] = start / math.sqrt(float(start @ start))
+    a = np.zeros(n)
+    b = np.zeros(n)
+    d = v = None
+    j = 0
+    m_top, m_low = k, 0
+    while j < n:
+        z = A @ q[:, j]
+        a[j] = q[:, j] @ z
+        if j == 0:
+            z = z - a[j] * q[:, j]
+        else:
+            z = z - (a[j] * q[:, j] + b[j - 1] * q[:, j - 1])
+            for _ in range(2):  # full re-orthogonalisation, done twice
+                for i in range(j + 1):
+                    z = z - (z @ q[:, i]) * q[:, i]
+        b[j] = math.sqrt(float(z @ z))
+        if j < n - 1:
+            q[:, j + 1] = z / b[j]
+        if (j >= k and j % f_check == 0) or j == n - 1:
+            d, v = _tridiagonal_eigen(a[: j + 1].copy(), b[:j].copy())
+            normT = max(abs(d[0]), abs(d[j]))
+            err = np.abs(b[j] * v[j, :])
+            if j >= k:
+                max_err = normT * tol
+                pi = ni = 0
+                converged = True
+                while pi + ni < k:
+                    if abs(d[pi]) >= abs(d[j - ni]):
+                        if err[pi] > max_err:
+                            converged = False
+                            break
+                        pi += 1
+                    else:
+                        if err[ni] > max_err:  # mgcv's test (sic: err[ni])
+                            converged = False
+                            break
+                        ni += 1
+                if converged:
+                    m_top, m_low = pi, ni
+                    j += 1
+                    break
+        j += 1
+    cols = list(range(m_top)) + [j - (m_low + m_top - c) for c in range(m_top, m_top + m_low)]
+    U = q[:, :j] @ v[:j, cols]
+    return d[cols], U
+
+
+def _qt(TU: np.ndarray) -> np.ndarray:
+    """mgcv's ``QT(Z, A, 0)``: Householder vectors (rows) with ``A Q = [0, T]``."""
+    A = TU.copy()
+    r, c = A.shape
+    Z = np.zeros((r, c))
+    for i in range(r):
+        L = c - i
+        p = A[i, :L]
+        mx = np.max(np.abs(p)) if L else 0.0
+        if mx:
+            p = p / mx
+        lsq = math.sqrt(float(p @ p))
+        if p[L - 1] < 0:
+            lsq = -lsq
+        p = p.copy()
+        p[L - 1] += lsq
+        g = 1 / (lsq * p[L - 1]) if lsq else 0.0
+        for jj in range(i + 1, r):
+            x = g * float(p @ A[jj, :L])
+            A[jj, :L] = A[jj, :L] - x * p
+        Z[i, :L] = p * math.sqrt(g)
+    return Z
+
+
+def _hq_post(C: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """``HQmult(C, Z, 0, 0)``: C Q with Q = H_1 H_2 ..."""
+    C = C.copy()
+    for u in Z:
+        C -= np.outer(C @ u, u)
+    return C
+
+
+def _hq_pre_t(C: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """``HQmult(C, Z, 1, 1)``: Q' C."""
+    C = C.copy()
+    for u in Z:
+        C -= np.outer(u, u @ C)
+    return C
+
+
 @dataclass
 class ThinPlate:
-    """A thin plate regression spline basis of ``d`` covariates with ``k`` columns.
+    """A thin plate regression spline basis of ``d`` covariates with ``k`` columns (mgcv's ``tprs``).
 
-    Columns: ``k - M`` radial columns (penalised), then the ``M`` polynomial
-    null-space columns (unpenalised).
+    Columns: ``k - M`` radial columns (penalised), then the ``M`` polynomial null-space
+    columns in mgcv's order (1, x1, x2, ...), each scaled to unit root-mean-square on the data.
     """
 
-    knots: np.ndarray = field(repr=False)  # (nk, d) unique covariate values, shifted
-    shift: np.ndarray  # (d,) covariate means (mgcv centres for stability)
-    UZ: np.ndarray = field(repr=False)  # (nk, k - M) truncated eigenvectors times constraint null space
+    shift: np.ndarray  # (d,) covariate means (mgcv centres the covariates)
+    Xu: np.ndarray = field(repr=False)  # (nu, d) sorted unique centred covariate values (the knots)
+    UZ: np.ndarray = field(repr=False)  # (nu + M, k) map from [eta(|x - Xu|), polynomials] to the columns
     m: int
     k: int
+    X: np.ndarray = field(repr=False)  # (n, k) the basis on the data it was built from
     S: list[np.ndarray] = field(repr=False)
     rank: list[int]
 
     @property
     def d(self) -> int:
-        return self.knots.shape[1]
+        return self.Xu.shape[1]
 
     @property
     def powers(self) -> list[tuple[int, ...]]:
         return _monomials(self.d, self.m)
 
+    @property
+    def null_space_dim(self) -> int:
+        return len(self.powers)
+
     @classmethod
     def fit(cls, x: np.ndarray, k: int) -> "ThinPlate":
-        """Construct the basis from covariate values ``x`` (n,) or (n, d)."""
+        """Construct the basis from covariate values ``x`` (n,) or (n, d) (``smooth.construct.tp``)."""
         x = _as_2d(x)
-        d = x.shape[1]
-        m = (d + 1) // 2 + 1  # mgcv's default order: smallest m with 2m > d + 1
-        M = len(_monomials(d, m))
+        n, d = x.shape
+        m = _default_order(d)
+        powers = _monomials(d, m)
+        M = len(powers)
         if k < M + 1:
             raise ValueError(f"k must be at least {M + 1} for a thin plate spline of {d} covariate(s)")
         shift = x.mean(axis=0)
         xs = x - shift
-        knots = np.unique(xs, axis=0)
-        if len(knots) < k:
-            raise ValueError(f"only {len(knots)} unique covariate value(s), fewer than k = {k}")
-        if len(knots) > MAX_KNOTS:  # mgcv subsamples the knots of large data sets
-            rng = np.random.default_rng(1)
-            knots = knots[np.sort(rng.choice(len(knots), MAX_KNOTS, replace=False))]
-        E = _tps_eta(_distances(knots, knots), d, m)
-        vals, vecs = np.linalg.eigh(E)
-        top = np.argsort(-np.abs(vals), kind="stable")[:k]
-        U, D = _fix_signs(vecs[:, top]), vals[top]
-        T = cls._poly(knots, m)
-        # constraint T' U delta = 0: delta in the null space of (U'T)'
-        Q, _ = np.linalg.qr(U.T @ T, mode="complete")
-        Z = _fix_signs(Q[:, M:])
-        pen = Z.T @ (D[:, None] * Z)
-        S = np.zeros((k, k))
-        S[: k - M, : k - M] = (pen + pen.T) / 2
-        return cls(knots, shift, U @ Z, m, k, [S], [k - M])
-
-    @staticmethod
-    def _poly(xs: np.ndarray, m: int) -> np.ndarray:
-        return np.column_stack([np.prod(xs ** np.array(p), axis=1) for p in _monomials(xs.shape[1], m)])
+        Xu, index = np.unique(xs, axis=0, return_inverse=True)
+        index = index.ravel()
+        if len(Xu) < k:
+            raise ValueError(f"only {len(Xu)} unique covariate value(s), fewer than k = {k}")
+        if len(Xu) > MAX_KNOTS:
+            raise ValueError(f"{len(Xu)} unique covariate values: more than mgcv's {MAX_KNOTS} knots of a thin plate "
+                             "spline; use bs = \"cr\" or fewer distinct values")
+        T = _poly(Xu, powers)
+        nu = len(Xu)
+        if nu == k:  # every unique value is a knot: no eigen step (mgcv's "pure knot" basis)
+            raise ValueError(f"k = {k} equals the number of unique covariate values; use a smaller k")
+        E = _tps_eta(_distances(Xu, Xu), d, m)
+        v, U = lanczos(E, k)
+        Z = _qt(T.T @ U)
+        UQ = _hq_post(U, Z)
+        X1 = _hq_post(U * v[None, :], Z)
+        X1[:, k - M:] = T
+        X = X1[index]
+        S = _hq_pre_t(_hq_post(np.diag(v), Z), Z)
+        S[:, k - M:] = 0.0
+        S[k - M:, :] = 0.0
+        UZ = np.zeros((nu + M, k))
+        UZ[:nu, : k - M] = UQ[:, : k - M]
+        UZ[nu:, k - M:] = np.eye(M)
+        w = np.sqrt((X ** 2).mean(axis=0))
+        X = X / w
+        UZ = UZ / w
+        S = S / w[:, None] / w[None, :]
+        S = (S + S.T) / 2
+        return cls(shift, Xu, UZ, m, k, X, [S], [k - M])
 
     def design(self, x: np.ndarray) -> np.ndarray:
-        """Basis columns at covariate values ``x`` (n,) or (n, d)."""
+        """Basis columns at covariate values ``x`` (n,) or (n, d) (``predict_tprs``)."""
         xs = _as_2d(x) - self.shift
-        radial = _tps_eta(_distances(xs, self.knots), self.d, self.m) @ self.UZ
-        return np.hstack([radial, self._poly(xs, self.m)])
+        b = np.hstack([_tps_eta(_distances(xs, self.Xu), self.d, self.m), _poly(xs, self.powers)])
+        return b @ self.UZ
 
 
 # ------------------------------------------------------- cubic regression
 
 
+def r_quantile(u: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """R's ``quantile(u, probs)`` (type 7)."""
+    xs = np.sort(np.asarray(u, dtype=float))
+    n = len(xs)
+    index = 1 + (n - 1) * probs
+    lo = np.floor(index).astype(int)
+    hi = np.ceil(index).astype(int)
+    qs = xs[lo - 1]
+    h = index - lo
+    inner = (index > lo) & (xs[hi - 1] != qs)
+    qs = np.where(inner, (1 - h) * qs + h * xs[hi - 1], qs)
+    return qs
+
+
 def place_knots(x: np.ndarray, k: int) -> np.ndarray:
-    """``k`` knots spread evenly through the sorted unique values of ``x`` (mgcv's ``place.knots``)."""
+    """mgcv's cr knots: ``quantile(unique(x), seq(0, 1, length = k))``."""
     u = np.unique(np.asarray(x, dtype=float))
-    n = len(u)
-    if k > n:
-        raise ValueError(f"only {n} unique covariate value(s), fewer than k = {k}")
-    if k == n:
-        return u
-    delta = (n - 1) / (k - 1)
-    i = np.arange(1, k - 1)
-    lbi = np.floor(delta * i).astype(int)
-    frac = delta * i - lbi
-    inner = u[lbi] * (1 - frac) + u[np.minimum(lbi + 1, n - 1)] * frac
-    return np.concatenate([[u[0]], inner, [u[-1]]])
+    if k > len(u):
+        raise ValueError(f"only {len(u)} unique covariate value(s), fewer than k = {k}")
+    probs = np.arange(k) * (1.0 / (k - 1))
+    probs[-1] = 1.0
+    return r_quantile(u, probs)
 
 
 @dataclass
@@ -187,14 +343,19 @@ class CubicRegression:
     F: np.ndarray = field(repr=False)  # (k, k): second derivatives at the knots from the values
     S: list[np.ndarray] = field(repr=False)
     rank: list[int]
+    X: np.ndarray = field(default=None, repr=False)  # (n, k) the basis on the data it was built from
 
     @property
     def k(self) -> int:
         return len(self.knots)
 
+    @property
+    def null_space_dim(self) -> int:
+        return 2
+
     @classmethod
     def fit(cls, x: np.ndarray, k: int) -> "CubicRegression":
-        """Construct the basis from covariate values ``x`` (n,) or (n, 1)."""
+        """Construct the basis from covariate values ``x`` (n,) or (n, 1) (``smooth.construct.cr``)."""
         x = _as_2d(x)
         if x.shape[1] != 1:
             raise ValueError("cubic regression splines take one covariate")
@@ -212,7 +373,9 @@ class CubicRegression:
         BinvD = np.linalg.solve(B, D)
         F = np.vstack([np.zeros(k), BinvD, np.zeros(k)])
         S = D.T @ BinvD
-        return cls(knots, F, [(S + S.T) / 2], [k - 2])
+        out = cls(knots, F, [(S + S.T) / 2], [k - 2])
+        out.X = out.design(x)
+        return out
 
     def design(self, x: np.ndarray) -> np.ndarray:
         """Basis columns at ``x`` (n,) or (n, 1); linear extrapolation beyond the outer knots."""
@@ -242,62 +405,111 @@ class CubicRegression:
         return X
 
 
+
 # ------------------------------------------------------------------ t2
 
 
-def _split_marginal(S: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray]:
-    """(range map with identity penalty, null-space map) of one marginal penalty."""
-    vals, vecs = _eigh_desc(S)
-    return vecs[:, :rank] / np.sqrt(vals[:rank]), vecs[:, rank:]
+def nat_param(X: np.ndarray, S: np.ndarray, rank: int, kind: int, unit_fnorm: bool):
+    """mgcv's ``nat.param(X, S, rank, type = kind)`` for ``kind`` 2 or 3: returns (X, P, D)."""
+    vals, V = r_eigen(S)
+    p = X.shape[1]
+    E = np.ones(p)
+    E[:rank] = np.sqrt(vals[:rank])
+    XV = X @ V
+    col_norm = (XV ** 2).sum(axis=0) / E ** 2
+    av = col_norm[:rank].mean()
+    null = rank < p
+    if null:
+        E[rank:] = np.sqrt(col_norm[rank:] / av)
+    P = V / E[None, :]
+    Xn = XV / E[None, :]
+    if null and kind == 3 and rank < p - 1:
+        ind = np.arange(rank, p)
+        Xc = Xn[:, ind] - Xn[:, ind].mean(axis=0)
+        _, um = r_eigen(Xc.T @ Xc)
+        Xn[:, ind[::-1]] = Xn[:, ind] @ um
+        P[:, ind[::-1]] = P[:, ind] @ um
+    scale = 1.0
+    if unit_fnorm:
+        scale = 1 / math.sqrt(float(np.mean(Xn[:, :rank] ** 2)))
+        Xn[:, :rank] *= scale
+        P[:rank, :] *= scale  # mgcv scales rows of P here (sic)
+        if null:
+            scalef = 1 / math.sqrt(float(np.mean(Xn[:, rank:] ** 2)))
+            Xn[:, rank:] *= scalef
+            P[rank:, :] *= scalef
+    return Xn, P, np.full(rank, scale ** 2)
+
+
+def _t2_blocks(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[np.ndarray], bool]:
+    """``t2.model.matrix(full = FALSE)``: blocks of columns from marginal (penalised, null) parts."""
+    Z1, N1 = parts[0]
+    X2 = [Z1] + ([N1] if N1.shape[1] else [])
+    no_null = N1.shape[1] == 0
+    for Zi, Ni in parts[1:]:
+        X1 = X2
+        X2 = [row_kron(B, Zi) for B in X1]
+        if Ni.shape[1]:
+            X2 += [row_kron(B, Ni) for B in X1]
+        else:
+            no_null = True
+    return X2, not no_null
 
 
 @dataclass
 class TensorT2:
-    """mgcv's ``t2`` tensor product of 1-D marginal bases.
+    """mgcv's ``t2`` tensor product of 1-D marginal bases (``full = FALSE``).
 
-    Blocks of columns, in order, are the row-wise Kronecker products of every
-    combination of marginal parts (range or null space), all-range first and
-    the unpenalised all-null block last; each penalised block has an identity
-    penalty of its own.
+    Each marginal is re-parameterised by ``nat.param(type = 3)``; the blocks of columns are the
+    row-wise Kronecker products of the marginals' penalised (r) and unpenalised (n) parts in
+    mgcv's order (rr, nr, rn, nn for two margins), each penalised block with its own identity
+    penalty; the all-null block (last) is unpenalised.
     """
 
     margins: list = field(repr=False)
-    parts: list[tuple[np.ndarray, np.ndarray]] = field(repr=False)
-    combos: list[tuple[bool, ...]]  # True: the margin's range space
+    P: list[np.ndarray] = field(repr=False)  # per margin: raw marginal columns -> re-parameterised
+    ranks: list[int]
     S: list[np.ndarray] = field(repr=False)
     rank: list[int]
     null_cols: np.ndarray  # columns of the unpenalised block
+    X: np.ndarray = field(repr=False)  # (n, p) the basis on the data it was built from
 
     @classmethod
     def fit(cls, margins: list) -> "TensorT2":
-        parts = [_split_marginal(mb.S[0], mb.rank[0]) for mb in margins]
-        combos = list(itertools.product([True, False], repeat=len(margins)))
-        sizes = [int(np.prod([(r if use else n).shape[1] for use, (r, n) in zip(c, parts)])) for c in combos]
+        parts, Ps, ranks = [], [], []
+        for mb in margins:
+            Xm, P, _ = nat_param(mb.X, mb.S[0], mb.rank[0], 3, True)
+            r = mb.rank[0]
+            parts.append((Xm[:, :r], Xm[:, r:]))
+            Ps.append(P)
+            ranks.append(r)
+        blocks, has_null = _t2_blocks(parts)
+        sizes = [b.shape[1] for b in blocks]
         p = sum(sizes)
         start = np.concatenate([[0], np.cumsum(sizes)])
+        pen = blocks[:-1] if has_null else blocks
         S, rank = [], []
-        for i, c in enumerate(combos):
-            if not any(c):
-                continue
+        for i in range(len(pen)):
             Si = np.zeros((p, p))
             idx = np.arange(start[i], start[i + 1])
             Si[idx, idx] = 1.0
             S.append(Si)
             rank.append(sizes[i])
-        last = combos.index(tuple(False for _ in margins))
-        return cls(margins, parts, combos, S, rank, np.arange(start[last], start[last + 1]))
+        null = np.arange(start[len(pen)], p)
+        return cls(margins, Ps, ranks, S, rank, null, np.hstack(blocks))
+
+    @property
+    def null_space_dim(self) -> int:
+        return len(self.null_cols)
 
     def design(self, x: np.ndarray) -> np.ndarray:
+        """``Predict.matrix.t2.smooth``: marginal prediction matrices times ``P``, then the blocks."""
         x = _as_2d(x)
-        raw = [mb.design(x[:, i]) for i, mb in enumerate(self.margins)]
-        blocks = []
-        for c in self.combos:
-            cols = [X @ (r if use else n) for X, use, (r, n) in zip(raw, c, self.parts)]
-            block = cols[0]
-            for nxt in cols[1:]:
-                block = row_kron(block, nxt)
-            blocks.append(block)
-        return np.hstack(blocks)
+        parts = []
+        for i, (mb, P, r) in enumerate(zip(self.margins, self.P, self.ranks)):
+            Xm = mb.design(x[:, i]) @ P
+            parts.append((Xm[:, :r], Xm[:, r:]))
+        return np.hstack(_t2_blocks(parts)[0])
 
 
 # ------------------------------------------------------- mixed-model form
@@ -324,70 +536,83 @@ class MixedSmooth:
         return X_raw @ self.fixed, [X_raw @ R for R in self.random]
 
 
-def _constraint_space(C: np.ndarray, indi: np.ndarray, p: int) -> np.ndarray:
-    """Basis (p, p - 1) of {beta: C beta = 0} that changes only the columns ``indi`` (mgcv's partial QR).
+def _r_qr_q(c: np.ndarray) -> np.ndarray:
+    """The Q of R's (LINPACK ``dqrdc2``) QR decomposition of the column ``c``: ``I - u u' / u_1``."""
+    nrm = math.sqrt(float(c @ c))
+    if c[0] != 0:
+        nrm = math.copysign(nrm, c[0])
+    u = c / nrm
+    u[0] += 1.0
+    return np.eye(len(c)) - np.outer(u, u) / u[0]
 
-    The other columns keep their place; the last of ``indi`` is dropped.
+
+def constraint_map(C: np.ndarray | int | None, p: int) -> np.ndarray:
+    """smoothCon's absorbed constraint as a (p, p - 1) map of columns (identity without a constraint).
+
+    ``C`` a row vector: mgcv's Householder constraint on its non-zero columns (all of them:
+    ``qr(t(C))``; some: the partial form that keeps the others in place); an integer: drop that
+    (1-based) column.
     """
-    if indi.size == 0:
+    if C is None:
         return np.eye(p)
-    Q, _ = np.linalg.qr(C[indi][:, None], mode="complete")
-    Q = _fix_signs(Q)
-    keep = [c for c in range(p) if c != indi[-1]]
-    Z = np.zeros((p, p - 1))
-    constrained = set(indi.tolist())
-    for col, c in enumerate(keep):
-        if c not in constrained:
-            Z[c, col] = 1.0
-    Z[np.ix_(indi, [keep.index(c) for c in indi[:-1]])] = Q[:, 1:]
-    return Z
+    if isinstance(C, (int, np.integer)):
+        return np.delete(np.eye(p), int(C) - 1, axis=1)
+    C = np.asarray(C, dtype=float)
+    indi = np.flatnonzero(C != 0)
+    if len(indi) == p:
+        return _r_qr_q(C)[:, 1:]
+    Q = _r_qr_q(C[indi])
+    Z = np.eye(p)
+    Z[:, indi] = 0.0
+    for t, col in enumerate(indi[:-1]):
+        Z[indi, col] = Q[:, 1 + t]
+    return np.delete(Z, indi[-1], axis=1)
 
 
-def mixed_form(basis, X_raw: np.ndarray, constrain: bool = True, constraint_cols: np.ndarray | None = None,
-               scale_penalty: bool = True) -> MixedSmooth:
-    """mgcv's ``smoothCon`` + ``smooth2random(type = 2)`` on a constructed basis.
+def default_constraint(basis, X_raw: np.ndarray) -> np.ndarray | int | None:
+    """mgcv's identifiability constraint of a basis: column means (``t2``: of the unpenalised block only)."""
+    if isinstance(basis, TensorT2):
+        nnull = basis.null_space_dim
+        if nnull == 0:
+            return None
+        if nnull == 1:
+            return X_raw.shape[1]
+        C = np.zeros(X_raw.shape[1])
+        C[basis.null_cols] = X_raw[:, basis.null_cols].sum(axis=0)
+        return C
+    return X_raw.mean(axis=0)
+
+
+def mixed_form(basis, X_raw: np.ndarray, constrain: bool = True, X_first: np.ndarray | None = None) -> MixedSmooth:
+    """mgcv's ``smoothCon(absorb.cons = TRUE, diagonal.penalty = TRUE)`` + ``smooth2random(type = 2)``.
 
     Parameters
     ----------
     basis : a basis with ``S`` (penalties), ``rank`` and ``design()``.
-    X_raw : the basis columns on the model data (fixes the constraint and penalty scale).
-    constrain : absorb the sum-to-zero constraint (mgcv drops it for smooths with a numeric ``by``).
-    constraint_cols : restrict the constraint to these columns (``t2``: the unpenalised block).
-    scale_penalty : rescale penalties to the size of ``X'X`` as mgcv does.
+    X_raw : the basis columns on the model data (before any ``by`` multiplication).
+    constrain : absorb the identifiability constraint (mgcv drops it for a non-constant numeric ``by``).
+    X_first : the columns of the first smooth after ``by`` multiplication (the first level of a factor
+        ``by``, or ``by * X_raw``): mgcv scales the unpenalised columns by their norms there.
     """
     p = X_raw.shape[1]
-    S = [s.copy() for s in basis.S]
-    if scale_penalty:
-        maXX = np.abs(X_raw).sum(axis=1).max() ** 2
-        S = [s * maXX / np.abs(s).sum(axis=0).max() for s in S]
-    if constrain:
-        C = X_raw.mean(axis=0)
-        indi = np.flatnonzero(C != 0) if constraint_cols is None else np.asarray(constraint_cols)
-        indi = indi[C[indi] != 0]
-        Zc = _constraint_space(C, indi, p)
-    else:
-        Zc = np.eye(p)
+    maXX = float(np.abs(X_raw).sum(axis=1).max()) ** 2
+    S = [s / (float(np.abs(s).sum(axis=0).max()) / maXX) for s in basis.S]
+    C = default_constraint(basis, X_raw) if constrain else None
+    Zc = constraint_map(C, p)
     Sc = [Zc.T @ s @ Zc for s in S]
     q = Zc.shape[1]
     if len(Sc) == 1:
-        vals, vecs = _eigh_desc(Sc[0])
-        r = min(basis.rank[0], q)
-        if np.any(vals[:r] <= 0):
-            raise ValueError("the smoothing penalty is not positive definite on its range space")
-        return MixedSmooth(basis, Zc @ vecs[:, r:], [Zc @ (vecs[:, :r] / np.sqrt(vals[:r]))])
+        rank = min(basis.rank[0], q)
+        Xc = (X_raw if X_first is None else X_first) @ Zc
+        _, P, D = nat_param(Xc, Sc[0], rank, 2, False)
+        _, U2 = r_eigen(np.diag(np.concatenate([D, np.zeros(q - rank)])))
+        T = Zc @ P @ U2
+        return MixedSmooth(basis, T[:, rank:], [T[:, :rank]])
     used = np.zeros(q, dtype=bool)
     random = []
     for s in Sc:
-        diag = np.abs(np.diag(s))
-        support = np.flatnonzero(diag > 1e-12 * diag.max())
-        if used[support].any():
-            raise ValueError("overlapping penalties cannot be written as independent random effects")
+        diag = np.diag(s)
+        support = np.flatnonzero(diag != 0)
         used[support] = True
-        block = s[np.ix_(support, support)]
-        c = block[0, 0]
-        if np.allclose(block, c * np.eye(len(support)), rtol=0, atol=1e-12 * abs(c)):  # t2: a scaled identity
-            vals, vecs = np.full(len(support), c), np.eye(len(support))
-        else:
-            vals, vecs = _eigh_desc(block)
-        random.append(Zc[:, support] @ (vecs / np.sqrt(vals)))
+        random.append(Zc[:, support] / np.sqrt(diag[support]))
     return MixedSmooth(basis, Zc[:, ~used], random)

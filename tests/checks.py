@@ -119,3 +119,32 @@ def assert_same_posterior(fit1, fit0, names: list[str]) -> None:
         a, b = fit1.draws_dict[n], fit0.draws_dict[n]
         se = np.sqrt(a.var() / ess_bulk(a) + b.var() / ess_bulk(b))
         assert abs(a.mean() - b.mean()) < 4 * se, (n, a.mean(), b.mean(), se)
+
+
+BRMS_PROGRAMS = Path(__file__).parent / "reference" / "brms_programs"
+
+
+def brms_program(case: str):
+    """brms 2.18's program and Stan data of ``case`` (tools/brms_program_reference.R) as a stanli model.
+
+    brms 2.18 writes Stan's pre-2.33 array syntax (``int[] j``, ``vector[N] z[M]``); it is
+    rewritten to ``array[...]`` declarations, which changes nothing else.
+    """
+    import re
+
+    code = (BRMS_PROGRAMS / f"{case}.stan").read_text(encoding="utf-8")
+    code = re.sub(r"\b(int|real|vector|row_vector|matrix)\[\] (\w+)", r"array[] \1 \2", code)
+    dims = r"\[((?:[^\[\]]|\[[^\]]*\])+)\]"  # [...] with one level of nested brackets
+    code = re.sub(rf"^(\s*)((?:vector|row_vector|matrix)(?:<[^>]*>)?{dims}) (\w+){dims};",
+                  r"\1array[\5] \2 \4;", code, flags=re.M)
+    code = re.sub(rf"^(\s*)(int|real)(<[^>]*>)? (\w+){dims};", r"\1array[\5] \2\3 \4;", code, flags=re.M)
+    return stanli.Model(stan_code=code, data=(BRMS_PROGRAMS / f"{case}.json").read_text(encoding="utf-8"))
+
+
+def assert_same_named_log_density(reference, other, points: list[dict], *, rtol: float = 1e-10, label: str = "") -> None:
+    """Two stanli models with the same parameter names (in any order) give the same log density at
+    each point of constrained ``points`` (name -> value)."""
+    for values in points:
+        lp = reference.log_prob_grad(reference.unconstrain(values))[0]
+        lp2 = other.log_prob_grad(other.unconstrain(values))[0]
+        np.testing.assert_allclose(lp2, lp, rtol=rtol, err_msg=label)

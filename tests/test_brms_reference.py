@@ -124,6 +124,13 @@ MAPPING: dict[str, Difference] = {
         "Missing values are imputed without bounds",
         "brms's lbmi<s>/ubmi<s> must be -Inf/Inf (mi() without bounds); brmspy passes neither.",
     ),
+    "smooth_signs": Difference(
+        "Smooth terms: column signs of penalised parts",
+        "Each Zs column of an s()/t2() term must equal brms's or its negative (brms's signs come from LAPACK "
+        "rounding; the standard normal zs make the model the same either way); for s() of several covariates "
+        "(thin plate), brms's Xs columns of the term must span the same space as brmspy's (their rotation within "
+        "the unpenalised space is rounding noise in mgcv).",
+    ),
     "theta1_row": Difference(
         "The prior table has no theta1 row",
         "In mixtures whose theta2..thetaK are predicted, brms 2.18's get_prior() row for theta1 (fixed at 0, no "
@@ -496,6 +503,39 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
                     for m in range(1, len(b.J) + 1):
                         del sd[f"{k}_{m}"]
                     sd[k] = members[0]
+
+    # MAPPING["smooth_signs"]
+    for k in [k for k in sd if re.fullmatch(r"Zs(_\w+)?_\d+_\d+", k) and k in data]:
+        r, g = _ref_array(sd[k]), np.asarray(data[k], dtype=float)
+        if r.shape == g.shape and r.ndim == 2:
+            flip = [j for j in range(r.shape[1]) if not np.allclose(r[:, j], g[:, j], rtol=RTOL, atol=ATOL)
+                    and np.allclose(-r[:, j], g[:, j], rtol=RTOL, atol=ATOL)]
+            if flip:
+                r = r.copy()
+                r[:, flip] *= -1
+                sd[k] = {**sd[k], "v": r.ravel().tolist()}
+    from brmspy.specials.smooth import SmoothDesign
+
+    for prefix, design in build.frame.designs.items():
+        xs = f"Xs{prefix.suffix}"
+        if xs not in sd or xs not in data:
+            continue
+        r, g = _ref_array(sd[xs]), np.asarray(data[xs], dtype=float)
+        col = 0
+        for sp in design.specials:
+            if not isinstance(sp, SmoothDesign):
+                continue
+            for pc in sp.pieces:
+                nf = pc.Xs.shape[1]
+                cols = slice(col, col + nf)
+                col += nf
+                if pc.spec.fun == "s" and len(pc.spec.covars) > 1 and r.shape == g.shape:
+                    A, *_ = np.linalg.lstsq(g[:, cols], r[:, cols], rcond=None)
+                    B, *_ = np.linalg.lstsq(r[:, cols], g[:, cols], rcond=None)
+                    if np.allclose(g[:, cols] @ A, r[:, cols], atol=1e-8) and np.allclose(r[:, cols] @ B, g[:, cols], atol=1e-8):
+                        r = r.copy()
+                        r[:, cols] = g[:, cols]
+                        sd[xs] = {**sd[xs], "v": r.ravel().tolist()}
 
     # MAPPING["mi_bounds"]
     for k in [k for k in sd if re.fullmatch(r"(lb|ub)mi(_\w+)?", k) and k not in data]:

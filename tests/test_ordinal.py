@@ -11,7 +11,7 @@ import stanli
 
 import brmspy as bp
 from brmspy.families.ordinal import category_probs
-from tests.checks import assert_golden, assert_loglik_matches_stan
+from tests.checks import BRMS_PROGRAMS, assert_golden, assert_loglik_matches_stan, assert_same_log_density, brms_program
 
 
 def ordinal_data(n=600, seed=5, family="cumulative", link="logit", thres=(-1.0, 0.0, 1.2), beta=0.8, cs=None):
@@ -105,6 +105,38 @@ def test_acat_cs_recovers_truth():
         assert abs(x.mean() - value) < 4 * x.std(), k
     assert abs(d["b_x"].mean() - 0.8) < 4 * d["b_x"].std()
     assert "z[2]" in fit.summary().population.index
+
+
+@pytest.mark.parametrize("family", ["acat", "sratio", "cratio"])
+def test_cs_program_has_brms_log_density(family):
+    """brms's own program (make_stancode + make_standata on brms's inhaler data) and brmspy's agree in
+    log density and gradient at the same parameter values, thresholds in any order (issue 21: brmspy
+    declared sratio/cratio/acat thresholds ``ordered``, brms ``vector``, which truncated the posterior)."""
+    data = pd.read_csv(BRMS_PROGRAMS / "inhaler.csv")
+    build = bp.build_model("rating ~ period + carry + cs(treat) + (1 | subject)", data, family)
+    assert f"vector[nthres] Intercept;" in build.code
+    ours = stanli.Model(stan_code=build.code, data=build.data)
+    theirs = brms_program(f"inhaler_{family}_cs")
+    assert ours.n_unconstrained == theirs.n_unconstrained
+    assert_same_log_density(theirs, [ours], label=family, points=4, spread=2.0, rtol=1e-12)
+
+
+@pytest.mark.parametrize("family", ["acat", "sratio"])
+def test_unordered_thresholds_recovered(family):
+    """Thresholds of sratio/cratio/acat need not increase (brms declares them ``vector``): a truth with
+    a decreasing pair is recovered."""
+    thres, cs = (0.6, -0.4, 0.9), (0.5, 0.0, -0.5)
+    df = ordinal_data(n=1500, seed=21, family=family, thres=thres, cs=cs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x + cs(z) + (1 | g)", df, family, seed=5, refresh=0, iter=1000, chains=2)
+    d = fit.draws_dict
+    truth = {f"b_Intercept[{k}]": v for k, v in enumerate(thres, start=1)}
+    truth |= {f"bcs_z[{k}]": v for k, v in enumerate(cs, start=1)} | {"b_x": 0.8}
+    for name, value in truth.items():
+        assert abs(d[name].mean() - value) < 4 * d[name].std(), (name, d[name].mean(), d[name].std())
+    assert d["b_Intercept[2]"].mean() < d["b_Intercept[1]"].mean()  # the decreasing pair, as simulated
+    assert_loglik_matches_stan(fit)
 
 
 def test_ordinal_errors(data):

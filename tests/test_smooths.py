@@ -130,7 +130,7 @@ def test_t2_blocks_have_separate_identity_penalties():
     t2 = TensorT2.fit([CubicRegression.fit(x, 5), CubicRegression.fit(z, 5)])
     X = t2.design(np.column_stack([x, z]))
     assert X.shape == (150, 25) and t2.rank == [9, 6, 6]
-    sm = mixed_form(t2, X, constraint_cols=t2.null_cols)
+    sm = mixed_form(t2, t2.X)
     Xf, Zr = sm.columns(X)
     assert Xf.shape == (150, 3) and [q.shape[1] for q in Zr] == [9, 6, 6]
     np.testing.assert_allclose(Xf.mean(axis=0), 0, atol=1e-12)

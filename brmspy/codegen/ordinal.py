@@ -7,7 +7,7 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 
 from __future__ import annotations
 
-from ..families.ordinal import hurdle_stan_function, stan_function
+from ..families.ordinal import has_ordered_thresholds, hurdle_stan_function, stan_function
 from ..families.core import LINK_FUNCTIONS
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, PopulationDesign, Prefix
@@ -25,13 +25,16 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     s = design.prefix.suffix
     rs = _rs(t)
     threshold = t.family.threshold
+    ordered = has_ordered_thresholds(t.family.name)
     if threshold == "flexible":
-        sb.par.append(f"ordered[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
+        kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
+        sb.par.append(f"{kind}[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
     elif threshold == "sum_to_zero":
         sb.par.append(f"sum_to_zero_vector[nthres{rs}] Intercept{s};  // thresholds summing to zero")
     else:
         sb.par.append(f"real first_Intercept{s};  // first threshold")
-        sb.par.append(f"real<lower=0> delta{s};  // distance between thresholds")
+        bound = "<lower=0>" if ordered else ""
+        sb.par.append(f"real{bound} delta{s};  // distance between thresholds")
         sb.tpar_def.append(f"// equidistant thresholds")
         sb.tpar_def.append(
             f"vector[nthres{rs}] Intercept{s} = first_Intercept{s} + delta{s} * linspaced_vector(nthres{rs}, 0, nthres{rs} - 1);"
@@ -54,7 +57,8 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
     thres = priors.thresholds.get(design.prefix, [])
     if t.family.threshold == "equidistant":
         prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
-        prior_statement(sb, f"delta{s}", f"delta{s}", [priors.delta.get(design.prefix)], None, lower=0)
+        lower = 0 if has_ordered_thresholds(t.family.name) else None
+        prior_statement(sb, f"delta{s}", f"delta{s}", [priors.delta.get(design.prefix)], None, lower=lower)
     else:
         prior_statement(sb, f"Intercept{s}", f"Intercept{s}", thres, f"nthres{rs}")
     if design.Xcs is not None:

@@ -22,6 +22,14 @@ from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, re
 
 ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
 THRESHOLDS = ("flexible", "equidistant", "sum_to_zero")
+#: families whose thresholds are ``ordered`` (and equidistant ``delta > 0``), as brms's "ordered_thres":
+#: sratio, cratio and acat take unconstrained thresholds (with cs() terms an ordering would truncate them)
+ORDERED_THRESHOLDS = frozenset({"cumulative", "hurdle_cumulative"})
+
+
+def has_ordered_thresholds(family: str) -> bool:
+    """True if ``family``'s thresholds are declared ``ordered`` (brms's ``has_ordered_thres``)."""
+    return family in ORDERED_THRESHOLDS
 _STAN_CDF = {"logit": "inv_logit", "probit": "Phi", "probit_approx": "Phi_approx", "cloglog": "inv_cloglog",
              "cauchit": "inv_cauchit"}
 

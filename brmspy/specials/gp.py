@@ -274,8 +274,13 @@ def _make_sub(spec: GPSpec, sfx: str, level, rows: np.ndarray, C: np.ndarray, x:
         raise DataError(f"The covariate {spec.covar!r} of '{spec.text}' in {formula!r} is constant{what}; "
                         "a Gaussian process needs at least two distinct values.")
     xs = xs / dmax
-    X, inverse = np.unique(xs, return_inverse=True)
-    sub = SubGP(spec, sfx, level, rows, C, dmax, X, inverse.astype(np.int64) + 1)
+    # brms numbers the distinct values in order of first appearance (match_rows), not sorted
+    _, first, inverse = np.unique(xs, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    X = xs[first[order]]
+    sub = SubGP(spec, sfx, level, rows, C, dmax, X, rank[inverse.ravel()].astype(np.int64) + 1)
     if spec.k is not None:
         sub.center = float(X.mean())
         xc = X - sub.center

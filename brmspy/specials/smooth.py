@@ -171,7 +171,7 @@ def _basis(spec: SmoothSpec, X: np.ndarray, formula: str):
         if spec.fun == "t2":
             margins = [BASES[b][0].fit(X[:, i], k) for i, (k, b) in enumerate(zip(spec.k, spec.bs))]
             return TensorT2.fit(margins)
-        return BASES[spec.bs[0]][0].fit(X, spec.k[0])
+        return BASES[spec.bs[0]][0].fit(X if spec.bs[0] == "tp" else X[:, 0], spec.k[0])
     except ValueError as e:
         if "unique" in str(e):
             raise DataError(
@@ -203,12 +203,17 @@ class SmoothPiece:
     def knots(self) -> list[int]:
         return [z.shape[1] for z in self.Zs]
 
-    def columns(self, data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[np.ndarray]]:
-        """``Xs`` and ``Zs`` columns of this smooth on (new) data, from the stored basis."""
+    def columns(self, data: pd.DataFrame, formula: str, X_raw: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """``Xs`` and ``Zs`` columns of this smooth on (new) data, from the stored basis.
+
+        ``X_raw``: the basis columns of the model data as built (mgcv's ``sm$X``); otherwise
+        the basis is evaluated at the covariates of ``data`` (mgcv's ``PredictMat``).
+        """
         from ..frame import _level_label
 
-        X = _covariates(self.spec, data, formula)
-        Xf, Zr = self.smooth.columns(self.smooth.raw(X))
+        if X_raw is None:
+            X_raw = self.smooth.raw(_covariates(self.spec, data, formula))
+        Xf, Zr = self.smooth.columns(X_raw)
         if self.spec.by is not None:
             if self.spec.by not in data.columns:
                 raise DataError(f"newdata lacks the column {self.spec.by!r} (by-variable of '{self.spec.text}').")
@@ -227,10 +232,9 @@ def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[Smo
 
     X = _covariates(spec, data, formula)
     basis = _basis(spec, X, formula)
-    X_raw = basis.design(X)
-    cons_cols = basis.null_cols if isinstance(basis, TensorT2) else None
+    X_raw = basis.X  # the basis as built on the model data (mgcv's sm$X; new data use design())
     if spec.by is None:
-        sm = mixed_form(basis, X_raw, constraint_cols=cons_cols)
+        sm = mixed_form(basis, X_raw)
         pieces = [SmoothPiece(spec, sm, spec.label, spec.mgcv_label)]
     else:
         if spec.by not in data.columns:
@@ -240,16 +244,18 @@ def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[Smo
             levels = [_level_label(v) for v in _levels_of(col)]
             if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered and len(levels) > 1:
                 levels = levels[1:]  # mgcv: an ordered factor's first level is the reference
-            sm = mixed_form(basis, X_raw, constraint_cols=cons_cols)
+            first = (col.map(_level_label).astype(str) == str(levels[0])).to_numpy(dtype=float)
+            sm = mixed_form(basis, X_raw, X_first=X_raw * first[:, None])
             pieces = [SmoothPiece(spec, sm, spec.label + _rename(lv), f"{spec.mgcv_label}:{spec.by}{lv}", lv)
                       for lv in levels]
         else:
             by = np.asarray(col, dtype=float)
-            constant = np.std(by) <= abs(np.mean(by)) * np.finfo(float).eps * 1000
-            sm = mixed_form(basis, X_raw, constrain=bool(constant), constraint_cols=cons_cols)
+            # mgcv keeps the sum-to-zero constraint only for a constant numeric by
+            constant = not np.std(by, ddof=1) > np.mean(by) * np.finfo(float).eps * 1000
+            sm = mixed_form(basis, X_raw, constrain=bool(constant), X_first=X_raw * by[:, None])
             pieces = [SmoothPiece(spec, sm, spec.label, f"{spec.mgcv_label}:{spec.by}")]
     for p in pieces:
-        p.Xs, p.Zs = p.columns(data, formula)
+        p.Xs, p.Zs = p.columns(data, formula, X_raw)
     return pieces
 
 

@@ -41,7 +41,7 @@ transformed data {
 }
 parameters {
   vector[Kc] b;  // regression coefficients
-  ordered[nthres] Intercept;  // temporary thresholds for centered predictors
+  vector[nthres] Intercept;  // temporary thresholds for centered predictors
   matrix[Kcs, nthres] bcs;  // category-specific effects
 }
 transformed parameters {

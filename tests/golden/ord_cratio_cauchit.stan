@@ -55,7 +55,7 @@ transformed data {
 }
 parameters {
   vector[Kc] b;  // regression coefficients
-  ordered[nthres] Intercept;  // temporary thresholds for centered predictors
+  vector[nthres] Intercept;  // temporary thresholds for centered predictors
   vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 | g)
   array[M_1] vector[N_1] z_1;  // standardized group-level effects
 }

@@ -42,7 +42,7 @@ transformed data {
 parameters {
   vector[Kc] b;  // regression coefficients
   real first_Intercept;  // first threshold
-  real<lower=0> delta;  // distance between thresholds
+  real delta;  // distance between thresholds
   matrix[Kcs, nthres] bcs;  // category-specific effects
 }
 transformed parameters {

@@ -1,0 +1,62 @@
+# brms 2.18's generated Stan programs and Stan data, for tests that compare log densities.
+#
+# Run from the repository root (needs R with brms; the tests do not):
+#   Rscript tools/brms_program_reference.R
+#
+# Writes tests/reference/brms_programs/<case>.stan (make_stancode) and <case>.json
+# (make_standata), plus the data sets they use as CSV. The tests run brms's program on stanli
+# with brms's data and check that brmspy's program has the same log density and gradient at the
+# same parameter values (tests/test_ordinal.py: category-specific effects of sratio/cratio/acat).
+suppressMessages(library(brms))
+out <- "tests/reference/brms_programs"
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
+
+export <- function(name, formula, data, family) {
+  code <- suppressWarnings(make_stancode(formula, data = data, family = family))
+  sdata <- suppressWarnings(make_standata(formula, data = data, family = family))
+  writeLines(code, file.path(out, paste0(name, ".stan")))
+  writeLines(to_json(unclass(sdata)), file.path(out, paste0(name, ".json")))
+}
+
+# JSON with 17 significant digits (jsonlite stops at 15, which does not round-trip doubles):
+# matrices row by row, 1-d arrays and vectors of length != 1 as lists, the rest as scalars
+num <- function(x) if (is.integer(x)) as.character(x) else sprintf("%.17g", x)
+to_json <- function(sdata) {
+  item <- function(x) {
+    if (is.matrix(x)) {
+      rows <- vapply(seq_len(nrow(x)), function(i) paste0("[", paste(num(x[i, ]), collapse = ","), "]"), "")
+      return(paste0("[", paste(rows, collapse = ","), "]"))
+    }
+    if (is.array(x) || length(x) != 1) return(paste0("[", paste(num(as.vector(x)), collapse = ","), "]"))
+    num(x)
+  }
+  keep <- !vapply(sdata, is.null, TRUE)
+  paste0("{", paste(sprintf('"%s": %s', names(sdata)[keep], vapply(sdata[keep], item, "")), collapse = ",\n"), "}")
+}
+
+# brms's inhaler data (4-category rating): the model of brms's vignette with cs(treat)
+data(inhaler, package = "brms")
+write.csv(inhaler, file.path(out, "inhaler.csv"), row.names = FALSE)
+for (fam in c("acat", "sratio", "cratio")) {
+  export(paste0("inhaler_", fam, "_cs"), rating ~ period + carry + cs(treat) + (1 | subject), inhaler, fam)
+}
+
+# the differential corpus's simulated data (tests/reference/brms/data/sim.csv)
+sim <- read.csv("tests/reference/brms/data/sim.csv", stringsAsFactors = FALSE)
+export("sim_gp", y ~ gp(x1), sim, gaussian())
+export("sim_gp_approx", y ~ gp(x1, k = 10, c = 5/4), sim, gaussian())
+export("sim_gp_by", y ~ gp(x1, by = f2), sim, gaussian())
+
+# sleepstudy with a thin plate smooth of Days: brms's program and data, and its posterior summary
+# (4 chains x 2000 iterations, rstan) for the agreement test
+sleep <- lme4::sleepstudy
+export("sleepstudy_s_days", Reaction ~ s(Days, k = 5), sleep, gaussian())
+if (!file.exists(file.path(out, "sleepstudy_s_days_posterior.json"))) {
+  rstan::rstan_options(boost_lib = "/usr/include")
+  fit <- brm(Reaction ~ s(Days, k = 5), sleep, seed = 1234, refresh = 0)
+  d <- as_draws_df(fit)
+  keep <- c("b_Intercept", "bs_sDays_1", "sds_sDays_1", "sigma")
+  post <- lapply(keep, function(v) list(mean = mean(d[[v]]), sd = sd(d[[v]])))
+  names(post) <- keep
+  jsonlite::write_json(post, file.path(out, "sleepstudy_s_days_posterior.json"), auto_unbox = TRUE, digits = 8)
+}
