@@ -9,8 +9,18 @@ Examples
 
 from . import datasets
 from .api import build_model, get_prior, make_stancode, make_standata
-from .effects import ConditionalEffects, conditional_effects
-from .smooth_effects import ConditionalSmooths, conditional_smooths
+from .core.errors import (
+    BackendUnavailableError,
+    BrmsError,
+    DataError,
+    FamilyError,
+    FitFileError,
+    FormulaError,
+    PlotError,
+    PriorError,
+    SamplingError,
+    StanCompileError,
+)
 from .criteria import (
     KfoldResult,
     LooResult,
@@ -24,27 +34,27 @@ from .criteria import (
     model_weights,
     waic,
 )
-from .errors import (
-    BackendUnavailableError,
-    BrmsError,
-    DataError,
-    FamilyError,
-    FitFileError,
-    FormulaError,
-    PlotError,
-    PriorError,
-    SamplingError,
-    StanCompileError,
-)
+from .effects import ConditionalEffects, conditional_effects
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
-from .families.mixture import pp_mixture
 from .families import __all__ as _family_names
+from .families.mixture import pp_mixture
 from .fit import BrmsFit
 from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
 from .hypotheses import HypothesisResult, hypothesis
 from .methods import (
-    VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_draws, prior_summary, ranef, stancode, standata, summary,
+    VarCorr,
+    coef,
+    fixef,
+    ndraws,
+    ngrps,
+    nobs,
+    prior_draws,
+    prior_summary,
+    ranef,
+    stancode,
+    standata,
+    summary,
 )
 from .plots import icc, mcmc_plot, plot_fit, pp_check
 from .prediction import (
@@ -59,6 +69,7 @@ from .prediction import (
 )
 from .priors import prior, set_prior
 from .sampling import brm, update
+from .smooth_effects import ConditionalSmooths, conditional_smooths
 from .storage import load_fit, save_fit
 
 __version__ = "0.1.0"

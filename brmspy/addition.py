@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, FamilyError, FormulaError
+from .core.errors import DataError, FamilyError, FormulaError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .families import Extras, FamilyMath

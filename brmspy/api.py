@@ -73,8 +73,7 @@ def build_model(
 
 
 def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:
-    from .errors import BrmsError
-
+    from .core.errors import BrmsError
     from .reductions import kind_names
 
     if reduce not in ("auto", True, False) and reduce not in kind_names():

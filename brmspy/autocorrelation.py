@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import DataError, FormulaError
+from .core.errors import DataError, FormulaError
 from .specials import SpecialDesign, register
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -343,8 +343,8 @@ class AutocorDesign(SpecialDesign):
         return (-1.0, 1.0) if self.spec.cov else (None, None)
 
     def prior_rows(self, base):
-        from .distributions import format_number
-        from .priors import PriorRow
+        from .core.distributions import format_number
+        from .core.types import PriorRow
 
         rows = []
         for c in self.classes:
@@ -362,7 +362,7 @@ class AutocorDesign(SpecialDesign):
         return stan_autocor_parameters(self, priors)
 
     def draws(self, params):
-        from .naming import ParamInfo
+        from .core.types import ParamInfo
 
         s = self.prefix.suffix
         out = []

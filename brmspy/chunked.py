@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import numpy as np
 import pandas as pd
 
-from .errors import BrmsError
+from .core.errors import BrmsError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .criteria import LooResult

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .errors import BrmsError, DataError
+from .core.errors import BrmsError, DataError
 from .prediction import log_lik, posterior_epred
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -56,8 +56,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .distributions import format_number
-from .errors import DataError
+from .core.distributions import format_number
+from .core.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .frame import ModelFrame, PopulationDesign, Prefix

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, FormulaError
+from .core.errors import DataError, FormulaError
 from .formula import rexpr as rx
 from .formula.rterms import RTerms
 from .rvalues import Chr, Env, Fct, Lgl, Mat, Value, as_factor, contr_poly, drop_unused, evaluate, recode

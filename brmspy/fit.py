@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import arviz_io, tables as _summary
+from . import arviz_io
+from . import tables as _summary
 from .api import ModelBuild
 from .backends import Draws, SampleConfig
+from .core.types import ParamInfo
 from .frame import ModelFrame
-from .naming import ParamInfo, brms_draws, group_label
+from .naming import brms_draws, group_label
 from .priors import ResolvedPriors
 
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .addition import HANDLED as ADDITIONS_HANDLED, AdditionData, build_additions
+from .addition import HANDLED as ADDITIONS_HANDLED
+from .addition import AdditionData, build_additions
+from .core.errors import DataError, FormulaError
 from .design import DesignSpec, ModelVariables
-from .errors import DataError, FormulaError
 from .families import warn_binomial_trials
 from .formula.rexpr import names_in, parse_expr
 from .formula.rterms import RTerms, population_terms
@@ -579,14 +580,14 @@ def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.nda
         rank = np.empty(len(values), dtype=np.int64)
         rank[order] = np.arange(len(values))
         return rank[codes] + 1, [_level_label(values[i]) for i in order]
-    from .levels import combined_group_index  # vectorised: no string join per row
+    from .core.levels import combined_group_index  # vectorised: no string join per row
 
     return combined_group_index(data, group_vars)
 
 
 def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
     """Level label of every row, as :func:`group_index` names levels (for new data)."""
-    from .levels import labels_per_row  # vectorised: labels of distinct values only
+    from .core.levels import labels_per_row  # vectorised: labels of distinct values only
 
     return labels_per_row(data, group_vars, _level_label if len(group_vars) == 1 else str)
 

@@ -33,7 +33,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, FormulaError
+from .core.errors import DataError, FormulaError
 
 SCALE_R_COR_COV = """  /* compute correlated group-level effects with a known covariance matrix
    * Args:

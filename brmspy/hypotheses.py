@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .errors import BrmsError
+from .core.errors import BrmsError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fit import BrmsFit

@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from .errors import FamilyError, FormulaError
+from .core.errors import FamilyError, FormulaError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .core.types import ParamInfo, PriorRow
     from .fit import BrmsFit
     from .formula.terms import BrmsTerms
     from .frame import ModelFrame
-    from .naming import ParamInfo
-    from .priors import PriorRow
 
 logger = logging.getLogger("brmspy")
 
@@ -137,8 +136,8 @@ def is_rescor(frame: "ModelFrame") -> bool:
 
 def rescor_prior_rows(frame: "ModelFrame") -> list["PriorRow"]:
     """brms's default rows: ``lkj(1)`` on class ``rescor``; ``gamma(2, 0.1)`` on the shared ``nu``."""
+    from .core.types import PriorRow
     from .families import DPARS
-    from .priors import PriorRow
 
     rows = [PriorRow("lkj(1)", "rescor")]
     t = frame.response_terms[0]
@@ -152,14 +151,14 @@ def rescor_prior_rows(frame: "ModelFrame") -> list["PriorRow"]:
 
 def rescor_pairs(resps: list[str]) -> list[tuple[str, str]]:
     """Response pairs of the ``rescor`` vector, in the generated program's order."""
-    from .naming import cor_pairs
+    from .core.types import cor_pairs
 
     return [(resps[j], resps[k]) for j, k in cor_pairs(len(resps))]
 
 
 def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, "ParamInfo"]]:
     """brms-named draws of residual correlations, the shared ``nu`` and imputed values ``Ymi``."""
-    from .naming import ParamInfo
+    from .core.types import ParamInfo
 
     out = []
     if is_rescor(frame):

@@ -8,11 +8,11 @@ returns an ordered dict of (chain, draw) arrays.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
-from .frame import ModelFrame, Prefix, ReBlock
+from .core.types import ParamInfo, cor_pairs
+from .frame import ModelFrame, ReBlock
 
 
 def group_label(block: ReBlock) -> str:
@@ -20,27 +20,11 @@ def group_label(block: ReBlock) -> str:
     return re.sub(r"[^A-Za-z0-9_.:]", "", block.group)
 
 
-@dataclass(frozen=True)
-class ParamInfo:
-    """Where a brms-named parameter comes from, for summaries."""
-
-    name: str
-    kind: str  # "b", "sd", "cor", "dpar", "r", "Intercept", "lprior", "lp__", "prior", or a SECTIONS key
-    group: str = ""
-    coef: str = ""
-    level: str = ""
-
-
 def sd_names(block: ReBlock) -> list[list[str]]:
     """brms names of ``sd_k`` elements: ``[coef][by level]`` (one by level without ``by``)."""
     g = group_label(block)
     by_levels = [f":{block.by}{lv}" for lv in block.by_levels] if block.by else [""]
     return [[f"sd_{g}__{c.label}{b}" for b in by_levels] for c in block.coefs]
-
-
-def cor_pairs(M: int) -> list[tuple[int, int]]:
-    """(row, col) 0-based of ``cor_k`` elements, in the generated program's order."""
-    return [(j, k) for k in range(M) for j in range(k)]
 
 
 def cor_names(block: ReBlock) -> list[list[str]]:

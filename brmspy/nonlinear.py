@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, FormulaError, PriorError
+from .core.errors import DataError, FormulaError, PriorError
 from .formula.nlexpr import evaluate, parse_nl
 from .formula.terms import BrmsTerms, NonlinearPart
 
@@ -202,7 +202,7 @@ def nonlinear_eta(ctx, t: BrmsTerms, name: str) -> np.ndarray:
 
 def nonlinear_linpred(ctx, t: BrmsTerms, dpar: str, nlpar: str | None, transform: bool) -> np.ndarray:
     """``posterior_linpred`` of a non-linear dpar (``transform`` applies its inverse link) or of an nlpar."""
-    from .errors import BrmsError
+    from .core.errors import BrmsError
     from .families import LINKS
 
     if nlpar is not None:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import arviz_io
-from .errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
+from .core.errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .addition import addition_epred, addition_loglik, addition_predict, context_additions
-from .errors import BrmsError, DataError
+from .core.errors import BrmsError, DataError
 from .families import LINKS, Extras
 from .formula.terms import BrmsTerms, parse_rhs
 from .frame import Prefix, ReBlock, _group_design, _response_data, level_labels
@@ -647,7 +647,7 @@ def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: 
 
 
 def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None) -> pd.DataFrame:
-    from .tables import _check_prob
+    from .core.types import _check_prob
 
     _check_prob(prob)
     if draws.ndim == 3:

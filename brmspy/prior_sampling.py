@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .distributions import PriorDist
+from .core.distributions import PriorDist
 from .frame import ModelFrame
 from .naming import group_label
 from .priors import ResolvedPriors

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
-from .distributions import PriorDist, format_number, parse_prior_string
-from .errors import PriorError
+from .core.distributions import PriorDist, format_number, parse_prior_string
+from .core.errors import PriorError
+from .core.types import PriorRow
 from .families import DPARS, LINKS
 from .formula.terms import MvBrmsTerms
 from .frame import ModelFrame, Prefix, ReBlock
@@ -214,25 +215,6 @@ def _priors_from_frame(frame: pd.DataFrame) -> list[Prior]:
 
 
 # ----------------------------------------------------------- default table
-
-
-@dataclass
-class PriorRow:
-    """One row of a prior table (brms columns)."""
-
-    prior: str
-    class_: str
-    coef: str = ""
-    group: str = ""
-    resp: str = ""
-    dpar: str = ""
-    nlpar: str = ""
-    lb: str = ""
-    ub: str = ""
-    source: str = "default"
-
-    def key(self) -> tuple[str, ...]:
-        return (self.class_, self.coef, self.group, self.resp, self.dpar, self.nlpar)
 
 
 def _r_round(x: float, digits: int = 1) -> float:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import special as sps
 
-from .errors import DataError, FormulaError
+from .core.errors import DataError, FormulaError
 from .formula import rexpr as rx
 
 # ------------------------------------------------------------------ values

@@ -9,18 +9,18 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from . import storage
 from .api import build_model
 from .backends import SampleConfig, get_backend, select_backend
 from .backends.base import _is_int
+from .core.errors import PriorError, SamplingError
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
-from .errors import PriorError, SamplingError
 from .families import Family, brmsfamily
 from .fit import BrmsFit
 from .formula import BrmsFormula, MvBrmsFormula
-from .priors import Prior
 from .prior_sampling import draw_priors, flat_parameters
+from .priors import Prior
 from .warmstart import resolve_warm_start
-from . import storage
 
 logger = logging.getLogger("brmspy")
 

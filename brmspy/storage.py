@@ -53,7 +53,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import BrmsError, DataError, FitFileError
+from .core.errors import BrmsError, DataError, FitFileError
 from .families import Family, brmsfamily
 from .formula import BrmsFormula, MvBrmsFormula
 from .priors import Prior, as_prior_list

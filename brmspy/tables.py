@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from . import arviz_io
-from .errors import BrmsError
-from .naming import cor_pairs, group_label
+from .core.types import _check_prob, cor_pairs
+from .naming import group_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fit import BrmsFit
@@ -31,11 +31,6 @@ SECTIONS = {
     "simo": ("Monotonic Simplex Parameters:", "after"),
     "rescor": ("Residual Correlations:", "last"),
 }
-
-
-def _check_prob(prob: float) -> None:
-    if not 0 < prob < 1:
-        raise BrmsError(f"prob must be between 0 and 1 (e.g. 0.95), got {prob!r}.")
 
 
 def _quantile_cols(prob: float, style: str) -> tuple[str, str, float, float]:

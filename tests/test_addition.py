@@ -22,7 +22,7 @@ from scipy import integrate, special, stats
 
 import brmspy as bp
 from brmspy.addition import AdditionData, addition_epred, addition_predict, cens_codes
-from brmspy.errors import DataError, FamilyError, FormulaError
+from brmspy.core.errors import DataError, FamilyError, FormulaError
 from brmspy.families import Extras, brmsfamily
 from brmspy.families.cdf import CDFS
 from brmspy.formula import build_terms

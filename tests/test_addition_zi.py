@@ -25,7 +25,7 @@ from scipy import integrate, stats
 
 import brmspy as bp
 from brmspy.addition import AdditionData, addition_epred, addition_predict
-from brmspy.errors import DataError, FamilyError
+from brmspy.core.errors import DataError, FamilyError
 from brmspy.families import FAMILIES, Extras
 from brmspy.families.cdf import CDFS
 from brmspy.families.trunc_mean import truncated_mean

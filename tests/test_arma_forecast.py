@@ -20,7 +20,7 @@ import pytest
 
 import brmspy as bp
 from brmspy.autocorrelation import arma_recursion
-from brmspy.errors import DataError
+from brmspy.core.errors import DataError
 from brmspy.prediction import draw_indices
 from tests.test_autocor import simulate
 

@@ -20,7 +20,7 @@ import pytest
 
 import brmspy.backends as B
 from brmspy.backends import SampleConfig
-from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from brmspy.core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 
 # --- programs ------------------------------------------------------------
 

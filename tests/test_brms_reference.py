@@ -42,7 +42,7 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 
 REF = Path(__file__).parent / "reference" / "brms"
 README = Path(__file__).parent.parent / "README.md"
@@ -674,7 +674,7 @@ class _BrmsPriors:
 
 def _expected_prior_data(label: str, priors: list) -> dict[str, np.ndarray] | None:
     """brmspy's data entries for one parameter (``label``) whose elements have ``priors`` (codegen's scheme)."""
-    from brmspy.distributions import DISTRIBUTIONS
+    from brmspy.core.distributions import DISTRIBUTIONS
 
     if any(p == "skip" for p in priors) or any(p is not None and p[0] not in DISTRIBUTIONS for p in priors):
         return None

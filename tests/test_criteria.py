@@ -16,7 +16,7 @@ import pytest
 
 import brmspy as bp
 from brmspy import criteria as cr
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from scipy import integrate, special
 
 import brmspy as bp
 from brmspy import prediction as P
-from brmspy.errors import DataError
+from brmspy.core.errors import DataError
 from brmspy.families import FAMILIES, Extras, brmsfamily
 from tests.checks import assert_golden, assert_loglik_matches_stan, interval_covers
 

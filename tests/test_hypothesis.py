@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 import brmspy as bp
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 from brmspy.hypotheses import evaluate_expression, hypothesis, parse_hypothesis
 
 

@@ -23,8 +23,8 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 import brmspy as bp  # noqa: E402
 from brmspy import arviz_io  # noqa: E402
+from brmspy.core.errors import BrmsError, FamilyError  # noqa: E402
 from brmspy.effects import ConditionalEffects, conditional_effects  # noqa: E402
-from brmspy.errors import BrmsError, FamilyError  # noqa: E402
 from brmspy.plots import MCMC_PLOT_TYPES, PP_CHECK_TYPES, PlotError, icc, kde, mcmc_plot, plot_fit, pp_check  # noqa: E402
 
 FIT_ARGS = dict(iter=600, chains=2, seed=11, refresh=0, backend="stanli")

@@ -21,7 +21,7 @@ import pytest
 from scipy import stats
 
 import brmspy as bp
-from brmspy.distributions import parse_prior_string
+from brmspy.core.distributions import parse_prior_string
 from brmspy.prior_sampling import scipy_dist
 
 CHAINS, ITER = 2, 1000  # 1000 prior draws per parameter

@@ -13,8 +13,8 @@ import pytest
 import brmspy as bp
 from brmspy import chunked
 from brmspy import criteria as cr
-from brmspy.errors import BrmsError
-from brmspy.levels import combined_group_index, labels_per_row
+from brmspy.core.errors import BrmsError
+from brmspy.core.levels import combined_group_index, labels_per_row
 from brmspy.prediction import fitted, log_lik, posterior_epred, posterior_predict, predict
 
 

@@ -26,7 +26,7 @@ import pytest
 
 import brmspy as bp
 from brmspy import sampling, storage
-from brmspy.errors import DataError, FitFileError
+from brmspy.core.errors import DataError, FitFileError
 from tests.cases import design_data
 
 FORMULA = "y ~ x + (1 | g)"

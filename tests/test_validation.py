@@ -19,7 +19,7 @@ import pytest
 import brmspy as bp
 from brmspy import data_checks as diagnostics
 from brmspy.api import build_model
-from brmspy.distributions import eval_number, parse_prior_string
+from brmspy.core.distributions import eval_number, parse_prior_string
 from brmspy.priors import check_prior_bounds
 from tests.cases import design_data
 
@@ -93,7 +93,7 @@ def test_dirichlet_concentration_must_be_positive():
 
 def test_every_distribution_declares_its_constraints():
     """One table: each argument is either positive or a real location/skew; uniform orders its bounds."""
-    from brmspy.distributions import DISTRIBUTIONS
+    from brmspy.core.distributions import DISTRIBUTIONS
 
     real_args = {"loc", "skew", "lower", "upper"}
     for d in DISTRIBUTIONS.values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +11,7 @@ import pytest
 import brmspy as bp
 from brmspy.api import build_model
 from brmspy.backends.stanli_backend import StanliBackend
-from brmspy.errors import SamplingError
+from brmspy.core.errors import SamplingError
 from brmspy.warmstart import (
     INIT_SPREAD,
     WARM_START_MIN_ROWS,

@@ -15,8 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
-from brmspy.errors import BackendUnavailableError
-
+from ..core.errors import BackendUnavailableError
 from .base import SAMPLER_STATS, Backend, CompiledModel, Draws, SampleConfig
 from .cmdstanpy_backend import CmdStanPyBackend
 from .pystan_backend import PyStanBackend

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Protocol, runtime_checkable
 
 import numpy as np
 
-from brmspy.errors import SamplingError
+from ..core.errors import SamplingError
 
 __all__ = [
     "SampleConfig",

@@ -19,8 +19,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from brmspy.errors import BackendUnavailableError, SamplingError, StanCompileError
-
+from ..core.errors import BackendUnavailableError, SamplingError, StanCompileError
 from .base import CompiledModel, Draws, SampleConfig, data_to_json, normalize_sampler_stats
 from .threads import is_threaded, stan_num_threads, threads_for
 

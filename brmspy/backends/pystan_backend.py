@@ -39,8 +39,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
-
+from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 from .base import CompiledModel, Draws, SampleConfig, code_hash, data_to_json, normalize_sampler_stats
 from .threads import stan_num_threads, threads_for
 

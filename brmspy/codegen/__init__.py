@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..core.stan import StanBlocks
 from ..frame import ModelFrame, Prefix
 from ..priors import ResolvedPriors
 from . import pieces
-from .blocks import StanBlocks
 from .render import render
 from .tuning import Tuning, choose_tuning
 

@@ -30,11 +30,11 @@ from dataclasses import replace
 import numpy as np
 
 from ..addition import AdditionData
+from ..core.stan import StanBlocks
 from ..families import Likelihood, Ops
 from ..families.cdf import CDFS
 from ..formula.terms import BrmsTerms
 from ..frame import ResponseData
-from .blocks import StanBlocks
 
 #: position of the shape argument among the Stan likelihood's arguments, multiplied by the rate (brms)
 RATE_SHAPE_ARG = {"negbinomial": 1, "negbinomial2": 1, "geometric": 1}

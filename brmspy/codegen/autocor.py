@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..distributions import PriorDist, format_number
-from .blocks import StanBlocks
+from ..core.distributions import PriorDist, format_number
+from ..core.stan import StanBlocks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..autocorrelation import AutocorDesign

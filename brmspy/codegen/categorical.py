@@ -8,10 +8,10 @@ or ``dirichlet(softmax(mu[n]) * phi)``.
 
 from __future__ import annotations
 
+from ..core.stan import StanBlocks
 from ..families.categorical import category_dpars, reference_index
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, Prefix, ResponseData
-from .blocks import StanBlocks
 
 
 def _rs(t: BrmsTerms) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.stan import StanBlocks
 from ..families import Ops
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, Prefix
 from ..priors import ResolvedPriors
-from .blocks import StanBlocks
 
 
 def _rs(t: BrmsTerms) -> str:
@@ -33,7 +33,7 @@ def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBloc
 
 def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
     """Ordered intercepts, the theta simplex and its dirichlet prior."""
-    from .pieces import prior_statement  # noqa: F401  (kept for symmetry with ordinal)
+    from ..core.stan import prior_statement  # noqa: F401  (kept for symmetry with ordinal)
 
     sb = StanBlocks()
     fam = t.family

@@ -18,11 +18,11 @@ covariance factor per row.
 
 from __future__ import annotations
 
+from ..core.stan import StanBlocks
 from ..families import DPARS
 from ..frame import ModelFrame, Prefix
 from ..priors import ResolvedPriors
 from . import pieces
-from .blocks import StanBlocks
 
 
 def _resps(frame: ModelFrame) -> list[str]:

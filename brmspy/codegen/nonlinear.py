@@ -16,12 +16,12 @@ vectors ``C_1``, ``C_2``, ... (``C_sigma_1`` for a formula of sigma).
 
 from __future__ import annotations
 
+from ..core.stan import StanBlocks
 from ..families import LINK_FUNCTIONS, LINKS
 from ..formula.nlexpr import parse_nl, to_stan
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, Prefix
 from ..nonlinear import covariate_values, evaluation_order
-from .blocks import StanBlocks
 
 
 def nlp_name(resp: str, name: str) -> str:

@@ -7,12 +7,12 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 
 from __future__ import annotations
 
-from ..families.ordinal import hurdle_stan_function, stan_function
+from ..core.stan import StanBlocks
 from ..families.core import LINK_FUNCTIONS
+from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, PopulationDesign, Prefix
 from ..priors import ResolvedPriors
-from .blocks import StanBlocks
 
 
 def _rs(t: BrmsTerms) -> str:
@@ -47,7 +47,7 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
 
 
 def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> None:
-    from .pieces import prior_statement
+    from ..core.stan import prior_statement
 
     s = design.prefix.suffix
     rs = _rs(t)

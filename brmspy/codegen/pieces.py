@@ -12,12 +12,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..distributions import PriorDist
+from ..core.stan import StanBlocks, prior_statement
 from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
 from ..formula.terms import BrmsTerms
 from ..frame import ModelFrame, PopulationDesign, Prefix, ReBlock, ResponseData
 from ..priors import ResolvedPriors
-from .blocks import StanBlocks
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 SCALE_R_COR = """  /* compute correlated group-level effects
@@ -201,7 +200,7 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
 
 
 def _bounds(lb: float | None, ub: float | None) -> str:
-    from ..distributions import format_number
+    from ..core.distributions import format_number
 
     parts = []
     if lb is not None:
@@ -601,68 +600,6 @@ def _with_constant(sb: StanBlocks, t: BrmsTerms, tuning: Tuning | None, Y: str, 
 
 
 # --------------------------------------------------------------------- priors
-
-
-def _hyper_decl(sb: StanBlocks, label: str, dist: PriorDist, size: str | None, values: list[PriorDist]) -> list[str]:
-    """Declare the hyperparameters of ``dist`` as data; return their names."""
-    names = []
-    for i, arg in enumerate(dist.info.args):
-        name = f"prior_{label}_{arg}"
-        if size is None:
-            sb.declare(f"real {name}", name, float(dist.args[i]))
-        else:
-            sb.declare(f"vector[{size}] {name}", name, np.array([v.args[i] for v in values], dtype=float))
-        names.append(name)
-    return names
-
-
-def _lccdf(dist: PriorDist, at: str, hyper: list[str]) -> str:
-    args = f" | {', '.join(hyper)}" if hyper else ""
-    return f"{dist.name}_lccdf({at}{args})"
-
-
-def prior_statement(
-    sb: StanBlocks,
-    target: str,
-    label: str,
-    priors: list[PriorDist | None],
-    size: str | None,
-    lower: float | None = None,
-    all_size: str | None = None,
-) -> None:
-    """Add the lprior statement(s) of one parameter (scalar) or vector of parameters.
-
-    ``size`` is the Stan length of the vector (None for a scalar). When its
-    elements have different prior distributions, index arrays (data) select
-    the elements of each distribution.
-    """
-    used = [p for p in priors if p is not None]
-    if not used:
-        return
-    names = list(dict.fromkeys(p.name for p in used))
-    single = len(names) == 1 and len(used) == len(priors)
-    for dname in names:
-        members = [i for i, p in enumerate(priors) if p is not None and p.name == dname]
-        vals = [priors[i] for i in members]
-        dist = vals[0]
-        if size is None:
-            hyper = _hyper_decl(sb, label, dist, None, vals)
-            expr, n_expr = target, None
-        elif single:
-            hyper = _hyper_decl(sb, label, dist, size, vals)
-            expr, n_expr = target, size
-        else:
-            lab = f"{label}_{dname}"
-            sb.declare(f"int<lower=0> Kp_{lab}", f"Kp_{lab}", len(members), f"number of {target} with a {dname} prior")
-            sb.declare(f"array[Kp_{lab}] int Jp_{lab}", f"Jp_{lab}", np.array(members, dtype=np.int64) + 1)
-            hyper = _hyper_decl(sb, lab, dist, f"Kp_{lab}", vals)
-            expr, n_expr = f"{target}[Jp_{lab}]", f"Kp_{lab}"
-        args = f" | {', '.join(hyper)}" if hyper else ""
-        line = f"lprior += {dist.name}_lpdf({expr}{args})"
-        if lower is not None and dist.info.lower < lower:
-            at = f"{lower:g}" if n_expr is None else f"rep_vector({lower:g}, {n_expr})"
-            line += f"\n  - {_lccdf(dist, at, hyper)}"
-        sb.tpar_prior.extend((line + ";").split("\n"))
 
 
 def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:

@@ -33,7 +33,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .blocks import StanBlocks
+from ..core.stan import StanBlocks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.terms import BrmsTerms

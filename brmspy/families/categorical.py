@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..errors import DataError, FamilyError, FormulaError
+from ..core.errors import DataError, FormulaError
 from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily, register
 
 CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet")

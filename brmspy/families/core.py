@@ -24,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FamilyError
+from ..core.errors import DataError, FamilyError
 
 # ------------------------------------------------------------------ links
 

@@ -24,14 +24,14 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..errors import FamilyError, FormulaError
+from ..core.errors import FamilyError, FormulaError
 from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
 
 _SUFFIXED = re.compile(r"^([a-z_]+?)(\d+)$")
@@ -295,7 +295,7 @@ def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = No
     ``Q2.5`` and ``Q97.5`` columns for each component (``P(K = k)``), or with
     ``summary=False`` the draws, shaped (draws, observations, K).
     """
-    from ..errors import BrmsError
+    from ..core.errors import BrmsError
     from ..prediction import _context, _dpar_values, _extras, _terms
 
     t = _terms(fit)

@@ -17,9 +17,9 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 from ..families import Family, brmsfamily
 from .syntax import split_tilde
 from .terms import BrmsTerms, MvBrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
@@ -287,7 +287,7 @@ def expand_dot(formula: "str | BrmsFormula | MvBrmsFormula", columns: list[str]
 
 
 def _expand_dot_text(text: str, columns: list[str]) -> str:
-    from .rexpr import Name, _name, _tokens
+    from .rexpr import _name, _tokens
 
     parts = split_tilde(text)
     lhs, rhs = parts

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 
 # ------------------------------------------------------------------- tree
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 
 _OPEN = "([{"
 _CLOSE = ")]}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 from .rexpr import Name, parse_expr
 from .rterms import RTerms, population_terms
 from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens

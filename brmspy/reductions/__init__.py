@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:  # pragma: no cover
     from ..codegen import CodeOptions
     from ..codegen.tuning import Tuning
-    from ..codegen.blocks import StanBlocks
+    from ..core.stan import StanBlocks
     from ..formula.terms import BrmsTerms
     from ..frame import ModelFrame, PopulationDesign, ReBlock, ResponseData
     from ..priors import ResolvedPriors
@@ -101,7 +101,7 @@ def kind_names() -> list[str]:
 
 def _load_kinds() -> None:
     # importing the modules registers their kinds
-    from . import collapse, canonical, gaussian  # noqa: F401 (collapse before canonical: fewer rows wins)
+    from . import canonical, collapse, gaussian  # noqa: F401 (collapse before canonical: fewer rows wins)
 
 
 __all__ = ["Reduction", "choose_reduction", "register"]

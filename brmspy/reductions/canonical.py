@@ -21,7 +21,7 @@ or saves nothing, and not with ``threads`` (which split the rows instead).
 from __future__ import annotations
 
 from ..codegen import pieces
-from ..codegen.blocks import StanBlocks
+from ..core.stan import StanBlocks
 from ..frame import ModelFrame, Prefix
 from . import Reduction, register
 from .collapse import MIN_ROWS, CollapsePatterns

@@ -39,8 +39,8 @@ import pandas as pd
 from scipy import special
 
 from ..codegen import pieces
-from ..codegen.blocks import StanBlocks
-from ..errors import DataError
+from ..core.errors import DataError
+from ..core.stan import StanBlocks
 from ..formula.terms import MvBrmsTerms
 from ..frame import ModelFrame, Prefix
 from ..specials import SpecialDesign

@@ -39,7 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..codegen import pieces
-from ..codegen.blocks import StanBlocks
+from ..core.stan import StanBlocks
 from ..formula.terms import MvBrmsTerms
 from ..frame import ModelFrame, Prefix, ReBlock
 from . import Reduction, register

@@ -29,22 +29,16 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
+from ..core.types import ParamGetter, PriorLookup
 
 if TYPE_CHECKING:  # imported lazily at run time: frame.py imports this module
-    from ..codegen.blocks import StanBlocks
-    from ..distributions import PriorDist
+    from ..core.stan import StanBlocks
+    from ..core.types import ParamInfo, PriorRow
     from ..formula.terms import SpecialTerm
     from ..frame import Prefix
-    from ..naming import ParamInfo
     from ..prior_sampling import PriorSampler
-    from ..priors import PriorRow
 
-#: a prior lookup bound to one linear predictor: ``lookup(("b", "mox"), ("b", ""))``
-#: tries (class, coef[, group]) keys in order and returns the first prior set.
-PriorLookup = Callable[..., "PriorDist | None"]
-#: a draws accessor for predictions: Stan name -> (draws, *shape), restricted to the chosen draws
-ParamGetter = Callable[[str], np.ndarray]
 
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
@@ -115,7 +109,7 @@ class SpecialDesign:
     # -- code
     def stan(self, priors: dict[str, Any]) -> "StanBlocks":
         """Data declarations, parameters and ``lprior`` statements."""
-        from ..codegen.blocks import StanBlocks
+        from ..core.stan import StanBlocks
 
         return StanBlocks()
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
+from ..core.errors import DataError, FormulaError
 from . import SpecialDesign, register
 
 GP_EXP_QUAD = """  /* compute a latent Gaussian process with squared exponential kernel
@@ -354,7 +354,7 @@ class GPDesign(SpecialDesign):
 
     # -- priors
     def prior_rows(self, base):
-        from ..priors import PriorRow
+        from ..core.types import PriorRow
 
         scale = self.info.get("scale_prior", "student_t(3, 0, 2.5)")
         subs = [s for _, ss in self.terms_subs for s in ss]
@@ -381,8 +381,7 @@ class GPDesign(SpecialDesign):
 
     # -- code
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
+        from ..core.stan import StanBlocks, prior_statement
 
         sb, pri = StanBlocks(), StanBlocks()
         p = self.prefix.suffix
@@ -492,7 +491,7 @@ class GPDesign(SpecialDesign):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
+        from ..core.types import ParamInfo
 
         p, lab = self.prefix.suffix, self.prefix.label
         out = []

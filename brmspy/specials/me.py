@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
+from ..core.errors import DataError, FormulaError
 from .sp import SpTerm, eval_arg, sp_term
 
 
@@ -134,14 +134,14 @@ class MeTerm(SpTerm):
     @property
     def corme_names(self) -> list[str]:
         """brms's names of the latent correlations, in ``corme_1``'s order: ``corme__mex__mez``, ..."""
-        from ..naming import cor_pairs
+        from ..core.types import cor_pairs
 
         coefs = [t.me_coef for t in self.owned]
         return [f"corme__{coefs[j]}__{coefs[k]}" for j, k in cor_pairs(len(coefs))]
 
     # -- priors: one set for the model, given by the declaring term
     def prior_rows(self, base):
-        from ..priors import PriorRow
+        from ..core.types import PriorRow
 
         rows = []
         if self.owned:
@@ -171,8 +171,7 @@ class MeTerm(SpTerm):
     # -- code
     @classmethod
     def stan_kind(cls, terms, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
+        from ..core.stan import StanBlocks, prior_statement
 
         sb = StanBlocks()
         owner = next((j for j, t in enumerate(terms) if t.owned), None)
@@ -214,7 +213,7 @@ class MeTerm(SpTerm):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
+        from ..core.types import ParamInfo
 
         out = []
         for t in self.owned:

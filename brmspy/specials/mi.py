@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FamilyError, FormulaError
+from ..core.errors import DataError, FamilyError, FormulaError
 from .sp import SpTerm, sp_term
 
 if TYPE_CHECKING:
-    from ..codegen.blocks import StanBlocks
+    from ..core.stan import StanBlocks
     from ..formula.terms import BrmsTerms
     from ..frame import ResponseData
 

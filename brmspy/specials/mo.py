@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError, PriorError
+from ..core.errors import DataError, FormulaError, PriorError
 from .sp import SpTerm, eval_arg, sp_term
 
 MO_FUNCTION = """  /* compute monotonic effects
@@ -144,7 +144,7 @@ class MoTerm(SpTerm):
 
     # -- priors
     def prior_rows(self, base):
-        from ..priors import PriorRow
+        from ..core.types import PriorRow
 
         if self.shares is not None:
             return []
@@ -166,7 +166,7 @@ class MoTerm(SpTerm):
     # -- code
     @classmethod
     def stan_kind(cls, terms, priors):
-        from ..codegen.blocks import StanBlocks
+        from ..core.stan import StanBlocks
 
         s = terms[0].s
         sb = StanBlocks()
@@ -194,7 +194,7 @@ class MoTerm(SpTerm):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
+        from ..core.types import ParamInfo
 
         simo = params[f"simo{self.s}_{self.i}"]
         label = self.prefix.label

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
+from ..core.errors import DataError, FormulaError
 from . import SpecialDesign, register
 
 
@@ -45,7 +45,7 @@ class OffsetDesign(SpecialDesign):
         return f"offsets{self.prefix.suffix}"
 
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
+        from ..core.stan import StanBlocks
 
         sb = StanBlocks()
         sb.declare(f"vector[N] {self.name}", self.name, self.info["offsets"], ", ".join(s.text for s in self.terms))

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
-from ..splines import CubicRegression, MixedSmooth, TensorT2, ThinPlate, mixed_form
+from ..core.errors import DataError, FormulaError
+from ..core.splines import CubicRegression, MixedSmooth, TensorT2, ThinPlate, mixed_form
 from . import SpecialDesign, register
 
 #: basis types of s() / t2() marginals: bs code -> (class, description)
@@ -293,7 +293,7 @@ class SmoothDesign(SpecialDesign):
 
     # -- priors
     def prior_rows(self, base):
-        from ..priors import PriorRow
+        from ..core.types import PriorRow
 
         scale = self.info.get("scale_prior", DEFAULT_SCALE_PRIOR)
         rows = [PriorRow(scale, "sds", lb="0", **base)]
@@ -315,8 +315,7 @@ class SmoothDesign(SpecialDesign):
 
     # -- code
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
+        from ..core.stan import StanBlocks, prior_statement
 
         sb, pri = StanBlocks(), StanBlocks()  # priors last, so their data follow the spline data
         p = self.prefix.suffix
@@ -359,7 +358,7 @@ class SmoothDesign(SpecialDesign):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
+        from ..core.types import ParamInfo
 
         p, lab = self.prefix.suffix, self.prefix.label
         out = []

@@ -34,15 +34,14 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 from . import REGISTRY, SpecialDesign
 
 if TYPE_CHECKING:
-    from ..codegen.blocks import StanBlocks
+    from ..core.stan import StanBlocks
+    from ..core.types import ParamInfo, PriorRow
     from ..formula.terms import SpecialTerm
     from ..frame import Prefix
-    from ..naming import ParamInfo
-    from ..priors import PriorRow
 
 #: sp-term kind ("mo", "me") -> its SpTerm class
 SP_TERMS: dict[str, type["SpTerm"]] = {}
@@ -128,7 +127,7 @@ class SpTerm:
     @classmethod
     def stan_kind(cls, terms: list["SpTerm"], priors: list[dict[str, Any]]) -> "StanBlocks":
         """Declarations of this kind's terms in one predictor (``priors`` from :meth:`resolve_priors`)."""
-        from ..codegen.blocks import StanBlocks
+        from ..core.stan import StanBlocks
 
         return StanBlocks()
 
@@ -178,8 +177,8 @@ class SpRow:
 
 def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, str, Any]:
     """A numeric covariate piece of an sp interaction: (values, R column name, design spec for new data)."""
+    from ..core.errors import DataError
     from ..design import DesignSpec, ModelVariables
-    from ..errors import DataError
     from ..formula.rterms import population_terms
 
     col = data[expr] if expr in data.columns else None
@@ -290,8 +289,7 @@ class SpDesign(SpecialDesign):
         return flat
 
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
+        from ..core.stan import StanBlocks, prior_statement
 
         s = self.prefix.suffix
         sb = StanBlocks()
@@ -321,7 +319,7 @@ class SpDesign(SpecialDesign):
         return out
 
     def draws(self, params):
-        from ..naming import ParamInfo
+        from ..core.types import ParamInfo
 
         label = self.prefix.label
         bsp = params[f"bsp{self.prefix.suffix}"]
