@@ -40,8 +40,9 @@ from .core.errors import DataError, FormulaError
 from .specials import SpecialDesign, register
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .formula.prefix import Prefix
     from .formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
-    from .frame import PopulationDesign, Prefix
+    from .frame import PopulationDesign
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
 AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")
@@ -402,7 +403,7 @@ def series_columns(fit) -> set[str]:
 
 
 def _mu_design(fit, t: "BrmsTerms") -> AutocorDesign | None:
-    from .frame import Prefix
+    from .formula.prefix import Prefix
 
     design = fit.frame.designs.get(Prefix(t.resp, "mu"))
     return None if design is None else autocor_design(design)

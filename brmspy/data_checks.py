@@ -60,7 +60,8 @@ from .core.distributions import format_number
 from .core.errors import DataError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .frame import ModelFrame, PopulationDesign, Prefix
+    from .formula.prefix import Prefix
+    from .frame import ModelFrame, PopulationDesign
     from .priors import ResolvedPriors
 
 __all__ = ["Alias", "aliased_columns", "check_values", "warn_design", "design_messages"]

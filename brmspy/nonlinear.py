@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 import pandas as pd
 
-from .core.errors import DataError, FormulaError, PriorError
+from .core.errors import DataError, PriorError
 from .formula.nlexpr import evaluate, parse_nl
-from .formula.terms import BrmsTerms, NonlinearPart
+from .formula.nonlinear import _formula_text, nlpar_names
+from .formula.terms import BrmsTerms
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .frame import ModelFrame, PopulationDesign, Prefix
+    from .formula.prefix import Prefix
+    from .frame import ModelFrame, PopulationDesign
     from .priors import ResolvedPriors
 
 
@@ -70,34 +72,9 @@ def check_covariates(t: BrmsTerms, data: pd.DataFrame) -> None:
                 )
 
 
-def _formula_text(nl: NonlinearPart) -> str:
-    return f"{nl.dpar} ~ {nl.expr}" if nl.dpar != "mu" else f"~ {nl.expr}"
-
-
 def covariate_values(data: pd.DataFrame, name: str) -> np.ndarray:
     """A covariate column as floats."""
     return np.asarray(data[name], dtype=float)
-
-
-def evaluation_order(t: BrmsTerms) -> list[str]:
-    """Non-linear formulas in dependency order: nlpars defined by ``nlf()`` before their users."""
-    order: list[str] = []
-
-    def visit(name: str) -> None:
-        nl = t.nonlinear.get(name)
-        if nl is None or name in order:
-            return
-        for p in nl.nlpars:
-            visit(p)
-        order.append(name)
-
-    for name, nl in t.nonlinear.items():
-        if nl.kind == "nlpar":
-            visit(name)
-    for name, nl in t.nonlinear.items():
-        if nl.kind == "dpar":
-            visit(name)
-    return order
 
 
 # ----------------------------------------------------------------- priors
@@ -166,25 +143,11 @@ def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray
     return cache[name]
 
 
-def nlpar_names(t: BrmsTerms) -> list[str]:
-    """Every non-linear parameter of a response: linear ones and those defined by ``nlf()``."""
-    return [*(n for n, p in t.parts.items() if p.kind == "nlpar"),
-            *(n for n, nl in t.nonlinear.items() if nl.kind == "nlpar")]
-
-
-def check_supported(terms) -> None:
-    """Combinations not supported yet: non-linear formulas with residual correlations."""
-    if getattr(terms, "rescor", False) and any(t.nonlinear for t in terms.responses):
-        raise FormulaError("Non-linear formulas are not supported together with set_rescor(True) yet.")
-
-
-
-
 # --------------------------------------------------- prediction.py hooks
 
 
 def _linear_nlpar(ctx, t: BrmsTerms, name: str) -> np.ndarray:
-    from .frame import Prefix
+    from .formula.prefix import Prefix
     from .prediction import _group_effects, _population
 
     prefix = Prefix(t.resp, name)
@@ -215,5 +178,5 @@ def nonlinear_linpred(ctx, t: BrmsTerms, dpar: str, nlpar: str | None, transform
     return LINKS[t.family.links[dpar]].inv(eta) if transform else eta
 
 
-__all__ = ["check_covariates", "check_nlpar_priors", "check_supported", "covariate_values", "evaluation_order",
-           "is_nlpar", "nlpar_names", "nonlinear_eta", "nonlinear_linpred", "nonlinear_values", "uncentered_design"]
+__all__ = ["check_covariates", "check_nlpar_priors", "covariate_values",
+           "is_nlpar", "nonlinear_eta", "nonlinear_linpred", "nonlinear_values", "uncentered_design"]

@@ -1006,7 +1006,7 @@ def _latent_residual_variance(fit: "BrmsFit", family, total_group: np.ndarray) -
 
 def _mean_linear_predictor(fit: "BrmsFit") -> np.ndarray:
     """Per draw, the population-level linear predictor of mu averaged over the data rows."""
-    from .frame import Prefix
+    from .formula.prefix import Prefix
 
     t = fit.frame.response_terms[0]
     design = fit.frame.designs[Prefix(t.resp, "mu")]

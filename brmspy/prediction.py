@@ -25,8 +25,9 @@ import pandas as pd
 from .addition import addition_epred, addition_loglik, addition_predict, context_additions
 from .core.errors import BrmsError, DataError
 from .families import LINKS, Extras
+from .formula.prefix import Prefix
 from .formula.terms import BrmsTerms, parse_rhs
-from .frame import Prefix, ReBlock, _group_design, _response_data, level_labels
+from .frame import ReBlock, _group_design, _response_data, level_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from .fit import BrmsFit

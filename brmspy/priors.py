@@ -27,8 +27,9 @@ from .core.distributions import PriorDist, format_number, parse_prior_string
 from .core.errors import PriorError
 from .core.types import PriorRow
 from .families import DPARS, LINKS
+from .formula.prefix import Prefix
 from .formula.terms import MvBrmsTerms
-from .frame import ModelFrame, Prefix, ReBlock
+from .frame import ModelFrame, ReBlock
 
 COLUMNS = ["prior", "class", "coef", "group", "resp", "dpar", "nlpar", "lb", "ub", "source"]
 VALID_CLASSES = ("b", "Intercept", "sd", "cor", *DPARS)

@@ -25,7 +25,7 @@ from scipy import stats
 import brmspy as bp
 from brmspy.autocorrelation import arma_eta, series_log_lik
 from brmspy.core.errors import DataError, FormulaError, PriorError
-from brmspy.frame import Prefix
+from brmspy.formula.prefix import Prefix
 from tests.checks import assert_golden, assert_loglik_matches_stan, parameter_names
 
 # ---------------------------------------------------------------- data

@@ -702,7 +702,7 @@ def compare_prior_data(ref: dict, build) -> list[str]:
 
     Other parameters' prior data (sds, lscale, simo, thresholds, ...) are compared through the prior table.
     """
-    from brmspy.frame import _is_dpar_name
+    from brmspy.formula.prefix import _is_dpar_name
     from brmspy.naming import group_label
 
     table = ref.get("validated_prior") or ref.get("prior")

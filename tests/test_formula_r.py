@@ -20,9 +20,10 @@ import pytest
 
 import brmspy as bp
 from brmspy.formula import build_terms
+from brmspy.formula.prefix import Prefix
 from brmspy.formula.rexpr import deparse, format_number, parse_expr
 from brmspy.formula.rterms import population_terms
-from brmspy.frame import Prefix, build_frame
+from brmspy.frame import build_frame
 
 REF = Path(__file__).parent / "reference"
 R = json.loads((REF / "r_formula.json").read_text())

@@ -22,7 +22,7 @@ import brmspy as bp
 from brmspy.api import build_model
 from brmspy.codegen import CodeOptions, Tuning, generate
 from brmspy.codegen.tuning import choose_tuning
-from brmspy.frame import Prefix
+from brmspy.formula.prefix import Prefix
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_log_density, assert_same_posterior
 
 MU = Prefix("", "mu")

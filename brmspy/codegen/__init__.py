@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..core.stan import StanBlocks
-from ..frame import ModelFrame, Prefix
+from ..formula.prefix import Prefix
+from ..frame import ModelFrame
 from ..priors import ResolvedPriors
 from . import pieces
 from .render import render

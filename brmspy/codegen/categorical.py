@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from ..core.stan import StanBlocks
 from ..families.categorical import category_dpars, reference_index
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, Prefix, ResponseData
+from ..frame import ModelFrame, ResponseData
 
 
 def _rs(t: BrmsTerms) -> str:

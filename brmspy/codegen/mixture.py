@@ -14,8 +14,9 @@ import numpy as np
 
 from ..core.stan import StanBlocks
 from ..families import Ops
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, Prefix
+from ..frame import ModelFrame
 from ..priors import ResolvedPriors
 
 

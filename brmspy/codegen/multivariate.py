@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from ..core.stan import StanBlocks
 from ..families import DPARS
-from ..frame import ModelFrame, Prefix
+from ..formula.prefix import Prefix
+from ..frame import ModelFrame
 from ..priors import ResolvedPriors
 from . import pieces
 

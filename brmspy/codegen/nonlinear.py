@@ -19,9 +19,11 @@ from __future__ import annotations
 from ..core.stan import StanBlocks
 from ..families import LINK_FUNCTIONS, LINKS
 from ..formula.nlexpr import parse_nl, to_stan
+from ..formula.nonlinear import evaluation_order
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, Prefix
-from ..nonlinear import covariate_values, evaluation_order
+from ..frame import ModelFrame
+from ..nonlinear import covariate_values
 
 
 def nlp_name(resp: str, name: str) -> str:

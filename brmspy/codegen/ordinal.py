@@ -10,8 +10,9 @@ from __future__ import annotations
 from ..core.stan import StanBlocks
 from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import hurdle_stan_function, stan_function
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, PopulationDesign, Prefix
+from ..frame import ModelFrame, PopulationDesign
 from ..priors import ResolvedPriors
 
 

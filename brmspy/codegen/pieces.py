@@ -14,8 +14,9 @@ import numpy as np
 
 from ..core.stan import StanBlocks, prior_statement
 from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, PopulationDesign, Prefix, ReBlock, ResponseData
+from ..frame import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors import ResolvedPriors
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 

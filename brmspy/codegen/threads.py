@@ -99,7 +99,7 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     refuses a likelihood that reads values computed elsewhere in the model block.
     """
     from ..autocorrelation import autocor_design
-    from ..frame import Prefix
+    from ..formula.prefix import Prefix
 
     if getattr(frame.terms, "rescor", False):
         return "residual correlations (set_rescor(True))"

@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..frame import ModelFrame, Prefix, ReBlock, ReCoef
+    from ..formula.prefix import Prefix
+    from ..frame import ModelFrame, ReBlock, ReCoef
     from . import CodeOptions
 
 __all__ = ["CENTERED_MIN_ROWS", "LEAN_MIN_ROWS", "Tuning", "choose_tuning", "is_unit", "use_centered"]

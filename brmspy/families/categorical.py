@@ -280,7 +280,7 @@ def expand_parts(t, levels: list[str]) -> None:
 
 def category_eta(t, levels: list[str], eta_of) -> np.ndarray:
     """Linear predictors of all categories, (draws, obs, ncat), with zeros for the reference."""
-    from ..frame import Prefix
+    from ..formula.prefix import Prefix
 
     ref = reference_index(t.family, levels)
     cols = [eta_of(Prefix(t.resp, n)) for n in category_dpars(t.family, levels)]

@@ -254,7 +254,7 @@ def build_terms(
         names = [r.resp for r in responses]
         if len(set(names)) != len(names):
             raise FormulaError(f"Responses must differ in a multivariate model; got {names}.")
-        from ..multivariate import resolve_rescor
+        from .mv import resolve_rescor
 
         # set_rescor() or brms's default (with its message); checked, and nu marked shared for student
         rescor = resolve_rescor(formula.rescor, responses)
@@ -356,7 +356,7 @@ def _check_matrix_response(response, fam: Family) -> None:
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
     if fam.spec.special == "mixture":
-        from ..families.mixture import build_mixture_terms
+        from .mixture import build_mixture_terms
 
         return build_mixture_terms(formula, fam, multi, _resp_name)
     lhs, rhs = split_tilde(formula.main)

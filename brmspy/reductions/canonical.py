@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from ..codegen import pieces
 from ..core.stan import StanBlocks
-from ..frame import ModelFrame, Prefix
+from ..formula.prefix import Prefix
+from ..frame import ModelFrame
 from . import Reduction, register
 from .collapse import MIN_ROWS, CollapsePatterns
 

@@ -41,8 +41,9 @@ from scipy import special
 from ..codegen import pieces
 from ..core.errors import DataError
 from ..core.stan import StanBlocks
+from ..formula.prefix import Prefix
 from ..formula.terms import MvBrmsTerms
-from ..frame import ModelFrame, Prefix
+from ..frame import ModelFrame
 from ..specials import SpecialDesign
 from . import Reduction, register
 

@@ -40,8 +40,9 @@ import scipy.sparse as sp
 
 from ..codegen import pieces
 from ..core.stan import StanBlocks
+from ..formula.prefix import Prefix
 from ..formula.terms import MvBrmsTerms
-from ..frame import ModelFrame, Prefix, ReBlock
+from ..frame import ModelFrame, ReBlock
 from . import Reduction, register
 
 MIN_ROWS = 1000  # below this the row-wise program is cheap; keep brms's code

@@ -35,8 +35,8 @@ from ..core.types import ParamGetter, PriorLookup
 if TYPE_CHECKING:  # imported lazily at run time: frame.py imports this module
     from ..core.stan import StanBlocks
     from ..core.types import ParamInfo, PriorRow
+    from ..formula.prefix import Prefix
     from ..formula.terms import SpecialTerm
-    from ..frame import Prefix
     from ..prior_sampling import PriorSampler
 
 

@@ -134,7 +134,7 @@ class GPSpec:
     @property
     def label(self) -> str:
         """brms's GP label: ``gpx``, ``gpxf`` (a by-level is appended per sub-GP)."""
-        from ..frame import brms_name
+        from ..formula.prefix import brms_name
 
         return "gp" + brms_name(self.covar) + (brms_name(self.by) if self.by else "")
 
@@ -323,7 +323,7 @@ def _is_factor(col: pd.Series) -> bool:
 
 
 def _rename(level) -> str:
-    from ..frame import brms_name
+    from ..formula.prefix import brms_name
 
     return brms_name(str(level))
 

@@ -118,7 +118,7 @@ class MeTerm(SpTerm):
     @property
     def me_coef(self) -> str:
         """brms's name of the latent variable: ``me(x, sdx)`` -> ``mex``."""
-        from ..frame import brms_name
+        from ..formula.prefix import brms_name
 
         return "me" + brms_name(self.term.call.args[0])
 

@@ -70,7 +70,7 @@ class SmoothSpec:
     @property
     def label(self) -> str:
         """brms's smooth label: ``sx``, ``sxf`` (with by), ``t2xz``."""
-        from ..frame import brms_name
+        from ..formula.prefix import brms_name
 
         return self.fun + brms_name("".join((*self.covars, *((self.by,) if self.by else ()))))
 
@@ -195,7 +195,7 @@ class SmoothPiece:
 
     @property
     def xs_names(self) -> list[str]:
-        from ..frame import brms_name
+        from ..formula.prefix import brms_name
 
         return [brms_name(f"{self.mgcv_label}_{j}") for j in range(1, self.Xs.shape[1] + 1)]
 
@@ -254,7 +254,7 @@ def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[Smo
 
 
 def _rename(level: str) -> str:
-    from ..frame import brms_name
+    from ..formula.prefix import brms_name
 
     return brms_name(str(level))
 

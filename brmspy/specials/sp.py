@@ -40,8 +40,8 @@ from . import REGISTRY, SpecialDesign
 if TYPE_CHECKING:
     from ..core.stan import StanBlocks
     from ..core.types import ParamInfo, PriorRow
+    from ..formula.prefix import Prefix
     from ..formula.terms import SpecialTerm
-    from ..frame import Prefix
 
 #: sp-term kind ("mo", "me") -> its SpTerm class
 SP_TERMS: dict[str, type["SpTerm"]] = {}
@@ -95,7 +95,7 @@ class SpTerm:
     @property
     def coef(self) -> str:
         """brms's coefficient name: ``mo(x)`` -> ``mox``, ``me(x, sdx)`` -> ``mexsdx``."""
-        from ..frame import brms_name
+        from ..formula.prefix import brms_name
 
         return brms_name(self.term.text)
 
@@ -212,9 +212,9 @@ class SpDesign(SpecialDesign):
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
+        from ..formula.prefix import brms_name
         from ..formula.syntax import parse_call
         from ..formula.terms import SpecialTerm
-        from ..frame import brms_name
 
         design = cls(prefix, terms, formula)
         rows: list[SpRow] = []
