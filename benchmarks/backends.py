@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 import brmspy as bp
-from brmspy import arviz_io
 from brmspy.backends import available_backends
+from brmspy.fit import arviz_io
 
 
 def varying_slopes(n: int = 20_000, groups: int = 200, seed: int = 1) -> pd.DataFrame:

@@ -8,7 +8,7 @@ Examples
 """
 
 from . import datasets
-from .api import build_model, get_prior, make_stancode, make_standata
+from .codegen.api import build_model, get_prior, make_stancode, make_standata
 from .core.errors import (
     BackendUnavailableError,
     BrmsError,
@@ -21,7 +21,8 @@ from .core.errors import (
     SamplingError,
     StanCompileError,
 )
-from .criteria import (
+from .criteria.hypotheses import HypothesisResult, hypothesis
+from .criteria.ic import (
     KfoldResult,
     LooResult,
     WaicResult,
@@ -34,15 +35,13 @@ from .criteria import (
     model_weights,
     waic,
 )
-from .effects import ConditionalEffects, conditional_effects
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
 from .families import __all__ as _family_names
 from .families.mixture import pp_mixture
-from .fit import BrmsFit
-from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
-from .hypotheses import HypothesisResult, hypothesis
-from .methods import (
+from .fit.brm import brm, update
+from .fit.brmsfit import BrmsFit
+from .fit.methods import (
     VarCorr,
     coef,
     fixef,
@@ -56,8 +55,12 @@ from .methods import (
     standata,
     summary,
 )
-from .plots import icc, mcmc_plot, plot_fit, pp_check
-from .prediction import (
+from .fit.storage import load_fit, save_fit
+from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
+from .plots.effects import ConditionalEffects, conditional_effects
+from .plots.ppc import icc, mcmc_plot, plot_fit, pp_check
+from .plots.smooths import ConditionalSmooths, conditional_smooths
+from .prediction.core import (
     fitted,
     log_lik,
     posterior_epred,
@@ -67,10 +70,7 @@ from .prediction import (
     predictive_error,
     residuals,
 )
-from .priors import prior, set_prior
-from .sampling import brm, update
-from .smooth_effects import ConditionalSmooths, conditional_smooths
-from .storage import load_fit, save_fit
+from .priors.resolve import prior, set_prior
 
 __version__ = "0.1.0"
 

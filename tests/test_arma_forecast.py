@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.autocorrelation import arma_recursion
 from brmspy.core.errors import DataError
-from brmspy.prediction import draw_indices
+from brmspy.frame.autocor import arma_recursion
+from brmspy.prediction.core import draw_indices
 from tests.test_autocor import simulate
 
 # ------------------------------------------------------------ numpy, known parameters

@@ -23,9 +23,9 @@ import stanli
 from scipy import stats
 
 import brmspy as bp
-from brmspy.autocorrelation import arma_eta, series_log_lik
 from brmspy.core.errors import DataError, FormulaError, PriorError
 from brmspy.formula.prefix import Prefix
+from brmspy.frame.autocor import arma_eta, series_log_lik
 from tests.checks import assert_golden, assert_loglik_matches_stan, parameter_names
 
 # ---------------------------------------------------------------- data
@@ -381,7 +381,7 @@ def _assert_series_density_matches_stan(fit, draws=(0, 1, -1)) -> None:
 
 def _loo_conditional(fit, joint_logpdf, draw: int, series: int) -> np.ndarray:
     """log p(y_i | y_-i) = log p(y) - log p(y_-i) for the rows of one series, from scipy densities."""
-    from brmspy.prediction import _context, _dpar_values, _terms
+    from brmspy.prediction.core import _context, _dpar_values, _terms
 
     ctx = _context(fit, None, None, None, False, "uncertainty", None)
     dp = _dpar_values(ctx, _terms(fit))

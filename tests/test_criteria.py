@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import criteria as cr
 from brmspy.core.errors import BrmsError
+from brmspy.criteria import ic as cr
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from scipy import stats
 
 import brmspy as bp
 from brmspy.core.errors import BrmsError
-from brmspy.hypotheses import evaluate_expression, hypothesis, parse_hypothesis
+from brmspy.criteria.hypotheses import evaluate_expression, hypothesis, parse_hypothesis
 
 
 @pytest.fixture(scope="module")

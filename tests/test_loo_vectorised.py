@@ -11,8 +11,8 @@ import xarray as xr
 from arviz_stats.base import array_stats
 from scipy import special
 
-from brmspy import criteria as cr
-from brmspy import psis
+from brmspy.criteria import ic as cr
+from brmspy.criteria import psis
 
 
 def _arviz_psis(ll3: np.ndarray, r_eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.api import build_model
+from brmspy.codegen.api import build_model
 from tests.checks import assert_same_log_density
 
 

@@ -18,8 +18,8 @@ import stanli
 
 import brmspy as bp
 import brmspy.backends as B
+from brmspy.codegen.reductions.collapse import pattern_index
 from brmspy.core.errors import SamplingError
-from brmspy.reductions.collapse import pattern_index
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_posterior
 
 

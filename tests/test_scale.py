@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import chunked
-from brmspy import criteria as cr
 from brmspy.core.errors import BrmsError
 from brmspy.core.levels import combined_group_index, labels_per_row
-from brmspy.prediction import fitted, log_lik, posterior_epred, posterior_predict, predict
+from brmspy.criteria import ic as cr
+from brmspy.prediction import chunked
+from brmspy.prediction.core import fitted, log_lik, posterior_epred, posterior_predict, predict
 
 
 def _quiet(fn, *args, **kwargs):
@@ -140,7 +140,7 @@ def test_loo_cores_give_identical_results(small):
 
 
 def test_loo_subsample_uses_the_vectorised_psis(small, monkeypatch):
-    from brmspy import psis
+    from brmspy.criteria import psis
 
     calls = []
     orig = psis.loo_pointwise

@@ -27,7 +27,7 @@ import stanli
 import brmspy as bp
 from brmspy.core.errors import DataError, FormulaError, PlotError
 from brmspy.core.splines import CubicRegression, TensorT2, ThinPlate, mixed_form, place_knots
-from brmspy.prediction import posterior_epred, posterior_linpred
+from brmspy.prediction.core import posterior_epred, posterior_linpred
 from tests.checks import assert_golden, assert_loglik_matches_stan
 
 matplotlib.use("Agg")

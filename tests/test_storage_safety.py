@@ -2,7 +2,7 @@
 checksums, clear errors for bad files, data stored exactly, and no code run from a fit file.
 
 One short sampling run per module (``fit``); every other fit is that one re-saved or edited.
-Tests that must not sample replace ``brmspy.sampling._sample`` with a function that fails.
+Tests that must not sample replace ``brmspy.fit.brm._sample`` with a function that fails.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import sampling, storage
 from brmspy.core.errors import DataError, FitFileError
+from brmspy.fit import brm as sampling
+from brmspy.fit import storage
 from tests.cases import design_data
 
 FORMULA = "y ~ x + (1 | g)"
@@ -166,7 +167,7 @@ STRUCTURES = {
 @pytest.mark.parametrize("name", list(STRUCTURES))
 def test_saved_inputs_rebuild_the_same_program_and_stan_data(name, data):
     """What load_fit rebuilds from a file is the model that was sampled: same program, same Stan data."""
-    from brmspy.api import build_model
+    from brmspy.codegen.api import build_model
 
     formula, family, prior, data2 = STRUCTURES[name]
     before = build_model(formula, data, family, prior, data2)

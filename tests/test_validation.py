@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import data_checks as diagnostics
-from brmspy.api import build_model
+from brmspy.codegen.api import build_model
 from brmspy.core.distributions import eval_number, parse_prior_string
-from brmspy.priors import check_prior_bounds
+from brmspy.priors import checks as diagnostics
+from brmspy.priors.resolve import check_prior_bounds
 from tests.cases import design_data
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -416,12 +416,12 @@ def test_huge_response_is_a_data_error(df):
     ],
 )
 def test_bad_sampling_arguments_fail_before_the_model_is_built(df, monkeypatch, kwargs, message):
-    import brmspy.sampling
+    import brmspy.fit.brm
 
     def no_build(*a, **k):
         raise AssertionError("the model was built before the arguments were checked")
 
-    monkeypatch.setattr(brmspy.sampling, "build_model", no_build)
+    monkeypatch.setattr(brmspy.fit.brm, "build_model", no_build)
     with pytest.raises(bp.BrmsError, match=message):
         bp.brm("y ~ x", df, **kwargs)
 

@@ -17,9 +17,9 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
-from ..warmstart import WarmStart, dispersed_inits, warm_start
 from .base import CompiledModel, Draws, SampleConfig, code_hash, data_to_json, normalize_sampler_stats
 from .threads import threads_for
+from .warmstart import WarmStart, dispersed_inits, warm_start
 
 __all__ = ["StanliBackend", "validate_stan_code", "is_unsupported_feature_error"]
 

@@ -8,8 +8,8 @@ from typing import Any, Callable
 
 from ..core.stan import StanBlocks
 from ..formula.prefix import Prefix
-from ..frame import ModelFrame
-from ..priors import ResolvedPriors
+from ..frame.build import ModelFrame
+from ..priors.resolve import ResolvedPriors
 from . import pieces
 from .render import render
 from .tuning import Tuning, choose_tuning
@@ -60,7 +60,7 @@ def generate(
     ``tuning`` overrides the speed choices :func:`~brmspy.codegen.tuning.choose_tuning`
     makes from ``options`` (tests compare programs that differ in one choice).
     """
-    from ..reductions import choose_reduction
+    from .reductions import choose_reduction
 
     options = options or CodeOptions()
     red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.reductions)
@@ -106,7 +106,7 @@ def generate(
             sb += stan_mixture_parameters(t, priors)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
-        from .multivariate import stan_rescor_parameters
+        from .mv import stan_rescor_parameters
 
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
@@ -119,7 +119,7 @@ def generate(
     if threaded is not None:
         sb += threaded
     elif rescor:  # one multivariate likelihood for all responses
-        from .multivariate import stan_rescor_likelihood
+        from .mv import stan_rescor_likelihood
 
         sb += stan_rescor_likelihood(frame, priors)
     else:

@@ -23,8 +23,8 @@ from ..core.distributions import PriorDist, format_number
 from ..core.stan import StanBlocks
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..autocorrelation import AutocorDesign
     from ..formula.terms import BrmsTerms
+    from ..frame.autocor import AutocorDesign
 
 _LCOR_DOC = """   * Args:
    *   {args}

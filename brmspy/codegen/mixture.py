@@ -16,8 +16,8 @@ from ..core.stan import StanBlocks
 from ..families import Ops
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame
-from ..priors import ResolvedPriors
+from ..frame.build import ModelFrame
+from ..priors.resolve import ResolvedPriors
 
 
 def _rs(t: BrmsTerms) -> str:
@@ -97,7 +97,7 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
         trials = (f"trials{rs}[n]",) if comp.spec.needs_trials else ()
         if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.addition
-            from .addition import stan_mixture_component
+            from .additions import stan_mixture_component
 
             comp_lines, funs = stan_mixture_component(t, rd, comp, k, idx, log_theta[k - 1], bool(trials))
             lines += comp_lines

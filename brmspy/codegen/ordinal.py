@@ -12,8 +12,8 @@ from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, PopulationDesign
-from ..priors import ResolvedPriors
+from ..frame.build import ModelFrame, PopulationDesign
+from ..priors.resolve import ResolvedPriors
 
 
 def _rs(t: BrmsTerms) -> str:

@@ -16,8 +16,8 @@ from ..core.stan import StanBlocks, prior_statement
 from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, PopulationDesign, ReBlock, ResponseData
-from ..priors import ResolvedPriors
+from ..frame.build import ModelFrame, PopulationDesign, ReBlock, ResponseData
+from ..priors.resolve import ResolvedPriors
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 SCALE_R_COR = """  /* compute correlated group-level effects
@@ -136,7 +136,7 @@ def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
 
         stan_mi_response(sb, t, rd)
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-        from .addition import stan_addition_data
+        from .additions import stan_addition_data
 
         sb += stan_addition_data(t, rd)
     return sb
@@ -277,7 +277,7 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         if block.by:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
-            from ..group_structure import SCALE_R_COR_COV
+            from ..frame.groups import SCALE_R_COR_COV
 
             sb.functions.append(SCALE_R_COR_COV)
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
@@ -547,7 +547,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
     trials = (f"trials{rs}",) if rd.trials is not None else ()
-    from ..autocorrelation import autocor_design
+    from ..frame.autocor import autocor_design
 
     if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
         from .autocor import stan_autocor_likelihood
@@ -567,7 +567,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
     lik = canonical or fam.spec.likelihood
     sb.functions += list(fam.spec.stan_functions)
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-        from .addition import stan_addition_likelihood
+        from .additions import stan_addition_likelihood
 
         sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
         return sb

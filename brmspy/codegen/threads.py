@@ -37,7 +37,7 @@ from ..core.stan import StanBlocks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.terms import BrmsTerms
-    from ..frame import ModelFrame
+    from ..frame.build import ModelFrame
     from . import CodeOptions
     from .tuning import Tuning
 
@@ -98,8 +98,8 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     Only the structure is checked here; :func:`stan_threaded_likelihood` also
     refuses a likelihood that reads values computed elsewhere in the model block.
     """
-    from ..autocorrelation import autocor_design
     from ..formula.prefix import Prefix
+    from ..frame.autocor import autocor_design
 
     if getattr(frame.terms, "rescor", False):
         return "residual correlations (set_rescor(True))"

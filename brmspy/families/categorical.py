@@ -148,7 +148,7 @@ def split_cbind(expr: str) -> list[str] | None:
 
 def response_data(t, data: pd.DataFrame):
     """The :class:`~brmspy.frame.ResponseData` of a categorical-type response."""
-    from ..frame import ResponseData, _addition_values, _eval_column
+    from ..frame.build import ResponseData, _addition_values, _eval_column
 
     fam = t.family
     expr = t.response.expr

@@ -226,7 +226,7 @@ def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = No
     ``summary=False`` the draws, shaped (draws, observations, K).
     """
     from ..core.errors import BrmsError
-    from ..prediction import _context, _dpar_values, _extras, _terms
+    from ..prediction.core import _context, _dpar_values, _extras, _terms
 
     t = _terms(fit)
     if not isinstance(t.family, MixtureFamily):

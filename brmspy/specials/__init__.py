@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # imported lazily at run time: frame.py imports this module
     from ..core.types import ParamInfo, PriorRow
     from ..formula.prefix import Prefix
     from ..formula.terms import SpecialTerm
-    from ..prior_sampling import PriorSampler
+    from ..priors.draws import PriorSampler
 
 
 REGISTRY: dict[str, type["SpecialDesign"]] = {}

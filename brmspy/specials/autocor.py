@@ -7,4 +7,4 @@ lets the special-term loader find them.
 
 from __future__ import annotations
 
-from .. import autocorrelation  # noqa: F401  (registers AutocorDesign for ar, ma, arma, cosy)
+from ..frame import autocor as autocorrelation  # noqa: F401  (registers AutocorDesign for ar, ma, arma, cosy)

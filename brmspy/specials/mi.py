@@ -35,7 +35,7 @@ from .sp import SpTerm, sp_term
 if TYPE_CHECKING:
     from ..core.stan import StanBlocks
     from ..formula.terms import BrmsTerms
-    from ..frame import ResponseData
+    from ..frame.build import ResponseData
 
 #: Stan bounds of the imputed values per response kind of the family
 _BOUNDS = {"real": "", "positive": "<lower=0>", "unit": "<lower=0,upper=1>"}
@@ -120,7 +120,7 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
 
 def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
     """Columns whose NA rows are kept (imputed): responses with ``| mi()`` not used elsewhere as plain data."""
-    from ..frame import _names_in
+    from ..frame.build import _names_in
 
     kept = set(_mi_responses(resp_terms))
     if not kept:
@@ -149,7 +149,7 @@ def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
 
 def mi_response_data(t: "BrmsTerms", y_raw: pd.Series) -> "ResponseData":
     """The response of ``y | mi()``: observed values checked for the family, NaN where missing."""
-    from ..frame import ResponseData
+    from ..frame.build import ResponseData
 
     y_raw = pd.Series(y_raw).reset_index(drop=True)
     miss = y_raw.isna().to_numpy()
@@ -193,7 +193,7 @@ class MiTerm(SpTerm):
             raise FormulaError(f"'{term.text}' in {formula!r}: mi() takes one variable, e.g. 'mi(x)'.")
         var = term.call.args[0].strip()
         if var not in data.columns:
-            from ..frame import _check_columns
+            from ..frame.build import _check_columns
 
             _check_columns([var], data, f"'{term.text}'")
         out = cls(term, prefix, formula)

@@ -16,7 +16,7 @@ from . import SpecialDesign, register
 
 
 def _values(terms, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame import _eval_column
+    from ..frame.build import _eval_column
 
     total = np.zeros(len(data))
     for s in terms:

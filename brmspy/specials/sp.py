@@ -63,7 +63,7 @@ def sp_term(kind: str) -> Callable[[type["SpTerm"]], type["SpTerm"]]:
 
 def eval_arg(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     """A term argument: a column, an expression of columns, or a number."""
-    from ..frame import _eval_column
+    from ..frame.build import _eval_column
 
     try:
         return pd.Series(np.full(len(data), float(expr)))
@@ -178,8 +178,8 @@ class SpRow:
 def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, str, Any]:
     """A numeric covariate piece of an sp interaction: (values, R column name, design spec for new data)."""
     from ..core.errors import DataError
-    from ..design import DesignSpec, ModelVariables
     from ..formula.rterms import population_terms
+    from ..frame.design import DesignSpec, ModelVariables
 
     col = data[expr] if expr in data.columns else None
     if col is not None and (isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object

@@ -1,0 +1,141 @@
+"""Stan draws -> brms parameter names (``b_Days``, ``sd_Subject__Intercept``, ...).
+
+The generated program uses short Stan names (``b``, ``sd_1``, ``r_1_2``); users
+see brms's names.  :func:`brms_draws` does the translation once per fit and
+returns an ordered dict of (chain, draw) arrays.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..core.types import ParamInfo, cor_pairs
+from ..frame.build import ModelFrame, ReBlock
+
+
+def group_label(block: ReBlock) -> str:
+    """The grouping factor as brms names it in parameters (``Subject``, ``a:b``, ``mmg1g2``)."""
+    return re.sub(r"[^A-Za-z0-9_.:]", "", block.group)
+
+
+def sd_names(block: ReBlock) -> list[list[str]]:
+    """brms names of ``sd_k`` elements: ``[coef][by level]`` (one by level without ``by``)."""
+    g = group_label(block)
+    by_levels = [f":{block.by}{lv}" for lv in block.by_levels] if block.by else [""]
+    return [[f"sd_{g}__{c.label}{b}" for b in by_levels] for c in block.coefs]
+
+
+def cor_names(block: ReBlock) -> list[list[str]]:
+    g = group_label(block)
+    by_levels = [f":{block.by}{lv}" for lv in block.by_levels] if block.by else [""]
+    out = []
+    for j, k in cor_pairs(block.M):
+        a, b = block.coefs[j].label, block.coefs[k].label
+        out.append([f"cor_{g}__{a}{bl}__{b}{bl}" for bl in by_levels])
+    return out
+
+
+def r_name(block: ReBlock, coef_index: int, level: str) -> str:
+    c = block.coefs[coef_index]
+    dp = f"__{c.prefix.label.rstrip('_')}" if c.prefix.pieces else ""
+    return f"r_{group_label(block)}{dp}[{level},{c.name}]"
+
+
+def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], dict[str, ParamInfo]]:
+    """Translate a backend's Stan-named draws to brms names.
+
+    Parameters
+    ----------
+    frame : the model frame (coefficient, group and level names).
+    params : Stan variable -> (chain, draw, *shape).
+    stats : sampler statistics -> (chain, draw).
+    """
+    out: dict[str, np.ndarray] = {}
+    info: dict[str, ParamInfo] = {}
+
+    def put(name: str, values: np.ndarray, pinfo: ParamInfo) -> None:
+        if name in out:  # two parameters with one brms name: one would hide the other in every table
+            raise RuntimeError(f"Internal error: two parameters are named {name!r}; please report this model.")
+        out[name] = np.asarray(values, dtype=float)
+        info[name] = pinfo
+
+    for prefix, design in frame.designs.items():
+        s, label = prefix.suffix, prefix.label
+        values = params.get(f"b{s}_Intercept")
+        if values is not None and values.ndim == 3:  # ordinal thresholds: b_Intercept[1], b_Intercept[2], ...
+            for k in range(values.shape[2]):
+                name = f"b_{label}Intercept[{k + 1}]"
+                put(name, values[..., k], ParamInfo(name, "b", coef=f"{label}Intercept[{k + 1}]"))
+        elif design.intercept:
+            put(f"b_{label}Intercept", values, ParamInfo(f"b_{label}Intercept", "b", coef=f"{label}Intercept"))
+        if design.coef_names:
+            b = params[f"b{s}"]
+            for i, c in enumerate(design.coef_names):
+                put(f"b_{label}{c}", b[..., i], ParamInfo(f"b_{label}{c}", "b", coef=f"{label}{c}"))
+        if design.cs_names:
+            bcs = params[f"bcs{s}"]  # (chain, draw, Kcs, nthres)
+            for i, c in enumerate(design.cs_names):
+                for k in range(bcs.shape[3]):
+                    name = f"bcs_{label}{c}[{k + 1}]"
+                    put(name, bcs[..., i, k], ParamInfo(name, "b", coef=f"{label}{c}[{k + 1}]"))
+    for design in frame.designs.values():
+        for sp in design.specials:  # mo(), s(), gp(), ...: each kind names its own parameters
+            for name, values, pinfo in sp.draws(params):
+                put(name, values, pinfo)
+    for block in frame.blocks:  # brms's order: every sd, then every cor, then every r
+        sd = params[f"sd_{block.id}"]
+        for j, row in enumerate(sd_names(block)):
+            for i, name in enumerate(row):
+                values = sd[..., j, i] if block.by else sd[..., j]
+                put(name, values, ParamInfo(name, "sd", group=group_label(block), coef=block.coefs[j].label, level=_by_level(block, i)))
+    for block in frame.blocks:
+        if block.has_cor:
+            cor = params[f"cor_{block.id}"]
+            for p, row in enumerate(cor_names(block)):
+                for i, name in enumerate(row):
+                    values = cor[..., p, i] if block.by else cor[..., p]
+                    j, k = cor_pairs(block.M)[p]
+                    coef = f"{block.coefs[j].label},{block.coefs[k].label}"
+                    put(name, values, ParamInfo(name, "cor", group=group_label(block), coef=coef, level=_by_level(block, i)))
+    for t in frame.response_terms:
+        for d in t.estimated_constants:
+            name = d + (f"_{t.resp}" if t.resp else "")
+            put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        if t.family.spec.special == "mixture" and not t.family.theta_pred:  # mixing proportions
+            for k in range(1, t.family.nmix + 1):
+                name = f"theta{k}" + (f"_{t.resp}" if t.resp else "")
+                put(name, params[name], ParamInfo(name, "dpar", coef=name))
+    for prefix, design in frame.designs.items():
+        if f"delta{prefix.suffix}" in params:  # equidistant thresholds
+            name = f"delta{prefix.suffix}"
+            put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        if design.intercept and params.get(f"Intercept{prefix.suffix}") is not None:
+            name = f"Intercept{prefix.suffix}"
+            values = params[name]
+            if values.ndim == 3:
+                for k in range(values.shape[2]):
+                    put(f"{name}[{k + 1}]", values[..., k], ParamInfo(f"{name}[{k + 1}]", "Intercept"))
+            else:
+                put(name, values, ParamInfo(name, "Intercept"))
+    for block in frame.blocks:
+        for j in range(block.M):
+            stan = f"r_{block.id}_{block.coefs[j].prefix.label}{j + 1}"
+            r = params[stan]
+            for lv_i, lv in enumerate(block.levels):
+                name = r_name(block, j, lv)
+                put(name, r[..., lv_i], ParamInfo(name, "r", group=group_label(block), coef=block.coefs[j].label, level=lv))
+    from ..prediction.mv import mv_draws
+
+    for name, values, pinfo in mv_draws(frame, params):  # rescor, shared nu, imputed Ymi
+        put(name, values, pinfo)
+    put("lprior", params["lprior"], ParamInfo("lprior", "lprior"))
+    if "lp__" in stats:
+        put("lp__", stats["lp__"], ParamInfo("lp__", "lp__"))
+    return out, info
+
+
+def _by_level(block: ReBlock, i: int) -> str:
+    return block.by_levels[i] if block.by and block.by_levels else ""
+
