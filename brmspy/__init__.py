@@ -7,7 +7,6 @@ Examples
 >>> code = bp.make_stancode("Reaction ~ Days + (Days | Subject)", df)
 """
 
-from . import datasets
 from .codegen.api import build_model, get_prior, make_stancode, make_standata
 from .core.errors import (
     BackendUnavailableError,
@@ -38,7 +37,6 @@ from .criteria.ic import (
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
 from .families import __all__ as _family_names
-from .families.mixture import pp_mixture
 from .fit.brm import brm, update
 from .fit.brmsfit import BrmsFit
 from .fit.methods import (
@@ -70,6 +68,7 @@ from .prediction.core import (
     predictive_error,
     residuals,
 )
+from .prediction.mixture import pp_mixture
 from .priors.resolve import prior, set_prior
 
 __version__ = "0.1.0"

@@ -25,7 +25,8 @@ from scipy import stats
 import brmspy as bp
 from brmspy.core.errors import DataError, FormulaError, PriorError
 from brmspy.formula.prefix import Prefix
-from brmspy.frame.autocor import arma_eta, series_log_lik
+from brmspy.prediction.autocor import arma_eta
+from brmspy.prediction.core import series_log_lik
 from tests.checks import assert_golden, assert_loglik_matches_stan, parameter_names
 
 # ---------------------------------------------------------------- data

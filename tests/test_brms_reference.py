@@ -551,7 +551,7 @@ def compare_standata(ref: dict, data: dict, names: dict[str, list[str]], build=N
 
 def _blocks(build) -> list[tuple[str, str, str, str, str]]:
     """brmspy's group-level coefficients as brms's tidy_ranef rows: (id, group, coef, cn, dpar/nlpar/resp)."""
-    from brmspy.fit.naming import group_label  # brms's name of the grouping factor (mmgm1gm2 for mm(gm1, gm2))
+    from brmspy.frame.types import group_label  # brms's name of the grouping factor (mmgm1gm2 for mm(gm1, gm2))
 
     rows = []
     for block in build.frame.blocks:
@@ -561,7 +561,7 @@ def _blocks(build) -> list[tuple[str, str, str, str, str]]:
 
 
 def compare_ranef(ref: dict, build) -> list[str]:
-    from brmspy.fit.naming import group_label
+    from brmspy.frame.types import group_label
 
     out: list[str] = []
     r = ref.get("ranef")
@@ -702,8 +702,8 @@ def compare_prior_data(ref: dict, build) -> list[str]:
 
     Other parameters' prior data (sds, lscale, simo, thresholds, ...) are compared through the prior table.
     """
-    from brmspy.fit.naming import group_label
     from brmspy.formula.prefix import _is_dpar_name
+    from brmspy.frame.types import group_label
 
     table = ref.get("validated_prior") or ref.get("prior")
     if not table:

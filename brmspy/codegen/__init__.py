@@ -8,9 +8,8 @@ from typing import Any, Callable
 
 from ..core.stan import StanBlocks
 from ..formula.prefix import Prefix
-from ..frame.build import ModelFrame
+from ..frame.types import ModelFrame
 from ..priors.resolve import ResolvedPriors
-from . import pieces
 from .render import render
 from .tuning import Tuning, choose_tuning
 

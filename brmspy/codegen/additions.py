@@ -33,8 +33,7 @@ from ..core.stan import StanBlocks
 from ..families import Likelihood, Ops
 from ..families.cdf import CDFS
 from ..formula.terms import BrmsTerms
-from ..frame.additions import AdditionData
-from ..frame.build import ResponseData
+from ..frame.types import AdditionData, ResponseData
 
 #: position of the shape argument among the Stan likelihood's arguments, multiplied by the rate (brms)
 RATE_SHAPE_ARG = {"negbinomial": 1, "negbinomial2": 1, "geometric": 1}

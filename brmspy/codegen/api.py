@@ -16,7 +16,8 @@ import pandas as pd
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula, build_terms
 from ..formula.terms import BrmsTerms, MvBrmsTerms
-from ..frame.build import ModelFrame, build_frame
+from ..frame.build import build_frame
+from ..frame.types import ModelFrame
 from ..priors.checks import warn_design
 from ..priors.resolve import Prior, ResolvedPriors, default_prior_table, resolve_priors, table_to_frame
 from . import CodeOptions, GeneratedModel, generate

@@ -12,7 +12,7 @@ from ..core.stan import StanBlocks
 from ..families.categorical import category_dpars, reference_index
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.build import ModelFrame, ResponseData
+from ..frame.types import ModelFrame, ResponseData
 
 
 def _rs(t: BrmsTerms) -> str:

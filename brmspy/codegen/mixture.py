@@ -16,7 +16,7 @@ from ..core.stan import StanBlocks
 from ..families import Ops
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.build import ModelFrame
+from ..frame.types import ModelFrame
 from ..priors.resolve import ResolvedPriors
 
 

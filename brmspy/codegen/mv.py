@@ -21,7 +21,7 @@ from __future__ import annotations
 from ..core.stan import StanBlocks
 from ..families import DPARS
 from ..formula.prefix import Prefix
-from ..frame.build import ModelFrame
+from ..frame.types import ModelFrame
 from ..priors.resolve import ResolvedPriors
 from . import pieces
 

@@ -22,8 +22,8 @@ from ..formula.nlexpr import parse_nl, to_stan
 from ..formula.nonlinear import evaluation_order
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.build import ModelFrame
 from ..frame.nonlinear import covariate_values
+from ..frame.types import ModelFrame
 
 
 def nlp_name(resp: str, name: str) -> str:

@@ -12,7 +12,7 @@ from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.build import ModelFrame, PopulationDesign
+from ..frame.types import ModelFrame, PopulationDesign
 from ..priors.resolve import ResolvedPriors
 
 

@@ -16,7 +16,7 @@ from ..core.stan import StanBlocks, prior_statement
 from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.build import ModelFrame, PopulationDesign, ReBlock, ResponseData
+from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors.resolve import ResolvedPriors
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
@@ -277,7 +277,6 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         if block.by:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
-            from ..frame.groups import SCALE_R_COR_COV
 
             sb.functions.append(SCALE_R_COR_COV)
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
@@ -547,7 +546,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
     trials = (f"trials{rs}",) if rd.trials is not None else ()
-    from ..frame.autocor import autocor_design
+    from ..specials.autocor import autocor_design
 
     if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
         from .autocor import stan_autocor_likelihood
@@ -652,3 +651,18 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
     if sb.data:
         sb.data.insert(0, "// prior hyperparameters (values: make_standata() / prior_summary())")
     return sb
+
+
+SCALE_R_COR_COV = """  /* compute correlated group-level effects with a known covariance matrix
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   *   Lcov: cholesky factor of the known covariance matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor_cov(matrix z, vector SD, matrix L, matrix Lcov) {
+    // kronecker(Lcov, diag_pre_multiply(SD, L)) * to_vector(z), stored as levels x coefficients
+    return Lcov * transpose(diag_pre_multiply(SD, L) * z);
+  }"""

@@ -37,7 +37,7 @@ from ..core.stan import StanBlocks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.terms import BrmsTerms
-    from ..frame.build import ModelFrame
+    from ..frame.types import ModelFrame
     from . import CodeOptions
     from .tuning import Tuning
 
@@ -99,7 +99,7 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     refuses a likelihood that reads values computed elsewhere in the model block.
     """
     from ..formula.prefix import Prefix
-    from ..frame.autocor import autocor_design
+    from ..specials.autocor import autocor_design
 
     if getattr(frame.terms, "rescor", False):
         return "residual correlations (set_rescor(True))"

@@ -35,7 +35,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.prefix import Prefix
-    from ..frame.build import ModelFrame, ReBlock, ReCoef
+    from ..frame.types import ModelFrame, ReBlock, ReCoef
     from . import CodeOptions
 
 __all__ = ["CENTERED_MIN_ROWS", "LEAN_MIN_ROWS", "Tuning", "choose_tuning", "is_unit", "use_centered"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Protocol
 
 import numpy as np
 
@@ -55,6 +55,21 @@ PriorLookup = Callable[..., "PriorDist | None"]
 
 #: a draws accessor for predictions: Stan name -> (draws, *shape), restricted to the chosen draws
 ParamGetter = Callable[[str], np.ndarray]
+
+
+class PriorSampler(Protocol):
+    """Draws from priors shaped (chain, draw), given to the special terms' ``prior_draws`` hook.
+
+    Each method returns None for a flat (None) prior; :class:`brmspy.priors.draws.PriorSampler`
+    implements it.
+    """
+
+    def scalar(self, p: "PriorDist | None", lower: float | None = None,
+               upper: float | None = None) -> np.ndarray | None: ...
+
+    def dirichlet(self, p: "PriorDist | None", K: int) -> np.ndarray | None: ...
+
+    def lkj_marginal(self, p: "PriorDist | None", M: int) -> np.ndarray | None: ...
 
 
 def _check_prob(prob: float) -> None:

@@ -34,6 +34,7 @@ import pandas as pd
 from scipy import special
 
 from ..core.errors import BrmsError
+from ..fit.naming import _prior_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..fit.brmsfit import BrmsFit
@@ -321,28 +322,6 @@ class HypothesisResult:
 
 
 # ------------------------------------------------------------ parameters
-
-
-def _prior_name(full: str, draws: Mapping[str, np.ndarray]) -> str | None:
-    """The ``prior_*`` draw matching a parameter (brms's naming of prior draws)."""
-    candidates = [f"prior_{full}"]
-    m = re.fullmatch(r"b_(.*?_)?Intercept", full)
-    if m:
-        label = (m.group(1) or "").rstrip("_")
-        candidates.append("prior_Intercept" + (f"_{label}" if label else ""))
-    m = re.fullmatch(r"cor_(.+?)__.+", full)
-    if m:
-        candidates.append(f"prior_cor_{m.group(1)}")
-    m = re.fullmatch(r"sd_(.+?)__.+", full)
-    if m:
-        candidates.append(f"prior_sd_{m.group(1)}")
-    m = re.fullmatch(r"(ar|ma)(_\w+)?\[\d+\]", full)  # one prior draw per autocorrelation class
-    if m:
-        candidates.append(f"prior_{m.group(1)}{m.group(2) or ''}")
-    m = re.fullmatch(r"corme(_[^_]+)?__.+", full)  # latent correlations of me() terms (brms: prior_corme)
-    if m:
-        candidates.append(f"prior_corme{m.group(1) or ''}")
-    return next((c for c in candidates if c in draws), None)
 
 
 def _level_draws(fit: "BrmsFit", scope: str, group: str) -> dict[str, dict[str, np.ndarray]]:

@@ -23,7 +23,8 @@ from typing import Callable
 import numpy as np
 from scipy import special
 
-from .cdf import CDFS, log_diff_exp
+from .cdf import CDFS
+from .cdf_base import log_diff_exp
 from .continuous import skew_normal_params
 from .core import FAMILIES, Dpars, Extras
 

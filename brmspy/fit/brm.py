@@ -19,12 +19,11 @@ from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.draws import draw_priors, flat_parameters
 from ..priors.resolve import Prior
 from . import storage
-from .brmsfit import BrmsFit
+from .brmsfit import SAMPLE_PRIOR, BrmsFit
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 
 logger = logging.getLogger("brmspy")
 
-SAMPLE_PRIOR = ("no", "yes", "only")
 FILE_REFIT = ("never", "always", "on_change")
 # Compiled models by (backend, program): update() and refits with the same
 # structure reuse them within a session (PyStan/CmdStan also cache on disk).

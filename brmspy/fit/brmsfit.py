@@ -12,11 +12,11 @@ import pandas as pd
 from ..backends import Draws, SampleConfig
 from ..codegen.api import ModelBuild
 from ..core.types import ParamInfo
-from ..frame.build import ModelFrame
+from ..frame.types import ModelFrame, group_label
 from ..priors.resolve import ResolvedPriors
 from . import arviz_io
 from . import tables as _summary
-from .naming import brms_draws, group_label
+from .naming import brms_draws
 
 
 @dataclass
@@ -216,3 +216,6 @@ class BrmsFit:
         from ..prediction.core import predict
 
         return predict(self, newdata, **kwargs)
+
+
+SAMPLE_PRIOR = ("no", "yes", "only")

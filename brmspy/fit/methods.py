@@ -52,7 +52,7 @@ def prior_draws(fit: BrmsFit, variable: str | Sequence[str] | None = None, seed:
     >>> fit = bp.brm("y ~ x", df, prior=bp.prior("normal(0, 1)", class_="b"), sample_prior="yes")  # doctest: +SKIP
     >>> bp.prior_draws(fit, "b_x").std()                                                          # doctest: +SKIP
     """
-    from ..criteria.hypotheses import _prior_name
+    from .naming import _prior_name
 
     draws = fit.draws_dict
     names = [n for n, pi in fit.param_info.items() if pi.kind == "prior"]

@@ -8,16 +8,13 @@ returns an ordered dict of (chain, draw) arrays.
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 import numpy as np
 
 from ..core.types import ParamInfo, cor_pairs
-from ..frame.build import ModelFrame, ReBlock
-
-
-def group_label(block: ReBlock) -> str:
-    """The grouping factor as brms names it in parameters (``Subject``, ``a:b``, ``mmg1g2``)."""
-    return re.sub(r"[^A-Za-z0-9_.:]", "", block.group)
+from ..formula.mv import is_rescor
+from ..frame.types import ModelFrame, ReBlock, group_label
 
 
 def sd_names(block: ReBlock) -> list[list[str]]:
@@ -126,7 +123,6 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
             for lv_i, lv in enumerate(block.levels):
                 name = r_name(block, j, lv)
                 put(name, r[..., lv_i], ParamInfo(name, "r", group=group_label(block), coef=block.coefs[j].label, level=lv))
-    from ..prediction.mv import mv_draws
 
     for name, values, pinfo in mv_draws(frame, params):  # rescor, shared nu, imputed Ymi
         put(name, values, pinfo)
@@ -139,3 +135,56 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
 def _by_level(block: ReBlock, i: int) -> str:
     return block.by_levels[i] if block.by and block.by_levels else ""
 
+
+def rescor_pairs(resps: list[str]) -> list[tuple[str, str]]:
+    """Response pairs of the ``rescor`` vector, in the generated program's order."""
+    from ..core.types import cor_pairs
+
+    return [(resps[j], resps[k]) for j, k in cor_pairs(len(resps))]
+
+
+def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, "ParamInfo"]]:
+    """brms-named draws of residual correlations, the shared ``nu`` and imputed values ``Ymi``."""
+    from ..core.types import ParamInfo
+
+    out = []
+    if is_rescor(frame):
+        resps = [t.resp for t in frame.response_terms]
+        rescor = params["rescor"]
+        for p, (a, b) in enumerate(rescor_pairs(resps)):
+            name = f"rescor__{a}__{b}"
+            out.append((name, rescor[..., p], ParamInfo(name, "rescor", coef=f"rescor({a},{b})")))
+        if "nu" in frame.response_terms[0].shared:
+            out.append(("nu", params["nu"], ParamInfo("nu", "dpar", coef="nu")))
+    for t in frame.response_terms:
+        rd = frame.responses[t.resp]
+        if rd.missing is None:
+            continue
+        stan = "Ymi" + (f"_{t.resp}" if t.resp else "")
+        values = params[stan]
+        for k in range(values.shape[-1]):
+            name = f"{stan}[{k + 1}]"
+            out.append((name, values[..., k], ParamInfo(name, "latent", coef=name)))
+    return out
+
+
+def _prior_name(full: str, draws: Mapping[str, np.ndarray]) -> str | None:
+    """The ``prior_*`` draw matching a parameter (brms's naming of prior draws)."""
+    candidates = [f"prior_{full}"]
+    m = re.fullmatch(r"b_(.*?_)?Intercept", full)
+    if m:
+        label = (m.group(1) or "").rstrip("_")
+        candidates.append("prior_Intercept" + (f"_{label}" if label else ""))
+    m = re.fullmatch(r"cor_(.+?)__.+", full)
+    if m:
+        candidates.append(f"prior_cor_{m.group(1)}")
+    m = re.fullmatch(r"sd_(.+?)__.+", full)
+    if m:
+        candidates.append(f"prior_sd_{m.group(1)}")
+    m = re.fullmatch(r"(ar|ma)(_\w+)?\[\d+\]", full)  # one prior draw per autocorrelation class
+    if m:
+        candidates.append(f"prior_{m.group(1)}{m.group(2) or ''}")
+    m = re.fullmatch(r"corme(_[^_]+)?__.+", full)  # latent correlations of me() terms (brms: prior_corme)
+    if m:
+        candidates.append(f"prior_corme{m.group(1) or ''}")
+    return next((c for c in candidates if c in draws), None)

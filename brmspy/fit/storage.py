@@ -880,7 +880,7 @@ _SETTINGS_OPTIONAL = ("reduce", "threads", "centered", "warm_start")
 def _check_settings(s: Any) -> dict:
     from ..backends import BACKEND_NAMES
     from ..codegen.reductions import kind_names
-    from .brm import SAMPLE_PRIOR
+    from .brmsfit import SAMPLE_PRIOR
 
     _fields(s, "settings", _SETTINGS_REQUIRED, _SETTINGS_OPTIONAL)
     for k in ("chains", "iter", "thin"):
@@ -915,7 +915,7 @@ def _check_config(c: Any):
 def _check_meta(meta: dict, version: int) -> dict[str, Any]:
     """Every field of the metadata, checked and rebuilt through the user-input constructors."""
     from ..backends import BACKEND_NAMES
-    from .brm import SAMPLE_PRIOR
+    from .brmsfit import SAMPLE_PRIOR
 
     keys = ("format_version", "formula", "family", "prior", "data", "data_name", "sample_prior", "settings", "config",
             "backend", "timings", "code_sha256", "data_sha256")

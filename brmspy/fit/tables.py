@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.types import _check_prob, cor_pairs
+from ..frame.types import group_label
 from . import arviz_io
-from .naming import group_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from .brmsfit import BrmsFit

@@ -6,6 +6,7 @@ import logging
 import warnings
 
 from ..core.errors import FamilyError, FormulaError
+from ..frame.types import ModelFrame
 from .terms import BrmsTerms
 
 logger = logging.getLogger("brmspy")
@@ -103,3 +104,7 @@ def resolve_rescor(rescor: bool | None, responses: list["BrmsTerms"]) -> bool:
             "add set_rescor(False) to fit the responses without them.)"
         ) from None
     return True
+
+
+def is_rescor(frame: "ModelFrame") -> bool:
+    return bool(getattr(frame.terms, "rescor", False))

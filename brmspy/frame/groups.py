@@ -34,24 +34,15 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-
-SCALE_R_COR_COV = """  /* compute correlated group-level effects with a known covariance matrix
-   * Args:
-   *   z: matrix of unscaled group-level effects
-   *   SD: vector of standard deviation parameters
-   *   L: cholesky factor correlation matrix
-   *   Lcov: cholesky factor of the known covariance matrix
-   * Returns:
-   *   matrix of scaled group-level effects
-   */
-  matrix scale_r_cor_cov(matrix z, vector SD, matrix L, matrix Lcov) {
-    // kronecker(Lcov, diag_pre_multiply(SD, L)) * to_vector(z), stored as levels x coefficients
-    return Lcov * transpose(diag_pre_multiply(SD, L) * z);
-  }"""
+from ..formula.prefix import Prefix
+from ..formula.terms import GroupTerm
+from .columns import _level_label, _levels_of, group_index
+from .design import DesignSpec, ModelVariables
+from .types import ReBlock, ReCoef
 
 
 def _labels(values: Any) -> list[str]:
-    from .build import _level_label
+    from .columns import _level_label
 
     return [_level_label(v) for v in values]
 
@@ -135,7 +126,7 @@ def mm_weights_for(block, data: pd.DataFrame) -> list[np.ndarray]:
 
     Without ``weights = cbind(...)`` every member weighs ``1 / members``.
     """
-    from .build import _check_columns, _mm_weights
+    from .columns import _check_columns
 
     term = block.terms[0]
     if term.mm_weights:
@@ -145,7 +136,7 @@ def mm_weights_for(block, data: pd.DataFrame) -> list[np.ndarray]:
 
 def by_level_index(block, data: pd.DataFrame) -> np.ndarray:
     """0-based by-level of each row of (new) ``data`` for a ``gr(g, by = z)`` block."""
-    from .build import _check_columns, _level_label
+    from .columns import _check_columns, _level_label
 
     _check_columns([block.by], data, f"'gr({block.group}, by = {block.by})' (newdata)")
     lookup = {lv: i for i, lv in enumerate(block.by_levels)}
@@ -193,3 +184,145 @@ def brms_term_order(terms: list) -> list:
     import re
 
     return sorted(terms, key=lambda g: r_collate_key(re.sub(r"[^A-Za-z0-9_.:]", "", g.group)))
+
+
+def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
+                  mv: ModelVariables | None = None) -> list[ReBlock]:
+    blocks: list[ReBlock] = []
+    by_key: dict[tuple, ReBlock] = {}
+    for prefix, g in specs:
+        key = (g.id, g.group, g.by, g.cov) if g.id else None
+        block = by_key.get(key) if key else None
+        if block is None:
+            if g.mm:
+                J, levels = _mm_index(data, g.group_vars)
+                weights = _mm_weights(data, g)
+            else:
+                j, levels = group_index(data, g.group_vars)
+                J, weights = [j], None
+            if len(levels) < 2:
+                raise DataError(
+                    f"The grouping factor {g.group!r} of '{g.label}' has only {len(levels)} level in the data; "
+                    "a group-level term needs at least 2. Remove the term or check the data."
+                )
+            block = ReBlock(len(blocks) + 1, g.group, g.group_vars, levels, J, [], g.cor, [], mm_weights=weights)
+            if g.cov:
+
+                check_cov_term(g.cov, g.by, g.mm, g.label)
+                block.cov, block.Lcov = g.cov, cov_cholesky(data2, g.cov, levels, g.label)
+            if g.by:
+                _attach_by(block, data, g)
+            blocks.append(block)
+            if key:
+                by_key[key] = block
+        elif block.cor != g.cor:
+            raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
+        block.terms.append(g)
+        spec, columns = _group_design(g, data, mv)
+        for i, (name, col) in enumerate(columns):
+            block.coefs.append(ReCoef(prefix, name, col, g, spec, i))
+    _check_duplicated_effects(blocks)
+    return blocks
+
+
+def _check_duplicated_effects(blocks: list[ReBlock]) -> None:
+    """brms refuses a varying effect that two terms give the same grouping factor (and dpar/nlpar/response).
+
+    ``(Days | Subject) + (1 | Subject)`` would give the Subject intercepts two sds that the data
+    cannot tell apart.  Blocks may share a group name when their effects differ
+    (``(1 | g) + (0 + x | g)``, terms in different dpars or responses): those are fine.
+    """
+    seen: dict[tuple, GroupTerm] = {}
+    for b in blocks:
+        for c in b.coefs:
+            key = (b.group, c.prefix, c.name)
+            if key not in seen:
+                seen[key] = c.term
+                continue
+            first = seen[key]
+            same = [t for blk in blocks if blk.group == b.group for t in blk.terms
+                    if any(cc.prefix == c.prefix for cc in blk.coefs)]
+            terms = list(dict.fromkeys(same))
+            where = f"the {c.prefix.label.rstrip('_')} formula" if c.prefix.pieces else "the formula"
+            raise FormulaError(
+                "Duplicated group-level effects are not allowed.\n"
+                f"Occurred for effect '{c.name}' of group '{b.group}': {first.label} and {c.term.label} in {where} "
+                "both give it a varying effect, and two standard deviations of one effect cannot be told apart "
+                f"by the data (brms refuses this model too). {_merged_terms_hint(terms)}"
+            )
+
+
+def _merged_terms_hint(terms: list[GroupTerm]) -> str:
+    """What to write instead of several terms on one grouping factor: one term with all their effects."""
+    from dataclasses import replace
+
+    from ..formula.terms import parse_rhs
+
+    intercept, effects = False, []
+    for t in terms:
+        lt = parse_rhs(t.expr, t.label)
+        intercept = intercept or lt.intercept
+        effects += [e for e in lt.population if e not in effects]
+    expr = " + ".join((["1"] if intercept else ["0"]) + effects)
+    merged = replace(terms[0], expr=expr, id=None)
+    text = f"Write one term: {replace(merged, cor=True).label} (correlated effects) or {replace(merged, cor=False).label} (uncorrelated)"
+    if intercept and effects:
+        alone = [replace(merged, expr="1", cor=True).label] + [replace(merged, expr=f"0 + {e}", cor=True).label for e in effects]
+        text += f", which is the same as {' + '.join(alone)}"
+    return text + "."
+
+
+def _group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
+                  ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
+    """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
+    from ..formula.terms import parse_rhs
+
+    lt = parse_rhs(g.expr, g.label)
+    if lt.group_terms or lt.special_terms:
+        raise FormulaError(f"Group-level term '{g.label}' may contain only population-style predictors left of '|'.")
+    if not lt.population:
+        if not lt.intercept:
+            raise FormulaError(f"The group-level term '{g.label}' has no effects; use '(1 | {g.group})'.")
+        return None, [("Intercept", np.ones(len(data)))]
+    spec, Z = DesignSpec.build(lt.rterms, mv if mv is not None else ModelVariables(data), g.label)
+    return spec, [(name, Z[:, i].copy()) for i, name in enumerate(spec.names)]
+
+
+def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.ndarray], list[str]]:
+    allv = pd.concat([data[m].astype(object) if isinstance(data[m].dtype, pd.CategoricalDtype) else data[m]
+                      for m in members], ignore_index=True)
+    j, levels = group_index(pd.DataFrame({"g": allv}), ("g",))
+    n = len(data)
+    return [j[i * n:(i + 1) * n] for i in range(len(members))], levels
+
+
+def _mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
+    m = len(g.group_vars)
+    if not g.mm_weights:
+        return [np.full(len(data), 1.0 / m) for _ in range(m)]
+    W = np.column_stack([np.asarray(data[w], dtype=float) for w in g.mm_weights])
+    if np.any(W < 0):
+        raise DataError(f"Multi-membership weights of '{g.label}' must be non-negative.")
+    total = W.sum(axis=1, keepdims=True)
+    if np.any(total == 0):
+        raise DataError(f"Multi-membership weights of '{g.label}' sum to zero in some rows.")
+    W = W / total  # brms scales weights to sum to 1 per observation
+    return [W[:, i] for i in range(m)]
+
+
+def _attach_by(block: ReBlock, data: pd.DataFrame, g: GroupTerm) -> None:
+    by_col = data[g.by]
+    by_levels = [_level_label(v) for v in _levels_of(by_col)]
+    by_codes = pd.Categorical(by_col.map(_level_label), categories=by_levels).codes + 1
+    J = block.J[0]
+    per_level = pd.DataFrame({"J": J, "by": by_codes}).drop_duplicates()
+    counts = per_level.groupby("J")["by"].nunique()
+    if (counts > 1).any():
+        lvl = block.levels[int(counts.idxmax()) - 1]
+        raise DataError(
+            f"In 'gr({g.group}, by = {g.by})' each level of {g.group!r} must belong to one level of {g.by!r}, "
+            f"but level {lvl!r} appears with several."
+        )
+    Jby = np.zeros(block.N_levels, dtype=np.int64)
+    Jby[per_level["J"].to_numpy() - 1] = per_level["by"].to_numpy()
+    block.by, block.by_levels, block.Jby = g.by, by_levels, Jby

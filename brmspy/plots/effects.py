@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..formula.syntax import split_top
-from ..frame.build import _names_in
+from ..frame.columns import _names_in
 from .ppc import DARK, LIGHT, PlotError, _grid
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -951,7 +951,8 @@ def icc(fit: "BrmsFit", prob: float = 0.95) -> pd.DataFrame:
        Estimate  Est.Error  Q2.5  Q97.5
     g      0.31       0.09  0.15   0.50
     """
-    from ..fit.naming import group_label, sd_names
+    from ..fit.naming import sd_names
+    from ..frame.types import group_label
 
     if not 0 < prob < 1:
         raise PlotError(f"prob must be between 0 and 1, got {prob!r}.")

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from ..frame.build import _level_label, _levels_of, _names_in
+from ..frame.columns import _level_label, _levels_of, _names_in
 from .ppc import DARK, LIGHT, PlotError, _grid
 
 if TYPE_CHECKING:  # pragma: no cover

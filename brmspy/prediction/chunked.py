@@ -38,7 +38,7 @@ from ..core.errors import BrmsError
 if TYPE_CHECKING:  # pragma: no cover
     from ..criteria.ic import LooResult
     from ..fit.brmsfit import BrmsFit
-    from ..frame.build import ModelFrame
+    from ..frame.types import ModelFrame
 
 __all__ = ["DEFAULT_CELLS", "auto_chunk_size", "chunk_bounds", "row_subset_fit", "chunked_call",
            "loo_chunked", "loo_subsample", "LooSubsampleResult"]

@@ -26,8 +26,12 @@ from ..core.errors import BrmsError, DataError
 from ..families import LINKS, Extras
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms, parse_rhs
-from ..frame.additions import addition_epred, addition_loglik, addition_predict, context_additions
-from ..frame.build import ReBlock, _group_design, _response_data, level_labels
+from ..frame.columns import level_labels
+from ..frame.groups import _group_design
+from ..frame.response import _response_data
+from ..frame.types import ReBlock
+from .additions import addition_epred, addition_loglik, addition_predict, context_additions
+from .autocor import _series_cov, _time_cov_parts
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..fit.brmsfit import BrmsFit
@@ -183,7 +187,7 @@ def validate_newdata_columns(fit: "BrmsFit", newdata: pd.DataFrame) -> None:
     Traceback (most recent call last):
     DataError: newdata column 'Days' holds text (dtype str) but the model was fitted with numeric values ...
     """
-    from ..specials.mi import mi_kept_columns
+    from ..frame.response import mi_kept_columns
 
     old_data = fit.frame.data
     imputed = mi_kept_columns(fit.frame.response_terms)  # NAs there: mi()'s own error, later
@@ -230,7 +234,7 @@ def _level_text(v: Any) -> str:
 
 
 def _is_group_column(fit: "BrmsFit", col: str) -> bool:
-    from ..frame.autocor import series_columns
+    from ..specials.autocor import series_columns
 
     # 'gr' of ar()/ma()/cosy(): a new level is a new series
     return any(col in b.group_vars for b in fit.frame.blocks) or col in series_columns(fit)
@@ -260,7 +264,7 @@ def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:
         _, cols = _group_design(g, fit.frame.data)
         names = {n for n, _ in cols}
         for b in matches:
-            from ..frame.nonlinear import is_nlpar  # the terms of mu, or of its non-linear parameters
+            from ..priors.nonlinear import is_nlpar  # the terms of mu, or of its non-linear parameters
 
             chosen.setdefault(b.id, set()).update(c.label for c in b.coefs if c.name in names
                                                   and (c.prefix.dpar == "mu" or is_nlpar(fit.frame, c.prefix)))
@@ -417,7 +421,7 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
     if t.family.spec.special == "mixture" and not t.family.theta_pred:  # (S, 1, K) mixing proportions
         out["theta"] = _flat(ctx.params["theta" + (f"_{t.resp}" if t.resp else "")], ctx.idx)[:, None, :]
     if t.family.spec.special == "categorical":  # (draws, obs, ncat) linear predictors, 0 for the reference
-        from ..families.categorical import category_eta
+        from .categorical import category_eta
 
         levels = ctx.fit.frame.responses[t.resp].levels
         out["mu"] = category_eta(t, levels, lambda p: _population(ctx, p) + _group_effects(ctx, p))
@@ -426,13 +430,13 @@ def _dpar_values(ctx: _Context, t: BrmsTerms, transform: bool = True) -> dict[st
         if d in out:
             continue
         if d in t.nonlinear:  # a non-linear formula (brmspy.nonlinear)
-            from ..frame.nonlinear import nonlinear_eta
+            from .nonlinear import nonlinear_eta
 
             eta = nonlinear_eta(ctx, t, d)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:
             eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
-            from ..frame.autocor import adjust_eta
+            from .autocor import adjust_eta
 
             eta = adjust_eta(ctx, t, prefix, eta)  # ar()/ma()/arma() terms use earlier residuals
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
@@ -500,13 +504,13 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
 def _linpred(ctx: _Context, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
     d = dpar or "mu"
     if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.nonlinear)
-        from ..frame.nonlinear import nonlinear_linpred
+        from .nonlinear import nonlinear_linpred
 
         return nonlinear_linpred(ctx, t, d, nlpar, transform)
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
     eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
-    from ..frame.autocor import adjust_eta
+    from .autocor import adjust_eta
 
     eta = adjust_eta(ctx, t, Prefix(t.resp, d), eta)  # ar()/ma()/arma() terms use earlier residuals
     return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
@@ -576,7 +580,7 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
 
 def _predict(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
-    from ..frame.autocor import time_cov_predict
+    from .autocor import time_cov_predict
 
     if (draws := time_cov_predict(ctx, t, dp, ctx.rng)) is not None:  # cosy(), cov = TRUE: one draw per series
         return draws
@@ -614,7 +618,7 @@ def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any
 def _log_lik(ctx: _Context, t: BrmsTerms) -> np.ndarray:
     dp = _dpar_values(ctx, t)
     rd, ex = _extras(ctx, t, need_response=True)
-    from ..frame.autocor import time_cov_log_lik
+    from .autocor import time_cov_log_lik
 
     if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
         return ll
@@ -689,3 +693,36 @@ def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "
     if type == "pearson":
         res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None]
     return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")))
+
+
+def series_log_lik(fit, ndraws: int | None = None) -> np.ndarray:
+    """Joint log density of each series, (draws, series), for time-covariance models.
+
+    The sum over series is the model's log-likelihood (what Stan adds to
+    ``target``); ``log_lik`` instead returns brms's pointwise leave-one-out
+    conditional densities.
+    """
+
+    t = _terms(fit)
+    ctx = _context(fit, None, None, ndraws, False, "uncertainty", None)
+    dp = _dpar_values(ctx, t)
+    parts = _time_cov_parts(ctx, t, dp, "series_log_lik")
+    if parts is None:
+        raise DataError("series_log_lik() is for models with cosy() or a covariance ARMA structure (cov = TRUE).")
+    ac, mu, sigma, nu, cp = parts
+    y = fit.frame.responses[t.resp].y.astype(float)
+    cols = []
+    for b, e in zip(ac.series.begin - 1, ac.series.end):
+        C = _series_cov(ac, cp, sigma, b, e)
+        res = y[None, b:e] - mu[:, b:e]
+        _, logdet = np.linalg.slogdet(C)
+        quad = np.einsum("si,si->s", res, np.linalg.solve(C, res[..., None])[..., 0])
+        n = e - b
+        if nu is None:
+            cols.append(-0.5 * (n * math.log(2 * math.pi) + logdet + quad))
+        else:
+            from scipy.special import gammaln
+
+            cols.append(gammaln((nu + n) / 2) - gammaln(nu / 2) - 0.5 * n * np.log(nu * math.pi) - 0.5 * logdet
+                        - (nu + n) / 2 * np.log1p(quad / nu))
+    return np.column_stack(cols)

@@ -20,69 +20,20 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from ..core.errors import FormulaError
+from ..formula.mv import is_rescor
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..core.types import ParamInfo, PriorRow
     from ..fit.brmsfit import BrmsFit
     from ..formula.terms import BrmsTerms
-    from ..frame.build import ModelFrame
 
 
 # ------------------------------------------------------------------- terms
 
 
-def is_rescor(frame: "ModelFrame") -> bool:
-    return bool(getattr(frame.terms, "rescor", False))
-
-
 # ------------------------------------------------------------------ priors
 
 
-def rescor_prior_rows(frame: "ModelFrame") -> list["PriorRow"]:
-    """brms's default rows: ``lkj(1)`` on class ``rescor``; ``gamma(2, 0.1)`` on the shared ``nu``."""
-    from ..core.types import PriorRow
-    from ..families import DPARS
-
-    rows = [PriorRow("lkj(1)", "rescor")]
-    t = frame.response_terms[0]
-    if "nu" in t.shared:
-        rows.append(PriorRow(t.family.dpar_prior("nu"), "nu", lb=f"{DPARS['nu'].lower:g}"))
-    return rows
-
-
 # ------------------------------------------------------------------ draws
-
-
-def rescor_pairs(resps: list[str]) -> list[tuple[str, str]]:
-    """Response pairs of the ``rescor`` vector, in the generated program's order."""
-    from ..core.types import cor_pairs
-
-    return [(resps[j], resps[k]) for j, k in cor_pairs(len(resps))]
-
-
-def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, "ParamInfo"]]:
-    """brms-named draws of residual correlations, the shared ``nu`` and imputed values ``Ymi``."""
-    from ..core.types import ParamInfo
-
-    out = []
-    if is_rescor(frame):
-        resps = [t.resp for t in frame.response_terms]
-        rescor = params["rescor"]
-        for p, (a, b) in enumerate(rescor_pairs(resps)):
-            name = f"rescor__{a}__{b}"
-            out.append((name, rescor[..., p], ParamInfo(name, "rescor", coef=f"rescor({a},{b})")))
-        if "nu" in frame.response_terms[0].shared:
-            out.append(("nu", params["nu"], ParamInfo("nu", "dpar", coef="nu")))
-    for t in frame.response_terms:
-        rd = frame.responses[t.resp]
-        if rd.missing is None:
-            continue
-        stan = "Ymi" + (f"_{t.resp}" if t.resp else "")
-        values = params[stan]
-        for k in range(values.shape[-1]):
-            name = f"{stan}[{k + 1}]"
-            out.append((name, values[..., k], ParamInfo(name, "latent", coef=name)))
-    return out
 
 
 # ------------------------------------------------------------ predictions
@@ -183,5 +134,5 @@ def mv_predict(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
     return mu + sigma * e
 
 
-__all__ = [ "mv_draws", "mv_log_lik", "mv_predict", "rescor_log_density", "rescor_prior_rows",
+__all__ = [ "mv_log_lik", "mv_predict", "rescor_log_density",
            "stack_responses"]

@@ -13,8 +13,7 @@ import numpy as np
 from scipy import stats
 
 from ..core.distributions import PriorDist
-from ..fit.naming import group_label
-from ..frame.build import ModelFrame
+from ..frame.types import ModelFrame, group_label
 from .resolve import ResolvedPriors
 
 

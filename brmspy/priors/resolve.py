@@ -29,7 +29,7 @@ from ..core.types import PriorRow
 from ..families import DPARS, LINKS
 from ..formula.prefix import Prefix
 from ..formula.terms import MvBrmsTerms
-from ..frame.build import ModelFrame, ReBlock
+from ..frame.types import ModelFrame, ReBlock
 
 COLUMNS = ["prior", "class", "coef", "group", "resp", "dpar", "nlpar", "lb", "ub", "source"]
 VALID_CLASSES = ("b", "Intercept", "sd", "cor", *DPARS)
@@ -397,7 +397,7 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             if any(r.class_ == cl and not r.coef for r in rows):
                 rows.append(PriorRow("", cl))
     if getattr(frame.terms, "rescor", False):  # lkj prior of residual correlations, shared nu
-        from ..prediction.mv import rescor_prior_rows
+        from .mv import rescor_prior_rows
 
         rows.extend(rescor_prior_rows(frame))
     return _dedupe(sorted(rows, key=_sort_key))
@@ -411,7 +411,7 @@ def _exact(x: float) -> str:
 
 def _group(block: ReBlock) -> str:
     """brms's name of the grouping factor in prior rows: ``g1:g2``, ``mmg1g2`` for ``mm(g1, g2)``."""
-    from ..fit.naming import group_label
+    from ..frame.types import group_label
 
     return group_label(block)
 
@@ -602,7 +602,7 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if "nu" in frame.response_terms[0].shared:
             res.rescor["nu"] = lookup(("nu", "", "", "", "", ""))
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
-        from ..frame.nonlinear import check_nlpar_priors
+        from .nonlinear import check_nlpar_priors
 
         check_nlpar_priors(frame, res)
     return res

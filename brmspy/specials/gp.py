@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from . import SpecialDesign, register
+from ..frame.specials import SpecialDesign, register
 
 GP_EXP_QUAD = """  /* compute a latent Gaussian process with squared exponential kernel
    * Args:
@@ -286,7 +286,7 @@ def _make_sub(spec: GPSpec, sfx: str, level, rows: np.ndarray, C: np.ndarray, x:
 
 
 def build_subs(spec: GPSpec, data: pd.DataFrame, formula: str) -> list[SubGP]:
-    from ..frame.build import _level_label, _levels_of
+    from ..frame.columns import _level_label, _levels_of
 
     x = _covariate(spec, data, formula)
     n = len(data)
@@ -306,7 +306,7 @@ def build_subs(spec: GPSpec, data: pd.DataFrame, formula: str) -> list[SubGP]:
 
 
 def _covariate(spec: GPSpec, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame.build import _eval_column
+    from ..frame.columns import _eval_column
 
     if spec.covar in data.columns and _is_factor(data[spec.covar]):
         raise DataError(f"'{spec.text}' in {formula!r}: a Gaussian process needs a numeric covariate, but "
@@ -526,7 +526,7 @@ class GPDesign(SpecialDesign):
 
     def term_eta(self, param, data: pd.DataFrame | None, spec: GPSpec | None) -> np.ndarray | float:
         """The GPs' part of the predictor, (draws, rows); only the term ``spec`` if given."""
-        from ..frame.build import _level_label
+        from ..frame.columns import _level_label
 
         p = self.prefix.suffix
         out: np.ndarray | float = 0.0

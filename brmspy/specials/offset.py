@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from . import SpecialDesign, register
+from ..frame.specials import SpecialDesign, register
 
 
 def _values(terms, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame.build import _eval_column
+    from ..frame.columns import _eval_column
 
     total = np.zeros(len(data))
     for s in terms:

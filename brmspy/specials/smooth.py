@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..core.splines import CubicRegression, MixedSmooth, TensorT2, ThinPlate, mixed_form
-from . import SpecialDesign, register
+from ..frame.specials import SpecialDesign, register
 
 #: basis types of s() / t2() marginals: bs code -> (class, description)
 BASES = {"tp": (ThinPlate, "thin plate regression spline"), "cr": (CubicRegression, "cubic regression spline")}
@@ -140,7 +140,7 @@ def parse_smooth(term, formula: str) -> SmoothSpec:
 
 
 def _covariates(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame.build import _eval_column
+    from ..frame.columns import _eval_column
 
     cols = []
     for v in spec.covars:
@@ -205,7 +205,7 @@ class SmoothPiece:
 
     def columns(self, data: pd.DataFrame, formula: str) -> tuple[np.ndarray, list[np.ndarray]]:
         """``Xs`` and ``Zs`` columns of this smooth on (new) data, from the stored basis."""
-        from ..frame.build import _level_label
+        from ..frame.columns import _level_label
 
         X = _covariates(self.spec, data, formula)
         Xf, Zr = self.smooth.columns(self.smooth.raw(X))
@@ -223,7 +223,7 @@ class SmoothPiece:
 
 def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[SmoothPiece]:
     """mgcv's smoothCon + smooth2random for one term: one piece per factor ``by`` level."""
-    from ..frame.build import _level_label, _levels_of
+    from ..frame.columns import _level_label, _levels_of
 
     X = _covariates(spec, data, formula)
     basis = _basis(spec, X, formula)

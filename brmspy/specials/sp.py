@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormulaError
-from . import REGISTRY, SpecialDesign
+from ..frame.specials import REGISTRY, SpecialDesign
 
 if TYPE_CHECKING:
     from ..core.stan import StanBlocks
@@ -63,7 +63,7 @@ def sp_term(kind: str) -> Callable[[type["SpTerm"]], type["SpTerm"]]:
 
 def eval_arg(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     """A term argument: a column, an expression of columns, or a number."""
-    from ..frame.build import _eval_column
+    from ..frame.columns import _eval_column
 
     try:
         return pd.Series(np.full(len(data), float(expr)))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 if TYPE_CHECKING:  # pragma: no cover
     from ...core.stan import StanBlocks
     from ...formula.terms import BrmsTerms
-    from ...frame.build import ModelFrame, PopulationDesign, ReBlock, ResponseData
+    from ...frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
     from ...priors.resolve import ResolvedPriors
     from .. import CodeOptions
     from ..tuning import Tuning
@@ -101,7 +101,6 @@ def kind_names() -> list[str]:
 
 def _load_kinds() -> None:
     # importing the modules registers their kinds
-    from . import canonical, collapse, gaussian  # noqa: F401 (collapse before canonical: fewer rows wins)
 
 
 __all__ = ["Reduction", "choose_reduction", "register"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ...core.stan import StanBlocks
 from ...formula.prefix import Prefix
-from ...frame.build import ModelFrame
+from ...frame.types import ModelFrame
 from .. import pieces
 from . import Reduction, register
 from .collapse import MIN_ROWS, CollapsePatterns

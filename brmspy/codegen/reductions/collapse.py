@@ -42,8 +42,8 @@ from ...core.errors import DataError
 from ...core.stan import StanBlocks
 from ...formula.prefix import Prefix
 from ...formula.terms import MvBrmsTerms
-from ...frame.build import ModelFrame
-from ...specials import SpecialDesign
+from ...frame.specials import SpecialDesign
+from ...frame.types import ModelFrame
 from .. import pieces
 from . import Reduction, register
 

@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from ...core.stan import StanBlocks
 from ...formula.prefix import Prefix
 from ...formula.terms import MvBrmsTerms
-from ...frame.build import ModelFrame, ReBlock
+from ...frame.types import ModelFrame, ReBlock
 from .. import pieces
 from . import Reduction, register
 
