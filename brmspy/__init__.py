@@ -7,7 +7,8 @@ Examples
 >>> code = bp.make_stancode("Reaction ~ Days + (Days | Subject)", df)
 """
 
-from .codegen.api import build_model, get_prior, make_stancode, make_standata
+from . import datasets
+from .codegen.api import build_model, make_stancode, make_standata
 from .core.errors import (
     BackendUnavailableError,
     BrmsError,
@@ -21,19 +22,9 @@ from .core.errors import (
     StanCompileError,
 )
 from .criteria.hypotheses import HypothesisResult, hypothesis
-from .criteria.ic import (
-    KfoldResult,
-    LooResult,
-    WaicResult,
-    add_criterion,
-    bayes_R2,
-    kfold,
-    loo,
-    loo_compare,
-    loo_R2,
-    model_weights,
-    waic,
-)
+from .criteria.ic import add_criterion, kfold, loo, loo_compare, model_weights, waic
+from .criteria.r2 import bayes_R2, loo_R2
+from .criteria.results import KfoldResult, LooResult, WaicResult
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
 from .families import __all__ as _family_names
@@ -69,7 +60,8 @@ from .prediction.core import (
     residuals,
 )
 from .prediction.mixture import pp_mixture
-from .priors.resolve import prior, set_prior
+from .priors.api import get_prior
+from .priors.spec import prior, set_prior
 
 __version__ = "0.1.0"
 

@@ -21,7 +21,7 @@ import pytest
 import brmspy as bp
 from brmspy.core.errors import DataError
 from brmspy.prediction.autocor import arma_recursion
-from brmspy.prediction.core import draw_indices
+from brmspy.prediction.context import draw_indices
 from tests.test_autocor import simulate
 
 # ------------------------------------------------------------ numpy, known parameters

@@ -382,9 +382,10 @@ def _assert_series_density_matches_stan(fit, draws=(0, 1, -1)) -> None:
 
 def _loo_conditional(fit, joint_logpdf, draw: int, series: int) -> np.ndarray:
     """log p(y_i | y_-i) = log p(y) - log p(y_-i) for the rows of one series, from scipy densities."""
-    from brmspy.prediction.core import _context, _dpar_values, _terms
+    from brmspy.prediction.context import prediction_context
+    from brmspy.prediction.dpars import _dpar_values, _terms
 
-    ctx = _context(fit, None, None, None, False, "uncertainty", None)
+    ctx = prediction_context(fit, None, None, None, False, "uncertainty", None)
     dp = _dpar_values(ctx, _terms(fit))
     ac = fit.frame.designs[Prefix("", "mu")].specials[0]
     b, e = ac.series.begin[series] - 1, ac.series.end[series]

@@ -19,8 +19,9 @@ import pytest
 import brmspy as bp
 from brmspy.codegen.api import build_model
 from brmspy.core.distributions import eval_number, parse_prior_string
+from brmspy.frame.checks import check_values
 from brmspy.priors import checks as diagnostics
-from brmspy.priors.resolve import check_prior_bounds
+from brmspy.priors.checks import check_prior_bounds
 from tests.cases import design_data
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -494,7 +495,7 @@ def test_validation_is_cheap_on_sleepstudy(sleep):
             times.append((time.perf_counter() - t) / n)
         return min(times)
 
-    total = (best(lambda: diagnostics.check_values(build.frame))
+    total = (best(lambda: check_values(build.frame))
              + best(lambda: diagnostics.warn_design(build.frame, build.priors))
              + best(lambda: check_prior_bounds(build.priors.table))
              + best(lambda: parse_prior_string("student_t(3, 288.7, 59.3)")))

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core.errors import BackendUnavailableError, SamplingError, StanCompileError
 from .base import CompiledModel, Draws, SampleConfig, data_to_json, normalize_sampler_stats
+from .stanli_backend import validate_stan_code
 from .threads import is_threaded, stan_num_threads, threads_for
 
 __all__ = ["CmdStanPyBackend", "cmdstan_draws_to_arrays", "parse_log_prob_csv", "cache_dir"]
@@ -109,7 +110,6 @@ class CmdStanPyBackend:
         self._require()
         import cmdstanpy
 
-        from .stanli_backend import validate_stan_code
 
         try:
             validate_stan_code(code)  # stanc's message, before minutes of C++

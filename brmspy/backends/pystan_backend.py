@@ -41,6 +41,7 @@ import numpy as np
 
 from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 from .base import CompiledModel, Draws, SampleConfig, code_hash, data_to_json, normalize_sampler_stats
+from .stanli_backend import validate_stan_code
 from .threads import stan_num_threads, threads_for
 
 __all__ = ["PyStanBackend", "run_in_thread", "run_isolated", "model_cache_health", "repair_model_cache"]
@@ -376,7 +377,6 @@ class PyStanBackend:
         self._require()
         import httpstan.models
 
-        from .stanli_backend import validate_stan_code
 
         start = time.perf_counter()
         try:

@@ -34,6 +34,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ..codegen.tuning import CENTERED_MIN_ROWS
+
 logger = logging.getLogger("brmspy")
 
 #: ``warm_start="auto"`` warm-starts models with at least this many rows: there a gradient is
@@ -95,8 +97,6 @@ def resolve_warm_start(
     >>> resolve_warm_start("auto", 100_000, standardized=("z_1",)), resolve_warm_start("auto", 100_000, (), 25.0)
     (False, False)
     """
-    from ..codegen.tuning import CENTERED_MIN_ROWS
-
     few_rows = rows_per_level is not None and rows_per_level < CENTERED_MIN_ROWS
     if option == "auto":
         return n_rows >= WARM_START_MIN_ROWS and not standardized and not few_rows

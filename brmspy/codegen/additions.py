@@ -100,7 +100,7 @@ def stan_addition_data(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
 # ------------------------------------------------------------- likelihood
 
 
-class _Context:
+class PredictionContext:
     """How names are written in one place of the likelihood: whole vectors, ``[n]`` or ``[Jevent]``."""
 
     def __init__(self, index: str, vectors: set[str], Y: str = "Y"):
@@ -146,22 +146,22 @@ def stan_addition_likelihood(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp
                                                "rcens"))}
     trials = rd.trials is not None
     if not adds.needs_cdf and rd.weights is None and not fam.spec.pointwise:
-        ctx = _Context("", vectors | data_vectors, Y)
+        ctx = PredictionContext("", vectors | data_vectors, Y)
         call = _call(t, rd, lik, None, dp, ctx, trials)
         sb.likelihood.append(f"target += {call};")
         return sb
     if _vectorised_cens(t, rd):
         sb.likelihood.append("// vectorized log-likelihood contributions of censored data")
         for _, name, kind in CENS_TYPES:
-            ctx = _Context(f"[J{name}{s}]", vectors | data_vectors, Y)
+            ctx = PredictionContext(f"[J{name}{s}]", vectors | data_vectors, Y)
             sb.likelihood.append(f"target += {_call(t, rd, lik, kind, dp, ctx, trials)};")
         return sb
-    ctx = _Context("[n]", vectors | data_vectors, Y)
+    ctx = PredictionContext("[n]", vectors | data_vectors, Y)
     sb.likelihood += ["for (n in 1:N) {", *("  " + line for line in _row_statements(t, rd, lik, dp, ctx, trials)), "}"]
     return sb
 
 
-def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp: dict[str, str], ctx: _Context,
+def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp: dict[str, str], ctx: PredictionContext,
           trials: bool, y: str | None = None) -> str:
     """One density/CDF call at ``y`` (default the response) in ``ctx``, with se and rate folded in."""
     s = _rs(t)
@@ -185,7 +185,7 @@ def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp:
     return lik.call(y or ctx.at(ctx.Y), d, Ops(vec), extra)
 
 
-def _rate_shape(lik: Likelihood, pos: int, denom: str, ctx: _Context) -> Likelihood:
+def _rate_shape(lik: Likelihood, pos: int, denom: str, ctx: PredictionContext) -> Likelihood:
     base = lik.args
 
     def args(dp: dict[str, str], ops: Ops) -> list[str]:
@@ -196,7 +196,7 @@ def _rate_shape(lik: Likelihood, pos: int, denom: str, ctx: _Context) -> Likelih
     return replace(lik, args=args)
 
 
-def _row_statements(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, str], ctx: _Context,
+def _row_statements(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, str], ctx: PredictionContext,
                     trials: bool, lhs: str = "target += ", weighted: bool = True) -> list[str]:
     """The body of the loop over rows: one branch per censoring code, truncation and weights applied.
 
@@ -246,7 +246,7 @@ def _row_statements(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[st
     return out
 
 
-def _trunc_term(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, str], ctx: _Context,
+def _trunc_term(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, str], ctx: PredictionContext,
                 trials: bool) -> list[str]:
     """The log probability of the truncation interval, subtracted from each term (empty without trunc)."""
     adds: AdditionData = rd.adds
@@ -278,7 +278,7 @@ def stan_mixture_component(t: BrmsTerms, rd: ResponseData, comp, k: int, idx: di
     -------
     (statements, Stan functions the component's CDFs need)
     """
-    ctx = _Context("[n]", set(), f"Y{_rs(t)}")  # idx already holds indexed names
+    ctx = PredictionContext("[n]", set(), f"Y{_rs(t)}")  # idx already holds indexed names
     lines = _row_statements(t, rd, comp.spec.likelihood, idx, ctx, trials, lhs=f"ps[{k}] = {log_theta} + ",
                             weighted=False)
     return lines, list(CDFS[comp.name].stan_functions)

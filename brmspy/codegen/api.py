@@ -13,14 +13,21 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from .. import specials  # noqa: F401  (registers the special-term plug-ins before any frame is built)
+from ..core.errors import BrmsError
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula, build_terms
 from ..formula.terms import BrmsTerms, MvBrmsTerms
 from ..frame.build import build_frame
 from ..frame.types import ModelFrame
+from ..priors.api import _with_dot
 from ..priors.checks import warn_design
-from ..priors.resolve import Prior, ResolvedPriors, default_prior_table, resolve_priors, table_to_frame
-from . import CodeOptions, GeneratedModel, generate
+from ..priors.resolve import resolve_priors
+from ..priors.spec import Prior
+from ..priors.table import ResolvedPriors
+from .generate import GeneratedModel, generate
+from .options import CodeOptions
+from .reductions import kind_names
 
 FormulaLike = "str | BrmsFormula | MvBrmsFormula"
 FamilyLike = "str | Family | None"
@@ -74,9 +81,6 @@ def build_model(
 
 
 def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:
-    from ..core.errors import BrmsError
-    from .reductions import kind_names
-
     if reduce not in ("auto", True, False) and reduce not in kind_names():
         raise BrmsError(
             f"reduce must be 'auto', True, False or the name of a reduction ({', '.join(kind_names())}), got {reduce!r}."
@@ -87,47 +91,6 @@ def _code_options(reduce: bool | str, threads: int | None, centered: bool | str 
     if centered not in ("auto", True, False):
         raise BrmsError(f"centered must be 'auto', True or False, got {centered!r}.")
     return CodeOptions(reduce=reduce, threads=n, centered=centered)
-
-
-def get_prior(
-    formula: "str | BrmsFormula | MvBrmsFormula",
-    data: pd.DataFrame,
-    family: "str | Family | None" = None,
-    data2: dict[str, Any] | None = None,
-) -> pd.DataFrame:
-    """All parameters that take a prior, with brms's defaults.
-
-    Parameters
-    ----------
-    formula : model formula (string in brms syntax or :func:`~brmspy.bf`).
-    data : the data frame.
-    family : family name or object (default gaussian).
-    data2 : data that are not columns, e.g. ``{"A": A}`` for ``gr(g, cov = A)``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``prior, class, coef, group, resp, dpar, nlpar, lb, ub, source``;
-        an empty ``prior`` is a flat prior.
-
-    Examples
-    --------
-    >>> from brmspy import get_prior, datasets
-    >>> gp = get_prior("Reaction ~ Days + (Days | Subject)", datasets.load("sleepstudy"))
-    >>> gp.loc[gp["class"] == "Intercept", "prior"].item()
-    'student_t(3, 288.7, 59.3)'
-    """
-    frame = build_frame(build_terms(_with_dot(formula, data), family), data, data2)
-    return table_to_frame(default_prior_table(frame))
-
-
-def _with_dot(formula, data):
-    """R's '.' (every other column) expanded with the data's columns (brmspy.formula.brmsformula.expand_dot)."""
-    from ..formula.brmsformula import expand_dot
-
-    if isinstance(data, pd.DataFrame):
-        return expand_dot(formula, [str(c) for c in data.columns])
-    return formula
 
 
 def make_stancode(

@@ -13,6 +13,7 @@ from ..families.categorical import category_dpars, reference_index
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, ResponseData
+from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
@@ -39,8 +40,6 @@ def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
 
 def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Per-category predictors, the linear predictor matrix and the likelihood of every row."""
-    from .pieces import lp_name, stan_inv_link, stan_predictor
-
     sb = StanBlocks()
     fam = t.family
     s = _rs(t)

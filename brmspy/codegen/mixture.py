@@ -17,7 +17,9 @@ from ..families import Ops
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
-from ..priors.resolve import ResolvedPriors
+from ..priors.table import ResolvedPriors
+from .additions import stan_mixture_component
+from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
@@ -34,8 +36,6 @@ def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBloc
 
 def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
     """Ordered intercepts, the theta simplex and its dirichlet prior."""
-    from ..core.stan import prior_statement  # noqa: F401  (kept for symmetry with ordinal)
-
     sb = StanBlocks()
     fam = t.family
     K = fam.nmix
@@ -61,8 +61,6 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
 
 def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Predictors of every component dpar and the per-observation log_sum_exp likelihood."""
-    from .pieces import lp_name, stan_inv_link, stan_predictor
-
     sb = StanBlocks()
     fam = t.family
     K = fam.nmix
@@ -97,7 +95,6 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
         trials = (f"trials{rs}[n]",) if comp.spec.needs_trials else ()
         if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.addition
-            from .additions import stan_mixture_component
 
             comp_lines, funs = stan_mixture_component(t, rd, comp, k, idx, log_theta[k - 1], bool(trials))
             lines += comp_lines

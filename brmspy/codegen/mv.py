@@ -18,11 +18,11 @@ covariance factor per row.
 
 from __future__ import annotations
 
-from ..core.stan import StanBlocks
+from ..core.stan import StanBlocks, prior_statement
 from ..families import DPARS
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
-from ..priors.resolve import ResolvedPriors
+from ..priors.table import ResolvedPriors
 from . import pieces
 
 
@@ -105,9 +105,9 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
     else:
         sb.likelihood.append(f"target += {dist('Y', 'Mu')};")
 
-    pieces.prior_statement(sb, "Lrescor", "Lrescor", [priors.rescor.get("rescor")], None)
+    prior_statement(sb, "Lrescor", "Lrescor", [priors.rescor.get("rescor")], None)
     if student:
-        pieces.prior_statement(sb, "nu", "nu", [priors.rescor.get("nu")], None, lower=DPARS["nu"].lower)
+        prior_statement(sb, "nu", "nu", [priors.rescor.get("nu")], None, lower=DPARS["nu"].lower)
 
     sb.gen_def += [
         "// residual correlations",

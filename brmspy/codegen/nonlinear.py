@@ -24,6 +24,7 @@ from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.nonlinear import covariate_values
 from ..frame.types import ModelFrame
+from .pieces import re_contributions
 
 
 def nlp_name(resp: str, name: str) -> str:
@@ -40,8 +41,6 @@ def _target(t: BrmsTerms, name: str) -> str:
 
 def stan_nlpar_predictors(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Linear predictors ``nlp_<name>`` of the linear nlpars of one response."""
-    from .pieces import re_contributions
-
     sb = StanBlocks()
     for name, part in t.parts.items():
         if part.kind != "nlpar":

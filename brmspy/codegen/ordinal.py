@@ -7,13 +7,14 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 
 from __future__ import annotations
 
-from ..core.stan import StanBlocks
+from ..core.stan import StanBlocks, prior_statement
 from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign
-from ..priors.resolve import ResolvedPriors
+from ..priors.table import ResolvedPriors
+from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
@@ -48,8 +49,6 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
 
 
 def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> None:
-    from ..core.stan import prior_statement
-
     s = design.prefix.suffix
     rs = _rs(t)
     thres = priors.thresholds.get(design.prefix, [])
@@ -65,8 +64,6 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
 
 def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Latent predictor, disc and the ordinal log-PMF of every observation."""
-    from .pieces import lp_name, stan_inv_link, stan_predictor
-
     sb = StanBlocks()
     fam = t.family
     rs = _rs(t)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-from ..core.stan import StanBlocks, prior_statement
-from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
+from ..core.distributions import format_number
+from ..core.stan import StanBlocks
+from ..families import DPARS, LINK_FUNCTIONS, LINKS
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
-from ..priors.resolve import ResolvedPriors
+from ..priors.table import ResolvedPriors
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 SCALE_R_COR = """  /* compute correlated group-level effects
@@ -113,35 +112,6 @@ def stan_prior_only() -> StanBlocks:
 # ---------------------------------------------------------------- response
 
 
-def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
-    """Response vector and addition-term data."""
-    if t.family.spec.special == "categorical":
-        from .categorical import stan_categorical_response
-
-        return stan_categorical_response(t, rd)
-    sb = StanBlocks()
-    s = _resp_suffix(t.resp)
-    if t.family.spec.is_discrete or rd.levels is not None:
-        sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y.astype(np.int64), "response variable")
-    else:
-        sb.declare(f"vector[N] Y{s}", f"Y{s}", rd.y.astype(float), "response variable")
-    if t.family.spec.special == "ordinal":
-        sb.declare(f"int<lower=2> nthres{s}", f"nthres{s}", rd.ncat - 1, "number of thresholds")
-    if rd.trials is not None:
-        sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
-    if rd.weights is not None:
-        sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
-    if rd.missing is not None:  # 'y | mi()': Nmi/Jmi data, Ymi parameters, Yl in the model block
-        from ..specials.mi import stan_mi_response
-
-        stan_mi_response(sb, t, rd)
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-        from .additions import stan_addition_data
-
-        sb += stan_addition_data(t, rd)
-    return sb
-
-
 # --------------------------------------------------------- population part
 
 
@@ -201,8 +171,6 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
 
 
 def _bounds(lb: float | None, ub: float | None) -> str:
-    from ..core.distributions import format_number
-
     parts = []
     if lb is not None:
         parts.append(f"lower={format_number(lb)}")
@@ -489,168 +457,7 @@ def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
     return sb
 
 
-def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = None) -> StanBlocks:
-    """The likelihood of one response: predictors, inverse links and ``target +=``.
-
-    ``tuning`` (:mod:`brmspy.codegen.tuning`) shapes the linear predictors and may move the
-    data-only constant of the log likelihood into ``transformed data``.
-    """
-    if t.family.spec.special == "ordinal":
-        from .ordinal import stan_ordinal_likelihood
-
-        return stan_ordinal_likelihood(frame, t)
-    if t.family.spec.special == "mixture":
-        from .mixture import stan_mixture_likelihood
-
-        return stan_mixture_likelihood(frame, t)
-    if t.family.spec.special == "categorical":
-        from .categorical import stan_categorical_likelihood
-
-        return stan_categorical_likelihood(frame, t)
-    sb = StanBlocks()
-    fam: Family = t.family
-    rd = frame.responses[t.resp]
-    rs = _resp_suffix(t.resp)
-    mu_prefix = Prefix(t.resp, "mu")
-    design = frame.designs.get(mu_prefix)  # None when mu has a non-linear formula
-    glm = design is not None and uses_glm(t, design, rd)
-    # Stan has no CDFs of the canonical forms (poisson_log, ...): censored/truncated models use the plain one
-    canonical = None if rd.adds is not None and rd.adds.needs_cdf else fam.spec.canonical.get(fam.link)
-
-    dp: dict[str, str] = {}
-    vectors: set[str] = set()
-    for d in fam.dpars:
-        prefix = Prefix(t.resp, d)
-        if d in t.parts or d in t.nonlinear:
-            if d in t.parts:
-                sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu", tuning=tuning)
-            dp[d] = lp_name(prefix)
-            vectors.add(dp[d])
-        else:
-            dp[d] = d + rs
-    if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
-        from .nonlinear import stan_nlpar_predictors
-
-        sb += stan_nlpar_predictors(frame, t)
-    # inverse links after all predictors are built (dpars may not depend on each other yet)
-    for d in fam.dpars:
-        if d not in t.parts:
-            continue
-        if d == "mu" and (glm or canonical is not None):
-            continue
-        sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
-    if t.nonlinear:  # loops over non-linear formulas, inverse links inside (none for poisson_log etc.)
-        from .nonlinear import stan_nonlinear
-
-        sb += stan_nonlinear(frame, t, {d: None if d == "mu" and canonical else fam.links[d] for d in fam.dpars})
-
-    Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
-    trials = (f"trials{rs}",) if rd.trials is not None else ()
-    from ..specials.autocor import autocor_design
-
-    if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
-        from .autocor import stan_autocor_likelihood
-
-        ac_sb, replaced = stan_autocor_likelihood(ac, t, dp, vectors, Y)
-        sb += ac_sb
-        if replaced:
-            return sb
-    if glm:
-        form = fam.spec.glm[fam.link]
-        has_re = bool(re_contributions(frame, mu_prefix)) or any(sp.predictor_terms() for sp in design.specials)
-        alpha = dp["mu"] if has_re else (f"Intercept{mu_prefix.suffix}" if design.intercept else "0.0")
-        extra = [dp[e] for e in form.extra]
-        args = [*trials, design_matrix_name(design), alpha, f"b{mu_prefix.suffix}", *extra]
-        sb.likelihood.append(_with_constant(sb, t, tuning, Y, f"{form.dist}_{form.kind}({Y} | {', '.join(args)})"))
-        return sb
-    lik = canonical or fam.spec.likelihood
-    sb.functions += list(fam.spec.stan_functions)
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-        from .additions import stan_addition_likelihood
-
-        sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
-        return sb
-    if rd.weights is not None or fam.spec.pointwise:
-        # one observation at a time: weights multiply each term; some lpdfs take scalars only
-        idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}
-        call = lik.call(f"{Y}[n]", idx, Ops(set()), tuple(f"{x}[n]" for x in trials))
-        weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-        sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
-    else:
-        call = lik.call(Y, dp, Ops(vectors), trials)
-        sb.likelihood.append(_with_constant(sb, t, tuning, Y, call))
-    return sb
-
-
-def _with_constant(sb: StanBlocks, t: BrmsTerms, tuning: Tuning | None, Y: str, call: str) -> str:
-    """``target += <call>;``, or with ``hoist_constants`` its ``_lupmf`` plus the constant summed once.
-
-    Only for families whose ``_lupmf`` drops a data-only term (``FamilySpec.data_constant``).
-    """
-    template = t.family.spec.data_constant
-    if tuning is None or not tuning.hoist_constants or template is None or "_lpmf(" not in call:
-        return f"target += {call};"
-    rs = _resp_suffix(t.resp)
-    name = f"lconst{rs}"
-    sb.tdata_def += [
-        "// data-only part of the log likelihood, summed once (the model adds it to the _lupmf)",
-        f"real {name} = {template.format(Y=Y, trials=f'trials{rs}')};",
-    ]
-    return f"target += {call.replace('_lpmf(', '_lupmf(', 1)} + {name};"
-
-
 # --------------------------------------------------------------------- priors
-
-
-def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
-    return next(t for t in frame.response_terms if t.resp == prefix.resp)
-
-
-def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
-    """All ``lprior +=`` statements, with hyperparameters declared as data."""
-    sb = StanBlocks()
-    for prefix, design in frame.designs.items():
-        s = prefix.suffix
-        if design.coef_names:
-            size = f"K{s} - 1" if design.intercept else f"K{s}"
-            lb, _ = priors.b_bounds.get(prefix, (None, None))
-            prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
-        if prefix in priors.thresholds:
-            from .ordinal import stan_threshold_priors
-
-            stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
-        elif design.intercept and prefix in priors.intercept:
-            prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
-    for t in frame.response_terms:
-        for d in t.family.dpars:
-            key = (t.resp, d)
-            if key in priors.dpar:
-                name = d + _resp_suffix(t.resp)
-                prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
-    for block in frame.blocks:
-        k = block.id
-        if block.by:
-            sds = priors.sd[k]
-            if any(p is not None for p in sds):
-                inner = StanBlocks()
-                prior_statement(inner, f"sd_{k}[, i]", f"sd_{k}", sds, f"M_{k}", lower=0)
-                sb.values.update(inner.values)
-                sb.data += inner.data
-                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
-        else:
-            prior_statement(sb, f"sd_{k}", f"sd_{k}", priors.sd[k], f"M_{k}", lower=0)
-        if block.has_cor and priors.cor.get(k) is not None:
-            if block.by:
-                inner = StanBlocks()
-                prior_statement(inner, f"L_{k}[i]", f"L_{k}", [priors.cor[k]], None)
-                sb.values.update(inner.values)
-                sb.data += inner.data
-                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
-            else:
-                prior_statement(sb, f"L_{k}", f"L_{k}", [priors.cor[k]], None)
-    if sb.data:
-        sb.data.insert(0, "// prior hyperparameters (values: make_standata() / prior_summary())")
-    return sb
 
 
 SCALE_R_COR_COV = """  /* compute correlated group-level effects with a known covariance matrix

@@ -34,11 +34,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..core.stan import StanBlocks
+from ..formula.prefix import Prefix
+from ..specials.autocor import autocor_design
+from .likelihood import stan_likelihood
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.terms import BrmsTerms
     from ..frame.types import ModelFrame
-    from . import CodeOptions
+    from .options import CodeOptions
     from .tuning import Tuning
 
 __all__ = ["default_grainsize", "stan_threaded_likelihood", "uncovered_reason"]
@@ -98,9 +101,6 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     Only the structure is checked here; :func:`stan_threaded_likelihood` also
     refuses a likelihood that reads values computed elsewhere in the model block.
     """
-    from ..formula.prefix import Prefix
-    from ..specials.autocor import autocor_design
-
     if getattr(frame.terms, "rescor", False):
         return "residual correlations (set_rescor(True))"
     for t in frame.response_terms:
@@ -161,7 +161,6 @@ def stan_threaded_likelihood(
     if reason is None:
         from dataclasses import replace
 
-        from .pieces import stan_likelihood
 
         sliced = replace(tuning, hoist_constants=False) if tuning is not None else None
         try:

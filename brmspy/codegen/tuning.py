@@ -36,7 +36,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.prefix import Prefix
     from ..frame.types import ModelFrame, ReBlock, ReCoef
-    from . import CodeOptions
+    from .options import CodeOptions
 
 __all__ = ["CENTERED_MIN_ROWS", "LEAN_MIN_ROWS", "Tuning", "choose_tuning", "is_unit", "use_centered"]
 

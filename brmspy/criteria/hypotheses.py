@@ -396,8 +396,6 @@ def hypothesis(fit: "BrmsFit", hypothesis: "str | Sequence[str] | Mapping[str, s
     >>> hypothesis(fit, ["Days < 0", "Intercept - Days * 20 = 0"])         # doctest: +SKIP
     >>> hypothesis(fit, "Intercept > 0", scope="coef", group="Subject")    # doctest: +SKIP
     """
-    from ..fit.brmsfit import BrmsFit
-
     if not isinstance(fit, BrmsFit):
         raise BrmsError(f"Expected a BrmsFit (from brm()), got {type(fit).__name__}.")
     if scope not in SCOPES:

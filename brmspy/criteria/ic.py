@@ -20,85 +20,50 @@ Computed from 4000 by 180 log-likelihood matrix
 
 from __future__ import annotations
 
-import math
 import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..core.errors import BrmsError, DataError
-from ..prediction.core import log_lik, posterior_epred
+from ..fit.brm import update
+from ..prediction.chunked import row_subset_fit
+from ..prediction.core import log_lik
+from .chunked import _ll_chunks, _loo_result, loo_chunked, loo_subsample
+from .r2 import bayes_R2, loo_R2
+from .results import (
+    IcResult,
+    KfoldResult,
+    LooList,
+    LooResult,
+    WaicResult,
+    _az_loo,
+    _az_psis,
+    _check_fit,
+    _criteria,
+    _da,
+    _in_model,
+    _ll3,
+    _logmeanexp,
+    _mcse_elpd,
+    _relative_eff,
+    _table_of_estimates,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..fit.brmsfit import BrmsFit
 
 __all__ = [
-    "IcResult", "LooResult", "WaicResult", "KfoldResult", "LooList",
-    "loo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion",
-    "bayes_R2", "loo_R2", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
+    "loo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
 ]
 
 CRITERIA = ("loo", "waic", "kfold", "bayes_R2", "loo_R2")
 
 
 # ---------------------------------------------------------------- ArviZ calls
-
-
-def _relative_eff(ll3: np.ndarray) -> np.ndarray:
-    """Per-observation r_eff of exp(log-lik) from the chains (loo's ``relative_eff``).
-
-    ``ll3`` is (chain, draw, N); the ESS is scale-free, so each column is shifted
-    by its maximum first to keep ``exp`` finite.
-    """
-    import arviz_stats as azs
-
-    lik = np.exp(ll3 - ll3.max(axis=(0, 1), keepdims=True))
-    S = ll3.shape[0] * ll3.shape[1]
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        r = np.asarray(azs.ess(lik, method="mean"), dtype=float).reshape(-1) / S
-    return np.where(np.isfinite(r) & (r > 0), r, 1.0)
-
-
-def _az_psis(ll3: np.ndarray, r_eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pareto-smoothed log weights (normalized, (chain, draw, N)) and Pareto k (N,)."""
-    from arviz_stats.base import array_stats
-
-    lw = np.empty_like(ll3)
-    k = np.empty(ll3.shape[2])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for i in range(ll3.shape[2]):  # r_eff differs per observation: one PSIS call each
-            lw_i, k[i] = array_stats.psislw(ll3[:, :, i], r_eff=float(r_eff[i]), axis=(0, 1))
-            lw[:, :, i] = lw_i - special.logsumexp(lw_i)
-    return lw, k
-
-
-def _az_tree(ll3: np.ndarray):
-    """A DataTree with the log-likelihood on dims (chain, draw, obs)."""
-    import arviz_base as azb
-
-    return azb.from_dict({"log_likelihood": {"y": ll3}}, dims={"y": ["obs"]}, check_conventions=False)
-
-
-def _da(values: np.ndarray, dims: Sequence[str]):
-    import xarray as xr
-
-    return xr.DataArray(values, dims=list(dims))
-
-
-def _az_loo(ll3: np.ndarray, lw: np.ndarray, k: np.ndarray):
-    """ArviZ's PSIS-LOO from precomputed smoothed weights: an ``ELPDDataLOO``."""
-    import arviz_stats as azs
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the Pareto k warning is reported by LooResult instead
-        return azs.loo(_az_tree(ll3), pointwise=True, reff=1.0,
-                       log_weights=_da(lw, ("chain", "draw", "obs")), pareto_k=_da(k, ("obs",)))
 
 
 def _az_weights(elpd_i: dict[str, np.ndarray], method: str) -> dict[str, float]:
@@ -117,240 +82,10 @@ def _az_weights(elpd_i: dict[str, np.ndarray], method: str) -> dict[str, float]:
     return {name: float(table.loc[name, "weight"]) for name in elpd_i}
 
 
-def _az_loo_r2_draws(y: np.ndarray, ypred_loo: np.ndarray, n: int, seed: int | None) -> np.ndarray:
-    """Bayesian-bootstrap draws of the LOO R2 (ArviZ's ``loo_r2`` core, as brms's ``loo_R2``)."""
-    from arviz_stats.base import array_stats
-
-    return np.asarray(array_stats.loo_r2(y, ypred_loo, n_simulations=n,
-                                         random_state=42 if seed is None else seed), dtype=float)
-
-
 # ---------------------------------------------------------------- results
 
 
-def _logmeanexp(ll: np.ndarray, axis: int = 0) -> np.ndarray:
-    return special.logsumexp(ll, axis=axis) - math.log(ll.shape[axis])
-
-
-def _table_of_estimates(pointwise: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Sum and SE (sqrt(N * var)) of pointwise columns, as loo's ``table_of_estimates``."""
-    N = len(pointwise)
-    est = [float(pointwise[c].sum()) for c in columns]
-    se = [float(np.sqrt(N * pointwise[c].var(ddof=1))) if N > 1 else float("nan") for c in columns]
-    return pd.DataFrame({"Estimate": est, "SE": se}, index=list(columns))
-
-
-def _fmt_estimates(est: pd.DataFrame) -> str:
-    cells = [(name, f"{r.Estimate:.1f}", "NA" if not np.isfinite(r.SE) else f"{r.SE:.1f}")
-             for name, r in est.iterrows()]
-    w0 = max(len(c[0]) for c in cells)
-    w1 = max(max(len(c[1]) for c in cells), len("Estimate"))
-    w2 = max(max(len(c[2]) for c in cells), len("SE"))
-    lines = [f"{'':<{w0}} {'Estimate':>{w1}} {'SE':>{w2}}"]
-    lines += [f"{a:<{w0}} {b:>{w1}} {c:>{w2}}" for a, b, c in cells]
-    return "\n".join(lines)
-
-
-@dataclass(eq=False)
-class IcResult:
-    """An information criterion with brms's layout.
-
-    Attributes
-    ----------
-    criterion : ``"loo"``, ``"waic"`` or ``"kfold"``.
-    estimates : DataFrame, rows ``elpd_<criterion>``, ``p_<criterion>``, ``<criterion>ic``
-        (``looic``, ``waic``, ``kfoldic``); columns ``Estimate`` and ``SE``.
-    pointwise : DataFrame with one row per observation.
-    nsamples, nobs : size of the log-likelihood matrix.
-    model_name : label used by :func:`loo_compare`.
-    """
-
-    criterion: str
-    estimates: pd.DataFrame
-    pointwise: pd.DataFrame
-    nsamples: int
-    nobs: int
-    model_name: str = ""
-
-    @property
-    def elpd(self) -> float:
-        return float(self.estimates["Estimate"].iloc[0])
-
-    @property
-    def se(self) -> float:
-        return float(self.estimates["SE"].iloc[0])
-
-    @property
-    def p(self) -> float:
-        return float(self.estimates["Estimate"].iloc[1])
-
-    @property
-    def elpd_i(self) -> np.ndarray:
-        return self.pointwise[self.estimates.index[0]].to_numpy()
-
-    def _header(self) -> str:
-        return f"\nComputed from {self.nsamples} by {self.nobs} log-likelihood matrix\n"
-
-    def _footer(self) -> str:
-        return ""
-
-    def __str__(self) -> str:
-        return f"{self._header()}\n{_fmt_estimates(self.estimates)}\n{self._footer()}".rstrip() + "\n"
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-@dataclass(repr=False, eq=False)
-class LooResult(IcResult):
-    """PSIS-LOO result (brms's ``loo`` object).
-
-    Attributes
-    ----------
-    pareto_k : (N,) Pareto k diagnostic per observation (NaN where refitted by ``reloo``).
-    good_k : ArviZ's sample-size dependent threshold ``min(1 - 1/log10(S), 0.7)``.
-    n_eff : (N,) PSIS effective sample size per observation.
-    r_eff : (N,) relative efficiency of exp(log-lik) used for PSIS.
-    mcse_elpd_loo : Monte Carlo SE of elpd_loo (NaN when some k exceed ``good_k``).
-    arviz : ArviZ's ``ELPDDataLOO`` (before any reloo).
-    reloo_indices : observations refitted exactly.
-    """
-
-    pareto_k: np.ndarray = field(default_factory=lambda: np.empty(0))
-    good_k: float = 0.7
-    n_eff: np.ndarray = field(default_factory=lambda: np.empty(0))
-    r_eff: np.ndarray = field(default_factory=lambda: np.empty(0))
-    mcse_elpd_loo: float = float("nan")
-    arviz: Any = None
-    reloo_indices: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
-
-    def pareto_table(self) -> pd.DataFrame:
-        """Counts of Pareto k per class (good, bad, very bad) with the minimum ESS of the good ones."""
-        k = self.pareto_k
-        ok = np.isfinite(k)
-        gk = self.good_k
-        bins = [(k <= gk) & ok, (k > gk) & (k <= 1) & ok, (k > 1) & ok]
-        labels = [f"(-Inf, {gk:.2g}]", f"({gk:.2g}, 1]", "(1, Inf)"]
-        n = max(len(k), 1)
-        good_ess = self.n_eff[bins[0]] if self.n_eff.size else np.empty(0)
-        return pd.DataFrame({
-            "class": ["good", "bad", "very bad"],
-            "Count": [int(b.sum()) for b in bins],
-            "Pct.": [100 * b.sum() / n for b in bins],
-            "Min. ESS": [float(good_ess.min()) if good_ess.size else np.nan, np.nan, np.nan],
-        }, index=labels)
-
-    def _footer(self) -> str:
-        mcse = "NA" if not np.isfinite(self.mcse_elpd_loo) else f"{self.mcse_elpd_loo:.1f}"
-        lines = ["------", f"Monte Carlo SE of elpd_loo is {mcse}."]
-        r = self.r_eff[np.isfinite(self.r_eff)] if self.r_eff.size else np.empty(0)
-        if r.size:
-            lines.append(f"MCSE and ESS estimates assume MCMC draws (r_eff in [{r.min():.1f}, {r.max():.1f}]).")
-        if self.reloo_indices.size:
-            lines.append(f"{self.reloo_indices.size} problematic observation(s) refitted exactly (reloo).")
-        lines.append("")
-        tab = self.pareto_table()
-        if tab["Count"].iloc[1:].sum() == 0:
-            lines.append(f"All Pareto k estimates are good (k < {self.good_k:.2g}).")
-        else:
-            lines.append("Pareto k diagnostic values:")
-            w = max(len(i) for i in tab.index)
-            lines.append(f"{'':<{w + 13}} {'Count':>5} {'Pct.':<6}   Min. ESS")
-            for label, row in tab.iterrows():
-                ess = "<NA>" if not np.isfinite(row["Min. ESS"]) else f"{int(round(row['Min. ESS']))}"
-                pct = f"{row['Pct.']:.1f}%"
-                cls = "(" + row["class"] + ")"
-                lines.append(f"{label:>{w}}   {cls:<10} {int(row['Count']):>5} {pct:>6}   {ess}")
-        lines.append("See help(brmspy.criteria.loo) for the Pareto k diagnostic.")
-        return "\n".join(lines)
-
-
-@dataclass(repr=False, eq=False)
-class WaicResult(IcResult):
-    """WAIC result (brms's ``waic`` object)."""
-
-    def _footer(self) -> str:
-        n_big = int((self.pointwise["p_waic"] > 0.4).sum())
-        if not n_big:
-            return ""
-        return (f"\n{n_big} ({100 * n_big / self.nobs:.1f}%) p_waic estimates greater than 0.4. "
-                "We recommend trying loo instead.")
-
-
-@dataclass(repr=False, eq=False)
-class KfoldResult(IcResult):
-    """K-fold cross-validation result (brms's ``kfold`` object).
-
-    Attributes
-    ----------
-    K : number of folds.
-    folds : (N,) fold (1..K) of each observation.
-    fits : the refitted models when ``save_fits=True``.
-    """
-
-    K: int = 0
-    folds: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=int))
-    fits: list = field(default_factory=list)
-
-    def _header(self) -> str:
-        return f"\nBased on {self.K}-fold cross-validation.\n"
-
-
-@dataclass(eq=False)
-class LooList:
-    """Several models' criteria with their comparison (brms's ``loo(fit1, fit2)``).
-
-    Index it by model name (``res["fit1"]``); ``comparison`` is :func:`loo_compare`'s table.
-    """
-
-    results: dict[str, IcResult]
-    comparison: pd.DataFrame | None = None
-
-    def __getitem__(self, name: str) -> IcResult:
-        return self.results[name]
-
-    def __iter__(self):
-        return iter(self.results.values())
-
-    def __len__(self) -> int:
-        return len(self.results)
-
-    def __str__(self) -> str:
-        parts = [f"Output of model '{name}':\n{res}" for name, res in self.results.items()]
-        if self.comparison is not None:
-            parts.append("Model comparisons:\n" + _fmt_compare(self.comparison))
-        return "\n".join(parts)
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def _fmt_compare(table: pd.DataFrame) -> str:
-    return table[["elpd_diff", "se_diff"]].to_string(float_format=lambda v: f"{v:.1f}")
-
-
 # ---------------------------------------------------------------- helpers
-
-
-def _check_fit(fit: Any) -> "BrmsFit":
-    from ..fit.brmsfit import BrmsFit
-
-    if not isinstance(fit, BrmsFit):
-        raise BrmsError(f"Expected a BrmsFit (from brm()), got {type(fit).__name__}.")
-    return fit
-
-
-def _criteria(fit: "BrmsFit") -> dict[str, Any]:
-    """The fit's stored criteria (``fit.criteria``), created on first use."""
-    return fit.__dict__.setdefault("criteria", {})
-
-
-def _ll3(fit: "BrmsFit") -> np.ndarray:
-    """Pointwise log-likelihood shaped (chain, draw, N)."""
-    ll = log_lik(fit)
-    if not np.all(np.isfinite(ll)):
-        raise BrmsError("The log-likelihood has non-finite values; loo/waic cannot be computed.")
-    return ll.reshape(fit.stan_draws.nchains, -1, ll.shape[1])
 
 
 def _labels(objs: Sequence[Any], model_names: Sequence[str] | None) -> list[str]:
@@ -367,35 +102,12 @@ def _labels(objs: Sequence[Any], model_names: Sequence[str] | None) -> list[str]
     return names
 
 
-def _in_model(name: str) -> str:
-    return f" in model '{name}'" if name else ""
-
-
-def _mcse_elpd(ll3: np.ndarray, lw: np.ndarray, elpd_i: np.ndarray, r_eff: np.ndarray) -> np.ndarray:
-    """Per-observation MCSE of elpd_loo_i (loo's gamma approximation, in closed form).
-
-    loo approximates the distribution of the IS estimate of exp(elpd_i) by a gamma
-    with its mean and variance and reports sd(log Z); that is sqrt(trigamma(shape)),
-    with shape = mean^2 / var.
-    """
-    S = ll3.shape[0] * ll3.shape[1]
-    ll = ll3.reshape(S, -1)
-    w2 = np.exp(2 * lw.reshape(S, -1))
-    rel = np.expm1(ll - elpd_i[None, :])  # (lik - E) / E
-    inv_shape = np.sum(w2 * rel**2, axis=0) / r_eff  # var / E^2
-    with np.errstate(divide="ignore"):
-        out = np.sqrt(special.polygamma(1, 1.0 / inv_shape))
-    return np.where(inv_shape > 0, out, 0.0)
-
-
 # ---------------------------------------------------------------- loo / waic
 
 
 def _loo_single(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
                 seed: int | None = None, cores: int = 1) -> LooResult:
     """PSIS-LOO of one fit, chunk by chunk of observations for large N (:mod:`brmspy.chunked`)."""
-    from ..prediction.chunked import loo_chunked
-
     return loo_chunked(fit, name, chunk_size, ndraws, seed, cores)
 
 
@@ -410,7 +122,6 @@ def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
     lpd_i = _logmeanexp(ll3.reshape(S, N))
     mcse_i = _mcse_elpd(ll3, lw, elpd_i, r_eff)
     n_eff = r_eff / np.sum(np.exp(2 * lw.reshape(S, N)), axis=0)
-    from ..prediction.chunked import _loo_result
 
     pw = {"elpd_loo": elpd_i, "mcse_elpd_loo": mcse_i, "p_loo": lpd_i - elpd_i, "pareto_k": k, "n_eff": n_eff,
           "r_eff": r_eff}
@@ -432,7 +143,6 @@ def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args
     lls, _ = _run_folds(fit, data, tests, executor, chains, seed, args, save_fits=False)
     pw = res.pointwise.copy()
     S = res.nsamples
-    from ..prediction.chunked import row_subset_fit  # only the refitted rows' log-likelihood
 
     sub = row_subset_fit(fit, idx)
     lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx] if sub is None else log_lik(sub, chunk_size=0))
@@ -521,8 +231,6 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     for f, name in zip(all_fits, names):
         stored = _criteria(f).get("loo")
         if subsample is not None:
-            from ..prediction.chunked import loo_subsample
-
             if reloo:
                 raise BrmsError("reloo=True cannot be combined with subsample=; use one of them.")
             results[name] = loo_subsample(f, subsample, name, loo_approximation, chunk_size, ndraws, seed,
@@ -579,8 +287,6 @@ def waic(fit: "BrmsFit", *fits: "BrmsFit", compare: bool = True,
 
 def _waic_single(fit: "BrmsFit", name: str, ndraws: int | None = None, chunk_size: int | None = None,
                  seed: int | None = None) -> WaicResult:
-    from ..prediction.chunked import _ll_chunks  # chunks of observations: never the whole draws × N matrix
-
     lpd_parts, p_parts, S = [], [], 0
     for _, _, ll3 in _ll_chunks(fit, chunk_size, ndraws, seed):
         S = ll3.shape[0] * ll3.shape[1]
@@ -791,8 +497,6 @@ class _RefitSpec:
 def _fold_task(source: Any, train: pd.DataFrame, test: pd.DataFrame, sampling: dict[str, Any],
                ll_seed: int, keep_fit: bool) -> tuple[np.ndarray, Any]:
     """Refit on ``train`` and return the log-likelihood draws of ``test`` (S, n_test)."""
-    from ..fit.brm import update
-
     refit = update(source, newdata=train, **sampling)
     ll = log_lik(refit, newdata=test, allow_new_levels=True, seed=ll_seed)
     return ll, (refit if keep_fit else None)
@@ -966,97 +670,3 @@ def add_criterion(fit: "BrmsFit", criterion: "str | Sequence[str]", model_name: 
 # ---------------------------------------------------------------- R2
 
 
-def _response(fit: "BrmsFit") -> np.ndarray:
-    if len(fit.frame.responses) != 1:
-        raise BrmsError("R2 is computed for univariate models only in brmspy.")
-    return np.asarray(next(iter(fit.frame.responses.values())).y, dtype=float)
-
-
-def _summarize_r2(draws: np.ndarray, prob: float, robust: bool = False) -> pd.DataFrame:
-    if not 0 < prob < 1:
-        raise BrmsError(f"prob must be between 0 and 1 (e.g. 0.95), got {prob!r}.")
-    lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
-    est = float(np.median(draws)) if robust else float(draws.mean())
-    err = float(1.4826 * np.median(np.abs(draws - np.median(draws)))) if robust else float(draws.std(ddof=1))
-    q = np.quantile(draws, [lo, hi])
-    return pd.DataFrame({"Estimate": [est], "Est.Error": [err], f"Q{lo * 100:g}": [q[0]],
-                         f"Q{hi * 100:g}": [q[1]]}, index=["R2"])
-
-
-def bayes_R2(fit: "BrmsFit", summary: bool = True, prob: float = 0.95,  # noqa: N802 - brms's name
-             robust: bool = False, resp: "str | Sequence[str] | None" = None) -> "pd.DataFrame | np.ndarray":
-    """Bayesian R2 (Gelman, Goodrich, Gabry & Vehtari 2019), as brms.
-
-    Per draw, ``var(ypred) / (var(ypred) + var(y - ypred))`` over observations, with
-    ``ypred = posterior_epred(fit)``; in multivariate models one R2 per response
-    (brms's rows ``R2y1``, ``R2y2``, ...), each from that response's epred and data.
-
-    Parameters
-    ----------
-    summary : a DataFrame with Estimate, Est.Error, Q2.5, Q97.5, one row ``R2`` (``R2<resp>``
-        per response in multivariate models); else the draws: (S,) for one response,
-        (S, responses) for several.
-    prob : interval probability.
-    robust : median and MAD instead of mean and SD.
-    resp : multivariate models: a response name or a list of them (default: all).
-
-    Examples
-    --------
-    >>> bayes_R2(fit)             # doctest: +SKIP
-        Estimate  Est.Error      Q2.5     Q97.5
-    R2  0.791...
-    >>> bayes_R2(mv_fit, resp="y1")  # doctest: +SKIP
-    """
-    fit = _check_fit(fit)
-    names = [t.resp for t in fit.frame.response_terms]
-    if resp is not None:
-        wanted = [resp] if isinstance(resp, str) else list(resp)
-        unknown = [r for r in wanted if r not in names]
-        if unknown or len(names) == 1:
-            raise BrmsError(f"resp={resp!r} does not name responses of this model; its responses: {', '.join(names)}."
-                            if len(names) > 1 else f"resp={resp!r} is for multivariate models; omit resp.")
-        names = wanted
-    stored = _criteria(fit).get("bayes_R2") if resp is None else None
-    if stored is None:
-        cols = []
-        for r in names:  # brms's .bayes_R2 per response
-            y = np.asarray(fit.frame.responses[r].y, dtype=float)
-            ypred = posterior_epred(fit, resp=r or None)
-            var_ypred = ypred.var(axis=1, ddof=1)
-            var_e = (y[None, :] - ypred).var(axis=1, ddof=1)
-            cols.append(var_ypred / (var_ypred + var_e))
-        stored = cols[0] if len(cols) == 1 else np.column_stack(cols)
-    if not summary:
-        return stored
-    draws = stored.reshape(len(stored), -1)
-    return pd.concat([_summarize_r2(draws[:, j], prob, robust).rename(index={"R2": f"R2{r}"})
-                      for j, r in enumerate(names)])
-
-
-def loo_R2(fit: "BrmsFit", summary: bool = True, prob: float = 0.95,  # noqa: N802 - brms's name
-           robust: bool = False, seed: int | None = None) -> "pd.DataFrame | np.ndarray":
-    """LOO-adjusted R2 (brms's ``loo_R2``).
-
-    As brms: the LOO predictions ``E_loo[posterior_epred]`` use the PSIS weights of
-    :func:`loo` (ArviZ's PSIS with per-observation r_eff); ``R2 = 1 - var(y - ypred_loo) / var(y)``
-    is then bootstrapped with Dirichlet weights over observations (ArviZ's ``loo_r2`` core),
-    one draw per posterior draw.  (ArviZ's ``loo_r2`` itself would smooth posterior-predictive
-    draws with one r_eff for all observations.)
-
-    Examples
-    --------
-    >>> loo_R2(fit)               # doctest: +SKIP
-    """
-    fit = _check_fit(fit)
-    stored = _criteria(fit).get("loo_R2")
-    if stored is None:
-        y = _response(fit)
-        ll3 = _ll3(fit)
-        C, D, N = ll3.shape
-        from .psis import psislw, relative_eff  # vectorised over observations (ArviZ's PSIS up to rounding)
-
-        lw, k = psislw(ll3, relative_eff(ll3))
-        ypred3 = posterior_epred(fit).reshape(C, D, N)
-        ypred_loo = np.sum(np.exp(lw) * ypred3, axis=(0, 1))  # E_loo[epred] with the PSIS weights
-        stored = np.clip(_az_loo_r2_draws(y, ypred_loo, C * D, seed), -1, 1)
-    return _summarize_r2(stored, prob, robust) if summary else stored

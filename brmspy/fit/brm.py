@@ -17,7 +17,7 @@ from ..core.errors import PriorError, SamplingError
 from ..families import Family, brmsfamily
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.draws import draw_priors, flat_parameters
-from ..priors.resolve import Prior
+from ..priors.spec import Prior
 from . import storage
 from .brmsfit import SAMPLE_PRIOR, BrmsFit
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)

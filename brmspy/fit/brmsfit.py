@@ -13,10 +13,10 @@ from ..backends import Draws, SampleConfig
 from ..codegen.api import ModelBuild
 from ..core.types import ParamInfo
 from ..frame.types import ModelFrame, group_label
-from ..priors.resolve import ResolvedPriors
+from ..priors.table import ResolvedPriors
 from . import arviz_io
-from . import tables as _summary
 from .naming import brms_draws
+from .summary import BrmsSummary
 
 
 @dataclass
@@ -99,7 +99,7 @@ class BrmsFit:
         return self.stan_draws.nchains * self.stan_draws.ndraws
 
     # ------------------------------------------------------------ tables
-    def summary(self, prob: float = 0.95) -> _summary.BrmsSummary:
+    def summary(self, prob: float = 0.95) -> BrmsSummary:
         """brms's summary; print it, or use its ``.population``/``.group``/``.family`` DataFrames.
 
         Examples
@@ -107,7 +107,9 @@ class BrmsFit:
         >>> fit = brm("Reaction ~ Days + (Days | Subject)", data=df)   # doctest: +SKIP
         >>> print(fit.summary())                                        # doctest: +SKIP
         """
-        return _summary.summarize(self, prob)
+        from .tables import summarize  # the facade: verbs are imported when called
+
+        return summarize(self, prob)
 
     def __str__(self) -> str:
         return str(self.summary())
@@ -116,19 +118,29 @@ class BrmsFit:
         return str(self.summary())
 
     def fixef(self, prob: float = 0.95) -> pd.DataFrame:
-        return _summary.fixef(self, prob)
+        from .tables import fixef
+
+        return fixef(self, prob)
 
     def ranef(self, prob: float = 0.95) -> dict[str, pd.DataFrame]:
-        return _summary.ranef(self, prob)
+        from .tables import ranef
+
+        return ranef(self, prob)
 
     def coef(self, prob: float = 0.95) -> dict[str, pd.DataFrame]:
-        return _summary.coef(self, prob)
+        from .tables import coef
+
+        return coef(self, prob)
 
     def VarCorr(self, prob: float = 0.95) -> dict[str, dict[str, pd.DataFrame]]:  # noqa: N802 - brms's name
-        return _summary.varcorr(self, prob)
+        from .tables import varcorr
+
+        return varcorr(self, prob)
 
     def prior_summary(self) -> pd.DataFrame:
-        return _summary.prior_summary(self)
+        from .tables import prior_summary
+
+        return prior_summary(self)
 
     # ------------------------------------------------------------- draws
     def draws(self, variables: list[str] | None = None) -> pd.DataFrame:

@@ -13,9 +13,10 @@ import numpy as np
 import pandas as pd
 
 from .brmsfit import BrmsFit
+from .naming import _prior_name
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .tables import BrmsSummary
+    from .summary import BrmsSummary
 
 
 def summary(fit: BrmsFit, prob: float = 0.95) -> "BrmsSummary":
@@ -52,8 +53,6 @@ def prior_draws(fit: BrmsFit, variable: str | Sequence[str] | None = None, seed:
     >>> fit = bp.brm("y ~ x", df, prior=bp.prior("normal(0, 1)", class_="b"), sample_prior="yes")  # doctest: +SKIP
     >>> bp.prior_draws(fit, "b_x").std()                                                          # doctest: +SKIP
     """
-    from .naming import _prior_name
-
     draws = fit.draws_dict
     names = [n for n, pi in fit.param_info.items() if pi.kind == "prior"]
     if variable is None:

@@ -138,17 +138,13 @@ def _by_level(block: ReBlock, i: int) -> str:
 
 def rescor_pairs(resps: list[str]) -> list[tuple[str, str]]:
     """Response pairs of the ``rescor`` vector, in the generated program's order."""
-    from ..core.types import cor_pairs
-
     return [(resps[j], resps[k]) for j, k in cor_pairs(len(resps))]
 
 
 def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, "ParamInfo"]]:
     """brms-named draws of residual correlations, the shared ``nu`` and imputed values ``Ymi``."""
-    from ..core.types import ParamInfo
-
     out = []
-    if is_rescor(frame):
+    if is_rescor(frame.terms):
         resps = [t.resp for t in frame.response_terms]
         rescor = params["rescor"]
         for p, (a, b) in enumerate(rescor_pairs(resps)):

@@ -53,10 +53,16 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
+from ..backends import BACKEND_NAMES, Draws, SampleConfig
+from ..backends.base import normalize_sampler_stats
+from ..codegen.api import build_model
+from ..codegen.reductions import kind_names
 from ..core.errors import BrmsError, DataError, FitFileError
 from ..families import Family, brmsfamily
+from ..families.mixture import MixtureFamily, mixture
 from ..formula import BrmsFormula, MvBrmsFormula
-from ..priors.resolve import Prior, as_prior_list
+from ..priors.spec import Prior, as_prior_list
+from .brmsfit import SAMPLE_PRIOR, BrmsFit
 
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # format 1: brmspy before checksums (data rounded by pandas' to_json)
@@ -208,7 +214,6 @@ def family_to_json(f: Any) -> Any:
     """A family as JSON: its name, links and threshold (mixtures: their components)."""
     if f is None or isinstance(f, str):
         return f
-    from ..families.mixture import MixtureFamily
 
     if isinstance(f, MixtureFamily):
         return {"name": "mixture", "components": [family_to_json(c) for c in f.components], "order": f.order}
@@ -225,8 +230,6 @@ def family_from_json(d: Any, where: str = "family") -> Any:
         _checked(lambda: brmsfamily(d), where)  # a name the user gave: kept as given, checked now
         return d
     if isinstance(d, dict) and d.get("name") == "mixture":
-        from ..families.mixture import mixture
-
         _fields(d, where, ("name", "components", "order"))
         comps = d["components"]
         if not isinstance(comps, list) or not all(isinstance(c, dict) and c.get("name") != "mixture" for c in comps):
@@ -878,10 +881,6 @@ _SETTINGS_OPTIONAL = ("reduce", "threads", "centered", "warm_start")
 
 
 def _check_settings(s: Any) -> dict:
-    from ..backends import BACKEND_NAMES
-    from ..codegen.reductions import kind_names
-    from .brmsfit import SAMPLE_PRIOR
-
     _fields(s, "settings", _SETTINGS_REQUIRED, _SETTINGS_OPTIONAL)
     for k in ("chains", "iter", "thin"):
         _int(s[k], f"settings.{k}")
@@ -902,8 +901,6 @@ def _check_settings(s: Any) -> dict:
 
 
 def _check_config(c: Any):
-    from ..backends import SampleConfig
-
     names = tuple(f.name for f in dataclasses.fields(SampleConfig))
     _fields(c, "config", (), names)
     for k, v in c.items():
@@ -914,9 +911,6 @@ def _check_config(c: Any):
 
 def _check_meta(meta: dict, version: int) -> dict[str, Any]:
     """Every field of the metadata, checked and rebuilt through the user-input constructors."""
-    from ..backends import BACKEND_NAMES
-    from .brmsfit import SAMPLE_PRIOR
-
     keys = ("format_version", "formula", "family", "prior", "data", "data_name", "sample_prior", "settings", "config",
             "backend", "timings", "code_sha256", "data_sha256")
     _fields(meta, "the metadata", keys, ("data2",))
@@ -946,8 +940,6 @@ def _check_meta(meta: dict, version: int) -> dict[str, Any]:
 
 
 def _split_draws(variables: dict[str, np.ndarray]) -> tuple[dict, dict, dict]:
-    from ..backends.base import normalize_sampler_stats
-
     params, stats, prior_draws = {}, {}, {}
     shape = None
     for name, arr in variables.items():
@@ -986,10 +978,6 @@ def load_fit(file: str | os.PathLike):
     --------
     >>> fit = load_fit("fits/sleep.nc")   # doctest: +SKIP
     """
-    from ..backends import Draws
-    from ..codegen.api import build_model
-    from .brmsfit import BrmsFit
-
     path, version, meta, variables = _read(file)
     m, (params, stats, prior_draws) = _checked_contents(path, lambda: (_check_meta(meta, version),
                                                                        _split_draws(variables)))

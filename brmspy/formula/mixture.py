@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..core.errors import FormulaError
+from ..families.core import DPARS
 from ..families.mixture import MixtureFamily, split_dpar
+from .syntax import fixed_value, split_tilde
+from .terms import BrmsTerms, Part, parse_response, parse_rhs
 
 
 def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
     """BrmsTerms of a mixture model: the main formula predicts every mu<k>."""
-    from ..families.core import DPARS
-    from .brmsformula import fixed_value
-    from .syntax import split_tilde
-    from .terms import BrmsTerms, Part, parse_response, parse_rhs
-
     if formula.nl:
         raise FormulaError("Non-linear formulas are not supported for mixture models yet.")
     lhs, rhs = split_tilde(formula.main)

@@ -6,8 +6,7 @@ import logging
 import warnings
 
 from ..core.errors import FamilyError, FormulaError
-from ..frame.types import ModelFrame
-from .terms import BrmsTerms
+from .terms import BrmsTerms, MvBrmsTerms
 
 logger = logging.getLogger("brmspy")
 
@@ -106,5 +105,6 @@ def resolve_rescor(rescor: bool | None, responses: list["BrmsTerms"]) -> bool:
     return True
 
 
-def is_rescor(frame: "ModelFrame") -> bool:
-    return bool(getattr(frame.terms, "rescor", False))
+def is_rescor(terms: BrmsTerms | MvBrmsTerms) -> bool:
+    """Whether the model has residual correlations (a multivariate model with ``set_rescor(True)``)."""
+    return bool(getattr(terms, "rescor", False))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..families import DPARS
+from .rexpr import rename
+
 
 @dataclass(frozen=True)
 class Prefix:
@@ -37,8 +40,6 @@ class Prefix:
 
 def _is_dpar_name(name: str) -> bool:
     """Whether a predictor name is a distributional parameter (``sigma``, ``mu2``, ``muB``) not an nlpar."""
-    from ..families import DPARS
-
     if name.startswith("mu"):
         return True
     try:
@@ -54,6 +55,4 @@ def brms_name(name: str) -> str:
     Brackets, parentheses, spaces and quotes are dropped, ``+ - * / ^ =`` become
     ``P M MU D E EQ`` (:func:`brmspy.formula.rexpr.rename`).
     """
-    from .rexpr import rename
-
     return rename(re.sub(r"(?<![A-Za-z0-9_.])(np|numpy)\.", "", name.replace("`", "")))

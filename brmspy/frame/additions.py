@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FamilyError, FormulaError
+from ..families.cdf import CDFS
+from .columns import _addition_values, _check_columns, _eval_column
 from .types import AdditionData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,8 +103,6 @@ NO_CDF_HINTS = {
 
 
 def _check_family(t: "BrmsTerms", terms: dict) -> None:
-    from ..families.cdf import CDFS
-
     fam = t.family
     name = fam.name
     comps = getattr(fam, "components", None)
@@ -135,22 +135,16 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
 
 def _check_name(expr: str, data: pd.DataFrame, where: str) -> None:
     """A bare name must be a column (new data may lack it; a clear error names it)."""
-    from .columns import _check_columns
-
     if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", expr.strip()) and expr.strip() not in ("Inf", "inf", "NA"):
         _check_columns([expr.strip()], data, where)
 
 
 def _values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
-    from .columns import _addition_values
-
     _check_name(expr, data, where)
     return _addition_values(expr, data, where)
 
 
 def _censoring(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.ndarray):
-    from .columns import _eval_column
-
     expr = args.get("x")
     if expr is None:
         raise FormulaError("cens() needs the censoring indicator, e.g. 'y | cens(censored) ~ x'.")

@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
+from ..formula.syntax import is_identifier
+from .columns import _check_columns, group_index
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
@@ -99,8 +101,6 @@ def _order(value: str, what: str) -> int:
 
 
 def _column(value: str, what: str) -> str | None:
-    from ..formula.syntax import is_identifier
-
     v = value.strip().strip("`")
     if v in ("NA", "NULL", "None", ""):
         return None
@@ -223,8 +223,6 @@ def row_order(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> np.ndarra
 
 def series_order(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
     """Row positions that sort ``data`` by series then time; checks the columns and duplicate times."""
-    from .columns import _check_columns
-
     where = f"'{spec.text}'"
     _check_columns([c for c in (spec.time, spec.gr) if c], data, where)
     codes = _series_codes(data, spec)
@@ -251,7 +249,6 @@ def _series_codes(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
     """0-based series index per row (level order of ``gr``, as brms's factor codes)."""
     if spec.gr is None:
         return np.zeros(len(data), dtype=np.int64)
-    from .columns import group_index
 
     codes, _ = group_index(data, (spec.gr,))
     return codes - 1

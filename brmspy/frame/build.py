@@ -17,14 +17,19 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
+from ..formula.nonlinear import check_supported
 from ..formula.prefix import Prefix
 from ..formula.rexpr import names_in
 from ..formula.rterms import RTerms, population_terms
-from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms
+from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms, parse_rhs
+from .autocor import row_order
+from .checks import check_values
 from .columns import _check_columns, _na_rows, _names_in
 from .design import DesignSpec, ModelVariables
-from .groups import _group_blocks
-from .response import _response_data
+from .groups import _group_blocks, brms_term_order
+from .nonlinear import check_covariates, uncentered_design
+from .response import _response_data, check_mi, mi_kept_columns
+from .specials import ModelSettings, build_specials, link_specials
 from .types import ModelFrame, PopulationDesign, ResponseData
 
 # ----------------------------------------------------------------- naming
@@ -111,7 +116,6 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
                     _check_columns([v], data, f"'{a.text}'")
         used.extend(c for c in variables_of(t, data) if c not in used)
 
-    from .response import check_mi, mi_kept_columns
 
     check_mi(resp_terms, data)  # mi(x) needs bf("x | mi() ~ ..."); NAs in such x are imputed, not dropped
     kept = mi_kept_columns(resp_terms)
@@ -141,7 +145,6 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     data = data.iloc[rows].reset_index(drop=True)
     if len(data) == 0:
         raise DataError("No rows left after removing rows with NAs in the model's variables.")
-    from .autocor import row_order
 
     order = row_order(terms, data)  # ar()/ma()/arma()/cosy(): rows sorted by series then time, as brms
     if order is not None:
@@ -156,8 +159,6 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         responses[t.resp] = _response_data(t, data)
         _check_cs(t)
         if t.nonlinear:  # covariates of non-linear formulas are numeric columns (brmspy.nonlinear)
-            from ..formula.nonlinear import check_supported
-            from .nonlinear import check_covariates
 
             check_supported(terms)
             check_covariates(t, data)
@@ -165,20 +166,16 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             prefix = Prefix(t.resp, name)
             designs[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
             if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
-                from .nonlinear import uncentered_design
 
                 designs[prefix] = uncentered_design(designs[prefix], data)
-            from .groups import brms_term_order
 
             group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
-    from .specials import ModelSettings, link_specials
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor))
     blocks = _group_blocks(group_specs, data, data2, mv)
     levels = {b.group: b.levels for b in blocks}
     frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
-    from .checks import check_values
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame
@@ -217,8 +214,6 @@ def _check_cs(t: BrmsTerms) -> None:
 
 def _design_terms(lt: LinearTerms, formula: str) -> list[tuple[RTerms, str]]:
     """Every design of a linear predictor as R terms: population part, group-level effects, cs() effects."""
-    from ..formula.terms import parse_rhs
-
     out = []
     if lt.rterms is not None and lt.rterms.terms:
         out.append((lt.rterms, formula))
@@ -241,8 +236,6 @@ def _cs_terms(lt: LinearTerms, formula: str) -> RTerms | None:
 
 def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
                        mv: ModelVariables | None = None) -> PopulationDesign:
-    from .specials import build_specials
-
     mv = mv if mv is not None else ModelVariables(data)
     design = _fixed_design(prefix, lt, data, formula, mv)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)

@@ -7,12 +7,14 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..families.categorical import _MU_NAME, categorical_response, category_dpars
+from ..formula.syntax import parse_call
+from ..formula.terms import Part, parse_rhs
+from .columns import _addition_values, _eval_column
+from .types import ResponseData
 
 
 def split_cbind(expr: str) -> list[str] | None:
     """The column expressions of ``cbind(a, b, c)``, or None when ``expr`` is not a cbind call."""
-    from ..formula.syntax import parse_call
-
     call = parse_call(expr)
     if call is None or call.name != "cbind":
         return None
@@ -21,9 +23,6 @@ def split_cbind(expr: str) -> list[str] | None:
 
 def response_data(t, data: pd.DataFrame):
     """The :class:`~brmspy.frame.ResponseData` of a categorical-type response."""
-    from .columns import _addition_values, _eval_column
-    from .types import ResponseData
-
     fam = t.family
     expr = t.response.expr
     for a in t.response.additions:
@@ -97,8 +96,6 @@ def response_data(t, data: pd.DataFrame):
 
 def expand_parts(t, levels: list[str]) -> None:
     """Replace the ``mu`` part by one part per non-reference category (in place, idempotent)."""
-    from ..formula.terms import Part, parse_rhs
-
     names = category_dpars(t.family, levels)
     if "mu" not in t.parts:  # already expanded (same terms used again)
         missing = [n for n in names if n not in t.parts]

@@ -9,7 +9,10 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
+from ..core.levels import combined_group_index, labels_per_row
 from ..formula.rexpr import parse_expr
+from .design import _na_of
+from .rvalues import Env, as_series, evaluate, level_label, numeric_values
 
 _IDENT = re.compile(r"`[^`]*`|[A-Za-z_.][A-Za-z0-9_.]*")
 
@@ -27,15 +30,11 @@ def _check_columns(names: list[str], data: pd.DataFrame, where: str) -> None:
 
 
 def _na_rows(v) -> np.ndarray:
-    from .design import _na_of
-
     return _na_of(v)
 
 
 def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     """A column, or an R expression of columns evaluated with R's meanings (never Python's)."""
-    from .rvalues import Env, as_series, evaluate
-
     if expr in data.columns:
         col = data[expr]
         if isinstance(col, pd.DataFrame):
@@ -47,8 +46,6 @@ def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
 
 def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
     """Numeric values of an addition-term argument (``trials(n)``, ``weights(w / 2)``, a number)."""
-    from .rvalues import Env, numeric_values
-
     try:
         return np.full(len(data), float(expr))
     except ValueError:
@@ -95,19 +92,14 @@ def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.nda
         rank = np.empty(len(values), dtype=np.int64)
         rank[order] = np.arange(len(values))
         return rank[codes] + 1, [_level_label(values[i]) for i in order]
-    from ..core.levels import combined_group_index  # vectorised: no string join per row
 
     return combined_group_index(data, group_vars)
 
 
 def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
     """Level label of every row, as :func:`group_index` names levels (for new data)."""
-    from ..core.levels import labels_per_row  # vectorised: labels of distinct values only
-
     return labels_per_row(data, group_vars, _level_label if len(group_vars) == 1 else str)
 
 
 def _level_label(v) -> str:
-    from .rvalues import level_label
-
     return level_label(v)

@@ -35,15 +35,13 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..formula.prefix import Prefix
-from ..formula.terms import GroupTerm
-from .columns import _level_label, _levels_of, group_index
+from ..formula.terms import GroupTerm, parse_rhs
+from .columns import _check_columns, _level_label, _levels_of, group_index
 from .design import DesignSpec, ModelVariables
 from .types import ReBlock, ReCoef
 
 
 def _labels(values: Any) -> list[str]:
-    from .columns import _level_label
-
     return [_level_label(v) for v in values]
 
 
@@ -126,8 +124,6 @@ def mm_weights_for(block, data: pd.DataFrame) -> list[np.ndarray]:
 
     Without ``weights = cbind(...)`` every member weighs ``1 / members``.
     """
-    from .columns import _check_columns
-
     term = block.terms[0]
     if term.mm_weights:
         _check_columns(list(term.mm_weights), data, f"the weights of '{term.label}' (newdata)")
@@ -136,8 +132,6 @@ def mm_weights_for(block, data: pd.DataFrame) -> list[np.ndarray]:
 
 def by_level_index(block, data: pd.DataFrame) -> np.ndarray:
     """0-based by-level of each row of (new) ``data`` for a ``gr(g, by = z)`` block."""
-    from .columns import _check_columns, _level_label
-
     _check_columns([block.by], data, f"'gr({block.group}, by = {block.by})' (newdata)")
     lookup = {lv: i for i, lv in enumerate(block.by_levels)}
     labels = [_level_label(v) for v in data[block.by]]
@@ -256,7 +250,6 @@ def _merged_terms_hint(terms: list[GroupTerm]) -> str:
     """What to write instead of several terms on one grouping factor: one term with all their effects."""
     from dataclasses import replace
 
-    from ..formula.terms import parse_rhs
 
     intercept, effects = False, []
     for t in terms:
@@ -275,8 +268,6 @@ def _merged_terms_hint(terms: list[GroupTerm]) -> str:
 def _group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
                   ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
     """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
-    from ..formula.terms import parse_rhs
-
     lt = parse_rhs(g.expr, g.label)
     if lt.group_terms or lt.special_terms:
         raise FormulaError(f"Group-level term '{g.label}' may contain only population-style predictors left of '|'.")

@@ -25,7 +25,9 @@ import pandas as pd
 
 from ..core.errors import DataError
 from ..formula.nonlinear import _formula_text
+from ..formula.rterms import RTerms
 from ..formula.terms import BrmsTerms
+from .design import DesignSpec, ModelVariables
 
 if TYPE_CHECKING:  # pragma: no cover
     from .types import PopulationDesign
@@ -36,9 +38,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def uncentered_design(design: "PopulationDesign", data: pd.DataFrame) -> "PopulationDesign":
     """An nlpar's design as brms builds it: no centring, the intercept an ordinary column ``Intercept``."""
-    from ..formula.rterms import RTerms
-    from .design import DesignSpec, ModelVariables
-
     if not design.intercept:
         return design
     if design.X is None:  # 'a ~ 1': a one-column design, with a spec for new data

@@ -10,25 +10,25 @@ import pandas as pd
 
 from ..core.errors import DataError, FamilyError, FormulaError
 from ..families import warn_binomial_trials
-from ..formula.terms import BrmsTerms
+from ..families.core import ordinal_response
+from ..formula.syntax import parse_call
+from ..formula.terms import BrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
 from .additions import build_additions
-from .columns import _addition_values, _eval_column
+from .categorical import expand_parts, response_data
+from .columns import _addition_values, _eval_column, _names_in
 from .types import ResponseData
 
 
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     fam = t.family
     if fam.spec.special == "categorical":  # categorical, multinomial, dirichlet: one predictor per category
-        from .categorical import expand_parts, response_data
 
         rd = response_data(t, data)
         expand_parts(t, rd.levels)
         return rd
     y_raw = _eval_column(t.response.expr, data, "the response")
     if fam.spec.response == "ordinal":
-        from ..families.core import ordinal_response
-
         y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
         rd = ResponseData(t.response.expr, y, levels=levels)
     elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
@@ -82,9 +82,6 @@ def _mi_responses(resp_terms: list["BrmsTerms"]) -> dict[str, "BrmsTerms"]:
 
 def _mi_calls(terms) -> list:
     """The ``mi(x)`` terms among special terms, including those inside products such as ``mi(x):z``."""
-    from ..formula.syntax import parse_call
-    from ..formula.terms import SpecialTerm
-
     out = []
     for s in terms:
         if s.kind == "mi":
@@ -146,8 +143,6 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
 
 def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
     """Columns whose NA rows are kept (imputed): responses with ``| mi()`` not used elsewhere as plain data."""
-    from .columns import _names_in
-
     kept = set(_mi_responses(resp_terms))
     if not kept:
         return kept
@@ -175,8 +170,6 @@ def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
 
 def mi_response_data(t: "BrmsTerms", y_raw: pd.Series) -> "ResponseData":
     """The response of ``y | mi()``: observed values checked for the family, NaN where missing."""
-    from .types import ResponseData
-
     y_raw = pd.Series(y_raw).reset_index(drop=True)
     miss = y_raw.isna().to_numpy()
     y = np.full(len(y_raw), np.nan)

@@ -37,7 +37,9 @@ import numpy as np
 import pandas as pd
 
 from ..formula.syntax import split_top
+from ..frame.build import variables_of
 from ..frame.columns import _names_in
+from ..prediction import core as predict
 from .ppc import DARK, LIGHT, PlotError, _grid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -212,8 +214,6 @@ class _ModelVars:
 
 
 def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
-    from ..frame.build import variables_of
-
     t = _resp_terms(fit, resp)
     data = fit.frame.data
     cols = set(map(str, data.columns))
@@ -420,8 +420,6 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
     >>> ce = conditional_effects(fit, ["x", "f", "x:f"])   # doctest: +SKIP
     >>> ce["f"][["effect1__", "estimate__", "lower__", "upper__"]]  # doctest: +SKIP
     """
-    from ..prediction import core as predict
-
     if method not in CE_METHODS:
         raise PlotError(f"Unknown method {method!r}; use one of {', '.join(CE_METHODS)}.")
     if not 0 < prob < 1:

@@ -35,6 +35,10 @@ import pandas as pd
 
 from ..core.errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
 from ..fit import arviz_io
+from ..fit.naming import sd_names
+from ..formula.prefix import Prefix
+from ..frame.types import group_label
+from ..prediction.core import log_lik, posterior_predict
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -300,7 +304,6 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     if ndraws is None and type not in _ALL_DRAW_TYPES:
         ndraws = 10
 
-    from ..prediction.core import posterior_predict
 
     yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
     if type == "loo_pit":
@@ -558,8 +561,6 @@ def loo_pit_values(fit: "BrmsFit", ndraws: int | None = None, seed: int | None =
     >>> pit.shape == (fit.nobs(),)     # doctest: +SKIP
     True
     """
-    from ..prediction.core import posterior_predict
-
     y, _ = _response(fit, resp)
     yrep = np.asarray(posterior_predict(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
     return _loo_pit(fit, y, yrep, ndraws, seed, resp)
@@ -569,7 +570,6 @@ def _loo_pit(fit, y, yrep, ndraws, seed, resp: str | None = None) -> np.ndarray:
     import arviz_base as azb
     import arviz_stats as azs
 
-    from ..prediction.core import log_lik
 
     ll = np.asarray(log_lik(fit, ndraws=ndraws, seed=seed, resp=resp), dtype=float)
     S, N = ll.shape
@@ -951,9 +951,6 @@ def icc(fit: "BrmsFit", prob: float = 0.95) -> pd.DataFrame:
        Estimate  Est.Error  Q2.5  Q97.5
     g      0.31       0.09  0.15   0.50
     """
-    from ..fit.naming import sd_names
-    from ..frame.types import group_label
-
     if not 0 < prob < 1:
         raise PlotError(f"prob must be between 0 and 1, got {prob!r}.")
     _, family = _response(fit)
@@ -1007,8 +1004,6 @@ def _latent_residual_variance(fit: "BrmsFit", family, total_group: np.ndarray) -
 
 def _mean_linear_predictor(fit: "BrmsFit") -> np.ndarray:
     """Per draw, the population-level linear predictor of mu averaged over the data rows."""
-    from ..formula.prefix import Prefix
-
     t = fit.frame.response_terms[0]
     design = fit.frame.designs[Prefix(t.resp, "mu")]
     draws = fit.draws_dict

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..frame.columns import _level_label, _levels_of, _names_in
+from ..prediction.context import _flat, draw_indices
+from ..specials.smooth import SmoothDesign
 from .ppc import DARK, LIGHT, PlotError, _grid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,8 +127,6 @@ def _raw_variable(expr: str, data: pd.DataFrame, term: str) -> str:
 
 
 def _smooth_designs(fit: "BrmsFit") -> list[tuple[Any, Any]]:
-    from ..specials.smooth import SmoothDesign
-
     out = []
     for prefix, design in fit.frame.designs.items():
         for sp in design.specials:
@@ -163,8 +163,6 @@ def conditional_smooths(fit: "BrmsFit", smooths: str | Sequence[str] | None = No
     >>> cs = conditional_smooths(fit, "s(x)")   # doctest: +SKIP
     >>> cs.plot(rug=True)                        # doctest: +SKIP
     """
-    from ..prediction.core import _flat, draw_indices
-
     if not 0 < prob < 1:
         raise PlotError(f"prob must be between 0 and 1, got {prob!r}.")
     if not isinstance(resolution, (int, np.integer)) or resolution < 2:
@@ -174,7 +172,7 @@ def conditional_smooths(fit: "BrmsFit", smooths: str | Sequence[str] | None = No
     designs = _smooth_designs(fit)
     if not designs:
         raise PlotError("The model has no smooth terms (s() or t2()); see conditional_effects() for other terms.")
-    available = [spec.text for _, sp in designs for spec in sp.info["specs"]]
+    available = [spec.text for _, sp in designs for spec in sp.specs]
     if wanted is not None:
         bad = [w for w in wanted if norm(w) not in {norm(a) for a in available}]
         if bad:
@@ -189,7 +187,7 @@ def conditional_smooths(fit: "BrmsFit", smooths: str | Sequence[str] | None = No
     points: dict[str, pd.DataFrame] = {}
     for prefix, sp in designs:
         resp_dpar = "_".join(x for x in (prefix.resp, prefix.dpar) if x)
-        for spec in sp.info["specs"]:
+        for spec in sp.specs:
             if wanted is not None and norm(spec.text) not in {norm(w) for w in wanted}:
                 continue
             raw = [_raw_variable(c, data, spec.text) for c in spec.covars]

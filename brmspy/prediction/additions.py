@@ -9,8 +9,11 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..families import Extras, FamilyMath
-from ..families.cdf_base import CdfMath
+from ..families import FAMILIES, Extras, FamilyMath
+from ..families.cdf import CDFS
+from ..families.cdf_base import CdfMath, log_diff_exp
+from ..families.mixture import component_dpars, theta_values
+from ..families.trunc_mean import has_truncated_mean, truncated_mean
 from ..formula.terms import BrmsTerms
 from ..frame.additions import _values
 from ..frame.types import AdditionData, ResponseData
@@ -60,9 +63,6 @@ def effective_dpars(t: "BrmsTerms", adds: AdditionData, dp: dict) -> tuple[dict,
     so is the negative binomial shape (``1 / sigma`` of negbinomial2, ``1`` of
     geometric, which then is a negative binomial with shape ``denom``).
     """
-    from ..families import FAMILIES
-    from ..families.cdf import CDFS
-
     name = t.family.name
     dp = dict(dp)
     if adds.se is not None:
@@ -104,8 +104,6 @@ def _stack(parts: list[np.ndarray]) -> np.ndarray:
 
 def _mixture_parts(t: "BrmsTerms", dp: dict):
     """(component family, its dpars, its log mixing proportion) for each mixture component."""
-    from ..families.mixture import component_dpars, theta_values
-
     fam = t.family
     theta = theta_values(fam, dp)
     with np.errstate(divide="ignore"):
@@ -123,7 +121,6 @@ def addition_loglik(t: "BrmsTerms", rd: "ResponseData", dp: dict, ex: "Extras") 
     """
     from scipy.special import logsumexp
 
-    from ..families.cdf import CDFS
 
     adds: AdditionData = rd.adds
     y = rd.y.astype(float)
@@ -137,8 +134,6 @@ def addition_loglik(t: "BrmsTerms", rd: "ResponseData", dp: dict, ex: "Extras") 
 
 def _loglik(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionData, dp: dict, ex: "Extras",
             y: np.ndarray) -> np.ndarray:
-    from ..families.cdf_base import log_diff_exp
-
     n = len(y)
     S = max(np.shape(v)[0] for v in dp.values() if np.ndim(v) >= 2)
     ll = np.empty((S, n))
@@ -166,8 +161,6 @@ def _loglik(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionDa
 
 def _log_trunc_mass(discrete: bool, cdf: "CdfMath", dp: dict, ex: "Extras", lb, ub) -> np.ndarray:
     """``log P(lb <= Y <= ub)`` as the Stan code computes it (``lb - 1`` for discrete families)."""
-    from ..families.cdf_base import log_diff_exp
-
     lo = None if lb is None else (lb - 1 if discrete else lb)
     if lo is not None and ub is not None:
         return log_diff_exp(cdf.lcdf(ub[None, :].astype(float), dp, ex), cdf.lcdf(lo[None, :].astype(float), dp, ex))
@@ -191,8 +184,6 @@ def addition_predict(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras",
     cannot be placed within the bounds are NaN, with a warning, as in brms.
     Mixtures draw a component by its proportion, then a (truncated) value from it.
     """
-    from ..families.cdf import CDFS
-
     if (comps := _components(t)) is not None:
         parts = _mixture_parts(t, dp)
         draws = [_predict(c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex, rng) for c, cdp, _ in parts]
@@ -244,8 +235,6 @@ def addition_epred(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras") -
     components' (truncated) means with their proportions, as their Stan
     likelihood truncates each component.
     """
-    from ..families.cdf import CDFS
-
     if (comps := _components(t)) is not None:
         parts = _mixture_parts(t, dp)
         means = [_epred(c.name, c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex)
@@ -258,8 +247,6 @@ def addition_epred(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras") -
 
 def _epred(name: str, discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionData, dp: dict,
            ex: "Extras") -> np.ndarray:
-    from ..families.trunc_mean import has_truncated_mean, truncated_mean
-
     epred = math.epred(dp, ex)
     if not adds.truncated:
         return epred

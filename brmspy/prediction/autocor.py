@@ -10,14 +10,18 @@ import pandas as pd
 from scipy import stats
 
 from ..core.errors import DataError
+from ..families import Extras
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.autocor import AutocorSpec, series_of, series_order
+from ..frame.columns import _check_columns
 from ..specials.autocor import AutocorDesign, autocor_design
+from .additions import addition_predict, context_additions
+from .context import _flat
+from .linpred import _group_effects, _population
 
 
 def _mu_design(fit, t: "BrmsTerms") -> AutocorDesign | None:
-    from ..formula.prefix import Prefix
-
     design = fit.frame.designs.get(Prefix(t.resp, "mu"))
     return None if design is None else autocor_design(design)
 
@@ -123,7 +127,6 @@ def _continued_rows(ctx, ac: AutocorDesign) -> np.ndarray:
     mask = np.zeros(len(fitted), dtype=bool)
     if spec.time is None or not len(data):
         return mask
-    from ..frame.columns import _check_columns
 
     _check_columns([c for c in (spec.time, spec.gr) if c], data, f"'{spec.text}'")
     t_fit, t_new = _time_values(fitted, spec), _time_values(data, spec)
@@ -139,7 +142,6 @@ def _fitted_eta(ctx, prefix: "Prefix") -> np.ndarray:
     """(draws, N_fit) linear predictor of ``prefix`` on the fitted data without ARMA terms (same draws and re_formula)."""
     import dataclasses
 
-    from .core import _group_effects, _population
 
     sub = dataclasses.replace(ctx, data=ctx.fit.frame.data, is_new=False)
     return np.broadcast_to(_population(sub, prefix) + _group_effects(sub, prefix), (len(ctx.idx), ctx.fit.frame.N))
@@ -216,9 +218,6 @@ def arma_forecast_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.rando
     feeds the later rows.  Rows with an observed response get ordinary one-step-
     ahead draws.  Returns None when there is nothing to forecast.
     """
-    from ..families import Extras
-    from .additions import addition_predict, context_additions
-
     plan = ctx.cache.get(("arma", t.resp)) if ctx.is_new and ctx.incl_autocor else None
     if plan is None or not np.isnan(plan.y).any():
         return None
@@ -249,8 +248,6 @@ def arma_forecast_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.rando
 
 
 def _param(ctx, name: str) -> np.ndarray:
-    from .core import _flat
-
     return _flat(ctx.params[name], ctx.idx)
 
 

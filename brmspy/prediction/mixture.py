@@ -5,7 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..core.errors import BrmsError
 from ..families.mixture import MixtureFamily, membership
+from .context import prediction_context
+from .dpars import _dpar_values, _extras, _terms
 
 
 def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = None, summary: bool = True,
@@ -16,13 +19,10 @@ def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = No
     ``Q2.5`` and ``Q97.5`` columns for each component (``P(K = k)``), or with
     ``summary=False`` the draws, shaped (draws, observations, K).
     """
-    from ..core.errors import BrmsError
-    from .core import _context, _dpar_values, _extras, _terms
-
     t = _terms(fit)
     if not isinstance(t.family, MixtureFamily):
         raise BrmsError(f"pp_mixture() needs a mixture model; this model's family is {t.family.name!r}.")
-    ctx = _context(fit, newdata, None, ndraws, False, "uncertainty", None)
+    ctx = prediction_context(fit, newdata, None, ndraws, False, "uncertainty", None)
     dp = _dpar_values(ctx, t)
     rd, ex = _extras(ctx, t, need_response=True)
     p = membership(t.family, rd.y, dp, ex)

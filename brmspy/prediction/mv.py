@@ -21,6 +21,8 @@ import numpy as np
 
 from ..core.errors import FormulaError
 from ..formula.mv import is_rescor
+from .context import _flat
+from .dpars import _dpar_values, _extras
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..fit.brmsfit import BrmsFit
@@ -54,8 +56,6 @@ def stack_responses(fit: "BrmsFit", one: Callable[["BrmsTerms"], np.ndarray]) ->
 
 def _rescor_parts(ctx, fit: "BrmsFit") -> dict[str, np.ndarray]:
     """Mu and sigma (draws, obs, resp), Lrescor (draws, resp, resp) and nu (draws, 1) of a rescor model."""
-    from .core import _dpar_values, _flat
-
     S, N = len(ctx.idx), len(ctx.data)
     mus, sigmas = [], []
     nu = None
@@ -98,10 +98,8 @@ def rescor_log_density(y: np.ndarray, parts: dict[str, np.ndarray]) -> np.ndarra
 def mv_log_lik(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
     """Pointwise log-likelihood of all responses of a row: the row's joint density with
     residual correlations, else the sum of the responses' densities (brms's ``combine``)."""
-    from .core import _extras
-
     terms = fit.frame.response_terms
-    if is_rescor(fit.frame):
+    if is_rescor(fit.frame.terms):
         rds = [_extras(ctx, t, need_response=True)[0] for t in terms]
         y = np.stack([rd.y for rd in rds], axis=-1).astype(float)
         ll = rescor_log_density(y, _rescor_parts(ctx, fit))
@@ -122,7 +120,7 @@ def mv_log_lik(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
 def mv_predict(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
     """Posterior predictive draws (draws, obs, resp): joint multivariate normal (t) with
     residual correlations, else each response from its own family."""
-    if not is_rescor(fit.frame):
+    if not is_rescor(fit.frame.terms):
         return stack_responses(fit, lambda t: one(ctx, t))
     parts = _rescor_parts(ctx, fit)
     mu, sigma, L, nu = parts["mu"], parts["sigma"], parts["L"], parts["nu"]

@@ -7,11 +7,14 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError
+from ..core.errors import BrmsError, DataError
+from ..families import LINKS
 from ..formula.nlexpr import evaluate, parse_nl
 from ..formula.nonlinear import _formula_text, nlpar_names
+from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.nonlinear import covariate_values
+from .linpred import _group_effects, _population
 
 
 def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray], data: pd.DataFrame,
@@ -45,9 +48,6 @@ def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray
 
 
 def _linear_nlpar(ctx, t: BrmsTerms, name: str) -> np.ndarray:
-    from ..formula.prefix import Prefix
-    from .core import _group_effects, _population
-
     prefix = Prefix(t.resp, name)
     return _population(ctx, prefix) + _group_effects(ctx, prefix)
 
@@ -63,9 +63,6 @@ def nonlinear_eta(ctx, t: BrmsTerms, name: str) -> np.ndarray:
 
 def nonlinear_linpred(ctx, t: BrmsTerms, dpar: str, nlpar: str | None, transform: bool) -> np.ndarray:
     """``posterior_linpred`` of a non-linear dpar (``transform`` applies its inverse link) or of an nlpar."""
-    from ..core.errors import BrmsError
-    from ..families import LINKS
-
     if nlpar is not None:
         names = nlpar_names(t)
         if nlpar not in names:

@@ -55,12 +55,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.distributions import format_number
+from ..core.distributions import format_number, parse_prior_string
+from ..core.errors import PriorError
+from ..core.types import PriorRow
+from .table import _prefix_dpar_nlpar
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..formula.prefix import Prefix
     from ..frame.types import ModelFrame, PopulationDesign
-    from .resolve import ResolvedPriors
+    from .table import ResolvedPriors
 
 __all__ = ["Alias", "aliased_columns", "warn_design", "design_messages"]
 
@@ -179,16 +182,12 @@ def _relation(a: Alias, names: list[str], center: bool) -> str:
 
 
 def _prior_call(prefix: "Prefix", frame: "ModelFrame", dist: str) -> str:
-    from .resolve import _prefix_dpar_nlpar
-
     dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
     extra = "".join(f", {k}={v!r}" for k, v in (("dpar", dpar), ("nlpar", nlpar), ("resp", prefix.resp)) if v)
     return f"prior('{dist}', class_='b'{extra})"
 
 
 def _where(prefix: "Prefix", frame: "ModelFrame") -> str:
-    from .resolve import _prefix_dpar_nlpar
-
     dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
     what = f"the non-linear parameter {nlpar!r}" if nlpar else f"{dpar or 'mu'}"
     return what + (f" of response {prefix.resp!r}" if prefix.resp else "")
@@ -349,3 +348,82 @@ def warn_design(frame: "ModelFrame", priors: "ResolvedPriors") -> list[str]:
     for m in msgs:
         warnings.warn(m, UserWarning, stacklevel=4)
     return msgs
+
+
+def _base_bounds(row: PriorRow, table: list[PriorRow]) -> tuple[float | None, float | None]:
+    """The bounds of ``row``'s parameter: its class-level row's ``lb``/``ub`` (brms's ``stan_base_prior``)."""
+    cands = [r for r in table if r.class_ == row.class_ and r.group in (row.group, "") and r.resp == row.resp
+             and r.dpar == row.dpar and r.nlpar == row.nlpar and not r.coef and (r.lb or r.ub)]
+    for attr in ("group", "nlpar", "dpar", "resp"):  # the most specific row
+        specific = [r for r in cands if getattr(r, attr)]
+        cands = specific or cands
+    if not cands:
+        return None, None
+    r = cands[0]
+    return (float(r.lb) if r.lb else None), (float(r.ub) if r.ub else None)
+
+
+def _print_prior(row: PriorRow, lb: float | None, ub: float | None) -> str:
+    """A prior as brms prints it in its messages (``.print_prior``): ``<lower=0> sd_g ~ uniform(0, 1)``."""
+    def usc(x: str) -> str:
+        return "_" + x if x else ""
+
+    group = usc(row.group)
+    if any((row.resp, row.dpar, row.nlpar, row.coef)) and group:
+        group += "_"
+    bounds = ",".join(f"{k}={format_number(v)}" for k, v in (("lower", lb), ("upper", ub)) if v is not None)
+    head = f"<{bounds}> " if bounds else ""
+    return (f"{head}{row.class_}{group}{usc(row.resp)}{usc(row.dpar)}{usc(row.nlpar)}{usc(row.coef)} ~ "
+            f"{row.prior or '(flat)'}")
+
+
+def _range(lb: float | None, ub: float | None) -> str:
+    return f"[{'-inf' if lb is None else format_number(lb)}, {'inf' if ub is None else format_number(ub)}]"
+
+
+def check_prior_bounds(table: list[PriorRow]) -> None:
+    """User priors against their parameters' bounds, as brms's ``check_prior_content`` plus two errors.
+
+    A prior whose support lies entirely outside the parameter's bounds
+    (``uniform(-5, -1)`` on ``sigma``), or ``lb`` not below ``ub``, is a
+    :class:`~brmspy.errors.PriorError` (brms accepts both; Stan then fails to
+    initialize).  A bounded prior on a parameter without that bound
+    (``lognormal`` on ``b`` without ``lb``, ``uniform(0, 1)`` on an ``sd``)
+    gets brms's warning, with its wording.
+    """
+    lb_rows: list[str] = []
+    ub_rows: list[str] = []
+    for row in table:
+        if row.source != "user" or not row.prior.strip():
+            continue
+        dist = parse_prior_string(row.prior)
+        if dist is None or dist.info.kind != "real":
+            continue
+        lb, ub = _base_bounds(row, table)
+        label = _print_prior(row, float(row.lb) if row.lb else None, float(row.ub) if row.ub else None)  # as brms
+        if lb is not None and ub is not None and not lb < ub:
+            raise PriorError(f"The bounds of {label} are lb = {format_number(lb)} and ub = {format_number(ub)}; "
+                             "lb must be less than ub.")
+        lo, hi = dist.support
+        if (lb is not None and hi <= lb) or (ub is not None and lo >= ub):
+            raise PriorError(
+                f"The prior {row.prior!r} ({label}) has support {_range(lo, hi)}, outside the parameter's range "
+                f"{_range(lb, ub)}: no value is allowed by both, so sampling cannot start. Choose a prior with "
+                f"support on {_range(lb, ub)}" + (", e.g. 'student_t(3, 0, 2.5)'." if lb == 0 and ub is None else ".")
+            )
+        if dist.info.brms_bounded and lb is None:
+            lb_rows.append(label)
+        if dist.info.brms_bounded == "both" and ub is None:
+            ub_rows.append(label)
+    for which, rows in (("lower", lb_rows), ("upper", ub_rows)):
+        if rows:
+            arg = "lb" if which == "lower" else "ub"
+            an = "a" if which == "lower" else "an"
+            warnings.warn(
+                f"It appears as if you have specified {an} {which} bounded prior on a parameter that has no natural "
+                f"{which} bound.\nIf this is really what you want, please specify argument '{arg}' of 'prior()' "
+                f"appropriately (brmspy takes bounds for class 'b' only: prior(..., class_='b', {arg}=...)); "
+                f"otherwise the prior cuts the posterior off at its {which} bound, so choose a prior whose support "
+                f"matches the parameter.\nWarning occurred for prior \n" + "\n".join(rows),
+                UserWarning, stacklevel=5,
+            )

@@ -13,8 +13,9 @@ import numpy as np
 from scipy import stats
 
 from ..core.distributions import PriorDist
+from ..families import DPARS
 from ..frame.types import ModelFrame, group_label
-from .resolve import ResolvedPriors
+from .table import ResolvedPriors
 
 
 def scipy_dist(p: PriorDist):
@@ -137,8 +138,6 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
             for name, values in sp.prior_draws(priors.special.get((prefix, type(sp).__name__), {}), sampler).items():
                 out.setdefault(name, values)
     for (resp, d), p in priors.dpar.items():
-        from ..families import DPARS
-
         put(f"prior_{d}" + (f"_{resp}" if resp else ""), p, DPARS[d].lower)
     for block in frame.blocks:
         g = group_label(block)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..core.errors import PriorError
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
-from .resolve import ResolvedPriors
+from .table import ResolvedPriors
 
 
 def is_nlpar(frame: "ModelFrame", prefix: "Prefix") -> bool:

@@ -1,43 +1,44 @@
-"""Special predictor terms (``offset()``, ``mo()``, ``me()``, ``s()``, ``gp()``, ...).
+"""The special-term plug-ins: one module per kind of special predictor term.
 
-Each kind of special term is one :class:`SpecialDesign` subclass in its own
-module, registered with :func:`register`.  A subclass carries the term's whole
-life cycle, so the shared stages only loop over ``design.specials``:
+==================  =========================================================
+module              terms
+==================  =========================================================
+``offset``          ``offset(x)``: a known term with coefficient 1
+``sp``              the terms multiplying ``bsp`` and their products (``mo(x):z``):
+``mo``              ``mo(x)``: monotonic effects of ordered predictors
+``me``              ``me(x, sdx)``: predictors measured with known error
+``mi``              ``mi(x)``: predictors with missing values imputed by their own model
+``smooth``          ``s()``, ``t2()``: penalized regression splines
+``gp``              ``gp()``: Gaussian processes
+``autocor``         ``ar()``, ``ma()``, ``arma()``, ``cosy()``: residual autocorrelation
+==================  =========================================================
 
-======================  ==============================================
-stage                   method
-======================  ==============================================
-data (``frame.py``)     :meth:`SpecialDesign.build` (classmethod)
-priors (``priors.py``)  :meth:`prior_rows`, :meth:`resolve_priors`
-code (``codegen``)      :meth:`stan` (declarations, parameters, priors),
-                        :meth:`predictor_terms` (added to the predictor)
-draws (``naming.py``)   :meth:`draws` (brms names of its parameters)
-predictions             :meth:`eta` (its part of the linear predictor)
-prior draws             :meth:`prior_draws` (``sample_prior="yes"``)
-======================  ==============================================
-
-Stan names follow brms: the term's Stan objects carry the linear predictor's
-suffix (``prefix.suffix``, e.g. ``_sigma``) so one kind can appear on several
-dpars and responses.
+Each is a :class:`~brmspy.frame.specials.SpecialDesign` subclass (the interface, with one
+hook per stage, is in :mod:`brmspy.frame.specials`).  They are registered here, explicitly,
+when this package is imported; the stages that build models (:mod:`brmspy.priors.api`,
+:mod:`brmspy.codegen.api`) import it, so the data stage itself never imports a plug-in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from ..frame.specials import SpecialDesign, register
+from .autocor import AutocorDesign
+from .gp import GPDesign
+from .me import MeTerm
+from .mi import MiTerm
+from .mo import MoTerm
+from .offset import OffsetDesign
+from .smooth import SmoothDesign
+from .sp import SpDesign, SpTerm, register_sp_terms
 
-import numpy as np
-import pandas as pd
+#: the terms multiplying the shared ``bsp`` coefficients (:mod:`brmspy.specials.sp`)
+SP_TERMS: tuple[type[SpTerm], ...] = (MeTerm, MiTerm, MoTerm)
+#: every kind of special term
+SPECIAL_DESIGNS: tuple[type[SpecialDesign], ...] = (AutocorDesign, GPDesign, SpDesign, OffsetDesign, SmoothDesign)
 
-from ..core.errors import FormulaError
-from ..core.types import ParamGetter, PriorLookup
+register_sp_terms(*SP_TERMS)
+for _design in SPECIAL_DESIGNS:
+    register(_design)
 
-if TYPE_CHECKING:  # imported lazily at run time: frame.py imports this module
-    from ..core.stan import StanBlocks
-    from ..core.types import ParamInfo, PriorRow
-    from ..formula.prefix import Prefix
-    from ..formula.terms import SpecialTerm
-    from ..priors.draws import PriorSampler
-
-
-__all__ = []
+__all__ = ["SPECIAL_DESIGNS", "SP_TERMS", "AutocorDesign", "GPDesign", "MeTerm", "MiTerm", "MoTerm", "OffsetDesign",
+           "SmoothDesign", "SpDesign"]

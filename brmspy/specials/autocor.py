@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from ..core.distributions import PriorDist, format_number
 from ..core.errors import FormulaError
 from ..core.stan import StanBlocks
+from ..core.types import ParamInfo, PriorRow
 from ..frame.autocor import AUTOCOR_KINDS, AutocorSpec, Series, series_of, specs_of
-from ..frame.specials import SpecialDesign, register
+from ..frame.specials import SpecialDesign
 from ..frame.types import PopulationDesign
 
 
-@register(*AUTOCOR_KINDS)
 @dataclass
 class AutocorDesign(SpecialDesign):
     """The autocorrelation structure of a response's mu (one term).
 
-    ``info`` holds ``spec`` (:class:`AutocorSpec`) and ``series`` (:class:`Series`).
+    ``spec`` is the parsed term (:class:`~brmspy.frame.autocor.AutocorSpec`), ``series`` the
+    series layout of the model's (sorted) rows (:class:`~brmspy.frame.autocor.Series`).
     """
+
+    kinds: ClassVar[tuple[str, ...]] = AUTOCOR_KINDS
+
+    spec: AutocorSpec | None = None
+    series: Series | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
@@ -28,18 +35,7 @@ class AutocorDesign(SpecialDesign):
                 f"not of {prefix.dpar!r}."
             )
         spec = specs_of(terms, formula)[0]
-        design = cls(prefix, terms, formula)
-        design.info["spec"] = spec
-        design.info["series"] = series_of(data, spec)
-        return design
-
-    @property
-    def spec(self) -> AutocorSpec:
-        return self.info["spec"]
-
-    @property
-    def series(self) -> Series:
-        return self.info["series"]
+        return cls(prefix, terms, formula, spec, series_of(data, spec))
 
     @property
     def classes(self) -> list[str]:
@@ -53,10 +49,7 @@ class AutocorDesign(SpecialDesign):
             return 0.0, 1.0
         return (-1.0, 1.0) if self.spec.cov else (None, None)
 
-    def prior_rows(self, base):
-        from ..core.distributions import format_number
-        from ..core.types import PriorRow
-
+    def prior_rows(self, base, scale_prior):
         rows = []
         for c in self.classes:
             lb, ub = self.bounds(c)
@@ -72,8 +65,6 @@ class AutocorDesign(SpecialDesign):
         return stan_autocor_parameters(self, priors)
 
     def draws(self, params):
-        from ..core.types import ParamInfo
-
         s = self.prefix.suffix
         out = []
         for c in self.classes:

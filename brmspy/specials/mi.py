@@ -21,20 +21,19 @@ side is :class:`MiTerm`, one more term sharing ``bsp`` with ``mo()``/``me()``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..frame.response import _BOUNDS, resp_name
-from .sp import SpTerm, sp_term
+from ..frame.columns import _check_columns
+from ..frame.response import resp_name
+from .sp import SpTerm
 
 if TYPE_CHECKING:
-    from ..core.stan import StanBlocks
-    from ..formula.terms import BrmsTerms
-    from ..frame.types import ResponseData
+    pass
 
 
 # ----------------------------------------------------------------- data stage
@@ -43,30 +42,20 @@ if TYPE_CHECKING:
 # ----------------------------------------------------------------- Stan code
 
 
-def stan_mi_response(sb: "StanBlocks", t: "BrmsTerms", rd: "ResponseData") -> None:
-    """Add the missing-value parameters of ``y | mi()`` to the response piece ``sb`` (in place)."""
-    s = f"_{t.resp}" if t.resp else ""
-    y = np.asarray(rd.y, dtype=float)
-    sb.values[f"Y{s}"] = np.where(np.isnan(y), np.inf, y)  # Stan data has no NA
-    sb.declare(f"int<lower=0> Nmi{s}", f"Nmi{s}", len(rd.missing), "number of missings")
-    sb.declare(f"array[Nmi{s}] int<lower=1> Jmi{s}", f"Jmi{s}", np.asarray(rd.missing, dtype=np.int64) + 1,
-               "positions of missings")
-    sb.par.append(f"vector{_BOUNDS[t.family.spec.response]}[Nmi{s}] Ymi{s};  // estimated missings")
-    sb.model_def += ["// vector combining observed and missing responses", f"vector[N] Yl{s} = Y{s};"]
-    sb.model_comp.append(f"Yl{s}[Jmi{s}] = Ymi{s};")
-
-
 # ------------------------------------------------------------ predictor term
 
 
-@sp_term("mi")
 @dataclass
 class MiTerm(SpTerm):
-    """``mi(x)``: the observed-or-imputed values ``Yl_x`` of the response ``x``, times ``bsp[k]``."""
+    """``mi(x)``: the observed-or-imputed values ``Yl_x`` of the response ``x``, times ``bsp[k]``.
 
-    @property
-    def var(self) -> str:
-        return self.info["var"]
+    ``var`` is the column ``x``, ``values`` its values on the model data (NaN where imputed).
+    """
+
+    kind: ClassVar[str] = "mi"
+
+    var: str = ""
+    values: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, term, prefix, data, formula):
@@ -74,20 +63,15 @@ class MiTerm(SpTerm):
             raise FormulaError(f"'{term.text}' in {formula!r}: mi() takes one variable, e.g. 'mi(x)'.")
         var = term.call.args[0].strip()
         if var not in data.columns:
-            from ..frame.columns import _check_columns
-
             _check_columns([var], data, f"'{term.text}'")
-        out = cls(term, prefix, formula)
-        out.info["var"] = var
-        out.info["values"] = _numeric(data[var], var, term.text)
-        return out
+        return cls(term, prefix, formula, var=var, values=_numeric(data[var], var, term.text))
 
     def expression(self) -> str:
         return f"Yl_{resp_name(self.var)}"
 
     def value(self, param, data):
         if data is None:
-            values = self.info["values"]
+            values = self.values
             missing = np.flatnonzero(np.isnan(values))
             if not missing.size:
                 return values[None, :]
@@ -112,4 +96,4 @@ def _numeric(col: pd.Series, var: str, text: str) -> np.ndarray:
     return np.asarray(col, dtype=float)
 
 
-__all__ = ["MiTerm", "stan_mi_response"]
+__all__ = ["MiTerm",]

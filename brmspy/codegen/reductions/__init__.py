@@ -12,76 +12,22 @@ Post-processing never sees a reduction: fits keep the original rows in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from ...frame.types import ModelFrame
+from ..options import CodeOptions
+from .base import Reduction
+from .canonical import CanonicalSuffstats
+from .collapse import CollapsePatterns
+from .gaussian import GaussianMarginal, GaussianSuffstats
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ...core.stan import StanBlocks
-    from ...formula.terms import BrmsTerms
-    from ...frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
-    from ...priors.resolve import ResolvedPriors
-    from .. import CodeOptions
-    from ..tuning import Tuning
-
-
-class Reduction:
-    """Base class: every hook returns ``None`` ("use the row-wise piece").
-
-    Subclasses override the hooks of the pieces they replace.
-    """
-
-    #: short name shown in comments and ``GeneratedModel.reduction``
-    name: str = ""
-    #: True when a gradient still touches every row: ``threads`` (which split the rows) take precedence
-    per_row: bool = False
-
-    def __init__(self, frame: "ModelFrame") -> None:
-        self.frame = frame
-        #: the speed choices of the program (set by the code generator before it asks for pieces)
-        self.tuning: "Tuning | None" = None
-
-    # -- choice ------------------------------------------------------------
-    @classmethod
-    def applies(cls, frame: "ModelFrame") -> bool:
-        """True when the reduced likelihood equals the row-wise one exactly."""
-        return False
-
-    def worthwhile(self) -> bool:
-        """True when the reduction saves work on these data (used by ``reduce="auto"``)."""
-        return True
-
-    # -- pieces (None: keep the row-wise piece) ---------------------------------
-    def code_frame(self) -> "ModelFrame":
-        """The frame the code generator sees (e.g. collapsed rows); default the original."""
-        return self.frame
-
-    def response(self, t: "BrmsTerms", rd: "ResponseData") -> "StanBlocks | None":
-        return None
-
-    def fe(self, design: "PopulationDesign", priors: "ResolvedPriors") -> "StanBlocks | None":
-        return None
-
-    def re(self, block: "ReBlock") -> "StanBlocks | None":
-        return None
-
-    def likelihood(self, frame: "ModelFrame", t: "BrmsTerms") -> "StanBlocks | None":
-        return None
+#: every reduction kind, asked in this order (collapse before canonical: fewer rows wins)
+KINDS: tuple[type[Reduction], ...] = (CollapsePatterns, CanonicalSuffstats, GaussianMarginal, GaussianSuffstats)
 
 
-_KINDS: list[type[Reduction]] = []
-
-
-def register(cls: type[Reduction]) -> type[Reduction]:
-    """Class decorator: make a reduction kind known to :func:`choose_reduction`."""
-    _KINDS.append(cls)
-    return cls
-
-
-def choose_reduction(frame: "ModelFrame", options: "CodeOptions") -> Reduction | None:
+def choose_reduction(frame: ModelFrame, options: CodeOptions) -> Reduction | None:
     """The reduction to use for ``frame`` under ``options.reduce``, or ``None``."""
     if options.reduce is False:
         return None
-    _load_kinds()
-    for kind in _KINDS:
+    for kind in KINDS:
         if isinstance(options.reduce, str) and options.reduce not in ("auto", kind.name):
             continue  # a kind asked for by name: only that one
         if kind.per_row and options.threads > 1:
@@ -94,13 +40,8 @@ def choose_reduction(frame: "ModelFrame", options: "CodeOptions") -> Reduction |
 
 
 def kind_names() -> list[str]:
-    """Names of the registered reduction kinds (valid values of ``reduce=`` besides auto/True/False)."""
-    _load_kinds()
-    return [k.name for k in _KINDS]
+    """Names of the reduction kinds (valid values of ``reduce=`` besides auto/True/False)."""
+    return [k.name for k in KINDS]
 
 
-def _load_kinds() -> None:
-    # importing the modules registers their kinds
-
-
-__all__ = ["Reduction", "choose_reduction", "register"]
+__all__ = ["KINDS", "Reduction", "choose_reduction", "kind_names"]

@@ -24,7 +24,7 @@ from ...core.stan import StanBlocks
 from ...formula.prefix import Prefix
 from ...frame.types import ModelFrame
 from .. import pieces
-from . import Reduction, register
+from .base import Reduction
 from .collapse import MIN_ROWS, CollapsePatterns
 
 #: family -> (canonical link, its log-partition summed over the rows of ``mu``)
@@ -35,7 +35,6 @@ CANONICAL = {
 }
 
 
-@register
 class CanonicalSuffstats(Reduction):
     """poisson (log) / bernoulli, binomial (logit): the linear part of the likelihood from ``Y``'s sums."""
 

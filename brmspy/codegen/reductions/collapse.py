@@ -45,7 +45,7 @@ from ...formula.terms import MvBrmsTerms
 from ...frame.specials import SpecialDesign
 from ...frame.types import ModelFrame
 from .. import pieces
-from . import Reduction, register
+from .base import Reduction
 
 FAMILIES = ("bernoulli", "binomial", "poisson")
 #: below this many rows the row-wise program is cheap: reduce="auto" keeps brms's code (as the gaussian kinds)
@@ -120,7 +120,7 @@ def key_columns(frame: ModelFrame) -> list[np.ndarray]:
     if design.X is not None:
         cols += list(np.asarray(design.X, dtype=float).T)
     for sp in design.specials:  # offsets only (see applies)
-        cols.append(np.asarray(sp.info["offsets"], dtype=float))
+        cols.append(np.asarray(sp.offsets, dtype=float))
     for block in frame.blocks:
         cols += [np.asarray(J) for J in block.J]
         cols += [np.asarray(W, dtype=float) for W in (block.mm_weights or [])]
@@ -163,7 +163,6 @@ class PatternLogRows(SpecialDesign):
 # ---------------------------------------------------------------- reduction
 
 
-@register
 class CollapsePatterns(Reduction):
     """bernoulli/binomial/poisson: one likelihood term per covariate pattern."""
 
@@ -239,7 +238,7 @@ class CollapsePatterns(Reduction):
         )
         designs = {}
         for prefix, d in f.designs.items():
-            specials = [replace(sp, info={**sp.info, "offsets": np.asarray(sp.info["offsets"])[first]}) for sp in d.specials]
+            specials = [replace(sp, offsets=np.asarray(sp.offsets)[first]) for sp in d.specials]
             if t.family.name == "poisson" and t.family.link == "log":
                 specials.append(PatternLogRows(prefix, (), d.formula))
             designs[prefix] = replace(d, X=None if d.X is None else np.asarray(d.X)[first], specials=specials)

@@ -43,7 +43,7 @@ from ...formula.prefix import Prefix
 from ...formula.terms import MvBrmsTerms
 from ...frame.types import ModelFrame, ReBlock
 from .. import pieces
-from . import Reduction, register
+from .base import Reduction
 
 MIN_ROWS = 1000  # below this the row-wise program is cheap; keep brms's code
 
@@ -149,7 +149,6 @@ class GaussianReduction(Reduction):
             sb.declare("real<lower=0> sum_weights", "sum_weights", float(w.sum()), "sum of the model weights")
 
 
-@register
 class GaussianMarginal(GaussianReduction):
     """One grouping factor: group-level effects integrated out exactly.
 
@@ -305,7 +304,6 @@ class GaussianMarginal(GaussianReduction):
         return sb
 
 
-@register
 class GaussianSuffstats(GaussianReduction):
     """Any group structure or weights: a sparse quadratic form in all coefficients."""
 
