@@ -77,7 +77,7 @@ def build_model(
     priors = resolve_priors(frame, prior)
     warn_design(frame, priors)  # rank-deficient designs, separation: improper posteriors under flat priors
     generated = generate(frame, priors, options)
-    return ModelBuild(terms, frame, priors, generated)
+    return ModelBuild(frame.terms, frame, priors, generated)  # the terms as the data completed them
 
 
 def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:

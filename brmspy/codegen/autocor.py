@@ -17,13 +17,11 @@ same matrices and densities as brms's ``cholesky_cor_*`` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..core.stan import StanBlocks
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.terms import BrmsTerms
-    from ..specials.autocor import AutocorDesign
+from ..formula.terms import BrmsTerms
+from ..specials.autocor import AutocorDesign
 
 _LCOR_DOC = """   * Args:
    *   {args}

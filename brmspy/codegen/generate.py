@@ -79,14 +79,12 @@ def generate(
             if ordinal and name == "mu":
                 sb += stan_thresholds(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
-
             sb += stan_nl_covariates(frame, t)
         sb += pieces.stan_dpar_parameters(t)
         if t.family.spec.special == "mixture":
             sb += stan_mixture_parameters(t, priors)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
-
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
         sb += _first(red and red.re(block), lambda: pieces.stan_re(block, tuning))  # noqa: B023
@@ -97,7 +95,6 @@ def generate(
     if threaded is not None:
         sb += threaded
     elif rescor:  # one multivariate likelihood for all responses
-
         sb += stan_rescor_likelihood(frame, priors)
     else:
         for t in frame.response_terms:

@@ -42,7 +42,6 @@ def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
 
         stan_mi_response(sb, t, rd)
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-
         sb += stan_addition_data(t, rd)
     return sb
 
@@ -81,7 +80,6 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         else:
             dp[d] = d + rs
     if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
-
         sb += stan_nlpar_predictors(frame, t)
     # inverse links after all predictors are built (dpars may not depend on each other yet)
     for d in fam.dpars:
@@ -91,14 +89,12 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
             continue
         sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
     if t.nonlinear:  # loops over non-linear formulas, inverse links inside (none for poisson_log etc.)
-
         sb += stan_nonlinear(frame, t, {d: None if d == "mu" and canonical else fam.links[d] for d in fam.dpars})
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
     trials = (f"trials{rs}",) if rd.trials is not None else ()
 
     if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
-
         ac_sb, replaced = stan_autocor_likelihood(ac, t, dp, vectors, Y)
         sb += ac_sb
         if replaced:
@@ -114,7 +110,6 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
     lik = canonical or fam.spec.likelihood
     sb.functions += list(fam.spec.stan_functions)
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-
         sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
         return sb
     if rd.weights is not None or fam.spec.pointwise:

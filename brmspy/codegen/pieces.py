@@ -245,7 +245,6 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         if block.by:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
-
             sb.functions.append(SCALE_R_COR_COV)
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
         else:

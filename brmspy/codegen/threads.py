@@ -31,18 +31,15 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..core.stan import StanBlocks
 from ..formula.prefix import Prefix
+from ..formula.terms import BrmsTerms
+from ..frame.types import ModelFrame
 from ..specials.autocor import autocor_design
 from .likelihood import stan_likelihood
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.terms import BrmsTerms
-    from ..frame.types import ModelFrame
-    from .options import CodeOptions
-    from .tuning import Tuning
+from .options import CodeOptions
+from .tuning import Tuning
 
 __all__ = ["default_grainsize", "stan_threaded_likelihood", "uncovered_reason"]
 

@@ -29,14 +29,12 @@ A :class:`Tuning` records choices that leave the posterior unchanged:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.prefix import Prefix
-    from ..frame.types import ModelFrame, ReBlock, ReCoef
-    from .options import CodeOptions
+from ..formula.prefix import Prefix
+from ..frame.types import ModelFrame, ReBlock, ReCoef
+from .options import CodeOptions
 
 __all__ = ["CENTERED_MIN_ROWS", "LEAN_MIN_ROWS", "Tuning", "choose_tuning", "is_unit", "use_centered"]
 

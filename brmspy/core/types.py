@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
+from .distributions import PriorDist
 from .errors import BrmsError
-
-if TYPE_CHECKING:
-    from .distributions import PriorDist
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,15 @@ import ast
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from ..core.errors import BrmsError
+from ..fit.brmsfit import BrmsFit
 from ..fit.naming import _prior_name
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..fit.brmsfit import BrmsFit
 
 __all__ = ["HypothesisResult", "hypothesis", "evaluate_expression", "parse_hypothesis"]
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import BrmsError, DataError
 from ..fit.brm import update
+from ..fit.brmsfit import BrmsFit
 from ..prediction.chunked import row_subset_fit
 from ..prediction.core import log_lik
 from .chunked import _ll_chunks, _loo_result, loo_chunked, loo_subsample
@@ -52,9 +53,6 @@ from .results import (
     _relative_eff,
     _table_of_estimates,
 )
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..fit.brmsfit import BrmsFit
 
 __all__ = [
     "loo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",

@@ -26,14 +26,12 @@ group-level effects.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping
 
 import numpy as np
 
 from . import arviz_io
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .brmsfit import BrmsFit
+from .brmsfit import BrmsFit
 
 #: rstan's and brms's thresholds
 RHAT_MAX = 1.05

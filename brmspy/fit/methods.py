@@ -7,16 +7,14 @@ Examples
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .brmsfit import BrmsFit
 from .naming import _prior_name
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .summary import BrmsSummary
+from .summary import BrmsSummary
 
 
 def summary(fit: BrmsFit, prob: float = 0.95) -> "BrmsSummary":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -11,10 +10,8 @@ import pandas as pd
 from ..core.types import _check_prob, cor_pairs
 from ..frame.types import group_label
 from . import arviz_io
+from .brmsfit import BrmsFit
 from .summary import SECTIONS, BrmsSummary
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .brmsfit import BrmsFit
 
 
 def _quantile_cols(prob: float, style: str) -> tuple[str, str, float, float]:

@@ -33,18 +33,15 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FamilyError, FormulaError
 from ..families.cdf import CDFS
+from ..formula.terms import BrmsTerms
 from .columns import _addition_values, _check_columns, _eval_column
 from .types import AdditionData
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.terms import BrmsTerms
 
 #: addition terms this module handles
 HANDLED = ("cens", "trunc", "se", "rate")
@@ -345,7 +342,6 @@ def _standard_errors(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame):
                 f"se({args['s']}) without sigma = TRUE fixes sigma at 0 (the sd is the known se), so sigma cannot also "
                 f"be predicted or fixed; write 'se({args['s']}, sigma = TRUE)' to estimate a residual sd as well."
             )
-        t.fixed["sigma"] = 0.0  # brms: no sigma parameter, the likelihood uses se
     return se, with_sigma
 
 

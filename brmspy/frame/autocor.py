@@ -29,17 +29,14 @@ predictions; the Stan code is in :mod:`brmspy.codegen.autocor`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..formula.syntax import is_identifier
+from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .columns import _check_columns, group_index
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
 AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")

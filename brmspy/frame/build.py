@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from ..formula.rexpr import names_in
 from ..formula.rterms import RTerms, population_terms
 from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms, parse_rhs
 from .autocor import row_order
+from .categorical import category_parts
 from .checks import check_values
 from .columns import _check_columns, _na_rows, _names_in
 from .design import DesignSpec, ModelVariables
@@ -155,30 +157,50 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     responses: dict[str, ResponseData] = {}
     designs: dict[Prefix, PopulationDesign] = {}
     group_specs: list[tuple[Prefix, GroupTerm]] = []
+    completed: list[BrmsTerms] = []
     for t in resp_terms:
         responses[t.resp] = _response_data(t, data)
+        t = _completed(t, responses[t.resp])
+        completed.append(t)
         _check_cs(t)
         if t.nonlinear:  # covariates of non-linear formulas are numeric columns (brmspy.nonlinear)
-
             check_supported(terms)
             check_covariates(t, data)
         for name, part in t.parts.items():
             prefix = Prefix(t.resp, name)
             designs[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
             if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
-
                 designs[prefix] = uncentered_design(designs[prefix], data)
 
             group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor))
+    terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     blocks = _group_blocks(group_specs, data, data2, mv)
     levels = {b.group: b.levels for b in blocks}
     frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame
+
+
+def _completed(t: BrmsTerms, rd: ResponseData) -> BrmsTerms:
+    """The response's terms completed with what only the data tell, as a new object (``t`` stays as it is).
+
+    Categorical-type families get one part per non-reference category (``muB``, ``muC``: the
+    categories come from the data); ``se(s)`` without ``sigma = TRUE`` fixes sigma at 0 (brms: no
+    sigma parameter, the likelihood uses se).
+    """
+    parts, fixed, family = t.parts, t.fixed, t.family
+    if family.spec.special == "categorical":
+        parts, fixed, links = category_parts(t, rd.levels)
+        family = replace(family, links=links)
+    if rd.adds is not None and rd.adds.se is not None and not rd.adds.se_sigma:
+        fixed = {**fixed, "sigma": 0.0}
+    if parts is t.parts and fixed is t.fixed and family is t.family:
+        return t
+    return replace(t, parts=parts, fixed=fixed, family=family)
 
 
 def _check_data_shape(data: pd.DataFrame) -> None:

@@ -94,24 +94,30 @@ def response_data(t, data: pd.DataFrame):
     return rd
 
 
-def expand_parts(t, levels: list[str]) -> None:
-    """Replace the ``mu`` part by one part per non-reference category (in place, idempotent)."""
+def category_parts(t, levels: list[str]) -> tuple[dict[str, Part], dict[str, float], dict[str, str]]:
+    """The ``mu`` part replaced by one part per non-reference category: new ``(parts, fixed, links)``.
+
+    ``t`` is left as it is; :func:`~brmspy.frame.build.build_frame` makes the frame's own terms from
+    the result.  Terms that already have the category parts (a fitted model's, for new data) are
+    checked against ``levels`` and returned unchanged.
+    """
     names = category_dpars(t.family, levels)
-    if "mu" not in t.parts:  # already expanded (same terms used again)
+    if "mu" not in t.parts:  # already expanded (a fitted model's terms, new data)
         missing = [n for n in names if n not in t.parts]
         if missing:
             raise DataError(f"The response categories changed since the model was set up (missing {missing}).")
-        return
+        return t.parts, t.fixed, t.family.links
     if t.nonlinear:
         raise FormulaError(f"Non-linear formulas are not supported for family {t.family.name!r}.")
     main = t.parts["mu"]
     own = {k: p for k, p in t.parts.items() if _MU_NAME.fullmatch(k)}
-    for k, value in list(t.fixed.items()):
+    fixed = dict(t.fixed)
+    for k, value in t.fixed.items():
         if _MU_NAME.fullmatch(k):
             if value != 1.0:
                 raise FormulaError(f"Fixing {k} to a constant is not supported; give it a formula such as '{k} ~ 1'.")
             own[k] = Part(k, "dpar", parse_rhs("1", f"{k} ~ 1"), f"{k} ~ 1")  # 'muC ~ 1': intercept only
-            del t.fixed[k]
+            del fixed[k]
     unknown = [k for k in own if k not in names]
     if unknown:
         raise FormulaError(
@@ -119,9 +125,9 @@ def expand_parts(t, levels: list[str]) -> None:
             f"{', '.join(names)}."
         )
     others = {k: p for k, p in t.parts.items() if k != "mu" and k not in own}
-    new = {n: own.get(n, Part(n, "dpar", main.terms, main.formula)) for n in names}
-    t.parts.clear()
-    t.parts.update(new)
-    t.parts.update(others)
+    parts = {n: own.get(n, Part(n, "dpar", main.terms, main.formula)) for n in names}
+    parts.update(others)
+    links = dict(t.family.links)
     for n in names:
-        t.family.links.setdefault(n, t.family.link)
+        links.setdefault(n, t.family.link)
+    return parts, fixed, links

@@ -201,7 +201,6 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, dat
                 )
             block = ReBlock(len(blocks) + 1, g.group, g.group_vars, levels, J, [], g.cor, [], mm_weights=weights)
             if g.cov:
-
                 check_cov_term(g.cov, g.by, g.mm, g.label)
                 block.cov, block.Lcov = g.cov, cov_cholesky(data2, g.cov, levels, g.label)
             if g.by:

@@ -18,8 +18,6 @@ As in brms:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
@@ -28,10 +26,7 @@ from ..formula.nonlinear import _formula_text
 from ..formula.rterms import RTerms
 from ..formula.terms import BrmsTerms
 from .design import DesignSpec, ModelVariables
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .types import PopulationDesign
-
+from .types import PopulationDesign
 
 # ------------------------------------------------------------------- data
 

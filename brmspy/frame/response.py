@@ -15,7 +15,7 @@ from ..formula.syntax import parse_call
 from ..formula.terms import BrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
 from .additions import build_additions
-from .categorical import expand_parts, response_data
+from .categorical import category_parts, response_data
 from .columns import _addition_values, _eval_column, _names_in
 from .types import ResponseData
 
@@ -23,16 +23,14 @@ from .types import ResponseData
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     fam = t.family
     if fam.spec.special == "categorical":  # categorical, multinomial, dirichlet: one predictor per category
-
         rd = response_data(t, data)
-        expand_parts(t, rd.levels)
+        category_parts(t, rd.levels)  # the categories give distinct names (new data: the model's categories)
         return rd
     y_raw = _eval_column(t.response.expr, data, "the response")
     if fam.spec.response == "ordinal":
         y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
         rd = ResponseData(t.response.expr, y, levels=levels)
     elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
-
         rd = mi_response_data(t, y_raw)
     else:
         rd = ResponseData(t.response.expr, fam.check_response(y_raw, t.response.expr))

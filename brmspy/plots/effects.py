@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from ..fit.brmsfit import BrmsFit
 from ..formula.syntax import split_top
 from ..frame.build import variables_of
 from ..frame.columns import _names_in
@@ -44,8 +45,6 @@ from .ppc import DARK, LIGHT, PlotError, _grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
-
-    from ..fit.brmsfit import BrmsFit
 
 __all__ = ["ConditionalEffects", "conditional_effects", "CE_METHODS"]
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..core.errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
 from ..fit import arviz_io
+from ..fit.brmsfit import BrmsFit
 from ..fit.naming import sd_names
 from ..formula.prefix import Prefix
 from ..frame.types import group_label
@@ -43,8 +44,6 @@ from ..prediction.core import log_lik, posterior_predict
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-
-    from ..fit.brmsfit import BrmsFit
 
 __all__ = ["PlotError", "pp_check", "mcmc_plot", "plot_fit", "icc", "loo_pit_values", "kde", "autocorr",
            "PP_CHECK_TYPES", "MCMC_PLOT_TYPES"]

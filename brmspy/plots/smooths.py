@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from ..fit.brmsfit import BrmsFit
 from ..frame.columns import _level_label, _levels_of, _names_in
 from ..prediction.context import _flat, draw_indices
 from ..specials.smooth import SmoothDesign
@@ -31,8 +32,6 @@ from .ppc import DARK, LIGHT, PlotError, _grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
-
-    from ..fit.brmsfit import BrmsFit
 
 __all__ = ["ConditionalSmooths", "conditional_smooths"]
 

@@ -26,17 +26,15 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import BrmsError
+from ..fit.brmsfit import BrmsFit
+from ..frame.types import ModelFrame
 from .context import draw_indices
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..fit.brmsfit import BrmsFit
-    from ..frame.types import ModelFrame
 
 __all__ = ["DEFAULT_CELLS", "auto_chunk_size", "chunk_bounds", "row_subset_fit", "chunked_call",]
 

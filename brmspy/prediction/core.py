@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,7 @@ import pandas as pd
 from ..core.errors import BrmsError, DataError
 from ..core.types import _check_prob
 from ..families import LINKS
+from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.response import _response_data
@@ -34,10 +35,6 @@ from .dpars import _all_responses, _dpar_values, _extras, _terms
 from .linpred import _group_effects, _population
 from .mv import mv_log_lik, mv_predict, stack_responses
 from .nonlinear import nonlinear_linpred
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..fit.brmsfit import BrmsFit
-
 
 # ------------------------------------------------------------------ helpers
 
@@ -80,7 +77,6 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
 def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
     d = dpar or "mu"
     if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.nonlinear)
-
         return nonlinear_linpred(ctx, t, d, nlpar, transform)
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")

@@ -62,7 +62,6 @@ def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -
     if t.family.spec.special == "mixture" and not t.family.theta_pred:  # (S, 1, K) mixing proportions
         out["theta"] = _flat(ctx.params["theta" + (f"_{t.resp}" if t.resp else "")], ctx.idx)[:, None, :]
     if t.family.spec.special == "categorical":  # (draws, obs, ncat) linear predictors, 0 for the reference
-
         levels = ctx.fit.frame.responses[t.resp].levels
         out["mu"] = category_eta(t, levels, lambda p: _population(ctx, p) + _group_effects(ctx, p))
     for d in t.family.dpars:
@@ -70,7 +69,6 @@ def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -
         if d in out:
             continue
         if d in t.nonlinear:  # a non-linear formula (brmspy.nonlinear)
-
             eta = nonlinear_eta(ctx, t, d)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:

@@ -57,7 +57,6 @@ def _block_effects(ctx: PredictionContext, block: ReBlock, index: np.ndarray) ->
         new_labels, inverse = np.unique(index[new_rows] * 0 + np.arange(new_rows.size), return_inverse=True)
         by_idx = None
         if block.by and ctx.sample_new_levels == "gaussian":  # sds of each new row's by-level
-
             by_idx = by_level_index(block, ctx.data.iloc[new_rows])
         effects = _new_level_effects(ctx, block, r, len(new_labels), by_idx)  # (S, n_new, M)
         out[:, new_rows, :] = effects[:, inverse, :]
@@ -102,7 +101,6 @@ def _group_effects(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
             continue
         members = range(len(block.J)) if block.is_mm else [0]
         if block.is_mm:  # scaled weights of each member (brmspy.group_structure)
-
             weights = mm_weights_for(block, ctx.data) if ctx.is_new else block.mm_weights
         for m in members:
             index = _level_index(block, ctx.data, m, ctx) if ctx.is_new else block.J[m] - 1

@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import numpy as np
 
 from ..core.errors import FormulaError
+from ..fit.brmsfit import BrmsFit
 from ..formula.mv import is_rescor
+from ..formula.terms import BrmsTerms
 from .context import _flat
 from .dpars import _dpar_values, _extras
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..fit.brmsfit import BrmsFit
-    from ..formula.terms import BrmsTerms
-
 
 # ------------------------------------------------------------------- terms
 

@@ -51,19 +51,15 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core.distributions import format_number, parse_prior_string
 from ..core.errors import PriorError
 from ..core.types import PriorRow
-from .table import _prefix_dpar_nlpar
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.prefix import Prefix
-    from ..frame.types import ModelFrame, PopulationDesign
-    from .table import ResolvedPriors
+from ..formula.prefix import Prefix
+from ..frame.types import ModelFrame, PopulationDesign
+from .table import ResolvedPriors, _prefix_dpar_nlpar
 
 __all__ = ["Alias", "aliased_columns", "warn_design", "design_messages"]
 

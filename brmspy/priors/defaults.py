@@ -193,7 +193,6 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             if any(r.class_ == cl and not r.coef for r in rows):
                 rows.append(PriorRow("", cl))
     if getattr(frame.terms, "rescor", False):  # lkj prior of residual correlations, shared nu
-
         rows.extend(rescor_prior_rows(frame))
     return _dedupe(sorted(rows, key=_sort_key))
 

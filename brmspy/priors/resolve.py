@@ -150,7 +150,6 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if "nu" in frame.response_terms[0].shared:
             res.rescor["nu"] = lookup(("nu", "", "", "", "", ""))
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
-
         check_nlpar_priors(frame, res)
     return res
 

@@ -4,7 +4,6 @@ brms gives every such term of a linear predictor one element of the
 coefficient vector ``bsp`` (class ``b`` priors; coefficient named after the
 term, ``mox`` for ``mo(x)``, ``mexsdx`` for ``me(x, sdx)``) and multiplies it
 with the term's value::
-
     mu += Intercept + bsp[1] * mo(simo_1, Xmo_1) + bsp[2] * Xme_1;
 
 :class:`SpDesign` is the one :class:`~brmspy.specials.SpecialDesign` of all
@@ -29,25 +28,21 @@ Factor covariates are not supported (a clear error).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..core.stan import prior_statement
-from ..formula.prefix import brms_name
+from ..core.stan import StanBlocks, prior_statement
+from ..core.types import ParamInfo, PriorRow
+from ..formula.prefix import Prefix, brms_name
 from ..formula.rterms import population_terms
 from ..formula.syntax import parse_call
+from ..formula.terms import SpecialTerm
 from ..frame.columns import _eval_column
 from ..frame.design import DesignSpec, ModelVariables
 from ..frame.specials import ModelSettings, SpecialDesign
-
-if TYPE_CHECKING:
-    from ..core.stan import StanBlocks
-    from ..core.types import ParamInfo, PriorRow
-    from ..formula.prefix import Prefix
-    from ..formula.terms import SpecialTerm
 
 #: sp-term kind ("mo", "me", "mi") -> its SpTerm class (filled by :func:`register_sp_terms`)
 SP_TERMS: dict[str, type["SpTerm"]] = {}
