@@ -32,6 +32,7 @@ import numpy as np
 from ..core.stan import StanBlocks
 from ..families import Likelihood, Ops
 from ..families.cdf import CDFS
+from ..formula.prefix import resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import AdditionData, ResponseData
 
@@ -42,7 +43,7 @@ CENS_TYPES = ((0, "event", None), (1, "rcens", "lccdf"), (-1, "lcens", "lcdf"))
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def log_rate(t: BrmsTerms, rd: ResponseData) -> bool:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from ..core.stan import StanBlocks
 from ..families.categorical import category_dpars, reference_index
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, ResponseData
 from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..core.stan import StanBlocks
 from ..families import Family, Ops
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.response import _BOUNDS
 from ..frame.types import ModelFrame, ResponseData
@@ -17,7 +17,7 @@ from .categorical import stan_categorical_likelihood, stan_categorical_response
 from .mixture import stan_mixture_likelihood
 from .nonlinear import stan_nlpar_predictors, stan_nonlinear
 from .ordinal import stan_ordinal_likelihood
-from .pieces import _resp_suffix, design_matrix_name, lp_name, re_contributions, stan_inv_link, stan_predictor, uses_glm
+from .pieces import design_matrix_name, lp_name, re_contributions, stan_inv_link, stan_predictor, uses_glm
 from .tuning import Tuning
 
 
@@ -26,7 +26,7 @@ def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
     if t.family.spec.special == "categorical":
         return stan_categorical_response(t, rd)
     sb = StanBlocks()
-    s = _resp_suffix(t.resp)
+    s = resp_suffix(t.resp)
     if t.family.spec.is_discrete or rd.levels is not None:
         sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y.astype(np.int64), "response variable")
     else:
@@ -61,7 +61,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
     sb = StanBlocks()
     fam: Family = t.family
     rd = frame.responses[t.resp]
-    rs = _resp_suffix(t.resp)
+    rs = resp_suffix(t.resp)
     mu_prefix = Prefix(t.resp, "mu")
     design = frame.designs.get(mu_prefix)  # None when mu has a non-linear formula
     glm = design is not None and uses_glm(t, design, rd)
@@ -132,7 +132,7 @@ def _with_constant(sb: StanBlocks, t: BrmsTerms, tuning: Tuning | None, Y: str, 
     template = t.family.spec.data_constant
     if tuning is None or not tuning.hoist_constants or template is None or "_lpmf(" not in call:
         return f"target += {call};"
-    rs = _resp_suffix(t.resp)
+    rs = resp_suffix(t.resp)
     name = f"lconst{rs}"
     sb.tdata_def += [
         "// data-only part of the log likelihood, summed once (the model adds it to the _lupmf)",
@@ -143,7 +143,7 @@ def _with_constant(sb: StanBlocks, t: BrmsTerms, tuning: Tuning | None, Y: str, 
 
 def stan_mi_response(sb: "StanBlocks", t: "BrmsTerms", rd: "ResponseData") -> None:
     """Add the missing-value parameters of ``y | mi()`` to the response piece ``sb`` (in place)."""
-    s = f"_{t.resp}" if t.resp else ""
+    s = resp_suffix(t.resp)
     y = np.asarray(rd.y, dtype=float)
     sb.values[f"Y{s}"] = np.where(np.isnan(y), np.inf, y)  # Stan data has no NA
     sb.declare(f"int<lower=0> Nmi{s}", f"Nmi{s}", len(rd.missing), "number of missings")

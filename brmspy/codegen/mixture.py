@@ -14,7 +14,7 @@ import numpy as np
 
 from ..core.stan import StanBlocks
 from ..families import Ops
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
@@ -23,7 +23,7 @@ from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBlocks:

@@ -20,7 +20,7 @@ from ..core.stan import StanBlocks
 from ..families import LINK_FUNCTIONS, LINKS
 from ..formula.nlexpr import parse_nl, to_stan
 from ..formula.nonlinear import evaluation_order
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.nonlinear import covariate_values
 from ..frame.types import ModelFrame
@@ -36,7 +36,7 @@ def _target(t: BrmsTerms, name: str) -> str:
     """The vector a non-linear formula fills: ``mu``, ``sigma_y1`` or ``nlp_a1``."""
     if t.nonlinear[name].kind == "nlpar":
         return nlp_name(t.resp, name)
-    return name + (f"_{t.resp}" if t.resp else "")
+    return name + resp_suffix(t.resp)
 
 
 def stan_nlpar_predictors(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..core.stan import StanBlocks, prior_statement
 from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import hurdle_stan_function, stan_function
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign
 from ..priors.table import ResolvedPriors
@@ -18,7 +18,7 @@ from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from ..core.distributions import format_number
 from ..core.stan import StanBlocks
 from ..families import DPARS, LINK_FUNCTIONS, LINKS
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors.table import ResolvedPriors
@@ -80,9 +80,6 @@ def a_name(block: ReBlock, j: int, index: str | None = None) -> str:
 def z_name(block: ReBlock, j: int) -> str:
     return f"Z_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
 
-
-def _resp_suffix(resp: str) -> str:
-    return f"_{resp}" if resp else ""
 
 
 # ------------------------------------------------------------------ global
@@ -445,7 +442,7 @@ def dpar_bounds(d: str, rs: str) -> str:
 def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
     """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data)."""
     sb = StanBlocks()
-    rs = _resp_suffix(t.resp)
+    rs = resp_suffix(t.resp)
     for d in t.estimated_constants:
         info = DPARS[d]
         if info.tdata:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from ..core.stan import StanBlocks, prior_statement
 from ..families import DPARS
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
 from .ordinal import stan_threshold_priors
-from .pieces import _resp_suffix
 
 
 def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
@@ -33,7 +32,7 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
         for d in t.family.dpars:
             key = (t.resp, d)
             if key in priors.dpar:
-                name = d + _resp_suffix(t.resp)
+                name = d + resp_suffix(t.resp)
                 prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
     for block in frame.blocks:
         k = block.id

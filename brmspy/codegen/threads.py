@@ -33,7 +33,7 @@ import warnings
 from dataclasses import dataclass
 
 from ..core.stan import StanBlocks
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
 from ..specials.autocor import autocor_design
@@ -289,7 +289,7 @@ def _threaded_response(t: "BrmsTerms", sb: StanBlocks, piece: StanBlocks) -> Sta
     # in declaration order: data (response first, as brms lists them), then parameters
     used_set = set(used)
     args = [s for s in symbols.values() if s.name in used_set]
-    fname = f"partial_log_lik{'_' + t.resp if t.resp else ''}_lpmf"
+    fname = f"partial_log_lik{resp_suffix(t.resp)}_lpmf"
     head = f"  real {fname}("
     params = ["array[] int seq", "int start", "int end", *(f"{a.arg_type} {a.name}" for a in args)]
     of = f" of response {t.resp}" if t.resp else ""

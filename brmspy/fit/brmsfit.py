@@ -12,6 +12,7 @@ import pandas as pd
 from ..backends import Draws, SampleConfig
 from ..codegen.api import ModelBuild
 from ..core.types import ParamInfo
+from ..formula.prefix import resp_suffix
 from ..frame.types import ModelFrame, group_label
 from ..priors.table import ResolvedPriors
 from . import arviz_io
@@ -160,7 +161,7 @@ class BrmsFit:
     def to_arviz(self):
         """An ArviZ DataTree with brms-named posterior, sampler stats and observed data."""
         posterior = {k: v for k, v in self.draws_dict.items() if k != "lp__"}
-        observed = {f"Y{('_' + r) if r else ''}": rd.y for r, rd in self.frame.responses.items()}
+        observed = {f"Y{resp_suffix(r)}": rd.y for r, rd in self.frame.responses.items()}
         return arviz_io.to_datatree(posterior, self.stan_draws.sampler_stats, observed,
                                     attrs={"backend": self.backend, "formula": str(self.formula)})
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..core.types import ParamInfo, cor_pairs
 from ..formula.mv import is_rescor
+from ..formula.prefix import resp_suffix
 from ..frame.types import ModelFrame, ReBlock, group_label
 
 
@@ -98,11 +99,11 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
                     put(name, values, ParamInfo(name, "cor", group=group_label(block), coef=coef, level=_by_level(block, i)))
     for t in frame.response_terms:
         for d in t.estimated_constants:
-            name = d + (f"_{t.resp}" if t.resp else "")
+            name = d + resp_suffix(t.resp)
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
         if t.family.spec.special == "mixture" and not t.family.theta_pred:  # mixing proportions
             for k in range(1, t.family.nmix + 1):
-                name = f"theta{k}" + (f"_{t.resp}" if t.resp else "")
+                name = f"theta{k}" + resp_suffix(t.resp)
                 put(name, params[name], ParamInfo(name, "dpar", coef=name))
     for prefix, design in frame.designs.items():
         if f"delta{prefix.suffix}" in params:  # equidistant thresholds
@@ -156,7 +157,7 @@ def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[s
         rd = frame.responses[t.resp]
         if rd.missing is None:
             continue
-        stan = "Ymi" + (f"_{t.resp}" if t.resp else "")
+        stan = "Ymi" + resp_suffix(t.resp)
         values = params[stan]
         for k in range(values.shape[-1]):
             name = f"{stan}[{k + 1}]"

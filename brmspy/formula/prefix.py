@@ -9,6 +9,17 @@ from ..families import DPARS
 from .rexpr import rename
 
 
+def resp_suffix(resp: str) -> str:
+    """The suffix a response gives Stan names in multivariate models: ``_y1`` (``""`` for one response).
+
+    Examples
+    --------
+    >>> resp_suffix("y1"), resp_suffix("")
+    ('_y1', '')
+    """
+    return f"_{resp}" if resp else ""
+
+
 @dataclass(frozen=True)
 class Prefix:
     """Where a linear predictor lives: response (multivariate) and dpar/nlpar.

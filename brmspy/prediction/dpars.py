@@ -9,7 +9,7 @@ import numpy as np
 from ..core.errors import BrmsError, DataError
 from ..families import LINKS, Extras
 from ..fit.brmsfit import BrmsFit
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.response import _response_data
 from .autocor import adjust_eta
@@ -60,7 +60,7 @@ def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -
     if t.family.spec.special == "ordinal":
         out.update(_ordinal_parts(ctx, t))
     if t.family.spec.special == "mixture" and not t.family.theta_pred:  # (S, 1, K) mixing proportions
-        out["theta"] = _flat(ctx.params["theta" + (f"_{t.resp}" if t.resp else "")], ctx.idx)[:, None, :]
+        out["theta"] = _flat(ctx.params["theta" + resp_suffix(t.resp)], ctx.idx)[:, None, :]
     if t.family.spec.special == "categorical":  # (draws, obs, ncat) linear predictors, 0 for the reference
         levels = ctx.fit.frame.responses[t.resp].levels
         out["mu"] = category_eta(t, levels, lambda p: _population(ctx, p) + _group_effects(ctx, p))
@@ -79,7 +79,7 @@ def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -
         elif d in t.fixed:
             out[d] = np.full((1, 1), float(t.fixed[d]))
         else:  # one parameter per response, or one for all (nu with rescor)
-            name = d + (f"_{t.resp}" if t.resp and d not in t.shared else "")
+            name = d + (resp_suffix(t.resp) if d not in t.shared else "")
             out[d] = _flat(ctx.params[name], ctx.idx)[:, None]
     return out
 

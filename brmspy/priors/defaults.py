@@ -11,7 +11,7 @@ from ..core.distributions import format_number
 from ..core.types import PriorRow
 from ..families import DPARS, LINKS
 from ..families.mixture import split_dpar
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.groups import r_collate_key as k
 from ..frame.types import ModelFrame, ReBlock, group_label
@@ -112,12 +112,9 @@ def dpar_intercept_prior(t, pname: str, y: np.ndarray, design) -> str:
         if base == "theta":
             return "logistic(0, 1)"
         text = t.family.dpar_prior(base) if base in t.family.dpars else DPARS[base].prior
-        return text.format(scale=format_number(data_scale(y, t.family, link="identity").scale), min_Y=f"min_Y{_rs(t.resp)}")
+        return text.format(scale=format_number(data_scale(y, t.family, link="identity").scale), min_Y=f"min_Y{resp_suffix(t.resp)}")
     return DPARS[base].intercept_prior
 
-
-def _rs(resp: str) -> str:
-    return f"_{resp}" if resp else ""
 
 
 def _sort_key(row: PriorRow) -> tuple:
@@ -160,9 +157,9 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
         sigma_scale = data_scale(y, t.family, link="identity")
         for d in t.estimated_constants:
             info = DPARS[d]
-            text = t.family.dpar_prior(d).format(scale=format_number(sigma_scale.scale), min_Y=f"min_Y{_rs(t.resp)}")
+            text = t.family.dpar_prior(d).format(scale=format_number(sigma_scale.scale), min_Y=f"min_Y{resp_suffix(t.resp)}")
             ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else (
-                info.upper.format(rs=_rs(t.resp)) if info.upper else "")
+                info.upper.format(rs=resp_suffix(t.resp)) if info.upper else "")
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
         if t.family.spec.special == "mixture" and not t.family.theta_pred:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)

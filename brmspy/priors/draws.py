@@ -14,6 +14,7 @@ from scipy import stats
 
 from ..core.distributions import PriorDist
 from ..families import DPARS
+from ..formula.prefix import resp_suffix
 from ..frame.types import ModelFrame, group_label
 from .table import ResolvedPriors
 
@@ -138,7 +139,7 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
             for name, values in sp.prior_draws(priors.special.get((prefix, type(sp).__name__), {}), sampler).items():
                 out.setdefault(name, values)
     for (resp, d), p in priors.dpar.items():
-        put(f"prior_{d}" + (f"_{resp}" if resp else ""), p, DPARS[d].lower)
+        put(f"prior_{d}" + resp_suffix(resp), p, DPARS[d].lower)
     for block in frame.blocks:
         g = group_label(block)
         for c, p in zip(block.coefs, priors.sd[block.id]):

@@ -23,10 +23,11 @@ import numpy as np
 from ..core.distributions import PriorDist, format_number, parse_prior_string
 from ..core.errors import PriorError
 from ..core.types import PriorRow
+from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.types import ModelFrame
 from .checks import check_prior_bounds
-from .defaults import _exact, _group, _rs, default_prior_table
+from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
 from .spec import Prior, as_prior_list
 from .table import ResolvedPriors, _prefix_dpar_nlpar, _terms_of
@@ -197,7 +198,7 @@ def _data_names(frame: ModelFrame) -> dict[str, str]:
     for t in frame.response_terms:
         y = np.asarray(frame.responses[t.resp].y, dtype=float)
         if np.isfinite(y).any():
-            out[f"min_Y{_rs(t.resp)}"] = _exact(float(np.nanmin(y)))
+            out[f"min_Y{resp_suffix(t.resp)}"] = _exact(float(np.nanmin(y)))
     return out
 
 
