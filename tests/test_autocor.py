@@ -1,4 +1,4 @@
-"""Residual autocorrelation: ar(), ma(), arma(), cosy() (brmspy.autocorrelation, brmspy.codegen.autocor).
+"""Residual autocorrelation: ar(), ma(), arma(), cosy() (brmspy.frame.autocor, brmspy.codegen.autocor).
 
 - golden Stan code + stanc for every structure (gaussian and student, conditional
   ARMA and the covariance formulation);

@@ -1,4 +1,4 @@
-"""Vectorised PSIS-LOO (issue 7, post-processing at scale): brmspy.psis against ArviZ's
+"""Vectorised PSIS-LOO (issue 7, post-processing at scale): brmspy.criteria.psis against ArviZ's
 per-observation functions (r_eff, generalized Pareto fit, PSIS weights, Pareto k, pointwise loo)."""
 
 from __future__ import annotations

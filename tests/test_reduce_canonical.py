@@ -1,4 +1,4 @@
-"""Canonical-link reduction (``brmspy.reductions.canonical``, issue 7).
+"""Canonical-link reduction (``brmspy.codegen.reductions.canonical``, issue 7).
 
 The reduced program computes ``sum(Y .* mu)`` from sufficient statistics; its log
 density (constants included) and gradient must equal the row-wise program's at the

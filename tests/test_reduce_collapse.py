@@ -1,4 +1,4 @@
-"""Collapsed covariate patterns (brmspy.reductions.collapse, issue 7).
+"""Collapsed covariate patterns (brmspy.codegen.reductions.collapse, issue 7).
 
 bernoulli/binomial/poisson rows with identical data collapse into one term per
 pattern. The reduced program must have exactly the row-wise log density (the

@@ -1,7 +1,7 @@
 """Smooths (``s()``, ``t2()``) and Gaussian processes (``gp()``).
 
 - golden Stan code (accepted by stanc) for every form of the terms;
-- the numpy bases (brmspy.splines): cubic regression splines interpolate their
+- the numpy bases (brmspy.core.splines): cubic regression splines interpolate their
   knots and their penalty is the integrated squared second derivative, thin
   plate splines have a linear null space, the mixed-model form spans the basis;
 - the Stan data structure brms uses (Ks, knots, nb, Kgp, Nsubgp, ...), prior

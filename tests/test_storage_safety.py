@@ -562,7 +562,7 @@ def test_loading_an_edited_fit_runs_no_code(field, saved, tmp_path, data, monkey
     """A fit file whose strings were replaced by Python code: loading refuses it and the canary is never made.
 
     The formula fields are made safe by the allow-listed formula parser (the formula engineer's
-    change to build_terms/build_frame); the other fields by the checks in brmspy.storage.
+    change to build_terms/build_frame); the other fields by the checks in brmspy.fit.storage.
     """
     monkeypatch.chdir(tmp_path)
     canary = tmp_path / "CANARY"

@@ -68,7 +68,7 @@ def get_backend(name: str) -> Backend:
 
     Raises
     ------
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
         For an unknown name (the message lists the valid ones).
     """
     if not isinstance(name, str) or name not in _BACKENDS:
@@ -102,10 +102,10 @@ def select_backend(
 
     Raises
     ------
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
         Unknown name (listing the valid ones), a requested backend that is
         not usable here (with its reason), or no usable backend at all.
-    brmspy.errors.StanCompileError
+    brmspy.core.errors.StanCompileError
         If stanc rejects the program.
     """
     if name != "auto":

@@ -91,7 +91,7 @@ class SampleConfig:
         Threads per chain for ``reduce_sum`` in the program (1: none).
     warm_start : bool
         Start warmup from the inverse curvature at the posterior mode instead of the unit
-        metric (:mod:`brmspy.warmstart`); backends that cannot take a starting metric ignore it.
+        metric (:mod:`brmspy.backends.warmstart`); backends that cannot take a starting metric ignore it.
     """
 
     chains: int = 4
@@ -136,7 +136,7 @@ class SampleConfig:
 
         Raises
         ------
-        brmspy.errors.SamplingError
+        brmspy.core.errors.SamplingError
             Naming the bad setting, its value and what is allowed.
         """
 
@@ -228,7 +228,7 @@ class SampleConfig:
 
         Raises
         ------
-        brmspy.errors.SamplingError
+        brmspy.core.errors.SamplingError
             For unknown keys (listing the valid ones), a setting given both in
             ``control`` and directly, or an invalid value.
         """

@@ -8,7 +8,7 @@ Three PyStan behaviours shape this module:
   long-lived daemon thread (see :class:`_PyStanThread`).
 * PyStan reports a stanc rejection as a bare ``ValueError("Syntax error")``
   and prints the real message. We run stanc (bundled with stanli) first, so
-  the user gets stanc's text as a :class:`~brmspy.errors.StanCompileError`.
+  the user gets stanc's text as a :class:`~brmspy.core.errors.StanCompileError`.
 * httpstan caches a compiled model per program text and machine, and a
   Ctrl-C during its in-process build can leave a cache entry that makes
   every later build fail (a module without the ``stderr.log`` httpstan reads
@@ -370,7 +370,7 @@ class PyStanBackend:
 
         Raises
         ------
-        brmspy.errors.StanCompileError
+        brmspy.core.errors.StanCompileError
             If stanc rejects the program (with stanc's message) or the C++
             build fails.
         """

@@ -56,9 +56,9 @@ def validate_stan_code(code: str) -> None:
 
     Raises
     ------
-    brmspy.errors.StanCompileError
+    brmspy.core.errors.StanCompileError
         With stanc's own text (position, caret and explanation).
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
         If stanli (which bundles stanc) is not installed.
     """
     stanli = _import_stanli()
@@ -99,7 +99,7 @@ class StanliBackend:
 
         Raises
         ------
-        brmspy.errors.StanCompileError
+        brmspy.core.errors.StanCompileError
             If stanc rejects the program.
         """
         stanli = _import_stanli()
@@ -118,9 +118,9 @@ class StanliBackend:
 
         Raises
         ------
-        brmspy.errors.BackendUnavailableError
+        brmspy.core.errors.BackendUnavailableError
             If stanli cannot run a feature of the program (try another backend).
-        brmspy.errors.DataError
+        brmspy.core.errors.DataError
             If the data do not fit the program's data block.
         """
         stanli = _import_stanli()
@@ -216,7 +216,7 @@ class StanliBackend:
 
     @staticmethod
     def _warm_start(built: Any, seed: int) -> WarmStart | None:
-        """The curvature-at-the-mode starting metric (:mod:`brmspy.warmstart`), or ``None``."""
+        """The curvature-at-the-mode starting metric (:mod:`brmspy.backends.warmstart`), or ``None``."""
 
         def find_mode() -> np.ndarray:
             # stanli's L-BFGS is CmdStan's optimizer, run natively; the mode includes the

@@ -1,6 +1,6 @@
 """Public entry points that sequence the stages (formula -> frame -> priors -> code).
 
-``brm()`` lives in :mod:`brmspy.fit_api`; this module holds everything up to
+``brm()`` lives in :mod:`brmspy.fit.brm`; this module holds everything up to
 sampling: :func:`get_prior`, :func:`make_stancode`, :func:`make_standata`.
 """
 

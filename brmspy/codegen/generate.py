@@ -32,7 +32,7 @@ class GeneratedModel:
     (``None``: the row-wise likelihood, as brms writes it).  ``standardized`` names the
     parameters that are standardized effects scaled by an sd (non-centered: ``z_1``,
     ``zs_1_1``, ``zgp_1``, ``zme_1``), whose joint mode with that sd is degenerate
-    (:mod:`brmspy.warmstart`).
+    (:mod:`brmspy.backends.warmstart`).
     """
 
     code: str
@@ -50,7 +50,7 @@ def generate(
     makes from ``options`` (tests compare programs that differ in one choice).
     """
     options = options or CodeOptions()
-    red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.reductions)
+    red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.codegen.reductions)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()

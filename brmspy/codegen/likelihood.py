@@ -41,7 +41,7 @@ def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
         from .likelihood import stan_mi_response
 
         stan_mi_response(sb, t, rd)
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.additions
         sb += stan_addition_data(t, rd)
     return sb
 
@@ -109,7 +109,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         return sb
     lik = canonical or fam.spec.likelihood
     sb.functions += list(fam.spec.stan_functions)
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.additions
         sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
         return sb
     if rd.weights is not None or fam.spec.pointwise:

@@ -94,7 +94,7 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             name = f"{d}{k}"
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
         trials = (f"trials{rs}[n]",) if comp.spec.needs_trials else ()
-        if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.addition
+        if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.additions
             comp_lines, funs = stan_mixture_component(t, rd, comp, k, idx, log_theta[k - 1], bool(trials))
             lines += comp_lines
             sb.functions += [f for f in funs if f not in sb.functions]

@@ -1,6 +1,6 @@
 """One function per piece of the Stan program, following brms's generator.
 
-Each function returns :class:`~brmspy.codegen.blocks.StanBlocks`.  Pieces
+Each function returns :class:`~brmspy.core.stan.StanBlocks`.  Pieces
 look only at model *structure* for the code they write; data values (and
 prior hyperparameters) go into ``values`` and are declared in the data block,
 so the program text is the same for any data set or prior scale.
@@ -94,7 +94,7 @@ def stan_global() -> StanBlocks:
 
 def stan_N(frame: ModelFrame) -> StanBlocks:
     sb = StanBlocks()
-    # a reduction's code frame may count something else (brmspy.reductions.collapse: covariate patterns)
+    # a reduction's code frame may count something else (brmspy.codegen.reductions.collapse: covariate patterns)
     what = getattr(frame, "N_meaning", "total number of observations")
     sb.declare("int<lower=1> N", "N", frame.N, what)
     return sb

@@ -5,7 +5,7 @@ function ``partial_log_lik_lpmf(array[] int seq, int start, int end, ...)`` that
 builds the linear predictors of rows ``start..end`` and returns their summed log
 likelihood; the model block adds ``reduce_sum(partial_log_lik_lpmf, seq,
 grainsize, ...)``. The function body is the row-wise likelihood piece
-(:func:`brmspy.codegen.pieces.stan_likelihood`) with every per-row object sliced:
+(:func:`brmspy.codegen.likelihood.stan_likelihood`) with every per-row object sliced:
 
 * a program variable whose outer dimension is ``N`` (``Y``, ``Xc``, ``J_1``,
   ``Z_1_1``, ``weights``, ``offsets``, ...) becomes ``name[start:end]`` in

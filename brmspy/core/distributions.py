@@ -271,7 +271,7 @@ def _check_args(raw: str, text: str, info: DistInfo, args: list[float]) -> None:
 def parse_prior_string(text: str) -> PriorDist | None:
     """Parse ``"normal(0, 1)"``; an empty string (flat prior) gives None.
 
-    Raises :class:`~brmspy.errors.PriorError` for unknown distributions, a
+    Raises :class:`~brmspy.core.errors.PriorError` for unknown distributions, a
     wrong number of arguments, non-numeric hyperparameters and arguments
     outside their valid range (see :class:`DistInfo`).
     """

@@ -32,7 +32,7 @@ def _ll_chunks(fit: "BrmsFit", chunk_size: int | None, ndraws: int | None = None
 def _loo_pointwise(ll3: np.ndarray, with_arviz: bool = False, workers: int = 1) -> dict[str, Any]:
     """PSIS-LOO quantities per observation of one chunk, vectorised over its observations.
 
-    :func:`brmspy.psis.loo_pointwise` computes r_eff, PSIS and the pointwise values of
+    :func:`brmspy.criteria.psis.loo_pointwise` computes r_eff, PSIS and the pointwise values of
     all observations of the chunk at once (equal to ArviZ's per-observation PSIS up to
     rounding).  ``with_arviz``: also ArviZ's ``ELPDDataLOO`` built from the same
     smoothed weights (kept by :func:`loo_chunked` when one chunk holds every observation).
@@ -70,9 +70,9 @@ def loo_chunked(fit: "BrmsFit", name: str = "", chunk_size: int | None = None, n
                 seed: int | None = None, cores: int = 1) -> "LooResult":
     """PSIS-LOO computed chunk by chunk of observations; never holds the full draws × N matrix.
 
-    Equal to the unchunked :func:`brmspy.criteria.loo` up to rounding (PSIS, r_eff and
+    Equal to the unchunked :func:`brmspy.criteria.ic.loo` up to rounding (PSIS, r_eff and
     the MCSE are per observation; each chunk is smoothed by the vectorised
-    :mod:`brmspy.psis`).  ``result.arviz`` is ArviZ's object when one chunk holds every
+    :mod:`brmspy.criteria.psis`).  ``result.arviz`` is ArviZ's object when one chunk holds every
     observation, None when there are several chunks.
 
     With ``cores > 1`` a chunk is smoothed (by ``cores - 1`` threads) while the next

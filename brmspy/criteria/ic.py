@@ -105,7 +105,7 @@ def _labels(objs: Sequence[Any], model_names: Sequence[str] | None) -> list[str]
 
 def _loo_single(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
                 seed: int | None = None, cores: int = 1) -> LooResult:
-    """PSIS-LOO of one fit, chunk by chunk of observations for large N (:mod:`brmspy.chunked`)."""
+    """PSIS-LOO of one fit, chunk by chunk of observations for large N (:mod:`brmspy.prediction.chunked`)."""
     return loo_chunked(fit, name, chunk_size, ndraws, seed, cores)
 
 
@@ -176,7 +176,7 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     pointwise : accepted for brms compatibility; pointwise values are always kept
         (``result.pointwise``) since comparisons need them.
     moment_match : not available (needs unconstraining transforms from the backend);
-        ``True`` raises :class:`~brmspy.errors.BrmsError`.  Use ``reloo=True`` or :func:`kfold`.
+        ``True`` raises :class:`~brmspy.core.errors.BrmsError`.  Use ``reloo=True`` or :func:`kfold`.
     reloo : refit the model without each observation whose Pareto k exceeds
         ``k_threshold`` (default: ArviZ's ``good_k``, 0.7 for 2000+ draws) and use the exact values.
     compare : with several fits, add the comparison table.
@@ -186,7 +186,7 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     model_names : labels of the models (default ``fit1``, ``fit2``, ...).
     subsample : PSIS-LOO on a random subsample of this many observations with the
         difference estimator (brms's ``loo_subsample``, Magnusson et al. 2020), for very
-        large N; returns :class:`brmspy.chunked.LooSubsampleResult` (Estimate, SE and
+        large N; returns :class:`brmspy.prediction.chunked.LooSubsampleResult` (Estimate, SE and
         subsampling SE).
     loo_approximation : the per-observation approximation used with ``subsample``:
         ``"plpd"`` (log-likelihood at the posterior mean, brms's default) or ``"lpd"``.

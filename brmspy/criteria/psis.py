@@ -8,7 +8,7 @@ the same quantities for a whole block of observations with array operations:
 
 * :func:`relative_eff` — ArviZ's split-chain ESS for the mean of
   ``exp(log_lik)`` divided by the number of draws, as
-  :func:`brmspy.criteria._relative_eff` (autocovariances of the first lags as dot
+  :func:`brmspy.criteria.results._relative_eff` (autocovariances of the first lags as dot
   products; only observations whose Geyer sequence runs long use the FFT);
 * :func:`psislw` — ArviZ's PSIS: right tail of the log ratios ``-log_lik`` of length
   ``3 sqrt(S / r_eff)`` (selected by a partial sort), the Zhang & Stephens (2009)
@@ -17,7 +17,7 @@ the same quantities for a whole block of observations with array operations:
   padded to a common length), smoothed tail from the fitted quantiles, truncation at
   the largest raw ratio, normalisation;
 * :func:`loo_pointwise` — elpd_loo, p_loo, Pareto k, MCSE, n_eff and r_eff of every
-  observation, as :func:`brmspy.criteria._loo_single_unchunked` computes them, from
+  observation, as :func:`brmspy.criteria.ic._loo_single_unchunked` computes them, from
   sums of ``1 / likelihood`` outside the tails (no draws × observations weight array).
 
 Work is done on blocks of about 2^20 draws × observations, so memory beyond the
@@ -594,7 +594,7 @@ def loo_pointwise(ll3: np.ndarray, block: int | None = None, log_weights: bool =
     Returns
     -------
     dict of (N,) arrays: ``elpd_loo``, ``mcse_elpd_loo``, ``p_loo``, ``pareto_k``, ``n_eff``,
-    ``r_eff``: the quantities of :func:`brmspy.criteria._loo_single_unchunked` (loo's MCSE by
+    ``r_eff``: the quantities of :func:`brmspy.criteria.ic._loo_single_unchunked` (loo's MCSE by
     the gamma approximation, ``n_eff = r_eff / sum(w^2)``); with ``log_weights=True`` also
     ``log_weights`` (chain, draw, N).
     """

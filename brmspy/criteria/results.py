@@ -202,7 +202,7 @@ class LooResult(IcResult):
                 pct = f"{row['Pct.']:.1f}%"
                 cls = "(" + row["class"] + ")"
                 lines.append(f"{label:>{w}}   {cls:<10} {int(row['Count']):>5} {pct:>6}   {ess}")
-        lines.append("See help(brmspy.criteria.loo) for the Pareto k diagnostic.")
+        lines.append("See help(brmspy.criteria.ic.loo) for the Pareto k diagnostic.")
         return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ angle on [-pi, pi]) use Gauss-Legendre quadrature after the substitution
 which maps infinite bounds to finite ones; every array operation is
 vectorised over draws x rows.
 
-Discrete families are summed over their support in :mod:`brmspy.addition`.
+Discrete families are summed over their support in :mod:`brmspy.frame.additions`.
 """
 
 from __future__ import annotations

@@ -75,11 +75,11 @@ def brm(
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
     file : save the fit to ``file`` (``.nc``) and load it from there next time instead of refitting.
         The path is checked before sampling (a directory, a parent that is a file or a read-only
-        location is a :class:`~brmspy.errors.FitFileError` at once); the file is written atomically,
+        location is a :class:`~brmspy.core.errors.FitFileError` at once); the file is written atomically,
         and if saving fails after sampling the fit is returned with a warning.
     file_refit : ``"never"``, ``"always"`` or ``"on_change"`` (refit when code, data or settings differ).
         With ``"never"`` or ``"on_change"`` a file that is not a readable brmspy fit (corrupt,
-        foreign, newer format) is a :class:`~brmspy.errors.FitFileError`, never overwritten;
+        foreign, newer format) is a :class:`~brmspy.core.errors.FitFileError`, never overwritten;
         ``"always"`` refits and overwrites it.
     save_model : also write the Stan program to this path.
     data_name : the data set's name in the summary (default ``"data"``).
@@ -108,7 +108,7 @@ def brm(
         mode is near the posterior: no non-centered effects (``z_1``, ``zs_1_1``, ...) and 100+
         rows per level of every grouping factor (elsewhere it slowed warmup down); ``True`` /
         ``False`` always / never. Chains without ``init`` start near the mode, overdispersed, and
-        warmup still adapts the metric, so the posterior is the same (:mod:`brmspy.warmstart`). stanli only;
+        warmup still adapts the metric, so the posterior is the same (:mod:`brmspy.backends.warmstart`). stanli only;
         other backends start from the unit metric.
 
     Returns

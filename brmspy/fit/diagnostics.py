@@ -38,7 +38,7 @@ RHAT_MAX = 1.05
 ESS_PER_CHAIN = 100
 BFMI_MIN = 0.2
 
-#: parameter kinds (:class:`brmspy.naming.ParamInfo`) that brms's summary reports
+#: parameter kinds (:class:`brmspy.fit.naming.ParamInfo`) that brms's summary reports
 SUMMARY_KINDS = ("b", "sd", "cor", "dpar", "autocor", "sds", "gp", "simo", "rescor")
 
 _URL = "https://mc-stan.org/misc/warnings.html"

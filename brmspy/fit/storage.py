@@ -13,13 +13,13 @@ Trust model: a fit file may come from someone else, so :func:`load_fit` treats i
 user input.  Nothing is unpickled or passed to ``eval``.  The JSON is checked field by field
 against a fixed schema (types, allowed names, known keys), and every string goes through the
 constructor a user's argument goes through: formula strings through the formula parser
-(:func:`~brmspy.api.build_model`), family and link names through :func:`~brmspy.brmsfamily`'s
-tables, prior strings through the prior parser (:class:`~brmspy.priors.Prior`), settings through
+(:func:`~brmspy.codegen.api.build_model`), family and link names through :func:`~brmspy.brmsfamily`'s
+tables, prior strings through the prior parser (:class:`~brmspy.priors.spec.Prior`), settings through
 the same checks as ``brm``'s arguments.  The data are stored as typed columns (numbers, strings,
 categories), not as code.  The rebuilt program must hash to the saved one and its Stan data to
 the saved data hash, and both checksums must match.  Every problem -- missing, empty, truncated,
 corrupt, foreign or newer-format file, a directory, an invalid field -- is a
-:class:`~brmspy.errors.FitFileError` naming the file and ``file_refit='always'``.
+:class:`~brmspy.core.errors.FitFileError` naming the file and ``file_refit='always'``.
 
 Writing never leaves a half-written or mixed file: the fit is written under a unique temporary
 name in the target's directory, flushed to disk (``fsync``) and renamed over the target with
@@ -261,12 +261,12 @@ _PRIOR_FIELDS = tuple(f.name for f in dataclasses.fields(Prior))
 
 
 def prior_to_json(p: Any) -> list[dict]:
-    """Priors as rows of :class:`~brmspy.priors.Prior` fields."""
+    """Priors as rows of :class:`~brmspy.priors.spec.Prior` fields."""
     return [asdict(x) for x in as_prior_list(p)]
 
 
 def prior_from_json(rows: Any, where: str = "prior") -> list[Prior] | None:
-    """Rebuild priors through :class:`~brmspy.priors.Prior`, whose parser allow-lists distributions."""
+    """Rebuild priors through :class:`~brmspy.priors.spec.Prior`, whose parser allow-lists distributions."""
     if not isinstance(rows, list):
         raise _Invalid(f"{where} must be a list of priors")
     out = []
@@ -596,7 +596,7 @@ def encode_inputs(formula: Any, family: Any, prior: Any, data: pd.DataFrame, dat
 
     Raises
     ------
-    brmspy.errors.DataError
+    brmspy.core.errors.DataError
         Naming the ``data2`` entry or data column and what can be stored.
     """
     return {
@@ -622,7 +622,7 @@ def check_writable(file: str | os.PathLike) -> Path:
 
     Raises
     ------
-    brmspy.errors.FitFileError
+    brmspy.core.errors.FitFileError
         Naming the path and the problem.
 
     Examples
@@ -722,9 +722,9 @@ def save_fit(fit, file: str | os.PathLike, *, _inputs: dict[str, Any] | None = N
 
     Raises
     ------
-    brmspy.errors.FitFileError
+    brmspy.core.errors.FitFileError
         When ``file`` is a directory, its parent is a file, or it cannot be written.
-    brmspy.errors.DataError
+    brmspy.core.errors.DataError
         When a data column or ``data2`` entry cannot be stored (see :func:`encode_inputs`).
 
     Examples
@@ -858,7 +858,7 @@ def read_meta(file: str | os.PathLike) -> dict:
 
     Raises
     ------
-    brmspy.errors.FitFileError
+    brmspy.core.errors.FitFileError
         For a missing, empty, corrupt, foreign or newer-format file or an invalid field, naming
         ``file_refit='always'``.
     """
@@ -969,7 +969,7 @@ def load_fit(file: str | os.PathLike):
 
     Raises
     ------
-    brmspy.errors.FitFileError
+    brmspy.core.errors.FitFileError
         For a missing, empty, truncated, corrupt, foreign or newer-format file, a directory,
         checksums that do not match, or contents that do not rebuild the saved model; the
         message names the file and ``file_refit='always'``.

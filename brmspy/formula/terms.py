@@ -197,7 +197,7 @@ class BrmsTerms:
     resp: str = ""  # name prefix in multivariate models ("" when univariate)
     formula_text: str = ""
     fixed: dict[str, float] = field(default_factory=dict)  # dpars held at a constant value
-    shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.multivariate)
+    shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.formula.mv)
     mecor: bool = True  # latent values of several me() terms correlated (set_mecor)
 
     @property

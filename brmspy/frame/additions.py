@@ -13,7 +13,7 @@ This module reads and checks them on the data (:func:`build_additions`, called
 from ``frame._response_data``) and holds their numpy side: log-likelihood of
 censored and truncated observations (:func:`addition_loglik`), the dpars with
 ``se``/``rate`` folded in, truncated predictive draws and truncated means.
-The Stan side is :mod:`brmspy.codegen.addition`; the families' CDFs are in
+The Stan side is :mod:`brmspy.codegen.additions`; the families' CDFs are in
 :mod:`brmspy.families.cdf`.
 
 Conventions follow brms: a right-censored ``y`` contributes ``log P(Y > y)``,

@@ -1,10 +1,10 @@
 """Data stage: typed terms + a DataFrame -> :class:`ModelFrame`.
 
 This is where data meets the formula: every variable of the designs is
-evaluated with R's meanings (:mod:`brmspy.rvalues`) on the data, NA rows are
+evaluated with R's meanings (:mod:`brmspy.frame.rvalues`) on the data, NA rows are
 dropped (with a warning, as brms does), the response is checked against the
 family, population-level designs are built as R's ``model.matrix`` builds them
-(:class:`brmspy.design.DesignSpec`, kept for new data), and group-level terms
+(:class:`brmspy.frame.design.DesignSpec`, kept for new data), and group-level terms
 become index vectors and Z columns.  Everything here is vectorised over rows.
 """
 
@@ -163,7 +163,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         t = _completed(t, responses[t.resp])
         completed.append(t)
         _check_cs(t)
-        if t.nonlinear:  # covariates of non-linear formulas are numeric columns (brmspy.nonlinear)
+        if t.nonlinear:  # covariates of non-linear formulas are numeric columns (brmspy.frame.nonlinear)
             check_supported(terms)
             check_covariates(t, data)
         for name, part in t.parts.items():
@@ -262,7 +262,7 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     design = _fixed_design(prefix, lt, data, formula, mv)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
-        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.autocorrelation
+        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.frame.autocor
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     cs = _cs_terms(lt, formula)
     if cs is not None:

@@ -22,7 +22,7 @@ def split_cbind(expr: str) -> list[str] | None:
 
 
 def response_data(t, data: pd.DataFrame):
-    """The :class:`~brmspy.frame.ResponseData` of a categorical-type response."""
+    """The :class:`~brmspy.frame.types.ResponseData` of a categorical-type response."""
     fam = t.family
     expr = t.response.expr
     for a in t.response.additions:

@@ -22,7 +22,7 @@ Examples
 
 Multi-membership ``(1 | mm(g1, g2, weights = cbind(w1, w2)))``: the weights
 of each row are scaled to sum to 1 (brms's default ``scale = TRUE``), on the
-model data (:func:`brmspy.frame._mm_weights`) and on new data
+model data (:func:`brmspy.frame.groups._mm_weights`) and on new data
 (:func:`mm_weights_for`).
 """
 

@@ -1,4 +1,9 @@
-"""The response of each formula on the data: values checked for the family, trials, weights, missing values."""
+"""The response of each formula on the data: values checked for the family, trials, weights, missing values.
+
+``x | mi()`` responses (:func:`check_mi`, :func:`mi_kept_columns`, :func:`mi_response_data`): brms keeps
+the rows where ``x`` is NA and makes the missing values parameters (:mod:`brmspy.specials.mi` has the
+``mi(x)`` predictor term, :func:`brmspy.codegen.likelihood.stan_mi_response` the Stan code).
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from .types import ResponseData
 
 
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
+    """The :class:`ResponseData` of one response on ``data`` (the model data or new data)."""
     fam = t.family
     if fam.spec.special == "categorical":  # categorical, multinomial, dirichlet: one predictor per category
         rd = response_data(t, data)
@@ -57,7 +63,7 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         if np.any(w < 0):
             raise DataError("weights() must be non-negative.")
         rd.weights = w
-    rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.addition
+    rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
     for a in t.response.additions:
         if a.name not in ("trials", "weights", "mi", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")

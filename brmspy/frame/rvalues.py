@@ -17,7 +17,7 @@ basis exactly; ``as.numeric(f)`` of a factor gives its codes, as in R.
 Where R keeps state for new data (``makepredictcall``: ``poly`` coefficients,
 ``scale`` centre and scale) a variable's top-level call records it in a
 state dict, and the same dict makes new data use the training transform
-(:mod:`brmspy.design`).  Written by hand (not formulaic or patsy) because
+(:mod:`brmspy.frame.design`).  Written by hand (not formulaic or patsy) because
 those evaluate Python, not R, and give ``^`` Python's meaning.
 
 Examples

@@ -110,7 +110,7 @@ class ResponseData:
     weights: np.ndarray | None = None
     levels: list[str] | None = None  # response categories (ordinal/categorical)
     missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
-    adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.addition)
+    adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
 
     @property
     def ncat(self) -> int | None:

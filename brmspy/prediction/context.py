@@ -179,7 +179,7 @@ def validate_newdata_columns(fit: "BrmsFit", newdata: pd.DataFrame) -> None:
 
     A column of another type than in the fitted data (text where numbers were
     used, numbers that are not levels of a fitted factor) is a
-    :class:`~brmspy.errors.DataError` naming the column, the expected and the
+    :class:`~brmspy.core.errors.DataError` naming the column, the expected and the
     found type.  A missing value in a factor predictor is a DataError (it
     matches no fitted level; brms silently treats it as the reference level); in a
     numeric predictor it gives a NaN prediction for that row (as brms's NA),

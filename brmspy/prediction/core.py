@@ -2,7 +2,7 @@
 
 Every function returns an array shaped (draws, observations), draws ordered
 chain by chain.  New data are rebuilt with the stored design specs
-(:class:`brmspy.design.DesignSpec`) and group levels; group levels not in the fitted data need
+(:class:`brmspy.frame.design.DesignSpec`) and group levels; group levels not in the fitted data need
 ``allow_new_levels=True`` and are then handled by ``sample_new_levels``.
 
 Examples
@@ -40,7 +40,7 @@ from .nonlinear import nonlinear_linpred
 
 
 def _chunked(fn, fit, newdata, chunk_size, ndraws, seed, kwargs) -> np.ndarray | None:
-    """The result evaluated in chunks of rows by :mod:`brmspy.chunked`, or None for one piece."""
+    """The result evaluated in chunks of rows by :mod:`brmspy.prediction.chunked`, or None for one piece."""
     return chunked_call(fn, fit, newdata, chunk_size, ndraws, seed, kwargs)
 
 
@@ -76,7 +76,7 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
 
 def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
     d = dpar or "mu"
-    if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.nonlinear)
+    if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.prediction.nonlinear)
         return nonlinear_linpred(ctx, t, d, nlpar, transform)
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
@@ -94,7 +94,7 @@ def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_form
 
     In multivariate models ``resp`` chooses a response; without it the result is
     draws × observations × responses, as in brms.  ``chunk_size``: rows evaluated at
-    a time (None: automatic for large draws × rows, 0: one piece; :mod:`brmspy.chunked`).
+    a time (None: automatic for large draws × rows, 0: one piece; :mod:`brmspy.prediction.chunked`).
     ``incl_autocor`` as in :func:`posterior_linpred`.
     """
     if (out := _chunked(posterior_epred, fit, newdata, chunk_size, ndraws, seed, dict(
@@ -117,7 +117,7 @@ def _epred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None) -> np.ndarray
     _, ex = _extras(ctx, t)
     if t.family.spec.special in ("ordinal", "categorical"):
         return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
-    if (adds := context_additions(ctx, t, "epred")) is not None:  # rate(), trunc(): brmspy.addition
+    if (adds := context_additions(ctx, t, "epred")) is not None:  # rate(), trunc(): brmspy.prediction.additions
         return np.broadcast_to(addition_epred(t, adds, dp, ex), (S, N)).astype(float)
     return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
 
@@ -153,7 +153,7 @@ def _predict(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
     dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link", "theta") and np.ndim(v) < 3 else v)
           for k, v in dp.items()}
     _, ex = _extras(ctx, t)
-    if (adds := context_additions(ctx, t, "predict")) is not None:  # trunc(), se(), rate(): brmspy.addition
+    if (adds := context_additions(ctx, t, "predict")) is not None:  # trunc(), se(), rate(): brmspy.prediction.additions
         return addition_predict(t, adds, dp, ex, ctx.rng)
     return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
 
@@ -184,7 +184,7 @@ def _log_lik(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
 
     if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
         return ll
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.addition
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.prediction.additions
         ll = addition_loglik(t, rd, dp, ex)
     else:
         ll = t.family.spec.math.loglik(rd.y[None, :], dp, ex)

@@ -68,7 +68,7 @@ def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -
         prefix = Prefix(t.resp, d)
         if d in out:
             continue
-        if d in t.nonlinear:  # a non-linear formula (brmspy.nonlinear)
+        if d in t.nonlinear:  # a non-linear formula (brmspy.prediction.nonlinear)
             eta = nonlinear_eta(ctx, t, d)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:

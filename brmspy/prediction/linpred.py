@@ -100,7 +100,7 @@ def _group_effects(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
         if not js:
             continue
         members = range(len(block.J)) if block.is_mm else [0]
-        if block.is_mm:  # scaled weights of each member (brmspy.group_structure)
+        if block.is_mm:  # scaled weights of each member (brmspy.frame.groups)
             weights = mm_weights_for(block, ctx.data) if ctx.is_new else block.mm_weights
         for m in members:
             index = _level_index(block, ctx.data, m, ctx) if ctx.is_new else block.J[m] - 1

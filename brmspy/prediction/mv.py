@@ -6,7 +6,7 @@ multivariate normal (t) distribution with means ``Mu[n] = [mu_y1[n], mu_y2[n]]'`
 and covariance ``diag(sigma) * Rescor * diag(sigma)``; ``Lrescor`` is the
 Cholesky factor of ``Rescor`` with an ``lkj(1)`` prior (class ``rescor``).
 Student models share one ``nu``.  The Stan code is in
-:mod:`brmspy.codegen.multivariate`; this module holds the checks, the prior
+:mod:`brmspy.codegen.mv`; this module holds the checks, the prior
 rows, the brms names of the draws (``rescor__y1__y2``) and the numpy
 predictions over all responses (log-likelihood and predictive draws).
 """

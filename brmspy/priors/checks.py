@@ -5,7 +5,7 @@ rows of each population-level design, ``O(N K^2)``; measured 0.04 ms on
 sleepstudy, 20 ms for 10^6 rows and 10 columns, 110 ms with a bernoulli
 model's separation check):
 
-* :func:`check_values` (a :class:`~brmspy.errors.DataError`): responses and
+* :func:`check_values` (a :class:`~brmspy.core.errors.DataError`): responses and
   predictors so large that their squares overflow double precision (a response
   of 1e300 otherwise fails at initialization with Stan's "Matrix of independent
   variables is inf").
@@ -382,7 +382,7 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
 
     A prior whose support lies entirely outside the parameter's bounds
     (``uniform(-5, -1)`` on ``sigma``), or ``lb`` not below ``ub``, is a
-    :class:`~brmspy.errors.PriorError` (brms accepts both; Stan then fails to
+    :class:`~brmspy.core.errors.PriorError` (brms accepts both; Stan then fails to
     initialize).  A bounded prior on a parameter without that bound
     (``lognormal`` on ``b`` without ``lb``, ``uniform(0, 1)`` on an ``sd``)
     gets brms's warning, with its wording.

@@ -3,7 +3,7 @@
 :func:`prior` makes a :class:`Prior`; several combine with ``+``.
 :func:`default_prior_table` derives brms's default table from a model frame;
 :func:`resolve_priors` merges user priors into it (every user prior must
-match a row, else a :class:`~brmspy.errors.PriorError` lists the valid ones)
+match a row, else a :class:`~brmspy.core.errors.PriorError` lists the valid ones)
 and returns the prior of every parameter for the code generator.
 
 Examples

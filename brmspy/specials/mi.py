@@ -5,8 +5,8 @@ of the model; ``x`` needs its own sub-model in a multivariate formula::
 
     bf("y ~ mi(x) + z + (1 | g)") + bf("x | mi() ~ z + (1 | g)")
 
-The response side (:func:`mi_response_data`, :func:`stan_mi_response`)
-declares, as brms does::
+The response side (:func:`brmspy.frame.response.mi_response_data`,
+:func:`brmspy.codegen.likelihood.stan_mi_response`) declares, as brms does::
 
     int<lower=0> Nmi_x;  array[Nmi_x] int<lower=1> Jmi_x;   // data
     vector[Nmi_x] Ymi_x;                                      // parameters
@@ -22,7 +22,7 @@ side is :class:`MiTerm`, one more term sharing ``bsp`` with ``mo()``/``me()``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -31,16 +31,6 @@ from ..core.errors import DataError, FormulaError
 from ..frame.columns import _check_columns
 from ..frame.response import resp_name
 from .sp import SpTerm
-
-if TYPE_CHECKING:
-    pass
-
-
-# ----------------------------------------------------------------- data stage
-
-
-# ----------------------------------------------------------------- Stan code
-
 
 # ------------------------------------------------------------ predictor term
 

@@ -16,7 +16,7 @@ standardised coefficients ``zs_<i>_<j> ~ std_normal()`` scaled by
   none, as in mgcv); ``by = z`` (numeric): the smooth times ``z``, uncentred.
 
 The bases (knots, eigenvectors, constraint, maps) are kept so :meth:`eta`
-rebuilds ``Xs``/``Zs`` for new data; :mod:`brmspy.splines` has the numerics.
+rebuilds ``Xs``/``Zs`` for new data; :mod:`brmspy.core.splines` has the numerics.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ term, ``mox`` for ``mo(x)``, ``mexsdx`` for ``me(x, sdx)``) and multiplies it
 with the term's value::
     mu += Intercept + bsp[1] * mo(simo_1, Xmo_1) + bsp[2] * Xme_1;
 
-:class:`SpDesign` is the one :class:`~brmspy.specials.SpecialDesign` of all
+:class:`SpDesign` is the one :class:`~brmspy.frame.specials.SpecialDesign` of all
 sp terms of a predictor: it owns ``Ksp``/``bsp``, its priors and draws
 (``bsp_mox``).  Each kind of sp term is an :class:`SpTerm` subclass registered
 with :func:`sp_term` (``mo.py``, ``me.py``); it supplies its data, parameters,
@@ -152,7 +152,7 @@ class SpRow:
     text : the term as written (``mo(x):z``).
     coef : brms's coefficient name (``mox:z``).
     factors : its sp terms, in order.
-    covariates : (expression, :class:`~brmspy.design.DesignSpec`) of each covariate piece.
+    covariates : (expression, :class:`~brmspy.frame.design.DesignSpec`) of each covariate piece.
     ic : its ``Csp`` number (0 without covariates).
     csp : the product of the covariates on the model data (None without).
     """

@@ -14,7 +14,7 @@ the per-level sums of ``Y .* Z`` once; a gradient then needs the rows only for
 constants included), but unlike the gaussian reductions each gradient still
 touches every row: it saves the products and the reverse pass of the linear part,
 about a third of a poisson gradient at 10^5 rows under stanli. ``reduce="auto"``
-uses it from 1000 rows when :mod:`~brmspy.reductions.collapse` does not apply
+uses it from 1000 rows when :mod:`~brmspy.codegen.reductions.collapse` does not apply
 or saves nothing, and not with ``threads`` (which split the rows instead).
 """
 
