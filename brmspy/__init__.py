@@ -47,8 +47,10 @@ from .fit.methods import (
 from .fit.storage import load_fit, save_fit
 from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
 from .plots.effects import ConditionalEffects, conditional_effects
-from .plots.ppc import icc, mcmc_plot, plot_fit, pp_check
+from .plots.mcmc import mcmc_plot, plot_fit
+from .plots.ppc import pp_check
 from .plots.smooths import ConditionalSmooths, conditional_smooths
+from .plots.variance import icc
 from .prediction.core import (
     fitted,
     log_lik,

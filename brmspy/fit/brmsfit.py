@@ -170,7 +170,7 @@ class BrmsFit:
     def plot(self, variable: str | list[str] | None = None, regex: bool = False, *,
              variables: str | list[str] | None = None):
         """Trace and density plot per parameter (brms's ``plot(fit)``); returns the Figure."""
-        from ..plots.ppc import plot_fit
+        from ..plots.mcmc import plot_fit
 
         return plot_fit(self, variable, regex, variables=variables)
 
@@ -180,7 +180,7 @@ class BrmsFit:
         return pp_check(self, type, **kwargs)
 
     def mcmc_plot(self, type: str = "intervals", **kwargs: Any):  # noqa: A002
-        from ..plots.ppc import mcmc_plot
+        from ..plots.mcmc import mcmc_plot
 
         return mcmc_plot(self, type, **kwargs)
 

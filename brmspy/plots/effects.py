@@ -41,7 +41,8 @@ from ..formula.syntax import split_top
 from ..frame.build import variables_of
 from ..frame.columns import _names_in
 from ..prediction import core as predict
-from .ppc import DARK, LIGHT, PlotError, _grid
+from .ppc import PlotError
+from .style import DARK, LIGHT, _grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

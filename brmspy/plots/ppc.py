@@ -26,44 +26,29 @@ Examples
 
 from __future__ import annotations
 
-import math
-import re
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
-from ..fit import arviz_io
 from ..fit.brmsfit import BrmsFit
-from ..fit.naming import sd_names
-from ..formula.prefix import Prefix
-from ..frame.types import group_label
 from ..prediction.core import log_lik, posterior_predict
+from .style import BP_LIGHT, DARK, LIGHT, LIGHT_HL, MID, _check_prob, _ecdf, _figure, _panels, kde
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["PlotError", "pp_check", "mcmc_plot", "plot_fit", "icc", "loo_pit_values", "kde", "autocorr",
-           "PP_CHECK_TYPES", "MCMC_PLOT_TYPES"]
-
+__all__ = ["PlotError", "pp_check", "loo_pit_values",
+           "PP_CHECK_TYPES",]
 
 
 PP_CHECK_TYPES: tuple[str, ...] = (
     "dens_overlay", "hist", "stat", "stat_grouped", "intervals", "bars",
     "ecdf_overlay", "scatter_avg", "error_scatter_avg", "violin_grouped", "loo_pit", "loo_pit_overlay", "rootogram",
 )
-MCMC_PLOT_TYPES: tuple[str, ...] = ("intervals", "areas", "dens", "trace", "acf", "rhat", "neff", "nuts_divergence")
 
-# bayesplot's default colour scheme ("blue"): DARK is its dark_highlight, MID its mid_highlight,
-# LIGHT its light_highlight and LIGHT_HL its mid; BP_* are the remaining ones under bayesplot's names
-DARK = "#011f4b"
-MID = "#005b96"
-LIGHT = "#b3cde0"
-LIGHT_HL = "#6497b1"
-BP_LIGHT = "#d1e1ec"
-BP_DARK = "#03396c"
 
 # types for which brms uses every draw by default (its 'aps_types'; the rest use 10). loo_pit_overlay
 # is one here, not in brms: its PSIS weights need more than 10 draws (R's loo skips the Pareto
@@ -81,42 +66,6 @@ _PP_KW: dict[str, set[str]] = {
 
 
 # ================================================================ helpers
-
-
-def _figure(nrows: int = 1, ncols: int = 1, ax: "Axes | None" = None, width: float | None = None,
-            height: float | None = None, squeeze: bool = False):
-    """A new figure with a grid of axes, or the figure of a user-given ``ax``."""
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        if nrows * ncols != 1:
-            raise PlotError("ax= can only be used for single-panel plots; this plot draws several panels.")
-        return ax.figure, np.array([[ax]])
-    w = width if width is not None else min(4.0 * ncols, 14.0)
-    h = height if height is not None else min(3.0 * nrows + 0.5, 40.0)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=squeeze, layout="constrained")
-    return fig, axes
-
-
-def _grid(n: int, max_cols: int = 3) -> tuple[int, int]:
-    ncols = min(n, max_cols)
-    return math.ceil(n / ncols), ncols
-
-
-def _panels(n: int, ax: "Axes | None" = None, max_cols: int = 3, **kw) -> tuple["Figure", list["Axes"]]:
-    """``n`` panels in a grid of up to ``max_cols`` columns; unused grid cells are removed."""
-    nrows, ncols = _grid(n, max_cols)
-    fig, axes = _figure(nrows, ncols, ax=ax, **kw)
-    flat = list(axes.ravel())
-    for extra in flat[n:]:
-        fig.delaxes(extra)
-    return fig, flat[:n]
-
-
-def _check_prob(prob: float, name: str = "prob") -> float:
-    if not isinstance(prob, (int, float)) or not 0 < prob <= 1:
-        raise PlotError(f"{name} must be a number in (0, 1], got {prob!r}.")
-    return float(prob)
 
 
 def _response(fit: "BrmsFit", resp: str | None = None) -> tuple[np.ndarray, Any]:
@@ -147,60 +96,6 @@ def _column(fit: "BrmsFit", name: str, what: str) -> np.ndarray:
         return fit.data[name].to_numpy()
     cols = ", ".join(map(str, fit.data.columns))
     raise PlotError(f"{what} {name!r} is not a column of the data; columns: {cols}.")
-
-
-def _bw_nrd0(x: np.ndarray) -> float:
-    """R's ``bw.nrd0`` (Silverman's rule of thumb), as ggplot's density uses."""
-    x = np.asarray(x, dtype=float)
-    n = x.size
-    if n < 2:
-        return 1.0
-    sd = x.std(ddof=1)
-    q75, q25 = np.percentile(x, [75, 25])
-    lo = min(sd, (q75 - q25) / 1.34)
-    if not lo > 0:
-        lo = sd if sd > 0 else (abs(x[0]) if x[0] != 0 else 1.0)
-    return 0.9 * lo * n ** -0.2
-
-
-def kde(x: np.ndarray, n_grid: int = 256, bounds: tuple[float, float] | None = None,
-        bw: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Gaussian kernel density over the range of ``x`` (reflected at ``bounds`` if given).
-
-    Large samples are binned first (2048 bins), which changes the result by far
-    less than the line width.
-
-    Examples
-    --------
-    >>> grid, dens = kde(np.random.default_rng(0).normal(size=500))
-    >>> bool(abs(np.trapezoid(dens, grid) - 1) < 0.05)
-    True
-    """
-    x = np.asarray(x, dtype=float).ravel()
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return np.zeros(0), np.zeros(0)
-    bw = _bw_nrd0(x) if bw is None else bw
-    lo, hi = (x.min(), x.max()) if bounds is None else bounds
-    if hi <= lo:
-        lo, hi = lo - 3 * bw, hi + 3 * bw
-    grid = np.linspace(lo, hi, n_grid)
-    pts, w = x, np.full(x.size, 1.0 / x.size)
-    if x.size > 2000:
-        counts, edges = np.histogram(x, bins=2048)
-        keep = counts > 0
-        pts, w = 0.5 * (edges[:-1] + edges[1:])[keep], counts[keep] / x.size
-    if bounds is not None:  # reflection at the boundaries keeps the mass inside
-        pts = np.concatenate([pts, 2 * lo - pts, 2 * hi - pts])
-        w = np.concatenate([w, w, w])
-    z = (grid[:, None] - pts[None, :]) / bw
-    dens = (np.exp(-0.5 * z * z) * w).sum(axis=1) / (bw * math.sqrt(2 * math.pi))
-    return grid, dens
-
-
-def _ecdf(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    xs = np.sort(np.asarray(x, dtype=float))
-    return xs, np.arange(1, xs.size + 1) / xs.size
 
 
 _STATS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -654,364 +549,9 @@ def _ppc_loo_pit_overlay(fit, y, yrep, ndraws, seed, ax, samples: int = 100, gri
 # ================================================================ mcmc_plot
 
 
-def _select_variables(fit: "BrmsFit", variables: str | Sequence[str] | None, regex: bool = False) -> list[str]:
-    """brms's default parameter set (b_, sd_, cor_, family dpars) or the requested ones."""
-    info = fit.param_info
-    draws = fit.draws_dict
-    if variables is None:
-        out = [n for n, pi in info.items() if pi.kind in ("b", "sd", "cor", "dpar")]
-        if not out:
-            raise PlotError("The model has no population-level, group-level or family parameters to plot.")
-        return out
-    wanted = [variables] if isinstance(variables, str) else list(variables)
-    if regex:
-        out = [n for n in draws if any(re.search(p, n) for p in wanted)]
-        if not out:
-            raise PlotError(f"No variable matches {wanted}; variables: {_some(draws)}.")
-        return out
-    missing = [v for v in wanted if v not in draws]
-    if missing:
-        raise PlotError(f"Unknown variable(s) {missing}; variables: {_some(draws)}.")
-    return wanted
-
-
-def _some(names, k: int = 25) -> str:
-    names = list(names)
-    return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
-
-
-def _variable_alias(variable, variables, where: str):
-    """brms's argument is ``variable``; ``variables=`` (brmspy's earlier name) is kept as an alias."""
-    if variables is not None:
-        if variable is not None:
-            raise PlotError(f"{where} got both variable= and variables=; use variable= (brms's name).")
-        return variables
-    return variable
-
-
-def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variable: str | Sequence[str] | None = None,  # noqa: A002
-              regex: bool = False, prob: float | None = None, prob_outer: float | None = None,
-              lags: int = 20, ax: "Axes | None" = None, *, variables: str | Sequence[str] | None = None) -> "Figure":
-    """Plots of the posterior draws and MCMC diagnostics, as brms's ``mcmc_plot``.
-
-    Parameters
-    ----------
-    fit : a fitted model.
-    type : ``"intervals"`` (median, inner and outer intervals), ``"areas"``
-        (densities with the inner interval shaded), ``"dens"`` (one density panel per
-        variable, bayesplot's ``mcmc_dens``), ``"trace"`` (one panel per
-        variable, a line per chain), ``"acf"`` (autocorrelation, variables ×
-        chains), ``"rhat"``, ``"neff"`` (bulk ESS / number of draws) or
-        ``"nuts_divergence"`` (lp__ and acceptance by divergence).
-    variable : names (or with ``regex=True`` patterns, as ``"^sd_"``) of the variables;
-        by default the population-level ``b_*``, group-level ``sd_*``/``cor_*`` and
-        family parameters such as ``sigma``.
-    regex : treat ``variable`` as regular expressions (brms's ``regex``).
-    prob, prob_outer : interval probabilities (intervals: 0.5 and 0.9; areas: 0.5 and 1).
-    lags : the largest lag of ``"acf"``.
-    ax : axes to draw into (single-panel types: intervals, areas, rhat, neff).
-    variables : alias of ``variable`` (keyword only).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> fig = mcmc_plot(fit, type="trace", variable=["b_x", "sigma"])   # doctest: +SKIP
-    >>> len(fig.axes)                                                  # doctest: +SKIP
-    2
-    >>> fig = mcmc_plot(fit, variable="^sd_", regex=True)              # doctest: +SKIP
-    """
-    variables = _variable_alias(variable, variables, "mcmc_plot()")
-    if type not in MCMC_PLOT_TYPES:
-        raise PlotError(f"Unknown mcmc_plot type {type!r}. Valid types: {', '.join(MCMC_PLOT_TYPES)}.")
-    if type == "nuts_divergence":
-        return _mcmc_nuts_divergence(fit)
-    names = _select_variables(fit, variables, regex)
-    draws = {n: np.asarray(fit.draws_dict[n], dtype=float) for n in names}
-    if type == "intervals":
-        return _mcmc_intervals(draws, _check_prob(prob or 0.5), _check_prob(prob_outer or 0.9, "prob_outer"), ax)
-    if type == "areas":
-        return _mcmc_areas(draws, _check_prob(prob or 0.5), _check_prob(prob_outer or 1.0, "prob_outer"), ax)
-    if type == "dens":
-        return _mcmc_dens(draws, ax)
-    if type == "trace":
-        fig, axes = _panels(len(names), ax=ax, height=None)
-        for a, n in zip(axes, names):
-            _trace(a, draws[n])
-            a.set_title(n, fontsize=9)
-        axes[0].legend(frameon=False, fontsize=7)
-        return fig
-    if type == "acf":
-        return _mcmc_acf(draws, lags)
-    if type == "rhat":
-        values = np.array([float(arviz_io.rhat(draws[n])) for n in names])
-        return _diag_bars(names, values, "R-hat", [1.0, 1.05, 1.1], lambda v: v <= 1.05, lambda v: v <= 1.1, ax,
-                          start=1.0)
-    n_total = next(iter(draws.values())).size
-    values = np.array([float(arviz_io.ess_bulk(draws[n])) for n in names]) / n_total
-    return _diag_bars(names, values, "Bulk ESS / N", [0.1, 0.5, 1.0], lambda v: v > 0.5, lambda v: v > 0.1, ax)
-
-
-def _mcmc_dens(draws: dict[str, np.ndarray], ax) -> "Figure":
-    """bayesplot's ``mcmc_dens``: the density of each variable over all chains, one panel each (free scales)."""
-    names = list(draws)
-    fig, axes = _panels(len(names), ax=ax, height=None)
-    for a, n in zip(axes, names):
-        grid, dens = kde(draws[n].ravel())
-        a.fill_between(grid, dens, color=LIGHT_HL, lw=0)
-        a.plot(grid, dens, color=MID, lw=0.5)
-        a.set_xlim(grid[0], grid[-1])
-        a.set_ylim(0, None)
-        a.set_yticks([])
-        if len(names) > 1:
-            a.set_title(n, fontsize=9)  # facet strip
-        else:
-            a.set_xlabel(n)
-    return fig
-
-
-def _trace(a, x: np.ndarray) -> None:
-    colors = ["#011f4b", "#6497b1", "#b3cde0", "#005b96", "#03396c", "#7fa7c9"]
-    for c in range(x.shape[0]):
-        a.plot(np.arange(1, x.shape[1] + 1), x[c], lw=0.5, color=colors[c % len(colors)], label=f"chain {c + 1}")
-
-
-def _mcmc_intervals(draws, prob, prob_outer, ax):
-    names = list(draws)
-    fig, axes = _figure(ax=ax, width=6, height=0.35 * len(names) + 1.2)
-    a = axes[0, 0]
-    ypos = np.arange(len(names))[::-1]
-    for yv, n in zip(ypos, names):
-        x = draws[n].ravel()
-        q = np.quantile(x, [(1 - prob_outer) / 2, (1 - prob) / 2, 0.5, (1 + prob) / 2, (1 + prob_outer) / 2])
-        a.hlines(yv, q[0], q[4], color=MID, lw=1)
-        a.hlines(yv, q[1], q[3], color=DARK, lw=3)
-        a.plot([q[2]], [yv], "o", color=LIGHT, mec=DARK, ms=6)
-    a.set_yticks(ypos, names)
-    a.axvline(0, color="grey", lw=0.5, ls=":")
-    return fig
-
-
-def _mcmc_areas(draws, prob, prob_outer, ax):
-    names = list(draws)
-    fig, axes = _figure(ax=ax, width=6, height=0.5 * len(names) + 1.2)
-    a = axes[0, 0]
-    ypos = np.arange(len(names))[::-1]
-    for yv, n in zip(ypos, names):
-        x = draws[n].ravel()
-        lo_o, hi_o = np.quantile(x, [(1 - prob_outer) / 2, (1 + prob_outer) / 2])
-        grid, dens = kde(x[(x >= lo_o) & (x <= hi_o)] if prob_outer < 1 else x)
-        dens = 0.9 * dens / dens.max() if dens.size and dens.max() > 0 else dens
-        lo, hi = np.quantile(x, [(1 - prob) / 2, (1 + prob) / 2])
-        inner = (grid >= lo) & (grid <= hi)
-        a.fill_between(grid[inner], yv, yv + dens[inner], color=LIGHT, lw=0)
-        a.plot(grid, yv + dens, color=DARK, lw=1)
-        a.hlines(yv, grid.min(), grid.max(), color=DARK, lw=0.5)
-        med = np.median(x)
-        a.vlines(med, yv, yv + np.interp(med, grid, dens), color=DARK, lw=1.5)
-    a.set_yticks(ypos, names)
-    return fig
-
-
-def autocorr(x: np.ndarray, lags: int) -> np.ndarray:
-    """Autocorrelation of a 1-d chain at lags 0..``lags`` (FFT-based)."""
-    x = np.asarray(x, dtype=float) - np.mean(x)
-    n = x.size
-    f = np.fft.rfft(x, n=2 * n)
-    ac = np.fft.irfft(f * np.conj(f))[: lags + 1]
-    return ac / ac[0] if ac[0] > 0 else np.zeros(lags + 1)
-
-
-def _mcmc_acf(draws, lags):
-    names = list(draws)
-    nchains = next(iter(draws.values())).shape[0]
-    fig, axes = _figure(len(names), nchains, width=min(2.8 * nchains + 1, 14), height=1.8 * len(names) + 0.6)
-    for i, n in enumerate(names):
-        for c in range(nchains):
-            a = axes[i, c]
-            a.bar(np.arange(lags + 1), autocorr(draws[n][c], lags), width=0.6, color=LIGHT_HL)
-            a.axhline(0, color="black", lw=0.5)
-            a.set_ylim(-0.5, 1.05)
-            if i == 0:
-                a.set_title(f"Chain {c + 1}", fontsize=9)
-            if c == 0:
-                a.set_ylabel(n, fontsize=8)
-    fig.supxlabel("Lag")
-    return fig
-
-
-def _diag_bars(names, values, label, refs, good, ok, ax, start: float = 0.0):
-    fig, axes = _figure(ax=ax, width=6, height=0.3 * len(names) + 1.2)
-    a = axes[0, 0]
-    ypos = np.arange(len(names))[::-1]
-    colors = [LIGHT if good(v) else ("#f0ad4e" if ok(v) else "#d9534f") for v in values]
-    a.barh(ypos, values - start, left=start, height=0.6, color=colors, edgecolor=DARK, lw=0.5)
-    for r in refs:
-        a.axvline(r, color="grey", lw=0.7, ls="--")
-    a.set_yticks(ypos, names)
-    a.set_xlabel(label)
-    return fig
-
-
-def _mcmc_nuts_divergence(fit: "BrmsFit") -> "Figure":
-    stats = fit.stan_draws.sampler_stats
-    if "divergent__" not in stats:
-        raise PlotError("This fit has no sampler statistic 'divergent__' (was it sampled with NUTS?).")
-    div = np.asarray(stats["divergent__"]).ravel() > 0
-    fig, axes = _figure(2, 1, width=6, height=6)
-    for a, key, label in ((axes[0, 0], "lp__", "lp__"), (axes[1, 0], "accept_stat__", "accept_stat__")):
-        if key not in stats:
-            a.set_visible(False)
-            continue
-        v = np.asarray(stats[key], dtype=float).ravel()
-        groups = [v[~div], v[div]]
-        for pos, g in enumerate(groups):
-            if g.size > 1 and np.ptp(g) > 0:
-                parts = a.violinplot(g, positions=[pos], showmedians=True, widths=0.7)
-                for body in parts["bodies"]:
-                    body.set_facecolor(LIGHT if pos == 0 else "#d9534f")
-                    body.set_alpha(0.7)
-                for key in ("cbars", "cmins", "cmaxes", "cmedians"):
-                    parts[key].set_color(DARK)
-            elif g.size:
-                a.scatter(np.full(g.size, pos), g, color="#d9534f" if pos else LIGHT_HL, s=12)
-        a.set_xticks([0, 1], [f"No ({(~div).sum()})", f"Yes ({div.sum()})"])
-        a.set_ylabel(label)
-    axes[1, 0].set_xlabel("Divergent")
-    return fig
-
-
 # ================================================================ plot(fit)
-
-
-def plot_fit(fit: "BrmsFit", variable: str | Sequence[str] | None = None, regex: bool = False, *,
-             variables: str | Sequence[str] | None = None) -> "Figure":
-    """brms's ``plot(fit)``: a density (left) and trace (right) per parameter, one row each.
-
-    ``variable`` (with ``regex``) selects parameters as in :func:`mcmc_plot`; ``variables`` is its alias.
-
-    Examples
-    --------
-    >>> fig = plot_fit(fit)              # doctest: +SKIP
-    >>> len(fig.axes) == 2 * 3           # doctest: +SKIP
-    True
-    """
-    variables = _variable_alias(variable, variables, "plot_fit()")
-    names = _select_variables(fit, variables, regex)
-    fig, axes = _figure(len(names), 2, width=9, height=1.9 * len(names) + 0.4)
-    for i, n in enumerate(names):
-        x = np.asarray(fit.draws_dict[n], dtype=float)
-        grid, dens = kde(x.ravel())
-        axes[i, 0].fill_between(grid, dens, color=LIGHT, lw=0)
-        axes[i, 0].plot(grid, dens, color=DARK, lw=1)
-        axes[i, 0].set_title(n, fontsize=9)
-        axes[i, 0].set_yticks([])
-        _trace(axes[i, 1], x)
-        axes[i, 1].set_title(n, fontsize=9)
-    axes[0, 1].legend(frameon=False, fontsize=7)
-    return fig
 
 
 # ================================================================ icc
 
 
-def icc(fit: "BrmsFit", prob: float = 0.95) -> pd.DataFrame:
-    """Intraclass correlation of each grouping factor of a random-intercept model.
-
-    Per draw, ``ICC_g = sd_g^2 / (sum_g' sd_g'^2 + residual variance)`` with the
-    residual variance on the latent scale:
-
-    * gaussian (identity link): ``sigma^2``;
-    * bernoulli / binomial: ``pi^2 / 3`` (logit) or ``1`` (probit);
-    * poisson (log link): ``log(1 + 1/lambda)`` with
-      ``lambda = exp(eta + sum_g sd_g^2 / 2)`` (Nakagawa et al. 2017, lognormal
-      approximation), ``eta`` the mean population-level linear predictor over the
-      data (``b_Intercept`` for an intercept-only model);
-    * negbinomial (log link): ``log(1 + 1/lambda + 1/shape)``.
-
-    Only models whose group-level terms are all intercepts ``(1 | g)`` of the
-    mean qualify.
-
-    Parameters
-    ----------
-    fit : a fitted model.
-    prob : probability of the credible interval.
-
-    Returns
-    -------
-    pandas.DataFrame with one row per grouping factor and columns
-    ``Estimate``, ``Est.Error``, ``Q2.5``, ``Q97.5`` (for ``prob=0.95``).
-
-    Examples
-    --------
-    >>> icc(bp.brm("y ~ 1 + (1 | g)", df))   # doctest: +SKIP
-       Estimate  Est.Error  Q2.5  Q97.5
-    g      0.31       0.09  0.15   0.50
-    """
-    if not 0 < prob < 1:
-        raise PlotError(f"prob must be between 0 and 1, got {prob!r}.")
-    _, family = _response(fit)
-    blocks = fit.frame.blocks
-    if not blocks:
-        raise PlotError("icc() needs a model with group-level intercepts such as '(1 | g)'; this model has none.")
-    for b in blocks:
-        slopes = [c.label for c in b.coefs if c.name != "Intercept" or c.prefix.dpar != "mu"]
-        if slopes or b.by or b.is_mm:
-            raise PlotError(
-                f"icc() is defined for group-level intercepts of the mean only; the term for {b.group!r} has "
-                f"{'varying effects ' + ', '.join(slopes) if slopes else 'a by/mm structure'}. "
-                "Refit with '(1 | g)' terms or report VarCorr() instead."
-            )
-    draws = fit.draws_dict
-    sd2 = {}
-    for b in blocks:
-        name = group_label(b)
-        sd2[name] = sd2.get(name, 0) + np.asarray(draws[sd_names(b)[0][0]], dtype=float).ravel() ** 2
-    total_group = sum(sd2.values())
-    resid = _latent_residual_variance(fit, family, total_group)
-    lo, hi = (1 - prob) / 2, (1 + prob) / 2
-    rows = {}
-    for g, v in sd2.items():
-        ratio = v / (total_group + resid)
-        rows[g] = {"Estimate": ratio.mean(), "Est.Error": ratio.std(ddof=1),
-                   f"Q{lo * 100:g}": np.quantile(ratio, lo), f"Q{hi * 100:g}": np.quantile(ratio, hi)}
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def _latent_residual_variance(fit: "BrmsFit", family, total_group: np.ndarray) -> np.ndarray | float:
-    name, link = family.name, family.link
-    t = fit.frame.response_terms[0]
-    predicted = [d for d in family.dpars if d != "mu" and d in t.parts]
-    if predicted:
-        raise PlotError(f"icc() needs constant distributional parameters; {predicted} are predicted in this model.")
-    draws = fit.draws_dict
-    if name == "gaussian" and link == "identity":
-        return np.asarray(draws["sigma"], dtype=float).ravel() ** 2
-    if name in ("bernoulli", "binomial") and link in ("logit", "probit", "probit_approx"):
-        return math.pi ** 2 / 3 if link == "logit" else 1.0
-    if name in ("poisson", "negbinomial") and link == "log":
-        lam = np.exp(_mean_linear_predictor(fit) + total_group / 2)
-        extra = 1.0 / np.asarray(draws["shape"], dtype=float).ravel() if name == "negbinomial" else 0.0
-        return np.log1p(1.0 / lam + extra)
-    raise FamilyError(
-        f"icc() supports gaussian (identity), bernoulli/binomial (logit, probit) and poisson/negbinomial (log) "
-        f"models; this model is {name!r} with link {link!r}."
-    )
-
-
-def _mean_linear_predictor(fit: "BrmsFit") -> np.ndarray:
-    """Per draw, the population-level linear predictor of mu averaged over the data rows."""
-    t = fit.frame.response_terms[0]
-    design = fit.frame.designs[Prefix(t.resp, "mu")]
-    draws = fit.draws_dict
-    n = fit.ndraws()
-    eta = np.zeros(n)
-    if design.X is None:
-        return eta + (np.asarray(draws[f"b_{design.prefix.label}Intercept"], dtype=float).ravel() if design.intercept else 0)
-    xbar = design.X.mean(axis=0)
-    names = (["Intercept"] if design.intercept else []) + list(design.coef_names)
-    for w, c in zip(xbar, names):
-        eta = eta + w * np.asarray(draws[f"b_{design.prefix.label}{c}"], dtype=float).ravel()
-    return eta

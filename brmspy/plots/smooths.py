@@ -28,7 +28,8 @@ from ..fit.brmsfit import BrmsFit
 from ..frame.columns import _level_label, _levels_of, _names_in
 from ..prediction.context import _flat, draw_indices
 from ..specials.smooth import SmoothDesign
-from .ppc import DARK, LIGHT, PlotError, _grid
+from .ppc import PlotError
+from .style import DARK, LIGHT, _grid
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
