@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from ..core.errors import PlotError
 from ..fit import arviz_io
 from ..fit.brmsfit import BrmsFit
 from .style import DARK, LIGHT, LIGHT_HL, MID, _check_prob, _figure, _panels, kde
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MCMC_PLOT_TYPES: tuple[str, ...] = ("intervals", "areas", "dens", "trace", "acf", "rhat", "neff", "nuts_divergence")
 

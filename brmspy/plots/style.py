@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from ..core.errors import PlotError
+
+if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # bayesplot's default colour scheme ("blue"): DARK is its dark_highlight, MID its mid_highlight,
 # LIGHT its light_highlight and LIGHT_HL its mid; BP_* are the remaining ones under bayesplot's names
 DARK = "#011f4b"
-
-
 MID = "#005b96"
-
-
 LIGHT = "#b3cde0"
-
-
 LIGHT_HL = "#6497b1"
-
-
 BP_LIGHT = "#d1e1ec"
-
-
 BP_DARK = "#03396c"
 
 
