@@ -335,3 +335,19 @@ def test_the_state_comparison_sees_a_change():
     before = _state(terms)
     terms.fixed["sigma"] = 0.0
     assert _state(terms) != before
+
+
+def test_get_prior_and_make_stancode_leave_the_users_objects_unchanged():
+    """The user's formula, family, priors and data come out of get_prior/make_stancode as they went in."""
+    import brmspy as bp
+
+    df = _data()
+    family = bp.categorical()
+    formula = bp.bf("cat ~ x + (1 | g)")
+    prior = bp.prior("normal(0, 2)", class_="b", dpar="muB")
+    before = _state((formula, family, prior)), copy.deepcopy(df)
+    bp.get_prior(formula, df, family)
+    bp.make_stancode(formula, df, family, prior)
+    bp.make_standata(bp.bf("y | se(se) ~ x + s(z, k = 5)"), df)
+    assert _state((formula, family, prior)) == before[0]
+    pd.testing.assert_frame_equal(df, before[1])
