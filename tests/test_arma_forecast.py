@@ -1,4 +1,4 @@
-"""Forecasting with ar()/ma()/arma() (brmspy.frame.autocor.arma_recursion, forecast_plan, arma_forecast_predict).
+"""Forecasting with ar()/ma()/arma() (brmspy.prediction.autocor.arma_recursion, forecast_plan, arma_forecast_predict).
 
 - numpy recursion with known parameters: the expected forecast is mu + ar^h e_T,
   MA forecasts fall back to mu after q steps, and the drawn paths have the

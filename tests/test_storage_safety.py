@@ -212,7 +212,7 @@ def test_directory_without_write_permission_fails_before_sampling():
         directory.chmod(0o555)
         script = textwrap.dedent(f"""
             import sys, pandas as pd, brmspy as bp
-            from brmspy import sampling
+            from brmspy.fit import brm as sampling
             sampling._sample = lambda *a, **k: sys.exit("sampled")
             df = pd.DataFrame({{"y": [1.0, 2.0, 3.0, 4.0], "x": [0.0, 1.0, 0.5, 2.0]}})
             try:

@@ -85,8 +85,8 @@ def choose_tuning(frame: "ModelFrame", n_rows: int, options: "CodeOptions") -> T
     Examples
     --------
     >>> import brmspy as bp
-    >>> from brmspy.codegen import CodeOptions
-    >>> frame = bp.api.build_model("Reaction ~ Days + (Days | Subject)", bp.datasets.load("sleepstudy")).frame
+    >>> from brmspy.codegen.options import CodeOptions
+    >>> frame = bp.build_model("Reaction ~ Days + (Days | Subject)", bp.datasets.load("sleepstudy")).frame
     >>> choose_tuning(frame, frame.N, CodeOptions())  # 180 rows: brms's program
     Tuning(centered=frozenset(), absorbed={}, unit_z=False, hoist_constants=False)
     """
