@@ -53,7 +53,7 @@ def model(name: str) -> tuple[str, pd.DataFrame]:
 def worker(backend: str, name: str, iters: int) -> dict:
     """One brm() call in this (fresh) process: its timings and the slowest parameter's ESS."""
     import brmspy as bp
-    from brmspy import arviz_io
+    from brmspy.fit import arviz_io
 
     formula, df = model(name)
     t0 = time.perf_counter()

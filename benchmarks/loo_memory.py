@@ -39,8 +39,9 @@ import numpy as np
 import pandas as pd
 
 import brmspy as bp
-from brmspy import chunked, psis
-from brmspy import criteria as cr
+from brmspy.criteria import ic as cr
+from brmspy.criteria import psis
+from brmspy.prediction import chunked
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _memory import reset_peak_rss, status_bytes  # noqa: E402
@@ -137,7 +138,7 @@ def _simulate(N: int, rng: np.random.Generator) -> pd.DataFrame:
 
 def large(argv: list[str]) -> None:
     """loo() over N = 10^6 rows with 4000 draws: seconds and peak RSS."""
-    from brmspy.frame import build_frame
+    from brmspy.frame.build import build_frame
 
     N = int(float(argv[0])) if argv else 1_000_000
     per_chain = int(argv[1]) if len(argv) > 1 else 1000

@@ -271,7 +271,7 @@ def run_case(args: argparse.Namespace, case: Case) -> dict[str, Any]:
 
 def run_brmspy(args: argparse.Namespace, case: Case, df: pd.DataFrame) -> dict[str, Any]:
     import brmspy as bp
-    from brmspy import arviz_io
+    from brmspy.fit import arviz_io
 
     choice = {"auto": "auto", "true": True, "false": False}
     reduce: bool | str = choice[args.reduce]

@@ -8,23 +8,8 @@ Examples
 """
 
 from . import datasets
-from .api import build_model, get_prior, make_stancode, make_standata
-from .effects import ConditionalEffects, conditional_effects
-from .smooth_effects import ConditionalSmooths, conditional_smooths
-from .criteria import (
-    KfoldResult,
-    LooResult,
-    WaicResult,
-    add_criterion,
-    bayes_R2,
-    kfold,
-    loo,
-    loo_compare,
-    loo_R2,
-    model_weights,
-    waic,
-)
-from .errors import (
+from .codegen.api import build_model, make_stancode, make_standata
+from .core.errors import (
     BackendUnavailableError,
     BrmsError,
     DataError,
@@ -36,18 +21,37 @@ from .errors import (
     SamplingError,
     StanCompileError,
 )
+from .criteria.hypotheses import HypothesisResult, hypothesis
+from .criteria.ic import add_criterion, kfold, loo, loo_compare, model_weights, waic
+from .criteria.r2 import bayes_R2, loo_R2
+from .criteria.results import KfoldResult, LooResult, WaicResult
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
-from .families.mixture import pp_mixture
 from .families import __all__ as _family_names
-from .fit import BrmsFit
-from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
-from .hypotheses import HypothesisResult, hypothesis
-from .methods import (
-    VarCorr, coef, fixef, ndraws, ngrps, nobs, prior_draws, prior_summary, ranef, stancode, standata, summary,
+from .fit.brm import brm, update
+from .fit.brmsfit import BrmsFit
+from .fit.methods import (
+    VarCorr,
+    coef,
+    fixef,
+    ndraws,
+    ngrps,
+    nobs,
+    prior_draws,
+    prior_summary,
+    ranef,
+    stancode,
+    standata,
+    summary,
 )
-from .plots import icc, mcmc_plot, plot_fit, pp_check
-from .prediction import (
+from .fit.storage import load_fit, save_fit
+from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
+from .plots.effects import ConditionalEffects, conditional_effects
+from .plots.mcmc import mcmc_plot, plot_fit
+from .plots.ppc import pp_check
+from .plots.smooths import ConditionalSmooths, conditional_smooths
+from .plots.variance import icc
+from .prediction.core import (
     fitted,
     log_lik,
     posterior_epred,
@@ -57,9 +61,9 @@ from .prediction import (
     predictive_error,
     residuals,
 )
-from .priors import prior, set_prior
-from .sampling import brm, update
-from .storage import load_fit, save_fit
+from .prediction.mixture import pp_mixture
+from .priors.api import get_prior
+from .priors.spec import prior, set_prior
 
 __version__ = "0.1.0"
 

@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--save-model", default=None, help="also write the Stan program to this file")
     args = parser.parse_args(argv)
 
-    import brmspy as bp
+    import brmspy as bp  # here, not at the top: `python -m brmspy --help` stays fast
 
     df = bp.datasets.load("sleepstudy")
     formula = "Reaction ~ Days + (Days | Subject)"

@@ -12,7 +12,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-from .errors import DataError
+from .core.errors import DataError
 
 _CATEGORICAL = {
     "sleepstudy": {"Subject": None},

@@ -77,7 +77,7 @@ def assert_predictions_within_bounds(fit, n: int, *, means: bool = False) -> Non
 
 
 def assert_loglik_matches_stan(fit, draws: tuple[int, ...] = (0, 1, -1), rel: float = 1e-8) -> None:
-    from brmspy.prediction import log_lik
+    from brmspy.prediction.core import log_lik
 
     model = stanli.Model(stan_code=fit.stancode(), data=fit.standata())
     model_prior = stanli.Model(stan_code=fit.stancode(), data={**fit.standata(), "prior_only": 1})
@@ -113,7 +113,7 @@ def assert_same_posterior(fit1, fit0, names: list[str]) -> None:
     The difference of means has standard error sqrt(mcse1^2 + mcse2^2) with
     mcse = sd / sqrt(bulk ESS); 4 of those bound a false alarm at about 6e-5 per parameter.
     """
-    from brmspy.arviz_io import ess_bulk
+    from brmspy.fit.arviz_io import ess_bulk
 
     for n in names:
         a, b = fit1.draws_dict[n], fit0.draws_dict[n]

@@ -21,11 +21,13 @@ import stanli
 from scipy import integrate, special, stats
 
 import brmspy as bp
-from brmspy.addition import AdditionData, addition_epred, addition_predict, cens_codes
-from brmspy.errors import DataError, FamilyError, FormulaError
+from brmspy.core.errors import DataError, FamilyError, FormulaError
 from brmspy.families import Extras, brmsfamily
 from brmspy.families.cdf import CDFS
 from brmspy.formula import build_terms
+from brmspy.frame.additions import cens_codes
+from brmspy.frame.types import AdditionData
+from brmspy.prediction.additions import addition_epred, addition_predict
 from tests.cases import FitCase, quick_fit
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds, assert_recovers
 

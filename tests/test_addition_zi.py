@@ -24,12 +24,13 @@ import stanli
 from scipy import integrate, stats
 
 import brmspy as bp
-from brmspy.addition import AdditionData, addition_epred, addition_predict
-from brmspy.errors import DataError, FamilyError
+from brmspy.core.errors import DataError, FamilyError
 from brmspy.families import FAMILIES, Extras
 from brmspy.families.cdf import CDFS
 from brmspy.families.trunc_mean import truncated_mean
 from brmspy.formula import build_terms
+from brmspy.frame.types import AdditionData
+from brmspy.prediction.additions import addition_epred, addition_predict
 from tests.cases import FitCase, quick_fit
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_predictions_within_bounds, assert_recovers
 

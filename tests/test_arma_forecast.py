@@ -1,4 +1,4 @@
-"""Forecasting with ar()/ma()/arma() (brmspy.autocorrelation.arma_recursion, forecast_plan, arma_forecast_predict).
+"""Forecasting with ar()/ma()/arma() (brmspy.prediction.autocor.arma_recursion, forecast_plan, arma_forecast_predict).
 
 - numpy recursion with known parameters: the expected forecast is mu + ar^h e_T,
   MA forecasts fall back to mu after q steps, and the drawn paths have the
@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.autocorrelation import arma_recursion
-from brmspy.errors import DataError
-from brmspy.prediction import draw_indices
+from brmspy.core.errors import DataError
+from brmspy.prediction.autocor import arma_recursion
+from brmspy.prediction.context import draw_indices
 from tests.test_autocor import simulate
 
 # ------------------------------------------------------------ numpy, known parameters

@@ -1,4 +1,4 @@
-"""Residual autocorrelation: ar(), ma(), arma(), cosy() (brmspy.autocorrelation, brmspy.codegen.autocor).
+"""Residual autocorrelation: ar(), ma(), arma(), cosy() (brmspy.frame.autocor, brmspy.codegen.autocor).
 
 - golden Stan code + stanc for every structure (gaussian and student, conditional
   ARMA and the covariance formulation);
@@ -23,9 +23,10 @@ import stanli
 from scipy import stats
 
 import brmspy as bp
-from brmspy.autocorrelation import arma_eta, series_log_lik
-from brmspy.errors import DataError, FormulaError, PriorError
-from brmspy.frame import Prefix
+from brmspy.core.errors import DataError, FormulaError, PriorError
+from brmspy.formula.prefix import Prefix
+from brmspy.prediction.autocor import arma_eta
+from brmspy.prediction.core import series_log_lik
 from tests.checks import assert_golden, assert_loglik_matches_stan, parameter_names
 
 # ---------------------------------------------------------------- data
@@ -381,9 +382,10 @@ def _assert_series_density_matches_stan(fit, draws=(0, 1, -1)) -> None:
 
 def _loo_conditional(fit, joint_logpdf, draw: int, series: int) -> np.ndarray:
     """log p(y_i | y_-i) = log p(y) - log p(y_-i) for the rows of one series, from scipy densities."""
-    from brmspy.prediction import _context, _dpar_values, _terms
+    from brmspy.prediction.context import prediction_context
+    from brmspy.prediction.dpars import _dpar_values, _terms
 
-    ctx = _context(fit, None, None, None, False, "uncertainty", None)
+    ctx = prediction_context(fit, None, None, None, False, "uncertainty", None)
     dp = _dpar_values(ctx, _terms(fit))
     ac = fit.frame.designs[Prefix("", "mu")].specials[0]
     b, e = ac.series.begin[series] - 1, ac.series.end[series]

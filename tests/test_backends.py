@@ -20,7 +20,7 @@ import pytest
 
 import brmspy.backends as B
 from brmspy.backends import SampleConfig
-from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from brmspy.core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 
 # --- programs ------------------------------------------------------------
 
@@ -712,7 +712,7 @@ def test_cmdstanpy_samples_like_stanli(cmdstan_tiny, stanli):
     expected_m = 10 * np.arange(1, 3)[:, None] + np.arange(1, 4)
     np.testing.assert_allclose(p["m"] - p["mu"][..., None, None], np.broadcast_to(expected_m, p["m"].shape),
                                rtol=1e-12, atol=1e-12)  # 17 significant digits: the draws are exact doubles
-    from brmspy.arviz_io import ess_bulk
+    from brmspy.fit.arviz_io import ess_bulk
 
     for name in ("mu", "sigma"):
         a, b = p[name], other.params[name]
@@ -924,7 +924,7 @@ def test_cmdstan_and_pystan_share_seed_semantics(cmdstan_tiny, pystan_tiny):
             np.testing.assert_allclose(a.params[name], b.params[name], rtol=1e-9, atol=1e-12, err_msg=name)
         np.testing.assert_array_equal(a.sampler_stats["n_leapfrog__"], b.sampler_stats["n_leapfrog__"])
     else:
-        from brmspy.arviz_io import ess_bulk
+        from brmspy.fit.arviz_io import ess_bulk
 
         x, y = a.params["mu"], b.params["mu"]
         assert abs(x.mean() - y.mean()) < 4 * math.sqrt(x.var() / ess_bulk(x) + y.var() / ess_bulk(y))

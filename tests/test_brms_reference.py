@@ -42,7 +42,7 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 
 REF = Path(__file__).parent / "reference" / "brms"
 README = Path(__file__).parent.parent / "README.md"
@@ -591,7 +591,7 @@ def compare_standata(ref: dict, data: dict, names: dict[str, list[str]], build=N
 
 def _blocks(build) -> list[tuple[str, str, str, str, str]]:
     """brmspy's group-level coefficients as brms's tidy_ranef rows: (id, group, coef, cn, dpar/nlpar/resp)."""
-    from brmspy.naming import group_label  # brms's name of the grouping factor (mmgm1gm2 for mm(gm1, gm2))
+    from brmspy.frame.types import group_label  # brms's name of the grouping factor (mmgm1gm2 for mm(gm1, gm2))
 
     rows = []
     for block in build.frame.blocks:
@@ -601,7 +601,7 @@ def _blocks(build) -> list[tuple[str, str, str, str, str]]:
 
 
 def compare_ranef(ref: dict, build) -> list[str]:
-    from brmspy.naming import group_label
+    from brmspy.frame.types import group_label
 
     out: list[str] = []
     r = ref.get("ranef")
@@ -714,7 +714,7 @@ class _BrmsPriors:
 
 def _expected_prior_data(label: str, priors: list) -> dict[str, np.ndarray] | None:
     """brmspy's data entries for one parameter (``label``) whose elements have ``priors`` (codegen's scheme)."""
-    from brmspy.distributions import DISTRIBUTIONS
+    from brmspy.core.distributions import DISTRIBUTIONS
 
     if any(p == "skip" for p in priors) or any(p is not None and p[0] not in DISTRIBUTIONS for p in priors):
         return None
@@ -742,8 +742,8 @@ def compare_prior_data(ref: dict, build) -> list[str]:
 
     Other parameters' prior data (sds, lscale, simo, thresholds, ...) are compared through the prior table.
     """
-    from brmspy.frame import _is_dpar_name
-    from brmspy.naming import group_label
+    from brmspy.formula.prefix import _is_dpar_name
+    from brmspy.frame.types import group_label
 
     table = ref.get("validated_prior") or ref.get("prior")
     if not table:

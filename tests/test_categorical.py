@@ -10,7 +10,7 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.errors import DataError, FormulaError
+from brmspy.core.errors import DataError, FormulaError
 from tests.checks import assert_golden, assert_loglik_matches_stan, interval_covers
 
 TRUTH = {"muB_Intercept": 0.5, "muB_x": 1.0, "muC_Intercept": -0.3, "muC_x": -0.8}

@@ -14,7 +14,7 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_posterior
 
 

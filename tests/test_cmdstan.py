@@ -21,8 +21,8 @@ from scipy import stats
 
 import brmspy as bp
 import brmspy.backends as B
-from brmspy.arviz_io import ess_bulk
-from brmspy.errors import SamplingError
+from brmspy.fit.arviz_io import ess_bulk
+from brmspy.core.errors import SamplingError
 from tests.cases import CASES, Case, design_data
 
 pytestmark = pytest.mark.slow

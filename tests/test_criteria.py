@@ -15,8 +15,10 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import criteria as cr
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
+from brmspy.criteria import ic as cr
+from brmspy.criteria import r2 as criteria_r2
+from brmspy.criteria import results as criteria_results
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +128,7 @@ def test_loo_compare_ranks_slope_model_first(sleep_fit, sleep_intercepts, sleep_
     assert {"elpd_loo", "se_elpd_loo", "p_loo", "looic", "se_looic"} <= set(comp.columns)
     # loo() with several fits returns every result and the same comparison
     both = sleep_loos
-    assert isinstance(both, cr.LooList) and set(both.results) == {"intercepts", "slopes"}
+    assert isinstance(both, criteria_results.LooList) and set(both.results) == {"intercepts", "slopes"}
     pd.testing.assert_frame_equal(both.comparison, comp)
     pd.testing.assert_frame_equal(cr.loo_compare(both), comp)
     text = str(both)
@@ -256,7 +258,7 @@ def test_add_criterion_stores_and_reuses():
     assert fit.criteria["loo"] is not stored
     assert fit.criteria["loo"].elpd == pytest.approx(stored.elpd)
     _quiet(cr.add_criterion, fit, "bayes_R2")
-    assert cr.bayes_R2(fit, summary=False) is fit.criteria["bayes_R2"]
+    assert criteria_r2.bayes_R2(fit, summary=False) is fit.criteria["bayes_R2"]
     with pytest.raises(BrmsError, match="Unknown criterion"):
         cr.add_criterion(fit, "aic")
 
@@ -277,24 +279,24 @@ def test_add_criterion_kfold_enables_kfold_comparison():
 
 
 def test_bayes_R2_sleepstudy_matches_brms(sleep_fit):
-    r2 = cr.bayes_R2(sleep_fit)
+    r2 = criteria_r2.bayes_R2(sleep_fit)
     assert list(r2.index) == ["R2"]
     assert list(r2.columns) == ["Estimate", "Est.Error", "Q2.5", "Q97.5"]
     assert abs(r2.loc["R2", "Estimate"] - 0.7911731) < 3 * 0.01774203
     assert r2.loc["R2", "Est.Error"] == pytest.approx(0.0177, rel=0.5)
-    draws = cr.bayes_R2(sleep_fit, summary=False)
+    draws = criteria_r2.bayes_R2(sleep_fit, summary=False)
     assert draws.shape == (4000,) and np.all((draws > 0) & (draws < 1))
     # Gelman et al. (2019): var(epred) / (var(epred) + var(residuals)), per draw
     ep = bp.posterior_epred(sleep_fit)[:5]
     y = sleep_fit.frame.responses[""].y
     manual = ep.var(axis=1, ddof=1) / (ep.var(axis=1, ddof=1) + (y - ep).var(axis=1, ddof=1))
     np.testing.assert_allclose(draws[:5], manual)
-    q = cr.bayes_R2(sleep_fit, prob=0.9)
+    q = criteria_r2.bayes_R2(sleep_fit, prob=0.9)
     assert list(q.columns) == ["Estimate", "Est.Error", "Q5", "Q95"]
 
 
 def test_loo_R2_below_bayes_R2(sleep_fit):
-    draws = cr.loo_R2(sleep_fit, summary=False)
+    draws = criteria_r2.loo_R2(sleep_fit, summary=False)
     assert draws.shape == (4000,) and np.all(draws <= 1)
-    est = cr._summarize_r2(draws, 0.95).loc["R2", "Estimate"]
-    assert 0.6 < est < cr.bayes_R2(sleep_fit).loc["R2", "Estimate"]  # out-of-sample fit is worse
+    est = criteria_r2._summarize_r2(draws, 0.95).loc["R2", "Estimate"]
+    assert 0.6 < est < criteria_r2.bayes_R2(sleep_fit).loc["R2", "Estimate"]  # out-of-sample fit is worse

@@ -13,7 +13,7 @@ import pytest
 
 import brmspy as bp
 import brmspy.backends as B
-from brmspy.errors import SamplingError
+from brmspy.core.errors import SamplingError
 from tests.cases import CASE_BY_NAME, CASES, Case
 
 

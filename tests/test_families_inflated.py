@@ -17,9 +17,9 @@ import stanli
 from scipy import integrate, special
 
 import brmspy as bp
-from brmspy import prediction as P
-from brmspy.errors import DataError
+from brmspy.core.errors import DataError
 from brmspy.families import FAMILIES, Extras, brmsfamily
+from brmspy.prediction import core as P
 from tests.checks import assert_golden, assert_loglik_matches_stan, interval_covers
 
 TRIALS = 10

@@ -28,8 +28,8 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import arviz_io
-from brmspy.diagnostics import BFMI_MIN, ESS_PER_CHAIN, RHAT_MAX, link_hint, sampler_warnings
+from brmspy.fit import arviz_io
+from brmspy.fit.diagnostics import BFMI_MIN, ESS_PER_CHAIN, RHAT_MAX, link_hint, sampler_warnings
 
 REF = Path(__file__).parent / "reference" / "fidelity"
 
@@ -365,7 +365,7 @@ def test_one_chain_rhat_is_posterior_rhat():
 
 
 def test_fit_warnings_check_summary_parameters_and_lp(prior_fit):
-    from brmspy.diagnostics import checked_draws
+    from brmspy.fit.diagnostics import checked_draws
 
     names = set(checked_draws(prior_fit))
     assert {"b_Intercept", "b_x", "sigma", "lp__"} <= names

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +9,7 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import sampling as brm_module
+from brmspy.fit import brm as brm_module
 from tests.cases import design_data
 
 # lme4's published REML estimates for sleepstudy (shared/data/README.md)
@@ -185,9 +184,9 @@ def test_divergence_warning_names_remedy():
 ])
 def test_family_json_round_trip(family):
     """Saved fits rebuild their family exactly: mixtures, ordinal thresholds and dpar links."""
-    from brmspy.storage import family_from_json, family_to_json
-
     import json
+
+    from brmspy.fit.storage import family_from_json, family_to_json
 
     back = family_from_json(json.loads(json.dumps(family_to_json(family))))
     assert back == family

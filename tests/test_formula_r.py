@@ -20,9 +20,10 @@ import pytest
 
 import brmspy as bp
 from brmspy.formula import build_terms
+from brmspy.formula.prefix import Prefix
 from brmspy.formula.rexpr import deparse, format_number, parse_expr
 from brmspy.formula.rterms import population_terms
-from brmspy.frame import Prefix, build_frame
+from brmspy.frame.build import build_frame
 
 REF = Path(__file__).parent / "reference"
 R = json.loads((REF / "r_formula.json").read_text())
@@ -400,7 +401,7 @@ def test_aggregate_over_NA_says_na_rm() -> None:
 
 @pytest.mark.parametrize("dtype", ["int", "object", "str", "string", "string[pyarrow]", "category"])
 def test_group_index_is_the_same_for_every_dtype(dtype: str) -> None:
-    from brmspy.frame import group_index
+    from brmspy.frame.columns import group_index
 
     codes = np.array([3, 1, 2, 3, 10, 1])
     col = pd.Series(codes) if dtype == "int" else pd.Series([f"L{c:02d}" for c in codes]).astype(dtype)
@@ -415,7 +416,7 @@ def test_categorical_grouping_column_is_linear_time() -> None:
     # was quadratic: set(values) rebuilt once per category (53-80 s at 10^6 rows x 1000 levels)
     import time
 
-    from brmspy.frame import group_index
+    from brmspy.frame.columns import group_index
 
     rng = np.random.default_rng(1)
     g = pd.Series(pd.Categorical([f"s{i:04d}" for i in rng.integers(0, 2000, 200_000)]))

@@ -17,8 +17,8 @@ import pytest
 from scipy import stats
 
 import brmspy as bp
-from brmspy.errors import BrmsError
-from brmspy.hypotheses import evaluate_expression, hypothesis, parse_hypothesis
+from brmspy.core.errors import BrmsError
+from brmspy.criteria.hypotheses import evaluate_expression, hypothesis, parse_hypothesis
 
 
 @pytest.fixture(scope="module")

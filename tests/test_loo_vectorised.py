@@ -1,4 +1,4 @@
-"""Vectorised PSIS-LOO (issue 7, post-processing at scale): brmspy.psis against ArviZ's
+"""Vectorised PSIS-LOO (issue 7, post-processing at scale): brmspy.criteria.psis against ArviZ's
 per-observation functions (r_eff, generalized Pareto fit, PSIS weights, Pareto k, pointwise loo)."""
 
 from __future__ import annotations
@@ -11,24 +11,24 @@ import xarray as xr
 from arviz_stats.base import array_stats
 from scipy import special
 
-from brmspy import criteria as cr
-from brmspy import psis
+from brmspy.criteria import psis
+from brmspy.criteria import results as criteria_results
 
 
 def _arviz_psis(ll3: np.ndarray, r_eff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """ArviZ's PSIS, one call per observation (what brmspy did before)."""
-    return cr._az_psis(ll3, r_eff)
+    return criteria_results._az_psis(ll3, r_eff)
 
 
 def _arviz_loo_pointwise(ll3: np.ndarray) -> dict[str, np.ndarray]:
     """The per-observation ArviZ computation of the pointwise loo quantities (reference)."""
     S, N = ll3.shape[0] * ll3.shape[1], ll3.shape[2]
-    r_eff = cr._relative_eff(ll3)
-    lw, k = cr._az_psis(ll3, r_eff)
-    elpd = np.asarray(cr._az_loo(ll3, lw, k).elpd_i).reshape(-1)
-    lpd = cr._logmeanexp(ll3.reshape(S, N))
+    r_eff = criteria_results._relative_eff(ll3)
+    lw, k = criteria_results._az_psis(ll3, r_eff)
+    elpd = np.asarray(criteria_results._az_loo(ll3, lw, k).elpd_i).reshape(-1)
+    lpd = criteria_results._logmeanexp(ll3.reshape(S, N))
     return {"elpd_loo": elpd, "p_loo": lpd - elpd, "pareto_k": k, "r_eff": r_eff,
-            "mcse_elpd_loo": cr._mcse_elpd(ll3, lw, elpd, r_eff),
+            "mcse_elpd_loo": criteria_results._mcse_elpd(ll3, lw, elpd, r_eff),
             "n_eff": r_eff / np.sum(np.exp(2 * lw.reshape(S, N)), axis=0)}
 
 
@@ -62,7 +62,7 @@ def mixed():
 
 
 def test_relative_eff_matches_arviz(mixed):
-    ref = cr._relative_eff(mixed)
+    ref = criteria_results._relative_eff(mixed)
     np.testing.assert_allclose(psis.relative_eff(mixed), ref, rtol=1e-12)
     assert ref[-20:].max() < 0.5 < ref[:60].min()  # the autocorrelated columns are really inefficient
 
@@ -72,7 +72,7 @@ def test_relative_eff_odd_and_short_chains(C, D):
     rng = np.random.default_rng(C * D)
     ll = rng.normal(size=(C, D, 30)) + 0.5 * _ar1(rng, C, D, 30, 0.6)
     ll[..., 0] = -2.0  # a constant column: ESS = number of (split) draws
-    np.testing.assert_allclose(psis.relative_eff(ll), cr._relative_eff(ll), rtol=1e-12)
+    np.testing.assert_allclose(psis.relative_eff(ll), criteria_results._relative_eff(ll), rtol=1e-12)
 
 
 # ------------------------------------------------------------------ generalized Pareto fit
@@ -99,7 +99,7 @@ def test_gpdfit_matches_arviz_with_padded_rows():
 
 
 def test_psislw_matches_arviz_per_observation(mixed):
-    r_eff = cr._relative_eff(mixed)
+    r_eff = criteria_results._relative_eff(mixed)
     lw_ref, k_ref = _arviz_psis(mixed, r_eff)
     lw, k = psis.psislw(mixed, r_eff)
     assert lw.shape == mixed.shape and k.shape == (mixed.shape[2],)
@@ -195,7 +195,7 @@ def test_good_k_is_arviz_threshold():
     assert psis.good_k(100) == pytest.approx(0.5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert cr._az_loo(np.zeros((1, 100, 1)), np.full((1, 100, 1), -np.log(100)),
+        assert criteria_results._az_loo(np.zeros((1, 100, 1)), np.full((1, 100, 1), -np.log(100)),
                           np.zeros(1)).good_k == pytest.approx(psis.good_k(100))
 
 

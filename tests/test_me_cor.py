@@ -20,8 +20,8 @@ import stanli
 from scipy import stats
 
 import brmspy as bp
-from brmspy.errors import FormulaError, PriorError
-from brmspy.storage import formula_from_json, formula_to_json
+from brmspy.core.errors import FormulaError, PriorError
+from brmspy.fit.storage import formula_from_json, formula_to_json
 from tests.checks import assert_golden, assert_loglik_matches_stan
 
 RHO = 0.6  # correlation of the true values of x and z

@@ -10,7 +10,7 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.errors import FamilyError, FormulaError
+from brmspy.core.errors import FamilyError, FormulaError
 from tests.checks import assert_golden, assert_loglik_matches_stan, interval_covers
 
 

@@ -160,7 +160,7 @@ def test_formula_helpers() -> None:
     t = build_terms(bp.bf("y ~ a1 - a2^x", bp.nlf("a1 ~ exp(l1)"), "a2 ~ 1", "l1 ~ 1", nl=True))
     assert t.nonlinear["a1"].kind == "nlpar" and t.nonlinear["a1"].nlpars == ("l1",)
     # saved and loaded fits keep which formulas are non-linear
-    from brmspy.storage import formula_from_json, formula_to_json
+    from brmspy.fit.storage import formula_from_json, formula_to_json
 
     f = bp.bf("y ~ x") + bp.nlf("sigma ~ a * exp(b * x)") + bp.lf("a + b ~ 1")
     assert formula_from_json(formula_to_json(f)) == f

@@ -22,10 +22,13 @@ from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
 import brmspy as bp  # noqa: E402
-from brmspy import arviz_io  # noqa: E402
-from brmspy.effects import ConditionalEffects, conditional_effects  # noqa: E402
-from brmspy.errors import BrmsError, FamilyError  # noqa: E402
-from brmspy.plots import MCMC_PLOT_TYPES, PP_CHECK_TYPES, PlotError, icc, kde, mcmc_plot, plot_fit, pp_check  # noqa: E402
+from brmspy.core.errors import BrmsError, FamilyError  # noqa: E402
+from brmspy.fit import arviz_io  # noqa: E402
+from brmspy.plots.effects import ConditionalEffects, conditional_effects  # noqa: E402
+from brmspy.plots.mcmc import MCMC_PLOT_TYPES, mcmc_plot, plot_fit
+from brmspy.plots.ppc import PP_CHECK_TYPES, PlotError, pp_check
+from brmspy.plots.style import kde  # noqa: E402
+from brmspy.plots.variance import icc
 
 FIT_ARGS = dict(iter=600, chains=2, seed=11, refresh=0, backend="stanli")
 
@@ -190,7 +193,7 @@ def test_bars_for_binary_outcome(bfit):
 
 
 def test_loo_pit(gfit):
-    from brmspy.plots import loo_pit_values
+    from brmspy.plots.ppc import loo_pit_values
 
     pit = loo_pit_values(gfit)
     assert pit.shape == (gfit.nobs(),)
@@ -204,7 +207,8 @@ def test_loo_pit(gfit):
 
 
 def test_loo_pit_overlay_as_bayesplot(gfit):
-    from brmspy.plots import DARK, LIGHT, loo_pit_values
+    from brmspy.plots.ppc import loo_pit_values
+    from brmspy.plots.style import DARK, LIGHT
 
     fig = pp_check(gfit, "loo_pit_overlay", ndraws=400, seed=3, samples=25)
     ax = fig.axes[0]
@@ -226,7 +230,7 @@ def test_loo_pit_overlay_as_bayesplot(gfit):
 
 
 def test_error_scatter_avg_as_bayesplot(gfit):
-    from brmspy.prediction import posterior_predict
+    from brmspy.prediction.core import posterior_predict
 
     y = _y(gfit)
     ax = pp_check(gfit, "error_scatter_avg", seed=2).axes[0]
@@ -240,7 +244,7 @@ def test_error_scatter_avg_as_bayesplot(gfit):
 
 
 def test_violin_grouped_as_bayesplot(gfit, gdata):
-    from brmspy.plots import BP_LIGHT, DARK
+    from brmspy.plots.style import BP_LIGHT, DARK
 
     fig = pp_check(gfit, "violin_grouped", group="f", ndraws=200, seed=1)
     ax = fig.axes[0]

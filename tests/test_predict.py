@@ -7,11 +7,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import integrate, special, stats
+from scipy import integrate, special
 
 import brmspy as bp
-from brmspy import prediction as P
 from brmspy.families import FAMILIES, Extras
+from brmspy.prediction import core as P
 from tests.cases import CASE_BY_NAME, design_data
 from tests.checks import assert_loglik_matches_stan
 

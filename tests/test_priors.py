@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.priors import data_scale
+from brmspy.priors.defaults import data_scale
 from tests.cases import design_data
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

@@ -1,4 +1,4 @@
-"""Canonical-link reduction (``brmspy.reductions.canonical``, issue 7).
+"""Canonical-link reduction (``brmspy.codegen.reductions.canonical``, issue 7).
 
 The reduced program computes ``sum(Y .* mu)`` from sufficient statistics; its log
 density (constants included) and gradient must equal the row-wise program's at the
@@ -16,7 +16,7 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.api import build_model
+from brmspy.codegen.api import build_model
 from tests.checks import assert_same_log_density
 
 

@@ -1,4 +1,4 @@
-"""Collapsed covariate patterns (brmspy.reductions.collapse, issue 7).
+"""Collapsed covariate patterns (brmspy.codegen.reductions.collapse, issue 7).
 
 bernoulli/binomial/poisson rows with identical data collapse into one term per
 pattern. The reduced program must have exactly the row-wise log density (the
@@ -18,8 +18,8 @@ import stanli
 
 import brmspy as bp
 import brmspy.backends as B
-from brmspy.errors import SamplingError
-from brmspy.reductions.collapse import pattern_index
+from brmspy.codegen.reductions.collapse import pattern_index
+from brmspy.core.errors import SamplingError
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_posterior
 
 

@@ -19,7 +19,7 @@ from scipy.stats import multivariate_normal
 import brmspy as bp
 import brmspy.backends as B
 from brmspy.backends.base import data_to_json
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 from tests.checks import assert_golden, assert_same_posterior
 
 STANLI = B.get_backend("stanli")

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import chunked
-from brmspy import criteria as cr
-from brmspy.errors import BrmsError
-from brmspy.levels import combined_group_index, labels_per_row
-from brmspy.prediction import fitted, log_lik, posterior_epred, posterior_predict, predict
+from brmspy.core.errors import BrmsError
+from brmspy.core.levels import combined_group_index, labels_per_row
+from brmspy.criteria import chunked as criteria_chunked
+from brmspy.criteria import ic as cr
+from brmspy.prediction import chunked
+from brmspy.prediction.core import fitted, log_lik, posterior_epred, posterior_predict, predict
 
 
 def _quiet(fn, *args, **kwargs):
@@ -140,7 +141,7 @@ def test_loo_cores_give_identical_results(small):
 
 
 def test_loo_subsample_uses_the_vectorised_psis(small, monkeypatch):
-    from brmspy import psis
+    from brmspy.criteria import psis
 
     calls = []
     orig = psis.loo_pointwise
@@ -175,7 +176,7 @@ def test_ndraws_in_summaries(small):
 def test_loo_subsample_within_one_se_of_full_loo(big):
     full = _quiet(cr.loo, big)
     sub = _quiet(cr.loo, big, subsample=400, seed=1)
-    assert isinstance(sub, chunked.LooSubsampleResult) and sub.m == 400 and sub.nobs == 5000
+    assert isinstance(sub, criteria_chunked.LooSubsampleResult) and sub.m == 400 and sub.nobs == 5000
     est = sub.estimates
     assert list(est.columns) == ["Estimate", "SE", "subsampling SE"]
     assert abs(sub.elpd - full.elpd) < full.se
@@ -203,7 +204,7 @@ def test_srs_difference_estimator_is_exact_with_the_whole_population():
     rng = np.random.default_rng(0)
     y = rng.normal(size=50)
     approx = y + rng.normal(0, 0.1, 50)
-    est, v, var = chunked._srs_diff_est(approx, y, np.arange(50))
+    est, v, var = criteria_chunked._srs_diff_est(approx, y, np.arange(50))
     assert est == pytest.approx(y.sum()) and v == pytest.approx(0.0)
     assert var == pytest.approx(50 * np.var(y, ddof=0), rel=1e-10)
 

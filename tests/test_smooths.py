@@ -1,7 +1,7 @@
 """Smooths (``s()``, ``t2()``) and Gaussian processes (``gp()``).
 
 - golden Stan code (accepted by stanc) for every form of the terms;
-- the numpy bases (brmspy.splines): cubic regression splines interpolate their
+- the numpy bases (brmspy.core.splines): cubic regression splines interpolate their
   knots and their penalty is the integrated squared second derivative, thin
   plate splines have a linear null space, the mixed-model form spans the basis;
 - the Stan data structure brms uses (Ks, knots, nb, Kgp, Nsubgp, ...), prior
@@ -25,9 +25,9 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.errors import DataError, FormulaError, PlotError
-from brmspy.prediction import posterior_epred, posterior_linpred
-from brmspy.splines import CubicRegression, TensorT2, ThinPlate, mixed_form, place_knots
+from brmspy.core.errors import DataError, FormulaError, PlotError
+from brmspy.core.splines import CubicRegression, TensorT2, ThinPlate, mixed_form, place_knots
+from brmspy.prediction.core import posterior_epred, posterior_linpred
 from tests.checks import assert_golden, assert_loglik_matches_stan
 
 matplotlib.use("Agg")

@@ -2,7 +2,7 @@
 checksums, clear errors for bad files, data stored exactly, and no code run from a fit file.
 
 One short sampling run per module (``fit``); every other fit is that one re-saved or edited.
-Tests that must not sample replace ``brmspy.sampling._sample`` with a function that fails.
+Tests that must not sample replace ``brmspy.fit.brm._sample`` with a function that fails.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import sampling, storage
-from brmspy.errors import DataError, FitFileError
+from brmspy.core.errors import DataError, FitFileError
+from brmspy.fit import brm as sampling
+from brmspy.fit import storage
 from tests.cases import design_data
 
 FORMULA = "y ~ x + (1 | g)"
@@ -166,7 +167,7 @@ STRUCTURES = {
 @pytest.mark.parametrize("name", list(STRUCTURES))
 def test_saved_inputs_rebuild_the_same_program_and_stan_data(name, data):
     """What load_fit rebuilds from a file is the model that was sampled: same program, same Stan data."""
-    from brmspy.api import build_model
+    from brmspy.codegen.api import build_model
 
     formula, family, prior, data2 = STRUCTURES[name]
     before = build_model(formula, data, family, prior, data2)
@@ -211,7 +212,7 @@ def test_directory_without_write_permission_fails_before_sampling():
         directory.chmod(0o555)
         script = textwrap.dedent(f"""
             import sys, pandas as pd, brmspy as bp
-            from brmspy import sampling
+            from brmspy.fit import brm as sampling
             sampling._sample = lambda *a, **k: sys.exit("sampled")
             df = pd.DataFrame({{"y": [1.0, 2.0, 3.0, 4.0], "x": [0.0, 1.0, 0.5, 2.0]}})
             try:
@@ -563,7 +564,7 @@ def test_loading_an_edited_fit_runs_no_code(field, saved, tmp_path, data, monkey
     """A fit file whose strings were replaced by Python code: loading refuses it and the canary is never made.
 
     The formula fields are made safe by the allow-listed formula parser (the formula engineer's
-    change to build_terms/build_frame); the other fields by the checks in brmspy.storage.
+    change to build_terms/build_frame); the other fields by the checks in brmspy.fit.storage.
     """
     monkeypatch.chdir(tmp_path)
     canary = tmp_path / "CANARY"

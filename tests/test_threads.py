@@ -29,7 +29,7 @@ from brmspy.backends import get_backend
 from brmspy.backends.base import CompiledModel, SampleConfig
 from brmspy.backends.threads import is_threaded, stan_num_threads, threads_for
 from brmspy.codegen.threads import default_grainsize
-from brmspy.errors import BrmsError
+from brmspy.core.errors import BrmsError
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_log_density, assert_same_posterior
 
 

@@ -19,10 +19,11 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.api import build_model
-from brmspy.codegen import CodeOptions, Tuning, generate
-from brmspy.codegen.tuning import choose_tuning
-from brmspy.frame import Prefix
+from brmspy.codegen.api import build_model
+from brmspy.codegen.generate import generate
+from brmspy.codegen.options import CodeOptions
+from brmspy.codegen.tuning import Tuning, choose_tuning
+from brmspy.formula.prefix import Prefix
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_same_log_density, assert_same_posterior
 
 MU = Prefix("", "mu")

@@ -17,10 +17,11 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy import data_checks as diagnostics
-from brmspy.api import build_model
-from brmspy.distributions import eval_number, parse_prior_string
-from brmspy.priors import check_prior_bounds
+from brmspy.codegen.api import build_model
+from brmspy.core.distributions import eval_number, parse_prior_string
+from brmspy.frame.checks import check_values
+from brmspy.priors import checks as diagnostics
+from brmspy.priors.checks import check_prior_bounds
 from tests.cases import design_data
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -93,7 +94,7 @@ def test_dirichlet_concentration_must_be_positive():
 
 def test_every_distribution_declares_its_constraints():
     """One table: each argument is either positive or a real location/skew; uniform orders its bounds."""
-    from brmspy.distributions import DISTRIBUTIONS
+    from brmspy.core.distributions import DISTRIBUTIONS
 
     real_args = {"loc", "skew", "lower", "upper"}
     for d in DISTRIBUTIONS.values():
@@ -416,12 +417,12 @@ def test_huge_response_is_a_data_error(df):
     ],
 )
 def test_bad_sampling_arguments_fail_before_the_model_is_built(df, monkeypatch, kwargs, message):
-    import brmspy.sampling
+    import brmspy.fit.brm
 
     def no_build(*a, **k):
         raise AssertionError("the model was built before the arguments were checked")
 
-    monkeypatch.setattr(brmspy.sampling, "build_model", no_build)
+    monkeypatch.setattr(brmspy.fit.brm, "build_model", no_build)
     with pytest.raises(bp.BrmsError, match=message):
         bp.brm("y ~ x", df, **kwargs)
 
@@ -494,7 +495,7 @@ def test_validation_is_cheap_on_sleepstudy(sleep):
             times.append((time.perf_counter() - t) / n)
         return min(times)
 
-    total = (best(lambda: diagnostics.check_values(build.frame))
+    total = (best(lambda: check_values(build.frame))
              + best(lambda: diagnostics.warn_design(build.frame, build.priors))
              + best(lambda: check_prior_bounds(build.priors.table))
              + best(lambda: parse_prior_string("student_t(3, 288.7, 59.3)")))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.api import build_model
 from brmspy.backends.stanli_backend import StanliBackend
-from brmspy.errors import SamplingError
-from brmspy.warmstart import (
+from brmspy.backends.warmstart import (
     INIT_SPREAD,
     WARM_START_MIN_ROWS,
     WarmStart,
@@ -21,6 +20,8 @@ from brmspy.warmstart import (
     resolve_warm_start,
     warm_start,
 )
+from brmspy.codegen.api import build_model
+from brmspy.core.errors import SamplingError
 
 
 def _independent_normals(scales: np.ndarray, centre: np.ndarray):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
-from brmspy.errors import BackendUnavailableError
+from ..core.errors import BackendUnavailableError
 
 from .base import (
     ALGORITHM_LABELS,
@@ -84,7 +84,7 @@ def get_backend(name: str) -> Backend:
 
     Raises
     ------
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
         For an unknown name (the message lists the valid ones).
     """
     if not isinstance(name, str) or name not in _BACKENDS:
@@ -126,11 +126,11 @@ def select_backend(
 
     Raises
     ------
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
         Unknown name (listing the valid ones), a requested backend that is
         not usable here (with its reason) or does not offer ``algorithm`` (naming
         those that do), or no usable backend at all.
-    brmspy.errors.StanCompileError
+    brmspy.core.errors.StanCompileError
         If stanc rejects the program.
 
     Examples

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Protocol, runtime_checkable
 
 import numpy as np
 
-from brmspy.errors import SamplingError
+from ..core.errors import BackendUnavailableError, SamplingError
 
 __all__ = [
     "SampleConfig",
@@ -116,7 +116,7 @@ class SampleConfig:
         Threads per chain for ``reduce_sum`` in the program (1: none).
     warm_start : bool
         Start warmup from the inverse curvature at the posterior mode instead of the unit
-        metric (:mod:`brmspy.warmstart`); backends that cannot take a starting metric ignore it.
+        metric (:mod:`brmspy.backends.warmstart`); backends that cannot take a starting metric ignore it.
     algorithm : str
         brms's ``algorithm``: ``"sampling"`` (NUTS), ``"meanfield"`` / ``"fullrank"`` (ADVI with
         ``iter`` iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` or
@@ -172,7 +172,7 @@ class SampleConfig:
 
         Raises
         ------
-        brmspy.errors.SamplingError
+        brmspy.core.errors.SamplingError
             Naming the bad setting, its value and what is allowed.
         """
 
@@ -266,7 +266,7 @@ class SampleConfig:
 
         Raises
         ------
-        brmspy.errors.SamplingError
+        brmspy.core.errors.SamplingError
             For unknown keys (listing the valid ones), a setting given both in
             ``control`` and directly, or an invalid value.
         """
@@ -407,10 +407,8 @@ def check_algorithm(backend: "Backend", config: SampleConfig) -> None:
 
     Raises
     ------
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
     """
-    from brmspy.errors import BackendUnavailableError
-
     if config.algorithm in backend.algorithms:
         return
     offer = [name for name, algos in BACKEND_ALGORITHMS.items() if config.algorithm in algos]

@@ -11,7 +11,7 @@ this backend promises:
 * no broken cache entries: a program is compiled in a temporary directory and renamed into
   the cache only when its executable is complete, under a per-program file lock, so an
   interrupted or failed compile leaves nothing that a later run could mistake for a build;
-* the compiler's words: a failed build raises :class:`~brmspy.errors.StanCompileError` with
+* the compiler's words: a failed build raises :class:`~brmspy.core.errors.StanCompileError` with
   stanc's or g++'s own message, and each run gets ``STAN_NUM_THREADS`` in its own environment
   instead of the process-wide variable CmdStanPy sets and leaves behind.
 
@@ -38,7 +38,7 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 
 from .base import (
     APPROXIMATE_DRAWS,
@@ -52,6 +52,7 @@ from .base import (
     fill_sampler_stats,
     normalize_sampler_stats,
 )
+from .stanli_backend import validate_stan_code
 from .processes import ProcessResult, run_isolated, run_parallel
 from .threads import is_threaded, threads_for
 
@@ -187,7 +188,7 @@ def compiler_message(output: str, limit: int = 30) -> str:
 @contextlib.contextmanager
 def _quiet_cmdstanpy() -> Iterator[None]:
     """Silence CmdStanPy's logger while it reads CSV files: it repeats, as log lines, the
-    divergence warnings brmspy gives with their remedies (:func:`brmspy.sampling.warn_diagnostics`)."""
+    divergence warnings brmspy gives with their remedies (:func:`brmspy.fit.diagnostics.warn_diagnostics`)."""
     log = logging.getLogger("cmdstanpy")
     level = log.level
     log.setLevel(logging.ERROR)
@@ -276,12 +277,11 @@ class CmdStanPyBackend:
 
         Raises
         ------
-        brmspy.errors.StanCompileError
+        brmspy.core.errors.StanCompileError
             With stanc's message (checked first, in milliseconds, by stanli's stanc when
             installed) or the C++ compiler's message.
         """
         home = self._require()
-        from .stanli_backend import validate_stan_code
 
         try:
             validate_stan_code(code)  # stanc's message, before a minute of C++
@@ -386,9 +386,9 @@ class CmdStanPyBackend:
 
         Raises
         ------
-        brmspy.errors.DataError
+        brmspy.core.errors.DataError
             If the data do not fit the program.
-        brmspy.errors.SamplingError
+        brmspy.core.errors.SamplingError
             If CmdStan fails (with its message).
         """
         self._require()
@@ -486,7 +486,7 @@ class CmdStanPyBackend:
 
         Raises
         ------
-        brmspy.errors.SamplingError
+        brmspy.core.errors.SamplingError
             If CmdStan cannot evaluate it (e.g. the point is outside the support).
         """
         self._require()

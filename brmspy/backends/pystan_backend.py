@@ -8,7 +8,7 @@ Three PyStan behaviours shape this module:
   long-lived daemon thread (see :class:`_PyStanThread`).
 * PyStan reports a stanc rejection as a bare ``ValueError("Syntax error")``
   and prints the real message. We run stanc (bundled with stanli) first, so
-  the user gets stanc's text as a :class:`~brmspy.errors.StanCompileError`.
+  the user gets stanc's text as a :class:`~brmspy.core.errors.StanCompileError`.
 * httpstan caches a compiled model per program text and machine, and a
   Ctrl-C during its in-process build can leave a cache entry that makes
   every later build fail (a module without the ``stderr.log`` httpstan reads
@@ -38,7 +38,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
 
 from .base import (
     BACKEND_ALGORITHMS,
@@ -51,6 +51,7 @@ from .base import (
     fill_sampler_stats,
     normalize_sampler_stats,
 )
+from .stanli_backend import validate_stan_code
 from .processes import run_isolated
 from .threads import stan_num_threads, threads_for
 
@@ -342,14 +343,13 @@ class PyStanBackend:
 
         Raises
         ------
-        brmspy.errors.StanCompileError
+        brmspy.core.errors.StanCompileError
             If stanc rejects the program (with stanc's message) or the C++
             build fails.
         """
         self._require()
         import httpstan.models
 
-        from .stanli_backend import validate_stan_code
 
         start = time.perf_counter()
         try:

@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from brmspy.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
-from brmspy.warmstart import WarmStart, dispersed_inits, warm_start
+from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from .warmstart import WarmStart, dispersed_inits, warm_start
 
 from .base import (
     BACKEND_ALGORITHMS,
@@ -66,9 +66,9 @@ def validate_stan_code(code: str) -> None:
 
     Raises
     ------
-    brmspy.errors.StanCompileError
+    brmspy.core.errors.StanCompileError
         With stanc's own text (position, caret and explanation).
-    brmspy.errors.BackendUnavailableError
+    brmspy.core.errors.BackendUnavailableError
         If stanli (which bundles stanc) is not installed.
     """
     stanli = _import_stanli()
@@ -111,7 +111,7 @@ class StanliBackend:
 
         Raises
         ------
-        brmspy.errors.StanCompileError
+        brmspy.core.errors.StanCompileError
             If stanc rejects the program.
         """
         stanli = _import_stanli()
@@ -130,9 +130,9 @@ class StanliBackend:
 
         Raises
         ------
-        brmspy.errors.BackendUnavailableError
+        brmspy.core.errors.BackendUnavailableError
             If stanli cannot run a feature of the program (try another backend).
-        brmspy.errors.DataError
+        brmspy.core.errors.DataError
             If the data do not fit the program's data block.
         """
         stanli = _import_stanli()
@@ -229,7 +229,7 @@ class StanliBackend:
 
     @staticmethod
     def _warm_start(built: Any, seed: int) -> WarmStart | None:
-        """The curvature-at-the-mode starting metric (:mod:`brmspy.warmstart`), or ``None``."""
+        """The curvature-at-the-mode starting metric (:mod:`brmspy.backends.warmstart`), or ``None``."""
 
         def find_mode() -> np.ndarray:
             # stanli's L-BFGS is CmdStan's optimizer, run natively; the mode includes the

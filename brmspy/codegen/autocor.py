@@ -17,14 +17,11 @@ same matrices and densities as brms's ``cholesky_cor_*`` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..distributions import PriorDist, format_number
-from .blocks import StanBlocks
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..autocorrelation import AutocorDesign
-    from ..formula.terms import BrmsTerms
+from ..core.stan import StanBlocks
+from ..formula.terms import BrmsTerms
+from ..specials.autocor import AutocorDesign
 
 _LCOR_DOC = """   * Args:
    *   {args}
@@ -138,75 +135,6 @@ TIME_LPDF = {
   }""",
 }
 
-_COMMENTS = {"ar": "autoregressive coefficients", "ma": "moving-average coefficients",
-             "cosy": "compound symmetry correlation"}
-
-
-def _bounds(lb: float | None, ub: float | None) -> str:
-    parts = [f"{k}={format_number(v)}" for k, v in (("lower", lb), ("upper", ub)) if v is not None]
-    return f"<{','.join(parts)}>" if parts else ""
-
-
-def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | None]) -> StanBlocks:
-    """Data, parameters and priors of one autocorrelation structure."""
-    sb = StanBlocks()
-    s = ac.prefix.suffix
-    spec = ac.spec
-    series = ac.series
-    if spec.kind == "arma":
-        sb.data.append(f"// data of the ARMA structure {spec.text}")
-        sb.declare(f"int<lower=0> Kar{s}", f"Kar{s}", spec.p, "AR order")
-        sb.declare(f"int<lower=0> Kma{s}", f"Kma{s}", spec.q, "MA order")
-        if not spec.cov:
-            max_lag = max(spec.p, spec.q)
-            sb.declare(f"array[N] int<lower=0> J_lag{s}", f"J_lag{s}", series.J_lag(max_lag),
-                       "number of earlier residuals of the same series used by the next row")
-            sb.tdata_def.append(f"int max_lag{s} = max(Kar{s}, Kma{s});  // number of lagged residuals kept per row")
-    if spec.time_cov:
-        sb.data.append(f"// series of the residual covariance structure {spec.text}")
-        sb.declare(f"int<lower=1> N_tg{s}", f"N_tg{s}", len(series.begin), "number of series")
-        sb.declare(f"array[N_tg{s}] int<lower=1> begin_tg{s}", f"begin_tg{s}", series.begin, "first row of each series")
-        sb.declare(f"array[N_tg{s}] int<lower=1> end_tg{s}", f"end_tg{s}", series.end, "last row of each series")
-        sb.declare(f"array[N_tg{s}] int<lower=1> nobs_tg{s}", f"nobs_tg{s}", series.nobs, "number of rows of each series")
-        sb.tdata_def.append(f"int max_nobs_tg{s} = max(nobs_tg{s});  // rows of the largest series")
-    prior_sb = StanBlocks()
-    for c in ac.classes:
-        lb, ub = ac.bounds(c)
-        if c == "cosy":
-            sb.par.append(f"real{_bounds(lb, ub)} cosy{s};  // {_COMMENTS[c]}")
-            size = None
-        else:
-            K = f"K{c}{s}"
-            sb.par.append(f"vector{_bounds(lb, ub)}[{K}] {c}{s};  // {_COMMENTS[c]}")
-            size = K
-        _prior(prior_sb, f"{c}{s}", priors.get(c), lb, ub, size)
-    if prior_sb.data:
-        sb.data.append("// prior hyperparameters of the autocorrelation structure")
-    sb += prior_sb
-    return sb
-
-
-def _prior(sb: StanBlocks, name: str, dist: PriorDist | None, lb: float | None, ub: float | None,
-           size: str | None) -> None:
-    """``lprior +=`` for ``name`` (hyperparameters as data); bounded parameters get brms's truncation term."""
-    if dist is None:  # flat prior (within the bounds)
-        return
-    hyper = []
-    for arg, value in zip(dist.info.args, dist.args):
-        h = f"prior_{name}_{arg}"
-        sb.declare(f"real {h}", h, float(value))
-        hyper.append(h)
-    given = f" | {', '.join(hyper)}" if hyper else ""
-    lines = [f"lprior += {dist.name}_lpdf({name}{given})"]
-    if lb is not None and ub is not None and (dist.info.lower < lb or dist.info.upper > ub):
-        times = f"{size} * " if size else ""
-        lines.append(
-            f"  - {times}log_diff_exp({dist.name}_lcdf({format_number(ub)}{given}), "
-            f"{dist.name}_lcdf({format_number(lb)}{given}))"
-        )
-    lines[-1] += ";"
-    sb.tpar_prior += lines
-
 
 def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, str], vectors: set[str],
                             Y: str) -> tuple[StanBlocks, bool]:
@@ -268,4 +196,4 @@ def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, s
     return sb, True
 
 
-__all__ = ["CHOLESKY", "TIME_LPDF", "stan_autocor_likelihood", "stan_autocor_parameters"]
+__all__ = ["CHOLESKY", "TIME_LPDF", "stan_autocor_likelihood",]

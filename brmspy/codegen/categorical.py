@@ -8,14 +8,16 @@ or ``dirichlet(softmax(mu[n]) * phi)``.
 
 from __future__ import annotations
 
+from ..core.stan import StanBlocks
 from ..families.categorical import category_dpars, reference_index
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, Prefix, ResponseData
-from .blocks import StanBlocks
+from ..frame.types import ModelFrame, ResponseData
+from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
@@ -38,8 +40,6 @@ def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
 
 def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Per-category predictors, the linear predictor matrix and the likelihood of every row."""
-    from .pieces import lp_name, stan_inv_link, stan_predictor
-
     sb = StanBlocks()
     fam = t.family
     s = _rs(t)

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.stan import StanBlocks
 from ..families import Ops
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, Prefix
-from ..priors import ResolvedPriors
-from .blocks import StanBlocks
+from ..frame.types import ModelFrame
+from ..priors.table import ResolvedPriors
+from .additions import stan_mixture_component
+from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBlocks:
@@ -33,8 +36,6 @@ def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBloc
 
 def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
     """Ordered intercepts, the theta simplex and its dirichlet prior."""
-    from .pieces import prior_statement  # noqa: F401  (kept for symmetry with ordinal)
-
     sb = StanBlocks()
     fam = t.family
     K = fam.nmix
@@ -60,8 +61,6 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
 
 def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Predictors of every component dpar and the per-observation log_sum_exp likelihood."""
-    from .pieces import lp_name, stan_inv_link, stan_predictor
-
     sb = StanBlocks()
     fam = t.family
     K = fam.nmix
@@ -95,9 +94,7 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             name = f"{d}{k}"
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
         trials = (f"trials{rs}[n]",) if comp.spec.needs_trials else ()
-        if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.addition
-            from .addition import stan_mixture_component
-
+        if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.additions
             comp_lines, funs = stan_mixture_component(t, rd, comp, k, idx, log_theta[k - 1], bool(trials))
             lines += comp_lines
             sb.functions += [f for f in funs if f not in sb.functions]

@@ -16,12 +16,15 @@ vectors ``C_1``, ``C_2``, ... (``C_sigma_1`` for a formula of sigma).
 
 from __future__ import annotations
 
+from ..core.stan import StanBlocks
 from ..families import LINK_FUNCTIONS, LINKS
 from ..formula.nlexpr import parse_nl, to_stan
+from ..formula.nonlinear import evaluation_order
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, Prefix
-from ..nonlinear import covariate_values, evaluation_order
-from .blocks import StanBlocks
+from ..frame.nonlinear import covariate_values
+from ..frame.types import ModelFrame
+from .pieces import re_contributions
 
 
 def nlp_name(resp: str, name: str) -> str:
@@ -33,13 +36,11 @@ def _target(t: BrmsTerms, name: str) -> str:
     """The vector a non-linear formula fills: ``mu``, ``sigma_y1`` or ``nlp_a1``."""
     if t.nonlinear[name].kind == "nlpar":
         return nlp_name(t.resp, name)
-    return name + (f"_{t.resp}" if t.resp else "")
+    return name + resp_suffix(t.resp)
 
 
 def stan_nlpar_predictors(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Linear predictors ``nlp_<name>`` of the linear nlpars of one response."""
-    from .pieces import re_contributions
-
     sb = StanBlocks()
     for name, part in t.parts.items():
         if part.kind != "nlpar":

@@ -7,16 +7,18 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 
 from __future__ import annotations
 
-from ..families.ordinal import has_ordered_thresholds, hurdle_stan_function, stan_function
+from ..core.stan import StanBlocks, prior_statement
 from ..families.core import LINK_FUNCTIONS
+from ..families.ordinal import has_ordered_thresholds, hurdle_stan_function, stan_function
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, PopulationDesign, Prefix
-from ..priors import ResolvedPriors
-from .blocks import StanBlocks
+from ..frame.types import ModelFrame, PopulationDesign
+from ..priors.table import ResolvedPriors
+from .pieces import lp_name, stan_inv_link, stan_predictor
 
 
 def _rs(t: BrmsTerms) -> str:
-    return f"_{t.resp}" if t.resp else ""
+    return resp_suffix(t.resp)
 
 
 def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
@@ -50,8 +52,6 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
 
 
 def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> None:
-    from .pieces import prior_statement
-
     s = design.prefix.suffix
     rs = _rs(t)
     thres = priors.thresholds.get(design.prefix, [])
@@ -68,8 +68,6 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
 
 def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     """Latent predictor, disc and the ordinal log-PMF of every observation."""
-    from .pieces import lp_name, stan_inv_link, stan_predictor
-
     sb = StanBlocks()
     fam = t.family
     rs = _rs(t)

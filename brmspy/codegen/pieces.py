@@ -1,6 +1,6 @@
 """One function per piece of the Stan program, following brms's generator.
 
-Each function returns :class:`~brmspy.codegen.blocks.StanBlocks`.  Pieces
+Each function returns :class:`~brmspy.core.stan.StanBlocks`.  Pieces
 look only at model *structure* for the code they write; data values (and
 prior hyperparameters) go into ``values`` and are declared in the data block,
 so the program text is the same for any data set or prior scale.
@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
-
-from ..distributions import PriorDist
-from ..families import DPARS, LINK_FUNCTIONS, LINKS, Family, Ops
+from ..core.distributions import format_number
+from ..core.stan import StanBlocks
+from ..families import DPARS, LINK_FUNCTIONS, LINKS
+from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame import ModelFrame, PopulationDesign, Prefix, ReBlock, ResponseData
-from ..priors import ResolvedPriors
-from .blocks import StanBlocks
+from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
+from ..priors.table import ResolvedPriors
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 SCALE_R_COR = """  /* compute correlated group-level effects
@@ -82,9 +81,6 @@ def z_name(block: ReBlock, j: int) -> str:
     return f"Z_{block.id}_{block.coefs[j - 1].prefix.label}{j}"
 
 
-def _resp_suffix(resp: str) -> str:
-    return f"_{resp}" if resp else ""
-
 
 # ------------------------------------------------------------------ global
 
@@ -98,7 +94,7 @@ def stan_global() -> StanBlocks:
 
 def stan_N(frame: ModelFrame) -> StanBlocks:
     sb = StanBlocks()
-    # a reduction's code frame may count something else (brmspy.reductions.collapse: covariate patterns)
+    # a reduction's code frame may count something else (brmspy.codegen.reductions.collapse: covariate patterns)
     what = getattr(frame, "N_meaning", "total number of observations")
     sb.declare("int<lower=1> N", "N", frame.N, what)
     return sb
@@ -111,35 +107,6 @@ def stan_prior_only() -> StanBlocks:
 
 
 # ---------------------------------------------------------------- response
-
-
-def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
-    """Response vector and addition-term data."""
-    if t.family.spec.special == "categorical":
-        from .categorical import stan_categorical_response
-
-        return stan_categorical_response(t, rd)
-    sb = StanBlocks()
-    s = _resp_suffix(t.resp)
-    if t.family.spec.is_discrete or rd.levels is not None:
-        sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y.astype(np.int64), "response variable")
-    else:
-        sb.declare(f"vector[N] Y{s}", f"Y{s}", rd.y.astype(float), "response variable")
-    if t.family.spec.special == "ordinal":
-        sb.declare(f"int<lower=2> nthres{s}", f"nthres{s}", rd.ncat - 1, "number of thresholds")
-    if rd.trials is not None:
-        sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
-    if rd.weights is not None:
-        sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
-    if rd.missing is not None:  # 'y | mi()': Nmi/Jmi data, Ymi parameters, Yl in the model block
-        from ..specials.mi import stan_mi_response
-
-        stan_mi_response(sb, t, rd)
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-        from .addition import stan_addition_data
-
-        sb += stan_addition_data(t, rd)
-    return sb
 
 
 # --------------------------------------------------------- population part
@@ -201,8 +168,6 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
 
 
 def _bounds(lb: float | None, ub: float | None) -> str:
-    from ..distributions import format_number
-
     parts = []
     if lb is not None:
         parts.append(f"lower={format_number(lb)}")
@@ -277,8 +242,6 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         if block.by:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
-            from ..group_structure import SCALE_R_COR_COV
-
             sb.functions.append(SCALE_R_COR_COV)
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
         else:
@@ -479,7 +442,7 @@ def dpar_bounds(d: str, rs: str) -> str:
 def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
     """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data)."""
     sb = StanBlocks()
-    rs = _resp_suffix(t.resp)
+    rs = resp_suffix(t.resp)
     for d in t.estimated_constants:
         info = DPARS[d]
         if info.tdata:
@@ -490,227 +453,19 @@ def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
     return sb
 
 
-def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = None) -> StanBlocks:
-    """The likelihood of one response: predictors, inverse links and ``target +=``.
-
-    ``tuning`` (:mod:`brmspy.codegen.tuning`) shapes the linear predictors and may move the
-    data-only constant of the log likelihood into ``transformed data``.
-    """
-    if t.family.spec.special == "ordinal":
-        from .ordinal import stan_ordinal_likelihood
-
-        return stan_ordinal_likelihood(frame, t)
-    if t.family.spec.special == "mixture":
-        from .mixture import stan_mixture_likelihood
-
-        return stan_mixture_likelihood(frame, t)
-    if t.family.spec.special == "categorical":
-        from .categorical import stan_categorical_likelihood
-
-        return stan_categorical_likelihood(frame, t)
-    sb = StanBlocks()
-    fam: Family = t.family
-    rd = frame.responses[t.resp]
-    rs = _resp_suffix(t.resp)
-    mu_prefix = Prefix(t.resp, "mu")
-    design = frame.designs.get(mu_prefix)  # None when mu has a non-linear formula
-    glm = design is not None and uses_glm(t, design, rd)
-    # Stan has no CDFs of the canonical forms (poisson_log, ...): censored/truncated models use the plain one
-    canonical = None if rd.adds is not None and rd.adds.needs_cdf else fam.spec.canonical.get(fam.link)
-
-    dp: dict[str, str] = {}
-    vectors: set[str] = set()
-    for d in fam.dpars:
-        prefix = Prefix(t.resp, d)
-        if d in t.parts or d in t.nonlinear:
-            if d in t.parts:
-                sb += stan_predictor(frame, t, prefix, glm=glm and d == "mu", tuning=tuning)
-            dp[d] = lp_name(prefix)
-            vectors.add(dp[d])
-        else:
-            dp[d] = d + rs
-    if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
-        from .nonlinear import stan_nlpar_predictors
-
-        sb += stan_nlpar_predictors(frame, t)
-    # inverse links after all predictors are built (dpars may not depend on each other yet)
-    for d in fam.dpars:
-        if d not in t.parts:
-            continue
-        if d == "mu" and (glm or canonical is not None):
-            continue
-        sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
-    if t.nonlinear:  # loops over non-linear formulas, inverse links inside (none for poisson_log etc.)
-        from .nonlinear import stan_nonlinear
-
-        sb += stan_nonlinear(frame, t, {d: None if d == "mu" and canonical else fam.links[d] for d in fam.dpars})
-
-    Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
-    trials = (f"trials{rs}",) if rd.trials is not None else ()
-    from ..autocorrelation import autocor_design
-
-    if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
-        from .autocor import stan_autocor_likelihood
-
-        ac_sb, replaced = stan_autocor_likelihood(ac, t, dp, vectors, Y)
-        sb += ac_sb
-        if replaced:
-            return sb
-    if glm:
-        form = fam.spec.glm[fam.link]
-        has_re = bool(re_contributions(frame, mu_prefix)) or any(sp.predictor_terms() for sp in design.specials)
-        alpha = dp["mu"] if has_re else (f"Intercept{mu_prefix.suffix}" if design.intercept else "0.0")
-        extra = [dp[e] for e in form.extra]
-        args = [*trials, design_matrix_name(design), alpha, f"b{mu_prefix.suffix}", *extra]
-        sb.likelihood.append(_with_constant(sb, t, tuning, Y, f"{form.dist}_{form.kind}({Y} | {', '.join(args)})"))
-        return sb
-    lik = canonical or fam.spec.likelihood
-    sb.functions += list(fam.spec.stan_functions)
-    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.addition
-        from .addition import stan_addition_likelihood
-
-        sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
-        return sb
-    if rd.weights is not None or fam.spec.pointwise:
-        # one observation at a time: weights multiply each term; some lpdfs take scalars only
-        idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}
-        call = lik.call(f"{Y}[n]", idx, Ops(set()), tuple(f"{x}[n]" for x in trials))
-        weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-        sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
-    else:
-        call = lik.call(Y, dp, Ops(vectors), trials)
-        sb.likelihood.append(_with_constant(sb, t, tuning, Y, call))
-    return sb
-
-
-def _with_constant(sb: StanBlocks, t: BrmsTerms, tuning: Tuning | None, Y: str, call: str) -> str:
-    """``target += <call>;``, or with ``hoist_constants`` its ``_lupmf`` plus the constant summed once.
-
-    Only for families whose ``_lupmf`` drops a data-only term (``FamilySpec.data_constant``).
-    """
-    template = t.family.spec.data_constant
-    if tuning is None or not tuning.hoist_constants or template is None or "_lpmf(" not in call:
-        return f"target += {call};"
-    rs = _resp_suffix(t.resp)
-    name = f"lconst{rs}"
-    sb.tdata_def += [
-        "// data-only part of the log likelihood, summed once (the model adds it to the _lupmf)",
-        f"real {name} = {template.format(Y=Y, trials=f'trials{rs}')};",
-    ]
-    return f"target += {call.replace('_lpmf(', '_lupmf(', 1)} + {name};"
-
-
 # --------------------------------------------------------------------- priors
 
 
-def _hyper_decl(sb: StanBlocks, label: str, dist: PriorDist, size: str | None, values: list[PriorDist]) -> list[str]:
-    """Declare the hyperparameters of ``dist`` as data; return their names."""
-    names = []
-    for i, arg in enumerate(dist.info.args):
-        name = f"prior_{label}_{arg}"
-        if size is None:
-            sb.declare(f"real {name}", name, float(dist.args[i]))
-        else:
-            sb.declare(f"vector[{size}] {name}", name, np.array([v.args[i] for v in values], dtype=float))
-        names.append(name)
-    return names
-
-
-def _lccdf(dist: PriorDist, at: str, hyper: list[str]) -> str:
-    args = f" | {', '.join(hyper)}" if hyper else ""
-    return f"{dist.name}_lccdf({at}{args})"
-
-
-def prior_statement(
-    sb: StanBlocks,
-    target: str,
-    label: str,
-    priors: list[PriorDist | None],
-    size: str | None,
-    lower: float | None = None,
-    all_size: str | None = None,
-) -> None:
-    """Add the lprior statement(s) of one parameter (scalar) or vector of parameters.
-
-    ``size`` is the Stan length of the vector (None for a scalar). When its
-    elements have different prior distributions, index arrays (data) select
-    the elements of each distribution.
-    """
-    used = [p for p in priors if p is not None]
-    if not used:
-        return
-    names = list(dict.fromkeys(p.name for p in used))
-    single = len(names) == 1 and len(used) == len(priors)
-    for dname in names:
-        members = [i for i, p in enumerate(priors) if p is not None and p.name == dname]
-        vals = [priors[i] for i in members]
-        dist = vals[0]
-        if size is None:
-            hyper = _hyper_decl(sb, label, dist, None, vals)
-            expr, n_expr = target, None
-        elif single:
-            hyper = _hyper_decl(sb, label, dist, size, vals)
-            expr, n_expr = target, size
-        else:
-            lab = f"{label}_{dname}"
-            sb.declare(f"int<lower=0> Kp_{lab}", f"Kp_{lab}", len(members), f"number of {target} with a {dname} prior")
-            sb.declare(f"array[Kp_{lab}] int Jp_{lab}", f"Jp_{lab}", np.array(members, dtype=np.int64) + 1)
-            hyper = _hyper_decl(sb, lab, dist, f"Kp_{lab}", vals)
-            expr, n_expr = f"{target}[Jp_{lab}]", f"Kp_{lab}"
-        args = f" | {', '.join(hyper)}" if hyper else ""
-        line = f"lprior += {dist.name}_lpdf({expr}{args})"
-        if lower is not None and dist.info.lower < lower:
-            at = f"{lower:g}" if n_expr is None else f"rep_vector({lower:g}, {n_expr})"
-            line += f"\n  - {_lccdf(dist, at, hyper)}"
-        sb.tpar_prior.extend((line + ";").split("\n"))
-
-
-def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
-    return next(t for t in frame.response_terms if t.resp == prefix.resp)
-
-
-def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
-    """All ``lprior +=`` statements, with hyperparameters declared as data."""
-    sb = StanBlocks()
-    for prefix, design in frame.designs.items():
-        s = prefix.suffix
-        if design.coef_names:
-            size = f"K{s} - 1" if design.intercept else f"K{s}"
-            lb, _ = priors.b_bounds.get(prefix, (None, None))
-            prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
-        if prefix in priors.thresholds:
-            from .ordinal import stan_threshold_priors
-
-            stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
-        elif design.intercept and prefix in priors.intercept:
-            prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
-    for t in frame.response_terms:
-        for d in t.family.dpars:
-            key = (t.resp, d)
-            if key in priors.dpar:
-                name = d + _resp_suffix(t.resp)
-                prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
-    for block in frame.blocks:
-        k = block.id
-        if block.by:
-            sds = priors.sd[k]
-            if any(p is not None for p in sds):
-                inner = StanBlocks()
-                prior_statement(inner, f"sd_{k}[, i]", f"sd_{k}", sds, f"M_{k}", lower=0)
-                sb.values.update(inner.values)
-                sb.data += inner.data
-                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
-        else:
-            prior_statement(sb, f"sd_{k}", f"sd_{k}", priors.sd[k], f"M_{k}", lower=0)
-        if block.has_cor and priors.cor.get(k) is not None:
-            if block.by:
-                inner = StanBlocks()
-                prior_statement(inner, f"L_{k}[i]", f"L_{k}", [priors.cor[k]], None)
-                sb.values.update(inner.values)
-                sb.data += inner.data
-                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
-            else:
-                prior_statement(sb, f"L_{k}", f"L_{k}", [priors.cor[k]], None)
-    if sb.data:
-        sb.data.insert(0, "// prior hyperparameters (values: make_standata() / prior_summary())")
-    return sb
+SCALE_R_COR_COV = """  /* compute correlated group-level effects with a known covariance matrix
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   *   Lcov: cholesky factor of the known covariance matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor_cov(matrix z, vector SD, matrix L, matrix Lcov) {
+    // kronecker(Lcov, diag_pre_multiply(SD, L)) * to_vector(z), stored as levels x coefficients
+    return Lcov * transpose(diag_pre_multiply(SD, L) * z);
+  }"""

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 import jinja2
 
-from .blocks import StanBlocks, indent
+from ..core.stan import StanBlocks, indent
 
 
 @lru_cache(maxsize=None)

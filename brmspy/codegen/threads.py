@@ -5,7 +5,7 @@ function ``partial_log_lik_lpmf(array[] int seq, int start, int end, ...)`` that
 builds the linear predictors of rows ``start..end`` and returns their summed log
 likelihood; the model block adds ``reduce_sum(partial_log_lik_lpmf, seq,
 grainsize, ...)``. The function body is the row-wise likelihood piece
-(:func:`brmspy.codegen.pieces.stan_likelihood`) with every per-row object sliced:
+(:func:`brmspy.codegen.likelihood.stan_likelihood`) with every per-row object sliced:
 
 * a program variable whose outer dimension is ``N`` (``Y``, ``Xc``, ``J_1``,
   ``Z_1_1``, ``weights``, ``offsets``, ...) becomes ``name[start:end]`` in
@@ -31,15 +31,15 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from .blocks import StanBlocks
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..formula.terms import BrmsTerms
-    from ..frame import ModelFrame
-    from . import CodeOptions
-    from .tuning import Tuning
+from ..core.stan import StanBlocks
+from ..formula.prefix import Prefix, resp_suffix
+from ..formula.terms import BrmsTerms
+from ..frame.types import ModelFrame
+from ..specials.autocor import autocor_design
+from .likelihood import stan_likelihood
+from .options import CodeOptions
+from .tuning import Tuning
 
 __all__ = ["default_grainsize", "stan_threaded_likelihood", "uncovered_reason"]
 
@@ -98,9 +98,6 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     Only the structure is checked here; :func:`stan_threaded_likelihood` also
     refuses a likelihood that reads values computed elsewhere in the model block.
     """
-    from ..autocorrelation import autocor_design
-    from ..frame import Prefix
-
     if getattr(frame.terms, "rescor", False):
         return "residual correlations (set_rescor(True))"
     for t in frame.response_terms:
@@ -161,7 +158,6 @@ def stan_threaded_likelihood(
     if reason is None:
         from dataclasses import replace
 
-        from .pieces import stan_likelihood
 
         sliced = replace(tuning, hoist_constants=False) if tuning is not None else None
         try:
@@ -293,7 +289,7 @@ def _threaded_response(t: "BrmsTerms", sb: StanBlocks, piece: StanBlocks) -> Sta
     # in declaration order: data (response first, as brms lists them), then parameters
     used_set = set(used)
     args = [s for s in symbols.values() if s.name in used_set]
-    fname = f"partial_log_lik{'_' + t.resp if t.resp else ''}_lpmf"
+    fname = f"partial_log_lik{resp_suffix(t.resp)}_lpmf"
     head = f"  real {fname}("
     params = ["array[] int seq", "int start", "int end", *(f"{a.arg_type} {a.name}" for a in args)]
     of = f" of response {t.resp}" if t.resp else ""

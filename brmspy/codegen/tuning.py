@@ -29,13 +29,12 @@ A :class:`Tuning` records choices that leave the posterior unchanged:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..frame import ModelFrame, Prefix, ReBlock, ReCoef
-    from . import CodeOptions
+from ..formula.prefix import Prefix
+from ..frame.types import ModelFrame, ReBlock, ReCoef
+from .options import CodeOptions
 
 __all__ = ["CENTERED_MIN_ROWS", "LEAN_MIN_ROWS", "Tuning", "choose_tuning", "is_unit", "use_centered"]
 
@@ -86,8 +85,8 @@ def choose_tuning(frame: "ModelFrame", n_rows: int, options: "CodeOptions") -> T
     Examples
     --------
     >>> import brmspy as bp
-    >>> from brmspy.codegen import CodeOptions
-    >>> frame = bp.api.build_model("Reaction ~ Days + (Days | Subject)", bp.datasets.load("sleepstudy")).frame
+    >>> from brmspy.codegen.options import CodeOptions
+    >>> frame = bp.build_model("Reaction ~ Days + (Days | Subject)", bp.datasets.load("sleepstudy")).frame
     >>> choose_tuning(frame, frame.N, CodeOptions())  # 180 rows: brms's program
     Tuning(centered=frozenset(), absorbed={}, unit_z=False, hoist_constants=False)
     """

@@ -12,6 +12,30 @@ Examples
 'identity'
 """
 
+from .basic import (
+    Beta,
+    Gamma,
+    bernoulli,
+    binomial,
+    exponential,
+    gaussian,
+    lognormal,
+    negbinomial,
+    poisson,
+    student,
+    weibull,
+)
+from .categorical import categorical, dirichlet, multinomial  # noqa: E402
+from .continuous import (
+    asym_laplace,
+    exgaussian,
+    frechet,
+    gen_extreme_value,
+    inverse_gaussian,
+    shifted_lognormal,
+    skew_normal,
+    von_mises,
+)
 from .core import (
     DPARS,
     FAMILIES,
@@ -34,31 +58,21 @@ from .core import (
     register,
     warn_binomial_trials,
 )
-from .basic import (  # noqa: E402  (registers the basic families)
-    Beta,
-    Gamma,
-    bernoulli,
-    binomial,
-    exponential,
-    gaussian,
-    lognormal,
-    negbinomial,
-    poisson,
-    student,
-    weibull,
-)
-from .continuous import (  # noqa: E402
-    asym_laplace, exgaussian, frechet, gen_extreme_value, inverse_gaussian, shifted_lognormal, skew_normal, von_mises,
-)
 from .discrete import beta_binomial, com_poisson, discrete_weibull, geometric, negbinomial2  # noqa: E402
-from .inflated import (  # noqa: E402
-    hurdle_gamma, hurdle_lognormal, hurdle_negbinomial, hurdle_poisson, zero_inflated_beta,
-    zero_inflated_beta_binomial, zero_inflated_binomial, zero_inflated_negbinomial, zero_inflated_poisson,
+from .inflated import (
+    hurdle_gamma,
+    hurdle_lognormal,
+    hurdle_negbinomial,
+    hurdle_poisson,
+    zero_inflated_beta,
+    zero_inflated_beta_binomial,
+    zero_inflated_binomial,
+    zero_inflated_negbinomial,
+    zero_inflated_poisson,
     zero_one_inflated_beta,
 )
-from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa: E402
 from .mixture import MixtureFamily, mixture  # noqa: E402
-from .categorical import categorical, dirichlet, multinomial  # noqa: E402
+from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa: E402
 
 __all__ = [
     "asym_laplace", "exgaussian", "frechet", "gen_extreme_value", "inverse_gaussian", "shifted_lognormal",

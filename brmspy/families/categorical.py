@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..errors import DataError, FamilyError, FormulaError
+from ..core.errors import DataError
 from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily, register
 
 CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet")
@@ -136,91 +136,6 @@ def categorical_response(y: pd.Series, name: str, fam: str) -> tuple[np.ndarray,
     return codes, levels
 
 
-def split_cbind(expr: str) -> list[str] | None:
-    """The column expressions of ``cbind(a, b, c)``, or None when ``expr`` is not a cbind call."""
-    from ..formula.syntax import parse_call
-
-    call = parse_call(expr)
-    if call is None or call.name != "cbind":
-        return None
-    return [*call.args, *(v for _, v in call.kwargs)]
-
-
-def response_data(t, data: pd.DataFrame):
-    """The :class:`~brmspy.frame.ResponseData` of a categorical-type response."""
-    from ..frame import ResponseData, _addition_values, _eval_column
-
-    fam = t.family
-    expr = t.response.expr
-    for a in t.response.additions:
-        if a.name == "trials" and fam.name == "multinomial":
-            continue
-        if a.name == "weights":
-            continue
-        raise FormulaError(f"The addition term '{a.name}()' is not supported for family {fam.name!r}; remove it.")
-    if fam.name == "categorical":
-        y, levels = categorical_response(_eval_column(expr, data, "the response"), expr, fam.name)
-        rd = ResponseData(expr, y, levels=levels)
-    else:
-        cols = split_cbind(expr)
-        if cols is None:
-            raise FormulaError(
-                f"Family {fam.name!r} needs a matrix response written 'cbind(y1, y2, y3)"
-                + (" | trials(n)" if fam.name == "multinomial" else "") + f" ~ ...'; got {expr!r}."
-            )
-        if len(cols) < 2:
-            raise DataError(f"Family {fam.name!r} needs at least 2 response categories; 'cbind()' has {len(cols)}.")
-        Y = np.column_stack([np.asarray(_eval_column(c, data, "the response"), dtype=float) for c in cols])
-        levels = [c.strip() for c in cols]
-        if fam.name == "multinomial":
-            bad = (Y != np.round(Y)) | (Y < 0) | ~np.isfinite(Y)
-            if bad.any():
-                i, j = np.argwhere(bad)[0]
-                raise DataError(
-                    f"Family 'multinomial' needs non-negative integer counts, but column {levels[j]!r} has "
-                    f"{Y[i, j]:g} in row {i}. Use family 'dirichlet' for proportions."
-                )
-            Y = Y.astype(np.int64)
-            rd = ResponseData(expr, Y, levels=levels)
-            totals = Y.sum(axis=1)
-            trials = t.response.addition("trials")
-            if trials is None:  # brms: "Specifying 'trials' is required in multinomial models."
-                raise FormulaError(
-                    f"Specifying 'trials' is required in multinomial models (as in brms): write "
-                    f"'{expr} | trials(n) ~ ...' with a column n holding each row's total count."
-                )
-            if trials is not None:
-                n = _addition_values(trials.args["n"], data, "trials()")
-                if np.any(n != totals):
-                    i = int(np.argmax(n != totals))
-                    raise DataError(
-                        f"trials() must equal the sum of the counts in each row; row {i} has trials {n[i]:g} "
-                        f"but the counts sum to {totals[i]}."
-                    )
-            rd.trials = totals.astype(np.int64)
-        else:
-            if np.any(~np.isfinite(Y)) or np.any(Y <= 0) or np.any(Y >= 1):
-                raise DataError(
-                    f"Family 'dirichlet' needs proportions strictly between 0 and 1 in {expr!r}; "
-                    "some values are outside (0, 1)."
-                )
-            sums = Y.sum(axis=1)
-            if np.any(np.abs(sums - 1) > 1e-6):
-                i = int(np.argmax(np.abs(sums - 1)))
-                raise DataError(
-                    f"Family 'dirichlet' needs each row of {expr!r} to sum to 1, but row {i} sums to {sums[i]:.6g}. "
-                    "Divide each row by its total."
-                )
-            rd = ResponseData(expr, Y, levels=levels)
-    weights = t.response.addition("weights")
-    if weights is not None:
-        w = _addition_values(weights.args["w"], data, "weights()")
-        if np.any(w < 0):
-            raise DataError("weights() must be non-negative.")
-        rd.weights = w
-    return rd
-
-
 def reference_index(family: Family, levels: list[str]) -> int:
     """0-based position of the reference category (``refcat``, else the first)."""
     refcat = getattr(family, "refcat", None)
@@ -241,53 +156,6 @@ def category_dpars(family: Family, levels: list[str]) -> list[str]:
             "rename the categories (letters and digits)."
         )
     return names
-
-
-def expand_parts(t, levels: list[str]) -> None:
-    """Replace the ``mu`` part by one part per non-reference category (in place, idempotent)."""
-    from ..formula.terms import Part, parse_rhs
-
-    names = category_dpars(t.family, levels)
-    if "mu" not in t.parts:  # already expanded (same terms used again)
-        missing = [n for n in names if n not in t.parts]
-        if missing:
-            raise DataError(f"The response categories changed since the model was set up (missing {missing}).")
-        return
-    if t.nonlinear:
-        raise FormulaError(f"Non-linear formulas are not supported for family {t.family.name!r}.")
-    main = t.parts["mu"]
-    own = {k: p for k, p in t.parts.items() if _MU_NAME.fullmatch(k)}
-    for k, value in list(t.fixed.items()):
-        if _MU_NAME.fullmatch(k):
-            if value != 1.0:
-                raise FormulaError(f"Fixing {k} to a constant is not supported; give it a formula such as '{k} ~ 1'.")
-            own[k] = Part(k, "dpar", parse_rhs("1", f"{k} ~ 1"), f"{k} ~ 1")  # 'muC ~ 1': intercept only
-            del t.fixed[k]
-    unknown = [k for k in own if k not in names]
-    if unknown:
-        raise FormulaError(
-            f"Formula(s) for {', '.join(unknown)}, but the non-reference categories give the parameters "
-            f"{', '.join(names)}."
-        )
-    others = {k: p for k, p in t.parts.items() if k != "mu" and k not in own}
-    new = {n: own.get(n, Part(n, "dpar", main.terms, main.formula)) for n in names}
-    t.parts.clear()
-    t.parts.update(new)
-    t.parts.update(others)
-    for n in names:
-        t.family.links.setdefault(n, t.family.link)
-
-
-def category_eta(t, levels: list[str], eta_of) -> np.ndarray:
-    """Linear predictors of all categories, (draws, obs, ncat), with zeros for the reference."""
-    from ..frame import Prefix
-
-    ref = reference_index(t.family, levels)
-    cols = [eta_of(Prefix(t.resp, n)) for n in category_dpars(t.family, levels)]
-    shape = np.broadcast_shapes(*(np.shape(c) for c in cols))
-    cols = [np.broadcast_to(c, shape) for c in cols]
-    cols.insert(ref, np.zeros(shape))
-    return np.stack(cols, axis=-1)
 
 
 # ----------------------------------------------------------------- numpy

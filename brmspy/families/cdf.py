@@ -31,27 +31,17 @@ Notes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 from scipy import special, stats
 
+from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
+from .cdf_inflated import INFLATED_CDFS
 from .continuous import skew_normal_params
 from .core import Dpars, Extras
 from .discrete import com_poisson_series
 
-Fn = Callable[[np.ndarray, Dpars, Extras], np.ndarray]
-
-
-@dataclass(frozen=True)
-class CdfMath:
-    """A family's log CDF, log CCDF and inverse CDF (numpy), plus Stan definitions Stan lacks."""
-
-    lcdf: Fn
-    lccdf: Fn
-    ppf: Fn | None = None  # inverse CDF for truncated draws; None: rejection sampling
-    stan_functions: tuple[str, ...] = ()
 
 
 def _frozen(make: Callable[[Dpars, Extras], "stats.rv_continuous | stats.rv_discrete"]) -> CdfMath:
@@ -185,44 +175,12 @@ def _gev_lcdf(y, dp, ex):
     return np.where(zero, gumbel, np.where(inside, general, outside))
 
 
-def _log1m_exp(a):
-    """log(1 - exp(a)) for a <= 0, accurate near 0 and for very negative a."""
-    a = np.asarray(a, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(a > -0.693147, np.log(-np.expm1(a)), np.log1p(-np.exp(a)))
-
-
 def _gev_ppf(u, dp, ex):
     u, mu, sigma, xi = _bcast(u, dp["mu"], dp["sigma"], dp["xi"])
     log_e = np.log(-np.log(u))
     zero = xi == 0
     xi_safe = np.where(zero, 1.0, xi)
     return mu + sigma * np.where(zero, -log_e, np.expm1(-xi_safe * log_e) / xi_safe)
-
-
-def bisect_ppf(cdf: Callable[[np.ndarray], np.ndarray], target: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-               pdf: Callable[[np.ndarray], np.ndarray] | None = None, steps: int = 30) -> np.ndarray:
-    """Solve ``cdf(y) = target`` elementwise between ``lo`` and ``hi`` (vectorised).
-
-    For CDFs without a fast inverse in scipy (von_mises, exgaussian: seconds to
-    minutes for a draws x rows array).  With ``pdf``, 30 bisection steps
-    bracket the root to ``(hi - lo) / 2^30`` and four Newton steps, kept inside
-    the bracket, reach machine precision; without it bisection runs 60 steps.
-    """
-    target = np.asarray(target, dtype=float)
-    lo, hi = (np.broadcast_to(np.asarray(b, dtype=float), target.shape).copy() for b in (lo, hi))
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for _ in range(steps if pdf is not None else 2 * steps):
-            mid = 0.5 * (lo + hi)
-            below = cdf(mid) < target
-            lo = np.where(below, mid, lo)
-            hi = np.where(below, hi, mid)
-        y = 0.5 * (lo + hi)
-        if pdf is not None:
-            for _ in range(4):
-                step = (cdf(y) - target) / pdf(y)
-                y = np.clip(np.where(np.isfinite(step), y - step, y), lo, hi)
-    return y
 
 
 def _exgaussian(dp):
@@ -364,16 +322,7 @@ CDFS: dict[str, CdfMath] = {
 }
 
 
-def log_diff_exp(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``log(exp(a) - exp(b))`` for ``a >= b``, as Stan's ``log_diff_exp`` (``-inf`` when equal)."""
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        out = a + _log1m_exp(np.where(np.isfinite(a), b - a, -np.inf))
-    return np.where(a == b, -np.inf, np.where(b == -np.inf, a, out))
-
-
-from .cdf_inflated import INFLATED_CDFS  # noqa: E402  (needs CdfMath and log_diff_exp above)
 
 CDFS.update(INFLATED_CDFS)
 
-__all__ = ["CDFS", "CdfMath", "bisect_ppf", "log_diff_exp"]
+__all__ = ["CDFS",]

@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
-from .cdf import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
+from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
 
 # ------------------------------------------------------- Stan definitions
 

@@ -24,7 +24,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FamilyError
+from ..core.errors import DataError, FamilyError
 
 # ------------------------------------------------------------------ links
 
@@ -419,7 +419,7 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
 def check_response(family: Family, y: pd.Series, name: str) -> np.ndarray:
     """Validate the response for ``family`` and return it as a numpy array.
 
-    Raises :class:`~brmspy.errors.DataError` naming the offending values and the fix.
+    Raises :class:`~brmspy.core.errors.DataError` naming the offending values and the fix.
     """
     kind = family.spec.response
     fam = family.name

@@ -24,14 +24,14 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..errors import FamilyError, FormulaError
+from ..core.errors import FamilyError
 from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
 
 _SUFFIXED = re.compile(r"^([a-z_]+?)(\d+)$")
@@ -160,76 +160,6 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
 # ---------------------------------------------------------------- terms
 
 
-def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
-    """BrmsTerms of a mixture model: the main formula predicts every mu<k>."""
-    from ..formula.brmsformula import fixed_value
-    from ..formula.syntax import split_tilde
-    from ..formula.terms import BrmsTerms, Part, parse_response, parse_rhs
-    from .core import DPARS
-
-    if formula.nl:
-        raise FormulaError("Non-linear formulas are not supported for mixture models yet.")
-    lhs, rhs = split_tilde(formula.main)
-    if lhs is None:
-        raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
-    response = parse_response(lhs)
-    pforms: dict[str, tuple[str, str]] = {}
-    for text in formula.pforms:
-        fv = fixed_value(text)  # bf(..., sigma2 = 1): a constant
-        if fv is not None:
-            text = f"{fv[0]} ~ {fv[1]!r}"
-        plhs, prhs = split_tilde(text)
-        if plhs is None:
-            raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'mu2 ~ x'.")
-        name = plhs.strip()
-        if name in pforms:
-            raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
-        pforms[name] = (prhs, text)
-    thetas = [n for n in pforms if split_dpar(n)[0] == "theta"]
-    for n in thetas:
-        k = split_dpar(n)[1]
-        if k is None or not 2 <= k <= fam.nmix:
-            raise FormulaError(
-                f"{pforms[n][1]!r}: only theta2..theta{fam.nmix} can be predicted; theta1 is the reference "
-                "category of the mixing proportions (fixed at 0 on the log-odds scale), as in brms."
-            )
-    if thetas:
-        fam = replace(fam, theta_pred=True)
-    parts: dict[str, Part] = {}
-    main_terms = parse_rhs(rhs, formula.main)
-    fixed: dict[str, float] = {}
-    for k in range(1, fam.nmix + 1):
-        parts[f"mu{k}"] = Part(f"mu{k}", "dpar", main_terms, formula.main)
-    for name, (prhs, text) in pforms.items():
-        if name not in fam.dpars:
-            raise FormulaError(
-                f"{text!r} is a formula for {name!r}, but this mixture has no such parameter "
-                f"(its dpars: {', '.join(fam.dpars)}, theta2..theta{fam.nmix})."
-            )
-        try:
-            value = float(prhs)
-        except ValueError:
-            value = None
-        # 'sigma2 ~ 1' is a formula (an intercept, as in brms), 'sigma2 = 1' a constant
-        if value is not None and prhs.strip() not in ("0", "1") and split_dpar(name)[0] not in ("mu", "theta"):
-            fixed[name] = value
-            continue
-        parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
-    if fam.theta_pred:
-        for k in range(2, fam.nmix + 1):
-            parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
-    for d in fam.dpars:
-        base, _ = split_dpar(d)
-        if base not in ("mu", "theta") and d not in parts and d not in fixed and DPARS[base].fixed is not None:
-            fixed[d] = DPARS[base].fixed
-    if fam.order == "mu":
-        for k in range(1, fam.nmix + 1):
-            if not parts[f"mu{k}"].terms.intercept:
-                raise FormulaError("order='mu' needs an intercept in every mu<k> formula; use order='none'.")
-    resp = resp_name(response.expr) if multi else ""
-    return BrmsTerms(response, fam, parts, {}, resp, str(formula), fixed)
-
-
 # ------------------------------------------------------------------ math
 
 
@@ -285,37 +215,5 @@ def _math(fam: MixtureFamily) -> FamilyMath:
         return np.take_along_axis(stacked, pick[..., None], axis=-1)[..., 0]
 
     return FamilyMath(loglik, epred, rng)
-
-
-def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = None, summary: bool = True,
-               probs: tuple[float, float] = (0.025, 0.975)):
-    """Posterior membership probabilities of each mixture component, as brms's ``pp_mixture()``.
-
-    Returns a DataFrame per observation with ``Estimate``, ``Est.Error``,
-    ``Q2.5`` and ``Q97.5`` columns for each component (``P(K = k)``), or with
-    ``summary=False`` the draws, shaped (draws, observations, K).
-    """
-    from ..errors import BrmsError
-    from ..prediction import _context, _dpar_values, _extras, _terms
-
-    t = _terms(fit)
-    if not isinstance(t.family, MixtureFamily):
-        raise BrmsError(f"pp_mixture() needs a mixture model; this model's family is {t.family.name!r}.")
-    ctx = _context(fit, newdata, None, ndraws, False, "uncertainty", None)
-    dp = _dpar_values(ctx, t)
-    rd, ex = _extras(ctx, t, need_response=True)
-    p = membership(t.family, rd.y, dp, ex)
-    S, N = len(ctx.idx), len(ctx.data)
-    p = np.broadcast_to(p, (S, N, t.family.nmix))
-    if not summary:
-        return np.array(p)
-    cols = {}
-    for k in range(t.family.nmix):
-        pk = p[..., k]
-        cols[f"Estimate.P(K = {k + 1})"] = pk.mean(axis=0)
-        cols[f"Est.Error.P(K = {k + 1})"] = pk.std(axis=0, ddof=1)
-        cols[f"Q{100 * probs[0]:g}.P(K = {k + 1})"] = np.quantile(pk, probs[0], axis=0)
-        cols[f"Q{100 * probs[1]:g}.P(K = {k + 1})"] = np.quantile(pk, probs[1], axis=0)
-    return pd.DataFrame(cols)
 
 

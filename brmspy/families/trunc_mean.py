@@ -13,7 +13,7 @@ angle on [-pi, pi]) use Gauss-Legendre quadrature after the substitution
 which maps infinite bounds to finite ones; every array operation is
 vectorised over draws x rows.
 
-Discrete families are summed over their support in :mod:`brmspy.addition`.
+Discrete families are summed over their support in :mod:`brmspy.frame.additions`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from typing import Callable
 import numpy as np
 from scipy import special
 
-from .cdf import CDFS, log_diff_exp
+from .cdf import CDFS
+from .cdf_base import log_diff_exp
 from .continuous import skew_normal_params
 from .core import FAMILIES, Dpars, Extras
 

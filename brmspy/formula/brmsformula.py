@@ -17,11 +17,15 @@ Examples
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from ..errors import FormulaError
-from ..families import Family, brmsfamily
-from .syntax import split_tilde
+from ..core.errors import FormulaError
+from ..families import DPARS, Family, brmsfamily
+from .mixture import build_mixture_terms
+from .mv import resolve_rescor
+from .nlexpr import parse_nl
+from .rexpr import _name, _tokens
+from .syntax import _number, fixed_value, is_identifier, parse_call, split_tilde, split_top, strip_outer_parens
 from .terms import BrmsTerms, MvBrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
 
 
@@ -254,7 +258,6 @@ def build_terms(
         names = [r.resp for r in responses]
         if len(set(names)) != len(names):
             raise FormulaError(f"Responses must differ in a multivariate model; got {names}.")
-        from ..multivariate import resolve_rescor
 
         # set_rescor() or brms's default (with its message); checked, and nu marked shared for student
         rescor = resolve_rescor(formula.rescor, responses)
@@ -287,8 +290,6 @@ def expand_dot(formula: "str | BrmsFormula | MvBrmsFormula", columns: list[str]
 
 
 def _expand_dot_text(text: str, columns: list[str]) -> str:
-    from .rexpr import Name, _name, _tokens
-
     parts = split_tilde(text)
     lhs, rhs = parts
     dots = [t for t in _tokens(rhs, text) if t.kind == "name" and t.text == "."]
@@ -310,8 +311,6 @@ def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvB
 
     The other formulas of ``bf()`` (dpars) apply to every response, as in brms.
     """
-    from .syntax import parse_call, split_top, strip_outer_parens
-
     if isinstance(formula, MvBrmsFormula):
         forms: list[BrmsFormula] = []
         for f in formula.forms:
@@ -336,8 +335,6 @@ def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvB
 
 def _check_matrix_response(response, fam: Family) -> None:
     """``cbind(s, f) ~ x`` (lme4's binomial form) is refused with brms's spelling; cbind is for multinomial/dirichlet."""
-    from .syntax import parse_call
-
     call = parse_call(response.expr)
     if call is None or call.name != "cbind" or fam.spec.special == "categorical":
         return
@@ -356,8 +353,6 @@ def _check_matrix_response(response, fam: Family) -> None:
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
     if fam.spec.special == "mixture":
-        from ..families.mixture import build_mixture_terms
-
         return build_mixture_terms(formula, fam, multi, _resp_name)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
@@ -427,7 +422,6 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             )
     if nonlinear:
         _check_nonlinear(nonlinear, nlpar_names, fam, pf_by_name)
-    from ..families import DPARS
 
     for d in fam.dpars:
         if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and DPARS[d].fixed is not None:
@@ -436,37 +430,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
 
 
-_FIXED = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*=\s*(\S.*?)\s*$")
-
-
-def fixed_value(text: str) -> tuple[str, float] | None:
-    """``"quantile = 0.25"`` (how :func:`bf` stores ``quantile=0.25``) -> ``("quantile", 0.25)``; else None.
-
-    brms keeps ``bf(y ~ x, sigma = 1)`` (a constant) apart from ``bf(y ~ x, sigma ~ 1)`` (an intercept).
-
-    Examples
-    --------
-    >>> fixed_value("quantile = 0.25"), fixed_value("sigma ~ 1")
-    (('quantile', 0.25), None)
-    """
-    m = _FIXED.match(text)
-    if m is None or "~" in text:
-        return None
-    value = _number(m.group(2))
-    return None if value is None else (m.group(1), value)
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:
     """Parameter names left of '~': one name, or several joined with '+' (linear formulas only)."""
-    from .syntax import is_identifier, split_top
-
     names = [n.strip() for n in split_top(plhs, "+")]
     if len(names) > 1 and is_nl:
         raise FormulaError(f"nlf() gives one parameter a non-linear formula; {text!r} names several. Write one nlf() each.")
@@ -478,8 +443,6 @@ def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:
 
 def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[str]) -> NonlinearPart:
     """Parse a non-linear formula: names with their own formula are nlpars, other names are data columns."""
-    from .nlexpr import parse_nl
-
     expr = parse_nl(rhs, text)
     nlpars = tuple(n for n in expr.names if n in nlpar_names)
     covariates = tuple(n for n in expr.names if n not in nlpar_names)

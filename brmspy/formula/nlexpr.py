@@ -26,7 +26,7 @@ from typing import Callable, Mapping
 import numpy as np
 from scipy import special as sps
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 
 
 @dataclass(frozen=True)

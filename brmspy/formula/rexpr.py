@@ -4,7 +4,7 @@ Every piece of a formula string that names data (population terms, the
 response, addition-term and special-term arguments, group-level effects) is
 read here into a small typed tree (:class:`Num`, :class:`Str`, :class:`Name`,
 :class:`Call`, :class:`BinOp`, :class:`Unary`, :class:`Paren`) and checked
-against an allow-list before anything is evaluated; :mod:`brmspy.rvalues`
+against an allow-list before anything is evaluated; :mod:`brmspy.frame.rvalues`
 evaluates the tree with R's meanings.  Nothing is passed to Python's ``eval``.
 
 Written by hand rather than with Python's :mod:`ast` because R syntax is not
@@ -30,7 +30,7 @@ Examples
 >>> parse_expr("__import__('os').system('id')")
 Traceback (most recent call last):
 ...
-brmspy.errors.FormulaError: ...
+brmspy.core.errors.FormulaError: ...
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 
 # ------------------------------------------------------------------- tree
 
@@ -133,7 +133,7 @@ def _sig(*params: str, required: int = 1, varargs: bool = False) -> Signature:
 
 
 _X = _sig("x")
-#: elementwise math functions (R names; numpy versions in brmspy.rvalues)
+#: elementwise math functions (R names; numpy versions in brmspy.frame.rvalues)
 #: (R's and brms's exported ones only: Stan's names such as inv_logit or Phi, which non-linear formulas
 #: take, are not R functions, and brms fails on them in a linear formula)
 MATH = ("exp", "expm1", "log2", "log10", "log1p", "sqrt", "abs", "sign", "floor", "ceiling", "trunc",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 from .rexpr import BinOp, Call, Expr, Name, Num, Paren, Str, Unary, deparse, parse_expr
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 
 _OPEN = "([{"
 _CLOSE = ")]}"
@@ -187,3 +187,30 @@ def split_tilde(text: str) -> tuple[str | None, str]:
     if not rhs:
         raise FormulaError(f"Formula {text!r} has nothing right of '~'; use '~ 1' for an intercept-only model.")
     return (lhs or None), rhs
+
+
+_FIXED = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*=\s*(\S.*?)\s*$")
+
+
+def fixed_value(text: str) -> tuple[str, float] | None:
+    """``"quantile = 0.25"`` (how :func:`bf` stores ``quantile=0.25``) -> ``("quantile", 0.25)``; else None.
+
+    brms keeps ``bf(y ~ x, sigma = 1)`` (a constant) apart from ``bf(y ~ x, sigma ~ 1)`` (an intercept).
+
+    Examples
+    --------
+    >>> fixed_value("quantile = 0.25"), fixed_value("sigma ~ 1")
+    (('quantile', 0.25), None)
+    """
+    m = _FIXED.match(text)
+    if m is None or "~" in text:
+        return None
+    value = _number(m.group(2))
+    return None if value is None else (m.group(1), value)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None

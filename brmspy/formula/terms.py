@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from ..errors import FormulaError
+from ..core.errors import FormulaError
 from .rexpr import Name, parse_expr
 from .rterms import RTerms, population_terms
 from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
@@ -197,7 +197,7 @@ class BrmsTerms:
     resp: str = ""  # name prefix in multivariate models ("" when univariate)
     formula_text: str = ""
     fixed: dict[str, float] = field(default_factory=dict)  # dpars held at a constant value
-    shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.multivariate)
+    shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.formula.mv)
     mecor: bool = True  # latent values of several me() terms correlated (set_mecor)
 
     @property

@@ -28,12 +28,17 @@ import ast
 import math
 import operator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
-from . import SpecialDesign, register
+from ..core.errors import DataError, FormulaError
+from ..core.stan import StanBlocks, prior_statement
+from ..core.types import ParamInfo, PriorRow
+from ..formula.prefix import brms_name
+from ..frame.columns import _eval_column, _level_label, _levels_of
+from ..frame.specials import SpecialDesign
 
 GP_EXP_QUAD = """  /* compute a latent Gaussian process with squared exponential kernel
    * Args:
@@ -134,8 +139,6 @@ class GPSpec:
     @property
     def label(self) -> str:
         """brms's GP label: ``gpx``, ``gpxf`` (a by-level is appended per sub-GP)."""
-        from ..frame import brms_name
-
         return "gp" + brms_name(self.covar) + (brms_name(self.by) if self.by else "")
 
 
@@ -291,8 +294,6 @@ def _make_sub(spec: GPSpec, sfx: str, level, rows: np.ndarray, C: np.ndarray, x:
 
 
 def build_subs(spec: GPSpec, data: pd.DataFrame, formula: str) -> list[SubGP]:
-    from ..frame import _level_label, _levels_of
-
     x = _covariate(spec, data, formula)
     n = len(data)
     if spec.by is None:
@@ -311,8 +312,6 @@ def build_subs(spec: GPSpec, data: pd.DataFrame, formula: str) -> list[SubGP]:
 
 
 def _covariate(spec: GPSpec, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame import _eval_column
-
     if spec.covar in data.columns and _is_factor(data[spec.covar]):
         raise DataError(f"'{spec.text}' in {formula!r}: a Gaussian process needs a numeric covariate, but "
                         f"{spec.covar!r} is a factor; use 'gp(x, by = {spec.covar})' for one GP per level.")
@@ -328,45 +327,45 @@ def _is_factor(col: pd.Series) -> bool:
 
 
 def _rename(level) -> str:
-    from ..frame import brms_name
-
     return brms_name(str(level))
 
 
 # ------------------------------------------------------------------ the kind
 
 
-@register("gp")
 @dataclass
 class GPDesign(SpecialDesign):
-    """All ``gp()`` terms of one linear predictor (``sdgp_1``, ``lscale_1``, ``zgp_1``, ...)."""
+    """All ``gp()`` terms of one linear predictor (``sdgp_1``, ``lscale_1``, ``zgp_1``, ...).
+
+    ``specs`` are the terms as written, ``subs`` their GPs as brms counts them (one per factor
+    ``by`` level) and ``n_rows`` the number of model rows.
+    """
+
+    kinds: ClassVar[tuple[str, ...]] = ("gp",)
+
+    specs: list[GPSpec] = field(default_factory=list)
+    subs: list[list[SubGP]] = field(default_factory=list, repr=False)
+    n_rows: int = 0
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
-        design = cls(prefix, terms, formula)
         specs = [parse_gp(t, formula) for t in terms]
         labels = [s.label for s in specs]
         if len(set(labels)) != len(labels):
             raise FormulaError(f"{formula!r} has two gp() terms of the same covariate; keep one.")
-        design.info["specs"] = specs
-        design.info["subs"] = [build_subs(s, data, formula) for s in specs]
-        design.info["N"] = len(data)
-        return design
+        return cls(prefix, terms, formula, specs, [build_subs(s, data, formula) for s in specs], len(data))
 
     @property
     def terms_subs(self) -> list[tuple[GPSpec, list[SubGP]]]:
-        return list(zip(self.info["specs"], self.info["subs"]))
+        return list(zip(self.specs, self.subs))
 
     # -- priors
-    def prior_rows(self, base):
-        from ..priors import PriorRow
-
-        scale = self.info.get("scale_prior", "student_t(3, 0, 2.5)")
+    def prior_rows(self, base, scale_prior):
         subs = [s for _, ss in self.terms_subs for s in ss]
         return [
             PriorRow("", "lscale", lb="0", **base),
             *(PriorRow(s.prior, "lscale", coef=s.sfx, **base) for s in subs),
-            PriorRow(scale, "sdgp", lb="0", **base),
+            PriorRow(scale_prior, "sdgp", lb="0", **base),
             *(PriorRow("", "sdgp", coef=s.sfx, **base) for s in subs),
         ]
 
@@ -386,9 +385,6 @@ class GPDesign(SpecialDesign):
 
     # -- code
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
-
         sb, pri = StanBlocks(), StanBlocks()
         p = self.prefix.suffix
         sd_priors = priors.get("sdgp", [[None] * len(ss) for _, ss in self.terms_subs])
@@ -497,8 +493,6 @@ class GPDesign(SpecialDesign):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
-
         p, lab = self.prefix.suffix, self.prefix.label
         out = []
         for i, (spec, subs) in enumerate(self.terms_subs, start=1):
@@ -532,8 +526,6 @@ class GPDesign(SpecialDesign):
 
     def term_eta(self, param, data: pd.DataFrame | None, spec: GPSpec | None) -> np.ndarray | float:
         """The GPs' part of the predictor, (draws, rows); only the term ``spec`` if given."""
-        from ..frame import _level_label
-
         p = self.prefix.suffix
         out: np.ndarray | float = 0.0
         for i, (sp, subs) in enumerate(self.terms_subs, start=1):
@@ -541,7 +533,7 @@ class GPDesign(SpecialDesign):
                 continue
             pi = f"{p}_{i}"
             sdgp, lscale = param(f"sdgp{pi}"), param(f"lscale{pi}")
-            n = self.info["N"] if data is None else len(data)
+            n = self.n_rows if data is None else len(data)
             x_new = None if data is None else _covariate(sp, data, self.formula)
             for j, s in enumerate(subs):
                 z = param(f"zgp{pi}_{j + 1}" if s.level is not None else f"zgp{pi}")

@@ -33,13 +33,17 @@ brms does when the latent values are not available.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
-from .sp import SpTerm, eval_arg, sp_term
+from ..core.errors import DataError, FormulaError
+from ..core.stan import StanBlocks, prior_statement
+from ..core.types import ParamInfo, PriorRow, cor_pairs
+from ..formula.prefix import brms_name
+from .sp import SpTerm, eval_arg
 
 
 def _values(term, data: pd.DataFrame, where: str) -> tuple[np.ndarray, np.ndarray]:
@@ -67,10 +71,25 @@ def _check_unique_per_group(term, gr: str, data: pd.DataFrame, where: str) -> No
                         f"requires for gr = {gr}). Occurred for level {level!r} of group {gr!r}.")
 
 
-@sp_term("me")
 @dataclass
 class MeTerm(SpTerm):
-    """``me(x, sdx)``: ``bsp[k] * Xme_m`` with ``m`` numbered over the whole model."""
+    """``me(x, sdx)``: ``bsp[k] * Xme_m`` with ``m`` numbered over the whole model.
+
+    Attributes (set on the model data)
+    ----------------------------------
+    Xn, noise : the measured values and their known sd.
+    m : the number of its latent variable over the model (:meth:`link`).
+    owned : on the model's first me() term, every distinct latent variable (it declares them all).
+    correlated : on that term, whether their latent values are correlated (``set_mecor``).
+    """
+
+    kind: ClassVar[str] = "me"
+
+    Xn: np.ndarray | None = field(default=None, repr=False)
+    noise: np.ndarray | None = field(default=None, repr=False)
+    m: int = 0
+    owned: list["MeTerm"] = field(default_factory=list, repr=False)
+    correlated: bool = False
 
     @classmethod
     def build(cls, term, prefix, data, formula):
@@ -89,11 +108,11 @@ class MeTerm(SpTerm):
                 f"got '{term.text}' in {formula!r}."
             )
         t = cls(term, prefix, formula)
-        t.info["Xn"], t.info["noise"] = _values(term, data, f"'{term.text}' in {formula!r}")
+        t.Xn, t.noise = _values(term, data, f"'{term.text}' in {formula!r}")
         return t
 
     @classmethod
-    def link(cls, terms):
+    def link(cls, terms, settings):
         """Number the latent variables over the model; the first me() term declares them all.
 
         Their latent values are correlated when there are several and the
@@ -101,48 +120,34 @@ class MeTerm(SpTerm):
         """
         seen: dict[str, MeTerm] = {}
         for t in terms:
-            t.info.pop("owned", None)
+            t.owned, t.correlated = [], False
             key = t.term.text
             if key not in seen:
                 seen[key] = t
-                t.info["m"] = len(seen)
+                t.m = len(seen)
             else:
-                t.info["m"] = seen[key].info["m"]
-        terms[0].info["owned"] = list(seen.values())
-        terms[0].info["cor"] = len(seen) >= 2 and bool(terms[0].info.get("settings", {}).get("mecor", True))
-
-    @property
-    def m(self) -> int:
-        return int(self.info["m"])
+                t.m = seen[key].m
+        terms[0].owned = list(seen.values())
+        terms[0].correlated = len(seen) >= 2 and settings.mecor
 
     @property
     def me_coef(self) -> str:
         """brms's name of the latent variable: ``me(x, sdx)`` -> ``mex``."""
-        from ..frame import brms_name
-
         return "me" + brms_name(self.term.call.args[0])
-
-    @property
-    def owned(self) -> list["MeTerm"]:
-        return self.info.get("owned", [])
 
     @property
     def cor(self) -> bool:
         """Whether this (declaring) term's latent variables are correlated (``Lme_1``)."""
-        return bool(self.owned) and bool(self.info.get("cor", False))
+        return bool(self.owned) and self.correlated
 
     @property
     def corme_names(self) -> list[str]:
         """brms's names of the latent correlations, in ``corme_1``'s order: ``corme__mex__mez``, ..."""
-        from ..naming import cor_pairs
-
         coefs = [t.me_coef for t in self.owned]
         return [f"corme__{coefs[j]}__{coefs[k]}" for j, k in cor_pairs(len(coefs))]
 
     # -- priors: one set for the model, given by the declaring term
-    def prior_rows(self, base):
-        from ..priors import PriorRow
-
+    def prior_rows(self, base, scale_prior):
         rows = []
         if self.owned:
             rows.append(PriorRow("", "meanme", **base))
@@ -171,9 +176,6 @@ class MeTerm(SpTerm):
     # -- code
     @classmethod
     def stan_kind(cls, terms, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
-
         sb = StanBlocks()
         owner = next((j for j, t in enumerate(terms) if t.owned), None)
         if owner is None:
@@ -183,8 +185,8 @@ class MeTerm(SpTerm):
         sb.data.append("// data for noise-free variables")
         sb.declare("int<lower=1> Mme_1", "Mme_1", len(owned), "number of latent variables")
         for t in owned:
-            sb.declare(f"vector[N] Xn_{t.m}", f"Xn_{t.m}", t.info["Xn"], f"noisy values of {t.term.text}")
-            sb.declare(f"vector<lower=0>[N] noise_{t.m}", f"noise_{t.m}", t.info["noise"], "measurement noise")
+            sb.declare(f"vector[N] Xn_{t.m}", f"Xn_{t.m}", t.Xn, f"noisy values of {t.term.text}")
+            sb.declare(f"vector<lower=0>[N] noise_{t.m}", f"noise_{t.m}", t.noise, "measurement noise")
         sb.par += [
             "// parameters for noise free variables",
             "vector[Mme_1] meanme_1;  // latent means",
@@ -214,8 +216,6 @@ class MeTerm(SpTerm):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
-
         out = []
         for t in self.owned:
             for par in ("meanme", "sdme"):

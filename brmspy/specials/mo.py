@@ -23,13 +23,16 @@ variables in one ``mo()``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError, PriorError
-from .sp import SpTerm, eval_arg, sp_term
+from ..core.errors import DataError, FormulaError, PriorError
+from ..core.stan import StanBlocks
+from ..core.types import ParamInfo, PriorRow
+from .sp import SpTerm, eval_arg
 
 MO_FUNCTION = """  /* compute monotonic effects
    * Args:
@@ -48,9 +51,9 @@ MO_FUNCTION = """  /* compute monotonic effects
   }"""
 
 
-def _codes(values: pd.Series, info: dict, where: str, new: bool) -> np.ndarray:
-    """Integer codes 0..D of a monotonic predictor (``info`` fixed on the model data)."""
-    if isinstance(values.dtype, pd.CategoricalDtype) or "levels" in info:
+def _codes(values: pd.Series, t: "MoTerm", where: str, new: bool) -> np.ndarray:
+    """Integer codes 0..D of a monotonic predictor (``t.levels``, ``t.D``, ``t.lowest`` set on the model data)."""
+    if isinstance(values.dtype, pd.CategoricalDtype) or t.levels is not None:
         if not isinstance(values.dtype, pd.CategoricalDtype):
             raise DataError(f"{where}: the predictor was an ordered factor in the model data; pass one in newdata too.")
         if not values.cat.ordered and not new:
@@ -59,14 +62,14 @@ def _codes(values: pd.Series, info: dict, where: str, new: bool) -> np.ndarray:
                 "e.g. pd.Categorical(x, categories=[...], ordered=True)."
             )
         if new:
-            lookup = {str(c): i for i, c in enumerate(info["levels"])}
+            lookup = {str(c): i for i, c in enumerate(t.levels)}
             labels = values.astype(str)
             bad = sorted(set(labels[~labels.isin(lookup)]))
             if bad:
                 raise DataError(f"{where}: newdata has categories {bad} that the model data did not have.")
             return labels.map(lookup).to_numpy(np.int64)
-        info["levels"] = list(values.cat.categories)
-        info["D"] = len(info["levels"]) - 1
+        t.levels = list(values.cat.categories)
+        t.D = len(t.levels) - 1
         return values.cat.codes.to_numpy(np.int64)
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         raise DataError(
@@ -81,19 +84,37 @@ def _codes(values: pd.Series, info: dict, where: str, new: bool) -> np.ndarray:
             f"(e.g. {bad:g}). Use mo() only for ordered categories; a continuous predictor is a population-level term."
         )
     if not new:
-        info["min"] = float(v.min())
-        info["D"] = int(v.max() - v.min())
-    codes = (v - info["min"]).astype(np.int64)
-    if new and (codes.min() < 0 or codes.max() > info["D"]):
-        lo, hi = info["min"], info["min"] + info["D"]
+        t.lowest = float(v.min())
+        t.D = int(v.max() - v.min())
+    codes = (v - t.lowest).astype(np.int64)
+    if new and (codes.min() < 0 or codes.max() > t.D):
+        lo, hi = t.lowest, t.lowest + t.D
         raise DataError(f"{where}: newdata values must lie in the fitted range {lo:g}..{hi:g}.")
     return codes
 
 
-@sp_term("mo")
 @dataclass
 class MoTerm(SpTerm):
-    """``mo(x)``: ``bsp[k] * mo(simo_i, Xmo_i)``."""
+    """``mo(x)``: ``bsp[k] * mo(simo_i, Xmo_i)``.
+
+    Attributes (set on the model data)
+    ----------------------------------
+    X : codes 0..D of the rows.
+    D : number of categories - 1.
+    levels : the ordered factor's categories (None for integers); lowest : the smallest integer value.
+    share_id : ``mo(x, id = "a")``'s id; shares : the term whose simplex this one uses (a later one with that id).
+    simo_label : brms's simplex label when not ``<coef>1`` (``mox:z1`` in ``mo(x):z``).
+    """
+
+    kind: ClassVar[str] = "mo"
+
+    X: np.ndarray | None = field(default=None, repr=False)
+    D: int = 0
+    levels: list | None = None
+    lowest: float = 0.0
+    share_id: str | None = None
+    shares: "MoTerm | None" = field(default=None, repr=False)
+    simo_label: str = ""
 
     @classmethod
     def build(cls, term, prefix, data, formula):
@@ -102,29 +123,20 @@ class MoTerm(SpTerm):
             raise FormulaError(f"mo() takes one ordered predictor, e.g. 'mo(x)'; got '{term.text}' in {formula!r}.")
         t = cls(term, prefix, formula)
         if call.kwarg("id") is not None:
-            t.info["id"] = call.kwarg("id").strip().strip("'\"")
+            t.share_id = call.kwarg("id").strip().strip("'\"")
         values = eval_arg(call.args[0], data, f"'{term.text}'")
-        t.info["X"] = _codes(values, t.info, f"'{term.text}' in {formula!r}", new=False)
-        if t.info["D"] < 1:
+        t.X = _codes(values, t, f"'{term.text}' in {formula!r}", new=False)
+        if t.D < 1:
             raise DataError(f"'{term.text}' in {formula!r}: the predictor takes only one value; a monotonic effect needs at least two.")
         return t
-
-    @property
-    def D(self) -> int:
-        return int(self.info["D"])
-
-    @property
-    def shares(self) -> "MoTerm | None":
-        """The term whose simplex this one uses (``mo(x, id = "a")`` after the first with that id), or None."""
-        return self.info.get("share")
 
     @classmethod
     def share_ids(cls, terms: list["MoTerm"], formula: str) -> None:
         """brms's ``mo(x, id = ...)``: terms of one predictor with the same id use the first one's simplex."""
         first: dict[str, MoTerm] = {}
         for t in terms:
-            t.info.pop("share", None)
-            key = t.info.get("id")
+            t.shares = None
+            key = t.share_id
             if key is None:
                 continue
             if key not in first:
@@ -135,17 +147,15 @@ class MoTerm(SpTerm):
                     f"number of categories; '{first[key].term.text}' has {first[key].D + 1}, '{t.term.text}' {t.D + 1}."
                 )
             else:
-                t.info["share"] = first[key]
+                t.shares = first[key]
 
     @property
     def simo_coef(self) -> str:
         """brms's simplex label: ``mox1`` (first mo() of the term ``mox``), ``mox:z1`` in ``mo(x):z``."""
-        return self.info.get("simo_coef", f"{self.coef}1")
+        return self.simo_label or f"{self.coef}1"
 
     # -- priors
-    def prior_rows(self, base):
-        from ..priors import PriorRow
-
+    def prior_rows(self, base, scale_prior):
         if self.shares is not None:
             return []
         return [PriorRow("dirichlet(1)", "simo", coef=self.simo_coef, **base)]
@@ -166,8 +176,6 @@ class MoTerm(SpTerm):
     # -- code
     @classmethod
     def stan_kind(cls, terms, priors):
-        from ..codegen.blocks import StanBlocks
-
         s = terms[0].s
         sb = StanBlocks()
         sb.functions.append(MO_FUNCTION)
@@ -176,11 +184,11 @@ class MoTerm(SpTerm):
                    "length of simplexes")
         for t, p in zip(terms, priors):
             i = t.i
-            sb.declare(f"array[N] int Xmo{s}_{i}", f"Xmo{s}_{i}", t.info["X"], f"monotonic variable {t.info.get('label', t.term.text)}")
+            sb.declare(f"array[N] int Xmo{s}_{i}", f"Xmo{s}_{i}", t.X, f"monotonic variable {t.label or t.term.text}")
             if t.shares is not None:  # brms: the simplex shared across all terms of the same id
                 sb.tpar_def.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i} = simo{s}_{t.shares.i};  // shared simplex (id)")
                 continue
-            sb.par.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i};  // monotonic simplex of {t.info.get('label', t.term.text)}")
+            sb.par.append(f"simplex[Jmo{s}[{i}]] simo{s}_{i};  // monotonic simplex of {t.label or t.term.text}")
             dist = p.get("simo")
             if dist is not None:
                 con = f"con_simo{s}_{i}"
@@ -194,8 +202,6 @@ class MoTerm(SpTerm):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
-
         simo = params[f"simo{self.s}_{self.i}"]
         label = self.prefix.label
         out = []
@@ -215,10 +221,10 @@ class MoTerm(SpTerm):
 
     def value(self, param, data):
         if data is None:
-            X = self.info["X"]
+            X = self.X
         else:
             values = eval_arg(self.term.call.args[0], data, f"'{self.term.text}'")
-            X = _codes(values, self.info, f"'{self.term.text}'", new=True)
+            X = _codes(values, self, f"'{self.term.text}'", new=True)
         simo = param(f"simo{self.s}_{self.i}")  # (S, D)
         cum = np.concatenate([np.zeros((simo.shape[0], 1)), self.D * np.cumsum(simo, axis=1)], axis=1)
         return cum[:, X]

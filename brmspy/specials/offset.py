@@ -6,18 +6,19 @@ predictor; several offsets on one predictor are summed into that one vector.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
-from . import SpecialDesign, register
+from ..core.errors import DataError, FormulaError
+from ..core.stan import StanBlocks
+from ..frame.columns import _eval_column
+from ..frame.specials import SpecialDesign
 
 
 def _values(terms, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame import _eval_column
-
     total = np.zeros(len(data))
     for s in terms:
         if len(s.call.args) != 1 or s.call.kwargs:
@@ -29,31 +30,30 @@ def _values(terms, data: pd.DataFrame, formula: str) -> np.ndarray:
     return total
 
 
-@register("offset")
 @dataclass
 class OffsetDesign(SpecialDesign):
-    """The summed offsets of one linear predictor."""
+    """The summed offsets of one linear predictor (``offsets``: their values on the model data)."""
+
+    kinds: ClassVar[tuple[str, ...]] = ("offset",)
+
+    offsets: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
-        design = cls(prefix, terms, formula)
-        design.info["offsets"] = _values(terms, data, formula)
-        return design
+        return cls(prefix, terms, formula, _values(terms, data, formula))
 
     @property
     def name(self) -> str:
         return f"offsets{self.prefix.suffix}"
 
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-
         sb = StanBlocks()
-        sb.declare(f"vector[N] {self.name}", self.name, self.info["offsets"], ", ".join(s.text for s in self.terms))
+        sb.declare(f"vector[N] {self.name}", self.name, self.offsets, ", ".join(s.text for s in self.terms))
         return sb
 
     def predictor_terms(self) -> list[str]:
         return [self.name]
 
     def eta(self, param, data):
-        values = self.info["offsets"] if data is None else _values(self.terms, data, self.formula)
+        values = self.offsets if data is None else _values(self.terms, data, self.formula)
         return values[None, :]

@@ -16,19 +16,25 @@ standardised coefficients ``zs_<i>_<j> ~ std_normal()`` scaled by
   none, as in mgcv); ``by = z`` (numeric): the smooth times ``z``, uncentred.
 
 The bases (knots, eigenvectors, constraint, maps) are kept so :meth:`eta`
-rebuilds ``Xs``/``Zs`` for new data; :mod:`brmspy.splines` has the numerics.
+rebuilds ``Xs``/``Zs`` for new data; :mod:`brmspy.core.splines` has the numerics.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, FormulaError
-from ..splines import CubicRegression, MixedSmooth, TensorT2, ThinPlate, mixed_form
-from . import SpecialDesign, register
+from ..core.errors import DataError, FormulaError
+from ..core.splines import CubicRegression, MixedSmooth, TensorT2, ThinPlate, mixed_form
+from ..core.stan import StanBlocks, prior_statement
+from ..core.types import ParamInfo, PriorRow
+from ..formula.prefix import brms_name
+from ..formula.syntax import parse_call
+from ..frame.columns import _eval_column, _level_label, _levels_of
+from ..frame.specials import SpecialDesign
 
 #: basis types of s() / t2() marginals: bs code -> (class, description)
 BASES = {"tp": (ThinPlate, "thin plate regression spline"), "cr": (CubicRegression, "cubic regression spline")}
@@ -48,8 +54,6 @@ def _unquote(v: str) -> str:
 
 def _vector_arg(v: str) -> list[str]:
     """``5`` -> ["5"]; ``c(5, 6)`` -> ["5", "6"] (R's spelling of several marginal values)."""
-    from ..formula.syntax import parse_call
-
     call = parse_call(v)
     if call is not None and call.name == "c" and not call.kwargs:
         return [a.strip() for a in call.args]
@@ -70,8 +74,6 @@ class SmoothSpec:
     @property
     def label(self) -> str:
         """brms's smooth label: ``sx``, ``sxf`` (with by), ``t2xz``."""
-        from ..frame import brms_name
-
         return self.fun + brms_name("".join((*self.covars, *((self.by,) if self.by else ()))))
 
     @property
@@ -140,8 +142,6 @@ def parse_smooth(term, formula: str) -> SmoothSpec:
 
 
 def _covariates(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> np.ndarray:
-    from ..frame import _eval_column
-
     cols = []
     for v in spec.covars:
         if v in data.columns:
@@ -195,8 +195,6 @@ class SmoothPiece:
 
     @property
     def xs_names(self) -> list[str]:
-        from ..frame import brms_name
-
         return [brms_name(f"{self.mgcv_label}_{j}") for j in range(1, self.Xs.shape[1] + 1)]
 
     @property
@@ -209,8 +207,6 @@ class SmoothPiece:
         ``X_raw``: the basis columns of the model data as built (mgcv's ``sm$X``); otherwise
         the basis is evaluated at the covariates of ``data`` (mgcv's ``PredictMat``).
         """
-        from ..frame import _level_label
-
         if X_raw is None:
             X_raw = self.smooth.raw(_covariates(self.spec, data, formula))
         Xf, Zr = self.smooth.columns(X_raw)
@@ -228,8 +224,6 @@ class SmoothPiece:
 
 def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[SmoothPiece]:
     """mgcv's smoothCon + smooth2random for one term: one piece per factor ``by`` level."""
-    from ..frame import _level_label, _levels_of
-
     X = _covariates(spec, data, formula)
     basis = _basis(spec, X, formula)
     X_raw = basis.X  # the basis as built on the model data (mgcv's sm$X; new data use design())
@@ -260,34 +254,33 @@ def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[Smo
 
 
 def _rename(level: str) -> str:
-    from ..frame import brms_name
-
     return brms_name(str(level))
 
 
 # ----------------------------------------------------------------- the kind
 
 
-@register("s", "t2")
 @dataclass
 class SmoothDesign(SpecialDesign):
-    """All ``s()``/``t2()`` terms of one linear predictor, numbered as brms numbers smooths."""
+    """All ``s()``/``t2()`` terms of one linear predictor, numbered as brms numbers smooths.
+
+    ``specs`` are the terms as written, ``pieces`` the smooths as brms numbers them (one per
+    factor ``by`` level), with their bases for new data.
+    """
+
+    kinds: ClassVar[tuple[str, ...]] = ("s", "t2")
+
+    specs: list[SmoothSpec] = field(default_factory=list)
+    pieces: list[SmoothPiece] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
-        design = cls(prefix, terms, formula)
         specs = [parse_smooth(t, formula) for t in terms]
         pieces = [p for spec in specs for p in build_pieces(spec, data, formula)]
-        design.info["specs"] = specs
-        design.info["pieces"] = pieces
         names = [n for p in pieces for n in p.xs_names]
         if len(set(names)) != len(names):
             raise FormulaError(f"The smooth terms of {formula!r} repeat a smooth: {', '.join(s.text for s in specs)}.")
-        return design
-
-    @property
-    def pieces(self) -> list[SmoothPiece]:
-        return self.info["pieces"]
+        return cls(prefix, terms, formula, specs, pieces)
 
     @property
     def Ks(self) -> int:
@@ -298,12 +291,9 @@ class SmoothDesign(SpecialDesign):
         return [n for p in self.pieces for n in p.xs_names]
 
     # -- priors
-    def prior_rows(self, base):
-        from ..priors import PriorRow
-
-        scale = self.info.get("scale_prior", DEFAULT_SCALE_PRIOR)
-        rows = [PriorRow(scale, "sds", lb="0", **base)]
-        rows += [PriorRow("", "sds", coef=t, **base) for t in dict.fromkeys(s.text for s in self.info["specs"])]
+    def prior_rows(self, base, scale_prior):
+        rows = [PriorRow(scale_prior, "sds", lb="0", **base)]
+        rows += [PriorRow("", "sds", coef=t, **base) for t in dict.fromkeys(s.text for s in self.specs)]
         return rows
 
     def resolve_priors(self, lookup):
@@ -321,9 +311,6 @@ class SmoothDesign(SpecialDesign):
 
     # -- code
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
-
         sb, pri = StanBlocks(), StanBlocks()  # priors last, so their data follow the spline data
         p = self.prefix.suffix
         if self.Ks:
@@ -365,8 +352,6 @@ class SmoothDesign(SpecialDesign):
 
     # -- draws and predictions
     def draws(self, params):
-        from ..naming import ParamInfo
-
         p, lab = self.prefix.suffix, self.prefix.label
         out = []
         col = 0

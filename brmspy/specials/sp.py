@@ -4,10 +4,9 @@ brms gives every such term of a linear predictor one element of the
 coefficient vector ``bsp`` (class ``b`` priors; coefficient named after the
 term, ``mox`` for ``mo(x)``, ``mexsdx`` for ``me(x, sdx)``) and multiplies it
 with the term's value::
-
     mu += Intercept + bsp[1] * mo(simo_1, Xmo_1) + bsp[2] * Xme_1;
 
-:class:`SpDesign` is the one :class:`~brmspy.specials.SpecialDesign` of all
+:class:`SpDesign` is the one :class:`~brmspy.frame.specials.SpecialDesign` of all
 sp terms of a predictor: it owns ``Ksp``/``bsp``, its priors and draws
 (``bsp_mox``).  Each kind of sp term is an :class:`SpTerm` subclass registered
 with :func:`sp_term` (``mo.py``, ``me.py``); it supplies its data, parameters,
@@ -29,43 +28,37 @@ Factor covariates are not supported (a clear error).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from ..errors import FormulaError
-from . import REGISTRY, SpecialDesign
+from ..core.errors import DataError, FormulaError
+from ..core.stan import StanBlocks, prior_statement
+from ..core.types import ParamInfo, PriorRow
+from ..formula.prefix import Prefix, brms_name
+from ..formula.rterms import population_terms
+from ..formula.syntax import parse_call
+from ..formula.terms import SpecialTerm
+from ..frame.columns import _eval_column
+from ..frame.design import DesignSpec, ModelVariables
+from ..frame.specials import ModelSettings, SpecialDesign
 
-if TYPE_CHECKING:
-    from ..codegen.blocks import StanBlocks
-    from ..formula.terms import SpecialTerm
-    from ..frame import Prefix
-    from ..naming import ParamInfo
-    from ..priors import PriorRow
-
-#: sp-term kind ("mo", "me") -> its SpTerm class
+#: sp-term kind ("mo", "me", "mi") -> its SpTerm class (filled by :func:`register_sp_terms`)
 SP_TERMS: dict[str, type["SpTerm"]] = {}
 #: order of the kinds' declarations in the program (brms's)
 _ORDER = ("mo", "me", "mi")
 
 
-def sp_term(kind: str) -> Callable[[type["SpTerm"]], type["SpTerm"]]:
-    """Class decorator: ``@sp_term("mo")`` makes ``cls`` handle ``mo(...)`` terms, sharing ``bsp``."""
-
-    def deco(cls: type["SpTerm"]) -> type["SpTerm"]:
-        cls.kind = kind
-        SP_TERMS[kind] = cls
-        REGISTRY[kind] = SpDesign
-        return cls
-
-    return deco
+def register_sp_terms(*terms: type["SpTerm"]) -> None:
+    """Make :class:`SpDesign` build the terms of these kinds (each class names its ``kind``), sharing ``bsp``."""
+    for cls in terms:
+        SP_TERMS[cls.kind] = cls
+    SpDesign.kinds = ("sp", *SP_TERMS)  # products such as mo(x):z (brmspy.formula.terms.SpInteraction) too
 
 
 def eval_arg(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     """A term argument: a column, an expression of columns, or a number."""
-    from ..frame import _eval_column
-
     try:
         return pd.Series(np.full(len(data), float(expr)))
     except ValueError:
@@ -82,6 +75,7 @@ class SpTerm:
     prefix : its linear predictor (Stan names carry ``prefix.suffix``).
     k : its element of ``bsp`` (1-based).
     i : its number among the terms of its kind in the predictor (``Xmo_1``, ``simo_2``).
+    label : the term as the Stan code's comments name it (``mo(x) in mo(x):z``); empty: the term's text.
     """
 
     kind: ClassVar[str] = ""
@@ -91,13 +85,11 @@ class SpTerm:
     formula: str
     k: int = 0
     i: int = 0
-    info: dict[str, Any] = field(default_factory=dict, repr=False)
+    label: str = ""
 
     @property
     def coef(self) -> str:
         """brms's coefficient name: ``mo(x)`` -> ``mox``, ``me(x, sdx)`` -> ``mexsdx``."""
-        from ..frame import brms_name
-
         return brms_name(self.term.text)
 
     @property
@@ -110,11 +102,11 @@ class SpTerm:
         raise NotImplementedError
 
     @classmethod
-    def link(cls, terms: list["SpTerm"]) -> None:
+    def link(cls, terms: list["SpTerm"], settings: ModelSettings) -> None:
         """All terms of this kind in the model (every predictor), after all are built."""
 
     # -- priors (``base``: resp/dpar/nlpar of the predictor; ``lookup`` bound to it)
-    def prior_rows(self, base: dict[str, str]) -> list["PriorRow"]:
+    def prior_rows(self, base: dict[str, str], scale_prior: str) -> list["PriorRow"]:
         return []
 
     def resolve_priors(self, lookup) -> dict[str, Any]:
@@ -128,8 +120,6 @@ class SpTerm:
     @classmethod
     def stan_kind(cls, terms: list["SpTerm"], priors: list[dict[str, Any]]) -> "StanBlocks":
         """Declarations of this kind's terms in one predictor (``priors`` from :meth:`resolve_priors`)."""
-        from ..codegen.blocks import StanBlocks
-
         return StanBlocks()
 
     def expression(self) -> str:
@@ -162,7 +152,7 @@ class SpRow:
     text : the term as written (``mo(x):z``).
     coef : brms's coefficient name (``mox:z``).
     factors : its sp terms, in order.
-    covariates : (expression, :class:`~brmspy.design.DesignSpec`) of each covariate piece.
+    covariates : (expression, :class:`~brmspy.frame.design.DesignSpec`) of each covariate piece.
     ic : its ``Csp`` number (0 without covariates).
     csp : the product of the covariates on the model data (None without).
     """
@@ -178,10 +168,6 @@ class SpRow:
 
 def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, str, Any]:
     """A numeric covariate piece of an sp interaction: (values, R column name, design spec for new data)."""
-    from ..design import DesignSpec, ModelVariables
-    from ..errors import DataError
-    from ..formula.rterms import population_terms
-
     col = data[expr] if expr in data.columns else None
     if col is not None and (isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object
                             or pd.api.types.is_string_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype)):
@@ -202,9 +188,9 @@ def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, s
 class SpDesign(SpecialDesign):
     """All sp terms (``mo()``, ``me()``, ``mi()`` and their products) of one linear predictor, sharing ``bsp``."""
 
-    @property
-    def rows(self) -> list[SpRow]:
-        return self.info["rows"]
+    kinds: ClassVar[tuple[str, ...]] = ("sp",)  # and every sp-term kind (register_sp_terms)
+
+    rows: list[SpRow] = field(default_factory=list)
 
     @property
     def sp_terms(self) -> list[SpTerm]:
@@ -213,11 +199,6 @@ class SpDesign(SpecialDesign):
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
-        from ..formula.syntax import parse_call
-        from ..formula.terms import SpecialTerm
-        from ..frame import brms_name
-
-        design = cls(prefix, terms, formula)
         rows: list[SpRow] = []
         counts: dict[str, int] = {}
         ncsp = 0
@@ -247,34 +228,30 @@ class SpDesign(SpecialDesign):
                 row.ic, row.csp = ncsp, csp
             # brms's simplex labels: the row's coefficient and the mo() term's position in it (mox:z1)
             for j, t in enumerate([t for t in factors if t.kind == "mo"], start=1):
-                t.info["simo_coef"] = f"{row.coef}{j}"
+                t.simo_label = f"{row.coef}{j}"
             for t in factors:  # for comments in the Stan code
-                t.info["label"] = t.term.text if s.kind != "sp" else f"{t.term.text} in {s.text}"
+                t.label = t.term.text if s.kind != "sp" else f"{t.term.text} in {s.text}"
             rows.append(row)
         coefs = [r.coef for r in rows]
         if len(set(coefs)) != len(coefs):
             raise FormulaError(f"A special term appears twice in {formula!r}: {coefs}; remove the duplicate.")
-        design.info["rows"] = rows
         if "mo" in SP_TERMS:  # mo(x, id = ...): shared simplexes within the predictor
             SP_TERMS["mo"].share_ids([t for r in rows for t in r.factors if t.kind == "mo"], formula)
-        return design
+        return cls(prefix, terms, formula, rows)
 
     @classmethod
-    def link(cls, designs):
-        for d in designs:  # model-wide settings (set_mecor) reach the terms
-            for t in d.sp_terms:
-                t.info["settings"] = d.info.get("settings", {})
+    def link(cls, designs, settings):
         for kind, handler in SP_TERMS.items():
             terms = [t for d in designs for t in d.sp_terms if t.kind == kind]
             if terms:
-                handler.link(terms)
+                handler.link(terms, settings)  # model-wide settings (set_mecor) reach the terms
 
     @property
     def b_names(self) -> list[str]:
         return [r.coef for r in self.rows]
 
-    def prior_rows(self, base):
-        return [row for t in self.sp_terms for row in t.prior_rows(base)]
+    def prior_rows(self, base, scale_prior):
+        return [row for t in self.sp_terms for row in t.prior_rows(base, scale_prior)]
 
     def resolve_priors(self, lookup):
         return {
@@ -290,9 +267,6 @@ class SpDesign(SpecialDesign):
         return flat
 
     def stan(self, priors):
-        from ..codegen.blocks import StanBlocks
-        from ..codegen.pieces import prior_statement
-
         s = self.prefix.suffix
         sb = StanBlocks()
         sb.declare(f"int<lower=1> Ksp{s}", f"Ksp{s}", len(self.rows), "number of special effects terms")
@@ -321,8 +295,6 @@ class SpDesign(SpecialDesign):
         return out
 
     def draws(self, params):
-        from ..naming import ParamInfo
-
         label = self.prefix.label
         bsp = params[f"bsp{self.prefix.suffix}"]
         out = []
@@ -366,7 +338,5 @@ class SpDesign(SpecialDesign):
         return total
 
 
-REGISTRY["sp"] = SpDesign  # products such as mo(x):z (brmspy.formula.terms.SpInteraction)
 
-
-__all__ = ["SP_TERMS", "SpDesign", "SpRow", "SpTerm", "eval_arg", "sp_term"]
+__all__ = ["SP_TERMS", "SpDesign", "SpRow", "SpTerm", "eval_arg", "register_sp_terms"]

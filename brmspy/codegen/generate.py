@@ -1,0 +1,118 @@
+"""Stan code generation: model frame + resolved priors -> program text and data."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..core.stan import StanBlocks
+from ..formula.prefix import Prefix
+from ..frame.types import ModelFrame
+from ..priors.table import ResolvedPriors
+from . import pieces
+from .likelihood import stan_likelihood, stan_response
+from .mixture import stan_mixture_parameters, strip_ordered_intercept
+from .mv import stan_rescor_likelihood, stan_rescor_parameters
+from .nonlinear import stan_nl_covariates
+from .options import CodeOptions
+from .ordinal import stan_thresholds
+from .priors import stan_priors
+from .reductions import choose_reduction
+from .render import render
+from .threads import stan_threaded_likelihood
+from .tuning import Tuning, choose_tuning
+
+
+@dataclass
+class GeneratedModel:
+    """A Stan program and the data its data block declares.
+
+    ``reduction`` names the exact likelihood reduction the program uses
+    (``None``: the row-wise likelihood, as brms writes it).  ``standardized`` names the
+    parameters that are standardized effects scaled by an sd (non-centered: ``z_1``,
+    ``zs_1_1``, ``zgp_1``, ``zme_1``), whose joint mode with that sd is degenerate
+    (:mod:`brmspy.backends.warmstart`).
+    """
+
+    code: str
+    data: dict[str, Any]
+    reduction: str | None = None
+    standardized: tuple[str, ...] = ()
+
+
+def generate(
+    frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None, tuning: "Tuning | None" = None
+) -> GeneratedModel:
+    """Assemble every piece in brms's order and render the program.
+
+    ``tuning`` overrides the speed choices :func:`~brmspy.codegen.tuning.choose_tuning`
+    makes from ``options`` (tests compare programs that differ in one choice).
+    """
+    options = options or CodeOptions()
+    red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.codegen.reductions)
+    n_rows = frame.N  # the original rows (a reduction may collapse them)
+    if red is not None:
+        frame = red.code_frame()
+    if tuning is None:  # parameterization and lean row-wise forms (brmspy.codegen.tuning)
+        tuning = choose_tuning(frame, n_rows, options)
+    if red is not None:
+        red.tuning = tuning
+    sb = StanBlocks()
+    sb += pieces.stan_global()
+    sb += pieces.stan_N(frame)
+    for t in frame.response_terms:
+        rd = frame.responses[t.resp]
+        sb += _first(red and red.response(t, rd), lambda: stan_response(t, rd))
+        ordinal = t.family.spec.special == "ordinal"
+        for name in t.parts:
+            design = frame.designs[Prefix(t.resp, name)]
+            fe = _first(
+                red and red.fe(design, priors),
+                lambda: pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu"),  # noqa: B023
+            )
+            if t.family.spec.special == "mixture":
+                fe = strip_ordered_intercept(fe, t, name)
+            sb += fe
+            for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
+                sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
+            if ordinal and name == "mu":
+                sb += stan_thresholds(t, design, priors)
+        if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
+            sb += stan_nl_covariates(frame, t)
+        sb += pieces.stan_dpar_parameters(t)
+        if t.family.spec.special == "mixture":
+            sb += stan_mixture_parameters(t, priors)
+    rescor = bool(getattr(frame.terms, "rescor", False))
+    if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
+        sb += stan_rescor_parameters(frame, priors)
+    for block in frame.blocks:
+        sb += _first(red and red.re(block), lambda: pieces.stan_re(block, tuning))  # noqa: B023
+    sb += stan_priors(frame, priors)
+
+    # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
+    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning)
+    if threaded is not None:
+        sb += threaded
+    elif rescor:  # one multivariate likelihood for all responses
+        sb += stan_rescor_likelihood(frame, priors)
+    else:
+        for t in frame.response_terms:
+            sb += _first(red and red.likelihood(frame, t), lambda: stan_likelihood(frame, t, tuning))  # noqa: B023
+    sb += pieces.stan_prior_only()
+    return GeneratedModel(render(sb), sb.values, red.name if red is not None else None, _standardized(sb.par))
+
+
+# A parameters-block declaration of a standardized effect: "vector[N_1] z_1;", "matrix[M_1, N_1] z_1;",
+# "array[M_1] vector[N_1] z_1;", "vector[knots_1[1]] zs_1_1;", "vector[NBgp_1] zgp_1;", "vector[N] zme_1;".
+_STANDARDIZED = re.compile(r"\s(z(?:s|gp|me)?_\w+)\s*;")
+
+
+def _standardized(par_lines: list[str]) -> tuple[str, ...]:
+    """Names of the standardized (non-centered) effects among the parameters' declarations."""
+    return tuple(m.group(1) for line in par_lines if (m := _STANDARDIZED.search(line.split("//")[0])))
+
+
+def _first(piece: StanBlocks | None, default: Callable[[], StanBlocks]) -> StanBlocks:
+    """A reduction's replacement piece, else the row-wise one."""
+    return piece if piece is not None else default()

@@ -1,0 +1,130 @@
+"""Stan code of residual correlations (``set_rescor(True)``), following brms.
+
+All responses' predictors are built as in univariate models; they are then
+combined per row and the responses get one multivariate likelihood::
+
+    array[N] vector[nresp] Mu;
+    vector[nresp] sigma = transpose([sigma_y1, sigma_y2]);
+    matrix[nresp, nresp] LSigma = diag_pre_multiply(sigma, Lrescor);
+    for (n in 1:N) {
+      Mu[n] = transpose([mu_y1[n], mu_y2[n]]);
+    }
+    target += multi_normal_cholesky_lpdf(Y | Mu, LSigma);
+
+Student responses share ``nu`` and use ``multi_student_t_lpdf`` with the
+covariance matrix ``Sigma``.  Predicted sigmas (``sigma ~ x``) give one
+covariance factor per row.
+"""
+
+from __future__ import annotations
+
+from ..core.stan import StanBlocks, prior_statement
+from ..families import DPARS
+from ..formula.prefix import Prefix
+from ..frame.types import ModelFrame
+from ..priors.table import ResolvedPriors
+from . import pieces
+
+
+def _resps(frame: ModelFrame) -> list[str]:
+    return [t.resp for t in frame.response_terms]
+
+
+def _student(frame: ModelFrame) -> bool:
+    return frame.response_terms[0].family.name == "student"
+
+
+def _vector(items: list[str]) -> str:
+    return f"transpose([{', '.join(items)}])"
+
+
+def stan_rescor_parameters(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
+    """Data ``nresp``/``nrescor``, the response array ``Y``, and ``Lrescor`` (plus the shared ``nu``)."""
+    sb = StanBlocks()
+    resps = _resps(frame)
+    R = len(resps)
+    sb.declare("int<lower=1> nresp", "nresp", R, "number of responses")
+    sb.declare("int nrescor", "nrescor", R * (R - 1) // 2, "number of residual correlations")
+    sb.tdata_def.append("array[N] vector[nresp] Y;  // response array")
+    sb.tdata_comp += ["for (n in 1:N) {", f"  Y[n] = {_vector([f'Y_{r}[n]' for r in resps])};", "}"]
+    if frame.responses[resps[0]].weights is not None:
+        sb.tdata_def += ["// weights of the pointwise log-likelihood",
+                         f"vector<lower=0>[N] weights = weights_{resps[0]};"]
+    sb.par.append("cholesky_factor_corr[nresp] Lrescor;  // parameters for multivariate linear models")
+    if _student(frame):
+        sb.par.append(f"real{pieces.dpar_bounds('nu', '')} nu;  // {DPARS['nu'].comment}")
+    return sb
+
+
+def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
+    """Predictors of every response, their combination per row, the joint likelihood, priors and ``rescor``."""
+    sb = StanBlocks()
+    resps = _resps(frame)
+    student = _student(frame)
+    varying_sigma = False
+    for t in frame.response_terms:
+        for d in t.family.dpars:
+            if d in t.parts:
+                sb += pieces.stan_predictor(frame, t, Prefix(t.resp, d), glm=False)
+        for d in t.family.dpars:
+            if d in t.parts:
+                sb += pieces.stan_inv_link(t, Prefix(t.resp, d), t.family.links[d])
+        varying_sigma |= "sigma" in t.parts
+    sigmas = [f"sigma_{r}[n]" if "sigma" in t.parts else f"sigma_{r}" for r, t in zip(resps, frame.response_terms)]
+    sb.model_def += ["// multivariate predictor array", "array[N] vector[nresp] Mu;"]
+    join = [f"  Mu[n] = {_vector([f'mu_{r}[n]' for r in resps])};"]
+    if varying_sigma:
+        sb.model_def.append("array[N] vector[nresp] sigma;")
+        join.append(f"  sigma[n] = {_vector(sigmas)};")
+        if student:
+            sb.model_def += ["// residual covariance matrix", "array[N] matrix[nresp, nresp] Sigma;"]
+            join.append("  Sigma[n] = multiply_lower_tri_self_transpose(diag_pre_multiply(sigma[n], Lrescor));")
+        else:
+            sb.model_def += ["// cholesky factor of residual covariance matrix", "array[N] matrix[nresp, nresp] LSigma;"]
+            join.append("  LSigma[n] = diag_pre_multiply(sigma[n], Lrescor);")
+    else:
+        sb.model_def.append(f"vector[nresp] sigma = {_vector(sigmas)};")
+        if student:
+            sb.model_def += ["// residual covariance matrix",
+                             "matrix[nresp, nresp] Sigma = multiply_lower_tri_self_transpose(diag_pre_multiply(sigma, Lrescor));"]
+        else:
+            sb.model_def += ["// cholesky factor of residual covariance matrix",
+                             "matrix[nresp, nresp] LSigma = diag_pre_multiply(sigma, Lrescor);"]
+    sb.model_comp += ["// combine univariate parameters", "for (n in 1:N) {", *join, "}"]
+
+    weighted = frame.responses[resps[0]].weights is not None
+    idx = "[n]" if varying_sigma else ""
+    if student:
+        dist = lambda y, m: f"multi_student_t_lpdf({y} | nu, {m}, Sigma{idx})"  # noqa: E731
+    else:
+        dist = lambda y, m: f"multi_normal_cholesky_lpdf({y} | {m}, LSigma{idx})"  # noqa: E731
+    if weighted:
+        sb.likelihood += ["for (n in 1:N) {", f"  target += weights[n] * ({dist('Y[n]', 'Mu[n]')});", "}"]
+    elif varying_sigma:
+        sb.likelihood += ["for (n in 1:N) {", f"  target += {dist('Y[n]', 'Mu[n]')};", "}"]
+    else:
+        sb.likelihood.append(f"target += {dist('Y', 'Mu')};")
+
+    prior_statement(sb, "Lrescor", "Lrescor", [priors.rescor.get("rescor")], None)
+    if student:
+        prior_statement(sb, "nu", "nu", [priors.rescor.get("nu")], None, lower=DPARS["nu"].lower)
+
+    sb.gen_def += [
+        "// residual correlations",
+        "corr_matrix[nresp] Rescor = multiply_lower_tri_self_transpose(Lrescor);",
+        "vector<lower=-1, upper=1>[nrescor] rescor;",
+    ]
+    sb.gen_comp += [
+        "// extract upper diagonal of the residual correlation matrix",
+        "for (k in 1:nresp) {",
+        "  for (j in 1:(k - 1)) {",
+        "    rescor[choose(k - 1, 2) + j] = Rescor[j, k];",
+        "  }",
+        "}",
+    ]
+    if sb.data:
+        sb.data.insert(0, "// prior hyperparameters of the residual correlations")
+    return sb
+
+
+__all__ = ["stan_rescor_likelihood", "stan_rescor_parameters"]

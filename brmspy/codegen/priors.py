@@ -1,0 +1,60 @@
+"""The ``lprior +=`` statements of population- and group-level parameters, hyperparameters as data."""
+
+from __future__ import annotations
+
+from ..core.stan import StanBlocks, prior_statement
+from ..families import DPARS
+from ..formula.prefix import Prefix, resp_suffix
+from ..formula.terms import BrmsTerms
+from ..frame.types import ModelFrame
+from ..priors.table import ResolvedPriors
+from .ordinal import stan_threshold_priors
+
+
+def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
+    return next(t for t in frame.response_terms if t.resp == prefix.resp)
+
+
+def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
+    """All ``lprior +=`` statements, with hyperparameters declared as data."""
+    sb = StanBlocks()
+    for prefix, design in frame.designs.items():
+        s = prefix.suffix
+        if design.coef_names:
+            size = f"K{s} - 1" if design.intercept else f"K{s}"
+            lb, _ = priors.b_bounds.get(prefix, (None, None))
+            prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
+        if prefix in priors.thresholds:
+            stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
+        elif design.intercept and prefix in priors.intercept:
+            prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
+    for t in frame.response_terms:
+        for d in t.family.dpars:
+            key = (t.resp, d)
+            if key in priors.dpar:
+                name = d + resp_suffix(t.resp)
+                prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
+    for block in frame.blocks:
+        k = block.id
+        if block.by:
+            sds = priors.sd[k]
+            if any(p is not None for p in sds):
+                inner = StanBlocks()
+                prior_statement(inner, f"sd_{k}[, i]", f"sd_{k}", sds, f"M_{k}", lower=0)
+                sb.values.update(inner.values)
+                sb.data += inner.data
+                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
+        else:
+            prior_statement(sb, f"sd_{k}", f"sd_{k}", priors.sd[k], f"M_{k}", lower=0)
+        if block.has_cor and priors.cor.get(k) is not None:
+            if block.by:
+                inner = StanBlocks()
+                prior_statement(inner, f"L_{k}[i]", f"L_{k}", [priors.cor[k]], None)
+                sb.values.update(inner.values)
+                sb.data += inner.data
+                sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
+            else:
+                prior_statement(sb, f"L_{k}", f"L_{k}", [priors.cor[k]], None)
+    if sb.data:
+        sb.data.insert(0, "// prior hyperparameters (values: make_standata() / prior_summary())")
+    return sb

@@ -1,0 +1,75 @@
+"""The summary of a fit as brms prints it (:class:`BrmsSummary`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+HEADINGS = {
+    "group": "Multilevel Hyperparameters:",
+    "population": "Regression Coefficients:",
+    "family": "Further Distributional Parameters:",
+}
+
+
+#: further summary sections, by ParamInfo kind, in brms's print order; "before" ones come
+#: ahead of the multilevel section, the rest after the regression coefficients.
+SECTIONS = {
+    "autocor": ("Correlation Structures:", "before"),
+    "sds": ("Smoothing Spline Hyperparameters:", "before"),
+    "gp": ("Gaussian Process Hyperparameters:", "before"),
+    "simo": ("Monotonic Simplex Parameters:", "after"),
+    "rescor": ("Residual Correlations:", "last"),
+}
+
+
+def _fmt_table(df: pd.DataFrame) -> str:
+    if df.empty:
+        return ""
+    formatters = {}
+    for c in df.columns:
+        if c in ("Bulk_ESS", "Tail_ESS"):
+            formatters[c] = lambda v: "NA" if not np.isfinite(v) else f"{int(round(v))}"
+        else:
+            formatters[c] = lambda v: "NA" if not np.isfinite(v) else f"{v:.2f}"
+    return df.to_string(formatters=formatters)
+
+
+@dataclass
+class BrmsSummary:
+    """What ``fit.summary()`` returns: printable, with the tables as DataFrames."""
+
+    header: str
+    group: dict[str, pd.DataFrame] = field(default_factory=dict)  # "~Subject (Number of levels: 18)" -> table
+    population: pd.DataFrame = field(default_factory=pd.DataFrame)
+    family: pd.DataFrame = field(default_factory=pd.DataFrame)
+    footer: str = ""
+    sections: dict[str, pd.DataFrame] = field(default_factory=dict)  # SECTIONS kind -> table
+
+    def _sections(self, where: str) -> list[str]:
+        parts = []
+        for kind, (title, pos) in SECTIONS.items():
+            table = self.sections.get(kind)
+            if pos == where and table is not None and not table.empty:
+                parts += [title, _fmt_table(table), ""]
+        return parts
+
+    def __str__(self) -> str:
+        parts = [self.header, ""]
+        parts += self._sections("before")
+        if self.group:
+            parts.append(HEADINGS["group"])
+            for title, table in self.group.items():
+                parts += [title, _fmt_table(table), ""]
+        if not self.population.empty:
+            parts += [HEADINGS["population"], _fmt_table(self.population), ""]
+        parts += self._sections("after")
+        if not self.family.empty:
+            parts += [HEADINGS["family"], _fmt_table(self.family), ""]
+        parts += self._sections("last")
+        parts.append(self.footer)
+        return "\n".join(parts)
+
+    __repr__ = __str__

@@ -1,0 +1,76 @@
+"""Terms of finite mixture models: the main formula predicts every ``mu<k>`` (brms's ``mixture()``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..core.errors import FormulaError
+from ..families.core import DPARS
+from ..families.mixture import MixtureFamily, split_dpar
+from .syntax import fixed_value, split_tilde
+from .terms import BrmsTerms, Part, parse_response, parse_rhs
+
+
+def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
+    """BrmsTerms of a mixture model: the main formula predicts every mu<k>."""
+    if formula.nl:
+        raise FormulaError("Non-linear formulas are not supported for mixture models yet.")
+    lhs, rhs = split_tilde(formula.main)
+    if lhs is None:
+        raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
+    response = parse_response(lhs)
+    pforms: dict[str, tuple[str, str]] = {}
+    for text in formula.pforms:
+        fv = fixed_value(text)  # bf(..., sigma2 = 1): a constant
+        if fv is not None:
+            text = f"{fv[0]} ~ {fv[1]!r}"
+        plhs, prhs = split_tilde(text)
+        if plhs is None:
+            raise FormulaError(f"The formula {text!r} needs a parameter name left of '~', e.g. 'mu2 ~ x'.")
+        name = plhs.strip()
+        if name in pforms:
+            raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
+        pforms[name] = (prhs, text)
+    thetas = [n for n in pforms if split_dpar(n)[0] == "theta"]
+    for n in thetas:
+        k = split_dpar(n)[1]
+        if k is None or not 2 <= k <= fam.nmix:
+            raise FormulaError(
+                f"{pforms[n][1]!r}: only theta2..theta{fam.nmix} can be predicted; theta1 is the reference "
+                "category of the mixing proportions (fixed at 0 on the log-odds scale), as in brms."
+            )
+    if thetas:
+        fam = replace(fam, theta_pred=True)
+    parts: dict[str, Part] = {}
+    main_terms = parse_rhs(rhs, formula.main)
+    fixed: dict[str, float] = {}
+    for k in range(1, fam.nmix + 1):
+        parts[f"mu{k}"] = Part(f"mu{k}", "dpar", main_terms, formula.main)
+    for name, (prhs, text) in pforms.items():
+        if name not in fam.dpars:
+            raise FormulaError(
+                f"{text!r} is a formula for {name!r}, but this mixture has no such parameter "
+                f"(its dpars: {', '.join(fam.dpars)}, theta2..theta{fam.nmix})."
+            )
+        try:
+            value = float(prhs)
+        except ValueError:
+            value = None
+        # 'sigma2 ~ 1' is a formula (an intercept, as in brms), 'sigma2 = 1' a constant
+        if value is not None and prhs.strip() not in ("0", "1") and split_dpar(name)[0] not in ("mu", "theta"):
+            fixed[name] = value
+            continue
+        parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
+    if fam.theta_pred:
+        for k in range(2, fam.nmix + 1):
+            parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
+    for d in fam.dpars:
+        base, _ = split_dpar(d)
+        if base not in ("mu", "theta") and d not in parts and d not in fixed and DPARS[base].fixed is not None:
+            fixed[d] = DPARS[base].fixed
+    if fam.order == "mu":
+        for k in range(1, fam.nmix + 1):
+            if not parts[f"mu{k}"].terms.intercept:
+                raise FormulaError("order='mu' needs an intercept in every mu<k> formula; use order='none'.")
+    resp = resp_name(response.expr) if multi else ""
+    return BrmsTerms(response, fam, parts, {}, resp, str(formula), fixed)

@@ -1,0 +1,303 @@
+"""Residual autocorrelation: ``ar()``, ``ma()``, ``arma()`` and ``cosy()`` (brms's formulation).
+
+Terms such as ``y ~ x + ar(time = t, gr = g, p = 2)`` give the residuals of
+the response's mean a time-series structure within each series (level of
+``gr``; one series when ``gr`` is missing).  Two formulations, as in brms:
+
+* **ARMA without** ``cov`` (the default): the model is conditional on earlier
+  residuals.  Row by row, ``mu[n]`` gains ``ma' Err[n]`` (earlier
+  innovations), the residual ``err[n] = y[n] - mu[n]`` is stored, then
+  ``mu[n]`` gains ``ar' Err[n]`` (earlier residuals).  The likelihood stays
+  one density per row, so ``log_lik`` is pointwise and sums to Stan's.
+* **Time covariance** (``cosy()`` and ``ar/ma/arma(..., cov = TRUE)`` of
+  order 1): each series is one multivariate normal (or Student-t) draw with
+  covariance ``sigma^2 * R``; ``R`` is compound symmetry for ``cosy`` and the
+  ARMA(1, 1) covariance of unit innovations otherwise (brms's matrices).
+  ``log_lik`` then returns brms's leave-one-out conditional densities
+  (Bürkner, Gabry & Vehtari 2020), which do not sum to the joint density;
+  :func:`series_log_lik` gives the joint density per series.
+
+Data order: like brms, the rows used by the model are sorted by ``gr`` then
+``time`` (the data order when ``time`` is missing; the sort is stable), so
+``fit.frame.data``, predictions and ``log_lik`` on the fitted data follow the
+sorted order.  Predictions on new data are returned in the new data's row
+order.  This module holds the data side (term parsing, ordering, lag
+indices), the :class:`AutocorDesign` registered for the terms, and the numpy
+predictions; the Stan code is in :mod:`brmspy.codegen.autocor`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import DataError, FormulaError
+from ..formula.syntax import is_identifier
+from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
+from .columns import _check_columns, group_index
+
+#: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
+AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")
+#: brms's arguments of each term, in positional order
+ARGUMENTS = {
+    "ar": ("time", "gr", "p", "cov"),
+    "ma": ("time", "gr", "q", "cov"),
+    "arma": ("time", "gr", "p", "q", "cov"),
+    "cosy": ("time", "gr"),
+}
+_DEFAULTS = {"time": "NA", "gr": "NA", "p": "1", "q": "1", "cov": "FALSE"}
+#: families with natural residuals (brms needs latent residuals for the others)
+FAMILIES = ("gaussian", "student")
+
+
+# ------------------------------------------------------------------ parsing
+
+
+@dataclass(frozen=True)
+class AutocorSpec:
+    """One parsed autocorrelation term.
+
+    ``kind`` is ``"arma"`` for ``ar()``, ``ma()`` and ``arma()`` (orders ``p``
+    and ``q``) or ``"cosy"``; ``time``/``gr`` are column names or None.
+    """
+
+    kind: str
+    time: str | None
+    gr: str | None
+    p: int = 0
+    q: int = 0
+    cov: bool = False
+    text: str = ""
+
+    @property
+    def time_cov(self) -> bool:
+        """Whether the structure is a covariance matrix per series (one multivariate density each)."""
+        return self.kind == "cosy" or self.cov
+
+
+def _flag(value: str, what: str) -> bool:
+    v = value.strip()
+    if v in ("TRUE", "T", "True", "true", "1"):
+        return True
+    if v in ("FALSE", "F", "False", "false", "0"):
+        return False
+    raise FormulaError(f"{what} must be TRUE or FALSE, got {value!r}.")
+
+
+def _order(value: str, what: str) -> int:
+    v = value.strip().rstrip("L")
+    try:
+        x = float(v)
+    except ValueError:
+        raise FormulaError(f"{what} must be a non-negative whole number, got {value!r}.") from None
+    if x < 0 or not x.is_integer():
+        raise FormulaError(f"{what} must be a non-negative whole number, got {value!r}.")
+    return int(x)
+
+
+def _column(value: str, what: str) -> str | None:
+    v = value.strip().strip("`")
+    if v in ("NA", "NULL", "None", ""):
+        return None
+    if not is_identifier(v):
+        raise FormulaError(f"{what} must name one column of the data, got {value!r}.")
+    return v
+
+
+def parse_term(term: "SpecialTerm", formula: str) -> AutocorSpec:
+    """Parse ``ar(time = t, gr = g, p = 2)`` and friends with brms's defaults.
+
+    Examples
+    --------
+    >>> from brmspy.formula.terms import parse_rhs
+    >>> parse_term(parse_rhs("ar(p = 2)", "y ~ ar(p = 2)").special_terms[0], "y ~ ar(p = 2)")
+    AutocorSpec(kind='arma', time=None, gr=None, p=2, q=0, cov=False, text='ar(p = 2)')
+    """
+    call = term.call
+    names = ARGUMENTS[term.kind]
+    if len(call.args) > len(names):
+        raise FormulaError(f"'{call.text}' in {formula!r} takes at most {len(names)} arguments: {', '.join(names)}.")
+    args = dict(zip(names, call.args))
+    for k, v in call.kwargs:
+        if k not in names:
+            raise FormulaError(f"'{call.name}()' has no argument '{k}'; its arguments are: {', '.join(names)}.")
+        if k in args:
+            raise FormulaError(f"Argument '{k}' is given twice in '{call.text}'.")
+        args[k] = v
+    get = lambda k: args.get(k, _DEFAULTS[k])  # noqa: E731
+    where = f"'{call.text}'"
+    time, gr = _column(get("time"), f"time in {where}"), _column(get("gr"), f"gr in {where}")
+    if term.kind == "cosy":
+        return AutocorSpec("cosy", time, gr, text=call.text)
+    p = _order(get("p"), f"p in {where}") if "p" in names else 0
+    q = _order(get("q"), f"q in {where}") if "q" in names else 0
+    cov = _flag(get("cov"), f"cov in {where}")
+    if p == 0 and q == 0:
+        raise FormulaError(f"{where} has order 0; set p (autoregressive) or q (moving-average) to 1 or more.")
+    if cov and (p > 1 or q > 1):
+        raise FormulaError(
+            f"{where}: the covariance formulation (cov = TRUE) is only available for orders p <= 1 and q <= 1 "
+            "(as in brms); drop cov = TRUE for higher orders."
+        )
+    return AutocorSpec("arma", time, gr, p, q, cov, call.text)
+
+
+def specs_of(terms: tuple["SpecialTerm", ...], formula: str) -> list[AutocorSpec]:
+    """The autocorrelation terms among ``terms``, validated as one structure."""
+    specs = [parse_term(s, formula) for s in terms if s.kind in AUTOCOR_KINDS]
+    if len(specs) > 1:
+        texts = ", ".join(f"'{s.text}'" for s in specs)
+        hint = " Combine ar() and ma() into one 'arma(p = ..., q = ...)'." if all(s.kind == "arma" for s in specs) else ""
+        raise FormulaError(f"{formula!r} has several autocorrelation terms ({texts}); use one per model.{hint}")
+    return specs
+
+
+def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
+    """The autocorrelation structure of one response, checking where it may be used."""
+    found = None
+    for name, part in t.parts.items():
+        specs = specs_of(part.terms.special_terms, part.formula)
+        if not specs:
+            continue
+        if name != "mu":
+            raise FormulaError(
+                f"The autocorrelation term '{specs[0].text}' in {part.formula!r} models residuals of the response, "
+                f"so it belongs in the formula of the response (mu), not of {name!r}."
+            )
+        found = specs[0]
+    if found is None:
+        return None
+    fam = t.family
+    if fam.name not in FAMILIES:
+        raise FormulaError(
+            f"'{found.text}' needs a family with natural residuals ({' or '.join(FAMILIES)}); "
+            f"family {fam.name!r} would need brms's latent residuals, which brmspy does not support yet."
+        )
+    if fam.link != "identity":
+        raise FormulaError(f"'{found.text}' needs the identity link for mu; family {fam.name!r} has link {fam.link!r}.")
+    if t.nonlinear:
+        raise FormulaError(f"'{found.text}' is not supported in non-linear models yet.")
+    if found.time_cov:
+        if t.response.addition("weights") is not None:
+            raise FormulaError(f"weights() cannot be combined with the covariance structure '{found.text}'.")
+        if fam.name == "student" and "nu" in t.parts:
+            raise FormulaError(f"'{found.text}' with family student needs a single nu; remove the formula for nu.")
+    return found
+
+
+# --------------------------------------------------------------- ordering
+
+
+def order_rows(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> pd.DataFrame:
+    """Sort the model's rows by ``gr`` then ``time`` when a response has a time-series term.
+
+    brms does the same (``order_data``): each series must be contiguous and
+    in time order for the lagged residuals.  Without ``time`` the data order is
+    kept within series (a stable sort).  Returns ``data`` unchanged when no
+    response has an autocorrelation term.
+    """
+    order = row_order(terms, data)
+    return data if order is None else data.iloc[order].reset_index(drop=True)
+
+
+def row_order(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> np.ndarray | None:
+    """Row positions of :func:`order_rows`'s sort, or None when no response has a time-series term."""
+    resp_terms = getattr(terms, "responses", [terms])
+    specs = [s for s in (response_spec(t) for t in resp_terms) if s is not None]
+    if not specs:
+        return None
+    if getattr(terms, "rescor", False):
+        raise FormulaError(
+            f"'{specs[0].text}' cannot be combined with residual correlations (set_rescor(True)) in brmspy yet; "
+            "use set_rescor(False)."
+        )
+    if len({(s.time, s.gr) for s in specs}) > 1:
+        raise FormulaError("All autocorrelation terms of a model must use the same 'time' and 'gr' variables.")
+    return series_order(data, specs[0])
+
+
+def series_order(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
+    """Row positions that sort ``data`` by series then time; checks the columns and duplicate times."""
+    where = f"'{spec.text}'"
+    _check_columns([c for c in (spec.time, spec.gr) if c], data, where)
+    codes = _series_codes(data, spec)
+    if spec.time is None:
+        tv = np.arange(len(data), dtype=float)
+    else:
+        col = data[spec.time]
+        if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+            raise DataError(f"The time variable {spec.time!r} of {where} must be numeric (or dates); it is {col.dtype}.")
+        tv = np.asarray(col.astype("int64") if pd.api.types.is_datetime64_any_dtype(col.dtype) else col, dtype=float)
+        dup = pd.DataFrame({"g": codes, "t": tv}).duplicated()
+        if dup.any():
+            i = int(np.argmax(dup.to_numpy()))
+            plain = lambda v: v.item() if isinstance(v, np.generic) else v  # noqa: E731  (3, not np.int64(3))
+            in_group = f" within level {plain(data[spec.gr].iloc[i])!r} of {spec.gr!r}" if spec.gr else ""
+            raise DataError(
+                f"Time points must be unique within each series, but time {plain(data[spec.time].iloc[i])!r} of {spec.time!r} "
+                f"appears more than once{in_group} ({where}). Give each series its own level of 'gr' or fix the times."
+            )
+    return np.lexsort((tv, codes))  # stable: ties keep the data order
+
+
+def _series_codes(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
+    """0-based series index per row (level order of ``gr``, as brms's factor codes)."""
+    if spec.gr is None:
+        return np.zeros(len(data), dtype=np.int64)
+
+    codes, _ = group_index(data, (spec.gr,))
+    return codes - 1
+
+
+@dataclass
+class Series:
+    """Series layout of sorted rows: brms's ``J_lag`` and ``begin/end/nobs_tg``."""
+
+    codes: np.ndarray  # 0-based series per row
+    begin: np.ndarray  # 1-based first row per series
+    end: np.ndarray  # 1-based last row per series
+
+    @property
+    def nobs(self) -> np.ndarray:
+        return self.end - self.begin + 1
+
+    def J_lag(self, max_lag: int) -> np.ndarray:
+        """Number of earlier residuals of the same series kept for the next row (0 at a series' last row).
+
+        brms: ``J_lag[n] = sum(tgroup[n:max(1, n + 1 - max_lag)] == tgroup[n + 1])``.
+        """
+        N = len(self.codes)
+        out = np.zeros(N, dtype=np.int64)
+        if N < 2:
+            return out
+        pos = np.arange(N) - (self.begin[self.codes] - 1)  # 0-based position within the series
+        same_next = self.codes[:-1] == self.codes[1:]
+        out[:-1] = np.where(same_next, np.minimum(pos[:-1] + 1, max_lag), 0)
+        return out
+
+
+def series_of(data: pd.DataFrame, spec: AutocorSpec) -> Series:
+    """The series layout of ``data``, which must already be sorted (see :func:`order_rows`)."""
+    codes = _series_codes(data, spec)
+    if len(codes) and np.any(np.diff(codes) < 0):
+        raise DataError(f"Internal: rows are not sorted by the series of '{spec.text}'.")
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype=np.int64)
+    ends = np.r_[starts[1:], len(codes)] if len(codes) else starts
+    return Series(np.unique(codes, return_inverse=True)[1].astype(np.int64), starts + 1, ends)
+
+
+# ---------------------------------------------------------- special design
+
+
+# ------------------------------------------------------------ ARMA in numpy
+
+
+# ------------------------------------------------- time covariance in numpy
+
+
+__all__ = [
+    "AUTOCOR_KINDS", "AutocorSpec", "Series",
+    "order_rows", "parse_term", "series_of", "series_order",
+]

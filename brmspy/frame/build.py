@@ -1,0 +1,287 @@
+"""Data stage: typed terms + a DataFrame -> :class:`ModelFrame`.
+
+This is where data meets the formula: every variable of the designs is
+evaluated with R's meanings (:mod:`brmspy.frame.rvalues`) on the data, NA rows are
+dropped (with a warning, as brms does), the response is checked against the
+family, population-level designs are built as R's ``model.matrix`` builds them
+(:class:`brmspy.frame.design.DesignSpec`, kept for new data), and group-level terms
+become index vectors and Z columns.  Everything here is vectorised over rows.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import DataError, FormulaError
+from ..formula.nonlinear import check_supported
+from ..formula.prefix import Prefix
+from ..formula.rexpr import names_in
+from ..formula.rterms import RTerms, population_terms
+from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms, parse_rhs
+from .autocor import row_order
+from .categorical import category_parts
+from .checks import check_values
+from .columns import _check_columns, _na_rows, _names_in
+from .design import DesignSpec, ModelVariables
+from .groups import _group_blocks, brms_term_order
+from .nonlinear import check_covariates, uncentered_design
+from .response import _response_data, check_mi, mi_kept_columns
+from .specials import ModelSettings, build_specials, link_specials
+from .types import ModelFrame, PopulationDesign, ResponseData
+
+# ----------------------------------------------------------------- naming
+
+
+# -------------------------------------------------------------- containers
+
+
+# ---------------------------------------------------------------- building
+
+
+def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
+    """Data columns a response's model uses, in first-use order."""
+    cols = set(map(str, data.columns))
+    used: list[str] = []
+
+    def add(text: str | None, required: bool = False, where: str = "") -> None:
+        if text is None:
+            return
+        for n in _names_in(text):
+            if n in cols and n not in used:
+                used.append(n)
+
+    add(terms.response.expr)
+    for a in terms.response.additions:
+        for k, v in a.args.items():
+            if not (a.name == "cens" and k == "y2"):  # y2 may be NA in rows that are not interval censored
+                add(v)
+    for nl in terms.nonlinear.values():
+        add(" ".join(nl.covariates))
+    for part in terms.parts.values():
+        lt = part.terms
+        if lt.rterms is not None:
+            for e in lt.rterms.variables:
+                for n in names_in(e):
+                    if n in cols and n not in used:
+                        used.append(n)
+        for g in lt.group_terms:
+            add(g.expr)
+            add(" ".join(g.group_vars))
+            add(g.by)
+            add(" ".join(g.mm_weights or ()))
+        for s in lt.special_terms:
+            add(s.text)
+    return used
+
+
+def _explicit_group_columns(terms: BrmsTerms) -> list[tuple[str, str]]:
+    out = []
+    for part in terms.parts.values():
+        for g in part.terms.group_terms:
+            for v in (*g.group_vars, *(g.mm_weights or ()), *((g.by,) if g.by else ())):
+                out.append((v, g.label))
+    return out
+
+
+def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict | None = None) -> ModelFrame:
+    """Build the :class:`ModelFrame` of ``terms`` on ``data``.
+
+    ``data2`` holds data that are not columns, e.g. known covariance matrices
+    of ``gr(g, cov = A)``.
+
+    Examples
+    --------
+    >>> from brmspy.datasets import load
+    >>> from brmspy.formula import build_terms
+    >>> mf = build_frame(build_terms("Reaction ~ Days + (Days | Subject)"), load("sleepstudy"))
+    >>> mf.N, mf.blocks[0].levels[:2]
+    (180, ['308', '309'])
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    _check_data_shape(data)
+    resp_terms = terms.responses if isinstance(terms, MvBrmsTerms) else [terms]
+    used: list[str] = []
+    for t in resp_terms:
+        _check_columns([c for c, _ in _explicit_group_columns(t)], data, "a group-level term")
+        resp_expr = t.response.expr
+        if resp_expr not in data.columns and all(n not in data.columns for n in _names_in(resp_expr)):
+            _check_columns([resp_expr], data, "the response")
+        for a in t.response.additions:
+            for v in a.args.values():
+                if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", v) and v not in ("TRUE", "FALSE", "True", "False", "NA"):
+                    _check_columns([v], data, f"'{a.text}'")
+        used.extend(c for c in variables_of(t, data) if c not in used)
+
+
+    check_mi(resp_terms, data)  # mi(x) needs bf("x | mi() ~ ..."); NAs in such x are imputed, not dropped
+    kept = mi_kept_columns(resp_terms)
+    used_na = [c for c in used if c not in kept]
+    # R's model frame: the designs' variables are evaluated on every row, then rows with NAs are dropped
+    mv = ModelVariables(data)
+    for t in resp_terms:
+        for part in t.parts.values():
+            for rterms, where in _design_terms(part.terms, part.formula):
+                mv.add_terms(rterms, where)
+    sub = data[used_na] if used_na else data.iloc[:, :0]
+    na_cols = sub.isna().any(axis=1).to_numpy()
+    na_vars = mv.na_rows()
+    na = na_cols | na_vars
+    dropped = int(na.sum())
+    if dropped:
+        where = [c for c in used_na if data[c].isna().any()]
+        what = f"column(s) {', '.join(where)}" if where else ""
+        if (na_vars & ~na_cols).any():  # e.g. log(x) of negative x, factor(x, levels = ...) missing a value
+            extra = [k for k, v in mv.values.items() if (_na_rows(v) & ~na_cols).any()]
+            what += ("; " if what else "") + f"NA values of {', '.join(extra)}"
+        warnings.warn(
+            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows (in {what}).",
+            stacklevel=3,
+        )
+    rows = np.flatnonzero(~na)
+    data = data.iloc[rows].reset_index(drop=True)
+    if len(data) == 0:
+        raise DataError("No rows left after removing rows with NAs in the model's variables.")
+
+    order = row_order(terms, data)  # ar()/ma()/arma()/cosy(): rows sorted by series then time, as brms
+    if order is not None:
+        data = data.iloc[order].reset_index(drop=True)
+        rows = rows[order]
+    mv.keep(rows)
+
+    responses: dict[str, ResponseData] = {}
+    designs: dict[Prefix, PopulationDesign] = {}
+    group_specs: list[tuple[Prefix, GroupTerm]] = []
+    completed: list[BrmsTerms] = []
+    for t in resp_terms:
+        responses[t.resp] = _response_data(t, data)
+        t = _completed(t, responses[t.resp])
+        completed.append(t)
+        _check_cs(t)
+        if t.nonlinear:  # covariates of non-linear formulas are numeric columns (brmspy.frame.nonlinear)
+            check_supported(terms)
+            check_covariates(t, data)
+        for name, part in t.parts.items():
+            prefix = Prefix(t.resp, name)
+            designs[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
+            if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
+                designs[prefix] = uncentered_design(designs[prefix], data)
+
+            group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
+
+    # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
+    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor))
+    terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
+    blocks = _group_blocks(group_specs, data, data2, mv)
+    levels = {b.group: b.levels for b in blocks}
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+
+    check_values(frame)  # values too large for double precision: a DataError naming the column
+    return frame
+
+
+def _completed(t: BrmsTerms, rd: ResponseData) -> BrmsTerms:
+    """The response's terms completed with what only the data tell, as a new object (``t`` stays as it is).
+
+    Categorical-type families get one part per non-reference category (``muB``, ``muC``: the
+    categories come from the data); ``se(s)`` without ``sigma = TRUE`` fixes sigma at 0 (brms: no
+    sigma parameter, the likelihood uses se).
+    """
+    parts, fixed, family = t.parts, t.fixed, t.family
+    if family.spec.special == "categorical":
+        parts, fixed, links = category_parts(t, rd.levels)
+        family = replace(family, links=links)
+    if rd.adds is not None and rd.adds.se is not None and not rd.adds.se_sigma:
+        fixed = {**fixed, "sigma": 0.0}
+    if parts is t.parts and fixed is t.fixed and family is t.family:
+        return t
+    return replace(t, parts=parts, fixed=fixed, family=family)
+
+
+def _check_data_shape(data: pd.DataFrame) -> None:
+    """Refuse data without rows and data with duplicated column names (which column would be used?)."""
+    dup = data.columns[data.columns.duplicated()]
+    if len(dup):
+        counts = data.columns.value_counts()
+        names = ", ".join(f"{c!r} ({counts[c]} times)" for c in dict.fromkeys(data.columns) if c in set(dup))
+        raise DataError(
+            f"The data have duplicated column names: {names}. Rename them so that each name is one column, "
+            "e.g. data.columns = [...] or data.loc[:, ~data.columns.duplicated()] to keep the first."
+        )
+    if len(data) == 0:  # brms: "Argument 'data' does not contain observations."
+        raise DataError(
+            "The data have no rows (argument 'data' does not contain observations): "
+            "a subset or filter that matched nothing?"
+        )
+
+
+def _check_cs(t: BrmsTerms) -> None:
+    """cs() needs an ordinal family other than cumulative (as in brms)."""
+    for name, part in t.parts.items():
+        if not part.terms.specials("cs"):
+            continue
+        if t.family.spec.special != "ordinal" or name != "mu":
+            raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu; remove it from {part.formula!r}.")
+        if t.family.name == "cumulative":
+            raise FormulaError(
+                "Category-specific effects cs() are not supported for family 'cumulative' (the thresholds could "
+                "cross); use family 'sratio', 'cratio' or 'acat'."
+            )
+
+
+def _design_terms(lt: LinearTerms, formula: str) -> list[tuple[RTerms, str]]:
+    """Every design of a linear predictor as R terms: population part, group-level effects, cs() effects."""
+    out = []
+    if lt.rterms is not None and lt.rterms.terms:
+        out.append((lt.rterms, formula))
+    for g in lt.group_terms:
+        inner = parse_rhs(g.expr, g.label).rterms
+        if inner is not None and inner.terms:
+            out.append((inner, g.label))
+    cs = _cs_terms(lt, formula)
+    if cs is not None:
+        out.append((cs, formula))
+    return out
+
+
+def _cs_terms(lt: LinearTerms, formula: str) -> RTerms | None:
+    cs_terms = lt.specials("cs")
+    if not cs_terms:
+        return None
+    return population_terms("0 + " + " + ".join(a for s in cs_terms for a in s.call.args), formula)
+
+
+def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
+                       mv: ModelVariables | None = None) -> PopulationDesign:
+    mv = mv if mv is not None else ModelVariables(data)
+    design = _fixed_design(prefix, lt, data, formula, mv)
+    design.specials = build_specials(prefix, lt.special_terms, data, formula)
+    for s in lt.special_terms:
+        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.frame.autocor
+            raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
+    cs = _cs_terms(lt, formula)
+    if cs is not None:
+        spec, Xcs = DesignSpec.build(cs, mv, formula)
+        design.Xcs, design.cs_names, design.cs_spec = Xcs, spec.names, spec
+    return design
+
+
+def _fixed_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
+                  mv: ModelVariables | None = None) -> PopulationDesign:
+    if lt.rterms is None or not lt.rterms.terms:
+        return PopulationDesign(prefix, lt.intercept, None, [], None, formula)
+    mv = mv if mv is not None else ModelVariables(data)
+    spec, X = DesignSpec.build(lt.rterms, mv, formula)
+    names = spec.names
+    coef_names = names[1:] if lt.intercept else names
+    if not np.all(np.isfinite(X)):
+        bad = [n for n, ok in zip(names, np.isfinite(X).all(axis=0)) if not ok]
+        raise DataError(f"The predictor(s) {', '.join(bad)} in {formula!r} have non-finite values (e.g. log of 0).")
+    return PopulationDesign(prefix, lt.intercept, X, coef_names, spec, formula)
+
+

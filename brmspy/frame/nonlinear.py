@@ -1,0 +1,80 @@
+"""Non-linear models (``bf("y ~ a * exp(-b * x)", "a ~ 1 + (1 | g)", "b ~ 1", nl=True)``): data, priors, predictions.
+
+The formula layer (:mod:`brmspy.formula.brmsformula`) splits a response's
+model into linear parts (dpars and non-linear parameters, "nlpars") and
+non-linear formulas (:class:`~brmspy.formula.terms.NonlinearPart`, for a dpar
+or, with ``nlf()``, for an nlpar).  This module holds what the other stages
+need about them; the Stan code is in :mod:`brmspy.codegen.nonlinear`.
+
+As in brms:
+
+- an nlpar's design matrix is not centred and its intercept is an ordinary
+  coefficient (``b_a`` with coefficient ``Intercept``, shown as ``b_a_Intercept``);
+- population-level coefficients of nlpars need proper priors
+  (:func:`check_nlpar_priors`), since a flat prior rarely identifies them;
+- names in a non-linear formula without their own formula are covariates:
+  numeric data columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import DataError
+from ..formula.nonlinear import _formula_text
+from ..formula.rterms import RTerms
+from ..formula.terms import BrmsTerms
+from .design import DesignSpec, ModelVariables
+from .types import PopulationDesign
+
+# ------------------------------------------------------------------- data
+
+
+def uncentered_design(design: "PopulationDesign", data: pd.DataFrame) -> "PopulationDesign":
+    """An nlpar's design as brms builds it: no centring, the intercept an ordinary column ``Intercept``."""
+    if not design.intercept:
+        return design
+    if design.X is None:  # 'a ~ 1': a one-column design, with a spec for new data
+        design.spec, design.X = DesignSpec.build(RTerms(True, ()), ModelVariables(data), design.formula)
+        design.coef_names = ["Intercept"]
+    else:
+        design.coef_names = ["Intercept", *design.coef_names]
+    design.intercept = False
+    return design
+
+
+def check_covariates(t: BrmsTerms, data: pd.DataFrame) -> None:
+    """Names in non-linear formulas without a formula of their own must be numeric columns."""
+    for nl in t.nonlinear.values():
+        for name in nl.covariates:
+            if name not in data.columns:
+                where = f"the non-linear formula {_formula_text(nl)!r}"
+                raise DataError(
+                    f"{name!r} in {where} is neither a parameter with its own formula nor a column of the data. "
+                    f"If it is a non-linear parameter, give it a formula, e.g. bf(..., '{name} ~ 1', nl=True) "
+                    f"(and a prior with nlpar='{name}'); otherwise add the column {name!r} to the data."
+                )
+            col = data[name]
+            if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
+                raise DataError(
+                    f"Covariate {name!r} of the non-linear formula {_formula_text(nl)!r} must be numeric, but it is "
+                    f"{col.dtype}. Use a factor inside a parameter's linear formula instead, e.g. 'a ~ 1 + {name}'."
+                )
+
+
+def covariate_values(data: pd.DataFrame, name: str) -> np.ndarray:
+    """A covariate column as floats."""
+    return np.asarray(data[name], dtype=float)
+
+
+# ----------------------------------------------------------------- priors
+
+
+# ------------------------------------------------------------ predictions
+
+
+# --------------------------------------------------- prediction.py hooks
+
+
+__all__ = ["check_covariates", "covariate_values", "uncentered_design"]

@@ -1,0 +1,182 @@
+"""The response of each formula on the data: values checked for the family, trials, weights, missing values.
+
+``x | mi()`` responses (:func:`check_mi`, :func:`mi_kept_columns`, :func:`mi_response_data`): brms keeps
+the rows where ``x`` is NA and makes the missing values parameters (:mod:`brmspy.specials.mi` has the
+``mi(x)`` predictor term, :func:`brmspy.codegen.likelihood.stan_mi_response` the Stan code).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import DataError, FamilyError, FormulaError
+from ..families import warn_binomial_trials
+from ..families.core import ordinal_response
+from ..formula.syntax import parse_call
+from ..formula.terms import BrmsTerms, SpecialTerm
+from .additions import HANDLED as ADDITIONS_HANDLED
+from .additions import build_additions
+from .categorical import category_parts, response_data
+from .columns import _addition_values, _eval_column, _names_in
+from .types import ResponseData
+
+
+def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
+    """The :class:`ResponseData` of one response on ``data`` (the model data or new data)."""
+    fam = t.family
+    if fam.spec.special == "categorical":  # categorical, multinomial, dirichlet: one predictor per category
+        rd = response_data(t, data)
+        category_parts(t, rd.levels)  # the categories give distinct names (new data: the model's categories)
+        return rd
+    y_raw = _eval_column(t.response.expr, data, "the response")
+    if fam.spec.response == "ordinal":
+        y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
+        rd = ResponseData(t.response.expr, y, levels=levels)
+    elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
+        rd = mi_response_data(t, y_raw)
+    else:
+        rd = ResponseData(t.response.expr, fam.check_response(y_raw, t.response.expr))
+    y = rd.y
+    trials = t.response.addition("trials")
+    if trials is not None:
+        if not fam.spec.needs_trials:
+            raise FormulaError(f"trials() is only used by binomial-type families, not by {fam.name!r}; remove it.")
+        n = _addition_values(trials.args["n"], data, "trials()")
+        if np.any(n != np.round(n)) or np.any(n < 0):
+            raise DataError(f"trials() in {t.response.expr!r} must be non-negative integers.")
+        n = n.astype(np.int64)
+        if np.any(y > n):
+            i = int(np.argmax(y > n))
+            raise DataError(
+                f"The response exceeds the number of trials in row {i} ({y[i]} > {n[i]}); check 'trials({trials.args['n']})'."
+            )
+        rd.trials = n
+    elif fam.spec.needs_trials:
+        rd.trials = warn_binomial_trials(y, t.response.expr)
+    weights = t.response.addition("weights")
+    if weights is not None:
+        w = _addition_values(weights.args["w"], data, "weights()")
+        if np.any(w < 0):
+            raise DataError("weights() must be non-negative.")
+        rd.weights = w
+    rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
+    for a in t.response.additions:
+        if a.name not in ("trials", "weights", "mi", *ADDITIONS_HANDLED):
+            raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
+    return rd
+
+
+#: Stan bounds of the imputed values per response kind of the family
+_BOUNDS = {"real": "", "positive": "<lower=0>", "unit": "<lower=0,upper=1>"}
+
+
+def resp_name(expr: str) -> str:
+    """brms's response name of a column in multivariate models (non-alphanumerics dropped)."""
+    return re.sub(r"[^A-Za-z0-9]", "", expr)
+
+
+def _mi_responses(resp_terms: list["BrmsTerms"]) -> dict[str, "BrmsTerms"]:
+    """Response column -> terms, for responses with ``| mi()``."""
+    return {t.response.expr: t for t in resp_terms if t.response.addition("mi") is not None}
+
+
+def _mi_calls(terms) -> list:
+    """The ``mi(x)`` terms among special terms, including those inside products such as ``mi(x):z``."""
+    out = []
+    for s in terms:
+        if s.kind == "mi":
+            out.append(s)
+        elif s.kind == "sp":
+            calls = [parse_call(f) for f in s.factors]
+            out += [SpecialTerm("mi", c) for c in calls if c is not None and c.name == "mi"]
+    return out
+
+
+def _mi_predictors(resp_terms: list["BrmsTerms"]) -> list[tuple[str, str]]:
+    """(variable, formula) of every ``mi(x)`` predictor term."""
+    out = []
+    for t in resp_terms:
+        for part in t.parts.values():
+            for s in _mi_calls(part.terms.special_terms):
+                if len(s.call.args) != 1 or s.call.kwargs:
+                    raise FormulaError(
+                        f"'{s.text}' in {part.formula!r}: mi() takes one variable, e.g. 'mi(x)' "
+                        "(brms's mi(x, idx) is not supported)."
+                    )
+                out.append((s.call.args[0].strip(), part.formula))
+    return out
+
+
+def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
+    """Validate ``mi()`` use before NA rows are dropped.
+
+    ``mi(x)`` needs a sub-model ``x | mi() ~ ...``; ``| mi()`` needs a
+    continuous family; ``| mi()`` on a column without NAs warns.
+    """
+    mi_resp = _mi_responses(resp_terms)
+    for var, formula in _mi_predictors(resp_terms):
+        if var not in mi_resp:
+            raise FormulaError(
+                f"mi({var}) in {formula!r} needs a model for {var!r}: add bf(\"{var} | mi() ~ <predictors>\") "
+                f"to the formula, e.g. bf({formula!r}) + bf(\"{var} | mi() ~ 1\")."
+            )
+    for expr, t in mi_resp.items():
+        mi = t.response.addition("mi")
+        if mi.args:
+            raise FormulaError(
+                f"'{t.response.expr} | {mi.text}': mi() with measurement error (sdy) is not supported yet; use 'mi()'."
+            )
+        fam = t.family
+        if fam.spec.special or fam.spec.response not in _BOUNDS:
+            raise FamilyError(
+                f"'{expr} | mi()' imputes continuous values, so family {fam.name!r} cannot be used; "
+                f"use a continuous family such as gaussian, student, lognormal or beta."
+            )
+        if expr in data.columns and not data[expr].isna().any():
+            warnings.warn(
+                f"'{expr} | mi()' is used, but column {expr!r} has no missing values: nothing is imputed. "
+                "Remove '| mi()' (and mi() around the predictor) unless new data will have NAs.",
+                UserWarning,
+                stacklevel=4,
+            )
+
+
+def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
+    """Columns whose NA rows are kept (imputed): responses with ``| mi()`` not used elsewhere as plain data."""
+    kept = set(_mi_responses(resp_terms))
+    if not kept:
+        return kept
+    plain: set[str] = set()
+    for t in resp_terms:
+        for a in t.response.additions:
+            for v in a.args.values():
+                plain.update(_names_in(v))
+        for nl in t.nonlinear.values():
+            plain.update(nl.covariates)
+        for part in t.parts.values():
+            lt = part.terms
+            for text in lt.population:
+                plain.update(_names_in(text))
+            for g in lt.group_terms:
+                plain.update(_names_in(g.expr))
+                plain.update(g.group_vars)
+            for s in lt.special_terms:
+                if s.kind == "sp":  # mi(x):z: z is plain data, x is imputed
+                    plain.update(n for f in s.factors if not f.startswith("mi(") for n in _names_in(f))
+                elif s.kind != "mi":
+                    plain.update(_names_in(s.text))
+    return kept - plain
+
+
+def mi_response_data(t: "BrmsTerms", y_raw: pd.Series) -> "ResponseData":
+    """The response of ``y | mi()``: observed values checked for the family, NaN where missing."""
+    y_raw = pd.Series(y_raw).reset_index(drop=True)
+    miss = y_raw.isna().to_numpy()
+    y = np.full(len(y_raw), np.nan)
+    if (~miss).any():
+        y[~miss] = t.family.check_response(y_raw[~miss], t.response.expr)
+    return ResponseData(t.response.expr, y, missing=np.flatnonzero(miss))

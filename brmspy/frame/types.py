@@ -1,0 +1,171 @@
+"""The data stage's types: the model frame and its population designs, group-level blocks and responses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..formula.prefix import Prefix
+from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
+from .design import DesignSpec
+
+
+@dataclass
+class PopulationDesign:
+    """Population-level design of one linear predictor.
+
+    ``X`` holds all columns, the intercept first when there is one (brms centres
+    the others in Stan's transformed data); ``coef_names`` are the non-intercept
+    column names in brms style.
+    """
+
+    prefix: Prefix
+    intercept: bool
+    X: np.ndarray | None = field(repr=False)
+    coef_names: list[str]
+    spec: DesignSpec | None = field(repr=False)  # rebuilds X on new data
+    formula: str
+
+    Xcs: np.ndarray | None = field(default=None, repr=False)  # category-specific effects cs(...)
+    cs_names: list[str] = field(default_factory=list)
+    cs_spec: DesignSpec | None = field(default=None, repr=False)
+    specials: list = field(default_factory=list)  # SpecialDesign per kind of special term (brmspy.specials)
+
+    @property
+    def K(self) -> int:
+        return 0 if self.X is None else self.X.shape[1]
+
+
+@dataclass
+class ReCoef:
+    """One varying coefficient of a group-level block."""
+
+    prefix: Prefix
+    name: str  # e.g. "Intercept", "Days"
+    Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
+    term: GroupTerm | None = None  # the group-level term it comes from
+    spec: DesignSpec | None = field(default=None, repr=False)  # design of the term's effects (None: intercept only)
+    column: int = 0  # its column in that design
+
+    def Z_for(self, data: pd.DataFrame) -> np.ndarray:
+        """The predictor's values on new data, from the stored design."""
+        if self.spec is None:
+            return np.ones(len(data))
+        return self.spec.matrix(data)[:, self.column]
+
+    @property
+    def label(self) -> str:
+        return self.prefix.label + self.name
+
+
+@dataclass
+class ReBlock:
+    """All group-level coefficients sharing one sd vector (and correlation matrix).
+
+    One block per ID in brms's numbering (``sd_1``, ``z_1``, ``L_1``, ``r_1_1``).
+    """
+
+    id: int
+    group: str
+    group_vars: tuple[str, ...]
+    levels: list[str]
+    J: list[np.ndarray] = field(repr=False)  # 1-based indices per member (one member unless mm)
+    coefs: list[ReCoef]
+    cor: bool
+    terms: list[GroupTerm]
+    by: str | None = None
+    by_levels: list[str] | None = None
+    Jby: np.ndarray | None = None  # by-level (1-based) of each group level
+    mm_weights: list[np.ndarray] | None = None
+    cov: str | None = None  # name of a known covariance matrix in data2 (gr(g, cov = A))
+    Lcov: np.ndarray | None = field(default=None, repr=False)  # its cholesky factor over ``levels``
+
+    @property
+    def M(self) -> int:
+        return len(self.coefs)
+
+    @property
+    def N_levels(self) -> int:
+        return len(self.levels)
+
+    @property
+    def is_mm(self) -> bool:
+        return len(self.J) > 1
+
+    @property
+    def has_cor(self) -> bool:
+        return self.cor and self.M > 1
+
+
+@dataclass
+class ResponseData:
+    """Response values and addition-term data of one response."""
+
+    name: str
+    y: np.ndarray
+    trials: np.ndarray | None = None
+    weights: np.ndarray | None = None
+    levels: list[str] | None = None  # response categories (ordinal/categorical)
+    missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
+    adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
+
+    @property
+    def ncat(self) -> int | None:
+        return None if self.levels is None else len(self.levels)
+
+
+@dataclass
+class ModelFrame:
+    """The model's data, ready for prior defaults and Stan data."""
+
+    terms: BrmsTerms | MvBrmsTerms
+    data: pd.DataFrame  # rows used (after NA removal)
+    responses: dict[str, ResponseData]  # keyed by resp ("" univariate)
+    designs: dict[Prefix, PopulationDesign]
+    blocks: list[ReBlock]
+    dropped_rows: int = 0
+    group_levels: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def N(self) -> int:
+        return len(self.data)
+
+    @property
+    def response_terms(self) -> list[BrmsTerms]:
+        return self.terms.responses if isinstance(self.terms, MvBrmsTerms) else [self.terms]
+
+
+@dataclass
+class AdditionData:
+    """The values of one response's ``cens()``, ``trunc()``, ``se()`` and ``rate()`` terms.
+
+    ``cens`` holds brms's codes (-1 left, 0 none, 1 right, 2 interval);
+    ``rcens`` the upper ends of interval-censored rows (0 elsewhere), present
+    whenever ``y2`` is given.  ``lb``/``ub`` are per-row bounds (None: that
+    side is not truncated).
+    """
+
+    cens: np.ndarray | None = None
+    rcens: np.ndarray | None = None
+    lb: np.ndarray | None = None
+    ub: np.ndarray | None = None
+    se: np.ndarray | None = None
+    se_sigma: bool = False  # se(s, sigma = TRUE): sigma is estimated besides se
+    denom: np.ndarray | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.lb is not None or self.ub is not None
+
+    @property
+    def needs_cdf(self) -> bool:
+        """Censoring or truncation: the likelihood uses the family's CDFs."""
+        return self.cens is not None or self.truncated
+
+
+def group_label(block: ReBlock) -> str:
+    """The grouping factor as brms names it in parameters (``Subject``, ``a:b``, ``mmg1g2``)."""
+    return re.sub(r"[^A-Za-z0-9_.:]", "", block.group)

@@ -1,0 +1,358 @@
+"""Predictions of autocorrelation structures: ARMA terms and forecasts, time-covariance densities and draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..core.errors import DataError
+from ..families import Extras
+from ..formula.prefix import Prefix
+from ..formula.terms import BrmsTerms
+from ..frame.autocor import AutocorSpec, series_of, series_order
+from ..frame.columns import _check_columns
+from ..specials.autocor import AutocorDesign, autocor_design
+from .additions import addition_predict, context_additions
+from .context import _flat
+from .linpred import _group_effects, _population
+
+
+def _mu_design(fit, t: "BrmsTerms") -> AutocorDesign | None:
+    design = fit.frame.designs.get(Prefix(t.resp, "mu"))
+    return None if design is None else autocor_design(design)
+
+
+def arma_recursion(eta: np.ndarray, y: np.ndarray, J_lag: np.ndarray, ar: np.ndarray | None,
+                   ma: np.ndarray | None, draw=None) -> tuple[np.ndarray, np.ndarray]:
+    """ARMA terms row by row, as the Stan program; rows with unknown response (NaN) are forecast.
+
+    Parameters
+    ----------
+    eta : (draws, N) linear predictor without the ARMA terms, rows sorted by series and time.
+    y : (N,) response; NaN where unknown (new time points to forecast).
+    J_lag : (N,) lags kept for the next row (:meth:`Series.J_lag`).
+    ar, ma : (draws, p) and (draws, q) coefficients, or None.
+    draw : None, or ``draw(n, mu)`` returning (draws,) responses of row ``n`` given its mean ``mu``.
+        None replaces an unknown response by its expected value (``mu`` with the ARMA terms),
+        so later rows get the conditional expectation given the observed past (posterior_epred);
+        a function draws it, so later rows continue each simulated path (posterior_predict).
+
+    Returns
+    -------
+    eta : (draws, N) with the ARMA terms; y : (draws, N) responses, the unknown ones filled in.
+
+    Notes
+    -----
+    brms (``.predictor_arma``) draws an unknown response with the family's
+    ``posterior_predict`` function in every case, so its posterior_epred of a
+    forecast beyond one step is itself random; here the expected value is used,
+    which for the identity link is the exact conditional mean of each row.
+    """
+    eta = np.array(eta, dtype=float, copy=True)
+    S, N = eta.shape
+    y = np.broadcast_to(np.asarray(y, dtype=float), (S, N)).copy()
+    unknown = np.isnan(y[0]) if N else np.zeros(0, dtype=bool)
+    Kar = 0 if ar is None else ar.shape[1]
+    Kma = 0 if ma is None else ma.shape[1]
+    max_lag = max(Kar, Kma)
+    Err = np.zeros((S, N + 1, max_lag))  # Err[:, n, i]: residual i + 1 rows before row n (same series)
+    err = np.zeros((S, N))
+    for n in range(N):
+        if Kma:
+            eta[:, n] += np.einsum("sk,sk->s", Err[:, n, :Kma], ma)
+        before_ar = eta[:, n].copy()
+        if Kar:
+            eta[:, n] += np.einsum("sk,sk->s", Err[:, n, :Kar], ar)
+        if unknown[n]:  # forecast: the AR terms are part of the row's mean
+            y[:, n] = eta[:, n] if draw is None else draw(n, eta[:, n])
+        err[:, n] = y[:, n] - before_ar  # residual before the AR terms (MA terms included), as brms
+        for i in range(1, int(J_lag[n]) + 1):
+            Err[:, n + 1, i - 1] = err[:, n + 1 - i]
+    return eta, y
+
+
+def arma_eta(eta: np.ndarray, y: np.ndarray, J_lag: np.ndarray, ar: np.ndarray | None, ma: np.ndarray | None) -> np.ndarray:
+    """Add ARMA terms to the linear predictor, as the Stan program does row by row.
+
+    Parameters
+    ----------
+    eta : (draws, N) linear predictor without the ARMA terms, rows sorted by series and time.
+    y : (N,) response; NaN rows are forecast with their expected value (see :func:`arma_recursion`).
+    J_lag : (N,) lags kept for the next row (:meth:`Series.J_lag`).
+    ar, ma : (draws, p) and (draws, q) coefficients, or None.
+    """
+    return arma_recursion(eta, y, J_lag, ar, ma)[0]
+
+
+@dataclass
+class ForecastPlan:
+    """ARMA rows of a prediction on new data: the new rows, after earlier fitted rows of their series.
+
+    Arrays are in the combined, sorted order; ``new_row[k]`` is the newdata row
+    of sorted row ``k`` (-1 for a fitted row that continues a series).
+    """
+
+    eta: np.ndarray  # (draws, M) linear predictor without ARMA terms
+    y: np.ndarray  # (M,) response, NaN where unknown
+    J_lag: np.ndarray
+    ar: np.ndarray | None
+    ma: np.ndarray | None
+    new_row: np.ndarray
+    sorted_pos: np.ndarray  # (N_new,) sorted position of each newdata row
+
+    def to_new(self, values: np.ndarray) -> np.ndarray:
+        """(draws, M) sorted values -> (draws, N_new) in the new data's row order."""
+        return values[:, self.sorted_pos]
+
+
+def _time_values(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
+    col = data[spec.time]
+    return np.asarray(col.astype("int64") if pd.api.types.is_datetime64_any_dtype(col.dtype) else col, dtype=float)
+
+
+def _continued_rows(ctx, ac: AutocorDesign) -> np.ndarray:
+    """Fitted rows (boolean mask) that precede the first new time point of their series in ``ctx.data``.
+
+    New rows continue a fitted series when ``time`` is given: the fitted rows
+    of the same series (level of ``gr``, or the single series) earlier than the
+    series' first time point in newdata feed the ARMA terms of the new rows.
+    Without ``time`` the order of new rows relative to the fitted ones is
+    unknown, so new data start their own series.
+    """
+    spec, fitted, data = ac.spec, ctx.fit.frame.data, ctx.data
+    mask = np.zeros(len(fitted), dtype=bool)
+    if spec.time is None or not len(data):
+        return mask
+
+    _check_columns([c for c in (spec.time, spec.gr) if c], data, f"'{spec.text}'")
+    t_fit, t_new = _time_values(fitted, spec), _time_values(data, spec)
+    if spec.gr is None:
+        return t_fit < np.nanmin(t_new)
+    g_fit = fitted[spec.gr].astype(str).to_numpy()
+    first = pd.Series(t_new).groupby(data[spec.gr].astype(str).to_numpy()).min()
+    start = pd.Series(g_fit).map(first).to_numpy(dtype=float)  # NaN: series not in newdata
+    return ~np.isnan(start) & (t_fit < start)
+
+
+def _fitted_eta(ctx, prefix: "Prefix") -> np.ndarray:
+    """(draws, N_fit) linear predictor of ``prefix`` on the fitted data without ARMA terms (same draws and re_formula)."""
+    import dataclasses
+
+
+    sub = dataclasses.replace(ctx, data=ctx.fit.frame.data, is_new=False)
+    return np.broadcast_to(_population(sub, prefix) + _group_effects(sub, prefix), (len(ctx.idx), ctx.fit.frame.N))
+
+
+def forecast_plan(ctx, t: "BrmsTerms", ac: AutocorDesign, prefix: "Prefix", eta: np.ndarray,
+                  ar: np.ndarray | None, ma: np.ndarray | None) -> ForecastPlan:
+    """Combine the new rows with the fitted rows they continue and sort by series and time."""
+    data = ctx.data
+    resp = t.response.expr
+    if resp in data.columns:
+        col = data[resp]
+        if not (pd.api.types.is_numeric_dtype(col.dtype) or col.isna().all()):
+            raise DataError(f"The response {resp!r} in newdata must be numeric (NaN for time points to forecast).")
+        y_new = np.asarray(col, dtype=float)
+    else:  # no response at all: every new row is forecast
+        y_new = np.full(len(data), np.nan)
+    eta = np.broadcast_to(eta, (len(ctx.idx), len(data)))
+    mask = _continued_rows(ctx, ac)
+    cols = [c for c in (ac.spec.time, ac.spec.gr) if c]
+    if mask.any():
+        fitted = ctx.fit.frame.data
+        keys = pd.concat([fitted.loc[mask, cols].astype({ac.spec.gr: str} if ac.spec.gr else {}),
+                          data[cols].astype({ac.spec.gr: str} if ac.spec.gr else {})], ignore_index=True)
+        y_all = np.r_[ctx.fit.frame.responses[t.resp].y.astype(float)[mask], y_new]
+        eta_all = np.hstack([_fitted_eta(ctx, prefix)[:, mask], eta])
+        n_pre = int(mask.sum())
+    else:
+        keys, y_all, eta_all, n_pre = data, y_new, eta, 0
+    order = series_order(keys, ac.spec)
+    series = series_of(keys.iloc[order].reset_index(drop=True), ac.spec)
+    new_row = order - n_pre
+    new_row[new_row < 0] = -1
+    sorted_pos = np.empty(len(order), dtype=np.int64)
+    sorted_pos[order] = np.arange(len(order))
+    return ForecastPlan(eta_all[:, order], y_all[order], series.J_lag(max(ac.spec.p, ac.spec.q)), ar, ma,
+                        new_row, sorted_pos[n_pre:])
+
+
+def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.ndarray:
+    """The hook of :mod:`brmspy.prediction`: add ARMA terms to mu (other predictors unchanged).
+
+    On the fitted data the model's sorted rows and response are used.  On new
+    data the rows are sorted by series and time internally (the result is in
+    the new data's row order); new rows continue the fitted rows of their
+    series that come earlier in time (:func:`_continued_rows`), new series start
+    with zero residuals.  Rows with an observed response give one-step-ahead
+    predictions; rows without (no response column, or NaN) are forecast: the
+    expected response enters later rows here, and :func:`arma_forecast_predict`
+    draws whole paths for posterior_predict.
+    """
+    if prefix.dpar != "mu" or not ctx.incl_autocor:
+        return eta
+    ac = _mu_design(ctx.fit, t)
+    if ac is None or ac.spec.kind != "arma" or ac.spec.cov:
+        return eta
+    s = prefix.suffix
+    ar = _param(ctx, f"ar{s}") if ac.spec.p else None
+    ma = _param(ctx, f"ma{s}") if ac.spec.q else None
+    max_lag = max(ac.spec.p, ac.spec.q)
+    if not ctx.is_new:
+        y = ctx.fit.frame.responses[t.resp].y.astype(float)
+        return arma_eta(eta, y, ac.series.J_lag(max_lag), ar, ma)
+    plan = forecast_plan(ctx, t, ac, prefix, eta, ar, ma)
+    ctx.cache[("arma", t.resp)] = plan  # for arma_forecast_predict
+    return plan.to_new(arma_eta(plan.eta, plan.y, plan.J_lag, ar, ma))
+
+
+def arma_forecast_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Generator) -> np.ndarray | None:
+    """Posterior predictive draws of new data with unknown responses: paths drawn in time order.
+
+    Each unknown row is drawn from the family given its mean (regression plus
+    ARMA terms of the earlier, possibly drawn, rows of its series), and the draw
+    feeds the later rows.  Rows with an observed response get ordinary one-step-
+    ahead draws.  Returns None when there is nothing to forecast.
+    """
+    plan = ctx.cache.get(("arma", t.resp)) if ctx.is_new and ctx.incl_autocor else None
+    if plan is None or not np.isnan(plan.y).any():
+        return None
+    S, N = len(ctx.idx), len(ctx.data)
+    dpb = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
+    adds = context_additions(ctx, t, "predict")
+    ex = Extras(None)
+    rng_fn = t.family.spec.math.rng
+
+    def sample(dpars: dict[str, np.ndarray]) -> np.ndarray:
+        if adds is None:
+            return np.asarray(rng_fn(dpars, ex, rng), dtype=float)
+        return np.asarray(addition_predict(t, adds, dpars, ex, rng), dtype=float)
+
+    def draw(n: int, mu: np.ndarray) -> np.ndarray:
+        i = plan.new_row[n]
+        if adds is None:  # one column is enough
+            return sample({**{k: v[:, i:i + 1] for k, v in dpb.items()}, "mu": mu[:, None]})[:, 0]
+        m = dpb["mu"].copy()
+        m[:, i] = mu
+        return sample({**dpb, "mu": m})[:, i]
+
+    eta, y = arma_recursion(plan.eta, plan.y, plan.J_lag, plan.ar, plan.ma, draw)
+    out = sample({**dpb, "mu": plan.to_new(eta)})  # one step ahead where the response is observed
+    unknown = np.isnan(plan.y)[plan.sorted_pos]
+    out[:, unknown] = plan.to_new(y)[:, unknown]
+    return out
+
+
+def _param(ctx, name: str) -> np.ndarray:
+    return _flat(ctx.params[name], ctx.idx)
+
+
+def cor_matrix(spec: AutocorSpec, params: dict[str, np.ndarray], n: int) -> np.ndarray:
+    """(draws, n, n) residual correlation (cosy) or unit-innovation covariance (ARMA, cov = TRUE) matrices.
+
+    ``params`` maps ``"cosy"``/``"ar"``/``"ma"`` to (draws,) values.  The
+    matrices are the ones of the Stan functions ``cholesky_cor_*``.
+    """
+    lag = np.abs(np.subtract.outer(np.arange(n), np.arange(n)))
+    if spec.kind == "cosy":
+        rho = params["cosy"][:, None, None]
+        return np.where(lag == 0, 1.0, rho)
+    ar = params.get("ar")
+    ma = params.get("ma")
+    if ar is not None and ma is None:
+        a = ar[:, None, None]
+        return a ** lag / (1 - a**2)
+    if ma is not None and ar is None:
+        m = ma[:, None, None]
+        return np.where(lag == 0, 1 + m**2, np.where(lag == 1, m, 0.0))
+    a, m = ar[:, None, None], ma[:, None, None]
+    gamma1 = (1 + a * m) * (a + m)
+    off = gamma1 * a ** np.maximum(lag - 1, 0)
+    return np.where(lag == 0, 1 + m**2 + 2 * a * m, off) / (1 - a**2)
+
+
+def _cov_params(ctx, ac: AutocorDesign) -> dict[str, np.ndarray]:
+    s = ac.prefix.suffix
+    out = {}
+    for c in ac.classes:
+        v = _param(ctx, f"{c}{s}")
+        out[c] = v if c == "cosy" else v[:, 0]
+    return out
+
+
+def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
+    ac = _mu_design(ctx.fit, t)
+    if ac is None or not ac.spec.time_cov:
+        return None
+    if ctx.is_new:
+        raise DataError(
+            f"{what} on new data is not supported for models with the residual covariance structure '{ac.spec.text}'; "
+            "use the fitted data (newdata=None), or posterior_epred(), which does not depend on it."
+        )
+    S, N = len(ctx.idx), len(ctx.data)
+    mu = np.broadcast_to(dp["mu"], (S, N))
+    sigma = np.broadcast_to(dp["sigma"], (S, N))
+    nu = np.broadcast_to(dp["nu"], (S, N))[:, 0] if t.family.name == "student" else None
+    return ac, mu, sigma, nu, _cov_params(ctx, ac)
+
+
+def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.ndarray, b: int, e: int) -> np.ndarray:
+    """(draws, n, n) covariance of the rows b..e-1 (0-based, one series)."""
+    R = cor_matrix(ac.spec, cov_params, e - b)
+    s = sigma[:, b:e]
+    return R * s[:, :, None] * s[:, None, :]
+
+
+def time_cov_log_lik(ctx, t: "BrmsTerms", dp: dict[str, Any], y: np.ndarray) -> np.ndarray | None:
+    """brms's pointwise log-likelihood of time-covariance models: leave-one-out conditional densities.
+
+    For each row, the density of ``y[i]`` given the other rows of its series
+    (``log_lik_gaussian_time`` / ``log_lik_student_time`` in brms). Returns
+    None for models without such a structure.
+    """
+    parts = _time_cov_parts(ctx, t, dp, "log_lik")
+    if parts is None:
+        return None
+    ac, mu, sigma, nu, cp = parts
+    out = np.empty(mu.shape)
+    for b, e in zip(ac.series.begin - 1, ac.series.end):
+        C = _series_cov(ac, cp, sigma, b, e)
+        Cinv = np.linalg.inv(C)
+        res = y[None, b:e] - mu[:, b:e]
+        g = np.einsum("sij,sj->si", Cinv, res)
+        cbar = np.einsum("sii->si", Cinv)
+        yloo = y[None, b:e] - g / cbar
+        if nu is None:
+            out[:, b:e] = stats.norm.logpdf(y[None, b:e], yloo, np.sqrt(1 / cbar))
+            continue
+        n = e - b
+        q = np.einsum("si,si->s", res, g)[:, None]
+        beta1 = q - g**2 / cbar  # e_{-i}' C_{-i,-i}^{-1} e_{-i}
+        df = nu[:, None]
+        scale = np.sqrt(1 / cbar * (df + beta1) / (df + n - 1))
+        out[:, b:e] = stats.t.logpdf(y[None, b:e], df + n - 1, yloo, scale)
+    return out
+
+
+def time_cov_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Generator) -> np.ndarray | None:
+    """Posterior predictive draws of time-covariance models (one multivariate draw per series and posterior draw)
+    and of ARMA forecasts on new data (:func:`arma_forecast_predict`); None for other models."""
+    if (paths := arma_forecast_predict(ctx, t, dp, rng)) is not None:  # ARMA forecasts of unknown responses
+        return paths
+    parts = None if not ctx.incl_autocor else _time_cov_parts(ctx, t, dp, "posterior_predict")
+    if parts is None:
+        return None
+    ac, mu, sigma, nu, cp = parts
+    out = np.empty(mu.shape)
+    for b, e in zip(ac.series.begin - 1, ac.series.end):
+        L = np.linalg.cholesky(_series_cov(ac, cp, sigma, b, e))
+        z = rng.standard_normal((mu.shape[0], e - b))
+        draw = np.einsum("sij,sj->si", L, z)
+        if nu is not None:  # multivariate t: one chi-square mixing weight per series
+            draw = draw * np.sqrt(nu / rng.chisquare(nu))[:, None]
+        out[:, b:e] = mu[:, b:e] + draw
+    return out

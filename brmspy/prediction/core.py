@@ -1,0 +1,288 @@
+"""Predictions from a fit, computed in numpy as brms does outside Stan.
+
+Every function returns an array shaped (draws, observations), draws ordered
+chain by chain.  New data are rebuilt with the stored design specs
+(:class:`brmspy.frame.design.DesignSpec`) and group levels; group levels not in the fitted data need
+``allow_new_levels=True`` and are then handled by ``sample_new_levels``.
+
+Examples
+--------
+>>> fit = brm("Reaction ~ Days + (Days | Subject)", data=df)   # doctest: +SKIP
+>>> posterior_epred(fit).shape                                  # doctest: +SKIP
+(4000, 180)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import BrmsError, DataError
+from ..core.types import _check_prob
+from ..families import LINKS
+from ..fit.brmsfit import BrmsFit
+from ..formula.prefix import Prefix
+from ..formula.terms import BrmsTerms
+from ..frame.response import _response_data
+from .additions import addition_epred, addition_loglik, addition_predict, context_additions
+from .autocor import _series_cov, _time_cov_parts, adjust_eta, time_cov_log_lik, time_cov_predict
+from .chunked import chunked_call
+from .context import PredictionContext, prediction_context
+from .dpars import _all_responses, _dpar_values, _extras, _terms
+from .linpred import _group_effects, _population
+from .mv import mv_log_lik, mv_predict, stack_responses
+from .nonlinear import nonlinear_linpred
+
+# ------------------------------------------------------------------ helpers
+
+
+def _chunked(fn, fit, newdata, chunk_size, ndraws, seed, kwargs) -> np.ndarray | None:
+    """The result evaluated in chunks of rows by :mod:`brmspy.prediction.chunked`, or None for one piece."""
+    return chunked_call(fn, fit, newdata, chunk_size, ndraws, seed, kwargs)
+
+
+# -------------------------------------------------------- linear predictors
+
+
+# ----------------------------------------------------------------- public
+
+
+def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, transform: bool = False,
+                      re_formula: Any = None, ndraws: int | None = None, dpar: str | None = None,
+                      allow_new_levels: bool = False, sample_new_levels: str = "uncertainty",
+                      seed: int | None = None, resp: str | None = None, nlpar: str | None = None,
+                      incl_autocor: bool = True) -> np.ndarray:
+    """Linear predictor draws (draws × observations); ``transform=True`` applies the inverse link.
+
+    ``incl_autocor=False`` leaves out ``ar()``/``ma()``/``arma()`` terms (brms's argument of
+    the same name), e.g. for new data without the response or time structure.
+
+    In multivariate models ``resp`` chooses a response; without it the result is
+    draws × observations × responses.  In non-linear models ``nlpar`` gives the
+    draws of one non-linear parameter instead.
+
+    Examples
+    --------
+    >>> posterior_linpred(fit, re_formula="~ 0").shape       # doctest: +SKIP
+    """
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
+    if _all_responses(fit, resp):
+        return stack_responses(fit, lambda t: _linpred(ctx, t, dpar, transform, nlpar))
+    return _linpred(ctx, _terms(fit, resp), dpar, transform, nlpar)
+
+
+def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
+    d = dpar or "mu"
+    if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.prediction.nonlinear)
+        return nonlinear_linpred(ctx, t, d, nlpar, transform)
+    if d not in t.parts:
+        raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
+    eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
+
+    eta = adjust_eta(ctx, t, Prefix(t.resp, d), eta)  # ar()/ma()/arma() terms use earlier residuals
+    return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
+
+
+def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
+                    ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
+                    sample_new_levels: str = "uncertainty", seed: int | None = None,
+                    resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+    """Draws of the expected value of the response (or of ``dpar`` on its own scale).
+
+    In multivariate models ``resp`` chooses a response; without it the result is
+    draws × observations × responses, as in brms.  ``chunk_size``: rows evaluated at
+    a time (None: automatic for large draws × rows, 0: one piece; :mod:`brmspy.prediction.chunked`).
+    ``incl_autocor`` as in :func:`posterior_linpred`.
+    """
+    if (out := _chunked(posterior_epred, fit, newdata, chunk_size, ndraws, seed, dict(
+            re_formula=re_formula, dpar=dpar, allow_new_levels=allow_new_levels,
+            sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
+        return out
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
+    if _all_responses(fit, resp):
+        return stack_responses(fit, lambda t: _epred(ctx, t, dpar))
+    return _epred(ctx, _terms(fit, resp), dpar)
+
+
+def _epred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None) -> np.ndarray:
+    dp = _dpar_values(ctx, t)
+    S, N = len(ctx.idx), len(ctx.data)
+    if dpar is not None:
+        if dpar not in dp:
+            raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
+        return np.broadcast_to(dp[dpar], (S, N)).copy()
+    _, ex = _extras(ctx, t)
+    if t.family.spec.special in ("ordinal", "categorical"):
+        return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
+    if (adds := context_additions(ctx, t, "epred")) is not None:  # rate(), trunc(): brmspy.prediction.additions
+        return np.broadcast_to(addition_epred(t, adds, dp, ex), (S, N)).astype(float)
+    return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
+
+
+def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
+                      ndraws: int | None = None, allow_new_levels: bool = False,
+                      sample_new_levels: str = "uncertainty", seed: int | None = None,
+                      resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+    """Draws from the posterior predictive distribution (draws × observations).
+
+    In multivariate models ``resp`` chooses a response; without it the result is
+    draws × observations × responses, drawn jointly (multivariate normal or t)
+    when the model has residual correlations.  ``chunk_size`` as in :func:`posterior_epred`
+    (chunks draw from independent random streams derived from ``seed``).
+    ``incl_autocor`` as in :func:`posterior_linpred`.
+    """
+    if (out := _chunked(posterior_predict, fit, newdata, chunk_size, ndraws, seed, dict(
+            re_formula=re_formula, allow_new_levels=allow_new_levels,
+            sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
+        return out
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
+    if _all_responses(fit, resp):
+        return mv_predict(ctx, fit, _predict)
+    return _predict(ctx, _terms(fit, resp))
+
+
+def _predict(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
+    dp = _dpar_values(ctx, t)
+
+    if (draws := time_cov_predict(ctx, t, dp, ctx.rng)) is not None:  # cosy(), cov = TRUE: one draw per series
+        return draws
+    S, N = len(ctx.idx), len(ctx.data)
+    dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link", "theta") and np.ndim(v) < 3 else v)
+          for k, v in dp.items()}
+    _, ex = _extras(ctx, t)
+    if (adds := context_additions(ctx, t, "predict")) is not None:  # trunc(), se(), rate(): brmspy.prediction.additions
+        return addition_predict(t, adds, dp, ex, ctx.rng)
+    return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
+
+
+def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
+            ndraws: int | None = None, allow_new_levels: bool = False,
+            sample_new_levels: str = "uncertainty", seed: int | None = None,
+            resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+    """Pointwise log-likelihood draws (draws × observations), weighted as in brms.
+
+    In multivariate models without ``resp`` the responses of a row are combined:
+    summed, or with residual correlations the row's multivariate density.
+    ``chunk_size`` as in :func:`posterior_epred`; chunked values equal unchunked ones.
+    """
+    if (out := _chunked(log_lik, fit, newdata, chunk_size, ndraws, seed, dict(
+            re_formula=re_formula, allow_new_levels=allow_new_levels,
+            sample_new_levels=sample_new_levels, resp=resp))) is not None:
+        return out
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    if _all_responses(fit, resp):
+        return mv_log_lik(ctx, fit, _log_lik)
+    return _log_lik(ctx, _terms(fit, resp))
+
+
+def _log_lik(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
+    dp = _dpar_values(ctx, t)
+    rd, ex = _extras(ctx, t, need_response=True)
+
+    if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
+        return ll
+    if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.prediction.additions
+        ll = addition_loglik(t, rd, dp, ex)
+    else:
+        ll = t.family.spec.math.loglik(rd.y[None, :], dp, ex)
+    shape = (len(ctx.idx), len(ctx.data))
+    fresh = isinstance(ll, np.ndarray) and ll.shape == shape and ll.dtype == float and ll.flags.owndata
+    if not fresh:  # a full-size float array of its own needs no copy (a draws × rows copy costs as much as the density)
+        ll = np.broadcast_to(ll, shape).astype(float)
+    if rd.weights is not None:
+        ll = ll * rd.weights[None, :]
+    return ll
+
+
+def _observed(fit: "BrmsFit", newdata: pd.DataFrame | None, resp: str | None = None) -> np.ndarray:
+    if _all_responses(fit, resp):  # observations × responses
+        return np.stack([_observed(fit, newdata, t.resp) for t in fit.frame.response_terms], axis=-1)
+    t = _terms(fit, resp)
+    if newdata is None:
+        return fit.frame.responses[t.resp].y.astype(float)
+    if t.response.expr not in newdata.columns:
+        raise DataError(f"newdata needs the response column {t.response.expr!r} for residuals.")
+    return _response_data(t, newdata.reset_index(drop=True)).y.astype(float)
+
+
+def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: Any) -> np.ndarray:
+    """``y - y_rep`` per draw and observation (and response, in multivariate models without ``resp``)."""
+    return _observed(fit, newdata, kw.get("resp"))[None] - posterior_predict(fit, newdata, **kw)
+
+
+def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None) -> pd.DataFrame:
+    _check_prob(prob)
+    if draws.ndim == 3:
+        # one block of columns per category (ordinal/categorical: P(Y = k)) or per response (``labels``)
+        keys = labels or [f"P(Y = {k + first})" for k in range(draws.shape[2])]
+        return pd.concat({key: _summarise(draws[..., k], prob) for k, key in enumerate(keys)}, axis=1)
+    lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
+    q = np.quantile(draws, [lo, hi], axis=0)
+    return pd.DataFrame({"Estimate": draws.mean(axis=0), "Est.Error": draws.std(axis=0, ddof=1),
+                         f"Q{lo * 100:g}": q[0], f"Q{hi * 100:g}": q[1]})
+
+
+def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
+    """Summary of :func:`posterior_epred` per observation (Estimate, Est.Error, Q2.5, Q97.5)."""
+    hurdle = any(t.family.name == "hurdle_cumulative" for t in fit.frame.response_terms)
+    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=0 if hurdle else 1,
+                      labels=_resp_labels(fit, kw.get("resp")))
+
+
+def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
+    """Summary of :func:`posterior_predict` per observation."""
+    return _summarise(posterior_predict(fit, newdata, **kw), prob, labels=_resp_labels(fit, kw.get("resp")))
+
+
+def _resp_labels(fit: "BrmsFit", resp: str | None) -> list[str] | None:
+    """Column-block labels of summaries over all responses of a multivariate model."""
+    return [t.resp for t in fit.frame.response_terms] if _all_responses(fit, resp) else None
+
+
+def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "ordinary", prob: float = 0.95,
+              **kw: Any) -> pd.DataFrame:
+    """Residuals ``y - E[y]`` ("ordinary") or divided by the predictive sd ("pearson"), summarized."""
+    if type not in ("ordinary", "pearson"):
+        raise BrmsError(f"type must be 'ordinary' or 'pearson', got {type!r}.")
+    y = _observed(fit, newdata, kw.get("resp"))
+    ep = posterior_epred(fit, newdata, **kw)
+    res = y[None] - ep
+    if type == "pearson":
+        res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None]
+    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")))
+
+
+def series_log_lik(fit, ndraws: int | None = None) -> np.ndarray:
+    """Joint log density of each series, (draws, series), for time-covariance models.
+
+    The sum over series is the model's log-likelihood (what Stan adds to
+    ``target``); ``log_lik`` instead returns brms's pointwise leave-one-out
+    conditional densities.
+    """
+
+    t = _terms(fit)
+    ctx = prediction_context(fit, None, None, ndraws, False, "uncertainty", None)
+    dp = _dpar_values(ctx, t)
+    parts = _time_cov_parts(ctx, t, dp, "series_log_lik")
+    if parts is None:
+        raise DataError("series_log_lik() is for models with cosy() or a covariance ARMA structure (cov = TRUE).")
+    ac, mu, sigma, nu, cp = parts
+    y = fit.frame.responses[t.resp].y.astype(float)
+    cols = []
+    for b, e in zip(ac.series.begin - 1, ac.series.end):
+        C = _series_cov(ac, cp, sigma, b, e)
+        res = y[None, b:e] - mu[:, b:e]
+        _, logdet = np.linalg.slogdet(C)
+        quad = np.einsum("si,si->s", res, np.linalg.solve(C, res[..., None])[..., 0])
+        n = e - b
+        if nu is None:
+            cols.append(-0.5 * (n * math.log(2 * math.pi) + logdet + quad))
+        else:
+            from scipy.special import gammaln
+
+            cols.append(gammaln((nu + n) / 2) - gammaln(nu / 2) - 0.5 * n * np.log(nu * math.pi) - 0.5 * logdet
+                        - (nu + n) / 2 * np.log1p(quad / nu))
+    return np.column_stack(cols)
