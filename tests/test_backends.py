@@ -830,9 +830,9 @@ def test_cmdstanpy_compile_errors_show_stanc_and_gpp(scratch_cache, monkeypatch)
     with pytest.raises(StanCompileError, match='Expected ";"'):
         backend.compile(SYNTAX_ERROR_CODE)
     # without it, CmdStan's own stanc says the same through make
-    import brmspy.backends.stanli_backend as stanli_backend
+    import brmspy.backends.cmdstanpy_backend as cmdstanpy_backend
 
-    monkeypatch.setattr(stanli_backend, "validate_stan_code", lambda code: None)
+    monkeypatch.setattr(cmdstanpy_backend, "validate_stan_code", lambda code: None)
     with pytest.raises(StanCompileError) as info:
         backend.compile("parameters { real mu; } model { mu ~ normal(0, foo); }")
     text = str(info.value)

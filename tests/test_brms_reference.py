@@ -898,12 +898,18 @@ def check_case(case: dict, variant: str = "str") -> None:
         raise Mismatch(differences)
 
 
+#: cases where a pandas category (an R factor) is not the same as R's character column: R's
+#: as.numeric() of a factor gives its codes, of a character column the numbers it spells
+TEXT_ONLY = {"idiom_as_numeric_digits"}
+
+
 def _params():
     out = []
     for c in CASES:
         out.append(pytest.param(c, "str", id=f"{c['id']}-str"))
         if _uses_text_columns(c):
-            out.extend(pytest.param(c, v, id=f"{c['id']}-{v}") for v in VARIANTS)
+            variants = [v for v in VARIANTS if not (v == "category" and c["id"] in TEXT_ONLY)]
+            out.extend(pytest.param(c, v, id=f"{c['id']}-{v}") for v in variants)
     return out
 
 
