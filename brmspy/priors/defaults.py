@@ -11,6 +11,7 @@ from ..core.distributions import format_number
 from ..core.types import PriorRow
 from ..families import DPARS, LINKS
 from ..families.mixture import split_dpar
+from ..families.ordinal import has_ordered_thresholds
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.groups import r_collate_key as k
