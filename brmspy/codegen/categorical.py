@@ -9,6 +9,7 @@ or ``dirichlet(softmax(mu[n]) * phi)``.
 from __future__ import annotations
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families.categorical import category_dpars, reference_index
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -57,7 +58,7 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     elems.insert(ref, "0")
     mu = f"mu{s}"
     sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s}] {mu};"]
-    sb.model_comp += ["for (n in 1:N) {", f"  {mu}[n] = transpose([{', '.join(elems)}]);", "}"]
+    sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"{mu}[n] = transpose([{', '.join(elems)}]);"])
     Y = f"Y{s}[n]"
     if fam.name == "categorical":
         call = f"categorical_logit_lpmf({Y} | {mu}[n])"
@@ -66,5 +67,5 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     else:
         call = f"dirichlet_lpdf({Y} | softmax({mu}[n]) * {phi})"
     weight = f"weights{s}[n] * " if rd.weights is not None else ""
-    sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb

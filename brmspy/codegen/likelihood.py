@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families import Family, Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -106,7 +107,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         sb.likelihood.append(_with_constant(sb, t, tuning, Y, f"{form.dist}_{form.kind}({Y} | {', '.join(args)})"))
         return sb
     lik = canonical or fam.spec.likelihood
-    sb.functions += list(fam.spec.stan_functions)
+    sb.functions += [f.text for f in fam.spec.stan_functions]
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.additions
         sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
         return sb
@@ -115,7 +116,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}
         call = lik.call(f"{Y}[n]", idx, Ops(set()), tuple(f"{x}[n]" for x in trials))
         weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-        sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     else:
         call = lik.call(Y, dp, Ops(vectors), trials)
         sb.likelihood.append(_with_constant(sb, t, tuning, Y, call))

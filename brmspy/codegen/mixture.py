@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families import Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -74,21 +75,14 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
     if fam.theta_pred:
         th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
-        sb.model_def += [f"vector[N] {th[0]} = rep_vector(0.0, N);  // reference category of the mixing proportions",
-                         "real log_sum_exp_theta;"]
-        sb.model_comp += [
-            "// normalize the mixing proportions on the log scale",
-            "for (n in 1:N) {",
-            f"  log_sum_exp_theta = log_sum_exp([{', '.join(f'{x}[n]' for x in th)}]');",
-            *[f"  {x}[n] = {x}[n] - log_sum_exp_theta;" for x in th],
-            "}",
-        ]
+        sb.model_def += stan_lines("mixture", "theta_def", theta1=th[0])
+        sb.model_comp += stan_lines("mixture", "theta_normalize", thetas=th)
         log_theta = [f"{x}[n]" for x in th]
     else:
         log_theta = [f"log(theta{k}{rs})" for k in range(1, K + 1)]
-    lines = [f"array[{K}] real ps;"]
+    lines: list[str] = []
     for k, comp in enumerate(fam.components, start=1):
-        sb.functions += list(comp.spec.stan_functions)
+        sb.functions += [f.text for f in comp.spec.stan_functions]
         idx = {}
         for d in comp.dpars:
             name = f"{d}{k}"
@@ -102,6 +96,5 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         call = comp.spec.likelihood.call(f"Y{rs}[n]", idx, Ops(set()), trials)
         lines.append(f"ps[{k}] = {log_theta[k - 1]} + {call};")
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-    lines.append(f"target += {weight}log_sum_exp(ps);")
-    sb.likelihood += ["// likelihood of the mixture model", "for (n in 1:N) {", *("  " + ln for ln in lines), "}"]
+    sb.likelihood += stan_lines("mixture", "likelihood", K=K, components=lines, weight=weight)
     return sb

@@ -8,6 +8,7 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 from __future__ import annotations
 
 from ..core.stan import StanBlocks, prior_statement
+from ..core.templates import stan_lines
 from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import has_ordered_thresholds, hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix, resp_suffix
@@ -99,16 +100,16 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
     if fam.link in LINK_FUNCTIONS:
-        sb.functions.append(LINK_FUNCTIONS[fam.link])
-    sb.functions.append(stan_function("cumulative" if hurdle else fam.name, fam.link))
+        sb.functions.append(LINK_FUNCTIONS[fam.link].text)
+    sb.functions.append(stan_function("cumulative" if hurdle else fam.name, fam.link).text)
     th = f"{thres} - transpose(mucs{s}[n])" if design.Xcs is not None else thres
     d = f"{disc}[n]" if disc_vec else disc
     if hurdle:
-        sb.functions.append(hurdle_stan_function(fam.link))
+        sb.functions.append(hurdle_stan_function(fam.link).text)
         hu = f"{lp_name(Prefix(t.resp, 'hu'))}[n]" if "hu" in t.parts else f"hu{rs}"
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {hu}, {d}, {th})"
     else:
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-    sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb

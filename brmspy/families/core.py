@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FamilyError
+from ..core.templates import StanFunction
 
 # ------------------------------------------------------------------ links
 
@@ -79,26 +80,10 @@ LINKS: dict[str, Link] = {
     "tan_half": Link("tan_half", "inv_tan_half({})", lambda x: np.tan(x / 2), lambda x: 2 * np.arctan(x)),
 }
 
-# Links whose inverse needs a helper in the Stan functions block.
-LINK_FUNCTIONS: dict[str, str] = {
-    "cauchit": (
-        "  /* inverse of the cauchit link */\n"
-        "  vector inv_cauchit(vector x) {\n"
-        "    return atan(x) / pi() + 0.5;\n"
-        "  }\n"
-        "  real inv_cauchit(real x) {\n"
-        "    return atan(x) / pi() + 0.5;\n"
-        "  }"
-    ),
-    "tan_half": (
-        "  /* inverse of the tan_half link: angles in (-pi, pi) */\n"
-        "  vector inv_tan_half(vector x) {\n"
-        "    return 2 * atan(x);\n"
-        "  }\n"
-        "  real inv_tan_half(real x) {\n"
-        "    return 2 * atan(x);\n"
-        "  }"
-    ),
+# Links whose inverse needs a helper in the Stan functions block (templates/functions/inv_<link>.stan).
+LINK_FUNCTIONS: dict[str, StanFunction] = {
+    "cauchit": StanFunction("inv_cauchit"),
+    "tan_half": StanFunction("inv_tan_half"),
 }
 
 # ------------------------------------------------------------ dpar facts
@@ -235,7 +220,7 @@ class FamilySpec:
     dpar_priors: dict[str, str] = field(default_factory=dict)  # overrides of DPARS[d].prior
     description: str = ""
     math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
-    stan_functions: tuple[str, ...] = ()  # helper definitions for the Stan functions block
+    stan_functions: tuple[StanFunction, ...] = ()  # helper definitions for the Stan functions block
     # the data-only term the _lupmf leaves out of the _lpmf, as a Stan expression of {Y} and {trials}
     data_constant: str | None = None
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows

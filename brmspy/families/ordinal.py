@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from ..core.templates import StanFunction
 from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, register
 
 ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
@@ -34,75 +35,15 @@ _STAN_CDF = {"logit": "inv_logit", "probit": "Phi", "probit_approx": "Phi_approx
              "cauchit": "inv_cauchit"}
 
 
-def stan_function(family: str, link: str) -> str:
-    """The Stan log-PMF ``<family>_<link>_lpmf(int y, real mu, real disc, vector thres)``."""
-    F = _STAN_CDF[link]
-    head = (
-        f"  /* {family} ordinal log-PMF with {link} link\n"
-        "   * Args: y: category; mu: latent predictor; disc: discrimination; thres: thresholds\n"
-        "   */\n"
-        f"  real {family}_{link}_lpmf(int y, real mu, real disc, vector thres) {{\n"
-        "    int nthres = num_elements(thres);\n"
-    )
-    if family == "cumulative":
-        body = (
-            "    if (y == 1) {\n"
-            f"      return log({F}(disc * (thres[1] - mu)));\n"
-            "    } else if (y == nthres + 1) {\n"
-            f"      return log1m({F}(disc * (thres[nthres] - mu)));\n"
-            "    }\n"
-            f"    return log({F}(disc * (thres[y] - mu)) - {F}(disc * (thres[y - 1] - mu)));\n"
-        )
-    elif family == "sratio":
-        body = (
-            "    real lp = 0;\n"
-            "    for (k in 1:(y - 1)) {\n"
-            f"      lp += log1m({F}(disc * (thres[k] - mu)));\n"
-            "    }\n"
-            "    if (y <= nthres) {\n"
-            f"      lp += log({F}(disc * (thres[y] - mu)));\n"
-            "    }\n"
-            "    return lp;\n"
-        )
-    elif family == "cratio":
-        body = (
-            "    real lp = 0;\n"
-            "    for (k in 1:(y - 1)) {\n"
-            f"      lp += log({F}(disc * (mu - thres[k])));\n"
-            "    }\n"
-            "    if (y <= nthres) {\n"
-            f"      lp += log1m({F}(disc * (mu - thres[y])));\n"
-            "    }\n"
-            "    return lp;\n"
-        )
-    else:  # acat
-        body = (
-            "    vector[nthres + 1] lp = rep_vector(0, nthres + 1);\n"
-            "    for (k in 1:nthres) {\n"
-            f"      real q = {F}(disc * (mu - thres[k]));\n"
-            "      // categories above k gain log(q), those at or below k gain log(1 - q)\n"
-            "      lp[(k + 1):(nthres + 1)] += log(q);\n"
-            "      lp[1:k] += log1m(q);\n"
-            "    }\n"
-            "    return lp[y] - log_sum_exp(lp);\n"
-        )
-    return head + body + "  }"
+def stan_function(family: str, link: str) -> StanFunction:
+    """The Stan log-PMF ``<family>_<link>_lpmf(int y, real mu, real disc, vector thres)``
+    (``templates/functions/<family>.stan.j2``)."""
+    return StanFunction(family, (("inv_link", _STAN_CDF[link]), ("link", link)))
 
 
-def hurdle_stan_function(link: str) -> str:
+def hurdle_stan_function(link: str) -> StanFunction:
     """``hurdle_cumulative_<link>_lpmf``: category 0 from the hurdle, 1..ncat from a cumulative model."""
-    return (
-        f"  /* hurdle cumulative log-PMF with {link} link\n"
-        "   * Args: y: category (0 = hurdle); mu: latent predictor; hu: hurdle probability;\n"
-        "   *   disc: discrimination; thres: thresholds of the cumulative part\n"
-        "   */\n"
-        f"  real hurdle_cumulative_{link}_lpmf(int y, real mu, real hu, real disc, vector thres) {{\n"
-        "    if (y == 0) {\n"
-        "      return bernoulli_lpmf(1 | hu);\n"
-        "    }\n"
-        f"    return bernoulli_lpmf(0 | hu) + cumulative_{link}_lpmf(y | mu, disc, thres);\n"
-        "  }"
-    )
+    return StanFunction("hurdle_cumulative", (("link", link),))
 
 
 def category_probs(family: str, link: str, mu: np.ndarray, disc: np.ndarray, thres: np.ndarray) -> np.ndarray:

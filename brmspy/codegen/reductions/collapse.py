@@ -40,6 +40,7 @@ from scipy import special
 
 from ...core.errors import DataError
 from ...core.stan import StanBlocks
+from ...core.templates import stan_lines
 from ...formula.prefix import Prefix
 from ...formula.terms import MvBrmsTerms
 from ...frame.specials import SpecialDesign
@@ -373,7 +374,7 @@ class CollapsePatterns(Reduction):
                 sb.likelihood.append("// summed counts of each pattern: rate = Nrows * mean")
                 call = "poisson_lpmf(Y[n] | Nrows[n] * mu[n])" if weighted else "poisson_lpmf(Y | to_vector(Nrows) .* mu)"
         if weighted:
-            sb.likelihood += ["for (n in 1:N) {", f"  target += weights[n] * {call};", "}"]
+            sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * {call};"])
         else:
             sb.likelihood.append(f"target += {call};")
         sb.likelihood.append("target += lconst;  // data-only constant (see transformed data)")
