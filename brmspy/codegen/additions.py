@@ -58,7 +58,7 @@ def log_rate(t: BrmsTerms, rd: ResponseData) -> bool:
 def _vectorised_cens(t: BrmsTerms, rd: ResponseData) -> bool:
     adds = rd.adds
     return (adds.cens is not None and adds.rcens is None and not adds.truncated and rd.weights is None
-            and not t.family.spec.pointwise and not t.family.spec.special)
+            and not t.family.spec.pointwise and t.family.kind.univariate)
 
 
 # ------------------------------------------------------------------- data

@@ -54,7 +54,7 @@ def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, s
     else:
         fun, args = "ma1", f"ma{s}[1]"
     sb.functions.append(stan_function(f"cholesky_cor_{fun}"))
-    family = "normal" if t.family.name == "gaussian" else "student_t"
+    family = t.family.spec.likelihood.dist  # normal, student_t (gaussian and student only: frame.autocor)
     sigma = dp["sigma"]
     lpdf = f"{family}_time_{'het' if sigma in vectors else 'hom'}"
     sb.functions.append(stan_function(lpdf))

@@ -17,14 +17,29 @@ from ..core.templates import stan_lines
 from ..families import Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.types import ModelFrame
+from ..frame.types import ModelFrame, PopulationDesign
 from ..priors.table import ResolvedPriors
 from .additions import stan_mixture_component
-from .pieces import lp_name, stan_inv_link, stan_predictor
+from .likelihood import UnivariateCode
+from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
+from .tuning import Tuning
 
 
 def _rs(t: BrmsTerms) -> str:
     return resp_suffix(t.resp)
+
+
+class MixtureCode(UnivariateCode):
+    """Mixtures: the components' intercepts may be ordered; mixing proportions; a log_sum_exp per row."""
+
+    def population(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        return strip_ordered_intercept(stan_fe(design, priors), t, design.prefix.dpar)
+
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+        return stan_mixture_parameters(t, priors)
+
+    def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
+        return stan_mixture_likelihood(frame, t)
 
 
 def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBlocks:
@@ -41,7 +56,7 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
     fam = t.family
     K = fam.nmix
     rs = _rs(t)
-    if not fam.theta_pred:
+    if fam.has_theta_simplex:
         sb.par.append(f"simplex[{K}] theta{rs};  // mixing proportions")
         sb.tpar_def.append("// mixing proportions")
         sb.tpar_def += [f"real<lower=0,upper=1> theta{k}{rs} = theta{rs}[{k}];" for k in range(1, K + 1)]

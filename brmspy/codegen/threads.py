@@ -90,8 +90,8 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     for t in frame.response_terms:
         of = f" (response '{t.resp}')" if t.resp else ""
         fam = t.family
-        if fam.spec.special:
-            return f"the {fam.name} family{of} ({fam.spec.special})"
+        if not fam.kind.univariate:
+            return f"the {fam.name} family{of} ({fam.kind.name})"
         if t.nonlinear:
             return f"non-linear formulas{of}"
         rd = frame.responses[t.resp]

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..core.errors import DataError, FamilyError
 from ..core.templates import StanFunction
+from .kinds import UNIVARIATE, FamilyKind
 
 # ------------------------------------------------------------------ links
 
@@ -224,7 +225,7 @@ class FamilySpec:
     # the data-only term the _lupmf leaves out of the _lpmf, as a Stan expression of {Y} and {trials}
     data_constant: str | None = None
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
-    special: str = ""  # "ordinal", "categorical", "mixture": structures beyond one response per row
+    kind: FamilyKind = UNIVARIATE  # ordinal, categorical, mixture: structures beyond one value per row (kinds.py)
 
     @property
     def is_discrete(self) -> bool:
@@ -313,6 +314,20 @@ class Family:
     def dpars(self) -> tuple[str, ...]:
         return self.spec.dpars
 
+    @property
+    def kind(self) -> FamilyKind:
+        """The family's kind (:mod:`brmspy.families.kinds`): univariate, ordinal, categorical or mixture."""
+        return self.spec.kind
+
+    @property
+    def has_theta_simplex(self) -> bool:
+        """Whether the model has constant mixing proportions: a ``simplex theta`` (mixtures without theta formulas)."""
+        return False
+
+    def dpar_class(self, dpar: str) -> str:
+        """The dpar of which ``dpar`` is an instance (brms's ``dpar_class``): itself, ``mu`` for a mixture's ``mu2``."""
+        return dpar
+
     def dpar_prior(self, dpar: str) -> str:
         return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
 
@@ -390,7 +405,7 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
     if threshold is not None and threshold not in ("flexible", "equidistant", "sum_to_zero"):
         raise FamilyError(f"threshold must be 'flexible', 'equidistant' or 'sum_to_zero'; got {threshold!r}.")
-    if threshold is not None and spec.special != "ordinal":  # brms accepts and ignores it: say so
+    if threshold is not None and not spec.kind.has_thresholds:  # brms accepts and ignores it: say so
         warnings.warn(f"threshold={threshold!r} applies to ordinal families only; it is ignored for family {name!r} "
                       "(as brms does).", UserWarning, stacklevel=3)
         threshold = None

@@ -20,17 +20,10 @@ from scipy import special
 
 from ..core.templates import StanFunction
 from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, register
+from .kinds import Ordinal
 
 ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
 THRESHOLDS = ("flexible", "equidistant", "sum_to_zero")
-#: families whose thresholds are ``ordered`` (and equidistant ``delta > 0``), as brms's "ordered_thres":
-#: sratio, cratio and acat take unconstrained thresholds (with cs() terms an ordering would truncate them)
-ORDERED_THRESHOLDS = frozenset({"cumulative", "hurdle_cumulative"})
-
-
-def has_ordered_thresholds(family: str) -> bool:
-    """True if ``family``'s thresholds are declared ``ordered`` (brms's ``has_ordered_thres``)."""
-    return family in ORDERED_THRESHOLDS
 _STAN_CDF = {"logit": "inv_logit", "probit": "Phi", "probit_approx": "Phi_approx", "cloglog": "inv_cloglog",
              "cauchit": "inv_cauchit"}
 
@@ -131,15 +124,19 @@ register(FamilySpec(
     Likelihood("hurdle_cumulative", lambda dp, ops: [], "lpmf"),
     description="hurdle cumulative ordinal model (category 0 from the hurdle, 1..ncat cumulative)",
     math=_hurdle_math(),
-    special="ordinal",
+    # brms's "ordered_thres": cumulative thresholds are ordered; sratio, cratio and acat take unconstrained
+    # thresholds (with cs() terms an ordering would truncate them)
+    kind=Ordinal(ordered_thresholds=True, hurdle=True),
 ))
 hurdle_cumulative = family_function("hurdle_cumulative")
 
-for _name, _desc in (
-    ("cumulative", "cumulative ordinal model"),
-    ("sratio", "stopping-ratio ordinal model"),
-    ("cratio", "continuation-ratio ordinal model"),
-    ("acat", "adjacent-category ordinal model"),
+for _name, _desc, _kind in (
+    # cumulative: no cs() (brms: its thresholds could cross); Stan's ordered_logistic/_probit for plain models
+    ("cumulative", "cumulative ordinal model", Ordinal(ordered_thresholds=True, allows_cs=False, builtin={
+        "logit": "ordered_logistic", "probit": "ordered_probit"})),
+    ("sratio", "stopping-ratio ordinal model", Ordinal()),
+    ("cratio", "continuation-ratio ordinal model", Ordinal()),
+    ("acat", "adjacent-category ordinal model", Ordinal()),
 ):
     register(FamilySpec(
         _name, ("mu", "disc"), ORDINAL_LINKS, "ordinal",
@@ -147,7 +144,7 @@ for _name, _desc in (
         Likelihood(_name, lambda dp, ops: [], "lpmf"),
         description=_desc,
         math=_math(_name),
-        special="ordinal",
+        kind=_kind,
     ))
 
 cumulative = family_function("cumulative")

@@ -182,7 +182,7 @@ class CollapsePatterns(Reduction):
         if isinstance(t, MvBrmsTerms):
             return False
         fam = t.family
-        if fam.name not in FAMILIES or fam.spec.special or set(t.parts) != {"mu"} or t.nonlinear or t.fixed:
+        if fam.name not in FAMILIES or not fam.kind.univariate or set(t.parts) != {"mu"} or t.nonlinear or t.fixed:
             return False
         allowed = {"weights", "trials"} if fam.name == "binomial" else {"weights"}
         if any(a.name not in allowed for a in t.response.additions):
