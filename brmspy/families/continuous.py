@@ -3,9 +3,9 @@ exgaussian, frechet, gen_extreme_value, inverse_gaussian, von_mises and
 asym_laplace.
 
 Each entry follows brms's parametrisation (``mu`` is the mean unless said
-otherwise) and holds the Stan likelihood, any helper Stan functions, the
-default priors of its dpars and the numpy log-likelihood, expected value and
-random draws.
+otherwise) and holds the Stan likelihood, the names of its helper Stan
+functions (``templates/functions/<name>.stan``), the default priors of its dpars
+and the numpy log-likelihood, expected value and random draws.
 
 Notes
 -----
@@ -38,7 +38,7 @@ POS_LINKS = ("log", "identity", "inverse", "softplus")
 LOG2PI = np.log(2 * np.pi)
 
 
-# ------------------------------------------------------------ Stan helpers
+# ------------------------------------------------ Stan argument expressions
 
 
 def _is_vec(ops: Ops, *exprs: str) -> bool:

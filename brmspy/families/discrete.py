@@ -1,9 +1,10 @@
 """Discrete families beyond the basic ones: beta_binomial, negbinomial2,
 geometric, discrete_weibull and com_poisson.
 
-Each entry follows brms's parametrisation and holds the Stan likelihood, any
-helper Stan functions, the default priors of its dpars and the numpy
-log-likelihood, expected value and random draws.
+Each entry follows brms's parametrisation and holds the Stan likelihood, the
+names of its helper Stan functions (``templates/functions/<name>.stan``), the
+default priors of its dpars and the numpy log-likelihood, expected value and
+random draws.
 
 Notes
 -----
