@@ -439,7 +439,7 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
             del sd[k]
 
     # MAPPING["intercept_design"]
-    ordinal = {t.resp for t in build.frame.response_terms if t.family.spec.special == "ordinal"}
+    ordinal = {t.resp for t in build.frame.response_terms if t.family.kind.has_thresholds}
     for prefix, design in build.frame.designs.items():
         s = prefix.suffix
         is_ord = prefix.resp in ordinal and prefix.dpar == "mu"
@@ -758,7 +758,7 @@ def compare_prior_data(ref: dict, build) -> list[str]:
             return {"resp": prefix.resp, "nlpar": dpar}
         return {"resp": prefix.resp, "dpar": dpar}
 
-    ordinal = {t.resp for t in build.frame.response_terms if t.family.spec.special == "ordinal"}
+    ordinal = {t.resp for t in build.frame.response_terms if t.family.kind.has_thresholds}
     for prefix, design in build.frame.designs.items():
         s, w = prefix.suffix, where(prefix)
         if design.coef_names:
@@ -830,7 +830,7 @@ def _newer_priors(ref: dict, case: dict) -> dict:
 def map_prior_table(ref: dict, build) -> dict:
     """MAPPING['theta1_row']: brms's theta1 row of mixtures with predicted theta<k>, checked, then left out."""
     table = ref.get("prior")
-    if not table or not any(t.family.spec.special == "mixture" and t.family.theta_pred for t in build.frame.response_terms):
+    if not table or not any(t.family.kind.has_components and t.family.theta_pred for t in build.frame.response_terms):
         return ref
     keep = [i for i in range(len(table["class"]))
             if not (table["class"][i] == "theta1" and table["prior"][i] == "logistic(0, 1)" and table["source"][i] == "default")]

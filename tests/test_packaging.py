@@ -27,7 +27,17 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contains_templates_and_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "brmspy/templates/model.stan.j2" in names
+    assert "brmspy/templates/functions/zero_inflated_poisson.stan" in names
+    assert "brmspy/templates/snippets/likelihood.stan.j2" in names
     assert "brmspy/data/sleepstudy.csv" in names
+
+
+def test_wheel_contains_every_template(wheel: Path) -> None:
+    """A template in a new subfolder of templates/ must be listed in pyproject's package-data."""
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("brmspy/templates/")}
+    files = {f"brmspy/templates/{p.relative_to(ROOT / 'templates').as_posix()}"
+             for p in (ROOT / "templates").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert files - shipped == set(), "add the folder's pattern to [tool.setuptools.package-data] in pyproject.toml"
 
 
 def test_model_renders_from_installed_wheel(wheel: Path, tmp_path: Path) -> None:
@@ -42,6 +52,8 @@ def test_model_renders_from_installed_wheel(wheel: Path, tmp_path: Path) -> None
         "assert brmspy.__file__.startswith(sys.argv[1]), brmspy.__file__\n"
         "code = brmspy.make_stancode('Reaction ~ Days + (Days | Subject)', brmspy.datasets.load('sleepstudy'))\n"
         "print(code.splitlines()[0]); assert 'normal_id_glm_lpdf' in code\n"
+        "assert 'matrix scale_r_cor(matrix z, vector SD, matrix L) {' in code  # templates/functions\n"
+        "import brmspy.core.templates as T; assert T.stan_lines('likelihood', 'rowwise', lines=['a;'])[1] == '  a;'\n"
     )
     res = subprocess.run([sys.executable, "-S", "-c", code, str(target), site], capture_output=True, text=True,
                          cwd=tmp_path)

@@ -30,6 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families import Likelihood, Ops
 from ..families.cdf import CDFS
 from ..formula.prefix import resp_suffix
@@ -57,7 +58,7 @@ def log_rate(t: BrmsTerms, rd: ResponseData) -> bool:
 def _vectorised_cens(t: BrmsTerms, rd: ResponseData) -> bool:
     adds = rd.adds
     return (adds.cens is not None and adds.rcens is None and not adds.truncated and rd.weights is None
-            and not t.family.spec.pointwise and not t.family.spec.special)
+            and not t.family.spec.pointwise and t.family.kind.univariate)
 
 
 # ------------------------------------------------------------------- data
@@ -142,7 +143,7 @@ def stan_addition_likelihood(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp
     fam = t.family
     s = _rs(t)
     if adds.needs_cdf:
-        sb.functions += list(CDFS[fam.name].stan_functions)
+        sb.functions += [f.text for f in CDFS[fam.name].stan_functions]
     data_vectors = {Y, *(f"{x}{s}" for x in ("se", "se2", "denom", "log_denom", "trials", "weights", "lb", "ub",
                                                "rcens"))}
     trials = rd.trials is not None
@@ -158,7 +159,7 @@ def stan_addition_likelihood(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp
             sb.likelihood.append(f"target += {_call(t, rd, lik, kind, dp, ctx, trials)};")
         return sb
     ctx = PredictionContext("[n]", vectors | data_vectors, Y)
-    sb.likelihood += ["for (n in 1:N) {", *("  " + line for line in _row_statements(t, rd, lik, dp, ctx, trials)), "}"]
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=_row_statements(t, rd, lik, dp, ctx, trials))
     return sb
 
 
@@ -282,7 +283,7 @@ def stan_mixture_component(t: BrmsTerms, rd: ResponseData, comp, k: int, idx: di
     ctx = PredictionContext("[n]", set(), f"Y{_rs(t)}")  # idx already holds indexed names
     lines = _row_statements(t, rd, comp.spec.likelihood, idx, ctx, trials, lhs=f"ps[{k}] = {log_theta} + ",
                             weighted=False)
-    return lines, list(CDFS[comp.name].stan_functions)
+    return lines, [f.text for f in CDFS[comp.name].stan_functions]
 
 
 __all__ = ["log_rate", "stan_addition_data", "stan_addition_likelihood", "stan_mixture_component"]

@@ -9,15 +9,36 @@ or ``dirichlet(softmax(mu[n]) * phi)``.
 from __future__ import annotations
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
+from ..families import Ops
 from ..families.categorical import category_dpars, reference_index
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, ResponseData
+from .likelihood import UnivariateCode
 from .pieces import lp_name, stan_inv_link, stan_predictor
+from .tuning import Tuning
+
+#: the Stan type and comment of the response of each kind of categorical response (families.kinds.Categorical)
+_RESPONSE = {
+    "category": ("array[N] int Y{s}", "response variable"),
+    "counts": ("array[N, ncat{s}] int Y{s}", "response array"),
+    "proportions": ("array[N] simplex[ncat{s}] Y{s}", "response array"),
+}
 
 
 def _rs(t: BrmsTerms) -> str:
     return resp_suffix(t.resp)
+
+
+class CategoricalCode(UnivariateCode):
+    """Categorical-type families: ``ncat``, one predictor per non-reference category, a softmax likelihood."""
+
+    def response(self, t: BrmsTerms, rd: ResponseData) -> StanBlocks:
+        return stan_categorical_response(t, rd)
+
+    def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
+        return stan_categorical_likelihood(frame, t)
 
 
 def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
@@ -25,14 +46,10 @@ def stan_categorical_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
     sb = StanBlocks()
     s = _rs(t)
     sb.declare(f"int<lower=2> ncat{s}", f"ncat{s}", rd.ncat, "number of categories")
-    name = t.family.name
-    if name == "categorical":
-        sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y, "response variable")
-    elif name == "multinomial":
-        sb.declare(f"array[N, ncat{s}] int Y{s}", f"Y{s}", rd.y, "response array")
+    decl, comment = _RESPONSE[t.family.kind.response]
+    sb.declare(decl.format(s=s), f"Y{s}", rd.y, comment)
+    if rd.trials is not None:  # multinomial: the total count of each row
         sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
-    else:
-        sb.declare(f"array[N] simplex[ncat{s}] Y{s}", f"Y{s}", rd.y, "response array")
     if rd.weights is not None:
         sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
     return sb
@@ -47,8 +64,8 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     names = category_dpars(fam, rd.levels)
     for n in names:
         sb += stan_predictor(frame, t, Prefix(t.resp, n), glm=False)
-    phi = f"phi{s}"
-    if fam.name == "dirichlet" and "phi" in t.parts:
+    phi = f"phi{s}"  # dirichlet's precision
+    if "phi" in t.parts:
         sb += stan_predictor(frame, t, Prefix(t.resp, "phi"), glm=False)
         sb += stan_inv_link(t, Prefix(t.resp, "phi"), fam.links["phi"])
         phi = f"{lp_name(Prefix(t.resp, 'phi'))}[n]"
@@ -57,14 +74,9 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     elems.insert(ref, "0")
     mu = f"mu{s}"
     sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s}] {mu};"]
-    sb.model_comp += ["for (n in 1:N) {", f"  {mu}[n] = transpose([{', '.join(elems)}]);", "}"]
-    Y = f"Y{s}[n]"
-    if fam.name == "categorical":
-        call = f"categorical_logit_lpmf({Y} | {mu}[n])"
-    elif fam.name == "multinomial":
-        call = f"multinomial_logit_lpmf({Y} | {mu}[n])"
-    else:
-        call = f"dirichlet_lpdf({Y} | softmax({mu}[n]) * {phi})"
+    sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"{mu}[n] = transpose([{', '.join(elems)}]);"])
+    # the family's likelihood of the row's vector of category predictors (families.categorical)
+    call = fam.spec.likelihood.call(f"Y{s}[n]", {"mu": f"{mu}[n]", "phi": phi}, Ops(set()))
     weight = f"weights{s}[n] * " if rd.weights is not None else ""
-    sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb

@@ -11,12 +11,10 @@ from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
 from . import pieces
-from .likelihood import stan_likelihood, stan_response
-from .mixture import stan_mixture_parameters, strip_ordered_intercept
+from .kinds import kind_code
 from .mv import stan_rescor_likelihood, stan_rescor_parameters
 from .nonlinear import stan_nl_covariates
 from .options import CodeOptions
-from .ordinal import stan_thresholds
 from .priors import stan_priors
 from .reductions import choose_reduction
 from .render import render
@@ -63,26 +61,18 @@ def generate(
     sb += pieces.stan_N(frame)
     for t in frame.response_terms:
         rd = frame.responses[t.resp]
-        sb += _first(red and red.response(t, rd), lambda: stan_response(t, rd))
-        ordinal = t.family.spec.special == "ordinal"
+        code = kind_code(t.family)  # the pieces that depend on the family's kind (brmspy.codegen.kinds)
+        sb += _first(red and red.response(t, rd), lambda: code.response(t, rd))  # noqa: B023
         for name in t.parts:
             design = frame.designs[Prefix(t.resp, name)]
-            fe = _first(
-                red and red.fe(design, priors),
-                lambda: pieces.stan_fe(design, priors, thresholds=ordinal and name == "mu"),  # noqa: B023
-            )
-            if t.family.spec.special == "mixture":
-                fe = strip_ordered_intercept(fe, t, name)
-            sb += fe
+            sb += _first(red and red.fe(design, priors), lambda: code.population(t, design, priors))  # noqa: B023
             for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
                 sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
-            if ordinal and name == "mu":
-                sb += stan_thresholds(t, design, priors)
+            sb += code.after_terms(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)
         sb += pieces.stan_dpar_parameters(t)
-        if t.family.spec.special == "mixture":
-            sb += stan_mixture_parameters(t, priors)
+        sb += code.parameters(t, priors)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
@@ -98,7 +88,8 @@ def generate(
         sb += stan_rescor_likelihood(frame, priors)
     else:
         for t in frame.response_terms:
-            sb += _first(red and red.likelihood(frame, t), lambda: stan_likelihood(frame, t, tuning))  # noqa: B023
+            sb += _first(red and red.likelihood(frame, t),
+                         lambda: kind_code(t.family).likelihood(frame, t, tuning))  # noqa: B023
     sb += pieces.stan_prior_only()
     return GeneratedModel(render(sb), sb.values, red.name if red is not None else None, _standardized(sb.par))
 

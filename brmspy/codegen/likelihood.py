@@ -1,38 +1,71 @@
-"""The response data and likelihood of one response, by family kind (ordinal, mixture, categorical, ...)."""
+"""The response data and likelihood of a univariate family, and the writer the other kinds extend.
+
+:class:`UnivariateCode` writes the pieces of one response whose code depends on the family's kind
+(:mod:`brmspy.families.kinds`); ordinal, categorical and mixture families override what differs
+(:mod:`~brmspy.codegen.ordinal`, :mod:`~brmspy.codegen.categorical`, :mod:`~brmspy.codegen.mixture`),
+and :mod:`brmspy.codegen.kinds` lists one writer per kind.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families import Family, Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.response import _BOUNDS
-from ..frame.types import ModelFrame, ResponseData
+from ..frame.types import ModelFrame, PopulationDesign, ResponseData
+from ..priors.table import ResolvedPriors
 from ..specials.autocor import autocor_design
 from .additions import stan_addition_data, stan_addition_likelihood
 from .autocor import stan_autocor_likelihood
-from .categorical import stan_categorical_likelihood, stan_categorical_response
-from .mixture import stan_mixture_likelihood
 from .nonlinear import stan_nlpar_predictors, stan_nonlinear
-from .ordinal import stan_ordinal_likelihood
-from .pieces import design_matrix_name, lp_name, re_contributions, stan_inv_link, stan_predictor, uses_glm
+from .pieces import design_matrix_name, lp_name, re_contributions, stan_fe, stan_inv_link, stan_predictor, uses_glm
 from .tuning import Tuning
 
 
-def stan_response(t: BrmsTerms, rd: ResponseData) -> StanBlocks:
-    """Response vector and addition-term data."""
-    if t.family.spec.special == "categorical":
-        return stan_categorical_response(t, rd)
+class UnivariateCode:
+    """The Stan pieces of one response of a univariate family; the other kinds override what differs.
+
+    :func:`~brmspy.codegen.generate.generate` calls them in brms's order: ``response``, then per
+    predictor ``population`` and (after its special terms) ``after_terms``, then ``parameters``
+    after the dpars, and at the end ``likelihood``.
+    """
+
+    def response(self, t: BrmsTerms, rd: ResponseData) -> StanBlocks:
+        """The response and its addition terms' data."""
+        return stan_response(t, rd)
+
+    def population(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        """The population part of one predictor: data ``X``, coefficients ``b`` and ``Intercept``."""
+        return stan_fe(design, priors)
+
+    def after_terms(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        """Parameters of a predictor that follow its special terms (an ordinal mu's thresholds)."""
+        return StanBlocks()
+
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+        """The kind's own parameters, after the dpars (a mixture's proportions)."""
+        return StanBlocks()
+
+    def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
+        """Predictors, inverse links and the ``target +=`` statements."""
+        return stan_likelihood(frame, t, tuning)
+
+
+def stan_response(t: BrmsTerms, rd: ResponseData, after_y: StanBlocks | None = None) -> StanBlocks:
+    """Response vector and addition-term data; ``after_y`` is declared right after the response
+    (an ordinal response's number of thresholds)."""
     sb = StanBlocks()
     s = resp_suffix(t.resp)
     if t.family.spec.is_discrete or rd.levels is not None:
         sb.declare(f"array[N] int Y{s}", f"Y{s}", rd.y.astype(np.int64), "response variable")
     else:
         sb.declare(f"vector[N] Y{s}", f"Y{s}", rd.y.astype(float), "response variable")
-    if t.family.spec.special == "ordinal":
-        sb.declare(f"int<lower=2> nthres{s}", f"nthres{s}", rd.ncat - 1, "number of thresholds")
+    if after_y is not None:
+        sb += after_y
     if rd.trials is not None:
         sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
     if rd.weights is not None:
@@ -50,12 +83,6 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
     ``tuning`` (:mod:`brmspy.codegen.tuning`) shapes the linear predictors and may move the
     data-only constant of the log likelihood into ``transformed data``.
     """
-    if t.family.spec.special == "ordinal":
-        return stan_ordinal_likelihood(frame, t)
-    if t.family.spec.special == "mixture":
-        return stan_mixture_likelihood(frame, t)
-    if t.family.spec.special == "categorical":
-        return stan_categorical_likelihood(frame, t)
     sb = StanBlocks()
     fam: Family = t.family
     rd = frame.responses[t.resp]
@@ -106,7 +133,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         sb.likelihood.append(_with_constant(sb, t, tuning, Y, f"{form.dist}_{form.kind}({Y} | {', '.join(args)})"))
         return sb
     lik = canonical or fam.spec.likelihood
-    sb.functions += list(fam.spec.stan_functions)
+    sb.functions += [f.text for f in fam.spec.stan_functions]
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.additions
         sb += stan_addition_likelihood(t, rd, lik, dp, vectors, Y)
         return sb
@@ -115,7 +142,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         idx = {k: (f"{v}[n]" if v in vectors else v) for k, v in dp.items()}
         call = lik.call(f"{Y}[n]", idx, Ops(set()), tuple(f"{x}[n]" for x in trials))
         weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-        sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     else:
         call = lik.call(Y, dp, Ops(vectors), trials)
         sb.likelihood.append(_with_constant(sb, t, tuning, Y, call))

@@ -13,17 +13,33 @@ from __future__ import annotations
 import numpy as np
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families import Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.types import ModelFrame
+from ..frame.types import ModelFrame, PopulationDesign
 from ..priors.table import ResolvedPriors
 from .additions import stan_mixture_component
-from .pieces import lp_name, stan_inv_link, stan_predictor
+from .likelihood import UnivariateCode
+from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
+from .tuning import Tuning
 
 
 def _rs(t: BrmsTerms) -> str:
     return resp_suffix(t.resp)
+
+
+class MixtureCode(UnivariateCode):
+    """Mixtures: the components' intercepts may be ordered; mixing proportions; a log_sum_exp per row."""
+
+    def population(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        return strip_ordered_intercept(stan_fe(design, priors), t, design.prefix.dpar)
+
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+        return stan_mixture_parameters(t, priors)
+
+    def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
+        return stan_mixture_likelihood(frame, t)
 
 
 def strip_ordered_intercept(fe: StanBlocks, t: BrmsTerms, name: str) -> StanBlocks:
@@ -40,7 +56,7 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
     fam = t.family
     K = fam.nmix
     rs = _rs(t)
-    if not fam.theta_pred:
+    if fam.has_theta_simplex:
         sb.par.append(f"simplex[{K}] theta{rs};  // mixing proportions")
         sb.tpar_def.append("// mixing proportions")
         sb.tpar_def += [f"real<lower=0,upper=1> theta{k}{rs} = theta{rs}[{k}];" for k in range(1, K + 1)]
@@ -74,21 +90,14 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
     if fam.theta_pred:
         th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
-        sb.model_def += [f"vector[N] {th[0]} = rep_vector(0.0, N);  // reference category of the mixing proportions",
-                         "real log_sum_exp_theta;"]
-        sb.model_comp += [
-            "// normalize the mixing proportions on the log scale",
-            "for (n in 1:N) {",
-            f"  log_sum_exp_theta = log_sum_exp([{', '.join(f'{x}[n]' for x in th)}]');",
-            *[f"  {x}[n] = {x}[n] - log_sum_exp_theta;" for x in th],
-            "}",
-        ]
+        sb.model_def += stan_lines("mixture", "theta_def", theta1=th[0])
+        sb.model_comp += stan_lines("mixture", "theta_normalize", thetas=th)
         log_theta = [f"{x}[n]" for x in th]
     else:
         log_theta = [f"log(theta{k}{rs})" for k in range(1, K + 1)]
-    lines = [f"array[{K}] real ps;"]
+    lines: list[str] = []
     for k, comp in enumerate(fam.components, start=1):
-        sb.functions += list(comp.spec.stan_functions)
+        sb.functions += [f.text for f in comp.spec.stan_functions]
         idx = {}
         for d in comp.dpars:
             name = f"{d}{k}"
@@ -102,6 +111,5 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         call = comp.spec.likelihood.call(f"Y{rs}[n]", idx, Ops(set()), trials)
         lines.append(f"ps[{k}] = {log_theta[k - 1]} + {call};")
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-    lines.append(f"target += {weight}log_sum_exp(ps);")
-    sb.likelihood += ["// likelihood of the mixture model", "for (n in 1:N) {", *("  " + ln for ln in lines), "}"]
+    sb.likelihood += stan_lines("mixture", "likelihood", K=K, components=lines, weight=weight)
     return sb

@@ -19,6 +19,7 @@ covariance factor per row.
 from __future__ import annotations
 
 from ..core.stan import StanBlocks, prior_statement
+from ..core.templates import stan_lines
 from ..families import DPARS
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
@@ -46,7 +47,7 @@ def stan_rescor_parameters(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
     sb.declare("int<lower=1> nresp", "nresp", R, "number of responses")
     sb.declare("int nrescor", "nrescor", R * (R - 1) // 2, "number of residual correlations")
     sb.tdata_def.append("array[N] vector[nresp] Y;  // response array")
-    sb.tdata_comp += ["for (n in 1:N) {", f"  Y[n] = {_vector([f'Y_{r}[n]' for r in resps])};", "}"]
+    sb.tdata_comp += stan_lines("likelihood", "rowwise", lines=[f"Y[n] = {_vector([f'Y_{r}[n]' for r in resps])};"])
     if frame.responses[resps[0]].weights is not None:
         sb.tdata_def += ["// weights of the pointwise log-likelihood",
                          f"vector<lower=0>[N] weights = weights_{resps[0]};"]
@@ -72,16 +73,16 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
         varying_sigma |= "sigma" in t.parts
     sigmas = [f"sigma_{r}[n]" if "sigma" in t.parts else f"sigma_{r}" for r, t in zip(resps, frame.response_terms)]
     sb.model_def += ["// multivariate predictor array", "array[N] vector[nresp] Mu;"]
-    join = [f"  Mu[n] = {_vector([f'mu_{r}[n]' for r in resps])};"]
+    join = [f"Mu[n] = {_vector([f'mu_{r}[n]' for r in resps])};"]
     if varying_sigma:
         sb.model_def.append("array[N] vector[nresp] sigma;")
-        join.append(f"  sigma[n] = {_vector(sigmas)};")
+        join.append(f"sigma[n] = {_vector(sigmas)};")
         if student:
             sb.model_def += ["// residual covariance matrix", "array[N] matrix[nresp, nresp] Sigma;"]
-            join.append("  Sigma[n] = multiply_lower_tri_self_transpose(diag_pre_multiply(sigma[n], Lrescor));")
+            join.append("Sigma[n] = multiply_lower_tri_self_transpose(diag_pre_multiply(sigma[n], Lrescor));")
         else:
             sb.model_def += ["// cholesky factor of residual covariance matrix", "array[N] matrix[nresp, nresp] LSigma;"]
-            join.append("  LSigma[n] = diag_pre_multiply(sigma[n], Lrescor);")
+            join.append("LSigma[n] = diag_pre_multiply(sigma[n], Lrescor);")
     else:
         sb.model_def.append(f"vector[nresp] sigma = {_vector(sigmas)};")
         if student:
@@ -90,7 +91,7 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
         else:
             sb.model_def += ["// cholesky factor of residual covariance matrix",
                              "matrix[nresp, nresp] LSigma = diag_pre_multiply(sigma, Lrescor);"]
-    sb.model_comp += ["// combine univariate parameters", "for (n in 1:N) {", *join, "}"]
+    sb.model_comp += ["// combine univariate parameters", *stan_lines("likelihood", "rowwise", lines=join)]
 
     weighted = frame.responses[resps[0]].weights is not None
     idx = "[n]" if varying_sigma else ""
@@ -99,9 +100,9 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
     else:
         dist = lambda y, m: f"multi_normal_cholesky_lpdf({y} | {m}, LSigma{idx})"  # noqa: E731
     if weighted:
-        sb.likelihood += ["for (n in 1:N) {", f"  target += weights[n] * ({dist('Y[n]', 'Mu[n]')});", "}"]
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * ({dist('Y[n]', 'Mu[n]')});"])
     elif varying_sigma:
-        sb.likelihood += ["for (n in 1:N) {", f"  target += {dist('Y[n]', 'Mu[n]')};", "}"]
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {dist('Y[n]', 'Mu[n]')};"])
     else:
         sb.likelihood.append(f"target += {dist('Y', 'Mu')};")
 
@@ -109,19 +110,10 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
     if student:
         prior_statement(sb, "nu", "nu", [priors.rescor.get("nu")], None, lower=DPARS["nu"].lower)
 
-    sb.gen_def += [
-        "// residual correlations",
-        "corr_matrix[nresp] Rescor = multiply_lower_tri_self_transpose(Lrescor);",
-        "vector<lower=-1, upper=1>[nrescor] rescor;",
-    ]
-    sb.gen_comp += [
-        "// extract upper diagonal of the residual correlation matrix",
-        "for (k in 1:nresp) {",
-        "  for (j in 1:(k - 1)) {",
-        "    rescor[choose(k - 1, 2) + j] = Rescor[j, k];",
-        "  }",
-        "}",
-    ]
+    names = dict(Cor="Rescor", cor="rescor", M="nresp")
+    sb.gen_def += stan_lines("correlations", "declare", comment="residual correlations", NC="nrescor", L="Lrescor",
+                             **names)
+    sb.gen_comp += stan_lines("correlations", "extract", what="the residual correlation matrix", **names)
     if sb.data:
         sb.data.insert(0, "// prior hyperparameters of the residual correlations")
     return sb

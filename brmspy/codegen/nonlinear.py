@@ -17,6 +17,7 @@ vectors ``C_1``, ``C_2``, ... (``C_sigma_1`` for a formula of sigma).
 from __future__ import annotations
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
 from ..families import LINK_FUNCTIONS, LINKS
 from ..formula.nlexpr import parse_nl, to_stan
 from ..formula.nonlinear import evaluation_order
@@ -101,15 +102,11 @@ def stan_nonlinear(frame: ModelFrame, t: BrmsTerms, links: dict[str, str | None]
         if link and link != "identity":
             expr = LINKS[link].stan_inverse(expr)
             if link in LINK_FUNCTIONS:
-                sb.functions.append(LINK_FUNCTIONS[link])
+                sb.functions.append(LINK_FUNCTIONS[link].text)
         what = "non-linear parameter" if nl.kind == "nlpar" else "non-linear predictor term"
         sb.model_def += [f"// initialize {what}" + ("" if name == "mu" else f" {name}"), f"vector[N] {target};"]
-        sb.model_comp += [
-            "for (n in 1:N) {",
-            "  // compute non-linear predictor values",
-            f"  {target}[n] = {expr};",
-            "}",
-        ]
+        sb.model_comp += stan_lines("likelihood", "rowwise",
+                                    lines=["// compute non-linear predictor values", f"{target}[n] = {expr};"])
     return sb
 
 

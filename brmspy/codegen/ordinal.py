@@ -8,17 +8,38 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 from __future__ import annotations
 
 from ..core.stan import StanBlocks, prior_statement
+from ..core.templates import stan_lines
 from ..families.core import LINK_FUNCTIONS
-from ..families.ordinal import has_ordered_thresholds, hurdle_stan_function, stan_function
+from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.types import ModelFrame, PopulationDesign
+from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
-from .pieces import lp_name, stan_inv_link, stan_predictor
+from .likelihood import UnivariateCode, stan_response
+from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
+from .tuning import Tuning
 
 
 def _rs(t: BrmsTerms) -> str:
     return resp_suffix(t.resp)
+
+
+class OrdinalCode(UnivariateCode):
+    """Ordinal families: thresholds in place of mu's intercept, an ordinal log-PMF per row."""
+
+    def response(self, t: BrmsTerms, rd: ResponseData) -> StanBlocks:
+        nthres = StanBlocks()
+        nthres.declare(f"int<lower=2> nthres{_rs(t)}", f"nthres{_rs(t)}", rd.ncat - 1, "number of thresholds")
+        return stan_response(t, rd, after_y=nthres)
+
+    def population(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        return stan_fe(design, priors, thresholds=design.prefix.dpar == "mu")
+
+    def after_terms(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        return stan_thresholds(t, design, priors) if design.prefix.dpar == "mu" else StanBlocks()
+
+    def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
+        return stan_ordinal_likelihood(frame, t)
 
 
 def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
@@ -27,7 +48,7 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     s = design.prefix.suffix
     rs = _rs(t)
     threshold = t.family.threshold
-    ordered = has_ordered_thresholds(t.family.name)
+    ordered = t.family.kind.ordered_thresholds
     if threshold == "flexible":
         kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
         sb.par.append(f"{kind}[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
@@ -57,7 +78,7 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
     thres = priors.thresholds.get(design.prefix, [])
     if t.family.threshold == "equidistant":
         prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
-        lower = 0 if has_ordered_thresholds(t.family.name) else None
+        lower = 0 if t.family.kind.ordered_thresholds else None
         prior_statement(sb, f"delta{s}", f"delta{s}", [priors.delta.get(design.prefix)], None, lower=lower)
     else:
         prior_statement(sb, f"Intercept{s}", f"Intercept{s}", thres, f"nthres{rs}")
@@ -84,7 +105,7 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb += stan_inv_link(t, Prefix(t.resp, "disc"), fam.links["disc"])
     disc_vec = "disc" in t.parts
     disc = lp_name(Prefix(t.resp, "disc")) if disc_vec else f"disc{rs}"
-    hurdle = fam.name == "hurdle_cumulative"
+    hurdle = fam.kind.hurdle
     if hurdle and "hu" in t.parts:
         sb += stan_predictor(frame, t, Prefix(t.resp, "hu"), glm=False)
         sb += stan_inv_link(t, Prefix(t.resp, "hu"), fam.links["hu"])
@@ -93,22 +114,21 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb.model_comp.append(f"// category-specific effects shift each threshold")
         sb.model_comp.append(f"matrix[N, nthres{rs}] mucs{s} = Xcs{s} * bcs{s};")
     Y = f"Y{rs}"
-    simple = fam.name == "cumulative" and fam.link in ("logit", "probit") and not disc_vec and rd.weights is None
-    if simple:
-        dist = "ordered_logistic" if fam.link == "logit" else "ordered_probit"
+    dist = fam.kind.builtin.get(fam.link)  # Stan's ordered_logistic/_probit (cumulative)
+    if dist is not None and not disc_vec and rd.weights is None:
         sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
     if fam.link in LINK_FUNCTIONS:
-        sb.functions.append(LINK_FUNCTIONS[fam.link])
-    sb.functions.append(stan_function("cumulative" if hurdle else fam.name, fam.link))
+        sb.functions.append(LINK_FUNCTIONS[fam.link].text)
+    sb.functions.append(stan_function("cumulative" if hurdle else fam.name, fam.link).text)
     th = f"{thres} - transpose(mucs{s}[n])" if design.Xcs is not None else thres
     d = f"{disc}[n]" if disc_vec else disc
     if hurdle:
-        sb.functions.append(hurdle_stan_function(fam.link))
+        sb.functions.append(hurdle_stan_function(fam.link).text)
         hu = f"{lp_name(Prefix(t.resp, 'hu'))}[n]" if "hu" in t.parts else f"hu{rs}"
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {hu}, {d}, {th})"
     else:
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
-    sb.likelihood += ["for (n in 1:N) {", f"  target += {weight}{call};", "}"]
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from ..core.distributions import format_number
 from ..core.stan import StanBlocks
+from ..core.templates import stan_function, stan_lines
 from ..families import DPARS, LINK_FUNCTIONS, LINKS
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -19,40 +20,7 @@ from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors.table import ResolvedPriors
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
-SCALE_R_COR = """  /* compute correlated group-level effects
-   * Args:
-   *   z: matrix of unscaled group-level effects
-   *   SD: vector of standard deviation parameters
-   *   L: cholesky factor correlation matrix
-   * Returns:
-   *   matrix of scaled group-level effects
-   */
-  matrix scale_r_cor(matrix z, vector SD, matrix L) {
-    // r is stored in another dimension order than z
-    return transpose(diag_pre_multiply(SD, L) * z);
-  }"""
 
-SCALE_R_COR_BY = """  /* compute correlated group-level effects with 'by' variables
-   * Args:
-   *   z: matrix of unscaled group-level effects
-   *   SD: matrix of standard deviation parameters
-   *   L: an array of cholesky factor correlation matrices
-   *   Jby: index which grouping level belongs to which by level
-   * Returns:
-   *   matrix of scaled group-level effects
-   */
-  matrix scale_r_cor_by(matrix z, matrix SD, array[] matrix L, array[] int Jby) {
-    // r is stored in another dimension order than z
-    matrix[cols(z), rows(z)] r;
-    array[size(L)] matrix[rows(L[1]), cols(L[1])] LC;
-    for (i in 1:size(LC)) {
-      LC[i] = diag_pre_multiply(SD[, i], L[i]);
-    }
-    for (j in 1:rows(r)) {
-      r[j] = transpose(LC[Jby[j]] * z[, j]);
-    }
-    return r;
-  }"""
 
 
 # ------------------------------------------------------------------ names
@@ -141,17 +109,8 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
         sb.declare(f"int<lower=1> K{s}", f"K{s}", design.K, "number of population-level effects")
         sb.declare(f"matrix[N, K{s}] X{s}", f"X{s}", design.X, "population-level design matrix")
         if design.intercept:
-            sb.tdata_def += [
-                f"int Kc{s} = K{s} - 1;",
-                f"matrix[N, Kc{s}] Xc{s};  // centered version of X{s} without an intercept",
-                f"vector[Kc{s}] means_X{s};  // column means of X{s} before centering",
-            ]
-            sb.tdata_comp += [
-                f"for (i in 2:K{s}) {{",
-                f"  means_X{s}[i - 1] = mean(X{s}[, i]);",
-                f"  Xc{s}[, i - 1] = X{s}[, i] - means_X{s}[i - 1];",
-                "}",
-            ]
+            sb.tdata_def += stan_lines("population", "centered_X_def", s=s)
+            sb.tdata_comp += stan_lines("population", "centered_X", s=s)
             sb.par.append(f"vector{bounds}[Kc{s}] b{s};  // regression coefficients")
         else:
             sb.par.append(f"vector{bounds}[K{s}] b{s};  // regression coefficients")
@@ -230,11 +189,11 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         sb.par.append(f"matrix[M_{k}, N_{k}] z_{k};  // standardized group-level effects")
         if block.by:
             sb.par.append(f"array[Nby_{k}] cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
-            sb.functions.append(SCALE_R_COR_BY)
+            sb.functions.append(stan_function("scale_r_cor_by"))
         else:
             sb.par.append(f"cholesky_factor_corr[M_{k}] L_{k};  // cholesky factor of correlation matrix")
             if block.Lcov is None:
-                sb.functions.append(SCALE_R_COR)
+                sb.functions.append(stan_function("scale_r_cor"))
         sb.tpar_def.append(f"matrix[N_{k}, M_{k}] r_{k};  // actual group-level effects")
         sb.tpar_def.append("// using vectors speeds up indexing in loops")
         sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
@@ -242,7 +201,7 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         if block.by:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
-            sb.functions.append(SCALE_R_COR_COV)
+            sb.functions.append(stan_function("scale_r_cor_cov"))
             sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
         else:
             sb.tpar_comp.append(f"r_{k} = scale_r_cor(z_{k}, sd_{k}, L_{k});")
@@ -301,37 +260,16 @@ def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning) -> 
 
 def _cor_gq(sb: StanBlocks, block: ReBlock) -> None:
     k = block.id
+    names = dict(Cor=f"Cor_{k}", cor=f"cor_{k}", M=f"M_{k}")
     if block.by:
-        sb.gen_def += [
-            "// compute group-level correlations",
-            f"array[Nby_{k}] corr_matrix[M_{k}] Cor_{k};",
-            f"matrix<lower=-1, upper=1>[NC_{k}, Nby_{k}] cor_{k};",
-        ]
-        sb.gen_comp += [
-            f"// extract upper diagonal of correlation matrices of ID {k}",
-            f"for (i in 1:Nby_{k}) {{",
-            f"  Cor_{k}[i] = multiply_lower_tri_self_transpose(L_{k}[i]);",
-            f"  for (k in 1:M_{k}) {{",
-            "    for (j in 1:(k - 1)) {",
-            f"      cor_{k}[choose(k - 1, 2) + j, i] = Cor_{k}[i][j, k];",
-            "    }",
-            "  }",
-            "}",
-        ]
+        sb.gen_def += stan_lines("correlations", "declare_by", comment="compute group-level correlations",
+                                 NC=f"NC_{k}", Nby=f"Nby_{k}", **names)
+        sb.gen_comp += stan_lines("correlations", "extract_by", what=f"correlation matrices of ID {k}",
+                                  Nby=f"Nby_{k}", L=f"L_{k}", **names)
         return
-    sb.gen_def += [
-        "// compute group-level correlations",
-        f"corr_matrix[M_{k}] Cor_{k} = multiply_lower_tri_self_transpose(L_{k});",
-        f"vector<lower=-1, upper=1>[NC_{k}] cor_{k};",
-    ]
-    sb.gen_comp += [
-        f"// extract upper diagonal of correlation matrix of ID {k}",
-        f"for (k in 1:M_{k}) {{",
-        "  for (j in 1:(k - 1)) {",
-        f"    cor_{k}[choose(k - 1, 2) + j] = Cor_{k}[j, k];",
-        "  }",
-        "}",
-    ]
+    sb.gen_def += stan_lines("correlations", "declare", comment="compute group-level correlations", NC=f"NC_{k}",
+                             L=f"L_{k}", **names)
+    sb.gen_comp += stan_lines("correlations", "extract", what=f"correlation matrix of ID {k}", **names)
 
 
 def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = None) -> list[str]:
@@ -420,7 +358,7 @@ def stan_inv_link(t: BrmsTerms, prefix: Prefix, link: str) -> StanBlocks:
     name = lp_name(prefix)
     sb.model_comp.append(f"{name} = {LINKS[link].stan_inverse(name)};")
     if link in LINK_FUNCTIONS:
-        sb.functions.append(LINK_FUNCTIONS[link])
+        sb.functions.append(LINK_FUNCTIONS[link].text)
     return sb
 
 
@@ -456,16 +394,3 @@ def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
 # --------------------------------------------------------------------- priors
 
 
-SCALE_R_COR_COV = """  /* compute correlated group-level effects with a known covariance matrix
-   * Args:
-   *   z: matrix of unscaled group-level effects
-   *   SD: vector of standard deviation parameters
-   *   L: cholesky factor correlation matrix
-   *   Lcov: cholesky factor of the known covariance matrix
-   * Returns:
-   *   matrix of scaled group-level effects
-   */
-  matrix scale_r_cor_cov(matrix z, vector SD, matrix L, matrix Lcov) {
-    // kronecker(Lcov, diag_pre_multiply(SD, L)) * to_vector(z), stored as levels x coefficients
-    return Lcov * transpose(diag_pre_multiply(SD, L) * z);
-  }"""

@@ -1,22 +1,9 @@
-"""Render block slots into Stan text with the packaged Jinja template."""
+"""Render block slots into Stan text with the packaged layout ``templates/model.stan.j2``."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib.resources import files
-
-import jinja2
-
 from ..core.stan import StanBlocks, indent
-
-
-@lru_cache(maxsize=None)
-def _template(name: str) -> jinja2.Template:
-    # templates/ ships inside the wheel as the package brmspy.templates
-    text = files("brmspy.templates").joinpath(name).read_text(encoding="utf-8")
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, autoescape=False)
-    return env.from_string(text)
+from ..core.templates import render_template
 
 
 def _join(*groups: list[str]) -> list[str]:
@@ -38,4 +25,4 @@ def render(sb: StanBlocks) -> str:
         "model_prior": indent(sb.model_prior, 2),
         "gen": indent(_join(sb.gen_def, sb.gen_comp), 2),
     }
-    return _template("model.stan.j2").render(**fields)
+    return render_template("model.stan.j2", **fields)

@@ -33,6 +33,7 @@ import warnings
 from dataclasses import dataclass
 
 from ..core.stan import StanBlocks
+from ..core.templates import stan_function
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
@@ -43,20 +44,6 @@ from .tuning import Tuning
 
 __all__ = ["default_grainsize", "stan_threaded_likelihood", "uncovered_reason"]
 
-SEQUENCE = """  /* integer sequence of values
-   * Args:
-   *   start: starting integer
-   *   end: ending integer
-   * Returns:
-   *   an integer sequence from start to end
-   */
-  array[] int sequence(int start, int end) {
-    array[end - start + 1] int seq;
-    for (n in 1:num_elements(seq)) {
-      seq[n] = n + start - 1;
-    }
-    return seq;
-  }"""
 
 #: special-term kinds whose predictor terms are row-wise expressions of row-indexed objects
 _SLICEABLE_SPECIALS = frozenset({"offset", "s", "t2", "mo", "me"})
@@ -103,8 +90,8 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     for t in frame.response_terms:
         of = f" (response '{t.resp}')" if t.resp else ""
         fam = t.family
-        if fam.spec.special:
-            return f"the {fam.name} family{of} ({fam.spec.special})"
+        if not fam.kind.univariate:
+            return f"the {fam.name} family{of} ({fam.kind.name})"
         if t.nonlinear:
             return f"non-linear formulas{of}"
         rd = frame.responses[t.resp]
@@ -173,7 +160,7 @@ def stan_threaded_likelihood(
         )
         return None
     shared = StanBlocks()
-    shared.functions.append(SEQUENCE)
+    shared.functions.append(stan_function("sequence"))
     shared.declare("int<lower=1> grainsize", "grainsize", default_grainsize(frame.N, options.threads),
                    "grainsize for threading")
     shared.tdata_def.append("array[N] int seq = sequence(1, N);  // row indices sliced by reduce_sum")
@@ -293,15 +280,8 @@ def _threaded_response(t: "BrmsTerms", sb: StanBlocks, piece: StanBlocks) -> Sta
     head = f"  real {fname}("
     params = ["array[] int seq", "int start", "int end", *(f"{a.arg_type} {a.name}" for a in args)]
     of = f" of response {t.resp}" if t.resp else ""
-    rest.functions.append("\n".join([
-        f"  // compute partial sums of the log-likelihood{of}",
-        *_wrap(head, params, ") {"),
-        "    real ptarget = 0;",
-        "    int N = end - start + 1;",
-        *(f"    {line}" if line else "" for line in body),
-        "    return ptarget;",
-        "  }",
-    ]))
+    rest.functions.append(stan_function("partial_log_lik", of=of, signature="\n".join(_wrap(head, params, ") {")),
+                                        body="\n".join(body)))
     rest.likelihood += [
         f"// likelihood{of} summed over slices of rows, in parallel with threads",
         *_wrap("target += reduce_sum(", [fname, "seq", "grainsize", *(a.name for a in args)], ");", width=96),

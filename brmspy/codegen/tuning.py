@@ -100,7 +100,7 @@ def _absorbed(frame: "ModelFrame", centered: frozenset[int]) -> dict["Prefix", t
     simple = {  # linear predictors of plain families (no thresholds, mixtures, non-linear formulas)
         prefix
         for t in frame.response_terms
-        if not t.family.spec.special and not t.nonlinear
+        if t.family.kind.univariate and not t.nonlinear
         for prefix, design in frame.designs.items()
         if prefix.resp == t.resp and design.intercept
     }

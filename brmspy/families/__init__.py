@@ -71,6 +71,7 @@ from .inflated import (
     zero_inflated_poisson,
     zero_one_inflated_beta,
 )
+from .kinds import FamilyKind  # noqa: E402
 from .mixture import MixtureFamily, mixture  # noqa: E402
 from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa: E402
 
@@ -83,7 +84,7 @@ __all__ = [
     "acat", "cratio", "cumulative", "hurdle_cumulative", "sratio",
     "mixture", "MixtureFamily",
     "categorical", "dirichlet", "multinomial",
-    "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family",
+    "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family", "FamilyKind",
     "FamilyMath", "FamilySpec", "Gamma", "GlmForm", "Likelihood", "Link", "Ops", "args_of", "bernoulli", "binomial",
     "brmsfamily", "check_response", "exponential", "family_function", "gaussian", "lognormal", "negbinomial",
     "poisson", "register", "student", "warn_binomial_trials", "weibull",

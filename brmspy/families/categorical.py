@@ -29,7 +29,8 @@ import pandas as pd
 from scipy import special
 
 from ..core.errors import DataError
-from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily, register
+from .core import Family, FamilyMath, FamilySpec, Likelihood, args_of, brmsfamily, register
+from .kinds import Categorical
 
 CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet")
 _MU_NAME = re.compile(r"mu[A-Za-z0-9]+")
@@ -233,19 +234,19 @@ def _dirichlet_math() -> FamilyMath:
 
 register(FamilySpec(
     "categorical", CategoryDpars(("mu",)), ("logit",), "int",
-    Likelihood("categorical_logit", lambda dp, ops: [], "lpmf"),  # written by codegen/categorical.py
-    description="categorical model (unordered categories)", math=_categorical_math(), special="categorical",
+    Likelihood("categorical_logit", args_of("mu"), "lpmf"),  # mu: the row's vector of category predictors
+    description="categorical model (unordered categories)", math=_categorical_math(), kind=Categorical("category"),
 ))
 register(FamilySpec(
     "multinomial", CategoryDpars(("mu",)), ("logit",), "count",
-    Likelihood("multinomial_logit", lambda dp, ops: [], "lpmf"),
+    Likelihood("multinomial_logit", args_of("mu"), "lpmf"),
     needs_trials=True, description="multinomial model (counts per category)", math=_multinomial_math(),
-    special="categorical",
+    kind=Categorical("counts"),
 ))
 register(FamilySpec(
     "dirichlet", CategoryDpars(("mu", "phi")), ("logit",), "simplex",
-    Likelihood("dirichlet", lambda dp, ops: [], "lpdf"),
-    description="dirichlet model (proportions summing to 1)", math=_dirichlet_math(), special="categorical",
+    Likelihood("dirichlet", lambda dp, ops: [f"softmax({dp['mu']}) * {dp['phi']}"], "lpdf"),
+    description="dirichlet model (proportions summing to 1)", math=_dirichlet_math(), kind=Categorical("proportions"),
 ))
 
 __all__ = ["categorical", "multinomial", "dirichlet", "CategoricalFamily", "CATEGORY_FAMILIES"]

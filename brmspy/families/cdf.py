@@ -10,7 +10,7 @@ truncated.
 Stan has the ``_lcdf``/``_lccdf`` of its built-in distributions; the families
 whose Stan density is user-defined here (``gen_extreme_value``,
 ``inv_gaussian``, ``asym_laplace``, ``discrete_weibull``, ``com_poisson``)
-carry their own definitions in ``stan_functions``.  The Stan call is the
+name their own definitions in ``stan_functions`` (``templates/functions/<name>_cdf.stan``).  The Stan call is the
 family's likelihood with ``_lcdf`` in place of ``_lpdf``, so the arguments
 (brms's parametrisation) come from the same place as the density's.
 
@@ -36,6 +36,7 @@ from typing import Callable
 import numpy as np
 from scipy import special, stats
 
+from ..core.templates import StanFunction
 from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
 from .cdf_inflated import INFLATED_CDFS
 from .continuous import skew_normal_params
@@ -63,96 +64,6 @@ def _nbinom(mu, shape):
 
 def _shifted(dp, ex):
     return stats.lognorm(dp["sigma"], loc=dp["ndt"], scale=np.exp(dp["mu"]))
-
-
-# ------------------------------------------------------- Stan definitions
-
-GEV_CDF_FUNCTIONS = """  /* generalized extreme value log-CDF and log-CCDF of one response
-   * (location mu, scale sigma, shape xi): CDF = exp(-t), t = (1 + xi * x)^(-1 / xi)
-   */
-  real gen_extreme_value_lcdf(real y, real mu, real sigma, real xi) {
-    real x = (y - mu) / sigma;
-    if (xi == 0) {
-      return -exp(-x);
-    }
-    if (xi * x <= -1) {
-      // outside the support: below it for xi > 0, above it for xi < 0
-      return xi > 0 ? negative_infinity() : 0;
-    }
-    return -exp(-log1p(xi * x) / xi);
-  }
-  real gen_extreme_value_lccdf(real y, real mu, real sigma, real xi) {
-    return log1m_exp(gen_extreme_value_lcdf(y | mu, sigma, xi));
-  }"""
-
-INV_GAUSSIAN_CDF_FUNCTIONS = """  /* inverse Gaussian log-CDF and log-CCDF of one response with mean mu and shape:
-   * CDF = Phi(a) + exp(2 shape / mu) Phi(b), a = sqrt(shape / y) (y / mu - 1),
-   * b = -sqrt(shape / y) (y / mu + 1)
-   */
-  real inv_gaussian_lcdf(real y, real mu, real shape) {
-    if (y <= 0) {
-      return negative_infinity();
-    }
-    real a = sqrt(shape / y) * (y / mu - 1);
-    real b = -sqrt(shape / y) * (y / mu + 1);
-    return log_sum_exp(std_normal_lcdf(a), 2 * shape / mu + std_normal_lcdf(b));
-  }
-  real inv_gaussian_lccdf(real y, real mu, real shape) {
-    if (y <= 0) {
-      return 0;
-    }
-    real a = sqrt(shape / y) * (y / mu - 1);
-    real b = -sqrt(shape / y) * (y / mu + 1);
-    return log_diff_exp(std_normal_lccdf(a), 2 * shape / mu + std_normal_lcdf(b));
-  }"""
-
-ASYM_LAPLACE_CDF_FUNCTIONS = """  /* asymmetric Laplace log-CDF and log-CCDF of one response: location mu
-   * (the quantile), scale sigma and quantile in (0, 1)
-   */
-  real asym_laplace_lcdf(real y, real mu, real sigma, real quantile) {
-    real z = (y - mu) / sigma;
-    if (y < mu) {
-      return log(quantile) + (1 - quantile) * z;
-    }
-    return log1m((1 - quantile) * exp(-quantile * z));
-  }
-  real asym_laplace_lccdf(real y, real mu, real sigma, real quantile) {
-    real z = (y - mu) / sigma;
-    if (y < mu) {
-      return log1m(quantile * exp((1 - quantile) * z));
-    }
-    return log1m(quantile) - quantile * z;
-  }"""
-
-DISCRETE_WEIBULL_CDF_FUNCTIONS = """  /* discrete Weibull log-CDF and log-CCDF of one response: P(Y > y) = mu^((y + 1)^shape) */
-  real discrete_weibull_lcdf(int y, real mu, real shape) {
-    if (y < 0) {
-      return negative_infinity();
-    }
-    return log1m_exp((y + 1)^shape * log(mu));
-  }
-  real discrete_weibull_lccdf(int y, real mu, real shape) {
-    if (y < 0) {
-      return 0;
-    }
-    return (y + 1)^shape * log(mu);
-  }"""
-
-COM_POISSON_CDF_FUNCTIONS = """  /* COM-Poisson log-CDF and log-CCDF of one response: the PMF summed over 0..y */
-  real com_poisson_lcdf(int y, real mu, real shape) {
-    if (y < 0) {
-      return negative_infinity();
-    }
-    real log_mu = log(mu);
-    vector[y + 1] terms;
-    for (k in 0:y) {
-      terms[k + 1] = shape * (k * log_mu - lgamma(k + 1));
-    }
-    return log_sum_exp(terms) - log_Z_com_poisson(log_mu, shape);
-  }
-  real com_poisson_lccdf(int y, real mu, real shape) {
-    return log1m_exp(com_poisson_lcdf(y | mu, shape));
-  }"""
 
 
 # -------------------------------------------------- hand-written numpy CDFs
@@ -305,11 +216,11 @@ CDFS: dict[str, CdfMath] = {
         lambda y, dp, ex: _invgauss(dp, ex).logcdf(y),
         lambda y, dp, ex: _invgauss(dp, ex).logsf(y),
         lambda u, dp, ex: _invgauss(dp, ex).ppf(u),
-        (INV_GAUSSIAN_CDF_FUNCTIONS,),
+        (StanFunction("inv_gaussian_cdf"),),
     ),
     "gen_extreme_value": CdfMath(_gev_lcdf, lambda y, dp, ex: _log1m_exp(_gev_lcdf(y, dp, ex)), _gev_ppf,
-                                 (GEV_CDF_FUNCTIONS,)),
-    "asym_laplace": CdfMath(_al_lcdf, _al_lccdf, _al_ppf, (ASYM_LAPLACE_CDF_FUNCTIONS,)),
+                                 (StanFunction("gen_extreme_value_cdf"),)),
+    "asym_laplace": CdfMath(_al_lcdf, _al_lccdf, _al_ppf, (StanFunction("asym_laplace_cdf"),)),
     "poisson": _frozen(lambda dp, ex: stats.poisson(dp["mu"])),
     "negbinomial": _frozen(lambda dp, ex: _nbinom(dp["mu"], dp["shape"])),
     "negbinomial2": _frozen(lambda dp, ex: _nbinom(dp["mu"], 1 / dp["sigma"])),
@@ -317,8 +228,8 @@ CDFS: dict[str, CdfMath] = {
     "binomial": _frozen(lambda dp, ex: stats.binom(ex.trials, dp["mu"])),
     "beta_binomial": _frozen(lambda dp, ex: stats.betabinom(ex.trials, dp["mu"] * dp["phi"],
                                                             (1 - dp["mu"]) * dp["phi"])),
-    "discrete_weibull": CdfMath(_dw_lcdf, _dw_lccdf, _dw_ppf, (DISCRETE_WEIBULL_CDF_FUNCTIONS,)),
-    "com_poisson": CdfMath(_com_poisson_lcdf, _com_poisson_lccdf, None, (COM_POISSON_CDF_FUNCTIONS,)),
+    "discrete_weibull": CdfMath(_dw_lcdf, _dw_lccdf, _dw_ppf, (StanFunction("discrete_weibull_cdf"),)),
+    "com_poisson": CdfMath(_com_poisson_lcdf, _com_poisson_lccdf, None, (StanFunction("com_poisson_cdf"),)),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..core.templates import StanFunction
 from .core import Dpars, Extras
 
 Fn = Callable[[np.ndarray, Dpars, Extras], np.ndarray]
@@ -19,7 +20,7 @@ class CdfMath:
     lcdf: Fn
     lccdf: Fn
     ppf: Fn | None = None  # inverse CDF for truncated draws; None: rejection sampling
-    stan_functions: tuple[str, ...] = ()
+    stan_functions: tuple[StanFunction, ...] = ()  # templates/functions/<name>.stan
 
 
 def _log1m_exp(a):

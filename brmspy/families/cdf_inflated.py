@@ -2,8 +2,8 @@
 
 brms allows censoring and truncation of these families (``ad`` includes
 ``cens`` and ``trunc`` in its family lists; ``zero_one_inflated_beta`` is the
-exception).  Their Stan log-CDFs are user-defined here, with the point mass
-mixed in, and have the same arguments as the family's density:
+exception).  Their Stan log-CDFs are user-defined (``templates/functions/<name>_cdf.stan``), with
+the point mass mixed in, and have the same arguments as the family's density:
 
 - zero-inflated, base CDF ``F``: ``P(Y <= y) = zi + (1 - zi) F(y)`` and
   ``P(Y > y) = (1 - zi) (1 - F(y))`` for ``y >= 0``;
@@ -32,109 +32,8 @@ from typing import Callable
 import numpy as np
 from scipy import stats
 
+from ..core.templates import StanFunction
 from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
-
-# ------------------------------------------------------- Stan definitions
-
-
-def _head(title: str, formula: str) -> str:
-    return f"""  /* {title} log-CDF and log-CCDF of one response:
-   * {formula}
-   */"""
-
-
-def _zi_discrete_stan(name: str, sig: str, base_lcdf: str, base_lccdf: str, title: str) -> str:
-    """Stan lcdf/lccdf of a zero-inflated count family; ``base_*`` are calls at ``y``."""
-    return f"""{_head(title, "P(Y <= y) = zi + (1 - zi) * F(y) for y >= 0, F the CDF of the base distribution")}
-  real {name}_lcdf(int y, {sig}, real zi) {{
-    if (y < 0) {{
-      return negative_infinity();
-    }}
-    return log_sum_exp(bernoulli_lpmf(1 | zi),
-                       bernoulli_lpmf(0 | zi) + {base_lcdf});
-  }}
-  real {name}_lccdf(int y, {sig}, real zi) {{
-    if (y < 0) {{
-      return 0;
-    }}
-    return bernoulli_lpmf(0 | zi) + {base_lccdf};
-  }}"""
-
-
-def _hu_discrete_stan(name: str, sig: str, base_lcdf: str, base_lccdf: str, base_lp0: str, title: str) -> str:
-    """Stan lcdf/lccdf of a hurdle count family: the base truncated to y > 0 behind the hurdle."""
-    formula = "P(Y <= y) = hu + (1 - hu) * (F(y) - F(0)) / (1 - F(0)) for y >= 0, F the base CDF"
-    return f"""{_head(title, formula)}
-  real {name}_lcdf(int y, {sig}, real hu) {{
-    if (y < 0) {{
-      return negative_infinity();
-    }}
-    if (y == 0) {{
-      return bernoulli_lpmf(1 | hu);
-    }}
-    return log_sum_exp(bernoulli_lpmf(1 | hu),
-                       bernoulli_lpmf(0 | hu) + log_diff_exp({base_lcdf}, {base_lp0})
-                       - log1m_exp({base_lp0}));
-  }}
-  real {name}_lccdf(int y, {sig}, real hu) {{
-    if (y < 0) {{
-      return 0;
-    }}
-    return bernoulli_lpmf(0 | hu) + {base_lccdf} - log1m_exp({base_lp0});
-  }}"""
-
-
-def _atom_continuous_stan(name: str, sig: str, p: str, base_lcdf: str, base_lccdf: str, title: str,
-                          upper: bool = False) -> str:
-    """Stan lcdf/lccdf of a continuous family with a point mass ``p`` at zero."""
-    top_cdf = top_ccdf = ""
-    if upper:  # zero_inflated_beta: support [0, 1)
-        top_cdf = "\n    if (y >= 1) {\n      return 0;\n    }"
-        top_ccdf = "\n    if (y >= 1) {\n      return negative_infinity();\n    }"
-    return f"""{_head(title, f"P(Y <= y) = {p} + (1 - {p}) * F(y) for y >= 0, F the CDF of the continuous part")}
-  real {name}_lcdf(real y, {sig}, real {p}) {{
-    if (y < 0) {{
-      return negative_infinity();
-    }}
-    if (y == 0) {{
-      return bernoulli_lpmf(1 | {p});
-    }}{top_cdf}
-    return log_sum_exp(bernoulli_lpmf(1 | {p}),
-                       bernoulli_lpmf(0 | {p}) + {base_lcdf});
-  }}
-  real {name}_lccdf(real y, {sig}, real {p}) {{
-    if (y < 0) {{
-      return 0;
-    }}
-    if (y == 0) {{
-      return bernoulli_lpmf(0 | {p});
-    }}{top_ccdf}
-    return bernoulli_lpmf(0 | {p}) + {base_lccdf};
-  }}"""
-
-
-ZIP_CDF = _zi_discrete_stan("zero_inflated_poisson", "real lambda", "poisson_lcdf(y | lambda)",
-                            "poisson_lccdf(y | lambda)", "zero-inflated poisson")
-ZINB_CDF = _zi_discrete_stan("zero_inflated_neg_binomial", "real mu, real phi", "neg_binomial_2_lcdf(y | mu, phi)",
-                             "neg_binomial_2_lccdf(y | mu, phi)", "zero-inflated negative binomial")
-ZIBIN_CDF = _zi_discrete_stan("zero_inflated_binomial", "int trials, real theta", "binomial_lcdf(y | trials, theta)",
-                              "binomial_lccdf(y | trials, theta)", "zero-inflated binomial")
-ZIBB_CDF = _zi_discrete_stan(
-    "zero_inflated_beta_binomial", "int trials, real mu, real phi",
-    "beta_binomial_lcdf(y | trials, mu * phi, (1 - mu) * phi)",
-    "beta_binomial_lccdf(y | trials, mu * phi, (1 - mu) * phi)", "zero-inflated beta-binomial")
-HP_CDF = _hu_discrete_stan("hurdle_poisson", "real lambda", "poisson_lcdf(y | lambda)", "poisson_lccdf(y | lambda)",
-                           "-lambda", "hurdle poisson")
-HNB_CDF = _hu_discrete_stan("hurdle_neg_binomial", "real mu, real phi", "neg_binomial_2_lcdf(y | mu, phi)",
-                            "neg_binomial_2_lccdf(y | mu, phi)", "neg_binomial_2_lpmf(0 | mu, phi)",
-                            "hurdle negative binomial")
-HGAMMA_CDF = _atom_continuous_stan("hurdle_gamma", "real mu, real shape", "hu", "gamma_lcdf(y | shape, shape / mu)",
-                                   "gamma_lccdf(y | shape, shape / mu)", "hurdle gamma")
-HLN_CDF = _atom_continuous_stan("hurdle_lognormal", "real mu, real sigma", "hu", "lognormal_lcdf(y | mu, sigma)",
-                                "lognormal_lccdf(y | mu, sigma)", "hurdle lognormal")
-ZIBETA_CDF = _atom_continuous_stan("zero_inflated_beta", "real mu, real phi", "zi",
-                                   "beta_lcdf(y | mu * phi, (1 - mu) * phi)",
-                                   "beta_lccdf(y | mu * phi, (1 - mu) * phi)", "zero-inflated beta", upper=True)
 
 # -------------------------------------------------------------- numpy side
 
@@ -271,13 +170,15 @@ INFLATED_CDFS: dict[str, CdfMath] = {
     "zero_inflated_beta": _atom_continuous(lambda dp, ex: _beta(dp), "zi"),
     "von_mises": CdfMath(_vm_lcdf, _vm_lccdf, _vm_ppf),
 }
+# the Stan lcdf/lccdf of each family: templates/functions/<its Stan name>_cdf.stan
 _STAN = {
-    "zero_inflated_poisson": ZIP_CDF, "zero_inflated_negbinomial": ZINB_CDF, "zero_inflated_binomial": ZIBIN_CDF,
-    "zero_inflated_beta_binomial": ZIBB_CDF, "hurdle_poisson": HP_CDF, "hurdle_negbinomial": HNB_CDF,
-    "hurdle_gamma": HGAMMA_CDF, "hurdle_lognormal": HLN_CDF, "zero_inflated_beta": ZIBETA_CDF,
+    "zero_inflated_poisson": "zero_inflated_poisson", "zero_inflated_negbinomial": "zero_inflated_neg_binomial",
+    "zero_inflated_binomial": "zero_inflated_binomial", "zero_inflated_beta_binomial": "zero_inflated_beta_binomial",
+    "hurdle_poisson": "hurdle_poisson", "hurdle_negbinomial": "hurdle_neg_binomial", "hurdle_gamma": "hurdle_gamma",
+    "hurdle_lognormal": "hurdle_lognormal", "zero_inflated_beta": "zero_inflated_beta",
 }
-for _name, _fn in _STAN.items():
+for _name, _stan in _STAN.items():
     _m = INFLATED_CDFS[_name]
-    INFLATED_CDFS[_name] = CdfMath(_m.lcdf, _m.lccdf, _m.ppf, (_fn,))
+    INFLATED_CDFS[_name] = CdfMath(_m.lcdf, _m.lccdf, _m.ppf, (StanFunction(f"{_stan}_cdf"),))
 
 __all__ = ["INFLATED_CDFS"]

@@ -3,9 +3,9 @@ exgaussian, frechet, gen_extreme_value, inverse_gaussian, von_mises and
 asym_laplace.
 
 Each entry follows brms's parametrisation (``mu`` is the mean unless said
-otherwise) and holds the Stan likelihood, any helper Stan functions, the
-default priors of its dpars and the numpy log-likelihood, expected value and
-random draws.
+otherwise) and holds the Stan likelihood, the names of its helper Stan
+functions (``templates/functions/<name>.stan``), the default priors of its dpars
+and the numpy log-likelihood, expected value and random draws.
 
 Notes
 -----
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
+from ..core.templates import StanFunction
 from .core import FAMILY_ALIASES, FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
 
 REAL_LINKS = ("identity", "log", "inverse", "softplus")
@@ -37,7 +38,7 @@ POS_LINKS = ("log", "identity", "inverse", "softplus")
 LOG2PI = np.log(2 * np.pi)
 
 
-# ------------------------------------------------------------ Stan helpers
+# ------------------------------------------------ Stan argument expressions
 
 
 def _is_vec(ops: Ops, *exprs: str) -> bool:
@@ -60,23 +61,6 @@ def _bcast(*arrays: np.ndarray) -> list[np.ndarray]:
 
 # ------------------------------------------------------------ skew_normal
 
-SKEW_NORMAL_FUNCTIONS = """  /* brms's skew_normal has mean mu and sd sigma; Stan's skew_normal_lpdf takes
-   * location xi = mu - sigma * skew_normal_shift(alpha) and scale
-   * omega = sigma * skew_normal_scale(alpha), where delta = alpha / sqrt(1 + alpha^2),
-   * omega = sigma / sqrt(1 - 2 / pi() * delta^2) and xi = mu - omega * delta * sqrt(2 / pi())
-   */
-  real skew_normal_scale(real alpha) {
-    return inv_sqrt(1 - 2 / pi() * square(alpha) / (1 + square(alpha)));
-  }
-  vector skew_normal_scale(vector alpha) {
-    return inv_sqrt(1 - 2 / pi() * square(alpha) ./ (1 + square(alpha)));
-  }
-  real skew_normal_shift(real alpha) {
-    return sqrt(2 / pi()) * alpha / sqrt(1 + square(alpha)) * skew_normal_scale(alpha);
-  }
-  vector skew_normal_shift(vector alpha) {
-    return sqrt(2 / pi()) * alpha ./ sqrt(1 + square(alpha)) .* skew_normal_scale(alpha);
-  }"""
 
 
 def _skew_normal_args(dp: dict[str, str], ops: Ops) -> list[str]:
@@ -119,7 +103,7 @@ register(FamilySpec(
     "skew_normal", ("mu", "sigma", "alpha"), REAL_LINKS, "real",
     Likelihood("skew_normal", _skew_normal_args),
     description="skew normal distribution parametrised by mean, sd and skewness",
-    stan_functions=(SKEW_NORMAL_FUNCTIONS,),
+    stan_functions=(StanFunction("skew_normal"),),
     math=FamilyMath(_skew_normal_loglik, lambda dp, ex: dp["mu"], _skew_normal_rng),
 ))
 
@@ -203,20 +187,6 @@ register(FamilySpec(
 
 # ------------------------------------------------------- gen_extreme_value
 
-GEV_FUNCTIONS = """  /* generalized extreme value log-PDF of one response (location mu, scale sigma,
-   * shape xi); -inf outside the support 1 + xi * (y - mu) / sigma > 0
-   */
-  real gen_extreme_value_lpdf(real y, real mu, real sigma, real xi) {
-    real x = (y - mu) / sigma;
-    if (xi == 0) {
-      return -log(sigma) - x - exp(-x);
-    }
-    if (xi * x <= -1) {
-      return negative_infinity();
-    }
-    real log_t = log1p(xi * x);
-    return -log(sigma) - (1 + 1 / xi) * log_t - exp(-log_t / xi);
-  }"""
 
 
 def _gev_loglik(y, dp, ex):
@@ -255,7 +225,7 @@ register(FamilySpec(
     Likelihood("gen_extreme_value", args_of("mu", "sigma", "xi")),
     dpar_priors={"xi": "normal(0, 2.5)"},
     description="generalized extreme value distribution (location mu, scale sigma, shape xi)",
-    stan_functions=(GEV_FUNCTIONS,),
+    stan_functions=(StanFunction("gen_extreme_value"),),
     pointwise=True,
     math=FamilyMath(_gev_loglik, _gev_epred, _gev_rng),
 ))
@@ -263,12 +233,6 @@ register(FamilySpec(
 
 # -------------------------------------------------------- inverse.gaussian
 
-INV_GAUSSIAN_FUNCTIONS = """  /* inverse Gaussian log-PDF of one response with mean mu and shape
-   */
-  real inv_gaussian_lpdf(real y, real mu, real shape) {
-    return 0.5 * log(shape / (2 * pi())) - 1.5 * log(y)
-           - 0.5 * shape * square(y - mu) / (square(mu) * y);
-  }"""
 
 
 def _inv_gaussian_loglik(y, dp, ex):
@@ -280,7 +244,7 @@ register(FamilySpec(
     "inverse_gaussian", ("mu", "shape"), ("1/mu^2", "inverse", "identity", "log", "softplus"), "positive",
     Likelihood("inv_gaussian", args_of("mu", "shape")),
     description="inverse Gaussian distribution parametrised by its mean and shape",
-    stan_functions=(INV_GAUSSIAN_FUNCTIONS,),
+    stan_functions=(StanFunction("inv_gaussian"),),
     pointwise=True,
     math=FamilyMath(
         _inv_gaussian_loglik,
@@ -316,14 +280,6 @@ register(FamilySpec(
 
 # ------------------------------------------------------------ asym_laplace
 
-ASYM_LAPLACE_FUNCTIONS = """  /* asymmetric Laplace log-PDF of one response: location mu (the quantile),
-   * scale sigma and quantile in (0, 1)
-   */
-  real asym_laplace_lpdf(real y, real mu, real sigma, real quantile) {
-    real z = (y - mu) / sigma;
-    real rho = z < 0 ? (quantile - 1) * z : quantile * z;
-    return log(quantile) + log1m(quantile) - log(sigma) - rho;
-  }"""
 
 
 def _asym_laplace_loglik(y, dp, ex):
@@ -352,7 +308,7 @@ register(FamilySpec(
     "asym_laplace", ("mu", "sigma", "quantile"), REAL_LINKS, "real",
     Likelihood("asym_laplace", args_of("mu", "sigma", "quantile")),
     description="asymmetric Laplace distribution (quantile regression; fix the quantile with bf(..., quantile=0.25))",
-    stan_functions=(ASYM_LAPLACE_FUNCTIONS,),
+    stan_functions=(StanFunction("asym_laplace"),),
     pointwise=True,
     math=FamilyMath(_asym_laplace_loglik, _asym_laplace_epred, _asym_laplace_rng),
 ))

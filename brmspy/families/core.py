@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FamilyError
+from ..core.templates import StanFunction
+from .kinds import UNIVARIATE, FamilyKind
 
 # ------------------------------------------------------------------ links
 
@@ -79,26 +81,10 @@ LINKS: dict[str, Link] = {
     "tan_half": Link("tan_half", "inv_tan_half({})", lambda x: np.tan(x / 2), lambda x: 2 * np.arctan(x)),
 }
 
-# Links whose inverse needs a helper in the Stan functions block.
-LINK_FUNCTIONS: dict[str, str] = {
-    "cauchit": (
-        "  /* inverse of the cauchit link */\n"
-        "  vector inv_cauchit(vector x) {\n"
-        "    return atan(x) / pi() + 0.5;\n"
-        "  }\n"
-        "  real inv_cauchit(real x) {\n"
-        "    return atan(x) / pi() + 0.5;\n"
-        "  }"
-    ),
-    "tan_half": (
-        "  /* inverse of the tan_half link: angles in (-pi, pi) */\n"
-        "  vector inv_tan_half(vector x) {\n"
-        "    return 2 * atan(x);\n"
-        "  }\n"
-        "  real inv_tan_half(real x) {\n"
-        "    return 2 * atan(x);\n"
-        "  }"
-    ),
+# Links whose inverse needs a helper in the Stan functions block (templates/functions/inv_<link>.stan).
+LINK_FUNCTIONS: dict[str, StanFunction] = {
+    "cauchit": StanFunction("inv_cauchit"),
+    "tan_half": StanFunction("inv_tan_half"),
 }
 
 # ------------------------------------------------------------ dpar facts
@@ -235,11 +221,11 @@ class FamilySpec:
     dpar_priors: dict[str, str] = field(default_factory=dict)  # overrides of DPARS[d].prior
     description: str = ""
     math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
-    stan_functions: tuple[str, ...] = ()  # helper definitions for the Stan functions block
+    stan_functions: tuple[StanFunction, ...] = ()  # helper definitions for the Stan functions block
     # the data-only term the _lupmf leaves out of the _lpmf, as a Stan expression of {Y} and {trials}
     data_constant: str | None = None
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
-    special: str = ""  # "ordinal", "categorical", "mixture": structures beyond one response per row
+    kind: FamilyKind = UNIVARIATE  # ordinal, categorical, mixture: structures beyond one value per row (kinds.py)
 
     @property
     def is_discrete(self) -> bool:
@@ -328,6 +314,20 @@ class Family:
     def dpars(self) -> tuple[str, ...]:
         return self.spec.dpars
 
+    @property
+    def kind(self) -> FamilyKind:
+        """The family's kind (:mod:`brmspy.families.kinds`): univariate, ordinal, categorical or mixture."""
+        return self.spec.kind
+
+    @property
+    def has_theta_simplex(self) -> bool:
+        """Whether the model has constant mixing proportions: a ``simplex theta`` (mixtures without theta formulas)."""
+        return False
+
+    def dpar_class(self, dpar: str) -> str:
+        """The dpar of which ``dpar`` is an instance (brms's ``dpar_class``): itself, ``mu`` for a mixture's ``mu2``."""
+        return dpar
+
     def dpar_prior(self, dpar: str) -> str:
         return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
 
@@ -405,7 +405,7 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
     if threshold is not None and threshold not in ("flexible", "equidistant", "sum_to_zero"):
         raise FamilyError(f"threshold must be 'flexible', 'equidistant' or 'sum_to_zero'; got {threshold!r}.")
-    if threshold is not None and spec.special != "ordinal":  # brms accepts and ignores it: say so
+    if threshold is not None and not spec.kind.has_thresholds:  # brms accepts and ignores it: say so
         warnings.warn(f"threshold={threshold!r} applies to ordinal families only; it is ignored for family {name!r} "
                       "(as brms does).", UserWarning, stacklevel=3)
         threshold = None

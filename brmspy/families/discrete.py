@@ -1,9 +1,10 @@
 """Discrete families beyond the basic ones: beta_binomial, negbinomial2,
 geometric, discrete_weibull and com_poisson.
 
-Each entry follows brms's parametrisation and holds the Stan likelihood, any
-helper Stan functions, the default priors of its dpars and the numpy
-log-likelihood, expected value and random draws.
+Each entry follows brms's parametrisation and holds the Stan likelihood, the
+names of its helper Stan functions (``templates/functions/<name>.stan``), the
+default priors of its dpars and the numpy log-likelihood, expected value and
+random draws.
 
 Notes
 -----
@@ -23,6 +24,7 @@ import warnings
 import numpy as np
 from scipy import special, stats
 
+from ..core.templates import StanFunction
 from .core import FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
 
 COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
@@ -111,16 +113,6 @@ register(FamilySpec(
 
 # --------------------------------------------------------- discrete_weibull
 
-DISCRETE_WEIBULL_FUNCTIONS = """  /* discrete Weibull log-PMF of one response: log(mu^(y^shape) - mu^((y + 1)^shape))
-   * on the log scale; y = 0 separately, as the derivative of 0^shape is undefined
-   */
-  real discrete_weibull_lpmf(int y, real mu, real shape) {
-    if (y == 0) {
-      return log1m(mu);
-    }
-    real a = y^shape * log(mu);
-    return a + log1m_exp((y + 1)^shape * log(mu) - a);
-  }"""
 
 
 def _discrete_weibull_loglik(y, dp, ex):
@@ -182,7 +174,7 @@ register(FamilySpec(
     "discrete_weibull", ("mu", "shape"), UNIT_LINKS, "count",
     Likelihood("discrete_weibull", args_of("mu", "shape"), "lpmf"),
     description="discrete Weibull distribution (P(Y >= k) = mu^(k^shape))",
-    stan_functions=(DISCRETE_WEIBULL_FUNCTIONS,),
+    stan_functions=(StanFunction("discrete_weibull"),),
     pointwise=True,
     math=FamilyMath(
         _discrete_weibull_loglik,
@@ -194,40 +186,6 @@ register(FamilySpec(
 
 # -------------------------------------------------------------- com_poisson
 
-COM_POISSON_FUNCTIONS = f"""  /* log normalising constant of the COM-Poisson distribution in brms's mode
-   * parametrisation, log(sum_k (mu^k / k!)^shape): the series is summed until, past
-   * the mode, the geometric bound of the remainder is below 1e-16 of the total
-   * (at most {COM_POISSON_MAX_TERMS} terms: accurate for moderate counts)
-   */
-  real log_Z_com_poisson(real log_mu, real shape) {{
-    real log_Z = 0;  // the k = 0 term
-    real lfac = 0;
-    int k = 0;
-    int converged = 0;
-    while (k < {COM_POISSON_MAX_TERMS}) {{
-      k += 1;
-      lfac += log(k);
-      real term = shape * (k * log_mu - lfac);
-      log_Z = log_sum_exp(log_Z, term);
-      // ratio of the next term to this one; it only decreases from here on
-      real log_ratio = shape * (log_mu - log(k + 1));
-      if (log_ratio < 0 && term + log_ratio - log1m_exp(log_ratio) - log_Z < {LOG_EPS:.6f}) {{
-        converged = 1;
-        break;
-      }}
-    }}
-    if (!converged) {{
-      reject("the COM-Poisson normalising series did not converge in {COM_POISSON_MAX_TERMS} terms (mu too large)");
-    }}
-    return log_Z;
-  }}
-  /* COM-Poisson log-PMF of one response (brms's mode parametrisation) */
-  real com_poisson_log_lpmf(int y, real log_mu, real shape) {{
-    return shape * (y * log_mu - lgamma(y + 1)) - log_Z_com_poisson(log_mu, shape);
-  }}
-  real com_poisson_lpmf(int y, real mu, real shape) {{
-    return com_poisson_log_lpmf(y | log(mu), shape);
-  }}"""
 
 
 def com_poisson_series(mu, shape, moments: bool = False):
@@ -302,7 +260,8 @@ register(FamilySpec(
     Likelihood("com_poisson", args_of("mu", "shape"), "lpmf"),
     canonical={"log": Likelihood("com_poisson_log", args_of("mu", "shape"), "lpmf")},
     description="Conway-Maxwell-Poisson distribution (brms's mode parametrisation)",
-    stan_functions=(COM_POISSON_FUNCTIONS,),
+    stan_functions=(StanFunction("com_poisson", (("max_terms", str(COM_POISSON_MAX_TERMS)),
+                                                 ("log_eps", f"{LOG_EPS:.6f}"))),),
     pointwise=True,
     math=FamilyMath(
         _com_poisson_loglik,

@@ -15,9 +15,10 @@ masses at 0 and 1: ``p(1) = zoi * coi``, ``p(0) = zoi * (1 - coi)`` and
 ``(1 - zoi) * beta(mu, phi)`` in between.  As in brms, the log-likelihood of a
 zero (or one) of a continuous family is the log of its point mass.
 
-Each family is one :func:`register` call holding its Stan functions (scalar
+Each family is one :func:`register` call naming its Stan functions (scalar
 lpmf/lpdf used row by row, plus a form on the log/logit scale of ``mu`` for the
-canonical link) and its numpy log-likelihood, expected value and random draws.
+canonical link; the text is in ``templates/functions/<name>.stan``) and holding its
+numpy log-likelihood, expected value and random draws.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from ..core.templates import StanFunction
 from .core import Dpars, Extras, FamilyMath, FamilySpec, Likelihood, args_of, family_function, register
 
 COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
@@ -32,135 +34,6 @@ PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identit
 POS_LINKS = ("log", "identity", "inverse", "softplus")
 
 NEGBIN_SHAPE_PRIOR = {"shape": "inv_gamma(0.4, 0.3)"}
-
-# ------------------------------------------------------------ Stan functions
-
-_HEAD = """  /* {title} log-{kind} of a single response
-   * Args:
-   *   y: the response value
-{args}   * Returns:
-   *   a scalar to be added to the log posterior
-   */"""
-
-
-def _doc(title: str, kind: str, args: dict[str, str]) -> str:
-    lines = "".join(f"   *   {k}: {v}\n" for k, v in args.items())
-    return _HEAD.format(title=title, kind=kind.upper(), args=lines)
-
-
-def _zi_fun(name: str, sig: str, base0: str, base_y: str, title: str, args: dict[str, str], kind: str = "pmf") -> str:
-    """A zero-inflated lpmf: zeros from the inflation or from the base distribution."""
-    return f"""{_doc(title, kind, args)}
-  real {name}_lpmf(int y, {sig}, real zi) {{
-    if (y == 0) {{
-      return log_sum_exp(bernoulli_lpmf(1 | zi),
-                         bernoulli_lpmf(0 | zi) + {base0});
-    }}
-    return bernoulli_lpmf(0 | zi) + {base_y};
-  }}"""
-
-
-def _hu_fun(name: str, sig: str, base_y: str, title: str, args: dict[str, str], ytype: str = "int",
-            kind: str = "lpmf", norm: str = "") -> str:
-    """A hurdle lpmf/lpdf: zeros only from the hurdle; positive values from the (truncated) base."""
-    trunc = f"\n           - {norm}" if norm else ""
-    return f"""{_doc(title, kind[1:], args)}
-  real {name}_{kind}({ytype} y, {sig}, real hu) {{
-    if (y == 0) {{
-      return bernoulli_lpmf(1 | hu);
-    }}
-    return bernoulli_lpmf(0 | hu) + {base_y}{trunc};
-  }}"""
-
-
-_ZI = {"zi": "zero-inflation probability"}
-_HU = {"hu": "hurdle probability"}
-
-ZIP_FUNS = (
-    _zi_fun("zero_inflated_poisson", "real lambda", "poisson_lpmf(0 | lambda)", "poisson_lpmf(y | lambda)",
-            "zero-inflated poisson", {"lambda": "mean of the poisson part", **_ZI}),
-    _zi_fun("zero_inflated_poisson_log", "real eta", "poisson_log_lpmf(0 | eta)", "poisson_log_lpmf(y | eta)",
-            "zero-inflated poisson (log-scale mean)", {"eta": "log of the poisson mean", **_ZI}),
-)
-
-ZINB_FUNS = (
-    _zi_fun("zero_inflated_neg_binomial", "real mu, real phi", "neg_binomial_2_lpmf(0 | mu, phi)",
-            "neg_binomial_2_lpmf(y | mu, phi)", "zero-inflated negative binomial",
-            {"mu": "mean of the negative binomial part", "phi": "shape of the negative binomial part", **_ZI}),
-    _zi_fun("zero_inflated_neg_binomial_log", "real eta, real phi", "neg_binomial_2_log_lpmf(0 | eta, phi)",
-            "neg_binomial_2_log_lpmf(y | eta, phi)", "zero-inflated negative binomial (log-scale mean)",
-            {"eta": "log of the negative binomial mean", "phi": "shape of the negative binomial part", **_ZI}),
-)
-
-ZIBIN_FUNS = (
-    _zi_fun("zero_inflated_binomial", "int trials, real theta", "binomial_lpmf(0 | trials, theta)",
-            "binomial_lpmf(y | trials, theta)", "zero-inflated binomial",
-            {"trials": "number of trials", "theta": "success probability", **_ZI}),
-    _zi_fun("zero_inflated_binomial_blogit", "int trials, real eta", "binomial_logit_lpmf(0 | trials, eta)",
-            "binomial_logit_lpmf(y | trials, eta)", "zero-inflated binomial (logit-scale probability)",
-            {"trials": "number of trials", "eta": "logit of the success probability", **_ZI}),
-)
-
-ZIBB_FUNS = (
-    _zi_fun("zero_inflated_beta_binomial", "int trials, real mu, real phi",
-            "beta_binomial_lpmf(0 | trials, mu * phi, (1 - mu) * phi)",
-            "beta_binomial_lpmf(y | trials, mu * phi, (1 - mu) * phi)", "zero-inflated beta-binomial",
-            {"trials": "number of trials", "mu": "mean of the beta part", "phi": "precision of the beta part", **_ZI}),
-)
-
-ZIBETA_FUNS = (
-    f"""{_doc("zero-inflated beta", "pdf", {"mu": "mean of the beta part", "phi": "precision of the beta part", **_ZI})}
-  real zero_inflated_beta_lpdf(real y, real mu, real phi, real zi) {{
-    if (y == 0) {{
-      return bernoulli_lpmf(1 | zi);
-    }}
-    return bernoulli_lpmf(0 | zi) + beta_lpdf(y | mu * phi, (1 - mu) * phi);
-  }}""",
-)
-
-ZOIB_FUNS = (
-    f"""{_doc("zero-one-inflated beta", "pdf", {
-        "mu": "mean of the beta part", "phi": "precision of the beta part",
-        "zoi": "zero-one-inflation probability", "coi": "conditional one-inflation probability"})}
-  real zero_one_inflated_beta_lpdf(real y, real mu, real phi, real zoi, real coi) {{
-    if (y == 0) {{
-      return bernoulli_lpmf(1 | zoi) + bernoulli_lpmf(0 | coi);
-    }}
-    if (y == 1) {{
-      return bernoulli_lpmf(1 | zoi) + bernoulli_lpmf(1 | coi);
-    }}
-    return bernoulli_lpmf(0 | zoi) + beta_lpdf(y | mu * phi, (1 - mu) * phi);
-  }}""",
-)
-
-HP_FUNS = (
-    _hu_fun("hurdle_poisson", "real lambda", "poisson_lpmf(y | lambda)", "hurdle poisson",
-            {"lambda": "mean of the (untruncated) poisson part", **_HU}, norm="log1m_exp(-lambda)"),
-    _hu_fun("hurdle_poisson_log", "real eta", "poisson_log_lpmf(y | eta)", "hurdle poisson (log-scale mean)",
-            {"eta": "log of the (untruncated) poisson mean", **_HU}, norm="log1m_exp(-exp(eta))"),
-)
-
-HNB_FUNS = (
-    _hu_fun("hurdle_neg_binomial", "real mu, real phi", "neg_binomial_2_lpmf(y | mu, phi)",
-            "hurdle negative binomial",
-            {"mu": "mean of the (untruncated) negative binomial part", "phi": "shape of the negative binomial part",
-             **_HU}, norm="log1m_exp(neg_binomial_2_lpmf(0 | mu, phi))"),
-    _hu_fun("hurdle_neg_binomial_log", "real eta, real phi", "neg_binomial_2_log_lpmf(y | eta, phi)",
-            "hurdle negative binomial (log-scale mean)",
-            {"eta": "log of the (untruncated) negative binomial mean", "phi": "shape of the negative binomial part",
-             **_HU}, norm="log1m_exp(neg_binomial_2_log_lpmf(0 | eta, phi))"),
-)
-
-HGAMMA_FUNS = (
-    _hu_fun("hurdle_gamma", "real mu, real shape", "gamma_lpdf(y | shape, shape / mu)", "hurdle gamma",
-            {"mu": "mean of the gamma part", "shape": "shape of the gamma part", **_HU}, ytype="real", kind="lpdf"),
-)
-
-HLN_FUNS = (
-    _hu_fun("hurdle_lognormal", "real mu, real sigma", "lognormal_lpdf(y | mu, sigma)", "hurdle lognormal",
-            {"mu": "mean of log(y) in the lognormal part", "sigma": "sd of log(y) in the lognormal part", **_HU},
-            ytype="real", kind="lpdf"),
-)
 
 # -------------------------------------------------------------- numpy math
 
@@ -364,7 +237,7 @@ register(FamilySpec(
     canonical={"log": Likelihood("zero_inflated_poisson_log", args_of("mu", "zi"), "lpmf")},
     description="zero-inflated poisson distribution (counts with excess zeros)",
     math=FamilyMath(_zip_loglik, lambda dp, ex: (1 - dp["zi"]) * dp["mu"], _zip_rng),
-    stan_functions=ZIP_FUNS, pointwise=True,
+    stan_functions=(StanFunction("zero_inflated_poisson"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -374,7 +247,7 @@ register(FamilySpec(
     dpar_priors=NEGBIN_SHAPE_PRIOR,
     description="zero-inflated negative binomial distribution (overdispersed counts with excess zeros)",
     math=FamilyMath(_zinb_loglik, lambda dp, ex: (1 - dp["zi"]) * dp["mu"], _zinb_rng),
-    stan_functions=ZINB_FUNS, pointwise=True,
+    stan_functions=(StanFunction("zero_inflated_neg_binomial"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -384,7 +257,7 @@ register(FamilySpec(
     needs_trials=True,
     description="zero-inflated binomial distribution (successes out of trials with excess zeros)",
     math=FamilyMath(_zibin_loglik, lambda dp, ex: (1 - dp["zi"]) * ex.trials * dp["mu"], _zibin_rng),
-    stan_functions=ZIBIN_FUNS, pointwise=True,
+    stan_functions=(StanFunction("zero_inflated_binomial"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -393,7 +266,7 @@ register(FamilySpec(
     needs_trials=True,
     description="zero-inflated beta-binomial distribution (overdispersed successes out of trials, excess zeros)",
     math=FamilyMath(_zibb_loglik, lambda dp, ex: (1 - dp["zi"]) * ex.trials * dp["mu"], _zibb_rng),
-    stan_functions=ZIBB_FUNS, pointwise=True,
+    stan_functions=(StanFunction("zero_inflated_beta_binomial"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -401,7 +274,7 @@ register(FamilySpec(
     Likelihood("zero_inflated_beta", args_of("mu", "phi", "zi")),
     description="zero-inflated beta distribution (proportions in [0, 1))",
     math=FamilyMath(_zibeta_loglik, lambda dp, ex: (1 - dp["zi"]) * dp["mu"], _zibeta_rng),
-    stan_functions=ZIBETA_FUNS, pointwise=True,
+    stan_functions=(StanFunction("zero_inflated_beta"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -409,7 +282,7 @@ register(FamilySpec(
     Likelihood("zero_one_inflated_beta", args_of("mu", "phi", "zoi", "coi")),
     description="zero-one-inflated beta distribution (proportions in [0, 1])",
     math=FamilyMath(_zoib_loglik, _zoib_epred, _zoib_rng),
-    stan_functions=ZOIB_FUNS, pointwise=True,
+    stan_functions=(StanFunction("zero_one_inflated_beta"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -418,7 +291,7 @@ register(FamilySpec(
     canonical={"log": Likelihood("hurdle_poisson_log", args_of("mu", "hu"), "lpmf")},
     description="hurdle poisson distribution (zeros from a hurdle, zero-truncated poisson otherwise)",
     math=FamilyMath(_hp_loglik, _hp_epred, _hp_rng),
-    stan_functions=HP_FUNS, pointwise=True,
+    stan_functions=(StanFunction("hurdle_poisson"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -428,7 +301,7 @@ register(FamilySpec(
     dpar_priors=NEGBIN_SHAPE_PRIOR,
     description="hurdle negative binomial distribution (zeros from a hurdle, zero-truncated negative binomial)",
     math=FamilyMath(_hnb_loglik, _hnb_epred, _hnb_rng),
-    stan_functions=HNB_FUNS, pointwise=True,
+    stan_functions=(StanFunction("hurdle_neg_binomial"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -436,7 +309,7 @@ register(FamilySpec(
     Likelihood("hurdle_gamma", args_of("mu", "shape", "hu")),
     description="hurdle gamma distribution (non-negative values with exact zeros)",
     math=FamilyMath(_hgamma_loglik, lambda dp, ex: (1 - dp["hu"]) * dp["mu"], _hgamma_rng),
-    stan_functions=HGAMMA_FUNS, pointwise=True,
+    stan_functions=(StanFunction("hurdle_gamma"),), pointwise=True,
 ))
 
 register(FamilySpec(
@@ -445,7 +318,7 @@ register(FamilySpec(
     scale_prior_logscale=True,
     description="hurdle lognormal distribution (non-negative values with exact zeros)",
     math=FamilyMath(_hln_loglik, lambda dp, ex: (1 - dp["hu"]) * np.exp(dp["mu"] + dp["sigma"] ** 2 / 2), _hln_rng),
-    stan_functions=HLN_FUNS, pointwise=True,
+    stan_functions=(StanFunction("hurdle_lognormal"),), pointwise=True,
 ))
 
 zero_inflated_poisson = family_function("zero_inflated_poisson")

@@ -33,6 +33,7 @@ from scipy import special
 
 from ..core.errors import FamilyError
 from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
+from .kinds import Mixture
 
 _SUFFIXED = re.compile(r"^([a-z_]+?)(\d+)$")
 
@@ -74,9 +75,16 @@ class MixtureFamily(Family):
             Likelihood("mixture", lambda dp, ops: [], "lpdf"),
             description="mixture of " + ", ".join(c.name for c in self.components),
             math=_math(self),
-            special="mixture",
+            kind=Mixture(),
             needs_trials=any(c.spec.needs_trials for c in self.components),
         )
+
+    @property
+    def has_theta_simplex(self) -> bool:
+        return not self.theta_pred
+
+    def dpar_class(self, dpar: str) -> str:
+        return split_dpar(dpar)[0]
 
     def component_dpar(self, dpar: str) -> tuple[Family, int, str]:
         base, k = split_dpar(dpar)
@@ -133,7 +141,7 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
     if len(comps) < 2:
         raise FamilyError(f"A mixture needs at least 2 components; got {len(comps)}. Use nmix=2 or more families.")
     for c in comps:
-        if c.spec.special or isinstance(c, MixtureFamily):
+        if not c.kind.univariate:
             raise FamilyError(f"Family {c.name!r} cannot be a mixture component (ordinal, categorical and mixture "
                               "families are not supported as components).")
     if len({c.spec.is_discrete for c in comps}) > 1:

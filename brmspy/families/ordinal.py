@@ -18,91 +18,25 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from ..core.templates import StanFunction
 from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, register
+from .kinds import Ordinal
 
 ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
 THRESHOLDS = ("flexible", "equidistant", "sum_to_zero")
-#: families whose thresholds are ``ordered`` (and equidistant ``delta > 0``), as brms's "ordered_thres":
-#: sratio, cratio and acat take unconstrained thresholds (with cs() terms an ordering would truncate them)
-ORDERED_THRESHOLDS = frozenset({"cumulative", "hurdle_cumulative"})
-
-
-def has_ordered_thresholds(family: str) -> bool:
-    """True if ``family``'s thresholds are declared ``ordered`` (brms's ``has_ordered_thres``)."""
-    return family in ORDERED_THRESHOLDS
 _STAN_CDF = {"logit": "inv_logit", "probit": "Phi", "probit_approx": "Phi_approx", "cloglog": "inv_cloglog",
              "cauchit": "inv_cauchit"}
 
 
-def stan_function(family: str, link: str) -> str:
-    """The Stan log-PMF ``<family>_<link>_lpmf(int y, real mu, real disc, vector thres)``."""
-    F = _STAN_CDF[link]
-    head = (
-        f"  /* {family} ordinal log-PMF with {link} link\n"
-        "   * Args: y: category; mu: latent predictor; disc: discrimination; thres: thresholds\n"
-        "   */\n"
-        f"  real {family}_{link}_lpmf(int y, real mu, real disc, vector thres) {{\n"
-        "    int nthres = num_elements(thres);\n"
-    )
-    if family == "cumulative":
-        body = (
-            "    if (y == 1) {\n"
-            f"      return log({F}(disc * (thres[1] - mu)));\n"
-            "    } else if (y == nthres + 1) {\n"
-            f"      return log1m({F}(disc * (thres[nthres] - mu)));\n"
-            "    }\n"
-            f"    return log({F}(disc * (thres[y] - mu)) - {F}(disc * (thres[y - 1] - mu)));\n"
-        )
-    elif family == "sratio":
-        body = (
-            "    real lp = 0;\n"
-            "    for (k in 1:(y - 1)) {\n"
-            f"      lp += log1m({F}(disc * (thres[k] - mu)));\n"
-            "    }\n"
-            "    if (y <= nthres) {\n"
-            f"      lp += log({F}(disc * (thres[y] - mu)));\n"
-            "    }\n"
-            "    return lp;\n"
-        )
-    elif family == "cratio":
-        body = (
-            "    real lp = 0;\n"
-            "    for (k in 1:(y - 1)) {\n"
-            f"      lp += log({F}(disc * (mu - thres[k])));\n"
-            "    }\n"
-            "    if (y <= nthres) {\n"
-            f"      lp += log1m({F}(disc * (mu - thres[y])));\n"
-            "    }\n"
-            "    return lp;\n"
-        )
-    else:  # acat
-        body = (
-            "    vector[nthres + 1] lp = rep_vector(0, nthres + 1);\n"
-            "    for (k in 1:nthres) {\n"
-            f"      real q = {F}(disc * (mu - thres[k]));\n"
-            "      // categories above k gain log(q), those at or below k gain log(1 - q)\n"
-            "      lp[(k + 1):(nthres + 1)] += log(q);\n"
-            "      lp[1:k] += log1m(q);\n"
-            "    }\n"
-            "    return lp[y] - log_sum_exp(lp);\n"
-        )
-    return head + body + "  }"
+def stan_function(family: str, link: str) -> StanFunction:
+    """The Stan log-PMF ``<family>_<link>_lpmf(int y, real mu, real disc, vector thres)``
+    (``templates/functions/<family>.stan.j2``)."""
+    return StanFunction(family, (("inv_link", _STAN_CDF[link]), ("link", link)))
 
 
-def hurdle_stan_function(link: str) -> str:
+def hurdle_stan_function(link: str) -> StanFunction:
     """``hurdle_cumulative_<link>_lpmf``: category 0 from the hurdle, 1..ncat from a cumulative model."""
-    return (
-        f"  /* hurdle cumulative log-PMF with {link} link\n"
-        "   * Args: y: category (0 = hurdle); mu: latent predictor; hu: hurdle probability;\n"
-        "   *   disc: discrimination; thres: thresholds of the cumulative part\n"
-        "   */\n"
-        f"  real hurdle_cumulative_{link}_lpmf(int y, real mu, real hu, real disc, vector thres) {{\n"
-        "    if (y == 0) {\n"
-        "      return bernoulli_lpmf(1 | hu);\n"
-        "    }\n"
-        f"    return bernoulli_lpmf(0 | hu) + cumulative_{link}_lpmf(y | mu, disc, thres);\n"
-        "  }"
-    )
+    return StanFunction("hurdle_cumulative", (("link", link),))
 
 
 def category_probs(family: str, link: str, mu: np.ndarray, disc: np.ndarray, thres: np.ndarray) -> np.ndarray:
@@ -190,15 +124,19 @@ register(FamilySpec(
     Likelihood("hurdle_cumulative", lambda dp, ops: [], "lpmf"),
     description="hurdle cumulative ordinal model (category 0 from the hurdle, 1..ncat cumulative)",
     math=_hurdle_math(),
-    special="ordinal",
+    # brms's "ordered_thres": cumulative thresholds are ordered; sratio, cratio and acat take unconstrained
+    # thresholds (with cs() terms an ordering would truncate them)
+    kind=Ordinal(ordered_thresholds=True, hurdle=True),
 ))
 hurdle_cumulative = family_function("hurdle_cumulative")
 
-for _name, _desc in (
-    ("cumulative", "cumulative ordinal model"),
-    ("sratio", "stopping-ratio ordinal model"),
-    ("cratio", "continuation-ratio ordinal model"),
-    ("acat", "adjacent-category ordinal model"),
+for _name, _desc, _kind in (
+    # cumulative: no cs() (brms: its thresholds could cross); Stan's ordered_logistic/_probit for plain models
+    ("cumulative", "cumulative ordinal model", Ordinal(ordered_thresholds=True, allows_cs=False, builtin={
+        "logit": "ordered_logistic", "probit": "ordered_probit"})),
+    ("sratio", "stopping-ratio ordinal model", Ordinal()),
+    ("cratio", "continuation-ratio ordinal model", Ordinal()),
+    ("acat", "adjacent-category ordinal model", Ordinal()),
 ):
     register(FamilySpec(
         _name, ("mu", "disc"), ORDINAL_LINKS, "ordinal",
@@ -206,7 +144,7 @@ for _name, _desc in (
         Likelihood(_name, lambda dp, ops: [], "lpmf"),
         description=_desc,
         math=_math(_name),
-        special="ordinal",
+        kind=_kind,
     ))
 
 cumulative = family_function("cumulative")

@@ -101,7 +101,7 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         for d in t.estimated_constants:
             name = d + resp_suffix(t.resp)
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
-        if t.family.spec.special == "mixture" and not t.family.theta_pred:  # mixing proportions
+        if t.family.has_theta_simplex:  # constant mixing proportions
             for k in range(1, t.family.nmix + 1):
                 name = f"theta{k}" + resp_suffix(t.resp)
                 put(name, params[name], ParamInfo(name, "dpar", coef=name))

@@ -336,7 +336,7 @@ def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvB
 def _check_matrix_response(response, fam: Family) -> None:
     """``cbind(s, f) ~ x`` (lme4's binomial form) is refused with brms's spelling; cbind is for multinomial/dirichlet."""
     call = parse_call(response.expr)
-    if call is None or call.name != "cbind" or fam.spec.special == "categorical":
+    if call is None or call.name != "cbind" or fam.kind.has_categories:
         return
     if fam.spec.needs_trials and len(call.args) == 2:
         s, f = (a.strip() for a in call.args)
@@ -352,7 +352,7 @@ def _check_matrix_response(response, fam: Family) -> None:
 
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
-    if fam.spec.special == "mixture":
+    if fam.kind.has_components:
         return build_mixture_terms(formula, fam, multi, _resp_name)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
@@ -388,7 +388,7 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
         parts["mu"] = Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main)
-        if fam.spec.special == "ordinal" and not parts["mu"].terms.intercept:
+        if fam.kind.has_thresholds and not parts["mu"].terms.intercept:
             raise FormulaError(  # brms's refusal: the thresholds are the intercepts
                 f"Cannot remove the intercept in an ordinal model ({formula.main!r}): the thresholds are its "
                 "intercepts; remove '0 +' or '- 1'."
@@ -459,7 +459,7 @@ def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[
 def _check_nonlinear(nonlinear: dict[str, NonlinearPart], nlpar_names: set[str], fam: Family,
                      pf_by_name: dict[str, tuple[str, str, bool]]) -> None:
     """Every nlpar is used by a non-linear formula; nlpars do not depend on themselves; family is supported."""
-    if fam.spec.special in ("ordinal", "categorical", "mixture"):
+    if not fam.kind.univariate:
         raise FormulaError(f"Non-linear formulas are not supported for family {fam.name!r} yet.")
     for n in sorted(nlpar_names):  # they become Stan names: b_<name>, nlp_<name>
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n or n.endswith("_"):

@@ -106,7 +106,7 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
     for a in terms:
         if a in ("cens", "trunc") and comps is not None:
             # mixtures: brms censors and truncates each component, so every component needs its CDFs
-            bad = [c.name for c in comps if c.name not in CDFS or c.spec.special]
+            bad = [c.name for c in comps if c.name not in CDFS or not c.kind.univariate]
             if bad:
                 hint = NO_CDF_HINTS.get(bad[0], "")
                 raise FamilyError(
@@ -116,7 +116,7 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
                 )
             continue
         if a in ("cens", "trunc"):
-            ok, allowed = name in CDFS and not fam.spec.special, sorted(CDFS)
+            ok, allowed = name in CDFS and fam.kind.univariate, sorted(CDFS)
         elif a == "se":
             ok, allowed = name in SE_FAMILIES, list(SE_FAMILIES)
         else:

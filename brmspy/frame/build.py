@@ -193,7 +193,7 @@ def _completed(t: BrmsTerms, rd: ResponseData) -> BrmsTerms:
     sigma parameter, the likelihood uses se).
     """
     parts, fixed, family = t.parts, t.fixed, t.family
-    if family.spec.special == "categorical":
+    if family.kind.has_categories:
         parts, fixed, links = category_parts(t, rd.levels)
         family = replace(family, links=links)
     if rd.adds is not None and rd.adds.se is not None and not rd.adds.se_sigma:
@@ -225,11 +225,11 @@ def _check_cs(t: BrmsTerms) -> None:
     for name, part in t.parts.items():
         if not part.terms.specials("cs"):
             continue
-        if t.family.spec.special != "ordinal" or name != "mu":
+        if not t.family.kind.has_thresholds or name != "mu":
             raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu; remove it from {part.formula!r}.")
-        if t.family.name == "cumulative":
+        if not t.family.kind.allows_cs:
             raise FormulaError(
-                "Category-specific effects cs() are not supported for family 'cumulative' (the thresholds could "
+                f"Category-specific effects cs() are not supported for family {t.family.name!r} (the thresholds could "
                 "cross); use family 'sratio', 'cratio' or 'acat'."
             )
 

@@ -26,12 +26,12 @@ def response_data(t, data: pd.DataFrame):
     fam = t.family
     expr = t.response.expr
     for a in t.response.additions:
-        if a.name == "trials" and fam.name == "multinomial":
+        if a.name == "trials" and fam.spec.needs_trials:  # multinomial
             continue
         if a.name == "weights":
             continue
         raise FormulaError(f"The addition term '{a.name}()' is not supported for family {fam.name!r}; remove it.")
-    if fam.name == "categorical":
+    if fam.kind.response == "category":  # one category per row; otherwise cbind() of counts or proportions
         y, levels = categorical_response(_eval_column(expr, data, "the response"), expr, fam.name)
         rd = ResponseData(expr, y, levels=levels)
     else:
@@ -39,13 +39,13 @@ def response_data(t, data: pd.DataFrame):
         if cols is None:
             raise FormulaError(
                 f"Family {fam.name!r} needs a matrix response written 'cbind(y1, y2, y3)"
-                + (" | trials(n)" if fam.name == "multinomial" else "") + f" ~ ...'; got {expr!r}."
+                + (" | trials(n)" if fam.spec.needs_trials else "") + f" ~ ...'; got {expr!r}."
             )
         if len(cols) < 2:
             raise DataError(f"Family {fam.name!r} needs at least 2 response categories; 'cbind()' has {len(cols)}.")
         Y = np.column_stack([np.asarray(_eval_column(c, data, "the response"), dtype=float) for c in cols])
         levels = [c.strip() for c in cols]
-        if fam.name == "multinomial":
+        if fam.kind.response == "counts":  # multinomial
             bad = (Y != np.round(Y)) | (Y < 0) | ~np.isfinite(Y)
             if bad.any():
                 i, j = np.argwhere(bad)[0]

@@ -28,7 +28,7 @@ from .types import ResponseData
 def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     """The :class:`ResponseData` of one response on ``data`` (the model data or new data)."""
     fam = t.family
-    if fam.spec.special == "categorical":  # categorical, multinomial, dirichlet: one predictor per category
+    if fam.kind.has_categories:  # categorical, multinomial, dirichlet: one predictor per category
         rd = response_data(t, data)
         category_parts(t, rd.levels)  # the categories give distinct names (new data: the model's categories)
         return rd
@@ -131,7 +131,7 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
                 f"'{t.response.expr} | {mi.text}': mi() with measurement error (sdy) is not supported yet; use 'mi()'."
             )
         fam = t.family
-        if fam.spec.special or fam.spec.response not in _BOUNDS:
+        if not fam.kind.univariate or fam.spec.response not in _BOUNDS:
             raise FamilyError(
                 f"'{expr} | mi()' imputes continuous values, so family {fam.name!r} cannot be used; "
                 f"use a continuous family such as gaussian, student, lognormal or beta."

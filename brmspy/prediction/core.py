@@ -115,7 +115,7 @@ def _epred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None) -> np.ndarray
             raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
         return np.broadcast_to(dp[dpar], (S, N)).copy()
     _, ex = _extras(ctx, t)
-    if t.family.spec.special in ("ordinal", "categorical"):
+    if t.family.kind.per_category_epred:
         return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
     if (adds := context_additions(ctx, t, "epred")) is not None:  # rate(), trunc(): brmspy.prediction.additions
         return np.broadcast_to(addition_epred(t, adds, dp, ex), (S, N)).astype(float)
@@ -227,8 +227,8 @@ def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str]
 
 def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_epred` per observation (Estimate, Est.Error, Q2.5, Q97.5)."""
-    hurdle = any(t.family.name == "hurdle_cumulative" for t in fit.frame.response_terms)
-    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=0 if hurdle else 1,
+    first = min(t.family.kind.first_category for t in fit.frame.response_terms)  # hurdle_cumulative: category 0
+    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=first,
                       labels=_resp_labels(fit, kw.get("resp")))
 
 

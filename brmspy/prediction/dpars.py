@@ -57,11 +57,11 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms) -> dict[str, Any]:
 def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:
     """Every dpar of the family on the response scale (or the linear predictor scale)."""
     out: dict[str, Any] = {}
-    if t.family.spec.special == "ordinal":
+    if t.family.kind.has_thresholds:
         out.update(_ordinal_parts(ctx, t))
-    if t.family.spec.special == "mixture" and not t.family.theta_pred:  # (S, 1, K) mixing proportions
+    if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
         out["theta"] = _flat(ctx.params["theta" + resp_suffix(t.resp)], ctx.idx)[:, None, :]
-    if t.family.spec.special == "categorical":  # (draws, obs, ncat) linear predictors, 0 for the reference
+    if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference
         levels = ctx.fit.frame.responses[t.resp].levels
         out["mu"] = category_eta(t, levels, lambda p: _population(ctx, p) + _group_effects(ctx, p))
     for d in t.family.dpars:

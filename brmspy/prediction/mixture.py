@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import BrmsError
-from ..families.mixture import MixtureFamily, membership
+from ..families.mixture import membership
 from .context import prediction_context
 from .dpars import _dpar_values, _extras, _terms
 
@@ -20,7 +20,7 @@ def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = No
     ``summary=False`` the draws, shaped (draws, observations, K).
     """
     t = _terms(fit)
-    if not isinstance(t.family, MixtureFamily):
+    if not t.family.kind.has_components:
         raise BrmsError(f"pp_mixture() needs a mixture model; this model's family is {t.family.name!r}.")
     ctx = prediction_context(fit, newdata, None, ndraws, False, "uncertainty", None)
     dp = _dpar_values(ctx, t)

@@ -10,8 +10,6 @@ import numpy as np
 from ..core.distributions import format_number
 from ..core.types import PriorRow
 from ..families import DPARS, LINKS
-from ..families.mixture import split_dpar
-from ..families.ordinal import has_ordered_thresholds
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.groups import r_collate_key as k
@@ -100,10 +98,10 @@ def dpar_intercept_prior(t, pname: str, y: np.ndarray, design) -> str:
     on that link (minus the mean offset), sigma the response's scale, others brms's table for an
     identity link (the constant parameter's prior) or for their non-identity link.
     """
-    base = split_dpar(pname)[0] if t.family.spec.special == "mixture" else pname
+    base = t.family.dpar_class(pname)  # a mixture's mu2 is a mu
     link = t.family.links.get(pname, t.family.link)
     if base == "mu" or pname == "mu":
-        if t.family.spec.special == "categorical":
+        if t.family.kind.has_categories:
             return DataScale().intercept_prior()
         # mixtures: brms uses the mixture family with the component's mu link (a lognormal component on y's scale)
         return data_scale(y, t.family, link=link, offsets=_offsets(design)).intercept_prior()
@@ -141,14 +139,14 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             for sp in design.specials:  # sd-like classes (sds, sdgp) take brms's default of sd below
                 rows.extend(sp.prior_rows(base, mu_scale.scale_prior()))
             ncat = frame.responses[t.resp].ncat
-            if t.family.spec.special == "ordinal" and pname == "mu":
+            if t.family.kind.has_thresholds and pname == "mu":
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
                 if t.family.threshold == "equidistant":  # brms: the first threshold and their distance delta
                     # brms: delta > 0 for cumulative only
-                    rows.append(PriorRow("", "delta", lb="0" if has_ordered_thresholds(t.family.name) else "", **base))
+                    rows.append(PriorRow("", "delta", lb="0" if t.family.kind.ordered_thresholds else "", **base))
                 else:
                     rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
-            elif t.family.spec.special == "categorical" and design.intercept and pname != "phi":
+            elif t.family.kind.has_categories and design.intercept and pname != "phi":
                 rows.append(PriorRow("student_t(3, 0, 2.5)", "Intercept", **base))  # mu<Category>
             elif design.intercept:
                 if part.kind == "nlpar":
@@ -163,9 +161,9 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else (
                 info.upper.format(rs=resp_suffix(t.resp)) if info.upper else "")
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
-        if t.family.spec.special == "mixture" and not t.family.theta_pred:
+        if t.family.has_theta_simplex:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
-        if t.family.spec.special == "categorical":  # brms: global rows for all categories (resolve_priors)
+        if t.family.kind.has_categories:  # brms: global rows for all categories (resolve_priors)
             for cl in ("b", "Intercept"):
                 if any(r.class_ == cl and not r.coef and r.resp == t.resp for r in rows):
                     rows.append(PriorRow("", cl, resp=t.resp))

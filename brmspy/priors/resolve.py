@@ -114,7 +114,7 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
         t = _terms_of(frame, prefix)
-        if t.family.spec.special == "ordinal" and prefix.dpar == "mu":
+        if t.family.kind.has_thresholds and prefix.dpar == "mu":
             ncat = frame.responses[resp].ncat
             if t.family.threshold == "equidistant":  # the first threshold, then the distance delta
                 res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
@@ -144,7 +144,7 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     for t in frame.response_terms:
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
-        if t.family.spec.special == "mixture" and not t.family.theta_pred:
+        if t.family.has_theta_simplex:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):
         res.rescor = {"rescor": lookup(("rescor", "", "", "", "", ""))}
@@ -181,7 +181,7 @@ def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: s
                 spread(glob, [r for r in table if r.class_ == cl and not r.coef and r.resp in resps],
                        "multivariate", "response variable")
     for t in frame.response_terms:
-        if t.family.spec.special != "categorical":
+        if not t.family.kind.has_categories:
             continue
         for cl in ("b", "Intercept"):
             glob = next((r for r in table if r.key() == (cl, "", "", t.resp, "", "")), None)

@@ -35,73 +35,13 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks, prior_statement
+from ..core.templates import stan_function
 from ..core.types import ParamInfo, PriorRow
 from ..formula.prefix import brms_name
 from ..frame.columns import _eval_column, _level_label, _levels_of
 from ..frame.specials import SpecialDesign
 
-GP_EXP_QUAD = """  /* compute a latent Gaussian process with squared exponential kernel
-   * Args:
-   *   x: array of continuous predictor values
-   *   sdgp: marginal SD parameter
-   *   lscale: length-scale parameter
-   *   zgp: vector of independent standard normal variables
-   * Returns:
-   *   a vector to be added to the linear predictor
-   */
-  vector gp_exp_quad(data array[] vector x, real sdgp, vector lscale, vector zgp) {
-    int Dls = rows(lscale);
-    int N = size(x);
-    matrix[N, N] cov;
-    if (Dls == 1) {
-      // one dimensional or isotropic GP
-      cov = gp_exp_quad_cov(x, sdgp, lscale[1]);
-    } else {
-      // multi-dimensional non-isotropic GP
-      cov = gp_exp_quad_cov(x[, 1], sdgp, lscale[1]);
-      for (d in 2:Dls) {
-        cov = cov .* gp_exp_quad_cov(x[, d], 1, lscale[d]);
-      }
-    }
-    for (n in 1:N) {
-      // deal with numerical non-positive-definiteness
-      cov[n, n] += 1e-12;
-    }
-    return cholesky_decompose(cov) * zgp;
-  }"""
 
-SPD_GP_EXP_QUAD = """  /* spectral density function of a Gaussian process
-   * with squared exponential covariance kernel
-   * Args:
-   *   x: array of numeric values of dimension NB x D
-   *   sdgp: marginal SD parameter
-   *   lscale: vector of length-scale parameters
-   * Returns:
-   *   numeric vector of length NB of the SPD evaluated at 'x'
-   */
-  vector spd_gp_exp_quad(data array[] vector x, real sdgp, vector lscale) {
-    int NB = dims(x)[1];
-    int D = dims(x)[2];
-    int Dls = rows(lscale);
-    real constant = square(sdgp) * sqrt(2 * pi())^D;
-    vector[NB] out;
-    if (Dls == 1) {
-      // one dimensional or isotropic GP
-      real neg_half_lscale2 = -0.5 * square(lscale[1]);
-      constant = constant * lscale[1]^D;
-      for (m in 1:NB) {
-        out[m] = constant * exp(neg_half_lscale2 * dot_self(x[m]));
-      }
-    } else {
-      // multi-dimensional non-isotropic GP
-      vector[Dls] neg_half_lscale2 = -0.5 * square(lscale);
-      constant = constant * prod(lscale);
-      for (m in 1:NB) {
-        out[m] = constant * exp(dot_product(neg_half_lscale2, square(x[m])));
-      }
-    }
-    return out;
-  }"""
 
 _GP_ARGS = {"k", "c", "by", "cov", "gr", "scale", "iso", "cmc"}
 _NUMBER_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
@@ -393,7 +333,7 @@ class GPDesign(SpecialDesign):
             pi = f"{p}_{i}"
             approx = spec.k is not None
             byfac = subs[0].level is not None
-            sb.functions.append(SPD_GP_EXP_QUAD if approx else GP_EXP_QUAD)
+            sb.functions.append(stan_function("spd_gp_exp_quad" if approx else "gp_exp_quad"))
             sb.data.append(f"// data related to GPs: {spec.text}")
             sb.declare(f"int<lower=1> Kgp{pi}", f"Kgp{pi}", len(subs), "number of sub-GPs (equal to 1 unless 'by' was used)")
             sb.declare(f"int<lower=1> Dgp{pi}", f"Dgp{pi}", 1, "GP dimension")

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks, prior_statement
+from ..core.templates import stan_lines
 from ..core.types import ParamInfo, PriorRow, cor_pairs
 from ..formula.prefix import brms_name
 from .sp import SpTerm, eval_arg
@@ -263,16 +264,7 @@ def _stan_correlated(sb, owned: list[MeTerm], priors: dict) -> None:
         "Xme1 = rep_matrix(transpose(meanme_1), N) + transpose(diag_pre_multiply(sdme_1, Lme_1) * zme_1);",
     ]
     sb.tpar_comp += [f"Xme_{t.m} = Xme1[, {t.m}];" for t in owned]
-    sb.gen_def += [
-        "// obtain the latent correlation matrix",
-        "corr_matrix[Mme_1] Corme_1 = multiply_lower_tri_self_transpose(Lme_1);",
-        "vector<lower=-1, upper=1>[NCme_1] corme_1;",
-    ]
-    sb.gen_comp += [
-        "// extract upper diagonal of the latent correlation matrix",
-        "for (k in 1:Mme_1) {",
-        "  for (j in 1:(k - 1)) {",
-        "    corme_1[choose(k - 1, 2) + j] = Corme_1[j, k];",
-        "  }",
-        "}",
-    ]
+    names = dict(Cor="Corme_1", cor="corme_1", M="Mme_1")
+    sb.gen_def += stan_lines("correlations", "declare", comment="obtain the latent correlation matrix", NC="NCme_1",
+                             L="Lme_1", **names)
+    sb.gen_comp += stan_lines("correlations", "extract", what="the latent correlation matrix", **names)

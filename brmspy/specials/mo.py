@@ -31,24 +31,10 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError, PriorError
 from ..core.stan import StanBlocks
+from ..core.templates import stan_function
 from ..core.types import ParamInfo, PriorRow
 from .sp import SpTerm, eval_arg
 
-MO_FUNCTION = """  /* compute monotonic effects
-   * Args:
-   *   scale: a simplex parameter
-   *   X: values of the monotonic predictor, integers between 0 and rows(scale)
-   * Returns:
-   *   a vector of values between 0 and rows(scale): rows(scale) * sum(scale[1:X[n]])
-   */
-  vector mo(vector scale, array[] int X) {
-    vector[rows(scale) + 1] cum = append_row(0, rows(scale) * cumulative_sum(scale));
-    vector[size(X)] out;
-    for (n in 1:size(X)) {
-      out[n] = cum[X[n] + 1];
-    }
-    return out;
-  }"""
 
 
 def _codes(values: pd.Series, t: "MoTerm", where: str, new: bool) -> np.ndarray:
@@ -178,7 +164,7 @@ class MoTerm(SpTerm):
     def stan_kind(cls, terms, priors):
         s = terms[0].s
         sb = StanBlocks()
-        sb.functions.append(MO_FUNCTION)
+        sb.functions.append(stan_function("mo"))
         sb.declare(f"int<lower=1> Imo{s}", f"Imo{s}", len(terms), "number of monotonic variables")
         sb.declare(f"array[Imo{s}] int<lower=1> Jmo{s}", f"Jmo{s}", np.array([t.D for t in terms], dtype=np.int64),
                    "length of simplexes")

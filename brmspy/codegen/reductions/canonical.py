@@ -21,6 +21,7 @@ or saves nothing, and not with ``threads`` (which split the rows instead).
 from __future__ import annotations
 
 from ...core.stan import StanBlocks
+from ...core.templates import stan_lines
 from ...formula.prefix import Prefix
 from ...frame.types import ModelFrame
 from .. import pieces
@@ -79,7 +80,7 @@ class CanonicalSuffstats(Reduction):
             for j in range(1, block.M + 1):
                 name, Z = f"ZY_{k}_{j}", pieces.z_name(block, j)
                 defs.append(f"vector[N_{k}] {name} = rep_vector(0, N_{k});  // per level: sum of Y .* {Z}")
-                comps += ["for (n in 1:N) {", f"  {name}[J_{k}[n]] += Y[n] * {Z}[n];", "}"]
+                comps += stan_lines("likelihood", "rowwise", lines=[f"{name}[J_{k}[n]] += Y[n] * {Z}[n];"])
                 absorbs = tuning is not None and tuning.absorbs(block, j)
                 linear.append(f"dot_product({name}, {pieces.a_name(block, j) if absorbs else pieces.r_name(block, j)})")
         # the data-only term the family's _lupmf leaves out (none for bernoulli)

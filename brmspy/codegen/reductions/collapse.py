@@ -40,6 +40,7 @@ from scipy import special
 
 from ...core.errors import DataError
 from ...core.stan import StanBlocks
+from ...core.templates import stan_lines
 from ...formula.prefix import Prefix
 from ...formula.terms import MvBrmsTerms
 from ...frame.specials import SpecialDesign
@@ -181,7 +182,7 @@ class CollapsePatterns(Reduction):
         if isinstance(t, MvBrmsTerms):
             return False
         fam = t.family
-        if fam.name not in FAMILIES or fam.spec.special or set(t.parts) != {"mu"} or t.nonlinear or t.fixed:
+        if fam.name not in FAMILIES or not fam.kind.univariate or set(t.parts) != {"mu"} or t.nonlinear or t.fixed:
             return False
         allowed = {"weights", "trials"} if fam.name == "binomial" else {"weights"}
         if any(a.name not in allowed for a in t.response.additions):
@@ -373,7 +374,7 @@ class CollapsePatterns(Reduction):
                 sb.likelihood.append("// summed counts of each pattern: rate = Nrows * mean")
                 call = "poisson_lpmf(Y[n] | Nrows[n] * mu[n])" if weighted else "poisson_lpmf(Y | to_vector(Nrows) .* mu)"
         if weighted:
-            sb.likelihood += ["for (n in 1:N) {", f"  target += weights[n] * {call};", "}"]
+            sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * {call};"])
         else:
             sb.likelihood.append(f"target += {call};")
         sb.likelihood.append("target += lconst;  // data-only constant (see transformed data)")

@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ...core.stan import StanBlocks
+from ...core.templates import stan_lines
 from ...formula.prefix import Prefix
 from ...formula.terms import MvBrmsTerms
 from ...frame.types import ModelFrame, ReBlock
@@ -231,22 +232,14 @@ class GaussianMarginal(GaussianReduction):
             f"// group-level effects of {terms}, drawn from their exact conditional posterior",
             *[f"vector[N_{k}] {r};" for r in rvec],
         ]
-        sb.gen_comp += ["{", *("  " + ln for ln in self._level_terms(block))]
-        sb.gen_comp += [
-            f"  // standardized effects s = C' \\ (v + sigma * e), e ~ std_normal (prior draws if prior_only)",
-            f"  array[M_{k}] vector[N_{k}] s;",
-            f"  for (m in 1:M_{k}) {{",
-            f"    s[m] = to_vector(normal_rng(rep_vector(0, N_{k}), 1));",
-            "  }",
-            "  if (!prior_only) {",
-        ]
+        solve = []  # s = C' \ (v + sigma * e), back substitution from the last coefficient
         for a in range(M, 0, -1):
             later = "".join(f" - C_{e}{a} .* s[{e}]" for e in range(a + 1, M + 1))
-            sb.gen_comp.append(f"    s[{a}] = (v_{a} + sigma * s[{a}]{later}) ./ C_{a}{a};")
-        sb.gen_comp.append("  }")
-        for a in range(1, M + 1):
-            sb.gen_comp.append(f"  {rvec[a - 1]} = " + " + ".join(f"Lr[{a}, {e}] * s[{e}]" for e in range(1, a + 1)) + ";")
-        sb.gen_comp.append("}")
+            solve.append(f"s[{a}] = (v_{a} + sigma * s[{a}]{later}) ./ C_{a}{a};")
+        effects = [f"{rvec[a - 1]} = " + " + ".join(f"Lr[{a}, {e}] * s[{e}]" for e in range(1, a + 1)) + ";"
+                   for a in range(1, M + 1)]
+        sb.gen_comp += stan_lines("reductions", "marginal_effects", k=k, level_terms=self._level_terms(block),
+                                  solve=solve, effects=effects)
         return sb
 
     def _level_terms(self, block: ReBlock) -> list[str]:
@@ -254,12 +247,7 @@ class GaussianMarginal(GaussianReduction):
         k, M = block.id, block.M
         Lr = f"diag_pre_multiply(sd_{k}, L_{k})" if block.has_cor else f"diag_matrix(sd_{k})"
         n = f"N_{k}"
-        out = [
-            f"matrix[M_{k}, M_{k}] Lr = {Lr};  // cholesky factor of Sigma_{k}",
-            f"vector[Kw] beta = {_append_rows(_theta_parts_pop(self.frame))};",
-            "real sigma2 = square(sigma);",
-            "// per level (vectors over levels): P = ZtZ * Lr (lower triangle)",
-        ]
+        out = stan_lines("reductions", "level_head", k=k, Lr=Lr, beta=_append_rows(_theta_parts_pop(self.frame)))
         for a in range(1, M + 1):
             for c in range(1, a + 1):  # B's lower triangle needs P[a, c] with a >= c only
                 terms = [f"ZtZ_{k}[{min(a, e)}, {max(a, e)}] * Lr[{e}, {c}]" for e in range(c, M + 1)]
@@ -289,18 +277,11 @@ class GaussianMarginal(GaussianReduction):
         block = frame.blocks[0]
         k, M = block.id, block.M
         sb = StanBlocks()
-        sb.likelihood += [
-            f"// exact reduction: the group-level effects of ID {k} are integrated out level by level,",
-            f"// Y_j ~ multi_normal(W_j * beta, sigma^2 * I + Z_j * Sigma_{k} * Z_j'), from cross-products",
-            f"// (brm(reduce=False) gives the row-wise program; r_{k}_* are drawn in generated quantities)",
-            *self._level_terms(block),
-            "// sum of squared residuals of the population part over all rows, minus what the effects explain",
-            "real quad = YtY - 2 * dot_product(beta, WtY) + quad_form(WtW, beta)",
-            "            - " + " - ".join(f"dot_self(v_{a})" for a in range(1, M + 1)) + ";",
-            f"real logdet = (N - N_{k} * M_{k}) * log(sigma2) + 2 * ("
-            + " + ".join(f"sum(log(C_{a}{a}))" for a in range(1, M + 1)) + ");",
-            "target += -0.5 * (N * log(2 * pi()) + logdet + quad / sigma2);",
-        ]
+        sb.likelihood += stan_lines(
+            "reductions", "marginal_likelihood", k=k, level_terms=self._level_terms(block),
+            explained=" - ".join(f"dot_self(v_{a})" for a in range(1, M + 1)),
+            log_diagonals=" + ".join(f"sum(log(C_{a}{a}))" for a in range(1, M + 1)),
+        )
         return sb
 
 
@@ -356,13 +337,5 @@ class GaussianSuffstats(GaussianReduction):
         rd = frame.responses[t.resp]
         n = "sum_weights" if rd.weights is not None else "N"
         sb = StanBlocks()
-        sb.likelihood += [
-            "// exact reduction: the gaussian likelihood from sufficient statistics,",
-            "// sum(w .* (Y - W * theta)^2) = YtY - 2 * theta' * WtY + theta' * WtW * theta (w: weights or 1)",
-            "// (brm(reduce=False) gives the row-wise program)",
-            f"vector[Kss] theta = {_append_rows(_theta_parts(frame))};",
-            "real ssr = YtY - 2 * dot_product(theta, WtY)",
-            "           + dot_product(theta, csr_matrix_times_vector(Kss, Kss, WtW_w, WtW_v, WtW_u, theta));",
-            f"target += -{n} * (log(sigma) + 0.5 * log(2 * pi())) - 0.5 * ssr / square(sigma);",
-        ]
+        sb.likelihood += stan_lines("reductions", "suffstats_likelihood", theta=_append_rows(_theta_parts(frame)), n=n)
         return sb

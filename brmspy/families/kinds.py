@@ -1,0 +1,106 @@
+"""Family kinds: what a family's structure asks of every stage beyond one value per row.
+
+Most families are *univariate*: one response value per row and a density of named dpars,
+each dpar a constant or a linear predictor.  Three kinds need more:
+
+- :class:`Ordinal` (cumulative, sratio, cratio, acat, hurdle_cumulative): the intercept of ``mu``
+  is a vector of thresholds between the categories;
+- :class:`Categorical` (categorical, multinomial, dirichlet): one ``mu`` per non-reference
+  category, known only from the data;
+- :class:`Mixture` (``mixture()``): component families with mixing proportions ``theta``.
+
+Each :class:`~brmspy.families.core.FamilySpec` names its kind (``spec.kind``, also
+``Family.kind``).  A stage asks the kind what it needs (``family.kind.has_thresholds``,
+``family.kind.ordered_thresholds``, ``family.kind.univariate``) and keeps its per-kind code in
+its own modules: code generation registers one writer per kind in an explicit table
+(:mod:`brmspy.codegen.kinds`), so no stage switches on family names.
+
+Examples
+--------
+>>> from brmspy.families import brmsfamily
+>>> brmsfamily("cumulative").kind.has_thresholds, brmsfamily("gaussian").kind.univariate
+(True, True)
+>>> brmsfamily("sratio").kind.ordered_thresholds
+False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+__all__ = ["Categorical", "FamilyKind", "Mixture", "Ordinal", "UNIVARIATE"]
+
+
+@dataclass(frozen=True)
+class FamilyKind:
+    """A univariate family: one response value per row, a row-wise density of its dpars.
+
+    The class attributes are the facts every stage may ask of any family; the kinds below
+    override them and add their own.
+    """
+
+    name: ClassVar[str] = "univariate"
+    #: one response value per row and a row-wise density of the dpars: the shape every addition
+    #: term, imputation, non-linear formula, reduction and threaded likelihood is written for
+    univariate: ClassVar[bool] = True
+    has_thresholds: ClassVar[bool] = False  # Ordinal
+    has_categories: ClassVar[bool] = False  # Categorical
+    has_components: ClassVar[bool] = False  # Mixture
+
+    @property
+    def per_category_epred(self) -> bool:
+        """``posterior_epred`` gives one probability per category (draws, rows, categories), as brms."""
+        return self.has_thresholds or self.has_categories
+
+    @property
+    def first_category(self) -> int:
+        """The label of the first category of a per-category prediction."""
+        return 1
+
+
+UNIVARIATE = FamilyKind()
+
+
+@dataclass(frozen=True)
+class Ordinal(FamilyKind):
+    """Ordered categories: the intercept of ``mu`` is a vector of ``nthres`` thresholds."""
+
+    name: ClassVar[str] = "ordinal"
+    univariate: ClassVar[bool] = False
+    has_thresholds: ClassVar[bool] = True
+
+    #: thresholds declared ``ordered`` (equidistant: ``delta > 0``), brms's "ordered_thres"
+    ordered_thresholds: bool = False
+    #: category-specific effects cs() are allowed (brms: not for cumulative, the thresholds could cross)
+    allows_cs: bool = True
+    #: category 0 comes from a hurdle (``hu``), categories 1..ncat from the cumulative model
+    hurdle: bool = False
+    #: Stan's own log-PMF of the family per link (``ordered_logistic``), used without ``disc`` and weights
+    builtin: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def first_category(self) -> int:
+        return 0 if self.hurdle else 1
+
+
+@dataclass(frozen=True)
+class Categorical(FamilyKind):
+    """Unordered categories: one linear predictor ``mu<Category>`` per non-reference category."""
+
+    name: ClassVar[str] = "categorical"
+    univariate: ClassVar[bool] = False
+    has_categories: ClassVar[bool] = True
+
+    #: the response: "category" (one per row), "counts" (``cbind(...) | trials(n)``) or
+    #: "proportions" (``cbind(...)``, rows summing to 1)
+    response: str = "category"
+
+
+@dataclass(frozen=True)
+class Mixture(FamilyKind):
+    """A finite mixture of component families with mixing proportions ``theta``."""
+
+    name: ClassVar[str] = "mixture"
+    univariate: ClassVar[bool] = False
+    has_components: ClassVar[bool] = True

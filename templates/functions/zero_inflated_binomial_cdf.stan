@@ -1,0 +1,16 @@
+  /* zero-inflated binomial log-CDF and log-CCDF of one response:
+   * P(Y <= y) = zi + (1 - zi) * F(y) for y >= 0, F the CDF of the base distribution
+   */
+  real zero_inflated_binomial_lcdf(int y, int trials, real theta, real zi) {
+    if (y < 0) {
+      return negative_infinity();
+    }
+    return log_sum_exp(bernoulli_lpmf(1 | zi),
+                       bernoulli_lpmf(0 | zi) + binomial_lcdf(y | trials, theta));
+  }
+  real zero_inflated_binomial_lccdf(int y, int trials, real theta, real zi) {
+    if (y < 0) {
+      return 0;
+    }
+    return bernoulli_lpmf(0 | zi) + binomial_lccdf(y | trials, theta);
+  }
