@@ -55,7 +55,7 @@ from .results import (
 )
 
 __all__ = [
-    "loo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
+    "loo", "reloo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
 ]
 
 CRITERIA = ("loo", "waic", "kfold", "bayes_R2", "loo_R2")
@@ -247,6 +247,53 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
         return next(iter(results.values()))
     comp = loo_compare(*results.values(), model_names=list(results)) if compare and subsample is None else None
     return LooList(results, comp)
+
+
+def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: float | None = None, *,
+          executor: Executor | None = None, chains: int | None = None, seed: int | None = None,
+          iter: int | None = None, warmup: int | None = None,  # noqa: A002 - brms's name
+          control: dict[str, Any] | None = None) -> LooResult:
+    """Refit without each observation whose Pareto k is too high, for exact LOO there (brms's ``reloo``).
+
+    PSIS-LOO is unreliable for observations with Pareto k above ``k_threshold``; for each of
+    them the model is refitted without that observation and its exact leave-one-out
+    predictive density replaces the PSIS value.  ``loo(fit, reloo=True)`` does the same.
+
+    Parameters
+    ----------
+    fit : the fitted model.
+    loo_result : a :func:`loo` result of ``fit`` to update (default: computed here).
+    k_threshold : Pareto k above which an observation is refitted (default: the result's
+        ``good_k``, min(1 - 1/log10(S), 0.7) for S draws; brms's default is 0.7).
+    executor : any :class:`concurrent.futures.Executor` to run the refits on (threads,
+        processes, or a Dask cluster's ``client.get_executor()``); default: one after the
+        other.  Worker processes receive the formula, family, priors, settings and data, not
+        the fit.
+    chains : chains per refit (default: as the fit).
+    seed : seeds the refits (refit ``j`` gets the ``j``-th of
+        ``numpy.random.default_rng(seed).integers(1, 2**31 - 1, size=n)``), so the result does
+        not depend on the executor.
+    iter, warmup, control : sampling settings of the refits (default: as the fit).
+
+    Returns
+    -------
+    LooResult
+        With ``reloo_indices`` (the refitted observations, 0-based), their ``pareto_k`` set to
+        NaN and their ``mcse_elpd_loo`` to 0.
+
+    Examples
+    --------
+    >>> res = reloo(fit, k_threshold=0.5, seed=1)             # doctest: +SKIP
+    >>> res.reloo_indices                                      # doctest: +SKIP
+    array([12, 97])
+    """
+    fit = _check_fit(fit)
+    res = loo_result if loo_result is not None else loo(fit)
+    if not isinstance(res, LooResult) or res.nobs != fit.nobs():
+        raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation).")
+    args: dict[str, Any] = {"executor": executor, "chains": chains, "seed": seed}
+    args.update({k: v for k, v in (("iter", iter), ("warmup", warmup), ("control", control)) if v is not None})
+    return _reloo(fit, res, k_threshold, args)
 
 
 def _renamed(res: IcResult, name: str) -> IcResult:
@@ -490,6 +537,7 @@ class _RefitSpec:
     settings: dict
     data_name: str = "data"
     data: Any = None
+    data2: Any = None  # brm(data2=...), e.g. the known covariance of gr(g, cov = A)
 
 
 def _fold_task(source: Any, train: pd.DataFrame, test: pd.DataFrame, sampling: dict[str, Any],
@@ -511,7 +559,8 @@ def _run_folds(fit: "BrmsFit", data: pd.DataFrame, tests: list[np.ndarray], exec
         kw["chains"] = chains
     in_process = executor is None or isinstance(executor, ThreadPoolExecutor)
     # worker processes get plain data, not the fit
-    source = fit if in_process else _RefitSpec(fit.formula, fit.family, fit.prior, dict(fit.settings), fit.data_name)
+    source = fit if in_process else _RefitSpec(fit.formula, fit.family, fit.prior, dict(fit.settings), fit.data_name,
+                                                          data2=fit.data2)
     N = len(data)
     jobs = []
     for t, s in zip(tests, seeds):
