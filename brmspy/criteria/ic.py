@@ -20,6 +20,7 @@ Computed from 4000 by 180 log-likelihood matrix
 
 from __future__ import annotations
 
+import logging
 import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ __all__ = [
 ]
 
 CRITERIA = ("loo", "waic", "kfold", "bayes_R2", "loo_R2")
+
+logger = logging.getLogger("brmspy")
 
 
 # ---------------------------------------------------------------- ArviZ calls
@@ -126,12 +129,25 @@ def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
     return _loo_result(pw, S, name, float(az.good_k), az)
 
 
+def _loo_quietly(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
+                 seed: int | None = None, cores: int = 1) -> LooResult:
+    """PSIS-LOO without the Pareto k warning, for reloo, which refits those observations.
+
+    brms says instead "N problematic observation(s) found. The model will be refit N times.",
+    a message; here it is logged at INFO level.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Found \d+ observation\(s\) with a pareto_k")
+        return _loo_single(fit, name, chunk_size, ndraws, seed, cores)
+
+
 def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any]) -> LooResult:
     """Replace the PSIS values of observations with k above the threshold by exact LOO refits."""
     thr = res.good_k if k_threshold is None else float(k_threshold)
     idx = np.flatnonzero(res.pareto_k > thr)
     if idx.size == 0:
         return res
+    logger.info("%d problematic observation(s) found. The model will be refit %d times.", idx.size, idx.size)
     args = dict(reloo_args)
     executor = args.pop("executor", None)
     chains = args.pop("chains", None)
@@ -239,9 +255,11 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
             if name and res.model_name != name:
                 res = _renamed(res, name)
         else:
-            res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores))
             if reloo:
+                res = _loo_quietly(f, name, chunk_size, ndraws, seed, int(cores))
                 res = _reloo(f, res, k_threshold, reloo_args or {})
+            else:
+                res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores))
         results[name] = res
     if len(results) == 1:
         return next(iter(results.values()))
@@ -288,7 +306,7 @@ def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: floa
     array([12, 97])
     """
     fit = _check_fit(fit)
-    res = loo_result if loo_result is not None else loo(fit)
+    res = loo_result if loo_result is not None else _loo_quietly(fit, "")
     if not isinstance(res, LooResult) or res.nobs != fit.nobs():
         raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation).")
     args: dict[str, Any] = {"executor": executor, "chains": chains, "seed": seed}
