@@ -66,3 +66,104 @@ def test_every_gallery_notebook_is_in_the_gallery_page(site: Path):
         page = (site / "gallery" / f"{p.stem}.html").read_text()
         # rendered from the committed outputs: the figures are in the page
         assert "<img" in page, p.name
+
+
+def _python_blocks(page: str) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", (DOCS / page).read_text(), flags=re.S | re.M)
+
+
+@pytest.fixture
+def short_chains(monkeypatch):
+    """brm() with 2 chains of 400 iterations unless a block sets them: the pages' code, quickly."""
+    import warnings
+
+    import brmspy.criteria.sbc
+    import brmspy.fit.multiple
+
+    real = bp.brm
+
+    def brm(*args, **kwargs):
+        kwargs.setdefault("chains", 2)
+        kwargs.setdefault("iter", 400)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bp, "brm", brm)
+    monkeypatch.setattr(brmspy.fit.multiple, "brm", brm)
+    monkeypatch.setattr(brmspy.criteria.sbc, "brm", brm)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # short chains: ESS warnings
+        yield
+
+
+@pytest.mark.parametrize("page", ["coming-from-r.md", "user-guide.md", "distributed.md"])
+def test_the_code_on_the_page_runs(page, short_chains, tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)  # pages that save files write them here
+    blocks = _python_blocks(page)
+    assert blocks, f"{page} has no python code blocks"
+    namespace: dict = {}
+    for i, block in enumerate(blocks, 1):
+        try:
+            exec(compile(block, f"{page}, block {i}", "exec"), namespace)  # noqa: S102 - our own docs
+        except Exception as exc:
+            raise AssertionError(f"{page}, python block {i} failed: {type(exc).__name__}: {exc}\n{block}") from exc
+    plt.close("all")
+
+
+def test_the_r_table_names_real_functions():
+    """Every ``bp.<name>`` on the R page exists, and brms's ``class`` is spelled ``class_``."""
+    text = (DOCS / "coming-from-r.md").read_text()
+    names = set(re.findall(r"\bbp\.(\w+)", text))
+    assert not [n for n in names if not hasattr(bp, n)]
+    assert "class_=" in text and not re.search(r"bp\.\w*prior\([^)]*\bclass=", text)
+
+
+# methods of BrmsFit that are brms's generics, and the function each one calls
+METHOD_FUNCTIONS = {"plot": "plot_fit", "pp_check": "pp_check", "mcmc_plot": "mcmc_plot",
+                    "conditional_effects": "conditional_effects", "conditional_smooths": "conditional_smooths",
+                    "loo": "loo", "waic": "waic", "hypothesis": "hypothesis", "posterior_epred": "posterior_epred",
+                    "posterior_predict": "posterior_predict", "summary": "summary", "fixef": "fixef",
+                    "ranef": "ranef", "coef": "coef", "VarCorr": "VarCorr", "prior_summary": "prior_summary"}
+
+
+def _params(f, drop_first: bool) -> list[tuple[str, object, object]]:
+    import inspect
+
+    ps = list(inspect.signature(f).parameters.values())[1 if drop_first else 0:]
+    return [(p.name, p.kind, p.default) for p in ps]
+
+
+@pytest.mark.parametrize("method", sorted(METHOD_FUNCTIONS))
+def test_fit_methods_have_the_signature_of_their_function(method):
+    """``fit.loo(...)`` takes exactly what ``bp.loo(fit, ...)`` takes: names, kinds and defaults."""
+    assert _params(getattr(bp.BrmsFit, method), True) == _params(getattr(bp, METHOD_FUNCTIONS[method]), True)
+
+
+@pytest.mark.parametrize("method, source", [("fitted", "posterior_epred"), ("predict", "posterior_predict")])
+def test_fitted_and_predict_take_the_arguments_of_their_draws(method, source):
+    own = {name: default for name, _, default in _params(getattr(bp.BrmsFit, method), True)}
+    draws = {name: default for name, _, default in _params(getattr(bp, source), True)}
+    assert own == {**draws, "prob": 0.95}
+
+
+def test_every_public_fit_member_is_documented():
+    import inspect
+
+    undocumented, no_example, kwargs_only = [], [], []
+    for name, member in vars(bp.BrmsFit).items():
+        if name.startswith("_") or not (callable(member) or isinstance(member, property)):
+            continue
+        doc = inspect.getdoc(member) or ""
+        if not doc:
+            undocumented.append(name)
+        if callable(member) and "Examples" not in doc:
+            no_example.append(name)
+        if callable(member):
+            ps = inspect.signature(member).parameters.values()
+            if any(p.kind is p.VAR_KEYWORD for p in ps) and len(ps) <= 2:
+                kwargs_only.append(name)
+    assert not undocumented and not no_example and not kwargs_only, (undocumented, no_example, kwargs_only)

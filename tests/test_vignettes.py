@@ -10,8 +10,8 @@ so the current code is checked against it in every run.
 
 from __future__ import annotations
 
+import ast
 import base64
-import re
 from pathlib import Path
 
 import nbformat
@@ -38,17 +38,29 @@ TOPICS = {
     "model comparison with LOO": "loo-comparison",
 }
 
-#: calls that draw one new figure each: brmspy's plots (``fit.plot()``, ``ce.plot()`` of one
-#: effect, ``res.plot()``), ``pp_check``, ``mcmc_plot``, ``plot_sbc``, and matplotlib's
-#: ``plt.subplots()``/``plt.figure()``.  Drawing on an existing axes (``ax.plot``) is not one.
-PLOT_CALL = re.compile(r"(?<![\w.])(?:bp\.)?(pp_check|mcmc_plot|plot_fit|plot_sbc|conditional_smooths_plot)\("
-                       r"|\.(pp_check|mcmc_plot)\(|(?<!ax)(?<!axes)(?<![\]\w]ax)\b(?:fit\w*|ce\w*|cs\w*|res\w*)\.plot\("
-                       r"|\bplt\.(subplots|figure)\(")
+#: calls that draw a new figure each: brmspy's plots and figure-returning methods
+#: (``fit.plot()``, ``ce.plot()`` of one effect), and matplotlib's ``plt.subplots()``/``plt.figure()``.
+#: A call given ``ax=`` draws into an existing figure and is not one.
+BRMSPY_FIGURES = {"pp_check", "mcmc_plot", "plot_fit", "plot_sbc"}  # as functions or methods
+MATPLOTLIB_FIGURES = {"subplots", "figure"}  # plt.subplots(), plt.figure()
 
 
 def _plot_calls(source: str) -> int:
-    code = "\n".join(line.split("#", 1)[0] for line in source.splitlines())  # not in comments
-    return len(PLOT_CALL.findall(code))
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    n = 0
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Call) or any(k.arg == "ax" for k in node.keywords):
+            continue
+        f = node.func
+        name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")
+        owner = ast.unparse(f.value) if isinstance(f, ast.Attribute) else ""
+        if name in BRMSPY_FIGURES:
+            n += 1
+        elif name in MATPLOTLIB_FIGURES:
+            n += owner == "plt"
+        elif name == "plot":  # fit.plot(), ce.plot(), cs.plot(); not matplotlib's ax.plot() or plt.plot()
+            n += not owner.startswith(("ax", "plt"))
+    return n
 
 
 def _images(cell) -> list[bytes]:
@@ -64,6 +76,7 @@ def test_every_course_topic_has_a_notebook():
 def test_plot_call_counting():
     assert _plot_calls("fig = bp.pp_check(fit, ndraws=10)") == 1
     assert _plot_calls("fig, = ce.plot(points=True)\nax.plot([0, 1])  # bp.pp_check(") == 1
+    assert _plot_calls("fig, axes = plt.subplots(1, 2)\nbp.pp_check(f, ax=axes[0])\nfit.pp_check(ax=axes[1])") == 1
     assert _plot_calls("fig, ax = plt.subplots()\nax.plot(x, y)\nfig2 = fit.plot()") == 2
     assert _plot_calls("print(fit.summary())") == 0
 
