@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import re
 from pathlib import Path
 
 import nbformat
@@ -58,8 +59,8 @@ def _plot_calls(source: str) -> int:
             n += 1
         elif name in MATPLOTLIB_FIGURES:
             n += owner == "plt"
-        elif name == "plot":  # fit.plot(), ce.plot(), cs.plot(); not matplotlib's ax.plot() or plt.plot()
-            n += not owner.startswith(("ax", "plt"))
+        elif name == "plot":  # fit.plot(), ce.plot(), cs.plot(); not ax.plot(), fig.axes[0].plot(), plt.plot()
+            n += not (owner == "plt" or re.search(r"\bax(es)?\b", owner))
     return n
 
 
@@ -79,6 +80,7 @@ def test_plot_call_counting():
     assert _plot_calls("fig, axes = plt.subplots(1, 2)\nbp.pp_check(f, ax=axes[0])\nfit.pp_check(ax=axes[1])") == 1
     assert _plot_calls("fig, ax = plt.subplots()\nax.plot(x, y)\nfig2 = fit.plot()") == 2
     assert _plot_calls("print(fit.summary())") == 0
+    assert _plot_calls("fig, = cs.plot()\nfig.axes[0].plot(x, y)\naxes[1].plot(x, y)") == 1
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
