@@ -22,14 +22,16 @@ from .core.errors import (
     StanCompileError,
 )
 from .criteria.hypotheses import HypothesisResult, hypothesis
-from .criteria.ic import add_criterion, kfold, loo, loo_compare, model_weights, waic
+from .criteria.ic import add_criterion, kfold, loo, loo_compare, model_weights, reloo, waic
 from .criteria.r2 import bayes_R2, loo_R2
 from .criteria.results import KfoldResult, LooResult, WaicResult
+from .criteria.sbc import SbcResult, sbc
 from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
 from .families import Family, brmsfamily
 from .families import __all__ as _family_names
 from .fit.brm import brm, update
 from .fit.brmsfit import BrmsFit
+from .fit.multiple import BrmsFitMultiple, brm_multiple, combine_models
 from .fit.methods import (
     VarCorr,
     coef,
@@ -49,6 +51,7 @@ from .formula import bf, lf, nlf, set_mecor, set_nl, set_rescor
 from .plots.effects import ConditionalEffects, conditional_effects
 from .plots.mcmc import mcmc_plot, plot_fit
 from .plots.ppc import pp_check
+from .plots.sbc import plot_sbc
 from .plots.smooths import ConditionalSmooths, conditional_smooths
 from .plots.variance import icc
 from .prediction.core import (
@@ -71,7 +74,8 @@ _FAMILY_CONSTRUCTORS = [n for n in _family_names if n[0].islower() and n not in 
     "args_of", "brmsfamily", "check_response", "family_function", "register", "warn_binomial_trials")]
 
 __all__ = [
-    "BackendUnavailableError", "BrmsError", "BrmsFit", "ConditionalEffects", "DataError", "Family", "FamilyError", "FitFileError",
+    "BackendUnavailableError", "BrmsError", "BrmsFit", "BrmsFitMultiple", "SbcResult", "brm_multiple", "combine_models",
+    "plot_sbc", "reloo", "sbc", "ConditionalEffects", "DataError", "Family", "FamilyError", "FitFileError",
     "FormulaError", "HypothesisResult", "KfoldResult", "LooResult", "PlotError", "PriorError", "SamplingError",
     "StanCompileError", "VarCorr", "WaicResult", "add_criterion", "bayes_R2", "bf", "brm", "brmsfamily",
     "build_model", "coef", "conditional_effects", "conditional_smooths", "ConditionalSmooths", "datasets", "fitted", "fixef", "get_prior", "hypothesis", "icc",

@@ -335,6 +335,11 @@ def test_divergences_treedepth_and_bfmi_wording():
     msgs = sampler_warnings({}, {"divergent__": div, "treedepth__": depth}, adapt_delta=0.9, max_treedepth=10)
     assert msgs[0].startswith("There were 3 divergent transitions after warmup. Increasing adapt_delta above 0.9 "
                               "may help")
+    assert "control={'adapt_delta': 0.95}" in msgs[0]
+    # the suggested value is above the one used (it suggested 0.95 after a run with 0.99)
+    for used, suggested in ((0.95, 0.99), (0.99, 0.999), (0.999, 0.9999)):
+        msg = sampler_warnings({}, {"divergent__": div}, adapt_delta=used)[0]
+        assert f"above {used:g} may help: brm(..., control={{'adapt_delta': {suggested:g}}})" in msg
     assert msgs[1].startswith("There were 2 transitions after warmup that exceeded the maximum treedepth. "
                               "Increase max_treedepth above 10")
     assert BFMI_MIN == 0.2

@@ -163,6 +163,22 @@ def test_intervals_and_scatter_avg_show_observed_points(gfit, gdata):
     assert np.corrcoef(pts[:, 0], pts[:, 1])[0, 1] > 0.6  # the fit tracks the data
 
 
+def test_bars_for_an_ordinal_model():
+    """Regression: pp_check(type="bars") refused ordinal families as 'continuous'."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=120)
+    df = pd.DataFrame({"x": x, "y": 1 + np.searchsorted([-1.0, 0.0, 1.0], x + rng.logistic(size=120) * 0.5)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x", df, family="cumulative", chains=1, iter=300, seed=1, refresh=0)
+    ax = pp_check(fit, "bars", seed=1).axes[0]
+    bars = _bars(ax)
+    assert [p.get_x() + p.get_width() / 2 for p in bars] == [1, 2, 3, 4]
+    assert [p.get_height() for p in bars] == df["y"].value_counts().sort_index().tolist()
+    with pytest.raises(FamilyError, match="counts, binary"):
+        pp_check(fit, "rootogram")
+
+
 def test_bars_and_rootogram_for_counts(pfit):
     y = _y(pfit).astype(int)
     ax = pp_check(pfit, "bars", seed=1).axes[0]

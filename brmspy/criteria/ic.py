@@ -20,6 +20,7 @@ Computed from 4000 by 180 log-likelihood matrix
 
 from __future__ import annotations
 
+import logging
 import warnings
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -55,10 +56,12 @@ from .results import (
 )
 
 __all__ = [
-    "loo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
+    "loo", "reloo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
 ]
 
 CRITERIA = ("loo", "waic", "kfold", "bayes_R2", "loo_R2")
+
+logger = logging.getLogger("brmspy")
 
 
 # ---------------------------------------------------------------- ArviZ calls
@@ -126,12 +129,25 @@ def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
     return _loo_result(pw, S, name, float(az.good_k), az)
 
 
+def _loo_quietly(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
+                 seed: int | None = None, cores: int = 1) -> LooResult:
+    """PSIS-LOO without the Pareto k warning, for reloo, which refits those observations.
+
+    brms says instead "N problematic observation(s) found. The model will be refit N times.",
+    a message; here it is logged at INFO level.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Found \d+ observation\(s\) with a pareto_k")
+        return _loo_single(fit, name, chunk_size, ndraws, seed, cores)
+
+
 def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any]) -> LooResult:
     """Replace the PSIS values of observations with k above the threshold by exact LOO refits."""
     thr = res.good_k if k_threshold is None else float(k_threshold)
     idx = np.flatnonzero(res.pareto_k > thr)
     if idx.size == 0:
         return res
+    logger.info("%d problematic observation(s) found. The model will be refit %d times.", idx.size, idx.size)
     args = dict(reloo_args)
     executor = args.pop("executor", None)
     chains = args.pop("chains", None)
@@ -239,14 +255,63 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
             if name and res.model_name != name:
                 res = _renamed(res, name)
         else:
-            res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores))
             if reloo:
+                res = _loo_quietly(f, name, chunk_size, ndraws, seed, int(cores))
                 res = _reloo(f, res, k_threshold, reloo_args or {})
+            else:
+                res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores))
         results[name] = res
     if len(results) == 1:
         return next(iter(results.values()))
     comp = loo_compare(*results.values(), model_names=list(results)) if compare and subsample is None else None
     return LooList(results, comp)
+
+
+def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: float | None = None, *,
+          executor: Executor | None = None, chains: int | None = None, seed: int | None = None,
+          iter: int | None = None, warmup: int | None = None,  # noqa: A002 - brms's name
+          control: dict[str, Any] | None = None) -> LooResult:
+    """Refit without each observation whose Pareto k is too high, for exact LOO there (brms's ``reloo``).
+
+    PSIS-LOO is unreliable for observations with Pareto k above ``k_threshold``; for each of
+    them the model is refitted without that observation and its exact leave-one-out
+    predictive density replaces the PSIS value.  ``loo(fit, reloo=True)`` does the same.
+
+    Parameters
+    ----------
+    fit : the fitted model.
+    loo_result : a :func:`loo` result of ``fit`` to update (default: computed here).
+    k_threshold : Pareto k above which an observation is refitted (default: the result's
+        ``good_k``, min(1 - 1/log10(S), 0.7) for S draws; brms's default is 0.7).
+    executor : any :class:`concurrent.futures.Executor` to run the refits on (threads,
+        processes, or a Dask cluster's ``client.get_executor()``); default: one after the
+        other.  Worker processes receive the formula, family, priors, settings and data, not
+        the fit.
+    chains : chains per refit (default: as the fit).
+    seed : seeds the refits (refit ``j`` gets the ``j``-th of
+        ``numpy.random.default_rng(seed).integers(1, 2**31 - 1, size=n)``), so the result does
+        not depend on the executor.
+    iter, warmup, control : sampling settings of the refits (default: as the fit).
+
+    Returns
+    -------
+    LooResult
+        With ``reloo_indices`` (the refitted observations, 0-based), their ``pareto_k`` set to
+        NaN and their ``mcse_elpd_loo`` to 0.
+
+    Examples
+    --------
+    >>> res = reloo(fit, k_threshold=0.5, seed=1)             # doctest: +SKIP
+    >>> res.reloo_indices                                      # doctest: +SKIP
+    array([12, 97])
+    """
+    fit = _check_fit(fit)
+    res = loo_result if loo_result is not None else _loo_quietly(fit, "")
+    if not isinstance(res, LooResult) or res.nobs != fit.nobs():
+        raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation).")
+    args: dict[str, Any] = {"executor": executor, "chains": chains, "seed": seed}
+    args.update({k: v for k, v in (("iter", iter), ("warmup", warmup), ("control", control)) if v is not None})
+    return _reloo(fit, res, k_threshold, args)
 
 
 def _renamed(res: IcResult, name: str) -> IcResult:
@@ -490,6 +555,7 @@ class _RefitSpec:
     settings: dict
     data_name: str = "data"
     data: Any = None
+    data2: Any = None  # brm(data2=...), e.g. the known covariance of gr(g, cov = A)
 
 
 def _fold_task(source: Any, train: pd.DataFrame, test: pd.DataFrame, sampling: dict[str, Any],
@@ -511,7 +577,8 @@ def _run_folds(fit: "BrmsFit", data: pd.DataFrame, tests: list[np.ndarray], exec
         kw["chains"] = chains
     in_process = executor is None or isinstance(executor, ThreadPoolExecutor)
     # worker processes get plain data, not the fit
-    source = fit if in_process else _RefitSpec(fit.formula, fit.family, fit.prior, dict(fit.settings), fit.data_name)
+    source = fit if in_process else _RefitSpec(fit.formula, fit.family, fit.prior, dict(fit.settings), fit.data_name,
+                                                          data2=fit.data2)
     N = len(data)
     jobs = []
     for t, s in zip(tests, seeds):

@@ -48,6 +48,11 @@ def _names(names: list[str], k: int = 5) -> str:
     return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
 
 
+def _higher_adapt_delta(adapt_delta: float) -> float:
+    """The adapt_delta the remedy suggests: above the one used (0.95, then 0.99, then 0.999)."""
+    return next((v for v in (0.95, 0.99, 0.999) if v > adapt_delta), 0.9999)
+
+
 def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str, np.ndarray],
                      adapt_delta: float = 0.8, max_treedepth: int = 10) -> list[str]:
     """The warnings rstan (and so brms) gives for these draws, as messages.
@@ -79,7 +84,8 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
     if n_div:
         msgs.append(
             f"There were {n_div} divergent transitions after warmup. Increasing adapt_delta above {adapt_delta:g} "
-            f"may help: brm(..., control={{'adapt_delta': 0.95}}). See {_URL}#divergent-transitions-after-warmup"
+            f"may help: brm(..., control={{'adapt_delta': {_higher_adapt_delta(adapt_delta):g}}}). "
+            f"See {_URL}#divergent-transitions-after-warmup"
         )
     depth = sampler_stats.get("treedepth__")
     n_depth = int(np.sum(np.asarray(depth) >= max_treedepth)) if depth is not None else 0

@@ -877,7 +877,7 @@ def _checked_contents(path: Path, check: Callable[[], Any]) -> Any:
 
 
 _SETTINGS_REQUIRED = ("chains", "iter", "warmup", "thin", "seed", "control", "sample_prior", "backend")
-_SETTINGS_OPTIONAL = ("reduce", "threads", "centered", "warm_start", "algorithm")
+_SETTINGS_OPTIONAL = ("reduce", "threads", "centered", "warm_start", "algorithm", "imputations")
 
 
 def _check_settings(s: Any) -> dict:
@@ -899,6 +899,7 @@ def _check_settings(s: Any) -> dict:
             _one_of(s[k], ("auto", True, False), f"settings.{k}")
     if "algorithm" in s:
         _one_of(s["algorithm"], ALGORITHMS, "settings.algorithm")
+    _int(s.get("imputations"), "settings.imputations", none=True)  # brm_multiple's number of data sets
     return s
 
 

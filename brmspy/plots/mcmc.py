@@ -67,7 +67,7 @@ def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variable: str | Sequence[
         variable, bayesplot's ``mcmc_dens``), ``"trace"`` (one panel per
         variable, a line per chain), ``"acf"`` (autocorrelation, variables ×
         chains), ``"rhat"``, ``"neff"`` (bulk ESS / number of draws) or
-        ``"nuts_divergence"`` (lp__ and acceptance by divergence).
+        ``"nuts_divergence"`` (``lp__`` and acceptance by divergence).
     variable : names (or with ``regex=True`` patterns, as ``"^sd_"``) of the variables;
         by default the population-level ``b_*``, group-level ``sd_*``/``cor_*`` and
         family parameters such as ``sigma``.

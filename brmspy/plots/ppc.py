@@ -183,10 +183,13 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
         valid = ", ".join(sorted(_PP_KW[type])) or "none"
         raise PlotError(f"pp_check(type={type!r}) got unexpected argument(s) {sorted(unknown)}; valid: {valid}.")
     y, family = _response(fit, resp)
-    if type in ("bars", "rootogram") and not family.spec.is_discrete:
+    # bars: any discrete outcome, ordinal and categorical ones included (bayesplot's ppc_bars, brms's
+    # usual check of ordinal models); rootogram: counts and binary outcomes
+    categories = type == "bars" and family.spec.special in ("ordinal", "categorical")
+    if type in ("bars", "rootogram") and not (family.spec.is_discrete or categories):
         raise FamilyError(
-            f"pp_check type {type!r} is for discrete outcomes (counts, binary), but family {family.name!r} is "
-            "continuous; use 'dens_overlay', 'hist' or 'ecdf_overlay'."
+            f"pp_check type {type!r} is for discrete outcomes (counts, binary{', categories' if type == 'bars' else ''}), "
+            f"but family {family.name!r} is continuous; use 'dens_overlay', 'hist' or 'ecdf_overlay'."
         )
     if type in ("stat_grouped", "violin_grouped") and group is None:
         raise PlotError(f"pp_check(type={type!r}) needs group=<column name>.")
