@@ -383,10 +383,10 @@ def _assert_series_density_matches_stan(fit, draws=(0, 1, -1)) -> None:
 def _loo_conditional(fit, joint_logpdf, draw: int, series: int) -> np.ndarray:
     """log p(y_i | y_-i) = log p(y) - log p(y_-i) for the rows of one series, from scipy densities."""
     from brmspy.prediction.context import prediction_context
-    from brmspy.prediction.dpars import _dpar_values, _terms
+    from brmspy.prediction.dpars import dpar_values, response_terms
 
     ctx = prediction_context(fit, None, None, None, False, "uncertainty", None)
-    dp = _dpar_values(ctx, _terms(fit))
+    dp = dpar_values(ctx, response_terms(fit))
     ac = fit.frame.designs[Prefix("", "mu")].specials[0]
     b, e = ac.series.begin[series] - 1, ac.series.end[series]
     y = fit.frame.responses[""].y[b:e]

@@ -302,29 +302,30 @@ def test_new_data_uses_training_transforms(case: dict) -> None:
     nd_ref = case["newdata"]
     nd = pd.DataFrame({k: nd_ref[k] for k in ("x", "z", "w", "f", "g", "cyl")})
     nd["o"] = pd.Categorical(nd_ref["o"], categories=["lo", "mid", "hi"], ordered=True)
-    design = mf.designs[Prefix("", "mu")]
-    X = design.spec.matrix(nd)
-    assert_design(design.spec.names, X, case["standata_new"]["X"], case["id"] + " (newdata)")
+    new = mf.spec.new_data(nd)  # brms's standata(fit, newdata = nd)
+    X = new.X(Prefix("", "mu"))
+    assert_design(mf.spec.populations[Prefix("", "mu")].design.names, X, case["standata_new"]["X"],
+                  case["id"] + " (newdata)")
     for b in mf.blocks:
         for j, c in enumerate(b.coefs, start=1):
-            np.testing.assert_allclose(c.Z_for(nd), case["standata_new"][f"Z_{b.id}_{j}"], rtol=1e-8)
+            np.testing.assert_allclose(new.Z(b.id, j - 1), case["standata_new"][f"Z_{b.id}_{j}"], rtol=1e-8)
 
 
 def test_new_data_factor_call_keeps_training_levels() -> None:
     # brms re-levels factor(cyl) on new data (fewer columns when a level is absent); brmspy keeps the
     # training levels, as R's predict() does (README: Differences from brms)
     mf = _frame("y ~ factor(cyl)", load_fd())
-    X = mf.designs[Prefix("", "mu")].spec.matrix(pd.DataFrame({"cyl": [8, 8]}))
+    X = mf.spec.new_data(pd.DataFrame({"cyl": [8, 8]})).X(Prefix("", "mu"))
     np.testing.assert_array_equal(X, [[1, 0, 1], [1, 0, 1]])
     with pytest.raises(bp.DataError, match="New factor levels are not allowed"):
-        mf.designs[Prefix("", "mu")].spec.matrix(pd.DataFrame({"cyl": [5]}))
+        mf.spec.new_data(pd.DataFrame({"cyl": [5]})).X(Prefix("", "mu"))
 
 
 def test_predictions_on_new_data_use_poly_coefficients() -> None:
     df = load_fd()
     mf = _frame("y ~ poly(x, 2)", df)
-    spec = mf.designs[Prefix("", "mu")].spec
-    np.testing.assert_allclose(spec.matrix(df.iloc[:5]), mf.designs[Prefix("", "mu")].X[:5], rtol=1e-10)
+    X = mf.spec.new_data(df.iloc[:5]).X(Prefix("", "mu"))
+    np.testing.assert_allclose(X, mf.designs[Prefix("", "mu")].X[:5], rtol=1e-10)
 
 
 # ----------------------------------------------------------------- issue 18 items 3 and 9

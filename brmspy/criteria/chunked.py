@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..core.errors import BrmsError
 from ..fit.brmsfit import BrmsFit
-from ..prediction.chunked import _copy_with, _row_dependent_reason, iter_chunks, row_subset_fit
+from ..prediction.chunked import copy_with, iter_chunks, row_dependent_reason, row_subset_fit
 from ..prediction.core import log_lik
 from . import psis  # called as psis.loo_pointwise: one name to replace in tests
 from .results import LooResult, _az_loo, _in_model, _logmeanexp, _table_of_estimates
@@ -198,7 +198,7 @@ def _point_fit(fit: "BrmsFit") -> "BrmsFit":
     params = {k: np.asarray(v, dtype=float).mean(axis=(0, 1))[None, None] for k, v in fit.stan_draws.params.items()}
     stats = {k: np.zeros((1, 1)) for k in fit.stan_draws.sampler_stats}
     out = copy.copy(fit)
-    out.stan_draws = _copy_with(fit.stan_draws, params=params, sampler_stats=stats)
+    out.stan_draws = copy_with(fit.stan_draws, params=params, sampler_stats=stats)
     out.__dict__.pop("_named", None)
     out.__dict__.pop("criteria", None)
     return out
@@ -258,7 +258,7 @@ def loo_subsample(fit: "BrmsFit", observations: int | np.ndarray = 400, name: st
     sub = row_subset_fit(fit, idx)
     if sub is None:
         raise BrmsError(f"loo(subsample=...) needs rows that can be evaluated separately; this model has "
-                        f"{_row_dependent_reason(fit.frame) or 'autocorrelation terms'}. Use loo(fit) instead.")
+                        f"{row_dependent_reason(fit.frame) or 'autocorrelation terms'}. Use loo(fit) instead.")
     if any(type(sp).__name__ == "AutocorDesign" for d in fit.frame.designs.values() for sp in d.specials):
         raise BrmsError("loo(subsample=...) is not available for models with autocorrelation terms; use loo(fit).")
     keys = ("elpd_loo", "p_loo", "pareto_k", "mcse_elpd_loo")

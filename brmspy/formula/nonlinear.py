@@ -6,7 +6,8 @@ from ..core.errors import FormulaError
 from .terms import BrmsTerms, NonlinearPart
 
 
-def _formula_text(nl: NonlinearPart) -> str:
+def formula_text(nl: NonlinearPart) -> str:
+    """A non-linear formula as messages quote it: ``~ a * exp(b * x)`` (mu) or ``sigma ~ ...``."""
     return f"{nl.dpar} ~ {nl.expr}" if nl.dpar != "mu" else f"~ {nl.expr}"
 
 

@@ -10,11 +10,11 @@ brms syntax, left of ``~``::
     count | rate(exposure) ~ x                       # mu multiplied by the rate denominator
 
 This module reads and checks them on the data (:func:`build_additions`, called
-from ``frame._response_data``) and holds their numpy side: log-likelihood of
-censored and truncated observations (:func:`addition_loglik`), the dpars with
-``se``/``rate`` folded in, truncated predictive draws and truncated means.
-The Stan side is :mod:`brmspy.codegen.additions`; the families' CDFs are in
-:mod:`brmspy.families.cdf`.
+from :func:`~brmspy.frame.response.build_response_data`; on new data
+:func:`new_data_additions`).  Their numpy side (log-likelihood of censored and
+truncated observations, the dpars with ``se``/``rate`` folded in, truncated
+predictive draws and means) is :mod:`brmspy.prediction.additions`, the Stan side
+:mod:`brmspy.codegen.additions`; the families' CDFs are in :mod:`brmspy.families.cdf`.
 
 Conventions follow brms: a right-censored ``y`` contributes ``log P(Y > y)``,
 a left-censored one ``log P(Y <= y)``, an interval-censored one
@@ -40,7 +40,7 @@ import pandas as pd
 from ..core.errors import DataError, FamilyError, FormulaError
 from ..families.cdf import CDFS
 from ..formula.terms import BrmsTerms
-from .columns import _addition_values, _check_columns, _eval_column
+from .columns import addition_values, check_columns, eval_column
 from .types import AdditionData
 
 #: addition terms this module handles
@@ -91,6 +91,36 @@ def build_additions(t: "BrmsTerms", data: pd.DataFrame, y: np.ndarray) -> Additi
     return out
 
 
+def new_data_additions(t: "BrmsTerms", fitted: AdditionData | None, newdata: pd.DataFrame | None,
+                       purpose: str) -> AdditionData | None:
+    """The addition data predictions need: the fitted ones, or those read from ``newdata``.
+
+    ``purpose`` is ``"epred"`` (rate and truncation bounds) or ``"predict"`` (also
+    se); censoring is never needed (predictions are for the uncensored response,
+    as in brms).  A column they need but ``newdata`` lacks is a DataError.
+    """
+    if fitted is None or newdata is None:
+        return fitted
+    terms = {a.name: a for a in t.response.additions}
+    out = AdditionData(se_sigma=fitted.se_sigma)
+
+    def read(name: str, arg: str) -> np.ndarray:
+        expr = terms[name].args[arg]
+        try:
+            return _values(expr, newdata, f"{name}()")
+        except (DataError, FormulaError) as e:
+            raise DataError(f"newdata needs {expr!r} of '{terms[name].text}' for these predictions ({e})") from None
+
+    if fitted.denom is not None:
+        out.denom = read("rate", "denom")
+    if fitted.truncated:
+        out.lb = read("trunc", "lb") if fitted.lb is not None else None
+        out.ub = read("trunc", "ub") if fitted.ub is not None else None
+    if purpose == "predict" and fitted.se is not None:
+        out.se = read("se", "s")
+    return out
+
+
 #: why brms refuses cens()/trunc() for a family, and what to use instead
 NO_CDF_HINTS = {
     "zero_one_inflated_beta": "brms refuses it too: its zeros and ones are point masses modelled by zoi and coi. "
@@ -133,12 +163,12 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
 def _check_name(expr: str, data: pd.DataFrame, where: str) -> None:
     """A bare name must be a column (new data may lack it; a clear error names it)."""
     if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", expr.strip()) and expr.strip() not in ("Inf", "inf", "NA"):
-        _check_columns([expr.strip()], data, where)
+        check_columns([expr.strip()], data, where)
 
 
 def _values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
     _check_name(expr, data, where)
-    return _addition_values(expr, data, where)
+    return addition_values(expr, data, where)
 
 
 def _censoring(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.ndarray):
@@ -148,7 +178,7 @@ def _censoring(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.n
     constant = _constant(expr)
     if expr in data.columns or constant is None:  # a column or an expression of columns
         _check_name(expr, data, "cens()")
-        raw = _eval_column(expr, data, "cens()")
+        raw = eval_column(expr, data, "cens()")
     else:  # one code for every row, e.g. cens("right")
         raw = pd.Series([constant] * len(data))
     codes = cens_codes(raw, expr)
@@ -156,7 +186,7 @@ def _censoring(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame, y: np.n
     interval = codes == 2
     if "y2" in args:
         _check_name(args["y2"], data, "cens()")
-        y2 = np.asarray(pd.to_numeric(_eval_column(args["y2"], data, "cens()"), errors="coerce"), dtype=float)
+        y2 = np.asarray(pd.to_numeric(eval_column(args["y2"], data, "cens()"), errors="coerce"), dtype=float)
         bad = interval & ~np.isfinite(y2)
         if bad.any():
             raise DataError(
@@ -351,5 +381,5 @@ def _standard_errors(t: "BrmsTerms", args: dict[str, str], data: pd.DataFrame):
 # ----------------------------------------------------------- numpy side
 
 
-__all__ = [ "CENS_CODES", "HANDLED", "RATE_FAMILIES", "SE_FAMILIES", "build_additions", "cens_codes",
-]
+__all__ = ["CENS_CODES", "HANDLED", "RATE_FAMILIES", "SE_FAMILIES", "build_additions", "cens_codes",
+           "new_data_additions"]

@@ -36,7 +36,7 @@ import pandas as pd
 from ..core.errors import DataError, FormulaError
 from ..formula.syntax import is_identifier
 from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
-from .columns import _check_columns, group_index
+from .columns import check_columns, group_index
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
 AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")
@@ -221,7 +221,7 @@ def row_order(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> np.ndarra
 def series_order(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
     """Row positions that sort ``data`` by series then time; checks the columns and duplicate times."""
     where = f"'{spec.text}'"
-    _check_columns([c for c in (spec.time, spec.gr) if c], data, where)
+    check_columns([c for c in (spec.time, spec.gr) if c], data, where)
     codes = _series_codes(data, spec)
     if spec.time is None:
         tv = np.arange(len(data), dtype=float)

@@ -4,8 +4,10 @@ This is where data meets the formula: every variable of the designs is
 evaluated with R's meanings (:mod:`brmspy.frame.rvalues`) on the data, NA rows are
 dropped (with a warning, as brms does), the response is checked against the
 family, population-level designs are built as R's ``model.matrix`` builds them
-(:class:`brmspy.frame.design.DesignSpec`, kept for new data), and group-level terms
-become index vectors and Z columns.  Everything here is vectorised over rows.
+(:class:`brmspy.frame.design.DesignSpec`), and group-level terms become index
+vectors and Z columns.  Everything here is vectorised over rows.  What is needed to
+build the same design on new data is kept in the frame's
+:class:`~brmspy.frame.spec.FrameSpec` (``frame.spec``).
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms, pars
 from .autocor import row_order
 from .categorical import category_parts
 from .checks import check_values
-from .columns import _check_columns, _na_rows, _names_in
-from .design import DesignSpec, ModelVariables
-from .groups import _group_blocks, brms_term_order
+from .autocor import response_spec
+from .columns import check_columns, names_in_text
+from .design import DesignSpec, ModelVariables, na_of
+from .groups import brms_term_order, group_blocks
 from .nonlinear import check_covariates, uncentered_design
-from .response import _response_data, check_mi, mi_kept_columns
+from .response import build_response_data, check_mi, mi_kept_columns
+from .spec import FrameSpec, PopulationSpec, ResponseSpec, group_spec
 from .specials import ModelSettings, build_specials, link_specials
 from .types import ModelFrame, PopulationDesign, ResponseData
 
@@ -51,7 +55,7 @@ def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
     def add(text: str | None, required: bool = False, where: str = "") -> None:
         if text is None:
             return
-        for n in _names_in(text):
+        for n in names_in_text(text):
             if n in cols and n not in used:
                 used.append(n)
 
@@ -108,14 +112,14 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     resp_terms = terms.responses if isinstance(terms, MvBrmsTerms) else [terms]
     used: list[str] = []
     for t in resp_terms:
-        _check_columns([c for c, _ in _explicit_group_columns(t)], data, "a group-level term")
+        check_columns([c for c, _ in _explicit_group_columns(t)], data, "a group-level term")
         resp_expr = t.response.expr
-        if resp_expr not in data.columns and all(n not in data.columns for n in _names_in(resp_expr)):
-            _check_columns([resp_expr], data, "the response")
+        if resp_expr not in data.columns and all(n not in data.columns for n in names_in_text(resp_expr)):
+            check_columns([resp_expr], data, "the response")
         for a in t.response.additions:
             for v in a.args.values():
                 if re.fullmatch(r"[A-Za-z_.][A-Za-z0-9_.]*", v) and v not in ("TRUE", "FALSE", "True", "False", "NA"):
-                    _check_columns([v], data, f"'{a.text}'")
+                    check_columns([v], data, f"'{a.text}'")
         used.extend(c for c in variables_of(t, data) if c not in used)
 
 
@@ -137,7 +141,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         where = [c for c in used_na if data[c].isna().any()]
         what = f"column(s) {', '.join(where)}" if where else ""
         if (na_vars & ~na_cols).any():  # e.g. log(x) of negative x, factor(x, levels = ...) missing a value
-            extra = [k for k, v in mv.values.items() if (_na_rows(v) & ~na_cols).any()]
+            extra = [k for k, v in mv.values.items() if (na_of(v) & ~na_cols).any()]
             what += ("; " if what else "") + f"NA values of {', '.join(extra)}"
         warnings.warn(
             f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows (in {what}).",
@@ -156,10 +160,11 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
 
     responses: dict[str, ResponseData] = {}
     designs: dict[Prefix, PopulationDesign] = {}
+    populations: dict[Prefix, PopulationSpec] = {}
     group_specs: list[tuple[Prefix, GroupTerm]] = []
     completed: list[BrmsTerms] = []
     for t in resp_terms:
-        responses[t.resp] = _response_data(t, data)
+        responses[t.resp] = build_response_data(t, data)
         t = _completed(t, responses[t.resp])
         completed.append(t)
         _check_cs(t)
@@ -168,18 +173,24 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             check_covariates(t, data)
         for name, part in t.parts.items():
             prefix = Prefix(t.resp, name)
-            designs[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
+            designs[prefix], populations[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
             if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
-                designs[prefix] = uncentered_design(designs[prefix], data)
+                if (spec := uncentered_design(designs[prefix], data)) is not None:
+                    populations[prefix] = replace(populations[prefix], design=spec)
 
             group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
-    blocks = _group_blocks(group_specs, data, data2, mv)
+    blocks, effect_designs = group_blocks(group_specs, data, data2, mv)
     levels = {b.group: b.levels for b in blocks}
-    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels)
+    spec = FrameSpec(
+        terms, data, populations, {b.id: group_spec(b, effect_designs[b.id]) for b in blocks},
+        {t.resp: ResponseSpec(t, responses[t.resp]) for t in completed},
+        {t.resp: ac for t in completed if (ac := response_spec(t)) is not None},
+    )
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec)
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame
@@ -257,24 +268,26 @@ def _cs_terms(lt: LinearTerms, formula: str) -> RTerms | None:
 
 
 def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
-                       mv: ModelVariables | None = None) -> PopulationDesign:
+                       mv: ModelVariables | None = None) -> tuple[PopulationDesign, PopulationSpec]:
+    """A linear predictor's population-level design on the model data, and its spec for new data."""
     mv = mv if mv is not None else ModelVariables(data)
-    design = _fixed_design(prefix, lt, data, formula, mv)
+    design, spec = _fixed_design(prefix, lt, data, formula, mv)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
         if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.frame.autocor
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     cs = _cs_terms(lt, formula)
+    cs_spec = None
     if cs is not None:
-        spec, Xcs = DesignSpec.build(cs, mv, formula)
-        design.Xcs, design.cs_names, design.cs_spec = Xcs, spec.names, spec
-    return design
+        cs_spec, Xcs = DesignSpec.build(cs, mv, formula)
+        design.Xcs, design.cs_names = Xcs, cs_spec.names
+    return design, PopulationSpec(prefix, spec, cs_spec, tuple(design.specials))
 
 
 def _fixed_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,
-                  mv: ModelVariables | None = None) -> PopulationDesign:
+                  mv: ModelVariables | None = None) -> tuple[PopulationDesign, DesignSpec | None]:
     if lt.rterms is None or not lt.rterms.terms:
-        return PopulationDesign(prefix, lt.intercept, None, [], None, formula)
+        return PopulationDesign(prefix, lt.intercept, None, [], formula), None
     mv = mv if mv is not None else ModelVariables(data)
     spec, X = DesignSpec.build(lt.rterms, mv, formula)
     names = spec.names
@@ -282,6 +295,6 @@ def _fixed_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: 
     if not np.all(np.isfinite(X)):
         bad = [n for n, ok in zip(names, np.isfinite(X).all(axis=0)) if not ok]
         raise DataError(f"The predictor(s) {', '.join(bad)} in {formula!r} have non-finite values (e.g. log of 0).")
-    return PopulationDesign(prefix, lt.intercept, X, coef_names, spec, formula)
+    return PopulationDesign(prefix, lt.intercept, X, coef_names, formula), spec
 
 

@@ -9,7 +9,7 @@ from ..core.errors import DataError, FormulaError
 from ..families.categorical import _MU_NAME, categorical_response, category_dpars
 from ..formula.syntax import parse_call
 from ..formula.terms import Part, parse_rhs
-from .columns import _addition_values, _eval_column
+from .columns import addition_values, eval_column
 from .types import ResponseData
 
 
@@ -32,7 +32,7 @@ def response_data(t, data: pd.DataFrame):
             continue
         raise FormulaError(f"The addition term '{a.name}()' is not supported for family {fam.name!r}; remove it.")
     if fam.kind.response == "category":  # one category per row; otherwise cbind() of counts or proportions
-        y, levels = categorical_response(_eval_column(expr, data, "the response"), expr, fam.name)
+        y, levels = categorical_response(eval_column(expr, data, "the response"), expr, fam.name)
         rd = ResponseData(expr, y, levels=levels)
     else:
         cols = split_cbind(expr)
@@ -43,7 +43,7 @@ def response_data(t, data: pd.DataFrame):
             )
         if len(cols) < 2:
             raise DataError(f"Family {fam.name!r} needs at least 2 response categories; 'cbind()' has {len(cols)}.")
-        Y = np.column_stack([np.asarray(_eval_column(c, data, "the response"), dtype=float) for c in cols])
+        Y = np.column_stack([np.asarray(eval_column(c, data, "the response"), dtype=float) for c in cols])
         levels = [c.strip() for c in cols]
         if fam.kind.response == "counts":  # multinomial
             bad = (Y != np.round(Y)) | (Y < 0) | ~np.isfinite(Y)
@@ -63,7 +63,7 @@ def response_data(t, data: pd.DataFrame):
                     f"'{expr} | trials(n) ~ ...' with a column n holding each row's total count."
                 )
             if trials is not None:
-                n = _addition_values(trials.args["n"], data, "trials()")
+                n = addition_values(trials.args["n"], data, "trials()")
                 if np.any(n != totals):
                     i = int(np.argmax(n != totals))
                     raise DataError(
@@ -87,7 +87,7 @@ def response_data(t, data: pd.DataFrame):
             rd = ResponseData(expr, Y, levels=levels)
     weights = t.response.addition("weights")
     if weights is not None:
-        w = _addition_values(weights.args["w"], data, "weights()")
+        w = addition_values(weights.args["w"], data, "weights()")
         if np.any(w < 0):
             raise DataError("weights() must be non-negative.")
         rd.weights = w

@@ -11,17 +11,18 @@ import pandas as pd
 from ..core.errors import DataError
 from ..core.levels import combined_group_index, labels_per_row
 from ..formula.rexpr import parse_expr
-from .design import _na_of
 from .rvalues import Env, as_series, evaluate, level_label, numeric_values
 
 _IDENT = re.compile(r"`[^`]*`|[A-Za-z_.][A-Za-z0-9_.]*")
 
 
-def _names_in(text: str) -> list[str]:
+def names_in_text(text: str) -> list[str]:
+    """Names (identifiers, backquoted names unquoted) in an R expression's text, in order: candidate columns."""
     return [m.group(0).strip("`") for m in _IDENT.finditer(text)]
 
 
-def _check_columns(names: list[str], data: pd.DataFrame, where: str) -> None:
+def check_columns(names: list[str], data: pd.DataFrame, where: str) -> None:
+    """A DataError naming the first of ``names`` that is not a column of ``data`` (and close matches)."""
     for name in names:
         if name not in data.columns:
             close = difflib.get_close_matches(name, [str(c) for c in data.columns], n=3)
@@ -29,11 +30,7 @@ def _check_columns(names: list[str], data: pd.DataFrame, where: str) -> None:
             raise DataError(f"Column {name!r} used in {where} is not in the data.{hint}")
 
 
-def _na_rows(v) -> np.ndarray:
-    return _na_of(v)
-
-
-def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
+def eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     """A column, or an R expression of columns evaluated with R's meanings (never Python's)."""
     if expr in data.columns:
         col = data[expr]
@@ -44,7 +41,7 @@ def _eval_column(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     return as_series(evaluate(e, Env(data, where)), len(data), expr)
 
 
-def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
+def addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
     """Numeric values of an addition-term argument (``trials(n)``, ``weights(w / 2)``, a number)."""
     try:
         return np.full(len(data), float(expr))
@@ -53,7 +50,7 @@ def _addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
     return numeric_values(parse_expr(expr, where), Env(data, where), where)
 
 
-def _levels_of(values: pd.Series) -> list:
+def levels_of(values: pd.Series) -> list:
     """Sorted distinct values of a grouping column (a categorical's used categories, in their order).
 
     Linear in the rows for every dtype: one factorisation, then a sort of the
@@ -85,21 +82,18 @@ def group_index(data: pd.DataFrame, group_vars: tuple[str, ...]) -> tuple[np.nda
             keep = np.flatnonzero(used[:-1])  # R's drop.unused.levels, category order kept
             remap = np.full(len(cats) + 1, -1, dtype=np.int64)
             remap[keep] = np.arange(len(keep))
-            return remap[raw] + 1, [_level_label(cats[i]) for i in keep]
+            return remap[raw] + 1, [level_label(cats[i]) for i in keep]
         codes, uniques = pd.factorize(col, sort=False)
         values = list(uniques)
         order = sorted(range(len(values)), key=lambda i: (isinstance(values[i], str), values[i]))
         rank = np.empty(len(values), dtype=np.int64)
         rank[order] = np.arange(len(values))
-        return rank[codes] + 1, [_level_label(values[i]) for i in order]
+        return rank[codes] + 1, [level_label(values[i]) for i in order]
 
     return combined_group_index(data, group_vars)
 
 
 def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
     """Level label of every row, as :func:`group_index` names levels (for new data)."""
-    return labels_per_row(data, group_vars, _level_label if len(group_vars) == 1 else str)
+    return labels_per_row(data, group_vars, level_label if len(group_vars) == 1 else str)
 
-
-def _level_label(v) -> str:
-    return level_label(v)

@@ -57,7 +57,7 @@ class Variable:
     state: dict[str, Any] = field(default_factory=dict)
 
 
-def _na_of(v: Value) -> np.ndarray:
+def na_of(v: Value) -> np.ndarray:
     if isinstance(v, Fct):
         return v.codes < 0
     if isinstance(v, Chr):
@@ -125,7 +125,7 @@ class ModelVariables:
     def na_rows(self) -> np.ndarray:
         out = np.zeros(self.env.n, dtype=bool)
         for v in self.values.values():
-            out |= _na_of(v)
+            out |= na_of(v)
         return out
 
     def keep(self, rows: np.ndarray) -> None:

@@ -22,8 +22,7 @@ Examples
 
 Multi-membership ``(1 | mm(g1, g2, weights = cbind(w1, w2)))``: the weights
 of each row are scaled to sum to 1 (brms's default ``scale = TRUE``), on the
-model data (:func:`brmspy.frame.groups._mm_weights`) and on new data
-(:func:`mm_weights_for`).
+model data and on new data (:func:`mm_weights`).
 """
 
 from __future__ import annotations
@@ -36,13 +35,13 @@ import pandas as pd
 from ..core.errors import DataError, FormulaError
 from ..formula.prefix import Prefix
 from ..formula.terms import GroupTerm, parse_rhs
-from .columns import _check_columns, _level_label, _levels_of, group_index
+from .columns import group_index, level_label, levels_of
 from .design import DesignSpec, ModelVariables
 from .types import ReBlock, ReCoef
 
 
 def _labels(values: Any) -> list[str]:
-    return [_level_label(v) for v in values]
+    return [level_label(v) for v in values]
 
 
 def cov_cholesky(data2: Mapping[str, Any] | None, name: str, levels: list[str], label: str) -> np.ndarray:
@@ -119,28 +118,6 @@ def check_cov_term(cov: str, by: str | None, mm: bool, label: str) -> None:
         raise FormulaError(f"'{label}': a known covariance (cov = {cov}) is not available for multi-membership terms.")
 
 
-def mm_weights_for(block, data: pd.DataFrame) -> list[np.ndarray]:
-    """Multi-membership weights of ``block`` on (new) ``data``, one array per member, summing to 1 per row.
-
-    Without ``weights = cbind(...)`` every member weighs ``1 / members``.
-    """
-    term = block.terms[0]
-    if term.mm_weights:
-        _check_columns(list(term.mm_weights), data, f"the weights of '{term.label}' (newdata)")
-    return _mm_weights(data, term)
-
-
-def by_level_index(block, data: pd.DataFrame) -> np.ndarray:
-    """0-based by-level of each row of (new) ``data`` for a ``gr(g, by = z)`` block."""
-    _check_columns([block.by], data, f"'gr({block.group}, by = {block.by})' (newdata)")
-    lookup = {lv: i for i, lv in enumerate(block.by_levels)}
-    labels = [_level_label(v) for v in data[block.by]]
-    bad = sorted({lv for lv in labels if lv not in lookup})
-    if bad:
-        raise DataError(f"newdata has level(s) {bad[:5]} of the by-variable {block.by!r} that the model data did not have.")
-    return np.array([lookup[lv] for lv in labels], dtype=np.int64)
-
-
 # ------------------------------------------------------------- brms's order of group-level terms
 
 #: ICU's root order of the punctuation that can appear in brms's group names (before digits and letters)
@@ -180,9 +157,16 @@ def brms_term_order(terms: list) -> list:
     return sorted(terms, key=lambda g: r_collate_key(re.sub(r"[^A-Za-z0-9_.:]", "", g.group)))
 
 
-def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
-                  mv: ModelVariables | None = None) -> list[ReBlock]:
+def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
+                 mv: ModelVariables | None = None
+                 ) -> tuple[list[ReBlock], dict[int, list[tuple[DesignSpec | None, int]]]]:
+    """The group-level blocks of the model (brms's ids) and, per block, the design and column of each effect's Z.
+
+    ``specs`` are (linear predictor, term) pairs in brms's order (:func:`brms_term_order`);
+    terms sharing an ID (``(1 | ID | g)``) go into one block.
+    """
     blocks: list[ReBlock] = []
+    designs: dict[int, list[tuple[DesignSpec | None, int]]] = {}
     by_key: dict[tuple, ReBlock] = {}
     for prefix, g in specs:
         key = (g.id, g.group, g.by, g.cov) if g.id else None
@@ -190,7 +174,7 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, dat
         if block is None:
             if g.mm:
                 J, levels = _mm_index(data, g.group_vars)
-                weights = _mm_weights(data, g)
+                weights = mm_weights(data, g)
             else:
                 j, levels = group_index(data, g.group_vars)
                 J, weights = [j], None
@@ -211,11 +195,12 @@ def _group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, dat
         elif block.cor != g.cor:
             raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
         block.terms.append(g)
-        spec, columns = _group_design(g, data, mv)
+        spec, columns = group_design(g, data, mv)
         for i, (name, col) in enumerate(columns):
-            block.coefs.append(ReCoef(prefix, name, col, g, spec, i))
+            block.coefs.append(ReCoef(prefix, name, col, g))
+            designs.setdefault(block.id, []).append((spec, i))
     _check_duplicated_effects(blocks)
-    return blocks
+    return blocks, designs
 
 
 def _check_duplicated_effects(blocks: list[ReBlock]) -> None:
@@ -264,8 +249,8 @@ def _merged_terms_hint(terms: list[GroupTerm]) -> str:
     return text + "."
 
 
-def _group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
-                  ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
+def group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
+                 ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
     """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
     lt = parse_rhs(g.expr, g.label)
     if lt.group_terms or lt.special_terms:
@@ -286,7 +271,11 @@ def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.nda
     return [j[i * n:(i + 1) * n] for i in range(len(members))], levels
 
 
-def _mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
+def mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
+    """Multi-membership weights of term ``g`` on ``data``, one array per member, scaled to sum to 1 per row.
+
+    Without ``weights = cbind(...)`` every member weighs ``1 / members``.
+    """
     m = len(g.group_vars)
     if not g.mm_weights:
         return [np.full(len(data), 1.0 / m) for _ in range(m)]
@@ -302,8 +291,8 @@ def _mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
 
 def _attach_by(block: ReBlock, data: pd.DataFrame, g: GroupTerm) -> None:
     by_col = data[g.by]
-    by_levels = [_level_label(v) for v in _levels_of(by_col)]
-    by_codes = pd.Categorical(by_col.map(_level_label), categories=by_levels).codes + 1
+    by_levels = [level_label(v) for v in levels_of(by_col)]
+    by_codes = pd.Categorical(by_col.map(level_label), categories=by_levels).codes + 1
     J = block.J[0]
     per_level = pd.DataFrame({"J": J, "by": by_codes}).drop_duplicates()
     counts = per_level.groupby("J")["by"].nunique()

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError
-from ..formula.nonlinear import _formula_text
+from ..formula.nonlinear import formula_text
 from ..formula.rterms import RTerms
 from ..formula.terms import BrmsTerms
 from .design import DesignSpec, ModelVariables
@@ -31,17 +31,22 @@ from .types import PopulationDesign
 # ------------------------------------------------------------------- data
 
 
-def uncentered_design(design: "PopulationDesign", data: pd.DataFrame) -> "PopulationDesign":
-    """An nlpar's design as brms builds it: no centring, the intercept an ordinary column ``Intercept``."""
+def uncentered_design(design: "PopulationDesign", data: pd.DataFrame) -> DesignSpec | None:
+    """Make an nlpar's design as brms builds it: no centring, the intercept an ordinary column ``Intercept``.
+
+    Returns the design spec (for new data) of the one-column design that 'a ~ 1' gets, else None
+    (the design's spec is unchanged).
+    """
     if not design.intercept:
-        return design
+        return None
+    spec = None
     if design.X is None:  # 'a ~ 1': a one-column design, with a spec for new data
-        design.spec, design.X = DesignSpec.build(RTerms(True, ()), ModelVariables(data), design.formula)
+        spec, design.X = DesignSpec.build(RTerms(True, ()), ModelVariables(data), design.formula)
         design.coef_names = ["Intercept"]
     else:
         design.coef_names = ["Intercept", *design.coef_names]
     design.intercept = False
-    return design
+    return spec
 
 
 def check_covariates(t: BrmsTerms, data: pd.DataFrame) -> None:
@@ -49,7 +54,7 @@ def check_covariates(t: BrmsTerms, data: pd.DataFrame) -> None:
     for nl in t.nonlinear.values():
         for name in nl.covariates:
             if name not in data.columns:
-                where = f"the non-linear formula {_formula_text(nl)!r}"
+                where = f"the non-linear formula {formula_text(nl)!r}"
                 raise DataError(
                     f"{name!r} in {where} is neither a parameter with its own formula nor a column of the data. "
                     f"If it is a non-linear parameter, give it a formula, e.g. bf(..., '{name} ~ 1', nl=True) "
@@ -58,7 +63,7 @@ def check_covariates(t: BrmsTerms, data: pd.DataFrame) -> None:
             col = data[name]
             if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
                 raise DataError(
-                    f"Covariate {name!r} of the non-linear formula {_formula_text(nl)!r} must be numeric, but it is "
+                    f"Covariate {name!r} of the non-linear formula {formula_text(nl)!r} must be numeric, but it is "
                     f"{col.dtype}. Use a factor inside a parameter's linear formula instead, e.g. 'a ~ 1 + {name}'."
                 )
 

@@ -21,18 +21,22 @@ from ..formula.terms import BrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
 from .additions import build_additions
 from .categorical import category_parts, response_data
-from .columns import _addition_values, _eval_column, _names_in
+from .columns import addition_values, eval_column, names_in_text
 from .types import ResponseData
 
 
-def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
-    """The :class:`ResponseData` of one response on ``data`` (the model data or new data)."""
+def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
+    """The :class:`ResponseData` of one response on ``data`` (the model data or new data).
+
+    The response checked for the family, ``trials()``, ``weights()`` and the other addition
+    terms (:func:`~brmspy.frame.additions.build_additions`).
+    """
     fam = t.family
     if fam.kind.has_categories:  # categorical, multinomial, dirichlet: one predictor per category
         rd = response_data(t, data)
         category_parts(t, rd.levels)  # the categories give distinct names (new data: the model's categories)
         return rd
-    y_raw = _eval_column(t.response.expr, data, "the response")
+    y_raw = eval_column(t.response.expr, data, "the response")
     if fam.spec.response == "ordinal":
         y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
         rd = ResponseData(t.response.expr, y, levels=levels)
@@ -45,7 +49,7 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     if trials is not None:
         if not fam.spec.needs_trials:
             raise FormulaError(f"trials() is only used by binomial-type families, not by {fam.name!r}; remove it.")
-        n = _addition_values(trials.args["n"], data, "trials()")
+        n = addition_values(trials.args["n"], data, "trials()")
         if np.any(n != np.round(n)) or np.any(n < 0):
             raise DataError(f"trials() in {t.response.expr!r} must be non-negative integers.")
         n = n.astype(np.int64)
@@ -59,7 +63,7 @@ def _response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         rd.trials = warn_binomial_trials(y, t.response.expr)
     weights = t.response.addition("weights")
     if weights is not None:
-        w = _addition_values(weights.args["w"], data, "weights()")
+        w = addition_values(weights.args["w"], data, "weights()")
         if np.any(w < 0):
             raise DataError("weights() must be non-negative.")
         rd.weights = w
@@ -154,21 +158,21 @@ def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
     for t in resp_terms:
         for a in t.response.additions:
             for v in a.args.values():
-                plain.update(_names_in(v))
+                plain.update(names_in_text(v))
         for nl in t.nonlinear.values():
             plain.update(nl.covariates)
         for part in t.parts.values():
             lt = part.terms
             for text in lt.population:
-                plain.update(_names_in(text))
+                plain.update(names_in_text(text))
             for g in lt.group_terms:
-                plain.update(_names_in(g.expr))
+                plain.update(names_in_text(g.expr))
                 plain.update(g.group_vars)
             for s in lt.special_terms:
                 if s.kind == "sp":  # mi(x):z: z is plain data, x is imputed
-                    plain.update(n for f in s.factors if not f.startswith("mi(") for n in _names_in(f))
+                    plain.update(n for f in s.factors if not f.startswith("mi(") for n in names_in_text(f))
                 elif s.kind != "mi":
-                    plain.update(_names_in(s.text))
+                    plain.update(names_in_text(s.text))
     return kept - plain
 
 

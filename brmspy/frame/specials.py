@@ -13,6 +13,7 @@ priors (``priors``)        :meth:`prior_rows`, :meth:`resolve_priors`, :meth:`fl
 code (``codegen``)         :meth:`stan` (declarations, parameters, priors),
                            :meth:`predictor_terms` (added to the predictor)
 draws (``fit.naming``)     :meth:`draws` (brms names of its parameters)
+new data (``frame.spec``)  :meth:`new_columns` (its columns on new rows)
 predictions                :meth:`eta` (its part of the linear predictor)
 prior draws                :meth:`prior_draws` (``sample_prior="yes"``)
 =========================  ==============================================
@@ -132,8 +133,21 @@ class SpecialDesign:
         """brms-named draws ``(name, (chain, draw) array, info)`` of this kind's parameters."""
         return []
 
-    def eta(self, param: ParamGetter, data: pd.DataFrame | None) -> np.ndarray | float:
-        """This kind's part of the linear predictor, (draws, rows); ``data`` None means the model data."""
+    def new_columns(self, data: pd.DataFrame) -> Any:
+        """This kind's columns on new rows, as :meth:`eta` reads them (its own type; None: none per row).
+
+        The data stage's hook for new data: :meth:`brmspy.frame.spec.NewData.special_columns`
+        calls it once per prediction, so evaluation and checks of the columns (a missing column,
+        a wrong type) happen here, with a DataError naming the problem.
+        """
+        return None
+
+    def eta(self, param: ParamGetter, columns: Any = None) -> np.ndarray | float:
+        """This kind's part of the linear predictor, (draws, rows).
+
+        ``columns`` None means the model data (the values kept by :meth:`build`), otherwise
+        what :meth:`new_columns` returned for new rows.
+        """
         return 0.0
 
     def prior_draws(self, priors: dict[str, Any], sampler: PriorSampler) -> dict[str, np.ndarray]:

@@ -10,28 +10,26 @@ import pandas as pd
 
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
-from .design import DesignSpec
 
 
 @dataclass
 class PopulationDesign:
-    """Population-level design of one linear predictor.
+    """Population-level design of one linear predictor on the model data.
 
     ``X`` holds all columns, the intercept first when there is one (brms centres
     the others in Stan's transformed data); ``coef_names`` are the non-intercept
-    column names in brms style.
+    column names in brms style.  How to build them on new data is kept in the
+    frame's spec (:class:`brmspy.frame.spec.PopulationSpec`).
     """
 
     prefix: Prefix
     intercept: bool
     X: np.ndarray | None = field(repr=False)
     coef_names: list[str]
-    spec: DesignSpec | None = field(repr=False)  # rebuilds X on new data
     formula: str
 
     Xcs: np.ndarray | None = field(default=None, repr=False)  # category-specific effects cs(...)
     cs_names: list[str] = field(default_factory=list)
-    cs_spec: DesignSpec | None = field(default=None, repr=False)
     specials: list = field(default_factory=list)  # SpecialDesign per kind of special term (brmspy.specials)
 
     @property
@@ -41,20 +39,12 @@ class PopulationDesign:
 
 @dataclass
 class ReCoef:
-    """One varying coefficient of a group-level block."""
+    """One varying coefficient of a group-level block (its design for new data: :class:`brmspy.frame.spec.GroupSpec`)."""
 
     prefix: Prefix
     name: str  # e.g. "Intercept", "Days"
     Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
     term: GroupTerm | None = None  # the group-level term it comes from
-    spec: DesignSpec | None = field(default=None, repr=False)  # design of the term's effects (None: intercept only)
-    column: int = 0  # its column in that design
-
-    def Z_for(self, data: pd.DataFrame) -> np.ndarray:
-        """The predictor's values on new data, from the stored design."""
-        if self.spec is None:
-            return np.ones(len(data))
-        return self.spec.matrix(data)[:, self.column]
 
     @property
     def label(self) -> str:
@@ -119,7 +109,10 @@ class ResponseData:
 
 @dataclass
 class ModelFrame:
-    """The model's data, ready for prior defaults and Stan data."""
+    """The model's data, ready for prior defaults and Stan data.
+
+    Values on the model's rows; ``spec`` (:class:`brmspy.frame.spec.FrameSpec`) rebuilds them on new data.
+    """
 
     terms: BrmsTerms | MvBrmsTerms
     data: pd.DataFrame  # rows used (after NA removal)
@@ -128,6 +121,8 @@ class ModelFrame:
     blocks: list[ReBlock]
     dropped_rows: int = 0
     group_levels: dict[str, list[str]] = field(default_factory=dict)
+    #: the same design on new data (brmspy.frame.spec.FrameSpec, set by build_frame)
+    spec: "FrameSpec | None" = field(default=None, repr=False)  # noqa: F821  (spec.py imports this module)
 
     @property
     def N(self) -> int:

@@ -39,7 +39,7 @@ import pandas as pd
 from ..fit.brmsfit import BrmsFit
 from ..formula.syntax import split_top
 from ..frame.build import variables_of
-from ..frame.columns import _names_in
+from ..frame.columns import names_in_text
 from ..prediction import core as predict
 from .ppc import PlotError
 from .style import DARK, LIGHT, _grid
@@ -189,7 +189,7 @@ def _term_effects(term: str, columns: set[str]) -> list[tuple[str, ...]]:
 
     def vars_of(text: str) -> list[str]:
         out: list[str] = []
-        for n in _names_in(text):
+        for n in names_in_text(text):
             if n in columns and n not in out:
                 out.append(n)
         return out
@@ -236,11 +236,11 @@ def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
                 for combo in _term_effects(s.call.args[0], cols):
                     add(combo)
                 if s.kind == "mo":
-                    int_vars.update(v for v in _names_in(s.call.args[0]) if v in cols)
+                    int_vars.update(v for v in names_in_text(s.call.args[0]) if v in cols)
             elif s.kind == "sp":  # mo(x):z and other sp products: the pair of their variables
                 for combo in _term_effects(s.text.replace(":", "*"), cols):
                     add(combo)
-                int_vars.update(v for f in s.factors if f.startswith("mo(") for v in _names_in(f) if v in cols)
+                int_vars.update(v for f in s.factors if f.startswith("mo(") for v in names_in_text(f) if v in cols)
             elif s.kind in ("s", "t2", "gp"):  # smooths and GPs: each covariate, with its by-variable
                 by = s.call.kwarg("by")
                 for arg in s.call.args:
@@ -252,9 +252,9 @@ def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
             add((c,))
         for pair in itertools.combinations(cov, 2):
             add(pair)
-    response_vars = set(_names_in(t.response.expr)) if t.response.expr not in cols else {t.response.expr}
+    response_vars = set(names_in_text(t.response.expr)) if t.response.expr not in cols else {t.response.expr}
     trials = t.response.addition("trials")
-    trials_vars = {v for v in _names_in(trials.args["n"]) if v in cols} if trials is not None else set()
+    trials_vars = {v for v in names_in_text(trials.args["n"]) if v in cols} if trials is not None else set()
     group_vars = {v for b in fit.frame.blocks for v in (*b.group_vars, *((b.by,) if b.by else ()))}
     predictors = []
     for e in effects:

@@ -185,7 +185,7 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     y, family = _response(fit, resp)
     # bars: any discrete outcome, ordinal and categorical ones included (bayesplot's ppc_bars, brms's
     # usual check of ordinal models); rootogram: counts and binary outcomes
-    categories = type == "bars" and family.spec.special in ("ordinal", "categorical")
+    categories = type == "bars" and family.kind.per_category_epred
     if type in ("bars", "rootogram") and not (family.spec.is_discrete or categories):
         raise FamilyError(
             f"pp_check type {type!r} is for discrete outcomes (counts, binary{', categories' if type == 'bars' else ''}), "

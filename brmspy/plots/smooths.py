@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from ..fit.brmsfit import BrmsFit
-from ..frame.columns import _level_label, _levels_of, _names_in
-from ..prediction.context import _flat, draw_indices
+from ..frame.columns import level_label, levels_of, names_in_text
+from ..prediction.context import draw_indices, flat_draws
 from ..specials.smooth import SmoothDesign
 from .ppc import PlotError
 from .style import DARK, LIGHT, _grid
@@ -119,7 +119,7 @@ class ConditionalSmooths(Mapping):
 def _raw_variable(expr: str, data: pd.DataFrame, term: str) -> str:
     if expr in data.columns:
         return expr
-    names = [n for n in dict.fromkeys(_names_in(expr)) if n in data.columns]
+    names = [n for n in dict.fromkeys(names_in_text(expr)) if n in data.columns]
     if len(names) != 1:
         raise PlotError(f"conditional_smooths() needs one data variable per covariate of '{term}'; {expr!r} has "
                         f"{len(names)}.")
@@ -206,7 +206,7 @@ def conditional_smooths(fit: "BrmsFit", smooths: str | Sequence[str] | None = No
                     values[spec.by] = list(int_conditions[spec.by])
                 elif isinstance(col.dtype, pd.CategoricalDtype) or col.dtype == object or pd.api.types.is_string_dtype(col.dtype) \
                         or pd.api.types.is_bool_dtype(col.dtype):
-                    values[spec.by] = [lv for lv in _levels_of(col)]
+                    values[spec.by] = [lv for lv in levels_of(col)]
                 else:
                     m, s = float(col.mean()), float(col.std(ddof=1))
                     values[spec.by] = [m - s, m, m + s]
@@ -215,7 +215,7 @@ def conditional_smooths(fit: "BrmsFit", smooths: str | Sequence[str] | None = No
             if spec.by is not None and isinstance(data[spec.by].dtype, pd.CategoricalDtype):
                 grid[spec.by] = pd.Categorical(grid[spec.by], categories=data[spec.by].cat.categories)
             # the term's covariates may be expressions of the raw variables: evaluate them on the grid
-            eta = sp.term_eta(lambda name: _flat(params[name], idx), grid, spec)
+            eta = sp.term_eta(lambda name: flat_draws(params[name], idx), sp.new_columns(grid, spec), spec)
             eta = np.broadcast_to(eta, (len(idx), len(grid)))
             if robust:
                 est = np.median(eta, axis=0)
@@ -239,4 +239,4 @@ def conditional_smooths(fit: "BrmsFit", smooths: str | Sequence[str] | None = No
 def _fmt(v) -> str:
     if isinstance(v, (float, np.floating)):
         return f"{v:.2f}".rstrip("0").rstrip(".")
-    return _level_label(v)
+    return level_label(v)

@@ -1,4 +1,8 @@
-"""Predictions with addition terms: censored/truncated log-likelihoods, truncated draws and means, se and rate."""
+"""Predictions with addition terms: censored/truncated log-likelihoods, truncated draws and means, se and rate.
+
+The addition data of the rows predicted come from ``ctx.rows.additions(t, purpose)``
+(:func:`brmspy.frame.additions.new_data_additions` on new data).
+"""
 
 from __future__ import annotations
 
@@ -6,53 +10,14 @@ import warnings
 from dataclasses import replace
 
 import numpy as np
-import pandas as pd
 
-from ..core.errors import DataError, FormulaError
 from ..families import FAMILIES, Extras, FamilyMath
 from ..families.cdf import CDFS
 from ..families.cdf_base import CdfMath, log_diff_exp
 from ..families.mixture import component_dpars, theta_values
 from ..families.trunc_mean import has_truncated_mean, truncated_mean
 from ..formula.terms import BrmsTerms
-from ..frame.additions import _values
 from ..frame.types import AdditionData, ResponseData
-
-
-def prediction_additions(t: "BrmsTerms", fitted: AdditionData | None, newdata: pd.DataFrame | None,
-                         purpose: str) -> AdditionData | None:
-    """The addition data predictions need: the fitted ones, or those read from ``newdata``.
-
-    ``purpose`` is ``"epred"`` (rate and truncation bounds) or ``"predict"`` (also
-    se); censoring is never needed (predictions are for the uncensored response,
-    as in brms).  A column they need but ``newdata`` lacks is a DataError.
-    """
-    if fitted is None or newdata is None:
-        return fitted
-    terms = {a.name: a for a in t.response.additions}
-    out = AdditionData(se_sigma=fitted.se_sigma)
-
-    def read(name: str, arg: str) -> np.ndarray:
-        expr = terms[name].args[arg]
-        try:
-            return _values(expr, newdata, f"{name}()")
-        except (DataError, FormulaError) as e:
-            raise DataError(f"newdata needs {expr!r} of '{terms[name].text}' for these predictions ({e})") from None
-
-    if fitted.denom is not None:
-        out.denom = read("rate", "denom")
-    if fitted.truncated:
-        out.lb = read("trunc", "lb") if fitted.lb is not None else None
-        out.ub = read("trunc", "ub") if fitted.ub is not None else None
-    if purpose == "predict" and fitted.se is not None:
-        out.se = read("se", "s")
-    return out
-
-
-def context_additions(ctx, t: "BrmsTerms", purpose: str) -> AdditionData | None:
-    """:func:`prediction_additions` for a prediction context of :mod:`brmspy.prediction`."""
-    fitted = ctx.fit.frame.responses[t.resp].adds
-    return prediction_additions(t, fitted, ctx.data if ctx.is_new else None, purpose)
 
 
 def effective_dpars(t: "BrmsTerms", adds: AdditionData, dp: dict) -> tuple[dict, "FamilyMath", "CdfMath | None"]:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
+from scipy.special import gammaln
 
 from ..core.errors import DataError
 from ..families import Extras
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.autocor import AutocorSpec, series_of, series_order
-from ..frame.columns import _check_columns
+from ..frame.autocor import AutocorSpec
 from ..specials.autocor import AutocorDesign, autocor_design
-from .additions import addition_predict, context_additions
-from .context import _flat
-from .linpred import _group_effects, _population
+from .additions import addition_predict
+from .context import PredictionContext
+from .linpred import linear_predictor
 
 
 def _mu_design(fit, t: "BrmsTerms") -> AutocorDesign | None:
@@ -109,76 +109,19 @@ class ForecastPlan:
         return values[:, self.sorted_pos]
 
 
-def _time_values(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
-    col = data[spec.time]
-    return np.asarray(col.astype("int64") if pd.api.types.is_datetime64_any_dtype(col.dtype) else col, dtype=float)
-
-
-def _continued_rows(ctx, ac: AutocorDesign) -> np.ndarray:
-    """Fitted rows (boolean mask) that precede the first new time point of their series in ``ctx.data``.
-
-    New rows continue a fitted series when ``time`` is given: the fitted rows
-    of the same series (level of ``gr``, or the single series) earlier than the
-    series' first time point in newdata feed the ARMA terms of the new rows.
-    Without ``time`` the order of new rows relative to the fitted ones is
-    unknown, so new data start their own series.
-    """
-    spec, fitted, data = ac.spec, ctx.fit.frame.data, ctx.data
-    mask = np.zeros(len(fitted), dtype=bool)
-    if spec.time is None or not len(data):
-        return mask
-
-    _check_columns([c for c in (spec.time, spec.gr) if c], data, f"'{spec.text}'")
-    t_fit, t_new = _time_values(fitted, spec), _time_values(data, spec)
-    if spec.gr is None:
-        return t_fit < np.nanmin(t_new)
-    g_fit = fitted[spec.gr].astype(str).to_numpy()
-    first = pd.Series(t_new).groupby(data[spec.gr].astype(str).to_numpy()).min()
-    start = pd.Series(g_fit).map(first).to_numpy(dtype=float)  # NaN: series not in newdata
-    return ~np.isnan(start) & (t_fit < start)
-
-
-def _fitted_eta(ctx, prefix: "Prefix") -> np.ndarray:
-    """(draws, N_fit) linear predictor of ``prefix`` on the fitted data without ARMA terms (same draws and re_formula)."""
-    import dataclasses
-
-
-    sub = dataclasses.replace(ctx, data=ctx.fit.frame.data, is_new=False)
-    return np.broadcast_to(_population(sub, prefix) + _group_effects(sub, prefix), (len(ctx.idx), ctx.fit.frame.N))
-
-
-def forecast_plan(ctx, t: "BrmsTerms", ac: AutocorDesign, prefix: "Prefix", eta: np.ndarray,
+def forecast_plan(ctx: PredictionContext, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray,
                   ar: np.ndarray | None, ma: np.ndarray | None) -> ForecastPlan:
-    """Combine the new rows with the fitted rows they continue and sort by series and time."""
-    data = ctx.data
-    resp = t.response.expr
-    if resp in data.columns:
-        col = data[resp]
-        if not (pd.api.types.is_numeric_dtype(col.dtype) or col.isna().all()):
-            raise DataError(f"The response {resp!r} in newdata must be numeric (NaN for time points to forecast).")
-        y_new = np.asarray(col, dtype=float)
-    else:  # no response at all: every new row is forecast
-        y_new = np.full(len(data), np.nan)
-    eta = np.broadcast_to(eta, (len(ctx.idx), len(data)))
-    mask = _continued_rows(ctx, ac)
-    cols = [c for c in (ac.spec.time, ac.spec.gr) if c]
-    if mask.any():
-        fitted = ctx.fit.frame.data
-        keys = pd.concat([fitted.loc[mask, cols].astype({ac.spec.gr: str} if ac.spec.gr else {}),
-                          data[cols].astype({ac.spec.gr: str} if ac.spec.gr else {})], ignore_index=True)
-        y_all = np.r_[ctx.fit.frame.responses[t.resp].y.astype(float)[mask], y_new]
-        eta_all = np.hstack([_fitted_eta(ctx, prefix)[:, mask], eta])
-        n_pre = int(mask.sum())
-    else:
-        keys, y_all, eta_all, n_pre = data, y_new, eta, 0
-    order = series_order(keys, ac.spec)
-    series = series_of(keys.iloc[order].reset_index(drop=True), ac.spec)
-    new_row = order - n_pre
-    new_row[new_row < 0] = -1
-    sorted_pos = np.empty(len(order), dtype=np.int64)
-    sorted_pos[order] = np.arange(len(order))
-    return ForecastPlan(eta_all[:, order], y_all[order], series.J_lag(max(ac.spec.p, ac.spec.q)), ar, ma,
-                        new_row, sorted_pos[n_pre:])
+    """Combine the new rows with the fitted rows they continue and sort by series and time.
+
+    The rows and their order come from the frame (:meth:`brmspy.frame.spec.NewData.series`);
+    the fitted rows' linear predictor is computed with the same draws and ``re_formula``.
+    """
+    rows = ctx.rows.series(t)
+    eta = np.broadcast_to(eta, (ctx.S, ctx.N))
+    if rows.continued.any():
+        fitted = linear_predictor(ctx.on_model_rows(), prefix)  # without ARMA terms
+        eta = np.hstack([np.broadcast_to(fitted, (ctx.S, ctx.fit.frame.N))[:, rows.continued], eta])
+    return ForecastPlan(eta[:, rows.order], rows.y, rows.J_lag, ar, ma, rows.new_row, rows.sorted_pos)
 
 
 def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.ndarray:
@@ -187,7 +130,7 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     On the fitted data the model's sorted rows and response are used.  On new
     data the rows are sorted by series and time internally (the result is in
     the new data's row order); new rows continue the fitted rows of their
-    series that come earlier in time (:func:`_continued_rows`), new series start
+    series that come earlier in time (:meth:`brmspy.frame.spec.NewData.series`), new series start
     with zero residuals.  Rows with an observed response give one-step-ahead
     predictions; rows without (no response column, or NaN) are forecast: the
     expected response enters later rows here, and :func:`arma_forecast_predict`
@@ -199,13 +142,13 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     if ac is None or ac.spec.kind != "arma" or ac.spec.cov:
         return eta
     s = prefix.suffix
-    ar = _param(ctx, f"ar{s}") if ac.spec.p else None
-    ma = _param(ctx, f"ma{s}") if ac.spec.q else None
+    ar = ctx.draws(f"ar{s}") if ac.spec.p else None
+    ma = ctx.draws(f"ma{s}") if ac.spec.q else None
     max_lag = max(ac.spec.p, ac.spec.q)
     if not ctx.is_new:
         y = ctx.fit.frame.responses[t.resp].y.astype(float)
         return arma_eta(eta, y, ac.series.J_lag(max_lag), ar, ma)
-    plan = forecast_plan(ctx, t, ac, prefix, eta, ar, ma)
+    plan = forecast_plan(ctx, t, prefix, eta, ar, ma)
     ctx.cache[("arma", t.resp)] = plan  # for arma_forecast_predict
     return plan.to_new(arma_eta(plan.eta, plan.y, plan.J_lag, ar, ma))
 
@@ -221,9 +164,9 @@ def arma_forecast_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.rando
     plan = ctx.cache.get(("arma", t.resp)) if ctx.is_new and ctx.incl_autocor else None
     if plan is None or not np.isnan(plan.y).any():
         return None
-    S, N = len(ctx.idx), len(ctx.data)
+    S, N = ctx.S, ctx.N
     dpb = {k: np.broadcast_to(v, (S, N)) for k, v in dp.items()}
-    adds = context_additions(ctx, t, "predict")
+    adds = ctx.rows.additions(t, "predict")
     ex = Extras(None)
     rng_fn = t.family.spec.math.rng
 
@@ -245,10 +188,6 @@ def arma_forecast_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.rando
     unknown = np.isnan(plan.y)[plan.sorted_pos]
     out[:, unknown] = plan.to_new(y)[:, unknown]
     return out
-
-
-def _param(ctx, name: str) -> np.ndarray:
-    return _flat(ctx.params[name], ctx.idx)
 
 
 def cor_matrix(spec: AutocorSpec, params: dict[str, np.ndarray], n: int) -> np.ndarray:
@@ -279,7 +218,7 @@ def _cov_params(ctx, ac: AutocorDesign) -> dict[str, np.ndarray]:
     s = ac.prefix.suffix
     out = {}
     for c in ac.classes:
-        v = _param(ctx, f"{c}{s}")
+        v = ctx.draws(f"{c}{s}")
         out[c] = v if c == "cosy" else v[:, 0]
     return out
 
@@ -293,7 +232,7 @@ def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
             f"{what} on new data is not supported for models with the residual covariance structure '{ac.spec.text}'; "
             "use the fitted data (newdata=None), or posterior_epred(), which does not depend on it."
         )
-    S, N = len(ctx.idx), len(ctx.data)
+    S, N = ctx.S, ctx.N
     mu = np.broadcast_to(dp["mu"], (S, N))
     sigma = np.broadcast_to(dp["sigma"], (S, N))
     nu = np.broadcast_to(dp["nu"], (S, N))[:, 0] if t.family.name == "student" else None
@@ -356,3 +295,28 @@ def time_cov_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Gen
             draw = draw * np.sqrt(nu / rng.chisquare(nu))[:, None]
         out[:, b:e] = mu[:, b:e] + draw
     return out
+
+
+def time_cov_series_log_lik(ctx: PredictionContext, t: "BrmsTerms", dp: dict[str, Any]) -> np.ndarray:
+    """Joint log density of each series of a time-covariance model on its fitted data, (draws, series).
+
+    The sum over series is the model's log-likelihood (what Stan adds to ``target``).
+    """
+    parts = _time_cov_parts(ctx, t, dp, "series_log_lik")
+    if parts is None:
+        raise DataError("series_log_lik() is for models with cosy() or a covariance ARMA structure (cov = TRUE).")
+    ac, mu, sigma, nu, cp = parts
+    y = ctx.fit.frame.responses[t.resp].y.astype(float)
+    cols = []
+    for b, e in zip(ac.series.begin - 1, ac.series.end):
+        C = _series_cov(ac, cp, sigma, b, e)
+        res = y[None, b:e] - mu[:, b:e]
+        _, logdet = np.linalg.slogdet(C)
+        quad = np.einsum("si,si->s", res, np.linalg.solve(C, res[..., None])[..., 0])
+        n = e - b
+        if nu is None:
+            cols.append(-0.5 * (n * math.log(2 * math.pi) + logdet + quad))
+        else:
+            cols.append(gammaln((nu + n) / 2) - gammaln(nu / 2) - 0.5 * n * np.log(nu * math.pi) - 0.5 * logdet
+                        - (nu + n) / 2 * np.log1p(quad / nu))
+    return np.column_stack(cols)

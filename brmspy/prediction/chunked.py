@@ -36,7 +36,8 @@ from ..fit.brmsfit import BrmsFit
 from ..frame.types import ModelFrame
 from .context import draw_indices
 
-__all__ = ["DEFAULT_CELLS", "auto_chunk_size", "chunk_bounds", "row_subset_fit", "chunked_call",]
+__all__ = ["DEFAULT_CELLS", "auto_chunk_size", "chunk_bounds", "chunked_call", "copy_with", "iter_chunks",
+           "row_dependent_reason", "row_subset_fit"]
 
 #: draws × rows per chunk when chunking automatically: 2^24 doubles = 128 MB per array
 DEFAULT_CELLS = 2**24
@@ -78,15 +79,16 @@ def _slice(v: Any, rows: np.ndarray, n: int) -> Any:
     return v
 
 
-def _copy_with(obj: Any, **changes: Any) -> Any:
+def copy_with(obj: Any, **changes: Any) -> Any:
+    """A shallow copy of ``obj`` (a fit, frame or draws) with the given attributes replaced."""
     new = copy.copy(obj)
     for k, v in changes.items():
         setattr(new, k, v)
     return new
 
 
-def _row_dependent_reason(frame: "ModelFrame") -> str | None:
-    """Why the fitted data cannot be evaluated by row slices (None: it can)."""
+def row_dependent_reason(frame: "ModelFrame") -> str | None:
+    """Why the fitted data cannot be evaluated by row slices (None: it can), in words for messages."""
     for rd in frame.responses.values():
         if rd.missing is not None and len(rd.missing):
             return "imputed responses (mi())"
@@ -127,24 +129,24 @@ def _frame_rows(frame: "ModelFrame", rows: np.ndarray) -> "ModelFrame":
     for key, rd in frame.responses.items():
         adds = rd.adds
         if adds is not None:
-            adds = _copy_with(adds, **{f.name: _slice(getattr(adds, f.name), rows, n)
+            adds = copy_with(adds, **{f.name: _slice(getattr(adds, f.name), rows, n)
                                        for f in dataclasses.fields(adds)})
-        responses[key] = _copy_with(rd, y=_slice(rd.y, rows, n), trials=_slice(rd.trials, rows, n),
+        responses[key] = copy_with(rd, y=_slice(rd.y, rows, n), trials=_slice(rd.trials, rows, n),
                                     weights=_slice(rd.weights, rows, n), adds=adds)
     designs = {}
     for prefix, d in frame.designs.items():
         specials = []
         for sp in d.specials:
             keys = _SLICEABLE_SPECIALS[type(sp).__name__]
-            specials.append(_copy_with(sp, **{k: _slice(getattr(sp, k), rows, n) for k in keys}))
-        designs[prefix] = _copy_with(d, X=_slice(d.X, rows, n), Xcs=_slice(d.Xcs, rows, n), specials=specials)
+            specials.append(copy_with(sp, **{k: _slice(getattr(sp, k), rows, n) for k in keys}))
+        designs[prefix] = copy_with(d, X=_slice(d.X, rows, n), Xcs=_slice(d.Xcs, rows, n), specials=specials)
     blocks = []
     for b in frame.blocks:
-        coefs = [_copy_with(c, Z=_slice(c.Z, rows, n)) for c in b.coefs]
+        coefs = [copy_with(c, Z=_slice(c.Z, rows, n)) for c in b.coefs]
         mm = None if b.mm_weights is None else [_slice(w, rows, n) for w in b.mm_weights]
-        blocks.append(_copy_with(b, J=[_slice(j, rows, n) for j in b.J], coefs=coefs, mm_weights=mm))
+        blocks.append(copy_with(b, J=[_slice(j, rows, n) for j in b.J], coefs=coefs, mm_weights=mm))
     data = frame.data.iloc[rows].reset_index(drop=True)
-    return _copy_with(frame, data=data, responses=responses, designs=designs, blocks=blocks)
+    return copy_with(frame, data=data, responses=responses, designs=designs, blocks=blocks)
 
 
 def row_subset_fit(fit: "BrmsFit", rows: np.ndarray | slice) -> "BrmsFit | None":
@@ -156,14 +158,14 @@ def row_subset_fit(fit: "BrmsFit", rows: np.ndarray | slice) -> "BrmsFit | None"
     special terms other than ``offset()``).
     """
     frame = fit.frame
-    if _row_dependent_reason(frame) is not None:
+    if row_dependent_reason(frame) is not None:
         return None
     idx = np.arange(frame.N)[rows] if isinstance(rows, slice) else np.asarray(rows, dtype=np.int64)
     sub = _frame_rows(frame, idx)
     if len(idx) != frame.N and _leftover_rows([sub.responses, sub.designs, sub.blocks], frame.N, set()):
         return None
     out = copy.copy(fit)
-    out.build = _copy_with(fit.build, frame=sub)
+    out.build = copy_with(fit.build, frame=sub)
     out.__dict__.pop("criteria", None)  # stored criteria belong to the whole data
     return out
 
@@ -173,7 +175,7 @@ def _draw_subset_fit(fit: "BrmsFit", idx: np.ndarray) -> "BrmsFit":
     params = {k: np.asarray(v).reshape((-1, *np.shape(v)[2:]))[idx][None] for k, v in fit.stan_draws.params.items()}
     stats = {k: np.asarray(v).reshape(-1)[idx][None] for k, v in fit.stan_draws.sampler_stats.items()}
     out = copy.copy(fit)
-    out.stan_draws = _copy_with(fit.stan_draws, params=params, sampler_stats=stats)
+    out.stan_draws = copy_with(fit.stan_draws, params=params, sampler_stats=stats)
     out.__dict__.pop("_named", None)
     out.__dict__.pop("criteria", None)
     return out
@@ -184,11 +186,8 @@ def _unchunkable(fit: "BrmsFit", newdata: pd.DataFrame | None) -> bool:
     for design in fit.frame.designs.values():
         if any(type(sp).__name__ == "AutocorDesign" for sp in design.specials):
             return True
-    if newdata is not None:  # e.g. I(x - mean(x)): brms takes the mean over all of newdata, not per chunk
-        specs = [s for d in fit.frame.designs.values() for s in (d.spec, d.cs_spec) if s is not None]
-        specs += [c.spec for b in fit.frame.blocks for c in b.coefs if c.spec is not None]
-        if any(s.row_dependent for s in specs):
-            return True
+    if newdata is not None and fit.frame.spec.row_dependent:
+        return True  # e.g. I(x - mean(x)): brms takes the mean over all of newdata, not per chunk
     return newdata is None and row_subset_fit(fit, slice(0, 1)) is None
 
 

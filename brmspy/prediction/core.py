@@ -1,8 +1,8 @@
 """Predictions from a fit, computed in numpy as brms does outside Stan.
 
 Every function returns an array shaped (draws, observations), draws ordered
-chain by chain.  New data are rebuilt with the stored design specs
-(:class:`brmspy.frame.design.DesignSpec`) and group levels; group levels not in the fitted data need
+chain by chain.  New data are checked and rebuilt by the model's frame specification
+(:meth:`brmspy.frame.spec.FrameSpec.new_data`); group levels not in the fitted data need
 ``allow_new_levels=True`` and are then handled by ``sample_new_levels``.
 
 Examples
@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -26,13 +25,12 @@ from ..families import LINKS
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.response import _response_data
-from .additions import addition_epred, addition_loglik, addition_predict, context_additions
-from .autocor import _series_cov, _time_cov_parts, adjust_eta, time_cov_log_lik, time_cov_predict
+from .additions import addition_epred, addition_loglik, addition_predict
+from .autocor import adjust_eta, time_cov_log_lik, time_cov_predict, time_cov_series_log_lik
 from .chunked import chunked_call
 from .context import PredictionContext, prediction_context
-from .dpars import _all_responses, _dpar_values, _extras, _terms
-from .linpred import _group_effects, _population
+from .dpars import all_responses, dpar_values, response_extras, response_terms
+from .linpred import linear_predictor
 from .mv import mv_log_lik, mv_predict, stack_responses
 from .nonlinear import nonlinear_linpred
 
@@ -69,9 +67,9 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
     >>> posterior_linpred(fit, re_formula="~ 0").shape       # doctest: +SKIP
     """
     ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
-    if _all_responses(fit, resp):
+    if all_responses(fit, resp):
         return stack_responses(fit, lambda t: _linpred(ctx, t, dpar, transform, nlpar))
-    return _linpred(ctx, _terms(fit, resp), dpar, transform, nlpar)
+    return _linpred(ctx, response_terms(fit, resp), dpar, transform, nlpar)
 
 
 def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
@@ -80,8 +78,7 @@ def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: 
         return nonlinear_linpred(ctx, t, d, nlpar, transform)
     if d not in t.parts:
         raise BrmsError(f"dpar {d!r} is not predicted in this model; predicted: {', '.join(t.parts)}.")
-    eta = _population(ctx, Prefix(t.resp, d)) + _group_effects(ctx, Prefix(t.resp, d))
-
+    eta = linear_predictor(ctx, Prefix(t.resp, d))
     eta = adjust_eta(ctx, t, Prefix(t.resp, d), eta)  # ar()/ma()/arma() terms use earlier residuals
     return LINKS[t.family.links.get(d, t.family.link)].inv(eta) if transform else eta
 
@@ -102,22 +99,22 @@ def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_form
             sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
         return out
     ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
-    if _all_responses(fit, resp):
+    if all_responses(fit, resp):
         return stack_responses(fit, lambda t: _epred(ctx, t, dpar))
-    return _epred(ctx, _terms(fit, resp), dpar)
+    return _epred(ctx, response_terms(fit, resp), dpar)
 
 
 def _epred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None) -> np.ndarray:
-    dp = _dpar_values(ctx, t)
+    dp = dpar_values(ctx, t)
     S, N = len(ctx.idx), len(ctx.data)
     if dpar is not None:
         if dpar not in dp:
             raise BrmsError(f"Family {t.family.name!r} has no dpar {dpar!r}; its dpars: {', '.join(dp)}.")
         return np.broadcast_to(dp[dpar], (S, N)).copy()
-    _, ex = _extras(ctx, t)
+    _, ex = response_extras(ctx, t)
     if t.family.kind.per_category_epred:
         return t.family.spec.math.epred(dp, ex)  # (S, N, ncat) category probabilities, as brms
-    if (adds := context_additions(ctx, t, "epred")) is not None:  # rate(), trunc(): brmspy.prediction.additions
+    if (adds := ctx.rows.additions(t, "epred")) is not None:  # rate(), trunc(): brmspy.prediction.additions
         return np.broadcast_to(addition_epred(t, adds, dp, ex), (S, N)).astype(float)
     return np.broadcast_to(t.family.spec.math.epred(dp, ex), (S, N)).astype(float)
 
@@ -139,21 +136,21 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
             sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
         return out
     ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
-    if _all_responses(fit, resp):
+    if all_responses(fit, resp):
         return mv_predict(ctx, fit, _predict)
-    return _predict(ctx, _terms(fit, resp))
+    return _predict(ctx, response_terms(fit, resp))
 
 
 def _predict(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
-    dp = _dpar_values(ctx, t)
+    dp = dpar_values(ctx, t)
 
     if (draws := time_cov_predict(ctx, t, dp, ctx.rng)) is not None:  # cosy(), cov = TRUE: one draw per series
         return draws
     S, N = len(ctx.idx), len(ctx.data)
     dp = {k: (np.broadcast_to(v, (S, N)) if k not in ("thres", "link", "theta") and np.ndim(v) < 3 else v)
           for k, v in dp.items()}
-    _, ex = _extras(ctx, t)
-    if (adds := context_additions(ctx, t, "predict")) is not None:  # trunc(), se(), rate(): brmspy.prediction.additions
+    _, ex = response_extras(ctx, t)
+    if (adds := ctx.rows.additions(t, "predict")) is not None:  # trunc(), se(), rate(): brmspy.prediction.additions
         return addition_predict(t, adds, dp, ex, ctx.rng)
     return np.asarray(t.family.spec.math.rng(dp, ex, ctx.rng), dtype=float)
 
@@ -173,14 +170,14 @@ def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any
             sample_new_levels=sample_new_levels, resp=resp))) is not None:
         return out
     ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
-    if _all_responses(fit, resp):
+    if all_responses(fit, resp):
         return mv_log_lik(ctx, fit, _log_lik)
-    return _log_lik(ctx, _terms(fit, resp))
+    return _log_lik(ctx, response_terms(fit, resp))
 
 
 def _log_lik(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
-    dp = _dpar_values(ctx, t)
-    rd, ex = _extras(ctx, t, need_response=True)
+    dp = dpar_values(ctx, t)
+    rd, ex = response_extras(ctx, t, need_response=True)
 
     if (ll := time_cov_log_lik(ctx, t, dp, rd.y)) is not None:  # cosy(), cov = TRUE: brms's LOO-conditional densities
         return ll
@@ -198,14 +195,14 @@ def _log_lik(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
 
 
 def _observed(fit: "BrmsFit", newdata: pd.DataFrame | None, resp: str | None = None) -> np.ndarray:
-    if _all_responses(fit, resp):  # observations × responses
+    if all_responses(fit, resp):  # observations × responses
         return np.stack([_observed(fit, newdata, t.resp) for t in fit.frame.response_terms], axis=-1)
-    t = _terms(fit, resp)
+    t = response_terms(fit, resp)
     if newdata is None:
         return fit.frame.responses[t.resp].y.astype(float)
     if t.response.expr not in newdata.columns:
         raise DataError(f"newdata needs the response column {t.response.expr!r} for residuals.")
-    return _response_data(t, newdata.reset_index(drop=True)).y.astype(float)
+    return fit.frame.spec.response(t, newdata).y.astype(float)
 
 
 def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: Any) -> np.ndarray:
@@ -239,7 +236,7 @@ def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0
 
 def _resp_labels(fit: "BrmsFit", resp: str | None) -> list[str] | None:
     """Column-block labels of summaries over all responses of a multivariate model."""
-    return [t.resp for t in fit.frame.response_terms] if _all_responses(fit, resp) else None
+    return [t.resp for t in fit.frame.response_terms] if all_responses(fit, resp) else None
 
 
 def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "ordinary", prob: float = 0.95,
@@ -255,34 +252,13 @@ def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "
     return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")))
 
 
-def series_log_lik(fit, ndraws: int | None = None) -> np.ndarray:
+def series_log_lik(fit: "BrmsFit", ndraws: int | None = None) -> np.ndarray:
     """Joint log density of each series, (draws, series), for time-covariance models.
 
     The sum over series is the model's log-likelihood (what Stan adds to
     ``target``); ``log_lik`` instead returns brms's pointwise leave-one-out
-    conditional densities.
+    conditional densities (:func:`brmspy.prediction.autocor.time_cov_series_log_lik`).
     """
-
-    t = _terms(fit)
+    t = response_terms(fit)
     ctx = prediction_context(fit, None, None, ndraws, False, "uncertainty", None)
-    dp = _dpar_values(ctx, t)
-    parts = _time_cov_parts(ctx, t, dp, "series_log_lik")
-    if parts is None:
-        raise DataError("series_log_lik() is for models with cosy() or a covariance ARMA structure (cov = TRUE).")
-    ac, mu, sigma, nu, cp = parts
-    y = fit.frame.responses[t.resp].y.astype(float)
-    cols = []
-    for b, e in zip(ac.series.begin - 1, ac.series.end):
-        C = _series_cov(ac, cp, sigma, b, e)
-        res = y[None, b:e] - mu[:, b:e]
-        _, logdet = np.linalg.slogdet(C)
-        quad = np.einsum("si,si->s", res, np.linalg.solve(C, res[..., None])[..., 0])
-        n = e - b
-        if nu is None:
-            cols.append(-0.5 * (n * math.log(2 * math.pi) + logdet + quad))
-        else:
-            from scipy.special import gammaln
-
-            cols.append(gammaln((nu + n) / 2) - gammaln(nu / 2) - 0.5 * n * np.log(nu * math.pi) - 0.5 * logdet
-                        - (nu + n) / 2 * np.log1p(quad / nu))
-    return np.column_stack(cols)
+    return time_cov_series_log_lik(ctx, t, dpar_values(ctx, t))

@@ -6,20 +6,20 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import BrmsError, DataError
+from ..core.errors import BrmsError
 from ..families import LINKS, Extras
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.response import _response_data
+from ..frame.types import ResponseData
 from .autocor import adjust_eta
 from .categorical import category_eta
-from .context import PredictionContext, _flat
-from .linpred import _group_effects, _population
+from .context import PredictionContext
+from .linpred import group_part, linear_predictor, population_part
 from .nonlinear import nonlinear_eta
 
 
-def _terms(fit: "BrmsFit", resp: str | None = None) -> BrmsTerms:
+def response_terms(fit: "BrmsFit", resp: str | None = None) -> BrmsTerms:
     """The terms of response ``resp`` (multivariate models) or of the only response."""
     terms = fit.frame.response_terms
     if resp is not None:
@@ -35,7 +35,7 @@ def _terms(fit: "BrmsFit", resp: str | None = None) -> BrmsTerms:
     return terms[0]
 
 
-def _all_responses(fit: "BrmsFit", resp: str | None) -> bool:
+def all_responses(fit: "BrmsFit", resp: str | None) -> bool:
     """Whether to predict every response of a multivariate model at once (resp omitted)."""
     return resp is None and len(fit.frame.response_terms) > 1
 
@@ -45,25 +45,30 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms) -> dict[str, Any]:
     prefix = Prefix(t.resp, "mu")
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
-    mu = _population(ctx, prefix, intercept=False) + _group_effects(ctx, prefix)
-    thres = _flat(ctx.params[f"b{s}_Intercept"], ctx.idx)[:, None, :]  # (S, 1, nthres)
+    mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
+    thres = ctx.draws(f"b{s}_Intercept")[:, None, :]  # (S, 1, nthres)
     if design.Xcs is not None:
-        Xcs = design.cs_spec.matrix(ctx.data) if ctx.is_new else design.Xcs
-        bcs = _flat(ctx.params[f"bcs{s}"], ctx.idx)  # (S, Kcs, nthres)
+        Xcs = ctx.rows.Xcs(prefix)
+        bcs = ctx.draws(f"bcs{s}")  # (S, Kcs, nthres)
         thres = thres - np.einsum("nk,skt->snt", Xcs, bcs)
     return {"mu": mu, "thres": thres, "link": t.family.link}
 
 
-def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:
-    """Every dpar of the family on the response scale (or the linear predictor scale)."""
+def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:
+    """Every dpar of response ``t``'s family per draw and row, on the response scale (``transform=False``: the link scale).
+
+    Values broadcast to (draws, rows): predicted dpars are (S, N), single parameters (S, 1),
+    fixed ones (1, 1); ordinal families add ``thres`` and ``link``, categorical ones give
+    ``mu`` as (S, N, ncat) linear predictors, mixtures ``theta``.
+    """
     out: dict[str, Any] = {}
     if t.family.kind.has_thresholds:
         out.update(_ordinal_parts(ctx, t))
     if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
-        out["theta"] = _flat(ctx.params["theta" + resp_suffix(t.resp)], ctx.idx)[:, None, :]
+        out["theta"] = ctx.draws("theta" + resp_suffix(t.resp))[:, None, :]
     if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference
         levels = ctx.fit.frame.responses[t.resp].levels
-        out["mu"] = category_eta(t, levels, lambda p: _population(ctx, p) + _group_effects(ctx, p))
+        out["mu"] = category_eta(t, levels, lambda p: linear_predictor(ctx, p))
     for d in t.family.dpars:
         prefix = Prefix(t.resp, d)
         if d in out:
@@ -72,37 +77,25 @@ def _dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -
             eta = nonlinear_eta(ctx, t, d)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:
-            eta = _population(ctx, prefix) + _group_effects(ctx, prefix)
-
+            eta = linear_predictor(ctx, prefix)
             eta = adjust_eta(ctx, t, prefix, eta)  # ar()/ma()/arma() terms use earlier residuals
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.fixed:
             out[d] = np.full((1, 1), float(t.fixed[d]))
         else:  # one parameter per response, or one for all (nu with rescor)
             name = d + (resp_suffix(t.resp) if d not in t.shared else "")
-            out[d] = _flat(ctx.params[name], ctx.idx)[:, None]
+            out[d] = ctx.draws(name)[:, None]
     return out
 
 
-def _extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = False):
-    if not ctx.is_new:
-        rd = ctx.fit.frame.responses[t.resp]
-        return rd, Extras(rd.trials)
-    has_response = t.response.expr in ctx.data.columns
-    if has_response and not need_response and ctx.data[t.response.expr].isna().any():
-        has_response = False  # unknown responses (e.g. time points to forecast) are not needed here
-    if need_response and not has_response:
-        raise DataError(f"newdata needs the response column {t.response.expr!r} here.")
-    if has_response:
-        rd = _response_data(t, ctx.data)
-        return rd, Extras(rd.trials)
-    trials = t.response.addition("trials")
-    n = None
-    if trials is not None:
-        col = trials.args["n"]
-        if col not in ctx.data.columns:
-            raise DataError(f"newdata needs the trials column {col!r} of 'trials({col})'.")
-        n = np.asarray(ctx.data[col], dtype=np.int64)
-    elif t.family.spec.needs_trials:
-        n = np.full(len(ctx.data), int(ctx.fit.frame.responses[t.resp].trials.max()))
-    return None, Extras(n)
+def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = False
+                    ) -> tuple[ResponseData | None, Extras]:
+    """The response of ``t`` on the rows (None on new data without it) and the family's extras (trials).
+
+    ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
+    """
+    rd = ctx.rows.response(t, need_response)
+    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t))
+
+
+__all__ = ["all_responses", "dpar_values", "response_extras", "response_terms"]

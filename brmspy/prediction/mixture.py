@@ -8,7 +8,7 @@ import pandas as pd
 from ..core.errors import BrmsError
 from ..families.mixture import membership
 from .context import prediction_context
-from .dpars import _dpar_values, _extras, _terms
+from .dpars import dpar_values, response_extras, response_terms
 
 
 def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = None, summary: bool = True,
@@ -19,14 +19,14 @@ def pp_mixture(fit, newdata: pd.DataFrame | None = None, ndraws: int | None = No
     ``Q2.5`` and ``Q97.5`` columns for each component (``P(K = k)``), or with
     ``summary=False`` the draws, shaped (draws, observations, K).
     """
-    t = _terms(fit)
+    t = response_terms(fit)
     if not t.family.kind.has_components:
         raise BrmsError(f"pp_mixture() needs a mixture model; this model's family is {t.family.name!r}.")
     ctx = prediction_context(fit, newdata, None, ndraws, False, "uncertainty", None)
-    dp = _dpar_values(ctx, t)
-    rd, ex = _extras(ctx, t, need_response=True)
+    dp = dpar_values(ctx, t)
+    rd, ex = response_extras(ctx, t, need_response=True)
     p = membership(t.family, rd.y, dp, ex)
-    S, N = len(ctx.idx), len(ctx.data)
+    S, N = ctx.S, ctx.N
     p = np.broadcast_to(p, (S, N, t.family.nmix))
     if not summary:
         return np.array(p)

@@ -23,8 +23,7 @@ from ..core.errors import FormulaError
 from ..fit.brmsfit import BrmsFit
 from ..formula.mv import is_rescor
 from ..formula.terms import BrmsTerms
-from .context import _flat
-from .dpars import _dpar_values, _extras
+from .dpars import dpar_values, response_extras
 
 # ------------------------------------------------------------------- terms
 
@@ -53,17 +52,17 @@ def stack_responses(fit: "BrmsFit", one: Callable[["BrmsTerms"], np.ndarray]) ->
 
 def _rescor_parts(ctx, fit: "BrmsFit") -> dict[str, np.ndarray]:
     """Mu and sigma (draws, obs, resp), Lrescor (draws, resp, resp) and nu (draws, 1) of a rescor model."""
-    S, N = len(ctx.idx), len(ctx.data)
+    S, N = ctx.S, ctx.N
     mus, sigmas = [], []
     nu = None
     for t in fit.frame.response_terms:
-        dp = _dpar_values(ctx, t)
+        dp = dpar_values(ctx, t)
         mus.append(np.broadcast_to(dp["mu"], (S, N)))
         sigmas.append(np.broadcast_to(dp["sigma"], (S, N)))
         if "nu" in dp:
             nu = np.broadcast_to(dp["nu"], (S, 1))
     return {"mu": np.stack(mus, axis=-1), "sigma": np.stack(sigmas, axis=-1),
-            "L": _flat(ctx.params["Lrescor"], ctx.idx), "nu": nu}
+            "L": ctx.draws("Lrescor"), "nu": nu}
 
 
 def _lower_solve(L: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -97,7 +96,7 @@ def mv_log_lik(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
     residual correlations, else the sum of the responses' densities (brms's ``combine``)."""
     terms = fit.frame.response_terms
     if is_rescor(fit.frame.terms):
-        rds = [_extras(ctx, t, need_response=True)[0] for t in terms]
+        rds = [response_extras(ctx, t, need_response=True)[0] for t in terms]
         y = np.stack([rd.y for rd in rds], axis=-1).astype(float)
         ll = rescor_log_density(y, _rescor_parts(ctx, fit))
         if rds[0].weights is not None:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-import pandas as pd
 
-from ..core.errors import BrmsError, DataError
+from ..core.errors import BrmsError
 from ..families import LINKS
 from ..formula.nlexpr import evaluate, parse_nl
-from ..formula.nonlinear import _formula_text, nlpar_names
+from ..formula.nonlinear import formula_text, nlpar_names
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.nonlinear import covariate_values
-from .linpred import _group_effects, _population
+from ..frame.spec import FrameRows
+from .linpred import linear_predictor
 
 
-def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray], data: pd.DataFrame,
+def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray], rows: FrameRows,
                      cache: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Draws (draws, rows) of a non-linear formula's value (before any inverse link).
 
@@ -26,7 +25,7 @@ def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray
     t : the response's terms.
     name : the dpar or nlpar that the non-linear formula defines.
     linear : linear predictor (draws, rows) of a linear nlpar by name.
-    data : the rows to predict (the model data or new data) holding the covariates.
+    rows : the rows to predict (the model data or new data), which give the covariates.
     cache : values already computed, shared between calls for several dpars.
     """
     cache = {} if cache is None else cache
@@ -36,20 +35,13 @@ def nonlinear_values(t: BrmsTerms, name: str, linear: Callable[[str], np.ndarray
     env: dict[str, np.ndarray] = {}
     for p in nl.nlpars:
         if p not in cache:
-            cache[p] = nonlinear_values(t, p, linear, data, cache) if p in t.nonlinear else linear(p)
+            cache[p] = nonlinear_values(t, p, linear, rows, cache) if p in t.nonlinear else linear(p)
         env[p] = cache[p]
     for c in nl.covariates:
-        if c not in data.columns:
-            raise DataError(f"newdata lacks the column {c!r} used by the non-linear formula {_formula_text(nl)!r}.")
-        env[c] = covariate_values(data, c)[None, :]
+        env[c] = rows.covariate(c, f"the non-linear formula {formula_text(nl)!r}")[None, :]
     value = evaluate(parse_nl(nl.expr), env)
-    cache[name] = np.broadcast_to(value, np.broadcast_shapes(value.shape, (1, len(data))))
+    cache[name] = np.broadcast_to(value, np.broadcast_shapes(value.shape, (1, rows.N)))
     return cache[name]
-
-
-def _linear_nlpar(ctx, t: BrmsTerms, name: str) -> np.ndarray:
-    prefix = Prefix(t.resp, name)
-    return _population(ctx, prefix) + _group_effects(ctx, prefix)
 
 
 def nonlinear_eta(ctx, t: BrmsTerms, name: str) -> np.ndarray:
@@ -57,8 +49,8 @@ def nonlinear_eta(ctx, t: BrmsTerms, name: str) -> np.ndarray:
 
     Values of nlpars are kept on ``ctx`` so that formulas of several dpars share them.
     """
-    cache = ctx.__dict__.setdefault("_nl_cache", {}).setdefault(t.resp, {})
-    return nonlinear_values(t, name, lambda p: _linear_nlpar(ctx, t, p), ctx.data, cache)
+    cache = ctx.cache.setdefault(("nonlinear", t.resp), {})
+    return nonlinear_values(t, name, lambda p: linear_predictor(ctx, Prefix(t.resp, p)), ctx.rows, cache)
 
 
 def nonlinear_linpred(ctx, t: BrmsTerms, dpar: str, nlpar: str | None, transform: bool) -> np.ndarray:
@@ -68,6 +60,6 @@ def nonlinear_linpred(ctx, t: BrmsTerms, dpar: str, nlpar: str | None, transform
         if nlpar not in names:
             raise BrmsError(f"nlpar {nlpar!r} is not a non-linear parameter of this model; its nlpars: "
                             f"{', '.join(names) or 'none'}.")
-        return nonlinear_eta(ctx, t, nlpar) if nlpar in t.nonlinear else _linear_nlpar(ctx, t, nlpar)
+        return nonlinear_eta(ctx, t, nlpar) if nlpar in t.nonlinear else linear_predictor(ctx, Prefix(t.resp, nlpar))
     eta = nonlinear_eta(ctx, t, dpar)
     return LINKS[t.family.links[dpar]].inv(eta) if transform else eta

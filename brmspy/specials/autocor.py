@@ -160,13 +160,3 @@ def _prior(sb: StanBlocks, name: str, dist: PriorDist | None, lb: float | None, 
         )
     lines[-1] += ";"
     sb.tpar_prior += lines
-
-
-def series_columns(fit) -> set[str]:
-    """The ``gr`` columns of the fit's autocorrelation terms (new levels there are new series)."""
-    out = set()
-    for design in fit.frame.designs.values():
-        ac = autocor_design(design)
-        if ac is not None and ac.spec.gr:
-            out.add(ac.spec.gr)
-    return out

@@ -38,7 +38,7 @@ from ..core.stan import StanBlocks, prior_statement
 from ..core.templates import stan_function
 from ..core.types import ParamInfo, PriorRow
 from ..formula.prefix import brms_name
-from ..frame.columns import _eval_column, _level_label, _levels_of
+from ..frame.columns import eval_column, level_label, levels_of
 from ..frame.specials import SpecialDesign
 
 
@@ -242,9 +242,9 @@ def build_subs(spec: GPSpec, data: pd.DataFrame, formula: str) -> list[SubGP]:
         raise DataError(f"The by-variable {spec.by!r} of '{spec.text}' in {formula!r} is not a column of the data.")
     col = data[spec.by]
     if _is_factor(col):
-        labels = col.map(_level_label).astype(str).to_numpy()
+        labels = col.map(level_label).astype(str).to_numpy()
         subs = []
-        for lv in (_level_label(v) for v in _levels_of(col)):
+        for lv in (level_label(v) for v in levels_of(col)):
             rows = np.flatnonzero(labels == str(lv))
             subs.append(_make_sub(spec, spec.label + _rename(lv), lv, rows, np.ones(len(rows)), x, formula))
         return subs
@@ -255,7 +255,7 @@ def _covariate(spec: GPSpec, data: pd.DataFrame, formula: str) -> np.ndarray:
     if spec.covar in data.columns and _is_factor(data[spec.covar]):
         raise DataError(f"'{spec.text}' in {formula!r}: a Gaussian process needs a numeric covariate, but "
                         f"{spec.covar!r} is a factor; use 'gp(x, by = {spec.covar})' for one GP per level.")
-    x = np.asarray(_eval_column(spec.covar, data, f"the Gaussian process '{spec.text}'"), dtype=float)
+    x = np.asarray(eval_column(spec.covar, data, f"the Gaussian process '{spec.text}'"), dtype=float)
     if not np.all(np.isfinite(x)):
         raise DataError(f"The covariate {spec.covar!r} of '{spec.text}' in {formula!r} has non-finite values.")
     return x
@@ -461,11 +461,36 @@ class GPDesign(SpecialDesign):
                         out[f"prior_{cls}_{lab}{s.sfx}"] = values
         return out
 
-    def eta(self, param, data):
-        return self.term_eta(param, data, None)
+    def new_columns(self, data, only: GPSpec | None = None) -> "GPColumns":
+        """The rows, multipliers and scaled covariates of each sub-GP on new data (only the term ``only`` if given)."""
+        terms: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        n = len(data)
+        for i, (sp, subs) in enumerate(self.terms_subs, start=1):
+            if only is not None and sp != only:
+                continue
+            x_new = _covariate(sp, data, self.formula)
+            terms[i] = []
+            for s in subs:
+                if sp.by is not None and sp.by not in data.columns:
+                    raise DataError(f"newdata lacks the column {sp.by!r} (by-variable of '{sp.text}').")
+                if s.level is not None:
+                    labels = data[sp.by].map(level_label).astype(str).to_numpy()
+                    rows = np.flatnonzero(labels == str(s.level))
+                    C = np.ones(len(rows))
+                else:
+                    rows = np.arange(n)
+                    C = np.ones(n) if sp.by is None else np.asarray(data[sp.by], dtype=float)
+                terms[i].append((rows, C, x_new[rows] / s.dmax))
+        return GPColumns(n, terms)
 
-    def term_eta(self, param, data: pd.DataFrame | None, spec: GPSpec | None) -> np.ndarray | float:
-        """The GPs' part of the predictor, (draws, rows); only the term ``spec`` if given."""
+    def eta(self, param, columns=None):
+        return self.term_eta(param, columns, None)
+
+    def term_eta(self, param, columns: "GPColumns | None", spec: GPSpec | None) -> np.ndarray | float:
+        """The GPs' part of the predictor, (draws, rows); only the term ``spec`` if given.
+
+        ``columns`` None: the model data; otherwise :meth:`new_columns` of the rows (with ``spec``).
+        """
         p = self.prefix.suffix
         out: np.ndarray | float = 0.0
         for i, (sp, subs) in enumerate(self.terms_subs, start=1):
@@ -473,25 +498,24 @@ class GPDesign(SpecialDesign):
                 continue
             pi = f"{p}_{i}"
             sdgp, lscale = param(f"sdgp{pi}"), param(f"lscale{pi}")
-            n = self.n_rows if data is None else len(data)
-            x_new = None if data is None else _covariate(sp, data, self.formula)
+            n = self.n_rows if columns is None else columns.n
             for j, s in enumerate(subs):
                 z = param(f"zgp{pi}_{j + 1}" if s.level is not None else f"zgp{pi}")
-                if data is None:
-                    rows, C, x = s.rows, s.C, s.X[s.J - 1]
-                else:
-                    if sp.by is not None and sp.by not in data.columns:
-                        raise DataError(f"newdata lacks the column {sp.by!r} (by-variable of '{sp.text}').")
-                    if s.level is not None:
-                        labels = data[sp.by].map(_level_label).astype(str).to_numpy()
-                        rows = np.flatnonzero(labels == str(s.level))
-                        C = np.ones(len(rows))
-                    else:
-                        rows = np.arange(n)
-                        C = np.ones(n) if sp.by is None else np.asarray(data[sp.by], dtype=float)
-                    x = x_new[rows] / s.dmax
-                f = s.values(x, sdgp[:, j], lscale[:, j, 0], z, new=data is not None)
+                rows, C, x = (s.rows, s.C, s.X[s.J - 1]) if columns is None else columns.terms[i][j]
+                f = s.values(x, sdgp[:, j], lscale[:, j, 0], z, new=columns is not None)
                 contrib = np.zeros((f.shape[0], n))
                 contrib[:, rows] = C[None, :] * f
                 out = out + contrib
         return out
+
+
+@dataclass
+class GPColumns:
+    """The GP terms on new rows (:meth:`GPDesign.new_columns`).
+
+    ``terms[i]`` (1-based term number) holds per sub-GP the rows it covers, their
+    multiplier (1, or a numeric ``by``) and the covariate scaled as on the model data.
+    """
+
+    n: int
+    terms: dict[int, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]

@@ -241,11 +241,14 @@ class MeTerm(SpTerm):
                 out["prior_corme"] = values
         return out
 
-    def value(self, param, data):
+    def new_columns(self, data):
+        return _values(self.term, data, f"'{self.term.text}' in newdata")  # (observed x, its sd)
+
+    def value(self, param, columns=None):
         Xme = param(f"Xme_{self.m}")  # (S, N) latent values of the model data
-        if data is None:
+        if columns is None:
             return Xme
-        x, noise = _values(self.term, data, f"'{self.term.text}' in newdata")
+        x, noise = columns
         rng = np.random.default_rng()
         return rng.normal(x[None, :], noise[None, :], size=(Xme.shape[0], len(x)))
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..frame.columns import _check_columns
+from ..frame.columns import check_columns
 from ..frame.response import resp_name
 from .sp import SpTerm
 
@@ -53,22 +53,13 @@ class MiTerm(SpTerm):
             raise FormulaError(f"'{term.text}' in {formula!r}: mi() takes one variable, e.g. 'mi(x)'.")
         var = term.call.args[0].strip()
         if var not in data.columns:
-            _check_columns([var], data, f"'{term.text}'")
+            check_columns([var], data, f"'{term.text}'")
         return cls(term, prefix, formula, var=var, values=_numeric(data[var], var, term.text))
 
     def expression(self) -> str:
         return f"Yl_{resp_name(self.var)}"
 
-    def value(self, param, data):
-        if data is None:
-            values = self.values
-            missing = np.flatnonzero(np.isnan(values))
-            if not missing.size:
-                return values[None, :]
-            Ymi = param(f"Ymi_{resp_name(self.var)}")  # (S, Nmi), in row order as Jmi
-            Yl = np.repeat(values[None, :], Ymi.shape[0], axis=0)
-            Yl[:, missing] = Ymi
-            return Yl
+    def new_columns(self, data):
         if self.var not in data.columns:
             raise DataError(f"newdata needs column {self.var!r} of '{self.term.text}'.")
         values = _numeric(data[self.var], self.var, self.term.text)
@@ -77,7 +68,19 @@ class MiTerm(SpTerm):
                 f"newdata has missing values in {self.var!r}, used by '{self.term.text}'; only the model's own data "
                 "are imputed. Fill them in, or drop those rows."
             )
-        return values[None, :]
+        return values
+
+    def value(self, param, columns=None):
+        if columns is not None:
+            return columns[None, :]
+        values = self.values
+        missing = np.flatnonzero(np.isnan(values))
+        if not missing.size:
+            return values[None, :]
+        Ymi = param(f"Ymi_{resp_name(self.var)}")  # (S, Nmi), in row order as Jmi
+        Yl = np.repeat(values[None, :], Ymi.shape[0], axis=0)
+        Yl[:, missing] = Ymi
+        return Yl
 
 
 def _numeric(col: pd.Series, var: str, text: str) -> np.ndarray:

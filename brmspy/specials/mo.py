@@ -205,12 +205,12 @@ class MoTerm(SpTerm):
         name = f"prior_simo_{self.prefix.label}{self.simo_coef}"  # brms: prior_simo_mox1[1], ...
         return {f"{name}[{j + 1}]": simo[..., j] for j in range(self.D)}
 
-    def value(self, param, data):
-        if data is None:
-            X = self.X
-        else:
-            values = eval_arg(self.term.call.args[0], data, f"'{self.term.text}'")
-            X = _codes(values, self, f"'{self.term.text}'", new=True)
+    def new_columns(self, data):
+        values = eval_arg(self.term.call.args[0], data, f"'{self.term.text}'")
+        return _codes(values, self, f"'{self.term.text}'", new=True)
+
+    def value(self, param, columns=None):
+        X = self.X if columns is None else columns
         simo = param(f"simo{self.s}_{self.i}")  # (S, D)
         cum = np.concatenate([np.zeros((simo.shape[0], 1)), self.D * np.cumsum(simo, axis=1)], axis=1)
         return cum[:, X]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks
-from ..frame.columns import _eval_column
+from ..frame.columns import eval_column
 from ..frame.specials import SpecialDesign
 
 
@@ -23,7 +23,7 @@ def _values(terms, data: pd.DataFrame, formula: str) -> np.ndarray:
     for s in terms:
         if len(s.call.args) != 1 or s.call.kwargs:
             raise FormulaError(f"offset() takes one expression, e.g. 'offset(log(exposure))'; got '{s.text}' in {formula!r}.")
-        v = np.asarray(_eval_column(s.call.args[0], data, "the offset"), dtype=float)
+        v = np.asarray(eval_column(s.call.args[0], data, "the offset"), dtype=float)
         if not np.all(np.isfinite(v)):
             raise DataError(f"'{s.text}' in {formula!r} has non-finite values (e.g. log of 0); fix the data or the expression.")
         total += v
@@ -54,6 +54,9 @@ class OffsetDesign(SpecialDesign):
     def predictor_terms(self) -> list[str]:
         return [self.name]
 
-    def eta(self, param, data):
-        values = self.offsets if data is None else _values(self.terms, data, self.formula)
+    def new_columns(self, data):
+        return _values(self.terms, data, self.formula)
+
+    def eta(self, param, columns=None):
+        values = self.offsets if columns is None else columns
         return values[None, :]

@@ -15,8 +15,8 @@ standardised coefficients ``zs_<i>_<j> ~ std_normal()`` scaled by
 - ``by = f`` (factor): one smooth per level (an ordered factor's first level has
   none, as in mgcv); ``by = z`` (numeric): the smooth times ``z``, uncentred.
 
-The bases (knots, eigenvectors, constraint, maps) are kept so :meth:`eta`
-rebuilds ``Xs``/``Zs`` for new data; :mod:`brmspy.core.splines` has the numerics.
+The bases (knots, eigenvectors, constraint, maps) are kept so
+:meth:`SmoothDesign.new_columns` rebuilds ``Xs``/``Zs`` for new data; :mod:`brmspy.core.splines` has the numerics.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ..core.stan import StanBlocks, prior_statement
 from ..core.types import ParamInfo, PriorRow
 from ..formula.prefix import brms_name
 from ..formula.syntax import parse_call
-from ..frame.columns import _eval_column, _level_label, _levels_of
+from ..frame.columns import eval_column, level_label, levels_of
 from ..frame.specials import SpecialDesign
 
 #: basis types of s() / t2() marginals: bs code -> (class, description)
@@ -153,7 +153,7 @@ def _covariates(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> np.ndarra
                     f"Use it as a population-level term ('~ {v} + ...') or as a by-variable ('s(x, by = {v})')."
                 )
         else:
-            col = _eval_column(v, data, f"the smooth term '{spec.text}'")
+            col = eval_column(v, data, f"the smooth term '{spec.text}'")
         x = np.asarray(col, dtype=float)
         if not np.all(np.isfinite(x)):
             raise DataError(f"The covariate {v!r} of '{spec.text}' in {formula!r} has non-finite values.")
@@ -217,7 +217,7 @@ class SmoothPiece:
             if self.by_level is None:
                 mult = np.asarray(col, dtype=float)
             else:
-                mult = (col.map(_level_label).astype(str) == str(self.by_level)).to_numpy(dtype=float)
+                mult = (col.map(level_label).astype(str) == str(self.by_level)).to_numpy(dtype=float)
             Xf, Zr = Xf * mult[:, None], [z * mult[:, None] for z in Zr]
         return Xf, Zr
 
@@ -235,10 +235,10 @@ def build_pieces(spec: SmoothSpec, data: pd.DataFrame, formula: str) -> list[Smo
             raise DataError(f"The by-variable {spec.by!r} of '{spec.text}' in {formula!r} is not a column of the data.")
         col = data[spec.by]
         if _is_factor(col):
-            levels = [_level_label(v) for v in _levels_of(col)]
+            levels = [level_label(v) for v in levels_of(col)]
             if isinstance(col.dtype, pd.CategoricalDtype) and col.cat.ordered and len(levels) > 1:
                 levels = levels[1:]  # mgcv: an ordered factor's first level is the reference
-            first = (col.map(_level_label).astype(str) == str(levels[0])).to_numpy(dtype=float)
+            first = (col.map(level_label).astype(str) == str(levels[0])).to_numpy(dtype=float)
             sm = mixed_form(basis, X_raw, X_first=X_raw * first[:, None])
             pieces = [SmoothPiece(spec, sm, spec.label + _rename(lv), f"{spec.mgcv_label}:{spec.by}{lv}", lv)
                       for lv in levels]
@@ -387,11 +387,20 @@ class SmoothDesign(SpecialDesign):
                     out[f"prior_sds_{lab}{pc.label}_{j}"] = values
         return out
 
-    def eta(self, param, data):
-        return self.term_eta(param, data, None)
+    def new_columns(self, data, only: SmoothSpec | None = None) -> dict[int, tuple[np.ndarray, list[np.ndarray]]]:
+        """``Xs`` and ``Zs`` of each smooth (by piece number) on new data, from the stored bases; only the term ``only`` if given."""
+        return {i: pc.columns(data, self.formula) for i, pc in enumerate(self.pieces)
+                if only is None or pc.spec == only}
 
-    def term_eta(self, param, data: pd.DataFrame | None, spec: SmoothSpec | None) -> np.ndarray | float:
-        """The smooths' part of the predictor, (draws, rows); only the term ``spec`` if given."""
+    def eta(self, param, columns=None):
+        return self.term_eta(param, columns, None)
+
+    def term_eta(self, param, columns: dict[int, tuple[np.ndarray, list[np.ndarray]]] | None,
+                 spec: SmoothSpec | None) -> np.ndarray | float:
+        """The smooths' part of the predictor, (draws, rows); only the term ``spec`` if given.
+
+        ``columns`` None: the model data; otherwise :meth:`new_columns` of the rows (with ``spec``).
+        """
         p = self.prefix.suffix
         out: np.ndarray | float = 0.0
         bs = param(f"bs{p}") if self.Ks else None
@@ -399,7 +408,7 @@ class SmoothDesign(SpecialDesign):
         for i, pc in enumerate(self.pieces, start=1):
             nf = pc.Xs.shape[1]
             if spec is None or pc.spec == spec:
-                Xf, Zr = (pc.Xs, pc.Zs) if data is None else pc.columns(data, self.formula)
+                Xf, Zr = (pc.Xs, pc.Zs) if columns is None else columns[i - 1]
                 if nf:
                     out = out + bs[:, col:col + nf] @ Xf.T
                 for j, Z in enumerate(Zr, start=1):

@@ -40,7 +40,7 @@ from ..formula.prefix import Prefix, brms_name
 from ..formula.rterms import population_terms
 from ..formula.syntax import parse_call
 from ..formula.terms import SpecialTerm
-from ..frame.columns import _eval_column
+from ..frame.columns import eval_column
 from ..frame.design import DesignSpec, ModelVariables
 from ..frame.specials import ModelSettings, SpecialDesign
 
@@ -62,7 +62,7 @@ def eval_arg(expr: str, data: pd.DataFrame, where: str) -> pd.Series:
     try:
         return pd.Series(np.full(len(data), float(expr)))
     except ValueError:
-        return _eval_column(expr, data, where)
+        return eval_column(expr, data, where)
 
 
 @dataclass
@@ -130,8 +130,12 @@ class SpTerm:
     def draws(self, params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, "ParamInfo"]]:
         return []
 
-    def value(self, param, data: pd.DataFrame | None) -> np.ndarray:
-        """The term's value, (draws or 1, rows); ``data`` None means the model data."""
+    def new_columns(self, data: pd.DataFrame) -> Any:
+        """The term's data on new rows, as :meth:`value` reads them (checked here)."""
+        raise NotImplementedError
+
+    def value(self, param, columns: Any = None) -> np.ndarray:
+        """The term's value, (draws or 1, rows); ``columns`` None means the model data, else :meth:`new_columns`."""
         raise NotImplementedError
 
     def prior_draws(self, priors: dict[str, Any], sampler) -> dict[str, np.ndarray]:
@@ -316,24 +320,27 @@ class SpDesign(SpecialDesign):
             out.update(t.prior_draws(p, sampler))
         return out
 
-    def covariate_values(self, row: SpRow, data: pd.DataFrame | None) -> np.ndarray | float:
-        """The product of a row's covariates on the model data (None) or new data."""
-        if not row.covariates:
-            return 1.0
-        if data is None:
-            return row.csp
-        out: np.ndarray | float = 1.0
-        for expr, spec in row.covariates:
-            out = out * spec.matrix(data)[:, 0]
+    def new_columns(self, data):
+        """Per row of ``bsp``: the product of its covariates (1.0 without) and each sp term's own columns."""
+        out = []
+        for r in self.rows:
+            csp: np.ndarray | float = 1.0
+            for _, spec in r.covariates:
+                csp = csp * spec.matrix(data)[:, 0]
+            out.append((csp, [t.new_columns(data) for t in r.factors]))
         return out
 
-    def eta(self, param, data):
+    def eta(self, param, columns=None):
         bsp = param(f"bsp{self.prefix.suffix}")  # (S, Ksp)
         total: np.ndarray | float = 0.0
-        for r in self.rows:
-            value: np.ndarray | float = self.covariate_values(r, data)
-            for t in r.factors:
-                value = value * t.value(param, data)
+        for n, r in enumerate(self.rows):
+            if columns is None:  # the model data
+                value: np.ndarray | float = r.csp if r.covariates else 1.0
+                factor_columns = [None] * len(r.factors)
+            else:
+                value, factor_columns = columns[n]
+            for t, cols in zip(r.factors, factor_columns):
+                value = value * t.value(param, cols)
             total = total + bsp[:, r.k - 1][:, None] * np.broadcast_to(value, np.shape(value))
         return total
 
