@@ -283,6 +283,11 @@ def parse_prior_string(text: str) -> PriorDist | None:
         raise PriorError(f"Cannot read the prior {text!r}; write a Stan distribution such as 'normal(0, 10)'.")
     raw, inner = m.group(1), m.group(2)
     name = ALIASES.get(raw, raw)
+    if raw == "lasso":  # brms 2.18 still had it; current brms removed it (it was rarely a good prior)
+        raise PriorError(
+            f"The lasso prior in {text!r} was deprecated and then removed from brms, and brmspy "
+            "follows current brms; use horseshoe() or R2D2() for shrinkage, or double_exponential(0, s) on class 'b'."
+        )
     if name not in DISTRIBUTIONS:
         close = difflib.get_close_matches(raw, list(DISTRIBUTIONS) + list(ALIASES), n=3)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
