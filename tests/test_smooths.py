@@ -343,9 +343,10 @@ def test_gp_by_names(fit_gp_exact_by, fit_gp_exact):
     ("y ~ s(x, by = g)", DataError, "by-variable"),
     ("y ~ gp(x, k = 0)", FormulaError, "positive whole number"),
     ("y ~ gp(x, c = 5/4)", FormulaError, "give k"),
-    ("y ~ gp(f)", DataError, "numeric covariate"),
-    ("y ~ gp(x, z)", FormulaError, "not supported"),
-    ('y ~ gp(x, cov = "matern32")', FormulaError, "exp_quad"),
+    ("y ~ gp(f)", DataError, "numeric covariates"),
+    ("y ~ gp(x, z, k = 4, c = c(1, 2, 3))", FormulaError, "same length"),
+    ('y ~ gp(x, cov = "matern")', FormulaError, "matern32"),
+    ('y ~ gp(x, k = 5, cov = "exponential")', FormulaError, "approximate GPs with cov"),
 ])
 def test_bad_input(formula, error, match):
     with pytest.raises(error, match=match):

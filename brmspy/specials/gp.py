@@ -431,9 +431,7 @@ class GPDesign(SpecialDesign):
     # -- priors
     def prior_rows(self, base, scale_prior):
         subs = [s for _, ss in self.terms_subs for s in ss]
-        # brms lists the length scales of a term dimension by dimension (R's as.vector of sub-GP x covariate)
-        ls = [(s.priors[d], s.lscale_sfx[d]) for _, ss in self.terms_subs
-              for d in range(ss[0].spec.n_lscale) for s in ss]
+        ls = [(p, c) for _, ss in self.terms_subs for s in ss for p, c in zip(s.priors, s.lscale_sfx)]
         return [
             PriorRow("", "lscale", lb="0", **base),
             *(PriorRow(p, "lscale", coef=c, **base) for p, c in ls),
@@ -565,7 +563,7 @@ class GPDesign(SpecialDesign):
             ]
         else:
             sb.model_def += [
-                f"// latent values of the GP {what} at its distinct covariate values",
+                f"// latent values of the GP {what} at its {'distinct covariate values' if spec.gr else 'rows'}",
                 f"vector[{nsub}] gp_pred{sfx} = gp_{spec.cov}(Xgp{sfx}, sdgp{pi}[{j}], lscale{pi}[{j}], zgp{sfx});",
             ]
 
