@@ -48,8 +48,13 @@ ARGUMENTS = {
     "cosy": ("time", "gr"),
 }
 _DEFAULTS = {"time": "NA", "gr": "NA", "p": "1", "q": "1", "cov": "FALSE"}
-#: families with natural residuals (brms needs latent residuals for the others)
+#: families with natural residuals (brms's latent residuals for the others)
 FAMILIES = ("gaussian", "student")
+
+
+def has_latent_residuals(family) -> bool:
+    """Whether an autocorrelation term of ``family`` models latent residuals (brms: no natural residuals)."""
+    return family.name not in FAMILIES
 
 
 # ------------------------------------------------------------------ parsing
@@ -170,11 +175,17 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     if found is None:
         return None
     fam = t.family
-    if fam.name not in FAMILIES:
-        raise FormulaError(
-            f"'{found.text}' needs a family with natural residuals ({' or '.join(FAMILIES)}); "
-            f"family {fam.name!r} would need brms's latent residuals, which brmspy does not support yet."
-        )
+    if fam.name not in FAMILIES:  # brms's latent residuals: mu gains err = sderr * zerr (correlated with cov = TRUE)
+        if t.nonlinear:
+            raise FormulaError(f"'{found.text}' with family {fam.name!r}: latent residuals are not implemented for "
+                               "non-linear models (as in brms).")
+        if fam.kind.name != "univariate":
+            raise FormulaError(f"'{found.text}' with the {fam.kind.name} family {fam.name!r}: latent residuals are "
+                               "supported for univariate families only so far.")
+        if not found.time_cov and found.q > 0:
+            raise FormulaError(f"'{found.text}' with family {fam.name!r}: please set cov = TRUE when modeling MA "
+                               "structures for this family (brms's latent residuals carry only AR terms otherwise).")
+        return found
     if fam.link != "identity":
         raise FormulaError(f"'{found.text}' needs the identity link for mu; family {fam.name!r} has link {fam.link!r}.")
     if t.nonlinear:

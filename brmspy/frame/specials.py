@@ -97,6 +97,12 @@ class SpecialDesign:
         ``me()`` terms, which brms numbers and declares once per model.
         """
 
+    def see_family(self, family: Any) -> None:
+        """See the response's family (after :meth:`build`), for terms whose structure depends on it.
+
+        ``ar()`` of a family without natural residuals (poisson, ...) uses brms's latent residuals.
+        """
+
     @property
     def b_names(self) -> list[str]:
         """Coefficient names this kind adds to class ``b`` (brms's ``bsp``/``bs`` coefficients)."""

@@ -1,4 +1,10 @@
-"""The autocorrelation terms ``ar()``, ``ma()``, ``arma()`` and ``cosy()`` as a special-term plug-in."""
+"""The autocorrelation terms ``ar()``, ``ma()``, ``arma()`` and ``cosy()`` as a special-term plug-in.
+
+Families without natural residuals (poisson, bernoulli, ...) get brms's latent residuals: ``mu`` gains
+``err = sderr * zerr`` (``zerr ~ std_normal()``), correlated within series by the term's correlation
+matrix (``cov = TRUE``, ``cosy()``: brms's ``scale_time_err``) or, for ``ar()`` without ``cov``, with
+``mu[n] += ar' err[n - 1 .. n - p]`` (brms's program).  ``ar``/``ma`` are then bounded to (-1, 1).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from ..core.distributions import PriorDist, format_number
 from ..core.errors import FormulaError
 from ..core.stan import StanBlocks
 from ..core.types import ParamInfo, PriorRow
-from ..frame.autocor import AUTOCOR_KINDS, AutocorSpec, Series, series_of, specs_of
+from ..core.templates import stan_function, stan_lines
+from ..frame.autocor import AUTOCOR_KINDS, AutocorSpec, Series, has_latent_residuals, series_of, specs_of
 from ..frame.specials import SpecialDesign
 from ..frame.types import PopulationDesign
 
@@ -19,13 +26,19 @@ class AutocorDesign(SpecialDesign):
     """The autocorrelation structure of a response's mu (one term).
 
     ``spec`` is the parsed term (:class:`~brmspy.frame.autocor.AutocorSpec`), ``series`` the
-    series layout of the model's (sorted) rows (:class:`~brmspy.frame.autocor.Series`).
+    series layout of the model's (sorted) rows (:class:`~brmspy.frame.autocor.Series`);
+    ``latent``: brms's latent residuals (a family without natural residuals), ``n_rows`` the rows.
     """
 
     kinds: ClassVar[tuple[str, ...]] = AUTOCOR_KINDS
 
     spec: AutocorSpec | None = None
     series: Series | None = field(default=None, repr=False)
+    latent: bool = False
+    n_rows: int = 0
+
+    def see_family(self, family) -> None:
+        self.latent = has_latent_residuals(family)
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
@@ -35,7 +48,7 @@ class AutocorDesign(SpecialDesign):
                 f"not of {prefix.dpar!r}."
             )
         spec = specs_of(terms, formula)[0]
-        return cls(prefix, terms, formula, spec, series_of(data, spec))
+        return cls(prefix, terms, formula, spec, series_of(data, spec), n_rows=len(data))
 
     @property
     def classes(self) -> list[str]:
@@ -47,10 +60,10 @@ class AutocorDesign(SpecialDesign):
         """brms's bounds: none for ARMA coefficients in the conditional formulation, (-1, 1) with cov, (0, 1) for cosy."""
         if cls_ == "cosy":
             return 0.0, 1.0
-        return (-1.0, 1.0) if self.spec.cov else (None, None)
+        return (-1.0, 1.0) if self.spec.cov or self.latent else (None, None)
 
     def prior_rows(self, base, scale_prior):
-        rows = []
+        rows = [PriorRow(scale_prior, "sderr", lb="0", resp=base["resp"])] if self.latent else []
         for c in self.classes:
             lb, ub = self.bounds(c)
             rows.append(PriorRow("", c, lb="" if lb is None else format_number(lb), ub="" if ub is None else format_number(ub),
@@ -58,15 +71,22 @@ class AutocorDesign(SpecialDesign):
         return rows
 
     def resolve_priors(self, lookup):
-        return {c: lookup((c,)) for c in self.classes}
+        return {c: lookup((c,)) for c in self.classes + (["sderr"] if self.latent else [])}
+
+    def flat_parameters(self, priors):
+        return [f"sderr{self.prefix.suffix}"] if self.latent and priors.get("sderr") is None else []
 
     def stan(self, priors):
-
         return stan_autocor_parameters(self, priors)
+
+    def predictor_terms(self) -> list[str]:
+        return [f"err{self.prefix.suffix}"] if self.latent else []
 
     def draws(self, params):
         s = self.prefix.suffix
         out = []
+        if self.latent:
+            out.append((f"sderr{s}", params[f"sderr{s}"], ParamInfo(f"sderr{s}", "autocor", coef=f"sderr{s}")))
         for c in self.classes:
             values = params[f"{c}{s}"]
             if c == "cosy":
@@ -75,6 +95,12 @@ class AutocorDesign(SpecialDesign):
             for k in range(values.shape[2]):
                 name = f"{c}{s}[{k + 1}]"
                 out.append((name, values[..., k], ParamInfo(name, "autocor", coef=name)))
+        if self.latent:
+            for c in ("zerr", "err"):
+                values = params[f"{c}{s}"]
+                for k in range(values.shape[2]):
+                    name = f"{c}{s}[{k + 1}]"
+                    out.append((name, values[..., k], ParamInfo(name, c, coef=name)))
         return out
 
     def prior_draws(self, priors, sampler):
@@ -84,6 +110,8 @@ class AutocorDesign(SpecialDesign):
             values = sampler.scalar(priors.get(c), *self.bounds(c))
             if values is not None:
                 out[f"prior_{c}{self.prefix.suffix}"] = values
+        if self.latent and (values := sampler.scalar(priors.get("sderr"), lower=0.0)) is not None:
+            out[f"prior_sderr{self.prefix.suffix}"] = values
         return out
 
 
@@ -94,6 +122,18 @@ def autocor_design(design: "PopulationDesign") -> AutocorDesign | None:
 
 _COMMENTS = {"ar": "autoregressive coefficients", "ma": "moving-average coefficients",
              "cosy": "compound symmetry correlation"}
+
+
+def time_cor_function(ac: "AutocorDesign") -> tuple[str, str]:
+    """The ``cholesky_cor_<fun>`` of a covariance structure and its arguments in Stan."""
+    s, spec = ac.prefix.suffix, ac.spec
+    if spec.kind == "cosy":
+        return "cosy", f"cosy{s}"
+    if spec.p and spec.q:
+        return "arma1", f"ar{s}[1], ma{s}[1]"
+    if spec.p:
+        return "ar1", f"ar{s}[1]"
+    return "ma1", f"ma{s}[1]"
 
 
 def _bounds(lb: float | None, ub: float | None) -> str:
@@ -124,6 +164,18 @@ def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | N
         sb.declare(f"array[N_tg{s}] int<lower=1> nobs_tg{s}", f"nobs_tg{s}", series.nobs, "number of rows of each series")
         sb.tdata_def.append(f"int max_nobs_tg{s} = max(nobs_tg{s});  // rows of the largest series")
     prior_sb = StanBlocks()
+    if ac.latent:  # brms's latent residuals
+        sb.par.append(f"vector[N] zerr{s};  // unscaled residuals")
+        sb.par.append(f"real<lower=0> sderr{s};  // SD of residuals")
+        sb.tpar_def.append(f"vector[N] err{s};  // actual residuals")
+        if spec.time_cov:
+            fun, args = time_cor_function(ac)
+            sb.functions += [stan_function(f"cholesky_cor_{fun}"), stan_function("scale_time_err")]
+            sb.tpar_comp += stan_lines("autocor", "latent_time_err", s=s, fun=fun, args=args)
+        else:
+            sb.tpar_comp.append(f"err{s} = sderr{s} * zerr{s};")
+        sb.model_prior.append(f"target += std_normal_lpdf(zerr{s});")
+        _prior(prior_sb, f"sderr{s}", priors.get("sderr"), 0.0, None, None)
     for c in ac.classes:
         lb, ub = ac.bounds(c)
         if c == "cosy":
@@ -152,6 +204,8 @@ def _prior(sb: StanBlocks, name: str, dist: PriorDist | None, lb: float | None, 
         hyper.append(h)
     given = f" | {', '.join(hyper)}" if hyper else ""
     lines = [f"lprior += {dist.name}_lpdf({name}{given})"]
+    if lb is not None and ub is None and dist.info.lower < lb:  # sderr: brms's truncation at zero
+        lines.append(f"  - {dist.name}_lccdf({format_number(lb)}{given})")
     if lb is not None and ub is not None and (dist.info.lower < lb or dist.info.upper > ub):
         times = f"{size} * " if size else ""
         lines.append(
