@@ -442,7 +442,16 @@ case("ac_ar_group", "y ~ x1 + (1 | g2) + ar(time = tim, gr = g1)")
 case("ac_ar_nogr", "y ~ x1 + ar(p = 1)")
 case("ac_ar_student", "y ~ x1 + ar(time = tim, gr = g1)", family="student")
 case("ac_arma_sigma", bf("y ~ x1 + arma(time = tim, gr = g1)", "sigma ~ x2"))
-case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"}, note="car(): not in the README", difference="unsupported", reason=r"(?i)car\(")
+case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"})
+case("ac_car_esicar", 'y ~ x1 + car(W, gr = g1, type = "esicar")', data2={"W": "adjW"})
+case("ac_car_icar_poisson", 'ycnt ~ x1 + car(W, gr = g1, type = "icar")', family="poisson", data2={"W": "adjW"})
+case("ac_car_bym2_bernoulli", 'ybin ~ x1 + (1 | g2) + car(W, g1, "bym2")', family="bernoulli", data2={"W": "adjW"})
+case("ac_car_prior", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"},
+     prior=[pr("normal(0, 1)", "sdcar"), pr("beta(2, 2)", "car")])
+case("ac_car_bym2_prior", 'ycnt ~ x1 + car(W, gr = g1, type = "bym2")', family="poisson", data2={"W": "adjW"},
+     prior=[pr("beta(0.5, 0.5)", "rhocar")])
+case("refuse_ac_car_type", 'y ~ x1 + car(W, gr = g1, type = "sar")', data2={"W": "adjW"}, reason=r"(?i)type")
+case("refuse_ac_car_no_matrix", "y ~ x1 + car(V, gr = g1)", data2={"W": "adjW"}, reason=r"(?i)(V|not in data2)")
 
 # ---------------------------------------------------------------- distributional formulas
 group("distributional")

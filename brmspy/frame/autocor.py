@@ -28,6 +28,8 @@ predictions; the Stan code is in :mod:`brmspy.codegen.autocor`.
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +38,7 @@ import pandas as pd
 from ..core.errors import DataError, FormulaError
 from ..formula.syntax import is_identifier
 from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
-from .columns import check_columns, group_index
+from .columns import check_columns, group_index, level_label, levels_of
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
 AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")
@@ -308,7 +310,137 @@ def series_of(data: pd.DataFrame, spec: AutocorSpec) -> Series:
 # ------------------------------------------------- time covariance in numpy
 
 
+
+
+
+# ------------------------------------------------------------------ car()
+
+CAR_TYPES = ("escar", "esicar", "icar", "bym2")
+
+
+@dataclass(frozen=True)
+class CarSpec:
+    """One ``car(M, gr = g, type = "escar")`` term: the adjacency matrix's name in data2, the location factor."""
+
+    M: str
+    gr: str | None
+    type: str
+    text: str
+
+
+def parse_car(term: "SpecialTerm", formula: str) -> CarSpec:
+    """Parse ``car(M, gr = g, type = ...)`` with brms's defaults (``type = "escar"``)."""
+    call = term.call
+    names = ("M", "gr", "type")
+    if len(call.args) > len(names):
+        raise FormulaError(f"'{call.text}' in {formula!r} takes at most 3 arguments: M, gr, type.")
+    args = dict(zip(names, call.args))
+    for k, v in call.kwargs:
+        if k not in names:
+            raise FormulaError(f"'car()' has no argument '{k}'; its arguments are: M, gr, type.")
+        if k in args:
+            raise FormulaError(f"Argument '{k}' is given twice in '{call.text}'.")
+        args[k] = v
+    if "M" not in args:
+        raise FormulaError(f"Argument 'M' is missing in '{call.text}' (the adjacency matrix, passed in data2).")
+    M = args["M"].strip().strip("`")
+    if not is_identifier(M):
+        raise FormulaError(f"M in '{call.text}' must name a matrix in data2, got {args['M']!r}.")
+    gr = _column(args.get("gr", "NA"), f"gr in '{call.text}'")
+    type_ = args.get("type", '"escar"').strip().strip("'\"")
+    if type_ not in CAR_TYPES:
+        raise FormulaError(f"type in '{call.text}' must be one of {', '.join(repr(t) for t in CAR_TYPES)}, got {type_!r}.")
+    return CarSpec(M, gr, type_, call.text)
+
+
+@dataclass
+class CarData:
+    """brms's Stan data of a CAR term: locations, their rows, the edges of the adjacency graph and, per type,
+    the neighbour counts and eigenvalues (``escar``/``esicar``) or the BYM2 scaling factor."""
+
+    locations: list  # level labels (gr) or None (every row its own location)
+    Jloc: np.ndarray  # 1-based location per row
+    edges1: np.ndarray
+    edges2: np.ndarray
+    Nneigh: np.ndarray | None = None
+    eigen: np.ndarray | None = None
+    car_scale: float | None = None
+
+    @property
+    def Nloc(self) -> int:
+        return len(self.Jloc) if self.locations is None else len(self.locations)
+
+
+def car_data(spec: CarSpec, data: pd.DataFrame, data2, formula: str) -> CarData:
+    """The CAR data of ``spec`` on the model rows, with brms's checks and edge order."""
+    where = f"'{spec.text}' in {formula!r}"
+    if not data2 or spec.M not in data2:
+        raise DataError(f"{where} uses the adjacency matrix {spec.M!r}, which is not in data2. Pass it with "
+                        f"data2={{{spec.M!r}: matrix}} (a DataFrame with rows and columns named by the locations).")
+    A = data2[spec.M]
+    if spec.gr is not None:
+        check_columns([spec.gr], data, where)
+        col = data[spec.gr]
+        locations = [level_label(v) for v in levels_of(col)]
+        labels = col.map(level_label).astype(str).to_numpy()
+        lookup = {str(lv): i for i, lv in enumerate(locations)}
+        Jloc = np.array([lookup[v] for v in labels], dtype=np.int64) + 1
+        if not isinstance(A, pd.DataFrame):
+            raise DataError(f"Row names are required for {spec.M!r} in {where}: pass a DataFrame whose rows and "
+                            "columns are named by the levels of the grouping factor.")
+        rows = [str(r) for r in A.index]
+        cols = [str(c) for c in A.columns]
+        missing = [lv for lv in locations if str(lv) not in rows or str(lv) not in cols]
+        if missing:
+            raise DataError(f"Row names of {spec.M!r} for {where} do not match the names of the grouping levels "
+                            f"(missing: {missing[:5]}).")
+        ri = {r: i for i, r in enumerate(rows)}
+        ci = {c: i for i, c in enumerate(cols)}
+        M = np.asarray(A, dtype=float)[np.ix_([ri[str(lv)] for lv in locations], [ci[str(lv)] for lv in locations])]
+    else:
+        warnings.warn("Using CAR terms without a grouping factor is deprecated (as in brms); please use argument "
+                      "'gr' even if each observation represents its own location.", UserWarning, stacklevel=4)
+        locations = None
+        Jloc = np.arange(1, len(data) + 1, dtype=np.int64)
+        M = np.asarray(A, dtype=float)
+        if M.shape != (len(data), len(data)):
+            raise DataError(f"Dimensions of {spec.M!r} for {where} must be equal to the number of observations "
+                            f"({len(data)}); got {M.shape}.")
+    if not np.all(np.isfinite(M)) or not np.allclose(M, M.T):
+        raise DataError(f"The adjacency matrix {spec.M!r} of {where} must be symmetric with finite values.")
+    # brms: the lower triangle's rows in column-major order, paired with the sorted upper triangle's rows
+    lo_r, lo_c = np.nonzero(np.tril(M).T)  # transposed: column-major order of the lower triangle
+    edges1 = (lo_c + 1).astype(np.int64)
+    edges2 = np.sort(np.nonzero(np.triu(M).T)[1] + 1).astype(np.int64)
+    out = CarData(locations, Jloc, edges1, edges2)
+    if spec.type in ("escar", "esicar"):
+        Nneigh = M.sum(axis=0)
+        if np.any(Nneigh == 0):
+            raise DataError(f"For exact sparse CAR ({where}), all locations should have at least one neighbor within "
+                            "the provided data set. Consider using type = 'icar' instead.")
+        inv_sqrt = 1 / np.sqrt(Nneigh)
+        out.Nneigh = Nneigh
+        out.eigen = np.sort(np.linalg.eigvalsh(inv_sqrt[:, None] * M * inv_sqrt[None, :]))[::-1]
+    elif spec.type == "bym2":
+        out.car_scale = bym2_scale(edges1, edges2, out.Nloc)
+    return out
+
+
+def bym2_scale(edges1: np.ndarray, edges2: np.ndarray, Nloc: int) -> float:
+    """brms's BYM2 scaling factor: the geometric mean of the marginal variances of the ICAR field
+    (generalised inverse of the perturbed graph Laplacian under a sum-to-zero constraint)."""
+    adj = np.zeros((Nloc, Nloc))
+    adj[edges1 - 1, edges2 - 1] = 1.0
+    adj[edges2 - 1, edges1 - 1] = 1.0
+    Q = np.diag(adj.sum(axis=1)) - adj
+    Q = Q + np.eye(Nloc) * Q.diagonal().max() * math.sqrt(np.finfo(float).eps)
+    Sigma = np.linalg.inv(Q)
+    W = Sigma.sum(axis=1, keepdims=True)  # Sigma A' with A a row of ones
+    Sigma = Sigma - W @ W.T / W.sum()
+    return float(np.exp(np.mean(np.log(np.diag(Sigma)))))
+
+
 __all__ = [
-    "AUTOCOR_KINDS", "AutocorSpec", "Series",
-    "order_rows", "parse_term", "series_of", "series_order",
+    "AUTOCOR_KINDS", "CAR_TYPES", "AutocorSpec", "CarData", "CarSpec", "Series",
+    "bym2_scale", "car_data", "order_rows", "parse_car", "parse_term", "series_of", "series_order",
 ]

@@ -47,7 +47,7 @@ from ..formula.terms import SpecialTerm
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
 #: special terms handled outside the linear predictor (category-specific, unsupported autocorrelation)
-NOT_PREDICTOR_TERMS = frozenset({"cs", "car", "sar", "fcor", "unstr"})
+NOT_PREDICTOR_TERMS = frozenset({"cs", "sar", "fcor", "unstr"})
 
 
 def register(cls: type["SpecialDesign"]) -> type["SpecialDesign"]:
@@ -67,6 +67,7 @@ class ModelSettings:
     """
 
     mecor: bool = True
+    data2: Any = None  # the data2 dict (matrices such as car()'s adjacency), or None
 
 
 @dataclass

@@ -11,12 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
+import pandas as pd
+
 from ..core.distributions import PriorDist, format_number
-from ..core.errors import FormulaError
+from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks
 from ..core.types import ParamInfo, PriorRow
 from ..core.templates import stan_function, stan_lines
-from ..frame.autocor import AUTOCOR_KINDS, AutocorSpec, Series, has_latent_residuals, series_of, specs_of
+from ..frame.autocor import (AUTOCOR_KINDS, AutocorSpec, CarData, CarSpec, Series, car_data, has_latent_residuals,
+                             parse_car, series_of, specs_of)
+from ..frame.columns import level_label
 from ..frame.specials import SpecialDesign
 from ..frame.types import PopulationDesign
 
@@ -214,3 +219,139 @@ def _prior(sb: StanBlocks, name: str, dist: PriorDist | None, lb: float | None, 
         )
     lines[-1] += ";"
     sb.tpar_prior += lines
+
+
+# ------------------------------------------------------------------ car()
+
+
+@dataclass
+class CarDesign(SpecialDesign):
+    """A ``car()`` term of a response's mu: spatial effects ``rcar`` of the locations, added as ``rcar[Jloc]``.
+
+    Types as brms: ``escar`` (exact sparse CAR, ``car`` and ``sdcar``), ``esicar`` (its intrinsic form,
+    sum-to-zero), ``icar`` (intrinsic CAR of ``zcar`` scaled by ``sdcar``) and ``bym2`` (spatial and
+    non-spatial parts mixed by ``rhocar``).  ``data`` (:class:`~brmspy.frame.autocor.CarData`) is filled
+    in :meth:`link`, where data2 is seen.
+    """
+
+    kinds: ClassVar[tuple[str, ...]] = ("car",)
+
+    spec: CarSpec | None = None
+    data: CarData | None = field(default=None, repr=False)
+    _rows: pd.DataFrame | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, prefix, terms, data, formula):
+        if len(terms) > 1:
+            raise FormulaError(f"{formula!r} has several car() terms; use one per model.")
+        if prefix.dpar != "mu":
+            raise FormulaError(f"The CAR term '{terms[0].text}' in {formula!r} belongs in the formula of the response "
+                               "(mu).")
+        return cls(prefix, terms, formula, parse_car(terms[0], formula), None, data)
+
+    @classmethod
+    def link(cls, designs, settings):
+        for d in designs:
+            d.data = car_data(d.spec, d._rows, settings.data2, d.formula)
+            d._rows = None
+
+    @property
+    def classes(self) -> list[str]:
+        """Parameter classes: ``sdcar`` and ``car`` (escar) or ``rhocar`` (bym2)."""
+        return ["sdcar"] + {"escar": ["car"], "bym2": ["rhocar"]}.get(self.spec.type, [])
+
+    @staticmethod
+    def bounds(cls_: str) -> tuple[float | None, float | None]:
+        return (0.0, None) if cls_ == "sdcar" else (0.0, 1.0)
+
+    def prior_rows(self, base, scale_prior):
+        defaults = {"sdcar": scale_prior, "car": "", "rhocar": "beta(1, 1)"}
+        rows = []
+        for c in self.classes:
+            lb, ub = self.bounds(c)
+            rows.append(PriorRow(defaults[c], c, lb=format_number(lb), ub="" if ub is None else format_number(ub),
+                                 resp=base["resp"]))
+        return rows
+
+    def resolve_priors(self, lookup):
+        return {c: lookup((c,)) for c in self.classes}
+
+    def flat_parameters(self, priors):
+        return [f"{c}{self.prefix.suffix}" for c in self.classes if priors.get(c) is None]
+
+    def stan(self, priors):
+        sb, pri = StanBlocks(), StanBlocks()
+        s, t, cd = self.prefix.suffix, self.spec.type, self.data
+        sb.data.append(f"// data of the CAR structure {self.spec.text}")
+        sb.declare(f"int<lower=1> Nloc{s}", f"Nloc{s}", cd.Nloc, "number of locations")
+        sb.declare(f"array[N] int<lower=1> Jloc{s}", f"Jloc{s}", cd.Jloc, "location of each row")
+        sb.declare(f"int<lower=0> Nedges{s}", f"Nedges{s}", len(cd.edges1), "number of neighbour pairs")
+        sb.declare(f"array[Nedges{s}] int<lower=1> edges1{s}", f"edges1{s}", cd.edges1)
+        sb.declare(f"array[Nedges{s}] int<lower=1> edges2{s}", f"edges2{s}", cd.edges2)
+        if t in ("escar", "esicar"):
+            sb.declare(f"vector[Nloc{s}] Nneigh{s}", f"Nneigh{s}", cd.Nneigh, "number of neighbours")
+            sb.declare(f"vector[Nloc{s}] eigenMcar{s}", f"eigenMcar{s}", cd.eigen,
+                       "eigenvalues of the scaled adjacency matrix")
+        if t == "bym2":
+            sb.declare(f"real<lower=0> car_scale{s}", f"car_scale{s}", cd.car_scale,
+                       "scaling factor of the spatial CAR component")
+        sb.par.append(f"real<lower=0> sdcar{s};  // SD of the CAR structure")
+        fn = {"escar": "sparse_car", "esicar": "sparse_icar"}.get(t)
+        if fn:
+            sb.functions.append(stan_function(f"{fn}_lpdf"))
+        sb.par += stan_lines("autocor", f"car_{t}_parameters", s=s)
+        if t != "escar":  # escar samples rcar itself
+            sb.tpar_def += stan_lines("autocor", "car_effects", s=s)
+            sb.tpar_comp += stan_lines("autocor", f"car_{t}_transform", s=s)
+        sb.model_prior += stan_lines("autocor", f"car_{t}_prior", s=s)
+        for c in self.classes:
+            _prior(pri, f"{c}{s}", priors.get(c), *self.bounds(c), None)
+        if pri.data:
+            sb.data.append("// prior hyperparameters of the CAR structure")
+        sb += pri
+        return sb
+
+    def predictor_terms(self) -> list[str]:
+        s = self.prefix.suffix
+        return [f"rcar{s}[Jloc{s}]"]
+
+    def draws(self, params):
+        s = self.prefix.suffix
+        out = []
+        for c in self.classes:
+            out.append((f"{c}{s}", params[f"{c}{s}"], ParamInfo(f"{c}{s}", "autocor", coef=f"{c}{s}")))
+        for c in ("rcar", "zcar", "nszcar"):
+            if f"{c}{s}" not in params:
+                continue
+            values = params[f"{c}{s}"]
+            for k in range(values.shape[2]):
+                name = f"{c}{s}[{k + 1}]"
+                out.append((name, values[..., k], ParamInfo(name, c, coef=name)))
+        return out
+
+    def prior_draws(self, priors, sampler):
+        out = {}
+        for c in self.classes:
+            values = sampler.scalar(priors.get(c), *self.bounds(c))
+            if values is not None:
+                out[f"prior_{c}{self.prefix.suffix}"] = values
+        return out
+
+    def new_columns(self, data):
+        """Locations of the new rows (0-based); brms refuses new locations and models without ``gr``."""
+        if self.spec.gr is None:
+            raise DataError(f"Without a grouping factor, CAR models cannot handle newdata ('{self.spec.text}'; "
+                            "as brms).")
+        if self.spec.gr not in data.columns:
+            raise DataError(f"newdata lacks the column {self.spec.gr!r} (locations of '{self.spec.text}').")
+        lookup = {str(lv): i for i, lv in enumerate(self.data.locations)}
+        labels = data[self.spec.gr].map(level_label).astype(str).to_numpy()
+        new = sorted({v for v in labels if v not in lookup})
+        if new:
+            raise DataError(f"Cannot handle new locations in CAR models ('{self.spec.text}'): {new[:5]}.")
+        return np.array([lookup[v] for v in labels], dtype=np.int64)
+
+    def eta(self, param, columns=None):
+        rcar = param(f"rcar{self.prefix.suffix}")
+        idx = self.data.Jloc - 1 if columns is None else columns
+        return rcar[:, idx]
