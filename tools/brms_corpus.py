@@ -450,6 +450,15 @@ case("ac_car_prior", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"},
      prior=[pr("normal(0, 1)", "sdcar"), pr("beta(2, 2)", "car")])
 case("ac_car_bym2_prior", 'ycnt ~ x1 + car(W, gr = g1, type = "bym2")', family="poisson", data2={"W": "adjW"},
      prior=[pr("beta(0.5, 0.5)", "rhocar")])
+case("ac_sar_lag", "y ~ x1 + sar(W)", data2={"W": "sarW"})
+case("ac_sar_error_student", 'y ~ x1 + sar(W, type = "error")', family="student", data2={"W": "sarW"})
+case("ac_sar_prior", 'y ~ x1 + (1 | g2) + sar(W, "lag")', data2={"W": "sarW"}, prior=[pr("normal(0, 0.5)", "lagsar")])
+case("ac_fcor", "y ~ x1 + fcor(V)", data2={"V": "fcorV"})
+case("ac_fcor_student_sigma", bf("y ~ x1 + fcor(V)", "sigma ~ x2"), family="student", data2={"V": "fcorV"})
+case("refuse_ac_sar_poisson", "ycnt ~ x1 + sar(W)", family="poisson", data2={"W": "sarW"},
+     reason=r"(?i)SAR terms are not implemented for (this )?family")
+case("refuse_ac_fcor_bernoulli", "ybin ~ x1 + fcor(V)", family="bernoulli", data2={"V": "fcorV"},
+     reason=r"(?i)FCOR terms are not implemented for (this )?family")
 case("refuse_ac_car_type", 'y ~ x1 + car(W, gr = g1, type = "sar")', data2={"W": "adjW"}, reason=r"(?i)type")
 case("refuse_ac_car_no_matrix", "y ~ x1 + car(V, gr = g1)", data2={"W": "adjW"}, reason=r"(?i)(V|not in data2)")
 

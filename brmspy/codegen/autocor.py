@@ -51,10 +51,21 @@ def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, s
         sb.model_comp += stan_lines("autocor", "arma_terms", s=s, text=spec.text, mu=mu, Y=Y, ma=bool(spec.q),
                                     ar=bool(spec.p))
         return sb, False
-    fun, args = time_cor_function(ac)
-    sb.functions.append(stan_function(f"cholesky_cor_{fun}"))
     family = t.family.spec.likelihood.dist  # normal, student_t (gaussian and student only: frame.autocor)
     sigma = dp["sigma"]
+    nu = [dp["nu"]] if family == "student_t" else []
+    if spec.kind == "fcor":  # one multivariate density with the known correlation matrix
+        het = "het" if sigma in vectors else "hom"
+        sb.functions.append(stan_function(f"{family}_fcor"))
+        sb.likelihood.append(f"target += {family}_fcor_{het}_lpdf({Y} | {', '.join([*nu, mu, sigma, f'Lfcor{s}'])});")
+        return sb, True
+    if spec.kind == "sar":
+        sb.functions.append(stan_function(f"{family}_sar"))
+        args = [*nu, mu, sigma, f"{spec.type}sar{s}", f"Msar{s}", f"eigenMsar{s}"]
+        sb.likelihood.append(f"target += {family}_{spec.type}sar_lpdf({Y} | {', '.join(args)});")
+        return sb, True
+    fun, args = time_cor_function(ac)
+    sb.functions.append(stan_function(f"cholesky_cor_{fun}"))
     lpdf = f"{family}_time_{'het' if sigma in vectors else 'hom'}"
     sb.functions.append(stan_function(lpdf))
     # computed here rather than as a transformed parameter so it is not stored with every draw

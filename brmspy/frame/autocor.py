@@ -41,15 +41,17 @@ from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .columns import check_columns, group_index, level_label, levels_of
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
-AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")
+AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy", "fcor", "sar")
 #: brms's arguments of each term, in positional order
 ARGUMENTS = {
     "ar": ("time", "gr", "p", "cov"),
     "ma": ("time", "gr", "q", "cov"),
     "arma": ("time", "gr", "p", "q", "cov"),
     "cosy": ("time", "gr"),
+    "fcor": ("M",),
+    "sar": ("M", "type"),
 }
-_DEFAULTS = {"time": "NA", "gr": "NA", "p": "1", "q": "1", "cov": "FALSE"}
+_DEFAULTS = {"time": "NA", "gr": "NA", "p": "1", "q": "1", "cov": "FALSE", "type": '"lag"'}
 #: families with natural residuals (brms's latent residuals for the others)
 FAMILIES = ("gaussian", "student")
 
@@ -77,11 +79,19 @@ class AutocorSpec:
     q: int = 0
     cov: bool = False
     text: str = ""
+    M: str | None = None  # fcor(M), sar(M): the matrix's name in data2
+    type: str | None = None  # sar(): "lag" or "error"
 
     @property
     def time_cov(self) -> bool:
-        """Whether the structure is a covariance matrix per series (one multivariate density each)."""
-        return self.kind == "cosy" or self.cov
+        """Whether the structure is a covariance matrix per series (one multivariate density each);
+        ``fcor()`` and ``sar()`` have one series, all rows."""
+        return self.kind in ("cosy", "fcor", "sar") or self.cov
+
+    @property
+    def one_series(self) -> bool:
+        """``fcor()``/``sar()``: the rows keep the data order and form one series."""
+        return self.kind in ("fcor", "sar")
 
 
 def _flag(value: str, what: str) -> bool:
@@ -135,6 +145,18 @@ def parse_term(term: "SpecialTerm", formula: str) -> AutocorSpec:
         args[k] = v
     get = lambda k: args.get(k, _DEFAULTS[k])  # noqa: E731
     where = f"'{call.text}'"
+    if term.kind in ("fcor", "sar"):
+        if "M" not in args:
+            raise FormulaError(f"Argument 'M' is missing in {where} (the matrix, passed in data2).")
+        M = args["M"].strip().strip("`")
+        if not is_identifier(M):
+            raise FormulaError(f"M in {where} must name a matrix in data2, got {args['M']!r}.")
+        if term.kind == "fcor":
+            return AutocorSpec("fcor", None, None, text=call.text, M=M)
+        type_ = get("type").strip().strip("'\"")
+        if type_ not in ("lag", "error"):
+            raise FormulaError(f"type in {where} must be \"lag\" or \"error\", got {type_!r}.")
+        return AutocorSpec("sar", None, None, text=call.text, M=M, type=type_)
     time, gr = _column(get("time"), f"time in {where}"), _column(get("gr"), f"gr in {where}")
     if term.kind == "cosy":
         return AutocorSpec("cosy", time, gr, text=call.text)
@@ -177,6 +199,12 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     if found is None:
         return None
     fam = t.family
+    if found.one_series and fam.name not in FAMILIES:
+        what = "SAR" if found.kind == "sar" else "FCOR"
+        raise FormulaError(f"{what} terms are not implemented for family {fam.name!r} ('{found.text}'; as brms): "
+                           f"they need {' or '.join(FAMILIES)}.")
+    if found.kind == "sar" and "sigma" in t.parts:
+        raise FormulaError(f"'{found.text}' needs a single sigma (as brms); remove the formula for sigma.")
     if fam.name not in FAMILIES:  # brms's latent residuals: mu gains err = sderr * zerr (correlated with cov = TRUE)
         if t.nonlinear:
             raise FormulaError(f"'{found.text}' with family {fam.name!r}: latent residuals are not implemented for "
@@ -440,7 +468,36 @@ def bym2_scale(edges1: np.ndarray, edges2: np.ndarray, Nloc: int) -> float:
     return float(np.exp(np.mean(np.log(np.diag(Sigma)))))
 
 
+
+def one_series_matrix(spec: AutocorSpec, data2, N: int, formula: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The matrix of ``fcor(M)``/``sar(M)`` from data2 (N x N over the model rows) and, for sar(), its
+    eigenvalues in R's order (decreasing; by modulus for a non-symmetric matrix)."""
+    what = "FCOR" if spec.kind == "fcor" else "SAR"
+    where = f"'{spec.text}' in {formula!r}"
+    if not data2 or spec.M not in data2:
+        raise DataError(f"{where} uses the matrix {spec.M!r}, which is not in data2. Pass it with "
+                        f"data2={{{spec.M!r}: matrix}} (N x N, rows in the order of the data).")
+    M = np.asarray(data2[spec.M], dtype=float)
+    if M.shape != (N, N):
+        raise DataError(f"Dimensions of {spec.M!r} for {what} terms must be equal to the number of observations "
+                        f"({N}); got {M.shape} ({where}).")
+    if not np.all(np.isfinite(M)):
+        raise DataError(f"The matrix {spec.M!r} of {where} has non-finite values.")
+    if spec.kind == "fcor":
+        if not np.allclose(M, M.T) or np.linalg.eigvalsh((M + M.T) / 2).min() <= 0:
+            raise DataError(f"The matrix {spec.M!r} of {where} must be a symmetric positive definite covariance matrix.")
+        return M, None
+    if np.allclose(M, M.T):
+        ev = np.sort(np.linalg.eigvalsh((M + M.T) / 2))[::-1]
+    else:
+        ev = np.linalg.eigvals(M)
+        if np.abs(ev.imag).max() > 1e-8:
+            raise DataError(f"The matrix {spec.M!r} of {where} has complex eigenvalues; sar() needs a matrix with real "
+                            "eigenvalues (e.g. a row-standardised symmetric adjacency matrix).")
+        ev = ev.real[np.argsort(-np.abs(ev.real), kind="stable")]
+    return M, ev
+
 __all__ = [
     "AUTOCOR_KINDS", "CAR_TYPES", "AutocorSpec", "CarData", "CarSpec", "Series",
-    "bym2_scale", "car_data", "order_rows", "parse_car", "parse_term", "series_of", "series_order",
+    "bym2_scale", "car_data", "one_series_matrix", "order_rows", "parse_car", "parse_term", "series_of", "series_order",
 ]

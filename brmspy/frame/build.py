@@ -276,7 +276,7 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     design, spec = _fixed_design(prefix, lt, data, formula, mv)
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
-        if s.kind in ("sar", "fcor", "unstr"):  # ar/ma/arma/cosy/car: brmspy.frame.autocor
+        if s.kind == "unstr":  # ar/ma/arma/cosy/car/sar/fcor: brmspy.frame.autocor
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     cs = _cs_terms(lt, formula)
     cs_spec = None

@@ -47,7 +47,7 @@ from ..formula.terms import SpecialTerm
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
 #: special terms handled outside the linear predictor (category-specific, unsupported autocorrelation)
-NOT_PREDICTOR_TERMS = frozenset({"cs", "sar", "fcor", "unstr"})
+NOT_PREDICTOR_TERMS = frozenset({"cs", "unstr"})
 
 
 def register(cls: type["SpecialDesign"]) -> type["SpecialDesign"]:

@@ -141,6 +141,14 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     ac = _mu_design(ctx.fit, t)
     if ac is not None and ac.latent:
         return _latent_eta(ctx, ac, eta)
+    if ac is not None and ac.spec.kind == "sar" and ac.spec.type == "lag":  # brms: mu = (I - rho W)^-1 eta
+        if ctx.is_new:
+            raise DataError(f"Predictions on new data are not supported for the lag-SAR structure '{ac.spec.text}' "
+                            "(its weight matrix covers the fitted rows only); use newdata=None.")
+        rho = ctx.draws(f"lagsar{prefix.suffix}").reshape(-1)
+        eta = np.broadcast_to(eta, (len(rho), ctx.N))
+        IB = np.eye(ctx.N)[None] - rho[:, None, None] * ac.matrix[None]
+        return np.linalg.solve(IB, eta[..., None])[..., 0]
     if ac is None or ac.spec.kind != "arma" or ac.spec.cov:
         return eta
     s = prefix.suffix
@@ -265,7 +273,7 @@ def _cov_params(ctx, ac: AutocorDesign) -> dict[str, np.ndarray]:
     out = {}
     for c in ac.classes:
         v = ctx.draws(f"{c}{s}")
-        out[c] = v if c == "cosy" else v[:, 0]
+        out[c] = v.reshape(-1) if c in ("cosy", "lagsar", "errorsar") else v[:, 0]
     return out
 
 
@@ -287,7 +295,14 @@ def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
 
 def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.ndarray, b: int, e: int) -> np.ndarray:
     """(draws, n, n) covariance of the rows b..e-1 (0-based, one series)."""
-    R = cor_matrix(ac.spec, cov_params, e - b)
+    if ac.spec.kind == "fcor":  # the known matrix
+        R = ac.matrix[None, b:e, b:e]
+    elif ac.spec.kind == "sar":  # (B' B)^-1 with B = I - rho W
+        rho = cov_params[f"{ac.spec.type}sar"]
+        IB = np.eye(e - b)[None] - rho[:, None, None] * ac.matrix[None, b:e, b:e]
+        R = np.linalg.inv(np.einsum("sji,sjk->sik", IB, IB))
+    else:
+        R = cor_matrix(ac.spec, cov_params, e - b)
     s = sigma[:, b:e]
     return R * s[:, :, None] * s[:, None, :]
 

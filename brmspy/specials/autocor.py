@@ -19,7 +19,7 @@ from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks
 from ..core.types import ParamInfo, PriorRow
 from ..core.templates import stan_function, stan_lines
-from ..frame.autocor import (AUTOCOR_KINDS, AutocorSpec, CarData, CarSpec, Series, car_data, has_latent_residuals,
+from ..frame.autocor import (AUTOCOR_KINDS, AutocorSpec, CarData, CarSpec, Series, car_data, has_latent_residuals, one_series_matrix,
                              parse_car, series_of, specs_of)
 from ..frame.columns import level_label
 from ..frame.specials import SpecialDesign
@@ -41,9 +41,17 @@ class AutocorDesign(SpecialDesign):
     series: Series | None = field(default=None, repr=False)
     latent: bool = False
     n_rows: int = 0
+    matrix: np.ndarray | None = field(default=None, repr=False)  # fcor()/sar(): M from data2 (link)
+    eigen: np.ndarray | None = field(default=None, repr=False)  # sar(): eigenvalues of M, as R's eigen()
 
     def see_family(self, family) -> None:
         self.latent = has_latent_residuals(family)
+
+    @classmethod
+    def link(cls, designs, settings):
+        for d in designs:
+            if d.spec.one_series:
+                d.matrix, d.eigen = one_series_matrix(d.spec, settings.data2, d.n_rows, d.formula)
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
@@ -59,18 +67,29 @@ class AutocorDesign(SpecialDesign):
     def classes(self) -> list[str]:
         """Parameter classes of the structure: ``ar``, ``ma``, ``cosy``."""
         s = self.spec
+        if s.kind == "sar":
+            return [f"{s.type}sar"]
+        if s.kind == "fcor":
+            return []
         return ["cosy"] if s.kind == "cosy" else [c for c, k in (("ar", s.p), ("ma", s.q)) if k > 0]
 
     def bounds(self, cls_: str) -> tuple[float | None, float | None]:
-        """brms's bounds: none for ARMA coefficients in the conditional formulation, (-1, 1) with cov, (0, 1) for cosy."""
+        """brms's bounds: none for ARMA coefficients in the conditional formulation, (-1, 1) with cov, (0, 1) for cosy,
+        the smallest and largest eigenvalue of M for sar()."""
         if cls_ == "cosy":
             return 0.0, 1.0
+        if cls_ in ("lagsar", "errorsar"):
+            return float(self.eigen.min()), float(self.eigen.max())
         return (-1.0, 1.0) if self.spec.cov or self.latent else (None, None)
 
     def prior_rows(self, base, scale_prior):
         rows = [PriorRow(scale_prior, "sderr", lb="0", resp=base["resp"])] if self.latent else []
         for c in self.classes:
             lb, ub = self.bounds(c)
+            if c in ("lagsar", "errorsar"):  # brms writes the bounds by the names of the data
+                s = self.prefix.suffix
+                rows.append(PriorRow("", c, lb=f"min_eigenMsar{s}", ub=f"max_eigenMsar{s}", resp=base["resp"]))
+                continue
             rows.append(PriorRow("", c, lb="" if lb is None else format_number(lb), ub="" if ub is None else format_number(ub),
                                  resp=base["resp"]))
         return rows
@@ -94,8 +113,8 @@ class AutocorDesign(SpecialDesign):
             out.append((f"sderr{s}", params[f"sderr{s}"], ParamInfo(f"sderr{s}", "autocor", coef=f"sderr{s}")))
         for c in self.classes:
             values = params[f"{c}{s}"]
-            if c == "cosy":
-                out.append((f"cosy{s}", values, ParamInfo(f"cosy{s}", "autocor", coef=f"cosy{s}")))
+            if c in ("cosy", "lagsar", "errorsar"):
+                out.append((f"{c}{s}", values, ParamInfo(f"{c}{s}", "autocor", coef=f"{c}{s}")))
                 continue
             for k in range(values.shape[2]):
                 name = f"{c}{s}[{k + 1}]"
@@ -126,7 +145,8 @@ def autocor_design(design: "PopulationDesign") -> AutocorDesign | None:
 
 
 _COMMENTS = {"ar": "autoregressive coefficients", "ma": "moving-average coefficients",
-             "cosy": "compound symmetry correlation"}
+             "cosy": "compound symmetry correlation", "lagsar": "lag-SAR correlation parameter",
+             "errorsar": "error-SAR correlation parameter"}
 
 
 def time_cor_function(ac: "AutocorDesign") -> tuple[str, str]:
@@ -161,7 +181,19 @@ def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | N
             sb.declare(f"array[N] int<lower=0> J_lag{s}", f"J_lag{s}", series.J_lag(max_lag),
                        "number of earlier residuals of the same series used by the next row")
             sb.tdata_def.append(f"int max_lag{s} = max(Kar{s}, Kma{s});  // number of lagged residuals kept per row")
-    if spec.time_cov:
+    if spec.kind == "fcor":
+        sb.data.append(f"// known residual covariance structure {spec.text}")
+        sb.declare(f"int<lower=1> N_tg{s}", f"N_tg{s}", 1, "one series: all rows")
+        sb.declare(f"matrix[N, N] Mfcor{s}", f"Mfcor{s}", ac.matrix, "known residual correlation matrix")
+        sb.tdata_def.append(f"matrix[N, N] Lfcor{s} = cholesky_decompose(Mfcor{s});")
+    elif spec.kind == "sar":
+        sb.data.append(f"// spatial autoregressive structure {spec.text}")
+        sb.declare(f"int<lower=1> N_tg{s}", f"N_tg{s}", 1, "one series: all rows")
+        sb.declare(f"matrix[N, N] Msar{s}", f"Msar{s}", ac.matrix, "spatial weight matrix")
+        sb.declare(f"vector[N] eigenMsar{s}", f"eigenMsar{s}", ac.eigen, f"eigenvalues of Msar{s}")
+        sb.tdata_def += [f"// the eigenvalues bound the SAR parameter (as brms)",
+                         f"real min_eigenMsar{s} = min(eigenMsar{s});", f"real max_eigenMsar{s} = max(eigenMsar{s});"]
+    elif spec.time_cov:
         sb.data.append(f"// series of the residual covariance structure {spec.text}")
         sb.declare(f"int<lower=1> N_tg{s}", f"N_tg{s}", len(series.begin), "number of series")
         sb.declare(f"array[N_tg{s}] int<lower=1> begin_tg{s}", f"begin_tg{s}", series.begin, "first row of each series")
@@ -183,6 +215,10 @@ def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | N
         _prior(prior_sb, f"sderr{s}", priors.get("sderr"), 0.0, None, None)
     for c in ac.classes:
         lb, ub = ac.bounds(c)
+        if c in ("lagsar", "errorsar"):
+            sb.par.append(f"real<lower=min_eigenMsar{s},upper=max_eigenMsar{s}> {c}{s};  // {_COMMENTS[c]}")
+            _prior(prior_sb, f"{c}{s}", priors.get(c), None, None, None)  # bounds are data: no parameter-dependent term
+            continue
         if c == "cosy":
             sb.par.append(f"real{_bounds(lb, ub)} cosy{s};  // {_COMMENTS[c]}")
             size = None
