@@ -133,7 +133,8 @@ MAPPING: dict[str, Difference] = {
     ),
     "theta1_row": Difference(
         "The prior table has no theta1 row",
-        "In mixtures whose theta2..thetaK are predicted, brms 2.18's get_prior() row for theta1 (fixed at 0, no "
+        "In mixtures with predicted theta<k>, brms 2.18's get_prior() row for the reference theta1 (theta<k> of "
+        "the first component without a formula when theta1 has one; fixed at 0, no "
         "parameter) must be its default 'logistic(0, 1)'; it is left out of the comparison.",
     ),
 }
@@ -832,8 +833,10 @@ def map_prior_table(ref: dict, build) -> dict:
     table = ref.get("prior")
     if not table or not any(t.family.kind.has_components and t.family.theta_pred for t in build.frame.response_terms):
         return ref
+    refs = {f"theta{t.family.theta_ref}" for t in build.frame.response_terms
+            if t.family.kind.has_components and t.family.theta_pred}  # the reference theta (theta1 unless predicted)
     keep = [i for i in range(len(table["class"]))
-            if not (table["class"][i] == "theta1" and table["prior"][i] == "logistic(0, 1)" and table["source"][i] == "default")]
+            if not (table["class"][i] in refs and table["prior"][i] == "logistic(0, 1)" and table["source"][i] == "default")]
     return {**ref, "prior": {k: [v[i] for i in keep] for k, v in table.items()}}
 
 

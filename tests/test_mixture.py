@@ -119,8 +119,8 @@ def test_errors(data):
         bp.mixture("gaussian", "poisson")
     with pytest.raises(FamilyError, match="cannot be a mixture component"):
         bp.mixture("cumulative", "cumulative")
-    with pytest.raises(FormulaError, match="theta1"):
-        bp.make_stancode(bp.bf("y ~ x", "theta1 ~ x"), data, bp.mixture("gaussian", "gaussian"))
+    with pytest.raises(FormulaError, match="all but one mixing proportion"):  # brms: K - 1 thetas, not all
+        bp.make_stancode(bp.bf("y ~ x", "theta1 ~ x", "theta2 ~ 1"), data, bp.mixture("gaussian", "gaussian"))
     with pytest.raises(FormulaError, match="no such parameter"):
         bp.make_stancode(bp.bf("y ~ x", "sigma3 ~ x"), data, bp.mixture("gaussian", "gaussian"))
     with pytest.raises(FormulaError, match="intercept"):

@@ -567,6 +567,13 @@ case("mix_order_none", "y ~ x1", family=mix("gaussian", "gaussian", order="none"
 case("mix_poisson", "ycnt ~ x1", family=mix("poisson", "poisson"))
 case("mix_dpars", bf("y ~ x1", "mu2 ~ x2", "sigma2 ~ 1"), family=mix("gaussian", "gaussian"))
 case("mix_theta", bf("y ~ x1", "theta2 ~ x2"), family=mix("gaussian", "gaussian"))
+case("mix_theta1_pred", bf("y ~ x1", "theta1 ~ x2"), family=mix("gaussian", "gaussian"))
+case("mix_theta13_pred", bf("y ~ x1", "theta1 ~ x2", "theta3 ~ 1"), family=mix("gaussian", "gaussian", "gaussian"))
+case("mix_theta12_pred_poisson", bf("ycnt ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=mix("poisson", "poisson", "poisson"))
+case("refuse_mix_theta_partial", bf("ycnt ~ x1", "theta3 ~ x2"), family=mix("poisson", "poisson", "poisson"),
+     reason=r"(?i)all but one mixing proportion")
+case("refuse_mix_all_thetas", bf("y ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=mix("gaussian", "gaussian"),
+     reason=r"(?i)all but one mixing proportion")
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
 
