@@ -167,3 +167,23 @@ def test_refusals(formula, error, match):
     df["c1"] = 1.0
     with pytest.raises(error, match=match):
         bp.make_stancode(formula, df)
+
+
+@pytest.fixture(scope="module")
+def fit_matern():
+    rng = np.random.default_rng(3)
+    x = np.round(np.linspace(0, 6, 40), 2)
+    df = pd.DataFrame({"x": x, "y": np.sin(x) + rng.normal(0, 0.25, len(x))})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm('y ~ gp(x, cov = "matern32")', df, chains=2, iter=400, seed=9, refresh=0)
+
+
+def test_matern32_gp_recovers_a_curve(fit_matern):
+    d = fit_matern.draws()
+    sigma = d["sigma"].to_numpy()
+    assert abs(sigma.mean() - 0.25) < 4 * sigma.std()
+    grid = pd.DataFrame({"x": np.linspace(0.2, 5.8, 15)})
+    ep = bp.posterior_epred(fit_matern, newdata=grid)
+    assert np.sqrt(np.mean((ep.mean(axis=0) - np.sin(grid["x"].to_numpy())) ** 2)) < 0.2
+    assert {"sdgp_gpx", "lscale_gpx", "zgp_gpx[40]"} <= set(d.columns)
