@@ -240,7 +240,9 @@ class CmdStanPyBackend:
         try:
             import cmdstanpy
         except ImportError as exc:
-            return f"CmdStanPy is not importable ({exc}); install it with `pip install cmdstanpy`. " + NOT_INSTALLED
+            return (f"CmdStanPy is not installed ({exc}); it is an optional extra: install it with "
+                    "`pip install \"brmspy-stan[cmdstanpy]\"`, then CmdStan with `python -m cmdstanpy.install_cmdstan`; "
+                    "or use backend='stanli' (no C++ needed)")
         try:
             cmdstanpy.cmdstan_path()
         except (ValueError, OSError, RuntimeError):

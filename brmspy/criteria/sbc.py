@@ -267,7 +267,7 @@ def sbc(
     True
     >>> fig = bp.plot_sbc(res, type="ecdf_diff")                       # doctest: +SKIP
 
-    On a Dask cluster (``pip install "brmspy[dask]"``)::
+    On a Dask cluster (``pip install "brmspy-stan[dask]"``)::
 
         from dask.distributed import Client
         client = Client("tcp://scheduler:8786")     # or Client(LocalCluster(n_workers=4))

@@ -240,7 +240,7 @@ def brm_multiple(
     >>> fit.stan_draws.nchains, fit.rhats.shape[0]                                  # doctest: +SKIP
     (6, 3)
 
-    On a Dask cluster (``pip install "brmspy[dask]"``)::
+    On a Dask cluster (``pip install "brmspy-stan[dask]"``)::
 
         from dask.distributed import Client
         client = Client("tcp://scheduler:8786")     # or Client(LocalCluster(n_workers=4))
