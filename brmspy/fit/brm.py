@@ -14,6 +14,7 @@ from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backe
 from ..backends.base import _is_int
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
+from ..core.frames import as_pandas
 from ..core.errors import PriorError, SamplingError
 from ..families import Family, brmsfamily
 from ..formula import BrmsFormula, MvBrmsFormula
@@ -130,6 +131,7 @@ def brm(
     >>> fit.fixef()                                                                     # doctest: +SKIP
     """
     family = _family_object(family)  # the fit and its file keep a Family, not bp.poisson uncalled
+    data = as_pandas(data, "data")  # polars, pyarrow, dicts of arrays: pandas from here on
     if sample_prior not in SAMPLE_PRIOR:
         raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
     if file_refit not in FILE_REFIT:

@@ -21,7 +21,7 @@ from .summary import BrmsSummary
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
-    from xarray import DataTree
+    from xarray import DataArray, DataTree
 
 
 @dataclass
@@ -466,24 +466,32 @@ class BrmsFit:
     def posterior_epred(self, newdata: pd.DataFrame | None = None, re_formula: Any = None,
                         ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
                         sample_new_levels: str = "uncertainty", seed: int | None = None, resp: str | None = None,
-                        chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+                        chunk_size: int | None = None, incl_autocor: bool = True, *,
+                        output: str = "array") -> "np.ndarray | DataArray":
         """Draws of the expected response, draws × observations; see :func:`brmspy.posterior_epred`.
+
+        ``output="xarray"`` labels them: dims ``chain``, ``draw``, ``obs`` (the rows' index).
 
         Examples
         --------
         >>> fit.posterior_epred(newdata=df.head(3)).shape   # doctest: +SKIP
         (4000, 3)
+        >>> fit.posterior_epred(output="xarray").dims       # doctest: +SKIP
+        ('chain', 'draw', 'obs')
         """
         from ..prediction.core import posterior_epred
 
         return posterior_epred(self, newdata, re_formula, ndraws, dpar, allow_new_levels, sample_new_levels, seed,
-                               resp, chunk_size, incl_autocor)
+                               resp, chunk_size, incl_autocor, output=output)
 
     def posterior_predict(self, newdata: pd.DataFrame | None = None, re_formula: Any = None,
                           ndraws: int | None = None, allow_new_levels: bool = False,
                           sample_new_levels: str = "uncertainty", seed: int | None = None, resp: str | None = None,
-                          chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+                          chunk_size: int | None = None, incl_autocor: bool = True, *,
+                          output: str = "array") -> "np.ndarray | DataArray":
         """Draws from the posterior predictive distribution; see :func:`brmspy.posterior_predict`.
+
+        ``output="xarray"`` labels them: dims ``chain``, ``draw``, ``obs`` (the rows' index).
 
         Examples
         --------
@@ -493,7 +501,7 @@ class BrmsFit:
         from ..prediction.core import posterior_predict
 
         return posterior_predict(self, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed,
-                                 resp, chunk_size, incl_autocor)
+                                 resp, chunk_size, incl_autocor, output=output)
 
     def fitted(self, newdata: pd.DataFrame | None = None, prob: float = 0.95, re_formula: Any = None,
                ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,

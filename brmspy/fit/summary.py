@@ -42,11 +42,16 @@ class BrmsSummary:
     """What ``fit.summary()`` returns: printable, with the tables as DataFrames."""
 
     header: str
-    group: dict[str, pd.DataFrame] = field(default_factory=dict)  # "~Subject (Number of levels: 18)" -> table
+    group: dict[str, pd.DataFrame] = field(default_factory=dict)  # grouping factor ("Subject") -> table
+    group_levels: dict[str, int] = field(default_factory=dict)  # grouping factor -> number of levels
     population: pd.DataFrame = field(default_factory=pd.DataFrame)
     family: pd.DataFrame = field(default_factory=pd.DataFrame)
     footer: str = ""
     sections: dict[str, pd.DataFrame] = field(default_factory=dict)  # SECTIONS kind -> table
+
+    def group_title(self, group: str) -> str:
+        """brms's heading of a grouping factor's table: ``~Subject (Number of levels: 18)``."""
+        return f"~{group} (Number of levels: {self.group_levels.get(group, '?')}) "
 
     def _sections(self, where: str) -> list[str]:
         parts = []
@@ -61,8 +66,8 @@ class BrmsSummary:
         parts += self._sections("before")
         if self.group:
             parts.append(HEADINGS["group"])
-            for title, table in self.group.items():
-                parts += [title, _fmt_table(table), ""]
+            for g, table in self.group.items():
+                parts += [self.group_title(g), _fmt_table(table), ""]
         if not self.population.empty:
             parts += [HEADINGS["population"], _fmt_table(self.population), ""]
         parts += self._sections("after")

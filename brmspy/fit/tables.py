@@ -89,8 +89,8 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
                 else:
                     a, b = pi.coef.split(",")
                     labels.append(f"cor({a}{lv},{b}{lv})")
-        title = f"~{g} (Number of levels: {blocks[0].N_levels}) "
-        out.group[title] = stats_table(draws, names, prob, labels=labels)
+        out.group[g] = stats_table(draws, names, prob, labels=labels)
+        out.group_levels[g] = blocks[0].N_levels
     b_names = _intercepts_first([n for n, pi in info.items() if pi.kind == "b"], info)
     out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
     d_names = [n for n, pi in info.items() if pi.kind == "dpar"]
