@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..core.html import html_report, pre, table
 from ..core.errors import BrmsError
 from ..fit.brmsfit import BrmsFit
 from ..prediction.core import log_lik
@@ -140,6 +141,12 @@ class IcResult:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        """The printout for notebooks: the estimates as an HTML table, the notes as text."""
+        est = self.estimates.copy()
+        est["SE"] = est["SE"].astype(float)
+        return html_report([("", pre(self._header())), ("", table(est, digits=1)), ("", pre(self._footer()))])
 
 
 @dataclass(repr=False, eq=False)

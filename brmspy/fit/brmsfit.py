@@ -169,6 +169,9 @@ class BrmsFit:
     def __repr__(self) -> str:
         return str(self.summary())
 
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
     def fixef(self, prob: float = 0.95) -> pd.DataFrame:
         """Population-level effects: Estimate, Est.Error and the ``prob`` interval (brms's ``fixef``).
 

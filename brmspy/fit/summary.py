@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.html import html_report, pre, table
+
 HEADINGS = {
     "group": "Multilevel Hyperparameters:",
     "population": "Regression Coefficients:",
@@ -78,3 +80,22 @@ class BrmsSummary:
         return "\n".join(parts)
 
     __repr__ = __str__
+
+    def _repr_html_(self) -> str:
+        """The printed summary for notebooks, its tables as HTML tables."""
+        parts: list[tuple[str, str]] = [("", pre(self.header))]
+        sections = {where: [(title, table(t)) for kind, (title, pos) in SECTIONS.items()
+                            if pos == where and (t := self.sections.get(kind)) is not None and not t.empty]
+                    for where in ("before", "after", "last")}
+        parts += sections["before"]
+        if self.group:
+            parts.append((HEADINGS["group"], ""))
+            parts += [("", pre(self.group_title(g)) + table(t)) for g, t in self.group.items()]
+        if not self.population.empty:
+            parts.append((HEADINGS["population"], table(self.population)))
+        parts += sections["after"]
+        if not self.family.empty:
+            parts.append((HEADINGS["family"], table(self.family)))
+        parts += sections["last"]
+        parts.append(("", pre(self.footer)))
+        return html_report(parts)
