@@ -73,7 +73,9 @@ def brm(
     seed : random seed; the same seed gives the same draws on the same backend.
     init : init radius (``0`` for zeros), a dict of initial values, or a list of dicts per chain.
     control : ``{"adapt_delta": 0.8, "max_treedepth": 10}``.
-    refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``).
+    refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``). With
+        stanli a progress bar per chain (tqdm; a widget in notebooks with ``brmspy-stan[notebook]``)
+        appears for fits longer than two seconds; CmdStan and PyStan print their own lines.
     backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
     algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
         iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or

@@ -21,6 +21,8 @@ CELLS = [
     "fit.summary()",                                            # 7
     "bp.loo(fit)",                                              # 8
     "fit.hypothesis('Days > 5')",                               # 9
+    "import brmspy.backends.progress as P; P.DELAY = 0\n"       # 10: progress widgets, one per chain
+    "f2 = bp.brm('Reaction ~ Days', data=bp.datasets.load('sleepstudy'), chains=2, iter=400, seed=1, refresh=50)",
 ]
 
 
@@ -57,3 +59,11 @@ def test_results_render_as_html(executed, cell, marks) -> None:
     page = out["data"]["text/html"]
     assert all(m in page for m in marks), page[:500]
     assert "text/plain" in out["data"]  # consoles still print brms's layout
+
+
+def test_progress_bars_are_widgets_in_a_notebook(executed) -> None:
+    outputs = executed[10]
+    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets) == 2  # one bar per chain
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    assert "Iteration:" not in stderr and "IProgress" not in stderr
