@@ -15,12 +15,16 @@ from .codegen.api import build_model, make_stancode, make_standata
 from .core.errors import (
     BackendUnavailableError,
     BrmsError,
+    BrmsWarning,
     DataError,
+    DataWarning,
     FamilyError,
     FitFileError,
     FormulaError,
     PlotError,
     PriorError,
+    PriorWarning,
+    SamplerWarning,
     SamplingError,
     StanCompileError,
 )
@@ -76,7 +80,7 @@ _FAMILY_CONSTRUCTORS = [n for n in _family_names if n[0].islower() and n not in 
     "args_of", "brmsfamily", "check_response", "family_function", "register", "warn_binomial_trials")]
 
 __all__ = [
-    "BackendUnavailableError", "BrmsError", "BrmsFit", "BrmsFitMultiple", "SbcResult", "brm_multiple", "combine_models",
+    "BackendUnavailableError", "BrmsError", "BrmsWarning", "DataWarning", "PriorWarning", "SamplerWarning", "BrmsFit", "BrmsFitMultiple", "SbcResult", "brm_multiple", "combine_models",
     "plot_sbc", "reloo", "sbc", "ConditionalEffects", "DataError", "Family", "FamilyError", "FitFileError",
     "FormulaError", "HypothesisResult", "KfoldResult", "LooResult", "PlotError", "PriorError", "SamplingError",
     "StanCompileError", "VarCorr", "WaicResult", "add_criterion", "bayes_R2", "bf", "brm", "brmsfamily",

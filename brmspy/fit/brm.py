@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -15,7 +14,7 @@ from ..backends.base import _is_int
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
 from ..core.frames import as_pandas
-from ..core.errors import PriorError, SamplingError
+from ..core.errors import PriorError, SamplerWarning, SamplingError, warn
 from ..families import Family, brmsfamily
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.draws import draw_priors, flat_parameters
@@ -243,10 +242,10 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
             raise
         raise SamplingError(f"{exc}\n{hint}") from None
     if config.approximate:
-        warnings.warn(
+        warn(
             f"algorithm={config.algorithm!r}: the draws come from {ALGORITHM_LABELS[config.algorithm]}, an "
             "approximation of the posterior, not from MCMC; check results that matter with algorithm='sampling'.",
-            UserWarning, stacklevel=3,
+            SamplerWarning,
         )
     prior_draws = {}
     if sample_prior == "yes":

@@ -19,7 +19,6 @@ result does not depend on the executor.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from concurrent.futures import Executor
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..backends import Draws
-from ..core.errors import BrmsError, DataError
+from ..core.errors import BrmsError, DataError, SamplerWarning, warn
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.spec import Prior
@@ -293,7 +292,7 @@ def brm_multiple(
         for i, f in enumerate(fits, 1):
             draws = checked_draws(f)
             if f.stan_draws.nchains > 1 and any(float(arviz_io.rhat(x)) > RHAT_IMPUTED for x in draws.values()):
-                warnings.warn(f"Imputed model {i} did not converge.", UserWarning, stacklevel=2)
+                warn(f"Imputed model {i} did not converge.", SamplerWarning)
     if not combine:
         return fits
     out = combine_models(fits, check_data=False)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.errors import DataWarning, warn
 from ..fit.brmsfit import BrmsFit
 from ..formula.syntax import split_top
 from ..frame.build import variables_of
@@ -358,8 +358,7 @@ def _prepare_conditions(conditions: pd.DataFrame | Mapping | None, data: pd.Data
             raise PlotError("conditions must have at least one row.")
         unused = [c for c in cond.columns if c != "cond__" and c not in data.columns]
         if unused:
-            warnings.warn(f"Variables in 'conditions' that are not part of the model: {', '.join(unused)}.",
-                          stacklevel=3)
+            warn(f"Variables in 'conditions' that are not part of the model: {', '.join(unused)}.", DataWarning)
         if "cond__" in cond.columns:
             labels = [str(v) for v in cond["cond__"]]
         else:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.errors import BrmsWarning, warn
 from ..core.errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
 from ..fit.brmsfit import BrmsFit
 from ..prediction.core import log_lik, posterior_predict
@@ -531,7 +532,7 @@ def _ppc_loo_pit_overlay(fit, y, yrep, ndraws, seed, ax, samples: int = 100, gri
     if np.all(np.isin(y, (0, 1))):
         import warnings
 
-        warnings.warn("This plot is not recommended for binary data.", UserWarning, stacklevel=4)
+        warn("This plot is not recommended for binary data.", BrmsWarning)
     pit = _loo_pit(fit, y, yrep, ndraws, seed, resp)
     fig, axes = _figure(ax=ax, width=6, height=4)
     a = axes[0, 0]
