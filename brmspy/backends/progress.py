@@ -1,6 +1,7 @@
 """A progress bar per chain (tqdm; widgets in notebooks, text bars in terminals).
 
-stanli reports progress through a module function that prints CmdStan's text lines
+CmdStan's chains print ``Iteration:  200 / 2000 [ 10%]  (Warmup)`` lines, which move the bars
+instead of being echoed (:func:`cmdstan_progress`). stanli reports progress through a module function that prints CmdStan's text lines
 (``Chain [1] Iteration: 200 / 2000 [ 10%]  (Warmup)``); while brmspy samples, that function
 is replaced by one that moves the chain's bar, and the per-chain timing printout by the
 bars' own elapsed time.  ``refresh=0`` shows nothing (stanli then reports nothing).
@@ -10,11 +11,12 @@ Bars appear only for runs longer than ``DELAY`` seconds, so quick fits stay quie
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import threading
 from typing import Any, Iterator
 
-__all__ = ["ChainBars", "stanli_progress", "DELAY"]
+__all__ = ["ChainBars", "stanli_progress", "cmdstan_progress", "DELAY"]
 
 #: seconds before the bars appear (tqdm's ``delay``)
 DELAY = 2.0
@@ -116,4 +118,32 @@ def stanli_progress(stanli: Any, chains: int, total: int, refresh: int) -> Itera
                 for h, f in _SAVED.items():
                     setattr(stanli, h, f)
                 _SAVED.clear()
+        bars.close()
+
+
+_CMDSTAN_LINE = re.compile(r"Iteration:\s*(\d+)\s*/\s*(\d+)\s*\[\s*\d+%\]\s*\((Warmup|Sampling)\)")
+_CMDSTAN_TIMING = re.compile(r"Elapsed Time:|^\s*[\d.]+ seconds \((Warm-up|Sampling|Total)\)")
+
+
+@contextlib.contextmanager
+def cmdstan_progress(chains: int, total: int, refresh: int) -> Iterator[Any]:
+    """A line filter for :func:`brmspy.backends.processes.run_parallel`: CmdStan's progress and
+    timing lines of chain ``i`` (command index ``i``) move bar ``i``; other lines print as before.
+
+    Yields None with ``refresh=0`` (nothing is echoed then).
+    """
+    if refresh <= 0:
+        yield None
+        return
+    bars = ChainBars(chains, total)
+
+    def on_line(index: int, line: str) -> bool:
+        if (m := _CMDSTAN_LINE.search(line)) is not None:
+            bars.update(index + 1, int(m.group(1)), m.group(3) == "Warmup")
+            return True
+        return _CMDSTAN_TIMING.search(line) is not None
+
+    try:
+        yield on_line
+    finally:
         bars.close()

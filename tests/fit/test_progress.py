@@ -44,3 +44,25 @@ def test_refresh_zero_is_quiet(no_delay, capfd) -> None:
     bp.brm("Reaction ~ Days", data=bp.datasets.load("sleepstudy"), chains=2, iter=400, seed=1, refresh=0)
     out, err = capfd.readouterr()
     assert "Chain" not in out + err
+
+
+def test_cmdstan_lines_move_the_bars(no_delay, capfd) -> None:
+    """CmdStan's progress and timing lines of chain i move bar i; its other lines still print."""
+    with progress.cmdstan_progress(chains=2, total=300, refresh=100) as on_line:
+        assert on_line(0, "Iteration: 100 / 300 [ 33%]  (Warmup)")
+        assert on_line(1, "Iteration: 300 / 300 [100%]  (Sampling)")
+        assert on_line(1, " Elapsed Time: 0.012 seconds (Warm-up)")
+        assert on_line(1, "               0.020 seconds (Total)")
+        assert not on_line(0, "Informational Message: The current Metropolis proposal is about to be rejected")
+    err = capfd.readouterr().err
+    assert "100/300" in err and "300/300" in err and "phase=Sampling" in err
+    with progress.cmdstan_progress(chains=2, total=300, refresh=0) as on_line:
+        assert on_line is None
+
+
+def test_cmdstan_fit_shows_bars(no_delay, capfd, cmdstan_home) -> None:
+    bp.brm("Reaction ~ Days + (Days | Subject)", data=bp.datasets.load("sleepstudy"), backend="cmdstanpy",
+           chains=2, iter=300, seed=1, refresh=50)
+    out, err = capfd.readouterr()
+    assert "Iteration:" not in out and "Elapsed Time" not in out
+    assert "Chain 1" in err and "Chain 2" in err and "300/300" in err
