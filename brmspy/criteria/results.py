@@ -272,6 +272,13 @@ class LooList:
     def __repr__(self) -> str:
         return str(self)
 
+    def _repr_html_(self) -> str:
+        """Each model's result, then the comparison table, for notebooks."""
+        parts = [(f"Output of model '{name}':", res._repr_html_()) for name, res in self.results.items()]
+        if self.comparison is not None:
+            parts.append(("Model comparisons:", table(self.comparison, digits=1)))
+        return html_report(parts)
+
 
 def _fmt_compare(table: pd.DataFrame) -> str:
     return table[["elpd_diff", "se_diff"]].to_string(float_format=lambda v: f"{v:.1f}")
