@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..backends import Draws
+from ..core.frames import as_pandas
 from ..core.errors import BrmsError, DataError, SamplerWarning, warn
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula
@@ -251,7 +252,12 @@ def brm_multiple(
     datasets = list(data)
     if not datasets:
         raise DataError("data is an empty list; brm_multiple needs at least one data set.")
-    bad = [i for i, d in enumerate(datasets, 1) if not isinstance(d, pd.DataFrame)]
+    bad = []
+    for i, d in enumerate(datasets):  # polars, pyarrow and dicts of arrays become pandas, as in brm()
+        try:
+            datasets[i] = as_pandas(d, f"data[{i}]")
+        except DataError:
+            bad.append(i + 1)
     if bad:
         raise DataError(f"data must be a list of DataFrames; element(s) {bad} are not DataFrames.")
     if data2 is not None:

@@ -102,3 +102,13 @@ def test_other_types_get_a_clear_error(sleep, sleep_fit) -> None:
     pl = pytest.importorskip("polars")
     with pytest.raises(bp.DataError, match="collect"):
         bp.make_standata(FORMULA, pl.from_pandas(sleep).lazy())
+
+
+def test_brm_multiple_takes_polars_data_sets(sleep) -> None:
+    pl = pytest.importorskip("polars")
+    with pytest.raises(bp.DataError, match=r"element\(s\) \[2\]"):
+        bp.brm_multiple("Reaction ~ Days", [sleep, "sleep.csv"], chains=1, iter=300, refresh=0, seed=1)
+    fit = bp.brm_multiple("Reaction ~ Days", [pl.from_pandas(sleep), pl.from_pandas(sleep.iloc[::-1])],
+                          chains=1, iter=300, refresh=0, seed=1)
+    assert fit.ndraws() == 2 * 150
+    assert abs(fit.fixef().loc["Days", "Estimate"] - 10.47) < 3 * 1.5
