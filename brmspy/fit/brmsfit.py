@@ -60,6 +60,12 @@ class BrmsFit:
         return self.build.frame
 
     @property
+    def row_labels(self) -> pd.Index:
+        """The data's index labels of the model's rows (after NA removal; time order for ``ar()`` terms)."""
+        labels = self.frame.row_labels
+        return labels if labels is not None and len(labels) == self.frame.N else self.frame.data.index
+
+    @property
     def priors(self) -> ResolvedPriors:
         """The priors of every parameter after resolution (user priors and brms's defaults)."""
         return self.build.priors
@@ -315,7 +321,7 @@ class BrmsFit:
         stacked, dims, coords = arviz_io.stack_group_effects(draws, info)
         posterior = {k: v for k, v in draws.items() if k != "lp__" and k.split("[", 1)[0] not in stacked}
         posterior.update(stacked)
-        index = self.frame.data.index
+        index = self.row_labels
         coords["obs"] = list(index) if index.is_unique else list(range(len(index)))
         nchain = self.stan_draws.nchains
         responses = {r: rd.name for r, rd in self.frame.responses.items()}

@@ -108,6 +108,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
     _check_data_shape(data)
+    labels = data.index  # the user's row labels: predictions and ArviZ coordinates keep them
     resp_terms = terms.responses if isinstance(terms, MvBrmsTerms) else [terms]
     used: list[str] = []
     for t in resp_terms:
@@ -187,7 +188,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         {t.resp: ResponseSpec(t, responses[t.resp]) for t in completed},
         {t.resp: ac for t in completed if (ac := response_spec(t)) is not None},
     )
-    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec)
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec, row_labels=labels[rows])
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame

@@ -112,3 +112,18 @@ def test_brm_multiple_takes_polars_data_sets(sleep) -> None:
                           chains=1, iter=300, refresh=0, seed=1)
     assert fit.ndraws() == 2 * 150
     assert abs(fit.fixef().loc["Days", "Estimate"] - 10.47) < 3 * 1.5
+
+
+def test_fitted_rows_keep_the_data_labels_after_na_removal() -> None:
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame({"x": rng.normal(size=40)}, index=pd.Index([f"r{i}" for i in range(40)], name="id"))
+    df["y"] = 1 + 2 * df["x"] + rng.normal(size=40)
+    df.loc["r3", "y"] = np.nan
+    with pytest.warns(bp.DataWarning, match="Rows containing NAs"):
+        fit = bp.brm("y ~ x", data=df, chains=1, iter=300, seed=1, refresh=0)
+    kept = [f"r{i}" for i in range(40) if i != 3]
+    assert list(fit.fitted().index) == kept and list(fit.predict(seed=1).index) == kept
+    tree = fit.to_arviz(posterior_predictive=False)
+    assert list(tree.observed_data.obs.values) == kept
+    np.testing.assert_allclose(tree.observed_data["y"].sel(obs="r10").item(), df.loc["r10", "y"])
+    assert list(fit.posterior_epred(output="xarray").coords["obs"].values) == kept
