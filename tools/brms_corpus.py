@@ -2,7 +2,7 @@
 
 Each case is data (written to ``tests/reference/brms/cases.json`` by ``tools/brms_reference.py``):
 
-- ``id``: unique, used as the pytest id (``pytest tests/test_brms_reference.py -k ID``);
+- ``id``: unique, used as the pytest id (``pytest tests/package/test_brms_reference.py -k ID``);
 - ``group``: the section below (idioms, factors, forms, ...);
 - ``data``: ``sim``, ``sleepstudy`` or ``cbpp`` (``tests/reference/brms/data/``);
 - ``formula``: a brms formula string, or ``{"bf": [main, *pforms], "nl": bool, "named": {dpar: value},

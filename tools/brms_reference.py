@@ -1,4 +1,4 @@
-"""Regenerate the brms 2.18 reference outputs used by ``tests/test_brms_reference.py``.
+"""Regenerate the brms 2.18 reference outputs used by ``tests/package/test_brms_reference.py``.
 
 One command, from the repository root (needs R with brms 2.18 and jsonlite; CI never runs it)::
 

@@ -21,8 +21,8 @@ of the README's "Differences from brms", which a test checks). A case whose data
 logical or factor columns also runs with every string dtype (object, ``str``, ``string``,
 ``string[pyarrow]`` when pyarrow is installed, categorical): all must give brms's data.
 
-Run one case: ``pytest tests/test_brms_reference.py -k idiom_I_pow2_float``.
-List every failure on one line each: ``python tests/test_brms_reference.py`` (``-k TEXT`` to filter,
+Run one case: ``pytest tests/package/test_brms_reference.py -k idiom_I_pow2_float``.
+List every failure on one line each: ``python tests/package/test_brms_reference.py`` (``-k TEXT`` to filter,
 ``--variants`` to include the dtype variants, ``--all`` for every difference of each case).
 """
 
@@ -44,8 +44,8 @@ import pytest
 import brmspy as bp
 from brmspy.core.errors import BrmsError
 
-REF = Path(__file__).parent / "reference" / "brms"
-README = Path(__file__).parent.parent / "README.md"
+REF = Path(__file__).parents[1] / "reference" / "brms"
+README = Path(__file__).parents[2] / "README.md"
 RTOL, ATOL = 1e-8, 1e-9  # brms's values carry 10 significant digits
 
 

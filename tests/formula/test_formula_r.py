@@ -25,7 +25,7 @@ from brmspy.formula.rexpr import deparse, format_number, parse_expr
 from brmspy.formula.rterms import population_terms
 from brmspy.frame.build import build_frame
 
-REF = Path(__file__).parent / "reference"
+REF = Path(__file__).parents[1] / "reference"
 R = json.loads((REF / "r_formula.json").read_text())
 CASES = {c["id"]: c for c in R["cases"]}
 

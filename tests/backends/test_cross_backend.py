@@ -74,8 +74,8 @@ def test_every_golden_model_same_on_stanli_and_pystan(case: Case):
 
 def _family_builds():
     """Programs of the later family modules that tests/cases.py does not hold."""
-    from tests.test_mixture import mixture_data
-    from tests.test_ordinal import hurdle_data
+    from tests.families.test_mixture import mixture_data
+    from tests.families.test_ordinal import hurdle_data
 
     return {
         "hurdle_cumulative_hu": (bp.bf("y ~ x", "hu ~ x"), hurdle_data(60), bp.hurdle_cumulative()),

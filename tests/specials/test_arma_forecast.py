@@ -22,7 +22,7 @@ import brmspy as bp
 from brmspy.core.errors import DataError
 from brmspy.prediction.autocor import arma_recursion
 from brmspy.prediction.context import draw_indices
-from tests.test_autocor import simulate
+from tests.specials.test_autocor import simulate
 
 # ------------------------------------------------------------ numpy, known parameters
 

@@ -329,7 +329,7 @@ def test_ar2_predictions(ar2_fit) -> None:
     pos = {k: i for i, k in enumerate(key)}
     back = np.array([pos[k] for k in zip(shuffled["g"], shuffled["t"])])
     np.testing.assert_allclose(new, ep[:, back])
-    # without the response the rows are forecast (tests/test_arma_forecast.py); the time column is still needed
+    # without the response the rows are forecast (tests/specials/test_arma_forecast.py); the time column is still needed
     with pytest.raises(DataError, match="Column 't'"):
         bp.posterior_epred(fit, newdata=shuffled.drop(columns=["y", "t"]))
 

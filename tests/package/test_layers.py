@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "brmspy"
+PACKAGE = Path(__file__).resolve().parents[2] / "brmspy"
 
 #: stage folders, lowest first
 STAGES = ("core", "families", "formula", "frame", "specials", "priors", "codegen", "backends", "fit",
@@ -182,6 +182,19 @@ def upward_imports() -> list[Edge]:
 def test_every_module_is_in_a_stage_folder():
     outside = sorted(m for m in MODULES if stage(m) < 0)
     assert not outside, f"modules outside the stage folders {STAGES}: {outside}"
+
+
+def test_tests_are_laid_out_per_stage():
+    """Each test file sits in the folder of the stage it tests (``tests/<stage>/``), or in
+    ``tests/package/`` when it checks the whole package (layers, packaging, docs, the brms corpus)."""
+    tests = Path(__file__).resolve().parents[1]
+    folders = {*STAGES, "package"}
+    misplaced = sorted(str(p.relative_to(tests)) for p in tests.rglob("test_*.py")
+                       if p.parent == tests or p.relative_to(tests).parts[0] not in folders)
+    assert not misplaced, f"test files outside tests/<stage>/ ({sorted(folders)}): {misplaced}"
+    for folder in folders:
+        if (tests / folder).is_dir():
+            assert (tests / folder / "__init__.py").exists(), f"tests/{folder}/ needs an __init__.py"
 
 
 def test_no_import_cycles():

@@ -19,7 +19,7 @@ import pytest
 
 from brmspy.core.templates import StanFunction, stan_function, stan_lines
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "brmspy"
 TEMPLATES = ROOT / "templates"
 

@@ -31,7 +31,7 @@ import brmspy as bp
 from brmspy.fit import arviz_io
 from brmspy.fit.diagnostics import BFMI_MIN, ESS_PER_CHAIN, RHAT_MAX, link_hint, sampler_warnings
 
-REF = Path(__file__).parent / "reference" / "fidelity"
+REF = Path(__file__).parents[1] / "reference" / "fidelity"
 
 
 def _ref(name: str) -> dict:

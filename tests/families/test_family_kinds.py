@@ -22,7 +22,7 @@ from brmspy.codegen.ordinal import OrdinalCode
 from brmspy.families import FAMILIES, Ops, brmsfamily, categorical, mixture
 from brmspy.families.kinds import Categorical, FamilyKind, Mixture, Ordinal
 
-PACKAGE = Path(__file__).resolve().parents[1] / "brmspy"
+PACKAGE = Path(__file__).resolve().parents[2] / "brmspy"
 ORDINAL = {"cumulative", "sratio", "cratio", "acat", "hurdle_cumulative"}
 CATEGORICAL = {"categorical", "multinomial", "dirichlet"}
 

@@ -24,7 +24,7 @@ from brmspy.priors import checks as diagnostics
 from brmspy.priors.checks import check_prior_bounds
 from tests.cases import design_data
 
-REFERENCE = Path(__file__).parent / "reference"
+REFERENCE = Path(__file__).parents[1] / "reference"
 
 
 @pytest.fixture(scope="module")

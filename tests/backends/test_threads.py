@@ -246,9 +246,9 @@ class _Stop(Exception):
     """Raised by the fakes once they have recorded the call."""
 
 
-# CmdStan with threads runs for real: tests/test_cmdstan.py::test_threads_run_reduce_sum_on_cmdstan
+# CmdStan with threads runs for real: tests/backends/test_cmdstan.py::test_threads_run_reduce_sum_on_cmdstan
 # (STAN_THREADS build, STAN_NUM_THREADS per run, same posterior) and
-# tests/test_backends.py::test_cmdstanpy_threads_only_for_reduce_sum_programs.
+# tests/backends/test_backends.py::test_cmdstanpy_threads_only_for_reduce_sum_programs.
 
 
 def test_pystan_sets_stan_num_threads_for_the_chain_workers(monkeypatch, tmp_path):

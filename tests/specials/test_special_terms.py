@@ -199,7 +199,7 @@ def test_bad_input():
         bp.make_stancode("y_me ~ me(xme, sdx, gr = x)", df)
     with pytest.raises(bp.PriorError, match="dirichlet"):
         bp.prior("normal(0, 1)", "simo", coef="mox1")
-    with pytest.raises(bp.FormulaError, match="only mo\\(\\), me\\(\\) and mi\\(\\)"):  # mo(x):z: tests/test_sp_interactions.py
+    with pytest.raises(bp.FormulaError, match="only mo\\(\\), me\\(\\) and mi\\(\\)"):  # mo(x):z: tests/specials/test_sp_interactions.py
         bp.make_stancode("y_mo ~ s(z):x", df)
 
 

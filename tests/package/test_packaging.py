@@ -18,7 +18,7 @@ import pytest
 
 import brmspy
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_model_renders_from_installed_wheel(wheel: Path, tmp_path: Path) -> None
 
 def test_every_subpackage_is_in_the_wheel(wheel: Path) -> None:
     """A new brmspy/<sub>/__init__.py must be listed in pyproject's packages, or installs break."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     subpackages = {p.parent.relative_to(root).as_posix() for p in (root / "brmspy").rglob("__init__.py")}
     names = set(zipfile.ZipFile(wheel).namelist())
     missing = sorted(s for s in subpackages if f"{s}/__init__.py" not in names)

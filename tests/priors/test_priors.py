@@ -12,8 +12,8 @@ import brmspy as bp
 from brmspy.priors.defaults import data_scale
 from tests.cases import design_data
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-LOCAL_REFERENCE = Path(__file__).parent / "reference"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+LOCAL_REFERENCE = Path(__file__).parents[1] / "reference"
 
 
 def _reference(name: str) -> Path:

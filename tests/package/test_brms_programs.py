@@ -3,7 +3,7 @@
 brms's ``make_stancode`` + ``make_standata`` outputs (``tools/brms_program_reference.R``, committed
 under ``tests/reference/brms_programs/``) run on stanli; brmspy's program for the same formula and
 data must give the same log density at the same parameter values, so a prior or a posterior means
-the same thing in both. (Category-specific ordinal effects: ``tests/test_ordinal.py``.)
+the same thing in both. (Category-specific ordinal effects: ``tests/families/test_ordinal.py``.)
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import stanli
 
 import brmspy as bp
 from tests.checks import BRMS_PROGRAMS, assert_loglik_matches_stan, assert_same_named_log_density, brms_program
-from tests.test_brms_reference import load_data
+from tests.package.test_brms_reference import load_data
 
 
 def _ours(formula: str, data):
