@@ -172,3 +172,28 @@ def test_lean_install_runs_demo_and_a_fit(wheel: Path, tmp_path: Path) -> None:
     out = dict(line.split(" ", 1) for line in res.stdout.splitlines() if line.startswith(("BACKEND", "DAYS")))
     assert out["BACKEND"] == "stanli"
     assert abs(float(out["DAYS"]) - 10.47) < 3 * 1.5  # lm: 10.47 (se 1.5)
+
+
+def test_missing_backend_names_its_extra(monkeypatch) -> None:
+    """Without PyStan or CmdStanPy installed, asking for them names the extra to install."""
+    import builtins
+    import importlib.util
+
+    from brmspy.backends import get_backend, select_backend
+
+    real_find_spec, real_import = importlib.util.find_spec, builtins.__import__
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name in ("stan", "httpstan") else real_find_spec(name, *a))
+
+    def no_cmdstanpy(name, *args, **kwargs):
+        if name == "cmdstanpy":
+            raise ImportError("No module named 'cmdstanpy'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cmdstanpy)
+    code = "parameters { real y; } model { y ~ std_normal(); }"
+    with pytest.raises(brmspy.BackendUnavailableError, match=r"brmspy-stan\[pystan\]"):
+        select_backend(code, "pystan")
+    with pytest.raises(brmspy.BackendUnavailableError, match=r"brmspy-stan\[cmdstanpy\]"):
+        select_backend(code, "cmdstanpy")
+    assert get_backend("stanli").available()
