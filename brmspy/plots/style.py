@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import types
 from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
@@ -33,21 +32,28 @@ def shown_once(fig: "Figure") -> "Figure":
     end-of-cell flush skips it; assigned (``fig = bp.pp_check(fit)``) it stays open and the flush
     shows it.  Scripts are unaffected: the figure stays open for ``plt.show()``.
     """
-    fig._ipython_display_ = types.MethodType(_display_and_close, fig)
+    fig._ipython_display_ = _DisplayAndClose(fig)
     return fig
 
 
-def _display_and_close(fig: "Figure") -> None:
-    import matplotlib.pyplot as plt
-    from IPython.display import display  # here: only IPython calls this hook
+class _DisplayAndClose:
+    """The figure's ``_ipython_display_`` (a class, not a bound method, so figures still pickle)."""
 
-    plt.close(fig)
-    hook = fig.__dict__.pop("_ipython_display_", None)
-    try:
-        display(fig)  # IPython's own figure formatter (png, retina or svg as configured)
-    finally:
-        if hook is not None:
-            fig._ipython_display_ = hook
+    def __init__(self, fig: "Figure") -> None:
+        self.fig = fig
+
+    def __call__(self) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display  # here: only IPython calls this hook
+
+        fig = self.fig
+        plt.close(fig)
+        hook = fig.__dict__.pop("_ipython_display_", None)
+        try:
+            display(fig)  # IPython's own figure formatter (png, retina or svg as configured)
+        finally:
+            if hook is not None:
+                fig._ipython_display_ = hook
 
 
 class FigureList(list):

@@ -77,3 +77,15 @@ def test_nuts_divergence_columns(sleep_fit) -> None:
     for ax in fig.axes:
         assert [t.get_text() for t in ax.get_xticklabels()] == ["No (3975)", "Yes (25)"]
     assert [ax.get_ylabel() for ax in fig.axes] == ["lp__", "accept_stat__"]
+
+
+def test_figures_still_pickle_and_stay_open_in_scripts(sleep_fit) -> None:
+    """The notebook hook leaves scripts alone: the figure is open for plt.show() and pickles."""
+    import pickle
+
+    import matplotlib.pyplot as plt
+
+    fig = bp.mcmc_plot(sleep_fit, type="trace", variable=VARS)
+    assert plt.fignum_exists(fig.number)
+    again = pickle.loads(pickle.dumps(fig))
+    assert [ax.get_title() for ax in again.axes] == VARS
