@@ -7,17 +7,24 @@ Examples
 >>> code = bp.make_stancode("Reaction ~ Days + (Days | Subject)", df)
 """
 
-from . import datasets
+# the one place of the version: pyproject.toml reads it (statically) from here
+__version__ = "0.1.0"
+
+from . import datasets  # noqa: E402
 from .codegen.api import build_model, make_stancode, make_standata
 from .core.errors import (
     BackendUnavailableError,
     BrmsError,
+    BrmsWarning,
     DataError,
+    DataWarning,
     FamilyError,
     FitFileError,
     FormulaError,
     PlotError,
     PriorError,
+    PriorWarning,
+    SamplerWarning,
     SamplingError,
     StanCompileError,
 )
@@ -68,13 +75,12 @@ from .prediction.mixture import pp_mixture
 from .priors.api import get_prior
 from .priors.spec import prior, set_prior
 
-__version__ = "0.1.0"
 
 _FAMILY_CONSTRUCTORS = [n for n in _family_names if n[0].islower() and n not in (
     "args_of", "brmsfamily", "check_response", "family_function", "register", "warn_binomial_trials")]
 
 __all__ = [
-    "BackendUnavailableError", "BrmsError", "BrmsFit", "BrmsFitMultiple", "SbcResult", "brm_multiple", "combine_models",
+    "BackendUnavailableError", "BrmsError", "BrmsWarning", "DataWarning", "PriorWarning", "SamplerWarning", "BrmsFit", "BrmsFitMultiple", "SbcResult", "brm_multiple", "combine_models",
     "plot_sbc", "reloo", "sbc", "ConditionalEffects", "DataError", "Family", "FamilyError", "FitFileError",
     "FormulaError", "HypothesisResult", "KfoldResult", "LooResult", "PlotError", "PriorError", "SamplingError",
     "StanCompileError", "VarCorr", "WaicResult", "add_criterion", "bayes_R2", "bf", "brm", "brmsfamily",

@@ -1,4 +1,5 @@
-"""Command line: ``python -m brmspy demo`` fits the bundled sleepstudy model and prints its summary."""
+"""Command line: ``python -m brmspy demo`` fits the bundled sleepstudy model and prints its summary;
+``python -m brmspy --version`` prints the version."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import __version__  # inside main(), as `import brmspy` below: importing this module stays cheap
+
     parser = argparse.ArgumentParser(prog="brmspy", description="brms-style Bayesian regression with Stan.")
+    parser.add_argument("--version", action="version", version=f"brmspy {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="fit Reaction ~ Days + (Days | Subject) on sleepstudy and print the summary")
     demo.add_argument("--backend", default="auto", help="auto, stanli, pystan or cmdstanpy")

@@ -54,6 +54,7 @@ from .base import (
 )
 from .stanli_backend import validate_stan_code
 from .processes import ProcessResult, run_isolated, run_parallel
+from .progress import cmdstan_progress
 from .threads import is_threaded, threads_for
 
 __all__ = [
@@ -240,7 +241,9 @@ class CmdStanPyBackend:
         try:
             import cmdstanpy
         except ImportError as exc:
-            return f"CmdStanPy is not importable ({exc}); install it with `pip install cmdstanpy`. " + NOT_INSTALLED
+            return (f"CmdStanPy is not installed ({exc}); it is an optional extra: install it with "
+                    "`pip install \"brmspy-stan[cmdstanpy]\"`, then CmdStan with `python -m cmdstanpy.install_cmdstan`; "
+                    "or use backend='stanli' (no C++ needed)")
         try:
             cmdstanpy.cmdstan_path()
         except (ValueError, OSError, RuntimeError):
@@ -421,9 +424,11 @@ class CmdStanPyBackend:
                      *self._common(data_file, cfg.seed, csvs[c], refresh, inits[c])]
                     for c in range(cfg.chains)
                 ]
-                results = run_parallel(cmds, [p.with_suffix(".log") for p in csvs], cfg.num_cores,
-                                       self._env(threads), echo, [f"Chain [{c + 1}] " for c in range(cfg.chains)],
-                                       echo_after_blank=True)
+                with cmdstan_progress(cfg.chains, cfg.num_warmup + cfg.num_samples, refresh) as on_line:
+                    results = run_parallel(cmds, [p.with_suffix(".log") for p in csvs], cfg.num_cores,
+                                           self._env(threads), echo,
+                                           [f"Chain [{c + 1}] " for c in range(cfg.chains)],
+                                           echo_after_blank=True, on_line=on_line)
                 self._check(results, "chain")
                 with _quiet_cmdstanpy():
                     fit = cmdstanpy.from_csv([str(p) for p in csvs], method="sample")

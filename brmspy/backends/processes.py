@@ -111,7 +111,8 @@ class _Running:
 def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parallel: int = 1,
                  env: Mapping[str, str] | None = None, echo: bool = False,
                  prefixes: Sequence[str] | None = None, poll: float = 0.05,
-                 echo_after_blank: bool = False) -> list[ProcessResult]:
+                 echo_after_blank: bool = False,
+                 on_line: Callable[[int, str], bool] | None = None) -> list[ProcessResult]:
     """Run every command, at most ``max_parallel`` at a time, each writing to its log file.
 
     Parameters
@@ -124,6 +125,8 @@ def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parall
     prefixes : one prefix per command for ``echo`` (e.g. ``"Chain [1] "``)
     echo_after_blank : echo nothing before a process's first blank line (CmdStan first repeats
         every argument it was given)
+    on_line : called with (command index, line) for each line ``echo`` would print; a line for
+        which it returns True is not printed (e.g. progress lines that move a progress bar)
 
     Returns
     -------
@@ -152,7 +155,7 @@ def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parall
             for job in list(running):
                 done = job.proc.poll() is not None
                 if echo:
-                    _echo(job, final=done)
+                    _echo(job, final=done, on_line=on_line)
                 if done:
                     running.remove(job)
                     results[job.index] = ProcessResult(list(cmds[job.index]), int(job.proc.returncode), job.log,
@@ -164,7 +167,7 @@ def run_parallel(cmds: Sequence[Sequence[str]], logs: Sequence[Path], max_parall
     return [r for r in results if r is not None]
 
 
-def _echo(job: _Running, final: bool) -> None:
+def _echo(job: _Running, final: bool, on_line: Callable[[int, str], bool] | None = None) -> None:
     """Print the new complete lines of a running process's log (all of it when it ended)."""
     try:
         with open(job.log, "rb") as fh:
@@ -179,5 +182,5 @@ def _echo(job: _Running, final: bool) -> None:
     for line in lines:
         if job.muted:
             job.muted = bool(line.strip())
-        elif line.strip():
+        elif line.strip() and not (on_line is not None and on_line(job.index, line)):
             print(f"{job.prefix}{line}", file=sys.stdout, flush=True)

@@ -326,7 +326,8 @@ class PyStanBackend:
 
         # find_spec, not import: importing PyStan pulls in httpstan and aiohttp.
         if importlib.util.find_spec("stan") is None or importlib.util.find_spec("httpstan") is None:
-            return "PyStan is not installed; install it with `pip install pystan`, or use backend='stanli'"
+            return ("PyStan is not installed; it is an optional extra: install it with "
+                    "`pip install \"brmspy-stan[pystan]\"`, or use backend='stanli' (no C++ needed)")
         return ""
 
     def _require(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from .progress import stanli_progress
 from .warmstart import WarmStart, dispersed_inits, warm_start
 
 from .base import (
@@ -207,7 +208,8 @@ class StanliBackend:
 
         t1 = time.perf_counter()
         try:
-            fit = built.sample(**kwargs)
+            with stanli_progress(_import_stanli(), cfg.chains, cfg.num_warmup + cfg.num_samples, cfg.refresh):
+                fit = built.sample(**kwargs)
         except RuntimeError as exc:
             raise SamplingError(f"stanli sampling failed: {str(exc).strip()}") from None
         # KeyboardInterrupt: stanli stops every chain after its current

@@ -28,12 +28,12 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
 
+from ..core.errors import SamplerWarning, warn
 from ..codegen.tuning import CENTERED_MIN_ROWS
 
 logger = logging.getLogger("brmspy")
@@ -107,12 +107,11 @@ def resolve_warm_start(
                 if standardized
                 else f"a grouping factor with {rows_per_level:.0f} rows per level (under {CENTERED_MIN_ROWS})"
             )
-            warnings.warn(
+            warn(
                 f"warm_start=True with {why}: the posterior mode is far from the posterior there "
                 "(sd near 0 or huge), so the warm start can slow warmup down; warm_start='auto' "
                 "leaves such models alone.",
-                UserWarning,
-                stacklevel=3,
+                SamplerWarning,
             )
         return bool(option)
     raise ValueError(f"warm_start must be 'auto', True or False, got {option!r}")

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .. import specials  # noqa: F401  (registers the special-term plug-ins before any frame is built)
+from ..core.frames import as_pandas
 from ..core.errors import BrmsError
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula, build_terms
@@ -72,6 +73,7 @@ def build_model(
     ``reduce``, ``threads`` and ``centered`` choose how the program computes (see :func:`~brmspy.brm`).
     """
     options = _code_options(reduce, threads, centered)
+    data = as_pandas(data, "data")
     terms = build_terms(_with_dot(formula, data), family)
     frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)

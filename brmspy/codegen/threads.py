@@ -29,9 +29,9 @@ without threads ``reduce_sum`` runs serially.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 
+from ..core.errors import BrmsWarning, warn
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function
 from ..formula.prefix import Prefix, resp_suffix
@@ -153,10 +153,10 @@ def stan_threaded_likelihood(
         except _Uncovered as exc:
             reason = str(exc)
     if reason is not None:
-        warnings.warn(
+        warn(
             f"threads={options.threads} ignored: reduce_sum cannot split the likelihood of models with "
             f"{reason} yet; the program computes it row-wise (one thread per chain).",
-            UserWarning, stacklevel=2,
+            BrmsWarning,
         )
         return None
     shared = StanBlocks()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-import warnings
 from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import BrmsError
+from ..core.errors import BrmsError, BrmsWarning, warn
 from ..fit.brmsfit import BrmsFit
 from ..prediction.chunked import copy_with, iter_chunks, row_dependent_reason, row_subset_fit
 from ..prediction.core import log_lik
@@ -46,8 +45,7 @@ def _loo_pointwise(ll3: np.ndarray, with_arviz: bool = False, workers: int = 1) 
     return pw
 
 
-def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az: Any,
-                stacklevel: int = 4) -> "LooResult":
+def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az: Any) -> "LooResult":
     """The LooResult (and the pareto-k warning) from pointwise PSIS-LOO values."""
     k = pw["pareto_k"]
     elpd_i = pw["elpd_loo"]
@@ -59,10 +57,12 @@ def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az:
                     arviz=az)
     n_bad = int(np.sum(k > good_k))
     if n_bad:
-        warnings.warn(
+        warn(
             f"Found {n_bad} observation(s) with a pareto_k > {good_k:.2g}{_in_model(name)}. We recommend "
             "loo(..., reloo=True) (exact refits for those observations) or kfold(); moment_match is not "
-            "available in brmspy.", UserWarning, stacklevel=stacklevel)
+            "available in brmspy.",
+            BrmsWarning,
+        )
     return res
 
 
@@ -282,7 +282,6 @@ def loo_subsample(fit: "BrmsFit", observations: int | np.ndarray = 400, name: st
                               "influence_pareto_k": pw["pareto_k"], "elpd_loo_approx": approx[idx]})
     n_bad = int(np.sum(pw["pareto_k"] > good_k))
     if n_bad:
-        warnings.warn(f"Found {n_bad} subsampled observation(s) with a pareto_k > {good_k:.2g}.", UserWarning,
-                      stacklevel=3)
+        warn(f"Found {n_bad} subsampled observation(s) with a pareto_k > {good_k:.2g}.", BrmsWarning)
     return LooSubsampleResult(est, pointwise, approx, loo_approximation_method, S, N, len(idx), pw["pareto_k"],
                               good_k, name)

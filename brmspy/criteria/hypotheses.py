@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..core.html import html_report, pre, table
 from ..core.errors import BrmsError
 from ..fit.brmsfit import BrmsFit
 from ..fit.naming import _prior_name
@@ -317,6 +318,12 @@ class HypothesisResult:
 
     def __repr__(self) -> str:
         return self.format()
+
+    def _repr_html_(self) -> str:
+        """The printout for notebooks: the hypothesis table as an HTML table, the notes as text."""
+        notes = self.format().split("---\n", 1)[1]
+        return html_report([(f"Hypothesis Tests for class {self.class_}:", table(self.hypothesis)),
+                            ("", pre("---\n" + notes))])
 
 
 # ------------------------------------------------------------ parameters

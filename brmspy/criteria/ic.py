@@ -29,7 +29,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..core.errors import BrmsError, DataError
+from ..core.errors import BrmsError, BrmsWarning, DataError, warn
 from ..fit.brm import update
 from ..fit.brmsfit import BrmsFit
 from ..prediction.chunked import row_subset_fit
@@ -363,8 +363,8 @@ def _waic_single(fit: "BrmsFit", name: str, ndraws: int | None = None, chunk_siz
     res = WaicResult("waic", _table_of_estimates(pw, ["elpd_waic", "p_waic", "waic"]), pw, S, N, name)
     n_big = int((p > 0.4).sum())
     if n_big:
-        warnings.warn(f"{n_big} ({100 * n_big / N:.1f}%) p_waic estimates greater than 0.4{_in_model(name)}. "
-                      "We recommend trying loo instead.", UserWarning, stacklevel=3)
+        warn(f"{n_big} ({100 * n_big / N:.1f}%) p_waic estimates greater than 0.4{_in_model(name)}. "
+                      "We recommend trying loo instead.", BrmsWarning)
     return res
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..core.html import html_report, pre, table
 from ..core.errors import BrmsError
 from ..fit.brmsfit import BrmsFit
 from ..prediction.core import log_lik
@@ -141,6 +142,12 @@ class IcResult:
     def __repr__(self) -> str:
         return str(self)
 
+    def _repr_html_(self) -> str:
+        """The printout for notebooks: the estimates as an HTML table, the notes as text."""
+        est = self.estimates.copy()
+        est["SE"] = est["SE"].astype(float)
+        return html_report([("", pre(self._header())), ("", table(est, digits=1)), ("", pre(self._footer()))])
+
 
 @dataclass(repr=False, eq=False)
 class LooResult(IcResult):
@@ -264,6 +271,13 @@ class LooList:
 
     def __repr__(self) -> str:
         return str(self)
+
+    def _repr_html_(self) -> str:
+        """Each model's result, then the comparison table, for notebooks."""
+        parts = [(f"Output of model '{name}':", res._repr_html_()) for name, res in self.results.items()]
+        if self.comparison is not None:
+            parts.append(("Model comparisons:", table(self.comparison, digits=1)))
+        return html_report(parts)
 
 
 def _fmt_compare(table: pd.DataFrame) -> str:

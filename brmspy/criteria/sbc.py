@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..core.errors import BrmsError, DataError
+from ..core.errors import BrmsError, BrmsWarning, DataError, warn
 from ..families import Family
 from ..fit import arviz_io
 from ..fit.brm import brm
@@ -267,7 +267,7 @@ def sbc(
     True
     >>> fig = bp.plot_sbc(res, type="ecdf_diff")                       # doctest: +SKIP
 
-    On a Dask cluster (``pip install "brmspy[dask]"``)::
+    On a Dask cluster (``pip install "brmspy-stan[dask]"``)::
 
         from dask.distributed import Client
         client = Client("tcp://scheduler:8786")     # or Client(LocalCluster(n_workers=4))
@@ -317,8 +317,8 @@ def sbc(
     ok = [i for i, r in enumerate(results) if not r["error"]]
     if len(ok) < n_sims:
         first = next(r["error"] for r in results if r["error"])
-        warnings.warn(f"{n_sims - len(ok)} of {n_sims} SBC refits failed and are left out of the ranks "
-                      f"(see result.diagnostics['error']); the first: {first}", UserWarning, stacklevel=2)
+        warn(f"{n_sims - len(ok)} of {n_sims} SBC refits failed and are left out of the ranks "
+                      f"(see result.diagnostics['error']); the first: {first}", BrmsWarning)
     ranks = pd.DataFrame([results[i]["ranks"] for i in ok], index=pd.Index(ok, name="sim"), columns=names)
     truth.index.name = "sim"
     return SbcResult(ranks=ranks, max_rank=ndraws, truth=truth.loc[ok], diagnostics=diag)

@@ -17,14 +17,13 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, FamilyError
+from ..core.errors import BrmsWarning, DataError, DataWarning, FamilyError, warn
 from ..core.templates import StanFunction
 from .kinds import UNIVARIATE, FamilyKind
 
@@ -406,8 +405,8 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
     if threshold is not None and threshold not in ("flexible", "equidistant", "sum_to_zero"):
         raise FamilyError(f"threshold must be 'flexible', 'equidistant' or 'sum_to_zero'; got {threshold!r}.")
     if threshold is not None and not spec.kind.has_thresholds:  # brms accepts and ignores it: say so
-        warnings.warn(f"threshold={threshold!r} applies to ordinal families only; it is ignored for family {name!r} "
-                      "(as brms does).", UserWarning, stacklevel=3)
+        warn(f"threshold={threshold!r} applies to ordinal families only; it is ignored for family {name!r} "
+                      "(as brms does).", BrmsWarning)
         threshold = None
     threshold = threshold or "flexible"
     return Family(name, links, threshold)
@@ -563,9 +562,9 @@ def _binary_response(y: pd.Series, name: str, fam: str) -> np.ndarray:
 
 def warn_binomial_trials(y: np.ndarray, name: str) -> np.ndarray:
     """brms's behaviour when trials() is missing: use max(y) with a warning."""
-    warnings.warn(
+    warn(
         f"Using the maximum response value ({int(y.max())}) as the number of trials for {name!r}. "
         "Write 'y | trials(n) ~ ...' to give the trials explicitly.",
-        stacklevel=3,
+        DataWarning,
     )
     return np.full(y.shape, int(y.max()), dtype=np.int64)

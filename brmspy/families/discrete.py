@@ -19,11 +19,11 @@ the exact series by up to about 1e-3 there.
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 from scipy import special, stats
 
+from ..core.errors import BrmsWarning, warn
 from ..core.templates import StanFunction
 from .core import FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
 
@@ -222,7 +222,7 @@ def com_poisson_series(mu, shape, moments: bool = False):
         if not active.size:
             break
     else:
-        warnings.warn("The com_poisson normalising series did not converge; results may be inaccurate.", stacklevel=2)
+        warn("The com_poisson normalising series did not converge; results may be inaccurate.", BrmsWarning)
     log_z = log_z.reshape(mu.shape)
     if not moments:
         return log_z

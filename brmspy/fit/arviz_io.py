@@ -6,7 +6,7 @@ the calls in one module keeps the rest of brmspy independent of its API.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -77,8 +77,20 @@ def to_datatree(
     sample_stats: Mapping[str, np.ndarray],
     observed: Mapping[str, np.ndarray] | None = None,
     attrs: Mapping[str, str] | None = None,
+    *,
+    log_likelihood: Mapping[str, np.ndarray] | None = None,
+    posterior_predictive: Mapping[str, np.ndarray] | None = None,
+    constant_data: Mapping[str, np.ndarray] | None = None,
+    dims: Mapping[str, Sequence[str]] | None = None,
+    coords: Mapping[str, Sequence[Any]] | None = None,
 ):
-    """Build an ArviZ DataTree from brms-named draws (each array (chain, draw, ...))."""
+    """Build an ArviZ DataTree from brms-named draws (each array (chain, draw, ...)).
+
+    ``dims`` maps a variable name to the names of its dimensions after (chain, draw) (for data
+    groups: all its dimensions); one name in several groups (the response in ``observed_data``,
+    ``posterior_predictive`` and ``log_likelihood``) has the same dims in each, as ArviZ's
+    ``loo`` and ``plot_ppc_dist`` expect.
+    """
     import arviz_base as azb
 
     stats = {k.rstrip("_"): v for k, v in sample_stats.items()}
@@ -87,8 +99,46 @@ def to_datatree(
               "n_leapfrog": "n_steps", "divergent": "diverging", "energy": "energy"}
     stats = {rename.get(k, k): (v.astype(bool) if k == "divergent" else v) for k, v in stats.items()}
     groups: dict[str, dict[str, np.ndarray]] = {"posterior": dict(posterior), "sample_stats": stats}
-    if observed:
-        groups["observed_data"] = {k: np.asarray(v) for k, v in observed.items()}
-    tree = azb.from_dict(groups, check_conventions=False)
+    for name, group in (("posterior_predictive", posterior_predictive), ("log_likelihood", log_likelihood),
+                        ("observed_data", observed), ("constant_data", constant_data)):
+        if group:
+            groups[name] = {k: np.asarray(v) for k, v in group.items()}
+    tree = azb.from_dict(groups, dims={k: list(v) for k, v in (dims or {}).items()},
+                         coords={k: list(v) for k, v in (coords or {}).items()}, check_conventions=False)
     tree.attrs.update(dict(attrs or {}))
     return tree
+
+
+def stack_group_effects(draws: Mapping[str, np.ndarray], info: Mapping[str, Any]
+                        ) -> tuple[dict[str, np.ndarray], dict[str, list[str]], dict[str, list[str]]]:
+    """One variable per grouping factor: ``r_Subject[308,Intercept]`` ... -> ``r_Subject`` (chain, draw, level, coef).
+
+    Returns the variables, their dims (the grouping factor's name and ``coef``) and the coords
+    (levels in the data's order, coefficient names).  When two grouping factors have different
+    coefficients, each gets its own coefficient dim ``<group>_coef`` (one dim name has one set of
+    coordinates in a DataTree).
+    """
+    parts: dict[str, dict[str, Any]] = {}
+    for name, pinfo in info.items():
+        if getattr(pinfo, "kind", None) != "r" or name not in draws:
+            continue
+        var = name.split("[", 1)[0]
+        level, coef = name[len(var) + 1:-1].rsplit(",", 1)
+        p = parts.setdefault(var, {"group": pinfo.group, "levels": [], "coefs": [], "values": {}})
+        if level not in p["levels"]:
+            p["levels"].append(level)
+        if coef not in p["coefs"]:
+            p["coefs"].append(coef)
+        p["values"][level, coef] = draws[name]
+    coef_sets = {tuple(p["coefs"]) for p in parts.values()}
+    out: dict[str, np.ndarray] = {}
+    dims: dict[str, list[str]] = {}
+    coords: dict[str, list[str]] = {}
+    for var, p in parts.items():
+        coef_dim = "coef" if len(coef_sets) == 1 else f"{p['group']}_coef"
+        out[var] = np.stack([np.stack([p["values"][lv, c] for c in p["coefs"]], axis=-1) for lv in p["levels"]],
+                            axis=-2)
+        dims[var] = [p["group"], coef_dim]
+        coords[p["group"]] = p["levels"]
+        coords[coef_dim] = p["coefs"]
+    return out, dims, coords

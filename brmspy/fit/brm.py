@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -14,7 +13,8 @@ from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backe
 from ..backends.base import _is_int
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
-from ..core.errors import PriorError, SamplingError
+from ..core.frames import as_pandas
+from ..core.errors import PriorError, SamplerWarning, SamplingError, warn
 from ..families import Family, brmsfamily
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.draws import draw_priors, flat_parameters
@@ -72,7 +72,9 @@ def brm(
     seed : random seed; the same seed gives the same draws on the same backend.
     init : init radius (``0`` for zeros), a dict of initial values, or a list of dicts per chain.
     control : ``{"adapt_delta": 0.8, "max_treedepth": 10}``.
-    refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``).
+    refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``). With
+        stanli a progress bar per chain (tqdm; a widget in notebooks with ``brmspy-stan[notebook]``)
+        appears for fits longer than two seconds; CmdStan and PyStan print their own lines.
     backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
     algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
         iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
@@ -130,6 +132,7 @@ def brm(
     >>> fit.fixef()                                                                     # doctest: +SKIP
     """
     family = _family_object(family)  # the fit and its file keep a Family, not bp.poisson uncalled
+    data = as_pandas(data, "data")  # polars, pyarrow, dicts of arrays: pandas from here on
     if sample_prior not in SAMPLE_PRIOR:
         raise SamplingError(f"sample_prior must be one of {SAMPLE_PRIOR}, got {sample_prior!r}.")
     if file_refit not in FILE_REFIT:
@@ -239,10 +242,10 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
             raise
         raise SamplingError(f"{exc}\n{hint}") from None
     if config.approximate:
-        warnings.warn(
+        warn(
             f"algorithm={config.algorithm!r}: the draws come from {ALGORITHM_LABELS[config.algorithm]}, an "
             "approximation of the posterior, not from MCMC; check results that matter with algorithm='sampling'.",
-            UserWarning, stacklevel=3,
+            SamplerWarning,
         )
     prior_draws = {}
     if sample_prior == "yes":

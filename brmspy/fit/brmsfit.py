@@ -12,7 +12,6 @@ import pandas as pd
 from ..backends import Draws, SampleConfig
 from ..codegen.api import ModelBuild
 from ..core.types import ParamInfo
-from ..formula.prefix import resp_suffix
 from ..frame.types import ModelFrame, group_label
 from ..priors.table import ResolvedPriors
 from . import arviz_io
@@ -22,6 +21,7 @@ from .summary import BrmsSummary
 if TYPE_CHECKING:  # matplotlib is imported when a figure is drawn
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from xarray import DataArray, DataTree
 
 
 @dataclass
@@ -58,6 +58,12 @@ class BrmsFit:
     def frame(self) -> ModelFrame:
         """The model frame (designs, responses, group-level blocks) built from the data."""
         return self.build.frame
+
+    @property
+    def row_labels(self) -> pd.Index:
+        """The data's index labels of the model's rows (after NA removal; time order for ``ar()`` terms)."""
+        labels = self.frame.row_labels
+        return labels if labels is not None and len(labels) == self.frame.N else self.frame.data.index
 
     @property
     def priors(self) -> ResolvedPriors:
@@ -169,6 +175,9 @@ class BrmsFit:
     def __repr__(self) -> str:
         return str(self.summary())
 
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
+
     def fixef(self, prob: float = 0.95) -> pd.DataFrame:
         """Population-level effects: Estimate, Est.Error and the ``prob`` interval (brms's ``fixef``).
 
@@ -277,18 +286,76 @@ class BrmsFit:
         out[".draw"] = np.arange(1, nchain * ndraw + 1)
         return out
 
-    def to_arviz(self):
-        """An ArviZ DataTree with brms-named posterior, sampler stats and observed data.
+    def to_arviz(self, log_likelihood: bool = True, posterior_predictive: bool = True, seed: int | None = None,
+                 chunk_size: int | None = None) -> "DataTree":
+        """An ArviZ DataTree of the fit, following ArviZ's conventions with brms's names.
+
+        Groups: ``posterior`` (brms names; group-level effects as one variable per grouping factor,
+        ``r_Subject`` with dims ``("Subject", "coef")`` and the levels and coefficient names as
+        coordinates), ``sample_stats``, ``observed_data`` (the response, named after its column),
+        ``posterior_predictive`` and ``log_likelihood`` (the same name and dims), and ``constant_data``
+        (the other columns of the model's rows).  The observation dim ``obs`` has the data's index
+        as coordinates (the rows used, after NA removal).  ``az.loo``, ``az.compare`` and
+        ``az.plot_ppc_dist`` work on the result; ``az.loo`` agrees with :func:`brmspy.loo` to a few
+        hundredths (ArviZ takes one relative efficiency for all observations, loo and brms one per
+        observation).  The two predictive groups hold draws × observations each: for very large
+        data turn them off or give ``chunk_size``.
+
+        Parameters
+        ----------
+        log_likelihood : add the pointwise log-likelihood (:func:`brmspy.log_lik`).
+        posterior_predictive : add draws of :func:`brmspy.posterior_predict`.
+        seed : random seed of the posterior predictive draws.
+        chunk_size : observations per chunk for the log-likelihood and predictions (memory bound).
+
+        Returns
+        -------
+        xarray.DataTree
 
         Examples
         --------
         >>> import arviz as az
-        >>> az.summary(fit.to_arviz(), var_names=["b_Days"])   # doctest: +SKIP
+        >>> tree = fit.to_arviz(seed=1)                        # doctest: +SKIP
+        >>> az.summary(tree, var_names=["b_Days"])             # doctest: +SKIP
+        >>> az.loo(tree)                                       # doctest: +SKIP
+        >>> az.plot_forest(tree, var_names=["r_Subject"])      # doctest: +SKIP
         """
-        posterior = {k: v for k, v in self.draws_dict.items() if k != "lp__"}
-        observed = {f"Y{resp_suffix(r)}": rd.y for r, rd in self.frame.responses.items()}
+        draws, info = self.draws_dict, self.param_info
+        stacked, dims, coords = arviz_io.stack_group_effects(draws, info)
+        posterior = {k: v for k, v in draws.items() if k != "lp__" and k.split("[", 1)[0] not in stacked}
+        posterior.update(stacked)
+        index = self.row_labels
+        coords["obs"] = list(index) if index.is_unique else list(range(len(index)))
+        nchain = self.stan_draws.nchains
+        responses = {r: rd.name for r, rd in self.frame.responses.items()}
+        observed = {name: self.frame.responses[r].y for r, name in responses.items()}
+        ll: dict[str, np.ndarray] = {}
+        pp: dict[str, np.ndarray] = {}
+        if log_likelihood or posterior_predictive:
+            # prediction is a later stage: the facade imports its verbs when called
+            from ..prediction.core import log_lik, posterior_predict
+
+            for r, name in responses.items():
+                resp = r or None
+                if log_likelihood:
+                    ll[name] = log_lik(self, resp=resp, chunk_size=chunk_size).reshape(nchain, -1, len(index))
+                if posterior_predictive:
+                    y = posterior_predict(self, resp=resp, seed=seed, chunk_size=chunk_size)
+                    pp[name] = y.reshape(nchain, -1, len(index))
+        for name in responses.values():
+            dims[name] = ["obs"]
+        constant = {}
+        for col in self.frame.data.columns:
+            if col in observed or not isinstance(col, str):
+                continue
+            values = self.frame.data[col]
+            constant[col] = (values.to_numpy(dtype=float) if pd.api.types.is_numeric_dtype(values)
+                             and not pd.api.types.is_bool_dtype(values) else values.astype(str).to_numpy(dtype=str))
+            dims[col] = ["obs"]
         return arviz_io.to_datatree(posterior, self.stan_draws.sampler_stats, observed,
-                                    attrs={"backend": self.backend, "formula": str(self.formula)})
+                                    attrs={"backend": self.backend, "formula": str(self.formula)},
+                                    log_likelihood=ll, posterior_predictive=pp, constant_data=constant,
+                                    dims=dims, coords=coords)
 
     # ------------------------------------------- post-processing shortcuts
     # brms calls these as generics (``pp_check(fit)``); methods are the Python spelling.  Each has
@@ -411,24 +478,32 @@ class BrmsFit:
     def posterior_epred(self, newdata: pd.DataFrame | None = None, re_formula: Any = None,
                         ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
                         sample_new_levels: str = "uncertainty", seed: int | None = None, resp: str | None = None,
-                        chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+                        chunk_size: int | None = None, incl_autocor: bool = True, *,
+                        output: str = "array") -> "np.ndarray | DataArray":
         """Draws of the expected response, draws × observations; see :func:`brmspy.posterior_epred`.
+
+        ``output="xarray"`` labels them: dims ``chain``, ``draw``, ``obs`` (the rows' index).
 
         Examples
         --------
         >>> fit.posterior_epred(newdata=df.head(3)).shape   # doctest: +SKIP
         (4000, 3)
+        >>> fit.posterior_epred(output="xarray").dims       # doctest: +SKIP
+        ('chain', 'draw', 'obs')
         """
         from ..prediction.core import posterior_epred
 
         return posterior_epred(self, newdata, re_formula, ndraws, dpar, allow_new_levels, sample_new_levels, seed,
-                               resp, chunk_size, incl_autocor)
+                               resp, chunk_size, incl_autocor, output=output)
 
     def posterior_predict(self, newdata: pd.DataFrame | None = None, re_formula: Any = None,
                           ndraws: int | None = None, allow_new_levels: bool = False,
                           sample_new_levels: str = "uncertainty", seed: int | None = None, resp: str | None = None,
-                          chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+                          chunk_size: int | None = None, incl_autocor: bool = True, *,
+                          output: str = "array") -> "np.ndarray | DataArray":
         """Draws from the posterior predictive distribution; see :func:`brmspy.posterior_predict`.
+
+        ``output="xarray"`` labels them: dims ``chain``, ``draw``, ``obs`` (the rows' index).
 
         Examples
         --------
@@ -438,7 +513,7 @@ class BrmsFit:
         from ..prediction.core import posterior_predict
 
         return posterior_predict(self, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed,
-                                 resp, chunk_size, incl_autocor)
+                                 resp, chunk_size, incl_autocor, output=output)
 
     def fitted(self, newdata: pd.DataFrame | None = None, prob: float = 0.95, re_formula: Any = None,
                ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,

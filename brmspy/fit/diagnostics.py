@@ -30,6 +30,7 @@ from typing import Mapping
 
 import numpy as np
 
+from ..core.errors import SamplerWarning, warn
 from . import arviz_io
 from .brmsfit import BrmsFit
 
@@ -152,7 +153,7 @@ def warn_diagnostics(fit: "BrmsFit") -> list[str]:
         if hint:
             msgs.append(hint)
     for m in msgs:
-        warnings.warn(m, UserWarning, stacklevel=3)
+        warn(m, SamplerWarning)
     return msgs
 
 

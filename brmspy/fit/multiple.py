@@ -19,7 +19,6 @@ result does not depend on the executor.
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from concurrent.futures import Executor
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ..backends import Draws
-from ..core.errors import BrmsError, DataError
+from ..core.frames import as_pandas
+from ..core.errors import BrmsError, DataError, SamplerWarning, warn
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.spec import Prior
@@ -240,7 +240,7 @@ def brm_multiple(
     >>> fit.stan_draws.nchains, fit.rhats.shape[0]                                  # doctest: +SKIP
     (6, 3)
 
-    On a Dask cluster (``pip install "brmspy[dask]"``)::
+    On a Dask cluster (``pip install "brmspy-stan[dask]"``)::
 
         from dask.distributed import Client
         client = Client("tcp://scheduler:8786")     # or Client(LocalCluster(n_workers=4))
@@ -252,7 +252,12 @@ def brm_multiple(
     datasets = list(data)
     if not datasets:
         raise DataError("data is an empty list; brm_multiple needs at least one data set.")
-    bad = [i for i, d in enumerate(datasets, 1) if not isinstance(d, pd.DataFrame)]
+    bad = []
+    for i, d in enumerate(datasets):  # polars, pyarrow and dicts of arrays become pandas, as in brm()
+        try:
+            datasets[i] = as_pandas(d, f"data[{i}]")
+        except DataError:
+            bad.append(i + 1)
     if bad:
         raise DataError(f"data must be a list of DataFrames; element(s) {bad} are not DataFrames.")
     if data2 is not None:
@@ -293,7 +298,7 @@ def brm_multiple(
         for i, f in enumerate(fits, 1):
             draws = checked_draws(f)
             if f.stan_draws.nchains > 1 and any(float(arviz_io.rhat(x)) > RHAT_IMPUTED for x in draws.values()):
-                warnings.warn(f"Imputed model {i} did not converge.", UserWarning, stacklevel=2)
+                warn(f"Imputed model {i} did not converge.", SamplerWarning)
     if not combine:
         return fits
     out = combine_models(fits, check_data=False)

@@ -45,7 +45,6 @@ import json
 import os
 import re
 import secrets
-import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -57,7 +56,7 @@ from ..backends import ALGORITHMS, BACKEND_NAMES, Draws, SampleConfig
 from ..backends.base import normalize_sampler_stats
 from ..codegen.api import build_model
 from ..codegen.reductions import kind_names
-from ..core.errors import BrmsError, DataError, FitFileError
+from ..core.errors import BrmsError, BrmsWarning, DataError, FitFileError, warn
 from ..families import Family, brmsfamily
 from ..families.mixture import MixtureFamily, mixture
 from ..formula import BrmsFormula, MvBrmsFormula
@@ -760,9 +759,10 @@ def save_or_warn(fit, path: Path, inputs: dict[str, Any] | None = None) -> Path 
     try:
         return save_fit(fit, path, _inputs=inputs)
     except Exception as exc:  # noqa: BLE001 - any failure here must not lose the sampled fit
-        warnings.warn(
+        warn(
             f"The fit was sampled but could not be saved to {path}: {exc}. It is returned unsaved; save it with "
-            "brmspy.save_fit(fit, 'another/path.nc').", UserWarning, stacklevel=3,
+            "brmspy.save_fit(fit, 'another/path.nc').",
+            BrmsWarning,
         )
         return None
 
@@ -847,9 +847,9 @@ def _read(file: str | os.PathLike, draws: bool = True) -> tuple[Path, int, dict,
         if draws and _attr_text(attrs.get(_ATTR_DRAWS_SHA)) != digest:
             raise _load_error(path, "its draws do not match their checksum (the file was damaged or edited)")
     elif draws:
-        warnings.warn(f"{path} was saved by an older brmspy (fit-file format 1) without checksums, so its draws "
+        warn(f"{path} was saved by an older brmspy (fit-file format 1) without checksums, so its draws "
                       "cannot be verified and its data were rounded to 10 digits; save_fit(load_fit(path), path) "
-                      "rewrites it in the current format.", UserWarning, stacklevel=3)
+                      "rewrites it in the current format.", BrmsWarning)
     return path, version, meta, variables
 
 

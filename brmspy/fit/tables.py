@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..core.errors import SamplerWarning, warn
 from ..backends import ALGORITHM_LABELS
 from ..core.types import _check_prob, cor_pairs
 from ..frame.types import group_label
@@ -89,8 +90,8 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
                 else:
                     a, b = pi.coef.split(",")
                     labels.append(f"cor({a}{lv},{b}{lv})")
-        title = f"~{g} (Number of levels: {blocks[0].N_levels}) "
-        out.group[title] = stats_table(draws, names, prob, labels=labels)
+        out.group[g] = stats_table(draws, names, prob, labels=labels)
+        out.group_levels[g] = blocks[0].N_levels
     b_names = _intercepts_first([n for n, pi in info.items() if pi.kind == "b"], info)
     out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
     d_names = [n for n, pi in info.items() if pi.kind == "dpar"]
@@ -116,16 +117,20 @@ def _warn_convergence(out: BrmsSummary, fit: "BrmsFit") -> None:
     tables = [*out.group.values(), out.population, out.family, *out.sections.values()]
     rhats = np.concatenate([t["Rhat"].to_numpy(dtype=float) for t in tables if "Rhat" in t])
     if np.any(rhats[np.isfinite(rhats)] > 1.05):
-        warnings.warn(
+        warn(
             "Parts of the model have not converged (some Rhats are > 1.05). Be careful when analysing the results! "
-            "We recommend running more iterations and/or setting stronger priors.", UserWarning, stacklevel=4)
+            "We recommend running more iterations and/or setting stronger priors.",
+            SamplerWarning,
+        )
     div = fit.stan_draws.sampler_stats.get("divergent__")
     n_div = int(np.sum(div)) if div is not None else 0
     if n_div:
-        warnings.warn(
+        warn(
             f"There were {n_div} divergent transitions after warmup. Increasing adapt_delta above "
             f"{fit.config.adapt_delta:g} may help. See "
-            "http://mc-stan.org/misc/warnings.html#divergent-transitions-after-warmup", UserWarning, stacklevel=4)
+            "http://mc-stan.org/misc/warnings.html#divergent-transitions-after-warmup",
+            SamplerWarning,
+        )
 
 
 def _blocks_by_group(blocks: list) -> dict[str, list]:

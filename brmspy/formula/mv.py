@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-import warnings
 
-from ..core.errors import FamilyError, FormulaError
+from ..core.errors import BrmsWarning, FamilyError, FormulaError, warn
 from .terms import BrmsTerms, MvBrmsTerms
 
 logger = logging.getLogger("brmspy")
@@ -71,12 +70,12 @@ def default_rescor(responses: list["BrmsTerms"]) -> bool:
     if not allowed or with_mi:
         logger.info("Setting 'rescor' to FALSE by default for this model")
         return False
-    warnings.warn(
+    warn(
         f"Setting 'rescor' to TRUE by default for this model: the residuals of the {fams[0].name} responses "
         f"{', '.join(r.resp for r in responses)} are modelled as correlated, as brms does. Add set_rescor(True) "
         "to keep them (and silence this warning) or set_rescor(False) for uncorrelated residuals; brms warns "
         "that its default will become FALSE in the future, so set it explicitly.",
-        UserWarning, stacklevel=5,
+        BrmsWarning,
     )
     return True
 

@@ -32,12 +32,11 @@ families).
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, FamilyError, FormulaError
+from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families.cdf import CDFS
 from ..formula.terms import BrmsTerms
 from .columns import addition_values, check_columns, eval_column
@@ -342,10 +341,12 @@ def _lower_bound_at_support(t: "BrmsTerms", expr: str, lb: np.ndarray, support: 
     """
     name = t.family.name
     if np.all(lb <= 0):
-        warnings.warn(
+        warn(
             f"trunc(lb = {expr}) does not truncate family {name!r}: its values are {support} for lb <= 0. "
             "The bound changes neither the likelihood nor the predictions (brms keeps it as such a no-op); it is "
-            "left out of the Stan code. Remove it from the formula to silence this warning.", stacklevel=5)
+            "left out of the Stan code. Remove it from the formula to silence this warning.",
+            DataWarning,
+        )
         return None
     raise DataError(
         f"The lower truncation bound lb = {expr} of family {name!r} is <= 0 in some rows and positive in others. "

@@ -13,13 +13,12 @@ build the same design on new data is kept in the frame's
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, FormulaError
+from ..core.errors import DataError, DataWarning, FormulaError, warn
 from ..formula.nonlinear import check_supported
 from ..formula.prefix import Prefix
 from ..formula.rexpr import names_in
@@ -109,6 +108,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
     _check_data_shape(data)
+    labels = data.index  # the user's row labels: predictions and ArviZ coordinates keep them
     resp_terms = terms.responses if isinstance(terms, MvBrmsTerms) else [terms]
     used: list[str] = []
     for t in resp_terms:
@@ -143,10 +143,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         if (na_vars & ~na_cols).any():  # e.g. log(x) of negative x, factor(x, levels = ...) missing a value
             extra = [k for k, v in mv.values.items() if (na_of(v) & ~na_cols).any()]
             what += ("; " if what else "") + f"NA values of {', '.join(extra)}"
-        warnings.warn(
-            f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows (in {what}).",
-            stacklevel=3,
-        )
+        warn(f"Rows containing NAs were excluded from the model: {dropped} of {len(data)} rows (in {what}).",
+             DataWarning)
     rows = np.flatnonzero(~na)
     data = data.iloc[rows].reset_index(drop=True)
     if len(data) == 0:
@@ -192,7 +190,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         {t.resp: ResponseSpec(t, responses[t.resp]) for t in completed},
         {t.resp: ac for t in completed if (ac := response_spec(t)) is not None},
     )
-    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec)
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec, row_labels=labels[rows])
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame

@@ -8,12 +8,11 @@ the rows where ``x`` is NA and makes the missing values parameters (:mod:`brmspy
 from __future__ import annotations
 
 import re
-import warnings
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, FamilyError, FormulaError
+from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families import warn_binomial_trials
 from ..families.core import ordinal_response
 from ..formula.syntax import parse_call
@@ -141,11 +140,10 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
                 f"use a continuous family such as gaussian, student, lognormal or beta."
             )
         if expr in data.columns and not data[expr].isna().any():
-            warnings.warn(
+            warn(
                 f"'{expr} | mi()' is used, but column {expr!r} has no missing values: nothing is imputed. "
                 "Remove '| mi()' (and mi() around the predictor) unless new data will have NAs.",
-                UserWarning,
-                stacklevel=4,
+                DataWarning,
             )
 
 

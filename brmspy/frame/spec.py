@@ -52,14 +52,13 @@ Examples
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError
+from ..core.errors import DataError, DataWarning, warn
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
 from .additions import new_data_additions
@@ -262,9 +261,10 @@ class FrameSpec:
                         f"newdata column {col!r} is missing (NaN/None) in {rows}; a {expected} predictor needs one of "
                         f"its fitted values ({known}). Fill them in or drop those rows."
                     )
-                warnings.warn(
+                warn(
                     f"newdata column {col!r} is NaN in {rows} (index labels of newdata): the predictions for those "
-                    "rows are NaN. Drop or fill those rows.", UserWarning, stacklevel=6,
+                    "rows are NaN. Drop or fill those rows.",
+                    DataWarning,
                 )
 
     # ---------------------------------------------------------------- what the checks know

@@ -123,6 +123,8 @@ class ModelFrame:
     group_levels: dict[str, list[str]] = field(default_factory=dict)
     #: the same design on new data (brmspy.frame.spec.FrameSpec, set by build_frame)
     spec: "FrameSpec | None" = field(default=None, repr=False)  # noqa: F821  (spec.py imports this module)
+    #: the user's index labels of ``data``'s rows (``data`` itself is renumbered 0..N-1)
+    row_labels: pd.Index | None = field(default=None, repr=False)
 
     @property
     def N(self) -> int:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -36,13 +35,14 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.errors import DataWarning, warn
 from ..fit.brmsfit import BrmsFit
 from ..formula.syntax import split_top
 from ..frame.build import variables_of
 from ..frame.columns import names_in_text
 from ..prediction import core as predict
 from .ppc import PlotError
-from .style import DARK, LIGHT, _grid
+from .style import DARK, LIGHT, FigureList, _grid, shown_once
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -92,7 +92,7 @@ class ConditionalEffects(Mapping):
         rows = ", ".join(f"{k} ({len(v)} rows)" for k, v in self.effects.items())
         return f"ConditionalEffects of {self.response} [{self.method}]: {rows}"
 
-    def plot(self, points: bool = False, ncol: int | None = None) -> list["Figure"]:
+    def plot(self, points: bool = False, ncol: int | None = None) -> FigureList:
         """One figure per effect: line and band for numeric effects, points and error bars for factors.
 
         Interactions get one colour per level of the second variable; several rows
@@ -108,7 +108,7 @@ class ConditionalEffects(Mapping):
         >>> figs = conditional_effects(fit, "x:f").plot()   # doctest: +SKIP
         >>> figs[0].savefig("x_by_f.png")                   # doctest: +SKIP
         """
-        return [self._plot_one(name, points, ncol) for name in self.effects]
+        return FigureList(self._plot_one(name, points, ncol) for name in self.effects)
 
     def _plot_one(self, name: str, points: bool, ncol: int | None) -> "Figure":
         import matplotlib.pyplot as plt
@@ -124,6 +124,7 @@ class ConditionalEffects(Mapping):
         nrows, ncols = _grid(len(conds), ncol or max(int(np.sqrt(len(conds))), 3))
         fig, axes = plt.subplots(nrows, ncols, figsize=(min(5 * ncols, 15), 3.8 * nrows), squeeze=False,
                                  layout="constrained")
+        shown_once(fig)
         flat = list(axes.ravel())
         for extra in flat[len(conds):]:
             fig.delaxes(extra)
@@ -357,8 +358,7 @@ def _prepare_conditions(conditions: pd.DataFrame | Mapping | None, data: pd.Data
             raise PlotError("conditions must have at least one row.")
         unused = [c for c in cond.columns if c != "cond__" and c not in data.columns]
         if unused:
-            warnings.warn(f"Variables in 'conditions' that are not part of the model: {', '.join(unused)}.",
-                          stacklevel=3)
+            warn(f"Variables in 'conditions' that are not part of the model: {', '.join(unused)}.", DataWarning)
         if "cond__" in cond.columns:
             labels = [str(v) for v in cond["cond__"]]
         else:

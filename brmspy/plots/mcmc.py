@@ -113,10 +113,11 @@ def mcmc_plot(fit: "BrmsFit", type: str = "intervals", variable: str | Sequence[
     if type == "rhat":
         values = np.array([float(arviz_io.rhat(draws[n])) for n in names])
         return _diag_bars(names, values, "R-hat", [1.0, 1.05, 1.1], lambda v: v <= 1.05, lambda v: v <= 1.1, ax,
-                          start=1.0)
+                          start=1.0, legend=("R-hat \u2264 1.05", "R-hat \u2264 1.1", "R-hat > 1.1"))
     n_total = next(iter(draws.values())).size
     values = np.array([float(arviz_io.ess_bulk(draws[n])) for n in names]) / n_total
-    return _diag_bars(names, values, "Bulk ESS / N", [0.1, 0.5, 1.0], lambda v: v > 0.5, lambda v: v > 0.1, ax)
+    return _diag_bars(names, values, "Bulk ESS / N", [0.1, 0.5, 1.0], lambda v: v > 0.5, lambda v: v > 0.1, ax,
+                      legend=("ESS / N > 0.5", "ESS / N \u2264 0.5", "ESS / N \u2264 0.1"))
 
 
 def _mcmc_dens(draws: dict[str, np.ndarray], ax) -> "Figure":
@@ -141,6 +142,7 @@ def _trace(a, x: np.ndarray) -> None:
     colors = ["#011f4b", "#6497b1", "#b3cde0", "#005b96", "#03396c", "#7fa7c9"]
     for c in range(x.shape[0]):
         a.plot(np.arange(1, x.shape[1] + 1), x[c], lw=0.5, color=colors[c % len(colors)], label=f"chain {c + 1}")
+    a.set_xlabel("Iteration", fontsize=8)
 
 
 def _mcmc_intervals(draws, prob, prob_outer, ax):
@@ -207,16 +209,26 @@ def _mcmc_acf(draws, lags):
     return fig
 
 
-def _diag_bars(names, values, label, refs, good, ok, ax, start: float = 0.0):
+#: the colours of the good / acceptable / bad classes of R-hat and ESS bars (bayesplot's three levels)
+DIAG_COLORS = (LIGHT, "#f0ad4e", "#d9534f")
+
+
+def _diag_bars(names, values, label, refs, good, ok, ax, start: float = 0.0,
+               legend: tuple[str, str, str] = ("good", "acceptable", "bad")):
+    from matplotlib.patches import Patch
+
     fig, axes = _figure(ax=ax, width=6, height=0.3 * len(names) + 1.2)
     a = axes[0, 0]
     ypos = np.arange(len(names))[::-1]
-    colors = [LIGHT if good(v) else ("#f0ad4e" if ok(v) else "#d9534f") for v in values]
+    colors = [DIAG_COLORS[0] if good(v) else (DIAG_COLORS[1] if ok(v) else DIAG_COLORS[2]) for v in values]
     a.barh(ypos, values - start, left=start, height=0.6, color=colors, edgecolor=DARK, lw=0.5)
     for r in refs:
         a.axvline(r, color="grey", lw=0.7, ls="--")
     a.set_yticks(ypos, names)
     a.set_xlabel(label)
+    # every class in the legend, as bayesplot's, so a plot of good values still says what the colours mean
+    handles = [Patch(facecolor=c, edgecolor=DARK, lw=0.5, label=t) for c, t in zip(DIAG_COLORS, legend)]
+    a.legend(handles=handles, frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 
@@ -231,7 +243,7 @@ def _mcmc_nuts_divergence(fit: "BrmsFit") -> "Figure":
             a.set_visible(False)
             continue
         v = np.asarray(stats[key], dtype=float).ravel()
-        groups = [v[~div], v[div]]
+        groups = [v[~div], v[div]] if div.any() else [v]  # no divergences: no empty "Yes (0)" column
         for pos, g in enumerate(groups):
             if g.size > 1 and np.ptp(g) > 0:
                 parts = a.violinplot(g, positions=[pos], showmedians=True, widths=0.7)
@@ -242,7 +254,8 @@ def _mcmc_nuts_divergence(fit: "BrmsFit") -> "Figure":
                     parts[key].set_color(DARK)
             elif g.size:
                 a.scatter(np.full(g.size, pos), g, color="#d9534f" if pos else LIGHT_HL, s=12)
-        a.set_xticks([0, 1], [f"No ({(~div).sum()})", f"Yes ({div.sum()})"])
+        a.set_xticks(range(len(groups)), [f"No ({(~div).sum()})", f"Yes ({div.sum()})"][:len(groups)])
+        a.set_xlim(-0.6, len(groups) - 0.4)
         a.set_ylabel(label)
     axes[1, 0].set_xlabel("Divergent")
     return fig

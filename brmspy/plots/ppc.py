@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..core.errors import BrmsWarning, warn
 from ..core.errors import BrmsError, FamilyError, PlotError  # noqa: F401  (PlotError re-exported)
 from ..fit.brmsfit import BrmsFit
 from ..prediction.core import log_lik, posterior_predict
@@ -160,8 +161,8 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
     resp : the response to check in a multivariate model (required there), e.g. ``"y1"``.
     **kw : type-specific options: ``bins`` (hist, stat), ``prob``/``prob_outer``
         (intervals: 0.5/0.9; bars, rootogram: 0.9), ``x`` (intervals: a column for
-        the x axis), ``style`` (rootogram: ``"hanging"``, ``"standing"`` or
-        ``"suspended"``), ``kind`` (loo_pit: ``"ecdf"`` or ``"density"``), ``samples``
+        the x axis), ``style`` (rootogram: ``"standing"``, bayesplot's default,
+        ``"hanging"`` or ``"suspended"``), ``kind`` (loo_pit: ``"ecdf"`` or ``"density"``), ``samples``
         and ``grid_len`` (loo_pit_overlay: 100 uniform samples of 512 values), ``probs``
         (violin_grouped: quantile lines, default (0.1, 0.5, 0.9)) and ``y_draw``
         (violin_grouped: ``"violin"``, ``"points"`` or ``"both"``), ``size`` and ``alpha``
@@ -420,7 +421,7 @@ def _ppc_violin_grouped(y, yrep, groups, ax, probs: Sequence[float] = (0.1, 0.5,
     return fig
 
 
-def _ppc_rootogram(y, yrep, ax, style: str = "hanging", prob: float = 0.9):
+def _ppc_rootogram(y, yrep, ax, style: str = "standing", prob: float = 0.9):  # bayesplot's default
     if style not in ("hanging", "standing", "suspended"):
         raise PlotError(f"Unknown rootogram style {style!r}; use 'hanging', 'standing' or 'suspended'.")
     prob = _check_prob(prob)
@@ -531,7 +532,7 @@ def _ppc_loo_pit_overlay(fit, y, yrep, ndraws, seed, ax, samples: int = 100, gri
     if np.all(np.isin(y, (0, 1))):
         import warnings
 
-        warnings.warn("This plot is not recommended for binary data.", UserWarning, stacklevel=4)
+        warn("This plot is not recommended for binary data.", BrmsWarning)
     pit = _loo_pit(fit, y, yrep, ndraws, seed, resp)
     fig, axes = _figure(ax=ax, width=6, height=4)
     a = axes[0, 0]

@@ -29,7 +29,7 @@ from ..frame.columns import level_label, levels_of, names_in_text
 from ..prediction.context import draw_indices, flat_draws
 from ..specials.smooth import SmoothDesign
 from .ppc import PlotError
-from .style import DARK, LIGHT, _grid
+from .style import DARK, LIGHT, FigureList, _grid, shown_once
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -64,7 +64,7 @@ class ConditionalSmooths(Mapping):
     def __repr__(self) -> str:
         return "ConditionalSmooths: " + ", ".join(f"{k} ({len(v)} rows)" for k, v in self.smooths.items())
 
-    def plot(self, rug: bool = False, ncol: int | None = None) -> list["Figure"]:
+    def plot(self, rug: bool = False, ncol: int | None = None) -> FigureList:
         """One figure per smooth: line and band (1-D; one colour per ``cond__``), filled contours (2-D).
 
         Parameters
@@ -72,7 +72,7 @@ class ConditionalSmooths(Mapping):
         rug : mark the observed covariate values (1-D smooths).
         ncol : panels per row for 2-D smooths with several conditions.
         """
-        return [self._plot_one(name, rug, ncol) for name in self.smooths]
+        return FigureList(self._plot_one(name, rug, ncol) for name in self.smooths)
 
     def _plot_one(self, name: str, rug: bool, ncol: int | None) -> "Figure":
         import matplotlib.pyplot as plt
@@ -82,6 +82,7 @@ class ConditionalSmooths(Mapping):
         conds = list(df["cond__"].cat.categories)
         if len(eff) == 1:
             fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+            shown_once(fig)
             cmap = plt.get_cmap("tab10")
             for i, cond in enumerate(conds):
                 sub = df[df["cond__"] == cond]
@@ -100,6 +101,7 @@ class ConditionalSmooths(Mapping):
             return fig
         nrows, ncols = _grid(len(conds), ncol or min(len(conds), 3))
         fig, axes = plt.subplots(nrows, ncols, figsize=(5 * ncols, 4 * nrows), squeeze=False, layout="constrained")
+        shown_once(fig)
         flat = list(axes.ravel())
         for extra in flat[len(conds):]:
             fig.delaxes(extra)

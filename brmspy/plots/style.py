@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 import numpy as np
 
@@ -23,6 +23,56 @@ BP_LIGHT = "#d1e1ec"
 BP_DARK = "#03396c"
 
 
+def shown_once(fig: "Figure") -> "Figure":
+    """Mark a new figure so that a notebook shows it once, whether or not the call ends the cell.
+
+    pyplot's inline backend shows every open figure at the end of a cell, and IPython also shows
+    a figure that a cell returns: twice for ``bp.pp_check(fit)`` as the last line.  A figure
+    returned this way closes itself when IPython displays it (``_ipython_display_``), so the
+    end-of-cell flush skips it; assigned (``fig = bp.pp_check(fit)``) it stays open and the flush
+    shows it.  Scripts are unaffected: the figure stays open for ``plt.show()``.
+    """
+    fig._ipython_display_ = _DisplayAndClose(fig)
+    return fig
+
+
+class _DisplayAndClose:
+    """The figure's ``_ipython_display_`` (a class, not a bound method, so figures still pickle)."""
+
+    def __init__(self, fig: "Figure") -> None:
+        self.fig = fig
+
+    def __call__(self) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display  # here: only IPython calls this hook
+
+        fig = self.fig
+        plt.close(fig)
+        hook = fig.__dict__.pop("_ipython_display_", None)
+        try:
+            display(fig)  # IPython's own figure formatter (png, retina or svg as configured)
+        finally:
+            if hook is not None:
+                fig._ipython_display_ = hook
+
+
+class FigureList(list):
+    """The figures of ``ce.plot()``/``cs.plot()``: a list that a notebook shows as its figures.
+
+    Shown as the last line of a cell it displays each figure once instead of printing
+    ``[<Figure size ...>]`` next to them.
+    """
+
+    def __init__(self, figures: "Iterable[Figure]" = ()) -> None:
+        super().__init__(figures)
+
+    def _ipython_display_(self) -> None:
+        for fig in self:
+            hook = getattr(fig, "_ipython_display_", None)
+            if hook is not None:
+                hook()
+
+
 def _figure(nrows: int = 1, ncols: int = 1, ax: "Axes | None" = None, width: float | None = None,
             height: float | None = None, squeeze: bool = False):
     """A new figure with a grid of axes, or the figure of a user-given ``ax``."""
@@ -35,7 +85,7 @@ def _figure(nrows: int = 1, ncols: int = 1, ax: "Axes | None" = None, width: flo
     w = width if width is not None else min(4.0 * ncols, 14.0)
     h = height if height is not None else min(3.0 * nrows + 0.5, 40.0)
     fig, axes = plt.subplots(nrows, ncols, figsize=(w, h), squeeze=squeeze, layout="constrained")
-    return fig, axes
+    return shown_once(fig), axes
 
 
 def _grid(n: int, max_cols: int = 3) -> tuple[int, int]:

@@ -6,11 +6,11 @@ The addition data of the rows predicted come from ``ctx.rows.additions(t, purpos
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 
 import numpy as np
 
+from ..core.errors import BrmsWarning, warn
 from ..families import FAMILIES, Extras, FamilyMath
 from ..families.cdf import CDFS
 from ..families.cdf_base import CdfMath, log_diff_exp
@@ -186,8 +186,8 @@ def _predict(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionD
         out[ok] = draws[ok]
         todo &= ~ok
     if todo.any():
-        warnings.warn(f"{int(todo.sum())} predictive draws could not be placed within the truncation bounds; "
-                      "they are NaN.", stacklevel=3)
+        warn(f"{int(todo.sum())} predictive draws could not be placed within the truncation bounds; "
+                      "they are NaN.", BrmsWarning)
     return out
 
 
@@ -220,8 +220,7 @@ def _epred(name: str, discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: 
         return _discrete_trunc_mean(math, cdf, dp, ex, adds, np.broadcast_to(epred, (S, N)))
     if has_truncated_mean(name):
         return truncated_mean(name, dp, ex, adds.lb, adds.ub)
-    warnings.warn(f"No truncated mean for family {name!r}: posterior_epred returns the untruncated mean.",
-                  stacklevel=3)
+    warn(f"No truncated mean for family {name!r}: posterior_epred returns the untruncated mean.", BrmsWarning)
     return epred
 
 

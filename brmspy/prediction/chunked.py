@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from ..core.frames import as_pandas
 from ..core.errors import BrmsError
 from ..fit.brmsfit import BrmsFit
 from ..frame.types import ModelFrame
@@ -234,7 +235,7 @@ def chunked_call(fn: Callable[..., np.ndarray], fit: "BrmsFit", newdata: pd.Data
     """
     if chunk_size == 0:
         return None
-
+    newdata = None if newdata is None else as_pandas(newdata, "newdata")
     nobs = fit.frame.N if newdata is None else len(newdata)
     S = len(draw_indices(fit, ndraws, seed))
     if _resolve_chunk_size(chunk_size, S, nobs) >= nobs or _unchunkable(fit, newdata):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.frames import as_pandas
 from ..core.errors import BrmsError
 from ..fit.brmsfit import BrmsFit
 from ..formula.terms import parse_rhs
@@ -130,6 +131,7 @@ def prediction_context(fit: "BrmsFit", newdata: pd.DataFrame | None, re_formula:
     if sample_new_levels not in NEW_LEVELS:
         raise BrmsError(f"sample_new_levels must be one of {NEW_LEVELS}, got {sample_new_levels!r}.")
     idx = draw_indices(fit, ndraws, seed)
+    newdata = None if newdata is None else as_pandas(newdata, "newdata")
     rows = ModelRows(fit.frame) if newdata is None else fit.frame.spec.new_data(newdata, allow_new_levels)
     return PredictionContext(fit, idx, rows, _re_selection(fit, re_formula), sample_new_levels,
                              np.random.default_rng(seed), incl_autocor)

@@ -14,10 +14,13 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 from ..core.errors import BrmsError, DataError
 from ..core.types import _check_prob
@@ -28,6 +31,7 @@ from ..formula.terms import BrmsTerms
 from .additions import addition_epred, addition_loglik, addition_predict
 from .autocor import adjust_eta, time_cov_log_lik, time_cov_predict, time_cov_series_log_lik
 from .chunked import chunked_call
+from .labelled import as_dataarray
 from .context import PredictionContext, prediction_context
 from .dpars import all_responses, dpar_values, response_extras, response_terms
 from .linpred import linear_predictor
@@ -35,6 +39,14 @@ from .mv import mv_log_lik, mv_predict, stack_responses
 from .nonlinear import nonlinear_linpred
 
 # ------------------------------------------------------------------ helpers
+
+OUTPUTS = ("array", "xarray")
+
+
+def _check_output(output: str) -> str:
+    if output not in OUTPUTS:
+        raise BrmsError(f"output must be one of {OUTPUTS}, got {output!r}.")
+    return output
 
 
 def _chunked(fn, fit, newdata, chunk_size, ndraws, seed, kwargs) -> np.ndarray | None:
@@ -52,7 +64,7 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
                       re_formula: Any = None, ndraws: int | None = None, dpar: str | None = None,
                       allow_new_levels: bool = False, sample_new_levels: str = "uncertainty",
                       seed: int | None = None, resp: str | None = None, nlpar: str | None = None,
-                      incl_autocor: bool = True) -> np.ndarray:
+                      incl_autocor: bool = True, *, output: str = "array") -> "np.ndarray | xr.DataArray":
     """Linear predictor draws (draws × observations); ``transform=True`` applies the inverse link.
 
     ``incl_autocor=False`` leaves out ``ar()``/``ma()``/``arma()`` terms (brms's argument of
@@ -61,11 +73,18 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
     In multivariate models ``resp`` chooses a response; without it the result is
     draws × observations × responses.  In non-linear models ``nlpar`` gives the
     draws of one non-linear parameter instead.
+    ``output="xarray"`` returns an :class:`xarray.DataArray` with dims ``chain``, ``draw``, ``obs``
+    (coordinates: the rows' index; :mod:`brmspy.prediction.labelled`); the default is the array.
 
     Examples
     --------
     >>> posterior_linpred(fit, re_formula="~ 0").shape       # doctest: +SKIP
     """
+    if _check_output(output) == "xarray":
+        return as_dataarray(fit, posterior_linpred(fit, newdata, transform=transform, re_formula=re_formula,
+                ndraws=ndraws, dpar=dpar, allow_new_levels=allow_new_levels, sample_new_levels=sample_new_levels,
+                seed=seed, resp=resp, nlpar=nlpar, incl_autocor=incl_autocor), newdata, ndraws, seed, resp,
+                "posterior_linpred")
     ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
     if all_responses(fit, resp):
         return stack_responses(fit, lambda t: _linpred(ctx, t, dpar, transform, nlpar))
@@ -86,14 +105,21 @@ def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: 
 def posterior_epred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
                     ndraws: int | None = None, dpar: str | None = None, allow_new_levels: bool = False,
                     sample_new_levels: str = "uncertainty", seed: int | None = None,
-                    resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+                    resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True, *, output:
+str = "array") -> "np.ndarray | xr.DataArray":
     """Draws of the expected value of the response (or of ``dpar`` on its own scale).
 
     In multivariate models ``resp`` chooses a response; without it the result is
     draws × observations × responses, as in brms.  ``chunk_size``: rows evaluated at
     a time (None: automatic for large draws × rows, 0: one piece; :mod:`brmspy.prediction.chunked`).
     ``incl_autocor`` as in :func:`posterior_linpred`.
+    ``output="xarray"`` returns an :class:`xarray.DataArray` with dims ``chain``, ``draw``, ``obs``
+    (coordinates: the rows' index; :mod:`brmspy.prediction.labelled`); the default is the array.
     """
+    if _check_output(output) == "xarray":
+        return as_dataarray(fit, posterior_epred(fit, newdata, re_formula=re_formula, ndraws=ndraws, dpar=dpar,
+                allow_new_levels=allow_new_levels, sample_new_levels=sample_new_levels, seed=seed, resp=resp,
+                chunk_size=chunk_size, incl_autocor=incl_autocor), newdata, ndraws, seed, resp, "posterior_epred")
     if (out := _chunked(posterior_epred, fit, newdata, chunk_size, ndraws, seed, dict(
             re_formula=re_formula, dpar=dpar, allow_new_levels=allow_new_levels,
             sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
@@ -122,7 +148,8 @@ def _epred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None) -> np.ndarray
 def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
                       ndraws: int | None = None, allow_new_levels: bool = False,
                       sample_new_levels: str = "uncertainty", seed: int | None = None,
-                      resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True) -> np.ndarray:
+                      resp: str | None = None, chunk_size: int | None = None, incl_autocor: bool = True, *, output:
+str = "array") -> "np.ndarray | xr.DataArray":
     """Draws from the posterior predictive distribution (draws × observations).
 
     In multivariate models ``resp`` chooses a response; without it the result is
@@ -130,7 +157,13 @@ def posterior_predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_fo
     when the model has residual correlations.  ``chunk_size`` as in :func:`posterior_epred`
     (chunks draw from independent random streams derived from ``seed``).
     ``incl_autocor`` as in :func:`posterior_linpred`.
+    ``output="xarray"`` returns an :class:`xarray.DataArray` with dims ``chain``, ``draw``, ``obs``
+    (coordinates: the rows' index; :mod:`brmspy.prediction.labelled`); the default is the array.
     """
+    if _check_output(output) == "xarray":
+        return as_dataarray(fit, posterior_predict(fit, newdata, re_formula=re_formula, ndraws=ndraws,
+                allow_new_levels=allow_new_levels, sample_new_levels=sample_new_levels, seed=seed, resp=resp,
+                chunk_size=chunk_size, incl_autocor=incl_autocor), newdata, ndraws, seed, resp, "posterior_predict")
     if (out := _chunked(posterior_predict, fit, newdata, chunk_size, ndraws, seed, dict(
             re_formula=re_formula, allow_new_levels=allow_new_levels,
             sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
@@ -158,13 +191,20 @@ def _predict(ctx: PredictionContext, t: BrmsTerms) -> np.ndarray:
 def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any = None,
             ndraws: int | None = None, allow_new_levels: bool = False,
             sample_new_levels: str = "uncertainty", seed: int | None = None,
-            resp: str | None = None, chunk_size: int | None = None) -> np.ndarray:
+            resp: str | None = None, chunk_size: int | None = None, *,
+            output: str = "array") -> "np.ndarray | xr.DataArray":
     """Pointwise log-likelihood draws (draws × observations), weighted as in brms.
 
     In multivariate models without ``resp`` the responses of a row are combined:
     summed, or with residual correlations the row's multivariate density.
     ``chunk_size`` as in :func:`posterior_epred`; chunked values equal unchunked ones.
+    ``output="xarray"`` returns an :class:`xarray.DataArray` with dims ``chain``, ``draw``, ``obs``
+    (coordinates: the rows' index; :mod:`brmspy.prediction.labelled`); the default is the array.
     """
+    if _check_output(output) == "xarray":
+        return as_dataarray(fit, log_lik(fit, newdata, re_formula=re_formula, ndraws=ndraws,
+                allow_new_levels=allow_new_levels, sample_new_levels=sample_new_levels, seed=seed, resp=resp,
+                chunk_size=chunk_size), newdata, ndraws, seed, resp, "log_lik")
     if (out := _chunked(log_lik, fit, newdata, chunk_size, ndraws, seed, dict(
             re_formula=re_formula, allow_new_levels=allow_new_levels,
             sample_new_levels=sample_new_levels, resp=resp))) is not None:
@@ -210,28 +250,37 @@ def predictive_error(fit: "BrmsFit", newdata: pd.DataFrame | None = None, **kw: 
     return _observed(fit, newdata, kw.get("resp"))[None] - posterior_predict(fit, newdata, **kw)
 
 
-def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None) -> pd.DataFrame:
+def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str] | None = None,
+               index: pd.Index | None = None) -> pd.DataFrame:
     _check_prob(prob)
     if draws.ndim == 3:
         # one block of columns per category (ordinal/categorical: P(Y = k)) or per response (``labels``)
         keys = labels or [f"P(Y = {k + first})" for k in range(draws.shape[2])]
-        return pd.concat({key: _summarise(draws[..., k], prob) for k, key in enumerate(keys)}, axis=1)
+        return pd.concat({key: _summarise(draws[..., k], prob, index=index) for k, key in enumerate(keys)}, axis=1)
     lo, hi = (1 - prob) / 2, 1 - (1 - prob) / 2
     q = np.quantile(draws, [lo, hi], axis=0)
     return pd.DataFrame({"Estimate": draws.mean(axis=0), "Est.Error": draws.std(axis=0, ddof=1),
-                         f"Q{lo * 100:g}": q[0], f"Q{hi * 100:g}": q[1]})
+                         f"Q{lo * 100:g}": q[0], f"Q{hi * 100:g}": q[1]}, index=index)
+
+
+def _rows_index(fit: "BrmsFit", newdata: Any, n: int) -> pd.Index | None:
+    """The index of the rows predicted: newdata's (a pandas input keeps its labels) or the fitted rows'."""
+    index = fit.row_labels if newdata is None else getattr(newdata, "index", None)
+    return index if isinstance(index, pd.Index) and len(index) == n else None
 
 
 def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_epred` per observation (Estimate, Est.Error, Q2.5, Q97.5)."""
     first = min(t.family.kind.first_category for t in fit.frame.response_terms)  # hurdle_cumulative: category 0
-    return _summarise(posterior_epred(fit, newdata, **kw), prob, first=first,
-                      labels=_resp_labels(fit, kw.get("resp")))
+    draws = posterior_epred(fit, newdata, **kw)
+    return _summarise(draws, prob, first=first, labels=_resp_labels(fit, kw.get("resp")),
+                      index=_rows_index(fit, newdata, draws.shape[1]))
 
 
 def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_predict` per observation."""
-    return _summarise(posterior_predict(fit, newdata, **kw), prob, labels=_resp_labels(fit, kw.get("resp")))
+    draws = posterior_predict(fit, newdata, **kw)
+    return _summarise(draws, prob, labels=_resp_labels(fit, kw.get("resp")), index=_rows_index(fit, newdata, draws.shape[1]))
 
 
 def _resp_labels(fit: "BrmsFit", resp: str | None) -> list[str] | None:
@@ -249,7 +298,7 @@ def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "
     res = y[None] - ep
     if type == "pearson":
         res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None]
-    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")))
+    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")), index=_rows_index(fit, newdata, res.shape[1]))
 
 
 def series_log_lik(fit: "BrmsFit", ndraws: int | None = None) -> np.ndarray:

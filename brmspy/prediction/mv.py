@@ -14,12 +14,11 @@ predictions over all responses (log-likelihood and predictive draws).
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Callable
 
 import numpy as np
 
-from ..core.errors import FormulaError
+from ..core.errors import DataWarning, FormulaError, warn
 from ..fit.brmsfit import BrmsFit
 from ..formula.mv import is_rescor
 from ..formula.terms import BrmsTerms
@@ -104,11 +103,10 @@ def mv_log_lik(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
         return ll
     ll = sum(one(ctx, t) for t in terms)
     if np.isnan(ll).any():
-        warnings.warn(
+        warn(
             "NAs in the log-likelihood: some responses are missing (imputed with mi()). "
             "Use resp= for responses without missing values, or newdata with complete rows.",
-            UserWarning,
-            stacklevel=3,
+            DataWarning,
         )
     return ll
 

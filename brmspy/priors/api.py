@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from .. import specials  # noqa: F401  (registers the special-term plug-ins before any frame is built)
+from ..core.frames import as_pandas
 from ..families import Family
 from ..formula import BrmsFormula, MvBrmsFormula, build_terms
 from ..formula.brmsformula import expand_dot
@@ -43,6 +44,7 @@ def get_prior(
     >>> gp.loc[gp["class"] == "Intercept", "prior"].item()
     'student_t(3, 288.7, 59.3)'
     """
+    data = as_pandas(data, "data")
     frame = build_frame(build_terms(_with_dot(formula, data), family), data, data2)
     return table_to_frame(default_prior_table(frame))
 

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..core.distributions import format_number, parse_prior_string
-from ..core.errors import PriorError
+from ..core.errors import PriorError, PriorWarning, warn
 from ..core.types import PriorRow
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame, PopulationDesign
@@ -342,7 +342,7 @@ def warn_design(frame: "ModelFrame", priors: "ResolvedPriors") -> list[str]:
     """
     msgs = design_messages(frame, priors)
     for m in msgs:
-        warnings.warn(m, UserWarning, stacklevel=4)
+        warn(m, PriorWarning)
     return msgs
 
 
@@ -423,11 +423,11 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
         if rows:
             arg = "lb" if which == "lower" else "ub"
             an = "a" if which == "lower" else "an"
-            warnings.warn(
+            warn(
                 f"It appears as if you have specified {an} {which} bounded prior on a parameter that has no natural "
                 f"{which} bound.\nIf this is really what you want, please specify argument '{arg}' of 'prior()' "
                 f"appropriately (brmspy takes bounds for class 'b' only: prior(..., class_='b', {arg}=...)); "
                 f"otherwise the prior cuts the posterior off at its {which} bound, so choose a prior whose support "
                 f"matches the parameter.\nWarning occurred for prior \n" + "\n".join(rows),
-                UserWarning, stacklevel=5,
+                PriorWarning,
             )

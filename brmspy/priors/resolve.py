@@ -15,13 +15,12 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from typing import Iterable
 
 import numpy as np
 
 from ..core.distributions import PriorDist, format_number, parse_prior_string
-from ..core.errors import PriorError
+from ..core.errors import PriorError, PriorWarning, warn
 from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
@@ -165,8 +164,8 @@ def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: s
     def spread(glob: PriorRow, targets: list[PriorRow], what: str, each: str) -> None:
         if not glob.prior.strip():
             return
-        warnings.warn(f"Specifying global priors for regression coefficients in {what} models is deprecated. "
-                      f"Please specify priors separately for each {each}.", UserWarning, stacklevel=4)
+        warn(f"Specifying global priors for regression coefficients in {what} models is deprecated. "
+                      f"Please specify priors separately for each {each}.", PriorWarning)
         for r in targets:
             if r.key() not in user_keys or not r.prior.strip():
                 r.prior = glob.prior

@@ -107,5 +107,7 @@ def test_gr_by_must_nest(df):
 
 
 def test_not_a_dataframe():
-    with pytest.raises(bp.DataError, match="data must be a pandas DataFrame"):
-        bp.make_stancode("y ~ x", {"y": [1, 2]})
+    with pytest.raises(bp.DataError, match="data must be a pandas or polars DataFrame, a pyarrow Table or a dict"):
+        bp.make_stancode("y ~ x", [[1, 2]])
+    with pytest.raises(bp.DataError, match="data must be a pandas or polars DataFrame"):
+        bp.make_stancode("y ~ x", "data.csv")

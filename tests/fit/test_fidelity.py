@@ -118,9 +118,11 @@ def test_shared_group_parameter_names_match_brms(shared_fit):
 
 def test_shared_group_summary_varcorr_ranef_show_every_block(shared_fit):
     s = shared_fit.summary()
-    titles = list(s.group)
-    assert titles == [f"~{g} (Number of levels: {SHARED['ngrps'][g]}) " for g in _as_list(SHARED["summary_groups"])]
-    assert list(s.group[titles[0]].index) == SHARED["summary_rows"]
+    groups = list(s.group)  # keyed by the grouping factor; the printed heading is brms's
+    assert groups == _as_list(SHARED["summary_groups"])
+    assert [s.group_title(g) for g in groups] == [f"~{g} (Number of levels: {SHARED['ngrps'][g]}) " for g in groups]
+    assert f"~{groups[0]} (Number of levels: {SHARED['ngrps'][groups[0]]}) " in str(s)
+    assert list(s.group[groups[0]].index) == SHARED["summary_rows"]
     assert shared_fit.ngrps() == SHARED["ngrps"]
 
     vc = bp.VarCorr(shared_fit)

@@ -86,7 +86,7 @@ def test_draws_and_arviz(sleep_fit):
     assert len(df) == 4000 and df[".chain"].nunique() == 4
     tree = sleep_fit.to_arviz()
     assert tree["posterior"]["b_Days"].shape == (4, 1000)
-    assert "diverging" in tree["sample_stats"] and "Y" in tree["observed_data"]
+    assert "diverging" in tree["sample_stats"] and "Reaction" in tree["observed_data"]
 
 
 def test_same_seed_same_draws():

@@ -186,7 +186,7 @@ def test_bars_and_rootogram_for_counts(pfit):
     observed = {int(round(b.get_x() + b.get_width() / 2)): b.get_height() for b in bars}
     for k, count in zip(*np.unique(y, return_counts=True)):
         assert observed[int(k)] == count
-    fig = pp_check(pfit, "rootogram", seed=1)
+    fig = pp_check(pfit, "rootogram", seed=1, style="hanging")
     ax = fig.axes[0]
     bars = _bars(ax)
     expected_line = ax.lines[0]
@@ -200,6 +200,8 @@ def test_bars_and_rootogram_for_counts(pfit):
     assert ax.get_ylabel() == "sqrt(Count)"
     standing = _bars(pp_check(pfit, "rootogram", seed=1, style="standing").axes[0])
     assert all(b.get_y() == 0 for b in standing)
+    default = _bars(pp_check(pfit, "rootogram", seed=1).axes[0])  # bayesplot's default style: standing
+    assert all(b.get_y() == 0 for b in default) and len(default) == len(standing)
 
 
 def test_bars_for_binary_outcome(bfit):
