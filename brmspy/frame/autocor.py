@@ -29,13 +29,12 @@ predictions; the Stan code is in :mod:`brmspy.codegen.autocor`.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataError, FormulaError
+from ..core.errors import DataError, DataWarning, FormulaError, warn
 from ..formula.syntax import is_identifier
 from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .columns import check_columns, group_index, level_label, levels_of
@@ -426,8 +425,8 @@ def car_data(spec: CarSpec, data: pd.DataFrame, data2, formula: str) -> CarData:
         ci = {c: i for i, c in enumerate(cols)}
         M = np.asarray(A, dtype=float)[np.ix_([ri[str(lv)] for lv in locations], [ci[str(lv)] for lv in locations])]
     else:
-        warnings.warn("Using CAR terms without a grouping factor is deprecated (as in brms); please use argument "
-                      "'gr' even if each observation represents its own location.", UserWarning, stacklevel=4)
+        warn("Using CAR terms without a grouping factor is deprecated (as in brms); please use argument "
+             "'gr' even if each observation represents its own location.", DataWarning)
         locations = None
         Jloc = np.arange(1, len(data) + 1, dtype=np.int64)
         M = np.asarray(A, dtype=float)
