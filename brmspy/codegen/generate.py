@@ -17,6 +17,7 @@ from .nonlinear import stan_nl_covariates
 from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
+from .shrinkage import stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
 from .tuning import Tuning, choose_tuning
@@ -48,7 +49,8 @@ def generate(
     makes from ``options`` (tests compare programs that differ in one choice).
     """
     options = options or CodeOptions()
-    red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.codegen.reductions)
+    # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
+    red = None if priors.shrinkage else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()
@@ -68,6 +70,8 @@ def generate(
             sb += _first(red and red.fe(design, priors), lambda: code.population(t, design, priors))  # noqa: B023
             for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
                 sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
+            if design.prefix in priors.shrinkage:  # horseshoe()/R2D2() on b, after the predictor's terms as brms
+                sb += stan_shrinkage_global(design, priors.shrinkage[design.prefix])
             sb += code.after_terms(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)

@@ -18,6 +18,7 @@ from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors.table import ResolvedPriors
+from .shrinkage import stan_shrinkage_local
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 
@@ -111,9 +112,10 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
         if design.intercept:
             sb.tdata_def += stan_lines("population", "centered_X_def", s=s)
             sb.tdata_comp += stan_lines("population", "centered_X", s=s)
-            sb.par.append(f"vector{bounds}[Kc{s}] b{s};  // regression coefficients")
+        if design.prefix in priors.shrinkage:  # horseshoe()/R2D2(): b = zb .* sdb (brmspy.codegen.shrinkage)
+            sb += stan_shrinkage_local(design)
         else:
-            sb.par.append(f"vector{bounds}[K{s}] b{s};  // regression coefficients")
+            sb.par.append(f"vector{bounds}[{'Kc' if design.intercept else 'K'}{s}] b{s};  // regression coefficients")
     if design.intercept and not thresholds:
         sb.par.append(f"real Intercept{s};  // temporary intercept for centered predictors")
         if design.coef_names:

@@ -9,6 +9,7 @@ from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
 from .ordinal import stan_threshold_priors
+from .shrinkage import stan_shrinkage_priors
 
 
 def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
@@ -28,6 +29,8 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
             stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
         elif design.intercept and prefix in priors.intercept:
             prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
+        if prefix in priors.shrinkage:  # global parameters of horseshoe()/R2D2() (brmspy.codegen.shrinkage)
+            sb.tpar_prior += stan_shrinkage_priors(design, priors.shrinkage[prefix])
     for t in frame.response_terms:
         for d in t.family.dpars:
             key = (t.resp, d)

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.distributions import format_number, parse_prior_string
+from ..core.distributions import PriorDist, format_number, parse_any_prior
 from ..core.errors import PriorError
 from ..core.types import PriorRow
 from ..formula.prefix import Prefix
@@ -392,8 +392,8 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
     for row in table:
         if row.source != "user" or not row.prior.strip():
             continue
-        dist = parse_prior_string(row.prior)
-        if dist is None or dist.info.kind != "real":
+        dist = parse_any_prior(row.prior)
+        if not isinstance(dist, PriorDist) or dist.info.kind != "real":  # special priors: checked in resolve
             continue
         lb, ub = _base_bounds(row, table)
         label = _print_prior(row, float(row.lb) if row.lb else None, float(row.ub) if row.ub else None)  # as brms

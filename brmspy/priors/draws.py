@@ -109,7 +109,7 @@ class PriorSampler:
         """A simplex of length ``K`` under ``dirichlet(alpha)`` (one concentration for every element): (chain, draw, K)."""
         if p is None:
             return None
-        return self.rng.dirichlet(np.full(K, float(p.args[0])), self.n).reshape(*self.shape, K)
+        return self.rng.dirichlet(np.array(p.concentration(K, "the simplex")), self.n).reshape(*self.shape, K)
 
     def lkj_marginal(self, p: PriorDist | None, M: int) -> np.ndarray | None:
         """One correlation of an M x M correlation matrix under ``lkj(eta)`` (brms's ``prior_cor_*``)."""

@@ -20,7 +20,7 @@ from typing import Iterable
 
 import numpy as np
 
-from ..core.distributions import PriorDist, format_number, parse_prior_string
+from ..core.distributions import PriorDist, SpecialPrior, format_number, parse_prior_string, parse_special_prior
 from ..core.errors import PriorError
 from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
@@ -30,7 +30,7 @@ from .checks import check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
 from .spec import Prior, as_prior_list
-from .table import ResolvedPriors, _prefix_dpar_nlpar, _terms_of
+from .table import ResolvedPriors, Shrinkage, _prefix_dpar_nlpar, _terms_of
 
 # ----------------------------------------------------------- default table
 
@@ -102,10 +102,15 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     for prefix, design in frame.designs.items():
         resp = prefix.resp
         dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
-        res.b[prefix] = [
-            lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar)) for c in design.coef_names
-        ]
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
+        special = parse_special_prior(crow.prior) if crow is not None else None
+        if special is not None and special.shrinkage:  # horseshoe()/R2D2(): the b of this predictor are scaled zb
+            res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, special)
+            res.b[prefix] = [None] * len(design.coef_names)
+        else:
+            res.b[prefix] = [
+                lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar)) for c in design.coef_names
+            ]
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
@@ -153,6 +158,40 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
         check_nlpar_priors(frame, res)
     return res
+
+
+def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], special: SpecialPrior) -> Shrinkage:
+    """A horseshoe()/R2D2() prior on the ``b`` of one predictor, checked as brms checks it."""
+    dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
+    where = dict(resp=prefix.resp, dpar=dpar, nlpar=nlpar)
+    coef_rows = [r for r in table if r.class_ == "b" and r.coef and r.source == "user" and r.prior.strip()
+                 and (r.resp, r.dpar, r.nlpar) == (prefix.resp, dpar, nlpar)]
+    if coef_rows:
+        raise PriorError(
+            f"Defining separate priors for single coefficients is not allowed when using special priors for the whole "
+            f"set of coefficients (except for the Intercept): {special.name}() is set on class 'b' and "
+            f"{coef_rows[0].prior!r} on coef {coef_rows[0].coef!r}. Keep one of them.")
+    crow = next(r for r in table if r.key() == ("b", "", "", *where.values()))
+    if crow.lb or crow.ub:
+        raise PriorError(f"Cannot add bounds to class 'b' for the prior {crow.prior!r}; remove lb/ub.")
+    if not design.coef_names:
+        raise PriorError(f"The {special.name}() prior on class 'b' needs population-level coefficients besides the "
+                         "Intercept, and this predictor has none.")
+    others = [n for sp in design.specials for n in sp.b_names] + list(design.cs_names)
+    if others:
+        raise PriorError(
+            f"brmspy applies {special.name}() to the ordinary population-level coefficients only; this predictor also "
+            f"has the coefficients {', '.join(others[:4])} of mo()/me()/mi()/s()/cs() terms, which current brms "
+            "includes in the shrinkage and brmspy does not yet. Use an ordinary prior (e.g. 'normal(0, 1)') here.")
+    t = _terms_of(frame, prefix)
+    # brms's simple_sigma: one sigma parameter (not predicted, not replaced by se()); only mu and nlpars
+    simple_sigma = "sigma" in t.family.dpars and ("sigma" in t.estimated_constants or "sigma" in t.fixed)
+    autoscale = bool(special.get("autoscale")) and simple_sigma and (prefix.dpar == "mu" or bool(nlpar))
+    scale_global = 1.0
+    if special.name == "horseshoe":
+        ratio = special.get("par_ratio")
+        scale_global = float(ratio) / float(np.sqrt(frame.N)) if ratio is not None else float(special.get("scale_global"))
+    return Shrinkage(special, autoscale, "sigma" + resp_suffix(prefix.resp), scale_global)
 
 
 def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: set[tuple]) -> list[PriorRow]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.distributions import PriorDist
+from ..core.distributions import PriorDist, SpecialPrior
 from ..core.types import PriorRow
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
@@ -24,6 +24,26 @@ def table_to_frame(rows: list[PriorRow]) -> pd.DataFrame:
         [[r.prior, r.class_, r.coef, r.group, r.resp, r.dpar, r.nlpar, r.lb, r.ub, r.source] for r in rows],
         columns=COLUMNS,
     )
+
+
+@dataclass(frozen=True)
+class Shrinkage:
+    """A horseshoe() or R2D2() prior on all population-level coefficients ``b`` of one predictor.
+
+    ``autoscale``: brms's effective autoscale (the prior's argument, and only for ``mu`` or an
+    nlpar of a family whose ``sigma`` is a single parameter): the global scale is multiplied by
+    ``sigma`` (horseshoe) or the variance by ``sigma^2`` (R2D2). ``sigma`` is that Stan name.
+    ``scale_global``: horseshoe's global scale, ``par_ratio / sqrt(N)`` when ``par_ratio`` is given.
+    """
+
+    prior: SpecialPrior
+    autoscale: bool
+    sigma: str
+    scale_global: float = 1.0
+
+    @property
+    def name(self) -> str:
+        return self.prior.name
 
 
 @dataclass
@@ -46,6 +66,7 @@ class ResolvedPriors:
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
     rescor: dict[str, PriorDist | None] = field(default_factory=dict)  # "rescor" (Lrescor), shared "nu"
+    shrinkage: dict[Prefix, Shrinkage] = field(default_factory=dict)  # horseshoe()/R2D2() on b of a predictor
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
