@@ -131,6 +131,12 @@ MAPPING: dict[str, Difference] = {
         "(thin plate), brms's Xs columns of the term must span the same space as brmspy's (their rotation within "
         "the unpenalised space is rounding noise in mgcv).",
     ),
+    "shrinkage_scales": Difference(
+        "Shrinkage priors are written as current brms writes them",
+        "horseshoe() and R2D2() priors: brmspy passes current brms's Kscales<p> (the number of coefficients the prior "
+        "scales), which brms 2.18 has not; it must equal brms's K<p> less its Intercept column. Every other entry "
+        "(hs_df, hs_scale_global, R2D2_cons_D2, ...) is compared as usual.",
+    ),
     "theta1_row": Difference(
         "The prior table has no theta1 row",
         "In mixtures whose theta2..thetaK are predicted, brms 2.18's get_prior() row for theta1 (fixed at 0, no "
@@ -536,6 +542,16 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
                         r = r.copy()
                         r[:, cols] = g[:, cols]
                         sd[xs] = {**sd[xs], "v": r.ravel().tolist()}
+
+    # MAPPING["shrinkage_scales"]
+    for k in [k for k in data if re.fullmatch(r"Kscales(_\w+)?", k) and k not in sd]:
+        s = k[len("Kscales"):]
+        if f"K{s}" in sd:
+            has_int = "Intercept" in (sd.get(f"X{s}", {}).get("colnames") or [])
+            if float(np.asarray(data[k])) == scalar(f"K{s}") - has_int:
+                extra.add(k)
+            else:
+                out.append(f"{k} (MAPPING['shrinkage_scales']): brmspy {_fmt(data[k])}, brms's K{s} {scalar(f'K{s}')}")
 
     # MAPPING["mi_bounds"]
     for k in [k for k in sd if re.fullmatch(r"(lb|ub)mi(_\w+)?", k) and k not in data]:

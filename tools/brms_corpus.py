@@ -601,7 +601,30 @@ case("prior_nlpar_bounds", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
      prior=[pr("normal(1, 2)", "b", nlpar="a", lb=0), pr("normal(0, 1)", "b", nlpar="b")])
 case("prior_mv_resp", mv("y ~ x1", "y2 ~ x1", rescor=True),
      prior=[pr("normal(0, 1)", "b", resp="y2"), pr("lkj(3)", "rescor")])
-case("prior_horseshoe", "y ~ x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")], difference="unsupported", reason=r"(?i)horseshoe")
+case("prior_horseshoe", "y ~ x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_args", "y ~ x1 + x2 + x3 + f3", difference="shrinkage_scales",
+     prior=[pr("horseshoe(df = 3, scale_global = 0.5, df_global = 2, scale_slab = 1, df_slab = 6)", "b")])
+case("prior_horseshoe_par_ratio", "ycnt ~ x1 + x2", family="poisson", difference="shrinkage_scales",
+     prior=[pr("horseshoe(3, par_ratio = 0.5)", "b")], note="no sigma: no autoscale; scale_global = par_ratio / sqrt(N)")
+case("prior_horseshoe_dpar", bf("y ~ x1 + x2", "sigma ~ x1 + x3"), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b"), pr("horseshoe(2, autoscale = FALSE)", "b", dpar="sigma")])
+case("prior_horseshoe_noint", "y ~ 0 + x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_group", "y ~ x1 + x2 + (1 | g1)", prior=[pr("horseshoe(1)", "b"), pr("normal(0, 1)", "sd")],
+     difference="shrinkage_scales")
+case("prior_horseshoe_mv", mv("y ~ x1 + x2", "y2 ~ x1 + x3", rescor=False), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b", resp="y"), pr("normal(0, 1)", "b", resp="y2")])
+case("prior_horseshoe_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b"), pr("normal(0, 1)", "b", coef="x1")],
+     reason=r"(?i)separate priors for single coefficients")
+case("prior_horseshoe_on_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b", coef="x1")], reason=r"(?i)invalid context")
+case("prior_horseshoe_on_sd", "y ~ x1 + (1 | g1)", prior=[pr("horseshoe(1)", "sd")], reason=r"(?i)invalid context")
+case("prior_horseshoe_bad_df", "y ~ x1 + x2", prior=[pr("horseshoe(-1)", "b")], reason=r"(?i)degrees of freedom")
+case("prior_r2d2", "y ~ x1 + x2 + x3", prior=[pr("R2D2(0.5, 2, cons_D2 = 0.5)", "b")], difference="shrinkage_scales",
+     note="current brms's default cons_D2 is 0.5, brms 2.18's 1: given explicitly")
+case("prior_r2d2_vector", "y ~ x1 + x2 + x3", prior=[pr("R2D2(mean_R2 = 0.8, prec_R2 = 10, cons_D2 = c(1, 2, 3))", "b")],
+     difference="shrinkage_scales")
+case("prior_r2d2_bernoulli", "ybin ~ x1 + x2 + x3", family="bernoulli", difference="shrinkage_scales",
+     prior=[pr("R2D2(0.3, 3, cons_D2 = 1)", "b")])
+case("prior_r2d2_bad_mean", "y ~ x1 + x2", prior=[pr("R2D2(1.5, 2)", "b")], reason=r"(?i)mean of the R2 prior")
 case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")], difference="refuse_beyond_2_18", reason=r"(?i)lasso.*removed")
 case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
 case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")], difference="unsupported", reason=r"(?i)constant")
@@ -609,7 +632,14 @@ case("prior_ordinal_thresholds", "yord ~ x1", family="cumulative", prior=[pr("no
 case("prior_ordinal_threshold_coef", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept", coef="2")])
 case("prior_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("gamma(0.1, 0.1)", "shape")])
 case("prior_nu", "y ~ x1", family="student", prior=[pr("gamma(2, 0.1)", "nu")])
-case("prior_sd_bounds_ub", "y ~ x1 + (1 | g1)", prior=[pr("normal(0, 2)", "sd", ub=10)], difference="unsupported", reason=r"(?i)bounds")
+case("prior_sd_bounds_ub", "y ~ x1 + (1 | g1)", prior=[pr("normal(0, 2)", "sd", ub=10)])
+case("prior_sd_bounds_group", "y ~ x1 + (x1 | g1) + (1 | g2)", prior=[pr("normal(0, 2)", "sd", group="g1", lb=0.1, ub=5)])
+case("prior_intercept_lb", "y ~ x1", prior=[pr("normal(0, 1)", "Intercept", lb=0)])
+case("prior_intercept_bounds_dpar", bf("y ~ x1", "sigma ~ x2"),
+     prior=[pr("normal(0, 1)", "Intercept", dpar="sigma", lb=-3, ub=3)])
+case("prior_sigma_ub", "y ~ x1", prior=[pr("normal(0, 2)", "sigma", ub=10)])
+case("prior_b_coef_bounds", "y ~ x1 + x2", prior=[pr("normal(0, 2)", "b", coef="x1", lb=0)], reason=r"(?i)coef")
+case("prior_mo_simo_vector", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 0.5, 2))", "simo", coef="moxmo1")])
 case("prior_ar", "y ~ x1 + ar(time = tim, gr = g1)", prior=[pr("normal(0, 0.5)", "ar")])
 case("prior_mo_simo", "y ~ mo(xmo)", prior=[pr("dirichlet(2)", "simo", coef="moxmo1")])
 case("prior_sds_smooth", "y ~ s(x1, k = 5)", prior=[pr("normal(0, 2)", "sds")])

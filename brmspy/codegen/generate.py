@@ -50,7 +50,7 @@ def generate(
     """
     options = options or CodeOptions()
     # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
-    red = None if priors.shrinkage else choose_reduction(frame, options)
+    red = None if priors.shrinkage or priors.bounds else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()
@@ -75,13 +75,14 @@ def generate(
             sb += code.after_terms(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)
-        sb += pieces.stan_dpar_parameters(t)
+        sb += pieces.stan_dpar_parameters(t, priors.bounds)
         sb += code.parameters(t, priors)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
-        sb += _first(red and red.re(block), lambda: pieces.stan_re(block, tuning))  # noqa: B023
+        sb += _first(red and red.re(block),
+                     lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
     sb += stan_priors(frame, priors)
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper

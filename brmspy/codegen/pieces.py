@@ -117,7 +117,8 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
         else:
             sb.par.append(f"vector{bounds}[{'Kc' if design.intercept else 'K'}{s}] b{s};  // regression coefficients")
     if design.intercept and not thresholds:
-        sb.par.append(f"real Intercept{s};  // temporary intercept for centered predictors")
+        ibounds = _bounds(*priors.bounds.get(f"Intercept{s}", (None, None)))
+        sb.par.append(f"real{ibounds} Intercept{s};  // temporary intercept for centered predictors")
         if design.coef_names:
             sb.gen_def += [
                 "// actual population-level intercept",
@@ -144,16 +145,19 @@ def design_matrix_name(design: PopulationDesign) -> str:
 # ----------------------------------------------------------- group level
 
 
-def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
+def stan_re(block: ReBlock, tuning: Tuning | None = None,
+            bounds: tuple[float | None, float | None] = (0.0, None)) -> StanBlocks:
     """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``.
 
     When ``tuning`` centers the block, the effects ``r`` themselves are sampled (prior
     ``normal(0, sd)``) instead of brms's standardized ``z``, and a group intercept that
     absorbs the population-level Intercept is sampled as ``a = Intercept + r``: the same
     posterior, better geometry when every level has many rows
-    (:mod:`brmspy.codegen.tuning`). Plain blocks only (no ``by``, no ``cov``).
+    (:mod:`brmspy.codegen.tuning`). Plain blocks only (no ``by``, no ``cov``). ``bounds``: the sds'
+    (``prior(..., class_="sd", ub=10)``).
     """
     tuning = tuning or Tuning()
+    sdb = _bounds(*bounds)
     sb = StanBlocks()
     k = block.id
     N = len(block.J[0])
@@ -181,12 +185,12 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
 
     terms = ", ".join(dict.fromkeys(t.label for t in block.terms))
     if block.id in tuning.centered:
-        _re_centered(sb, block, terms, tuning)
+        _re_centered(sb, block, terms, tuning, sdb)
         return sb
     if block.by:
-        sb.par.append(f"matrix<lower=0>[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
+        sb.par.append(f"matrix{sdb}[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
     else:
-        sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+        sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
     if block.has_cor:
         sb.par.append(f"matrix[M_{k}, N_{k}] z_{k};  // standardized group-level effects")
         if block.by:
@@ -223,9 +227,9 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
     return sb
 
 
-def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning) -> None:
+def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning, sdb: str = "<lower=0>") -> None:
     k = block.id
-    sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+    sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
     rs = [r_name(block, j) for j in range(1, block.M + 1)]
     # a group intercept that takes in the population-level Intercept (tuning.absorbed)
     absorb = next(((j, f"Intercept{c.prefix.suffix}") for j, c in enumerate(block.coefs, start=1)
@@ -379,15 +383,19 @@ def dpar_bounds(d: str, rs: str) -> str:
     return f"<{','.join(parts)}>" if parts else ""
 
 
-def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
-    """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data)."""
+def stan_dpar_parameters(t: BrmsTerms, bounds: dict[str, tuple[float | None, float | None]] | None = None) -> StanBlocks:
+    """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data).
+
+    ``bounds``: the user's bounds by Stan name (``prior(..., class_="sigma", ub=10)``), else the dpar's own.
+    """
     sb = StanBlocks()
     rs = resp_suffix(t.resp)
     for d in t.estimated_constants:
         info = DPARS[d]
         if info.tdata:
             sb.tdata_def.append(info.tdata.format(rs=rs))
-        sb.par.append(f"real{dpar_bounds(d, rs)} {d}{rs};  // {info.comment}")
+        b = (bounds or {}).get(f"{d}{rs}")
+        sb.par.append(f"real{dpar_bounds(d, rs) if b is None else _bounds(*b)} {d}{rs};  // {info.comment}")
     for d, value in t.fixed.items():
         sb.declare(f"real{dpar_bounds(d, rs)} {d}{rs}", f"{d}{rs}", float(value), f"fixed {DPARS[d].comment}")
     return sb

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.errors import PriorError
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
 from ..frame.types import PopulationDesign
@@ -62,8 +63,6 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage) -> StanBlocks
         cons = sp.get("cons_D2")
         cons_v = np.asarray(cons if isinstance(cons, tuple) else (cons,) * K, dtype=float)
         if cons_v.size != K:
-            from ..core.errors import PriorError
-
             raise PriorError(f"Argument 'cons_D2' of the R2D2 prior must be of length 1 or {K} (the number of "
                              f"coefficients it shrinks), got {cons_v.size}.")
         sb.data += stan_lines("shrinkage", "r2d2_data", p=p)

@@ -26,7 +26,8 @@ from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.types import ModelFrame
-from .checks import check_prior_bounds
+from ..families import DPARS
+from .checks import _base_bounds, check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
 from .spec import Prior, as_prior_list
@@ -135,6 +136,12 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             ]
         elif design.intercept and not nlpar:
             res.intercept[prefix] = lookup(("Intercept", "", "", resp, dpar, ""))
+        irow = by_key.get(("Intercept", "", "", resp, dpar, ""))
+        if irow is not None and (irow.lb or irow.ub):
+            if t.family.kind.has_thresholds and prefix.dpar == "mu":
+                raise PriorError("brmspy does not take bounds on the thresholds (class 'Intercept') of ordinal models; "
+                                 "remove lb/ub.")
+            res.bounds[f"Intercept{prefix.suffix}"] = (_num(irow.lb), _num(irow.ub))
     for b in frame.blocks:
         sds = []
         for c in b.coefs:
@@ -144,11 +151,27 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 lookup(("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
             )
         res.sd[b.id] = sds
+        bounds = {_base_bounds(next(r for r in table if r.key() == ("sd", c.name, _group(b), c.prefix.resp,
+                                                                        *_prefix_dpar_nlpar(frame, c.prefix))), table)
+                  for c in b.coefs}
+        if len(bounds) > 1:  # brms: "Conflicting boundary information for coefficients of class 'sd'"
+            raise PriorError(f"Conflicting bounds (lb/ub) for the standard deviations of group {_group(b)!r}: "
+                             f"{sorted(bounds, key=str)}; one group-level block takes one set of bounds.")
+        lo, hi = bounds.pop()
+        if (lo, hi) != (0.0, None):
+            res.bounds[f"sd_{b.id}"] = (0.0 if lo is None else lo, hi)
         if b.has_cor:
             res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
+            drow = by_key.get((d, "", "", t.resp, "", ""))
+            if drow is not None and drow.source == "user":
+                lo, hi = _num(drow.lb), _num(drow.ub)
+                info = DPARS[d]
+                if (lo, hi) != (info.lower, info.upper if isinstance(info.upper, (int, float)) else None) and \
+                        not isinstance(info.upper, str):
+                    res.bounds[d + resp_suffix(t.resp)] = (lo, hi)
         if t.family.has_theta_simplex:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):
@@ -158,6 +181,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
         check_nlpar_priors(frame, res)
     return res
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
 
 
 def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], special: SpecialPrior) -> Shrinkage:

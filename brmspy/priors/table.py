@@ -67,6 +67,8 @@ class ResolvedPriors:
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
     rescor: dict[str, PriorDist | None] = field(default_factory=dict)  # "rescor" (Lrescor), shared "nu"
     shrinkage: dict[Prefix, Shrinkage] = field(default_factory=dict)  # horseshoe()/R2D2() on b of a predictor
+    #: user bounds (lb/ub of prior()) of Stan parameters other than b: "Intercept", "sd_1", "sigma", ...
+    bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
