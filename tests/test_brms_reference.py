@@ -134,7 +134,7 @@ MAPPING: dict[str, Difference] = {
     "shrinkage_scales": Difference(
         "Shrinkage priors are written as current brms writes them",
         "horseshoe() and R2D2() priors: brmspy passes current brms's Kscales<p> (the number of coefficients the prior "
-        "scales), which brms 2.18 has not; it must equal brms's K<p> less its Intercept column. Every other entry "
+        "scales), which brms 2.18 has not; it must equal brms's K<p>, less one where the program centres X<p> (Kc<p>). Every other entry "
         "(hs_df, hs_scale_global, R2D2_cons_D2, ...) is compared as usual.",
     ),
     "theta1_row": Difference(
@@ -547,8 +547,8 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
     for k in [k for k in data if re.fullmatch(r"Kscales(_\w+)?", k) and k not in sd]:
         s = k[len("Kscales"):]
         if f"K{s}" in sd:
-            has_int = "Intercept" in (sd.get(f"X{s}", {}).get("colnames") or [])
-            if float(np.asarray(data[k])) == scalar(f"K{s}") - has_int:
+            centred = f"int Kc{s} = K{s} - 1;" in build.code  # the Intercept column is not a coefficient of b
+            if float(np.asarray(data[k])) == scalar(f"K{s}") - centred:
                 extra.add(k)
             else:
                 out.append(f"{k} (MAPPING['shrinkage_scales']): brmspy {_fmt(data[k])}, brms's K{s} {scalar(f'K{s}')}")

@@ -613,6 +613,12 @@ case("prior_horseshoe_group", "y ~ x1 + x2 + (1 | g1)", prior=[pr("horseshoe(1)"
      difference="shrinkage_scales")
 case("prior_horseshoe_mv", mv("y ~ x1 + x2", "y2 ~ x1 + x3", rescor=False), difference="shrinkage_scales",
      prior=[pr("horseshoe(1)", "b", resp="y"), pr("normal(0, 1)", "b", resp="y2")])
+case("prior_horseshoe_nlpar", bf("y ~ a * exp(b * x1)", "a ~ x2 + x3", "b ~ 1", nl=True), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_horseshoe_cumulative", "yord ~ x1 + x2 + x3", family="cumulative", difference="shrinkage_scales",
+     prior=[pr("horseshoe(2)", "b")])
+case("prior_r2d2_categorical", "ycat ~ x1 + x2", family="categorical", difference="shrinkage_scales",
+     prior=[pr("R2D2(0.5, 2, cons_D2 = 1)", "b", dpar="mub"), pr("normal(0, 1)", "b", dpar="muc")])
 case("prior_horseshoe_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b"), pr("normal(0, 1)", "b", coef="x1")],
      reason=r"(?i)separate priors for single coefficients")
 case("prior_horseshoe_on_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b", coef="x1")], reason=r"(?i)invalid context")

@@ -25,7 +25,7 @@ def check_nlpar_priors(frame: "ModelFrame", priors: "ResolvedPriors") -> None:
         Naming the nlpar and the coefficients with a flat prior, and the fix.
     """
     for prefix, design in frame.designs.items():
-        if not is_nlpar(frame, prefix) or not design.coef_names:
+        if not is_nlpar(frame, prefix) or not design.coef_names or prefix in priors.shrinkage:  # horseshoe: proper
             continue
         flat = [c for c, p in zip(design.coef_names, priors.b.get(prefix, [])) if p is None]
         if flat:
