@@ -633,7 +633,15 @@ case("prior_r2d2_bernoulli", "ybin ~ x1 + x2 + x3", family="bernoulli", differen
 case("prior_r2d2_bad_mean", "y ~ x1 + x2", prior=[pr("R2D2(1.5, 2)", "b")], reason=r"(?i)mean of the R2 prior")
 case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")], difference="refuse_beyond_2_18", reason=r"(?i)lasso.*removed")
 case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
-case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")], difference="unsupported", reason=r"(?i)constant")
+case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")])
+case("prior_constant_class_b", "y ~ x1 + x2 + f3", prior=[pr("constant(0.5)", "b")])
+case("prior_constant_mixed", "y ~ x1 + x2 + x3", prior=[pr("normal(0, 2)", "b"), pr("constant(-1)", "b", coef="x2")])
+case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
+     prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
+case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
+case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
+case("prior_constant_vector", "y ~ x1 + x2", prior=[pr("constant(c(1, 2), broadcast = FALSE)", "b")],
+     difference="newer_brms", note="brms 2.18's constant() has no broadcast argument")
 case("prior_ordinal_thresholds", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept")])
 case("prior_ordinal_threshold_coef", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept", coef="2")])
 case("prior_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("gamma(0.1, 0.1)", "shape")])

@@ -11,6 +11,7 @@ from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
 from . import pieces
+from .constants import apply_constants
 from .kinds import kind_code
 from .mv import stan_rescor_likelihood, stan_rescor_parameters
 from .nonlinear import stan_nl_covariates
@@ -50,7 +51,7 @@ def generate(
     """
     options = options or CodeOptions()
     # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
-    red = None if priors.shrinkage or priors.bounds else choose_reduction(frame, options)
+    red = None if priors.shrinkage or priors.bounds or priors.constants else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()
@@ -84,6 +85,8 @@ def generate(
         sb += _first(red and red.re(block),
                      lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
     sb += stan_priors(frame, priors)
+    if priors.constants:  # constant() priors: those parameters become data (brmspy.codegen.constants)
+        apply_constants(sb, priors.constants)
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
     threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning)

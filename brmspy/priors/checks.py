@@ -195,7 +195,8 @@ def _flat(priors: "ResolvedPriors", prefix: "Prefix") -> list[bool]:
         return [False] * len(priors.b.get(prefix, []))
     lb, ub = priors.b_bounds.get(prefix, (None, None))
     bounded = lb is not None and ub is not None
-    return [p is None and not bounded for p in priors.b.get(prefix, [])]
+    fixed = priors.constants.get(f"b{prefix.suffix}") or [None] * len(priors.b.get(prefix, []))
+    return [p is None and not bounded and c is None for p, c in zip(priors.b.get(prefix, []), fixed)]
 
 
 # ------------------------------------------------------------------ checks

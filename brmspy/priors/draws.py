@@ -154,19 +154,23 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
 def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
     """Parameters with improper flat priors (sampling from the prior alone is then impossible)."""
     flat = []
+    def fixed(stan: str, i: int) -> bool:  # a constant() prior: no parameter
+        values = priors.constants.get(stan)
+        return values is not None and values[i] is not None
+
     for prefix, design in frame.designs.items():
-        for c, p in zip(design.coef_names, priors.b.get(prefix, [])):
-            if p is None and prefix not in priors.shrinkage:  # horseshoe()/R2D2(): proper
+        for i, (c, p) in enumerate(zip(design.coef_names, priors.b.get(prefix, []))):
+            if p is None and prefix not in priors.shrinkage and not fixed(f"b{prefix.suffix}", i):  # horseshoe: proper
                 flat.append(f"b_{prefix.label}{c}")
-        if prefix in priors.intercept and priors.intercept[prefix] is None:
+        if prefix in priors.intercept and priors.intercept[prefix] is None and not fixed(f"Intercept{prefix.suffix}", 0):
             flat.append(f"Intercept{prefix.suffix}")
         for sp in design.specials:  # bsp, meanme, ... of special terms
             flat += sp.flat_parameters(priors.special.get((prefix, type(sp).__name__), {}))
     for (resp, d), p in priors.dpar.items():
-        if p is None:
+        if p is None and not fixed(d + resp_suffix(resp), 0):
             flat.append(d)
     for block in frame.blocks:
-        for c, p in zip(block.coefs, priors.sd[block.id]):
-            if p is None:
+        for i, (c, p) in enumerate(zip(block.coefs, priors.sd[block.id])):
+            if p is None and not fixed(f"sd_{block.id}", i):
                 flat.append(f"sd_{group_label(block)}__{c.label}")
     return flat

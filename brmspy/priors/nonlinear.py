@@ -27,7 +27,8 @@ def check_nlpar_priors(frame: "ModelFrame", priors: "ResolvedPriors") -> None:
     for prefix, design in frame.designs.items():
         if not is_nlpar(frame, prefix) or not design.coef_names or prefix in priors.shrinkage:  # horseshoe: proper
             continue
-        flat = [c for c, p in zip(design.coef_names, priors.b.get(prefix, [])) if p is None]
+        fixed = priors.constants.get(f"b{prefix.suffix}") or [None] * len(design.coef_names)  # constant(): data
+        flat = [c for c, p, k in zip(design.coef_names, priors.b.get(prefix, []), fixed) if p is None and k is None]
         if flat:
             resp = f", resp='{prefix.resp}'" if prefix.resp else ""
             raise PriorError(

@@ -92,12 +92,38 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
 
     data_names = _data_names(frame)
 
-    def lookup(*keys: tuple) -> PriorDist | None:
+    def entry(*keys: tuple) -> tuple[PriorDist | SpecialPrior | None, tuple | None]:
+        """The first prior set among ``keys`` (a distribution or a constant()) and the key it was found at."""
         for k in keys:
             r = by_key.get(k)
             if r is not None and r.prior.strip():
-                return parse_prior_string(_with_data(r.prior, data_names))
-        return None
+                special = parse_special_prior(r.prior)
+                if special is not None:
+                    return special, k
+                return parse_prior_string(_with_data(r.prior, data_names)), k
+        return None, None
+
+    def lookup(*keys: tuple) -> PriorDist | None:
+        dist, k = entry(*keys)
+        if isinstance(dist, SpecialPrior):
+            what = ", ".join(f"{n}={v!r}" for n, v in zip(("class", "coef", "group", "resp", "dpar", "nlpar"), k) if v)
+            raise PriorError(f"brmspy takes constant() priors on classes 'b' (plain population-level coefficients), "
+                             f"'Intercept', 'sd' and distributional parameters, not on this parameter ({what}).")
+        return dist
+
+    def fixed(stan: str, keys_per_element: list[tuple[tuple, ...]], what: str) -> list[PriorDist | None]:
+        """Priors of a parameter's elements; elements fixed by constant() are recorded in ``res.constants``."""
+        found = [entry(*keys) for keys in keys_per_element]
+        consts: list[float | None] = [None] * len(found)
+        for key in dict.fromkeys(k for d, k in found if isinstance(d, SpecialPrior)):
+            idx = [i for i, (_, k) in enumerate(found) if k == key]
+            sp = found[idx[0]][0]
+            vals = sp.values(len(idx), what) if isinstance(sp.get("const"), tuple) else sp.values(1, what) * len(idx)
+            for i, v in zip(idx, vals):
+                consts[i] = v
+        if any(v is not None for v in consts):
+            res.constants[stan] = consts
+        return [d if isinstance(d, PriorDist) or d is None else None for d, _ in found]
 
     res = ResolvedPriors(table)
     for prefix, design in frame.designs.items():
@@ -109,9 +135,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, special)
             res.b[prefix] = [None] * len(design.coef_names)
         else:
-            res.b[prefix] = [
-                lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar)) for c in design.coef_names
-            ]
+            res.b[prefix] = fixed(f"b{prefix.suffix}", [(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
+                                                         for c in design.coef_names], f"b{prefix.suffix}")
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
@@ -135,7 +160,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 for _ in range(1, ncat) for c in design.cs_names
             ]
         elif design.intercept and not nlpar:
-            res.intercept[prefix] = lookup(("Intercept", "", "", resp, dpar, ""))
+            res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, ""),)],
+                                          f"Intercept{prefix.suffix}")[0]
         irow = by_key.get(("Intercept", "", "", resp, dpar, ""))
         if irow is not None and (irow.lb or irow.ub):
             if t.family.kind.has_thresholds and prefix.dpar == "mu":
@@ -143,14 +169,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                                  "remove lb/ub.")
             res.bounds[f"Intercept{prefix.suffix}"] = (_num(irow.lb), _num(irow.ub))
     for b in frame.blocks:
-        sds = []
+        keys = []
         for c in b.coefs:
             dpar, nlp = _prefix_dpar_nlpar(frame, c.prefix)
             r = c.prefix.resp
-            sds.append(
-                lookup(("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
-            )
-        res.sd[b.id] = sds
+            keys.append((("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp)))
+        res.sd[b.id] = fixed(f"sd_{b.id}", keys, f"the sds of group {_group(b)!r}")
+        if b.by and f"sd_{b.id}" in res.constants:
+            raise PriorError(f"brmspy does not take constant() priors on the sds of gr(..., by = ...) terms ({_group(b)!r}).")
         bounds = {_base_bounds(next(r for r in table if r.key() == ("sd", c.name, _group(b), c.prefix.resp,
                                                                         *_prefix_dpar_nlpar(frame, c.prefix))), table)
                   for c in b.coefs}
@@ -164,7 +190,7 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
         for d in t.estimated_constants:
-            res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
+            res.dpar[(t.resp, d)] = fixed(d + resp_suffix(t.resp), [((d, "", "", t.resp, "", ""),)], d)[0]
             drow = by_key.get((d, "", "", t.resp, "", ""))
             if drow is not None and drow.source == "user":
                 lo, hi = _num(drow.lb), _num(drow.ub)

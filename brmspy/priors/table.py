@@ -69,6 +69,8 @@ class ResolvedPriors:
     shrinkage: dict[Prefix, Shrinkage] = field(default_factory=dict)  # horseshoe()/R2D2() on b of a predictor
     #: user bounds (lb/ub of prior()) of Stan parameters other than b: "Intercept", "sd_1", "sigma", ...
     bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    #: constant() priors: Stan parameter -> value of each element (None where the element is estimated)
+    constants: dict[str, list[float | None]] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)
