@@ -679,6 +679,25 @@ case("prior_bad_resp", mv("y ~ x1", "y2 ~ x1", rescor=False), prior=[pr("normal(
      reason=r"(?i)(y3|resp|not correspond|no parameter|does not match|matches no)")
 case("prior_dirichlet_on_b", "y ~ x1", prior=[pr("dirichlet(1)", "b")], reason=r"(?i)dirichlet")
 
+# ---------------------------------------------------------------- bf()'s design options (issue 21)
+group("options")
+case("opt_center_false", bf("y ~ x1 + f3", center=False))
+case("opt_center_false_group", bf("y ~ x1 + (1 | g1)", center=False))
+case("opt_center_false_poisson", bf("ycnt ~ x1 + x2", center=False), family="poisson")
+case("opt_center_false_dpar", bf("y ~ x1", "sigma ~ x2", center=False), note="center applies to the main formula")
+case("opt_center_false_cumulative", bf("yord ~ x1 + x2", center=False), family="cumulative")
+case("opt_center_false_categorical", bf("ycat ~ x1", center=False), family="categorical")
+case("opt_center_false_prior", bf("y ~ x1 + x2", center=False), prior=[pr("normal(0, 3)", "b", coef="Intercept")])
+case("opt_cmc_false", bf("y ~ 0 + f3 + x1", cmc=False))
+case("opt_cmc_false_interaction", bf("y ~ 0 + f3:x1 + x2", cmc=False))
+case("opt_sparse", bf("y ~ x1 + f3", sparse=True))
+case("opt_qr", bf("y ~ x1 + x2 + x3", decomp="QR"))
+case("opt_qr_poisson_group", bf("ycnt ~ x1 + x2 + (1 | g1)", decomp="QR"), family="poisson")
+case("opt_qr_noint", bf("y ~ 0 + x1 + x2", decomp="QR"))
+case("opt_qr_prior", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b")])
+case("opt_qr_bounds", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b", lb=0)], reason=r"(?i)bounds")
+case("opt_bad_decomp", bf("y ~ x1", decomp="SVD"), reason=r"(?i)(QR|none)")
+
 # ---------------------------------------------------------------- cases brms refuses
 group("refusals")
 case("refuse_dup_group_slope", "Reaction ~ Days + (Days | Subject) + (1 | Subject)", data="sleepstudy",

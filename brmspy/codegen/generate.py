@@ -51,7 +51,8 @@ def generate(
     """
     options = options or CodeOptions()
     # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
-    red = None if priors.shrinkage or priors.bounds or priors.constants else choose_reduction(frame, options)
+    special = priors.shrinkage or priors.bounds or priors.constants or any(d.decomp for d in frame.designs.values())
+    red = None if special else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()

@@ -109,13 +109,21 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
     if design.coef_names:
         sb.declare(f"int<lower=1> K{s}", f"K{s}", design.K, "number of population-level effects")
         sb.declare(f"matrix[N, K{s}] X{s}", f"X{s}", design.X, "population-level design matrix")
-        if design.intercept:
+        K = f"{'Kc' if design.intercept else 'K'}{s}"
+        if design.intercept and not design.center:  # an ordinal mu with bf(center = FALSE)
+            sb.tdata_def += stan_lines("population", "uncentered_X_def", s=s)
+        elif design.intercept:
             sb.tdata_def += stan_lines("population", "centered_X_def", s=s)
             sb.tdata_comp += stan_lines("population", "centered_X", s=s)
-        if design.prefix in priors.shrinkage:  # horseshoe()/R2D2(): b = zb .* sdb (brmspy.codegen.shrinkage)
+        if design.decomp == "QR":  # bf(decomp = "QR"): coefficients bQ of XQ, b = XR_inv * bQ reported
+            sb.tdata_def += stan_lines("population", "qr_def", s=s, K=K)
+            sb.tdata_comp += stan_lines("population", "qr", s=s, X=f"{'Xc' if design.intercept else 'X'}{s}")
+            sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
+            sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
+        elif design.prefix in priors.shrinkage:  # horseshoe()/R2D2(): b = zb .* sdb (brmspy.codegen.shrinkage)
             sb += stan_shrinkage_local(design)
         else:
-            sb.par.append(f"vector{bounds}[{'Kc' if design.intercept else 'K'}{s}] b{s};  // regression coefficients")
+            sb.par.append(f"vector{bounds}[{K}] b{s};  // regression coefficients")
     if design.intercept and not thresholds:
         ibounds = _bounds(*priors.bounds.get(f"Intercept{s}", (None, None)))
         sb.par.append(f"real{ibounds} Intercept{s};  // temporary intercept for centered predictors")
@@ -139,7 +147,15 @@ def _bounds(lb: float | None, ub: float | None) -> str:
 
 
 def design_matrix_name(design: PopulationDesign) -> str:
+    """``Xc`` (centred), ``X``, or ``XQ`` with bf(decomp = "QR")."""
+    if design.decomp == "QR":
+        return "XQ" + design.prefix.suffix
     return ("Xc" if design.intercept else "X") + design.prefix.suffix
+
+
+def coef_name(design: PopulationDesign) -> str:
+    """The coefficient vector the model block multiplies: ``b``, or ``bQ`` with bf(decomp = "QR")."""
+    return ("bQ" if design.decomp == "QR" else "b") + design.prefix.suffix
 
 
 # ----------------------------------------------------------- group level
@@ -332,7 +348,7 @@ def stan_predictor(
     if design.intercept and intercept:
         pieces.append(f"Intercept{s}")
     if design.coef_names and not glm:
-        pieces.append(f"{design_matrix_name(design)} * b{s}")
+        pieces.append(f"{design_matrix_name(design)} * {coef_name(design)}")
     pieces += special_terms
     note = ""
     if absorbed:

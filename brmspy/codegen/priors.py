@@ -24,7 +24,9 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
         if design.coef_names:
             size = f"K{s} - 1" if design.intercept else f"K{s}"
             lb, _ = priors.b_bounds.get(prefix, (None, None))
-            prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
+            # bf(decomp = "QR"): brms puts the priors of b on the QR-scale coefficients bQ
+            target = f"bQ{s}" if design.decomp == "QR" else f"b{s}"
+            prior_statement(sb, target, f"b{s}", priors.b[prefix], size, lower=lb)
         if prefix in priors.thresholds:
             stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
         elif design.intercept and prefix in priors.intercept:

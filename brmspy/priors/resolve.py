@@ -131,6 +131,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
         special = parse_special_prior(crow.prior) if crow is not None else None
+        if design.decomp == "QR" and crow is not None and (crow.lb or crow.ub or (special is not None and special.shrinkage)):
+            raise PriorError(f"Cannot add bounds to class 'b' for this prior ({crow.prior!r}): with bf(decomp = 'QR') the "
+                             "coefficients are sampled on the QR scale, where bounds and shrinkage priors do not apply "
+                             "(as brms). Remove the bounds or decomp = 'QR'.")
         if special is not None and special.shrinkage:  # horseshoe()/R2D2(): the b of this predictor are scaled zb
             res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, special)
             res.b[prefix] = [None] * len(design.coef_names)
