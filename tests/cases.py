@@ -117,6 +117,13 @@ CASES: list[Case] = [
     Case("prior_r2d2_poisson", "count ~ 0 + x + z", "poisson", prior=bp.prior("R2D2(0.5, 2, cons_D2 = c(1, 2))", "b")),
     Case("prior_bounds_sd_intercept_sigma", "y ~ x + (1 | g)", prior=bp.prior("normal(0, 2)", "sd", ub=10)
          + bp.prior("normal(0, 1)", "Intercept", lb=0) + bp.prior("normal(0, 2)", "sigma", ub=5)),
+    Case("prior_constants", "y ~ x + z + (1 | g)", prior=bp.prior("normal(0, 5)") + bp.prior("constant(1)", coef="x")
+         + bp.prior("constant(0.5)", class_="sd") + bp.prior("constant(1)", class_="sigma")),
+    Case("opt_center_false", bp.bf("y ~ x + f + (1 | g)", center=False)),
+    Case("opt_cmc_false", bp.bf("y ~ 0 + f + x", cmc=False)),
+    Case("opt_sparse", bp.bf("y ~ x + f", sparse=True), "student"),
+    Case("opt_qr", bp.bf("y ~ x + z + f", decomp="QR"), prior=bp.prior("normal(0, 2)", "b")),
+    Case("opt_qr_poisson", bp.bf("count ~ x + z + (1 | g)", decomp="QR"), "poisson"),
     Case("arabidopsis_poisson", "total.fruits ~ nutrient + amd + status + (1 | popu) + (1 | gen)", "poisson",
          data="Arabidopsis"),
 ]

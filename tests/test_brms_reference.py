@@ -137,6 +137,12 @@ MAPPING: dict[str, Difference] = {
         "scales), which brms 2.18 has not; it must equal brms's K<p>, less one where the program centres X<p> (Kc<p>). Every other entry "
         "(hs_df, hs_scale_global, R2D2_cons_D2, ...) is compared as usual.",
     ),
+    "qr_data": Difference(
+        "The QR decomposition of `decomp = \"QR\"` is data",
+        "brmspy's XQ<p> and XR_inv<p> (brms computes them in the program's transformed data) must be the scaled thin "
+        "QR decomposition of brms's X<p> (without its Intercept column, centred where brmspy's program centres it): "
+        "Q * sqrt(N - 1) and the inverse of R / sqrt(N - 1), R with a positive diagonal.",
+    ),
     "theta1_row": Difference(
         "The prior table has no theta1 row",
         "In mixtures whose theta2..thetaK are predicted, brms 2.18's get_prior() row for theta1 (fixed at 0, no "
@@ -553,6 +559,28 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
                 extra.add(k)
             else:
                 out.append(f"{k} (MAPPING['shrinkage_scales']): brmspy {_fmt(data[k])}, brms's K{s} {scalar(f'K{s}')}")
+
+    # MAPPING["qr_data"]
+    for k in [k for k in data if re.fullmatch(r"XQ(_\w+)?", k) and k not in sd]:
+        s = k[2:]
+        entry = sd.get(f"X{s}")
+        if entry is None or f"XR_inv{s}" not in data:
+            continue
+        X = _ref_array(entry)
+        if "Intercept" in (entry.get("colnames") or []):
+            X = X[:, 1:]
+        if f"means_X{s}[i - 1] = mean(X{s}[, i]);" in build.code:
+            X = X - X.mean(axis=0)
+        Q, R = np.linalg.qr(X, mode="reduced")
+        sign = np.where(np.diag(R) < 0, -1.0, 1.0)
+        Q, R = Q * sign, R * sign[:, None]
+        scale = np.sqrt(X.shape[0] - 1)
+        want = {k: Q * scale, f"XR_inv{s}": np.linalg.inv(R / scale)}
+        for name, value in want.items():
+            if np.allclose(np.asarray(data[name], dtype=float), value, rtol=1e-7, atol=1e-8):
+                extra.add(name)
+            else:
+                out.append(f"{name} (MAPPING['qr_data']): brmspy's differs from the QR decomposition of brms's X{s}")
 
     # MAPPING["mi_bounds"]
     for k in [k for k in sd if re.fullmatch(r"(lb|ub)mi(_\w+)?", k) and k not in data]:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ..core.distributions import format_number
+from ..core.errors import DataError
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
 from ..families import DPARS, LINK_FUNCTIONS, LINKS
@@ -116,8 +119,10 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
             sb.tdata_def += stan_lines("population", "centered_X_def", s=s)
             sb.tdata_comp += stan_lines("population", "centered_X", s=s)
         if design.decomp == "QR":  # bf(decomp = "QR"): coefficients bQ of XQ, b = XR_inv * bQ reported
-            sb.tdata_def += stan_lines("population", "qr_def", s=s, K=K)
-            sb.tdata_comp += stan_lines("population", "qr", s=s, X=f"{'Xc' if design.intercept else 'X'}{s}")
+            XQ, XR_inv = qr_decomposition(design)
+            Kd = f"K{s} - 1" if design.intercept else f"K{s}"  # Kc is transformed data
+            sb.declare(f"matrix[N, {Kd}] XQ{s}", f"XQ{s}", XQ, "Q of the scaled thin QR decomposition of the design")
+            sb.declare(f"matrix[{Kd}, {Kd}] XR_inv{s}", f"XR_inv{s}", XR_inv, "inverse of its R")
             sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
             sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
         elif design.prefix in priors.shrinkage:  # horseshoe()/R2D2(): b = zb .* sdb (brmspy.codegen.shrinkage)
@@ -135,6 +140,28 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
         else:
             sb.gen_def += ["// actual population-level intercept", f"real b{s}_Intercept = Intercept{s};"]
     return sb
+
+
+def qr_decomposition(design: PopulationDesign) -> tuple[np.ndarray, np.ndarray]:
+    """brms's scaled thin QR decomposition of the (centred) design: ``XQ = Q * sqrt(N - 1)`` and the
+    inverse of ``XR = R / sqrt(N - 1)``, ``R`` with a positive diagonal as Stan's ``qr_thin_R``.
+
+    brms computes it in the program's transformed data (``qr_thin_Q``); brmspy computes it here and
+    passes it as data, because stanli has no QR functions (same values, to rounding).
+    """
+    X = np.asarray(design.X, dtype=float)
+    if design.intercept:
+        X = X[:, 1:]
+        if design.center:
+            X = X - X.mean(axis=0)
+    Q, R = np.linalg.qr(X, mode="reduced")
+    sign = np.where(np.diag(R) < 0, -1.0, 1.0)
+    Q, R = Q * sign, R * sign[:, None]
+    if np.any(np.abs(np.diag(R)) <= 1e-10 * max(1.0, np.abs(R).max())):
+        raise DataError("decomp = 'QR' needs a population-level design of full column rank (brms: XR is then not "
+                        "invertible); remove the aliased columns or drop decomp.")
+    scale = np.sqrt(X.shape[0] - 1)
+    return Q * scale, np.linalg.inv(R / scale)
 
 
 def _bounds(lb: float | None, ub: float | None) -> str:
