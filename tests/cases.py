@@ -117,6 +117,8 @@ CASES: list[Case] = [
     Case("prior_r2d2_poisson", "count ~ 0 + x + z", "poisson", prior=bp.prior("R2D2(0.5, 2, cons_D2 = c(1, 2))", "b")),
     Case("prior_bounds_sd_intercept_sigma", "y ~ x + (1 | g)", prior=bp.prior("normal(0, 2)", "sd", ub=10)
          + bp.prior("normal(0, 1)", "Intercept", lb=0) + bp.prior("normal(0, 2)", "sigma", ub=5)),
+    Case("prior_horseshoe_b_sd_main", "y ~ x + z + (1 + x | g) + (1 | h)",
+         prior=bp.prior("horseshoe(1, main = TRUE)") + bp.prior("horseshoe()", "sd")),
     Case("prior_constants", "y ~ x + z + (1 | g)", prior=bp.prior("normal(0, 5)") + bp.prior("constant(1)", coef="x")
          + bp.prior("constant(0.5)", class_="sd") + bp.prior("constant(1)", class_="sigma")),
     Case("opt_center_false", bp.bf("y ~ x + f + (1 | g)", center=False)),

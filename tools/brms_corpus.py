@@ -619,10 +619,16 @@ case("prior_horseshoe_cumulative", "yord ~ x1 + x2 + x3", family="cumulative", d
      prior=[pr("horseshoe(2)", "b")])
 case("prior_r2d2_categorical", "ycat ~ x1 + x2", family="categorical", difference="shrinkage_scales",
      prior=[pr("R2D2(0.5, 2, cons_D2 = 1)", "b", dpar="mub"), pr("normal(0, 1)", "b", dpar="muc")])
+case("prior_horseshoe_sd_main", "y ~ x1 + x2 + (1 | g1)", difference="newer_brms",
+     prior=[pr("horseshoe(1, main = TRUE)", "b"), pr("horseshoe()", "sd")], note="current brms: one prior across b and sd")
+case("prior_r2d2_sd", "y ~ x1 + (1 + x1 | g1)", difference="newer_brms", prior=[pr("R2D2(0.5, 2)", "sd")])
 case("prior_horseshoe_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b"), pr("normal(0, 1)", "b", coef="x1")],
      reason=r"(?i)separate priors for single coefficients")
 case("prior_horseshoe_on_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b", coef="x1")], reason=r"(?i)invalid context")
-case("prior_horseshoe_on_sd", "y ~ x1 + (1 | g1)", prior=[pr("horseshoe(1)", "sd")], reason=r"(?i)invalid context")
+case("prior_horseshoe_on_sd", "y ~ x1 + (1 | g1)", prior=[pr("horseshoe(1)", "sd")], difference="newer_brms",
+     note="brms 2.18: invalid context; current brms shrinks the sds")
+case("prior_horseshoe_on_sd_group", "y ~ x1 + (1 | g1)", prior=[pr("horseshoe(1)", "sd", group="g1")],
+     reason=r"(?i)invalid context")
 case("prior_horseshoe_bad_df", "y ~ x1 + x2", prior=[pr("horseshoe(-1)", "b")], reason=r"(?i)degrees of freedom")
 case("prior_r2d2", "y ~ x1 + x2 + x3", prior=[pr("R2D2(0.5, 2, cons_D2 = 0.5)", "b")], difference="shrinkage_scales",
      note="current brms's default cons_D2 is 0.5, brms 2.18's 1: given explicitly")

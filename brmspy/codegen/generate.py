@@ -18,7 +18,7 @@ from .nonlinear import stan_nl_covariates
 from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
-from .shrinkage import stan_shrinkage_global
+from .shrinkage import move_sd_declarations, stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
 from .tuning import Tuning, choose_tuning
@@ -73,7 +73,7 @@ def generate(
             for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
                 sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
             if design.prefix in priors.shrinkage:  # horseshoe()/R2D2() on b, after the predictor's terms as brms
-                sb += stan_shrinkage_global(design, priors.shrinkage[design.prefix])
+                sb += stan_shrinkage_global(design, priors.shrinkage[design.prefix], {b.id: b for b in frame.blocks})
             sb += code.after_terms(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)
@@ -86,6 +86,8 @@ def generate(
         sb += _first(red and red.re(block),
                      lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
     sb += stan_priors(frame, priors)
+    for sh in priors.shrinkage.values():  # horseshoe()/R2D2() on class sd: those sds are parts of its scales
+        move_sd_declarations(sb, sh.sd_blocks)
     if priors.constants:  # constant() priors: those parameters become data (brmspy.codegen.constants)
         apply_constants(sb, priors.constants)
 

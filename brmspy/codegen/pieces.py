@@ -125,7 +125,7 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
             sb.declare(f"matrix[{Kd}, {Kd}] XR_inv{s}", f"XR_inv{s}", XR_inv, "inverse of its R")
             sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
             sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
-        elif design.prefix in priors.shrinkage:  # horseshoe()/R2D2(): b = zb .* sdb (brmspy.codegen.shrinkage)
+        elif design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # b = zb .* sdb (codegen.shrinkage)
             sb += stan_shrinkage_local(design)
         else:
             sb.par.append(f"vector{bounds}[{K}] b{s};  // regression coefficients")

@@ -41,11 +41,27 @@ def stan_shrinkage_local(design: PopulationDesign) -> StanBlocks:
     return sb
 
 
-def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage) -> StanBlocks:
-    """The prior's data, global parameters, ``scales`` and the model-block priors of ``zb`` and the locals."""
+def _segments(design: PopulationDesign, sh: Shrinkage, blocks: dict) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """Kscales, and which part of ``scales`` each class takes (brms's order: b, then the sds)."""
+    n = _names(design)
+    lengths = ([(n["sdb"], n["K"], len(design.coef_names))] if sh.b else [])
+    lengths += [(f"sd_{k}", f"M_{k}", blocks[k].M) for k in sh.sd_blocks]
+    lines, start = [], ["1"]
+    for name, size, _ in lengths:
+        lo, hi = "+".join(start), "+".join([*start[1:], size]) if len(start) > 1 else size
+        lines.append(f"{name} = scales{n['p']}[({lo}):({hi})];")
+        start.append(size)
+    return sum(m for *_, m in lengths), lines, [n for n, *_ in lengths]
+
+
+def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict | None = None) -> StanBlocks:
+    """The prior's data, global parameters, ``scales`` and the model-block priors of ``zb`` and the locals.
+
+    ``blocks``: the model's group-level blocks by id (class ``sd`` takes ``M_<k>`` scales each).
+    """
     n = _names(design)
     p = n["p"]
-    K = len(design.coef_names)
+    K, segments, _ = _segments(design, sh, blocks or {})
     sb = StanBlocks()
     sp = sh.prior
     if sh.name == "horseshoe":
@@ -56,8 +72,8 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage) -> StanBlocks
                           f"hs_scale_slab{p}": float(sp.get("scale_slab"))})
         sb.par += stan_lines("shrinkage", "horseshoe_par", p=p)
         sb.tpar_def += stan_lines("shrinkage", "horseshoe_tpar", p=p)
-        sb.tpar_comp += stan_lines("shrinkage", "horseshoe_comp", **n)
-        sb.model_prior += stan_lines("shrinkage", "horseshoe_model", p=p, zb=n["zb"])
+        sb.tpar_comp += stan_lines("shrinkage", "horseshoe_comp", p=p)
+        sb.model_prior += stan_lines("shrinkage", "horseshoe_model", p=p, zb=n["zb"] if sh.b else "")
     else:
         sb.functions.append(stan_function("r2d2"))
         cons = sp.get("cons_D2")
@@ -71,9 +87,21 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage) -> StanBlocks
         sb.par += stan_lines("shrinkage", "r2d2_par", p=p)
         sb.tpar_def += stan_lines("shrinkage", "r2d2_tpar", p=p)
         var_mult = f"{sh.sigma}^2 * " if sh.autoscale else ""
-        sb.tpar_comp += stan_lines("shrinkage", "r2d2_comp", var_mult=var_mult, **n)
-        sb.model_prior += stan_lines("shrinkage", "r2d2_model", p=p, zb=n["zb"])
+        sb.tpar_comp += stan_lines("shrinkage", "r2d2_comp", var_mult=var_mult, p=p)
+        sb.model_prior += stan_lines("shrinkage", "r2d2_model", p=p, zb=n["zb"] if sh.b else "")
+    sb.tpar_comp += segments
+    if sh.b:
+        sb.tpar_comp.append(f"{n['b']} = {n['zb']} .* {n['sdb']};  // scale coefficients")
     return sb
+
+
+def move_sd_declarations(sb: StanBlocks, ids: tuple[int, ...]) -> None:
+    """The sds a shrinkage prior scales are transformed parameters (parts of ``scales``), not parameters."""
+    for k in ids:
+        pos = next((i for i, line in enumerate(sb.par) if line.split("//")[0].rstrip().endswith(f" sd_{k};")), None)
+        if pos is None:
+            raise PriorError(f"brmspy cannot apply the shrinkage prior to the sds of group-level block {k} here.")
+        sb.tpar_def.insert(0, sb.par.pop(pos))
 
 
 def stan_shrinkage_priors(design: PopulationDesign, sh: Shrinkage) -> list[str]:

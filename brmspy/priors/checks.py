@@ -191,7 +191,7 @@ def _where(prefix: "Prefix", frame: "ModelFrame") -> str:
 
 def _flat(priors: "ResolvedPriors", prefix: "Prefix") -> list[bool]:
     """Whether each coefficient of the design has an improper prior (flat, not bounded on both sides)."""
-    if prefix in priors.shrinkage:  # horseshoe()/R2D2(): proper priors
+    if priors.shrunk_b(prefix):  # horseshoe()/R2D2(): proper priors
         return [False] * len(priors.b.get(prefix, []))
     lb, ub = priors.b_bounds.get(prefix, (None, None))
     bounded = lb is not None and ub is not None

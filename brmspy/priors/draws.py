@@ -160,7 +160,7 @@ def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
 
     for prefix, design in frame.designs.items():
         for i, (c, p) in enumerate(zip(design.coef_names, priors.b.get(prefix, []))):
-            if p is None and prefix not in priors.shrinkage and not fixed(f"b{prefix.suffix}", i):  # horseshoe: proper
+            if p is None and not priors.shrunk_b(prefix) and not fixed(f"b{prefix.suffix}", i):  # horseshoe: proper
                 flat.append(f"b_{prefix.label}{c}")
         if prefix in priors.intercept and priors.intercept[prefix] is None and not fixed(f"Intercept{prefix.suffix}", 0):
             flat.append(f"Intercept{prefix.suffix}")
@@ -171,6 +171,6 @@ def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
             flat.append(d)
     for block in frame.blocks:
         for i, (c, p) in enumerate(zip(block.coefs, priors.sd[block.id])):
-            if p is None and not fixed(f"sd_{block.id}", i):
+            if p is None and not fixed(f"sd_{block.id}", i) and not priors.shrunk_sd(block.id):
                 flat.append(f"sd_{group_label(block)}__{c.label}")
     return flat

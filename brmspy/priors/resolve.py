@@ -135,8 +135,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             raise PriorError(f"Cannot add bounds to class 'b' for this prior ({crow.prior!r}): with bf(decomp = 'QR') the "
                              "coefficients are sampled on the QR scale, where bounds and shrinkage priors do not apply "
                              "(as brms). Remove the bounds or decomp = 'QR'.")
-        if special is not None and special.shrinkage:  # horseshoe()/R2D2(): the b of this predictor are scaled zb
-            res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, special)
+        srow = by_key.get(("sd", "", "", resp, dpar, nlpar))
+        sd_special = parse_special_prior(srow.prior) if srow is not None else None
+        sd_special = sd_special if sd_special is not None and sd_special.shrinkage else None
+        b_special = special if special is not None and special.shrinkage else None
+        if b_special or sd_special:  # horseshoe()/R2D2(): scaled zb (and sds) of this predictor
+            res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, b_special, sd_special)
+        if b_special:
             res.b[prefix] = [None] * len(design.coef_names)
         else:
             res.b[prefix] = fixed(f"b{prefix.suffix}", [(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
@@ -178,7 +183,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             dpar, nlp = _prefix_dpar_nlpar(frame, c.prefix)
             r = c.prefix.resp
             keys.append((("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp)))
-        res.sd[b.id] = fixed(f"sd_{b.id}", keys, f"the sds of group {_group(b)!r}")
+        shrunk = any(b.id in sh.sd_blocks for sh in res.shrinkage.values())  # horseshoe()/R2D2() on class sd
+        res.sd[b.id] = [None] * b.M if shrunk else fixed(f"sd_{b.id}", keys, f"the sds of group {_group(b)!r}")
         if b.by and f"sd_{b.id}" in res.constants:
             raise PriorError(f"brmspy does not take constant() priors on the sds of gr(..., by = ...) terms ({_group(b)!r}).")
         bounds = {_base_bounds(next(r for r in table if r.key() == ("sd", c.name, _group(b), c.prefix.resp,
@@ -217,29 +223,75 @@ def _num(text: str) -> float | None:
     return float(text) if text not in ("", None) else None
 
 
-def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], special: SpecialPrior) -> Shrinkage:
-    """A horseshoe()/R2D2() prior on the ``b`` of one predictor, checked as brms checks it."""
+def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], b_special: SpecialPrior | None,
+               sd_special: SpecialPrior | None) -> Shrinkage:
+    """A horseshoe()/R2D2() prior on the ``b`` and/or ``sd`` of one predictor, checked as brms checks it."""
     dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
     where = dict(resp=prefix.resp, dpar=dpar, nlpar=nlpar)
+    given = [sp for sp in (b_special, sd_special) if sp is not None]
+    if len({sp.name for sp in given}) > 1:
+        raise PriorError("Currently only one special prior per formula is allowed (brms): horseshoe() and R2D2() "
+                         "are both given for this predictor.")
+    if len(given) > 1:
+        mains = [sp for sp in given if sp.get("main")]
+        if len(mains) != 1:
+            raise PriorError("If special priors for multiple classes are given, exactly one of them must be marked with "
+                             "'main = TRUE' (brms); its arguments are used, the others' are ignored.")
+        special = mains[0]
+    else:
+        special = given[0]
+    blocks: tuple[int, ...] = ()
+    if sd_special is not None:
+        blocks = _shrunk_blocks(frame, prefix, table, where, sd_special)
+    if b_special is None:
+        return _shrinkage_settings(frame, prefix, nlpar, special, False, blocks)
     coef_rows = [r for r in table if r.class_ == "b" and r.coef and r.source == "user" and r.prior.strip()
                  and (r.resp, r.dpar, r.nlpar) == (prefix.resp, dpar, nlpar)]
     if coef_rows:
         raise PriorError(
             f"Defining separate priors for single coefficients is not allowed when using special priors for the whole "
-            f"set of coefficients (except for the Intercept): {special.name}() is set on class 'b' and "
+            f"set of coefficients (except for the Intercept): {b_special.name}() is set on class 'b' and "
             f"{coef_rows[0].prior!r} on coef {coef_rows[0].coef!r}. Keep one of them.")
     crow = next(r for r in table if r.key() == ("b", "", "", *where.values()))
     if crow.lb or crow.ub:
         raise PriorError(f"Cannot add bounds to class 'b' for the prior {crow.prior!r}; remove lb/ub.")
     if not design.coef_names:
-        raise PriorError(f"The {special.name}() prior on class 'b' needs population-level coefficients besides the "
+        raise PriorError(f"The {b_special.name}() prior on class 'b' needs population-level coefficients besides the "
                          "Intercept, and this predictor has none.")
     others = [n for sp in design.specials for n in sp.b_names] + list(design.cs_names)
     if others:
         raise PriorError(
-            f"brmspy applies {special.name}() to the ordinary population-level coefficients only; this predictor also "
+            f"brmspy applies {b_special.name}() to the ordinary population-level coefficients only; this predictor also "
             f"has the coefficients {', '.join(others[:4])} of mo()/me()/mi()/s()/cs() terms, which current brms "
             "includes in the shrinkage and brmspy does not yet. Use an ordinary prior (e.g. 'normal(0, 1)') here.")
+    return _shrinkage_settings(frame, prefix, nlpar, special, True, blocks)
+
+
+def _shrunk_blocks(frame: ModelFrame, prefix, table: list[PriorRow], where: dict, special: SpecialPrior) -> tuple[int, ...]:
+    """The group-level blocks of a predictor whose sds a horseshoe()/R2D2() prior on class sd scales."""
+    rows = [r for r in table if r.class_ == "sd" and (r.coef or r.group) and r.source == "user" and r.prior.strip()
+            and (r.resp, r.dpar, r.nlpar) == tuple(where.values())]
+    if rows:
+        raise PriorError("Defining separate priors for single coefficients or groups is not allowed when using special "
+                         f"priors for the whole class (brms): {special.name}() is set on class 'sd' and {rows[0].prior!r} "
+                         f"on group {rows[0].group!r}" + (f", coef {rows[0].coef!r}" if rows[0].coef else "") + ".")
+    crow = next(r for r in table if r.key() == ("sd", "", "", *where.values()))
+    if (crow.lb not in ("", "0")) or crow.ub:
+        raise PriorError("Setting custom boundaries on SD parameters is not allowed when using special priors (brms).")
+    ids = []
+    for b in frame.blocks:
+        mine = [c.prefix == prefix for c in b.coefs]
+        if not any(mine):
+            continue
+        if not all(mine) or b.by:
+            raise PriorError(f"brmspy applies {special.name}() on class 'sd' to group-level blocks of one predictor "
+                             f"without gr(by = ...); the block of {_group(b)!r} is not one.")
+        ids.append(b.id)
+    return tuple(ids)
+
+
+def _shrinkage_settings(frame: ModelFrame, prefix, nlpar: str, special: SpecialPrior, on_b: bool,
+                        blocks: tuple[int, ...]) -> Shrinkage:
     t = _terms_of(frame, prefix)
     # brms's simple_sigma: one sigma parameter (not predicted, not replaced by se()); only mu and nlpars
     simple_sigma = "sigma" in t.family.dpars and ("sigma" in t.estimated_constants or "sigma" in t.fixed)
@@ -248,7 +300,7 @@ def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], special
     if special.name == "horseshoe":
         ratio = special.get("par_ratio")
         scale_global = float(ratio) / float(np.sqrt(frame.N)) if ratio is not None else float(special.get("scale_global"))
-    return Shrinkage(special, autoscale, "sigma" + resp_suffix(prefix.resp), scale_global)
+    return Shrinkage(special, autoscale, "sigma" + resp_suffix(prefix.resp), scale_global, on_b, blocks)
 
 
 def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: set[tuple]) -> list[PriorRow]:

@@ -28,7 +28,9 @@ def table_to_frame(rows: list[PriorRow]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Shrinkage:
-    """A horseshoe() or R2D2() prior on all population-level coefficients ``b`` of one predictor.
+    """A horseshoe() or R2D2() prior on all population-level coefficients ``b`` of one predictor and/or
+    the standard deviations ``sd`` of its group-level blocks (current brms: one prior across classes,
+    its arguments from the one marked ``main = TRUE``).
 
     ``autoscale``: brms's effective autoscale (the prior's argument, and only for ``mu`` or an
     nlpar of a family whose ``sigma`` is a single parameter): the global scale is multiplied by
@@ -40,6 +42,8 @@ class Shrinkage:
     autoscale: bool
     sigma: str
     scale_global: float = 1.0
+    b: bool = True  # the prior is on class b of the predictor
+    sd_blocks: tuple[int, ...] = ()  # group-level blocks whose sds it also scales (class sd, current brms)
 
     @property
     def name(self) -> str:
@@ -71,6 +75,15 @@ class ResolvedPriors:
     bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     #: constant() priors: Stan parameter -> value of each element (None where the element is estimated)
     constants: dict[str, list[float | None]] = field(default_factory=dict)
+
+    def shrunk_b(self, prefix: Prefix) -> bool:
+        """Whether a horseshoe()/R2D2() prior scales the ``b`` of ``prefix`` (a proper prior)."""
+        sh = self.shrinkage.get(prefix)
+        return sh is not None and sh.b
+
+    def shrunk_sd(self, block_id: int) -> bool:
+        """Whether a horseshoe()/R2D2() prior on class ``sd`` scales the sds of block ``block_id``."""
+        return any(block_id in sh.sd_blocks for sh in self.shrinkage.values())
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)

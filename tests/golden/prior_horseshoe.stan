@@ -74,7 +74,7 @@ transformed parameters {
   vector[N_1] r_1_1;  // actual group-level effects
   // compute horseshoe scale parameters
   scales = scales_horseshoe(hs_local, hs_global, hs_scale_slab^2 * hs_slab);
-  sdb = scales[1:Kc];
+  sdb = scales[(1):(Kc)];
   b = zb .* sdb;  // scale coefficients
   // compute actual group-level effects of (1 | g)
   r_1_1 = sd_1[1] * z_1[1];

@@ -86,11 +86,11 @@ transformed parameters {
   vector<lower=0>[Kscales_sigma] scales_sigma;  // local horseshoe scale parameters
   // compute horseshoe scale parameters
   scales = scales_horseshoe(hs_local, hs_global, hs_scale_slab^2 * hs_slab);
-  sdb = scales[1:Kc];
+  sdb = scales[(1):(Kc)];
   b = zb .* sdb;  // scale coefficients
   // compute horseshoe scale parameters
   scales_sigma = scales_horseshoe(hs_local_sigma, hs_global_sigma, hs_scale_slab_sigma^2 * hs_slab_sigma);
-  sdb_sigma = scales_sigma[1:Kc_sigma];
+  sdb_sigma = scales_sigma[(1):(Kc_sigma)];
   b_sigma = zb_sigma .* sdb_sigma;  // scale coefficients
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
   lprior += student_t_lpdf(hs_global | hs_df_global, 0, hs_scale_global)

@@ -57,7 +57,7 @@ transformed parameters {
   // compute R2D2 scale parameters
   R2D2_tau2 = sigma^2 * R2D2_R2 / (1 - R2D2_R2);
   scales = scales_R2D2(R2D2_phi, R2D2_tau2);
-  sdb = scales[1:Kc];
+  sdb = scales[(1):(Kc)];
   b = zb .* sdb;  // scale coefficients
   lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
   lprior += beta_lpdf(R2D2_R2 | R2D2_mean_R2 * R2D2_prec_R2, (1 - R2D2_mean_R2) * R2D2_prec_R2);

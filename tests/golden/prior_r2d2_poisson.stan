@@ -39,7 +39,7 @@ transformed parameters {
   // compute R2D2 scale parameters
   R2D2_tau2 = R2D2_R2 / (1 - R2D2_R2);
   scales = scales_R2D2(R2D2_phi, R2D2_tau2);
-  sdb = scales[1:K];
+  sdb = scales[(1):(K)];
   b = zb .* sdb;  // scale coefficients
   lprior += beta_lpdf(R2D2_R2 | R2D2_mean_R2 * R2D2_prec_R2, (1 - R2D2_mean_R2) * R2D2_prec_R2);
 }

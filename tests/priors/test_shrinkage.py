@@ -83,7 +83,8 @@ def test_special_prior_checks(text: str, message: str) -> None:
 
 @pytest.mark.parametrize("kw, message", [
     (dict(class_="b", coef="x1"), "invalid context"),
-    (dict(class_="sd"), "invalid context"),
+    (dict(class_="sd", group="g"), "invalid context"),
+    (dict(class_="sigma"), "invalid context"),
     (dict(class_="b", lb=0), "Cannot add bounds"),
 ])
 def test_shrinkage_only_on_whole_class_b(kw: dict, message: str) -> None:
@@ -196,3 +197,50 @@ def test_r2d2_names(r2d2_fit) -> None:
     phi = np.stack([r2d2_fit.draws_dict[f"R2D2_phi[{k}]"] for k in range(1, 9)], axis=-1)
     np.testing.assert_allclose(phi.sum(axis=-1), 1.0, rtol=1e-10)
     assert_loglik_matches_stan(r2d2_fit)
+
+
+# ----------------------------------------------------------------------------- across classes: b and sd (main = TRUE)
+
+
+def _grouped_data(n: int = 120, seed: int = 8) -> pd.DataFrame:
+    d, beta = _sparse_data(n, seed)
+    rng = np.random.default_rng(seed + 1)
+    d["g"] = np.repeat([f"g{i}" for i in range(12)], n // 12)
+    d["y"] = d["y"] + rng.normal(scale=0.8, size=12)[np.repeat(np.arange(12), n // 12)]
+    return d
+
+
+def test_shrinkage_across_b_and_sd() -> None:
+    """Current brms: one horseshoe over b and the sds (Kscales = Kc + M), arguments from the main one."""
+    d = _grouped_data(48)
+    prior = bp.prior("horseshoe(3, main = TRUE)") + bp.prior("horseshoe(7)", class_="sd")
+    build = bp.build_model("y ~ x1 + x2 + (1 + x1 | g)", d, prior=prior)
+    assert build.data["Kscales"] == 4 and build.data["hs_df"] == 3  # main's df, not 7
+    code = build.code
+    for line in ("sdb = scales[(1):(Kc)];", "sd_1 = scales[(1+Kc):(Kc+M_1)];", "vector<lower=0>[M_1] sd_1;"):
+        assert line in code, line
+    assert "sd_1;" not in code.split("parameters {")[1].split("}")[0]  # not a parameter any more
+    assert "lprior += student_t_lpdf(sd_1" not in code
+    with pytest.raises(PriorError, match="exactly one of them must be marked with 'main = TRUE'"):
+        bp.make_stancode("y ~ x1 + (1 | g)", d, prior=bp.prior("horseshoe()") + bp.prior("horseshoe()", class_="sd"))
+    with pytest.raises(PriorError, match="only one special prior"):
+        bp.make_stancode("y ~ x1 + (1 | g)", d, prior=bp.prior("R2D2(main = TRUE)") + bp.prior("horseshoe()", class_="sd"))
+    with pytest.raises(PriorError, match="separate priors for single coefficients or groups"):
+        bp.make_stancode("y ~ x1 + (1 | g)", d, prior=bp.prior("R2D2()", class_="sd")
+                         + bp.prior("normal(0, 1)", class_="sd", group="g"))
+
+
+def test_r2d2_on_sd_fit() -> None:
+    """R2D2 on the sds alone: the fit recovers the group sd and the coefficients; Stan's density equals numpy's."""
+    d = _grouped_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x1 + x2 + (1 | g)", d, prior=bp.prior("R2D2(0.5, 2)", class_="sd"), chains=2, iter=800,
+                     seed=6, refresh=0, control={"adapt_delta": 0.95})
+    assert "sd_1 = scales[(1):(M_1)];" in fit.stancode()
+    draws = fit.draws_dict
+    for name, truth in (("b_x1", 1.5), ("b_x2", -1.0), ("sd_g__Intercept", 0.8)):
+        x = draws[name].ravel()
+        assert abs(x.mean() - truth) < 4 * x.std(), (name, x.mean(), x.std())
+    assert "R2D2_R2" in draws and "R2D2_phi[1]" in draws
+    assert_loglik_matches_stan(fit)
