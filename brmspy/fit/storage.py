@@ -163,13 +163,19 @@ def _checked(make: Callable[[], Any], where: str) -> Any:
 # ------------------------------------------------------------ formula, family, prior
 
 
+_BF_OPTIONS = ("center", "cmc", "sparse", "decomp")  # bf()'s design options (brmspy.formula.brmsformula)
+
+
 def formula_to_json(f: Any) -> Any:
     """A formula as JSON: its strings and flags (the same strings a user passes to ``bf``)."""
     if isinstance(f, str):
         return {"type": "str", "main": f}
     if isinstance(f, BrmsFormula):
-        return {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl, "nl_pforms": list(f.nl_pforms),
-                "family": family_to_json(f.family) if f.family else None, "mecor": f.mecor}
+        out = {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl, "nl_pforms": list(f.nl_pforms),
+               "family": family_to_json(f.family) if f.family else None, "mecor": f.mecor}
+        # bf()'s design options, only when set (files of fits without them stay as they were)
+        out.update({k: getattr(f, k) for k in _BF_OPTIONS if getattr(f, k) is not None})
+        return out
     if isinstance(f, MvBrmsFormula):
         return {"type": "mvbf", "forms": [formula_to_json(x) for x in f.forms], "rescor": f.rescor, "mecor": f.mecor}
     raise BrmsError(f"cannot save a formula of type {type(f).__name__}; pass a string or bf(...).")
@@ -181,20 +187,26 @@ def formula_from_json(d: Any, where: str = "formula") -> Any:
     The strings are returned as strings: they are parsed (and allow-listed) by the formula
     parser when the model is built, exactly as a user's formula is.
     """
-    kind = _fields(d, where, ("type",), ("main", "pforms", "nl", "nl_pforms", "family", "mecor", "forms", "rescor"))["type"]
+    kind = _fields(d, where, ("type",), ("main", "pforms", "nl", "nl_pforms", "family", "mecor", "forms", "rescor",
+                                         *_BF_OPTIONS))["type"]
     if kind == "str":
         _fields(d, where, ("type", "main"))
         return _str(d["main"], f"{where}.main")
     if kind == "bf":
-        _fields(d, where, ("type", "main", "pforms", "nl"), ("nl_pforms", "family", "mecor"))
+        _fields(d, where, ("type", "main", "pforms", "nl"), ("nl_pforms", "family", "mecor", *_BF_OPTIONS))
         pforms = _str_list(d["pforms"], f"{where}.pforms")
         nl_pforms = _str_list(d.get("nl_pforms", []), f"{where}.nl_pforms")
         if not set(nl_pforms) <= set(pforms):
             raise _Invalid(f"{where}.nl_pforms must be among {where}.pforms")
         family = d.get("family")
         fam = family_from_json(family, f"{where}.family") if family is not None else None
+        options = {k: _bool(d.get(k), f"{where}.{k}", none=True) for k in _BF_OPTIONS[:3]}
+        decomp = d.get("decomp")
+        if decomp not in (None, "QR"):
+            raise _Invalid(f"{where}.decomp must be 'QR' or absent, found {decomp!r:.60}")
         return BrmsFormula(_str(d["main"], f"{where}.main"), tuple(pforms), _bool(d["nl"], f"{where}.nl"), fam,
-                           tuple(nl_pforms), _bool(d.get("mecor"), f"{where}.mecor", none=True))
+                           tuple(nl_pforms), _bool(d.get("mecor"), f"{where}.mecor", none=True), **options,
+                           decomp=decomp)
     if kind == "mvbf":
         _fields(d, where, ("type", "forms", "rescor"), ("mecor",))
         forms = d["forms"]

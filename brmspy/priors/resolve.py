@@ -132,9 +132,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
         special = parse_special_prior(crow.prior) if crow is not None else None
         if design.decomp == "QR" and crow is not None and (crow.lb or crow.ub or (special is not None and special.shrinkage)):
-            raise PriorError(f"Cannot add bounds to class 'b' for this prior ({crow.prior!r}): with bf(decomp = 'QR') the "
-                             "coefficients are sampled on the QR scale, where bounds and shrinkage priors do not apply "
-                             "(as brms). Remove the bounds or decomp = 'QR'.")
+            what = "a shrinkage prior on" if special is not None and special.shrinkage else "bounds to"
+            raise PriorError(f"Cannot add {what} class 'b' ({crow.prior!r}) with bf(decomp = 'QR'): the coefficients "
+                             "are sampled on the QR scale, where bounds and shrinkage priors do not apply (brms: "
+                             "'Cannot add bounds to class b for this prior'). Remove it or decomp = 'QR'.")
         srow = by_key.get(("sd", "", "", resp, dpar, nlpar))
         sd_special = parse_special_prior(srow.prior) if srow is not None else None
         sd_special = sd_special if sd_special is not None and sd_special.shrinkage else None

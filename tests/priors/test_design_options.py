@@ -157,3 +157,15 @@ def test_cumulative_center_false_recovers_thresholds() -> None:
         x = fit.draws_dict[k]
         assert abs(x.mean() - v) < 4 * x.std(), (k, x.mean(), x.std(), v)
     assert_loglik_matches_stan(fit)
+
+
+def test_options_survive_saving() -> None:
+    """A saved fit keeps bf()'s options (regression: they were dropped, and the reloaded model differed)."""
+    from brmspy.fit.storage import formula_from_json, formula_to_json
+
+    f = bp.bf("y ~ x1 + x2", center=False, cmc=False, sparse=True, decomp="QR")
+    back = formula_from_json(formula_to_json(f))
+    assert (back.center, back.cmc, back.sparse, back.decomp) == (False, False, True, "QR")
+    assert "center" not in formula_to_json(bp.bf("y ~ x1"))  # unchanged files for fits without options
+    with pytest.raises(Exception, match="decomp"):
+        formula_from_json({**formula_to_json(f), "decomp": "SVD"})
