@@ -659,6 +659,9 @@ case("prior_intercept_bounds_dpar", bf("y ~ x1", "sigma ~ x2"),
      prior=[pr("normal(0, 1)", "Intercept", dpar="sigma", lb=-3, ub=3)])
 case("prior_sigma_ub", "y ~ x1", prior=[pr("normal(0, 2)", "sigma", ub=10)])
 case("prior_b_coef_bounds", "y ~ x1 + x2", prior=[pr("normal(0, 2)", "b", coef="x1", lb=0)], reason=r"(?i)coef")
+case("prior_theta_vector", "y ~ x1", family=mix("gaussian", "gaussian"), prior=[pr("dirichlet(c(2, 1))", "theta")])
+case("prior_mo_simo_vector_bad", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 2))", "simo", coef="moxmo1")],
+     reason=r"(?i)(dirichlet|length|expected)")
 case("prior_mo_simo_vector", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 0.5, 2))", "simo", coef="moxmo1")])
 case("prior_ar", "y ~ x1 + ar(time = tim, gr = g1)", prior=[pr("normal(0, 0.5)", "ar")])
 case("prior_mo_simo", "y ~ mo(xmo)", prior=[pr("dirichlet(2)", "simo", coef="moxmo1")])
