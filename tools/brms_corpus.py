@@ -646,6 +646,8 @@ case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
      prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
 case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
+case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
+     prior=[pr("constant(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
 case("prior_constant_vector", "y ~ x1 + x2", prior=[pr("constant(c(1, 2), broadcast = FALSE)", "b")],
      difference="newer_brms", note="brms 2.18's constant() has no broadcast argument")
 case("prior_ordinal_thresholds", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept")])

@@ -172,10 +172,19 @@ def prior(
 ) -> Prior:
     """Define a prior (brms's ``set_prior``/``prior``).
 
+    brms's special priors: ``horseshoe(...)`` and ``R2D2(...)`` shrink all coefficients of class ``b``
+    (or the sds of class ``sd``) of a predictor; ``constant(value)`` fixes a parameter at ``value``.
+
     Examples
     --------
     >>> prior("normal(0, 1)", class_="b", coef="Days").coef
     'Days'
+    >>> prior("horseshoe(3, par_ratio = 0.1)").special.get("par_ratio")
+    0.1
+    >>> prior("constant(1)", coef="Days").special.name
+    'constant'
+    >>> prior("normal(0, 2)", class_="sd", ub=10).ub
+    10
     """
     return Prior(prior, class_, coef, group, resp, dpar, nlpar, lb, ub)
 
