@@ -2,7 +2,7 @@
 
 Each case is data (written to ``tests/reference/brms/cases.json`` by ``tools/brms_reference.py``):
 
-- ``id``: unique, used as the pytest id (``pytest tests/test_brms_reference.py -k ID``);
+- ``id``: unique, used as the pytest id (``pytest tests/package/test_brms_reference.py -k ID``);
 - ``group``: the section below (idioms, factors, forms, ...);
 - ``data``: ``sim``, ``sleepstudy`` or ``cbpp`` (``tests/reference/brms/data/``);
 - ``formula``: a brms formula string, or ``{"bf": [main, *pforms], "nl": bool, "named": {dpar: value},
@@ -387,11 +387,34 @@ case("sp_s_poisson", "ycnt ~ s(x1, k = 5)", family="poisson")
 case("sp_s_sigma", bf("y ~ x1", "sigma ~ s(x2, k = 5)"))
 case("sp_gp", "y ~ gp(x1)")
 case("sp_gp_approx", "y ~ gp(x1, k = 10, c = 5/4)")
-case("sp_gp_two_d", "y ~ gp(x1, x2)", difference="unsupported", reason=r"(?i)gp\(\) with 2 covariates")
+case("sp_gp_two_d", "y ~ gp(x1, x2)")
 case("sp_gp_by", "y ~ gp(x1, by = f2)")
-case("sp_gp_noscale", "y ~ gp(x1, scale = FALSE)", difference="unsupported", reason=r"(?i)scale = FALSE")
-case("sp_gp_iso_false", "y ~ gp(x1, x2, iso = FALSE)", difference="unsupported", reason=r"(?i)gp\(\) with 2 covariates")
+case("sp_gp_noscale", "y ~ gp(x1, scale = FALSE)")
+case("sp_gp_iso_false", "y ~ gp(x1, x2, iso = FALSE)")
 case("sp_gp_cov", 'y ~ gp(x1, cov = "exp_quad")')
+case("sp_gp_two_d_approx", "y ~ gp(x1, x2, k = 4, c = 5/4)")
+case("sp_gp_iso_false_approx", "y ~ gp(x1, x2, k = 4, c = c(5/4, 3/2), iso = FALSE)")
+case("sp_gp_three_d", "y ~ x3 + gp(x1, x2, xpos)")
+case("sp_gp_nogr", "y ~ gp(x1, gr = FALSE)")
+case("sp_gp_approx_nogr", "y ~ gp(x1, k = 8, c = 5/4, gr = FALSE)")
+case("sp_gp_by_nogr", "y ~ gp(x1, by = f2, gr = FALSE)")
+case("sp_gp_by_approx_nogr", "y ~ gp(x1, by = f2, k = 6, c = 5/4, gr = FALSE)")
+case("sp_gp_by_numeric", "y ~ gp(x1, by = x2)")
+case("sp_gp_by_numeric_nogr", "y ~ gp(x1, by = x2, gr = FALSE)")
+case("sp_gp_prior_iso_false", "y ~ gp(x1, x2, iso = FALSE)", prior=[pr("normal(0, 0.5)", "lscale", coef="gpx1x2x2"),
+                                                                   pr("exponential(1)", "sdgp")])
+case("sp_gp_by_iso_false", "y ~ gp(x1, x2, by = f3, iso = FALSE)")
+case("sp_gp_cmc_false", "y ~ gp(x1, by = f2, cmc = FALSE)")
+case("sp_gp_approx_noscale", "y ~ gp(x1, k = 10, c = 3/2, scale = FALSE)")
+case("sp_gp_sigma", bf("y ~ x1", "sigma ~ gp(x2, x1, iso = FALSE)"))
+case("sp_gp_matern32", 'y ~ gp(x1, cov = "matern32")', difference="newer_brms",
+     note="cov = matern32/matern52/exponential: brms 2.20+")
+case("sp_gp_matern52_approx", 'y ~ gp(x1, x2, k = 4, c = 5/4, cov = "matern52", iso = FALSE)', difference="newer_brms")
+case("sp_gp_exponential", 'y ~ gp(x1, x2, cov = "exponential")', difference="newer_brms")
+case("refuse_gp_exponential_approx", 'y ~ gp(x1, k = 5, c = 5/4, cov = "exponential")',
+     reason=r"(?i)approximate GPs with cov = \"exponential\"", note="brms 2.18 refuses every kernel but exp_quad; "
+     "current brms refuses HSGPs with the exponential kernel")
+case("refuse_gp_c_length", "y ~ gp(x1, x2, k = 4, c = c(1, 2, 3))", reason=r"(?i)'c' must be of the same length")
 case("sp_offset_poisson", "ycnt ~ x1 + offset(log(ntr))", family="poisson")
 case("sp_offset_two", "y ~ x1 + offset(offs) + offset(x2)")
 case("sp_offset_sigma", bf("y ~ x1", "sigma ~ x2 + offset(offs)"))
@@ -408,12 +431,41 @@ case("ac_ma", "y ~ x1 + ma(time = tim, gr = g1)")
 case("ac_arma", "y ~ x1 + arma(time = tim, gr = g1, p = 1, q = 1)")
 case("ac_cosy", "y ~ x1 + cosy(time = tim, gr = g1)")
 case("ac_ar_cov", "y ~ x1 + ar(time = tim, gr = g1, cov = TRUE)")
-case("ac_ar_poisson", "ycnt ~ x1 + ar(time = tim, gr = g1)", family="poisson", difference="unsupported", reason=r"(?i)latent residuals")
+case("ac_ar_poisson", "ycnt ~ x1 + ar(time = tim, gr = g1)", family="poisson")
+case("ac_arma_cov_student", "y ~ x1 + arma(time = tim, gr = g1, cov = TRUE)", family="student")
+case("ac_cosy_student_sigma", bf("y ~ x1 + cosy(time = tim, gr = g1)", "sigma ~ x2"), family="student")
+case("ac_ar_p2_bernoulli", "ybin ~ x1 + ar(time = tim, gr = g1, p = 2)", family="bernoulli")
+case("ac_ar_nogr_negbinomial", "ycnt ~ x1 + ar(p = 1)", family="negbinomial")
+case("ac_arma_cov_poisson", "ycnt ~ x1 + arma(time = tim, gr = g1, cov = TRUE)", family="poisson")
+case("ac_ma_cov_gamma", "ypos ~ x1 + ma(time = tim, gr = g1, cov = TRUE)", family="Gamma")
+case("ac_cosy_bernoulli", "ybin ~ x1 + cosy(time = tim, gr = g1)", family="bernoulli")
+case("ac_ar_poisson_sderr_prior", "ycnt ~ x1 + (1 | g2) + ar(time = tim, gr = g1)", family="poisson",
+     prior=[pr("normal(0, 1)", "sderr"), pr("normal(0, 0.5)", "ar")])
+case("refuse_ac_ma_poisson", "ycnt ~ x1 + ma(time = tim, gr = g1)", family="poisson",
+     reason=r"(?i)cov = TRUE when modeling MA structures")
 case("ac_ar_group", "y ~ x1 + (1 | g2) + ar(time = tim, gr = g1)")
 case("ac_ar_nogr", "y ~ x1 + ar(p = 1)")
 case("ac_ar_student", "y ~ x1 + ar(time = tim, gr = g1)", family="student")
 case("ac_arma_sigma", bf("y ~ x1 + arma(time = tim, gr = g1)", "sigma ~ x2"))
-case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"}, note="car(): not in the README", difference="unsupported", reason=r"(?i)car\(")
+case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"})
+case("ac_car_esicar", 'y ~ x1 + car(W, gr = g1, type = "esicar")', data2={"W": "adjW"})
+case("ac_car_icar_poisson", 'ycnt ~ x1 + car(W, gr = g1, type = "icar")', family="poisson", data2={"W": "adjW"})
+case("ac_car_bym2_bernoulli", 'ybin ~ x1 + (1 | g2) + car(W, g1, "bym2")', family="bernoulli", data2={"W": "adjW"})
+case("ac_car_prior", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"},
+     prior=[pr("normal(0, 1)", "sdcar"), pr("beta(2, 2)", "car")])
+case("ac_car_bym2_prior", 'ycnt ~ x1 + car(W, gr = g1, type = "bym2")', family="poisson", data2={"W": "adjW"},
+     prior=[pr("beta(0.5, 0.5)", "rhocar")])
+case("ac_sar_lag", "y ~ x1 + sar(W)", data2={"W": "sarW"})
+case("ac_sar_error_student", 'y ~ x1 + sar(W, type = "error")', family="student", data2={"W": "sarW"})
+case("ac_sar_prior", 'y ~ x1 + (1 | g2) + sar(W, "lag")', data2={"W": "sarW"}, prior=[pr("normal(0, 0.5)", "lagsar")])
+case("ac_fcor", "y ~ x1 + fcor(V)", data2={"V": "fcorV"})
+case("ac_fcor_student_sigma", bf("y ~ x1 + fcor(V)", "sigma ~ x2"), family="student", data2={"V": "fcorV"})
+case("refuse_ac_sar_poisson", "ycnt ~ x1 + sar(W)", family="poisson", data2={"W": "sarW"},
+     reason=r"(?i)SAR terms are not implemented for (this )?family")
+case("refuse_ac_fcor_bernoulli", "ybin ~ x1 + fcor(V)", family="bernoulli", data2={"V": "fcorV"},
+     reason=r"(?i)FCOR terms are not implemented for (this )?family")
+case("refuse_ac_car_type", 'y ~ x1 + car(W, gr = g1, type = "sar")', data2={"W": "adjW"}, reason=r"(?i)type")
+case("refuse_ac_car_no_matrix", "y ~ x1 + car(V, gr = g1)", data2={"W": "adjW"}, reason=r"(?i)(V|not in data2)")
 
 # ---------------------------------------------------------------- distributional formulas
 group("distributional")
@@ -520,6 +572,13 @@ case("mix_order_none", "y ~ x1", family=mix("gaussian", "gaussian", order="none"
 case("mix_poisson", "ycnt ~ x1", family=mix("poisson", "poisson"))
 case("mix_dpars", bf("y ~ x1", "mu2 ~ x2", "sigma2 ~ 1"), family=mix("gaussian", "gaussian"))
 case("mix_theta", bf("y ~ x1", "theta2 ~ x2"), family=mix("gaussian", "gaussian"))
+case("mix_theta1_pred", bf("y ~ x1", "theta1 ~ x2"), family=mix("gaussian", "gaussian"))
+case("mix_theta13_pred", bf("y ~ x1", "theta1 ~ x2", "theta3 ~ 1"), family=mix("gaussian", "gaussian", "gaussian"))
+case("mix_theta12_pred_poisson", bf("ycnt ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=mix("poisson", "poisson", "poisson"))
+case("refuse_mix_theta_partial", bf("ycnt ~ x1", "theta3 ~ x2"), family=mix("poisson", "poisson", "poisson"),
+     reason=r"(?i)all but one mixing proportion")
+case("refuse_mix_all_thetas", bf("y ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=mix("gaussian", "gaussian"),
+     reason=r"(?i)all but one mixing proportion")
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
 

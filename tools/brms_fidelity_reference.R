@@ -1,4 +1,4 @@
-# brms 2.18 reference outputs for tests/test_fidelity.py (written to tests/reference/fidelity/).
+# brms 2.18 reference outputs for tests/fit/test_fidelity.py (written to tests/reference/fidelity/).
 #
 # Run from the repository root (needs R with brms, rstan and lme4; the tests do not):
 #   Rscript tools/brms_fidelity_reference.R

@@ -1,5 +1,5 @@
 # brms's warnings for priors whose support does not match the parameter's bounds
-# (check_prior_content), recorded for tests/test_validation.py.
+# (check_prior_content), recorded for tests/priors/test_validation.py.
 #
 #   Rscript tools/brms_prior_warnings.R > tests/reference/brms_prior_warnings.csv
 #

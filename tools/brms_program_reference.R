@@ -6,7 +6,7 @@
 # Writes tests/reference/brms_programs/<case>.stan (make_stancode) and <case>.json
 # (make_standata), plus the data sets they use as CSV. The tests run brms's program on stanli
 # with brms's data and check that brmspy's program has the same log density and gradient at the
-# same parameter values (tests/test_ordinal.py: category-specific effects of sratio/cratio/acat).
+# same parameter values (tests/families/test_ordinal.py: category-specific effects of sratio/cratio/acat).
 suppressMessages(library(brms))
 out <- "tests/reference/brms_programs"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)

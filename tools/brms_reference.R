@@ -1,4 +1,4 @@
-# brms 2.18 reference outputs for tests/test_brms_reference.py (development-time oracle; CI never runs R).
+# brms 2.18 reference outputs for tests/package/test_brms_reference.py (development-time oracle; CI never runs R).
 #
 # Do not run this directly: `python tools/brms_reference.py` writes the corpus (cases.json), the data
 # sets and their column-type schema, then calls

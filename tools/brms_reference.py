@@ -1,4 +1,4 @@
-"""Regenerate the brms 2.18 reference outputs used by ``tests/test_brms_reference.py``.
+"""Regenerate the brms 2.18 reference outputs used by ``tests/package/test_brms_reference.py``.
 
 One command, from the repository root (needs R with brms 2.18 and jsonlite; CI never runs it)::
 
@@ -181,6 +181,22 @@ def _adjacency(levels: list[str]) -> pd.DataFrame:
     return pd.DataFrame(W, index=levels, columns=levels)
 
 
+def _row_matrices(n: int, block: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """N x N matrices over the rows of ``sim`` (blocks of ``block`` rows, as its g1): a chain adjacency
+    scaled by 1/2 for sar() (symmetric, so R's eigen() order is well defined) and an exponential
+    correlation matrix for fcor()."""
+    W = np.zeros((n, n))
+    V = np.zeros((n, n))
+    for b in range(0, n, block):
+        idx = np.arange(b, min(b + block, n))
+        for k in idx[:-1]:
+            W[k, k + 1] = W[k + 1, k] = 1
+        V[np.ix_(idx, idx)] = np.round(np.exp(-np.abs(np.subtract.outer(idx, idx)) / 3), 6)
+    W = W / 2
+    names = [str(k) for k in range(1, n + 1)]
+    return pd.DataFrame(W, index=names, columns=names), pd.DataFrame(V, index=names, columns=names)
+
+
 def write_data() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     schema: dict = {"datasets": {}, "data2": {}}
@@ -193,6 +209,11 @@ def write_data() -> None:
     schema["data2"]["covA"] = {"kind": "matrix", "levels_of": "sim.g1"}
     _adjacency(g1).to_csv(DATA / "adjW.csv", lineterminator="\n")
     schema["data2"]["adjW"] = {"kind": "matrix", "levels_of": "sim.g1"}
+    sarW, fcorV = _row_matrices(80)
+    sarW.to_csv(DATA / "sarW.csv", lineterminator="\n")
+    schema["data2"]["sarW"] = {"kind": "matrix", "rows_of": "sim"}
+    fcorV.to_csv(DATA / "fcorV.csv", lineterminator="\n")
+    schema["data2"]["fcorV"] = {"kind": "matrix", "rows_of": "sim"}
     (DATA / "schema.json").write_text(json.dumps(schema, indent=1) + "\n")
 
 

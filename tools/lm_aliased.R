@@ -1,5 +1,5 @@
 # Which columns lm() leaves out (NA coefficients) as linear combinations of earlier ones,
-# recorded for tests/test_validation.py (brmspy.diagnostics follows lm's column order rule).
+# recorded for tests/priors/test_validation.py (brmspy.diagnostics follows lm's column order rule).
 #
 #   Rscript tools/lm_aliased.R > tests/reference/lm_aliased.csv
 #

@@ -1,4 +1,4 @@
-# Reference numbers and names from R's brms 2.18 for tests/test_formula_r.py.
+# Reference numbers and names from R's brms 2.18 for tests/formula/test_formula_r.py.
 #
 # Writes tests/reference/r_formula_data.csv (the data the cases use) and
 # tests/reference/r_formula.json: for each case brms's make_standata() design
@@ -39,7 +39,7 @@ fd$k <- pmin(fd$ntr, rbinom(n, fd$ntr, 0.4))
 fd$zna[c(3, 17)] <- NA
 write.csv(fd, file.path(out_dir, "r_formula_data.csv"), row.names = FALSE, na = "")
 
-# R types that the Python side gives with pandas dtypes (see tests/test_formula_r.py: load_fd)
+# R types that the Python side gives with pandas dtypes (see tests/formula/test_formula_r.py: load_fd)
 typed <- function(d) {
   d$o <- factor(d$o, levels = c("lo", "mid", "hi"), ordered = TRUE)
   d$o5 <- factor(d$o5, levels = paste0("v", 1:5), ordered = TRUE)

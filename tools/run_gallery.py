@@ -1,7 +1,7 @@
 """Execute the gallery notebooks in place, so their committed outputs are current.
 
 The documentation renders the committed outputs without running anything
-(``nb_execution_mode = "off"`` in ``docs/conf.py``) and ``tests/test_vignettes.py`` checks that
+(``nb_execution_mode = "off"`` in ``docs/conf.py``) and ``tests/package/test_vignettes.py`` checks that
 each notebook ran top to bottom in one kernel with no errors and one figure per plot call.  Run
 this after changing a notebook or code that changes its output::
 

@@ -8,7 +8,8 @@ Two pieces, following brms's generated programs:
   priors (hyperparameters as data, like every other prior).
 * :func:`stan_autocor_likelihood` (called from ``stan_likelihood``): the row
   loop adding ARMA terms to ``mu`` (conditional formulation), or one
-  multivariate density per series (covariance formulation).
+  multivariate density per series (covariance formulation); with latent residuals
+  (families without natural residuals) only ``ar()``'s terms of the earlier residuals.
 
 The helper functions (``templates/functions/cholesky_cor_*.stan``,
 ``normal_time_*.stan``, ``student_t_time_*.stan``) are written for this project; they
@@ -22,7 +23,7 @@ from typing import Any
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
 from ..formula.terms import BrmsTerms
-from ..specials.autocor import AutocorDesign
+from ..specials.autocor import AutocorDesign, time_cor_function
 
 
 def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, str], vectors: set[str],
@@ -40,22 +41,31 @@ def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, s
     s = ac.prefix.suffix
     spec = ac.spec
     mu = dp["mu"]
+    if ac.latent:  # brms's latent residuals: err is part of mu; ar() adds the AR terms of earlier err
+        if not spec.time_cov:
+            sb.model_def += stan_lines("autocor", "lagged_latent", s=s)
+            sb.model_comp += stan_lines("autocor", "latent_ar_terms", s=s, text=spec.text, mu=mu)
+        return sb, False
     if not spec.time_cov:
         sb.model_def += stan_lines("autocor", "arma_errors", s=s)
         sb.model_comp += stan_lines("autocor", "arma_terms", s=s, text=spec.text, mu=mu, Y=Y, ma=bool(spec.q),
                                     ar=bool(spec.p))
         return sb, False
-    if spec.kind == "cosy":
-        fun, args = "cosy", f"cosy{s}"
-    elif spec.p and spec.q:
-        fun, args = "arma1", f"ar{s}[1], ma{s}[1]"
-    elif spec.p:
-        fun, args = "ar1", f"ar{s}[1]"
-    else:
-        fun, args = "ma1", f"ma{s}[1]"
-    sb.functions.append(stan_function(f"cholesky_cor_{fun}"))
     family = t.family.spec.likelihood.dist  # normal, student_t (gaussian and student only: frame.autocor)
     sigma = dp["sigma"]
+    nu = [dp["nu"]] if family == "student_t" else []
+    if spec.kind == "fcor":  # one multivariate density with the known correlation matrix
+        het = "het" if sigma in vectors else "hom"
+        sb.functions.append(stan_function(f"{family}_fcor"))
+        sb.likelihood.append(f"target += {family}_fcor_{het}_lpdf({Y} | {', '.join([*nu, mu, sigma, f'Lfcor{s}'])});")
+        return sb, True
+    if spec.kind == "sar":
+        sb.functions.append(stan_function(f"{family}_sar"))
+        args = [*nu, mu, sigma, f"{spec.type}sar{s}", f"Msar{s}", f"eigenMsar{s}"]
+        sb.likelihood.append(f"target += {family}_{spec.type}sar_lpdf({Y} | {', '.join(args)});")
+        return sb, True
+    fun, args = time_cor_function(ac)
+    sb.functions.append(stan_function(f"cholesky_cor_{fun}"))
     lpdf = f"{family}_time_{'het' if sigma in vectors else 'hom'}"
     sb.functions.append(stan_function(lpdf))
     # computed here rather than as a transformed parameter so it is not stored with every draw

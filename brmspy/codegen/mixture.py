@@ -2,7 +2,7 @@
 
 As brms: constant proportions are ``simplex[K] theta`` (``dirichlet(con_theta)``
 prior) copied into ``theta1..thetaK``; predicted proportions are linear
-predictors ``theta2..thetaK`` (``theta1`` = 0) normalised on the log scale per
+predictors ``theta<k>`` but the reference (``theta1`` = 0 unless ``theta1`` has a formula) normalised on the log scale per
 observation.  ``order="mu"`` declares ``ordered[K] ordered_Intercept`` and
 defines ``Intercept_mu<k>`` from it.  Each observation adds
 ``log_sum_exp(log(theta_k) + component_lpdf)``.
@@ -89,7 +89,7 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
     if fam.theta_pred:
         th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
-        sb.model_def += stan_lines("mixture", "theta_def", theta1=th[0])
+        sb.model_def += stan_lines("mixture", "theta_def", ref=th[fam.theta_ref - 1])
         sb.model_comp += stan_lines("mixture", "theta_normalize", thetas=th)
         log_theta = [f"{x}[n]" for x in th]
     else:

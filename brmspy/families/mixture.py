@@ -4,9 +4,10 @@ A mixture of K component families has the components' dpars suffixed by the
 component index (``mu1``, ``sigma1``, ``mu2``, ``sigma2``) and mixing
 proportions ``theta1..thetaK``.  The main formula predicts every ``mu<k>``;
 ``bf("y ~ x", "mu2 ~ z")`` overrides one, ``bf("y ~ x", "theta2 ~ x")``
-predicts the mixing proportions on the log-odds scale relative to ``theta1``
-(``theta_k = softmax(0, eta_2, ..., eta_K)[k]``; unpredicted ``theta<k>``,
-k >= 2, then get an intercept).  Without theta formulas the proportions are one
+predicts the mixing proportions on the log-odds scale relative to a reference
+component, as brms: the first whose theta has no formula (``theta1`` unless
+``theta1 ~ ...`` is given); ``theta_k = softmax(eta)[k]`` with ``eta_ref = 0``, and the
+other unpredicted ``theta<k>`` get an intercept.  Without theta formulas the proportions are one
 ``simplex[K] theta`` with a ``dirichlet(1)`` prior (class ``theta``).
 
 ``order="mu"`` orders the (centred) intercepts of the ``mu<k>`` to identify
@@ -51,6 +52,7 @@ class MixtureFamily(Family):
     components: tuple[Family, ...] = ()
     order: str = "none"  # "mu" or "none"
     theta_pred: bool = False  # some theta<k> has a formula
+    theta_ref: int = 1  # with predicted thetas: the component whose theta is fixed at 0 (brms: the first unpredicted)
 
     @property
     def nmix(self) -> int:
@@ -64,7 +66,7 @@ class MixtureFamily(Family):
     def dpars(self) -> tuple[str, ...]:
         out = [f"{d}{k}" for k, c in enumerate(self.components, start=1) for d in c.dpars]
         if self.theta_pred:
-            out += [f"theta{k}" for k in range(2, self.nmix + 1)]
+            out += [f"theta{k}" for k in range(1, self.nmix + 1) if k != self.theta_ref]
         return tuple(out)
 
     @property
@@ -180,7 +182,8 @@ def theta_values(fam: MixtureFamily, dp: dict[str, Any]) -> np.ndarray:
     """Mixing proportions shaped (..., K) from dp (``theta`` simplex or theta<k> linear predictors)."""
     if "theta" in dp:
         return np.asarray(dp["theta"])
-    etas = [np.zeros(1)] + [np.asarray(dp[f"theta{k}"], dtype=float) for k in range(2, fam.nmix + 1)]
+    etas = [np.zeros(1) if k == fam.theta_ref else np.asarray(dp[f"theta{k}"], dtype=float)
+            for k in range(1, fam.nmix + 1)]
     shape = np.broadcast_shapes(*(e.shape for e in etas))
     eta = np.stack([np.broadcast_to(e, shape) for e in etas], axis=-1)
     return special.softmax(eta, axis=-1)

@@ -292,7 +292,7 @@ class BrmsFit:
 
     # ------------------------------------------- post-processing shortcuts
     # brms calls these as generics (``pp_check(fit)``); methods are the Python spelling.  Each has
-    # the signature of its function (tests/test_docs.py checks that they stay the same); result types
+    # the signature of its function (tests/package/test_docs.py checks that they stay the same); result types
     # of later stages (ConditionalEffects, HypothesisResult, ...) are ``Any`` here, as the facade does
     # not import later stages at module level.
     def plot(self, variable: str | Sequence[str] | None = None, regex: bool = False, *,

@@ -444,6 +444,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             if name in pf_by_name:
                 raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
             pf_by_name[name] = (prhs, text, text in nl_texts)
+    if "autocor" in pf_by_name and "autocor" not in fam.dpars:  # brms's bf(..., autocor = ~ ar(...))
+        rhs = _autocor_rhs(rhs, pf_by_name.pop("autocor"), formula)
     # with a non-linear formula anywhere, parameters that are not dpars are non-linear parameters
     any_nl = formula.nl or any(is_nl for _, _, is_nl in pf_by_name.values())
     nlpar_names = {n for n in pf_by_name if n not in fam.dpars} if any_nl else set()
@@ -492,6 +494,23 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             fixed[d] = DPARS[d].fixed
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
+
+
+#: the terms an ``autocor = ~ ...`` formula may hold (brms's autocorrelation terms)
+_AUTOCOR_TERMS = frozenset({"ar", "ma", "arma", "cosy", "car", "sar", "fcor", "unstr"})
+
+
+def _autocor_rhs(rhs: str, autocor: tuple[str, str, bool], formula) -> str:
+    """The main formula's right-hand side with the terms of ``autocor = ~ ar(...)`` added (as brms)."""
+    ac_rhs, text, _ = autocor
+    terms = parse_rhs(ac_rhs, text)
+    others = [s.text for s in terms.special_terms if s.kind not in _AUTOCOR_TERMS]
+    if others or terms.group_terms or terms.population:
+        raise FormulaError(f"{text!r} may only hold autocorrelation terms (ar, ma, arma, cosy, car, sar, fcor, unstr).")
+    if formula.nl:
+        raise FormulaError(f"{text!r}: autocorrelation terms of non-linear models are not supported yet; use a linear "
+                           "formula for mu.")
+    return f"{rhs} + {ac_rhs.strip()}"
 
 
 def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:

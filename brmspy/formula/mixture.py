@@ -34,13 +34,19 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
     thetas = [n for n in pforms if split_dpar(n)[0] == "theta"]
     for n in thetas:
         k = split_dpar(n)[1]
-        if k is None or not 2 <= k <= fam.nmix:
-            raise FormulaError(
-                f"{pforms[n][1]!r}: only theta2..theta{fam.nmix} can be predicted; theta1 is the reference "
-                "category of the mixing proportions (fixed at 0 on the log-odds scale), as in brms."
-            )
+        if k is None or not 1 <= k <= fam.nmix:
+            raise FormulaError(f"{pforms[n][1]!r}: this mixture has the mixing proportions theta1..theta{fam.nmix}.")
     if thetas:
-        fam = replace(fam, theta_pred=True)
+        predicted = {split_dpar(n)[1] for n in thetas}
+        free = [k for k in range(1, fam.nmix + 1) if k not in predicted]
+        if len(free) != 1:
+            raise FormulaError(
+                f"Can only predict all but one mixing proportion (as brms): give a formula to {fam.nmix - 1} of "
+                f"theta1..theta{fam.nmix} ({'e.g. theta<k> ~ 1 for the others' if free else 'one is the reference'}); "
+                f"got {', '.join(sorted(thetas))}."
+            )
+        # brms: the first theta without a formula is the reference, fixed at 0 on the log-odds scale
+        fam = replace(fam, theta_pred=True, theta_ref=free[0])
     parts: dict[str, Part] = {}
     main_terms = parse_rhs(rhs, formula.main)
     fixed: dict[str, float] = {}
@@ -50,7 +56,7 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
         if name not in fam.dpars:
             raise FormulaError(
                 f"{text!r} is a formula for {name!r}, but this mixture has no such parameter "
-                f"(its dpars: {', '.join(fam.dpars)}, theta2..theta{fam.nmix})."
+                f"(its dpars: {', '.join(fam.dpars)}, theta1..theta{fam.nmix})."
             )
         try:
             value = float(prhs)
@@ -62,8 +68,9 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
             continue
         parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
     if fam.theta_pred:
-        for k in range(2, fam.nmix + 1):
-            parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
+        for k in range(1, fam.nmix + 1):
+            if k != fam.theta_ref:
+                parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
     for d in fam.dpars:
         base, _ = split_dpar(d)
         if base not in ("mu", "theta") and d not in parts and d not in fixed and DPARS[base].fixed is not None:

@@ -28,6 +28,8 @@ predictions; the Stan code is in :mod:`brmspy.codegen.autocor`.
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,20 +38,27 @@ import pandas as pd
 from ..core.errors import DataError, FormulaError
 from ..formula.syntax import is_identifier
 from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
-from .columns import check_columns, group_index
+from .columns import check_columns, group_index, level_label, levels_of
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
-AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy")
+AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy", "fcor", "sar")
 #: brms's arguments of each term, in positional order
 ARGUMENTS = {
     "ar": ("time", "gr", "p", "cov"),
     "ma": ("time", "gr", "q", "cov"),
     "arma": ("time", "gr", "p", "q", "cov"),
     "cosy": ("time", "gr"),
+    "fcor": ("M",),
+    "sar": ("M", "type"),
 }
-_DEFAULTS = {"time": "NA", "gr": "NA", "p": "1", "q": "1", "cov": "FALSE"}
-#: families with natural residuals (brms needs latent residuals for the others)
+_DEFAULTS = {"time": "NA", "gr": "NA", "p": "1", "q": "1", "cov": "FALSE", "type": '"lag"'}
+#: families with natural residuals (brms's latent residuals for the others)
 FAMILIES = ("gaussian", "student")
+
+
+def has_latent_residuals(family) -> bool:
+    """Whether an autocorrelation term of ``family`` models latent residuals (brms: no natural residuals)."""
+    return family.name not in FAMILIES
 
 
 # ------------------------------------------------------------------ parsing
@@ -70,11 +79,19 @@ class AutocorSpec:
     q: int = 0
     cov: bool = False
     text: str = ""
+    M: str | None = None  # fcor(M), sar(M): the matrix's name in data2
+    type: str | None = None  # sar(): "lag" or "error"
 
     @property
     def time_cov(self) -> bool:
-        """Whether the structure is a covariance matrix per series (one multivariate density each)."""
-        return self.kind == "cosy" or self.cov
+        """Whether the structure is a covariance matrix per series (one multivariate density each);
+        ``fcor()`` and ``sar()`` have one series, all rows."""
+        return self.kind in ("cosy", "fcor", "sar") or self.cov
+
+    @property
+    def one_series(self) -> bool:
+        """``fcor()``/``sar()``: the rows keep the data order and form one series."""
+        return self.kind in ("fcor", "sar")
 
 
 def _flag(value: str, what: str) -> bool:
@@ -128,6 +145,18 @@ def parse_term(term: "SpecialTerm", formula: str) -> AutocorSpec:
         args[k] = v
     get = lambda k: args.get(k, _DEFAULTS[k])  # noqa: E731
     where = f"'{call.text}'"
+    if term.kind in ("fcor", "sar"):
+        if "M" not in args:
+            raise FormulaError(f"Argument 'M' is missing in {where} (the matrix, passed in data2).")
+        M = args["M"].strip().strip("`")
+        if not is_identifier(M):
+            raise FormulaError(f"M in {where} must name a matrix in data2, got {args['M']!r}.")
+        if term.kind == "fcor":
+            return AutocorSpec("fcor", None, None, text=call.text, M=M)
+        type_ = get("type").strip().strip("'\"")
+        if type_ not in ("lag", "error"):
+            raise FormulaError(f"type in {where} must be \"lag\" or \"error\", got {type_!r}.")
+        return AutocorSpec("sar", None, None, text=call.text, M=M, type=type_)
     time, gr = _column(get("time"), f"time in {where}"), _column(get("gr"), f"gr in {where}")
     if term.kind == "cosy":
         return AutocorSpec("cosy", time, gr, text=call.text)
@@ -170,11 +199,23 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     if found is None:
         return None
     fam = t.family
-    if fam.name not in FAMILIES:
-        raise FormulaError(
-            f"'{found.text}' needs a family with natural residuals ({' or '.join(FAMILIES)}); "
-            f"family {fam.name!r} would need brms's latent residuals, which brmspy does not support yet."
-        )
+    if found.one_series and fam.name not in FAMILIES:
+        what = "SAR" if found.kind == "sar" else "FCOR"
+        raise FormulaError(f"{what} terms are not implemented for family {fam.name!r} ('{found.text}'; as brms): "
+                           f"they need {' or '.join(FAMILIES)}.")
+    if found.kind == "sar" and "sigma" in t.parts:
+        raise FormulaError(f"'{found.text}' needs a single sigma (as brms); remove the formula for sigma.")
+    if fam.name not in FAMILIES:  # brms's latent residuals: mu gains err = sderr * zerr (correlated with cov = TRUE)
+        if t.nonlinear:
+            raise FormulaError(f"'{found.text}' with family {fam.name!r}: latent residuals are not implemented for "
+                               "non-linear models (as in brms).")
+        if fam.kind.name != "univariate":
+            raise FormulaError(f"'{found.text}' with the {fam.kind.name} family {fam.name!r}: latent residuals are "
+                               "supported for univariate families only so far.")
+        if not found.time_cov and found.q > 0:
+            raise FormulaError(f"'{found.text}' with family {fam.name!r}: please set cov = TRUE when modeling MA "
+                               "structures for this family (brms's latent residuals carry only AR terms otherwise).")
+        return found
     if fam.link != "identity":
         raise FormulaError(f"'{found.text}' needs the identity link for mu; family {fam.name!r} has link {fam.link!r}.")
     if t.nonlinear:
@@ -297,7 +338,166 @@ def series_of(data: pd.DataFrame, spec: AutocorSpec) -> Series:
 # ------------------------------------------------- time covariance in numpy
 
 
+
+
+
+# ------------------------------------------------------------------ car()
+
+CAR_TYPES = ("escar", "esicar", "icar", "bym2")
+
+
+@dataclass(frozen=True)
+class CarSpec:
+    """One ``car(M, gr = g, type = "escar")`` term: the adjacency matrix's name in data2, the location factor."""
+
+    M: str
+    gr: str | None
+    type: str
+    text: str
+
+
+def parse_car(term: "SpecialTerm", formula: str) -> CarSpec:
+    """Parse ``car(M, gr = g, type = ...)`` with brms's defaults (``type = "escar"``)."""
+    call = term.call
+    names = ("M", "gr", "type")
+    if len(call.args) > len(names):
+        raise FormulaError(f"'{call.text}' in {formula!r} takes at most 3 arguments: M, gr, type.")
+    args = dict(zip(names, call.args))
+    for k, v in call.kwargs:
+        if k not in names:
+            raise FormulaError(f"'car()' has no argument '{k}'; its arguments are: M, gr, type.")
+        if k in args:
+            raise FormulaError(f"Argument '{k}' is given twice in '{call.text}'.")
+        args[k] = v
+    if "M" not in args:
+        raise FormulaError(f"Argument 'M' is missing in '{call.text}' (the adjacency matrix, passed in data2).")
+    M = args["M"].strip().strip("`")
+    if not is_identifier(M):
+        raise FormulaError(f"M in '{call.text}' must name a matrix in data2, got {args['M']!r}.")
+    gr = _column(args.get("gr", "NA"), f"gr in '{call.text}'")
+    type_ = args.get("type", '"escar"').strip().strip("'\"")
+    if type_ not in CAR_TYPES:
+        raise FormulaError(f"type in '{call.text}' must be one of {', '.join(repr(t) for t in CAR_TYPES)}, got {type_!r}.")
+    return CarSpec(M, gr, type_, call.text)
+
+
+@dataclass
+class CarData:
+    """brms's Stan data of a CAR term: locations, their rows, the edges of the adjacency graph and, per type,
+    the neighbour counts and eigenvalues (``escar``/``esicar``) or the BYM2 scaling factor."""
+
+    locations: list  # level labels (gr) or None (every row its own location)
+    Jloc: np.ndarray  # 1-based location per row
+    edges1: np.ndarray
+    edges2: np.ndarray
+    Nneigh: np.ndarray | None = None
+    eigen: np.ndarray | None = None
+    car_scale: float | None = None
+
+    @property
+    def Nloc(self) -> int:
+        return len(self.Jloc) if self.locations is None else len(self.locations)
+
+
+def car_data(spec: CarSpec, data: pd.DataFrame, data2, formula: str) -> CarData:
+    """The CAR data of ``spec`` on the model rows, with brms's checks and edge order."""
+    where = f"'{spec.text}' in {formula!r}"
+    if not data2 or spec.M not in data2:
+        raise DataError(f"{where} uses the adjacency matrix {spec.M!r}, which is not in data2. Pass it with "
+                        f"data2={{{spec.M!r}: matrix}} (a DataFrame with rows and columns named by the locations).")
+    A = data2[spec.M]
+    if spec.gr is not None:
+        check_columns([spec.gr], data, where)
+        col = data[spec.gr]
+        locations = [level_label(v) for v in levels_of(col)]
+        labels = col.map(level_label).astype(str).to_numpy()
+        lookup = {str(lv): i for i, lv in enumerate(locations)}
+        Jloc = np.array([lookup[v] for v in labels], dtype=np.int64) + 1
+        if not isinstance(A, pd.DataFrame):
+            raise DataError(f"Row names are required for {spec.M!r} in {where}: pass a DataFrame whose rows and "
+                            "columns are named by the levels of the grouping factor.")
+        rows = [str(r) for r in A.index]
+        cols = [str(c) for c in A.columns]
+        missing = [lv for lv in locations if str(lv) not in rows or str(lv) not in cols]
+        if missing:
+            raise DataError(f"Row names of {spec.M!r} for {where} do not match the names of the grouping levels "
+                            f"(missing: {missing[:5]}).")
+        ri = {r: i for i, r in enumerate(rows)}
+        ci = {c: i for i, c in enumerate(cols)}
+        M = np.asarray(A, dtype=float)[np.ix_([ri[str(lv)] for lv in locations], [ci[str(lv)] for lv in locations])]
+    else:
+        warnings.warn("Using CAR terms without a grouping factor is deprecated (as in brms); please use argument "
+                      "'gr' even if each observation represents its own location.", UserWarning, stacklevel=4)
+        locations = None
+        Jloc = np.arange(1, len(data) + 1, dtype=np.int64)
+        M = np.asarray(A, dtype=float)
+        if M.shape != (len(data), len(data)):
+            raise DataError(f"Dimensions of {spec.M!r} for {where} must be equal to the number of observations "
+                            f"({len(data)}); got {M.shape}.")
+    if not np.all(np.isfinite(M)) or not np.allclose(M, M.T):
+        raise DataError(f"The adjacency matrix {spec.M!r} of {where} must be symmetric with finite values.")
+    # brms: the lower triangle's rows in column-major order, paired with the sorted upper triangle's rows
+    lo_r, lo_c = np.nonzero(np.tril(M).T)  # transposed: column-major order of the lower triangle
+    edges1 = (lo_c + 1).astype(np.int64)
+    edges2 = np.sort(np.nonzero(np.triu(M).T)[1] + 1).astype(np.int64)
+    out = CarData(locations, Jloc, edges1, edges2)
+    if spec.type in ("escar", "esicar"):
+        Nneigh = M.sum(axis=0)
+        if np.any(Nneigh == 0):
+            raise DataError(f"For exact sparse CAR ({where}), all locations should have at least one neighbor within "
+                            "the provided data set. Consider using type = 'icar' instead.")
+        inv_sqrt = 1 / np.sqrt(Nneigh)
+        out.Nneigh = Nneigh
+        out.eigen = np.sort(np.linalg.eigvalsh(inv_sqrt[:, None] * M * inv_sqrt[None, :]))[::-1]
+    elif spec.type == "bym2":
+        out.car_scale = bym2_scale(edges1, edges2, out.Nloc)
+    return out
+
+
+def bym2_scale(edges1: np.ndarray, edges2: np.ndarray, Nloc: int) -> float:
+    """brms's BYM2 scaling factor: the geometric mean of the marginal variances of the ICAR field
+    (generalised inverse of the perturbed graph Laplacian under a sum-to-zero constraint)."""
+    adj = np.zeros((Nloc, Nloc))
+    adj[edges1 - 1, edges2 - 1] = 1.0
+    adj[edges2 - 1, edges1 - 1] = 1.0
+    Q = np.diag(adj.sum(axis=1)) - adj
+    Q = Q + np.eye(Nloc) * Q.diagonal().max() * math.sqrt(np.finfo(float).eps)
+    Sigma = np.linalg.inv(Q)
+    W = Sigma.sum(axis=1, keepdims=True)  # Sigma A' with A a row of ones
+    Sigma = Sigma - W @ W.T / W.sum()
+    return float(np.exp(np.mean(np.log(np.diag(Sigma)))))
+
+
+
+def one_series_matrix(spec: AutocorSpec, data2, N: int, formula: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The matrix of ``fcor(M)``/``sar(M)`` from data2 (N x N over the model rows) and, for sar(), its
+    eigenvalues in R's order (decreasing; by modulus for a non-symmetric matrix)."""
+    what = "FCOR" if spec.kind == "fcor" else "SAR"
+    where = f"'{spec.text}' in {formula!r}"
+    if not data2 or spec.M not in data2:
+        raise DataError(f"{where} uses the matrix {spec.M!r}, which is not in data2. Pass it with "
+                        f"data2={{{spec.M!r}: matrix}} (N x N, rows in the order of the data).")
+    M = np.asarray(data2[spec.M], dtype=float)
+    if M.shape != (N, N):
+        raise DataError(f"Dimensions of {spec.M!r} for {what} terms must be equal to the number of observations "
+                        f"({N}); got {M.shape} ({where}).")
+    if not np.all(np.isfinite(M)):
+        raise DataError(f"The matrix {spec.M!r} of {where} has non-finite values.")
+    if spec.kind == "fcor":
+        if not np.allclose(M, M.T) or np.linalg.eigvalsh((M + M.T) / 2).min() <= 0:
+            raise DataError(f"The matrix {spec.M!r} of {where} must be a symmetric positive definite covariance matrix.")
+        return M, None
+    if np.allclose(M, M.T):
+        ev = np.sort(np.linalg.eigvalsh((M + M.T) / 2))[::-1]
+    else:
+        ev = np.linalg.eigvals(M)
+        if np.abs(ev.imag).max() > 1e-8:
+            raise DataError(f"The matrix {spec.M!r} of {where} has complex eigenvalues; sar() needs a matrix with real "
+                            "eigenvalues (e.g. a row-standardised symmetric adjacency matrix).")
+        ev = ev.real[np.argsort(-np.abs(ev.real), kind="stable")]
+    return M, ev
+
 __all__ = [
-    "AUTOCOR_KINDS", "AutocorSpec", "Series",
-    "order_rows", "parse_term", "series_of", "series_order",
+    "AUTOCOR_KINDS", "CAR_TYPES", "AutocorSpec", "CarData", "CarSpec", "Series",
+    "bym2_scale", "car_data", "one_series_matrix", "order_rows", "parse_car", "parse_term", "series_of", "series_order",
 ]

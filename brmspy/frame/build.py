@@ -174,6 +174,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         for name, part in t.parts.items():
             prefix = Prefix(t.resp, name)
             designs[prefix], populations[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
+            for sp in designs[prefix].specials:  # e.g. ar() of a family without natural residuals
+                sp.see_family(t.family)
             if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
                 if (spec := uncentered_design(designs[prefix], data)) is not None:
                     populations[prefix] = replace(populations[prefix], design=spec)
@@ -181,7 +183,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
-    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor))
+    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     blocks, effect_designs = group_blocks(group_specs, data, data2, mv)
     levels = {b.group: b.levels for b in blocks}
@@ -275,7 +277,7 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     design.center, design.decomp = lt.center, lt.decomp  # bf(center = FALSE, decomp = "QR")
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
-        if s.kind in ("car", "sar", "fcor", "unstr"):  # ar/ma/arma/cosy: brmspy.frame.autocor
+        if s.kind == "unstr":  # ar/ma/arma/cosy/car/sar/fcor: brmspy.frame.autocor
             raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     cs = _cs_terms(lt, formula)
     cs_spec = None

@@ -47,7 +47,7 @@ from ..formula.terms import SpecialTerm
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
 #: special terms handled outside the linear predictor (category-specific, unsupported autocorrelation)
-NOT_PREDICTOR_TERMS = frozenset({"cs", "car", "sar", "fcor", "unstr"})
+NOT_PREDICTOR_TERMS = frozenset({"cs", "unstr"})
 
 
 def register(cls: type["SpecialDesign"]) -> type["SpecialDesign"]:
@@ -67,6 +67,7 @@ class ModelSettings:
     """
 
     mecor: bool = True
+    data2: Any = None  # the data2 dict (matrices such as car()'s adjacency), or None
 
 
 @dataclass
@@ -95,6 +96,12 @@ class SpecialDesign:
 
         For objects shared across linear predictors, e.g. the latent values of
         ``me()`` terms, which brms numbers and declares once per model.
+        """
+
+    def see_family(self, family: Any) -> None:
+        """See the response's family (after :meth:`build`), for terms whose structure depends on it.
+
+        ``ar()`` of a family without natural residuals (poisson, ...) uses brms's latent residuals.
         """
 
     @property

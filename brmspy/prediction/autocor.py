@@ -14,7 +14,7 @@ from ..core.errors import DataError
 from ..families import Extras
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.autocor import AutocorSpec
+from ..frame.autocor import AutocorSpec, series_of, series_order
 from ..specials.autocor import AutocorDesign, autocor_design
 from .additions import addition_predict
 from .context import PredictionContext
@@ -139,6 +139,16 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     if prefix.dpar != "mu" or not ctx.incl_autocor:
         return eta
     ac = _mu_design(ctx.fit, t)
+    if ac is not None and ac.latent:
+        return _latent_eta(ctx, ac, eta)
+    if ac is not None and ac.spec.kind == "sar" and ac.spec.type == "lag":  # brms: mu = (I - rho W)^-1 eta
+        if ctx.is_new:
+            raise DataError(f"Predictions on new data are not supported for the lag-SAR structure '{ac.spec.text}' "
+                            "(its weight matrix covers the fitted rows only); use newdata=None.")
+        rho = ctx.draws(f"lagsar{prefix.suffix}").reshape(-1)
+        eta = np.broadcast_to(eta, (len(rho), ctx.N))
+        IB = np.eye(ctx.N)[None] - rho[:, None, None] * ac.matrix[None]
+        return np.linalg.solve(IB, eta[..., None])[..., 0]
     if ac is None or ac.spec.kind != "arma" or ac.spec.cov:
         return eta
     s = prefix.suffix
@@ -151,6 +161,50 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     plan = forecast_plan(ctx, t, prefix, eta, ar, ma)
     ctx.cache[("arma", t.resp)] = plan  # for arma_forecast_predict
     return plan.to_new(arma_eta(plan.eta, plan.y, plan.J_lag, ar, ma))
+
+
+def latent_ar_terms(err: np.ndarray, J_lag: np.ndarray, ar: np.ndarray) -> np.ndarray:
+    """brms's AR terms of latent residuals: row n gains ``ar' (err[n - 1], ..., err[n - p])`` within its series.
+
+    ``err`` is (draws, N) in the model's sorted rows, ``ar`` (draws, p); as the Stan program's row loop.
+    """
+    S, N = err.shape
+    p = ar.shape[1]
+    out = np.zeros((S, N))
+    # row n sees the residuals of the J_lag[n - 1] rows before it (J_lag counts the lags kept for the next row)
+    kept = np.r_[0, J_lag[:-1]] if N else np.zeros(0, dtype=np.int64)
+    for i in range(1, p + 1):
+        rows = np.flatnonzero(kept >= i)
+        out[:, rows] += ar[:, i - 1:i] * err[:, rows - i]
+    return out
+
+
+def _latent_eta(ctx, ac: AutocorDesign, eta: np.ndarray) -> np.ndarray:
+    """mu with brms's latent residuals: on the model data the sampled ``err`` plus the AR terms of ``ar()``;
+    on new data fresh residuals of each new series (``cov = TRUE``, ``cosy()``)."""
+    s = ac.prefix.suffix
+    if not ctx.is_new:
+        err = ctx.draws(f"err{s}")
+        if ac.spec.time_cov or not ac.spec.p:
+            return eta + err
+        J_lag = ac.series.J_lag(max(ac.spec.p, ac.spec.q))
+        return eta + err + latent_ar_terms(err, J_lag, ctx.draws(f"ar{s}"))
+    if not ac.spec.time_cov:
+        raise DataError(f"Cannot predict new latent residuals when using cov = FALSE in '{ac.spec.text}' (as brms): "
+                        "predict the fitted data (newdata=None), or refit with cov = TRUE.")
+    data = ctx.rows.data
+    order = series_order(data, ac.spec)
+    series = series_of(data.iloc[order].reset_index(drop=True), ac.spec)
+    sderr = ctx.draws(f"sderr{s}").reshape(-1)
+    cp = _cov_params(ctx, ac)
+    err_sorted = np.empty((len(sderr), len(order)))
+    for b, e in zip(series.begin - 1, series.end):
+        C = cor_matrix(ac.spec, cp, e - b) * (sderr ** 2)[:, None, None]
+        L = np.linalg.cholesky(C)
+        err_sorted[:, b:e] = np.einsum("sij,sj->si", L, ctx.rng.standard_normal((len(sderr), e - b)))
+    err = np.empty_like(err_sorted)
+    err[:, order] = err_sorted
+    return eta + err
 
 
 def arma_forecast_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Generator) -> np.ndarray | None:
@@ -219,13 +273,13 @@ def _cov_params(ctx, ac: AutocorDesign) -> dict[str, np.ndarray]:
     out = {}
     for c in ac.classes:
         v = ctx.draws(f"{c}{s}")
-        out[c] = v if c == "cosy" else v[:, 0]
+        out[c] = v.reshape(-1) if c in ("cosy", "lagsar", "errorsar") else v[:, 0]
     return out
 
 
 def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
     ac = _mu_design(ctx.fit, t)
-    if ac is None or not ac.spec.time_cov:
+    if ac is None or not ac.spec.time_cov or ac.latent:  # latent residuals: the family's own densities
         return None
     if ctx.is_new:
         raise DataError(
@@ -241,7 +295,14 @@ def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
 
 def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.ndarray, b: int, e: int) -> np.ndarray:
     """(draws, n, n) covariance of the rows b..e-1 (0-based, one series)."""
-    R = cor_matrix(ac.spec, cov_params, e - b)
+    if ac.spec.kind == "fcor":  # the known matrix
+        R = ac.matrix[None, b:e, b:e]
+    elif ac.spec.kind == "sar":  # (B' B)^-1 with B = I - rho W
+        rho = cov_params[f"{ac.spec.type}sar"]
+        IB = np.eye(e - b)[None] - rho[:, None, None] * ac.matrix[None, b:e, b:e]
+        R = np.linalg.inv(np.einsum("sji,sjk->sik", IB, IB))
+    else:
+        R = cor_matrix(ac.spec, cov_params, e - b)
     s = sigma[:, b:e]
     return R * s[:, :, None] * s[:, None, :]
 

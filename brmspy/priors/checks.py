@@ -359,7 +359,15 @@ def _base_bounds(row: PriorRow, table: list[PriorRow]) -> tuple[float | None, fl
     if not cands:
         return None, None
     r = cands[0]
-    return (float(r.lb) if r.lb else None), (float(r.ub) if r.ub else None)
+    return _number(r.lb), _number(r.ub)
+
+
+def _number(bound: str) -> float | None:
+    """A bound as a number; None when absent or named by data (sar()'s ``min_eigenMsar``: known only with the data)."""
+    try:
+        return float(bound) if bound else None
+    except ValueError:
+        return None
 
 
 def _print_prior(row: PriorRow, lb: float | None, ub: float | None) -> str:
@@ -399,7 +407,7 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
         if not isinstance(dist, PriorDist) or dist.info.kind != "real":  # special priors: checked in resolve
             continue
         lb, ub = _base_bounds(row, table)
-        label = _print_prior(row, float(row.lb) if row.lb else None, float(row.ub) if row.ub else None)  # as brms
+        label = _print_prior(row, _number(row.lb), _number(row.ub))  # as brms
         if lb is not None and ub is not None and not lb < ub:
             raise PriorError(f"The bounds of {label} are lb = {format_number(lb)} and ub = {format_number(ub)}; "
                              "lb must be less than ub.")

@@ -22,7 +22,7 @@ when this package is imported; the stages that build models (:mod:`brmspy.priors
 from __future__ import annotations
 
 from ..frame.specials import SpecialDesign, register
-from .autocor import AutocorDesign
+from .autocor import AutocorDesign, CarDesign
 from .gp import GPDesign
 from .me import MeTerm
 from .mi import MiTerm
@@ -34,11 +34,11 @@ from .sp import SpDesign, SpTerm, register_sp_terms
 #: the terms multiplying the shared ``bsp`` coefficients (:mod:`brmspy.specials.sp`)
 SP_TERMS: tuple[type[SpTerm], ...] = (MeTerm, MiTerm, MoTerm)
 #: every kind of special term
-SPECIAL_DESIGNS: tuple[type[SpecialDesign], ...] = (AutocorDesign, GPDesign, SpDesign, OffsetDesign, SmoothDesign)
+SPECIAL_DESIGNS: tuple[type[SpecialDesign], ...] = (AutocorDesign, CarDesign, GPDesign, SpDesign, OffsetDesign, SmoothDesign)
 
 register_sp_terms(*SP_TERMS)
 for _design in SPECIAL_DESIGNS:
     register(_design)
 
-__all__ = ["SPECIAL_DESIGNS", "SP_TERMS", "AutocorDesign", "GPDesign", "MeTerm", "MiTerm", "MoTerm", "OffsetDesign",
+__all__ = ["SPECIAL_DESIGNS", "SP_TERMS", "AutocorDesign", "CarDesign", "GPDesign", "MeTerm", "MiTerm", "MoTerm", "OffsetDesign",
            "SmoothDesign", "SpDesign"]

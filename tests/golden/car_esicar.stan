@@ -1,0 +1,84 @@
+// generated with brmspy
+functions {
+  /* log density of an intrinsic CAR field (exact sparse form; rank Nloc - 1)
+   * Args: as sparse_car_lpdf without car (eigenW is unused, kept for brms's signature)
+   */
+  real sparse_icar_lpdf(vector phi, real sdcar, int Nloc, int Nedges,
+                        data vector Nneigh, data vector eigenW,
+                        array[] int edges1, array[] int edges2) {
+    real tau = inv_square(sdcar);
+    real phiDphi = dot_product(phi .* Nneigh, phi);
+    real phiWphi = 2 * dot_product(phi[edges1], phi[edges2]);
+    return 0.5 * ((Nloc - 1) * log(tau) - tau * (phiDphi - phiWphi));
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  // data of the CAR structure car(W, gr = g, type = "esicar")
+  int<lower=1> Nloc;  // number of locations
+  array[N] int<lower=1> Jloc;  // location of each row
+  int<lower=0> Nedges;  // number of neighbour pairs
+  array[Nedges] int<lower=1> edges1;
+  array[Nedges] int<lower=1> edges2;
+  vector[Nloc] Nneigh;  // number of neighbours
+  vector[Nloc] eigenMcar;  // eigenvalues of the scaled adjacency matrix
+  // prior hyperparameters of the CAR structure
+  real prior_sdcar_df;
+  real prior_sdcar_loc;
+  real prior_sdcar_scale;
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+}
+parameters {
+  vector[Kc] b;  // regression coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  real<lower=0> sdcar;  // SD of the CAR structure
+  vector[Nloc - 1] zcar;  // spatial effects but the last (sum to zero)
+  real<lower=0> sigma;  // dispersion parameter
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  vector[Nloc] rcar;  // spatial effects of the locations
+  // sum-to-zero constraint
+  rcar[1:(Nloc - 1)] = zcar;
+  rcar[Nloc] = -sum(zcar);
+  lprior += student_t_lpdf(sdcar | prior_sdcar_df, prior_sdcar_loc, prior_sdcar_scale)
+    - student_t_lccdf(0 | prior_sdcar_df, prior_sdcar_loc, prior_sdcar_scale);
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += Intercept + rcar[Jloc];
+    target += normal_id_glm_lpdf(Y | Xc, mu, b, sigma);
+  }
+  // priors including constants
+  target += lprior;
+  target += sparse_icar_lpdf(rcar | sdcar, Nloc, Nedges, Nneigh, eigenMcar, edges1, edges2);
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+}

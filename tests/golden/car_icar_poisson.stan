@@ -1,0 +1,63 @@
+// generated with brmspy
+data {
+  int<lower=1> N;  // total number of observations
+  array[N] int Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  // data of the CAR structure car(W, gr = g, type = "icar")
+  int<lower=1> Nloc;  // number of locations
+  array[N] int<lower=1> Jloc;  // location of each row
+  int<lower=0> Nedges;  // number of neighbour pairs
+  array[Nedges] int<lower=1> edges1;
+  array[Nedges] int<lower=1> edges2;
+  // prior hyperparameters of the CAR structure
+  real prior_sdcar_df;
+  real prior_sdcar_loc;
+  real prior_sdcar_scale;
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+}
+parameters {
+  vector[Kc] b;  // regression coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  real<lower=0> sdcar;  // SD of the CAR structure
+  vector[Nloc] zcar;  // unscaled spatial effects
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  vector[Nloc] rcar;  // spatial effects of the locations
+  rcar = zcar * sdcar;
+  lprior += student_t_lpdf(sdcar | prior_sdcar_df, prior_sdcar_loc, prior_sdcar_scale)
+    - student_t_lccdf(0 | prior_sdcar_df, prior_sdcar_loc, prior_sdcar_scale);
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += Intercept + rcar[Jloc];
+    target += poisson_log_glm_lpmf(Y | Xc, mu, b);
+  }
+  // priors including constants
+  target += lprior;
+  // improper ICAR prior on the spatial effects, with a soft sum-to-zero constraint
+  target += -0.5 * dot_self(zcar[edges1] - zcar[edges2]);
+  target += normal_lpdf(sum(zcar) | 0, 0.001 * Nloc);
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+}
