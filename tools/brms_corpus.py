@@ -49,8 +49,11 @@ def case(id: str, formula, family=None, data: str = "sim", prior=None, data2=Non
     CASES.append(c)
 
 
-def bf(main: str, *pforms: str, nl: bool = False, family=None, lf=None, nlf=None, mecor=None, **named) -> dict:
+def bf(main: str, *pforms: str, nl: bool = False, family=None, lf=None, nlf=None, mecor=None, lf_options=None,
+       **named) -> dict:
     out: dict = {"bf": [main, *pforms]}
+    if lf_options:  # lf(..., center = FALSE, cmc = FALSE, decomp = "QR") for the lf formulas
+        out["lf_options"] = dict(lf_options)
     if nl:
         out["nl"] = True
     if family is not None:
@@ -123,7 +126,8 @@ def _r_bf(f) -> str:
         args.append(f"family = {r_family(f['family'])}")
     code = "bf(" + ", ".join(args) + ")"
     if f.get("lf"):
-        code += " + lf(" + ", ".join(f["lf"]) + ")"
+        opts = [f"{k} = {_r_value(v)}" for k, v in f.get("lf_options", {}).items()]
+        code += " + lf(" + ", ".join([*f["lf"], *opts]) + ")"
     for n in f.get("nlf", []):
         code += " + nlf(" + ", ".join(n) + ")"
     if f.get("mecor") is not None:
@@ -767,6 +771,11 @@ case("opt_qr_noint", bf("y ~ 0 + x1 + x2", decomp="QR"), difference="qr_data")
 case("opt_qr_prior", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b")], difference="qr_data")
 case("opt_qr_bounds", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b", lb=0)], reason=r"(?i)bounds")
 case("opt_bad_decomp", bf("y ~ x1", decomp="SVD"), reason=r"(?i)(QR|none)")
+case("opt_lf_center_sigma", bf("y ~ x1", lf=["sigma ~ x2"], lf_options={"center": False}))
+case("opt_lf_cmc_nlpar", bf("y ~ int + eta", nl=True, lf=["int ~ 1", "eta ~ 0 + f3"], lf_options={"cmc": False}),
+     prior=[pr("normal(0, 1)", "b", nlpar="int"), pr("normal(0, 1)", "b", nlpar="eta")],
+     note="brms's answer to bounds on single coefficients (paul-buerkner/brms#1422)")
+case("opt_lf_qr_sigma", bf("y ~ x1", lf=["sigma ~ x2 + x3"], lf_options={"decomp": "QR"}), difference="qr_data")
 
 # ---------------------------------------------------------------- cases brms refuses
 group("refusals")

@@ -48,12 +48,15 @@ class BrmsFormula:
     cmc: bool | None = None
     sparse: bool | None = None
     decomp: str | None = None
+    # lf()'s options of dpar/nlpar formulas: (formula text, ((option, value), ...))
+    pform_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     def __add__(self, other: "BrmsFormula | MvBrmsFormula | RescorFlag | LinearFormula | NlFlag | MecorFlag") -> "BrmsFormula | MvBrmsFormula":
         if isinstance(other, MecorFlag):
             return replace(self, mecor=other.mecor)
         if isinstance(other, LinearFormula):
-            return replace(self, pforms=self.pforms + other.forms, nl_pforms=self.nl_pforms + other.nl_forms)
+            return replace(self, pforms=self.pforms + other.forms, nl_pforms=self.nl_pforms + other.nl_forms,
+                           pform_options=self.pform_options + _lf_options(other))
         if isinstance(other, NlFlag):
             return replace(self, nl=other.nl)
         return MvBrmsFormula((self,)) + other
@@ -78,6 +81,7 @@ class LinearFormula:
 
     forms: tuple[str, ...]
     nl_forms: tuple[str, ...] = ()
+    options: tuple[tuple[str, object], ...] = ()  # lf()'s center, cmc, sparse, decomp (those set)
 
 
 @dataclass(frozen=True)
@@ -164,13 +168,18 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
     options = _check_options(center, cmc, sparse, decomp)
     texts: list[str] = []
     nl_texts: list[str] = []
+    pform_options: tuple = ()
     for p in pforms:  # strings, or lf()/nlf() objects as in brms's bf(y ~ ..., nlf(...))
         if isinstance(p, LinearFormula):
             texts.extend(p.forms)
             nl_texts.extend(p.nl_forms)
+            pform_options += _lf_options(p)
         else:
             texts.append(p)
+    if pform_options:
+        options["pform_options"] = pform_options
     if isinstance(formula, BrmsFormula):
+        options["pform_options"] = formula.pform_options + pform_options
         return replace(formula, pforms=formula.pforms + tuple(t.strip() for t in texts), nl=formula.nl or nl,
                        nl_pforms=formula.nl_pforms + tuple(t.strip() for t in nl_texts),
                        **{k: v for k, v in options.items() if v is not None})
@@ -202,15 +211,17 @@ def _check_options(center: object, cmc: object, sparse: object, decomp: object) 
             "sparse": None if sparse is None else bool(sparse), "decomp": decomp}
 
 
-def _apply_options(formula: BrmsFormula, part: Part, fam: Family) -> Part:
-    """bf()'s center, cmc, sparse and decomp on the main formula's linear predictor (as brms, not its dpars)."""
+def _apply_options(opts: dict, part: Part, fam: Family) -> Part:
+    """bf()'s (main formula) or lf()'s (dpars, nlpars) center, cmc, sparse and decomp on a linear predictor."""
     lt = part.terms
-    if formula.cmc is False and lt.rterms is not None:
+    if opts.get("cmc") is False and lt.rterms is not None:
         lt = replace(lt, rterms=replace(lt.rterms, cmc=False))
-    if formula.decomp == "QR":
+    if opts.get("decomp") == "QR":
+        if part.kind == "nlpar":
+            raise FormulaError(f"brmspy does not yet apply decomp = 'QR' to the non-linear parameter formula {part.formula!r}.")
         lt = replace(lt, decomp="QR")
-    if (formula.center is False or formula.sparse) and lt.intercept:
-        if fam.kind.has_thresholds:  # the thresholds stay; the other columns are not centred
+    if (opts.get("center") is False or opts.get("sparse")) and lt.intercept:
+        if fam.kind.has_thresholds and part.name == "mu":  # the thresholds stay; the other columns are not centred
             lt = replace(lt, center=False)
         else:  # the intercept becomes the coefficient b_Intercept, brms's '0 + Intercept + ...'
             r = lt.rterms or RTerms(True, ())
@@ -222,19 +233,30 @@ def _apply_options(formula: BrmsFormula, part: Part, fam: Family) -> Part:
     return replace(part, terms=lt)
 
 
-def lf(*formulas: str) -> LinearFormula:
+def lf(*formulas: str, center: bool | None = None, cmc: bool | None = None, sparse: bool | None = None,
+       decomp: str | None = None) -> LinearFormula:
     """Linear formulas for dpars or nlpars, to add to :func:`bf` with ``+``.
+
+    ``center``, ``cmc``, ``sparse`` and ``decomp`` are brms's design options (see :func:`bf`) for these
+    formulas, e.g. ``lf("eta ~ 0 + f", cmc=False)`` for a non-linear parameter.
 
     Examples
     --------
     >>> f = bf("y ~ a * inv_logit(x * b)", nl=True) + lf("a ~ z", "b ~ 1 + (1 | g)")
     >>> f.pforms
     ('a ~ z', 'b ~ 1 + (1 | g)')
+    >>> (bf("y ~ x") + lf("sigma ~ x", center=False)).pform_options
+    (('sigma ~ x', (('center', False),)),)
     """
     for f in formulas:
         if not isinstance(f, str):
             raise FormulaError(f"lf() takes formula strings such as 'a ~ x'; got {type(f).__name__}.")
-    return LinearFormula(tuple(f.strip() for f in formulas))
+    options = tuple((k, v) for k, v in _check_options(center, cmc, sparse, decomp).items() if v is not None)
+    return LinearFormula(tuple(f.strip() for f in formulas), (), options)
+
+
+def _lf_options(lfo: LinearFormula) -> tuple[tuple[str, tuple[tuple[str, object], ...]], ...]:
+    return tuple((f, lfo.options) for f in lfo.forms) if lfo.options else ()
 
 
 def nlf(formula: str, *formulas: str) -> LinearFormula:
@@ -413,6 +435,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
     options = [k for k in ("center", "cmc", "sparse", "decomp") if getattr(formula, k) not in (None, True)
                and not (k == "cmc" and formula.cmc)]
+    if formula.pform_options and fam.kind.has_components:
+        options.append("lf() options")
     if options and (fam.kind.has_components or formula.nl):
         raise FormulaError(f"brmspy applies bf()'s {', '.join(options)} to a linear main formula; with "
                            f"{'a mixture family' if fam.kind.has_components else 'a non-linear formula'} it does not yet.")
@@ -427,6 +451,7 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     nonlinear: dict[str, NonlinearPart] = {}
     pf_by_name: dict[str, tuple[str, str, bool]] = {}
     nl_texts = set(formula.nl_pforms)
+    lf_opts = {text: dict(opts) for text, opts in formula.pform_options}
     fixed: dict[str, float] = {}
     for text in formula.pforms:
         fv = fixed_value(text)
@@ -453,7 +478,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     if formula.nl:
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
-        parts["mu"] = _apply_options(formula, Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main), fam)
+        main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
+        parts["mu"] = _apply_options(main_opts, Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main), fam)
         if fam.kind.has_thresholds and not parts["mu"].terms.intercept:
             raise FormulaError(  # brms's refusal: the thresholds are the intercepts
                 f"Cannot remove the intercept in an ordinal model ({formula.main!r}): the thresholds are its "
@@ -473,12 +499,13 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             if is_nl:
                 nonlinear[name] = _nonlinear_part(name, "dpar", prhs, text, nlpar_names)
             else:
-                parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
+                parts[name] = _apply_options(lf_opts.get(text, {}), Part(name, "dpar", parse_rhs(prhs, text), text), fam)
         elif name in nlpar_names:
             if is_nl:
                 nonlinear[name] = _nonlinear_part(name, "nlpar", prhs, text, nlpar_names)
             else:
-                parts[name] = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
+                part = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
+                parts[name] = _apply_options(lf_opts.get(text, {}), part, fam)
         else:
             other = [d for d in fam.dpars if d != "mu"]
             raise FormulaError(

@@ -304,7 +304,7 @@ def _py_bf(f):
     named = {k: (v if k in options else str(v)) for k, v in f.get("named", {}).items()}
     out = bp.bf(f["bf"][0], *f["bf"][1:], nl=f.get("nl", False), family=py_family(f.get("family")), **named)
     if f.get("lf"):
-        out = out + bp.lf(*f["lf"])
+        out = out + bp.lf(*f["lf"], **f.get("lf_options", {}))
     for n in f.get("nlf", []):
         out = out + bp.nlf(*n)
     if f.get("mecor") is not None:

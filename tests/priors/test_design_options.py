@@ -169,3 +169,22 @@ def test_options_survive_saving() -> None:
     assert "center" not in formula_to_json(bp.bf("y ~ x1"))  # unchanged files for fits without options
     with pytest.raises(Exception, match="decomp"):
         formula_from_json({**formula_to_json(f), "decomp": "SVD"})
+
+
+def test_lf_options_for_dpars_and_nlpars() -> None:
+    """lf(..., center=, cmc=, decomp=) as brms: the options of those formulas only (bf()'s are the main one's)."""
+    from brmspy.fit.storage import formula_from_json, formula_to_json
+
+    d = _data(40)
+    code = bp.make_stancode(bp.bf("y ~ x1") + bp.lf("sigma ~ x2", center=False), d)
+    assert "vector[K_sigma] b_sigma;" in code and "real Intercept;" in code  # sigma uncentred, mu centred
+    f = bp.bf("y ~ int + eta", nl=True) + bp.lf("int ~ 1") + bp.lf("eta ~ 0 + f", cmc=False)
+    build = bp.build_model(f, d, prior=bp.prior("normal(0, 1)", nlpar="int") + bp.prior("normal(0, 1)", nlpar="eta"))
+    assert build.data["K_eta"] == 2  # contrasts for f (fb, fc), not one column per level
+    assert formula_from_json(formula_to_json(f)) == f  # saved fits keep lf()'s options
+    code = bp.make_stancode(bp.bf("y ~ x1", bp.lf("sigma ~ x1 + x2", decomp="QR")), d)
+    stanli.stan_to_mir(code)
+    assert "sigma += Intercept_sigma + XQ_sigma * bQ_sigma;" in code
+    with pytest.raises(FormulaError, match="non-linear parameter"):
+        bp.make_stancode(bp.bf("y ~ int + eta", nl=True) + bp.lf("int ~ 1") + bp.lf("eta ~ x1 + x2", decomp="QR"), d,
+                         prior=bp.prior("normal(0, 1)", nlpar="int") + bp.prior("normal(0, 1)", nlpar="eta"))
