@@ -110,6 +110,22 @@ CASES: list[Case] = [
         "y ~ x + (1 + x | g)",
         prior=bp.prior("lkj(2)", "cor") + bp.prior("normal(0, 1)", "sd", group="g", coef="x"),
     ),
+    Case("prior_horseshoe", "y ~ x + z + f + (1 | g)", prior=bp.prior("horseshoe(1)", "b")),
+    Case("prior_horseshoe_dpars", bp.bf("y ~ x + z", "sigma ~ x + z"), prior=bp.prior("horseshoe(3, par_ratio = 0.2)", "b")
+         + bp.prior("horseshoe(1)", "b", dpar="sigma")),
+    Case("prior_r2d2", "y ~ x + z + f", prior=bp.prior("R2D2(mean_R2 = 0.8, prec_R2 = 10)", "b")),
+    Case("prior_r2d2_poisson", "count ~ 0 + x + z", "poisson", prior=bp.prior("R2D2(0.5, 2, cons_D2 = c(1, 2))", "b")),
+    Case("prior_bounds_sd_intercept_sigma", "y ~ x + (1 | g)", prior=bp.prior("normal(0, 2)", "sd", ub=10)
+         + bp.prior("normal(0, 1)", "Intercept", lb=0) + bp.prior("normal(0, 2)", "sigma", ub=5)),
+    Case("prior_horseshoe_b_sd_main", "y ~ x + z + (1 + x | g) + (1 | h)",
+         prior=bp.prior("horseshoe(1, main = TRUE)") + bp.prior("horseshoe()", "sd")),
+    Case("prior_constants", "y ~ x + z + (1 | g)", prior=bp.prior("normal(0, 5)") + bp.prior("constant(1)", coef="x")
+         + bp.prior("constant(0.5)", class_="sd") + bp.prior("constant(1)", class_="sigma")),
+    Case("opt_center_false", bp.bf("y ~ x + f + (1 | g)", center=False)),
+    Case("opt_cmc_false", bp.bf("y ~ 0 + f + x", cmc=False)),
+    Case("opt_sparse", bp.bf("y ~ x + f", sparse=True), "student"),
+    Case("opt_qr", bp.bf("y ~ x + z + f", decomp="QR"), prior=bp.prior("normal(0, 2)", "b")),
+    Case("opt_qr_poisson", bp.bf("count ~ x + z + (1 | g)", decomp="QR"), "poisson"),
     Case("arabidopsis_poisson", "total.fruits ~ nutrient + amd + status + (1 | popu) + (1 | gen)", "poisson",
          data="Arabidopsis"),
 ]

@@ -49,8 +49,11 @@ def case(id: str, formula, family=None, data: str = "sim", prior=None, data2=Non
     CASES.append(c)
 
 
-def bf(main: str, *pforms: str, nl: bool = False, family=None, lf=None, nlf=None, mecor=None, **named) -> dict:
+def bf(main: str, *pforms: str, nl: bool = False, family=None, lf=None, nlf=None, mecor=None, lf_options=None,
+       **named) -> dict:
     out: dict = {"bf": [main, *pforms]}
+    if lf_options:  # lf(..., center = FALSE, cmc = FALSE, decomp = "QR") for the lf formulas
+        out["lf_options"] = dict(lf_options)
     if nl:
         out["nl"] = True
     if family is not None:
@@ -123,7 +126,8 @@ def _r_bf(f) -> str:
         args.append(f"family = {r_family(f['family'])}")
     code = "bf(" + ", ".join(args) + ")"
     if f.get("lf"):
-        code += " + lf(" + ", ".join(f["lf"]) + ")"
+        opts = [f"{k} = {_r_value(v)}" for k, v in f.get("lf_options", {}).items()]
+        code += " + lf(" + ", ".join([*f["lf"], *opts]) + ")"
     for n in f.get("nlf", []):
         code += " + nlf(" + ", ".join(n) + ")"
     if f.get("mecor") is not None:
@@ -660,15 +664,70 @@ case("prior_nlpar_bounds", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
      prior=[pr("normal(1, 2)", "b", nlpar="a", lb=0), pr("normal(0, 1)", "b", nlpar="b")])
 case("prior_mv_resp", mv("y ~ x1", "y2 ~ x1", rescor=True),
      prior=[pr("normal(0, 1)", "b", resp="y2"), pr("lkj(3)", "rescor")])
-case("prior_horseshoe", "y ~ x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")], difference="unsupported", reason=r"(?i)horseshoe")
+case("prior_horseshoe", "y ~ x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_args", "y ~ x1 + x2 + x3 + f3", difference="shrinkage_scales",
+     prior=[pr("horseshoe(df = 3, scale_global = 0.5, df_global = 2, scale_slab = 1, df_slab = 6)", "b")])
+case("prior_horseshoe_par_ratio", "ycnt ~ x1 + x2", family="poisson", difference="shrinkage_scales",
+     prior=[pr("horseshoe(3, par_ratio = 0.5)", "b")], note="no sigma: no autoscale; scale_global = par_ratio / sqrt(N)")
+case("prior_horseshoe_dpar", bf("y ~ x1 + x2", "sigma ~ x1 + x3"), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b"), pr("horseshoe(2, autoscale = FALSE)", "b", dpar="sigma")])
+case("prior_horseshoe_noint", "y ~ 0 + x1 + x2 + x3", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_group", "y ~ x1 + x2 + (1 | g1)", prior=[pr("horseshoe(1)", "b"), pr("normal(0, 1)", "sd")],
+     difference="shrinkage_scales")
+case("prior_horseshoe_mv", mv("y ~ x1 + x2", "y2 ~ x1 + x3", rescor=False), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b", resp="y"), pr("normal(0, 1)", "b", resp="y2")])
+case("prior_horseshoe_nlpar", bf("y ~ a * exp(b * x1)", "a ~ x2 + x3", "b ~ 1", nl=True), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_horseshoe_cumulative", "yord ~ x1 + x2 + x3", family="cumulative", difference="shrinkage_scales",
+     prior=[pr("horseshoe(2)", "b")])
+case("prior_r2d2_categorical", "ycat ~ x1 + x2", family="categorical", difference="shrinkage_scales",
+     prior=[pr("R2D2(0.5, 2, cons_D2 = 1)", "b", dpar="mub"), pr("normal(0, 1)", "b", dpar="muc")])
+case("prior_horseshoe_sd_main", "y ~ x1 + x2 + (1 | g1)", difference="newer_brms",
+     prior=[pr("horseshoe(1, main = TRUE)", "b"), pr("horseshoe()", "sd")], note="current brms: one prior across b and sd")
+case("prior_r2d2_sd", "y ~ x1 + (1 + x1 | g1)", difference="newer_brms", prior=[pr("R2D2(0.5, 2)", "sd")])
+case("prior_horseshoe_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b"), pr("normal(0, 1)", "b", coef="x1")],
+     reason=r"(?i)separate priors for single coefficients")
+case("prior_horseshoe_on_coef", "y ~ x1 + x2", prior=[pr("horseshoe(1)", "b", coef="x1")], reason=r"(?i)invalid context")
+case("prior_horseshoe_on_sd", "y ~ x1 + (1 | g1)", prior=[pr("horseshoe(1)", "sd")], difference="newer_brms",
+     note="brms 2.18: invalid context; current brms shrinks the sds")
+case("prior_horseshoe_on_sd_group", "y ~ x1 + (1 | g1)", prior=[pr("horseshoe(1)", "sd", group="g1")],
+     reason=r"(?i)invalid context")
+case("prior_horseshoe_bad_df", "y ~ x1 + x2", prior=[pr("horseshoe(-1)", "b")], reason=r"(?i)degrees of freedom")
+case("prior_r2d2", "y ~ x1 + x2 + x3", prior=[pr("R2D2(0.5, 2, cons_D2 = 0.5)", "b")], difference="shrinkage_scales",
+     note="current brms's default cons_D2 is 0.5, brms 2.18's 1: given explicitly")
+case("prior_r2d2_vector", "y ~ x1 + x2 + x3", prior=[pr("R2D2(mean_R2 = 0.8, prec_R2 = 10, cons_D2 = c(1, 2, 3))", "b")],
+     difference="shrinkage_scales")
+case("prior_r2d2_bernoulli", "ybin ~ x1 + x2 + x3", family="bernoulli", difference="shrinkage_scales",
+     prior=[pr("R2D2(0.3, 3, cons_D2 = 1)", "b")])
+case("prior_r2d2_bad_mean", "y ~ x1 + x2", prior=[pr("R2D2(1.5, 2)", "b")], reason=r"(?i)mean of the R2 prior")
 case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")], difference="refuse_beyond_2_18", reason=r"(?i)lasso.*removed")
 case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
-case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")], difference="unsupported", reason=r"(?i)constant")
+case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")])
+case("prior_constant_class_b", "y ~ x1 + x2 + f3", prior=[pr("constant(0.5)", "b")])
+case("prior_constant_mixed", "y ~ x1 + x2 + x3", prior=[pr("normal(0, 2)", "b"), pr("constant(-1)", "b", coef="x2")])
+case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
+     prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
+case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
+case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
+case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
+     prior=[pr("constant(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_constant_vector", "y ~ x1 + x2", prior=[pr("constant(c(1, 2), broadcast = FALSE)", "b")],
+     difference="newer_brms", note="brms 2.18's constant() has no broadcast argument")
 case("prior_ordinal_thresholds", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept")])
 case("prior_ordinal_threshold_coef", "yord ~ x1", family="cumulative", prior=[pr("normal(0, 4)", "Intercept", coef="2")])
 case("prior_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("gamma(0.1, 0.1)", "shape")])
 case("prior_nu", "y ~ x1", family="student", prior=[pr("gamma(2, 0.1)", "nu")])
-case("prior_sd_bounds_ub", "y ~ x1 + (1 | g1)", prior=[pr("normal(0, 2)", "sd", ub=10)], difference="unsupported", reason=r"(?i)bounds")
+case("prior_sd_bounds_ub", "y ~ x1 + (1 | g1)", prior=[pr("normal(0, 2)", "sd", ub=10)])
+case("prior_sd_bounds_group", "y ~ x1 + (x1 | g1) + (1 | g2)", prior=[pr("normal(0, 2)", "sd", group="g1", lb=0.1, ub=5)])
+case("prior_intercept_lb", "y ~ x1", prior=[pr("normal(0, 1)", "Intercept", lb=0)])
+case("prior_intercept_bounds_dpar", bf("y ~ x1", "sigma ~ x2"),
+     prior=[pr("normal(0, 1)", "Intercept", dpar="sigma", lb=-3, ub=3)])
+case("prior_sigma_ub", "y ~ x1", prior=[pr("normal(0, 2)", "sigma", ub=10)])
+case("prior_b_coef_bounds", "y ~ x1 + x2", prior=[pr("normal(0, 2)", "b", coef="x1", lb=0)], reason=r"(?i)coef")
+case("prior_theta_vector", "y ~ x1", family=mix("gaussian", "gaussian"), prior=[pr("dirichlet(c(2, 1))", "theta")])
+case("prior_mo_simo_vector_bad", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 2))", "simo", coef="moxmo1")],
+     reason=r"(?i)(dirichlet|length|expected)")
+case("prior_mo_simo_vector", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 0.5, 2))", "simo", coef="moxmo1")])
 case("prior_ar", "y ~ x1 + ar(time = tim, gr = g1)", prior=[pr("normal(0, 0.5)", "ar")])
 case("prior_mo_simo", "y ~ mo(xmo)", prior=[pr("dirichlet(2)", "simo", coef="moxmo1")])
 case("prior_sds_smooth", "y ~ s(x1, k = 5)", prior=[pr("normal(0, 2)", "sds")])
@@ -693,6 +752,30 @@ case("prior_zero_intercept_b", "y ~ 0 + Intercept + x1", prior=[pr("normal(0, 1)
 case("prior_bad_resp", mv("y ~ x1", "y2 ~ x1", rescor=False), prior=[pr("normal(0, 1)", "b", resp="y3")],
      reason=r"(?i)(y3|resp|not correspond|no parameter|does not match|matches no)")
 case("prior_dirichlet_on_b", "y ~ x1", prior=[pr("dirichlet(1)", "b")], reason=r"(?i)dirichlet")
+
+# ---------------------------------------------------------------- bf()'s design options (issue 21)
+group("options")
+case("opt_center_false", bf("y ~ x1 + f3", center=False))
+case("opt_center_false_group", bf("y ~ x1 + (1 | g1)", center=False))
+case("opt_center_false_poisson", bf("ycnt ~ x1 + x2", center=False), family="poisson")
+case("opt_center_false_dpar", bf("y ~ x1", "sigma ~ x2", center=False), note="center applies to the main formula")
+case("opt_center_false_cumulative", bf("yord ~ x1 + x2", center=False), family="cumulative")
+case("opt_center_false_categorical", bf("ycat ~ x1", center=False), family="categorical")
+case("opt_center_false_prior", bf("y ~ x1 + x2", center=False), prior=[pr("normal(0, 3)", "b", coef="Intercept")])
+case("opt_cmc_false", bf("y ~ 0 + f3 + x1", cmc=False))
+case("opt_cmc_false_interaction", bf("y ~ 0 + f3:x1 + x2", cmc=False))
+case("opt_sparse", bf("y ~ x1 + f3", sparse=True))
+case("opt_qr", bf("y ~ x1 + x2 + x3", decomp="QR"), difference="qr_data")
+case("opt_qr_poisson_group", bf("ycnt ~ x1 + x2 + (1 | g1)", decomp="QR"), family="poisson", difference="qr_data")
+case("opt_qr_noint", bf("y ~ 0 + x1 + x2", decomp="QR"), difference="qr_data")
+case("opt_qr_prior", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b")], difference="qr_data")
+case("opt_qr_bounds", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b", lb=0)], reason=r"(?i)bounds")
+case("opt_bad_decomp", bf("y ~ x1", decomp="SVD"), reason=r"(?i)(QR|none)")
+case("opt_lf_center_sigma", bf("y ~ x1", lf=["sigma ~ x2"], lf_options={"center": False}))
+case("opt_lf_cmc_nlpar", bf("y ~ int + eta", nl=True, lf=["int ~ 1", "eta ~ 0 + f3"], lf_options={"cmc": False}),
+     prior=[pr("normal(0, 1)", "b", nlpar="int"), pr("normal(0, 1)", "b", nlpar="eta")],
+     note="brms's answer to bounds on single coefficients (paul-buerkner/brms#1422)")
+case("opt_lf_qr_sigma", bf("y ~ x1", lf=["sigma ~ x2 + x3"], lf_options={"decomp": "QR"}), difference="qr_data")
 
 # ---------------------------------------------------------------- cases brms refuses
 group("refusals")

@@ -11,9 +11,9 @@ suppressMessages(library(brms))
 out <- "tests/reference/brms_programs"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
 
-export <- function(name, formula, data, family) {
-  code <- suppressWarnings(make_stancode(formula, data = data, family = family))
-  sdata <- suppressWarnings(make_standata(formula, data = data, family = family))
+export <- function(name, formula, data, family, prior = NULL) {
+  code <- suppressWarnings(make_stancode(formula, data = data, family = family, prior = prior))
+  sdata <- suppressWarnings(make_standata(formula, data = data, family = family, prior = prior))
   writeLines(code, file.path(out, paste0(name, ".stan")))
   writeLines(to_json(unclass(sdata)), file.path(out, paste0(name, ".json")))
 }
@@ -46,6 +46,9 @@ sim <- read.csv("tests/reference/brms/data/sim.csv", stringsAsFactors = FALSE)
 export("sim_gp", y ~ gp(x1), sim, gaussian())
 export("sim_gp_approx", y ~ gp(x1, k = 10, c = 5/4), sim, gaussian())
 export("sim_gp_by", y ~ gp(x1, by = f2), sim, gaussian())
+# shrinkage priors: brms 2.18's horseshoe() and R2D2() functions against current brms's scales form
+export("sim_horseshoe", y ~ x1 + x2 + x3, sim, gaussian(), prior = set_prior("horseshoe(1, par_ratio = 0.5)"))
+export("sim_r2d2", y ~ x1 + x2 + x3, sim, gaussian(), prior = set_prior("R2D2(0.5, 2, cons_D2 = 0.5)"))
 
 # sleepstudy with a thin plate smooth of Days: brms's program and data, and its posterior summary
 # (4 chains x 2000 iterations, rstan) for the agreement test

@@ -11,12 +11,14 @@ from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
 from . import pieces
+from .constants import apply_constants
 from .kinds import kind_code
 from .mv import stan_rescor_likelihood, stan_rescor_parameters
 from .nonlinear import stan_nl_covariates
 from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
+from .shrinkage import move_sd_declarations, stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
 from .tuning import Tuning, choose_tuning
@@ -48,7 +50,9 @@ def generate(
     makes from ``options`` (tests compare programs that differ in one choice).
     """
     options = options or CodeOptions()
-    red = choose_reduction(frame, options)  # exact likelihood reductions (brmspy.codegen.reductions)
+    # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
+    special = priors.shrinkage or priors.bounds or priors.constants or any(d.decomp for d in frame.designs.values())
+    red = None if special else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
         frame = red.code_frame()
@@ -68,17 +72,24 @@ def generate(
             sb += _first(red and red.fe(design, priors), lambda: code.population(t, design, priors))  # noqa: B023
             for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
                 sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
+            if design.prefix in priors.shrinkage:  # horseshoe()/R2D2() on b, after the predictor's terms as brms
+                sb += stan_shrinkage_global(design, priors.shrinkage[design.prefix], {b.id: b for b in frame.blocks})
             sb += code.after_terms(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)
-        sb += pieces.stan_dpar_parameters(t)
+        sb += pieces.stan_dpar_parameters(t, priors.bounds)
         sb += code.parameters(t, priors)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
     for block in frame.blocks:
-        sb += _first(red and red.re(block), lambda: pieces.stan_re(block, tuning))  # noqa: B023
+        sb += _first(red and red.re(block),
+                     lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
     sb += stan_priors(frame, priors)
+    for sh in priors.shrinkage.values():  # horseshoe()/R2D2() on class sd: those sds are parts of its scales
+        move_sd_declarations(sb, sh.sd_blocks)
+    if priors.constants:  # constant() priors: those parameters become data (brmspy.codegen.constants)
+        apply_constants(sb, priors.constants)
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
     threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning)

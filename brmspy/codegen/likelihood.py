@@ -22,7 +22,7 @@ from ..specials.autocor import autocor_design
 from .additions import stan_addition_data, stan_addition_likelihood
 from .autocor import stan_autocor_likelihood
 from .nonlinear import stan_nlpar_predictors, stan_nonlinear
-from .pieces import design_matrix_name, lp_name, re_contributions, stan_fe, stan_inv_link, stan_predictor, uses_glm
+from .pieces import coef_name, design_matrix_name, lp_name, re_contributions, stan_fe, stan_inv_link, stan_predictor, uses_glm
 from .tuning import Tuning
 
 
@@ -129,7 +129,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         has_re = bool(re_contributions(frame, mu_prefix)) or any(sp.predictor_terms() for sp in design.specials)
         alpha = dp["mu"] if has_re else (f"Intercept{mu_prefix.suffix}" if design.intercept else "0.0")
         extra = [dp[e] for e in form.extra]
-        args = [*trials, design_matrix_name(design), alpha, f"b{mu_prefix.suffix}", *extra]
+        args = [*trials, design_matrix_name(design), alpha, coef_name(design), *extra]
         sb.likelihood.append(_with_constant(sb, t, tuning, Y, f"{form.dist}_{form.kind}({Y} | {', '.join(args)})"))
         return sb
     lik = canonical or fam.spec.likelihood

@@ -62,8 +62,7 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
         sb.tpar_def += [f"real<lower=0,upper=1> theta{k}{rs} = theta{rs}[{k}];" for k in range(1, K + 1)]
         p = priors.theta.get(t.resp)
         if p is not None:
-            alpha = np.asarray(p.args, dtype=float)
-            con = np.full(K, float(alpha[0])) if alpha.size == 1 else alpha
+            con = np.array(p.concentration(K, f"the mixing proportions theta{rs}"))
             sb.declare(f"vector[{K}] con_theta{rs}", f"con_theta{rs}", con, "prior concentration")
             sb.tpar_prior.append(f"lprior += dirichlet_lpdf(theta{rs} | con_theta{rs});")
     if fam.order == "mu":

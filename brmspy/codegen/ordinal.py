@@ -66,7 +66,7 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
         sb.declare(f"int<lower=1> Kcs{s}", f"Kcs{s}", design.Xcs.shape[1], "number of category-specific effects")
         sb.declare(f"matrix[N, Kcs{s}] Xcs{s}", f"Xcs{s}", design.Xcs, "category-specific design matrix")
         sb.par.append(f"matrix[Kcs{s}, nthres{rs}] bcs{s};  // category-specific effects")
-    shift = f" + dot_product(means_X{s}, b{s})" if design.coef_names and design.intercept else ""
+    shift = f" + dot_product(means_X{s}, b{s})" if design.coef_names and design.intercept and design.center else ""
     sb.gen_def += ["// thresholds on the scale of the uncentered predictors",
                    f"vector[nthres{rs}] b{s}_Intercept = Intercept{s}{shift};"]
     return sb

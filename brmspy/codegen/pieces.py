@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from ..core.distributions import format_number
+from ..core.errors import DataError
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
 from ..families import DPARS, LINK_FUNCTIONS, LINKS
@@ -18,6 +21,7 @@ from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors.table import ResolvedPriors
+from .shrinkage import stan_shrinkage_local
 from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
 
 
@@ -108,14 +112,26 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
     if design.coef_names:
         sb.declare(f"int<lower=1> K{s}", f"K{s}", design.K, "number of population-level effects")
         sb.declare(f"matrix[N, K{s}] X{s}", f"X{s}", design.X, "population-level design matrix")
-        if design.intercept:
+        K = f"{'Kc' if design.intercept else 'K'}{s}"
+        if design.intercept and not design.center:  # an ordinal mu with bf(center = FALSE)
+            sb.tdata_def += stan_lines("population", "uncentered_X_def", s=s)
+        elif design.intercept:
             sb.tdata_def += stan_lines("population", "centered_X_def", s=s)
             sb.tdata_comp += stan_lines("population", "centered_X", s=s)
-            sb.par.append(f"vector{bounds}[Kc{s}] b{s};  // regression coefficients")
+        if design.decomp == "QR":  # bf(decomp = "QR"): coefficients bQ of XQ, b = XR_inv * bQ reported
+            XQ, XR_inv = qr_decomposition(design)
+            Kd = f"K{s} - 1" if design.intercept else f"K{s}"  # Kc is transformed data
+            sb.declare(f"matrix[N, {Kd}] XQ{s}", f"XQ{s}", XQ, "Q of the scaled thin QR decomposition of the design")
+            sb.declare(f"matrix[{Kd}, {Kd}] XR_inv{s}", f"XR_inv{s}", XR_inv, "inverse of its R")
+            sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
+            sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
+        elif design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # b = zb .* sdb (codegen.shrinkage)
+            sb += stan_shrinkage_local(design)
         else:
-            sb.par.append(f"vector{bounds}[K{s}] b{s};  // regression coefficients")
+            sb.par.append(f"vector{bounds}[{K}] b{s};  // regression coefficients")
     if design.intercept and not thresholds:
-        sb.par.append(f"real Intercept{s};  // temporary intercept for centered predictors")
+        ibounds = _bounds(*priors.bounds.get(f"Intercept{s}", (None, None)))
+        sb.par.append(f"real{ibounds} Intercept{s};  // temporary intercept for centered predictors")
         if design.coef_names:
             sb.gen_def += [
                 "// actual population-level intercept",
@@ -124,6 +140,28 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
         else:
             sb.gen_def += ["// actual population-level intercept", f"real b{s}_Intercept = Intercept{s};"]
     return sb
+
+
+def qr_decomposition(design: PopulationDesign) -> tuple[np.ndarray, np.ndarray]:
+    """brms's scaled thin QR decomposition of the (centred) design: ``XQ = Q * sqrt(N - 1)`` and the
+    inverse of ``XR = R / sqrt(N - 1)``, ``R`` with a positive diagonal as Stan's ``qr_thin_R``.
+
+    brms computes it in the program's transformed data (``qr_thin_Q``); brmspy computes it here and
+    passes it as data, because stanli has no QR functions (same values, to rounding).
+    """
+    X = np.asarray(design.X, dtype=float)
+    if design.intercept:
+        X = X[:, 1:]
+        if design.center:
+            X = X - X.mean(axis=0)
+    Q, R = np.linalg.qr(X, mode="reduced")
+    sign = np.where(np.diag(R) < 0, -1.0, 1.0)
+    Q, R = Q * sign, R * sign[:, None]
+    if np.any(np.abs(np.diag(R)) <= 1e-10 * max(1.0, np.abs(R).max())):
+        raise DataError("decomp = 'QR' needs a population-level design of full column rank (brms: XR is then not "
+                        "invertible); remove the aliased columns or drop decomp.")
+    scale = np.sqrt(X.shape[0] - 1)
+    return Q * scale, np.linalg.inv(R / scale)
 
 
 def _bounds(lb: float | None, ub: float | None) -> str:
@@ -136,22 +174,33 @@ def _bounds(lb: float | None, ub: float | None) -> str:
 
 
 def design_matrix_name(design: PopulationDesign) -> str:
+    """``Xc`` (centred), ``X``, or ``XQ`` with bf(decomp = "QR")."""
+    if design.decomp == "QR":
+        return "XQ" + design.prefix.suffix
     return ("Xc" if design.intercept else "X") + design.prefix.suffix
+
+
+def coef_name(design: PopulationDesign) -> str:
+    """The coefficient vector the model block multiplies: ``b``, or ``bQ`` with bf(decomp = "QR")."""
+    return ("bQ" if design.decomp == "QR" else "b") + design.prefix.suffix
 
 
 # ----------------------------------------------------------- group level
 
 
-def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
+def stan_re(block: ReBlock, tuning: Tuning | None = None,
+            bounds: tuple[float | None, float | None] = (0.0, None)) -> StanBlocks:
     """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``.
 
     When ``tuning`` centers the block, the effects ``r`` themselves are sampled (prior
     ``normal(0, sd)``) instead of brms's standardized ``z``, and a group intercept that
     absorbs the population-level Intercept is sampled as ``a = Intercept + r``: the same
     posterior, better geometry when every level has many rows
-    (:mod:`brmspy.codegen.tuning`). Plain blocks only (no ``by``, no ``cov``).
+    (:mod:`brmspy.codegen.tuning`). Plain blocks only (no ``by``, no ``cov``). ``bounds``: the sds'
+    (``prior(..., class_="sd", ub=10)``).
     """
     tuning = tuning or Tuning()
+    sdb = _bounds(*bounds)
     sb = StanBlocks()
     k = block.id
     N = len(block.J[0])
@@ -179,12 +228,12 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
 
     terms = ", ".join(dict.fromkeys(t.label for t in block.terms))
     if block.id in tuning.centered:
-        _re_centered(sb, block, terms, tuning)
+        _re_centered(sb, block, terms, tuning, sdb)
         return sb
     if block.by:
-        sb.par.append(f"matrix<lower=0>[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
+        sb.par.append(f"matrix{sdb}[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
     else:
-        sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+        sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
     if block.has_cor:
         sb.par.append(f"matrix[M_{k}, N_{k}] z_{k};  // standardized group-level effects")
         if block.by:
@@ -221,9 +270,9 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
     return sb
 
 
-def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning) -> None:
+def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning, sdb: str = "<lower=0>") -> None:
     k = block.id
-    sb.par.append(f"vector<lower=0>[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+    sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
     rs = [r_name(block, j) for j in range(1, block.M + 1)]
     # a group intercept that takes in the population-level Intercept (tuning.absorbed)
     absorb = next(((j, f"Intercept{c.prefix.suffix}") for j, c in enumerate(block.coefs, start=1)
@@ -326,7 +375,7 @@ def stan_predictor(
     if design.intercept and intercept:
         pieces.append(f"Intercept{s}")
     if design.coef_names and not glm:
-        pieces.append(f"{design_matrix_name(design)} * b{s}")
+        pieces.append(f"{design_matrix_name(design)} * {coef_name(design)}")
     pieces += special_terms
     note = ""
     if absorbed:
@@ -377,15 +426,19 @@ def dpar_bounds(d: str, rs: str) -> str:
     return f"<{','.join(parts)}>" if parts else ""
 
 
-def stan_dpar_parameters(t: BrmsTerms) -> StanBlocks:
-    """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data)."""
+def stan_dpar_parameters(t: BrmsTerms, bounds: dict[str, tuple[float | None, float | None]] | None = None) -> StanBlocks:
+    """Constant distributional parameters (``real<lower=0> sigma``) and fixed ones (data).
+
+    ``bounds``: the user's bounds by Stan name (``prior(..., class_="sigma", ub=10)``), else the dpar's own.
+    """
     sb = StanBlocks()
     rs = resp_suffix(t.resp)
     for d in t.estimated_constants:
         info = DPARS[d]
         if info.tdata:
             sb.tdata_def.append(info.tdata.format(rs=rs))
-        sb.par.append(f"real{dpar_bounds(d, rs)} {d}{rs};  // {info.comment}")
+        b = (bounds or {}).get(f"{d}{rs}")
+        sb.par.append(f"real{dpar_bounds(d, rs) if b is None else _bounds(*b)} {d}{rs};  // {info.comment}")
     for d, value in t.fixed.items():
         sb.declare(f"real{dpar_bounds(d, rs)} {d}{rs}", f"{d}{rs}", float(value), f"fixed {DPARS[d].comment}")
     return sb

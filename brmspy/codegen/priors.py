@@ -9,6 +9,7 @@ from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
 from .ordinal import stan_threshold_priors
+from .shrinkage import stan_shrinkage_priors
 
 
 def _terms_of(frame: ModelFrame, prefix: Prefix) -> BrmsTerms:
@@ -23,29 +24,36 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
         if design.coef_names:
             size = f"K{s} - 1" if design.intercept else f"K{s}"
             lb, _ = priors.b_bounds.get(prefix, (None, None))
-            prior_statement(sb, f"b{s}", f"b{s}", priors.b[prefix], size, lower=lb)
+            # bf(decomp = "QR"): brms puts the priors of b on the QR-scale coefficients bQ
+            target = f"bQ{s}" if design.decomp == "QR" else f"b{s}"
+            prior_statement(sb, target, f"b{s}", priors.b[prefix], size, lower=lb)
         if prefix in priors.thresholds:
             stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
         elif design.intercept and prefix in priors.intercept:
-            prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None)
+            ilo, ihi = priors.bounds.get(f"Intercept{s}", (None, None))
+            prior_statement(sb, f"Intercept{s}", f"Intercept{s}", [priors.intercept[prefix]], None, lower=ilo, upper=ihi)
+        if prefix in priors.shrinkage:  # global parameters of horseshoe()/R2D2() (brmspy.codegen.shrinkage)
+            sb.tpar_prior += stan_shrinkage_priors(design, priors.shrinkage[prefix])
     for t in frame.response_terms:
         for d in t.family.dpars:
             key = (t.resp, d)
             if key in priors.dpar:
                 name = d + resp_suffix(t.resp)
-                prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
+                lo, hi = priors.bounds.get(name, (DPARS[d].lower, None))
+                prior_statement(sb, name, name, [priors.dpar[key]], None, lower=lo, upper=hi)
     for block in frame.blocks:
         k = block.id
+        lo, hi = priors.bounds.get(f"sd_{k}", (0, None))
         if block.by:
             sds = priors.sd[k]
             if any(p is not None for p in sds):
                 inner = StanBlocks()
-                prior_statement(inner, f"sd_{k}[, i]", f"sd_{k}", sds, f"M_{k}", lower=0)
+                prior_statement(inner, f"sd_{k}[, i]", f"sd_{k}", sds, f"M_{k}", lower=lo, upper=hi)
                 sb.values.update(inner.values)
                 sb.data += inner.data
                 sb.tpar_prior += [f"for (i in 1:Nby_{k}) {{", *("  " + ln for ln in inner.tpar_prior), "}"]
         else:
-            prior_statement(sb, f"sd_{k}", f"sd_{k}", priors.sd[k], f"M_{k}", lower=0)
+            prior_statement(sb, f"sd_{k}", f"sd_{k}", priors.sd[k], f"M_{k}", lower=lo, upper=hi)
         if block.has_cor and priors.cor.get(k) is not None:
             if block.by:
                 inner = StanBlocks()

@@ -105,7 +105,19 @@ class PriorDist:
 
     def __str__(self) -> str:
         name = "lkj" if self.name == "lkj_corr_cholesky" else self.name
+        if self.info.kind == "simplex" and len(self.args) > 1:
+            return f"{name}(c({', '.join(format_number(a) for a in self.args)}))"
         return f"{name}({', '.join(format_number(a) for a in self.args)})"
+
+    def concentration(self, K: int, what: str) -> list[float]:
+        """A dirichlet prior's concentration of each of ``K`` elements: ``dirichlet(2)`` is 2 for every
+        element, ``dirichlet(c(1, 0.5, 2))`` gives each its own (then its length must be ``K``, as in brms)."""
+        if len(self.args) == 1:
+            return [float(self.args[0])] * K
+        if len(self.args) != K:
+            raise PriorError(f"Invalid Dirichlet prior {self} for {what}: expected 1 or {K} concentration values "
+                             f"(the simplex has {K} elements), got {len(self.args)}.")
+        return [float(a) for a in self.args]
 
 
 def format_number(x: float) -> str:
@@ -268,6 +280,18 @@ def _check_args(raw: str, text: str, info: DistInfo, args: list[float]) -> None:
         )
 
 
+def _dirichlet_vector(raw: str, text: str, piece: str) -> PriorDist:
+    """``dirichlet(c(1, 0.5, 2))``: one concentration per simplex element (brms's ``eval_dirichlet``)."""
+    m = _PRIOR.match(piece.strip())
+    try:
+        vals = [float(eval_number(p)) for p in _split_args(m.group(2))] if m else []
+    except _NotNumeric as e:
+        raise PriorError(f"The concentrations in {text!r} must be numbers; {e}.") from None
+    if not vals or any(not math.isfinite(v) or v <= 0 for v in vals):
+        raise PriorError(f"Invalid prior {text!r}: the dirichlet prior expects positive values.")
+    return PriorDist("dirichlet", tuple(vals))
+
+
 def parse_prior_string(text: str) -> PriorDist | None:
     """Parse ``"normal(0, 1)"``; an empty string (flat prior) gives None.
 
@@ -288,6 +312,12 @@ def parse_prior_string(text: str) -> PriorDist | None:
             f"The lasso prior in {text!r} was deprecated and then removed from brms, and brmspy "
             "follows current brms; use horseshoe() or R2D2() for shrinkage, or double_exponential(0, s) on class 'b'."
         )
+    if raw in SPECIAL_PRIORS:
+        raise PriorError(
+            f"{text!r} is one of brms's special priors, which apply to whole parameter classes: horseshoe() and "
+            "R2D2() to class 'b' (all population-level coefficients of one predictor, without coef=), constant() "
+            "to fix parameters; it cannot be used here."
+        )
     if name not in DISTRIBUTIONS:
         close = difflib.get_close_matches(raw, list(DISTRIBUTIONS) + list(ALIASES), n=3)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
@@ -297,6 +327,8 @@ def parse_prior_string(text: str) -> PriorDist | None:
         )
     pieces = _split_args(inner)
     info = DISTRIBUTIONS[name]
+    if info.kind == "simplex" and len(pieces) == 1 and pieces[0].replace(" ", "").startswith("c("):
+        return _dirichlet_vector(raw, text, pieces[0])
     if len(pieces) != len(info.args):
         raise PriorError(
             f"{raw}() takes {len(info.args)} argument(s) ({', '.join(info.args) or 'none'}), "
@@ -318,3 +350,179 @@ def parse_prior_string(text: str) -> PriorDist | None:
             ) from None
     _check_args(raw, text, info, args)
     return PriorDist(name, tuple(args))
+
+
+# ------------------------------------------------------- special priors
+
+#: brms's special priors: not Stan distributions but instructions for the model's structure
+SPECIAL_PRIORS = ("horseshoe", "R2D2", "constant")
+
+# brms's argument names and defaults (current brms: priors.R horseshoe(), R2D2(), constant())
+_SPECIAL_ARGS: dict[str, dict[str, object]] = {
+    "horseshoe": {"df": 1.0, "scale_global": 1.0, "df_global": 1.0, "scale_slab": 2.0, "df_slab": 4.0,
+                  "par_ratio": None, "autoscale": True, "main": False},
+    "R2D2": {"mean_R2": 0.5, "prec_R2": 2.0, "cons_D2": 0.5, "autoscale": True, "main": False},
+    "constant": {"const": None, "broadcast": True},
+}
+_NAMED = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=(?!=)\s*(.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class SpecialPrior:
+    """A brms special prior: ``horseshoe(...)``, ``R2D2(...)`` or ``constant(value)``.
+
+    ``args`` holds every argument with brms's defaults filled in: numbers as floats,
+    vectors (``c(1, 2)``) as tuples of floats, logicals as bools, ``NULL`` as None.
+
+    Examples
+    --------
+    >>> parse_special_prior("horseshoe(3, par_ratio = 0.1)").get("par_ratio")
+    0.1
+    >>> parse_special_prior("constant(c(1, 2))").get("const")
+    (1.0, 2.0)
+    """
+
+    name: str
+    args: tuple[tuple[str, object], ...]
+
+    def get(self, key: str) -> object:
+        return dict(self.args)[key]
+
+    @property
+    def shrinkage(self) -> bool:
+        """A shrinkage prior on a whole class (horseshoe, R2D2), not a constant."""
+        return self.name in ("horseshoe", "R2D2")
+
+    def values(self, n: int, what: str) -> list[float]:
+        """A constant's value for each of ``n`` elements (a scalar is broadcast, a vector must have length ``n``)."""
+        const = self.get("const")
+        vals = list(const) if isinstance(const, tuple) else [float(const)]  # type: ignore[arg-type]
+        if len(vals) == 1:
+            return vals * n
+        if len(vals) != n:
+            raise PriorError(f"constant({', '.join(format_number(v) for v in vals)}) gives {len(vals)} values for "
+                             f"{what}, which has {n}; give one value or {n}.")
+        return vals
+
+    def __str__(self) -> str:
+        return f"{self.name}({', '.join(f'{k} = {_r_text(v)}' for k, v in self.args)})"
+
+
+def _r_text(v: object) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, tuple):
+        return "c(" + ", ".join(format_number(x) for x in v) + ")"
+    return format_number(float(v))  # type: ignore[arg-type]
+
+
+def _special_value(text: str, arg: str, whole: str) -> object:
+    """An argument of a special prior: a number (arithmetic allowed), ``c(...)``, TRUE/FALSE or NULL."""
+    core = text.strip()
+    if core in ("TRUE", "T", "True"):
+        return True
+    if core in ("FALSE", "F", "False"):
+        return False
+    if core in ("NULL", "None"):
+        return None
+    m = _PRIOR.match(core)
+    try:
+        if m and m.group(1) == "c":
+            vals = tuple(float(eval_number(p)) for p in _split_args(m.group(2)))
+            if not vals:
+                raise _NotNumeric("c() is empty")
+            return vals[0] if len(vals) == 1 else vals
+        return float(eval_number(core))
+    except _NotNumeric as e:
+        raise PriorError(f"The argument {arg} of {whole!r} must be a number, c(...) of numbers, TRUE/FALSE or NULL; "
+                         f"{e}. Compute the value in Python and pass the number.") from None
+
+
+def parse_special_prior(text: str) -> SpecialPrior | None:
+    """Parse brms's special priors (``horseshoe``, ``R2D2``, ``constant``); None for anything else.
+
+    Arguments are matched as R does (named, else by position) against brms's
+    signatures, checked as brms checks them, and completed with brms's defaults.
+
+    Raises
+    ------
+    PriorError
+        For unknown or repeated arguments and values brms refuses.
+    """
+    if text is None:
+        return None
+    m = _PRIOR.match(str(text))
+    if not m or m.group(1) not in SPECIAL_PRIORS:
+        return None
+    name, whole = m.group(1), str(text).strip()
+    sig = _SPECIAL_ARGS[name]
+    given: dict[str, object] = {}
+    positional = list(sig)
+    for piece in _split_args(m.group(2)):
+        nm = _NAMED.match(piece)
+        if nm and not piece.strip().startswith("c("):
+            key = nm.group(1)
+            if key not in sig:
+                raise PriorError(f"{name}() has no argument {key!r} (in {whole!r}); its arguments are "
+                                 f"{', '.join(sig)}.")
+            value_text = nm.group(2)
+        else:
+            rest = [k for k in positional if k not in given]
+            if not rest:
+                raise PriorError(f"{whole!r} gives more arguments than {name}() takes ({', '.join(sig)}).")
+            key, value_text = rest[0], piece
+        if key in given:
+            raise PriorError(f"The argument {key} is given twice in {whole!r}.")
+        given[key] = _special_value(value_text, key, whole)
+    args = {**sig, **given}
+    _check_special(name, args, whole)
+    return SpecialPrior(name, tuple(args.items()))
+
+
+def _check_special(name: str, a: dict[str, object], whole: str) -> None:
+    """brms's checks of horseshoe(), R2D2() and constant() (its messages, plus the argument)."""
+    def positive(key: str, what: str) -> None:
+        v = a[key]
+        if isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) or v <= 0:
+            raise PriorError(f"Invalid {name} prior {whole!r}: {what} must be a single positive number.")
+
+    def logical(key: str) -> None:
+        if not isinstance(a[key], bool):
+            raise PriorError(f"Invalid {name} prior {whole!r}: '{key}' must be TRUE or FALSE.")
+
+    if name == "horseshoe":
+        positive("df", "Degrees of freedom of the local priors")
+        positive("df_global", "Degrees of freedom of the global prior")
+        positive("scale_global", "Scale of the global prior")
+        positive("df_slab", "Degrees of freedom of the slab part")
+        positive("scale_slab", "Scale of the slab part")
+        if a["par_ratio"] is not None:
+            positive("par_ratio", "Argument 'par_ratio'")
+        logical("autoscale")
+        logical("main")
+    elif name == "R2D2":
+        m = a["mean_R2"]
+        if isinstance(m, bool) or not isinstance(m, float) or not 0 < m < 1:
+            raise PriorError(f"Invalid R2D2 prior {whole!r}: Mean of the R2 prior must be a single number in (0, 1).")
+        positive("prec_R2", "Precision of the R2 prior")
+        cons = a["cons_D2"]
+        vals = cons if isinstance(cons, tuple) else (cons,)
+        if any(isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) or v <= 0 for v in vals):
+            raise PriorError(f"Invalid R2D2 prior {whole!r}: Concentration of the D2 prior must be a vector of "
+                             "positive numbers.")
+        logical("autoscale")
+        logical("main")
+    else:
+        c = a["const"]
+        vals = c if isinstance(c, tuple) else (c,)
+        if c is None or any(isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) for v in vals):
+            raise PriorError(f"constant() fixes a parameter at finite numbers, e.g. 'constant(1)'; got {whole!r}.")
+        logical("broadcast")
+
+
+def parse_any_prior(text: str) -> "PriorDist | SpecialPrior | None":
+    """A Stan distribution (:func:`parse_prior_string`) or a brms special prior (:func:`parse_special_prior`)."""
+    special = parse_special_prior(text)
+    return special if special is not None else parse_prior_string(text)

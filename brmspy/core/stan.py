@@ -97,6 +97,16 @@ def _lccdf(dist: PriorDist, at: str, hyper: list[str]) -> str:
     return f"{dist.name}_lccdf({at}{args})"
 
 
+def _both_bounds(dist: PriorDist, hyper: list[str], lower: float, upper: float, n_expr: str | None) -> str:
+    """``lprior -= log(F(upper) - F(lower))`` of a prior cut at both bounds (brms's ``log_diff_exp`` form)."""
+    def lcdf(at: float, idx: str) -> str:
+        return f"{dist.name}_lcdf({at:g}" + (f" | {', '.join(h + idx for h in hyper)})" if hyper else ")")
+
+    if n_expr is None:
+        return f"lprior -= log_diff_exp({lcdf(upper, '')}, {lcdf(lower, '')});"
+    return f"for (i in 1:{n_expr}) lprior -= log_diff_exp({lcdf(upper, '[i]')}, {lcdf(lower, '[i]')});"
+
+
 def prior_statement(
     sb: StanBlocks,
     target: str,
@@ -105,6 +115,7 @@ def prior_statement(
     size: str | None,
     lower: float | None = None,
     all_size: str | None = None,
+    upper: float | None = None,
 ) -> None:
     """Add the lprior statement(s) of one parameter (scalar) or vector of parameters.
 
@@ -135,7 +146,16 @@ def prior_statement(
             expr, n_expr = f"{target}[Jp_{lab}]", f"Kp_{lab}"
         args = f" | {', '.join(hyper)}" if hyper else ""
         line = f"lprior += {dist.name}_lpdf({expr}{args})"
-        if lower is not None and dist.info.lower < lower:
+        cut_lo = lower is not None and dist.info.lower < lower
+        cut_hi = upper is not None and dist.info.upper > upper
+        if cut_lo and not cut_hi:
             at = f"{lower:g}" if n_expr is None else f"rep_vector({lower:g}, {n_expr})"
             line += f"\n  - {_lccdf(dist, at, hyper)}"
+        elif cut_hi and not cut_lo:
+            at = f"{upper:g}" if n_expr is None else f"rep_vector({upper:g}, {n_expr})"
+            line += f"\n  - {dist.name}_lcdf({at}{args})"
+        elif cut_hi and cut_lo:  # the mass between both bounds, element by element (hyperparameters may differ)
+            sb.tpar_prior.extend((line + ";").split("\n"))
+            sb.tpar_prior.append(_both_bounds(dist, hyper, lower, upper, n_expr))
+            continue
         sb.tpar_prior.extend((line + ";").split("\n"))

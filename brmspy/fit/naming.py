@@ -125,12 +125,36 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
                 name = r_name(block, j, lv)
                 put(name, r[..., lv_i], ParamInfo(name, "r", group=group_label(block), coef=block.coefs[j].label, level=lv))
 
+    for name, values, pinfo in shrinkage_draws(frame, params):  # horseshoe()/R2D2(): hs_global, R2D2_R2, ...
+        put(name, values, pinfo)
     for name, values, pinfo in mv_draws(frame, params):  # rescor, shared nu, imputed Ymi
         put(name, values, pinfo)
     put("lprior", params["lprior"], ParamInfo("lprior", "lprior"))
     if "lp__" in stats:
         put("lp__", stats["lp__"], ParamInfo("lp__", "lp__"))
     return out, info
+
+
+#: Stan names of horseshoe()/R2D2() parameters (brmspy.codegen.shrinkage), kept as brms names them
+_SHRINKAGE = ("hs_global", "hs_slab", "hs_local", "R2D2_R2", "R2D2_phi", "R2D2_tau2", "zb", "sdb", "scales")
+
+
+def shrinkage_draws(frame: ModelFrame, params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, ParamInfo]]:
+    """The global and local parameters of shrinkage priors under their Stan names (``hs_local[1]``), as brms."""
+    out = []
+    for prefix in frame.designs:
+        for base in _SHRINKAGE:
+            stan = f"{base}{prefix.suffix}"
+            values = params.get(stan)
+            if values is None:
+                continue
+            if values.ndim == 2:
+                out.append((stan, values, ParamInfo(stan, "shrinkage", coef=stan)))
+            else:
+                for k in range(values.shape[-1]):
+                    name = f"{stan}[{k + 1}]"
+                    out.append((name, values[..., k], ParamInfo(name, "shrinkage", coef=name)))
+    return out
 
 
 def _by_level(block: ReBlock, i: int) -> str:

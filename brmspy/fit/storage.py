@@ -162,13 +162,21 @@ def _checked(make: Callable[[], Any], where: str) -> Any:
 # ------------------------------------------------------------ formula, family, prior
 
 
+_BF_OPTIONS = ("center", "cmc", "sparse", "decomp")  # bf()'s design options (brmspy.formula.brmsformula)
+
+
 def formula_to_json(f: Any) -> Any:
     """A formula as JSON: its strings and flags (the same strings a user passes to ``bf``)."""
     if isinstance(f, str):
         return {"type": "str", "main": f}
     if isinstance(f, BrmsFormula):
-        return {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl, "nl_pforms": list(f.nl_pforms),
-                "family": family_to_json(f.family) if f.family else None, "mecor": f.mecor}
+        out = {"type": "bf", "main": f.main, "pforms": list(f.pforms), "nl": f.nl, "nl_pforms": list(f.nl_pforms),
+               "family": family_to_json(f.family) if f.family else None, "mecor": f.mecor}
+        # bf()'s design options, only when set (files of fits without them stay as they were)
+        out.update({k: getattr(f, k) for k in _BF_OPTIONS if getattr(f, k) is not None})
+        if f.pform_options:  # lf()'s options per formula
+            out["pform_options"] = [[text, dict(opts)] for text, opts in f.pform_options]
+        return out
     if isinstance(f, MvBrmsFormula):
         return {"type": "mvbf", "forms": [formula_to_json(x) for x in f.forms], "rescor": f.rescor, "mecor": f.mecor}
     raise BrmsError(f"cannot save a formula of type {type(f).__name__}; pass a string or bf(...).")
@@ -180,20 +188,26 @@ def formula_from_json(d: Any, where: str = "formula") -> Any:
     The strings are returned as strings: they are parsed (and allow-listed) by the formula
     parser when the model is built, exactly as a user's formula is.
     """
-    kind = _fields(d, where, ("type",), ("main", "pforms", "nl", "nl_pforms", "family", "mecor", "forms", "rescor"))["type"]
+    kind = _fields(d, where, ("type",), ("main", "pforms", "nl", "nl_pforms", "family", "mecor", "forms", "rescor",
+                                         *_BF_OPTIONS, "pform_options"))["type"]
     if kind == "str":
         _fields(d, where, ("type", "main"))
         return _str(d["main"], f"{where}.main")
     if kind == "bf":
-        _fields(d, where, ("type", "main", "pforms", "nl"), ("nl_pforms", "family", "mecor"))
+        _fields(d, where, ("type", "main", "pforms", "nl"), ("nl_pforms", "family", "mecor", *_BF_OPTIONS, "pform_options"))
         pforms = _str_list(d["pforms"], f"{where}.pforms")
         nl_pforms = _str_list(d.get("nl_pforms", []), f"{where}.nl_pforms")
         if not set(nl_pforms) <= set(pforms):
             raise _Invalid(f"{where}.nl_pforms must be among {where}.pforms")
         family = d.get("family")
         fam = family_from_json(family, f"{where}.family") if family is not None else None
+        options = {k: _bool(d.get(k), f"{where}.{k}", none=True) for k in _BF_OPTIONS[:3]}
+        decomp = d.get("decomp")
+        if decomp not in (None, "QR"):
+            raise _Invalid(f"{where}.decomp must be 'QR' or absent, found {decomp!r:.60}")
         return BrmsFormula(_str(d["main"], f"{where}.main"), tuple(pforms), _bool(d["nl"], f"{where}.nl"), fam,
-                           tuple(nl_pforms), _bool(d.get("mecor"), f"{where}.mecor", none=True))
+                           tuple(nl_pforms), _bool(d.get("mecor"), f"{where}.mecor", none=True), **options,
+                           decomp=decomp, pform_options=_pform_options(d.get("pform_options", []), pforms, where))
     if kind == "mvbf":
         _fields(d, where, ("type", "forms", "rescor"), ("mecor",))
         forms = d["forms"]
@@ -207,6 +221,32 @@ def formula_from_json(d: Any, where: str = "formula") -> Any:
         return MvBrmsFormula(tuple(parts), _bool(d["rescor"], f"{where}.rescor", none=True),
                              _bool(d.get("mecor"), f"{where}.mecor", none=True))
     raise _Invalid(f"{where}.type must be 'str', 'bf' or 'mvbf', found {kind!r:.60}")
+
+
+def _pform_options(rows: Any, pforms: list[str], where: str) -> tuple:
+    """lf()'s options as saved: [[formula text, {option: value}], ...], each text one of the pforms."""
+    if not isinstance(rows, list):
+        raise _Invalid(f"{where}.pform_options must be a list")
+    out = []
+    for i, row in enumerate(rows):
+        w = f"{where}.pform_options[{i}]"
+        if not (isinstance(row, list) and len(row) == 2 and isinstance(row[1], dict)):
+            raise _Invalid(f"{w} must be [formula, {{option: value}}]")
+        text = _str(row[0], f"{w}[0]")
+        if text not in pforms:
+            raise _Invalid(f"{w}[0] must be one of {where}.pforms")
+        opts = []
+        for k, v in row[1].items():
+            if k not in _BF_OPTIONS:
+                raise _Invalid(f"{w}: unknown option {k!r:.40}")
+            if k == "decomp":
+                if v != "QR":
+                    raise _Invalid(f"{w}.decomp must be 'QR'")
+            else:
+                _bool(v, f"{w}.{k}")
+            opts.append((k, v))
+        out.append((text, tuple(opts)))
+    return tuple(out)
 
 
 def family_to_json(f: Any) -> Any:

@@ -261,7 +261,7 @@ def prior_summary(fit: "BrmsFit") -> pd.DataFrame:
     inherited = (table["prior"] == "") & ((table["coef"] != "") | (table["group"] != ""))
     general: dict[tuple, str] = {}
     for i, r in table.iterrows():
-        if r["prior"]:
+        if r["prior"] and not r["coef"]:  # a coefficient's own prior is not inherited by the others
             general[(r["class"], r["resp"], r["dpar"], r["nlpar"], r["group"])] = r["prior"]
     for i, r in table[inherited].iterrows():
         key_group = (r["class"], r["resp"], r["dpar"], r["nlpar"], r["group"])

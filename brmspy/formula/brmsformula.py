@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from ..core.errors import FormulaError
 from ..families import DPARS, Family, brmsfamily
 from .mixture import build_mixture_terms
@@ -26,6 +28,8 @@ from .mv import resolve_rescor
 from .nlexpr import parse_nl
 from .rexpr import _name, _tokens
 from .syntax import _number, fixed_value, is_identifier, parse_call, split_tilde, split_top, strip_outer_parens
+from .rexpr import Name
+from .rterms import RTerm, RTerms
 from .terms import BrmsTerms, MvBrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
 
 
@@ -39,12 +43,20 @@ class BrmsFormula:
     family: Family | None = None
     nl_pforms: tuple[str, ...] = ()  # those of ``pforms`` that are non-linear (from nlf())
     mecor: bool | None = None  # set_mecor(): correlated latent values of me() terms (None: brms's default, True)
+    # brms's options of the main formula's population-level design (None: brms's default)
+    center: bool | None = None
+    cmc: bool | None = None
+    sparse: bool | None = None
+    decomp: str | None = None
+    # lf()'s options of dpar/nlpar formulas: (formula text, ((option, value), ...))
+    pform_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
     def __add__(self, other: "BrmsFormula | MvBrmsFormula | RescorFlag | LinearFormula | NlFlag | MecorFlag") -> "BrmsFormula | MvBrmsFormula":
         if isinstance(other, MecorFlag):
             return replace(self, mecor=other.mecor)
         if isinstance(other, LinearFormula):
-            return replace(self, pforms=self.pforms + other.forms, nl_pforms=self.nl_pforms + other.nl_forms)
+            return replace(self, pforms=self.pforms + other.forms, nl_pforms=self.nl_pforms + other.nl_forms,
+                           pform_options=self.pform_options + _lf_options(other))
         if isinstance(other, NlFlag):
             return replace(self, nl=other.nl)
         return MvBrmsFormula((self,)) + other
@@ -69,6 +81,7 @@ class LinearFormula:
 
     forms: tuple[str, ...]
     nl_forms: tuple[str, ...] = ()
+    options: tuple[tuple[str, object], ...] = ()  # lf()'s center, cmc, sparse, decomp (those set)
 
 
 @dataclass(frozen=True)
@@ -118,7 +131,8 @@ class MvBrmsFormula:
         return "\n".join(str(f) for f in self.forms)
 
 
-def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None = None, **named: str) -> BrmsFormula:
+def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None = None, center: bool | None = None,
+       cmc: bool | None = None, sparse: bool | None = None, decomp: str | None = None, **named: str) -> BrmsFormula:
     """Set up a brms model formula.
 
     Parameters
@@ -128,7 +142,17 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         ``nl=True``, for non-linear parameters (``"a ~ 1 + (1 | g)"``).
     nl : whether the main formula is a non-linear expression.
     family : optionally the family, as in ``bf(..., family=...)``.
+    center : brms's ``center``: ``False`` keeps the intercept an ordinary coefficient ``b_Intercept`` of
+        the uncentred design (default ``True``: a temporary ``Intercept`` of the centred predictors).
+    cmc : brms's cell-mean coding: ``False`` codes the first factor of a formula without intercept with
+        contrasts, as if there were one (default ``True``: one column per level).
+    sparse : brms's sparse design matrix; implies ``center=False`` (brmspy multiplies the same design
+        matrix densely: the same model and draws).
+    decomp : ``"QR"``: brms's QR decomposition of the centred design (coefficients ``bQ`` on the Q scale,
+        priors on ``b`` apply to them, ``b = XR_inv * bQ`` reported); ``None``/``"none"``: none.
     **named : R-style keyword formulas, ``sigma="~ x"`` meaning ``"sigma ~ x"``.
+
+    These options apply to the main formula (``mu``), as brms's ``bf()`` does.
 
     Returns
     -------
@@ -138,18 +162,27 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
     --------
     >>> bf("y ~ a * exp(-b * x)", "a ~ 1 + (1 | g)", "b ~ 1", nl=True).nl
     True
+    >>> bf("y ~ x", center=False, decomp="QR").decomp
+    'QR'
     """
+    options = _check_options(center, cmc, sparse, decomp)
     texts: list[str] = []
     nl_texts: list[str] = []
+    pform_options: tuple = ()
     for p in pforms:  # strings, or lf()/nlf() objects as in brms's bf(y ~ ..., nlf(...))
         if isinstance(p, LinearFormula):
             texts.extend(p.forms)
             nl_texts.extend(p.nl_forms)
+            pform_options += _lf_options(p)
         else:
             texts.append(p)
+    if pform_options:
+        options["pform_options"] = pform_options
     if isinstance(formula, BrmsFormula):
+        options["pform_options"] = formula.pform_options + pform_options
         return replace(formula, pforms=formula.pforms + tuple(t.strip() for t in texts), nl=formula.nl or nl,
-                       nl_pforms=formula.nl_pforms + tuple(t.strip() for t in nl_texts))
+                       nl_pforms=formula.nl_pforms + tuple(t.strip() for t in nl_texts),
+                       **{k: v for k, v in options.items() if v is not None})
     if not isinstance(formula, str):
         raise FormulaError(f"Formulas are strings in brms syntax, e.g. 'y ~ x'; got {type(formula).__name__}.")
     extra = texts
@@ -160,22 +193,70 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         else:
             extra.append(f"{name} {rhs}" if rhs.strip().startswith("~") else f"{name} ~ {rhs}")
     fam = brmsfamily(family) if family is not None else None
-    return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam, tuple(t.strip() for t in nl_texts))
+    return BrmsFormula(formula.strip(), tuple(p.strip() for p in extra), nl, fam, tuple(t.strip() for t in nl_texts),
+                       **options)
 
 
-def lf(*formulas: str) -> LinearFormula:
+def _check_options(center: object, cmc: object, sparse: object, decomp: object) -> dict[str, object]:
+    """brms's design options of bf(): logicals, and decomp one of "none" or "QR"."""
+    for name, value in (("center", center), ("cmc", cmc), ("sparse", sparse)):
+        if value is not None and not isinstance(value, (bool, np.bool_)):
+            raise FormulaError(f"bf(..., {name}=...) takes True or False, got {value!r}.")
+    if decomp is not None:
+        if not isinstance(decomp, str) or decomp not in ("none", "QR"):
+            raise FormulaError(f"bf(..., decomp=...) takes 'QR' (QR decomposition) or 'none', got {decomp!r} "
+                               "(brms: \"'arg' should be one of 'none', 'QR'\").")
+        decomp = None if decomp == "none" else decomp
+    return {"center": None if center is None else bool(center), "cmc": None if cmc is None else bool(cmc),
+            "sparse": None if sparse is None else bool(sparse), "decomp": decomp}
+
+
+def _apply_options(opts: dict, part: Part, fam: Family) -> Part:
+    """bf()'s (main formula) or lf()'s (dpars, nlpars) center, cmc, sparse and decomp on a linear predictor."""
+    lt = part.terms
+    if opts.get("cmc") is False and lt.rterms is not None:
+        lt = replace(lt, rterms=replace(lt.rterms, cmc=False))
+    if opts.get("decomp") == "QR":
+        if part.kind == "nlpar":
+            raise FormulaError(f"brmspy does not yet apply decomp = 'QR' to the non-linear parameter formula {part.formula!r}.")
+        lt = replace(lt, decomp="QR")
+    if (opts.get("center") is False or opts.get("sparse")) and lt.intercept:
+        if fam.kind.has_thresholds and part.name == "mu":  # the thresholds stay; the other columns are not centred
+            lt = replace(lt, center=False)
+        else:  # the intercept becomes the coefficient b_Intercept, brms's '0 + Intercept + ...'
+            r = lt.rterms or RTerms(True, ())
+            icpt = Name("Intercept")
+            if any(v == icpt for v in r.variables):
+                raise FormulaError(f"{part.formula!r} uses brms's reserved name 'Intercept' and center=False; remove one.")
+            lt = replace(lt, intercept=False, population=("Intercept", *lt.population),
+                         rterms=replace(r, intercept=False, terms=(RTerm((icpt,)), *r.terms), variables=(icpt, *r.variables)))
+    return replace(part, terms=lt)
+
+
+def lf(*formulas: str, center: bool | None = None, cmc: bool | None = None, sparse: bool | None = None,
+       decomp: str | None = None) -> LinearFormula:
     """Linear formulas for dpars or nlpars, to add to :func:`bf` with ``+``.
+
+    ``center``, ``cmc``, ``sparse`` and ``decomp`` are brms's design options (see :func:`bf`) for these
+    formulas, e.g. ``lf("eta ~ 0 + f", cmc=False)`` for a non-linear parameter.
 
     Examples
     --------
     >>> f = bf("y ~ a * inv_logit(x * b)", nl=True) + lf("a ~ z", "b ~ 1 + (1 | g)")
     >>> f.pforms
     ('a ~ z', 'b ~ 1 + (1 | g)')
+    >>> (bf("y ~ x") + lf("sigma ~ x", center=False)).pform_options
+    (('sigma ~ x', (('center', False),)),)
     """
     for f in formulas:
         if not isinstance(f, str):
             raise FormulaError(f"lf() takes formula strings such as 'a ~ x'; got {type(f).__name__}.")
-    return LinearFormula(tuple(f.strip() for f in formulas))
+    options = tuple((k, v) for k, v in _check_options(center, cmc, sparse, decomp).items() if v is not None)
+    return LinearFormula(tuple(f.strip() for f in formulas), (), options)
+
+
+def _lf_options(lfo: LinearFormula) -> tuple[tuple[str, tuple[tuple[str, object], ...]], ...]:
+    return tuple((f, lfo.options) for f in lfo.forms) if lfo.options else ()
 
 
 def nlf(formula: str, *formulas: str) -> LinearFormula:
@@ -352,6 +433,13 @@ def _check_matrix_response(response, fam: Family) -> None:
 
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
+    options = [k for k in ("center", "cmc", "sparse", "decomp") if getattr(formula, k) not in (None, True)
+               and not (k == "cmc" and formula.cmc)]
+    if formula.pform_options and fam.kind.has_components:
+        options.append("lf() options")
+    if options and (fam.kind.has_components or formula.nl):
+        raise FormulaError(f"brmspy applies bf()'s {', '.join(options)} to a linear main formula; with "
+                           f"{'a mixture family' if fam.kind.has_components else 'a non-linear formula'} it does not yet.")
     if fam.kind.has_components:
         return build_mixture_terms(formula, fam, multi, _resp_name)
     lhs, rhs = split_tilde(formula.main)
@@ -363,6 +451,7 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     nonlinear: dict[str, NonlinearPart] = {}
     pf_by_name: dict[str, tuple[str, str, bool]] = {}
     nl_texts = set(formula.nl_pforms)
+    lf_opts = {text: dict(opts) for text, opts in formula.pform_options}
     fixed: dict[str, float] = {}
     for text in formula.pforms:
         fv = fixed_value(text)
@@ -389,7 +478,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     if formula.nl:
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
-        parts["mu"] = Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main)
+        main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
+        parts["mu"] = _apply_options(main_opts, Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main), fam)
         if fam.kind.has_thresholds and not parts["mu"].terms.intercept:
             raise FormulaError(  # brms's refusal: the thresholds are the intercepts
                 f"Cannot remove the intercept in an ordinal model ({formula.main!r}): the thresholds are its "
@@ -409,12 +499,13 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             if is_nl:
                 nonlinear[name] = _nonlinear_part(name, "dpar", prhs, text, nlpar_names)
             else:
-                parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
+                parts[name] = _apply_options(lf_opts.get(text, {}), Part(name, "dpar", parse_rhs(prhs, text), text), fam)
         elif name in nlpar_names:
             if is_nl:
                 nonlinear[name] = _nonlinear_part(name, "nlpar", prhs, text, nlpar_names)
             else:
-                parts[name] = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
+                part = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
+                parts[name] = _apply_options(lf_opts.get(text, {}), part, fam)
         else:
             other = [d for d in fam.dpars if d != "mu"]
             raise FormulaError(

@@ -55,6 +55,7 @@ class RTerms:
     intercept: bool
     terms: tuple[RTerm, ...]
     variables: tuple[Expr, ...] = ()  # the terms' variables, in order of first appearance (R's 'variables')
+    cmc: bool = True  # brms's cell-mean coding without an intercept; False (bf(cmc = FALSE)): contrasts as with one
 
 
 _OPS = {"+", "-", "*", "/", ":", "^", "%in%"}

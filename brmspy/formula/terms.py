@@ -152,6 +152,8 @@ class LinearTerms:
     group_terms: tuple[GroupTerm, ...] = ()
     special_terms: tuple[SpecialTerm, ...] = ()
     rterms: RTerms | None = None
+    center: bool = True  # bf(center = FALSE) of an ordinal mu: thresholds with uncentred predictors
+    decomp: str = ""  # bf(decomp = "QR"): QR decomposition of the population-level design
 
     @property
     def has_population(self) -> bool:

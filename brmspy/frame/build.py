@@ -272,6 +272,7 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     """A linear predictor's population-level design on the model data, and its spec for new data."""
     mv = mv if mv is not None else ModelVariables(data)
     design, spec = _fixed_design(prefix, lt, data, formula, mv)
+    design.center, design.decomp = lt.center, lt.decomp  # bf(center = FALSE, decomp = "QR")
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
     for s in lt.special_terms:
         if s.kind == "unstr":  # ar/ma/arma/cosy/car/sar/fcor: brmspy.frame.autocor

@@ -203,7 +203,7 @@ class DesignSpec:
         # brms's '0 + Intercept + ...': its formula keeps R's intercept for the coding and then drops the
         # '(Intercept)' column, so factors get contrasts as with an intercept
         rsv_intercept = not rterms.intercept and "Intercept" in order and isinstance(mv.exprs["Intercept"], rx.Name)
-        codes = _codes(terms, order, variables, rterms.intercept or rsv_intercept)
+        codes = _codes(terms, order, variables, rterms.intercept or rsv_intercept or not rterms.cmc)  # cmc = FALSE too
         for t, c in zip(terms, codes):
             for key, code in zip(t, c):
                 if code == 1 and len(variables[key].levels) < 2:

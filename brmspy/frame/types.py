@@ -31,6 +31,8 @@ class PopulationDesign:
     Xcs: np.ndarray | None = field(default=None, repr=False)  # category-specific effects cs(...)
     cs_names: list[str] = field(default_factory=list)
     specials: list = field(default_factory=list)  # SpecialDesign per kind of special term (brmspy.specials)
+    center: bool = True  # False: an ordinal mu's predictors are not centred (bf(center = FALSE))
+    decomp: str = ""  # "QR": the centred design is QR-decomposed in Stan (bf(decomp = "QR"))
 
     @property
     def K(self) -> int:

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.distributions import format_number, parse_prior_string
+from ..core.distributions import PriorDist, format_number, parse_any_prior
 from ..core.errors import PriorError, PriorWarning, warn
 from ..core.types import PriorRow
 from ..formula.prefix import Prefix
@@ -191,9 +191,12 @@ def _where(prefix: "Prefix", frame: "ModelFrame") -> str:
 
 def _flat(priors: "ResolvedPriors", prefix: "Prefix") -> list[bool]:
     """Whether each coefficient of the design has an improper prior (flat, not bounded on both sides)."""
+    if priors.shrunk_b(prefix):  # horseshoe()/R2D2(): proper priors
+        return [False] * len(priors.b.get(prefix, []))
     lb, ub = priors.b_bounds.get(prefix, (None, None))
     bounded = lb is not None and ub is not None
-    return [p is None and not bounded for p in priors.b.get(prefix, [])]
+    fixed = priors.constants.get(f"b{prefix.suffix}") or [None] * len(priors.b.get(prefix, []))
+    return [p is None and not bounded and c is None for p, c in zip(priors.b.get(prefix, []), fixed)]
 
 
 # ------------------------------------------------------------------ checks
@@ -400,8 +403,8 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
     for row in table:
         if row.source != "user" or not row.prior.strip():
             continue
-        dist = parse_prior_string(row.prior)
-        if dist is None or dist.info.kind != "real":
+        dist = parse_any_prior(row.prior)
+        if not isinstance(dist, PriorDist) or dist.info.kind != "real":  # special priors: checked in resolve
             continue
         lb, ub = _base_bounds(row, table)
         label = _print_prior(row, _number(row.lb), _number(row.ub))  # as brms

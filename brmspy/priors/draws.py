@@ -109,7 +109,7 @@ class PriorSampler:
         """A simplex of length ``K`` under ``dirichlet(alpha)`` (one concentration for every element): (chain, draw, K)."""
         if p is None:
             return None
-        return self.rng.dirichlet(np.full(K, float(p.args[0])), self.n).reshape(*self.shape, K)
+        return self.rng.dirichlet(np.array(p.concentration(K, "the simplex")), self.n).reshape(*self.shape, K)
 
     def lkj_marginal(self, p: PriorDist | None, M: int) -> np.ndarray | None:
         """One correlation of an M x M correlation matrix under ``lkj(eta)`` (brms's ``prior_cor_*``)."""
@@ -125,13 +125,14 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
     sampler = PriorSampler(shape, rng)
     out: dict[str, np.ndarray] = {}
 
-    def put(name: str, p: PriorDist | None, lower: float | None = None) -> None:
+    def put(name: str, p: PriorDist | None, lower: float | None = None, upper: float | None = None) -> None:
         if p is not None and name not in out:
-            out[name] = _draw(p, n, rng, lower).reshape(shape)
+            out[name] = _draw(p, n, rng, lower, upper).reshape(shape)
 
     for prefix, design in frame.designs.items():
         if prefix in priors.intercept:
-            put(f"prior_Intercept{prefix.suffix}", priors.intercept[prefix])
+            put(f"prior_Intercept{prefix.suffix}", priors.intercept[prefix],
+                *priors.bounds.get(f"Intercept{prefix.suffix}", (None, None)))
         lb = priors.b_bounds.get(prefix, (None, None))[0]
         for c, p in zip(design.coef_names, priors.b.get(prefix, [])):
             put(f"prior_b_{prefix.label}{c}", p, lb)
@@ -139,11 +140,11 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
             for name, values in sp.prior_draws(priors.special.get((prefix, type(sp).__name__), {}), sampler).items():
                 out.setdefault(name, values)
     for (resp, d), p in priors.dpar.items():
-        put(f"prior_{d}" + resp_suffix(resp), p, DPARS[d].lower)
+        put(f"prior_{d}" + resp_suffix(resp), p, *priors.bounds.get(d + resp_suffix(resp), (DPARS[d].lower, None)))
     for block in frame.blocks:
         g = group_label(block)
         for c, p in zip(block.coefs, priors.sd[block.id]):
-            put(f"prior_sd_{g}__{c.label}", p, 0.0)
+            put(f"prior_sd_{g}__{c.label}", p, *priors.bounds.get(f"sd_{block.id}", (0.0, None)))
         cor = priors.cor.get(block.id)
         if block.has_cor and cor is not None:
             out[f"prior_cor_{g}"] = _lkj_marginal(cor.args[0], block.M, n, rng).reshape(shape)
@@ -153,19 +154,23 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
 def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
     """Parameters with improper flat priors (sampling from the prior alone is then impossible)."""
     flat = []
+    def fixed(stan: str, i: int) -> bool:  # a constant() prior: no parameter
+        values = priors.constants.get(stan)
+        return values is not None and values[i] is not None
+
     for prefix, design in frame.designs.items():
-        for c, p in zip(design.coef_names, priors.b.get(prefix, [])):
-            if p is None:
+        for i, (c, p) in enumerate(zip(design.coef_names, priors.b.get(prefix, []))):
+            if p is None and not priors.shrunk_b(prefix) and not fixed(f"b{prefix.suffix}", i):  # horseshoe: proper
                 flat.append(f"b_{prefix.label}{c}")
-        if prefix in priors.intercept and priors.intercept[prefix] is None:
+        if prefix in priors.intercept and priors.intercept[prefix] is None and not fixed(f"Intercept{prefix.suffix}", 0):
             flat.append(f"Intercept{prefix.suffix}")
         for sp in design.specials:  # bsp, meanme, ... of special terms
             flat += sp.flat_parameters(priors.special.get((prefix, type(sp).__name__), {}))
     for (resp, d), p in priors.dpar.items():
-        if p is None:
+        if p is None and not fixed(d + resp_suffix(resp), 0):
             flat.append(d)
     for block in frame.blocks:
-        for c, p in zip(block.coefs, priors.sd[block.id]):
-            if p is None:
+        for i, (c, p) in enumerate(zip(block.coefs, priors.sd[block.id])):
+            if p is None and not fixed(f"sd_{block.id}", i) and not priors.shrunk_sd(block.id):
                 flat.append(f"sd_{group_label(block)}__{c.label}")
     return flat

@@ -25,9 +25,10 @@ def check_nlpar_priors(frame: "ModelFrame", priors: "ResolvedPriors") -> None:
         Naming the nlpar and the coefficients with a flat prior, and the fix.
     """
     for prefix, design in frame.designs.items():
-        if not is_nlpar(frame, prefix) or not design.coef_names:
+        if not is_nlpar(frame, prefix) or not design.coef_names or priors.shrunk_b(prefix):  # horseshoe: proper
             continue
-        flat = [c for c, p in zip(design.coef_names, priors.b.get(prefix, [])) if p is None]
+        fixed = priors.constants.get(f"b{prefix.suffix}") or [None] * len(design.coef_names)  # constant(): data
+        flat = [c for c, p, k in zip(design.coef_names, priors.b.get(prefix, []), fixed) if p is None and k is None]
         if flat:
             resp = f", resp='{prefix.resp}'" if prefix.resp else ""
             raise PriorError(

@@ -19,17 +19,18 @@ from typing import Iterable
 
 import numpy as np
 
-from ..core.distributions import PriorDist, format_number, parse_prior_string
+from ..core.distributions import PriorDist, SpecialPrior, format_number, parse_prior_string, parse_special_prior
 from ..core.errors import PriorError, PriorWarning, warn
 from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.types import ModelFrame
-from .checks import check_prior_bounds
+from ..families import DPARS
+from .checks import _base_bounds, check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
 from .spec import Prior, as_prior_list
-from .table import ResolvedPriors, _prefix_dpar_nlpar, _terms_of
+from .table import ResolvedPriors, Shrinkage, _prefix_dpar_nlpar, _terms_of
 
 # ----------------------------------------------------------- default table
 
@@ -90,21 +91,61 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
 
     data_names = _data_names(frame)
 
-    def lookup(*keys: tuple) -> PriorDist | None:
+    def entry(*keys: tuple) -> tuple[PriorDist | SpecialPrior | None, tuple | None]:
+        """The first prior set among ``keys`` (a distribution or a constant()) and the key it was found at."""
         for k in keys:
             r = by_key.get(k)
             if r is not None and r.prior.strip():
-                return parse_prior_string(_with_data(r.prior, data_names))
-        return None
+                special = parse_special_prior(r.prior)
+                if special is not None:
+                    return special, k
+                return parse_prior_string(_with_data(r.prior, data_names)), k
+        return None, None
+
+    def lookup(*keys: tuple) -> PriorDist | None:
+        dist, k = entry(*keys)
+        if isinstance(dist, SpecialPrior):
+            what = ", ".join(f"{n}={v!r}" for n, v in zip(("class", "coef", "group", "resp", "dpar", "nlpar"), k) if v)
+            raise PriorError(f"brmspy takes constant() priors on classes 'b' (plain population-level coefficients), "
+                             f"'Intercept', 'sd' and distributional parameters, not on this parameter ({what}).")
+        return dist
+
+    def fixed(stan: str, keys_per_element: list[tuple[tuple, ...]], what: str) -> list[PriorDist | None]:
+        """Priors of a parameter's elements; elements fixed by constant() are recorded in ``res.constants``."""
+        found = [entry(*keys) for keys in keys_per_element]
+        consts: list[float | None] = [None] * len(found)
+        for key in dict.fromkeys(k for d, k in found if isinstance(d, SpecialPrior)):
+            idx = [i for i, (_, k) in enumerate(found) if k == key]
+            sp = found[idx[0]][0]
+            vals = sp.values(len(idx), what) if isinstance(sp.get("const"), tuple) else sp.values(1, what) * len(idx)
+            for i, v in zip(idx, vals):
+                consts[i] = v
+        if any(v is not None for v in consts):
+            res.constants[stan] = consts
+        return [d if isinstance(d, PriorDist) or d is None else None for d, _ in found]
 
     res = ResolvedPriors(table)
     for prefix, design in frame.designs.items():
         resp = prefix.resp
         dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
-        res.b[prefix] = [
-            lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar)) for c in design.coef_names
-        ]
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
+        special = parse_special_prior(crow.prior) if crow is not None else None
+        if design.decomp == "QR" and crow is not None and (crow.lb or crow.ub or (special is not None and special.shrinkage)):
+            what = "a shrinkage prior on" if special is not None and special.shrinkage else "bounds to"
+            raise PriorError(f"Cannot add {what} class 'b' ({crow.prior!r}) with bf(decomp = 'QR'): the coefficients "
+                             "are sampled on the QR scale, where bounds and shrinkage priors do not apply (brms: "
+                             "'Cannot add bounds to class b for this prior'). Remove it or decomp = 'QR'.")
+        srow = by_key.get(("sd", "", "", resp, dpar, nlpar))
+        sd_special = parse_special_prior(srow.prior) if srow is not None else None
+        sd_special = sd_special if sd_special is not None and sd_special.shrinkage else None
+        b_special = special if special is not None and special.shrinkage else None
+        if b_special or sd_special:  # horseshoe()/R2D2(): scaled zb (and sds) of this predictor
+            res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, b_special, sd_special)
+        if b_special:
+            res.b[prefix] = [None] * len(design.coef_names)
+        else:
+            res.b[prefix] = fixed(f"b{prefix.suffix}", [(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
+                                                         for c in design.coef_names], f"b{prefix.suffix}")
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
@@ -128,21 +169,45 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 for _ in range(1, ncat) for c in design.cs_names
             ]
         elif design.intercept and not nlpar:
-            res.intercept[prefix] = lookup(("Intercept", "", "", resp, dpar, ""))
+            res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, ""),)],
+                                          f"Intercept{prefix.suffix}")[0]
+        irow = by_key.get(("Intercept", "", "", resp, dpar, ""))
+        if irow is not None and (irow.lb or irow.ub):
+            if t.family.kind.has_thresholds and prefix.dpar == "mu":
+                raise PriorError("brmspy does not take bounds on the thresholds (class 'Intercept') of ordinal models; "
+                                 "remove lb/ub.")
+            res.bounds[f"Intercept{prefix.suffix}"] = (_num(irow.lb), _num(irow.ub))
     for b in frame.blocks:
-        sds = []
+        keys = []
         for c in b.coefs:
             dpar, nlp = _prefix_dpar_nlpar(frame, c.prefix)
             r = c.prefix.resp
-            sds.append(
-                lookup(("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
-            )
-        res.sd[b.id] = sds
+            keys.append((("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp)))
+        shrunk = any(b.id in sh.sd_blocks for sh in res.shrinkage.values())  # horseshoe()/R2D2() on class sd
+        res.sd[b.id] = [None] * b.M if shrunk else fixed(f"sd_{b.id}", keys, f"the sds of group {_group(b)!r}")
+        if b.by and f"sd_{b.id}" in res.constants:
+            raise PriorError(f"brmspy does not take constant() priors on the sds of gr(..., by = ...) terms ({_group(b)!r}).")
+        bounds = {_base_bounds(next(r for r in table if r.key() == ("sd", c.name, _group(b), c.prefix.resp,
+                                                                        *_prefix_dpar_nlpar(frame, c.prefix))), table)
+                  for c in b.coefs}
+        if len(bounds) > 1:  # brms: "Conflicting boundary information for coefficients of class 'sd'"
+            raise PriorError(f"Conflicting bounds (lb/ub) for the standard deviations of group {_group(b)!r}: "
+                             f"{sorted(bounds, key=str)}; one group-level block takes one set of bounds.")
+        lo, hi = bounds.pop()
+        if (lo, hi) != (0.0, None):
+            res.bounds[f"sd_{b.id}"] = (0.0 if lo is None else lo, hi)
         if b.has_cor:
             res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
         for d in t.estimated_constants:
-            res.dpar[(t.resp, d)] = lookup((d, "", "", t.resp, "", ""))
+            res.dpar[(t.resp, d)] = fixed(d + resp_suffix(t.resp), [((d, "", "", t.resp, "", ""),)], d)[0]
+            drow = by_key.get((d, "", "", t.resp, "", ""))
+            if drow is not None and drow.source == "user":
+                lo, hi = _num(drow.lb), _num(drow.ub)
+                info = DPARS[d]
+                if (lo, hi) != (info.lower, info.upper if isinstance(info.upper, (int, float)) else None) and \
+                        not isinstance(info.upper, str):
+                    res.bounds[d + resp_suffix(t.resp)] = (lo, hi)
         if t.family.has_theta_simplex:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):
@@ -152,6 +217,90 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
         check_nlpar_priors(frame, res)
     return res
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
+
+
+def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], b_special: SpecialPrior | None,
+               sd_special: SpecialPrior | None) -> Shrinkage:
+    """A horseshoe()/R2D2() prior on the ``b`` and/or ``sd`` of one predictor, checked as brms checks it."""
+    dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
+    where = dict(resp=prefix.resp, dpar=dpar, nlpar=nlpar)
+    given = [sp for sp in (b_special, sd_special) if sp is not None]
+    if len({sp.name for sp in given}) > 1:
+        raise PriorError("Currently only one special prior per formula is allowed (brms): horseshoe() and R2D2() "
+                         "are both given for this predictor.")
+    if len(given) > 1:
+        mains = [sp for sp in given if sp.get("main")]
+        if len(mains) != 1:
+            raise PriorError("If special priors for multiple classes are given, exactly one of them must be marked with "
+                             "'main = TRUE' (brms); its arguments are used, the others' are ignored.")
+        special = mains[0]
+    else:
+        special = given[0]
+    blocks: tuple[int, ...] = ()
+    if sd_special is not None:
+        blocks = _shrunk_blocks(frame, prefix, table, where, sd_special)
+    if b_special is None:
+        return _shrinkage_settings(frame, prefix, nlpar, special, False, blocks)
+    coef_rows = [r for r in table if r.class_ == "b" and r.coef and r.source == "user" and r.prior.strip()
+                 and (r.resp, r.dpar, r.nlpar) == (prefix.resp, dpar, nlpar)]
+    if coef_rows:
+        raise PriorError(
+            f"Defining separate priors for single coefficients is not allowed when using special priors for the whole "
+            f"set of coefficients (except for the Intercept): {b_special.name}() is set on class 'b' and "
+            f"{coef_rows[0].prior!r} on coef {coef_rows[0].coef!r}. Keep one of them.")
+    crow = next(r for r in table if r.key() == ("b", "", "", *where.values()))
+    if crow.lb or crow.ub:
+        raise PriorError(f"Cannot add bounds to class 'b' for the prior {crow.prior!r}; remove lb/ub.")
+    if not design.coef_names:
+        raise PriorError(f"The {b_special.name}() prior on class 'b' needs population-level coefficients besides the "
+                         "Intercept, and this predictor has none.")
+    others = [n for sp in design.specials for n in sp.b_names] + list(design.cs_names)
+    if others:
+        raise PriorError(
+            f"brmspy applies {b_special.name}() to the ordinary population-level coefficients only; this predictor also "
+            f"has the coefficients {', '.join(others[:4])} of mo()/me()/mi()/s()/cs() terms, which current brms "
+            "includes in the shrinkage and brmspy does not yet. Use an ordinary prior (e.g. 'normal(0, 1)') here.")
+    return _shrinkage_settings(frame, prefix, nlpar, special, True, blocks)
+
+
+def _shrunk_blocks(frame: ModelFrame, prefix, table: list[PriorRow], where: dict, special: SpecialPrior) -> tuple[int, ...]:
+    """The group-level blocks of a predictor whose sds a horseshoe()/R2D2() prior on class sd scales."""
+    rows = [r for r in table if r.class_ == "sd" and (r.coef or r.group) and r.source == "user" and r.prior.strip()
+            and (r.resp, r.dpar, r.nlpar) == tuple(where.values())]
+    if rows:
+        raise PriorError("Defining separate priors for single coefficients or groups is not allowed when using special "
+                         f"priors for the whole class (brms): {special.name}() is set on class 'sd' and {rows[0].prior!r} "
+                         f"on group {rows[0].group!r}" + (f", coef {rows[0].coef!r}" if rows[0].coef else "") + ".")
+    crow = next(r for r in table if r.key() == ("sd", "", "", *where.values()))
+    if (crow.lb not in ("", "0")) or crow.ub:
+        raise PriorError("Setting custom boundaries on SD parameters is not allowed when using special priors (brms).")
+    ids = []
+    for b in frame.blocks:
+        mine = [c.prefix == prefix for c in b.coefs]
+        if not any(mine):
+            continue
+        if not all(mine) or b.by:
+            raise PriorError(f"brmspy applies {special.name}() on class 'sd' to group-level blocks of one predictor "
+                             f"without gr(by = ...); the block of {_group(b)!r} is not one.")
+        ids.append(b.id)
+    return tuple(ids)
+
+
+def _shrinkage_settings(frame: ModelFrame, prefix, nlpar: str, special: SpecialPrior, on_b: bool,
+                        blocks: tuple[int, ...]) -> Shrinkage:
+    t = _terms_of(frame, prefix)
+    # brms's simple_sigma: one sigma parameter (not predicted, not replaced by se()); only mu and nlpars
+    simple_sigma = "sigma" in t.family.dpars and ("sigma" in t.estimated_constants or "sigma" in t.fixed)
+    autoscale = bool(special.get("autoscale")) and simple_sigma and (prefix.dpar == "mu" or bool(nlpar))
+    scale_global = 1.0
+    if special.name == "horseshoe":
+        ratio = special.get("par_ratio")
+        scale_global = float(ratio) / float(np.sqrt(frame.N)) if ratio is not None else float(special.get("scale_global"))
+    return Shrinkage(special, autoscale, "sigma" + resp_suffix(prefix.resp), scale_global, on_b, blocks)
 
 
 def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: set[tuple]) -> list[PriorRow]:

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from ..core.distributions import PriorDist, format_number, parse_prior_string
+from ..core.distributions import PriorDist, SpecialPrior, format_number, parse_any_prior, parse_prior_string
 from ..core.errors import PriorError
 from ..families import DPARS
 
@@ -25,7 +25,12 @@ class Prior:
     prior : a Stan distribution, e.g. ``"normal(0, 10)"``; ``""`` means flat.
     class_ : parameter class: ``"b"``, ``"Intercept"``, ``"sd"``, ``"cor"``, ``"sigma"``, ...
     coef, group, resp, dpar, nlpar : narrow the prior to some parameters.
-    lb, ub : bounds (class ``b`` only), as in brms.
+    lb, ub : bounds, as in brms: for a whole class (no ``coef``) of ``b``, ``Intercept``, ``sd``
+        (optionally one ``group``) and the distributional parameters such as ``sigma``.
+
+    Besides Stan distributions, ``prior`` takes brms's special priors: ``horseshoe(...)`` and
+    ``R2D2(...)`` on a whole class ``b`` (shrinkage of all population-level coefficients of one
+    predictor), and ``constant(value)`` (the parameter is fixed at ``value``, which is passed as data).
     """
 
     prior: str
@@ -40,7 +45,10 @@ class Prior:
 
     def __post_init__(self) -> None:
         _check_types(self)
-        dist = parse_prior_string(self.prior)  # validates name, arity, numbers and their ranges
+        dist = parse_any_prior(self.prior)  # validates name, arity, numbers and their ranges
+        if isinstance(dist, SpecialPrior):
+            _check_special(self, dist)
+            return
         if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme"):
             raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor' "
                              "or 'corme' (latent correlations of me() terms).")
@@ -51,17 +59,18 @@ class Prior:
             raise PriorError(f"Monotonic simplexes (class 'simo') take a dirichlet prior such as 'dirichlet(1)', not {self.prior!r}.")
         if self.class_ in ("cor", "rescor", "corme") and dist is not None and dist.info.kind != "cholesky":
             raise PriorError(f"Correlations take an LKJ prior such as 'lkj(2)', not {self.prior!r}.")
-        if (self.lb is not None or self.ub is not None) and self.class_ != "b":
-            raise PriorError(f"Bounds (lb/ub) are allowed only for class 'b', not for {self.class_!r}.")
-        if (self.lb is not None or self.ub is not None) and self.coef:
-            raise PriorError("Bounds (lb/ub) apply to the whole class 'b'; remove coef= or the bounds.")
-        if self.lb is not None and self.ub is not None and not self.lb < self.ub:
-            raise PriorError(f"The prior {self.prior!r} on class 'b' has lb = {format_number(self.lb)} not below "
-                             f"ub = {format_number(self.ub)}; the lower bound must be less than the upper bound.")
+        _check_bounds(self)
 
     @property
     def dist(self) -> PriorDist | None:
-        return parse_prior_string(self.prior)
+        """The Stan distribution (None for a flat prior and for brms's special priors)."""
+        return None if self.special is not None else parse_prior_string(self.prior)
+
+    @property
+    def special(self) -> SpecialPrior | None:
+        """``horseshoe(...)``, ``R2D2(...)`` or ``constant(...)`` (else None)."""
+        p = parse_any_prior(self.prior)
+        return p if isinstance(p, SpecialPrior) else None
 
     def __add__(self, other: "Prior | PriorSet") -> "PriorSet":
         return PriorSet([self]) + other
@@ -71,6 +80,51 @@ class Prior:
 
     def key(self) -> tuple[str, ...]:
         return (self.class_, self.coef, self.group, self.resp, self.dpar, self.nlpar)
+
+
+#: classes whose bounds brms lets the user set (``lb``/``ub`` of ``set_prior``); sd and the dpars as a whole
+BOUNDED_CLASSES = ("b", "Intercept", "sd", *DPARS)
+
+
+def _check_bounds(p: "Prior") -> None:
+    if p.lb is None and p.ub is None:
+        return
+    if p.class_ not in BOUNDED_CLASSES:
+        raise PriorError(f"Bounds (lb/ub) cannot be set on class {p.class_!r}; brms allows them on classes 'b', "
+                         "'Intercept', 'sd' and distributional parameters such as 'sigma'.")
+    if p.coef:  # brms: "Argument 'coef' may not be specified when using boundaries."
+        raise PriorError(f"Bounds (lb/ub) apply to a whole class ({p.class_!r}); coef= may not be given with "
+                         "them (brms: \"Argument 'coef' may not be specified when using boundaries\"). Remove coef= "
+                         "or the bounds.")
+    if p.lb is not None and p.ub is not None and not p.lb < p.ub:
+        raise PriorError(f"The prior {p.prior!r} on class {p.class_!r} has lb = {format_number(p.lb)} not below "
+                         f"ub = {format_number(p.ub)}; the lower bound must be less than the upper bound.")
+
+
+#: classes a constant() prior may fix (brms: any class whose parameter brmspy declares as a whole)
+CONSTANT_CLASSES = ("b", "Intercept", "sd", *DPARS)
+
+
+def _check_special(p: "Prior", sp: SpecialPrior) -> None:
+    """Where brms accepts its special priors (``validate_special_prior``, ``stan_prior``), with its messages."""
+    if sp.shrinkage:
+        if p.class_ not in ("b", "sd") or p.coef or p.group:
+            raise PriorError(
+                f"Prior {p.prior!r} is used in an invalid context (class_={p.class_!r}"
+                + (f", coef={p.coef!r}" if p.coef else "") + (f", group={p.group!r}" if p.group else "") + "). "
+                f"{sp.name}() is a shrinkage prior for all population-level coefficients of a predictor at once: "
+                f"write prior({p.prior!r}, class_='b') (with dpar=, nlpar= or resp= to choose the predictor) or "
+                "class_='sd' (the group-level sds of that predictor); brmspy does not yet apply it to other classes "
+                "(current brms also allows 'sds', 'sdgp', 'ar', 'ma').")
+        if p.lb is not None or p.ub is not None:
+            raise PriorError(f"Cannot add bounds to class {p.class_!r} for the prior {p.prior!r} (brms: setting "
+                             "boundaries is not allowed when using special priors); remove lb/ub.")
+        return
+    if p.class_ not in CONSTANT_CLASSES:
+        raise PriorError(f"constant() priors fix parameters of classes {', '.join(repr(c) for c in CONSTANT_CLASSES[:4])} "
+                         f"and the distributional parameters in brmspy, not class {p.class_!r}.")
+    if p.lb is not None or p.ub is not None:
+        raise PriorError(f"A constant prior ({p.prior!r}) fixes the parameter; bounds (lb/ub) have no meaning with it.")
 
 
 _USAGE = ("Pass priors made with brmspy.prior(), e.g. prior('normal(0, 1)', class_='b'), several combined "
@@ -118,10 +172,19 @@ def prior(
 ) -> Prior:
     """Define a prior (brms's ``set_prior``/``prior``).
 
+    brms's special priors: ``horseshoe(...)`` and ``R2D2(...)`` shrink all coefficients of class ``b``
+    (or the sds of class ``sd``) of a predictor; ``constant(value)`` fixes a parameter at ``value``.
+
     Examples
     --------
     >>> prior("normal(0, 1)", class_="b", coef="Days").coef
     'Days'
+    >>> prior("horseshoe(3, par_ratio = 0.1)").special.get("par_ratio")
+    0.1
+    >>> prior("constant(1)", coef="Days").special.name
+    'constant'
+    >>> prior("normal(0, 2)", class_="sd", ub=10).ub
+    10
     """
     return Prior(prior, class_, coef, group, resp, dpar, nlpar, lb, ub)
 
@@ -190,7 +253,23 @@ def _priors_from_frame(frame: pd.DataFrame) -> list[Prior]:
         if not cls:
             raise PriorError(f"Row {i} of the prior DataFrame ({cell(r, 'prior')!r}) has no class; "
                              "give one such as 'b', 'Intercept', 'sd' or 'sigma'.")
-        is_b = cls == "b"
+        # a get_prior() table carries the default bounds of sd and dpars (lb = 0): only the user's own bounds count
+        bounded = cls in ("b", "Intercept") or (cls in BOUNDED_CLASSES and not cell(r, "coef"))
+        lb, ub = (bound(r, "lb"), bound(r, "ub")) if bounded else (None, None)
+        if cls not in ("b", "Intercept"):
+            lb, ub = _user_bound(cls, lb, "lb"), _user_bound(cls, ub, "ub")
         out.append(Prior(cell(r, "prior"), cls, *(cell(r, c) for c in ("coef", "group", "resp", "dpar", "nlpar")),
-                         bound(r, "lb") if is_b else None, bound(r, "ub") if is_b else None))
+                         lb, ub))
     return out
+
+
+def _user_bound(cls: str, value: float | None, which: str) -> float | None:
+    """A bound of a prior table row, unless it is the parameter's natural bound (sd >= 0, sigma >= 0, ...)."""
+    if value is None:
+        return None
+    if cls == "sd":
+        natural = 0.0 if which == "lb" else None
+    else:
+        info = DPARS.get(cls)
+        natural = None if info is None else (info.lower if which == "lb" else info.upper)
+    return None if isinstance(natural, (int, float)) and float(natural) == value else value

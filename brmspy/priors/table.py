@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..core.distributions import PriorDist
+from ..core.distributions import PriorDist, SpecialPrior
 from ..core.types import PriorRow
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
@@ -24,6 +24,30 @@ def table_to_frame(rows: list[PriorRow]) -> pd.DataFrame:
         [[r.prior, r.class_, r.coef, r.group, r.resp, r.dpar, r.nlpar, r.lb, r.ub, r.source] for r in rows],
         columns=COLUMNS,
     )
+
+
+@dataclass(frozen=True)
+class Shrinkage:
+    """A horseshoe() or R2D2() prior on all population-level coefficients ``b`` of one predictor and/or
+    the standard deviations ``sd`` of its group-level blocks (current brms: one prior across classes,
+    its arguments from the one marked ``main = TRUE``).
+
+    ``autoscale``: brms's effective autoscale (the prior's argument, and only for ``mu`` or an
+    nlpar of a family whose ``sigma`` is a single parameter): the global scale is multiplied by
+    ``sigma`` (horseshoe) or the variance by ``sigma^2`` (R2D2). ``sigma`` is that Stan name.
+    ``scale_global``: horseshoe's global scale, ``par_ratio / sqrt(N)`` when ``par_ratio`` is given.
+    """
+
+    prior: SpecialPrior
+    autoscale: bool
+    sigma: str
+    scale_global: float = 1.0
+    b: bool = True  # the prior is on class b of the predictor
+    sd_blocks: tuple[int, ...] = ()  # group-level blocks whose sds it also scales (class sd, current brms)
+
+    @property
+    def name(self) -> str:
+        return self.prior.name
 
 
 @dataclass
@@ -46,6 +70,20 @@ class ResolvedPriors:
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
     rescor: dict[str, PriorDist | None] = field(default_factory=dict)  # "rescor" (Lrescor), shared "nu"
+    shrinkage: dict[Prefix, Shrinkage] = field(default_factory=dict)  # horseshoe()/R2D2() on b of a predictor
+    #: user bounds (lb/ub of prior()) of Stan parameters other than b: "Intercept", "sd_1", "sigma", ...
+    bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    #: constant() priors: Stan parameter -> value of each element (None where the element is estimated)
+    constants: dict[str, list[float | None]] = field(default_factory=dict)
+
+    def shrunk_b(self, prefix: Prefix) -> bool:
+        """Whether a horseshoe()/R2D2() prior scales the ``b`` of ``prefix`` (a proper prior)."""
+        sh = self.shrinkage.get(prefix)
+        return sh is not None and sh.b
+
+    def shrunk_sd(self, block_id: int) -> bool:
+        """Whether a horseshoe()/R2D2() prior on class ``sd`` scales the sds of block ``block_id``."""
+        return any(block_id in sh.sd_blocks for sh in self.shrinkage.values())
 
     def to_frame(self) -> pd.DataFrame:
         return table_to_frame(self.table)

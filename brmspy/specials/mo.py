@@ -152,6 +152,8 @@ class MoTerm(SpTerm):
         dist = lookup(("simo", self.simo_coef))
         if dist is not None and dist.name != "dirichlet":
             raise PriorError(f"The monotonic simplex of '{self.term.text}' takes a dirichlet prior, not {dist}.")
+        if dist is not None:  # dirichlet(c(...)): one concentration per category step, checked here
+            dist.concentration(self.D, f"the simplex simo_{self.prefix.label}{self.simo_coef}")
         return {"simo": dist}
 
     def flat_parameters(self, priors):
@@ -178,7 +180,7 @@ class MoTerm(SpTerm):
             dist = p.get("simo")
             if dist is not None:
                 con = f"con_simo{s}_{i}"
-                sb.declare(f"vector[Jmo{s}[{i}]] {con}", con, np.full(t.D, float(dist.args[0])),
+                sb.declare(f"vector[Jmo{s}[{i}]] {con}", con, np.array(dist.concentration(t.D, f"simo_{t.simo_coef}")),
                            "prior concentration of monotonic simplex")
                 sb.tpar_prior.append(f"lprior += dirichlet_lpdf(simo{s}_{i} | {con});")
         return sb

@@ -131,6 +131,18 @@ MAPPING: dict[str, Difference] = {
         "(thin plate), brms's Xs columns of the term must span the same space as brmspy's (their rotation within "
         "the unpenalised space is rounding noise in mgcv).",
     ),
+    "shrinkage_scales": Difference(
+        "Shrinkage priors are written as current brms writes them",
+        "horseshoe() and R2D2() priors: brmspy passes current brms's Kscales<p> (the number of coefficients the prior "
+        "scales), which brms 2.18 has not; it must equal brms's K<p>, less one where the program centres X<p> (Kc<p>). Every other entry "
+        "(hs_df, hs_scale_global, R2D2_cons_D2, ...) is compared as usual.",
+    ),
+    "qr_data": Difference(
+        "The QR decomposition of `decomp = \"QR\"` is data",
+        "brmspy's XQ<p> and XR_inv<p> (brms computes them in the program's transformed data) must be the scaled thin "
+        "QR decomposition of brms's X<p> (without its Intercept column, centred where brmspy's program centres it): "
+        "Q * sqrt(N - 1) and the inverse of R / sqrt(N - 1), R with a positive diagonal.",
+    ),
     "theta1_row": Difference(
         "The prior table has no theta1 row",
         "In mixtures with predicted theta<k>, brms 2.18's get_prior() row for the reference theta1 (theta<k> of "
@@ -288,10 +300,11 @@ def py_family(f):
 def _py_bf(f):
     if isinstance(f, str):
         return bp.bf(f)
-    named = {k: str(v) for k, v in f.get("named", {}).items()}
+    options = ("center", "cmc", "sparse", "decomp")  # bf()'s design options keep their Python type
+    named = {k: (v if k in options else str(v)) for k, v in f.get("named", {}).items()}
     out = bp.bf(f["bf"][0], *f["bf"][1:], nl=f.get("nl", False), family=py_family(f.get("family")), **named)
     if f.get("lf"):
-        out = out + bp.lf(*f["lf"])
+        out = out + bp.lf(*f["lf"], **f.get("lf_options", {}))
     for n in f.get("nlf", []):
         out = out + bp.nlf(*n)
     if f.get("mecor") is not None:
@@ -537,6 +550,38 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
                         r = r.copy()
                         r[:, cols] = g[:, cols]
                         sd[xs] = {**sd[xs], "v": r.ravel().tolist()}
+
+    # MAPPING["shrinkage_scales"]
+    for k in [k for k in data if re.fullmatch(r"Kscales(_\w+)?", k) and k not in sd]:
+        s = k[len("Kscales"):]
+        if f"K{s}" in sd:
+            centred = f"int Kc{s} = K{s} - 1;" in build.code  # the Intercept column is not a coefficient of b
+            if float(np.asarray(data[k])) == scalar(f"K{s}") - centred:
+                extra.add(k)
+            else:
+                out.append(f"{k} (MAPPING['shrinkage_scales']): brmspy {_fmt(data[k])}, brms's K{s} {scalar(f'K{s}')}")
+
+    # MAPPING["qr_data"]
+    for k in [k for k in data if re.fullmatch(r"XQ(_\w+)?", k) and k not in sd]:
+        s = k[2:]
+        entry = sd.get(f"X{s}")
+        if entry is None or f"XR_inv{s}" not in data:
+            continue
+        X = _ref_array(entry)
+        if "Intercept" in (entry.get("colnames") or []):
+            X = X[:, 1:]
+        if f"means_X{s}[i - 1] = mean(X{s}[, i]);" in build.code:
+            X = X - X.mean(axis=0)
+        Q, R = np.linalg.qr(X, mode="reduced")
+        sign = np.where(np.diag(R) < 0, -1.0, 1.0)
+        Q, R = Q * sign, R * sign[:, None]
+        scale = np.sqrt(X.shape[0] - 1)
+        want = {k: Q * scale, f"XR_inv{s}": np.linalg.inv(R / scale)}
+        for name, value in want.items():
+            if np.allclose(np.asarray(data[name], dtype=float), value, rtol=1e-7, atol=1e-8):
+                extra.add(name)
+            else:
+                out.append(f"{name} (MAPPING['qr_data']): brmspy's differs from the QR decomposition of brms's X{s}")
 
     # MAPPING["mi_bounds"]
     for k in [k for k in sd if re.fullmatch(r"(lb|ub)mi(_\w+)?", k) and k not in data]:

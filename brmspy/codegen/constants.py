@@ -1,0 +1,70 @@
+"""``constant()`` priors: parameters fixed at values that are passed as data.
+
+brms writes the values into the program (``b[1] = 1;``, ``sigma = 1.5;``) and turns the parameter into a
+transformed parameter; brmspy does the same with the values as data, so that other values reuse the
+compiled program: ``prior_<name>_const`` (the values), ``Kp_<name>_const`` (how many) and, when only some
+elements of a vector are fixed, ``Jp_<name>_const`` (which). The estimated elements of such a vector are
+scalar parameters ``par_<name>_<i>``, as in brms.
+
+The pieces that declare parameters (population effects, group-level sds, distributional parameters) do
+not know about constants; :func:`apply_constants` rewrites the declarations of the assembled program.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..core.distributions import format_number
+from ..core.errors import PriorError
+from ..core.stan import StanBlocks
+
+_DECL = re.compile(r"^(?P<base>real|vector)(?P<bounds><[^>]*>)?(?P<size>\[[^\]]*\])?\s+(?P<name>\w+);(?P<rest>.*)$")
+_BOUND = re.compile(r"(lower|upper)=([-+0-9.eE]+)")
+
+
+def _check_bounds(name: str, bounds: str, values: list[float]) -> None:
+    for which, text in _BOUND.findall(bounds or ""):
+        limit = float(text)
+        bad = [v for v in values if (v < limit if which == "lower" else v > limit)]
+        if bad:
+            raise PriorError(f"constant({format_number(bad[0])}) is outside the range of {name} ({which} bound "
+                             f"{format_number(limit)}).")
+
+
+def apply_constants(sb: StanBlocks, constants: dict[str, list[float | None]]) -> None:
+    """Turn the parameters of ``constants`` (Stan name -> value per element, None: estimated) into data."""
+    fixed_def: list[str] = []
+    fixed_comp: list[str] = []
+    for name, values in constants.items():
+        pos = next((i for i, line in enumerate(sb.par) if (m := _DECL.match(line)) and m.group("name") == name), None)
+        if pos is None:
+            raise PriorError(f"brmspy cannot fix the parameter {name!r} with constant() in this model.")
+        m = _DECL.match(sb.par.pop(pos))
+        base, bounds, size, rest = m.group("base"), m.group("bounds") or "", m.group("size"), m.group("rest")
+        idx = [i for i, v in enumerate(values) if v is not None]
+        vals = [float(values[i]) for i in idx]
+        _check_bounds(name, bounds, vals)
+        data = f"prior_{name}_const"
+        if base == "real":
+            sb.declare(f"real {data}", data, vals[0], f"constant value of {name}")
+            fixed_def.append(f"real{bounds} {name} = {data};{rest}")
+            continue
+        count = f"Kp_{name}_const"
+        sb.declare(f"int<lower=1> {count}", count, len(idx), f"number of elements of {name} fixed by constant()")
+        sb.declare(f"vector[{count}] {data}", data, np.array(vals), f"constant values of {name}")
+        if len(idx) == len(values):
+            fixed_def.append(f"vector{bounds}{size} {name} = {data};{rest}")
+            continue
+        where = f"Jp_{name}_const"
+        sb.declare(f"array[{count}] int {where}", where, np.array(idx, dtype=np.int64) + 1, "which elements are fixed")
+        free = [i + 1 for i, v in enumerate(values) if v is None]
+        for k, i in enumerate(free):
+            sb.par.insert(pos + k, f"real{bounds} par_{name}_{i};  // element {i} of {name}")
+        fixed_def.append(f"vector{bounds}{size} {name};{rest}")
+        fixed_comp.append(f"{name}[{where}] = {data};")
+        fixed_comp += [f"{name}[{i}] = par_{name}_{i};" for i in free]
+    # before every other transformed parameter, which may use them
+    sb.tpar_def[:0] = fixed_def
+    sb.tpar_comp[:0] = fixed_comp

@@ -1,0 +1,37 @@
+// generated with brmspy
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  real prior_nu_shape;
+  real prior_nu_rate;
+  int prior_only;  // should the likelihood be ignored?
+}
+parameters {
+  vector[K] b;  // regression coefficients
+  real<lower=0> sigma;  // dispersion parameter
+  real<lower=1> nu;  // degrees of freedom or shape
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+  lprior += gamma_lpdf(nu | prior_nu_shape, prior_nu_rate)
+    - gamma_lccdf(1 | prior_nu_shape, prior_nu_rate);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += X * b;
+    target += student_t_lpdf(Y | nu, mu, sigma);
+  }
+  // priors including constants
+  target += lprior;
+}

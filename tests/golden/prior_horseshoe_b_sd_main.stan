@@ -1,0 +1,152 @@
+// generated with brmspy
+functions {
+  /* Efficient computation of the horseshoe scale parameters
+   * see Appendix C.1 in https://projecteuclid.org/euclid.ejs/1513306866
+   * Args:
+   *   lambda: local shrinkage parameters
+   *   tau: global shrinkage parameter
+   *   c2: slab regularization parameter
+   * Returns:
+   *   scale parameter vector of the horseshoe prior
+   */
+  vector scales_horseshoe(vector lambda, real tau, real c2) {
+    int K = rows(lambda);
+    vector[K] lambda2 = square(lambda);
+    vector[K] lambda_tilde = sqrt(c2 * lambda2 ./ (c2 + tau^2 * lambda2));
+    return lambda_tilde * tau;
+  }
+  /* compute correlated group-level effects
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor(matrix z, vector SD, matrix L) {
+    // r is stored in another dimension order than z
+    return transpose(diag_pre_multiply(SD, L) * z);
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  int<lower=1> Kscales;  // number of local scale parameters
+  // data for the horseshoe prior
+  real<lower=0> hs_df;  // local degrees of freedom
+  real<lower=0> hs_df_global;  // global degrees of freedom
+  real<lower=0> hs_df_slab;  // slab degrees of freedom
+  real<lower=0> hs_scale_global;  // global prior scale
+  real<lower=0> hs_scale_slab;  // slab prior scale
+  // data for group-level effects of ID 1
+  int<lower=1> N_1;  // number of grouping levels
+  int<lower=1> M_1;  // number of coefficients per level
+  array[N] int<lower=1> J_1;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_1_1;
+  vector[N] Z_1_2;
+  int<lower=1> NC_1;  // number of group-level correlations
+  // data for group-level effects of ID 2
+  int<lower=1> N_2;  // number of grouping levels
+  int<lower=1> M_2;  // number of coefficients per level
+  array[N] int<lower=1> J_2;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_2_1;
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  real prior_L_1_eta;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+}
+parameters {
+  vector[Kc] zb;  // unscaled coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  // horseshoe shrinkage parameters
+  real<lower=0> hs_global;  // global shrinkage parameter
+  real<lower=0> hs_slab;  // slab regularization parameter
+  vector<lower=0>[Kscales] hs_local;  // local parameters for the horseshoe prior
+  real<lower=0> sigma;  // dispersion parameter
+  matrix[M_1, N_1] z_1;  // standardized group-level effects
+  cholesky_factor_corr[M_1] L_1;  // cholesky factor of correlation matrix
+  array[M_2] vector[N_2] z_2;  // standardized group-level effects
+}
+transformed parameters {
+  vector<lower=0>[M_2] sd_2;  // group-level standard deviations (1 | h)
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 + x | g)
+  real lprior = 0;  // prior contributions to the log posterior
+  vector[Kc] b;  // scaled coefficients
+  vector<lower=0>[Kc] sdb;  // SDs of the coefficients
+  vector<lower=0>[Kscales] scales;  // local horseshoe scale parameters
+  matrix[N_1, M_1] r_1;  // actual group-level effects
+  // using vectors speeds up indexing in loops
+  vector[N_1] r_1_1;
+  vector[N_1] r_1_2;
+  vector[N_2] r_2_1;  // actual group-level effects
+  // compute horseshoe scale parameters
+  scales = scales_horseshoe(hs_local, hs_global, hs_scale_slab^2 * hs_slab);
+  sdb = scales[(1):(Kc)];
+  sd_1 = scales[(1+Kc):(Kc+M_1)];
+  sd_2 = scales[(1+Kc+M_1):(Kc+M_1+M_2)];
+  b = zb .* sdb;  // scale coefficients
+  // compute actual group-level effects of (1 + x | g)
+  r_1 = scale_r_cor(z_1, sd_1, L_1);
+  r_1_1 = r_1[, 1];
+  r_1_2 = r_1[, 2];
+  // compute actual group-level effects of (1 | h)
+  r_2_1 = sd_2[1] * z_2[1];
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(hs_global | hs_df_global, 0, hs_scale_global * sigma)
+    - 1 * log(0.5);
+  lprior += inv_gamma_lpdf(hs_slab | 0.5 * hs_df_slab, 0.5 * hs_df_slab);
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += Intercept;
+    // add group-level effects to mu
+    mu += r_1_1[J_1] .* Z_1_1;
+    mu += r_1_2[J_1] .* Z_1_2;
+    mu += r_2_1[J_2] .* Z_2_1;
+    target += normal_id_glm_lpdf(Y | Xc, mu, b, sigma);
+  }
+  // priors including constants
+  target += lprior;
+  target += std_normal_lpdf(zb);
+  target += student_t_lpdf(hs_local | hs_df, 0, 1)
+    - rows(hs_local) * log(0.5);
+  target += std_normal_lpdf(to_vector(z_1));
+  target += std_normal_lpdf(z_2[1]);
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+  // compute group-level correlations
+  corr_matrix[M_1] Cor_1 = multiply_lower_tri_self_transpose(L_1);
+  vector<lower=-1, upper=1>[NC_1] cor_1;
+  // extract upper diagonal of correlation matrix of ID 1
+  for (k in 1:M_1) {
+    for (j in 1:(k - 1)) {
+      cor_1[choose(k - 1, 2) + j] = Cor_1[j, k];
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// generated with brmspy
+functions {
+  /* Efficient computation of the horseshoe scale parameters
+   * see Appendix C.1 in https://projecteuclid.org/euclid.ejs/1513306866
+   * Args:
+   *   lambda: local shrinkage parameters
+   *   tau: global shrinkage parameter
+   *   c2: slab regularization parameter
+   * Returns:
+   *   scale parameter vector of the horseshoe prior
+   */
+  vector scales_horseshoe(vector lambda, real tau, real c2) {
+    int K = rows(lambda);
+    vector[K] lambda2 = square(lambda);
+    vector[K] lambda_tilde = sqrt(c2 * lambda2 ./ (c2 + tau^2 * lambda2));
+    return lambda_tilde * tau;
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  int<lower=1> Kscales;  // number of local scale parameters
+  // data for the horseshoe prior
+  real<lower=0> hs_df;  // local degrees of freedom
+  real<lower=0> hs_df_global;  // global degrees of freedom
+  real<lower=0> hs_df_slab;  // slab degrees of freedom
+  real<lower=0> hs_scale_global;  // global prior scale
+  real<lower=0> hs_scale_slab;  // slab prior scale
+  int<lower=1> K_sigma;  // number of population-level effects
+  matrix[N, K_sigma] X_sigma;  // population-level design matrix
+  int<lower=1> Kscales_sigma;  // number of local scale parameters
+  // data for the horseshoe prior
+  real<lower=0> hs_df_sigma;  // local degrees of freedom
+  real<lower=0> hs_df_global_sigma;  // global degrees of freedom
+  real<lower=0> hs_df_slab_sigma;  // slab degrees of freedom
+  real<lower=0> hs_scale_global_sigma;  // global prior scale
+  real<lower=0> hs_scale_slab_sigma;  // slab prior scale
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_Intercept_sigma_df;
+  real prior_Intercept_sigma_loc;
+  real prior_Intercept_sigma_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  int Kc_sigma = K_sigma - 1;
+  matrix[N, Kc_sigma] Xc_sigma;  // centered version of X_sigma without an intercept
+  vector[Kc_sigma] means_X_sigma;  // column means of X_sigma before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+  for (i in 2:K_sigma) {
+    means_X_sigma[i - 1] = mean(X_sigma[, i]);
+    Xc_sigma[, i - 1] = X_sigma[, i] - means_X_sigma[i - 1];
+  }
+}
+parameters {
+  vector[Kc] zb;  // unscaled coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  // horseshoe shrinkage parameters
+  real<lower=0> hs_global;  // global shrinkage parameter
+  real<lower=0> hs_slab;  // slab regularization parameter
+  vector<lower=0>[Kscales] hs_local;  // local parameters for the horseshoe prior
+  vector[Kc_sigma] zb_sigma;  // unscaled coefficients
+  real Intercept_sigma;  // temporary intercept for centered predictors
+  // horseshoe shrinkage parameters
+  real<lower=0> hs_global_sigma;  // global shrinkage parameter
+  real<lower=0> hs_slab_sigma;  // slab regularization parameter
+  vector<lower=0>[Kscales_sigma] hs_local_sigma;  // local parameters for the horseshoe prior
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  vector[Kc] b;  // scaled coefficients
+  vector<lower=0>[Kc] sdb;  // SDs of the coefficients
+  vector<lower=0>[Kscales] scales;  // local horseshoe scale parameters
+  vector[Kc_sigma] b_sigma;  // scaled coefficients
+  vector<lower=0>[Kc_sigma] sdb_sigma;  // SDs of the coefficients
+  vector<lower=0>[Kscales_sigma] scales_sigma;  // local horseshoe scale parameters
+  // compute horseshoe scale parameters
+  scales = scales_horseshoe(hs_local, hs_global, hs_scale_slab^2 * hs_slab);
+  sdb = scales[(1):(Kc)];
+  b = zb .* sdb;  // scale coefficients
+  // compute horseshoe scale parameters
+  scales_sigma = scales_horseshoe(hs_local_sigma, hs_global_sigma, hs_scale_slab_sigma^2 * hs_slab_sigma);
+  sdb_sigma = scales_sigma[(1):(Kc_sigma)];
+  b_sigma = zb_sigma .* sdb_sigma;  // scale coefficients
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(hs_global | hs_df_global, 0, hs_scale_global)
+    - 1 * log(0.5);
+  lprior += inv_gamma_lpdf(hs_slab | 0.5 * hs_df_slab, 0.5 * hs_df_slab);
+  lprior += student_t_lpdf(Intercept_sigma | prior_Intercept_sigma_df, prior_Intercept_sigma_loc, prior_Intercept_sigma_scale);
+  lprior += student_t_lpdf(hs_global_sigma | hs_df_global_sigma, 0, hs_scale_global_sigma)
+    - 1 * log(0.5);
+  lprior += inv_gamma_lpdf(hs_slab_sigma | 0.5 * hs_df_slab_sigma, 0.5 * hs_df_slab_sigma);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term of sigma
+    vector[N] sigma = rep_vector(0.0, N);
+    sigma += Intercept_sigma + Xc_sigma * b_sigma;
+    sigma = exp(sigma);
+    target += normal_id_glm_lpdf(Y | Xc, Intercept, b, sigma);
+  }
+  // priors including constants
+  target += lprior;
+  target += std_normal_lpdf(zb);
+  target += student_t_lpdf(hs_local | hs_df, 0, 1)
+    - rows(hs_local) * log(0.5);
+  target += std_normal_lpdf(zb_sigma);
+  target += student_t_lpdf(hs_local_sigma | hs_df_sigma, 0, 1)
+    - rows(hs_local_sigma) * log(0.5);
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+  // actual population-level intercept
+  real b_sigma_Intercept = Intercept_sigma - dot_product(means_X_sigma, b_sigma);
+}
