@@ -223,7 +223,7 @@ def test_sample_config_from_kwargs_control():
 
 
 def test_import_is_lazy():
-    code = "import sys, brmspy.backends; print(sorted(m for m in ('stan', 'stanli', 'cmdstanpy', 'httpstan') if m in sys.modules))"
+    code = "import sys, brmspy.backends; print(sorted(m for m in ('stan', 'stanli', 'cmdstanpy', 'httpstan', 'nutpie', 'bridgestan') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.strip() == "[]"
@@ -236,7 +236,7 @@ def test_get_backend_and_unknown_names():
     for call in (lambda: B.get_backend("rstan"), lambda: B.select_backend(NORMAL_CODE, "rstan")):
         with pytest.raises(BackendUnavailableError) as info:
             call()
-        assert "unknown backend 'rstan'; valid names are: 'auto', 'stanli', 'pystan', 'cmdstanpy'" in str(info.value)
+        assert "unknown backend 'rstan'; valid names are: 'auto', 'stanli', 'pystan', 'cmdstanpy', 'nutpie'" in str(info.value)
 
 
 def test_select_backend_auto_picks_stanli(caplog):

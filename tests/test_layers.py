@@ -38,7 +38,7 @@ DATA_PACKAGES = {"brmspy.data"}  # CSV files only
 FACADE = "brmspy.fit.brmsfit"
 #: third-party packages that are slow to import or need a compiler/toolchain: in-function imports of these are fine
 HEAVY = {"scipy", "matplotlib", "arviz", "arviz_base", "arviz_stats", "arviz_plots", "xarray", "h5py", "h5netcdf",
-         "stan", "stanli", "httpstan", "cmdstanpy", "jinja2", "concurrent", "multiprocessing"}
+         "stan", "stanli", "httpstan", "cmdstanpy", "nutpie", "bridgestan", "jinja2", "concurrent", "multiprocessing"}
 
 
 def _modules() -> dict[str, Path]:
