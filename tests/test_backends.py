@@ -663,16 +663,17 @@ def test_algorithm_is_checked_and_each_backend_names_what_it_offers():
     stanli = B.get_backend("stanli")
     with pytest.raises(BackendUnavailableError) as info:
         stanli.sample(stanli.compile(NORMAL_CODE), normal_data(), SampleConfig(algorithm="meanfield"))
-    assert "backend 'stanli' does not offer algorithm='meanfield' (it runs 'sampling'); backend='cmdstanpy' does" in str(
+    assert "backend 'stanli' does not offer algorithm='meanfield' (it runs 'sampling', 'laplace'); backend='cmdstanpy' does" in str(
         info.value)
     with pytest.raises(BackendUnavailableError, match="backend='cmdstanpy' or backend='pystan' does"):
         B.select_backend(NORMAL_CODE, "stanli", algorithm="fixed_param")
 
 
 def test_auto_picks_a_backend_that_offers_the_algorithm(cmdstan_home, monkeypatch, capsys):
-    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="laplace", verbose=True)
+    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="pathfinder", verbose=True)
     assert backend.name == "cmdstanpy"
-    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='laplace')" in capsys.readouterr().out
+    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='pathfinder')" in capsys.readouterr().out
+    assert B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="laplace").name == "stanli"
     cmdstan = B.get_backend("cmdstanpy")
     monkeypatch.setattr(cmdstan, "unavailable_reason", lambda: "CmdStan is not installed")
     monkeypatch.setattr(cmdstan, "available", lambda: False)
