@@ -248,10 +248,23 @@ class StanliBackend:
             opt["init"] = self._unconstrain(built, inits[0], 0)
         elif cfg.init_radius() is not None:
             opt["init_radius"] = cfg.init_radius()
-        try:
-            mode = np.asarray(built.optimize(**opt).unconstrained, dtype=np.float64)
-        except (RuntimeError, ValueError) as exc:
-            raise SamplingError(f"algorithm='laplace': stanli's optimizer found no mode: {str(exc).strip()}") from None
+        # L-BFGS from a random start can step where the density is not finite and give up (as for
+        # `Reaction ~ Days` with seed 3); like a user rerunning CmdStan's optimize, try again from
+        # zero and from other random starts (seeded) before giving up.
+        attempts = [opt]
+        if inits is None:
+            attempts += [{**opt, "init_radius": 0.0}] + [{**opt, "seed": cfg.seed + k} for k in (1, 2, 3)]
+        errors = []
+        for attempt in attempts:
+            try:
+                mode = np.asarray(built.optimize(**attempt).unconstrained, dtype=np.float64)
+                break
+            except (RuntimeError, ValueError) as exc:
+                errors.append(str(exc).strip().splitlines()[0])
+        else:
+            raise SamplingError(f"algorithm='laplace': stanli's optimizer found no mode from {len(attempts)} "
+                                f"starting points ({errors[-1]}); give init= values near the posterior, or use "
+                                "algorithm='sampling'.")
         timings["optimize"] = time.perf_counter() - t0
 
         def log_prob_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:

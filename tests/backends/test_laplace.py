@@ -170,3 +170,10 @@ def test_laplace_offered_by_stanli_and_auto():
     with pytest.raises(B.BackendUnavailableError, match="backend 'nutpie' does not offer algorithm='laplace'.*"
                                                           "backend='stanli' or backend='cmdstanpy' does"):
         B.select_backend(CODE, "nutpie", algorithm="laplace")
+
+
+def test_optimizer_failure_from_a_random_start_is_retried():
+    # regression: stanli's L-BFGS from seed 3's random start stepped where the density is not finite
+    df = bp.datasets.load("sleepstudy")
+    fit = bp.brm("Reaction ~ Days", df, algorithm="laplace", seed=3, refresh=0)
+    assert 8.0 < fit.draws_dict["b_Days"].mean() < 13.0 and fit.ndraws() == 1000
