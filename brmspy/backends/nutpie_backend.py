@@ -185,7 +185,9 @@ class NutpieBackend:
 
         t1 = time.perf_counter()
         try:
-            trace = nutpie.sample(
+            # blocking=False and our own wait: nutpie.sample() turns Ctrl-C into a partial trace, but a
+            # brms user's Ctrl-C stops the fit (as on every other backend) and returns nothing
+            sampler = nutpie.sample(
                 compiled,
                 draws=cfg.num_samples,
                 tune=cfg.num_warmup,
@@ -196,7 +198,13 @@ class NutpieBackend:
                 progress_bar=cfg.refresh > 0,
                 target_accept=float(cfg.adapt_delta),
                 maxdepth=int(cfg.max_treedepth),
+                blocking=False,
             )
+            try:
+                trace = sampler.wait()
+            except BaseException:  # KeyboardInterrupt included: stop every chain, then re-raise
+                sampler.cancel()
+                raise
         except (RuntimeError, ValueError) as exc:
             raise SamplingError(f"nutpie sampling failed: {str(exc).strip()}") from None
         t_sample = time.perf_counter() - t1

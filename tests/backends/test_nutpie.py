@@ -154,3 +154,29 @@ def test_missing_nutpie_names_the_extra(monkeypatch):
     with pytest.raises(BackendUnavailableError, match=r"brmspy\[nutpie\]"):
         backend.compile(NORMAL_CODE)
     assert "nutpie" not in B.available_backends()
+
+
+def test_ctrl_c_stops_the_run_instead_of_returning_part_of_it(backend_model, monkeypatch):
+    import sys
+
+    import nutpie  # noqa: F401  (loads nutpie.sample, the module: the package's `sample` is the function)
+
+    nutpie_sample = sys.modules["nutpie.sample"]
+    backend, model = backend_model
+    cancelled = []
+    real_wait, real_cancel = nutpie_sample._BackgroundSampler.wait, nutpie_sample._BackgroundSampler.cancel
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    def cancel(self):
+        cancelled.append(True)
+        return real_cancel(self)
+
+    monkeypatch.setattr(nutpie_sample._BackgroundSampler, "wait", interrupted)
+    monkeypatch.setattr(nutpie_sample._BackgroundSampler, "cancel", cancel)
+    with pytest.raises(KeyboardInterrupt):
+        backend.sample(model, NORMAL_DATA, SampleConfig(chains=2, iter=2000, seed=1))
+    assert cancelled  # every chain stopped (nutpie's __del__ may cancel again: harmless)
+    monkeypatch.setattr(nutpie_sample._BackgroundSampler, "wait", real_wait)
+    assert backend.sample(model, NORMAL_DATA, SampleConfig(chains=1, iter=200, seed=1)).params["mu"].shape == (1, 100)
