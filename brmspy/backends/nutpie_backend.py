@@ -20,6 +20,7 @@ Install with ``pip install "brmspy[nutpie]"`` (nutpie and bridgestan, both from 
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import threading
 import time
@@ -70,6 +71,7 @@ class NutpieBackend:
     def __init__(self) -> None:
         self._models: OrderedDict[tuple[str, str, int | None], tuple[Any, Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        atexit.register(self._models.clear)  # free the models before their libraries' modules are torn down
 
     # -- availability ---------------------------------------------------
     def available(self) -> bool:

@@ -7,6 +7,7 @@ model with the data, caching the built model per (program, data).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import threading
@@ -95,6 +96,9 @@ class StanliBackend:
     def __init__(self) -> None:
         self._models: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
         self._lock = threading.Lock()
+        # free the cached models while stanli is still importable: at interpreter exit its module
+        # globals may be gone before the models' __del__ runs ("'NoneType' object has no attribute")
+        atexit.register(self._models.clear)
 
     # -- availability ---------------------------------------------------
     def available(self) -> bool:
