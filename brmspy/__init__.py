@@ -130,9 +130,12 @@ def _family_names() -> list[str]:
     return list(importlib.import_module(".families", __name__).__all__)
 
 
+def _constructors() -> list[str]:
+    return [n for n in _family_names() if n[0].islower() and n not in _NOT_CONSTRUCTORS]
+
+
 def _public_names() -> list[str]:
-    constructors = [n for n in _family_names() if n[0].islower() and n not in _NOT_CONSTRUCTORS]
-    return [*_ERRORS, *_LAZY, *constructors]
+    return [*_ERRORS, *_LAZY, *_constructors()]
 
 
 def __getattr__(name: str) -> Any:
@@ -141,6 +144,8 @@ def __getattr__(name: str) -> Any:
 
     if name == "__all__":
         value: Any = _public_names()
+    elif name == "_FAMILY_CONSTRUCTORS":  # every family constructor's name (tests parametrize over them)
+        value = _constructors()
     elif name in _LAZY:
         module = importlib.import_module(_LAZY[name], __name__)
         value = module if name == "datasets" else getattr(module, name)
