@@ -1,6 +1,6 @@
 """Stan backends behind one small interface.
 
-Only this package imports stanli, PyStan (``stan``) or CmdStanPy, and only
+Only this package imports stanli, PyStan (``stan``), CmdStanPy or nutpie, and only
 inside functions, so ``import brmspy`` is fast and works with any of them
 missing.
 
@@ -30,6 +30,7 @@ from .base import (
     check_algorithm,
 )
 from .cmdstanpy_backend import CmdStanPyBackend
+from .nutpie_backend import NutpieBackend
 from .pystan_backend import PyStanBackend
 from .stanli_backend import StanliBackend, validate_stan_code
 
@@ -57,10 +58,12 @@ _BACKENDS: dict[str, Backend] = {
     "stanli": StanliBackend(),
     "cmdstanpy": CmdStanPyBackend(),
     "pystan": PyStanBackend(),
+    # never picked by "auto": an optional extra, and nutpie takes no starting values
+    "nutpie": NutpieBackend(),
 }
 
 #: Every name :func:`get_backend` and :func:`select_backend` accept.
-BACKEND_NAMES: tuple[str, ...] = ("auto", "stanli", "pystan", "cmdstanpy")
+BACKEND_NAMES: tuple[str, ...] = ("auto", "stanli", "pystan", "cmdstanpy", "nutpie")
 
 
 def _unknown(name: object) -> BackendUnavailableError:
@@ -74,7 +77,7 @@ def get_backend(name: str) -> Backend:
 
     Parameters
     ----------
-    name : {"stanli", "pystan", "cmdstanpy"}
+    name : {"stanli", "pystan", "cmdstanpy", "nutpie"}
 
     Returns
     -------
@@ -111,8 +114,9 @@ def select_backend(
     ----------
     code : str
         The Stan program.
-    name : {"auto", "stanli", "pystan", "cmdstanpy"}
-        ``"auto"`` takes stanli if it accepts the program (and offers ``algorithm``), else
+    name : {"auto", "stanli", "pystan", "cmdstanpy", "nutpie"}
+        ``"nutpie"`` is nutpie's sampler on stanli's runtime (no compile; ``pip install
+        "brmspy[nutpie]"``), only when asked for. ``"auto"`` takes stanli if it accepts the program (and offers ``algorithm``), else
         CmdStan if it is installed, else PyStan; it says which one runs and why.
     data : dict, optional
         With data, "auto" also builds the stanli model (cached, so sampling

@@ -56,12 +56,13 @@ ALGORITHM_LABELS: dict[str, str] = {
     "laplace": "a Laplace approximation at the posterior mode",
     "fixed_param": "fixed parameter values (no MCMC)",
 }
-#: The algorithms each backend runs (stanli has NUTS and an optimizer only; PyStan 3 has NUTS and
-#: fixed_param; CmdStan has them all).
+#: The algorithms each backend runs (stanli has NUTS, and Laplace from its optimizer; PyStan 3 has
+#: NUTS and fixed_param; CmdStan has them all; nutpie has its NUTS only).
 BACKEND_ALGORITHMS: dict[str, tuple[str, ...]] = {
-    "stanli": ("sampling",),
+    "stanli": ("sampling", "laplace"),
     "cmdstanpy": ALGORITHMS,
     "pystan": ("sampling", "fixed_param"),
+    "nutpie": ("sampling",),
 }
 #: Draws the approximations return, as cmdstanr's defaults (brms passes no other number).
 APPROXIMATE_DRAWS = 1000

@@ -7,6 +7,7 @@ model with the data, caching the built model per (program, data).
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
 import threading
@@ -21,6 +22,7 @@ from .progress import stanli_progress
 from .warmstart import WarmStart, dispersed_inits, warm_start
 
 from .base import (
+    APPROXIMATE_DRAWS,
     BACKEND_ALGORITHMS,
     CompiledModel,
     Draws,
@@ -28,8 +30,10 @@ from .base import (
     check_algorithm,
     code_hash,
     data_to_json,
+    fill_sampler_stats,
     normalize_sampler_stats,
 )
+from .laplace import laplace_draws
 from .threads import threads_for
 
 __all__ = ["StanliBackend", "validate_stan_code", "is_unsupported_feature_error"]
@@ -83,7 +87,8 @@ class StanliBackend:
     """Sample with stanli (``stanli.Model``); the default where it can run a program."""
 
     name = "stanli"
-    #: NUTS only: stanli has no ADVI, Pathfinder (except as a way to find inits), Laplace or fixed_param.
+    #: NUTS, and Laplace (stanli's L-BFGS mode plus :mod:`brmspy.backends.laplace`); stanli has no
+    #: ADVI, Pathfinder (except as a way to find inits) or fixed_param.
     algorithms = BACKEND_ALGORITHMS["stanli"]
 
     #: Built models kept in memory; each holds its data, so keep this small.
@@ -92,6 +97,9 @@ class StanliBackend:
     def __init__(self) -> None:
         self._models: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
         self._lock = threading.Lock()
+        # free the cached models while stanli is still importable: at interpreter exit its module
+        # globals may be gone before the models' __del__ runs ("'NoneType' object has no attribute")
+        atexit.register(self._models.clear)
 
     # -- availability ---------------------------------------------------
     def available(self) -> bool:
@@ -166,7 +174,7 @@ class StanliBackend:
 
     # -- sampling -------------------------------------------------------
     def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig) -> Draws:
-        """Run NUTS with stanli.
+        """Run NUTS (or ``algorithm="laplace"``) with stanli.
 
         ``config.init`` dicts are constrained values; stanli wants the
         unconstrained vector, so they go through ``Model.unconstrain`` first.
@@ -177,6 +185,8 @@ class StanliBackend:
         threads = threads_for(model.code, cfg.threads)  # reduce_sum programs only
         built = self.build(model, data, threads)
         t_build = time.perf_counter() - t0
+        if cfg.algorithm == "laplace":
+            return self._laplace(model, data, built, cfg, {"compile": model.compile_time, "build": t_build})
 
         kwargs: dict[str, Any] = dict(
             chains=cfg.chains,
@@ -229,6 +239,82 @@ class StanliBackend:
             config=cfg,
         )
 
+    def _laplace(self, model: CompiledModel, data: Mapping[str, Any], built: Any, cfg: SampleConfig,
+                 timings: dict[str, float]) -> Draws:
+        """CmdStan's ``laplace``: the mode (with the Jacobian) by stanli's L-BFGS, the normal
+        approximation from the Hessian there (:mod:`brmspy.backends.laplace`), and
+        :data:`APPROXIMATE_DRAWS` draws as one chain, transformed to the constrained scale
+        (transformed parameters and generated quantities included) by :meth:`_constrain`.
+        ``lp__`` is NaN, as on CmdStan through brmspy.
+        """
+        t0 = time.perf_counter()
+        opt: dict[str, Any] = {"seed": cfg.seed, "jacobian": True}
+        inits = cfg.per_chain_inits()
+        if inits is not None:
+            opt["init"] = self._unconstrain(built, inits[0], 0)
+        elif cfg.init_radius() is not None:
+            opt["init_radius"] = cfg.init_radius()
+        # L-BFGS from a random start can step where the density is not finite and give up (as for
+        # `Reaction ~ Days` with seed 3); like a user rerunning CmdStan's optimize, try again from
+        # zero and from other random starts (seeded) before giving up.
+        attempts = [opt]
+        if inits is None:
+            attempts += [{**opt, "init_radius": 0.0}] + [{**opt, "seed": cfg.seed + k} for k in (1, 2, 3)]
+        errors = []
+        for attempt in attempts:
+            try:
+                mode = np.asarray(built.optimize(**attempt).unconstrained, dtype=np.float64)
+                break
+            except (RuntimeError, ValueError) as exc:
+                errors.append(str(exc).strip().splitlines()[0])
+        else:
+            raise SamplingError(f"algorithm='laplace': stanli's optimizer found no mode from {len(attempts)} "
+                                f"starting points ({errors[-1]}); give init= values near the posterior, or use "
+                                "algorithm='sampling'.")
+        timings["optimize"] = time.perf_counter() - t0
+
+        def log_prob_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            lp, grad = built.log_prob_grad(theta)
+            return float(lp), np.asarray(grad, dtype=np.float64)
+
+        lap = laplace_draws(log_prob_grad, mode, APPROXIMATE_DRAWS, cfg.seed)
+        timings["hessian"] = lap.hessian_seconds
+        t1 = time.perf_counter()
+        params = self._constrain(model, data, lap.theta, cfg)
+        timings["constrain"] = time.perf_counter() - t1
+        timings["sample"] = time.perf_counter() - t0
+        # CmdStan's laplace output has log_p__ (the model's log density at each draw) and log_g__
+        # (the normal's); log_p__ is left out: at 10^5 rows it would double the time after the mode
+        stats = {"log_g__": lap.log_g[None]}
+        return Draws(params=params, sampler_stats=fill_sampler_stats(stats, (1, APPROXIMATE_DRAWS)),
+                     backend=self.name, timings=timings, config=cfg)
+
+    def _constrain(self, model: CompiledModel, data: Mapping[str, Any], theta: np.ndarray,
+                   cfg: SampleConfig) -> dict[str, np.ndarray]:
+        """Unconstrained points ``(draws, n)`` as constrained draws ``{name: (1, draws, ...)}``.
+
+        stanli's BridgeStan runtime (``stanli.bridgestan_model``) transforms each point with
+        ``param_constrain``, transformed parameters and generated quantities included (their RNG
+        seeded from ``cfg.seed``). stanli's own ``Model`` has no such call; a NUTS run of one
+        iteration per point with ``max_depth=0`` is not one either (it moved 2 of 1000 points of
+        a test model), so bridgestan, a small pure-Python package, is a dependency.
+        """
+        try:
+            import bridgestan  # noqa: F401  (stanli.bridgestan_model imports it)
+        except ImportError:
+            raise BackendUnavailableError(
+                "algorithm='laplace' on stanli needs the bridgestan package: `pip install bridgestan`"
+            ) from None
+        stanli = _import_stanli()
+        bs = stanli.bridgestan_model(mir=model.handle, stan_code=None if model.handle else model.code,
+                                     data=data_to_json(data), seed=int(cfg.seed))
+        names = bs.param_names(include_tp=True, include_gq=True)
+        rng = bs.new_rng(int(cfg.seed))
+        out = np.empty((theta.shape[0], len(names)))
+        for i, point in enumerate(np.ascontiguousarray(theta)):
+            bs.param_constrain(point, include_tp=True, include_gq=True, rng=rng, out=out[i])
+        return _bridgestan_columns(names, out)
+
     @staticmethod
     def _warm_start(built: Any, seed: int) -> WarmStart | None:
         """The curvature-at-the-mode starting metric (:mod:`brmspy.backends.warmstart`), or ``None``."""
@@ -268,3 +354,20 @@ class StanliBackend:
         """Length of the unconstrained parameter vector."""
         return int(self.build(model, data).n_unconstrained)
 
+
+
+def _bridgestan_columns(names: list[str], values: np.ndarray) -> dict[str, np.ndarray]:
+    """BridgeStan's flat columns (``"m.2.1"``, first index fastest) as ``{"m": (1, draws, *shape)}``."""
+    out: dict[str, np.ndarray] = {}
+    start = 0
+    while start < len(names):
+        base = names[start].split(".", 1)[0]
+        stop = start
+        while stop < len(names) and names[stop].split(".", 1)[0] == base:
+            stop += 1
+        last = names[stop - 1].split(".")[1:]
+        shape = tuple(int(k) for k in last)  # the last column carries every dimension's size
+        block = values[:, start:stop]
+        out[base] = block.reshape((values.shape[0], *shape), order="F")[None] if shape else block[:, 0][None]
+        start = stop
+    return out

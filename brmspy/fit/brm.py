@@ -75,10 +75,11 @@ def brm(
     refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``). With
         stanli a progress bar per chain (tqdm; a widget in notebooks with ``brmspy-stan[notebook]``)
         appears for fits longer than two seconds; CmdStan and PyStan print their own lines.
-    backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"`` or ``"cmdstanpy"``.
+    backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"``, ``"cmdstanpy"`` or
+        ``"nutpie"`` (nutpie's sampler on stanli's runtime, no compile; ``pip install "brmspy-stan[nutpie]"``).
     algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
         iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
-        ``"fixed_param"``. The four approximations (CmdStan only; ``"auto"`` picks it) return 1000
+        ``"fixed_param"``. The four approximations (CmdStan; laplace also stanli; ``"auto"`` picks one) return 1000
         draws as one chain, with a warning that they approximate the posterior; ``fixed_param`` runs
         on CmdStan and PyStan.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).

@@ -223,7 +223,7 @@ def test_sample_config_from_kwargs_control():
 
 
 def test_import_is_lazy():
-    code = "import sys, brmspy.backends; print(sorted(m for m in ('stan', 'stanli', 'cmdstanpy', 'httpstan') if m in sys.modules))"
+    code = "import sys, brmspy.backends; print(sorted(m for m in ('stan', 'stanli', 'cmdstanpy', 'httpstan', 'nutpie', 'bridgestan') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.strip() == "[]"
@@ -236,7 +236,7 @@ def test_get_backend_and_unknown_names():
     for call in (lambda: B.get_backend("rstan"), lambda: B.select_backend(NORMAL_CODE, "rstan")):
         with pytest.raises(BackendUnavailableError) as info:
             call()
-        assert "unknown backend 'rstan'; valid names are: 'auto', 'stanli', 'pystan', 'cmdstanpy'" in str(info.value)
+        assert "unknown backend 'rstan'; valid names are: 'auto', 'stanli', 'pystan', 'cmdstanpy', 'nutpie'" in str(info.value)
 
 
 def test_select_backend_auto_picks_stanli(caplog):
@@ -663,16 +663,17 @@ def test_algorithm_is_checked_and_each_backend_names_what_it_offers():
     stanli = B.get_backend("stanli")
     with pytest.raises(BackendUnavailableError) as info:
         stanli.sample(stanli.compile(NORMAL_CODE), normal_data(), SampleConfig(algorithm="meanfield"))
-    assert "backend 'stanli' does not offer algorithm='meanfield' (it runs 'sampling'); backend='cmdstanpy' does" in str(
+    assert "backend 'stanli' does not offer algorithm='meanfield' (it runs 'sampling', 'laplace'); backend='cmdstanpy' does" in str(
         info.value)
     with pytest.raises(BackendUnavailableError, match="backend='cmdstanpy' or backend='pystan' does"):
         B.select_backend(NORMAL_CODE, "stanli", algorithm="fixed_param")
 
 
 def test_auto_picks_a_backend_that_offers_the_algorithm(cmdstan_home, monkeypatch, capsys):
-    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="laplace", verbose=True)
+    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="pathfinder", verbose=True)
     assert backend.name == "cmdstanpy"
-    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='laplace')" in capsys.readouterr().out
+    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='pathfinder')" in capsys.readouterr().out
+    assert B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="laplace").name == "stanli"
     cmdstan = B.get_backend("cmdstanpy")
     monkeypatch.setattr(cmdstan, "unavailable_reason", lambda: "CmdStan is not installed")
     monkeypatch.setattr(cmdstan, "available", lambda: False)

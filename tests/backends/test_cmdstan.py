@@ -186,7 +186,8 @@ def approximations(group_fits):
 def test_approximations_agree_with_nuts(algo, approximations, group_fits):
     nuts = group_fits("continuous", "stanli")
     approx = approximations[algo]
-    assert approx.backend == "cmdstanpy"  # "auto" skips stanli, which offers NUTS only
+    # "auto" skips stanli, which offers NUTS and laplace only
+    assert approx.backend == ("stanli" if algo == "laplace" else "cmdstanpy")
     assert approx.stan_draws.nchains == 1 and approx.ndraws() == B.base.APPROXIMATE_DRAWS
     assert approx.config.algorithm == algo and approx.settings["algorithm"] == algo
     for name in compared_names(nuts):

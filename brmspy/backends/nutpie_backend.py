@@ -1,0 +1,246 @@
+"""nutpie backend: nutpie's NUTS sampler on stanli's runtime, no C++ compile.
+
+stanli ships a BridgeStan-compatible runtime library (``stanli.bridgestan_model``): one shared
+library for every program, with the program itself (stanli's MIR) carried inside the data
+JSON under the reserved key ``"__stanli"``. nutpie loads any BridgeStan library
+(``nutpie._lib.StanLibrary``), so the same stanc check as the stanli backend is the whole
+"compile", and nutpie's sampler (its gradient-based mass-matrix adaptation, which often needs
+fewer gradients per effective draw than Stan's) runs the interpreted model.
+
+Differences from Stan's NUTS that a user can see, all stated in the errors and docs:
+
+- nutpie starts every chain uniformly in (-2, 2) on the unconstrained scale (Stan's default)
+  and takes no other starting values, so ``init=`` other than ``None`` / ``2`` is refused.
+- ``adapt_delta`` is nutpie's ``target_accept``; ``max_treedepth`` its ``maxdepth``. Warmup
+  follows nutpie's schedule (its windows, not Stan's) over ``warmup`` iterations.
+- ``thin`` keeps every ``thin``-th draw (the first of each block, as CmdStan).
+
+Install with ``pip install "brmspy[nutpie]"`` (nutpie and bridgestan, both from PyPI).
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import threading
+import time
+from collections import OrderedDict
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from .base import (
+    BACKEND_ALGORITHMS,
+    CompiledModel,
+    Draws,
+    SampleConfig,
+    check_algorithm,
+    code_hash,
+    data_to_json,
+    normalize_sampler_stats,
+)
+from .stanli_backend import is_unsupported_feature_error
+
+__all__ = ["NutpieBackend", "NUTPIE_STATS"]
+
+#: nutpie's sampler statistics under CmdStan's names (what :data:`~brmspy.backends.SAMPLER_STATS` lists).
+NUTPIE_STATS: dict[str, str] = {
+    "lp__": "logp",
+    "accept_stat__": "mean_tree_accept",
+    "stepsize__": "step_size",
+    "treedepth__": "depth",
+    "n_leapfrog__": "n_steps",
+    "divergent__": "diverging",
+    "energy__": "energy",
+}
+
+_EXTRA = 'pip install "brmspy[nutpie]"'
+
+
+class NutpieBackend:
+    """Sample with nutpie on stanli's BridgeStan-compatible runtime (no C++ compile)."""
+
+    name = "nutpie"
+    #: NUTS only (nutpie has no optimizer or variational methods for Stan models).
+    algorithms = BACKEND_ALGORITHMS["nutpie"]
+
+    #: Built models kept in memory; each holds its data (twice: BridgeStan's and nutpie's copy).
+    max_cached_models = 4
+
+    def __init__(self) -> None:
+        self._models: OrderedDict[tuple[str, str, int | None], tuple[Any, Any, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        atexit.register(self._models.clear)  # free the models before their libraries' modules are torn down
+
+    # -- availability ---------------------------------------------------
+    def available(self) -> bool:
+        """True if nutpie, bridgestan and stanli are importable."""
+        return not self.unavailable_reason()
+
+    def unavailable_reason(self) -> str:
+        """Why nutpie cannot be used ('' if it can), naming the extra that installs it."""
+        missing = [m for m in ("nutpie", "bridgestan", "stanli") if importlib.util.find_spec(m) is None]
+        if missing:
+            return f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not installed; install with `{_EXTRA}`"
+        return ""
+
+    def _require(self) -> None:
+        reason = self.unavailable_reason()
+        if reason:
+            raise BackendUnavailableError(f"backend 'nutpie' is not available: {reason}")
+
+    # -- compile / build ------------------------------------------------
+    def compile(self, code: str) -> CompiledModel:
+        """Run stanc (stanli's) and keep the MIR; nothing is compiled to machine code.
+
+        Raises
+        ------
+        brmspy.core.errors.StanCompileError
+            If stanc rejects the program.
+        brmspy.core.errors.BackendUnavailableError
+            If nutpie or bridgestan is missing (naming ``brmspy[nutpie]``).
+        """
+        self._require()
+        import stanli
+
+        start = time.perf_counter()
+        try:
+            mir = stanli.stan_to_mir(code)
+        except RuntimeError as exc:
+            raise StanCompileError("Stan rejected the generated program:\n" + str(exc).strip()) from None
+        return CompiledModel(self.name, code, handle=mir, compile_time=time.perf_counter() - start)
+
+    def build(self, model: CompiledModel, data: Mapping[str, Any] | None, seed: int = 1) -> tuple[Any, Any, Any]:
+        """``(bridgestan model, nutpie library, nutpie compiled model)`` for ``model`` with ``data`` (cached).
+
+        ``seed`` seeds the RNG of the transformed data block; it is part of the cache key only
+        for programs that call an ``_rng`` function.
+
+        Raises
+        ------
+        brmspy.core.errors.BackendUnavailableError
+            If stanli's runtime cannot run a feature of the program.
+        brmspy.core.errors.DataError
+            If the data do not fit the program's data block.
+        """
+        self._require()
+        import stanli
+        from nutpie import _lib
+        from nutpie.compile_stan import CompiledStanModel
+
+        data_json = data_to_json(data)
+        uses_rng = "_rng(" in model.code
+        key = (model.code_hash, code_hash(data_json), int(seed) if uses_rng else None)
+        with self._lock:
+            built = self._models.get(key)
+            if built is not None:
+                self._models.move_to_end(key)
+                return built
+        try:
+            # the public way to the runtime: its library path and the data with the program inside
+            bs = stanli.bridgestan_model(mir=model.handle, data=data_json, seed=int(seed))
+            library = _lib.StanLibrary(bs.lib_path)
+            nut = _lib.StanModel(library, {}, {}, {}, int(seed), bs.data, None)
+        except (RuntimeError, ValueError) as exc:
+            msg = str(exc).strip()
+            if is_unsupported_feature_error(msg):
+                raise BackendUnavailableError(
+                    f"stanli's runtime cannot run this program: {msg}\n"
+                    "Use backend='cmdstanpy' or backend='pystan' (compiles C++)."
+                ) from None
+            raise DataError(f"The data do not fit the Stan program: {msg}") from None
+        compiled = CompiledStanModel(_coords={}, data=None, code=model.code, library=library, dims={}, model=nut)
+        built = (bs, library, compiled)
+        with self._lock:
+            self._models[key] = built
+            while len(self._models) > self.max_cached_models:
+                self._models.popitem(last=False)
+        return built
+
+    # -- sampling -------------------------------------------------------
+    def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig) -> Draws:
+        """Run nutpie's NUTS: ``chains`` chains of ``warmup`` tuning and ``iter - warmup`` draws.
+
+        Raises
+        ------
+        brmspy.core.errors.SamplingError
+            For ``init`` other than ``None`` or ``2`` (nutpie takes no starting values), or if
+            sampling fails.
+        """
+        cfg = config.resolved()
+        check_algorithm(self, cfg)
+        radius = cfg.init_radius()
+        if cfg.init is not None and radius != 2.0:
+            raise SamplingError(
+                f"backend='nutpie' cannot take init={cfg.init!r}: nutpie starts every chain uniformly in "
+                "(-2, 2) on the unconstrained scale (Stan's default, init=None). "
+                "Use backend='stanli' for other starting values."
+            )
+        if cfg.num_warmup < 1:
+            raise SamplingError("backend='nutpie' needs warmup >= 1 (nutpie adapts while it tunes).")
+        import nutpie
+
+        t0 = time.perf_counter()
+        _bs, _lib, compiled = self.build(model, data, cfg.seed)
+        t_build = time.perf_counter() - t0
+
+        t1 = time.perf_counter()
+        try:
+            # blocking=False and our own wait: nutpie.sample() turns Ctrl-C into a partial trace, but a
+            # brms user's Ctrl-C stops the fit (as on every other backend) and returns nothing
+            sampler = nutpie.sample(
+                compiled,
+                draws=cfg.num_samples,
+                tune=cfg.num_warmup,
+                chains=cfg.chains,
+                cores=cfg.num_cores,
+                seed=cfg.seed,
+                save_warmup=False,
+                progress_bar=cfg.refresh > 0,
+                target_accept=float(cfg.adapt_delta),
+                maxdepth=int(cfg.max_treedepth),
+                blocking=False,
+            )
+            try:
+                trace = sampler.wait()
+            except BaseException:  # KeyboardInterrupt included: stop every chain, then re-raise
+                sampler.cancel()
+                raise
+        except (RuntimeError, ValueError) as exc:
+            raise SamplingError(f"nutpie sampling failed: {str(exc).strip()}") from None
+        t_sample = time.perf_counter() - t1
+
+        keep = slice(None, None, cfg.thin)  # CmdStan keeps the first draw of each block of `thin`
+        params = {}
+        for name, var in trace.posterior.data_vars.items():
+            arr = np.asarray(var.values, dtype=np.float64)[:, keep]
+            if 0 in arr.shape[2:]:  # as CmdStan's output: no columns for a zero-size variable
+                continue
+            params[str(name)] = arr
+        stats_ds = trace.sample_stats
+        stats = {ours: np.asarray(stats_ds[theirs].values)[:, keep] for ours, theirs in NUTPIE_STATS.items()}
+        return Draws(
+            params=params,
+            sampler_stats=normalize_sampler_stats(stats),
+            backend=self.name,
+            timings={"compile": model.compile_time, "build": t_build, "sample": t_sample},
+            config=cfg,
+        )
+
+    # -- density ----------------------------------------------------------
+    def log_prob_grad(
+        self, model: CompiledModel, data: Mapping[str, Any], theta_unconstrained: np.ndarray
+    ) -> tuple[float, np.ndarray]:
+        """Log density with Jacobian (constants dropped, as ``lp__``) and gradient (BridgeStan's)."""
+        bs = self.build(model, data)[0]
+        theta = np.asarray(theta_unconstrained, dtype=np.float64).ravel()
+        try:
+            lp, grad = bs.log_density_gradient(theta, propto=True, jacobian=True)
+        except (RuntimeError, ValueError) as exc:
+            raise SamplingError(f"could not evaluate the log density: {exc}") from None
+        return float(lp), np.asarray(grad, dtype=np.float64)
+
+    def unconstrained_size(self, model: CompiledModel, data: Mapping[str, Any]) -> int:
+        """Length of the unconstrained parameter vector."""
+        return int(self.build(model, data)[0].param_unc_num())
