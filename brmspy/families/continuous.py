@@ -33,8 +33,10 @@ from scipy import special, stats
 from ..core.templates import StanFunction
 from .core import FAMILY_ALIASES, FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
 
-REAL_LINKS = ("identity", "log", "inverse", "softplus")
-POS_LINKS = ("log", "identity", "inverse", "softplus")
+REAL_LINKS = ("identity", "log", "inverse", "softplus", "squareplus")
+# skew_normal (brms 2.18): also the links of probabilities
+REAL_PROB_LINKS = (*REAL_LINKS, "logit", "probit", "probit_approx", "cloglog", "cauchit", "softit")
+POS_LINKS = ("log", "identity", "inverse", "softplus", "squareplus")
 LOG2PI = np.log(2 * np.pi)
 
 
@@ -100,7 +102,7 @@ def _skew_normal_rng(dp, ex, rng):
 
 
 register(FamilySpec(
-    "skew_normal", ("mu", "sigma", "alpha"), REAL_LINKS, "real",
+    "skew_normal", ("mu", "sigma", "alpha"), REAL_PROB_LINKS, "real",
     Likelihood("skew_normal", _skew_normal_args),
     description="skew normal distribution parametrised by mean, sd and skewness",
     stan_functions=(StanFunction("skew_normal"),),
@@ -241,7 +243,7 @@ def _inv_gaussian_loglik(y, dp, ex):
 
 
 register(FamilySpec(
-    "inverse_gaussian", ("mu", "shape"), ("1/mu^2", "inverse", "identity", "log", "softplus"), "positive",
+    "inverse_gaussian", ("mu", "shape"), ("1/mu^2", "inverse", "identity", "log", "softplus", "squareplus"), "positive",
     Likelihood("inv_gaussian", args_of("mu", "shape")),
     description="inverse Gaussian distribution parametrised by its mean and shape",
     stan_functions=(StanFunction("inv_gaussian"),),

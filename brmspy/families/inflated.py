@@ -29,9 +29,9 @@ from scipy import stats
 from ..core.templates import StanFunction
 from .core import Dpars, Extras, FamilyMath, FamilySpec, Likelihood, args_of, family_function, register
 
-COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
-PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log")
-POS_LINKS = ("log", "identity", "inverse", "softplus")
+COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
+PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log")
+POS_LINKS = ("log", "identity", "inverse", "softplus", "squareplus")
 
 NEGBIN_SHAPE_PRIOR = {"shape": "inv_gamma(0.4, 0.3)"}
 
