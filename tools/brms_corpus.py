@@ -595,8 +595,16 @@ case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinom
 case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener", difference="unsupported", reason=r"(?i)wiener")
 case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal", difference="unsupported",
      reason=r"(?i)logistic_normal")
-case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace", difference="unsupported",
-     reason=r"(?i)zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_zi", bf("y ~ x1 + (1 | g1)", "zi ~ x2", "quantile ~ x1"), family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_fixed_q", bf("y ~ x1", quantile=0.25), family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_cens", "y | cens(censlri) ~ x1", family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_trunc", "y | trunc(lb = -10, ub = 10) ~ x1", family=fam("zero_inflated_asym_laplace",
+                                                                              link_sigma="softplus"))
+case("fam_betabin_cens", "ysucc | trials(ntr) + cens(censlri) ~ x1", family="beta_binomial")
+case("fam_betabin_trunc", "ysucc | trials(ntr) + trunc(lb = 0) ~ x1", family="beta_binomial")
+case("fam_betabin_cens_interval", "ysucc | trials(ntr) + cens(censlri, ysucc + 1) + weights(wts) ~ x1",
+     family="beta_binomial")
 case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2", difference="unsupported", reason=r"(?i)dirichlet2")
 case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
 

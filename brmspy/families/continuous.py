@@ -284,19 +284,19 @@ register(FamilySpec(
 
 
 
-def _asym_laplace_loglik(y, dp, ex):
+def asym_laplace_loglik(y, dp, ex):
     mu, sigma, q = dp["mu"], dp["sigma"], dp["quantile"]
     z = (y - mu) / sigma
     rho = np.where(z < 0, (q - 1) * z, q * z)
     return np.log(q) + np.log1p(-q) - np.log(sigma) - rho
 
 
-def _asym_laplace_epred(dp, ex):
+def asym_laplace_epred(dp, ex):
     q = dp["quantile"]
     return dp["mu"] + dp["sigma"] * (1 - 2 * q) / (q * (1 - q))
 
 
-def _asym_laplace_rng(dp, ex, rng):
+def asym_laplace_rng(dp, ex, rng):
     mu, sigma, q = _bcast(dp["mu"], dp["sigma"], dp["quantile"])
     u = rng.uniform(size=mu.shape)
     # inverse CDF: P(Y <= mu) = quantile
@@ -312,7 +312,7 @@ register(FamilySpec(
     description="asymmetric Laplace distribution (quantile regression; fix the quantile with bf(..., quantile=0.25))",
     stan_functions=(StanFunction("asym_laplace"),),
     pointwise=True,
-    math=FamilyMath(_asym_laplace_loglik, _asym_laplace_epred, _asym_laplace_rng),
+    math=FamilyMath(asym_laplace_loglik, asym_laplace_epred, asym_laplace_rng),
 ))
 
 
