@@ -605,7 +605,11 @@ case("fam_betabin_cens", "ysucc | trials(ntr) + cens(censlri) ~ x1", family="bet
 case("fam_betabin_trunc", "ysucc | trials(ntr) + trunc(lb = 0) ~ x1", family="beta_binomial")
 case("fam_betabin_cens_interval", "ysucc | trials(ntr) + cens(censlri, ysucc + 1) + weights(wts) ~ x1",
      family="beta_binomial")
-case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2", difference="unsupported", reason=r"(?i)dirichlet2")
+case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2")
+case("fam_dirichlet2_dpar", bf("cbind(p1, p2, p3) ~ x1 + (1 | g1)", "mup3 ~ x2"), family="dirichlet2")
+case("fam_dirichlet2_softplus", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="softplus"))
+case("fam_dirichlet2_logit", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="logit"),
+     reason=r"(?i)'logit' is not available for family 'dirichlet2'")
 case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
