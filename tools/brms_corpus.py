@@ -610,6 +610,10 @@ case("fam_dirichlet2_dpar", bf("cbind(p1, p2, p3) ~ x1 + (1 | g1)", "mup3 ~ x2")
 case("fam_dirichlet2_softplus", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="softplus"))
 case("fam_dirichlet2_logit", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="logit"),
      reason=r"(?i)'logit' is not available for family 'dirichlet2'")
+case("fam_xbeta", "y01i ~ x1", family="xbeta", difference="newer_brms",
+     note="xbeta came with brms 2.22; 2.18 does not know it (priors from brms's family: kappa gamma(0.01, 0.01))")
+case("fam_xbeta_kappa", bf("y01i ~ x1 + (1 | g1)", "kappa ~ x2"), family=fam("xbeta", link="probit"),
+     difference="newer_brms", note="xbeta came with brms 2.22")
 case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)

@@ -35,6 +35,7 @@ from .continuous import (
     shifted_lognormal,
     skew_normal,
     von_mises,
+    xbeta,
 )
 from .core import (
     DPARS,
@@ -78,7 +79,7 @@ from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa
 
 __all__ = [
     "asym_laplace", "exgaussian", "frechet", "gen_extreme_value", "inverse_gaussian", "shifted_lognormal",
-    "skew_normal", "von_mises", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
+    "skew_normal", "von_mises", "xbeta", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
     "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
     "zero_one_inflated_beta", "zero_inflated_asym_laplace",

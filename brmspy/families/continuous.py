@@ -1,6 +1,6 @@
 """Continuous families beyond the basic ones: skew_normal, shifted_lognormal,
-exgaussian, frechet, gen_extreme_value, inverse_gaussian, von_mises and
-asym_laplace.
+exgaussian, frechet, gen_extreme_value, inverse_gaussian, von_mises,
+asym_laplace and xbeta.
 
 Each entry follows brms's parametrisation (``mu`` is the mean unless said
 otherwise) and holds the Stan likelihood, the names of its helper Stan
@@ -18,6 +18,9 @@ Notes
   brms's normal approximation above ``kappa = 100`` is not used.  ``mu`` has
   brms's ``tan_half`` link by default; the response must lie in [-pi, pi].
 - ``inverse_gaussian`` is brms's ``inverse.gaussian``; both names work.
+- ``xbeta`` (brms 2.22): the extended-support beta of Kosmidis & Zeileis (2024),
+  ``Y = min(max((1 + 2 kappa) Z - kappa, 0), 1)``, ``Z ~ beta(mu phi, (1 - mu) phi)``; responses in
+  [0, 1] with exact 0s and 1s.
 - ``asym_laplace``: as in brms, ``quantile`` is estimated (prior ``beta(1, 1)``) unless
   fixed, e.g. ``bf("y ~ x", quantile=0.25)`` for the first quartile, or given a formula
   ``"quantile ~ x"``.
@@ -316,6 +319,62 @@ register(FamilySpec(
 ))
 
 
+# ------------------------------------------------------------------- xbeta
+
+
+def _xbeta_shapes(dp):
+    mu, phi, kappa = _bcast(dp["mu"], dp["phi"], dp["kappa"])
+    return mu * phi, (1 - mu) * phi, kappa, 1 + 2 * kappa
+
+
+def _xbeta_loglik(y, dp, ex):
+    a, b, kappa, d = _xbeta_shapes(dp)
+    y = np.asarray(y, dtype=float)
+    q = kappa / d  # P(Y = 0) = P(Z <= q), P(Y = 1) = P(Z >= 1 - q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zero = stats.beta.logcdf(q, a, b)
+        one = stats.beta.logsf(1 - q, a, b)
+        inner = stats.beta.logpdf(np.clip((y + kappa) / d, 0, 1), a, b) - np.log(d)
+    return np.where(y <= 0, zero, np.where(y >= 1, one, inner))
+
+
+def xbeta_epred(dp, ex):
+    """``E[Y]`` of the extended-support beta: the stretched beta's partial first moment on
+    ``(q, 1 - q)``, ``q = kappa / (1 + 2 kappa)``, plus the point mass at 1.
+
+    Examples
+    --------
+    >>> float(xbeta_epred({"mu": 0.5, "phi": 4.0, "kappa": 0.1}, None))
+    0.5
+    """
+    a, b, kappa, d = _xbeta_shapes(dp)
+    q = kappa / d
+    mu = a / (a + b)
+    # integral over (q, 1 - q) of (d z - kappa) f(z) dz, with z f(z; a, b) = mu f(z; a + 1, b)
+    first = d * mu * (special.betainc(a + 1, b, 1 - q) - special.betainc(a + 1, b, q))
+    mass = special.betainc(a, b, 1 - q) - special.betainc(a, b, q)
+    return first - kappa * mass + special.betaincc(a, b, 1 - q)
+
+
+def _xbeta_rng(dp, ex, rng):
+    a, b, kappa, d = _xbeta_shapes(dp)
+    return np.clip(d * rng.beta(a, b) - kappa, 0.0, 1.0)
+
+
+register(FamilySpec(
+    "xbeta", ("mu", "phi", "kappa"),
+    ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log"), "unit_closed",
+    Likelihood("xbeta", args_of("mu", "phi", "kappa")),
+    # brms's xbeta family sets its own kappa priors (not von_mises's): gamma(0.01, 0.01) for the constant
+    dpar_priors={"kappa": "gamma(0.01, 0.01)"},
+    dpar_intercept_priors={"kappa": "student_t(3, 0, 2.5)"},
+    description="extended-support beta distribution (proportions in [0, 1] with exact 0s and 1s; brms 2.22+)",
+    stan_functions=(StanFunction("xbeta"),),
+    pointwise=True,
+    math=FamilyMath(_xbeta_loglik, xbeta_epred, _xbeta_rng),
+))
+
+
 skew_normal = family_function("skew_normal")
 shifted_lognormal = family_function("shifted_lognormal")
 exgaussian = family_function("exgaussian")
@@ -324,3 +383,4 @@ gen_extreme_value = family_function("gen_extreme_value")
 inverse_gaussian = family_function("inverse_gaussian")
 von_mises = family_function("von_mises")
 asym_laplace = family_function("asym_laplace")
+xbeta = family_function("xbeta")

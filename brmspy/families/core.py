@@ -255,6 +255,8 @@ class FamilySpec:
     needs_trials: bool = False
     scale_prior_logscale: bool = False  # brms "has_logscale": default scales from log(y)
     dpar_priors: dict[str, str] = field(default_factory=dict)  # overrides of DPARS[d].prior
+    # overrides of DPARS[d].intercept_prior (the Intercept of a predicted dpar with a non-identity link)
+    dpar_intercept_priors: dict[str, str] = field(default_factory=dict)
     description: str = ""
     math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
     stan_functions: tuple[StanFunction, ...] = ()  # helper definitions for the Stan functions block
@@ -366,6 +368,10 @@ class Family:
 
     def dpar_prior(self, dpar: str) -> str:
         return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
+
+    def dpar_intercept_prior(self, dpar: str) -> str:
+        """Default prior of the Intercept of a predicted ``dpar`` with a non-identity link."""
+        return self.spec.dpar_intercept_priors.get(dpar, DPARS[dpar].intercept_prior)
 
     def __repr__(self) -> str:
         links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)
