@@ -616,11 +616,26 @@ case("fam_bernoulli_cloglog", "ybin ~ x1", family=fam("bernoulli", link="cloglog
 case("fam_binomial_probit", "ysucc | trials(ntr) ~ x1", family=fam("binomial", link="probit"))
 case("fam_poisson_identity", "ycnt ~ xpos", family=fam("poisson", link="identity"))
 case("fam_poisson_sqrt", "ycnt ~ xpos", family=fam("poisson", link="sqrt"))
-case("fam_poisson_squareplus", "ycnt ~ xpos", family=fam("poisson", link="squareplus"), difference="unsupported", reason=r"(?i)squareplus")
-case("fam_gaussian_logit", "y01 ~ x1", family=fam("gaussian", link="logit"), difference="unsupported", reason=r"(?i)link 'logit'")
-case("fam_gaussian_squareplus", "ypos ~ x1", family=fam("gaussian", link="squareplus"), difference="unsupported", reason=r"(?i)squareplus")
-case("fam_bernoulli_softit", "ybin ~ x1", family=fam("bernoulli", link="softit"), difference="unsupported", reason=r"(?i)softit")
-case("fam_cumulative_softit", "yord ~ x1", family=fam("cumulative", link="softit"), difference="unsupported", reason=r"(?i)softit")
+case("fam_poisson_squareplus", "ycnt ~ xpos", family=fam("poisson", link="squareplus"))
+case("fam_gaussian_logit", "y01 ~ x1", family=fam("gaussian", link="logit"))
+case("fam_gaussian_squareplus", "ypos ~ x1", family=fam("gaussian", link="squareplus"))
+case("fam_bernoulli_softit", "ybin ~ x1", family=fam("bernoulli", link="softit"))
+case("fam_cumulative_softit", "yord ~ x1", family=fam("cumulative", link="softit"))
+case("fam_sigma_squareplus", bf("y ~ x1", "sigma ~ x2"), family=fam("gaussian", link_sigma="squareplus"))
+case("fam_shape_squareplus", bf("ycnt ~ x1", "shape ~ x2"), family=fam("negbinomial", link="squareplus",
+                                                                        link_shape="squareplus"))
+case("fam_beta_softit", "y01 ~ x1", family=fam("beta", link="softit"))
+case("fam_acat_softit", "yord ~ x1", family=fam("acat", link="softit"))
+case("fam_student_probit", "y01 ~ x1", family=fam("student", link="probit"))
+case("fam_skew_normal_cauchit", "y01 ~ x1", family=fam("skew_normal", link="cauchit"))
+case("fam_binomial_softit", "ysucc | trials(ntr) ~ x1", family=fam("binomial", link="softit"))
+case("fam_sratio_softit", "yord ~ x1", family=fam("sratio", link="softit"), reason=r"(?i)'softit'.*sratio")
+case("fam_sigma_link_inverse", "y ~ x1", family=fam("gaussian", link_sigma="inverse"),
+     reason=r"(?i)'inverse' is not a supported link for parameter 'sigma'")
+case("fam_zi_link_probit", "ycnt0 ~ x1", family=fam("zero_inflated_poisson", link_zi="probit"),
+     reason=r"(?i)'probit' is not a supported link for parameter 'zi'")
+case("fam_nu_link_log", "y ~ x1", family=fam("student", link_nu="log"),
+     reason=r"(?i)'log' is not a supported link for parameter 'nu'")
 case("fam_gamma_inverse", "ypos ~ xpos", family=fam("gamma", link="inverse"))
 case("fam_gamma_identity", "ypos ~ xpos", family=fam("gamma", link="identity"))
 case("fam_lognormal_inverse", "ypos ~ xpos", family=fam("lognormal", link="inverse"))
@@ -643,9 +658,25 @@ case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinom
 case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener", difference="unsupported", reason=r"(?i)wiener")
 case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal", difference="unsupported",
      reason=r"(?i)logistic_normal")
-case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace", difference="unsupported",
-     reason=r"(?i)zero_inflated_asym_laplace")
-case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2", difference="unsupported", reason=r"(?i)dirichlet2")
+case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_zi", bf("y ~ x1 + (1 | g1)", "zi ~ x2", "quantile ~ x1"), family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_fixed_q", bf("y ~ x1", quantile=0.25), family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_cens", "y | cens(censlri) ~ x1", family="zero_inflated_asym_laplace")
+case("fam_zi_asym_laplace_trunc", "y | trunc(lb = -10, ub = 10) ~ x1", family=fam("zero_inflated_asym_laplace",
+                                                                              link_sigma="softplus"))
+case("fam_betabin_cens", "ysucc | trials(ntr) + cens(censlri) ~ x1", family="beta_binomial")
+case("fam_betabin_trunc", "ysucc | trials(ntr) + trunc(lb = 0) ~ x1", family="beta_binomial")
+case("fam_betabin_cens_interval", "ysucc | trials(ntr) + cens(censlri, ysucc + 1) + weights(wts) ~ x1",
+     family="beta_binomial")
+case("fam_dirichlet2", "cbind(p1, p2, p3) ~ x1", family="dirichlet2")
+case("fam_dirichlet2_dpar", bf("cbind(p1, p2, p3) ~ x1 + (1 | g1)", "mup3 ~ x2"), family="dirichlet2")
+case("fam_dirichlet2_softplus", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="softplus"))
+case("fam_dirichlet2_logit", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="logit"),
+     reason=r"(?i)'logit' is not available for family 'dirichlet2'")
+case("fam_xbeta", "y01i ~ x1", family="xbeta", difference="newer_brms",
+     note="xbeta came with brms 2.22; 2.18 does not know it (priors from brms's family: kappa gamma(0.01, 0.01))")
+case("fam_xbeta_kappa", bf("y01i ~ x1 + (1 | g1)", "kappa ~ x2"), family=fam("xbeta", link="probit"),
+     difference="newer_brms", note="xbeta came with brms 2.22")
 case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)

@@ -64,6 +64,9 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     names = category_dpars(fam, rd.levels)
     for n in names:
         sb += stan_predictor(frame, t, Prefix(t.resp, n), glm=False)
+    if not fam.kind.joint_link:  # dirichlet2: each category's own link, no softmax
+        for n in names:
+            sb += stan_inv_link(t, Prefix(t.resp, n), fam.link)
     phi = f"phi{s}"  # dirichlet's precision
     if "phi" in t.parts:
         sb += stan_predictor(frame, t, Prefix(t.resp, "phi"), glm=False)
@@ -71,7 +74,8 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         phi = f"{lp_name(Prefix(t.resp, 'phi'))}[n]"
     ref = reference_index(fam, rd.levels)
     elems = [f"{lp_name(Prefix(t.resp, n))}[n]" for n in names]
-    elems.insert(ref, "0")
+    if ref is not None:
+        elems.insert(ref, "0")
     mu = f"mu{s}"
     sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s}] {mu};"]
     sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"{mu}[n] = transpose([{', '.join(elems)}]);"])

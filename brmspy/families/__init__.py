@@ -25,7 +25,7 @@ from .basic import (
     student,
     weibull,
 )
-from .categorical import categorical, dirichlet, multinomial  # noqa: E402
+from .categorical import categorical, dirichlet, dirichlet2, multinomial  # noqa: E402
 from .continuous import (
     asym_laplace,
     exgaussian,
@@ -35,6 +35,7 @@ from .continuous import (
     shifted_lognormal,
     skew_normal,
     von_mises,
+    xbeta,
 )
 from .core import (
     DPARS,
@@ -64,6 +65,7 @@ from .inflated import (
     hurdle_lognormal,
     hurdle_negbinomial,
     hurdle_poisson,
+    zero_inflated_asym_laplace,
     zero_inflated_beta,
     zero_inflated_beta_binomial,
     zero_inflated_binomial,
@@ -77,13 +79,13 @@ from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa
 
 __all__ = [
     "asym_laplace", "exgaussian", "frechet", "gen_extreme_value", "inverse_gaussian", "shifted_lognormal",
-    "skew_normal", "von_mises", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
+    "skew_normal", "von_mises", "xbeta", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
     "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
-    "zero_one_inflated_beta",
+    "zero_one_inflated_beta", "zero_inflated_asym_laplace",
     "acat", "cratio", "cumulative", "hurdle_cumulative", "sratio",
     "mixture", "MixtureFamily",
-    "categorical", "dirichlet", "multinomial",
+    "categorical", "dirichlet", "dirichlet2", "multinomial",
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family", "FamilyKind",
     "FamilyMath", "FamilySpec", "Gamma", "GlmForm", "Likelihood", "Link", "Ops", "args_of", "bernoulli", "binomial",
     "brmsfamily", "check_response", "exponential", "family_function", "gaussian", "lognormal", "negbinomial",

@@ -13,10 +13,12 @@ from scipy import special, stats
 
 from .core import FamilyMath, FamilySpec, GlmForm, Likelihood, args_of, family_function, register
 
-COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
-PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log")
-POS_LINKS = ("log", "identity", "inverse", "softplus")
-REAL_LINKS = ("identity", "log", "inverse", "softplus")
+COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
+PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log")
+POS_LINKS = ("log", "identity", "inverse", "softplus", "squareplus")
+REAL_LINKS = ("identity", "log", "inverse", "softplus", "squareplus")
+# gaussian and student (brms 2.18): also the links of probabilities
+REAL_PROB_LINKS = (*REAL_LINKS, "logit", "probit", "probit_approx", "cloglog", "cauchit", "softit")
 
 
 def _bcast(x, like):
@@ -41,7 +43,7 @@ def _norm_logpdf(y, mu, sigma):
 
 
 register(FamilySpec(
-    "gaussian", ("mu", "sigma"), REAL_LINKS, "real",
+    "gaussian", ("mu", "sigma"), REAL_PROB_LINKS, "real",
     Likelihood("normal", args_of("mu", "sigma")),
     glm={"identity": GlmForm("normal_id_glm", "lpdf", ("sigma",))},
     description="normal distribution",
@@ -53,7 +55,7 @@ register(FamilySpec(
 ))
 
 register(FamilySpec(
-    "student", ("mu", "sigma", "nu"), REAL_LINKS, "real",
+    "student", ("mu", "sigma", "nu"), REAL_PROB_LINKS, "real",
     Likelihood("student_t", args_of("nu", "mu", "sigma")),
     description="Student's t distribution",
     math=FamilyMath(
@@ -143,7 +145,7 @@ register(FamilySpec(
 ))
 
 register(FamilySpec(
-    "beta", ("mu", "phi"), ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log"), "unit",
+    "beta", ("mu", "phi"), PROB_LINKS, "unit",
     Likelihood("beta", lambda dp, ops: [ops.mul(dp["mu"], dp["phi"]), ops.mul(ops.one_minus(dp["mu"]), dp["phi"])]),
     description="beta distribution parametrised by mean and precision",
     math=FamilyMath(

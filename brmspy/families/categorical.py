@@ -11,6 +11,8 @@ softmax of ``[.., 0, muB, muC, ..]`` (in category order).
   ``y ~ multinomial(n, softmax(eta))``.
 - dirichlet: ``cbind(p1, p2, p3) ~ x``; proportions summing to 1 per row,
   ``y ~ dirichlet(softmax(eta) * phi)`` with precision ``phi`` (log link).
+- dirichlet2: as dirichlet, but every category has a predictor (no reference) and
+  ``y ~ dirichlet(alpha)`` with ``alpha_k = exp(eta_k)`` (brms's ``refcat = NA``; no ``phi``).
 
 Which categories exist is only known from the data, so the family's spec has
 the single dpar ``mu``; :func:`expand_parts` replaces it by one part per
@@ -32,7 +34,7 @@ from ..core.errors import DataError
 from .core import Family, FamilyMath, FamilySpec, Likelihood, args_of, brmsfamily, register
 from .kinds import Categorical
 
-CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet")
+CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet", "dirichlet2")
 _MU_NAME = re.compile(r"mu[A-Za-z0-9]+")
 
 
@@ -137,8 +139,11 @@ def categorical_response(y: pd.Series, name: str, fam: str) -> tuple[np.ndarray,
     return codes, levels
 
 
-def reference_index(family: Family, levels: list[str]) -> int:
-    """0-based position of the reference category (``refcat``, else the first)."""
+def reference_index(family: Family, levels: list[str]) -> int | None:
+    """0-based position of the reference category (``refcat``, else the first); None without one
+    (dirichlet2: brms's ``refcat = NA``, every category predicted)."""
+    if not family.kind.joint_link:
+        return None
     refcat = getattr(family, "refcat", None)
     if refcat is None:
         return 0
@@ -150,7 +155,7 @@ def reference_index(family: Family, levels: list[str]) -> int:
 def category_dpars(family: Family, levels: list[str]) -> list[str]:
     """``mu<Category>`` of every non-reference category, in category order."""
     ref = reference_index(family, levels)
-    names = [dpar_label(lv) for i, lv in enumerate(levels) if i != ref]
+    names = [dpar_label(lv) for i, lv in enumerate(levels) if ref is None or i != ref]
     if any(n == "mu" for n in names) or len(set(names)) != len(names):
         raise DataError(
             f"The response categories {levels} do not give distinct parameter names {names}; "
@@ -232,6 +237,25 @@ def _dirichlet_math() -> FamilyMath:
     return FamilyMath(loglik, epred, rng)
 
 
+def _dirichlet2_math() -> FamilyMath:
+    # dp["mu"]: (draws, obs, ncat) concentrations, the inverse link already applied to each category
+    def loglik(y, dp, ex):
+        a = np.asarray(dp["mu"], dtype=float)
+        y = np.asarray(y, dtype=float)
+        return (special.gammaln(a.sum(axis=-1)) - special.gammaln(a).sum(axis=-1)
+                + ((a - 1) * np.log(y)).sum(axis=-1))
+
+    def epred(dp, ex):
+        a = np.asarray(dp["mu"], dtype=float)
+        return a / a.sum(axis=-1, keepdims=True)
+
+    def rng(dp, ex, gen):
+        g = gen.gamma(np.asarray(dp["mu"], dtype=float))
+        return g / g.sum(axis=-1, keepdims=True)
+
+    return FamilyMath(loglik, epred, rng)
+
+
 register(FamilySpec(
     "categorical", CategoryDpars(("mu",)), ("logit",), "int",
     Likelihood("categorical_logit", args_of("mu"), "lpmf"),  # mu: the row's vector of category predictors
@@ -249,4 +273,24 @@ register(FamilySpec(
     description="dirichlet model (proportions summing to 1)", math=_dirichlet_math(), kind=Categorical("proportions"),
 ))
 
-__all__ = ["categorical", "multinomial", "dirichlet", "CategoricalFamily", "CATEGORY_FAMILIES"]
+register(FamilySpec(
+    "dirichlet2", CategoryDpars(("mu",)), ("log", "softplus", "squareplus", "identity", "logm1"), "simplex",
+    Likelihood("dirichlet", args_of("mu"), "lpdf"),  # mu: the row's vector of concentrations
+    description="dirichlet model parametrised by one concentration per category (proportions summing to 1)",
+    math=_dirichlet2_math(), kind=Categorical("proportions", joint_link=False),
+))
+
+
+def dirichlet2(link: str = "log") -> CategoricalFamily:
+    """brms's dirichlet2 family: ``cbind(p1, p2, p3) ~ x`` with one predictor per category (no reference),
+    each the log (by default) of the category's concentration ``alpha``; ``E[p_k] = alpha_k / sum(alpha)``.
+
+    Examples
+    --------
+    >>> dirichlet2().link
+    'log'
+    """
+    return _make("dirichlet2", link, None)
+
+
+__all__ = ["categorical", "multinomial", "dirichlet", "dirichlet2", "CategoricalFamily", "CATEGORY_FAMILIES"]

@@ -38,7 +38,7 @@ from scipy import special, stats
 
 from ..core.templates import StanFunction
 from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
-from .cdf_inflated import INFLATED_CDFS
+from .cdf_inflated import INFLATED_CDFS, zi_real
 from .continuous import skew_normal_params
 from .core import Dpars, Extras
 from .discrete import com_poisson_series
@@ -235,5 +235,8 @@ CDFS: dict[str, CdfMath] = {
 
 
 CDFS.update(INFLATED_CDFS)
+_zial = zi_real(CDFS["asym_laplace"])
+CDFS["zero_inflated_asym_laplace"] = CdfMath(_zial.lcdf, _zial.lccdf, _zial.ppf, (
+    StanFunction("asym_laplace_cdf"), StanFunction("zero_inflated_asym_laplace_cdf")))
 
 __all__ = ["CDFS",]

@@ -157,6 +157,31 @@ def _vm_ppf(u, dp, ex):
     return np.clip(z + mu, -np.pi, np.pi)
 
 
+def zi_real(base: CdfMath) -> CdfMath:
+    """A real-valued base with a point mass ``zi`` at zero (zero_inflated_asym_laplace), as brms's
+    Stan functions: ``P(Y <= y)`` adds the mass for ``y >= 0``, ``P(Y > y)`` for ``y <= 0``."""
+
+    def lcdf(y, dp, ex):
+        y, zi = _f(y), _f(dp["zi"])
+        cont = np.log1p(-zi) + base.lcdf(y, dp, ex)
+        return np.where(y < 0, cont, np.logaddexp(np.log(zi), cont))
+
+    def lccdf(y, dp, ex):
+        y, zi = _f(y), _f(dp["zi"])
+        cont = np.log1p(-zi) + base.lccdf(y, dp, ex)
+        return np.where(y > 0, cont, np.logaddexp(np.log(zi), cont))
+
+    def ppf(u, dp, ex):
+        # the mixed CDF jumps by zi at 0: F0 = (1 - zi) F(0-) below, F0 + zi above
+        u, zi = _f(u), _f(dp["zi"])
+        below = (1 - zi) * np.exp(base.lcdf(np.zeros_like(u), dp, ex))
+        inner = np.clip(np.where(u < below, u, u - zi) / (1 - zi), 1e-300, 1.0)
+        x = base.ppf(inner, dp, ex)
+        return np.where((u >= below) & (u <= below + zi), 0.0, x)
+
+    return CdfMath(lcdf, lccdf, ppf)
+
+
 INFLATED_CDFS: dict[str, CdfMath] = {
     "zero_inflated_poisson": _zi_discrete(lambda dp, ex: stats.poisson(dp["mu"])),
     "zero_inflated_negbinomial": _zi_discrete(lambda dp, ex: _nbinom(dp["mu"], dp["shape"])),
@@ -181,4 +206,4 @@ for _name, _stan in _STAN.items():
     _m = INFLATED_CDFS[_name]
     INFLATED_CDFS[_name] = CdfMath(_m.lcdf, _m.lccdf, _m.ppf, (StanFunction(f"{_stan}_cdf"),))
 
-__all__ = ["INFLATED_CDFS"]
+__all__ = ["INFLATED_CDFS", "zi_real"]

@@ -1,6 +1,6 @@
 """Continuous families beyond the basic ones: skew_normal, shifted_lognormal,
-exgaussian, frechet, gen_extreme_value, inverse_gaussian, von_mises and
-asym_laplace.
+exgaussian, frechet, gen_extreme_value, inverse_gaussian, von_mises,
+asym_laplace and xbeta.
 
 Each entry follows brms's parametrisation (``mu`` is the mean unless said
 otherwise) and holds the Stan likelihood, the names of its helper Stan
@@ -18,6 +18,9 @@ Notes
   brms's normal approximation above ``kappa = 100`` is not used.  ``mu`` has
   brms's ``tan_half`` link by default; the response must lie in [-pi, pi].
 - ``inverse_gaussian`` is brms's ``inverse.gaussian``; both names work.
+- ``xbeta`` (brms 2.22): the extended-support beta of Kosmidis & Zeileis (2024),
+  ``Y = min(max((1 + 2 kappa) Z - kappa, 0), 1)``, ``Z ~ beta(mu phi, (1 - mu) phi)``; responses in
+  [0, 1] with exact 0s and 1s.
 - ``asym_laplace``: as in brms, ``quantile`` is estimated (prior ``beta(1, 1)``) unless
   fixed, e.g. ``bf("y ~ x", quantile=0.25)`` for the first quartile, or given a formula
   ``"quantile ~ x"``.
@@ -33,8 +36,10 @@ from scipy import special, stats
 from ..core.templates import StanFunction
 from .core import FAMILY_ALIASES, FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
 
-REAL_LINKS = ("identity", "log", "inverse", "softplus")
-POS_LINKS = ("log", "identity", "inverse", "softplus")
+REAL_LINKS = ("identity", "log", "inverse", "softplus", "squareplus")
+# skew_normal (brms 2.18): also the links of probabilities
+REAL_PROB_LINKS = (*REAL_LINKS, "logit", "probit", "probit_approx", "cloglog", "cauchit", "softit")
+POS_LINKS = ("log", "identity", "inverse", "softplus", "squareplus")
 LOG2PI = np.log(2 * np.pi)
 
 
@@ -100,7 +105,7 @@ def _skew_normal_rng(dp, ex, rng):
 
 
 register(FamilySpec(
-    "skew_normal", ("mu", "sigma", "alpha"), REAL_LINKS, "real",
+    "skew_normal", ("mu", "sigma", "alpha"), REAL_PROB_LINKS, "real",
     Likelihood("skew_normal", _skew_normal_args),
     description="skew normal distribution parametrised by mean, sd and skewness",
     stan_functions=(StanFunction("skew_normal"),),
@@ -241,7 +246,7 @@ def _inv_gaussian_loglik(y, dp, ex):
 
 
 register(FamilySpec(
-    "inverse_gaussian", ("mu", "shape"), ("1/mu^2", "inverse", "identity", "log", "softplus"), "positive",
+    "inverse_gaussian", ("mu", "shape"), ("1/mu^2", "inverse", "identity", "log", "softplus", "squareplus"), "positive",
     Likelihood("inv_gaussian", args_of("mu", "shape")),
     description="inverse Gaussian distribution parametrised by its mean and shape",
     stan_functions=(StanFunction("inv_gaussian"),),
@@ -282,19 +287,19 @@ register(FamilySpec(
 
 
 
-def _asym_laplace_loglik(y, dp, ex):
+def asym_laplace_loglik(y, dp, ex):
     mu, sigma, q = dp["mu"], dp["sigma"], dp["quantile"]
     z = (y - mu) / sigma
     rho = np.where(z < 0, (q - 1) * z, q * z)
     return np.log(q) + np.log1p(-q) - np.log(sigma) - rho
 
 
-def _asym_laplace_epred(dp, ex):
+def asym_laplace_epred(dp, ex):
     q = dp["quantile"]
     return dp["mu"] + dp["sigma"] * (1 - 2 * q) / (q * (1 - q))
 
 
-def _asym_laplace_rng(dp, ex, rng):
+def asym_laplace_rng(dp, ex, rng):
     mu, sigma, q = _bcast(dp["mu"], dp["sigma"], dp["quantile"])
     u = rng.uniform(size=mu.shape)
     # inverse CDF: P(Y <= mu) = quantile
@@ -310,7 +315,63 @@ register(FamilySpec(
     description="asymmetric Laplace distribution (quantile regression; fix the quantile with bf(..., quantile=0.25))",
     stan_functions=(StanFunction("asym_laplace"),),
     pointwise=True,
-    math=FamilyMath(_asym_laplace_loglik, _asym_laplace_epred, _asym_laplace_rng),
+    math=FamilyMath(asym_laplace_loglik, asym_laplace_epred, asym_laplace_rng),
+))
+
+
+# ------------------------------------------------------------------- xbeta
+
+
+def _xbeta_shapes(dp):
+    mu, phi, kappa = _bcast(dp["mu"], dp["phi"], dp["kappa"])
+    return mu * phi, (1 - mu) * phi, kappa, 1 + 2 * kappa
+
+
+def _xbeta_loglik(y, dp, ex):
+    a, b, kappa, d = _xbeta_shapes(dp)
+    y = np.asarray(y, dtype=float)
+    q = kappa / d  # P(Y = 0) = P(Z <= q), P(Y = 1) = P(Z >= 1 - q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zero = stats.beta.logcdf(q, a, b)
+        one = stats.beta.logsf(1 - q, a, b)
+        inner = stats.beta.logpdf(np.clip((y + kappa) / d, 0, 1), a, b) - np.log(d)
+    return np.where(y <= 0, zero, np.where(y >= 1, one, inner))
+
+
+def xbeta_epred(dp, ex):
+    """``E[Y]`` of the extended-support beta: the stretched beta's partial first moment on
+    ``(q, 1 - q)``, ``q = kappa / (1 + 2 kappa)``, plus the point mass at 1.
+
+    Examples
+    --------
+    >>> round(float(xbeta_epred({"mu": 0.5, "phi": 4.0, "kappa": 0.1}, None)), 12)  # symmetric: one half
+    0.5
+    """
+    a, b, kappa, d = _xbeta_shapes(dp)
+    q = kappa / d
+    mu = a / (a + b)
+    # integral over (q, 1 - q) of (d z - kappa) f(z) dz, with z f(z; a, b) = mu f(z; a + 1, b)
+    first = d * mu * (special.betainc(a + 1, b, 1 - q) - special.betainc(a + 1, b, q))
+    mass = special.betainc(a, b, 1 - q) - special.betainc(a, b, q)
+    return first - kappa * mass + special.betaincc(a, b, 1 - q)
+
+
+def _xbeta_rng(dp, ex, rng):
+    a, b, kappa, d = _xbeta_shapes(dp)
+    return np.clip(d * rng.beta(a, b) - kappa, 0.0, 1.0)
+
+
+register(FamilySpec(
+    "xbeta", ("mu", "phi", "kappa"),
+    ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log"), "unit_closed",
+    Likelihood("xbeta", args_of("mu", "phi", "kappa")),
+    # brms's xbeta family sets its own kappa priors (not von_mises's): gamma(0.01, 0.01) for the constant
+    dpar_priors={"kappa": "gamma(0.01, 0.01)"},
+    dpar_intercept_priors={"kappa": "student_t(3, 0, 2.5)"},
+    description="extended-support beta distribution (proportions in [0, 1] with exact 0s and 1s; brms 2.22+)",
+    stan_functions=(StanFunction("xbeta"),),
+    pointwise=True,
+    math=FamilyMath(_xbeta_loglik, xbeta_epred, _xbeta_rng),
 ))
 
 
@@ -322,3 +383,4 @@ gen_extreme_value = family_function("gen_extreme_value")
 inverse_gaussian = family_function("inverse_gaussian")
 von_mises = family_function("von_mises")
 asym_laplace = family_function("asym_laplace")
+xbeta = family_function("xbeta")

@@ -51,6 +51,24 @@ def _inv_logit(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def _inv_softit(x):
+    y = np.logaddexp(0, x)
+    return y / (1 + y)
+
+
+def _softit(p):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(np.expm1(p / (1 - p)))
+
+
+def _squareplus(x):
+    return (x + np.sqrt(np.square(x) + 4)) / 2
+
+
+def _inv_squareplus(x):
+    return (np.square(x) - 1) / x
+
+
 def _phi(x):
     from scipy.special import ndtr
 
@@ -78,12 +96,30 @@ LINKS: dict[str, Link] = {
     "logm1": Link("logm1", "(exp({}) + 1)", lambda x: np.log(x - 1), lambda x: np.exp(x) + 1),
     "log1p": Link("log1p", "expm1({})", np.log1p, np.expm1),
     "tan_half": Link("tan_half", "inv_tan_half({})", lambda x: np.tan(x / 2), lambda x: 2 * np.arctan(x)),
+    # brms's smooth alternatives to log and logit (2.18): squareplus(x) = (x + sqrt(x^2 + 4)) / 2,
+    # inv_softit(x) = log1p_exp(x) / (1 + log1p_exp(x))
+    "squareplus": Link("squareplus", "squareplus({})", _inv_squareplus, _squareplus),
+    "softit": Link("softit", "inv_softit({})", _softit, _inv_softit),
 }
 
 # Links whose inverse needs a helper in the Stan functions block (templates/functions/inv_<link>.stan).
 LINK_FUNCTIONS: dict[str, StanFunction] = {
     "cauchit": StanFunction("inv_cauchit"),
     "tan_half": StanFunction("inv_tan_half"),
+    "squareplus": StanFunction("squareplus"),
+    "softit": StanFunction("inv_softit"),
+}
+
+# The links brms allows for each dpar other than mu (brms's ``links_dpars``); the first is the default.
+_POSITIVE_DPAR_LINKS = ("log", "identity", "softplus", "squareplus")
+_PROB_DPAR_LINKS = ("logit", "identity")
+DPAR_LINKS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("sigma", "shape", "phi", "kappa", "beta", "disc", "bs", "ndt"), _POSITIVE_DPAR_LINKS),
+    **dict.fromkeys(("zi", "hu", "zoi", "coi", "bias", "quantile"), _PROB_DPAR_LINKS),
+    "nu": ("logm1", "identity"),
+    "xi": ("log1p", "identity"),
+    "alpha": ("identity", "log", "softplus", "squareplus"),
+    "theta": ("identity",),
 }
 
 # ------------------------------------------------------------ dpar facts
@@ -218,6 +254,8 @@ class FamilySpec:
     needs_trials: bool = False
     scale_prior_logscale: bool = False  # brms "has_logscale": default scales from log(y)
     dpar_priors: dict[str, str] = field(default_factory=dict)  # overrides of DPARS[d].prior
+    # overrides of DPARS[d].intercept_prior (the Intercept of a predicted dpar with a non-identity link)
+    dpar_intercept_priors: dict[str, str] = field(default_factory=dict)
     description: str = ""
     math: "FamilyMath | None" = None  # numpy log-likelihood, expected value, random draws
     stan_functions: tuple[StanFunction, ...] = ()  # helper definitions for the Stan functions block
@@ -330,6 +368,10 @@ class Family:
     def dpar_prior(self, dpar: str) -> str:
         return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
 
+    def dpar_intercept_prior(self, dpar: str) -> str:
+        """Default prior of the Intercept of a predicted ``dpar`` with a non-identity link."""
+        return self.spec.dpar_intercept_priors.get(dpar, DPARS[dpar].intercept_prior)
+
     def __repr__(self) -> str:
         links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)
         return f"Family: {self.name}\n  Links: {links}"
@@ -398,8 +440,10 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
         if not key.startswith("link_") or key[5:] not in spec.dpars or key[5:] == "mu":
             valid = ", ".join(f"link_{d}" for d in spec.dpars if d != "mu")
             raise FamilyError(f"{name} has no argument {key!r}; valid dpar links: {valid or 'none'}.")
-        if value not in LINKS:
-            raise FamilyError(f"Unknown link {value!r} for {key}. Valid links: {', '.join(LINKS)}.")
+        valid_links = DPAR_LINKS.get(key[5:], tuple(LINKS))
+        if value not in valid_links:  # brms's check: each dpar has its own links
+            raise FamilyError(f"Link {value!r} is not a supported link for parameter {key[5:]!r} of family {name!r}. "
+                              f"Valid links: {', '.join(valid_links)}.")
     for d in spec.dpars[1:]:
         links[d] = dpar_links.get(f"link_{d}", DPARS[d].default_link)
     if threshold is not None and threshold not in ("flexible", "equidistant", "sum_to_zero"):

@@ -27,8 +27,8 @@ from ..core.errors import BrmsWarning, warn
 from ..core.templates import StanFunction
 from .core import FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
 
-COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
-UNIT_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity")
+COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
+UNIT_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity")
 
 COM_POISSON_MAX_TERMS = 10000
 LOG_EPS = np.log(1e-16)  # relative accuracy of the truncated series

@@ -27,11 +27,12 @@ import numpy as np
 from scipy import stats
 
 from ..core.templates import StanFunction
+from .continuous import REAL_LINKS, asym_laplace_epred, asym_laplace_loglik, asym_laplace_rng
 from .core import Dpars, Extras, FamilyMath, FamilySpec, Likelihood, args_of, family_function, register
 
-COUNT_LINKS = ("log", "identity", "sqrt", "softplus")
-PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "identity", "log")
-POS_LINKS = ("log", "identity", "inverse", "softplus")
+COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
+PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log")
+POS_LINKS = ("log", "identity", "inverse", "softplus", "squareplus")
 
 NEGBIN_SHAPE_PRIOR = {"shape": "inv_gamma(0.4, 0.3)"}
 
@@ -321,6 +322,27 @@ register(FamilySpec(
     stan_functions=(StanFunction("hurdle_lognormal"),), pointwise=True,
 ))
 
+
+
+def _zial_loglik(y: np.ndarray, dp: Dpars, ex: Extras) -> np.ndarray:
+    # brms: a zero has the log of the point mass alone (the continuous part has no mass at 0)
+    zi = np.asarray(dp["zi"], dtype=float)
+    return np.where(y == 0, np.log(zi), np.log1p(-zi) + asym_laplace_loglik(y, dp, ex))
+
+
+def _zial_rng(dp: Dpars, ex: Extras, rng: np.random.Generator) -> np.ndarray:
+    return _inflate(asym_laplace_rng(dp, ex, rng), dp["zi"], rng)
+
+
+register(FamilySpec(
+    "zero_inflated_asym_laplace", ("mu", "sigma", "quantile", "zi"), REAL_LINKS, "real",
+    Likelihood("zero_inflated_asym_laplace", args_of("mu", "sigma", "quantile", "zi")),
+    description="zero-inflated asymmetric Laplace distribution (quantile regression with exact zeros)",
+    math=FamilyMath(_zial_loglik, lambda dp, ex: (1 - dp["zi"]) * asym_laplace_epred(dp, ex), _zial_rng),
+    stan_functions=(StanFunction("asym_laplace"), StanFunction("zero_inflated_asym_laplace")), pointwise=True,
+))
+
+zero_inflated_asym_laplace = family_function("zero_inflated_asym_laplace")
 zero_inflated_poisson = family_function("zero_inflated_poisson")
 zero_inflated_negbinomial = family_function("zero_inflated_negbinomial")
 zero_inflated_binomial = family_function("zero_inflated_binomial")
@@ -333,7 +355,7 @@ hurdle_gamma = family_function("hurdle_gamma")
 hurdle_lognormal = family_function("hurdle_lognormal")
 
 __all__ = [
-    "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
+    "zero_inflated_asym_laplace", "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
     "zero_one_inflated_beta",
 ]

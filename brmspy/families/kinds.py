@@ -95,6 +95,9 @@ class Categorical(FamilyKind):
     #: the response: "category" (one per row), "counts" (``cbind(...) | trials(n)``) or
     #: "proportions" (``cbind(...)``, rows summing to 1)
     response: str = "category"
+    #: brms's "joint_link": one reference category (predictor 0) and the softmax of the predictors;
+    #: False (dirichlet2): every category has its own predictor and the family's link applies to each
+    joint_link: bool = True
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,10 @@ class MixtureFamily(Family):
         comp, _, base = self.component_dpar(dpar)
         return comp.dpar_prior(base)
 
+    def dpar_intercept_prior(self, dpar: str) -> str:
+        comp, _, base = self.component_dpar(dpar)
+        return comp.dpar_intercept_prior(base)
+
     def __repr__(self) -> str:
         comps = ", ".join(c.name for c in self.components)
         links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)

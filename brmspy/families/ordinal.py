@@ -23,9 +23,11 @@ from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, re
 from .kinds import Ordinal
 
 ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
+# cumulative, acat and hurdle_cumulative also take brms's softit link (sratio and cratio do not, in brms neither)
+SOFTIT_ORDINAL_LINKS = (*ORDINAL_LINKS, "softit")
 THRESHOLDS = ("flexible", "equidistant", "sum_to_zero")
 _STAN_CDF = {"logit": "inv_logit", "probit": "Phi", "probit_approx": "Phi_approx", "cloglog": "inv_cloglog",
-             "cauchit": "inv_cauchit"}
+             "cauchit": "inv_cauchit", "softit": "inv_softit"}
 
 
 def stan_function(family: str, link: str) -> StanFunction:
@@ -120,7 +122,7 @@ def _hurdle_math() -> FamilyMath:
 
 
 register(FamilySpec(
-    "hurdle_cumulative", ("mu", "hu", "disc"), ORDINAL_LINKS, "ordinal",
+    "hurdle_cumulative", ("mu", "hu", "disc"), SOFTIT_ORDINAL_LINKS, "ordinal",
     Likelihood("hurdle_cumulative", lambda dp, ops: [], "lpmf"),
     description="hurdle cumulative ordinal model (category 0 from the hurdle, 1..ncat cumulative)",
     math=_hurdle_math(),
@@ -139,7 +141,7 @@ for _name, _desc, _kind in (
     ("acat", "adjacent-category ordinal model", Ordinal()),
 ):
     register(FamilySpec(
-        _name, ("mu", "disc"), ORDINAL_LINKS, "ordinal",
+        _name, ("mu", "disc"), SOFTIT_ORDINAL_LINKS if _name in ("cumulative", "acat") else ORDINAL_LINKS, "ordinal",
         # the real likelihood is written by codegen/ordinal.py; this names the family's lpmf
         Likelihood(_name, lambda dp, ops: [], "lpmf"),
         description=_desc,

@@ -5,7 +5,7 @@ moment ``M(a, b) = integral_a^b y f(y) dy``.  brms has closed forms for
 gaussian, student, lognormal, gamma, exponential and weibull (Jawitz 2004;
 Kim 2008) and refuses the other families; here the partial moment is also
 closed form for skew_normal, shifted_lognormal, frechet, beta,
-inverse_gaussian and asym_laplace, and for the hurdle/zero-inflated families
+inverse_gaussian and asym_laplace, and for the hurdle/zero-inflated families (zero_inflated_asym_laplace too)
 with a continuous part (the point mass at zero adds nothing to ``M``).
 exgaussian, gen_extreme_value and von_mises (the arithmetic mean of the
 angle on [-pi, pi]) use Gauss-Legendre quadrature after the substitution
@@ -192,6 +192,7 @@ MOMENTS: dict[str, Moment] = {
     "hurdle_gamma": _with_atom(_gamma_moment, "hu", "mu", "shape"),
     "hurdle_lognormal": _with_atom(_lognormal_moment, "hu", "mu", "sigma"),
     "zero_inflated_beta": _with_atom(_beta_moment, "zi", "mu", "phi"),
+    "zero_inflated_asym_laplace": lambda a, b, dp, ex: (1 - _f(dp["zi"])) * _asym_laplace(a, b, dp, ex),
 }
 
 # ------------------------------------------------------------- quadrature

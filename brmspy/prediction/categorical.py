@@ -9,10 +9,11 @@ from ..formula.prefix import Prefix
 
 
 def category_eta(t, levels: list[str], eta_of) -> np.ndarray:
-    """Linear predictors of all categories, (draws, obs, ncat), with zeros for the reference."""
+    """Linear predictors of all categories, (draws, obs, ncat), with zeros for the reference (if any)."""
     ref = reference_index(t.family, levels)
     cols = [eta_of(Prefix(t.resp, n)) for n in category_dpars(t.family, levels)]
     shape = np.broadcast_shapes(*(np.shape(c) for c in cols))
     cols = [np.broadcast_to(c, shape) for c in cols]
-    cols.insert(ref, np.zeros(shape))
+    if ref is not None:  # dirichlet2 has none: every category is predicted
+        cols.insert(ref, np.zeros(shape))
     return np.stack(cols, axis=-1)

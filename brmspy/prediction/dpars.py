@@ -69,6 +69,8 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
     if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference
         levels = ctx.fit.frame.responses[t.resp].levels
         out["mu"] = category_eta(t, levels, lambda p: linear_predictor(ctx, p))
+        if transform and not t.family.kind.joint_link:  # dirichlet2: each category's concentration
+            out["mu"] = LINKS[t.family.link].inv(out["mu"])
     for d in t.family.dpars:
         prefix = Prefix(t.resp, d)
         if d in out:

@@ -112,7 +112,7 @@ def dpar_intercept_prior(t, pname: str, y: np.ndarray, design) -> str:
             return "logistic(0, 1)"
         text = t.family.dpar_prior(base) if base in t.family.dpars else DPARS[base].prior
         return text.format(scale=format_number(data_scale(y, t.family, link="identity").scale), min_Y=f"min_Y{resp_suffix(t.resp)}")
-    return DPARS[base].intercept_prior
+    return t.family.dpar_intercept_prior(base) if base in t.family.dpars else DPARS[base].intercept_prior
 
 
 

@@ -343,8 +343,10 @@ def test_predicted_inflation_intercept_prior(family):
 def test_family_constructors():
     from brmspy.families import inflated
 
-    fam = inflated.zero_inflated_negbinomial(link="sqrt", link_zi="probit")
-    assert fam.links == {"mu": "sqrt", "shape": "log", "zi": "probit"}
+    fam = inflated.zero_inflated_negbinomial(link="sqrt", link_zi="identity")
+    assert fam.links == {"mu": "sqrt", "shape": "log", "zi": "identity"}
+    with pytest.raises(bp.FamilyError, match="'probit' is not a supported link for parameter 'zi'"):
+        inflated.zero_inflated_negbinomial(link_zi="probit")  # brms's links_dpars("zi"): logit, identity
     assert inflated.hurdle_lognormal().links == {"mu": "identity", "sigma": "log", "hu": "logit"}
     assert inflated.zero_one_inflated_beta().dpars == ("mu", "phi", "zoi", "coi")
     with pytest.raises(bp.FamilyError, match="Valid links"):

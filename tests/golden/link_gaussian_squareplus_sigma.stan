@@ -1,0 +1,75 @@
+// generated with brmspy
+functions {
+  /* squareplus inverse link function (squareplus itself) */
+  vector squareplus(vector x) {
+    return (x + sqrt(square(x) + 4)) / 2;
+  }
+  real squareplus(real x) {
+    return (x + sqrt(square(x) + 4)) / 2;
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  int<lower=1> K_sigma;  // number of population-level effects
+  matrix[N, K_sigma] X_sigma;  // population-level design matrix
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_Intercept_sigma_df;
+  real prior_Intercept_sigma_loc;
+  real prior_Intercept_sigma_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  int Kc_sigma = K_sigma - 1;
+  matrix[N, Kc_sigma] Xc_sigma;  // centered version of X_sigma without an intercept
+  vector[Kc_sigma] means_X_sigma;  // column means of X_sigma before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+  for (i in 2:K_sigma) {
+    means_X_sigma[i - 1] = mean(X_sigma[, i]);
+    Xc_sigma[, i - 1] = X_sigma[, i] - means_X_sigma[i - 1];
+  }
+}
+parameters {
+  vector[Kc] b;  // regression coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  vector[Kc_sigma] b_sigma;  // regression coefficients
+  real Intercept_sigma;  // temporary intercept for centered predictors
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(Intercept_sigma | prior_Intercept_sigma_df, prior_Intercept_sigma_loc, prior_Intercept_sigma_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    // initialize linear predictor term of sigma
+    vector[N] sigma = rep_vector(0.0, N);
+    mu += Intercept + Xc * b;
+    sigma += Intercept_sigma + Xc_sigma * b_sigma;
+    mu = squareplus(mu);
+    sigma = squareplus(sigma);
+    target += normal_lpdf(Y | mu, sigma);
+  }
+  // priors including constants
+  target += lprior;
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+  // actual population-level intercept
+  real b_sigma_Intercept = Intercept_sigma - dot_product(means_X_sigma, b_sigma);
+}
