@@ -673,6 +673,11 @@ case("fam_dirichlet2_dpar", bf("cbind(p1, p2, p3) ~ x1 + (1 | g1)", "mup3 ~ x2")
 case("fam_dirichlet2_softplus", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="softplus"))
 case("fam_dirichlet2_logit", "cbind(p1, p2, p3) ~ x1", family=fam("dirichlet2", link="logit"),
      reason=r"(?i)'logit' is not available for family 'dirichlet2'")
+case("fam_dirichlet_multinomial", "cbind(c1, c2, c3) | trials(ctot) ~ x1", family="dirichlet_multinomial",
+     difference="newer_brms", note="dirichlet_multinomial came with brms 2.19; 2.18 does not know it")
+case("fam_dirichlet_multinomial_phi", bf("cbind(c1, c2, c3) | trials(ctot) ~ x1 + (1 | g1)", "phi ~ x2"),
+     family=fam("dirichlet_multinomial", refcat="c3"), difference="newer_brms",
+     note="dirichlet_multinomial came with brms 2.19")
 case("fam_xbeta", "y01i ~ x1", family="xbeta", difference="newer_brms",
      note="xbeta came with brms 2.22; 2.18 does not know it (priors from brms's family: kappa gamma(0.01, 0.01))")
 case("fam_xbeta_kappa", bf("y01i ~ x1 + (1 | g1)", "kappa ~ x2"), family=fam("xbeta", link="probit"),

@@ -62,12 +62,13 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     s = _rs(t)
     rd = frame.responses[t.resp]
     names = category_dpars(fam, rd.levels)
+    sb.functions += [f.text for f in fam.spec.stan_functions]  # dirichlet_multinomial's lpmf
     for n in names:
         sb += stan_predictor(frame, t, Prefix(t.resp, n), glm=False)
     if not fam.kind.joint_link:  # dirichlet2: each category's own link, no softmax
         for n in names:
             sb += stan_inv_link(t, Prefix(t.resp, n), fam.link)
-    phi = f"phi{s}"  # dirichlet's precision
+    phi = f"phi{s}"  # dirichlet's (and dirichlet_multinomial's) precision
     if "phi" in t.parts:
         sb += stan_predictor(frame, t, Prefix(t.resp, "phi"), glm=False)
         sb += stan_inv_link(t, Prefix(t.resp, "phi"), fam.links["phi"])

@@ -11,6 +11,9 @@ softmax of ``[.., 0, muB, muC, ..]`` (in category order).
   ``y ~ multinomial(n, softmax(eta))``.
 - dirichlet: ``cbind(p1, p2, p3) ~ x``; proportions summing to 1 per row,
   ``y ~ dirichlet(softmax(eta) * phi)`` with precision ``phi`` (log link).
+- dirichlet_multinomial (brms 2.19): ``cbind(y1, y2, y3) | trials(n) ~ x``; counts per category with
+  over-dispersion, ``y ~ dirichlet_multinomial(softmax(eta) * phi)`` (brms's
+  ``dirichlet_multinomial_logit2_lpmf``, the full pmf with its multinomial coefficient).
 - dirichlet2: as dirichlet, but every category has a predictor (no reference) and
   ``y ~ dirichlet(alpha)`` with ``alpha_k = exp(eta_k)`` (brms's ``refcat = NA``; no ``phi``).
 
@@ -31,10 +34,11 @@ import pandas as pd
 from scipy import special
 
 from ..core.errors import DataError
+from ..core.templates import StanFunction
 from .core import Family, FamilyMath, FamilySpec, Likelihood, args_of, brmsfamily, register
 from .kinds import Categorical
 
-CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet", "dirichlet2")
+CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial")
 _MU_NAME = re.compile(r"mu[A-Za-z0-9]+")
 
 
@@ -188,6 +192,20 @@ def _categorical_math() -> FamilyMath:
     return FamilyMath(loglik, epred, rng)
 
 
+def _multinomial_rng(p: np.ndarray, n: np.ndarray, gen) -> np.ndarray:
+    """Multinomial counts of ``n`` trials with probabilities ``p`` (last axis), by sequential binomials."""
+    out = np.zeros(p.shape, dtype=np.int64)
+    left = n.copy()
+    rest = np.ones(p.shape[:-1])
+    for k in range(p.shape[-1] - 1):
+        q = np.clip(p[..., k] / np.maximum(rest, 1e-300), 0, 1)
+        out[..., k] = gen.binomial(left, q)
+        left = left - out[..., k]
+        rest = rest - p[..., k]
+    out[..., -1] = left
+    return out
+
+
 def _multinomial_math() -> FamilyMath:
     def loglik(y, dp, ex):
         lp = _log_probs(dp)
@@ -201,17 +219,7 @@ def _multinomial_math() -> FamilyMath:
 
     def rng(dp, ex, gen):
         p = np.exp(_log_probs(dp))
-        n = np.broadcast_to(np.asarray(ex.trials, dtype=np.int64), p.shape[:-1])
-        out = np.zeros(p.shape, dtype=np.int64)
-        left = n.copy()
-        rest = np.ones(p.shape[:-1])
-        for k in range(p.shape[-1] - 1):  # sequential conditional binomials
-            q = np.clip(p[..., k] / np.maximum(rest, 1e-300), 0, 1)
-            out[..., k] = gen.binomial(left, q)
-            left = left - out[..., k]
-            rest = rest - p[..., k]
-        out[..., -1] = left
-        return out
+        return _multinomial_rng(p, np.broadcast_to(np.asarray(ex.trials, dtype=np.int64), p.shape[:-1]), gen)
 
     return FamilyMath(loglik, epred, rng)
 
@@ -233,6 +241,29 @@ def _dirichlet_math() -> FamilyMath:
     def rng(dp, ex, gen):
         g = gen.gamma(alpha(dp))
         return g / g.sum(axis=-1, keepdims=True)
+
+    return FamilyMath(loglik, epred, rng)
+
+
+def _dirichlet_multinomial_math() -> FamilyMath:
+    def alpha(dp):
+        return np.exp(_log_probs(dp)) * np.asarray(dp["phi"], dtype=float)[..., None]
+
+    def loglik(y, dp, ex):  # brms's dirichlet_multinomial_logit2_lpmf
+        a = alpha(dp)
+        phi = a.sum(axis=-1)
+        y = np.asarray(y, dtype=float)
+        n = y.sum(axis=-1)
+        return (special.gammaln(phi) + special.gammaln(n + 1) - special.gammaln(n + phi)
+                + (special.gammaln(y + a) - special.gammaln(a) - special.gammaln(y + 1)).sum(axis=-1))
+
+    def epred(dp, ex):
+        return np.exp(_log_probs(dp)) * np.asarray(ex.trials, dtype=float)[:, None]
+
+    def rng(dp, ex, gen):  # category probabilities from the dirichlet, then the multinomial counts
+        g = gen.gamma(alpha(dp))
+        p = g / g.sum(axis=-1, keepdims=True)
+        return _multinomial_rng(p, np.broadcast_to(np.asarray(ex.trials, dtype=np.int64), p.shape[:-1]), gen)
 
     return FamilyMath(loglik, epred, rng)
 
@@ -280,6 +311,26 @@ register(FamilySpec(
     math=_dirichlet2_math(), kind=Categorical("proportions", joint_link=False),
 ))
 
+register(FamilySpec(
+    "dirichlet_multinomial", CategoryDpars(("mu", "phi")), ("logit",), "count",
+    Likelihood("dirichlet_multinomial_logit2", args_of("mu", "phi"), "lpmf"),
+    needs_trials=True, description="dirichlet-multinomial model (over-dispersed counts per category; brms 2.19+)",
+    math=_dirichlet_multinomial_math(), kind=Categorical("counts"),
+    stan_functions=(StanFunction("dirichlet_multinomial_logit2"),),
+))
+
+
+def dirichlet_multinomial(link: str = "logit", link_phi: str = "log", refcat=None) -> CategoricalFamily:
+    """brms's dirichlet_multinomial family (brms 2.19+) for over-dispersed counts:
+    ``bf("cbind(y1, y2, y3) | trials(n) ~ x")``, category probabilities ``softmax(eta)`` and precision ``phi``.
+
+    Examples
+    --------
+    >>> dirichlet_multinomial().links["phi"]
+    'log'
+    """
+    return _make("dirichlet_multinomial", link, refcat, link_phi=link_phi)
+
 
 def dirichlet2(link: str = "log") -> CategoricalFamily:
     """brms's dirichlet2 family: ``cbind(p1, p2, p3) ~ x`` with one predictor per category (no reference),
@@ -293,4 +344,4 @@ def dirichlet2(link: str = "log") -> CategoricalFamily:
     return _make("dirichlet2", link, None)
 
 
-__all__ = ["categorical", "multinomial", "dirichlet", "dirichlet2", "CategoricalFamily", "CATEGORY_FAMILIES"]
+__all__ = ["categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial", "CategoricalFamily", "CATEGORY_FAMILIES"]

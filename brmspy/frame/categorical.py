@@ -50,7 +50,7 @@ def response_data(t, data: pd.DataFrame):
             if bad.any():
                 i, j = np.argwhere(bad)[0]
                 raise DataError(
-                    f"Family 'multinomial' needs non-negative integer counts, but column {levels[j]!r} has "
+                    f"Family {fam.name!r} needs non-negative integer counts, but column {levels[j]!r} has "
                     f"{Y[i, j]:g} in row {i}. Use family 'dirichlet' for proportions."
                 )
             Y = Y.astype(np.int64)
@@ -59,7 +59,7 @@ def response_data(t, data: pd.DataFrame):
             trials = t.response.addition("trials")
             if trials is None:  # brms: "Specifying 'trials' is required in multinomial models."
                 raise FormulaError(
-                    f"Specifying 'trials' is required in multinomial models (as in brms): write "
+                    f"Specifying 'trials' is required in {fam.name} models (as in brms): write "
                     f"'{expr} | trials(n) ~ ...' with a column n holding each row's total count."
                 )
             if trials is not None:

@@ -24,7 +24,7 @@ from brmspy.families.kinds import Categorical, FamilyKind, Mixture, Ordinal
 
 PACKAGE = Path(__file__).resolve().parents[2] / "brmspy"
 ORDINAL = {"cumulative", "sratio", "cratio", "acat", "hurdle_cumulative"}
-CATEGORICAL = {"categorical", "multinomial", "dirichlet", "dirichlet2"}
+CATEGORICAL = {"categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial"}
 
 
 def test_every_family_has_its_kind():
@@ -54,7 +54,8 @@ def test_ordinal_facts():
 
 def test_categorical_facts_and_likelihoods():
     assert {n: FAMILIES[n].kind.response for n in CATEGORICAL} == {
-        "categorical": "category", "multinomial": "counts", "dirichlet": "proportions", "dirichlet2": "proportions"}
+        "categorical": "category", "multinomial": "counts", "dirichlet": "proportions", "dirichlet2": "proportions",
+        "dirichlet_multinomial": "counts"}
     assert {n for n in CATEGORICAL if not FAMILIES[n].kind.joint_link} == {"dirichlet2"}
     dp = {"mu": "mu[n]", "phi": "phi"}
     calls = {n: FAMILIES[n].likelihood.call("Y[n]", dp, Ops(set())) for n in CATEGORICAL}
@@ -63,6 +64,7 @@ def test_categorical_facts_and_likelihoods():
         "multinomial": "multinomial_logit_lpmf(Y[n] | mu[n])",
         "dirichlet": "dirichlet_lpdf(Y[n] | softmax(mu[n]) * phi)",
         "dirichlet2": "dirichlet_lpdf(Y[n] | mu[n])",
+        "dirichlet_multinomial": "dirichlet_multinomial_logit2_lpmf(Y[n] | mu[n], phi)",
     }
 
 
