@@ -655,7 +655,11 @@ case("fam_sleep_skew", "Reaction ~ Days + (1 | Subject)", family="skew_normal", 
 case("fam_sleep_exgauss", "Reaction ~ Days", family="exgaussian", data="sleepstudy")
 case("fam_cbpp_zib", "incidence | trials(size) ~ period + (1 | herd)", family="zero_inflated_binomial", data="cbpp")
 case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinomial", data="cbpp")
-case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener", difference="unsupported", reason=r"(?i)wiener")
+case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener")
+case("fam_wiener_dpars", bf("rt | dec(dec) ~ x1 + (1 | g1)", "bs ~ x2", "ndt ~ 1", "bias ~ x1"), family="wiener")
+case("fam_wiener_links", bf("rt | dec(dec) ~ x1", "bs ~ 1"), family=fam("wiener", link_bs="softplus", link_bias="identity"))
+case("fam_wiener_no_dec", "rt ~ x1", family="wiener", reason=r"Addition argument 'dec' is required for family 'wiener'")
+case("fam_wiener_dec_gaussian", "rt | dec(dec) ~ x1", family="gaussian", reason=r"(?i)'dec' is not supported for family 'gaussian")
 case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal", difference="unsupported",
      reason=r"(?i)logistic_normal")
 case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace")

@@ -68,6 +68,8 @@ def stan_response(t: BrmsTerms, rd: ResponseData, after_y: StanBlocks | None = N
         sb += after_y
     if rd.trials is not None:
         sb.declare(f"array[N] int trials{s}", f"trials{s}", rd.trials, "number of trials")
+    if rd.dec is not None:  # wiener
+        sb.declare(f"array[N] int<lower=0,upper=1> dec{s}", f"dec{s}", rd.dec, "decisions")
     if rd.weights is not None:
         sb.declare(f"vector<lower=0>[N] weights{s}", f"weights{s}", rd.weights, "model weights")
     if rd.missing is not None:  # 'y | mi()': Nmi/Jmi data, Ymi parameters, Yl in the model block
@@ -118,6 +120,8 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
     trials = (f"trials{rs}",) if rd.trials is not None else ()
+    if rd.dec is not None:  # wiener_diffusion_lpdf(Y[n] | dec[n], ...), after the response as trials
+        trials = (*trials, f"dec{rs}")
 
     if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
         ac_sb, replaced = stan_autocor_likelihood(ac, t, dp, vectors, Y)

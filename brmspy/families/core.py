@@ -176,6 +176,8 @@ DPARS: dict[str, DparInfo] = _DparTable({
         DparInfo("alpha", None, "identity", "normal(0, 4)", "skewness parameter", intercept_prior="normal(0, 4)"),
         DparInfo("ndt", 0, "log", "uniform(0, {min_Y})", "non-decision time", upper="min_Y{rs}",
                  tdata="real min_Y{rs} = min(Y{rs});", intercept_prior=""),
+        DparInfo("bs", 0, "log", "gamma(1, 1)", "boundary separation parameter", intercept_prior="normal(-0.6, 1.3)"),
+        DparInfo("bias", default_link="logit", prior="beta(1, 1)", comment="initial bias parameter", **_PROB),
         DparInfo("xi", None, "log1p", "", "shape parameter", intercept_prior="normal(0, 4)"),
         DparInfo("zi", default_link="logit", prior="beta(1, 1)", comment="zero-inflation probability", **_PROB),
         DparInfo("hu", default_link="logit", prior="beta(1, 1)", comment="hurdle probability", **_PROB),
@@ -262,6 +264,7 @@ class FamilySpec:
     # the data-only term the _lupmf leaves out of the _lpmf, as a Stan expression of {Y} and {trials}
     data_constant: str | None = None
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
+    needs_dec: bool = False  # wiener: the response has the decisions of 'dec()'
     kind: FamilyKind = UNIVARIATE  # ordinal, categorical, mixture: structures beyond one value per row (kinds.py)
 
     @property
@@ -288,9 +291,10 @@ Dpars = dict[str, np.ndarray]
 
 @dataclass(frozen=True)
 class Extras:
-    """Observation-level data besides the response (trials of binomial models)."""
+    """Observation-level data besides the response (trials of binomial models, decisions of wiener)."""
 
     trials: np.ndarray | None = None
+    dec: np.ndarray | None = None  # wiener's 'dec()': 1 upper, 0 lower boundary
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,35 @@ _FALSE = ("FALSE", "False", "false", "F", "0")
 # ------------------------------------------------------------------ frame
 
 
+def decisions(t: "BrmsTerms", data: pd.DataFrame) -> np.ndarray | None:
+    """The decisions of wiener's ``dec(x)`` as 0 (lower) / 1 (upper boundary), brms's conversion:
+    ``"lower"``/``"upper"`` strings, else any non-zero value (or True) is the upper boundary.
+
+    brms's errors: ``dec()`` is required by wiener and refused by every other family.
+    """
+    dec = t.response.addition("dec")
+    needs = bool(getattr(t.family.spec, "needs_dec", False))
+    if dec is None:
+        if needs:
+            raise FormulaError(f"Addition argument 'dec' is required for family {t.family.name!r}: write "
+                               f"'{t.response.expr} | dec(choice) ~ ...' with choice 1 (upper) or 0 (lower boundary).")
+        return None
+    if not needs:
+        raise FormulaError(f"Argument 'dec' is not supported for family {t.family.name!r}; remove 'dec()'.")
+    col = dec.args["x"]
+    x = eval_column(col, data, "dec()")
+    if pd.api.types.is_string_dtype(x.dtype) or isinstance(x.dtype, pd.CategoricalDtype) or x.dtype == object:
+        vals = x.astype(str)
+        bad = sorted(set(vals) - {"lower", "upper"})
+        if bad:
+            raise DataError(f"Decisions in 'dec({col})' should be 'lower' or 'upper' (or 0/1); got {bad[:3]}.")
+        return (vals == "upper").to_numpy().astype(np.int64)
+    v = np.asarray(x, dtype=float)
+    if np.any(~np.isfinite(v)):
+        raise DataError(f"'dec({col})' has missing or infinite values; decisions must be 0/1 or 'lower'/'upper'.")
+    return (v != 0).astype(np.int64)
+
+
 def build_additions(t: "BrmsTerms", data: pd.DataFrame, y: np.ndarray) -> AdditionData | None:
     """Read and check the ``cens/trunc/se/rate`` terms of a response on the model data.
 

@@ -18,6 +18,7 @@ from ..families.core import ordinal_response
 from ..formula.syntax import parse_call
 from ..formula.terms import BrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
+from .additions import decisions
 from .additions import build_additions
 from .categorical import category_parts, response_data
 from .columns import addition_values, eval_column, names_in_text
@@ -67,8 +68,9 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
             raise DataError("weights() must be non-negative.")
         rd.weights = w
     rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
+    rd.dec = decisions(t, data)  # wiener's dec()
     for a in t.response.additions:
-        if a.name not in ("trials", "weights", "mi", *ADDITIONS_HANDLED):
+        if a.name not in ("trials", "weights", "mi", "dec", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
 

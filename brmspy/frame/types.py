@@ -103,6 +103,7 @@ class ResponseData:
     levels: list[str] | None = None  # response categories (ordinal/categorical)
     missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
+    dec: np.ndarray | None = None  # wiener's dec(): 1 upper, 0 lower boundary (brmspy.frame.additions.decisions)
 
     @property
     def ncat(self) -> int | None:

@@ -54,7 +54,8 @@ def _columns(x, idx: np.ndarray, n: int):
 def _subset(dp: dict, ex: "Extras", idx: np.ndarray, n: int):
     sub = {k: _columns(v, idx, n) for k, v in dp.items()}
     trials = None if ex.trials is None else _columns(ex.trials, idx, n)
-    return sub, replace(ex, trials=trials)
+    dec = None if ex.dec is None else _columns(ex.dec, idx, n)
+    return sub, replace(ex, trials=trials, dec=dec)
 
 
 def _components(t: "BrmsTerms") -> tuple | None:

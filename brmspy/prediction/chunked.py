@@ -133,6 +133,7 @@ def _frame_rows(frame: "ModelFrame", rows: np.ndarray) -> "ModelFrame":
             adds = copy_with(adds, **{f.name: _slice(getattr(adds, f.name), rows, n)
                                        for f in dataclasses.fields(adds)})
         responses[key] = copy_with(rd, y=_slice(rd.y, rows, n), trials=_slice(rd.trials, rows, n),
+                                    dec=_slice(rd.dec, rows, n),
                                     weights=_slice(rd.weights, rows, n), adds=adds)
     designs = {}
     for prefix, d in frame.designs.items():

@@ -97,7 +97,7 @@ def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = 
     ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
     """
     rd = ctx.rows.response(t, need_response)
-    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t))
+    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), dec=rd.dec if rd is not None else None)
 
 
 __all__ = ["all_responses", "dpar_values", "response_extras", "response_terms"]
