@@ -660,8 +660,13 @@ case("fam_wiener_dpars", bf("rt | dec(dec) ~ x1 + (1 | g1)", "bs ~ x2", "ndt ~ 1
 case("fam_wiener_links", bf("rt | dec(dec) ~ x1", "bs ~ 1"), family=fam("wiener", link_bs="softplus", link_bias="identity"))
 case("fam_wiener_no_dec", "rt ~ x1", family="wiener", reason=r"Addition argument 'dec' is required for family 'wiener'")
 case("fam_wiener_dec_gaussian", "rt | dec(dec) ~ x1", family="gaussian", reason=r"(?i)'dec' is not supported for family 'gaussian")
-case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal", difference="unsupported",
-     reason=r"(?i)logistic_normal")
+case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal")
+case("fam_logistic_normal_sigma", bf("cbind(p1, p2, p3) ~ x1 + (1 | g1)", "sigmap3 ~ x2"),
+     family=fam("logistic_normal", refcat="p2"))
+case("fam_logistic_normal_prior", "cbind(p1, p2, p3) ~ x1", family="logistic_normal",
+     prior=[pr("lkj(2)", "lncor"), pr("exponential(1)", "sigmap2")])
+case("fam_logistic_normal_bad_sigma", bf("cbind(p1, p2, p3) ~ x1", "sigmap2 ~ x2"),
+     family=fam("logistic_normal", refcat="p2"), reason=r"(?i)sigmap2")
 case("fam_zi_asym_laplace", "y ~ x1", family="zero_inflated_asym_laplace")
 case("fam_zi_asym_laplace_zi", bf("y ~ x1 + (1 | g1)", "zi ~ x2", "quantile ~ x1"), family="zero_inflated_asym_laplace")
 case("fam_zi_asym_laplace_fixed_q", bf("y ~ x1", quantile=0.25), family="zero_inflated_asym_laplace")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..core.stan import StanBlocks
 from ..core.templates import stan_lines
 from ..families import Ops
-from ..families.categorical import category_dpars, reference_index
+from ..families.categorical import category_dpars, reference_index, sigma_dpars
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, ResponseData
@@ -24,6 +24,7 @@ _RESPONSE = {
     "category": ("array[N] int Y{s}", "response variable"),
     "counts": ("array[N, ncat{s}] int Y{s}", "response array"),
     "proportions": ("array[N] simplex[ncat{s}] Y{s}", "response array"),
+    "proportions_vector": ("array[N] vector[ncat{s}] Y{s}", "response array"),  # logistic_normal, as brms
 }
 
 
@@ -75,13 +76,51 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         phi = f"{lp_name(Prefix(t.resp, 'phi'))}[n]"
     ref = reference_index(fam, rd.levels)
     elems = [f"{lp_name(Prefix(t.resp, n))}[n]" for n in names]
+    mu = f"mu{s}"
+    if fam.kind.per_category_sigma:  # logistic_normal: means of the log-ratios, no reference entry
+        sb += _logistic_normal(frame, t, names, elems, ref)
+        return sb
     if ref is not None:
         elems.insert(ref, "0")
-    mu = f"mu{s}"
     sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s}] {mu};"]
     sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"{mu}[n] = transpose([{', '.join(elems)}]);"])
     # the family's likelihood of the row's vector of category predictors (families.categorical)
     call = fam.spec.likelihood.call(f"Y{s}[n]", {"mu": f"{mu}[n]", "phi": phi}, Ops(set()))
     weight = f"weights{s}[n] * " if rd.weights is not None else ""
     sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
+    return sb
+
+
+def _logistic_normal(frame: ModelFrame, t: BrmsTerms, names: list[str], elems: list[str], ref: int) -> StanBlocks:
+    """brms's logistic_normal: ``sigma<Category>`` (constant or predicted), ``Llncor`` and its correlations."""
+    sb = StanBlocks()
+    fam, s = t.family, _rs(t)
+    rd = frame.responses[t.resp]
+    sigmas = sigma_dpars(fam, rd.levels)
+    for d in sigmas:
+        if d in t.parts:
+            sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False)
+            sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+    sig = [f"{lp_name(Prefix(t.resp, d))}[n]" if d in t.parts else f"{d}{s}" for d in sigmas]
+    mu, sigma = f"mu{s}", f"sigma{s}"
+    sb.tdata_def += ["// number of logistic normal correlations", f"int nlncor{s} = choose(ncat{s} - 1, 2);"]
+    sb.par.append(f"cholesky_factor_corr[ncat{s} - 1] Llncor{s};  // logistic-normal Cholesky correlation matrix")
+    sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s} - 1] {mu};"]
+    rows = [f"{mu}[n] = transpose([{', '.join(elems)}]);"]
+    if any(d in t.parts for d in sigmas):
+        sb.model_def += ["// sigma parameter matrix", f"array[N] vector[ncat{s} - 1] {sigma};"]
+        rows.append(f"{sigma}[n] = transpose([{', '.join(sig)}]);")
+        sigma_n = f"{sigma}[n]"
+    else:
+        sb.model_def += ["// sigma parameter vector", f"vector[ncat{s} - 1] {sigma} = transpose([{', '.join(sig)}]);"]
+        sigma_n = sigma
+    sb.model_comp += stan_lines("likelihood", "rowwise", lines=rows)
+    call = fam.spec.likelihood.call(f"Y{s}[n]", {"mu": f"{mu}[n]", "sigma": sigma_n, "Llncor": f"Llncor{s}",
+                                                 "ref": str(ref + 1)}, Ops(set()))
+    weight = f"weights{s}[n] * " if rd.weights is not None else ""
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
+    sb.gen_def += stan_lines("correlations", "declare", comment="logistic normal correlations", NC=f"nlncor{s}",
+                             L=f"Llncor{s}", Cor=f"Lncor{s}", cor=f"lncor{s}", M=f"ncat{s} - 1")
+    sb.gen_comp += stan_lines("correlations", "extract", what="the logistic normal correlation matrix",
+                              Cor=f"Lncor{s}", cor=f"lncor{s}", M=f"ncat{s} - 1")
     return sb

@@ -41,6 +41,9 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
                 name = d + resp_suffix(t.resp)
                 lo, hi = priors.bounds.get(name, (DPARS[d].lower, None))
                 prior_statement(sb, name, name, [priors.dpar[key]], None, lower=lo, upper=hi)
+        if t.family.kind.per_category_sigma:  # logistic_normal's Cholesky correlation factor
+            name = "Llncor" + resp_suffix(t.resp)
+            prior_statement(sb, name, name, [priors.rescor.get("lncor" + resp_suffix(t.resp))], None)
     for block in frame.blocks:
         k = block.id
         lo, hi = priors.bounds.get(f"sd_{k}", (0, None))

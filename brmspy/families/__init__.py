@@ -25,7 +25,7 @@ from .basic import (
     student,
     weibull,
 )
-from .categorical import categorical, dirichlet, dirichlet2, dirichlet_multinomial, multinomial  # noqa: E402
+from .categorical import categorical, dirichlet, dirichlet2, dirichlet_multinomial, logistic_normal, multinomial  # noqa: E402
 from .continuous import (
     asym_laplace,
     exgaussian,
@@ -86,7 +86,7 @@ __all__ = [
     "zero_one_inflated_beta", "zero_inflated_asym_laplace",
     "acat", "cratio", "cumulative", "hurdle_cumulative", "sratio",
     "mixture", "MixtureFamily",
-    "categorical", "dirichlet", "dirichlet2", "dirichlet_multinomial", "multinomial",
+    "categorical", "dirichlet", "dirichlet2", "dirichlet_multinomial", "logistic_normal", "multinomial",
     "DPARS", "FAMILIES", "FAMILY_ALIASES", "LINK_FUNCTIONS", "LINKS", "Beta", "DparInfo", "Extras", "Family", "FamilyKind",
     "FamilyMath", "FamilySpec", "Gamma", "GlmForm", "Likelihood", "Link", "Ops", "args_of", "bernoulli", "binomial",
     "brmsfamily", "check_response", "exponential", "family_function", "gaussian", "lognormal", "negbinomial",

@@ -14,6 +14,10 @@ softmax of ``[.., 0, muB, muC, ..]`` (in category order).
 - dirichlet_multinomial (brms 2.19): ``cbind(y1, y2, y3) | trials(n) ~ x``; counts per category with
   over-dispersion, ``y ~ dirichlet_multinomial(softmax(eta) * phi)`` (brms's
   ``dirichlet_multinomial_logit2_lpmf``, the full pmf with its multinomial coefficient).
+- logistic_normal: ``cbind(p1, p2, p3) ~ x``; proportions whose log-ratios to the reference category
+  are multivariate normal, ``log(y_k / y_ref) ~ MVN(mu, diag(sigma) Lncor diag(sigma))``, with one
+  ``sigma<Category>`` per non-reference category (constant or predicted) and the correlation
+  matrix ``Lncor`` (class ``lncor``, ``lkj(1)``), brms's ``logistic_normal_cholesky_cor_lpdf``.
 - dirichlet2: as dirichlet, but every category has a predictor (no reference) and
   ``y ~ dirichlet(alpha)`` with ``alpha_k = exp(eta_k)`` (brms's ``refcat = NA``; no ``phi``).
 
@@ -33,13 +37,14 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..core.errors import DataError
+from ..core.errors import DataError, FamilyError
 from ..core.templates import StanFunction
 from .core import Family, FamilyMath, FamilySpec, Likelihood, args_of, brmsfamily, register
 from .kinds import Categorical
 
-CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial")
+CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial", "logistic_normal")
 _MU_NAME = re.compile(r"mu[A-Za-z0-9]+")
+SIGMA_NAME = re.compile(r"sigma[A-Za-z0-9]+")  # logistic_normal's sigma<Category>
 
 
 class CategoryDpars(tuple):
@@ -51,6 +56,13 @@ class CategoryDpars(tuple):
 
     def __contains__(self, name: object) -> bool:
         return tuple.__contains__(self, name) or (isinstance(name, str) and _MU_NAME.fullmatch(name) is not None)
+
+
+class LogisticNormalDpars(CategoryDpars):
+    """logistic_normal's dpars: also ``sigma<Category>`` of each non-reference category."""
+
+    def __contains__(self, name: object) -> bool:
+        return CategoryDpars.__contains__(self, name) or (isinstance(name, str) and SIGMA_NAME.fullmatch(name) is not None)
 
 
 @dataclass(frozen=True, repr=False)
@@ -154,6 +166,11 @@ def reference_index(family: Family, levels: list[str]) -> int | None:
     if refcat not in levels:
         raise DataError(f"refcat {refcat!r} is not a response category; categories: {', '.join(levels)}.")
     return levels.index(refcat)
+
+
+def sigma_dpars(family: Family, levels: list[str]) -> list[str]:
+    """logistic_normal's ``sigma<Category>`` of every non-reference category, in category order."""
+    return ["sigma" + n[2:] for n in category_dpars(family, levels)]
 
 
 def category_dpars(family: Family, levels: list[str]) -> list[str]:
@@ -268,6 +285,37 @@ def _dirichlet_multinomial_math() -> FamilyMath:
     return FamilyMath(loglik, epred, rng)
 
 
+def _logistic_normal_math() -> FamilyMath:
+    # dp: "mu" (draws, obs, ncat) with 0 at the reference, "sigma" (draws, obs, ncat - 1),
+    # "Llncor" (draws, ncat - 1, ncat - 1), "ref" the reference's 0-based position
+    def parts(dp):
+        ref = int(np.asarray(dp["ref"]).flat[0])  # a number (predictions may broadcast it)
+        mu = np.delete(np.asarray(dp["mu"], dtype=float), ref, axis=-1)
+        return ref, mu, np.asarray(dp["sigma"], dtype=float), np.asarray(dp["Llncor"], dtype=float)
+
+    def loglik(y, dp, ex):  # brms's logistic_normal_cholesky_cor_lpdf
+        ref, mu, sigma, L = parts(dp)
+        y = np.asarray(y, dtype=float)
+        x = np.delete(np.log(y), ref, axis=-1) - np.log(y[..., ref])[..., None]
+        z = (x - mu) / sigma  # (draws, obs, K): solve L u = z for each draw
+        u = np.linalg.solve(L[:, None], z[..., None])[..., 0]
+        logdet = np.log(np.abs(np.diagonal(L, axis1=-2, axis2=-1))).sum(axis=-1)[:, None] + np.log(sigma).sum(axis=-1)
+        k = mu.shape[-1]
+        return -0.5 * (u**2).sum(axis=-1) - logdet - 0.5 * k * np.log(2 * np.pi) - np.log(y).sum(axis=-1)
+
+    def epred(dp, ex):
+        raise FamilyError("Cannot compute expected values of the posterior predictive distribution for family "
+                          "'logistic_normal' (as brms); use posterior_predict() or posterior_linpred().")
+
+    def rng(dp, ex, gen):
+        ref, mu, sigma, L = parts(dp)
+        e = gen.standard_normal(mu.shape)
+        x = mu + sigma * np.einsum("dij,dnj->dni", L, e)
+        return special.softmax(np.insert(x, ref, 0.0, axis=-1), axis=-1)
+
+    return FamilyMath(loglik, epred, rng)
+
+
 def _dirichlet2_math() -> FamilyMath:
     # dp["mu"]: (draws, obs, ncat) concentrations, the inverse link already applied to each category
     def loglik(y, dp, ex):
@@ -331,6 +379,26 @@ def dirichlet_multinomial(link: str = "logit", link_phi: str = "log", refcat=Non
     """
     return _make("dirichlet_multinomial", link, refcat, link_phi=link_phi)
 
+register(FamilySpec(
+    "logistic_normal", LogisticNormalDpars(("mu", "sigma")), ("identity",), "simplex",
+    Likelihood("logistic_normal_cholesky_cor", lambda dp, ops: [dp["mu"], dp["sigma"], dp["Llncor"], dp["ref"]]),
+    description="logistic-normal model (proportions summing to 1, correlated log-ratios)",
+    math=_logistic_normal_math(), kind=Categorical("proportions_vector", lncor=True),
+    stan_functions=(StanFunction("logistic_normal"),),
+))
+
+
+def logistic_normal(link: str = "identity", link_sigma: str = "log", refcat=None) -> CategoricalFamily:
+    """brms's logistic_normal family: ``cbind(p1, p2, p3) ~ x`` with the log-ratios to the reference
+    category multivariate normal (means ``mu<Category>``, sds ``sigma<Category>``, correlations ``lncor``).
+
+    Examples
+    --------
+    >>> logistic_normal(refcat="p2").links["sigma"]
+    'log'
+    """
+    return _make("logistic_normal", link, refcat, link_sigma=link_sigma)
+
 
 def dirichlet2(link: str = "log") -> CategoricalFamily:
     """brms's dirichlet2 family: ``cbind(p1, p2, p3) ~ x`` with one predictor per category (no reference),
@@ -344,4 +412,4 @@ def dirichlet2(link: str = "log") -> CategoricalFamily:
     return _make("dirichlet2", link, None)
 
 
-__all__ = ["categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial", "CategoricalFamily", "CATEGORY_FAMILIES"]
+__all__ = ["categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial", "logistic_normal", "CategoricalFamily", "CATEGORY_FAMILIES"]

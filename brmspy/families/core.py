@@ -160,6 +160,8 @@ class _DparTable(dict):
         m = re.fullmatch(r"([a-z_]+?)(\d+)", str(key))
         if m and m.group(1) in self:
             return self[m.group(1)]
+        if re.fullmatch(r"sigma[A-Za-z0-9]+", str(key)):  # logistic_normal's sigma<Category>
+            return self["sigma"]
         raise KeyError(key)
 
 
@@ -353,6 +355,11 @@ class Family:
 
     @property
     def dpars(self) -> tuple[str, ...]:
+        if self.spec.kind.per_category_sigma:
+            # logistic_normal on a model frame: mu and each category's sigma<Category> (links set by
+            # brmspy.frame.categorical.category_parts), not the family's generic sigma
+            names = ("mu", *(k for k in self.links if k != "sigma" and k.startswith("sigma")))
+            return type(self.spec.dpars)(names)
         return self.spec.dpars
 
     @property

@@ -49,6 +49,11 @@ class FamilyKind:
     has_components: ClassVar[bool] = False  # Mixture
 
     @property
+    def per_category_sigma(self) -> bool:
+        """logistic_normal (Categorical with ``lncor``): a ``sigma<Category>`` per category and correlations ``lncor``."""
+        return bool(getattr(self, "lncor", False))
+
+    @property
     def per_category_epred(self) -> bool:
         """``posterior_epred`` gives one probability per category (draws, rows, categories), as brms."""
         return self.has_thresholds or self.has_categories
@@ -98,6 +103,8 @@ class Categorical(FamilyKind):
     #: brms's "joint_link": one reference category (predictor 0) and the softmax of the predictors;
     #: False (dirichlet2): every category has its own predictor and the family's link applies to each
     joint_link: bool = True
+    #: logistic_normal: a ``sigma<Category>`` per non-reference category and the correlations ``lncor``
+    lncor: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Mapping
 import numpy as np
 
 from ..core.types import ParamInfo, cor_pairs
+from ..families.categorical import category_dpars
 from ..formula.mv import is_rescor
 from ..formula.prefix import resp_suffix
 from ..frame.types import ModelFrame, ReBlock, group_label
@@ -101,6 +102,12 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         for d in t.estimated_constants:
             name = d + resp_suffix(t.resp)
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        if t.family.kind.per_category_sigma:  # logistic_normal's correlations, brms's lncor__mup2__mup3
+            rs = resp_suffix(t.resp)
+            mus = category_dpars(t.family, frame.responses[t.resp].levels)
+            for p, (a, b) in enumerate(rescor_pairs(mus)):
+                name = f"lncor{rs}__{a}__{b}"
+                put(name, params[f"lncor{rs}"][..., p], ParamInfo(name, "dpar", coef=name))
         if t.family.has_theta_simplex:  # constant mixing proportions
             for k in range(1, t.family.nmix + 1):
                 name = f"theta{k}" + resp_suffix(t.resp)

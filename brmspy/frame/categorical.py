@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..families.categorical import _MU_NAME, categorical_response, category_dpars
+from ..families.categorical import _MU_NAME, SIGMA_NAME, categorical_response, category_dpars, sigma_dpars
 from ..formula.syntax import parse_call
 from ..formula.terms import Part, parse_rhs
 from .columns import addition_values, eval_column
@@ -74,14 +74,14 @@ def response_data(t, data: pd.DataFrame):
         else:
             if np.any(~np.isfinite(Y)) or np.any(Y <= 0) or np.any(Y >= 1):
                 raise DataError(
-                    f"Family 'dirichlet' needs proportions strictly between 0 and 1 in {expr!r}; "
+                    f"Family {fam.name!r} needs proportions strictly between 0 and 1 in {expr!r}; "
                     "some values are outside (0, 1)."
                 )
             sums = Y.sum(axis=1)
             if np.any(np.abs(sums - 1) > 1e-6):
                 i = int(np.argmax(np.abs(sums - 1)))
                 raise DataError(
-                    f"Family 'dirichlet' needs each row of {expr!r} to sum to 1, but row {i} sums to {sums[i]:.6g}. "
+                    f"Family {fam.name!r} needs each row of {expr!r} to sum to 1, but row {i} sums to {sums[i]:.6g}. "
                     "Divide each row by its total."
                 )
             rd = ResponseData(expr, Y, levels=levels)
@@ -130,4 +130,11 @@ def category_parts(t, levels: list[str]) -> tuple[dict[str, Part], dict[str, flo
     links = dict(t.family.links)
     for n in names:
         links.setdefault(n, t.family.link)
+    if t.family.kind.per_category_sigma:  # logistic_normal: sigma<Category> of each non-reference category
+        sigmas = sigma_dpars(t.family, levels)
+        bad = [k for k in [*others, *fixed] if SIGMA_NAME.fullmatch(k) and k not in sigmas]
+        if bad:
+            raise FormulaError(f"Formula(s) for {', '.join(bad)}, but the non-reference categories give the "
+                               f"parameters {', '.join(sigmas)}.")
+        links.update({k: links.get(k, t.family.links["sigma"]) for k in sigmas})
     return parts, fixed, links

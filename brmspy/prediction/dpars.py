@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.errors import BrmsError
 from ..families import LINKS, Extras
+from ..families.categorical import reference_index, sigma_dpars
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -87,6 +88,13 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
         else:  # one parameter per response, or one for all (nu with rescor)
             name = d + (resp_suffix(t.resp) if d not in t.shared else "")
             out[d] = ctx.draws(name)[:, None]
+    if t.family.kind.per_category_sigma and transform:  # logistic_normal: sds, correlations, reference
+        levels = ctx.fit.frame.responses[t.resp].levels
+        sig = [np.asarray(out[d], dtype=float) for d in sigma_dpars(t.family, levels)]
+        shape = np.broadcast_shapes(*(x.shape for x in sig))
+        out["sigma"] = np.stack([np.broadcast_to(x, shape) for x in sig], axis=-1)
+        out["Llncor"] = ctx.draws("Llncor" + resp_suffix(t.resp))
+        out["ref"] = reference_index(t.family, levels)
     return out
 
 

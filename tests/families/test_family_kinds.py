@@ -24,7 +24,7 @@ from brmspy.families.kinds import Categorical, FamilyKind, Mixture, Ordinal
 
 PACKAGE = Path(__file__).resolve().parents[2] / "brmspy"
 ORDINAL = {"cumulative", "sratio", "cratio", "acat", "hurdle_cumulative"}
-CATEGORICAL = {"categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial"}
+CATEGORICAL = {"categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial", "logistic_normal"}
 
 
 def test_every_family_has_its_kind():
@@ -55,9 +55,9 @@ def test_ordinal_facts():
 def test_categorical_facts_and_likelihoods():
     assert {n: FAMILIES[n].kind.response for n in CATEGORICAL} == {
         "categorical": "category", "multinomial": "counts", "dirichlet": "proportions", "dirichlet2": "proportions",
-        "dirichlet_multinomial": "counts"}
+        "dirichlet_multinomial": "counts", "logistic_normal": "proportions_vector"}
     assert {n for n in CATEGORICAL if not FAMILIES[n].kind.joint_link} == {"dirichlet2"}
-    dp = {"mu": "mu[n]", "phi": "phi"}
+    dp = {"mu": "mu[n]", "phi": "phi", "sigma": "sigma", "Llncor": "Llncor", "ref": "1"}
     calls = {n: FAMILIES[n].likelihood.call("Y[n]", dp, Ops(set())) for n in CATEGORICAL}
     assert calls == {
         "categorical": "categorical_logit_lpmf(Y[n] | mu[n])",
@@ -65,6 +65,7 @@ def test_categorical_facts_and_likelihoods():
         "dirichlet": "dirichlet_lpdf(Y[n] | softmax(mu[n]) * phi)",
         "dirichlet2": "dirichlet_lpdf(Y[n] | mu[n])",
         "dirichlet_multinomial": "dirichlet_multinomial_logit2_lpmf(Y[n] | mu[n], phi)",
+        "logistic_normal": "logistic_normal_cholesky_cor_lpdf(Y[n] | mu[n], sigma, Llncor, 1)",
     }
 
 
