@@ -58,6 +58,7 @@ from ..codegen.api import build_model
 from ..codegen.reductions import kind_names
 from ..core.errors import BrmsError, BrmsWarning, DataError, FitFileError, warn
 from ..families import Family, brmsfamily
+from ..families.categorical import CategoricalFamily
 from ..families.mixture import MixtureFamily, mixture
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.spec import Prior, as_prior_list
@@ -257,7 +258,10 @@ def family_to_json(f: Any) -> Any:
     if isinstance(f, MixtureFamily):
         return {"name": "mixture", "components": [family_to_json(c) for c in f.components], "order": f.order}
     if isinstance(f, Family):
-        return {"name": f.name, "links": f.links, "threshold": f.threshold}
+        out = {"name": f.name, "links": f.links, "threshold": f.threshold}
+        if getattr(f, "refcat", None) is not None:  # categorical-type families' reference category
+            out["refcat"] = f.refcat
+        return out
     raise BrmsError(f"cannot save a family of type {type(f).__name__}; pass a family name or object.")
 
 
@@ -278,7 +282,7 @@ def family_from_json(d: Any, where: str = "family") -> Any:
             raise _Invalid(f"{where}.order must be a string, true/false or null")
         parts = [family_from_json(c, f"{where}.components[{i}]") for i, c in enumerate(comps)]
         return _checked(lambda: mixture(*parts, order=order), where)
-    _fields(d, where, ("name", "links", "threshold"))
+    _fields(d, where, ("name", "links", "threshold"), ("refcat",))
     name = _str(d["name"], f"{where}.name")
     links = d["links"]
     if not isinstance(links, dict) or "mu" not in links:
@@ -293,6 +297,10 @@ def family_from_json(d: Any, where: str = "family") -> Any:
                                       **dpar_links), where)
     if fam.links != links:
         raise _Invalid(f"{where}.links must name every distributional parameter of {name!r}: {', '.join(fam.links)}")
+    if d.get("refcat") is not None:
+        if not fam.kind.has_categories or not fam.kind.joint_link:
+            raise _Invalid(f"{where}.refcat is only for categorical-type families with a reference category")
+        fam = CategoricalFamily(fam.name, fam.links, fam.threshold, _str(d["refcat"], f"{where}.refcat"))
     return fam
 
 

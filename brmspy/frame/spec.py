@@ -63,6 +63,7 @@ from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
 from .additions import new_data_additions
 from .autocor import AutocorSpec, series_of, series_order
+from .categorical import split_cbind
 from .columns import check_columns, level_label, level_labels
 from .design import DesignSpec
 from .groups import group_design, mm_weights
@@ -509,8 +510,9 @@ class NewData(FrameRows):
 
     # -- responses and additions
     def response(self, t, need=False):
-        has_response = t.response.expr in self.data.columns
-        if has_response and not need and self.data[t.response.expr].isna().any():
+        cols = split_cbind(t.response.expr) or [t.response.expr]  # cbind(y1, y2, y3): every column
+        has_response = all(c.strip() in self.data.columns for c in cols)
+        if has_response and not need and self.data[[c.strip() for c in cols]].isna().any().any():
             has_response = False  # unknown responses (e.g. time points to forecast) are not needed here
         if need and not has_response:
             raise DataError(f"newdata needs the response column {t.response.expr!r} here.")

@@ -18,6 +18,7 @@ from scipy import special, stats
 
 import brmspy as bp
 from brmspy.families import FAMILIES, Extras, logistic_normal
+from brmspy.fit.storage import load_fit, save_fit
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
 
 MATH = FAMILIES["logistic_normal"].math
@@ -80,7 +81,7 @@ def test_brms_priors_and_names() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
-def test_numpy_loglik_equals_stan_and_predictions(name: str) -> None:
+def test_numpy_loglik_equals_stan_and_predictions(name: str, tmp_path) -> None:
     formula, family = CASES[name]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -93,6 +94,10 @@ def test_numpy_loglik_equals_stan_and_predictions(name: str) -> None:
         bp.posterior_epred(fit)
     ll = bp.log_lik(fit, chunk_size=40)
     np.testing.assert_allclose(ll, bp.log_lik(fit))
+    # regressions: new data with a cbind() response; a saved fit keeps refcat
+    np.testing.assert_allclose(bp.log_lik(fit, newdata=_data().iloc[:5]), ll[:, :5])
+    save_fit(fit, tmp_path / "fit.brmspy")
+    np.testing.assert_allclose(bp.log_lik(load_fit(tmp_path / "fit.brmspy")), ll)
 
 
 @pytest.mark.slow
