@@ -658,6 +658,10 @@ case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinom
 case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener")
 case("fam_wiener_dpars", bf("rt | dec(dec) ~ x1 + (1 | g1)", "bs ~ x2", "ndt ~ 1", "bias ~ x1"), family="wiener")
 case("fam_wiener_links", bf("rt | dec(dec) ~ x1", "bs ~ 1"), family=fam("wiener", link_bs="softplus", link_bias="identity"))
+case("fam_wiener_mixture", "rt | dec(dec) ~ x1", family=mix("wiener", "wiener"), difference="unsupported",
+     reason=r"(?i)mixtures with wiener components are not supported")
+case("fam_wiener_weights", "rt | dec(dec) + weights(wts) ~ x1", family="wiener")
+case("fam_wiener_cens", "rt | dec(dec) + cens(censlri) ~ x1", family="wiener", reason=r"(?i)cens")
 case("fam_wiener_no_dec", "rt ~ x1", family="wiener", reason=r"Addition argument 'dec' is required for family 'wiener'")
 case("fam_wiener_dec_gaussian", "rt | dec(dec) ~ x1", family="gaussian", reason=r"(?i)'dec' is not supported for family 'gaussian")
 case("fam_logistic_normal", "cbind(p1, p2, p3) ~ x1", family="logistic_normal")

@@ -65,6 +65,9 @@ def decisions(t: "BrmsTerms", data: pd.DataFrame) -> np.ndarray | None:
     """
     dec = t.response.addition("dec")
     needs = bool(getattr(t.family.spec, "needs_dec", False))
+    if t.family.kind.has_components and any(c.spec.needs_dec for c in t.family.components):
+        raise FamilyError("Mixtures with wiener components are not supported by brmspy yet (brms allows them); "
+                          "fit the wiener family alone.")
     if dec is None:
         if needs:
             raise FormulaError(f"Addition argument 'dec' is required for family {t.family.name!r}: write "
