@@ -198,13 +198,14 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
         sb.tpar_def.append("// using vectors speeds up indexing in loops")
         sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
+        dfm = f"rep_matrix(dfm_{block.ggn}, M_{k}) .* " if block.is_student else ""
         if block.by:
-            sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
             sb.functions.append(stan_function("scale_r_cor_cov"))
-            sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
         else:
-            sb.tpar_comp.append(f"r_{k} = scale_r_cor(z_{k}, sd_{k}, L_{k});")
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor(z_{k}, sd_{k}, L_{k});")
         sb.tpar_comp += [f"{r_name(block, j)} = r_{k}[, {j}];" for j in range(1, block.M + 1)]
         sb.model_prior.append(f"target += std_normal_lpdf(to_vector(z_{k}));")
         _cor_gq(sb, block)
@@ -216,8 +217,31 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
             sd = f"transpose(sd_{k}[{j}, Jby_{k}]) .* z_{k}[{j}]" if block.by else f"sd_{k}[{j}] * z_{k}[{j}]"
             if block.Lcov is not None:
                 sd = f"sd_{k}[{j}] * (Lcov_{k} * z_{k}[{j}])"
+            if block.is_student:
+                sd = f"dfm_{block.ggn} .* ({sd})"
             sb.tpar_comp.append(f"{r_name(block, j)} = {sd};")
         sb.model_prior += [f"target += std_normal_lpdf(z_{k}[{j}]);" for j in range(1, block.M + 1)]
+    return sb
+
+
+def stan_re_student(blocks: list[ReBlock]) -> StanBlocks:
+    """The shared scale mixture of student-t group-level effects (``gr(g, dist = "student")``), as brms.
+
+    Per grouping factor ``g`` (brms's number ``ggn``): ``df_<g>`` and the level-wise
+    ``udf_<g> ~ inv_chi_square(df_<g>)``; each effect is ``dfm_<g> .* r`` with
+    ``dfm_<g> = sqrt(df_<g> * udf_<g>)``, so that ``r`` given ``sd`` is student-t with ``df`` degrees
+    of freedom. The prior of ``df_<g>`` is written with the others (:func:`brmspy.codegen.priors.stan_priors`).
+    """
+    sb = StanBlocks()
+    owners = [b for b in blocks if b.udf_owner]
+    if owners:
+        sb.par.append("// parameters for student-t distributed group-level effects")
+    for b in owners:
+        g, k = b.ggn, b.id
+        sb.par += [f"real<lower=1> df_{g};", f"vector<lower=0>[N_{k}] udf_{g};"]
+        sb.tpar_def.append(f"vector[N_{k}] dfm_{g};")
+        sb.tpar_comp.append(f"dfm_{g} = sqrt(df_{g} * udf_{g});")
+        sb.model_prior.append(f"target += inv_chi_square_lpdf(udf_{g} | df_{g});")
     return sb
 
 

@@ -34,6 +34,9 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
             if key in priors.dpar:
                 name = d + resp_suffix(t.resp)
                 prior_statement(sb, name, name, [priors.dpar[key]], None, lower=DPARS[d].lower)
+    for block in frame.blocks:  # gr(g, dist = "student"): df_<ggn> > 1, before the sds (brms's order)
+        if block.udf_owner:
+            prior_statement(sb, f"df_{block.ggn}", f"df_{block.ggn}", [priors.df.get(block.ggn)], None, lower=1)
     for block in frame.blocks:
         k = block.id
         if block.by:

@@ -89,6 +89,7 @@ class GroupTerm:
     mm : multi-membership (``mm(g1, g2)``).
     mm_weights : ``weights = cbind(w1, w2)`` columns for multi-membership.
     cov : name of a known covariance matrix in ``data2`` (``gr(g, cov = A)``).
+    dist : distribution of the effects, ``"gaussian"`` or ``"student"`` (``gr(g, dist = "student")``).
     """
 
     expr: str
@@ -100,12 +101,14 @@ class GroupTerm:
     mm: bool = False
     mm_weights: tuple[str, ...] | None = None
     cov: str | None = None
+    dist: str = "gaussian"
 
     @property
     def label(self) -> str:
         bar = "|" if self.cor else "||"
         middle = f" | {self.id} {bar} " if self.id else f" {bar} "
-        group = f"gr({self.group}, by = {self.by})" if self.by else self.group
+        args = ([f"by = {self.by}"] if self.by else []) + ([f'dist = "{self.dist}"'] if self.dist != "gaussian" else [])
+        group = f"gr({self.group}, {', '.join(args)})" if args else self.group
         return f"({self.expr}{middle}{group})"
 
 
@@ -290,13 +293,17 @@ def _parse_group_spec(text: str) -> list[dict]:
         if bad:
             raise FormulaError(f"gr() has no argument '{bad[0]}'; its arguments are: {', '.join(sorted(allowed))}.")
         dist = (call.kwarg("dist") or "gaussian").strip().strip("'\"")
-        if dist != "gaussian":
-            raise FormulaError(f"gr(..., dist = {dist!r}) is not supported; group-level effects are gaussian.")
+        # brms: match.arg(dist, c("gaussian", "student")), so a unique prefix is accepted too
+        full = [d for d in ("gaussian", "student") if dist and d.startswith(dist)]
+        if len(full) != 1:
+            raise FormulaError(f"gr(..., dist = {dist!r}): 'dist' should be one of \"gaussian\", \"student\".")
+        dist = full[0]
         specs = _parse_group_spec(call.args[0])
         cor = call.kwarg("cor")
         for s in specs:
             s["by"] = call.kwarg("by")
             s["cov"] = call.kwarg("cov")
+            s["dist"] = dist
             if cor is not None:
                 s["cor"] = cor.strip().upper() not in ("FALSE", "F", "0")
             if call.kwarg("id"):

@@ -195,12 +195,30 @@ def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data
         elif block.cor != g.cor:
             raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
         block.terms.append(g)
+        if g.dist != "gaussian":
+            block.dist = g.dist
         spec, columns = group_design(g, data, mv)
         for i, (name, col) in enumerate(columns):
             block.coefs.append(ReCoef(prefix, name, col, g))
             designs.setdefault(block.id, []).append((spec, i))
     _check_duplicated_effects(blocks)
+    _number_groups(blocks)
     return blocks, designs
+
+
+def _number_groups(blocks: list[ReBlock]) -> None:
+    """brms's ``ggn`` (a grouping factor's number in order of first use) and the owner of its ``df``.
+
+    The student-t effects of one grouping factor share one ``df_<ggn>`` and the level-wise
+    ``udf_<ggn>`` (sized by the first student block of that factor), as in brms's ``stan_re``.
+    """
+    groups = list(dict.fromkeys(b.group for b in blocks))
+    owners: set[str] = set()
+    for b in blocks:
+        b.ggn = groups.index(b.group) + 1
+        if b.is_student and b.group not in owners:
+            owners.add(b.group)
+            b.udf_owner = True
 
 
 def _check_duplicated_effects(blocks: list[ReBlock]) -> None:

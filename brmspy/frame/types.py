@@ -72,6 +72,15 @@ class ReBlock:
     mm_weights: list[np.ndarray] | None = None
     cov: str | None = None  # name of a known covariance matrix in data2 (gr(g, cov = A))
     Lcov: np.ndarray | None = field(default=None, repr=False)  # its cholesky factor over ``levels``
+    # gr(g, dist = "student"): the effects are scaled by dfm_<ggn> = sqrt(df_<ggn> * udf_<ggn>), one df per
+    # grouping factor (brms's ``ggn``: the factor's number among the model's grouping factors)
+    dist: str = "gaussian"
+    ggn: int = 0
+    udf_owner: bool = False  # this block declares df_<ggn>/udf_<ggn> (the first student block of its factor)
+
+    @property
+    def is_student(self) -> bool:
+        return self.dist == "student"
 
     @property
     def M(self) -> int:

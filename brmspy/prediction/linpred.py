@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.errors import BrmsError
 from ..formula.prefix import Prefix
 from ..frame.types import ReBlock
 from .context import PredictionContext
@@ -59,6 +60,9 @@ def _new_level_effects(ctx: PredictionContext, block: ReBlock, r: np.ndarray, n_
         pick = ctx.rng.integers(0, L, (S, n_new))
         return np.take_along_axis(r, pick[:, :, None].repeat(M, axis=2), axis=1)
     # "gaussian": draw from the estimated multivariate normal of the block
+    if block.is_student:
+        raise BrmsError("Option sample_new_levels = 'gaussian' is not available for non-gaussian group-level effects "
+                        f"({block.terms[0].label}); use sample_new_levels = 'uncertainty' or 'old_levels' (as brms).")
     sd = ctx.draws(f"sd_{block.id}")
     z = ctx.rng.standard_normal((S, n_new, M))
     if block.by and by_idx is not None:  # (S, M, Nby) sds: each new level takes its row's by-level

@@ -139,6 +139,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 lookup(("sd", c.name, _group(b), r, dpar, nlp), ("sd", "", _group(b), r, dpar, nlp), ("sd", "", "", r, dpar, nlp))
             )
         res.sd[b.id] = sds
+        if b.udf_owner:
+            res.df[b.ggn] = lookup(("df", "", _group(b), "", "", ""))
         if b.has_cor:
             res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:
