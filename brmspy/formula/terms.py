@@ -88,6 +88,7 @@ class GroupTerm:
     by : a column whose levels get separate sds/correlations (``gr(g, by = z)``).
     mm : multi-membership (``mm(g1, g2)``).
     mm_weights : ``weights = cbind(w1, w2)`` columns for multi-membership.
+    mm_scale : whether those weights are scaled to sum to 1 per row (brms's ``mm(..., scale = TRUE)``).
     cov : name of a known covariance matrix in ``data2`` (``gr(g, cov = A)``).
     dist : distribution of the effects, ``"gaussian"`` or ``"student"`` (``gr(g, dist = "student")``).
     """
@@ -100,6 +101,7 @@ class GroupTerm:
     by: str | None = None
     mm: bool = False
     mm_weights: tuple[str, ...] | None = None
+    mm_scale: bool = True
     cov: str | None = None
     dist: str = "gaussian"
 
@@ -319,8 +321,9 @@ def _parse_group_spec(text: str) -> list[dict]:
         bad = [k for k, _ in call.kwargs if k not in ("weights", "scale", "cor", "id")]
         if bad:
             raise FormulaError(f"mm() argument '{bad[0]}' is not supported; use 'mm(g1, g2, weights = cbind(w1, w2))'.")
-        if (call.kwarg("scale") or "TRUE").strip().upper() not in ("TRUE", "T"):
-            raise FormulaError("mm(scale = FALSE) is not supported: brmspy scales the weights to sum to 1 per row.")
+        scale_arg = (call.kwarg("scale") or "TRUE").strip().upper()
+        if scale_arg not in ("TRUE", "T", "FALSE", "F"):
+            raise FormulaError(f"mm(scale = {call.kwarg('scale')}) must be TRUE or FALSE.")
         weights = call.kwarg("weights")
         wcols = None
         if weights is not None:
@@ -330,7 +333,8 @@ def _parse_group_spec(text: str) -> list[dict]:
             wcols = tuple(a.strip() for a in wcall.args)
             if len(wcols) != len(members):
                 raise FormulaError(f"mm() has {len(members)} members but {len(wcols)} weight columns.")
-        spec = dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols)
+        spec = dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols,
+                    mm_scale=scale_arg in ("TRUE", "T"))
         if call.kwarg("cor") is not None:
             spec["cor"] = call.kwarg("cor").strip().upper() not in ("FALSE", "F", "0")
         if call.kwarg("id"):

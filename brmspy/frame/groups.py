@@ -292,12 +292,17 @@ def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.nda
 def mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
     """Multi-membership weights of term ``g`` on ``data``, one array per member, scaled to sum to 1 per row.
 
-    Without ``weights = cbind(...)`` every member weighs ``1 / members``.
+    Without ``weights = cbind(...)`` every member weighs ``1 / members``; with ``mm(..., scale = FALSE)``
+    the weights are used as given (brms).
     """
     m = len(g.group_vars)
     if not g.mm_weights:
         return [np.full(len(data), 1.0 / m) for _ in range(m)]
     W = np.column_stack([np.asarray(data[w], dtype=float) for w in g.mm_weights])
+    if not np.all(np.isfinite(W)):
+        raise DataError(f"Multi-membership weights of '{g.label}' must be finite numbers (no NA).")
+    if not g.mm_scale:
+        return [W[:, i] for i in range(m)]
     if np.any(W < 0):
         raise DataError(f"Multi-membership weights of '{g.label}' must be non-negative.")
     total = W.sum(axis=1, keepdims=True)
