@@ -170,9 +170,11 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None) -> StanBlocks:
     if block.by:
         sb.declare(f"int<lower=1> Nby_{k}", f"Nby_{k}", len(block.by_levels or []), "number of by-factor levels")
         sb.declare(f"array[N_{k}] int<lower=1> Jby_{k}", f"Jby_{k}", block.Jby, "by-factor indicator per level")
-    sb.data.append("// group-level predictor values")
+    if any(c.kind != "sp" for c in block.coefs):
+        sb.data.append("// group-level predictor values")
     for j, c in enumerate(block.coefs, start=1):
-        sb.declare(f"vector[N] {z_name(block, j)}", z_name(block, j), c.Z)
+        if c.kind != "sp":  # a varying sp coefficient multiplies the term's value, not a Z column
+            sb.declare(f"vector[N] {z_name(block, j)}", z_name(block, j), c.Z)
     if block.has_cor:
         sb.declare(f"int<lower=1> NC_{k}", f"NC_{k}", block.M * (block.M - 1) // 2, "number of group-level correlations")
     assert N >= 1
@@ -306,7 +308,7 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
     out = []
     for block in frame.blocks:
         for j, c in enumerate(block.coefs, start=1):
-            if c.prefix != prefix:
+            if c.prefix != prefix or c.kind:  # sp effects: in the sp term's code; cs effects: on the thresholds
                 continue
             r, Z = r_name(block, j), z_name(block, j)
             times_z = "" if tuning.unit_z and is_unit(c) else f" .* {Z}"
@@ -319,6 +321,22 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
                 out.append(a_name(block, j, f"J_{block.id}"))
             else:
                 out.append(f"{r}[J_{block.id}]{times_z}")
+    return out
+
+
+def re_cs_contributions(frame: ModelFrame, prefix: Prefix) -> dict[int, list[str]]:
+    """Vectorised terms of category-specific group-level effects (``(cs(x) | g)``) per threshold."""
+    out: dict[int, list[str]] = {}
+    for block in frame.blocks:
+        for j, c in enumerate(block.coefs, start=1):
+            if c.prefix != prefix or c.kind != "cs":
+                continue
+            r, Z = r_name(block, j), z_name(block, j)
+            if block.is_mm:
+                members = " + ".join(f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}]" for m in range(1, len(block.J) + 1))
+                out.setdefault(c.thres, []).append(f"({members}) .* {Z}")
+            else:
+                out.setdefault(c.thres, []).append(f"{r}[J_{block.id}] .* {Z}")
     return out
 
 

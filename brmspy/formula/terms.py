@@ -91,6 +91,9 @@ class GroupTerm:
     mm_scale : whether those weights are scaled to sum to 1 per row (brms's ``mm(..., scale = TRUE)``).
     cov : name of a known covariance matrix in ``data2`` (``gr(g, cov = A)``).
     dist : distribution of the effects, ``"gaussian"`` or ``"student"`` (``gr(g, dist = "student")``).
+    type : ``""`` for ordinary effects; ``"sp"`` (``mo()``/``me()``/``mi()`` terms varying by group) or
+        ``"cs"`` (category-specific effects) for a part of a term split by :func:`split_group_term`.
+    origin : the term as written, for a part split from it (its label in messages and comments).
     """
 
     expr: str
@@ -104,9 +107,13 @@ class GroupTerm:
     mm_scale: bool = True
     cov: str | None = None
     dist: str = "gaussian"
+    type: str = ""
+    origin: str | None = None
 
     @property
     def label(self) -> str:
+        if self.origin:
+            return self.origin
         bar = "|" if self.cor else "||"
         middle = f" | {self.id} {bar} " if self.id else f" {bar} "
         args = ([f"by = {self.by}"] if self.by else []) + ([f'dist = "{self.dist}"'] if self.dist != "gaussian" else [])
@@ -406,6 +413,50 @@ def parse_group_term(text: str) -> list[GroupTerm]:
 
 #: special terms that may enter products (brms's "sp" terms sharing ``bsp``)
 SP_INTERACTION_KINDS = frozenset({"mo", "me", "mi"})
+
+
+def split_group_term(g: GroupTerm) -> list[GroupTerm]:
+    """A group-level term split into brms's parts: ordinary effects, ``cs()`` effects, sp effects.
+
+    As brms's ``split_re_terms``: ``(1 + mo(x) | g)`` is an intercept part and an ``sp`` part
+    ``mo(x)`` (varying ``bsp`` coefficient of the population-level ``mo(x)``); ``(cs(x) | g)`` or
+    ``(1 + cs(x) | g)`` is a ``cs`` part ``x`` whose effects (with an intercept) are
+    category-specific. Parts of a correlated term share an ID (one block); ``||`` keeps them apart.
+    A term mixing ``cs()`` and other effects is refused, as are smooths and GPs.
+
+    Examples
+    --------
+    >>> [(p.type, p.expr) for p in split_group_term(parse_group_term("1 + mo(x) | g")[0])]
+    [('', '1'), ('sp', '0 + mo(x)')]
+    """
+    lt = parse_rhs(g.expr, g.label)
+    if not lt.special_terms:
+        return [g]
+    sp = [t for t in lt.special_terms if t.kind in SP_INTERACTION_KINDS or t.kind == "sp"]
+    cs = [t for t in lt.special_terms if t.kind == "cs"]
+    other = [t for t in lt.special_terms if t not in sp and t not in cs]
+    if any(t.kind in ("s", "t2", "gp") for t in other):
+        raise FormulaError(f"Cannot handle splines or GPs in group-level terms: {g.label}.")
+    if other:
+        raise FormulaError(f"'{other[0].text}' cannot be used inside the group-level term {g.label}.")
+    if cs and (sp or lt.population):
+        raise FormulaError(
+            f"Please specify category specific effects in separate group-level terms: {g.label} mixes cs() "
+            "with other effects; write e.g. (cs(x) | g) + (0 + z | g)."
+        )
+    parts: list[tuple[str, str]] = []
+    if lt.population or (lt.intercept and not cs):
+        parts.append(("", " + ".join(["1" if lt.intercept else "0", *lt.population])))
+    if cs:  # brms: cs(x) in a group-level term is the formula '~ x', with its intercept
+        parts.append(("cs", " + ".join(a for t in cs for a in t.call.args)))
+    if sp:
+        parts.append(("sp", "0 + " + " + ".join(t.text for t in sp)))
+    gid = g.id
+    if g.cor and len(parts) > 1 and not gid:
+        gid = f"{g.label}"  # one block: the parts' effects are correlated (brms gives them a random ID)
+    from dataclasses import replace
+
+    return [replace(g, expr=expr, type=kind, id=gid, origin=g.label) for kind, expr in parts]
 
 
 def _special_in_interaction(term: str) -> str | None:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, brms_name
 from ..formula.terms import GroupTerm, parse_rhs
 from .columns import group_index, level_label, levels_of
 from .design import DesignSpec, ModelVariables
@@ -158,7 +158,7 @@ def brms_term_order(terms: list) -> list:
 
 
 def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
-                 mv: ModelVariables | None = None
+                 mv: ModelVariables | None = None, nthres: Mapping[Prefix, int] | None = None
                  ) -> tuple[list[ReBlock], dict[int, list[tuple[DesignSpec | None, int]]]]:
     """The group-level blocks of the model (brms's ids) and, per block, the design and column of each effect's Z.
 
@@ -197,7 +197,21 @@ def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data
         block.terms.append(g)
         if g.dist != "gaussian":
             block.dist = g.dist
+        if g.type == "sp":  # no Z: the population-level term's value multiplies the effect
+            for name in sp_coef_names(g):
+                block.coefs.append(ReCoef(prefix, name, np.ones(len(data)), g, kind="sp"))
+                designs.setdefault(block.id, []).append((None, 0))
+            continue
         spec, columns = group_design(g, data, mv)
+        if g.type == "cs":  # brms: every effect once per threshold, coefficient-major (x[1], x[2], ...)
+            k = (nthres or {}).get(prefix)
+            if not k:
+                raise FormulaError(f"Category-specific effects in {g.label} need an ordinal family (sratio, cratio, acat).")
+            for i, (name, col) in enumerate(columns):
+                for t in range(1, k + 1):
+                    block.coefs.append(ReCoef(prefix, f"{name}[{t}]", col, g, kind="cs", thres=t))
+                    designs.setdefault(block.id, []).append((spec, i))
+            continue
         for i, (name, col) in enumerate(columns):
             block.coefs.append(ReCoef(prefix, name, col, g))
             designs.setdefault(block.id, []).append((spec, i))
@@ -265,6 +279,12 @@ def _merged_terms_hint(terms: list[GroupTerm]) -> str:
         alone = [replace(merged, expr="1", cor=True).label] + [replace(merged, expr=f"0 + {e}", cor=True).label for e in effects]
         text += f", which is the same as {' + '.join(alone)}"
     return text + "."
+
+
+def sp_coef_names(g: GroupTerm) -> list[str]:
+    """brms's names of the varying sp coefficients of an ``sp`` part: ``mo(x)`` -> ``mox``, ``mo(x):z`` -> ``mox:z``."""
+    lt = parse_rhs(g.expr, g.label)
+    return [":".join(brms_name(f) for f in getattr(t, "factors", ()) or (t.text,)) for t in lt.special_terms]
 
 
 def group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None

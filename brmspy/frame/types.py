@@ -45,6 +45,10 @@ class ReCoef:
     name: str  # e.g. "Intercept", "Days"
     Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
     term: GroupTerm | None = None  # the group-level term it comes from
+    # "" ordinary; "sp": varying coefficient of the population-level sp term (mo(x), me(x, sdx)) named
+    # ``name`` (no Z: the term's value multiplies it); "cs": effect on threshold ``thres`` (ordinal families)
+    kind: str = ""
+    thres: int = 0
 
     @property
     def label(self) -> str:

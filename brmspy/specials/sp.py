@@ -195,6 +195,25 @@ class SpDesign(SpecialDesign):
     kinds: ClassVar[tuple[str, ...]] = ("sp",)  # and every sp-term kind (register_sp_terms)
 
     rows: list[SpRow] = field(default_factory=list)
+    # bsp row k -> its group-level effects (block id, j, members): (mo(x) | g) adds r_<id>_<j>[J_<id>] to bsp[k]
+    varying: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    def group_effects(self, effects):
+        by_coef = {r.coef: r.k for r in self.rows}
+        for coef, block, j, members in effects:
+            self.varying.setdefault(by_coef[coef], []).append((block, j, members))
+
+    def varying_terms(self, k: int) -> list[str]:
+        """Stan expressions of the group-level effects on ``bsp[k]`` (brms: ``bsp[1] + r_1_2[J_1[n]]``)."""
+        label = self.prefix.label
+        out = []
+        for block, j, members in self.varying.get(k, []):
+            r = f"r_{block}_{label}{j}"
+            if members > 1:  # multi-membership: weighted effects of every member
+                out.append("(" + " + ".join(f"W_{block}_{m} .* {r}[J_{block}_{m}]" for m in range(1, members + 1)) + ")")
+            else:
+                out.append(f"{r}[J_{block}]")
+        return out
 
     @property
     def sp_terms(self) -> list[SpTerm]:
@@ -295,7 +314,11 @@ class SpDesign(SpecialDesign):
         out = []
         for r in self.rows:  # brms: (bsp[k]) * mo(simo_2, Xmo_2[n]) * Csp_1[n], vectorised with .*
             values = [t.expression() for t in r.factors] + ([f"Csp{s}_{r.ic}"] if r.ic else [])
-            out.append(f"bsp{s}[{r.k}] * " + " .* ".join(values))
+            varying = self.varying_terms(r.k)
+            if varying:
+                out.append(f"(bsp{s}[{r.k}] + {' + '.join(varying)}) .* " + " .* ".join(values))
+            else:
+                out.append(f"bsp{s}[{r.k}] * " + " .* ".join(values))
         return out
 
     def draws(self, params):
@@ -330,17 +353,24 @@ class SpDesign(SpecialDesign):
             out.append((csp, [t.new_columns(data) for t in r.factors]))
         return out
 
+    def row_value(self, k: int, param, columns=None) -> np.ndarray | float:
+        """The value that ``bsp[k]`` multiplies, (draws or 1, rows): its sp terms times its covariates."""
+        n = next(i for i, r in enumerate(self.rows) if r.k == k)
+        r = self.rows[n]
+        if columns is None:  # the model data
+            value: np.ndarray | float = r.csp if r.covariates else 1.0
+            factor_columns = [None] * len(r.factors)
+        else:
+            value, factor_columns = columns[n]
+        for t, cols in zip(r.factors, factor_columns):
+            value = value * t.value(param, cols)
+        return value
+
     def eta(self, param, columns=None):
         bsp = param(f"bsp{self.prefix.suffix}")  # (S, Ksp)
         total: np.ndarray | float = 0.0
-        for n, r in enumerate(self.rows):
-            if columns is None:  # the model data
-                value: np.ndarray | float = r.csp if r.covariates else 1.0
-                factor_columns = [None] * len(r.factors)
-            else:
-                value, factor_columns = columns[n]
-            for t, cols in zip(r.factors, factor_columns):
-                value = value * t.value(param, cols)
+        for r in self.rows:  # group-level effects on bsp: brmspy.prediction.linpred.group_part
+            value = self.row_value(r.k, param, columns)
             total = total + bsp[:, r.k - 1][:, None] * np.broadcast_to(value, np.shape(value))
         return total
 
