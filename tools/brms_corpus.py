@@ -420,7 +420,10 @@ case("sp_cs_sratio_group_uncor", "yord ~ x1 + (cs(x2) || g1) + (1 | g2)", family
 case("sp_cs_group_mixed", "yord ~ x1 + (1 + x1 + cs(x2) | g1)", family="acat",
      reason=r"(?i)category specific effects in separate group-level terms")
 case("sp_cs_group_gaussian", "y ~ x1 + (cs(1) | g1)", reason=r"(?i)(category|cs\(\))")
-case("sp_cs_cumulative", "yord ~ cs(x1)", family="cumulative", note="brms 2.18 warns (experimental), does not refuse", difference="unsupported", reason=r"(?i)cs\(\) are not supported for family 'cumulative'")
+case("sp_cs_cumulative", "yord ~ cs(x1)", family="cumulative", note="brms 2.18 warns (experimental), does not refuse")
+case("sp_cs_cumulative_probit_group", "yord ~ x1 + cs(x2) + (cs(1) | g1)", family=fam("cumulative", link="probit"),
+     note="brms 2.18 warns (experimental)")
+case("sp_cs_cumulative_group_only", "yord ~ x1 + (cs(1) || g1)", family="cumulative")
 
 # ---------------------------------------------------------------- autocorrelation
 group("autocor")

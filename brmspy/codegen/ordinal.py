@@ -120,7 +120,7 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             sb.model_comp.append(f"mucs{s}[, {k}] += {' + '.join(terms)};")
     Y = f"Y{rs}"
     dist = fam.kind.builtin.get(fam.link)  # Stan's ordered_logistic/_probit (cumulative)
-    if dist is not None and not disc_vec and rd.weights is None:
+    if dist is not None and not disc_vec and rd.weights is None and not has_cs:
         sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
     if fam.link in LINK_FUNCTIONS:

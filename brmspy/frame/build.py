@@ -216,11 +216,8 @@ def link_group_specials(blocks: list, designs: dict[Prefix, PopulationDesign], t
             t = by_resp[prefix.resp]
             if not t.family.kind.has_thresholds or prefix.dpar != "mu":
                 raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu: {sorted(cs_terms)[0]}.")
-            if not t.family.kind.allows_cs:
-                raise FormulaError(
-                    f"Category-specific effects cs() in {sorted(cs_terms)[0]} are not supported for family "
-                    f"{t.family.name!r} (the thresholds could cross); use family 'sratio', 'cratio' or 'acat'."
-                )
+            if not t.family.kind.allows_cs and not t.parts["mu"].terms.specials("cs"):
+                _warn_experimental_cs()  # once: _check_cs warned for population-level cs()
         if not sp_effects:
             continue
         holders = [sp for sp in design.specials if "sp" in type(sp).kinds]
@@ -271,17 +268,20 @@ def _check_data_shape(data: pd.DataFrame) -> None:
 
 
 def _check_cs(t: BrmsTerms) -> None:
-    """cs() needs an ordinal family other than cumulative (as in brms)."""
+    """cs() needs an ordinal family; for cumulative ones brms 2.18 warns that it is experimental."""
     for name, part in t.parts.items():
         if not part.terms.specials("cs"):
             continue
         if not t.family.kind.has_thresholds or name != "mu":
             raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu; remove it from {part.formula!r}.")
         if not t.family.kind.allows_cs:
-            raise FormulaError(
-                f"Category-specific effects cs() are not supported for family {t.family.name!r} (the thresholds could "
-                "cross); use family 'sratio', 'cratio' or 'acat'."
-            )
+            _warn_experimental_cs()
+
+
+def _warn_experimental_cs() -> None:
+    """brms's warning for cs() in cumulative models: the shifted thresholds can cross (such draws are rejected)."""
+    warnings.warn("Category specific effects for this family should be considered experimental and may have "
+                  "convergence issues.", UserWarning, stacklevel=4)
 
 
 def _design_terms(lt: LinearTerms, formula: str) -> list[tuple[RTerms, str]]:
