@@ -383,7 +383,11 @@ case("sp_mo_group_id", bf("y ~ mo(xmo) + (mo(xmo) | i | g1)", "sigma ~ (1 | i | 
 case("sp_me_in_group", "y ~ me(xme, sdxme) * x1 + (me(xme, sdxme) * x1 | g1)")
 case("sp_me_group_missing", "y ~ x1 + me(xme, sdxme) + (me(xme, sdxme):x1 | g1)",
      reason=r"(?i)Special group-level terms require corresponding population-level terms")
-case("sp_mo_colon_factor", "y ~ mo(xmo):f2", difference="unsupported", reason=r"(?i)interactions of mo\(\)")
+case("sp_mo_colon_factor", "y ~ mo(xmo):f2")
+case("sp_mo_star_factor", "y ~ mo(xmo) * f3")
+case("sp_mo_main_and_factor", "y ~ x1 + mo(xmo) + mo(xmo):f3")
+case("sp_mo_factor_numeric", "y ~ mo(xmo):f3:x2")
+case("sp_me_colon_factor", "y ~ me(xme, sdxme):f2")
 case("sp_me", "y ~ me(xme, sdxme)")
 case("sp_me_two", "y ~ me(xme, sdxme) + me(x2, sdxme)")
 case("sp_me_nocor", bf("y ~ me(xme, sdxme) + me(x2, sdxme)", mecor=False))
