@@ -115,3 +115,13 @@ def test_predictions_and_new_levels(fit) -> None:
     assert out.shape == (50, 2) and np.isfinite(out).all()
     with pytest.raises(BrmsError, match="not available for non-gaussian group-level effects"):
         bp.posterior_epred(fit, newdata=new, allow_new_levels=True, sample_new_levels="gaussian", ndraws=5)
+
+
+def test_prior_draws_of_df() -> None:
+    """sample_prior = "yes": brms's prior_df_<group>, gamma(2, 0.1) truncated at 1."""
+    from brmspy.priors.draws import draw_priors
+
+    build = bp.build_model(GOLDEN["gr_student"], design_data())
+    draws = draw_priors(build.frame, build.priors, (2, 2000), seed=1)["prior_df_g"]
+    assert draws.shape == (2, 2000) and draws.min() > 1
+    assert abs(draws.mean() - 20.09) < 1.2  # E[gamma(2, 0.1) | > 1] = 20.09; se of the mean of 4000 draws ~ 0.22
