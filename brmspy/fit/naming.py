@@ -159,7 +159,7 @@ def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[s
             out.append(("nu", params["nu"], ParamInfo("nu", "dpar", coef="nu")))
     for t in frame.response_terms:
         rd = frame.responses[t.resp]
-        if rd.missing is None:
+        if rd.missing is None or rd.noise is not None:  # mi(sdy): the latent Yl, left out as brms does
             continue
         stan = "Ymi" + resp_suffix(t.resp)
         values = params[stan]

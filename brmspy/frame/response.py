@@ -42,6 +42,12 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         rd = ResponseData(t.response.expr, y, levels=_thres_levels(t, levels))
     elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
         rd = mi_response_data(t, y_raw)
+        sdy = t.response.addition("mi").args.get("sdy")
+        if sdy is not None:  # 'y | mi(sdy)': every y is latent, observed with known error (brms's noise)
+            noise = addition_values(sdy, data, "mi(sdy)").astype(float)
+            if np.any(noise[~np.isnan(rd.y)] < 0):
+                raise DataError(f"mi({sdy}): the measurement error (sdy) must be non-negative.")
+            rd.noise = np.where(np.isnan(rd.y), np.inf, noise)  # brms: Inf where y is missing
     else:
         rd = ResponseData(t.response.expr, fam.check_response(y_raw, t.response.expr))
     y = rd.y
@@ -161,11 +167,6 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
                 f"to the formula, e.g. bf({formula!r}) + bf(\"{var} | mi() ~ 1\")."
             )
     for expr, t in mi_resp.items():
-        mi = t.response.addition("mi")
-        if mi.args:
-            raise FormulaError(
-                f"'{t.response.expr} | {mi.text}': mi() with measurement error (sdy) is not supported yet; use 'mi()'."
-            )
         fam = t.family
         if not fam.kind.univariate or fam.spec.response not in _BOUNDS:
             raise FamilyError(

@@ -113,6 +113,7 @@ class ResponseData:
     weights: np.ndarray | None = None
     levels: list[str] | None = None  # response categories (ordinal/categorical)
     missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
+    noise: np.ndarray | None = None  # 'y | mi(sdy)': known measurement error of y (Inf where y is missing)
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
 
     @property
