@@ -99,5 +99,8 @@ def test_predictions_use_the_group_thresholds(fit) -> None:
     q = [1 / (1 + np.exp(d[f"b_Intercept[{k}]"] - d[f"r_g[G02,Intercept[{k}]]"])) for k in (1, 2, 3)]
     np.testing.assert_allclose(ep[:, 0, 0], 1 - q[0])
     np.testing.assert_allclose(ep[:, 0, 3], q[0] * q[1] * q[2])
+    np.testing.assert_allclose(bp.posterior_epred(fit, newdata=new, re_formula="~ (cs(1) || g)"), ep)
+    fixed = bp.posterior_epred(fit, newdata=new, re_formula="~ 0")
+    np.testing.assert_allclose(fixed[:, 0, 0], 1 / (1 + np.exp(-d["b_Intercept[1]"])))
     pp = bp.posterior_predict(fit, ndraws=20, seed=1)
     assert pp.shape == (20, 450) and set(np.unique(pp)) <= {1, 2, 3, 4}

@@ -102,5 +102,9 @@ def test_epred_is_the_varying_slope(fit) -> None:
     np.testing.assert_allclose(ep[:, 2], base + 3 * (zeta[:, 0] + zeta[:, 1]) * slope)
     without = bp.posterior_epred(fit, newdata=new, re_formula="~ 0")
     np.testing.assert_allclose(without[:, 1], d["b_Intercept"] + 3 * d["bsp_moxmo"])
+    same = bp.posterior_epred(fit, newdata=new, re_formula="~ (mo(xmo) | g)")  # the term's sp part selected too
+    np.testing.assert_allclose(same, ep)
+    intercepts = bp.posterior_epred(fit, newdata=new, re_formula="~ (1 | g)")  # the varying slope left out
+    np.testing.assert_allclose(intercepts[:, 1], base + 3 * d["bsp_moxmo"])
     novel = bp.posterior_epred(fit, newdata=new.assign(g="NEW"), allow_new_levels=True, seed=1)
     assert novel.shape == (1000, 3) and np.isfinite(novel).all()
