@@ -288,6 +288,15 @@ def parse_response(lhs: str) -> ResponseTerm:
     return ResponseTerm(expr, tuple(additions))
 
 
+def _group_dist(call: Call) -> str:
+    """``dist`` of ``gr()``/``mm()``: brms's ``match.arg(dist, c("gaussian", "student"))`` (a unique prefix works)."""
+    dist = (call.kwarg("dist") or "gaussian").strip().strip("'\"")
+    full = [d for d in ("gaussian", "student") if dist and d.startswith(dist)]
+    if len(full) != 1:
+        raise FormulaError(f"{call.name}(..., dist = {dist!r}): 'dist' should be one of \"gaussian\", \"student\".")
+    return full[0]
+
+
 def _parse_group_spec(text: str) -> list[dict]:
     """The grouping part of a group-level term -> a list of group specs."""
     text = text.strip()
@@ -301,12 +310,7 @@ def _parse_group_spec(text: str) -> list[dict]:
         bad = [k for k, _ in call.kwargs if k not in allowed]
         if bad:
             raise FormulaError(f"gr() has no argument '{bad[0]}'; its arguments are: {', '.join(sorted(allowed))}.")
-        dist = (call.kwarg("dist") or "gaussian").strip().strip("'\"")
-        # brms: match.arg(dist, c("gaussian", "student")), so a unique prefix is accepted too
-        full = [d for d in ("gaussian", "student") if dist and d.startswith(dist)]
-        if len(full) != 1:
-            raise FormulaError(f"gr(..., dist = {dist!r}): 'dist' should be one of \"gaussian\", \"student\".")
-        dist = full[0]
+        dist = _group_dist(call)
         specs = _parse_group_spec(call.args[0])
         cor = call.kwarg("cor")
         for s in specs:
@@ -325,7 +329,7 @@ def _parse_group_spec(text: str) -> list[dict]:
         for m in members:
             if not is_identifier(m):
                 raise FormulaError(f"mm() members must be column names; got {m!r}.")
-        bad = [k for k, _ in call.kwargs if k not in ("weights", "scale", "cor", "id")]
+        bad = [k for k, _ in call.kwargs if k not in ("weights", "scale", "cor", "id", "dist")]
         if bad:
             raise FormulaError(f"mm() argument '{bad[0]}' is not supported; use 'mm(g1, g2, weights = cbind(w1, w2))'.")
         scale_arg = (call.kwarg("scale") or "TRUE").strip().upper()
@@ -341,7 +345,7 @@ def _parse_group_spec(text: str) -> list[dict]:
             if len(wcols) != len(members):
                 raise FormulaError(f"mm() has {len(members)} members but {len(wcols)} weight columns.")
         spec = dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols,
-                    mm_scale=scale_arg in ("TRUE", "T"))
+                    mm_scale=scale_arg in ("TRUE", "T"), dist=_group_dist(call))
         if call.kwarg("cor") is not None:
             spec["cor"] = call.kwarg("cor").strip().upper() not in ("FALSE", "F", "0")
         if call.kwarg("id"):

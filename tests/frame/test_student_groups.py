@@ -68,6 +68,10 @@ def test_bad_dist_refused_as_brms() -> None:
         bp.make_stancode('y ~ x + (1 | gr(g, dist = "cauchy"))', design_data())
     # match.arg: a unique abbreviation is accepted
     assert "df_1" in bp.make_stancode('y ~ x + (1 | gr(g, dist = "stud"))', design_data())
+    # mm() takes dist too (brms): the members' weighted effects are student-t
+    mm = bp.make_stancode('y ~ x + (1 | mm(g1, g2, dist = "student"))', design_data())
+    assert "r_1_1 = dfm_1 .* (sd_1[1] * z_1[1]);" in mm and "W_1_1 .* r_1_1[J_1_1]" in mm
+    stanli.stan_to_mir(mm)
 
 
 def student_data(n: int = 400, levels: int = 40, seed: int = 3) -> pd.DataFrame:
