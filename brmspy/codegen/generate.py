@@ -82,6 +82,7 @@ def generate(
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
+    sb += pieces.stan_re_student(frame.blocks)  # before the blocks, as brms
     for block in frame.blocks:
         sb += _first(red and red.re(block),
                      lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023

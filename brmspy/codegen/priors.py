@@ -41,6 +41,9 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
                 name = d + resp_suffix(t.resp)
                 lo, hi = priors.bounds.get(name, (DPARS[d].lower, None))
                 prior_statement(sb, name, name, [priors.dpar[key]], None, lower=lo, upper=hi)
+    for block in frame.blocks:  # gr(g, dist = "student"): df_<ggn> > 1, before the sds (brms's order)
+        if block.udf_owner:
+            prior_statement(sb, f"df_{block.ggn}", f"df_{block.ggn}", [priors.df.get(block.ggn)], None, lower=1)
     for block in frame.blocks:
         k = block.id
         lo, hi = priors.bounds.get(f"sd_{k}", (0, None))

@@ -15,7 +15,7 @@ from ..frame.types import ResponseData
 from .autocor import adjust_eta
 from .categorical import category_eta
 from .context import PredictionContext
-from .linpred import group_part, linear_predictor, population_part
+from .linpred import group_cs_part, group_part, linear_predictor, population_part
 from .nonlinear import nonlinear_eta
 
 
@@ -51,6 +51,9 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms) -> dict[str, Any]:
         Xcs = ctx.rows.Xcs(prefix)
         bcs = ctx.draws(f"bcs{s}")  # (S, Kcs, nthres)
         thres = thres - np.einsum("nk,skt->snt", Xcs, bcs)
+    cs_re = group_cs_part(ctx, prefix, thres.shape[2])  # (cs(x) | g)
+    if cs_re is not None:
+        thres = thres - cs_re
     return {"mu": mu, "thres": thres, "link": t.family.link}
 
 
