@@ -103,6 +103,7 @@ class ResponseData:
     levels: list[str] | None = None  # response categories (ordinal/categorical)
     missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
+    custom_vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families: vint1, vreal1, ...
 
     @property
     def ncat(self) -> int | None:

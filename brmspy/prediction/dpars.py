@@ -97,7 +97,8 @@ def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = 
     ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
     """
     rd = ctx.rows.response(t, need_response)
-    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t))
+    custom_vars = rd.custom_vars if rd is not None else None  # vint()/vreal() of custom families
+    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), custom_vars)
 
 
 __all__ = ["all_responses", "dpar_values", "response_extras", "response_terms"]
