@@ -84,10 +84,12 @@ def build_model(
     priors = resolve_priors(frame, prior)
     warn_design(frame, priors)  # rank-deficient designs, separation: improper posteriors under flat priors
     generated = generate(frame, priors, options, stanvars=stanvars)
-    if len(stanvars) or isinstance(frame.terms.family if hasattr(frame.terms, "family") else None, CustomFamily):
+    custom = [t.family for t in frame.response_terms if isinstance(t.family, CustomFamily)]
+    if len(stanvars) or custom:
         import stanli  # the user's Stan text is only ever checked by stanc, never run in Python
 
-        check_stanvar_code(stanvars, generated.code, stanli.stan_to_mir)
+        density = f"{custom[0].name}_{custom[0].spec.likelihood.kind}" if custom else None
+        check_stanvar_code(stanvars, generated.code, stanli.stan_to_mir, density)
     return ModelBuild(frame.terms, frame, priors, generated)  # the terms as the data completed them
 
 

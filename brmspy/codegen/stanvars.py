@@ -3,7 +3,7 @@
 The code is placed as text, never evaluated; stanc checks the whole program
 (:func:`brmspy.families.custom.check_stanvar_code` names the stanvar block of a syntax error).
 Positions follow brms 2.18's ``make_stancode``: data after ``prior_only``; parameters at the end;
-``tdata``/``tparameters``/``genquant``/``likelihood`` at the start (after the block's declarations
+``tdata``/``tparameters``/``genquant``/``likelihood`` at the start (after the declarations
 where brms puts them) or the end; ``model`` start before the likelihood, end after the priors.
 """
 
@@ -32,7 +32,7 @@ def place_stanvars(sb: StanBlocks, stanvars: StanVars) -> list[str]:
     sb.par += code("parameters", "start") + code("parameters", "end")
     sb.tpar_def += code("tparameters", "start")
     sb.tpar_prior += code("tparameters", "end")
-    sb.likelihood[:0] = code("likelihood", "start")
+    sb.model_def += code("likelihood", "start")  # brms: after the declarations of the predictors
     sb.likelihood += code("likelihood", "end")
     sb.model_prior += code("model", "end")
     sb.gen_def += code("genquant", "start")

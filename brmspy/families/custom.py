@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
 
@@ -95,8 +96,10 @@ class StanVars:
 
     def code(self, block: str, position: str) -> list[str]:
         """The code lines placed at ``position`` of ``block``."""
-        return [line for s in self.items if s.block == block and s.position == position
-                for line in s.scode.strip("\n").split("\n")]
+        # dedented: the template indents each block's lines (the functions block by two spaces here)
+        pad = "  " if block == "functions" else ""
+        return [(pad + line).rstrip() for s in self.items if s.block == block and s.position == position
+                for line in textwrap.dedent(s.scode.strip("\n")).split("\n")]
 
 
 def _data_scode(x: Any, name: str) -> str:
@@ -169,12 +172,19 @@ def as_stanvars(stanvars: "StanVars | None") -> StanVars:
     return stanvars
 
 
-def check_stanvar_code(stanvars: StanVars, program: str, stanc: Callable[[str], Any]) -> None:
-    """Run ``stanc`` on ``program``; on a syntax error name the stanvar block whose code holds the line."""
+def check_stanvar_code(stanvars: StanVars, program: str, stanc: Callable[[str], Any],
+                       density: str | None = None) -> None:
+    """Run ``stanc`` on ``program``; on a syntax error name the stanvar block whose code holds the line.
+
+    ``density``: the custom family's Stan density (``beta_binomial2_lpmf``), named when undeclared.
+    """
     try:
         stanc(program)
     except Exception as exc:  # stanli raises RuntimeError with stanc's text
         text = str(exc)
+        if density is not None and f'undeclared identifier "{density}"' in text:
+            raise FamilyError(f"The custom family needs the Stan function {density}(y | dpars..., vars...): pass "
+                              f"its code with stanvars=stanvar(scode=..., block='functions').\n{text.strip()}") from None
         m = re.search(r"line (\d+)", text)
         where = ""
         if m:
