@@ -43,6 +43,7 @@ class ModelBuild:
     frame: ModelFrame
     priors: ResolvedPriors
     generated: GeneratedModel
+    stanvars: StanVars | None = None  # the user's stanvar() code and data (update() reuses them)
 
     @property
     def code(self) -> str:
@@ -90,7 +91,7 @@ def build_model(
 
         density = f"{custom[0].name}_{custom[0].spec.likelihood.kind}" if custom else None
         check_stanvar_code(stanvars, generated.code, stanli.stan_to_mir, density)
-    return ModelBuild(frame.terms, frame, priors, generated)  # the terms as the data completed them
+    return ModelBuild(frame.terms, frame, priors, generated, stanvars if len(stanvars) else None)  # the terms as the data completed them
 
 
 def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:

@@ -67,8 +67,17 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
             raise DataError("weights() must be non-negative.")
         rd.weights = w
     rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
-    custom_vars = {}
-    for kind in ("vint", "vreal"):  # custom families' extra data (brms's vint()/vreal())
+    rd.custom_vars = custom_var_values(t, data)
+    for a in t.response.additions:
+        if a.name not in ("trials", "weights", "mi", "vint", "vreal", *ADDITIONS_HANDLED):
+            raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
+    return rd
+
+
+def custom_var_values(t: BrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """The ``vint()``/``vreal()`` data of a custom family by brms's names (``vint1``, ``vreal1``, ...)."""
+    out = {}
+    for kind in ("vint", "vreal"):
         a = t.response.addition(kind)
         for k, expr in (a.args.items() if a is not None else ()):
             v = addition_values(expr, data, f"{kind}()")
@@ -76,12 +85,8 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
                 if np.any(v != np.round(v)):
                     raise DataError(f"vint({expr}) in {t.response.expr!r} must be integers; use vreal() for real values.")
                 v = v.astype(np.int64)
-            custom_vars[f"{kind}{k}"] = v
-    rd.custom_vars = custom_vars or None
-    for a in t.response.additions:
-        if a.name not in ("trials", "weights", "mi", "vint", "vreal", *ADDITIONS_HANDLED):
-            raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
-    return rd
+            out[f"{kind}{k}"] = v
+    return out or None
 
 
 #: Stan bounds of the imputed values per response kind of the family

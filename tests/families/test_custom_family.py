@@ -101,6 +101,18 @@ def test_user_predict_and_epred(fit):
     assert pp.shape == ep.shape == (20, n)
     tr = _data()["tr"].to_numpy()
     assert (pp >= 0).all() and (pp <= tr).all() and (ep <= tr).all()
+    # new data without the response: vint() comes from its columns, as brms
+    nd = _data().iloc[:5].drop(columns="y")
+    np.testing.assert_allclose(bp.posterior_epred(fit, newdata=nd), bp.posterior_epred(fit)[:, :5])
+    with pytest.raises(bp.DataError, match=r"'tr' used in vint\(\)"):
+        bp.posterior_epred(fit, newdata=nd.drop(columns="tr"), ndraws=20)
+
+
+@pytest.mark.filterwarnings("ignore::brmspy.SamplerWarning")
+def test_update_keeps_stanvars(fit):
+    fit2 = bp.update(fit, newdata=_data().iloc[:120], iter=200, chains=1)
+    assert fit2.stancode() == fit.stancode() and fit2.standata()["N"] == 120
+    assert bp.log_lik(fit2).shape == (100, 120)
 
 
 def test_missing_postprocessing_function_names_the_argument():
