@@ -303,6 +303,11 @@ def custom_family(
     'int'
     """
     _check_name(name, "custom family name")
+    from .core import FAMILIES, FAMILY_ALIASES
+
+    if name in FAMILIES or name in FAMILY_ALIASES:  # other stages key on built-in names (CDFs, reductions)
+        raise FamilyError(f"custom_family name {name!r} is a built-in family; choose another name "
+                          f"(e.g. {name + '2'!r}).")
     if isinstance(dpars, str):
         dpars = (dpars,)
     if isinstance(links, str):

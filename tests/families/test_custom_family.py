@@ -20,7 +20,7 @@ from scipy import stats
 import brmspy as bp
 from brmspy.core.errors import FamilyError
 from brmspy.families import Extras
-from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers, assert_same_log_density
 
 REF = Path(__file__).parents[1] / "reference" / "custom_family"
 
@@ -65,6 +65,16 @@ def test_vignette_program_golden_and_stanc(update_golden):
     stanli.stan_to_mir(code)
     assert "target += beta_binomial2_lpmf(Y[n] | mu[n], phi, vint1[n]);" in code
     assert "  real myk;\n  vector[3] myv;\n}" in code  # brms: stanvar data after prior_only
+
+
+def test_threaded_likelihood_is_the_same_density():
+    # threads=2: the custom density inside reduce_sum, vint1 passed along (brms's pll_args not needed)
+    d, fam, sv = _data(), _family(), _stanvars()
+    codes = [bp.make_stancode(FORMULA, d, family=fam, stanvars=sv, threads=n) for n in (1, 2)]
+    assert "reduce_sum" in codes[1] and "reduce_sum" not in codes[0]
+    models = [stanli.Model(stan_code=code, data=bp.make_standata(FORMULA, d, family=fam, stanvars=sv, threads=n))
+              for code, n in zip(codes, (1, 2))]
+    assert_same_log_density(models[0], models[1:], label="threads", rtol=1e-11)
 
 
 def test_standata_equals_brms_218():
@@ -187,6 +197,9 @@ def test_stanvar_data_declarations():
     ({"name": "bad name"}, "custom family name 'bad name' is not a valid name"),
     ({"name": "f; }"}, "is not a valid name"),
     ({"name": "f__x"}, "is not a valid name"),
+    ({"name": "poisson"}, "'poisson' is a built-in family"),
+    ({"name": "f", "dpars": ("mu", "foo"), "links": ("identity", "log")}, "dpar 'foo' is not one of brms's"),
+    ({"name": "f", "dpars": ("mu", "sigma"), "links": ("identity", "log")}, "dpar 'sigma' needs lb=0"),
     ({"name": "f", "dpars": ("mu", "s-d"), "links": ("identity", "log")}, "dpar 's-d' is not a valid name"),
     ({"name": "f", "dpars": ("sigma",)}, "first dpar must be 'mu'"),
     ({"name": "f", "dpars": ("mu", "sigma"), "links": ("identity",)}, "one link per dpar"),
