@@ -184,6 +184,20 @@ def test_stanvars_in_each_block(update_golden):
     assert bp.make_standata("x ~ 1 + (1 | tr)", d, family=_gauss(), stanvars=sv)["kint"] == 2
 
 
+def test_vreal_and_stanvar_vars_unlooped():
+    # loop=False: one call with vectors; vars name vreal() data and a stanvar data value
+    fam = bp.custom_family("myt", dpars=("mu", "sigma"), links=("identity", "log"), lb=(None, 0), loop=False,
+                           vars=("vreal1", "nu0"))
+    fun = ("real myt_lpdf(vector y, vector mu, real sigma, array[] real w, real nu0) {\n"
+           "  return student_t_lpdf(y | nu0, mu, sigma) + 0 * sum(w);\n}")
+    sv = bp.stanvar(scode=fun, block="functions") + bp.stanvar(4.0, name="nu0")
+    code = bp.make_stancode("x | vreal(tr) ~ 1", _data(), family=fam, stanvars=sv)
+    assert "  // data for custom real vectors\n  array[N] real vreal1;" in code
+    assert "target += myt_lpdf(Y | mu, sigma, vreal1, nu0);" in code
+    sd = bp.make_standata("x | vreal(tr) ~ 1", _data(), family=fam, stanvars=sv)
+    assert sd["vreal1"].dtype == float and sd["nu0"] == 4.0
+
+
 def test_stanvar_data_declarations():
     sv = (bp.stanvar(np.arange(3), name="ai") + bp.stanvar(np.ones((2, 3)), name="m")
           + bp.stanvar(np.ones((2, 2), dtype=int), name="ai2"))
