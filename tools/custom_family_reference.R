@@ -19,3 +19,10 @@ sv <- stanvar(scode = stan_funs, block = "functions") +
 sd <- make_standata(y | vint(tr) ~ x, data = d, family = beta_binomial2, stanvars = sv)
 out <- lapply(unclass(sd), function(v) { attributes(v) <- list(dim = dim(v)); v })
 jsonlite::write_json(out, "tests/reference/custom_family/beta_binomial2_standata.json", digits = NA, auto_unbox = TRUE)
+# default priors of the same family with a predicted phi
+gp <- get_prior(bf(y | vint(tr) ~ x, phi ~ x), data = d, family = beta_binomial2)
+write.csv(as.data.frame(gp)[, c("prior", "class", "coef", "dpar", "lb")],
+          "tests/reference/custom_family/beta_binomial2_get_prior.csv", row.names = FALSE)
+gp0 <- get_prior(y | vint(tr) ~ x, data = d, family = beta_binomial2)
+write.csv(as.data.frame(gp0)[, c("prior", "class", "coef", "dpar", "lb")],
+          "tests/reference/custom_family/beta_binomial2_get_prior_phi.csv", row.names = FALSE)

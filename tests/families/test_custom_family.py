@@ -87,6 +87,18 @@ def test_standata_equals_brms_218():
     assert sd["vint1"].dtype == np.int64
 
 
+@pytest.mark.parametrize("formula, ref", [
+    (FORMULA, "beta_binomial2_get_prior_phi.csv"),
+    (("y | vint(tr) ~ x", "phi ~ x"), "beta_binomial2_get_prior.csv"),
+])
+def test_default_priors_equal_brms_218(formula, ref):
+    want = pd.read_csv(REF / ref, keep_default_na=False, dtype=str)
+    f = bp.bf(*formula) if isinstance(formula, tuple) else formula
+    got = bp.get_prior(f, _data(), family=_family())
+    cols = ["prior", "class", "coef", "dpar", "lb"]
+    assert got[cols].astype(str).values.tolist() == want[cols].values.tolist()
+
+
 @pytest.fixture(scope="module")
 def fit():
     return bp.brm(FORMULA, _data(), family=_family(log_lik=_loglik, posterior_predict=_predict,
