@@ -296,7 +296,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         prior if prior is not None else fit.prior,
         data_name=fit.data_name if newdata is None else "newdata",
         data2=args.pop("data2", fit.data2),
-        stanvars=args.pop("stanvars", fit.build.stanvars),  # the user's Stan code of a custom family
+        stanvars=args.pop("stanvars", getattr(getattr(fit, "build", None), "stanvars", None)),  # custom family code
         file=file,
         file_refit=file_refit,
         **args,
