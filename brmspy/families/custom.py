@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..core.errors import FamilyError
-from .core import DPARS, LINKS, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
+from .core import DPARS, FAMILIES, FAMILY_ALIASES, LINKS, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
 
 __all__ = ["CustomFamily", "StanVar", "StanVars", "custom_family", "stanvar", "check_stanvar_code"]
 
@@ -303,8 +303,6 @@ def custom_family(
     'int'
     """
     _check_name(name, "custom family name")
-    from .core import FAMILIES, FAMILY_ALIASES
-
     if name in FAMILIES or name in FAMILY_ALIASES:  # other stages key on built-in names (CDFs, reductions)
         raise FamilyError(f"custom_family name {name!r} is a built-in family; choose another name "
                           f"(e.g. {name + '2'!r}).")
