@@ -210,6 +210,11 @@ def test_vreal_and_stanvar_vars_unlooped():
     assert sd["vreal1"].dtype == float and sd["nu0"] == 4.0
 
 
+def test_mixture_of_custom_families():
+    code = bp.make_stancode(FORMULA, _data(), family=bp.mixture(_family(), _family()), stanvars=_stanvars())
+    assert "ps[2] = log(theta2) + beta_binomial2_lpmf(Y[n] | mu2[n], phi2, vint1[n]);" in code
+
+
 def test_stanvar_data_declarations():
     sv = (bp.stanvar(np.arange(3), name="ai") + bp.stanvar(np.ones((2, 3)), name="m")
           + bp.stanvar(np.ones((2, 2), dtype=int), name="ai2"))
