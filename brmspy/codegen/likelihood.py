@@ -74,6 +74,13 @@ def stan_response(t: BrmsTerms, rd: ResponseData, after_y: StanBlocks | None = N
         stan_mi_response(sb, t, rd)
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.additions
         sb += stan_addition_data(t, rd)
+    if rd.custom_vars:  # vint()/vreal(): data of custom families, named as brms
+        for kind, comment in (("vint", "integer"), ("vreal", "real")):
+            names = [k for k in rd.custom_vars if k.startswith(kind)]
+            if names:
+                sb.data.append(f"// data for custom {comment} vectors")
+            for k in names:
+                sb.declare(f"array[N] {'int' if kind == 'vint' else 'real'} {k}{s}", f"{k}{s}", rd.custom_vars[k])
     return sb
 
 

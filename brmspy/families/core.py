@@ -291,6 +291,7 @@ class Extras:
     """Observation-level data besides the response (trials of binomial models)."""
 
     trials: np.ndarray | None = None
+    vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families (vint1, ...)
 
 
 @dataclass(frozen=True)

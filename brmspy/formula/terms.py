@@ -277,6 +277,8 @@ def parse_response(lhs: str) -> ResponseTerm:
             if len(call.args) > len(names) and names:
                 raise FormulaError(f"'{call.text}' takes at most {len(names)} positional argument(s): {', '.join(names)}.")
             args = dict(zip(names, call.args))
+            if call.name in ("vint", "vreal"):  # custom families' data: vint1, vint2, ... in order
+                args = {str(i + 1): a for i, a in enumerate(call.args)}
             for k, v in call.kwargs:
                 if k not in names:
                     raise FormulaError(

@@ -73,13 +73,14 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
             raise DataError("weights() must be non-negative.")
         rd.weights = w
     rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
+    rd.custom_vars = custom_var_values(t, data)
     for a in t.response.additions:
         if a.name == "thres" and fam.spec.response == "ordinal":
             if "gr" in a.args:
                 raise FormulaError(f"'{a.name}(gr = {a.args['gr']})' (thresholds per group, thres() with gr) is not "
                                    "supported yet; use thres(k) or drop it.")
             continue
-        if a.name not in ("trials", "weights", "mi", *ADDITIONS_HANDLED):
+        if a.name not in ("trials", "weights", "mi", "vint", "vreal", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
 
@@ -109,6 +110,21 @@ def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:
             f"has {len(levels)} categories ({len(levels) - 1} thresholds)."
         )
     return levels + [str(j) for j in range(len(levels) + 1, k + 2)]
+
+
+def custom_var_values(t: BrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """The ``vint()``/``vreal()`` data of a custom family by brms's names (``vint1``, ``vreal1``, ...)."""
+    out = {}
+    for kind in ("vint", "vreal"):
+        a = t.response.addition(kind)
+        for k, expr in (a.args.items() if a is not None else ()):
+            v = addition_values(expr, data, f"{kind}()")
+            if kind == "vint":
+                if np.any(v != np.round(v)):
+                    raise DataError(f"vint({expr}) in {t.response.expr!r} must be integers; use vreal() for real values.")
+                v = v.astype(np.int64)
+            out[f"{kind}{k}"] = v
+    return out or None
 
 
 #: Stan bounds of the imputed values per response kind of the family

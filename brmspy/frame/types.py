@@ -117,6 +117,7 @@ class ResponseData:
     missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
     noise: np.ndarray | None = None  # 'y | mi(sdy)': known measurement error of y (Inf where y is missing)
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
+    custom_vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families: vint1, vreal1, ...
 
     @property
     def ncat(self) -> int | None:

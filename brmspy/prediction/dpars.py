@@ -11,6 +11,7 @@ from ..families import LINKS, Extras
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
+from ..frame.response import custom_var_values
 from ..frame.types import ResponseData
 from .autocor import adjust_eta
 from .categorical import category_eta
@@ -100,7 +101,9 @@ def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = 
     ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
     """
     rd = ctx.rows.response(t, need_response)
-    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t))
+    # vint()/vreal() of custom families; on new data without the response, from its columns
+    custom_vars = rd.custom_vars if rd is not None else custom_var_values(t, ctx.rows.data)
+    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), custom_vars)
 
 
 __all__ = ["all_responses", "dpar_values", "response_extras", "response_terms"]
