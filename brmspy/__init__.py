@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs; at run time __
     from .criteria.sbc import SbcResult, sbc
     from .families import *  # noqa: F401,F403  (every family constructor: poisson(), cumulative(), ...)
     from .families import Family, brmsfamily
+    from .families.custom import custom_family, stanvar
     from .families import __all__ as _family_names
     from .fit.brm import brm, update
     from .fit.brmsfit import BrmsFit
@@ -105,6 +106,7 @@ _LAZY: dict[str, str] = {
     **dict.fromkeys(["KfoldResult", "LooResult", "WaicResult"], ".criteria.results"),
     **dict.fromkeys(["SbcResult", "sbc"], ".criteria.sbc"),
     **dict.fromkeys(["Family", "brmsfamily"], ".families"),
+    **dict.fromkeys(["custom_family", "stanvar"], ".families.custom"),
     **dict.fromkeys(["brm", "update"], ".fit.brm"),
     "BrmsFit": ".fit.brmsfit",
     **dict.fromkeys(["BrmsFitMultiple", "brm_multiple", "combine_models"], ".fit.multiple"),

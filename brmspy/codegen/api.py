@@ -17,6 +17,7 @@ from .. import specials  # noqa: F401  (registers the special-term plug-ins befo
 from ..core.frames import as_pandas
 from ..core.errors import BrmsError
 from ..families import Family
+from ..families.custom import CustomFamily, StanVars, as_stanvars, check_stanvar_code
 from ..formula import BrmsFormula, MvBrmsFormula, build_terms
 from ..formula.terms import BrmsTerms, MvBrmsTerms
 from ..frame.build import build_frame
@@ -42,6 +43,7 @@ class ModelBuild:
     frame: ModelFrame
     priors: ResolvedPriors
     generated: GeneratedModel
+    stanvars: StanVars | None = None  # the user's stanvar() code and data (update() reuses them)
 
     @property
     def code(self) -> str:
@@ -65,21 +67,31 @@ def build_model(
     reduce: bool | str = "auto",
     threads: int | None = None,
     centered: bool | str = "auto",
+    stanvars: "StanVars | None" = None,
 ) -> ModelBuild:
     """Run the pre-sampling pipeline once and keep every stage's result.
 
     ``data2`` holds data that are not columns of ``data`` (brms's ``data2``), e.g.
     the known covariance matrix of ``gr(g, cov = A)``: ``data2={"A": A}``.
     ``reduce``, ``threads`` and ``centered`` choose how the program computes (see :func:`~brmspy.brm`).
+    ``stanvars`` (:func:`~brmspy.stanvar`) add user Stan code and data; stanc checks the program
+    and a syntax error names the stanvar block.
     """
+    stanvars = as_stanvars(stanvars)
     options = _code_options(reduce, threads, centered)
     data = as_pandas(data, "data")
     terms = build_terms(_with_dot(formula, data), family)
     frame = build_frame(terms, data, data2)
     priors = resolve_priors(frame, prior)
     warn_design(frame, priors)  # rank-deficient designs, separation: improper posteriors under flat priors
-    generated = generate(frame, priors, options)
-    return ModelBuild(frame.terms, frame, priors, generated)  # the terms as the data completed them
+    generated = generate(frame, priors, options, stanvars=stanvars)
+    custom = [t.family for t in frame.response_terms if isinstance(t.family, CustomFamily)]
+    if len(stanvars) or custom:
+        import stanli  # the user's Stan text is only ever checked by stanc, never run in Python
+
+        density = f"{custom[0].name}_{custom[0].spec.likelihood.kind}" if custom else None
+        check_stanvar_code(stanvars, generated.code, stanli.stan_to_mir, density)
+    return ModelBuild(frame.terms, frame, priors, generated, stanvars if len(stanvars) else None)  # the terms as the data completed them
 
 
 def _code_options(reduce: bool | str, threads: int | None, centered: bool | str = "auto") -> CodeOptions:
@@ -105,6 +117,7 @@ def make_stancode(
     reduce: bool | str = "auto",
     threads: int | None = None,
     centered: bool | str = "auto",
+    stanvars: "StanVars | None" = None,
 ) -> str:
     """Generate the Stan program of a model.
 
@@ -114,7 +127,7 @@ def make_stancode(
 
     Parameters
     ----------
-    formula, data, family, prior, data2, reduce, threads, centered : as in :func:`~brmspy.brm`.
+    formula, data, family, prior, data2, reduce, threads, centered, stanvars : as in :func:`~brmspy.brm`.
     save_to : optional path; the program is also written there.
 
     Examples
@@ -124,7 +137,7 @@ def make_stancode(
     >>> "normal_id_glm_lpdf" in code
     True
     """
-    code = build_model(formula, data, family, prior, data2, reduce, threads, centered).code
+    code = build_model(formula, data, family, prior, data2, reduce, threads, centered, stanvars).code
     if save_to is not None:
         Path(save_to).write_text(code, encoding="utf-8")
     return code
@@ -139,10 +152,11 @@ def make_standata(
     reduce: bool | str = "auto",
     threads: int | None = None,
     centered: bool | str = "auto",
+    stanvars: "StanVars | None" = None,
 ) -> dict[str, Any]:
     """The data passed to Stan: a dict of numpy arrays and ints named as in the program.
 
-    ``data2``, ``reduce``, ``threads`` and ``centered`` as in :func:`~brmspy.brm`.
+    ``data2``, ``reduce``, ``threads``, ``centered`` and ``stanvars`` as in :func:`~brmspy.brm`.
 
     Examples
     --------
@@ -151,4 +165,4 @@ def make_standata(
     >>> sd["N"], sd["N_1"], sd["prior_Intercept_loc"]
     (180, 18, 288.7)
     """
-    return build_model(formula, data, family, prior, data2, reduce, threads, centered).data
+    return build_model(formula, data, family, prior, data2, reduce, threads, centered, stanvars).data

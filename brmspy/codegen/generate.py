@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..core.stan import StanBlocks
+from ..families.custom import StanVars
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
@@ -18,6 +19,7 @@ from .nonlinear import stan_nl_covariates
 from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
+from .stanvars import place_stanvars
 from .shrinkage import move_sd_declarations, stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
@@ -42,12 +44,14 @@ class GeneratedModel:
 
 
 def generate(
-    frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None, tuning: "Tuning | None" = None
+    frame: ModelFrame, priors: ResolvedPriors, options: CodeOptions | None = None, tuning: "Tuning | None" = None,
+    stanvars: StanVars | None = None,
 ) -> GeneratedModel:
     """Assemble every piece in brms's order and render the program.
 
     ``tuning`` overrides the speed choices :func:`~brmspy.codegen.tuning.choose_tuning`
     makes from ``options`` (tests compare programs that differ in one choice).
+    ``stanvars`` (:func:`brmspy.stanvar`) add the user's Stan code and data (:mod:`brmspy.codegen.stanvars`).
     """
     options = options or CodeOptions()
     # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
@@ -82,6 +86,7 @@ def generate(
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
+    sb += pieces.stan_re_student(frame.blocks)  # before the blocks, as brms
     for block in frame.blocks:
         sb += _first(red and red.re(block),
                      lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
@@ -102,7 +107,8 @@ def generate(
             sb += _first(red and red.likelihood(frame, t),
                          lambda: kind_code(t.family).likelihood(frame, t, tuning))  # noqa: B023
     sb += pieces.stan_prior_only()
-    return GeneratedModel(render(sb), sb.values, red.name if red is not None else None, _standardized(sb.par))
+    model_start = place_stanvars(sb, stanvars) if stanvars is not None else []
+    return GeneratedModel(render(sb, model_start), sb.values, red.name if red is not None else None, _standardized(sb.par))
 
 
 # A parameters-block declaration of a standardized effect: "vector[N_1] z_1;", "matrix[M_1, N_1] z_1;",

@@ -76,6 +76,13 @@ def stan_response(t: BrmsTerms, rd: ResponseData, after_y: StanBlocks | None = N
         stan_mi_response(sb, t, rd)
     if rd.adds is not None:  # cens(), trunc(), se(), rate(): brmspy.codegen.additions
         sb += stan_addition_data(t, rd)
+    if rd.custom_vars:  # vint()/vreal(): data of custom families, named as brms
+        for kind, comment in (("vint", "integer"), ("vreal", "real")):
+            names = [k for k in rd.custom_vars if k.startswith(kind)]
+            if names:
+                sb.data.append(f"// data for custom {comment} vectors")
+            for k in names:
+                sb.declare(f"array[N] {'int' if kind == 'vint' else 'real'} {k}{s}", f"{k}{s}", rd.custom_vars[k])
     return sb
 
 
@@ -175,6 +182,16 @@ def stan_mi_response(sb: "StanBlocks", t: "BrmsTerms", rd: "ResponseData") -> No
     s = resp_suffix(t.resp)
     y = np.asarray(rd.y, dtype=float)
     sb.values[f"Y{s}"] = np.where(np.isnan(y), np.inf, y)  # Stan data has no NA
+    if rd.noise is not None:  # 'y | mi(sdy)': latent Yl, observed y ~ normal(Yl, sdy) (brms)
+        observed = np.flatnonzero(~np.isnan(y))
+        sb.data.append("// data for measurement-error in the response")
+        sb.declare(f"vector<lower=0>[N] noise{s}", f"noise{s}", rd.noise)
+        sb.data.append("// information about non-missings")
+        sb.declare(f"int<lower=0> Nme{s}", f"Nme{s}", len(observed))
+        sb.declare(f"array[Nme{s}] int<lower=1> Jme{s}", f"Jme{s}", observed.astype(np.int64) + 1)
+        sb.par.append(f"vector{_BOUNDS[t.family.spec.response]}[N] Yl{s};  // latent variable")
+        sb.model_prior.append(f"target += normal_lpdf(Y{s}[Jme{s}] | Yl{s}[Jme{s}], noise{s}[Jme{s}]);")
+        return
     sb.declare(f"int<lower=0> Nmi{s}", f"Nmi{s}", len(rd.missing), "number of missings")
     sb.declare(f"array[Nmi{s}] int<lower=1> Jmi{s}", f"Jmi{s}", np.asarray(rd.missing, dtype=np.int64) + 1,
                "positions of missings")

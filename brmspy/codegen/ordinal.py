@@ -16,7 +16,7 @@ from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
 from .likelihood import UnivariateCode, stan_response
-from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
+from .pieces import lp_name, re_cs_contributions, stan_fe, stan_inv_link, stan_predictor
 from .tuning import Tuning
 
 
@@ -110,18 +110,23 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         sb += stan_predictor(frame, t, Prefix(t.resp, "hu"), glm=False)
         sb += stan_inv_link(t, Prefix(t.resp, "hu"), fam.links["hu"])
     thres = f"Intercept{s}"
-    if design.Xcs is not None:
+    cs_re = re_cs_contributions(frame, mu_prefix)  # (cs(x) | g): group-level effects per threshold
+    has_cs = design.Xcs is not None or bool(cs_re)
+    if has_cs:
         sb.model_comp.append(f"// category-specific effects shift each threshold")
-        sb.model_comp.append(f"matrix[N, nthres{rs}] mucs{s} = Xcs{s} * bcs{s};")
+        init = f"Xcs{s} * bcs{s}" if design.Xcs is not None else f"rep_matrix(0, N, nthres{rs})"
+        sb.model_comp.append(f"matrix[N, nthres{rs}] mucs{s} = {init};")
+        for k, terms in sorted(cs_re.items()):
+            sb.model_comp.append(f"mucs{s}[, {k}] += {' + '.join(terms)};")
     Y = f"Y{rs}"
     dist = fam.kind.builtin.get(fam.link)  # Stan's ordered_logistic/_probit (cumulative)
-    if dist is not None and not disc_vec and rd.weights is None:
+    if dist is not None and not disc_vec and rd.weights is None and not has_cs:
         sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
     if fam.link in LINK_FUNCTIONS:
         sb.functions.append(LINK_FUNCTIONS[fam.link].text)
     sb.functions.append(stan_function("cumulative" if hurdle else fam.name, fam.link).text)
-    th = f"{thres} - transpose(mucs{s}[n])" if design.Xcs is not None else thres
+    th = f"{thres} - transpose(mucs{s}[n])" if has_cs else thres
     d = f"{disc}[n]" if disc_vec else disc
     if hurdle:
         sb.functions.append(hurdle_stan_function(fam.link).text)

@@ -219,9 +219,11 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
     if block.by:
         sb.declare(f"int<lower=1> Nby_{k}", f"Nby_{k}", len(block.by_levels or []), "number of by-factor levels")
         sb.declare(f"array[N_{k}] int<lower=1> Jby_{k}", f"Jby_{k}", block.Jby, "by-factor indicator per level")
-    sb.data.append("// group-level predictor values")
+    if any(c.kind != "sp" for c in block.coefs):
+        sb.data.append("// group-level predictor values")
     for j, c in enumerate(block.coefs, start=1):
-        sb.declare(f"vector[N] {z_name(block, j)}", z_name(block, j), c.Z)
+        if c.kind != "sp":  # a varying sp coefficient multiplies the term's value, not a Z column
+            sb.declare(f"vector[N] {z_name(block, j)}", z_name(block, j), c.Z)
     if block.has_cor:
         sb.declare(f"int<lower=1> NC_{k}", f"NC_{k}", block.M * (block.M - 1) // 2, "number of group-level correlations")
     assert N >= 1
@@ -247,13 +249,14 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
         sb.tpar_def.append("// using vectors speeds up indexing in loops")
         sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
+        dfm = f"rep_matrix(dfm_{block.ggn}, M_{k}) .* " if block.is_student else ""
         if block.by:
-            sb.tpar_comp.append(f"r_{k} = scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
             sb.functions.append(stan_function("scale_r_cor_cov"))
-            sb.tpar_comp.append(f"r_{k} = scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_cov(z_{k}, sd_{k}, L_{k}, Lcov_{k});")
         else:
-            sb.tpar_comp.append(f"r_{k} = scale_r_cor(z_{k}, sd_{k}, L_{k});")
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor(z_{k}, sd_{k}, L_{k});")
         sb.tpar_comp += [f"{r_name(block, j)} = r_{k}[, {j}];" for j in range(1, block.M + 1)]
         sb.model_prior.append(f"target += std_normal_lpdf(to_vector(z_{k}));")
         _cor_gq(sb, block)
@@ -265,8 +268,31 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
             sd = f"transpose(sd_{k}[{j}, Jby_{k}]) .* z_{k}[{j}]" if block.by else f"sd_{k}[{j}] * z_{k}[{j}]"
             if block.Lcov is not None:
                 sd = f"sd_{k}[{j}] * (Lcov_{k} * z_{k}[{j}])"
+            if block.is_student:
+                sd = f"dfm_{block.ggn} .* ({sd})"
             sb.tpar_comp.append(f"{r_name(block, j)} = {sd};")
         sb.model_prior += [f"target += std_normal_lpdf(z_{k}[{j}]);" for j in range(1, block.M + 1)]
+    return sb
+
+
+def stan_re_student(blocks: list[ReBlock]) -> StanBlocks:
+    """The shared scale mixture of student-t group-level effects (``gr(g, dist = "student")``), as brms.
+
+    Per grouping factor ``g`` (brms's number ``ggn``): ``df_<g>`` and the level-wise
+    ``udf_<g> ~ inv_chi_square(df_<g>)``; each effect is ``dfm_<g> .* r`` with
+    ``dfm_<g> = sqrt(df_<g> * udf_<g>)``, so that ``r`` given ``sd`` is student-t with ``df`` degrees
+    of freedom. The prior of ``df_<g>`` is written with the others (:func:`brmspy.codegen.priors.stan_priors`).
+    """
+    sb = StanBlocks()
+    owners = [b for b in blocks if b.udf_owner]
+    if owners:
+        sb.par.append("// parameters for student-t distributed group-level effects")
+    for b in owners:
+        g, k = b.ggn, b.id
+        sb.par += [f"real<lower=1> df_{g};", f"vector<lower=0>[N_{k}] udf_{g};"]
+        sb.tpar_def.append(f"vector[N_{k}] dfm_{g};")
+        sb.tpar_comp.append(f"dfm_{g} = sqrt(df_{g} * udf_{g});")
+        sb.model_prior.append(f"target += inv_chi_square_lpdf(udf_{g} | df_{g});")
     return sb
 
 
@@ -331,7 +357,7 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
     out = []
     for block in frame.blocks:
         for j, c in enumerate(block.coefs, start=1):
-            if c.prefix != prefix:
+            if c.prefix != prefix or c.kind:  # sp effects: in the sp term's code; cs effects: on the thresholds
                 continue
             r, Z = r_name(block, j), z_name(block, j)
             times_z = "" if tuning.unit_z and is_unit(c) else f" .* {Z}"
@@ -344,6 +370,22 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
                 out.append(a_name(block, j, f"J_{block.id}"))
             else:
                 out.append(f"{r}[J_{block.id}]{times_z}")
+    return out
+
+
+def re_cs_contributions(frame: ModelFrame, prefix: Prefix) -> dict[int, list[str]]:
+    """Vectorised terms of category-specific group-level effects (``(cs(x) | g)``) per threshold."""
+    out: dict[int, list[str]] = {}
+    for block in frame.blocks:
+        for j, c in enumerate(block.coefs, start=1):
+            if c.prefix != prefix or c.kind != "cs":
+                continue
+            r, Z = r_name(block, j), z_name(block, j)
+            if block.is_mm:
+                members = " + ".join(f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}]" for m in range(1, len(block.J) + 1))
+                out.setdefault(c.thres, []).append(f"({members}) .* {Z}")
+            else:
+                out.setdefault(c.thres, []).append(f"{r}[J_{block.id}] .* {Z}")
     return out
 
 

@@ -44,6 +44,9 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
         if t.family.kind.per_category_sigma:  # logistic_normal's Cholesky correlation factor
             name = "Llncor" + resp_suffix(t.resp)
             prior_statement(sb, name, name, [priors.rescor.get("lncor" + resp_suffix(t.resp))], None)
+    for block in frame.blocks:  # gr(g, dist = "student"): df_<ggn> > 1, before the sds (brms's order)
+        if block.udf_owner:
+            prior_statement(sb, f"df_{block.ggn}", f"df_{block.ggn}", [priors.df.get(block.ggn)], None, lower=1)
     for block in frame.blocks:
         k = block.id
         lo, hi = priors.bounds.get(f"sd_{k}", (0, None))

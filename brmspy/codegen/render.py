@@ -13,9 +13,10 @@ def _join(*groups: list[str]) -> list[str]:
     return out
 
 
-def render(sb: StanBlocks) -> str:
-    """Lay out ``sb`` as a complete Stan program."""
+def render(sb: StanBlocks, model_start: list[str] | None = None) -> str:
+    """Lay out ``sb`` as a complete Stan program; ``model_start``: stanvar code opening the model block."""
     fields = {
+        "model_start": indent(model_start or [], 2),
         "functions": "\n".join(sb.functions),
         "data": indent(sb.data, 2),
         "tdata": indent(_join(sb.tdata_def, sb.tdata_comp), 2),

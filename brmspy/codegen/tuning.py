@@ -72,7 +72,7 @@ def use_centered(block: "ReBlock", N: int, choice: bool | str = "auto") -> bool:
     where brms's non-centered ``z`` gives a funnel-shaped posterior and long trees.
     ``by`` groups and known covariance matrices keep brms's parameterization.
     """
-    if block.by or block.Lcov is not None:
+    if block.by or block.Lcov is not None or block.is_student:
         return False
     if choice == "auto":
         return N / block.N_levels >= CENTERED_MIN_ROWS

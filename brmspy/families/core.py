@@ -296,6 +296,7 @@ class Extras:
     """Observation-level data besides the response (trials of binomial models, decisions of wiener)."""
 
     trials: np.ndarray | None = None
+    vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families (vint1, ...)
     dec: np.ndarray | None = None  # wiener's 'dec()': 1 upper, 0 lower boundary
 
 

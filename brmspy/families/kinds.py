@@ -77,7 +77,8 @@ class Ordinal(FamilyKind):
 
     #: thresholds declared ``ordered`` (equidistant: ``delta > 0``), brms's "ordered_thres"
     ordered_thresholds: bool = False
-    #: category-specific effects cs() are allowed (brms: not for cumulative, the thresholds could cross)
+    #: category-specific effects cs() are safe; False (cumulative): allowed with brms's "experimental" warning
+    #: (the shifted thresholds can cross)
     allows_cs: bool = True
     #: category 0 comes from a hurdle (``hu``), categories 1..ncat from the cumulative model
     hurdle: bool = False

@@ -13,6 +13,7 @@ from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backe
 from ..backends.base import _is_int
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
+from ..families.custom import CustomFamily, StanVars
 from ..core.frames import as_pandas
 from ..core.errors import PriorError, SamplerWarning, SamplingError, warn
 from ..families import Family, brmsfamily
@@ -53,6 +54,7 @@ def brm(
     save_model: str | Path | None = None,
     data_name: str | None = None,
     data2: dict[str, Any] | None = None,
+    stanvars: "StanVars | None" = None,
     reduce: bool | str = "auto",
     threads: int | None = None,
     centered: bool | str = "auto",
@@ -95,6 +97,8 @@ def brm(
     data_name : the data set's name in the summary (default ``"data"``).
     data2 : data that are not columns of ``data``, e.g. ``{"A": A}`` for the known covariance
         matrix of ``gr(g, cov = A)`` (a DataFrame with rows and columns named by the levels).
+    stanvars : user Stan code and data from :func:`~brmspy.stanvar` (combined with ``+``), e.g. the
+        density of a :func:`~brmspy.custom_family`; placed as text and checked by stanc.
     reduce : exact likelihood reductions: ``"auto"`` (default) uses one where it is exact and
         saves work (gaussian sufficient statistics, collapsed bernoulli/binomial/poisson
         covariate patterns, canonical-link sufficient statistics for ``sum(Y .* mu)``) and, from
@@ -147,7 +151,10 @@ def brm(
         refresh=refresh, threads=1 if threads is None else threads, algorithm=algorithm,
     )
     _check_draws(config)
-    build = build_model(formula, data, family, prior, data2, reduce, threads, centered)
+    if file is not None and (stanvars is not None or isinstance(family, CustomFamily)):
+        raise SamplingError("file= cannot store models with stanvars or a custom_family (their Stan code and "
+                            "Python functions are not saved); fit without file= and keep the fit in memory.")
+    build = build_model(formula, data, family, prior, data2, reduce, threads, centered, stanvars)
     if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
         # brms keeps the validated formula: the fit (and its file) store the rescor default, so
         # update() and load_fit() rebuild the same model without repeating the default's message
@@ -289,6 +296,7 @@ def update(fit: BrmsFit, newdata: pd.DataFrame | None = None, formula: Any = Non
         prior if prior is not None else fit.prior,
         data_name=fit.data_name if newdata is None else "newdata",
         data2=args.pop("data2", fit.data2),
+        stanvars=args.pop("stanvars", getattr(getattr(fit, "build", None), "stanvars", None)),  # custom family code
         file=file,
         file_refit=file_refit,
         **args,

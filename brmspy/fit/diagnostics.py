@@ -40,7 +40,7 @@ ESS_PER_CHAIN = 100
 BFMI_MIN = 0.2
 
 #: parameter kinds (:class:`brmspy.fit.naming.ParamInfo`) that brms's summary reports
-SUMMARY_KINDS = ("b", "sd", "cor", "dpar", "autocor", "sds", "gp", "simo", "rescor")
+SUMMARY_KINDS = ("b", "sd", "cor", "df", "dpar", "autocor", "sds", "gp", "simo", "rescor")
 
 _URL = "https://mc-stan.org/misc/warnings.html"
 

@@ -98,6 +98,10 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
                     j, k = cor_pairs(block.M)[p]
                     coef = f"{block.coefs[j].label},{block.coefs[k].label}"
                     put(name, values, ParamInfo(name, "cor", group=group_label(block), coef=coef, level=_by_level(block, i)))
+    for block in frame.blocks:  # gr(g, dist = "student"): brms's df_<group>, after the cors
+        if block.udf_owner:
+            name = f"df_{group_label(block)}"
+            put(name, params[f"df_{block.ggn}"], ParamInfo(name, "df", group=group_label(block), coef="df"))
     for t in frame.response_terms:
         for d in t.estimated_constants:
             name = d + resp_suffix(t.resp)
@@ -186,7 +190,7 @@ def mv_draws(frame: "ModelFrame", params: dict[str, np.ndarray]) -> list[tuple[s
             out.append(("nu", params["nu"], ParamInfo("nu", "dpar", coef="nu")))
     for t in frame.response_terms:
         rd = frame.responses[t.resp]
-        if rd.missing is None:
+        if rd.missing is None or rd.noise is not None:  # mi(sdy): the latent Yl, left out as brms does
             continue
         stan = "Ymi" + resp_suffix(t.resp)
         values = params[stan]

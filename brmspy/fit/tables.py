@@ -78,11 +78,14 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
     # dpars, nlpars or responses) are listed together, none hidden
     for g, blocks in _blocks_by_group(frame.blocks).items():
         names, labels = [], []
-        for kind in ("sd", "cor"):
+        for kind in ("df", "sd", "cor"):  # brms: df (student-t effects), sds, cors
             for n, pi in info.items():
                 if pi.kind != kind or pi.group != g:
                     continue
                 names.append(n)
+                if kind == "df":
+                    labels.append("df")
+                    continue
                 block = next((b for b in blocks if b.by), None)
                 lv = f":{block.by}{pi.level}" if pi.level and block is not None else ""
                 if kind == "sd":

@@ -88,7 +88,12 @@ class GroupTerm:
     by : a column whose levels get separate sds/correlations (``gr(g, by = z)``).
     mm : multi-membership (``mm(g1, g2)``).
     mm_weights : ``weights = cbind(w1, w2)`` columns for multi-membership.
+    mm_scale : whether those weights are scaled to sum to 1 per row (brms's ``mm(..., scale = TRUE)``).
     cov : name of a known covariance matrix in ``data2`` (``gr(g, cov = A)``).
+    dist : distribution of the effects, ``"gaussian"`` or ``"student"`` (``gr(g, dist = "student")``).
+    type : ``""`` for ordinary effects; ``"sp"`` (``mo()``/``me()``/``mi()`` terms varying by group) or
+        ``"cs"`` (category-specific effects) for a part of a term split by :func:`split_group_term`.
+    origin : the term as written, for a part split from it (its label in messages and comments).
     """
 
     expr: str
@@ -99,13 +104,20 @@ class GroupTerm:
     by: str | None = None
     mm: bool = False
     mm_weights: tuple[str, ...] | None = None
+    mm_scale: bool = True
     cov: str | None = None
+    dist: str = "gaussian"
+    type: str = ""
+    origin: str | None = None
 
     @property
     def label(self) -> str:
+        if self.origin:
+            return self.origin
         bar = "|" if self.cor else "||"
         middle = f" | {self.id} {bar} " if self.id else f" {bar} "
-        group = f"gr({self.group}, by = {self.by})" if self.by else self.group
+        args = ([f"by = {self.by}"] if self.by else []) + ([f'dist = "{self.dist}"'] if self.dist != "gaussian" else [])
+        group = f"gr({self.group}, {', '.join(args)})" if args else self.group
         return f"({self.expr}{middle}{group})"
 
 
@@ -265,6 +277,8 @@ def parse_response(lhs: str) -> ResponseTerm:
             if len(call.args) > len(names) and names:
                 raise FormulaError(f"'{call.text}' takes at most {len(names)} positional argument(s): {', '.join(names)}.")
             args = dict(zip(names, call.args))
+            if call.name in ("vint", "vreal"):  # custom families' data: vint1, vint2, ... in order
+                args = {str(i + 1): a for i, a in enumerate(call.args)}
             for k, v in call.kwargs:
                 if k not in names:
                     raise FormulaError(
@@ -276,6 +290,15 @@ def parse_response(lhs: str) -> ResponseTerm:
                 raise FormulaError(f"The addition term '{call.name}()' appears twice in {lhs!r}.")
             additions.append(AdditionTerm(call.name, args))
     return ResponseTerm(expr, tuple(additions))
+
+
+def _group_dist(call: Call) -> str:
+    """``dist`` of ``gr()``/``mm()``: brms's ``match.arg(dist, c("gaussian", "student"))`` (a unique prefix works)."""
+    dist = (call.kwarg("dist") or "gaussian").strip().strip("'\"")
+    full = [d for d in ("gaussian", "student") if dist and d.startswith(dist)]
+    if len(full) != 1:
+        raise FormulaError(f"{call.name}(..., dist = {dist!r}): 'dist' should be one of \"gaussian\", \"student\".")
+    return full[0]
 
 
 def _parse_group_spec(text: str) -> list[dict]:
@@ -291,14 +314,13 @@ def _parse_group_spec(text: str) -> list[dict]:
         bad = [k for k, _ in call.kwargs if k not in allowed]
         if bad:
             raise FormulaError(f"gr() has no argument '{bad[0]}'; its arguments are: {', '.join(sorted(allowed))}.")
-        dist = (call.kwarg("dist") or "gaussian").strip().strip("'\"")
-        if dist != "gaussian":
-            raise FormulaError(f"gr(..., dist = {dist!r}) is not supported; group-level effects are gaussian.")
+        dist = _group_dist(call)
         specs = _parse_group_spec(call.args[0])
         cor = call.kwarg("cor")
         for s in specs:
             s["by"] = call.kwarg("by")
             s["cov"] = call.kwarg("cov")
+            s["dist"] = dist
             if cor is not None:
                 s["cor"] = cor.strip().upper() not in ("FALSE", "F", "0")
             if call.kwarg("id"):
@@ -311,11 +333,12 @@ def _parse_group_spec(text: str) -> list[dict]:
         for m in members:
             if not is_identifier(m):
                 raise FormulaError(f"mm() members must be column names; got {m!r}.")
-        bad = [k for k, _ in call.kwargs if k not in ("weights", "scale", "cor", "id")]
+        bad = [k for k, _ in call.kwargs if k not in ("weights", "scale", "cor", "id", "dist")]
         if bad:
             raise FormulaError(f"mm() argument '{bad[0]}' is not supported; use 'mm(g1, g2, weights = cbind(w1, w2))'.")
-        if (call.kwarg("scale") or "TRUE").strip().upper() not in ("TRUE", "T"):
-            raise FormulaError("mm(scale = FALSE) is not supported: brmspy scales the weights to sum to 1 per row.")
+        scale_arg = (call.kwarg("scale") or "TRUE").strip().upper()
+        if scale_arg not in ("TRUE", "T", "FALSE", "F"):
+            raise FormulaError(f"mm(scale = {call.kwarg('scale')}) must be TRUE or FALSE.")
         weights = call.kwarg("weights")
         wcols = None
         if weights is not None:
@@ -325,7 +348,8 @@ def _parse_group_spec(text: str) -> list[dict]:
             wcols = tuple(a.strip() for a in wcall.args)
             if len(wcols) != len(members):
                 raise FormulaError(f"mm() has {len(members)} members but {len(wcols)} weight columns.")
-        spec = dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols)
+        spec = dict(group=f"mm({', '.join(members)})", group_vars=members, mm=True, mm_weights=wcols,
+                    mm_scale=scale_arg in ("TRUE", "T"), dist=_group_dist(call))
         if call.kwarg("cor") is not None:
             spec["cor"] = call.kwarg("cor").strip().upper() not in ("FALSE", "F", "0")
         if call.kwarg("id"):
@@ -397,6 +421,50 @@ def parse_group_term(text: str) -> list[GroupTerm]:
 
 #: special terms that may enter products (brms's "sp" terms sharing ``bsp``)
 SP_INTERACTION_KINDS = frozenset({"mo", "me", "mi"})
+
+
+def split_group_term(g: GroupTerm) -> list[GroupTerm]:
+    """A group-level term split into brms's parts: ordinary effects, ``cs()`` effects, sp effects.
+
+    As brms's ``split_re_terms``: ``(1 + mo(x) | g)`` is an intercept part and an ``sp`` part
+    ``mo(x)`` (varying ``bsp`` coefficient of the population-level ``mo(x)``); ``(cs(x) | g)`` or
+    ``(1 + cs(x) | g)`` is a ``cs`` part ``x`` whose effects (with an intercept) are
+    category-specific. Parts of a correlated term share an ID (one block); ``||`` keeps them apart.
+    A term mixing ``cs()`` and other effects is refused, as are smooths and GPs.
+
+    Examples
+    --------
+    >>> [(p.type, p.expr) for p in split_group_term(parse_group_term("1 + mo(x) | g")[0])]
+    [('', '1'), ('sp', '0 + mo(x)')]
+    """
+    lt = parse_rhs(g.expr, g.label)
+    if not lt.special_terms:
+        return [g]
+    sp = [t for t in lt.special_terms if t.kind in SP_INTERACTION_KINDS or t.kind == "sp"]
+    cs = [t for t in lt.special_terms if t.kind == "cs"]
+    other = [t for t in lt.special_terms if t not in sp and t not in cs]
+    if any(t.kind in ("s", "t2", "gp") for t in other):
+        raise FormulaError(f"Cannot handle splines or GPs in group-level terms: {g.label}.")
+    if other:
+        raise FormulaError(f"'{other[0].text}' cannot be used inside the group-level term {g.label}.")
+    if cs and (sp or lt.population):
+        raise FormulaError(
+            f"Please specify category specific effects in separate group-level terms: {g.label} mixes cs() "
+            "with other effects; write e.g. (cs(x) | g) + (0 + z | g)."
+        )
+    parts: list[tuple[str, str]] = []
+    if lt.population or (lt.intercept and not cs):
+        parts.append(("", " + ".join(["1" if lt.intercept else "0", *lt.population])))
+    if cs:  # brms: cs(x) in a group-level term is the formula '~ x', with its intercept
+        parts.append(("cs", " + ".join(a for t in cs for a in t.call.args)))
+    if sp:
+        parts.append(("sp", "0 + " + " + ".join(t.text for t in sp)))
+    gid = g.id
+    if g.cor and len(parts) > 1 and not gid:
+        gid = f"{g.label}"  # one block: the parts' effects are correlated (brms gives them a random ID)
+    from dataclasses import replace
+
+    return [replace(g, expr=expr, type=kind, id=gid, origin=g.label) for kind, expr in parts]
 
 
 def _special_in_interaction(term: str) -> str | None:

@@ -23,7 +23,7 @@ from ..formula.nonlinear import check_supported
 from ..formula.prefix import Prefix
 from ..formula.rexpr import names_in
 from ..formula.rterms import RTerms, population_terms
-from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms, parse_rhs
+from ..formula.terms import BrmsTerms, GroupTerm, LinearTerms, MvBrmsTerms, parse_rhs, split_group_term
 from .autocor import row_order
 from .categorical import category_parts
 from .checks import check_values
@@ -178,12 +178,17 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
                 if (spec := uncentered_design(designs[prefix], data)) is not None:
                     populations[prefix] = replace(populations[prefix], design=spec)
 
-            group_specs.extend((prefix, g) for g in brms_term_order(list(part.terms.group_terms)))  # brms's ids
+            # brms's ids: terms sorted by group; a term with mo()/me()/cs() effects split into its parts
+            group_specs.extend((prefix, p) for g in brms_term_order(list(part.terms.group_terms))
+                               for p in split_group_term(g))
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
-    blocks, effect_designs = group_blocks(group_specs, data, data2, mv)
+    nthres = {Prefix(t.resp, "mu"): responses[t.resp].ncat - 1 for t in completed
+              if t.family.kind.has_thresholds and responses[t.resp].ncat}
+    blocks, effect_designs = group_blocks(group_specs, data, data2, mv, nthres)
+    link_group_specials(blocks, designs, completed)
     levels = {b.group: b.levels for b in blocks}
     spec = FrameSpec(
         terms, data, populations, {b.id: group_spec(b, effect_designs[b.id]) for b in blocks},
@@ -194,6 +199,37 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame
+
+
+def link_group_specials(blocks: list, designs: dict[Prefix, PopulationDesign], terms: list[BrmsTerms]) -> None:
+    """Hand the varying sp coefficients (``(mo(x) | g)``) to their population-level terms; check cs effects.
+
+    brms: a special group-level term needs the same term at the population level (its ``bsp``
+    coefficient varies by group), and category-specific effects need sratio, cratio or acat.
+    """
+    by_resp = {t.resp: t for t in terms}
+    for prefix, design in designs.items():
+        sp_effects = [(c.name, b.id, j, len(b.J)) for b in blocks for j, c in enumerate(b.coefs, start=1)
+                      if c.prefix == prefix and c.kind == "sp"]
+        cs_terms = {c.term.label for b in blocks for c in b.coefs if c.prefix == prefix and c.kind == "cs"}
+        if cs_terms:
+            t = by_resp[prefix.resp]
+            if not t.family.kind.has_thresholds or prefix.dpar != "mu":
+                raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu: {sorted(cs_terms)[0]}.")
+            if not t.family.kind.allows_cs and not t.parts["mu"].terms.specials("cs"):
+                _warn_experimental_cs()  # once: _check_cs warned for population-level cs()
+        if not sp_effects:
+            continue
+        holders = [sp for sp in design.specials if "sp" in type(sp).kinds]
+        known = {n for sp in holders for n in sp.b_names}
+        missing = list(dict.fromkeys(n for n, *_ in sp_effects if n not in known))
+        if missing:
+            raise FormulaError(
+                "Special group-level terms require corresponding population-level terms:\nOccured for "
+                f"{', '.join(repr(m) for m in missing)}. Add the term to the population-level formula too "
+                f"({design.formula!r}); its coefficient then varies by group."
+            )
+        holders[0].group_effects(sp_effects)
 
 
 def _completed(t: BrmsTerms, rd: ResponseData) -> BrmsTerms:
@@ -232,17 +268,20 @@ def _check_data_shape(data: pd.DataFrame) -> None:
 
 
 def _check_cs(t: BrmsTerms) -> None:
-    """cs() needs an ordinal family other than cumulative (as in brms)."""
+    """cs() needs an ordinal family; for cumulative ones brms 2.18 warns that it is experimental."""
     for name, part in t.parts.items():
         if not part.terms.specials("cs"):
             continue
         if not t.family.kind.has_thresholds or name != "mu":
             raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu; remove it from {part.formula!r}.")
         if not t.family.kind.allows_cs:
-            raise FormulaError(
-                f"Category-specific effects cs() are not supported for family {t.family.name!r} (the thresholds could "
-                "cross); use family 'sratio', 'cratio' or 'acat'."
-            )
+            _warn_experimental_cs()
+
+
+def _warn_experimental_cs() -> None:
+    """brms's warning for cs() in cumulative models: the shifted thresholds can cross (such draws are rejected)."""
+    warn("Category specific effects for this family should be considered experimental and may have "
+         "convergence issues.", DataWarning)
 
 
 def _design_terms(lt: LinearTerms, formula: str) -> list[tuple[RTerms, str]]:

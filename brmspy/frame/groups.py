@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
-from ..formula.prefix import Prefix
+from ..formula.prefix import Prefix, brms_name
 from ..formula.terms import GroupTerm, parse_rhs
 from .columns import group_index, level_label, levels_of
 from .design import DesignSpec, ModelVariables
@@ -158,7 +158,7 @@ def brms_term_order(terms: list) -> list:
 
 
 def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
-                 mv: ModelVariables | None = None
+                 mv: ModelVariables | None = None, nthres: Mapping[Prefix, int] | None = None
                  ) -> tuple[list[ReBlock], dict[int, list[tuple[DesignSpec | None, int]]]]:
     """The group-level blocks of the model (brms's ids) and, per block, the design and column of each effect's Z.
 
@@ -195,12 +195,44 @@ def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data
         elif block.cor != g.cor:
             raise FormulaError(f"Terms sharing the ID {g.id!r} must all be '|' or all be '||'.")
         block.terms.append(g)
+        if g.dist != "gaussian":
+            block.dist = g.dist
+        if g.type == "sp":  # no Z: the population-level term's value multiplies the effect
+            for name in sp_coef_names(g):
+                block.coefs.append(ReCoef(prefix, name, np.ones(len(data)), g, kind="sp"))
+                designs.setdefault(block.id, []).append((None, 0))
+            continue
         spec, columns = group_design(g, data, mv)
+        if g.type == "cs":  # brms: every effect once per threshold, coefficient-major (x[1], x[2], ...)
+            k = (nthres or {}).get(prefix)
+            if not k:
+                raise FormulaError(f"Category-specific effects in {g.label} need an ordinal family (sratio, cratio, acat).")
+            for i, (name, col) in enumerate(columns):
+                for t in range(1, k + 1):
+                    block.coefs.append(ReCoef(prefix, f"{name}[{t}]", col, g, kind="cs", thres=t))
+                    designs.setdefault(block.id, []).append((spec, i))
+            continue
         for i, (name, col) in enumerate(columns):
             block.coefs.append(ReCoef(prefix, name, col, g))
             designs.setdefault(block.id, []).append((spec, i))
     _check_duplicated_effects(blocks)
+    _number_groups(blocks)
     return blocks, designs
+
+
+def _number_groups(blocks: list[ReBlock]) -> None:
+    """brms's ``ggn`` (a grouping factor's number in order of first use) and the owner of its ``df``.
+
+    The student-t effects of one grouping factor share one ``df_<ggn>`` and the level-wise
+    ``udf_<ggn>`` (sized by the first student block of that factor), as in brms's ``stan_re``.
+    """
+    groups = list(dict.fromkeys(b.group for b in blocks))
+    owners: set[str] = set()
+    for b in blocks:
+        b.ggn = groups.index(b.group) + 1
+        if b.is_student and b.group not in owners:
+            owners.add(b.group)
+            b.udf_owner = True
 
 
 def _check_duplicated_effects(blocks: list[ReBlock]) -> None:
@@ -249,6 +281,12 @@ def _merged_terms_hint(terms: list[GroupTerm]) -> str:
     return text + "."
 
 
+def sp_coef_names(g: GroupTerm) -> list[str]:
+    """brms's names of the varying sp coefficients of an ``sp`` part: ``mo(x)`` -> ``mox``, ``mo(x):z`` -> ``mox:z``."""
+    lt = parse_rhs(g.expr, g.label)
+    return [":".join(brms_name(f) for f in getattr(t, "factors", ()) or (t.text,)) for t in lt.special_terms]
+
+
 def group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
                  ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
     """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
@@ -274,12 +312,17 @@ def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.nda
 def mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
     """Multi-membership weights of term ``g`` on ``data``, one array per member, scaled to sum to 1 per row.
 
-    Without ``weights = cbind(...)`` every member weighs ``1 / members``.
+    Without ``weights = cbind(...)`` every member weighs ``1 / members``; with ``mm(..., scale = FALSE)``
+    the weights are used as given (brms).
     """
     m = len(g.group_vars)
     if not g.mm_weights:
         return [np.full(len(data), 1.0 / m) for _ in range(m)]
     W = np.column_stack([np.asarray(data[w], dtype=float) for w in g.mm_weights])
+    if not np.all(np.isfinite(W)):
+        raise DataError(f"Multi-membership weights of '{g.label}' must be finite numbers (no NA).")
+    if not g.mm_scale:
+        return [W[:, i] for i in range(m)]
     if np.any(W < 0):
         raise DataError(f"Multi-membership weights of '{g.label}' must be non-negative.")
     total = W.sum(axis=1, keepdims=True)

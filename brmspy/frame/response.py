@@ -39,9 +39,15 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     y_raw = eval_column(t.response.expr, data, "the response")
     if fam.spec.response == "ordinal":
         y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
-        rd = ResponseData(t.response.expr, y, levels=levels)
+        rd = ResponseData(t.response.expr, y, levels=_thres_levels(t, levels))
     elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
         rd = mi_response_data(t, y_raw)
+        sdy = t.response.addition("mi").args.get("sdy")
+        if sdy is not None:  # 'y | mi(sdy)': every y is latent, observed with known error (brms's noise)
+            noise = addition_values(sdy, data, "mi(sdy)").astype(float)
+            if np.any(noise[~np.isnan(rd.y)] < 0):
+                raise DataError(f"mi({sdy}): the measurement error (sdy) must be non-negative.")
+            rd.noise = np.where(np.isnan(rd.y), np.inf, noise)  # brms: Inf where y is missing
     else:
         rd = ResponseData(t.response.expr, fam.check_response(y_raw, t.response.expr))
     y = rd.y
@@ -69,10 +75,58 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         rd.weights = w
     rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
     rd.dec = decisions(t, data)  # wiener's dec()
+    rd.custom_vars = custom_var_values(t, data)
     for a in t.response.additions:
-        if a.name not in ("trials", "weights", "mi", "dec", *ADDITIONS_HANDLED):
+        if a.name == "thres" and fam.spec.response == "ordinal":
+            if "gr" in a.args:
+                raise FormulaError(f"'{a.name}(gr = {a.args['gr']})' (thresholds per group, thres() with gr) is not "
+                                   "supported yet; use thres(k) or drop it.")
+            continue
+        if a.name not in ("trials", "weights", "mi", "dec", "vint", "vreal", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
+
+
+def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:
+    """The categories with ``thres(k)``: ``k + 1`` of them (brms's number of thresholds), the extra ones numbered.
+
+    ``thres(gr = g)`` (thresholds per group) is refused by the caller as not supported yet.
+    """
+    a = t.response.addition("thres")
+    if a is None or "gr" in a.args:
+        return levels
+    text = a.args.get("x", "").strip()
+    try:
+        k = float(text)
+    except ValueError:
+        raise FormulaError(
+            f"thres({text}) in {t.response.expr!r}: the number of thresholds must be a number, e.g. 'thres(4)' "
+            "(a number per group needs thres(x, gr = g), which is not supported yet)."
+        ) from None
+    if k != round(k) or k < 1:
+        raise FormulaError(f"thres({text}): the number of thresholds must be a positive integer.")
+    k = int(k)
+    if k < len(levels) - 1:
+        raise DataError(
+            f"Number of thresholds is smaller than required by the response: thres({k}) but {t.response.expr!r} "
+            f"has {len(levels)} categories ({len(levels) - 1} thresholds)."
+        )
+    return levels + [str(j) for j in range(len(levels) + 1, k + 2)]
+
+
+def custom_var_values(t: BrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """The ``vint()``/``vreal()`` data of a custom family by brms's names (``vint1``, ``vreal1``, ...)."""
+    out = {}
+    for kind in ("vint", "vreal"):
+        a = t.response.addition(kind)
+        for k, expr in (a.args.items() if a is not None else ()):
+            v = addition_values(expr, data, f"{kind}()")
+            if kind == "vint":
+                if np.any(v != np.round(v)):
+                    raise DataError(f"vint({expr}) in {t.response.expr!r} must be integers; use vreal() for real values.")
+                v = v.astype(np.int64)
+            out[f"{kind}{k}"] = v
+    return out or None
 
 
 #: Stan bounds of the imputed values per response kind of the family
@@ -130,11 +184,6 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
                 f"to the formula, e.g. bf({formula!r}) + bf(\"{var} | mi() ~ 1\")."
             )
     for expr, t in mi_resp.items():
-        mi = t.response.addition("mi")
-        if mi.args:
-            raise FormulaError(
-                f"'{t.response.expr} | {mi.text}': mi() with measurement error (sdy) is not supported yet; use 'mi()'."
-            )
         fam = t.family
         if not fam.kind.univariate or fam.spec.response not in _BOUNDS:
             raise FamilyError(

@@ -60,13 +60,13 @@ import pandas as pd
 
 from ..core.errors import DataError, DataWarning, warn
 from ..formula.prefix import Prefix
-from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
+from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms, split_group_term
 from .additions import new_data_additions
 from .autocor import AutocorSpec, series_of, series_order
 from .categorical import split_cbind
 from .columns import check_columns, level_label, level_labels
 from .design import DesignSpec
-from .groups import group_design, mm_weights
+from .groups import group_design, mm_weights, sp_coef_names
 from .nonlinear import covariate_values
 from .response import build_response_data, mi_kept_columns
 from .specials import SpecialDesign
@@ -308,9 +308,19 @@ class FrameSpec:
         return any(s.row_dependent for s in specs)
 
     def effect_names(self, term: GroupTerm) -> list[str]:
-        """The varying effects a group-level term has on the model data (``(1 + Days | g)``: Intercept, Days)."""
-        _, columns = group_design(term, self.data)
-        return [name for name, _ in columns]
+        """The varying effects a group-level term has on the model data (``(1 + Days | g)``: Intercept, Days).
+
+        A term with special effects gives those of each part (:func:`~brmspy.formula.terms.split_group_term`):
+        ``(1 + mo(x) | g)``: Intercept, mox; category-specific effects by their name without ``[k]``.
+        """
+        out: list[str] = []
+        for part in split_group_term(term):
+            if part.type == "sp":
+                out += sp_coef_names(part)
+            else:
+                _, columns = group_design(part, self.data)
+                out += [name for name, _ in columns]
+        return out
 
     def response(self, t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         """The response of ``t`` (with its addition terms) read from ``data``, checked for the family."""

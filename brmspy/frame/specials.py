@@ -109,6 +109,16 @@ class SpecialDesign:
         """Coefficient names this kind adds to class ``b`` (brms's ``bsp``/``bs`` coefficients)."""
         return []
 
+    def group_effects(self, effects: list[tuple[str, int, int, int]]) -> None:
+        """Coefficients of this kind that vary by group (``(mo(x) | g)``): (coefficient, block id, j, members).
+
+        Called by the data stage after the group-level blocks are built; the kind adds
+        ``r_<block>_<j>`` to the coefficient in its code and predictions. Kinds without
+        varying coefficients refuse.
+        """
+        if effects:
+            raise FormulaError(f"The special terms of {self.formula!r} cannot vary by group: {effects[0][0]}.")
+
     # -- priors
     def prior_rows(self, base: dict[str, str], scale_prior: str) -> list[PriorRow]:
         """Default prior rows (``base`` holds resp/dpar/nlpar).

@@ -47,6 +47,10 @@ class ReCoef:
     name: str  # e.g. "Intercept", "Days"
     Z: np.ndarray = field(repr=False)  # (N,) values of the predictor
     term: GroupTerm | None = None  # the group-level term it comes from
+    # "" ordinary; "sp": varying coefficient of the population-level sp term (mo(x), me(x, sdx)) named
+    # ``name`` (no Z: the term's value multiplies it); "cs": effect on threshold ``thres`` (ordinal families)
+    kind: str = ""
+    thres: int = 0
 
     @property
     def label(self) -> str:
@@ -74,6 +78,15 @@ class ReBlock:
     mm_weights: list[np.ndarray] | None = None
     cov: str | None = None  # name of a known covariance matrix in data2 (gr(g, cov = A))
     Lcov: np.ndarray | None = field(default=None, repr=False)  # its cholesky factor over ``levels``
+    # gr(g, dist = "student"): the effects are scaled by dfm_<ggn> = sqrt(df_<ggn> * udf_<ggn>), one df per
+    # grouping factor (brms's ``ggn``: the factor's number among the model's grouping factors)
+    dist: str = "gaussian"
+    ggn: int = 0
+    udf_owner: bool = False  # this block declares df_<ggn>/udf_<ggn> (the first student block of its factor)
+
+    @property
+    def is_student(self) -> bool:
+        return self.dist == "student"
 
     @property
     def M(self) -> int:
@@ -102,7 +115,9 @@ class ResponseData:
     weights: np.ndarray | None = None
     levels: list[str] | None = None  # response categories (ordinal/categorical)
     missing: np.ndarray | None = None  # 0-based rows of NA responses imputed with '| mi()' (y is NaN there)
+    noise: np.ndarray | None = None  # 'y | mi(sdy)': known measurement error of y (Inf where y is missing)
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
+    custom_vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families: vint1, vreal1, ...
     dec: np.ndarray | None = None  # wiener's dec(): 1 upper, 0 lower boundary (brmspy.frame.additions.decisions)
 
     @property

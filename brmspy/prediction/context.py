@@ -160,6 +160,7 @@ def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:
             )
         names = set(fit.frame.spec.effect_names(g))
         for b in matches:
-            chosen.setdefault(b.id, set()).update(c.label for c in b.coefs if c.name in names
+            chosen.setdefault(b.id, set()).update(c.label for c in b.coefs
+                                                  if (c.name in names or c.kind == "cs" and c.name.rsplit("[", 1)[0] in names)
                                                   and (c.prefix.dpar == "mu" or is_nlpar(fit.frame, c.prefix)))
     return chosen

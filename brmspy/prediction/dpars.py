@@ -12,11 +12,12 @@ from ..families.categorical import reference_index, sigma_dpars
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
+from ..frame.response import custom_var_values
 from ..frame.types import ResponseData
 from .autocor import adjust_eta
 from .categorical import category_eta
 from .context import PredictionContext
-from .linpred import group_part, linear_predictor, population_part
+from .linpred import group_cs_part, group_part, linear_predictor, population_part
 from .nonlinear import nonlinear_eta
 
 
@@ -52,6 +53,9 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms) -> dict[str, Any]:
         Xcs = ctx.rows.Xcs(prefix)
         bcs = ctx.draws(f"bcs{s}")  # (S, Kcs, nthres)
         thres = thres - np.einsum("nk,skt->snt", Xcs, bcs)
+    cs_re = group_cs_part(ctx, prefix, thres.shape[2])  # (cs(x) | g)
+    if cs_re is not None:
+        thres = thres - cs_re
     return {"mu": mu, "thres": thres, "link": t.family.link}
 
 
@@ -105,7 +109,10 @@ def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = 
     ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
     """
     rd = ctx.rows.response(t, need_response)
-    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), dec=rd.dec if rd is not None else None)
+    # vint()/vreal() of custom families; on new data without the response, from its columns
+    custom_vars = rd.custom_vars if rd is not None else custom_var_values(t, ctx.rows.data)
+    return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), custom_vars,
+                      dec=rd.dec if rd is not None else None)
 
 
 __all__ = ["all_responses", "dpar_values", "response_extras", "response_terms"]

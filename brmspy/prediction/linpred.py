@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.errors import BrmsError
 from ..formula.prefix import Prefix
 from ..frame.types import ReBlock
 from .context import PredictionContext
@@ -59,6 +60,9 @@ def _new_level_effects(ctx: PredictionContext, block: ReBlock, r: np.ndarray, n_
         pick = ctx.rng.integers(0, L, (S, n_new))
         return np.take_along_axis(r, pick[:, :, None].repeat(M, axis=2), axis=1)
     # "gaussian": draw from the estimated multivariate normal of the block
+    if block.is_student:
+        raise BrmsError("Option sample_new_levels = 'gaussian' is not available for non-gaussian group-level effects "
+                        f"({block.terms[0].label}); use sample_new_levels = 'uncertainty' or 'old_levels' (as brms).")
     sd = ctx.draws(f"sd_{block.id}")
     z = ctx.rng.standard_normal((S, n_new, M))
     if block.by and by_idx is not None:  # (S, M, Nby) sds: each new level takes its row's by-level
@@ -86,7 +90,7 @@ def group_part(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
     eta = np.zeros((ctx.S, ctx.N))
     for block in ctx.fit.frame.blocks:
         include = ctx.blocks.get(block.id, set())
-        js = [j for j, c in enumerate(block.coefs) if c.prefix == prefix and c.label in include]
+        js = [j for j, c in enumerate(block.coefs) if c.prefix == prefix and c.label in include and c.kind != "cs"]
         if not js:
             continue
         members = range(len(block.J)) if block.is_mm else [0]
@@ -96,8 +100,42 @@ def group_part(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
             eff = _block_effects(ctx, block, ctx.rows.level_index(block.id, m))
             weight = weights[m] if block.is_mm else 1.0
             for j in js:
-                eta += eff[:, :, j] * (weight * ctx.rows.Z(block.id, j))[None, :]
+                eta += eff[:, :, j] * (weight * _z(ctx, prefix, block, j))
     return eta
+
+
+def _z(ctx: PredictionContext, prefix: Prefix, block: ReBlock, j: int) -> np.ndarray:
+    """What effect ``j`` of ``block`` multiplies: its ``Z`` column, or for a varying sp coefficient
+    (``(mo(x) | g)``) the sp term's value, (draws or 1, rows)."""
+    c = block.coefs[j]
+    if c.kind != "sp":
+        return ctx.rows.Z(block.id, j)[None, :]
+    design = ctx.fit.frame.designs[prefix]
+    for i, sp in enumerate(design.specials):
+        rows = {r.coef: r.k for r in getattr(sp, "rows", [])}
+        if c.name in rows:
+            value = sp.row_value(rows[c.name], ctx.draws, ctx.rows.special_columns(prefix, i))
+            return np.broadcast_to(value, np.shape(value)) if np.ndim(value) == 2 else np.full((1, ctx.N), value)
+    raise AssertionError(f"internal: no sp term {c.name!r} for a group-level effect")
+
+
+def group_cs_part(ctx: PredictionContext, prefix: Prefix, nthres: int) -> np.ndarray | None:
+    """Category-specific group-level effects (``(cs(x) | g)``) per threshold, (draws, rows, nthres); None without."""
+    out = None
+    for block in ctx.fit.frame.blocks:
+        include = ctx.blocks.get(block.id, set())
+        js = [j for j, c in enumerate(block.coefs) if c.prefix == prefix and c.kind == "cs" and c.label in include]
+        if not js:
+            continue
+        out = np.zeros((ctx.S, ctx.N, nthres)) if out is None else out
+        members = range(len(block.J)) if block.is_mm else [0]
+        weights = ctx.rows.mm_weights(block.id) if block.is_mm else None
+        for m in members:
+            eff = _block_effects(ctx, block, ctx.rows.level_index(block.id, m))
+            weight = weights[m] if weights is not None else 1.0
+            for j in js:
+                out[:, :, block.coefs[j].thres - 1] += eff[:, :, j] * (weight * ctx.rows.Z(block.id, j))[None, :]
+    return out
 
 
 def linear_predictor(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
@@ -105,4 +143,4 @@ def linear_predictor(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
     return population_part(ctx, prefix) + group_part(ctx, prefix)
 
 
-__all__ = ["group_part", "linear_predictor", "population_part"]
+__all__ = ["group_cs_part", "group_part", "linear_predictor", "population_part"]

@@ -174,6 +174,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             dn = _dn(frame, t.resp, dpar)  # brms: the response's scale for every dpar and nlpar
             rows.append(PriorRow(mu_scale.scale_prior(), "sd", resp=t.resp, **dn, lb="0"))
     for b in frame.blocks:
+        if b.udf_owner:  # gr(g, dist = "student"): brms's prior of the degrees of freedom, one per factor
+            rows.append(PriorRow("gamma(2, 0.1)", "df", group=_group(b), lb="1"))
         # one set of rows per response and dpar: (1 | ID | g) may span responses
         pairs = sorted({(c.prefix.resp, c.prefix.dpar) for c in b.coefs}, key=lambda p: (p[0], p[1] != "mu", p[1]))
         for resp, dpar in pairs:

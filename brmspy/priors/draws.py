@@ -145,6 +145,8 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
         g = group_label(block)
         for c, p in zip(block.coefs, priors.sd[block.id]):
             put(f"prior_sd_{g}__{c.label}", p, *priors.bounds.get(f"sd_{block.id}", (0.0, None)))
+        if block.udf_owner:  # gr(g, dist = "student"): df > 1
+            put(f"prior_df_{g}", priors.df.get(block.ggn), 1.0)
         cor = priors.cor.get(block.id)
         if block.has_cor and cor is not None:
             out[f"prior_cor_{g}"] = _lkj_marginal(cor.args[0], block.M, n, rng).reshape(shape)
@@ -173,4 +175,6 @@ def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
         for i, (c, p) in enumerate(zip(block.coefs, priors.sd[block.id])):
             if p is None and not fixed(f"sd_{block.id}", i) and not priors.shrunk_sd(block.id):
                 flat.append(f"sd_{group_label(block)}__{c.label}")
+        if block.udf_owner and priors.df.get(block.ggn) is None:
+            flat.append(f"df_{group_label(block)}")
     return flat

@@ -196,6 +196,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         lo, hi = bounds.pop()
         if (lo, hi) != (0.0, None):
             res.bounds[f"sd_{b.id}"] = (0.0 if lo is None else lo, hi)
+        if b.udf_owner:
+            res.df[b.ggn] = lookup(("df", "", _group(b), "", "", ""))
         if b.has_cor:
             res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
     for t in frame.response_terms:

@@ -13,7 +13,7 @@ from ..core.distributions import PriorDist, SpecialPrior, format_number, parse_a
 from ..core.errors import PriorError
 from ..families import DPARS
 
-VALID_CLASSES = ("b", "Intercept", "sd", "cor", *DPARS)
+VALID_CLASSES = ("b", "Intercept", "sd", "cor", "df", *DPARS)
 
 
 @dataclass(frozen=True)

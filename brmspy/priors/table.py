@@ -63,6 +63,7 @@ class ResolvedPriors:
     intercept: dict[Prefix, PriorDist | None] = field(default_factory=dict)
     sd: dict[int, list[PriorDist | None]] = field(default_factory=dict)
     cor: dict[int, PriorDist | None] = field(default_factory=dict)
+    df: dict[int, PriorDist | None] = field(default_factory=dict)  # student-t group-level effects, by brms's ggn
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
     delta: dict[Prefix, PriorDist | None] = field(default_factory=dict)  # distance of equidistant thresholds

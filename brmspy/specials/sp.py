@@ -22,7 +22,8 @@ product is its own term (its own ``Xmo``/``simo``, as brms)::
 
     mu += Intercept + bsp[1] * mo(simo_1, Xmo_1) + bsp[2] * mo(simo_2, Xmo_2) .* Csp_1;
 
-Factor covariates are not supported (a clear error).
+With a factor covariate (``mo(x):f``, ``mo(x) * f``) the rows are the columns of R's model matrix
+of the predictor's sp terms (:meth:`SpDesign._build_by_columns`, brms's ``sp_model_matrix``).
 """
 
 from __future__ import annotations
@@ -170,6 +171,15 @@ class SpRow:
     csp: np.ndarray | None = field(default=None, repr=False)
 
 
+def _is_factor_piece(piece: str, data: pd.DataFrame) -> bool:
+    """Whether a piece of an sp product is a factor-like column (then R's contrasts give its columns)."""
+    if parse_call(piece) is not None or piece not in data.columns:
+        return False
+    dtype = data[piece].dtype
+    return (isinstance(dtype, pd.CategoricalDtype) or dtype == object or pd.api.types.is_string_dtype(dtype)
+            or pd.api.types.is_bool_dtype(dtype))
+
+
 def _covariate(expr: str, data: pd.DataFrame, where: str) -> tuple[np.ndarray, str, Any]:
     """A numeric covariate piece of an sp interaction: (values, R column name, design spec for new data)."""
     col = data[expr] if expr in data.columns else None
@@ -195,6 +205,25 @@ class SpDesign(SpecialDesign):
     kinds: ClassVar[tuple[str, ...]] = ("sp",)  # and every sp-term kind (register_sp_terms)
 
     rows: list[SpRow] = field(default_factory=list)
+    # bsp row k -> its group-level effects (block id, j, members): (mo(x) | g) adds r_<id>_<j>[J_<id>] to bsp[k]
+    varying: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+
+    def group_effects(self, effects):
+        by_coef = {r.coef: r.k for r in self.rows}
+        for coef, block, j, members in effects:
+            self.varying.setdefault(by_coef[coef], []).append((block, j, members))
+
+    def varying_terms(self, k: int) -> list[str]:
+        """Stan expressions of the group-level effects on ``bsp[k]`` (brms: ``bsp[1] + r_1_2[J_1[n]]``)."""
+        label = self.prefix.label
+        out = []
+        for block, j, members in self.varying.get(k, []):
+            r = f"r_{block}_{label}{j}"
+            if members > 1:  # multi-membership: weighted effects of every member
+                out.append("(" + " + ".join(f"W_{block}_{m} .* {r}[J_{block}_{m}]" for m in range(1, members + 1)) + ")")
+            else:
+                out.append(f"{r}[J_{block}]")
+        return out
 
     @property
     def sp_terms(self) -> list[SpTerm]:
@@ -203,6 +232,8 @@ class SpDesign(SpecialDesign):
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
+        if any(s.kind == "sp" and any(_is_factor_piece(f, data) for f in s.factors) for s in terms):
+            return cls._build_by_columns(prefix, terms, data, formula)
         rows: list[SpRow] = []
         counts: dict[str, int] = {}
         ncsp = 0
@@ -240,6 +271,67 @@ class SpDesign(SpecialDesign):
         if len(set(coefs)) != len(coefs):
             raise FormulaError(f"A special term appears twice in {formula!r}: {coefs}; remove the duplicate.")
         if "mo" in SP_TERMS:  # mo(x, id = ...): shared simplexes within the predictor
+            SP_TERMS["mo"].share_ids([t for r in rows for t in r.factors if t.kind == "mo"], formula)
+        return cls(prefix, terms, formula, rows)
+
+    @classmethod
+    def _build_by_columns(cls, prefix, terms, data, formula):
+        """sp terms with factor covariates (``mo(x):f``, ``mo(x) * f``), as brms's ``sp_model_matrix``.
+
+        Every sp call stands for a placeholder column of ones named after it (``mox``); R's model
+        matrix of all sp terms of the predictor (with an intercept, dropped) then gives one ``bsp``
+        element per column, with R's contrasts: ``mo(x):f`` alone is ``mox:fa``, ``mox:fb``, ...,
+        next to ``mo(x)`` it is ``mox:fb``, ... Each column's product of covariates is ``Csp``, and each
+        sp call in it is its own term (its own ``Xmo``/``simo``), as brms.
+        """
+        calls: dict[str, Any] = {}  # placeholder name -> parsed call
+
+        def placeholder(piece: str) -> str:
+            call = parse_call(piece)
+            if call is None or call.name not in SP_TERMS:
+                return piece
+            name = brms_name(call.text)
+            if name in data.columns:
+                raise FormulaError(f"{formula!r}: the sp term {call.text} and the column {name!r} have one name.")
+            calls[name] = call
+            return name
+
+        texts = []
+        for s in terms:
+            pieces = s.factors if s.kind == "sp" else (s.text,)
+            texts.append(":".join(placeholder(p) for p in pieces))
+        where = f"the special terms of {formula!r}"
+        pdata = data.assign(**{n: np.ones(len(data)) for n in calls})
+        spec, M = DesignSpec.build(population_terms(" + ".join(texts), where), ModelVariables(pdata, where), where)
+        rows: list[SpRow] = []
+        counts: dict[str, int] = {}
+        ncsp = 0
+        for col, (rname, name) in enumerate(zip(spec.r_names, spec.names)):
+            if rname == "(Intercept)":
+                continue
+            parts = rname.split(":")
+            factors: list[SpTerm] = []
+            k = len(rows) + 1
+            for part in parts:
+                if part in calls:
+                    call = calls[part]
+                    t = SP_TERMS[call.name].build(SpecialTerm(call.name, call), prefix, data, formula)
+                    counts[call.name] = counts.get(call.name, 0) + 1
+                    t.k, t.i = k, counts[call.name]
+                    t.label = f"{call.text} in {name}"
+                    factors.append(t)
+            if not factors:
+                continue  # a covariate column alone (from R's expansion): not an sp term
+            row = SpRow(k, name, name, factors)
+            covs = [p for p in parts if p not in calls]
+            if covs:
+                ncsp += 1
+                row.ic, row.csp = ncsp, M[:, col].copy()
+                row.covariates = [(":".join(covs), ("placeholders", spec, col, tuple(calls)))]
+            for j, t in enumerate([t for t in factors if t.kind == "mo"], start=1):
+                t.simo_label = f"{row.coef}{j}"
+            rows.append(row)
+        if "mo" in SP_TERMS:
             SP_TERMS["mo"].share_ids([t for r in rows for t in r.factors if t.kind == "mo"], formula)
         return cls(prefix, terms, formula, rows)
 
@@ -295,7 +387,11 @@ class SpDesign(SpecialDesign):
         out = []
         for r in self.rows:  # brms: (bsp[k]) * mo(simo_2, Xmo_2[n]) * Csp_1[n], vectorised with .*
             values = [t.expression() for t in r.factors] + ([f"Csp{s}_{r.ic}"] if r.ic else [])
-            out.append(f"bsp{s}[{r.k}] * " + " .* ".join(values))
+            varying = self.varying_terms(r.k)
+            if varying:
+                out.append(f"(bsp{s}[{r.k}] + {' + '.join(varying)}) .* " + " .* ".join(values))
+            else:
+                out.append(f"bsp{s}[{r.k}] * " + " .* ".join(values))
         return out
 
     def draws(self, params):
@@ -326,21 +422,32 @@ class SpDesign(SpecialDesign):
         for r in self.rows:
             csp: np.ndarray | float = 1.0
             for _, spec in r.covariates:
-                csp = csp * spec.matrix(data)[:, 0]
+                if isinstance(spec, tuple):  # a column of the sp terms' model matrix (factor covariates)
+                    _, full, col, names = spec
+                    csp = csp * full.matrix(data.assign(**{n: np.ones(len(data)) for n in names}))[:, col]
+                else:
+                    csp = csp * spec.matrix(data)[:, 0]
             out.append((csp, [t.new_columns(data) for t in r.factors]))
         return out
+
+    def row_value(self, k: int, param, columns=None) -> np.ndarray | float:
+        """The value that ``bsp[k]`` multiplies, (draws or 1, rows): its sp terms times its covariates."""
+        n = next(i for i, r in enumerate(self.rows) if r.k == k)
+        r = self.rows[n]
+        if columns is None:  # the model data
+            value: np.ndarray | float = r.csp if r.covariates else 1.0
+            factor_columns = [None] * len(r.factors)
+        else:
+            value, factor_columns = columns[n]
+        for t, cols in zip(r.factors, factor_columns):
+            value = value * t.value(param, cols)
+        return value
 
     def eta(self, param, columns=None):
         bsp = param(f"bsp{self.prefix.suffix}")  # (S, Ksp)
         total: np.ndarray | float = 0.0
-        for n, r in enumerate(self.rows):
-            if columns is None:  # the model data
-                value: np.ndarray | float = r.csp if r.covariates else 1.0
-                factor_columns = [None] * len(r.factors)
-            else:
-                value, factor_columns = columns[n]
-            for t, cols in zip(r.factors, factor_columns):
-                value = value * t.value(param, cols)
+        for r in self.rows:  # group-level effects on bsp: brmspy.prediction.linpred.group_part
+            value = self.row_value(r.k, param, columns)
             total = total + bsp[:, r.k - 1][:, None] * np.broadcast_to(value, np.shape(value))
         return total
 

@@ -219,8 +219,8 @@ def test_bad_input():
         bp.make_stancode("y ~ x + (1 | mm(g1, g2, weights = cbind(w1, w2)))", mdf.assign(w2=-mdf["w2"]))
     with pytest.raises(bp.FormulaError, match="2 members but 1 weight"):
         bp.make_stancode("y ~ x + (1 | mm(g1, g2, weights = cbind(w1)))", mdf)
-    with pytest.raises(bp.FormulaError, match="scale = FALSE"):
-        bp.make_stancode("y ~ x + (1 | mm(g1, g2, scale = FALSE))", mdf)
+    with pytest.raises(bp.FormulaError, match="TRUE or FALSE"):  # scale = FALSE works: tests/frame/test_mm_noscale.py
+        bp.make_stancode("y ~ x + (1 | mm(g1, g2, scale = 2))", mdf)
 
 
 def test_blocks_numbered_as_brms_and_mm_group_name():

@@ -182,7 +182,6 @@ def test_predictions_on_new_data(fit):
 @pytest.mark.parametrize("formula, error, match", [
     ("y ~ s(z):x", bp.FormulaError, r"special term 's\(z\)'.*only mo\(\), me\(\) and mi\(\)"),
     ("y ~ gp(z) * w", bp.FormulaError, r"only mo\(\), me\(\) and mi\(\)"),
-    ("y ~ mo(x):f", bp.DataError, "covariate 'f' is a factor"),
     ("y ~ mo(x) / z", bp.FormulaError, "'/' in 'mo\\(x\\) / z'"),
     ("y ~ mo(x):(z + w)", bp.FormulaError, "write each product"),
     ("y ~ mo(x):mo(x)", bp.FormulaError, "multiplies a term with itself"),

@@ -27,6 +27,8 @@ def choose_reduction(frame: ModelFrame, options: CodeOptions) -> Reduction | Non
     """The reduction to use for ``frame`` under ``options.reduce``, or ``None``."""
     if options.reduce is False:
         return None
+    if any(c.kind for b in frame.blocks for c in b.coefs):  # varying sp/cs effects: the row-wise program
+        return None
     for kind in KINDS:
         if isinstance(options.reduce, str) and options.reduce not in ("auto", kind.name):
             continue  # a kind asked for by name: only that one

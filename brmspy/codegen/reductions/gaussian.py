@@ -172,7 +172,7 @@ class GaussianMarginal(GaussianReduction):
         if not cls.eligible(frame) or frame.responses[""].weights is not None or len(frame.blocks) != 1:
             return False
         b = frame.blocks[0]
-        return not (b.is_mm or b.by or b.Lcov is not None) and all(c.prefix == Prefix("", "mu") for c in b.coefs)
+        return not (b.is_mm or b.by or b.Lcov is not None or b.is_student) and all(c.prefix == Prefix("", "mu") for c in b.coefs)
 
     def worthwhile(self) -> bool:
         # a gradient costs O(levels x M^2) instead of O(rows x M), and the sampler no longer

@@ -1,0 +1,140 @@
+// generated with brmspy
+functions {
+  /* compute correlated group-level effects
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor(matrix z, vector SD, matrix L) {
+    // r is stored in another dimension order than z
+    return transpose(diag_pre_multiply(SD, L) * z);
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K;  // number of population-level effects
+  matrix[N, K] X;  // population-level design matrix
+  // data for group-level effects of ID 1
+  int<lower=1> N_1;  // number of grouping levels
+  int<lower=1> M_1;  // number of coefficients per level
+  array[N] int<lower=1> J_1;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_1_1;
+  vector[N] Z_1_2;
+  int<lower=1> NC_1;  // number of group-level correlations
+  // data for group-level effects of ID 2
+  int<lower=1> N_2;  // number of grouping levels
+  int<lower=1> M_2;  // number of coefficients per level
+  array[N] int<lower=1> J_2;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_2_1;
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  real prior_df_1_shape;
+  real prior_df_1_rate;
+  real prior_df_2_shape;
+  real prior_df_2_rate;
+  vector[M_1] prior_sd_1_df;
+  vector[M_1] prior_sd_1_loc;
+  vector[M_1] prior_sd_1_scale;
+  real prior_L_1_eta;
+  vector[M_2] prior_sd_2_df;
+  vector[M_2] prior_sd_2_loc;
+  vector[M_2] prior_sd_2_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc = K - 1;
+  matrix[N, Kc] Xc;  // centered version of X without an intercept
+  vector[Kc] means_X;  // column means of X before centering
+  for (i in 2:K) {
+    means_X[i - 1] = mean(X[, i]);
+    Xc[, i - 1] = X[, i] - means_X[i - 1];
+  }
+}
+parameters {
+  vector[Kc] b;  // regression coefficients
+  real Intercept;  // temporary intercept for centered predictors
+  real<lower=0> sigma;  // dispersion parameter
+  // parameters for student-t distributed group-level effects
+  real<lower=1> df_1;
+  vector<lower=0>[N_1] udf_1;
+  real<lower=1> df_2;
+  vector<lower=0>[N_2] udf_2;
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (1 + x | gr(g, dist = "student"))
+  matrix[M_1, N_1] z_1;  // standardized group-level effects
+  cholesky_factor_corr[M_1] L_1;  // cholesky factor of correlation matrix
+  vector<lower=0>[M_2] sd_2;  // group-level standard deviations (1 | gr(h, dist = "student"))
+  array[M_2] vector[N_2] z_2;  // standardized group-level effects
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  vector[N_1] dfm_1;
+  vector[N_2] dfm_2;
+  matrix[N_1, M_1] r_1;  // actual group-level effects
+  // using vectors speeds up indexing in loops
+  vector[N_1] r_1_1;
+  vector[N_1] r_1_2;
+  vector[N_2] r_2_1;  // actual group-level effects
+  dfm_1 = sqrt(df_1 * udf_1);
+  dfm_2 = sqrt(df_2 * udf_2);
+  // compute actual group-level effects of (1 + x | gr(g, dist = "student"))
+  r_1 = rep_matrix(dfm_1, M_1) .* scale_r_cor(z_1, sd_1, L_1);
+  r_1_1 = r_1[, 1];
+  r_1_2 = r_1[, 2];
+  // compute actual group-level effects of (1 | gr(h, dist = "student"))
+  r_2_1 = dfm_2 .* (sd_2[1] * z_2[1]);
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+  lprior += gamma_lpdf(df_1 | prior_df_1_shape, prior_df_1_rate)
+    - gamma_lccdf(1 | prior_df_1_shape, prior_df_1_rate);
+  lprior += gamma_lpdf(df_2 | prior_df_2_shape, prior_df_2_rate)
+    - gamma_lccdf(1 | prior_df_2_shape, prior_df_2_rate);
+  lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
+    - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
+  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+  lprior += student_t_lpdf(sd_2 | prior_sd_2_df, prior_sd_2_loc, prior_sd_2_scale)
+    - student_t_lccdf(rep_vector(0, M_2) | prior_sd_2_df, prior_sd_2_loc, prior_sd_2_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += Intercept;
+    // add group-level effects to mu
+    mu += r_1_1[J_1] .* Z_1_1;
+    mu += r_1_2[J_1] .* Z_1_2;
+    mu += r_2_1[J_2] .* Z_2_1;
+    target += normal_id_glm_lpdf(Y | Xc, mu, b, sigma);
+  }
+  // priors including constants
+  target += lprior;
+  target += inv_chi_square_lpdf(udf_1 | df_1);
+  target += inv_chi_square_lpdf(udf_2 | df_2);
+  target += std_normal_lpdf(to_vector(z_1));
+  target += std_normal_lpdf(z_2[1]);
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept - dot_product(means_X, b);
+  // compute group-level correlations
+  corr_matrix[M_1] Cor_1 = multiply_lower_tri_self_transpose(L_1);
+  vector<lower=-1, upper=1>[NC_1] cor_1;
+  // extract upper diagonal of correlation matrix of ID 1
+  for (k in 1:M_1) {
+    for (j in 1:(k - 1)) {
+      cor_1[choose(k - 1, 2) + j] = Cor_1[j, k];
+    }
+  }
+}

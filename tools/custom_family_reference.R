@@ -1,0 +1,28 @@
+# brms 2.18's make_standata for the brms_customfamilies vignette's beta-binomial family on
+# tests/reference/custom_family/beta_binomial2_data.csv (simulated with numpy, seed 21: logit(mu) = 0.3 + 0.8 x,
+# phi = 8, y ~ beta_binomial(tr, mu * phi, (1 - mu) * phi)). Run from the repository root:
+#   Rscript tools/custom_family_reference.R
+suppressMessages(library(brms))
+d <- read.csv("tests/reference/custom_family/beta_binomial2_data.csv")
+beta_binomial2 <- custom_family(
+  "beta_binomial2", dpars = c("mu", "phi"),
+  links = c("logit", "log"), lb = c(0, 0), ub = c(1, NA),
+  type = "int", vars = "vint1[n]"
+)
+stan_funs <- "
+  real beta_binomial2_lpmf(int y, real mu, real phi, int T) {
+    return beta_binomial_lpmf(y | T, mu * phi, (1 - mu) * phi);
+  }
+"
+sv <- stanvar(scode = stan_funs, block = "functions") +
+  stanvar(x = 3.5, name = "myk") + stanvar(x = c(1.5, 2, 3), name = "myv")
+sd <- make_standata(y | vint(tr) ~ x, data = d, family = beta_binomial2, stanvars = sv)
+out <- lapply(unclass(sd), function(v) { attributes(v) <- list(dim = dim(v)); v })
+jsonlite::write_json(out, "tests/reference/custom_family/beta_binomial2_standata.json", digits = NA, auto_unbox = TRUE)
+# default priors of the same family with a predicted phi
+gp <- get_prior(bf(y | vint(tr) ~ x, phi ~ x), data = d, family = beta_binomial2)
+write.csv(as.data.frame(gp)[, c("prior", "class", "coef", "dpar", "lb")],
+          "tests/reference/custom_family/beta_binomial2_get_prior.csv", row.names = FALSE)
+gp0 <- get_prior(y | vint(tr) ~ x, data = d, family = beta_binomial2)
+write.csv(as.data.frame(gp0)[, c("prior", "class", "coef", "dpar", "lb")],
+          "tests/reference/custom_family/beta_binomial2_get_prior_phi.csv", row.names = FALSE)
