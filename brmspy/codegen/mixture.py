@@ -21,6 +21,7 @@ from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
 from .additions import stan_mixture_component
 from .likelihood import UnivariateCode
+from .nonlinear import stan_nlpar_predictors, stan_nonlinear
 from .ordinal import OrdinalCode, stan_ordinal_component, stan_thresholds
 from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
 from .tuning import Tuning
@@ -97,9 +98,13 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     for d in fam.dpars:
         if d in t.parts:  # ordinal mu<k>: the thresholds are the intercepts
             sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False, intercept=fam.threshold_family(d) is None)
+    if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
+        sb += stan_nlpar_predictors(frame, t)
     for d in fam.dpars:
         if d in t.parts and not d.startswith("theta") and fam.threshold_family(d) is None:
             sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+    if t.nonlinear:  # loops over the non-linear formulas of mu<k> (inverse links inside)
+        sb += stan_nonlinear(frame, t, {d: fam.links[d] for d in fam.dpars})
     if fam.theta_pred:
         th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
         sb.model_def += stan_lines("mixture", "theta_def", ref=th[fam.theta_ref - 1])
@@ -113,7 +118,8 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         idx = {}
         for d in comp.dpars:
             name = f"{d}{k}"
-            idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
+            predicted = name in t.parts or name in t.nonlinear
+            idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if predicted else f"{name}{rs}"
         if comp.kind.has_thresholds:  # brms: ordered_logistic_lpmf(Y[n] | mu1[n], Intercept_mu1)
             call, funs, defs = stan_ordinal_component(frame, t, comp, Prefix(t.resp, f"mu{k}"), idx)
             sb.model_comp += defs
