@@ -622,6 +622,18 @@ case("refuse_mix_all_thetas", bf("y ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=
      reason=r"(?i)all but one mixing proportion")
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
+case("mix_cumulative2", "yord ~ x1", family=mix("cumulative", "cumulative"))
+case("mix_cumulative_sratio", "yord ~ x1", family=mix("cumulative", "sratio"))
+case("mix_acat_cs", "yord ~ x1 + cs(x2)", family=mix("acat", "acat"))
+case("mix_cratio_dpars", bf("yord ~ x1", "mu2 ~ x2", "theta2 ~ x1"), family=mix("cratio", "cratio"))
+case("mix_cumulative_probit3", "yord ~ x1 + (1 | g1)", family=mix(fam("cumulative", link="probit"), nmix=3))
+case("mix_nl_main", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), family=mix("gaussian", "gaussian", order="none"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("mix_nl_mu2", bf("y ~ x1", "a2 ~ 1", "b2 ~ x2", nlf=[["mu2 ~ a2 * exp(b2 * x1)"]]), family=mix("gaussian", "gaussian", order="none"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a2"), pr("normal(0, 2)", "b", nlpar="b2")])
+case("mix_nl_poisson_sigma", bf("ycnt ~ a * x1 + b", "a ~ 1", "b ~ 1 + (1 | g1)", nl=True), family=mix("poisson", "poisson", order="none"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("refuse_mix_ordinal_gaussian", "yord ~ x1", family=mix("cumulative", "gaussian"), reason=r"(?i)ordinal and non-ordinal")
 
 # ---------------------------------------------------------------- every family's default priors
 group("families")

@@ -17,10 +17,12 @@ from ..core.templates import stan_lines
 from ..families import Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.types import ModelFrame, PopulationDesign
+from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
 from .additions import stan_mixture_component
 from .likelihood import UnivariateCode
+from .nonlinear import stan_nlpar_predictors, stan_nonlinear
+from .ordinal import OrdinalCode, stan_ordinal_component, stan_thresholds
 from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
 from .tuning import Tuning
 
@@ -32,8 +34,20 @@ def _rs(t: BrmsTerms) -> str:
 class MixtureCode(UnivariateCode):
     """Mixtures: the components' intercepts may be ordered; mixing proportions; a log_sum_exp per row."""
 
+    def response(self, t: BrmsTerms, rd: ResponseData) -> StanBlocks:
+        if t.family.ordinal:  # ordinal components: nthres, as brmspy.codegen.ordinal
+            return OrdinalCode.response(self, t, rd)
+        return super().response(t, rd)
+
     def population(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        if t.family.threshold_family(design.prefix.dpar) is not None:  # thresholds Intercept_mu<k>
+            return stan_fe(design, priors, thresholds=True)
         return strip_ordered_intercept(stan_fe(design, priors), t, design.prefix.dpar)
+
+    def after_terms(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
+        if t.family.threshold_family(design.prefix.dpar) is not None:
+            return stan_thresholds(t, design, priors)
+        return super().after_terms(t, design, priors)
 
     def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
         return stan_mixture_parameters(t, priors)
@@ -82,11 +96,15 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     rs = _rs(t)
     rd = frame.responses[t.resp]
     for d in fam.dpars:
-        if d in t.parts:
-            sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False)
+        if d in t.parts:  # ordinal mu<k>: the thresholds are the intercepts
+            sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False, intercept=fam.threshold_family(d) is None)
+    if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
+        sb += stan_nlpar_predictors(frame, t)
     for d in fam.dpars:
-        if d in t.parts and not d.startswith("theta"):
+        if d in t.parts and not d.startswith("theta") and fam.threshold_family(d) is None:
             sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+    if t.nonlinear:  # loops over the non-linear formulas of mu<k> (inverse links inside)
+        sb += stan_nonlinear(frame, t, {d: fam.links[d] for d in fam.dpars})
     if fam.theta_pred:
         th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
         sb.model_def += stan_lines("mixture", "theta_def", ref=th[fam.theta_ref - 1])
@@ -100,7 +118,14 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         idx = {}
         for d in comp.dpars:
             name = f"{d}{k}"
-            idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if name in t.parts else f"{name}{rs}"
+            predicted = name in t.parts or name in t.nonlinear
+            idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if predicted else f"{name}{rs}"
+        if comp.kind.has_thresholds:  # brms: ordered_logistic_lpmf(Y[n] | mu1[n], Intercept_mu1)
+            call, funs, defs = stan_ordinal_component(frame, t, comp, Prefix(t.resp, f"mu{k}"), idx)
+            sb.model_comp += defs
+            sb.functions += [f for f in funs if f not in sb.functions]
+            lines.append(f"ps[{k}] = {log_theta[k - 1]} + {call};")
+            continue
         trials = (f"trials{rs}[n]",) if comp.spec.needs_trials else ()
         if rd.adds is not None and rd.adds.needs_cdf:  # cens(), trunc() per component: brmspy.codegen.additions
             comp_lines, funs = stan_mixture_component(t, rd, comp, k, idx, log_theta[k - 1], bool(trials))

@@ -47,8 +47,9 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     sb = StanBlocks()
     s = design.prefix.suffix
     rs = _rs(t)
-    threshold = t.family.threshold
-    ordered = t.family.kind.ordered_thresholds
+    fam = t.family.threshold_family(design.prefix.dpar)  # a mixture's mu<k>: its component
+    threshold = fam.threshold
+    ordered = fam.kind.ordered_thresholds
     if threshold == "flexible":
         kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
         sb.par.append(f"{kind}[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
@@ -76,9 +77,10 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
     s = design.prefix.suffix
     rs = _rs(t)
     thres = priors.thresholds.get(design.prefix, [])
-    if t.family.threshold == "equidistant":
+    fam = t.family.threshold_family(design.prefix.dpar)
+    if fam.threshold == "equidistant":
         prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
-        lower = 0 if t.family.kind.ordered_thresholds else None
+        lower = 0 if fam.kind.ordered_thresholds else None
         prior_statement(sb, f"delta{s}", f"delta{s}", [priors.delta.get(design.prefix)], None, lower=lower)
     else:
         prior_statement(sb, f"Intercept{s}", f"Intercept{s}", thres, f"nthres{rs}")
@@ -137,3 +139,26 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
     sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb
+
+
+def stan_ordinal_component(frame: ModelFrame, t: BrmsTerms, comp, prefix: Prefix,
+                           idx: dict[str, str]) -> tuple[str, list[str], list[str]]:
+    """The log-PMF of one ordinal mixture component at row ``n``, the Stan functions and the model lines
+    (cs() effects) it needs."""
+    rs = _rs(t)
+    s = prefix.suffix
+    design = frame.designs[prefix]
+    mu = f"{lp_name(prefix)}[n]" if prefix.dpar in t.parts else "0"
+    disc = idx["disc"]
+    dist = comp.kind.builtin.get(comp.link)
+    if dist is not None and disc == f"disc{prefix.dpar[2:]}{rs}" and design.Xcs is None:
+        # brms ignores a constant disc<k> (= 1) here
+        return f"{dist}_lpmf(Y{rs}[n] | {mu}, Intercept{s})", [], []
+    funs, defs = [], []
+    if design.Xcs is not None:
+        defs = ["// category-specific effects shift each threshold", f"matrix[N, nthres{rs}] mucs{s} = Xcs{s} * bcs{s};"]
+    if comp.link in LINK_FUNCTIONS:
+        funs.append(LINK_FUNCTIONS[comp.link].text)
+    funs.append(stan_function(comp.name, comp.link).text)
+    th = f"Intercept{s} - transpose(mucs{s}[n])" if design.Xcs is not None else f"Intercept{s}"
+    return f"{comp.name}_{comp.link}_lpmf(Y{rs}[n] | {mu}, {disc}, {th})", funs, defs

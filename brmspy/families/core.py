@@ -377,6 +377,13 @@ class Family:
         """The dpar of which ``dpar`` is an instance (brms's ``dpar_class``): itself, ``mu`` for a mixture's ``mu2``."""
         return dpar
 
+    def threshold_family(self, dpar: str) -> "Family | None":
+        """The ordinal family whose thresholds replace the intercept of ``dpar``, or None.
+
+        ``mu`` of an ordinal family; ``mu<k>`` of a mixture of ordinal components (its component).
+        """
+        return self if self.kind.has_thresholds and dpar == "mu" else None
+
     def dpar_prior(self, dpar: str) -> str:
         return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
 

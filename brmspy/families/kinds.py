@@ -115,3 +115,10 @@ class Mixture(FamilyKind):
     name: ClassVar[str] = "mixture"
     univariate: ClassVar[bool] = False
     has_components: ClassVar[bool] = True
+
+    #: the components are ordinal: predictions are per-category probabilities, as brms
+    ordinal: bool = False
+
+    @property
+    def per_category_epred(self) -> bool:
+        return self.ordinal

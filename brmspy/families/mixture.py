@@ -77,7 +77,7 @@ class MixtureFamily(Family):
             Likelihood("mixture", lambda dp, ops: [], "lpdf"),
             description="mixture of " + ", ".join(c.name for c in self.components),
             math=_math(self),
-            kind=Mixture(),
+            kind=Mixture(ordinal=self.ordinal),
             needs_trials=any(c.spec.needs_trials for c in self.components),
         )
 
@@ -93,6 +93,17 @@ class MixtureFamily(Family):
         if k is None or not 1 <= k <= self.nmix:
             raise FamilyError(f"{dpar!r} is not a dpar of this mixture; its dpars: {', '.join(self.dpars)}.")
         return self.components[k - 1], k, base
+
+    def threshold_family(self, dpar: str) -> Family | None:
+        base, k = split_dpar(dpar)
+        if base != "mu" or k is None or not 1 <= k <= self.nmix:
+            return None
+        return self.components[k - 1].threshold_family("mu")
+
+    @property
+    def ordinal(self) -> bool:
+        """A mixture of ordinal components (brms: each ``mu<k>`` has its own thresholds ``Intercept_mu<k>``)."""
+        return self.components[0].kind.has_thresholds
 
     def dpar_prior(self, dpar: str) -> str:
         comp, _, base = self.component_dpar(dpar)
@@ -146,14 +157,22 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
         comps = [c for c, n in zip(comps, reps) for _ in range(n)]
     if len(comps) < 2:
         raise FamilyError(f"A mixture needs at least 2 components; got {len(comps)}. Use nmix=2 or more families.")
+    ordinal = [c.kind.has_thresholds for c in comps]
     for c in comps:
-        if not c.kind.univariate:
-            raise FamilyError(f"Family {c.name!r} cannot be a mixture component (ordinal, categorical and mixture "
-                              "families are not supported as components).")
+        if not c.kind.univariate and not c.kind.has_thresholds:
+            raise FamilyError(f"Family {c.name!r} cannot be a mixture component (categorical, multivariate and "
+                              "mixture families are not supported as components, as in brms).")
+        if c.kind.has_thresholds and c.kind.hurdle:
+            raise FamilyError(f"Family {c.name!r} cannot be a mixture component in brmspy; use 'cumulative', "
+                              "'sratio', 'cratio' or 'acat'.")
+    if any(ordinal) and not all(ordinal):  # brms: "Cannot mix ordinal and non-ordinal families."
+        raise FamilyError("Cannot mix ordinal and non-ordinal families: " + ", ".join(c.name for c in comps) + ".")
     if len({c.spec.is_discrete for c in comps}) > 1:
         raise FamilyError("Cannot mix families with real and integer support: "
                           + ", ".join(c.name for c in comps) + ".")
-    if order is None:
+    if all(ordinal):  # brms: "Setting order = 'none' for mixtures of ordinal families."
+        order = "none"
+    elif order is None:
         order = "mu" if len({c.name for c in comps}) == 1 else "none"
     elif order is True:
         order = "mu"
@@ -179,7 +198,10 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
 
 def component_dpars(fam: MixtureFamily, dp: dict[str, Any], k: int) -> dict[str, Any]:
     c = fam.components[k - 1]
-    return {d: dp[f"{d}{k}"] for d in c.dpars}
+    out = {d: dp[f"{d}{k}"] for d in c.dpars}
+    if c.kind.has_thresholds:  # thresholds and link of mu<k> (brmspy.prediction.dpars)
+        out["thres"], out["link"] = dp[f"thres{k}"], c.link
+    return out
 
 
 def theta_values(fam: MixtureFamily, dp: dict[str, Any]) -> np.ndarray:
@@ -191,6 +213,10 @@ def theta_values(fam: MixtureFamily, dp: dict[str, Any]) -> np.ndarray:
     shape = np.broadcast_shapes(*(e.shape for e in etas))
     eta = np.stack([np.broadcast_to(e, shape) for e in etas], axis=-1)
     return special.softmax(eta, axis=-1)
+
+
+def _component_epred(fam: MixtureFamily, dp: dict[str, Any], ex, k: int) -> np.ndarray:
+    return fam.components[k - 1].spec.math.epred(component_dpars(fam, dp, k), ex)
 
 
 def _component_logliks(fam: MixtureFamily, y, dp, ex) -> np.ndarray:
@@ -215,8 +241,9 @@ def _math(fam: MixtureFamily) -> FamilyMath:
 
     def epred(dp, ex):
         theta = theta_values(fam, dp)
-        return sum(theta[..., k - 1] * c.spec.math.epred(component_dpars(fam, dp, k), ex)
-                   for k, c in enumerate(fam.components, start=1))
+        if fam.ordinal:  # per-category probabilities (draws, rows, ncat), mixed over the components
+            return sum(theta[..., k - 1, None] * _component_epred(fam, dp, ex, k) for k in range(1, fam.nmix + 1))
+        return sum(theta[..., k - 1] * _component_epred(fam, dp, ex, k) for k in range(1, fam.nmix + 1))
 
     def rng(dp, ex, gen):
         theta = theta_values(fam, dp)

@@ -441,7 +441,7 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         raise FormulaError(f"brmspy applies bf()'s {', '.join(options)} to a linear main formula; with "
                            f"{'a mixture family' if fam.kind.has_components else 'a non-linear formula'} it does not yet.")
     if fam.kind.has_components:
-        return build_mixture_terms(formula, fam, multi, _resp_name)
+        return build_mixture_terms(formula, fam, multi, _resp_name, _nonlinear_part, _check_nonlinear)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
         raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
@@ -569,7 +569,7 @@ def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[
 def _check_nonlinear(nonlinear: dict[str, NonlinearPart], nlpar_names: set[str], fam: Family,
                      pf_by_name: dict[str, tuple[str, str, bool]]) -> None:
     """Every nlpar is used by a non-linear formula; nlpars do not depend on themselves; family is supported."""
-    if not fam.kind.univariate:
+    if not fam.kind.univariate and not fam.kind.has_components:  # mixtures: brmspy.formula.mixture
         raise FormulaError(f"Non-linear formulas are not supported for family {fam.name!r} yet.")
     for n in sorted(nlpar_names):  # they become Stan names: b_<name>, nlp_<name>
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n or n.endswith("_"):

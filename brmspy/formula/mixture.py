@@ -8,18 +8,23 @@ from ..core.errors import FormulaError
 from ..families.core import DPARS
 from ..families.mixture import MixtureFamily, split_dpar
 from .syntax import fixed_value, split_tilde
-from .terms import BrmsTerms, Part, parse_response, parse_rhs
+from .terms import BrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
 
 
-def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
-    """BrmsTerms of a mixture model: the main formula predicts every mu<k>."""
-    if formula.nl:
-        raise FormulaError("Non-linear formulas are not supported for mixture models yet.")
+def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, nonlinear_part, check_nonlinear):
+    """BrmsTerms of a mixture model: the main formula predicts every mu<k>.
+
+    A non-linear main formula (``nl=True``) gives every ``mu<k>`` that formula with the same
+    non-linear parameters, as brms 2.18; ``nlf(mu2 ~ ...)`` gives one component its own.
+    ``nonlinear_part``/``check_nonlinear`` are brmspy.formula.brmsformula's parsers (passed in: that
+    module imports this one).
+    """
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
         raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
     response = parse_response(lhs)
     pforms: dict[str, tuple[str, str]] = {}
+    nl_texts = set(formula.nl_pforms)
     for text in formula.pforms:
         fv = fixed_value(text)  # bf(..., sigma2 = 1): a constant
         if fv is not None:
@@ -48,11 +53,34 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
         # brms: the first theta without a formula is the reference, fixed at 0 on the log-odds scale
         fam = replace(fam, theta_pred=True, theta_ref=free[0])
     parts: dict[str, Part] = {}
-    main_terms = parse_rhs(rhs, formula.main)
+    nonlinear: dict[str, NonlinearPart] = {}
     fixed: dict[str, float] = {}
-    for k in range(1, fam.nmix + 1):
-        parts[f"mu{k}"] = Part(f"mu{k}", "dpar", main_terms, formula.main)
+    any_nl = formula.nl or any(text in nl_texts for _, text in pforms.values())
+    nlpar_names = {n for n in pforms if n not in fam.dpars} if any_nl else set()
+    if any_nl and fam.ordinal:
+        raise FormulaError("brmspy does not take non-linear formulas in mixtures of ordinal families.")
+    if formula.nl:
+        if fam.order == "mu":  # brms 2.18 then declares an unused, unbounded ordered_Intercept (improper)
+            fam = replace(fam, order="none")
+        for k in range(1, fam.nmix + 1):
+            nonlinear[f"mu{k}"] = nonlinear_part(f"mu{k}", "dpar", rhs, formula.main, nlpar_names)
+    else:
+        main_terms = parse_rhs(rhs, formula.main)
+        for k in range(1, fam.nmix + 1):
+            parts[f"mu{k}"] = Part(f"mu{k}", "dpar", main_terms, formula.main)
     for name, (prhs, text) in pforms.items():
+        if name in nlpar_names:
+            if text in nl_texts:
+                nonlinear[name] = nonlinear_part(name, "nlpar", prhs, text, nlpar_names)
+            else:
+                parts[name] = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
+            continue
+        if text in nl_texts and name in fam.dpars:
+            if split_dpar(name)[0] == "theta":
+                raise FormulaError(f"{text!r}: brmspy takes linear formulas for the mixing proportions.")
+            parts.pop(name, None)
+            nonlinear[name] = nonlinear_part(name, "dpar", prhs, text, nlpar_names)
+            continue
         if name not in fam.dpars:
             raise FormulaError(
                 f"{text!r} is a formula for {name!r}, but this mixture has no such parameter "
@@ -73,11 +101,13 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name):
                 parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
     for d in fam.dpars:
         base, _ = split_dpar(d)
-        if base not in ("mu", "theta") and d not in parts and d not in fixed and DPARS[base].fixed is not None:
+        if base not in ("mu", "theta") and d not in parts and d not in nonlinear and d not in fixed and DPARS[base].fixed is not None:
             fixed[d] = DPARS[base].fixed
+    if nonlinear:
+        check_nonlinear(nonlinear, nlpar_names, fam, {n: (r, t, t in nl_texts) for n, (r, t) in pforms.items()})
     if fam.order == "mu":
         for k in range(1, fam.nmix + 1):
-            if not parts[f"mu{k}"].terms.intercept:
+            if f"mu{k}" not in parts or not parts[f"mu{k}"].terms.intercept:
                 raise FormulaError("order='mu' needs an intercept in every mu<k> formula; use order='none'.")
     resp = resp_name(response.expr) if multi else ""
-    return BrmsTerms(response, fam, parts, {}, resp, str(formula), fixed)
+    return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)

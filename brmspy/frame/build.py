@@ -272,9 +272,9 @@ def _check_cs(t: BrmsTerms) -> None:
     for name, part in t.parts.items():
         if not part.terms.specials("cs"):
             continue
-        if not t.family.kind.has_thresholds or name != "mu":
+        if t.family.threshold_family(name) is None:
             raise FormulaError(f"cs() (category-specific effects) is only for ordinal families' mu; remove it from {part.formula!r}.")
-        if not t.family.kind.allows_cs:
+        if not t.family.threshold_family(name).kind.allows_cs:
             _warn_experimental_cs()
 
 

@@ -42,9 +42,9 @@ def all_responses(fit: "BrmsFit", resp: str | None) -> bool:
     return resp is None and len(fit.frame.response_terms) > 1
 
 
-def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms) -> dict[str, Any]:
-    """Latent mu (no intercept) and thresholds per draw (and row, with cs())."""
-    prefix = Prefix(t.resp, "mu")
+def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> dict[str, Any]:
+    """Latent mu (no intercept) and thresholds per draw (and row, with cs()); a mixture's mu<k>: thres<k>."""
+    prefix = Prefix(t.resp, dpar)
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
     mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
@@ -56,6 +56,8 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms) -> dict[str, Any]:
     cs_re = group_cs_part(ctx, prefix, thres.shape[2])  # (cs(x) | g)
     if cs_re is not None:
         thres = thres - cs_re
+    if dpar != "mu":  # an ordinal mixture component (brmspy.families.mixture.component_dpars)
+        return {dpar: mu, "thres" + dpar[2:]: thres}
     return {"mu": mu, "thres": thres, "link": t.family.link}
 
 
@@ -69,6 +71,9 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
     out: dict[str, Any] = {}
     if t.family.kind.has_thresholds:
         out.update(_ordinal_parts(ctx, t))
+    for d in t.family.dpars:
+        if d != "mu" and t.family.threshold_family(d) is not None:  # mixtures of ordinal families
+            out.update(_ordinal_parts(ctx, t, d))
     if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
         out["theta"] = ctx.draws("theta" + resp_suffix(t.resp))[:, None, :]
     if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference

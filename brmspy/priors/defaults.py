@@ -139,11 +139,12 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             for sp in design.specials:  # sd-like classes (sds, sdgp) take brms's default of sd below
                 rows.extend(sp.prior_rows(base, mu_scale.scale_prior()))
             ncat = frame.responses[t.resp].ncat
-            if t.family.kind.has_thresholds and pname == "mu":
+            tfam = t.family.threshold_family(pname)  # ordinal mu (a mixture: mu<k> of ordinal components)
+            if tfam is not None:
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
-                if t.family.threshold == "equidistant":  # brms: the first threshold and their distance delta
+                if tfam.threshold == "equidistant":  # brms: the first threshold and their distance delta
                     # brms: delta > 0 for cumulative only
-                    rows.append(PriorRow("", "delta", lb="0" if t.family.kind.ordered_thresholds else "", **base))
+                    rows.append(PriorRow("", "delta", lb="0" if tfam.kind.ordered_thresholds else "", **base))
                 else:
                     rows.extend(PriorRow("", "Intercept", coef=str(k), **base) for k in range(1, ncat))
             elif t.family.kind.has_categories and design.intercept and pname != "phi":

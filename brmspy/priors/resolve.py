@@ -154,9 +154,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
         t = _terms_of(frame, prefix)
-        if t.family.kind.has_thresholds and prefix.dpar == "mu":
+        tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
+        if tfam is not None:
             ncat = frame.responses[resp].ncat
-            if t.family.threshold == "equidistant":  # the first threshold, then the distance delta
+            if tfam.threshold == "equidistant":  # the first threshold, then the distance delta
                 res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
                 res.delta[prefix] = lookup(("delta", "", "", resp, dpar, ""))
             else:
@@ -173,7 +174,7 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                                           f"Intercept{prefix.suffix}")[0]
         irow = by_key.get(("Intercept", "", "", resp, dpar, ""))
         if irow is not None and (irow.lb or irow.ub):
-            if t.family.kind.has_thresholds and prefix.dpar == "mu":
+            if t.family.threshold_family(prefix.dpar) is not None:
                 raise PriorError("brmspy does not take bounds on the thresholds (class 'Intercept') of ordinal models; "
                                  "remove lb/ub.")
             res.bounds[f"Intercept{prefix.suffix}"] = (_num(irow.lb), _num(irow.ub))

@@ -453,10 +453,11 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
             del sd[k]
 
     # MAPPING["intercept_design"]
-    ordinal = {t.resp for t in build.frame.response_terms if t.family.kind.has_thresholds}
+    # ordinal mu, or a mixture's ordinal mu<k>: thresholds in place of the intercept
+    ordinal = {(t.resp, d) for t in build.frame.response_terms for d in t.parts if t.family.threshold_family(d)}
     for prefix, design in build.frame.designs.items():
         s = prefix.suffix
-        is_ord = prefix.resp in ordinal and prefix.dpar == "mu"
+        is_ord = (prefix.resp, prefix.dpar) in ordinal
         if f"X{s}" not in data and design.intercept and not design.coef_names and f"X{s}" in sd:
             x = _ref_array(sd[f"X{s}"])
             if is_ord and x.shape == (N, 0) and scalar(f"K{s}") == 0:
@@ -804,12 +805,12 @@ def compare_prior_data(ref: dict, build) -> list[str]:
             return {"resp": prefix.resp, "nlpar": dpar}
         return {"resp": prefix.resp, "dpar": dpar}
 
-    ordinal = {t.resp for t in build.frame.response_terms if t.family.kind.has_thresholds}
+    ordinal = {(t.resp, d) for t in build.frame.response_terms for d in t.parts if t.family.threshold_family(d)}
     for prefix, design in build.frame.designs.items():
         s, w = prefix.suffix, where(prefix)
         if design.coef_names:
             expected[f"b{s}"] = _expected_prior_data(f"b{s}", [bp_.get("b", c, **w) for c in design.coef_names])
-        if design.intercept and not (prefix.resp in ordinal and prefix.dpar == "mu"):  # thresholds: prior table
+        if design.intercept and (prefix.resp, prefix.dpar) not in ordinal:  # thresholds: prior table
             expected[f"Intercept{s}"] = _expected_prior_data(f"Intercept{s}", [bp_.get("Intercept", **w)])
     for t in build.frame.response_terms:
         rs = f"_{t.resp}" if t.resp else ""

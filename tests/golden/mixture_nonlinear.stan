@@ -1,0 +1,78 @@
+// generated with brmspy
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> K_a1;  // number of population-level effects
+  matrix[N, K_a1] X_a1;  // population-level design matrix
+  int<lower=1> K_b1;  // number of population-level effects
+  matrix[N, K_b1] X_b1;  // population-level design matrix
+  // covariates for non-linear functions of mu1
+  vector[N] C_mu1_1;  // x
+  // covariates for non-linear functions of mu2
+  vector[N] C_mu2_1;  // x
+  vector[2] con_theta;  // prior concentration
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  vector[K_a1] prior_b_a1_loc;
+  vector[K_a1] prior_b_a1_scale;
+  vector[K_b1] prior_b_b1_loc;
+  vector[K_b1] prior_b_b1_scale;
+  real prior_sigma1_df;
+  real prior_sigma1_loc;
+  real prior_sigma1_scale;
+  real prior_sigma2_df;
+  real prior_sigma2_loc;
+  real prior_sigma2_scale;
+  int prior_only;  // should the likelihood be ignored?
+}
+parameters {
+  vector[K_a1] b_a1;  // regression coefficients
+  vector[K_b1] b_b1;  // regression coefficients
+  real<lower=0> sigma1;  // dispersion parameter
+  real<lower=0> sigma2;  // dispersion parameter
+  simplex[2] theta;  // mixing proportions
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  // mixing proportions
+  real<lower=0,upper=1> theta1 = theta[1];
+  real<lower=0,upper=1> theta2 = theta[2];
+  lprior += dirichlet_lpdf(theta | con_theta);
+  lprior += normal_lpdf(b_a1 | prior_b_a1_loc, prior_b_a1_scale);
+  lprior += normal_lpdf(b_b1 | prior_b_b1_loc, prior_b_b1_scale);
+  lprior += student_t_lpdf(sigma1 | prior_sigma1_df, prior_sigma1_loc, prior_sigma1_scale)
+    - student_t_lccdf(0 | prior_sigma1_df, prior_sigma1_loc, prior_sigma1_scale);
+  lprior += student_t_lpdf(sigma2 | prior_sigma2_df, prior_sigma2_loc, prior_sigma2_scale)
+    - student_t_lccdf(0 | prior_sigma2_df, prior_sigma2_loc, prior_sigma2_scale);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term of non-linear parameter a1
+    vector[N] nlp_a1 = rep_vector(0.0, N);
+    // initialize linear predictor term of non-linear parameter b1
+    vector[N] nlp_b1 = rep_vector(0.0, N);
+    // initialize non-linear predictor term mu1
+    vector[N] mu1;
+    // initialize non-linear predictor term mu2
+    vector[N] mu2;
+    nlp_a1 += X_a1 * b_a1;
+    nlp_b1 += X_b1 * b_b1;
+    for (n in 1:N) {
+      // compute non-linear predictor values
+      mu1[n] = nlp_a1[n] * exp(nlp_b1[n] * C_mu1_1[n]);
+    }
+    for (n in 1:N) {
+      // compute non-linear predictor values
+      mu2[n] = nlp_a1[n] * exp(nlp_b1[n] * C_mu2_1[n]);
+    }
+    // likelihood of the mixture model
+    for (n in 1:N) {
+      array[2] real ps;
+      ps[1] = log(theta1) + normal_lpdf(Y[n] | mu1[n], sigma1);
+      ps[2] = log(theta2) + normal_lpdf(Y[n] | mu2[n], sigma2);
+      target += log_sum_exp(ps);
+    }
+  }
+  // priors including constants
+  target += lprior;
+}
