@@ -345,8 +345,11 @@ class BrmsFit:
         for name in responses.values():
             dims[name] = ["obs"]
         constant = {}
+        # a column named like a dimension of this group ("obs": the row labels) would be that dimension's
+        # coordinate in the DataTree and clash with it: left out
+        taken = {"chain", "draw", "obs"}
         for col in self.frame.data.columns:
-            if col in observed or not isinstance(col, str):
+            if col in observed or not isinstance(col, str) or col in taken:
                 continue
             values = self.frame.data[col]
             constant[col] = (values.to_numpy(dtype=float) if pd.api.types.is_numeric_dtype(values)
