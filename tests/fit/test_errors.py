@@ -77,8 +77,10 @@ def test_prior_string_errors():
         bp.prior("normal(0, sigma)")
     with pytest.raises(bp.PriorError, match="use it with class_='cor'"):
         bp.prior("lkj(2)", "sd")
-    with pytest.raises(bp.PriorError, match="Bounds .* only for class 'b'"):
-        bp.prior("normal(0, 1)", "sd", lb=0)
+    with pytest.raises(bp.PriorError, match="Bounds .* cannot be set on class 'ar'; brms allows them on classes 'b', "
+                       "'Intercept', 'sd'"):
+        bp.prior("normal(0, 1)", "ar", lb=0)
+    assert bp.prior("normal(0, 1)", "sd", lb=0).lb == 0  # brms takes bounds on sd (class-wide)
 
 
 def test_na_rows_dropped_with_warning(df):
