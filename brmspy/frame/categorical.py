@@ -9,7 +9,7 @@ from ..core.errors import DataError, FormulaError
 from ..families.categorical import _MU_NAME, SIGMA_NAME, categorical_response, category_dpars, sigma_dpars
 from ..formula.syntax import parse_call
 from ..formula.terms import Part, parse_rhs
-from .columns import addition_values, eval_column
+from .columns import addition_values, eval_column, response_weights
 from .types import ResponseData
 
 
@@ -85,12 +85,7 @@ def response_data(t, data: pd.DataFrame):
                     "Divide each row by its total."
                 )
             rd = ResponseData(expr, Y, levels=levels)
-    weights = t.response.addition("weights")
-    if weights is not None:
-        w = addition_values(weights.args["w"], data, "weights()")
-        if np.any(w < 0):
-            raise DataError("weights() must be non-negative.")
-        rd.weights = w
+    rd.weights = response_weights(t, data)
     return rd
 
 

@@ -50,6 +50,17 @@ def addition_values(expr: str, data: pd.DataFrame, where: str) -> np.ndarray:
     return numeric_values(parse_expr(expr, where), Env(data, where), where)
 
 
+def response_weights(t, data: pd.DataFrame) -> np.ndarray | None:
+    """The values of the response's ``weights()`` addition term (None without one); they must be non-negative."""
+    weights = t.response.addition("weights")
+    if weights is None:
+        return None
+    w = addition_values(weights.args["w"], data, "weights()")
+    if np.any(w < 0):
+        raise DataError("weights() must be non-negative.")
+    return w
+
+
 def levels_of(values: pd.Series) -> list:
     """Sorted distinct values of a grouping column (a categorical's used categories, in their order).
 

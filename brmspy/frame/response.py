@@ -21,7 +21,7 @@ from .additions import HANDLED as ADDITIONS_HANDLED
 from .additions import decisions
 from .additions import build_additions
 from .categorical import category_parts, response_data
-from .columns import addition_values, eval_column, names_in_text
+from .columns import addition_values, eval_column, names_in_text, response_weights
 from .types import ResponseData
 
 
@@ -67,12 +67,7 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
         rd.trials = n
     elif fam.spec.needs_trials:
         rd.trials = warn_binomial_trials(y, t.response.expr)
-    weights = t.response.addition("weights")
-    if weights is not None:
-        w = addition_values(weights.args["w"], data, "weights()")
-        if np.any(w < 0):
-            raise DataError("weights() must be non-negative.")
-        rd.weights = w
+    rd.weights = response_weights(t, data)
     rd.adds = build_additions(t, data, y)  # cens(), trunc(), se(), rate(): brmspy.frame.additions
     rd.dec = decisions(t, data)  # wiener's dec()
     rd.custom_vars = custom_var_values(t, data)

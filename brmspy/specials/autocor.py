@@ -129,14 +129,21 @@ class AutocorDesign(SpecialDesign):
 
     def prior_draws(self, priors, sampler):
         """``prior_ar``, ``prior_ma``, ``prior_cosy``: one draw per class (shared by its coefficients), within the bounds."""
-        out = {}
-        for c in self.classes:
-            values = sampler.scalar(priors.get(c), *self.bounds(c))
-            if values is not None:
-                out[f"prior_{c}{self.prefix.suffix}"] = values
+        out = class_prior_draws(self, priors, sampler)
         if self.latent and (values := sampler.scalar(priors.get("sderr"), lower=0.0)) is not None:
             out[f"prior_sderr{self.prefix.suffix}"] = values
         return out
+
+
+def class_prior_draws(design, priors, sampler) -> dict[str, np.ndarray]:
+    """``prior_<class><suffix>``: one draw per parameter class of an autocorrelation design (shared by its
+    coefficients), within the class's bounds."""
+    out = {}
+    for c in design.classes:
+        values = sampler.scalar(priors.get(c), *design.bounds(c))
+        if values is not None:
+            out[f"prior_{c}{design.prefix.suffix}"] = values
+    return out
 
 
 def autocor_design(design: "PopulationDesign") -> AutocorDesign | None:
@@ -366,12 +373,7 @@ class CarDesign(SpecialDesign):
         return out
 
     def prior_draws(self, priors, sampler):
-        out = {}
-        for c in self.classes:
-            values = sampler.scalar(priors.get(c), *self.bounds(c))
-            if values is not None:
-                out[f"prior_{c}{self.prefix.suffix}"] = values
-        return out
+        return class_prior_draws(self, priors, sampler)
 
     def new_columns(self, data):
         """Locations of the new rows (0-based); brms refuses new locations and models without ``gr``."""
