@@ -434,6 +434,9 @@ case("sp_gp_prior_iso_false", "y ~ gp(x1, x2, iso = FALSE)", prior=[pr("normal(0
                                                                    pr("exponential(1)", "sdgp")])
 case("sp_gp_by_iso_false", "y ~ gp(x1, x2, by = f3, iso = FALSE)")
 case("sp_gp_cmc_false", "y ~ gp(x1, by = f2, cmc = FALSE)")
+case("sp_gp_cmc_false_ordered", "y ~ gp(x1, by = ford, cmc = FALSE)", note="polynomial contrasts: one GP per column")
+case("sp_gp_cmc_false_ordered_approx", "y ~ x2 + gp(x1, by = ford, cmc = FALSE, k = 5, c = 5/4)")
+case("sp_gp_cmc_false_ordered_nogr", "y ~ gp(x1, by = ford, cmc = FALSE, gr = FALSE)")
 case("sp_gp_approx_noscale", "y ~ gp(x1, k = 10, c = 3/2, scale = FALSE)")
 case("sp_gp_sigma", bf("y ~ x1", "sigma ~ gp(x2, x1, iso = FALSE)"))
 case("sp_gp_matern32", 'y ~ gp(x1, cov = "matern32")', difference="newer_brms",
@@ -497,6 +500,9 @@ case("ac_sar_error_student", 'y ~ x1 + sar(W, type = "error")', family="student"
 case("ac_sar_prior", 'y ~ x1 + (1 | g2) + sar(W, "lag")', data2={"W": "sarW"}, prior=[pr("normal(0, 0.5)", "lagsar")])
 case("ac_fcor", "y ~ x1 + fcor(V)", data2={"V": "fcorV"})
 case("ac_fcor_student_sigma", bf("y ~ x1 + fcor(V)", "sigma ~ x2"), family="student", data2={"V": "fcorV"})
+case("ac_fcor_na_rows", "y ~ xna + fcor(V)", data2={"V": "fcorV"}, note="brms removes the dropped rows from M")
+case("ac_sar_na_rows", "y ~ x1 + xna + sar(W)", data2={"W": "sarW"}, note="eigenvalues of the subset matrix")
+case("ac_sar_error_na_rows", 'y ~ xmis + sar(W, type = "error")', family="student", data2={"W": "sarW"})
 case("refuse_ac_sar_poisson", "ycnt ~ x1 + sar(W)", family="poisson", data2={"W": "sarW"},
      reason=r"(?i)SAR terms are not implemented for (this )?family")
 case("refuse_ac_fcor_bernoulli", "ybin ~ x1 + fcor(V)", family="bernoulli", data2={"V": "fcorV"},

@@ -1,4 +1,4 @@
-"""Stan code of residual autocorrelation terms (``ar()``, ``ma()``, ``arma()``, ``cosy()``).
+"""Stan code of residual autocorrelation terms (``ar()``, ``ma()``, ``arma()``, ``cosy()``, ``unstr()``, ...).
 
 Two pieces, following brms's generated programs:
 
@@ -63,6 +63,12 @@ def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, s
         sb.functions.append(stan_function(f"{family}_sar"))
         args = [*nu, mu, sigma, f"{spec.type}sar{s}", f"Msar{s}", f"eigenMsar{s}"]
         sb.likelihood.append(f"target += {family}_{spec.type}sar_lpdf({Y} | {', '.join(args)});")
+        return sb, True
+    if spec.kind == "unstr":  # correlations of the time points each series has (brms's *_time_*_flex_lpdf)
+        sb.functions.append(stan_function(f"{family}_time_flex"))
+        het = "het" if sigma in vectors else "hom"
+        args = [*nu, mu, sigma, f"Lcortime{s}", f"nobs_tg{s}", f"begin_tg{s}", f"end_tg{s}", f"Jtime_tg{s}"]
+        sb.likelihood.append(f"target += {family}_time_{het}_flex_lpdf({Y} | {', '.join(args)});")
         return sb, True
     fun, args = time_cor_function(ac)
     sb.functions.append(stan_function(f"cholesky_cor_{fun}"))

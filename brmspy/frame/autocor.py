@@ -40,13 +40,14 @@ from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .columns import check_columns, group_index, level_label, levels_of
 
 #: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
-AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy", "fcor", "sar")
+AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy", "fcor", "sar", "unstr")
 #: brms's arguments of each term, in positional order
 ARGUMENTS = {
     "ar": ("time", "gr", "p", "cov"),
     "ma": ("time", "gr", "q", "cov"),
     "arma": ("time", "gr", "p", "q", "cov"),
     "cosy": ("time", "gr"),
+    "unstr": ("time", "gr"),
     "fcor": ("M",),
     "sar": ("M", "type"),
 }
@@ -85,7 +86,7 @@ class AutocorSpec:
     def time_cov(self) -> bool:
         """Whether the structure is a covariance matrix per series (one multivariate density each);
         ``fcor()`` and ``sar()`` have one series, all rows."""
-        return self.kind in ("cosy", "fcor", "sar") or self.cov
+        return self.kind in ("cosy", "fcor", "sar", "unstr") or self.cov
 
     @property
     def one_series(self) -> bool:
@@ -159,6 +160,12 @@ def parse_term(term: "SpecialTerm", formula: str) -> AutocorSpec:
     time, gr = _column(get("time"), f"time in {where}"), _column(get("gr"), f"gr in {where}")
     if term.kind == "cosy":
         return AutocorSpec("cosy", time, gr, text=call.text)
+    if term.kind == "unstr":  # brms: both arguments are required
+        for k, v in (("time", time), ("gr", gr)):
+            if v is None:
+                raise FormulaError(f"Argument '{k}' is missing in {where}: unstr(time, gr) needs the time variable "
+                                   "and the grouping factor of the series.")
+        return AutocorSpec("unstr", time, gr, text=call.text)
     p = _order(get("p"), f"p in {where}") if "p" in names else 0
     q = _order(get("q"), f"q in {where}") if "q" in names else 0
     cov = _flag(get("cov"), f"cov in {where}")
@@ -267,7 +274,10 @@ def series_order(data: pd.DataFrame, spec: AutocorSpec) -> np.ndarray:
         tv = np.arange(len(data), dtype=float)
     else:
         col = data[spec.time]
-        if not (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)):
+        numeric = pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)
+        if spec.kind == "unstr" and not numeric:  # unstr(): time points may be factor levels (brms's extract_levels)
+            col = pd.Series(group_index(data, (spec.time,))[0], index=data.index)
+        elif not numeric:
             raise DataError(f"The time variable {spec.time!r} of {where} must be numeric (or dates); it is {col.dtype}.")
         tv = np.asarray(col.astype("int64") if pd.api.types.is_datetime64_any_dtype(col.dtype) else col, dtype=float)
         dup = pd.DataFrame({"g": codes, "t": tv}).duplicated()
@@ -316,6 +326,28 @@ class Series:
         same_next = self.codes[:-1] == self.codes[1:]
         out[:-1] = np.where(same_next, np.minimum(pos[:-1] + 1, max_lag), 0)
         return out
+
+
+def time_points(data: pd.DataFrame, spec: AutocorSpec, known: list | None = None) -> tuple[list, np.ndarray]:
+    """``unstr()``'s time points (sorted distinct values or factor levels, brms's ``extract_levels``) and the
+    1-based time point of each row.  ``known``: the fitted model's time points (new data may not add any)."""
+    codes, labels = group_index(data, (spec.time,))
+    if known is None:
+        return list(labels), codes.astype(np.int64)
+    lookup = {str(t): i + 1 for i, t in enumerate(known)}
+    new = sorted({str(t) for t in labels if str(t) not in lookup})
+    if new:
+        raise DataError(f"Cannot handle new time points in UNSTR models (as brms): {new[:5]} of {spec.time!r} "
+                        f"were not in the fitted data ('{spec.text}').")
+    return list(known), np.array([lookup[str(labels[c - 1])] for c in codes], dtype=np.int64)
+
+
+def Jtime_matrix(series: "Series", jtime: np.ndarray) -> np.ndarray:
+    """brms's ``Jtime_tg``: the time points of each series' rows, one row per series, padded with 0."""
+    out = np.zeros((len(series.begin), int(series.nobs.max()) if len(series.begin) else 0), dtype=np.int64)
+    for i, (b, e) in enumerate(zip(series.begin - 1, series.end)):
+        out[i, : e - b] = jtime[b:e]
+    return out
 
 
 def series_of(data: pd.DataFrame, spec: AutocorSpec) -> Series:
@@ -468,15 +500,26 @@ def bym2_scale(edges1: np.ndarray, edges2: np.ndarray, Nloc: int) -> float:
 
 
 
-def one_series_matrix(spec: AutocorSpec, data2, N: int, formula: str) -> tuple[np.ndarray, np.ndarray | None]:
+def one_series_matrix(spec: AutocorSpec, data2, N: int, formula: str, rows: np.ndarray | None = None,
+                      n_data: int | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """The matrix of ``fcor(M)``/``sar(M)`` from data2 (N x N over the model rows) and, for sar(), its
-    eigenvalues in R's order (decreasing; by modulus for a non-symmetric matrix)."""
+    eigenvalues in R's order (decreasing; by modulus for a non-symmetric matrix).
+
+    When rows of the data were dropped for NAs (``rows``: the kept positions among ``n_data``), M is
+    given for all rows of the data and, as brms does, its rows and columns of the dropped rows are removed.
+    """
     what = "FCOR" if spec.kind == "fcor" else "SAR"
     where = f"'{spec.text}' in {formula!r}"
     if not data2 or spec.M not in data2:
         raise DataError(f"{where} uses the matrix {spec.M!r}, which is not in data2. Pass it with "
                         f"data2={{{spec.M!r}: matrix}} (N x N, rows in the order of the data).")
     M = np.asarray(data2[spec.M], dtype=float)
+    if rows is not None and n_data is not None and len(rows) < n_data:  # brms: M[-rmd_rows, -rmd_rows]
+        if M.shape != (n_data, n_data):
+            raise DataError(f"Dimensions of {spec.M!r} for {what} terms must be equal to the number of rows of the "
+                            f"data ({n_data}; brms removes the rows and columns of the {n_data - len(rows)} rows "
+                            f"dropped for NAs); got {M.shape} ({where}).")
+        M = M[np.ix_(rows, rows)]
     if M.shape != (N, N):
         raise DataError(f"Dimensions of {spec.M!r} for {what} terms must be equal to the number of observations "
                         f"({N}); got {M.shape} ({where}).")
@@ -498,5 +541,5 @@ def one_series_matrix(spec: AutocorSpec, data2, N: int, formula: str) -> tuple[n
 
 __all__ = [
     "AUTOCOR_KINDS", "CAR_TYPES", "AutocorSpec", "CarData", "CarSpec", "Series",
-    "bym2_scale", "car_data", "one_series_matrix", "order_rows", "parse_car", "parse_term", "series_of", "series_order",
+    "Jtime_matrix", "bym2_scale", "car_data", "one_series_matrix", "time_points", "order_rows", "parse_car", "parse_term", "series_of", "series_order",
 ]

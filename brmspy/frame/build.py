@@ -183,7 +183,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
                                for p in split_group_term(g))
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
-    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2))
+    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2, rows=rows,
+                                                        n_data=len(labels)))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     nthres = {Prefix(t.resp, "mu"): responses[t.resp].ncat - 1 for t in completed
               if t.family.kind.has_thresholds and responses[t.resp].ncat}
@@ -313,9 +314,6 @@ def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, form
     design, spec = _fixed_design(prefix, lt, data, formula, mv)
     design.center, design.decomp = lt.center, lt.decomp  # bf(center = FALSE, decomp = "QR")
     design.specials = build_specials(prefix, lt.special_terms, data, formula)
-    for s in lt.special_terms:
-        if s.kind == "unstr":  # ar/ma/arma/cosy/car/sar/fcor: brmspy.frame.autocor
-            raise FormulaError(f"The autocorrelation term '{s.text}' in {formula!r} is recognised but not supported yet.")
     cs = _cs_terms(lt, formula)
     cs_spec = None
     if cs is not None:

@@ -46,8 +46,8 @@ from ..formula.terms import SpecialTerm
 #: term kind ("mo", "s", "ar", ...) -> the SpecialDesign subclass that builds it (filled by brmspy.specials)
 REGISTRY: dict[str, type["SpecialDesign"]] = {}
 
-#: special terms handled outside the linear predictor (category-specific, unsupported autocorrelation)
-NOT_PREDICTOR_TERMS = frozenset({"cs", "unstr"})
+#: special terms handled outside the linear predictor (category-specific)
+NOT_PREDICTOR_TERMS = frozenset({"cs"})
 
 
 def register(cls: type["SpecialDesign"]) -> type["SpecialDesign"]:
@@ -68,6 +68,8 @@ class ModelSettings:
 
     mecor: bool = True
     data2: Any = None  # the data2 dict (matrices such as car()'s adjacency), or None
+    rows: Any = None  # 0-based positions of the model's rows in the user's data (NA rows dropped), or None
+    n_data: int | None = None  # number of rows of the user's data
 
 
 @dataclass

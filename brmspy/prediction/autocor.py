@@ -14,7 +14,7 @@ from ..core.errors import DataError
 from ..families import Extras
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
-from ..frame.autocor import AutocorSpec, series_of, series_order
+from ..frame.autocor import AutocorSpec, series_of, series_order, time_points
 from ..specials.autocor import AutocorDesign, autocor_design
 from .additions import addition_predict
 from .context import PredictionContext
@@ -139,6 +139,8 @@ def adjust_eta(ctx, t: "BrmsTerms", prefix: "Prefix", eta: np.ndarray) -> np.nda
     if prefix.dpar != "mu" or not ctx.incl_autocor:
         return eta
     ac = _mu_design(ctx.fit, t)
+    if ac is not None and ac.spec.kind == "unstr" and ctx.is_new:  # brms: new time points are refused
+        time_points(ctx.rows.data, ac.spec, ac.times)
     if ac is not None and ac.latent:
         return _latent_eta(ctx, ac, eta)
     if ac is not None and ac.spec.kind == "sar" and ac.spec.type == "lag":  # brms: mu = (I - rho W)^-1 eta
@@ -198,8 +200,13 @@ def _latent_eta(ctx, ac: AutocorDesign, eta: np.ndarray) -> np.ndarray:
     sderr = ctx.draws(f"sderr{s}").reshape(-1)
     cp = _cov_params(ctx, ac)
     err_sorted = np.empty((len(sderr), len(order)))
+    jtime = time_points(data.iloc[order].reset_index(drop=True), ac.spec, ac.times)[1] if ac.spec.kind == "unstr" else None
     for b, e in zip(series.begin - 1, series.end):
-        C = cor_matrix(ac.spec, cp, e - b) * (sderr ** 2)[:, None, None]
+        if jtime is not None:  # unstr(): correlations of the new series' time points
+            t = jtime[b:e] - 1
+            C = cp["cortime"][:, t[:, None], t[None, :]] * (sderr ** 2)[:, None, None]
+        else:
+            C = cor_matrix(ac.spec, cp, e - b) * (sderr ** 2)[:, None, None]
         L = np.linalg.cholesky(C)
         err_sorted[:, b:e] = np.einsum("sij,sj->si", L, ctx.rng.standard_normal((len(sderr), e - b)))
     err = np.empty_like(err_sorted)
@@ -272,6 +279,10 @@ def _cov_params(ctx, ac: AutocorDesign) -> dict[str, np.ndarray]:
     s = ac.prefix.suffix
     out = {}
     for c in ac.classes:
+        if c == "cortime":  # unstr(): the correlation matrix of all time points, (draws, T, T)
+            L = ctx.draws(f"Lcortime{s}")
+            out[c] = np.einsum("sik,sjk->sij", L, L)
+            continue
         v = ctx.draws(f"{c}{s}")
         out[c] = v.reshape(-1) if c in ("cosy", "lagsar", "errorsar") else v[:, 0]
     return out
@@ -301,6 +312,9 @@ def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.
         rho = cov_params[f"{ac.spec.type}sar"]
         IB = np.eye(e - b)[None] - rho[:, None, None] * ac.matrix[None, b:e, b:e]
         R = np.linalg.inv(np.einsum("sji,sjk->sik", IB, IB))
+    elif ac.spec.kind == "unstr":  # the correlations of the time points of these rows
+        t = ac.jtime[b:e] - 1
+        R = cov_params["cortime"][:, t[:, None], t[None, :]]
     else:
         R = cor_matrix(ac.spec, cov_params, e - b)
     s = sigma[:, b:e]

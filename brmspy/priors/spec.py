@@ -49,15 +49,15 @@ class Prior:
         if isinstance(dist, SpecialPrior):
             _check_special(self, dist)
             return
-        if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme", "lncor"):
-            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor', 'lncor' "
+        if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme", "lncor", "cortime"):
+            raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor', 'lncor', 'cortime' "
                              "or 'corme' (latent correlations of me() terms).")
         if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo"):
             raise PriorError(f"{self.prior!r} is a prior for simplexes; use it with class_='theta' (mixing "
                              "proportions) or class_='simo' (monotonic effects).")
         if self.class_ == "simo" and dist is not None and dist.info.kind != "simplex":
             raise PriorError(f"Monotonic simplexes (class 'simo') take a dirichlet prior such as 'dirichlet(1)', not {self.prior!r}.")
-        if self.class_ in ("cor", "rescor", "corme", "lncor") and dist is not None and dist.info.kind != "cholesky":
+        if self.class_ in ("cor", "rescor", "corme", "lncor", "cortime") and dist is not None and dist.info.kind != "cholesky":
             raise PriorError(f"Correlations take an LKJ prior such as 'lkj(2)', not {self.prior!r}.")
         _check_bounds(self)
 

@@ -16,11 +16,11 @@ import pandas as pd
 
 from ..core.distributions import PriorDist, format_number
 from ..core.errors import DataError, FormulaError
-from ..core.stan import StanBlocks
+from ..core.stan import StanBlocks, prior_statement
 from ..core.types import ParamInfo, PriorRow
 from ..core.templates import stan_function, stan_lines
-from ..frame.autocor import (AUTOCOR_KINDS, AutocorSpec, CarData, CarSpec, Series, car_data, has_latent_residuals, one_series_matrix,
-                             parse_car, series_of, specs_of)
+from ..frame.autocor import (AUTOCOR_KINDS, AutocorSpec, CarData, CarSpec, Jtime_matrix, Series, car_data,
+                             has_latent_residuals, one_series_matrix, parse_car, series_of, specs_of, time_points)
 from ..frame.columns import level_label
 from ..frame.specials import SpecialDesign
 from ..frame.types import PopulationDesign
@@ -43,6 +43,8 @@ class AutocorDesign(SpecialDesign):
     n_rows: int = 0
     matrix: np.ndarray | None = field(default=None, repr=False)  # fcor()/sar(): M from data2 (link)
     eigen: np.ndarray | None = field(default=None, repr=False)  # sar(): eigenvalues of M, as R's eigen()
+    times: list | None = None  # unstr(): the time points (labels), brms's extract_levels
+    jtime: np.ndarray | None = field(default=None, repr=False)  # unstr(): 1-based time point of each row
 
     def see_family(self, family) -> None:
         self.latent = has_latent_residuals(family)
@@ -51,7 +53,8 @@ class AutocorDesign(SpecialDesign):
     def link(cls, designs, settings):
         for d in designs:
             if d.spec.one_series:
-                d.matrix, d.eigen = one_series_matrix(d.spec, settings.data2, d.n_rows, d.formula)
+                d.matrix, d.eigen = one_series_matrix(d.spec, settings.data2, d.n_rows, d.formula, settings.rows,
+                                                      settings.n_data)
 
     @classmethod
     def build(cls, prefix, terms, data, formula):
@@ -61,7 +64,10 @@ class AutocorDesign(SpecialDesign):
                 f"not of {prefix.dpar!r}."
             )
         spec = specs_of(terms, formula)[0]
-        return cls(prefix, terms, formula, spec, series_of(data, spec), n_rows=len(data))
+        out = cls(prefix, terms, formula, spec, series_of(data, spec), n_rows=len(data))
+        if spec.kind == "unstr":
+            out.times, out.jtime = time_points(data, spec)
+        return out
 
     @property
     def classes(self) -> list[str]:
@@ -69,6 +75,8 @@ class AutocorDesign(SpecialDesign):
         s = self.spec
         if s.kind == "sar":
             return [f"{s.type}sar"]
+        if s.kind == "unstr":  # the prior is on the Cholesky factor Lcortime (brms's class cortime)
+            return ["cortime"]
         if s.kind == "fcor":
             return []
         return ["cosy"] if s.kind == "cosy" else [c for c, k in (("ar", s.p), ("ma", s.q)) if k > 0]
@@ -86,6 +94,9 @@ class AutocorDesign(SpecialDesign):
         rows = [PriorRow(scale_prior, "sderr", lb="0", resp=base["resp"])] if self.latent else []
         for c in self.classes:
             lb, ub = self.bounds(c)
+            if c == "cortime":
+                rows.append(PriorRow("lkj(1)", c, resp=base["resp"]))
+                continue
             if c in ("lagsar", "errorsar"):  # brms writes the bounds by the names of the data
                 s = self.prefix.suffix
                 rows.append(PriorRow("", c, lb=f"min_eigenMsar{s}", ub=f"max_eigenMsar{s}", resp=base["resp"]))
@@ -112,6 +123,9 @@ class AutocorDesign(SpecialDesign):
         if self.latent:
             out.append((f"sderr{s}", params[f"sderr{s}"], ParamInfo(f"sderr{s}", "autocor", coef=f"sderr{s}")))
         for c in self.classes:
+            if c == "cortime":  # brms's cortime__t1__t2 from the Cholesky factor
+                out += unstr_cor_draws(params[f"Lcortime{s}"], self.times, s)
+                continue
             values = params[f"{c}{s}"]
             if c in ("cosy", "lagsar", "errorsar"):
                 out.append((f"{c}{s}", values, ParamInfo(f"{c}{s}", "autocor", coef=f"{c}{s}")))
@@ -143,6 +157,17 @@ def class_prior_draws(design, priors, sampler) -> dict[str, np.ndarray]:
         values = sampler.scalar(priors.get(c), *design.bounds(c))
         if values is not None:
             out[f"prior_{c}{design.prefix.suffix}"] = values
+    return out
+
+
+def unstr_cor_draws(L: np.ndarray, times: list, s: str) -> list:
+    """brms's ``cortime__<t1>__<t2>`` draws (upper triangle, column by column) from the draws of ``Lcortime``."""
+    R = np.einsum("...ik,...jk->...ij", L, L)
+    out = []
+    for k in range(1, len(times)):
+        for j in range(k):
+            name = f"cortime{s}__{times[j]}__{times[k]}"
+            out.append((name, R[..., j, k], ParamInfo(name, "autocor", coef=name)))
     return out
 
 
@@ -207,12 +232,22 @@ def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | N
         sb.declare(f"array[N_tg{s}] int<lower=1> end_tg{s}", f"end_tg{s}", series.end, "last row of each series")
         sb.declare(f"array[N_tg{s}] int<lower=1> nobs_tg{s}", f"nobs_tg{s}", series.nobs, "number of rows of each series")
         sb.tdata_def.append(f"int max_nobs_tg{s} = max(nobs_tg{s});  // rows of the largest series")
+        if spec.kind == "unstr":
+            T = len(ac.times)
+            sb.declare(f"array[N_tg{s}, max(nobs_tg{s})] int<lower=0> Jtime_tg{s}", f"Jtime_tg{s}",
+                       Jtime_matrix(series, ac.jtime), "time point of each row of each series (0: none)")
+            sb.declare(f"int n_unique_t{s}", f"n_unique_t{s}", T, "number of time points")
+            sb.declare(f"int n_unique_cortime{s}", f"n_unique_cortime{s}", T * (T - 1) // 2,
+                       "number of correlations between time points")
     prior_sb = StanBlocks()
     if ac.latent:  # brms's latent residuals
         sb.par.append(f"vector[N] zerr{s};  // unscaled residuals")
         sb.par.append(f"real<lower=0> sderr{s};  // SD of residuals")
         sb.tpar_def.append(f"vector[N] err{s};  // actual residuals")
-        if spec.time_cov:
+        if spec.kind == "unstr":
+            sb.functions.append(stan_function("scale_time_err_flex"))
+            sb.tpar_comp += stan_lines("autocor", "latent_unstr_err", s=s)
+        elif spec.time_cov:
             fun, args = time_cor_function(ac)
             sb.functions += [stan_function(f"cholesky_cor_{fun}"), stan_function("scale_time_err")]
             sb.tpar_comp += stan_lines("autocor", "latent_time_err", s=s, fun=fun, args=args)
@@ -222,6 +257,16 @@ def stan_autocor_parameters(ac: "AutocorDesign", priors: dict[str, PriorDist | N
         _prior(prior_sb, f"sderr{s}", priors.get("sderr"), 0.0, None, None)
     for c in ac.classes:
         lb, ub = ac.bounds(c)
+        if c == "cortime":
+            sb.par.append(f"cholesky_factor_corr[n_unique_t{s}] Lcortime{s};  // cholesky factor of the unstructured "
+                          "residual correlation matrix")
+            prior_statement(prior_sb, f"Lcortime{s}", f"Lcortime{s}", [priors.get(c)], None)
+            sb.gen_def += stan_lines("correlations", "declare", comment="residual correlations of the time points",
+                                     NC=f"n_unique_cortime{s}", L=f"Lcortime{s}", Cor=f"Cortime{s}",
+                                     cor=f"cortime{s}", M=f"n_unique_t{s}")
+            sb.gen_comp += stan_lines("correlations", "extract", what="the residual correlation matrix",
+                                      Cor=f"Cortime{s}", cor=f"cortime{s}", M=f"n_unique_t{s}")
+            continue
         if c in ("lagsar", "errorsar"):
             sb.par.append(f"real<lower=min_eigenMsar{s},upper=max_eigenMsar{s}> {c}{s};  // {_COMMENTS[c]}")
             _prior(prior_sb, f"{c}{s}", priors.get(c), None, None, None)  # bounds are data: no parameter-dependent term

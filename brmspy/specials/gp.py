@@ -14,7 +14,8 @@
   ``[-L_d, L_d]`` with ``L_d = c_d * max(1, range)`` of the centred (scaled) points, weighted
   by the square root of the kernel's spectral density (not for ``"exponential"``, as brms).
 - ``gp(x, by = f)``: one GP per level of a factor (``cmc = FALSE``: a GP on all rows plus one
-  per level but the first, brms's treatment contrasts), each on its rows (``Igp``/``Cgp``);
+  per level but the first, brms's treatment contrasts; for an ordered factor one per column of
+  R's polynomial contrasts, on every row times its level's contrast), each on its rows (``Igp``/``Cgp``);
   ``by = z`` (numeric) multiplies the GP by ``z``.
 
 With ``scale = TRUE`` (default) the points are divided by their largest Euclidean distance,
@@ -46,6 +47,7 @@ from ..core.templates import stan_function
 from ..core.types import ParamInfo, PriorRow
 from ..formula.prefix import brms_name
 from ..frame.columns import eval_column, level_label, levels_of
+from ..frame.rvalues import contr_poly
 from ..frame.specials import SpecialDesign
 
 _GP_ARGS = {"k", "c", "by", "cov", "gr", "scale", "iso", "cmc"}
@@ -277,6 +279,7 @@ class SubGP:
     L: np.ndarray | None = None
     basis: np.ndarray | None = field(default=None, repr=False)  # (Nsub, NB) eigenfunctions at X
     priors: list[str] = field(default_factory=list)  # default lscale prior(s)
+    contrast: dict[str, float] | None = None  # ordered by with cmc = FALSE: the polynomial contrast per level
 
     @property
     def slambda(self) -> np.ndarray:
@@ -360,12 +363,19 @@ def build_subs(spec: GPSpec, data: pd.DataFrame, formula: str) -> list[SubGP]:
         levels = [level_label(v) for v in levels_of(col)]
         subs = []
         if not spec.cmc:
-            if isinstance(col.dtype, pd.CategoricalDtype) and col.dtype.ordered:
-                raise FormulaError(f"'{spec.text}' in {formula!r}: cmc = FALSE with an ordered factor {spec.by!r} "
-                                   "(R's polynomial contrasts) is not supported; use an unordered factor or cmc = TRUE.")
-            # R's treatment contrasts: a GP on every row plus one per level but the first
+            # R's contrasts of the factor: a GP on every row plus one per contrast column
             subs.append(_make_sub(spec, spec.label + "Intercept", None, True, np.arange(n), np.ones(n), x, formula))
-            levels = levels[1:]
+            if isinstance(col.dtype, pd.CategoricalDtype) and col.dtype.ordered:
+                # ordered factor: R's polynomial contrasts (contr.poly), every row with its level's value
+                Z, names = contr_poly(len(levels))
+                code = {str(lv): i for i, lv in enumerate(levels)}
+                idx = np.array([code[v] for v in labels], dtype=np.int64)
+                for k, name in enumerate(names):
+                    sub = _make_sub(spec, spec.label + _rename(name), None, True, np.arange(n), Z[idx, k], x, formula)
+                    sub.contrast = {str(lv): float(Z[i, k]) for i, lv in enumerate(levels)}
+                    subs.append(sub)
+                return subs
+            levels = levels[1:]  # treatment contrasts: one GP per level but the first
         for lv in levels:
             rows = np.flatnonzero(labels == str(lv))
             if not rows.size:
@@ -630,7 +640,15 @@ class GPDesign(SpecialDesign):
                 raise DataError(f"newdata lacks the column {sp.by!r} (by-variable of '{sp.text}').")
             terms[i] = []
             for s in subs:
-                if s.level is not None:
+                if s.contrast is not None:
+                    labels = data[sp.by].map(level_label).astype(str).to_numpy()
+                    new = sorted({v for v in labels if v not in s.contrast})
+                    if new:
+                        raise DataError(f"newdata has levels {new[:5]} of {sp.by!r} that the model did not see "
+                                        f"('{sp.text}').")
+                    rows = np.arange(n)
+                    C = np.array([s.contrast[v] for v in labels], dtype=float)
+                elif s.level is not None:
                     labels = data[sp.by].map(level_label).astype(str).to_numpy()
                     rows = np.flatnonzero(labels == str(s.level))
                     C = np.ones(len(rows))
