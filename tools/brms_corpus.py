@@ -487,6 +487,12 @@ case("ac_ar_group", "y ~ x1 + (1 | g2) + ar(time = tim, gr = g1)")
 case("ac_ar_nogr", "y ~ x1 + ar(p = 1)")
 case("ac_ar_student", "y ~ x1 + ar(time = tim, gr = g1)", family="student")
 case("ac_arma_sigma", bf("y ~ x1 + arma(time = tim, gr = g1)", "sigma ~ x2"))
+case("ac_unstr", "y ~ x1 + unstr(tim, g1)", difference="newer_brms", note="unstr(): brms 2.19+")
+case("ac_unstr_student_sigma", bf("y ~ x1 + unstr(time = tim, gr = g1)", "sigma ~ x2"), family="student",
+     difference="newer_brms")
+case("ac_unstr_poisson", "ycnt ~ x1 + (1 | g2) + unstr(tim, g1)", family="poisson", difference="newer_brms",
+     note="latent residuals (scale_time_err_flex)")
+case("ac_unstr_prior", "y ~ x1 + unstr(tim, g1)", prior=[pr("lkj(2)", "cortime")], difference="newer_brms")
 case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"})
 case("ac_car_esicar", 'y ~ x1 + car(W, gr = g1, type = "esicar")', data2={"W": "adjW"})
 case("ac_car_icar_poisson", 'ycnt ~ x1 + car(W, gr = g1, type = "icar")', family="poisson", data2={"W": "adjW"})

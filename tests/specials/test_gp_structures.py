@@ -28,8 +28,10 @@ from tests.checks import assert_golden, assert_loglik_matches_stan
 
 def _data(n: int = 30, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({"y": rng.normal(size=n), "x1": rng.normal(size=n).round(1), "x2": rng.normal(size=n).round(1),
-                         "z": rng.normal(size=n), "f": rng.choice(["a", "b", "c"], n)})
+    df = pd.DataFrame({"y": rng.normal(size=n), "x1": rng.normal(size=n).round(1), "x2": rng.normal(size=n).round(1),
+                       "z": rng.normal(size=n), "f": rng.choice(["a", "b", "c"], n)})
+    df["o"] = pd.Categorical(df["f"], categories=["a", "b", "c"], ordered=True)
+    return df
 
 
 GOLDEN = {
@@ -39,6 +41,7 @@ GOLDEN = {
     "gp_by_cmc_false_nogr": "y ~ gp(x1, by = f, cmc = FALSE, gr = FALSE)",
     "gp_approx_by_nogr": "y ~ gp(x1, by = f, k = 5, gr = FALSE)",
     "gp_exponential_noscale_numeric_by": 'y ~ gp(x1, cov = "exponential", scale = FALSE, by = z)',
+    "gp_by_ordered_cmc_false": "y ~ gp(x1, by = o, cmc = FALSE)",
 }
 
 
@@ -97,6 +100,8 @@ FITTED = [
     "y ~ gp(x1, by = f, cmc = FALSE, gr = FALSE, k = 5)",
     'y ~ gp(x1, by = f, cmc = FALSE, cov = "exponential")',
     "y ~ gp(x1, x2, k = 3, cov = \"matern52\") + gp(z, scale = FALSE, gr = FALSE, by = x1)",
+    "y ~ gp(x1, by = o, cmc = FALSE)",
+    "y ~ gp(x1, by = o, cmc = FALSE, k = 5, gr = FALSE)",
 ]
 
 
@@ -158,12 +163,10 @@ def test_non_isotropic_gp_recovers_a_surface(fit_surface):
     ("y ~ gp(x1, x2, k = 4, c = c(1, 2, 3))", FormulaError, "same length"),
     ("y ~ gp(x1, x2, iso = maybe)", FormulaError, "TRUE or FALSE"),
     ('y ~ gp(x1, cov = "rbf")', FormulaError, "one of"),
-    ("y ~ gp(x1, by = o, cmc = FALSE)", FormulaError, "ordered"),
     ("y ~ gp(c1)", DataError, "scale = FALSE"),
 ])
 def test_refusals(formula, error, match):
     df = _data()
-    df["o"] = pd.Categorical(df["f"], ordered=True)
     df["c1"] = 1.0
     with pytest.raises(error, match=match):
         bp.make_stancode(formula, df)
@@ -187,3 +190,49 @@ def test_matern32_gp_recovers_a_curve(fit_matern):
     ep = bp.posterior_epred(fit_matern, newdata=grid)
     assert np.sqrt(np.mean((ep.mean(axis=0) - np.sin(grid["x"].to_numpy())) ** 2)) < 0.2
     assert {"sdgp_gpx", "lscale_gpx", "zgp_gpx[40]"} <= set(d.columns)
+
+
+def test_ordered_by_cmc_false_uses_polynomial_contrasts() -> None:
+    """brms: a GP on every row plus one per column of contr.poly, each on every row times its level's value."""
+    df = _data()
+    sd = bp.make_standata("y ~ gp(x1, by = o, cmc = FALSE)", df)
+    assert list(sd["Ngp_1"]) == [len(df)] * 3
+    codes = df["o"].cat.codes.to_numpy()
+    np.testing.assert_allclose(sd["Cgp_1_2"], np.array([-1, 0, 1])[codes] / np.sqrt(2), atol=1e-12)
+    np.testing.assert_allclose(sd["Cgp_1_3"], np.array([1, -2, 1])[codes] / np.sqrt(6), atol=1e-12)
+    prior = bp.get_prior("y ~ gp(x1, by = o, cmc = FALSE)", df)
+    assert {"gpx1oIntercept", "gpx1o.L", "gpx1o.Q"} <= set(prior.loc[prior["class"] == "sdgp", "coef"])
+    new = df.iloc[:4].copy()
+    new["o"] = pd.Categorical(["a", "b", "c", "z"], categories=["a", "b", "c", "z"], ordered=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ gp(x1, by = o, cmc = FALSE, k = 5)", df, chains=1, iter=100, seed=2, refresh=0)
+    with pytest.raises(DataError):
+        bp.posterior_epred(fit, newdata=new)
+
+
+@pytest.fixture(scope="module")
+def fit_ordered_by():
+    """Three ordered groups: a shared curve plus a linear trend over the levels (the .L contrast GP)."""
+    rng = np.random.default_rng(12)
+    n = 90
+    lev = np.repeat([0, 1, 2], n // 3)
+    x = np.tile(np.linspace(-2, 2, n // 3), 3)
+    df = pd.DataFrame({"x": x.round(3), "o": pd.Categorical(np.array(["lo", "mid", "hi"])[lev],
+                                                           categories=["lo", "mid", "hi"], ordered=True)})
+    truth = np.sin(x) + (lev - 1) * 0.8 * np.cos(x)
+    df["y"] = truth + rng.normal(0, 0.2, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ gp(x, by = o, cmc = FALSE, k = 8)", df, chains=2, iter=500, seed=4, refresh=0)
+    return fit, df, truth
+
+
+def test_ordered_by_gp_recovers_level_curves(fit_ordered_by):
+    fit, df, truth = fit_ordered_by
+    sigma = fit.draws()["sigma"].to_numpy()
+    assert abs(sigma.mean() - 0.2) < 4 * sigma.std()
+    ep = bp.posterior_epred(fit)
+    lo, hi = np.quantile(ep, [0.005, 0.995], axis=0)
+    assert ((truth >= lo) & (truth <= hi)).mean() >= 0.9
+    assert np.sqrt(np.mean((ep.mean(axis=0) - truth) ** 2)) < 0.12

@@ -131,3 +131,30 @@ def test_recovers_lag_sar(fit_lag):
     d = fit_lag.draws()
     assert_recovers({k: d[k].to_numpy() for k in ("b_Intercept", "b_x", "sigma", "lagsar")},
                     {"b_Intercept": 1.0, "b_x": 0.8, "sigma": 0.5, "lagsar": 0.6})
+
+
+@pytest.mark.parametrize("formula, family, data2, key", [
+    ("y ~ xna + sar(W)", "gaussian", {"W": W}, "Msar"),
+    ('y ~ xna + sar(W, type = "error")', "student", {"W": W}, "Msar"),
+    ("y ~ xna + fcor(V)", "gaussian", {"V": V}, "Mfcor"),
+])
+def test_rows_dropped_for_nas_leave_the_matrix(formula, family, data2, key) -> None:
+    """brms removes the rows and columns of the rows dropped for NAs from M (and takes the subset's eigenvalues)."""
+    df = _data()
+    df["xna"] = df["x"]
+    df.loc[[2, 7], "xna"] = np.nan
+    keep = np.setdiff1d(np.arange(N), [2, 7])
+    with pytest.warns(UserWarning, match="Rows containing NAs"):
+        sd = bp.make_standata(formula, df, family, data2=data2)
+    M = next(iter(data2.values()))[np.ix_(keep, keep)]
+    np.testing.assert_array_equal(sd[key], M)
+    ref = bp.make_standata(formula, df.iloc[keep].reset_index(drop=True), family, data2={k: M for k in data2})
+    for k, v in ref.items():
+        np.testing.assert_array_equal(sd[k], v)
+    if key == "Msar":
+        np.testing.assert_allclose(np.sort(sd["eigenMsar"]), np.sort(np.linalg.eigvalsh(M)), atol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the NA warning, checked above
+        with pytest.raises(DataError, match="number of rows of the data"):  # M already without the NA rows: as brms
+            bp.make_standata(formula, df, family, data2={k: M for k in data2})
+        stanli.stan_to_mir(bp.make_stancode(formula, df, family, data2=data2))
