@@ -57,8 +57,10 @@ def log_rate(t: BrmsTerms, rd: ResponseData) -> bool:
 
 def _vectorised_cens(t: BrmsTerms, rd: ResponseData) -> bool:
     adds = rd.adds
+    cdf = CDFS.get(t.family.name)
     return (adds.cens is not None and adds.rcens is None and not adds.truncated and rd.weights is None
-            and not t.family.spec.pointwise and t.family.kind.univariate)
+            and not t.family.spec.pointwise and t.family.kind.univariate
+            and (cdf is None or cdf.stan_dist is None))  # user-defined CDFs (stan_dist) take one row
 
 
 # ------------------------------------------------------------------- data
@@ -183,6 +185,8 @@ def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp:
         vec |= {v for v in d.values() if ctx.is_vector(v)}
     if kind is not None:
         lik = replace(lik, kind=kind)
+        if kind in ("lcdf", "lccdf") and (cdf := CDFS.get(t.family.name)) is not None and cdf.stan_dist:
+            lik = replace(lik, dist=cdf.stan_dist)  # e.g. beta_binomial_sum_lcdf (families.cdf)
     extra = (ctx.at(f"trials{s}"),) if trials else ()
     return lik.call(y or ctx.at(ctx.Y), d, Ops(vec), extra)
 

@@ -31,6 +31,7 @@ Notes
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -226,8 +227,10 @@ CDFS: dict[str, CdfMath] = {
     "negbinomial2": _frozen(lambda dp, ex: _nbinom(dp["mu"], 1 / dp["sigma"])),
     "geometric": _frozen(lambda dp, ex: _nbinom(dp["mu"], 1.0)),
     "binomial": _frozen(lambda dp, ex: stats.binom(ex.trials, dp["mu"])),
-    "beta_binomial": _frozen(lambda dp, ex: stats.betabinom(ex.trials, dp["mu"] * dp["phi"],
-                                                            (1 - dp["mu"]) * dp["phi"])),
+    # Stan's beta_binomial_lcdf/_lccdf cost ~10 ms per gradient in stanli: sums of the masses instead (same values)
+    "beta_binomial": replace(_frozen(lambda dp, ex: stats.betabinom(ex.trials, dp["mu"] * dp["phi"],
+                                                                    (1 - dp["mu"]) * dp["phi"])),
+                             stan_functions=(StanFunction("beta_binomial_sum_cdf"),), stan_dist="beta_binomial_sum"),
     "discrete_weibull": CdfMath(_dw_lcdf, _dw_lccdf, _dw_ppf, (StanFunction("discrete_weibull_cdf"),)),
     "com_poisson": CdfMath(_com_poisson_lcdf, _com_poisson_lccdf, None, (StanFunction("com_poisson_cdf"),)),
 }

@@ -21,6 +21,7 @@ class CdfMath:
     lccdf: Fn
     ppf: Fn | None = None  # inverse CDF for truncated draws; None: rejection sampling
     stan_functions: tuple[StanFunction, ...] = ()  # templates/functions/<name>.stan
+    stan_dist: str | None = None  # Stan name of the _lcdf/_lccdf in place of the likelihood's (user-defined)
 
 
 def _log1m_exp(a):

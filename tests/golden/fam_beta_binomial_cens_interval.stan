@@ -1,4 +1,38 @@
 // generated with brmspy
+functions {
+  /* log CDF and log CCDF of the beta-binomial distribution, as log sums of its probability masses
+   * (the values of Stan's beta_binomial_lcdf/_lccdf, whose gradients cost far more; one mass per count
+   * of the tail)
+   * Args:
+   *   y: the count; n: number of trials; a, b: the beta distribution's shapes (mu * phi, (1 - mu) * phi)
+   */
+  real beta_binomial_sum_lcdf(int y, int n, real a, real b) {
+    if (y < 0) {
+      return negative_infinity();
+    }
+    if (y >= n) {
+      return 0;
+    }
+    vector[y + 1] lp;
+    for (k in 0:y) {
+      lp[k + 1] = beta_binomial_lpmf(k | n, a, b);
+    }
+    return log_sum_exp(lp);
+  }
+  real beta_binomial_sum_lccdf(int y, int n, real a, real b) {
+    if (y < 0) {
+      return 0;
+    }
+    if (y >= n) {
+      return negative_infinity();
+    }
+    vector[n - y] lp;
+    for (k in (y + 1):n) {
+      lp[k - y] = beta_binomial_lpmf(k | n, a, b);
+    }
+    return log_sum_exp(lp);
+  }
+}
 data {
   int<lower=1> N;  // total number of observations
   array[N] int Y;  // response variable
@@ -48,13 +82,13 @@ model {
       if (cens[n] == 0) {
         target += beta_binomial_lpmf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi);
       } else if (cens[n] == 1) {
-        target += beta_binomial_lccdf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi);
+        target += beta_binomial_sum_lccdf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi);
       } else if (cens[n] == -1) {
-        target += beta_binomial_lcdf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi);
+        target += beta_binomial_sum_lcdf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi);
       } else if (cens[n] == 2) {
         target += log_diff_exp(
-          beta_binomial_lcdf(rcens[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi),
-          beta_binomial_lcdf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi)
+          beta_binomial_sum_lcdf(rcens[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi),
+          beta_binomial_sum_lcdf(Y[n] | trials[n], mu[n] * phi, (1 - mu[n]) * phi)
         );
       }
     }

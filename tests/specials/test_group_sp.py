@@ -108,3 +108,29 @@ def test_epred_is_the_varying_slope(fit) -> None:
     np.testing.assert_allclose(intercepts[:, 1], base + 3 * d["bsp_moxmo"])
     novel = bp.posterior_epred(fit, newdata=new.assign(g="NEW"), allow_new_levels=True, seed=1)
     assert novel.shape == (1000, 3) and np.isfinite(novel).all()
+
+
+B_ME, SD_ME, SDX = 0.8, 0.5, 0.3
+
+
+@pytest.fixture(scope="module")
+def fit_me():
+    """y = 1 + (bsp + r_g) * x_true + noise, with x observed as x_true + N(0, sdx): ``(me(x, sdx) | g)``."""
+    rng = np.random.default_rng(21)
+    levels, n = 15, 225
+    g = np.repeat(np.arange(levels), n // levels)
+    x_true = rng.normal(size=n)
+    r_me = rng.normal(0, SD_ME, levels)
+    y = 1 + (B_ME + r_me[g]) * x_true + rng.normal(0, SIGMA, n)
+    df = pd.DataFrame({"y": y, "x": x_true + rng.normal(0, SDX, n), "sdx": np.full(n, SDX),
+                       "g": [f"G{i:02d}" for i in g]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm("y ~ me(x, sdx) + (1 + me(x, sdx) | g)", df, chains=2, iter=600, seed=5, refresh=0)
+
+
+def test_me_group_recovery_and_loglik(fit_me) -> None:
+    assert_recovers(fit_me.draws_dict, {"bsp_mexsdx": B_ME, "sd_g__mexsdx": SD_ME, "sigma": SIGMA,
+                                        "b_Intercept": 1.0})
+    assert "r_g[G00,mexsdx]" in fit_me.draws_dict
+    assert_loglik_matches_stan(fit_me)
