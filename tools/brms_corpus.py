@@ -589,6 +589,26 @@ case("nl_dpar_sigma", bf("y ~ a * x1", "a ~ 1", "sigma ~ x2", nl=True), prior=[p
 case("nl_covariate_fun", bf("y ~ a * log(xpos) + b", "a ~ 1", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_pow", bf("ypos ~ a * xpos^b", "a ~ 1", "b ~ 1", nl=True), family="lognormal", prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_step", bf("y ~ a + b * step(x1)", "a ~ 1", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_autocor_ar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ ar(tim, g1)"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_autocor_arma_sigma", bf("y ~ a * exp(b * x1)", "a ~ 1 + (1 | g2)", "b ~ 1", "sigma ~ x2", nl=True,
+                                 autocor="~ arma(tim, g1, p = 2, q = 1)"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_autocor_ma_student", bf("y ~ a + b * x1", "a ~ 1", "b ~ 1", nl=True, autocor="~ ma(tim, g1)"),
+     family="student", prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_autocor_cosy", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ cosy(tim, g1)"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")], difference="brms_program_fails")
+case("nl_autocor_ar_cov", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ ar(tim, g1, cov = TRUE)"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")], difference="brms_program_fails")
+case("nl_autocor_sar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ sar(W)"), data2={"W": "sarW"},
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")], difference="brms_program_fails")
+case("nl_autocor_fcor", bf("y ~ a + b * x1", "a ~ 1", "b ~ 1", nl=True, autocor="~ fcor(V)"), data2={"V": "fcorV"},
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")], difference="brms_program_fails")
+case("nl_autocor_ar_prior", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ ar(tim, g1)"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b"), pr("normal(0, 0.5)", "ar")])
+case("refuse_nl_autocor_car", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ car(W, gr = g1)"),
+     data2={"W": "adjW"}, reason=r"(?i)CAR terms are not implemented for non-linear models", prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("refuse_nl_autocor_poisson", bf("ycnt ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, autocor="~ ar(tim, g1)"),
+     family="poisson", reason=r"(?i)latent residuals are not implemented for non-linear models", prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("refuse_nl_autocor_in_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1 + ar(tim, g1)", "b ~ 1", nl=True),
+     reason=r"(?i)(only be specified on 'mu'|belongs in the formula of the response \(mu\))", prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_sleep", bf("Reaction ~ a + b * Days", "a ~ 1 + (1 | Subject)", "b ~ 1 + (1 | Subject)", nl=True),
      data="sleepstudy", prior=[pr("normal(250, 50)", "b", nlpar="a"), pr("normal(10, 5)", "b", nlpar="b")])
 

@@ -18,7 +18,7 @@ from ..formula.terms import BrmsTerms
 from ..frame.response import _BOUNDS
 from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
-from ..specials.autocor import autocor_design
+from ..specials.autocor import mu_autocor
 from .additions import stan_addition_data, stan_addition_likelihood
 from .autocor import stan_autocor_likelihood
 from .nonlinear import stan_nlpar_predictors, stan_nonlinear
@@ -130,7 +130,7 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
     if rd.dec is not None:  # wiener_diffusion_lpdf(Y[n] | dec[n], ...), after the response as trials
         trials = (*trials, f"dec{rs}")
 
-    if design is not None and (ac := autocor_design(design)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
+    if (ac := mu_autocor(frame.designs, t.resp)) is not None:  # ar()/ma()/arma()/cosy(): brmspy.codegen.autocor
         ac_sb, replaced = stan_autocor_likelihood(ac, t, dp, vectors, Y)
         sb += ac_sb
         if replaced:

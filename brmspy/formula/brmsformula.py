@@ -469,8 +469,13 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
             if name in pf_by_name:
                 raise FormulaError(f"Two formulas are given for {name!r}; keep one.")
             pf_by_name[name] = (prhs, text, text in nl_texts)
+    autocor_part = None
     if "autocor" in pf_by_name and "autocor" not in fam.dpars:  # brms's bf(..., autocor = ~ ar(...))
-        rhs = _autocor_rhs(rhs, pf_by_name.pop("autocor"), formula)
+        ac = pf_by_name.pop("autocor")
+        if formula.nl:  # brms: the structure of a non-linear mu's residuals, kept apart from its formula
+            autocor_part = Part("mu", "autocor", parse_rhs("0 + " + _autocor_rhs("", ac, formula), ac[1]), ac[1])
+        else:
+            rhs = _autocor_rhs(rhs, ac, formula)
     # with a non-linear formula anywhere, parameters that are not dpars are non-linear parameters
     any_nl = formula.nl or any(is_nl for _, _, is_nl in pf_by_name.values())
     nlpar_names = {n for n in pf_by_name if n not in fam.dpars} if any_nl else set()
@@ -520,7 +525,7 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and DPARS[d].fixed is not None:
             fixed[d] = DPARS[d].fixed
     resp = _resp_name(response.expr) if multi else ""
-    return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
+    return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed, autocor=autocor_part)
 
 
 #: the terms an ``autocor = ~ ...`` formula may hold (brms's autocorrelation terms)
@@ -534,10 +539,7 @@ def _autocor_rhs(rhs: str, autocor: tuple[str, str, bool], formula) -> str:
     others = [s.text for s in terms.special_terms if s.kind not in _AUTOCOR_TERMS]
     if others or terms.group_terms or terms.population:
         raise FormulaError(f"{text!r} may only hold autocorrelation terms (ar, ma, arma, cosy, car, sar, fcor, unstr).")
-    if formula.nl:
-        raise FormulaError(f"{text!r}: autocorrelation terms of non-linear models are not supported yet; use a linear "
-                           "formula for mu.")
-    return f"{rhs} + {ac_rhs.strip()}"
+    return f"{rhs} + {ac_rhs.strip()}" if rhs else ac_rhs.strip()
 
 
 def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:

@@ -213,6 +213,8 @@ class BrmsTerms:
     fixed: dict[str, float] = field(default_factory=dict)  # dpars held at a constant value
     shared: tuple[str, ...] = ()  # dpars estimated once for all responses (nu with rescor; brmspy.formula.mv)
     mecor: bool = True  # latent values of several me() terms correlated (set_mecor)
+    # non-linear mu: the terms of bf(..., autocor = ~ ar(...)) (a linear mu holds them among its terms)
+    autocor: Part | None = None
 
     @property
     def estimated_constants(self) -> list[str]:

@@ -192,7 +192,12 @@ def specs_of(terms: tuple["SpecialTerm", ...], formula: str) -> list[AutocorSpec
 def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     """The autocorrelation structure of one response, checking where it may be used."""
     found = None
-    for name, part in t.parts.items():
+    parts = dict(t.parts)
+    if t.autocor is not None:  # non-linear mu: bf(..., autocor = ~ ...)
+        if any(s.kind == "car" for s in t.autocor.terms.special_terms):
+            raise FormulaError(f"CAR terms are not implemented for non-linear models (as brms): {t.autocor.formula!r}.")
+        parts["mu"] = t.autocor
+    for name, part in parts.items():
         specs = specs_of(part.terms.special_terms, part.formula)
         if not specs:
             continue
@@ -224,8 +229,6 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
         return found
     if fam.link != "identity":
         raise FormulaError(f"'{found.text}' needs the identity link for mu; family {fam.name!r} has link {fam.link!r}.")
-    if t.nonlinear:
-        raise FormulaError(f"'{found.text}' is not supported in non-linear models yet.")
     if found.time_cov:
         if t.response.addition("weights") is not None:
             raise FormulaError(f"weights() cannot be combined with the covariance structure '{found.text}'.")

@@ -181,6 +181,9 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             # brms's ids: terms sorted by group; a term with mo()/me()/cs() effects split into its parts
             group_specs.extend((prefix, p) for g in brms_term_order(list(part.terms.group_terms))
                                for p in split_group_term(g))
+        if t.autocor is not None:  # non-linear mu's residual structure: see _attach_nonlinear_autocor
+            host = _attach_nonlinear_autocor(t, designs, data)
+            populations[host] = replace(populations[host], specials=tuple(designs[host].specials))
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2, rows=rows,
@@ -305,6 +308,22 @@ def _cs_terms(lt: LinearTerms, formula: str) -> RTerms | None:
     if not cs_terms:
         return None
     return population_terms("0 + " + " + ".join(a for s in cs_terms for a in s.call.args), formula)
+
+
+def _attach_nonlinear_autocor(t: BrmsTerms, designs: dict[Prefix, PopulationDesign], data: pd.DataFrame) -> Prefix:
+    """The autocorrelation design of a non-linear mu (``bf(..., autocor = ~ ar(...))``), named for mu.
+
+    A non-linear mu has no linear design of its own, so the design rides along with the first
+    non-linear parameter's specials: its data, parameters, priors and draws are generated there under
+    mu's names (``ar``, ``Kar``), and the likelihood finds it by its prefix (``autocor_of``).
+    """
+    host = next((Prefix(t.resp, n) for n in t.nlpar_parts if Prefix(t.resp, n) in designs), None)
+    if host is None:
+        raise FormulaError(f"{t.autocor.formula!r} needs a non-linear parameter with a linear formula in the model.")
+    for sp in build_specials(Prefix(t.resp, "mu"), t.autocor.terms.special_terms, data, t.autocor.formula):
+        sp.see_family(t.family)
+        designs[host].specials.append(sp)
+    return host
 
 
 def _population_design(prefix: Prefix, lt: LinearTerms, data: pd.DataFrame, formula: str,

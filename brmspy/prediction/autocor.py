@@ -15,15 +15,15 @@ from ..families import Extras
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms
 from ..frame.autocor import AutocorSpec, series_of, series_order, time_points
-from ..specials.autocor import AutocorDesign, autocor_design
+from ..specials.autocor import AutocorDesign, mu_autocor
 from .additions import addition_predict
 from .context import PredictionContext
 from .linpred import linear_predictor
+from .nonlinear import nonlinear_eta
 
 
 def _mu_design(fit, t: "BrmsTerms") -> AutocorDesign | None:
-    design = fit.frame.designs.get(Prefix(t.resp, "mu"))
-    return None if design is None else autocor_design(design)
+    return mu_autocor(fit.frame.designs, t.resp)
 
 
 def arma_recursion(eta: np.ndarray, y: np.ndarray, J_lag: np.ndarray, ar: np.ndarray | None,
@@ -119,7 +119,9 @@ def forecast_plan(ctx: PredictionContext, t: "BrmsTerms", prefix: "Prefix", eta:
     rows = ctx.rows.series(t)
     eta = np.broadcast_to(eta, (ctx.S, ctx.N))
     if rows.continued.any():
-        fitted = linear_predictor(ctx.on_model_rows(), prefix)  # without ARMA terms
+        on_model = ctx.on_model_rows()
+        fitted = (nonlinear_eta(on_model, t, prefix.dpar) if prefix.dpar in t.nonlinear  # without ARMA terms
+                  else linear_predictor(on_model, prefix))
         eta = np.hstack([np.broadcast_to(fitted, (ctx.S, ctx.fit.frame.N))[:, rows.continued], eta])
     return ForecastPlan(eta[:, rows.order], rows.y, rows.J_lag, ar, ma, rows.new_row, rows.sorted_pos)
 

@@ -93,6 +93,9 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
 
 def _linpred(ctx: PredictionContext, t: BrmsTerms, dpar: str | None, transform: bool, nlpar: str | None = None) -> np.ndarray:
     d = dpar or "mu"
+    if nlpar is None and d == "mu" and d in t.nonlinear and t.autocor is not None:  # ARMA terms of a non-linear mu
+        eta = adjust_eta(ctx, t, Prefix(t.resp, d), nonlinear_linpred(ctx, t, d, None, False))
+        return LINKS[t.family.links[d]].inv(eta) if transform else eta
     if nlpar is not None or d in t.nonlinear:  # non-linear formulas and parameters (brmspy.prediction.nonlinear)
         return nonlinear_linpred(ctx, t, d, nlpar, transform)
     if d not in t.parts:

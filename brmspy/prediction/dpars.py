@@ -87,6 +87,8 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
             continue
         if d in t.nonlinear:  # a non-linear formula (brmspy.prediction.nonlinear)
             eta = nonlinear_eta(ctx, t, d)
+            if d == "mu" and t.autocor is not None:  # bf(..., autocor = ~ ar(...)): ARMA terms of earlier residuals
+                eta = adjust_eta(ctx, t, prefix, eta)
             out[d] = LINKS[t.family.links[d]].inv(eta) if transform else eta
         elif d in t.parts:
             eta = linear_predictor(ctx, prefix)

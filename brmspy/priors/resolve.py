@@ -149,7 +149,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
-            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar) -> PriorDist | None:
+            # a non-linear mu's autocorrelation design rides along with an nlpar's design: its own prefix counts
+            sdpar, snlpar = (dpar, nlpar) if sp.prefix == prefix else _prefix_dpar_nlpar(frame, sp.prefix)
+
+            def bound(*keys: tuple, _r=resp, _d=sdpar, _n=snlpar) -> PriorDist | None:
                 return lookup(*((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys))
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)

@@ -23,6 +23,7 @@ from ..frame.autocor import (AUTOCOR_KINDS, AutocorSpec, CarData, CarSpec, Jtime
                              has_latent_residuals, one_series_matrix, parse_car, series_of, specs_of, time_points)
 from ..frame.columns import level_label
 from ..frame.specials import SpecialDesign
+from ..formula.prefix import Prefix
 from ..frame.types import PopulationDesign
 
 
@@ -174,6 +175,16 @@ def unstr_cor_draws(L: np.ndarray, times: list, s: str) -> list:
 def autocor_design(design: "PopulationDesign") -> AutocorDesign | None:
     """The :class:`AutocorDesign` of a linear predictor, or None."""
     return next((sp for sp in design.specials if isinstance(sp, AutocorDesign)), None)
+
+
+def mu_autocor(designs: dict, resp: str) -> AutocorDesign | None:
+    """The :class:`AutocorDesign` of a response's mu, linear or non-linear (a non-linear mu's design is kept
+    with a non-linear parameter's specials, under mu's prefix: ``brmspy.frame.build``), or None."""
+    mu = Prefix(resp, "mu")
+    if mu in designs:
+        return autocor_design(designs[mu])
+    return next((sp for d in designs.values() for sp in d.specials
+                 if isinstance(sp, AutocorDesign) and sp.prefix == mu), None)
 
 
 _COMMENTS = {"ar": "autoregressive coefficients", "ma": "moving-average coefficients",
