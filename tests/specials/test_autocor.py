@@ -206,7 +206,7 @@ def test_user_priors_on_autocor_classes() -> None:
         ("y ~ x + ar(p = 2, cov = TRUE)", "gaussian", SMALL, FormulaError, "cov = TRUE"),
         ("y ~ x + ar(lag = 2)", "gaussian", SMALL, FormulaError, "no argument 'lag'"),
         ("y ~ x + ar(gr = g)", bp.gaussian(link="log"), SMALL, FormulaError, "identity link"),
-        ("y ~ x + unstr(t, g)", "gaussian", SMALL, FormulaError, "not supported yet"),
+        ("y ~ x + unstr(t)", "gaussian", SMALL, FormulaError, "Argument 'gr' is missing"),
     ],
 )
 def test_bad_input(formula, family, data, error, match) -> None:

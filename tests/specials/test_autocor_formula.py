@@ -1,5 +1,6 @@
 """``bf(..., autocor = ~ ar(...))``: brms's separate autocorrelation formula is the same model as the term
-in the main formula; other terms there, and non-linear models, are refused with the reason."""
+in the main formula; other terms there, and CAR terms of non-linear models, are refused with the reason
+(other structures of non-linear models: ``tests/specials/test_autocor_nonlinear.py``)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ def test_autocor_formula_is_the_term_in_the_main_formula(term: str, family: str)
 
 @pytest.mark.parametrize("formula, match", [
     (bp.bf("y ~ x", autocor="~ x + ar(time = t)"), "only hold autocorrelation terms"),
-    (bp.bf("y ~ a * exp(b * x)", "a ~ 1", "b ~ 1", autocor="~ ar(time = t, gr = g)", nl=True), "non-linear"),
+    (bp.bf("y ~ a * exp(b * x)", "a ~ 1", "b ~ 1", autocor="~ car(W, gr = g)", nl=True),
+     "CAR terms are not implemented for non-linear models"),
 ])
 def test_refusals(formula, match):
     with pytest.raises(FormulaError, match=match):
