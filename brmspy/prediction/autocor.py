@@ -290,24 +290,60 @@ def _cov_params(ctx, ac: AutocorDesign) -> dict[str, np.ndarray]:
     return out
 
 
+@dataclass
+class _Layout:
+    """The series of the rows a time-covariance prediction works on: 0-based ``begin``/``end`` (exclusive) of
+    each series in sorted order, ``unstr()``'s time point per sorted row, and the sort of new data (None: the
+    fitted rows, already sorted)."""
+
+    begin: np.ndarray
+    end: np.ndarray
+    jtime: np.ndarray | None = None
+    order: np.ndarray | None = None
+
+    def unsort(self, values: np.ndarray) -> np.ndarray:
+        """(draws, N) values of the sorted rows -> in the rows' own order."""
+        if self.order is None:
+            return values
+        out = np.empty_like(values)
+        out[:, self.order] = values
+        return out
+
+
+def _layout(ctx, ac: AutocorDesign) -> _Layout:
+    if not ctx.is_new:
+        return _Layout(ac.series.begin - 1, ac.series.end, ac.jtime)
+    # brms: new data form their own series (sorted by gr, then time), independent of the fitted rows
+    order = series_order(ctx.rows.data, ac.spec)
+    data = ctx.rows.data.iloc[order].reset_index(drop=True)
+    series = series_of(data, ac.spec)
+    jtime = time_points(data, ac.spec, ac.times)[1] if ac.spec.kind == "unstr" else None
+    return _Layout(series.begin - 1, series.end, jtime, order)
+
+
 def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
     ac = _mu_design(ctx.fit, t)
     if ac is None or not ac.spec.time_cov or ac.latent:  # latent residuals: the family's own densities
         return None
-    if ctx.is_new:
+    if ctx.is_new and ac.spec.one_series:
         raise DataError(
-            f"{what} on new data is not supported for models with the residual covariance structure '{ac.spec.text}'; "
-            "use the fitted data (newdata=None), or posterior_epred(), which does not depend on it."
+            f"{what} on new data is not supported for models with the residual covariance structure '{ac.spec.text}' "
+            "(its matrix covers the fitted rows only); use the fitted data (newdata=None), or posterior_epred(), "
+            "which does not depend on it."
         )
     S, N = ctx.S, ctx.N
+    layout = _layout(ctx, ac)
     mu = np.broadcast_to(dp["mu"], (S, N))
     sigma = np.broadcast_to(dp["sigma"], (S, N))
+    if layout.order is not None:
+        mu, sigma = mu[:, layout.order], sigma[:, layout.order]
     nu = np.broadcast_to(dp["nu"], (S, N))[:, 0] if t.family.name == "student" else None
-    return ac, mu, sigma, nu, _cov_params(ctx, ac)
+    return ac, mu, sigma, nu, _cov_params(ctx, ac), layout
 
 
-def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.ndarray, b: int, e: int) -> np.ndarray:
-    """(draws, n, n) covariance of the rows b..e-1 (0-based, one series)."""
+def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.ndarray, b: int, e: int,
+                jtime: np.ndarray | None = None) -> np.ndarray:
+    """(draws, n, n) covariance of the rows b..e-1 (0-based, one series; ``jtime``: unstr()'s time points)."""
     if ac.spec.kind == "fcor":  # the known matrix
         R = ac.matrix[None, b:e, b:e]
     elif ac.spec.kind == "sar":  # (B' B)^-1 with B = I - rho W
@@ -315,7 +351,7 @@ def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.
         IB = np.eye(e - b)[None] - rho[:, None, None] * ac.matrix[None, b:e, b:e]
         R = np.linalg.inv(np.einsum("sji,sjk->sik", IB, IB))
     elif ac.spec.kind == "unstr":  # the correlations of the time points of these rows
-        t = ac.jtime[b:e] - 1
+        t = jtime[b:e] - 1
         R = cov_params["cortime"][:, t[:, None], t[None, :]]
     else:
         R = cor_matrix(ac.spec, cov_params, e - b)
@@ -333,10 +369,12 @@ def time_cov_log_lik(ctx, t: "BrmsTerms", dp: dict[str, Any], y: np.ndarray) -> 
     parts = _time_cov_parts(ctx, t, dp, "log_lik")
     if parts is None:
         return None
-    ac, mu, sigma, nu, cp = parts
+    ac, mu, sigma, nu, cp, lay = parts
+    if lay.order is not None:
+        y = np.asarray(y, dtype=float)[lay.order]
     out = np.empty(mu.shape)
-    for b, e in zip(ac.series.begin - 1, ac.series.end):
-        C = _series_cov(ac, cp, sigma, b, e)
+    for b, e in zip(lay.begin, lay.end):
+        C = _series_cov(ac, cp, sigma, b, e, lay.jtime)
         Cinv = np.linalg.inv(C)
         res = y[None, b:e] - mu[:, b:e]
         g = np.einsum("sij,sj->si", Cinv, res)
@@ -351,7 +389,7 @@ def time_cov_log_lik(ctx, t: "BrmsTerms", dp: dict[str, Any], y: np.ndarray) -> 
         df = nu[:, None]
         scale = np.sqrt(1 / cbar * (df + beta1) / (df + n - 1))
         out[:, b:e] = stats.t.logpdf(y[None, b:e], df + n - 1, yloo, scale)
-    return out
+    return lay.unsort(out)
 
 
 def time_cov_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Generator) -> np.ndarray | None:
@@ -362,16 +400,16 @@ def time_cov_predict(ctx, t: "BrmsTerms", dp: dict[str, Any], rng: np.random.Gen
     parts = None if not ctx.incl_autocor else _time_cov_parts(ctx, t, dp, "posterior_predict")
     if parts is None:
         return None
-    ac, mu, sigma, nu, cp = parts
+    ac, mu, sigma, nu, cp, lay = parts
     out = np.empty(mu.shape)
-    for b, e in zip(ac.series.begin - 1, ac.series.end):
-        L = np.linalg.cholesky(_series_cov(ac, cp, sigma, b, e))
+    for b, e in zip(lay.begin, lay.end):
+        L = np.linalg.cholesky(_series_cov(ac, cp, sigma, b, e, lay.jtime))
         z = rng.standard_normal((mu.shape[0], e - b))
         draw = np.einsum("sij,sj->si", L, z)
         if nu is not None:  # multivariate t: one chi-square mixing weight per series
             draw = draw * np.sqrt(nu / rng.chisquare(nu))[:, None]
         out[:, b:e] = mu[:, b:e] + draw
-    return out
+    return lay.unsort(out)
 
 
 def time_cov_series_log_lik(ctx: PredictionContext, t: "BrmsTerms", dp: dict[str, Any]) -> np.ndarray:
@@ -382,11 +420,11 @@ def time_cov_series_log_lik(ctx: PredictionContext, t: "BrmsTerms", dp: dict[str
     parts = _time_cov_parts(ctx, t, dp, "series_log_lik")
     if parts is None:
         raise DataError("series_log_lik() is for models with cosy() or a covariance ARMA structure (cov = TRUE).")
-    ac, mu, sigma, nu, cp = parts
+    ac, mu, sigma, nu, cp, lay = parts
     y = ctx.fit.frame.responses[t.resp].y.astype(float)
     cols = []
-    for b, e in zip(ac.series.begin - 1, ac.series.end):
-        C = _series_cov(ac, cp, sigma, b, e)
+    for b, e in zip(lay.begin, lay.end):
+        C = _series_cov(ac, cp, sigma, b, e, lay.jtime)
         res = y[None, b:e] - mu[:, b:e]
         _, logdet = np.linalg.slogdet(C)
         quad = np.einsum("si,si->s", res, np.linalg.solve(C, res[..., None])[..., 0])

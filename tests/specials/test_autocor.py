@@ -427,8 +427,11 @@ def test_cosy_recovery_density_and_loo_log_lik(cosy_fit) -> None:
     first, second = res[:, fit.frame.data["t"].to_numpy() == 0], res[:, fit.frame.data["t"].to_numpy() == 1]
     r = np.corrcoef(first.reshape(-1), second.reshape(-1))[0, 1]
     assert abs(r - fit.draws()["cosy"].mean()) < 0.05
-    with pytest.raises(DataError, match="not supported for models with the residual covariance"):
-        bp.log_lik(fit, newdata=fit.frame.data)
+    # new data form their own series (as brms): the fitted rows, shuffled, give the fitted values back
+    perm = np.random.default_rng(3).permutation(len(fit.frame.data))
+    new = fit.frame.data.iloc[perm].reset_index(drop=True)
+    np.testing.assert_allclose(bp.log_lik(fit, newdata=new), ll[:, perm], rtol=1e-10)
+    assert bp.posterior_predict(fit, newdata=new.iloc[:7], seed=1).shape == (ll.shape[0], 7)
 
 
 def test_cosy_student_density_and_loo_log_lik() -> None:

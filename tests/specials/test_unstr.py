@@ -138,6 +138,11 @@ def test_gaussian_loo_log_lik() -> None:
                 m = mu[idx[k]] + C[k, o] @ np.linalg.solve(C[np.ix_(o, o)], y[idx[o]] - mu[idx[o]])
                 v = C[k, k] - C[k, o] @ np.linalg.solve(C[np.ix_(o, o)], C[o, k])
                 assert ll[s, idx[k]] == pytest.approx(stats.norm.logpdf(y[idx[k]], m, np.sqrt(v)), rel=1e-8)
+    perm = np.random.default_rng(1).permutation(len(rows))  # new data: their own series, as brms
+    np.testing.assert_allclose(bp.log_lik(fit, newdata=rows.iloc[perm].reset_index(drop=True)), ll[:, perm],
+                               rtol=1e-10)
+    sub = rows.iloc[perm[:9]].reset_index(drop=True)
+    assert bp.posterior_predict(fit, newdata=sub, seed=2).shape == (ll.shape[0], 9)
     new = df.iloc[:3].copy()
     new["time"] = [1, 7, 2]
     with pytest.raises(DataError, match="new time points in UNSTR"):
