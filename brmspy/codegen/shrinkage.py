@@ -12,7 +12,8 @@ are ``b = zb .* sdb`` with standard normal ``zb`` and scales ``sdb`` taken from 
 
 brms 2.18 wrote the same horseshoe model through a function ``horseshoe(zb, hs_local, ...)`` and the
 R2D2 one through ``R2D2(zb, phi, tau2)``; current brms's form (this one) adds ``Kscales``, ``sdb`` and
-``scales`` and lets one prior span several classes (brmspy: class ``b`` only). Prior arguments are data.
+``scales`` and lets one prior span several classes (brmspy: ``b`` with the ``bsp`` of mo()/me()/mi() and the ``bs``
+of s()/t2() terms, and ``sd``). Prior arguments are data.
 """
 
 from __future__ import annotations
@@ -41,10 +42,27 @@ def stan_shrinkage_local(design: PopulationDesign) -> StanBlocks:
     return sb
 
 
-def _segments(design: PopulationDesign, sh: Shrinkage, blocks: dict) -> tuple[int, list[tuple[str, str]], list[str]]:
-    """Kscales, and which part of ``scales`` each class takes (brms's order: b, then the sds)."""
+#: brms's order of the predictor's coefficient classes in ``scales`` (stan_predictor.bframel: stan_fe,
+#: stan_sp, stan_sm, ...): b, then bsp of mo()/me()/mi(), then bs of s()/t2(), then the sds
+_SPECIAL_ORDER = ("SpDesign", "SmoothDesign")
+
+
+def shrunk_coefficients(design: PopulationDesign, sh: Shrinkage) -> list[tuple[str, str, int]]:
+    """The coefficient vectors ``b = zb .* sdb`` the prior scales, in brms's order: (name, length's name, length)."""
+    if not sh.b:
+        return []
     n = _names(design)
-    lengths = ([(n["sdb"], n["K"], len(design.coef_names))] if sh.b else [])
+    out = [(n["b"], n["K"], len(design.coef_names))] if design.coef_names else []
+    specials = sorted(design.specials, key=lambda sp: _SPECIAL_ORDER.index(type(sp).__name__)
+                      if type(sp).__name__ in _SPECIAL_ORDER else len(_SPECIAL_ORDER))
+    return out + [piece for sp in specials for piece in sp.shrinkable_b()]
+
+
+def _segments(design: PopulationDesign, sh: Shrinkage, blocks: dict) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """Kscales, and which part of ``scales`` each class takes (brms's order: b, bsp, bs, then the sds)."""
+    n = _names(design)
+    coefs = shrunk_coefficients(design, sh)
+    lengths = [("sd" + name, size, m) for name, size, m in coefs]
     lengths += [(f"sd_{k}", f"M_{k}", blocks[k].M) for k in sh.sd_blocks]
     lines, start = [], ["1"]
     for name, size, _ in lengths:
@@ -52,6 +70,17 @@ def _segments(design: PopulationDesign, sh: Shrinkage, blocks: dict) -> tuple[in
         lines.append(f"{name} = scales{n['p']}[({lo}):({hi})];")
         start.append(size)
     return sum(m for *_, m in lengths), lines, [n for n, *_ in lengths]
+
+
+def _special_locals(design: PopulationDesign, sh: Shrinkage) -> StanBlocks:
+    """``zbsp``/``bsp``/``sdbsp`` (and ``zbs``/``bs``/``sdbs``) of the predictor's special terms, as ``zb``/``b``/``sdb``."""
+    sb = StanBlocks()
+    for name, size, _ in shrunk_coefficients(design, sh):
+        if name == _names(design)["b"]:
+            continue  # declared with the population-level design (stan_shrinkage_local)
+        sb.par += stan_lines("shrinkage", "local_par", K=size, zb="z" + name)
+        sb.tpar_def += stan_lines("shrinkage", "local_tpar_def", K=size, b=name, sdb="sd" + name)
+    return sb
 
 
 def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict | None = None) -> StanBlocks:
@@ -62,8 +91,9 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict 
     n = _names(design)
     p = n["p"]
     K, segments, _ = _segments(design, sh, blocks or {})
-    sb = StanBlocks()
+    sb = _special_locals(design, sh)
     sp = sh.prior
+    zs = ["z" + name for name, *_ in shrunk_coefficients(design, sh)]
     if sh.name == "horseshoe":
         sb.functions.append(stan_function("horseshoe"))
         sb.data += stan_lines("shrinkage", "horseshoe_data", p=p)
@@ -73,7 +103,7 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict 
         sb.par += stan_lines("shrinkage", "horseshoe_par", p=p)
         sb.tpar_def += stan_lines("shrinkage", "horseshoe_tpar", p=p)
         sb.tpar_comp += stan_lines("shrinkage", "horseshoe_comp", p=p)
-        sb.model_prior += stan_lines("shrinkage", "horseshoe_model", p=p, zb=n["zb"] if sh.b else "")
+        sb.model_prior += stan_lines("shrinkage", "horseshoe_model", p=p, zs=zs)
     else:
         sb.functions.append(stan_function("r2d2"))
         cons = sp.get("cons_D2")
@@ -88,10 +118,10 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict 
         sb.tpar_def += stan_lines("shrinkage", "r2d2_tpar", p=p)
         var_mult = f"{sh.sigma}^2 * " if sh.autoscale else ""
         sb.tpar_comp += stan_lines("shrinkage", "r2d2_comp", var_mult=var_mult, p=p)
-        sb.model_prior += stan_lines("shrinkage", "r2d2_model", p=p, zb=n["zb"] if sh.b else "")
+        sb.model_prior += stan_lines("shrinkage", "r2d2_model", p=p, zs=zs)
     sb.tpar_comp += segments
-    if sh.b:
-        sb.tpar_comp.append(f"{n['b']} = {n['zb']} .* {n['sdb']};  // scale coefficients")
+    for name, *_ in shrunk_coefficients(design, sh):
+        sb.tpar_comp.append(f"{name} = z{name} .* sd{name};  // scale coefficients")
     return sb
 
 

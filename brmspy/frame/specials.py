@@ -109,6 +109,12 @@ class SpecialDesign:
         """Coefficient names this kind adds to class ``b`` (brms's ``bsp``/``bs`` coefficients)."""
         return []
 
+    def shrinkable_b(self) -> list[tuple[str, str, int]]:
+        """This kind's coefficient vectors of class ``b`` that a horseshoe()/R2D2() prior on class ``b``
+        scales (current brms's ``stan_prior_non_centered``): (Stan name, its length's Stan name, length),
+        e.g. ``("bsp", "Ksp", 2)``. With ``priors["shrunk_b"]`` the kind does not declare them."""
+        return []
+
     def group_effects(self, effects: list[tuple[str, int, int, int]]) -> None:
         """Coefficients of this kind that vary by group (``(mo(x) | g)``): (coefficient, block id, j, members).
 

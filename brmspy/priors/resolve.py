@@ -149,10 +149,16 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
-            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar) -> PriorDist | None:
+            shrunk = b_special is not None and bool(sp.shrinkable_b())
+
+            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar, _s=shrunk) -> PriorDist | None:
+                if _s and keys[0][0] == "b":  # bsp/bs scaled by the horseshoe()/R2D2() prior on class b
+                    return None
                 return lookup(*((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys))
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
+            if shrunk:
+                res.special[(prefix, type(sp).__name__)]["shrunk_b"] = True
         t = _terms_of(frame, prefix)
         tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
         if tfam is not None:
@@ -260,15 +266,13 @@ def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], b_speci
     crow = next(r for r in table if r.key() == ("b", "", "", *where.values()))
     if crow.lb or crow.ub:
         raise PriorError(f"Cannot add bounds to class 'b' for the prior {crow.prior!r}; remove lb/ub.")
-    if not design.coef_names:
+    if design.cs_names:  # brms's validate_special_prior
+        raise PriorError("Special priors are not yet allowed in models with category-specific effects (brms): "
+                         f"{b_special.name}() on class 'b' and cs({', '.join(design.cs_names[:3])}) in one predictor. "
+                         "Use an ordinary prior (e.g. 'normal(0, 1)') on class 'b' or drop cs().")
+    if not design.coef_names and not any(sp.shrinkable_b() for sp in design.specials):
         raise PriorError(f"The {b_special.name}() prior on class 'b' needs population-level coefficients besides the "
                          "Intercept, and this predictor has none.")
-    others = [n for sp in design.specials for n in sp.b_names] + list(design.cs_names)
-    if others:
-        raise PriorError(
-            f"brmspy applies {b_special.name}() to the ordinary population-level coefficients only; this predictor also "
-            f"has the coefficients {', '.join(others[:4])} of mo()/me()/mi()/s()/cs() terms, which current brms "
-            "includes in the shrinkage and brmspy does not yet. Use an ordinary prior (e.g. 'normal(0, 1)') here.")
     return _shrinkage_settings(frame, prefix, nlpar, special, True, blocks)
 
 
