@@ -101,6 +101,9 @@ def _check_bounds(p: "Prior") -> None:
                          f"ub = {format_number(p.ub)}; the lower bound must be less than the upper bound.")
 
 
+#: classes a horseshoe()/R2D2() prior may shrink (current brms's validate_special_prior), in brms's order
+SHRINKAGE_CLASSES = ("b", "sds", "sdgp", "ar", "ma", "sderr", "sdcar", "sd")
+
 #: classes a constant() prior may fix (brms: any class whose parameter brmspy declares as a whole)
 CONSTANT_CLASSES = ("b", "Intercept", "sd", *DPARS)
 
@@ -108,14 +111,13 @@ CONSTANT_CLASSES = ("b", "Intercept", "sd", *DPARS)
 def _check_special(p: "Prior", sp: SpecialPrior) -> None:
     """Where brms accepts its special priors (``validate_special_prior``, ``stan_prior``), with its messages."""
     if sp.shrinkage:
-        if p.class_ not in ("b", "sd") or p.coef or p.group:
+        if p.class_ not in SHRINKAGE_CLASSES or p.coef or p.group:
             raise PriorError(
                 f"Prior {p.prior!r} is used in an invalid context (class_={p.class_!r}"
                 + (f", coef={p.coef!r}" if p.coef else "") + (f", group={p.group!r}" if p.group else "") + "). "
                 f"{sp.name}() is a shrinkage prior for all population-level coefficients of a predictor at once: "
-                f"write prior({p.prior!r}, class_='b') (with dpar=, nlpar= or resp= to choose the predictor) or "
-                "class_='sd' (the group-level sds of that predictor); brmspy does not yet apply it to other classes "
-                "(current brms also allows 'sds', 'sdgp', 'ar', 'ma').")
+                f"write prior({p.prior!r}, class_='b') (with dpar=, nlpar= or resp= to choose the predictor), or one "
+                f"of the classes {', '.join(repr(c) for c in SHRINKAGE_CLASSES[1:])} as current brms.")
         if p.lb is not None or p.ub is not None:
             raise PriorError(f"Cannot add bounds to class {p.class_!r} for the prior {p.prior!r} (brms: setting "
                              "boundaries is not allowed when using special priors); remove lb/ub.")

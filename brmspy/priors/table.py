@@ -44,6 +44,7 @@ class Shrinkage:
     scale_global: float = 1.0
     b: bool = True  # the prior is on class b of the predictor
     sd_blocks: tuple[int, ...] = ()  # group-level blocks whose sds it also scales (class sd, current brms)
+    classes: tuple[str, ...] = ()  # other classes it scales: sds, sdgp, ar, ma, sderr, sdcar (current brms)
 
     @property
     def name(self) -> str:

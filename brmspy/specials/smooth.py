@@ -290,9 +290,13 @@ class SmoothDesign(SpecialDesign):
     def b_names(self) -> list[str]:
         return [n for p in self.pieces for n in p.xs_names]
 
-    def shrinkable_b(self):
+    def shrinkable(self, class_):
         p = self.prefix.suffix
-        return [(f"bs{p}", f"Ks{p}", self.Ks)] if self.Ks else []
+        if class_ == "b":
+            return [(f"bs{p}", f"Ks{p}", self.Ks)] if self.Ks else []
+        if class_ == "sds":
+            return [(f"sds{p}_{i}", f"nb{p}_{i}", len(pc.Zs)) for i, pc in enumerate(self.pieces, start=1)]
+        return []
 
     # -- priors
     def prior_rows(self, base, scale_prior):
@@ -308,8 +312,7 @@ class SmoothDesign(SpecialDesign):
 
     def flat_parameters(self, priors):
         lab = self.prefix.label
-        flat = [] if priors.get("shrunk_b") else [f"bs_{lab}{n}" for n, p in zip(self.b_names, priors.get("bs", []))
-                                                  if p is None]
+        flat = [f"bs_{lab}{n}" for n, p in zip(self.b_names, priors.get("bs", [])) if p is None]
         for pc, ps in zip(self.pieces, priors.get("sds", [])):
             flat += [f"sds_{lab}{pc.label}_{j}" for j, p in enumerate(ps, start=1) if p is None]
         return flat
@@ -323,9 +326,8 @@ class SmoothDesign(SpecialDesign):
             sb.declare(f"int Ks{p}", f"Ks{p}", self.Ks, "number of linear effects")
             Xs = np.hstack([pc.Xs for pc in self.pieces])
             sb.declare(f"matrix[N, Ks{p}] Xs{p}", f"Xs{p}", Xs, "design matrix for the linear effects")
-            if not priors.get("shrunk_b"):  # else bs = zbs .* sdbs, written with the shrinkage prior
-                sb.par.append(f"vector[Ks{p}] bs{p};  // unpenalized spline coefficients")
-                prior_statement(pri, f"bs{p}", f"bs{p}", priors.get("bs", []), f"Ks{p}")
+            sb.par.append(f"vector[Ks{p}] bs{p};  // unpenalized spline coefficients")
+            prior_statement(pri, f"bs{p}", f"bs{p}", priors.get("bs", []), f"Ks{p}")
         sds_priors = priors.get("sds", [[] for _ in self.pieces])
         for i, pc in enumerate(self.pieces, start=1):
             pi = f"{p}_{i}"

@@ -346,9 +346,9 @@ class SpDesign(SpecialDesign):
     def b_names(self) -> list[str]:
         return [r.coef for r in self.rows]
 
-    def shrinkable_b(self):
+    def shrinkable(self, class_):
         s = self.prefix.suffix
-        return [(f"bsp{s}", f"Ksp{s}", len(self.rows))]
+        return [(f"bsp{s}", f"Ksp{s}", len(self.rows))] if class_ == "b" else []
 
     def prior_rows(self, base, scale_prior):
         return [row for t in self.sp_terms for row in t.prior_rows(base, scale_prior)]
@@ -361,8 +361,7 @@ class SpDesign(SpecialDesign):
 
     def flat_parameters(self, priors):
         label = self.prefix.label
-        flat = [] if priors.get("shrunk_b") else [f"bsp_{label}{r.coef}" for r, p in zip(self.rows, priors.get("bsp", []))
-                                                   if p is None]
+        flat = [f"bsp_{label}{r.coef}" for r, p in zip(self.rows, priors.get("bsp", [])) if p is None]
         for t, p in zip(self.sp_terms, priors.get("terms", [])):
             flat += t.flat_parameters(p)
         return flat
@@ -383,8 +382,6 @@ class SpDesign(SpecialDesign):
             idx = [j for j, t in enumerate(sp_terms) if t.kind == kind]
             if idx:
                 sb += handler.stan_kind([sp_terms[j] for j in idx], [term_priors[j] for j in idx])
-        if priors.get("shrunk_b"):  # bsp = zbsp .* sdbsp, written with the shrinkage prior (codegen.shrinkage)
-            return sb
         sb.par.append(f"vector[Ksp{s}] bsp{s};  // special effects coefficients")
         prior_statement(sb, f"bsp{s}", f"bsp{s}", priors.get("bsp") or [None] * len(self.rows), f"Ksp{s}")
         return sb
