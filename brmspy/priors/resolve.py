@@ -260,7 +260,7 @@ def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], shrunk:
             if crow.lb or crow.ub:
                 raise PriorError("Setting boundaries on coefficients is not allowed when using special priors (brms): "
                                  f"{sp.name}() on class {cls_!r} with lb/ub"
-                                 + (" (ar/ma of a family without natural residuals are bounded to (-1, 1))"
+                                 + (" (brms bounds ar/ma to (-1, 1) with cov = TRUE or latent residuals)"
                                     if cls_ != "b" else "") + ".")
             if design.cs_names:
                 raise PriorError("Special priors are not yet allowed in models with category-specific effects (brms): "
