@@ -216,3 +216,25 @@ def test_horseshoe_on_ar_fit() -> None:
         assert abs(ak.mean()) < 2 * ak.std() + 0.05, (k, ak.mean(), ak.std())
     assert "zar[3]" in draws and "sdar[1]" in draws
     assert_loglik_matches_stan(fit)
+
+
+def test_sdcar_is_a_part_of_the_scales() -> None:
+    """R2D2 over b and sdcar (icar: rcar = zcar * sdcar after sdcar is set); a small fit: log_lik = Stan."""
+    locs = [f"L{i}" for i in range(6)]
+    W = np.zeros((6, 6))
+    for i in range(6):
+        W[i, (i + 1) % 6] = W[(i + 1) % 6, i] = 1
+    rng = np.random.default_rng(2)
+    d = pd.DataFrame({"yc": rng.poisson(2, 60), "x": rng.normal(size=60), "g": np.tile(locs, 10)})
+    prior = bp.prior("R2D2(0.5, 2, main = TRUE)") + bp.prior("R2D2()", class_="sdcar")
+    f = 'yc ~ x + car(W, gr = g, type = "icar")'
+    data2 = {"W": pd.DataFrame(W, index=locs, columns=locs)}
+    code = bp.make_stancode(f, d, "poisson", prior=prior, data2=data2)
+    assert "sdcar = scales[(1+Kc):(Kc+1)][1];" in code
+    assert code.index("sdcar = scales") < code.index("rcar = zcar * sdcar;")
+    stanli.stan_to_mir(code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm(f, d, "poisson", prior=prior, data2=data2, chains=2, iter=400, seed=1, refresh=0)
+    assert "sdcar" in fit.draws_dict and "R2D2_phi[2]" in fit.draws_dict
+    assert_loglik_matches_stan(fit)
