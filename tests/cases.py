@@ -129,6 +129,7 @@ CASES: list[Case] = [
     Case("prior_r2d2_sderr", "count ~ x + ar(time = obs, p = 1)", "poisson",
          prior=bp.prior("R2D2(0.5, 2, main = TRUE)", "b") + bp.prior("R2D2()", "sderr")
          + bp.prior("normal(0, 0.5)", "ar")),
+    Case("prior_constant_sds", "y ~ x + s(z) + s(x, k = 5)", prior=bp.prior("constant(0.5)", "sds", coef="s(z)")),
     Case("prior_constants", "y ~ x + z + (1 | g)", prior=bp.prior("normal(0, 5)") + bp.prior("constant(1)", coef="x")
          + bp.prior("constant(0.5)", class_="sd") + bp.prior("constant(1)", class_="sigma")),
     Case("opt_center_false", bp.bf("y ~ x + f + (1 | g)", center=False)),

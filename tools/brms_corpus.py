@@ -834,6 +834,13 @@ case("prior_constant_class_b", "y ~ x1 + x2 + f3", prior=[pr("constant(0.5)", "b
 case("prior_constant_mixed", "y ~ x1 + x2 + x3", prior=[pr("normal(0, 2)", "b"), pr("constant(-1)", "b", coef="x2")])
 case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
      prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
+case("prior_constant_sds", "y ~ x1 + s(x2) + s(x3)", prior=[pr("constant(0.5)", "sds")], difference="newer_brms",
+     note="brms 2.18 writes rep_vector() into a real sds (stanc rejects); current brms's vector sds are fixed")
+case("prior_constant_sds_term", "y ~ x1 + s(x2) + s(x3)", prior=[pr("constant(0.5)", "sds", coef="s(x2)")])
+case("prior_constant_simo", "y ~ x1 + mo(xmo)", prior=[pr("constant(0.25)", "simo", coef="moxmo1")],
+     reason=r"(?i)dirichlet\(\) priors on the simplexes|could not find function")
+case("prior_constant_cor", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant(1)", "cor")],
+     reason=r"(?i)Stan rejects", note="brms 2.18 writes 'L_1 = 1;', which stanc rejects")
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
 case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
 case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),

@@ -153,13 +153,20 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
             mine = frozenset(c for c in shrunk if sp.shrinkable(c))
+            sds_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
 
-            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar, _s=mine) -> PriorDist | None:
+            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar, _s=mine, _f=sds_found) -> PriorDist | None:
                 if keys[0][0] in _s:  # bsp, sds, ... scaled by the horseshoe()/R2D2() prior (codegen.shrinkage)
                     return None
-                return lookup(*((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys))
+                full = tuple((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys)
+                if keys[0][0] == "sds":  # constant() on sds: current brms fixes them (sds_1 = rep_vector(c, ...))
+                    _f.append(entry(*full))
+                    if isinstance(_f[-1][0], SpecialPrior):
+                        return None
+                return lookup(*full)
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
+            _sds_constants(res, sp, sds_found)
             if mine:
                 res.special[(prefix, type(sp).__name__)]["shrunk"] = mine
         t = _terms_of(frame, prefix)
@@ -231,6 +238,19 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
         check_nlpar_priors(frame, res)
     return res
+
+
+def _sds_constants(res: ResolvedPriors, sp, found: list) -> None:
+    """constant() priors on class ``sds``: the sds of each smooth (one prior lookup each, in order) become data."""
+    if not any(isinstance(d, SpecialPrior) for d, _ in found):
+        return
+    parts = sp.shrinkable("sds")  # (sds_<i>, nb_<i>, number of sds) per smooth, in the order of the lookups
+    if len(parts) != len(found):
+        raise PriorError("brmspy cannot fix the sds of these smooth terms with constant(); use a prior such as "
+                         "'student_t(3, 0, 2.5)' on class 'sds'.")
+    for (name, _, m), (dist, _) in zip(parts, found):
+        if isinstance(dist, SpecialPrior):
+            res.constants[name] = dist.values(m, f"the sds of {name}")
 
 
 def _num(text: str) -> float | None:

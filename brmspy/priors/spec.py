@@ -105,7 +105,7 @@ def _check_bounds(p: "Prior") -> None:
 SHRINKAGE_CLASSES = ("b", "sds", "sdgp", "ar", "ma", "sderr", "sdcar", "sd")
 
 #: classes a constant() prior may fix (brms: any class whose parameter brmspy declares as a whole)
-CONSTANT_CLASSES = ("b", "Intercept", "sd", *DPARS)
+CONSTANT_CLASSES = ("b", "Intercept", "sd", "sds", *DPARS)
 
 
 def _check_special(p: "Prior", sp: SpecialPrior) -> None:
@@ -122,6 +122,15 @@ def _check_special(p: "Prior", sp: SpecialPrior) -> None:
             raise PriorError(f"Cannot add bounds to class {p.class_!r} for the prior {p.prior!r} (brms: setting "
                              "boundaries is not allowed when using special priors); remove lb/ub.")
         return
+    if p.class_ == "simo":  # brms's data_sp evaluates the simplex prior as dirichlet() concentrations
+        raise PriorError(f"brms takes only dirichlet() priors on the simplexes of mo() terms (class 'simo'): it "
+                         f"evaluates {p.prior!r} as the concentration and fails (could not find function "
+                         "\"constant\"), so brmspy refuses it. To fix a monotonic effect, put constant() on its "
+                         "coefficient (class 'b', coef 'mox').")
+    if p.class_ in ("cor", "L"):  # brms's stan_prior writes "L_1 = 1;", a program Stan rejects
+        raise PriorError(f"brms writes {p.prior!r} on class {p.class_!r} as the Cholesky factor itself "
+                         "('L_1 = <value>;'), a program Stan rejects (the factor is a matrix), so brmspy refuses it. For uncorrelated "
+                         "group-level effects write (1 + x || g).")
     if p.class_ not in CONSTANT_CLASSES:
         raise PriorError(f"constant() priors fix parameters of classes {', '.join(repr(c) for c in CONSTANT_CLASSES[:4])} "
                          f"and the distributional parameters in brmspy, not class {p.class_!r}.")
