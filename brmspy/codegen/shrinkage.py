@@ -158,12 +158,30 @@ def finish_shrinkage(sb: StanBlocks, design: PopulationDesign, sh: Shrinkage) ->
         return
     last = max(segments)
     uses = re.compile(r"\b(" + "|".join(map(re.escape, scales)) + r")\b")
-    early = [i for i in range(last) if i not in segments and uses.search(sb.tpar_comp[i])]
-    early = sorted(set(early) | {i - 1 for i in early if i > 0 and sb.tpar_comp[i - 1].lstrip().startswith("//")})
+    early = {i for i in range(last) if i not in segments and uses.search(sb.tpar_comp[i])}
+    early |= {i - 1 for i in early if i > 0 and sb.tpar_comp[i - 1].lstrip().startswith("//")}
+    for lo, hi in _brace_blocks(sb.tpar_comp[:last]):  # a { ... } block moves whole
+        if early & set(range(lo, hi + 1)):
+            early |= set(range(lo, hi + 1))
+    early = sorted(early)
     moved = [sb.tpar_comp[i] for i in early]
     kept = [line for i, line in enumerate(sb.tpar_comp) if i not in set(early)]
     at = kept.index(sb.tpar_comp[last]) + 1
     sb.tpar_comp[:] = kept[:at] + moved + kept[at:]
+
+
+def _brace_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """Outermost ``{`` ... ``}`` blocks (each brace on a line of its own) as (first, last) line numbers."""
+    out, depth, start = [], 0, 0
+    for i, line in enumerate(lines):
+        if line.strip() == "{":
+            start = i if depth == 0 else start
+            depth += 1
+        elif line.strip() == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i))
+    return out
 
 
 def _declaration(lines: list[str], name: str) -> int:

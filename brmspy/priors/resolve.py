@@ -302,12 +302,6 @@ def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], shrunk:
             if ac is not None and getattr(ac.spec, "cov", False):
                 raise PriorError(f"Cannot use shrinkage priors on '{cls_}' if cov = TRUE (brms). Use an ordinary prior "
                                  f"on class {cls_!r} or arma(..., cov = FALSE).")
-        if cls_ == "sderr":
-            ac = next((x for x in design.specials if x.shrinkable(cls_)), None)
-            if ac is not None and getattr(ac.spec, "time_cov", False):
-                raise PriorError("brmspy does not yet apply a shrinkage prior to 'sderr' of latent residuals with a "
-                                 "covariance structure (arma(cov = TRUE), cosy()); current brms does. Use an ordinary "
-                                 "prior on class 'sderr'.")
     b_special = shrunk.get("b")
     blocks: tuple[int, ...] = ()
     if "sd" in shrunk:

@@ -53,6 +53,12 @@ def test_scalar_scales_and_autocor() -> None:
     assert "sderr = scales[(1):(1)][1];" in code  # a scalar takes one element, as brms
     assert code.index("sderr = scales") < code.index("err = sderr * zerr;")
     stanli.stan_to_mir(code)
+    # latent residuals with a covariance structure: the whole { ... } block that uses sderr follows it
+    code = bp.make_stancode("ycnt ~ x1 + ar(time = tim, gr = g1, p = 1, cov = TRUE)", sim, "poisson",
+                            prior=bp.prior("R2D2()", class_="sderr"))
+    tpar = code.split("transformed parameters {")[1]
+    assert tpar.index("sderr = scales[(1):(1)][1];") < tpar.index("{\n") < tpar.index("err = scale_time_err(zerr, sderr")
+    stanli.stan_to_mir(code)
     code = bp.make_stancode("y ~ x1 + arma(time = tim, gr = g1, p = 2, q = 1, cov = FALSE)", sim,
                             prior=bp.prior("R2D2(0.5, 2)", class_="ar") + bp.prior("R2D2(main = TRUE)", class_="ma"))
     for line in ("sdar = scales[(1):(Kar)];", "sdma = scales[(1+Kar):(Kar+Kma)];", "ar = zar .* sdar;"):
@@ -76,8 +82,6 @@ def test_scalar_scales_and_autocor() -> None:
      "separate priors for single coefficients or groups"),
     ("y ~ x1 + s(x2)", "gaussian", bp.prior("R2D2()") + bp.prior("R2D2()", class_="sds"), "main = TRUE"),
     ("yord ~ x1 + cs(x2)", "acat", bp.prior("horseshoe(1)"), "category-specific effects"),
-    ("ycnt ~ x1 + ar(time = tim, gr = g1, p = 1, cov = TRUE)", "poisson", bp.prior("R2D2()", class_="sderr"),
-     "does not yet apply a shrinkage prior to 'sderr'"),  # current brms does: scale_time_err with sderr
 ])
 def test_brms_refusals(formula: str, family: str, prior, message: str) -> None:
     sim = pd.read_csv(SIM)
@@ -237,4 +241,19 @@ def test_sdcar_is_a_part_of_the_scales() -> None:
         warnings.simplefilter("ignore")
         fit = bp.brm(f, d, "poisson", prior=prior, data2=data2, chains=2, iter=400, seed=1, refresh=0)
     assert "sdcar" in fit.draws_dict and "R2D2_phi[2]" in fit.draws_dict
+    assert_loglik_matches_stan(fit)
+
+
+def test_sderr_cov_fit_log_lik() -> None:
+    """R2D2 over b and sderr of latent AR(1) residuals (cov = TRUE): numpy's log_lik equals Stan's density."""
+    rng = np.random.default_rng(6)
+    n = 40
+    d = pd.DataFrame({"y": rng.poisson(3, n), "x": rng.normal(size=n), "t": np.tile(np.arange(10), 4),
+                      "g": np.repeat(["a", "b", "c", "d"], 10)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x + ar(time = t, gr = g, p = 1, cov = TRUE)", d, "poisson",
+                     prior=bp.prior("R2D2(0.5, 2, main = TRUE)") + bp.prior("R2D2()", class_="sderr"), chains=2,
+                     iter=300, seed=4, refresh=0)
+    assert "sderr" in fit.draws_dict and "R2D2_phi[2]" in fit.draws_dict
     assert_loglik_matches_stan(fit)
