@@ -806,6 +806,8 @@ case("prior_horseshoe_mo_inter", "y ~ x1 + mo(xmo):x2", prior=[pr("horseshoe(2, 
      difference="shrinkage_scales")
 case("prior_horseshoe_mo_dpar", bf("y ~ x1", "sigma ~ x2 + mo(xmo)"), difference="shrinkage_scales",
      prior=[pr("horseshoe(1)", "b", dpar="sigma")])
+case("prior_horseshoe_nlpar_mo", bf("y ~ a * exp(b * x1)", "a ~ x2 + mo(xmo)", "b ~ 1", nl=True),
+     difference="shrinkage_scales", prior=[pr("horseshoe(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
 case("prior_r2d2_mo", "y ~ x1 + mo(xmo)", prior=[pr("R2D2(0.5, 2)", "b")], difference="newer_brms",
      note="brms 2.18: 'The R2D2 prior does not yet support special coefficient classes'; current brms shrinks bsp")
 case("prior_horseshoe_s", "y ~ x1 + s(x2)", prior=[pr("horseshoe(1)", "b")], difference="newer_brms",
