@@ -12,8 +12,11 @@ are ``b = zb .* sdb`` with standard normal ``zb`` and scales ``sdb`` taken from 
 
 brms 2.18 wrote the same horseshoe model through a function ``horseshoe(zb, hs_local, ...)`` and the
 R2D2 one through ``R2D2(zb, phi, tau2)``; current brms's form (this one) adds ``Kscales``, ``sdb`` and
-``scales`` and lets one prior span several classes (brmspy: ``b`` with the ``bsp`` of mo()/me()/mi() and the ``bs``
-of s()/t2() terms, and ``sd``). Prior arguments are data.
+``scales`` and lets one prior span several classes, as here: ``b`` with the ``bsp`` of mo()/me()/mi() and
+the ``bs`` of s()/t2() terms (coefficients ``zbsp .* sdbsp``), ``sds``, ``sdgp``, ``sderr``, ``ar``/``ma``
+(``zar .* sdar``), ``sdcar`` and ``sd`` (scales themselves: ``sds_1 = scales[...]``), in that order. The
+terms declare those parameters as usual with no prior; :func:`finish_shrinkage` turns them into parts of
+``scales`` in the assembled program. Prior arguments are data.
 """
 
 from __future__ import annotations

@@ -29,8 +29,9 @@ class Prior:
         (optionally one ``group``) and the distributional parameters such as ``sigma``.
 
     Besides Stan distributions, ``prior`` takes brms's special priors: ``horseshoe(...)`` and
-    ``R2D2(...)`` on a whole class ``b`` (shrinkage of all population-level coefficients of one
-    predictor), and ``constant(value)`` (the parameter is fixed at ``value``, which is passed as data).
+    ``R2D2(...)`` on a whole class of :data:`SHRINKAGE_CLASSES` (shrinkage of all population-level
+    coefficients of one predictor, of its sds, ...), and ``constant(value)`` (the parameter is fixed at
+    ``value``, which is passed as data).
     """
 
     prior: str
@@ -184,7 +185,9 @@ def prior(
     """Define a prior (brms's ``set_prior``/``prior``).
 
     brms's special priors: ``horseshoe(...)`` and ``R2D2(...)`` shrink all coefficients of class ``b``
-    (or the sds of class ``sd``) of a predictor; ``constant(value)`` fixes a parameter at ``value``.
+    of a predictor (with the ``bsp`` of mo()/me()/mi() and the ``bs`` of s() terms), or the whole class
+    ``sd``, ``sds``, ``sdgp``, ``ar``, ``ma``, ``sderr`` or ``sdcar`` (several as one prior with
+    ``main = TRUE``, as current brms); ``constant(value)`` fixes a parameter at ``value``.
 
     Examples
     --------
