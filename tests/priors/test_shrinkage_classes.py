@@ -257,3 +257,38 @@ def test_sderr_cov_fit_log_lik() -> None:
                      iter=300, seed=4, refresh=0)
     assert "sderr" in fit.draws_dict and "R2D2_phi[2]" in fit.draws_dict
     assert_loglik_matches_stan(fit)
+
+
+def test_r2d2_scales_numpy_vs_stan() -> None:
+    """The new part of the density, numpy against Stan: with R2D2 over b, bs and sds, Stan's log density
+    changes between two points that differ only in the standardized effects (zb, zbs, zs) and the Intercept
+    exactly as numpy's likelihood and standard normal priors do, with b, bs and the spline coefficients
+    scaled by ``scales = sqrt(phi * sigma^2 * R2 / (1 - R2))`` split as b, bs, sds (brms's order)."""
+    from scipy import stats
+
+    sim = pd.read_csv(SIM)
+    build = bp.build_model("y ~ x1 + s(x2)", sim, prior=bp.prior("R2D2(0.5, 2, main = TRUE)")
+                           + bp.prior("R2D2()", class_="sds"))
+    model = stanli.Model(stan_code=build.code, data=build.data)
+    dat = build.data
+    X = np.asarray(dat["X"])[:, 1:]
+    Xc = X - X.mean(axis=0)
+    Xs, Zs, y = np.asarray(dat["Xs"]), np.asarray(dat["Zs_1_1"]), np.asarray(dat["Y"])
+    rng = np.random.default_rng(9)
+    fixed = {"R2D2_R2": 0.4, "R2D2_phi": np.array([0.5, 0.2, 0.3]), "sigma": 0.9}
+    scales = np.sqrt(fixed["R2D2_phi"] * fixed["sigma"] ** 2 * 0.4 / 0.6)
+
+    def point():
+        return {**fixed, "Intercept": rng.normal(), "zb": rng.normal(size=1), "zbs": rng.normal(size=1),
+                "zs_1_1": rng.normal(size=Zs.shape[1])}
+
+    def numpy_part(p):
+        mu = p["Intercept"] + Xc @ (p["zb"] * scales[0]) + Xs @ (p["zbs"] * scales[1]) + Zs @ (p["zs_1_1"] * scales[2])
+        lp = stats.norm.logpdf(y, mu, fixed["sigma"]).sum()
+        lp += stats.norm.logpdf(np.concatenate([p["zb"], p["zbs"], p["zs_1_1"]])).sum()
+        return lp + stats.t.logpdf(p["Intercept"], dat["prior_Intercept_df"], dat["prior_Intercept_loc"],
+                                   dat["prior_Intercept_scale"])
+
+    a, b = point(), point()
+    stan_diff = model.log_prob_grad(model.unconstrain(a))[0] - model.log_prob_grad(model.unconstrain(b))[0]
+    np.testing.assert_allclose(stan_diff, numpy_part(a) - numpy_part(b), rtol=1e-9)
