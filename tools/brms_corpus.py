@@ -829,6 +829,37 @@ case("prior_r2d2_vector", "y ~ x1 + x2 + x3", prior=[pr("R2D2(mean_R2 = 0.8, pre
      difference="shrinkage_scales")
 case("prior_r2d2_bernoulli", "ybin ~ x1 + x2 + x3", family="bernoulli", difference="shrinkage_scales",
      prior=[pr("R2D2(0.3, 3, cons_D2 = 1)", "b")])
+# current brms's shrinkage across classes (issue 21): brms 2.18 shrinks b and bsp (horseshoe only)
+case("prior_horseshoe_mo", "y ~ x1 + x2 + mo(xmo)", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_mo_only", "y ~ mo(xmo)", prior=[pr("horseshoe(3, par_ratio = 0.5)", "b")],
+     difference="shrinkage_scales")
+case("prior_horseshoe_me", "y ~ x1 + me(xme, sdxme)", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_mo_inter", "y ~ x1 + mo(xmo):x2", prior=[pr("horseshoe(2, autoscale = FALSE)", "b")],
+     difference="shrinkage_scales")
+case("prior_horseshoe_mo_dpar", bf("y ~ x1", "sigma ~ x2 + mo(xmo)"), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b", dpar="sigma")])
+case("prior_horseshoe_nlpar_mo", bf("y ~ a * exp(b * x1)", "a ~ x2 + mo(xmo)", "b ~ 1", nl=True),
+     difference="shrinkage_scales", prior=[pr("horseshoe(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_r2d2_mo", "y ~ x1 + mo(xmo)", prior=[pr("R2D2(0.5, 2)", "b")], difference="newer_brms",
+     note="brms 2.18: 'The R2D2 prior does not yet support special coefficient classes'; current brms shrinks bsp")
+case("prior_horseshoe_s", "y ~ x1 + s(x2)", prior=[pr("horseshoe(1)", "b")], difference="newer_brms",
+     note="brms 2.18: invalid context; current brms shrinks bs")
+case("prior_r2d2_sds", "y ~ x1 + s(x2) + s(x3)", prior=[pr("R2D2(0.5, 2)", "sds")], difference="newer_brms")
+case("prior_horseshoe_b_sds_main", "y ~ x1 + s(x2)", difference="newer_brms",
+     prior=[pr("horseshoe(1, main = TRUE)", "b"), pr("horseshoe()", "sds")])
+case("prior_r2d2_sdgp", "y ~ x1 + gp(x2)", prior=[pr("R2D2(0.5, 2)", "sdgp")], difference="newer_brms")
+case("prior_horseshoe_ar", "y ~ x1 + ar(time = tim, gr = g1, p = 2, cov = FALSE)", difference="newer_brms",
+     prior=[pr("horseshoe(1)", "ar")])
+case("prior_r2d2_arma", "y ~ x1 + arma(time = tim, gr = g1, p = 1, q = 1, cov = FALSE)", difference="newer_brms",
+     prior=[pr("R2D2(main = TRUE)", "ar"), pr("R2D2()", "ma")])
+case("prior_r2d2_sderr", "ycnt ~ x1 + ar(time = tim, gr = g1, p = 1)", family="poisson", difference="newer_brms",
+     prior=[pr("R2D2(0.5, 2)", "sderr")])
+case("prior_horseshoe_ar_cov", "y ~ x1 + ar(time = tim, gr = g1, p = 1, cov = TRUE)", prior=[pr("horseshoe(1)", "ar")],
+     reason=r"(?i)invalid context|boundaries")
+case("prior_horseshoe_cs", "yord ~ x1 + cs(x2)", family="acat", prior=[pr("horseshoe(1)", "b")],
+     reason=r"(?i)category-specific effects")
+case("prior_horseshoe_sd_by", "y ~ x1 + (1 | gr(g1, by = gby))", prior=[pr("horseshoe(1)", "sd")],
+     reason=r"(?i)invalid context|compatible with the 'by' argument")
 case("prior_r2d2_bad_mean", "y ~ x1 + x2", prior=[pr("R2D2(1.5, 2)", "b")], reason=r"(?i)mean of the R2 prior")
 case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")], difference="refuse_beyond_2_18", reason=r"(?i)lasso.*removed")
 case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
@@ -837,6 +868,13 @@ case("prior_constant_class_b", "y ~ x1 + x2 + f3", prior=[pr("constant(0.5)", "b
 case("prior_constant_mixed", "y ~ x1 + x2 + x3", prior=[pr("normal(0, 2)", "b"), pr("constant(-1)", "b", coef="x2")])
 case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
      prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
+case("prior_constant_sds", "y ~ x1 + s(x2) + s(x3)", prior=[pr("constant(0.5)", "sds")], difference="newer_brms",
+     note="brms 2.18 writes rep_vector() into a real sds (stanc rejects); current brms's vector sds are fixed")
+case("prior_constant_sds_term", "y ~ x1 + s(x2) + s(x3)", prior=[pr("constant(0.5)", "sds", coef="s(x2)")])
+case("prior_constant_simo", "y ~ x1 + mo(xmo)", prior=[pr("constant(0.25)", "simo", coef="moxmo1")],
+     reason=r"(?i)dirichlet\(\) priors on the simplexes|could not find function")
+case("prior_constant_cor", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant(1)", "cor")],
+     reason=r"(?i)Stan rejects", note="brms 2.18 writes 'L_1 = 1;', which stanc rejects")
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
 case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
 case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
