@@ -156,6 +156,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             own = sp.prefix == prefix
             sdpar, snlpar = (dpar, nlpar) if own else _prefix_dpar_nlpar(frame, sp.prefix)
             mine = frozenset(c for c in shrunk if sp.shrinkable(c)) if own else frozenset()
+            for cls_ in () if own else SHRINKAGE_CLASSES:
+                row = by_key.get((cls_, "", "", resp, sdpar, snlpar))
+                sp_ = parse_special_prior(row.prior) if row is not None else None
+                if sp_ is not None and sp_.shrinkage and sp.shrinkable(cls_):
+                    raise PriorError(f"brmspy does not take {row.prior!r} on class {cls_!r} of a non-linear model's "
+                                     "autocorrelation structure yet; give it an ordinary prior such as "
+                                     "'normal(0, 0.5)'.")
             sds_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
 
             def bound(*keys: tuple, _r=resp, _d=sdpar, _n=snlpar, _s=mine, _f=sds_found) -> PriorDist | None:

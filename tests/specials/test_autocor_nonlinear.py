@@ -18,7 +18,7 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.core.errors import FormulaError
+from brmspy.core.errors import FormulaError, PriorError
 from brmspy.prediction.core import series_log_lik
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers, parameter_names
 
@@ -132,6 +132,11 @@ def test_refusals(formula, family, match) -> None:
     d["y"] = d["y"].round().astype(int) if family == "poisson" else d["y"]
     with pytest.raises(FormulaError, match=match):
         bp.make_stancode(formula, d, family, prior=PRIOR, data2={"W": np.eye(6)})
+
+
+def test_shrinkage_on_ar_of_a_nonlinear_mu_refused() -> None:
+    with pytest.raises(PriorError, match="non-linear model's autocorrelation structure"):
+        bp.make_stancode(_nl("~ ar(time, g, p = 2)"), _data(), prior=PRIOR + bp.prior("horseshoe(1)", class_="ar"))
 
 
 @pytest.fixture(scope="module")
