@@ -487,6 +487,12 @@ case("ac_ar_group", "y ~ x1 + (1 | g2) + ar(time = tim, gr = g1)")
 case("ac_ar_nogr", "y ~ x1 + ar(p = 1)")
 case("ac_ar_student", "y ~ x1 + ar(time = tim, gr = g1)", family="student")
 case("ac_arma_sigma", bf("y ~ x1 + arma(time = tim, gr = g1)", "sigma ~ x2"))
+case("refuse_ac_cosy_cens", "y | cens(censi) ~ x1 + cosy(tim, g1)", reason=r"(?i)invalid addition arguments")
+case("refuse_ac_ar_cov_trunc", "y | trunc(lb = -10) ~ x1 + ar(tim, g1, cov = TRUE)", reason=r"(?i)invalid addition arguments")
+case("refuse_ac_cosy_se", "y | se(sey) ~ x1 + cosy(tim, g1)", reason=r"(?i)set argument 'sigma' of function 'se' to TRUE")
+case("refuse_ac_fcor_se", "y | se(sey) ~ x1 + fcor(V)", data2={"V": "fcorV"}, reason=r"(?i)invalid addition arguments")
+case("ac_cosy_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + cosy(tim, g1)", difference="unsupported",
+     reason=r"(?i)se\(.*not supported by brmspy yet")
 case("ac_unstr", "y ~ x1 + unstr(tim, g1)", difference="newer_brms", note="unstr(): brms 2.19+")
 case("ac_unstr_student_sigma", bf("y ~ x1 + unstr(time = tim, gr = g1)", "sigma ~ x2"), family="student",
      difference="newer_brms")

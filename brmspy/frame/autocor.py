@@ -232,6 +232,21 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     if found.time_cov:
         if t.response.addition("weights") is not None:
             raise FormulaError(f"weights() cannot be combined with the covariance structure '{found.text}'.")
+        bad = [a.text for a in (t.response.addition("cens"), t.response.addition("trunc")) if a is not None]
+        if bad:  # brms: 'Invalid addition arguments for this model.'
+            raise FormulaError(f"Invalid addition arguments for this model (as brms): {', '.join(bad)} cannot be combined "
+                               f"with the residual covariance structure '{found.text}'.")
+        se = t.response.addition("se")
+        if se is not None:
+            if found.kind == "fcor":
+                raise FormulaError(f"Invalid addition arguments for this model (as brms): '{se.text}' cannot be combined "
+                                   f"with '{found.text}'.")
+            if not found.one_series and not _flag(se.args.get("sigma", "FALSE"), "sigma in se()"):
+                raise FormulaError("Please set argument 'sigma' of function 'se' to TRUE when modeling time-series "
+                                   f"covariance matrices (as brms; '{se.text}' with '{found.text}').")
+            raise FormulaError(f"'{se.text}' with the residual covariance structure '{found.text}' is not supported by "
+                               "brmspy yet (brms adds se^2 to the covariance of each series, or uses se as sigma of "
+                               "sar()); remove se() or the structure.")
         if fam.name == "student" and "nu" in t.parts:
             raise FormulaError(f"'{found.text}' with family student needs a single nu; remove the formula for nu.")
     return found

@@ -187,3 +187,19 @@ def test_recovers_unstr(fit_recovery):
     truth = {"b_Intercept": 1.0, "b_x": 0.5, "sigma": 0.6}
     truth.update({f"cortime__{j + 1}__{k + 1}": R[j, k] for k in range(1, 4) for j in range(k)})
     assert_recovers({k: d[k].to_numpy() for k in truth}, truth)
+
+
+@pytest.mark.parametrize("formula, match", [
+    ("y | cens(c) ~ x + unstr(time, g)", "Invalid addition arguments"),
+    ("y | trunc(lb = -9) ~ x + cosy(time, g)", "Invalid addition arguments"),
+    ("y | se(s) ~ x + unstr(time, g)", "set argument 'sigma' of function 'se' to TRUE"),
+    ("y | se(s, sigma = TRUE) ~ x + unstr(time, g)", "not supported by brmspy yet"),
+    ("y | se(s) ~ x + fcor(V)", "Invalid addition arguments"),
+    ("y | se(s) ~ x + sar(V)", "not supported by brmspy yet"),
+])
+def test_additions_with_covariance_structures_refused(formula: str, match: str) -> None:
+    """Regression: these additions were silently left out of the likelihood of covariance structures."""
+    d = _data().assign(c=0, s=0.5)
+    V = 0.5 * np.eye(len(d)) + 0.5
+    with pytest.raises(FormulaError, match=match):
+        bp.make_stancode(formula, d, data2={"V": V})
