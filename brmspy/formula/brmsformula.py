@@ -152,7 +152,9 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         priors on ``b`` apply to them, ``b = XR_inv * bQ`` reported); ``None``/``"none"``: none.
     **named : R-style keyword formulas, ``sigma="~ x"`` meaning ``"sigma ~ x"``.
 
-    These options apply to the main formula (``mu``), as brms's ``bf()`` does.
+    These options apply to the main formula (``mu``; every ``mu<k>`` of a mixture), as brms's ``bf()``
+    does; with a non-linear main formula (``nl=True``) brms 2.18 ignores them, and so does brmspy (give
+    a non-linear parameter its options with :func:`lf`, e.g. ``lf("a ~ x", decomp="QR")``).
 
     Returns
     -------
