@@ -19,9 +19,10 @@ import brmspy as bp
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
 from tests.families.test_wiener import _simulate
 
-# two diffusion processes with opposite drifts, mixed 35:65 (component 1 has the lower drift: order = "mu")
+# two diffusion processes with opposite drifts, mixed 35:65 (component 1 has the lower drift: order = "mu");
+# one non-decision time: brms bounds every ndt<k> by the smallest reaction time of all components
 TRUTH = {"b_mu1_Intercept": -1.2, "b_mu2_Intercept": 1.5, "b_mu2_x": 0.5, "bs1": 1.2, "bs2": 1.6,
-         "ndt1": 0.2, "ndt2": 0.3, "bias1": 0.5, "bias2": 0.45, "theta1": 0.35}
+         "ndt1": 0.25, "ndt2": 0.25, "bias1": 0.5, "bias2": 0.45, "theta1": 0.35}
 
 
 def _data(n: int = 240, seed: int = 5) -> pd.DataFrame:
@@ -80,8 +81,11 @@ def test_dec_is_required_by_any_wiener_component() -> None:
 def fit():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return bp.brm(bp.bf("rt | dec(dec) ~ 1", "mu2 ~ x"), _data(), bp.mixture("wiener", "wiener"),
-                      seed=3, refresh=0, iter=500, chains=2)
+        # proper intercept priors and init = 0: with flat/heavy-tailed ones an emptied component (theta -> 0)
+        # may drift off in one chain
+        prior = bp.prior("normal(0, 2)", "Intercept", dpar="mu1") + bp.prior("normal(0, 2)", "Intercept", dpar="mu2")
+        return bp.brm(bp.bf("rt | dec(dec) ~ 1", "mu2 ~ x"), _data(), bp.mixture("wiener", "wiener"), prior=prior,
+                      seed=3, refresh=0, iter=500, chains=2, init=0)
 
 
 @pytest.mark.slow
@@ -97,9 +101,26 @@ def test_parameter_names_and_predictions(fit) -> None:
     pp = bp.posterior_predict(fit, ndraws=5, seed=1)
     ll = bp.log_lik(fit, ndraws=10)
     assert ep.shape == (20, 240) and pp.shape == (5, 240) and ll.shape == (10, 240)
-    assert np.isfinite(ep).all() and np.isfinite(ll).all() and (pp > 0).all()
+    assert np.isfinite(ep).all(), np.argwhere(~np.isfinite(ep))[:5]
+    assert np.isfinite(ll).all(), np.argwhere(~np.isfinite(ll))[:5]
+    assert (pp > 0).all()
 
 
 @pytest.mark.slow
 def test_recovery_wiener_mixture(fit) -> None:
     assert_recovers(fit.draws_dict, TRUTH)
+
+
+def test_wiener_epred_has_no_nan_at_zero_or_large_negative_drift() -> None:
+    """Regression: brms's expression gave 0/0 at mu = 0 and inf/inf for large negative drifts (a mixture's
+    empty component drifts there), so posterior_epred had NaNs."""
+    from brmspy.families.wiener import wiener_epred
+
+    mu = np.array([-2000.0, -400.0, -2.0, -1e-7, 0.0, 1e-7, 2.0, 400.0])
+    dp = {"mu": mu, "bs": 1.5, "ndt": 0.2, "bias": 0.4}
+    got = wiener_epred(dp, None)
+    assert np.isfinite(got).all()
+    naive = 0.2 - 0.4 / mu[[2, 6]] + 1.5 / mu[[2, 6]] * np.expm1(-2 * mu[[2, 6]] * 0.4) / np.expm1(-2 * mu[[2, 6]] * 1.5)
+    np.testing.assert_allclose(got[[2, 6]], naive, rtol=1e-12)
+    np.testing.assert_allclose(got[3:6], 0.2 + 0.4 * (1.5 - 0.4), rtol=1e-6)  # the limit at mu = 0
+    assert got[0] == pytest.approx(0.2 + 0.4 / 2000, rel=1e-9)  # -bias / mu dominates: the ratio vanishes
