@@ -638,6 +638,8 @@ case("mix_cumulative_nl_main", bf("yord ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl
      prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
 case("mix_cumulative_nl_mu2", bf("yord ~ 1", "a ~ 1", "b ~ x2", nlf=[["mu2 ~ a * exp(b * x1)"]]),
      family=mix("cumulative", "cumulative"), prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("mix_cumulative_nl_theta_disc", bf("yord ~ a * x1", "a ~ 1 + x2", "theta2 ~ x2", "disc2 ~ x1", nl=True),
+     family=mix("cumulative", "cumulative"), prior=[pr("normal(0, 1)", "b", nlpar="a")])
 case("mix_sratio_nl_main", bf("yord ~ a * x1 + b * x2", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), family=mix("sratio", "sratio"),
      prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
 

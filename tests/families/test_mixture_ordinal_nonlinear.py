@@ -5,7 +5,7 @@
 ``Intercept_mu<k>`` (``b_mu<k>_Intercept[j]``); ``nlf(mu2 ~ ...)`` gives one component its own formula.
 Golden code accepted by stanc, brms's lines, the numpy log-likelihood equal to Stan's density,
 predictions, and recovery on simulated data.  (Stan data and priors against brms 2.18:
-``mix_cumulative_nl_main``, ``mix_cumulative_nl_mu2``, ``mix_sratio_nl_main`` in
+``mix_cumulative_nl_main``, ``mix_cumulative_nl_mu2``, ``mix_cumulative_nl_theta_disc``, ``mix_sratio_nl_main`` in
 ``tests/package/test_brms_reference.py``.)
 """
 
@@ -44,6 +44,8 @@ CASES = {
                                    bp.mixture("cumulative", "cumulative"), PRIOR),
     "mixture_cumulative_nl_mu2": (bp.bf("y ~ 1", "a ~ 1", "b ~ z") + bp.nlf("mu2 ~ a * exp(b * x)"),
                                   bp.mixture("cumulative", "cumulative"), PRIOR),
+    "mixture_cumulative_nl_theta_disc": (bp.bf("y ~ a * x", "a ~ 1 + z", "theta2 ~ z", "disc2 ~ x", nl=True),
+                                         bp.mixture("cumulative", "cumulative"), bp.prior("normal(0, 2)", nlpar="a")),
     "mixture_sratio_nl_group": (bp.bf("y ~ a * x + b * z", "a ~ 1 + (1 | g)", "b ~ 1", nl=True),
                                 bp.mixture("sratio", "sratio"), PRIOR),
 }
