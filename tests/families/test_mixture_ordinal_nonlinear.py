@@ -100,6 +100,8 @@ def test_names_loglik_predictions(fit) -> None:
     p = dd["theta1"][i] * probs(th1, dd["b_a_Intercept"][i] * x) + dd["theta2"][i] * probs(th2, np.zeros_like(x))
     ep_all = bp.posterior_epred(fit)
     np.testing.assert_allclose(ep_all[i], p, rtol=1e-10)
+    ep_new = bp.posterior_epred(fit, newdata=_data().iloc[:20])  # new data: the same non-linear mu1 and thresholds
+    np.testing.assert_allclose(ep_new, ep_all[:, :20], rtol=1e-10)
 
 
 @pytest.mark.slow

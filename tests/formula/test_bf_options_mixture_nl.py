@@ -110,6 +110,8 @@ def test_mixture_qr_names_loglik_predictions(fit_mix_qr) -> None:
     assert_loglik_matches_stan(fit_mix_qr)
     ep, pp = bp.posterior_epred(fit_mix_qr, ndraws=10), bp.posterior_predict(fit_mix_qr, ndraws=10, seed=1)
     assert ep.shape == pp.shape == (10, 300) and np.isfinite(ep).all()
+    ep_new = bp.posterior_epred(fit_mix_qr, newdata=_data().iloc[:25])  # all draws: the same ones
+    np.testing.assert_allclose(ep_new, bp.posterior_epred(fit_mix_qr)[:, :25], rtol=1e-8)
 
 
 @pytest.mark.slow
@@ -125,4 +127,8 @@ def test_nlpar_qr_names_loglik_recovery(fit_nl_qr) -> None:
     assert_loglik_matches_stan(fit_nl_qr)
     ll = bp.log_lik(fit_nl_qr, ndraws=10)
     assert ll.shape == (10, 300) and np.isfinite(ll).all()
+    # new data: b_a (from bQ_a) times the original-scale design, the same values as for the fitted rows
+    ep = bp.posterior_epred(fit_nl_qr)
+    ep_new = bp.posterior_epred(fit_nl_qr, newdata=_data().iloc[:25])
+    np.testing.assert_allclose(ep_new, ep[:, :25], rtol=1e-8)
     assert_recovers(draws, {"b_a_Intercept": 1.5, "b_a_x": 0.5, "b_a_z": -0.3, "b_b_Intercept": -0.4, "sigma": 0.3})
