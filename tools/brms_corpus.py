@@ -913,6 +913,8 @@ case("opt_lf_qr_nlpar", bf("y ~ a * exp(b * x1)", "b ~ 1", nl=True, lf=["a ~ x2 
      prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
 case("opt_lf_qr_nlpar_group", bf("y ~ a * x1 + b", "b ~ 1", nl=True, lf=["a ~ x2 + (1 | g1)"], lf_options={"decomp": "QR"}),
      prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
+case("opt_lf_qr_nlpar_bounds", bf("y ~ a * exp(b * x1)", "b ~ 1", nl=True, lf=["a ~ x2 + x3"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a", lb=0), pr("normal(0, 1)", "b", nlpar="b")], reason=r"(?i)bounds")
 case("opt_nlf_sigma_lf_qr", bf("y ~ x1", "b ~ 1", nlf=[["sigma ~ a * exp(b * x1)"]], lf=["a ~ x2 + x3"],
                                 lf_options={"decomp": "QR"}),
      prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
