@@ -47,7 +47,10 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
     prefix = Prefix(t.resp, dpar)
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
-    mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
+    if dpar in t.nonlinear:  # a non-linear ordinal mixture component: its formula is the latent mu<k>
+        mu = nonlinear_eta(ctx, t, dpar)
+    else:
+        mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
     thres = ctx.draws(f"b{s}_Intercept")[:, None, :]  # (S, 1, nthres)
     if design.Xcs is not None:
         Xcs = ctx.rows.Xcs(prefix)
