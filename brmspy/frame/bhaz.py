@@ -1,0 +1,195 @@
+"""The baseline hazard of the ``cox`` family: M-spline (hazard) and I-spline (cumulative hazard) bases.
+
+brms 2.18 (``bhaz_basis_matrix``) hands the response (the survival times) to
+``splines2::mSpline`` for the baseline hazard (Stan data ``Zbhaz``) and to ``splines2::iSpline``
+for the cumulative baseline hazard (``Zcbhaz``), with the family's ``bhaz`` arguments
+(``cox(bhaz = list(df = 5, intercept = TRUE))`` by default; also ``knots``, ``degree`` and
+``Boundary.knots``).  Without boundary knots brms takes the range of the times widened by a 50th of it
+on each side (the lower one not below 0).  New data use the model's basis (its knots) as brms's
+``predict(basis, newy)``.
+
+splines2's definitions (Wang & Yan, 2021; Ramsay, 1988): with order ``k = degree + 1`` and the knot
+sequence ``t`` (each boundary knot ``k`` times, the interior knots once), the M-spline
+``M_i(x) = k B_i(x) / (t[i + k] - t[i])`` is the B-spline ``B_i`` normalised to integrate to one, and the
+I-spline ``I_i(x)`` is the integral of ``M_i`` from the lower boundary knot.  ``intercept = FALSE``
+drops the first column.  Interior knots from ``df`` are the ``df - degree - intercept`` inner
+quantiles (R's type 7, numpy's default) of the values inside the boundary knots.  Outside the boundary
+knots the polynomial pieces of the end intervals are extended, as splines2 does (with its warning).
+SciPy's :class:`~scipy.interpolate.BSpline` evaluates the B-splines and their antiderivatives; only
+the normalisation and knot placement are written here (``tests/frame/test_bhaz.py`` compares the
+bases with splines2's numbers in ``tests/reference/bhaz_splines2.json``, made by ``tools/bhaz_reference.R``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+from scipy.interpolate import BSpline
+
+from ..core.errors import DataError, DataWarning, FamilyError, warn
+
+__all__ = ["BHAZ_ARGS", "BaselineHazard", "MSplineBasis", "check_bhaz_args", "mspline_basis"]
+
+#: the arguments ``bhaz`` takes (splines2's), with brmspy's snake-case alias of ``Boundary.knots``
+BHAZ_ARGS = ("df", "knots", "degree", "intercept", "Boundary.knots")
+_ALIASES = {"boundary_knots": "Boundary.knots"}
+
+
+def check_bhaz_args(bhaz: Mapping[str, Any] | None) -> dict[str, Any]:
+    """brms's ``bhaz`` list with its defaults (``df = 5``, ``intercept = TRUE``), checked.
+
+    Examples
+    --------
+    >>> check_bhaz_args({"df": 7})
+    {'df': 7, 'intercept': True}
+    """
+    if bhaz is None:
+        bhaz = {}
+    if not isinstance(bhaz, Mapping):
+        raise FamilyError("'bhaz' should be a dict of the baseline hazard's spline arguments, e.g. "
+                          "cox(bhaz={'df': 5, 'intercept': True}).")
+    out: dict[str, Any] = {}
+    for key, value in bhaz.items():
+        name = _ALIASES.get(key, key)
+        if name not in BHAZ_ARGS:
+            raise FamilyError(f"cox(bhaz=...) has no argument {key!r}; it takes {', '.join(BHAZ_ARGS)}.")
+        out[name] = value
+    if "df" in out and out["df"] is not None:
+        df = out["df"]
+        if isinstance(df, bool) or not isinstance(df, (int, np.integer, float)) or df != int(df) or df < 1:
+            raise FamilyError(f"bhaz 'df' must be a positive integer; got {df!r}.")
+        out["df"] = int(df)
+    if "degree" in out:
+        deg = out["degree"]
+        if isinstance(deg, bool) or not isinstance(deg, (int, np.integer, float)) or deg != int(deg) or deg < 0:
+            raise FamilyError(f"bhaz 'degree' must be a non-negative integer; got {deg!r}.")
+        out["degree"] = int(deg)
+    if "intercept" in out and not isinstance(out["intercept"], (bool, np.bool_)):
+        raise FamilyError(f"bhaz 'intercept' must be True or False; got {out['intercept']!r}.")
+    for name in ("knots", "Boundary.knots"):
+        if name in out and out[name] is not None:
+            try:
+                out[name] = [float(v) for v in np.atleast_1d(np.asarray(out[name], dtype=float))]
+            except (TypeError, ValueError):
+                raise FamilyError(f"bhaz {name!r} must be numbers; got {out[name]!r}.") from None
+    if out.get("Boundary.knots") is not None:
+        bk = out["Boundary.knots"]
+        if len(bk) != 2 or not bk[0] < bk[1]:
+            raise FamilyError(f"bhaz 'Boundary.knots' must be two increasing numbers; got {bk}.")
+    out.setdefault("df", 5)
+    out.setdefault("intercept", True)
+    return out
+
+
+@dataclass(frozen=True)
+class MSplineBasis:
+    """An M-spline basis (splines2's ``mSpline``) and its integrals (``iSpline``), kept for new data."""
+
+    knots: tuple[float, ...]  # interior knots
+    boundary: tuple[float, float]
+    degree: int = 3
+    intercept: bool = True
+
+    @property
+    def order(self) -> int:
+        return self.degree + 1
+
+    @property
+    def _t(self) -> np.ndarray:
+        k = self.order
+        return np.r_[[self.boundary[0]] * k, list(self.knots), [self.boundary[1]] * k]
+
+    @property
+    def n_basis(self) -> int:
+        """Number of columns (brms's ``Kbhaz``)."""
+        return len(self.knots) + self.order - (0 if self.intercept else 1)
+
+    def _scale(self) -> np.ndarray:
+        t, k = self._t, self.order
+        n = len(t) - k
+        return np.array([k / (t[i + k] - t[i]) for i in range(n)])
+
+    def _splines(self) -> BSpline:
+        t, k = self._t, self.order
+        n = len(t) - k
+        return BSpline(t, np.eye(n) * self._scale()[None, :], self.degree, extrapolate=True)
+
+    def _columns(self, out: np.ndarray) -> np.ndarray:
+        return out if self.intercept else out[:, 1:]
+
+    def m(self, x: np.ndarray) -> np.ndarray:
+        """The M-spline basis at ``x``: (len(x), n_basis), the baseline hazard's design ``Zbhaz``."""
+        x = np.asarray(x, dtype=float).ravel()
+        return self._columns(np.asarray(self._splines()(x), dtype=float).reshape(x.size, -1))
+
+    def i(self, x: np.ndarray) -> np.ndarray:
+        """The I-spline basis at ``x`` (integrals of the M-splines from the lower boundary): ``Zcbhaz``."""
+        x = np.asarray(x, dtype=float).ravel()
+        anti = self._splines().antiderivative()
+        left = np.asarray(anti(self.boundary[0]), dtype=float).reshape(1, -1)
+        return self._columns(np.asarray(anti(x), dtype=float).reshape(x.size, -1) - left)
+
+
+def _quantile7(x: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """R's ``quantile(x, probs)`` (type 7; numpy's default ``linear``)."""
+    return np.quantile(x, probs) if len(probs) else np.empty(0)
+
+
+def mspline_basis(y: np.ndarray, args: Mapping[str, Any], where: str = "the response") -> MSplineBasis:
+    """The basis brms builds from the times ``y`` and the family's ``bhaz`` arguments (``check_bhaz_args``).
+
+    Examples
+    --------
+    >>> b = mspline_basis(np.array([1.0, 2.0, 3.0, 4.0, 6.0]), check_bhaz_args(None))
+    >>> b.n_basis, b.knots, b.boundary
+    (5, (3.0,), (0.9, 6.1))
+    """
+    y = np.asarray(y, dtype=float)
+    y = y[~np.isnan(y)]
+    if y.size == 0:
+        raise DataError(f"The baseline hazard of the cox family needs observed times in {where}.")
+    degree = int(args.get("degree", 3))
+    intercept = bool(args.get("intercept", True))
+    bk = args.get("Boundary.knots")
+    if bk is None:  # brms: the range of the times widened by a 50th of it, the lower knot not below 0
+        lo, hi = float(np.min(y)), float(np.max(y))
+        diff = hi - lo
+        bk = (max(lo - diff / 50, 0.0), hi + diff / 50)
+    bk = (float(bk[0]), float(bk[1]))
+    if not bk[0] < bk[1]:
+        raise DataError(f"The baseline hazard of the cox family needs distinct times in {where} (all are {bk[0]:g}); "
+                        "give cox(bhaz={'Boundary.knots': [lower, upper]}).")
+    knots = args.get("knots")
+    if knots is None:
+        n_inner = int(args.get("df", 5)) - degree - int(intercept)
+        if n_inner < 0:  # splines2: df too small for the degree; it uses no interior knots, with a warning
+            warn(f"bhaz 'df' = {args.get('df')} is less than degree + intercept = {degree + int(intercept)}; "
+                 f"the baseline hazard has {degree + int(intercept)} basis functions (as splines2).", DataWarning)
+            n_inner = 0
+        inside = y[(y >= bk[0]) & (y <= bk[1])]
+        probs = np.linspace(0, 1, n_inner + 2)[1:-1]
+        knots = _quantile7(inside, probs)
+    knots = tuple(sorted(float(k) for k in knots))
+    if any(not bk[0] < k < bk[1] for k in knots):
+        raise DataError(f"The interior knots of the baseline hazard {list(knots)} must lie inside the boundary knots {list(bk)}.")
+    return MSplineBasis(knots, bk, degree, intercept)
+
+
+@dataclass(frozen=True)
+class BaselineHazard:
+    """The model's baseline hazard basis and its Stan data (brms's ``Zbhaz``, ``Zcbhaz``)."""
+
+    basis: MSplineBasis
+    Z: np.ndarray  # M-splines at the times: hazard
+    Zc: np.ndarray  # I-splines at the times: cumulative hazard
+
+    @classmethod
+    def build(cls, y: np.ndarray, args: Mapping[str, Any], where: str = "the response") -> "BaselineHazard":
+        basis = mspline_basis(y, args, where)
+        return cls(basis, basis.m(y), basis.i(y))
+
+    @property
+    def K(self) -> int:
+        return self.basis.n_basis
