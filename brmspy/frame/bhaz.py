@@ -23,65 +23,19 @@ bases with splines2's numbers in ``tests/reference/bhaz_splines2.json``, made by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 from scipy.interpolate import BSpline
 
 from ..core.errors import DataError, DataWarning, FamilyError, warn
+from ..families.bhaz import check_bhaz_args
 
-__all__ = ["BHAZ_ARGS", "BaselineHazard", "MSplineBasis", "check_bhaz_args", "mspline_basis"]
+if TYPE_CHECKING:
+    from ..formula.terms import BrmsTerms
+    from .types import ResponseData
 
-#: the arguments ``bhaz`` takes (splines2's), with brmspy's snake-case alias of ``Boundary.knots``
-BHAZ_ARGS = ("df", "knots", "degree", "intercept", "Boundary.knots")
-_ALIASES = {"boundary_knots": "Boundary.knots"}
-
-
-def check_bhaz_args(bhaz: Mapping[str, Any] | None) -> dict[str, Any]:
-    """brms's ``bhaz`` list with its defaults (``df = 5``, ``intercept = TRUE``), checked.
-
-    Examples
-    --------
-    >>> check_bhaz_args({"df": 7})
-    {'df': 7, 'intercept': True}
-    """
-    if bhaz is None:
-        bhaz = {}
-    if not isinstance(bhaz, Mapping):
-        raise FamilyError("'bhaz' should be a dict of the baseline hazard's spline arguments, e.g. "
-                          "cox(bhaz={'df': 5, 'intercept': True}).")
-    out: dict[str, Any] = {}
-    for key, value in bhaz.items():
-        name = _ALIASES.get(key, key)
-        if name not in BHAZ_ARGS:
-            raise FamilyError(f"cox(bhaz=...) has no argument {key!r}; it takes {', '.join(BHAZ_ARGS)}.")
-        out[name] = value
-    if "df" in out and out["df"] is not None:
-        df = out["df"]
-        if isinstance(df, bool) or not isinstance(df, (int, np.integer, float)) or df != int(df) or df < 1:
-            raise FamilyError(f"bhaz 'df' must be a positive integer; got {df!r}.")
-        out["df"] = int(df)
-    if "degree" in out:
-        deg = out["degree"]
-        if isinstance(deg, bool) or not isinstance(deg, (int, np.integer, float)) or deg != int(deg) or deg < 0:
-            raise FamilyError(f"bhaz 'degree' must be a non-negative integer; got {deg!r}.")
-        out["degree"] = int(deg)
-    if "intercept" in out and not isinstance(out["intercept"], (bool, np.bool_)):
-        raise FamilyError(f"bhaz 'intercept' must be True or False; got {out['intercept']!r}.")
-    for name in ("knots", "Boundary.knots"):
-        if name in out and out[name] is not None:
-            try:
-                out[name] = [float(v) for v in np.atleast_1d(np.asarray(out[name], dtype=float))]
-            except (TypeError, ValueError):
-                raise FamilyError(f"bhaz {name!r} must be numbers; got {out[name]!r}.") from None
-    if out.get("Boundary.knots") is not None:
-        bk = out["Boundary.knots"]
-        if len(bk) != 2 or not bk[0] < bk[1]:
-            raise FamilyError(f"bhaz 'Boundary.knots' must be two increasing numbers; got {bk}.")
-    out.setdefault("df", 5)
-    out.setdefault("intercept", True)
-    return out
-
+__all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "mspline_basis"]
 
 @dataclass(frozen=True)
 class MSplineBasis:
@@ -142,6 +96,7 @@ def mspline_basis(y: np.ndarray, args: Mapping[str, Any], where: str = "the resp
 
     Examples
     --------
+    >>> from brmspy.families.bhaz import check_bhaz_args
     >>> b = mspline_basis(np.array([1.0, 2.0, 3.0, 4.0, 6.0]), check_bhaz_args(None))
     >>> b.n_basis, b.knots, b.boundary
     (5, (3.0,), (0.9, 6.1))
@@ -193,3 +148,25 @@ class BaselineHazard:
     @property
     def K(self) -> int:
         return self.basis.n_basis
+
+
+def baseline_hazard(t: "BrmsTerms", rd: "ResponseData") -> BaselineHazard | None:
+    """The baseline hazard basis of a response whose family has one (cox), else None.
+
+    brms 2.18 evaluates the baseline hazard at the response only: the upper end of an
+    interval-censored row and truncation bounds would take the hazard at the wrong time, so
+    brmspy refuses those (right and left censoring are exact).
+    """
+    fam = t.family
+    if fam.kind.has_components and any(c.kind.baseline_hazard for c in fam.components):
+        raise FamilyError("Mixtures with cox components are not supported by brmspy; fit the cox family alone.")
+    if not fam.kind.baseline_hazard:
+        return None
+    adds = rd.adds
+    if adds is not None and adds.cens is not None and np.any(adds.cens == 2):
+        raise FamilyError("Interval censoring (cens code 2 / 'interval') is not supported for family 'cox': brms 2.18 "
+                          "takes the baseline hazard at the lower end only, so brmspy refuses it; use right or left censoring.")
+    if adds is not None and adds.truncated:
+        raise FamilyError("trunc() is not supported for family 'cox': brms 2.18 takes the baseline hazard at the response "
+                          "instead of the truncation bound, so brmspy refuses it; remove trunc().")
+    return BaselineHazard.build(rd.y, fam.bhaz or check_bhaz_args(None), f"the response {rd.name!r}")

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from brmspy.core.errors import DataError, FamilyError
-from brmspy.frame.bhaz import BaselineHazard, check_bhaz_args, mspline_basis
+from brmspy.families.bhaz import check_bhaz_args
+from brmspy.frame.bhaz import BaselineHazard, mspline_basis
 
 REF = json.loads((Path(__file__).parents[1] / "reference" / "bhaz_splines2.json").read_text())
 
