@@ -33,7 +33,6 @@ from ..families.bhaz import check_bhaz_args
 
 if TYPE_CHECKING:
     from ..formula.terms import BrmsTerms
-    from .types import ResponseData
 
 __all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "mspline_basis"]
 
@@ -150,8 +149,9 @@ class BaselineHazard:
         return self.basis.n_basis
 
 
-def baseline_hazard(t: "BrmsTerms", rd: "ResponseData") -> BaselineHazard | None:
-    """The baseline hazard basis of a response whose family has one (cox), else None.
+def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
+    """The baseline hazard basis of a response (``rd``, a :class:`~brmspy.frame.types.ResponseData`) whose family has
+    one (cox), else None.
 
     brms 2.18 evaluates the baseline hazard at the response only: the upper end of an
     interval-censored row and truncation bounds would take the hazard at the wrong time, so
