@@ -128,6 +128,18 @@ def test_numpy_loglik_equals_stan_names_and_predictions(fit) -> None:
 
 
 @pytest.mark.slow
+def test_saved_fit_keeps_the_baseline_hazard_arguments(tmp_path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = bp.brm("time | cens(1 - event) ~ x", _data(n=60), bp.cox(bhaz={"df": 6, "Boundary.knots": [0, 7]}),
+                   seed=1, refresh=0, iter=200, chains=1)
+    bp.save_fit(f, tmp_path / "cox.brmspy")
+    g = bp.load_fit(tmp_path / "cox.brmspy")
+    assert g.family.bhaz == {"df": 6, "Boundary.knots": [0.0, 7.0], "intercept": True}
+    np.testing.assert_allclose(bp.log_lik(g), bp.log_lik(f), rtol=1e-12)
+
+
+@pytest.mark.slow
 def test_recovery_of_the_log_hazard_ratio(fit) -> None:
     assert_recovers(fit.draws_dict, {"b_x": BETA}, central95=True)
     assert fit.draws_dict["b_x"].std() < 0.2  # informative: 250 rows, about 60% events
