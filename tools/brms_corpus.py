@@ -753,6 +753,10 @@ case("fam_cox_bhaz", "ypos ~ x1 + f3", family=fam("cox", bhaz={"df": 7, "interce
 case("fam_cox_knots", "ypos ~ x1", family=fam("cox", link="identity", bhaz={"knots": [0.8, 1.2, 2],
                                                                               "Boundary.knots": [0, 6]}))
 case("fam_cox_prior", "ypos | weights(wts) ~ x1", family="cox", prior=[pr("dirichlet(2)", "sbhaz")])
+case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", family="cox", difference="newer_brms",
+     note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
+case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
+     reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
 case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="refuse_beyond_2_18",
      reason=r"trunc\(\) is not supported for family 'cox'",
      note="brms 2.18 takes the baseline hazard at the response, not at the truncation bound")

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 from scipy.interpolate import BSpline
 
-from ..core.errors import DataError, DataWarning, FamilyError, warn
+from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families.bhaz import check_bhaz_args
 
 if TYPE_CHECKING:
@@ -160,7 +160,11 @@ def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
     fam = t.family
     if fam.kind.has_components and any(c.kind.baseline_hazard for c in fam.components):
         raise FamilyError("Mixtures with cox components are not supported by brmspy; fit the cox family alone.")
+    add = t.response.addition("bhaz")
     if not fam.kind.baseline_hazard:
+        if add is not None:
+            raise FormulaError(f"Argument 'bhaz' is not supported for family {fam.name!r}; it is the baseline hazard "
+                               "of family 'cox'. Remove 'bhaz()'.")
         return None
     adds = rd.adds
     if adds is not None and adds.cens is not None and np.any(adds.cens == 2):
@@ -169,4 +173,29 @@ def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
     if adds is not None and adds.truncated:
         raise FamilyError("trunc() is not supported for family 'cox': brms 2.18 takes the baseline hazard at the response "
                           "instead of the truncation bound, so brmspy refuses it; remove trunc().")
-    return BaselineHazard.build(rd.y, fam.bhaz or check_bhaz_args(None), f"the response {rd.name!r}")
+    args = bhaz_addition_args(add) if add is not None else (fam.bhaz or check_bhaz_args(None))
+    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}")
+
+
+def _literal(text: str, where: str) -> Any:
+    """An R literal of a ``bhaz()`` argument: a number, ``TRUE``/``FALSE`` or ``c(<numbers>)``."""
+    s = text.strip()
+    if s in ("TRUE", "T", "FALSE", "F"):
+        return s in ("TRUE", "T")
+    if s.startswith("c(") and s.endswith(")"):
+        return [_literal(p, where) for p in s[2:-1].split(",") if p.strip()]
+    try:
+        value = float(s.rstrip("L"))
+    except ValueError:
+        raise FormulaError(f"{where} must be a number, TRUE/FALSE or c(<numbers>); got {text!r}.") from None
+    return int(value) if value.is_integer() and "." not in s and "e" not in s.lower() else value
+
+
+def bhaz_addition_args(add: Any) -> dict[str, Any]:
+    """The spline arguments of current brms's addition term ``bhaz(df = 5, ...)`` (defaults ``df = 5``,
+    ``intercept = TRUE``), checked as ``cox(bhaz = ...)``; ``gr =`` (stratified baselines) is refused."""
+    if add.args.get("gr") not in (None, "NA"):
+        raise FormulaError(f"'bhaz(gr = {add.args['gr']})' (a baseline hazard per group, stratified cox models of current "
+                           "brms) is not supported by brmspy yet; remove 'gr' or fit the strata separately.")
+    args = {k: _literal(v, f"bhaz({k} = ...)") for k, v in add.args.items() if k != "gr"}
+    return check_bhaz_args(args)

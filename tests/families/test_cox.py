@@ -88,6 +88,21 @@ def test_brms_default_priors_and_sbhaz_prior_checks() -> None:
         bp.make_standata("time ~ x", d, bp.cox(), prior=bp.prior("dirichlet(c(1, 2))", class_="sbhaz"))
 
 
+def test_bhaz_addition_term_of_current_brms() -> None:
+    d = _data(n=40)
+    a = bp.make_standata("time | cens(1 - event) + bhaz(df = 7, intercept = FALSE, Boundary.knots = c(0, 7)) ~ x", d, "cox")
+    b = bp.make_standata("time | cens(1 - event) ~ x", d, bp.cox(bhaz={"df": 7, "intercept": False, "Boundary.knots": [0, 7]}))
+    assert a["Kbhaz"] == 7
+    np.testing.assert_array_equal(a["Zbhaz"], b["Zbhaz"])
+    np.testing.assert_array_equal(a["Zcbhaz"], b["Zcbhaz"])
+    with pytest.raises(bp.FormulaError, match=r"bhaz\(gr = g\).*not supported"):
+        bp.make_standata("time | bhaz(gr = g) ~ x", d, "cox")
+    with pytest.raises(bp.FormulaError, match="must be a number"):
+        bp.make_standata("time | bhaz(df = x) ~ x", d, "cox")
+    with pytest.raises(bp.FormulaError, match="'bhaz' is not supported for family 'weibull'"):
+        bp.make_standata("time | bhaz() ~ x", d, "weibull")
+
+
 def test_refusals() -> None:
     d = _data(n=40).assign(cint=lambda x: np.where(x.index % 3 == 0, 2, 0), tupp=lambda x: x.time + 1)
     with pytest.raises(bp.FamilyError, match="Interval censoring .* not supported for family 'cox'"):
