@@ -350,7 +350,7 @@ class Family:
     links: dict[str, str]
     threshold: str = "flexible"  # ordinal thresholds: "flexible", "equidistant" or "sum_to_zero"
     #: cox: the baseline hazard's spline arguments (brms's ``bhaz``: df, knots, degree, intercept, Boundary.knots)
-    bhaz: dict | None = None
+    bhaz: dict | None = field(default=None, kw_only=True)  # keyword-only: subclasses add positional fields
 
     @property
     def spec(self) -> FamilySpec:
@@ -482,7 +482,7 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
         threshold = None
     threshold = threshold or "flexible"
     if spec.kind.baseline_hazard:  # cox: brms's defaults df = 5, intercept = TRUE filled in
-        return Family(name, links, threshold, check_bhaz_args(bhaz))
+        return Family(name, links, threshold, bhaz=check_bhaz_args(bhaz))
     if bhaz is not None:
         raise FamilyError(f"'bhaz' (the baseline hazard of proportional hazards models) is an argument of family 'cox', "
                           f"not of {name!r}; remove it.")
