@@ -26,11 +26,14 @@ from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recov
 BETA = 0.7  # true log hazard ratio of x
 
 
+SHAPE, SCALE = 1.5, 2.0  # Weibull baseline: cumulative hazard (t / SCALE)^SHAPE at x = 0
+
+
 def _data(n: int = 250, seed: int = 5) -> pd.DataFrame:
     """Weibull proportional hazards: h(t | x) = shape t^(shape-1) / scale^shape exp(BETA x); uniform censoring."""
     rng = np.random.default_rng(seed)
     x = rng.normal(size=n)
-    shape, scale = 1.5, 2.0
+    shape, scale = SHAPE, SCALE
     t = scale * (-np.log(rng.uniform(size=n)) / np.exp(BETA * x)) ** (1 / shape)
     c = rng.uniform(0, 6, size=n)
     return pd.DataFrame({"time": np.round(np.minimum(t, c), 4), "event": (t <= c).astype(int), "x": x,
@@ -158,3 +161,14 @@ def test_saved_fit_keeps_the_baseline_hazard_arguments(tmp_path) -> None:
 def test_recovery_of_the_log_hazard_ratio(fit) -> None:
     assert_recovers(fit.draws_dict, {"b_x": BETA}, central95=True)
     assert fit.draws_dict["b_x"].std() < 0.2  # informative: 250 rows, about 60% events
+
+
+@pytest.mark.slow
+def test_recovery_of_the_baseline_cumulative_hazard(fit) -> None:
+    # H(t | x = 0) = exp(b_Intercept) * Zcbhaz(t) sbhaz against the Weibull truth (t / SCALE)^SHAPE
+    basis = fit.frame.responses[""].bhaz.basis
+    times = np.array([0.5, 1.0, 2.0, 3.0])
+    s = np.stack([np.ravel(fit.draws_dict[f"sbhaz[{k}]"]) for k in range(1, basis.n_basis + 1)], axis=-1)
+    H = np.exp(np.ravel(fit.draws_dict["b_Intercept"]))[:, None] * (s @ basis.i(times).T)
+    for j, t in enumerate(times):
+        assert_recovers({"H": np.log(H[:, j])}, {"H": SHAPE * np.log(t / SCALE)})
