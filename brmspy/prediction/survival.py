@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..core.errors import DataWarning, warn
 from ..formula.prefix import resp_suffix
 from ..formula.terms import BrmsTerms
 from .context import PredictionContext
@@ -24,4 +25,8 @@ def baseline_hazards(ctx: PredictionContext, t: BrmsTerms) -> dict[str, np.ndarr
     basis = ctx.fit.frame.responses[t.resp].bhaz.basis
     s = ctx.draws("sbhaz" + resp_suffix(t.resp))  # (S, K)
     y = np.asarray(rd.y, dtype=float)
+    lo, hi = basis.boundary
+    if np.any((y < lo) | (y > hi)):  # splines2 extends the end pieces, with this warning (brms passes it on)
+        warn(f"Some times lie beyond the baseline hazard's boundary knots [{lo:g}, {hi:g}]: its splines are "
+             "extrapolated there and may be ill-conditioned (as splines2 warns in brms).", DataWarning)
     return {"bhaz": s @ basis.m(y).T, "cbhaz": s @ basis.i(y).T}

@@ -139,6 +139,8 @@ def test_numpy_loglik_equals_stan_names_and_predictions(fit) -> None:
     ll = bp.log_lik(fit)
     new = bp.log_lik(fit, newdata=fit.data.iloc[:12])  # new data go through the model's basis (its knots)
     np.testing.assert_allclose(new, ll[:, :12], rtol=1e-10)
+    with pytest.warns(bp.DataWarning, match="beyond the baseline hazard's boundary knots"):
+        bp.log_lik(fit, newdata=fit.data.iloc[:3].assign(time=[0.5, 1.0, 50.0]))
     with pytest.raises(bp.FamilyError, match="Cannot compute expected values .* family 'cox'"):
         bp.posterior_epred(fit)
     with pytest.raises(bp.FamilyError, match="Cannot sample from the posterior predictive distribution for family 'cox'"):
