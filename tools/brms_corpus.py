@@ -98,6 +98,8 @@ def _r_value(v) -> str:
         return repr(v)
     if isinstance(v, list):
         return "c(" + ", ".join(_r_value(x) for x in v) + ")"
+    if isinstance(v, dict):  # an R list: cox(bhaz = list(df = 7))
+        return "list(" + ", ".join(f"{k} = {_r_value(x)}" for k, x in v.items()) + ")"
     return json.dumps(v)
 
 
@@ -756,7 +758,20 @@ case("fam_xbeta", "y01i ~ x1", family="xbeta", difference="newer_brms",
      note="xbeta came with brms 2.22; 2.18 does not know it (priors from brms's family: kappa gamma(0.01, 0.01))")
 case("fam_xbeta_kappa", bf("y01i ~ x1 + (1 | g1)", "kappa ~ x2"), family=fam("xbeta", link="probit"),
      difference="newer_brms", note="xbeta came with brms 2.22")
-case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
+case("fam_cox", "ypos ~ x1", family="cox")
+case("fam_cox_cens", "ypos | cens(censlri) ~ x1 + x2", family="cox")
+case("fam_cox_group", "ypos | cens(censlri) ~ x1 + (1 + x1 | g1)", family="cox")
+case("fam_cox_bhaz", "ypos ~ x1 + f3", family=fam("cox", bhaz={"df": 7, "intercept": False, "degree": 2}))
+case("fam_cox_knots", "ypos ~ x1", family=fam("cox", link="identity", bhaz={"knots": [0.8, 1.2, 2],
+                                                                              "Boundary.knots": [0, 6]}))
+case("fam_cox_prior", "ypos | weights(wts) ~ x1", family="cox", prior=[pr("dirichlet(2)", "sbhaz")])
+case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", family="cox", difference="newer_brms",
+     note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
+case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
+     reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
+case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="refuse_beyond_2_18",
+     reason=r"trunc\(\) is not supported for family 'cox'",
+     note="brms 2.18 takes the baseline hazard at the response, not at the truncation bound")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
 group("priors")

@@ -82,7 +82,7 @@ def generate(
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)
         sb += pieces.stan_dpar_parameters(t, priors.bounds)
-        sb += code.parameters(t, priors)
+        sb += code.parameters(t, priors, rd)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)

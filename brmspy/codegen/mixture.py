@@ -49,7 +49,7 @@ class MixtureCode(UnivariateCode):
             return stan_thresholds(t, design, priors)
         return super().after_terms(t, design, priors)
 
-    def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData) -> StanBlocks:
         return stan_mixture_parameters(t, priors)
 
     def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:

@@ -83,6 +83,12 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         for sp in design.specials:  # mo(), s(), gp(), ...: each kind names its own parameters
             for name, values, pinfo in sp.draws(params):
                 put(name, values, pinfo)
+    for t in frame.response_terms:  # cox: the baseline hazard's simplex sbhaz[k], after the b's as brms
+        if t.family.kind.baseline_hazard:
+            stan = "sbhaz" + resp_suffix(t.resp)
+            for k in range(params[stan].shape[-1]):
+                name = f"{stan}[{k + 1}]"
+                put(name, params[stan][..., k], ParamInfo(name, "sbhaz", coef=name))
     for block in frame.blocks:  # brms's order: every sd, then every cor, then every r
         sd = params[f"sd_{block.id}"]
         for j, row in enumerate(sd_names(block)):

@@ -261,6 +261,8 @@ def family_to_json(f: Any) -> Any:
         out = {"name": f.name, "links": f.links, "threshold": f.threshold}
         if getattr(f, "refcat", None) is not None:  # categorical-type families' reference category
             out["refcat"] = f.refcat
+        if f.bhaz is not None:  # cox: the baseline hazard's spline arguments
+            out["bhaz"] = f.bhaz
         return out
     raise BrmsError(f"cannot save a family of type {type(f).__name__}; pass a family name or object.")
 
@@ -282,7 +284,7 @@ def family_from_json(d: Any, where: str = "family") -> Any:
             raise _Invalid(f"{where}.order must be a string, true/false or null")
         parts = [family_from_json(c, f"{where}.components[{i}]") for i, c in enumerate(comps)]
         return _checked(lambda: mixture(*parts, order=order), where)
-    _fields(d, where, ("name", "links", "threshold"), ("refcat",))
+    _fields(d, where, ("name", "links", "threshold"), ("refcat", "bhaz"))
     name = _str(d["name"], f"{where}.name")
     links = d["links"]
     if not isinstance(links, dict) or "mu" not in links:
@@ -293,8 +295,11 @@ def family_from_json(d: Any, where: str = "family") -> Any:
     if threshold is not None:
         _str(threshold, f"{where}.threshold")
     dpar_links = {f"link_{k}": v for k, v in links.items() if k != "mu"}
+    bhaz = d.get("bhaz")  # cox: checked against its allow-list by brmsfamily (brmspy.families.bhaz)
+    if bhaz is not None and not isinstance(bhaz, dict):
+        raise _Invalid(f"{where}.bhaz must be an object of spline arguments")
     fam = _checked(lambda: brmsfamily(name, link=links["mu"], threshold=None if threshold in (None, "flexible") else threshold,
-                                      **dpar_links), where)
+                                      bhaz=bhaz, **dpar_links), where)
     if fam.links != links:
         raise _Invalid(f"{where}.links must name every distributional parameter of {name!r}: {', '.join(fam.links)}")
     if d.get("refcat") is not None:

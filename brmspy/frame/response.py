@@ -77,7 +77,7 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
                 raise FormulaError(f"'{a.name}(gr = {a.args['gr']})' (thresholds per group, thres() with gr) is not "
                                    "supported yet; use thres(k) or drop it.")
             continue
-        if a.name not in ("trials", "weights", "mi", "dec", "vint", "vreal", *ADDITIONS_HANDLED):
+        if a.name not in ("trials", "weights", "mi", "dec", "bhaz", "vint", "vreal", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
+
+if TYPE_CHECKING:
+    from .bhaz import BaselineHazard
 
 
 @dataclass
@@ -119,6 +123,7 @@ class ResponseData:
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
     custom_vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families: vint1, vreal1, ...
     dec: np.ndarray | None = None  # wiener's dec(): 1 upper, 0 lower boundary (brmspy.frame.additions.decisions)
+    bhaz: "BaselineHazard | None" = None  # cox: the baseline hazard's spline bases (brmspy.frame.bhaz)
 
     @property
     def ncat(self) -> int | None:

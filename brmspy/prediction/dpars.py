@@ -19,6 +19,7 @@ from .categorical import category_eta
 from .context import PredictionContext
 from .linpred import group_cs_part, group_part, linear_predictor, population_part
 from .nonlinear import nonlinear_eta
+from .survival import baseline_hazards
 
 
 def response_terms(fit: "BrmsFit", resp: str | None = None) -> BrmsTerms:
@@ -77,6 +78,8 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
     for d in t.family.dpars:
         if d != "mu" and t.family.threshold_family(d) is not None:  # mixtures of ordinal families
             out.update(_ordinal_parts(ctx, t, d))
+    if t.family.kind.baseline_hazard:  # cox: each row's baseline hazard and cumulative hazard (S, N)
+        out.update(baseline_hazards(ctx, t))
     if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
         out["theta"] = ctx.draws("theta" + resp_suffix(t.resp))[:, None, :]
     if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference

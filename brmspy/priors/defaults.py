@@ -164,6 +164,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
         if t.family.has_theta_simplex:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
+        if t.family.kind.baseline_hazard:
+            rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp))  # cox: baseline hazard coefficients (simplex)
         if t.family.kind.per_category_sigma:
             rows.append(PriorRow("lkj(1)", "lncor", resp=t.resp))  # logistic_normal's correlations
         if t.family.kind.has_categories:  # brms: global rows for all categories (resolve_priors)

@@ -229,6 +229,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                     res.bounds[d + resp_suffix(t.resp)] = (lo, hi)
         if t.family.has_theta_simplex:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
+        if t.family.kind.baseline_hazard:  # cox
+            res.sbhaz[t.resp] = lookup(("sbhaz", "", "", t.resp, "", ""))
         if t.family.kind.per_category_sigma:  # logistic_normal's correlations (Llncor), kept with rescor's
             res.rescor["lncor" + resp_suffix(t.resp)] = lookup(("lncor", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):
