@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..core.errors import FamilyError
-from .core import DPARS, FAMILIES, FAMILY_ALIASES, LINKS, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
+from .core import DPARS, FAMILIES, FAMILY_ALIASES, LINKS, DparInfo, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
 
 __all__ = ["CustomFamily", "StanVar", "StanVars", "custom_family", "stanvar", "check_stanvar_code"]
 
@@ -207,11 +207,17 @@ class CustomFamily(Family):
     ub: dict[str, float | None] = field(default_factory=dict)
     vars: tuple[str, ...] = ()
     loop: bool = True
+    table: dict[str, DparInfo] = field(default_factory=dict, compare=False)  # the dpars' own entries
 
     @property
     def spec(self) -> FamilySpec:
         assert self.custom is not None
         return self.custom
+
+    def dpar_info(self, dpar: str) -> DparInfo:
+        """The dpar's bounds (``lb``/``ub``), link and prior: a name of brms's dpar table keeps its prior and
+        comment; any other name (``kappa2``... not: names end with a letter) has a flat prior, as in brms."""
+        return self.table[dpar] if dpar in self.table else DPARS[dpar]
 
     @property
     def var_names(self) -> tuple[str, ...]:
@@ -313,6 +319,12 @@ def custom_family(
     if isinstance(vars, str):
         vars = (vars,)
     dpars = tuple(_check_name(d, "dpar") for d in dpars)
+    for d in dpars:  # brms's checks (R/families.R custom_family), with its words
+        if "_" in d:
+            raise FamilyError(f"custom_family {name!r}: dots or underscores are not allowed in 'dpars' (got {d!r}).")
+        if d[-1].isdigit():
+            raise FamilyError(f"custom_family {name!r}: 'dpars' should not end with a number (got {d!r}; brms "
+                              "keeps trailing numbers for mixture components).")
     if not dpars or dpars[0] != "mu":
         raise FamilyError(f"custom_family {name!r}: the first dpar must be 'mu' (as brms); got {dpars}.")
     if len(set(dpars)) != len(dpars):
@@ -328,16 +340,20 @@ def custom_family(
     if specials:
         raise FamilyError(f"custom_family {name!r}: specials {tuple(specials)} are not supported by brmspy.")
     lbs, ubs = _per_dpar(lb, dpars, "lb"), _per_dpar(ub, dpars, "ub")
-    for d in dpars[1:]:
-        # the dpar's Stan declaration, comment and default prior come from brms's dpar table
-        if d not in DPARS and not any(d == f"{k}{i}" for k in DPARS for i in range(1, 10)):
-            raise FamilyError(f"custom_family {name!r}: dpar {d!r} is not one of brms's dpar names "
-                              f"({', '.join(DPARS)}); brmspy supports custom families on those only.")
-        info = DPARS[d]
-        want_ub = info.upper if isinstance(info.upper, (int, float)) else None
-        if lbs[d] != info.lower or ubs[d] != want_ub:
-            raise FamilyError(f"custom_family {name!r}: dpar {d!r} needs lb={info.lower}, ub={want_ub} in brmspy "
-                              f"(its bounds in brms's dpar table); got lb={lbs[d]}, ub={ubs[d]}.")
+    table: dict[str, DparInfo] = {}
+    for d, link in zip(dpars[1:], links[1:]):
+        for what, v in (("lb", lbs[d]), ("ub", ubs[d])):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v)):
+                raise FamilyError(f"custom_family {name!r}: {what} of {d!r} must be a finite number or None; got {v!r}.")
+        lo = None if lbs[d] is None else float(lbs[d])
+        hi = None if ubs[d] is None else float(ubs[d])
+        if lo is not None and hi is not None and lo >= hi:
+            raise FamilyError(f"custom_family {name!r}: lb ({lo:g}) of {d!r} must be below its ub ({hi:g}).")
+        # the user's bounds always; a name of brms's dpar table (sigma, phi, ...) keeps brms's default prior and
+        # comment (brms's def_dpar_prior and stan comments go by the dpar's name), any other name has a flat prior
+        base = dict.get(DPARS, d)
+        table[d] = DparInfo(d, lo, link, base.prior if base else "", base.comment if base else "", upper=hi,
+                            intercept_prior=base.intercept_prior if base else "")
     var_list = tuple(vars)
     for v in var_list:
         if not isinstance(v, str) or not _VAR.fullmatch(v):
@@ -357,4 +373,4 @@ def custom_family(
         pointwise=bool(loop),
     )
     return CustomFamily(name, dict(zip(dpars, links)), threshold, custom=spec, lb=lbs, ub=ubs, vars=var_list,
-                        loop=bool(loop))
+                        loop=bool(loop), table=table)
