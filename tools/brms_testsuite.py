@@ -361,14 +361,19 @@ C("make_stancode(bf(y ~ x) + bf(x ~ 1, family = negbinomial()) + set_rescor(FALS
 C("make_stancode(bf(y ~ x, decomp = 'QR'), dat, family = gaussian)", "yx", lambda: F("y ~ x", decomp="QR"), family="gaussian")
 
 test("customized covariances appear in the Stan code")
-_M = lambda: {"M": pd.DataFrame(np.eye(16), index=range(1, 17), columns=range(1, 17))}  # noqa: E731
-C("make_stancode(rating ~ treat + (1 | gr(subject, cov = M)), data = inhaler, data2 = list(M = diag(16)))", "inhaler",
+def _M() -> dict:
+    """brms's test: M = diag(number of subjects) named by subject."""
+    subjects = pd.unique(brms_data("inhaler")["subject"])
+    return {"M": pd.DataFrame(np.eye(len(subjects)), index=subjects, columns=subjects)}
+
+
+C("make_stancode(rating ~ treat + (1 | gr(subject, cov = M)), data = inhaler, data2 = list(M = M))", "inhaler",
   "rating ~ treat + (1 | gr(subject, cov = M))", data2=_M)
-C("make_stancode(rating ~ treat + (1 + treat | gr(subject, cov = M)), data = inhaler, data2 = list(M = diag(16)))", "inhaler",
+C("make_stancode(rating ~ treat + (1 + treat | gr(subject, cov = M)), data = inhaler, data2 = list(M = M))", "inhaler",
   "rating ~ treat + (1 + treat | gr(subject, cov = M))", data2=_M)
-C("make_stancode(rating ~ (1 + treat | gr(subject, cor = FALSE, cov = M)), data = inhaler, data2 = list(M = diag(16)))", "inhaler",
+C("make_stancode(rating ~ (1 + treat | gr(subject, cor = FALSE, cov = M)), data = inhaler, data2 = list(M = M))", "inhaler",
   "rating ~ (1 + treat | gr(subject, cor = FALSE, cov = M))", data2=_M)
-C("make_stancode(rating ~ (1 + treat | gr(subject, by = by, cov = M)), data = inhaler, data2 = list(M = diag(16)))", "inhaler_by",
+C("make_stancode(rating ~ (1 + treat | gr(subject, by = by, cov = M)), data = inhaler, data2 = list(M = M))", "inhaler_by",
   "rating ~ (1 + treat | gr(subject, by = by, cov = M))", data2=_M)
 C("make_stancode(rating ~ treat + period + carry + (1|subject), data = inhaler, cov_ranef = list(subject = 1))  # deprecated argument",
   "inhaler", "rating ~ treat + period + carry + (1|subject)", dropped=("cov_ranef",),

@@ -487,6 +487,8 @@ def stan_dpar_parameters(t: BrmsTerms, bounds: dict[str, tuple[float | None, flo
         sb.par.append(f"real{dpar_bounds(d, rs, info) if b is None else _bounds(*b)} {d}{rs};{comment}")
     for d, value in t.fixed.items():
         info = t.family.dpar_info(d)
+        if isinstance(info.upper, str):  # min_Y of ndt is transformed data, after this data declaration
+            info = replace(info, upper=None)
         sb.declare(f"real{dpar_bounds(d, rs, info)} {d}{rs}", f"{d}{rs}", float(value), f"fixed {info.comment}".rstrip())
     return sb
 

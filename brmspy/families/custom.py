@@ -129,8 +129,9 @@ def stanvar(x: Any = None, name: str | None = None, scode: str | None = None, bl
     block : ``"data"``, ``"tdata"``, ``"parameters"``, ``"tparameters"``, ``"model"``, ``"likelihood"``,
         ``"genquant"`` or ``"functions"``.
     position : ``"start"`` or ``"end"`` of the block.
-    pll_args : arguments of the within-chain-threaded likelihood (brms's ``pll_args``), kept for brms
-        compatibility; brmspy's threaded likelihood does not pass them yet.
+    pll_args : brms's arguments of the within-chain-threaded likelihood (``"data real foo, real tau"``).
+        Accepted and not needed: with ``threads``, brmspy passes every variable the likelihood reads
+        (stanvars included) to its partial sums, and ``block="likelihood"`` code runs inside them.
 
     Returns
     -------

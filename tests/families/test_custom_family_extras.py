@@ -22,7 +22,7 @@ from scipy import stats
 
 import brmspy as bp
 from brmspy.core.errors import FamilyError, FitFileError
-from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
+from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers, assert_same_log_density
 
 REF = Path(__file__).parents[1] / "reference" / "custom_family"
 
@@ -181,3 +181,31 @@ def test_brm_file_reuses_a_saved_custom_family_fit(tmp_path):
 def test_custom_dpar_names_and_bounds_checked(kwargs, match):
     with pytest.raises(FamilyError, match=match):
         bp.custom_family("f", **{"links": ("identity",) * len(kwargs["dpars"]), **kwargs})
+
+
+def test_threaded_likelihood_reads_stanvars_without_pll_args():
+    # brms needs pll_args to pass stanvars to its partial sums; brmspy passes every variable the
+    # likelihood reads, and the likelihood-block code runs inside the partial sum (as in brms)
+    d = _data()
+    sv = (_sv() + bp.stanvar(0.25, name="shift")
+          + bp.stanvar(scode="real<lower=0> tau;", block="parameters", pll_args="real tau")
+          + bp.stanvar(scode="mu += shift + tau;", block="likelihood")
+          + bp.stanvar(scode="target += exponential_lpdf(tau | 4);", block="model"))
+    fam = _zip2()
+    codes = [bp.make_stancode("y ~ x", d, family=fam, stanvars=sv, threads=n) for n in (1, 2)]
+    functions = codes[1].split("\ndata {")[0]
+    assert "reduce_sum" in codes[1] and "mu += shift + tau;" in functions
+    assert "data real shift," in functions and "real tau) {" in functions
+    models = [stanli.Model(stan_code=c, data=bp.make_standata("y ~ x", d, family=fam, stanvars=sv, threads=n))
+              for c, n in zip(codes, (1, 2))]
+    assert_same_log_density(models[0], models[1:], label="threads", rtol=1e-11)
+
+
+def test_fixed_ndt_is_data_without_the_min_Y_bound():
+    # brms's test suite: bf(q | dec(resp) ~ x, ndt = 0.5) with wiener() -- min_Y is transformed data,
+    # so the fixed value (data) cannot be bounded by it (stanc rejected the program)
+    d = pd.DataFrame({"q": np.linspace(0.5, 2, 10), "resp": [0, 1] * 5, "x": np.linspace(-1, 1, 10)})
+    code = bp.make_stancode(bp.bf("q | dec(resp) ~ x", ndt="0.3"), d, family="wiener")
+    stanli.stan_to_mir(code)
+    assert "  real<lower=0> ndt;  // fixed non-decision time" in code
+    assert bp.make_standata(bp.bf("q | dec(resp) ~ x", ndt="0.3"), d, family="wiener")["ndt"] == 0.3
