@@ -1060,6 +1060,27 @@ def run_case(case: Case, stanc: Callable[[str], Any]) -> Outcome:
     return Outcome(case, "built")
 
 
+#: why brmspy refuses, by the refusal's message (checked against brms 2.18 where it says so)
+_WHY = (
+    ("data check", "brms's make_standata refuses these data too (checked with brms 2.18 for bernoulli, von_mises, "
+     "truncation, positive and (0, 1) responses, censoring bounds, se); its make_stancode does not read the data",
+     r"^DataError: (Family '[^']*' needs|\d+ response value\(s\) lie outside|Left censor points|Standard errors in se)"),
+    ("s() basis", "mgcv and brms build s(x) with k equal to the number of unique values ('pure knot' basis); "
+     "brmspy does not yet", r"k = \d+ equals the number of unique covariate values"),
+    ("deliberate", "a documented difference: lasso() follows current brms (removed); priors are parsed, never Stan "
+     "code (check = FALSE, stanvar names as hyperparameters, multi_normal on b)",
+     r"lasso prior|Cannot read the prior|hyperparameters must be numbers|Unknown prior distribution 'multi_normal'"),
+)
+
+
+def why(outcome: "Outcome") -> str:
+    """The reason group of a refusal: one of ``_WHY``'s names, else "not implemented"."""
+    for name, _, pattern in _WHY:
+        if re.search(pattern, outcome.message):
+            return name
+    return "not implemented"
+
+
 def _group(message: str) -> str:
     """A refusal's message without its case-specific names, for grouping."""
     first = message.split("\n")[0]
@@ -1084,13 +1105,23 @@ def summarise(outcomes: list[Outcome]) -> str:
                  f"built {rb['built']}, stanc {rb['stanc']}, crashed {rb['crashed']}")
     lines.append(f"  all: built {by['built']}, refused {by['refused']}, stanc {by['stanc']}, crashed {by['crashed']}")
     lines.append("")
-    groups: dict[str, list[str]] = collections.defaultdict(list)
-    for o in model_cases:
-        if o.status == "refused":
-            groups[_group(o.message)].append(o.case.id)
-    lines.append("Refusals of models the test builds, grouped by message:")
-    for g, ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        lines.append(f"  {len(ids):3d}  {g}  [{', '.join(ids)}]")
+    refused = [o for o in model_cases if o.status == "refused"]
+    reasons = collections.Counter(why(o) for o in refused)
+    lines.append("Refusals of models the test builds, by reason:")
+    explain = {name: text for name, text, _ in _WHY}
+    explain["not implemented"] = "a brms feature brmspy does not have yet (grouped by message below)"
+    for name, n in reasons.most_common():
+        lines.append(f"  {n:3d}  {name}: {explain[name]}")
+    lines.append("")
+    for reason in [r for r, _ in reasons.most_common()]:
+        groups: dict[str, list[str]] = collections.defaultdict(list)
+        for o in refused:
+            if why(o) == reason:
+                groups[_group(o.message)].append(o.case.id)
+        lines.append(f"Refusals ({reason}), grouped by message:")
+        for g, ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+            lines.append(f"  {len(ids):3d}  {g}  [{', '.join(ids)}]")
+        lines.append("")
     for status, title in (("stanc", "Programs stanc rejects"), ("crashed", "Crashes (not a brmspy error class)")):
         bad = [o for o in outcomes if o.status == status]
         lines.append("")
@@ -1102,7 +1133,15 @@ def summarise(outcomes: list[Outcome]) -> str:
     lines.append("Calls the test expects brms to refuse, that brmspy builds:")
     for o in refuse_cases:
         if o.status != "refused":
-            lines.append(f"  {o.case.id} ({o.status}) brms: {o.case.brms_refuses!r}: {o.case.r[:100]}")
+            lines.append(f"  {o.case.id} ({o.status}) brms: {o.case.brms_refuses!r}: {o.case.r[:100]}"
+                         + (f"\n       note: {o.case.note}" if o.case.note else ""))
+    lines.append("")
+    lines.append("Every case (id, outcome, R call):")
+    for o in outcomes:
+        lines.append(f"  {o.case.id} {o.status:8s} {o.case.r}")
+        if o.case.dropped or o.case.note:
+            lines.append(f"       {'dropped: ' + ', '.join(o.case.dropped) + '. ' if o.case.dropped else ''}"
+                         f"{o.case.note or ''}".rstrip())
     return "\n".join(lines) + "\n"
 
 

@@ -47,6 +47,24 @@ _VAR = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\[n\])?")
 _BLOCKS = ("data", "tdata", "parameters", "tparameters", "model", "likelihood", "genquant", "functions")
 
 
+# brms's family specials (R/families.R family_info(..., "specials")) and what each asks of the model
+_BRMS_SPECIALS = {
+    "ordinal": "thresholds (an Intercept vector) passed to the density, as cumulative()",
+    "ordered_thres": "ordered thresholds of an ordinal family",
+    "cs": "category-specific effects cs() of an ordinal family",
+    "ocs": "ordered category-specific effects of an ordinal family",
+    "binary": "a 0/1 (or two-level factor) response",
+    "categorical": "one linear predictor per category",
+    "multinomial": "a count-matrix response",
+    "simplex": "a simplex response",
+    "joint_link": "one link over the category predictors",
+    "logscale": "default priors scaled on log(y)",
+    "residuals": "predictive errors y - epred",
+    "rescor": "residual correlations in multivariate models",
+    "cox": "a baseline hazard",
+}
+
+
 def _check_name(name: Any, what: str) -> str:
     if not isinstance(name, str) or not _IDENT.fullmatch(name) or "__" in name or name.endswith("_"):
         raise FamilyError(f"{what} {name!r} is not a valid name: use letters, digits and single underscores, "
@@ -293,7 +311,8 @@ def custom_family(
         a ``stanvar`` data value.
     loop : True: the density is called per observation (scalars, as ``Y[n] | mu[n], ...``);
         False: once with vectors.
-    specials : brms's special flags; none are supported and a non-empty value is refused.
+    specials : brms's family specials (``"ordinal"``, ``"binary"``, ...); brmspy supports none yet and
+        refuses each by name with what brms does with it.
     threshold : kept for brms compatibility (ordinal custom families are not supported).
     log_lik, posterior_predict, posterior_epred : Python functions for post-processing (brms
         uses R functions named ``log_lik_<name>`` etc.): ``log_lik(y, **values)``,
@@ -338,8 +357,16 @@ def custom_family(
             raise FamilyError(f"custom_family {name!r}: link {link!r} of {d!r} is not one of {', '.join(LINKS)}.")
     if type not in ("real", "int"):
         raise FamilyError(f"custom_family {name!r}: type must be 'real' or 'int'; got {type!r}.")
+    if isinstance(specials, str):
+        specials = (specials,)
+    for sp in specials:
+        if sp not in _BRMS_SPECIALS:
+            raise FamilyError(f"custom_family {name!r}: {sp!r} is not one of brms's family specials "
+                              f"({', '.join(_BRMS_SPECIALS)}).")
     if specials:
-        raise FamilyError(f"custom_family {name!r}: specials {tuple(specials)} are not supported by brmspy.")
+        what = "; ".join(f"{sp!r}: {_BRMS_SPECIALS[sp]}" for sp in specials)
+        raise FamilyError(f"custom_family {name!r}: brmspy does not support specials yet ({what}). Write the "
+                          "structure into the Stan density instead, or use the built-in family.")
     lbs, ubs = _per_dpar(lb, dpars, "lb"), _per_dpar(ub, dpars, "ub")
     table: dict[str, DparInfo] = {}
     for d, link in zip(dpars[1:], links[1:]):

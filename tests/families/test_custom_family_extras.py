@@ -177,6 +177,9 @@ def test_brm_file_reuses_a_saved_custom_family_fit(tmp_path):
     ({"dpars": ("mu", "k2")}, "'dpars' should not end with a number"),
     ({"dpars": ("mu", "k_a")}, "underscores are not allowed"),
     ({"dpars": ("mu", "k"), "lb": (None, 1), "ub": (None, 0)}, r"lb \(1\) of 'k' must be below its ub \(0\)"),
+    ({"dpars": ("mu",), "specials": ("ordinal",)}, r"does not support specials yet \('ordinal': thresholds"),
+    ({"dpars": ("mu",), "specials": "binary"}, r"does not support specials yet \('binary': a 0/1"),
+    ({"dpars": ("mu",), "specials": ("vector",)}, r"'vector' is not one of brms's family specials \(ordinal,"),
 ])
 def test_custom_dpar_names_and_bounds_checked(kwargs, match):
     with pytest.raises(FamilyError, match=match):
