@@ -39,7 +39,9 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
             if key in priors.dpar:
                 name = d + resp_suffix(t.resp)
                 info = t.family.dpar_info(d)
-                lo, hi = priors.bounds.get(name, (info.lower, None))
+                # both bounds of the parameter, as brms (zi in (0, 1): log_diff_exp of the two cdfs)
+                natural_hi = info.upper if isinstance(info.upper, (int, float)) else None
+                lo, hi = priors.bounds.get(name, (info.lower, natural_hi))
                 prior_statement(sb, name, name, [priors.dpar[key]], None, lower=lo, upper=hi)
         if t.family.kind.per_category_sigma:  # logistic_normal's Cholesky correlation factor
             name = "Llncor" + resp_suffix(t.resp)

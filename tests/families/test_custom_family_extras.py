@@ -212,3 +212,15 @@ def test_fixed_ndt_is_data_without_the_min_Y_bound():
     stanli.stan_to_mir(code)
     assert "  real<lower=0> ndt;  // fixed non-decision time" in code
     assert bp.make_standata(bp.bf("q | dec(resp) ~ x", ndt="0.3"), d, family="wiener")["ndt"] == 0.3
+
+
+def test_dpar_priors_are_truncated_to_both_bounds_as_brms():
+    # brms 2.18: lprior += normal_lpdf(pzero | 0.3, 0.2) - 1 * log_diff_exp(normal_lcdf(1 | 0.3, 0.2),
+    # normal_lcdf(0 | 0.3, 0.2)); the same for zi of zero_inflated_poisson (brmspy cut at 0 only before)
+    code = bp.make_stancode("y ~ x", _data(), family=_zip2(), stanvars=_sv(),
+                            prior=bp.prior("normal(0.3, 0.2)", class_="pzero"))
+    stanli.stan_to_mir(code)
+    assert ("lprior -= log_diff_exp(normal_lcdf(1 | prior_pzero_loc, prior_pzero_scale), "
+            "normal_lcdf(0 | prior_pzero_loc, prior_pzero_scale));") in code
+    code = bp.make_stancode("y ~ x", _data(), family="zero_inflated_poisson", prior=bp.prior("normal(0.3, 0.2)", class_="zi"))
+    assert "lprior -= log_diff_exp(normal_lcdf(1 | prior_zi_loc, prior_zi_scale), normal_lcdf(0 | prior_zi_loc" in code
