@@ -142,7 +142,8 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
     families = {t.resp: t.family for t in frame.response_terms}
     for (resp, d), p in priors.dpar.items():
         info = families[resp].dpar_info(d) if resp in families else DPARS[d]
-        put(f"prior_{d}" + resp_suffix(resp), p, *priors.bounds.get(d + resp_suffix(resp), (info.lower, None)))
+        hi = info.upper if isinstance(info.upper, (int, float)) else None  # both bounds, as the lprior statement
+        put(f"prior_{d}" + resp_suffix(resp), p, *priors.bounds.get(d + resp_suffix(resp), (info.lower, hi)))
     for block in frame.blocks:
         g = group_label(block)
         for c, p in zip(block.coefs, priors.sd[block.id]):
