@@ -44,6 +44,8 @@ __all__ = ["CustomFamily", "StanVar", "StanVars", "custom_family", "stanvar", "c
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # An entry of ``vars``: a data name, optionally indexed by the observation, as brms's "vint1[n]".
 _VAR = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\[n\])?")
+# vars that are the response's own data (vint()/vreal()/trials()): suffixed by the response in multivariate models
+_RESPONSE_DATA = re.compile(r"v(int|real)\d+|trials")
 _BLOCKS = ("data", "tdata", "parameters", "tparameters", "model", "likelihood", "genquant", "functions")
 
 
@@ -392,7 +394,14 @@ def custom_family(
             raise FamilyError(f"custom_family {name!r}: {arg} must be a Python function.")
 
     def args(dp: dict[str, str], ops: Ops) -> list[str]:
-        return [dp[d] for d in dpars] + list(var_list)
+        # in a multivariate model the response's data carry its suffix (vint1_y, as brms): taken from mu's name
+        m = re.match(r"mu\d*(_\w+)?", dp["mu"])
+        sfx = m.group(1) or "" if m else ""
+        out = []
+        for v in var_list:
+            name, idx = _VAR.fullmatch(v).groups()
+            out.append(f"{name}{sfx}{idx or ''}" if sfx and _RESPONSE_DATA.fullmatch(name) else v)
+        return [dp[d] for d in dpars] + out
 
     spec = FamilySpec(
         name=name, dpars=dpars, links=(links[0],), response="int" if type == "int" else "real",

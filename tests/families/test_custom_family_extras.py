@@ -224,3 +224,22 @@ def test_dpar_priors_are_truncated_to_both_bounds_as_brms():
             "normal_lcdf(0 | prior_pzero_loc, prior_pzero_scale));") in code
     code = bp.make_stancode("y ~ x", _data(), family="zero_inflated_poisson", prior=bp.prior("normal(0.3, 0.2)", class_="zi"))
     assert "lprior -= log_diff_exp(normal_lcdf(1 | prior_zi_loc, prior_zi_scale), normal_lcdf(0 | prior_zi_loc" in code
+
+
+def test_custom_family_reads_trials_and_suffixed_data_in_multivariate_models():
+    # brms: trials() of a custom family are data (int trials[N]) the density may take via vars; in a
+    # multivariate model the response's vint/vreal/trials data carry its suffix (vint1_y[n])
+    d = pd.DataFrame({"size": 10, "y": np.arange(20) % 11, "x": np.linspace(-1, 1, 20)})
+    fam = bp.custom_family("bb3", dpars=("mu", "tau"), links=("logit", "log"), lb=(None, 0), type="int",
+                           vars=("trials[n]", "vint1[n]"))
+    sv = bp.stanvar(scode="real bb3_lpmf(int y, real mu, real phi, int N, int M) {\n"
+                          "  return beta_binomial_lpmf(y | N, mu * phi, (1 - mu) * phi);\n}", block="functions")
+    code = bp.make_stancode("y | trials(size) + vint(size) ~ x", d, family=fam, stanvars=sv)
+    stanli.stan_to_mir(code)
+    assert "array[N] int trials;  // number of trials" in code
+    assert "target += bb3_lpmf(Y[n] | mu[n], tau, trials[n], vint1[n]);" in code
+    assert (bp.make_standata("y | trials(size) + vint(size) ~ x", d, family=fam, stanvars=sv)["trials"] == 10).all()
+    f = bp.bf("y | trials(size) + vint(size) ~ x", family=fam) + bp.bf("x ~ 1", family=bp.gaussian())
+    code = bp.make_stancode(f, d, stanvars=sv)
+    stanli.stan_to_mir(code)
+    assert "target += bb3_lpmf(Y_y[n] | mu_y[n], tau_y, trials_y[n], vint1_y[n]);" in code

@@ -39,6 +39,7 @@ def _case(fragment: str):
     "bf(y | vint(size) + vreal(size) ~ x, tau ~ x), data = dat, family = beta_binomial2",
     "family = mixture(binomial, beta_binomial2)",  # crashed with KeyError 'tau' once custom dpars were allowed
     "family = beta_binomial2_vec",
+    "bf(y | vint(size) + vreal(size) + trials(size) ~ x, family = beta_binomial2) + bf(x ~ 1",  # vint1_y in mv
 ])
 def test_fixed_cases_build_and_pass_stanc(fragment):
     outcome = suite.run_case(_case(fragment), stanli.stan_to_mir)
