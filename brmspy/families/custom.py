@@ -229,6 +229,7 @@ class CustomFamily(Family):
     vars: tuple[str, ...] = ()
     loop: bool = True
     table: dict[str, DparInfo] = field(default_factory=dict, compare=False)  # the dpars' own entries
+    specials: tuple[str, ...] = ()  # brms's family specials in use ("binary")
 
     @property
     def spec(self) -> FamilySpec:
@@ -313,8 +314,9 @@ def custom_family(
         a ``stanvar`` data value.
     loop : True: the density is called per observation (scalars, as ``Y[n] | mu[n], ...``);
         False: once with vectors.
-    specials : brms's family specials (``"ordinal"``, ``"binary"``, ...); brmspy supports none yet and
-        refuses each by name with what brms does with it.
+    specials : brms's family specials: ``"binary"`` (0/1 responses; a two-level factor becomes 0/1, its
+        second level 1) is supported; the others (``"ordinal"``, ...) are refused by name with what brms
+        does with them.
     threshold : kept for brms compatibility (ordinal custom families are not supported).
     log_lik, posterior_predict, posterior_epred : Python functions for post-processing (brms
         uses R functions named ``log_lik_<name>`` etc.): ``log_lik(y, **values)``,
@@ -365,6 +367,10 @@ def custom_family(
         if sp not in _BRMS_SPECIALS:
             raise FamilyError(f"custom_family {name!r}: {sp!r} is not one of brms's family specials "
                               f"({', '.join(_BRMS_SPECIALS)}).")
+    binary = "binary" in specials  # brms: 0/1 responses, a two-level factor as 0/1 (its second level 1)
+    specials = tuple(sp for sp in specials if sp != "binary")
+    if binary and type != "int":
+        raise FamilyError(f"custom_family {name!r}: specials 'binary' needs type='int' (0/1 responses).")
     if specials:
         what = "; ".join(f"{sp!r}: {_BRMS_SPECIALS[sp]}" for sp in specials)
         raise FamilyError(f"custom_family {name!r}: brmspy does not support specials yet ({what}). Write the "
@@ -404,10 +410,10 @@ def custom_family(
         return [dp[d] for d in dpars] + out
 
     spec = FamilySpec(
-        name=name, dpars=dpars, links=(links[0],), response="int" if type == "int" else "real",
+        name=name, dpars=dpars, links=(links[0],), response="binary" if binary else "int" if type == "int" else "real",
         likelihood=Likelihood(name, args, "lpmf" if type == "int" else "lpdf"),
         description=f"custom family {name}", math=_math(name, dpars, log_lik, posterior_predict, posterior_epred),
         pointwise=bool(loop),
     )
     return CustomFamily(name, dict(zip(dpars, links)), threshold, custom=spec, lb=lbs, ub=ubs, vars=var_list,
-                        loop=bool(loop), table=table)
+                        loop=bool(loop), table=table, specials=("binary",) if binary else ())

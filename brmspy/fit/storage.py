@@ -332,21 +332,22 @@ def family_from_json(d: Any, where: str = "family") -> Any:
     return fam
 
 
-_CUSTOM_FIELDS = ("name", "dpars", "links", "type", "lb", "ub", "vars", "loop", "threshold")
+_CUSTOM_FIELDS = ("name", "dpars", "links", "type", "lb", "ub", "vars", "loop", "threshold", "specials")
 
 
 def custom_spec_to_json(f: CustomFamily) -> dict:
     """A custom family's specification as data: names, links, bounds, ``vars`` (never its Python functions)."""
-    return {"name": f.name, "dpars": list(f.dpars), "links": [f.links[d] for d in f.dpars], "type": f.spec.response,
-            "lb": [f.lb.get(d) for d in f.dpars], "ub": [f.ub.get(d) for d in f.dpars], "vars": list(f.vars),
-            "loop": f.loop, "threshold": f.threshold}
+    return {"name": f.name, "dpars": list(f.dpars), "links": [f.links[d] for d in f.dpars],
+            "type": "real" if f.spec.response == "real" else "int", "lb": [f.lb.get(d) for d in f.dpars],
+            "ub": [f.ub.get(d) for d in f.dpars], "vars": list(f.vars), "loop": f.loop, "threshold": f.threshold,
+            "specials": list(f.specials)}
 
 
 def _custom_from_json(d: Any, where: str) -> CustomFamily:
     """The user's custom family of that name (given to load_fit), after checking that the file's spec is its spec."""
     _fields(d, where, _CUSTOM_FIELDS)
     name = _str(d["name"], f"{where}.name")
-    for k in ("dpars", "links", "vars"):
+    for k in ("dpars", "links", "vars", "specials"):
         _str_list(d[k], f"{where}.{k}")
     for k in ("lb", "ub"):
         if not isinstance(d[k], list) or not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
@@ -357,7 +358,8 @@ def _custom_from_json(d: Any, where: str) -> CustomFamily:
     _str(d["threshold"], f"{where}.threshold")
     # the stored names and bounds go through custom_family()'s checks, as a user's arguments do
     _checked(lambda: custom_family(name, tuple(d["dpars"]), tuple(d["links"]), d["type"], tuple(d["lb"]),
-                                   tuple(d["ub"]), tuple(d["vars"]), d["loop"], threshold=d["threshold"]), where)
+                                   tuple(d["ub"]), tuple(d["vars"]), d["loop"], tuple(d["specials"]),
+                                   threshold=d["threshold"]), where)
     given = (_GIVEN_CUSTOM.get() or {}).get(name)
     if given is None:
         raise _NeedsCustom(name)

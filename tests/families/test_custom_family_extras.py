@@ -178,7 +178,8 @@ def test_brm_file_reuses_a_saved_custom_family_fit(tmp_path):
     ({"dpars": ("mu", "k_a")}, "underscores are not allowed"),
     ({"dpars": ("mu", "k"), "lb": (None, 1), "ub": (None, 0)}, r"lb \(1\) of 'k' must be below its ub \(0\)"),
     ({"dpars": ("mu",), "specials": ("ordinal",)}, r"does not support specials yet \('ordinal': thresholds"),
-    ({"dpars": ("mu",), "specials": "binary"}, r"does not support specials yet \('binary': a 0/1"),
+    ({"dpars": ("mu",), "specials": ("binary", "residuals"), "type": "int"}, r"specials yet \('residuals': predictive"),
+    ({"dpars": ("mu",), "specials": "binary"}, r"specials 'binary' needs type='int'"),
     ({"dpars": ("mu",), "specials": ("vector",)}, r"'vector' is not one of brms's family specials \(ordinal,"),
 ])
 def test_custom_dpar_names_and_bounds_checked(kwargs, match):
@@ -243,3 +244,16 @@ def test_custom_family_reads_trials_and_suffixed_data_in_multivariate_models():
     code = bp.make_stancode(f, d, stanvars=sv)
     stanli.stan_to_mir(code)
     assert "target += bb3_lpmf(Y_y[n] | mu_y[n], tau_y, trials_y[n], vint1_y[n]);" in code
+
+
+def test_binary_special_takes_a_two_level_factor_as_brms():
+    # brms 2.18: specials = "binary" -> Y is 0/1, a factor's second level 1; other values refused
+    rng = np.random.default_rng(2)
+    d = pd.DataFrame({"y": pd.Categorical(rng.choice(["no", "yes"], 30)), "x": rng.normal(size=30)})
+    fam = bp.custom_family("mybin", dpars=("mu",), links=("logit",), type="int", specials=("binary",))
+    sv = bp.stanvar(scode="real mybin_lpmf(int y, real mu) { return bernoulli_lpmf(y | mu); }", block="functions")
+    sd = bp.make_standata("y ~ x", d, family=fam, stanvars=sv)
+    np.testing.assert_array_equal(sd["Y"], (d["y"] == "yes").astype(int))
+    stanli.stan_to_mir(bp.make_stancode("y ~ x", d, family=fam, stanvars=sv))
+    with pytest.raises(bp.DataError, match="needs 0/1 values"):
+        bp.make_standata("y ~ x", d.assign(y=np.arange(30) % 3), family=fam, stanvars=sv)
