@@ -130,7 +130,8 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         sb += stan_nonlinear(frame, t, {d: None if d == "mu" and canonical else fam.links[d] for d in fam.dpars})
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
-    trials = (f"trials{rs}",) if rd.trials is not None else ()
+    # a custom family's trials are data for its vars ("trials[n]"), not an argument of its own (brms)
+    trials = (f"trials{rs}",) if rd.trials is not None and fam.spec.needs_trials else ()
     if rd.dec is not None:  # wiener_diffusion_lpdf(Y[n] | dec[n], ...), after the response as trials
         trials = (*trials, f"dec{rs}")
 

@@ -390,12 +390,19 @@ class Family:
         """
         return self if self.kind.has_thresholds and dpar == "mu" else None
 
+    def dpar_info(self, dpar: str) -> DparInfo:
+        """What ``dpar`` is when not predicted (bounds, default link, prior, comment): brms's dpar table.
+
+        A custom family answers for its own dpars (:class:`brmspy.families.custom.CustomFamily`).
+        """
+        return DPARS[dpar]
+
     def dpar_prior(self, dpar: str) -> str:
-        return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
+        return self.spec.dpar_priors.get(dpar, self.dpar_info(dpar).prior)
 
     def dpar_intercept_prior(self, dpar: str) -> str:
         """Default prior of the Intercept of a predicted ``dpar`` with a non-identity link."""
-        return self.spec.dpar_intercept_priors.get(dpar, DPARS[dpar].intercept_prior)
+        return self.spec.dpar_intercept_priors.get(dpar, self.dpar_info(dpar).intercept_prior)
 
     def __repr__(self) -> str:
         links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)

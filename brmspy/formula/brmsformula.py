@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core.errors import FormulaError
-from ..families import DPARS, Family, brmsfamily
+from ..families import Family, brmsfamily
 from .mixture import build_mixture_terms
 from .mv import resolve_rescor
 from .nlexpr import parse_nl
@@ -510,8 +510,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         _check_nonlinear(nonlinear, nlpar_names, fam, pf_by_name)
 
     for d in fam.dpars:
-        if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and DPARS[d].fixed is not None:
-            fixed[d] = DPARS[d].fixed
+        if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and fam.dpar_info(d).fixed is not None:
+            fixed[d] = fam.dpar_info(d).fixed
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..core.errors import FormulaError
-from ..families.core import DPARS
 from ..families.mixture import MixtureFamily, split_dpar
 from .syntax import fixed_value, split_tilde
 from .terms import BrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
@@ -110,8 +109,8 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
                 parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
     for d in fam.dpars:
         base, _ = split_dpar(d)
-        if base not in ("mu", "theta") and d not in parts and d not in nonlinear and d not in fixed and DPARS[base].fixed is not None:
-            fixed[d] = DPARS[base].fixed
+        if base not in ("mu", "theta") and d not in parts and d not in nonlinear and d not in fixed and fam.dpar_info(d).fixed is not None:
+            fixed[d] = fam.dpar_info(d).fixed
     if nonlinear:
         check_nonlinear(nonlinear, nlpar_names, fam, {n: (r, t, t in nl_texts) for n, (r, t) in pforms.items()})
     if fam.order == "mu":

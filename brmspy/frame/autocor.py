@@ -222,6 +222,10 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     if found.time_cov:
         if t.response.addition("weights") is not None:
             raise FormulaError(f"weights() cannot be combined with the covariance structure '{found.text}'.")
+        for add in ("cens", "trunc"):  # one multivariate density per series: no censored or truncated rows
+            if t.response.addition(add) is not None and found.kind != "sar":
+                raise FormulaError(f"{add}() cannot be combined with the covariance structure '{found.text}' "
+                                   "(brms: 'Invalid addition arguments for this model').")
         if fam.name == "student" and "nu" in t.parts:
             raise FormulaError(f"'{found.text}' with family student needs a single nu; remove the formula for nu.")
     return found

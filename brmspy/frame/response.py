@@ -15,6 +15,7 @@ import pandas as pd
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families import warn_binomial_trials
 from ..families.core import ordinal_response
+from ..families.custom import CustomFamily
 from ..formula.syntax import parse_call
 from ..formula.terms import BrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
@@ -53,7 +54,8 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     y = rd.y
     trials = t.response.addition("trials")
     if trials is not None:
-        if not fam.spec.needs_trials:
+        # a custom family may read trials (brms declares them; vars = "trials[n]" passes them to the density)
+        if not fam.spec.needs_trials and not isinstance(fam, CustomFamily):
             raise FormulaError(f"trials() is only used by binomial-type families, not by {fam.name!r}; remove it.")
         n = addition_values(trials.args["n"], data, "trials()")
         if np.any(n != np.round(n)) or np.any(n < 0):

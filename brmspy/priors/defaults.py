@@ -157,7 +157,7 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
         # constant (unpredicted) distributional parameters: brms's priors for an identity link
         sigma_scale = data_scale(y, t.family, link="identity")
         for d in t.estimated_constants:
-            info = DPARS[d]
+            info = t.family.dpar_info(d)
             text = t.family.dpar_prior(d).format(scale=format_number(sigma_scale.scale), min_Y=f"min_Y{resp_suffix(t.resp)}")
             ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else (
                 info.upper.format(rs=resp_suffix(t.resp)) if info.upper else "")

@@ -25,7 +25,6 @@ from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.types import ModelFrame
-from ..families import DPARS
 from .checks import _base_bounds, check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
@@ -223,7 +222,7 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             drow = by_key.get((d, "", "", t.resp, "", ""))
             if drow is not None and drow.source == "user":
                 lo, hi = _num(drow.lb), _num(drow.ub)
-                info = DPARS[d]
+                info = t.family.dpar_info(d)
                 if (lo, hi) != (info.lower, info.upper if isinstance(info.upper, (int, float)) else None) and \
                         not isinstance(info.upper, str):
                     res.bounds[d + resp_suffix(t.resp)] = (lo, hi)
