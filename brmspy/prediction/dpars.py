@@ -12,8 +12,8 @@ from ..families.categorical import reference_index, sigma_dpars
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.response import custom_var_values
-from ..frame.types import ResponseData
+from ..frame.response import custom_var_values, threshold_group_index
+from ..frame.types import ResponseData, ThresholdGroups
 from .autocor import adjust_eta
 from .categorical import category_eta
 from .context import PredictionContext
@@ -48,6 +48,9 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
     mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
+    groups = ctx.fit.frame.responses[t.resp].thres_groups if dpar == "mu" else None
+    if groups is not None:  # thres(gr = g): each row's group's thresholds (brms's subset_thres)
+        return {"mu": mu, "thres": _group_thresholds(ctx, groups, s), "link": t.family.link}
     thres = ctx.draws(f"b{s}_Intercept")[:, None, :]  # (S, 1, nthres)
     if design.Xcs is not None:
         Xcs = ctx.rows.Xcs(prefix)
@@ -59,6 +62,20 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
     if dpar != "mu":  # an ordinal mixture component (brmspy.families.mixture.component_dpars)
         return {dpar: mu, "thres" + dpar[2:]: thres}
     return {"mu": mu, "thres": thres, "link": t.family.link}
+
+
+def _group_thresholds(ctx: PredictionContext, groups: ThresholdGroups, s: str) -> np.ndarray:
+    """(S, rows, max nthres) thresholds of each row's group; a group with fewer thresholds is padded with +inf.
+
+    An infinite threshold gives its categories probability 0 in every ordinal family (brms pads the
+    probabilities of categories beyond a group's own with 0).
+    """
+    index = threshold_group_index(groups, ctx.rows.data)
+    out = np.full((ctx.S, len(index), max(groups.nthres)), np.inf)
+    for i, n in enumerate(groups.nthres):
+        rows = index == i
+        out[:, rows, :n] = ctx.draws(f"b{s}_Intercept_{i + 1}")[:, None, :]
+    return out
 
 
 def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:

@@ -157,7 +157,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
         if tfam is not None:
             ncat = frame.responses[resp].ncat
-            if tfam.threshold == "equidistant":  # the first threshold, then the distance delta
+            groups = frame.responses[resp].thres_groups if prefix.dpar == "mu" else None
+            if groups is not None:  # thres(gr = g): threshold k of group g, then group g, then every threshold
+                res.threshold_groups[prefix] = [
+                    [lookup(("Intercept", str(k), g, resp, dpar, ""), ("Intercept", "", g, resp, dpar, ""),
+                            ("Intercept", "", "", resp, dpar, "")) for k in range(1, n + 1)]
+                    for g, n in zip(groups.names, groups.nthres)]
+                res.thresholds[prefix] = [p for ps in res.threshold_groups[prefix] for p in ps]
+            elif tfam.threshold == "equidistant":  # the first threshold, then the distance delta
                 res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
                 res.delta[prefix] = lookup(("delta", "", "", resp, dpar, ""))
             else:

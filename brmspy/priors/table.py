@@ -67,6 +67,8 @@ class ResolvedPriors:
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
     delta: dict[Prefix, PriorDist | None] = field(default_factory=dict)  # distance of equidistant thresholds
+    #: thres(gr = g): the priors of each group's thresholds (the flat list stays in ``thresholds``)
+    threshold_groups: dict[Prefix, list[list[PriorDist | None]]] = field(default_factory=dict)
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
