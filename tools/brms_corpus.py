@@ -619,6 +619,8 @@ case("ord_thres_gr_prior", "yord | thres(gr = g3) ~ x1", family="cumulative",
      prior=[pr("normal(0, 2)", "Intercept", group="a"), pr("normal(1, 1)", "Intercept", coef="2", group="b")])
 case("ord_thres_gr_mv", mv(bf("yord | thres(gr = g3) ~ x1", family="cumulative"), bf("y ~ x1", family="gaussian"),
                           rescor=False))
+case("ord_thres_gr_equidistant", "yord | thres(gr = g3) ~ x1", family=fam("cumulative", threshold="equidistant"),
+     prior=[pr("normal(0, 3)", "Intercept", group="b"), pr("exponential(2)", "delta", group="a")])
 case("ord_thres_gr_cs", "yord | thres(gr = f2) ~ x1 + cs(x2)", family="acat", reason=r"(?i)category specific effects")
 case("ord_no_intercept", "yord ~ 0 + x1", family="cumulative", reason=r"(?i)intercept")
 case("mix_gaussian2", "y ~ x1", family=mix("gaussian", "gaussian"))

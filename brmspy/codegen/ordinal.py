@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.errors import FormulaError
+from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks, prior_statement
 from ..core.templates import StanFunction, stan_lines
 from ..families.core import LINK_FUNCTIONS
@@ -37,6 +37,10 @@ class OrdinalCode(UnivariateCode):
         if groups is None:
             nthres.declare(f"int<lower=2> nthres{rs}", f"nthres{rs}", rd.ncat - 1, "number of thresholds")
         else:  # brms's thres(gr = g): the thresholds of each group, merged into one vector
+            if min(groups.nthres) < 1:
+                empty = [g for g, n in zip(groups.labels, groups.nthres) if n < 1]
+                raise DataError(f"thres(gr = {groups.column}): every group needs at least one threshold (two response "
+                                f"categories); group(s) {', '.join(map(str, empty))} have one category only.")
             nthres.declare(f"int<lower=1> ngrthres{rs}", f"ngrthres{rs}", len(groups.labels), "number of threshold groups")
             nthres.declare(f"array[ngrthres{rs}] int<lower=1> nthres{rs}", f"nthres{rs}",
                            np.asarray(groups.nthres, dtype=np.int64), "number of thresholds")
@@ -67,7 +71,7 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     ordered = fam.kind.ordered_thresholds
     groups = priors.threshold_groups.get(design.prefix)
     if groups is not None:  # thres(gr = g): one threshold vector per group, merged for the likelihood
-        return _grouped_thresholds(design, len(groups), "ordered" if ordered else "vector", rs)
+        return _grouped_thresholds(design, len(groups), ordered, threshold == "equidistant", rs)
     if threshold == "flexible":
         kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
         sb.par.append(f"{kind}[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
@@ -91,16 +95,29 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     return sb
 
 
-def _grouped_thresholds(design: PopulationDesign, n_groups: int, kind: str, rs: str) -> StanBlocks:
-    """brms's thresholds per group: ``Intercept_<i>`` per group, ``merged_Intercept`` for the likelihood."""
+def _grouped_thresholds(design: PopulationDesign, n_groups: int, ordered: bool, equidistant: bool,
+                        rs: str) -> StanBlocks:
+    """brms's thresholds per group: ``Intercept_<i>`` per group (equidistant: from ``first_Intercept_<i>`` and
+    ``delta_<i>``), ``merged_Intercept`` for the likelihood."""
     sb = StanBlocks()
     s = design.prefix.suffix
     shift = f" + dot_product(means_X{s}, b{s})" if design.coef_names and design.intercept and design.center else ""
+    kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
+    if equidistant:
+        sb.tpar_def.append("// equidistant thresholds")
+    for i in range(1, n_groups + 1):
+        n = f"nthres{rs}[{i}]"
+        if equidistant:
+            sb.par.append(f"real first_Intercept{s}_{i};  // first threshold")
+            sb.par.append(f"real{'<lower=0>' if ordered else ''} delta{s}_{i};  // distance between thresholds")
+            sb.tpar_def.append(f"vector[{n}] Intercept{s}_{i} = first_Intercept{s}_{i} + delta{s}_{i} * "
+                               f"linspaced_vector({n}, 0, {n} - 1);")
+        else:
+            sb.par.append(f"{kind}[{n}] Intercept{s}_{i};  // temporary thresholds for centered predictors")
     sb.tpar_def.append(f"vector[nmthres{rs}] merged_Intercept{s};  // merged thresholds")
     sb.tpar_comp.append("// merge thresholds")
     sb.gen_def.append("// compute actual thresholds")
     for i in range(1, n_groups + 1):
-        sb.par.append(f"{kind}[nthres{rs}[{i}]] Intercept{s}_{i};  // temporary thresholds for centered predictors")
         sb.tpar_comp.append(f"merged_Intercept{s}[Kthres_start{rs}[{i}]:Kthres_end{rs}[{i}]] = Intercept{s}_{i};")
         sb.gen_def.append(f"vector[nthres{rs}[{i}]] b{s}_Intercept_{i} = Intercept{s}_{i}{shift};")
     return sb
@@ -114,7 +131,13 @@ def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign
     groups = priors.threshold_groups.get(design.prefix)
     if groups is not None:  # thres(gr = g): each group's thresholds have their own priors
         for i, group_priors in enumerate(groups, start=1):
-            prior_statement(sb, f"Intercept{s}_{i}", f"Intercept{s}_{i}", group_priors, f"nthres{rs}[{i}]")
+            if fam.threshold == "equidistant":
+                prior_statement(sb, f"first_Intercept{s}_{i}", f"first_Intercept{s}_{i}", group_priors[:1], None)
+                lower = 0 if fam.kind.ordered_thresholds else None
+                prior_statement(sb, f"delta{s}_{i}", f"delta{s}_{i}", [priors.delta_groups[design.prefix][i - 1]],
+                                None, lower=lower)
+            else:
+                prior_statement(sb, f"Intercept{s}_{i}", f"Intercept{s}_{i}", group_priors, f"nthres{rs}[{i}]")
     elif fam.threshold == "equidistant":
         prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
         lower = 0 if fam.kind.ordered_thresholds else None

@@ -127,6 +127,11 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         if f"delta{prefix.suffix}" in params:  # equidistant thresholds
             name = f"delta{prefix.suffix}"
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
+        i = 1
+        while f"delta{prefix.suffix}_{i}" in params:  # equidistant thresholds per group (thres(gr = g))
+            name = f"delta{prefix.suffix}_{i}"
+            put(name, params[name], ParamInfo(name, "dpar", coef=name))
+            i += 1
         groups = frame.responses[prefix.resp].thres_groups if prefix.dpar == "mu" else None
         if groups is not None and f"Intercept{prefix.suffix}_1" in params:  # thres(gr = g): Intercept_<i>[k]
             for i in range(1, len(groups.names) + 1):

@@ -133,9 +133,9 @@ def threshold_groups(t: BrmsTerms, data: pd.DataFrame, y_raw: pd.Series, y: np.n
     if getattr(fam.kind, "hurdle", False) or not fam.kind.has_thresholds:  # mixtures, hurdle_cumulative
         raise FormulaError(f"thres(gr = {gr}) (thresholds per group) is not supported by brmspy in {fam.name!r} "
                            "models; use it with cumulative, sratio, cratio or acat.")
-    if fam.threshold != "flexible":
-        raise FormulaError(f"thres(gr = {gr}) with threshold = {fam.threshold!r} is not supported by brmspy yet; "
-                           "use threshold = 'flexible' (the default) with thresholds per group.")
+    if fam.threshold == "sum_to_zero":
+        raise FormulaError(f"thres(gr = {gr}) with threshold = 'sum_to_zero' is not supported by brmspy yet; "
+                           "use threshold = 'flexible' (the default) or 'equidistant' with thresholds per group.")
     if gr not in data.columns:
         raise FormulaError(f"thres(gr = {gr}): 'gr' must be a column of the data (a factor-like grouping variable).")
     col = data[gr]
@@ -171,8 +171,6 @@ def threshold_groups(t: BrmsTerms, data: pd.DataFrame, y_raw: pd.Series, y: np.n
     if np.any(y > np.asarray(nthres)[index] + 1):
         raise DataError("Number of thresholds is smaller than required by the response: a group of "
                         f"thres(gr = {gr}) has responses above its number of thresholds + 1.")
-    if min(nthres) < 1:
-        raise DataError(f"thres(gr = {gr}): every group needs at least one threshold (two response categories).")
     return groups
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import BrmsError
+from ..core.errors import BrmsError, DataError
 from ..families import LINKS, Extras
 from ..families.categorical import reference_index, sigma_dpars
 from ..fit.brmsfit import BrmsFit
@@ -131,6 +131,12 @@ def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = 
     ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
     """
     rd = ctx.rows.response(t, need_response)
+    groups = ctx.fit.frame.responses[t.resp].thres_groups
+    if rd is not None and groups is not None and ctx.is_new:  # new data: the model's thresholds per group
+        nthres = np.asarray(groups.nthres)[threshold_group_index(groups, ctx.rows.data)]
+        if np.any(rd.y > nthres + 1):
+            raise DataError(f"Number of thresholds is smaller than required by the response: a row of the new "
+                            f"data has a category above its group's ({groups.column}) number of thresholds + 1.")
     # vint()/vreal() of custom families; on new data without the response, from its columns
     custom_vars = rd.custom_vars if rd is not None else custom_var_values(t, ctx.rows.data)
     return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), custom_vars,

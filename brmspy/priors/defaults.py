@@ -143,7 +143,13 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             if tfam is not None:
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
                 groups = frame.responses[t.resp].thres_groups if pname == "mu" else None
-                if groups is not None:  # thres(gr = g): brms's rows per group, then per threshold of the group
+                if groups is not None and tfam.threshold == "equidistant":  # brms: first threshold, delta per group
+                    lb = "0" if tfam.kind.ordered_thresholds else ""
+                    rows.append(PriorRow("", "delta", lb=lb, **base))
+                    for g in groups.names:
+                        rows.append(PriorRow("", "delta", group=g, lb=lb, **base))
+                        rows.append(PriorRow("", "Intercept", group=g, **base))
+                elif groups is not None:  # thres(gr = g): brms's rows per group, then per threshold of the group
                     for g, n in zip(groups.names, groups.nthres):
                         rows.append(PriorRow("", "Intercept", group=g, **base))
                         rows.extend(PriorRow("", "Intercept", coef=str(k), group=g, **base) for k in range(1, n + 1))

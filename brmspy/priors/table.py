@@ -69,6 +69,8 @@ class ResolvedPriors:
     delta: dict[Prefix, PriorDist | None] = field(default_factory=dict)  # distance of equidistant thresholds
     #: thres(gr = g): the priors of each group's thresholds (the flat list stays in ``thresholds``)
     threshold_groups: dict[Prefix, list[list[PriorDist | None]]] = field(default_factory=dict)
+    #: thres(gr = g) with equidistant thresholds: the prior of each group's distance delta_<i>
+    delta_groups: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors

@@ -23,7 +23,8 @@ from brmspy.core.errors import DataError, FormulaError
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
 
 # group "a": 3 thresholds (4 categories), group "b": 2 thresholds (3 categories)
-THRES = {"a": np.array([-1.0, 0.3, 1.5]), "b": np.array([-0.5, 1.0])}
+# (equidistant: distances 1.25 and 1.5, so the same truth serves the equidistant fit)
+THRES = {"a": np.array([-1.0, 0.25, 1.5]), "b": np.array([-0.5, 1.0])}
 B = 0.8
 
 
@@ -83,8 +84,10 @@ def test_refusals() -> None:
         bp.make_standata("y | thres(2, gr = g) ~ x", d, "cumulative")
     with pytest.raises(DataError, match="unique for each group"):
         bp.make_standata("y | thres(k, gr = g) ~ x", d.assign(k=np.arange(500) % 2 + 3), "cumulative")
-    with pytest.raises(FormulaError, match="threshold = 'equidistant'"):
-        bp.make_standata("y | thres(gr = g) ~ x", d, bp.cumulative(threshold="equidistant"))
+    with pytest.raises(DataError, match="every group needs at least one threshold"):
+        bp.make_stancode("y | thres(gr = g2) ~ x", d.assign(g2=np.where(d["y"] == 1, "one", "many")), "cumulative")
+    with pytest.raises(FormulaError, match="threshold = .sum_to_zero."):
+        bp.make_standata("y | thres(gr = g) ~ x", d, bp.cumulative(threshold="sum_to_zero"))
 
 
 @pytest.fixture(scope="module")
@@ -125,5 +128,47 @@ def test_predictions(fit) -> None:
         probs = np.diff(np.column_stack([np.zeros(len(cdf)), cdf, np.ones(len(cdf))]), axis=1)
         np.testing.assert_allclose(epn[:, row, : n + 1], probs, rtol=1e-10)
     assert (epn[:, 1, 3] == 0).all()
+    # log_lik on new data: the log of the row's category probability with its group's thresholds
+    ll = bp.log_lik(fit, newdata=new.assign(y=[4, 3]))
+    np.testing.assert_allclose(ll, np.log(np.column_stack([epn[:, 0, 3], epn[:, 1, 2]])), rtol=1e-10)
+    with pytest.raises(DataError, match="Number of thresholds is smaller than required"):
+        bp.log_lik(fit, newdata=new.assign(y=[4, 4]))  # group b has 3 categories
+    # group a's only row has category 1 here: the model's thresholds still apply
+    low = bp.log_lik(fit, newdata=new.assign(y=[1, 3]))
+    np.testing.assert_allclose(low, np.log(np.column_stack([epn[:, 0, 0], epn[:, 1, 2]])), rtol=1e-10)
     with pytest.raises(DataError, match="level.*'c'.*not in the fitted data"):
         bp.posterior_epred(fit, newdata=pd.DataFrame({"x": [0.0], "g": ["c"]}))
+
+
+@pytest.fixture(scope="module")
+def fit_equidistant():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm("y | thres(gr = g) ~ x", grouped_data(), bp.cumulative(threshold="equidistant"), chains=2,
+                      iter=500, seed=4, refresh=0)
+
+
+def test_equidistant_per_group(fit_equidistant, update_golden: bool) -> None:
+    """brms's first_Intercept_<i> and delta_<i> per group (priors: class Intercept/delta with group)."""
+    code = fit_equidistant.stancode()
+    assert_golden("ord_thres_gr_equidistant", code, update_golden)
+    stanli.stan_to_mir(code)
+    d = fit_equidistant.draws_dict
+    assert {"delta_1", "delta_2", "b_Intercept[a,3]", "b_Intercept[b,2]"} <= set(d)
+    assert_recovers(d, {"b_x": B, "delta_1": 1.25, "delta_2": 1.5, "b_Intercept[a,1]": -1.0, "b_Intercept[b,1]": -0.5})
+    assert_loglik_matches_stan(fit_equidistant)
+
+
+@pytest.mark.parametrize("family", ["cumulative", "sratio", "cratio", "acat"])
+def test_padded_thresholds_give_zero_probability(family: str) -> None:
+    """A group with fewer thresholds is padded with +inf: its own categories keep their probabilities."""
+    from brmspy.families.ordinal import category_probs
+
+    mu, disc = np.array([0.2, -0.4]), np.array([1.0, 1.3])
+    th = np.array([[-1.0, 0.5], [-0.3, 0.8]])
+    padded = np.column_stack([th, np.full(2, np.inf)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = category_probs(family, "logit", mu, disc, padded)
+    np.testing.assert_allclose(p[:, :3], category_probs(family, "logit", mu, disc, th), rtol=1e-12)
+    assert (p[:, 3] == 0).all()
