@@ -172,3 +172,22 @@ def test_padded_thresholds_give_zero_probability(family: str) -> None:
         p = category_probs(family, "logit", mu, disc, padded)
     np.testing.assert_allclose(p[:, :3], category_probs(family, "logit", mu, disc, th), rtol=1e-12)
     assert (p[:, 3] == 0).all()
+
+
+def test_multivariate_and_column_k() -> None:
+    """An ordinal response of a multivariate model (brms's Jthres_<resp>, b_<resp>_Intercept[<group>,k]) and
+    thres(k, gr = g) with k a column constant within each group."""
+    d = grouped_data(n=300).assign(k=lambda df: np.where(df["g"] == "a", 3, 4), y2=lambda df: df["x"] + df["z"])
+    sd = bp.make_standata("y | thres(k, gr = g) ~ x", d, "cumulative")
+    assert list(sd["nthres"]) == [3, 4]
+    f = bp.bf("y | thres(gr = g) ~ x", family="cumulative") + bp.bf("y2 ~ x", family="gaussian") + bp.set_rescor(False)
+    code = bp.make_stancode(f, d)
+    stanli.stan_to_mir(code)
+    assert "ordered_logistic_merged_lpmf(Y_y[n] | mu_y[n], merged_Intercept_y, Jthres_y[n])" in code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm(f, d, chains=1, iter=400, seed=2, refresh=0)
+    assert {"b_y_Intercept[a,3]", "b_y_Intercept[b,2]", "b_y2_x"} <= set(fit.draws_dict)
+    assert_loglik_matches_stan(fit)
+    ep = bp.posterior_epred(fit, resp="y", ndraws=5)
+    assert ep.shape == (5, 300, 4) and (ep[:, (d["g"] == "b").to_numpy(), 3] == 0).all()
