@@ -621,6 +621,7 @@ case("ord_thres_gr_mv", mv(bf("yord | thres(gr = g3) ~ x1", family="cumulative")
                           rescor=False))
 case("ord_thres_gr_equidistant", "yord | thres(gr = g3) ~ x1", family=fam("cumulative", threshold="equidistant"),
      prior=[pr("normal(0, 3)", "Intercept", group="b"), pr("exponential(2)", "delta", group="a")])
+case("ord_thres_gr_sum_to_zero", "yord | thres(gr = f3) ~ x1 + x2", family=fam("sratio", threshold="sum_to_zero"))
 case("ord_thres_gr_cs", "yord | thres(gr = f2) ~ x1 + cs(x2)", family="acat", reason=r"(?i)category specific effects")
 case("ord_no_intercept", "yord ~ 0 + x1", family="cumulative", reason=r"(?i)intercept")
 case("mix_gaussian2", "y ~ x1", family=mix("gaussian", "gaussian"))

@@ -71,7 +71,7 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     ordered = fam.kind.ordered_thresholds
     groups = priors.threshold_groups.get(design.prefix)
     if groups is not None:  # thres(gr = g): one threshold vector per group, merged for the likelihood
-        return _grouped_thresholds(design, len(groups), ordered, threshold == "equidistant", rs)
+        return _grouped_thresholds(design, len(groups), ordered, threshold, rs)
     if threshold == "flexible":
         kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
         sb.par.append(f"{kind}[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
@@ -95,14 +95,16 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     return sb
 
 
-def _grouped_thresholds(design: PopulationDesign, n_groups: int, ordered: bool, equidistant: bool,
+def _grouped_thresholds(design: PopulationDesign, n_groups: int, ordered: bool, threshold: str,
                         rs: str) -> StanBlocks:
     """brms's thresholds per group: ``Intercept_<i>`` per group (equidistant: from ``first_Intercept_<i>`` and
     ``delta_<i>``), ``merged_Intercept`` for the likelihood."""
     sb = StanBlocks()
     s = design.prefix.suffix
     shift = f" + dot_product(means_X{s}, b{s})" if design.coef_names and design.intercept and design.center else ""
-    kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
+    equidistant = threshold == "equidistant"
+    # brms orders cumulative thresholds only; sum-to-zero thresholds as brmspy's ungrouped ones
+    kind = "sum_to_zero_vector" if threshold == "sum_to_zero" else "ordered" if ordered else "vector"
     if equidistant:
         sb.tpar_def.append("// equidistant thresholds")
     for i in range(1, n_groups + 1):

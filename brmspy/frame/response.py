@@ -133,9 +133,6 @@ def threshold_groups(t: BrmsTerms, data: pd.DataFrame, y_raw: pd.Series, y: np.n
     if getattr(fam.kind, "hurdle", False) or not fam.kind.has_thresholds:  # mixtures, hurdle_cumulative
         raise FormulaError(f"thres(gr = {gr}) (thresholds per group) is not supported by brmspy in {fam.name!r} "
                            "models; use it with cumulative, sratio, cratio or acat.")
-    if fam.threshold == "sum_to_zero":
-        raise FormulaError(f"thres(gr = {gr}) with threshold = 'sum_to_zero' is not supported by brmspy yet; "
-                           "use threshold = 'flexible' (the default) or 'equidistant' with thresholds per group.")
     if gr not in data.columns:
         raise FormulaError(f"thres(gr = {gr}): 'gr' must be a column of the data (a factor-like grouping variable).")
     col = data[gr]

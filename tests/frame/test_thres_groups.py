@@ -86,8 +86,8 @@ def test_refusals() -> None:
         bp.make_standata("y | thres(k, gr = g) ~ x", d.assign(k=np.arange(500) % 2 + 3), "cumulative")
     with pytest.raises(DataError, match="every group needs at least one threshold"):
         bp.make_stancode("y | thres(gr = g2) ~ x", d.assign(g2=np.where(d["y"] == 1, "one", "many")), "cumulative")
-    with pytest.raises(FormulaError, match="threshold = .sum_to_zero."):
-        bp.make_standata("y | thres(gr = g) ~ x", d, bp.cumulative(threshold="sum_to_zero"))
+    with pytest.raises(FormulaError, match="not supported by brmspy in 'hurdle_cumulative'"):
+        bp.make_standata("y | thres(gr = g) ~ x", d.assign(y=d["y"] - 1), "hurdle_cumulative")
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +191,18 @@ def test_multivariate_and_column_k() -> None:
     assert_loglik_matches_stan(fit)
     ep = bp.posterior_epred(fit, resp="y", ndraws=5)
     assert ep.shape == (5, 300, 4) and (ep[:, (d["g"] == "b").to_numpy(), 3] == 0).all()
+
+
+def test_sum_to_zero_per_group() -> None:
+    """threshold = "sum_to_zero": each group's thresholds sum to zero (brmspy's sum_to_zero_vector, as ungrouped)."""
+    d = grouped_data(n=200)
+    code = bp.make_stancode("y | thres(gr = g) ~ x", d, bp.sratio(threshold="sum_to_zero"))
+    stanli.stan_to_mir(code)
+    assert "sum_to_zero_vector[nthres[2]] Intercept_2;" in code
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y | thres(gr = g) ~ x", d, bp.sratio(threshold="sum_to_zero"), chains=1, iter=300, seed=1,
+                     refresh=0)
+    dd = fit.draws_dict
+    np.testing.assert_allclose(np.asarray(dd["b_Intercept[b,1]"]) + np.asarray(dd["b_Intercept[b,2]"]), 0, atol=1e-8)
+    assert_loglik_matches_stan(fit)
