@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and IDEs; at run time __
         StanCompileError,
     )
     from .criteria.hypotheses import HypothesisResult, hypothesis
-    from .criteria.ic import add_criterion, kfold, loo, loo_compare, model_weights, reloo, waic
+    from .criteria.ic import add_criterion, kfold, loo, loo_compare, model_weights, psis, reloo, waic
     from .criteria.r2 import bayes_R2, loo_R2
     from .criteria.results import KfoldResult, LooResult, WaicResult
     from .criteria.sbc import SbcResult, sbc
@@ -101,7 +101,7 @@ _LAZY: dict[str, str] = {
     "datasets": ".datasets",
     **dict.fromkeys(["build_model", "make_stancode", "make_standata"], ".codegen.api"),
     **dict.fromkeys(["HypothesisResult", "hypothesis"], ".criteria.hypotheses"),
-    **dict.fromkeys(["add_criterion", "kfold", "loo", "loo_compare", "model_weights", "reloo", "waic"], ".criteria.ic"),
+    **dict.fromkeys(["add_criterion", "kfold", "loo", "loo_compare", "model_weights", "psis", "reloo", "waic"], ".criteria.ic"),
     **dict.fromkeys(["bayes_R2", "loo_R2"], ".criteria.r2"),
     **dict.fromkeys(["KfoldResult", "LooResult", "WaicResult"], ".criteria.results"),
     **dict.fromkeys(["SbcResult", "sbc"], ".criteria.sbc"),

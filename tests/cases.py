@@ -119,6 +119,17 @@ CASES: list[Case] = [
          + bp.prior("normal(0, 1)", "Intercept", lb=0) + bp.prior("normal(0, 2)", "sigma", ub=5)),
     Case("prior_horseshoe_b_sd_main", "y ~ x + z + (1 + x | g) + (1 | h)",
          prior=bp.prior("horseshoe(1, main = TRUE)") + bp.prior("horseshoe()", "sd")),
+    # current brms's shrinkage across classes (issue 21): bsp of mo()/me(), bs and sds of s(), sdgp, ar/ma, sderr
+    Case("prior_horseshoe_mo_me", "y ~ x + mo(a) + me(z, w)", prior=bp.prior("horseshoe(1)", "b")),
+    Case("prior_r2d2_smooth_sds", "y ~ x + s(z)", prior=bp.prior("R2D2(0.5, 2, main = TRUE)", "b")
+         + bp.prior("R2D2()", "sds")),
+    Case("prior_r2d2_gp_sdgp", "y ~ x + gp(z, k = 5)", prior=bp.prior("R2D2(0.5, 2)", "sdgp")),
+    Case("prior_horseshoe_arma", "y ~ x + z + arma(time = obs, p = 1, q = 1, cov = FALSE)",
+         prior=bp.prior("horseshoe(1, main = TRUE)", "b") + bp.prior("horseshoe()", "ar") + bp.prior("horseshoe()", "ma")),
+    Case("prior_r2d2_sderr", "count ~ x + ar(time = obs, p = 1)", "poisson",
+         prior=bp.prior("R2D2(0.5, 2, main = TRUE)", "b") + bp.prior("R2D2()", "sderr")
+         + bp.prior("normal(0, 0.5)", "ar")),
+    Case("prior_constant_sds", "y ~ x + s(z) + s(x, k = 5)", prior=bp.prior("constant(0.5)", "sds", coef="s(z)")),
     Case("prior_constants", "y ~ x + z + (1 | g)", prior=bp.prior("normal(0, 5)") + bp.prior("constant(1)", coef="x")
          + bp.prior("constant(0.5)", class_="sd") + bp.prior("constant(1)", class_="sigma")),
     Case("opt_center_false", bp.bf("y ~ x + f + (1 | g)", center=False)),

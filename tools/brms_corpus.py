@@ -651,6 +651,14 @@ case("mix_nl_mu2", bf("y ~ x1", "a2 ~ 1", "b2 ~ x2", nlf=[["mu2 ~ a2 * exp(b2 * 
 case("mix_nl_poisson_sigma", bf("ycnt ~ a * x1 + b", "a ~ 1", "b ~ 1 + (1 | g1)", nl=True), family=mix("poisson", "poisson", order="none"),
      prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("refuse_mix_ordinal_gaussian", "yord ~ x1", family=mix("cumulative", "gaussian"), reason=r"(?i)ordinal and non-ordinal")
+case("mix_cumulative_nl_main", bf("yord ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), family=mix("cumulative", "cumulative"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("mix_cumulative_nl_mu2", bf("yord ~ 1", "a ~ 1", "b ~ x2", nlf=[["mu2 ~ a * exp(b * x1)"]]),
+     family=mix("cumulative", "cumulative"), prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("mix_cumulative_nl_theta_disc", bf("yord ~ a * x1", "a ~ 1 + x2", "theta2 ~ x2", "disc2 ~ x1", nl=True),
+     family=mix("cumulative", "cumulative"), prior=[pr("normal(0, 1)", "b", nlpar="a")])
+case("mix_sratio_nl_main", bf("yord ~ a * x1 + b * x2", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), family=mix("sratio", "sratio"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
 
 # ---------------------------------------------------------------- every family's default priors
 group("families")
@@ -724,8 +732,12 @@ case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinom
 case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener")
 case("fam_wiener_dpars", bf("rt | dec(dec) ~ x1 + (1 | g1)", "bs ~ x2", "ndt ~ 1", "bias ~ x1"), family="wiener")
 case("fam_wiener_links", bf("rt | dec(dec) ~ x1", "bs ~ 1"), family=fam("wiener", link_bs="softplus", link_bias="identity"))
-case("fam_wiener_mixture", "rt | dec(dec) ~ x1", family=mix("wiener", "wiener"), difference="unsupported",
-     reason=r"(?i)mixtures with wiener components are not supported")
+case("fam_wiener_mixture", "rt | dec(dec) ~ x1", family=mix("wiener", "wiener"))
+case("fam_wiener_mixture_dpars", bf("rt | dec(dec) ~ x1", "bs2 ~ x2", "ndt1 ~ 1", "bias1 ~ x1", "theta2 ~ x2"),
+     family=mix("wiener", "wiener"))
+case("fam_wiener_mixture_lognormal", "rt | dec(dec) ~ x1 + (1 | g1)", family=mix("wiener", "lognormal"))
+case("fam_wiener_mixture_no_dec", "rt ~ x1", family=mix("wiener", "lognormal"),
+     reason=r"Addition argument 'dec' is required for family 'wiener'")
 case("fam_wiener_weights", "rt | dec(dec) + weights(wts) ~ x1", family="wiener")
 case("fam_wiener_cens", "rt | dec(dec) + cens(censlri) ~ x1", family="wiener", reason=r"(?i)cens")
 case("fam_wiener_no_dec", "rt ~ x1", family="wiener", reason=r"Addition argument 'dec' is required for family 'wiener'")
@@ -814,6 +826,37 @@ case("prior_r2d2_vector", "y ~ x1 + x2 + x3", prior=[pr("R2D2(mean_R2 = 0.8, pre
      difference="shrinkage_scales")
 case("prior_r2d2_bernoulli", "ybin ~ x1 + x2 + x3", family="bernoulli", difference="shrinkage_scales",
      prior=[pr("R2D2(0.3, 3, cons_D2 = 1)", "b")])
+# current brms's shrinkage across classes (issue 21): brms 2.18 shrinks b and bsp (horseshoe only)
+case("prior_horseshoe_mo", "y ~ x1 + x2 + mo(xmo)", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_mo_only", "y ~ mo(xmo)", prior=[pr("horseshoe(3, par_ratio = 0.5)", "b")],
+     difference="shrinkage_scales")
+case("prior_horseshoe_me", "y ~ x1 + me(xme, sdxme)", prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("prior_horseshoe_mo_inter", "y ~ x1 + mo(xmo):x2", prior=[pr("horseshoe(2, autoscale = FALSE)", "b")],
+     difference="shrinkage_scales")
+case("prior_horseshoe_mo_dpar", bf("y ~ x1", "sigma ~ x2 + mo(xmo)"), difference="shrinkage_scales",
+     prior=[pr("horseshoe(1)", "b", dpar="sigma")])
+case("prior_horseshoe_nlpar_mo", bf("y ~ a * exp(b * x1)", "a ~ x2 + mo(xmo)", "b ~ 1", nl=True),
+     difference="shrinkage_scales", prior=[pr("horseshoe(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("prior_r2d2_mo", "y ~ x1 + mo(xmo)", prior=[pr("R2D2(0.5, 2)", "b")], difference="newer_brms",
+     note="brms 2.18: 'The R2D2 prior does not yet support special coefficient classes'; current brms shrinks bsp")
+case("prior_horseshoe_s", "y ~ x1 + s(x2)", prior=[pr("horseshoe(1)", "b")], difference="newer_brms",
+     note="brms 2.18: invalid context; current brms shrinks bs")
+case("prior_r2d2_sds", "y ~ x1 + s(x2) + s(x3)", prior=[pr("R2D2(0.5, 2)", "sds")], difference="newer_brms")
+case("prior_horseshoe_b_sds_main", "y ~ x1 + s(x2)", difference="newer_brms",
+     prior=[pr("horseshoe(1, main = TRUE)", "b"), pr("horseshoe()", "sds")])
+case("prior_r2d2_sdgp", "y ~ x1 + gp(x2)", prior=[pr("R2D2(0.5, 2)", "sdgp")], difference="newer_brms")
+case("prior_horseshoe_ar", "y ~ x1 + ar(time = tim, gr = g1, p = 2, cov = FALSE)", difference="newer_brms",
+     prior=[pr("horseshoe(1)", "ar")])
+case("prior_r2d2_arma", "y ~ x1 + arma(time = tim, gr = g1, p = 1, q = 1, cov = FALSE)", difference="newer_brms",
+     prior=[pr("R2D2(main = TRUE)", "ar"), pr("R2D2()", "ma")])
+case("prior_r2d2_sderr", "ycnt ~ x1 + ar(time = tim, gr = g1, p = 1)", family="poisson", difference="newer_brms",
+     prior=[pr("R2D2(0.5, 2)", "sderr")])
+case("prior_horseshoe_ar_cov", "y ~ x1 + ar(time = tim, gr = g1, p = 1, cov = TRUE)", prior=[pr("horseshoe(1)", "ar")],
+     reason=r"(?i)invalid context|boundaries")
+case("prior_horseshoe_cs", "yord ~ x1 + cs(x2)", family="acat", prior=[pr("horseshoe(1)", "b")],
+     reason=r"(?i)category-specific effects")
+case("prior_horseshoe_sd_by", "y ~ x1 + (1 | gr(g1, by = gby))", prior=[pr("horseshoe(1)", "sd")],
+     reason=r"(?i)invalid context|compatible with the 'by' argument")
 case("prior_r2d2_bad_mean", "y ~ x1 + x2", prior=[pr("R2D2(1.5, 2)", "b")], reason=r"(?i)mean of the R2 prior")
 case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")], difference="refuse_beyond_2_18", reason=r"(?i)lasso.*removed")
 case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
@@ -822,6 +865,13 @@ case("prior_constant_class_b", "y ~ x1 + x2 + f3", prior=[pr("constant(0.5)", "b
 case("prior_constant_mixed", "y ~ x1 + x2 + x3", prior=[pr("normal(0, 2)", "b"), pr("constant(-1)", "b", coef="x2")])
 case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
      prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
+case("prior_constant_sds", "y ~ x1 + s(x2) + s(x3)", prior=[pr("constant(0.5)", "sds")], difference="newer_brms",
+     note="brms 2.18 writes rep_vector() into a real sds (stanc rejects); current brms's vector sds are fixed")
+case("prior_constant_sds_term", "y ~ x1 + s(x2) + s(x3)", prior=[pr("constant(0.5)", "sds", coef="s(x2)")])
+case("prior_constant_simo", "y ~ x1 + mo(xmo)", prior=[pr("constant(0.25)", "simo", coef="moxmo1")],
+     reason=r"(?i)dirichlet\(\) priors on the simplexes|could not find function")
+case("prior_constant_cor", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant(1)", "cor")],
+     reason=r"(?i)Stan rejects", note="brms 2.18 writes 'L_1 = 1;', which stanc rejects")
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
 case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
 case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
@@ -891,6 +941,38 @@ case("opt_lf_cmc_nlpar", bf("y ~ int + eta", nl=True, lf=["int ~ 1", "eta ~ 0 + 
      prior=[pr("normal(0, 1)", "b", nlpar="int"), pr("normal(0, 1)", "b", nlpar="eta")],
      note="brms's answer to bounds on single coefficients (paul-buerkner/brms#1422)")
 case("opt_lf_qr_sigma", bf("y ~ x1", lf=["sigma ~ x2 + x3"], lf_options={"decomp": "QR"}), difference="qr_data")
+# bf()'s options with mixtures: every mu<k> of the main formula takes them (brms 2.18)
+case("opt_mix_center_false", bf("y ~ x1 + x2", center=False), family=mix("gaussian", "gaussian", order="none"))
+case("opt_mix_center_false_ordered", bf("y ~ x1", center=False), family=mix("gaussian", "gaussian"),
+     reason=r"Identifying mixture components via ordering requires population-level intercepts")
+case("opt_mix_sparse", bf("y ~ x1 + f3", sparse=True), family=mix("gaussian", "gaussian", order="none"))
+case("opt_mix_cmc_false", bf("y ~ 0 + f3 + x1", cmc=False), family=mix("gaussian", "gaussian", order="none"))
+case("opt_mix_qr", bf("y ~ x1 + x2 + x3", decomp="QR"), family=mix("gaussian", "gaussian"), difference="qr_data")
+case("opt_mix_qr_poisson_dpars", bf("ycnt ~ x1 + x2", "theta2 ~ x3", decomp="QR"), family=mix("poisson", "poisson"),
+     difference="qr_data")
+case("opt_mix_lf_qr_mu2", bf("y ~ x1 + x2", lf=["mu2 ~ x1 + x3"], lf_options={"decomp": "QR"}),
+     family=mix("gaussian", "gaussian"), difference="qr_data")
+case("opt_mix_lf_center_sigma2", bf("y ~ x1", lf=["sigma2 ~ x2"], lf_options={"center": False}),
+     family=mix("gaussian", "gaussian"))
+case("opt_mix_center_false_cumulative", bf("yord ~ x1 + x2", center=False), family=mix("cumulative", "cumulative"))
+# with a non-linear main formula brms 2.18 ignores bf()'s options; lf()'s apply to the nlpars' formulas
+case("opt_nl_main_qr_ignored", bf("y ~ a * exp(b * x1)", "a ~ x2 + x3", "b ~ 1", nl=True, decomp="QR"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("opt_nl_main_center_cmc_ignored", bf("y ~ a * exp(b * x1)", "a ~ 0 + f3", "b ~ 1", nl=True, center=False, cmc=False),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("opt_nl_main_sparse_ignored", bf("y ~ a * exp(b * x1)", "a ~ 1 + f3", "b ~ 1", nl=True, sparse=True),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("opt_mix_nl_qr_ignored", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, decomp="QR"),
+     family=mix("gaussian", "gaussian", order="none"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("opt_lf_qr_nlpar", bf("y ~ a * exp(b * x1)", "b ~ 1", nl=True, lf=["a ~ x2 + x3"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
+case("opt_lf_qr_nlpar_group", bf("y ~ a * x1 + b", "b ~ 1", nl=True, lf=["a ~ x2 + (1 | g1)"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
+case("opt_lf_qr_nlpar_bounds", bf("y ~ a * exp(b * x1)", "b ~ 1", nl=True, lf=["a ~ x2 + x3"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a", lb=0), pr("normal(0, 1)", "b", nlpar="b")], reason=r"(?i)bounds")
+case("opt_nlf_sigma_lf_qr", bf("y ~ x1", "b ~ 1", nlf=[["sigma ~ a * exp(b * x1)"]], lf=["a ~ x2 + x3"],
+                                lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
 
 # ---------------------------------------------------------------- cases brms refuses
 group("refusals")

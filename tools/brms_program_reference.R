@@ -49,6 +49,9 @@ export("sim_gp_by", y ~ gp(x1, by = f2), sim, gaussian())
 # shrinkage priors: brms 2.18's horseshoe() and R2D2() functions against current brms's scales form
 export("sim_horseshoe", y ~ x1 + x2 + x3, sim, gaussian(), prior = set_prior("horseshoe(1, par_ratio = 0.5)"))
 export("sim_r2d2", y ~ x1 + x2 + x3, sim, gaussian(), prior = set_prior("R2D2(0.5, 2, cons_D2 = 0.5)"))
+# brms 2.18's horseshoe over b and the bsp of mo()/me() (its own hs_localsp; current brms: one scales vector)
+export("sim_horseshoe_mo_me", y ~ x1 + x2 + mo(xmo) + me(xme, sdxme), sim, gaussian(),
+       prior = set_prior("horseshoe(1, par_ratio = 0.5)"))
 
 # sleepstudy with a thin plate smooth of Days: brms's program and data, and its posterior summary
 # (4 chains x 2000 iterations, rstan) for the agreement test

@@ -1,7 +1,9 @@
 """A progress bar per chain (tqdm; widgets in notebooks, text bars in terminals).
 
 CmdStan's chains print ``Iteration:  200 / 2000 [ 10%]  (Warmup)`` lines, which move the bars
-instead of being echoed (:func:`cmdstan_progress`). stanli reports progress through a module function that prints CmdStan's text lines
+instead of being echoed (:func:`cmdstan_progress`). PyStan polls its chains itself and prints only
+their sum (``Sampling:  45% (1800/4000)``) on stderr: :func:`pystan_progress` turns those lines into
+one bar over all chains (PyStan's public API gives no per-chain progress). stanli reports progress through a module function that prints CmdStan's text lines
 (``Chain [1] Iteration: 200 / 2000 [ 10%]  (Warmup)``); while brmspy samples, that function
 is replaced by one that moves the chain's bar, and the per-chain timing printout by the
 bars' own elapsed time.  ``refresh=0`` shows nothing (stanli then reports nothing).
@@ -11,12 +13,13 @@ Bars appear only for runs longer than ``DELAY`` seconds, so quick fits stay quie
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import sys
 import threading
 from typing import Any, Iterator
 
-__all__ = ["ChainBars", "stanli_progress", "cmdstan_progress", "DELAY"]
+__all__ = ["ChainBars", "stanli_progress", "cmdstan_progress", "pystan_progress", "DELAY"]
 
 #: seconds before the bars appear (tqdm's ``delay``)
 DELAY = 2.0
@@ -147,3 +150,69 @@ def cmdstan_progress(chains: int, total: int, refresh: int) -> Iterator[Any]:
         yield on_line
     finally:
         bars.close()
+
+
+_PYSTAN_LINE = re.compile(r"Sampling:\s*(\d+)%(?:\s*\((\d+)/(\d+)\))?(,\s*done)?")
+
+
+class _PyStanSink(io.TextIOBase):
+    """A stand-in for ``sys.stderr`` while PyStan samples: its progress lines move ``bar``, other
+    lines (its messages from the chains) go on to ``out``."""
+
+    def __init__(self, bar: Any, out: Any) -> None:
+        super().__init__()
+        self.bar, self.out, self._buffer = bar, out, ""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        *lines, self._buffer = self._buffer.split("\n")
+        for line in lines:
+            self._line(line)
+        return len(text)
+
+    def _line(self, line: str) -> None:
+        m = _PYSTAN_LINE.search(line)
+        if m is None:
+            if line.strip():
+                self.out.write(line + "\n")
+            return
+        done = self.bar.total if m.group(4) and (m.group(2) is None or m.group(1) == "100") else None
+        n = done if done is not None else int(m.group(2)) if m.group(2) else self.bar.n
+        self.bar.update(max(0, n - self.bar.n))
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._line(self._buffer)
+            self._buffer = ""
+        self.out.flush()
+
+    def isatty(self) -> bool:  # PyStan then writes plain lines, no ANSI cursor moves
+        return False
+
+
+@contextlib.contextmanager
+def pystan_progress(chains: int, total: int, refresh: int) -> Iterator[Any]:
+    """While PyStan samples, its ``Sampling: x% (n/N)`` lines move one bar over all chains.
+
+    Redirects ``sys.stderr`` (PyStan's console writer reads it when sampling starts); lines that
+    are not progress go to the real stderr.  Yields None with ``refresh=0`` (PyStan's output is
+    then swallowed by the backend).
+    """
+    if refresh <= 0:
+        yield None
+        return
+    tqdm = _tqdm_class()
+    real = sys.stderr
+    notebook = tqdm.__module__ == "tqdm.notebook"
+    bar = tqdm(total=chains * total, desc=f"Chains 1-{chains}" if chains > 1 else "Chain 1", unit="it",
+               leave=True, delay=DELAY, **({} if notebook else {"file": real, "dynamic_ncols": True}))
+    sink = _PyStanSink(bar, real)
+    try:
+        with contextlib.redirect_stderr(sink):
+            yield bar
+    finally:
+        sink.flush()
+        bar.close()

@@ -53,6 +53,7 @@ from .base import (
 )
 from .stanli_backend import validate_stan_code
 from .processes import run_isolated
+from .progress import pystan_progress
 from .threads import stan_num_threads, threads_for
 
 __all__ = ["PyStanBackend", "run_in_thread", "run_isolated", "model_cache_health", "repair_model_cache"]
@@ -440,6 +441,7 @@ class PyStanBackend:
         before = set(fits_dir.glob("*")) if fits_dir.is_dir() else set()
 
         threads = threads_for(model.code, cfg.threads)  # reduce_sum programs only
+        total = cfg.num_samples + (0 if fixed else cfg.num_warmup)  # iterations per chain (PyStan counts both)
 
         def call() -> Any:
             # chain workers read STAN_NUM_THREADS from the environment they were forked with
@@ -448,7 +450,7 @@ class PyStanBackend:
                 with warnings.catch_warnings():
                     # httpstan forks its chain workers from this multi-threaded process.
                     warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
-                    with _quiet(cfg.refresh == 0):
+                    with _quiet(cfg.refresh == 0), pystan_progress(cfg.chains, total, int(cfg.refresh)):
                         return (posterior.fixed_param if fixed else posterior.sample)(**kwargs)
 
         t1 = time.perf_counter()

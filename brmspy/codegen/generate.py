@@ -20,7 +20,7 @@ from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
 from .stanvars import place_stanvars
-from .shrinkage import move_sd_declarations, stan_shrinkage_global
+from .shrinkage import finish_shrinkage, stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
 from .tuning import Tuning, choose_tuning
@@ -91,8 +91,8 @@ def generate(
         sb += _first(red and red.re(block),
                      lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
     sb += stan_priors(frame, priors)
-    for sh in priors.shrinkage.values():  # horseshoe()/R2D2() on class sd: those sds are parts of its scales
-        move_sd_declarations(sb, sh.sd_blocks)
+    for prefix, sh in priors.shrinkage.items():  # horseshoe()/R2D2(): sd_1, sds_1, bsp, ... are parts of its scales
+        finish_shrinkage(sb, frame.designs[prefix], sh)
     if priors.constants:  # constant() priors: those parameters become data (brmspy.codegen.constants)
         apply_constants(sb, priors.constants)
 

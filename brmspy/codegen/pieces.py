@@ -477,7 +477,7 @@ def stan_dpar_parameters(t: BrmsTerms, bounds: dict[str, tuple[float | None, flo
     rs = resp_suffix(t.resp)
     for d in t.estimated_constants:
         info = DPARS[d]
-        if info.tdata:
+        if info.tdata and info.tdata.format(rs=rs) not in sb.tdata_def:  # a mixture's ndt1, ndt2 share min_Y
             sb.tdata_def.append(info.tdata.format(rs=rs))
         b = (bounds or {}).get(f"{d}{rs}")
         sb.par.append(f"real{dpar_bounds(d, rs) if b is None else _bounds(*b)} {d}{rs};  // {info.comment}")

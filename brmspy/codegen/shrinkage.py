@@ -12,10 +12,16 @@ are ``b = zb .* sdb`` with standard normal ``zb`` and scales ``sdb`` taken from 
 
 brms 2.18 wrote the same horseshoe model through a function ``horseshoe(zb, hs_local, ...)`` and the
 R2D2 one through ``R2D2(zb, phi, tau2)``; current brms's form (this one) adds ``Kscales``, ``sdb`` and
-``scales`` and lets one prior span several classes (brmspy: class ``b`` only). Prior arguments are data.
+``scales`` and lets one prior span several classes, as here: ``b`` with the ``bsp`` of mo()/me()/mi() and
+the ``bs`` of s()/t2() terms (coefficients ``zbsp .* sdbsp``), ``sds``, ``sdgp``, ``sderr``, ``ar``/``ma``
+(``zar .* sdar``), ``sdcar`` and ``sd`` (scales themselves: ``sds_1 = scales[...]``), in that order. The
+terms declare those parameters as usual with no prior; :func:`finish_shrinkage` turns them into parts of
+``scales`` in the assembled program. Prior arguments are data.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -41,17 +47,53 @@ def stan_shrinkage_local(design: PopulationDesign) -> StanBlocks:
     return sb
 
 
-def _segments(design: PopulationDesign, sh: Shrinkage, blocks: dict) -> tuple[int, list[tuple[str, str]], list[str]]:
-    """Kscales, and which part of ``scales`` each class takes (brms's order: b, then the sds)."""
+#: brms's order of the parts of ``scales`` (stan_predictor.bframel: stan_fe, stan_sp, stan_sm, stan_gp,
+#: stan_ac; the sds of group-level blocks last): b, bsp of mo()/me()/mi(), bs and sds of s()/t2(), sdgp,
+#: sderr, ar, ma, sdcar, sd
+_SPECIAL_ORDER = ("SpDesign", "SmoothDesign", "GPDesign", "AutocorDesign", "CarDesign")
+_CLASS_ORDER = ("b", "sds", "sdgp", "sderr", "ar", "ma", "sdcar")
+#: classes scaled as coefficients (``ar = zar .* sdar``); the others are scales themselves (``sds_1 = scales[...]``)
+_COEF_CLASSES = ("b", "ar", "ma")
+
+
+def scaled_parts(design: PopulationDesign, sh: Shrinkage) -> list[tuple[str, str, int, bool]]:
+    """The parameters the prior scales, in brms's order: (Stan name, its length's Stan name or "1", length,
+    whether it is a coefficient vector ``x = zx .* sdx``); the sds of group-level blocks not included."""
     n = _names(design)
-    lengths = ([(n["sdb"], n["K"], len(design.coef_names))] if sh.b else [])
+    out = [(n["b"], n["K"], len(design.coef_names), True)] if sh.b and design.coef_names else []
+    classes = (("b",) if sh.b else ()) + sh.classes
+    specials = sorted(design.specials, key=lambda sp: _SPECIAL_ORDER.index(type(sp).__name__)
+                      if type(sp).__name__ in _SPECIAL_ORDER else len(_SPECIAL_ORDER))
+    for sp in specials:
+        for c in _CLASS_ORDER:
+            if c in classes:
+                out += [(name, size, m, c in _COEF_CLASSES) for name, size, m in sp.shrinkable(c)]
+    return out
+
+
+def _segments(design: PopulationDesign, sh: Shrinkage, blocks: dict) -> tuple[int, list[str]]:
+    """Kscales, and which part of ``scales`` each parameter takes (current brms's ``stan_special_prior``)."""
+    n = _names(design)
+    lengths = [(("sd" + name) if coef else name, size, m) for name, size, m, coef in scaled_parts(design, sh)]
     lengths += [(f"sd_{k}", f"M_{k}", blocks[k].M) for k in sh.sd_blocks]
     lines, start = [], ["1"]
     for name, size, _ in lengths:
         lo, hi = "+".join(start), "+".join([*start[1:], size]) if len(start) > 1 else size
-        lines.append(f"{name} = scales{n['p']}[({lo}):({hi})];")
+        scalar = "[1]" if size == "1" else ""  # sderr, sdcar: a scalar takes one element
+        lines.append(f"{name} = scales{n['p']}[({lo}):({hi})]{scalar};")
         start.append(size)
-    return sum(m for *_, m in lengths), lines, [n for n, *_ in lengths]
+    return sum(m for *_, m in lengths), lines
+
+
+def _special_locals(design: PopulationDesign, sh: Shrinkage) -> StanBlocks:
+    """``zbsp``/``bsp``/``sdbsp`` (``zbs``, ``zar``, ...) of the predictor's special terms, as ``zb``/``b``/``sdb``."""
+    sb = StanBlocks()
+    for name, size, _, coef in scaled_parts(design, sh):
+        if not coef or name == _names(design)["b"]:
+            continue  # b: declared with the population-level design (stan_shrinkage_local)
+        sb.par += stan_lines("shrinkage", "local_par", K=size, zb="z" + name)
+        sb.tpar_def += stan_lines("shrinkage", "local_tpar_def", K=size, b=name, sdb="sd" + name)
+    return sb
 
 
 def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict | None = None) -> StanBlocks:
@@ -61,9 +103,10 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict 
     """
     n = _names(design)
     p = n["p"]
-    K, segments, _ = _segments(design, sh, blocks or {})
-    sb = StanBlocks()
+    K, segments = _segments(design, sh, blocks or {})
+    sb = _special_locals(design, sh)
     sp = sh.prior
+    zs = ["z" + name for name, _, _, coef in scaled_parts(design, sh) if coef]
     if sh.name == "horseshoe":
         sb.functions.append(stan_function("horseshoe"))
         sb.data += stan_lines("shrinkage", "horseshoe_data", p=p)
@@ -73,7 +116,7 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict 
         sb.par += stan_lines("shrinkage", "horseshoe_par", p=p)
         sb.tpar_def += stan_lines("shrinkage", "horseshoe_tpar", p=p)
         sb.tpar_comp += stan_lines("shrinkage", "horseshoe_comp", p=p)
-        sb.model_prior += stan_lines("shrinkage", "horseshoe_model", p=p, zb=n["zb"] if sh.b else "")
+        sb.model_prior += stan_lines("shrinkage", "horseshoe_model", p=p, zs=zs)
     else:
         sb.functions.append(stan_function("r2d2"))
         cons = sp.get("cons_D2")
@@ -88,20 +131,67 @@ def stan_shrinkage_global(design: PopulationDesign, sh: Shrinkage, blocks: dict 
         sb.tpar_def += stan_lines("shrinkage", "r2d2_tpar", p=p)
         var_mult = f"{sh.sigma}^2 * " if sh.autoscale else ""
         sb.tpar_comp += stan_lines("shrinkage", "r2d2_comp", var_mult=var_mult, p=p)
-        sb.model_prior += stan_lines("shrinkage", "r2d2_model", p=p, zb=n["zb"] if sh.b else "")
+        sb.model_prior += stan_lines("shrinkage", "r2d2_model", p=p, zs=zs)
     sb.tpar_comp += segments
-    if sh.b:
-        sb.tpar_comp.append(f"{n['b']} = {n['zb']} .* {n['sdb']};  // scale coefficients")
+    for name, _, _, coef in scaled_parts(design, sh):
+        if coef:
+            sb.tpar_comp.append(f"{name} = z{name} .* sd{name};  // scale coefficients")
     return sb
 
 
-def move_sd_declarations(sb: StanBlocks, ids: tuple[int, ...]) -> None:
-    """The sds a shrinkage prior scales are transformed parameters (parts of ``scales``), not parameters."""
-    for k in ids:
-        pos = next((i for i, line in enumerate(sb.par) if line.split("//")[0].rstrip().endswith(f" sd_{k};")), None)
-        if pos is None:
-            raise PriorError(f"brmspy cannot apply the shrinkage prior to the sds of group-level block {k} here.")
-        sb.tpar_def.insert(0, sb.par.pop(pos))
+def finish_shrinkage(sb: StanBlocks, design: PopulationDesign, sh: Shrinkage) -> None:
+    """Turn the parameters the prior scales into parts of its ``scales`` in the assembled program.
+
+    The terms declared them as parameters (with no prior, :mod:`brmspy.priors.resolve`): a scale
+    (``sd_1``, ``sds_1``, ``sdgp_1``, ``sderr``) becomes a transformed parameter, a coefficient vector
+    (``bsp``, ``bs``, ``ar``) is replaced by ``zbsp .* sdbsp`` (:func:`stan_shrinkage_global`). Statements
+    that use a scale move after the line that sets it, where brms writes them (``tpar_special_prior``).
+    """
+    parts = scaled_parts(design, sh)
+    fe_b = _names(design)["b"]
+    scales = [name for name, _, _, coef in parts if not coef] + [f"sd_{k}" for k in sh.sd_blocks]
+    for name, _, _, coef in parts:
+        if coef and name != fe_b:
+            sb.par.pop(_declaration(sb.par, name))
+    for name in scales:  # first in the block (before lprior), the last one topmost
+        sb.tpar_def.insert(0, sb.par.pop(_declaration(sb.par, name)))
+    segments = [i for i, line in enumerate(sb.tpar_comp)
+                if any(line.startswith(f"{name} = scales{design.prefix.suffix}[") for name in scales)]
+    if not segments:
+        return
+    last = max(segments)
+    uses = re.compile(r"\b(" + "|".join(map(re.escape, scales)) + r")\b")
+    early = {i for i in range(last) if i not in segments and uses.search(sb.tpar_comp[i])}
+    early |= {i - 1 for i in early if i > 0 and sb.tpar_comp[i - 1].lstrip().startswith("//")}
+    for lo, hi in _brace_blocks(sb.tpar_comp[:last]):  # a { ... } block moves whole
+        if early & set(range(lo, hi + 1)):
+            early |= set(range(lo, hi + 1))
+    early = sorted(early)
+    moved = [sb.tpar_comp[i] for i in early]
+    kept = [line for i, line in enumerate(sb.tpar_comp) if i not in set(early)]
+    at = kept.index(sb.tpar_comp[last]) + 1
+    sb.tpar_comp[:] = kept[:at] + moved + kept[at:]
+
+
+def _brace_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """Outermost ``{`` ... ``}`` blocks (each brace on a line of its own) as (first, last) line numbers."""
+    out, depth, start = [], 0, 0
+    for i, line in enumerate(lines):
+        if line.strip() == "{":
+            start = i if depth == 0 else start
+            depth += 1
+        elif line.strip() == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i))
+    return out
+
+
+def _declaration(lines: list[str], name: str) -> int:
+    pos = next((i for i, line in enumerate(lines) if line.split("//")[0].rstrip().endswith(f" {name};")), None)
+    if pos is None:
+        raise PriorError(f"brmspy cannot apply the shrinkage prior to {name!r} here.")
+    return pos
 
 
 def stan_shrinkage_priors(design: PopulationDesign, sh: Shrinkage) -> list[str]:

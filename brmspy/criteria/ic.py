@@ -34,6 +34,7 @@ from ..fit.brm import update
 from ..fit.brmsfit import BrmsFit
 from ..prediction.chunked import row_subset_fit
 from ..prediction.core import log_lik
+from .psis import psislw, relative_eff
 from .chunked import _ll_chunks, _loo_result, loo_chunked, loo_subsample
 from .r2 import bayes_R2, loo_R2
 from .results import (
@@ -56,7 +57,7 @@ from .results import (
 )
 
 __all__ = [
-    "loo", "reloo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
+    "loo", "psis", "reloo", "waic", "kfold", "loo_compare", "model_weights", "add_criterion", "kfold_split_random", "kfold_split_grouped", "kfold_split_stratified",
 ]
 
 CRITERIA = ("loo", "waic", "kfold", "bayes_R2", "loo_R2")
@@ -265,6 +266,49 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
         return next(iter(results.values()))
     comp = loo_compare(*results.values(), model_names=list(results)) if compare and subsample is None else None
     return LooList(results, comp)
+
+
+def psis(fit: "BrmsFit", resp: str | None = None, chunk_size: int | None = None) -> tuple[Any, Any]:
+    """The Pareto-smoothed importance weights behind :func:`loo`, in ArviZ's layout.
+
+    :func:`loo` smooths each observation's weights with its own relative efficiency, as brms and
+    the loo package do; ``az.loo`` computes one relative efficiency for all observations, so its
+    default estimates differ from :func:`loo` by a few hundredths.  Passing these weights to
+    ``az.loo`` gives :func:`loo`'s numbers exactly.
+
+    Parameters
+    ----------
+    fit : a fitted model.
+    resp : the response of a multivariate model (its name in ``fit.to_arviz()``'s groups).
+    chunk_size : observations per chunk of the log-likelihood (memory bound).
+
+    Returns
+    -------
+    log_weights : xarray.DataArray
+        Normalised log weights with dims ``("chain", "draw", "obs")``, ``obs`` labelled as in
+        :meth:`BrmsFit.to_arviz`.
+    pareto_k : xarray.DataArray
+        Pareto k of each observation, dims ``("obs",)``.
+
+    Examples
+    --------
+    >>> import arviz as az
+    >>> lw, k = psis(fit)                                                 # doctest: +SKIP
+    >>> az.loo(fit.to_arviz(), log_weights=lw, pareto_k=k).elpd           # doctest: +SKIP
+    -861.8
+    """
+    import xarray as xr  # xarray loads only when weights are asked for (import time)
+
+    fit = _check_fit(fit)
+    ll = log_lik(fit, resp=resp, chunk_size=chunk_size)
+    if not np.all(np.isfinite(ll)):
+        raise BrmsError("The log-likelihood has non-finite values; PSIS weights cannot be computed.")
+    ll3 = ll.reshape(fit.stan_draws.nchains, -1, ll.shape[1])
+    lw, k = psislw(ll3, relative_eff(ll3))
+    index = fit.row_labels  # the obs coordinate of to_arviz(), so xarray aligns the two
+    obs = list(index) if index.is_unique else list(range(len(index)))
+    return (xr.DataArray(lw, dims=("chain", "draw", "obs"), coords={"obs": obs}),
+            xr.DataArray(k, dims=("obs",), coords={"obs": obs}))
 
 
 def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: float | None = None, *,

@@ -298,7 +298,8 @@ class BrmsFit:
         as coordinates (the rows used, after NA removal).  ``az.loo``, ``az.compare`` and
         ``az.plot_ppc_dist`` work on the result; ``az.loo`` agrees with :func:`brmspy.loo` to a few
         hundredths (ArviZ takes one relative efficiency for all observations, loo and brms one per
-        observation).  The two predictive groups hold draws × observations each: for very large
+        observation), exactly with ``az.loo(tree, log_weights=lw, pareto_k=k)`` and
+        ``lw, k = brmspy.psis(fit)``.  The two predictive groups hold draws × observations each: for very large
         data turn them off or give ``chunk_size``.
 
         Parameters
@@ -318,6 +319,8 @@ class BrmsFit:
         >>> tree = fit.to_arviz(seed=1)                        # doctest: +SKIP
         >>> az.summary(tree, var_names=["b_Days"])             # doctest: +SKIP
         >>> az.loo(tree)                                       # doctest: +SKIP
+        >>> lw, k = brmspy.psis(fit)                           # doctest: +SKIP
+        >>> az.loo(tree, log_weights=lw, pareto_k=k)           # doctest: +SKIP
         >>> az.plot_forest(tree, var_names=["r_Subject"])      # doctest: +SKIP
         """
         draws, info = self.draws_dict, self.param_info

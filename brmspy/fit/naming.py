@@ -166,7 +166,8 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
 
 
 #: Stan names of horseshoe()/R2D2() parameters (brmspy.codegen.shrinkage), kept as brms names them
-_SHRINKAGE = ("hs_global", "hs_slab", "hs_local", "R2D2_R2", "R2D2_phi", "R2D2_tau2", "zb", "sdb", "scales")
+_SHRINKAGE = ("hs_global", "hs_slab", "hs_local", "R2D2_R2", "R2D2_phi", "R2D2_tau2", "zb", "sdb", "zbsp", "sdbsp", "zbs",
+              "sdbs", "zar", "sdar", "zma", "sdma", "scales")
 
 
 def shrinkage_draws(frame: ModelFrame, params: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray, ParamInfo]]:

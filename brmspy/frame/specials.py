@@ -109,6 +109,15 @@ class SpecialDesign:
         """Coefficient names this kind adds to class ``b`` (brms's ``bsp``/``bs`` coefficients)."""
         return []
 
+    def shrinkable(self, class_: str) -> list[tuple[str, str, int]]:
+        """This kind's parameters of class ``class_`` that a horseshoe()/R2D2() prior on that class scales
+        (current brms: ``b`` for ``bsp``/``bs``, ``sds``, ``sdgp``, ``ar``, ``ma``, ``sderr``, ``sdcar``):
+        (Stan name, its length's Stan name or ``"1"`` for a scalar, length), e.g. ``("bsp", "Ksp", 2)``.
+
+        The prior-resolution stage gives them no prior; :mod:`brmspy.codegen.shrinkage` declares them
+        as parts of the prior's ``scales`` (coefficients as ``zbsp .* sdbsp``)."""
+        return []
+
     def group_effects(self, effects: list[tuple[str, int, int, int]]) -> None:
         """Coefficients of this kind that vary by group (``(mo(x) | g)``): (coefficient, block id, j, members).
 

@@ -47,7 +47,10 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
     prefix = Prefix(t.resp, dpar)
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
-    mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
+    if dpar in t.nonlinear:  # a non-linear ordinal mixture component: its formula is the latent mu<k>
+        mu = nonlinear_eta(ctx, t, dpar)
+    else:
+        mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
     groups = ctx.fit.frame.responses[t.resp].thres_groups if dpar == "mu" else None
     if groups is not None:  # thres(gr = g): each row's group's thresholds (brms's subset_thres)
         return {"mu": mu, "thres": _group_thresholds(ctx, groups, s), "link": t.family.link}

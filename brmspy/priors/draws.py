@@ -167,7 +167,13 @@ def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
         if prefix in priors.intercept and priors.intercept[prefix] is None and not fixed(f"Intercept{prefix.suffix}", 0):
             flat.append(f"Intercept{prefix.suffix}")
         for sp in design.specials:  # bsp, meanme, ... of special terms
-            flat += sp.flat_parameters(priors.special.get((prefix, type(sp).__name__), {}))
+            sp_priors = priors.special.get((prefix, type(sp).__name__), {})
+            shrunk = tuple(sp_priors.get("shrunk", ()))  # bsp, sds, ...: a horseshoe()/R2D2() prior, proper
+            if "sds" in sp_priors:  # sds fixed by constant() (priors.resolve): not flat
+                sp_priors = {**sp_priors, "sds": [[True] * len(ps) if f"sds{prefix.suffix}_{i}" in priors.constants
+                                                  else ps for i, ps in enumerate(sp_priors["sds"], start=1)]}
+            flat += [n for n in sp.flat_parameters(sp_priors) if not n.startswith(tuple(f"{c}_" for c in shrunk))
+                     and n not in (f"{c}{prefix.suffix}" for c in shrunk)]
     for (resp, d), p in priors.dpar.items():
         if p is None and not fixed(d + resp_suffix(resp), 0):
             flat.append(d)

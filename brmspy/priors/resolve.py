@@ -29,7 +29,7 @@ from ..families import DPARS
 from .checks import _base_bounds, check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
-from .spec import Prior, as_prior_list
+from .spec import SHRINKAGE_CLASSES, Prior, as_prior_list
 from .table import ResolvedPriors, Shrinkage, _prefix_dpar_nlpar, _terms_of
 
 # ----------------------------------------------------------- default table
@@ -135,12 +135,15 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             raise PriorError(f"Cannot add {what} class 'b' ({crow.prior!r}) with bf(decomp = 'QR'): the coefficients "
                              "are sampled on the QR scale, where bounds and shrinkage priors do not apply (brms: "
                              "'Cannot add bounds to class b for this prior'). Remove it or decomp = 'QR'.")
-        srow = by_key.get(("sd", "", "", resp, dpar, nlpar))
-        sd_special = parse_special_prior(srow.prior) if srow is not None else None
-        sd_special = sd_special if sd_special is not None and sd_special.shrinkage else None
-        b_special = special if special is not None and special.shrinkage else None
-        if b_special or sd_special:  # horseshoe()/R2D2(): scaled zb (and sds) of this predictor
-            res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, b_special, sd_special)
+        shrunk: dict[str, SpecialPrior] = {}  # horseshoe()/R2D2() by class, current brms's classes
+        for cls_ in SHRINKAGE_CLASSES:
+            row = by_key.get((cls_, "", "", resp, dpar, nlpar))
+            sp_ = parse_special_prior(row.prior) if row is not None else None
+            if sp_ is not None and sp_.shrinkage:
+                shrunk[cls_] = sp_
+        b_special = shrunk.get("b")
+        if shrunk:  # scaled zb (and sds, ...) of this predictor
+            res.shrinkage[prefix] = _shrinkage(frame, prefix, design, table, shrunk)
         if b_special:
             res.b[prefix] = [None] * len(design.coef_names)
         else:
@@ -149,10 +152,23 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:
-            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar) -> PriorDist | None:
-                return lookup(*((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys))
+            mine = frozenset(c for c in shrunk if sp.shrinkable(c))
+            sds_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
+
+            def bound(*keys: tuple, _r=resp, _d=dpar, _n=nlpar, _s=mine, _f=sds_found) -> PriorDist | None:
+                if keys[0][0] in _s:  # bsp, sds, ... scaled by the horseshoe()/R2D2() prior (codegen.shrinkage)
+                    return None
+                full = tuple((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys)
+                if keys[0][0] == "sds":  # constant() on sds: current brms fixes them (sds_1 = rep_vector(c, ...))
+                    _f.append(entry(*full))
+                    if isinstance(_f[-1][0], SpecialPrior):
+                        return None
+                return lookup(*full)
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
+            _sds_constants(res, sp, sds_found)
+            if mine:
+                res.special[(prefix, type(sp).__name__)]["shrunk"] = mine
         t = _terms_of(frame, prefix)
         tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
         if tfam is not None:
@@ -237,16 +253,29 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     return res
 
 
+def _sds_constants(res: ResolvedPriors, sp, found: list) -> None:
+    """constant() priors on class ``sds``: the sds of each smooth (one prior lookup each, in order) become data."""
+    if not any(isinstance(d, SpecialPrior) for d, _ in found):
+        return
+    parts = sp.shrinkable("sds")  # (sds_<i>, nb_<i>, number of sds) per smooth, in the order of the lookups
+    if len(parts) != len(found):
+        raise PriorError("brmspy cannot fix the sds of these smooth terms with constant(); use a prior such as "
+                         "'student_t(3, 0, 2.5)' on class 'sds'.")
+    for (name, _, m), (dist, _) in zip(parts, found):
+        if isinstance(dist, SpecialPrior):
+            res.constants[name] = dist.values(m, f"the sds of {name}")
+
+
 def _num(text: str) -> float | None:
     return float(text) if text not in ("", None) else None
 
 
-def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], b_special: SpecialPrior | None,
-               sd_special: SpecialPrior | None) -> Shrinkage:
-    """A horseshoe()/R2D2() prior on the ``b`` and/or ``sd`` of one predictor, checked as brms checks it."""
+def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], shrunk: dict[str, SpecialPrior]) -> Shrinkage:
+    """A horseshoe()/R2D2() prior on classes of one predictor (``b``, ``sd``, ``sds``, ...), checked as brms checks
+    it (current brms's ``validate_special_prior``, ``stan_re``, ``stan_ac``)."""
     dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
     where = dict(resp=prefix.resp, dpar=dpar, nlpar=nlpar)
-    given = [sp for sp in (b_special, sd_special) if sp is not None]
+    given = list(shrunk.values())
     if len({sp.name for sp in given}) > 1:
         raise PriorError("Currently only one special prior per formula is allowed (brms): horseshoe() and R2D2() "
                          "are both given for this predictor.")
@@ -258,31 +287,43 @@ def _shrinkage(frame: ModelFrame, prefix, design, table: list[PriorRow], b_speci
         special = mains[0]
     else:
         special = given[0]
+    for cls_, sp in shrunk.items():
+        crow = next(r for r in table if r.key() == (cls_, "", "", *where.values()))
+        if cls_ in ("b", "ar", "ma"):
+            if crow.lb or crow.ub:
+                raise PriorError("Setting boundaries on coefficients is not allowed when using special priors (brms): "
+                                 f"{sp.name}() on class {cls_!r} with lb/ub"
+                                 + (" (brms bounds ar/ma to (-1, 1) with cov = TRUE or latent residuals)"
+                                    if cls_ != "b" else "") + ".")
+            if design.cs_names:
+                raise PriorError("Special priors are not yet allowed in models with category-specific effects (brms): "
+                                 f"{sp.name}() on class {cls_!r} and cs({', '.join(design.cs_names[:3])}) in one "
+                                 "predictor. Use an ordinary prior (e.g. 'normal(0, 1)') or drop cs().")
+        elif cls_ != "sd" and ((crow.lb not in ("", "0")) or crow.ub):
+            raise PriorError("Setting custom boundaries on SD parameters is not allowed when using special priors (brms).")
+        if cls_ == "sd":
+            continue  # its own checks in _shrunk_blocks
+        rows = [r for r in table if r.class_ == cls_ and (r.coef or r.group) and r.source == "user" and r.prior.strip()
+                and (r.resp, r.dpar, r.nlpar) == tuple(where.values())]
+        if rows:
+            raise PriorError(
+                "Defining separate priors for single coefficients or groups is not allowed when using special priors "
+                f"for the whole class (brms): {sp.name}() is set on class {cls_!r} and {rows[0].prior!r} on coef "
+                f"{rows[0].coef!r}. Keep one of them.")
+        if cls_ in ("ar", "ma"):
+            ac = next((x for x in design.specials if x.shrinkable(cls_)), None)
+            if ac is not None and getattr(ac.spec, "cov", False):
+                raise PriorError(f"Cannot use shrinkage priors on '{cls_}' if cov = TRUE (brms). Use an ordinary prior "
+                                 f"on class {cls_!r} or arma(..., cov = FALSE).")
+    b_special = shrunk.get("b")
     blocks: tuple[int, ...] = ()
-    if sd_special is not None:
-        blocks = _shrunk_blocks(frame, prefix, table, where, sd_special)
-    if b_special is None:
-        return _shrinkage_settings(frame, prefix, nlpar, special, False, blocks)
-    coef_rows = [r for r in table if r.class_ == "b" and r.coef and r.source == "user" and r.prior.strip()
-                 and (r.resp, r.dpar, r.nlpar) == (prefix.resp, dpar, nlpar)]
-    if coef_rows:
-        raise PriorError(
-            f"Defining separate priors for single coefficients is not allowed when using special priors for the whole "
-            f"set of coefficients (except for the Intercept): {b_special.name}() is set on class 'b' and "
-            f"{coef_rows[0].prior!r} on coef {coef_rows[0].coef!r}. Keep one of them.")
-    crow = next(r for r in table if r.key() == ("b", "", "", *where.values()))
-    if crow.lb or crow.ub:
-        raise PriorError(f"Cannot add bounds to class 'b' for the prior {crow.prior!r}; remove lb/ub.")
-    if not design.coef_names:
+    if "sd" in shrunk:
+        blocks = _shrunk_blocks(frame, prefix, table, where, shrunk["sd"])
+    if b_special is not None and not design.coef_names and not any(sp.shrinkable("b") for sp in design.specials):
         raise PriorError(f"The {b_special.name}() prior on class 'b' needs population-level coefficients besides the "
                          "Intercept, and this predictor has none.")
-    others = [n for sp in design.specials for n in sp.b_names] + list(design.cs_names)
-    if others:
-        raise PriorError(
-            f"brmspy applies {b_special.name}() to the ordinary population-level coefficients only; this predictor also "
-            f"has the coefficients {', '.join(others[:4])} of mo()/me()/mi()/s()/cs() terms, which current brms "
-            "includes in the shrinkage and brmspy does not yet. Use an ordinary prior (e.g. 'normal(0, 1)') here.")
-    return _shrinkage_settings(frame, prefix, nlpar, special, True, blocks)
+    classes = tuple(c for c in shrunk if c not in ("b", "sd"))
+    return _shrinkage_settings(frame, prefix, nlpar, special, b_special is not None, blocks, classes)
 
 
 def _shrunk_blocks(frame: ModelFrame, prefix, table: list[PriorRow], where: dict, special: SpecialPrior) -> tuple[int, ...]:
@@ -301,15 +342,20 @@ def _shrunk_blocks(frame: ModelFrame, prefix, table: list[PriorRow], where: dict
         mine = [c.prefix == prefix for c in b.coefs]
         if not any(mine):
             continue
-        if not all(mine) or b.by:
-            raise PriorError(f"brmspy applies {special.name}() on class 'sd' to group-level blocks of one predictor "
-                             f"without gr(by = ...); the block of {_group(b)!r} is not one.")
+        if b.by:  # brms's .stan_re
+            raise PriorError(f"Special priors on class 'sd' are not yet compatible with the 'by' argument (brms): "
+                             f"{special.name}() on class 'sd' and gr({_group(b)}, by = ...). Use an ordinary prior "
+                             "(e.g. 'student_t(3, 0, 2.5)') on class 'sd' or drop 'by'.")
+        if not all(mine):
+            raise PriorError(f"Special priors on class 'sd' are not yet compatible with group-level coefficients "
+                             f"correlated across formulas (brms): the block of {_group(b)!r} spans several "
+                             f"linear predictors. Use an ordinary prior on class 'sd' there.")
         ids.append(b.id)
     return tuple(ids)
 
 
 def _shrinkage_settings(frame: ModelFrame, prefix, nlpar: str, special: SpecialPrior, on_b: bool,
-                        blocks: tuple[int, ...]) -> Shrinkage:
+                        blocks: tuple[int, ...], classes: tuple[str, ...] = ()) -> Shrinkage:
     t = _terms_of(frame, prefix)
     # brms's simple_sigma: one sigma parameter (not predicted, not replaced by se()); only mu and nlpars
     simple_sigma = "sigma" in t.family.dpars and ("sigma" in t.estimated_constants or "sigma" in t.fixed)
@@ -318,7 +364,7 @@ def _shrinkage_settings(frame: ModelFrame, prefix, nlpar: str, special: SpecialP
     if special.name == "horseshoe":
         ratio = special.get("par_ratio")
         scale_global = float(ratio) / float(np.sqrt(frame.N)) if ratio is not None else float(special.get("scale_global"))
-    return Shrinkage(special, autoscale, "sigma" + resp_suffix(prefix.resp), scale_global, on_b, blocks)
+    return Shrinkage(special, autoscale, "sigma" + resp_suffix(prefix.resp), scale_global, on_b, blocks, classes)
 
 
 def _spread_global_priors(frame: ModelFrame, table: list[PriorRow], user_keys: set[tuple]) -> list[PriorRow]:

@@ -29,8 +29,9 @@ class Prior:
         (optionally one ``group``) and the distributional parameters such as ``sigma``.
 
     Besides Stan distributions, ``prior`` takes brms's special priors: ``horseshoe(...)`` and
-    ``R2D2(...)`` on a whole class ``b`` (shrinkage of all population-level coefficients of one
-    predictor), and ``constant(value)`` (the parameter is fixed at ``value``, which is passed as data).
+    ``R2D2(...)`` on a whole class of :data:`SHRINKAGE_CLASSES` (shrinkage of all population-level
+    coefficients of one predictor, of its sds, ...), and ``constant(value)`` (the parameter is fixed at
+    ``value``, which is passed as data).
     """
 
     prior: str
@@ -101,25 +102,36 @@ def _check_bounds(p: "Prior") -> None:
                          f"ub = {format_number(p.ub)}; the lower bound must be less than the upper bound.")
 
 
+#: classes a horseshoe()/R2D2() prior may shrink (current brms's validate_special_prior), in brms's order
+SHRINKAGE_CLASSES = ("b", "sds", "sdgp", "ar", "ma", "sderr", "sdcar", "sd")
+
 #: classes a constant() prior may fix (brms: any class whose parameter brmspy declares as a whole)
-CONSTANT_CLASSES = ("b", "Intercept", "sd", *DPARS)
+CONSTANT_CLASSES = ("b", "Intercept", "sd", "sds", *DPARS)
 
 
 def _check_special(p: "Prior", sp: SpecialPrior) -> None:
     """Where brms accepts its special priors (``validate_special_prior``, ``stan_prior``), with its messages."""
     if sp.shrinkage:
-        if p.class_ not in ("b", "sd") or p.coef or p.group:
+        if p.class_ not in SHRINKAGE_CLASSES or p.coef or p.group:
             raise PriorError(
                 f"Prior {p.prior!r} is used in an invalid context (class_={p.class_!r}"
                 + (f", coef={p.coef!r}" if p.coef else "") + (f", group={p.group!r}" if p.group else "") + "). "
                 f"{sp.name}() is a shrinkage prior for all population-level coefficients of a predictor at once: "
-                f"write prior({p.prior!r}, class_='b') (with dpar=, nlpar= or resp= to choose the predictor) or "
-                "class_='sd' (the group-level sds of that predictor); brmspy does not yet apply it to other classes "
-                "(current brms also allows 'sds', 'sdgp', 'ar', 'ma').")
+                f"write prior({p.prior!r}, class_='b') (with dpar=, nlpar= or resp= to choose the predictor), or one "
+                f"of the classes {', '.join(repr(c) for c in SHRINKAGE_CLASSES[1:])} as current brms.")
         if p.lb is not None or p.ub is not None:
             raise PriorError(f"Cannot add bounds to class {p.class_!r} for the prior {p.prior!r} (brms: setting "
                              "boundaries is not allowed when using special priors); remove lb/ub.")
         return
+    if p.class_ == "simo":  # brms's data_sp evaluates the simplex prior as dirichlet() concentrations
+        raise PriorError(f"brms takes only dirichlet() priors on the simplexes of mo() terms (class 'simo'): it "
+                         f"evaluates {p.prior!r} as the concentration and fails (could not find function "
+                         "\"constant\"), so brmspy refuses it. To fix a monotonic effect, put constant() on its "
+                         "coefficient (class 'b', coef 'mox').")
+    if p.class_ in ("cor", "L"):  # brms's stan_prior writes "L_1 = 1;", a program Stan rejects
+        raise PriorError(f"brms writes {p.prior!r} on class {p.class_!r} as the Cholesky factor itself "
+                         "('L_1 = <value>;'), a program Stan rejects (the factor is a matrix), so brmspy refuses it. For uncorrelated "
+                         "group-level effects write (1 + x || g).")
     if p.class_ not in CONSTANT_CLASSES:
         raise PriorError(f"constant() priors fix parameters of classes {', '.join(repr(c) for c in CONSTANT_CLASSES[:4])} "
                          f"and the distributional parameters in brmspy, not class {p.class_!r}.")
@@ -173,7 +185,9 @@ def prior(
     """Define a prior (brms's ``set_prior``/``prior``).
 
     brms's special priors: ``horseshoe(...)`` and ``R2D2(...)`` shrink all coefficients of class ``b``
-    (or the sds of class ``sd``) of a predictor; ``constant(value)`` fixes a parameter at ``value``.
+    of a predictor (with the ``bsp`` of mo()/me()/mi() and the ``bs`` of s() terms), or the whole class
+    ``sd``, ``sds``, ``sdgp``, ``ar``, ``ma``, ``sderr`` or ``sdcar`` (several as one prior with
+    ``main = TRUE``, as current brms); ``constant(value)`` fixes a parameter at ``value``.
 
     Examples
     --------

@@ -28,9 +28,10 @@ def table_to_frame(rows: list[PriorRow]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Shrinkage:
-    """A horseshoe() or R2D2() prior on all population-level coefficients ``b`` of one predictor and/or
-    the standard deviations ``sd`` of its group-level blocks (current brms: one prior across classes,
-    its arguments from the one marked ``main = TRUE``).
+    """A horseshoe() or R2D2() prior on all population-level coefficients ``b`` of one predictor (with
+    the ``bsp``/``bs`` of its special terms), the standard deviations ``sd`` of its group-level blocks
+    and/or the ``classes`` sds, sdgp, ar, ma, sderr, sdcar (current brms: one prior across classes, its
+    arguments from the one marked ``main = TRUE``).
 
     ``autoscale``: brms's effective autoscale (the prior's argument, and only for ``mu`` or an
     nlpar of a family whose ``sigma`` is a single parameter): the global scale is multiplied by
@@ -44,6 +45,7 @@ class Shrinkage:
     scale_global: float = 1.0
     b: bool = True  # the prior is on class b of the predictor
     sd_blocks: tuple[int, ...] = ()  # group-level blocks whose sds it also scales (class sd, current brms)
+    classes: tuple[str, ...] = ()  # other classes it scales: sds, sdgp, ar, ma, sderr, sdcar (current brms)
 
     @property
     def name(self) -> str:

@@ -82,6 +82,14 @@ class AutocorDesign(SpecialDesign):
             return float(self.eigen.min()), float(self.eigen.max())
         return (-1.0, 1.0) if self.spec.cov or self.latent else (None, None)
 
+    def shrinkable(self, class_):
+        s = self.prefix.suffix
+        if class_ == "sderr" and self.latent:
+            return [(f"sderr{s}", "1", 1)]
+        if class_ in ("ar", "ma") and class_ in self.classes:
+            return [(f"{class_}{s}", f"K{class_}{s}", self.spec.p if class_ == "ar" else self.spec.q)]
+        return []
+
     def prior_rows(self, base, scale_prior):
         rows = [PriorRow(scale_prior, "sderr", lb="0", resp=base["resp"])] if self.latent else []
         for c in self.classes:
@@ -306,6 +314,9 @@ class CarDesign(SpecialDesign):
     @staticmethod
     def bounds(cls_: str) -> tuple[float | None, float | None]:
         return (0.0, None) if cls_ == "sdcar" else (0.0, 1.0)
+
+    def shrinkable(self, class_):
+        return [(f"sdcar{self.prefix.suffix}", "1", 1)] if class_ == "sdcar" else []
 
     def prior_rows(self, base, scale_prior):
         defaults = {"sdcar": scale_prior, "car": "", "rhocar": "beta(1, 1)"}

@@ -429,6 +429,12 @@ class GPDesign(SpecialDesign):
         return list(zip(self.specs, self.subs))
 
     # -- priors
+    def shrinkable(self, class_):
+        p = self.prefix.suffix
+        if class_ != "sdgp":
+            return []
+        return [(f"sdgp{p}_{i}", f"Kgp{p}_{i}", len(subs)) for i, (_, subs) in enumerate(self.terms_subs, start=1)]
+
     def prior_rows(self, base, scale_prior):
         subs = [s for _, ss in self.terms_subs for s in ss]
         ls = [(p, c) for _, ss in self.terms_subs for s in ss for p, c in zip(s.priors, s.lscale_sfx)]

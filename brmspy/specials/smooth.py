@@ -290,6 +290,14 @@ class SmoothDesign(SpecialDesign):
     def b_names(self) -> list[str]:
         return [n for p in self.pieces for n in p.xs_names]
 
+    def shrinkable(self, class_):
+        p = self.prefix.suffix
+        if class_ == "b":
+            return [(f"bs{p}", f"Ks{p}", self.Ks)] if self.Ks else []
+        if class_ == "sds":
+            return [(f"sds{p}_{i}", f"nb{p}_{i}", len(pc.Zs)) for i, pc in enumerate(self.pieces, start=1)]
+        return []
+
     # -- priors
     def prior_rows(self, base, scale_prior):
         rows = [PriorRow(scale_prior, "sds", lb="0", **base)]

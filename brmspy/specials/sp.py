@@ -346,6 +346,10 @@ class SpDesign(SpecialDesign):
     def b_names(self) -> list[str]:
         return [r.coef for r in self.rows]
 
+    def shrinkable(self, class_):
+        s = self.prefix.suffix
+        return [(f"bsp{s}", f"Ksp{s}", len(self.rows))] if class_ == "b" else []
+
     def prior_rows(self, base, scale_prior):
         return [row for t in self.sp_terms for row in t.prior_rows(base, scale_prior)]
 

@@ -28,7 +28,9 @@ def test_stanc_accepts(case: Case) -> None:
     stanli.stan_to_mir(_code(case))  # raises RuntimeError with stanc's message
 
 
-_DECL = re.compile(r"^\s*(?:array\[[^\]]*\]\s+)?(?:int|real|vector|matrix|corr_matrix)(?:<[^>]*>)?(?:\[[^\]]*\])?\s+(\w+);", re.M)
+# sizes may hold one level of brackets: vector[Jmo[1]] con_simo_1, matrix[N, knots_1[1]] Zs_1_1
+_DECL = re.compile(r"^\s*(?:array\[[^\]]*\]\s+)?(?:int|real|vector|matrix|corr_matrix)(?:<[^>]*>)?"
+                   r"(?:\[(?:[^\[\]]|\[[^\]]*\])*\])?\s+(\w+);", re.M)
 
 
 def _data_names(code: str) -> list[str]:

@@ -66,3 +66,31 @@ def test_cmdstan_fit_shows_bars(no_delay, capfd, cmdstan_home) -> None:
     out, err = capfd.readouterr()
     assert "Iteration:" not in out and "Elapsed Time" not in out
     assert "Chain 1" in err and "Chain 2" in err and "300/300" in err
+
+
+def test_pystan_lines_move_one_bar(no_delay, capfd) -> None:
+    """PyStan prints the sum over chains on stderr; those lines move one bar, its other lines print."""
+    import sys
+
+    with progress.pystan_progress(chains=2, total=300, refresh=100) as bar:
+        sys.stderr.write("Sampling:   0%\n")
+        sys.stderr.write("\nSampling:  33% (200/600)\n")
+        assert bar.n == 200
+        sys.stderr.write("Sampling:  83% (500/600)\nGradient evaluation took 2e-05 seconds\n")
+        assert bar.n == 500
+        sys.stderr.write("Sampling: 100%, done.\n")
+        assert bar.n == 600
+    err = capfd.readouterr().err
+    assert "Chains 1-2" in err and "600/600" in err
+    assert "Gradient evaluation took 2e-05 seconds" in err and "Sampling:" not in err
+    with progress.pystan_progress(chains=2, total=300, refresh=0) as bar:
+        assert bar is None
+
+
+def test_pystan_fit_shows_a_bar(no_delay, capfd) -> None:
+    pytest.importorskip("stan")
+    bp.brm("Reaction ~ Days", data=bp.datasets.load("sleepstudy"), backend="pystan", chains=2, iter=300,
+           seed=1, refresh=50)
+    out, err = capfd.readouterr()
+    assert "Sampling:" not in out + err  # PyStan's text lines are replaced by the bar
+    assert "Chains 1-2" in err and "600/600" in err

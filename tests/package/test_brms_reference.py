@@ -134,7 +134,8 @@ MAPPING: dict[str, Difference] = {
     "shrinkage_scales": Difference(
         "Shrinkage priors are written as current brms writes them",
         "horseshoe() and R2D2() priors: brmspy passes current brms's Kscales<p> (the number of coefficients the prior "
-        "scales), which brms 2.18 has not; it must equal brms's K<p>, less one where the program centres X<p> (Kc<p>). Every other entry "
+        "scales), which brms 2.18 has not; it must equal brms's K<p>, less one where the program centres X<p> (Kc<p>), plus "
+        "Ksp<p> (the bsp of mo()/me()/mi() terms, which brms 2.18 shrinks too). Every other entry "
         "(hs_df, hs_scale_global, R2D2_cons_D2, ...) is compared as usual.",
     ),
     "qr_data": Difference(
@@ -555,12 +556,13 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
     # MAPPING["shrinkage_scales"]
     for k in [k for k in data if re.fullmatch(r"Kscales(_\w+)?", k) and k not in sd]:
         s = k[len("Kscales"):]
-        if f"K{s}" in sd:
+        if f"K{s}" in sd or f"Ksp{s}" in sd:
             centred = f"int Kc{s} = K{s} - 1;" in build.code  # the Intercept column is not a coefficient of b
-            if float(np.asarray(data[k])) == scalar(f"K{s}") - centred:
+            want = (scalar(f"K{s}") - centred if f"K{s}" in sd else 0) + (scalar(f"Ksp{s}") if f"Ksp{s}" in sd else 0)
+            if float(np.asarray(data[k])) == want:
                 extra.add(k)
             else:
-                out.append(f"{k} (MAPPING['shrinkage_scales']): brmspy {_fmt(data[k])}, brms's K{s} {scalar(f'K{s}')}")
+                out.append(f"{k} (MAPPING['shrinkage_scales']): brmspy {_fmt(data[k])}, brms's K{s} (+ Ksp{s}) {want}")
 
     # MAPPING["qr_data"]
     for k in [k for k in data if re.fullmatch(r"XQ(_\w+)?", k) and k not in sd]:
@@ -569,8 +571,8 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
         if entry is None or f"XR_inv{s}" not in data:
             continue
         X = _ref_array(entry)
-        if "Intercept" in (entry.get("colnames") or []):
-            X = X[:, 1:]
+        if "Intercept" in (entry.get("colnames") or []) and f"int Kc{s} = K{s} - 1;" in build.code:
+            X = X[:, 1:]  # a centred design: brms decomposes Xc (an nlpar's X keeps its intercept column)
         if f"means_X{s}[i - 1] = mean(X{s}[, i]);" in build.code:
             X = X - X.mean(axis=0)
         Q, R = np.linalg.qr(X, mode="reduced")

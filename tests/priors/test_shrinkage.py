@@ -97,8 +97,9 @@ def test_shrinkage_refusals_in_models() -> None:
     d["xm"] = np.arange(30) % 4
     with pytest.raises(PriorError, match="separate priors for single coefficients"):
         bp.make_stancode("y ~ x1 + x2", d, prior=bp.prior("horseshoe(1)") + bp.prior("normal(0, 1)", coef="x1"))
-    with pytest.raises(PriorError, match="mo\\(\\)"):  # current brms includes bsp; brmspy says it does not yet
-        bp.make_stancode("y ~ x1 + mo(xm)", d, prior=bp.prior("horseshoe(1)"))
+    d["yo"] = np.arange(30) % 3 + 1
+    with pytest.raises(PriorError, match="not yet allowed in models with category-specific effects"):  # brms's words
+        bp.make_stancode("yo ~ x1 + cs(x2)", d, "acat", prior=bp.prior("horseshoe(1)"))
     with pytest.raises(PriorError, match="length 1 or 2"):
         bp.make_stancode("y ~ x1 + x2", d, prior=bp.prior("R2D2(0.5, 2, cons_D2 = c(1, 2, 3))"))
 

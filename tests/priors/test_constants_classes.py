@@ -1,0 +1,69 @@
+"""constant() priors on classes beyond b, Intercept, sd and distributional parameters (issue 21).
+
+Current brms fixes the sds of s() terms (``sds_1 = rep_vector(c, rows(sds_1))``; brms 2.18 wrote that into a
+scalar and stanc rejected it), brmspy passes the value as data (``prior_sds_1_const``). brms refuses constant()
+on ``simo`` (it evaluates the prior as dirichlet() concentrations) and writes ``L_1 = <value>;`` for ``cor``,
+a program Stan rejects: brmspy refuses both with those reasons.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import stanli
+
+import brmspy as bp
+from brmspy.core.errors import PriorError
+from brmspy.priors.draws import flat_parameters
+from tests.checks import assert_loglik_matches_stan
+
+SIM = "tests/reference/brms/data/sim.csv"
+
+
+def test_constant_sds_code_and_data() -> None:
+    sim = pd.read_csv(SIM)
+    build = bp.build_model("y ~ x1 + s(x2) + s(x3)", sim, prior=bp.prior("constant(0.5)", class_="sds"))
+    code = build.code
+    stanli.stan_to_mir(code)
+    assert "vector<lower=0>[nb_1] sds_1 = prior_sds_1_const;" in code
+    assert "vector<lower=0>[nb_2] sds_2 = prior_sds_2_const;" in code
+    assert "lprior += student_t_lpdf(sds_" not in code
+    np.testing.assert_array_equal(build.data["prior_sds_1_const"], [0.5])
+    build = bp.build_model("y ~ x1 + s(x2) + s(x3)", sim, prior=bp.prior("constant(0.5)", class_="sds", coef="s(x3)"))
+    assert "vector<lower=0>[nb_2] sds_2 = prior_sds_2_const;" in build.code
+    assert "lprior += student_t_lpdf(sds_1" in build.code  # the other smooth keeps its default prior
+    assert "prior_sds_1_const" not in build.data
+    assert flat_parameters(build.frame, build.priors) == ["b_x1", "bs_sx2_1", "bs_sx3_1"]  # sds_2 is fixed, not flat
+    with pytest.raises(PriorError, match="outside the range"):
+        bp.make_stancode("y ~ x1 + s(x2)", sim, prior=bp.prior("constant(-1)", class_="sds"))
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(class_="simo", coef="moxmo1"), "only dirichlet\\(\\) priors on the simplexes"),
+    (dict(class_="cor"), "a program Stan rejects"),
+    (dict(class_="L"), "a program Stan rejects"),
+])
+def test_brms_refusals(kw: dict, message: str) -> None:
+    with pytest.raises(PriorError, match=message):
+        bp.prior("constant(0.5)", **kw)
+
+
+def test_constant_sds_fit() -> None:
+    """With sds fixed at the truth's scale, the fit's sds draws are that value, the smooth follows the curve
+    and numpy's log_lik equals Stan's density."""
+    rng = np.random.default_rng(3)
+    n = 100
+    x = rng.uniform(-2, 2, n)
+    f = np.sin(1.5 * x)
+    d = pd.DataFrame({"x": x, "y": f + rng.normal(scale=0.3, size=n)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ s(x, k = 6)", d, prior=bp.prior("constant(2)", class_="sds"), chains=2, iter=500, seed=2,
+                     refresh=0)
+    np.testing.assert_array_equal(np.unique(fit.draws_dict["sds_sx_1"]), [2.0])
+    mu = bp.posterior_epred(fit).mean(axis=0)
+    assert np.sqrt(np.mean((mu - (f - f.mean() + d.y.mean())) ** 2)) < 0.2  # noise sd 0.3
+    assert_loglik_matches_stan(fit)
