@@ -377,7 +377,10 @@ case("add_weights_trials", "ysucc | trials(ntr) + weights(wts) ~ x1", family="bi
 case("add_weights_cens", "y | weights(wts) + cens(censlri) ~ x1")
 case("add_trials_group", "ysucc | trials(ntr) ~ x1 + (1 | g1)", family="binomial")
 case("add_trials_zib", "ysucc | trials(ntr) ~ x1", family="zero_inflated_binomial")
-case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported", reason=r"(?i)subset\(\)")
+case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported",
+     reason=r"(?i)subset\(\).*not supported by brmspy yet")
+case("add_subset_uni", "y | subset(lgl) ~ x1 + (1 | g1)", difference="unsupported",
+     reason=r"(?i)subset\(\).*not supported by brmspy yet")
 
 # ---------------------------------------------------------------- special terms
 group("specials")
@@ -607,7 +610,21 @@ case("ord_thres_k", "yord | thres(5) ~ x1", family="cumulative")
 case("ord_thres_k_acat", "yord | thres(4) ~ x1 + cs(x2)", family="acat")
 case("ord_thres_k_equidistant", "yord | thres(5) ~ x1", family=fam("cratio", threshold="equidistant"))
 case("ord_thres_k_too_few", "yord | thres(1) ~ x1", family="cumulative", reason=r"(?i)Number of thresholds is smaller")
-case("ord_thres_gr", "yord | thres(gr = f2) ~ x1", family="cumulative", difference="unsupported", reason=r"(?i)thres\(\)")
+case("ord_thres_gr", "yord | thres(gr = f2) ~ x1", family="cumulative")
+case("ord_thres_gr_unequal", "yord | thres(gr = g3) ~ x1 + (1 | g1)", family="cumulative",
+     note="the groups have 3 and 2 thresholds")
+case("ord_thres_gr_k", "yord | thres(5, gr = f2) ~ x1", family="cratio")
+case("ord_thres_gr_disc", bf("c1 | thres(gr = fdig) ~ x1", "disc ~ x2"), family=fam("acat", link="probit"),
+     note="levels '1', '10', '2' in R's order; 7, 8 and 9 thresholds")
+case("ord_thres_gr_numeric", "tim | thres(gr = xint) ~ x1", family="sratio", reason=r"(?i)needs to be factor-like")
+case("ord_thres_gr_prior", "yord | thres(gr = g3) ~ x1", family="cumulative",
+     prior=[pr("normal(0, 2)", "Intercept", group="a"), pr("normal(1, 1)", "Intercept", coef="2", group="b")])
+case("ord_thres_gr_mv", mv(bf("yord | thres(gr = g3) ~ x1", family="cumulative"), bf("y ~ x1", family="gaussian"),
+                          rescor=False))
+case("ord_thres_gr_equidistant", "yord | thres(gr = g3) ~ x1", family=fam("cumulative", threshold="equidistant"),
+     prior=[pr("normal(0, 3)", "Intercept", group="b"), pr("exponential(2)", "delta", group="a")])
+case("ord_thres_gr_sum_to_zero", "yord | thres(gr = f3) ~ x1 + x2", family=fam("sratio", threshold="sum_to_zero"))
+case("ord_thres_gr_cs", "yord | thres(gr = f2) ~ x1 + cs(x2)", family="acat", reason=r"(?i)category specific effects")
 case("ord_no_intercept", "yord ~ 0 + x1", family="cumulative", reason=r"(?i)intercept")
 case("mix_gaussian2", "y ~ x1", family=mix("gaussian", "gaussian"))
 case("mix_gaussian3_nmix", "y ~ x1", family=mix("gaussian", nmix=3))

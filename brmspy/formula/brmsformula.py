@@ -472,6 +472,9 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
         main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
+        thres = response.addition("thres")
+        if fam.kind.has_thresholds and thres is not None and "gr" in thres.args:
+            main_opts["center"] = False  # brms: thresholds per group are not centred (center = FALSE)
         parts["mu"] = _apply_options(main_opts, Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main), fam)
         if fam.kind.has_thresholds and not parts["mu"].terms.intercept:
             raise FormulaError(  # brms's refusal: the thresholds are the intercepts

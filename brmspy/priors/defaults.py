@@ -142,7 +142,18 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             tfam = t.family.threshold_family(pname)  # ordinal mu (a mixture: mu<k> of ordinal components)
             if tfam is not None:
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
-                if tfam.threshold == "equidistant":  # brms: the first threshold and their distance delta
+                groups = frame.responses[t.resp].thres_groups if pname == "mu" else None
+                if groups is not None and tfam.threshold == "equidistant":  # brms: first threshold, delta per group
+                    lb = "0" if tfam.kind.ordered_thresholds else ""
+                    rows.append(PriorRow("", "delta", lb=lb, **base))
+                    for g in groups.names:
+                        rows.append(PriorRow("", "delta", group=g, lb=lb, **base))
+                        rows.append(PriorRow("", "Intercept", group=g, **base))
+                elif groups is not None:  # thres(gr = g): brms's rows per group, then per threshold of the group
+                    for g, n in zip(groups.names, groups.nthres):
+                        rows.append(PriorRow("", "Intercept", group=g, **base))
+                        rows.extend(PriorRow("", "Intercept", coef=str(k), group=g, **base) for k in range(1, n + 1))
+                elif tfam.threshold == "equidistant":  # brms: the first threshold and their distance delta
                     # brms: delta > 0 for cumulative only
                     rows.append(PriorRow("", "delta", lb="0" if tfam.kind.ordered_thresholds else "", **base))
                 else:

@@ -172,7 +172,20 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
         if tfam is not None:
             ncat = frame.responses[resp].ncat
-            if tfam.threshold == "equidistant":  # the first threshold, then the distance delta
+            groups = frame.responses[resp].thres_groups if prefix.dpar == "mu" else None
+            if groups is not None and tfam.threshold == "equidistant":  # per group: first threshold and delta
+                res.threshold_groups[prefix] = [[lookup(("Intercept", "", g, resp, dpar, ""),
+                                                        ("Intercept", "", "", resp, dpar, ""))] for g in groups.names]
+                res.thresholds[prefix] = [ps[0] for ps in res.threshold_groups[prefix]]
+                res.delta_groups[prefix] = [lookup(("delta", "", g, resp, dpar, ""), ("delta", "", "", resp, dpar, ""))
+                                            for g in groups.names]
+            elif groups is not None:  # thres(gr = g): threshold k of group g, then group g, then every threshold
+                res.threshold_groups[prefix] = [
+                    [lookup(("Intercept", str(k), g, resp, dpar, ""), ("Intercept", "", g, resp, dpar, ""),
+                            ("Intercept", "", "", resp, dpar, "")) for k in range(1, n + 1)]
+                    for g, n in zip(groups.names, groups.nthres)]
+                res.thresholds[prefix] = [p for ps in res.threshold_groups[prefix] for p in ps]
+            elif tfam.threshold == "equidistant":  # the first threshold, then the distance delta
                 res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
                 res.delta[prefix] = lookup(("delta", "", "", resp, dpar, ""))
             else:
