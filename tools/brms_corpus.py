@@ -98,6 +98,8 @@ def _r_value(v) -> str:
         return repr(v)
     if isinstance(v, list):
         return "c(" + ", ".join(_r_value(x) for x in v) + ")"
+    if isinstance(v, dict):  # an R list: cox(bhaz = list(df = 7))
+        return "list(" + ", ".join(f"{k} = {_r_value(x)}" for k, x in v.items()) + ")"
     return json.dumps(v)
 
 
@@ -375,7 +377,10 @@ case("add_weights_trials", "ysucc | trials(ntr) + weights(wts) ~ x1", family="bi
 case("add_weights_cens", "y | weights(wts) + cens(censlri) ~ x1")
 case("add_trials_group", "ysucc | trials(ntr) ~ x1 + (1 | g1)", family="binomial")
 case("add_trials_zib", "ysucc | trials(ntr) ~ x1", family="zero_inflated_binomial")
-case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported", reason=r"(?i)subset\(\)")
+case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported",
+     reason=r"(?i)subset\(\).*not supported by brmspy yet")
+case("add_subset_uni", "y | subset(lgl) ~ x1 + (1 | g1)", difference="unsupported",
+     reason=r"(?i)subset\(\).*not supported by brmspy yet")
 
 # ---------------------------------------------------------------- special terms
 group("specials")
@@ -643,7 +648,21 @@ case("ord_thres_k", "yord | thres(5) ~ x1", family="cumulative")
 case("ord_thres_k_acat", "yord | thres(4) ~ x1 + cs(x2)", family="acat")
 case("ord_thres_k_equidistant", "yord | thres(5) ~ x1", family=fam("cratio", threshold="equidistant"))
 case("ord_thres_k_too_few", "yord | thres(1) ~ x1", family="cumulative", reason=r"(?i)Number of thresholds is smaller")
-case("ord_thres_gr", "yord | thres(gr = f2) ~ x1", family="cumulative", difference="unsupported", reason=r"(?i)thres\(\)")
+case("ord_thres_gr", "yord | thres(gr = f2) ~ x1", family="cumulative")
+case("ord_thres_gr_unequal", "yord | thres(gr = g3) ~ x1 + (1 | g1)", family="cumulative",
+     note="the groups have 3 and 2 thresholds")
+case("ord_thres_gr_k", "yord | thres(5, gr = f2) ~ x1", family="cratio")
+case("ord_thres_gr_disc", bf("c1 | thres(gr = fdig) ~ x1", "disc ~ x2"), family=fam("acat", link="probit"),
+     note="levels '1', '10', '2' in R's order; 7, 8 and 9 thresholds")
+case("ord_thres_gr_numeric", "tim | thres(gr = xint) ~ x1", family="sratio", reason=r"(?i)needs to be factor-like")
+case("ord_thres_gr_prior", "yord | thres(gr = g3) ~ x1", family="cumulative",
+     prior=[pr("normal(0, 2)", "Intercept", group="a"), pr("normal(1, 1)", "Intercept", coef="2", group="b")])
+case("ord_thres_gr_mv", mv(bf("yord | thres(gr = g3) ~ x1", family="cumulative"), bf("y ~ x1", family="gaussian"),
+                          rescor=False))
+case("ord_thres_gr_equidistant", "yord | thres(gr = g3) ~ x1", family=fam("cumulative", threshold="equidistant"),
+     prior=[pr("normal(0, 3)", "Intercept", group="b"), pr("exponential(2)", "delta", group="a")])
+case("ord_thres_gr_sum_to_zero", "yord | thres(gr = f3) ~ x1 + x2", family=fam("sratio", threshold="sum_to_zero"))
+case("ord_thres_gr_cs", "yord | thres(gr = f2) ~ x1 + cs(x2)", family="acat", reason=r"(?i)category specific effects")
 case("ord_no_intercept", "yord ~ 0 + x1", family="cumulative", reason=r"(?i)intercept")
 case("mix_gaussian2", "y ~ x1", family=mix("gaussian", "gaussian"))
 case("mix_gaussian3_nmix", "y ~ x1", family=mix("gaussian", nmix=3))
@@ -672,6 +691,14 @@ case("mix_nl_mu2", bf("y ~ x1", "a2 ~ 1", "b2 ~ x2", nlf=[["mu2 ~ a2 * exp(b2 * 
 case("mix_nl_poisson_sigma", bf("ycnt ~ a * x1 + b", "a ~ 1", "b ~ 1 + (1 | g1)", nl=True), family=mix("poisson", "poisson", order="none"),
      prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("refuse_mix_ordinal_gaussian", "yord ~ x1", family=mix("cumulative", "gaussian"), reason=r"(?i)ordinal and non-ordinal")
+case("mix_cumulative_nl_main", bf("yord ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), family=mix("cumulative", "cumulative"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("mix_cumulative_nl_mu2", bf("yord ~ 1", "a ~ 1", "b ~ x2", nlf=[["mu2 ~ a * exp(b * x1)"]]),
+     family=mix("cumulative", "cumulative"), prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("mix_cumulative_nl_theta_disc", bf("yord ~ a * x1", "a ~ 1 + x2", "theta2 ~ x2", "disc2 ~ x1", nl=True),
+     family=mix("cumulative", "cumulative"), prior=[pr("normal(0, 1)", "b", nlpar="a")])
+case("mix_sratio_nl_main", bf("yord ~ a * x1 + b * x2", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), family=mix("sratio", "sratio"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
 
 # ---------------------------------------------------------------- every family's default priors
 group("families")
@@ -745,8 +772,12 @@ case("fam_cbpp_negbinomial", "incidence ~ period + (1 | herd)", family="negbinom
 case("fam_wiener", "rt | dec(dec) ~ x1", family="wiener")
 case("fam_wiener_dpars", bf("rt | dec(dec) ~ x1 + (1 | g1)", "bs ~ x2", "ndt ~ 1", "bias ~ x1"), family="wiener")
 case("fam_wiener_links", bf("rt | dec(dec) ~ x1", "bs ~ 1"), family=fam("wiener", link_bs="softplus", link_bias="identity"))
-case("fam_wiener_mixture", "rt | dec(dec) ~ x1", family=mix("wiener", "wiener"), difference="unsupported",
-     reason=r"(?i)mixtures with wiener components are not supported")
+case("fam_wiener_mixture", "rt | dec(dec) ~ x1", family=mix("wiener", "wiener"))
+case("fam_wiener_mixture_dpars", bf("rt | dec(dec) ~ x1", "bs2 ~ x2", "ndt1 ~ 1", "bias1 ~ x1", "theta2 ~ x2"),
+     family=mix("wiener", "wiener"))
+case("fam_wiener_mixture_lognormal", "rt | dec(dec) ~ x1 + (1 | g1)", family=mix("wiener", "lognormal"))
+case("fam_wiener_mixture_no_dec", "rt ~ x1", family=mix("wiener", "lognormal"),
+     reason=r"Addition argument 'dec' is required for family 'wiener'")
 case("fam_wiener_weights", "rt | dec(dec) + weights(wts) ~ x1", family="wiener")
 case("fam_wiener_cens", "rt | dec(dec) + cens(censlri) ~ x1", family="wiener", reason=r"(?i)cens")
 case("fam_wiener_no_dec", "rt ~ x1", family="wiener", reason=r"Addition argument 'dec' is required for family 'wiener'")
@@ -782,7 +813,20 @@ case("fam_xbeta", "y01i ~ x1", family="xbeta", difference="newer_brms",
      note="xbeta came with brms 2.22; 2.18 does not know it (priors from brms's family: kappa gamma(0.01, 0.01))")
 case("fam_xbeta_kappa", bf("y01i ~ x1 + (1 | g1)", "kappa ~ x2"), family=fam("xbeta", link="probit"),
      difference="newer_brms", note="xbeta came with brms 2.22")
-case("fam_cox", "ypos ~ x1", family="cox", difference="unsupported", reason=r"(?i)cox")
+case("fam_cox", "ypos ~ x1", family="cox")
+case("fam_cox_cens", "ypos | cens(censlri) ~ x1 + x2", family="cox")
+case("fam_cox_group", "ypos | cens(censlri) ~ x1 + (1 + x1 | g1)", family="cox")
+case("fam_cox_bhaz", "ypos ~ x1 + f3", family=fam("cox", bhaz={"df": 7, "intercept": False, "degree": 2}))
+case("fam_cox_knots", "ypos ~ x1", family=fam("cox", link="identity", bhaz={"knots": [0.8, 1.2, 2],
+                                                                              "Boundary.knots": [0, 6]}))
+case("fam_cox_prior", "ypos | weights(wts) ~ x1", family="cox", prior=[pr("dirichlet(2)", "sbhaz")])
+case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", family="cox", difference="newer_brms",
+     note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
+case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
+     reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
+case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="refuse_beyond_2_18",
+     reason=r"trunc\(\) is not supported for family 'cox'",
+     note="brms 2.18 takes the baseline hazard at the response, not at the truncation bound")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
 group("priors")
@@ -950,6 +994,38 @@ case("opt_lf_cmc_nlpar", bf("y ~ int + eta", nl=True, lf=["int ~ 1", "eta ~ 0 + 
      prior=[pr("normal(0, 1)", "b", nlpar="int"), pr("normal(0, 1)", "b", nlpar="eta")],
      note="brms's answer to bounds on single coefficients (paul-buerkner/brms#1422)")
 case("opt_lf_qr_sigma", bf("y ~ x1", lf=["sigma ~ x2 + x3"], lf_options={"decomp": "QR"}), difference="qr_data")
+# bf()'s options with mixtures: every mu<k> of the main formula takes them (brms 2.18)
+case("opt_mix_center_false", bf("y ~ x1 + x2", center=False), family=mix("gaussian", "gaussian", order="none"))
+case("opt_mix_center_false_ordered", bf("y ~ x1", center=False), family=mix("gaussian", "gaussian"),
+     reason=r"Identifying mixture components via ordering requires population-level intercepts")
+case("opt_mix_sparse", bf("y ~ x1 + f3", sparse=True), family=mix("gaussian", "gaussian", order="none"))
+case("opt_mix_cmc_false", bf("y ~ 0 + f3 + x1", cmc=False), family=mix("gaussian", "gaussian", order="none"))
+case("opt_mix_qr", bf("y ~ x1 + x2 + x3", decomp="QR"), family=mix("gaussian", "gaussian"), difference="qr_data")
+case("opt_mix_qr_poisson_dpars", bf("ycnt ~ x1 + x2", "theta2 ~ x3", decomp="QR"), family=mix("poisson", "poisson"),
+     difference="qr_data")
+case("opt_mix_lf_qr_mu2", bf("y ~ x1 + x2", lf=["mu2 ~ x1 + x3"], lf_options={"decomp": "QR"}),
+     family=mix("gaussian", "gaussian"), difference="qr_data")
+case("opt_mix_lf_center_sigma2", bf("y ~ x1", lf=["sigma2 ~ x2"], lf_options={"center": False}),
+     family=mix("gaussian", "gaussian"))
+case("opt_mix_center_false_cumulative", bf("yord ~ x1 + x2", center=False), family=mix("cumulative", "cumulative"))
+# with a non-linear main formula brms 2.18 ignores bf()'s options; lf()'s apply to the nlpars' formulas
+case("opt_nl_main_qr_ignored", bf("y ~ a * exp(b * x1)", "a ~ x2 + x3", "b ~ 1", nl=True, decomp="QR"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("opt_nl_main_center_cmc_ignored", bf("y ~ a * exp(b * x1)", "a ~ 0 + f3", "b ~ 1", nl=True, center=False, cmc=False),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("opt_nl_main_sparse_ignored", bf("y ~ a * exp(b * x1)", "a ~ 1 + f3", "b ~ 1", nl=True, sparse=True),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])
+case("opt_mix_nl_qr_ignored", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True, decomp="QR"),
+     family=mix("gaussian", "gaussian", order="none"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("opt_lf_qr_nlpar", bf("y ~ a * exp(b * x1)", "b ~ 1", nl=True, lf=["a ~ x2 + x3"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
+case("opt_lf_qr_nlpar_group", bf("y ~ a * x1 + b", "b ~ 1", nl=True, lf=["a ~ x2 + (1 | g1)"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
+case("opt_lf_qr_nlpar_bounds", bf("y ~ a * exp(b * x1)", "b ~ 1", nl=True, lf=["a ~ x2 + x3"], lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a", lb=0), pr("normal(0, 1)", "b", nlpar="b")], reason=r"(?i)bounds")
+case("opt_nlf_sigma_lf_qr", bf("y ~ x1", "b ~ 1", nlf=[["sigma ~ a * exp(b * x1)"]], lf=["a ~ x2 + x3"],
+                                lf_options={"decomp": "QR"}),
+     prior=[pr("normal(0, 1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")], difference="qr_data")
 
 # ---------------------------------------------------------------- cases brms refuses
 group("refusals")

@@ -26,3 +26,28 @@ write.csv(as.data.frame(gp)[, c("prior", "class", "coef", "dpar", "lb")],
 gp0 <- get_prior(y | vint(tr) ~ x, data = d, family = beta_binomial2)
 write.csv(as.data.frame(gp0)[, c("prior", "class", "coef", "dpar", "lb")],
           "tests/reference/custom_family/beta_binomial2_get_prior_phi.csv", row.names = FALSE)
+
+# A custom family with a dpar outside brms's dpar table and two-sided bounds (issue 21): a zero-inflated
+# Poisson with a constant zero probability 'pzero' in (0, 1) on the identity link, on
+# tests/reference/custom_family/zip2_data.csv (numpy seed 2121: log(mu) = 0.8 + 0.5 x, pzero = 0.3).
+z <- read.csv("tests/reference/custom_family/zip2_data.csv")
+zip2 <- custom_family("zip2", dpars = c("mu", "pzero"), links = c("log", "identity"),
+                      lb = c(NA, 0), ub = c(NA, 1), type = "int")
+zip2_funs <- "
+  real zip2_lpmf(int y, real mu, real pzero) {
+    if (y == 0) return log_sum_exp(log(pzero), log1m(pzero) + poisson_lpmf(0 | mu));
+    return log1m(pzero) + poisson_lpmf(y | mu);
+  }
+"
+zsv <- stanvar(scode = zip2_funs, block = "functions")
+sd <- make_standata(y ~ x, data = z, family = zip2, stanvars = zsv)
+out <- lapply(unclass(sd), function(v) { attributes(v) <- list(dim = dim(v)); v })
+jsonlite::write_json(out, "tests/reference/custom_family/zip2_standata.json", digits = NA, auto_unbox = TRUE)
+for (f in list(list(bf(y ~ x), "zip2_get_prior.csv"), list(bf(y ~ x, pzero ~ x + (1 | g)), "zip2_get_prior_pred.csv"))) {
+  gp <- get_prior(f[[1]], data = z, family = zip2)
+  write.csv(as.data.frame(gp)[, c("prior", "class", "coef", "group", "dpar", "lb", "ub")],
+            file.path("tests/reference/custom_family", f[[2]]), row.names = FALSE)
+}
+# the Stan declarations brms 2.18 writes for the dpar (compared line by line by the test)
+sc <- make_stancode(y ~ x, data = z, family = zip2, stanvars = zsv)
+writeLines(grep("pzero", strsplit(sc, "\n")[[1]], value = TRUE), "tests/reference/custom_family/zip2_stancode_lines.txt")

@@ -82,7 +82,7 @@ def generate(
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
             sb += stan_nl_covariates(frame, t)
         sb += pieces.stan_dpar_parameters(t, priors.bounds)
-        sb += code.parameters(t, priors)
+        sb += code.parameters(t, priors, rd)
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
@@ -97,7 +97,7 @@ def generate(
         apply_constants(sb, priors.constants)
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
-    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning)
+    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning, stanvars)
     if threaded is not None:
         sb += threaded
     elif rescor:  # one multivariate likelihood for all responses
@@ -107,7 +107,7 @@ def generate(
             sb += _first(red and red.likelihood(frame, t),
                          lambda: kind_code(t.family).likelihood(frame, t, tuning))  # noqa: B023
     sb += pieces.stan_prior_only()
-    model_start = place_stanvars(sb, stanvars) if stanvars is not None else []
+    model_start = place_stanvars(sb, stanvars, in_partial_sums=threaded is not None) if stanvars is not None else []
     return GeneratedModel(render(sb, model_start), sb.values, red.name if red is not None else None, _standardized(sb.par))
 
 

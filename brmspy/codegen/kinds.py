@@ -6,17 +6,18 @@ predictor, what follows the predictor's special terms (an ordinal mu's threshold
 own parameters and the likelihood.  The writers are listed here explicitly; each lives with
 its kind's code: :class:`~brmspy.codegen.likelihood.UnivariateCode` (most families),
 :class:`~brmspy.codegen.ordinal.OrdinalCode`, :class:`~brmspy.codegen.categorical.CategoricalCode`
-and :class:`~brmspy.codegen.mixture.MixtureCode`.
+and :class:`~brmspy.codegen.mixture.MixtureCode`, :class:`~brmspy.codegen.survival.SurvivalCode` (cox).
 """
 
 from __future__ import annotations
 
 from ..families import Family
-from ..families.kinds import Categorical, FamilyKind, Mixture, Ordinal
+from ..families.kinds import Categorical, FamilyKind, Mixture, Ordinal, Survival
 from .categorical import CategoricalCode
 from .likelihood import UnivariateCode
 from .mixture import MixtureCode
 from .ordinal import OrdinalCode
+from .survival import SurvivalCode
 
 __all__ = ["KIND_CODE", "kind_code"]
 
@@ -26,6 +27,7 @@ KIND_CODE: dict[type[FamilyKind], UnivariateCode] = {
     Ordinal: OrdinalCode(),
     Categorical: CategoricalCode(),
     Mixture: MixtureCode(),
+    Survival: SurvivalCode(),
 }
 
 

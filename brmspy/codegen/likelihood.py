@@ -46,8 +46,8 @@ class UnivariateCode:
         """Parameters of a predictor that follow its special terms (an ordinal mu's thresholds)."""
         return StanBlocks()
 
-    def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
-        """The kind's own parameters, after the dpars (a mixture's proportions)."""
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData) -> StanBlocks:
+        """The kind's own parameters and their data, after the dpars (a mixture's proportions, cox's baseline hazard)."""
         return StanBlocks()
 
     def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
@@ -100,7 +100,8 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
     design = frame.designs.get(mu_prefix)  # None when mu has a non-linear formula
     glm = design is not None and uses_glm(t, design, rd)
     # Stan has no CDFs of the canonical forms (poisson_log, ...): censored/truncated models use the plain one
-    canonical = None if rd.adds is not None and rd.adds.needs_cdf else fam.spec.canonical.get(fam.link)
+    cdf_free = rd.adds is None or not rd.adds.needs_cdf or fam.spec.canonical_cdfs
+    canonical = fam.spec.canonical.get(fam.link) if cdf_free else None
 
     dp: dict[str, str] = {}
     vectors: set[str] = set()
@@ -113,6 +114,9 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
             vectors.add(dp[d])
         else:
             dp[d] = d + rs
+    for v in fam.spec.row_vectors:  # cox: each row's baseline hazard, from the kind's parameters() (brmspy.codegen.survival)
+        dp[v] = v + rs
+        vectors.add(dp[v])
     if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
         sb += stan_nlpar_predictors(frame, t)
     # inverse links after all predictors are built (dpars may not depend on each other yet)
@@ -126,7 +130,8 @@ def stan_likelihood(frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None = Non
         sb += stan_nonlinear(frame, t, {d: None if d == "mu" and canonical else fam.links[d] for d in fam.dpars})
 
     Y = f"Y{rs}" if rd.missing is None else f"Yl{rs}"  # Yl: observed and imputed values ('| mi()')
-    trials = (f"trials{rs}",) if rd.trials is not None else ()
+    # a custom family's trials are data for its vars ("trials[n]"), not an argument of its own (brms)
+    trials = (f"trials{rs}",) if rd.trials is not None and fam.spec.needs_trials else ()
     if rd.dec is not None:  # wiener_diffusion_lpdf(Y[n] | dec[n], ...), after the response as trials
         trials = (*trials, f"dec{rs}")
 

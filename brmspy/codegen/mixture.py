@@ -49,7 +49,7 @@ class MixtureCode(UnivariateCode):
             return stan_thresholds(t, design, priors)
         return super().after_terms(t, design, priors)
 
-    def parameters(self, t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData) -> StanBlocks:
         return stan_mixture_parameters(t, priors)
 
     def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
@@ -96,7 +96,8 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     rs = _rs(t)
     rd = frame.responses[t.resp]
     for d in fam.dpars:
-        if d in t.parts:  # ordinal mu<k>: the thresholds are the intercepts
+        # ordinal mu<k>: the thresholds are the intercepts (a non-linear mu<k>: its part holds only the thresholds)
+        if d in t.parts and d not in t.nonlinear:
             sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False, intercept=fam.threshold_family(d) is None)
     if t.nonlinear:  # predictors of non-linear parameters (brmspy.codegen.nonlinear)
         sb += stan_nlpar_predictors(frame, t)
@@ -104,7 +105,8 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         if d in t.parts and not d.startswith("theta") and fam.threshold_family(d) is None:
             sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
     if t.nonlinear:  # loops over the non-linear formulas of mu<k> (inverse links inside)
-        sb += stan_nonlinear(frame, t, {d: fam.links[d] for d in fam.dpars})
+        # an ordinal mu<k> stays on the latent scale (its link belongs to the ordinal likelihood, as brms)
+        sb += stan_nonlinear(frame, t, {d: None if fam.threshold_family(d) is not None else fam.links[d] for d in fam.dpars})
     if fam.theta_pred:
         th = [lp_name(Prefix(t.resp, f"theta{k}")) for k in range(1, K + 1)]
         sb.model_def += stan_lines("mixture", "theta_def", ref=th[fam.theta_ref - 1])
@@ -132,6 +134,8 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             lines += comp_lines
             sb.functions += [f for f in funs if f not in sb.functions]
             continue
+        if comp.spec.needs_dec:  # wiener_diffusion_lpdf(Y[n] | dec[n], ...), as brms
+            trials = (*trials, f"dec{rs}[n]")
         call = comp.spec.likelihood.call(f"Y{rs}[n]", idx, Ops(set()), trials)
         lines.append(f"ps[{k}] = {log_theta[k - 1]} + {call};")
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""

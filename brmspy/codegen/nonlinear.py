@@ -25,7 +25,7 @@ from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.nonlinear import covariate_values
 from ..frame.types import ModelFrame
-from .pieces import re_contributions
+from .pieces import coef_name, design_matrix_name, re_contributions
 
 
 def nlp_name(resp: str, name: str) -> str:
@@ -51,7 +51,8 @@ def stan_nlpar_predictors(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         eta = nlp_name(t.resp, name)
         sb.model_def += [f"// initialize linear predictor term of non-linear parameter {name}",
                          f"vector[N] {eta} = rep_vector(0.0, N);"]
-        pieces = [f"X{prefix.suffix} * b{prefix.suffix}"] if design.coef_names else []
+        # lf(a ~ x, decomp = "QR"): XQ_a * bQ_a (brms: the uncentred X_a with its intercept column decomposed)
+        pieces = [f"{design_matrix_name(design)} * {coef_name(design)}"] if design.coef_names else []
         pieces += [x for sp in design.specials for x in sp.predictor_terms()]
         if pieces:
             sb.model_comp.append(f"{eta} += {' + '.join(pieces)};")

@@ -7,8 +7,11 @@ terms give one coefficient per threshold (``bcs``, a ``Kcs x nthres`` matrix).
 
 from __future__ import annotations
 
+import numpy as np
+
+from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks, prior_statement
-from ..core.templates import stan_lines
+from ..core.templates import StanFunction, stan_lines
 from ..families.core import LINK_FUNCTIONS
 from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix, resp_suffix
@@ -29,7 +32,23 @@ class OrdinalCode(UnivariateCode):
 
     def response(self, t: BrmsTerms, rd: ResponseData) -> StanBlocks:
         nthres = StanBlocks()
-        nthres.declare(f"int<lower=2> nthres{_rs(t)}", f"nthres{_rs(t)}", rd.ncat - 1, "number of thresholds")
+        rs = _rs(t)
+        groups = rd.thres_groups
+        if groups is None:
+            nthres.declare(f"int<lower=2> nthres{rs}", f"nthres{rs}", rd.ncat - 1, "number of thresholds")
+        else:  # brms's thres(gr = g): the thresholds of each group, merged into one vector
+            if min(groups.nthres) < 1:
+                empty = [g for g, n in zip(groups.labels, groups.nthres) if n < 1]
+                raise DataError(f"thres(gr = {groups.column}): every group needs at least one threshold (two response "
+                                f"categories); group(s) {', '.join(map(str, empty))} have one category only.")
+            nthres.declare(f"int<lower=1> ngrthres{rs}", f"ngrthres{rs}", len(groups.labels), "number of threshold groups")
+            nthres.declare(f"array[ngrthres{rs}] int<lower=1> nthres{rs}", f"nthres{rs}",
+                           np.asarray(groups.nthres, dtype=np.int64), "number of thresholds")
+            nthres.declare(f"array[N, 2] int<lower=1> Jthres{rs}", f"Jthres{rs}", groups.bounds(),
+                           "threshold indices")
+            lines = stan_lines("ordinal", "threshold_groups_tdata", rs=rs)
+            nthres.tdata_def += lines[:3]
+            nthres.tdata_comp += lines[3:]
         return stan_response(t, rd, after_y=nthres)
 
     def population(self, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> StanBlocks:
@@ -50,6 +69,9 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     fam = t.family.threshold_family(design.prefix.dpar)  # a mixture's mu<k>: its component
     threshold = fam.threshold
     ordered = fam.kind.ordered_thresholds
+    groups = priors.threshold_groups.get(design.prefix)
+    if groups is not None:  # thres(gr = g): one threshold vector per group, merged for the likelihood
+        return _grouped_thresholds(design, len(groups), ordered, threshold, rs)
     if threshold == "flexible":
         kind = "ordered" if ordered else "vector"  # brms orders cumulative thresholds only
         sb.par.append(f"{kind}[nthres{rs}] Intercept{s};  // temporary thresholds for centered predictors")
@@ -73,12 +95,52 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     return sb
 
 
+def _grouped_thresholds(design: PopulationDesign, n_groups: int, ordered: bool, threshold: str,
+                        rs: str) -> StanBlocks:
+    """brms's thresholds per group: ``Intercept_<i>`` per group (equidistant: from ``first_Intercept_<i>`` and
+    ``delta_<i>``), ``merged_Intercept`` for the likelihood."""
+    sb = StanBlocks()
+    s = design.prefix.suffix
+    shift = f" + dot_product(means_X{s}, b{s})" if design.coef_names and design.intercept and design.center else ""
+    equidistant = threshold == "equidistant"
+    # brms orders cumulative thresholds only; sum-to-zero thresholds as brmspy's ungrouped ones
+    kind = "sum_to_zero_vector" if threshold == "sum_to_zero" else "ordered" if ordered else "vector"
+    if equidistant:
+        sb.tpar_def.append("// equidistant thresholds")
+    for i in range(1, n_groups + 1):
+        n = f"nthres{rs}[{i}]"
+        if equidistant:
+            sb.par.append(f"real first_Intercept{s}_{i};  // first threshold")
+            sb.par.append(f"real{'<lower=0>' if ordered else ''} delta{s}_{i};  // distance between thresholds")
+            sb.tpar_def.append(f"vector[{n}] Intercept{s}_{i} = first_Intercept{s}_{i} + delta{s}_{i} * "
+                               f"linspaced_vector({n}, 0, {n} - 1);")
+        else:
+            sb.par.append(f"{kind}[{n}] Intercept{s}_{i};  // temporary thresholds for centered predictors")
+    sb.tpar_def.append(f"vector[nmthres{rs}] merged_Intercept{s};  // merged thresholds")
+    sb.tpar_comp.append("// merge thresholds")
+    sb.gen_def.append("// compute actual thresholds")
+    for i in range(1, n_groups + 1):
+        sb.tpar_comp.append(f"merged_Intercept{s}[Kthres_start{rs}[{i}]:Kthres_end{rs}[{i}]] = Intercept{s}_{i};")
+        sb.gen_def.append(f"vector[nthres{rs}[{i}]] b{s}_Intercept_{i} = Intercept{s}_{i}{shift};")
+    return sb
+
+
 def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> None:
     s = design.prefix.suffix
     rs = _rs(t)
     thres = priors.thresholds.get(design.prefix, [])
     fam = t.family.threshold_family(design.prefix.dpar)
-    if fam.threshold == "equidistant":
+    groups = priors.threshold_groups.get(design.prefix)
+    if groups is not None:  # thres(gr = g): each group's thresholds have their own priors
+        for i, group_priors in enumerate(groups, start=1):
+            if fam.threshold == "equidistant":
+                prior_statement(sb, f"first_Intercept{s}_{i}", f"first_Intercept{s}_{i}", group_priors[:1], None)
+                lower = 0 if fam.kind.ordered_thresholds else None
+                prior_statement(sb, f"delta{s}_{i}", f"delta{s}_{i}", [priors.delta_groups[design.prefix][i - 1]],
+                                None, lower=lower)
+            else:
+                prior_statement(sb, f"Intercept{s}_{i}", f"Intercept{s}_{i}", group_priors, f"nthres{rs}[{i}]")
+    elif fam.threshold == "equidistant":
         prior_statement(sb, f"first_Intercept{s}", f"first_Intercept{s}", thres[:1], None)
         lower = 0 if fam.kind.ordered_thresholds else None
         prior_statement(sb, f"delta{s}", f"delta{s}", [priors.delta.get(design.prefix)], None, lower=lower)
@@ -114,6 +176,12 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     thres = f"Intercept{s}"
     cs_re = re_cs_contributions(frame, mu_prefix)  # (cs(x) | g): group-level effects per threshold
     has_cs = design.Xcs is not None or bool(cs_re)
+    if rd.thres_groups is not None:
+        if has_cs:
+            raise FormulaError("Cannot use category specific effects in models with multiple thresholds "
+                               f"(thres(gr = {rd.thres_groups.column})); remove cs() or the threshold groups.")
+        sb += _grouped_likelihood(t, rd, thres=f"merged_Intercept{s}", mu=mu, disc=disc, disc_vec=disc_vec)
+        return sb
     if has_cs:
         sb.model_comp.append(f"// category-specific effects shift each threshold")
         init = f"Xcs{s} * bcs{s}" if design.Xcs is not None else f"rep_matrix(0, N, nthres{rs})"
@@ -136,6 +204,28 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {hu}, {d}, {th})"
     else:
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
+    weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
+    return sb
+
+
+def _grouped_likelihood(t: BrmsTerms, rd: ResponseData, thres: str, mu: str, disc: str, disc_vec: bool) -> StanBlocks:
+    """The row-wise log-PMF with the row's group's thresholds (brms's ``<family>_<link>_merged_lpmf``)."""
+    sb = StanBlocks()
+    fam = t.family
+    rs = _rs(t)
+    dist = fam.kind.builtin.get(fam.link)  # brms: ordered_logistic (disc is 1) unless disc is predicted
+    builtin = dist is not None and not disc_vec
+    if builtin:
+        sb.functions.append(StanFunction("ordinal_merged", (("lpmf", dist), ("disc", ""))).text)
+    else:
+        if fam.link in LINK_FUNCTIONS:
+            sb.functions.append(LINK_FUNCTIONS[fam.link].text)
+        sb.functions.append(stan_function(fam.name, fam.link).text)
+        sb.functions.append(StanFunction("ordinal_merged", (("lpmf", f"{fam.name}_{fam.link}"), ("disc", "1"))).text)
+    d = "" if builtin else (f"{disc}[n], " if disc_vec else f"{disc}, ")
+    name = dist if builtin else f"{fam.name}_{fam.link}"
+    call = f"{name}_merged_lpmf(Y{rs}[n] | {mu}[n], {d}{thres}, Jthres{rs}[n])"
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
     sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb

@@ -16,7 +16,7 @@ from ..core.distributions import format_number
 from ..core.errors import DataError
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
-from ..families import DPARS, LINK_FUNCTIONS, LINKS
+from ..families import DPARS, LINK_FUNCTIONS, LINKS, DparInfo
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
@@ -456,9 +456,12 @@ def stan_inv_link(t: BrmsTerms, prefix: Prefix, link: str) -> StanBlocks:
 # -------------------------------------------------------- dpars, likelihood
 
 
-def dpar_bounds(d: str, rs: str) -> str:
-    """Stan bounds of a dpar parameter, e.g. ``<lower=0>`` or ``<lower=0,upper=min_Y>``."""
-    info = DPARS[d]
+def dpar_bounds(d: str, rs: str, info: DparInfo | None = None) -> str:
+    """Stan bounds of a dpar parameter, e.g. ``<lower=0>`` or ``<lower=0,upper=min_Y>``.
+
+    ``info``: the family's entry for ``d`` (a custom family's own bounds), else brms's dpar table.
+    """
+    info = DPARS[d] if info is None else info
     parts = []
     if info.lower is not None:
         parts.append(f"lower={info.lower:g}")
@@ -476,13 +479,17 @@ def stan_dpar_parameters(t: BrmsTerms, bounds: dict[str, tuple[float | None, flo
     sb = StanBlocks()
     rs = resp_suffix(t.resp)
     for d in t.estimated_constants:
-        info = DPARS[d]
-        if info.tdata:
+        info = t.family.dpar_info(d)
+        if info.tdata and info.tdata.format(rs=rs) not in sb.tdata_def:  # a mixture's ndt1, ndt2 share min_Y
             sb.tdata_def.append(info.tdata.format(rs=rs))
         b = (bounds or {}).get(f"{d}{rs}")
-        sb.par.append(f"real{dpar_bounds(d, rs) if b is None else _bounds(*b)} {d}{rs};  // {info.comment}")
+        comment = f"  // {info.comment}" if info.comment else ""  # brms: none for a custom family's own dpars
+        sb.par.append(f"real{dpar_bounds(d, rs, info) if b is None else _bounds(*b)} {d}{rs};{comment}")
     for d, value in t.fixed.items():
-        sb.declare(f"real{dpar_bounds(d, rs)} {d}{rs}", f"{d}{rs}", float(value), f"fixed {DPARS[d].comment}")
+        info = t.family.dpar_info(d)
+        if isinstance(info.upper, str):  # min_Y of ndt is transformed data, after this data declaration
+            info = replace(info, upper=None)
+        sb.declare(f"real{dpar_bounds(d, rs, info)} {d}{rs}", f"{d}{rs}", float(value), f"fixed {info.comment}".rstrip())
     return sb
 
 

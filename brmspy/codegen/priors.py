@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..core.stan import StanBlocks, prior_statement
-from ..families import DPARS
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
@@ -39,7 +38,10 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
             key = (t.resp, d)
             if key in priors.dpar:
                 name = d + resp_suffix(t.resp)
-                lo, hi = priors.bounds.get(name, (DPARS[d].lower, None))
+                info = t.family.dpar_info(d)
+                # both bounds of the parameter, as brms (zi in (0, 1): log_diff_exp of the two cdfs)
+                natural_hi = info.upper if isinstance(info.upper, (int, float)) else None
+                lo, hi = priors.bounds.get(name, (info.lower, natural_hi))
                 prior_statement(sb, name, name, [priors.dpar[key]], None, lower=lo, upper=hi)
         if t.family.kind.per_category_sigma:  # logistic_normal's Cholesky correlation factor
             name = "Llncor" + resp_suffix(t.resp)

@@ -14,8 +14,12 @@ from ..core.stan import StanBlocks
 from ..families.custom import StanVars
 
 
-def place_stanvars(sb: StanBlocks, stanvars: StanVars) -> list[str]:
-    """Add ``stanvars`` to ``sb`` in place; return the lines for the start of the model block."""
+def place_stanvars(sb: StanBlocks, stanvars: StanVars, in_partial_sums: bool = False) -> list[str]:
+    """Add ``stanvars`` to ``sb`` in place; return the lines for the start of the model block.
+
+    ``in_partial_sums``: the likelihood is threaded and block ``"likelihood"`` code is already inside
+    its partial sums (:func:`brmspy.codegen.threads.stan_threaded_likelihood`), as brms places it.
+    """
     if not len(stanvars):
         return []
     clash = sorted(set(stanvars.data()) & set(sb.values))
@@ -32,8 +36,9 @@ def place_stanvars(sb: StanBlocks, stanvars: StanVars) -> list[str]:
     sb.par += code("parameters", "start") + code("parameters", "end")
     sb.tpar_def += code("tparameters", "start")
     sb.tpar_prior += code("tparameters", "end")
-    sb.model_def += code("likelihood", "start")  # brms: after the declarations of the predictors
-    sb.likelihood += code("likelihood", "end")
+    if not in_partial_sums:
+        sb.model_def += code("likelihood", "start")  # brms: after the declarations of the predictors
+        sb.likelihood += code("likelihood", "end")
     sb.model_prior += code("model", "end")
     sb.gen_def += code("genquant", "start")
     sb.gen_comp += code("genquant", "end")

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from ..core.errors import BrmsWarning, warn
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function
+from ..families.custom import StanVars
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame
@@ -119,7 +120,8 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
 
 
 def stan_threaded_likelihood(
-    frame: "ModelFrame", sb: StanBlocks, options: "CodeOptions", tuning: "Tuning | None" = None
+    frame: "ModelFrame", sb: StanBlocks, options: "CodeOptions", tuning: "Tuning | None" = None,
+    stanvars: "StanVars | None" = None,
 ) -> StanBlocks | None:
     """The likelihood of every response as ``reduce_sum`` over row slices, or None.
 
@@ -130,6 +132,9 @@ def stan_threaded_likelihood(
     options : ``options.threads > 1`` asks for the threaded likelihood.
     tuning : shapes the linear predictors as in the row-wise program; its data-only
         constants stay inside the slices (a constant summed once would be added per slice).
+    stanvars : the user's code (:func:`brmspy.stanvar`): code of block ``"likelihood"`` runs inside the
+        (first response's) partial sum, as in brms, and every stanvar variable the likelihood reads is
+        passed to it like the model's own, so brms's ``pll_args`` are not needed.
 
     Returns
     -------
@@ -147,9 +152,23 @@ def stan_threaded_likelihood(
 
 
         sliced = replace(tuning, hoist_constants=False) if tuning is not None else None
+        known, start, end = sb, [], []
+        if stanvars is not None and len(stanvars):  # the stanvars' declarations, as arguments of the partial sums
+            code = stanvars.code
+            known = StanBlocks()
+            known += sb
+            known.data += code("data", "start") + code("data", "end")
+            known.tdata_def += code("tdata", "start")
+            known.par += code("parameters", "start") + code("parameters", "end")
+            known.tpar_def += code("tparameters", "start")
+            start, end = code("likelihood", "start"), code("likelihood", "end")
         try:
-            for t in frame.response_terms:
-                out += _threaded_response(t, sb, stan_likelihood(frame, t, sliced))
+            for i, t in enumerate(frame.response_terms):
+                piece = stan_likelihood(frame, t, sliced)
+                if i == 0:  # brms: the user's likelihood code inside the partial sum, after the predictors' declarations
+                    piece.model_def += start
+                    piece.likelihood += end
+                out += _threaded_response(t, known, piece)
         except _Uncovered as exc:
             reason = str(exc)
     if reason is not None:

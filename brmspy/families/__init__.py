@@ -77,10 +77,11 @@ from .kinds import FamilyKind  # noqa: E402
 from .mixture import MixtureFamily, mixture  # noqa: E402
 from .ordinal import acat, cratio, cumulative, hurdle_cumulative, sratio  # noqa: E402
 from .wiener import wiener  # noqa: E402
+from .cox import cox  # noqa: E402
 
 __all__ = [
     "asym_laplace", "exgaussian", "frechet", "gen_extreme_value", "inverse_gaussian", "shifted_lognormal",
-    "skew_normal", "von_mises", "wiener", "xbeta", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
+    "skew_normal", "von_mises", "wiener", "cox", "xbeta", "beta_binomial", "com_poisson", "discrete_weibull", "geometric", "negbinomial2",
     "hurdle_gamma", "hurdle_lognormal", "hurdle_negbinomial", "hurdle_poisson", "zero_inflated_beta",
     "zero_inflated_beta_binomial", "zero_inflated_binomial", "zero_inflated_negbinomial", "zero_inflated_poisson",
     "zero_one_inflated_beta", "zero_inflated_asym_laplace",

@@ -42,6 +42,7 @@ from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
 from .cdf_inflated import INFLATED_CDFS, zi_real
 from .continuous import skew_normal_params
 from .core import Dpars, Extras
+from .cox import COX_CDF
 from .discrete import com_poisson_series
 
 
@@ -241,5 +242,7 @@ CDFS.update(INFLATED_CDFS)
 _zial = zi_real(CDFS["asym_laplace"])
 CDFS["zero_inflated_asym_laplace"] = CdfMath(_zial.lcdf, _zial.lccdf, _zial.ppf, (
     StanFunction("asym_laplace_cdf"), StanFunction("zero_inflated_asym_laplace_cdf")))
+
+CDFS["cox"] = COX_CDF  # right/left censoring of survival times (brms's pcox)
 
 __all__ = ["CDFS",]

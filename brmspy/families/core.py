@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..core.errors import BrmsWarning, DataError, DataWarning, FamilyError, warn
 from ..core.templates import StanFunction
+from .bhaz import check_bhaz_args
 from .kinds import UNIVARIATE, FamilyKind
 
 # ------------------------------------------------------------------ links
@@ -267,6 +268,9 @@ class FamilySpec:
     data_constant: str | None = None
     pointwise: bool = False  # the Stan lpdf takes scalars only: the likelihood loops over rows
     needs_dec: bool = False  # wiener: the response has the decisions of 'dec()'
+    # per-row vectors of the model block the density takes after the dpars (cox: "bhaz", "cbhaz")
+    row_vectors: tuple[str, ...] = ()
+    canonical_cdfs: bool = False  # the canonical forms have _lcdf/_lccdf too (cox_log): cens() keeps them
     kind: FamilyKind = UNIVARIATE  # ordinal, categorical, mixture: structures beyond one value per row (kinds.py)
 
     @property
@@ -345,6 +349,8 @@ class Family:
     name: str
     links: dict[str, str]
     threshold: str = "flexible"  # ordinal thresholds: "flexible", "equidistant" or "sum_to_zero"
+    #: cox: the baseline hazard's spline arguments (brms's ``bhaz``: df, knots, degree, intercept, Boundary.knots)
+    bhaz: dict | None = field(default=None, kw_only=True)  # keyword-only: subclasses add positional fields
 
     @property
     def spec(self) -> FamilySpec:
@@ -384,12 +390,19 @@ class Family:
         """
         return self if self.kind.has_thresholds and dpar == "mu" else None
 
+    def dpar_info(self, dpar: str) -> DparInfo:
+        """What ``dpar`` is when not predicted (bounds, default link, prior, comment): brms's dpar table.
+
+        A custom family answers for its own dpars (:class:`brmspy.families.custom.CustomFamily`).
+        """
+        return DPARS[dpar]
+
     def dpar_prior(self, dpar: str) -> str:
-        return self.spec.dpar_priors.get(dpar, DPARS[dpar].prior)
+        return self.spec.dpar_priors.get(dpar, self.dpar_info(dpar).prior)
 
     def dpar_intercept_prior(self, dpar: str) -> str:
         """Default prior of the Intercept of a predicted ``dpar`` with a non-identity link."""
-        return self.spec.dpar_intercept_priors.get(dpar, DPARS[dpar].intercept_prior)
+        return self.spec.dpar_intercept_priors.get(dpar, self.dpar_info(dpar).intercept_prior)
 
     def __repr__(self) -> str:
         links = "; ".join(f"{d} = {self.links[d]}" for d in self.dpars)
@@ -414,7 +427,7 @@ def _call_constructor(make: Callable[..., Any]) -> "Family":
 
 
 def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None = None, threshold: str | None = None,
-               **dpar_links: str) -> Family:
+               bhaz: "dict | None" = None, **dpar_links: str) -> Family:
     """Build a :class:`Family`, as brms's ``brmsfamily()``.
 
     Parameters
@@ -423,6 +436,8 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
         (``bp.poisson``, not called: as ``family = poisson`` in R, the function's defaults).
     link : link of the mean (``mu``); the family's default when None.
     threshold : ordinal families only: ``"flexible"`` (default), ``"equidistant"`` or ``"sum_to_zero"``.
+    bhaz : ``cox`` only: the baseline hazard's spline arguments (``{"df": 5, "intercept": True}`` by
+        default; also ``knots``, ``degree``, ``Boundary.knots``), as brms's ``cox(bhaz = list(...))``.
     **dpar_links : ``link_sigma="log"`` etc. for the other dpars.
 
     Examples
@@ -433,9 +448,10 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
     if callable(family) and not isinstance(family, Family):
         family = _call_constructor(family)
     if isinstance(family, Family):
-        if link is None and threshold is None and not dpar_links:
+        if link is None and threshold is None and bhaz is None and not dpar_links:
             return family
         threshold = threshold or family.threshold
+        bhaz = bhaz if bhaz is not None else family.bhaz
         family = family.name
     if not isinstance(family, str):
         raise FamilyError(f"family must be a name such as 'gaussian', a Family object or a family function such as bp.poisson; got {type(family).__name__}.")
@@ -472,6 +488,11 @@ def brmsfamily(family: "str | Family | Callable[..., Family]", link: str | None 
                       "(as brms does).", BrmsWarning)
         threshold = None
     threshold = threshold or "flexible"
+    if spec.kind.baseline_hazard:  # cox: brms's defaults df = 5, intercept = TRUE filled in
+        return Family(name, links, threshold, bhaz=check_bhaz_args(bhaz))
+    if bhaz is not None:
+        raise FamilyError(f"'bhaz' (the baseline hazard of proportional hazards models) is an argument of family 'cox', "
+                          f"not of {name!r}; remove it.")
     return Family(name, links, threshold)
 
 

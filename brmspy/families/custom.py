@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..core.errors import FamilyError
-from .core import DPARS, FAMILIES, FAMILY_ALIASES, LINKS, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
+from .core import DPARS, FAMILIES, FAMILY_ALIASES, LINKS, DparInfo, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
 
 __all__ = ["CustomFamily", "StanVar", "StanVars", "custom_family", "stanvar", "check_stanvar_code"]
 
@@ -44,7 +44,27 @@ __all__ = ["CustomFamily", "StanVar", "StanVars", "custom_family", "stanvar", "c
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # An entry of ``vars``: a data name, optionally indexed by the observation, as brms's "vint1[n]".
 _VAR = re.compile(r"([A-Za-z][A-Za-z0-9_]*)(\[n\])?")
+# vars that are the response's own data (vint()/vreal()/trials()): suffixed by the response in multivariate models
+_RESPONSE_DATA = re.compile(r"v(int|real)\d+|trials")
 _BLOCKS = ("data", "tdata", "parameters", "tparameters", "model", "likelihood", "genquant", "functions")
+
+
+# brms's family specials (R/families.R family_info(..., "specials")) and what each asks of the model
+_BRMS_SPECIALS = {
+    "ordinal": "thresholds (an Intercept vector) passed to the density, as cumulative()",
+    "ordered_thres": "ordered thresholds of an ordinal family",
+    "cs": "category-specific effects cs() of an ordinal family",
+    "ocs": "ordered category-specific effects of an ordinal family",
+    "binary": "a 0/1 (or two-level factor) response",
+    "categorical": "one linear predictor per category",
+    "multinomial": "a count-matrix response",
+    "simplex": "a simplex response",
+    "joint_link": "one link over the category predictors",
+    "logscale": "default priors scaled on log(y)",
+    "residuals": "predictive errors y - epred",
+    "rescor": "residual correlations in multivariate models",
+    "cox": "a baseline hazard",
+}
 
 
 def _check_name(name: Any, what: str) -> str:
@@ -129,8 +149,9 @@ def stanvar(x: Any = None, name: str | None = None, scode: str | None = None, bl
     block : ``"data"``, ``"tdata"``, ``"parameters"``, ``"tparameters"``, ``"model"``, ``"likelihood"``,
         ``"genquant"`` or ``"functions"``.
     position : ``"start"`` or ``"end"`` of the block.
-    pll_args : arguments of the within-chain-threaded likelihood (brms's ``pll_args``), kept for brms
-        compatibility; brmspy's threaded likelihood does not pass them yet.
+    pll_args : brms's arguments of the within-chain-threaded likelihood (``"data real foo, real tau"``).
+        Accepted and not needed: with ``threads``, brmspy passes every variable the likelihood reads
+        (stanvars included) to its partial sums, and ``block="likelihood"`` code runs inside them.
 
     Returns
     -------
@@ -207,11 +228,18 @@ class CustomFamily(Family):
     ub: dict[str, float | None] = field(default_factory=dict)
     vars: tuple[str, ...] = ()
     loop: bool = True
+    table: dict[str, DparInfo] = field(default_factory=dict, compare=False)  # the dpars' own entries
+    specials: tuple[str, ...] = ()  # brms's family specials in use ("binary")
 
     @property
     def spec(self) -> FamilySpec:
         assert self.custom is not None
         return self.custom
+
+    def dpar_info(self, dpar: str) -> DparInfo:
+        """The dpar's bounds (``lb``/``ub``), link and prior: a name of brms's dpar table keeps its prior and
+        comment; any other name (``kappa2``... not: names end with a letter) has a flat prior, as in brms."""
+        return self.table[dpar] if dpar in self.table else DPARS[dpar]
 
     @property
     def var_names(self) -> tuple[str, ...]:
@@ -286,7 +314,9 @@ def custom_family(
         a ``stanvar`` data value.
     loop : True: the density is called per observation (scalars, as ``Y[n] | mu[n], ...``);
         False: once with vectors.
-    specials : brms's special flags; none are supported and a non-empty value is refused.
+    specials : brms's family specials: ``"binary"`` (0/1 responses; a two-level factor becomes 0/1, its
+        second level 1) is supported; the others (``"ordinal"``, ...) are refused by name with what brms
+        does with them.
     threshold : kept for brms compatibility (ordinal custom families are not supported).
     log_lik, posterior_predict, posterior_epred : Python functions for post-processing (brms
         uses R functions named ``log_lik_<name>`` etc.): ``log_lik(y, **values)``,
@@ -313,6 +343,12 @@ def custom_family(
     if isinstance(vars, str):
         vars = (vars,)
     dpars = tuple(_check_name(d, "dpar") for d in dpars)
+    for d in dpars:  # brms's checks (R/families.R custom_family), with its words
+        if "_" in d:
+            raise FamilyError(f"custom_family {name!r}: dots or underscores are not allowed in 'dpars' (got {d!r}).")
+        if d[-1].isdigit():
+            raise FamilyError(f"custom_family {name!r}: 'dpars' should not end with a number (got {d!r}; brms "
+                              "keeps trailing numbers for mixture components).")
     if not dpars or dpars[0] != "mu":
         raise FamilyError(f"custom_family {name!r}: the first dpar must be 'mu' (as brms); got {dpars}.")
     if len(set(dpars)) != len(dpars):
@@ -325,19 +361,35 @@ def custom_family(
             raise FamilyError(f"custom_family {name!r}: link {link!r} of {d!r} is not one of {', '.join(LINKS)}.")
     if type not in ("real", "int"):
         raise FamilyError(f"custom_family {name!r}: type must be 'real' or 'int'; got {type!r}.")
+    if isinstance(specials, str):
+        specials = (specials,)
+    for sp in specials:
+        if sp not in _BRMS_SPECIALS:
+            raise FamilyError(f"custom_family {name!r}: {sp!r} is not one of brms's family specials "
+                              f"({', '.join(_BRMS_SPECIALS)}).")
+    binary = "binary" in specials  # brms: 0/1 responses, a two-level factor as 0/1 (its second level 1)
+    specials = tuple(sp for sp in specials if sp != "binary")
+    if binary and type != "int":
+        raise FamilyError(f"custom_family {name!r}: specials 'binary' needs type='int' (0/1 responses).")
     if specials:
-        raise FamilyError(f"custom_family {name!r}: specials {tuple(specials)} are not supported by brmspy.")
+        what = "; ".join(f"{sp!r}: {_BRMS_SPECIALS[sp]}" for sp in specials)
+        raise FamilyError(f"custom_family {name!r}: brmspy does not support specials yet ({what}). Write the "
+                          "structure into the Stan density instead, or use the built-in family.")
     lbs, ubs = _per_dpar(lb, dpars, "lb"), _per_dpar(ub, dpars, "ub")
-    for d in dpars[1:]:
-        # the dpar's Stan declaration, comment and default prior come from brms's dpar table
-        if d not in DPARS and not any(d == f"{k}{i}" for k in DPARS for i in range(1, 10)):
-            raise FamilyError(f"custom_family {name!r}: dpar {d!r} is not one of brms's dpar names "
-                              f"({', '.join(DPARS)}); brmspy supports custom families on those only.")
-        info = DPARS[d]
-        want_ub = info.upper if isinstance(info.upper, (int, float)) else None
-        if lbs[d] != info.lower or ubs[d] != want_ub:
-            raise FamilyError(f"custom_family {name!r}: dpar {d!r} needs lb={info.lower}, ub={want_ub} in brmspy "
-                              f"(its bounds in brms's dpar table); got lb={lbs[d]}, ub={ubs[d]}.")
+    table: dict[str, DparInfo] = {}
+    for d, link in zip(dpars[1:], links[1:]):
+        for what, v in (("lb", lbs[d]), ("ub", ubs[d])):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v)):
+                raise FamilyError(f"custom_family {name!r}: {what} of {d!r} must be a finite number or None; got {v!r}.")
+        lo = None if lbs[d] is None else float(lbs[d])
+        hi = None if ubs[d] is None else float(ubs[d])
+        if lo is not None and hi is not None and lo >= hi:
+            raise FamilyError(f"custom_family {name!r}: lb ({lo:g}) of {d!r} must be below its ub ({hi:g}).")
+        # the user's bounds always; a name of brms's dpar table (sigma, phi, ...) keeps brms's default prior and
+        # comment (brms's def_dpar_prior and stan comments go by the dpar's name), any other name has a flat prior
+        base = dict.get(DPARS, d)
+        table[d] = DparInfo(d, lo, link, base.prior if base else "", base.comment if base else "", upper=hi,
+                            intercept_prior=base.intercept_prior if base else "")
     var_list = tuple(vars)
     for v in var_list:
         if not isinstance(v, str) or not _VAR.fullmatch(v):
@@ -348,13 +400,20 @@ def custom_family(
             raise FamilyError(f"custom_family {name!r}: {arg} must be a Python function.")
 
     def args(dp: dict[str, str], ops: Ops) -> list[str]:
-        return [dp[d] for d in dpars] + list(var_list)
+        # in a multivariate model the response's data carry its suffix (vint1_y, as brms): taken from mu's name
+        m = re.match(r"mu\d*(_\w+)?", dp["mu"])
+        sfx = m.group(1) or "" if m else ""
+        out = []
+        for v in var_list:
+            name, idx = _VAR.fullmatch(v).groups()
+            out.append(f"{name}{sfx}{idx or ''}" if sfx and _RESPONSE_DATA.fullmatch(name) else v)
+        return [dp[d] for d in dpars] + out
 
     spec = FamilySpec(
-        name=name, dpars=dpars, links=(links[0],), response="int" if type == "int" else "real",
+        name=name, dpars=dpars, links=(links[0],), response="binary" if binary else "int" if type == "int" else "real",
         likelihood=Likelihood(name, args, "lpmf" if type == "int" else "lpdf"),
         description=f"custom family {name}", math=_math(name, dpars, log_lik, posterior_predict, posterior_epred),
         pointwise=bool(loop),
     )
     return CustomFamily(name, dict(zip(dpars, links)), threshold, custom=spec, lb=lbs, ub=ubs, vars=var_list,
-                        loop=bool(loop))
+                        loop=bool(loop), table=table, specials=("binary",) if binary else ())

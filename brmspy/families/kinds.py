@@ -9,6 +9,10 @@ each dpar a constant or a linear predictor.  Three kinds need more:
   category, known only from the data;
 - :class:`Mixture` (``mixture()``): component families with mixing proportions ``theta``.
 
+:class:`Survival` (``cox``) stays univariate (one time per row, a row-wise density) but its density
+also takes the baseline hazard and cumulative hazard of each row, spline bases of the times
+(``Zbhaz``, ``Zcbhaz``) times a simplex ``sbhaz``.
+
 Each :class:`~brmspy.families.core.FamilySpec` names its kind (``spec.kind``, also
 ``Family.kind``).  A stage asks the kind what it needs (``family.kind.has_thresholds``,
 ``family.kind.ordered_thresholds``, ``family.kind.univariate``) and keeps its per-kind code in
@@ -29,7 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-__all__ = ["Categorical", "FamilyKind", "Mixture", "Ordinal", "UNIVARIATE"]
+__all__ = ["Categorical", "FamilyKind", "Mixture", "Ordinal", "Survival", "UNIVARIATE"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class FamilyKind:
     has_thresholds: ClassVar[bool] = False  # Ordinal
     has_categories: ClassVar[bool] = False  # Categorical
     has_components: ClassVar[bool] = False  # Mixture
+    #: the density takes each row's baseline hazard and cumulative hazard (Survival: cox)
+    baseline_hazard: ClassVar[bool] = False
 
     @property
     def per_category_sigma(self) -> bool:
@@ -122,3 +128,15 @@ class Mixture(FamilyKind):
     @property
     def per_category_epred(self) -> bool:
         return self.ordinal
+
+
+@dataclass(frozen=True)
+class Survival(FamilyKind):
+    """Proportional hazards (``cox``): a row-wise density of ``mu`` and the row's baseline hazard.
+
+    The baseline hazard and cumulative hazard of each row are spline bases of its time
+    (brms's ``Zbhaz``, ``Zcbhaz``: :mod:`brmspy.frame.bhaz`) times the simplex ``sbhaz``.
+    """
+
+    name: ClassVar[str] = "survival"
+    baseline_hazard: ClassVar[bool] = True

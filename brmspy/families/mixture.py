@@ -33,7 +33,7 @@ import pandas as pd
 from scipy import special
 
 from ..core.errors import FamilyError
-from .core import Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
+from .core import DPARS, DparInfo, Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
 from .kinds import Mixture
 
 _SUFFIXED = re.compile(r"^([a-z_]+?)(\d+)$")
@@ -104,6 +104,12 @@ class MixtureFamily(Family):
     def ordinal(self) -> bool:
         """A mixture of ordinal components (brms: each ``mu<k>`` has its own thresholds ``Intercept_mu<k>``)."""
         return self.components[0].kind.has_thresholds
+
+    def dpar_info(self, dpar: str) -> DparInfo:
+        base, k = split_dpar(dpar)
+        if base == "theta" or k is None or not 1 <= k <= self.nmix:  # mixing proportions: brms's table
+            return DPARS[dpar]
+        return self.components[k - 1].dpar_info(base)
 
     def dpar_prior(self, dpar: str) -> str:
         comp, _, base = self.component_dpar(dpar)

@@ -65,9 +65,10 @@ def category_probs(family: str, link: str, mu: np.ndarray, disc: np.ndarray, thr
         shape = np.broadcast(q, mu).shape[:-1]
         q = np.broadcast_to(q, (*shape, nthres))
         lp = np.zeros((*shape, nthres + 1))
-        for k in range(nthres):
-            lp[..., k + 1 :] += np.log(q[..., k : k + 1])
-            lp[..., : k + 1] += np.log1p(-q[..., k : k + 1])
+        with np.errstate(divide="ignore"):  # q = 0 at an infinite threshold (thres(gr = g) padding): P = 0
+            for k in range(nthres):
+                lp[..., k + 1 :] += np.log(q[..., k : k + 1])
+                lp[..., : k + 1] += np.log1p(-q[..., k : k + 1])
         return np.exp(lp - special.logsumexp(lp, axis=-1, keepdims=True))
     shape = np.broadcast(stop, mu).shape[:-1]
     stop = np.broadcast_to(stop, (*shape, nthres))

@@ -91,8 +91,14 @@ def wiener_epred(dp, ex) -> np.ndarray:
     >>> round(float(wiener_epred({"mu": 1.0, "bs": 1.0, "ndt": 0.2, "bias": 0.5}, None)), 6)
     0.431059
     """
-    mu, bs, ndt, bias = (np.asarray(dp[k], dtype=float) for k in ("mu", "bs", "ndt", "bias"))
-    return ndt - bias / mu + bs / mu * np.expm1(-2 * mu * bias) / np.expm1(-2 * mu * bs)
+    mu, bs, ndt, bias = np.broadcast_arrays(*(np.asarray(dp[k], dtype=float) for k in ("mu", "bs", "ndt", "bias")))
+    # the ratio expm1(-2 mu bias) / expm1(-2 mu bs) without overflow for large negative drifts (both terms
+    # infinite: nan), and brms's expression's limit ndt + bias * (bs - bias) at mu = 0 (0 / 0)
+    a, b = -2 * mu * bias, -2 * mu * bs
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = np.where(mu < 0, np.exp(a - b) * np.expm1(-a) / np.expm1(-b), np.expm1(a) / np.expm1(b))
+        out = ndt - bias / mu + bs / mu * ratio
+    return np.where(np.abs(mu) < 1e-8, ndt + bias * (bs - bias), out)
 
 
 def wiener_rng(dp, ex, rng: np.random.Generator, grid: int = 400) -> np.ndarray:

@@ -13,7 +13,7 @@ from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backe
 from ..backends.base import _is_int
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
-from ..families.custom import CustomFamily, StanVars
+from ..families.custom import StanVars
 from ..core.frames import as_pandas
 from ..core.errors import PriorError, SamplerWarning, SamplingError, warn
 from ..families import Family, brmsfamily
@@ -151,9 +151,6 @@ def brm(
         refresh=refresh, threads=1 if threads is None else threads, algorithm=algorithm,
     )
     _check_draws(config)
-    if file is not None and (stanvars is not None or isinstance(family, CustomFamily)):
-        raise SamplingError("file= cannot store models with stanvars or a custom_family (their Stan code and "
-                            "Python functions are not saved); fit without file= and keep the fit in memory.")
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered, stanvars)
     if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
         # brms keeps the validated formula: the fit (and its file) store the rescor default, so
@@ -181,23 +178,25 @@ def brm(
     if path is not None and file_refit != "always" and path.exists():
         # a file that is not a readable brmspy fit is an error here, never overwritten: it may be
         # someone's data (file_refit="always" overwrites it)
+        # a custom family's Python functions and the stanvars' code are not in the file: the call's are used
+        customs = list(storage.custom_families_in(formula, family).values()) or None
         if file_refit == "never":
-            return storage.load_fit(path)
-        meta = storage.read_meta(path)
+            return storage.load_fit(path, family=customs, stanvars=stanvars)
+        meta = storage.read_meta(path, family=customs)
         same = (
             meta["code_sha256"] == build.code_hash
             and meta["data_sha256"] == storage.data_fingerprint(build.data)
             and meta["settings"] == settings
         )
         if same:
-            return storage.load_fit(path)
+            return storage.load_fit(path, family=customs, stanvars=stanvars)
         logger.info("Refitting: the saved fit in %s differs in code, data or settings.", path)
 
     inputs = None
     if path is not None:
         # before sampling: an unwritable path or data that cannot be stored fail now, not after the fit
         storage.check_writable(path)
-        inputs = storage.encode_inputs(formula, family, prior, data, data2)
+        inputs = storage.encode_inputs(formula, family, prior, data, data2, stanvars)
     fit = _sample(build, formula, family, data, prior, config, backend, sample_prior, settings,
                   data_name or "data", data2)
     if path is not None:

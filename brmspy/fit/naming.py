@@ -63,7 +63,14 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
     for prefix, design in frame.designs.items():
         s, label = prefix.suffix, prefix.label
         values = params.get(f"b{s}_Intercept")
-        if values is not None and values.ndim == 3:  # ordinal thresholds: b_Intercept[1], b_Intercept[2], ...
+        groups = frame.responses[prefix.resp].thres_groups if prefix.dpar == "mu" else None
+        if groups is not None and f"b{s}_Intercept_1" in params:  # thres(gr = g): brms's b_Intercept[<group>,k]
+            for i, g in enumerate(groups.names, start=1):
+                gvalues = params[f"b{s}_Intercept_{i}"]
+                for k in range(gvalues.shape[2]):
+                    name = f"b_{label}Intercept[{g},{k + 1}]"
+                    put(name, gvalues[..., k], ParamInfo(name, "b", coef=f"{label}Intercept[{g},{k + 1}]"))
+        elif values is not None and values.ndim == 3:  # ordinal thresholds: b_Intercept[1], b_Intercept[2], ...
             for k in range(values.shape[2]):
                 name = f"b_{label}Intercept[{k + 1}]"
                 put(name, values[..., k], ParamInfo(name, "b", coef=f"{label}Intercept[{k + 1}]"))
@@ -83,6 +90,12 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         for sp in design.specials:  # mo(), s(), gp(), ...: each kind names its own parameters
             for name, values, pinfo in sp.draws(params):
                 put(name, values, pinfo)
+    for t in frame.response_terms:  # cox: the baseline hazard's simplex sbhaz[k], after the b's as brms
+        if t.family.kind.baseline_hazard:
+            stan = "sbhaz" + resp_suffix(t.resp)
+            for k in range(params[stan].shape[-1]):
+                name = f"{stan}[{k + 1}]"
+                put(name, params[stan][..., k], ParamInfo(name, "sbhaz", coef=name))
     for block in frame.blocks:  # brms's order: every sd, then every cor, then every r
         sd = params[f"sd_{block.id}"]
         for j, row in enumerate(sd_names(block)):
@@ -120,7 +133,19 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
         if f"delta{prefix.suffix}" in params:  # equidistant thresholds
             name = f"delta{prefix.suffix}"
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
-        if design.intercept and params.get(f"Intercept{prefix.suffix}") is not None:
+        i = 1
+        while f"delta{prefix.suffix}_{i}" in params:  # equidistant thresholds per group (thres(gr = g))
+            name = f"delta{prefix.suffix}_{i}"
+            put(name, params[name], ParamInfo(name, "dpar", coef=name))
+            i += 1
+        groups = frame.responses[prefix.resp].thres_groups if prefix.dpar == "mu" else None
+        if groups is not None and f"Intercept{prefix.suffix}_1" in params:  # thres(gr = g): Intercept_<i>[k]
+            for i in range(1, len(groups.names) + 1):
+                name = f"Intercept{prefix.suffix}_{i}"
+                values = params[name]
+                for k in range(values.shape[2]):
+                    put(f"{name}[{k + 1}]", values[..., k], ParamInfo(f"{name}[{k + 1}]", "Intercept"))
+        elif design.intercept and params.get(f"Intercept{prefix.suffix}") is not None:
             name = f"Intercept{prefix.suffix}"
             values = params[name]
             if values.ndim == 3:

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import dataclasses
 import hashlib
 import io
@@ -59,6 +60,7 @@ from ..codegen.reductions import kind_names
 from ..core.errors import BrmsError, BrmsWarning, DataError, FitFileError, warn
 from ..families import Family, brmsfamily
 from ..families.categorical import CategoricalFamily
+from ..families.custom import CustomFamily, StanVars, custom_family
 from ..families.mixture import MixtureFamily, mixture
 from ..formula import BrmsFormula, MvBrmsFormula
 from ..priors.spec import Prior, as_prior_list
@@ -72,6 +74,10 @@ _ATTR_META = "brmspy"
 _ATTR_META_SHA = "brmspy_meta_sha256"
 _ATTR_DRAWS_SHA = "brmspy_draws_sha256"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+# the custom families the user passed to load_fit (by name): the file holds their specification as data
+# only, and their Python functions (log_lik, ...) cannot be stored (nothing runs from the file)
+_GIVEN_CUSTOM: contextvars.ContextVar[dict[str, CustomFamily] | None] = contextvars.ContextVar("given_custom",
+                                                                                             default=None)
 
 
 def fit_path(file: str | os.PathLike) -> Path:
@@ -90,6 +96,23 @@ def fit_path(file: str | os.PathLike) -> Path:
 
 class _Invalid(FitFileError):
     """A field of a fit file failed its check; :func:`load_fit` adds the file name and the remedy."""
+
+
+class _NeedsCustom(FitFileError):
+    """The file uses a custom family the caller did not pass to :func:`load_fit`."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.name = name
+
+
+class _CustomMismatch(FitFileError):
+    """The custom family passed to :func:`load_fit` is not the one the fit was made with."""
+
+    def __init__(self, name: str, given: dict, saved: dict):
+        diff = [f"{k}: saved {saved[k]!r}, given {given[k]!r}" for k in saved if saved[k] != given.get(k)]
+        super().__init__(f"the custom family {name!r} passed to load_fit differs from the one the fit was made "
+                         f"with ({'; '.join(diff)})")
 
 
 # ------------------------------------------------------------- field checks
@@ -257,10 +280,14 @@ def family_to_json(f: Any) -> Any:
 
     if isinstance(f, MixtureFamily):
         return {"name": "mixture", "components": [family_to_json(c) for c in f.components], "order": f.order}
+    if isinstance(f, CustomFamily):
+        return {"name": "custom", "custom": custom_spec_to_json(f)}
     if isinstance(f, Family):
         out = {"name": f.name, "links": f.links, "threshold": f.threshold}
         if getattr(f, "refcat", None) is not None:  # categorical-type families' reference category
             out["refcat"] = f.refcat
+        if f.bhaz is not None:  # cox: the baseline hazard's spline arguments
+            out["bhaz"] = f.bhaz
         return out
     raise BrmsError(f"cannot save a family of type {type(f).__name__}; pass a family name or object.")
 
@@ -272,6 +299,9 @@ def family_from_json(d: Any, where: str = "family") -> Any:
     if isinstance(d, str):
         _checked(lambda: brmsfamily(d), where)  # a name the user gave: kept as given, checked now
         return d
+    if isinstance(d, dict) and d.get("name") == "custom":
+        _fields(d, where, ("name", "custom"))
+        return _custom_from_json(d["custom"], f"{where}.custom")
     if isinstance(d, dict) and d.get("name") == "mixture":
         _fields(d, where, ("name", "components", "order"))
         comps = d["components"]
@@ -282,7 +312,7 @@ def family_from_json(d: Any, where: str = "family") -> Any:
             raise _Invalid(f"{where}.order must be a string, true/false or null")
         parts = [family_from_json(c, f"{where}.components[{i}]") for i, c in enumerate(comps)]
         return _checked(lambda: mixture(*parts, order=order), where)
-    _fields(d, where, ("name", "links", "threshold"), ("refcat",))
+    _fields(d, where, ("name", "links", "threshold"), ("refcat", "bhaz"))
     name = _str(d["name"], f"{where}.name")
     links = d["links"]
     if not isinstance(links, dict) or "mu" not in links:
@@ -293,8 +323,11 @@ def family_from_json(d: Any, where: str = "family") -> Any:
     if threshold is not None:
         _str(threshold, f"{where}.threshold")
     dpar_links = {f"link_{k}": v for k, v in links.items() if k != "mu"}
+    bhaz = d.get("bhaz")  # cox: checked against its allow-list by brmsfamily (brmspy.families.bhaz)
+    if bhaz is not None and not isinstance(bhaz, dict):
+        raise _Invalid(f"{where}.bhaz must be an object of spline arguments")
     fam = _checked(lambda: brmsfamily(name, link=links["mu"], threshold=None if threshold in (None, "flexible") else threshold,
-                                      **dpar_links), where)
+                                      bhaz=bhaz, **dpar_links), where)
     if fam.links != links:
         raise _Invalid(f"{where}.links must name every distributional parameter of {name!r}: {', '.join(fam.links)}")
     if d.get("refcat") is not None:
@@ -302,6 +335,103 @@ def family_from_json(d: Any, where: str = "family") -> Any:
             raise _Invalid(f"{where}.refcat is only for categorical-type families with a reference category")
         fam = CategoricalFamily(fam.name, fam.links, fam.threshold, _str(d["refcat"], f"{where}.refcat"))
     return fam
+
+
+_CUSTOM_FIELDS = ("name", "dpars", "links", "type", "lb", "ub", "vars", "loop", "threshold", "specials")
+
+
+def custom_spec_to_json(f: CustomFamily) -> dict:
+    """A custom family's specification as data: names, links, bounds, ``vars`` (never its Python functions)."""
+    return {"name": f.name, "dpars": list(f.dpars), "links": [f.links[d] for d in f.dpars],
+            "type": "real" if f.spec.response == "real" else "int", "lb": [f.lb.get(d) for d in f.dpars],
+            "ub": [f.ub.get(d) for d in f.dpars], "vars": list(f.vars), "loop": f.loop, "threshold": f.threshold,
+            "specials": list(f.specials)}
+
+
+def _custom_from_json(d: Any, where: str) -> CustomFamily:
+    """The user's custom family of that name (given to load_fit), after checking that the file's spec is its spec."""
+    _fields(d, where, _CUSTOM_FIELDS)
+    name = _str(d["name"], f"{where}.name")
+    for k in ("dpars", "links", "vars", "specials"):
+        _str_list(d[k], f"{where}.{k}")
+    for k in ("lb", "ub"):
+        if not isinstance(d[k], list) or not all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                                                 for v in d[k]):
+            raise _Invalid(f"{where}.{k} must be a list of numbers or nulls")
+    _one_of(d["type"], ("real", "int"), f"{where}.type")
+    _bool(d["loop"], f"{where}.loop")
+    _str(d["threshold"], f"{where}.threshold")
+    # the stored names and bounds go through custom_family()'s checks, as a user's arguments do
+    _checked(lambda: custom_family(name, tuple(d["dpars"]), tuple(d["links"]), d["type"], tuple(d["lb"]),
+                                   tuple(d["ub"]), tuple(d["vars"]), d["loop"], tuple(d["specials"]),
+                                   threshold=d["threshold"]), where)
+    given = (_GIVEN_CUSTOM.get() or {}).get(name)
+    if given is None:
+        raise _NeedsCustom(name)
+    if custom_spec_to_json(given) != {k: d[k] for k in _CUSTOM_FIELDS}:
+        raise _CustomMismatch(name, custom_spec_to_json(given), {k: d[k] for k in _CUSTOM_FIELDS})
+    return given
+
+
+def stanvars_to_json(sv: StanVars | None) -> list[dict] | None:
+    """The fingerprint of the user's stanvars: names, blocks and SHA-256 hashes of their code and values.
+
+    Their Stan code is not stored: a fit file's text would otherwise become a program (nothing runs
+    from a string); :func:`load_fit` takes the same stanvars again and checks them against this.
+    """
+    if sv is None or not len(sv):
+        return None
+    out = []
+    for v in sv:
+        x = None
+        if v.x is not None:
+            a = np.asarray(v.x)
+            x = hashlib.sha256(f"{a.dtype.str}{a.shape}".encode() + np.ascontiguousarray(a).tobytes()).hexdigest()
+        out.append({"name": v.name, "block": v.block, "position": v.position, "pll_args": v.pll_args,
+                    "scode_sha256": hashlib.sha256(v.scode.encode()).hexdigest(), "x_sha256": x})
+    return out
+
+
+def custom_families_in(*objs: Any) -> dict[str, CustomFamily]:
+    """The custom families used by formulas and families (bf(family=), mixtures, multivariate parts), by name."""
+    out: dict[str, CustomFamily] = {}
+
+    def walk(x: Any) -> None:
+        if isinstance(x, CustomFamily):
+            out[x.name] = x
+        elif isinstance(x, MixtureFamily):
+            for c in x.components:
+                walk(c)
+        elif isinstance(x, BrmsFormula):
+            walk(x.family)
+        elif isinstance(x, MvBrmsFormula):
+            for f in x.forms:
+                walk(f)
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+
+    for o in objs:
+        walk(o)
+    return out
+
+
+def _custom_names_in_json(meta: dict) -> list[str]:
+    """Names of the custom families a file's metadata use (before any of them is rebuilt)."""
+    names: list[str] = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, dict):
+            if x.get("name") == "custom" and isinstance(x.get("custom"), dict):
+                names.append(str(x["custom"].get("name")))
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk({"formula": meta.get("formula"), "family": meta.get("family")})
+    return list(dict.fromkeys(names))
 
 
 _PRIOR_FIELDS = tuple(f.name for f in dataclasses.fields(Prior))
@@ -635,7 +765,8 @@ def _meta_digest(text: str) -> str:
 # -------------------------------------------------------------- save
 
 
-def encode_inputs(formula: Any, family: Any, prior: Any, data: pd.DataFrame, data2: Any) -> dict[str, Any]:
+def encode_inputs(formula: Any, family: Any, prior: Any, data: pd.DataFrame, data2: Any,
+                  stanvars: StanVars | None = None) -> dict[str, Any]:
     """The model's inputs as JSON, or a clear error for what a fit file cannot store.
 
     ``brm(file=...)`` calls this *before* sampling, so a ``data2`` entry or data column that
@@ -646,13 +777,16 @@ def encode_inputs(formula: Any, family: Any, prior: Any, data: pd.DataFrame, dat
     brmspy.core.errors.DataError
         Naming the ``data2`` entry or data column and what can be stored.
     """
-    return {
+    out = {
         "formula": formula_to_json(formula),
         "family": family_to_json(family),
         "prior": prior_to_json(prior),
         "data": frame_to_json(data),
         "data2": data2_to_json(data2),
     }
+    if stanvars is not None and len(stanvars):  # only then: files of other fits stay as they were
+        out["stanvars"] = stanvars_to_json(stanvars)
+    return out
 
 
 def check_writable(file: str | os.PathLike) -> Path:
@@ -780,7 +914,8 @@ def save_fit(fit, file: str | os.PathLike, *, _inputs: dict[str, Any] | None = N
     >>> load_fit(path).fixef()                      # doctest: +SKIP
     """
     path = check_writable(file)
-    inputs = _inputs if _inputs is not None else encode_inputs(fit.formula, fit.family, fit.prior, fit.data, fit.data2)
+    inputs = _inputs if _inputs is not None else encode_inputs(fit.formula, fit.family, fit.prior, fit.data, fit.data2,
+                                                               getattr(fit.build, "stanvars", None))
     d = fit.stan_draws
     meta = {
         "format_version": FORMAT_VERSION,
@@ -901,7 +1036,51 @@ def _read(file: str | os.PathLike, draws: bool = True) -> tuple[Path, int, dict,
     return path, version, meta, variables
 
 
-def read_meta(file: str | os.PathLike) -> dict:
+def _custom_needed(path: Path, names: list[str]) -> FitFileError:
+    listed = ", ".join(repr(n) for n in names)
+    return FitFileError(
+        f"The saved fit {path} uses the custom family {listed}: the file stores its specification (names, links, "
+        "bounds) but not its Python functions (log_lik, posterior_predict, posterior_epred), since nothing runs from "
+        f"a fit file. Pass the same object again: load_fit({str(path)!r}, family=<your custom_family(...) object>, "
+        "stanvars=<its stanvars>) (brm(..., file=) passes the family and stanvars of the call)."
+    )
+
+
+def _check_stanvars(path: Path, meta: dict, stanvars: StanVars | None) -> StanVars | None:
+    """The stanvars to rebuild the model with: those given, when they are the ones the fit was saved with."""
+    saved = meta.get("stanvars")
+    given = stanvars_to_json(stanvars) if stanvars is not None else None
+    if saved is None:
+        if given:
+            raise FitFileError(f"The saved fit {path} was made without stanvars, but stanvars were passed; drop "
+                               "stanvars= (or refit with file_refit='always').")
+        return None
+    if not isinstance(saved, list) or not all(isinstance(x, dict) for x in saved):
+        raise _load_error(path, "its stanvars must be a list of objects")
+    if given is None:
+        names = ", ".join(f"{x.get('name') or '(unnamed)'} in block {x.get('block')!r}" for x in saved)
+        raise FitFileError(
+            f"The saved fit {path} was made with stanvars ({names}); their Stan code is not stored in the file "
+            f"(nothing runs from a fit file). Pass the same stanvars again: load_fit({str(path)!r}, "
+            "stanvars=<the stanvar(...) + ... of the fit>).")
+    if given != saved:
+        diff = [i for i in range(max(len(given), len(saved))) if i >= len(given) or i >= len(saved) or given[i] != saved[i]]
+        raise FitFileError(
+            f"The stanvars passed to load_fit are not the ones the saved fit {path} was made with (they differ at "
+            f"stanvar {diff[0] + 1} of {len(saved)}: code, value, name, block or position). Pass the same "
+            "stanvars, or refit with brm(..., file_refit='always').")
+    return stanvars
+
+
+def _given_customs(family: Any) -> dict[str, CustomFamily]:
+    given = custom_families_in(family)
+    if family is not None and not given:
+        raise FitFileError("load_fit(family=...) takes the custom_family(...) object(s) of a fit with a custom family "
+                           f"(one, or a list); got {type(family).__name__}.")
+    return given
+
+
+def read_meta(file: str | os.PathLike, *, family: Any = None) -> dict:
     """The metadata of a saved fit, after the format, checksum and schema checks of :func:`load_fit`.
 
     Raises
@@ -911,13 +1090,22 @@ def read_meta(file: str | os.PathLike) -> dict:
         ``file_refit='always'``.
     """
     path, version, meta, _ = _read(file, draws=False)
-    _checked_contents(path, lambda: _check_meta(meta, version))
+    token = _GIVEN_CUSTOM.set(_given_customs(family))
+    try:
+        _checked_contents(path, lambda: _check_meta(meta, version))
+    finally:
+        _GIVEN_CUSTOM.reset(token)
     return meta
 
 
 def _checked_contents(path: Path, check: Callable[[], Any]) -> Any:
     try:
         return check()
+    except _NeedsCustom as exc:
+        raise _custom_needed(path, [exc.name]) from None
+    except _CustomMismatch as exc:
+        raise FitFileError(f"Cannot load the saved fit {path}: {exc}. Pass the same custom_family(...) object "
+                           "the fit was made with.") from None
     except _Invalid as exc:
         raise _load_error(path, f"its {exc}") from None
     except Exception as exc:  # noqa: BLE001 - a check that missed a case still names the file
@@ -966,7 +1154,7 @@ def _check_meta(meta: dict, version: int) -> dict[str, Any]:
     """Every field of the metadata, checked and rebuilt through the user-input constructors."""
     keys = ("format_version", "formula", "family", "prior", "data", "data_name", "sample_prior", "settings", "config",
             "backend", "timings", "code_sha256", "data_sha256")
-    _fields(meta, "the metadata", keys, ("data2",))
+    _fields(meta, "the metadata", keys, ("data2", "stanvars"))
     out: dict[str, Any] = {}
     out["formula"] = formula_from_json(meta["formula"])
     out["family"] = family_from_json(meta["family"])
@@ -1012,13 +1200,24 @@ def _split_draws(variables: dict[str, np.ndarray]) -> tuple[dict, dict, dict]:
     return params, stats, prior_draws
 
 
-def load_fit(file: str | os.PathLike):
+def load_fit(file: str | os.PathLike, *, family: Any = None, stanvars: StanVars | None = None):
     """Load a fit saved by :func:`save_fit` (or ``brm(..., file=...)``).
 
     The file is read as untrusted input (see the module docstring): its format version and
     checksums are verified, every field is checked, and the model is rebuilt from the stored
     formula, family, priors and data by the same code that checks a user's arguments, so
     loading runs no code from the file.
+
+    A fit with a :func:`~brmspy.custom_family` or :func:`~brmspy.stanvar` code stores the family's
+    specification and a fingerprint of the stanvars, not their code: pass the same objects again as
+    ``family`` (the custom family, or a list of them) and ``stanvars``; brmspy checks them against
+    the file (as brms keeps the family and looks up the user's R functions when they are needed).
+
+    Parameters
+    ----------
+    file : the saved fit (``.nc`` is appended when missing).
+    family : the fit's :func:`~brmspy.custom_family` object(s), for a fit with a custom family.
+    stanvars : the fit's :func:`~brmspy.stanvar` code and data, for a fit made with stanvars.
 
     Raises
     ------
@@ -1032,12 +1231,22 @@ def load_fit(file: str | os.PathLike):
     >>> fit = load_fit("fits/sleep.nc")   # doctest: +SKIP
     """
     path, version, meta, variables = _read(file)
-    m, (params, stats, prior_draws) = _checked_contents(path, lambda: (_check_meta(meta, version),
-                                                                       _split_draws(variables)))
+    given = _given_customs(family)
+    missing = [n for n in _custom_names_in_json(meta) if n not in given]
+    if missing:
+        raise _custom_needed(path, missing)
+    stanvars = _check_stanvars(path, meta, stanvars)
+    token = _GIVEN_CUSTOM.set(given)
+    try:
+        m, (params, stats, prior_draws) = _checked_contents(path, lambda: (_check_meta(meta, version),
+                                                                           _split_draws(variables)))
+    finally:
+        _GIVEN_CUSTOM.reset(token)
     settings = m["settings"]
     try:
         build = build_model(m["formula"], m["data"], m["family"], m["prior"], m["data2"],
-                            settings.get("reduce", "auto"), settings.get("threads"), settings.get("centered", False))
+                            settings.get("reduce", "auto"), settings.get("threads"), settings.get("centered", False),
+                            stanvars)
     except Exception as exc:  # noqa: BLE001 - any failure to rebuild is a property of the file
         raise _load_error(path, f"the model it describes cannot be built ({type(exc).__name__}: {exc})") from None
     if build.code_hash != meta["code_sha256"]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core.errors import FormulaError
-from ..families import DPARS, Family, brmsfamily
+from ..families import Family, brmsfamily
 from .mixture import build_mixture_terms
 from .mv import resolve_rescor
 from .nlexpr import parse_nl
@@ -152,7 +152,9 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         priors on ``b`` apply to them, ``b = XR_inv * bQ`` reported); ``None``/``"none"``: none.
     **named : R-style keyword formulas, ``sigma="~ x"`` meaning ``"sigma ~ x"``.
 
-    These options apply to the main formula (``mu``), as brms's ``bf()`` does.
+    These options apply to the main formula (``mu``; every ``mu<k>`` of a mixture), as brms's ``bf()``
+    does; with a non-linear main formula (``nl=True``) brms 2.18 ignores them, and so does brmspy (give
+    a non-linear parameter its options with :func:`lf`, e.g. ``lf("a ~ x", decomp="QR")``).
 
     Returns
     -------
@@ -216,12 +218,10 @@ def _apply_options(opts: dict, part: Part, fam: Family) -> Part:
     lt = part.terms
     if opts.get("cmc") is False and lt.rterms is not None:
         lt = replace(lt, rterms=replace(lt.rterms, cmc=False))
-    if opts.get("decomp") == "QR":
-        if part.kind == "nlpar":
-            raise FormulaError(f"brmspy does not yet apply decomp = 'QR' to the non-linear parameter formula {part.formula!r}.")
+    if opts.get("decomp") == "QR":  # an nlpar's uncentred design is decomposed with its intercept column (brms)
         lt = replace(lt, decomp="QR")
     if (opts.get("center") is False or opts.get("sparse")) and lt.intercept:
-        if fam.kind.has_thresholds and part.name == "mu":  # the thresholds stay; the other columns are not centred
+        if fam.threshold_family(part.name) is not None:  # ordinal mu (or mu<k>): the thresholds stay, uncentred columns
             lt = replace(lt, center=False)
         else:  # the intercept becomes the coefficient b_Intercept, brms's '0 + Intercept + ...'
             r = lt.rterms or RTerms(True, ())
@@ -433,15 +433,8 @@ def _check_matrix_response(response, fam: Family) -> None:
 
 def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool) -> BrmsTerms:
     fam = formula.family or (brmsfamily(family) if family is not None else brmsfamily("gaussian"))
-    options = [k for k in ("center", "cmc", "sparse", "decomp") if getattr(formula, k) not in (None, True)
-               and not (k == "cmc" and formula.cmc)]
-    if formula.pform_options and fam.kind.has_components:
-        options.append("lf() options")
-    if options and (fam.kind.has_components or formula.nl):
-        raise FormulaError(f"brmspy applies bf()'s {', '.join(options)} to a linear main formula; with "
-                           f"{'a mixture family' if fam.kind.has_components else 'a non-linear formula'} it does not yet.")
-    if fam.kind.has_components:
-        return build_mixture_terms(formula, fam, multi, _resp_name, _nonlinear_part, _check_nonlinear)
+    if fam.kind.has_components:  # bf()'s options apply to every mu<k>, lf()'s to their formula (as brms)
+        return build_mixture_terms(formula, fam, multi, _resp_name, _nonlinear_part, _check_nonlinear, _apply_options)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
         raise FormulaError(f"The formula {formula.main!r} needs a response left of '~', e.g. 'y ~ x'.")
@@ -480,10 +473,13 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     any_nl = formula.nl or any(is_nl for _, _, is_nl in pf_by_name.values())
     nlpar_names = {n for n in pf_by_name if n not in fam.dpars} if any_nl else set()
 
-    if formula.nl:
+    if formula.nl:  # bf()'s center/cmc/sparse/decomp belong to the main formula: brms 2.18 ignores them here
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
     else:
         main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
+        thres = response.addition("thres")
+        if fam.kind.has_thresholds and thres is not None and "gr" in thres.args:
+            main_opts["center"] = False  # brms: thresholds per group are not centred (center = FALSE)
         parts["mu"] = _apply_options(main_opts, Part("mu", "dpar", parse_rhs(rhs, formula.main), formula.main), fam)
         if fam.kind.has_thresholds and not parts["mu"].terms.intercept:
             raise FormulaError(  # brms's refusal: the thresholds are the intercepts
@@ -522,8 +518,8 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
         _check_nonlinear(nonlinear, nlpar_names, fam, pf_by_name)
 
     for d in fam.dpars:
-        if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and DPARS[d].fixed is not None:
-            fixed[d] = DPARS[d].fixed
+        if d != "mu" and d not in parts and d not in nonlinear and d not in fixed and fam.dpar_info(d).fixed is not None:
+            fixed[d] = fam.dpar_info(d).fixed
     resp = _resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed, autocor=autocor_part)
 

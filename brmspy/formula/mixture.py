@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..core.errors import FormulaError
-from ..families.core import DPARS
 from ..families.mixture import MixtureFamily, split_dpar
 from .syntax import fixed_value, split_tilde
 from .terms import BrmsTerms, NonlinearPart, Part, parse_response, parse_rhs
 
 
-def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, nonlinear_part, check_nonlinear):
+def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, nonlinear_part, check_nonlinear,
+                        apply_options):
     """BrmsTerms of a mixture model: the main formula predicts every mu<k>.
 
     A non-linear main formula (``nl=True``) gives every ``mu<k>`` that formula with the same
     non-linear parameters, as brms 2.18; ``nlf(mu2 ~ ...)`` gives one component its own.
-    ``nonlinear_part``/``check_nonlinear`` are brmspy.formula.brmsformula's parsers (passed in: that
-    module imports this one).
+    bf()'s ``center``/``cmc``/``sparse``/``decomp`` apply to every linear ``mu<k>`` of the main
+    formula, lf()'s to their own formula, as brms 2.18 (with a non-linear main formula brms ignores bf()'s).
+    ``nonlinear_part``/``check_nonlinear``/``apply_options`` are brmspy.formula.brmsformula's (passed in:
+    that module imports this one).
     """
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
@@ -57,8 +59,8 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
     fixed: dict[str, float] = {}
     any_nl = formula.nl or any(text in nl_texts for _, text in pforms.values())
     nlpar_names = {n for n in pforms if n not in fam.dpars} if any_nl else set()
-    if any_nl and fam.ordinal:
-        raise FormulaError("brmspy does not take non-linear formulas in mixtures of ordinal families.")
+    main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
+    lf_opts = {text: dict(opts) for text, opts in formula.pform_options}
     if formula.nl:
         if fam.order == "mu":  # brms 2.18 then declares an unused, unbounded ordered_Intercept (improper)
             fam = replace(fam, order="none")
@@ -67,13 +69,14 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
     else:
         main_terms = parse_rhs(rhs, formula.main)
         for k in range(1, fam.nmix + 1):
-            parts[f"mu{k}"] = Part(f"mu{k}", "dpar", main_terms, formula.main)
+            parts[f"mu{k}"] = apply_options(main_opts, Part(f"mu{k}", "dpar", main_terms, formula.main), fam)
     for name, (prhs, text) in pforms.items():
         if name in nlpar_names:
             if text in nl_texts:
                 nonlinear[name] = nonlinear_part(name, "nlpar", prhs, text, nlpar_names)
             else:
-                parts[name] = Part(name, "nlpar", parse_rhs(prhs, text), f"{name} ~ {prhs}")
+                parts[name] = apply_options(lf_opts.get(text, {}), Part(name, "nlpar", parse_rhs(prhs, text),
+                                                                        f"{name} ~ {prhs}"), fam)
             continue
         if text in nl_texts and name in fam.dpars:
             if split_dpar(name)[0] == "theta":
@@ -94,20 +97,26 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
         if value is not None and prhs.strip() not in ("0", "1") and split_dpar(name)[0] not in ("mu", "theta"):
             fixed[name] = value
             continue
-        parts[name] = Part(name, "dpar", parse_rhs(prhs, text), text)
+        parts[name] = apply_options(lf_opts.get(text, {}), Part(name, "dpar", parse_rhs(prhs, text), text), fam)
+    if fam.ordinal:  # brms 2.18: a non-linear ordinal mu<k> keeps its thresholds Intercept_mu<k> (an intercept-only
+        # part gives them, after the nlpars as brms); the non-linear formula gives mu<k> itself, on the latent scale
+        for k in range(1, fam.nmix + 1):
+            if f"mu{k}" in nonlinear:
+                parts[f"mu{k}"] = Part(f"mu{k}", "dpar", parse_rhs("1", f"mu{k} ~ 1"), f"mu{k} ~ {nonlinear[f'mu{k}'].expr}")
     if fam.theta_pred:
         for k in range(1, fam.nmix + 1):
             if k != fam.theta_ref:
                 parts.setdefault(f"theta{k}", Part(f"theta{k}", "dpar", parse_rhs("1", f"theta{k} ~ 1"), f"theta{k} ~ 1"))
     for d in fam.dpars:
         base, _ = split_dpar(d)
-        if base not in ("mu", "theta") and d not in parts and d not in nonlinear and d not in fixed and DPARS[base].fixed is not None:
-            fixed[d] = DPARS[base].fixed
+        if base not in ("mu", "theta") and d not in parts and d not in nonlinear and d not in fixed and fam.dpar_info(d).fixed is not None:
+            fixed[d] = fam.dpar_info(d).fixed
     if nonlinear:
         check_nonlinear(nonlinear, nlpar_names, fam, {n: (r, t, t in nl_texts) for n, (r, t) in pforms.items()})
     if fam.order == "mu":
         for k in range(1, fam.nmix + 1):
-            if f"mu{k}" not in parts or not parts[f"mu{k}"].terms.intercept:
-                raise FormulaError("order='mu' needs an intercept in every mu<k> formula; use order='none'.")
+            if f"mu{k}" not in parts or not parts[f"mu{k}"].terms.intercept:  # brms's error (also with center=FALSE)
+                raise FormulaError("Identifying mixture components via ordering requires population-level intercepts "
+                                   "to be present. Try setting order = 'none' in function 'mixture'.")
     resp = resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)

@@ -30,6 +30,7 @@ ADDITION_TERMS: dict[str, tuple[str, ...]] = {
     "thres": ("x", "gr"),
     "cat": ("x",),
     "dec": ("x",),
+    "bhaz": ("gr", "df", "knots", "degree", "intercept", "Boundary.knots"),  # cox (current brms)
     "subset": ("x",),
     "index": ("x",),
     "vreal": (),

@@ -65,16 +65,17 @@ def decisions(t: "BrmsTerms", data: pd.DataFrame) -> np.ndarray | None:
     """
     dec = t.response.addition("dec")
     needs = bool(getattr(t.family.spec, "needs_dec", False))
-    if t.family.kind.has_components and any(c.spec.needs_dec for c in t.family.components):
-        raise FamilyError("Mixtures with wiener components are not supported by brmspy yet (brms allows them); "
-                          "fit the wiener family alone.")
+    name = t.family.name
+    if t.family.kind.has_components:  # brms: a mixture needs dec() when any component is wiener
+        dec_comps = [c.name for c in t.family.components if c.spec.needs_dec]
+        needs, name = bool(dec_comps), (dec_comps[0] if dec_comps else name)
     if dec is None:
         if needs:
-            raise FormulaError(f"Addition argument 'dec' is required for family {t.family.name!r}: write "
+            raise FormulaError(f"Addition argument 'dec' is required for family {name!r}: write "
                                f"'{t.response.expr} | dec(choice) ~ ...' with choice 1 (upper) or 0 (lower boundary).")
         return None
     if not needs:
-        raise FormulaError(f"Argument 'dec' is not supported for family {t.family.name!r}; remove 'dec()'.")
+        raise FormulaError(f"Argument 'dec' is not supported for family {name!r}; remove 'dec()'.")
     col = dec.args["x"]
     x = eval_column(col, data, "dec()")
     if pd.api.types.is_string_dtype(x.dtype) or isinstance(x.dtype, pd.CategoricalDtype) or x.dtype == object:

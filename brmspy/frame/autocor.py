@@ -232,15 +232,16 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
     if found.time_cov:
         if t.response.addition("weights") is not None:
             raise FormulaError(f"weights() cannot be combined with the covariance structure '{found.text}'.")
-        bad = [a.text for a in (t.response.addition("cens"), t.response.addition("trunc")) if a is not None]
-        if bad:  # brms: 'Invalid addition arguments for this model.'
-            raise FormulaError(f"Invalid addition arguments for this model (as brms): {', '.join(bad)} cannot be combined "
-                               f"with the residual covariance structure '{found.text}'.")
+        # one multivariate density per series: no censored or truncated rows (sar(): see tests of the brms test suite)
+        for add in ("cens", "trunc"):
+            if t.response.addition(add) is not None and found.kind != "sar":
+                raise FormulaError(f"{add}() cannot be combined with the covariance structure '{found.text}' "
+                                   "(brms: 'Invalid addition arguments for this model').")
         se = t.response.addition("se")
         if se is not None:
             if found.kind == "fcor":
-                raise FormulaError(f"Invalid addition arguments for this model (as brms): '{se.text}' cannot be combined "
-                                   f"with '{found.text}'.")
+                raise FormulaError(f"'{se.text}' cannot be combined with the covariance structure '{found.text}' "
+                                   "(brms: 'Invalid addition arguments for this model').")
             if not found.one_series and not _flag(se.args.get("sigma", "FALSE"), "sigma in se()"):
                 raise FormulaError("Please set argument 'sigma' of function 'se' to TRUE when modeling time-series "
                                    f"covariance matrices (as brms; '{se.text}' with '{found.text}').")

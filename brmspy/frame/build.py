@@ -32,6 +32,7 @@ from .columns import check_columns, names_in_text
 from .design import DesignSpec, ModelVariables, na_of
 from .groups import brms_term_order, group_blocks
 from .nonlinear import check_covariates, uncentered_design
+from .bhaz import baseline_hazard
 from .response import build_response_data, check_mi, mi_kept_columns
 from .spec import FrameSpec, PopulationSpec, ResponseSpec, group_spec
 from .specials import ModelSettings, build_specials, link_specials
@@ -163,6 +164,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     completed: list[BrmsTerms] = []
     for t in resp_terms:
         responses[t.resp] = build_response_data(t, data)
+        responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp])  # cox: spline bases of the times
         t = _completed(t, responses[t.resp])
         completed.append(t)
         _check_cs(t)

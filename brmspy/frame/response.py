@@ -15,14 +15,16 @@ import pandas as pd
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families import warn_binomial_trials
 from ..families.core import ordinal_response
+from ..families.custom import CustomFamily
+from ..formula.rexpr import rename
 from ..formula.syntax import parse_call
 from ..formula.terms import BrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
 from .additions import decisions
 from .additions import build_additions
 from .categorical import category_parts, response_data
-from .columns import addition_values, eval_column, names_in_text, response_weights
-from .types import ResponseData
+from .columns import addition_values, eval_column, group_index, level_labels, names_in_text, response_weights
+from .types import ResponseData, ThresholdGroups
 
 
 def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
@@ -39,7 +41,12 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     y_raw = eval_column(t.response.expr, data, "the response")
     if fam.spec.response == "ordinal":
         y, levels = ordinal_response(y_raw, t.response.expr, fam.name)
-        rd = ResponseData(t.response.expr, y, levels=_thres_levels(t, levels))
+        groups = threshold_groups(t, data, y_raw, y)
+        if groups is not None:  # thres(gr = g): the categories of the group with the most thresholds
+            levels = levels + [str(j) for j in range(len(levels) + 1, max(groups.nthres) + 2)]
+            rd = ResponseData(t.response.expr, y, levels=levels, thres_groups=groups)
+        else:
+            rd = ResponseData(t.response.expr, y, levels=_thres_levels(t, levels))
     elif t.response.addition("mi") is not None:  # 'y | mi()': NAs become parameters (brmspy.specials.mi)
         rd = mi_response_data(t, y_raw)
         sdy = t.response.addition("mi").args.get("sdy")
@@ -53,7 +60,8 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     y = rd.y
     trials = t.response.addition("trials")
     if trials is not None:
-        if not fam.spec.needs_trials:
+        # a custom family may read trials (brms declares them; vars = "trials[n]" passes them to the density)
+        if not fam.spec.needs_trials and not isinstance(fam, CustomFamily):
             raise FormulaError(f"trials() is only used by binomial-type families, not by {fam.name!r}; remove it.")
         n = addition_values(trials.args["n"], data, "trials()")
         if np.any(n != np.round(n)) or np.any(n < 0):
@@ -73,11 +81,13 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     rd.custom_vars = custom_var_values(t, data)
     for a in t.response.additions:
         if a.name == "thres" and fam.spec.response == "ordinal":
-            if "gr" in a.args:
-                raise FormulaError(f"'{a.name}(gr = {a.args['gr']})' (thresholds per group, thres() with gr) is not "
-                                   "supported yet; use thres(k) or drop it.")
             continue
-        if a.name not in ("trials", "weights", "mi", "dec", "vint", "vreal", *ADDITIONS_HANDLED):
+        if a.name == "subset":
+            raise FormulaError(
+                f"'subset({a.args.get('x', '')})' on response {t.response.expr!r}: subset() (a response fitted on its own "
+                "rows; in multivariate models brms's N_<resp>) is not supported by brmspy yet (issue 21); fit the "
+                "responses separately on their rows, or drop subset().")
+        if a.name not in ("trials", "weights", "mi", "dec", "bhaz", "vint", "vreal", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
 
@@ -85,7 +95,7 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
 def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:
     """The categories with ``thres(k)``: ``k + 1`` of them (brms's number of thresholds), the extra ones numbered.
 
-    ``thres(gr = g)`` (thresholds per group) is refused by the caller as not supported yet.
+    ``thres(gr = g)`` (thresholds per group): :func:`threshold_groups`.
     """
     a = t.response.addition("thres")
     if a is None or "gr" in a.args:
@@ -96,7 +106,7 @@ def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:
     except ValueError:
         raise FormulaError(
             f"thres({text}) in {t.response.expr!r}: the number of thresholds must be a number, e.g. 'thres(4)' "
-            "(a number per group needs thres(x, gr = g), which is not supported yet)."
+            "(a number per group needs thres(x, gr = g))."
         ) from None
     if k != round(k) or k < 1:
         raise FormulaError(f"thres({text}): the number of thresholds must be a positive integer.")
@@ -107,6 +117,74 @@ def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:
             f"has {len(levels)} categories ({len(levels) - 1} thresholds)."
         )
     return levels + [str(j) for j in range(len(levels) + 1, k + 2)]
+
+
+def threshold_groups(t: BrmsTerms, data: pd.DataFrame, y_raw: pd.Series, y: np.ndarray) -> ThresholdGroups | None:
+    """brms's thresholds per group of ``thres(gr = g)`` / ``thres(k, gr = g)`` (None without ``gr``).
+
+    The groups are the levels of ``g`` (R's ``factor()`` order); each group's number of thresholds is ``k`` (a
+    number, or a column constant within each group) or, without ``k``, its own response's: the number of
+    categories it uses (a categorical response) or its largest value minus one (integers), as brms's
+    ``extract_thres_names``.
+    """
+    a = t.response.addition("thres")
+    if a is None or "gr" not in a.args:
+        return None
+    fam = t.family
+    gr = a.args["gr"].strip()
+    if getattr(fam.kind, "hurdle", False) or not fam.kind.has_thresholds:  # mixtures, hurdle_cumulative
+        raise FormulaError(f"thres(gr = {gr}) (thresholds per group) is not supported by brmspy in {fam.name!r} "
+                           "models; use it with cumulative, sratio, cratio or acat.")
+    if gr not in data.columns:
+        raise FormulaError(f"thres(gr = {gr}): 'gr' must be a column of the data (a factor-like grouping variable).")
+    col = data[gr]
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        raise DataError(f"Variable 'gr' in 'thres' needs to be factor-like (brms); {gr!r} is numeric: convert it "
+                        "with .astype(str) or pd.Categorical.")
+    index, labels = group_index(data, (gr,))
+    index = index - 1
+    n_groups = len(labels)
+    text = a.args.get("x", "").strip()
+    if text:
+        k = addition_values(text, data, "thres()") if text in data.columns else None
+        if k is None:
+            try:
+                k = np.full(len(data), float(text))
+            except ValueError:
+                raise FormulaError(f"thres({text}, gr = {gr}): the number of thresholds must be a number or a "
+                                   "column of the data.") from None
+        k = np.asarray(k, dtype=float)
+        if np.any(k != np.round(k)) or np.any(k < 1):
+            raise DataError("Number of thresholds must be a positive integer.")
+        nthres = []
+        for g in range(n_groups):
+            vals = np.unique(k[index == g])
+            if len(vals) > 1:
+                raise DataError("Number of thresholds should be unique for each group.")
+            nthres.append(int(vals[0]))
+    elif isinstance(y_raw.dtype, pd.CategoricalDtype):  # R: length(levels(factor(y))) - 1 within the group
+        nthres = [len(np.unique(y[index == g])) - 1 for g in range(n_groups)]
+    else:
+        nthres = [int(y[index == g].max()) - 1 for g in range(n_groups)]
+    groups = ThresholdGroups(gr, labels, [rename(str(lv)) for lv in labels], nthres, index)
+    if np.any(y > np.asarray(nthres)[index] + 1):
+        raise DataError("Number of thresholds is smaller than required by the response: a group of "
+                        f"thres(gr = {gr}) has responses above its number of thresholds + 1.")
+    return groups
+
+
+def threshold_group_index(groups: ThresholdGroups, data: pd.DataFrame) -> np.ndarray:
+    """The 0-based threshold group of each row of ``data`` (new data: the model's groups only)."""
+    if groups.column not in data.columns:
+        raise DataError(f"The new data need the column {groups.column!r} of thres(gr = {groups.column}).")
+    labels = level_labels(data, (groups.column,))
+    pos = {lv: i for i, lv in enumerate(groups.labels)}
+    out = np.array([pos.get(lv, -1) for lv in labels], dtype=np.int64)
+    if np.any(out < 0):
+        bad = sorted({str(lv) for lv in labels if lv not in pos})
+        raise DataError(f"New levels of {groups.column!r} in thres(gr = {groups.column}): {', '.join(bad)}; the "
+                        "thresholds exist only for the model's groups.")
+    return out
 
 
 def custom_var_values(t: BrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray] | None:
@@ -158,8 +236,9 @@ def _mi_predictors(resp_terms: list["BrmsTerms"]) -> list[tuple[str, str]]:
             for s in _mi_calls(part.terms.special_terms):
                 if len(s.call.args) != 1 or s.call.kwargs:
                     raise FormulaError(
-                        f"'{s.text}' in {part.formula!r}: mi() takes one variable, e.g. 'mi(x)' "
-                        "(brms's mi(x, idx) is not supported)."
+                        f"'{s.text}' in {part.formula!r}: brmspy's mi() takes one variable, e.g. 'mi(x)'. brms's "
+                        "mi(x, idx = id) (imputation across sub-models whose rows differ, used with subset()) is not "
+                        "supported by brmspy yet (issue 21); without subset() use mi(x)."
                     )
                 out.append((s.call.args[0].strip(), part.formula))
     return out

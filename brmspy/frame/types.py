@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..formula.prefix import Prefix
 from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms
+
+if TYPE_CHECKING:
+    from .bhaz import BaselineHazard
 
 
 @dataclass
@@ -106,6 +110,28 @@ class ReBlock:
 
 
 @dataclass
+class ThresholdGroups:
+    """Thresholds per group of an ordinal response (brms's ``thres(gr = g)``).
+
+    ``labels`` are the groups' levels as in the data, ``names`` brms's names of them (``rename()``d: the
+    prior table's ``group`` and the ``b_Intercept[<name>,k]`` draws), ``nthres`` the number of thresholds
+    of each group and ``index`` the 0-based group of every row.
+    """
+
+    column: str
+    labels: list[str]
+    names: list[str]
+    nthres: list[int]
+    index: np.ndarray
+
+    def bounds(self) -> np.ndarray:
+        """brms's ``Jthres``: 1-based first and last position of each row's thresholds in the merged vector."""
+        end = np.cumsum(self.nthres)
+        start = end - np.asarray(self.nthres) + 1
+        return np.column_stack([start, end])[self.index].astype(np.int64)
+
+
+@dataclass
 class ResponseData:
     """Response values and addition-term data of one response."""
 
@@ -119,6 +145,9 @@ class ResponseData:
     adds: "AdditionData | None" = None  # cens(), trunc(), se(), rate() values (brmspy.frame.additions)
     custom_vars: dict[str, np.ndarray] | None = None  # vint()/vreal() data of custom families: vint1, vreal1, ...
     dec: np.ndarray | None = None  # wiener's dec(): 1 upper, 0 lower boundary (brmspy.frame.additions.decisions)
+    bhaz: "BaselineHazard | None" = None  # cox: the baseline hazard's spline bases (brmspy.frame.bhaz)
+    #: ``thres(gr = g)``: thresholds per group (:class:`ThresholdGroups`); None: one set for every row
+    thres_groups: "ThresholdGroups | None" = None
 
     @property
     def ncat(self) -> int | None:

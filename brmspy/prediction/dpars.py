@@ -6,19 +6,20 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import BrmsError
+from ..core.errors import BrmsError, DataError
 from ..families import LINKS, Extras
 from ..families.categorical import reference_index, sigma_dpars
 from ..fit.brmsfit import BrmsFit
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
-from ..frame.response import custom_var_values
-from ..frame.types import ResponseData
+from ..frame.response import custom_var_values, threshold_group_index
+from ..frame.types import ResponseData, ThresholdGroups
 from .autocor import adjust_eta
 from .categorical import category_eta
 from .context import PredictionContext
 from .linpred import group_cs_part, group_part, linear_predictor, population_part
 from .nonlinear import nonlinear_eta
+from .survival import baseline_hazards
 
 
 def response_terms(fit: "BrmsFit", resp: str | None = None) -> BrmsTerms:
@@ -47,7 +48,13 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
     prefix = Prefix(t.resp, dpar)
     design = ctx.fit.frame.designs[prefix]
     s = prefix.suffix
-    mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
+    if dpar in t.nonlinear:  # a non-linear ordinal mixture component: its formula is the latent mu<k>
+        mu = nonlinear_eta(ctx, t, dpar)
+    else:
+        mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
+    groups = ctx.fit.frame.responses[t.resp].thres_groups if dpar == "mu" else None
+    if groups is not None:  # thres(gr = g): each row's group's thresholds (brms's subset_thres)
+        return {"mu": mu, "thres": _group_thresholds(ctx, groups, s), "link": t.family.link}
     thres = ctx.draws(f"b{s}_Intercept")[:, None, :]  # (S, 1, nthres)
     if design.Xcs is not None:
         Xcs = ctx.rows.Xcs(prefix)
@@ -59,6 +66,20 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
     if dpar != "mu":  # an ordinal mixture component (brmspy.families.mixture.component_dpars)
         return {dpar: mu, "thres" + dpar[2:]: thres}
     return {"mu": mu, "thres": thres, "link": t.family.link}
+
+
+def _group_thresholds(ctx: PredictionContext, groups: ThresholdGroups, s: str) -> np.ndarray:
+    """(S, rows, max nthres) thresholds of each row's group; a group with fewer thresholds is padded with +inf.
+
+    An infinite threshold gives its categories probability 0 in every ordinal family (brms pads the
+    probabilities of categories beyond a group's own with 0).
+    """
+    index = threshold_group_index(groups, ctx.rows.data)
+    out = np.full((ctx.S, len(index), max(groups.nthres)), np.inf)
+    for i, n in enumerate(groups.nthres):
+        rows = index == i
+        out[:, rows, :n] = ctx.draws(f"b{s}_Intercept_{i + 1}")[:, None, :]
+    return out
 
 
 def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) -> dict[str, np.ndarray]:
@@ -74,6 +95,8 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
     for d in t.family.dpars:
         if d != "mu" and t.family.threshold_family(d) is not None:  # mixtures of ordinal families
             out.update(_ordinal_parts(ctx, t, d))
+    if t.family.kind.baseline_hazard:  # cox: each row's baseline hazard and cumulative hazard (S, N)
+        out.update(baseline_hazards(ctx, t))
     if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
         out["theta"] = ctx.draws("theta" + resp_suffix(t.resp))[:, None, :]
     if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference
@@ -116,6 +139,12 @@ def response_extras(ctx: PredictionContext, t: BrmsTerms, need_response: bool = 
     ``need_response`` makes a response missing from new data a DataError (log_lik, pp_mixture).
     """
     rd = ctx.rows.response(t, need_response)
+    groups = ctx.fit.frame.responses[t.resp].thres_groups
+    if rd is not None and groups is not None and ctx.is_new:  # new data: the model's thresholds per group
+        nthres = np.asarray(groups.nthres)[threshold_group_index(groups, ctx.rows.data)]
+        if np.any(rd.y > nthres + 1):
+            raise DataError(f"Number of thresholds is smaller than required by the response: a row of the new "
+                            f"data has a category above its group's ({groups.column}) number of thresholds + 1.")
     # vint()/vreal() of custom families; on new data without the response, from its columns
     custom_vars = rd.custom_vars if rd is not None else custom_var_values(t, ctx.rows.data)
     return rd, Extras(rd.trials if rd is not None else ctx.rows.trials(t), custom_vars,

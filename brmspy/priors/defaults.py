@@ -142,7 +142,18 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             tfam = t.family.threshold_family(pname)  # ordinal mu (a mixture: mu<k> of ordinal components)
             if tfam is not None:
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
-                if tfam.threshold == "equidistant":  # brms: the first threshold and their distance delta
+                groups = frame.responses[t.resp].thres_groups if pname == "mu" else None
+                if groups is not None and tfam.threshold == "equidistant":  # brms: first threshold, delta per group
+                    lb = "0" if tfam.kind.ordered_thresholds else ""
+                    rows.append(PriorRow("", "delta", lb=lb, **base))
+                    for g in groups.names:
+                        rows.append(PriorRow("", "delta", group=g, lb=lb, **base))
+                        rows.append(PriorRow("", "Intercept", group=g, **base))
+                elif groups is not None:  # thres(gr = g): brms's rows per group, then per threshold of the group
+                    for g, n in zip(groups.names, groups.nthres):
+                        rows.append(PriorRow("", "Intercept", group=g, **base))
+                        rows.extend(PriorRow("", "Intercept", coef=str(k), group=g, **base) for k in range(1, n + 1))
+                elif tfam.threshold == "equidistant":  # brms: the first threshold and their distance delta
                     # brms: delta > 0 for cumulative only
                     rows.append(PriorRow("", "delta", lb="0" if tfam.kind.ordered_thresholds else "", **base))
                 else:
@@ -157,13 +168,15 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
         # constant (unpredicted) distributional parameters: brms's priors for an identity link
         sigma_scale = data_scale(y, t.family, link="identity")
         for d in t.estimated_constants:
-            info = DPARS[d]
+            info = t.family.dpar_info(d)
             text = t.family.dpar_prior(d).format(scale=format_number(sigma_scale.scale), min_Y=f"min_Y{resp_suffix(t.resp)}")
             ub = _fmt_bound(info.upper) if isinstance(info.upper, (int, float)) else (
                 info.upper.format(rs=resp_suffix(t.resp)) if info.upper else "")
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
         if t.family.has_theta_simplex:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
+        if t.family.kind.baseline_hazard:
+            rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp))  # cox: baseline hazard coefficients (simplex)
         if t.family.kind.per_category_sigma:
             rows.append(PriorRow("lkj(1)", "lncor", resp=t.resp))  # logistic_normal's correlations
         if t.family.kind.has_categories:  # brms: global rows for all categories (resolve_priors)

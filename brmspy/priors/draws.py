@@ -139,8 +139,11 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
         for sp in design.specials:  # bsp, simo, sds, sdgp, lscale, ar, ... : each kind draws its own
             for name, values in sp.prior_draws(priors.special.get((prefix, type(sp).__name__), {}), sampler).items():
                 out.setdefault(name, values)
+    families = {t.resp: t.family for t in frame.response_terms}
     for (resp, d), p in priors.dpar.items():
-        put(f"prior_{d}" + resp_suffix(resp), p, *priors.bounds.get(d + resp_suffix(resp), (DPARS[d].lower, None)))
+        info = families[resp].dpar_info(d) if resp in families else DPARS[d]
+        hi = info.upper if isinstance(info.upper, (int, float)) else None  # both bounds, as the lprior statement
+        put(f"prior_{d}" + resp_suffix(resp), p, *priors.bounds.get(d + resp_suffix(resp), (info.lower, hi)))
     for block in frame.blocks:
         g = group_label(block)
         for c, p in zip(block.coefs, priors.sd[block.id]):

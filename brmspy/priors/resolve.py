@@ -25,7 +25,6 @@ from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
 from ..frame.types import ModelFrame
-from ..families import DPARS
 from .checks import _base_bounds, check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
 from .nonlinear import check_nlpar_priors
@@ -183,7 +182,20 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
         if tfam is not None:
             ncat = frame.responses[resp].ncat
-            if tfam.threshold == "equidistant":  # the first threshold, then the distance delta
+            groups = frame.responses[resp].thres_groups if prefix.dpar == "mu" else None
+            if groups is not None and tfam.threshold == "equidistant":  # per group: first threshold and delta
+                res.threshold_groups[prefix] = [[lookup(("Intercept", "", g, resp, dpar, ""),
+                                                        ("Intercept", "", "", resp, dpar, ""))] for g in groups.names]
+                res.thresholds[prefix] = [ps[0] for ps in res.threshold_groups[prefix]]
+                res.delta_groups[prefix] = [lookup(("delta", "", g, resp, dpar, ""), ("delta", "", "", resp, dpar, ""))
+                                            for g in groups.names]
+            elif groups is not None:  # thres(gr = g): threshold k of group g, then group g, then every threshold
+                res.threshold_groups[prefix] = [
+                    [lookup(("Intercept", str(k), g, resp, dpar, ""), ("Intercept", "", g, resp, dpar, ""),
+                            ("Intercept", "", "", resp, dpar, "")) for k in range(1, n + 1)]
+                    for g, n in zip(groups.names, groups.nthres)]
+                res.thresholds[prefix] = [p for ps in res.threshold_groups[prefix] for p in ps]
+            elif tfam.threshold == "equidistant":  # the first threshold, then the distance delta
                 res.thresholds[prefix] = [lookup(("Intercept", "", "", resp, dpar, ""))]
                 res.delta[prefix] = lookup(("delta", "", "", resp, dpar, ""))
             else:
@@ -233,12 +245,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             drow = by_key.get((d, "", "", t.resp, "", ""))
             if drow is not None and drow.source == "user":
                 lo, hi = _num(drow.lb), _num(drow.ub)
-                info = DPARS[d]
+                info = t.family.dpar_info(d)
                 if (lo, hi) != (info.lower, info.upper if isinstance(info.upper, (int, float)) else None) and \
                         not isinstance(info.upper, str):
                     res.bounds[d + resp_suffix(t.resp)] = (lo, hi)
         if t.family.has_theta_simplex:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
+        if t.family.kind.baseline_hazard:  # cox
+            res.sbhaz[t.resp] = lookup(("sbhaz", "", "", t.resp, "", ""))
         if t.family.kind.per_category_sigma:  # logistic_normal's correlations (Llncor), kept with rescor's
             res.rescor["lncor" + resp_suffix(t.resp)] = lookup(("lncor", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):

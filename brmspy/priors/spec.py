@@ -53,9 +53,12 @@ class Prior:
         if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme", "lncor", "cortime"):
             raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor', 'lncor', 'cortime' "
                              "or 'corme' (latent correlations of me() terms).")
-        if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo"):
+        if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo", "sbhaz"):
             raise PriorError(f"{self.prior!r} is a prior for simplexes; use it with class_='theta' (mixing "
-                             "proportions) or class_='simo' (monotonic effects).")
+                             "proportions), class_='simo' (monotonic effects) or class_='sbhaz' (cox baseline hazard).")
+        if self.class_ == "sbhaz" and dist is not None and dist.info.kind != "simplex":
+            raise PriorError(f"The baseline hazard coefficients of the cox family (class 'sbhaz') take a dirichlet "
+                             f"prior such as 'dirichlet(1)', not {self.prior!r}.")
         if self.class_ == "simo" and dist is not None and dist.info.kind != "simplex":
             raise PriorError(f"Monotonic simplexes (class 'simo') take a dirichlet prior such as 'dirichlet(1)', not {self.prior!r}.")
         if self.class_ in ("cor", "rescor", "corme", "lncor", "cortime") and dist is not None and dist.info.kind != "cholesky":

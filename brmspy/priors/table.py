@@ -69,8 +69,13 @@ class ResolvedPriors:
     dpar: dict[tuple[str, str], PriorDist | None] = field(default_factory=dict)
     thresholds: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # ordinal Intercept[k]
     delta: dict[Prefix, PriorDist | None] = field(default_factory=dict)  # distance of equidistant thresholds
+    #: thres(gr = g): the priors of each group's thresholds (the flat list stays in ``thresholds``)
+    threshold_groups: dict[Prefix, list[list[PriorDist | None]]] = field(default_factory=dict)
+    #: thres(gr = g) with equidistant thresholds: the prior of each group's distance delta_<i>
+    delta_groups: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
+    sbhaz: dict[str, PriorDist | None] = field(default_factory=dict)  # cox baseline hazard simplex (dirichlet), per resp
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
     rescor: dict[str, PriorDist | None] = field(default_factory=dict)  # "rescor" (Lrescor), shared "nu"
     shrinkage: dict[Prefix, Shrinkage] = field(default_factory=dict)  # horseshoe()/R2D2() on b of a predictor

@@ -19,8 +19,9 @@ from brmspy.codegen.kinds import KIND_CODE, kind_code
 from brmspy.codegen.likelihood import UnivariateCode
 from brmspy.codegen.mixture import MixtureCode
 from brmspy.codegen.ordinal import OrdinalCode
+from brmspy.codegen.survival import SurvivalCode
 from brmspy.families import FAMILIES, Ops, brmsfamily, categorical, mixture
-from brmspy.families.kinds import Categorical, FamilyKind, Mixture, Ordinal
+from brmspy.families.kinds import Categorical, FamilyKind, Mixture, Ordinal, Survival
 
 PACKAGE = Path(__file__).resolve().parents[2] / "brmspy"
 ORDINAL = {"cumulative", "sratio", "cratio", "acat", "hurdle_cumulative"}
@@ -81,14 +82,14 @@ def test_mixture_behaviour_on_the_family():
     (brmsfamily("gaussian"), UnivariateCode), (brmsfamily("zero_inflated_poisson"), UnivariateCode),
     (brmsfamily("cumulative"), OrdinalCode), (brmsfamily("hurdle_cumulative"), OrdinalCode),
     (categorical(), CategoricalCode), (brmsfamily("dirichlet"), CategoricalCode),
-    (mixture("gaussian", "gaussian"), MixtureCode),
+    (mixture("gaussian", "gaussian"), MixtureCode), (brmsfamily("cox"), SurvivalCode),
 ])
 def test_each_kind_has_its_code_writer(family, writer):
     assert type(kind_code(family)) is writer
 
 
 def test_the_registry_lists_every_kind():
-    assert set(KIND_CODE) == {FamilyKind, Ordinal, Categorical, Mixture}
+    assert set(KIND_CODE) == {FamilyKind, Ordinal, Categorical, Mixture, Survival}
     assert {type(s.kind) for s in FAMILIES.values()} | {Mixture} <= set(KIND_CODE)
 
 

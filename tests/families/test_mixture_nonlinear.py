@@ -19,7 +19,6 @@ import pytest
 import stanli
 
 import brmspy as bp
-from brmspy.core.errors import FormulaError
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
 
 NL_PRIORS = [bp.prior("normal(0, 1)", nlpar="a1"), bp.prior("normal(0, 1)", nlpar="b1")]
@@ -42,7 +41,9 @@ def test_golden_and_stanc(update_golden: bool) -> None:
 
 
 def test_refusals() -> None:
-    with pytest.raises(FormulaError, match="ordinal"):
+    # ordinal components take non-linear formulas (tests/families/test_mixture_ordinal_nonlinear.py); brms's
+    # refusal of flat priors on the nlpars holds there too
+    with pytest.raises(bp.PriorError, match="Priors on population-level coefficients are required in non-linear"):
         bp.make_stancode(bp.bf("y ~ a1 * x", "a1 ~ 1", nl=True), _data().assign(y=[1, 2, 3, 4] * 10),
                          bp.mixture("cumulative", "cumulative"))
 

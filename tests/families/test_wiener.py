@@ -123,8 +123,6 @@ def test_brms_priors_and_dec_errors() -> None:
         bp.make_stancode("rt | dec(dec) ~ x", d, "gaussian")
     sd = bp.make_standata("rt | dec(choice) ~ x", d.assign(choice=np.where(d.dec == 1, "upper", "lower")), "wiener")
     np.testing.assert_array_equal(sd["dec"], d["dec"])
-    with pytest.raises(bp.FamilyError, match="Mixtures with wiener components are not supported"):
-        bp.make_stancode("rt | dec(dec) ~ x", d, bp.mixture("wiener", "wiener"))
     with pytest.raises(bp.DataError, match="'lower' or 'upper'"):
         bp.make_standata("rt | dec(choice) ~ x", d.assign(choice="left"), "wiener")
 

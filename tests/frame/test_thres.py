@@ -2,7 +2,7 @@
 
 As brms 2.18: ``y | thres(k)`` gives ``k`` thresholds (``k + 1`` categories) whatever the largest observed
 category, brms's prior rows ``Intercept`` 1..k, and the error "Number of thresholds is smaller than
-required by the response" when the data need more. ``thres(gr = g)`` is refused as not supported yet.
+required by the response" when the data need more. ``thres(gr = g)``: tests/frame/test_thres_groups.py.
 Stan data, stanc, numpy log-likelihood equal to Stan's, recovery of simulated truth and predictions.
 """
 
@@ -44,8 +44,6 @@ def test_refusals() -> None:
     d = ordinal_data()
     with pytest.raises(DataError, match="Number of thresholds is smaller than required by the response"):
         bp.make_standata("y | thres(2) ~ x", d, "cumulative")
-    with pytest.raises(FormulaError, match=r"thres\(gr = g\).*not supported yet"):
-        bp.make_standata("y | thres(gr = g) ~ x", d, "cumulative")
     with pytest.raises(FormulaError, match="positive integer"):
         bp.make_standata("y | thres(2.5) ~ x", d, "cumulative")
 

@@ -576,8 +576,8 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
         if entry is None or f"XR_inv{s}" not in data:
             continue
         X = _ref_array(entry)
-        if "Intercept" in (entry.get("colnames") or []):
-            X = X[:, 1:]
+        if "Intercept" in (entry.get("colnames") or []) and f"int Kc{s} = K{s} - 1;" in build.code:
+            X = X[:, 1:]  # a centred design: brms decomposes Xc (an nlpar's X keeps its intercept column)
         if f"means_X{s}[i - 1] = mean(X{s}[, i]);" in build.code:
             X = X - X.mean(axis=0)
         Q, R = np.linalg.qr(X, mode="reduced")

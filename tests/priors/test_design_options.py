@@ -55,7 +55,8 @@ def test_options_checked() -> None:
         bp.bf("y ~ x", decomp="SVD")
     with pytest.raises(FormulaError, match="True or False"):
         bp.bf("y ~ x", center="no")
-    with pytest.raises(FormulaError, match="mixture"):
+    # brms's refusal: an ordered mixture (order = "mu") needs the intercepts center = FALSE removes
+    with pytest.raises(FormulaError, match="Try setting order = 'none'"):
         bp.make_stancode(bp.bf("y ~ x1", center=False), _data(), bp.mixture("gaussian", "gaussian"))
     with pytest.raises(PriorError, match="bounds"):
         bp.make_stancode(bp.bf("y ~ x1", decomp="QR"), _data(), prior=bp.prior("normal(0, 1)", lb=0))
@@ -185,6 +186,7 @@ def test_lf_options_for_dpars_and_nlpars() -> None:
     code = bp.make_stancode(bp.bf("y ~ x1", bp.lf("sigma ~ x1 + x2", decomp="QR")), d)
     stanli.stan_to_mir(code)
     assert "sigma += Intercept_sigma + XQ_sigma * bQ_sigma;" in code
-    with pytest.raises(FormulaError, match="non-linear parameter"):
-        bp.make_stancode(bp.bf("y ~ int + eta", nl=True) + bp.lf("int ~ 1") + bp.lf("eta ~ x1 + x2", decomp="QR"), d,
-                         prior=bp.prior("normal(0, 1)", nlpar="int") + bp.prior("normal(0, 1)", nlpar="eta"))
+    # an nlpar's uncentred design, intercept column included (brms 2.18; tests/formula/test_bf_options_mixture_nl.py)
+    code = bp.make_stancode(bp.bf("y ~ int + eta", nl=True) + bp.lf("int ~ 1") + bp.lf("eta ~ x1 + x2", decomp="QR"), d,
+                            prior=bp.prior("normal(0, 1)", nlpar="int") + bp.prior("normal(0, 1)", nlpar="eta"))
+    assert "nlp_eta += XQ_eta * bQ_eta;" in code and "vector[K_eta] b_eta = XR_inv_eta * bQ_eta;" in code

@@ -1,0 +1,46 @@
+"""Stan pieces of the cox family's baseline hazard (brms's ``stan_bhaz``).
+
+The data are the M- and I-spline bases of the times (``Zbhaz``, ``Zcbhaz``, :mod:`brmspy.frame.bhaz`)
+and the Dirichlet concentration ``con_sbhaz``; the parameter is the simplex ``sbhaz``; the model
+block computes each row's baseline hazard ``bhaz = Zbhaz * sbhaz`` and cumulative hazard
+``cbhaz = Zcbhaz * sbhaz``, which the likelihood passes to ``cox_lpdf`` (or ``cox_log_lpdf``) after
+``mu`` (:attr:`brmspy.families.FamilySpec.row_vectors`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.stan import StanBlocks
+from ..core.templates import stan_lines
+from ..formula.prefix import resp_suffix
+from ..formula.terms import BrmsTerms
+from ..frame.types import ResponseData
+from ..priors.table import ResolvedPriors
+from .likelihood import UnivariateCode
+
+__all__ = ["SurvivalCode", "stan_baseline_hazard"]
+
+
+class SurvivalCode(UnivariateCode):
+    """Proportional hazards: the univariate likelihood plus the baseline hazard's data and simplex."""
+
+    def parameters(self, t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData) -> StanBlocks:
+        return stan_baseline_hazard(t, priors, rd)
+
+
+def stan_baseline_hazard(t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData) -> StanBlocks:
+    """Data ``Kbhaz``, ``Zbhaz``, ``Zcbhaz``, ``con_sbhaz``; the simplex ``sbhaz`` and its prior; ``bhaz``/``cbhaz``."""
+    sb = StanBlocks()
+    bh = rd.bhaz
+    s = resp_suffix(t.resp)
+    names = dict(K=f"Kbhaz{s}", Z=f"Zbhaz{s}", Zc=f"Zcbhaz{s}", con=f"con_sbhaz{s}")
+    sb.data += stan_lines("survival", "data", N="N", **names)
+    p = priors.sbhaz.get(t.resp)
+    con = np.array(p.concentration(bh.K, f"the baseline hazard coefficients sbhaz{s}") if p is not None else [1.0] * bh.K)
+    sb.values.update({names["K"]: bh.K, names["Z"]: bh.Z, names["Zc"]: bh.Zc, names["con"]: con})
+    sb.par.append(f"simplex[{names['K']}] sbhaz{s};  // baseline coefficients")
+    sb.tpar_prior.append(f"lprior += dirichlet_lpdf(sbhaz{s} | {names['con']});")
+    sb.model_def += stan_lines("survival", "hazards", N="N", bhaz=f"bhaz{s}", cbhaz=f"cbhaz{s}", Z=names["Z"],
+                               Zc=names["Zc"], s=f"sbhaz{s}")
+    return sb

@@ -1,0 +1,32 @@
+"""The cox family's baseline hazard per draw and row (brms's ``prepare_predictions_bhaz``).
+
+The rows' times go through the model's spline basis (its knots and boundary knots, as brms's
+``predict(basis, newy)``), and the draws of the simplex ``sbhaz`` weight the columns:
+``bhaz = sbhaz Zbhaz'`` and ``cbhaz = sbhaz Zcbhaz'``, each (draws, rows).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.errors import DataWarning, warn
+from ..formula.prefix import resp_suffix
+from ..formula.terms import BrmsTerms
+from .context import PredictionContext
+
+__all__ = ["baseline_hazards"]
+
+
+def baseline_hazards(ctx: PredictionContext, t: BrmsTerms) -> dict[str, np.ndarray]:
+    """``{"bhaz": (S, N), "cbhaz": (S, N)}`` for the rows of ``ctx``; empty when the rows have no times."""
+    rd = ctx.rows.response(t, False)
+    if rd is None:  # no times in new data: brms's refusals of epred/predict follow from the family
+        return {}
+    basis = ctx.fit.frame.responses[t.resp].bhaz.basis
+    s = ctx.draws("sbhaz" + resp_suffix(t.resp))  # (S, K)
+    y = np.asarray(rd.y, dtype=float)
+    lo, hi = basis.boundary
+    if np.any((y < lo) | (y > hi)):  # splines2 extends the end pieces, with this warning (brms passes it on)
+        warn(f"Some times lie beyond the baseline hazard's boundary knots [{lo:g}, {hi:g}]: its splines are "
+             "extrapolated there and may be ill-conditioned (as splines2 warns in brms).", DataWarning)
+    return {"bhaz": s @ basis.m(y).T, "cbhaz": s @ basis.i(y).T}

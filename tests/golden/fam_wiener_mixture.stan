@@ -1,0 +1,126 @@
+// generated with brmspy
+functions {
+  /* Wiener diffusion log-PDF for a single response
+   * Args:
+   *   y: reaction time data
+   *   dec: decision data (0 or 1)
+   *   alpha: boundary separation parameter > 0
+   *   tau: non-decision time parameter > 0
+   *   beta: initial bias parameter in [0, 1]
+   *   delta: drift rate parameter
+   * Returns:
+   *   a scalar to be added to the log posterior
+   */
+  real wiener_diffusion_lpdf(real y, int dec, real alpha, real tau, real beta, real delta) {
+    if (dec == 1) {
+      return wiener_lpdf(y | alpha, tau, beta, delta);
+    } else {
+      return wiener_lpdf(y | alpha, tau, 1 - beta, - delta);
+    }
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  array[N] int<lower=0,upper=1> dec;  // decisions
+  int<lower=1> K_mu1;  // number of population-level effects
+  matrix[N, K_mu1] X_mu1;  // population-level design matrix
+  int<lower=1> K_mu2;  // number of population-level effects
+  matrix[N, K_mu2] X_mu2;  // population-level design matrix
+  vector[2] con_theta;  // prior concentration
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_mu1_df;
+  real prior_Intercept_mu1_loc;
+  real prior_Intercept_mu1_scale;
+  real prior_Intercept_mu2_df;
+  real prior_Intercept_mu2_loc;
+  real prior_Intercept_mu2_scale;
+  real prior_bs1_shape;
+  real prior_bs1_rate;
+  real prior_ndt1_lower;
+  real prior_ndt1_upper;
+  real prior_bias1_a;
+  real prior_bias1_b;
+  real prior_bs2_shape;
+  real prior_bs2_rate;
+  real prior_ndt2_lower;
+  real prior_ndt2_upper;
+  real prior_bias2_a;
+  real prior_bias2_b;
+  int prior_only;  // should the likelihood be ignored?
+}
+transformed data {
+  int Kc_mu1 = K_mu1 - 1;
+  matrix[N, Kc_mu1] Xc_mu1;  // centered version of X_mu1 without an intercept
+  vector[Kc_mu1] means_X_mu1;  // column means of X_mu1 before centering
+  int Kc_mu2 = K_mu2 - 1;
+  matrix[N, Kc_mu2] Xc_mu2;  // centered version of X_mu2 without an intercept
+  vector[Kc_mu2] means_X_mu2;  // column means of X_mu2 before centering
+  real min_Y = min(Y);
+  for (i in 2:K_mu1) {
+    means_X_mu1[i - 1] = mean(X_mu1[, i]);
+    Xc_mu1[, i - 1] = X_mu1[, i] - means_X_mu1[i - 1];
+  }
+  for (i in 2:K_mu2) {
+    means_X_mu2[i - 1] = mean(X_mu2[, i]);
+    Xc_mu2[, i - 1] = X_mu2[, i] - means_X_mu2[i - 1];
+  }
+}
+parameters {
+  vector[Kc_mu1] b_mu1;  // regression coefficients
+  vector[Kc_mu2] b_mu2;  // regression coefficients
+  real<lower=0> bs1;  // boundary separation parameter
+  real<lower=0,upper=min_Y> ndt1;  // non-decision time
+  real<lower=0,upper=1> bias1;  // initial bias parameter
+  real<lower=0> bs2;  // boundary separation parameter
+  real<lower=0,upper=min_Y> ndt2;  // non-decision time
+  real<lower=0,upper=1> bias2;  // initial bias parameter
+  simplex[2] theta;  // mixing proportions
+  ordered[2] ordered_Intercept;  // to identify mixtures
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  // mixing proportions
+  real<lower=0,upper=1> theta1 = theta[1];
+  real<lower=0,upper=1> theta2 = theta[2];
+  // identify mixtures via ordering of the intercepts
+  real Intercept_mu1 = ordered_Intercept[1];
+  real Intercept_mu2 = ordered_Intercept[2];
+  lprior += dirichlet_lpdf(theta | con_theta);
+  lprior += student_t_lpdf(Intercept_mu1 | prior_Intercept_mu1_df, prior_Intercept_mu1_loc, prior_Intercept_mu1_scale);
+  lprior += student_t_lpdf(Intercept_mu2 | prior_Intercept_mu2_df, prior_Intercept_mu2_loc, prior_Intercept_mu2_scale);
+  lprior += gamma_lpdf(bs1 | prior_bs1_shape, prior_bs1_rate);
+  lprior += uniform_lpdf(ndt1 | prior_ndt1_lower, prior_ndt1_upper)
+    - uniform_lccdf(0 | prior_ndt1_lower, prior_ndt1_upper);
+  lprior += beta_lpdf(bias1 | prior_bias1_a, prior_bias1_b);
+  lprior += gamma_lpdf(bs2 | prior_bs2_shape, prior_bs2_rate);
+  lprior += uniform_lpdf(ndt2 | prior_ndt2_lower, prior_ndt2_upper)
+    - uniform_lccdf(0 | prior_ndt2_lower, prior_ndt2_upper);
+  lprior += beta_lpdf(bias2 | prior_bias2_a, prior_bias2_b);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term of mu1
+    vector[N] mu1 = rep_vector(0.0, N);
+    // initialize linear predictor term of mu2
+    vector[N] mu2 = rep_vector(0.0, N);
+    mu1 += Intercept_mu1 + Xc_mu1 * b_mu1;
+    mu2 += Intercept_mu2 + Xc_mu2 * b_mu2;
+    // likelihood of the mixture model
+    for (n in 1:N) {
+      array[2] real ps;
+      ps[1] = log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n]);
+      ps[2] = log(theta2) + wiener_diffusion_lpdf(Y[n] | dec[n], bs2, ndt2, bias2, mu2[n]);
+      target += log_sum_exp(ps);
+    }
+  }
+  // priors including constants
+  target += lprior;
+}
+generated quantities {
+  // actual population-level intercept
+  real b_mu1_Intercept = Intercept_mu1 - dot_product(means_X_mu1, b_mu1);
+  // actual population-level intercept
+  real b_mu2_Intercept = Intercept_mu2 - dot_product(means_X_mu2, b_mu2);
+}
