@@ -1,4 +1,5 @@
-"""Residual autocorrelation: ``ar()``, ``ma()``, ``arma()`` and ``cosy()`` (brms's formulation).
+"""Residual autocorrelation: ``ar()``, ``ma()``, ``arma()``, ``cosy()``, ``unstr()``, ``sar()``, ``fcor()`` and
+``car()`` (brms's formulation).
 
 Terms such as ``y ~ x + ar(time = t, gr = g, p = 2)`` give the residuals of
 the response's mean a time-series structure within each series (level of
@@ -12,7 +13,9 @@ the response's mean a time-series structure within each series (level of
 * **Time covariance** (``cosy()`` and ``ar/ma/arma(..., cov = TRUE)`` of
   order 1): each series is one multivariate normal (or Student-t) draw with
   covariance ``sigma^2 * R``; ``R`` is compound symmetry for ``cosy`` and the
-  ARMA(1, 1) covariance of unit innovations otherwise (brms's matrices).
+  ARMA(1, 1) covariance of unit innovations otherwise (brms's matrices); ``unstr(time, gr)``
+  estimates the correlation matrix of all time points (``Lcortime``) and each series takes the rows
+  and columns of the time points it has (brms's ``Jtime_tg``).
   ``log_lik`` then returns brms's leave-one-out conditional densities
   (Bürkner, Gabry & Vehtari 2020), which do not sum to the joint density;
   :func:`series_log_lik` gives the joint density per series.
@@ -39,7 +42,7 @@ from ..formula.syntax import is_identifier
 from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .columns import check_columns, group_index, level_label, levels_of
 
-#: autocorrelation terms handled here; brms's other ones (car, sar, fcor, unstr) are not supported yet
+#: the residual autocorrelation terms of :class:`AutocorSpec` (car() is parsed by :func:`parse_car`)
 AUTOCOR_KINDS = ("ar", "ma", "arma", "cosy", "fcor", "sar", "unstr")
 #: brms's arguments of each term, in positional order
 ARGUMENTS = {
