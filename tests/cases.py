@@ -98,6 +98,7 @@ CASES: list[Case] = [
     Case("sigma_formula", bp.bf("y ~ x + (1 | g)", "sigma ~ x")),
     Case("weights", "y | weights(w) ~ x + (1 | g)"),
     Case("poisson_weights", "count | weights(w) ~ x", "poisson"),
+    Case("subset_uni", "y | subset(yb) ~ x + f + (1 | g)", notes="the rows with yb == 1; levels of g of all rows"),
     Case(
         "user_priors",
         "y ~ x + z + f",

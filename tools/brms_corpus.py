@@ -379,8 +379,13 @@ case("add_trials_group", "ysucc | trials(ntr) ~ x1 + (1 | g1)", family="binomial
 case("add_trials_zib", "ysucc | trials(ntr) ~ x1", family="zero_inflated_binomial")
 case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported",
      reason=r"(?i)subset\(\).*not supported by brmspy yet")
-case("add_subset_uni", "y | subset(lgl) ~ x1 + (1 | g1)", difference="unsupported",
-     reason=r"(?i)subset\(\).*not supported by brmspy yet")
+case("add_subset_uni", "y | subset(lgl) ~ x1 + (1 | g1)")
+case("add_subset_levels_outside", 'y | subset(gby == "u") ~ x1 + (1 | g1) + (1 | g2)',
+     note="g1 levels 5-8 only outside the subset: N_1 counts them (brms's global grouping levels)")
+case("add_subset_factor_levels", 'y | subset(f3 != "c") ~ f3 + x1', note="X from the subset rows: no f3c column")
+case("add_subset_numeric", "y | subset(xint) ~ x1 + x2", note="as.logical() of a number: 0 is FALSE")
+case("add_subset_poisson_slopes", "ycnt | subset(lgl) ~ x1 + (1 + x1 | g2)", family="poisson")
+case("add_subset_weights", "y | weights(wts) + subset(lgl) ~ x1")
 
 # ---------------------------------------------------------------- special terms
 group("specials")

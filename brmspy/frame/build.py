@@ -33,7 +33,7 @@ from .design import DesignSpec, ModelVariables, na_of
 from .groups import brms_term_order, group_blocks
 from .nonlinear import check_covariates, uncentered_design
 from .bhaz import baseline_hazard
-from .response import build_response_data, check_mi, mi_kept_columns
+from .response import build_response_data, check_mi, mi_kept_columns, subset_rows
 from .spec import FrameSpec, PopulationSpec, ResponseSpec, group_spec
 from .specials import ModelSettings, build_specials, link_specials
 from .types import ModelFrame, PopulationDesign, ResponseData
@@ -156,6 +156,13 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         data = data.iloc[order].reset_index(drop=True)
         rows = rows[order]
     mv.keep(rows)
+    level_data = None
+    keep = subset_rows(terms, data)  # 'y | subset(s)': the response's rows, after the NA rows are dropped
+    if keep is not None:
+        level_data = data  # brms: group levels of every remaining row (a level only outside the subset counts)
+        data = data.iloc[keep].reset_index(drop=True)
+        rows = rows[keep]
+        mv.keep(keep)
 
     responses: dict[str, ResponseData] = {}
     designs: dict[Prefix, PopulationDesign] = {}
@@ -193,7 +200,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     nthres = {Prefix(t.resp, "mu"): responses[t.resp].ncat - 1 for t in completed
               if t.family.kind.has_thresholds and responses[t.resp].ncat}
-    blocks, effect_designs = group_blocks(group_specs, data, data2, mv, nthres)
+    blocks, effect_designs = group_blocks(group_specs, data, data2, mv, nthres, level_data)
     link_group_specials(blocks, designs, completed)
     levels = {b.group: b.levels for b in blocks}
     spec = FrameSpec(

@@ -35,7 +35,7 @@ import pandas as pd
 from ..core.errors import DataError, FormulaError
 from ..formula.prefix import Prefix, brms_name
 from ..formula.terms import GroupTerm, parse_rhs
-from .columns import group_index, level_label, levels_of
+from .columns import group_index, level_label, level_labels, levels_of
 from .design import DesignSpec, ModelVariables
 from .types import ReBlock, ReCoef
 
@@ -158,12 +158,15 @@ def brms_term_order(terms: list) -> list:
 
 
 def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data2: dict | None = None,
-                 mv: ModelVariables | None = None, nthres: Mapping[Prefix, int] | None = None
+                 mv: ModelVariables | None = None, nthres: Mapping[Prefix, int] | None = None,
+                 level_data: pd.DataFrame | None = None,
                  ) -> tuple[list[ReBlock], dict[int, list[tuple[DesignSpec | None, int]]]]:
     """The group-level blocks of the model (brms's ids) and, per block, the design and column of each effect's Z.
 
     ``specs`` are (linear predictor, term) pairs in brms's order (:func:`brms_term_order`);
-    terms sharing an ID (``(1 | ID | g)``) go into one block.
+    terms sharing an ID (``(1 | ID | g)``) go into one block.  ``level_data`` (``subset()``:
+    every row of the model, ``data`` only the subset's) gives the levels, as brms's global
+    grouping data: a level seen only outside the subset still counts in ``N_<id>``.
     """
     blocks: list[ReBlock] = []
     designs: dict[int, list[tuple[DesignSpec | None, int]]] = {}
@@ -173,11 +176,15 @@ def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data
         block = by_key.get(key) if key else None
         if block is None:
             if g.mm:
-                J, levels = _mm_index(data, g.group_vars)
+                J, levels = _mm_index(data if level_data is None else level_data, g.group_vars)
                 weights = mm_weights(data, g)
             else:
-                j, levels = group_index(data, g.group_vars)
+                j, levels = group_index(data if level_data is None else level_data, g.group_vars)
                 J, weights = [j], None
+            J_all = J  # on level_data's rows: gr(by = ) reads each level's 'by' there
+            if level_data is not None:
+                members = [(v,) for v in g.group_vars] if g.mm else [g.group_vars]
+                J = [pd.Index(levels).get_indexer(level_labels(data, m)).astype(np.int64) + 1 for m in members]
             if len(levels) < 2:
                 raise DataError(
                     f"The grouping factor {g.group!r} of '{g.label}' has only {len(levels)} level in the data; "
@@ -188,7 +195,7 @@ def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data
                 check_cov_term(g.cov, g.by, g.mm, g.label)
                 block.cov, block.Lcov = g.cov, cov_cholesky(data2, g.cov, levels, g.label)
             if g.by:
-                _attach_by(block, data, g)
+                _attach_by(block, data if level_data is None else level_data, g, J_all[0])
             blocks.append(block)
             if key:
                 by_key[key] = block
@@ -332,11 +339,10 @@ def mm_weights(data: pd.DataFrame, g: GroupTerm) -> list[np.ndarray]:
     return [W[:, i] for i in range(m)]
 
 
-def _attach_by(block: ReBlock, data: pd.DataFrame, g: GroupTerm) -> None:
+def _attach_by(block: ReBlock, data: pd.DataFrame, g: GroupTerm, J: np.ndarray) -> None:
     by_col = data[g.by]
     by_levels = [level_label(v) for v in levels_of(by_col)]
     by_codes = pd.Categorical(by_col.map(level_label), categories=by_levels).codes + 1
-    J = block.J[0]
     per_level = pd.DataFrame({"J": J, "by": by_codes}).drop_duplicates()
     counts = per_level.groupby("J")["by"].nunique()
     if (counts > 1).any():

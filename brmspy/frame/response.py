@@ -16,13 +16,14 @@ from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, war
 from ..families import warn_binomial_trials
 from ..families.core import ordinal_response
 from ..families.custom import CustomFamily
-from ..formula.rexpr import rename
+from ..formula.rexpr import parse_expr, rename
 from ..formula.syntax import parse_call
-from ..formula.terms import BrmsTerms, SpecialTerm
+from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
 from .additions import decisions
 from .additions import build_additions
 from .categorical import category_parts, response_data
+from .rvalues import Env, Lgl, evaluate
 from .columns import addition_values, eval_column, group_index, level_labels, names_in_text, response_weights
 from .types import ResponseData, ThresholdGroups
 
@@ -82,14 +83,53 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     for a in t.response.additions:
         if a.name == "thres" and fam.spec.response == "ordinal":
             continue
-        if a.name == "subset":
-            raise FormulaError(
-                f"'subset({a.args.get('x', '')})' on response {t.response.expr!r}: subset() (a response fitted on its own "
-                "rows; in multivariate models brms's N_<resp>) is not supported by brmspy yet (issue 21); fit the "
-                "responses separately on their rows, or drop subset().")
-        if a.name not in ("trials", "weights", "mi", "dec", "bhaz", "vint", "vreal", *ADDITIONS_HANDLED):
+        if a.name not in ("trials", "weights", "mi", "dec", "bhaz", "vint", "vreal", "subset", *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
+
+
+def subset_values(t: BrmsTerms, data: pd.DataFrame) -> np.ndarray | None:
+    """The rows of ``data`` a ``subset(s)`` response is fitted on (R's ``as.logical(s)``; None without subset()).
+
+    brms 2.18's ``subset_data``: a value that is not a logical, a number or ``"TRUE"``/``"FALSE"``
+    text is NA, and NA or no TRUE row is an error.
+    """
+    a = t.response.addition("subset")
+    if a is None:
+        return None
+    text = a.args.get("x", "").strip()
+    value = evaluate(parse_expr(f"as.logical({text})", "subset()"), Env(data, "subset()"), {})
+    keep = np.asarray(value.v if isinstance(value, Lgl) else value, dtype=float)
+    if keep.shape != (len(data),):
+        raise DataError(f"subset({text}) of {t.response.expr!r}: length of 'subset' ({keep.size}) does not match "
+                        f"the rows of 'data' ({len(data)}); use a column of the data.")
+    if np.isnan(keep).any():
+        raise DataError(f"subset({text}) of {t.response.expr!r}: subset variables may not contain NAs; they must "
+                        "be logical (TRUE/FALSE), numbers or 'TRUE'/'FALSE' text.")
+    if not keep.any():
+        raise DataError(
+            f"All rows of 'data' were removed via 'subset({text})' of {t.response.expr!r}. Make sure that variables "
+            "do not contain NAs for observations in which they are supposed to be used, and that each subset "
+            "variable is TRUE for at least one observation.")
+    return keep.astype(bool)
+
+
+def subset_rows(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> np.ndarray | None:
+    """Positions of the rows a univariate ``subset()`` model is fitted on (None: every row).
+
+    Multivariate models with ``subset()`` (each response on its own rows, brms's ``N_<resp>``) and
+    ``mi(x, idx = )`` are refused for now (issue 21).
+    """
+    if isinstance(terms, MvBrmsTerms):
+        subs = [t.response.expr for t in terms.responses if t.response.addition("subset") is not None]
+        if subs:
+            raise FormulaError(
+                f"subset() on response(s) {', '.join(map(repr, subs))} of a multivariate model (each response fitted "
+                "on its own rows, brms's N_<resp>) is not supported by brmspy yet (issue 21); fit the responses "
+                "separately on their rows (subset() is supported in univariate models).")
+        return None
+    keep = subset_values(terms, data)
+    return None if keep is None else np.flatnonzero(keep)
 
 
 def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:

@@ -64,11 +64,11 @@ from ..formula.terms import BrmsTerms, GroupTerm, MvBrmsTerms, split_group_term
 from .additions import new_data_additions
 from .autocor import AutocorSpec, series_of, series_order
 from .categorical import split_cbind
-from .columns import check_columns, level_label, level_labels
+from .columns import check_columns, level_label, level_labels, names_in_text
 from .design import DesignSpec
 from .groups import group_design, mm_weights, sp_coef_names
 from .nonlinear import covariate_values
-from .response import build_response_data, mi_kept_columns
+from .response import build_response_data, mi_kept_columns, subset_values
 from .specials import SpecialDesign
 from .types import AdditionData, ModelFrame, ReBlock, ResponseData
 
@@ -181,7 +181,25 @@ class FrameSpec:
         >>> new.X(Prefix("", "mu")).shape             # doctest: +SKIP
         (3, 2)
         """
-        return NewData(self, self.check(newdata), allow_new_levels)
+        return NewData(self, self.check(self.subset(newdata)), allow_new_levels)
+
+    def subset(self, newdata: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``newdata`` a ``y | subset(s)`` model predicts (all rows without subset()), labels kept.
+
+        brms applies the subset to new data too: the subset column is needed, and rows where it is
+        FALSE are left out of the predictions.
+        """
+        if not isinstance(newdata, pd.DataFrame) or isinstance(self.terms, MvBrmsTerms):
+            return newdata
+        a = self.terms.response.addition("subset")
+        if a is None:
+            return newdata
+        missing = [n for n in names_in_text(a.args.get("x", "")) if n in self.data.columns and n not in newdata.columns]
+        if missing:
+            raise DataError(f"newdata needs the column(s) {', '.join(map(repr, missing))} of the model's "
+                            f"'{a.text}' (brms applies the subset to new data too).")
+        keep = subset_values(self.terms, newdata.reset_index(drop=True))
+        return newdata[keep]
 
     def check(self, newdata: pd.DataFrame) -> pd.DataFrame:
         """``newdata`` checked and with the model's factor codings (a new frame; the argument is not changed).

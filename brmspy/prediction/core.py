@@ -268,7 +268,7 @@ def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str]
 
 def _rows_index(fit: "BrmsFit", newdata: Any, n: int) -> pd.Index | None:
     """The index of the rows predicted: newdata's (a pandas input keeps its labels) or the fitted rows'."""
-    index = fit.row_labels if newdata is None else getattr(newdata, "index", None)
+    index = fit.row_labels if newdata is None else getattr(fit.frame.spec.subset(newdata), "index", None)
     return index if isinstance(index, pd.Index) and len(index) == n else None
 
 

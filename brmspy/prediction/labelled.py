@@ -30,7 +30,7 @@ def as_dataarray(fit: "BrmsFit", values: np.ndarray, newdata: Any, ndraws: int |
 
     nchain, per_chain = fit.stan_draws.nchains, fit.stan_draws.ndraws
     n = values.shape[1]
-    index = fit.row_labels if newdata is None else getattr(newdata, "index", None)
+    index = fit.row_labels if newdata is None else getattr(fit.frame.spec.subset(newdata), "index", None)
     obs = list(index) if isinstance(index, pd.Index) and len(index) == n and index.is_unique else list(range(n))
     coords: dict[str, Any] = {"obs": obs}
     extra: list[str] = []
