@@ -386,6 +386,26 @@ case("add_subset_factor_levels", 'y | subset(f3 != "c") ~ f3 + x1', note="X from
 case("add_subset_numeric", "y | subset(xint) ~ x1 + x2", note="as.logical() of a number: 0 is FALSE")
 case("add_subset_poisson_slopes", "ycnt | subset(lgl) ~ x1 + (1 + x1 | g2)", family="poisson")
 case("add_subset_weights", "y | weights(wts) + subset(lgl) ~ x1")
+case("add_subset_poly_scale", "y | subset(lgl) ~ poly(x1, 2) + scale(x2)", note="poly()/scale() of the subset rows")
+case("add_subset_smooth", "y | subset(lgl) ~ s(x1)")
+case("add_subset_ar", "y | subset(lgl) ~ x1 + ar(time = tim, gr = g1)")
+case("add_subset_sar", "y | subset(lgl) ~ x1 + sar(W)", data2={"W": "sarW"},
+     reason=r"Dimensions of 'W' for SAR terms must be equal to the number of observations",
+     note="brms removes the NA rows from W, then needs N x N of the subset")
+case("add_subset_gr_by", 'y | subset(xint != 2) ~ x1 + (1 | gr(g1, by = gby))')
+case("add_subset_gr_by_outside", 'y | subset(gby == "u") ~ x1 + (1 | gr(g1, by = gby))')
+case("add_subset_gr_cov", 'y | subset(gby == "u") ~ x1 + (1 | gr(g1, cov = A))', data2={"A": "covA"})
+case("add_subset_mm", "y | subset(lgl) ~ x1 + (1 | mm(gm1, gm2))")
+case("add_subset_cens", "y | cens(censi, yupp) + subset(lgl) ~ x1", note="cens() on the subset rows")
+case("add_subset_bernoulli", "ybin | subset(xint > 1) ~ x1 + (1 | g1)", family="bernoulli")
+case("add_subset_me", "y | subset(lgl) ~ me(xme, sdxme)", reason=r"Cannot use me\(\) terms in subsetted formulas")
+case("add_subset_mo_group", "y | subset(lgl) ~ mo(xmo) + (1 | g2)")
+case("add_subset_mi_response", "ymis | mi() + subset(lgl) ~ x1")
+case("add_subset_cumulative", "yord | subset(lgl) ~ x1 + (1 | g1)", family="cumulative")
+case("add_subset_categorical", "ycat | subset(lgl) ~ x1 + (1 | g1)", family="categorical",
+     note="every category in the subset (without one, brms 2.18 codes Y inconsistently; brmspy refuses)")
+case("add_subset_binomial", "ysucc | trials(ntr) + subset(lgl) ~ x1", family="binomial")
+case("add_subset_sigma", bf("y | subset(lgl) ~ x1", "sigma ~ x2 + (1 | g1)"))
 
 # ---------------------------------------------------------------- special terms
 group("specials")

@@ -156,7 +156,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         data = data.iloc[order].reset_index(drop=True)
         rows = rows[order]
     mv.keep(rows)
-    level_data = None
+    level_data, na_kept = None, rows  # sar()/fcor() matrices: brms removes the NA rows only (then needs N x N)
     keep = subset_rows(terms, data)  # 'y | subset(s)': the response's rows, after the NA rows are dropped
     if keep is not None:
         level_data = data  # brms: group levels of every remaining row (a level only outside the subset counts)
@@ -171,6 +171,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     completed: list[BrmsTerms] = []
     for t in resp_terms:
         responses[t.resp] = build_response_data(t, data)
+        if level_data is not None and t.family.kind.has_categories:
+            _check_subset_categories(t, responses[t.resp], level_data)
         responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp])  # cox: spline bases of the times
         t = _completed(t, responses[t.resp])
         completed.append(t)
@@ -195,7 +197,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             populations[host] = replace(populations[host], specials=tuple(designs[host].specials))
 
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
-    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2, rows=rows,
+    link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2, rows=na_kept,
                                                         n_data=len(labels)))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     nthres = {Prefix(t.resp, "mu"): responses[t.resp].ncat - 1 for t in completed
@@ -208,7 +210,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         {t.resp: ResponseSpec(t, responses[t.resp]) for t in completed},
         {t.resp: ac for t in completed if (ac := response_spec(t)) is not None},
     )
-    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec, row_labels=labels[rows])
+    frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec, row_labels=labels[rows],
+                       all_rows=level_data)
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame
@@ -261,6 +264,23 @@ def _completed(t: BrmsTerms, rd: ResponseData) -> BrmsTerms:
     if parts is t.parts and fixed is t.fixed and family is t.family:
         return t
     return replace(t, parts=parts, fixed=fixed, family=family)
+
+
+def _check_subset_categories(t: BrmsTerms, rd: ResponseData, level_data: pd.DataFrame) -> None:
+    """subset() of a categorical response: its rows must hold every category of the model's rows.
+
+    brms 2.18 takes the number of categories from all rows but codes ``Y`` by the categories of the
+    subset rows, so a category missing from the subset shifts the codes of the others; brmspy
+    refuses that case rather than fit a model whose categories are mislabelled.
+    """
+    every = build_response_data(t, level_data).levels
+    if list(rd.levels) != list(every):
+        missing = [c for c in every if c not in rd.levels]
+        raise DataError(
+            f"subset() of the {t.family.name} response {t.response.expr!r} leaves out the categories "
+            f"{', '.join(map(repr, missing))}, which other rows of the data have; brms 2.18 would code the remaining "
+            "categories inconsistently (Y by the subset's categories, ncat by all rows). Drop those rows from the "
+            "data instead of using subset().")
 
 
 def _check_data_shape(data: pd.DataFrame) -> None:

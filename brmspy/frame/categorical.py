@@ -28,7 +28,7 @@ def response_data(t, data: pd.DataFrame):
     for a in t.response.additions:
         if a.name == "trials" and fam.spec.needs_trials:  # multinomial
             continue
-        if a.name == "weights":
+        if a.name in ("weights", "subset"):  # subset(): the rows are chosen in build_frame
             continue
         raise FormulaError(f"The addition term '{a.name}()' is not supported for family {fam.name!r}; remove it.")
     if fam.kind.response == "category":  # one category per row; otherwise cbind() of counts or proportions

@@ -129,7 +129,12 @@ def subset_rows(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> np.ndarra
                 "separately on their rows (subset() is supported in univariate models).")
         return None
     keep = subset_values(terms, data)
-    return None if keep is None else np.flatnonzero(keep)
+    if keep is None:
+        return None
+    if any(part.terms.specials("me") for part in terms.parts.values()):
+        raise FormulaError("Cannot use me() terms in subsetted formulas (brms): the latent values of me() "
+                           "are shared across rows; drop subset() or me().")
+    return np.flatnonzero(keep)
 
 
 def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:

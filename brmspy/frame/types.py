@@ -172,6 +172,8 @@ class ModelFrame:
     spec: "FrameSpec | None" = field(default=None, repr=False)  # noqa: F821  (spec.py imports this module)
     #: the user's index labels of ``data``'s rows (``data`` itself is renumbered 0..N-1)
     row_labels: pd.Index | None = field(default=None, repr=False)
+    #: ``y | subset(s)``: every row left after NA removal (brms's ``fit$data``; ``data`` holds the subset's rows)
+    all_rows: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def N(self) -> int:

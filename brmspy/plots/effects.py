@@ -212,6 +212,7 @@ class _ModelVars:
     trials_vars: set[str]
     factor_calls: set[str]  # variables wrapped in factor()/C() in the formula
     int_vars: set[str] = field(default_factory=set)  # mo() variables: integer grids and conditions, as brms
+    subset_vars: set[str] = field(default_factory=set)  # subset(s): held at TRUE (1), as brms
 
 
 def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
@@ -263,7 +264,9 @@ def _model_vars(fit: "BrmsFit", resp: str | None = None) -> _ModelVars:
             if v not in predictors:
                 predictors.append(v)
     required = [c for c in variables_of(t, data) if c not in response_vars]
-    return _ModelVars(effects, predictors, required, group_vars, trials_vars, factor_calls, int_vars)
+    sub = t.response.addition("subset")
+    subset_vars = {v for v in names_in_text(sub.args.get("x", "")) if v in cols} if sub is not None else set()
+    return _ModelVars(effects, predictors, required, group_vars, trials_vars, factor_calls, int_vars, subset_vars)
 
 
 def _is_factor(s: pd.Series, name: str, mv: _ModelVars) -> bool:
@@ -308,6 +311,8 @@ def _parse_effects(effects: str | Sequence[str] | None, mv: _ModelVars) -> tuple
 def _default_value(s: pd.Series, name: str, mv: _ModelVars):
     if name in mv.trials_vars:
         return 1  # brms: trials set to 1 unless given in conditions
+    if name in mv.subset_vars:  # brms: the rows of the subset
+        return True if _is_factor(s, name, mv) else 1
     if _is_factor(s, name, mv):
         return _levels(s)[0]
     if name in mv.int_vars:
@@ -315,7 +320,7 @@ def _default_value(s: pd.Series, name: str, mv: _ModelVars):
     return float(np.mean(s.astype(float)))
 
 
-def _effect_grid(data: pd.DataFrame, eff: tuple[str, ...], types: tuple[str, ...], resolution: int) -> pd.DataFrame:
+def _effect_grid(data: Mapping[str, pd.Series], eff: tuple[str, ...], types: tuple[str, ...], resolution: int) -> pd.DataFrame:
     s1 = data[eff[0]]
     if types[0] == "factor":
         v1 = _levels(s1)
@@ -433,7 +438,8 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
                                                  prob=prob, robust=robust, resolution=resolution, ndraws=ndraws,
                                                  dpar=dpar, seed=seed))
     mv = _model_vars(fit, resp)
-    data = fit.frame.data
+    # grids and default conditions from every row of the model (brms's model.frame(fit)), also with subset()
+    data = fit.frame.data if fit.frame.all_rows is None else fit.frame.all_rows
     eff_list, default = _parse_effects(effects, mv)
     cond, labels = _prepare_conditions(conditions, data, mv)
     t = _resp_terms(fit, resp)
@@ -448,7 +454,9 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         types = tuple("factor" if _is_factor(data[v], v, mv) else "numeric" for v in eff)
         if default and len(eff) == 2 and types == ("factor", "numeric"):
             eff, types = eff[::-1], types[::-1]  # numeric effects first, as brms
-        grid = _effect_grid(data, eff, types, resolution)
+        # factor levels of the fitted rows (subset(): a level only outside the subset has no coefficient)
+        grid = _effect_grid({v: fit.frame.data[v] if typ == "factor" else data[v] for v, typ in zip(eff, types)},
+                            eff, types, resolution)
         for v, typ in zip(eff, types):
             if v in mv.int_vars and typ == "numeric":  # mo(): integer values only
                 grid[v] = grid[v].round()
@@ -487,7 +495,7 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         df = df[[c for c in df.columns if c != "cond__"] + ["cond__"]]
         name = ":".join(eff)
         out[name], types_out[name] = df, types
-        points[name] = _point_frame(data, y, eff, types, cond, labels, mv, df)
+        points[name] = _point_frame(fit.frame.data, y, eff, types, cond, labels, mv, df)  # the fitted rows
     return ConditionalEffects(out, response, types_out, points, method)
 
 

@@ -105,3 +105,42 @@ def test_new_data_subset(fit) -> None:
     assert list(bp.fitted(fit, newdata=new).index) == ["p", "r"]
     with pytest.raises(DataError, match="newdata needs the column.*'s'"):
         bp.posterior_epred(fit, newdata=new.drop(columns="s"))
+
+
+def test_sar_matrix_of_the_subset_rows() -> None:
+    """brms removes only the NA rows from a sar() matrix, so with subset() it must be N x N of the subset."""
+    d = subset_data(n=60)
+    n = int(d["s"].sum())
+    W = np.zeros((n, n))
+    W[np.arange(n - 1), np.arange(1, n)] = W[np.arange(1, n), np.arange(n - 1)] = 1.0
+    W /= W.sum(axis=1, keepdims=True)
+    sd = bp.make_standata("y | subset(s) ~ x + sar(W)", d, data2={"W": W})
+    assert sd["N"] == n and sd["Msar"].shape == (n, n)
+    full = np.eye(len(d))
+    with pytest.raises(DataError, match="Dimensions of 'W' for SAR terms must be equal to the number of observations"):
+        bp.make_standata("y | subset(s) ~ x + sar(W)", d, data2={"W": full})
+
+
+def test_mi_idx_still_refused() -> None:
+    d = subset_data().assign(xm=lambda x: x["x"].where(x.index != "r1"), id=range(300))
+    with pytest.raises(FormulaError, match=r"mi\(x, idx = id\).*not supported by brmspy yet"):
+        bp.make_standata(bp.bf("y ~ mi(xm, idx = id)") + bp.bf("xm | mi() + index(id) ~ x") + bp.set_rescor(False), d)
+
+
+def test_conditional_effects_conditions_of_all_rows(fit) -> None:
+    """brms holds other predictors at their mean over model.frame(fit) (every row, the subset's too) and s at TRUE."""
+    d = subset_data()
+    ce = bp.conditional_effects(fit, "f")
+    table = ce["f"]
+    np.testing.assert_allclose(table["x"].to_numpy(), d["x"].mean())
+    assert bool(table["s"].iloc[0]) is True
+    assert set(table["f"].astype(str)) == {"a", "b"}
+
+
+def test_categorical_subset_missing_category_refused() -> None:
+    d = subset_data()
+    d["yc"] = np.where(~d["s"], "out", np.where(d["y"] > 1, "hi", "lo"))
+    with pytest.raises(DataError, match="leaves out the categories 'out'"):
+        bp.make_standata("yc | subset(s) ~ x", d, family="categorical")
+    sd = bp.make_standata("yc | subset(s) ~ x", d.assign(yc=np.where(d["y"] > 1, "hi", "lo")), family="categorical")
+    assert sd["ncat"] == 2 and sd["N"] == int(d["s"].sum())
