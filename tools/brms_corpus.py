@@ -379,6 +379,10 @@ case("add_trials_group", "ysucc | trials(ntr) ~ x1 + (1 | g1)", family="binomial
 case("add_trials_zib", "ysucc | trials(ntr) ~ x1", family="zero_inflated_binomial")
 case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported",
      reason=r"(?i)subset\(\).*not supported by brmspy yet")
+case("add_subset_mv_rescor", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=True),
+     reason=r"(?i)'subset\(\)'.*not supported with residual correlations")
+case("add_subset_mv_both", mv("y | subset(lgl) ~ x1 + (1 | g1)", "y2 | subset(xint > 0) ~ x1", rescor=False),
+     difference="unsupported", reason=r"(?i)subset\(\).*not supported by brmspy yet")
 case("add_subset_uni", "y | subset(lgl) ~ x1 + (1 | g1)")
 case("add_subset_levels_outside", 'y | subset(gby == "u") ~ x1 + (1 | g1) + (1 | g2)',
      note="g1 levels 5-8 only outside the subset: N_1 counts them (brms's global grouping levels)")
