@@ -410,6 +410,9 @@ case("add_subset_categorical", "ycat | subset(lgl) ~ x1 + (1 | g1)", family="cat
      note="every category in the subset (without one, brms 2.18 codes Y inconsistently; brmspy refuses)")
 case("add_subset_binomial", "ysucc | trials(ntr) + subset(lgl) ~ x1", family="binomial")
 case("add_subset_sigma", bf("y | subset(lgl) ~ x1", "sigma ~ x2 + (1 | g1)"))
+case("add_subset_nonlinear", bf("y | subset(lgl) ~ a + b * x1", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True),
+     prior=[{"prior": "normal(0, 2)", "class": "b", "nlpar": "a"}, {"prior": "normal(0, 2)", "class": "b", "nlpar": "b"}])
+case("add_subset_mixture", "y | subset(lgl) ~ x1", family={"mixture": ["gaussian", "gaussian"], "order": "mu"})
 
 # ---------------------------------------------------------------- special terms
 group("specials")

@@ -2,7 +2,8 @@
 
 This is where data meets the formula: every variable of the designs is
 evaluated with R's meanings (:mod:`brmspy.frame.rvalues`) on the data, NA rows are
-dropped (with a warning, as brms does), the response is checked against the
+dropped (with a warning, as brms does), ``y | subset(s)`` keeps the rows where ``s`` is TRUE
+(group levels still come from every row: :func:`~brmspy.frame.response.subset_rows`), the response is checked against the
 family, population-level designs are built as R's ``model.matrix`` builds them
 (:class:`brmspy.frame.design.DesignSpec`), and group-level terms become index
 vectors and Z columns.  Everything here is vectorised over rows.  What is needed to

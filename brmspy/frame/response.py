@@ -3,6 +3,9 @@
 ``x | mi()`` responses (:func:`check_mi`, :func:`mi_kept_columns`, :func:`mi_response_data`): brms keeps
 the rows where ``x`` is NA and makes the missing values parameters (:mod:`brmspy.specials.mi` has the
 ``mi(x)`` predictor term, :func:`brmspy.codegen.likelihood.stan_mi_response` the Stan code).
+
+``y | subset(s)`` (:func:`subset_values`, :func:`subset_rows`): the rows a univariate model is fitted
+on, as brms 2.18's ``subset_data``; multivariate subsets and ``mi(x, idx = )`` are refused for now.
 """
 
 from __future__ import annotations
