@@ -103,6 +103,11 @@ def test_new_data_subset(fit) -> None:
     np.testing.assert_allclose(ep[:, 0], d["b_Intercept"] + d["r_g[L00,Intercept]"])
     np.testing.assert_allclose(ep[:, 1], d["b_Intercept"] + 2 * d["b_x"] + d["b_fb"] + d["r_g[L11,Intercept]"])
     assert list(bp.fitted(fit, newdata=new).index) == ["p", "r"]
+    ll = bp.log_lik(fit, newdata=new.assign(y=[1.0, 50.0, 3.0]))
+    assert ll.shape == (fit.ndraws(), 2)
+    mu = d["b_Intercept"] + 2 * d["b_x"] + d["b_fb"] + d["r_g[L11,Intercept]"]
+    sigma = d["sigma"]
+    np.testing.assert_allclose(ll[:, 1], -0.5 * ((3.0 - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi))
     with pytest.raises(DataError, match="newdata needs the column.*'s'"):
         bp.posterior_epred(fit, newdata=new.drop(columns="s"))
 
@@ -144,3 +149,11 @@ def test_categorical_subset_missing_category_refused() -> None:
         bp.make_standata("yc | subset(s) ~ x", d, family="categorical")
     sd = bp.make_standata("yc | subset(s) ~ x", d.assign(yc=np.where(d["y"] > 1, "hi", "lo")), family="categorical")
     assert sd["ncat"] == 2 and sd["N"] == int(d["s"].sum())
+
+
+def test_saved_fit_keeps_the_subset(fit, tmp_path) -> None:
+    path = tmp_path / "subset_fit.nc"
+    bp.save_fit(fit, path)
+    loaded = bp.load_fit(path)
+    assert loaded.standata()["N"] == fit.standata()["N"] == int(subset_data()["s"].sum())
+    np.testing.assert_allclose(bp.log_lik(loaded), bp.log_lik(fit))
