@@ -236,7 +236,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                 f"priors: {', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_='b')."
             )
         stan_data["prior_only"] = 1
-    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm)
+    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,
+                            n_rows=build.frame.N, config=config, warm_start=settings.get("warm_start", "auto"))
     key = (chosen.name, build.code_hash)
     model = _COMPILED.get(key)
     if model is None:
