@@ -281,7 +281,7 @@ def goal1(args: argparse.Namespace, tmp: Path) -> dict:
     return res
 
 
-def goal2(args: argparse.Namespace, tmp: Path, g1: dict | None) -> dict:
+def goal2(args: argparse.Namespace, tmp: Path, g1: dict | None, save: Any = None) -> dict:
     import ess_set
 
     models: dict[str, dict] = {"sleepstudy": {"formula": "Reaction ~ Days + (Days | Subject)", "family": "gaussian",
@@ -316,6 +316,8 @@ def goal2(args: argparse.Namespace, tmp: Path, g1: dict | None) -> dict:
             r["group"] = m["group"]
         res[name] = row
         print(f"  goal 2: {name} done", file=sys.stderr, flush=True)
+        if save is not None:
+            save(res)  # a long run interrupted keeps the models done
     return res
 
 
@@ -523,7 +525,10 @@ def main(argv: list[str] | None = None) -> None:
             if goal == 1:
                 results["goal1"] = goal1(args, tmpdir)
             elif goal == 2:
-                results["goal2"] = goal2(args, tmpdir, results.get("goal1"))
+                def save(part: dict) -> None:
+                    (HERE / "results" / name).write_text(json.dumps({**results, "goal2": part}, indent=2, default=float))
+
+                results["goal2"] = goal2(args, tmpdir, results.get("goal1"), save)
             elif goal == 3:
                 results["goal3"] = goal3(args, tmpdir)
             elif goal == 4:
