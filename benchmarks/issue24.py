@@ -223,6 +223,7 @@ R_BRMS_CHAINS = r"""
 el <- rstan::get_elapsed_time(fit$fit)
 cat("chain_s_sum", sum(el), "\n", sep = "\t")
 cat("chain_s_max", max(rowSums(el)), "\n", sep = "\t")
+cat("min_bulk_ess_known", min(tab$Bulk_ESS, na.rm = TRUE), "\n", sep = "\t")  # NA: a fixed disc
 """
 
 #: Where rstan's compiled brms models are kept between runs (outside the repository).
@@ -269,11 +270,13 @@ def run_brms(data: str, formula: str, family: str, chains: int, iter_: int, tmp:
     for line in r.stdout.splitlines():
         f = line.split("\t")
         if len(f) >= 2 and f[0] in ("total", "compile", "sample", "min_bulk_ess", "divergences", "grads_per_draw",
-                                       "chain_s_sum", "chain_s_max"):
+                                       "chain_s_sum", "chain_s_max", "min_bulk_ess_known"):
             try:
                 out[f[0]] = float(f[1])
             except ValueError:  # R's NA (e.g. no ESS for a constant parameter)
                 out[f[0]] = None
+    if out.get("min_bulk_ess") is None and out.get("min_bulk_ess_known") is not None:
+        out["min_bulk_ess"] = out["min_bulk_ess_known"]  # summary() lists ordinal models' fixed disc with NA
     return out
 
 
