@@ -4,7 +4,8 @@ Goals (issue 24):
 
 1. first fit of a new model structure, whole fresh process, against brms + rstan; ``import brmspy``;
 2. sampling efficiency: min bulk ESS per second of sampling, stanli and nutpie against rstan running
-   brms's program (2 models here; the issue's set has 12);
+   brms's program, on sleepstudy, a 2000-row poisson GLMM and the family groups of ``ess_set.py``
+   (rstan's compiled models are cached under ``~/.cache/brmspy-benchmarks``, so reruns do not compile);
 3. GLMMs at scale (10^5 rows): stanli NUTS, nutpie NUTS and ``algorithm="laplace"`` against lme4;
 4. peak memory of every run above, and data preparation (``make_standata``) at 10^6 rows per
    group-column dtype.
@@ -20,6 +21,10 @@ Usage (from the repository root, with the project's venv)::
     python benchmarks/issue24.py --quick         # smoke run: small data, short chains
     python benchmarks/issue24.py --goals 1,3     # some goals only
     python benchmarks/issue24.py --no-r          # brmspy side only
+    python benchmarks/issue24.py --goals 2 --models acat_cs,truncated   # some goal-2 models
+    python benchmarks/issue24.py --tables benchmarks/results/FILE.json  # rewrite the tables only
+
+Goals not run take their table from the latest earlier results file, which the table names.
 
 Writes ``benchmarks/results/issue24-<date>.json`` and replaces the part of ``benchmarks/README.md``
 between the ``issue24`` markers (``--no-readme`` leaves it alone).
@@ -87,9 +92,15 @@ def scale_data(name: str, quick: bool) -> pd.DataFrame:
     return sim(small if quick else full, SEED)[0]
 
 
+#: Draw names of the parameters brms's summary() reports (population-level, group-level sds and
+#: correlations, smooth sds, family parameters, autocorrelation, residual correlations).
+SUMMARY_PREFIXES = ("b_", "bs_", "bcs_", "bmo_", "sd_", "cor_", "sds_", "rescor__", "ar[", "ma[", "sigma", "nu",
+                    "shape", "zi", "hu", "theta", "phi", "disc", "ndt", "bs", "beta", "kappa", "quantile")
+
+
 def summary_names(draws: dict[str, np.ndarray]) -> list[str]:
-    """The parameters summary() reports: fixed effects, sds, correlations, sigma."""
-    return [n for n in draws if n.startswith(("b_", "sd_", "cor_")) or n == "sigma"]
+    """The parameters summary() reports (what the min bulk ESS is taken over, as in brms)."""
+    return [n for n in draws if n.startswith(SUMMARY_PREFIXES) and not n.startswith(("bsp_",))]
 
 
 # ----------------------------------------------------------------------------- workers
@@ -105,18 +116,25 @@ def worker_fit(spec: dict) -> dict:
     from brmspy.fit.arviz_io import ess_bulk
 
     warnings.simplefilter("ignore")
+    model_args: dict[str, Any] = {"formula": spec.get("formula"), "family": spec.get("family")}
     if spec["data"] == "sleepstudy":
         df = bp.datasets.load("sleepstudy")
     elif spec["data"] == "pois_small":
         df = sim_small_poisson({"n": 2000, "groups": 50}, SEED)[0]
+    elif spec["data"] == "ess_set":
+        import ess_set
+
+        df = ess_set.simulate()
+        model_args = ess_set.py_args(spec["model"], bp)
     else:
         df = scale_data(spec["data"], spec["quick"])
-    kw = dict(seed=1, refresh=0, chains=spec["chains"], iter=spec["iter"], backend=spec["backend"])
+    formula = model_args.pop("formula")
+    kw = dict(seed=1, refresh=0, chains=spec["chains"], iter=spec["iter"], backend=spec["backend"], **model_args)
     if spec.get("algorithm", "sampling") != "sampling":
         kw["algorithm"] = spec["algorithm"]
     t0 = time.perf_counter()
     try:
-        fit = bp.brm(spec["formula"], df, family=spec["family"], **kw)
+        fit = bp.brm(formula, df, **kw)
         text = str(fit.summary())  # part of a user's first fit
     except Exception as exc:  # noqa: BLE001 - reported in the table
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}", "wall_s": time.perf_counter() - t0,
@@ -173,22 +191,43 @@ suppressPackageStartupMessages({library(brms); library(rstan)})
 rstan::rstan_options(boost_lib = "/usr/include")
 args <- commandArgs(TRUE)
 d <- if (args[1] == "sleepstudy") lme4::sleepstudy else read.csv(args[1])
-fam <- args[3]
-chains <- as.integer(args[4]); iter <- as.integer(args[5])
+form <- eval(parse(text = args[2]))
+fam <- eval(parse(text = args[3]))
+pri <- eval(parse(text = args[4]))
+chains <- as.integer(args[5]); iter <- as.integer(args[6]); cache <- args[7]
+# brms's program compiled once per (model, data) and kept (rstan saves the DSO with the model), so
+# reruns sample without recompiling; "compile" reports 0 then.
 t_all <- system.time({
-  m <- brm(as.formula(args[2]), data = d, family = fam, chains = 0, refresh = 0, silent = 2)
+  t_c <- system.time({
+    if (nzchar(cache) && file.exists(cache)) m <- readRDS(cache) else {
+      m <- brm(form, data = d, family = fam, prior = pri, chains = 0, refresh = 0, silent = 2)
+      if (nzchar(cache)) saveRDS(m, cache)
+    }
+  })
   t_s <- system.time(fit <- update(m, chains = chains, iter = iter, cores = 2, seed = 1, refresh = 0,
                                    recompile = FALSE, silent = 2))
   s <- summary(fit)
 })
-tab <- rbind(s$fixed, do.call(rbind, s$random), s$spec_pars)
+tab <- rbind(s$fixed, if (length(s$random)) do.call(rbind, unname(s$random)), s$spec_pars, s$cor_pars, s$rescor_pars, s$splines)
 cat("total", t_all[["elapsed"]], "\n", sep = "\t")
+cat("compile", t_c[["elapsed"]], "\n", sep = "\t")
 cat("sample", t_s[["elapsed"]], "\n", sep = "\t")
 cat("min_bulk_ess", min(tab$Bulk_ESS), "\n", sep = "\t")
 np <- nuts_params(fit)
 cat("divergences", sum(np$Value[np$Parameter == "divergent__"]), "\n", sep = "\t")
 cat("grads_per_draw", mean(np$Value[np$Parameter == "n_leapfrog__"]), "\n", sep = "\t")
 """
+
+#: Appended to R_BRMS (not part of the cache key): rstan's own per-chain times (warmup + sampling).
+R_BRMS_CHAINS = r"""
+el <- rstan::get_elapsed_time(fit$fit)
+cat("chain_s_sum", sum(el), "\n", sep = "\t")
+cat("chain_s_max", max(rowSums(el)), "\n", sep = "\t")
+cat("min_bulk_ess_known", min(tab$Bulk_ESS, na.rm = TRUE), "\n", sep = "\t")  # NA: a fixed disc
+"""
+
+#: Where rstan's compiled brms models are kept between runs (outside the repository).
+R_CACHE = Path(os.environ.get("BRMSPY_BENCH_CACHE", Path.home() / ".cache" / "brmspy-benchmarks")) / "rstan"
 
 
 def r_available(pkgs: str) -> bool:
@@ -197,17 +236,32 @@ def r_available(pkgs: str) -> bool:
     return subprocess.run(["Rscript", "-e", f"suppressMessages({{{pkgs}}})"], capture_output=True).returncode == 0
 
 
-def run_brms(data: str, formula: str, family: str, chains: int, iter_: int, tmp: Path) -> dict:
-    """brms + rstan in a fresh Rscript: whole-process wall time (R start, compile, sample, summary)."""
+def run_brms(data: str, formula: str, family: str, chains: int, iter_: int, tmp: Path,
+             prior: str = "NULL", cache_key: str | None = None) -> dict:
+    """brms + rstan in a fresh Rscript: whole-process wall time (R start, compile, sample, summary).
+
+    ``data`` is ``"sleepstudy"``, ``"pois_small"`` or a CSV path; ``formula``, ``family`` and ``prior``
+    are R code. With ``cache_key``, the compiled model is kept under :data:`R_CACHE` (keyed by the
+    code and the data file's bytes), so only the first run of a model compiles.
+    """
     script = tmp / "brms.R"
-    script.write_text(R_BRMS)
-    if data != "sleepstudy":
+    script.write_text(R_BRMS + R_BRMS_CHAINS)
+    if data == "pois_small":
         csv = tmp / f"{data}.csv"
         sim_small_poisson({"n": 2000, "groups": 50}, SEED)[0].to_csv(csv, index=False)
         data = str(csv)
+    cache = ""
+    if cache_key is not None:
+        import hashlib
+
+        h = hashlib.sha256("\n".join([R_BRMS, formula, family, prior]).encode())
+        if data != "sleepstudy":
+            h.update(Path(data).read_bytes())
+        R_CACHE.mkdir(parents=True, exist_ok=True)
+        cache = str(R_CACHE / f"{cache_key}-{h.hexdigest()[:16]}.rds")
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
-    r = subprocess.run(["Rscript", str(script), data, formula, family, str(chains), str(iter_)],
+    r = subprocess.run(["Rscript", str(script), data, formula, family, prior, str(chains), str(iter_), cache],
                        capture_output=True, text=True)
     out: dict[str, Any] = {"process_wall_s": time.perf_counter() - t0, "load": load}
     if r.returncode:
@@ -215,8 +269,14 @@ def run_brms(data: str, formula: str, family: str, chains: int, iter_: int, tmp:
         return out
     for line in r.stdout.splitlines():
         f = line.split("\t")
-        if len(f) >= 2 and f[0] in ("total", "sample", "min_bulk_ess", "divergences", "grads_per_draw"):
-            out[f[0]] = float(f[1])
+        if len(f) >= 2 and f[0] in ("total", "compile", "sample", "min_bulk_ess", "divergences", "grads_per_draw",
+                                       "chain_s_sum", "chain_s_max", "min_bulk_ess_known"):
+            try:
+                out[f[0]] = float(f[1])
+            except ValueError:  # R's NA (e.g. no ESS for a constant parameter)
+                out[f[0]] = None
+    if out.get("min_bulk_ess") is None and out.get("min_bulk_ess_known") is not None:
+        out["min_bulk_ess"] = out["min_bulk_ess_known"]  # summary() lists ordinal models' fixed disc with NA
     return out
 
 
@@ -240,24 +300,43 @@ def goal1(args: argparse.Namespace, tmp: Path) -> dict:
     return res
 
 
-def goal2(args: argparse.Namespace, tmp: Path, g1: dict | None) -> dict:
-    models = {"sleepstudy": ("Reaction ~ Days + (Days | Subject)", "gaussian"),
-              "pois_small": ("y ~ x + (1 | g)", "poisson")}
+def goal2(args: argparse.Namespace, tmp: Path, g1: dict | None, save: Any = None) -> dict:
+    import ess_set
+
+    models: dict[str, dict] = {"sleepstudy": {"formula": "Reaction ~ Days + (Days | Subject)", "family": "gaussian",
+                                              "group": "gaussian GLMM"},
+                               "pois_small": {"formula": "y ~ x + (1 | g)", "family": "poisson", "group": "count GLMM"}}
+    models.update(ess_set.MODELS)
+    if args.models:
+        models = {k: v for k, v in models.items() if k in args.models.split(",")}
+    csv = tmp / "ess_set.csv"
+    ess_set.simulate().to_csv(csv, index=False)
+    use_r = args.r and r_available("library(brms); library(rstan)")
     res: dict[str, Any] = {}
-    for data, (formula, family) in models.items():
-        spec = {"data": data, "formula": formula, "family": family, "chains": 4, "iter": 2000, "quick": args.quick}
+    for name, m in models.items():
+        data = name if name in ("sleepstudy", "pois_small") else "ess_set"
+        spec = {"data": data, "model": name, "formula": m["formula"], "family": m["family"], "chains": 4,
+                "iter": 2000, "quick": args.quick, "group": m["group"]}
         row = {}
         for backend in ("stanli", "nutpie"):
             if data == "sleepstudy" and g1 and backend in g1["fits"]:
                 row[backend] = g1["fits"][backend]  # the same runs as goal 1
             else:
                 row[backend] = run_worker("fit", {**spec, "backend": backend})
-        if args.r and r_available("library(brms); library(rstan)"):
+        if use_r:
             if data == "sleepstudy" and g1 and "brms+rstan" in g1["fits"]:
                 row["brms+rstan"] = g1["fits"]["brms+rstan"]
+            elif data == "ess_set":
+                r = m["r"]
+                row["brms+rstan"] = run_brms(str(csv), r["formula"], r["family"], 4, 2000, tmp, r["prior"], name)
             else:
-                row["brms+rstan"] = run_brms(data, formula, family, 4, 2000, tmp)
-        res[data] = row
+                row["brms+rstan"] = run_brms(data, m["formula"], m["family"], 4, 2000, tmp, cache_key=name)
+        for r in row.values():
+            r["group"] = m["group"]
+        res[name] = row
+        print(f"  goal 2: {name} done", file=sys.stderr, flush=True)
+        if save is not None:
+            save(res)  # a long run interrupted keeps the models done
     return res
 
 
@@ -307,17 +386,28 @@ def laplace_offset(lap: dict, nuts: dict) -> str:
 
 def tables(results: dict) -> str:
     m = results["machine"]
-    lines = [f"Run {m['date']} with `python benchmarks/issue24.py{' --quick' if results['args']['quick'] else ''}` on "
+    goals_arg = results["args"].get("goals", "1,2,3,4")
+    opts = (" --quick" if results["args"]["quick"] else "") + (f" --goals {goals_arg}" if goals_arg != "1,2,3,4" else "")
+    lines = [f"Run {m['date']} with `python benchmarks/issue24.py{opts}` on "
              f"{m['cpu']}, {m['cores']} cores, {f(m['ram_gb'], '.0f')} GB RAM, shared with other jobs "
              f"(load average {m['loadavg'][0]:.1f} at the start; each row gives the load when it started). "
              f"Python {m['python']}, brmspy {m['brmspy']}, stanli {m['stanli']}, nutpie {m.get('nutpie') or '–'}, "
              f"numpy {m['numpy']}; {m.get('R') or 'R: not run'}. Raw numbers: `benchmarks/results/{results['file']}`.",
              ""]
+    if results.get("note"):
+        lines += [f"Note: {results['note']}.", ""]
     r_note = "" if results["args"]["r"] else " (R not run: `--no-r`)"
+    borrowed = results.get("from_run", {})
+
+    def origin(goal: str) -> list[str]:
+        b = borrowed.get(goal)
+        return [f"*From the earlier run of {b['date']} (load {b['load']:.1f} at its start; "
+                f"`benchmarks/results/{b['file']}`): this run did not repeat it.*", ""] if b else []
+
     if "goal1" in results:
         g = results["goal1"]
         secs = [x["seconds"] for x in g["import"]]
-        lines += ["### Goal 1: first fit, whole fresh process", "",
+        lines += ["### Goal 1: first fit, whole fresh process", "", *origin("goal1"),
                   f"`import brmspy`: median {statistics.median(secs):.3f} s over {len(secs)} fresh interpreters "
                   f"(min {min(secs):.3f} s, loads {', '.join(f(x['load']) for x in g['import'])}); "
                   f"scipy.stats/matplotlib/ArviZ/xarray loaded at import: "
@@ -336,23 +426,59 @@ def tables(results: dict) -> str:
             lines.append(f"\nbrms+rstan not measured{r_note or ' (Rscript with brms and rstan not found)'}.")
         lines.append("")
     if "goal2" in results:
-        lines += ["### Goal 2: sampling efficiency (min bulk ESS per second of sampling)", "",
-                  "4 chains × 1000 draws after 1000 warmup, cores 2; rstan runs brms's program (compile time "
-                  "excluded); min over fixed effects, sds, correlations and sigma. 2 models of the issue's 12.", "",
-                  "| model | run | sampling (s) | min bulk ESS | ESS/s | ratio to rstan | gradients/draw | divergences | load |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-        for model, row in results["goal2"].items():
-            ref = ess_per_s(row.get("brms+rstan", {}))
+        g2 = results["goal2"]
+        lines += ["### Goal 2: sampling efficiency (min bulk ESS per second of sampling)", "", *origin("goal2"),
+                  "4 chains × 1000 draws after 1000 warmup, cores 2, seed 1; rstan runs brms's program (compiled once "
+                  "and cached; compile time excluded), stanli and nutpie run brmspy's; min bulk ESS over what "
+                  "`summary()` reports (population-level, group-level sds and correlations, smooth sds, family "
+                  "parameters, ar, residual correlations). sleepstudy and `pois_small` (2000 rows, 50 groups) as "
+                  "before; the other models use `benchmarks/ess_set.py`'s simulated data (400 rows, 20 groups). "
+                  "Sampling time: brmspy's `fit.timings['sample']`; rstan's `system.time(update(...))` (what a "
+                  "user waits: it includes starting the 2 worker processes and brms's post-processing) and, "
+                  "kinder to rstan, its chains' own times (`get_elapsed_time`, warmup + sampling) as if they "
+                  "ran 2 at a time with no overhead: max(sum / 2, longest chain). Ratios are ESS/s over "
+                  "rstan's ESS/s by each of the two.", "",
+                  "| model | family group | run | sampling (s) | min bulk ESS | ESS/s | ratio to rstan (wall) | "
+                  "ratio to rstan (chains) | gradients/draw | divergences | load |",
+                  "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        ratios: dict[tuple[str, str], list[float]] = {}
+        for model, row in g2.items():
+            rs = row.get("brms+rstan", {})
+            ref = ess_per_s(rs)
+            chains = max(rs.get("chain_s_sum", 0) / 2, rs.get("chain_s_max", 0)) or None
+            ref2 = rs["min_bulk_ess"] / chains if chains and rs.get("min_bulk_ess") and "error" not in rs else None
+            best = max((ess_per_s(row[b]) or 0.0) for b in ("stanli", "nutpie") if b in row)
             for name, r in row.items():
                 sample = r.get("sample") if name == "brms+rstan" else r.get("timings", {}).get("sample")
                 e = ess_per_s(r)
-                lines.append(f"| {model} | {name} | {f(sample)} | {f(r.get('min_bulk_ess'), '.0f')} | {f(e, '.0f')} | "
-                             f"{f(e / ref, '.2f') + '×' if e and ref else '–'} | {f(r.get('grads_per_draw'))} | "
-                             f"{f(r.get('divergences'), '.0f')} | {f(r['load'])} |")
+                if name == "brms+rstan" and ref2:
+                    sample = f"{sample:.1f} ({chains:.1f})"
+                    e2 = ref2
+                else:
+                    e2 = e
+                for key, rf in (("wall", ref), ("chains", ref2)):
+                    if e and rf and name != "brms+rstan":
+                        ratios.setdefault((name, key), []).append(e / rf)
+                        if (best == e):
+                            ratios.setdefault(("best", key), []).append(e / rf)
+                err = f" error: {r['error'][:120]}" if "error" in r else ""
+                lines.append(f"| {model} | {r.get('group', '')} | {name} | {sample if isinstance(sample, str) else f(sample)} | "
+                             f"{f(r.get('min_bulk_ess'), '.0f')} | {f(e, '.0f')}{f' ({e2:.0f})' if e2 != e else ''} | "
+                             f"{f(e / ref, '.2f') + '×' if e and ref else '–'} | {f(e2 / ref2, '.2f') + '×' if e2 and ref2 else '–'} | "
+                             f"{f(r.get('grads_per_draw'))} | {f(r.get('divergences'), '.0f')} | {f(r['load'])} |{err}")
+        lines.append("")
+        for name, label in (("stanli", "stanli"), ("nutpie", "nutpie"), ("best", "the better of stanli and nutpie")):
+            for key in ("wall", "chains"):
+                v = ratios.get((name, key))
+                if v:
+                    gm = float(np.exp(np.mean(np.log(v))))
+                    lines.append(f"- {label}, against rstan's {'wall time' if key == 'wall' else 'chain times'}: ESS/s "
+                                 f"ratio ≥ 1.5× on {sum(x >= 1.5 for x in v)} of {len(v)} models; geometric mean "
+                                 f"{gm:.2f}×, lowest {min(v):.2f}×.")
         lines.append("")
     if "goal3" in results:
         a = results["args"]
-        lines += ["### Goal 3: GLMMs at scale", "",
+        lines += ["### Goal 3: GLMMs at scale", "", *origin("goal3"),
                   f"NUTS: {a['chains']} chains × {a['iter'] - a['iter'] // 2} draws after {a['iter'] // 2} warmup, "
                   "cores 2 (shorter than the issue's 4 × 1000 to keep the shared machine usable; ESS scales with "
                   "draws). `brm()` wall time in a fresh process (data preparation, sampling, summary); laplace is "
@@ -375,7 +501,7 @@ def tables(results: dict) -> str:
         lines.append("")
     if "goal4" in results:
         g = results["goal4"]
-        lines += ["### Goal 4: data preparation and memory", "",
+        lines += ["### Goal 4: data preparation and memory", "", *origin("goal4"),
                   f"`make_standata(\"y ~ x + (1 | g)\")` on {g['rows']:,} rows, 1000 levels, by the dtype of `g` "
                   "(imports warmed first); peak RSS of that process. Peak memory of the fits: goal 3's table "
                   "(target: under 4 GB everywhere; `loo` is measured by `benchmarks/scale.py`).", "",
@@ -404,9 +530,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--no-r", dest="r", action="store_false", help="skip brms/rstan/lme4")
     p.add_argument("--chains", type=int, default=2, help="chains for goal 3 (default 2)")
     p.add_argument("--iter", type=int, default=1000, help="iterations incl. warmup for goal 3 (default 1000)")
+    p.add_argument("--models", default="", help="goal 2: comma-separated model names only")
     p.add_argument("--no-readme", dest="readme", action="store_false")
+    p.add_argument("--tables", metavar="RESULTS_JSON", help="only rewrite the tables from a results file")
     p.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.tables:
+        publish(json.loads(Path(args.tables).read_text()), args.readme)
+        return
     if args.worker:
         kind, spec = args.worker
         print(json.dumps((worker_fit if kind == "fit" else worker_standata)(json.loads(spec)), default=float))
@@ -421,7 +552,7 @@ def main(argv: list[str] | None = None) -> None:
         info["nutpie"] = version("nutpie")
     except Exception:  # noqa: BLE001
         info["nutpie"] = None
-    stamp = _dt.datetime.now().strftime("%Y-%m-%d")
+    stamp = _dt.datetime.now().strftime("%Y-%m-%dT%H%M")
     name = f"issue24-{stamp}{'-quick' if args.quick else ''}.json"
     results: dict[str, Any] = {"machine": info, "args": vars(args), "file": name}
     with tempfile.TemporaryDirectory() as tmp:
@@ -431,16 +562,49 @@ def main(argv: list[str] | None = None) -> None:
             if goal == 1:
                 results["goal1"] = goal1(args, tmpdir)
             elif goal == 2:
-                results["goal2"] = goal2(args, tmpdir, results.get("goal1"))
+                def save(part: dict) -> None:
+                    (HERE / "results" / name).write_text(json.dumps({**results, "goal2": part}, indent=2, default=float))
+
+                results["goal2"] = goal2(args, tmpdir, results.get("goal1"), save)
             elif goal == 3:
                 results["goal3"] = goal3(args, tmpdir)
             elif goal == 4:
                 results["goal4"] = goal4(args)
             print(f"goal {goal} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
             (HERE / "results" / name).write_text(json.dumps(results, indent=2, default=float))  # partial results kept
-    text = tables(results)
+    publish(results, args.readme)
+
+
+def earlier_goals(results: dict) -> dict:
+    """``results`` plus, for each goal it lacks, that goal from the latest earlier full-size run.
+
+    Running some goals (``--goals 2``) then still gives all four tables; each borrowed table says
+    which run it comes from (``from_run``), so no figure is passed off as part of this run.
+    """
+    out = dict(results)
+    if results["args"]["quick"]:
+        return out
+    runs = []
+    for path in (HERE / "results").glob("issue24-*.json"):
+        if path.name == results["file"] or "quick" in path.name:
+            continue
+        try:
+            runs.append((path, json.loads(path.read_text())))
+        except (OSError, json.JSONDecodeError):
+            continue
+    for path, old in sorted(runs, key=lambda r: r[1]["machine"]["date"], reverse=True):  # latest first
+        for goal in ("goal1", "goal2", "goal3", "goal4"):
+            if goal not in out and goal in old:
+                out[goal] = old[goal]
+                out.setdefault("from_run", {})[goal] = {"file": path.name, "date": old["machine"]["date"],
+                                                        "load": old["machine"]["loadavg"][0]}
+    return out
+
+
+def publish(results: dict, readme: bool) -> None:
+    text = tables(earlier_goals(results))
     print(text)
-    if args.readme:
+    if readme:
         write_readme(text)
 
 

@@ -38,6 +38,8 @@ __all__ = [
     "get_backend",
     "available_backends",
     "select_backend",
+    "auto_nutpie_reason",
+    "NUTPIE_MIN_ROWS",
     "validate_stan_code",
     "SampleConfig",
     "Draws",
@@ -53,14 +55,47 @@ __all__ = [
 
 logger = logging.getLogger("brmspy.backends")
 
-# Preference order for "auto": no C++ first, then CmdStan, then PyStan.
+# Preference order for "auto": no C++ first, then CmdStan, then PyStan; nutpie (an optional
+# extra) only for large data sets, see auto_nutpie_reason().
 _BACKENDS: dict[str, Backend] = {
     "stanli": StanliBackend(),
     "cmdstanpy": CmdStanPyBackend(),
     "pystan": PyStanBackend(),
-    # never picked by "auto": an optional extra, and nutpie takes no starting values
     "nutpie": NutpieBackend(),
 }
+
+#: ``backend="auto"`` samples with nutpie (when installed) from this many rows up. Measured
+#: (``benchmarks/issue24.py``, same runs): at 10^5 rows nutpie took 0.72x stanli's time on the
+#: poisson GLMM, 0.24x on the crossed InstEval-like model, 0.96x on the bernoulli GLMM, with more
+#: bulk ESS in two of three; on the small models of the ESS/s set the two are close in ESS per
+#: second, and importing nutpie (it loads ArviZ and xarray) costs 2-5 s of a fit of a few seconds.
+NUTPIE_MIN_ROWS = 10_000
+
+
+def auto_nutpie_reason(n_rows: int | None, config: SampleConfig | None, warm_start: bool | str = "auto") -> str | None:
+    """Why ``backend="auto"`` should sample with nutpie, or None to keep stanli.
+
+    nutpie is chosen for NUTS on at least :data:`NUTPIE_MIN_ROWS` rows, when nothing asks for
+    what only stanli does: starting values (``init`` other than None or 2), within-chain
+    threads, or ``warm_start=True``. Whether nutpie is installed is checked by the caller.
+
+    Examples
+    --------
+    >>> from brmspy.backends import SampleConfig, auto_nutpie_reason
+    >>> auto_nutpie_reason(100_000, SampleConfig())
+    'auto; 100,000 rows >= 10,000: nutpie needs fewer gradients per effective draw there'
+    >>> auto_nutpie_reason(180, SampleConfig()) is None, auto_nutpie_reason(100_000, SampleConfig(init=0)) is None
+    (True, True)
+    """
+    if config is None or n_rows is None or n_rows < NUTPIE_MIN_ROWS:
+        return None
+    if config.algorithm != "sampling" or config.threads != 1 or warm_start is True:
+        return None
+    if config.init is not None and config.init_radius() != 2.0:
+        return None
+    if config.num_warmup < 1:
+        return None
+    return f"auto; {n_rows:,} rows >= {NUTPIE_MIN_ROWS:,}: nutpie needs fewer gradients per effective draw there"
 
 #: Every name :func:`get_backend` and :func:`select_backend` accept.
 BACKEND_NAMES: tuple[str, ...] = ("auto", "stanli", "pystan", "cmdstanpy", "nutpie")
@@ -107,6 +142,9 @@ def select_backend(
     *,
     verbose: bool = False,
     algorithm: str = "sampling",
+    n_rows: int | None = None,
+    config: SampleConfig | None = None,
+    warm_start: bool | str = "auto",
 ) -> Backend:
     """Pick the backend to run ``code`` with.
 
@@ -116,8 +154,10 @@ def select_backend(
         The Stan program.
     name : {"auto", "stanli", "pystan", "cmdstanpy", "nutpie"}
         ``"nutpie"`` is nutpie's sampler on stanli's runtime (no compile; ``pip install
-        "brmspy[nutpie]"``), only when asked for. ``"auto"`` takes stanli if it accepts the program (and offers ``algorithm``), else
-        CmdStan if it is installed, else PyStan; it says which one runs and why.
+        "brmspy[nutpie]"``). ``"auto"`` takes nutpie when it is installed and
+        :func:`auto_nutpie_reason` says so (NUTS on at least :data:`NUTPIE_MIN_ROWS` rows), else stanli
+        if it accepts the program (and offers ``algorithm``), else CmdStan if it is installed, else
+        PyStan; it says which one runs and why.
     data : dict, optional
         With data, "auto" also builds the stanli model (cached, so sampling
         reuses it) and falls back if stanli cannot run one of the program's
@@ -127,6 +167,9 @@ def select_backend(
     algorithm : str
         One of :data:`ALGORITHMS`; only backends that offer it are chosen
         (:data:`BACKEND_ALGORITHMS`).
+    n_rows, config, warm_start : int, SampleConfig, bool or str, optional
+        The data's row count, the sampler settings and ``brm(warm_start=)``: what
+        :func:`auto_nutpie_reason` decides on. Without them "auto" never picks nutpie.
 
     Raises
     ------
@@ -143,12 +186,12 @@ def select_backend(
     >>> select_backend("parameters { real y; } model { y ~ std_normal(); }").name
     'stanli'
     """
-    config = SampleConfig(algorithm=algorithm).validated()
+    algo_config = SampleConfig(algorithm=algorithm).validated()
     if name != "auto":
         backend = get_backend(name)
         if not backend.available():
             raise BackendUnavailableError(f"backend {name!r} is not available: {backend.unavailable_reason()}")
-        check_algorithm(backend, config)
+        check_algorithm(backend, algo_config)
         _announce(backend.name, "requested", verbose)
         return backend
 
@@ -169,6 +212,16 @@ def select_backend(
             except BackendUnavailableError as exc:
                 reasons.append(str(exc).splitlines()[0])
             else:
+                why = auto_nutpie_reason(n_rows, config, warm_start)
+                nutpie = _BACKENDS["nutpie"]
+                if why is not None and data is not None and nutpie.available():
+                    try:
+                        nutpie.build(nutpie.compile(code), data, config.seed if config and config.seed else 1)
+                    except BackendUnavailableError as exc:  # same runtime as stanli: not expected
+                        logger.info("auto: nutpie cannot run this program (%s); using stanli", exc)
+                    else:
+                        _announce("nutpie", why, verbose)
+                        return nutpie
                 _announce("stanli", "auto", verbose)
                 return stanli
     logger.info("falling back from stanli: %s", reasons[-1])

@@ -77,7 +77,8 @@ def brm(
     refresh : progress every ``refresh`` iterations; ``0`` is quiet (default ``iter // 10``). With
         stanli a progress bar per chain (tqdm; a widget in notebooks with ``brmspy-stan[notebook]``)
         appears for fits longer than two seconds; CmdStan and PyStan print their own lines.
-    backend : ``"auto"`` (stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"``, ``"cmdstanpy"`` or
+    backend : ``"auto"`` (nutpie when installed and NUTS runs on 10,000+ rows without ``init``/``threads``/
+        ``warm_start=True``; else stanli, else cmdstanpy, else pystan), ``"stanli"``, ``"pystan"``, ``"cmdstanpy"`` or
         ``"nutpie"`` (nutpie's sampler on stanli's runtime, no compile; ``pip install "brmspy-stan[nutpie]"``).
     algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
         iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
@@ -235,7 +236,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                 f"priors: {', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_='b')."
             )
         stan_data["prior_only"] = 1
-    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm)
+    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,
+                            n_rows=build.frame.N, config=config, warm_start=settings.get("warm_start", "auto"))
     key = (chosen.name, build.code_hash)
     model = _COMPILED.get(key)
     if model is None:
