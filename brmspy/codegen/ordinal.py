@@ -193,13 +193,14 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     if dist is not None and not disc_vec and rd.weights is None and not has_cs:
         sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
-    if fam.name == "acat" and fam.link == "logit" and not hurdle and not disc_vec and rd.weights is None:
+    rows_macro = fam.kind.rows_macro.get(fam.link)
+    if rows_macro is not None and not hurdle and not disc_vec and rd.weights is None:
         # all rows at once (exact; see the macro): no per-row function call
         ind = f"Yind{rs}"
         sb.tdata_def.append(f"matrix[N, nthres{rs} + 1] {ind} = rep_matrix(0, N, nthres{rs} + 1);  // one-hot {Y}")
         sb.tdata_comp.append(f"for (n in 1:N) {ind}[n, {Y}[n]] = 1;")
         rows = f"rep_matrix(transpose({thres}), N)" + (f" - mucs{s}" if has_cs else "")
-        sb.likelihood += stan_lines("likelihood", "acat_logit_rows", Y_ind=ind, mu=mu, disc=disc, thres=rows,
+        sb.likelihood += stan_lines("likelihood", rows_macro, Y_ind=ind, mu=mu, disc=disc, thres=rows,
                                     nthres=f"nthres{rs}")
         return sb
     if fam.link in LINK_FUNCTIONS:

@@ -90,6 +90,9 @@ class Ordinal(FamilyKind):
     hurdle: bool = False
     #: Stan's own log-PMF of the family per link (``ordered_logistic``), used without ``disc`` and weights
     builtin: dict[str, str] = field(default_factory=dict)
+    #: a likelihood over all rows at once per link (a macro of templates/snippets/likelihood.stan.j2, the
+    #: same log-PMF without a per-row function call), used without ``disc`` predictors and weights
+    rows_macro: dict[str, str] = field(default_factory=dict)
 
     @property
     def first_category(self) -> int:

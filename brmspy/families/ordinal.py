@@ -139,7 +139,7 @@ for _name, _desc, _kind in (
         "logit": "ordered_logistic", "probit": "ordered_probit"})),
     ("sratio", "stopping-ratio ordinal model", Ordinal()),
     ("cratio", "continuation-ratio ordinal model", Ordinal()),
-    ("acat", "adjacent-category ordinal model", Ordinal()),
+    ("acat", "adjacent-category ordinal model", Ordinal(rows_macro={"logit": "acat_logit_rows"})),
 ):
     register(FamilySpec(
         _name, ("mu", "disc"), SOFTIT_ORDINAL_LINKS if _name in ("cumulative", "acat") else ORDINAL_LINKS, "ordinal",
