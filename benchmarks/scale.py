@@ -376,11 +376,13 @@ def machine_info(lme4: bool) -> dict[str, Any]:
         "ram_gb": ram / GB if ram else None, "loadavg": os.getloadavg(), "os": platform.platform(),
         "python": platform.python_version(),
     }
-    for mod in ("brmspy", "stanli", "numpy", "arviz_stats"):
+    # distribution names (brmspy installs as brmspy-stan; arviz_stats as arviz-stats)
+    for mod, dist in (("brmspy", "brmspy-stan"), ("stanli", "stanli"), ("numpy", "numpy"),
+                      ("arviz_stats", "arviz-stats")):
         try:
             from importlib.metadata import version
 
-            info[mod] = version(mod)
+            info[mod] = version(dist)
         except Exception:
             info[mod] = None
     if lme4:
