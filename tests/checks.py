@@ -21,6 +21,10 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def assert_golden(name: str, code: str, update: bool) -> None:
+    """``code`` equals the golden file ``tests/golden/<name>.stan`` and stanc accepts it."""
+    import stanli
+
+    stanli.stan_to_mir(code)  # raises with stanc's message
     path = GOLDEN / f"{name}.stan"
     if update or not path.exists():
         path.write_text(code)

@@ -62,7 +62,6 @@ def _stanvars():
 def test_vignette_program_golden_and_stanc(update_golden):
     code = bp.make_stancode(FORMULA, _data(), family=_family(), stanvars=_stanvars())
     assert_golden("custom_beta_binomial2", code, update_golden)
-    stanli.stan_to_mir(code)
     assert "target += beta_binomial2_lpmf(Y[n] | mu[n], phi, vint1[n]);" in code
     assert "  real myk;\n  vector[3] myv;\n}" in code  # brms: stanvar data after prior_only
 
@@ -175,7 +174,6 @@ def test_stanvars_in_each_block(update_golden):
           + bp.stanvar(scode="real ls = 1;", block="likelihood"))
     code = bp.make_stancode("x ~ 1 + (1 | tr)", d, family=_gauss(), stanvars=sv)
     assert_golden("custom_stanvars_blocks", code, update_golden)
-    stanli.stan_to_mir(code)
     # placement as brms 2.18's make_stancode for the same stanvars
     def block(name):
         start = code.index(f"\n{name} {{")

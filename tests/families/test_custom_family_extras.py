@@ -64,7 +64,6 @@ def _sv():
 def test_custom_dpar_program_golden_and_stanc(update_golden):
     code = bp.make_stancode("y ~ x", _data(), family=_zip2(), stanvars=_sv())
     assert_golden("custom_dpar_zip2", code, update_golden)
-    stanli.stan_to_mir(code)
     # brms 2.18's lines for the dpar: its bounds, no comment, no prior (flat), the density's argument
     want = [line.strip() for line in (REF / "zip2_stancode_lines.txt").read_text().splitlines()]
     got = [line.strip() for line in code.splitlines() if "pzero" in line]

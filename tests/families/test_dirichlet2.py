@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from brmspy.families import dirichlet2
@@ -42,7 +41,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(), family)
     assert_golden(f"fam_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.mark.slow

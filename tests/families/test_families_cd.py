@@ -16,7 +16,6 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import integrate, special, stats
 
 import brmspy as bp
@@ -132,7 +131,6 @@ def _code(case: Case) -> str:
 def test_golden_code_and_stanc(case: Case, update_golden: bool) -> None:
     code = _code(case)
     assert_golden(f"fam_{case.name}", code, update_golden)
-    stanli.stan_to_mir(code)  # raises with stanc's message
 
 
 def _fit(case: Case, **kw):

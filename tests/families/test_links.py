@@ -15,7 +15,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from brmspy.families import FAMILIES, LINKS, brmsfamily
@@ -69,7 +68,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     data["yc"] = np.minimum(data["yc"], data["n"])
     code = bp.make_stancode(formula, data, family)
     assert_golden(f"link_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.mark.slow

@@ -13,7 +13,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import special, stats
 
 import brmspy as bp
@@ -50,7 +49,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(), family)
     assert_golden(f"fam_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_numpy_density_is_the_multivariate_normal_of_the_log_ratios() -> None:

@@ -16,7 +16,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
@@ -33,7 +32,6 @@ def test_golden_and_stanc(update_golden: bool) -> None:
     f = bp.bf("y ~ a1 * exp(b1 * x)", "a1 ~ 1", "b1 ~ 1", nl=True)
     code = bp.make_stancode(f, _data(), bp.mixture("gaussian", "gaussian"), prior=NL_PRIORS)
     assert_golden("mixture_nonlinear", code, update_golden)
-    stanli.stan_to_mir(code)
     assert "mu2[n] = nlp_a1[n] * exp(nlp_b1[n] * C_mu2_1[n]);" in code
     assert "ordered_Intercept" not in code
     data = bp.make_standata(f, _data(), bp.mixture("gaussian", "gaussian"), prior=NL_PRIORS)

@@ -32,7 +32,6 @@ def _data(n: int = 40, seed: int = 1) -> pd.DataFrame:
 def test_golden_and_stanc(update_golden: bool) -> None:
     code = bp.make_stancode("y ~ x", _data(), bp.mixture("cumulative", "cumulative"))
     assert_golden("mixture_cumulative", code, update_golden)
-    stanli.stan_to_mir(code)
     # brms: one threshold vector per component; Stan's ordered_logistic as brms's program
     assert "ordered[nthres] Intercept_mu2;" in code
     assert "ps[2] = log(theta2) + ordered_logistic_lpmf(Y[n] | mu2[n], Intercept_mu2);" in code

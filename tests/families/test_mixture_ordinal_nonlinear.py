@@ -16,7 +16,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import special
 
 import brmspy as bp
@@ -56,7 +55,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family, prior = CASES[name]
     code = bp.make_stancode(formula, _data(n=40), family, prior)
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_brms_lines() -> None:

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from brmspy.core.errors import FormulaError
@@ -30,7 +29,6 @@ def _data(n: int = 40, seed: int = 1) -> pd.DataFrame:
 def test_golden_and_stanc(update_golden: bool) -> None:
     code = bp.make_stancode(bp.bf("y ~ x", "theta1 ~ z"), _data(), bp.mixture("gaussian", "gaussian"))
     assert_golden("mixture_theta1_formula", code, update_golden)
-    stanli.stan_to_mir(code)
     assert "vector[N] theta2 = rep_vector(0.0, N);  // reference category" in code
 
 

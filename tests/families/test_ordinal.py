@@ -219,7 +219,6 @@ def test_hurdle_cumulative_golden(update_golden):
     for name, formula in (("ord_hurdle_cumulative", "y ~ x"), ("ord_hurdle_cumulative_hu", bp.bf("y ~ x", "hu ~ x"))):
         code = bp.make_stancode(formula, data=hurdle_data(60), family=bp.hurdle_cumulative())
         assert_golden(name, code, update_golden)
-        stanli.stan_to_mir(code)
 
 
 def test_hurdle_cumulative_recovers_truth_and_matches_stan(hurdle_fit):

@@ -68,7 +68,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(n=40), family)
     assert_golden(f"fam_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_numpy_density_equals_stans_wiener_on_a_grid() -> None:

@@ -13,7 +13,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
@@ -50,7 +49,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(n=40), family)
     assert_golden(f"fam_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_brms_likelihood_terms_and_data() -> None:

@@ -13,7 +13,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import integrate
 
 import brmspy as bp
@@ -43,7 +42,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(), family)
     assert_golden(f"fam_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.mark.slow

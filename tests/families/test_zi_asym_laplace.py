@@ -62,7 +62,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family, data = CASES[name]
     code = bp.make_stancode(formula, data(), family)
     assert_golden(f"fam_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.fixture(scope="module")

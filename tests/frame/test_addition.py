@@ -17,7 +17,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import integrate, special, stats
 
 import brmspy as bp
@@ -93,7 +92,6 @@ def _family(case: FitCase):
 def test_golden_code_and_stanc(case: FitCase, update_golden: bool) -> None:
     code = bp.make_stancode(case.formula, DATA, _family(case))
     assert_golden(f"addition_{case.name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_no_glm_or_canonical_forms_with_cdfs() -> None:

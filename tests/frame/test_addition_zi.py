@@ -20,7 +20,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import integrate, stats
 
 import brmspy as bp
@@ -89,7 +88,6 @@ CASES = [
 def test_golden_code_and_stanc(case: FitCase, update_golden: bool) -> None:
     code = bp.make_stancode(case.formula, DATA, case.family)
     assert_golden(f"addition_zi_{case.name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.fit], ids=[c.name for c in CASES if c.fit])

@@ -35,7 +35,6 @@ GOLDEN = {
 def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     code = bp.make_stancode(GOLDEN[name], design_data())
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_program_follows_brms() -> None:

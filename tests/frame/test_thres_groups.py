@@ -53,10 +53,8 @@ def test_data_priors_and_code(update_golden: bool) -> None:
                                                   ("b", ""), ("b", "1"), ("b", "2")]
     code = bp.make_stancode("y | thres(gr = g) ~ x", d, "cumulative")
     assert_golden("ord_thres_gr", code, update_golden)
-    stanli.stan_to_mir(code)
     code = bp.make_stancode(bp.bf("y | thres(4, gr = g) ~ x + (1 | g)", "disc ~ z"), d, bp.sratio(link="probit"))
     assert_golden("ord_thres_gr_disc_sratio", code, update_golden)
-    stanli.stan_to_mir(code)
     assert "sratio_probit_merged_lpmf(Y[n] | mu[n], disc[n], merged_Intercept, Jthres[n])" in code
     assert list(bp.make_standata("y | thres(4, gr = g) ~ x", d, "sratio")["nthres"]) == [4, 4]
 
@@ -152,7 +150,6 @@ def test_equidistant_per_group(fit_equidistant, update_golden: bool) -> None:
     """brms's first_Intercept_<i> and delta_<i> per group (priors: class Intercept/delta with group)."""
     code = fit_equidistant.stancode()
     assert_golden("ord_thres_gr_equidistant", code, update_golden)
-    stanli.stan_to_mir(code)
     d = fit_equidistant.draws_dict
     assert {"delta_1", "delta_2", "b_Intercept[a,3]", "b_Intercept[b,2]"} <= set(d)
     assert_recovers(d, {"b_x": B, "delta_1": 1.25, "delta_2": 1.5, "b_Intercept[a,1]": -1.0, "b_Intercept[b,1]": -0.5})

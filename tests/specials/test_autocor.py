@@ -94,7 +94,6 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = GOLDEN[name]
     code = bp.make_stancode(formula, SMALL, family)
     assert_golden(f"ac_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
     assert "_glm_" not in code  # the fused GLM likelihood cannot see the ARMA terms
 
 

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from brmspy.core.errors import DataError, FormulaError
@@ -40,7 +39,6 @@ CASES = {
 def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     code = bp.make_stancode(*CASES[name][:1], _data(), CASES[name][1])
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.fixture(scope="module", params=list(CASES))

@@ -65,7 +65,6 @@ def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     d = _data()
     code = bp.make_stancode(formula, d, family, prior=PRIOR, data2=_data2(m, len(d)))
     assert_golden(f"ac_{name}", code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_arma_terms_follow_the_nonlinear_formula() -> None:

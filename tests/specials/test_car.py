@@ -49,7 +49,6 @@ def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(), family, data2={"W": _ring(6)})
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def _density_model(fn: str, car: float, sdcar: float, W: np.ndarray):

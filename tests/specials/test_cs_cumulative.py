@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
@@ -37,13 +36,11 @@ def test_warns_and_golden(update_golden: bool) -> None:
     with pytest.warns(UserWarning, match=WARNING):
         code = bp.make_stancode("y ~ x + cs(z)", cumulative_data(), "cumulative")
     assert_golden("cs_cumulative", code, update_golden)
-    stanli.stan_to_mir(code)
     assert "cumulative_logit_lpmf(Y[n] | mu[n], disc, Intercept - transpose(mucs[n]))" in code
     assert "ordered_logistic" not in code
     with pytest.warns(UserWarning, match=WARNING):
         group = bp.make_stancode("y ~ x + (cs(1) | g)", cumulative_data(), bp.cumulative("probit"))
     assert_golden("cs_cumulative_group", group, update_golden)
-    stanli.stan_to_mir(group)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 from scipy import integrate
 
 import brmspy as bp
@@ -49,7 +48,6 @@ GOLDEN = {
 def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     code = bp.make_stancode(GOLDEN[name], _data())
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_standata_shapes() -> None:

@@ -15,7 +15,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from brmspy.core.errors import FormulaError
@@ -53,7 +52,6 @@ def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = GOLDEN[name]
     code = bp.make_stancode(formula, cratio_data(), family)
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_structure_follows_brms() -> None:

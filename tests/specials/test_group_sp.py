@@ -15,7 +15,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from brmspy.core.errors import FormulaError
@@ -48,7 +47,6 @@ GOLDEN = {
 def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     code = bp.make_stancode(GOLDEN[name], sp_data())
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_structure_follows_brms() -> None:

@@ -14,7 +14,6 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import stanli
 
 import brmspy as bp
 from tests.checks import assert_golden, assert_loglik_matches_stan, assert_recovers
@@ -36,7 +35,6 @@ def mo_factor_data(n: int = 360, seed: int = 6) -> pd.DataFrame:
 def test_golden_and_stanc(name: str, formula: str, update_golden: bool) -> None:
     code = bp.make_stancode(formula, mo_factor_data())
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_names_and_data_follow_brms() -> None:

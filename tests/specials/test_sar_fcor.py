@@ -52,7 +52,6 @@ def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     formula, family, data2 = CASES[name]
     code = bp.make_stancode(formula, _data(), family, data2=data2)
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 @pytest.fixture(scope="module", params=list(CASES))

@@ -53,7 +53,6 @@ def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     formula, family = CASES[name]
     code = bp.make_stancode(formula, _data(), family)
     assert_golden(name, code, update_golden)
-    stanli.stan_to_mir(code)
 
 
 def test_standata_as_brms() -> None:
