@@ -20,16 +20,13 @@ Install with ``pip install "brmspy[nutpie]"`` (nutpie and bridgestan, both from 
 
 from __future__ import annotations
 
-import atexit
 import importlib.util
-import threading
 import time
-from collections import OrderedDict
 from typing import Any, Mapping
 
 import numpy as np
 
-from ..core.errors import BackendUnavailableError, DataError, SamplingError, StanCompileError
+from ..core.errors import BackendUnavailableError, SamplingError, StanCompileError
 from .base import (
     BACKEND_ALGORITHMS,
     CompiledModel,
@@ -40,7 +37,7 @@ from .base import (
     data_to_json,
     normalize_sampler_stats,
 )
-from .stanli_backend import is_unsupported_feature_error
+from .stanli_backend import ModelCache, runtime_refusal
 
 __all__ = ["NutpieBackend", "NUTPIE_STATS"]
 
@@ -69,9 +66,8 @@ class NutpieBackend:
     max_cached_models = 4
 
     def __init__(self) -> None:
-        self._models: OrderedDict[tuple[str, str, int | None], tuple[Any, Any, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-        atexit.register(self._models.clear)  # free the models before their libraries' modules are torn down
+        # (program, data, seed of _rng programs) -> (BridgeStan model, its library, nutpie's model)
+        self._models = ModelCache(self.max_cached_models)
 
     # -- availability ---------------------------------------------------
     def available(self) -> bool:
@@ -132,30 +128,19 @@ class NutpieBackend:
         data_json = data_to_json(data)
         uses_rng = "_rng(" in model.code
         key = (model.code_hash, code_hash(data_json), int(seed) if uses_rng else None)
-        with self._lock:
-            built = self._models.get(key)
-            if built is not None:
-                self._models.move_to_end(key)
-                return built
+        built = self._models.get(key)
+        if built is not None:
+            return built
         try:
             # the public way to the runtime: its library path and the data with the program inside
             bs = stanli.bridgestan_model(mir=model.handle, data=data_json, seed=int(seed))
             library = _lib.StanLibrary(bs.lib_path)
             nut = _lib.StanModel(library, {}, {}, {}, int(seed), bs.data, None)
         except (RuntimeError, ValueError) as exc:
-            msg = str(exc).strip()
-            if is_unsupported_feature_error(msg):
-                raise BackendUnavailableError(
-                    f"stanli's runtime cannot run this program: {msg}\n"
-                    "Use backend='cmdstanpy' or backend='pystan' (compiles C++)."
-                ) from None
-            raise DataError(f"The data do not fit the Stan program: {msg}") from None
+            raise runtime_refusal(str(exc), "stanli's runtime") from None
         compiled = CompiledStanModel(_coords={}, data=None, code=model.code, library=library, dims={}, model=nut)
         built = (bs, library, compiled)
-        with self._lock:
-            self._models[key] = built
-            while len(self._models) > self.max_cached_models:
-                self._models.popitem(last=False)
+        self._models.put(key, built)
         return built
 
     # -- sampling -------------------------------------------------------

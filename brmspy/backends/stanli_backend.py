@@ -36,7 +36,7 @@ from .base import (
 from .laplace import laplace_draws
 from .threads import threads_for
 
-__all__ = ["StanliBackend", "validate_stan_code", "is_unsupported_feature_error"]
+__all__ = ["StanliBackend", "ModelCache", "validate_stan_code", "is_unsupported_feature_error", "runtime_refusal"]
 
 logger = logging.getLogger("brmspy.backends")
 
@@ -49,6 +49,46 @@ _UNSUPPORTED_RE = re.compile(r"unsupported|not supported|not implemented", re.IG
 def is_unsupported_feature_error(message: str) -> bool:
     """True if a stanli build error means 'this interpreter cannot run it'."""
     return bool(_UNSUPPORTED_RE.search(message))
+
+
+def runtime_refusal(message: str, runtime: str) -> BackendUnavailableError | DataError:
+    """The error for a program or data set that stanli's runtime (``runtime``, as the user knows
+    it) would not build: a feature it lacks (another backend can run it) or data that do not fit."""
+    msg = message.strip()
+    if is_unsupported_feature_error(msg):
+        return BackendUnavailableError(f"{runtime} cannot run this program: {msg}\n"
+                                       "Use backend='cmdstanpy' or backend='pystan' (compiles C++).")
+    return DataError(f"The data do not fit the Stan program: {msg}")
+
+
+class ModelCache:
+    """Built models by key, the least recently used dropped beyond ``size`` (thread-safe).
+
+    Each model holds its data, so the cache stays small; it is emptied at interpreter exit while
+    stanli is still importable (later, the models' ``__del__`` would find its module globals gone).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        atexit.register(self._items.clear)
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: Any, item: Any) -> None:
+        with self._lock:
+            self._items[key] = item
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def _import_stanli():
@@ -95,11 +135,7 @@ class StanliBackend:
     max_cached_models = 8
 
     def __init__(self) -> None:
-        self._models: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
-        self._lock = threading.Lock()
-        # free the cached models while stanli is still importable: at interpreter exit its module
-        # globals may be gone before the models' __del__ runs ("'NoneType' object has no attribute")
-        atexit.register(self._models.clear)
+        self._models = ModelCache(self.max_cached_models)  # (program, data, threads) -> stanli.Model
 
     # -- availability ---------------------------------------------------
     def available(self) -> bool:
@@ -148,28 +184,17 @@ class StanliBackend:
         data_json = data_to_json(data)
         threads = threads_for(model.code, threads)
         key = (model.code_hash, code_hash(data_json), threads)
-        with self._lock:
-            built = self._models.get(key)
-            if built is not None:
-                self._models.move_to_end(key)
-                return built
+        built = self._models.get(key)
+        if built is not None:
+            return built
         try:
             if model.handle is not None:
                 built = stanli.Model(mir=model.handle, data=data_json, threads_per_chain=threads)
             else:
                 built = stanli.Model(stan_code=model.code, data=data_json, threads_per_chain=threads)
         except RuntimeError as exc:
-            msg = str(exc).strip()
-            if is_unsupported_feature_error(msg):
-                raise BackendUnavailableError(
-                    f"stanli cannot run this program: {msg}\n"
-                    "Use backend='cmdstanpy' or backend='pystan' (compiles C++)."
-                ) from None
-            raise DataError(f"The data do not fit the Stan program: {msg}") from None
-        with self._lock:
-            self._models[key] = built
-            while len(self._models) > self.max_cached_models:
-                self._models.popitem(last=False)
+            raise runtime_refusal(str(exc), "stanli") from None
+        self._models.put(key, built)
         return built
 
     # -- sampling -------------------------------------------------------

@@ -118,7 +118,7 @@ def test_generated_model_names_its_standardized_effects(formula, centered, expec
 def test_auto_does_not_warm_start_a_non_centered_program():
     # 10,000 rows (enough for "auto") but 10 rows per level: (1 | g) keeps brms's z_1.
     fit = bp.brm("y ~ x + (1 | g)", _grouped(WARM_START_MIN_ROWS, 1000), family="poisson",
-                 chains=1, iter=40, seed=2, refresh=0)
+                 chains=1, iter=40, seed=2, refresh=0, backend="stanli")
     assert fit.build.generated.standardized == ("z_1",)
     assert "warm_start" not in fit.timings
 
@@ -131,10 +131,11 @@ def test_brm_rejects_a_bad_warm_start_option():
 
 @pytest.fixture(scope="module")
 def normal_fits():
-    """``y ~ 1`` gaussian with 10,000 rows: warm-started by default, and without."""
+    """``y ~ 1`` gaussian with 10,000 rows on stanli: warm-started by default, and without
+    (backend="auto" samples data this large with nutpie when it is installed)."""
     rng = np.random.default_rng(7)
     df = pd.DataFrame({"y": rng.normal(3.0, 2.0, WARM_START_MIN_ROWS)})
-    kw = dict(chains=2, iter=1000, seed=11, refresh=0)
+    kw = dict(chains=2, iter=1000, seed=11, refresh=0, backend="stanli")
     return df, bp.brm("y ~ 1", df, **kw), bp.brm("y ~ 1", df, warm_start=False, **kw)
 
 
