@@ -466,6 +466,10 @@ case("sp_cs_acat", "yord ~ cs(x1) + x2", family="acat")
 case("sp_cs_cratio_group", "yord ~ x1 + (cs(1) | g1)", family="cratio")
 case("sp_cs_acat_group_slope", "yord ~ x1 + cs(x2) + (1 + cs(x2) | g1)", family="acat")
 case("sp_cs_sratio_group_uncor", "yord ~ x1 + (cs(x2) || g1) + (1 | g2)", family="sratio")
+# cse(): brms 2.18's older name of cs(), same model and data
+case("sp_cse_acat_group", "yord ~ x1 + cse(x2) + (cse(1) | g1)", family="acat")
+case("sp_cse_acat_probit_approx_uncor", "yord ~ x1 + (cse(x2) || g1)", family={"family": "acat", "link": "probit_approx"})
+case("sp_cse_sratio", "yord ~ cse(x1) + x2", family="sratio")
 case("sp_cs_group_mixed", "yord ~ x1 + (1 + x1 + cs(x2) | g1)", family="acat",
      reason=r"(?i)category specific effects in separate group-level terms")
 case("sp_cs_group_gaussian", "y ~ x1 + (cs(1) | g1)", reason=r"(?i)(category|cs\(\))")
