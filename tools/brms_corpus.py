@@ -936,6 +936,12 @@ case("prior_constant_simo", "y ~ x1 + mo(xmo)", prior=[pr("constant(0.25)", "sim
 case("prior_constant_cor", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant(1)", "cor")],
      reason=r"(?i)Stan rejects", note="brms 2.18 writes 'L_1 = 1;', which stanc rejects")
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
+# constant() on class b fixes the category-specific effects (bcs) too, whole rows per coefficient
+case("prior_constant_bcs_all", "yord ~ x1 + cs(x2)", family="sratio", prior=[pr("constant(0.5)", "b")])
+case("prior_constant_bcs_row", "yord ~ x1 + cs(x2) + cs(x3)", family="sratio",
+     prior=[pr("normal(0, 3)", "b"), pr("constant(0.5)", "b", coef="x2")])
+case("prior_constant_bcs_and_b", "yord ~ x1 + cs(x2) + cs(x3)", family="acat",
+     prior=[pr("constant(1)", "b", coef="x1"), pr("constant(-0.5)", "b", coef="x3")])
 case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
 case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
      prior=[pr("constant(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])

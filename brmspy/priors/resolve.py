@@ -203,10 +203,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                     lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
                     for k in range(1, ncat)
                 ]
-            res.bcs[prefix] = [
-                lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
+            # constant() on class b fixes bcs too, per coefficient (brms: "bcs[1] = rep_row_vector(3, ...)")
+            res.bcs[prefix] = fixed(f"bcs{prefix.suffix}", [
+                (("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
                 for _ in range(1, ncat) for c in design.cs_names
-            ]
+            ], f"bcs{prefix.suffix}")
+            if f"bcs{prefix.suffix}" in res.constants:
+                res.constant_rows[f"bcs{prefix.suffix}"] = len(design.cs_names)
         elif design.intercept and not nlpar:
             res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, ""),)],
                                           f"Intercept{prefix.suffix}")[0]
