@@ -936,6 +936,11 @@ case("prior_constant_simo", "y ~ x1 + mo(xmo)", prior=[pr("constant(0.25)", "sim
 case("prior_constant_cor", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant(1)", "cor")],
      reason=r"(?i)Stan rejects", note="brms 2.18 writes 'L_1 = 1;', which stanc rejects")
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
+# constant() on GP length-scales (brms 2.18: lscale_1[1][1] = 0.5;)
+case("prior_constant_lscale", "y ~ gp(x1)", prior=[pr("constant(0.5)", "lscale", coef="gpx1")])
+case("prior_constant_lscale_by", "y ~ gp(x1, by = f2)",
+     prior=[pr("constant(0.5)", "lscale", coef="gpx1f2hi"), pr("normal(0, 10)", "lscale", coef="gpx1f2lo")])
+case("prior_constant_lscale_aniso", "y ~ gp(x2, x3, iso = FALSE)", prior=[pr("constant(0.3)", "lscale", coef="gpx2x3x3")])
 # constant() on class b fixes the category-specific effects (bcs) too, whole rows per coefficient
 case("prior_constant_bcs_all", "yord ~ x1 + cs(x2)", family="sratio", prior=[pr("constant(0.5)", "b")])
 case("prior_constant_bcs_row", "yord ~ x1 + cs(x2) + cs(x3)", family="sratio",

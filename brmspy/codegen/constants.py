@@ -21,6 +21,7 @@ from ..core.errors import PriorError
 from ..core.stan import StanBlocks
 
 _DECL = re.compile(r"^(?P<base>real|vector|matrix)(?P<bounds><[^>]*>)?(?P<size>\[[^\]]*\])?\s+(?P<name>\w+);(?P<rest>.*)$")
+_ARRAY = re.compile(r"^array\[(?P<n>[^\]]*)\] vector(?P<bounds><[^>]*>)?\[(?P<d>[^\]]*)\]\s+(?P<name>\w+);(?P<rest>.*)$")
 _BOUND = re.compile(r"(lower|upper)=([-+0-9.eE]+)")
 
 
@@ -42,6 +43,10 @@ def apply_constants(sb: StanBlocks, constants: dict[str, list[float | None]], ro
     fixed_def: list[str] = []
     fixed_comp: list[str] = []
     for name, values in constants.items():
+        arr = next((i for i, line in enumerate(sb.par) if (m := _ARRAY.match(line)) and m.group("name") == name), None)
+        if arr is not None:
+            _fix_array(sb, name, values, (rows or {})[name], arr, fixed_def, fixed_comp)
+            continue
         pos = next((i for i, line in enumerate(sb.par) if (m := _DECL.match(line)) and m.group("name") == name), None)
         if pos is None:
             raise PriorError(f"brmspy cannot fix the parameter {name!r} with constant() in this model.")
@@ -98,3 +103,27 @@ def _fix_matrix(sb: StanBlocks, name: str, size: str, rest: str, values: list[fl
     fixed_def.append(f"matrix{size} {name};{rest}")
     fixed_comp.append(f"{name}[{where}] = {data};")
     fixed_comp += [f"{name}[{r}] = par_{name}_{r};" for r in free]
+
+
+def _fix_array(sb: StanBlocks, name: str, values: list[float | None], nrow: int, pos: int,
+               fixed_def: list[str], fixed_comp: list[str]) -> None:
+    """constant() elements of an array of vectors (``lscale``, row-major values): data and ``par_<name>_<j>_<d>``."""
+    m = _ARRAY.match(sb.par.pop(pos))
+    bounds = m.group("bounds") or ""
+    ncol = len(values) // nrow
+    idx = [i for i, v in enumerate(values) if v is not None]
+    vals = [float(values[i]) for i in idx]
+    _check_bounds(name, bounds, vals)
+    data, count = f"prior_{name}_const", f"Kp_{name}_const"
+    sb.declare(f"int<lower=1> {count}", count, len(idx), f"number of elements of {name} fixed by constant()")
+    sb.declare(f"vector[{count}] {data}", data, np.array(vals), f"constant values of {name}")
+    fixed_def.append(f"array[{m.group('n')}] vector{bounds}[{m.group('d')}] {name};{m.group('rest')}")
+    free = 0
+    for i, v in enumerate(values):
+        j, d = divmod(i, ncol)
+        if v is None:
+            sb.par.insert(pos + free, f"real{bounds} par_{name}_{j + 1}_{d + 1};  // element {d + 1} of {name}[{j + 1}]")
+            free += 1
+            fixed_comp.append(f"{name}[{j + 1}][{d + 1}] = par_{name}_{j + 1}_{d + 1};")
+        else:
+            fixed_comp.append(f"{name}[{j + 1}][{d + 1}] = {data}[{idx.index(i) + 1}];")

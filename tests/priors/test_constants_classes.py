@@ -116,3 +116,29 @@ def test_constant_bcs_fit() -> None:
         np.testing.assert_array_equal(np.asarray(d[f"bcs_x2[{k + 1}]"]), 0.5)
     assert_recovers(d, {"b_x1": B_CS, **{f"bcs_x3[{k + 1}]": BCS_X3[k] for k in range(3)}})
     assert_loglik_matches_stan(fit)
+
+
+def test_constant_lscale_code_and_fit() -> None:
+    """brms's test [028]: constant() on one sub-GP's length-scale (``lscale_1[1][1]`` data, the other a
+    ``par_lscale_1_2_1`` parameter); the fixed draws are the value, the other is estimated, and numpy's
+    log_lik equals Stan's density."""
+    rng = np.random.default_rng(6)
+    n = 24
+    x = np.tile(np.linspace(-2, 2, n // 2), 2)  # spread out: a well-conditioned exact GP covariance
+    h = np.repeat(["a", "b"], n // 2)
+    y = np.where(h == "a", np.sin(2 * x), 0.5 * x) + rng.normal(0, 0.3, n)
+    data = pd.DataFrame({"y": y, "x": x, "h": h})
+    prior = [bp.prior("constant(0.5)", class_="lscale", coef="gpxha"), bp.prior("normal(0, 0.5)", class_="lscale", coef="gpxhb")]
+    build = bp.build_model("y ~ gp(x, by = h)", data, prior=prior)
+    stanli.stan_to_mir(build.code)
+    assert "lscale_1[1][1] = prior_lscale_1_const[1];" in build.code and "real<lower=0> par_lscale_1_2_1;" in build.code
+    assert flat_parameters(build.frame, build.priors) == []
+    with pytest.raises(PriorError, match="outside the range"):
+        bp.make_stancode("y ~ gp(x)", data, prior=bp.prior("constant(-1)", class_="lscale", coef="gpx"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ gp(x, by = h)", data, prior=prior, chains=2, iter=400, seed=2, refresh=0)
+    d = fit.draws()
+    np.testing.assert_array_equal(np.asarray(d["lscale_gpxha"]), 0.5)
+    assert np.asarray(d["lscale_gpxhb"]).std() > 0
+    assert_loglik_matches_stan(fit, rel=1e-6)  # the exact GP's Cholesky: as tests/specials/test_smooths.py
