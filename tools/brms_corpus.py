@@ -687,6 +687,15 @@ case("refuse_mix_theta_partial", bf("ycnt ~ x1", "theta3 ~ x2"), family=mix("poi
      reason=r"(?i)all but one mixing proportion")
 case("refuse_mix_all_thetas", bf("y ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=mix("gaussian", "gaussian"),
      reason=r"(?i)all but one mixing proportion")
+# fixed mixing proportions: data, normalised to sum to 1 (brms: theta1 = 1, theta2 = 2 gives 1/3, 2/3)
+case("mix_theta_fixed", bf("y ~ x1", theta1=1, theta2=2), family=mix("gaussian", "gaussian"))
+case("mix_theta_fixed3", bf("y ~ x1", theta1=0.2, theta2=0.3, theta3=0.5), family=mix("gaussian", "student", "gaussian"))
+case("mix_theta_fixed_gamma_weibull", bf("ypos | weights(wts) ~ x1", "shape1 ~ x2", theta1=1, theta2=2),
+     family=mix(fam("gamma", link="log"), "weibull"))
+case("refuse_mix_theta_fixed_partial", bf("y ~ x1", theta1=0.3), family=mix("gaussian", "gaussian"),
+     reason=r"(?i)fix no or all mixing proportions")
+case("refuse_mix_theta_fixed_negative", bf("y ~ x1", theta1=-1, theta2=2), family=mix("gaussian", "gaussian"),
+     reason=r"(?i)must be positive")
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
 case("mix_cumulative2", "yord ~ x1", family=mix("cumulative", "cumulative"))

@@ -79,6 +79,10 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
             con = np.array(p.concentration(K, f"the mixing proportions theta{rs}"))
             sb.declare(f"vector[{K}] con_theta{rs}", f"con_theta{rs}", con, "prior concentration")
             sb.tpar_prior.append(f"lprior += dirichlet_lpdf(theta{rs} | con_theta{rs});")
+    if fam.theta_fixed:  # bf(..., theta1 = 1, theta2 = 2): data, as brms
+        sb.data.append("// mixing proportions")
+        for k, v in enumerate(fam.theta_fixed, start=1):
+            sb.declare(f"real<lower=0,upper=1> theta{k}{rs}", f"theta{k}{rs}", v)
     if fam.order == "mu":
         sb.par.append(f"ordered[{K}] ordered_Intercept{rs};  // to identify mixtures")
         sb.tpar_def.append("// identify mixtures via ordering of the intercepts")
