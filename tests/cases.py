@@ -131,6 +131,13 @@ CASES: list[Case] = [
          prior=bp.prior("R2D2(0.5, 2, main = TRUE)", "b") + bp.prior("R2D2()", "sderr")
          + bp.prior("normal(0, 0.5)", "ar")),
     Case("prior_constant_sds", "y ~ x + s(z) + s(x, k = 5)", prior=bp.prior("constant(0.5)", "sds", coef="s(z)")),
+    # issue 21 (brms's make_stancode tests): mgcv's pure knot basis, cse(), constants on bcs/lscale, mixtures
+    Case("smooth_pure_knot", "y ~ s(h, k = 6)"),
+    Case("cse_acat", "a ~ x + cse(z) + (cse(1) | g)", "acat"),
+    Case("prior_constant_bcs", "a ~ x + cs(z) + cs(w)", "sratio", prior=bp.prior("constant(0.5)", coef="z")),
+    Case("prior_constant_lscale", "y ~ gp(x, z, iso = FALSE)", prior=bp.prior("constant(0.5)", "lscale", coef="gpxzz")),
+    Case("mixture_theta_fixed", bp.bf("y ~ x", theta1=1, theta2=2), bp.mixture("gaussian", "gaussian")),
+    Case("mixture_se", "y | se(w) ~ x", bp.mixture("gaussian", "student")),
     Case("prior_constants", "y ~ x + z + (1 | g)", prior=bp.prior("normal(0, 5)") + bp.prior("constant(1)", coef="x")
          + bp.prior("constant(0.5)", class_="sd") + bp.prior("constant(1)", class_="sigma")),
     Case("opt_center_false", bp.bf("y ~ x + f + (1 | g)", center=False)),

@@ -450,6 +450,12 @@ case("sp_s_plus_group", "y ~ s(x1, k = 5) + (1 | g1)")
 case("sp_s_two", "y ~ s(x1, k = 5) + s(x2, k = 5)")
 case("sp_t2", "y ~ t2(x1, x2, k = 4)")
 case("sp_s_poisson", "ycnt ~ s(x1, k = 5)", family="poisson")
+# k equal to the number of unique values (c1, c2, tim: 10; xint: 5): mgcv's "pure knot" basis
+case("sp_s_pure_knot", "y ~ s(c1)")
+case("sp_s_pure_knot_k5", "y ~ s(xint, k = 5)")
+case("sp_s_pure_knot_group", "y ~ s(tim) + (1 | g1)")
+case("sp_s_pure_knot_poisson", "ycnt ~ s(c2)", family="poisson")
+case("sp_s_pure_knot_by", "y ~ f2 + s(c1, by = f2)")
 case("sp_s_sigma", bf("y ~ x1", "sigma ~ s(x2, k = 5)"))
 case("sp_gp", "y ~ gp(x1)")
 case("sp_gp_approx", "y ~ gp(x1, k = 10, c = 5/4)")
@@ -492,6 +498,10 @@ case("sp_cs_acat", "yord ~ cs(x1) + x2", family="acat")
 case("sp_cs_cratio_group", "yord ~ x1 + (cs(1) | g1)", family="cratio")
 case("sp_cs_acat_group_slope", "yord ~ x1 + cs(x2) + (1 + cs(x2) | g1)", family="acat")
 case("sp_cs_sratio_group_uncor", "yord ~ x1 + (cs(x2) || g1) + (1 | g2)", family="sratio")
+# cse(): brms 2.18's older name of cs(), same model and data
+case("sp_cse_acat_group", "yord ~ x1 + cse(x2) + (cse(1) | g1)", family="acat")
+case("sp_cse_acat_probit_approx_uncor", "yord ~ x1 + (cse(x2) || g1)", family={"family": "acat", "link": "probit_approx"})
+case("sp_cse_sratio", "yord ~ cse(x1) + x2", family="sratio")
 case("sp_cs_group_mixed", "yord ~ x1 + (1 + x1 + cs(x2) | g1)", family="acat",
      reason=r"(?i)category specific effects in separate group-level terms")
 case("sp_cs_group_gaussian", "y ~ x1 + (cs(1) | g1)", reason=r"(?i)(category|cs\(\))")
@@ -709,6 +719,20 @@ case("refuse_mix_theta_partial", bf("ycnt ~ x1", "theta3 ~ x2"), family=mix("poi
      reason=r"(?i)all but one mixing proportion")
 case("refuse_mix_all_thetas", bf("y ~ x1", "theta1 ~ x2", "theta2 ~ 1"), family=mix("gaussian", "gaussian"),
      reason=r"(?i)all but one mixing proportion")
+# fixed mixing proportions: data, normalised to sum to 1 (brms: theta1 = 1, theta2 = 2 gives 1/3, 2/3)
+case("mix_theta_fixed", bf("y ~ x1", theta1=1, theta2=2), family=mix("gaussian", "gaussian"))
+case("mix_theta_fixed3", bf("y ~ x1", theta1=0.2, theta2=0.3, theta3=0.5), family=mix("gaussian", "student", "gaussian"))
+case("mix_theta_fixed_gamma_weibull", bf("ypos | weights(wts) ~ x1", "shape1 ~ x2", theta1=1, theta2=2),
+     family=mix(fam("gamma", link="log"), "weibull"))
+case("refuse_mix_theta_fixed_partial", bf("y ~ x1", theta1=0.3), family=mix("gaussian", "gaussian"),
+     reason=r"(?i)fix no or all mixing proportions")
+case("refuse_mix_theta_fixed_negative", bf("y ~ x1", theta1=-1, theta2=2), family=mix("gaussian", "gaussian"),
+     reason=r"(?i)must be positive")
+# se() in mixtures: brms 2.18 replaces the sigma of each gaussian/student component by se (sigma<k> stays a parameter with its prior)
+case("mix_se", "y | se(sey) ~ x1", family=mix("gaussian", "student"))
+case("mix_se_same", "y | se(sey) ~ x1", family=mix("gaussian", "gaussian"))
+case("mix_se_lognormal", "ypos | se(sey) ~ x1", family=mix("gaussian", "lognormal"),
+     note="brms 2.18: se replaces sigma1 of the gaussian component only")
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
 case("mix_cumulative2", "yord ~ x1", family=mix("cumulative", "cumulative"))
@@ -958,6 +982,17 @@ case("prior_constant_simo", "y ~ x1 + mo(xmo)", prior=[pr("constant(0.25)", "sim
 case("prior_constant_cor", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant(1)", "cor")],
      reason=r"(?i)Stan rejects", note="brms 2.18 writes 'L_1 = 1;', which stanc rejects")
 case("prior_constant_dpar", bf("y ~ x1", "sigma ~ x2"), prior=[pr("constant(0.1)", "b", dpar="sigma")])
+# constant() on GP length-scales (brms 2.18: lscale_1[1][1] = 0.5;)
+case("prior_constant_lscale", "y ~ gp(x1)", prior=[pr("constant(0.5)", "lscale", coef="gpx1")])
+case("prior_constant_lscale_by", "y ~ gp(x1, by = f2)",
+     prior=[pr("constant(0.5)", "lscale", coef="gpx1f2hi"), pr("normal(0, 10)", "lscale", coef="gpx1f2lo")])
+case("prior_constant_lscale_aniso", "y ~ gp(x2, x3, iso = FALSE)", prior=[pr("constant(0.3)", "lscale", coef="gpx2x3x3")])
+# constant() on class b fixes the category-specific effects (bcs) too, whole rows per coefficient
+case("prior_constant_bcs_all", "yord ~ x1 + cs(x2)", family="sratio", prior=[pr("constant(0.5)", "b")])
+case("prior_constant_bcs_row", "yord ~ x1 + cs(x2) + cs(x3)", family="sratio",
+     prior=[pr("normal(0, 3)", "b"), pr("constant(0.5)", "b", coef="x2")])
+case("prior_constant_bcs_and_b", "yord ~ x1 + cs(x2) + cs(x3)", family="acat",
+     prior=[pr("constant(1)", "b", coef="x1"), pr("constant(-0.5)", "b", coef="x3")])
 case("prior_constant_shape", "ycnt ~ x1", family="negbinomial", prior=[pr("constant(3)", "shape")])
 case("prior_constant_nlpar", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True),
      prior=[pr("constant(1)", "b", nlpar="a"), pr("normal(0, 1)", "b", nlpar="b")])

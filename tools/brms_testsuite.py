@@ -1065,8 +1065,6 @@ _WHY = (
     ("data check", "brms's make_standata refuses these data too (checked with brms 2.18 for bernoulli, von_mises, "
      "truncation, positive and (0, 1) responses, censoring bounds, se); its make_stancode does not read the data",
      r"^DataError: (Family '[^']*' needs|\d+ response value\(s\) lie outside|Left censor points|Standard errors in se)"),
-    ("s() basis", "mgcv and brms build s(x) with k equal to the number of unique values ('pure knot' basis); "
-     "brmspy does not yet", r"k = \d+ equals the number of unique covariate values"),
     ("deliberate", "a documented difference: lasso() follows current brms (removed); priors are parsed, never Stan "
      "code (check = FALSE, stanvar names as hyperparameters, multi_normal on b)",
      r"lasso prior|Cannot read the prior|hyperparameters must be numbers|Unknown prior distribution 'multi_normal'"),

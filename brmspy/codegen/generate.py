@@ -94,7 +94,7 @@ def generate(
     for prefix, sh in priors.shrinkage.items():  # horseshoe()/R2D2(): sd_1, sds_1, bsp, ... are parts of its scales
         finish_shrinkage(sb, frame.designs[prefix], sh)
     if priors.constants:  # constant() priors: those parameters become data (brmspy.codegen.constants)
-        apply_constants(sb, priors.constants)
+        apply_constants(sb, priors.constants, priors.constant_rows)
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
     threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning, stanvars)

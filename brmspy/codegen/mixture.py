@@ -17,6 +17,7 @@ from ..core.templates import stan_lines
 from ..families import Ops
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
+from ..frame.additions import SE_COMPONENTS
 from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
 from .additions import stan_mixture_component
@@ -79,6 +80,10 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
             con = np.array(p.concentration(K, f"the mixing proportions theta{rs}"))
             sb.declare(f"vector[{K}] con_theta{rs}", f"con_theta{rs}", con, "prior concentration")
             sb.tpar_prior.append(f"lprior += dirichlet_lpdf(theta{rs} | con_theta{rs});")
+    if fam.theta_fixed:  # bf(..., theta1 = 1, theta2 = 2): data, as brms
+        sb.data.append("// mixing proportions")
+        for k, v in enumerate(fam.theta_fixed, start=1):
+            sb.declare(f"real<lower=0,upper=1> theta{k}{rs}", f"theta{k}{rs}", v)
     if fam.order == "mu":
         sb.par.append(f"ordered[{K}] ordered_Intercept{rs};  // to identify mixtures")
         sb.tpar_def.append("// identify mixtures via ordering of the intercepts")
@@ -122,6 +127,8 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             name = f"{d}{k}"
             predicted = name in t.parts or name in t.nonlinear
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if predicted else f"{name}{rs}"
+        if rd.adds is not None and rd.adds.se is not None and comp.name in SE_COMPONENTS:  # brms 2.18: se replaces sigma<k>
+            idx["sigma"] = f"se{rs}[n]"
         if comp.kind.has_thresholds:  # brms: ordered_logistic_lpmf(Y[n] | mu1[n], Intercept_mu1)
             call, funs, defs = stan_ordinal_component(frame, t, comp, Prefix(t.resp, f"mu{k}"), idx)
             sb.model_comp += defs

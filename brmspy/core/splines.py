@@ -11,7 +11,9 @@ eigenvectors, so this module repeats mgcv's algorithms step by step:
   eigenvectors by mgcv's own Lanczos iteration (``Rlanczos``: same start vector, full
   re-orthogonalisation, tridiagonal eigenproblem by LAPACK ``dstedc``), the polynomial
   constraint absorbed by mgcv's Householder ``QT`` factorisation, columns scaled to unit
-  root-mean-square; ``design()`` is ``predict_tprs``.
+  root-mean-square; ``design()`` is ``predict_tprs``. With ``k`` equal to the number of unique
+  values, mgcv's "pure knot" basis: no eigen step, the constraint absorbed by the full
+  Householder ``Q`` of ``T'`` and the penalty ``Q'EQ``.
 - :class:`CubicRegression` (``bs = "cr"``): mgcv's ``crspl``: knots at
   ``quantile(unique(x), seq(0, 1, length = k))``, coefficients are the values at the knots,
   natural (linear) beyond the outer knots.
@@ -279,16 +281,23 @@ class ThinPlate:
                              "spline; use bs = \"cr\" or fewer distinct values")
         T = _poly(Xu, powers)
         nu = len(Xu)
-        if nu == k:  # every unique value is a knot: no eigen step (mgcv's "pure knot" basis)
-            raise ValueError(f"k = {k} equals the number of unique covariate values; use a smaller k")
         E = _tps_eta(_distances(Xu, Xu), d, m)
-        v, U = lanczos(E, k)
-        Z = _qt(T.T @ U)
-        UQ = _hq_post(U, Z)
-        X1 = _hq_post(U * v[None, :], Z)
-        X1[:, k - M:] = T
+        if nu == k:
+            # mgcv's "pure knot" basis: every unique value is a knot, no eigen step; the
+            # constraint T'd = 0 is absorbed by the full Householder Q of T' (QT(.., fullQ = 1))
+            # and the columns are the full basis [E, T] mapped through UZ (tps_g)
+            Z = _qt(T.T)
+            UQ = _hq_post(np.eye(nu), Z)
+            X1 = np.hstack([E @ UQ[:, : k - M], T])
+            S = _hq_pre_t(_hq_post(E, Z), Z)
+        else:
+            v, U = lanczos(E, k)
+            Z = _qt(T.T @ U)
+            UQ = _hq_post(U, Z)
+            X1 = _hq_post(U * v[None, :], Z)
+            X1[:, k - M:] = T
+            S = _hq_pre_t(_hq_post(np.diag(v), Z), Z)
         X = X1[index]
-        S = _hq_pre_t(_hq_post(np.diag(v), Z), Z)
         S[:, k - M:] = 0.0
         S[k - M:, :] = 0.0
         UZ = np.zeros((nu + M, k))

@@ -53,6 +53,7 @@ class MixtureFamily(Family):
     order: str = "none"  # "mu" or "none"
     theta_pred: bool = False  # some theta<k> has a formula
     theta_ref: int = 1  # with predicted thetas: the component whose theta is fixed at 0 (brms: the first unpredicted)
+    theta_fixed: tuple[float, ...] = ()  # bf(..., theta1 = 1, theta2 = 2): proportions as data, normalised (brms)
 
     @property
     def nmix(self) -> int:
@@ -83,7 +84,7 @@ class MixtureFamily(Family):
 
     @property
     def has_theta_simplex(self) -> bool:
-        return not self.theta_pred
+        return not self.theta_pred and not self.theta_fixed
 
     def dpar_class(self, dpar: str) -> str:
         return split_dpar(dpar)[0]

@@ -27,8 +27,17 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
     response = parse_response(lhs)
     pforms: dict[str, tuple[str, str]] = {}
     nl_texts = set(formula.nl_pforms)
+    theta_fixed: dict[int, float] = {}
     for text in formula.pforms:
         fv = fixed_value(text)  # bf(..., sigma2 = 1): a constant
+        if fv is not None and split_dpar(fv[0])[0] == "theta" and split_dpar(fv[0])[1] is not None:
+            k = split_dpar(fv[0])[1]
+            if not 1 <= k <= fam.nmix:
+                raise FormulaError(f"{text!r}: this mixture has the mixing proportions theta1..theta{fam.nmix}.")
+            if not float(fv[1]) > 0:
+                raise FormulaError(f"Parameter '{fv[0]}' must be positive (as brms); got {fv[1]!r} in {text!r}.")
+            theta_fixed[k] = float(fv[1])
+            continue
         if fv is not None:
             text = f"{fv[0]} ~ {fv[1]!r}"
         plhs, prhs = split_tilde(text)
@@ -43,6 +52,15 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
         k = split_dpar(n)[1]
         if k is None or not 1 <= k <= fam.nmix:
             raise FormulaError(f"{pforms[n][1]!r}: this mixture has the mixing proportions theta1..theta{fam.nmix}.")
+    if theta_fixed:  # brms: all or none fixed, normalised to sum to 1 (theta1 = 1, theta2 = 2: 1/3, 2/3)
+        if thetas:
+            raise FormulaError("Can only predict all but one mixing proportion (as brms): theta<k> with a formula "
+                               f"cannot be combined with fixed ones ({', '.join(f'theta{k}' for k in theta_fixed)}).")
+        if len(theta_fixed) != fam.nmix:
+            raise FormulaError(f"Can only fix no or all mixing proportions (as brms): give theta1..theta{fam.nmix} "
+                               f"values; got {', '.join(f'theta{k}' for k in sorted(theta_fixed))}.")
+        total = sum(theta_fixed.values())
+        fam = replace(fam, theta_fixed=tuple(theta_fixed[k] / total for k in range(1, fam.nmix + 1)))
     if thetas:
         predicted = {split_dpar(n)[1] for n in thetas}
         free = [k for k in range(1, fam.nmix + 1) if k not in predicted]

@@ -128,6 +128,10 @@ class Call:
 
 _CALL = re.compile(r"^([A-Za-z_.][A-Za-z0-9_.]*)\s*\((.*)\)$", re.S)
 
+#: brms's aliases of special terms: cse() is brms's older name of cs() (brms 2.18 builds the same
+#: model and data for both), so it is read as cs()
+CALL_ALIASES = {"cse": "cs"}
+
 
 def parse_call(text: str) -> Call | None:
     """Parse ``text`` as one function call, or return None if it is not one."""
@@ -156,7 +160,7 @@ def parse_call(text: str) -> Call | None:
                 kwargs.append(kv)
             else:
                 args.append(piece)
-    return Call(m.group(1), tuple(args), tuple(kwargs))
+    return Call(CALL_ALIASES.get(m.group(1), m.group(1)), tuple(args), tuple(kwargs))
 
 
 def _split_kwarg(piece: str) -> tuple[str, str] | None:

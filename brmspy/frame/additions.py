@@ -46,6 +46,8 @@ from .types import AdditionData
 HANDLED = ("cens", "trunc", "se", "rate")
 #: families whose sd is ``sigma`` and that take a known sampling error, as in brms
 SE_FAMILIES = ("gaussian", "student", "skew_normal")
+#: mixture components whose sigma se() replaces (brms 2.18; other components keep their parameters)
+SE_COMPONENTS = ("gaussian", "student")
 #: count families that take a rate denominator (brms: poisson, negbinomial, negbinomial2, geometric)
 RATE_FAMILIES = ("poisson", "negbinomial", "negbinomial2", "geometric")
 #: censoring codes by name (brms's prepare_cens, abbreviations included)
@@ -176,6 +178,20 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
                     f"{bad[0]!r} has none. Families that take {a}(): {', '.join(sorted(CDFS))}."
                     + (f" ({bad[0]}: {hint}.)" if hint else "") + f" Remove '{terms[a].text}' or change the component."
                 )
+            continue
+        if a == "se" and comps is not None:
+            # brms 2.18: se replaces sigma<k> of the gaussian and student components (normal_lpdf(Y[n] | mu1[n],
+            # se[n]); sigma<k> stays a parameter with its prior); other components keep their own parameters
+            if not any(c.name in SE_COMPONENTS for c in comps):
+                raise FamilyError(
+                    f"'{terms[a].text}' has no effect in a mixture without gaussian or student components (brms "
+                    "ignores it); remove it.")
+            if any(c.name == "skew_normal" for c in comps):
+                raise FamilyError(f"'{terms[a].text}' with skew_normal mixture components is not supported by brmspy "
+                                  "yet; use gaussian or student components.")
+            if terms[a].args.get("sigma", "FALSE").strip() in _TRUE:
+                raise FamilyError(f"'{terms[a].text}' in a mixture is not supported by brmspy yet (se(sigma = TRUE) "
+                                  "adds each component's sigma); use se() without sigma = TRUE.")
             continue
         if a in ("cens", "trunc"):
             ok, allowed = name in CDFS and fam.kind.univariate, sorted(CDFS)

@@ -260,8 +260,8 @@ def _completed(t: BrmsTerms, rd: ResponseData) -> BrmsTerms:
     if family.kind.has_categories:
         parts, fixed, links = category_parts(t, rd.levels)
         family = replace(family, links=links)
-    if rd.adds is not None and rd.adds.se is not None and not rd.adds.se_sigma:
-        fixed = {**fixed, "sigma": 0.0}
+    if rd.adds is not None and rd.adds.se is not None and not rd.adds.se_sigma and "sigma" in family.dpars:
+        fixed = {**fixed, "sigma": 0.0}  # (a mixture's sigma<k> stay parameters: brms 2.18 uses se in their place)
     if parts is t.parts and fixed is t.fixed and family is t.family:
         return t
     return replace(t, parts=parts, fixed=fixed, family=family)

@@ -17,6 +17,7 @@ from ..families.cdf_base import CdfMath, log_diff_exp
 from ..families.mixture import component_dpars, theta_values
 from ..families.trunc_mean import has_truncated_mean, truncated_mean
 from ..formula.terms import BrmsTerms
+from ..frame.additions import SE_COMPONENTS
 from ..frame.types import AdditionData, ResponseData
 
 
@@ -68,13 +69,21 @@ def _stack(parts: list[np.ndarray]) -> np.ndarray:
     return np.stack([np.broadcast_to(p, shape) for p in parts], axis=-1)
 
 
-def _mixture_parts(t: "BrmsTerms", dp: dict):
-    """(component family, its dpars, its log mixing proportion) for each mixture component."""
+def _mixture_parts(t: "BrmsTerms", dp: dict, adds: AdditionData | None = None):
+    """(component family, its dpars, its log mixing proportion) for each mixture component.
+
+    With ``se()`` the standard errors replace each component's sigma, as in brms 2.18's program.
+    """
     fam = t.family
     theta = theta_values(fam, dp)
     with np.errstate(divide="ignore"):
         log_theta = np.log(theta)
-    return [(c, component_dpars(fam, dp, k), log_theta[..., k - 1]) for k, c in enumerate(fam.components, start=1)]
+    out = [(c, component_dpars(fam, dp, k), log_theta[..., k - 1]) for k, c in enumerate(fam.components, start=1)]
+    if adds is not None and adds.se is not None:
+        for c, cdp, _ in out:
+            if c.name in SE_COMPONENTS:
+                cdp["sigma"] = adds.se[None, :]
+    return out
 
 
 def addition_loglik(t: "BrmsTerms", rd: "ResponseData", dp: dict, ex: "Extras") -> np.ndarray:
@@ -92,7 +101,7 @@ def addition_loglik(t: "BrmsTerms", rd: "ResponseData", dp: dict, ex: "Extras") 
     y = rd.y.astype(float)
     if (comps := _components(t)) is not None:
         parts = [log_theta + _loglik(c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex, y)
-                 for c, cdp, log_theta in _mixture_parts(t, dp)]
+                 for c, cdp, log_theta in _mixture_parts(t, dp, adds)]
         return logsumexp(_stack(parts), axis=-1)
     dp, math, cdf = effective_dpars(t, adds, dp)
     return _loglik(t.family.spec.is_discrete, math, cdf, adds, dp, ex, y)
@@ -151,7 +160,7 @@ def addition_predict(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras",
     Mixtures draw a component by its proportion, then a (truncated) value from it.
     """
     if (comps := _components(t)) is not None:
-        parts = _mixture_parts(t, dp)
+        parts = _mixture_parts(t, dp, adds)
         draws = [_predict(c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex, rng) for c, cdp, _ in parts]
         stacked = _stack(draws)
         theta = np.exp(_stack([lt for _, _, lt in parts]))
@@ -202,7 +211,7 @@ def addition_epred(t: "BrmsTerms", adds: AdditionData, dp: dict, ex: "Extras") -
     likelihood truncates each component.
     """
     if (comps := _components(t)) is not None:
-        parts = _mixture_parts(t, dp)
+        parts = _mixture_parts(t, dp, adds)
         means = [_epred(c.name, c.spec.is_discrete, c.spec.math, CDFS[c.name], adds, cdp, ex)
                  for c, cdp, _ in parts]
         theta = np.exp(_stack([lt for _, _, lt in parts]))

@@ -99,6 +99,8 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
         out.update(baseline_hazards(ctx, t))
     if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
         out["theta"] = ctx.draws("theta" + resp_suffix(t.resp))[:, None, :]
+    elif getattr(t.family, "theta_fixed", ()):  # bf(..., theta1 = 1, theta2 = 2): data
+        out["theta"] = np.asarray(t.family.theta_fixed)[None, None, :]
     if t.family.kind.has_categories:  # (draws, obs, ncat) linear predictors, 0 for the reference
         levels = ctx.fit.frame.responses[t.resp].levels
         out["mu"] = category_eta(t, levels, lambda p: linear_predictor(ctx, p))

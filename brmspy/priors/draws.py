@@ -175,6 +175,11 @@ def flat_parameters(frame: ModelFrame, priors: ResolvedPriors) -> list[str]:
             if "sds" in sp_priors:  # sds fixed by constant() (priors.resolve): not flat
                 sp_priors = {**sp_priors, "sds": [[True] * len(ps) if f"sds{prefix.suffix}_{i}" in priors.constants
                                                   else ps for i, ps in enumerate(sp_priors["sds"], start=1)]}
+            if "lscale" in sp_priors:  # length-scales fixed by constant() (priors.resolve): not flat
+                sp_priors = {**sp_priors, "lscale": [
+                    [[True if priors.constants.get(f"lscale{prefix.suffix}_{i}", [None] * (j * len(pp) + d + 1))
+                      [j * len(pp) + d] is not None else p for d, p in enumerate(pp)] for j, pp in enumerate(ps)]
+                    for i, ps in enumerate(sp_priors["lscale"], start=1)]}
             flat += [n for n in sp.flat_parameters(sp_priors) if not n.startswith(tuple(f"{c}_" for c in shrunk))
                      and n not in (f"{c}{prefix.suffix}" for c in shrunk)]
     for (resp, d), p in priors.dpar.items():

@@ -163,19 +163,23 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                                      "autocorrelation structure yet; give it an ordinary prior such as "
                                      "'normal(0, 0.5)'.")
             sds_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
+            lscale_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
 
-            def bound(*keys: tuple, _r=resp, _d=sdpar, _n=snlpar, _s=mine, _f=sds_found) -> PriorDist | None:
+            def bound(*keys: tuple, _r=resp, _d=sdpar, _n=snlpar, _s=mine, _f=sds_found,
+                      _l=lscale_found) -> PriorDist | None:
                 if keys[0][0] in _s:  # bsp, sds, ... scaled by the horseshoe()/R2D2() prior (codegen.shrinkage)
                     return None
                 full = tuple((*k, *("",) * (3 - len(k)), _r, _d, _n) for k in keys)
-                if keys[0][0] == "sds":  # constant() on sds: current brms fixes them (sds_1 = rep_vector(c, ...))
-                    _f.append(entry(*full))
-                    if isinstance(_f[-1][0], SpecialPrior):
+                if keys[0][0] in ("sds", "lscale"):  # constant(): brms fixes them (sds_1 = rep_vector(c, ...))
+                    found = _f if keys[0][0] == "sds" else _l
+                    found.append(entry(*full))
+                    if isinstance(found[-1][0], SpecialPrior):
                         return None
                 return lookup(*full)
 
             res.special[(prefix, type(sp).__name__)] = sp.resolve_priors(bound)
             _sds_constants(res, sp, sds_found)
+            _lscale_constants(res, sp, lscale_found)
             if mine:
                 res.special[(prefix, type(sp).__name__)]["shrunk"] = mine
         t = _terms_of(frame, prefix)
@@ -203,10 +207,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                     lookup(("Intercept", str(k), "", resp, dpar, ""), ("Intercept", "", "", resp, dpar, ""))
                     for k in range(1, ncat)
                 ]
-            res.bcs[prefix] = [
-                lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
+            # constant() on class b fixes bcs too, per coefficient (brms: "bcs[1] = rep_row_vector(3, ...)")
+            res.bcs[prefix] = fixed(f"bcs{prefix.suffix}", [
+                (("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
                 for _ in range(1, ncat) for c in design.cs_names
-            ]
+            ], f"bcs{prefix.suffix}")
+            if f"bcs{prefix.suffix}" in res.constants:
+                res.constant_rows[f"bcs{prefix.suffix}"] = len(design.cs_names)
         elif design.intercept and not nlpar:
             res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, ""),)],
                                           f"Intercept{prefix.suffix}")[0]
@@ -275,6 +282,23 @@ def _sds_constants(res: ResolvedPriors, sp, found: list) -> None:
     for (name, _, m), (dist, _) in zip(parts, found):
         if isinstance(dist, SpecialPrior):
             res.constants[name] = dist.values(m, f"the sds of {name}")
+
+
+def _lscale_constants(res: ResolvedPriors, sp, found: list) -> None:
+    """constant() priors on class ``lscale`` (brms 2.18: ``lscale_1[1][1] = 0.5;``): those elements become data."""
+    if not any(isinstance(d, SpecialPrior) for d, _ in found):
+        return
+    shapes = sp.lscale_shapes()  # (lscale_<i>, sub-GPs, length-scales per sub-GP), in the order of the lookups
+    if sum(k * d for _, k, d in shapes) != len(found):  # pragma: no cover - lookups and shapes disagree
+        raise PriorError("brmspy cannot fix these length-scales with constant(); use a prior such as 'inv_gamma(2, 1)'.")
+    pos = 0
+    for name, k, d in shapes:
+        part = found[pos:pos + k * d]
+        pos += k * d
+        if any(isinstance(dist, SpecialPrior) for dist, _ in part):
+            res.constants[name] = [dist.values(1, f"the length-scale {name}")[0] if isinstance(dist, SpecialPrior)
+                                   else None for dist, _ in part]
+            res.constant_rows[name] = k
 
 
 def _num(text: str) -> float | None:

@@ -109,7 +109,7 @@ def _check_bounds(p: "Prior") -> None:
 SHRINKAGE_CLASSES = ("b", "sds", "sdgp", "ar", "ma", "sderr", "sdcar", "sd")
 
 #: classes a constant() prior may fix (brms: any class whose parameter brmspy declares as a whole)
-CONSTANT_CLASSES = ("b", "Intercept", "sd", "sds", *DPARS)
+CONSTANT_CLASSES = ("b", "Intercept", "sd", "sds", "lscale", *DPARS)
 
 
 def _check_special(p: "Prior", sp: SpecialPrior) -> None:
@@ -136,7 +136,7 @@ def _check_special(p: "Prior", sp: SpecialPrior) -> None:
                          "('L_1 = <value>;'), a program Stan rejects (the factor is a matrix), so brmspy refuses it. For uncorrelated "
                          "group-level effects write (1 + x || g).")
     if p.class_ not in CONSTANT_CLASSES:
-        raise PriorError(f"constant() priors fix parameters of classes {', '.join(repr(c) for c in CONSTANT_CLASSES[:4])} "
+        raise PriorError(f"constant() priors fix parameters of classes {', '.join(repr(c) for c in CONSTANT_CLASSES[:5])} "
                          f"and the distributional parameters in brmspy, not class {p.class_!r}.")
     if p.lb is not None or p.ub is not None:
         raise PriorError(f"A constant prior ({p.prior!r}) fixes the parameter; bounds (lb/ub) have no meaning with it.")

@@ -83,6 +83,8 @@ class ResolvedPriors:
     bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     #: constant() priors: Stan parameter -> value of each element (None where the element is estimated)
     constants: dict[str, list[float | None]] = field(default_factory=dict)
+    #: constant() priors on a matrix parameter (``bcs``): its number of rows (``constants`` is column-major)
+    constant_rows: dict[str, int] = field(default_factory=dict)
 
     def shrunk_b(self, prefix: Prefix) -> bool:
         """Whether a horseshoe()/R2D2() prior scales the ``b`` of ``prefix`` (a proper prior)."""

@@ -462,6 +462,11 @@ class GPDesign(SpecialDesign):
                        for _, subs in self.terms_subs],
         }
 
+    def lscale_shapes(self) -> list[tuple[str, int, int]]:
+        """(Stan name, sub-GPs, length-scales of each) of every term's ``lscale``, in :meth:`resolve_priors` order."""
+        return [(f"lscale{self.prefix.suffix}_{i}", len(subs), subs[0].spec.n_lscale)
+                for i, (_, subs) in enumerate(self.terms_subs, start=1)]
+
     def flat_parameters(self, priors):
         lab = self.prefix.label
         flat = []

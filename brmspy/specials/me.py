@@ -103,6 +103,9 @@ class MeTerm(SpTerm):
                 raise FormulaError(f"me(..., gr = {gr}) (one latent value per level of {gr!r}) is not supported yet; "
                                    f"use 'me(x, sdx)' in {formula!r}.")
             raise FormulaError(f"me() arguments {keys} are not supported; use 'me(x, sdx)' in {formula!r}.")
+        if len(call.args) == 3:  # me(x, sdx, g): the third argument is gr
+            raise FormulaError(f"me(..., gr = {call.args[2]}) (one latent value per level of {call.args[2]!r}) is not "
+                               f"supported yet; use 'me(x, sdx)' in {formula!r}.")
         if len(call.args) != 2:
             raise FormulaError(
                 f"me() needs the measured variable and its known measurement error sd, e.g. 'me(x, sdx)'; "

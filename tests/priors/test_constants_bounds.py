@@ -77,8 +77,8 @@ def test_constant_vector_and_checks() -> None:
         bp.make_stancode("y ~ x1", d, prior=bp.prior("constant(-1)", class_="sigma"))
     with pytest.raises(PriorError, match="on class 'cor' as the Cholesky factor itself"):  # brms's program fails stanc
         bp.prior("constant(0.5)", class_="cor")
-    with pytest.raises(PriorError, match="not class 'lscale'"):
-        bp.prior("constant(0.5)", class_="lscale")
+    with pytest.raises(PriorError, match="not class 'sdgp'"):
+        bp.prior("constant(0.5)", class_="sdgp")
     with pytest.raises(PriorError, match="must be a number"):
         bp.prior("constant(x)")
 

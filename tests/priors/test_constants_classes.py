@@ -18,7 +18,7 @@ import stanli
 import brmspy as bp
 from brmspy.core.errors import PriorError
 from brmspy.priors.draws import flat_parameters
-from tests.checks import assert_loglik_matches_stan
+from tests.checks import assert_loglik_matches_stan, assert_recovers
 
 SIM = "tests/reference/brms/data/sim.csv"
 
@@ -67,3 +67,78 @@ def test_constant_sds_fit() -> None:
     mu = bp.posterior_epred(fit).mean(axis=0)
     assert np.sqrt(np.mean((mu - (f - f.mean() + d.y.mean())) ** 2)) < 0.2  # noise sd 0.3
     assert_loglik_matches_stan(fit)
+
+
+THRES_CS, B_CS, BCS_X2, BCS_X3 = np.array([-0.5, 0.2, 0.9]), 0.7, np.array([0.5, 0.5, 0.5]), np.array([-0.6, 0.0, 0.8])
+
+
+def _cratio_cs_data(n: int = 400, seed: int = 11) -> pd.DataFrame:
+    """cratio with category-specific x2, x3: threshold k is passed with probability inv_logit(mu - (thres_k - mucs_k))."""
+    rng = np.random.default_rng(seed)
+    x1, x2, x3 = rng.normal(size=(3, n))
+    mu = B_CS * x1
+    y = np.ones(n, dtype=int)
+    going = np.ones(n, dtype=bool)
+    for k in range(3):
+        q = 1 / (1 + np.exp(-(mu - (THRES_CS[k] - BCS_X2[k] * x2 - BCS_X3[k] * x3))))
+        passed = going & (rng.uniform(size=n) < q)
+        y[passed] += 1
+        going = passed
+    return pd.DataFrame({"y": y, "x1": x1, "x2": x2, "x3": x3})
+
+
+def test_constant_bcs_code_and_data() -> None:
+    # issue 21 (brms's tests [025, 026]): constant() on class b fixes bcs too, whole rows per coefficient
+    data = _cratio_cs_data(60)
+    build = bp.build_model("y ~ x1 + cs(x2)", data, family="sratio", prior=bp.prior("constant(3)"))
+    stanli.stan_to_mir(build.code)
+    assert "matrix[Kcs, nthres] bcs = prior_bcs_const;" in build.code
+    np.testing.assert_array_equal(build.data["prior_bcs_const"], np.full((1, 3), 3.0))
+    build = bp.build_model("y ~ x1 + cs(x2) + cs(x3)", data, family="sratio",
+                           prior=[bp.prior("normal(0, 3)"), bp.prior("constant(0.5)", coef="x2")])
+    stanli.stan_to_mir(build.code)
+    assert "row_vector[nthres] par_bcs_2;" in build.code and "bcs[Jp_bcs_const] = prior_bcs_const;" in build.code
+    np.testing.assert_array_equal(build.data["Jp_bcs_const"], [1])
+    assert "b_x2" not in " ".join(flat_parameters(build.frame, build.priors))
+
+
+def test_constant_bcs_fit() -> None:
+    """bcs of x2 fixed at the truth: its draws are that value, b and the free bcs row recover the truth,
+    and numpy's log_lik equals Stan's density."""
+    data = _cratio_cs_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x1 + cs(x2) + cs(x3)", data, family="cratio",
+                     prior=[bp.prior("normal(0, 2)"), bp.prior("constant(0.5)", coef="x2")],
+                     chains=2, iter=500, seed=4, refresh=0)
+    d = fit.draws()
+    for k in range(3):
+        np.testing.assert_array_equal(np.asarray(d[f"bcs_x2[{k + 1}]"]), 0.5)
+    assert_recovers(d, {"b_x1": B_CS, **{f"bcs_x3[{k + 1}]": BCS_X3[k] for k in range(3)}})
+    assert_loglik_matches_stan(fit)
+
+
+def test_constant_lscale_code_and_fit() -> None:
+    """brms's test [028]: constant() on one sub-GP's length-scale (``lscale_1[1][1]`` data, the other a
+    ``par_lscale_1_2_1`` parameter); the fixed draws are the value, the other is estimated, and numpy's
+    log_lik equals Stan's density."""
+    rng = np.random.default_rng(6)
+    n = 24
+    x = np.tile(np.linspace(-2, 2, n // 2), 2)  # spread out: a well-conditioned exact GP covariance
+    h = np.repeat(["a", "b"], n // 2)
+    y = np.where(h == "a", np.sin(2 * x), 0.5 * x) + rng.normal(0, 0.3, n)
+    data = pd.DataFrame({"y": y, "x": x, "h": h})
+    prior = [bp.prior("constant(0.5)", class_="lscale", coef="gpxha"), bp.prior("normal(0, 0.5)", class_="lscale", coef="gpxhb")]
+    build = bp.build_model("y ~ gp(x, by = h)", data, prior=prior)
+    stanli.stan_to_mir(build.code)
+    assert "lscale_1[1][1] = prior_lscale_1_const[1];" in build.code and "real<lower=0> par_lscale_1_2_1;" in build.code
+    assert flat_parameters(build.frame, build.priors) == []
+    with pytest.raises(PriorError, match="outside the range"):
+        bp.make_stancode("y ~ gp(x)", data, prior=bp.prior("constant(-1)", class_="lscale", coef="gpx"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ gp(x, by = h)", data, prior=prior, chains=2, iter=400, seed=2, refresh=0)
+    d = fit.draws()
+    np.testing.assert_array_equal(np.asarray(d["lscale_gpxha"]), 0.5)
+    assert np.asarray(d["lscale_gpxhb"]).std() > 0
+    assert_loglik_matches_stan(fit, rel=1e-6)  # the exact GP's Cholesky: as tests/specials/test_smooths.py

@@ -102,3 +102,16 @@ def test_predictions_use_the_group_thresholds(fit) -> None:
     np.testing.assert_allclose(fixed[:, 0, 0], 1 / (1 + np.exp(-d["b_Intercept[1]"])))
     pp = bp.posterior_predict(fit, ndraws=20, seed=1)
     assert pp.shape == (20, 450) and set(np.unique(pp)) <= {1, 2, 3, 4}
+
+
+@pytest.mark.parametrize("cse, cs", [
+    ("y ~ x + cse(x) + (cse(1) | g)", "y ~ x + cs(x) + (cs(1) | g)"),
+    ("y ~ x + (cse(x) || g)", "y ~ x + (cs(x) || g)"),
+])
+def test_cse_is_brms_alias_of_cs(cse, cs):
+    # issue 21: brms 2.18 builds the same data and program for cse() as for cs()
+    data = cratio_data(n=90, levels=6)
+    a, b = bp.make_standata(cse, data, family="acat"), bp.make_standata(cs, data, family="acat")
+    assert a.keys() == b.keys() and all(np.array_equal(np.asarray(a[k]), np.asarray(b[k])) for k in a)
+    strip = lambda code: [ln.split("//")[0] for ln in code.splitlines()]  # noqa: E731 (comments quote the term)
+    assert strip(bp.make_stancode(cse, data, family="acat")) == strip(bp.make_stancode(cs, data, family="acat"))

@@ -124,6 +124,28 @@ def test_thin_plate_null_space_and_mixed_form_span():
     np.testing.assert_allclose(sm.columns(tp.design(x[:5]))[0], Xf[:5])  # new data: same columns
 
 
+def test_thin_plate_pure_knot_basis_when_k_equals_unique_values():
+    # mgcv's "pure knot" basis (issue 21): k = number of unique values builds without the eigen step;
+    # brms's numbers are checked by the corpus cases sp_s_pure_knot*
+    rng = np.random.default_rng(5)
+    u = np.array([0.3, 1.1, 2.5, 3.0, 4.2, 5.9, 6.1, 7.7, 8.4, 9.9])
+    x = rng.permutation(np.repeat(u, 4))
+    tp = ThinPlate.fit(x, 10)
+    assert tp.X.shape == (40, 10) and tp.rank == [8]
+    np.testing.assert_allclose(tp.design(x), tp.X, atol=1e-10)  # the knot map gives the basis back
+    S = tp.S[0]
+    assert np.all(np.linalg.eigvalsh(S[:8, :8]) > 0) and np.all(S[8:] == 0) and np.all(S[:, 8:] == 0)
+    assert abs(np.corrcoef(tp.X[:, 9], x)[0, 1]) > 0.999999  # null space: 1 and x
+    assert np.ptp(tp.X[:, 8]) == 0
+    # the full spline: k unique values interpolated exactly
+    coef = np.linalg.lstsq(tp.X, np.sin(x), rcond=None)[0]
+    np.testing.assert_allclose(tp.X @ coef, np.sin(x), atol=1e-8)
+    Xf, Zr = mixed_form(tp, tp.X).columns(tp.X)
+    assert Xf.shape == (40, 1) and Zr[0].shape == (40, 8)
+    sd = bp.make_standata("y ~ s(x)", pd.DataFrame({"x": x, "y": np.sin(x)}))
+    assert sd["Xs"].shape == (40, 1) and sd["knots_1"].tolist() == [8]
+
+
 def test_t2_blocks_have_separate_identity_penalties():
     rng = np.random.default_rng(5)
     x, z = rng.uniform(0, 10, 150), rng.uniform(0, 1, 150)
