@@ -12,20 +12,6 @@ functions {
     // r is stored in another dimension order than z
     return transpose(diag_pre_multiply(SD, L) * z);
   }
-  /* acat ordinal log-PMF with logit link
-   * Args: y: category; mu: latent predictor; disc: discrimination; thres: thresholds
-   */
-  real acat_logit_lpmf(int y, real mu, real disc, vector thres) {
-    int nthres = num_elements(thres);
-    vector[nthres + 1] lp = rep_vector(0, nthres + 1);
-    for (k in 1:nthres) {
-      real q = inv_logit(disc * (mu - thres[k]));
-      // categories above k gain log(q), those at or below k gain log(1 - q)
-      lp[(k + 1):(nthres + 1)] += log(q);
-      lp[1:k] += log1m(q);
-    }
-    return lp[y] - log_sum_exp(lp);
-  }
 }
 data {
   int<lower=1> N;  // total number of observations
@@ -59,10 +45,12 @@ transformed data {
   int Kc = K - 1;
   matrix[N, Kc] Xc;  // centered version of X without an intercept
   vector[Kc] means_X;  // column means of X before centering
+  matrix[N, nthres + 1] Yind = rep_matrix(0, N, nthres + 1);  // one-hot Y
   for (i in 2:K) {
     means_X[i - 1] = mean(X[, i]);
     Xc[, i - 1] = X[, i] - means_X[i - 1];
   }
+  for (n in 1:N) Yind[n, Y[n]] = 1;
 }
 parameters {
   vector[Kc] b;  // regression coefficients
@@ -100,8 +88,23 @@ model {
     mucs[, 1] += r_1_1[J_1] .* Z_1_1;
     mucs[, 2] += r_1_2[J_1] .* Z_1_2;
     mucs[, 3] += r_1_3[J_1] .* Z_1_3;
-    for (n in 1:N) {
-      target += acat_logit_lpmf(Y[n] | mu[n], disc, Intercept - transpose(mucs[n]));
+    {
+      matrix[N, nthres] acat_x = disc * (rep_matrix(mu, nthres) - (rep_matrix(transpose(Intercept), N) - mucs));
+      matrix[N, nthres + 1] acat_sum;
+      vector[N] acat_max;
+      vector[N] acat_total = rep_vector(0, N);
+      acat_sum[, 1] = rep_vector(0, N);
+      for (k in 1:nthres) {
+        acat_sum[, k + 1] = acat_sum[, k] + acat_x[, k];
+      }
+      acat_max = acat_sum[, 1];
+      for (k in 2:(nthres + 1)) {
+        acat_max = fmax(acat_max, acat_sum[, k]);
+      }
+      for (k in 1:(nthres + 1)) {
+        acat_total += exp(acat_sum[, k] - acat_max);
+      }
+      target += sum(Yind .* acat_sum) - sum(acat_max + log(acat_total));
     }
   }
   // priors including constants
