@@ -589,6 +589,11 @@ case("refuse_nl_no_priors", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True)
      note="brms requires priors on the coefficients of non-linear parameters")
 case("nl_exp_group", bf("y ~ a * exp(b * x1)", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_factor_par", bf("y ~ a + b * x1", "a ~ f3", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_loop_false", bf("y ~ a - exp(b + x1)", "a ~ x2", "b ~ 1 + (1 | g1)", nl=True, loop=False),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")],
+     note="loop = FALSE: the same data and priors; mu computed on whole vectors")
+case("nl_loop_false_poisson", bf("ycnt ~ a + b / 2", "a ~ x1", "b ~ x2 + f3", nl=True, loop=False), family="poisson",
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_lf", bf("y ~ a * exp(b * x1)", nl=True, lf=["a ~ 1 + (1 | g1)", "b ~ x2"]), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_shared_id", bf("y ~ a + b * x1", "a ~ 1 + (1 | i | g1)", "b ~ 1 + (1 | i | g1)", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_inv_logit", bf("ybin ~ inv_logit(a + b * x1)", "a ~ 1", "b ~ 1", nl=True), family=fam("bernoulli", link="identity"),

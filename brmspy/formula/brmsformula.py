@@ -25,7 +25,7 @@ from ..core.errors import FormulaError
 from ..families import Family, brmsfamily
 from .mixture import build_mixture_terms
 from .mv import resolve_rescor
-from .nlexpr import parse_nl
+from .nlexpr import parse_nl, vector_unsafe
 from .rexpr import _name, _tokens
 from .syntax import _number, fixed_value, is_identifier, parse_call, split_tilde, split_top, strip_outer_parens
 from .rexpr import Name
@@ -48,6 +48,7 @@ class BrmsFormula:
     cmc: bool | None = None
     sparse: bool | None = None
     decomp: str | None = None
+    loop: bool | None = None  # brms's loop: False computes a non-linear main formula on whole vectors (None: True)
     # lf()'s options of dpar/nlpar formulas: (formula text, ((option, value), ...))
     pform_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
@@ -132,7 +133,8 @@ class MvBrmsFormula:
 
 
 def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None = None, center: bool | None = None,
-       cmc: bool | None = None, sparse: bool | None = None, decomp: str | None = None, **named: str) -> BrmsFormula:
+       cmc: bool | None = None, sparse: bool | None = None, decomp: str | None = None, loop: bool | None = None,
+       **named: str) -> BrmsFormula:
     """Set up a brms model formula.
 
     Parameters
@@ -150,6 +152,10 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         matrix densely: the same model and draws).
     decomp : ``"QR"``: brms's QR decomposition of the centred design (coefficients ``bQ`` on the Q scale,
         priors on ``b`` apply to them, ``b = XR_inv * bQ`` reported); ``None``/``"none"``: none.
+    loop : with ``nl=True``, brms's ``loop``: ``False`` computes the non-linear main formula once on whole
+        vectors (``mu = nlp_a - exp(nlp_b + C_1);``) instead of in a loop over observations (default
+        ``True``). The model is the same; the formula must then be valid on Stan vectors (no ``*`` or
+        ``/`` between two vectors, no comparisons, ``ifelse()`` or ``step()``), else brmspy refuses it.
     **named : R-style keyword formulas, ``sigma="~ x"`` meaning ``"sigma ~ x"``.
 
     These options apply to the main formula (``mu``; every ``mu<k>`` of a mixture), as brms's ``bf()``
@@ -168,6 +174,10 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
     'QR'
     """
     options = _check_options(center, cmc, sparse, decomp)
+    if loop is not None:
+        if not isinstance(loop, (bool, np.bool_)):
+            raise FormulaError(f"bf(..., loop=...) takes True or False, got {loop!r}.")
+        options["loop"] = bool(loop)
     texts: list[str] = []
     nl_texts: list[str] = []
     pform_options: tuple = ()
@@ -474,7 +484,7 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     nlpar_names = {n for n in pf_by_name if n not in fam.dpars} if any_nl else set()
 
     if formula.nl:  # bf()'s center/cmc/sparse/decomp belong to the main formula: brms 2.18 ignores them here
-        nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
+        nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names, loop=formula.loop is not False)
     else:
         main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
         thres = response.addition("thres")
@@ -549,9 +559,17 @@ def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:
     return names
 
 
-def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[str]) -> NonlinearPart:
+def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[str],
+                    loop: bool = True) -> NonlinearPart:
     """Parse a non-linear formula: names with their own formula are nlpars, other names are data columns."""
     expr = parse_nl(rhs, text)
+    if not loop:
+        why = vector_unsafe(expr)
+        if why:  # brms writes the formula unchanged, and Stan rejects the program
+            raise FormulaError(
+                f"With bf(..., loop=False) the non-linear formula {text!r} is computed on whole vectors, where Stan "
+                f"has no {why}; brms writes it unchanged and Stan rejects the program. Use loop=True (the default)."
+            )
     nlpars = tuple(n for n in expr.names if n in nlpar_names)
     covariates = tuple(n for n in expr.names if n not in nlpar_names)
     if not nlpars:
@@ -561,7 +579,7 @@ def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[
             f"e.g. bf({text!r}, '{example} ~ 1', nl=True). Names without a formula "
             f"({', '.join(covariates) or 'none'}) are read as data columns."
         )
-    return NonlinearPart(name, rhs, nlpars, covariates, kind)
+    return NonlinearPart(name, rhs, nlpars, covariates, kind, loop)
 
 
 def _check_nonlinear(nonlinear: dict[str, NonlinearPart], nlpar_names: set[str], fam: Family,

@@ -199,6 +199,7 @@ class NonlinearPart:
     nlpars: tuple[str, ...]
     covariates: tuple[str, ...]
     kind: str = "dpar"  # "dpar" or "nlpar"
+    loop: bool = True  # brms's loop = FALSE: computed once on whole vectors, not per observation
 
 
 @dataclass
