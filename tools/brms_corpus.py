@@ -568,6 +568,11 @@ case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))
 case("mv_rescor_false", mv("y ~ x1", "y2 ~ x1", rescor=False))
 case("mv_mvbind", "mvbind(y, y2) ~ x1")
 case("mv_mvbind_rescor_false", mv("mvbind(y, y2) ~ x1 + (1 | g1)", rescor=False))
+case("mv_brms_mvbind", mv("brms::mvbind(y, y2) ~ x1 + (1 | g1)", rescor=False),
+     note="brms::mvbind: the one brms:: call brms 2.18 reads in a formula")
+case("mv_brms_mvbind_rescor", "brms::mvbind(y, y2) ~ x1")
+case("refuse_brms_prefix_special", "y ~ brms::mo(xmo)", reason=r"brms::mo.*without 'brms::'",
+     note="brms 2.18: 'invalid type (list) for variable brms::mo(xmo)'")
 case("mv_mvbind_expr", mv("mvbind(ypos / 2, y2) ~ x1", rescor=False))
 case("refuse_mvbind_same_resp_name", mv("mvbind(y / 2, y2) ~ x1", rescor=False), reason=r"(?i)(same response|twice|y2)",
      note="y / 2 and y2 both get the response name y2")

@@ -397,6 +397,23 @@ def _expand_dot_text(text: str, columns: list[str]) -> str:
     return f"{lhs} ~ {''.join(out)}" if lhs else f"~ {''.join(out)}"
 
 
+_BRMS_MVBIND = re.compile(r"^brms\s*::\s*mvbind\s*\(")
+#: brms's functions written with their package, 'brms::mo(x)': brms 2.18 fails on them (except mvbind)
+_BRMS_PREFIXED = re.compile(r"\bbrms\s*::\s*([A-Za-z_.][A-Za-z0-9_.]*)")
+
+
+def _check_brms_prefix(formula: BrmsFormula) -> None:
+    """A precise refusal of 'brms::s(x)' and the like (brms 2.18: 'invalid type (list) for variable ...')."""
+    for text in (formula.main, *formula.pforms):
+        for m in _BRMS_PREFIXED.finditer(text):
+            if m.group(1) != "mvbind":  # elsewhere than the response, '::' is refused by the allow-list
+                raise FormulaError(
+                    f"{m.group(0)!r} in {text!r}: brms reads its own functions written with the package prefix as "
+                    f"ordinary R calls and fails (brms 2.18 accepts only 'brms::mvbind(...)' as the response); "
+                    f"write '{m.group(1)}(...)' without 'brms::'."
+                )
+
+
 def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvBrmsFormula":
     """brms's ``mvbind(y1, y2) ~ x``: the same model as ``bf("y1 ~ x") + bf("y2 ~ x")``.
 
@@ -408,11 +425,13 @@ def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvB
             e = _expand_mvbind(f)
             forms.extend(e.forms if isinstance(e, MvBrmsFormula) else (e,))
         return replace(formula, forms=tuple(forms))
+    _check_brms_prefix(formula)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
         return formula
     pieces = split_top(lhs, "|")
-    call = parse_call(strip_outer_parens(pieces[0]))
+    # brms 2.18 also reads 'brms::mvbind(y1, y2)' (the only brms:: call it accepts in a formula)
+    call = parse_call(_BRMS_MVBIND.sub("mvbind(", strip_outer_parens(pieces[0]), count=1))
     if call is None or call.name != "mvbind":
         return formula
     if call.kwargs or not call.args:
