@@ -645,6 +645,14 @@ case("cat_dirichlet", "pmat ~ x1", family="dirichlet", difference="matrix_respon
 case("cat_dirichlet_cbind", "cbind(p1, p2, p3) ~ x1", family="dirichlet")
 case("cat_dirichlet_phi", bf("cbind(p1, p2, p3) ~ x1", "phi ~ x2"), family="dirichlet")
 case("ord_cumulative", "yord ~ x1", family="cumulative")
+case("nl_cumulative", bf("yord ~ eta", "eta ~ x1", nl=True), family="cumulative", prior=[pr("normal(0, 2)", "b", nlpar="eta")],
+     note="brms's test-suite case [123]: the thresholds stay, mu from the non-linear formula")
+case("nl_cumulative_group", bf("yord ~ a * exp(b * x1)", "a ~ 1 + (1 | g1)", "b ~ x2", nl=True),
+     family=fam("cumulative", link="probit"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_sratio_disc", bf("yord ~ a * x1", "a ~ 1 + x2", "disc ~ x2", nl=True), family="sratio",
+     prior=[pr("normal(0, 2)", "b", nlpar="a")])
+case("nl_acat_probit", bf("yord ~ a * x1 + b", "a ~ 1", "b ~ 0 + f3", nl=True), family=fam("acat", link="probit"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("ord_cumulative_group", "yord ~ x1 + (1 | g1)", family="cumulative")
 case("ord_cumulative_probit", "yord ~ x1", family=fam("cumulative", link="probit"))
 case("ord_cumulative_equidistant", "yord ~ x1", family=fam("cumulative", threshold="equidistant"))

@@ -504,6 +504,9 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
 
     if formula.nl:  # bf()'s center/cmc/sparse/decomp belong to the main formula: brms 2.18 ignores them here
         nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names, loop=formula.loop is not False)
+        if fam.kind.has_thresholds:  # brms: the thresholds Intercept stay (an intercept-only part gives them, as in
+            # mixtures: brmspy.formula.mixture); the non-linear formula gives mu itself, on the latent scale
+            parts["mu"] = Part("mu", "dpar", parse_rhs("1", "mu ~ 1"), f"mu ~ {nonlinear['mu'].expr}")
     else:
         main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
         thres = response.addition("thres")
@@ -604,7 +607,7 @@ def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[
 def _check_nonlinear(nonlinear: dict[str, NonlinearPart], nlpar_names: set[str], fam: Family,
                      pf_by_name: dict[str, tuple[str, str, bool]]) -> None:
     """Every nlpar is used by a non-linear formula; nlpars do not depend on themselves; family is supported."""
-    if not fam.kind.univariate and not fam.kind.has_components:  # mixtures: brmspy.formula.mixture
+    if not fam.kind.univariate and not fam.kind.has_components and not fam.kind.has_thresholds:  # mixtures: formula.mixture
         raise FormulaError(f"Non-linear formulas are not supported for family {fam.name!r} yet.")
     for n in sorted(nlpar_names):  # they become Stan names: b_<name>, nlp_<name>
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n or n.endswith("_"):

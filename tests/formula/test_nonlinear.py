@@ -190,8 +190,8 @@ def test_data_and_family_errors() -> None:
         bp.make_stancode(bp.bf("y ~ a * exp(-b * x)", "a ~ 1", nl=True), df, prior=pa)
     with pytest.raises(bp.DataError, match="Covariate 'f' .* must be numeric"):
         bp.make_stancode(bp.bf("y ~ a * f", "a ~ 1", nl=True), df, prior=pa)
-    with pytest.raises(bp.FormulaError, match="not supported for family 'cumulative'"):
-        bp.make_stancode(bp.bf("count ~ a * x", "a ~ 1", nl=True), df, family="cumulative", prior=pa)
+    with pytest.raises(bp.FormulaError, match="not supported for family 'categorical'"):  # ordinal: test_ordinal_nonlinear
+        bp.make_stancode(bp.bf("count ~ a * x", "a ~ 1", nl=True), df, family="categorical", prior=pa)
 
 
 def test_required_nlpar_priors() -> None:
