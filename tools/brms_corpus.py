@@ -599,6 +599,13 @@ case("nl_loop_false", bf("y ~ a - exp(b + x1)", "a ~ x2", "b ~ 1 + (1 | g1)", nl
      note="loop = FALSE: the same data and priors; mu computed on whole vectors")
 case("nl_loop_false_poisson", bf("ycnt ~ a + b / 2", "a ~ x1", "b ~ x2 + f3", nl=True, loop=False), family="poisson",
      prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_factor_covariate", bf("y ~ a * exp(b * f2)", "a ~ 1", "b ~ 1", nl=True),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")],
+     note="a two-level factor covariate: brms's model.matrix(~ f2) column, 1 for the second level")
+case("nl_string_logical_covariates", bf("y ~ a + b * yyn - lgl", "a ~ 1", "b ~ x1", nl=True),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("refuse_nl_factor3_covariate", bf("y ~ a * f3", "a ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a")],
+     reason=r"more than two levels")
 case("nl_lf", bf("y ~ a * exp(b * x1)", nl=True, lf=["a ~ 1 + (1 | g1)", "b ~ x2"]), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_shared_id", bf("y ~ a + b * x1", "a ~ 1 + (1 | i | g1)", "b ~ 1 + (1 | i | g1)", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_inv_logit", bf("ybin ~ inv_logit(a + b * x1)", "a ~ 1", "b ~ 1", nl=True), family=fam("bernoulli", link="identity"),

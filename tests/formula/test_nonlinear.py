@@ -188,8 +188,8 @@ def test_data_and_family_errors() -> None:
     # 'b' has no formula and is not a column: the fix is a formula for it
     with pytest.raises(bp.DataError, match=r"'b' in the non-linear formula .* bf\(..., 'b ~ 1', nl=True\)"):
         bp.make_stancode(bp.bf("y ~ a * exp(-b * x)", "a ~ 1", nl=True), df, prior=pa)
-    with pytest.raises(bp.DataError, match="Covariate 'f' .* must be numeric"):
-        bp.make_stancode(bp.bf("y ~ a * f", "a ~ 1", nl=True), df, prior=pa)
+    with pytest.raises(bp.DataError, match="Covariate 'g' .* factor with 6 level.*exactly two levels"):
+        bp.make_stancode(bp.bf("y ~ a * g", "a ~ 1", nl=True), df, prior=pa)  # two levels: tests/frame/test_nl_factor_covariate.py
     with pytest.raises(bp.FormulaError, match="not supported for family 'categorical'"):  # ordinal: test_ordinal_nonlinear
         bp.make_stancode(bp.bf("count ~ a * x", "a ~ 1", nl=True), df, family="categorical", prior=pa)
 
