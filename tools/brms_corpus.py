@@ -1012,6 +1012,12 @@ case("opt_qr", bf("y ~ x1 + x2 + x3", decomp="QR"), difference="qr_data")
 case("opt_qr_poisson_group", bf("ycnt ~ x1 + x2 + (1 | g1)", decomp="QR"), family="poisson", difference="qr_data")
 case("opt_qr_noint", bf("y ~ 0 + x1 + x2", decomp="QR"), difference="qr_data")
 case("opt_qr_prior", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b")], difference="qr_data")
+case("opt_qr_horseshoe", bf("y ~ x1 + x2 + x3", decomp="QR"), prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales",
+     note="brms 2.18 shrinks the QR-scale coefficients bQ (brms's test-suite case [246]); XQ/XR_inv as qr_data")
+case("opt_qr_horseshoe_sigma", bf("y ~ x1 + x2", lf=["sigma ~ 0 + x1 + x2"], lf_options={"decomp": "QR"}, decomp="QR"),
+     prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("opt_qr_r2d2", bf("ycnt ~ x1 + x2 + x3", decomp="QR"), family="poisson", prior=[pr("R2D2(0.5, 2, cons_D2 = 1)", "b")],
+     difference="shrinkage_scales")
 case("opt_qr_bounds", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b", lb=0)], reason=r"(?i)bounds")
 case("opt_bad_decomp", bf("y ~ x1", decomp="SVD"), reason=r"(?i)(QR|none)")
 case("opt_lf_center_sigma", bf("y ~ x1", lf=["sigma ~ x2"], lf_options={"center": False}))

@@ -123,7 +123,10 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
             Kd = f"K{s} - 1" if design.intercept else f"K{s}"  # Kc is transformed data
             sb.declare(f"matrix[N, {Kd}] XQ{s}", f"XQ{s}", XQ, "Q of the scaled thin QR decomposition of the design")
             sb.declare(f"matrix[{Kd}, {Kd}] XR_inv{s}", f"XR_inv{s}", XR_inv, "inverse of its R")
-            sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
+            if design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # bQ = zb .* sdb
+                sb += stan_shrinkage_local(design)
+            else:
+                sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
             sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
         elif design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # b = zb .* sdb (codegen.shrinkage)
             sb += stan_shrinkage_local(design)
