@@ -316,6 +316,10 @@ case("form_gr_by", "y ~ x1 + (1 | gr(g1, by = gby))")
 case("form_gr_by_slope", "y ~ x1 + (x1 | gr(g1, by = gby))")
 case("form_gr_cor_false", "y ~ x1 + (x1 | gr(g1, cor = FALSE))")
 case("form_gr_cov", "y ~ x1 + (1 | gr(g1, cov = A))", data2={"A": "covA"})
+case("form_gr_by_cov", "y ~ x1 + (1 | gr(g1, by = gby, cov = A))", data2={"A": "covA"},
+     note="brms's test-suite case [050]: by with a known covariance")
+case("form_gr_by_cov_cor", "y ~ x1 + (1 + x1 | gr(g1, by = gby, cov = A))", data2={"A": "covA"})
+case("form_gr_by_cov_uncor", "y ~ x1 + (1 + x1 || gr(g1, by = gby, cov = A))", data2={"A": "covA"})
 case("form_gr_student", 'y ~ x1 + (1 | gr(g1, dist = "student"))')
 case("form_gr_student_slope", 'y ~ x1 + (1 + x1 | gr(g1, dist = "student")) + (1 | g2)')
 case("form_gr_student_two", 'y ~ x1 + (1 | g2) + (x1 || gr(g1, dist = "student")) + (1 | gr(g3, dist = "student"))',
