@@ -603,8 +603,10 @@ case("nl_gp_default_priors", bf("y ~ a", "a ~ gp(x1)", nl=True),
      note="brms's test-suite case [253]: the default lscale and sdgp priors satisfy brms's nlpar prior check")
 case("nl_group_default_sd", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1 + (1 | g1)", nl=True),
      prior=[pr("normal(0, 2)", "b", nlpar="a")], note="b's default sd prior satisfies brms's check")
-case("nl_lf_center_true", bf("y ~ eta", nl=True, lf=["eta ~ x1"], lf_options={"center": True}), difference="unsupported",
-     reason=r"center=True.*does not yet centre", note="brms's test-suite case [298]: a centred nlpar design")
+case("nl_lf_center_true", bf("y ~ eta", nl=True, lf=["eta ~ x1"], lf_options={"center": True}),
+     note="brms's test-suite case [298]: a centred nlpar design (Intercept_eta, no prior required)")
+case("nl_lf_center_true_group", bf("y ~ a * exp(b * x1)", "a ~ 1", nl=True, lf=["b ~ x2 + (1 | g1)"], lf_options={"center": True}),
+     prior=[pr("normal(0, 2)", "b", nlpar="a")])
 case("nl_exp_group", bf("y ~ a * exp(b * x1)", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_factor_par", bf("y ~ a + b * x1", "a ~ f3", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_loop_false", bf("y ~ a - exp(b + x1)", "a ~ x2", "b ~ 1 + (1 | g1)", nl=True, loop=False),

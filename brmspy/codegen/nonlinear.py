@@ -53,6 +53,8 @@ def stan_nlpar_predictors(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
                          f"vector[N] {eta} = rep_vector(0.0, N);"]
         # lf(a ~ x, decomp = "QR"): XQ_a * bQ_a (brms: the uncentred X_a with its intercept column decomposed)
         pieces = [f"{design_matrix_name(design)} * {coef_name(design)}"] if design.coef_names else []
+        if design.intercept:  # lf(a ~ x, center = TRUE): brms's centred design with a temporary intercept
+            pieces.insert(0, f"Intercept{design.prefix.suffix}")
         pieces += [x for sp in design.specials for x in sp.predictor_terms()]
         if pieces:
             sb.model_comp.append(f"{eta} += {' + '.join(pieces)};")

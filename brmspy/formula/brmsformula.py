@@ -226,12 +226,8 @@ def _check_options(center: object, cmc: object, sparse: object, decomp: object) 
 def _apply_options(opts: dict, part: Part, fam: Family) -> Part:
     """bf()'s (main formula) or lf()'s (dpars, nlpars) center, cmc, sparse and decomp on a linear predictor."""
     lt = part.terms
-    if opts.get("center") is True and part.kind == "nlpar":  # brms: Intercept_eta + Xc_eta * b_eta
-        raise FormulaError(
-            f"lf({part.formula!r}, center=True): brms then centres the design of the non-linear parameter "
-            f"{part.name!r} (a temporary intercept with brms's default prior, no prior required); brmspy builds "
-            "non-linear parameters uncentred only (as brms's default) and does not yet centre them. Drop center=True."
-        )
+    if opts.get("center") is True and part.kind == "nlpar" and lt.intercept:  # brms: Intercept_eta + Xc_eta * b_eta
+        lt = replace(lt, centered_nlpar=True)
     if opts.get("cmc") is False and lt.rterms is not None:
         lt = replace(lt, rterms=replace(lt.rterms, cmc=False))
     if opts.get("decomp") == "QR":  # an nlpar's uncentred design is decomposed with its intercept column (brms)

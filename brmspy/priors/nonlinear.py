@@ -30,8 +30,8 @@ def check_nlpar_priors(frame: "ModelFrame", priors: "ResolvedPriors") -> None:
         Naming the nlpar and its coefficients, and the fix.
     """
     for prefix, design in frame.designs.items():
-        if not is_nlpar(frame, prefix) or priors.shrunk_b(prefix):  # horseshoe: proper
-            continue
+        if not is_nlpar(frame, prefix) or priors.shrunk_b(prefix) or design.intercept:  # horseshoe: proper;
+            continue  # a centred design (lf(..., center = TRUE)): brms checks only uncentred ones
         rows = [r for r in priors.table if r.nlpar == prefix.dpar and r.resp == prefix.resp]
         if any(r.prior.strip() for r in rows):
             continue

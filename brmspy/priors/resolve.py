@@ -206,8 +206,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 lookup(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
                 for _ in range(1, ncat) for c in design.cs_names
             ]
-        elif design.intercept and not nlpar:
-            res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, ""),)],
+        elif design.intercept:  # an nlpar's intercept only with lf(..., center = TRUE) (else a b coefficient)
+            res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, nlpar),)],
                                           f"Intercept{prefix.suffix}")[0]
         irow = by_key.get(("Intercept", "", "", resp, dpar, ""))
         if irow is not None and (irow.lb or irow.ub):

@@ -205,8 +205,7 @@ def test_required_nlpar_priors() -> None:
     bp.make_stancode(bp.bf("y ~ a * x", "a ~ 1 + z", nl=True), df, prior=P("normal(0, 1)", nlpar="a", coef="z"))
     with pytest.raises(bp.PriorError, match="none were found for the non-linear parameter 'a'"):
         bp.make_stancode(bp.bf("y ~ a * x", "a ~ 1 + z", nl=True), df)
-    with pytest.raises(bp.FormulaError, match=r"center=True.*does not yet centre"):  # brms centres it (no prior needed)
-        bp.make_stancode(bp.bf("y ~ a * x", nl=True) + bp.lf("a ~ 1 + z", center=True), df)
+    bp.make_stancode(bp.bf("y ~ a * x", nl=True) + bp.lf("a ~ 1 + z", center=True), df)  # centred: brms checks none
     code = bp.make_stancode(f, df, prior=P("normal(0, 1)", nlpar="a") + P("normal(0, 1)", nlpar="b")
                             + P("exponential(1)", class_="sd", nlpar="b"))
     assert "lprior += exponential_lpdf(sd_1 | prior_sd_1_rate)" in code
