@@ -316,6 +316,10 @@ case("form_gr_by", "y ~ x1 + (1 | gr(g1, by = gby))")
 case("form_gr_by_slope", "y ~ x1 + (x1 | gr(g1, by = gby))")
 case("form_gr_cor_false", "y ~ x1 + (x1 | gr(g1, cor = FALSE))")
 case("form_gr_cov", "y ~ x1 + (1 | gr(g1, cov = A))", data2={"A": "covA"})
+case("form_gr_by_cov", "y ~ x1 + (1 | gr(g1, by = gby, cov = A))", data2={"A": "covA"},
+     note="brms's test-suite case [050]: by with a known covariance")
+case("form_gr_by_cov_cor", "y ~ x1 + (1 + x1 | gr(g1, by = gby, cov = A))", data2={"A": "covA"})
+case("form_gr_by_cov_uncor", "y ~ x1 + (1 + x1 || gr(g1, by = gby, cov = A))", data2={"A": "covA"})
 case("form_gr_student", 'y ~ x1 + (1 | gr(g1, dist = "student"))')
 case("form_gr_student_slope", 'y ~ x1 + (1 + x1 | gr(g1, dist = "student")) + (1 | g2)')
 case("form_gr_student_two", 'y ~ x1 + (1 | g2) + (x1 || gr(g1, dist = "student")) + (1 | gr(g3, dist = "student"))',
@@ -610,6 +614,11 @@ case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))
 case("mv_rescor_false", mv("y ~ x1", "y2 ~ x1", rescor=False))
 case("mv_mvbind", "mvbind(y, y2) ~ x1")
 case("mv_mvbind_rescor_false", mv("mvbind(y, y2) ~ x1 + (1 | g1)", rescor=False))
+case("mv_brms_mvbind", mv("brms::mvbind(y, y2) ~ x1 + (1 | g1)", rescor=False),
+     note="brms::mvbind: the one brms:: call brms 2.18 reads in a formula")
+case("mv_brms_mvbind_rescor", "brms::mvbind(y, y2) ~ x1")
+case("refuse_brms_prefix_special", "y ~ brms::mo(xmo)", reason=r"brms::mo.*without 'brms::'",
+     note="brms 2.18: 'invalid type (list) for variable brms::mo(xmo)'")
 case("mv_mvbind_expr", mv("mvbind(ypos / 2, y2) ~ x1", rescor=False))
 case("refuse_mvbind_same_resp_name", mv("mvbind(y / 2, y2) ~ x1", rescor=False), reason=r"(?i)(same response|twice|y2)",
      note="y / 2 and y2 both get the response name y2")
@@ -629,8 +638,31 @@ group("nonlinear")
 case("nl_exp", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("refuse_nl_no_priors", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), reason=r"(?i)prior",
      note="brms requires priors on the coefficients of non-linear parameters")
+case("nl_prior_one_coef", bf("y ~ a * exp(b * x1)", "a ~ 1 + x2", "b ~ 1", nl=True),
+     prior=[pr("normal(0, 2)", "b", nlpar="a", coef="x2"), pr("normal(0, 2)", "b", nlpar="b")],
+     note="brms 2.18: one prior among an nlpar's rows is enough; the others stay flat")
+case("nl_gp_default_priors", bf("y ~ a", "a ~ gp(x1)", nl=True),
+     note="brms's test-suite case [253]: the default lscale and sdgp priors satisfy brms's nlpar prior check")
+case("nl_group_default_sd", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1 + (1 | g1)", nl=True),
+     prior=[pr("normal(0, 2)", "b", nlpar="a")], note="b's default sd prior satisfies brms's check")
+case("nl_lf_center_true", bf("y ~ eta", nl=True, lf=["eta ~ x1"], lf_options={"center": True}),
+     note="brms's test-suite case [298]: a centred nlpar design (Intercept_eta, no prior required)")
+case("nl_lf_center_true_group", bf("y ~ a * exp(b * x1)", "a ~ 1", nl=True, lf=["b ~ x2 + (1 | g1)"], lf_options={"center": True}),
+     prior=[pr("normal(0, 2)", "b", nlpar="a")])
 case("nl_exp_group", bf("y ~ a * exp(b * x1)", "a ~ 1 + (1 | g1)", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_factor_par", bf("y ~ a + b * x1", "a ~ f3", "b ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_loop_false", bf("y ~ a - exp(b + x1)", "a ~ x2", "b ~ 1 + (1 | g1)", nl=True, loop=False),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")],
+     note="loop = FALSE: the same data and priors; mu computed on whole vectors")
+case("nl_loop_false_poisson", bf("ycnt ~ a + b / 2", "a ~ x1", "b ~ x2 + f3", nl=True, loop=False), family="poisson",
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_factor_covariate", bf("y ~ a * exp(b * f2)", "a ~ 1", "b ~ 1", nl=True),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")],
+     note="a two-level factor covariate: brms's model.matrix(~ f2) column, 1 for the second level")
+case("nl_string_logical_covariates", bf("y ~ a + b * yyn - lgl", "a ~ 1", "b ~ x1", nl=True),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("refuse_nl_factor3_covariate", bf("y ~ a * f3", "a ~ 1", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a")],
+     reason=r"more than two levels")
 case("nl_lf", bf("y ~ a * exp(b * x1)", nl=True, lf=["a ~ 1 + (1 | g1)", "b ~ x2"]), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_shared_id", bf("y ~ a + b * x1", "a ~ 1 + (1 | i | g1)", "b ~ 1 + (1 | i | g1)", nl=True), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("nl_inv_logit", bf("ybin ~ inv_logit(a + b * x1)", "a ~ 1", "b ~ 1", nl=True), family=fam("bernoulli", link="identity"),
@@ -677,6 +709,14 @@ case("cat_dirichlet", "pmat ~ x1", family="dirichlet", difference="matrix_respon
 case("cat_dirichlet_cbind", "cbind(p1, p2, p3) ~ x1", family="dirichlet")
 case("cat_dirichlet_phi", bf("cbind(p1, p2, p3) ~ x1", "phi ~ x2"), family="dirichlet")
 case("ord_cumulative", "yord ~ x1", family="cumulative")
+case("nl_cumulative", bf("yord ~ eta", "eta ~ x1", nl=True), family="cumulative", prior=[pr("normal(0, 2)", "b", nlpar="eta")],
+     note="brms's test-suite case [123]: the thresholds stay, mu from the non-linear formula")
+case("nl_cumulative_group", bf("yord ~ a * exp(b * x1)", "a ~ 1 + (1 | g1)", "b ~ x2", nl=True),
+     family=fam("cumulative", link="probit"), prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
+case("nl_sratio_disc", bf("yord ~ a * x1", "a ~ 1 + x2", "disc ~ x2", nl=True), family="sratio",
+     prior=[pr("normal(0, 2)", "b", nlpar="a")])
+case("nl_acat_probit", bf("yord ~ a * x1 + b", "a ~ 1", "b ~ 0 + f3", nl=True), family=fam("acat", link="probit"),
+     prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])
 case("ord_cumulative_group", "yord ~ x1 + (1 | g1)", family="cumulative")
 case("ord_cumulative_probit", "yord ~ x1", family=fam("cumulative", link="probit"))
 case("ord_cumulative_equidistant", "yord ~ x1", family=fam("cumulative", threshold="equidistant"))
@@ -1054,6 +1094,12 @@ case("opt_qr", bf("y ~ x1 + x2 + x3", decomp="QR"), difference="qr_data")
 case("opt_qr_poisson_group", bf("ycnt ~ x1 + x2 + (1 | g1)", decomp="QR"), family="poisson", difference="qr_data")
 case("opt_qr_noint", bf("y ~ 0 + x1 + x2", decomp="QR"), difference="qr_data")
 case("opt_qr_prior", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b")], difference="qr_data")
+case("opt_qr_horseshoe", bf("y ~ x1 + x2 + x3", decomp="QR"), prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales",
+     note="brms 2.18 shrinks the QR-scale coefficients bQ (brms's test-suite case [246]); XQ/XR_inv as qr_data")
+case("opt_qr_horseshoe_sigma", bf("y ~ x1 + x2", lf=["sigma ~ 0 + x1 + x2"], lf_options={"decomp": "QR"}, decomp="QR"),
+     prior=[pr("horseshoe(1)", "b")], difference="shrinkage_scales")
+case("opt_qr_r2d2", bf("ycnt ~ x1 + x2 + x3", decomp="QR"), family="poisson", prior=[pr("R2D2(0.5, 2, cons_D2 = 1)", "b")],
+     difference="shrinkage_scales")
 case("opt_qr_bounds", bf("y ~ x1 + x2", decomp="QR"), prior=[pr("normal(0, 2)", "b", lb=0)], reason=r"(?i)bounds")
 case("opt_bad_decomp", bf("y ~ x1", decomp="SVD"), reason=r"(?i)(QR|none)")
 case("opt_lf_center_sigma", bf("y ~ x1", lf=["sigma ~ x2"], lf_options={"center": False}))

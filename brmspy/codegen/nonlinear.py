@@ -53,6 +53,8 @@ def stan_nlpar_predictors(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
                          f"vector[N] {eta} = rep_vector(0.0, N);"]
         # lf(a ~ x, decomp = "QR"): XQ_a * bQ_a (brms: the uncentred X_a with its intercept column decomposed)
         pieces = [f"{design_matrix_name(design)} * {coef_name(design)}"] if design.coef_names else []
+        if design.intercept:  # lf(a ~ x, center = TRUE): brms's centred design with a temporary intercept
+            pieces.insert(0, f"Intercept{design.prefix.suffix}")
         pieces += [x for sp in design.specials for x in sp.predictor_terms()]
         if pieces:
             sb.model_comp.append(f"{eta} += {' + '.join(pieces)};")
@@ -95,8 +97,10 @@ def stan_nonlinear(frame: ModelFrame, t: BrmsTerms, links: dict[str, str | None]
         target = _target(t, name)
         cov_names = _covariate_names(t, name)
 
-        def rename(var: str, cov_names: dict[str, str] = cov_names) -> str:
-            return f"{cov_names[var]}[n]" if var in cov_names else f"{nlp_name(t.resp, var)}[n]"
+        idx = "[n]" if nl.loop else ""  # brms's loop = FALSE: one statement on whole vectors
+
+        def rename(var: str, cov_names: dict[str, str] = cov_names, idx: str = idx) -> str:
+            return f"{cov_names[var]}{idx}" if var in cov_names else f"{nlp_name(t.resp, var)}{idx}"
 
         expr = to_stan(parse_nl(nl.expr), rename)
         link = links.get(name) if nl.kind == "dpar" else None
@@ -106,8 +110,11 @@ def stan_nonlinear(frame: ModelFrame, t: BrmsTerms, links: dict[str, str | None]
                 sb.functions.append(LINK_FUNCTIONS[link].text)
         what = "non-linear parameter" if nl.kind == "nlpar" else "non-linear predictor term"
         sb.model_def += [f"// initialize {what}" + ("" if name == "mu" else f" {name}"), f"vector[N] {target};"]
-        sb.model_comp += stan_lines("likelihood", "rowwise",
-                                    lines=["// compute non-linear predictor values", f"{target}[n] = {expr};"])
+        if nl.loop:
+            sb.model_comp += stan_lines("likelihood", "rowwise",
+                                        lines=["// compute non-linear predictor values", f"{target}[n] = {expr};"])
+        else:
+            sb.model_comp += ["// compute non-linear predictor values", f"{target} = {expr};"]
     return sb
 
 

@@ -19,6 +19,7 @@ from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ResponseData
 from ..priors.table import ResolvedPriors
 from .likelihood import UnivariateCode, stan_response
+from .nonlinear import stan_nlpar_predictors, stan_nonlinear
 from .pieces import lp_name, re_cs_contributions, stan_fe, stan_inv_link, stan_predictor
 from .tuning import Tuning
 
@@ -160,7 +161,12 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     mu_prefix = Prefix(t.resp, "mu")
     design = frame.designs[mu_prefix]
     s = mu_prefix.suffix
-    sb += stan_predictor(frame, t, mu_prefix, glm=False, intercept=False)
+    nonlinear = "mu" in t.nonlinear
+    if nonlinear:  # brms: the nlpars' predictors, then mu from its formula on the latent scale (no inverse link)
+        sb += stan_nlpar_predictors(frame, t)
+        sb += stan_nonlinear(frame, t, {d: None if d == "mu" else fam.links[d] for d in fam.dpars})
+    else:
+        sb += stan_predictor(frame, t, mu_prefix, glm=False, intercept=False)
     mu = lp_name(mu_prefix)
     if not sb.model_def:  # no predictors at all: mu is zero
         sb.model_def += ["// initialize linear predictor term", f"vector[N] {mu} = rep_vector(0.0, N);"]
@@ -191,7 +197,10 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     Y = f"Y{rs}"
     dist = fam.kind.builtin.get(fam.link)  # Stan's ordered_logistic/_probit (cumulative)
     if dist is not None and not disc_vec and rd.weights is None and not has_cs:
-        sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
+        if nonlinear:  # brms 2.18 writes the row-wise call here, disc (= 1) left out
+            sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {dist}_lpmf({Y}[n] | {mu}[n], {thres});"])
+        else:
+            sb.likelihood.append(f"target += {dist}_lpmf({Y} | {disc} * {mu}, {disc} * {thres});")
         return sb
     rows_macro = fam.kind.rows_macro.get(fam.link)
     if rows_macro is not None and not hurdle and not disc_vec and rd.weights is None:

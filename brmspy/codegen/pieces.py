@@ -123,7 +123,10 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
             Kd = f"K{s} - 1" if design.intercept else f"K{s}"  # Kc is transformed data
             sb.declare(f"matrix[N, {Kd}] XQ{s}", f"XQ{s}", XQ, "Q of the scaled thin QR decomposition of the design")
             sb.declare(f"matrix[{Kd}, {Kd}] XR_inv{s}", f"XR_inv{s}", XR_inv, "inverse of its R")
-            sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
+            if design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # bQ = zb .* sdb
+                sb += stan_shrinkage_local(design)
+            else:
+                sb.par.append(f"vector[{K}] bQ{s};  // regression coefficients at QR scale")
             sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
         elif design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # b = zb .* sdb (codegen.shrinkage)
             sb += stan_shrinkage_local(design)
@@ -250,7 +253,10 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
         sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
         dfm = f"rep_matrix(dfm_{block.ggn}, M_{k}) .* " if block.is_student else ""
-        if block.by:
+        if block.by and block.Lcov is not None:  # gr(g, by = h, cov = A), as brms's scale_r_cor_by_cov
+            sb.functions.append(stan_function("scale_r_cor_by_cov"))
+            sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_by_cov(z_{k}, sd_{k}, L_{k}, Jby_{k}, Lcov_{k});")
+        elif block.by:
             sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_by(z_{k}, sd_{k}, L_{k}, Jby_{k});")
         elif block.Lcov is not None:
             sb.functions.append(stan_function("scale_r_cor_cov"))
@@ -266,8 +272,9 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
         for j in range(1, block.M + 1):
             sd = f"transpose(sd_{k}[{j}, Jby_{k}]) .* z_{k}[{j}]" if block.by else f"sd_{k}[{j}] * z_{k}[{j}]"
-            if block.Lcov is not None:
-                sd = f"sd_{k}[{j}] * (Lcov_{k} * z_{k}[{j}])"
+            if block.Lcov is not None:  # brms: (transpose(sd_1[1, Jby_1]) .* (Lcov_1 * z_1[1])) with by
+                sd = (f"(transpose(sd_{k}[{j}, Jby_{k}]) .* (Lcov_{k} * z_{k}[{j}]))" if block.by
+                      else f"sd_{k}[{j}] * (Lcov_{k} * z_{k}[{j}])")
             if block.is_student:
                 sd = f"dfm_{block.ggn} .* ({sd})"
             sb.tpar_comp.append(f"{r_name(block, j)} = {sd};")

@@ -35,7 +35,8 @@ from ..priors.table import Shrinkage
 def _names(design: PopulationDesign) -> dict[str, str]:
     s = design.prefix.suffix
     K = f"Kc{s}" if design.intercept else f"K{s}"
-    return dict(p=s, K=K, b=f"b{s}", zb=f"zb{s}", sdb=f"sdb{s}")
+    b = ("bQ" if design.decomp == "QR" else "b") + s  # bf(decomp = "QR"): the prior shrinks bQ (brms 2.18)
+    return dict(p=s, K=K, b=b, zb=f"z{b}", sdb=f"sd{b}")
 
 
 def stan_shrinkage_local(design: PopulationDesign) -> StanBlocks:

@@ -186,7 +186,7 @@ def _checked(make: Callable[[], Any], where: str) -> Any:
 # ------------------------------------------------------------ formula, family, prior
 
 
-_BF_OPTIONS = ("center", "cmc", "sparse", "decomp")  # bf()'s design options (brmspy.formula.brmsformula)
+_BF_OPTIONS = ("center", "cmc", "sparse", "decomp", "loop")  # bf()'s options (brmspy.formula.brmsformula)
 
 
 def formula_to_json(f: Any) -> Any:
@@ -225,7 +225,7 @@ def formula_from_json(d: Any, where: str = "formula") -> Any:
             raise _Invalid(f"{where}.nl_pforms must be among {where}.pforms")
         family = d.get("family")
         fam = family_from_json(family, f"{where}.family") if family is not None else None
-        options = {k: _bool(d.get(k), f"{where}.{k}", none=True) for k in _BF_OPTIONS[:3]}
+        options = {k: _bool(d.get(k), f"{where}.{k}", none=True) for k in ("center", "cmc", "sparse", "loop")}
         decomp = d.get("decomp")
         if decomp not in (None, "QR"):
             raise _Invalid(f"{where}.decomp must be 'QR' or absent, found {decomp!r:.60}")

@@ -25,7 +25,7 @@ from ..core.errors import FormulaError
 from ..families import Family, brmsfamily
 from .mixture import build_mixture_terms
 from .mv import resolve_rescor
-from .nlexpr import parse_nl
+from .nlexpr import parse_nl, vector_unsafe
 from .rexpr import _name, _tokens
 from .syntax import _number, fixed_value, is_identifier, parse_call, split_tilde, split_top, strip_outer_parens
 from .rexpr import Name
@@ -48,6 +48,7 @@ class BrmsFormula:
     cmc: bool | None = None
     sparse: bool | None = None
     decomp: str | None = None
+    loop: bool | None = None  # brms's loop: False computes a non-linear main formula on whole vectors (None: True)
     # lf()'s options of dpar/nlpar formulas: (formula text, ((option, value), ...))
     pform_options: tuple[tuple[str, tuple[tuple[str, object], ...]], ...] = ()
 
@@ -132,7 +133,8 @@ class MvBrmsFormula:
 
 
 def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None = None, center: bool | None = None,
-       cmc: bool | None = None, sparse: bool | None = None, decomp: str | None = None, **named: str) -> BrmsFormula:
+       cmc: bool | None = None, sparse: bool | None = None, decomp: str | None = None, loop: bool | None = None,
+       **named: str) -> BrmsFormula:
     """Set up a brms model formula.
 
     Parameters
@@ -150,6 +152,10 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         matrix densely: the same model and draws).
     decomp : ``"QR"``: brms's QR decomposition of the centred design (coefficients ``bQ`` on the Q scale,
         priors on ``b`` apply to them, ``b = XR_inv * bQ`` reported); ``None``/``"none"``: none.
+    loop : with ``nl=True``, brms's ``loop``: ``False`` computes the non-linear main formula once on whole
+        vectors (``mu = nlp_a - exp(nlp_b + C_1);``) instead of in a loop over observations (default
+        ``True``). The model is the same; the formula must then be valid on Stan vectors (no ``*`` or
+        ``/`` between two vectors, no comparisons, ``ifelse()`` or ``step()``), else brmspy refuses it.
     **named : R-style keyword formulas, ``sigma="~ x"`` meaning ``"sigma ~ x"``.
 
     These options apply to the main formula (``mu``; every ``mu<k>`` of a mixture), as brms's ``bf()``
@@ -168,6 +174,10 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
     'QR'
     """
     options = _check_options(center, cmc, sparse, decomp)
+    if loop is not None:
+        if not isinstance(loop, (bool, np.bool_)):
+            raise FormulaError(f"bf(..., loop=...) takes True or False, got {loop!r}.")
+        options["loop"] = bool(loop)
     texts: list[str] = []
     nl_texts: list[str] = []
     pform_options: tuple = ()
@@ -216,6 +226,8 @@ def _check_options(center: object, cmc: object, sparse: object, decomp: object) 
 def _apply_options(opts: dict, part: Part, fam: Family) -> Part:
     """bf()'s (main formula) or lf()'s (dpars, nlpars) center, cmc, sparse and decomp on a linear predictor."""
     lt = part.terms
+    if opts.get("center") is True and part.kind == "nlpar" and lt.intercept:  # brms: Intercept_eta + Xc_eta * b_eta
+        lt = replace(lt, centered_nlpar=True)
     if opts.get("cmc") is False and lt.rterms is not None:
         lt = replace(lt, rterms=replace(lt.rterms, cmc=False))
     if opts.get("decomp") == "QR":  # an nlpar's uncentred design is decomposed with its intercept column (brms)
@@ -387,6 +399,23 @@ def _expand_dot_text(text: str, columns: list[str]) -> str:
     return f"{lhs} ~ {''.join(out)}" if lhs else f"~ {''.join(out)}"
 
 
+_BRMS_MVBIND = re.compile(r"^brms\s*::\s*mvbind\s*\(")
+#: brms's functions written with their package, 'brms::mo(x)': brms 2.18 fails on them (except mvbind)
+_BRMS_PREFIXED = re.compile(r"\bbrms\s*::\s*([A-Za-z_.][A-Za-z0-9_.]*)")
+
+
+def _check_brms_prefix(formula: BrmsFormula) -> None:
+    """A precise refusal of 'brms::s(x)' and the like (brms 2.18: 'invalid type (list) for variable ...')."""
+    for text in (formula.main, *formula.pforms):
+        for m in _BRMS_PREFIXED.finditer(text):
+            if m.group(1) != "mvbind":  # elsewhere than the response, '::' is refused by the allow-list
+                raise FormulaError(
+                    f"{m.group(0)!r} in {text!r}: brms reads its own functions written with the package prefix as "
+                    f"ordinary R calls and fails (brms 2.18 accepts only 'brms::mvbind(...)' as the response); "
+                    f"write '{m.group(1)}(...)' without 'brms::'."
+                )
+
+
 def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvBrmsFormula":
     """brms's ``mvbind(y1, y2) ~ x``: the same model as ``bf("y1 ~ x") + bf("y2 ~ x")``.
 
@@ -398,11 +427,13 @@ def _expand_mvbind(formula: "BrmsFormula | MvBrmsFormula") -> "BrmsFormula | MvB
             e = _expand_mvbind(f)
             forms.extend(e.forms if isinstance(e, MvBrmsFormula) else (e,))
         return replace(formula, forms=tuple(forms))
+    _check_brms_prefix(formula)
     lhs, rhs = split_tilde(formula.main)
     if lhs is None:
         return formula
     pieces = split_top(lhs, "|")
-    call = parse_call(strip_outer_parens(pieces[0]))
+    # brms 2.18 also reads 'brms::mvbind(y1, y2)' (the only brms:: call it accepts in a formula)
+    call = parse_call(_BRMS_MVBIND.sub("mvbind(", strip_outer_parens(pieces[0]), count=1))
     if call is None or call.name != "mvbind":
         return formula
     if call.kwargs or not call.args:
@@ -474,7 +505,10 @@ def _build_one(formula: BrmsFormula, family: "Family | str | None", multi: bool)
     nlpar_names = {n for n in pf_by_name if n not in fam.dpars} if any_nl else set()
 
     if formula.nl:  # bf()'s center/cmc/sparse/decomp belong to the main formula: brms 2.18 ignores them here
-        nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names)
+        nonlinear["mu"] = _nonlinear_part("mu", "dpar", rhs, formula.main, nlpar_names, loop=formula.loop is not False)
+        if fam.kind.has_thresholds:  # brms: the thresholds Intercept stay (an intercept-only part gives them, as in
+            # mixtures: brmspy.formula.mixture); the non-linear formula gives mu itself, on the latent scale
+            parts["mu"] = Part("mu", "dpar", parse_rhs("1", "mu ~ 1"), f"mu ~ {nonlinear['mu'].expr}")
     else:
         main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
         thres = response.addition("thres")
@@ -549,9 +583,17 @@ def _lhs_names(plhs: str, text: str, is_nl: bool) -> list[str]:
     return names
 
 
-def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[str]) -> NonlinearPart:
+def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[str],
+                    loop: bool = True) -> NonlinearPart:
     """Parse a non-linear formula: names with their own formula are nlpars, other names are data columns."""
     expr = parse_nl(rhs, text)
+    if not loop:
+        why = vector_unsafe(expr)
+        if why:  # brms writes the formula unchanged, and Stan rejects the program
+            raise FormulaError(
+                f"With bf(..., loop=False) the non-linear formula {text!r} is computed on whole vectors, where Stan "
+                f"has no {why}; brms writes it unchanged and Stan rejects the program. Use loop=True (the default)."
+            )
     nlpars = tuple(n for n in expr.names if n in nlpar_names)
     covariates = tuple(n for n in expr.names if n not in nlpar_names)
     if not nlpars:
@@ -561,13 +603,13 @@ def _nonlinear_part(name: str, kind: str, rhs: str, text: str, nlpar_names: set[
             f"e.g. bf({text!r}, '{example} ~ 1', nl=True). Names without a formula "
             f"({', '.join(covariates) or 'none'}) are read as data columns."
         )
-    return NonlinearPart(name, rhs, nlpars, covariates, kind)
+    return NonlinearPart(name, rhs, nlpars, covariates, kind, loop)
 
 
 def _check_nonlinear(nonlinear: dict[str, NonlinearPart], nlpar_names: set[str], fam: Family,
                      pf_by_name: dict[str, tuple[str, str, bool]]) -> None:
     """Every nlpar is used by a non-linear formula; nlpars do not depend on themselves; family is supported."""
-    if not fam.kind.univariate and not fam.kind.has_components:  # mixtures: brmspy.formula.mixture
+    if not fam.kind.univariate and not fam.kind.has_components and not fam.kind.has_thresholds:  # mixtures: formula.mixture
         raise FormulaError(f"Non-linear formulas are not supported for family {fam.name!r} yet.")
     for n in sorted(nlpar_names):  # they become Stan names: b_<name>, nlp_<name>
         if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", n) or "__" in n or n.endswith("_"):

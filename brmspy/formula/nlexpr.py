@@ -220,6 +220,60 @@ def _check(node: ast.expr, where: str, names: list[str]) -> None:
         )
 
 
+def vector_unsafe(expr: NlExpr) -> str | None:
+    """Why ``expr`` cannot be computed on whole Stan vectors (brms's ``loop = FALSE``), or None.
+
+    Every name is a vector (parameter or covariate), numbers are scalars. Stan's ``*`` and ``/``
+    between two vectors are matrix operations (``.*``, ``./`` are elementwise, which R cannot write),
+    and comparisons, ``?:`` and ``step()`` take scalars only; the other operators and functions of
+    :data:`FUNCTIONS` are elementwise on vectors (checked with stanc).
+
+    Examples
+    --------
+    >>> vector_unsafe(parse_nl("a - exp(b + 2 * x)")) is None
+    True
+    >>> vector_unsafe(parse_nl("a * x"))
+    "'*' between two vectors ('a * x')"
+    """
+    why: list[str] = []
+
+    def is_vector(node: ast.expr) -> bool:  # records the first unsafe node in ``why``
+        if isinstance(node, ast.Constant):
+            return False
+        if isinstance(node, ast.Name):
+            return True
+        if isinstance(node, ast.UnaryOp):
+            return is_vector(node.operand)
+        if isinstance(node, ast.BinOp):
+            left, right = is_vector(node.left), is_vector(node.right)
+            op = _BINOPS[type(node.op)]
+            if left and right and op in ("*", "/") and not why:
+                why.append(f"'{op}' between two vectors ({_source(expr, node)!r})")
+            return left or right
+        if isinstance(node, ast.Compare):
+            vec = is_vector(node.left) | is_vector(node.comparators[0])
+            if vec and not why:
+                why.append(f"comparison of vectors ({_source(expr, node)!r})")
+            return vec
+        if isinstance(node, ast.Call):
+            vec = any([is_vector(a) for a in node.args])
+            if vec and FUNCTIONS[node.func.id].stan in ("?:", "step") and not why:
+                why.append(f"vector version of '{node.func.id}()' ({_source(expr, node)!r})")
+            return vec
+        return True
+
+    is_vector(expr.tree)
+    return why[0] if why else None
+
+
+def _source(expr: NlExpr, node: ast.expr) -> str:
+    """``node`` as the user wrote it (R names and ``^``)."""
+    text = ast.unparse(node).replace("**", "^")
+    for safe, name in expr.aliases:
+        text = re.sub(rf"\b{re.escape(safe)}\b", name, text)
+    return text
+
+
 # ----------------------------------------------------------------- Stan
 
 # Stan operator precedence (higher binds tighter); ^ is right-associative
@@ -347,4 +401,4 @@ def evaluate(expr: NlExpr, env: Mapping[str, np.ndarray]) -> np.ndarray:
         return np.asarray(ev(expr.tree), dtype=float)
 
 
-__all__ = ["FUNCTIONS", "NlExpr", "NlFunction", "evaluate", "parse_nl", "to_stan"]
+__all__ = ["FUNCTIONS", "NlExpr", "NlFunction", "evaluate", "parse_nl", "to_stan", "vector_unsafe"]

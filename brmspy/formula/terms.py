@@ -167,6 +167,7 @@ class LinearTerms:
     rterms: RTerms | None = None
     center: bool = True  # bf(center = FALSE) of an ordinal mu: thresholds with uncentred predictors
     decomp: str = ""  # bf(decomp = "QR"): QR decomposition of the population-level design
+    centered_nlpar: bool = False  # lf(a ~ x, center = TRUE): a non-linear parameter's design centred (brms)
 
     @property
     def has_population(self) -> bool:
@@ -199,6 +200,7 @@ class NonlinearPart:
     nlpars: tuple[str, ...]
     covariates: tuple[str, ...]
     kind: str = "dpar"  # "dpar" or "nlpar"
+    loop: bool = True  # brms's loop = FALSE: computed once on whole vectors, not per observation
 
 
 @dataclass

@@ -186,7 +186,8 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             designs[prefix], populations[prefix] = _population_design(prefix, part.terms, data, part.formula, mv)
             for sp in designs[prefix].specials:  # e.g. ar() of a family without natural residuals
                 sp.see_family(t.family)
-            if part.kind == "nlpar":  # brms: nlpars are not centred, their intercept is a 'b' coefficient
+            if part.kind == "nlpar" and not part.terms.centered_nlpar:  # brms: nlpars are not centred (their
+                # intercept a 'b' coefficient) unless lf(..., center = TRUE)
                 if (spec := uncentered_design(designs[prefix], data)) is not None:
                     populations[prefix] = replace(populations[prefix], design=spec)
 

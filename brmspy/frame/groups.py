@@ -11,7 +11,9 @@ data, and scales the standardized effects with it::
     r_1_1 = sd_1[1] * (Lcov_1 * z_1[1]);                // one or uncorrelated effects
     r_1 = scale_r_cor_cov(z_1, sd_1, L_1, Lcov_1);      // correlated effects
 
-so that ``r ~ MVN(0, kron(A, Sigma))``.
+so that ``r ~ MVN(0, kron(A, Sigma))``. With ``gr(g, by = h, cov = A)`` each level's sds (and
+correlations) are those of its ``h`` level: ``scale_r_cor_by_cov(z_1, sd_1, L_1, Jby_1, Lcov_1)``, or
+``(transpose(sd_1[1, Jby_1]) .* (Lcov_1 * z_1[1]))`` (brms 2.18).
 
 Examples
 --------
@@ -111,9 +113,7 @@ def cov_cholesky(data2: Mapping[str, Any] | None, name: str, levels: list[str], 
 
 
 def check_cov_term(cov: str, by: str | None, mm: bool, label: str) -> None:
-    """``cov`` cannot be combined with ``by`` or ``mm()`` (as in brms)."""
-    if by:
-        raise FormulaError(f"'{label}': gr(..., cov = {cov}) cannot be combined with by = {by}; drop one of them.")
+    """``cov`` cannot be combined with ``mm()`` (as in brms); with ``by`` it can (brms's scale_r_cor_by_cov)."""
     if mm:
         raise FormulaError(f"'{label}': a known covariance (cov = {cov}) is not available for multi-membership terms.")
 

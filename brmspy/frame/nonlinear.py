@@ -25,6 +25,7 @@ from ..core.errors import DataError
 from ..formula.nonlinear import formula_text
 from ..formula.rterms import RTerms
 from ..formula.terms import BrmsTerms
+from .columns import levels_of
 from .design import DesignSpec, ModelVariables
 from .types import PopulationDesign
 
@@ -60,17 +61,37 @@ def check_covariates(t: BrmsTerms, data: pd.DataFrame) -> None:
                     f"If it is a non-linear parameter, give it a formula, e.g. bf(..., '{name} ~ 1', nl=True) "
                     f"(and a prior with nlpar='{name}'); otherwise add the column {name!r} to the data."
                 )
-            col = data[name]
-            if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-                raise DataError(
-                    f"Covariate {name!r} of the non-linear formula {formula_text(nl)!r} must be numeric, but it is "
-                    f"{col.dtype}. Use a factor inside a parameter's linear formula instead, e.g. 'a ~ 1 + {name}'."
-                )
+            covariate_values(data, name, formula_text(nl))  # checks a factor's levels
 
 
-def covariate_values(data: pd.DataFrame, name: str) -> np.ndarray:
-    """A covariate column as floats."""
-    return np.asarray(data[name], dtype=float)
+def covariate_values(data: pd.DataFrame, name: str, where: str | None = None,
+                     fitted: pd.DataFrame | None = None) -> np.ndarray:
+    """A covariate column as floats, as brms's ``data_cnl``.
+
+    Numbers stay, logicals are 0/1; a factor (categorical, string) with two levels is brms's
+    ``model.matrix(~ f)`` column without intercept: 1 for its second level, 0 for its first. More levels
+    are refused (brms: "Factors with more than two levels are not allowed as covariates."), as is one.
+    ``fitted``: the model's data, whose levels code new data (as brms's new-data checks).
+    """
+    col = data[name]
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        return np.asarray(col, dtype=float)
+    where = f"the non-linear formula {where!r}" if where else "a non-linear formula"
+    levels = levels_of(fitted[name] if fitted is not None and name in fitted.columns else col)
+    if len(levels) != 2:
+        shown = ", ".join(map(repr, levels[:5])) + (", ..." if len(levels) > 5 else "")
+        raise DataError(
+            f"Covariate {name!r} of {where} is a factor with {len(levels)} level(s) ({shown}); brms codes a factor "
+            "covariate as 0/1 (its second level 1), so it needs exactly two levels (brms: 'Factors with more than "
+            "two levels are not allowed as covariates.'). Use the factor inside a parameter's linear formula "
+            f"instead, e.g. 'a ~ 1 + {name}'."
+        )
+    values = col.astype(object).to_numpy()
+    unknown = [v for v in pd.unique(values) if v not in levels and not pd.isna(v)]
+    if unknown:
+        raise DataError(f"Covariate {name!r} of {where} has level(s) {unknown[:5]} the model's data does not "
+                        f"have (its levels: {levels[0]!r}, {levels[1]!r}).")
+    return (values == levels[1]).astype(float)
 
 
 # ----------------------------------------------------------------- priors

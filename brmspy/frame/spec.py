@@ -569,7 +569,7 @@ class NewData(FrameRows):
     def covariate(self, name, where):
         if name not in self.data.columns:
             raise DataError(f"newdata lacks the column {name!r} used by {where}.")
-        return covariate_values(self.data, name)
+        return covariate_values(self.data, name, fitted=self.spec.data)  # a factor coded by the model's levels
 
     # -- autocorrelation
     def series(self, t: BrmsTerms) -> "SeriesRows":

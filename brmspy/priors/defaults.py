@@ -161,8 +161,8 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             elif t.family.kind.has_categories and design.intercept and pname != "phi":
                 rows.append(PriorRow("student_t(3, 0, 2.5)", "Intercept", **base))  # mu<Category>
             elif design.intercept:
-                if part.kind == "nlpar":
-                    pass  # brms: non-linear intercepts are ordinary b coefficients
+                if part.kind == "nlpar":  # lf(a ~ x, center = TRUE): brms's temporary intercept, centred at 0
+                    rows.append(PriorRow(mu_scale.scale_prior(), "Intercept", **base))  # (uncentred: a b coefficient)
                 else:
                     rows.append(PriorRow(dpar_intercept_prior(t, pname, y, design), "Intercept", **base))
         # constant (unpredicted) distributional parameters: brms's priors for an identity link

@@ -17,23 +17,30 @@ def is_nlpar(frame: "ModelFrame", prefix: "Prefix") -> bool:
 
 
 def check_nlpar_priors(frame: "ModelFrame", priors: "ResolvedPriors") -> None:
-    """brms requires proper priors on the population-level coefficients of non-linear parameters.
+    """brms's check (``validate_prior_special``): a non-linear parameter needs some proper prior.
+
+    As brms 2.18, a linear non-linear parameter (its design not centred) is refused when none of its
+    prior rows (any class: ``b``, ``sd``, ``sds``, ``sdgp``, ``lscale``, ... defaults included) has a
+    prior; one prior (e.g. the default ``lscale`` prior of a ``gp()`` term, or the ``sd`` of a
+    group-level term) is enough, and the coefficients without one keep brms's flat prior.
 
     Raises
     ------
     PriorError
-        Naming the nlpar and the coefficients with a flat prior, and the fix.
+        Naming the nlpar and its coefficients, and the fix.
     """
     for prefix, design in frame.designs.items():
-        if not is_nlpar(frame, prefix) or not design.coef_names or priors.shrunk_b(prefix):  # horseshoe: proper
+        if not is_nlpar(frame, prefix) or priors.shrunk_b(prefix) or design.intercept:  # horseshoe: proper;
+            continue  # a centred design (lf(..., center = TRUE)): brms checks only uncentred ones
+        rows = [r for r in priors.table if r.nlpar == prefix.dpar and r.resp == prefix.resp]
+        if any(r.prior.strip() for r in rows):
             continue
-        fixed = priors.constants.get(f"b{prefix.suffix}") or [None] * len(design.coef_names)  # constant(): data
-        flat = [c for c, p, k in zip(design.coef_names, priors.b.get(prefix, []), fixed) if p is None and k is None]
-        if flat:
-            resp = f", resp='{prefix.resp}'" if prefix.resp else ""
-            raise PriorError(
-                f"Priors on population-level coefficients are required in non-linear models, but the non-linear "
-                f"parameter {prefix.dpar!r} has a flat prior on: {', '.join(flat)}. Set a proper prior, e.g. "
-                f"prior=prior('normal(0, 1)', nlpar='{prefix.dpar}'{resp}) for all its coefficients "
-                f"(coef='{flat[0]}' for one; lb=0 to bound them). get_prior(...) lists them."
-            )
+        resp = f", resp='{prefix.resp}'" if prefix.resp else ""
+        coefs = ", ".join(design.coef_names) or "none"
+        raise PriorError(
+            f"Priors on population-level coefficients are required in non-linear models, but none were found for "
+            f"the non-linear parameter {prefix.dpar!r} (coefficients: {coefs}). Set a proper prior, e.g. "
+            f"prior=prior('normal(0, 1)', nlpar='{prefix.dpar}'{resp}) for all its coefficients "
+            f"(coef='{design.coef_names[0] if design.coef_names else 'Intercept'}' for one; lb=0 to bound them). "
+            "get_prior(...) lists them."
+        )

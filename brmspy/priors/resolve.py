@@ -129,11 +129,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         dpar, nlpar = _prefix_dpar_nlpar(frame, prefix)
         crow = by_key.get(("b", "", "", resp, dpar, nlpar))
         special = parse_special_prior(crow.prior) if crow is not None else None
-        if design.decomp == "QR" and crow is not None and (crow.lb or crow.ub or (special is not None and special.shrinkage)):
-            what = "a shrinkage prior on" if special is not None and special.shrinkage else "bounds to"
-            raise PriorError(f"Cannot add {what} class 'b' ({crow.prior!r}) with bf(decomp = 'QR'): the coefficients "
-                             "are sampled on the QR scale, where bounds and shrinkage priors do not apply (brms: "
-                             "'Cannot add bounds to class b for this prior'). Remove it or decomp = 'QR'.")
+        if design.decomp == "QR" and crow is not None and (crow.lb or crow.ub):  # a shrinkage prior shrinks bQ
+            raise PriorError(f"Cannot add bounds to class 'b' ({crow.prior!r}) with bf(decomp = 'QR'): the coefficients "
+                             "are sampled on the QR scale, where bounds do not apply (brms: 'Cannot add bounds to "
+                             "class b for this prior'). Remove them or decomp = 'QR'.")
         shrunk: dict[str, SpecialPrior] = {}  # horseshoe()/R2D2() by class, current brms's classes
         for cls_ in SHRINKAGE_CLASSES:
             row = by_key.get((cls_, "", "", resp, dpar, nlpar))
@@ -214,8 +213,8 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             ], f"bcs{prefix.suffix}")
             if f"bcs{prefix.suffix}" in res.constants:
                 res.constant_rows[f"bcs{prefix.suffix}"] = len(design.cs_names)
-        elif design.intercept and not nlpar:
-            res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, ""),)],
+        elif design.intercept:  # an nlpar's intercept only with lf(..., center = TRUE) (else a b coefficient)
+            res.intercept[prefix] = fixed(f"Intercept{prefix.suffix}", [(("Intercept", "", "", resp, dpar, nlpar),)],
                                           f"Intercept{prefix.suffix}")[0]
         irow = by_key.get(("Intercept", "", "", resp, dpar, ""))
         if irow is not None and (irow.lb or irow.ub):

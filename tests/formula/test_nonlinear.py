@@ -188,10 +188,10 @@ def test_data_and_family_errors() -> None:
     # 'b' has no formula and is not a column: the fix is a formula for it
     with pytest.raises(bp.DataError, match=r"'b' in the non-linear formula .* bf\(..., 'b ~ 1', nl=True\)"):
         bp.make_stancode(bp.bf("y ~ a * exp(-b * x)", "a ~ 1", nl=True), df, prior=pa)
-    with pytest.raises(bp.DataError, match="Covariate 'f' .* must be numeric"):
-        bp.make_stancode(bp.bf("y ~ a * f", "a ~ 1", nl=True), df, prior=pa)
-    with pytest.raises(bp.FormulaError, match="not supported for family 'cumulative'"):
-        bp.make_stancode(bp.bf("count ~ a * x", "a ~ 1", nl=True), df, family="cumulative", prior=pa)
+    with pytest.raises(bp.DataError, match="Covariate 'g' .* factor with 6 level.*exactly two levels"):
+        bp.make_stancode(bp.bf("y ~ a * g", "a ~ 1", nl=True), df, prior=pa)  # two levels: tests/frame/test_nl_factor_covariate.py
+    with pytest.raises(bp.FormulaError, match="not supported for family 'categorical'"):  # ordinal: test_ordinal_nonlinear
+        bp.make_stancode(bp.bf("count ~ a * x", "a ~ 1", nl=True), df, family="categorical", prior=pa)
 
 
 def test_required_nlpar_priors() -> None:
@@ -199,9 +199,13 @@ def test_required_nlpar_priors() -> None:
     f = bp.bf("y ~ a - b * x", "a ~ 1", "b ~ 1 + z + (1 | g)", nl=True)
     with pytest.raises(bp.PriorError, match=r"non-linear parameter 'a' .*prior\('normal\(0, 1\)', nlpar='a'\)"):
         bp.make_stancode(f, df)
-    # a prior on one coefficient of b leaves the other flat: still an error naming it
-    with pytest.raises(bp.PriorError, match="'b' has a flat prior on: z"):
-        bp.make_stancode(f, df, prior=P("normal(0, 1)", nlpar="a") + P("normal(0, 1)", nlpar="b", coef="Intercept"))
+    # brms 2.18's rule: some prior among the nlpar's rows is enough (b's default sd prior here; one coefficient's)
+    code = bp.make_stancode(f, df, prior=P("normal(0, 1)", nlpar="a"))
+    assert "lprior += normal_lpdf(b_a |" in code and "b_b |" not in code  # b's coefficients keep brms's flat prior
+    bp.make_stancode(bp.bf("y ~ a * x", "a ~ 1 + z", nl=True), df, prior=P("normal(0, 1)", nlpar="a", coef="z"))
+    with pytest.raises(bp.PriorError, match="none were found for the non-linear parameter 'a'"):
+        bp.make_stancode(bp.bf("y ~ a * x", "a ~ 1 + z", nl=True), df)
+    bp.make_stancode(bp.bf("y ~ a * x", nl=True) + bp.lf("a ~ 1 + z", center=True), df)  # centred: brms checks none
     code = bp.make_stancode(f, df, prior=P("normal(0, 1)", nlpar="a") + P("normal(0, 1)", nlpar="b")
                             + P("exponential(1)", class_="sd", nlpar="b"))
     assert "lprior += exponential_lpdf(sd_1 | prior_sd_1_rate)" in code

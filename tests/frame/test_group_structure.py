@@ -212,7 +212,7 @@ def test_bad_input():
         bp.get_prior(f, df, data2={"A": asym})
     with pytest.raises(bp.DataError, match="30 levels"):
         bp.make_standata(f, df, data2={"A": np.eye(3)})
-    with pytest.raises(bp.FormulaError, match="cannot be combined"):
+    with pytest.raises(bp.DataError, match="must belong to one level of 'x'"):  # by with cov: tests/codegen/test_gr_by_cov.py
         bp.make_stancode("y ~ x + (1 | gr(id, cov = A, by = x))", df, data2={"A": A})
     mdf, _ = mm_data(60)
     with pytest.raises(bp.DataError, match="non-negative"):

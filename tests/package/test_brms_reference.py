@@ -306,7 +306,7 @@ def py_family(f):
 def _py_bf(f):
     if isinstance(f, str):
         return bp.bf(f)
-    options = ("center", "cmc", "sparse", "decomp")  # bf()'s design options keep their Python type
+    options = ("center", "cmc", "sparse", "decomp", "loop")  # bf()'s options keep their Python type
     named = {k: (v if k in options else str(v)) for k, v in f.get("named", {}).items()}
     out = bp.bf(f["bf"][0], *f["bf"][1:], nl=f.get("nl", False), family=py_family(f.get("family")), **named)
     if f.get("lf"):
