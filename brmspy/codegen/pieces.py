@@ -13,7 +13,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..core.distributions import format_number
-from ..core.errors import DataError
+from ..core.errors import DataError, DataWarning, warn
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
 from ..families import DPARS, LINK_FUNCTIONS, LINKS, DparInfo
@@ -253,6 +253,12 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
         sb.tpar_def += [f"vector[N_{k}] {r_name(block, j)};" for j in range(1, block.M + 1)]
         sb.tpar_comp.append(f"// compute actual group-level effects of {terms}")
         dfm = f"rep_matrix(dfm_{block.ggn}, M_{k}) .* " if block.is_student else ""
+        if block.Lcov is not None and float(np.min(block.Lcov)) < -1e-10:
+            # brms's loops over Lcov add only entries > 1e-10 (meant to skip unrelated levels)
+            warn(f"The Cholesky factor of the known covariance matrix {block.cov!r} of '{block.group}' has negative "
+                 "entries: brms's program for correlated effects with cov = leaves those out (so it fits another "
+                 "covariance than the one given); brmspy uses the matrix as given. See README 'Differences from "
+                 "brms'.", DataWarning)
         if block.by and block.Lcov is not None:  # gr(g, by = h, cov = A), as brms's scale_r_cor_by_cov
             sb.functions.append(stan_function("scale_r_cor_by_cov"))
             sb.tpar_comp.append(f"r_{k} = {dfm}scale_r_cor_by_cov(z_{k}, sd_{k}, L_{k}, Jby_{k}, Lcov_{k});")
