@@ -236,7 +236,9 @@ def _set_pool_size(cores: int, *, fresh: bool = False, threads: int | None = Non
     current = stub.executor
     if threads is not None and threads != _POOL_THREADS[0]:
         fresh = True
-    if not fresh and not getattr(current, "_broken", False) and getattr(current, "_max_workers", None) == cores:
+    # a pool that was shut down (e.g. by httpstan's app cleanup) takes no new chains: replace it too
+    unusable = getattr(current, "_broken", False) or getattr(current, "_shutdown_thread", False)
+    if not fresh and not unusable and getattr(current, "_max_workers", None) == cores:
         return
     _POOL_THREADS[0] = int(os.environ.get("STAN_NUM_THREADS", "1") or 1) if threads is None else threads
     stub.executor = concurrent.futures.ProcessPoolExecutor(

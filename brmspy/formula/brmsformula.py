@@ -158,13 +158,15 @@ def bf(formula: str, *pforms: str, nl: bool = False, family: Family | str | None
         ``/`` between two vectors, no comparisons, ``ifelse()`` or ``step()``), else brmspy refuses it.
     **named : R-style keyword formulas, ``sigma="~ x"`` meaning ``"sigma ~ x"``.
 
-    These options apply to the main formula (``mu``; every ``mu<k>`` of a mixture), as brms's ``bf()``
-    does; with a non-linear main formula (``nl=True``) brms 2.18 ignores them, and so does brmspy (give
-    a non-linear parameter its options with :func:`lf`, e.g. ``lf("a ~ x", decomp="QR")``).
-
     Returns
     -------
     BrmsFormula
+
+    Notes
+    -----
+    These options apply to the main formula (``mu``; every ``mu<k>`` of a mixture), as brms's ``bf()``
+    does; with a non-linear main formula (``nl=True``) brms 2.18 ignores them, and so does brmspy (give
+    a non-linear parameter its options with :func:`lf`, e.g. ``lf("a ~ x", decomp="QR")``).
 
     Examples
     --------

@@ -297,6 +297,28 @@ def test_pystan_pool_is_renewed_when_threads_change():
         stub.executor, P._POOL_THREADS[0] = original, saved
 
 
+def test_pystan_pool_that_was_shut_down_is_replaced():
+    """A shut-down pool takes no chains ("cannot schedule new futures after shutdown"): replaced."""
+    import concurrent.futures
+
+    import httpstan.services_stub as stub
+
+    from brmspy.backends import pystan_backend as P
+
+    original, saved = stub.executor, P._POOL_THREADS[0]
+    dead = concurrent.futures.ProcessPoolExecutor(max_workers=2)
+    dead.shutdown(wait=False)
+    try:
+        stub.executor, P._POOL_THREADS[0] = dead, 1
+        P._set_pool_size(2, threads=1)
+        assert stub.executor is not dead
+        assert stub.executor.submit(int, "7").result(timeout=60) == 7
+    finally:
+        if stub.executor is not original:
+            stub.executor.shutdown(wait=False)
+        stub.executor, P._POOL_THREADS[0] = original, saved
+
+
 # ------------------------------------------------------------- sampling
 
 
