@@ -154,7 +154,7 @@ def select_backend(
         The Stan program.
     name : {"auto", "stanli", "pystan", "cmdstanpy", "nutpie"}
         ``"nutpie"`` is nutpie's sampler on stanli's runtime (no compile; ``pip install
-        "brmspy[nutpie]"``). ``"auto"`` takes nutpie when it is installed and
+        "brmspy-stan[nutpie]"``). ``"auto"`` takes nutpie when it is installed and
         :func:`auto_nutpie_reason` says so (NUTS on at least :data:`NUTPIE_MIN_ROWS` rows), else stanli
         if it accepts the program (and offers ``algorithm``), else CmdStan if it is installed, else
         PyStan; it says which one runs and why.

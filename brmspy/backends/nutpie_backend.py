@@ -15,7 +15,7 @@ Differences from Stan's NUTS that a user can see, all stated in the errors and d
   follows nutpie's schedule (its windows, not Stan's) over ``warmup`` iterations.
 - ``thin`` keeps every ``thin``-th draw (the first of each block, as CmdStan).
 
-Install with ``pip install "brmspy[nutpie]"`` (nutpie and bridgestan, both from PyPI).
+Install with ``pip install "brmspy-stan[nutpie]"`` (nutpie and bridgestan, both from PyPI).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ NUTPIE_STATS: dict[str, str] = {
     "energy__": "energy",
 }
 
-_EXTRA = 'pip install "brmspy[nutpie]"'
+_EXTRA = 'pip install "brmspy-stan[nutpie]"'
 
 
 class NutpieBackend:
@@ -95,7 +95,7 @@ class NutpieBackend:
         brmspy.core.errors.StanCompileError
             If stanc rejects the program.
         brmspy.core.errors.BackendUnavailableError
-            If nutpie or bridgestan is missing (naming ``brmspy[nutpie]``).
+            If nutpie or bridgestan is missing (naming ``brmspy-stan[nutpie]``).
         """
         self._require()
         import stanli

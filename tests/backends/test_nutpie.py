@@ -149,9 +149,9 @@ def test_missing_nutpie_names_the_extra(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nutpie" else real(name, *a))
     backend = B.get_backend("nutpie")
     assert not backend.available()
-    with pytest.raises(BackendUnavailableError, match=r'nutpie is not installed; install with `pip install "brmspy\[nutpie\]"`'):
+    with pytest.raises(BackendUnavailableError, match=r'nutpie is not installed; install with `pip install "brmspy-stan\[nutpie\]"`'):
         B.select_backend(NORMAL_CODE, "nutpie")
-    with pytest.raises(BackendUnavailableError, match=r"brmspy\[nutpie\]"):
+    with pytest.raises(BackendUnavailableError, match=r"brmspy-stan\[nutpie\]"):
         backend.compile(NORMAL_CODE)
     assert "nutpie" not in B.available_backends()
 
