@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -126,6 +127,20 @@ def _column(value: str, what: str) -> str | None:
     return v
 
 
+def _bind_arguments(call: Any, names: Sequence[str], formula: str) -> dict[str, Any]:
+    """R's argument matching of an autocorrelation term: positional in ``names`` order, then by name."""
+    if len(call.args) > len(names):
+        raise FormulaError(f"'{call.text}' in {formula!r} takes at most {len(names)} arguments: {', '.join(names)}.")
+    args = dict(zip(names, call.args))
+    for k, v in call.kwargs:
+        if k not in names:
+            raise FormulaError(f"'{call.name}()' has no argument '{k}'; its arguments are: {', '.join(names)}.")
+        if k in args:
+            raise FormulaError(f"Argument '{k}' is given twice in '{call.text}'.")
+        args[k] = v
+    return args
+
+
 def parse_term(term: "SpecialTerm", formula: str) -> AutocorSpec:
     """Parse ``ar(time = t, gr = g, p = 2)`` and friends with brms's defaults.
 
@@ -137,15 +152,7 @@ def parse_term(term: "SpecialTerm", formula: str) -> AutocorSpec:
     """
     call = term.call
     names = ARGUMENTS[term.kind]
-    if len(call.args) > len(names):
-        raise FormulaError(f"'{call.text}' in {formula!r} takes at most {len(names)} arguments: {', '.join(names)}.")
-    args = dict(zip(names, call.args))
-    for k, v in call.kwargs:
-        if k not in names:
-            raise FormulaError(f"'{call.name}()' has no argument '{k}'; its arguments are: {', '.join(names)}.")
-        if k in args:
-            raise FormulaError(f"Argument '{k}' is given twice in '{call.text}'.")
-        args[k] = v
+    args = _bind_arguments(call, names, formula)
     get = lambda k: args.get(k, _DEFAULTS[k])  # noqa: E731
     where = f"'{call.text}'"
     if term.kind in ("fcor", "sar"):
@@ -412,16 +419,7 @@ class CarSpec:
 def parse_car(term: "SpecialTerm", formula: str) -> CarSpec:
     """Parse ``car(M, gr = g, type = ...)`` with brms's defaults (``type = "escar"``)."""
     call = term.call
-    names = ("M", "gr", "type")
-    if len(call.args) > len(names):
-        raise FormulaError(f"'{call.text}' in {formula!r} takes at most 3 arguments: M, gr, type.")
-    args = dict(zip(names, call.args))
-    for k, v in call.kwargs:
-        if k not in names:
-            raise FormulaError(f"'car()' has no argument '{k}'; its arguments are: M, gr, type.")
-        if k in args:
-            raise FormulaError(f"Argument '{k}' is given twice in '{call.text}'.")
-        args[k] = v
+    args = _bind_arguments(call, ("M", "gr", "type"), formula)
     if "M" not in args:
         raise FormulaError(f"Argument 'M' is missing in '{call.text}' (the adjacency matrix, passed in data2).")
     M = args["M"].strip().strip("`")

@@ -139,15 +139,10 @@ class AutocorDesign(SpecialDesign):
             if c in ("cosy", "lagsar", "errorsar"):
                 out.append((f"{c}{s}", values, ParamInfo(f"{c}{s}", "autocor", coef=f"{c}{s}")))
                 continue
-            for k in range(values.shape[2]):
-                name = f"{c}{s}[{k + 1}]"
-                out.append((name, values[..., k], ParamInfo(name, "autocor", coef=name)))
+            out += _element_draws(f"{c}{s}", values, "autocor")
         if self.latent:
             for c in ("zerr", "err"):
-                values = params[f"{c}{s}"]
-                for k in range(values.shape[2]):
-                    name = f"{c}{s}[{k + 1}]"
-                    out.append((name, values[..., k], ParamInfo(name, c, coef=name)))
+                out += _element_draws(f"{c}{s}", params[f"{c}{s}"], c)
         return out
 
     def prior_draws(self, priors, sampler):
@@ -156,6 +151,15 @@ class AutocorDesign(SpecialDesign):
         if self.latent and (values := sampler.scalar(priors.get("sderr"), lower=0.0)) is not None:
             out[f"prior_sderr{self.prefix.suffix}"] = values
         return out
+
+
+def _element_draws(name: str, values: np.ndarray, cls: str) -> list:
+    """Draws of a vector parameter, one ``name[k]`` entry per element (values: chain, draw, element)."""
+    out = []
+    for k in range(values.shape[2]):
+        element = f"{name}[{k + 1}]"
+        out.append((element, values[..., k], ParamInfo(element, cls, coef=element)))
+    return out
 
 
 def class_prior_draws(design, priors, sampler) -> dict[str, np.ndarray]:
@@ -433,10 +437,7 @@ class CarDesign(SpecialDesign):
         for c in ("rcar", "zcar", "nszcar"):
             if f"{c}{s}" not in params:
                 continue
-            values = params[f"{c}{s}"]
-            for k in range(values.shape[2]):
-                name = f"{c}{s}[{k + 1}]"
-                out.append((name, values[..., k], ParamInfo(name, c, coef=name)))
+            out += _element_draws(f"{c}{s}", params[f"{c}{s}"], c)
         return out
 
     def prior_draws(self, priors, sampler):
