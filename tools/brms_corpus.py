@@ -779,6 +779,25 @@ case("mix_cumulative2", "yord ~ x1", family=mix("cumulative", "cumulative"))
 case("mix_cumulative_sratio", "yord ~ x1", family=mix("cumulative", "sratio"))
 case("mix_acat_cs", "yord ~ x1 + cs(x2)", family=mix("acat", "acat"))
 case("mix_cratio_dpars", bf("yord ~ x1", "mu2 ~ x2", "theta2 ~ x1"), family=mix("cratio", "cratio"))
+# thresholds per group (thres(gr = g)) in ordinal mixtures, and thresholds fixed over the components (order = "mu")
+case("mix_thres_gr", "yord | thres(gr = f2) ~ x1", family=mix("cumulative", "sratio"))
+case("mix_thres_gr_unequal", "yord | thres(gr = g3) ~ x1 + (1 | g1)", family=mix("cratio", "acat"),
+     prior=[pr("normal(0, 2)", "Intercept", group="a", dpar="mu1"), pr("normal(1, 1)", "Intercept", coef="2", group="b", dpar="mu2")])
+case("mix_thres_gr_disc", bf("yord | thres(gr = f2) ~ x1", "disc2 ~ x2"), family=mix("acat", fam("cumulative", link="probit")))
+case("mix_thres_gr_k_fixed", "yord | thres(5, gr = f2) ~ x1", family=mix("cratio", "acat", order="mu"),
+     note="brms's test-suite case [129]: shared thresholds fixed_Intercept_<i> per group")
+case("mix_thres_fixed", "yord ~ x1", family=mix("cumulative", "acat", order="mu"), prior=[pr("normal(0, 3)", "Intercept", coef="2")])
+case("mix_thres_fixed_mu2", bf("yord ~ x1", "mu2 ~ x2"), family=mix("sratio", "sratio", order="mu"))
+case("mix_thres_fixed_equidistant", "yord ~ x1", family=mix(fam("cumulative", threshold="equidistant"),
+     fam("cumulative", threshold="equidistant"), order="mu"), reason=r"Cannot use equidistant and fixed thresholds")
+case("ord_thres_gr_hurdle", "yord | thres(gr = f2) ~ x1", family="hurdle_cumulative", difference="newer_brms",
+     note="hurdle_cumulative is brms 2.19+; its thresholds per group as current brms (merged_Intercept, Jthres)")
+# non-linear mu<k> in a mixture with order = "mu" (brms's test-suite case [242])
+case("mix_nlf_every_mu", bf("y ~ 1", nlf=[["mu1 ~ eta^2"], ["mu2 ~ log(eta) + a"]], lf=["eta ~ x1", "a ~ x1"]),
+     family=mix("gaussian", nmix=2), prior=[pr("normal(0, 1)", "b", nlpar="eta"), pr("normal(0, 1)", "b", nlpar="a")],
+     note="brms 2.18 declares an unused ordered_Intercept here; brmspy uses order = 'none' (README)")
+case("mix_nlf_one_mu", bf("y ~ x1", nlf=[["mu2 ~ exp(eta)"]], lf=["eta ~ x1"]), family=mix("gaussian", nmix=2),
+     reason=r"order = 'mu' with non-linear mu2", difference="refuse_beyond_2_18")
 case("mix_cumulative_probit3", "yord ~ x1 + (1 | g1)", family=mix(fam("cumulative", link="probit"), nmix=3))
 case("mix_nl_main", bf("y ~ a * exp(b * x1)", "a ~ 1", "b ~ 1", nl=True), family=mix("gaussian", "gaussian", order="none"),
      prior=[pr("normal(0, 2)", "b", nlpar="a"), pr("normal(0, 2)", "b", nlpar="b")])

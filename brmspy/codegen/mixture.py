@@ -23,7 +23,7 @@ from ..priors.table import ResolvedPriors
 from .additions import stan_mixture_component
 from .likelihood import UnivariateCode
 from .nonlinear import stan_nlpar_predictors, stan_nonlinear
-from .ordinal import OrdinalCode, stan_ordinal_component, stan_thresholds
+from .ordinal import OrdinalCode, stan_fixed_thresholds, stan_ordinal_component, stan_thresholds
 from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
 from .tuning import Tuning
 
@@ -84,7 +84,9 @@ def stan_mixture_parameters(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
         sb.data.append("// mixing proportions")
         for k, v in enumerate(fam.theta_fixed, start=1):
             sb.declare(f"real<lower=0,upper=1> theta{k}{rs}", f"theta{k}{rs}", v)
-    if fam.order == "mu":
+    if fam.fixed_thresholds:  # ordinal components with order="mu": one set of thresholds for all
+        sb += stan_fixed_thresholds(t, priors)
+    elif fam.order == "mu":
         sb.par.append(f"ordered[{K}] ordered_Intercept{rs};  // to identify mixtures")
         sb.tpar_def.append("// identify mixtures via ordering of the intercepts")
         sb.tpar_def += [

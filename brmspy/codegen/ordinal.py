@@ -71,6 +71,8 @@ def stan_thresholds(t: BrmsTerms, design: PopulationDesign, priors: ResolvedPrio
     threshold = fam.threshold
     ordered = fam.kind.ordered_thresholds
     groups = priors.threshold_groups.get(design.prefix)
+    if getattr(t.family, "fixed_thresholds", False):  # ordinal mixture with order="mu": shared thresholds
+        return _fixed_thresholds(design, None if groups is None else len(groups), ordered, rs)
     if groups is not None:  # thres(gr = g): one threshold vector per group, merged for the likelihood
         return _grouped_thresholds(design, len(groups), ordered, threshold, rs)
     if threshold == "flexible":
@@ -126,13 +128,52 @@ def _grouped_thresholds(design: PopulationDesign, n_groups: int, ordered: bool, 
     return sb
 
 
+def _fixed_thresholds(design: PopulationDesign, n_groups: int | None, ordered: bool, rs: str) -> StanBlocks:
+    """brms's ``fix_intercepts``: a component's thresholds ``Intercept_mu<k>[_<i>]`` are the mixture's shared
+    ``fixed_Intercept[_<i>]`` (declared with their priors by :func:`stan_fixed_thresholds`)."""
+    sb = StanBlocks()
+    s = design.prefix.suffix
+    kind = "ordered" if ordered else "vector"
+    if n_groups is None:
+        sb.tpar_def += ["// fix thresholds across ordinal mixture components",
+                        f"{kind}[nthres{rs}] Intercept{s} = fixed_Intercept{rs};"]
+        sb.gen_def += ["// compute actual thresholds", f"vector[nthres{rs}] b{s}_Intercept = Intercept{s};"]
+        return sb
+    sb.tpar_def.append("// fix thresholds across ordinal mixture components")
+    sb.tpar_def += [f"{kind}[nthres{rs}[{i}]] Intercept{s}_{i} = fixed_Intercept{rs}_{i};" for i in range(1, n_groups + 1)]
+    sb.tpar_def.append(f"vector[nmthres{rs}] merged_Intercept{s};  // merged thresholds")
+    sb.tpar_comp.append("// merge thresholds")
+    sb.gen_def.append("// compute actual thresholds")
+    for i in range(1, n_groups + 1):
+        sb.tpar_comp.append(f"merged_Intercept{s}[Kthres_start{rs}[{i}]:Kthres_end{rs}[{i}]] = Intercept{s}_{i};")
+        sb.gen_def.append(f"vector[nthres{rs}[{i}]] b{s}_Intercept_{i} = Intercept{s}_{i};")
+    return sb
+
+
+def stan_fixed_thresholds(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
+    """The shared thresholds ``fixed_Intercept[_<i>]`` of an ordinal mixture with ``order="mu"`` and their priors
+    (``ordered`` when a component is cumulative, as brms)."""
+    sb = StanBlocks()
+    rs = _rs(t)
+    group_priors = priors.fixed_thresholds.get(t.resp, [])
+    grouped = priors.threshold_groups.get(Prefix(t.resp, "mu1")) is not None
+    kind = "ordered" if t.family.fixed_thresholds_ordered else "vector"
+    for i, plist in enumerate(group_priors, start=1):
+        gi, n = (f"_{i}", f"nthres{rs}[{i}]") if grouped else ("", f"nthres{rs}")
+        sb.par.append(f"{kind}[{n}] fixed_Intercept{rs}{gi};  // thresholds fixed over mixture components")
+        prior_statement(sb, f"fixed_Intercept{rs}{gi}", f"fixed_Intercept{rs}{gi}", plist, n)
+    return sb
+
+
 def stan_threshold_priors(sb: StanBlocks, t: BrmsTerms, design: PopulationDesign, priors: ResolvedPriors) -> None:
     s = design.prefix.suffix
     rs = _rs(t)
     thres = priors.thresholds.get(design.prefix, [])
     fam = t.family.threshold_family(design.prefix.dpar)
     groups = priors.threshold_groups.get(design.prefix)
-    if groups is not None:  # thres(gr = g): each group's thresholds have their own priors
+    if getattr(t.family, "fixed_thresholds", False):  # priors on the shared fixed_Intercept (stan_fixed_thresholds)
+        pass
+    elif groups is not None:  # thres(gr = g): each group's thresholds have their own priors
         for i, group_priors in enumerate(groups, start=1):
             if fam.threshold == "equidistant":
                 prior_statement(sb, f"first_Intercept{s}_{i}", f"first_Intercept{s}_{i}", group_priors[:1], None)
@@ -186,7 +227,8 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         if has_cs:
             raise FormulaError("Cannot use category specific effects in models with multiple thresholds "
                                f"(thres(gr = {rd.thres_groups.column})); remove cs() or the threshold groups.")
-        sb += _grouped_likelihood(t, rd, thres=f"merged_Intercept{s}", mu=mu, disc=disc, disc_vec=disc_vec)
+        hu = (f"{lp_name(Prefix(t.resp, 'hu'))}[n]" if "hu" in t.parts else f"hu{rs}") if hurdle else None
+        sb += _grouped_likelihood(t, rd, thres=f"merged_Intercept{s}", mu=mu, disc=disc, disc_vec=disc_vec, hu=hu)
         return sb
     if has_cs:
         sb.model_comp.append(f"// category-specific effects shift each threshold")
@@ -228,11 +270,25 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     return sb
 
 
-def _grouped_likelihood(t: BrmsTerms, rd: ResponseData, thres: str, mu: str, disc: str, disc_vec: bool) -> StanBlocks:
-    """The row-wise log-PMF with the row's group's thresholds (brms's ``<family>_<link>_merged_lpmf``)."""
+def _grouped_likelihood(t: BrmsTerms, rd: ResponseData, thres: str, mu: str, disc: str, disc_vec: bool,
+                        hu: str | None = None) -> StanBlocks:
+    """The row-wise log-PMF with the row's group's thresholds (brms's ``<family>_<link>_merged_lpmf``;
+    hurdle_cumulative, as brms 2.19+: ``hurdle_cumulative_<link>_merged_lpmf(y | mu, hu, disc, thres, j)``)."""
     sb = StanBlocks()
     fam = t.family
     rs = _rs(t)
+    if hu is not None:
+        if fam.link in LINK_FUNCTIONS:
+            sb.functions.append(LINK_FUNCTIONS[fam.link].text)
+        sb.functions.append(stan_function("cumulative", fam.link).text)
+        sb.functions.append(hurdle_stan_function(fam.link).text)
+        name = f"{fam.name}_{fam.link}"
+        sb.functions.append(StanFunction("ordinal_merged", (("lpmf", name), ("disc", "1"), ("hu", "1"))).text)
+        d = f"{disc}[n]" if disc_vec else disc
+        call = f"{name}_merged_lpmf(Y{rs}[n] | {mu}[n], {hu}, {d}, {thres}, Jthres{rs}[n])"
+        weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
+        return sb
     dist = fam.kind.builtin.get(fam.link)  # brms: ordered_logistic (disc is 1) unless disc is predicted
     builtin = dist is not None and not disc_vec
     if builtin:
@@ -260,6 +316,20 @@ def stan_ordinal_component(frame: ModelFrame, t: BrmsTerms, comp, prefix: Prefix
     mu = f"{lp_name(prefix)}[n]" if prefix.dpar in t.parts else "0"
     disc = idx["disc"]
     dist = comp.kind.builtin.get(comp.link)
+    groups = frame.responses[t.resp].thres_groups
+    if groups is not None:  # thres(gr = g): the row's group's thresholds (brms's <family>_<link>_merged_lpmf)
+        if design.Xcs is not None:
+            raise FormulaError("Cannot use category specific effects in models with multiple thresholds "
+                               f"(thres(gr = {groups.column})); remove cs() or the threshold groups.")
+        constant_disc = disc == f"disc{prefix.dpar[2:]}{rs}"
+        if dist is not None and constant_disc:  # brms: ordered_logistic_merged_lpmf, disc (= 1) left out
+            fun = StanFunction("ordinal_merged", (("lpmf", dist), ("disc", ""))).text
+            return f"{dist}_merged_lpmf(Y{rs}[n] | {mu}, merged_Intercept{s}, Jthres{rs}[n])", [fun], []
+        funs = [LINK_FUNCTIONS[comp.link].text] if comp.link in LINK_FUNCTIONS else []
+        funs.append(stan_function(comp.name, comp.link).text)
+        funs.append(StanFunction("ordinal_merged", (("lpmf", f"{comp.name}_{comp.link}"), ("disc", "1"))).text)
+        call = f"{comp.name}_{comp.link}_merged_lpmf(Y{rs}[n] | {mu}, {disc}, merged_Intercept{s}, Jthres{rs}[n])"
+        return call, funs, []
     if dist is not None and disc == f"disc{prefix.dpar[2:]}{rs}" and design.Xcs is None:
         # brms ignores a constant disc<k> (= 1) here
         return f"{dist}_lpmf(Y{rs}[n] | {mu}, Intercept{s})", [], []

@@ -106,6 +106,17 @@ class MixtureFamily(Family):
         """A mixture of ordinal components (brms: each ``mu<k>`` has its own thresholds ``Intercept_mu<k>``)."""
         return self.components[0].kind.has_thresholds
 
+    @property
+    def fixed_thresholds(self) -> bool:
+        """brms's ``fix_intercepts``: ordinal components with ``order="mu"`` share one set of thresholds
+        (``fixed_Intercept``, copied into every ``Intercept_mu<k>``)."""
+        return self.ordinal and self.order == "mu"
+
+    @property
+    def fixed_thresholds_ordered(self) -> bool:
+        """The shared thresholds are ``ordered`` when any component orders its own (cumulative), as brms."""
+        return any(c.kind.ordered_thresholds for c in self.components)
+
     def dpar_info(self, dpar: str) -> DparInfo:
         base, k = split_dpar(dpar)
         if base == "theta" or k is None or not 1 <= k <= self.nmix:  # mixing proportions: brms's table
@@ -177,7 +188,7 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
     if len({c.spec.is_discrete for c in comps}) > 1:
         raise FamilyError("Cannot mix families with real and integer support: "
                           + ", ".join(c.name for c in comps) + ".")
-    if all(ordinal):  # brms: "Setting order = 'none' for mixtures of ordinal families."
+    if order is None and all(ordinal):  # brms: "Setting order = 'none' for mixtures of ordinal families."
         order = "none"
     elif order is None:
         order = "mu" if len({c.name for c in comps}) == 1 else "none"
@@ -187,6 +198,10 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
         order = "none"
     if order not in ("mu", "none"):
         raise FamilyError(f"order must be 'mu' or 'none' (or True/False); got {order!r}.")
+    if order == "mu" and all(ordinal) and any(c.threshold != "flexible" for c in comps):  # brms's words
+        bad = next(c.threshold for c in comps if c.threshold != "flexible")
+        raise FamilyError(f"Cannot use {bad} and fixed thresholds at the same time (ordinal mixture with "
+                          "order = 'mu'); use threshold = 'flexible' or order = 'none'.")
     links: dict[str, str] = {}
     for k, c in enumerate(comps, start=1):
         for d in c.dpars:

@@ -63,7 +63,7 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
     for prefix, design in frame.designs.items():
         s, label = prefix.suffix, prefix.label
         values = params.get(f"b{s}_Intercept")
-        groups = frame.responses[prefix.resp].thres_groups if prefix.dpar == "mu" else None
+        groups = frame.responses[prefix.resp].thres_groups  # (a mixture's mu<k> too)
         if groups is not None and f"b{s}_Intercept_1" in params:  # thres(gr = g): brms's b_Intercept[<group>,k]
             for i, g in enumerate(groups.names, start=1):
                 gvalues = params[f"b{s}_Intercept_{i}"]
@@ -138,7 +138,7 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
             name = f"delta{prefix.suffix}_{i}"
             put(name, params[name], ParamInfo(name, "dpar", coef=name))
             i += 1
-        groups = frame.responses[prefix.resp].thres_groups if prefix.dpar == "mu" else None
+        groups = frame.responses[prefix.resp].thres_groups  # (a mixture's mu<k> too)
         if groups is not None and f"Intercept{prefix.suffix}_1" in params:  # thres(gr = g): Intercept_<i>[k]
             for i in range(1, len(groups.names) + 1):
                 name = f"Intercept{prefix.suffix}_{i}"

@@ -80,7 +80,7 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
     main_opts = {k: getattr(formula, k) for k in ("center", "cmc", "sparse", "decomp")}
     lf_opts = {text: dict(opts) for text, opts in formula.pform_options}
     if formula.nl:
-        if fam.order == "mu":  # brms 2.18 then declares an unused, unbounded ordered_Intercept (improper)
+        if fam.order == "mu" and not fam.ordinal:  # brms 2.18 then declares an unused, unbounded ordered_Intercept
             fam = replace(fam, order="none")
         for k in range(1, fam.nmix + 1):
             nonlinear[f"mu{k}"] = nonlinear_part(f"mu{k}", "dpar", rhs, formula.main, nlpar_names)
@@ -131,10 +131,25 @@ def build_mixture_terms(formula, fam: MixtureFamily, multi: bool, resp_name, non
             fixed[d] = fam.dpar_info(d).fixed
     if nonlinear:
         check_nonlinear(nonlinear, nlpar_names, fam, {n: (r, t, t in nl_texts) for n, (r, t) in pforms.items()})
-    if fam.order == "mu":
+    if fam.order == "mu" and not fam.ordinal:
+        nl_mus = [k for k in range(1, fam.nmix + 1) if f"mu{k}" in nonlinear]
+        if len(nl_mus) == fam.nmix:  # nlf(mu<k> ~ ...) for every component: as nl = TRUE above (README)
+            fam = replace(fam, order="none")
+        elif nl_mus:
+            raise FormulaError(
+                f"order = 'mu' with non-linear mu{nl_mus[0]}: brms 2.18 orders the intercepts of the linear mu<k> "
+                "together with unused, unbounded entries for the non-linear ones (an improper posterior). Set "
+                "order = 'none' in mixture(), or give every mu<k> a non-linear formula.")
+    if fam.order == "mu" and not fam.ordinal:
         for k in range(1, fam.nmix + 1):
             if f"mu{k}" not in parts or not parts[f"mu{k}"].terms.intercept:  # brms's error (also with center=FALSE)
                 raise FormulaError("Identifying mixture components via ordering requires population-level intercepts "
                                    "to be present. Try setting order = 'none' in function 'mixture'.")
+    thres = response.addition("thres")
+    if fam.ordinal and (fam.order == "mu" or (thres is not None and "gr" in thres.args)):
+        # brms (stan_center_X): thresholds per group or fixed over the components go with uncentred predictors
+        for k in range(1, fam.nmix + 1):
+            if f"mu{k}" in parts and f"mu{k}" not in nonlinear:
+                parts[f"mu{k}"] = apply_options({"center": False}, parts[f"mu{k}"], fam)
     resp = resp_name(response.expr) if multi else ""
     return BrmsTerms(response, fam, parts, nonlinear, resp, str(formula), fixed)

@@ -180,9 +180,10 @@ def threshold_groups(t: BrmsTerms, data: pd.DataFrame, y_raw: pd.Series, y: np.n
         return None
     fam = t.family
     gr = a.args["gr"].strip()
-    if getattr(fam.kind, "hurdle", False) or not fam.kind.has_thresholds:  # mixtures, hurdle_cumulative
-        raise FormulaError(f"thres(gr = {gr}) (thresholds per group) is not supported by brmspy in {fam.name!r} "
-                           "models; use it with cumulative, sratio, cratio or acat.")
+    ordinal = fam.threshold_family("mu") is not None or fam.threshold_family("mu1") is not None  # mixtures too
+    if not ordinal:
+        raise FormulaError(f"thres(gr = {gr}) (thresholds per group) needs an ordinal family (cumulative, sratio, "
+                           f"cratio, acat, hurdle_cumulative or a mixture of them), not {fam.name!r}.")
     if gr not in data.columns:
         raise FormulaError(f"thres(gr = {gr}): 'gr' must be a column of the data (a factor-like grouping variable).")
     col = data[gr]

@@ -52,7 +52,9 @@ def _ordinal_parts(ctx: PredictionContext, t: BrmsTerms, dpar: str = "mu") -> di
         mu = nonlinear_eta(ctx, t, dpar)
     else:
         mu = population_part(ctx, prefix, intercept=False) + group_part(ctx, prefix)
-    groups = ctx.fit.frame.responses[t.resp].thres_groups if dpar == "mu" else None
+    groups = ctx.fit.frame.responses[t.resp].thres_groups  # (a mixture's mu<k> too)
+    if groups is not None and dpar != "mu":  # thres(gr = g) in an ordinal mixture component
+        return {dpar: mu, "thres" + dpar[2:]: _group_thresholds(ctx, groups, s)}
     if groups is not None:  # thres(gr = g): each row's group's thresholds (brms's subset_thres)
         return {"mu": mu, "thres": _group_thresholds(ctx, groups, s), "link": t.family.link}
     thres = ctx.draws(f"b{s}_Intercept")[:, None, :]  # (S, 1, nthres)

@@ -140,9 +140,15 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
                 rows.extend(sp.prior_rows(base, mu_scale.scale_prior()))
             ncat = frame.responses[t.resp].ncat
             tfam = t.family.threshold_family(pname)  # ordinal mu (a mixture: mu<k> of ordinal components)
-            if tfam is not None:
+            fixed_thres = getattr(t.family, "fixed_thresholds", False)  # ordinal mixture, order="mu": shared
+            if tfam is not None and fixed_thres and any(
+                    r.class_ == "Intercept" and r.resp == t.resp and not r.dpar and not r.nlpar for r in rows):
+                pass  # brms lists the shared thresholds once, without dpar (below, at the first component)
+            elif tfam is not None:
+                if fixed_thres:
+                    base = dict(base, dpar="")
                 rows.append(PriorRow(mu_scale.intercept_prior(), "Intercept", **base))
-                groups = frame.responses[t.resp].thres_groups if pname == "mu" else None
+                groups = frame.responses[t.resp].thres_groups
                 if groups is not None and tfam.threshold == "equidistant":  # brms: first threshold, delta per group
                     lb = "0" if tfam.kind.ordered_thresholds else ""
                     rows.append(PriorRow("", "delta", lb=lb, **base))

@@ -185,7 +185,9 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         tfam = t.family.threshold_family(prefix.dpar)  # ordinal mu, or a mixture's ordinal mu<k>
         if tfam is not None:
             ncat = frame.responses[resp].ncat
-            groups = frame.responses[resp].thres_groups if prefix.dpar == "mu" else None
+            groups = frame.responses[resp].thres_groups
+            if getattr(t.family, "fixed_thresholds", False) and resp not in res.fixed_thresholds:
+                res.fixed_thresholds[resp] = _fixed_threshold_priors(table, by_key, lookup, resp, ncat, groups)
             if groups is not None and tfam.threshold == "equidistant":  # per group: first threshold and delta
                 res.threshold_groups[prefix] = [[lookup(("Intercept", "", g, resp, dpar, ""),
                                                         ("Intercept", "", "", resp, dpar, ""))] for g in groups.names]
@@ -268,6 +270,26 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
     if any(t.nonlinear for t in frame.response_terms):  # brms requires proper priors on nlpar coefficients
         check_nlpar_priors(frame, res)
     return res
+
+
+def _fixed_threshold_priors(table: list[PriorRow], by_key: dict, lookup, resp: str, ncat: int,
+                            groups) -> list[list[PriorDist | None]]:
+    """Priors of the shared thresholds of an ordinal mixture with ``order="mu"`` (brms's ``fixed_Intercept``).
+
+    As brms 2.18 (``stan_mixture``): class ``Intercept`` without dpar, per threshold ``coef`` then the class;
+    rows of a threshold group (``group = "a"``) are listed by get_prior() but not used, so a user prior there
+    gets a warning naming it.
+    """
+    ignored = [r for r in table if r.class_ == "Intercept" and r.group and r.resp == resp and not r.dpar
+               and r.source == "user"]
+    if ignored:
+        what = ", ".join(f"{r.prior} (group {r.group!r}{f', coef {r.coef!r}' if r.coef else ''})" for r in ignored)
+        warn(f"brms 2.18 does not use group-specific threshold priors in ordinal mixtures with order = 'mu' "
+             f"(the thresholds are shared, fixed_Intercept): {what} is ignored; set prior(..., class = "
+             "'Intercept') without group.", PriorWarning)
+    sizes = list(groups.nthres) if groups is not None else [ncat - 1]
+    return [[lookup(("Intercept", str(k), "", resp, "", ""), ("Intercept", "", "", resp, "", "")) for k in range(1, n + 1)]
+            for n in sizes]
 
 
 def _sds_constants(res: ResolvedPriors, sp, found: list) -> None:

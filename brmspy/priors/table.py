@@ -73,6 +73,9 @@ class ResolvedPriors:
     threshold_groups: dict[Prefix, list[list[PriorDist | None]]] = field(default_factory=dict)
     #: thres(gr = g) with equidistant thresholds: the prior of each group's distance delta_<i>
     delta_groups: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)
+    #: ordinal mixtures with order="mu": the priors of the shared thresholds fixed_Intercept[_<i>], per resp
+    #: (one list per threshold group; brms's class Intercept without dpar, group-specific rows ignored)
+    fixed_thresholds: dict[str, list[list[PriorDist | None]]] = field(default_factory=dict)
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     sbhaz: dict[str, PriorDist | None] = field(default_factory=dict)  # cox baseline hazard simplex (dirichlet), per resp

@@ -38,6 +38,20 @@ def test_golden_and_stanc(update_golden: bool) -> None:
     np.testing.assert_array_equal(data["C_mu1_1"], _data()["x"].to_numpy())
 
 
+def test_nlf_every_component_order_mu(update_golden: bool) -> None:
+    """brms's test-suite case [242]: nlf() for every mu<k> of a same-family mixture (default order = 'mu')
+    builds with order = 'none' (no intercepts to order); nlf() for only some mu<k> is refused."""
+    d = _data().assign(y=np.arange(1, 41) / 4)
+    f = bp.bf("y ~ 1", family=bp.mixture("gaussian", nmix=2)) + bp.nlf("mu1 ~ eta^2") + bp.nlf("mu2 ~ log(eta) + a") \
+        + bp.lf("eta ~ x", "a ~ x")
+    code = bp.make_stancode(f, d, prior=[bp.prior("normal(0, 1)", nlpar="eta"), bp.prior("normal(0, 1)", nlpar="a")])
+    assert_golden("mixture_nlf_every_mu", code, update_golden)
+    assert "ordered_Intercept" not in code and "mu2[n] = log(nlp_eta[n]) + nlp_a[n];" in code
+    with pytest.raises(bp.FormulaError, match="order = 'mu' with non-linear mu2"):
+        bp.make_stancode(bp.bf("y ~ x", family=bp.mixture("gaussian", nmix=2)) + bp.nlf("mu2 ~ exp(eta)") + bp.lf("eta ~ x"),
+                         d, prior=bp.prior("normal(0, 1)", nlpar="eta"))
+
+
 def test_refusals() -> None:
     # ordinal components take non-linear formulas (tests/families/test_mixture_ordinal_nonlinear.py); brms's
     # refusal of flat priors on the nlpars holds there too

@@ -50,7 +50,9 @@ def test_variants_compile(formula, family) -> None:
 
 
 def test_order_and_refusals() -> None:
-    assert bp.mixture("cumulative", "cumulative", order="mu").order == "none"  # brms sets order = 'none'
+    assert bp.mixture("cumulative", "cumulative").order == "none"  # brms's default for ordinal components
+    # an explicit order = 'mu' shares the thresholds (brms's fixed_Intercept: tests/families/test_mixture_thresholds.py)
+    assert bp.mixture("cumulative", "cumulative", order="mu").fixed_thresholds
     with pytest.raises(FamilyError, match="ordinal and non-ordinal"):
         bp.mixture("cumulative", "gaussian")
     with pytest.raises(FamilyError, match="cannot be a mixture component"):

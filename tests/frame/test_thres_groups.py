@@ -84,8 +84,6 @@ def test_refusals() -> None:
         bp.make_standata("y | thres(k, gr = g) ~ x", d.assign(k=np.arange(500) % 2 + 3), "cumulative")
     with pytest.raises(DataError, match="every group needs at least one threshold"):
         bp.make_stancode("y | thres(gr = g2) ~ x", d.assign(g2=np.where(d["y"] == 1, "one", "many")), "cumulative")
-    with pytest.raises(FormulaError, match="not supported by brmspy in 'hurdle_cumulative'"):
-        bp.make_standata("y | thres(gr = g) ~ x", d.assign(y=d["y"] - 1), "hurdle_cumulative")
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +201,22 @@ def test_sum_to_zero_per_group() -> None:
     dd = fit.draws_dict
     np.testing.assert_allclose(np.asarray(dd["b_Intercept[b,1]"]) + np.asarray(dd["b_Intercept[b,2]"]), 0, atol=1e-8)
     assert_loglik_matches_stan(fit)
+
+
+def test_hurdle_cumulative(update_golden: bool) -> None:
+    """thres(gr = g) in hurdle_cumulative (brms 2.19+: hurdle_cumulative_<link>_merged_lpmf with hu before disc);
+    category 0 is the hurdle, each group's thresholds cover its categories 1..K."""
+    d = grouped_data(150).assign(y=lambda x: np.where(np.arange(150) % 5 == 0, 0, x["y"]))
+    f = bp.bf("y | thres(gr = g) ~ x", "hu ~ z")
+    code = bp.make_stancode(f, d, "hurdle_cumulative")
+    assert_golden("hurdle_cumulative_thres_gr", code, update_golden)
+    assert "hurdle_cumulative_logit_merged_lpmf(Y[n] | mu[n], hu[n], disc, merged_Intercept, Jthres[n])" in code
+    assert list(bp.make_standata(f, d, "hurdle_cumulative")["nthres"]) == [3, 2]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small = bp.brm(f, d, "hurdle_cumulative", chains=1, iter=120, seed=2, refresh=0)
+    assert {"b_Intercept[a,3]", "b_Intercept[b,2]", "b_hu_z"} <= set(small.draws_dict)
+    assert_loglik_matches_stan(small)
+    ep = bp.posterior_epred(small, ndraws=10)
+    assert np.isfinite(ep).all()
+
