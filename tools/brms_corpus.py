@@ -1072,6 +1072,23 @@ case("prior_theta_vector", "y ~ x1", family=mix("gaussian", "gaussian"), prior=[
 case("prior_mo_simo_vector_bad", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 2))", "simo", coef="moxmo1")],
      reason=r"(?i)(dirichlet|length|expected)")
 case("prior_mo_simo_vector", "y ~ mo(xmo)", prior=[pr("dirichlet(c(1, 0.5, 2))", "simo", coef="moxmo1")])
+# dirichlet priors on monotonic simplexes in interactions and with ids (brms's test-suite cases [135], [139])
+case("prior_mo_simo_interaction", "y ~ x1 * mo(xmo) + mo(xint)",
+     prior=[pr("normal(0, 1)", "b", coef="moxmo"), pr("dirichlet(c(1, 0.5, 2))", "simo", coef="moxmo1"),
+            pr("dirichlet(c(1, 2, 3))", "simo", coef="moxmo:x11"), pr("dirichlet(c(1, 2, 3, 4))", "simo", coef="moxint1")],
+     note="brms names the sp terms from their own formula: x1 * mo(xmo) gives moxmo:x1 (products of two mo() "
+          "terms with a covariate are left out: brms 2.18 swaps their Csp, README 'Differences from brms')")
+case("prior_mo_simo_interaction_order", "y ~ x1:mo(xmo) + mo(xint):x2:x1", note="z:moxint:w order as R's terms()")
+case("prior_mo_simo_id", "y ~ x1 * mo(xmo, id = 'v') + mo(xint, id = 'w')",
+     prior=[pr("dirichlet(c(1, 0.5, 2))", "simo", coef="v"), pr("dirichlet(2)", "simo", coef="w")])
+case("prior_mo_simo_id_bad", "y ~ mo(xmo, id = 'v') * x1", prior=[pr("dirichlet(c(1, 2))", "simo", coef="v")],
+     reason=r"(?i)Invalid Dirichlet prior")
+# dirichlet on class b: brms declares simplex[K] b (brms's test-suite case [300], a Stan vector literal)
+case("prior_b_dirichlet_stan", "y ~ x1 + x2", prior=[pr("dirichlet([1,2]')", "b")])
+case("prior_b_dirichlet_sigma", bf("y ~ x1", "sigma ~ x2 + x3"), prior=[pr("dirichlet([2, 2]')", "b", dpar="sigma")])
+case("prior_b_dirichlet_c", "y ~ x1 + x2 + x3", prior=[pr("dirichlet(c(1, 2, 3))", "b")],
+     reason=r"(?i)dirichlet.*Stan vector", note="brms writes c(1, 2, 3) into the Stan program, which stanc rejects")
+case("prior_b_dirichlet_scalar", "y ~ x1 + x2", prior=[pr("dirichlet(2)", "b")], reason=r"(?i)dirichlet.*Stan vector")
 case("prior_ar", "y ~ x1 + ar(time = tim, gr = g1)", prior=[pr("normal(0, 0.5)", "ar")])
 case("prior_mo_simo", "y ~ mo(xmo)", prior=[pr("dirichlet(2)", "simo", coef="moxmo1")])
 case("prior_sds_smooth", "y ~ s(x1, k = 5)", prior=[pr("normal(0, 2)", "sds")])

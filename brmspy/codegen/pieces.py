@@ -130,6 +130,8 @@ def stan_fe(design: PopulationDesign, priors: ResolvedPriors, thresholds: bool =
             sb.gen_def += ["// obtain the actual coefficients", f"vector[{K}] b{s} = XR_inv{s} * bQ{s};"]
         elif design.prefix in priors.shrinkage and priors.shrinkage[design.prefix].b:  # b = zb .* sdb (codegen.shrinkage)
             sb += stan_shrinkage_local(design)
+        elif design.prefix in priors.b_simplex:  # a dirichlet prior on class b: brms's simplex[K] b
+            sb.par.append(f"simplex[{K}] b{s};  // regression coefficients")
         else:
             sb.par.append(f"vector{bounds}[{K}] b{s};  // regression coefficients")
     if design.intercept and not thresholds:

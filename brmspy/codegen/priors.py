@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..core.stan import StanBlocks, prior_statement
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -25,7 +27,12 @@ def stan_priors(frame: ModelFrame, priors: ResolvedPriors) -> StanBlocks:
             lb, _ = priors.b_bounds.get(prefix, (None, None))
             # bf(decomp = "QR"): brms puts the priors of b on the QR-scale coefficients bQ
             target = f"bQ{s}" if design.decomp == "QR" else f"b{s}"
-            prior_statement(sb, target, f"b{s}", priors.b[prefix], size, lower=lb)
+            if prefix in priors.b_simplex:  # dirichlet(alpha) on the simplex b, alpha as data
+                alpha = priors.b[prefix][0].concentration(len(priors.b[prefix]), f"b{s}")
+                sb.declare(f"vector[{size}] prior_b{s}_alpha", f"prior_b{s}_alpha", np.array(alpha))
+                sb.tpar_prior.append(f"lprior += dirichlet_lpdf(b{s} | prior_b{s}_alpha);")
+            else:
+                prior_statement(sb, target, f"b{s}", priors.b[prefix], size, lower=lb)
         if prefix in priors.thresholds:
             stan_threshold_priors(sb, _terms_of(frame, prefix), design, priors)
         elif design.intercept and prefix in priors.intercept:

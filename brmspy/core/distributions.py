@@ -246,12 +246,12 @@ def eval_number(text: str) -> float:
 
 
 def _split_args(inner: str) -> list[str]:
-    """Split at the commas outside parentheses."""
+    """Split at the commas outside parentheses and brackets."""
     pieces, depth, cur = [], 0, []
     for ch in inner:
-        if ch == "(":
+        if ch in "([":
             depth += 1
-        elif ch == ")":
+        elif ch in ")]":
             depth -= 1
         if ch == "," and depth == 0:
             pieces.append("".join(cur).strip())
@@ -278,6 +278,10 @@ def _check_args(raw: str, text: str, info: DistInfo, args: list[float]) -> None:
             f"Invalid prior {text!r}: the lower bound of uniform() must be below its upper bound, "
             f"got lower = {format_number(args[0])} and upper = {format_number(args[1])}."
         )
+
+
+#: a Stan vector literal, a transposed row vector ``[1, 2]'`` (brms passes prior text to Stan unchanged)
+STAN_VECTOR = re.compile(r"\[([^\[\]]*)\]\s*'")
 
 
 def _dirichlet_vector(raw: str, text: str, piece: str) -> PriorDist:
@@ -329,6 +333,9 @@ def parse_prior_string(text: str) -> PriorDist | None:
     info = DISTRIBUTIONS[name]
     if info.kind == "simplex" and len(pieces) == 1 and pieces[0].replace(" ", "").startswith("c("):
         return _dirichlet_vector(raw, text, pieces[0])
+    if info.kind == "simplex" and len(pieces) == 1 and STAN_VECTOR.fullmatch(pieces[0]):
+        # brms writes the prior text into Stan: "dirichlet([1,2]')" is a Stan vector literal (class b only)
+        return _dirichlet_vector(raw, text, "c(" + STAN_VECTOR.fullmatch(pieces[0]).group(1) + ")")
     if len(pieces) != len(info.args):
         raise PriorError(
             f"{raw}() takes {len(info.args)} argument(s) ({', '.join(info.args) or 'none'}), "

@@ -134,7 +134,13 @@ def draw_priors(frame: ModelFrame, priors: ResolvedPriors, shape: tuple[int, int
             put(f"prior_Intercept{prefix.suffix}", priors.intercept[prefix],
                 *priors.bounds.get(f"Intercept{prefix.suffix}", (None, None)))
         lb = priors.b_bounds.get(prefix, (None, None))[0]
-        for c, p in zip(design.coef_names, priors.b.get(prefix, [])):
+        b_priors = priors.b.get(prefix, [])
+        if prefix in priors.b_simplex:  # a dirichlet prior on class b: the coefficients are one simplex
+            simplex = sampler.dirichlet(b_priors[0], len(b_priors))
+            for j, c in enumerate(design.coef_names[-len(b_priors):]):
+                out.setdefault(f"prior_b_{prefix.label}{c}", simplex[..., j])
+            b_priors = []
+        for c, p in zip(design.coef_names, b_priors):
             put(f"prior_b_{prefix.label}{c}", p, lb)
         for sp in design.specials:  # bsp, simo, sds, sdgp, lscale, ar, ... : each kind draws its own
             for name, values in sp.prior_draws(priors.special.get((prefix, type(sp).__name__), {}), sampler).items():

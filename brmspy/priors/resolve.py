@@ -147,6 +147,15 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         else:
             res.b[prefix] = fixed(f"b{prefix.suffix}", [(("b", c, "", resp, dpar, nlpar), ("b", "", "", resp, dpar, nlpar))
                                                          for c in design.coef_names], f"b{prefix.suffix}")
+            simplex = [p for p in res.b[prefix] if p is not None and p.info.kind == "simplex"]
+            if simplex:  # prior("dirichlet(...)", class = "b"): brms's simplex[K] b (stan_adjust_par_type)
+                if len(simplex) != len(res.b[prefix]) or design.decomp == "QR" or prefix in res.constants:
+                    raise PriorError(f"{simplex[0]} on class 'b' makes the coefficients b{prefix.suffix} one simplex: "
+                                     "it cannot be combined with priors on single coefficients, constant() or "
+                                     "bf(decomp = 'QR').")
+                simplex[0].concentration(len(simplex), f"the coefficients b{prefix.suffix} (a simplex with a "
+                                         "dirichlet prior)")
+                res.b_simplex.add(prefix)
         if crow is not None:
             res.b_bounds[prefix] = (float(crow.lb) if crow.lb else None, float(crow.ub) if crow.ub else None)
         for sp in design.specials:

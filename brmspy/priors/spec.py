@@ -9,7 +9,8 @@ from typing import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
-from ..core.distributions import PriorDist, SpecialPrior, format_number, parse_any_prior, parse_prior_string
+from ..core.distributions import (STAN_VECTOR, PriorDist, SpecialPrior, format_number, parse_any_prior,
+                                  parse_prior_string)
 from ..core.errors import PriorError
 from ..families import DPARS
 
@@ -53,9 +54,21 @@ class Prior:
         if dist is not None and dist.info.kind == "cholesky" and self.class_ not in ("cor", "rescor", "corme", "lncor", "cortime"):
             raise PriorError(f"{self.prior!r} is a prior for correlation matrices; use it with class_='cor', 'rescor', 'lncor', 'cortime' "
                              "or 'corme' (latent correlations of me() terms).")
-        if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo", "sbhaz"):
+        if dist is not None and dist.info.kind == "simplex" and self.class_ not in ("theta", "simo", "sbhaz", "b"):
             raise PriorError(f"{self.prior!r} is a prior for simplexes; use it with class_='theta' (mixing "
-                             "proportions), class_='simo' (monotonic effects) or class_='sbhaz' (cox baseline hazard).")
+                             "proportions), class_='simo' (monotonic effects), class_='sbhaz' (cox baseline hazard) "
+                             "or class_='b' (brms: the coefficients become a simplex).")
+        if dist is not None and dist.info.kind == "simplex" and self.class_ == "b" and (self.coef or self.lb is not None
+                                                                                       or self.ub is not None):
+            raise PriorError(f"{self.prior!r} on class 'b' makes all coefficients of the predictor one simplex (brms "
+                             "declares simplex[K] b): give it to the whole class, without coef, lb or ub.")
+        if dist is not None and dist.info.kind == "simplex" and self.class_ == "b" and not STAN_VECTOR.search(self.prior):
+            raise PriorError(f"{self.prior!r} on class 'b': brms writes the prior text into the Stan program, where the "
+                             "concentrations must be a Stan vector (stanc rejects dirichlet(c(...)) and a number); "
+                             "write them as a Stan vector, e.g. \"dirichlet([1, 2]')\" for two coefficients.")
+        if dist is not None and STAN_VECTOR.search(self.prior) and self.class_ != "b":
+            raise PriorError(f"brms evaluates the {self.class_!r} concentrations of {self.prior!r} in R, where the Stan "
+                             "vector [..]' is not valid; write dirichlet(c(1, 2)) instead.")
         if self.class_ == "sbhaz" and dist is not None and dist.info.kind != "simplex":
             raise PriorError(f"The baseline hazard coefficients of the cox family (class 'sbhaz') take a dirichlet "
                              f"prior such as 'dirichlet(1)', not {self.prior!r}.")

@@ -76,6 +76,8 @@ class ResolvedPriors:
     #: ordinal mixtures with order="mu": the priors of the shared thresholds fixed_Intercept[_<i>], per resp
     #: (one list per threshold group; brms's class Intercept without dpar, group-specific rows ignored)
     fixed_thresholds: dict[str, list[list[PriorDist | None]]] = field(default_factory=dict)
+    #: predictors whose coefficients b have a dirichlet prior: brms declares them ``simplex[K] b``
+    b_simplex: set[Prefix] = field(default_factory=set)
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     sbhaz: dict[str, PriorDist | None] = field(default_factory=dict)  # cox baseline hazard simplex (dirichlet), per resp

@@ -140,16 +140,22 @@ class MoTerm(SpTerm):
         """brms's simplex label: ``mox1`` (first mo() of the term ``mox``), ``mox:z1`` in ``mo(x):z``."""
         return self.simo_label or f"{self.coef}1"
 
+    @property
+    def prior_coef(self) -> str:
+        """The simplex's ``coef`` in the prior table: the id of ``mo(x, id = "v")`` (brms's
+        ``get_simo_labels(use_id = TRUE)``), else :attr:`simo_coef`."""
+        return self.share_id or self.simo_coef
+
     # -- priors
     def prior_rows(self, base, scale_prior):
         if self.shares is not None:
             return []
-        return [PriorRow("dirichlet(1)", "simo", coef=self.simo_coef, **base)]
+        return [PriorRow("dirichlet(1)", "simo", coef=self.prior_coef, **base)]
 
     def resolve_priors(self, lookup):
         if self.shares is not None:
             return {}
-        dist = lookup(("simo", self.simo_coef))
+        dist = lookup(("simo", self.prior_coef))
         if dist is not None and dist.name != "dirichlet":
             raise PriorError(f"The monotonic simplex of '{self.term.text}' takes a dirichlet prior, not {dist}.")
         if dist is not None:  # dirichlet(c(...)): one concentration per category step, checked here

@@ -237,8 +237,16 @@ class SpDesign(SpecialDesign):
         rows: list[SpRow] = []
         counts: dict[str, int] = {}
         ncsp = 0
+        # brms builds the sp terms' own formula (~ 0 + mo(x) + z:mo(x)), whose R terms() orders the pieces of
+        # each product by their first appearance there: z * mo(x) gives mox:z, y * mo(x1) * mo(x2) mox1:mox2:y
+        # (R's terms() with keep.order = FALSE: by degree, then in order of appearance)
+        terms = sorted(terms, key=lambda s: len(s.factors) if s.kind == "sp" else 1)
+        first: dict[str, int] = {}
+        for s in terms:
+            for piece in s.factors if s.kind == "sp" else (s.text,):
+                first.setdefault(piece, len(first))
         for k, s in enumerate(terms, start=1):
-            pieces = s.factors if s.kind == "sp" else (s.text,)
+            pieces = sorted(s.factors, key=first.__getitem__) if s.kind == "sp" else (s.text,)
             factors: list[SpTerm] = []
             covariates: list[tuple[str, Any]] = []
             names: list[str] = []
