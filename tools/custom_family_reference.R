@@ -51,3 +51,34 @@ for (f in list(list(bf(y ~ x), "zip2_get_prior.csv"), list(bf(y ~ x, pzero ~ x +
 # the Stan declarations brms 2.18 writes for the dpar (compared line by line by the test)
 sc <- make_stancode(y ~ x, data = z, family = zip2, stanvars = zsv)
 writeLines(grep("pzero", strsplit(sc, "\n")[[1]], value = TRUE), "tests/reference/custom_family/zip2_stancode_lines.txt")
+
+# A custom ordinal family (specials "ordinal", "ordered_thres"; issue 21) on
+# tests/reference/custom_family/cumlogit2_data.csv (tests/families/test_custom_family_ordinal.py's ordinal_data(60)):
+# brms's data (nthres, X without its intercept column) and default priors (thresholds per coef), and a second
+# family with another dpar and vars.
+o <- read.csv("tests/reference/custom_family/cumlogit2_data.csv")
+cumlogit2 <- custom_family("cumlogit2", dpars = c("mu", "disc"), links = c("identity", "log"), lb = c(NA, 0),
+                           type = "int", specials = c("ordinal", "ordered_thres"))
+osv <- stanvar(scode = "real cumlogit2_lpmf(int y, real mu, real disc, vector thres) {
+  return ordered_logistic_lpmf(y | disc * mu, disc * thres);
+}", block = "functions")
+sd <- make_standata(y ~ x, data = o, family = cumlogit2, stanvars = osv)
+out <- lapply(unclass(sd), function(v) { attributes(v) <- list(dim = dim(v)); v })
+jsonlite::write_json(out, "tests/reference/custom_family/cumlogit2_standata.json", digits = NA, auto_unbox = TRUE)
+ord2 <- custom_family("ord2", dpars = c("mu", "phi"), links = c("identity", "log"), lb = c(NA, 0), type = "int",
+                      specials = "ordinal", vars = "vint1[n]")
+for (f in list(list(bf(y ~ x), cumlogit2, "cumlogit2_get_prior.csv"),
+               list(bf(y | vint(tr) ~ x, phi ~ x), ord2, "ord2_get_prior.csv"))) {
+  gp <- get_prior(f[[1]], data = o, family = f[[2]])
+  write.csv(as.data.frame(gp)[, c("prior", "class", "coef", "group", "dpar", "lb", "ub")],
+            file.path("tests/reference/custom_family", f[[3]]), row.names = FALSE)
+}
+
+# specials = "logscale" (brms's has_logscale): default priors from log(y), on
+# tests/reference/custom_family/lognormal2_data.csv (numpy seed 77: log(y) = 1.5 + 0.4 x + N(0, 0.5))
+ln <- read.csv("tests/reference/custom_family/lognormal2_data.csv")
+lognormal2 <- custom_family("lognormal2", dpars = c("mu", "sigma"), links = c("identity", "log"), lb = c(NA, 0),
+                            specials = "logscale")
+gp <- get_prior(y ~ x, data = ln, family = lognormal2)
+write.csv(as.data.frame(gp)[, c("prior", "class", "coef", "group", "dpar", "lb", "ub")],
+          "tests/reference/custom_family/lognormal2_get_prior.csv", row.names = FALSE)

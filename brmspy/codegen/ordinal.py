@@ -12,7 +12,7 @@ import numpy as np
 from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks, prior_statement
 from ..core.templates import StanFunction, stan_lines
-from ..families.core import LINK_FUNCTIONS
+from ..families.core import LINK_FUNCTIONS, Ops
 from ..families.ordinal import hurdle_stan_function, stan_function
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import BrmsTerms
@@ -211,6 +211,9 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     mu = lp_name(mu_prefix)
     if not sb.model_def:  # no predictors at all: mu is zero
         sb.model_def += ["// initialize linear predictor term", f"vector[N] {mu} = rep_vector(0.0, N);"]
+    if fam.kind.custom_density:  # custom_family(..., specials = "ordinal"): the user's density
+        sb += _custom_ordinal_likelihood(frame, t, rd, mu)
+        return sb
     if "disc" in t.parts:
         sb += stan_predictor(frame, t, Prefix(t.resp, "disc"), glm=False)
         sb += stan_inv_link(t, Prefix(t.resp, "disc"), fam.links["disc"])
@@ -266,6 +269,36 @@ def stan_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
     else:
         call = f"{fam.name}_{fam.link}_lpmf({Y}[n] | {mu}[n], {d}, {th})"
     weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+    sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
+    return sb
+
+
+def _custom_ordinal_likelihood(frame: ModelFrame, t: BrmsTerms, rd: ResponseData, mu: str) -> StanBlocks:
+    """brms's ``stan_log_lik_custom`` for an ordinal custom family: ``name_lpmf(Y[n] | mu[n], <dpars>, Intercept,
+    <vars>)``, the thresholds after the dpars."""
+    sb = StanBlocks()
+    fam = t.family
+    rs = _rs(t)
+    s = Prefix(t.resp, "mu").suffix
+    if frame.designs[Prefix(t.resp, "mu")].Xcs is not None or re_cs_contributions(frame, Prefix(t.resp, "mu")):
+        raise FormulaError(f"cs() terms need a family with category-specific effects; the custom family {fam.name!r} "
+                           "has none (brms 2.18 would compute them and leave them out of its density).")
+    dp = {"mu": f"{mu}[n]"}
+    for d in fam.dpars[1:]:
+        if d in t.parts:
+            sb += stan_predictor(frame, t, Prefix(t.resp, d), glm=False)
+            sb += stan_inv_link(t, Prefix(t.resp, d), fam.links[d])
+            dp[d] = f"{lp_name(Prefix(t.resp, d))}[n]"
+        else:
+            dp[d] = f"{d}{rs}"
+    args = fam.spec.likelihood.args(dp, Ops(set()))
+    if rd.thres_groups is not None:  # brms 2.18 passes 'Intercept', which its program then lacks (stanc fails)
+        raise FormulaError(f"thres(gr = {rd.thres_groups.column}) is not supported with the custom family "
+                           f"{fam.name!r}: brms 2.18 passes the thresholds of one group only (its program fails); "
+                           "use a built-in ordinal family or one threshold vector.")
+    args = [*args[:len(fam.dpars)], f"Intercept{s}", *args[len(fam.dpars):]]
+    weight = f"weights{rs}[n] * " if rd.weights is not None else ""
+    call = f"{fam.name}_lpmf(Y{rs}[n] | {', '.join(args)})"
     sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {weight}{call};"])
     return sb
 

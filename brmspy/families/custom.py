@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..core.errors import FamilyError
+from .kinds import Ordinal
 from .core import DPARS, FAMILIES, FAMILY_ALIASES, LINKS, DparInfo, Extras, Family, FamilyMath, FamilySpec, Likelihood, Ops
 
 __all__ = ["CustomFamily", "StanVar", "StanVars", "custom_family", "stanvar", "check_stanvar_code"]
@@ -258,9 +259,12 @@ def _missing(arg: str, name: str) -> Callable[..., Any]:
     return fail
 
 
-def _math(name: str, dpars: tuple[str, ...], log_lik, posterior_predict, posterior_epred) -> FamilyMath:
+def _math(name: str, dpars: tuple[str, ...], log_lik, posterior_predict, posterior_epred,
+          ordinal: bool = False) -> FamilyMath:
     def values(dp: dict[str, np.ndarray], ex: Extras) -> dict[str, np.ndarray]:
-        return {**{d: dp[d] for d in dpars}, **(ex.vars or {})}
+        # an ordinal family's functions also get the thresholds (draws, 1 or rows, nthres) as ``thres``
+        thres = {"thres": dp["thres"]} if ordinal else {}
+        return {**{d: dp[d] for d in dpars}, **thres, **(ex.vars or {})}
 
     ll = log_lik or _missing("log_lik", name)
     pp = posterior_predict or _missing("posterior_predict", name)
@@ -315,9 +319,12 @@ def custom_family(
     loop : True: the density is called per observation (scalars, as ``Y[n] | mu[n], ...``);
         False: once with vectors.
     specials : brms's family specials: ``"binary"`` (0/1 responses; a two-level factor becomes 0/1, its
-        second level 1) is supported; the others (``"ordinal"``, ...) are refused by name with what brms
-        does with them.
-    threshold : kept for brms compatibility (ordinal custom families are not supported).
+        second level 1), ``"ordinal"`` (ordered categories 1..K: thresholds ``Intercept`` in place of mu's
+        intercept, passed to the density after the dpars, ``name_lpmf(y | mu, <dpars>, Intercept, <vars>)``;
+        a ``disc`` dpar is fixed at 1 unless predicted; the Python functions get them as ``thres``),
+        ``"ordered_thres"`` (``ordered`` thresholds) and ``"logscale"`` (default priors from ``log(y)``) are
+        supported; the others (``"cs"``, ``"residuals"``, ...) are refused by name with what brms does with them.
+    threshold : ``"flexible"``, the only choice brms 2.18 gives custom ordinal families.
     log_lik, posterior_predict, posterior_epred : Python functions for post-processing (brms
         uses R functions named ``log_lik_<name>`` etc.): ``log_lik(y, **values)``,
         ``posterior_predict(rng, **values)``, ``posterior_epred(**values)`` with ``values`` the
@@ -368,9 +375,25 @@ def custom_family(
             raise FamilyError(f"custom_family {name!r}: {sp!r} is not one of brms's family specials "
                               f"({', '.join(_BRMS_SPECIALS)}).")
     binary = "binary" in specials  # brms: 0/1 responses, a two-level factor as 0/1 (its second level 1)
-    specials = tuple(sp for sp in specials if sp != "binary")
+    ordinal = "ordinal" in specials  # brms: thresholds Intercept passed to the density after the dpars
+    ordered = "ordered_thres" in specials
     if binary and type != "int":
         raise FamilyError(f"custom_family {name!r}: specials 'binary' needs type='int' (0/1 responses).")
+    if ordinal and (type != "int" or binary):
+        raise FamilyError(f"custom_family {name!r}: specials 'ordinal' needs type='int' (ordered categories 1..K) "
+                          "and not 'binary'.")
+    if ordered and not ordinal:
+        raise FamilyError(f"custom_family {name!r}: specials 'ordered_thres' orders the thresholds of an ordinal "
+                          "family; add 'ordinal'.")
+    if ordinal and threshold != "flexible":  # brms 2.18: match.arg(threshold) with the only choice "flexible"
+        raise FamilyError(f"custom_family {name!r}: threshold must be 'flexible' for custom ordinal families "
+                          f"(brms: 'arg' should be \"flexible\"); got {threshold!r}.")
+    if ordinal and ("cs" in specials or "ocs" in specials):  # brms 2.18 computes mucs but leaves it out
+        raise FamilyError(f"custom_family {name!r}: specials 'cs' is not supported: brms 2.18 computes the "
+                          "category-specific effects of a custom ordinal family but does not pass them to its density; "
+                          "write them into the Stan density instead.")
+    logscale = "logscale" in specials  # brms's has_logscale: default priors from log(y)
+    specials = tuple(sp for sp in specials if sp not in ("binary", "ordinal", "ordered_thres", "logscale"))
     if specials:
         what = "; ".join(f"{sp!r}: {_BRMS_SPECIALS[sp]}" for sp in specials)
         raise FamilyError(f"custom_family {name!r}: brmspy does not support specials yet ({what}). Write the "
@@ -388,8 +411,10 @@ def custom_family(
         # the user's bounds always; a name of brms's dpar table (sigma, phi, ...) keeps brms's default prior and
         # comment (brms's def_dpar_prior and stan comments go by the dpar's name), any other name has a flat prior
         base = dict.get(DPARS, d)
+        # an ordinal family's disc is fixed at 1 unless predicted (brms's "real disc = 1")
         table[d] = DparInfo(d, lo, link, base.prior if base else "", base.comment if base else "", upper=hi,
-                            intercept_prior=base.intercept_prior if base else "")
+                            intercept_prior=base.intercept_prior if base else "",
+                            fixed=base.fixed if base is not None and ordinal and d == "disc" else None)
     var_list = tuple(vars)
     for v in var_list:
         if not isinstance(v, str) or not _VAR.fullmatch(v):
@@ -409,11 +434,16 @@ def custom_family(
             out.append(f"{name}{sfx}{idx or ''}" if sfx and _RESPONSE_DATA.fullmatch(name) else v)
         return [dp[d] for d in dpars] + out
 
+    response = "binary" if binary else "ordinal" if ordinal else "int" if type == "int" else "real"
     spec = FamilySpec(
-        name=name, dpars=dpars, links=(links[0],), response="binary" if binary else "int" if type == "int" else "real",
+        name=name, dpars=dpars, links=(links[0],), response=response,
         likelihood=Likelihood(name, args, "lpmf" if type == "int" else "lpdf"),
-        description=f"custom family {name}", math=_math(name, dpars, log_lik, posterior_predict, posterior_epred),
-        pointwise=bool(loop),
+        description=f"custom family {name}", math=_math(name, dpars, log_lik, posterior_predict, posterior_epred,
+                                                          ordinal),
+        pointwise=bool(loop), scale_prior_logscale=logscale,
+        **({"kind": Ordinal(ordered_thresholds=ordered, custom_density=True)} if ordinal else {}),
     )
+    used = tuple(sp for sp, on in (("binary", binary), ("ordinal", ordinal), ("ordered_thres", ordered),
+                                   ("logscale", logscale)) if on)
     return CustomFamily(name, dict(zip(dpars, links)), threshold, custom=spec, lb=lbs, ub=ubs, vars=var_list,
-                        loop=bool(loop), table=table, specials=("binary",) if binary else ())
+                        loop=bool(loop), table=table, specials=used)

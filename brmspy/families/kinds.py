@@ -93,6 +93,9 @@ class Ordinal(FamilyKind):
     #: a likelihood over all rows at once per link (a macro of templates/snippets/likelihood.stan.j2, the
     #: same log-PMF without a per-row function call), used without ``disc`` predictors and weights
     rows_macro: dict[str, str] = field(default_factory=dict)
+    #: a custom family with brms's specials "ordinal": the user's density takes the dpars, the thresholds and
+    #: the ``vars`` (``name_lpmf(y | mu, disc, Intercept, vint1[n])``), as brms's ``stan_log_lik_custom``
+    custom_density: bool = False
 
     @property
     def first_category(self) -> int:

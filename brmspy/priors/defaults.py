@@ -66,8 +66,8 @@ def data_scale(y: np.ndarray, family, is_mu: bool = True, link: str | None = Non
     # brms's has_logscale(): a lognormal-type family, or a mixture with such a component
     logscale = family.spec.scale_prior_logscale or any(c.spec.scale_prior_logscale for c in getattr(family, "components", ()))
     link = "log" if logscale else (family.link if link is None else link)
-    if link not in _SCALE_LINKS or family.spec.response == "binary":
-        return DataScale()
+    if link not in _SCALE_LINKS or family.spec.response in ("binary", "ordinal"):  # (a custom ordinal family's
+        return DataScale()  # identity link too: brms's thresholds take student_t(3, 0, 2.5))
     y = np.asarray(y, dtype=float)
     y = y[~np.isnan(y)]  # responses imputed with '| mi()' are NaN here
     if link in ("log", "inverse", "1/mu^2"):
