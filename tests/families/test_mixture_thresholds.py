@@ -107,3 +107,15 @@ def test_loglik_matches_stan_per_component_thresholds() -> None:
     np.testing.assert_allclose(ep.sum(axis=2), 1.0)
     rows_b = (small.frame.data["g"] == "b").to_numpy()
     assert (ep[:, rows_b, 3] == 0).all()  # group b has 3 categories
+
+
+def test_loglik_matches_stan_shared_thresholds() -> None:
+    """order = "mu" without groups: one ordered fixed_Intercept (a cumulative component) for cumulative and acat."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small = bp.brm("y ~ x", mixture_data(120, seed=3), bp.mixture("cumulative", "acat", order="mu"),
+                       prior=bp.prior("normal(0, 3)", "Intercept", coef="2"), chains=1, iter=120, seed=1, refresh=0)
+    assert "ordered[nthres] fixed_Intercept;" in small.stancode()
+    d = small.draws_dict
+    np.testing.assert_array_equal(d["b_mu1_Intercept[2]"], d["b_mu2_Intercept[2]"])
+    assert_loglik_matches_stan(small)
