@@ -788,6 +788,8 @@ case("mix_thres_gr_k_fixed", "yord | thres(5, gr = f2) ~ x1", family=mix("cratio
      note="brms's test-suite case [129]: shared thresholds fixed_Intercept_<i> per group")
 case("mix_thres_fixed", "yord ~ x1", family=mix("cumulative", "acat", order="mu"), prior=[pr("normal(0, 3)", "Intercept", coef="2")])
 case("mix_thres_fixed_mu2", bf("yord ~ x1", "mu2 ~ x2"), family=mix("sratio", "sratio", order="mu"))
+case("mix_thres_fixed_nl", bf("yord ~ a * x1", "a ~ 1 + x2", nl=True), family=mix("cumulative", "cumulative", order="mu"),
+     prior=[pr("normal(0, 1)", "b", nlpar="a")])
 case("mix_thres_fixed_equidistant", "yord ~ x1", family=mix(fam("cumulative", threshold="equidistant"),
      fam("cumulative", threshold="equidistant"), order="mu"), reason=r"Cannot use equidistant and fixed thresholds")
 case("ord_thres_gr_hurdle", "yord | thres(gr = f2) ~ x1", family="hurdle_cumulative", difference="newer_brms",
