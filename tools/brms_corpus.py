@@ -790,6 +790,9 @@ case("mix_thres_fixed", "yord ~ x1", family=mix("cumulative", "acat", order="mu"
 case("mix_thres_fixed_mu2", bf("yord ~ x1", "mu2 ~ x2"), family=mix("sratio", "sratio", order="mu"))
 case("mix_thres_fixed_nl", bf("yord ~ a * x1", "a ~ 1 + x2", nl=True), family=mix("cumulative", "cumulative", order="mu"),
      prior=[pr("normal(0, 1)", "b", nlpar="a")])
+case("mix_thres_gr_equidistant", "yord | thres(gr = g3) ~ x1", family=mix(fam("cumulative", threshold="equidistant"),
+     fam("sratio", threshold="equidistant")), prior=[pr("exponential(2)", "delta", group="a", dpar="mu2")],
+     difference="brms_program_fails", note="brms 2.18 declares delta_<i> once per component (stanc: duplicate)")
 case("mix_thres_fixed_equidistant", "yord ~ x1", family=mix(fam("cumulative", threshold="equidistant"),
      fam("cumulative", threshold="equidistant"), order="mu"), reason=r"Cannot use equidistant and fixed thresholds")
 case("ord_thres_gr_hurdle", "yord | thres(gr = f2) ~ x1", family="hurdle_cumulative", difference="newer_brms",
