@@ -119,3 +119,13 @@ def test_loglik_matches_stan_shared_thresholds() -> None:
     d = small.draws_dict
     np.testing.assert_array_equal(d["b_mu1_Intercept[2]"], d["b_mu2_Intercept[2]"])
     assert_loglik_matches_stan(small)
+
+
+def test_loglik_matches_stan_equidistant_per_group() -> None:
+    """Equidistant thresholds per group and component (first_Intercept_mu<k>_<i>, delta_mu<k>_<i>)."""
+    fam = bp.mixture(bp.cumulative(threshold="equidistant"), bp.sratio(threshold="equidistant"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        small = bp.brm("y | thres(gr = g) ~ x", mixture_data(120, seed=4), fam, chains=1, iter=120, seed=1, refresh=0)
+    assert "real<lower=0> delta_mu1_1;" in small.stancode() and "real delta_mu2_2;" in small.stancode()
+    assert_loglik_matches_stan(small)
