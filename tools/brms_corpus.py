@@ -542,14 +542,28 @@ case("refuse_ac_cosy_cens", "y | cens(censi) ~ x1 + cosy(tim, g1)", reason=r"(?i
 case("refuse_ac_ar_cov_trunc", "y | trunc(lb = -10) ~ x1 + ar(tim, g1, cov = TRUE)", reason=r"(?i)invalid addition arguments")
 case("refuse_ac_cosy_se", "y | se(sey) ~ x1 + cosy(tim, g1)", reason=r"(?i)set argument 'sigma' of function 'se' to TRUE")
 case("refuse_ac_fcor_se", "y | se(sey) ~ x1 + fcor(V)", data2={"V": "fcorV"}, reason=r"(?i)invalid addition arguments")
-case("ac_cosy_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + cosy(tim, g1)", difference="unsupported",
-     reason=r"(?i)se\(.*not supported by brmspy yet")
+case("ac_cosy_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + cosy(tim, g1)", note="se^2 on the covariance's diagonal")
+case("ac_arma_cov_se_student", "y | se(sey, sigma = TRUE) ~ x1 + arma(tim, g1, cov = TRUE)", family="student")
+case("ac_ar_cov_se_sigma_het", bf("y | se(sey, sigma = TRUE) ~ x1 + ar(tim, g1, cov = TRUE)", "sigma ~ x2"))
+case("ac_ma_cov_se_group", "y | se(sey, sigma = TRUE) ~ x1 + (1 | g2) + ma(tim, g1, cov = TRUE)")
+case("refuse_ac_arma_cov_se", "y | se(sey) ~ x1 + arma(tim, g1, cov = TRUE)",
+     reason=r"(?i)set argument 'sigma' of function 'se' to TRUE")
+case("refuse_ac_sar_se", "y | se(sey) ~ x1 + sar(W)", data2={"W": "sarW"}, reason=r"(?i)does not compile",
+     difference="unsupported",
+     note="brms 2.18 gives data and priors, but its program passes the vector se where its SAR density takes one "
+          "sigma and stanc rejects it")
+case("refuse_ac_sar_se_sigma", 'y | se(sey, sigma = TRUE) ~ x1 + sar(W, type = "error")', data2={"W": "sarW"},
+     reason=r"(?i)does not compile", difference="unsupported")
 case("ac_unstr", "y ~ x1 + unstr(tim, g1)", difference="newer_brms", note="unstr(): brms 2.19+")
 case("ac_unstr_student_sigma", bf("y ~ x1 + unstr(time = tim, gr = g1)", "sigma ~ x2"), family="student",
      difference="newer_brms")
 case("ac_unstr_poisson", "ycnt ~ x1 + (1 | g2) + unstr(tim, g1)", family="poisson", difference="newer_brms",
      note="latent residuals (scale_time_err_flex)")
 case("ac_unstr_prior", "y ~ x1 + unstr(tim, g1)", prior=[pr("lkj(2)", "cortime")], difference="newer_brms")
+case("ac_unstr_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + unstr(tim, g1)", difference="newer_brms",
+     note="brms 2.19+: normal_time_hom_se_flex_lpdf")
+case("ac_unstr_se_student_sigma", bf("y | se(sey, sigma = TRUE) ~ x1 + unstr(tim, g1)", "sigma ~ x2"),
+     family="student", difference="newer_brms")
 case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"})
 case("ac_car_esicar", 'y ~ x1 + car(W, gr = g1, type = "esicar")', data2={"W": "adjW"})
 case("ac_car_icar_poisson", 'ycnt ~ x1 + car(W, gr = g1, type = "icar")', family="poisson", data2={"W": "adjW"})

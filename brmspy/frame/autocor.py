@@ -255,9 +255,11 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
             if not found.one_series and not _flag(se.args.get("sigma", "FALSE"), "sigma in se()"):
                 raise FormulaError("Please set argument 'sigma' of function 'se' to TRUE when modeling time-series "
                                    f"covariance matrices (as brms; '{se.text}' with '{found.text}').")
-            raise FormulaError(f"'{se.text}' with the residual covariance structure '{found.text}' is not supported by "
-                               "brmspy yet (brms adds se^2 to the covariance of each series, or uses se as sigma of "
-                               "sar()); remove se() or the structure.")
+            if found.kind == "sar":  # brms builds it, but its program does not compile
+                raise FormulaError(f"'{se.text}' cannot be combined with '{found.text}': brms passes the standard errors "
+                                   "(a vector) where its SAR density takes a single sigma, so brms's Stan program "
+                                   "does not compile; remove se() or sar().")
+            # cosy(), unstr(), ARMA with cov = TRUE: se^2 is added to the diagonal of each series' covariance
         if fam.name == "student" and "nu" in t.parts:
             raise FormulaError(f"'{found.text}' with family student needs a single nu; remove the formula for nu.")
     return found
