@@ -566,6 +566,11 @@ case("ac_unstr_se_student_sigma", bf("y | se(sey, sigma = TRUE) ~ x1 + unstr(tim
      family="student", difference="newer_brms")
 case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"})
 case("ac_car_esicar", 'y ~ x1 + car(W, gr = g1, type = "esicar")', data2={"W": "adjW"})
+case("ac_car_sigma", bf("y ~ x1", "sigma ~ car(W, gr = g1)"), data2={"W": "adjW"}, note="car() on a dpar")
+case("ac_car_mu_sigma", bf("y ~ x1 + car(W, gr = g1)", "sigma ~ x2 + car(W, gr = g1, type = 'icar')"),
+     data2={"W": "adjW"})
+case("ac_car_shape_bym2_negbinomial", bf("ycnt ~ x1", "shape ~ car(W, gr = g1, type = 'bym2')"),
+     family="negbinomial", data2={"W": "adjW"}, prior=[pr("normal(0, 1)", "sdcar", dpar="shape")])
 case("ac_car_icar_poisson", 'ycnt ~ x1 + car(W, gr = g1, type = "icar")', family="poisson", data2={"W": "adjW"})
 case("ac_car_bym2_bernoulli", 'ybin ~ x1 + (1 | g2) + car(W, g1, "bym2")', family="bernoulli", data2={"W": "adjW"})
 case("ac_car_prior", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"},
