@@ -629,6 +629,12 @@ case("dist_student_nu_fixed", bf("y ~ x1", nu=4), family="student")
 # ---------------------------------------------------------------- multivariate
 group("multivariate")
 case("mv_default_rescor", mv("y ~ x1", "y2 ~ x1"), note="brms 2.18 sets rescor = TRUE for gaussian (message)")
+case("mv_ar_rescor", mv("y ~ 1 + ar(tim, g1)", "y2 ~ 1 + ar(tim, g1)", rescor=True),
+     note="ARMA terms added to each response's mu, then the joint density (brms test suite [100])")
+case("mv_arma_rescor_student", mv("y ~ x1 + arma(tim, g1)", "y2 ~ x1 + arma(tim, g1)", rescor=True), family="student")
+case("mv_ar_one_rescor_sigma", mv(bf("y ~ x1 + ar(tim, g1, p = 2)", "sigma ~ x2"), "y2 ~ x1", rescor=True))
+case("refuse_mv_cosy_rescor", mv("y ~ x1 + cosy(tim, g1)", "y2 ~ x1 + cosy(tim, g1)", rescor=True),
+     reason=r"(?i)Explicit covariance terms cannot be modeled when 'rescor' is estimated")
 case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))
 case("mv_rescor_false", mv("y ~ x1", "y2 ~ x1", rescor=False))
 case("mv_mvbind", "mvbind(y, y2) ~ x1")

@@ -24,7 +24,9 @@ from ..families import DPARS
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
+from ..specials.autocor import mu_autocor
 from . import pieces
+from .autocor import stan_autocor_likelihood
 
 
 def _resps(frame: ModelFrame) -> list[str]:
@@ -70,6 +72,9 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
         for d in t.family.dpars:
             if d in t.parts:
                 sb += pieces.stan_inv_link(t, Prefix(t.resp, d), t.family.links[d])
+        if (ac := mu_autocor(frame.designs, t.resp)) is not None:  # ARMA terms (no cov = TRUE with rescor: frame)
+            mu = pieces.lp_name(Prefix(t.resp, "mu"))
+            sb += stan_autocor_likelihood(ac, t, {"mu": mu}, set(), f"Y_{t.resp}")[0]
         varying_sigma |= "sigma" in t.parts
     sigmas = [f"sigma_{r}[n]" if "sigma" in t.parts else f"sigma_{r}" for r, t in zip(resps, frame.response_terms)]
     sb.model_def += ["// multivariate predictor array", "array[N] vector[nresp] Mu;"]

@@ -286,11 +286,10 @@ def row_order(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> np.ndarra
     specs = [s for s in (response_spec(t) for t in resp_terms) if s is not None]
     if not specs:
         return None
-    if getattr(terms, "rescor", False):
-        raise FormulaError(
-            f"'{specs[0].text}' cannot be combined with residual correlations (set_rescor(True)) in brmspy yet; "
-            "use set_rescor(False)."
-        )
+    if getattr(terms, "rescor", False) and (cov := next((s for s in specs if s.time_cov), None)) is not None:
+        # ARMA terms without cov = TRUE combine with rescor (brms adds them to each response's mu)
+        raise FormulaError(f"Explicit covariance terms cannot be modeled when 'rescor' is estimated at the same time "
+                           f"(as brms; '{cov.text}'). Use set_rescor(False), or ARMA terms without cov = TRUE.")
     if len({(s.time, s.gr) for s in specs}) > 1:
         raise FormulaError("All autocorrelation terms of a model must use the same 'time' and 'gr' variables.")
     return series_order(data, specs[0])
