@@ -793,11 +793,18 @@ case("refuse_mix_theta_fixed_partial", bf("y ~ x1", theta1=0.3), family=mix("gau
      reason=r"(?i)fix no or all mixing proportions")
 case("refuse_mix_theta_fixed_negative", bf("y ~ x1", theta1=-1, theta2=2), family=mix("gaussian", "gaussian"),
      reason=r"(?i)must be positive")
-# se() in mixtures: brms 2.18 replaces the sigma of each gaussian/student component by se (sigma<k> stays a parameter with its prior)
+# se() in mixtures: brms 2.18 replaces the sigma of each gaussian/student/skew_normal component by se (sigma<k> stays a
+# parameter with its prior); with sigma = TRUE it uses sqrt(square(sigma<k>) + se2[n])
 case("mix_se", "y | se(sey) ~ x1", family=mix("gaussian", "student"))
 case("mix_se_same", "y | se(sey) ~ x1", family=mix("gaussian", "gaussian"))
 case("mix_se_lognormal", "ypos | se(sey) ~ x1", family=mix("gaussian", "lognormal"),
      note="brms 2.18: se replaces sigma1 of the gaussian component only")
+case("mix_se_sigma", "y | se(sey, sigma = TRUE) ~ x1", family=mix("gaussian", "gaussian"),
+     note="sqrt(square(sigma<k>) + se2[n]) per component")
+case("mix_se_sigma_student_dpar", bf("y | se(sey, sigma = TRUE) ~ x1", "sigma2 ~ x2"), family=mix("gaussian", "student"))
+case("mix_se_skew_normal", "y | se(sey) ~ x1", family=mix("skew_normal", "gaussian"),
+     note="se replaces sigma1 of the skew_normal component too")
+case("mix_se_sigma_skew_normal", "ypos | se(sey, sigma = TRUE) ~ x1", family=mix("skew_normal", "lognormal"))
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
 case("mix_cumulative2", "yord ~ x1", family=mix("cumulative", "cumulative"))

@@ -127,8 +127,9 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             name = f"{d}{k}"
             predicted = name in t.parts or name in t.nonlinear
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if predicted else f"{name}{rs}"
-        if rd.adds is not None and rd.adds.se is not None and comp.name in SE_COMPONENTS:  # brms 2.18: se replaces sigma<k>
-            idx["sigma"] = f"se{rs}[n]"
+        if rd.adds is not None and rd.adds.se is not None and comp.name in SE_COMPONENTS:
+            # brms 2.18: se replaces sigma<k>, or with se(sigma = TRUE) combines with it
+            idx["sigma"] = f"sqrt(square({idx['sigma']}) + se2{rs}[n])" if rd.adds.se_sigma else f"se{rs}[n]"
         if comp.kind.has_thresholds:  # brms: ordered_logistic_lpmf(Y[n] | mu1[n], Intercept_mu1)
             call, funs, defs = stan_ordinal_component(frame, t, comp, Prefix(t.resp, f"mu{k}"), idx)
             sb.model_comp += defs

@@ -72,7 +72,8 @@ def _stack(parts: list[np.ndarray]) -> np.ndarray:
 def _mixture_parts(t: "BrmsTerms", dp: dict, adds: AdditionData | None = None):
     """(component family, its dpars, its log mixing proportion) for each mixture component.
 
-    With ``se()`` the standard errors replace each component's sigma, as in brms 2.18's program.
+    With ``se()`` the standard errors replace each gaussian/student/skew_normal component's sigma (with
+    ``sigma = TRUE`` they combine: ``sqrt(sigma<k>^2 + se^2)``), as in brms 2.18's program.
     """
     fam = t.family
     theta = theta_values(fam, dp)
@@ -81,8 +82,9 @@ def _mixture_parts(t: "BrmsTerms", dp: dict, adds: AdditionData | None = None):
     out = [(c, component_dpars(fam, dp, k), log_theta[..., k - 1]) for k, c in enumerate(fam.components, start=1)]
     if adds is not None and adds.se is not None:
         for c, cdp, _ in out:
-            if c.name in SE_COMPONENTS:
-                cdp["sigma"] = adds.se[None, :]
+            if c.name in SE_COMPONENTS:  # se(sigma = TRUE): sqrt(sigma<k>^2 + se^2)
+                cdp["sigma"] = (np.sqrt(np.asarray(cdp["sigma"], dtype=float) ** 2 + adds.se[None, :] ** 2)
+                                if adds.se_sigma else adds.se[None, :])
     return out
 
 
