@@ -158,9 +158,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 row = by_key.get((cls_, "", "", resp, sdpar, snlpar))
                 sp_ = parse_special_prior(row.prior) if row is not None else None
                 if sp_ is not None and sp_.shrinkage and sp.shrinkable(cls_):
-                    raise PriorError(f"brmspy does not take {row.prior!r} on class {cls_!r} of a non-linear model's "
-                                     "autocorrelation structure yet; give it an ordinary prior such as "
-                                     "'normal(0, 0.5)'.")
+                    # brms 2.18 has shrinkage priors on class b only; current brms scales ar/ma by the shrinkage
+                    # prior of their linear predictor, which a non-linear mu lacks (stan_predictor.bframenl has
+                    # no stan_special_prior), so its program leaves the scales undefined
+                    raise PriorError(f"{row.prior!r} on class {cls_!r} of a non-linear model's autocorrelation "
+                                     "structure is not available (as brms: a non-linear mu has no linear predictor "
+                                     "whose shrinkage prior could scale it; brms's program for it does not compile). "
+                                     "Give it an ordinary prior such as 'normal(0, 0.5)'.")
             sds_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
             lscale_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
 
