@@ -214,7 +214,8 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
         if name != "mu":
             raise FormulaError(
                 f"The autocorrelation term '{specs[0].text}' in {part.formula!r} models residuals of the response, "
-                f"so it belongs in the formula of the response (mu), not of {name!r}."
+                f"so it belongs in the formula of the response (mu), not of {name!r} (brms: 'Explicit covariance "
+                "terms can only be specified on mu')."
             )
         found = specs[0]
     if found is None:

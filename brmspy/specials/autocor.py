@@ -62,7 +62,7 @@ class AutocorDesign(SpecialDesign):
         if prefix.dpar != "mu":
             raise FormulaError(
                 f"The autocorrelation term '{terms[0].text}' in {formula!r} belongs in the formula of the response (mu), "
-                f"not of {prefix.dpar!r}."
+                f"not of {prefix.dpar!r} (brms: 'Explicit covariance terms can only be specified on mu')."
             )
         spec = specs_of(terms, formula)[0]
         out = cls(prefix, terms, formula, spec, series_of(data, spec), n_rows=len(data))
