@@ -8,7 +8,8 @@ Two pieces, following brms's generated programs:
   priors (hyperparameters as data, like every other prior).
 * :func:`stan_autocor_likelihood` (called from ``stan_likelihood``): the row
   loop adding ARMA terms to ``mu`` (conditional formulation), or one
-  multivariate density per series (covariance formulation); with latent residuals
+  multivariate density per series (covariance formulation; with ``se(x, sigma = TRUE)`` brms's
+  ``*_time_*_se_lpdf`` add ``se2`` to each series' covariance); with latent residuals
   (families without natural residuals) only ``ar()``'s terms of the earlier residuals.
 
 The helper functions (``templates/functions/cholesky_cor_*.stan``,

@@ -15,7 +15,8 @@ the response's mean a time-series structure within each series (level of
   covariance ``sigma^2 * R``; ``R`` is compound symmetry for ``cosy`` and the
   ARMA(1, 1) covariance of unit innovations otherwise (brms's matrices); ``unstr(time, gr)``
   estimates the correlation matrix of all time points (``Lcortime``) and each series takes the rows
-  and columns of the time points it has (brms's ``Jtime_tg``).
+  and columns of the time points it has (brms's ``Jtime_tg``).  With ``se(x, sigma = TRUE)`` the known
+  sampling variances ``se^2`` are added to the diagonal of each series' covariance (as brms).
   ``log_lik`` then returns brms's leave-one-out conditional densities
   (Bürkner, Gabry & Vehtari 2020), which do not sum to the joint density;
   :func:`series_log_lik` gives the joint density per series.
