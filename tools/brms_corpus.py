@@ -633,6 +633,10 @@ case("mv_ar_rescor", mv("y ~ 1 + ar(tim, g1)", "y2 ~ 1 + ar(tim, g1)", rescor=Tr
      note="ARMA terms added to each response's mu, then the joint density (brms test suite [100])")
 case("mv_arma_rescor_student", mv("y ~ x1 + arma(tim, g1)", "y2 ~ x1 + arma(tim, g1)", rescor=True), family="student")
 case("mv_ar_one_rescor_sigma", mv(bf("y ~ x1 + ar(tim, g1, p = 2)", "sigma ~ x2"), "y2 ~ x1", rescor=True))
+case("mv_mi_rescor", mv(bf("y ~ 1", "sigma ~ 1"), "ymis | mi() ~ 1", rescor=True),
+     note="brms test suite [273]: the imputed values fill the rows' response array Yl")
+case("mv_mi_rescor_student", mv("y ~ x1", "ymis | mi() ~ x2 + (1 | g1)", rescor=True), family="student")
+case("mv_mi_rescor_predictor", mv("y ~ mi(xmis) + x1", "xmis | mi() ~ x2", rescor=True))
 case("refuse_mv_cosy_rescor", mv("y ~ x1 + cosy(tim, g1)", "y2 ~ x1 + cosy(tim, g1)", rescor=True),
      reason=r"(?i)Explicit covariance terms cannot be modeled when 'rescor' is estimated")
 case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))

@@ -74,9 +74,17 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
                 sb += pieces.stan_inv_link(t, Prefix(t.resp, d), t.family.links[d])
         if (ac := mu_autocor(frame.designs, t.resp)) is not None:  # ARMA terms (no cov = TRUE with rescor: frame)
             mu = pieces.lp_name(Prefix(t.resp, "mu"))
-            sb += stan_autocor_likelihood(ac, t, {"mu": mu}, set(), f"Y_{t.resp}")[0]
+            Yr = f"Yl_{t.resp}" if frame.responses[t.resp].missing is not None else f"Y_{t.resp}"
+            sb += stan_autocor_likelihood(ac, t, {"mu": mu}, set(), Yr)[0]
         varying_sigma |= "sigma" in t.parts
     sigmas = [f"sigma_{r}[n]" if "sigma" in t.parts else f"sigma_{r}" for r, t in zip(resps, frame.response_terms)]
+    # 'y | mi()': the rows' responses with the imputed values (brms's Yl array; Yl_<resp> from stan_mi_response)
+    imputed = [k for k, r in enumerate(resps, start=1) if frame.responses[r].missing is not None]
+    Y = "Yl" if imputed else "Y"
+    if imputed:
+        sb.model_def += ["// response array with the imputed values", "array[N] vector[nresp] Yl = Y;"]
+        sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"Yl[n][{k}] = Yl_{resps[k - 1]}[n];"
+                                                                     for k in imputed])
     sb.model_def += ["// multivariate predictor array", "array[N] vector[nresp] Mu;"]
     join = [f"Mu[n] = {_vector([f'mu_{r}[n]' for r in resps])};"]
     if varying_sigma:
@@ -105,11 +113,11 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
     else:
         dist = lambda y, m: f"multi_normal_cholesky_lpdf({y} | {m}, LSigma{idx})"  # noqa: E731
     if weighted:
-        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * ({dist('Y[n]', 'Mu[n]')});"])
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * ({dist(f'{Y}[n]', 'Mu[n]')});"])
     elif varying_sigma:
-        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {dist('Y[n]', 'Mu[n]')};"])
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {dist(f'{Y}[n]', 'Mu[n]')};"])
     else:
-        sb.likelihood.append(f"target += {dist('Y', 'Mu')};")
+        sb.likelihood.append(f"target += {dist(Y, 'Mu')};")
 
     prior_statement(sb, "Lrescor", "Lrescor", [priors.rescor.get("rescor")], None)
     if student:

@@ -43,6 +43,7 @@ def _case(fragment: str):
     "y | se(1, sigma = TRUE) ~ x + unstr(tim, g)",  # [110]: se^2 on the diagonal of each series' covariance
     "bf(y ~ x, sigma ~ car(W))",  # [264]: car() in the formula of sigma
     "mvbind(y, x) ~ 1, dat, gaussian(), autocor = cor_ar()",  # [100]: ARMA terms with residual correlations
+    "bf(y ~ 1, sigma ~ 1) + bf(x | mi() ~ 1) + set_rescor(TRUE)",  # [273]: mi() response with rescor
 ])
 def test_fixed_cases_build_and_pass_stanc(fragment):
     outcome = suite.run_case(_case(fragment), stanli.stan_to_mir)
