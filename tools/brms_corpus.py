@@ -637,6 +637,7 @@ case("mv_mi_rescor", mv(bf("y ~ 1", "sigma ~ 1"), "ymis | mi() ~ 1", rescor=True
      note="brms test suite [273]: the imputed values fill the rows' response array Yl")
 case("mv_mi_rescor_student", mv("y ~ x1", "ymis | mi() ~ x2 + (1 | g1)", rescor=True), family="student")
 case("mv_mi_rescor_predictor", mv("y ~ mi(xmis) + x1", "xmis | mi() ~ x2", rescor=True))
+case("mv_mi_sdy_rescor", mv("ymis | mi(sey) ~ x1", "y ~ x2", rescor=True), note="latent Yl_ymis in the rows' array")
 case("refuse_mv_cosy_rescor", mv("y ~ x1 + cosy(tim, g1)", "y2 ~ x1 + cosy(tim, g1)", rescor=True),
      reason=r"(?i)Explicit covariance terms cannot be modeled when 'rescor' is estimated")
 case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))

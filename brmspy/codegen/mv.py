@@ -74,12 +74,15 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
                 sb += pieces.stan_inv_link(t, Prefix(t.resp, d), t.family.links[d])
         if (ac := mu_autocor(frame.designs, t.resp)) is not None:  # ARMA terms (no cov = TRUE with rescor: frame)
             mu = pieces.lp_name(Prefix(t.resp, "mu"))
-            Yr = f"Yl_{t.resp}" if frame.responses[t.resp].missing is not None else f"Y_{t.resp}"
+            rd = frame.responses[t.resp]
+            Yr = f"Yl_{t.resp}" if rd.missing is not None or rd.noise is not None else f"Y_{t.resp}"
             sb += stan_autocor_likelihood(ac, t, {"mu": mu}, set(), Yr)[0]
         varying_sigma |= "sigma" in t.parts
     sigmas = [f"sigma_{r}[n]" if "sigma" in t.parts else f"sigma_{r}" for r, t in zip(resps, frame.response_terms)]
-    # 'y | mi()': the rows' responses with the imputed values (brms's Yl array; Yl_<resp> from stan_mi_response)
-    imputed = [k for k, r in enumerate(resps, start=1) if frame.responses[r].missing is not None]
+    # 'y | mi()', 'y | mi(sdy)': the rows' responses with the imputed or latent values (brms's Yl array;
+    # Yl_<resp> from stan_mi_response)
+    imputed = [k for k, r in enumerate(resps, start=1)
+               if frame.responses[r].missing is not None or frame.responses[r].noise is not None]
     Y = "Yl" if imputed else "Y"
     if imputed:
         sb.model_def += ["// response array with the imputed values", "array[N] vector[nresp] Yl = Y;"]

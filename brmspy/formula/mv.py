@@ -10,8 +10,8 @@ from .terms import BrmsTerms, MvBrmsTerms
 logger = logging.getLogger("brmspy")
 
 
-#: addition terms allowed on the responses of a model with residual correlations (mi(): imputed values enter
-#: the rows' joint density, brms's Yl array)
+#: addition terms allowed on the responses of a model with residual correlations (mi(), mi(sdy): imputed or
+#: latent values enter the rows' joint density, brms's Yl array)
 RESCOR_ADDITIONS = ("weights", "mi")
 
 
@@ -39,10 +39,6 @@ def check_rescor(responses: list["BrmsTerms"]) -> None:
                 f"'{bad[0]}()' on response {r.response.expr!r} is not supported with residual correlations "
                 f"(allowed: {', '.join(f'{a}()' for a in RESCOR_ADDITIONS)}); use set_rescor(False)."
             )
-        mi = r.response.addition("mi")
-        if mi is not None and mi.args:
-            raise FormulaError(f"'{mi.text}' (a response with known measurement error) is not supported with residual "
-                               f"correlations by brmspy yet (response {r.resp!r}); use mi() or set_rescor(False).")
         if r.nonlinear:
             raise FormulaError(f"Non-linear formulas are not supported with residual correlations yet (response {r.resp!r}).")
         if r.family.name == "student":

@@ -2,7 +2,8 @@
 
 As brms 2.18, the imputed values ``Ymi_<resp>`` fill the response's ``Yl_<resp>``, which replaces its column of
 the rows' response array (``Yl[n][k] = Yl_<resp>[n]``) in the joint normal (or Student-t) density.
-``mi(sdy)`` with residual correlations stays refused (not implemented).
+With ``mi(sdy)`` the latent values ``Yl_<resp>`` take the column and the observed values are their noisy
+measurements, as brms.
 
 Golden programs that stanc accepts; Stan's likelihood equal to numpy's joint density (observed rows from
 ``log_lik``, rows with a missing response from the imputed draws); recovery of the residual correlation and of
@@ -20,7 +21,7 @@ import stanli
 from scipy import stats
 
 import brmspy as bp
-from brmspy.core.errors import DataWarning, FormulaError
+from brmspy.core.errors import DataWarning
 from tests.checks import assert_golden, assert_recovers, parameter_names
 
 
@@ -46,10 +47,42 @@ def test_golden_and_stanc(name: str, update_golden: bool) -> None:
     assert_golden(name, code, update_golden)
 
 
-def test_mi_with_sdy_refused() -> None:
+def test_mi_sdy_latent_values_in_the_joint_density() -> None:
+    """'y | mi(sdy)': the latent Yl_y fills its column (brms); the observed y ~ normal(Yl_y, sdy).
+    Stan's likelihood equals the joint density of the latent and imputed values; the measurement density is
+    part of the model outside the likelihood block (as brms)."""
     d = _data().assign(s=0.3)
-    with pytest.raises(FormulaError, match=r"mi\(sdy = s\).*not supported with residual correlations"):
-        bp.make_stancode(bp.bf("y | mi(s) ~ 1") + bp.bf("x | mi() ~ 1") + bp.set_rescor(True), d)
+    formula = bp.bf("y | mi(s) ~ 1") + bp.bf("x | mi() ~ z") + bp.set_rescor(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # y has no NA (brmspy's DataWarning); 200 iterations
+        code = bp.make_stancode(formula, d)
+        fit = bp.brm(formula, d, chains=1, iter=200, seed=2, refresh=0)
+    assert "Yl[n][1] = Yl_y[n];" in code and "target += normal_lpdf(Y_y[Jme_y] | Yl_y[Jme_y], noise_y[Jme_y]);" in code
+    assert_golden("mi_rescor_sdy", code, False)
+    miss = np.flatnonzero(d["x"].isna().to_numpy())
+    dr = fit.draws()
+    sd = fit.standata()
+    full, prior = stanli.Model(stan_code=code, data=sd), stanli.Model(stan_code=code, data={**sd, "prior_only": 1})
+    for s in (0, 50, 99):
+        r = dr.iloc[s]
+        cov = np.array([[r["sigma_y"] ** 2, r["rescor__y__x"] * r["sigma_y"] * r["sigma_x"]],
+                        [r["rescor__y__x"] * r["sigma_y"] * r["sigma_x"], r["sigma_x"] ** 2]])
+        yl = fit.stan_draws.params["Yl_y"][0, s]  # the latent values (Stan's parameter)
+        xl = d["x"].to_numpy().copy()
+        xl[miss] = [r[f"Ymi_x[{k + 1}]"] for k in range(len(miss))]
+        mu = np.column_stack([np.full(len(d), r["b_y_Intercept"]), r["b_x_Intercept"] + r["b_x_z"] * d["z"]])
+        joint = stats.multivariate_normal.logpdf(np.column_stack([yl, xl]) - mu, np.zeros(2), cov).sum()
+        measurement = stats.norm.logpdf(d["y"], yl, 0.3).sum()
+        values = {n: fit.stan_draws.params[n][0, s] for n in parameter_names(code) if n in fit.stan_draws.params}
+        theta = full.unconstrain(values)
+        stan = full.log_prob_grad(theta)[0] - prior.log_prob_grad(theta)[0]
+        # the measurement density is outside 'if (!prior_only)' (as brms), so it cancels in the difference
+        assert stan == pytest.approx(joint, rel=1e-9)
+        # ... and it is there: moving the observed y changes the prior-only density by the measurement density
+        y2 = d["y"].to_numpy() + 0.1
+        shifted = stanli.Model(stan_code=code, data={**sd, "prior_only": 1, "Y_y": y2})
+        moved = shifted.log_prob_grad(theta)[0] - prior.log_prob_grad(theta)[0]
+        assert moved == pytest.approx(stats.norm.logpdf(y2, yl, 0.3).sum() - measurement, rel=1e-9)
 
 
 @pytest.fixture(scope="module")
