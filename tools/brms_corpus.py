@@ -920,9 +920,15 @@ case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", fam
      note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
 case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
      reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
-case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="refuse_beyond_2_18",
-     reason=r"trunc\(\) is not supported for family 'cox'",
-     note="brms 2.18 takes the baseline hazard at the response, not at the truncation bound")
+case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="cox_bound_hazards",
+     note="brms 2.18 takes the cumulative hazard at the response, not at the truncation bound")
+case("fam_cox_trunc_both", "ypos | trunc(lb = 0.05, ub = 8) ~ x1 + (1 | g1)", family="cox", difference="cox_bound_hazards")
+case("fam_cox_interval", "ypos | cens(censi, ypos + 1) ~ x1", family="cox", difference="cox_bound_hazards",
+     note="brms 2.18 takes the cumulative hazard at y, not at y2, for the upper end")
+case("fam_cox_interval_trunc", "ypos | cens(censi, ypos + 0.5) + trunc(lb = 0.05) ~ x1 + x2",
+     family=fam("cox", link="identity"), difference="cox_bound_hazards")
+case("fam_cox_interval_weights", "ypos | weights(wts) + cens(censi, ypos + 1) ~ x1", family=fam("cox", bhaz={"df": 6}),
+     difference="cox_bound_hazards")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
 group("priors")

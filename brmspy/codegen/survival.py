@@ -4,7 +4,10 @@ The data are the M- and I-spline bases of the times (``Zbhaz``, ``Zcbhaz``, :mod
 and the Dirichlet concentration ``con_sbhaz``; the parameter is the simplex ``sbhaz``; the model
 block computes each row's baseline hazard ``bhaz = Zbhaz * sbhaz`` and cumulative hazard
 ``cbhaz = Zcbhaz * sbhaz``, which the likelihood passes to ``cox_lpdf`` (or ``cox_log_lpdf``) after
-``mu`` (:attr:`brmspy.families.FamilySpec.row_vectors`).
+``mu`` (:attr:`brmspy.families.FamilySpec.row_vectors`).  Interval-censored and truncated models add the
+I-spline basis at the upper ends and bounds (``Zcbhaz_rcens``, ``Zcbhaz_lb``, ``Zcbhaz_ub``) and their cumulative
+hazards (``cbhaz_rcens``, ...), which the survival functions at those times take (brms 2.18 uses ``cbhaz``
+there, see :func:`brmspy.frame.bhaz.baseline_hazard`).
 """
 
 from __future__ import annotations
@@ -43,4 +46,9 @@ def stan_baseline_hazard(t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData)
     sb.tpar_prior.append(f"lprior += dirichlet_lpdf(sbhaz{s} | {names['con']});")
     sb.model_def += stan_lines("survival", "hazards", N="N", bhaz=f"bhaz{s}", cbhaz=f"cbhaz{s}", Z=names["Z"],
                                Zc=names["Zc"], s=f"sbhaz{s}")
+    for at, Zc in bh.Zc_at.items():  # interval censoring, truncation: the cumulative hazard at y2 / the bounds
+        sb.data += stan_lines("survival", "data_at", N="N", K=names["K"], Zc=f"Zcbhaz_{at}{s}", at=at)
+        sb.values[f"Zcbhaz_{at}{s}"] = Zc
+        sb.model_def += stan_lines("survival", "hazard_at", N="N", cbhaz=f"cbhaz_{at}{s}", Zc=f"Zcbhaz_{at}{s}",
+                                   s=f"sbhaz{s}", at=at)
     return sb

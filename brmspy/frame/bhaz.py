@@ -22,7 +22,7 @@ bases with splines2's numbers in ``tests/reference/bhaz_splines2.json``, made by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
@@ -34,7 +34,7 @@ from ..families.bhaz import check_bhaz_args
 if TYPE_CHECKING:
     from ..formula.terms import BrmsTerms
 
-__all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "mspline_basis"]
+__all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "bound_times", "cumulative_at_bounds", "mspline_basis"]
 
 @dataclass(frozen=True)
 class MSplineBasis:
@@ -133,48 +133,97 @@ def mspline_basis(y: np.ndarray, args: Mapping[str, Any], where: str = "the resp
 
 @dataclass(frozen=True)
 class BaselineHazard:
-    """The model's baseline hazard basis and its Stan data (brms's ``Zbhaz``, ``Zcbhaz``)."""
+    """The model's baseline hazard basis and its Stan data (brms's ``Zbhaz``, ``Zcbhaz``).
+
+    ``Zc_at`` holds the I-spline basis at the other times a row's likelihood needs (brmspy's
+    ``Zcbhaz_rcens``, ``Zcbhaz_lb``, ``Zcbhaz_ub``): the upper ends of interval-censored rows and the
+    truncation bounds, where the survival function is taken (see :func:`bound_times`).
+    """
 
     basis: MSplineBasis
     Z: np.ndarray  # M-splines at the times: hazard
     Zc: np.ndarray  # I-splines at the times: cumulative hazard
+    Zc_at: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, y: np.ndarray, args: Mapping[str, Any], where: str = "the response") -> "BaselineHazard":
+    def build(cls, y: np.ndarray, args: Mapping[str, Any], where: str = "the response",
+              adds: Any = None) -> "BaselineHazard":
         basis = mspline_basis(y, args, where)
-        return cls(basis, basis.m(y), basis.i(y))
+        return cls(basis, basis.m(y), basis.i(y), cumulative_at_bounds(basis, adds, where))
 
     @property
     def K(self) -> int:
         return self.basis.n_basis
 
 
+def bound_times(adds: Any) -> dict[str, np.ndarray]:
+    """The times besides the response at which cox's likelihood takes the survival function.
+
+    ``rcens``: the upper end ``y2`` of interval-censored rows (code 2; other rows get 0, unused);
+    ``lb``/``ub``: the truncation bounds.  Empty without interval censoring and truncation.
+    """
+    out: dict[str, np.ndarray] = {}
+    if adds is None:
+        return out
+    if adds.rcens is not None and adds.cens is not None and np.any(adds.cens == 2):
+        out["rcens"] = np.where(adds.cens == 2, np.asarray(adds.rcens, dtype=float), 0.0)
+    for side in ("lb", "ub"):
+        if getattr(adds, side) is not None:
+            out[side] = np.asarray(getattr(adds, side), dtype=float)
+    return out
+
+
+def cumulative_at_bounds(basis: MSplineBasis, adds: Any, where: str = "the response") -> dict[str, np.ndarray]:
+    """The I-spline basis at :func:`bound_times` (brmspy's ``Zcbhaz_rcens``/``_lb``/``_ub``).
+
+    The cumulative hazard is integrated from the lower boundary knot, so times below it (a lower
+    truncation bound of 0 or -Inf) have cumulative hazard 0.  Above the upper boundary knot the splines
+    are extrapolated as splines2 does, with a warning (the bounds are finite: brmspy.frame.additions checks them).
+    """
+    out = {}
+    lo, hi = basis.boundary
+    for name, x in bound_times(adds).items():
+        if name == "rcens":
+            x = np.where(adds.cens == 2, x, lo)
+        what = {"rcens": "upper ends y2 of interval-censored rows", "lb": "lower truncation bounds",
+                "ub": "upper truncation bounds"}[name]
+        x = np.maximum(x, lo)  # no hazard before the lower boundary knot: cumulative hazard 0 there
+        if np.any(x > hi):
+            warn(f"Some {what} lie beyond the baseline hazard's boundary knots [{lo:g}, {hi:g}]: its splines are "
+                 "extrapolated there and may be ill-conditioned; widen cox(bhaz={'Boundary.knots': [lower, upper]}).",
+                 DataWarning)
+        out[name] = basis.i(x)
+    return out
+
+
 def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
     """The baseline hazard basis of a response (``rd``, a :class:`~brmspy.frame.types.ResponseData`) whose family has
     one (cox), else None.
 
-    brms 2.18 evaluates the baseline hazard at the response only: the upper end of an
-    interval-censored row and truncation bounds would take the hazard at the wrong time, so
-    brmspy refuses those (right and left censoring are exact).
+    brms evaluates the baseline hazard at the response only, so its interval-censored and truncated
+    cox likelihoods take the survival function at the response for every bound (``log_diff_exp`` of two
+    equal terms: minus infinity).  brmspy also evaluates the cumulative hazard at the upper ends and at
+    the truncation bounds (:func:`cumulative_at_bounds`); the README's "Differences from brms" says so.
     """
     fam = t.family
     if fam.kind.has_components and any(c.kind.baseline_hazard for c in fam.components):
-        raise FamilyError("Mixtures with cox components are not supported by brmspy; fit the cox family alone.")
+        raise FamilyError(MIXTURE_REFUSAL)
     add = t.response.addition("bhaz")
     if not fam.kind.baseline_hazard:
         if add is not None:
             raise FormulaError(f"Argument 'bhaz' is not supported for family {fam.name!r}; it is the baseline hazard "
                                "of family 'cox'. Remove 'bhaz()'.")
         return None
-    adds = rd.adds
-    if adds is not None and adds.cens is not None and np.any(adds.cens == 2):
-        raise FamilyError("Interval censoring (cens code 2 / 'interval') is not supported for family 'cox': brms 2.18 "
-                          "takes the baseline hazard at the lower end only, so brmspy refuses it; use right or left censoring.")
-    if adds is not None and adds.truncated:
-        raise FamilyError("trunc() is not supported for family 'cox': brms 2.18 takes the baseline hazard at the response "
-                          "instead of the truncation bound, so brmspy refuses it; remove trunc().")
     args = bhaz_addition_args(add) if add is not None else (fam.bhaz or check_bhaz_args(None))
-    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}")
+    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}", rd.adds)
+
+
+#: brms 2.18 writes a cox component's baseline hazard (``Kbhaz``, ``Zbhaz``, ``sbhaz``, ``bhaz``) under the same
+#: names whatever the component, so ``mixture(cox, cox)`` declares them twice (Stan rejects its program) and
+#: ``mixture(cox, <other>)`` names the component's ``sbhaz`` without its ``mu1`` suffix.
+MIXTURE_REFUSAL = ("Mixtures with cox components are not supported: brms 2.18 declares each cox component's baseline "
+                   "hazard (Kbhaz, Zbhaz, Zcbhaz, con_sbhaz, sbhaz) under the same unsuffixed names, so mixture(cox, cox) "
+                   "gives a Stan program with duplicate declarations; fit the cox family alone.")
 
 
 def _literal(text: str, where: str) -> Any:

@@ -2,7 +2,8 @@
 
 The rows' times go through the model's spline basis (its knots and boundary knots, as brms's
 ``predict(basis, newy)``), and the draws of the simplex ``sbhaz`` weight the columns:
-``bhaz = sbhaz Zbhaz'`` and ``cbhaz = sbhaz Zcbhaz'``, each (draws, rows).
+``bhaz = sbhaz Zbhaz'`` and ``cbhaz = sbhaz Zcbhaz'``, each (draws, rows); interval-censored and truncated
+rows add the cumulative hazard at ``y2`` and the bounds (``cbhaz_rcens``, ``cbhaz_lb``, ``cbhaz_ub``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from ..core.errors import DataWarning, warn
 from ..formula.prefix import resp_suffix
+from ..frame.bhaz import cumulative_at_bounds
 from ..formula.terms import BrmsTerms
 from .context import PredictionContext
 
@@ -29,4 +31,8 @@ def baseline_hazards(ctx: PredictionContext, t: BrmsTerms) -> dict[str, np.ndarr
     if np.any((y < lo) | (y > hi)):  # splines2 extends the end pieces, with this warning (brms passes it on)
         warn(f"Some times lie beyond the baseline hazard's boundary knots [{lo:g}, {hi:g}]: its splines are "
              "extrapolated there and may be ill-conditioned (as splines2 warns in brms).", DataWarning)
-    return {"bhaz": s @ basis.m(y).T, "cbhaz": s @ basis.i(y).T}
+    out = {"bhaz": s @ basis.m(y).T, "cbhaz": s @ basis.i(y).T}
+    # interval censoring, truncation: the cumulative hazard at y2 and the bounds (brmspy.frame.bhaz)
+    for at, Zc in cumulative_at_bounds(basis, rd.adds, "the rows").items():
+        out[f"cbhaz_{at}"] = s @ Zc.T
+    return out
