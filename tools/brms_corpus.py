@@ -918,8 +918,12 @@ case("fam_cox_knots", "ypos ~ x1", family=fam("cox", link="identity", bhaz={"kno
 case("fam_cox_prior", "ypos | weights(wts) ~ x1", family="cox", prior=[pr("dirichlet(2)", "sbhaz")])
 case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", family="cox", difference="newer_brms",
      note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
-case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
-     reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
+case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="newer_brms",
+     note="stratified baseline hazards (bhaz(gr = g)) of current brms; 2.18 has no bhaz() term")
+case("fam_cox_bhaz_gr_cens", "ypos | cens(censlri) + bhaz(gr = g2, df = 6) ~ x1 + (1 | g1)", family="cox",
+     difference="newer_brms", prior=[pr("dirichlet(2)", "sbhaz")])
+case("fam_cox_bhaz_gr_interval", "ypos | cens(censi, ypos + 1) + bhaz(gr = f3) ~ x1", family=fam("cox", link="identity"),
+     difference="newer_brms")
 case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="cox_bound_hazards",
      note="brms 2.18 takes the cumulative hazard at the response, not at the truncation bound")
 case("fam_cox_trunc_both", "ypos | trunc(lb = 0.05, ub = 8) ~ x1 + (1 | g1)", family="cox", difference="cox_bound_hazards")

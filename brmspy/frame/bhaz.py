@@ -26,15 +26,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
+import pandas as pd
 from scipy.interpolate import BSpline
 
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families.bhaz import check_bhaz_args
+from ..formula.rexpr import rename
+from .columns import group_index, level_labels
 
 if TYPE_CHECKING:
     from ..formula.terms import BrmsTerms
 
-__all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "bound_times", "cumulative_at_bounds", "mspline_basis"]
+__all__ = ["BaselineHazard", "BhazGroups", "bhaz_groups", "MSplineBasis", "baseline_hazard", "bound_times", "cumulative_at_bounds", "mspline_basis"]
 
 @dataclass(frozen=True)
 class MSplineBasis:
@@ -132,6 +135,34 @@ def mspline_basis(y: np.ndarray, args: Mapping[str, Any], where: str = "the resp
 
 
 @dataclass(frozen=True)
+class BhazGroups:
+    """Stratified baseline hazards (current brms's ``bhaz(gr = g)``): one simplex ``sbhaz[<group>, k]`` per level.
+
+    ``labels`` are the levels as in the data (sorted as brms's grouping factors), ``names`` brms's
+    ``rename()``d names of them (the prior table's ``group``, the draws' ``sbhaz[<name>,k]``), ``index`` the
+    0-based group of every row (Stan's ``Jgrbhaz`` minus one).
+    """
+
+    column: str
+    labels: list[str]
+    names: list[str]
+    index: np.ndarray
+
+    def rows(self, data: pd.DataFrame) -> np.ndarray:
+        """The 0-based group of each row of ``data`` (new data: only the model's groups have a baseline hazard)."""
+        if self.column not in data.columns:
+            raise DataError(f"The new data need the column {self.column!r} of bhaz(gr = {self.column}).")
+        labels = level_labels(data, (self.column,))
+        pos = {lv: i for i, lv in enumerate(self.labels)}
+        out = np.array([pos.get(lv, -1) for lv in labels], dtype=np.int64)
+        if np.any(out < 0):
+            bad = sorted({str(lv) for lv in labels if lv not in pos})
+            raise DataError(f"New levels of {self.column!r} in bhaz(gr = {self.column}): {', '.join(bad)}; a baseline "
+                            "hazard exists only for the model's groups.")
+        return out
+
+
+@dataclass(frozen=True)
 class BaselineHazard:
     """The model's baseline hazard basis and its Stan data (brms's ``Zbhaz``, ``Zcbhaz``).
 
@@ -144,12 +175,13 @@ class BaselineHazard:
     Z: np.ndarray  # M-splines at the times: hazard
     Zc: np.ndarray  # I-splines at the times: cumulative hazard
     Zc_at: dict[str, np.ndarray] = field(default_factory=dict)
+    groups: BhazGroups | None = None  # bhaz(gr = g): a baseline hazard per group
 
     @classmethod
     def build(cls, y: np.ndarray, args: Mapping[str, Any], where: str = "the response",
-              adds: Any = None) -> "BaselineHazard":
+              adds: Any = None, groups: BhazGroups | None = None) -> "BaselineHazard":
         basis = mspline_basis(y, args, where)
-        return cls(basis, basis.m(y), basis.i(y), cumulative_at_bounds(basis, adds, where))
+        return cls(basis, basis.m(y), basis.i(y), cumulative_at_bounds(basis, adds, where), groups)
 
     @property
     def K(self) -> int:
@@ -196,7 +228,7 @@ def cumulative_at_bounds(basis: MSplineBasis, adds: Any, where: str = "the respo
     return out
 
 
-def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
+def baseline_hazard(t: "BrmsTerms", rd: Any, data: pd.DataFrame | None = None) -> BaselineHazard | None:
     """The baseline hazard basis of a response (``rd``, a :class:`~brmspy.frame.types.ResponseData`) whose family has
     one (cox), else None.
 
@@ -215,7 +247,20 @@ def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
                                "of family 'cox'. Remove 'bhaz()'.")
         return None
     args = bhaz_addition_args(add) if add is not None else (fam.bhaz or check_bhaz_args(None))
-    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}", rd.adds)
+    groups = bhaz_groups(add, data) if add is not None else None
+    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}", rd.adds, groups)
+
+
+def bhaz_groups(add: Any, data: pd.DataFrame | None) -> BhazGroups | None:
+    """The strata of ``bhaz(gr = g)`` (current brms; brms 2.18 has no ``bhaz()``), None without ``gr``."""
+    gr = add.args.get("gr", "").strip()
+    if gr in ("", "NA", "NULL"):
+        return None
+    if data is None or gr not in data.columns:
+        raise FormulaError(f"bhaz(gr = {gr}): 'gr' must be a column of the data (the grouping variable of the "
+                           "stratified baseline hazards).")
+    index, labels = group_index(data, (gr,))
+    return BhazGroups(gr, labels, [rename(str(lv)) for lv in labels], index - 1)
 
 
 #: brms 2.18 writes a cox component's baseline hazard (``Kbhaz``, ``Zbhaz``, ``sbhaz``, ``bhaz``) under the same
@@ -242,9 +287,6 @@ def _literal(text: str, where: str) -> Any:
 
 def bhaz_addition_args(add: Any) -> dict[str, Any]:
     """The spline arguments of current brms's addition term ``bhaz(df = 5, ...)`` (defaults ``df = 5``,
-    ``intercept = TRUE``), checked as ``cox(bhaz = ...)``; ``gr =`` (stratified baselines) is refused."""
-    if add.args.get("gr") not in (None, "NA"):
-        raise FormulaError(f"'bhaz(gr = {add.args['gr']})' (a baseline hazard per group, stratified cox models of current "
-                           "brms) is not supported by brmspy yet; remove 'gr' or fit the strata separately.")
+    ``intercept = TRUE``), checked as ``cox(bhaz = ...)``; ``gr`` (the strata) is read by :func:`bhaz_groups`."""
     args = {k: _literal(v, f"bhaz({k} = ...)") for k, v in add.args.items() if k != "gr"}
     return check_bhaz_args(args)

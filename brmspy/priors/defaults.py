@@ -177,6 +177,9 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
         if t.family.kind.baseline_hazard:
             rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp))  # cox: baseline hazard coefficients (simplex)
+            bh = frame.responses[t.resp].bhaz
+            for g in (bh.groups.names if bh is not None and bh.groups is not None else ()):  # bhaz(gr = g): per stratum
+                rows.append(PriorRow("", "sbhaz", group=g, resp=t.resp))
         if t.family.kind.per_category_sigma:
             rows.append(PriorRow("lkj(1)", "lncor", resp=t.resp))  # logistic_normal's correlations
         if t.family.kind.has_categories:  # brms: global rows for all categories (resolve_priors)

@@ -259,6 +259,10 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
         if t.family.kind.baseline_hazard:  # cox
             res.sbhaz[t.resp] = lookup(("sbhaz", "", "", t.resp, "", ""))
+            bh = frame.responses[t.resp].bhaz
+            if bh is not None and bh.groups is not None:  # bhaz(gr = g): a group's row wins over the class's (brms)
+                res.sbhaz_groups[t.resp] = [lookup(("sbhaz", "", g, t.resp, "", ""), ("sbhaz", "", "", t.resp, "", ""))
+                                            for g in bh.groups.names]
         if t.family.kind.per_category_sigma:  # logistic_normal's correlations (Llncor), kept with rescor's
             res.rescor["lncor" + resp_suffix(t.resp)] = lookup(("lncor", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):

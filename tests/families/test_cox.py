@@ -97,8 +97,6 @@ def test_bhaz_addition_term_of_current_brms() -> None:
     assert a["Kbhaz"] == 7
     np.testing.assert_array_equal(a["Zbhaz"], b["Zbhaz"])
     np.testing.assert_array_equal(a["Zcbhaz"], b["Zcbhaz"])
-    with pytest.raises(bp.FormulaError, match=r"bhaz\(gr = g\).*not supported"):
-        bp.make_standata("time | bhaz(gr = g) ~ x", d, "cox")
     with pytest.raises(bp.FormulaError, match="must be a number"):
         bp.make_standata("time | bhaz(df = x) ~ x", d, "cox")
     with pytest.raises(bp.FormulaError, match="'bhaz' is not supported for family 'weibull'"):
