@@ -175,7 +175,7 @@ def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp:
     s = _rs(t)
     adds: AdditionData = rd.adds
     d = {k: (ctx.at(v) if v in ctx.vectors else v) for k, v in dp.items()}
-    if at is not None and t.family.kind.baseline_hazard:
+    if at is not None and "cbhaz" in d:  # cox, alone or as a mixture component
         d["cbhaz"] = ctx.at(f"cbhaz_{at}{s}")
     vec = set(ctx.vectors) if not ctx.scalar else set()
     if adds.se is not None:

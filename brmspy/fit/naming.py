@@ -91,7 +91,7 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
             for name, values, pinfo in sp.draws(params):
                 put(name, values, pinfo)
     for t in frame.response_terms:  # cox: the baseline hazard's simplex sbhaz[k], after the b's as brms
-        if t.family.kind.baseline_hazard:
+        if frame.responses[t.resp].bhaz is not None:  # cox, or a mixture's cox component (sbhaz unsuffixed, brms)
             stan = "sbhaz" + resp_suffix(t.resp)
             bh = frame.responses[t.resp].bhaz
             if bh is not None and bh.groups is not None:  # bhaz(gr = g): sbhaz[<group>,k] (current brms)

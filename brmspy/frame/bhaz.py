@@ -30,7 +30,7 @@ import pandas as pd
 from scipy.interpolate import BSpline
 
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
-from ..families.bhaz import check_bhaz_args
+from ..families.bhaz import check_bhaz_args, hazard_family
 from ..formula.rexpr import rename
 from .columns import group_index, level_labels
 
@@ -237,11 +237,12 @@ def baseline_hazard(t: "BrmsTerms", rd: Any, data: pd.DataFrame | None = None) -
     equal terms: minus infinity).  brmspy also evaluates the cumulative hazard at the upper ends and at
     the truncation bounds (:func:`cumulative_at_bounds`); the README's "Differences from brms" says so.
     """
-    fam = t.family
-    if fam.kind.has_components and any(c.kind.baseline_hazard for c in fam.components):
+    if t.family.kind.has_components and sum(c.kind.baseline_hazard for c in t.family.components) > 1:
         raise FamilyError(MIXTURE_REFUSAL)
+    found = hazard_family(t.family)  # cox, or a mixture's one cox component (brms 2.18: mixture(cox, exponential))
+    fam = found[0] if found is not None else t.family
     add = t.response.addition("bhaz")
-    if not fam.kind.baseline_hazard:
+    if found is None:
         if add is not None:
             raise FormulaError(f"Argument 'bhaz' is not supported for family {fam.name!r}; it is the baseline hazard "
                                "of family 'cox'. Remove 'bhaz()'.")
@@ -263,12 +264,12 @@ def bhaz_groups(add: Any, data: pd.DataFrame | None) -> BhazGroups | None:
     return BhazGroups(gr, labels, [rename(str(lv)) for lv in labels], index - 1)
 
 
-#: brms 2.18 writes a cox component's baseline hazard (``Kbhaz``, ``Zbhaz``, ``sbhaz``, ``bhaz``) under the same
-#: names whatever the component, so ``mixture(cox, cox)`` declares them twice (Stan rejects its program) and
-#: ``mixture(cox, <other>)`` names the component's ``sbhaz`` without its ``mu1`` suffix.
-MIXTURE_REFUSAL = ("Mixtures with cox components are not supported: brms 2.18 declares each cox component's baseline "
-                   "hazard (Kbhaz, Zbhaz, Zcbhaz, con_sbhaz, sbhaz) under the same unsuffixed names, so mixture(cox, cox) "
-                   "gives a Stan program with duplicate declarations; fit the cox family alone.")
+#: brms (2.18 and current) writes a cox component's baseline hazard (``Kbhaz``, ``Zbhaz``, ``sbhaz``, ``bhaz``) under
+#: the same names whatever the component, so ``mixture(cox, cox)`` declares them twice (Stan rejects its program);
+#: one cox component with other families (``mixture(cox, exponential)``) works, its ``sbhaz`` without a suffix.
+MIXTURE_REFUSAL = ("Mixtures with more than one cox component are not supported (as in brms, whose program declares "
+                   "each cox component's baseline hazard Kbhaz, Zbhaz, Zcbhaz, con_sbhaz, sbhaz under the same names, "
+                   "so Stan rejects it); combine one cox component with other families, e.g. mixture('cox', 'exponential').")
 
 
 def _literal(text: str, where: str) -> Any:

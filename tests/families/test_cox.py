@@ -2,7 +2,7 @@
 
 Golden Stan code accepted by stanc; brms's Stan functions equal to the numpy density and survival
 function; brms's default priors and the sbhaz prior's checks; the refusals (mixtures, epred/predict as
-brms; interval censoring and trunc() are in ``test_cox_bounds.py``); a fit whose numpy log-likelihood sums to Stan's density, with
+brms; interval censoring and trunc() are in ``test_cox_bounds.py``, mixtures in ``test_cox_mixture.py``); a fit whose numpy log-likelihood sums to Stan's density, with
 brms's names ``sbhaz[k]`` and log_lik on new data through the model's basis; and recovery of a known
 log hazard ratio from Weibull proportional-hazards survival times.  The spline bases themselves are
 compared with splines2 in ``tests/frame/test_bhaz.py``, the Stan data with brms in the corpus
@@ -105,7 +105,7 @@ def test_bhaz_addition_term_of_current_brms() -> None:
 
 def test_refusals() -> None:
     d = _data(n=40)
-    with pytest.raises(bp.FamilyError, match="Mixtures with cox components"):
+    with pytest.raises(bp.FamilyError, match="Mixtures with more than one cox component"):
         bp.make_standata("time ~ x", d, bp.mixture("cox", "cox"))
     with pytest.raises(bp.FamilyError, match="'bhaz' .* argument of family 'cox'"):
         bp.brmsfamily("weibull", bhaz={"df": 4})
