@@ -177,10 +177,11 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
         if t.family.has_theta_simplex:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
         if (hz := hazard_family(t.family)) is not None:  # cox, or a mixture's cox component (dpar mu<k>, brms 2.18)
-            rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp, dpar="" if hz[1] == "mu" else hz[1]))
+            dpar = "" if hz[1] == "mu" else hz[1]
+            rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp, dpar=dpar))
             bh = frame.responses[t.resp].bhaz
             for g in (bh.groups.names if bh is not None and bh.groups is not None else ()):  # bhaz(gr = g): per stratum
-                rows.append(PriorRow("", "sbhaz", group=g, resp=t.resp))
+                rows.append(PriorRow("", "sbhaz", group=g, resp=t.resp, dpar=dpar))
         if t.family.kind.per_category_sigma:
             rows.append(PriorRow("lkj(1)", "lncor", resp=t.resp))  # logistic_normal's correlations
         if t.family.kind.has_categories:  # brms: global rows for all categories (resolve_priors)

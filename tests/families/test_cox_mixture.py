@@ -92,3 +92,20 @@ def test_recovery_of_both_components(fit) -> None:
                                      "b_mu2_x": SLOPE, "sigma2": SIGMA})
     assert_recovers(fit.draws_dict, {"b_mu1_x": BETA, "b_mu2_x": SLOPE, "sigma2": SIGMA}, central95=True)
     assert fit.draws_dict["b_mu1_x"].std() < 0.2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("formula, family", [
+    ("time | bhaz(gr = g) ~ x", bp.mixture("cox", "exponential")),
+    ("time | cens(cint, time2) + bhaz(gr = g) ~ x", bp.mixture("cox", "exponential")),
+    ("time | trunc(lb = 0.01, ub = 80) ~ x", bp.mixture("weibull", "cox")),
+])
+def test_strata_and_bounds_in_mixtures(formula: str, family) -> None:
+    """A cox component with stratified baselines, interval censoring or truncation: numpy equals Stan."""
+    d = _data(n=60).assign(g=lambda v: np.where(v.index % 2 == 0, "a", "b"))
+    pr = bp.get_prior(formula, d, family)
+    assert all(pr.loc[pr["class"] == "sbhaz", "dpar"] == ("mu1" if family.components[0].name == "cox" else "mu2"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = bp.brm(formula, d, family, seed=1, refresh=0, iter=200, chains=1)
+    assert_loglik_matches_stan(f)
