@@ -955,11 +955,30 @@ case("fam_cox_knots", "ypos ~ x1", family=fam("cox", link="identity", bhaz={"kno
 case("fam_cox_prior", "ypos | weights(wts) ~ x1", family="cox", prior=[pr("dirichlet(2)", "sbhaz")])
 case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", family="cox", difference="newer_brms",
      note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
-case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
-     reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
-case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="refuse_beyond_2_18",
-     reason=r"trunc\(\) is not supported for family 'cox'",
-     note="brms 2.18 takes the baseline hazard at the response, not at the truncation bound")
+case("fam_cox_mix_exponential", "ypos ~ x1", family=mix("cox", "exponential"),
+     note="one cox component: brms 2.18's program names its baseline hazard as cox's alone (sbhaz, dpar mu1 in the priors)")
+case("fam_cox_mix_weibull_cens", "ypos | cens(censlri) ~ x1", family=mix("weibull", "cox"),
+     prior=[pr("dirichlet(2)", "sbhaz", dpar="mu2")])
+case("fam_cox_mix_interval", "ypos | cens(censi, ypos + 1) ~ x1", family=mix("cox", "lognormal"),
+     difference="cox_bound_hazards")
+case("fam_cox_mix_cox", "ypos ~ x1", family=mix("cox", "cox"), difference="refuse_beyond_2_18",
+     reason=r"more than one cox component",
+     note="brms 2.18 declares both components' Kbhaz, Zbhaz, sbhaz under one name: Stan rejects its program")
+case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="newer_brms",
+     note="stratified baseline hazards (bhaz(gr = g)) of current brms; 2.18 has no bhaz() term")
+case("fam_cox_bhaz_gr_cens", "ypos | cens(censlri) + bhaz(gr = g2, df = 6) ~ x1 + (1 | g1)", family="cox",
+     difference="newer_brms", prior=[pr("dirichlet(2)", "sbhaz")])
+case("fam_cox_bhaz_gr_interval", "ypos | cens(censi, ypos + 1) + bhaz(gr = f3) ~ x1", family=fam("cox", link="identity"),
+     difference="newer_brms")
+case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="cox_bound_hazards",
+     note="brms 2.18 takes the cumulative hazard at the response, not at the truncation bound")
+case("fam_cox_trunc_both", "ypos | trunc(lb = 0.05, ub = 8) ~ x1 + (1 | g1)", family="cox", difference="cox_bound_hazards")
+case("fam_cox_interval", "ypos | cens(censi, ypos + 1) ~ x1", family="cox", difference="cox_bound_hazards",
+     note="brms 2.18 takes the cumulative hazard at y, not at y2, for the upper end")
+case("fam_cox_interval_trunc", "ypos | cens(censi, ypos + 0.5) + trunc(lb = 0.05) ~ x1 + x2",
+     family=fam("cox", link="identity"), difference="cox_bound_hazards")
+case("fam_cox_interval_weights", "ypos | weights(wts) + cens(censi, ypos + 1) ~ x1", family=fam("cox", bhaz={"df": 6}),
+     difference="cox_bound_hazards")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
 group("priors")

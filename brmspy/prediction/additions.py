@@ -129,7 +129,8 @@ def _loglik(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionDa
             elif code == -1:
                 part = cdf.lcdf(yy, sub, sex)
             else:
-                part = log_diff_exp(cdf.lcdf(adds.rcens[idx][None, :].astype(float), sub, sex), cdf.lcdf(yy, sub, sex))
+                part = log_diff_exp(cdf.lcdf(adds.rcens[idx][None, :].astype(float), _at(sub, "rcens"), sex),
+                                    cdf.lcdf(yy, sub, sex))
             ll[:, idx] = np.broadcast_to(part, (S, idx.size))
         if adds.truncated:
             ll = ll - _log_trunc_mass(discrete, cdf, dp, ex, adds.lb, adds.ub)
@@ -140,10 +141,16 @@ def _log_trunc_mass(discrete: bool, cdf: "CdfMath", dp: dict, ex: "Extras", lb, 
     """``log P(lb <= Y <= ub)`` as the Stan code computes it (``lb - 1`` for discrete families)."""
     lo = None if lb is None else (lb - 1 if discrete else lb)
     if lo is not None and ub is not None:
-        return log_diff_exp(cdf.lcdf(ub[None, :].astype(float), dp, ex), cdf.lcdf(lo[None, :].astype(float), dp, ex))
+        return log_diff_exp(cdf.lcdf(ub[None, :].astype(float), _at(dp, "ub"), ex),
+                            cdf.lcdf(lo[None, :].astype(float), _at(dp, "lb"), ex))
     if lo is not None:
-        return cdf.lccdf(lo[None, :].astype(float), dp, ex)
-    return cdf.lcdf(ub[None, :].astype(float), dp, ex)
+        return cdf.lccdf(lo[None, :].astype(float), _at(dp, "lb"), ex)
+    return cdf.lcdf(ub[None, :].astype(float), _at(dp, "ub"), ex)
+
+
+def _at(dp: dict, at: str) -> dict:
+    """The dpars at another time than the response: cox's cumulative hazard at y2 or a bound (``cbhaz_lb``)."""
+    return {**dp, "cbhaz": dp[f"cbhaz_{at}"]} if f"cbhaz_{at}" in dp else dp
 
 
 def _full(dp: dict) -> tuple[dict, int, int]:
