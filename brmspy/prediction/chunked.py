@@ -90,6 +90,8 @@ def copy_with(obj: Any, **changes: Any) -> Any:
 
 def row_dependent_reason(frame: "ModelFrame") -> str | None:
     """Why the fitted data cannot be evaluated by row slices (None: it can), in words for messages."""
+    if frame.resp_rows is not None:
+        return "responses fitted on different rows (subset())"
     for rd in frame.responses.values():
         if rd.missing is not None and len(rd.missing):
             return "imputed responses (mi())"
