@@ -189,6 +189,15 @@ def test_predictions_need_resp(fit) -> None:
             fn(fit)
 
 
+def test_loo_refused_and_per_response_plots(fit) -> None:
+    with pytest.raises(BrmsError, match="loo\\(\\)/waic\\(\\) per response.*not supported by brmspy yet"):
+        bp.loo(fit)
+    ce = bp.conditional_effects(fit, resp="y2")
+    assert len(ce.points["x"]) == mv_data()["s2"].sum()  # the observed points of y2's rows
+    ce_all = bp.conditional_effects(fit)
+    assert set(ce_all.effects) == {"y1.x", "y2.x"}
+
+
 def test_new_data_per_response_subset(fit) -> None:
     new = pd.DataFrame({"x": [0.0, 1.0], "g": ["L0", "L1"], "s1": [True, False], "s2": [True, True]}, index=["p", "q"])
     assert bp.posterior_epred(fit, newdata=new, resp="y1").shape == (fit.ndraws(), 1)
@@ -196,6 +205,31 @@ def test_new_data_per_response_subset(fit) -> None:
     dd = {k: np.asarray(v).ravel() for k, v in fit.draws_dict.items()}
     np.testing.assert_allclose(ep2[:, 1], dd["b_y2_Intercept"] + dd["b_y2_x"])
     assert list(bp.fitted(fit, newdata=new, resp="y1").index) == ["p"]
+
+
+VARIANTS = {
+    "shared_id": bp.bf("y1 | subset(s1) ~ x + (1 + x | p | g)") + bp.bf("y2 | subset(s2) ~ x + (1 | p | g)"),
+    "sigma_ar": bp.bf("y1 | subset(s1) ~ x + ar(time = t, gr = g)", "sigma ~ z + (1 | g)") + bp.bf("y2 | subset(s2) ~ x"),
+    "nonlinear": bp.bf("y1 | subset(s1) ~ a * exp(b * z)", bp.lf("a ~ 1 + (1 | g)"), bp.lf("b ~ 1"), nl=True)
+    + bp.bf("y2 | subset(s2) ~ x"),
+    "smooth_gp_mo": bp.bf("y1 | subset(s1) ~ s(z) + mo(m)") + bp.bf("y2 | subset(s2) ~ gp(x)"),
+}
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_variants_loglik_matches_stan(name: str) -> None:
+    """Special terms, dpar formulas, shared ids and non-linear formulas on each response's own rows."""
+    rng = np.random.default_rng(1)
+    d = mv_data(n=150).assign(z=lambda x: rng.normal(size=len(x)), t=lambda x: np.arange(len(x)),
+                              m=lambda x: rng.integers(1, 4, len(x)))
+    prior = (bp.prior("normal(0, 2)", "b", nlpar="a", resp="y1") + bp.prior("normal(0, 1)", "b", nlpar="b", resp="y1")
+             if name == "nonlinear" else None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = bp.brm(VARIANTS[name] + bp.set_rescor(False), d, prior=prior, chains=1, iter=200, seed=1, refresh=0)
+    for t, s in zip(f.frame.response_terms, ("s1", "s2")):
+        assert bp.posterior_predict(f, resp=t.resp, ndraws=5, seed=1).shape == (5, d[s].sum())
+    _stan_loglik(f, sum(bp.log_lik(f, resp=t.resp).sum(axis=1) for t in f.frame.response_terms), draws=(5, -1))
 
 
 def test_mi_idx_recovery(mi_fit) -> None:
