@@ -393,6 +393,8 @@ case("add_subset_mv_na_outside", mv("y | subset(lgl) ~ x1", "y2 | subset(!lgl) ~
      note="brms's na_omit: an NA of xna outside y2's subset keeps its row for y")
 case("add_subset_mv_factor", mv("y | subset(f3 != \"c\") ~ f3 + x1", "y2 ~ f3", rescor=False),
      note="X_y from its rows: no f3c column; X_y2 from every row")
+case("add_subset_mv_mm", mv("y | subset(lgl) ~ x1 + (1 | mm(gm1, gm2))", "y2 | subset(xint > 0) ~ x1 + (1 | mm(gm1, gm2))",
+                            rescor=False), note="mm(): J_<k>_<resp>_<m> and W_<k>_<resp>_<m> on each response's rows")
 case("add_subset_mv_mi_no_idx", mv("y ~ mi(xmis)", "xmis | mi() + subset(lgl) ~ x1", rescor=False),
      difference="refuse_beyond_2_18", note="brms 2.18 accepts it and pairs y's rows with the first N_y of Yl_xmis "
      "(its own check needs index()); brmspy refuses with brms's message",

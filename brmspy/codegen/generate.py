@@ -20,7 +20,7 @@ from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
 from .stanvars import place_stanvars
-from .subset import check_subset_program, scope_response, split_block_rows
+from .subset import scope_response, split_block_rows
 from .shrinkage import finish_shrinkage, stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
@@ -59,7 +59,6 @@ def generate(
     special = priors.shrinkage or priors.bounds or priors.constants or any(d.decomp for d in frame.designs.values())
     per_resp = frame.resp_rows is not None  # multivariate subset(): each response on its own rows (codegen.subset)
     if per_resp:
-        check_subset_program(frame)
         special, tuning = True, tuning or Tuning()  # brms's row-wise program: no reductions, no re-parameterisation
     red = None if special else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)

@@ -2,7 +2,7 @@
 
 brms declares ``N_<resp>`` for every response of a multivariate model and writes each response's
 vectors with it (``vector[N_y1] mu_y1``), and each group-level block's index and predictor values
-per response (``J_1_y1``, ``Z_1_y1_1`` of length ``N_y1``).  brmspy's multivariate programs without
+per response (``J_1_y1``, ``Z_1_y1_1`` of length ``N_y1``; ``mm()``: ``J_1_y1_2``, ``W_1_y1_2`` of member 2).  brmspy's multivariate programs without
 ``subset()`` keep the one ``N`` (every response has every row); with ``subset()`` the pieces of a
 response are written with ``N`` and then renamed to the response's own (:func:`scope_response`),
 and the group-level data are split by response (:func:`split_block_rows`).  The renaming works on
@@ -15,20 +15,11 @@ import re
 
 import numpy as np
 
-from ..core.errors import FormulaError
 from ..core.stan import StanBlocks
 from ..frame.types import ModelFrame, ReBlock
 
 _CODE_FIELDS = ("data", "tdata_def", "tdata_comp", "par", "tpar_def", "tpar_comp", "tpar_prior",
                 "model_def", "model_comp", "likelihood", "model_prior", "gen_def", "gen_comp")
-
-
-def check_subset_program(frame: ModelFrame) -> None:
-    """Refuse what brmspy cannot write per response yet (multi-membership blocks)."""
-    for b in frame.blocks:
-        if b.is_mm:
-            raise FormulaError(f"Multi-membership terms ({b.terms[0].label}) in a multivariate model with subset() "
-                               "are not supported by brmspy yet; fit the responses separately.")
 
 
 def _rename(sb: StanBlocks, pattern: re.Pattern, repl) -> None:
@@ -43,6 +34,7 @@ def scope_response(sb: StanBlocks, frame: ModelFrame, resp: str, first: bool = F
     """
     _rename(sb, re.compile(r"\bN\b"), f"N_{resp}")
     _rename(sb, re.compile(r"\bJ_(\d+)\b"), rf"J_\1_{resp}")
+    _rename(sb, re.compile(r"\b([JW])_(\d+)_(\d+)\b"), rf"\1_\2_{resp}_\3")  # mm(): member m of block k
     if first:
         sb.data.insert(0, f"int<lower=1> N_{resp};  // number of observations")
         sb.values = {f"N_{resp}": frame.N_of(resp), **sb.values}
@@ -51,7 +43,8 @@ def scope_response(sb: StanBlocks, frame: ModelFrame, resp: str, first: bool = F
 
 _J_DECL = re.compile(r"^array\[N\] int<lower=1> J_(\d+);")
 _Z_DECL = re.compile(r"^vector\[N\] (Z_\d+_\w+);")
-_J_NAME = re.compile(r"J_\d+")
+_MM_DECL = re.compile(r"^(array\[N\] int<lower=1>|vector\[N\]) ([JW])_(\d+)_(\d+);")
+_J_NAME = re.compile(r"[JW]_\d+(_\d+)?")
 
 
 def split_block_rows(sb: StanBlocks, block: ReBlock, frame: ModelFrame) -> StanBlocks:
@@ -70,6 +63,15 @@ def split_block_rows(sb: StanBlocks, block: ReBlock, frame: ModelFrame) -> StanB
                 lines.append(f"array[N_{r}] int<lower=1> {name};  // grouping indicator per observation")
                 values[name] = J[frame.resp_rows[r]]
             continue
+        if (m := _MM_DECL.match(line)) is not None:  # mm(): J_<k>_<resp>_<m>, W_<k>_<resp>_<m> (brms)
+            decl, kind, k, member = m.groups()
+            full = np.asarray(sb.values[f"{kind}_{k}_{member}"])
+            comment = line.split("//", 1)[1].strip() if "//" in line else ""
+            for r in resps:
+                name = f"{kind}_{k}_{r}_{member}"
+                lines.append(f"{decl.replace('[N]', f'[N_{r}]')} {name};" + (f"  // {comment}" if comment else ""))
+                values[name] = full[frame.resp_rows[r]]
+            continue
         if (m := _Z_DECL.match(line)) is not None and m.group(1) in z_rows:
             name, r = m.group(1), z_rows[m.group(1)]
             lines.append(line.replace("vector[N]", f"vector[N_{r}]", 1))
@@ -81,4 +83,4 @@ def split_block_rows(sb: StanBlocks, block: ReBlock, frame: ModelFrame) -> StanB
     return sb
 
 
-__all__ = ["check_subset_program", "scope_response", "split_block_rows"]
+__all__ = ["scope_response", "split_block_rows"]

@@ -198,6 +198,22 @@ def test_loo_refused_and_per_response_plots(fit) -> None:
     assert set(ce_all.effects) == {"y1.x", "y2.x"}
 
 
+def test_saved_fit_keeps_each_responses_rows(fit, tmp_path) -> None:
+    path = tmp_path / "mv_subset_fit.nc"
+    bp.save_fit(fit, path)
+    loaded = bp.load_fit(path)
+    assert loaded.standata()["N_y2"] == fit.standata()["N_y2"] == mv_data()["s2"].sum()
+    np.testing.assert_allclose(bp.log_lik(loaded, resp="y2"), bp.log_lik(fit, resp="y2"))
+
+
+def test_saved_mi_idx_fit(mi_fit, tmp_path) -> None:
+    path = tmp_path / "mi_idx_fit.nc"
+    bp.save_fit(mi_fit, path)
+    loaded = bp.load_fit(path)
+    np.testing.assert_array_equal(loaded.standata()["idxl_y_x_1"], mi_idx_data()["g1"])
+    np.testing.assert_allclose(bp.posterior_epred(loaded, resp="y"), bp.posterior_epred(mi_fit, resp="y"))
+
+
 def test_new_data_per_response_subset(fit) -> None:
     new = pd.DataFrame({"x": [0.0, 1.0], "g": ["L0", "L1"], "s1": [True, False], "s2": [True, True]}, index=["p", "q"])
     assert bp.posterior_epred(fit, newdata=new, resp="y1").shape == (fit.ndraws(), 1)
@@ -213,6 +229,7 @@ VARIANTS = {
     "nonlinear": bp.bf("y1 | subset(s1) ~ a * exp(b * z)", bp.lf("a ~ 1 + (1 | g)"), bp.lf("b ~ 1"), nl=True)
     + bp.bf("y2 | subset(s2) ~ x"),
     "smooth_gp_mo": bp.bf("y1 | subset(s1) ~ s(z) + mo(m)") + bp.bf("y2 | subset(s2) ~ gp(x)"),
+    "multi_membership": bp.bf("y1 | subset(s1) ~ x + (1 | mm(g, h))") + bp.bf("y2 | subset(s2) ~ x + (1 | mm(g, h))"),
 }
 
 
@@ -221,7 +238,7 @@ def test_variants_loglik_matches_stan(name: str) -> None:
     """Special terms, dpar formulas, shared ids and non-linear formulas on each response's own rows."""
     rng = np.random.default_rng(1)
     d = mv_data(n=150).assign(z=lambda x: rng.normal(size=len(x)), t=lambda x: np.arange(len(x)),
-                              m=lambda x: rng.integers(1, 4, len(x)))
+                              m=lambda x: rng.integers(1, 4, len(x)), h=lambda x: np.roll(x["g"].to_numpy(), 7))
     prior = (bp.prior("normal(0, 2)", "b", nlpar="a", resp="y1") + bp.prior("normal(0, 1)", "b", nlpar="b", resp="y1")
              if name == "nonlinear" else None)
     with warnings.catch_warnings():
