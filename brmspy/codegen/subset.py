@@ -2,11 +2,14 @@
 
 brms declares ``N_<resp>`` for every response of a multivariate model and writes each response's
 vectors with it (``vector[N_y1] mu_y1``), and each group-level block's index and predictor values
-per response (``J_1_y1``, ``Z_1_y1_1`` of length ``N_y1``; ``mm()``: ``J_1_y1_2``, ``W_1_y1_2`` of member 2).  brmspy's multivariate programs without
-``subset()`` keep the one ``N`` (every response has every row); with ``subset()`` the pieces of a
-response are written with ``N`` and then renamed to the response's own (:func:`scope_response`),
-and the group-level data are split by response (:func:`split_block_rows`).  The renaming works on
-whole identifiers (``\\bN\\b``, ``\\bJ_<id>\\b``), which a response's pieces use only in that meaning.
+per response (``J_1_y1``, ``Z_1_y1_1`` of length ``N_y1``; ``mm()``: ``J_1_y1_2``, ``W_1_y1_2`` of
+member 2).  brmspy's multivariate programs without ``subset()`` keep the one ``N`` (every response
+has every row); with ``subset()`` the pieces of a response are written with ``N`` and then renamed
+to the response's own (:func:`scope_response`), and the group-level data are split by response
+(:func:`split_block_rows`).  The renaming works on whole identifiers (``\bN\b``, ``\bJ_<id>\b``),
+which a response's pieces use only in that meaning; this is done by hand (a text pass over the
+pieces) because every code writer of the package writes ``N`` and a per-response row count in each
+of them would touch every stage of code generation.
 """
 
 from __future__ import annotations

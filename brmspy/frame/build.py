@@ -3,7 +3,9 @@
 This is where data meets the formula: every variable of the designs is
 evaluated with R's meanings (:mod:`brmspy.frame.rvalues`) on the data, NA rows are
 dropped (with a warning, as brms does), ``y | subset(s)`` keeps the rows where ``s`` is TRUE
-(group levels still come from every row: :func:`~brmspy.frame.response.subset_rows`), the response is checked against the
+(group levels still come from every row: :func:`~brmspy.frame.response.subset_rows`; in multivariate
+models each response keeps its own rows, ``frame.resp_rows``, and an NA outside the subsets of the responses
+using its column keeps its row, as brms's ``na_omit``), the response is checked against the
 family, population-level designs are built as R's ``model.matrix`` builds them
 (:class:`brmspy.frame.design.DesignSpec`), and group-level terms become index
 vectors and Z columns.  Everything here is vectorised over rows.  What is needed to

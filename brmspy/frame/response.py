@@ -136,16 +136,13 @@ def subset_rows(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> np.ndarra
 def mv_subset_masks(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray | None] | None:
     """Each response's ``subset()`` rows of a multivariate model (None: that response uses every row).
 
-    None when no response has ``subset()``.  brms 2.18 does not allow residual correlations with
-    ``subset()`` ("Only 'se', 'weights', 'mi' are supported addition arguments when 'rescor' is estimated").
+    None when no response has ``subset()``.  (Residual correlations with ``subset()`` are refused when the
+    formula is read, :mod:`brmspy.formula.mv`, as brms 2.18 refuses them.)
     """
     if not isinstance(terms, MvBrmsTerms):
         return None
     if not any(t.response.addition("subset") is not None for t in terms.responses):
         return None
-    if terms.rescor:
-        raise FormulaError("Only 'se', 'weights', 'mi' are supported addition arguments when 'rescor' is estimated "
-                           "(brms): 'subset()' needs set_rescor(False).")
     out = {}
     for t in terms.responses:
         if t.response.addition("subset") is not None:

@@ -287,7 +287,8 @@ def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.
 def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_predict` per observation."""
     draws = posterior_predict(fit, newdata, **kw)
-    return _summarise(draws, prob, labels=_resp_labels(fit, kw.get("resp")), index=_rows_index(fit, newdata, draws.shape[1], kw.get("resp")))
+    return _summarise(draws, prob, labels=_resp_labels(fit, kw.get("resp")),
+                      index=_rows_index(fit, newdata, draws.shape[1], kw.get("resp")))
 
 
 def _resp_labels(fit: "BrmsFit", resp: str | None) -> list[str] | None:
@@ -305,7 +306,8 @@ def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "
     res = y[None] - ep
     if type == "pearson":
         res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None]
-    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")), index=_rows_index(fit, newdata, res.shape[1], kw.get("resp")))
+    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")),
+                      index=_rows_index(fit, newdata, res.shape[1], kw.get("resp")))
 
 
 def series_log_lik(fit: "BrmsFit", ndraws: int | None = None) -> np.ndarray:
