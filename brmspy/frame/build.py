@@ -179,7 +179,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     group_specs: list[tuple[Prefix, GroupTerm]] = []
     completed: list[BrmsTerms] = []
     full_data, full_mv = data, mv
-    mi_index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    mi_index: dict[str, tuple[np.ndarray, np.ndarray, BrmsTerms]] = {}
     for t in resp_terms:
         if resp_rows is not None:  # the response's rows: its designs and response data (group data: codegen)
             data, mv = full_data.iloc[resp_rows[t.resp]].reset_index(drop=True), copy.copy(full_mv)
@@ -187,7 +187,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             level_data = full_data
         responses[t.resp] = build_response_data(t, data)
         if (ix := mi_index_values(t, responses[t.resp], data)) is not None:  # for mi(x, idx = g) of other responses
-            mi_index[t.response.expr] = ix
+            mi_index[t.response.expr] = (*ix, t)
         if level_data is not None and t.family.kind.has_categories:
             _check_subset_categories(t, responses[t.resp], level_data)
         responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp])  # cox: spline bases of the times
@@ -219,7 +219,9 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         level_data = None  # group levels of every row; each response's J and Z are its rows of them (codegen)
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2, rows=na_kept,
-                                                        n_data=len(labels), mi_index=mi_index))
+                                                        n_data=len(labels), mi_index=mi_index,
+                                                        subsetted=frozenset(t.resp for t in resp_terms if t.response
+                                                                            .addition("subset") is not None)))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     nthres = {Prefix(t.resp, "mu"): responses[t.resp].ncat - 1 for t in completed
               if t.family.kind.has_thresholds and responses[t.resp].ncat}

@@ -22,16 +22,19 @@ side is :class:`MiTerm`, one more term sharing ``bsp`` with ``mo()``/``me()``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks
-from ..frame.columns import check_columns
-from ..frame.response import resp_name
+from ..frame.columns import check_columns, names_in_text
+from ..frame.response import resp_name, subset_values
 from .sp import SpTerm
+
+if TYPE_CHECKING:
+    from ..formula.terms import BrmsTerms
 
 # ------------------------------------------------------------ predictor term
 
@@ -80,11 +83,12 @@ class MiTerm(SpTerm):
             if source is None:  # check_mi asked for index() already; no NA in x: brms still matches the index
                 raise FormulaError(f"Response {t.var!r} needs to have an 'index' addition term to compare with "
                                    f"'idx' (brms), for '{t.term.text}'.")
-            t.values, index = source
+            t.values, index, t.source = source
+            t.own_subset = t.prefix.resp in settings.subsetted
             pos = pd.Index(index).get_indexer(pd.Index(t.idx_values))
             if (pos < 0).any():
                 raise DataError(f"Could not match all indices in response {t.var!r} (brms): values of {t.idx!r} "
-                                f"such as {t.idx_values[pos < 0][0]!r} are not in the index() of {t.var!r}.")
+                                f"such as {t.idx_values[pos < 0][0]} are not in the index() of {t.var!r}.")
             t.idxl = pos.astype(np.int64) + 1
             seen = numbers.setdefault((t.prefix, t.var), [])
             if t.idx not in seen:
@@ -109,8 +113,7 @@ class MiTerm(SpTerm):
 
     def new_columns(self, data):
         if self.idx is not None:
-            raise DataError(f"Predictions on new data with '{self.term.text}' (values of {self.var!r} matched by "
-                            "index) are not supported by brmspy yet; predict the model's own rows (newdata=None).")
+            return self._matched_new_values(data)
         if self.var not in data.columns:
             raise DataError(f"newdata needs column {self.var!r} of '{self.term.text}'.")
         values = _numeric(data[self.var], self.var, self.term.text)
@@ -120,6 +123,33 @@ class MiTerm(SpTerm):
                 "are imputed. Fill them in, or drop those rows."
             )
         return values
+
+    def _matched_new_values(self, data: pd.DataFrame) -> np.ndarray:
+        """brms on new data: x's rows of ``data`` (x's subset), matched by x's ``index()`` to the rows' ``idx``."""
+        if self.own_subset:  # the new rows of x may lie outside this response's subset: brms reads all of newdata
+            raise DataError(f"Predictions on new data with '{self.term.text}' in a response with its own subset() are "
+                            "not supported by brmspy yet; predict the model's own rows (newdata=None).")
+        index_col = self.source.response.addition("index").args.get("x", "").strip()
+        sub = self.source.response.addition("subset")
+        needed = [self.var, self.idx, index_col, *(names_in_text(sub.args.get("x", "")) if sub is not None else [])]
+        missing = [c for c in dict.fromkeys(needed) if c not in data.columns and c not in ("TRUE", "FALSE")]
+        if missing:
+            raise DataError(f"newdata needs the column(s) {', '.join(map(repr, missing))} for '{self.term.text}' "
+                            f"(brms matches {self.idx!r} to the index() of {self.var!r}'s rows of newdata).")
+        rows = data if sub is None else data[subset_values(self.source, data.reset_index(drop=True))]
+        values = _numeric(rows[self.var], self.var, self.term.text)
+        if np.isnan(values).any():
+            raise DataError(f"newdata has missing values in {self.var!r}, used by '{self.term.text}'; only the model's "
+                            "own data are imputed. Fill them in, or drop those rows.")
+        index = rows[index_col].to_numpy()
+        if pd.Series(index).duplicated().any():
+            raise DataError(f"Index of response {self.var!r} contains duplicated values in newdata.")
+        pos = pd.Index(index).get_indexer(pd.Index(data[self.idx].to_numpy()))
+        if (pos < 0).any():
+            raise DataError(f"Could not match all indices in response {self.var!r} (brms): values of {self.idx!r} in "
+                            f"newdata such as {data[self.idx].to_numpy()[pos < 0][0]} are not in the index() of "
+                            f"{self.var!r}'s rows of newdata.")
+        return values[pos]
 
     def value(self, param, columns=None):
         if columns is not None:

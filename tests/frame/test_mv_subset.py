@@ -271,5 +271,21 @@ def test_mi_idx_epred_uses_matched_values(mi_fit) -> None:
     i = int(np.flatnonzero(~d["x"].isna().to_numpy()[d["g1"].to_numpy() - 1])[0])  # a row whose x is observed
     xv = d["x"].iloc[int(d["g1"].iloc[i]) - 1]
     np.testing.assert_allclose(ep[:, i], dd["b_y_Intercept"] + dd["b_y_w"] * d["w"].iloc[i] + dd["bsp_y_mixidxEQg1"] * xv)
-    with pytest.raises(DataError, match="not supported by brmspy yet"):
-        bp.posterior_epred(mi_fit, newdata=d.head(3), resp="y")
+
+
+def test_mi_idx_new_data_matches_within_newdata(mi_fit) -> None:
+    """brms on new data: x's rows of newdata (x's subset), matched by index() to each row's idx."""
+    d = mi_idx_data()
+    nd = d.iloc[[0, 1, 2, 100, 101]].assign(x=[0.5, -1.0, 2.0, np.nan, np.nan], id=[3, 1, 2, 0, 0], g1=[1, 2, 3, 1, 3])
+    ep = bp.posterior_epred(mi_fit, newdata=nd, resp="y")
+    dd = {k: np.asarray(v).ravel() for k, v in mi_fit.draws_dict.items()}
+    x_of_id = {3: 0.5, 1: -1.0, 2: 2.0}
+    for i in range(len(nd)):
+        want = dd["b_y_Intercept"] + dd["b_y_w"] * nd["w"].iloc[i] + dd["bsp_y_mixidxEQg1"] * x_of_id[nd["g1"].iloc[i]]
+        np.testing.assert_allclose(ep[:, i], want)
+    with pytest.raises(DataError, match="Could not match all indices in response 'x'"):
+        bp.posterior_epred(mi_fit, newdata=nd.assign(g1=[1, 2, 3, 9, 1]), resp="y")
+    with pytest.raises(DataError, match="newdata needs the column\\(s\\) 'id'"):
+        bp.posterior_epred(mi_fit, newdata=nd.drop(columns="id"), resp="y")
+    with pytest.raises(DataError, match="missing values in 'x'"):
+        bp.posterior_epred(mi_fit, newdata=nd.assign(x=[0.5, np.nan, 2.0, 0.0, 0.0]), resp="y")
