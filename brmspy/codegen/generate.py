@@ -108,7 +108,7 @@ def generate(
         apply_constants(sb, priors.constants, priors.constant_rows)
 
     # threads > 1: the likelihood split with reduce_sum (brmspy.codegen.threads); an exact reduction is cheaper
-    threaded = None if red is not None or per_resp else stan_threaded_likelihood(frame, sb, options, tuning, stanvars)
+    threaded = None if red is not None else stan_threaded_likelihood(frame, sb, options, tuning, stanvars)
     if threaded is not None:
         sb += threaded
     elif rescor:  # one multivariate likelihood for all responses

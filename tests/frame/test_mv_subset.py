@@ -96,6 +96,12 @@ def test_without_subset_one_n() -> None:
     assert "N_y1" not in code and "array[N] int<lower=1> J_1;" in code
 
 
+def test_threads_fall_back_with_a_warning() -> None:
+    with pytest.warns(UserWarning, match="subset\\(\\) in a multivariate model"):
+        code = bp.make_stancode(MV, mv_data(), threads=2)
+    assert "reduce_sum" not in code and "vector[N_y1] mu_y1" in code
+
+
 def test_mi_idx_standata_matches_index() -> None:
     d = mi_idx_data()
     sd = bp.make_standata(MI_IDX, d)
