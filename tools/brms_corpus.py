@@ -406,6 +406,9 @@ case("add_mi_idx_interaction", mv("y | subset(lgl) ~ mi(xmis, idx = x3) * mi(ymi
                                   rescor=False), note="brms testsuite [279]'s shape: a product of mi() terms")
 case("add_mi_idx_matching", mv("y | subset(xint > 2) ~ mi(xmis, idx = tlb)", "xmis | mi() + index(tlb) + subset(xint > 1) ~ x2",
                                rescor=False), note="y's rows are some of xmis's rows: idxl is not 1..N_y")
+case("add_mi_idx_groups", mv("y | subset(lgl) ~ mi(xmis, idx = x3) * x2 + (1 | p | g1)",
+                             "xmis | mi() + index(x3) + subset(lgl) ~ 1 + (1 | p | g1)", rescor=False),
+     note="one group-level block of both responses: J_1_y and J_1_xmis; an idx term times a covariate (Csp)")
 case("add_mi_idx_no_index", mv("y ~ mi(xmis, idx = x1)", "xmis | mi() ~ x2", rescor=False),
      reason=r"needs to have an 'index' addition term to compare with 'idx'")
 case("add_mi_idx_unmatched", mv("y ~ mi(xmis, idx = x3)", "xmis | mi() + index(x3) + subset(lgl) ~ x2", rescor=False),

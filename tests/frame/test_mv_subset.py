@@ -255,6 +255,24 @@ def test_variants_loglik_matches_stan(name: str) -> None:
     _stan_loglik(f, sum(bp.log_lik(f, resp=t.resp).sum(axis=1) for t in f.frame.response_terms), draws=(5, -1))
 
 
+def test_mi_idx_with_shared_groups_loglik_matches_stan() -> None:
+    """One group-level block of both responses (J_1_y, J_1_x on their rows) and an idx term times a covariate."""
+    d = mi_idx_data().assign(grp=lambda x: np.arange(len(x)) % 6)
+    f = (bp.bf("y ~ mi(x, idx = g1) * w + (1 + w | p | grp)") + bp.bf("x | mi() + index(id) + subset(s) ~ 1 + (1 | p | grp)")
+         + bp.set_rescor(False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm(f, d, chains=1, iter=200, seed=1, refresh=0)
+    sd = fit.standata()
+    assert sd["J_1_y"].shape == (len(d),) and sd["J_1_x"].shape == (80,) and sd["Z_1_x_3"].shape == (80,)
+    ll_x = bp.log_lik(fit, resp="x")
+    miss = np.flatnonzero(np.isnan(ll_x[0]))
+    ymi = fit.stan_draws.params["Ymi_x"].reshape(-1, len(miss))
+    ll_x[:, miss] = stats.norm.logpdf(ymi, bp.posterior_epred(fit, resp="x")[:, miss],
+                                      fit.draws_dict["sigma_x"].reshape(-1, 1))
+    _stan_loglik(fit, bp.log_lik(fit, resp="y").sum(axis=1) + ll_x.sum(axis=1), draws=(5, -1))
+
+
 def test_mi_idx_recovery(mi_fit) -> None:
     assert_recovers(mi_fit.draws_dict, {"bsp_y_mixidxEQg1": BSP, "b_y_w": -0.3, "b_x_Intercept": BX,
                                         "sigma_x": SIGMAX, "sigma_y": SIGMAY})
