@@ -202,6 +202,12 @@ def test_loo_refused_and_per_response_plots(fit) -> None:
     assert len(ce.points["x"]) == mv_data()["s2"].sum()  # the observed points of y2's rows
     ce_all = bp.conditional_effects(fit)
     assert set(ce_all.effects) == {"y1.x", "y2.x"}
+    import matplotlib
+
+    matplotlib.use("Agg")
+    for kind in ("stat_grouped", "loo_pit"):  # group= and loo values on y1's own rows
+        assert bp.pp_check(fit, type=kind, group="g", resp="y1", ndraws=None if kind == "loo_pit" else 10) is not None
+    bp.pp_check(fit, type="intervals", x="x", resp="y2", ndraws=10)
 
 
 def test_saved_fit_keeps_each_responses_rows(fit, tmp_path) -> None:
