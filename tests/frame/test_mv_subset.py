@@ -233,6 +233,9 @@ def test_new_data_per_response_subset(fit) -> None:
     dd = {k: np.asarray(v).ravel() for k, v in fit.draws_dict.items()}
     np.testing.assert_allclose(ep2[:, 1], dd["b_y2_Intercept"] + dd["b_y2_x"])
     assert list(bp.fitted(fit, newdata=new, resp="y1").index) == ["p"]
+    nd = mv_data().head(50)  # chunks of newdata would not line up with the subset's rows: one piece
+    np.testing.assert_allclose(bp.posterior_epred(fit, newdata=nd, resp="y1", chunk_size=7),
+                               bp.posterior_epred(fit, newdata=nd, resp="y1", chunk_size=0))
 
 
 VARIANTS = {

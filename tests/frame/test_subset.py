@@ -107,6 +107,9 @@ def test_new_data_subset(fit) -> None:
     np.testing.assert_allclose(ll[:, 1], -0.5 * ((3.0 - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi))
     with pytest.raises(DataError, match="newdata needs the column.*'s'"):
         bp.posterior_epred(fit, newdata=new.drop(columns="s"))
+    nd = subset_data().head(40)  # regression: chunks of newdata did not line up with the subset's rows
+    np.testing.assert_allclose(bp.posterior_epred(fit, newdata=nd, chunk_size=7),
+                               bp.posterior_epred(fit, newdata=nd, chunk_size=0))
 
 
 def test_sar_matrix_of_the_subset_rows() -> None:
