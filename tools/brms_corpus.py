@@ -381,12 +381,38 @@ case("add_weights_trials", "ysucc | trials(ntr) + weights(wts) ~ x1", family="bi
 case("add_weights_cens", "y | weights(wts) + cens(censlri) ~ x1")
 case("add_trials_group", "ysucc | trials(ntr) ~ x1 + (1 | g1)", family="binomial")
 case("add_trials_zib", "ysucc | trials(ntr) ~ x1", family="zero_inflated_binomial")
-case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False), difference="unsupported",
-     reason=r"(?i)subset\(\).*not supported by brmspy yet")
+case("add_subset_mv", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=False))
 case("add_subset_mv_rescor", mv("y | subset(lgl) ~ x1", "y2 ~ x1", rescor=True),
      reason=r"(?i)'subset\(\)'.*not supported with residual correlations")
-case("add_subset_mv_both", mv("y | subset(lgl) ~ x1 + (1 | g1)", "y2 | subset(xint > 0) ~ x1", rescor=False),
-     difference="unsupported", reason=r"(?i)subset\(\).*not supported by brmspy yet")
+case("add_subset_mv_both", mv("y | subset(lgl) ~ x1 + (1 | g1)", "y2 | subset(xint > 0) ~ x1", rescor=False))
+case("add_subset_mv_shared_id", mv("y | subset(lgl) ~ x1 + (1 | p | g1)", "y2 | subset(xint > 1) ~ x2 + (1 | p | g1)",
+                                  rescor=False), note="one block of both responses: J_1_y and J_1_y2 on their rows")
+case("add_subset_mv_poisson", mv("ycnt | subset(xint != 0) ~ x1 + (1 + x1 | g2)", "ycnt0 ~ x2", rescor=False),
+     family="poisson", note="family for every response; N_ycnt and N_y")
+case("add_subset_mv_na_outside", mv("y | subset(lgl) ~ x1", "y2 | subset(!lgl) ~ x1 + xna", rescor=False),
+     note="brms's na_omit: an NA of xna outside y2's subset keeps its row for y")
+case("add_subset_mv_factor", mv("y | subset(f3 != \"c\") ~ f3 + x1", "y2 ~ f3", rescor=False),
+     note="X_y from its rows: no f3c column; X_y2 from every row")
+case("add_subset_mv_mm", mv("y | subset(lgl) ~ x1 + (1 | mm(gm1, gm2))", "y2 | subset(xint > 0) ~ x1 + (1 | mm(gm1, gm2))",
+                            rescor=False), note="mm(): J_<k>_<resp>_<m> and W_<k>_<resp>_<m> on each response's rows")
+case("add_subset_mv_mi_no_idx", mv("y ~ mi(xmis)", "xmis | mi() + subset(lgl) ~ x1", rescor=False),
+     difference="refuse_beyond_2_18", note="brms 2.18 accepts it and pairs y's rows with the first N_y of Yl_xmis "
+     "(its own check needs index()); brmspy refuses with brms's message",
+     reason=r"mi\(\) terms of subsetted variables require the 'idx' argument")
+case("add_mi_idx_subset", mv("y | subset(lgl) ~ mi(xmis, idx = x3) + x2", "xmis | mi() + index(x3) + subset(lgl) ~ x2",
+                             rescor=False), note="mi(x, idx = ): idxl_y_xmis_1 matches y's x3 among xmis's index(x3)")
+case("add_mi_idx_interaction", mv("y | subset(lgl) ~ mi(xmis, idx = x3) * mi(ymis, idx = x3)",
+                                  "xmis | mi() + index(x3) + subset(lgl) ~ 1", "ymis | mi() + index(x3) + subset(lgl) ~ x2",
+                                  rescor=False), note="brms testsuite [279]'s shape: a product of mi() terms")
+case("add_mi_idx_matching", mv("y | subset(xint > 2) ~ mi(xmis, idx = tlb)", "xmis | mi() + index(tlb) + subset(xint > 1) ~ x2",
+                               rescor=False), note="y's rows are some of xmis's rows: idxl is not 1..N_y")
+case("add_mi_idx_groups", mv("y | subset(lgl) ~ mi(xmis, idx = x3) * x2 + (1 | p | g1)",
+                             "xmis | mi() + index(x3) + subset(lgl) ~ 1 + (1 | p | g1)", rescor=False),
+     note="one group-level block of both responses: J_1_y and J_1_xmis; an idx term times a covariate (Csp)")
+case("add_mi_idx_no_index", mv("y ~ mi(xmis, idx = x1)", "xmis | mi() ~ x2", rescor=False),
+     reason=r"needs to have an 'index' addition term to compare with 'idx'")
+case("add_mi_idx_unmatched", mv("y ~ mi(xmis, idx = x3)", "xmis | mi() + index(x3) + subset(lgl) ~ x2", rescor=False),
+     reason=r"Could not match all indices in response 'xmis'")
 case("add_subset_uni", "y | subset(lgl) ~ x1 + (1 | g1)")
 case("add_subset_levels_outside", 'y | subset(gby == "u") ~ x1 + (1 | g1) + (1 | g2)',
      note="g1 levels 5-8 only outside the subset: N_1 counts them (brms's global grouping levels)")

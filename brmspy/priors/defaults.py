@@ -21,7 +21,9 @@ from .table import _prefix_dpar_nlpar
 
 
 def _r_round(x: float, digits: int = 1) -> float:
-    return float(np.round(x, digits))
+    """R 4's round(): the decimal nearest to the double's exact value (0.65 -> 0.7), as Python's round();
+    numpy's round scales by 10**digits first and rounds 6.5 half to even (0.65 -> 0.6)."""
+    return float(round(float(x), digits))
 
 
 def _mad(x: np.ndarray) -> float:

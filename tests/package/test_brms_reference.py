@@ -450,7 +450,7 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
     data = build.data
     extra: set[str] = set()
     out: list[str] = []
-    N = int(_ref_array(sd["N"])) if "N" in sd else None
+    N = N_all = int(_ref_array(sd["N"])) if "N" in sd else None
     scalar = lambda k: float(_ref_array(sd[k])) if k in sd else float("nan")  # noqa: E731
 
     # MAPPING["correlation_counts"]
@@ -470,6 +470,7 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
     ordinal = {(t.resp, d) for t in build.frame.response_terms for d in t.parts if t.family.threshold_family(d)}
     for prefix, design in build.frame.designs.items():
         s = prefix.suffix
+        N = int(_ref_array(sd[f"N_{prefix.resp}"])) if f"N_{prefix.resp}" in sd else N_all  # subset(): N_<resp> rows
         is_ord = (prefix.resp, prefix.dpar) in ordinal
         if f"X{s}" not in data and design.intercept and not design.coef_names and f"X{s}" in sd:
             x = _ref_array(sd[f"X{s}"])
@@ -487,6 +488,7 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
                 sd[f"K{s}"] = {"dim": [], "v": [scalar(f"K{s}") + 1]}
 
     # MAPPING["multivariate_data"]
+    N = N_all
     if isinstance(build.frame.terms, MvBrmsTerms):
         for t in build.frame.response_terms:
             r = t.resp
