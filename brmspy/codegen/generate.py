@@ -20,6 +20,7 @@ from .options import CodeOptions
 from .priors import stan_priors
 from .reductions import choose_reduction
 from .stanvars import place_stanvars
+from .subset import scope_response, split_block_rows
 from .shrinkage import finish_shrinkage, stan_shrinkage_global
 from .render import render
 from .threads import stan_threaded_likelihood
@@ -56,6 +57,9 @@ def generate(
     options = options or CodeOptions()
     # exact likelihood reductions (brmspy.codegen.reductions); they write b themselves, shrinkage priors scale it
     special = priors.shrinkage or priors.bounds or priors.constants or any(d.decomp for d in frame.designs.values())
+    per_resp = frame.resp_rows is not None  # multivariate subset(): each response on its own rows (codegen.subset)
+    if per_resp:
+        special, tuning = True, tuning or Tuning()  # brms's row-wise program: no reductions, no re-parameterisation
     red = None if special else choose_reduction(frame, options)
     n_rows = frame.N  # the original rows (a reduction may collapse them)
     if red is not None:
@@ -70,26 +74,33 @@ def generate(
     for t in frame.response_terms:
         rd = frame.responses[t.resp]
         code = kind_code(t.family)  # the pieces that depend on the family's kind (brmspy.codegen.kinds)
-        sb += _first(red and red.response(t, rd), lambda: code.response(t, rd))  # noqa: B023
+        rs = StanBlocks()  # the response's pieces (renamed to its own rows with subset())
+        rs += _first(red and red.response(t, rd), lambda: code.response(t, rd))  # noqa: B023
+        if per_resp:
+            rs = scope_response(rs, frame, t.resp, first=True)
+        sb += rs
+        rs = StanBlocks()
         for name in t.parts:
             design = frame.designs[Prefix(t.resp, name)]
-            sb += _first(red and red.fe(design, priors), lambda: code.population(t, design, priors))  # noqa: B023
+            rs += _first(red and red.fe(design, priors), lambda: code.population(t, design, priors))  # noqa: B023
             for sp in design.specials:  # offset(), mo(), s(), gp(), ...: one piece per kind
-                sb += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
+                rs += sp.stan(priors.special.get((design.prefix, type(sp).__name__), {}))
             if design.prefix in priors.shrinkage:  # horseshoe()/R2D2() on b, after the predictor's terms as brms
-                sb += stan_shrinkage_global(design, priors.shrinkage[design.prefix], {b.id: b for b in frame.blocks})
-            sb += code.after_terms(t, design, priors)
+                rs += stan_shrinkage_global(design, priors.shrinkage[design.prefix], {b.id: b for b in frame.blocks})
+            rs += code.after_terms(t, design, priors)
         if t.nonlinear:  # covariates of non-linear formulas: C_1, C_2, ...
-            sb += stan_nl_covariates(frame, t)
-        sb += pieces.stan_dpar_parameters(t, priors.bounds)
-        sb += code.parameters(t, priors, rd)
+            rs += stan_nl_covariates(frame, t)
+        rs += pieces.stan_dpar_parameters(t, priors.bounds)
+        rs += code.parameters(t, priors, rd)
+        sb += scope_response(rs, frame, t.resp) if per_resp else rs
     rescor = bool(getattr(frame.terms, "rescor", False))
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
     sb += pieces.stan_re_student(frame.blocks)  # before the blocks, as brms
     for block in frame.blocks:
-        sb += _first(red and red.re(block),
-                     lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
+        piece = _first(red and red.re(block),
+                       lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
+        sb += split_block_rows(piece, block, frame) if per_resp else piece
     sb += stan_priors(frame, priors)
     for prefix, sh in priors.shrinkage.items():  # horseshoe()/R2D2(): sd_1, sds_1, bsp, ... are parts of its scales
         finish_shrinkage(sb, frame.designs[prefix], sh)
@@ -104,8 +115,9 @@ def generate(
         sb += stan_rescor_likelihood(frame, priors)
     else:
         for t in frame.response_terms:
-            sb += _first(red and red.likelihood(frame, t),
-                         lambda: kind_code(t.family).likelihood(frame, t, tuning))  # noqa: B023
+            piece = _first(red and red.likelihood(frame, t),
+                           lambda: kind_code(t.family).likelihood(frame, t, tuning))  # noqa: B023
+            sb += scope_response(piece, frame, t.resp) if per_resp else piece
     sb += pieces.stan_prior_only()
     model_start = place_stanvars(sb, stanvars, in_partial_sums=threaded is not None) if stanvars is not None else []
     return GeneratedModel(render(sb, model_start), sb.values, red.name if red is not None else None, _standardized(sb.par))

@@ -79,7 +79,7 @@ def stan_nl_covariates(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         if cov_names:
             sb.data.append("// covariates for non-linear functions" + ("" if name == "mu" else f" of {name}"))
             for c, stan in cov_names.items():
-                sb.declare(f"vector[N] {stan}", stan, covariate_values(frame.data, c), c)
+                sb.declare(f"vector[N] {stan}", stan, covariate_values(frame.data_of(t.resp), c), c)
     return sb
 
 

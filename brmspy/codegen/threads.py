@@ -88,6 +88,8 @@ def uncovered_reason(frame: "ModelFrame") -> str | None:
     """
     if getattr(frame.terms, "rescor", False):
         return "residual correlations (set_rescor(True))"
+    if frame.resp_rows is not None:
+        return "responses fitted on their own rows (subset() in a multivariate model)"
     for t in frame.response_terms:
         of = f" (response '{t.resp}')" if t.resp else ""
         fam = t.family

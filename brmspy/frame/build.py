@@ -3,7 +3,9 @@
 This is where data meets the formula: every variable of the designs is
 evaluated with R's meanings (:mod:`brmspy.frame.rvalues`) on the data, NA rows are
 dropped (with a warning, as brms does), ``y | subset(s)`` keeps the rows where ``s`` is TRUE
-(group levels still come from every row: :func:`~brmspy.frame.response.subset_rows`), the response is checked against the
+(group levels still come from every row: :func:`~brmspy.frame.response.subset_rows`; in multivariate
+models each response keeps its own rows, ``frame.resp_rows``, and an NA outside the subsets of the responses
+using its column keeps its row, as brms's ``na_omit``), the response is checked against the
 family, population-level designs are built as R's ``model.matrix`` builds them
 (:class:`brmspy.frame.design.DesignSpec`), and group-level terms become index
 vectors and Z columns.  Everything here is vectorised over rows.  What is needed to
@@ -13,6 +15,7 @@ build the same design on new data is kept in the frame's
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import replace
 
@@ -34,7 +37,8 @@ from .design import DesignSpec, ModelVariables, na_of
 from .groups import brms_term_order, group_blocks
 from .nonlinear import check_covariates, uncentered_design
 from .bhaz import baseline_hazard
-from .response import build_response_data, check_mi, mi_kept_columns, subset_rows
+from .response import (build_response_data, check_mi, mi_index_values, mi_kept_columns, mv_subset_masks,
+                       mv_subset_rows, subset_rows)
 from .spec import FrameSpec, PopulationSpec, ResponseSpec, group_spec
 from .specials import ModelSettings, build_specials, link_specials
 from .types import ModelFrame, PopulationDesign, ResponseData
@@ -137,6 +141,9 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     sub = data[used_na] if used_na else data.iloc[:, :0]
     na_cols = sub.isna().any(axis=1).to_numpy()
     na_vars = mv.na_rows()
+    masks = mv_subset_masks(terms, data)
+    if masks is not None:  # multivariate subset(): an NA only outside the subsets of its responses is kept
+        na_cols, na_vars = _mv_subset_na(resp_terms, data, masks, used_na, mv)
     na = na_cols | na_vars
     dropped = int(na.sum())
     if dropped:
@@ -159,6 +166,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     mv.keep(rows)
     level_data, na_kept = None, rows  # sar()/fcor() matrices: brms removes the NA rows only (then needs N x N)
     keep = subset_rows(terms, data)  # 'y | subset(s)': the response's rows, after the NA rows are dropped
+    resp_rows = mv_subset_rows(terms, data)  # multivariate subset(): each response's own rows (N_<resp>)
     if keep is not None:
         level_data = data  # brms: group levels of every remaining row (a level only outside the subset counts)
         data = data.iloc[keep].reset_index(drop=True)
@@ -170,11 +178,19 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     populations: dict[Prefix, PopulationSpec] = {}
     group_specs: list[tuple[Prefix, GroupTerm]] = []
     completed: list[BrmsTerms] = []
+    full_data, full_mv = data, mv
+    mi_index: dict[str, tuple[np.ndarray, np.ndarray, BrmsTerms]] = {}
     for t in resp_terms:
+        if resp_rows is not None:  # the response's rows: its designs and response data (group data: codegen)
+            data, mv = full_data.iloc[resp_rows[t.resp]].reset_index(drop=True), copy.copy(full_mv)
+            mv.keep(resp_rows[t.resp])
+            level_data = full_data
         responses[t.resp] = build_response_data(t, data)
+        if (ix := mi_index_values(t, responses[t.resp], data)) is not None:  # for mi(x, idx = g) of other responses
+            mi_index[t.response.expr] = (*ix, t)
         if level_data is not None and t.family.kind.has_categories:
             _check_subset_categories(t, responses[t.resp], level_data)
-        responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp])  # cox: spline bases of the times
+        responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp], data)  # cox: spline bases of the times
         t = _completed(t, responses[t.resp])
         completed.append(t)
         _check_cs(t)
@@ -198,9 +214,14 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
             host = _attach_nonlinear_autocor(t, designs, data)
             populations[host] = replace(populations[host], specials=tuple(designs[host].specials))
 
+    data, mv = full_data, full_mv
+    if resp_rows is not None:
+        level_data = None  # group levels of every row; each response's J and Z are its rows of them (codegen)
     # e.g. me() latent values shared by several predictors; mecor: set_mecor() of the model
     link_specials(list(designs.values()), ModelSettings(mecor=terms.mecor, data2=data2, rows=na_kept,
-                                                        n_data=len(labels)))
+                                                        n_data=len(labels), mi_index=mi_index,
+                                                        subsetted=frozenset(t.resp for t in resp_terms if t.response
+                                                                            .addition("subset") is not None)))
     terms = replace(terms, responses=completed) if isinstance(terms, MvBrmsTerms) else completed[0]
     nthres = {Prefix(t.resp, "mu"): responses[t.resp].ncat - 1 for t in completed
               if t.family.kind.has_thresholds and responses[t.resp].ncat}
@@ -213,10 +234,32 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         {t.resp: ac for t in completed if (ac := response_spec(t)) is not None},
     )
     frame = ModelFrame(terms, data, responses, designs, blocks, dropped, levels, spec, row_labels=labels[rows],
-                       all_rows=level_data)
+                       all_rows=level_data, resp_rows=resp_rows)
 
     check_values(frame)  # values too large for double precision: a DataError naming the column
     return frame
+
+
+def _mv_subset_na(resp_terms: list[BrmsTerms], data: pd.DataFrame, masks: dict, used_na: list[str],
+                  mv: ModelVariables) -> tuple[np.ndarray, np.ndarray]:
+    """NA rows of a multivariate model with ``subset()`` (brms's ``na_omit``): a variable's NA drops its row
+    unless every response using that variable leaves the row out of its subset."""
+    uses = {t.resp: set(variables_of(t, data)) for t in resp_terms}
+
+    def tolerated(names: set[str]) -> np.ndarray:
+        ok = np.ones(len(data), dtype=bool)
+        for r, used in uses.items():
+            if names & used:
+                ok &= ~masks[r] if masks[r] is not None else False
+        return ok
+
+    na_cols = np.zeros(len(data), dtype=bool)
+    for c in used_na:
+        na_cols |= data[c].isna().to_numpy() & ~tolerated({c})
+    na_vars = np.zeros(len(data), dtype=bool)
+    for key, value in mv.values.items():
+        na_vars |= na_of(value) & ~tolerated(set(names_in_text(key)))
+    return na_cols, na_vars
 
 
 def link_group_specials(blocks: list, designs: dict[Prefix, PopulationDesign], terms: list[BrmsTerms]) -> None:

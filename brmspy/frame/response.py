@@ -5,7 +5,8 @@ the rows where ``x`` is NA and makes the missing values parameters (:mod:`brmspy
 ``mi(x)`` predictor term, :func:`brmspy.codegen.likelihood.stan_mi_response` the Stan code).
 
 ``y | subset(s)`` (:func:`subset_values`, :func:`subset_rows`): the rows a univariate model is fitted
-on, as brms 2.18's ``subset_data``; multivariate subsets and ``mi(x, idx = )`` are refused for now.
+on, as brms 2.18's ``subset_data``; in multivariate models each response has its own rows
+(:func:`mv_subset_rows`, brms's ``N_<resp>``).
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def build_response_data(t: BrmsTerms, data: pd.DataFrame) -> ResponseData:
     for a in t.response.additions:
         if a.name == "thres" and fam.spec.response == "ordinal":
             continue
-        if a.name not in ("trials", "weights", "mi", "dec", "bhaz", "vint", "vreal", "subset", *ADDITIONS_HANDLED):
+        if a.name not in ("trials", "weights", "mi", "dec", "bhaz", "vint", "vreal", "subset", "index",
+                          *ADDITIONS_HANDLED):
             raise FormulaError(f"The addition term '{a.name}()' is recognised but not supported yet; remove it for now.")
     return rd
 
@@ -120,24 +122,64 @@ def subset_values(t: BrmsTerms, data: pd.DataFrame) -> np.ndarray | None:
 def subset_rows(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> np.ndarray | None:
     """Positions of the rows a univariate ``subset()`` model is fitted on (None: every row).
 
-    Multivariate models with ``subset()`` (each response on its own rows, brms's ``N_<resp>``) and
-    ``mi(x, idx = )`` are refused for now (issue 21).
+    Multivariate models choose rows per response: :func:`mv_subset_rows`.
     """
     if isinstance(terms, MvBrmsTerms):
-        subs = [t.response.expr for t in terms.responses if t.response.addition("subset") is not None]
-        if subs:
-            raise FormulaError(
-                f"subset() on response(s) {', '.join(map(repr, subs))} of a multivariate model (each response fitted "
-                "on its own rows, brms's N_<resp>) is not supported by brmspy yet (issue 21); fit the responses "
-                "separately on their rows (subset() is supported in univariate models).")
         return None
     keep = subset_values(terms, data)
     if keep is None:
         return None
+    _check_subset_terms(terms)
+    return np.flatnonzero(keep)
+
+
+def mv_subset_masks(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray | None] | None:
+    """Each response's ``subset()`` rows of a multivariate model (None: that response uses every row).
+
+    None when no response has ``subset()``.  (Residual correlations with ``subset()`` are refused when the
+    formula is read, :mod:`brmspy.formula.mv`, as brms 2.18 refuses them.)
+    """
+    if not isinstance(terms, MvBrmsTerms):
+        return None
+    if not any(t.response.addition("subset") is not None for t in terms.responses):
+        return None
+    out = {}
+    for t in terms.responses:
+        if t.response.addition("subset") is not None:
+            _check_subset_terms(t)
+        out[t.resp] = subset_values(t, data)
+    subsetted = {resp_name(t.response.expr) for t in terms.responses if out[t.resp] is not None}
+    for t in terms.responses:
+        for part in t.parts.values():
+            for s in _mi_calls(part.terms.special_terms):
+                if s.call.args and resp_name(s.call.args[0].strip()) in subsetted and "idx" not in dict(s.call.kwargs):
+                    raise FormulaError(f"mi() terms of subsetted variables require the 'idx' argument to be "
+                                       f"specified (brms): '{s.text}' in {part.formula!r} refers to a response with "
+                                       "subset(); use mi(x, idx = id) with bf(x | mi() + index(id) + subset(s) ~ ...).")
+    return out
+
+
+def mv_subset_rows(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray] | None:
+    """Positions of each response's rows in ``data`` (rows left after NA removal), brms's per-response subsets."""
+    masks = mv_subset_masks(terms, data)
+    if masks is None:
+        return None
+    return {r: np.arange(len(data)) if m is None else np.flatnonzero(m) for r, m in masks.items()}
+
+
+def _check_subset_terms(terms: BrmsTerms) -> None:
+    """brms's ``check_cross_formula_indexing``: terms whose values are shared across rows need every row."""
     if any(part.terms.specials("me") for part in terms.parts.values()):
         raise FormulaError("Cannot use me() terms in subsetted formulas (brms): the latent values of me() "
                            "are shared across rows; drop subset() or me().")
-    return np.flatnonzero(keep)
+    for part in terms.parts.values():
+        for s in _mi_calls(part.terms.special_terms):
+            if "idx" not in dict(s.call.kwargs):
+                raise FormulaError(f"mi() terms in subsetted formulas require the 'idx' argument to be specified "
+                                   f"(brms): '{s.text}' in {part.formula!r}, e.g. mi(x, idx = id) with "
+                                   "bf(x | mi() + index(id) ~ ...).")
+
+
 
 
 def _thres_levels(t: BrmsTerms, levels: list[str]) -> list[str]:
@@ -277,19 +319,18 @@ def _mi_calls(terms) -> list:
     return out
 
 
-def _mi_predictors(resp_terms: list["BrmsTerms"]) -> list[tuple[str, str]]:
-    """(variable, formula) of every ``mi(x)`` predictor term."""
+def _mi_predictors(resp_terms: list["BrmsTerms"]) -> list[tuple[str, str, str | None]]:
+    """(variable, formula, idx) of every ``mi(x)`` / ``mi(x, idx = id)`` predictor term."""
     out = []
     for t in resp_terms:
         for part in t.parts.values():
             for s in _mi_calls(part.terms.special_terms):
-                if len(s.call.args) != 1 or s.call.kwargs:
+                if len(s.call.args) != 1 or set(dict(s.call.kwargs)) - {"idx"}:
                     raise FormulaError(
-                        f"'{s.text}' in {part.formula!r}: brmspy's mi() takes one variable, e.g. 'mi(x)'. brms's "
-                        "mi(x, idx = id) (imputation across sub-models whose rows differ, used with subset()) is not "
-                        "supported by brmspy yet (issue 21); without subset() use mi(x)."
+                        f"'{s.text}' in {part.formula!r}: mi() takes one variable and optionally the index 'idx', "
+                        "e.g. 'mi(x)' or 'mi(x, idx = id)'."
                     )
-                out.append((s.call.args[0].strip(), part.formula))
+                out.append((s.call.args[0].strip(), part.formula, dict(s.call.kwargs).get("idx")))
     return out
 
 
@@ -300,12 +341,16 @@ def check_mi(resp_terms: list["BrmsTerms"], data: pd.DataFrame) -> None:
     continuous family; ``| mi()`` on a column without NAs warns.
     """
     mi_resp = _mi_responses(resp_terms)
-    for var, formula in _mi_predictors(resp_terms):
+    for var, formula, idx in _mi_predictors(resp_terms):
         if var not in mi_resp:
             raise FormulaError(
                 f"mi({var}) in {formula!r} needs a model for {var!r}: add bf(\"{var} | mi() ~ <predictors>\") "
                 f"to the formula, e.g. bf({formula!r}) + bf(\"{var} | mi() ~ 1\")."
             )
+        if idx is not None and mi_resp[var].response.addition("index") is None:
+            raise FormulaError(
+                f"Response {var!r} needs to have an 'index' addition term to compare with 'idx' (brms), for "
+                f"mi({var}, idx = {idx}) in {formula!r}: e.g. bf(\"{var} | mi() + index(id) ~ ...\").")
     for expr, t in mi_resp.items():
         fam = t.family
         if not fam.kind.univariate or fam.spec.response not in _BOUNDS:
@@ -346,6 +391,24 @@ def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
                 elif s.kind != "mi":
                     plain.update(names_in_text(s.text))
     return kept - plain
+
+
+def mi_index_values(t: BrmsTerms, rd: ResponseData, data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """``x | mi() + index(id)``: x's values (NaN where imputed) and its index values on its rows (None without index()).
+
+    brms's ``tidy_index``: the index must identify x's rows uniquely.
+    """
+    a = t.response.addition("index")
+    if a is None or rd.missing is None:
+        return None
+    col = a.args.get("x", "").strip()
+    if col not in data.columns:
+        raise DataError(f"'{a.text}' of {t.response.expr!r} needs a column of the data named {col!r}.")
+    values = data[col].to_numpy()
+    if pd.Series(values).duplicated().any():
+        raise DataError(f"Index of response {t.response.expr!r} contains duplicated values ('{a.text}'): each row of "
+                        f"{t.response.expr!r} needs its own index value.")
+    return rd.y, values
 
 
 def mi_response_data(t: "BrmsTerms", y_raw: pd.Series) -> "ResponseData":

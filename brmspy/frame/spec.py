@@ -154,7 +154,7 @@ class FrameSpec:
 
     # ---------------------------------------------------------------- the entry point
 
-    def new_data(self, newdata: pd.DataFrame, allow_new_levels: bool = False) -> "NewData":
+    def new_data(self, newdata: pd.DataFrame, allow_new_levels: bool = False, resp: str | None = None) -> "NewData":
         """Check ``newdata`` and return the model's design on its rows (built piece by piece on use).
 
         Parameters
@@ -181,24 +181,30 @@ class FrameSpec:
         >>> new.X(Prefix("", "mu")).shape             # doctest: +SKIP
         (3, 2)
         """
-        return NewData(self, self.check(self.subset(newdata)), allow_new_levels)
+        return NewData(self, self.check(self.subset(newdata, resp)), allow_new_levels)
 
-    def subset(self, newdata: pd.DataFrame) -> pd.DataFrame:
+    def subset(self, newdata: pd.DataFrame, resp: str | None = None) -> pd.DataFrame:
         """The rows of ``newdata`` a ``y | subset(s)`` model predicts (all rows without subset()), labels kept.
 
         brms applies the subset to new data too: the subset column is needed, and rows where it is
-        FALSE are left out of the predictions.
+        FALSE are left out of the predictions.  In multivariate models ``resp``'s subset applies.
         """
-        if not isinstance(newdata, pd.DataFrame) or isinstance(self.terms, MvBrmsTerms):
+        if not isinstance(newdata, pd.DataFrame):
             return newdata
-        a = self.terms.response.addition("subset")
+        if isinstance(self.terms, MvBrmsTerms):
+            t = next((t for t in self.terms.responses if t.resp == resp), None)
+            if t is None:
+                return newdata
+        else:
+            t = self.terms
+        a = t.response.addition("subset")
         if a is None:
             return newdata
         missing = [n for n in names_in_text(a.args.get("x", "")) if n in self.data.columns and n not in newdata.columns]
         if missing:
             raise DataError(f"newdata needs the column(s) {', '.join(map(repr, missing))} of the model's "
                             f"'{a.text}' (brms applies the subset to new data too).")
-        keep = subset_values(self.terms, newdata.reset_index(drop=True))
+        keep = subset_values(t, newdata.reset_index(drop=True))
         return newdata[keep]
 
     def check(self, newdata: pd.DataFrame) -> pd.DataFrame:
@@ -409,14 +415,21 @@ class ModelRows(FrameRows):
     """The model data's design: the frame's stored arrays (nothing is rebuilt).
 
     ``frame`` may be a row subset of the model frame (:func:`brmspy.prediction.chunked.row_subset_fit`).
+    ``resp``: in a multivariate model with ``subset()``, the response whose rows are predicted
+    (its designs hold its rows; group-level data are stored on every row and read at its rows).
     """
 
     is_new = False
 
-    def __init__(self, frame: ModelFrame):
+    def __init__(self, frame: ModelFrame, resp: str | None = None):
         self.frame = frame
-        self.data = frame.data
+        self.resp = resp
+        self._rows = None if frame.resp_rows is None or resp is None else frame.resp_rows[resp]
+        self.data = frame.data if self._rows is None else frame.data_of(resp)
         self._blocks = {b.id: b for b in frame.blocks}
+
+    def _at(self, values: np.ndarray) -> np.ndarray:
+        return values if self._rows is None else np.asarray(values)[self._rows]
 
     def X(self, prefix):
         return self.frame.designs[prefix].X
@@ -428,17 +441,18 @@ class ModelRows(FrameRows):
         return None
 
     def level_index(self, block, member=0):
-        return self._blocks[block].J[member] - 1
+        return self._at(self._blocks[block].J[member]) - 1
 
     def Z(self, block, j):
-        return self._blocks[block].coefs[j].Z
+        return self._at(self._blocks[block].coefs[j].Z)
 
     def mm_weights(self, block):
-        return self._blocks[block].mm_weights
+        w = self._blocks[block].mm_weights
+        return w if w is None else [self._at(x) for x in w]
 
     def by_index(self, block, rows):
         b = self._blocks[block]
-        return b.Jby[b.J[0][rows] - 1] - 1
+        return b.Jby[self._at(b.J[0])[rows] - 1] - 1
 
     def response(self, t, need=False):
         return self.frame.responses[t.resp]

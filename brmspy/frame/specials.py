@@ -70,6 +70,10 @@ class ModelSettings:
     data2: Any = None  # the data2 dict (matrices such as car()'s adjacency), or None
     rows: Any = None  # 0-based positions of the model's rows in the user's data (NA rows dropped), or None
     n_data: int | None = None  # number of rows of the user's data
+    #: ``x | mi() + index(id)`` responses: column x -> (x's values on its rows, NaN where imputed,
+    #: its ``index()`` values on those rows, x's terms), for ``mi(x, idx = g)`` predictors of other responses
+    mi_index: Any = None
+    subsetted: frozenset = frozenset()  # multivariate responses with their own subset()
 
 
 @dataclass

@@ -174,10 +174,23 @@ class ModelFrame:
     row_labels: pd.Index | None = field(default=None, repr=False)
     #: ``y | subset(s)``: every row left after NA removal (brms's ``fit$data``; ``data`` holds the subset's rows)
     all_rows: pd.DataFrame | None = field(default=None, repr=False)
+    #: multivariate ``subset()``: each response's rows (0-based positions in ``data``), brms's ``N_<resp>``;
+    #: None when every response uses every row
+    resp_rows: dict[str, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def N(self) -> int:
         return len(self.data)
+
+    def N_of(self, resp: str) -> int:
+        """The number of rows response ``resp`` is fitted on (brms's ``N_<resp>``)."""
+        return self.N if self.resp_rows is None else len(self.resp_rows[resp])
+
+    def data_of(self, resp: str) -> pd.DataFrame:
+        """The rows response ``resp`` is fitted on (``data`` unless a multivariate ``subset()`` chooses them)."""
+        if self.resp_rows is None:
+            return self.data
+        return self.data.iloc[self.resp_rows[resp]].reset_index(drop=True)
 
     @property
     def response_terms(self) -> list[BrmsTerms]:

@@ -445,6 +445,7 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
     t = _resp_terms(fit, resp)
     response = dpar or t.response.expr
     y = np.asarray(fit.frame.responses[t.resp].y, dtype=float)
+    fitted_rows = fit.frame.data_of(t.resp)  # multivariate subset(): the response's own rows
     lo_q, hi_q = (1 - prob) / 2, (1 + prob) / 2
 
     out: dict[str, pd.DataFrame] = {}
@@ -455,7 +456,7 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         if default and len(eff) == 2 and types == ("factor", "numeric"):
             eff, types = eff[::-1], types[::-1]  # numeric effects first, as brms
         # factor levels of the fitted rows (subset(): a level only outside the subset has no coefficient)
-        grid = _effect_grid({v: fit.frame.data[v] if typ == "factor" else data[v] for v, typ in zip(eff, types)},
+        grid = _effect_grid({v: fitted_rows[v] if typ == "factor" else data[v] for v, typ in zip(eff, types)},
                             eff, types, resolution)
         for v, typ in zip(eff, types):
             if v in mv.int_vars and typ == "numeric":  # mo(): integer values only
@@ -495,7 +496,7 @@ def conditional_effects(fit: "BrmsFit", effects: str | Sequence[str] | None = No
         df = df[[c for c in df.columns if c != "cond__"] + ["cond__"]]
         name = ":".join(eff)
         out[name], types_out[name] = df, types
-        points[name] = _point_frame(fit.frame.data, y, eff, types, cond, labels, mv, df)  # the fitted rows
+        points[name] = _point_frame(fitted_rows, y, eff, types, cond, labels, mv, df)  # the fitted rows
     return ConditionalEffects(out, response, types_out, points, method)
 
 

@@ -82,19 +82,20 @@ def _response(fit: "BrmsFit", resp: str | None = None) -> tuple[np.ndarray, Any]
     return np.asarray(fit.frame.responses[t.resp].y, dtype=float), t.family
 
 
-def _column(fit: "BrmsFit", name: str, what: str) -> np.ndarray:
-    """A data column aligned with the rows the model used."""
+def _column(fit: "BrmsFit", name: str, what: str, resp: str | None = None) -> np.ndarray:
+    """A data column aligned with the rows the model used (``resp``'s own rows with multivariate subset())."""
     if not isinstance(name, str):
         raise PlotError(f"{what} must be the name of a data column, got {name!r}.")
+    rows = fit.frame.resp_rows[resp] if fit.frame.resp_rows is not None and resp is not None else slice(None)
     if name in fit.frame.data.columns:
-        return fit.frame.data[name].to_numpy()
+        return fit.frame.data[name].to_numpy()[rows]
     if name in fit.data.columns:
         if len(fit.data) != fit.frame.N:
             raise PlotError(
                 f"Column {name!r} is not a model variable and rows with NAs were dropped when fitting, so it "
                 "cannot be aligned with the observations; add it to the model or remove the NA rows first."
             )
-        return fit.data[name].to_numpy()
+        return fit.data[name].to_numpy()[rows]
     cols = ", ".join(map(str, fit.data.columns))
     raise PlotError(f"{what} {name!r} is not a column of the data; columns: {cols}.")
 
@@ -196,9 +197,9 @@ def pp_check(fit: "BrmsFit", type: str = "dens_overlay", ndraws: int | None = No
         raise PlotError(f"pp_check(type={type!r}) needs group=<column name>.")
     if type in ("stat", "stat_grouped"):
         _stat_fun(stat)  # fail before simulating
-    groups = _column(fit, group, "group") if type in ("stat_grouped", "violin_grouped") else None
+    groups = _column(fit, group, "group", resp) if type in ("stat_grouped", "violin_grouped") else None
     if type == "intervals" and "x" in kw:
-        kw["x"] = (kw["x"], _column(fit, kw["x"], "x"))
+        kw["x"] = (kw["x"], _column(fit, kw["x"], "x", resp))
     if ndraws is None and type not in _ALL_DRAW_TYPES:
         ndraws = 10
 

@@ -90,6 +90,8 @@ def copy_with(obj: Any, **changes: Any) -> Any:
 
 def row_dependent_reason(frame: "ModelFrame") -> str | None:
     """Why the fitted data cannot be evaluated by row slices (None: it can), in words for messages."""
+    if frame.resp_rows is not None:
+        return "responses fitted on different rows (subset())"
     for rd in frame.responses.values():
         if rd.missing is not None and len(rd.missing):
             return "imputed responses (mi())"
@@ -190,6 +192,8 @@ def _unchunkable(fit: "BrmsFit", newdata: pd.DataFrame | None) -> bool:
             return True
     if newdata is not None and fit.frame.spec.row_dependent:
         return True  # e.g. I(x - mean(x)): brms takes the mean over all of newdata, not per chunk
+    if newdata is not None and any(t.response.addition("subset") is not None for t in fit.frame.response_terms):
+        return True  # subset(): fewer rows are predicted than newdata has, so chunks of newdata do not line up
     return newdata is None and row_subset_fit(fit, slice(0, 1)) is None
 
 

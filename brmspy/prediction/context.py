@@ -116,25 +116,40 @@ class PredictionContext:
 
     def on_model_rows(self) -> "PredictionContext":
         """The same call (draws, ``re_formula``, random numbers) on the fit's model rows, with a cache of its own."""
-        return PredictionContext(self.fit, self.idx, ModelRows(self.fit.frame), self.blocks, self.sample_new_levels,
-                                 self.rng, self.incl_autocor)
+        return PredictionContext(self.fit, self.idx, ModelRows(self.fit.frame, getattr(self.rows, "resp", None)),
+                                 self.blocks, self.sample_new_levels, self.rng, self.incl_autocor)
 
 
 def prediction_context(fit: "BrmsFit", newdata: pd.DataFrame | None, re_formula: Any, ndraws: int | None,
                        allow_new_levels: bool, sample_new_levels: str, seed: int | None,
-                       incl_autocor: bool = True) -> PredictionContext:
+                       incl_autocor: bool = True, resp: str | None = None) -> PredictionContext:
     """The :class:`PredictionContext` of a call: draws chosen, new data checked, ``re_formula`` resolved.
 
     Parameters are those of :func:`~brmspy.prediction.core.posterior_epred`; ``newdata`` None
-    means the fitted data.
+    means the fitted data.  ``resp``: the response predicted; a multivariate model with ``subset()``
+    predicts one response at a time (brms: "Argument 'resp' must be a single variable name").
     """
     if sample_new_levels not in NEW_LEVELS:
         raise BrmsError(f"sample_new_levels must be one of {NEW_LEVELS}, got {sample_new_levels!r}.")
     idx = draw_indices(fit, ndraws, seed)
     newdata = None if newdata is None else as_pandas(newdata, "newdata")
-    rows = ModelRows(fit.frame) if newdata is None else fit.frame.spec.new_data(newdata, allow_new_levels)
+    check_subset_resp(fit, resp)
+    rows = (ModelRows(fit.frame, resp) if newdata is None
+            else fit.frame.spec.new_data(newdata, allow_new_levels, resp))
+    if rows.N == 0:
+        raise BrmsError(f"No rows of newdata are in the subset() of response {resp!r}.")
     return PredictionContext(fit, idx, rows, _re_selection(fit, re_formula), sample_new_levels,
                              np.random.default_rng(seed), incl_autocor)
+
+
+def check_subset_resp(fit: "BrmsFit", resp: str | None) -> None:
+    """A multivariate model whose responses have their own rows (``subset()``) predicts one response at a time."""
+    if fit.frame.resp_rows is not None and resp is None:
+        raise BrmsError(
+            "Argument 'resp' must be a single variable name for models using addition argument 'subset' (brms): "
+            "each response of this model is fitted on its own rows; predict one response at a time with resp= one of "
+            f"{', '.join(repr(t.resp) for t in fit.frame.response_terms)} (loo()/waic() per response, brms's "
+            "loo(fit, resp = ...), are not supported by brmspy yet).")
 
 
 def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:

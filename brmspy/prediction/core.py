@@ -31,7 +31,7 @@ from ..formula.terms import BrmsTerms
 from .additions import addition_epred, addition_loglik, addition_predict
 from .autocor import adjust_eta, time_cov_log_lik, time_cov_predict, time_cov_series_log_lik
 from .chunked import chunked_call
-from .labelled import as_dataarray
+from .labelled import as_dataarray, rows_index
 from .context import PredictionContext, prediction_context
 from .dpars import all_responses, dpar_values, response_extras, response_terms
 from .linpred import linear_predictor
@@ -85,7 +85,8 @@ def posterior_linpred(fit: "BrmsFit", newdata: pd.DataFrame | None = None, trans
                 ndraws=ndraws, dpar=dpar, allow_new_levels=allow_new_levels, sample_new_levels=sample_new_levels,
                 seed=seed, resp=resp, nlpar=nlpar, incl_autocor=incl_autocor), newdata, ndraws, seed, resp,
                 "posterior_linpred")
-    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor,
+                             resp)
     if all_responses(fit, resp):
         return stack_responses(fit, lambda t: _linpred(ctx, t, dpar, transform, nlpar))
     return _linpred(ctx, response_terms(fit, resp), dpar, transform, nlpar)
@@ -127,7 +128,8 @@ str = "array") -> "np.ndarray | xr.DataArray":
             re_formula=re_formula, dpar=dpar, allow_new_levels=allow_new_levels,
             sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
         return out
-    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor,
+                             resp)
     if all_responses(fit, resp):
         return stack_responses(fit, lambda t: _epred(ctx, t, dpar))
     return _epred(ctx, response_terms(fit, resp), dpar)
@@ -171,7 +173,8 @@ str = "array") -> "np.ndarray | xr.DataArray":
             re_formula=re_formula, allow_new_levels=allow_new_levels,
             sample_new_levels=sample_new_levels, resp=resp, incl_autocor=incl_autocor))) is not None:
         return out
-    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor)
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed, incl_autocor,
+                             resp)
     if all_responses(fit, resp):
         return mv_predict(ctx, fit, _predict)
     return _predict(ctx, response_terms(fit, resp))
@@ -212,7 +215,8 @@ def log_lik(fit: "BrmsFit", newdata: pd.DataFrame | None = None, re_formula: Any
             re_formula=re_formula, allow_new_levels=allow_new_levels,
             sample_new_levels=sample_new_levels, resp=resp))) is not None:
         return out
-    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed)
+    ctx = prediction_context(fit, newdata, re_formula, ndraws, allow_new_levels, sample_new_levels, seed,
+                             resp=resp)
     if all_responses(fit, resp):
         return mv_log_lik(ctx, fit, _log_lik)
     return _log_lik(ctx, response_terms(fit, resp))
@@ -266,9 +270,9 @@ def _summarise(draws: np.ndarray, prob: float, first: int = 1, labels: list[str]
                          f"Q{lo * 100:g}": q[0], f"Q{hi * 100:g}": q[1]}, index=index)
 
 
-def _rows_index(fit: "BrmsFit", newdata: Any, n: int) -> pd.Index | None:
+def _rows_index(fit: "BrmsFit", newdata: Any, n: int, resp: str | None = None) -> pd.Index | None:
     """The index of the rows predicted: newdata's (a pandas input keeps its labels) or the fitted rows'."""
-    index = fit.row_labels if newdata is None else getattr(fit.frame.spec.subset(newdata), "index", None)
+    index = rows_index(fit, newdata, resp)
     return index if isinstance(index, pd.Index) and len(index) == n else None
 
 
@@ -277,13 +281,14 @@ def fitted(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.
     first = min(t.family.kind.first_category for t in fit.frame.response_terms)  # hurdle_cumulative: category 0
     draws = posterior_epred(fit, newdata, **kw)
     return _summarise(draws, prob, first=first, labels=_resp_labels(fit, kw.get("resp")),
-                      index=_rows_index(fit, newdata, draws.shape[1]))
+                      index=_rows_index(fit, newdata, draws.shape[1], kw.get("resp")))
 
 
 def predict(fit: "BrmsFit", newdata: pd.DataFrame | None = None, prob: float = 0.95, **kw: Any) -> pd.DataFrame:
     """Summary of :func:`posterior_predict` per observation."""
     draws = posterior_predict(fit, newdata, **kw)
-    return _summarise(draws, prob, labels=_resp_labels(fit, kw.get("resp")), index=_rows_index(fit, newdata, draws.shape[1]))
+    return _summarise(draws, prob, labels=_resp_labels(fit, kw.get("resp")),
+                      index=_rows_index(fit, newdata, draws.shape[1], kw.get("resp")))
 
 
 def _resp_labels(fit: "BrmsFit", resp: str | None) -> list[str] | None:
@@ -301,7 +306,8 @@ def residuals(fit: "BrmsFit", newdata: pd.DataFrame | None = None, type: str = "
     res = y[None] - ep
     if type == "pearson":
         res = res / posterior_predict(fit, newdata, **kw).std(axis=0, ddof=1)[None]
-    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")), index=_rows_index(fit, newdata, res.shape[1]))
+    return _summarise(res, prob, labels=_resp_labels(fit, kw.get("resp")),
+                      index=_rows_index(fit, newdata, res.shape[1], kw.get("resp")))
 
 
 def series_log_lik(fit: "BrmsFit", ndraws: int | None = None) -> np.ndarray:

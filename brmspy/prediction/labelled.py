@@ -23,6 +23,14 @@ if TYPE_CHECKING:
     from ..fit.brmsfit import BrmsFit
 
 
+def rows_index(fit: "BrmsFit", newdata: Any, resp: str | None = None) -> "pd.Index | None":
+    """The labels of the rows predicted: the fitted rows' (of ``resp`` with multivariate ``subset()``) or newdata's."""
+    if newdata is None:
+        rows = fit.frame.resp_rows
+        return fit.row_labels if rows is None or resp is None else fit.row_labels[rows[resp]]
+    return getattr(fit.frame.spec.subset(newdata, resp), "index", None)
+
+
 def as_dataarray(fit: "BrmsFit", values: np.ndarray, newdata: Any, ndraws: int | None, seed: int | None,
                  resp: str | None, name: str) -> "xr.DataArray":
     """``values`` (draws × observations[ × k]) with dims and coordinates; see the module docstring."""
@@ -30,7 +38,7 @@ def as_dataarray(fit: "BrmsFit", values: np.ndarray, newdata: Any, ndraws: int |
 
     nchain, per_chain = fit.stan_draws.nchains, fit.stan_draws.ndraws
     n = values.shape[1]
-    index = fit.row_labels if newdata is None else getattr(fit.frame.spec.subset(newdata), "index", None)
+    index = rows_index(fit, newdata, resp)
     obs = list(index) if isinstance(index, pd.Index) and len(index) == n and index.is_unique else list(range(n))
     coords: dict[str, Any] = {"obs": obs}
     extra: list[str] = []

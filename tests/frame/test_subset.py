@@ -4,7 +4,7 @@ brms 2.18 drops the NA rows first, then keeps the subset's rows for ``Y``, ``X``
 factor columns from the subset rows), while group levels count every remaining row (a level seen
 only outside the subset is still in ``N_<k>``, its effect drawn from the prior).  New data are
 subset too.  The rows outside the subset here have a response far from the model (``y + 100``): a fit
-that used them would not recover the truth.  Multivariate subsets and ``mi(x, idx = )`` are refused.
+that used them would not recover the truth.  Multivariate subsets and ``mi(x, idx = )``: test_mv_subset.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.core.errors import DataError, FormulaError
+from brmspy.core.errors import DataError
 from tests.checks import assert_loglik_matches_stan, assert_recovers
 
 B, SD, SIGMA = 0.7, 0.8, 0.5
@@ -63,9 +63,6 @@ def test_subset_refusals() -> None:
         bp.make_standata(FORMULA, d.assign(s=False))
     with pytest.raises(DataError, match="may not contain NAs"):
         bp.make_standata(FORMULA, d.assign(s="maybe"))
-    d2 = d.assign(y2=d["y"])
-    with pytest.raises(FormulaError, match=r"subset\(\).*multivariate.*not supported by brmspy yet"):
-        bp.make_standata(bp.bf("y | subset(s) ~ x") + bp.bf("y2 ~ x") + bp.set_rescor(False), d2)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +107,9 @@ def test_new_data_subset(fit) -> None:
     np.testing.assert_allclose(ll[:, 1], -0.5 * ((3.0 - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi))
     with pytest.raises(DataError, match="newdata needs the column.*'s'"):
         bp.posterior_epred(fit, newdata=new.drop(columns="s"))
+    nd = subset_data().head(40)  # regression: chunks of newdata did not line up with the subset's rows
+    np.testing.assert_allclose(bp.posterior_epred(fit, newdata=nd, chunk_size=7),
+                               bp.posterior_epred(fit, newdata=nd, chunk_size=0))
 
 
 def test_sar_matrix_of_the_subset_rows() -> None:
@@ -124,12 +124,6 @@ def test_sar_matrix_of_the_subset_rows() -> None:
     full = np.eye(len(d))
     with pytest.raises(DataError, match="Dimensions of 'W' for SAR terms must be equal to the number of observations"):
         bp.make_standata("y | subset(s) ~ x + sar(W)", d, data2={"W": full})
-
-
-def test_mi_idx_still_refused() -> None:
-    d = subset_data().assign(xm=lambda x: x["x"].where(x.index != "r1"), id=range(300))
-    with pytest.raises(FormulaError, match=r"mi\(x, idx = id\).*not supported by brmspy yet"):
-        bp.make_standata(bp.bf("y ~ mi(xm, idx = id)") + bp.bf("xm | mi() + index(id) ~ x") + bp.set_rescor(False), d)
 
 
 def test_conditional_effects_conditions_of_all_rows(fit) -> None:
