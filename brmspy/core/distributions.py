@@ -269,7 +269,8 @@ def _check_args(raw: str, text: str, info: DistInfo, args: list[float]) -> None:
         if not math.isfinite(value):
             what = "NaN" if math.isnan(value) else "infinite"
             raise PriorError(f"Invalid prior {text!r}: the {arg_name} of {raw}() is {what}; it must be {valid}.")
-        if arg_name in info.positive and value <= 0:
+        # 0 is built as brms builds it, with a warning (priors.checks); brms refuses a dirichlet's 0 itself
+        if arg_name in info.positive and (value < 0 or (value == 0 and info.kind == "simplex")):
             raise PriorError(
                 f"Invalid prior {text!r}: the {arg_name} of {raw}() must be {valid}, got {format_number(value)}."
             )
@@ -427,6 +428,12 @@ def _special_value(text: str, arg: str, whole: str) -> object:
         return False
     if core in ("NULL", "None"):
         return None
+    if core.startswith("["):  # brms testsuite [027]: prior('constant([[1, 0], [0, 1]])', class = 'cor')
+        raise PriorError(
+            f"{whole!r}: a Stan matrix as a constant is not supported by brmspy. brms 2.18 writes it verbatim into the "
+            "Cholesky factor of the correlation matrix (class 'cor': 'L_1[1] = [[1, 0], [0, 1]];'), so it fixes the "
+            "correlations only when the matrix is that Cholesky factor; brmspy does not fix correlations. For "
+            "uncorrelated group-level effects write (1 + x || g); constant() takes a number or c(...) of numbers.")
     m = _PRIOR.match(core)
     try:
         if m and m.group(1) == "c":

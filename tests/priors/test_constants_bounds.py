@@ -77,6 +77,9 @@ def test_constant_vector_and_checks() -> None:
         bp.make_stancode("y ~ x1", d, prior=bp.prior("constant(-1)", class_="sigma"))
     with pytest.raises(PriorError, match="on class 'cor' as the Cholesky factor itself"):  # brms's program fails stanc
         bp.prior("constant(0.5)", class_="cor")
+    # brms testsuite [027]: brms 2.18 writes a matrix constant into the Cholesky factor; refused with that reason
+    with pytest.raises(PriorError, match=r"a Stan matrix as a constant is not supported(.|\n)*Cholesky factor"):
+        bp.prior("constant([[1, 0], [0, 1]])", class_="cor")
     with pytest.raises(PriorError, match="not class 'sdgp'"):
         bp.prior("constant(0.5)", class_="sdgp")
     with pytest.raises(PriorError, match="must be a number"):
