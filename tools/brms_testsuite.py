@@ -136,6 +136,10 @@ D: dict[str, Callable[[], pd.DataFrame]] = {
     "me": lambda: (lambda r: pd.DataFrame({"y": r.normal(size=30), "x": r.normal(size=30), "z": r.normal(size=30),
                                            "xsd": np.abs(r.normal(1, 1, 30)), "zsd": np.abs(r.normal(1, 1, 30)),
                                            "ID": rep(np.arange(1, 6), each=6)}))(_rng(39)),
+    # me(x, xsd, ID): brms 2.18's make_standata refuses x/xsd that vary within a level of ID ("Measured values and
+    # measurement error should be unique for each group"); brmspy builds the data with the code, so one value per ID
+    "me_gr": lambda: D["me"]().assign(x=lambda d: d.groupby("ID")["x"].transform("first"),
+                                      xsd=lambda d: d.groupby("ID")["xsd"].transform("first")),
     "mm": lambda: (lambda r: pd.DataFrame({"y": r.normal(size=10), "g1": r.integers(1, 11, 10),
                                            "g2": r.integers(1, 11, 10), "w1": np.ones(10),
                                            "w2": np.abs(r.normal(size=10))}))(_rng(40)),
@@ -720,9 +724,9 @@ C("make_stancode(bf(y ~ a * b, a + b ~ me(x, xsd), nl = TRUE), data = dat, prior
   prior=lambda: [P("normal(0,5)", nlpar="a"), P("normal(0, 5)", nlpar="b")])
 C("make_stancode(bf(mvbind(y, z) ~ me(x, xsd)) + set_rescor(TRUE) + set_mecor(FALSE), dat)", "me",
   lambda: F("mvbind(y, z) ~ me(x, xsd)") + bp.set_rescor(True) + bp.set_mecor(False))
-C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)), dat)", "me",
+C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)), dat)", "me_gr",
   lambda: F("y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)"))
-C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)) + set_mecor(FALSE), dat)", "me",
+C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)) + set_mecor(FALSE), dat)", "me_gr",
   lambda: F("y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)") + bp.set_mecor(False))
 
 test("Stan code of multi-membership models is correct")

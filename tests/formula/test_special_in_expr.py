@@ -23,7 +23,6 @@ def _data() -> pd.DataFrame:
     ("y ~ I(me(x, xsd)^2)", r"special terms inside arithmetic or I\(\)"),
     ("y ~ I(log(mo(x)))", r"special terms inside arithmetic or I\(\)"),
     ("y ~ (1 + mmc(w1, w2) | mm(g1, g2))", "multi-membership covariates"),
-    ("y ~ me(x, xsd, ID)", r"me\(\.\.\., gr = ID\)"),
 ])
 def test_refused_with_the_feature_named(formula: str, match: str) -> None:
     with pytest.raises(FormulaError, match=match):
