@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..core.errors import FormulaError
 from .rexpr import Name, parse_expr
+from .spexpr import has_sp_call, sp_expression
 from .rterms import RTerms, population_terms
 from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
 
@@ -481,6 +482,8 @@ def _special_in_interaction(term: str) -> str | None:
         call = parse_call(strip_outer_parens(factor))
         if call and call.name in SPECIAL_TERMS:
             return call.text
+        if has_sp_call(strip_outer_parens(factor)):  # I(me(x, sdx)^2): brmspy.formula.spexpr
+            return strip_outer_parens(factor)
     return None
 
 
@@ -519,9 +522,10 @@ def _sp_product(atoms: tuple[str, ...], term: str, context: str) -> SpecialTerm 
     """The special term for one product of atoms, or None when it has no special call."""
     calls = [parse_call(a) for a in atoms]
     specials = [c for c in calls if c is not None and c.name in SPECIAL_TERMS]
-    if not specials:
+    exprs = [a for a, c in zip(atoms, calls) if (c is None or c.name not in SPECIAL_TERMS) and has_sp_call(a)]
+    if not specials and not exprs:
         return None
-    if len(atoms) == 1:
+    if len(atoms) == 1 and specials:
         return SpecialTerm(specials[0].name, specials[0])
     bad = [c.text for c in specials if c.name not in SP_INTERACTION_KINDS]
     if bad:
@@ -576,7 +580,7 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
             continue
         if call and call.name in GROUP_CALLS:
             raise FormulaError(f"'{bare}' may only be used as the grouping part of a group-level term, e.g. '(1 | {bare})'.")
-        inner = _special_in_interaction(bare) if call is None else None
+        inner = _special_in_interaction(bare) if call is None or has_sp_call(bare) else None
         if inner:  # mo(x):z, mo(x) * z, me(x, sdx):mo(w): brms's sp interactions (brmspy.specials.sp)
             if sign == "-":
                 raise FormulaError(f"Special terms cannot be removed with '-': {bare} in {context!r}.")
@@ -587,7 +591,10 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
                 elif all(sp.text != o.text for o in specials):
                     for f in getattr(sp, "factors", (sp.text,)):
                         c = parse_call(f)
-                        if c is not None:
+                        if has_sp_call(f):  # I(me(x, sdx)^2): the expression and each call in it
+                            for text in sp_expression(f, context)[1].values():
+                                check_call_args(parse_call(text), context)
+                        elif c is not None:
                             check_call_args(c, context)
                         else:
                             parse_expr(f, context)
