@@ -204,8 +204,8 @@ _SPECIAL_IN_EXPR = ("special terms inside arithmetic or I() are supported only f
                     "the special term on its own (e.g. 's(x)', 'mo(x)') or its product with a covariate ('mo(x):z')")
 UNSUPPORTED = {
     **{name: _SPECIAL_IN_EXPR for name in ("me", "mi", "mo", "s", "t2", "gp")},
-    "mmc": "multi-membership covariates ((1 + mmc(w1, w2) | mm(g1, g2)): one covariate per member) are not "
-           "supported by brmspy yet; use a covariate shared by the members, e.g. (1 + w | mm(g1, g2))",
+    "mmc": "multi-membership covariates belong left of '|' in a multi-membership term, one covariate per member: "
+           "(1 + mmc(w1, w2) | mm(g1, g2))",
     "ns": "natural splines: use a smooth term 's(x)' (brms's alternative), or compute the basis in pandas first",
     "bs": "B-splines: use a smooth term 's(x)' (brms's alternative), or compute the basis in pandas first",
     "cut": "compute the column in pandas first, e.g. df['xc'] = pd.cut(df['x'], bins=...)",

@@ -25,7 +25,7 @@ def _data() -> pd.DataFrame:
     ("y ~ I(pmax(me(x, xsd), 0))", r"'pmax\(\)' in .* is not supported around me\(\)/mi\(\) terms"),
     ("y ~ I(me(x, xsd) > 0)", r"The operator '>' in .* is not supported"),
     ("y ~ I(s(x)^2)", r"special terms inside arithmetic or I\(\)"),
-    ("y ~ (1 + mmc(w1, w2) | mm(g1, g2))", "multi-membership covariates"),
+    ("y ~ mmc(w1, w2)", "multi-membership covariates belong left of '\\|'"),
 ])
 def test_refused_with_the_feature_named(formula: str, match: str) -> None:
     with pytest.raises(FormulaError, match=match):
