@@ -136,10 +136,6 @@ D: dict[str, Callable[[], pd.DataFrame]] = {
     "me": lambda: (lambda r: pd.DataFrame({"y": r.normal(size=30), "x": r.normal(size=30), "z": r.normal(size=30),
                                            "xsd": np.abs(r.normal(1, 1, 30)), "zsd": np.abs(r.normal(1, 1, 30)),
                                            "ID": rep(np.arange(1, 6), each=6)}))(_rng(39)),
-    # me(x, xsd, ID): brms 2.18's make_standata refuses x/xsd that vary within a level of ID ("Measured values and
-    # measurement error should be unique for each group"); brmspy builds the data with the code, so one value per ID
-    "me_gr": lambda: D["me"]().assign(x=lambda d: d.groupby("ID")["x"].transform("first"),
-                                      xsd=lambda d: d.groupby("ID")["xsd"].transform("first")),
     "mm": lambda: (lambda r: pd.DataFrame({"y": r.normal(size=10), "g1": r.integers(1, 11, 10),
                                            "g2": r.integers(1, 11, 10), "w1": np.ones(10),
                                            "w2": np.abs(r.normal(size=10))}))(_rng(40)),
@@ -159,10 +155,6 @@ D: dict[str, Callable[[], pd.DataFrame]] = {
                                 "z": _factor(rep([3, 4, 5, 6], each=10))}),
     "mi": lambda: pd.DataFrame({"y": rnorm(10, 62), "x": np.where(np.isin(np.arange(10), [0, 2, 8]), np.nan, rnorm(10, 63)),
                                 "g": np.arange(1, 11), "z": 1}),
-    # brms 2.18's make_standata refuses the test's x for a lognormal x with trunc(lb = 1) ("Family 'lognormal'
-    # requires response greater than 0.", then "Some responses are outside of the truncation bounds."); brmspy
-    # builds the data with the code, so x is made > 1 for that case
-    "mi_pos": lambda: D["mi"]().assign(x=lambda d: d["x"].abs() + 1),
     # brms's test assigns dat$x[c(1, 3, 9)] <- NA to a data frame without 'x' (R refuses: 9 rows for 10)
     "overimp": lambda: pd.DataFrame({"y": rnorm(10, 64), "x_x": rnorm(10, 65), "g": np.arange(1, 11), "z": 1}),
     "subset": lambda: pd.DataFrame({"y": rnorm(10, 66), "x": np.r_[rnorm(9, 67), np.nan], "z": rnorm(10, 68),
@@ -728,9 +720,9 @@ C("make_stancode(bf(y ~ a * b, a + b ~ me(x, xsd), nl = TRUE), data = dat, prior
   prior=lambda: [P("normal(0,5)", nlpar="a"), P("normal(0, 5)", nlpar="b")])
 C("make_stancode(bf(mvbind(y, z) ~ me(x, xsd)) + set_rescor(TRUE) + set_mecor(FALSE), dat)", "me",
   lambda: F("mvbind(y, z) ~ me(x, xsd)") + bp.set_rescor(True) + bp.set_mecor(False))
-C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)), dat)", "me_gr",
+C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)), dat)", "me",
   lambda: F("y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)"))
-C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)) + set_mecor(FALSE), dat)", "me_gr",
+C("make_stancode(bf(y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)) + set_mecor(FALSE), dat)", "me",
   lambda: F("y ~ me(x, xsd, ID) + me(z, xsd) + (me(x, xsd, ID) | ID)") + bp.set_mecor(False))
 
 test("Stan code of multi-membership models is correct")
@@ -910,7 +902,7 @@ C("make_stancode(bf(y ~ mi(x)*mo(g)) + bf(x | mi() ~ 1) + set_rescor(FALSE), dat
 C("make_stancode(bf(y ~ 1, sigma ~ 1) + bf(x | mi() ~ 1) + set_rescor(TRUE), dat)", "mi",
   lambda: F("y ~ 1", "sigma ~ 1") + F("x | mi() ~ 1") + bp.set_rescor(True))
 C("make_stancode(bf(x | mi() ~ y, family = 'lognormal'), dat)", "mi", lambda: F("x | mi() ~ y", family="lognormal"))
-C("make_stancode(bf(y ~ I(log(mi(x))) * g) + bf(x | mi() + trunc(lb = 1) ~ y, family = 'lognormal'), dat)", "mi_pos",
+C("make_stancode(bf(y ~ I(log(mi(x))) * g) + bf(x | mi() + trunc(lb = 1) ~ y, family = 'lognormal'), dat)", "mi",
   lambda: F("y ~ I(log(mi(x))) * g") + F("x | mi() + trunc(lb = 1) ~ y", family="lognormal"))
 C("make_stancode(bf(y ~ mi(x)*g) + bf(x | mi() + cens(z) ~ y, family = 'beta'), dat)", "mi",
   lambda: F("y ~ mi(x)*g") + F("x | mi() + cens(z) ~ y", family="beta"))
@@ -1071,8 +1063,10 @@ def run_case(case: Case, stanc: Callable[[str], Any]) -> Outcome:
 #: why brmspy refuses, by the refusal's message (checked against brms 2.18 where it says so)
 _WHY = (
     ("data check", "brms's make_standata refuses these data too (checked with brms 2.18 for bernoulli, von_mises, "
-     "truncation, positive and (0, 1) responses, censoring bounds, se); its make_stancode does not read the data",
-     r"^DataError: (Family '[^']*' needs|\d+ response value\(s\) lie outside|Left censor points|Standard errors in se)"),
+     "truncation, positive and (0, 1) responses, censoring bounds, se, me(x, sdx, gr) values that vary within a "
+     "level); its make_stancode does not read the data",
+     r"^DataError: (Family '[^']*' needs|\d+ response value\(s\) lie outside|Left censor points|Standard errors in se"
+     r"|.*measured values and measurement error should be unique)"),
     ("deliberate", "a documented difference: lasso() follows current brms (removed); priors are parsed, never Stan "
      "code (check = FALSE, stanvar names as hyperparameters, multi_normal on b)",
      r"lasso prior|Cannot read the prior|hyperparameters must be numbers|Unknown prior distribution 'multi_normal'"),

@@ -81,8 +81,11 @@ def test_code_and_names_as_brms():
     sd = bp.make_standata(FORMULA, df)
     assert sd["Mme_1"] == 1 and sd["Ksp"] == 2 and "Xn_2" not in sd
     # mi(): the imputed values keep their rows (brms testsuite [275] form)
-    sd = bp.make_standata(bp.bf("y ~ I(log(mi(xm))) * w") + bp.bf("xm | mi() + trunc(lb = 0.01) ~ w",
-                                                                  family="lognormal"), mi_data(40))
+    f275 = bp.bf("y ~ I(log(mi(xm))) * w") + bp.bf("xm | mi() + trunc(lb = 0.01) ~ w", family="lognormal")
+    code = bp.make_stancode(f275, mi_data(40))
+    stanli.stan_to_mir(code)
+    assert "bsp_y[1] * (log(Yl_xm)) + bsp_y[2] * (log(Yl_xm)) .* Csp_y_1" in code  # brms: (log(Yl_x[n])) * Csp_y_1[n]
+    sd = bp.make_standata(f275, mi_data(40))
     assert sd["N"] == 40 and sd["Nmi_xm"] == int(mi_data(40)["xm"].isna().sum())
 
 
