@@ -1029,6 +1029,11 @@ case("prior_lasso", "y ~ x1 + x2", prior=[pr("lasso(1)", "b")], difference="refu
 case("prior_student_t_b", "y ~ x1 + f3", prior=[pr("student_t(3, 0, 2)", "b")])
 case("prior_constant", "y ~ x1 + x2", prior=[pr("constant(1)", "b", coef="x1")])
 case("prior_constant_class_b", "y ~ x1 + x2 + f3", prior=[pr("constant(0.5)", "b")])
+case("prior_constant_cor_matrix", "y ~ x1 + (1 + x1 | g1)", prior=[pr("constant([[1, 0], [0.6, 0.8]])", "cor")],
+     note="brms writes the matrix into the Cholesky factor L_1")
+case("prior_constant_cor_by", "y ~ x1 + (1 + x1 | gr(g1, by = gby))",
+     prior=[pr("constant(3)", "sd", group="g1"), pr("constant([[1, 0], [0, 1]])", "cor")],
+     note="brms testsuite [027]: L_1[i] and sd_1 = rep_matrix(3, ...)")
 case("prior_constant_mixed", "y ~ x1 + x2 + x3", prior=[pr("normal(0, 2)", "b"), pr("constant(-1)", "b", coef="x2")])
 case("prior_constant_intercept_sd_sigma", "y ~ x1 + (1 | g1)",
      prior=[pr("constant(2)", "Intercept"), pr("constant(0.5)", "sd"), pr("constant(1.5)", "sigma")])
