@@ -560,16 +560,35 @@ case("refuse_ac_cosy_cens", "y | cens(censi) ~ x1 + cosy(tim, g1)", reason=r"(?i
 case("refuse_ac_ar_cov_trunc", "y | trunc(lb = -10) ~ x1 + ar(tim, g1, cov = TRUE)", reason=r"(?i)invalid addition arguments")
 case("refuse_ac_cosy_se", "y | se(sey) ~ x1 + cosy(tim, g1)", reason=r"(?i)set argument 'sigma' of function 'se' to TRUE")
 case("refuse_ac_fcor_se", "y | se(sey) ~ x1 + fcor(V)", data2={"V": "fcorV"}, reason=r"(?i)invalid addition arguments")
-case("ac_cosy_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + cosy(tim, g1)", difference="unsupported",
-     reason=r"(?i)se\(.*not supported by brmspy yet")
+case("ac_cosy_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + cosy(tim, g1)", note="se^2 on the covariance's diagonal")
+case("ac_arma_cov_se_student", "y | se(sey, sigma = TRUE) ~ x1 + arma(tim, g1, cov = TRUE)", family="student")
+case("ac_ar_cov_se_sigma_het", bf("y | se(sey, sigma = TRUE) ~ x1 + ar(tim, g1, cov = TRUE)", "sigma ~ x2"))
+case("ac_ma_cov_se_group", "y | se(sey, sigma = TRUE) ~ x1 + (1 | g2) + ma(tim, g1, cov = TRUE)")
+case("refuse_ac_arma_cov_se", "y | se(sey) ~ x1 + arma(tim, g1, cov = TRUE)",
+     reason=r"(?i)set argument 'sigma' of function 'se' to TRUE")
+case("refuse_ac_sar_se", "y | se(sey) ~ x1 + sar(W)", data2={"W": "sarW"}, reason=r"(?i)does not compile",
+     difference="unsupported",
+     note="brms 2.18 gives data and priors, but its program passes the vector se where its SAR density takes one "
+          "sigma and stanc rejects it")
+case("refuse_ac_sar_se_sigma", 'y | se(sey, sigma = TRUE) ~ x1 + sar(W, type = "error")', data2={"W": "sarW"},
+     reason=r"(?i)does not compile", difference="unsupported")
 case("ac_unstr", "y ~ x1 + unstr(tim, g1)", difference="newer_brms", note="unstr(): brms 2.19+")
 case("ac_unstr_student_sigma", bf("y ~ x1 + unstr(time = tim, gr = g1)", "sigma ~ x2"), family="student",
      difference="newer_brms")
 case("ac_unstr_poisson", "ycnt ~ x1 + (1 | g2) + unstr(tim, g1)", family="poisson", difference="newer_brms",
      note="latent residuals (scale_time_err_flex)")
 case("ac_unstr_prior", "y ~ x1 + unstr(tim, g1)", prior=[pr("lkj(2)", "cortime")], difference="newer_brms")
+case("ac_unstr_se_sigma", "y | se(sey, sigma = TRUE) ~ x1 + unstr(tim, g1)", difference="newer_brms",
+     note="brms 2.19+: normal_time_hom_se_flex_lpdf")
+case("ac_unstr_se_student_sigma", bf("y | se(sey, sigma = TRUE) ~ x1 + unstr(tim, g1)", "sigma ~ x2"),
+     family="student", difference="newer_brms")
 case("ac_car", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"})
 case("ac_car_esicar", 'y ~ x1 + car(W, gr = g1, type = "esicar")', data2={"W": "adjW"})
+case("ac_car_sigma", bf("y ~ x1", "sigma ~ car(W, gr = g1)"), data2={"W": "adjW"}, note="car() on a dpar")
+case("ac_car_mu_sigma", bf("y ~ x1 + car(W, gr = g1)", "sigma ~ x2 + car(W, gr = g1, type = 'icar')"),
+     data2={"W": "adjW"})
+case("ac_car_shape_bym2_negbinomial", bf("ycnt ~ x1", "shape ~ car(W, gr = g1, type = 'bym2')"),
+     family="negbinomial", data2={"W": "adjW"}, prior=[pr("normal(0, 1)", "sdcar", dpar="shape")])
 case("ac_car_icar_poisson", 'ycnt ~ x1 + car(W, gr = g1, type = "icar")', family="poisson", data2={"W": "adjW"})
 case("ac_car_bym2_bernoulli", 'ybin ~ x1 + (1 | g2) + car(W, g1, "bym2")', family="bernoulli", data2={"W": "adjW"})
 case("ac_car_prior", "y ~ x1 + car(W, gr = g1)", data2={"W": "adjW"},
@@ -628,6 +647,17 @@ case("dist_student_nu_fixed", bf("y ~ x1", nu=4), family="student")
 # ---------------------------------------------------------------- multivariate
 group("multivariate")
 case("mv_default_rescor", mv("y ~ x1", "y2 ~ x1"), note="brms 2.18 sets rescor = TRUE for gaussian (message)")
+case("mv_ar_rescor", mv("y ~ 1 + ar(tim, g1)", "y2 ~ 1 + ar(tim, g1)", rescor=True),
+     note="ARMA terms added to each response's mu, then the joint density (brms test suite [100])")
+case("mv_arma_rescor_student", mv("y ~ x1 + arma(tim, g1)", "y2 ~ x1 + arma(tim, g1)", rescor=True), family="student")
+case("mv_ar_one_rescor_sigma", mv(bf("y ~ x1 + ar(tim, g1, p = 2)", "sigma ~ x2"), "y2 ~ x1", rescor=True))
+case("mv_mi_rescor", mv(bf("y ~ 1", "sigma ~ 1"), "ymis | mi() ~ 1", rescor=True),
+     note="brms test suite [273]: the imputed values fill the rows' response array Yl")
+case("mv_mi_rescor_student", mv("y ~ x1", "ymis | mi() ~ x2 + (1 | g1)", rescor=True), family="student")
+case("mv_mi_rescor_predictor", mv("y ~ mi(xmis) + x1", "xmis | mi() ~ x2", rescor=True))
+case("mv_mi_sdy_rescor", mv("ymis | mi(sey) ~ x1", "y ~ x2", rescor=True), note="latent Yl_ymis in the rows' array")
+case("refuse_mv_cosy_rescor", mv("y ~ x1 + cosy(tim, g1)", "y2 ~ x1 + cosy(tim, g1)", rescor=True),
+     reason=r"(?i)Explicit covariance terms cannot be modeled when 'rescor' is estimated")
 case("mv_rescor_true", mv("y ~ x1", "y2 ~ x1", rescor=True))
 case("mv_rescor_false", mv("y ~ x1", "y2 ~ x1", rescor=False))
 case("mv_mvbind", "mvbind(y, y2) ~ x1")
@@ -786,11 +816,18 @@ case("refuse_mix_theta_fixed_partial", bf("y ~ x1", theta1=0.3), family=mix("gau
      reason=r"(?i)fix no or all mixing proportions")
 case("refuse_mix_theta_fixed_negative", bf("y ~ x1", theta1=-1, theta2=2), family=mix("gaussian", "gaussian"),
      reason=r"(?i)must be positive")
-# se() in mixtures: brms 2.18 replaces the sigma of each gaussian/student component by se (sigma<k> stays a parameter with its prior)
+# se() in mixtures: brms 2.18 replaces the sigma of each gaussian/student/skew_normal component by se (sigma<k> stays a
+# parameter with its prior); with sigma = TRUE it uses sqrt(square(sigma<k>) + se2[n])
 case("mix_se", "y | se(sey) ~ x1", family=mix("gaussian", "student"))
 case("mix_se_same", "y | se(sey) ~ x1", family=mix("gaussian", "gaussian"))
 case("mix_se_lognormal", "ypos | se(sey) ~ x1", family=mix("gaussian", "lognormal"),
      note="brms 2.18: se replaces sigma1 of the gaussian component only")
+case("mix_se_sigma", "y | se(sey, sigma = TRUE) ~ x1", family=mix("gaussian", "gaussian"),
+     note="sqrt(square(sigma<k>) + se2[n]) per component")
+case("mix_se_sigma_student_dpar", bf("y | se(sey, sigma = TRUE) ~ x1", "sigma2 ~ x2"), family=mix("gaussian", "student"))
+case("mix_se_skew_normal", "y | se(sey) ~ x1", family=mix("skew_normal", "gaussian"),
+     note="se replaces sigma1 of the skew_normal component too")
+case("mix_se_sigma_skew_normal", "ypos | se(sey, sigma = TRUE) ~ x1", family=mix("skew_normal", "lognormal"))
 case("mix_different", "ypos ~ x1", family=mix("gamma", "lognormal"))
 case("mix_group", "y ~ x1 + (1 | g1)", family=mix("gaussian", "gaussian"))
 case("mix_cumulative2", "yord ~ x1", family=mix("cumulative", "cumulative"))
@@ -936,11 +973,30 @@ case("fam_cox_knots", "ypos ~ x1", family=fam("cox", link="identity", bhaz={"kno
 case("fam_cox_prior", "ypos | weights(wts) ~ x1", family="cox", prior=[pr("dirichlet(2)", "sbhaz")])
 case("fam_cox_bhaz_addition", "ypos | bhaz(df = 6, intercept = FALSE) ~ x1", family="cox", difference="newer_brms",
      note="the addition term bhaz() came after brms 2.18 (which takes cox(bhaz = list(...)))")
-case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="unsupported",
-     reason=r"bhaz\(gr = g1\).*not supported", note="stratified baseline hazards of current brms")
-case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="refuse_beyond_2_18",
-     reason=r"trunc\(\) is not supported for family 'cox'",
-     note="brms 2.18 takes the baseline hazard at the response, not at the truncation bound")
+case("fam_cox_mix_exponential", "ypos ~ x1", family=mix("cox", "exponential"),
+     note="one cox component: brms 2.18's program names its baseline hazard as cox's alone (sbhaz, dpar mu1 in the priors)")
+case("fam_cox_mix_weibull_cens", "ypos | cens(censlri) ~ x1", family=mix("weibull", "cox"),
+     prior=[pr("dirichlet(2)", "sbhaz", dpar="mu2")])
+case("fam_cox_mix_interval", "ypos | cens(censi, ypos + 1) ~ x1", family=mix("cox", "lognormal"),
+     difference="cox_bound_hazards")
+case("fam_cox_mix_cox", "ypos ~ x1", family=mix("cox", "cox"), difference="refuse_beyond_2_18",
+     reason=r"more than one cox component",
+     note="brms 2.18 declares both components' Kbhaz, Zbhaz, sbhaz under one name: Stan rejects its program")
+case("fam_cox_bhaz_gr", "ypos | bhaz(gr = g1) ~ x1", family="cox", difference="newer_brms",
+     note="stratified baseline hazards (bhaz(gr = g)) of current brms; 2.18 has no bhaz() term")
+case("fam_cox_bhaz_gr_cens", "ypos | cens(censlri) + bhaz(gr = g2, df = 6) ~ x1 + (1 | g1)", family="cox",
+     difference="newer_brms", prior=[pr("dirichlet(2)", "sbhaz")])
+case("fam_cox_bhaz_gr_interval", "ypos | cens(censi, ypos + 1) + bhaz(gr = f3) ~ x1", family=fam("cox", link="identity"),
+     difference="newer_brms")
+case("fam_cox_trunc", "ypos | trunc(lb = 0.1) ~ x1", family="cox", difference="cox_bound_hazards",
+     note="brms 2.18 takes the cumulative hazard at the response, not at the truncation bound")
+case("fam_cox_trunc_both", "ypos | trunc(lb = 0.05, ub = 8) ~ x1 + (1 | g1)", family="cox", difference="cox_bound_hazards")
+case("fam_cox_interval", "ypos | cens(censi, ypos + 1) ~ x1", family="cox", difference="cox_bound_hazards",
+     note="brms 2.18 takes the cumulative hazard at y, not at y2, for the upper end")
+case("fam_cox_interval_trunc", "ypos | cens(censi, ypos + 0.5) + trunc(lb = 0.05) ~ x1 + x2",
+     family=fam("cox", link="identity"), difference="cox_bound_hazards")
+case("fam_cox_interval_weights", "ypos | weights(wts) + cens(censi, ypos + 1) ~ x1", family=fam("cox", bhaz={"df": 6}),
+     difference="cox_bound_hazards")
 
 # ---------------------------------------------------------------- priors (user priors, brms's validation)
 group("priors")

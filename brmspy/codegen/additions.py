@@ -166,11 +166,17 @@ def stan_addition_likelihood(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp
 
 
 def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp: dict[str, str], ctx: PredictionContext,
-          trials: bool, y: str | None = None) -> str:
-    """One density/CDF call at ``y`` (default the response) in ``ctx``, with se and rate folded in."""
+          trials: bool, y: str | None = None, at: str | None = None) -> str:
+    """One density/CDF call at ``y`` (default the response) in ``ctx``, with se and rate folded in.
+
+    ``at`` names the data ``y`` comes from (``rcens``, ``lb``, ``ub``): cox's cumulative hazard is then the
+    one at that time (``cbhaz_rcens[n]``, brmspy.codegen.survival), not the response's.
+    """
     s = _rs(t)
     adds: AdditionData = rd.adds
     d = {k: (ctx.at(v) if v in ctx.vectors else v) for k, v in dp.items()}
+    if at is not None and "cbhaz" in d:  # cox, alone or as a mixture component
+        d["cbhaz"] = ctx.at(f"cbhaz_{at}{s}")
     vec = set(ctx.vectors) if not ctx.scalar else set()
     if adds.se is not None:
         d["sigma"] = f"sqrt(square({d['sigma']}) + {ctx.at('se2' + s)})" if adds.se_sigma else ctx.at(f"se{s}")
@@ -239,7 +245,7 @@ def _row_statements(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[st
     if adds.rcens is not None:
         branches.append(("2", [
             "log_diff_exp(",
-            f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials, y=ctx.at('rcens' + s))},",
+            f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials, y=ctx.at('rcens' + s), at='rcens')},",
             f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials)}",
             ")",
         ]))
@@ -264,13 +270,13 @@ def _trunc_term(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp: dict[str, s
     if adds.lb is not None and adds.ub is not None:
         return [
             "log_diff_exp(",
-            f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials, y=ub)},",
-            f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials, y=lb)}",
+            f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials, y=ub, at='ub')},",
+            f"  {_call(t, rd, lik, 'lcdf', dp, ctx, trials, y=lb, at='lb')}",
             ")",
         ]
     if adds.lb is not None:
-        return [_call(t, rd, lik, "lccdf", dp, ctx, trials, y=lb)]
-    return [_call(t, rd, lik, "lcdf", dp, ctx, trials, y=ub)]
+        return [_call(t, rd, lik, "lccdf", dp, ctx, trials, y=lb, at="lb")]
+    return [_call(t, rd, lik, "lcdf", dp, ctx, trials, y=ub, at="ub")]
 
 
 def stan_mixture_component(t: BrmsTerms, rd: ResponseData, comp, k: int, idx: dict[str, str], log_theta: str,

@@ -8,7 +8,8 @@ Two pieces, following brms's generated programs:
   priors (hyperparameters as data, like every other prior).
 * :func:`stan_autocor_likelihood` (called from ``stan_likelihood``): the row
   loop adding ARMA terms to ``mu`` (conditional formulation), or one
-  multivariate density per series (covariance formulation); with latent residuals
+  multivariate density per series (covariance formulation; with ``se(x, sigma = TRUE)`` brms's
+  ``*_time_*_se_lpdf`` add ``se2`` to each series' covariance); with latent residuals
   (families without natural residuals) only ``ar()``'s terms of the earlier residuals.
 
 The helper functions (``templates/functions/cholesky_cor_*.stan``,
@@ -22,6 +23,7 @@ from typing import Any
 
 from ..core.stan import StanBlocks
 from ..core.templates import stan_function, stan_lines
+from ..formula.prefix import resp_suffix
 from ..formula.terms import BrmsTerms
 from ..specials.autocor import AutocorDesign, time_cor_function
 
@@ -64,22 +66,22 @@ def stan_autocor_likelihood(ac: "AutocorDesign", t: "BrmsTerms", dp: dict[str, s
         args = [*nu, mu, sigma, f"{spec.type}sar{s}", f"Msar{s}", f"eigenMsar{s}"]
         sb.likelihood.append(f"target += {family}_{spec.type}sar_lpdf({Y} | {', '.join(args)});")
         return sb, True
+    het = "het" if sigma in vectors else "hom"
+    # se(sigma = TRUE): se^2 is added to the diagonal of each series' covariance (brms's *_se_lpdf, se2 as data)
+    se = [f"se2{resp_suffix(t.resp)}"] if t.response.addition("se") is not None else []
+    tail = "_se" if se else ""
     if spec.kind == "unstr":  # correlations of the time points each series has (brms's *_time_*_flex_lpdf)
-        sb.functions.append(stan_function(f"{family}_time_flex"))
-        het = "het" if sigma in vectors else "hom"
-        args = [*nu, mu, sigma, f"Lcortime{s}", f"nobs_tg{s}", f"begin_tg{s}", f"end_tg{s}", f"Jtime_tg{s}"]
-        sb.likelihood.append(f"target += {family}_time_{het}_flex_lpdf({Y} | {', '.join(args)});")
+        sb.functions.append(stan_function(f"{family}_time{tail}_flex"))
+        args = [*nu, mu, sigma, *se, f"Lcortime{s}", f"nobs_tg{s}", f"begin_tg{s}", f"end_tg{s}", f"Jtime_tg{s}"]
+        sb.likelihood.append(f"target += {family}_time_{het}{tail}_flex_lpdf({Y} | {', '.join(args)});")
         return sb, True
     fun, args = time_cor_function(ac)
     sb.functions.append(stan_function(f"cholesky_cor_{fun}"))
-    lpdf = f"{family}_time_{'het' if sigma in vectors else 'hom'}"
-    sb.functions.append(stan_function(lpdf))
+    sb.functions.append(stan_function(f"{family}_time_se" if se else f"{family}_time_{het}"))
     # computed here rather than as a transformed parameter so it is not stored with every draw
     sb.model_def += stan_lines("autocor", "time_cholesky", s=s, fun=fun, args=args)
-    call_args: list[Any] = [mu, sigma, f"Lcortime{s}", f"nobs_tg{s}", f"begin_tg{s}", f"end_tg{s}"]
-    if family == "student_t":
-        call_args.insert(0, dp["nu"])
-    sb.likelihood.append(f"target += {lpdf}_lpdf({Y} | {', '.join(call_args)});")
+    call_args: list[Any] = [*nu, mu, sigma, *se, f"Lcortime{s}", f"nobs_tg{s}", f"begin_tg{s}", f"end_tg{s}"]
+    sb.likelihood.append(f"target += {family}_time_{het}{tail}_lpdf({Y} | {', '.join(call_args)});")
     return sb, True
 
 

@@ -25,6 +25,7 @@ from .likelihood import UnivariateCode
 from .nonlinear import stan_nlpar_predictors, stan_nonlinear
 from .ordinal import OrdinalCode, stan_ordinal_component, stan_thresholds
 from .pieces import lp_name, stan_fe, stan_inv_link, stan_predictor
+from .survival import stan_baseline_hazard
 from .tuning import Tuning
 
 
@@ -51,7 +52,10 @@ class MixtureCode(UnivariateCode):
         return super().after_terms(t, design, priors)
 
     def parameters(self, t: BrmsTerms, priors: ResolvedPriors, rd: ResponseData) -> StanBlocks:
-        return stan_mixture_parameters(t, priors)
+        sb = stan_mixture_parameters(t, priors)
+        if rd.bhaz is not None:  # a cox component: its baseline hazard, named as cox's alone (brms)
+            sb += stan_baseline_hazard(t, priors, rd)
+        return sb
 
     def likelihood(self, frame: ModelFrame, t: BrmsTerms, tuning: Tuning | None) -> StanBlocks:
         return stan_mixture_likelihood(frame, t)
@@ -127,8 +131,11 @@ def stan_mixture_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
             name = f"{d}{k}"
             predicted = name in t.parts or name in t.nonlinear
             idx[d] = f"{lp_name(Prefix(t.resp, name))}[n]" if predicted else f"{name}{rs}"
-        if rd.adds is not None and rd.adds.se is not None and comp.name in SE_COMPONENTS:  # brms 2.18: se replaces sigma<k>
-            idx["sigma"] = f"se{rs}[n]"
+        for v in comp.spec.row_vectors:  # a cox component: the row's baseline hazards (brmspy.codegen.survival)
+            idx[v] = f"{v}{rs}[n]"
+        if rd.adds is not None and rd.adds.se is not None and comp.name in SE_COMPONENTS:
+            # brms 2.18: se replaces sigma<k>, or with se(sigma = TRUE) combines with it
+            idx["sigma"] = f"sqrt(square({idx['sigma']}) + se2{rs}[n])" if rd.adds.se_sigma else f"se{rs}[n]"
         if comp.kind.has_thresholds:  # brms: ordered_logistic_lpmf(Y[n] | mu1[n], Intercept_mu1)
             call, funs, defs = stan_ordinal_component(frame, t, comp, Prefix(t.resp, f"mu{k}"), idx)
             sb.model_comp += defs

@@ -24,7 +24,9 @@ from ..families import DPARS
 from ..formula.prefix import Prefix
 from ..frame.types import ModelFrame
 from ..priors.table import ResolvedPriors
+from ..specials.autocor import mu_autocor
 from . import pieces
+from .autocor import stan_autocor_likelihood
 
 
 def _resps(frame: ModelFrame) -> list[str]:
@@ -70,8 +72,22 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
         for d in t.family.dpars:
             if d in t.parts:
                 sb += pieces.stan_inv_link(t, Prefix(t.resp, d), t.family.links[d])
+        if (ac := mu_autocor(frame.designs, t.resp)) is not None:  # ARMA terms (no cov = TRUE with rescor: frame)
+            mu = pieces.lp_name(Prefix(t.resp, "mu"))
+            rd = frame.responses[t.resp]
+            Yr = f"Yl_{t.resp}" if rd.missing is not None or rd.noise is not None else f"Y_{t.resp}"
+            sb += stan_autocor_likelihood(ac, t, {"mu": mu}, set(), Yr)[0]
         varying_sigma |= "sigma" in t.parts
     sigmas = [f"sigma_{r}[n]" if "sigma" in t.parts else f"sigma_{r}" for r, t in zip(resps, frame.response_terms)]
+    # 'y | mi()', 'y | mi(sdy)': the rows' responses with the imputed or latent values (brms's Yl array;
+    # Yl_<resp> from stan_mi_response)
+    imputed = [k for k, r in enumerate(resps, start=1)
+               if frame.responses[r].missing is not None or frame.responses[r].noise is not None]
+    Y = "Yl" if imputed else "Y"
+    if imputed:
+        sb.model_def += ["// response array with the imputed values", "array[N] vector[nresp] Yl = Y;"]
+        sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"Yl[n][{k}] = Yl_{resps[k - 1]}[n];"
+                                                                     for k in imputed])
     sb.model_def += ["// multivariate predictor array", "array[N] vector[nresp] Mu;"]
     join = [f"Mu[n] = {_vector([f'mu_{r}[n]' for r in resps])};"]
     if varying_sigma:
@@ -100,11 +116,11 @@ def stan_rescor_likelihood(frame: ModelFrame, priors: ResolvedPriors) -> StanBlo
     else:
         dist = lambda y, m: f"multi_normal_cholesky_lpdf({y} | {m}, LSigma{idx})"  # noqa: E731
     if weighted:
-        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * ({dist('Y[n]', 'Mu[n]')});"])
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += weights[n] * ({dist(f'{Y}[n]', 'Mu[n]')});"])
     elif varying_sigma:
-        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {dist('Y[n]', 'Mu[n]')};"])
+        sb.likelihood += stan_lines("likelihood", "rowwise", lines=[f"target += {dist(f'{Y}[n]', 'Mu[n]')};"])
     else:
-        sb.likelihood.append(f"target += {dist('Y', 'Mu')};")
+        sb.likelihood.append(f"target += {dist(Y, 'Mu')};")
 
     prior_statement(sb, "Lrescor", "Lrescor", [priors.rescor.get("rescor")], None)
     if student:

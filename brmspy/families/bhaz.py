@@ -11,7 +11,7 @@ import numpy as np
 
 from ..core.errors import FamilyError
 
-__all__ = ["BHAZ_ARGS", "check_bhaz_args"]
+__all__ = ["BHAZ_ARGS", "check_bhaz_args", "hazard_family"]
 
 #: the arguments ``bhaz`` takes (splines2's), with brmspy's snake-case alias of ``Boundary.knots``
 BHAZ_ARGS = ("df", "knots", "degree", "intercept", "Boundary.knots")
@@ -62,3 +62,22 @@ def check_bhaz_args(bhaz: Mapping[str, Any] | None) -> dict[str, Any]:
     out.setdefault("df", 5)
     out.setdefault("intercept", True)
     return out
+
+
+def hazard_family(family: Any) -> tuple[Any, str] | None:
+    """The family with a baseline hazard in ``family`` and the dpar of its ``mu``: ``(cox, "mu")`` for cox,
+    ``(component, "mu<k>")`` for a mixture's cox component (brms 2.18 allows one: see
+    :data:`brmspy.frame.bhaz.MIXTURE_REFUSAL`), None for every other family.
+
+    Examples
+    --------
+    >>> import brmspy as bp
+    >>> hazard_family(bp.mixture("exponential", "cox"))[1], hazard_family(bp.gaussian())
+    ('mu2', None)
+    """
+    if family.kind.baseline_hazard:
+        return family, "mu"
+    for k, c in enumerate(getattr(family, "components", None) or (), start=1):
+        if c.kind.baseline_hazard:
+            return c, f"mu{k}"
+    return None

@@ -206,6 +206,8 @@ def mixture(*families: Any, nmix: int | Sequence[int] | None = None, order: str 
 def component_dpars(fam: MixtureFamily, dp: dict[str, Any], k: int) -> dict[str, Any]:
     c = fam.components[k - 1]
     out = {d: dp[f"{d}{k}"] for d in c.dpars}
+    if c.spec.row_vectors:  # a cox component: the rows' baseline hazards, also at y2 / the bounds (cbhaz_<at>)
+        out.update({v: a for v, a in dp.items() if v in c.spec.row_vectors or v.startswith("cbhaz_")})
     if c.kind.has_thresholds:  # thresholds and link of mu<k> (brmspy.prediction.dpars)
         out["thres"], out["link"] = dp[f"thres{k}"], c.link
     return out

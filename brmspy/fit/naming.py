@@ -91,8 +91,15 @@ def brms_draws(frame: ModelFrame, params: dict[str, np.ndarray], stats: dict[str
             for name, values, pinfo in sp.draws(params):
                 put(name, values, pinfo)
     for t in frame.response_terms:  # cox: the baseline hazard's simplex sbhaz[k], after the b's as brms
-        if t.family.kind.baseline_hazard:
+        if frame.responses[t.resp].bhaz is not None:  # cox, or a mixture's cox component (sbhaz unsuffixed, brms)
             stan = "sbhaz" + resp_suffix(t.resp)
+            bh = frame.responses[t.resp].bhaz
+            if bh is not None and bh.groups is not None:  # bhaz(gr = g): sbhaz[<group>,k] (current brms)
+                for j, g in enumerate(bh.groups.names):
+                    for k in range(params[stan].shape[-1]):
+                        name = f"{stan}[{g},{k + 1}]"
+                        put(name, params[stan][..., j, k], ParamInfo(name, "sbhaz", group=g, coef=name))
+                continue
             for k in range(params[stan].shape[-1]):
                 name = f"{stan}[{k + 1}]"
                 put(name, params[stan][..., k], ParamInfo(name, "sbhaz", coef=name))

@@ -10,8 +10,9 @@ from .terms import BrmsTerms, MvBrmsTerms
 logger = logging.getLogger("brmspy")
 
 
-#: addition terms allowed on the responses of a model with residual correlations
-RESCOR_ADDITIONS = ("weights",)
+#: addition terms allowed on the responses of a model with residual correlations (mi(), mi(sdy): imputed or
+#: latent values enter the rows' joint density, brms's Yl array)
+RESCOR_ADDITIONS = ("weights", "mi")
 
 
 def check_rescor(responses: list["BrmsTerms"]) -> None:

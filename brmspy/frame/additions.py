@@ -46,8 +46,9 @@ from .types import AdditionData
 HANDLED = ("cens", "trunc", "se", "rate")
 #: families whose sd is ``sigma`` and that take a known sampling error, as in brms
 SE_FAMILIES = ("gaussian", "student", "skew_normal")
-#: mixture components whose sigma se() replaces (brms 2.18; other components keep their parameters)
-SE_COMPONENTS = ("gaussian", "student")
+#: mixture components whose sigma se() replaces, or with sigma = TRUE combines with (sqrt(sigma<k>^2 + se^2); brms
+#: 2.18; other components keep their parameters)
+SE_COMPONENTS = SE_FAMILIES
 #: count families that take a rate denominator (brms: poisson, negbinomial, negbinomial2, geometric)
 RATE_FAMILIES = ("poisson", "negbinomial", "negbinomial2", "geometric")
 #: censoring codes by name (brms's prepare_cens, abbreviations included)
@@ -180,18 +181,13 @@ def _check_family(t: "BrmsTerms", terms: dict) -> None:
                 )
             continue
         if a == "se" and comps is not None:
-            # brms 2.18: se replaces sigma<k> of the gaussian and student components (normal_lpdf(Y[n] | mu1[n],
-            # se[n]); sigma<k> stays a parameter with its prior); other components keep their own parameters
+            # brms 2.18: se replaces sigma<k> of the gaussian, student and skew_normal components (normal_lpdf(Y[n] |
+            # mu1[n], se[n]); sigma<k> stays a parameter with its prior), with sigma = TRUE it combines with it
+            # (sqrt(square(sigma1) + se2[n])); other components keep their own parameters
             if not any(c.name in SE_COMPONENTS for c in comps):
                 raise FamilyError(
-                    f"'{terms[a].text}' has no effect in a mixture without gaussian or student components (brms "
-                    "ignores it); remove it.")
-            if any(c.name == "skew_normal" for c in comps):
-                raise FamilyError(f"'{terms[a].text}' with skew_normal mixture components is not supported by brmspy "
-                                  "yet; use gaussian or student components.")
-            if terms[a].args.get("sigma", "FALSE").strip() in _TRUE:
-                raise FamilyError(f"'{terms[a].text}' in a mixture is not supported by brmspy yet (se(sigma = TRUE) "
-                                  "adds each component's sigma); use se() without sigma = TRUE.")
+                    f"'{terms[a].text}' has no effect in a mixture without gaussian, student or skew_normal components "
+                    "(brms ignores it); remove it.")
             continue
         if a in ("cens", "trunc"):
             ok, allowed = name in CDFS and fam.kind.univariate, sorted(CDFS)

@@ -15,7 +15,8 @@ the response's mean a time-series structure within each series (level of
   covariance ``sigma^2 * R``; ``R`` is compound symmetry for ``cosy`` and the
   ARMA(1, 1) covariance of unit innovations otherwise (brms's matrices); ``unstr(time, gr)``
   estimates the correlation matrix of all time points (``Lcortime``) and each series takes the rows
-  and columns of the time points it has (brms's ``Jtime_tg``).
+  and columns of the time points it has (brms's ``Jtime_tg``).  With ``se(x, sigma = TRUE)`` the known
+  sampling variances ``se^2`` are added to the diagonal of each series' covariance (as brms).
   ``log_lik`` then returns brms's leave-one-out conditional densities
   (Bürkner, Gabry & Vehtari 2020), which do not sum to the joint density;
   :func:`series_log_lik` gives the joint density per series.
@@ -214,7 +215,8 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
         if name != "mu":
             raise FormulaError(
                 f"The autocorrelation term '{specs[0].text}' in {part.formula!r} models residuals of the response, "
-                f"so it belongs in the formula of the response (mu), not of {name!r}."
+                f"so it belongs in the formula of the response (mu), not of {name!r} (brms: 'Explicit covariance "
+                "terms can only be specified on mu')."
             )
         found = specs[0]
     if found is None:
@@ -255,9 +257,11 @@ def response_spec(t: "BrmsTerms") -> AutocorSpec | None:
             if not found.one_series and not _flag(se.args.get("sigma", "FALSE"), "sigma in se()"):
                 raise FormulaError("Please set argument 'sigma' of function 'se' to TRUE when modeling time-series "
                                    f"covariance matrices (as brms; '{se.text}' with '{found.text}').")
-            raise FormulaError(f"'{se.text}' with the residual covariance structure '{found.text}' is not supported by "
-                               "brmspy yet (brms adds se^2 to the covariance of each series, or uses se as sigma of "
-                               "sar()); remove se() or the structure.")
+            if found.kind == "sar":  # brms builds it, but its program does not compile
+                raise FormulaError(f"'{se.text}' cannot be combined with '{found.text}': brms passes the standard errors "
+                                   "(a vector) where its SAR density takes a single sigma, so brms's Stan program "
+                                   "does not compile; remove se() or sar().")
+            # cosy(), unstr(), ARMA with cov = TRUE: se^2 is added to the diagonal of each series' covariance
         if fam.name == "student" and "nu" in t.parts:
             raise FormulaError(f"'{found.text}' with family student needs a single nu; remove the formula for nu.")
     return found
@@ -284,11 +288,10 @@ def row_order(terms: "BrmsTerms | MvBrmsTerms", data: pd.DataFrame) -> np.ndarra
     specs = [s for s in (response_spec(t) for t in resp_terms) if s is not None]
     if not specs:
         return None
-    if getattr(terms, "rescor", False):
-        raise FormulaError(
-            f"'{specs[0].text}' cannot be combined with residual correlations (set_rescor(True)) in brmspy yet; "
-            "use set_rescor(False)."
-        )
+    if getattr(terms, "rescor", False) and (cov := next((s for s in specs if s.time_cov), None)) is not None:
+        # ARMA terms without cov = TRUE combine with rescor (brms adds them to each response's mu)
+        raise FormulaError(f"Explicit covariance terms cannot be modeled when 'rescor' is estimated at the same time "
+                           f"(as brms; '{cov.text}'). Use set_rescor(False), or ARMA terms without cov = TRUE.")
     if len({(s.time, s.gr) for s in specs}) > 1:
         raise FormulaError("All autocorrelation terms of a model must use the same 'time' and 'gr' variables.")
     return series_order(data, specs[0])

@@ -22,19 +22,22 @@ bases with splines2's numbers in ``tests/reference/bhaz_splines2.json``, made by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
+import pandas as pd
 from scipy.interpolate import BSpline
 
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
-from ..families.bhaz import check_bhaz_args
+from ..families.bhaz import check_bhaz_args, hazard_family
+from ..formula.rexpr import rename
+from .columns import group_index, level_labels
 
 if TYPE_CHECKING:
     from ..formula.terms import BrmsTerms
 
-__all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "mspline_basis"]
+__all__ = ["BaselineHazard", "BhazGroups", "bhaz_groups", "MSplineBasis", "baseline_hazard", "bound_times", "cumulative_at_bounds", "mspline_basis"]
 
 @dataclass(frozen=True)
 class MSplineBasis:
@@ -132,49 +135,141 @@ def mspline_basis(y: np.ndarray, args: Mapping[str, Any], where: str = "the resp
 
 
 @dataclass(frozen=True)
+class BhazGroups:
+    """Stratified baseline hazards (current brms's ``bhaz(gr = g)``): one simplex ``sbhaz[<group>, k]`` per level.
+
+    ``labels`` are the levels as in the data (sorted as brms's grouping factors), ``names`` brms's
+    ``rename()``d names of them (the prior table's ``group``, the draws' ``sbhaz[<name>,k]``), ``index`` the
+    0-based group of every row (Stan's ``Jgrbhaz`` minus one).
+    """
+
+    column: str
+    labels: list[str]
+    names: list[str]
+    index: np.ndarray
+
+    def rows(self, data: pd.DataFrame) -> np.ndarray:
+        """The 0-based group of each row of ``data`` (new data: only the model's groups have a baseline hazard)."""
+        if self.column not in data.columns:
+            raise DataError(f"The new data need the column {self.column!r} of bhaz(gr = {self.column}).")
+        labels = level_labels(data, (self.column,))
+        pos = {lv: i for i, lv in enumerate(self.labels)}
+        out = np.array([pos.get(lv, -1) for lv in labels], dtype=np.int64)
+        if np.any(out < 0):
+            bad = sorted({str(lv) for lv in labels if lv not in pos})
+            raise DataError(f"New levels of {self.column!r} in bhaz(gr = {self.column}): {', '.join(bad)}; a baseline "
+                            "hazard exists only for the model's groups.")
+        return out
+
+
+@dataclass(frozen=True)
 class BaselineHazard:
-    """The model's baseline hazard basis and its Stan data (brms's ``Zbhaz``, ``Zcbhaz``)."""
+    """The model's baseline hazard basis and its Stan data (brms's ``Zbhaz``, ``Zcbhaz``).
+
+    ``Zc_at`` holds the I-spline basis at the other times a row's likelihood needs (brmspy's
+    ``Zcbhaz_rcens``, ``Zcbhaz_lb``, ``Zcbhaz_ub``): the upper ends of interval-censored rows and the
+    truncation bounds, where the survival function is taken (see :func:`bound_times`).
+    """
 
     basis: MSplineBasis
     Z: np.ndarray  # M-splines at the times: hazard
     Zc: np.ndarray  # I-splines at the times: cumulative hazard
+    Zc_at: dict[str, np.ndarray] = field(default_factory=dict)
+    groups: BhazGroups | None = None  # bhaz(gr = g): a baseline hazard per group
 
     @classmethod
-    def build(cls, y: np.ndarray, args: Mapping[str, Any], where: str = "the response") -> "BaselineHazard":
+    def build(cls, y: np.ndarray, args: Mapping[str, Any], where: str = "the response",
+              adds: Any = None, groups: BhazGroups | None = None) -> "BaselineHazard":
         basis = mspline_basis(y, args, where)
-        return cls(basis, basis.m(y), basis.i(y))
+        return cls(basis, basis.m(y), basis.i(y), cumulative_at_bounds(basis, adds, where), groups)
 
     @property
     def K(self) -> int:
         return self.basis.n_basis
 
 
-def baseline_hazard(t: "BrmsTerms", rd: Any) -> BaselineHazard | None:
+def bound_times(adds: Any) -> dict[str, np.ndarray]:
+    """The times besides the response at which cox's likelihood takes the survival function.
+
+    ``rcens``: the upper end ``y2`` of interval-censored rows (code 2; other rows get 0, unused);
+    ``lb``/``ub``: the truncation bounds.  Empty without interval censoring and truncation.
+    """
+    out: dict[str, np.ndarray] = {}
+    if adds is None:
+        return out
+    if adds.rcens is not None and adds.cens is not None and np.any(adds.cens == 2):
+        out["rcens"] = np.where(adds.cens == 2, np.asarray(adds.rcens, dtype=float), 0.0)
+    for side in ("lb", "ub"):
+        if getattr(adds, side) is not None:
+            out[side] = np.asarray(getattr(adds, side), dtype=float)
+    return out
+
+
+def cumulative_at_bounds(basis: MSplineBasis, adds: Any, where: str = "the response") -> dict[str, np.ndarray]:
+    """The I-spline basis at :func:`bound_times` (brmspy's ``Zcbhaz_rcens``/``_lb``/``_ub``).
+
+    The cumulative hazard is integrated from the lower boundary knot, so times below it (a lower
+    truncation bound of 0 or -Inf) have cumulative hazard 0.  Above the upper boundary knot the splines
+    are extrapolated as splines2 does, with a warning (the bounds are finite: brmspy.frame.additions checks them).
+    """
+    out = {}
+    lo, hi = basis.boundary
+    for name, x in bound_times(adds).items():
+        if name == "rcens":
+            x = np.where(adds.cens == 2, x, lo)
+        what = {"rcens": "upper ends y2 of interval-censored rows", "lb": "lower truncation bounds",
+                "ub": "upper truncation bounds"}[name]
+        x = np.maximum(x, lo)  # no hazard before the lower boundary knot: cumulative hazard 0 there
+        if np.any(x > hi):
+            warn(f"Some {what} lie beyond the baseline hazard's boundary knots [{lo:g}, {hi:g}]: its splines are "
+                 "extrapolated there and may be ill-conditioned; widen cox(bhaz={'Boundary.knots': [lower, upper]}).",
+                 DataWarning)
+        out[name] = basis.i(x)
+    return out
+
+
+def baseline_hazard(t: "BrmsTerms", rd: Any, data: pd.DataFrame | None = None) -> BaselineHazard | None:
     """The baseline hazard basis of a response (``rd``, a :class:`~brmspy.frame.types.ResponseData`) whose family has
     one (cox), else None.
 
-    brms 2.18 evaluates the baseline hazard at the response only: the upper end of an
-    interval-censored row and truncation bounds would take the hazard at the wrong time, so
-    brmspy refuses those (right and left censoring are exact).
+    brms evaluates the baseline hazard at the response only, so its interval-censored and truncated
+    cox likelihoods take the survival function at the response for every bound (``log_diff_exp`` of two
+    equal terms: minus infinity).  brmspy also evaluates the cumulative hazard at the upper ends and at
+    the truncation bounds (:func:`cumulative_at_bounds`); the README's "Differences from brms" says so.
     """
-    fam = t.family
-    if fam.kind.has_components and any(c.kind.baseline_hazard for c in fam.components):
-        raise FamilyError("Mixtures with cox components are not supported by brmspy; fit the cox family alone.")
+    if t.family.kind.has_components and sum(c.kind.baseline_hazard for c in t.family.components) > 1:
+        raise FamilyError(MIXTURE_REFUSAL)
+    found = hazard_family(t.family)  # cox, or a mixture's one cox component (brms 2.18: mixture(cox, exponential))
+    fam = found[0] if found is not None else t.family
     add = t.response.addition("bhaz")
-    if not fam.kind.baseline_hazard:
+    if found is None:
         if add is not None:
             raise FormulaError(f"Argument 'bhaz' is not supported for family {fam.name!r}; it is the baseline hazard "
                                "of family 'cox'. Remove 'bhaz()'.")
         return None
-    adds = rd.adds
-    if adds is not None and adds.cens is not None and np.any(adds.cens == 2):
-        raise FamilyError("Interval censoring (cens code 2 / 'interval') is not supported for family 'cox': brms 2.18 "
-                          "takes the baseline hazard at the lower end only, so brmspy refuses it; use right or left censoring.")
-    if adds is not None and adds.truncated:
-        raise FamilyError("trunc() is not supported for family 'cox': brms 2.18 takes the baseline hazard at the response "
-                          "instead of the truncation bound, so brmspy refuses it; remove trunc().")
     args = bhaz_addition_args(add) if add is not None else (fam.bhaz or check_bhaz_args(None))
-    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}")
+    groups = bhaz_groups(add, data) if add is not None else None
+    return BaselineHazard.build(rd.y, args, f"the response {rd.name!r}", rd.adds, groups)
+
+
+def bhaz_groups(add: Any, data: pd.DataFrame | None) -> BhazGroups | None:
+    """The strata of ``bhaz(gr = g)`` (current brms; brms 2.18 has no ``bhaz()``), None without ``gr``."""
+    gr = add.args.get("gr", "").strip()
+    if gr in ("", "NA", "NULL"):
+        return None
+    if data is None or gr not in data.columns:
+        raise FormulaError(f"bhaz(gr = {gr}): 'gr' must be a column of the data (the grouping variable of the "
+                           "stratified baseline hazards).")
+    index, labels = group_index(data, (gr,))
+    return BhazGroups(gr, labels, [rename(str(lv)) for lv in labels], index - 1)
+
+
+#: brms (2.18 and current) writes a cox component's baseline hazard (``Kbhaz``, ``Zbhaz``, ``sbhaz``, ``bhaz``) under
+#: the same names whatever the component, so ``mixture(cox, cox)`` declares them twice (Stan rejects its program);
+#: one cox component with other families (``mixture(cox, exponential)``) works, its ``sbhaz`` without a suffix.
+MIXTURE_REFUSAL = ("Mixtures with more than one cox component are not supported (as in brms, whose program declares "
+                   "each cox component's baseline hazard Kbhaz, Zbhaz, Zcbhaz, con_sbhaz, sbhaz under the same names, "
+                   "so Stan rejects it); combine one cox component with other families, e.g. mixture('cox', 'exponential').")
 
 
 def _literal(text: str, where: str) -> Any:
@@ -193,9 +288,6 @@ def _literal(text: str, where: str) -> Any:
 
 def bhaz_addition_args(add: Any) -> dict[str, Any]:
     """The spline arguments of current brms's addition term ``bhaz(df = 5, ...)`` (defaults ``df = 5``,
-    ``intercept = TRUE``), checked as ``cox(bhaz = ...)``; ``gr =`` (stratified baselines) is refused."""
-    if add.args.get("gr") not in (None, "NA"):
-        raise FormulaError(f"'bhaz(gr = {add.args['gr']})' (a baseline hazard per group, stratified cox models of current "
-                           "brms) is not supported by brmspy yet; remove 'gr' or fit the strata separately.")
+    ``intercept = TRUE``), checked as ``cox(bhaz = ...)``; ``gr`` (the strata) is read by :func:`bhaz_groups`."""
     args = {k: _literal(v, f"bhaz({k} = ...)") for k, v in add.args.items() if k != "gr"}
     return check_bhaz_args(args)

@@ -177,7 +177,7 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
         responses[t.resp] = build_response_data(t, data)
         if level_data is not None and t.family.kind.has_categories:
             _check_subset_categories(t, responses[t.resp], level_data)
-        responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp])  # cox: spline bases of the times
+        responses[t.resp].bhaz = baseline_hazard(t, responses[t.resp], data)  # cox: spline bases of the times
         t = _completed(t, responses[t.resp])
         completed.append(t)
         _check_cs(t)

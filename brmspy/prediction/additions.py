@@ -72,7 +72,8 @@ def _stack(parts: list[np.ndarray]) -> np.ndarray:
 def _mixture_parts(t: "BrmsTerms", dp: dict, adds: AdditionData | None = None):
     """(component family, its dpars, its log mixing proportion) for each mixture component.
 
-    With ``se()`` the standard errors replace each component's sigma, as in brms 2.18's program.
+    With ``se()`` the standard errors replace each gaussian/student/skew_normal component's sigma (with
+    ``sigma = TRUE`` they combine: ``sqrt(sigma<k>^2 + se^2)``), as in brms 2.18's program.
     """
     fam = t.family
     theta = theta_values(fam, dp)
@@ -81,8 +82,9 @@ def _mixture_parts(t: "BrmsTerms", dp: dict, adds: AdditionData | None = None):
     out = [(c, component_dpars(fam, dp, k), log_theta[..., k - 1]) for k, c in enumerate(fam.components, start=1)]
     if adds is not None and adds.se is not None:
         for c, cdp, _ in out:
-            if c.name in SE_COMPONENTS:
-                cdp["sigma"] = adds.se[None, :]
+            if c.name in SE_COMPONENTS:  # se(sigma = TRUE): sqrt(sigma<k>^2 + se^2)
+                cdp["sigma"] = (np.sqrt(np.asarray(cdp["sigma"], dtype=float) ** 2 + adds.se[None, :] ** 2)
+                                if adds.se_sigma else adds.se[None, :])
     return out
 
 
@@ -127,7 +129,8 @@ def _loglik(discrete: bool, math: "FamilyMath", cdf: "CdfMath", adds: AdditionDa
             elif code == -1:
                 part = cdf.lcdf(yy, sub, sex)
             else:
-                part = log_diff_exp(cdf.lcdf(adds.rcens[idx][None, :].astype(float), sub, sex), cdf.lcdf(yy, sub, sex))
+                part = log_diff_exp(cdf.lcdf(adds.rcens[idx][None, :].astype(float), _at(sub, "rcens"), sex),
+                                    cdf.lcdf(yy, sub, sex))
             ll[:, idx] = np.broadcast_to(part, (S, idx.size))
         if adds.truncated:
             ll = ll - _log_trunc_mass(discrete, cdf, dp, ex, adds.lb, adds.ub)
@@ -138,10 +141,16 @@ def _log_trunc_mass(discrete: bool, cdf: "CdfMath", dp: dict, ex: "Extras", lb, 
     """``log P(lb <= Y <= ub)`` as the Stan code computes it (``lb - 1`` for discrete families)."""
     lo = None if lb is None else (lb - 1 if discrete else lb)
     if lo is not None and ub is not None:
-        return log_diff_exp(cdf.lcdf(ub[None, :].astype(float), dp, ex), cdf.lcdf(lo[None, :].astype(float), dp, ex))
+        return log_diff_exp(cdf.lcdf(ub[None, :].astype(float), _at(dp, "ub"), ex),
+                            cdf.lcdf(lo[None, :].astype(float), _at(dp, "lb"), ex))
     if lo is not None:
-        return cdf.lccdf(lo[None, :].astype(float), dp, ex)
-    return cdf.lcdf(ub[None, :].astype(float), dp, ex)
+        return cdf.lccdf(lo[None, :].astype(float), _at(dp, "lb"), ex)
+    return cdf.lcdf(ub[None, :].astype(float), _at(dp, "ub"), ex)
+
+
+def _at(dp: dict, at: str) -> dict:
+    """The dpars at another time than the response: cox's cumulative hazard at y2 or a bound (``cbhaz_lb``)."""
+    return {**dp, "cbhaz": dp[f"cbhaz_{at}"]} if f"cbhaz_{at}" in dp else dp
 
 
 def _full(dp: dict) -> tuple[dict, int, int]:

@@ -338,7 +338,12 @@ def _time_cov_parts(ctx, t: "BrmsTerms", dp: dict[str, Any], what: str):
     if layout.order is not None:
         mu, sigma = mu[:, layout.order], sigma[:, layout.order]
     nu = np.broadcast_to(dp["nu"], (S, N))[:, 0] if t.family.name == "student" else None
-    return ac, mu, sigma, nu, _cov_params(ctx, ac), layout
+    cp = _cov_params(ctx, ac)
+    adds = ctx.rows.additions(t, "predict")
+    if adds is not None and adds.se is not None:  # se(): se^2 on the diagonal of each series' covariance (brms)
+        se = np.broadcast_to(np.asarray(adds.se, dtype=float), (N,))
+        cp["se2"] = (se if layout.order is None else se[layout.order]) ** 2
+    return ac, mu, sigma, nu, cp, layout
 
 
 def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.ndarray, b: int, e: int,
@@ -356,7 +361,10 @@ def _series_cov(ac: AutocorDesign, cov_params: dict[str, np.ndarray], sigma: np.
     else:
         R = cor_matrix(ac.spec, cov_params, e - b)
     s = sigma[:, b:e]
-    return R * s[:, :, None] * s[:, None, :]
+    C = R * s[:, :, None] * s[:, None, :]
+    if "se2" in cov_params:  # se(): known sampling variances on the diagonal
+        C = C + np.diag(cov_params["se2"][b:e])[None]
+    return C
 
 
 def time_cov_log_lik(ctx, t: "BrmsTerms", dp: dict[str, Any], y: np.ndarray) -> np.ndarray | None:

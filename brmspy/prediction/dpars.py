@@ -95,7 +95,7 @@ def dpar_values(ctx: PredictionContext, t: BrmsTerms, transform: bool = True) ->
     for d in t.family.dpars:
         if d != "mu" and t.family.threshold_family(d) is not None:  # mixtures of ordinal families
             out.update(_ordinal_parts(ctx, t, d))
-    if t.family.kind.baseline_hazard:  # cox: each row's baseline hazard and cumulative hazard (S, N)
+    if ctx.fit.frame.responses[t.resp].bhaz is not None:  # cox (or a mixture's cox component): each row's hazards (S, N)
         out.update(baseline_hazards(ctx, t))
     if t.family.has_theta_simplex:  # (S, 1, K) mixing proportions
         out["theta"] = ctx.draws("theta" + resp_suffix(t.resp))[:, None, :]

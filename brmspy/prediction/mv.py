@@ -100,6 +100,9 @@ def mv_log_lik(ctx, fit: "BrmsFit", one: Callable) -> np.ndarray:
         ll = rescor_log_density(y, _rescor_parts(ctx, fit))
         if rds[0].weights is not None:
             ll = ll * rds[0].weights[None, :]
+        if np.isnan(y).any():  # 'y | mi()': the rows' joint density needs the imputed values
+            warn("NAs in the log-likelihood: rows with a missing response (imputed with mi()) have no joint density "
+                 "of the observed values. Use newdata with complete rows.", DataWarning)
         return ll
     ll = sum(one(ctx, t) for t in terms)
     if np.isnan(ll).any():

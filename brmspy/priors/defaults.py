@@ -12,6 +12,7 @@ from ..core.types import PriorRow
 from ..families import DPARS, LINKS
 from ..formula.prefix import Prefix, resp_suffix
 from ..formula.terms import MvBrmsTerms
+from ..families.bhaz import hazard_family
 from ..frame.groups import r_collate_key as k
 from ..frame.types import ModelFrame, ReBlock, group_label
 from ..specials.offset import OffsetDesign
@@ -175,8 +176,12 @@ def default_prior_table(frame: ModelFrame) -> list[PriorRow]:
             rows.append(PriorRow(text, d, resp=t.resp, lb=_fmt_bound(info.lower), ub=ub))
         if t.family.has_theta_simplex:
             rows.append(PriorRow("dirichlet(1)", "theta", resp=t.resp))  # mixing proportions (simplex)
-        if t.family.kind.baseline_hazard:
-            rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp))  # cox: baseline hazard coefficients (simplex)
+        if (hz := hazard_family(t.family)) is not None:  # cox, or a mixture's cox component (dpar mu<k>, brms 2.18)
+            dpar = "" if hz[1] == "mu" else hz[1]
+            rows.append(PriorRow("dirichlet(1)", "sbhaz", resp=t.resp, dpar=dpar))
+            bh = frame.responses[t.resp].bhaz
+            for g in (bh.groups.names if bh is not None and bh.groups is not None else ()):  # bhaz(gr = g): per stratum
+                rows.append(PriorRow("", "sbhaz", group=g, resp=t.resp, dpar=dpar))
         if t.family.kind.per_category_sigma:
             rows.append(PriorRow("lkj(1)", "lncor", resp=t.resp))  # logistic_normal's correlations
         if t.family.kind.has_categories:  # brms: global rows for all categories (resolve_priors)

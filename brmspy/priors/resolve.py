@@ -24,6 +24,7 @@ from ..core.errors import PriorError, PriorWarning, warn
 from ..core.types import PriorRow
 from ..formula.prefix import resp_suffix
 from ..formula.terms import MvBrmsTerms
+from ..families.bhaz import hazard_family
 from ..frame.types import ModelFrame
 from .checks import _base_bounds, check_prior_bounds
 from .defaults import _exact, _group, default_prior_table
@@ -158,9 +159,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                 row = by_key.get((cls_, "", "", resp, sdpar, snlpar))
                 sp_ = parse_special_prior(row.prior) if row is not None else None
                 if sp_ is not None and sp_.shrinkage and sp.shrinkable(cls_):
-                    raise PriorError(f"brmspy does not take {row.prior!r} on class {cls_!r} of a non-linear model's "
-                                     "autocorrelation structure yet; give it an ordinary prior such as "
-                                     "'normal(0, 0.5)'.")
+                    # brms 2.18 has shrinkage priors on class b only; current brms scales ar/ma by the shrinkage
+                    # prior of their linear predictor, which a non-linear mu lacks (stan_predictor.bframenl has
+                    # no stan_special_prior), so its program leaves the scales undefined
+                    raise PriorError(f"{row.prior!r} on class {cls_!r} of a non-linear model's autocorrelation "
+                                     "structure is not available (as brms: a non-linear mu has no linear predictor "
+                                     "whose shrinkage prior could scale it; brms's program for it does not compile). "
+                                     "Give it an ordinary prior such as 'normal(0, 0.5)'.")
             sds_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
             lscale_found: list[tuple[PriorDist | SpecialPrior | None, tuple | None]] = []
 
@@ -270,8 +275,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
                     res.bounds[d + resp_suffix(t.resp)] = (lo, hi)
         if t.family.has_theta_simplex:
             res.theta[t.resp] = lookup(("theta", "", "", t.resp, "", ""))
-        if t.family.kind.baseline_hazard:  # cox
-            res.sbhaz[t.resp] = lookup(("sbhaz", "", "", t.resp, "", ""))
+        if (hz := hazard_family(t.family)) is not None:  # cox (a mixture's cox component: its row has dpar mu<k>)
+            dpar = "" if hz[1] == "mu" else hz[1]
+            res.sbhaz[t.resp] = lookup(("sbhaz", "", "", t.resp, dpar, ""))
+            bh = frame.responses[t.resp].bhaz
+            if bh is not None and bh.groups is not None:  # bhaz(gr = g): a group's row wins over the class's (brms)
+                res.sbhaz_groups[t.resp] = [lookup(("sbhaz", "", g, t.resp, dpar, ""), ("sbhaz", "", "", t.resp, dpar, ""))
+                                            for g in bh.groups.names]
         if t.family.kind.per_category_sigma:  # logistic_normal's correlations (Llncor), kept with rescor's
             res.rescor["lncor" + resp_suffix(t.resp)] = lookup(("lncor", "", "", t.resp, "", ""))
     if getattr(frame.terms, "rescor", False):

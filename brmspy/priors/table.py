@@ -76,6 +76,8 @@ class ResolvedPriors:
     bcs: dict[Prefix, list[PriorDist | None]] = field(default_factory=dict)  # cs() effects, column-major
     theta: dict[str, PriorDist | None] = field(default_factory=dict)  # mixture proportions (dirichlet), per resp
     sbhaz: dict[str, PriorDist | None] = field(default_factory=dict)  # cox baseline hazard simplex (dirichlet), per resp
+    #: cox with bhaz(gr = g): the prior of each stratum's simplex (its group's row, else the class's), per resp
+    sbhaz_groups: dict[str, list[PriorDist | None]] = field(default_factory=dict)
     special: dict[tuple[Prefix, str], dict] = field(default_factory=dict)  # (prefix, SpecialDesign class) -> its priors
     rescor: dict[str, PriorDist | None] = field(default_factory=dict)  # "rescor" (Lrescor), shared "nu"
     shrinkage: dict[Prefix, Shrinkage] = field(default_factory=dict)  # horseshoe()/R2D2() on b of a predictor

@@ -62,7 +62,7 @@ class AutocorDesign(SpecialDesign):
         if prefix.dpar != "mu":
             raise FormulaError(
                 f"The autocorrelation term '{terms[0].text}' in {formula!r} belongs in the formula of the response (mu), "
-                f"not of {prefix.dpar!r}."
+                f"not of {prefix.dpar!r} (brms: 'Explicit covariance terms can only be specified on mu')."
             )
         spec = specs_of(terms, formula)[0]
         out = cls(prefix, terms, formula, spec, series_of(data, spec), n_rows=len(data))
@@ -355,9 +355,7 @@ class CarDesign(SpecialDesign):
     def build(cls, prefix, terms, data, formula):
         if len(terms) > 1:
             raise FormulaError(f"{formula!r} has several car() terms; use one per model.")
-        if prefix.dpar != "mu":
-            raise FormulaError(f"The CAR term '{terms[0].text}' in {formula!r} belongs in the formula of the response "
-                               "(mu).")
+        # brms: a car() term may predict any dpar (sigma ~ car(W)); its names then carry the dpar (rcar_sigma)
         return cls(prefix, terms, formula, parse_car(terms[0], formula), None, data)
 
     @classmethod
@@ -384,7 +382,7 @@ class CarDesign(SpecialDesign):
         for c in self.classes:
             lb, ub = self.bounds(c)
             rows.append(PriorRow(defaults[c], c, lb=format_number(lb), ub="" if ub is None else format_number(ub),
-                                 resp=base["resp"]))
+                                 **base))
         return rows
 
     def resolve_priors(self, lookup):

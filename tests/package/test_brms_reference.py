@@ -149,6 +149,13 @@ MAPPING: dict[str, Difference] = {
         "QR decomposition of brms's X<p> (without its Intercept column, centred where brmspy's program centres it): "
         "Q * sqrt(N - 1) and the inverse of R / sqrt(N - 1), R with a positive diagonal.",
     ),
+    "cox_bound_hazards": Difference(
+        "cox: interval censoring and truncation take the cumulative hazard at the bounds",
+        "brmspy's Zcbhaz_rcens<s>, Zcbhaz_lb<s> and Zcbhaz_ub<s> (brms 2.18 has none: its program takes the "
+        "cumulative hazard at the response for every bound) must be the model's I-spline basis, whose values at the "
+        "responses are compared with brms's Zcbhaz<s>, at brms's rcens<s> (rows with cens<s> = 2), lb<s> and ub<s> "
+        "(bounds below the lower boundary knot at that knot); everything else is compared as usual.",
+    ),
     "theta1_row": Difference(
         "The prior table has no theta1 row",
         "In mixtures with predicted theta<k>, brms 2.18's get_prior() row for the reference theta1 (theta<k> of "
@@ -590,6 +597,23 @@ def map_standata(ref: dict, build, said: list[str]) -> tuple[dict, set[str], lis
                 extra.add(name)
             else:
                 out.append(f"{name} (MAPPING['qr_data']): brmspy's differs from the QR decomposition of brms's X{s}")
+
+    # MAPPING["cox_bound_hazards"]
+    for k in [k for k in data if re.fullmatch(r"Zcbhaz_(rcens|lb|ub)(_\w+)?", k) and k not in sd]:
+        at, s = re.fullmatch(r"Zcbhaz_(rcens|lb|ub)((?:_\w+)?)", k).groups()
+        t = next((t for t in build.frame.response_terms if (f"_{t.resp}" if t.resp else "") == s), None)
+        bh = build.frame.responses[t.resp].bhaz if t is not None else None
+        src = sd.get(f"{at}{s}")
+        if bh is None or src is None:
+            continue
+        x = _ref_array(src).astype(float)
+        if at == "rcens":
+            x = np.where(_ref_array(sd[f"cens{s}"]) == 2, x, bh.basis.boundary[0])
+        want = bh.basis.i(np.maximum(x, bh.basis.boundary[0]))
+        if np.allclose(np.asarray(data[k], dtype=float), want, rtol=RTOL, atol=ATOL):
+            extra.add(k)
+        else:
+            out.append(f"{k} (MAPPING['cox_bound_hazards']): brmspy's differs from the I-spline basis at brms's {at}{s}")
 
     # MAPPING["mi_bounds"]
     for k in [k for k in sd if re.fullmatch(r"(lb|ub)mi(_\w+)?", k) and k not in data]:

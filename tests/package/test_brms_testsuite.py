@@ -40,6 +40,10 @@ def _case(fragment: str):
     "family = mixture(binomial, beta_binomial2)",  # crashed with KeyError 'tau' once custom dpars were allowed
     "family = beta_binomial2_vec",
     "bf(y | vint(size) + vreal(size) + trials(size) ~ x, family = beta_binomial2) + bf(x ~ 1",  # vint1_y in mv
+    "y | se(1, sigma = TRUE) ~ x + unstr(tim, g)",  # [110]: se^2 on the diagonal of each series' covariance
+    "bf(y ~ x, sigma ~ car(W))",  # [264]: car() in the formula of sigma
+    "mvbind(y, x) ~ 1, dat, gaussian(), autocor = cor_ar()",  # [100]: ARMA terms with residual correlations
+    "bf(y ~ 1, sigma ~ 1) + bf(x | mi() ~ 1) + set_rescor(TRUE)",  # [273]: mi() response with rescor
 ])
 def test_fixed_cases_build_and_pass_stanc(fragment):
     outcome = suite.run_case(_case(fragment), stanli.stan_to_mir)

@@ -215,14 +215,16 @@ def test_bad_input(formula, family, data, error, match) -> None:
         bp.make_stancode(formula, data, family)
 
 
-def test_multivariate_without_rescor_and_error_with_rescor() -> None:
+def test_multivariate_without_rescor_and_with_rescor() -> None:
     df = SMALL.assign(y2=SMALL["y"] * 2 + 1)
     code = bp.make_stancode(bp.bf("y ~ x + ar(time = t, gr = g)") + bp.bf("y2 ~ x + ar(time = t, gr = g)")
                             + bp.set_rescor(False), df)
     stanli.stan_to_mir(code)
     assert "mu_y2[n] += Err_y2[n, 1:Kar_y2] * ar_y2;" in code and "vector[Kar_y] ar_y;" in code
-    with pytest.raises(FormulaError, match="set_rescor"):
-        bp.make_stancode(bp.bf("y ~ x + ar(time = t, gr = g)") + bp.bf("y2 ~ x") + bp.set_rescor(True), df)
+    code = bp.make_stancode(bp.bf("y ~ x + ar(time = t, gr = g)") + bp.bf("y2 ~ x") + bp.set_rescor(True), df)
+    assert "mu_y[n] += Err_y[n, 1:Kar_y] * ar_y;" in code  # ARMA terms with rescor: tests/specials/test_autocor_rescor.py
+    with pytest.raises(FormulaError, match="Explicit covariance terms cannot be modeled when 'rescor'"):
+        bp.make_stancode(bp.bf("y ~ x + cosy(time = t, gr = g)") + bp.bf("y2 ~ x") + bp.set_rescor(True), df)
     with pytest.raises(FormulaError, match="same 'time' and 'gr'"):
         bp.make_stancode(bp.bf("y ~ x + ar(time = t, gr = g)") + bp.bf("y2 ~ x + ar(gr = g)") + bp.set_rescor(False), df)
 

@@ -134,8 +134,11 @@ def test_refusals(formula, family, match) -> None:
 
 
 def test_shrinkage_on_ar_of_a_nonlinear_mu_refused() -> None:
-    with pytest.raises(PriorError, match="non-linear model's autocorrelation structure"):
-        bp.make_stancode(_nl("~ ar(time, g, p = 2)"), _data(), prior=PRIOR + bp.prior("horseshoe(1)", class_="ar"))
+    """brms cannot either: a non-linear mu has no shrinkage prior of its own to scale ar/ma."""
+    for prior in ("horseshoe(1)", "R2D2()"):
+        for cls_ in ("ar", "ma"):
+            with pytest.raises(PriorError, match=r"non-linear model's autocorrelation structure is not available \(as brms"):
+                bp.make_stancode(_nl("~ arma(time, g)"), _data(), prior=PRIOR + bp.prior(prior, class_=cls_))
 
 
 @pytest.fixture(scope="module")
