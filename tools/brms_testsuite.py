@@ -1063,9 +1063,11 @@ def run_case(case: Case, stanc: Callable[[str], Any]) -> Outcome:
 #: why brmspy refuses, by the refusal's message (checked against brms 2.18 where it says so)
 _WHY = (
     ("data check", "brms's make_standata refuses these data too (checked with brms 2.18 for bernoulli, von_mises, "
-     "truncation, positive and (0, 1) responses, censoring bounds, se, and dirichlet() priors whose length is not "
-     "the simplex's: 'Invalid Dirichlet prior. Expected input of length 2.'); its make_stancode does not read the data",
-     r"^DataError: (Family '[^']*' needs|\d+ response value\(s\) lie outside|Left censor points|Standard errors in se)"
+     "truncation, positive and (0, 1) responses, censoring bounds, se, me(x, sdx, gr) values that vary within a "
+     "level, and dirichlet() priors whose length is not the simplex's: 'Invalid Dirichlet prior. Expected input of "
+     "length 2.'); its make_stancode does not read the data",
+     r"^DataError: (Family '[^']*' needs|\d+ response value\(s\) lie outside|Left censor points|Standard errors in se"
+     r"|.*measured values and measurement error should be unique)"
      r"|^PriorError: Invalid Dirichlet prior .* expected \d+ or \d+ concentration values"),
     ("deliberate", "a documented difference: lasso() follows current brms (removed); priors are parsed, never Stan "
      "code (check = FALSE, stanvar names as hyperparameters, multi_normal on b)",

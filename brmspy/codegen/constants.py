@@ -22,6 +22,7 @@ from ..core.stan import StanBlocks
 
 _DECL = re.compile(r"^(?P<base>real|vector|matrix)(?P<bounds><[^>]*>)?(?P<size>\[[^\]]*\])?\s+(?P<name>\w+);(?P<rest>.*)$")
 _ARRAY = re.compile(r"^array\[(?P<n>[^\]]*)\] vector(?P<bounds><[^>]*>)?\[(?P<d>[^\]]*)\]\s+(?P<name>\w+);(?P<rest>.*)$")
+_CHOL = re.compile(r"^(?:array\[(?P<n>[^\]]*)\] )?cholesky_factor_corr\[(?P<m>[^\]]*)\]\s+(?P<name>\w+);(?P<rest>.*)$")
 _BOUND = re.compile(r"(lower|upper)=([-+0-9.eE]+)")
 
 
@@ -43,6 +44,10 @@ def apply_constants(sb: StanBlocks, constants: dict[str, list[float | None]], ro
     fixed_def: list[str] = []
     fixed_comp: list[str] = []
     for name, values in constants.items():
+        chol = next((i for i, line in enumerate(sb.par) if (m := _CHOL.match(line)) and m.group("name") == name), None)
+        if chol is not None:
+            _fix_cholesky(sb, name, values, (rows or {})[name], chol, fixed_def, fixed_comp)
+            continue
         arr = next((i for i, line in enumerate(sb.par) if (m := _ARRAY.match(line)) and m.group("name") == name), None)
         if arr is not None:
             _fix_array(sb, name, values, (rows or {})[name], arr, fixed_def, fixed_comp)
@@ -127,3 +132,22 @@ def _fix_array(sb: StanBlocks, name: str, values: list[float | None], nrow: int,
             fixed_comp.append(f"{name}[{j + 1}][{d + 1}] = par_{name}_{j + 1}_{d + 1};")
         else:
             fixed_comp.append(f"{name}[{j + 1}][{d + 1}] = {data}[{idx.index(i) + 1}];")
+
+
+def _fix_cholesky(sb: StanBlocks, name: str, values: list[float | None], m: int, pos: int,
+                  fixed_def: list[str], fixed_comp: list[str]) -> None:
+    """constant([[...]]) on class cor: the Cholesky factor ``L`` (every by level's) is the data ``prior_<name>_const``
+    (brms: ``L_1 = [[1, 0], [0, 1]];``, ``L_1[1] = ...`` per by level)."""
+    match = _CHOL.match(sb.par.pop(pos))
+    data = f"prior_{name}_const"
+    size = match.group("m")
+    sb.declare(f"matrix[{size}, {size}] {data}", data, np.array(values, dtype=float).reshape(m, m),
+               f"constant Cholesky factor {name}")
+    if match.group("n") is None:
+        fixed_def.append(f"cholesky_factor_corr[{size}] {name} = {data};{match.group('rest')}")
+        return
+    n = match.group("n")
+    fixed_def.append(f"array[{n}] cholesky_factor_corr[{size}] {name};{match.group('rest')}")
+    fixed_comp.append(f"for (i in 1:{n}) {{")
+    fixed_comp.append(f"  {name}[i] = {data};")
+    fixed_comp.append("}")

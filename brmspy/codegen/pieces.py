@@ -227,7 +227,10 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
     if any(c.kind != "sp" for c in block.coefs):
         sb.data.append("// group-level predictor values")
     for j, c in enumerate(block.coefs, start=1):
-        if c.kind != "sp":  # a varying sp coefficient multiplies the term's value, not a Z column
+        if c.Zm is not None:  # mmc(w1, w2): each member's covariate (brms's Z_<id>_<j>_<m>)
+            for m, z in enumerate(c.Zm, start=1):
+                sb.declare(f"vector[N] {z_name(block, j)}_{m}", f"{z_name(block, j)}_{m}", z)
+        elif c.kind != "sp":  # a varying sp coefficient multiplies the term's value, not a Z column
             sb.declare(f"vector[N] {z_name(block, j)}", z_name(block, j), c.Z)
     if block.has_cor:
         sb.declare(f"int<lower=1> NC_{k}", f"NC_{k}", block.M * (block.M - 1) // 2, "number of group-level correlations")
@@ -376,7 +379,10 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
                 continue
             r, Z = r_name(block, j), z_name(block, j)
             times_z = "" if tuning.unit_z and is_unit(c) else f" .* {Z}"
-            if block.is_mm:
+            if c.Zm is not None:  # mmc(): each member's effect times its own covariate
+                out.append("(" + " + ".join(f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}] .* {Z}_{m}"
+                                            for m in range(1, len(block.J) + 1)) + ")")
+            elif block.is_mm:
                 members = " + ".join(
                     f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}]" for m in range(1, len(block.J) + 1)
                 )

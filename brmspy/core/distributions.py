@@ -249,7 +249,7 @@ def _split_args(inner: str) -> list[str]:
     """Split at the commas outside parentheses and brackets."""
     pieces, depth, cur = [], 0, []
     for ch in inner:
-        if ch in "([":
+        if ch in "([":  # brackets: a Stan matrix literal in constant([[1, 0], [0, 1]])
             depth += 1
         elif ch in ")]":
             depth -= 1
@@ -269,7 +269,8 @@ def _check_args(raw: str, text: str, info: DistInfo, args: list[float]) -> None:
         if not math.isfinite(value):
             what = "NaN" if math.isnan(value) else "infinite"
             raise PriorError(f"Invalid prior {text!r}: the {arg_name} of {raw}() is {what}; it must be {valid}.")
-        if arg_name in info.positive and value <= 0:
+        # 0 is built as brms builds it, with a warning (priors.checks); brms refuses a dirichlet's 0 itself
+        if arg_name in info.positive and (value < 0 or (value == 0 and info.kind == "simplex")):
             raise PriorError(
                 f"Invalid prior {text!r}: the {arg_name} of {raw}() must be {valid}, got {format_number(value)}."
             )
@@ -403,6 +404,9 @@ class SpecialPrior:
     def values(self, n: int, what: str) -> list[float]:
         """A constant's value for each of ``n`` elements (a scalar is broadcast, a vector must have length ``n``)."""
         const = self.get("const")
+        if self.is_matrix:
+            raise PriorError(f"A matrix constant ({self}) fixes a correlation matrix's Cholesky factor (class 'cor'), "
+                             f"not {what}; give a number or c(...) of numbers.")
         vals = list(const) if isinstance(const, tuple) else [float(const)]  # type: ignore[arg-type]
         if len(vals) == 1:
             return vals * n
@@ -410,6 +414,12 @@ class SpecialPrior:
             raise PriorError(f"constant({', '.join(format_number(v) for v in vals)}) gives {len(vals)} values for "
                              f"{what}, which has {n}; give one value or {n}.")
         return vals
+
+    @property
+    def is_matrix(self) -> bool:
+        """Whether the constant is a Stan matrix literal (``constant([[1, 0], [0, 1]])``)."""
+        c = dict(self.args).get("const")
+        return isinstance(c, tuple) and bool(c) and isinstance(c[0], tuple)
 
     def __str__(self) -> str:
         return f"{self.name}({', '.join(f'{k} = {_r_text(v)}' for k, v in self.args)})"
@@ -420,6 +430,8 @@ def _r_text(v: object) -> str:
         return "NULL"
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
+    if isinstance(v, tuple) and v and isinstance(v[0], tuple):
+        return "[" + ", ".join("[" + ", ".join(format_number(x) for x in row) + "]" for row in v) + "]"
     if isinstance(v, tuple):
         return "c(" + ", ".join(format_number(x) for x in v) + ")"
     return format_number(float(v))  # type: ignore[arg-type]
@@ -434,6 +446,8 @@ def _special_value(text: str, arg: str, whole: str) -> object:
         return False
     if core in ("NULL", "None"):
         return None
+    if core.startswith("["):  # brms testsuite [027]: prior('constant([[1, 0], [0, 1]])', class = 'cor')
+        return _matrix_value(core, arg, whole)
     m = _PRIOR.match(core)
     try:
         if m and m.group(1) == "c":
@@ -445,6 +459,24 @@ def _special_value(text: str, arg: str, whole: str) -> object:
     except _NotNumeric as e:
         raise PriorError(f"The argument {arg} of {whole!r} must be a number, c(...) of numbers, TRUE/FALSE or NULL; "
                          f"{e}. Compute the value in Python and pass the number.") from None
+
+
+def _matrix_value(core: str, arg: str, whole: str) -> tuple[tuple[float, ...], ...]:
+    """A Stan matrix literal ``[[1, 0], [0, 1]]`` (rows of numbers), as brms writes it into the program."""
+    bad = PriorError(f"The argument {arg} of {whole!r} must be a number, c(...) of numbers or a Stan matrix "
+                     "such as [[1, 0], [0, 1]] (rows of numbers of one length).")
+    inner = core.strip()
+    if not (inner.startswith("[[") and inner.endswith("]]")):
+        raise bad
+    rows = []
+    for row in re.split(r"\]\s*,\s*\[", inner[2:-2]):
+        try:
+            rows.append(tuple(float(eval_number(p)) for p in _split_args(row)))
+        except _NotNumeric:
+            raise bad from None
+    if not rows or len({len(r) for r in rows}) != 1 or not rows[0]:
+        raise bad
+    return tuple(rows)
 
 
 def parse_special_prior(text: str) -> SpecialPrior | None:
@@ -524,6 +556,8 @@ def _check_special(name: str, a: dict[str, object], whole: str) -> None:
     else:
         c = a["const"]
         vals = c if isinstance(c, tuple) else (c,)
+        if vals and isinstance(vals[0], tuple):  # a matrix: its elements
+            vals = tuple(v for row in vals for v in row)
         if c is None or any(isinstance(v, bool) or not isinstance(v, float) or not math.isfinite(v) for v in vals):
             raise PriorError(f"constant() fixes a parameter at finite numbers, e.g. 'constant(1)'; got {whole!r}.")
         logical("broadcast")

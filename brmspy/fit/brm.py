@@ -231,9 +231,12 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     if sample_prior == "only":
         flat = flat_parameters(build.frame, build.priors)
         if flat:
-            raise PriorError(
-                "Sampling from the priors alone needs proper priors on every parameter, but these have flat "
-                f"priors: {', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_='b')."
+            first = flat[0]
+            class_ = "Intercept" if first.startswith("Intercept") else first.split("_", 1)[0]
+            raise PriorError(  # brms's message (make_stancode with sample_prior = "only"), then the names
+                "Sampling from priors is not possible as some parameters have no proper priors: sampling from "
+                f"the priors alone needs proper priors on every parameter, but these have flat priors: "
+                f"{', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_={class_!r})."
             )
         stan_data["prior_only"] = 1
     chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,

@@ -199,13 +199,13 @@ NUMPY_ALIASES = {"log": "log", "log2": "log2", "log10": "log10", "log1p": "log1p
                  "maximum": "pmax", "where": "ifelse", "power": None}
 
 #: R functions users write that are not evaluated here, with what to write instead
-_SPECIAL_IN_EXPR = ("brms's special terms inside arithmetic or I() (e.g. I(me(x, sdx)^2), I(log(mi(x)))) are not "
-                    "supported by brmspy yet; use the special term on its own (e.g. 'me(x, sdx)') or its interaction "
-                    "with a covariate (e.g. 'me(x, sdx):z')")
+_SPECIAL_IN_EXPR = ("special terms inside arithmetic or I() are supported only for me() and mi() in a population-level "
+                    "term of a linear formula (brms's transformed sp terms, e.g. 'I(me(x, sdx)^2)'); elsewhere use "
+                    "the special term on its own (e.g. 's(x)', 'mo(x)') or its product with a covariate ('mo(x):z')")
 UNSUPPORTED = {
     **{name: _SPECIAL_IN_EXPR for name in ("me", "mi", "mo", "s", "t2", "gp")},
-    "mmc": "multi-membership covariates ((1 + mmc(w1, w2) | mm(g1, g2)): one covariate per member) are not "
-           "supported by brmspy yet; use a covariate shared by the members, e.g. (1 + w | mm(g1, g2))",
+    "mmc": "multi-membership covariates belong left of '|' in a multi-membership term, one covariate per member: "
+           "(1 + mmc(w1, w2) | mm(g1, g2))",
     "ns": "natural splines: use a smooth term 's(x)' (brms's alternative), or compute the basis in pandas first",
     "bs": "B-splines: use a smooth term 's(x)' (brms's alternative), or compute the basis in pandas first",
     "cut": "compute the column in pandas first, e.g. df['xc'] = pd.cut(df['x'], bins=...)",

@@ -11,10 +11,12 @@ with one linear predictor per non-linear parameter); several responses make a
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from ..core.errors import FormulaError
-from .rexpr import Name, parse_expr
+from .rexpr import Name, parse_expr, rename
+from .spexpr import has_sp_call, sp_expression
 from .rterms import RTerms, population_terms
 from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
 
@@ -110,6 +112,8 @@ class GroupTerm:
     dist: str = "gaussian"
     type: str = ""
     origin: str | None = None
+    # mmc(w1, w2) covariates: (placeholder column name in ``expr``, the members' columns); brmspy.frame.groups
+    mmc: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def label(self) -> str:
@@ -411,6 +415,7 @@ def parse_group_term(text: str) -> list[GroupTerm]:
         raise FormulaError(f"The group-level term '({text})' has nothing left of '|'; use '(1 | g)' for an intercept.")
     if not grp.strip():
         raise FormulaError(f"The group-level term '({text})' names no grouping factor right of '|'.")
+    expr, mmc = _mmc_placeholders(expr, f"({text})")
     inner = parse_rhs(expr, f"({text})")  # checks the effects' expressions (nothing is evaluated here)
     if inner.group_terms:
         raise FormulaError(f"Group-level terms cannot be nested: '({text})'.")
@@ -420,8 +425,65 @@ def parse_group_term(text: str) -> list[GroupTerm]:
         if mid and not spec.get("id"):
             spec["id"] = mid
         spec.setdefault("id", None)
-        out.append(GroupTerm(expr=expr, **spec))
+        g = GroupTerm(expr=expr, **spec)
+        if mmc:
+            if not g.mm or any(len(cols) != len(g.group_vars) for _, cols in mmc):
+                raise FormulaError(
+                    f"mmc() in '({text})' needs a multi-membership term with as many members: one covariate per "
+                    f"member, e.g. '(1 + mmc(w1, w2) | mm(g1, g2))' (brms)."
+                )
+            original = replace(g, expr=_mmc_text(expr, mmc)).label  # the label as written
+            g = replace(g, mmc=mmc, origin=original)
+            if not g.cor and not g.id:  # brms's split_re_terms: the mmc() part is its own term (block) under ||
+                out += _split_mmc(g)
+                continue
+        out.append(g)
     return out
+
+
+def _split_mmc(g: GroupTerm) -> list[GroupTerm]:
+    """``(1 + x + mmc(w1, w2) || mm(g1, g2))`` -> ``(1 + x || ...)`` and ``(0 + mmc(w1, w2) || ...)``, as brms."""
+    names = {name for name, _ in g.mmc}
+    plain, mmc = [], []
+    for sign, term in split_terms(g.expr):
+        uses = bool(names & set(re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", term)))
+        (mmc if uses else plain).append(f"{sign} {term}" if sign == "-" else term)
+    out = []
+    rest = " + ".join(plain) if plain else "1"
+    if rest.replace(" ", "") not in ("0", "-1", "0+0"):
+        out.append(replace(g, expr=rest, mmc=()))
+    out.append(replace(g, expr="0 + " + " + ".join(mmc)))
+    return out
+
+
+_MMC = re.compile(r"(?<![\w.])mmc\s*\(")
+
+
+def _mmc_placeholders(expr: str, where: str) -> tuple[str, tuple[tuple[str, tuple[str, ...]], ...]]:
+    """``1 + mmc(w1, w2)`` -> ``1 + mmcw1w2`` and ``(("mmcw1w2", ("w1", "w2")),)`` (brms's coefficient name)."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    while True:
+        m = _MMC.search(expr)
+        if not m:
+            return expr, tuple(found)
+        depth, i = 0, m.end() - 1
+        while i < len(expr):
+            depth += {"(": 1, ")": -1}.get(expr[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        call = parse_call(expr[m.start():i + 1])
+        if call is None or call.kwargs or len(call.args) < 2 or not all(is_identifier(a.strip()) for a in call.args):
+            raise FormulaError(f"mmc() in {where!r} takes the members' covariate columns, e.g. 'mmc(w1, w2)'.")
+        name = rename(call.text)  # brms's coefficient name: mmcw1w2
+        found.append((name, tuple(a.strip() for a in call.args)))
+        expr = expr[:m.start()] + name + expr[i + 1:]
+
+
+def _mmc_text(expr: str, mmc: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    for name, cols in mmc:
+        expr = re.sub(rf"(?<![\w.]){name}(?![\w.])", f"mmc({', '.join(cols)})", expr)
+    return expr
 
 
 #: special terms that may enter products (brms's "sp" terms sharing ``bsp``)
@@ -481,6 +543,8 @@ def _special_in_interaction(term: str) -> str | None:
         call = parse_call(strip_outer_parens(factor))
         if call and call.name in SPECIAL_TERMS:
             return call.text
+        if has_sp_call(strip_outer_parens(factor)):  # I(me(x, sdx)^2): brmspy.formula.spexpr
+            return strip_outer_parens(factor)
     return None
 
 
@@ -519,9 +583,10 @@ def _sp_product(atoms: tuple[str, ...], term: str, context: str) -> SpecialTerm 
     """The special term for one product of atoms, or None when it has no special call."""
     calls = [parse_call(a) for a in atoms]
     specials = [c for c in calls if c is not None and c.name in SPECIAL_TERMS]
-    if not specials:
+    exprs = [a for a, c in zip(atoms, calls) if (c is None or c.name not in SPECIAL_TERMS) and has_sp_call(a)]
+    if not specials and not exprs:
         return None
-    if len(atoms) == 1:
+    if len(atoms) == 1 and specials:
         return SpecialTerm(specials[0].name, specials[0])
     bad = [c.text for c in specials if c.name not in SP_INTERACTION_KINDS]
     if bad:
@@ -576,7 +641,7 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
             continue
         if call and call.name in GROUP_CALLS:
             raise FormulaError(f"'{bare}' may only be used as the grouping part of a group-level term, e.g. '(1 | {bare})'.")
-        inner = _special_in_interaction(bare) if call is None else None
+        inner = _special_in_interaction(bare) if call is None or has_sp_call(bare) else None
         if inner:  # mo(x):z, mo(x) * z, me(x, sdx):mo(w): brms's sp interactions (brmspy.specials.sp)
             if sign == "-":
                 raise FormulaError(f"Special terms cannot be removed with '-': {bare} in {context!r}.")
@@ -587,7 +652,10 @@ def parse_rhs(rhs: str, context: str) -> LinearTerms:
                 elif all(sp.text != o.text for o in specials):
                     for f in getattr(sp, "factors", (sp.text,)):
                         c = parse_call(f)
-                        if c is not None:
+                        if has_sp_call(f):  # I(me(x, sdx)^2): the expression and each call in it
+                            for text in sp_expression(f, context)[1].values():
+                                check_call_args(parse_call(text), context)
+                        elif c is not None:
                             check_call_args(c, context)
                         else:
                             parse_expr(f, context)

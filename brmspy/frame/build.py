@@ -34,7 +34,7 @@ from .checks import check_values
 from .autocor import response_spec
 from .columns import check_columns, names_in_text
 from .design import DesignSpec, ModelVariables, na_of
-from .groups import brms_term_order, group_blocks
+from .groups import brms_term_order, group_blocks, mmc_data
 from .nonlinear import check_covariates, uncentered_design
 from .bhaz import baseline_hazard
 from .response import (build_response_data, check_mi, mi_index_values, mi_kept_columns, mv_subset_masks,
@@ -83,6 +83,7 @@ def variables_of(terms: BrmsTerms, data: pd.DataFrame) -> list[str]:
             add(" ".join(g.group_vars))
             add(g.by)
             add(" ".join(g.mm_weights or ()))
+            add(" ".join(c for _, cols in g.mmc for c in cols))
         for s in lt.special_terms:
             add(s.text)
     return used
@@ -133,7 +134,9 @@ def build_frame(terms: BrmsTerms | MvBrmsTerms, data: pd.DataFrame, data2: dict 
     kept = mi_kept_columns(resp_terms)
     used_na = [c for c in used if c not in kept]
     # R's model frame: the designs' variables are evaluated on every row, then rows with NAs are dropped
-    mv = ModelVariables(data)
+    mmc = {name: cols for t in resp_terms for part in t.parts.values() for g in part.terms.group_terms
+           for name, cols in g.mmc}  # (1 + mmc(w1, w2) | mm(g1, g2)): w1 in the placeholder column
+    mv = ModelVariables(mmc_data(tuple(mmc.items()), data, 0, "mmc()") if mmc else data)
     for t in resp_terms:
         for part in t.parts.values():
             for rterms, where in _design_terms(part.terms, part.formula):

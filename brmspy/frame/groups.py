@@ -37,7 +37,7 @@ import pandas as pd
 from ..core.errors import DataError, FormulaError
 from ..formula.prefix import Prefix, brms_name
 from ..formula.terms import GroupTerm, parse_rhs
-from .columns import group_index, level_label, level_labels, levels_of
+from .columns import check_columns, group_index, level_label, level_labels, levels_of
 from .design import DesignSpec, ModelVariables
 from .types import ReBlock, ReCoef
 
@@ -219,8 +219,11 @@ def group_blocks(specs: list[tuple[Prefix, GroupTerm]], data: pd.DataFrame, data
                     block.coefs.append(ReCoef(prefix, f"{name}[{t}]", col, g, kind="cs", thres=t))
                     designs.setdefault(block.id, []).append((spec, i))
             continue
-        for i, (name, col) in enumerate(columns):
-            block.coefs.append(ReCoef(prefix, name, col, g))
+        members = mmc_members(g, data, [name for name, _ in columns])
+        if g.mmc and g.type == "cs":
+            raise FormulaError(f"mmc() covariates cannot be category-specific ({g.label}).")
+        for i, ((name, col), zm) in enumerate(zip(columns, members)):
+            block.coefs.append(ReCoef(prefix, name, col, g, Zm=zm))
             designs.setdefault(block.id, []).append((spec, i))
     _check_duplicated_effects(blocks)
     _number_groups(blocks)
@@ -294,18 +297,43 @@ def sp_coef_names(g: GroupTerm) -> list[str]:
     return [":".join(brms_name(f) for f in getattr(t, "factors", ()) or (t.text,)) for t in lt.special_terms]
 
 
-def group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None
+def group_design(g: GroupTerm, data: pd.DataFrame, mv: ModelVariables | None = None, member: int = 0
                  ) -> tuple[DesignSpec | None, list[tuple[str, np.ndarray]]]:
     """Varying-effect columns of a group-level term: ``(1 + Days | g)`` -> Intercept, Days."""
     lt = parse_rhs(g.expr, g.label)
     if lt.group_terms or lt.special_terms:
         raise FormulaError(f"Group-level term '{g.label}' may contain only population-style predictors left of '|'.")
+    if g.mmc:  # mmc(w1, w2): the design with the first member's covariate (mmc_members gives each member's)
+        data, mv = mmc_data(g.mmc, data, member, g.label), None
     if not lt.population:
         if not lt.intercept:
             raise FormulaError(f"The group-level term '{g.label}' has no effects; use '(1 | {g.group})'.")
         return None, [("Intercept", np.ones(len(data)))]
     spec, Z = DesignSpec.build(lt.rterms, mv if mv is not None else ModelVariables(data), g.label)
     return spec, [(name, Z[:, i].copy()) for i, name in enumerate(spec.names)]
+
+
+def mmc_data(mmc: tuple[tuple[str, tuple[str, ...]], ...], data: pd.DataFrame, member: int, where: str) -> pd.DataFrame:
+    """``data`` with each ``mmc(w1, w2)`` placeholder column holding member ``member``'s covariate (brms's Z_<id>_<j>_<m>)."""
+    if not mmc:
+        return data
+    check_columns([c for _, cols in mmc for c in cols], data, f"the mmc() covariates of '{where}'")
+    out = {}
+    for name, cols in mmc:
+        values = data[cols[member]]
+        if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            raise DataError(f"mmc() covariates of '{where}' must be numeric; {cols[member]!r} is not.")
+        out[name] = values.astype(float)
+    return data.assign(**out)
+
+
+def mmc_members(g: GroupTerm, data: pd.DataFrame, names: list[str]) -> list[list[np.ndarray] | None]:
+    """Per effect of ``g`` (``names``): each member's values when it involves an ``mmc()`` covariate, else None."""
+    if not g.mmc:
+        return [None] * len(names)
+    placeholders = {p for p, _ in g.mmc}
+    per_member = [dict(group_design(g, data, member=m)[1]) for m in range(len(g.group_vars))]
+    return [[pm[n] for pm in per_member] if placeholders & set(n.split(":")) else None for n in names]
 
 
 def _mm_index(data: pd.DataFrame, members: tuple[str, ...]) -> tuple[list[np.ndarray], list[str]]:

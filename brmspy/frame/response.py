@@ -21,6 +21,7 @@ from ..families import warn_binomial_trials
 from ..families.core import ordinal_response
 from ..families.custom import CustomFamily
 from ..formula.rexpr import parse_expr, rename
+from ..formula.spexpr import has_sp_call, sp_expression
 from ..formula.syntax import parse_call
 from ..formula.terms import BrmsTerms, MvBrmsTerms, SpecialTerm
 from .additions import HANDLED as ADDITIONS_HANDLED
@@ -307,6 +308,14 @@ def _mi_responses(resp_terms: list["BrmsTerms"]) -> dict[str, "BrmsTerms"]:
     return {t.response.expr: t for t in resp_terms if t.response.addition("mi") is not None}
 
 
+def _sp_call_texts(factors: tuple[str, ...]) -> list[str]:
+    """The pieces of an sp product, with a transformed sp term (``I(log(mi(x)))``) replaced by its calls."""
+    out: list[str] = []
+    for f in factors:
+        out += list(sp_expression(f, f)[1].values()) if has_sp_call(f) else [f]
+    return out
+
+
 def _mi_calls(terms) -> list:
     """The ``mi(x)`` terms among special terms, including those inside products such as ``mi(x):z``."""
     out = []
@@ -314,7 +323,7 @@ def _mi_calls(terms) -> list:
         if s.kind == "mi":
             out.append(s)
         elif s.kind == "sp":
-            calls = [parse_call(f) for f in s.factors]
+            calls = [parse_call(f) for f in _sp_call_texts(s.factors)]
             out += [SpecialTerm("mi", c) for c in calls if c is not None and c.name == "mi"]
     return out
 
@@ -387,7 +396,8 @@ def mi_kept_columns(resp_terms: list["BrmsTerms"]) -> set[str]:
                 plain.update(g.group_vars)
             for s in lt.special_terms:
                 if s.kind == "sp":  # mi(x):z: z is plain data, x is imputed
-                    plain.update(n for f in s.factors if not f.startswith("mi(") for n in names_in_text(f))
+                    plain.update(n for f in _sp_call_texts(s.factors) if not f.startswith("mi(")
+                                 for n in names_in_text(f))
                 elif s.kind != "mi":
                     plain.update(names_in_text(s.text))
     return kept - plain

@@ -66,7 +66,7 @@ from .autocor import AutocorSpec, series_of, series_order
 from .categorical import split_cbind
 from .columns import check_columns, level_label, level_labels, names_in_text
 from .design import DesignSpec
-from .groups import group_design, mm_weights, sp_coef_names
+from .groups import group_design, mm_weights, mmc_data, sp_coef_names
 from .nonlinear import covariate_values
 from .response import build_response_data, mi_kept_columns, subset_values
 from .specials import SpecialDesign
@@ -113,6 +113,7 @@ class GroupSpec:
     by: str | None = None
     by_levels: tuple[str, ...] = ()
     coefs: tuple[tuple[DesignSpec | None, int], ...] = ()
+    mmc: tuple[tuple[str, tuple[str, ...]], ...] = ()  # mmc(w1, w2) placeholders and the members' columns
 
     def member_vars(self, member: int) -> tuple[str, ...]:
         """The grouping columns of one member (``mm(g1, g2)``: ``g1`` or ``g2``)."""
@@ -382,8 +383,8 @@ class FrameRows:
         """0-based level of each row in block ``block``; -1 for a level absent from the model data."""
         raise NotImplementedError
 
-    def Z(self, block: int, j: int) -> np.ndarray:
-        """Values of the block's ``j``-th varying effect (0-based)."""
+    def Z(self, block: int, j: int, member: int = 0) -> np.ndarray:
+        """Values of the block's ``j``-th varying effect (0-based); ``member``: of an ``mmc()`` covariate."""
         raise NotImplementedError
 
     def mm_weights(self, block: int) -> list[np.ndarray]:
@@ -443,8 +444,9 @@ class ModelRows(FrameRows):
     def level_index(self, block, member=0):
         return self._at(self._blocks[block].J[member]) - 1
 
-    def Z(self, block, j):
-        return self._at(self._blocks[block].coefs[j].Z)
+    def Z(self, block, j, member=0):
+        c = self._blocks[block].coefs[j]
+        return self._at(c.Z if c.Zm is None else c.Zm[member])
 
     def mm_weights(self, block):
         w = self._blocks[block].mm_weights
@@ -523,10 +525,13 @@ class NewData(FrameRows):
 
         return self._kept(("level", block, member), index)
 
-    def Z(self, block, j):
-        design, column = self.spec.groups[block].coefs[j]
+    def Z(self, block, j, member=0):
+        g = self.spec.groups[block]
+        design, column = g.coefs[j]
         if design is None:
             return np.ones(self.N)
+        if g.mmc:  # each member's mmc() covariate in the placeholder column
+            return design.matrix(mmc_data(g.mmc, self.data, member, g.term.label))[:, column]
         return self._matrix(design)[:, column]
 
     def mm_weights(self, block):
@@ -671,7 +676,8 @@ def _series_rows(spec: FrameSpec, t: BrmsTerms, data: pd.DataFrame) -> SeriesRow
 def group_spec(block: ReBlock, coefs: list[tuple[DesignSpec | None, int]]) -> GroupSpec:
     """The :class:`GroupSpec` of a block built on the model data, with the designs of its effects."""
     return GroupSpec(block.id, block.group, block.group_vars, pd.Index(block.levels), block.terms[0], block.is_mm,
-                     block.by, tuple(block.by_levels or ()), tuple(coefs))
+                     block.by, tuple(block.by_levels or ()), tuple(coefs),
+                     tuple(dict.fromkeys(pair for t in block.terms for pair in t.mmc)))
 
 
 # ------------------------------------------------------------------ the checks' words

@@ -55,6 +55,8 @@ class ReCoef:
     # ``name`` (no Z: the term's value multiplies it); "cs": effect on threshold ``thres`` (ordinal families)
     kind: str = ""
     thres: int = 0
+    # mmc(w1, w2): the values for each member of the mm() term (Z is the first's); None otherwise
+    Zm: list[np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def label(self) -> str:

@@ -146,7 +146,8 @@ def _frame_rows(frame: "ModelFrame", rows: np.ndarray) -> "ModelFrame":
         designs[prefix] = copy_with(d, X=_slice(d.X, rows, n), Xcs=_slice(d.Xcs, rows, n), specials=specials)
     blocks = []
     for b in frame.blocks:
-        coefs = [copy_with(c, Z=_slice(c.Z, rows, n)) for c in b.coefs]
+        coefs = [copy_with(c, Z=_slice(c.Z, rows, n), Zm=None if c.Zm is None else [_slice(z, rows, n) for z in c.Zm])
+                 for c in b.coefs]
         mm = None if b.mm_weights is None else [_slice(w, rows, n) for w in b.mm_weights]
         blocks.append(copy_with(b, J=[_slice(j, rows, n) for j in b.J], coefs=coefs, mm_weights=mm))
     data = frame.data.iloc[rows].reset_index(drop=True)

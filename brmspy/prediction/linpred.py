@@ -100,16 +100,16 @@ def group_part(ctx: PredictionContext, prefix: Prefix) -> np.ndarray:
             eff = _block_effects(ctx, block, ctx.rows.level_index(block.id, m))
             weight = weights[m] if block.is_mm else 1.0
             for j in js:
-                eta += eff[:, :, j] * (weight * _z(ctx, prefix, block, j))
+                eta += eff[:, :, j] * (weight * _z(ctx, prefix, block, j, m))
     return eta
 
 
-def _z(ctx: PredictionContext, prefix: Prefix, block: ReBlock, j: int) -> np.ndarray:
-    """What effect ``j`` of ``block`` multiplies: its ``Z`` column, or for a varying sp coefficient
-    (``(mo(x) | g)``) the sp term's value, (draws or 1, rows)."""
+def _z(ctx: PredictionContext, prefix: Prefix, block: ReBlock, j: int, member: int = 0) -> np.ndarray:
+    """What effect ``j`` of ``block`` multiplies: its ``Z`` column (``member``'s for ``mmc()``), or for a varying
+    sp coefficient (``(mo(x) | g)``) the sp term's value, (draws or 1, rows)."""
     c = block.coefs[j]
     if c.kind != "sp":
-        return ctx.rows.Z(block.id, j)[None, :]
+        return ctx.rows.Z(block.id, j, member)[None, :]
     design = ctx.fit.frame.designs[prefix]
     for i, sp in enumerate(design.specials):
         rows = {r.coef: r.k for r in getattr(sp, "rows", [])}

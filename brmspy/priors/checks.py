@@ -404,6 +404,12 @@ def check_prior_bounds(table: list[PriorRow]) -> None:
         if row.source != "user" or not row.prior.strip():
             continue
         dist = parse_any_prior(row.prior)
+        if isinstance(dist, PriorDist):
+            zero = [a for a, v in zip(dist.info.args, dist.args) if a in dist.info.positive and v == 0]
+            if zero:  # brms builds it (its testsuite: gamma(0, 1)); Stan rejects the value when sampling
+                warn(f"The prior {row.prior!r} has {' and '.join(zero)} 0, but Stan's {dist.info.name} needs "
+                     f"{' and '.join(zero)} > 0: the program is built (as brms builds it), but sampling fails when "
+                     "this prior is first evaluated. Give a positive value.", PriorWarning)
         if not isinstance(dist, PriorDist) or dist.info.kind != "real":  # special priors: checked in resolve
             continue
         lb, ub = _base_bounds(row, table)

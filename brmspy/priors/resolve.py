@@ -247,7 +247,13 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         shrunk = any(b.id in sh.sd_blocks for sh in res.shrinkage.values())  # horseshoe()/R2D2() on class sd
         res.sd[b.id] = [None] * b.M if shrunk else fixed(f"sd_{b.id}", keys, f"the sds of group {_group(b)!r}")
         if b.by and f"sd_{b.id}" in res.constants:
-            raise PriorError(f"brmspy does not take constant() priors on the sds of gr(..., by = ...) terms ({_group(b)!r}).")
+            values = res.constants[f"sd_{b.id}"]
+            if any(v is None for v in values):
+                raise PriorError(f"brmspy takes constant() priors on the sds of gr(..., by = ...) terms ({_group(b)!r}) "
+                                 "only on all of them at once (brms: 'sd_1 = rep_matrix(3, ...)').")
+            # matrix[M, Nby] sd: every by level's column takes the constants (column-major)
+            res.constants[f"sd_{b.id}"] = values * len(b.by_levels or [])
+            res.constant_rows[f"sd_{b.id}"] = b.M
         bounds = {_base_bounds(next(r for r in table if r.key() == ("sd", c.name, _group(b), c.prefix.resp,
                                                                         *_prefix_dpar_nlpar(frame, c.prefix))), table)
                   for c in b.coefs}
@@ -260,7 +266,14 @@ def resolve_priors(frame: ModelFrame, user: "Prior | Iterable[Prior] | None" = N
         if b.udf_owner:
             res.df[b.ggn] = lookup(("df", "", _group(b), "", "", ""))
         if b.has_cor:
-            res.cor[b.id] = lookup(("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
+            cor_keys = (("cor", "", _group(b), "", "", ""), ("cor", "", "", "", "", ""))
+            dist, _ = entry(*cor_keys)
+            if isinstance(dist, SpecialPrior) and dist.is_matrix:  # brms testsuite [027]: L fixed at the matrix
+                res.cor[b.id] = None
+                res.constants[f"L_{b.id}"] = _cholesky_constant(dist, b.M, _group(b))
+                res.constant_rows[f"L_{b.id}"] = b.M
+            else:
+                res.cor[b.id] = lookup(*cor_keys)
     for t in frame.response_terms:
         for d in t.estimated_constants:
             res.dpar[(t.resp, d)] = fixed(d + resp_suffix(t.resp), [((d, "", "", t.resp, "", ""),)], d)[0]
@@ -309,6 +322,23 @@ def _fixed_threshold_priors(table: list[PriorRow], by_key: dict, lookup, resp: s
     sizes = list(groups.nthres) if groups is not None else [ncat - 1]
     return [[lookup(("Intercept", str(k), "", resp, "", ""), ("Intercept", "", "", resp, "", "")) for k in range(1, n + 1)]
             for n in sizes]
+
+
+def _cholesky_constant(sp: SpecialPrior, m: int, group: str) -> list[float | None]:
+    """``constant([[1, 0], [0, 1]])`` on class cor: brms writes it into the Cholesky factor ``L`` itself, so it
+    must be the Cholesky factor of a correlation matrix (checked here; Stan would reject it at sampling)."""
+    L = np.asarray(sp.get("const"), dtype=float)
+    if L.shape != (m, m):
+        raise PriorError(f"{sp} on class 'cor' of group {group!r} gives a {L.shape[0]} x {L.shape[1]} matrix; the "
+                         f"group has {m} correlated effects, so it needs {m} x {m}.")
+    ok = (np.allclose(np.triu(L, 1), 0) and np.all(np.diag(L) > 0)
+          and np.allclose((L**2).sum(axis=1), 1, atol=1e-8))
+    if not ok:
+        raise PriorError(
+            f"{sp} on class 'cor' of group {group!r}: brms writes the matrix into the Cholesky factor of the "
+            "correlation matrix (L_1 = <matrix>), so it must be lower triangular with a positive diagonal and rows of "
+            "length 1 (e.g. [[1, 0], [0.5, 0.866]] for a correlation of 0.5); the identity fixes uncorrelated effects.")
+    return [float(v) for v in L.ravel()]  # row-major
 
 
 def _sds_constants(res: ResolvedPriors, sp, found: list) -> None:

@@ -144,6 +144,10 @@ def _check_special(p: "Prior", sp: SpecialPrior) -> None:
                          f"evaluates {p.prior!r} as the concentration and fails (could not find function "
                          "\"constant\"), so brmspy refuses it. To fix a monotonic effect, put constant() on its "
                          "coefficient (class 'b', coef 'mox').")
+    if p.class_ in ("cor", "L") and sp.is_matrix:  # brms: "L_1 = [[1, 0], [0, 1]];", the Cholesky factor itself
+        if p.lb is not None or p.ub is not None:
+            raise PriorError(f"A constant prior ({p.prior!r}) fixes the parameter; bounds (lb/ub) have no meaning with it.")
+        return
     if p.class_ in ("cor", "L"):  # brms's stan_prior writes "L_1 = 1;", a program Stan rejects
         raise PriorError(f"brms writes {p.prior!r} on class {p.class_!r} as the Cholesky factor itself "
                          "('L_1 = <value>;'), a program Stan rejects (the factor is a matrix), so brmspy refuses it. For uncorrelated "

@@ -38,7 +38,9 @@ from ..core.errors import DataError, FormulaError
 from ..core.stan import StanBlocks, prior_statement
 from ..core.types import ParamInfo, PriorRow
 from ..formula.prefix import Prefix, brms_name
+from ..formula.rexpr import Call as RCall, Name as RName, Num as RNum, Paren as RParen, Unary as RUnary, format_number
 from ..formula.rterms import population_terms
+from ..formula.spexpr import STAN_FUNCTIONS, has_sp_call, sp_expression
 from ..formula.syntax import parse_call
 from ..formula.terms import SpecialTerm
 from ..frame.columns import eval_column
@@ -144,6 +146,84 @@ class SpTerm:
         return {}
 
 
+def _number(x: float) -> str:
+    """A Stan real literal (``2`` -> ``2.0``: Stan's ``1 / 2`` is integer division, R's is 0.5)."""
+    text = format_number(x)
+    return text if any(c in text for c in ".eE") or "Inf" in text or "NaN" in text else text + ".0"
+
+
+@dataclass
+class SpExpr:
+    """A transformed sp term, ``I(me(x, sdx)^2)`` (brms: the R expression with each call's Stan value).
+
+    ``tree`` is :func:`brmspy.formula.spexpr.sp_expression`'s tree, whose names ``sp__1``, ... stand for
+    ``terms`` (the sp terms inside, built as any other).  :meth:`expression` is the vectorised Stan
+    value, :meth:`value` the same in numpy.
+    """
+
+    text: str
+    tree: Any
+    terms: dict[str, SpTerm]
+
+    def _stan(self, e) -> tuple[str, bool]:
+        """(Stan code, whether it is a vector) of a node."""
+        if isinstance(e, RName):
+            return self.terms[e.id].expression(), True
+        if isinstance(e, RNum):
+            return _number(e.value), False
+        if isinstance(e, RParen):
+            code, vec = self._stan(e.expr)
+            return f"({code})", vec
+        if isinstance(e, RUnary):
+            code, vec = self._stan(e.operand)
+            return (f"-{code}" if e.op == "-" else code), vec
+        if isinstance(e, RCall):
+            code, vec = self._stan(e.args[0])
+            fn = STAN_FUNCTIONS[e.fn]
+            return (f"{fn}({code})" if fn else f"({code})"), vec
+        left, lv = self._stan(e.left)
+        right, rv = self._stan(e.right)
+        op = e.op
+        if op == "^":
+            op = ".^" if lv or rv else "^"
+        elif op in ("*", "/") and lv and rv:
+            op = "." + op
+        elif op == "/" and rv:
+            op = "./"
+        return f"{left} {op} {right}", lv or rv
+
+    def expression(self) -> str:
+        """Vectorised Stan value (e.g. ``(Xme_1 .^ 2.0)``), parenthesised as brms's ``(Xme_1[n]^2)``."""
+        code, _ = self._stan(self.tree)
+        return code if code.startswith("(") and code.endswith(")") and self.text.startswith("I(") else f"({code})"
+
+    def value(self, values: dict[str, Any]) -> Any:
+        """The expression on the terms' values (``values[name]``: arrays of (draws or 1, rows))."""
+        def ev(e):
+            if isinstance(e, RName):
+                return values[e.id]
+            if isinstance(e, RNum):
+                return e.value
+            if isinstance(e, RParen):
+                return ev(e.expr)
+            if isinstance(e, RUnary):
+                return -ev(e.operand) if e.op == "-" else ev(e.operand)
+            if isinstance(e, RCall):
+                x = ev(e.args[0])
+                return x if e.fn == "I" else _NUMPY[e.fn](x)
+            a, b = ev(e.left), ev(e.right)
+            with np.errstate(all="ignore"):  # Stan gives NaN/inf there too
+                return {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.true_divide,
+                        "^": np.power}[e.op](a, b)
+        with np.errstate(all="ignore"):
+            return ev(self.tree)
+
+
+_NUMPY = {"log": np.log, "exp": np.exp, "sqrt": np.sqrt, "abs": np.abs, "log1p": np.log1p, "expm1": np.expm1,
+          "log2": np.log2, "log10": np.log10, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
+          "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh}
+
+
 @dataclass
 class SpRow:
     """One element of ``bsp``: a product of sp terms (factors) and numeric covariates.
@@ -169,6 +249,29 @@ class SpRow:
     covariates: list[tuple[str, Any]] = field(default_factory=list)
     ic: int = 0
     csp: np.ndarray | None = field(default=None, repr=False)
+    # the values multiplied, in order: sp terms and transformed sp terms (I(me(x, sdx)^2)); None: ``factors``
+    pieces: list[Any] | None = None
+
+    @property
+    def values(self) -> list[Any]:
+        return self.factors if self.pieces is None else self.pieces
+
+
+def _build_expr(piece: str, prefix, data, formula: str, k: int, counts: dict[str, int], factors: list[SpTerm],
+                label: str = "") -> SpExpr:
+    """A transformed sp term of ``bsp[k]``: its sp terms are built (appended to ``factors``) and numbered."""
+    tree, calls = sp_expression(piece, formula)
+    inner: dict[str, SpTerm] = {}
+    for name, text in calls.items():
+        call = parse_call(text)
+        t = SP_TERMS[call.name].build(SpecialTerm(call.name, call), prefix, data, formula)
+        counts[call.name] = counts.get(call.name, 0) + 1
+        t.k, t.i = k, counts[call.name]
+        if label:
+            t.label = f"{call.text} in {label}"
+        factors.append(t)
+        inner[name] = t
+    return SpExpr(piece, tree, inner)
 
 
 def _is_factor_piece(piece: str, data: pd.DataFrame) -> bool:
@@ -251,6 +354,7 @@ class SpDesign(SpecialDesign):
             covariates: list[tuple[str, Any]] = []
             names: list[str] = []
             csp: np.ndarray | None = None
+            parts: list[Any] = []  # the values multiplied: sp terms and transformed sp terms
             for piece in pieces:
                 call = parse_call(piece) if s.kind == "sp" else s.call
                 if call is not None and call.name in SP_TERMS:
@@ -259,13 +363,18 @@ class SpDesign(SpecialDesign):
                     counts[call.name] = counts.get(call.name, 0) + 1
                     t.k, t.i = k, counts[call.name]
                     factors.append(t)
+                    parts.append(t)
                     names.append(t.coef)
+                elif s.kind == "sp" and has_sp_call(piece):  # I(me(x, sdx)^2)
+                    parts.append(_build_expr(piece, prefix, data, formula, k, counts, factors))
+                    names.append(brms_name(piece))
                 else:
                     values, colname, spec = _covariate(piece, data, f"'{s.text}' in {formula!r}")
                     covariates.append((piece, spec))
                     names.append(brms_name(colname))
                     csp = values if csp is None else csp * values
-            row = SpRow(k, s.text, ":".join(names), factors, covariates)
+            row = SpRow(k, s.text, ":".join(names), factors, covariates,
+                        pieces=parts if any(isinstance(v, SpExpr) for v in parts) else None)
             if covariates:
                 ncsp += 1
                 row.ic, row.csp = ncsp, csp
@@ -296,6 +405,12 @@ class SpDesign(SpecialDesign):
 
         def placeholder(piece: str) -> str:
             call = parse_call(piece)
+            if has_sp_call(piece):  # I(log(mi(x))) * f: a transformed sp term, as brms's placeholder column
+                name = brms_name(piece)
+                if name in data.columns:
+                    raise FormulaError(f"{formula!r}: the sp term {piece} and the column {name!r} have one name.")
+                calls[name] = piece
+                return name
             if call is None or call.name not in SP_TERMS:
                 return piece
             name = brms_name(call.text)
@@ -319,18 +434,24 @@ class SpDesign(SpecialDesign):
                 continue
             parts = rname.split(":")
             factors: list[SpTerm] = []
+            values: list[Any] = []
             k = len(rows) + 1
             for part in parts:
                 if part in calls:
                     call = calls[part]
+                    if isinstance(call, str):  # a transformed sp term
+                        values.append(_build_expr(call, prefix, data, formula, k, counts, factors, label=name))
+                        continue
                     t = SP_TERMS[call.name].build(SpecialTerm(call.name, call), prefix, data, formula)
                     counts[call.name] = counts.get(call.name, 0) + 1
                     t.k, t.i = k, counts[call.name]
                     t.label = f"{call.text} in {name}"
                     factors.append(t)
+                    values.append(t)
             if not factors:
                 continue  # a covariate column alone (from R's expansion): not an sp term
-            row = SpRow(k, name, name, factors)
+            row = SpRow(k, name, name, factors,
+                        pieces=values if any(isinstance(v, SpExpr) for v in values) else None)
             covs = [p for p in parts if p not in calls]
             if covs:
                 ncsp += 1
@@ -398,7 +519,7 @@ class SpDesign(SpecialDesign):
         s = self.prefix.suffix
         out = []
         for r in self.rows:  # brms: (bsp[k]) * mo(simo_2, Xmo_2[n]) * Csp_1[n], vectorised with .*
-            values = [t.expression() for t in r.factors] + ([f"Csp{s}_{r.ic}"] if r.ic else [])
+            values = [t.expression() for t in r.values] + ([f"Csp{s}_{r.ic}"] if r.ic else [])
             varying = self.varying_terms(r.k)
             if varying:
                 out.append(f"(bsp{s}[{r.k}] + {' + '.join(varying)}) .* " + " .* ".join(values))
@@ -451,8 +572,12 @@ class SpDesign(SpecialDesign):
             factor_columns = [None] * len(r.factors)
         else:
             value, factor_columns = columns[n]
-        for t, cols in zip(r.factors, factor_columns):
-            value = value * t.value(param, cols)
+        values = {id(t): t.value(param, cols) for t, cols in zip(r.factors, factor_columns)}
+        for p in r.values:
+            if isinstance(p, SpExpr):
+                value = value * p.value({name: values[id(t)] for name, t in p.terms.items()})
+            else:
+                value = value * values[id(p)]
         return value
 
     def eta(self, param, columns=None):

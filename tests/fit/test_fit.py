@@ -126,6 +126,15 @@ def test_sample_prior_only_needs_proper_priors():
     assert abs(bx.mean() - 3) < 4 * 0.5 / np.sqrt(n_eff) * 3 and abs(bx.std() - 0.5) < 0.05
 
 
+def test_sample_prior_only_refuses_flat_intercept_as_brms():
+    """brms testsuite case [232]: a flat Intercept prior with sample_prior = 'only' is refused with brms's reason."""
+    df = pd.DataFrame({"y": np.arange(1.0, 11.0), "x": np.random.default_rng(1).normal(7, 1, 10)})
+    prior = [bp.prior("normal(0, 5)", "b"), bp.prior("", "Intercept")]
+    with pytest.raises(bp.PriorError, match=r"Sampling from priors is not possible(.|\n)*flat priors: Intercept\."
+                                            r"(.|\n)*class_='Intercept'"):
+        bp.brm("y ~ x", df, prior=prior, sample_prior="only", refresh=0)
+
+
 def test_sample_prior_yes_adds_prior_draws(sleep_fit):
     df = bp.datasets.load("sleepstudy")
     fit = bp.update(sleep_fit, sample_prior="yes", iter=600)

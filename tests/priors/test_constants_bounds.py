@@ -133,3 +133,32 @@ def test_truncated_priors_by_sampling_the_prior() -> None:
         assert lo <= x.min() and x.max() <= hi, name
         assert abs(x.mean() - mean) < 4 * x.std() / np.sqrt(len(x) / 4), (name, x.mean(), mean)
         assert stats.kstest(x[::4], lambda v: (dist.cdf(v) - dist.cdf(lo)) / mass).pvalue > 0.001, name
+
+
+def test_constant_cholesky_factor_on_cor_as_brms():
+    """brms testsuite [027]: constant([[1, 0], [0, 1]]) on class cor is written into L (per by level), and
+    constant(3) on the sds of a gr(by = ) term fixes the whole sd matrix (brms: rep_matrix(3, ...))."""
+    import stanli
+
+    d = _data(30).assign(g=lambda x: np.arange(len(x)) // 5, h=lambda x: np.where(np.arange(len(x)) < 15, "a", "b"))
+    prior = bp.prior("constant(3)", "sd", group="g") + bp.prior("constant([[1, 0], [0, 1]])", "cor")
+    code = bp.make_stancode("y ~ x1 + (x1 | gr(g, by = h))", d, prior=prior)
+    stanli.stan_to_mir(code)
+    assert "L_1[i] = prior_L_1_const;" in code and "matrix[M_1, Nby_1] sd_1 = prior_sd_1_const;" in code
+    assert "lkj_corr_cholesky_lpdf" not in code and "lprior += student_t_lpdf(to_vector(sd_1)" not in code
+    sd = bp.make_standata("y ~ x1 + (x1 | gr(g, by = h))", d, prior=prior)
+    np.testing.assert_array_equal(sd["prior_L_1_const"], np.eye(2))
+    np.testing.assert_array_equal(sd["prior_sd_1_const"], np.full((2, 2), 3.0))
+    # another Cholesky factor fixes that correlation (0.6 here), as brms's program does
+    fit = bp.brm("y ~ x1 + (x1 | g)", d, prior=bp.prior("constant([[1, 0], [0.6, 0.8]])", "cor"), chains=1,
+                 iter=200, refresh=0, seed=1)
+    assert np.allclose(fit.draws_dict["cor_g__Intercept__x1"], 0.6)
+    # a correlation matrix is not a Cholesky factor: brms's program fails at sampling, brmspy says why
+    with pytest.raises(PriorError, match="must be lower triangular"):
+        bp.make_stancode("y ~ x1 + (x1 | g)", d, prior=bp.prior("constant([[1, 0.5], [0.5, 1]])", "cor"))
+    with pytest.raises(PriorError, match="needs 2 x 2"):
+        bp.make_stancode("y ~ x1 + (x1 | g)", d, prior=bp.prior("constant([[1]])", "cor"))
+    with pytest.raises(PriorError, match="fixes a correlation matrix's Cholesky factor"):
+        bp.make_stancode("y ~ x1", d, prior=bp.prior("constant([[1]])", "b"))
+    with pytest.raises(PriorError, match="only on all of them at once"):
+        bp.make_stancode("y ~ x1 + (x1 | gr(g, by = h))", d, prior=bp.prior("constant(3)", "sd", group="g", coef="x1"))

@@ -57,18 +57,15 @@ def _diagnostic_warnings(fn) -> list[str]:
     "text, klass, message",
     [
         ("normal(0, -1)", "b", r"Invalid prior 'normal\(0, -1\)': the scale of normal\(\) must be a positive finite number \(> 0\), got -1"),
-        ("normal(0, 0)", "b", r"the scale of normal\(\) must be a positive finite number \(> 0\), got 0"),
         ("normal(0, 1e999)", "b", r"the scale of normal\(\) is infinite; it must be a positive finite number"),
         ("normal(nan, 1)", "b", r"the loc of normal\(\) is NaN; it must be a finite number"),
         ("normal(0, inf)", "b", r"the scale of normal\(\) is infinite"),
-        ("student_t(0, 0, 1)", "b", r"the df of student_t\(\) must be a positive finite number \(> 0\), got 0"),
         ("gamma(-1, 1)", "sigma", r"the shape of gamma\(\) must be a positive finite number \(> 0\), got -1"),
-        ("exponential(0)", "sigma", r"the rate of exponential\(\) must be a positive finite number"),
         ("beta(1, -2)", "sigma", r"the b of beta\(\) must be a positive finite number \(> 0\), got -2"),
         ("uniform(1, 0)", "b", r"the lower bound of uniform\(\) must be below its upper bound, got lower = 1 and upper = 0"),
         ("uniform(1, 1)", "b", r"lower bound of uniform\(\) must be below its upper bound"),
-        ("lkj(0)", "cor", r"the eta of lkj\(\) must be a positive finite number \(> 0\), got 0"),
         ("lkj(-1)", "cor", r"the eta of lkj\(\)"),
+        ("exponential(-2)", "sigma", r"the rate of exponential\(\) must be a positive finite number"),
         ("normal(0)", "b", r"normal\(\) takes 2 argument\(s\) \(loc, scale\), but 'normal\(0\)' gives 1"),
         ("normal(0, 1, 2)", "b", r"takes 2 argument\(s\)"),
         ("normall(0, 1)", "b", r"Unknown prior distribution 'normall'.*Did you mean normal"),
@@ -85,6 +82,18 @@ def test_invalid_prior_arguments_fail_before_code(df, text, klass, message):
     table.loc[(table["class"] == klass) & (table["coef"] == "") & (table["group"] == ""), "prior"] = text
     with pytest.raises(bp.PriorError, match=message):
         bp.make_stancode(formula, df, prior=table)
+
+
+@pytest.mark.parametrize(
+    "text, klass, what",
+    [("normal(0, 0)", "b", "scale"), ("student_t(0, 0, 1)", "b", "df"), ("exponential(0)", "sigma", "rate"),
+     ("lkj(0)", "cor", "eta"), ("gamma(0, 1)", "sigma", "shape")],
+)
+def test_zero_scale_or_shape_builds_with_warning(df, text, klass, what):
+    """brms builds these (its testsuite [008]: gamma(0, 1) on a coefficient); Stan rejects them when sampling."""
+    with pytest.warns(bp.PriorWarning, match=rf"has {what} 0, but Stan's .* needs {what} > 0: the program is built"):
+        code = bp.make_stancode("y ~ x + (1 + x | g)", df, prior=bp.prior(text, class_=klass))
+    assert text.split("(")[0] + "_lpdf" in code or "lkj_corr_cholesky_lpdf" in code
 
 
 def test_dirichlet_concentration_must_be_positive():

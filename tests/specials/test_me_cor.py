@@ -155,10 +155,10 @@ def test_prior_draws_and_savage_dickey(cor_fit):
     assert np.isfinite(er) and er < 0.1  # strong evidence for a non-zero correlation
 
 
-def test_me_gr_gives_brms_reason_or_says_unsupported():
-    """me(x, sdx, gr = g): brms refuses values that differ within a level of g; otherwise brmspy says gr= is missing."""
+def test_me_gr_gives_brms_reason_or_builds():
+    """me(x, sdx, gr = g): brms refuses values that differ within a level of g; otherwise one latent value per level."""
     df = pd.DataFrame({"y": np.arange(6.0), "x": [1.0, 1.0, 2.0, 2.0, 3.0, 3.5], "sx": [0.1] * 6, "g": list("aabbcc")})
     with pytest.raises(bp.DataError, match="unique for each group.*level 'c' of group 'g'"):
         bp.make_standata("y ~ me(x, sx, gr = g)", df)
-    with pytest.raises(bp.FormulaError, match=r"me\(\.\.\., gr = g\) .* not supported yet"):
-        bp.make_standata("y ~ me(x, sx, gr = g)", df.assign(x=[1.0, 1.0, 2.0, 2.0, 3.0, 3.0]))
+    sd = bp.make_standata("y ~ me(x, sx, gr = g)", df.assign(x=[1.0, 1.0, 2.0, 2.0, 3.0, 3.0]))
+    assert sd["Nme_1"] == 3 and sd["Xn_1"].tolist() == [1.0, 2.0, 3.0] and sd["Jme_1"].tolist() == [1, 1, 2, 2, 3, 3]

@@ -126,6 +126,7 @@ def key_columns(frame: ModelFrame) -> list[np.ndarray]:
         cols += [np.asarray(J) for J in block.J]
         cols += [np.asarray(W, dtype=float) for W in (block.mm_weights or [])]
         cols += [np.asarray(c.Z, dtype=float) for c in block.coefs]
+        cols += [np.asarray(z, dtype=float) for c in block.coefs for z in (c.Zm or [])]
     if rd.trials is not None and t.family.name == "binomial":
         cols.append(np.asarray(rd.trials))
     if rd.weights is not None:
@@ -248,7 +249,8 @@ class CollapsePatterns(Reduction):
                 b,
                 J=[np.asarray(J)[first] for J in b.J],
                 mm_weights=None if b.mm_weights is None else [np.asarray(W)[first] for W in b.mm_weights],
-                coefs=[replace(c, Z=np.asarray(c.Z)[first]) for c in b.coefs],
+                coefs=[replace(c, Z=np.asarray(c.Z)[first],
+                               Zm=None if c.Zm is None else [np.asarray(z)[first] for z in c.Zm]) for c in b.coefs],
             )
             for b in f.blocks
         ]

@@ -1,0 +1,138 @@
+// generated with brmspy
+functions {
+  /* compute correlated group-level effects
+   * Args:
+   *   z: matrix of unscaled group-level effects
+   *   SD: vector of standard deviation parameters
+   *   L: cholesky factor correlation matrix
+   * Returns:
+   *   matrix of scaled group-level effects
+   */
+  matrix scale_r_cor(matrix z, vector SD, matrix L) {
+    // r is stored in another dimension order than z
+    return transpose(diag_pre_multiply(SD, L) * z);
+  }
+}
+data {
+  int<lower=1> N;  // total number of observations
+  vector[N] Y;  // response variable
+  int<lower=1> Ksp;  // number of special effects terms
+  // data for noise-free variables
+  int<lower=0> Nme_1;  // number of levels of g
+  array[N] int<lower=1> Jme_1;  // level of each row
+  int<lower=1> Mme_1;  // number of latent variables
+  vector[Nme_1] Xn_1;  // noisy values of me(x, sx, g)
+  vector<lower=0>[Nme_1] noise_1;  // measurement noise
+  vector[Nme_1] Xn_2;  // noisy values of me(w, sx, g)
+  vector<lower=0>[Nme_1] noise_2;  // measurement noise
+  int<lower=1> NCme_1;  // number of latent correlations
+  // prior hyperparameter of the latent correlations
+  real prior_Lme_1_eta;
+  int<lower=1> Mme_2;  // number of latent variables
+  vector[N] Xn_3;  // noisy values of me(z, sz)
+  vector<lower=0>[N] noise_3;  // measurement noise
+  // data for group-level effects of ID 1
+  int<lower=1> N_1;  // number of grouping levels
+  int<lower=1> M_1;  // number of coefficients per level
+  array[N] int<lower=1> J_1;  // grouping indicator per observation
+  // group-level predictor values
+  vector[N] Z_1_1;
+  int<lower=1> NC_1;  // number of group-level correlations
+  // prior hyperparameters (values: make_standata() / prior_summary())
+  real prior_Intercept_df;
+  real prior_Intercept_loc;
+  real prior_Intercept_scale;
+  real prior_sigma_df;
+  real prior_sigma_loc;
+  real prior_sigma_scale;
+  vector[M_1] prior_sd_1_df;
+  vector[M_1] prior_sd_1_loc;
+  vector[M_1] prior_sd_1_scale;
+  real prior_L_1_eta;
+  int prior_only;  // should the likelihood be ignored?
+}
+parameters {
+  real Intercept;  // temporary intercept for centered predictors
+  // parameters for noise free variables
+  vector[Mme_1] meanme_1;  // latent means
+  vector<lower=0>[Mme_1] sdme_1;  // latent SDs
+  matrix[Mme_1, Nme_1] zme_1;  // standardized latent values
+  cholesky_factor_corr[Mme_1] Lme_1;  // cholesky factor of the latent correlation matrix
+  vector[Mme_2] meanme_2;  // latent means
+  vector<lower=0>[Mme_2] sdme_2;  // latent SDs
+  vector[N] zme_3;  // standardized latent values
+  vector[Ksp] bsp;  // special effects coefficients
+  real<lower=0> sigma;  // dispersion parameter
+  vector<lower=0>[M_1] sd_1;  // group-level standard deviations (me(x, sx, g) | g)
+  matrix[M_1, N_1] z_1;  // standardized group-level effects
+  cholesky_factor_corr[M_1] L_1;  // cholesky factor of correlation matrix
+}
+transformed parameters {
+  real lprior = 0;  // prior contributions to the log posterior
+  matrix[Nme_1, Mme_1] Xme1;  // actual latent values
+  vector[Nme_1] Xme_1;  // actual latent values of me(x, sx, g)
+  vector[Nme_1] Xme_2;  // actual latent values of me(w, sx, g)
+  vector[N] Xme_3;  // actual latent values of me(z, sz)
+  matrix[N_1, M_1] r_1;  // actual group-level effects
+  // using vectors speeds up indexing in loops
+  vector[N_1] r_1_1;
+  vector[N_1] r_1_2;
+  // compute actual latent values (correlated)
+  Xme1 = rep_matrix(transpose(meanme_1), Nme_1) + transpose(diag_pre_multiply(sdme_1, Lme_1) * zme_1);
+  Xme_1 = Xme1[, 1];
+  Xme_2 = Xme1[, 2];
+  // compute actual latent values
+  Xme_3 = meanme_2[1] + sdme_2[1] * zme_3;
+  // compute actual group-level effects of (me(x, sx, g) | g)
+  r_1 = scale_r_cor(z_1, sd_1, L_1);
+  r_1_1 = r_1[, 1];
+  r_1_2 = r_1[, 2];
+  lprior += lkj_corr_cholesky_lpdf(Lme_1 | prior_Lme_1_eta);
+  lprior += student_t_lpdf(Intercept | prior_Intercept_df, prior_Intercept_loc, prior_Intercept_scale);
+  lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
+    - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
+  lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
+    - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
+  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+}
+model {
+  // likelihood including constants
+  if (!prior_only) {
+    // initialize linear predictor term
+    vector[N] mu = rep_vector(0.0, N);
+    mu += Intercept + (bsp[1] + r_1_2[J_1]) .* Xme_1[Jme_1] + bsp[2] * Xme_2[Jme_1] + bsp[3] * Xme_3;
+    // add group-level effects to mu
+    mu += r_1_1[J_1] .* Z_1_1;
+    target += normal_lpdf(Y | mu, sigma);
+  }
+  // priors including constants
+  target += lprior;
+  target += normal_lpdf(Xn_1 | Xme_1, noise_1);
+  target += normal_lpdf(Xn_2 | Xme_2, noise_2);
+  target += std_normal_lpdf(to_vector(zme_1));
+  target += normal_lpdf(Xn_3 | Xme_3, noise_3);
+  target += std_normal_lpdf(zme_3);
+  target += std_normal_lpdf(to_vector(z_1));
+}
+generated quantities {
+  // actual population-level intercept
+  real b_Intercept = Intercept;
+  // obtain the latent correlation matrix
+  corr_matrix[Mme_1] Corme_1 = multiply_lower_tri_self_transpose(Lme_1);
+  vector<lower=-1, upper=1>[NCme_1] corme_1;
+  // compute group-level correlations
+  corr_matrix[M_1] Cor_1 = multiply_lower_tri_self_transpose(L_1);
+  vector<lower=-1, upper=1>[NC_1] cor_1;
+  // extract upper diagonal of the latent correlation matrix
+  for (k in 1:Mme_1) {
+    for (j in 1:(k - 1)) {
+      corme_1[choose(k - 1, 2) + j] = Corme_1[j, k];
+    }
+  }
+  // extract upper diagonal of correlation matrix of ID 1
+  for (k in 1:M_1) {
+    for (j in 1:(k - 1)) {
+      cor_1[choose(k - 1, 2) + j] = Cor_1[j, k];
+    }
+  }
+}
