@@ -3,7 +3,10 @@
 Each non-reference category has its own linear predictor (``muB``, ``muC``);
 they are gathered row by row into ``mu[n]``, a vector with 0 at the reference
 category, and the likelihood is ``categorical_logit``, ``multinomial_logit``
-or ``dirichlet(softmax(mu[n]) * phi)``.
+or ``dirichlet(softmax(mu[n]) * phi)``. The unweighted categorical family instead
+fills the columns of a matrix ``mu`` and adds the log density of all rows at once
+(``categorical_logit_rows`` in ``snippets/likelihood.stan.j2``): stanli pays per
+statement, and the row loop cost 2.3-2.5x the gradient time of the vectorised form.
 """
 
 from __future__ import annotations
@@ -82,6 +85,16 @@ def stan_categorical_likelihood(frame: ModelFrame, t: BrmsTerms) -> StanBlocks:
         return sb
     if ref is not None:
         elems.insert(ref, "0")
+    if fam.kind.response == "category" and fam.kind.joint_link and rd.weights is None:
+        # categorical_logit of all rows at once (exact; see the macro): no per-row function call
+        ind = f"Yind{s}"
+        sb.tdata_def.append(f"matrix[N, ncat{s}] {ind} = rep_matrix(0, N, ncat{s});  // one-hot Y{s}")
+        sb.tdata_comp.append(f"for (n in 1:N) {ind}[n, Y{s}[n]] = 1;")
+        sb.model_def += ["// linear predictor matrix", f"matrix[N, ncat{s}] {mu};"]
+        sb.model_comp += [f"{mu}[, {k}] = {'rep_vector(0, N)' if e == '0' else e.removesuffix('[n]')};"
+                          for k, e in enumerate(elems, start=1)]
+        sb.likelihood += stan_lines("likelihood", "categorical_logit_rows", Y_ind=ind, mu=mu, ncat=f"ncat{s}")
+        return sb
     sb.model_def += ["// linear predictor matrix", f"array[N] vector[ncat{s}] {mu};"]
     sb.model_comp += stan_lines("likelihood", "rowwise", lines=[f"{mu}[n] = transpose([{', '.join(elems)}]);"])
     # the family's likelihood of the row's vector of category predictors (families.categorical)

@@ -68,10 +68,11 @@ def test_golden_and_stanc(name, data, update_golden):
 
 def test_structure_and_names(data):
     code = bp.make_stancode(bp.bf("y ~ x + (1 | g)", "muC ~ z"), data, bp.categorical())
-    assert "categorical_logit_lpmf(Y[n] | mu[n])" in code
-    assert "mu[n] = transpose([0, muB[n], muC[n]]);" in code
+    # all rows at once (tests/codegen/test_vectorised_categorical.py): mu's columns are the categories
+    assert "mu[, 1] = rep_vector(0, N);\n    mu[, 2] = muB;\n    mu[, 3] = muC;" in code
+    assert "target += sum(rows_dot_product(Yind, mu) - cat_max - log(cat_total));" in code
     code = bp.make_stancode("y ~ x", data, bp.categorical(refcat="B"))
-    assert "mu[n] = transpose([muA[n], 0, muC[n]]);" in code
+    assert "mu[, 1] = muA;\n    mu[, 2] = rep_vector(0, N);\n    mu[, 3] = muC;" in code
     sd = bp.make_standata("cbind(y1, y2, y3) | trials(n) ~ x", data, bp.multinomial())
     assert sd["ncat"] == 3 and np.asarray(sd["Y"]).shape == (len(data), 3)
     pr = bp.get_prior(bp.bf("y ~ x + (1 | g)", "muC ~ z"), data, bp.categorical())

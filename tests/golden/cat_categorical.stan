@@ -23,6 +23,7 @@ transformed data {
   int Kc_muC = K_muC - 1;
   matrix[N, Kc_muC] Xc_muC;  // centered version of X_muC without an intercept
   vector[Kc_muC] means_X_muC;  // column means of X_muC before centering
+  matrix[N, ncat] Yind = rep_matrix(0, N, ncat);  // one-hot Y
   for (i in 2:K_muB) {
     means_X_muB[i - 1] = mean(X_muB[, i]);
     Xc_muB[, i - 1] = X_muB[, i] - means_X_muB[i - 1];
@@ -31,6 +32,7 @@ transformed data {
     means_X_muC[i - 1] = mean(X_muC[, i]);
     Xc_muC[, i - 1] = X_muC[, i] - means_X_muC[i - 1];
   }
+  for (n in 1:N) Yind[n, Y[n]] = 1;
 }
 parameters {
   vector[Kc_muB] b_muB;  // regression coefficients
@@ -51,14 +53,22 @@ model {
     // initialize linear predictor term of muC
     vector[N] muC = rep_vector(0.0, N);
     // linear predictor matrix
-    array[N] vector[ncat] mu;
+    matrix[N, ncat] mu;
     muB += Intercept_muB + Xc_muB * b_muB;
     muC += Intercept_muC + Xc_muC * b_muC;
-    for (n in 1:N) {
-      mu[n] = transpose([0, muB[n], muC[n]]);
-    }
-    for (n in 1:N) {
-      target += categorical_logit_lpmf(Y[n] | mu[n]);
+    mu[, 1] = rep_vector(0, N);
+    mu[, 2] = muB;
+    mu[, 3] = muC;
+    {
+      vector[N] cat_max = mu[, 1];
+      vector[N] cat_total = rep_vector(0, N);
+      for (k in 2:ncat) {
+        cat_max = fmax(cat_max, mu[, k]);
+      }
+      for (k in 1:ncat) {
+        cat_total += exp(mu[, k] - cat_max);
+      }
+      target += sum(rows_dot_product(Yind, mu) - cat_max - log(cat_total));
     }
   }
   // priors including constants
