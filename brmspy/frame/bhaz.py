@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
-from scipy.interpolate import BSpline
 
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families.bhaz import check_bhaz_args
 
 if TYPE_CHECKING:
+    from scipy.interpolate import BSpline
+
     from ..formula.terms import BrmsTerms
 
 __all__ = ["BaselineHazard", "MSplineBasis", "baseline_hazard", "mspline_basis"]
@@ -67,6 +68,8 @@ class MSplineBasis:
     def _splines(self) -> BSpline:
         t, k = self._t, self.order
         n = len(t) - k
+        from scipy.interpolate import BSpline  # imported when used (first fit stays fast)
+
         return BSpline(t, np.eye(n) * self._scale()[None, :], self.degree, extrapolate=True)
 
     def _columns(self, out: np.ndarray) -> np.ndarray:
