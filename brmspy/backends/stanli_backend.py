@@ -136,6 +136,7 @@ class StanliBackend:
 
     def __init__(self) -> None:
         self._models = ModelCache(self.max_cached_models)  # (program, data, threads) -> stanli.Model
+        self._compiled = ModelCache(4 * self.max_cached_models)  # program -> CompiledModel (its MIR text)
 
     # -- availability ---------------------------------------------------
     def available(self) -> bool:
@@ -152,20 +153,26 @@ class StanliBackend:
 
     # -- compile / build ------------------------------------------------
     def compile(self, code: str) -> CompiledModel:
-        """Run stanc and keep the MIR; the model itself is built per data set.
+        """Run stanc and keep the MIR (cached per program); the model itself is built per data set.
 
         Raises
         ------
         brmspy.core.errors.StanCompileError
             If stanc rejects the program.
         """
+        key = code_hash(code)
+        cached = self._compiled.get(key)
+        if cached is not None:  # brm() compiles once in select_backend("auto") and again to sample
+            return cached
         stanli = _import_stanli()
         start = time.perf_counter()
         try:
             mir = stanli.stan_to_mir(code)
         except RuntimeError as exc:
             raise StanCompileError("Stan rejected the generated program:\n" + str(exc).strip()) from None
-        return CompiledModel(self.name, code, handle=mir, compile_time=time.perf_counter() - start)
+        compiled = CompiledModel(self.name, code, handle=mir, compile_time=time.perf_counter() - start)
+        self._compiled.put(key, compiled)
+        return compiled
 
     def build(self, model: CompiledModel, data: Mapping[str, Any] | None, threads: int = 1) -> Any:
         """The ``stanli.Model`` for ``model`` with ``data`` (cached).

@@ -160,9 +160,42 @@ def stan_addition_likelihood(t: BrmsTerms, rd: ResponseData, lik: Likelihood, dp
             ctx = PredictionContext(f"[J{name}{s}]", vectors | data_vectors, Y)
             sb.likelihood.append(f"target += {_call(t, rd, lik, kind, dp, ctx, trials)};")
         return sb
+    bounds = _shared_count_bounds(t, rd, dp, vectors)
+    if bounds is not None:
+        lo = f"lb{s}[1]" if adds.lb is not None else "0"
+        sb.tdata_def += stan_lines("truncation", "shared_bounds_data", s=s, lo=lo)
+        sb.tdata_comp += stan_lines("truncation", "shared_bounds_check", s=s, lb=adds.lb is not None)
+        sb.likelihood += stan_lines("truncation", "poisson_shared_bounds", s=s, Y=Y, mu=dp["mu"])
+        return sb
     ctx = PredictionContext("[n]", vectors | data_vectors, Y)
     sb.likelihood += stan_lines("likelihood", "rowwise", lines=_row_statements(t, rd, lik, dp, ctx, trials))
     return sb
+
+
+#: the most counts inside shared truncation bounds summed per row (beyond, poisson_lcdf per row is cheaper)
+MAX_TRUNC_COUNTS = 64
+
+
+def _shared_count_bounds(t: BrmsTerms, rd: ResponseData, dp: dict[str, str], vectors: set[str]
+                         ) -> tuple[int, int] | None:
+    """``(lo, hi)`` when a truncated poisson response has the same finite bounds in every row.
+
+    Then each row's truncation mass is a sum of at most :data:`MAX_TRUNC_COUNTS` probabilities,
+    computed for all rows at once (``templates/snippets/truncation.stan.j2``); ``None`` otherwise
+    (censoring, weights, rates, se, a lower bound only, bounds that vary by row).
+    """
+    adds: AdditionData = rd.adds
+    if (t.family.name != "poisson" or adds.ub is None or adds.cens is not None or adds.denom is not None
+            or adds.se is not None or rd.weights is not None or dp.get("mu") not in vectors):
+        return None
+    ub = np.asarray(adds.ub, dtype=float)
+    lb = np.zeros_like(ub) if adds.lb is None else np.asarray(adds.lb, dtype=float)
+    if ub.size == 0 or np.ptp(ub) != 0 or np.ptp(lb) != 0 or not np.all(np.isfinite(ub)) or not np.all(np.isfinite(lb)):
+        return None
+    lo, hi = float(lb[0]), float(ub[0])
+    if lo < 0 or lo != int(lo) or hi != int(hi) or not 1 <= hi - lo + 1 <= MAX_TRUNC_COUNTS:
+        return None
+    return int(lo), int(hi)
 
 
 def _call(t: BrmsTerms, rd: ResponseData, lik: Likelihood, kind: str | None, dp: dict[str, str], ctx: PredictionContext,

@@ -36,8 +36,12 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import linalg
-from scipy.linalg import lapack
+
+from .lazy import lazy_module
+
+# imported at first use (brmspy.core.lazy): a model without smooths never needs scipy.linalg
+linalg = lazy_module("scipy.linalg")
+lapack = lazy_module("scipy.linalg.lapack")
 
 __all__ = ["CubicRegression", "MixedSmooth", "TensorT2", "ThinPlate", "mixed_form", "place_knots", "row_kron"]
 

@@ -9,9 +9,12 @@ and the numpy log-likelihood, expected value and random draws.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
 
+from ..core.lazy import lazy_module
 from .core import FamilyMath, FamilySpec, GlmForm, Likelihood, args_of, family_function, register
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
 PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log")

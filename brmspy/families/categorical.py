@@ -35,12 +35,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..core.errors import DataError, FamilyError
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .core import Family, FamilyMath, FamilySpec, Likelihood, args_of, brmsfamily, register
 from .kinds import Categorical
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 CATEGORY_FAMILIES = ("categorical", "multinomial", "dirichlet", "dirichlet2", "dirichlet_multinomial", "logistic_normal")
 _MU_NAME = re.compile(r"mu[A-Za-z0-9]+")

@@ -35,8 +35,8 @@ from dataclasses import replace
 from typing import Callable
 
 import numpy as np
-from scipy import special, stats
 
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
 from .cdf_inflated import INFLATED_CDFS, zi_real
@@ -44,6 +44,9 @@ from .continuous import skew_normal_params
 from .core import Dpars, Extras
 from .cox import COX_CDF
 from .discrete import com_poisson_series
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 
 

@@ -30,10 +30,12 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .cdf_base import CdfMath, _log1m_exp, bisect_ppf, log_diff_exp
+
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 # -------------------------------------------------------------- numpy side
 

@@ -31,10 +31,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
 
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .core import FAMILY_ALIASES, FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 REAL_LINKS = ("identity", "log", "inverse", "softplus", "squareplus")
 # skew_normal (brms 2.18): also the links of probabilities

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 
 import numpy as np
-from scipy import special, stats
 
 from ..core.errors import BrmsWarning, warn
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .core import FamilyMath, FamilySpec, Likelihood, Ops, args_of, family_function, register
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
 UNIT_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity")

@@ -24,11 +24,13 @@ numpy log-likelihood, expected value and random draws.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .continuous import REAL_LINKS, asym_laplace_epred, asym_laplace_loglik, asym_laplace_rng
 from .core import Dpars, Extras, FamilyMath, FamilySpec, Likelihood, args_of, family_function, register
+
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 COUNT_LINKS = ("log", "identity", "sqrt", "softplus", "squareplus")
 PROB_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit", "softit", "identity", "log")

@@ -30,11 +30,13 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..core.errors import FamilyError
+from ..core.lazy import lazy_module
 from .core import DPARS, DparInfo, Family, FamilyMath, FamilySpec, Likelihood, brmsfamily
 from .kinds import Mixture
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 _SUFFIXED = re.compile(r"^([a-z_]+?)(\d+)$")
 

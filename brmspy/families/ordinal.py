@@ -16,11 +16,13 @@ Category-specific effects ``cs(x)`` shift every threshold separately
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .core import LINKS, FamilyMath, FamilySpec, Likelihood, family_function, register
 from .kinds import Ordinal
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 ORDINAL_LINKS = ("logit", "probit", "probit_approx", "cloglog", "cauchit")
 # cumulative, acat and hurdle_cumulative also take brms's softit link (sratio and cratio do not, in brms neither)

@@ -21,12 +21,14 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from scipy import special
 
+from ..core.lazy import lazy_module
 from .cdf import CDFS
 from .cdf_base import log_diff_exp
 from .continuous import skew_normal_params
 from .core import FAMILIES, Dpars, Extras
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 Moment = Callable[[np.ndarray, np.ndarray, Dpars, Extras], np.ndarray]
 

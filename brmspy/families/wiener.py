@@ -24,11 +24,13 @@ that boundary, tabulated from the density on a fine grid (:func:`wiener_rng`).  
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
 from ..core.errors import DataError
+from ..core.lazy import lazy_module
 from ..core.templates import StanFunction
 from .core import FamilyMath, FamilySpec, Likelihood, family_function, register
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 # terms of the two series: beyond them every term is below 1e-17 of the sum (u < 1 for the small-time
 # series, whose terms fall as exp(-(2|k| - 1)^2 / 2); u >= 1 for the large-time one, exp(-k^2 pi^2 / 2))

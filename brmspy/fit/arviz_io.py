@@ -1,4 +1,5 @@
-"""Every call into ArviZ 1.x lives here (diagnostics and conversion).
+"""Every call into ArviZ 1.x lives here (conversion; R-hat and ESS are ArviZ's numbers computed by
+:mod:`brmspy.fit.convergence`, which does not import ArviZ).
 
 ArviZ 1.x (arviz-base / arviz-stats / arviz-plots) is a rewrite of 0.x; keeping
 the calls in one module keeps the rest of brmspy independent of its API.
@@ -10,40 +11,34 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from . import convergence
+
 
 def ess_bulk(x: np.ndarray) -> np.ndarray:
-    """Rank-normalised bulk ESS of draws shaped (chain, draw, ...)."""
-    import arviz_stats as azs
-
-    return np.asarray(azs.ess(np.asarray(x, dtype=float), method="bulk"))
+    """Rank-normalised bulk ESS of draws shaped (chain, draw, ...) (ArviZ's numbers, without
+    importing ArviZ: :mod:`brmspy.fit.convergence`)."""
+    return convergence.ess_bulk(x)
 
 
 def ess_tail(x: np.ndarray) -> np.ndarray:
-    """Tail ESS: the smaller ESS of the 5% and 95% quantile indicators."""
-    import arviz_stats as azs
-
-    x = np.asarray(x, dtype=float)
-    return np.asarray(azs.ess(x, method="tail", prob=0.05))
+    """Tail ESS: the smaller ESS of the 5% and 95% quantile indicators (:mod:`brmspy.fit.convergence`)."""
+    return convergence.ess_tail(x, prob=0.05)
 
 
 def rhat(x: np.ndarray) -> np.ndarray:
     """Rank-normalised split R-hat (Vehtari et al. 2021) of draws shaped (chain, draw, ...).
 
-    A single chain is split in two halves, as R's ``posterior::rhat`` (and so brms) does;
-    ArviZ returns NaN there.
+    ArviZ's ``rhat(method="rank")`` (:mod:`brmspy.fit.convergence`).  A single chain is split in
+    two halves, as R's ``posterior::rhat`` (and so brms) does; ArviZ returns NaN there.
     """
-    import arviz_stats as azs
-
     x = np.asarray(x, dtype=float)
     if x.ndim == 2 and x.shape[0] == 1:
         return np.asarray(_rank_rhat_one_chain(x[0]))
-    return np.asarray(azs.rhat(x, method="rank"))
+    return convergence.rhat(x)
 
 
 def _rank_rhat_one_chain(x: np.ndarray) -> float:
     """``posterior::rhat`` of one chain: max of bulk and tail (folded) split R-hat on z-scaled ranks."""
-    from scipy import stats
-
     n = x.size
     if n < 4 or not np.all(np.isfinite(x)) or np.ptp(x) == 0:
         return float("nan")
@@ -51,16 +46,9 @@ def _rank_rhat_one_chain(x: np.ndarray) -> float:
 
     def split_z(a: np.ndarray) -> np.ndarray:
         parts = np.vstack([a[:half], a[n - half:]])  # the middle draw of an odd chain is dropped
-        r = stats.rankdata(parts, method="average").reshape(parts.shape)
-        return stats.norm.ppf((r - 3 / 8) / (parts.size + 1 / 4))
+        return convergence.z_scale(parts)
 
-    def basic(z: np.ndarray) -> float:
-        m = z.shape[1]
-        between = m * np.var(z.mean(axis=1), ddof=1)
-        within = np.mean(np.var(z, axis=1, ddof=1))
-        return float(np.sqrt((between / within + m - 1) / m))
-
-    return max(basic(split_z(x)), basic(split_z(np.abs(x - np.median(x)))))
+    return max(convergence.rhat_basic(split_z(x)), convergence.rhat_basic(split_z(np.abs(x - np.median(x)))))
 
 
 def bfmi(energy: np.ndarray) -> np.ndarray:

@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 import numpy as np
-from scipy import special as sps
 
 from ..core.errors import FormulaError
+from ..core.lazy import lazy_module
+
+sps = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 
 @dataclass(frozen=True)
@@ -84,22 +86,22 @@ FUNCTIONS: dict[str, NlFunction] = {
     "hypot": NlFunction("hypot", 2, np.hypot),
     "step": NlFunction("step", 1, _step),
     "ifelse": NlFunction("?:", 3, lambda c, a, b: np.where(np.asarray(c) != 0, a, b)),
-    "inv_logit": NlFunction("inv_logit", 1, sps.expit),
-    "plogis": NlFunction("inv_logit", 1, sps.expit),
-    "logit": NlFunction("logit", 1, sps.logit),
-    "qlogis": NlFunction("logit", 1, sps.logit),
-    "Phi": NlFunction("Phi", 1, sps.ndtr),
-    "pnorm": NlFunction("Phi", 1, sps.ndtr),
-    "inv_Phi": NlFunction("inv_Phi", 1, sps.ndtri),
-    "qnorm": NlFunction("inv_Phi", 1, sps.ndtri),
+    "inv_logit": NlFunction("inv_logit", 1, lambda x: sps.expit(x)),
+    "plogis": NlFunction("inv_logit", 1, lambda x: sps.expit(x)),
+    "logit": NlFunction("logit", 1, lambda x: sps.logit(x)),
+    "qlogis": NlFunction("logit", 1, lambda x: sps.logit(x)),
+    "Phi": NlFunction("Phi", 1, lambda x: sps.ndtr(x)),
+    "pnorm": NlFunction("Phi", 1, lambda x: sps.ndtr(x)),
+    "inv_Phi": NlFunction("inv_Phi", 1, lambda x: sps.ndtri(x)),
+    "qnorm": NlFunction("inv_Phi", 1, lambda x: sps.ndtri(x)),
     "Phi_approx": NlFunction("Phi_approx", 1, lambda x: sps.expit(0.07056 * x**3 + 1.5976 * x)),
     "inv_cloglog": NlFunction("inv_cloglog", 1, lambda x: -np.expm1(-np.exp(x))),
-    "lgamma": NlFunction("lgamma", 1, sps.gammaln),
-    "tgamma": NlFunction("tgamma", 1, sps.gamma),
-    "gamma": NlFunction("tgamma", 1, sps.gamma),
-    "digamma": NlFunction("digamma", 1, sps.digamma),
-    "erf": NlFunction("erf", 1, sps.erf),
-    "erfc": NlFunction("erfc", 1, sps.erfc),
+    "lgamma": NlFunction("lgamma", 1, lambda x: sps.gammaln(x)),
+    "tgamma": NlFunction("tgamma", 1, lambda x: sps.gamma(x)),
+    "gamma": NlFunction("tgamma", 1, lambda x: sps.gamma(x)),
+    "digamma": NlFunction("digamma", 1, lambda x: sps.digamma(x)),
+    "erf": NlFunction("erf", 1, lambda x: sps.erf(x)),
+    "erfc": NlFunction("erfc", 1, lambda x: sps.erfc(x)),
     "sin": NlFunction("sin", 1, np.sin),
     "cos": NlFunction("cos", 1, np.cos),
     "tan": NlFunction("tan", 1, np.tan),

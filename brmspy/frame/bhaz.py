@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import BSpline
 
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families.bhaz import check_bhaz_args, hazard_family
@@ -35,6 +34,8 @@ from ..formula.rexpr import rename
 from .columns import group_index, level_labels
 
 if TYPE_CHECKING:
+    from scipy.interpolate import BSpline
+
     from ..formula.terms import BrmsTerms
 
 __all__ = ["BaselineHazard", "BhazGroups", "bhaz_groups", "MSplineBasis", "baseline_hazard", "bound_times", "cumulative_at_bounds", "mspline_basis"]
@@ -70,6 +71,8 @@ class MSplineBasis:
     def _splines(self) -> BSpline:
         t, k = self._t, self.order
         n = len(t) - k
+        from scipy.interpolate import BSpline  # imported when used (first fit stays fast)
+
         return BSpline(t, np.eye(n) * self._scale()[None, :], self.degree, extrapolate=True)
 
     def _columns(self, out: np.ndarray) -> np.ndarray:

@@ -37,10 +37,12 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-from scipy import special as sps
 
 from ..core.errors import DataError, FormulaError
+from ..core.lazy import lazy_module
 from ..formula import rexpr as rx
+
+sps = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 # ------------------------------------------------------------------ values
 
@@ -450,9 +452,10 @@ _MATH_FUNCS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "abs": np.abs, "sign": np.sign, "floor": np.floor, "ceiling": np.ceil, "trunc": np.trunc,
     "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
     "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "asinh": np.arcsinh, "acosh": np.arccosh,
-    "atanh": np.arctanh, "gamma": sps.gamma, "lgamma": sps.gammaln, "digamma": sps.digamma,
-    "trigamma": lambda x: sps.polygamma(1, x), "plogis": sps.expit, "qlogis": sps.logit, "pnorm": sps.ndtr,
-    "qnorm": sps.ndtri, "cospi": lambda x: np.cos(np.pi * x), "sinpi": lambda x: np.sin(np.pi * x),
+    "atanh": np.arctanh, "gamma": lambda x: sps.gamma(x), "lgamma": lambda x: sps.gammaln(x),
+    "digamma": lambda x: sps.digamma(x), "trigamma": lambda x: sps.polygamma(1, x),
+    "plogis": lambda x: sps.expit(x), "qlogis": lambda x: sps.logit(x), "pnorm": lambda x: sps.ndtr(x),
+    "qnorm": lambda x: sps.ndtri(x), "cospi": lambda x: np.cos(np.pi * x), "sinpi": lambda x: np.sin(np.pi * x),
     "tanpi": lambda x: np.tan(np.pi * x), "factorial": lambda x: sps.gamma(x + 1),
     "lfactorial": lambda x: sps.gammaln(x + 1), "logm1": lambda x: np.log(x - 1), "expp1": lambda x: np.exp(x) + 1,
 }

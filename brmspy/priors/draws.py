@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ..core.distributions import PriorDist
+from ..core.lazy import lazy_module
 from ..families import DPARS
 from ..formula.prefix import resp_suffix
 from ..frame.types import ModelFrame, group_label
 from .table import ResolvedPriors
+
+stats = lazy_module("scipy.stats")  # imported at first use: brmspy.core.lazy
 
 
 def scipy_dist(p: PriorDist):

@@ -32,8 +32,8 @@ def test_code() -> None:
     data = _data(30)
     code = bp.make_stancode("y | se(se) ~ x", data, family=bp.mixture("gaussian", "student"))
     stanli.stan_to_mir(code)
-    assert "ps[1] = log(theta1) + normal_lpdf(Y[n] | mu1[n], se[n]);" in code
-    assert "ps[2] = log(theta2) + student_t_lpdf(Y[n] | nu2, mu2[n], se[n]);" in code
+    assert "log(theta1) + normal_lpdf(Y[n] | mu1[n], se[n])" in code
+    assert "log(theta2) + student_t_lpdf(Y[n] | nu2, mu2[n], se[n])" in code
     assert "real<lower=0> sigma1;" in code  # declared as brms 2.18 does
     data["ypos"] = np.exp(data["y"] / 4)
     code = bp.make_stancode("ypos | se(se) ~ x", data, family=bp.mixture("gaussian", "lognormal"))

@@ -36,7 +36,7 @@ def test_code_and_data() -> None:
     build = bp.build_model(f, data, family=bp.mixture("gaussian", "gaussian"))
     stanli.stan_to_mir(build.code)
     assert "real<lower=0,upper=1> theta1;" in build.code and "simplex" not in build.code
-    assert "dirichlet" not in build.code and "ps[1] = log(theta1) + normal_lpdf(" in build.code
+    assert "dirichlet" not in build.code and "log(theta1) + normal_lpdf(" in build.code
     assert build.data["theta1"] == pytest.approx(1 / 3) and build.data["theta2"] == pytest.approx(2 / 3)
 
 

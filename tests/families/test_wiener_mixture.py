@@ -54,12 +54,12 @@ def test_golden_code_and_stanc(name: str, update_golden: bool) -> None:
 def test_brms_likelihood_terms_and_data() -> None:
     d = _data(n=40)
     code = bp.make_stancode("rt | dec(dec) ~ x", d, bp.mixture("wiener", "wiener"))
-    # brms 2.18's lines, word for word
-    assert "ps[1] = log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n]);" in code
-    assert "ps[2] = log(theta2) + wiener_diffusion_lpdf(Y[n] | dec[n], bs2, ndt2, bias2, mu2[n]);" in code
+    # brms 2.18's terms, word for word (two components: in one log_sum_exp, without brms's ps array)
+    assert "log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n])" in code
+    assert "log(theta2) + wiener_diffusion_lpdf(Y[n] | dec[n], bs2, ndt2, bias2, mu2[n])" in code
     assert "real<lower=0,upper=min_Y> ndt1;" in code and "real<lower=0,upper=min_Y> ndt2;" in code
     code = bp.make_stancode("rt | dec(dec) ~ x", d, bp.mixture("wiener", "lognormal"))
-    assert "ps[2] = log(theta2) + lognormal_lpdf(Y[n] | mu2[n], sigma2);" in code
+    assert "log(theta2) + lognormal_lpdf(Y[n] | mu2[n], sigma2)" in code
     sd = bp.make_standata("rt | dec(dec) ~ x", d, bp.mixture("wiener", "wiener"))
     np.testing.assert_array_equal(sd["dec"], d["dec"])
     pr = bp.get_prior("rt | dec(dec) ~ x", d, bp.mixture("wiener", "wiener"))

@@ -109,10 +109,10 @@ model {
     mu2 += Intercept_mu2 + Xc_mu2 * b_mu2;
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n]);
-      ps[2] = log(theta2) + wiener_diffusion_lpdf(Y[n] | dec[n], bs2, ndt2, bias2, mu2[n]);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n]),
+        log(theta2) + wiener_diffusion_lpdf(Y[n] | dec[n], bs2, ndt2, bias2, mu2[n])
+      );
     }
   }
   // priors including constants

@@ -156,10 +156,10 @@ model {
     }
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = theta1[n] + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1[n], bias1[n], mu1[n]);
-      ps[2] = theta2[n] + wiener_diffusion_lpdf(Y[n] | dec[n], bs2[n], ndt2, bias2, mu2[n]);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        theta1[n] + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1[n], bias1[n], mu1[n]),
+        theta2[n] + wiener_diffusion_lpdf(Y[n] | dec[n], bs2[n], ndt2, bias2, mu2[n])
+      );
     }
   }
   // priors including constants

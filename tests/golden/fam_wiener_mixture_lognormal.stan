@@ -136,10 +136,10 @@ model {
     mu2 += r_2_mu2_1[J_2] .* Z_2_mu2_1;
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n]);
-      ps[2] = log(theta2) + lognormal_lpdf(Y[n] | mu2[n], sigma2);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + wiener_diffusion_lpdf(Y[n] | dec[n], bs1, ndt1, bias1, mu1[n]),
+        log(theta2) + lognormal_lpdf(Y[n] | mu2[n], sigma2)
+      );
     }
   }
   // priors including constants

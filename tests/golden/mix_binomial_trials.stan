@@ -64,10 +64,10 @@ model {
     mu2 = inv_logit(mu2);
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + binomial_lpmf(Y[n] | trials[n], mu1[n]);
-      ps[2] = log(theta2) + binomial_lpmf(Y[n] | trials[n], mu2[n]);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + binomial_lpmf(Y[n] | trials[n], mu1[n]),
+        log(theta2) + binomial_lpmf(Y[n] | trials[n], mu2[n])
+      );
     }
   }
   // priors including constants

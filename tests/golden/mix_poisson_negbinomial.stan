@@ -65,10 +65,10 @@ model {
     mu2 = exp(mu2);
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + poisson_lpmf(Y[n] | mu1[n]);
-      ps[2] = log(theta2) + neg_binomial_2_lpmf(Y[n] | mu2[n], shape2);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + poisson_lpmf(Y[n] | mu1[n]),
+        log(theta2) + neg_binomial_2_lpmf(Y[n] | mu2[n], shape2)
+      );
     }
   }
   // priors including constants

@@ -77,10 +77,10 @@ model {
     mu2 += Intercept_mu2 + Xc_mu2 * b_mu2;
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + normal_lpdf(Y[n] | mu1[n], se[n]);
-      ps[2] = log(theta2) + student_t_lpdf(Y[n] | nu2, mu2[n], se[n]);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + normal_lpdf(Y[n] | mu1[n], se[n]),
+        log(theta2) + student_t_lpdf(Y[n] | nu2, mu2[n], se[n])
+      );
     }
   }
   // priors including constants

@@ -92,10 +92,10 @@ model {
     }
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = theta1[n] + normal_lpdf(Y[n] | mu1[n], sigma1);
-      ps[2] = theta2[n] + normal_lpdf(Y[n] | mu2[n], sigma2);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        theta1[n] + normal_lpdf(Y[n] | mu1[n], sigma1),
+        theta2[n] + normal_lpdf(Y[n] | mu2[n], sigma2)
+      );
     }
   }
   // priors including constants

@@ -36,9 +36,9 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ...core.errors import DataError
+from ...core.lazy import lazy_module
 from ...core.stan import StanBlocks
 from ...core.templates import stan_lines
 from ...formula.prefix import Prefix
@@ -47,6 +47,8 @@ from ...frame.specials import SpecialDesign
 from ...frame.types import ModelFrame
 from .. import pieces
 from .base import Reduction
+
+special = lazy_module("scipy.special")  # imported at first use: brmspy.core.lazy
 
 FAMILIES = ("bernoulli", "binomial", "poisson")
 #: below this many rows the row-wise program is cheap: reduce="auto" keeps brms's code (as the gaussian kinds)

@@ -36,8 +36,8 @@ from __future__ import annotations
 from functools import cached_property
 
 import numpy as np
-import scipy.sparse as sp
 
+from ...core.lazy import lazy_module
 from ...core.stan import StanBlocks
 from ...core.templates import stan_lines
 from ...formula.prefix import Prefix
@@ -45,6 +45,8 @@ from ...formula.terms import MvBrmsTerms
 from ...frame.types import ModelFrame, ReBlock
 from .. import pieces
 from .base import Reduction
+
+sp = lazy_module("scipy.sparse")  # imported at first use: brmspy.core.lazy
 
 MIN_ROWS = 1000  # below this the row-wise program is cheap; keep brms's code
 
