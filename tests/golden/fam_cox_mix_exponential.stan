@@ -114,10 +114,10 @@ model {
     mu2 = exp(mu2);
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + cox_lpdf(Y[n] | mu1[n], bhaz[n], cbhaz[n]);
-      ps[2] = log(theta2) + exponential_lpdf(Y[n] | inv(mu2[n]));
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + cox_lpdf(Y[n] | mu1[n], bhaz[n], cbhaz[n]),
+        log(theta2) + exponential_lpdf(Y[n] | inv(mu2[n]))
+      );
     }
   }
   // priors including constants
