@@ -86,7 +86,7 @@ def test_schur_precision_matches_dense_linear_algebra():
     np.testing.assert_allclose(np.cov(x.T), np.linalg.inv(dense), atol=0.01)
 
 
-@pytest.mark.parametrize("family", ["poisson", "bernoulli", "gaussian"])
+@pytest.mark.parametrize("family", ["poisson", "bernoulli", "gaussian", "binomial"])
 def test_group_effect_hessian_is_the_programs(family):
     """-H_uu from the structure equals the finite-difference Hessian of the program's log density
     in the group effects (two crossed factors, one centred and one standardised)."""
@@ -94,11 +94,13 @@ def test_group_effect_hessian_is_the_programs(family):
     n = 400
     df = pd.DataFrame({"x": rng.normal(size=n), "g": rng.integers(0, 12, n), "h": rng.integers(0, 5, n)})
     eta = 0.3 + 0.5 * df.x + rng.normal(0, 0.6, 12)[df.g] + rng.normal(0, 0.4, 5)[df.h]
+    df["n"] = rng.integers(1, 6, n)
     df["y"] = {"poisson": lambda: rng.poisson(np.exp(eta)), "bernoulli": lambda: rng.binomial(1, 1 / (1 + np.exp(-eta))),
-               "gaussian": lambda: eta + rng.normal(0, 0.5, n)}[family]()
-    formula = "y ~ x + (1 | g) + (1 | h)"
+               "gaussian": lambda: eta + rng.normal(0, 0.5, n),
+               "binomial": lambda: rng.binomial(df.n, 1 / (1 + np.exp(-eta)))}[family]()
+    formula = ("y | trials(n)" if family == "binomial" else "y") + " ~ x + (1 | g) + (1 | h)"
     code, data = bp.make_stancode(formula, df, family=family), bp.make_standata(formula, df, family=family)
-    s = glmm_structure(family, {"poisson": "log", "bernoulli": "logit", "gaussian": "identity"}[family], data)
+    s = glmm_structure(family, {"poisson": "log", "bernoulli": "logit", "gaussian": "identity", "binomial": "logit"}[family], data)
     assert isinstance(s, GlmmStructure)
     import stanli
 
