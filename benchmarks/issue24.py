@@ -495,9 +495,10 @@ def tables(results: dict) -> str:
             ref = row.get("lme4", {}).get("fit_s")
             for name, r in sorted(row.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9):
                 wall = r.get("fit_s") if name == "lme4" else r.get("wall_s")
+                ref = r["from_run"]["lme4_s"] if "from_run" in r else row.get("lme4", {}).get("fit_s")
                 peak = (r.get("peak_rss_bytes", 0) / MB or None) if name == "lme4" else r.get("peak_mb")
                 err = f" {r['error'][:160]}" if "error" in r else ""
-                when = f" (run of {r['from_run']['date'][:16]})" if "from_run" in r else ""
+                when = f" (run of {r['from_run']['date'][:16]}, ratio to its lme4)" if "from_run" in r else ""
                 lines.append(f"| {model} | {name}{when} | {f(wall)} | {f(wall / ref, '.2f') + '×' if wall and ref else '–'} | "
                              f"{f(r.get('min_bulk_ess'), '.0f')} | {f(r.get('divergences'), '.0f')} | "
                              f"{laplace_offset(r, row['stanli']) if name == 'laplace' else ''}{err} | "
@@ -604,7 +605,9 @@ def earlier_goals(results: dict) -> dict:
         for model, row in (out.get("goal3") or {}).items():  # goal-3 runs not repeated (--runs)
             for run, r in (old.get("goal3") or {}).get(model, {}).items():
                 if run not in row and "from_run" not in r:
-                    row[run] = {**r, "from_run": {"file": path.name, "date": old["machine"]["date"]}}
+                    # its ratio is to lme4's time in that same run, not this one's
+                    own = old["goal3"][model].get("lme4", {}).get("fit_s")
+                    row[run] = {**r, "from_run": {"file": path.name, "date": old["machine"]["date"], "lme4_s": own}}
         for goal in ("goal1", "goal2", "goal3", "goal4"):
             if goal not in out and goal in old:
                 out[goal] = old[goal]
