@@ -137,6 +137,7 @@ def test_unsupported_structures_name_the_reason():
     assert "prior only" in glmm_structure("poisson", "log", {**d, "M_1": 1, "prior_only": 1})
 
 
+@pytest.mark.slow
 def test_other_structures_get_the_joint_approximation_with_a_warning():
     rng = np.random.default_rng(8)
     n = 3000
@@ -150,6 +151,7 @@ def test_other_structures_get_the_joint_approximation_with_a_warning():
 
 # -- against lme4 ------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES))
 def test_fixed_effects_within_a_tenth_of_lme4s_standard_error(lme4_fits, name):
     ref = json.loads((REF / f"{name}.json").read_text())
@@ -164,6 +166,7 @@ def test_fixed_effects_within_a_tenth_of_lme4s_standard_error(lme4_fits, name):
     assert float(d["sd_g__Intercept"].mean()) == pytest.approx(ref["sd_g__Intercept"], rel=0.05)
 
 
+@pytest.mark.slow
 def test_summary_labels_the_marginal_approximation(lme4_fits):
     text = str(lme4_fits["pois"].summary())
     assert "Algorithm: laplace (a marginal Laplace approximation" in text
@@ -187,6 +190,7 @@ def against_nuts():
     return lap, nuts
 
 
+@pytest.mark.slow
 def test_means_within_a_tenth_of_a_posterior_sd_of_nuts(against_nuts):
     from brmspy.fit.arviz_io import ess_bulk
 
