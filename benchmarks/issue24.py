@@ -365,9 +365,11 @@ def goal3(args: argparse.Namespace, tmp: Path) -> dict:
     for name, (formula, family, lme4_family, sim, full, small, factors) in SCALE_CASES.items():
         spec = {"data": name, "formula": formula, "family": family, "chains": args.chains, "iter": args.iter,
                 "quick": args.quick}
-        row = {b: run_worker("fit", {**spec, "backend": b}) for b in ("stanli", "nutpie")}
-        row["laplace"] = run_worker("fit", {**spec, "backend": "stanli", "algorithm": "laplace"})
-        if args.r and r_available("library(lme4)"):
+        runs = set(args.runs.split(","))
+        row = {b: run_worker("fit", {**spec, "backend": b}) for b in ("stanli", "nutpie") if b in runs}
+        if "laplace" in runs:
+            row["laplace"] = run_worker("fit", {**spec, "backend": "stanli", "algorithm": "laplace"})
+        if "lme4" in runs and args.r and r_available("library(lme4)"):
             load = os.getloadavg()[0]
             case = Case(name, formula, lme4_family, sim, full, small, factors)
             row["lme4"] = {**run_lme4(case, scale_data(name, args.quick), tmp), "load": load}
@@ -407,7 +409,9 @@ def laplace_offset(lap: dict, nuts: dict) -> str:
 def tables(results: dict) -> str:
     m = results["machine"]
     goals_arg = results["args"].get("goals", "1,2,3,4")
-    opts = (" --quick" if results["args"]["quick"] else "") + (f" --goals {goals_arg}" if goals_arg != "1,2,3,4" else "")
+    runs_arg = results["args"].get("runs", "stanli,nutpie,laplace,lme4")
+    opts = ((" --quick" if results["args"]["quick"] else "") + (f" --goals {goals_arg}" if goals_arg != "1,2,3,4" else "")
+            + (f" --runs {runs_arg}" if runs_arg != "stanli,nutpie,laplace,lme4" else ""))
     lines = [f"Run {m['date']} with `python benchmarks/issue24.py{opts}` on "
              f"{m['cpu']}, {m['cores']} cores, {f(m['ram_gb'], '.0f')} GB RAM, shared with other jobs "
              f"(load average {m['loadavg'][0]:.1f} at the start; each row gives the load when it started). "
@@ -506,13 +510,16 @@ def tables(results: dict) -> str:
                   "(`system.time`). Laplace offset: the largest |laplace mean − stanli NUTS mean| in NUTS posterior sds.",
                   "", "| model | run | brm() (s) | ratio to lme4 | min bulk ESS | divergences | laplace offset | peak RSS (MB) | load |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+        order = ("stanli", "nutpie", "laplace", "lme4")
         for model, row in results["goal3"].items():
             ref = row.get("lme4", {}).get("fit_s")
-            for name, r in row.items():
+            for name, r in sorted(row.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9):
                 wall = r.get("fit_s") if name == "lme4" else r.get("wall_s")
+                ref = r["from_run"]["lme4_s"] if "from_run" in r else row.get("lme4", {}).get("fit_s")
                 peak = (r.get("peak_rss_bytes", 0) / MB or None) if name == "lme4" else r.get("peak_mb")
                 err = f" {r['error'][:160]}" if "error" in r else ""
-                lines.append(f"| {model} | {name} | {f(wall)} | {f(wall / ref, '.2f') + '×' if wall and ref else '–'} | "
+                when = f" (run of {r['from_run']['date'][:16]}, ratio to its lme4)" if "from_run" in r else ""
+                lines.append(f"| {model} | {name}{when} | {f(wall)} | {f(wall / ref, '.2f') + '×' if wall and ref else '–'} | "
                              f"{f(r.get('min_bulk_ess'), '.0f')} | {f(r.get('divergences'), '.0f')} | "
                              f"{laplace_offset(r, row['stanli']) if name == 'laplace' else ''}{err} | "
                              f"{f(peak, '.0f')} | {f(r['load'])} |")
@@ -551,6 +558,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--chains", type=int, default=2, help="chains for goal 3 (default 2)")
     p.add_argument("--iter", type=int, default=1000, help="iterations incl. warmup for goal 3 (default 1000)")
     p.add_argument("--models", default="", help="goal 2: comma-separated model names only")
+    p.add_argument("--runs", default="stanli,nutpie,laplace,lme4",
+                   help="goal 3: the runs to repeat; the others come from the latest earlier run (marked)")
     p.add_argument("--no-readme", dest="readme", action="store_false")
     p.add_argument("--tables", metavar="RESULTS_JSON", help="only rewrite the tables from a results file")
     p.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
@@ -613,6 +622,12 @@ def earlier_goals(results: dict) -> dict:
         except (OSError, json.JSONDecodeError):
             continue
     for path, old in sorted(runs, key=lambda r: r[1]["machine"]["date"], reverse=True):  # latest first
+        for model, row in (out.get("goal3") or {}).items():  # goal-3 runs not repeated (--runs)
+            for run, r in (old.get("goal3") or {}).get(model, {}).items():
+                if run not in row and "from_run" not in r:
+                    # its ratio is to lme4's time in that same run, not this one's
+                    own = old["goal3"][model].get("lme4", {}).get("fit_s")
+                    row[run] = {**r, "from_run": {"file": path.name, "date": old["machine"]["date"], "lme4_s": own}}
         for goal in ("goal1", "goal2", "goal3", "goal4"):
             if goal not in out and goal in old:
                 out[goal] = old[goal]

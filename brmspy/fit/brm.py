@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backend
 from ..backends.base import _is_int
+from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING, glmm_structure
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
 from ..families.custom import StanVars
@@ -225,6 +226,15 @@ def _family_object(family: Any) -> Any:
     return family
 
 
+def _glmm_structure(build, stan_data: dict[str, Any]) -> Any:
+    """The GLMM structure stanli's marginal Laplace approximation needs, or why this model has none."""
+    terms = build.frame.response_terms
+    if len(terms) != 1:
+        return "a multivariate model"
+    fam = terms[0].family
+    return glmm_structure(fam.name, str(fam.link), stan_data)
+
+
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
             settings: dict, data_name: str, data2: dict[str, Any] | None = None) -> BrmsFit:
     stan_data = dict(build.data)
@@ -247,15 +257,19 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
         model = chosen.compile(build.code)
         _COMPILED[key] = model
     try:
-        draws = chosen.sample(model, stan_data, config)
+        if config.algorithm == "laplace" and chosen.name == "stanli":
+            draws = chosen.sample(model, stan_data, config, glmm=_glmm_structure(build, stan_data))
+        else:
+            draws = chosen.sample(model, stan_data, config)
     except SamplingError as exc:
         hint = link_hint(build) if "initiali" in str(exc).lower() else None
         if hint is None:
             raise
         raise SamplingError(f"{exc}\n{hint}") from None
     if config.approximate:
+        label = MARGINAL_LABEL if MARGINAL_TIMING in draws.timings else ALGORITHM_LABELS[config.algorithm]
         warn(
-            f"algorithm={config.algorithm!r}: the draws come from {ALGORITHM_LABELS[config.algorithm]}, an "
+            f"algorithm={config.algorithm!r}: the draws come from {label}, an "
             "approximation of the posterior, not from MCMC; check results that matter with algorithm='sampling'.",
             SamplerWarning,
         )

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..core.errors import SamplerWarning, warn
 from ..backends import ALGORITHM_LABELS
+from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING
 from ..core.types import _check_prob, cor_pairs
 from ..frame.types import group_label
 from . import arviz_io
@@ -59,10 +60,11 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
     if cfg.algorithm != "sampling":  # as brms: the draws as they came, labelled by their algorithm
         d = fit.stan_draws
         approx = "an approximation of the posterior, not MCMC" if cfg.approximate else "not MCMC"
+        label = MARGINAL_LABEL if MARGINAL_TIMING in d.timings else ALGORITHM_LABELS[cfg.algorithm]
         draws_lines = [
             f"  Draws: {d.nchains} chains, each with iter = {d.ndraws}; warmup = 0; thin = 1;",
             f"         total draws = {fit.ndraws()}",
-            f"Algorithm: {cfg.algorithm} ({ALGORITHM_LABELS[cfg.algorithm]}: {approx})",
+            f"Algorithm: {cfg.algorithm} ({label}: {approx})",
         ]
     header = "\n".join(
         [

@@ -99,7 +99,10 @@ def test_laplace_means_within_a_fraction_of_a_posterior_sd_of_nuts(laplace_and_n
 def test_laplace_is_labelled_an_approximation(laplace_and_nuts):
     lap, _, _ = laplace_and_nuts
     text = str(lap.summary())
-    assert "Algorithm: laplace (a Laplace approximation at the posterior mode: an approximation of the posterior" in text
+    # the GLMM gets the marginal approximation (tests/backends/test_marginal_laplace.py), the rest the joint one
+    label = "a marginal Laplace approximation" if B.marginal_laplace.MARGINAL_TIMING in lap.stan_draws.timings \
+        else "a Laplace approximation at the posterior mode"
+    assert f"Algorithm: laplace ({label}" in text and "an approximation of the posterior, not MCMC" in text
     assert "Draws were sampled using laplace (backend: stanli)." in text
     stats = lap.stan_draws.sampler_stats
     assert set(B.SAMPLER_STATS) <= set(stats) and "log_g__" in stats
