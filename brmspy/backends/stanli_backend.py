@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -305,9 +305,7 @@ class StanliBackend:
             bs.param_constrain(np.ascontiguousarray(theta), include_tp=True, include_gq=False, out=out)
             return out.copy()
 
-        def log_prob_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            lp, grad = built.log_prob_grad(theta)
-            return float(lp), np.asarray(grad, dtype=np.float64)
+        log_prob_grad = _log_prob_grad(built)
 
         try:  # the joint mode (stanli's L-BFGS, native): outer values near theirs, group effects near u*
             start = np.asarray(built.optimize(seed=cfg.seed, jacobian=True).unconstrained, dtype=np.float64)
@@ -318,13 +316,7 @@ class StanliBackend:
                                APPROXIMATE_DRAWS, cfg.seed, start)
         timings["optimize"] = time.perf_counter() - t0
         timings[MARGINAL_TIMING] = lap.inner_seconds
-        t1 = time.perf_counter()
-        params = self._constrain(model, data_json, lap.theta, cfg)
-        timings["constrain"] = time.perf_counter() - t1
-        timings["sample"] = time.perf_counter() - t0
-        stats = {"log_g__": lap.log_g[None]}
-        return Draws(params=params, sampler_stats=fill_sampler_stats(stats, (1, APPROXIMATE_DRAWS)),
-                     backend=self.name, timings=timings, config=cfg)
+        return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)
 
     def _laplace(self, model: CompiledModel, data_json: str, built: Any, cfg: SampleConfig,
                  timings: dict[str, float]) -> Draws:
@@ -360,19 +352,22 @@ class StanliBackend:
                                 "algorithm='sampling'.")
         timings["optimize"] = time.perf_counter() - t0
 
-        def log_prob_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            lp, grad = built.log_prob_grad(theta)
-            return float(lp), np.asarray(grad, dtype=np.float64)
+        log_prob_grad = _log_prob_grad(built)
 
         lap = laplace_draws(log_prob_grad, mode, APPROXIMATE_DRAWS, cfg.seed)
         timings["hessian"] = lap.hessian_seconds
+        return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)
+
+    def _approximate_draws(self, model: CompiledModel, data_json: str, theta: np.ndarray, log_g: np.ndarray,
+                           cfg: SampleConfig, timings: dict[str, float], t0: float) -> Draws:
+        """Unconstrained draws of a normal approximation, constrained, as one chain."""
         t1 = time.perf_counter()
-        params = self._constrain(model, data_json, lap.theta, cfg)
+        params = self._constrain(model, data_json, theta, cfg)
         timings["constrain"] = time.perf_counter() - t1
         timings["sample"] = time.perf_counter() - t0
         # CmdStan's laplace output has log_p__ (the model's log density at each draw) and log_g__
         # (the normal's); log_p__ is left out: at 10^5 rows it would double the time after the mode
-        stats = {"log_g__": lap.log_g[None]}
+        stats = {"log_g__": log_g[None]}
         return Draws(params=params, sampler_stats=fill_sampler_stats(stats, (1, APPROXIMATE_DRAWS)),
                      backend=self.name, timings=timings, config=cfg)
 
@@ -420,9 +415,7 @@ class StanliBackend:
             # Jacobian (unconstrained scale), which is the density NUTS samples.
             return np.asarray(built.optimize(seed=seed).unconstrained, dtype=np.float64)
 
-        def log_prob_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            lp, grad = built.log_prob_grad(theta)
-            return float(lp), np.asarray(grad, dtype=np.float64)
+        log_prob_grad = _log_prob_grad(built)
 
         return warm_start(log_prob_grad, int(built.n_unconstrained), find_mode)
 
@@ -467,3 +460,11 @@ def _bridgestan_columns(names: list[str], values: np.ndarray) -> dict[str, np.nd
         out[base] = block.reshape((values.shape[0], *shape), order="F")[None] if shape else block[:, 0][None]
         start = stop
     return out
+
+
+def _log_prob_grad(built: Any) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:
+    """The program's log density and gradient at an unconstrained point as float64 (for the optimisers)."""
+    def log_prob_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        lp, grad = built.log_prob_grad(theta)
+        return float(lp), np.asarray(grad, dtype=np.float64)
+    return log_prob_grad

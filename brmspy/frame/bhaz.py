@@ -31,7 +31,7 @@ import pandas as pd
 from ..core.errors import DataError, DataWarning, FamilyError, FormulaError, warn
 from ..families.bhaz import check_bhaz_args, hazard_family
 from ..formula.rexpr import rename
-from .columns import group_index, level_labels
+from .columns import group_index, known_level_index
 
 if TYPE_CHECKING:
     from scipy.interpolate import BSpline
@@ -153,16 +153,8 @@ class BhazGroups:
 
     def rows(self, data: pd.DataFrame) -> np.ndarray:
         """The 0-based group of each row of ``data`` (new data: only the model's groups have a baseline hazard)."""
-        if self.column not in data.columns:
-            raise DataError(f"The new data need the column {self.column!r} of bhaz(gr = {self.column}).")
-        labels = level_labels(data, (self.column,))
-        pos = {lv: i for i, lv in enumerate(self.labels)}
-        out = np.array([pos.get(lv, -1) for lv in labels], dtype=np.int64)
-        if np.any(out < 0):
-            bad = sorted({str(lv) for lv in labels if lv not in pos})
-            raise DataError(f"New levels of {self.column!r} in bhaz(gr = {self.column}): {', '.join(bad)}; a baseline "
-                            "hazard exists only for the model's groups.")
-        return out
+        return known_level_index(data, self.column, self.labels, f"bhaz(gr = {self.column})",
+                                 "baseline hazards")
 
 
 @dataclass(frozen=True)

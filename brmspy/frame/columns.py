@@ -108,3 +108,20 @@ def level_labels(data: pd.DataFrame, group_vars: tuple[str, ...]) -> np.ndarray:
     """Level label of every row, as :func:`group_index` names levels (for new data)."""
     return labels_per_row(data, group_vars, level_label if len(group_vars) == 1 else str)
 
+
+def known_level_index(data: pd.DataFrame, column: str, labels: list[str], term: str, owner: str) -> np.ndarray:
+    """0-based position of each row's level of ``column`` among the model's ``labels`` (new data).
+
+    ``term`` names the formula term (``"thres(gr = g)"``) and ``owner`` what exists per level (``"the
+    thresholds"``): a missing column or a level the model never saw is a DataError naming both.
+    """
+    if column not in data.columns:
+        raise DataError(f"The new data need the column {column!r} of {term}.")
+    rows = level_labels(data, (column,))
+    pos = {lv: i for i, lv in enumerate(labels)}
+    out = np.array([pos.get(lv, -1) for lv in rows], dtype=np.int64)
+    if np.any(out < 0):
+        bad = sorted({str(lv) for lv in rows if lv not in pos})
+        raise DataError(f"New levels of {column!r} in {term}: {', '.join(bad)}; {owner} exist only for the "
+                        "model's groups.")
+    return out

@@ -29,7 +29,7 @@ from .additions import decisions
 from .additions import build_additions
 from .categorical import category_parts, response_data
 from .rvalues import Env, Lgl, evaluate
-from .columns import addition_values, eval_column, group_index, level_labels, names_in_text, response_weights
+from .columns import addition_values, eval_column, group_index, known_level_index, names_in_text, response_weights
 from .types import ResponseData, ThresholdGroups
 
 
@@ -267,16 +267,7 @@ def threshold_groups(t: BrmsTerms, data: pd.DataFrame, y_raw: pd.Series, y: np.n
 
 def threshold_group_index(groups: ThresholdGroups, data: pd.DataFrame) -> np.ndarray:
     """The 0-based threshold group of each row of ``data`` (new data: the model's groups only)."""
-    if groups.column not in data.columns:
-        raise DataError(f"The new data need the column {groups.column!r} of thres(gr = {groups.column}).")
-    labels = level_labels(data, (groups.column,))
-    pos = {lv: i for i, lv in enumerate(groups.labels)}
-    out = np.array([pos.get(lv, -1) for lv in labels], dtype=np.int64)
-    if np.any(out < 0):
-        bad = sorted({str(lv) for lv in labels if lv not in pos})
-        raise DataError(f"New levels of {groups.column!r} in thres(gr = {groups.column}): {', '.join(bad)}; the "
-                        "thresholds exist only for the model's groups.")
-    return out
+    return known_level_index(data, groups.column, groups.labels, f"thres(gr = {groups.column})", "the thresholds")
 
 
 def custom_var_values(t: BrmsTerms, data: pd.DataFrame) -> dict[str, np.ndarray] | None:
