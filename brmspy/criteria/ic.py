@@ -131,7 +131,7 @@ def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
 
 
 def _loo_quietly(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
-                 seed: int | None = None, cores: int = 1) -> LooResult:
+                 seed: int | None = None, cores: int = 1, resp: str | None = None) -> LooResult:
     """PSIS-LOO without the Pareto k warning, for reloo, which refits those observations.
 
     brms says instead "N problematic observation(s) found. The model will be refit N times.",
@@ -139,11 +139,16 @@ def _loo_quietly(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraw
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Found \d+ observation\(s\) with a pareto_k")
-        return _loo_single(fit, name, chunk_size, ndraws, seed, cores)
+        return _loo_single(fit, name, chunk_size, ndraws, seed, cores, resp)
 
 
-def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any]) -> LooResult:
-    """Replace the PSIS values of observations with k above the threshold by exact LOO refits."""
+def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any],
+           resp: str | None = None) -> LooResult:
+    """Replace the PSIS values of observations with k above the threshold by exact LOO refits.
+
+    ``resp``: ``res`` is of that response (its rows with ``subset()``); the refits leave out the
+    data row and score that response there.
+    """
     thr = res.good_k if k_threshold is None else float(k_threshold)
     idx = np.flatnonzero(res.pareto_k > thr)
     if idx.size == 0:
@@ -154,13 +159,17 @@ def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args
     chains = args.pop("chains", None)
     seed = args.pop("seed", None)
     data = fit.frame.data
-    tests = [np.array([i]) for i in idx]
-    lls, _ = _run_folds(fit, data, tests, executor, chains, seed, args, save_fits=False)
+    rows = idx if resp is None or fit.frame.resp_rows is None else fit.frame.resp_rows[resp][idx]  # data rows
+    tests = [np.array([i]) for i in rows]
+    lls, _ = _run_folds(fit, data, tests, executor, chains, seed, args, save_fits=False, resp=resp)
     pw = res.pointwise.copy()
     S = res.nsamples
 
-    sub = row_subset_fit(fit, idx)
-    lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx] if sub is None else log_lik(sub, chunk_size=0))
+    if resp is not None:
+        lpd = _logmeanexp(log_lik(fit, resp=resp)[:, idx])
+    else:
+        sub = row_subset_fit(fit, idx)
+        lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx] if sub is None else log_lik(sub, chunk_size=0))
     elpd = np.array([_logmeanexp(ll[:, 0]) for ll in lls])
     pw.loc[idx, "elpd_loo"] = elpd
     pw.loc[idx, "p_loo"] = lpd - elpd
@@ -259,9 +268,8 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     all_fits = [_check_fit(f) for f in (fit, *fits)]
     for f in all_fits:
         check_resp(f, resp, "loo")
-    if resp is not None and (subsample is not None or reloo):
-        raise BrmsError("loo(resp=...) is not available with subsample= or reloo=True in brmspy yet; use "
-                        "loo(fit, resp=...) or kfold(fit, resp=...).")
+    if resp is not None and subsample is not None:
+        raise BrmsError("loo(resp=...) is not available with subsample= in brmspy yet; use loo(fit, resp=...).")
     names = _labels(all_fits, model_names) if (fits or model_names) else [""]
     results: dict[str, IcResult] = {}
     for f, name in zip(all_fits, names):
@@ -278,8 +286,8 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
                 res = _renamed(res, name)
         else:
             if reloo:
-                res = _loo_quietly(f, name, chunk_size, ndraws, seed, int(cores))
-                res = _reloo(f, res, k_threshold, reloo_args or {})
+                res = _loo_quietly(f, name, chunk_size, ndraws, seed, int(cores), resp)
+                res = _reloo(f, res, k_threshold, reloo_args or {}, resp)
             else:
                 res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores), resp)
         results[name] = res
@@ -338,7 +346,7 @@ def psis(fit: "BrmsFit", resp: str | None = None, chunk_size: int | None = None)
 def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: float | None = None, *,
           executor: Executor | None = None, chains: int | None = None, seed: int | None = None,
           iter: int | None = None, warmup: int | None = None,  # noqa: A002 - brms's name
-          control: dict[str, Any] | None = None) -> LooResult:
+          control: dict[str, Any] | None = None, resp: str | None = None) -> LooResult:
     """Refit without each observation whose Pareto k is too high, for exact LOO there (brms's ``reloo``).
 
     PSIS-LOO is unreliable for observations with Pareto k above ``k_threshold``; for each of
@@ -360,6 +368,9 @@ def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: floa
         ``numpy.random.default_rng(seed).integers(1, 2**31 - 1, size=n)``), so the result does
         not depend on the executor.
     iter, warmup, control : sampling settings of the refits (default: as the fit).
+    resp : one response of a multivariate model, as in :func:`loo` (``loo_result`` must then be
+        ``loo(fit, resp=resp)``): each refit leaves out the data row of a problematic observation
+        and scores that response there.
 
     Returns
     -------
@@ -372,14 +383,19 @@ def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: floa
     >>> res = reloo(fit, k_threshold=0.5, seed=1)             # doctest: +SKIP
     >>> res.reloo_indices                                      # doctest: +SKIP
     array([12, 97])
+    >>> reloo(mv, k_threshold=0.5, seed=1, resp="y1").nobs  # doctest: +SKIP
+    40
     """
     fit = _check_fit(fit)
-    res = loo_result if loo_result is not None else _loo_quietly(fit, "")
-    if not isinstance(res, LooResult) or res.nobs != fit.nobs():
-        raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation).")
+    check_resp(fit, resp, "reloo")
+    res = loo_result if loo_result is not None else _loo_quietly(fit, "", resp=resp)
+    nobs = fit.nobs() if resp is None else fit.frame.N_of(resp)
+    if not isinstance(res, LooResult) or res.nobs != nobs:
+        raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation"
+                        f"{'' if resp is None else f' of response {resp!r}'}).")
     args: dict[str, Any] = {"executor": executor, "chains": chains, "seed": seed}
     args.update({k: v for k, v in (("iter", iter), ("warmup", warmup), ("control", control)) if v is not None})
-    return _reloo(fit, res, k_threshold, args)
+    return _reloo(fit, res, k_threshold, args, resp)
 
 
 def _renamed(res: IcResult, name: str) -> IcResult:

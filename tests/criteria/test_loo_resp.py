@@ -123,8 +123,8 @@ def test_subset_model_refuses_without_resp(fit) -> None:
         bp.loo(fit, resp="zz")
     with pytest.raises(BrmsError, match="resp must be one response name"):
         bp.waic(fit, resp=["y1", "y2"])
-    with pytest.raises(BrmsError, match="not available with subsample= or reloo=True"):
-        bp.loo(fit, resp="y1", reloo=True)
+    with pytest.raises(BrmsError, match="not available with subsample="):
+        bp.loo(fit, resp="y1", subsample=50)
 
 
 # ---------------------------------------------------------------- without subset()
@@ -164,3 +164,23 @@ def test_psis_weights_of_one_response_on_its_rows(fit) -> None:
 def test_add_criterion_refuses_resp(fit) -> None:
     with pytest.raises(BrmsError, match="add_criterion\\(..., resp=...\\) is not available"):
         bp.add_criterion(fit, "loo", resp="y1")
+
+
+def test_reloo_resp_refits_the_responses_row(fit) -> None:
+    """The observation with the largest Pareto k of y1 is refitted: its data row is left out and y1 scored there
+    (a row outside y1's subset would hold y1 + 100, far from any prediction); exact LOO agrees with PSIS
+    where k is small."""
+    first = _quiet(bp.loo, fit, resp="y1")
+    top = int(np.argmax(first.pareto_k))
+    res = _quiet(bp.loo, fit, resp="y1", reloo=True, k_threshold=float(first.pareto_k[top]) - 1e-9,
+                 reloo_args={"chains": 1, "iter": 400, "seed": 2})
+    assert res.reloo_indices.tolist() == [top] and res.nobs == first.nobs
+    assert np.isnan(res.pareto_k[top]) and res.pointwise["mcse_elpd_loo"].iloc[top] == 0.0
+    assert first.pareto_k[top] < 0.7
+    assert res.pointwise["elpd_loo"].iloc[top] == pytest.approx(first.pointwise["elpd_loo"].iloc[top], abs=0.3)
+    others = np.arange(first.nobs) != top
+    np.testing.assert_array_equal(res.pointwise["elpd_loo"].to_numpy()[others],
+                                  first.pointwise["elpd_loo"].to_numpy()[others])
+    again = _quiet(bp.reloo, fit, first, k_threshold=float(first.pareto_k[top]) - 1e-9, chains=1, iter=400, seed=2,
+                   resp="y1")
+    assert again.pointwise["elpd_loo"].iloc[top] == pytest.approx(res.pointwise["elpd_loo"].iloc[top], abs=1e-12)
