@@ -6,15 +6,20 @@ that response's density only.  brms 2.18 refuses ``loo(fit)`` of a subset model 
 must be a single variable name ..."), and so does brmspy, naming ``resp=`` and the responses.
 
 The references here are computed independently of :mod:`brmspy.criteria`: per-observation
-relative efficiency and Pareto smoothing from ArviZ on ``log_lik(fit, resp=...)``.
+relative efficiency and Pareto smoothing from ArviZ on ``log_lik(fit, resp=...)``; and brms 2.18's
+estimates of the same models on the same data (``tools/brms_loo_resp_reference.R``,
+``tests/reference/loo_resp/brms_loo_resp.json``), equal up to Monte Carlo error.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import special
 
@@ -184,3 +189,45 @@ def test_reloo_resp_refits_the_responses_row(fit) -> None:
     again = _quiet(bp.reloo, fit, first, k_threshold=float(first.pareto_k[top]) - 1e-9, chains=1, iter=400, seed=2,
                    resp="y1")
     assert again.pointwise["elpd_loo"].iloc[top] == pytest.approx(res.pointwise["elpd_loo"].iloc[top], abs=1e-12)
+
+
+# ---------------------------------------------------------------- brms 2.18's numbers
+
+REF = json.loads((Path(__file__).parents[1] / "reference" / "loo_resp" / "brms_loo_resp.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def brms_case_fits():
+    d = pd.DataFrame(REF["data"])
+    d["y2"] = d["y2"].astype(float)  # JSON null: NA outside y2's subset
+    sub = _quiet(bp.brm, bp.bf("y1 | subset(s1) ~ x + (1 | g)") + bp.bf("y2 | subset(s2) ~ x") + bp.set_rescor(False),
+                 d, chains=2, iter=2000, seed=3, refresh=0)
+    full = _quiet(bp.brm, bp.bf("y1 ~ x + (1 | g)") + bp.bf("y2 ~ x") + bp.set_rescor(False), d[d["s1"] & d["s2"]],
+                  chains=2, iter=2000, seed=4, refresh=0)
+    return sub, full
+
+
+def _agrees(res, ref: dict) -> None:
+    """nobs exactly; elpd_loo and p_loo up to the Monte Carlo error of two independent posterior samples.
+
+    loo's MCSE of elpd_loo adds the pointwise MCSEs as if independent, but all observations share the
+    draws (here of a group-level sd from 6 groups), so runs differ by more (elpd_loo of y1 spread by 0.3
+    over four seeds against an MCSE of 0.06); perfectly correlated pointwise errors add up to sqrt(N) times
+    that MCSE, and the tolerance is two of those.
+    """
+    assert res.nobs == ref["nobs"]
+    mcse = res.mcse_elpd_loo if hasattr(res, "mcse_elpd_loo") else ref["mcse"]
+    tol = 2 * math.sqrt(res.nobs) * math.hypot(ref["mcse"], mcse)
+    assert res.estimates["Estimate"].iloc[0] == pytest.approx(ref["estimates"][0], abs=tol)
+    assert res.estimates["Estimate"].iloc[1] == pytest.approx(ref["estimates"][1], abs=tol)
+    assert res.estimates["SE"].iloc[0] == pytest.approx(ref["se"][0], rel=0.05)
+
+
+def test_matches_brms(brms_case_fits) -> None:
+    sub, full = brms_case_fits
+    assert "Argument 'resp' must be a single variable name" in REF["subset"]["error"]  # brms refuses loo(fit) too
+    for r in ("y1", "y2"):
+        _agrees(_quiet(bp.loo, sub, resp=r), REF["subset"][r])
+        _agrees(_quiet(bp.loo, full, resp=r), REF["full"][r])
+    _agrees(_quiet(bp.loo, full), REF["full"]["joint"])
+    _agrees(_quiet(bp.waic, full, resp="y1"), REF["full"]["waic_y1"] | {"mcse": REF["full"]["y1"]["mcse"]})
