@@ -18,11 +18,36 @@ from . import psis  # called as psis.loo_pointwise: one name to replace in tests
 from .results import LooResult, _az_loo, _in_model, _logmeanexp, _table_of_estimates
 
 
+def check_resp(fit: "BrmsFit", resp: str | None, what: str = "loo") -> None:
+    """``resp=`` of a criterion: a response of the model; required when responses have their own rows.
+
+    brms's ``loo(fit, resp = "y")`` is the criterion of response ``y``'s pointwise log-likelihood
+    (``log_lik(fit, resp = "y")``).  A multivariate model with ``subset()`` fits each response on
+    its own rows, so there is no joint pointwise log-likelihood to take the criterion of.
+    """
+    names = [t.resp for t in fit.frame.response_terms if t.resp]
+    if resp is None:
+        if fit.frame.resp_rows is not None:
+            raise BrmsError(
+                f"{what}() of a multivariate model with subset() needs resp=: each response is fitted on its own "
+                f"rows, so there is no joint log-likelihood (brms: \"Argument 'resp' must be a single variable "
+                f"name\"). Compute it per response, e.g. {what}(fit, resp={names[0]!r}); responses: "
+                f"{', '.join(repr(n) for n in names)}.")
+        return
+    if not isinstance(resp, str):
+        raise BrmsError(f"resp must be one response name (a string), got {resp!r}; responses: "
+                        f"{', '.join(repr(n) for n in names) or 'none (univariate model: omit resp)'}.")
+    if resp not in names:
+        raise BrmsError(f"resp={resp!r} is not a response of this model; its responses: "
+                        f"{', '.join(repr(n) for n in names)}." if names else
+                        f"resp={resp!r} is for multivariate models; this model has one response: omit resp.")
+
+
 def _ll_chunks(fit: "BrmsFit", chunk_size: int | None, ndraws: int | None = None,
-               seed: int | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
-    """Pointwise log-likelihood chunks shaped (chain, draw, rows)."""
+               seed: int | None = None, resp: str | None = None) -> Iterator[tuple[int, int, np.ndarray]]:
+    """Pointwise log-likelihood chunks shaped (chain, draw, rows); ``resp``: one response's rows only."""
     nchains = fit.stan_draws.nchains if ndraws is None or ndraws >= fit.ndraws() else 1
-    for a, b, ll in iter_chunks(log_lik, fit, None, chunk_size, ndraws, seed):
+    for a, b, ll in iter_chunks(log_lik, fit, None, chunk_size, ndraws, seed, resp=resp):
         if not np.all(np.isfinite(ll)):
             raise BrmsError("The log-likelihood has non-finite values; loo/waic cannot be computed.")
         yield a, b, ll.reshape(nchains, -1, ll.shape[1])
@@ -67,7 +92,7 @@ def _loo_result(pw: dict[str, np.ndarray], S: int, name: str, good_k: float, az:
 
 
 def loo_chunked(fit: "BrmsFit", name: str = "", chunk_size: int | None = None, ndraws: int | None = None,
-                seed: int | None = None, cores: int = 1) -> "LooResult":
+                seed: int | None = None, cores: int = 1, resp: str | None = None) -> "LooResult":
     """PSIS-LOO computed chunk by chunk of observations; never holds the full draws × N matrix.
 
     Equal to the unchunked :func:`brmspy.criteria.ic.loo` up to rounding (PSIS, r_eff and
@@ -77,8 +102,10 @@ def loo_chunked(fit: "BrmsFit", name: str = "", chunk_size: int | None = None, n
 
     With ``cores > 1`` a chunk is smoothed (by ``cores - 1`` threads) while the next
     chunk's log-likelihood is computed, so at most two chunks are held; the results
-    do not depend on ``cores``.
+    do not depend on ``cores``.  ``resp``: the criterion of one response (brms's ``loo(fit, resp = )``).
     """
+    check_resp(fit, resp)
+    nobs = fit.frame.N if resp is None else fit.frame.N_of(resp)
     keys = ("elpd_loo", "mcse_elpd_loo", "p_loo", "pareto_k", "n_eff", "r_eff")
     parts: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     state = {"good_k": 0.7, "az": None, "S": 0, "n": 0}
@@ -88,10 +115,10 @@ def loo_chunked(fit: "BrmsFit", name: str = "", chunk_size: int | None = None, n
             parts[k].append(pw[k])
         state.update(good_k=pw["good_k"], az=pw["az"], S=S, n=state["n"] + 1)
 
-    chunks = _ll_chunks(fit, chunk_size, ndraws, seed)
+    chunks = _ll_chunks(fit, chunk_size, ndraws, seed, resp)
     if cores <= 1:
         for _, _, ll3 in chunks:
-            collect(_loo_pointwise(ll3, with_arviz=ll3.shape[2] == fit.frame.N), ll3.shape[0] * ll3.shape[1])
+            collect(_loo_pointwise(ll3, with_arviz=ll3.shape[2] == nobs), ll3.shape[0] * ll3.shape[1])
     else:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -100,7 +127,7 @@ def loo_chunked(fit: "BrmsFit", name: str = "", chunk_size: int | None = None, n
             for _, _, ll3 in chunks:
                 if pending is not None:
                     collect(*pending.result())
-                pending = smoother.submit(lambda x: (_loo_pointwise(x, x.shape[2] == fit.frame.N, cores - 1),
+                pending = smoother.submit(lambda x: (_loo_pointwise(x, x.shape[2] == nobs, cores - 1),
                                                      x.shape[0] * x.shape[1]), ll3)
                 del ll3
             if pending is not None:

@@ -35,7 +35,7 @@ from ..fit.brmsfit import BrmsFit
 from ..prediction.chunked import row_subset_fit
 from ..prediction.core import log_lik
 from .psis import psislw, relative_eff
-from .chunked import _ll_chunks, _loo_result, loo_chunked, loo_subsample
+from .chunked import _ll_chunks, _loo_result, check_resp, loo_chunked, loo_subsample
 from .r2 import bayes_R2, loo_R2
 from .results import (
     IcResult,
@@ -108,9 +108,9 @@ def _labels(objs: Sequence[Any], model_names: Sequence[str] | None) -> list[str]
 
 
 def _loo_single(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
-                seed: int | None = None, cores: int = 1) -> LooResult:
+                seed: int | None = None, cores: int = 1, resp: str | None = None) -> LooResult:
     """PSIS-LOO of one fit, chunk by chunk of observations for large N (:mod:`brmspy.prediction.chunked`)."""
-    return loo_chunked(fit, name, chunk_size, ndraws, seed, cores)
+    return loo_chunked(fit, name, chunk_size, ndraws, seed, cores, resp)
 
 
 def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
@@ -131,7 +131,7 @@ def _loo_single_unchunked(fit: "BrmsFit", name: str) -> LooResult:
 
 
 def _loo_quietly(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraws: int | None = None,
-                 seed: int | None = None, cores: int = 1) -> LooResult:
+                 seed: int | None = None, cores: int = 1, resp: str | None = None) -> LooResult:
     """PSIS-LOO without the Pareto k warning, for reloo, which refits those observations.
 
     brms says instead "N problematic observation(s) found. The model will be refit N times.",
@@ -139,11 +139,16 @@ def _loo_quietly(fit: "BrmsFit", name: str, chunk_size: int | None = None, ndraw
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Found \d+ observation\(s\) with a pareto_k")
-        return _loo_single(fit, name, chunk_size, ndraws, seed, cores)
+        return _loo_single(fit, name, chunk_size, ndraws, seed, cores, resp)
 
 
-def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any]) -> LooResult:
-    """Replace the PSIS values of observations with k above the threshold by exact LOO refits."""
+def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args: dict[str, Any],
+           resp: str | None = None) -> LooResult:
+    """Replace the PSIS values of observations with k above the threshold by exact LOO refits.
+
+    ``resp``: ``res`` is of that response (its rows with ``subset()``); the refits leave out the
+    data row and score that response there.
+    """
     thr = res.good_k if k_threshold is None else float(k_threshold)
     idx = np.flatnonzero(res.pareto_k > thr)
     if idx.size == 0:
@@ -154,13 +159,17 @@ def _reloo(fit: "BrmsFit", res: LooResult, k_threshold: float | None, reloo_args
     chains = args.pop("chains", None)
     seed = args.pop("seed", None)
     data = fit.frame.data
-    tests = [np.array([i]) for i in idx]
-    lls, _ = _run_folds(fit, data, tests, executor, chains, seed, args, save_fits=False)
+    rows = idx if resp is None or fit.frame.resp_rows is None else fit.frame.resp_rows[resp][idx]  # data rows
+    tests = [np.array([i]) for i in rows]
+    lls, _ = _run_folds(fit, data, tests, executor, chains, seed, args, save_fits=False, resp=resp)
     pw = res.pointwise.copy()
     S = res.nsamples
 
-    sub = row_subset_fit(fit, idx)
-    lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx] if sub is None else log_lik(sub, chunk_size=0))
+    if resp is not None:
+        lpd = _logmeanexp(log_lik(fit, resp=resp)[:, idx])
+    else:
+        sub = row_subset_fit(fit, idx)
+        lpd = _logmeanexp(_ll3(fit).reshape(S, -1)[:, idx] if sub is None else log_lik(sub, chunk_size=0))
     elpd = np.array([_logmeanexp(ll[:, 0]) for ll in lls])
     pw.loc[idx, "elpd_loo"] = elpd
     pw.loc[idx, "p_loo"] = lpd - elpd
@@ -183,7 +192,7 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
         reloo_args: dict[str, Any] | None = None,
         model_names: Sequence[str] | None = None, subsample: int | None = None,
         loo_approximation: str = "plpd", ndraws: int | None = None, chunk_size: int | None = None,
-        seed: int | None = None, cores: int = 1) -> "LooResult | LooList | Any":
+        seed: int | None = None, cores: int = 1, resp: str | None = None) -> "LooResult | LooList | Any":
     """Approximate leave-one-out cross-validation with PSIS (brms's ``loo``).
 
     Parameters
@@ -213,6 +222,11 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     seed : seeds ``ndraws`` and ``subsample``.
     cores : threads for PSIS (brms's ``cores``): with several chunks, one chunk is smoothed
         while the next chunk's log-likelihood is computed.  Results do not depend on it.
+    resp : one response of a multivariate model (brms's ``loo(fit, resp = "y")``): the
+        criterion of that response's pointwise log-likelihood, ``log_lik(fit, resp=resp)``, on
+        its rows.  Required for a model with ``subset()``, whose responses are fitted on
+        different rows.  Without it, a multivariate model's rows combine all responses (summed
+        log-likelihoods, or their joint density with residual correlations).
 
     Returns
     -------
@@ -234,6 +248,17 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     >>> res.estimates.loc["elpd_loo", "Estimate"]  # doctest: +SKIP
     -861.8
     >>> print(loo(fit_intercepts, fit, model_names=["m0", "m1"]))   # doctest: +SKIP
+
+    One response of a multivariate model (here with ``subset()``: each response on its rows):
+
+    >>> import numpy as np, pandas as pd, brmspy as bp
+    >>> rng = np.random.default_rng(1)
+    >>> d = pd.DataFrame({"x": rng.normal(size=60), "s1": np.arange(60) < 40, "s2": np.arange(60) >= 20})
+    >>> d["y1"], d["y2"] = 1 + d["x"] + rng.normal(size=60), np.where(d["s2"], rng.normal(size=60), np.nan)
+    >>> mv = bp.brm(bp.bf("y1 | subset(s1) ~ x") + bp.bf("y2 | subset(s2) ~ 1") + bp.set_rescor(False), d,
+    ...             chains=2, iter=400, seed=1, refresh=0)                   # doctest: +SKIP
+    >>> loo(mv, resp="y1").nobs                                              # doctest: +SKIP
+    40
     """
     if moment_match:
         raise BrmsError("moment_match=True is not available in brmspy (the backends do not expose the "
@@ -241,10 +266,14 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
     if isinstance(cores, bool) or not isinstance(cores, (int, np.integer)) or cores < 1:
         raise BrmsError(f"cores must be a positive integer, got {cores!r}.")
     all_fits = [_check_fit(f) for f in (fit, *fits)]
+    for f in all_fits:
+        check_resp(f, resp, "loo")
+    if resp is not None and subsample is not None:
+        raise BrmsError("loo(resp=...) is not available with subsample= in brmspy yet; use loo(fit, resp=...).")
     names = _labels(all_fits, model_names) if (fits or model_names) else [""]
     results: dict[str, IcResult] = {}
     for f, name in zip(all_fits, names):
-        stored = _criteria(f).get("loo")
+        stored = _criteria(f).get("loo") if resp is None else None  # stored results are of all responses
         if subsample is not None:
             if reloo:
                 raise BrmsError("reloo=True cannot be combined with subsample=; use one of them.")
@@ -257,10 +286,10 @@ def loo(fit: "BrmsFit", *fits: "BrmsFit", pointwise: bool = False, moment_match:
                 res = _renamed(res, name)
         else:
             if reloo:
-                res = _loo_quietly(f, name, chunk_size, ndraws, seed, int(cores))
-                res = _reloo(f, res, k_threshold, reloo_args or {})
+                res = _loo_quietly(f, name, chunk_size, ndraws, seed, int(cores), resp)
+                res = _reloo(f, res, k_threshold, reloo_args or {}, resp)
             else:
-                res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores))
+                res = _loo_single(f, name, chunk_size, ndraws, seed, int(cores), resp)
         results[name] = res
     if len(results) == 1:
         return next(iter(results.values()))
@@ -300,12 +329,15 @@ def psis(fit: "BrmsFit", resp: str | None = None, chunk_size: int | None = None)
     import xarray as xr  # xarray loads only when weights are asked for (import time)
 
     fit = _check_fit(fit)
+    check_resp(fit, resp, "psis")
     ll = log_lik(fit, resp=resp, chunk_size=chunk_size)
     if not np.all(np.isfinite(ll)):
         raise BrmsError("The log-likelihood has non-finite values; PSIS weights cannot be computed.")
     ll3 = ll.reshape(fit.stan_draws.nchains, -1, ll.shape[1])
     lw, k = psislw(ll3, relative_eff(ll3))
     index = fit.row_labels  # the obs coordinate of to_arviz(), so xarray aligns the two
+    if resp is not None and fit.frame.resp_rows is not None:  # subset(): the response's own rows
+        index = index[fit.frame.resp_rows[resp]]
     obs = list(index) if index.is_unique else list(range(len(index)))
     return (xr.DataArray(lw, dims=("chain", "draw", "obs"), coords={"obs": obs}),
             xr.DataArray(k, dims=("obs",), coords={"obs": obs}))
@@ -314,7 +346,7 @@ def psis(fit: "BrmsFit", resp: str | None = None, chunk_size: int | None = None)
 def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: float | None = None, *,
           executor: Executor | None = None, chains: int | None = None, seed: int | None = None,
           iter: int | None = None, warmup: int | None = None,  # noqa: A002 - brms's name
-          control: dict[str, Any] | None = None) -> LooResult:
+          control: dict[str, Any] | None = None, resp: str | None = None) -> LooResult:
     """Refit without each observation whose Pareto k is too high, for exact LOO there (brms's ``reloo``).
 
     PSIS-LOO is unreliable for observations with Pareto k above ``k_threshold``; for each of
@@ -336,6 +368,9 @@ def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: floa
         ``numpy.random.default_rng(seed).integers(1, 2**31 - 1, size=n)``), so the result does
         not depend on the executor.
     iter, warmup, control : sampling settings of the refits (default: as the fit).
+    resp : one response of a multivariate model, as in :func:`loo` (``loo_result`` must then be
+        ``loo(fit, resp=resp)``): each refit leaves out the data row of a problematic observation
+        and scores that response there.
 
     Returns
     -------
@@ -348,14 +383,19 @@ def reloo(fit: "BrmsFit", loo_result: LooResult | None = None, k_threshold: floa
     >>> res = reloo(fit, k_threshold=0.5, seed=1)             # doctest: +SKIP
     >>> res.reloo_indices                                      # doctest: +SKIP
     array([12, 97])
+    >>> reloo(mv, k_threshold=0.5, seed=1, resp="y1").nobs  # doctest: +SKIP
+    40
     """
     fit = _check_fit(fit)
-    res = loo_result if loo_result is not None else _loo_quietly(fit, "")
-    if not isinstance(res, LooResult) or res.nobs != fit.nobs():
-        raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation).")
+    check_resp(fit, resp, "reloo")
+    res = loo_result if loo_result is not None else _loo_quietly(fit, "", resp=resp)
+    nobs = fit.nobs() if resp is None else fit.frame.N_of(resp)
+    if not isinstance(res, LooResult) or res.nobs != nobs:
+        raise BrmsError("loo_result must be the loo() result of this fit (a LooResult with one value per observation"
+                        f"{'' if resp is None else f' of response {resp!r}'}).")
     args: dict[str, Any] = {"executor": executor, "chains": chains, "seed": seed}
     args.update({k: v for k, v in (("iter", iter), ("warmup", warmup), ("control", control)) if v is not None})
-    return _reloo(fit, res, k_threshold, args)
+    return _reloo(fit, res, k_threshold, args, resp)
 
 
 def _renamed(res: IcResult, name: str) -> IcResult:
@@ -366,36 +406,59 @@ def _renamed(res: IcResult, name: str) -> IcResult:
 
 def waic(fit: "BrmsFit", *fits: "BrmsFit", compare: bool = True,
          model_names: Sequence[str] | None = None, ndraws: int | None = None,
-         chunk_size: int | None = None, seed: int | None = None) -> "WaicResult | LooList":
+         chunk_size: int | None = None, seed: int | None = None,
+         resp: str | None = None) -> "WaicResult | LooList":
     """Widely applicable information criterion (brms's ``waic``).
 
     ``elpd_waic = sum(lpd_i - p_waic_i)`` with ``p_waic_i`` the posterior variance of the
     log-likelihood of observation i; ``waic = -2 elpd_waic``.
+
+    Parameters
+    ----------
+    fit, *fits : one or more fitted models (several: a :class:`LooList` with their comparison).
+    compare : with several fits, add :func:`loo_compare`'s table.
+    model_names : labels of the models (default ``fit1``, ``fit2``, ...).
+    ndraws : use a random subset of this many posterior draws (``seed`` chooses them).
+    chunk_size : observations per chunk of the log-likelihood, as in :func:`loo`.
+    seed : seeds ``ndraws``.
+    resp : one response of a multivariate model (brms's ``waic(fit, resp = "y")``): the
+        criterion of ``log_lik(fit, resp=resp)`` on that response's rows; required for a model
+        with ``subset()``.
+
+    Returns
+    -------
+    WaicResult or LooList
+        ``estimates`` (rows elpd_waic, p_waic, waic; columns Estimate, SE) and ``pointwise``.
 
     Examples
     --------
     >>> w = waic(fit)                                   # doctest: +SKIP
     >>> list(w.estimates.index)                         # doctest: +SKIP
     ['elpd_waic', 'p_waic', 'waic']
+    >>> waic(mv, resp="y1").nobs                        # doctest: +SKIP
+    40
     """
     all_fits = [_check_fit(f) for f in (fit, *fits)]
+    for f in all_fits:
+        check_resp(f, resp, "waic")
     names = _labels(all_fits, model_names) if (fits or model_names) else [""]
     results: dict[str, IcResult] = {}
     for f, name in zip(all_fits, names):
-        stored = _criteria(f).get("waic")
+        stored = _criteria(f).get("waic") if resp is None else None  # stored results are of all responses
         if stored is not None and ndraws is None:
             results[name] = _renamed(stored, name) if name and stored.model_name != name else stored
         else:
-            results[name] = _waic_single(f, name, ndraws, chunk_size, seed)
+            results[name] = _waic_single(f, name, ndraws, chunk_size, seed, resp)
     if len(results) == 1:
         return next(iter(results.values()))
     return LooList(results, loo_compare(*results.values(), model_names=list(results)) if compare else None)
 
 
 def _waic_single(fit: "BrmsFit", name: str, ndraws: int | None = None, chunk_size: int | None = None,
-                 seed: int | None = None) -> WaicResult:
+                 seed: int | None = None, resp: str | None = None) -> WaicResult:
+    check_resp(fit, resp, "waic")
     lpd_parts, p_parts, S = [], [], 0
-    for _, _, ll3 in _ll_chunks(fit, chunk_size, ndraws, seed):
+    for _, _, ll3 in _ll_chunks(fit, chunk_size, ndraws, seed, resp):
         S = ll3.shape[0] * ll3.shape[1]
         ll = ll3.reshape(S, -1)
         lpd_parts.append(_logmeanexp(ll))
@@ -415,18 +478,21 @@ def _waic_single(fit: "BrmsFit", name: str, ndraws: int | None = None, chunk_siz
 # ---------------------------------------------------------------- comparison
 
 
-def _resolve(obj: Any, criterion: str, name: str) -> IcResult:
+def _resolve(obj: Any, criterion: str, name: str, resp: str | None = None) -> IcResult:
     """An IcResult for ``obj`` (a result, or a fit whose criterion is computed or reused)."""
     if isinstance(obj, IcResult):
         return obj
     fit = _check_fit(obj)
-    stored = _criteria(fit).get(criterion)
+    stored = _criteria(fit).get(criterion) if resp is None else None
     if stored is not None:
         return stored
     if criterion == "loo":
-        return _loo_single(fit, name)
+        return _loo_single(fit, name, resp=resp)
     if criterion == "waic":
-        return _waic_single(fit, name)
+        return _waic_single(fit, name, resp=resp)
+    if resp is not None:
+        raise BrmsError(f"loo_compare(criterion='kfold', resp=...) needs kfold results: pass "
+                        f"kfold(fit, resp={resp!r}) of each model instead of the fits.")
     raise BrmsError(f"No stored '{criterion}' result on model '{name}'; run add_criterion(fit, '{criterion}') "
                     "first (kfold refits the model).")
 
@@ -438,7 +504,8 @@ def _flatten(objs: Iterable[Any]) -> list[Any]:
     return out
 
 
-def loo_compare(*objs: Any, criterion: str = "loo", model_names: Sequence[str] | None = None) -> pd.DataFrame:
+def loo_compare(*objs: Any, criterion: str = "loo", model_names: Sequence[str] | None = None,
+                resp: str | None = None) -> pd.DataFrame:
     """Compare models by expected log predictive density (brms's ``loo_compare``).
 
     Parameters
@@ -447,6 +514,8 @@ def loo_compare(*objs: Any, criterion: str = "loo", model_names: Sequence[str] |
     criterion : ``"loo"``, ``"waic"`` or ``"kfold"`` for fits (stored results are reused;
         kfold must have been added with :func:`add_criterion`).
     model_names : row labels (default: the results' names, else ``fit1``, ``fit2``, ...).
+    resp : for fits (not results): compare the criterion of this response of multivariate
+        models (see :func:`loo`); required for models with ``subset()``.
 
     Returns
     -------
@@ -461,6 +530,7 @@ def loo_compare(*objs: Any, criterion: str = "loo", model_names: Sequence[str] |
                 elpd_diff  se_diff ...
     slopes            0.0      0.0 ...
     intercepts      -21.7     11.4 ...
+    >>> loo_compare(mv0, mv1, resp="y1")                                # doctest: +SKIP
     """
     if criterion not in ("loo", "waic", "kfold"):
         raise BrmsError(f"criterion must be 'loo', 'waic' or 'kfold', got {criterion!r}.")
@@ -468,7 +538,7 @@ def loo_compare(*objs: Any, criterion: str = "loo", model_names: Sequence[str] |
     if len(objs_l) < 2:
         raise BrmsError("loo_compare needs at least two models (or results).")
     names = _labels(objs_l, model_names)
-    res = [_resolve(o, criterion, n) for o, n in zip(objs_l, names)]
+    res = [_resolve(o, criterion, n, resp) for o, n in zip(objs_l, names)]
     kinds = {r.criterion for r in res}
     if len(kinds) > 1:
         raise BrmsError(f"Cannot compare different criteria: {sorted(kinds)}.")
@@ -603,17 +673,24 @@ class _RefitSpec:
 
 
 def _fold_task(source: Any, train: pd.DataFrame, test: pd.DataFrame, sampling: dict[str, Any],
-               ll_seed: int, keep_fit: bool) -> tuple[np.ndarray, Any]:
-    """Refit on ``train`` and return the log-likelihood draws of ``test`` (S, n_test)."""
+               ll_seed: int, keep_fit: bool, resp: str | None = None) -> tuple[np.ndarray, Any]:
+    """Refit on ``train`` and return the log-likelihood draws of ``test`` (S, n_test); ``resp``: of one response."""
     refit = update(source, newdata=train, **sampling)
-    ll = log_lik(refit, newdata=test, allow_new_levels=True, seed=ll_seed)
+    if test.empty:  # kfold(resp=): no held-out row of this fold is in the response's subset()
+        return np.empty((refit.ndraws(), 0)), (refit if keep_fit else None)
+    ll = log_lik(refit, newdata=test, allow_new_levels=True, seed=ll_seed, resp=resp)
     return ll, (refit if keep_fit else None)
 
 
 def _run_folds(fit: "BrmsFit", data: pd.DataFrame, tests: list[np.ndarray], executor: Executor | None,
                chains: int | None, seed: int | None, sampling: dict[str, Any],
-               save_fits: bool) -> tuple[list[np.ndarray], list[Any]]:
-    """Refit once per held-out index set, sequentially or through ``executor``."""
+               save_fits: bool, resp: str | None = None,
+               scored: np.ndarray | None = None) -> tuple[list[np.ndarray], list[Any]]:
+    """Refit once per held-out index set, sequentially or through ``executor``.
+
+    ``resp``: score response ``resp`` only; ``scored``: the rows (mask over ``data``) it is fitted on
+    (a multivariate ``subset()``); held-out rows outside them are left out of training but not scored.
+    """
     rng = np.random.default_rng(seed)
     seeds = rng.integers(1, 2**31 - 1, size=len(tests))
     kw = {"refresh": 0, **sampling}
@@ -629,8 +706,8 @@ def _run_folds(fit: "BrmsFit", data: pd.DataFrame, tests: list[np.ndarray], exec
         mask = np.zeros(N, dtype=bool)
         mask[t] = True
         train = data.loc[~mask].reset_index(drop=True)
-        test = data.loc[mask].reset_index(drop=True)
-        jobs.append((source, train, test, {**kw, "seed": int(s)}, int(s), save_fits))
+        test = data.loc[mask if scored is None else mask & scored].reset_index(drop=True)
+        jobs.append((source, train, test, {**kw, "seed": int(s)}, int(s), save_fits, resp))
     if executor is None:
         out = [_fold_task(*j) for j in jobs]
     else:
@@ -668,7 +745,7 @@ def _make_folds(fit: "BrmsFit", data: pd.DataFrame, K: int, folds: Any, group: s
 
 def kfold(fit: "BrmsFit", K: int = 10, folds: Any = None, group: str | None = None, seed: int | None = None,
           executor: Executor | None = None, chains: int | None = None, save_fits: bool = False,
-          **sampling: Any) -> KfoldResult:
+          resp: str | None = None, **sampling: Any) -> KfoldResult:
     """Exact K-fold cross-validation by refitting (brms's ``kfold``).
 
     Parameters
@@ -688,6 +765,10 @@ def kfold(fit: "BrmsFit", K: int = 10, folds: Any = None, group: str | None = No
         data, formula, family, prior and settings.
     chains : chains per refit (default: as the fit).
     save_fits : keep the refitted models in ``result.fits``.
+    resp : one response of a multivariate model (brms's ``kfold(fit, resp = "y")``): the folds
+        split the data's rows and every refit uses all responses, but only ``resp``'s held-out
+        log-likelihood is scored, on its rows; required for a model with ``subset()`` (then held-out
+        rows outside the response's subset are not scored).
     **sampling : sampling arguments for the refits (``iter``, ``warmup``, ``control``, ...).
 
     Returns
@@ -702,8 +783,11 @@ def kfold(fit: "BrmsFit", K: int = 10, folds: Any = None, group: str | None = No
     >>> with ThreadPoolExecutor(2) as ex:                                   # doctest: +SKIP
     ...     kf = kfold(fit, K=5, executor=ex, seed=1, iter=1000)
     >>> kf.estimates.loc["elpd_kfold"]                                      # doctest: +SKIP
+    >>> kfold(mv, K=2, resp="y1", seed=1, iter=400).nobs                    # doctest: +SKIP
+    40
     """
     fit = _check_fit(fit)
+    check_resp(fit, resp, "kfold")
     data = fit.frame.data
     if "newdata" in sampling:
         raise BrmsError("kfold refits on the fitted data; newdata is not an argument of kfold.")
@@ -711,13 +795,23 @@ def kfold(fit: "BrmsFit", K: int = 10, folds: Any = None, group: str | None = No
     ids = _make_folds(fit, data, K, folds, group, rng)
     fold_values = np.unique(ids)
     tests = [np.flatnonzero(ids == f) for f in fold_values]
-    lls, fits = _run_folds(fit, data, tests, executor, chains, int(rng.integers(1, 2**31 - 1)), sampling, save_fits)
-    N = len(data)
+    rows = None if resp is None or fit.frame.resp_rows is None else fit.frame.resp_rows[resp]  # ascending
+    scored = None
+    if rows is not None:
+        scored = np.zeros(len(data), dtype=bool)
+        scored[rows] = True
+    lls, fits = _run_folds(fit, data, tests, executor, chains, int(rng.integers(1, 2**31 - 1)), sampling, save_fits,
+                           resp, scored)
+    N = len(data) if rows is None else len(rows)
     elpd = np.empty(N)
     for t, ll in zip(tests, lls):
-        elpd[t] = _logmeanexp(ll)
+        pos = t if rows is None else np.searchsorted(rows, t[scored[t]])  # the response's own row numbers
+        if ll.shape[1] != len(pos):
+            raise BrmsError(f"kfold: a fold's held-out log-likelihood has {ll.shape[1]} values for {len(pos)} rows.")
+        if len(pos):
+            elpd[pos] = _logmeanexp(ll)
     S_full = fit.ndraws()
-    lpd = _logmeanexp(log_lik(fit).reshape(S_full, N))
+    lpd = _logmeanexp(log_lik(fit, resp=resp).reshape(S_full, N))
     pw = pd.DataFrame({"elpd_kfold": elpd, "p_kfold": lpd - elpd, "kfoldic": -2 * elpd})
     return KfoldResult("kfold", _table_of_estimates(pw, ["elpd_kfold", "p_kfold", "kfoldic"]), pw, S_full, N,
                        "", K=len(fold_values), folds=ids, fits=[f for f in fits if f is not None])
@@ -750,6 +844,10 @@ def add_criterion(fit: "BrmsFit", criterion: "str | Sequence[str]", model_name: 
     ['loo', 'waic']
     """
     fit = _check_fit(fit)
+    if "resp" in kwargs:  # stored criteria stand for the whole model: loo(fit) and loo_compare reuse them
+        raise BrmsError("add_criterion(..., resp=...) is not available: stored criteria are of all responses. "
+                        "Use loo(fit, resp=...), waic(fit, resp=...) or kfold(fit, resp=...) and pass the results "
+                        "to loo_compare.")
     wanted = [criterion] if isinstance(criterion, str) else list(criterion)
     bad = [c for c in wanted if c not in CRITERIA]
     if bad:

@@ -148,8 +148,7 @@ def check_subset_resp(fit: "BrmsFit", resp: str | None) -> None:
         raise BrmsError(
             "Argument 'resp' must be a single variable name for models using addition argument 'subset' (brms): "
             "each response of this model is fitted on its own rows; predict one response at a time with resp= one of "
-            f"{', '.join(repr(t.resp) for t in fit.frame.response_terms)} (loo()/waic() per response, brms's "
-            "loo(fit, resp = ...), are not supported by brmspy yet).")
+            f"{', '.join(repr(t.resp) for t in fit.frame.response_terms)} (loo(), waic() and kfold() take resp= too).")
 
 
 def _re_selection(fit: "BrmsFit", re_formula) -> dict[int, set[str]]:

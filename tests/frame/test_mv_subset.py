@@ -196,7 +196,7 @@ def test_predictions_need_resp(fit) -> None:
 
 
 def test_loo_refused_and_per_response_plots(fit) -> None:
-    with pytest.raises(BrmsError, match="loo\\(\\)/waic\\(\\) per response.*not supported by brmspy yet"):
+    with pytest.raises(BrmsError, match="loo\\(\\) of a multivariate model with subset\\(\\) needs resp=.*'y1', 'y2'"):
         bp.loo(fit)
     ce = bp.conditional_effects(fit, resp="y2")
     assert len(ce.points["x"]) == mv_data()["s2"].sum()  # the observed points of y2's rows
