@@ -153,7 +153,14 @@ def process_alive(pid: int) -> bool:
 
 
 def interrupt_after(seconds: float) -> threading.Timer:
-    """Send this process a Ctrl-C (SIGINT) after ``seconds``."""
+    """Send this process a Ctrl-C (SIGINT) after ``seconds``.
+
+    A test run started in the background of a non-interactive shell (``nohup ... &``) inherits SIGINT as
+    ignored, and Python then installs no KeyboardInterrupt handler: these tests would wait for a Ctrl-C that
+    never comes. Python's own handler is installed, as in any interactive session.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(seconds, lambda: os.kill(os.getpid(), signal.SIGINT))
     timer.start()
     return timer
