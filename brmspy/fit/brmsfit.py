@@ -441,7 +441,7 @@ class BrmsFit:
             compare: bool = True, k_threshold: float | None = None, reloo_args: dict[str, Any] | None = None,
             model_names: Sequence[str] | None = None, subsample: int | None = None,
             loo_approximation: str = "plpd", ndraws: int | None = None, chunk_size: int | None = None,
-            seed: int | None = None, cores: int = 1) -> Any:
+            seed: int | None = None, cores: int = 1, resp: str | None = None) -> Any:
         """PSIS leave-one-out cross-validation (brms's ``loo``); see :func:`brmspy.loo`.
 
         Examples
@@ -453,10 +453,12 @@ class BrmsFit:
 
         return loo(self, *fits, pointwise=pointwise, moment_match=moment_match, reloo=reloo, compare=compare,
                    k_threshold=k_threshold, reloo_args=reloo_args, model_names=model_names, subsample=subsample,
-                   loo_approximation=loo_approximation, ndraws=ndraws, chunk_size=chunk_size, seed=seed, cores=cores)
+                   loo_approximation=loo_approximation, ndraws=ndraws, chunk_size=chunk_size, seed=seed, cores=cores,
+                   resp=resp)
 
     def waic(self, *fits: "BrmsFit", compare: bool = True, model_names: Sequence[str] | None = None,
-             ndraws: int | None = None, chunk_size: int | None = None, seed: int | None = None) -> Any:
+             ndraws: int | None = None, chunk_size: int | None = None, seed: int | None = None,
+             resp: str | None = None) -> Any:
         """The widely applicable information criterion (brms's ``waic``); see :func:`brmspy.waic`.
 
         Examples
@@ -466,7 +468,7 @@ class BrmsFit:
         from ..criteria.ic import waic
 
         return waic(self, *fits, compare=compare, model_names=model_names, ndraws=ndraws, chunk_size=chunk_size,
-                    seed=seed)
+                    seed=seed, resp=resp)
 
     def hypothesis(self, hypothesis: "str | Sequence[str] | Mapping[str, str]", class_: str = "b",
                    group: str = "", scope: str = "standard", alpha: float = 0.05, robust: bool = False,

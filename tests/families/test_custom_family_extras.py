@@ -116,7 +116,7 @@ def test_brms_testsuite_family_with_tau_and_vreal():
                             family=bp.mixture("binomial", fam), stanvars=sv)
     stanli.stan_to_mir(code)
     assert "real<lower=0> tau2;" in code
-    assert "log(theta2) + beta_binomial2_lpmf(Y[n] | mu2[n], tau2, vint1[n], vreal1[n]);" in code
+    assert "log(theta2) + beta_binomial2_lpmf(Y[n] | mu2[n], tau2, vint1[n], vreal1[n])" in code
 
 
 @pytest.fixture(scope="module")

@@ -49,8 +49,8 @@ def test_code_sigma_true_and_skew_normal() -> None:
     code = bp.make_stancode("y | se(se, sigma = TRUE) ~ x", data, family=bp.mixture("gaussian", "student"))
     stanli.stan_to_mir(code)
     assert "vector<lower=0>[N] se2 = square(se);" in code
-    assert "ps[1] = log(theta1) + normal_lpdf(Y[n] | mu1[n], sqrt(square(sigma1) + se2[n]));" in code
-    assert "ps[2] = log(theta2) + student_t_lpdf(Y[n] | nu2, mu2[n], sqrt(square(sigma2) + se2[n]));" in code
+    assert "log(theta1) + normal_lpdf(Y[n] | mu1[n], sqrt(square(sigma1) + se2[n]))," in code
+    assert "log(theta2) + student_t_lpdf(Y[n] | nu2, mu2[n], sqrt(square(sigma2) + se2[n]))\n" in code
     code = bp.make_stancode(bp.bf("y | se(se, sigma = TRUE) ~ x", "sigma2 ~ x"), data,
                             family=bp.mixture("gaussian", "gaussian"))
     assert "normal_lpdf(Y[n] | mu2[n], sqrt(square(sigma2[n]) + se2[n]))" in code

@@ -63,10 +63,10 @@ model {
     }
     // likelihood of the mixture model
     for (n in 1:N) {
-      array[2] real ps;
-      ps[1] = log(theta1) + normal_lpdf(Y[n] | mu1[n], sigma1);
-      ps[2] = log(theta2) + normal_lpdf(Y[n] | mu2[n], sigma2);
-      target += log_sum_exp(ps);
+      target += log_sum_exp(
+        log(theta1) + normal_lpdf(Y[n] | mu1[n], sigma1),
+        log(theta2) + normal_lpdf(Y[n] | mu2[n], sigma2)
+      );
     }
   }
   // priors including constants
