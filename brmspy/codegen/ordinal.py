@@ -119,12 +119,7 @@ def _grouped_thresholds(design: PopulationDesign, n_groups: int, ordered: bool, 
                                f"linspaced_vector({n}, 0, {n} - 1);")
         else:
             sb.par.append(f"{kind}[{n}] Intercept{s}_{i};  // temporary thresholds for centered predictors")
-    sb.tpar_def.append(f"vector[nmthres{rs}] merged_Intercept{s};  // merged thresholds")
-    sb.tpar_comp.append("// merge thresholds")
-    sb.gen_def.append("// compute actual thresholds")
-    for i in range(1, n_groups + 1):
-        sb.tpar_comp.append(f"merged_Intercept{s}[Kthres_start{rs}[{i}]:Kthres_end{rs}[{i}]] = Intercept{s}_{i};")
-        sb.gen_def.append(f"vector[nthres{rs}[{i}]] b{s}_Intercept_{i} = Intercept{s}_{i}{shift};")
+    _merge_thresholds(sb, s, rs, n_groups, shift)
     return sb
 
 
@@ -141,13 +136,19 @@ def _fixed_thresholds(design: PopulationDesign, n_groups: int | None, ordered: b
         return sb
     sb.tpar_def.append("// fix thresholds across ordinal mixture components")
     sb.tpar_def += [f"{kind}[nthres{rs}[{i}]] Intercept{s}_{i} = fixed_Intercept{rs}_{i};" for i in range(1, n_groups + 1)]
+    _merge_thresholds(sb, s, rs, n_groups)
+    return sb
+
+
+def _merge_thresholds(sb: StanBlocks, s: str, rs: str, n_groups: int, shift: str = "") -> None:
+    """brms's ``merged_Intercept``: the groups' thresholds in one vector (``Kthres_start``/``_end``), and the
+    actual thresholds per group in generated quantities (``shift`` undoes the centring of the predictors)."""
     sb.tpar_def.append(f"vector[nmthres{rs}] merged_Intercept{s};  // merged thresholds")
     sb.tpar_comp.append("// merge thresholds")
     sb.gen_def.append("// compute actual thresholds")
     for i in range(1, n_groups + 1):
         sb.tpar_comp.append(f"merged_Intercept{s}[Kthres_start{rs}[{i}]:Kthres_end{rs}[{i}]] = Intercept{s}_{i};")
-        sb.gen_def.append(f"vector[nthres{rs}[{i}]] b{s}_Intercept_{i} = Intercept{s}_{i};")
-    return sb
+        sb.gen_def.append(f"vector[nthres{rs}[{i}]] b{s}_Intercept_{i} = Intercept{s}_{i}{shift};")
 
 
 def stan_fixed_thresholds(t: BrmsTerms, priors: ResolvedPriors) -> StanBlocks:
