@@ -24,6 +24,7 @@ import re
 
 from ..core.errors import FormulaError
 from .rexpr import BinOp, Call, Expr, Name, Num, Paren, Unary, parse_expr, walk
+from .syntax import closing_paren
 
 #: special calls that may appear inside arithmetic (brms: me() and mi(); mo() there is invalid)
 SP_IN_EXPR = ("me", "mi")
@@ -44,13 +45,8 @@ def _calls(text: str) -> list[tuple[int, int, str]]:
         m = _SP_CALL.search(text, pos)
         if not m:
             return out
-        depth, i = 0, m.end() - 1
-        while i < len(text):
-            depth += {"(": 1, ")": -1}.get(text[i], 0)
-            if depth == 0:
-                break
-            i += 1
-        if depth:
+        i = closing_paren(text, m.end() - 1)
+        if i == len(text):
             raise FormulaError(f"Unbalanced '(' in {text!r}: add the missing ')'.")
         out.append((m.start(), i + 1, m.group(1)))
         pos = i + 1

@@ -85,6 +85,16 @@ def split_terms(text: str) -> list[tuple[str, str]]:
     return terms
 
 
+def closing_paren(text: str, open_at: int) -> int:
+    """Index of the ``)`` that closes the ``(`` at ``open_at``; ``len(text)`` when it is never closed."""
+    depth = 0
+    for i in range(open_at, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return len(text)
+
+
 def strip_outer_parens(text: str) -> str:
     """Remove parentheses that enclose the whole of ``text`` (repeatedly)."""
     text = text.strip()

@@ -18,7 +18,7 @@ from ..core.errors import FormulaError
 from .rexpr import Name, parse_expr, rename
 from .spexpr import has_sp_call, sp_expression
 from .rterms import RTerms, population_terms
-from .syntax import Call, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
+from .syntax import Call, closing_paren, is_identifier, parse_call, split_terms, split_top, strip_outer_parens
 
 # Addition terms allowed left of '~' after '|', with their argument names.
 ADDITION_TERMS: dict[str, tuple[str, ...]] = {
@@ -466,12 +466,7 @@ def _mmc_placeholders(expr: str, where: str) -> tuple[str, tuple[tuple[str, tupl
         m = _MMC.search(expr)
         if not m:
             return expr, tuple(found)
-        depth, i = 0, m.end() - 1
-        while i < len(expr):
-            depth += {"(": 1, ")": -1}.get(expr[i], 0)
-            if depth == 0:
-                break
-            i += 1
+        i = closing_paren(expr, m.end() - 1)
         call = parse_call(expr[m.start():i + 1])
         if call is None or call.kwargs or len(call.args) < 2 or not all(is_identifier(a.strip()) for a in call.args):
             raise FormulaError(f"mmc() in {where!r} takes the members' covariate columns, e.g. 'mmc(w1, w2)'.")
