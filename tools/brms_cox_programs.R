@@ -11,19 +11,7 @@
 suppressMessages(library(brms))
 out <- "tests/reference/brms_programs"
 d <- read.csv(file.path(out, "cox.csv"))
-num <- function(x) if (is.integer(x)) as.character(x) else sprintf("%.17g", x)
-to_json <- function(sdata) {
-  item <- function(x) {
-    if (is.matrix(x)) {
-      rows <- vapply(seq_len(nrow(x)), function(i) paste0("[", paste(num(x[i, ]), collapse = ","), "]"), "")
-      return(paste0("[", paste(rows, collapse = ","), "]"))
-    }
-    if (is.array(x) || length(x) != 1) return(paste0("[", paste(num(as.vector(x)), collapse = ","), "]"))
-    num(x)
-  }
-  keep <- !vapply(sdata, is.null, TRUE)
-  paste0("{", paste(sprintf('"%s": %s', names(sdata)[keep], vapply(sdata[keep], item, "")), collapse = ",\n"), "}")
-}
+source("tools/standata_json.R")  # to_json(): Stan data as JSON that round-trips doubles
 export <- function(name, formula, family) {
   code <- suppressWarnings(make_stancode(formula, data = d, family = family))
   sdata <- suppressWarnings(make_standata(formula, data = d, family = family))

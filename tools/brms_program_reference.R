@@ -18,21 +18,7 @@ export <- function(name, formula, data, family, prior = NULL) {
   writeLines(to_json(unclass(sdata)), file.path(out, paste0(name, ".json")))
 }
 
-# JSON with 17 significant digits (jsonlite stops at 15, which does not round-trip doubles):
-# matrices row by row, 1-d arrays and vectors of length != 1 as lists, the rest as scalars
-num <- function(x) if (is.integer(x)) as.character(x) else sprintf("%.17g", x)
-to_json <- function(sdata) {
-  item <- function(x) {
-    if (is.matrix(x)) {
-      rows <- vapply(seq_len(nrow(x)), function(i) paste0("[", paste(num(x[i, ]), collapse = ","), "]"), "")
-      return(paste0("[", paste(rows, collapse = ","), "]"))
-    }
-    if (is.array(x) || length(x) != 1) return(paste0("[", paste(num(as.vector(x)), collapse = ","), "]"))
-    num(x)
-  }
-  keep <- !vapply(sdata, is.null, TRUE)
-  paste0("{", paste(sprintf('"%s": %s', names(sdata)[keep], vapply(sdata[keep], item, "")), collapse = ",\n"), "}")
-}
+source("tools/standata_json.R")  # to_json(): Stan data as JSON that round-trips doubles
 
 # brms's inhaler data (4-category rating): the model of brms's vignette with cs(treat)
 data(inhaler, package = "brms")
