@@ -256,6 +256,7 @@ class _Model:
         self.K = K
         if len(order) > 1:
             self._crossed_structure()
+        self.no_scale = set(layout.mean_unc.tolist())  # outer coordinates P does not depend on (gaussian)
         self.calls = 0
         self.solves = 0
         self.seconds = 0.0
@@ -273,14 +274,19 @@ class _Model:
         rows, self.b_cols = np.divmod(self.b_keys, n2)
         self.b_rows = rows
         self.b_ptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=f0.levels))])
-        # the Schur complement's update: every pair of entries in the same row of B
+        # the Schur complement's update: every pair of entries in the same row of B, each unordered
+        # pair once (columns ascend within a row, so e1 <= e2 lands in S's lower triangle, the only
+        # part the Cholesky factorisation reads): half the work of all ordered pairs
         counts = np.diff(self.b_ptr)
         reps = counts[rows]
         e1 = np.repeat(np.arange(rows.size), reps)
         start = np.repeat(np.cumsum(reps) - reps, reps)
         e2 = self.b_ptr[rows[e1]] + (np.arange(e1.size) - start)
-        self.s_e1, self.s_e2 = e1, e2
-        self.s_target = self.b_cols[e1] * n2 + self.b_cols[e2]
+        keep = e2 >= e1
+        e1, e2 = e1[keep], e2[keep]
+        self.s_e1, self.s_e2, self.s_row = e1, e2, rows[e1]
+        self.s_target = self.b_cols[e2] * n2 + self.b_cols[e1]
+        self.s_mult = np.where(e1 == e2, 1.0, 2.0)  # in a quadratic form b_i' M b_i, off-diagonal pairs count twice
         self.c_target = [[cj.astype(np.int64) * n2 + cl for cl in cols] for cj in cols]
 
     def full(self, outer: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -331,9 +337,68 @@ class _Model:
         C = C.reshape(n2, n2)
         C[np.diag_indices(n2)] += np.concatenate([np.full(int(self.offsets[2 + j] - self.offsets[1 + j]), prior[1 + j])
                                                   for j in range(len(rest))])
-        upd = bvals[self.s_e1] * bvals[self.s_e2] / a[self.b_rows[self.s_e1]]
-        schur = C - np.bincount(self.s_target, upd, n2 * n2).reshape(n2, n2)
-        return _Precision(a, B, C, schur)
+        upd = bvals[self.s_e1] * bvals[self.s_e2] / a[self.s_row]
+        schur = C - np.bincount(self.s_target, upd, n2 * n2).reshape(n2, n2)  # lower triangle only
+        P = _Precision(a, B, C, schur)
+        P.bvals = bvals
+        return P
+
+    def inverse_diagonal(self, P: _Precision) -> np.ndarray:
+        """The diagonal of P^-1 (precision order): for the diagonal block 1/a_i + b_i' S^-1 b_i / a_i^2,
+        for the rest diag(S^-1), with S^-1 from the Cholesky factor (LAPACK potri) and the quadratic
+        forms over B's same-row pairs (B's sparsity: no dense product with B)."""
+        if not P.L.size:
+            return 1.0 / P.a
+        from scipy.linalg.lapack import dpotri
+
+        Sinv, info = dpotri(P.L, lower=1)  # lower triangle of S^-1
+        if info != 0:
+            raise np.linalg.LinAlgError("S is singular")
+        bv = P.bvals
+        q = np.bincount(self.s_row, self.s_mult * bv[self.s_e1] * bv[self.s_e2] * Sinv.ravel()[self.s_target],
+                        P.a.size)
+        return np.concatenate([1.0 / P.a + q / P.a**2, np.diag(Sinv)])
+
+    def logdet_gradient(self, x: np.ndarray, P: _Precision) -> np.ndarray:
+        """Gradient of log det P in the outer parameters, exactly, for the gaussian family.
+
+        P = w S G S + D with G = Z'Z (constant), w = 1/sigma^2, S the factors' dr/du (sd when
+        standardised, 1 when centred) and D their prior precisions (1, or 1/sd^2), so with
+        T_m = tr of factor m's block of P^-1: d/d scale_m = 2 (n_m - D_m T_m) / scale_m,
+        d/d D_m = T_m, d/d sigma = -2 (n - sum_m D_m T_m) / sigma; the chain rule to the
+        unconstrained outer parameters takes d(sd, sigma)/d(outer) by central differences of the
+        program's own constrain (its transforms, whatever the bounds). One P^-1 diagonal instead of
+        a differenced log det per outer parameter.
+        """
+        s, lay = self.s, self.lay
+        c = self.constrain(x)
+        d = self.inverse_diagonal(P)
+        dc = np.zeros(c.size)  # d log det P / d constrained value
+        total, n_u = 0.0, 0
+        for j, i in enumerate(self.order):
+            T = float(np.sum(d[self.offsets[j]: self.offsets[j + 1]]))
+            n_m = int(self.offsets[j + 1] - self.offsets[j])
+            sd = c[lay.sd[i]]
+            if lay.centred[i]:
+                dc[lay.sd[i]] += -2.0 / sd**3 * T
+                total += T / sd**2
+            else:
+                dc[lay.sd[i]] += 2.0 * (n_m - T) / sd
+                total += T
+            n_u += n_m
+        dc[lay.sigma] += -2.0 * (n_u - total) / c[lay.sigma]
+        used = np.flatnonzero(dc)
+        grad = np.zeros(lay.outer.size)
+        for j, pos in enumerate(lay.outer):
+            if pos in self.no_scale:
+                continue
+            h = 1e-6 * max(1.0, abs(x[pos]))
+            e = x.copy()
+            e[pos] += h
+            up = self.constrain(e)[used]
+            e[pos] -= 2 * h
+            grad[j] = float(dc[used] @ (up - self.constrain(e)[used])) / (2 * h)
+        return grad
 
     def inner_mode(self, outer: np.ndarray, u: np.ndarray, tol: float = 1e-9, max_iter: int = 50):
         """Newton's method for u*(outer) from ``u``: (u*, log density there, its gradient, precision)."""
@@ -392,12 +457,37 @@ def marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: li
     brmspy.core.errors.SamplingError
         If no mode is found or the outer Hessian is not negative definite.
     """
+    # scipy's LAPACK (its own OpenBLAS, not numpy's) loaded first, so that the limit below reaches it too:
+    # loaded inside the block, its threads spun on a busy machine (1.3 s instead of 0.06 s per P^-1)
+    import scipy.linalg.lapack  # noqa: F401
+
     try:  # one BLAS thread: the dense Schur blocks are small, and on a busy machine threads only wait
         from threadpoolctl import threadpool_limits
     except ImportError:
         return _marginal_laplace(s, log_prob_grad, unc_names, names, constrain, draws, seed, start)
     with threadpool_limits(limits=1, user_api="blas"):
         return _marginal_laplace(s, log_prob_grad, unc_names, names, constrain, draws, seed, start)
+
+
+def _gaussian_start(s: GlmmStructure, x: np.ndarray, start: np.ndarray, lay: _Layout, unc_names: list[str],
+                    constrain: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """lme4's start for a gaussian model: every group sd equal to sigma (relative covariance factor 1).
+
+    The joint mode is a poor start for the sds (with standardised effects one sd can sit at 1e-4
+    and another far too large: the joint density has no mode in them), and the marginal is flat in
+    log sd near 0, where Newton's method cannot leave. Only for sds whose unconstrained coordinate
+    is log sd (brms's ``<lower=0>``); others keep the joint start.
+    """
+    x = x.copy()
+    c = constrain(start)
+    sigma = c[lay.sigma]
+    where = {int(full): j for j, full in enumerate(lay.outer)}
+    for f, k_sd in zip(s.factors, lay.sd):
+        name = f"sd_{f.k}.1"
+        i = unc_names.index(name) if name in unc_names else -1
+        if i in where and np.isclose(np.exp(start[i]), c[k_sd], rtol=1e-9) and np.isfinite(sigma) and sigma > 0:
+            x[where[i]] = np.log(sigma)
+    return x
 
 
 def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: list[str], names: list[str],
@@ -408,15 +498,29 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     lay = _Layout(s, unc_names, names)  # UnsupportedStructure: the caller falls back to the joint approximation
     m = _Model(s, log_prob_grad, constrain, lay)
     n_out = lay.outer.size
+    gaussian = s.family == "gaussian"
     # gaussian: H_uu depends on sigma and the sds only, so the log-det needs no differences in b
     fixed_det = set(np.flatnonzero(np.isin(lay.outer, lay.mean_unc)).tolist()) if s.family == "gaussian" else set()
     start = np.zeros(lay.outer.size + lay.inner.size) if start is None else np.asarray(start, dtype=np.float64)
     state = {"u": start[m.perm]}
     h = 1e-4
 
-    def value_grad(outer: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    def value_grad(outer: np.ndarray, need_du: bool = True) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
         f, u, g, P = m.objective(outer, state["u"])
         state["u"] = u
+        if gaussian:  # P does not depend on u, and its log det's gradient is exact (_Model.logdet_gradient)
+            t0 = time.perf_counter()
+            grad = g[lay.outer] - 0.5 * m.logdet_gradient(m.full(outer, u), P)
+            du = None
+            if need_du:
+                du = np.empty((u.size, n_out))
+                for j in range(n_out):
+                    e = outer.copy()
+                    e[j] += h
+                    du[:, j] = P.solve((m.lpg(m.full(e, u))[1] - g)[m.perm] / h)
+                m.calls += n_out
+            m.seconds += time.perf_counter() - t0
+            return f, grad, u, du
         # envelope theorem: d/d outer of lp(outer, u*(outer)) is the partial gradient at u*. For the
         # log-det, u* moves by du*/d outer_j = P^-1 d(grad_u)/d outer_j (implicit function theorem,
         # the cross derivative by a forward difference of the gradient), and the log-det is
@@ -438,7 +542,7 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
 
     def fun(outer: np.ndarray) -> tuple[float, np.ndarray]:
         try:
-            f, grad, _, _ = value_grad(outer)
+            f, grad, _, _ = value_grad(outer, need_du=not gaussian)
         except (np.linalg.LinAlgError, SamplingError):  # a step too far: the line search backs off
             return np.inf, np.zeros(n_out)
         return -f, -grad
@@ -450,28 +554,39 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
             step = 1e-3 * max(1.0, abs(point[j]))
             e = point.copy()
             e[j] += step
-            H[j] = (value_grad(e)[1] - g_point) / step
+            H[j] = (value_grad(e, need_du=not gaussian)[1] - g_point) / step
         return 0.5 * (H + H.T)
 
     # Newton's method with the curvature at the start (the joint mode is near the marginal's in the
     # fixed effects, whose curvature is 10^4 times the sds'): a few iterations where L-BFGS from an
     # identity guess takes dozens; L-BFGS-B if a step fails or it does not converge
     x = start[lay.outer].copy()
+    x0 = x
+    if gaussian:
+        x = x0 = _gaussian_start(s, x, start, lay, unc_names, constrain)
     u0 = state["u"].copy()
-    nit, converged = 0, False
+    nit, converged, refreshed = 0, False, True
     try:
-        f_x, g_x = value_grad(x)[:2]
+        f_x, g_x = value_grad(x, need_du=not gaussian)[:2]
         H_x = hessian(x, g_x)
         for nit in range(1, 31):
-            L_x = np.linalg.cholesky(-H_x)
-            step = np.linalg.solve(L_x.T, np.linalg.solve(L_x, g_x))  # (-H)^-1 g
+            if gaussian:  # from lme4's start the curvature can be indefinite: its modulus, bounded below
+                lam, V = np.linalg.eigh(-H_x)
+                lam = np.maximum(np.abs(lam), 1e-6 * np.abs(lam).max())
+                step = V @ ((V.T @ g_x) / lam)
+            else:
+                L_x = np.linalg.cholesky(-H_x)
+                step = np.linalg.solve(L_x.T, np.linalg.solve(L_x, g_x))  # (-H)^-1 g
             if float(step @ g_x) < 1e-6:  # Newton decrement: within 0.001 posterior sd of the mode
-                converged = True
-                break
+                converged = not gaussian or refreshed
+                if converged:
+                    break
+                H_x, refreshed = hessian(x, g_x), True  # converged on stale curvature: check with the current one
+                continue
             t = 1.0
             while t > 1e-3:
                 try:
-                    f_new, g_new = value_grad(x + t * step)[:2]
+                    f_new, g_new = value_grad(x + t * step, need_du=not gaussian)[:2]
                 except (np.linalg.LinAlgError, SamplingError):
                     f_new = -np.inf
                 if np.isfinite(f_new) and f_new >= f_x - 1e-8 * abs(f_x):
@@ -480,13 +595,16 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
             else:
                 break  # no uphill step along Newton's direction: L-BFGS-B below
             x, f_x, g_x = x + t * step, f_new, g_new
+            refreshed = False
+            if gaussian and t < 1:  # the quadratic model was poor: new curvature (6 gradients, exact ones)
+                H_x, refreshed = hessian(x, g_x), True
     except (np.linalg.LinAlgError, SamplingError):
         converged = False
     if converged:
         res = type("Result", (), {"x": x, "fun": -f_x, "nit": nit})()
     else:
         state["u"] = u0
-        res = minimize(fun, start[lay.outer], jac=True, method="L-BFGS-B", options={"maxiter": 500, "gtol": 1e-3})
+        res = minimize(fun, x0, jac=True, method="L-BFGS-B", options={"maxiter": 500, "gtol": 1e-3})
     if not np.isfinite(res.fun):
         raise SamplingError("algorithm='laplace': no mode of the marginal density of the fixed effects and sds "
                             "was found; use algorithm='sampling'.")
