@@ -610,7 +610,8 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
                             "was found; use algorithm='sampling'.")
     mode = res.x
     _, g0, u_hat, du = value_grad(mode)
-    H = hessian(mode, g0)
+    # gaussian Newton stops only on curvature computed at its last point: that is the Hessian at the mode
+    H = H_x if converged and gaussian else hessian(mode, g0)
     state["u"] = u_hat
     try:
         L = np.linalg.cholesky(-H)
