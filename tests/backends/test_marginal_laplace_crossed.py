@@ -106,3 +106,35 @@ def test_crossed_covariance_is_the_exact_marginals_curvature(exact):
         # the conditional curvature is the inverse of the precision's diagonal
         prec = np.linalg.inv(lap.outer_cov)[j, j]
         assert -curv == pytest.approx(prec, rel=0.02), names[j]
+
+
+@pytest.fixture(scope="module")
+def crossed_fit():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm(FORMULA, simulate_crossed(), family="gaussian", algorithm="laplace", seed=1, refresh=0,
+                      backend="stanli")
+
+
+def test_crossed_fixed_effects_within_a_tenth_of_lme4s_standard_error(crossed_fit):
+    ref = json.loads((REF / "crossed.json").read_text())
+    assert MARGINAL_TIMING in crossed_fit.stan_draws.timings  # the marginal approximation, not the joint one
+    d = crossed_fit.draws_dict
+    for coef in ("Intercept", "x"):
+        diff = abs(float(d[f"b_{coef}"].mean()) - ref[f"b_{coef}"])
+        assert diff < ref[f"se_{coef}"] / 10, (coef, diff, ref[f"se_{coef}"])
+        # lme4's standard error is the fixed effect's sd given the variance parameters; the Intercept's
+        # also carries sd_dept's uncertainty (8 departments) here, hence the looser bound
+        assert float(d[f"b_{coef}"].std()) == pytest.approx(ref[f"se_{coef}"], rel=0.15 if coef == "x" else 0.3)
+
+
+@pytest.mark.parametrize("name,levels", [("sd_s__Intercept", 120), ("sd_d__Intercept", 40),
+                                         ("sd_dept__Intercept", 8), ("sigma", 2400)])
+def test_crossed_sds_near_lme4s_reml_estimates(crossed_fit, name, levels):
+    """REML's estimate is the mode of the restricted likelihood, the approximation's mean that of a normal
+    in log sd at the posterior's mode: they differ by the posterior's skew, about 3 / sqrt(levels)
+    posterior sds (as for the GLMMs in test_marginal_laplace.py), and by the priors."""
+    ref = json.loads((REF / "crossed.json").read_text())
+    draws = crossed_fit.draws_dict[name]
+    diff = abs(float(draws.mean()) - ref[name])
+    assert diff < 3 / np.sqrt(levels) * float(draws.std()), (name, diff / float(draws.std()))
