@@ -199,6 +199,8 @@ class _Precision:
 
     def __init__(self, a: np.ndarray, B: Any, C: np.ndarray, schur: np.ndarray | None = None):
         self.a, self.B = a, B
+        self.bvals: np.ndarray | None = None  # B's values in _Model's entry order (set by _Model.precision)
+        self.inv_diag: np.ndarray | None = None  # diag(P^-1), once computed (_Model.logdet_gradient)
         if np.any(a <= 0) or not np.all(np.isfinite(a)):
             raise np.linalg.LinAlgError("not positive definite")
         self.n1 = a.size
@@ -256,6 +258,7 @@ class _Model:
         self.K = K
         if len(order) > 1:
             self._crossed_structure()
+        self._last: tuple[tuple, _Precision] | None = None  # gaussian: the last P and its sds and sigma
         self.no_scale = set(layout.mean_unc.tolist())  # outer coordinates P does not depend on (gaussian)
         self.calls = 0
         self.solves = 0
@@ -314,6 +317,17 @@ class _Model:
         """-H_uu at the full unconstrained point ``x``, in precision order."""
         s, lay, sp = self.s, self.lay, self.sparse
         c = self.constrain(x)
+        if s.family == "gaussian":  # P depends on the sds and sigma only: a move in b reuses it
+            key = tuple(c[[*lay.sd, lay.sigma]].tolist())
+            if self._last is not None and self._last[0] == key:
+                return self._last[1]
+            P = self._precision(c)
+            self._last = (key, P)
+            return P
+        return self._precision(c)
+
+    def _precision(self, c: np.ndarray) -> _Precision:
+        s, lay, sp = self.s, self.lay, self.sparse
         w = self.weights(c)
         scale, prior = [], []
         for i in self.order:
@@ -372,7 +386,9 @@ class _Model:
         """
         s, lay = self.s, self.lay
         c = self.constrain(x)
-        d = self.inverse_diagonal(P)
+        d = P.inv_diag
+        if d is None:
+            d = P.inv_diag = self.inverse_diagonal(P)
         dc = np.zeros(c.size)  # d log det P / d constrained value
         total, n_u = 0.0, 0
         for j, i in enumerate(self.order):
