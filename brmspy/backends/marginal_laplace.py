@@ -148,6 +148,7 @@ class MarginalLaplace:
     evaluations: int  # log density gradients
     solves: int = 0  # conditional modes found
     outer_iterations: int = 0
+    centre: np.ndarray | None = None  # the outer normal's centre: the mode, moved where fixed effects integrate out
 
 
 class _Layout:
@@ -506,6 +507,52 @@ def _gaussian_start(s: GlmmStructure, x: np.ndarray, start: np.ndarray, lay: _La
     return x
 
 
+def _integrate_fixed_effects(value_grad: Callable, mode: np.ndarray, H: np.ndarray, cov: np.ndarray,
+                             lay: _Layout) -> np.ndarray:
+    """The move of the outer normal's centre when the fixed effects are integrated out too (gaussian).
+
+    The mode of the marginal over (fixed effects b, sds, sigma) is a maximum-likelihood-like centre
+    for the sds: like ML against REML, it ignores that b is estimated, and a sd with few levels
+    (14 departments) comes out low (lme4: 0.1065 ML, 0.1115 REML; NUTS's mean 0.1235). Integrating
+    b out by Laplace adds ``-1/2 log det(-H_bb(psi))`` to the log marginal of the other outer
+    parameters ``psi``; one Newton step from the mode with that term's gradient (central
+    differences, ``H_bb`` from differences of the exact gradient, where P is reused) gives the
+    shift. As INLA, which puts fixed effects among the latent Gaussian effects.
+    """
+    n_out = mode.size
+    bj = np.flatnonzero(np.isin(lay.outer, lay.mean_unc))
+    pj = np.setdiff1d(np.arange(n_out), bj)
+    if not bj.size or not pj.size:
+        return np.zeros(n_out)
+    sd = np.sqrt(np.diag(cov))
+
+    def logdet_bb(point: np.ndarray) -> float:
+        g0 = value_grad(point, need_du=False)[1]
+        Hbb = np.empty((bj.size, bj.size))
+        for i, j in enumerate(bj):
+            e = point.copy()
+            step = 1e-3 * max(1.0, abs(point[j]))
+            e[j] += step
+            Hbb[i] = (value_grad(e, need_du=False)[1][bj] - g0[bj]) / step
+        sign, logdet = np.linalg.slogdet(-0.5 * (Hbb + Hbb.T))
+        if sign <= 0:
+            raise np.linalg.LinAlgError("fixed effects' curvature not negative definite")
+        return logdet
+
+    r = np.zeros(n_out)
+    try:
+        for k in pj:
+            delta = 0.25 * sd[k]
+            e = mode.copy()
+            e[k] += delta
+            up = logdet_bb(e)
+            e[k] -= 2 * delta
+            r[k] = -0.5 * (up - logdet_bb(e)) / (2 * delta)
+    except (np.linalg.LinAlgError, SamplingError):
+        return np.zeros(n_out)  # no correction where the curvature cannot be had
+    return cov @ r
+
+
 def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: list[str], names: list[str],
                       constrain: Callable[[np.ndarray], np.ndarray], draws: int, seed: int,
                       start: np.ndarray | None) -> MarginalLaplace:
@@ -636,10 +683,15 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
             "algorithm='laplace': the marginal density's Hessian at its mode is not negative definite (a flat "
             "direction, e.g. a group sd with too few levels); use algorithm='sampling'."
         ) from None
+    cov = np.linalg.inv(-H)
+    shift = np.zeros(n_out)
+    if gaussian:
+        shift = _integrate_fixed_effects(value_grad, mode, H, cov, lay)
+        state["u"] = u_hat
     _, _, _, P_hat = m.inner_mode(mode, u_hat)
     rng = np.random.default_rng(seed)
     z_out = rng.standard_normal((int(draws), n_out))
-    d_out = np.linalg.solve(L.T, z_out.T).T  # covariance (-H)^-1
+    d_out = np.linalg.solve(L.T, z_out.T).T + shift  # covariance (-H)^-1, centre moved by the shift
     z_in = rng.standard_normal((int(draws), u_hat.size))
     u_draws = u_hat + d_out @ du.T + P_hat.sample(z_in)
     theta = np.empty((int(draws), lay.outer.size + lay.inner.size))
@@ -647,6 +699,6 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     theta[:, m.perm] = u_draws
     full_mode = m.full(mode, u_hat)
     log_g = -0.5 * (np.einsum("ij,ij->i", z_out, z_out) + np.einsum("ij,ij->i", z_in, z_in))
-    cov = np.linalg.inv(-H)
     return MarginalLaplace(theta=theta, log_g=log_g, mode=full_mode, outer_cov=cov, inner_seconds=m.seconds,
-                           evaluations=m.calls, solves=m.solves, outer_iterations=int(res.nit))
+                           evaluations=m.calls, solves=m.solves, outer_iterations=int(res.nit),
+                           centre=mode + shift)
