@@ -25,6 +25,15 @@ information agree), and each effect's prior adds ``-1/sd^2`` (centred ``a``) or 
 factors the largest factor's block is diagonal and the rest goes through a dense Schur complement.
 :func:`glmm_structure` says which models qualify (anything else gets the joint approximation).
 
+Gaussian models (where the approximation is the exact marginal) take a faster and better path:
+``H_uu`` does not depend on ``u`` or the fixed effects, so one Newton step gives ``u*`` and a move
+in the fixed effects reuses ``P``; the log det's gradient is exact, from the diagonal of ``P^-1``
+(:meth:`_Model.logdet_gradient`), instead of one differenced log det per outer parameter; the
+outer start is lme4's (every sd equal to sigma); and the draws' centre moves from the mode to
+where the fixed effects are integrated out as well (REML-like, :func:`_integrate_fixed_effects`).
+On the InstEval-like crossed model (73,421 rows, 2972 x 1128 x 14 levels) that is 49
+factorisations of the 1142-level Schur block instead of 331.
+
 Written here by hand because no maintained Python library does it for an arbitrary log-density
 callback: lme4 and INLA are R, ``glmmTMB``'s TMB needs a C++ template of the model, and PyMC /
 Bambi have no marginal Laplace for GLMMs. scipy supplies the optimizer and the linear algebra.
