@@ -25,6 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from ...core.stan import StanBlocks
+from ...core.templates import stan_lines
 from ...formula.prefix import Prefix, resp_suffix
 from ...formula.terms import MvBrmsTerms
 from ...frame.types import ModelFrame
@@ -97,15 +98,7 @@ class CountValues(Reduction):
             f"real lconst{s} = -sum(lgamma(to_vector({Y}) + 1));",
             f"vector[N] Yv{s} = to_vector({Y});",
         ]
-        sb.likelihood += [
-            f"// negative binomial log likelihood, log link: lgamma({Y} + {shape}) over the distinct values of {Y}",
-            f"// (an exact reduction; brm(..., reduce=False) gives the row-wise program), dnb = {mu} - log({shape})",
-            "{",
-            f"  vector[N] dnb{s} = {mu} - log({shape});",
-            f"  target += dot_product(Y_counts{s}, lgamma(Y_values{s} + {shape})) - N * lgamma({shape}) + lconst{s}",
-            f"    + dot_product(Yv{s}, dnb{s}) - dot_product(Yv{s} + {shape}, log1p_exp(dnb{s}));",
-            "}",
-        ]
+        sb.likelihood += stan_lines("reductions", "negbinomial_values", Y=Y, mu=mu, shape=shape, s=s)
         return sb
 
 
