@@ -103,7 +103,8 @@ def brm(
         density of a :func:`~brmspy.custom_family`; placed as text and checked by stanc.
     reduce : exact likelihood reductions: ``"auto"`` (default) uses one where it is exact and
         saves work (gaussian sufficient statistics, collapsed bernoulli/binomial/poisson
-        covariate patterns, canonical-link sufficient statistics for ``sum(Y .* mu)``) and, from
+        covariate patterns, canonical-link sufficient statistics for ``sum(Y .* mu)`` of poisson and
+        binomial models, negative binomial ``lgamma(Y + shape)`` over distinct counts) and, from
         1000 rows, lean row-wise forms (data-only constants summed once); ``True`` reduces
         wherever it is exact; ``False`` always writes brms's row-wise program. The posterior is
         the same; :func:`~brmspy.make_stancode` shows the program used.
