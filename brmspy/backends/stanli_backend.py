@@ -397,7 +397,7 @@ class StanliBackend:
                      "(CmdStan: 'The maximum number of iterations is reached! The algorithm may not have "
                      "converged.'); the approximation may not be meaningful.", SamplerWarning)
         timings["optimize"] = time.perf_counter() - t0
-        timings["gradients"] = approx.info["gradients"]
+        logger.info("stanli %s: %s", cfg.algorithm, ", ".join(f"{k} {v:g}" for k, v in approx.info.items()))
         return self._approximate_draws(model, data_json, approx.theta, approx.log_g, cfg, timings, t0, stats)
 
     def _approximate_draws(self, model: CompiledModel, data_json: str, theta: np.ndarray, log_g: np.ndarray,
