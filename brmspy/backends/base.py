@@ -56,10 +56,11 @@ ALGORITHM_LABELS: dict[str, str] = {
     "laplace": "a Laplace approximation at the posterior mode",
     "fixed_param": "fixed parameter values (no MCMC)",
 }
-#: The algorithms each backend runs (stanli has NUTS, and Laplace from its optimizer; PyStan 3 has
-#: NUTS and fixed_param; CmdStan has them all; nutpie has its NUTS only).
+#: The algorithms each backend runs (stanli has NUTS, Laplace from its optimizer, and Pathfinder and
+#: ADVI in Python on its gradient; PyStan 3 has NUTS and fixed_param; CmdStan has them all; nutpie has
+#: its NUTS only).
 BACKEND_ALGORITHMS: dict[str, tuple[str, ...]] = {
-    "stanli": ("sampling", "laplace"),
+    "stanli": ("sampling", "meanfield", "fullrank", "pathfinder", "laplace"),
     "cmdstanpy": ALGORITHMS,
     "pystan": ("sampling", "fixed_param"),
     "nutpie": ("sampling",),

@@ -83,7 +83,7 @@ def brm(
         ``"nutpie"`` (nutpie's sampler on stanli's runtime, no compile; ``pip install "brmspy-stan[nutpie]"``).
     algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
         iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
-        ``"fixed_param"``. The four approximations (CmdStan; laplace also stanli; ``"auto"`` picks one) return 1000
+        ``"fixed_param"``. The four approximations (stanli and CmdStan; ``"auto"`` picks stanli) return 1000
         draws as one chain, with a warning that they approximate the posterior; ``fixed_param`` runs
         on CmdStan and PyStan.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
