@@ -391,7 +391,11 @@ class StanliBackend:
             # runtime has no propto=False), so the relative stopping rule is stricter here (README)
             approx = advi(log_prob_grad, starts[0], cfg.algorithm, iter=cfg.iter, seed=cfg.seed,
                           output_samples=APPROXIMATE_DRAWS)
-            stats = {"log_g__": approx.log_g[None]}
+            stats = {"log_p__": approx.log_p[None], "log_g__": approx.log_g[None]}
+            if not approx.info["pareto_k"] <= 0.7:  # brmspy's check; CmdStan has none for ADVI (README)
+                warn(f"algorithm={cfg.algorithm!r}: the Pareto k of the importance ratios p/q at the "
+                     f"approximation's draws is {approx.info['pareto_k']:.2f} (> 0.7): the draws may be far "
+                     "from the posterior; check against algorithm='sampling'.", SamplerWarning)
             if not approx.info["converged"]:
                 warn(f"algorithm={cfg.algorithm!r}: the ELBO did not converge in iter={cfg.iter} iterations "
                      "(CmdStan: 'The maximum number of iterations is reached! The algorithm may not have "

@@ -119,7 +119,7 @@ class ApproximateDraws:
     log_g : ``(draws,)`` the approximation's log density at each draw (CmdStan's ``log_g__`` for
         ADVI, ``lp_approx__`` for Pathfinder, normalised for Pathfinder and up to a constant for ADVI).
     log_p : ``(draws,)`` the model's log density (constants dropped, as ``lp__``) at each draw, or
-        ``None`` where the algorithm does not evaluate it (ADVI, as the Laplace draws).
+        ``None`` where the algorithm does not evaluate it (the Laplace draws).
     info : what the run did (gradients, iterations, the step size ADVI chose, Pareto k, ...).
     """
 
@@ -578,7 +578,7 @@ def advi(log_prob_grad: LogProbGrad, init: np.ndarray, algorithm: str, *, iter: 
     -------
     ApproximateDraws
         ``log_g`` is CmdStan's ``log_g__`` (``-0.5 |z|^2``); ``info`` has ``eta``, ``iterations``,
-        ``converged`` (1/0), ``elbo`` and ``gradients``.
+        ``converged`` (1/0), ``elbo``, ``gradients`` and ``pareto_k`` (of ``log_p - log_g``).
 
     Raises
     ------
@@ -632,6 +632,31 @@ def _advi(density: _Density, init: np.ndarray, algorithm: str, iter: int, rng: n
                             "use algorithm='sampling'.")
     z = rng.standard_normal((int(output_samples), init.size))
     theta = family.transform(z)
+    log_g = -0.5 * np.einsum("ij,ij->i", z, z)
+    # CmdStan stops here; brmspy also evaluates the model at each draw (CmdStan's log_p__) for the
+    # Pareto k of the importance ratios p/q, which says whether the draws are near the posterior at
+    # all (Yao et al. 2018): ADVI's ELBO can converge far from it, as on sleepstudy.
+    log_p = np.array([density(row)[0] for row in theta])
     info = {"eta": float(eta), "iterations": float(t), "converged": float(converged), "elbo": float(elbo),
-            "gradients": float(density.calls)}
-    return ApproximateDraws(theta=theta, log_g=-0.5 * np.einsum("ij,ij->i", z, z), info=info)
+            "gradients": float(density.calls), "pareto_k": pareto_k(log_p - log_g)}
+    return ApproximateDraws(theta=theta, log_g=log_g, log_p=log_p, info=info)
+
+
+def pareto_k(log_ratio: np.ndarray) -> float:
+    """Pareto k of importance ratios ``log p - log q`` (ArviZ's PSIS; infinite when no ratio is finite).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> pareto_k(np.zeros(1000)) < 0.7       # q = p: equal weights
+    True
+    >>> pareto_k(3 * rng.standard_normal(1000)) > 0.7   # heavy-tailed weights: a poor q
+    True
+    """
+    from arviz_stats.base import array_stats
+
+    ok = np.isfinite(log_ratio)
+    if not ok.any():
+        return math.inf
+    # ArviZ's psislw takes a log-likelihood (weights 1 / likelihood): the log ratios negated
+    return float(array_stats.psislw(-np.asarray(log_ratio, dtype=np.float64)[ok])[1])

@@ -198,8 +198,9 @@ def test_sleepstudy_runs(algo):
         warnings.simplefilter("always")
         fit = bp.brm("Reaction ~ Days + (Days | Subject)", bp.datasets.load("sleepstudy"), seed=1, refresh=0,
                      algorithm=algo)
-    pareto = [w for w in caught if "Pareto k of the importance weights" in str(w.message)]
-    assert len(pareto) == (algo == "pathfinder"), [str(w.message) for w in caught]
+    # ADVI's draws are as far off, and brmspy's Pareto k of p/q at them says so (CmdStan is silent)
+    pareto = [w for w in caught if "Pareto k of the importance" in str(w.message)]
+    assert len(pareto) == 1, [str(w.message) for w in caught]
     sd = fit.draws_dict["sd_Subject__Intercept"]
     cor = fit.draws_dict["cor_Subject__Intercept__Days"]
     assert sd.shape == (1, 1000) and np.all(sd > 0) and np.all(np.abs(cor) <= 1)
@@ -242,3 +243,16 @@ def test_init_values_start_the_paths():
         fit = bp.brm("y ~ x1 + x2", _linear(), seed=4, refresh=0, algorithm="pathfinder", chains=2,
                      init={"b": [0.5, -0.3], "Intercept": 1.0, "sigma": 1.0})
     assert abs(fit.draws_dict["b_x1"].mean() - 0.55) < 0.1
+
+
+def test_advi_pareto_k_is_small_where_the_approximation_is_good(linear_density):
+    # the regression's posterior is nearly normal, so a converged full-rank ADVI fits it and the
+    # importance ratios p/q at its draws are flat (k well below 0.7); mean-field ADVI, whose sds are
+    # the conditional ones (0.45 of the marginal sds here), leaves heavier-tailed ratios
+    log_prob_grad, _ = linear_density
+    start = np.zeros(4)
+    good = advi(log_prob_grad, start, "fullrank", iter=20000, seed=3, eta=0.05, grad_samples=5)
+    narrow = advi(log_prob_grad, start, "meanfield", iter=20000, seed=3, eta=0.05, grad_samples=5)
+    assert good.log_p is not None and good.log_p.shape == (1000,)
+    assert good.info["pareto_k"] < 0.7, good.info  # 0.11 (seeds 1-4: 0.11-0.51)
+    assert narrow.info["pareto_k"] > good.info["pareto_k"], (narrow.info, good.info)
