@@ -648,15 +648,18 @@ def pareto_k(log_ratio: np.ndarray) -> float:
     Examples
     --------
     >>> rng = np.random.default_rng(1)
-    >>> pareto_k(np.zeros(1000)) < 0.7       # q = p: equal weights
+    >>> pareto_k(0.01 * rng.standard_normal(1000)) < 0.7   # q close to p: nearly equal weights
     True
     >>> pareto_k(3 * rng.standard_normal(1000)) > 0.7   # heavy-tailed weights: a poor q
     True
     """
     from arviz_stats.base import array_stats
 
-    ok = np.isfinite(log_ratio)
-    if not ok.any():
+    ratio = np.asarray(log_ratio, dtype=np.float64)
+    ratio = ratio[np.isfinite(ratio)]
+    if ratio.size == 0:
         return math.inf
+    if np.ptp(ratio) == 0:  # q = p up to a constant: equal weights (ArviZ refuses a constant tail)
+        return -math.inf
     # ArviZ's psislw takes a log-likelihood (weights 1 / likelihood): the log ratios negated
-    return float(array_stats.psislw(-np.asarray(log_ratio, dtype=np.float64)[ok])[1])
+    return float(array_stats.psislw(-ratio)[1])
