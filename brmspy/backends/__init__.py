@@ -13,6 +13,7 @@ missing.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..core.errors import BackendUnavailableError
@@ -27,6 +28,7 @@ from .base import (
     CompiledModel,
     Draws,
     SampleConfig,
+    StanData,
     check_algorithm,
 )
 from .cmdstanpy_backend import CmdStanPyBackend
@@ -38,6 +40,9 @@ __all__ = [
     "get_backend",
     "available_backends",
     "select_backend",
+    "choose_backend",
+    "BackendChoice",
+    "StanData",
     "auto_nutpie_reason",
     "NUTPIE_MIN_ROWS",
     "validate_stan_code",
@@ -135,6 +140,15 @@ def available_backends() -> list[str]:
     return [name for name, backend in _BACKENDS.items() if backend.available()]
 
 
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend :func:`choose_backend` picked, and the program as that backend compiled it while
+    choosing (``model``; None when it was not compiled), so sampling does not compile it again."""
+
+    backend: Backend
+    model: CompiledModel | None = None
+
+
 def select_backend(
     code: str,
     name: str = "auto",
@@ -146,7 +160,30 @@ def select_backend(
     config: SampleConfig | None = None,
     warm_start: bool | str = "auto",
 ) -> Backend:
-    """Pick the backend to run ``code`` with.
+    """Pick the backend to run ``code`` with (the ``backend`` of :func:`choose_backend`).
+
+    Examples
+    --------
+    >>> from brmspy.backends import select_backend
+    >>> select_backend("parameters { real y; } model { y ~ std_normal(); }").name
+    'stanli'
+    """
+    return choose_backend(code, name, data, verbose=verbose, algorithm=algorithm, n_rows=n_rows, config=config,
+                          warm_start=warm_start).backend
+
+
+def choose_backend(
+    code: str,
+    name: str = "auto",
+    data: Mapping[str, Any] | None = None,
+    *,
+    verbose: bool = False,
+    algorithm: str = "sampling",
+    n_rows: int | None = None,
+    config: SampleConfig | None = None,
+    warm_start: bool | str = "auto",
+) -> BackendChoice:
+    """Pick the backend to run ``code`` with, and keep what was compiled on the way.
 
     Parameters
     ----------
@@ -159,8 +196,8 @@ def select_backend(
         if it accepts the program (and offers ``algorithm``), else CmdStan if it is installed, else
         PyStan; it says which one runs and why.
     data : dict, optional
-        With data, "auto" also builds the stanli model (cached, so sampling
-        reuses it) and falls back if stanli cannot run one of the program's
+        With data, "auto" also builds the stanli model (or nutpie's, on the same runtime; cached,
+        so sampling reuses it) and falls back if stanli cannot run one of the program's
         features; without data only stanli's compiler is consulted.
     verbose : bool
         Also print the one-line choice (it is always logged at INFO).
@@ -180,11 +217,17 @@ def select_backend(
     brmspy.core.errors.StanCompileError
         If stanc rejects the program.
 
+    Returns
+    -------
+    BackendChoice
+        The backend and, for "auto", the program as it compiled it (pass it to ``sample``).
+
     Examples
     --------
-    >>> from brmspy.backends import select_backend
-    >>> select_backend("parameters { real y; } model { y ~ std_normal(); }").name
-    'stanli'
+    >>> from brmspy.backends import choose_backend
+    >>> choice = choose_backend("parameters { real y; } model { y ~ std_normal(); }")
+    >>> choice.backend.name, choice.model.backend
+    ('stanli', 'stanli')
     """
     algo_config = SampleConfig(algorithm=algorithm).validated()
     if name != "auto":
@@ -193,7 +236,7 @@ def select_backend(
             raise BackendUnavailableError(f"backend {name!r} is not available: {backend.unavailable_reason()}")
         check_algorithm(backend, algo_config)
         _announce(backend.name, "requested", verbose)
-        return backend
+        return BackendChoice(backend)
 
     reasons: list[str] = []
     stanli = _BACKENDS["stanli"]
@@ -206,24 +249,27 @@ def select_backend(
         if algorithm not in stanli.algorithms:
             reasons.append(f"stanli does not offer algorithm={algorithm!r}")
         else:
+            why = auto_nutpie_reason(n_rows, config, warm_start)
+            nutpie = _BACKENDS["nutpie"]
+            if why is not None and data is not None and nutpie.available():
+                # nutpie runs stanli's program (its MIR, no second stanc) on stanli's runtime, so its
+                # build answers whether stanli can run it; stanli's own model is not built
+                nutpie_model = nutpie.from_stanli(model)
+                try:
+                    nutpie.build(nutpie_model, data, config.seed if config and config.seed else 1)
+                except BackendUnavailableError as exc:  # then stanli's build below fails the same way
+                    logger.info("auto: nutpie cannot run this program (%s); trying stanli", exc)
+                else:
+                    _announce("nutpie", why, verbose)
+                    return BackendChoice(nutpie, nutpie_model)
             try:
                 if data is not None:
                     stanli.build(model, data)
             except BackendUnavailableError as exc:
                 reasons.append(str(exc).splitlines()[0])
             else:
-                why = auto_nutpie_reason(n_rows, config, warm_start)
-                nutpie = _BACKENDS["nutpie"]
-                if why is not None and data is not None and nutpie.available():
-                    try:
-                        nutpie.build(nutpie.compile(code), data, config.seed if config and config.seed else 1)
-                    except BackendUnavailableError as exc:  # same runtime as stanli: not expected
-                        logger.info("auto: nutpie cannot run this program (%s); using stanli", exc)
-                    else:
-                        _announce("nutpie", why, verbose)
-                        return nutpie
                 _announce("stanli", "auto", verbose)
-                return stanli
+                return BackendChoice(stanli, model)
     logger.info("falling back from stanli: %s", reasons[-1])
     for fallback in ("cmdstanpy", "pystan"):
         backend = _BACKENDS[fallback]
@@ -232,7 +278,7 @@ def select_backend(
             continue
         if backend.available():
             _announce(fallback, f"auto; {reasons[0]}", verbose)
-            return backend
+            return BackendChoice(backend)
         reasons.append(f"{fallback}: {backend.unavailable_reason()}")
     raise BackendUnavailableError("no Stan backend can run this program:\n  " + "\n  ".join(reasons))
 

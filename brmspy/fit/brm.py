@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backend
+from ..backends import ALGORITHM_LABELS, SampleConfig, StanData, choose_backend, get_backend
 from ..backends.base import _is_int
 from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING, glmm_structure
 from ..backends.warmstart import resolve_warm_start
@@ -249,13 +249,15 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                 f"{', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_={class_!r})."
             )
         stan_data["prior_only"] = 1
-    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,
+    stan_data = StanData(stan_data)  # final: choosing the backend and sampling share one JSON encoding
+    choice = choose_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,
                             n_rows=build.frame.N, config=config, warm_start=settings.get("warm_start", "auto"))
+    chosen = choice.backend
     key = (chosen.name, build.code_hash)
-    model = _COMPILED.get(key)
+    model = choice.model or _COMPILED.get(key)  # "auto" compiled the program while choosing
     if model is None:
         model = chosen.compile(build.code)
-        _COMPILED[key] = model
+    _COMPILED[key] = model
     try:
         if config.algorithm == "laplace" and chosen.name == "stanli":
             draws = chosen.sample(model, stan_data, config, glmm=_glmm_structure(build, stan_data))
