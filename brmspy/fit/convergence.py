@@ -100,7 +100,9 @@ def ndtri(p: np.ndarray) -> np.ndarray:
 def _rankdata(a: np.ndarray) -> np.ndarray:
     """``scipy.stats.rankdata(a, method="average")`` of the flattened array (same arithmetic)."""
     arr = np.ravel(a)
-    order = np.argsort(arr, kind="mergesort")
+    # any sort order gives the same average ranks (tied values share theirs), so not scipy's
+    # stable mergesort: the default sort takes half the time, the largest part of R-hat and ESS
+    order = np.argsort(arr)
     inv = np.empty(order.size, dtype=np.intp)
     inv[order] = np.arange(order.size, dtype=np.intp)
     arr = arr[order]
@@ -230,7 +232,7 @@ def _ess_tail(ary: np.ndarray, prob: float) -> float:
     if _invalid(ary, 1):
         return float("nan")
     low, high = sorted((prob, 1 - prob))
-    return min(_ess(_split_chains(ary <= np.quantile(ary, q, axis=None))) for q in (low, high))
+    return min(_ess(_split_chains(ary <= q)) for q in np.quantile(ary, [low, high], axis=None))  # one partition
 
 
 def rhat_ess(ary: np.ndarray, prob: float = 0.05) -> Convergence:
