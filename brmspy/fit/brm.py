@@ -19,9 +19,7 @@ from ..core.frames import as_pandas
 from ..core.errors import PriorError, SamplerWarning, SamplingError, warn
 from ..families import Family, brmsfamily
 from ..formula import BrmsFormula, MvBrmsFormula
-from ..priors.draws import draw_priors, flat_parameters
 from ..priors.spec import Prior
-from . import storage
 from .brmsfit import SAMPLE_PRIOR, BrmsFit
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 
@@ -174,7 +172,11 @@ def brm(
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
-    path = None if file is None else storage.fit_path(file)
+    path = None
+    if file is not None:
+        from . import storage  # only for fits kept in a file: a fit without one does not load it
+
+        path = storage.fit_path(file)
     if path is not None and path.is_dir():
         storage.check_writable(path)  # FitFileError: a directory is not a fit file
     if path is not None and file_refit != "always" and path.exists():
@@ -239,6 +241,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
             settings: dict, data_name: str, data2: dict[str, Any] | None = None) -> BrmsFit:
     stan_data = dict(build.data)
     if sample_prior == "only":
+        from ..priors.draws import flat_parameters  # prior draws: only for sample_prior
+
         flat = flat_parameters(build.frame, build.priors)
         if flat:
             first = flat[0]
@@ -278,6 +282,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     prior_draws = {}
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
+        from ..priors.draws import draw_priors  # sample_prior="yes" only
+
         prior_draws = draw_priors(build.frame, build.priors, shape, draws.config.seed)
     fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings,
                   data2)
