@@ -13,8 +13,9 @@ missing.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from ..core.errors import BackendUnavailableError
 
@@ -31,9 +32,6 @@ from .base import (
     StanData,
     check_algorithm,
 )
-from .cmdstanpy_backend import CmdStanPyBackend
-from .nutpie_backend import NutpieBackend
-from .pystan_backend import PyStanBackend
 from .stanli_backend import StanliBackend, validate_stan_code
 
 __all__ = [
@@ -60,14 +58,56 @@ __all__ = [
 
 logger = logging.getLogger("brmspy.backends")
 
+def _cmdstanpy() -> Backend:
+    from .cmdstanpy_backend import CmdStanPyBackend  # on first use: a stanli fit never loads it
+
+    return CmdStanPyBackend()
+
+
+def _pystan() -> Backend:
+    from .pystan_backend import PyStanBackend  # on first use: a stanli fit never loads it
+
+    return PyStanBackend()
+
+
+def _nutpie() -> Backend:
+    from .nutpie_backend import NutpieBackend  # on first use: only "auto" on large data or backend="nutpie"
+
+    return NutpieBackend()
+
+
+class _Backends(Mapping[str, Backend]):
+    """The shared backend objects by name, each made (and its module imported) on first use."""
+
+    def __init__(self, makers: dict[str, Callable[[], Backend]]) -> None:
+        self._makers = makers
+        self._made: dict[str, Backend] = {}
+        self._lock = threading.Lock()  # one object per name, so its caches are shared
+
+    def __getitem__(self, name: str) -> Backend:
+        backend = self._made.get(name)
+        if backend is None:
+            with self._lock:
+                backend = self._made.get(name)
+                if backend is None:
+                    backend = self._made[name] = self._makers[name]()
+        return backend
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._makers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 # Preference order for "auto": no C++ first, then CmdStan, then PyStan; nutpie (an optional
 # extra) only for large data sets, see auto_nutpie_reason().
-_BACKENDS: dict[str, Backend] = {
-    "stanli": StanliBackend(),
-    "cmdstanpy": CmdStanPyBackend(),
-    "pystan": PyStanBackend(),
-    "nutpie": NutpieBackend(),
-}
+_BACKENDS: Mapping[str, Backend] = _Backends(
+    {"stanli": StanliBackend, "cmdstanpy": _cmdstanpy, "pystan": _pystan, "nutpie": _nutpie}
+)
 
 #: ``backend="auto"`` samples with nutpie (when installed) from this many rows up. Measured
 #: (``benchmarks/issue24.py``, same runs): at 10^5 rows nutpie took 0.72x stanli's time on the
@@ -250,8 +290,8 @@ def choose_backend(
             reasons.append(f"stanli does not offer algorithm={algorithm!r}")
         else:
             why = auto_nutpie_reason(n_rows, config, warm_start)
-            nutpie = _BACKENDS["nutpie"]
-            if why is not None and data is not None and nutpie.available():
+            nutpie = _BACKENDS["nutpie"] if why is not None and data is not None else None
+            if nutpie is not None and nutpie.available():
                 # nutpie runs stanli's program (its MIR, no second stanc) on stanli's runtime, so its
                 # build answers whether stanli can run it; stanli's own model is not built
                 nutpie_model = nutpie.from_stanli(model)
