@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
+import sys
 import warnings
 from collections import Counter
 from types import SimpleNamespace
@@ -172,3 +175,22 @@ def test_auto_nutpie_uses_stanlis_program_without_a_second_stanc(monkeypatch):
     assert choice.model.backend == "nutpie" and choice.model.handle is not None
     # one stanc for both backends; stanli's model (a second copy of the data) is not built
     assert counts == Counter(stanc=1), counts
+
+
+# ----------------------------------------------------------------------------- modules
+
+
+def test_first_fit_loads_no_module_it_does_not_use():
+    """A stanli fit without ``file=`` or ``sample_prior`` loads no other backend, no storage, no prior draws."""
+    unused = ("brmspy.backends.cmdstanpy_backend", "brmspy.backends.pystan_backend", "brmspy.backends.nutpie_backend",
+              "brmspy.backends.processes", "brmspy.fit.storage", "brmspy.priors.draws")
+    code = ("import sys, json, warnings; warnings.simplefilter('ignore'); import brmspy as bp; "
+            f"fit = bp.brm({FORMULA!r}, bp.datasets.load('sleepstudy'), chains=2, iter=200, seed=1, refresh=0); "
+            "text = str(fit.summary()); "
+            f"print(json.dumps([[m for m in {unused!r} if m in sys.modules], fit.backend, 'Rhat' in text]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [[], "stanli", True]
+    # and each loads when it is asked for
+    assert B.get_backend("cmdstanpy").name == "cmdstanpy"
+    assert "brmspy.backends.cmdstanpy_backend" in sys.modules
