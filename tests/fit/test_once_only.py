@@ -194,3 +194,35 @@ def test_first_fit_loads_no_module_it_does_not_use():
     # and each loads when it is asked for
     assert B.get_backend("cmdstanpy").name == "cmdstanpy"
     assert "brmspy.backends.cmdstanpy_backend" in sys.modules
+
+
+def test_brm_auto_nutpie_runs_stanc_and_encodes_once(monkeypatch):
+    """backend="auto" on 10,000+ rows: one stanc for both backends, one JSON text, no stanli model built."""
+    import pandas as pd
+    import stanli
+
+    stanli_backend = B.get_backend("stanli")
+    monkeypatch.setattr(stanli_backend, "_compiled", ModelCache(32))
+    monkeypatch.setattr(stanli_backend, "_models", ModelCache(8))
+    monkeypatch.setattr(brm_module, "_COMPILED", {})
+    counts: Counter = Counter()
+    _counting(monkeypatch, counts, stanli, "stan_to_mir", "stanc")
+    _counting(monkeypatch, counts, stanli, "Model", "stanli_model")
+    _counting(monkeypatch, counts, stanli, "bridgestan_model", "runtime")
+    encode = json.dumps
+
+    def dumps(obj, **kw):
+        if isinstance(obj, dict) and "prior_only" in obj:  # brms Stan data
+            counts["json"] += 1
+        return encode(obj, **kw)
+
+    monkeypatch.setattr(base, "json", SimpleNamespace(dumps=dumps))
+    rng = np.random.default_rng(8)
+    n = B.NUTPIE_MIN_ROWS
+    df = pd.DataFrame({"x": rng.normal(size=n)})
+    df["y"] = 1.0 + 0.5 * df["x"] + rng.normal(0, 1.5, n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bp.brm("y ~ x", df, chains=1, iter=200, warmup=100, seed=3, refresh=0)
+    assert fit.backend == "nutpie"
+    assert counts == Counter(stanc=1, runtime=1, json=1), counts  # before: 3 stanc, 3 JSON texts, a stanli model
