@@ -164,7 +164,7 @@ class StanliBackend:
         """
         key = code_hash(code)
         cached = self._compiled.get(key)
-        if cached is not None:  # brm() compiles once in select_backend("auto") and again to sample
+        if cached is not None:  # the same program again (update(), loo refits, kfold): no second stanc
             return cached
         stanli = _import_stanli()
         start = time.perf_counter()
