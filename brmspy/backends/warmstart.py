@@ -52,6 +52,12 @@ logger = logging.getLogger("brmspy")
 #: ``warm_start="auto"`` leaves programs with standardized effects alone from this many rows
 #: on: there the ridge mode was measured to slow warmup down (the InstEval-like benchmark).
 WARM_START_MIN_ROWS = 10_000
+#: ``warm_start="auto"`` warm-starts programs with standardized effects only when the grouping
+#: factor with the fewest rows per level has at most this many: then each level's effect is weakly
+#: determined and its standardized coordinate's posterior variance is near the unit metric's 1
+#: (sleepstudy, 10 rows per level: 0.3).  With 40 rows per level it was 0.04, and the warm start
+#: cost 10-15% more gradients than Stan's unit start (2000-row poisson GLMM, 50 groups).
+WARM_START_MAX_ROWS_PER_LEVEL = 25
 #: One gradient per parameter is the curvature's cost; beyond this many parameters it is not
 #: worth it (and a diagonal is a poor summary of such a posterior anyway).
 WARM_START_MAX_PARAMS = 20_000
@@ -96,36 +102,41 @@ def resolve_warm_start(
 ) -> bool:
     """``brm(warm_start=...)`` as a yes/no.
 
-    ``"auto"`` warm-starts every program except two kinds whose mode is measured to mislead:
+    ``"auto"`` warm-starts programs without standardized (non-centered) effects, except
+    centered effects over levels of few rows each, fewer than
+    :data:`~brmspy.codegen.tuning.CENTERED_MIN_ROWS` in the factor with the fewest
+    (``rows_per_level``): they collapse into the funnel's neck.  Centered, the InstEval-like
+    model's "mode" had sd_1 = 0 and sigma 2.8 (posterior 1.18), and the fit took 166 s cold but
+    over 25 minutes warm.  Levels of 100+ rows pin their effects down: a 14-level centered factor
+    over 10^5 rows warm-started fine.
 
-    * standardized (non-centered) effects (``standardized``: ``z_1``, ``zs_1_1``, ...) with at
-      least :data:`WARM_START_MIN_ROWS` rows.  The data see only ``sd * z`` and the search slides
-      along that ridge to a huge sd with tiny ``z``, or to sd near 0.  Below that size the
-      standardized coordinates keep the unit metric and the chains Stan's inits (module
-      docstring), which made sleepstudy's fit a third cheaper; at scale, in the InstEval-like
-      benchmark the "mode" had sd_1 = 143 (posterior 0.33), sd_2 = 5e-32 and Intercept 6.7
-      (posterior 3.3), and the fit took 317-433 s instead of 205 s (before the unit coordinates:
-      not measured since).
-    * centered effects (no standardized ones) over levels of few rows each, fewer than
-      :data:`~brmspy.codegen.tuning.CENTERED_MIN_ROWS` in the factor with the fewest
-      (``rows_per_level``): they collapse into the funnel's neck.  Centered, the InstEval-like
-      model's "mode" had sd_1 = 0 and sigma 2.8 (posterior 1.18), and the fit took 166 s cold but
-      over 25 minutes warm.  Levels of 100+ rows pin their effects down: a 14-level centered
-      factor over 10^5 rows warm-started fine.
+    Programs with standardized effects (``standardized``: ``z_1``, ``zs_1_1``, ...) have their mode on
+    the ``sd * z`` ridge; ``"auto"`` warm-starts them (unit metric for those coordinates, Stan's
+    inits: module docstring) only with fewer than :data:`WARM_START_MIN_ROWS` rows and at most
+    :data:`WARM_START_MAX_ROWS_PER_LEVEL` rows per level in the factor with the fewest (a smooth's
+    ``zs`` alone: not warm-started; no gain was measured).  At scale the search
+    slides along the ridge: in the InstEval-like benchmark the "mode" had sd_1 = 143 (posterior
+    0.33), sd_2 = 5e-32 and Intercept 6.7 (posterior 3.3), and the fit took 317-433 s instead of
+    205 s (before the unit coordinates; not measured since).
 
     ``True`` warm-starts anyway, with a warning in those cases.
 
     Examples
     --------
-    >>> resolve_warm_start("auto", 100_000), resolve_warm_start("auto", 180), resolve_warm_start("auto", 180, ("z_1",))
+    >>> resolve_warm_start("auto", 100_000), resolve_warm_start("auto", 180), resolve_warm_start("auto", 180, ("z_1",), 10.0)
     (True, True, True)
+    >>> resolve_warm_start("auto", 2000, ("z_1",), 40.0), resolve_warm_start("auto", 400, ("zs_1_1",))
+    (False, False)
     >>> resolve_warm_start("auto", 100_000, standardized=("z_1",)), resolve_warm_start("auto", 100_000, (), 25.0)
     (False, False)
     """
     few_rows = not standardized and rows_per_level is not None and rows_per_level < CENTERED_MIN_ROWS
     ridge = bool(standardized) and n_rows >= WARM_START_MIN_ROWS
     if option == "auto":
-        return not (few_rows or ridge)
+        if standardized:
+            weak = rows_per_level is not None and rows_per_level <= WARM_START_MAX_ROWS_PER_LEVEL
+            return weak and not ridge
+        return not few_rows
     if isinstance(option, (bool, np.bool_)):
         if option and (ridge or few_rows):
             why = (

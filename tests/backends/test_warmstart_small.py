@@ -22,6 +22,7 @@ from brmspy.backends.warmstart import (
     on_ridge,
     parameter_names,
     parameter_values,
+    WARM_START_MAX_ROWS_PER_LEVEL,
     resolve_warm_start,
     scale_parameter,
     standard_normal_parameters,
@@ -140,7 +141,11 @@ def test_small_model_without_group_effects_starts_dispersed_around_the_mode():
 def test_resolve_warm_start_for_small_models():
     assert resolve_warm_start("auto", 180, ("z_1",), rows_per_level=10.0) is True
     assert resolve_warm_start("auto", 400) is True
-    assert resolve_warm_start("auto", 10_000, ("z_1",)) is False
+    assert resolve_warm_start("auto", 10_000, ("z_1",), rows_per_level=10.0) is False
+    # levels of many rows: z's posterior variance is far below the unit metric's 1 (2000-row poisson GLMM)
+    assert resolve_warm_start("auto", 2000, ("z_1",), rows_per_level=40.0) is False
+    assert resolve_warm_start("auto", 400, ("z_1",), rows_per_level=WARM_START_MAX_ROWS_PER_LEVEL) is True
+    assert resolve_warm_start("auto", 400, ("zs_1_1",)) is False  # a smooth alone: no gain measured
     # centered effects over few rows per level: the funnel's neck, left alone at any size
     assert resolve_warm_start("auto", 400, (), rows_per_level=20.0) is False
 
