@@ -276,7 +276,7 @@ class StanliBackend:
                 # the user's inits win; with standardized effects the mode is on the sd * z ridge, so
                 # the chains start at Stan's inits (as dispersed as brms's)
                 if inits is None and radius is None and ws.start_at_mode:
-                    kwargs["inits"] = dispersed_inits(ws, cfg.chains, cfg.seed)
+                    kwargs["inits"] = dispersed_inits(ws, cfg.chains, cfg.seed, _log_prob_grad(built))
                 timings["warm_start"] = ws.seconds
 
         t1 = time.perf_counter()

@@ -219,18 +219,36 @@ def warm_start(
     return None if ws is None else dataclasses.replace(ws, seconds=time.perf_counter() - t0)
 
 
-def dispersed_inits(ws: WarmStart, chains: int, seed: int) -> np.ndarray:
+def dispersed_inits(ws: WarmStart, chains: int, seed: int, log_prob_grad: LogProbGrad | None = None) -> np.ndarray:
     """One unconstrained start per chain: the mode plus :data:`INIT_SPREAD` curvature sds of noise.
+
+    With ``log_prob_grad``, a start whose density is not finite (a weakly identified parameter's
+    noise can reach, say, a Cholesky factor's boundary) has its noise halved, up to the mode itself,
+    so that Stan does not refuse the chain.
 
     Examples
     --------
     >>> ws = WarmStart(np.array([1e-6, 4.0]), np.array([0.3, 1.0]), 0, 0.0)
     >>> dispersed_inits(ws, 4, seed=1).shape
     (4, 2)
+    >>> inside = lambda x: (0.0 if abs(x[1]) < 1.5 else -np.inf, np.zeros(2))
+    >>> bool(np.all(np.abs(dispersed_inits(ws, 50, seed=1, log_prob_grad=inside)[:, 1]) < 1.5))
+    True
     """
     rng = np.random.default_rng(seed)
-    noise = rng.standard_normal((chains, ws.mode.size))
-    return ws.mode + INIT_SPREAD * np.sqrt(ws.inv_metric) * noise
+    noise = INIT_SPREAD * np.sqrt(ws.inv_metric) * rng.standard_normal((chains, ws.mode.size))
+    out = ws.mode + noise
+    if log_prob_grad is None:
+        return out
+    for c in range(chains):
+        for shrink in (1.0, 0.5, 0.25, 0.125, 0.0):
+            out[c] = ws.mode + shrink * noise[c]
+            try:
+                if np.isfinite(log_prob_grad(out[c])[0]):
+                    break
+            except (RuntimeError, ValueError, FloatingPointError):
+                continue
+    return out
 
 
 def on_ridge(ws: WarmStart, groups: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> WarmStart:

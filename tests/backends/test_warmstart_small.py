@@ -188,3 +188,29 @@ def test_on_ridge_floors_the_sds_and_unit_metric_for_the_effects():
     ws2 = WarmStart(np.array([90.0, 3.0, 0.5, 1e-4, 1e-4]), np.zeros(5), 0, 0.0)
     assert on_ridge(ws2, [(z, sd)]).inv_metric[1] == 3.0
     assert on_ridge(ws2, [(z, None)]).inv_metric.tolist() == [90.0, 3.0, 0.5, 1.0, 1.0]
+
+
+def test_dispersed_inits_stay_where_the_density_is_finite(sleep):
+    # A Cholesky factor's coordinate with a huge curvature variance: its noise reaches tanh's
+    # saturation, where lkj_corr_cholesky has no density and Stan would refuse the chain.
+    from brmspy.backends.warmstart import dispersed_inits
+
+    backend = stanli_backend.StanliBackend()
+    build = build_model(SLEEP, sleep)
+    built = backend.build(backend.compile(build.code), build.data)
+    mode = np.asarray(built.optimize(seed=1).unconstrained)
+    inv = np.full(mode.size, 1e-4)
+    inv[-1] = 400.0  # L_1's coordinate: noise of sd 40, tanh saturates beyond about 19
+    ws = WarmStart(inv, mode, 0, 0.0)
+
+    def finite(theta: np.ndarray) -> bool:
+        try:
+            return bool(np.isfinite(built.log_prob_grad(theta)[0]))
+        except (RuntimeError, ValueError):
+            return False
+
+    raw = dispersed_inits(ws, 8, seed=2)
+    assert not all(finite(row) for row in raw)  # without the check some starts are unusable
+    guarded = dispersed_inits(ws, 8, seed=2, log_prob_grad=lambda t: built.log_prob_grad(t))
+    assert all(finite(row) for row in guarded)
+    assert len({round(row[-1], 6) for row in guarded}) > 1  # still dispersed, not all at the mode
