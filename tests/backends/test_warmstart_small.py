@@ -214,3 +214,15 @@ def test_dispersed_inits_stay_where_the_density_is_finite(sleep):
     guarded = dispersed_inits(ws, 8, seed=2, log_prob_grad=lambda t: built.log_prob_grad(t))
     assert all(finite(row) for row in guarded)
     assert len({round(row[-1], 6) for row in guarded}) > 1  # still dispersed, not all at the mode
+
+
+def test_a_failed_mode_search_is_retried_from_a_narrower_start(sleep):
+    # sleepstudy's L-BFGS from stanli's seed-3 start fails (non-finite density on the line search);
+    # the retry from uniform(-0.5, 0.5) finds the mode, so the fit is still warm-started.
+    backend = stanli_backend.StanliBackend()
+    build = build_model(SLEEP, sleep)
+    built = backend.build(backend.compile(build.code), build.data)
+    with pytest.raises(RuntimeError, match="optimize failed"):
+        built.optimize(seed=3)
+    ws = backend._warm_start(built, 3, build.code)
+    assert ws is not None and ws.n_unit == 36
