@@ -19,7 +19,17 @@ import numpy as np
 
 from ..core.errors import BackendUnavailableError, DataError, SamplerWarning, SamplingError, StanCompileError, warn
 from .progress import stanli_progress
-from .warmstart import WarmStart, dispersed_inits, warm_start
+from .warmstart import (
+    WarmStart,
+    coordinates,
+    dispersed_inits,
+    on_ridge,
+    parameter_names,
+    parameter_values,
+    scale_parameter,
+    standard_normal_parameters,
+    warm_start,
+)
 
 from .base import (
     APPROXIMATE_DRAWS,
@@ -263,11 +273,13 @@ class StanliBackend:
 
         timings = {"compile": model.compile_time, "build": t_build}
         if cfg.warm_start:
-            ws = self._warm_start(built, cfg.seed)
+            ws = self._warm_start(built, cfg.seed, model.code)
             if ws is not None:
                 kwargs["inv_metric"] = ws.inv_metric
-                if inits is None and radius is None:  # the user's inits win
-                    kwargs["inits"] = dispersed_inits(ws, cfg.chains, cfg.seed)
+                # the user's inits win; with standardized effects the mode is on the sd * z ridge, so
+                # the chains start at Stan's inits (as dispersed as brms's)
+                if inits is None and radius is None and ws.start_at_mode:
+                    kwargs["inits"] = dispersed_inits(ws, cfg.chains, cfg.seed, _log_prob_grad(built))
                 timings["warm_start"] = ws.seconds
 
         t1 = time.perf_counter()
@@ -455,17 +467,46 @@ class StanliBackend:
         return bs
 
     @staticmethod
-    def _warm_start(built: Any, seed: int) -> WarmStart | None:
-        """The curvature-at-the-mode starting metric (:mod:`brmspy.backends.warmstart`), or ``None``."""
+    def _warm_start(built: Any, seed: int, code: str = "") -> WarmStart | None:
+        """The curvature-at-the-mode starting metric (:mod:`brmspy.backends.warmstart`), or ``None``.
+
+        Standardized effects of ``code`` (``std_normal`` priors) and their sds get
+        :func:`~brmspy.backends.warmstart.on_ridge`'s metric; when their coordinates cannot be
+        told apart the fit gets no warm start.
+        """
+        found: dict[str, Any] = {}
 
         def find_mode() -> np.ndarray:
             # stanli's L-BFGS is CmdStan's optimizer, run natively; the mode includes the
             # Jacobian (unconstrained scale), which is the density NUTS samples.
-            return np.asarray(built.optimize(seed=seed).unconstrained, dtype=np.float64)
+            try:
+                found["mode"] = built.optimize(seed=seed)
+            except RuntimeError:
+                # a start in uniform(-2, 2) can send the line search where the density is not finite
+                # (sleepstudy, seed 3); one retry from a narrower start (a failure there means no warm start)
+                found["mode"] = built.optimize(seed=seed, init_radius=0.5)
+            return np.asarray(found["mode"].unconstrained, dtype=np.float64)
 
         log_prob_grad = _log_prob_grad(built)
 
-        return warm_start(log_prob_grad, int(built.n_unconstrained), find_mode)
+        ws = warm_start(log_prob_grad, int(built.n_unconstrained), find_mode)
+        standardized = standard_normal_parameters(code)
+        if ws is None or not standardized:
+            return ws
+        values = parameter_values(found["mode"], parameter_names(code))
+        groups = []
+        try:
+            for name in standardized:
+                z = coordinates(built.unconstrain, values, name)
+                sd = scale_parameter(name, values)
+                groups.append((z, None if sd is None else coordinates(built.unconstrain, values, sd, positive=True)))
+        except (KeyError, ValueError, RuntimeError, TypeError) as exc:
+            logger.info("No warm start: the standardized effects' coordinates are unknown (%s).", exc)
+            return None
+        if any(z.shape != ws.inv_metric.shape or not z.any() for z, _ in groups):
+            logger.info("No warm start: the standardized effects' coordinates are unknown.")
+            return None
+        return on_ridge(ws, groups)
 
     @staticmethod
     def _unconstrain(built: Any, values: Mapping[str, Any], chain: int) -> np.ndarray:

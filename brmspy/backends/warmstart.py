@@ -12,6 +12,16 @@ curvature's scale (overdispersed against the mode's Gaussian approximation, so R
 compares dispersed starts) rather than at Stan's uniform(-2, 2), which can lie hundreds of
 posterior sds away.  Warmup still adapts the metric and the posterior is the same.
 
+Hierarchical programs with brms's standardized effects (``z_1 ~ std_normal()``, scaled by an
+sd) have their joint mode on the ``sd * z`` ridge, not in the posterior: for sleepstudy's
+``(Days | Subject)`` the mode has sd 620 (posterior 25), ``z`` near 0 and a lp 30 above any
+draw's.  There the curvature is kept only for the other parameters (it still gets the
+Intercept's and sigma's scales, 10^4 apart, within a factor of 30 instead of 10^4), the
+standardized coordinates keep the unit metric (their prior is N(0, 1), so 1 is their scale's
+order), and the chains start where Stan's would (uniform(-2, 2) on the unconstrained scale),
+so they start as dispersed as brms's.  On sleepstudy that cuts the fit's gradients by about a
+third (warmup's first window no longer runs 400-step trees).
+
 Examples
 --------
 >>> import numpy as np
@@ -27,9 +37,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -38,9 +49,15 @@ from ..codegen.tuning import CENTERED_MIN_ROWS
 
 logger = logging.getLogger("brmspy")
 
-#: ``warm_start="auto"`` warm-starts models with at least this many rows: there a gradient is
-#: costly and the unit metric's first window dominates warmup; below, warmup takes seconds anyway.
+#: ``warm_start="auto"`` leaves programs with standardized effects alone from this many rows
+#: on: there the ridge mode was measured to slow warmup down (the InstEval-like benchmark).
 WARM_START_MIN_ROWS = 10_000
+#: ``warm_start="auto"`` warm-starts programs with standardized effects only when the grouping
+#: factor with the fewest rows per level has at most this many: then each level's effect is weakly
+#: determined and its standardized coordinate's posterior variance is near the unit metric's 1
+#: (sleepstudy, 10 rows per level: 0.3).  With 40 rows per level it was 0.04, and the warm start
+#: cost 10-15% more gradients than Stan's unit start (2000-row poisson GLMM, 50 groups).
+WARM_START_MAX_ROWS_PER_LEVEL = 25
 #: One gradient per parameter is the curvature's cost; beyond this many parameters it is not
 #: worth it (and a diagonal is a poor summary of such a posterior anyway).
 WARM_START_MAX_PARAMS = 20_000
@@ -64,12 +81,20 @@ class WarmStart:
     mode : the unconstrained point where the curvature was taken.
     n_fallback : parameters whose curvature was not positive and finite (they start at 1).
     seconds : time spent finding the mode and the curvature.
+    n_unit : standardized coordinates that keep the unit metric (:func:`with_unit_coordinates`);
+        when there are any the mode is no place to start chains from.
     """
 
     inv_metric: np.ndarray
     mode: np.ndarray
     n_fallback: int
     seconds: float
+    n_unit: int = 0
+
+    @property
+    def start_at_mode(self) -> bool:
+        """Whether chains should start around the mode (:func:`dispersed_inits`) rather than at Stan's inits."""
+        return self.n_unit == 0
 
 
 def resolve_warm_start(
@@ -77,34 +102,47 @@ def resolve_warm_start(
 ) -> bool:
     """``brm(warm_start=...)`` as a yes/no.
 
-    ``"auto"`` means at least :data:`WARM_START_MIN_ROWS` rows, no standardized (non-centered)
-    effects in the program (``standardized``: ``z_1``, ``zs_1_1``, ...) and, where there are
-    grouping factors, at least :data:`~brmspy.codegen.tuning.CENTERED_MIN_ROWS` rows per level
-    in the factor with the fewest (``rows_per_level``).  Only then is the joint mode near the
-    posterior.  With standardized effects the data see only ``sd * z``, and the search slides
-    along that ridge to a huge sd with tiny ``z``, or to sd near 0.  In the InstEval-like
-    benchmark the "mode" had sd_1 = 143 (posterior 0.33), sd_2 = 5e-32 and Intercept 6.7
-    (posterior 3.3); the metric for ``z_1`` was 10^5 times too small and the fit took 317-433 s
-    instead of 205 s.  Centered effects over levels of a few rows each collapse too, into the
-    funnel's neck: centered, the same model's "mode" had sd_1 = 0 and sigma 2.8 (posterior 1.18),
-    and the fit took 166 s cold but over 25 minutes warm.  Levels of 100+ rows pin their effects down: a 14-level centered factor
-    over 10^5 rows warm-started fine.  ``True`` warm-starts anyway, with a warning in those cases.
+    ``"auto"`` warm-starts programs without standardized (non-centered) effects, except
+    centered effects over levels of few rows each, fewer than
+    :data:`~brmspy.codegen.tuning.CENTERED_MIN_ROWS` in the factor with the fewest
+    (``rows_per_level``): they collapse into the funnel's neck.  Centered, the InstEval-like
+    model's "mode" had sd_1 = 0 and sigma 2.8 (posterior 1.18), and the fit took 166 s cold but
+    over 25 minutes warm.  Levels of 100+ rows pin their effects down: a 14-level centered factor
+    over 10^5 rows warm-started fine.
+
+    Programs with standardized effects (``standardized``: ``z_1``, ``zs_1_1``, ...) have their mode on
+    the ``sd * z`` ridge; ``"auto"`` warm-starts them (unit metric for those coordinates, Stan's
+    inits: module docstring) only with fewer than :data:`WARM_START_MIN_ROWS` rows and at most
+    :data:`WARM_START_MAX_ROWS_PER_LEVEL` rows per level in the factor with the fewest (a smooth's
+    ``zs`` alone: not warm-started; no gain was measured).  At scale the search
+    slides along the ridge: in the InstEval-like benchmark the "mode" had sd_1 = 143 (posterior
+    0.33), sd_2 = 5e-32 and Intercept 6.7 (posterior 3.3), and the fit took 317-433 s instead of
+    205 s (before the unit coordinates; not measured since).
+
+    ``True`` warm-starts anyway, with a warning in those cases.
 
     Examples
     --------
-    >>> resolve_warm_start("auto", 100_000), resolve_warm_start("auto", 180), resolve_warm_start(True, 180)
-    (True, False, True)
+    >>> resolve_warm_start("auto", 100_000), resolve_warm_start("auto", 180), resolve_warm_start("auto", 180, ("z_1",), 10.0)
+    (True, True, True)
+    >>> resolve_warm_start("auto", 2000, ("z_1",), 40.0), resolve_warm_start("auto", 400, ("zs_1_1",))
+    (False, False)
     >>> resolve_warm_start("auto", 100_000, standardized=("z_1",)), resolve_warm_start("auto", 100_000, (), 25.0)
     (False, False)
     """
-    few_rows = rows_per_level is not None and rows_per_level < CENTERED_MIN_ROWS
+    few_rows = not standardized and rows_per_level is not None and rows_per_level < CENTERED_MIN_ROWS
+    ridge = bool(standardized) and n_rows >= WARM_START_MIN_ROWS
     if option == "auto":
-        return n_rows >= WARM_START_MIN_ROWS and not standardized and not few_rows
+        if standardized:
+            weak = rows_per_level is not None and rows_per_level <= WARM_START_MAX_ROWS_PER_LEVEL
+            return weak and not ridge
+        return not few_rows
     if isinstance(option, (bool, np.bool_)):
-        if option and (standardized or few_rows):
+        if option and (ridge or few_rows):
             why = (
                 f"non-centered parameters ({', '.join(standardized[:3])}{', ...' if len(standardized) > 3 else ''})"
-                if standardized
+                f" and {n_rows} rows"
+                if ridge
                 else f"a grouping factor with {rows_per_level:.0f} rows per level (under {CENTERED_MIN_ROWS})"
             )
             warn(
@@ -181,15 +219,173 @@ def warm_start(
     return None if ws is None else dataclasses.replace(ws, seconds=time.perf_counter() - t0)
 
 
-def dispersed_inits(ws: WarmStart, chains: int, seed: int) -> np.ndarray:
+def dispersed_inits(ws: WarmStart, chains: int, seed: int, log_prob_grad: LogProbGrad | None = None) -> np.ndarray:
     """One unconstrained start per chain: the mode plus :data:`INIT_SPREAD` curvature sds of noise.
+
+    With ``log_prob_grad``, a start whose density is not finite (a weakly identified parameter's
+    noise can reach, say, a Cholesky factor's boundary) has its noise halved, up to the mode itself,
+    so that Stan does not refuse the chain.
 
     Examples
     --------
     >>> ws = WarmStart(np.array([1e-6, 4.0]), np.array([0.3, 1.0]), 0, 0.0)
     >>> dispersed_inits(ws, 4, seed=1).shape
     (4, 2)
+    >>> inside = lambda x: (0.0 if abs(x[1]) < 1.5 else -np.inf, np.zeros(2))
+    >>> bool(np.all(np.abs(dispersed_inits(ws, 50, seed=1, log_prob_grad=inside)[:, 1]) < 1.5))
+    True
     """
     rng = np.random.default_rng(seed)
-    noise = rng.standard_normal((chains, ws.mode.size))
-    return ws.mode + INIT_SPREAD * np.sqrt(ws.inv_metric) * noise
+    noise = INIT_SPREAD * np.sqrt(ws.inv_metric) * rng.standard_normal((chains, ws.mode.size))
+    out = ws.mode + noise
+    if log_prob_grad is None:
+        return out
+    for c in range(chains):
+        for shrink in (1.0, 0.5, 0.25, 0.125, 0.0):
+            out[c] = ws.mode + shrink * noise[c]
+            try:
+                if np.isfinite(log_prob_grad(out[c])[0]):
+                    break
+            except (RuntimeError, ValueError, FloatingPointError):
+                continue
+    return out
+
+
+def on_ridge(ws: WarmStart, groups: Sequence[tuple[np.ndarray, np.ndarray | None]]) -> WarmStart:
+    """``ws`` for a program with standardized effects, whose mode lies on the ``sd * z`` ridge.
+
+    ``groups`` holds, per standardized parameter, the boolean mask of its unconstrained coordinates
+    and that of the sd scaling it (``None`` when it has none).  The standardized coordinates get
+    the unit metric (their prior is N(0, 1)).  On the ridge the curvature of ``log(sd)`` is the
+    data's information about ``sd * z`` (sleepstudy: variance 4.5e-5 against the posterior's
+    0.06); it is raised to at least ``1 / (2 J)``, the sampling variance of the log of an sd
+    estimated from J effects, J = standardized coordinates per sd.  Too small a variance there
+    traps a chain (negative binomial ``(1 | g)``: min bulk ESS 7 and 100 divergences with it).
+
+    Examples
+    --------
+    >>> ws = WarmStart(np.array([90.0, 1e-5, 1e-4, 1e-4, 1e-4, 1e-4]), np.zeros(6), 0, 0.0)
+    >>> z, sd = np.arange(6) >= 2, np.arange(6) == 1
+    >>> on_ridge(ws, [(z, sd)]).inv_metric.tolist()
+    [90.0, 0.125, 1.0, 1.0, 1.0, 1.0]
+    """
+    inv = ws.inv_metric.copy()
+    unit = np.zeros(inv.size, dtype=bool)
+    for z, sd in groups:
+        z = np.asarray(z, dtype=bool)
+        unit |= z
+        if sd is not None and np.any(sd):
+            sd = np.asarray(sd, dtype=bool)
+            inv[sd] = np.maximum(inv[sd], 1.0 / (2.0 * z.sum() / sd.sum()))
+    inv[unit] = 1.0
+    return dataclasses.replace(ws, inv_metric=inv, n_unit=int(unit.sum()))
+
+
+# The parameters block (brms writes "parameters {" and its closing brace at a line's start), one
+# declaration's name ("matrix[M_1, N_1] z_1;  // ..."), and a std_normal prior's argument
+# ("std_normal_lpdf(to_vector(z_1))", "std_normal_lpdf(zs_1_1)", "std_normal_lpdf(z_1[1])").
+_PARAMETERS = re.compile(r"^parameters\s*\{[^\n]*\n(.*?)^\}", re.S | re.M)
+_DECLARED = re.compile(r"(\w+)\s*;")
+_STD_NORMAL = re.compile(r"std_normal_lpdf\(\s*(?:to_vector\(\s*)?(\w+)\s*(?:\[[^\]]*\])?\s*\)")
+
+
+def parameter_names(code: str) -> list[str]:
+    r"""The names the program's parameters block declares, in order.
+
+    Examples
+    --------
+    >>> parameter_names("parameters {\n  real Intercept;\n  matrix[M_1, N_1] z_1;  // effects\n}\nmodel {\n}")
+    ['Intercept', 'z_1']
+    """
+    block = _PARAMETERS.search(code)
+    if block is None:
+        return []
+    return [m.group(1) for line in block.group(1).splitlines() if (m := _DECLARED.search(line.split("//")[0]))]
+
+
+def standard_normal_parameters(code: str) -> tuple[str, ...]:
+    r"""Parameters with a ``std_normal`` prior: brms's standardized effects (``z_1``, ``zs_1_1``,
+    ``zgp_1``, a horseshoe's ``zb``), each scaled by an sd elsewhere in the program.
+
+    Examples
+    --------
+    >>> code = "parameters {\n  vector[Kc] b;\n  matrix[M_1, N_1] z_1;\n}\nmodel {\n  target += std_normal_lpdf(to_vector(z_1));\n}"
+    >>> standard_normal_parameters(code)
+    ('z_1',)
+    """
+    declared = parameter_names(code)
+    named = {m.group(1) for m in _STD_NORMAL.finditer(code)}
+    return tuple(name for name in declared if name in named)
+
+
+def parameter_values(columns: Mapping[str, float], names: Sequence[str]) -> dict[str, Any]:
+    """Constrained values of the parameters ``names`` from one draw's CSV columns (``"z_1[2,1]"``).
+
+    Containers come out flat in the columns' order (first index fastest), which is Stan's
+    serialization order, so ``Model.unconstrain`` takes them.
+
+    Examples
+    --------
+    >>> parameter_values({"b[1]": 0.5, "sigma": 2.0, "lprior": -3.0}, ["b", "sigma"])
+    {'b': [0.5], 'sigma': 2.0}
+    """
+    wanted = set(names)
+    out: dict[str, Any] = {}
+    for column, value in columns.items():
+        base, bracket, _ = column.partition("[")
+        if base not in wanted:
+            continue
+        if bracket:
+            out.setdefault(base, []).append(float(value))
+        else:
+            out[base] = float(value)
+    return out
+
+
+#: brms's name of the sd scaling a standardized effect: z_1 -> sd_1, zgp_1 -> sdgp_1, zs_1_2 -> sds_1
+#: (a smooth's sds vector; sds_1_2 tried first).
+_SCALED_BY = re.compile(r"^z(s|gp|me)?_(\w+)$")
+
+
+def scale_parameter(name: str, declared: "Sequence[str] | Mapping[str, Any]") -> str | None:
+    """The ``declared`` parameter brms names as the sd that scales the standardized effect ``name``.
+
+    Examples
+    --------
+    >>> scale_parameter("z_1", ["sd_1", "z_1"]), scale_parameter("zs_1_2", ["sds_1"]), scale_parameter("zb", ["tau"])
+    ('sd_1', 'sds_1', None)
+    """
+    m = _SCALED_BY.match(name)
+    if m is None:
+        return None
+    full = f"sd{m.group(1) or ''}_{m.group(2)}"
+    for candidate in (full, full.rsplit("_", 1)[0]):
+        if candidate in declared:
+            return candidate
+    return None
+
+
+def coordinates(
+    unconstrain: Callable[[Mapping[str, Any]], np.ndarray], values: Mapping[str, Any], name: str, positive: bool = False
+) -> np.ndarray:
+    """Which unconstrained coordinates belong to parameter ``name``.
+
+    An unconstrained parameter moved by +1 (``positive``: a ``<lower=0>`` one, whose coordinate is
+    its log, scaled by e) moves exactly its own coordinates by 1: two calls of ``unconstrain``
+    (constrained values -> unconstrained vector) find them whatever the constrained parameters
+    before it (simplexes, Cholesky factors) unconstrain to.
+
+    Examples
+    --------
+    >>> unc = lambda v: np.array([np.log(v["sigma"]), *v["z"]])
+    >>> coordinates(unc, {"sigma": 2.0, "z": [0.1, -0.3]}, "z").tolist()
+    [False, True, True]
+    >>> coordinates(unc, {"sigma": 2.0, "z": [0.1, -0.3]}, "sigma", positive=True).tolist()
+    [True, False, False]
+    """
+    value = np.asarray(values[name], dtype=np.float64)
+    moved = dict(values)
+    moved[name] = (value * np.e if positive else value + 1.0).tolist()
+    base = np.asarray(unconstrain(values), dtype=np.float64)
+    shifted = np.asarray(unconstrain(moved), dtype=np.float64)
+    return np.abs(shifted - base - 1.0) < 1e-6

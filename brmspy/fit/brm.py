@@ -119,12 +119,13 @@ def brm(
         (:mod:`brmspy.codegen.tuning`).
     warm_start : start warmup from the inverse curvature at the posterior mode (one L-BFGS search
         and one gradient per parameter) instead of the unit metric: ``"auto"`` (default) does so
-        from 10,000 rows, where the unit metric's first warmup window costs the most, when the
-        mode is near the posterior: no non-centered effects (``z_1``, ``zs_1_1``, ...) and 100+
-        rows per level of every grouping factor (elsewhere it slowed warmup down); ``True`` /
-        ``False`` always / never. Chains without ``init`` start near the mode, overdispersed, and
-        warmup still adapts the metric, so the posterior is the same (:mod:`brmspy.backends.warmstart`). stanli only;
-        other backends start from the unit metric.
+        except where the mode was measured to mislead: non-centered effects (``z_1``, ``zs_1_1``,
+        ...) from 10,000 rows, over levels of more than 25 rows or in a smooth alone, and centered
+        effects over levels of fewer than 100 rows; ``True`` / ``False`` always / never. Chains
+        without ``init`` start near the mode, overdispersed; with non-centered effects those keep
+        the unit metric and the chains start at Stan's inits. Warmup still adapts the metric, so
+        the posterior is the same (:mod:`brmspy.backends.warmstart`). stanli only; other backends
+        start from the unit metric.
 
     Returns
     -------
