@@ -231,23 +231,23 @@ def _glmm_structure(build, stan_data: dict[str, Any], rowwise: Callable[[], Any]
 
     A ``gaussian_marginal`` program (``reduce="auto"`` from 1000 rows, one grouping factor) has the
     group effects integrated out exactly: the normal at its mode is the marginal approximation. Other
-    reductions keep the group effects as parameters but summarise the rows the structure is read
-    from: ``rowwise()`` builds the row-wise program (``reduce=False``) for its data, and the
-    approximation runs on the reduced program's density (same parameters).
+    reductions keep the group effects as parameters; where their data summarise the rows the structure
+    is read from (``gaussian_suffstats``, ``collapse``), ``rowwise()`` builds the row-wise program
+    (``reduce=False``) for its data, and the approximation runs on the reduced program's density
+    (the same parameters, and the same density up to a constant).
     """
     reduction = build.generated.reduction
     if reduction == "gaussian_marginal":
         return IntegratedEffects(reduction)
-    if reduction is not None:
-        if rowwise is None:
-            return f"the program uses the exact likelihood reduction {reduction!r}; brm(..., reduce=False) avoids it"
-        rw = rowwise()
-        return _glmm_structure(rw, {**rw.data, "prior_only": stan_data.get("prior_only", 0)})
     terms = build.frame.response_terms
     if len(terms) != 1:
         return "a multivariate model"
     fam = terms[0].family
-    return glmm_structure(fam.name, str(fam.link), stan_data)
+    found = glmm_structure(fam.name, str(fam.link), stan_data)
+    if isinstance(found, str) and reduction is not None and rowwise is not None:
+        rw = rowwise()
+        return _glmm_structure(rw, {**rw.data, "prior_only": stan_data.get("prior_only", 0)})
+    return found
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,

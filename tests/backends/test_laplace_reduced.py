@@ -187,3 +187,20 @@ def test_reduced_program_the_marginal_path_cannot_read_warns():
     assert "gaussian_suffstats" in fit.stancode() and MARGINAL_TIMING not in fit.timings
     (msg,) = joint_warnings(messages)
     assert "weights" in msg
+
+
+def test_reduce_true_collapsed_poisson_gets_the_marginal_path():
+    """reduce=True collapses a poisson GLMM's covariate patterns (``collapse``: its data are the patterns,
+    not the rows); the structure comes from the row-wise data, and the approximation equals reduce=False's."""
+    rng = np.random.default_rng(4)
+    n = 3000
+    df = pd.DataFrame({"x": rng.normal(size=n).round(1), "g": rng.integers(0, 50, n)})
+    df["y"] = rng.poisson(np.exp(0.5 + 0.3 * df["x"] + rng.normal(0, 0.5, 50)[df["g"]]))
+    fit, messages = laplace("y ~ x + (1 | g)", df, family="poisson", reduce=True)
+    assert fit.build.generated.reduction == "collapse" and MARGINAL_TIMING in fit.timings
+    assert joint_warnings(messages) == []
+    rowwise, _ = laplace("y ~ x + (1 | g)", df, family="poisson", reduce=False)
+    names = ["b_Intercept", "b_x", "sd_g__Intercept"]
+    a, b = fit.draws(names), rowwise.draws(names)
+    for p in names:
+        assert abs(a[p].mean() - b[p].mean()) < 0.02 * b[p].std(), p
