@@ -237,7 +237,7 @@ def _glmm_structure(build, stan_data: dict[str, Any], rowwise: Callable[[], Any]
     (the same parameters, and the same density up to a constant).
     """
     reduction = build.generated.reduction
-    if reduction == "gaussian_marginal":
+    if reduction == "gaussian_marginal" and not int(stan_data.get("prior_only", 0)):
         return IntegratedEffects(reduction)
     terms = build.frame.response_terms
     if len(terms) != 1:
