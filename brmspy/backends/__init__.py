@@ -13,7 +13,9 @@ missing.
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
 
 from ..core.errors import BackendUnavailableError
 
@@ -27,17 +29,18 @@ from .base import (
     CompiledModel,
     Draws,
     SampleConfig,
+    StanData,
     check_algorithm,
 )
-from .cmdstanpy_backend import CmdStanPyBackend
-from .nutpie_backend import NutpieBackend
-from .pystan_backend import PyStanBackend
 from .stanli_backend import StanliBackend, validate_stan_code
 
 __all__ = [
     "get_backend",
     "available_backends",
     "select_backend",
+    "choose_backend",
+    "BackendChoice",
+    "StanData",
     "auto_nutpie_reason",
     "NUTPIE_MIN_ROWS",
     "validate_stan_code",
@@ -55,14 +58,56 @@ __all__ = [
 
 logger = logging.getLogger("brmspy.backends")
 
+def _cmdstanpy() -> Backend:
+    from .cmdstanpy_backend import CmdStanPyBackend  # on first use: a stanli fit never loads it
+
+    return CmdStanPyBackend()
+
+
+def _pystan() -> Backend:
+    from .pystan_backend import PyStanBackend  # on first use: a stanli fit never loads it
+
+    return PyStanBackend()
+
+
+def _nutpie() -> Backend:
+    from .nutpie_backend import NutpieBackend  # on first use: only "auto" on large data or backend="nutpie"
+
+    return NutpieBackend()
+
+
+class _Backends(Mapping[str, Backend]):
+    """The shared backend objects by name, each made (and its module imported) on first use."""
+
+    def __init__(self, makers: dict[str, Callable[[], Backend]]) -> None:
+        self._makers = makers
+        self._made: dict[str, Backend] = {}
+        self._lock = threading.Lock()  # one object per name, so its caches are shared
+
+    def __getitem__(self, name: str) -> Backend:
+        backend = self._made.get(name)
+        if backend is None:
+            with self._lock:
+                backend = self._made.get(name)
+                if backend is None:
+                    backend = self._made[name] = self._makers[name]()
+        return backend
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._makers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+
 # Preference order for "auto": no C++ first, then CmdStan, then PyStan; nutpie (an optional
 # extra) only for large data sets, see auto_nutpie_reason().
-_BACKENDS: dict[str, Backend] = {
-    "stanli": StanliBackend(),
-    "cmdstanpy": CmdStanPyBackend(),
-    "pystan": PyStanBackend(),
-    "nutpie": NutpieBackend(),
-}
+_BACKENDS: Mapping[str, Backend] = _Backends(
+    {"stanli": StanliBackend, "cmdstanpy": _cmdstanpy, "pystan": _pystan, "nutpie": _nutpie}
+)
 
 #: ``backend="auto"`` samples with nutpie (when installed) from this many rows up. Measured
 #: (``benchmarks/issue24.py``, same runs): at 10^5 rows nutpie took 0.72x stanli's time on the
@@ -135,6 +180,15 @@ def available_backends() -> list[str]:
     return [name for name, backend in _BACKENDS.items() if backend.available()]
 
 
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend :func:`choose_backend` picked, and the program as that backend compiled it while
+    choosing (``model``; None when it was not compiled), so sampling does not compile it again."""
+
+    backend: Backend
+    model: CompiledModel | None = None
+
+
 def select_backend(
     code: str,
     name: str = "auto",
@@ -146,7 +200,30 @@ def select_backend(
     config: SampleConfig | None = None,
     warm_start: bool | str = "auto",
 ) -> Backend:
-    """Pick the backend to run ``code`` with.
+    """Pick the backend to run ``code`` with (the ``backend`` of :func:`choose_backend`).
+
+    Examples
+    --------
+    >>> from brmspy.backends import select_backend
+    >>> select_backend("parameters { real y; } model { y ~ std_normal(); }").name
+    'stanli'
+    """
+    return choose_backend(code, name, data, verbose=verbose, algorithm=algorithm, n_rows=n_rows, config=config,
+                          warm_start=warm_start).backend
+
+
+def choose_backend(
+    code: str,
+    name: str = "auto",
+    data: Mapping[str, Any] | None = None,
+    *,
+    verbose: bool = False,
+    algorithm: str = "sampling",
+    n_rows: int | None = None,
+    config: SampleConfig | None = None,
+    warm_start: bool | str = "auto",
+) -> BackendChoice:
+    """Pick the backend to run ``code`` with, and keep what was compiled on the way.
 
     Parameters
     ----------
@@ -159,8 +236,8 @@ def select_backend(
         if it accepts the program (and offers ``algorithm``), else CmdStan if it is installed, else
         PyStan; it says which one runs and why.
     data : dict, optional
-        With data, "auto" also builds the stanli model (cached, so sampling
-        reuses it) and falls back if stanli cannot run one of the program's
+        With data, "auto" also builds the stanli model (or nutpie's, on the same runtime; cached,
+        so sampling reuses it) and falls back if stanli cannot run one of the program's
         features; without data only stanli's compiler is consulted.
     verbose : bool
         Also print the one-line choice (it is always logged at INFO).
@@ -180,11 +257,17 @@ def select_backend(
     brmspy.core.errors.StanCompileError
         If stanc rejects the program.
 
+    Returns
+    -------
+    BackendChoice
+        The backend and, for "auto", the program as it compiled it (pass it to ``sample``).
+
     Examples
     --------
-    >>> from brmspy.backends import select_backend
-    >>> select_backend("parameters { real y; } model { y ~ std_normal(); }").name
-    'stanli'
+    >>> from brmspy.backends import choose_backend
+    >>> choice = choose_backend("parameters { real y; } model { y ~ std_normal(); }")
+    >>> choice.backend.name, choice.model.backend
+    ('stanli', 'stanli')
     """
     algo_config = SampleConfig(algorithm=algorithm).validated()
     if name != "auto":
@@ -193,7 +276,7 @@ def select_backend(
             raise BackendUnavailableError(f"backend {name!r} is not available: {backend.unavailable_reason()}")
         check_algorithm(backend, algo_config)
         _announce(backend.name, "requested", verbose)
-        return backend
+        return BackendChoice(backend)
 
     reasons: list[str] = []
     stanli = _BACKENDS["stanli"]
@@ -206,24 +289,27 @@ def select_backend(
         if algorithm not in stanli.algorithms:
             reasons.append(f"stanli does not offer algorithm={algorithm!r}")
         else:
+            why = auto_nutpie_reason(n_rows, config, warm_start)
+            nutpie = _BACKENDS["nutpie"] if why is not None and data is not None else None
+            if nutpie is not None and nutpie.available():
+                # nutpie runs stanli's program (its MIR, no second stanc) on stanli's runtime, so its
+                # build answers whether stanli can run it; stanli's own model is not built
+                nutpie_model = nutpie.from_stanli(model)
+                try:
+                    nutpie.build(nutpie_model, data, config.seed if config and config.seed else 1)
+                except BackendUnavailableError as exc:  # then stanli's build below fails the same way
+                    logger.info("auto: nutpie cannot run this program (%s); trying stanli", exc)
+                else:
+                    _announce("nutpie", why, verbose)
+                    return BackendChoice(nutpie, nutpie_model)
             try:
                 if data is not None:
                     stanli.build(model, data)
             except BackendUnavailableError as exc:
                 reasons.append(str(exc).splitlines()[0])
             else:
-                why = auto_nutpie_reason(n_rows, config, warm_start)
-                nutpie = _BACKENDS["nutpie"]
-                if why is not None and data is not None and nutpie.available():
-                    try:
-                        nutpie.build(nutpie.compile(code), data, config.seed if config and config.seed else 1)
-                    except BackendUnavailableError as exc:  # same runtime as stanli: not expected
-                        logger.info("auto: nutpie cannot run this program (%s); using stanli", exc)
-                    else:
-                        _announce("nutpie", why, verbose)
-                        return nutpie
                 _announce("stanli", "auto", verbose)
-                return stanli
+                return BackendChoice(stanli, model)
     logger.info("falling back from stanli: %s", reasons[-1])
     for fallback in ("cmdstanpy", "pystan"):
         backend = _BACKENDS[fallback]
@@ -232,7 +318,7 @@ def select_backend(
             continue
         if backend.available():
             _announce(fallback, f"auto; {reasons[0]}", verbose)
-            return backend
+            return BackendChoice(backend)
         reasons.append(f"{fallback}: {backend.unavailable_reason()}")
     raise BackendUnavailableError("no Stan backend can run this program:\n  " + "\n  ".join(reasons))
 

@@ -31,6 +31,7 @@ __all__ = [
     "code_hash",
     "data_to_json",
     "data_hash",
+    "StanData",
 ]
 
 #: Sampler diagnostics every backend reports, with CmdStan's names.
@@ -56,10 +57,11 @@ ALGORITHM_LABELS: dict[str, str] = {
     "laplace": "a Laplace approximation at the posterior mode",
     "fixed_param": "fixed parameter values (no MCMC)",
 }
-#: The algorithms each backend runs (stanli has NUTS, and Laplace from its optimizer; PyStan 3 has
-#: NUTS and fixed_param; CmdStan has them all; nutpie has its NUTS only).
+#: The algorithms each backend runs (stanli has NUTS, Laplace from its optimizer, and Pathfinder and
+#: ADVI in Python on its gradient; PyStan 3 has NUTS and fixed_param; CmdStan has them all; nutpie has
+#: its NUTS only).
 BACKEND_ALGORITHMS: dict[str, tuple[str, ...]] = {
-    "stanli": ("sampling", "laplace"),
+    "stanli": ("sampling", "meanfield", "fullrank", "pathfinder", "laplace"),
     "cmdstanpy": ALGORITHMS,
     "pystan": ("sampling", "fixed_param"),
     "nutpie": ("sampling",),
@@ -504,12 +506,55 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot pass a {type(value).__name__} to Stan as data")
 
 
+class StanData(Mapping[str, Any]):
+    """Stan data that no longer change, whose JSON text (:func:`data_to_json`) is encoded once.
+
+    ``brm()`` hands the same data to the backend choice (which builds the model to see that the
+    runtime can run it) and to sampling, and each needs the JSON text (0.15 s of CPU at 10^5 rows);
+    wrapped in a ``StanData`` they share one encoding.  Read-only: there is no way to add or
+    replace an entry, so the text always matches (the arrays inside must not be written to).
+
+    Examples
+    --------
+    >>> d = StanData({"N": 2, "y": [1.0, 2.0]})
+    >>> data_to_json(d) is data_to_json(d), d["N"]
+    (True, 2)
+    """
+
+    __slots__ = ("_data", "_json")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = dict(data)
+        self._json: str | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"StanData({sorted(self._data)})"
+
+    @property
+    def json(self) -> str:
+        """The data as CmdStan JSON text (:func:`data_to_json`), encoded on first use."""
+        if self._json is None:
+            self._json = json.dumps(self._data, default=_jsonable, sort_keys=True)
+        return self._json
+
+
 def data_to_json(data: Mapping[str, Any] | None) -> str:
     """Stan data as CmdStan JSON text (nested lists are row-major, as CmdStan expects).
 
     Keys are sorted so equal data give equal text, which makes the text a
-    cache key too.
+    cache key too.  :class:`StanData` keeps its text, encoded once.
     """
+    if isinstance(data, StanData):
+        return data.json
     return json.dumps(dict(data or {}), default=_jsonable, sort_keys=True)
 
 

@@ -107,6 +107,11 @@ class NutpieBackend:
             raise StanCompileError("Stan rejected the generated program:\n" + str(exc).strip()) from None
         return CompiledModel(self.name, code, handle=mir, compile_time=time.perf_counter() - start)
 
+    def from_stanli(self, model: CompiledModel) -> CompiledModel:
+        """The program stanli's :meth:`~brmspy.backends.stanli_backend.StanliBackend.compile` prepared, as
+        nutpie's: the same stanc output (its MIR), so :meth:`compile` need not run stanc again."""
+        return CompiledModel(self.name, model.code, handle=model.handle, compile_time=model.compile_time)
+
     def build(self, model: CompiledModel, data: Mapping[str, Any] | None, seed: int = 1) -> tuple[Any, Any, Any]:
         """``(bridgestan model, nutpie library, nutpie compiled model)`` for ``model`` with ``data`` (cached).
 

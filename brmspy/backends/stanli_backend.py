@@ -37,6 +37,7 @@ from .laplace import laplace_draws
 from .marginal_laplace import (MARGINAL_TIMING, GlmmStructure, IntegratedEffects, UnsupportedStructure,
                                integrated_laplace, marginal_laplace)
 from .threads import threads_for
+from .variational import ApproximateDraws, advi, pathfinder, random_inits
 
 __all__ = ["StanliBackend", "ModelCache", "validate_stan_code", "is_unsupported_feature_error", "runtime_refusal"]
 
@@ -129,8 +130,8 @@ class StanliBackend:
     """Sample with stanli (``stanli.Model``); the default where it can run a program."""
 
     name = "stanli"
-    #: NUTS, and Laplace (stanli's L-BFGS mode plus :mod:`brmspy.backends.laplace`); stanli has no
-    #: ADVI, Pathfinder (except as a way to find inits) or fixed_param.
+    #: NUTS, Laplace (stanli's L-BFGS mode plus :mod:`brmspy.backends.laplace`), and Pathfinder and
+    #: ADVI on stanli's density (:mod:`brmspy.backends.variational`); no fixed_param.
     algorithms = BACKEND_ALGORITHMS["stanli"]
 
     #: Built models kept in memory; each holds its data, so keep this small.
@@ -243,6 +244,8 @@ class StanliBackend:
                      f"over all parameters, which understates group-level sds), not the marginal one over the "
                      f"group-level effects: {why}.", SamplerWarning)
             return self._laplace(model, data_json, built, cfg, timings)
+        if cfg.algorithm in ("pathfinder", "meanfield", "fullrank"):
+            return self._variational(model, data_json, built, cfg, {"compile": model.compile_time, "build": t_build})
 
         kwargs: dict[str, Any] = dict(
             chains=cfg.chains,
@@ -369,16 +372,61 @@ class StanliBackend:
         timings["hessian"] = lap.hessian_seconds
         return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)
 
+    def _variational(self, model: CompiledModel, data_json: str, built: Any, cfg: SampleConfig,
+                     timings: dict[str, float]) -> Draws:
+        """brms's ``pathfinder`` (``chains`` paths, CmdStan's defaults) or ``meanfield`` / ``fullrank``
+        (ADVI with ``iter`` iterations) on stanli's density (:mod:`brmspy.backends.variational`),
+        :data:`APPROXIMATE_DRAWS` draws as one chain, constrained by :meth:`_constrain`."""
+        t0 = time.perf_counter()
+        log_prob_grad = _log_prob_grad(built)
+        n = int(built.n_unconstrained)
+        rng = np.random.default_rng([int(cfg.seed), 0x5EED])
+        inits = cfg.per_chain_inits()
+        radius = cfg.init_radius()
+        radius = 2.0 if radius is None else radius
+        paths = cfg.chains if cfg.algorithm == "pathfinder" else 1
+        if inits is not None:
+            starts = [self._unconstrain(built, d, i) for i, d in enumerate(inits[:paths])]
+        else:
+            starts = [random_inits(log_prob_grad, n, rng, radius) for _ in range(paths)]
+        if cfg.algorithm == "pathfinder":
+            approx = pathfinder(log_prob_grad, starts, seed=cfg.seed, num_draws=APPROXIMATE_DRAWS,
+                                num_psis_draws=APPROXIMATE_DRAWS)
+            stats = {"lp__": approx.log_p[None], "lp_approx__": approx.log_g[None]}
+            if approx.info["pareto_k"] > 0.7:  # CmdStan's warning after the resampling
+                warn(f"algorithm='pathfinder': the Pareto k of the importance weights over the paths is "
+                     f"{approx.info['pareto_k']:.2f} (> 0.7): importance resampling was not able to improve the "
+                     "approximation, which may indicate that the approximation itself is poor.", SamplerWarning)
+        else:
+            # the ELBO lacks the constants CmdStan's has (stanli's density drops them, and its BridgeStan
+            # runtime has no propto=False), so the relative stopping rule is stricter here (README)
+            approx = advi(log_prob_grad, starts[0], cfg.algorithm, iter=cfg.iter, seed=cfg.seed,
+                          output_samples=APPROXIMATE_DRAWS)
+            stats = {"log_p__": approx.log_p[None], "log_g__": approx.log_g[None]}
+            if not approx.info["pareto_k"] <= 0.7:  # brmspy's check; CmdStan has none for ADVI (README)
+                warn(f"algorithm={cfg.algorithm!r}: the Pareto k of the importance ratios p/q at the "
+                     f"approximation's draws is {approx.info['pareto_k']:.2f} (> 0.7): the draws may be far "
+                     "from the posterior; check against algorithm='sampling'.", SamplerWarning)
+            if not approx.info["converged"]:
+                warn(f"algorithm={cfg.algorithm!r}: the ELBO did not converge in iter={cfg.iter} iterations "
+                     "(CmdStan: 'The maximum number of iterations is reached! The algorithm may not have "
+                     "converged.'); the approximation may not be meaningful.", SamplerWarning)
+        timings["optimize"] = time.perf_counter() - t0
+        logger.info("stanli %s: %s", cfg.algorithm, ", ".join(f"{k} {v:g}" for k, v in approx.info.items()))
+        return self._approximate_draws(model, data_json, approx.theta, approx.log_g, cfg, timings, t0, stats)
+
     def _approximate_draws(self, model: CompiledModel, data_json: str, theta: np.ndarray, log_g: np.ndarray,
-                           cfg: SampleConfig, timings: dict[str, float], t0: float) -> Draws:
-        """Unconstrained draws of a normal approximation, constrained, as one chain."""
+                           cfg: SampleConfig, timings: dict[str, float], t0: float,
+                           stats: dict[str, np.ndarray] | None = None) -> Draws:
+        """Unconstrained draws of an approximation, constrained, as one chain (``stats``: its
+        diagnostics, ``log_g__`` by default)."""
         t1 = time.perf_counter()
         params = self._constrain(model, data_json, theta, cfg)
         timings["constrain"] = time.perf_counter() - t1
         timings["sample"] = time.perf_counter() - t0
         # CmdStan's laplace output has log_p__ (the model's log density at each draw) and log_g__
         # (the normal's); log_p__ is left out: at 10^5 rows it would double the time after the mode
-        stats = {"log_g__": log_g[None]}
+        stats = {"log_g__": log_g[None]} if stats is None else stats
         return Draws(params=params, sampler_stats=fill_sampler_stats(stats, (1, APPROXIMATE_DRAWS)),
                      backend=self.name, timings=timings, config=cfg)
 

@@ -37,6 +37,16 @@ def rhat(x: np.ndarray) -> np.ndarray:
     return convergence.rhat(x)
 
 
+def rhat_ess(x: np.ndarray) -> convergence.Convergence:
+    """:func:`rhat`, :func:`ess_bulk` and :func:`ess_tail` of draws shaped (chain, draw), computed together
+    (:func:`brmspy.fit.convergence.rhat_ess`; one chain's R-hat as :func:`rhat`)."""
+    x = np.asarray(x, dtype=float)
+    out = convergence.rhat_ess(x, prob=0.05)
+    if x.shape[0] == 1:
+        out = out._replace(rhat=float(_rank_rhat_one_chain(x[0])))
+    return out
+
+
 def _rank_rhat_one_chain(x: np.ndarray) -> float:
     """``posterior::rhat`` of one chain: max of bulk and tail (folded) split R-hat on z-scaled ranks."""
     n = x.size

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ..backends import ALGORITHM_LABELS, SampleConfig, get_backend, select_backend
+from ..backends import ALGORITHM_LABELS, SampleConfig, StanData, choose_backend, get_backend
 from ..backends.base import _is_int
 from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING, IntegratedEffects, glmm_structure
 from ..backends.warmstart import resolve_warm_start
@@ -19,9 +19,7 @@ from ..core.frames import as_pandas
 from ..core.errors import PriorError, SamplerWarning, SamplingError, warn
 from ..families import Family, brmsfamily
 from ..formula import BrmsFormula, MvBrmsFormula
-from ..priors.draws import draw_priors, flat_parameters
 from ..priors.spec import Prior
-from . import storage
 from .brmsfit import SAMPLE_PRIOR, BrmsFit
 from .diagnostics import link_hint, warn_diagnostics  # noqa: F401  (warn_diagnostics: brm's warnings)
 
@@ -83,7 +81,7 @@ def brm(
         ``"nutpie"`` (nutpie's sampler on stanli's runtime, no compile; ``pip install "brmspy-stan[nutpie]"``).
     algorithm : brms's ``"sampling"`` (NUTS, default), ``"meanfield"`` / ``"fullrank"`` (ADVI with ``iter``
         iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` (normal at the mode) or
-        ``"fixed_param"``. The four approximations (CmdStan; laplace also stanli; ``"auto"`` picks one) return 1000
+        ``"fixed_param"``. The four approximations (stanli and CmdStan; ``"auto"`` picks stanli) return 1000
         draws as one chain, with a warning that they approximate the posterior; ``fixed_param`` runs
         on CmdStan and PyStan.
     sample_prior : ``"no"``, ``"yes"`` (add ``prior_*`` draws) or ``"only"`` (sample the prior alone).
@@ -103,7 +101,8 @@ def brm(
         density of a :func:`~brmspy.custom_family`; placed as text and checked by stanc.
     reduce : exact likelihood reductions: ``"auto"`` (default) uses one where it is exact and
         saves work (gaussian sufficient statistics, collapsed bernoulli/binomial/poisson
-        covariate patterns, canonical-link sufficient statistics for ``sum(Y .* mu)``) and, from
+        covariate patterns, canonical-link sufficient statistics for ``sum(Y .* mu)`` of poisson and
+        binomial models, negative binomial ``lgamma(Y + shape)`` over distinct counts) and, from
         1000 rows, lean row-wise forms (data-only constants summed once); ``True`` reduces
         wherever it is exact; ``False`` always writes brms's row-wise program. The posterior is
         the same; :func:`~brmspy.make_stancode` shows the program used.
@@ -174,7 +173,11 @@ def brm(
     if save_model is not None:
         Path(save_model).write_text(build.code, encoding="utf-8")
 
-    path = None if file is None else storage.fit_path(file)
+    path = None
+    if file is not None:
+        from . import storage  # only for fits kept in a file: a fit without one does not load it
+
+        path = storage.fit_path(file)
     if path is not None and path.is_dir():
         storage.check_writable(path)  # FitFileError: a directory is not a fit file
     if path is not None and file_refit != "always" and path.exists():
@@ -254,6 +257,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
             settings: dict, data_name: str, data2: dict[str, Any] | None = None) -> BrmsFit:
     stan_data = dict(build.data)
     if sample_prior == "only":
+        from ..priors.draws import flat_parameters  # prior draws: only for sample_prior
+
         flat = flat_parameters(build.frame, build.priors)
         if flat:
             first = flat[0]
@@ -264,13 +269,15 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
                 f"{', '.join(flat)}. Set e.g. prior('normal(0, 10)', class_={class_!r})."
             )
         stan_data["prior_only"] = 1
-    chosen = select_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,
+    stan_data = StanData(stan_data)  # final: choosing the backend and sampling share one JSON encoding
+    choice = choose_backend(build.code, backend, stan_data, verbose=config.refresh > 0, algorithm=config.algorithm,
                             n_rows=build.frame.N, config=config, warm_start=settings.get("warm_start", "auto"))
+    chosen = choice.backend
     key = (chosen.name, build.code_hash)
-    model = _COMPILED.get(key)
+    model = choice.model or _COMPILED.get(key)  # "auto" compiled the program while choosing
     if model is None:
         model = chosen.compile(build.code)
-        _COMPILED[key] = model
+    _COMPILED[key] = model
     try:
         if config.algorithm == "laplace" and chosen.name == "stanli":
             def rowwise():  # the row-wise program's data, for a reduced program's structure
@@ -295,6 +302,8 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     prior_draws = {}
     if sample_prior == "yes":
         shape = (draws.nchains, draws.ndraws)
+        from ..priors.draws import draw_priors  # sample_prior="yes" only
+
         prior_draws = draw_priors(build.frame, build.priors, shape, draws.config.seed)
     fit = BrmsFit(formula, family, data, prior, build, draws, data_name, sample_prior, prior_draws, settings,
                   data2)

@@ -15,6 +15,7 @@ from ..core.types import ParamInfo
 from ..frame.types import ModelFrame, group_label
 from ..priors.table import ResolvedPriors
 from . import arviz_io
+from .convergence import Convergence
 from .naming import brms_draws
 from .summary import BrmsSummary
 
@@ -102,6 +103,45 @@ class BrmsFit:
     def param_info(self) -> dict[str, ParamInfo]:
         """brms name -> what the parameter is (its kind: ``"b"``, ``"sd"``, ``"cor"``, ``"r"``, ...)."""
         return self._named[1]
+
+    def convergence(self, names: Sequence[str] | None = None) -> dict[str, Convergence]:
+        """R-hat, bulk ESS and tail ESS per parameter, computed once per fit.
+
+        The post-sampling warnings of :func:`~brmspy.brm` and every :meth:`summary` read these
+        numbers; draws never change, so each parameter's are computed on first use and kept
+        (a fit with other draws, such as a subset or a refit, is another object and computes its own).
+
+        Parameters
+        ----------
+        names : brms parameter names (``"b_Intercept"``, ``"sd_Subject__Days"``, ``"lp__"``, ...);
+            by default the parameters :meth:`summary` reports, and ``lp__``.
+
+        Returns
+        -------
+        dict of str to Convergence
+            Name -> ``Convergence(rhat, ess_bulk, ess_tail)`` (brms's ``Rhat``, ``Bulk_ESS``, ``Tail_ESS``).
+
+        Examples
+        --------
+        >>> fit.convergence(["b_Days"])["b_Days"].rhat < 1.05    # doctest: +SKIP
+        True
+        """
+        draws = self.draws_dict
+        # keyed by the draw arrays themselves: a copy of the fit with other draws (its own draws_dict)
+        # or a replaced entry of draws_dict is computed afresh
+        memo: dict[str, tuple[np.ndarray, Convergence]] = self.__dict__.setdefault("_convergence", {})
+        if names is None:
+            from .diagnostics import checked_names  # the facade: verbs are imported when called
+
+            names = checked_names(self)
+        out = {}
+        for n in names:
+            x = draws[n]
+            hit = memo.get(n)
+            if hit is None or hit[0] is not x:
+                hit = memo[n] = (x, arviz_io.rhat_ess(x))
+            out[n] = hit[1]
+        return out
 
     def stancode(self) -> str:
         """The Stan program that was sampled (brms's ``stancode(fit)``).

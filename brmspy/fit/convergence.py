@@ -30,11 +30,19 @@ Examples
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["ess_bulk", "ess_tail", "ndtri", "rhat", "rhat_basic", "z_scale"]
+__all__ = ["Convergence", "ess_bulk", "ess_tail", "ndtri", "rhat", "rhat_ess", "rhat_basic", "z_scale"]
+
+
+class Convergence(NamedTuple):
+    """R-hat, bulk ESS and tail ESS of one parameter (the three convergence columns of brms's summary)."""
+
+    rhat: float
+    ess_bulk: float
+    ess_tail: float
 
 _RESOLUTION = np.finfo(float).resolution
 
@@ -92,7 +100,9 @@ def ndtri(p: np.ndarray) -> np.ndarray:
 def _rankdata(a: np.ndarray) -> np.ndarray:
     """``scipy.stats.rankdata(a, method="average")`` of the flattened array (same arithmetic)."""
     arr = np.ravel(a)
-    order = np.argsort(arr, kind="mergesort")
+    # any sort order gives the same average ranks (tied values share theirs), so not scipy's
+    # stable mergesort: the default sort takes half the time, the largest part of R-hat and ESS
+    order = np.argsort(arr)
     inv = np.empty(order.size, dtype=np.intp)
     inv[order] = np.arange(order.size, dtype=np.intp)
     arr = arr[order]
@@ -222,7 +232,37 @@ def _ess_tail(ary: np.ndarray, prob: float) -> float:
     if _invalid(ary, 1):
         return float("nan")
     low, high = sorted((prob, 1 - prob))
-    return min(_ess(_split_chains(ary <= np.quantile(ary, q, axis=None))) for q in (low, high))
+    return min(_ess(_split_chains(ary <= q)) for q in np.quantile(ary, [low, high], axis=None))  # one partition
+
+
+def rhat_ess(ary: np.ndarray, prob: float = 0.05) -> Convergence:
+    """:func:`rhat`, :func:`ess_bulk` and :func:`ess_tail` of one (chain, draw) array at once.
+
+    R-hat's bulk part and the bulk ESS both use the normal scores of the split chains' ranks;
+    here they are ranked once (a third of the work of the three functions called apart), and
+    the numbers are the same to the last bit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brmspy.fit.convergence import ess_bulk, rhat, rhat_ess
+    >>> x = np.random.default_rng(0).normal(size=(4, 500))
+    >>> c = rhat_ess(x)
+    >>> c.rhat == float(rhat(x)), c.ess_bulk == float(ess_bulk(x))
+    (True, True)
+    """
+    ary = np.asarray(ary, dtype=float)
+    if ary.ndim != 2:
+        raise ValueError(f"draws must be shaped (chain, draw), not {ary.shape}")
+    if _invalid(ary, 1):
+        return Convergence(float("nan"), float("nan"), float("nan"))
+    split = _split_chains(ary)
+    z = z_scale(split)
+    if _invalid(ary, 2):  # R-hat needs two chains
+        r_hat = float("nan")
+    else:
+        r_hat = max(rhat_basic(z), rhat_basic(z_scale(np.abs(split - np.median(split)))))
+    return Convergence(r_hat, _ess(z), _ess_tail(ary, prob))
 
 
 def rhat(x: np.ndarray) -> np.ndarray:

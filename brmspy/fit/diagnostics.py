@@ -33,6 +33,7 @@ import numpy as np
 from ..core.errors import SamplerWarning, warn
 from . import arviz_io
 from .brmsfit import BrmsFit
+from .convergence import Convergence
 
 #: rstan's and brms's thresholds
 RHAT_MAX = 1.05
@@ -55,7 +56,8 @@ def _higher_adapt_delta(adapt_delta: float) -> float:
 
 
 def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str, np.ndarray],
-                     adapt_delta: float = 0.8, max_treedepth: int = 10) -> list[str]:
+                     adapt_delta: float = 0.8, max_treedepth: int = 10,
+                     convergence: Mapping[str, Convergence] | None = None) -> list[str]:
     """The warnings rstan (and so brms) gives for these draws, as messages.
 
     Parameters
@@ -64,6 +66,8 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
     sampler_stats : ``divergent__``, ``treedepth__`` and ``energy__``, each (chain, draw);
         missing ones are not checked.
     adapt_delta, max_treedepth : the sampler settings (named in the remedies).
+    convergence : each name's R-hat and ESS when already known (:meth:`BrmsFit.convergence`);
+        computed from ``draws`` otherwise.
 
     Returns
     -------
@@ -108,7 +112,9 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
     if not draws:
         return msgs
     nchains = next(iter(draws.values())).shape[0]
-    rhat = {n: float(arviz_io.rhat(v)) for n, v in draws.items()}
+    if convergence is None:
+        convergence = {n: arviz_io.rhat_ess(v) for n, v in draws.items()}
+    rhat = {n: convergence[n].rhat for n in draws}
     bad = sorted((n for n, v in rhat.items() if v > RHAT_MAX), key=lambda n: -rhat[n])
     if bad:
         msgs.append(
@@ -116,14 +122,14 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
             f"{_names(bad)}). Running the chains for more iterations may help. See {_URL}#r-hat"
         )
     need = ESS_PER_CHAIN * nchains
-    low_bulk = [n for n, v in draws.items() if float(arviz_io.ess_bulk(v)) < need]
+    low_bulk = [n for n in draws if convergence[n].ess_bulk < need]
     if low_bulk:
         msgs.append(
             "Bulk Effective Samples Size (ESS) is too low, indicating posterior means and medians may be "
             f"unreliable (below {need} for {_names(low_bulk)}). Running the chains for more iterations may help. "
             f"See {_URL}#bulk-ess"
         )
-    low_tail = [n for n, v in draws.items() if float(arviz_io.ess_tail(v)) < need]
+    low_tail = [n for n in draws if convergence[n].ess_tail < need]
     if low_tail:
         msgs.append(
             "Tail Effective Samples Size (ESS) is too low, indicating posterior variances and tail quantiles may "
@@ -133,10 +139,15 @@ def sampler_warnings(draws: Mapping[str, np.ndarray], sampler_stats: Mapping[str
     return msgs
 
 
+def checked_names(fit: "BrmsFit") -> list[str]:
+    """The parameters whose R-hat and ESS :func:`warn_diagnostics` checks: summary parameters and ``lp__``."""
+    return [n for n, pi in fit.param_info.items() if pi.kind in SUMMARY_KINDS or n == "lp__"]
+
+
 def checked_draws(fit: "BrmsFit") -> dict[str, np.ndarray]:
-    """The draws whose R-hat and ESS :func:`warn_diagnostics` checks: summary parameters and ``lp__``."""
+    """The draws of :func:`checked_names`."""
     d = fit.draws_dict
-    return {n: d[n] for n, pi in fit.param_info.items() if pi.kind in SUMMARY_KINDS or n == "lp__"}
+    return {n: d[n] for n in checked_names(fit)}
 
 
 def warn_diagnostics(fit: "BrmsFit") -> list[str]:
@@ -147,7 +158,8 @@ def warn_diagnostics(fit: "BrmsFit") -> list[str]:
     cfg = fit.stan_draws.config
     if cfg.algorithm != "sampling":  # NUTS diagnostics: approximations and fixed_param draws have none
         return []
-    msgs = sampler_warnings(checked_draws(fit), fit.stan_draws.sampler_stats, cfg.adapt_delta, cfg.max_treedepth)
+    msgs = sampler_warnings(checked_draws(fit), fit.stan_draws.sampler_stats, cfg.adapt_delta, cfg.max_treedepth,
+                            convergence=fit.convergence())  # kept on the fit: summary() reuses them
     if msgs:
         hint = link_hint(fit)
         if hint:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from ..core.types import _check_prob, cor_pairs
 from ..frame.types import group_label
 from . import arviz_io
 from .brmsfit import BrmsFit
+from .convergence import Convergence
 from .summary import SECTIONS, BrmsSummary
 
 
@@ -26,8 +28,11 @@ def _quantile_cols(prob: float, style: str) -> tuple[str, str, float, float]:
 
 
 def stats_table(draws: dict[str, np.ndarray], names: list[str], prob: float = 0.95, diagnostics: bool = True,
-                labels: list[str] | None = None) -> pd.DataFrame:
-    """Estimate, Est.Error, interval (and Rhat/ESS) of each named draw array (chain, draw)."""
+                labels: list[str] | None = None, convergence: Mapping[str, Convergence] | None = None) -> pd.DataFrame:
+    """Estimate, Est.Error, interval (and Rhat/ESS) of each named draw array (chain, draw).
+
+    ``convergence``: the names' R-hat and ESS when already known (:meth:`BrmsFit.convergence`).
+    """
     _check_prob(prob)
     lo_name, hi_name, lo, hi = _quantile_cols(prob, "summary" if diagnostics else "q")
     rows = []
@@ -37,8 +42,8 @@ def stats_table(draws: dict[str, np.ndarray], names: list[str], prob: float = 0.
         row = {"Estimate": flat.mean(), "Est.Error": flat.std(ddof=1), lo_name: np.quantile(flat, lo),
                hi_name: np.quantile(flat, hi)}
         if diagnostics:
-            row.update({"Rhat": float(arviz_io.rhat(x)), "Bulk_ESS": float(arviz_io.ess_bulk(x)),
-                        "Tail_ESS": float(arviz_io.ess_tail(x))})
+            c = convergence[n] if convergence is not None else arviz_io.rhat_ess(x)
+            row.update({"Rhat": c.rhat, "Bulk_ESS": c.ess_bulk, "Tail_ESS": c.ess_tail})
         rows.append(row)
     return pd.DataFrame(rows, index=labels if labels is not None else names)
 
@@ -95,16 +100,18 @@ def summarize(fit: "BrmsFit", prob: float = 0.95) -> BrmsSummary:
                 else:
                     a, b = pi.coef.split(",")
                     labels.append(f"cor({a}{lv},{b}{lv})")
-        out.group[g] = stats_table(draws, names, prob, labels=labels)
+        out.group[g] = stats_table(draws, names, prob, labels=labels, convergence=fit.convergence(names))
         out.group_levels[g] = blocks[0].N_levels
     b_names = _intercepts_first([n for n, pi in info.items() if pi.kind == "b"], info)
-    out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names])
+    out.population = stats_table(draws, b_names, prob, labels=[info[n].coef for n in b_names],
+                                 convergence=fit.convergence(b_names))
     d_names = [n for n, pi in info.items() if pi.kind == "dpar"]
-    out.family = stats_table(draws, d_names, prob)
+    out.family = stats_table(draws, d_names, prob, convergence=fit.convergence(d_names))
     for kind in SECTIONS:
         names = [n for n, pi in info.items() if pi.kind == kind]
         if names:
-            out.sections[kind] = stats_table(draws, names, prob, labels=[info[n].coef or n for n in names])
+            out.sections[kind] = stats_table(draws, names, prob, labels=[info[n].coef or n for n in names],
+                                             convergence=fit.convergence(names))
     out.footer = (
         f"Draws were sampled using NUTS (backend: {fit.backend}). For each parameter, Bulk_ESS\n"
         "and Tail_ESS are effective sample size measures, and Rhat is the potential\n"

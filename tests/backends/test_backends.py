@@ -669,28 +669,32 @@ def test_algorithm_is_checked_and_each_backend_names_what_it_offers():
     assert B.BACKEND_ALGORITHMS["cmdstanpy"] == B.ALGORITHMS
     stanli = B.get_backend("stanli")
     with pytest.raises(BackendUnavailableError) as info:
-        stanli.sample(stanli.compile(NORMAL_CODE), normal_data(), SampleConfig(algorithm="meanfield"))
-    assert "backend 'stanli' does not offer algorithm='meanfield' (it runs 'sampling', 'laplace'); backend='cmdstanpy' does" in str(
-        info.value)
+        stanli.sample(stanli.compile(NORMAL_CODE), normal_data(), SampleConfig(algorithm="fixed_param"))
+    assert ("backend 'stanli' does not offer algorithm='fixed_param' (it runs 'sampling', 'meanfield', 'fullrank', "
+            "'pathfinder', 'laplace'); backend='cmdstanpy' or backend='pystan' does") in str(info.value)
     with pytest.raises(BackendUnavailableError, match="backend='cmdstanpy' or backend='pystan' does"):
         B.select_backend(NORMAL_CODE, "stanli", algorithm="fixed_param")
 
 
 def test_auto_picks_a_backend_that_offers_the_algorithm(cmdstan_home, monkeypatch, capsys):
-    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="pathfinder", verbose=True)
+    backend = B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="fixed_param", verbose=True)
     assert backend.name == "cmdstanpy"
-    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='pathfinder')" in capsys.readouterr().out
-    assert B.select_backend(NORMAL_CODE, data=normal_data(), algorithm="laplace").name == "stanli"
+    assert "sampling with backend 'cmdstanpy' (auto; stanli does not offer algorithm='fixed_param')" in capsys.readouterr().out
+    for algorithm in ("laplace", "pathfinder", "meanfield", "fullrank"):
+        assert B.select_backend(NORMAL_CODE, data=normal_data(), algorithm=algorithm).name == "stanli"
     cmdstan = B.get_backend("cmdstanpy")
     monkeypatch.setattr(cmdstan, "unavailable_reason", lambda: "CmdStan is not installed")
     monkeypatch.setattr(cmdstan, "available", lambda: False)
     assert B.select_backend(NORMAL_CODE, algorithm="fixed_param").name == "pystan"
+    pystan = B.get_backend("pystan")
+    monkeypatch.setattr(pystan, "unavailable_reason", lambda: "PyStan is not installed")
+    monkeypatch.setattr(pystan, "available", lambda: False)
     with pytest.raises(BackendUnavailableError) as info:
-        B.select_backend(NORMAL_CODE, algorithm="pathfinder")
+        B.select_backend(NORMAL_CODE, algorithm="fixed_param")
     assert str(info.value).splitlines()[1:] == [
-        "  stanli does not offer algorithm='pathfinder'",
+        "  stanli does not offer algorithm='fixed_param'",
         "  cmdstanpy: CmdStan is not installed",
-        "  pystan does not offer algorithm='pathfinder'",
+        "  pystan: PyStan is not installed",
     ]
 
 

@@ -178,7 +178,9 @@ def approximations(group_fits):
     for algo in TOLERANCE:
         with pytest.warns(UserWarning, match=rf"algorithm='{algo}': the draws come from .*an approximation of the "
                                              r"posterior, not from MCMC"):
-            out[algo] = bp.brm(formula, data(), family, seed=12, refresh=0, algorithm=algo)  # backend auto
+            # CmdStan's own (stanli runs these too, tests/backends/test_variational.py)
+            out[algo] = bp.brm(formula, data(), family, seed=12, refresh=0, algorithm=algo,
+                               backend="stanli" if algo == "laplace" else "cmdstanpy")
     return out
 
 
@@ -186,7 +188,6 @@ def approximations(group_fits):
 def test_approximations_agree_with_nuts(algo, approximations, group_fits):
     nuts = group_fits("continuous", "stanli")
     approx = approximations[algo]
-    # "auto" skips stanli, which offers NUTS and laplace only
     assert approx.backend == ("stanli" if algo == "laplace" else "cmdstanpy")
     assert approx.stan_draws.nchains == 1 and approx.ndraws() == B.base.APPROXIMATE_DRAWS
     assert approx.config.algorithm == algo and approx.settings["algorithm"] == algo
@@ -238,11 +239,12 @@ def test_fixed_param_keeps_the_initial_values(cmdstan_home):
     assert "Algorithm: fixed_param (fixed parameter values (no MCMC): not MCMC)" in str(f.summary())
 
 
-def test_stanli_refuses_approximations_naming_cmdstan():
+def test_stanli_refuses_fixed_param_naming_cmdstan():
     df = bp.datasets.load("sleepstudy")
     with pytest.raises(bp.BackendUnavailableError,
-                       match="backend 'stanli' does not offer algorithm='pathfinder'.*backend='cmdstanpy' does"):
-        bp.brm("Reaction ~ Days", df, backend="stanli", algorithm="pathfinder", refresh=0)
+                       match="backend 'stanli' does not offer algorithm='fixed_param'.*backend='cmdstanpy' or "
+                             "backend='pystan' does"):
+        bp.brm("Reaction ~ Days", df, backend="stanli", algorithm="fixed_param", refresh=0)
     with pytest.raises(SamplingError, match="algorithm must be one of 'sampling', 'meanfield', 'fullrank', "
                                             "'pathfinder', 'laplace', 'fixed_param', got 'vb'"):
         bp.brm("Reaction ~ Days", df, algorithm="vb", refresh=0)

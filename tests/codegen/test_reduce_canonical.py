@@ -91,7 +91,7 @@ def test_auto_choice(rows):
     assert chosen("c ~ x + (1 | g)", bp.families.poisson(link="sqrt")) is None
     assert chosen("c | weights(w) ~ x + (1 | g)") is None
     assert chosen("c ~ x + (1 | mm(h, k))") is None
-    assert chosen("c ~ x + (1 | g)", "negbinomial") is None
+    assert chosen("c ~ x + (1 | g)", "negbinomial") == "count_values"  # its own kind (reductions.values)
     assert chosen("c ~ x + (1 | g)", reduce=False) is None
     # threads split the rows instead
     assert chosen("c ~ x + (1 | g)", threads=2) is None

@@ -2,6 +2,9 @@
 data {
   int<lower=1> N;  // total number of observations
   array[N] int Y;  // response variable
+  int<lower=1> NY_values;  // number of distinct response values
+  vector[NY_values] Y_values;  // distinct response values
+  vector[NY_values] Y_counts;  // rows per distinct value
   int<lower=1> K;  // number of population-level effects
   matrix[N, K] X;  // population-level design matrix
   // data for group-level effects of ID 1
@@ -25,6 +28,9 @@ transformed data {
   int Kc = K - 1;
   matrix[N, Kc] Xc;  // centered version of X without an intercept
   vector[Kc] means_X;  // column means of X before centering
+  // data-only part of the log likelihood, summed once
+  real lconst = -sum(lgamma(to_vector(Y) + 1));
+  vector[N] Yv = to_vector(Y);
   for (i in 2:K) {
     means_X[i - 1] = mean(X[, i]);
     Xc[, i - 1] = X[, i] - means_X[i - 1];
@@ -50,12 +56,15 @@ transformed parameters {
 model {
   // likelihood including constants
   if (!prior_only) {
-    // initialize linear predictor term
-    vector[N] mu = rep_vector(0.0, N);
-    mu += Intercept;
-    // add group-level effects to mu
-    mu += r_1_1[J_1] .* Z_1_1;
-    target += neg_binomial_2_log_glm_lpmf(Y | Xc, mu, b, shape);
+    // linear predictor, with group-level effects
+    vector[N] mu = Intercept + Xc * b + r_1_1[J_1];
+    // negative binomial log likelihood, log link: lgamma(Y + shape) over the distinct values of Y
+    // (an exact reduction; brm(..., reduce=False) gives the row-wise program), dnb = mu - log(shape)
+    {
+      vector[N] dnb = mu - log(shape);
+      target += dot_product(Y_counts, lgamma(Y_values + shape)) - N * lgamma(shape) + lconst
+        + dot_product(Yv, dnb) - dot_product(Yv + shape, log1p_exp(dnb));
+    }
   }
   // priors including constants
   target += lprior;

@@ -17,10 +17,13 @@ from ..options import CodeOptions
 from .base import Reduction
 from .canonical import CanonicalSuffstats
 from .collapse import CollapsePatterns
+from .values import CountValues
 from .gaussian import GaussianMarginal, GaussianSuffstats
 
 #: every reduction kind, asked in this order (collapse before canonical: fewer rows wins)
-KINDS: tuple[type[Reduction], ...] = (CollapsePatterns, CanonicalSuffstats, GaussianMarginal, GaussianSuffstats)
+KINDS: tuple[type[Reduction], ...] = (
+    CollapsePatterns, CanonicalSuffstats, CountValues, GaussianMarginal, GaussianSuffstats,
+)
 
 
 def choose_reduction(frame: ModelFrame, options: CodeOptions) -> Reduction | None:
