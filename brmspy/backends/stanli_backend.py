@@ -44,7 +44,8 @@ from .base import (
     normalize_sampler_stats,
 )
 from .laplace import laplace_draws
-from .marginal_laplace import MARGINAL_TIMING, GlmmStructure, UnsupportedStructure, marginal_laplace
+from .marginal_laplace import (MARGINAL_TIMING, GlmmStructure, IntegratedEffects, UnsupportedStructure,
+                               integrated_laplace, marginal_laplace)
 from .threads import threads_for
 from .variational import ApproximateDraws, advi, pathfinder, random_inits
 
@@ -219,14 +220,16 @@ class StanliBackend:
 
     # -- sampling -------------------------------------------------------
     def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig,
-               glmm: GlmmStructure | str | None = None) -> Draws:
+               glmm: GlmmStructure | IntegratedEffects | str | None = None) -> Draws:
         """Run NUTS (or ``algorithm="laplace"``) with stanli.
 
         ``config.init`` dicts are constrained values; stanli wants the
         unconstrained vector, so they go through ``Model.unconstrain`` first.
         ``glmm`` (``algorithm="laplace"`` only): the model's GLMM structure
         (:func:`brmspy.backends.marginal_laplace.glmm_structure`) for the marginal Laplace
-        approximation, or the reason it has none (then the joint one, with a warning saying why).
+        approximation, :class:`~brmspy.backends.marginal_laplace.IntegratedEffects` when the program
+        integrates the group effects out itself (the normal at its mode is the marginal approximation),
+        or the reason it has none (then the joint one, with a warning saying why).
         """
         cfg = config.resolved()
         check_algorithm(self, cfg)
@@ -243,6 +246,8 @@ class StanliBackend:
                     return self._marginal_laplace(model, data_json, built, cfg, glmm, timings)
                 except UnsupportedStructure as exc:
                     glmm = str(exc)
+            if isinstance(glmm, IntegratedEffects):  # init= or not: the program's density is the marginal
+                return self._laplace(model, data_json, built, cfg, timings, integrated=True)
             if glmm is not None:
                 why = "init= values were given" if isinstance(glmm, GlmmStructure) else glmm
                 warn(f"algorithm='laplace': this model gets the joint approximation (posterior mode and Hessian "
@@ -334,12 +339,13 @@ class StanliBackend:
         return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)
 
     def _laplace(self, model: CompiledModel, data_json: str, built: Any, cfg: SampleConfig,
-                 timings: dict[str, float]) -> Draws:
+                 timings: dict[str, float], integrated: bool = False) -> Draws:
         """CmdStan's ``laplace``: the mode (with the Jacobian) by stanli's L-BFGS, the normal
         approximation from the Hessian there (:mod:`brmspy.backends.laplace`), and
         :data:`APPROXIMATE_DRAWS` draws as one chain, transformed to the constrained scale
         (transformed parameters and generated quantities included) by :meth:`_constrain`.
-        ``lp__`` is NaN, as on CmdStan through brmspy.
+        ``lp__`` is NaN, as on CmdStan through brmspy. ``integrated``: the program has the group
+        effects integrated out (:func:`~brmspy.backends.marginal_laplace.integrated_laplace`).
         """
         t0 = time.perf_counter()
         opt: dict[str, Any] = {"seed": cfg.seed, "jacobian": True}
@@ -369,6 +375,11 @@ class StanliBackend:
 
         log_prob_grad = _log_prob_grad(built)
 
+        if integrated:
+            marg = integrated_laplace(log_prob_grad, mode, list(self._bridgestan(model, data_json, cfg).param_unc_names()),
+                                      APPROXIMATE_DRAWS, cfg.seed)
+            timings[MARGINAL_TIMING] = marg.inner_seconds  # marks the fit as the marginal approximation
+            return self._approximate_draws(model, data_json, marg.theta, marg.log_g, cfg, timings, t0)
         lap = laplace_draws(log_prob_grad, mode, APPROXIMATE_DRAWS, cfg.seed)
         timings["hessian"] = lap.hessian_seconds
         return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)

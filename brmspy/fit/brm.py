@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import logging
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 
 from ..backends import ALGORITHM_LABELS, SampleConfig, StanData, choose_backend, get_backend
 from ..backends.base import _is_int
-from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING, glmm_structure
+from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING, IntegratedEffects, glmm_structure
 from ..backends.warmstart import resolve_warm_start
 from ..codegen.api import build_model
 from ..families.custom import StanVars
@@ -230,13 +230,28 @@ def _family_object(family: Any) -> Any:
     return family
 
 
-def _glmm_structure(build, stan_data: dict[str, Any]) -> Any:
-    """The GLMM structure stanli's marginal Laplace approximation needs, or why this model has none."""
+def _glmm_structure(build, stan_data: dict[str, Any], rowwise: Callable[[], Any] | None = None) -> Any:
+    """The GLMM structure stanli's marginal Laplace approximation needs, or why this model has none.
+
+    A ``gaussian_marginal`` program (``reduce="auto"`` from 1000 rows, one grouping factor) has the
+    group effects integrated out exactly: the normal at its mode is the marginal approximation. Other
+    reductions keep the group effects as parameters; where their data summarise the rows the structure
+    is read from (``gaussian_suffstats``, ``collapse``), ``rowwise()`` builds the row-wise program
+    (``reduce=False``) for its data, and the approximation runs on the reduced program's density
+    (the same parameters, and the same density up to a constant).
+    """
+    reduction = build.generated.reduction
+    if reduction == "gaussian_marginal" and not int(stan_data.get("prior_only", 0)):
+        return IntegratedEffects(reduction)
     terms = build.frame.response_terms
     if len(terms) != 1:
         return "a multivariate model"
     fam = terms[0].family
-    return glmm_structure(fam.name, str(fam.link), stan_data)
+    found = glmm_structure(fam.name, str(fam.link), stan_data)
+    if isinstance(found, str) and reduction is not None and rowwise is not None:
+        rw = rowwise()
+        return _glmm_structure(rw, {**rw.data, "prior_only": stan_data.get("prior_only", 0)})
+    return found
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
@@ -266,7 +281,11 @@ def _sample(build, formula, family, data, prior, config: SampleConfig, backend: 
     _COMPILED[key] = model
     try:
         if config.algorithm == "laplace" and chosen.name == "stanli":
-            draws = chosen.sample(model, stan_data, config, glmm=_glmm_structure(build, stan_data))
+            def rowwise():  # the row-wise program's data, for a reduced program's structure
+                return build_model(formula, data, family, prior, data2, False, settings.get("threads"),
+                                   settings.get("centered", "auto"), build.stanvars)
+
+            draws = chosen.sample(model, stan_data, config, glmm=_glmm_structure(build, stan_data, rowwise))
         else:
             draws = chosen.sample(model, stan_data, config)
     except SamplingError as exc:
