@@ -67,7 +67,7 @@ __all__ = ["Factor", "GlmmStructure", "IntegratedEffects", "MarginalLaplace", "U
 MARGINAL_TIMING = "laplace_inner"
 #: What summaries and warnings call the marginal approximation.
 MARGINAL_LABEL = ("a marginal Laplace approximation (group-level effects integrated out at their conditional "
-                  "modes, as lme4's glmer)")
+                  "modes, as lme4's glmer and lmer; exactly for gaussian models)")
 
 #: family -> the link with which the structure's weights are exact
 SUPPORTED = {"gaussian": "identity", "poisson": "log", "bernoulli": "logit", "binomial": "logit"}
