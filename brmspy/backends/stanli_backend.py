@@ -328,7 +328,7 @@ class StanliBackend:
         log_prob_grad = _log_prob_grad(built)
 
         try:  # the joint mode (stanli's L-BFGS, native): outer values near theirs, group effects near u*
-            start = np.asarray(built.optimize(seed=cfg.seed, jacobian=True).unconstrained, dtype=np.float64)
+            start = _optimize(built, seed=cfg.seed, jacobian=True)
         except (RuntimeError, ValueError):
             start = None
         timings["joint_mode"] = time.perf_counter() - t0 - timings["runtime"]
@@ -363,7 +363,7 @@ class StanliBackend:
         errors = []
         for attempt in attempts:
             try:
-                mode = np.asarray(built.optimize(**attempt).unconstrained, dtype=np.float64)
+                mode = _optimize(built, **attempt)
                 break
             except (RuntimeError, ValueError) as exc:
                 errors.append(str(exc).strip().splitlines()[0])
@@ -485,6 +485,13 @@ class StanliBackend:
         :func:`~brmspy.backends.warmstart.on_ridge`'s metric; when their coordinates cannot be
         told apart the fit gets no warm start.
         """
+        if threading.current_thread() is not threading.main_thread():
+            # stanli's optimize() crashes off the main thread (see _optimize); kfold, reloo, sbc and
+            # brm_multiple turn the warm start off for their refits, so only a user's own thread gets here
+            warn("warm_start: no warm start in a worker thread (stanli's optimizer runs only on the main "
+                 "thread); this fit starts from Stan's unit metric. Pass warm_start=False to silence this.",
+                 SamplerWarning)
+            return None
         found: dict[str, Any] = {}
 
         def find_mode() -> np.ndarray:
@@ -560,6 +567,37 @@ def _bridgestan_columns(names: list[str], values: np.ndarray) -> dict[str, np.nd
         out[base] = block.reshape((values.shape[0], *shape), order="F")[None] if shape else block[:, 0][None]
         start = stop
     return out
+
+
+def _optimize(built: Any, *, seed: int, jacobian: bool = True, init: np.ndarray | None = None,
+              init_radius: float = 2.0) -> np.ndarray:
+    """The unconstrained posterior mode: stanli's native L-BFGS (CmdStan's optimizer) on the main
+    thread; in other threads (kfold/reloo folds) scipy's L-BFGS on stanli's density and gradient,
+    because stanli 0.24's ``optimize()`` crashes the process off the main thread (its
+    ``log_prob_grad`` and ``sample()`` do not). Raises ``RuntimeError`` when no mode is found."""
+    if threading.current_thread() is threading.main_thread():
+        kwargs: dict[str, Any] = {"seed": seed, "jacobian": jacobian, "init_radius": init_radius}
+        if init is not None:
+            kwargs["init"] = init
+        return np.asarray(built.optimize(**kwargs).unconstrained, dtype=np.float64)
+    from scipy.optimize import minimize
+
+    log_prob_grad = _log_prob_grad(built)
+    n = int(built.n_unconstrained)
+    x0 = (np.asarray(init, dtype=np.float64) if init is not None
+          else np.random.default_rng(seed).uniform(-init_radius, init_radius, n))
+
+    def negative(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        try:
+            lp, grad = log_prob_grad(theta)
+        except (RuntimeError, ValueError):
+            return np.inf, np.zeros(n)
+        return (-float(lp), -np.asarray(grad)) if np.isfinite(lp) else (np.inf, np.zeros(n))
+
+    res = minimize(negative, x0, jac=True, method="L-BFGS-B", options={"maxiter": 2000})
+    if not np.isfinite(res.fun) or not np.all(np.isfinite(res.x)):
+        raise RuntimeError(f"optimize failed: {res.message}")
+    return np.asarray(res.x, dtype=np.float64)
 
 
 def _log_prob_grad(built: Any) -> Callable[[np.ndarray], tuple[float, np.ndarray]]:

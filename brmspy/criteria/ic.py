@@ -693,7 +693,9 @@ def _run_folds(fit: "BrmsFit", data: pd.DataFrame, tests: list[np.ndarray], exec
     """
     rng = np.random.default_rng(seed)
     seeds = rng.integers(1, 2**31 - 1, size=len(tests))
-    kw = {"refresh": 0, **sampling}
+    # no warm start unless asked: its mode search (stanli's optimizer) cannot run in worker threads,
+    # and the refits must not depend on the executor (brm's warm_start)
+    kw = {"refresh": 0, "warm_start": False, **sampling}
     if chains is not None:
         kw["chains"] = chains
     in_process = executor is None or isinstance(executor, ThreadPoolExecutor)

@@ -300,7 +300,7 @@ def sbc(
     base = prior_fit.frame.data
     spec = dict(formula=prior_fit.formula, family=prior_fit.family, prior=prior, chains=chains, iter=iter,
                 warmup=warmup, control=control, refresh=0, backend=backend, data2=data2, reduce=reduce,
-                centered=centered)
+                centered=centered, warm_start=False)  # the same refits on every executor (brm's warm_start)
     jobs = []
     for i in range(n_sims):
         sim = base.copy()

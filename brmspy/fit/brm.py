@@ -125,7 +125,9 @@ def brm(
         without ``init`` start near the mode, overdispersed; with non-centered effects those keep
         the unit metric and the chains start at Stan's inits. Warmup still adapts the metric, so
         the posterior is the same (:mod:`brmspy.backends.warmstart`). stanli only; other backends
-        start from the unit metric.
+        start from the unit metric, and so do fits in worker threads (stanli's optimizer runs only
+        on the main thread) and the refits of ``kfold``, ``reloo``, ``sbc`` and ``brm_multiple``
+        unless their arguments ask for it (so their results do not depend on the executor).
 
     Returns
     -------

@@ -283,6 +283,8 @@ def brm_multiple(
         storage.check_writable(path)
 
     seeds = np.random.default_rng(seed).integers(1, 2**31 - 1, size=len(datasets)) if seed is not None else None
+    if warm_start == "auto":  # the same fits on every executor: worker threads cannot warm-start (brm's warm_start)
+        warm_start = False
     common = dict(formula=formula, family=family, prior=prior, chains=chains, iter=iter, warmup=warmup, thin=thin,
                   cores=cores, init=init, control=control, refresh=refresh, backend=backend,
                   sample_prior=sample_prior, data_name=data_name, reduce=reduce, threads=threads, centered=centered,
