@@ -6,7 +6,8 @@ Goals (issue 24):
 2. sampling efficiency: min bulk ESS per second of sampling, stanli and nutpie against rstan running
    brms's program, on sleepstudy, a 2000-row poisson GLMM and the family groups of ``ess_set.py``
    (rstan's compiled models are cached under ``~/.cache/brmspy-benchmarks``, so reruns do not compile);
-3. GLMMs at scale (10^5 rows): stanli NUTS, nutpie NUTS and ``algorithm="laplace"`` against lme4;
+3. GLMMs at scale (10^5 rows): stanli NUTS, nutpie NUTS and ``algorithm="laplace"``, ``"pathfinder"``,
+   ``"meanfield"`` on stanli against lme4;
 4. peak memory of every run above, and data preparation (``make_standata``) at 10^6 rows per
    group-column dtype.
 
@@ -360,6 +361,13 @@ def goal2(args: argparse.Namespace, tmp: Path, g1: dict | None, save: Any = None
     return res
 
 
+#: goal 3's runs: NUTS on stanli and nutpie, brms's approximations on stanli (fullrank is left out: a
+#: dense 1000x1000 to 4000x4000 Cholesky factor per step, and it found no step size on the poisson
+#: model), and lme4
+APPROXIMATIONS = ("laplace", "pathfinder", "meanfield", "fullrank")
+DEFAULT_RUNS = "stanli,nutpie,laplace,pathfinder,meanfield,lme4"
+
+
 def goal3(args: argparse.Namespace, tmp: Path) -> dict:
     res: dict[str, Any] = {}
     for name, (formula, family, lme4_family, sim, full, small, factors) in SCALE_CASES.items():
@@ -367,8 +375,9 @@ def goal3(args: argparse.Namespace, tmp: Path) -> dict:
                 "quick": args.quick}
         runs = set(args.runs.split(","))
         row = {b: run_worker("fit", {**spec, "backend": b}) for b in ("stanli", "nutpie") if b in runs}
-        if "laplace" in runs:
-            row["laplace"] = run_worker("fit", {**spec, "backend": "stanli", "algorithm": "laplace"})
+        for algo in APPROXIMATIONS:  # brms's approximate algorithms on stanli
+            if algo in runs:
+                row[algo] = run_worker("fit", {**spec, "backend": "stanli", "algorithm": algo})
         if "lme4" in runs and args.r and r_available("library(lme4)"):
             load = os.getloadavg()[0]
             case = Case(name, formula, lme4_family, sim, full, small, factors)
@@ -397,7 +406,7 @@ def ess_per_s(r: dict) -> float | None:
     return r["min_bulk_ess"] / sample if sample else None
 
 
-def laplace_offset(lap: dict, nuts: dict) -> str:
+def laplace_offset(lap: dict, nuts: dict) -> str:  # any approximation's, not only laplace's
     """Largest |laplace mean - NUTS mean| in NUTS posterior sds, and the parameter."""
     if "error" in lap or "error" in nuts:
         return "–"
@@ -409,9 +418,9 @@ def laplace_offset(lap: dict, nuts: dict) -> str:
 def tables(results: dict) -> str:
     m = results["machine"]
     goals_arg = results["args"].get("goals", "1,2,3,4")
-    runs_arg = results["args"].get("runs", "stanli,nutpie,laplace,lme4")
+    runs_arg = results["args"].get("runs", DEFAULT_RUNS)
     opts = ((" --quick" if results["args"]["quick"] else "") + (f" --goals {goals_arg}" if goals_arg != "1,2,3,4" else "")
-            + (f" --runs {runs_arg}" if runs_arg != "stanli,nutpie,laplace,lme4" else ""))
+            + (f" --runs {runs_arg}" if runs_arg != DEFAULT_RUNS else ""))
     lines = [f"Run {m['date']} with `python benchmarks/issue24.py{opts}` on "
              f"{m['cpu']}, {m['cores']} cores, {f(m['ram_gb'], '.0f')} GB RAM, shared with other jobs "
              f"(load average {m['loadavg'][0]:.1f} at the start; each row gives the load when it started). "
@@ -505,12 +514,13 @@ def tables(results: dict) -> str:
         lines += ["### Goal 3: GLMMs at scale", "", *origin("goal3"),
                   f"NUTS: {a['chains']} chains × {a['iter'] - a['iter'] // 2} draws after {a['iter'] // 2} warmup, "
                   "cores 2 (shorter than the issue's 4 × 1000 to keep the shared machine usable; ESS scales with "
-                  "draws). `brm()` wall time in a fresh process (data preparation, sampling, summary); laplace is "
-                  "`algorithm=\"laplace\"` on stanli (1000 draws); lme4 is `glmer()`/`lmer()` alone "
-                  "(`system.time`). Laplace offset: the largest |laplace mean − stanli NUTS mean| in NUTS posterior sds.",
-                  "", "| model | run | brm() (s) | ratio to lme4 | min bulk ESS | divergences | laplace offset | peak RSS (MB) | load |",
+                  "draws). `brm()` wall time in a fresh process (data preparation, sampling, summary); laplace, "
+                  "pathfinder and meanfield are `algorithm=...` on stanli (1000 draws; approximations, labelled so "
+                  "by `summary()`); lme4 is `glmer()`/`lmer()` alone (`system.time`). Offset from NUTS: the largest "
+                  "|approximation's mean − stanli NUTS mean| in NUTS posterior sds.",
+                  "", "| model | run | brm() (s) | ratio to lme4 | min bulk ESS | divergences | offset from NUTS | peak RSS (MB) | load |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
-        order = ("stanli", "nutpie", "laplace", "lme4")
+        order = ("stanli", "nutpie", *APPROXIMATIONS, "lme4")
         for model, row in results["goal3"].items():
             ref = row.get("lme4", {}).get("fit_s")
             for name, r in sorted(row.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9):
@@ -521,7 +531,7 @@ def tables(results: dict) -> str:
                 when = f" (run of {r['from_run']['date'][:16]}, ratio to its lme4)" if "from_run" in r else ""
                 lines.append(f"| {model} | {name}{when} | {f(wall)} | {f(wall / ref, '.2f') + '×' if wall and ref else '–'} | "
                              f"{f(r.get('min_bulk_ess'), '.0f')} | {f(r.get('divergences'), '.0f')} | "
-                             f"{laplace_offset(r, row['stanli']) if name == 'laplace' else ''}{err} | "
+                             f"{laplace_offset(r, row['stanli']) if name in APPROXIMATIONS and 'error' not in r else ''}{err} | "
                              f"{f(peak, '.0f')} | {f(r['load'])} |")
             if "lme4" not in row:
                 lines.append(f"| {model} | lme4 | not run{r_note or ' (Rscript with lme4 not found)'} | | | | | | |")
@@ -558,7 +568,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--chains", type=int, default=2, help="chains for goal 3 (default 2)")
     p.add_argument("--iter", type=int, default=1000, help="iterations incl. warmup for goal 3 (default 1000)")
     p.add_argument("--models", default="", help="goal 2: comma-separated model names only")
-    p.add_argument("--runs", default="stanli,nutpie,laplace,lme4",
+    p.add_argument("--runs", default=DEFAULT_RUNS,
                    help="goal 3: the runs to repeat; the others come from the latest earlier run (marked)")
     p.add_argument("--no-readme", dest="readme", action="store_false")
     p.add_argument("--tables", metavar="RESULTS_JSON", help="only rewrite the tables from a results file")

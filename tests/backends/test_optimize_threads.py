@@ -57,8 +57,9 @@ def test_no_warm_start_off_the_main_thread(sleep_built):
 def test_laplace_and_warm_started_nuts_run_in_a_thread():
     df = bp.datasets.load("sleepstudy")
     lap = _in_thread(lambda: bp.brm("Reaction ~ Days", df, algorithm="laplace", seed=1, refresh=0))
-    with pytest.warns(UserWarning, match="no warm start in a worker thread"):  # "auto" warm-starts this model
-        nuts = _in_thread(lambda: bp.brm("Reaction ~ Days", df, seed=1, refresh=0, chains=2, iter=600))
+    with pytest.warns(UserWarning, match="no warm start in a worker thread"):
+        nuts = _in_thread(lambda: bp.brm("Reaction ~ Days", df, seed=1, refresh=0, chains=2, iter=600,
+                                         warm_start=True))
     for name in ("b_Intercept", "b_Days"):
         a, n = lap.draws_dict[name], nuts.draws_dict[name]
         assert abs(a.mean() - n.mean()) < 0.3 * n.std(), (name, a.mean(), n.mean(), n.std())

@@ -73,9 +73,10 @@ def test_inits_are_overdispersed_around_the_mode():
 
 def test_resolve_warm_start():
     assert resolve_warm_start("auto", WARM_START_MIN_ROWS) is True
-    assert resolve_warm_start("auto", WARM_START_MIN_ROWS - 1) is True  # small models too (issue 24)
+    # small models only with standardized effects (their chains keep Stan's inits; issue 24)
+    assert resolve_warm_start("auto", WARM_START_MIN_ROWS - 1) is False
     assert resolve_warm_start("auto", WARM_START_MIN_ROWS, ("z_1",)) is False
-    assert resolve_warm_start("auto", WARM_START_MIN_ROWS - 1, ("z_1",), rows_per_level=10.0) is True
+    assert resolve_warm_start("auto", WARM_START_MIN_ROWS - 1, ("z_1",), rows_per_level=10.0) is False
     assert resolve_warm_start(False, 10**6) is False
     with pytest.raises(ValueError, match="warm_start must be 'auto', True or False"):
         resolve_warm_start("yes", 10)
