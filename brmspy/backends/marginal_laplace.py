@@ -512,6 +512,21 @@ def marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: li
         return _marginal_laplace(s, log_prob_grad, unc_names, names, constrain, draws, seed, start)
 
 
+def _normal_at_mode(H: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cholesky factor and inverse of ``-H``, the marginal density's negative Hessian at its mode;
+    a clear refusal where it is not negative definite (no normal approximation exists there)."""
+    try:
+        if not np.all(np.isfinite(H)):
+            raise np.linalg.LinAlgError("not finite")
+        L = np.linalg.cholesky(-H)
+    except np.linalg.LinAlgError:
+        raise SamplingError(
+            "algorithm='laplace': the marginal density's Hessian at its mode is not negative definite (a flat "
+            "direction, e.g. a group sd with too few levels); use algorithm='sampling'."
+        ) from None
+    return L, np.linalg.inv(-H)
+
+
 def integrated_laplace(log_prob_grad: LogProbGrad, mode: np.ndarray, unc_names: list[str], draws: int,
                        seed: int) -> MarginalLaplace:
     """The marginal Laplace approximation of a program that integrates the group effects out itself.
@@ -553,16 +568,7 @@ def integrated_laplace(log_prob_grad: LogProbGrad, mode: np.ndarray, unc_names: 
     except (RuntimeError, ValueError, FloatingPointError) as exc:
         raise SamplingError(f"algorithm='laplace': the log density failed next to the mode ({exc}).") from None
     calls[0] += mode.size + 1
-    try:
-        if not np.all(np.isfinite(H)):
-            raise np.linalg.LinAlgError("not finite")
-        L = np.linalg.cholesky(-H)
-    except np.linalg.LinAlgError:
-        raise SamplingError(
-            "algorithm='laplace': the marginal density's Hessian at its mode is not negative definite (a flat "
-            "direction, e.g. a group sd with too few levels); use algorithm='sampling'."
-        ) from None
-    cov = np.linalg.inv(-H)
+    L, cov = _normal_at_mode(H)
     lay = _Layout.__new__(_Layout)  # only the pieces _integrate_fixed_effects reads: every coordinate is outer
     lay.outer = np.arange(mode.size)
     lay.mean_unc = np.asarray([i for i, n in enumerate(unc_names) if re.fullmatch(r"b\.\d+|Intercept", n)],
@@ -765,14 +771,7 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     # gaussian Newton stops only on curvature computed at its last point: that is the Hessian at the mode
     H = H_x if converged and gaussian else hessian(mode, g0)
     state["u"] = u_hat
-    try:
-        L = np.linalg.cholesky(-H)
-    except np.linalg.LinAlgError:
-        raise SamplingError(
-            "algorithm='laplace': the marginal density's Hessian at its mode is not negative definite (a flat "
-            "direction, e.g. a group sd with too few levels); use algorithm='sampling'."
-        ) from None
-    cov = np.linalg.inv(-H)
+    L, cov = _normal_at_mode(H)
     shift = np.zeros(n_out)
     if gaussian:
         shift = _integrate_fixed_effects(value_grad, mode, H, cov, lay)
