@@ -49,11 +49,13 @@ from ..codegen.tuning import CENTERED_MIN_ROWS
 
 logger = logging.getLogger("brmspy")
 
-#: ``warm_start="auto"`` leaves programs with standardized effects alone from this many rows
-#: on: there the ridge mode was measured to slow warmup down (the InstEval-like benchmark).
+#: ``warm_start="auto"`` warm-starts programs without standardized effects from this many rows on
+#: (there a gradient is costly and the unit metric's first window dominates warmup; below, the
+#: chains' spread around one mode was measured to hide other modes), and never programs with
+#: standardized effects (at this size their ridge mode slowed the InstEval-like benchmark down).
 WARM_START_MIN_ROWS = 10_000
-#: ``warm_start="auto"`` warm-starts programs with standardized effects only when the grouping
-#: factor with the fewest rows per level has at most this many: then each level's effect is weakly
+#: ``warm_start=True`` on a program with standardized effects pays only when the grouping factor
+#: with the fewest rows per level has at most this many: then each level's effect is weakly
 #: determined and its standardized coordinate's posterior variance is near the unit metric's 1
 #: (sleepstudy, 10 rows per level: 0.3).  With 40 rows per level it was 0.04, and the warm start
 #: cost 10-15% more gradients than Stan's unit start (2000-row poisson GLMM, 50 groups).
@@ -133,7 +135,8 @@ def resolve_warm_start(
     (False, False)
     """
     few_rows = not standardized and rows_per_level is not None and rows_per_level < CENTERED_MIN_ROWS
-    ridge = bool(standardized) and n_rows >= WARM_START_MIN_ROWS
+    many_per_level = rows_per_level is not None and rows_per_level > WARM_START_MAX_ROWS_PER_LEVEL
+    ridge = bool(standardized) and (n_rows >= WARM_START_MIN_ROWS or many_per_level)
     if option == "auto":
         # below WARM_START_MIN_ROWS only when asked (True): the program-level checks above would allow
         # small models with standardized effects (sleepstudy: 32% fewer gradients), but in short runs
@@ -144,7 +147,8 @@ def resolve_warm_start(
         if option and (ridge or few_rows):
             why = (
                 f"non-centered parameters ({', '.join(standardized[:3])}{', ...' if len(standardized) > 3 else ''})"
-                f" and {n_rows} rows"
+                + (f" and {n_rows} rows" if n_rows >= WARM_START_MIN_ROWS else
+                   f" over {rows_per_level:.0f} rows per level (over {WARM_START_MAX_ROWS_PER_LEVEL})")
                 if ridge
                 else f"a grouping factor with {rows_per_level:.0f} rows per level (under {CENTERED_MIN_ROWS})"
             )

@@ -148,6 +148,10 @@ def test_resolve_warm_start_for_small_models():
     # levels of many rows: z's posterior variance is far below the unit metric's 1 (2000-row poisson GLMM)
     assert resolve_warm_start("auto", 2000, ("z_1",), rows_per_level=40.0) is False
     assert resolve_warm_start("auto", 400, ("z_1",), rows_per_level=WARM_START_MAX_ROWS_PER_LEVEL) is False
+    # True pays only with few rows per level: above WARM_START_MAX_ROWS_PER_LEVEL it warns
+    assert resolve_warm_start(True, 400, ("z_1",), rows_per_level=WARM_START_MAX_ROWS_PER_LEVEL) is True
+    with pytest.warns(UserWarning, match=r"non-centered parameters \(z_1\) over 40 rows per level \(over 25\)"):
+        assert resolve_warm_start(True, 2000, ("z_1",), rows_per_level=40.0) is True
     assert resolve_warm_start("auto", 400, ("zs_1_1",)) is False  # a smooth alone: no gain measured
     # centered effects over few rows per level: the funnel's neck, left alone at any size
     assert resolve_warm_start("auto", 400, (), rows_per_level=20.0) is False
