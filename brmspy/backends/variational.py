@@ -20,7 +20,9 @@ log density (Jacobian included), with CmdStan's algorithms and defaults:
   Stan's adaptive step-size sequence ``eta / sqrt(t) / (1 + sqrt(s_t))`` with
   ``s_t = 0.9 s_{t-1} + 0.1 g_t^2``, ``eta`` chosen from ``100, 10, 1, 0.1, 0.01`` by
   ``adapt_iter`` trial steps each, and the stopping rule on the mean or median relative ELBO change
-  (every ``eval_elbo`` steps, ``elbo_samples`` draws) below ``tol_rel_obj``.
+  (every ``eval_elbo`` steps, ``elbo_samples`` draws) below ``tol_rel_obj``. Beyond CmdStan, the
+  model's density at the output draws gives the Pareto k of ``p / q`` (:func:`pareto_k`): ADVI's ELBO
+  can converge far from the posterior, and k above 0.7 says so.
 
 Why hand-written: no maintained Python library runs these on an arbitrary log density with
 gradient outside a framework's own model language. blackjax (Pathfinder, mean-field/full-rank VI)
