@@ -202,7 +202,9 @@ def brm_multiple(
     chains, iter, warmup, thin, cores : as in :func:`brmspy.brm`, for every data set
         (``chains`` per data set).
     init, control, refresh, backend, sample_prior : as in :func:`brmspy.brm`.
-    reduce, threads, centered, warm_start, algorithm : as in :func:`brmspy.brm`.
+    reduce, threads, centered, algorithm : as in :func:`brmspy.brm`.
+    warm_start : as in :func:`brmspy.brm`, except that ``"auto"`` means no warm start, so the fits
+        are the same on every executor (worker threads cannot run stanli's mode search).
     seed : seeds the fits: data set ``i`` is fitted with the ``i``-th of the seeds
         ``numpy.random.default_rng(seed).integers(1, 2**31 - 1, size=len(data))``, so the
         same seed gives the same draws with or without an executor.
