@@ -15,6 +15,16 @@ import pandas as pd
 import brmspy as bp
 
 
+def poisson_glmm_data(n: int = 10_000, groups: int = 50) -> pd.DataFrame:
+    """A poisson ``y ~ x + (1 | g)`` data set (truth: Intercept 1, slope 0.3, group sd 0.5) for the
+    approximations' tests against NUTS."""
+    rng = np.random.default_rng(2024)
+    g = rng.permutation(np.arange(n) % groups)
+    x = rng.normal(size=n)
+    y = rng.poisson(np.exp(1.0 + 0.3 * x + rng.normal(0, 0.5, groups)[g]))
+    return pd.DataFrame({"y": y, "x": x, "g": g})
+
+
 def design_data(n: int = 240, seed: int = 1) -> pd.DataFrame:
     """A simulated data set with a column for every response type and grouping structure."""
     rng = np.random.default_rng(seed)

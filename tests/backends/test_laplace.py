@@ -8,7 +8,6 @@ reason where it is not (sleepstudy's 10-row levels: the mode slides up the non-c
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import brmspy as bp
@@ -16,6 +15,7 @@ import brmspy.backends as B
 from brmspy.backends import SampleConfig
 from brmspy.backends.laplace import finite_diff_hessian, laplace_draws
 from brmspy.core.errors import SamplingError
+from tests.cases import poisson_glmm_data
 
 pytestmark = [pytest.mark.filterwarnings("ignore:algorithm='laplace'.*:UserWarning"),
               pytest.mark.filterwarnings("ignore:.*Effective Samples Size:UserWarning")]
@@ -60,16 +60,8 @@ def test_not_a_maximum_is_refused():
 
 # -- on brms models, against NUTS ---------------------------------------------------------------
 
-def _poisson_glmm(n: int = 10_000, groups: int = 50) -> pd.DataFrame:
-    rng = np.random.default_rng(2024)
-    g = rng.permutation(np.arange(n) % groups)
-    x = rng.normal(size=n)
-    y = rng.poisson(np.exp(1.0 + 0.3 * x + rng.normal(0, 0.5, groups)[g]))
-    return pd.DataFrame({"y": y, "x": x, "g": g})
-
-
 CASES = {
-    "poisson_glmm": ("y ~ x + (1 | g)", _poisson_glmm, "poisson", ["b_Intercept", "b_x", "sd_g__Intercept"]),
+    "poisson_glmm": ("y ~ x + (1 | g)", poisson_glmm_data, "poisson", ["b_Intercept", "b_x", "sd_g__Intercept"]),
     "linear": ("Reaction ~ Days", lambda: bp.datasets.load("sleepstudy"), "gaussian",
                ["b_Intercept", "b_Days", "sigma"]),
 }

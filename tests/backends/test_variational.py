@@ -26,6 +26,7 @@ import brmspy.backends as B
 from brmspy.backends.stanli_backend import _log_prob_grad
 from brmspy.backends.variational import advi, pathfinder, random_inits
 from brmspy.core.errors import BackendUnavailableError, SamplingError
+from tests.cases import poisson_glmm_data
 
 pytestmark = [pytest.mark.filterwarnings("ignore:algorithm='(pathfinder|meanfield|fullrank)'.*:UserWarning"),
               pytest.mark.filterwarnings("ignore:.*Effective Samples Size:UserWarning")]
@@ -169,16 +170,8 @@ def test_a_single_path_returns_its_own_draws(linear_density):
 
 # -- a GLMM -------------------------------------------------------------------------------------
 
-def _poisson_glmm(n: int = 10_000, groups: int = 50) -> pd.DataFrame:
-    rng = np.random.default_rng(2024)
-    g = rng.permutation(np.arange(n) % groups)
-    x = rng.normal(size=n)
-    y = rng.poisson(np.exp(1.0 + 0.3 * x + rng.normal(0, 0.5, groups)[g]))
-    return pd.DataFrame({"y": y, "x": x, "g": g})
-
-
 def test_pathfinder_on_a_poisson_glmm_matches_nuts():
-    df = _poisson_glmm()
+    df = poisson_glmm_data()
     nuts = bp.brm("y ~ x + (1 | g)", df, "poisson", seed=1, refresh=0, chains=2, iter=1000)
     pf = bp.brm("y ~ x + (1 | g)", df, "poisson", seed=1, refresh=0, algorithm="pathfinder")
     for name in ("b_Intercept", "b_x", "sd_g__Intercept"):
