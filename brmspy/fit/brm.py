@@ -119,12 +119,12 @@ def brm(
         (:mod:`brmspy.codegen.tuning`).
     warm_start : start warmup from the inverse curvature at the posterior mode (one L-BFGS search
         and one gradient per parameter) instead of the unit metric: ``"auto"`` (default) does so
-        except where the mode was measured to mislead: non-centered effects (``z_1``, ``zs_1_1``,
-        ...) from 10,000 rows, over levels of more than 25 rows or in a smooth alone, centered
-        effects over levels of fewer than 100 rows, and programs without non-centered effects
-        below 10,000 rows (their chains would start near one mode of a mixture or non-linear model); ``True`` / ``False`` always / never. Chains
-        without ``init`` start near the mode, overdispersed; with non-centered effects those keep
-        the unit metric and the chains start at Stan's inits. Warmup still adapts the metric, so
+        from 10,000 rows in programs without non-centered effects (``z_1``, ``zs_1_1``, ...) and
+        without centered effects over levels of fewer than 100 rows, where the mode is near the
+        posterior (below 10,000 rows, chains of a mixture or non-linear model would start near one
+        mode); ``True`` / ``False`` always / never (``True`` warns where the mode was measured to
+        mislead). Chains without ``init`` start near the mode, overdispersed; with non-centered
+        effects those coordinates keep the unit metric and the chains start at Stan's inits. Warmup still adapts the metric, so
         the posterior is the same (:mod:`brmspy.backends.warmstart`). stanli only; other backends
         start from the unit metric, and so do fits in worker threads (stanli's optimizer runs only
         on the main thread) and the refits of ``kfold``, ``reloo``, ``sbc`` and ``brm_multiple``
