@@ -423,14 +423,11 @@ def _pathfinder(density: _Density, inits: Sequence[np.ndarray], seed: int, histo
     lp = np.concatenate([p.lp for p in paths])
     if len(inits) == 1:
         return ApproximateDraws(theta=theta, log_g=lp_approx, log_p=lp, info=info)
-    from arviz_stats.base import array_stats
-
     log_ratio = lp - lp_approx
     ok = np.isfinite(log_ratio)
     if not ok.any():
         raise SamplingError("algorithm='pathfinder': the log density is not finite at any approximate draw.")
-    # ArviZ's psislw takes a log-likelihood (weights 1 / likelihood): the log ratios negated
-    log_w, khat = array_stats.psislw(-log_ratio[ok])
+    log_w, khat = _psis(log_ratio[ok])
     weights = np.exp(np.asarray(log_w, dtype=np.float64) - np.max(log_w))
     rng = np.random.default_rng([int(seed), 0])
     picked = np.sort(rng.choice(np.flatnonzero(ok), size=int(num_psis_draws), replace=True, p=weights / weights.sum()))
@@ -655,13 +652,17 @@ def pareto_k(log_ratio: np.ndarray) -> float:
     >>> pareto_k(3 * rng.standard_normal(1000)) > 0.7   # heavy-tailed weights: a poor q
     True
     """
-    from arviz_stats.base import array_stats
-
     ratio = np.asarray(log_ratio, dtype=np.float64)
     ratio = ratio[np.isfinite(ratio)]
-    if ratio.size == 0:
-        return math.inf
-    if np.ptp(ratio) == 0:  # q = p up to a constant: equal weights (ArviZ refuses a constant tail)
-        return -math.inf
+    return _psis(ratio)[1] if ratio.size else math.inf
+
+
+def _psis(log_ratio: np.ndarray) -> tuple[np.ndarray, float]:
+    """ArviZ's Pareto-smoothed log weights and Pareto k of finite importance ratios ``log p - log q``."""
+    if np.ptp(log_ratio) == 0:  # q = p up to a constant: equal weights (ArviZ refuses a constant tail)
+        return np.zeros(log_ratio.size), -math.inf
+    from arviz_stats.base import array_stats
+
     # ArviZ's psislw takes a log-likelihood (weights 1 / likelihood): the log ratios negated
-    return float(array_stats.psislw(-ratio)[1])
+    log_w, khat = array_stats.psislw(-log_ratio)
+    return np.asarray(log_w, dtype=np.float64), float(khat)
