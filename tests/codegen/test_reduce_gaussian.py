@@ -229,7 +229,10 @@ def test_reduced_fit_postprocessing_uses_original_rows(marginal_sleep, sleep_fit
     assert marginal_sleep.nobs() == 180
     ll1, ll0 = bp.log_lik(marginal_sleep), bp.log_lik(sleep_fit)
     assert ll1.shape == ll0.shape == (4000, 180)
-    np.testing.assert_allclose(ll1.mean(axis=0), ll0.mean(axis=0), atol=0.05)
+    # two independent chains' means: within 4 Monte Carlo standard errors (an ESS of 1000 of the 4000
+    # draws, below the ~3000 these fits reach); a fixed 0.05 was 1.1 such errors at an outlying row
+    mcse = np.sqrt(ll1.var(axis=0) / 1000 + ll0.var(axis=0) / 1000)
+    assert np.all(np.abs(ll1.mean(axis=0) - ll0.mean(axis=0)) < 4 * mcse)
     e1 = bp.loo(marginal_sleep).estimates.loc["elpd_loo"]
     e0 = bp.loo(sleep_fit).estimates.loc["elpd_loo"]
     assert abs(e1["Estimate"] - e0["Estimate"]) < 0.5 * e1["SE"]

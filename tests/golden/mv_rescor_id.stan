@@ -12,6 +12,22 @@ functions {
     // r is stored in another dimension order than z
     return transpose(diag_pre_multiply(SD, L) * z);
   }
+  /* lkj_corr_cholesky_lpdf(L | eta) with its normalizing constant given
+   * Args:
+   *   L: cholesky factor of a correlation matrix
+   *   eta: shape parameter of the LKJ distribution
+   *   log_norm: lkj_corr_cholesky_lpdf(identity_matrix(rows(L)) | eta), computed once
+   * Returns:
+   *   the log density lkj_corr_cholesky_lpdf(L | eta)
+   */
+  real lkj_corr_cholesky_norm_lpdf(matrix L, real eta, real log_norm) {
+    int K = rows(L);
+    real lp = log_norm;
+    for (k in 2:K) {
+      lp += (K - k + 2 * eta - 2) * log(L[k, k]);
+    }
+    return lp;
+  }
 }
 data {
   int<lower=1> N;  // total number of observations
@@ -60,6 +76,7 @@ transformed data {
   matrix[N, Kc_y2] Xc_y2;  // centered version of X_y2 without an intercept
   vector[Kc_y2] means_X_y2;  // column means of X_y2 before centering
   array[N] vector[nresp] Y;  // response array
+  real lkj_norm_L_1 = lkj_corr_cholesky_lpdf(identity_matrix(M_1) | prior_L_1_eta);  // log normalizing constant of L_1's LKJ prior
   for (i in 2:K_y1) {
     means_X_y1[i - 1] = mean(X_y1[, i]);
     Xc_y1[, i - 1] = X_y1[, i] - means_X_y1[i - 1];
@@ -102,7 +119,7 @@ transformed parameters {
     - student_t_lccdf(0 | prior_sigma_y2_df, prior_sigma_y2_loc, prior_sigma_y2_scale);
   lprior += student_t_lpdf(sd_1 | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale)
     - student_t_lccdf(rep_vector(0, M_1) | prior_sd_1_df, prior_sd_1_loc, prior_sd_1_scale);
-  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+  lprior += lkj_corr_cholesky_norm_lpdf(L_1 | prior_L_1_eta, lkj_norm_L_1);
   lprior += lkj_corr_cholesky_lpdf(Lrescor | prior_Lrescor_eta);
 }
 model {

@@ -27,6 +27,22 @@ functions {
     // r is stored in another dimension order than z
     return transpose(diag_pre_multiply(SD, L) * z);
   }
+  /* lkj_corr_cholesky_lpdf(L | eta) with its normalizing constant given
+   * Args:
+   *   L: cholesky factor of a correlation matrix
+   *   eta: shape parameter of the LKJ distribution
+   *   log_norm: lkj_corr_cholesky_lpdf(identity_matrix(rows(L)) | eta), computed once
+   * Returns:
+   *   the log density lkj_corr_cholesky_lpdf(L | eta)
+   */
+  real lkj_corr_cholesky_norm_lpdf(matrix L, real eta, real log_norm) {
+    int K = rows(L);
+    real lp = log_norm;
+    for (k in 2:K) {
+      lp += (K - k + 2 * eta - 2) * log(L[k, k]);
+    }
+    return lp;
+  }
 }
 data {
   int<lower=1> N;  // total number of observations
@@ -68,6 +84,7 @@ transformed data {
   int Kc = K - 1;
   matrix[N, Kc] Xc;  // centered version of X without an intercept
   vector[Kc] means_X;  // column means of X before centering
+  real lkj_norm_L_1 = lkj_corr_cholesky_lpdf(identity_matrix(M_1) | prior_L_1_eta);  // log normalizing constant of L_1's LKJ prior
   for (i in 2:K) {
     means_X[i - 1] = mean(X[, i]);
     Xc[, i - 1] = X[, i] - means_X[i - 1];
@@ -115,7 +132,7 @@ transformed parameters {
   lprior += inv_gamma_lpdf(hs_slab | 0.5 * hs_df_slab, 0.5 * hs_df_slab);
   lprior += student_t_lpdf(sigma | prior_sigma_df, prior_sigma_loc, prior_sigma_scale)
     - student_t_lccdf(0 | prior_sigma_df, prior_sigma_loc, prior_sigma_scale);
-  lprior += lkj_corr_cholesky_lpdf(L_1 | prior_L_1_eta);
+  lprior += lkj_corr_cholesky_norm_lpdf(L_1 | prior_L_1_eta, lkj_norm_L_1);
 }
 model {
   // likelihood including constants
