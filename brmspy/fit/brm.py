@@ -115,8 +115,8 @@ def brm(
         and brms's standardized ``z`` gives long trees), and lets a block's group intercept take in
         the population-level Intercept (hierarchical centering: the sampler moves
         ``a = Intercept + r``) when it is the only such block on the predictor. Gaussian models from
-        1000 rows also center group intercepts whose levels the rows pin down (spread at least 4 times
-        their means' noise), and a centered group intercept nested in another (``d`` within ``dept``) is
+        1000 rows also center group intercepts whose levels the rows pin down (their variance at least
+        their means' noise variance), and a centered group intercept nested in another (``d`` within ``dept``) is
         centered on its parent's means (``a_d = a_dept + r_d``); ``False`` is always
         brms's ``z``, ``True`` always centers. The posterior is the same either way
         (:mod:`brmspy.codegen.tuning`).

@@ -232,6 +232,18 @@ def test_nested_choices(nested):
     # crossed, not nested: no nesting
     crossed = nested.assign(p=np.random.default_rng(2).integers(0, 6, len(nested)))
     assert _tuning(NESTED, crossed, "gaussian").nested == {}
+    # s centered too (its levels pinned): of the two top-level centered intercepts the nested parent p,
+    # which the data see only through d's means, takes the Intercept
+    rng = np.random.default_rng(3)
+    strong_s = nested.assign(y=nested.y + rng.normal(0, 1.5, 150)[nested.s])
+    t = _tuning(NESTED, strong_s, "gaussian")
+    assert t.centered == frozenset(ids.values()) and t.nested == {ids["d"]: ids["p"]}
+    assert t.absorbed == {MU: (ids["p"], 1)}
+    # two nested hierarchies (d in p, e in q): neither parent can take the Intercept, so neither nests
+    e = rng.integers(0, 30, len(nested))
+    two = nested.assign(e=e, q=e % 6, y=nested.y + rng.normal(0, 0.6, 30)[e] + rng.normal(0, 0.4, 6)[e % 6])
+    t = _tuning(NESTED + " + (1 | e) + (1 | q)", two, "gaussian")
+    assert len(t.centered) == 4 and t.nested == {} and t.absorbed == {}
 
 
 def test_golden_nested_centering(nested, update_golden):
