@@ -327,7 +327,9 @@ def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning, sdb
     k = block.id
     if parent is not None:  # tuning.nested: group means centered on the parent's (one plain intercept)
         a, r = a_name(block, 1), r_name(block, 1)
-        mean = f"{a_name(parent, 1) if tuning.absorbs(parent, 1) else r_name(parent, 1)}[P_{k}]"
+        # the parent's level means: its a (with the Intercept, or itself nested on its own parent's), else its r
+        grouped = tuning.absorbs(parent, 1) or tuning.parent_of(parent) is not None
+        mean = f"{a_name(parent, 1) if grouped else r_name(parent, 1)}[P_{k}]"
         sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
         sb.par.append(f"vector[N_{k}] {a};  // group-level effects plus their group's mean (nested centered parameterization)")
         sb.tpar_def.append(f"vector[N_{k}] {r} = {a} - {mean};  // actual group-level effects")

@@ -203,6 +203,31 @@ def test_nested_centering_equals_centered(nested, absorb):
         assert abs(_lp(nes, wrong)[0] - lp_c) > 1e-6
 
 
+def test_nested_chain_equals_centered(nested):
+    """A chain d in p in f: ``a_d ~ normal(a_p[P], sd_d)``, ``a_p ~ normal(a_f[P], sd_p)``,
+    ``a_f ~ normal(Intercept, sd_f)``; the same log density as the plainly centered program."""
+    data = nested.assign(f=nested.p % 2)
+    formula = NESTED + " + (1 | f)"
+    ids = _ids(formula, data)
+    d, p, f, s = ids["d"], ids["p"], ids["f"], ids["s"]
+    cen_ids = frozenset({d, p, f})
+    chain = Tuning(centered=cen_ids, absorbed={MU: (f, 1)}, nested={d: p, p: f})
+    cen, nes = _programs(formula, data, "gaussian", Tuning(centered=cen_ids), chain)
+    assert f"normal_lpdf(a_{d}_1 | a_{p}_1[P_{d}]" in nes.code and f"normal_lpdf(a_{p}_1 | a_{f}_1[P_{p}]" in nes.code
+    assert _tuning(formula, data, "gaussian").nested == {d: p, p: f}  # what "auto" chooses here
+    rng = np.random.default_rng(6)
+    base = {"b": rng.normal(size=1), "Intercept": rng.normal(), "sigma": 1.3, f"sd_{d}": np.array([0.6]),
+            f"sd_{p}": np.array([0.4]), f"sd_{f}": np.array([0.3]), f"sd_{s}": np.array([0.5]),
+            f"z_{s}": rng.normal(size=(1, 150))}
+    r_d, r_p, r_f = rng.normal(0, 0.5, 30), rng.normal(0, 0.5, 6), rng.normal(0, 0.5, 2)
+    a_f = base["Intercept"] + r_f
+    a_p = r_p + a_f[nes.data[f"P_{p}"] - 1]
+    a_d = r_d + a_p[nes.data[f"P_{d}"] - 1]
+    lp_c, _ = _lp(cen, {**base, f"r_{d}_1": r_d, f"r_{p}_1": r_p, f"r_{f}_1": r_f})
+    lp_n, _ = _lp(nes, {**base, f"a_{d}_1": a_d, f"a_{p}_1": a_p, f"a_{f}_1": a_f})
+    np.testing.assert_allclose(lp_n, lp_c, rtol=1e-11)
+
+
 def test_pinned_ratio(nested):
     """The one-way ANOVA estimate of n * tau^2 / sigma^2 on data of known spread."""
     from brmspy.codegen.tuning import pinned_ratio
