@@ -21,16 +21,16 @@ Not for bernoulli under ``reduce="auto"`` (``reduce="canonical_suffstats"`` stil
 stanli's ``log1p_exp`` pass over the rows costs more than the linear part saves. CPU time per
 ``log_prob_grad`` of ``y ~ x + (1 | g)`` at 10^5 rows and 1000 groups: this reduction 3.2 ms,
 the row-wise ``bernoulli_logit_glm_lupmf`` 1.6 ms (``bernoulli_logit_lupmf`` without population
-effects: 2.3 ms). For poisson (0.8 ms against 1.26 ms for ``poisson_log_glm_lupmf`` + ``lconst``,
+effects: 2.3 ms). For poisson (0.84 ms against 1.26 ms for ``poisson_log_glm_lupmf`` + ``lconst``,
 3.1 ms for ``poisson_log_glm_lpmf``) and binomial (2.6 ms against 5.6 ms for
 ``binomial_logit_glm_lupmf``, 4.5 ms for ``binomial_logit_lupmf``) the reduction is the cheapest form.
 
 poisson writes ``sum(exp(mu))`` with the group intercepts' exponentials taken per level
-(:func:`_factored_exp_sum`): 0.80 ms against 0.95 ms for ``sum(exp(mu))`` in that model. Also
+(:func:`_factored_exp_sum`): 0.84 ms against 0.98 ms for ``sum(exp(mu))`` in that model. Also
 measured there and not cheaper: a column vector ``x`` instead of ``Xc * b`` (-1%), rows sorted by
 group so that the gathers are contiguous (-1%), per-level sums over sorted segments (0.82 ms),
 ``csr_matrix_times_vector`` for them (1.7 ms), stanli's ``fast_math`` (no change). About 0.70 ms
-of the 0.80 are ``exp`` of the 10^5 rows and its reverse pass, which no exact form avoids.
+of the 0.84 are ``exp`` of the 10^5 rows and its reverse pass, which no exact form avoids.
 """
 
 from __future__ import annotations
@@ -129,9 +129,9 @@ def _factored_exp_sum(frame: ModelFrame, prefix: Prefix, tuning) -> tuple[str, s
     ``exp(Xc * b + a_1_1[J_1]) = exp(a_1_1)[J_1] .* exp(Xc * b)``: the same rows' exponentials,
     but the group part costs one ``exp`` per level, and stanli evaluates the dot product of the
     gathered factors with the rows' ``exp`` in less time than the sum of ``exp(mu)``: CPU time per
-    gradient of ``y ~ x + (1 | g)`` at 10^5 rows and 1000 groups 0.80 ms against 0.95 ms (both on
+    gradient of ``y ~ x + (1 | g)`` at 10^5 rows and 1000 groups 0.84 ms against 0.98 ms (both on
     stanli's own runtime and the BridgeStan one nutpie samples through; ``benchmarks/grad_cost.py
-    --pois``). None (keep ``sum(exp(mu))``) without such a term, or when nothing but a scalar is left
+    --scale``). None (keep ``sum(exp(mu))``) without such a term, or when nothing but a scalar is left
     to exponentiate per row. Equal in exact arithmetic; in floating point the two differ by rounding,
     and only where a factor alone overflows (``|a_1_1| > 709``) would the product not be finite.
     """
