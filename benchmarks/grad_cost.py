@@ -13,6 +13,13 @@ that chain over its leapfrog steps (warmup included):
   ``get_elapsed_time`` of the chain, which rstan 2.21 (StanHeaders 2.21) measures with ``clock()``,
   i.e. CPU time, over ``get_sampler_params(inc_warmup = TRUE)``'s ``n_leapfrog__``.
 
+``--scale [pois1e5|bern1e5 ...]``: issue 24 goal 3's 10^5-row models (``issue24.py``'s data):
+CPU microseconds per ``log_prob_grad`` call of brmspy's program (``reduce="auto"``) and the
+row-wise one (``reduce=False``), on stanli's ``Model`` and on the BridgeStan runtime that
+``backend="nutpie"`` samples through, alternated in rounds (median and min over 5 rounds of 200
+calls at 10 points); ``--code FILE.stan`` adds another program for the same data (A/B of a
+formulation).
+
 Why CPU time: the machine is shared, so wall time under load says more about the load than the
 program. issue24.py's "ratio to rstan (chains)" sets brmspy's wall time (``fit.timings['sample']``)
 against rstan's per-chain ``clock()`` times, which are CPU times (see ``run_adaptive_sampler.hpp``
@@ -92,6 +99,39 @@ def rstan_costs(name: str) -> dict | None:
     return {"sampling_us": 1e6 * clock_s / leapfrogs, "leapfrogs": leapfrogs}
 
 
+def scale_costs(name: str, extra: list[str], rounds: int = 5, calls: int = 200) -> dict:
+    """CPU microseconds per gradient of the 10^5-row model ``name`` (see the module docstring)."""
+    import stanli
+
+    import brmspy as bp
+    from brmspy.backends.base import data_to_json
+    from issue24 import SCALE_CASES, scale_data
+
+    formula, family = SCALE_CASES[name][:2]
+    df = scale_data(name, quick=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        auto = bp.build_model(formula, df, family=family)
+        rowwise = bp.build_model(formula, df, family=family, reduce=False)
+    programs = {"auto": (auto.code, auto.data), "rowwise": (rowwise.code, rowwise.data)}
+    programs.update({Path(f).stem: (Path(f).read_text(), auto.data) for f in extra})
+    models = {}
+    for label, (code, data) in programs.items():
+        models[f"{label} (stanli)"] = stanli.Model(stan_code=code, data=data).log_prob_grad
+        bs = stanli.bridgestan_model(stan_code=code, data=data_to_json(data))
+        models[f"{label} (bridgestan)"] = lambda q, bs=bs: bs.log_density_gradient(q, propto=True, jacobian=True)
+    n = int(stanli.Model(stan_code=auto.code, data=auto.data).n_unconstrained)
+    points = np.random.default_rng(0).normal(0, 0.3, (10, n))
+    times: dict[str, list[float]] = {k: [] for k in models}
+    for _ in range(rounds):
+        for label, grad in models.items():
+            c0 = time.process_time()
+            for i in range(calls):
+                grad(points[i % 10])
+            times[label].append(1e6 * (time.process_time() - c0) / calls)
+    return {k: {"median_us": float(np.median(v)), "min_us": float(np.min(v))} for k, v in times.items()}
+
+
 def main(names: list[str]) -> None:
     rows = {}
     print("| model | stanli µs/gradient (sampling) | stanli µs/log_prob_grad call | rstan µs/gradient (sampling) "
@@ -108,4 +148,12 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or DEFAULT)
+    args = sys.argv[1:]
+    if args[:1] == ["--scale"]:
+        extra = [args[i + 1] for i, a in enumerate(args) if a == "--code"]
+        models = [a for i, a in enumerate(args[1:], 1) if a != "--code" and args[i - 1] != "--code"]
+        for m in models or ["pois1e5"]:
+            for label, t in scale_costs(m, extra).items():
+                print(f"{m} {label}: {t['median_us']:.0f} µs per gradient (min {t['min_us']:.0f})", flush=True)
+    else:
+        main(args or DEFAULT)

@@ -42,6 +42,7 @@ __all__ = [
     "BackendChoice",
     "StanData",
     "auto_nutpie_reason",
+    "prefetch_backend",
     "NUTPIE_MIN_ROWS",
     "validate_stan_code",
     "SampleConfig",
@@ -141,6 +142,28 @@ def auto_nutpie_reason(n_rows: int | None, config: SampleConfig | None, warm_sta
     if config.num_warmup < 1:
         return None
     return f"auto; {n_rows:,} rows >= {NUTPIE_MIN_ROWS:,}: nutpie needs fewer gradients per effective draw there"
+
+def prefetch_backend(name: str, n_rows: int | None, config: SampleConfig | None,
+                     warm_start: bool | str = "auto") -> None:
+    """Start importing what sampling with backend ``name`` is about to need, in the background.
+
+    Only nutpie needs it (its import loads ArviZ, xarray, scipy.stats and matplotlib, about 1.5 s
+    of CPU; :func:`brmspy.backends.nutpie_backend.prefetch`): for ``name="nutpie"``, and for
+    ``"auto"`` when :func:`auto_nutpie_reason` would choose nutpie for ``n_rows`` rows. ``brm()``
+    calls it before building the model, so the import overlaps that work.
+
+    Examples
+    --------
+    >>> from brmspy.backends import SampleConfig, prefetch_backend
+    >>> prefetch_backend("stanli", 100_000, SampleConfig())  # nothing to start
+    """
+    if config is None or config.algorithm != "sampling":
+        return
+    if name == "nutpie" or (name == "auto" and auto_nutpie_reason(n_rows, config, warm_start) is not None):
+        from .nutpie_backend import prefetch  # only when nutpie is about to sample
+
+        prefetch()
+
 
 #: Every name :func:`get_backend` and :func:`select_backend` accept.
 BACKEND_NAMES: tuple[str, ...] = ("auto", "stanli", "pystan", "cmdstanpy", "nutpie")

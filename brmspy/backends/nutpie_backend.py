@@ -15,14 +15,23 @@ Differences from Stan's NUTS that a user can see, all stated in the errors and d
   follows nutpie's schedule (its windows, not Stan's) over ``warmup`` iterations.
 - ``thin`` keeps every ``thin``-th draw (the first of each block, as CmdStan).
 
+Time outside nutpie's chains (issue 24): ``import nutpie`` imports ArviZ (with arviz-stats,
+arviz-plots, xarray, scipy.stats and matplotlib), about 1.5 s of CPU, though nothing here uses
+them. :func:`prefetch` starts that import in a background thread when ``brm()`` is about to fit with
+nutpie, so it runs while the model frame, program and data are built (stanc, JSON and the runtime's
+model construction release the GIL). The draws are read from nutpie's raw Arrow trace
+(``return_raw_trace=True``, :func:`_arrow_draws`) rather than through its ArviZ conversion
+(``arviz.from_dict``), which brmspy would only take apart again.
+
 Install with ``pip install "brmspy-stan[nutpie]"`` (nutpie and bridgestan, both from PyPI).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import threading
 import time
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -39,7 +48,7 @@ from .base import (
 )
 from .stanli_backend import ModelCache, runtime_refusal
 
-__all__ = ["NutpieBackend", "NUTPIE_STATS"]
+__all__ = ["NutpieBackend", "NUTPIE_STATS", "prefetch"]
 
 #: nutpie's sampler statistics under CmdStan's names (what :data:`~brmspy.backends.SAMPLER_STATS` lists).
 NUTPIE_STATS: dict[str, str] = {
@@ -53,6 +62,80 @@ NUTPIE_STATS: dict[str, str] = {
 }
 
 _EXTRA = 'pip install "brmspy-stan[nutpie]"'
+
+
+_PREFETCH: list[threading.Thread] = []  # the one background import of this process, once started
+
+
+def _import_nutpie() -> None:
+    try:
+        import nutpie  # noqa: F401 - the import itself is the work (see prefetch)
+    except Exception:  # noqa: BLE001 - the sampling call imports again and reports the error there
+        pass
+
+
+def prefetch() -> None:
+    """Start importing nutpie in a background thread (once per process), if it is installed.
+
+    ``import nutpie`` loads ArviZ, xarray, scipy.stats and matplotlib (about 1.5 s of CPU); started
+    before the model is built, it overlaps the work that releases the GIL (stanc, the runtime's
+    model construction, numpy). Whoever imports nutpie next waits for this import to finish
+    (Python's per-module import lock) and gets the same module; an import error is raised there.
+
+    Examples
+    --------
+    >>> from brmspy.backends.nutpie_backend import prefetch
+    >>> prefetch()  # returns at once; the import runs in a daemon thread
+    """
+    if _PREFETCH or importlib.util.find_spec("nutpie") is None:
+        return
+    thread = threading.Thread(target=_import_nutpie, name="brmspy-import-nutpie", daemon=True)
+    _PREFETCH.append(thread)
+    thread.start()
+
+
+def _arrow_draws(draw_batches: Sequence[Any], stat_batches: Sequence[Any]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Draws and sampler statistics, shaped (chain, draw, ...), from nutpie's raw Arrow trace.
+
+    The arrays nutpie's own ArviZ conversion (``nutpie.sample._arrow_to_arviz``) builds, without
+    ArviZ: warmup rows (``tuning``) dropped, each column reshaped to its ``shape`` metadata (C order,
+    as nutpie writes it), chains shorter than the longest padded with NaN (floats) or zeros.
+    """
+    import pyarrow  # nutpie's dependency, loaded by nutpie
+
+    def columns(batches, names=None) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        keeps = [~np.asarray(pyarrow.array(st.column("tuning")).to_numpy(zero_copy_only=False), dtype=bool)
+                 for st in stat_batches]
+        length = max((int(k.sum()) for k in keeps), default=0)
+        for chain, (batch, keep) in enumerate(zip(batches, keeps)):
+            for name in (names if names is not None else batch.column_names):
+                col = batch.column(name)
+                meta = col.field.metadata or {}
+                shape = tuple(int(v) for v in meta.get(b"shape", b"").decode().split(",") if v)
+                arr = pyarrow.array(col)
+                valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+                if hasattr(arr, "flatten"):
+                    arr = arr.flatten()
+                values = arr.to_numpy(zero_copy_only=False)
+                fill = np.nan if values.dtype.kind == "f" else 0
+                if name not in out:
+                    out[name] = np.full((len(batches), length, *shape), fill, dtype=values.dtype)
+                n_rows = len(keep)
+                if values.size == n_rows * int(np.prod(shape)):  # one entry per row, nulls included
+                    full = values.reshape((n_rows, *shape))
+                    if not valid.all():
+                        full = full.copy()
+                        full[~valid] = fill
+                else:  # a list column without its null rows
+                    full = np.full((n_rows, *shape), fill, dtype=values.dtype)
+                    full[valid] = values.reshape((int(valid.sum()), *shape))
+                kept = full[keep]
+                out[name][chain, : len(kept)] = kept
+        return out
+
+    stat_names = list(NUTPIE_STATS.values())
+    return columns(draw_batches), columns(stat_batches, stat_names)
 
 
 class NutpieBackend:
@@ -127,8 +210,6 @@ class NutpieBackend:
         """
         self._require()
         import stanli
-        from nutpie import _lib
-        from nutpie.compile_stan import CompiledStanModel
 
         data_json = data_to_json(data)
         uses_rng = "_rng(" in model.code
@@ -137,8 +218,16 @@ class NutpieBackend:
         if built is not None:
             return built
         try:
-            # the public way to the runtime: its library path and the data with the program inside
+            # the public way to the runtime: its library path and the data with the program inside.
+            # Built before nutpie is imported: the construction releases the GIL, so a prefetch()
+            # import runs meanwhile
             bs = stanli.bridgestan_model(mir=model.handle, data=data_json, seed=int(seed))
+        except (RuntimeError, ValueError) as exc:
+            raise runtime_refusal(str(exc), "stanli's runtime") from None
+        from nutpie import _lib
+        from nutpie.compile_stan import CompiledStanModel
+
+        try:
             library = _lib.StanLibrary(bs.lib_path)
             nut = _lib.StanModel(library, {}, {}, {}, int(seed), bs.data, None)
         except (RuntimeError, ValueError) as exc:
@@ -169,11 +258,10 @@ class NutpieBackend:
             )
         if cfg.num_warmup < 1:
             raise SamplingError("backend='nutpie' needs warmup >= 1 (nutpie adapts while it tunes).")
-        import nutpie
-
         t0 = time.perf_counter()
-        _bs, _lib, compiled = self.build(model, data, cfg.seed)
+        _bs, _lib, compiled = self.build(model, data, cfg.seed)  # first: it overlaps a prefetch() import
         t_build = time.perf_counter() - t0
+        import nutpie
 
         t1 = time.perf_counter()
         try:
@@ -191,6 +279,7 @@ class NutpieBackend:
                 target_accept=float(cfg.adapt_delta),
                 maxdepth=int(cfg.max_treedepth),
                 blocking=False,
+                return_raw_trace=True,  # the Arrow trace: _arrow_draws reads it without ArviZ
             )
             try:
                 trace = sampler.wait()
@@ -202,14 +291,14 @@ class NutpieBackend:
         t_sample = time.perf_counter() - t1
 
         keep = slice(None, None, cfg.thin)  # CmdStan keeps the first draw of each block of `thin`
+        posterior, sample_stats = _arrow_draws(*trace.get_arrow_trace())
         params = {}
-        for name, var in trace.posterior.data_vars.items():
-            arr = np.asarray(var.values, dtype=np.float64)[:, keep]
+        for name, values in posterior.items():
+            arr = np.asarray(values, dtype=np.float64)[:, keep]
             if 0 in arr.shape[2:]:  # as CmdStan's output: no columns for a zero-size variable
                 continue
             params[str(name)] = arr
-        stats_ds = trace.sample_stats
-        stats = {ours: np.asarray(stats_ds[theirs].values)[:, keep] for ours, theirs in NUTPIE_STATS.items()}
+        stats = {ours: np.asarray(sample_stats[theirs])[:, keep] for ours, theirs in NUTPIE_STATS.items()}
         return Draws(
             params=params,
             sampler_stats=normalize_sampler_stats(stats),

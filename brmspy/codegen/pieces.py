@@ -467,8 +467,7 @@ def stan_predictor(
         block = next(b for b in frame.blocks if b.id == k)
         note = f" ({a_name(block, j)} includes Intercept{s})"
     vectors = pieces[1:] if design.intercept and intercept else pieces
-    if (tuning is not None and tuning.unit_z and (vectors or re_terms)
-            and all(type(sp).__name__ == "OffsetDesign" for sp in design.specials)):
+    if _lean(design, tuning, vectors, re_terms):
         # lean form: one expression, no zero vector and no += passes over the rows
         what = "linear predictor" + ("" if prefix.dpar == "mu" else f" of {prefix.dpar}")
         sb.model_def += [f"// {what}" + (f", with group-level effects{note}" if re_terms else ""),
@@ -482,6 +481,49 @@ def stan_predictor(
         sb.model_comp.append(f"// add group-level effects to {name}{note}")
         sb.model_comp += [f"{name} += {term};" for term in re_terms]
     return sb
+
+
+def _lean(design: PopulationDesign, tuning: Tuning | None, vectors: list[str], re_terms: list[str]) -> bool:
+    """Whether :func:`stan_predictor` writes its one-expression form (``Tuning.unit_z``)."""
+    return bool(tuning is not None and tuning.unit_z and (vectors or re_terms)
+                and all(type(sp).__name__ == "OffsetDesign" for sp in design.specials))
+
+
+def lean_predictor_terms(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None) -> list[str] | None:
+    """The summands of the one-expression linear predictor :func:`stan_predictor` writes
+    (``["Xc * b", "a_1_1[J_1]"]`` for ``vector[N] mu = Xc * b + a_1_1[J_1]``), or None when it
+    writes the ``+=`` form instead. For reductions that use the predictor in another shape."""
+    design = frame.designs[prefix]
+    absorbed = tuning is not None and prefix in tuning.absorbed
+    if absorbed and not design.intercept:
+        tuning, absorbed = replace(tuning, absorbed={}), False
+    re_terms = re_contributions(frame, prefix, tuning)
+    out = [f"Intercept{prefix.suffix}"] if design.intercept and not absorbed else []
+    vectors = ([f"{design_matrix_name(design)} * {coef_name(design)}"] if design.coef_names else [])
+    vectors += [x for sp in design.specials for x in sp.predictor_terms()]
+    return out + vectors + re_terms if _lean(design, tuning, vectors, re_terms) else None
+
+
+def unit_gathers(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None) -> dict[str, str]:
+    """Group-intercept terms of the lean predictor that only gather a per-level vector, each with its
+    exponential gathered instead: ``{"a_1_1[J_1]": "exp(a_1_1)[J_1]"}`` (``exp(v[J]) = exp(v)[J]``,
+    one ``exp`` per level instead of per row)."""
+    tuning = tuning or Tuning()
+    if not tuning.unit_z:
+        return {}
+    out = {}
+    for block in frame.blocks:
+        if block.is_mm:
+            continue
+        for j, c in enumerate(block.coefs, start=1):
+            if c.prefix != prefix or c.kind or c.Zm is not None or not is_unit(c):
+                continue
+            J = f"J_{block.id}"
+            if tuning.absorbs(block, j):
+                out[a_name(block, j, J)] = f"exp({a_name(block, j)})[{J}]"
+            else:
+                out[f"{r_name(block, j)}[{J}]"] = f"exp({r_name(block, j)})[{J}]"
+    return out
 
 
 def stan_inv_link(t: BrmsTerms, prefix: Prefix, link: str) -> StanBlocks:

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from ..backends import ALGORITHM_LABELS, SampleConfig, StanData, choose_backend, get_backend
+from ..backends import ALGORITHM_LABELS, SampleConfig, StanData, choose_backend, get_backend, prefetch_backend
 from ..backends.base import _is_int
 from ..backends.marginal_laplace import MARGINAL_LABEL, MARGINAL_TIMING, IntegratedEffects, glmm_structure
 from ..backends.warmstart import resolve_warm_start
@@ -159,6 +159,8 @@ def brm(
         refresh=refresh, threads=1 if threads is None else threads, algorithm=algorithm,
     )
     _check_draws(config)
+    if file is None or file_refit == "always":  # a saved fit may be returned without sampling
+        prefetch_backend(backend, len(data), config, warm_start)  # nutpie's import, while the model is built
     build = build_model(formula, data, family, prior, data2, reduce, threads, centered, stanvars)
     if isinstance(formula, MvBrmsFormula) and formula.rescor is None:
         # brms keeps the validated formula: the fit (and its file) store the rescor default, so

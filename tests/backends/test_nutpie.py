@@ -180,3 +180,61 @@ def test_ctrl_c_stops_the_run_instead_of_returning_part_of_it(backend_model, mon
     assert cancelled  # every chain stopped (nutpie's __del__ may cancel again: harmless)
     monkeypatch.setattr(nutpie_sample._BackgroundSampler, "wait", real_wait)
     assert backend.sample(model, NORMAL_DATA, SampleConfig(chains=1, iter=200, seed=1)).params["mu"].shape == (1, 100)
+
+
+# -- time outside the chains (issue 24) ----------------------------------------------------------
+
+MATRIX_CODE = """
+data { int N; vector[N] y; }
+parameters { real mu; real<lower=0> sigma; matrix[2, 3] m; }
+model { mu ~ normal(0, 10); sigma ~ exponential(1); to_vector(m) ~ std_normal(); y ~ normal(mu, sigma); }
+generated quantities { array[2] int k = {poisson_rng(3), 1}; }
+"""
+
+
+def test_arrow_draws_equal_nutpies_arviz_conversion():
+    """The draws and statistics read from nutpie's raw Arrow trace are the arrays of its own ArviZ
+    conversion (same seed, so the same chains), matrices and integers included."""
+    import nutpie
+
+    from brmspy.backends.nutpie_backend import NUTPIE_STATS, _arrow_draws
+
+    backend = B.get_backend("nutpie")
+    compiled = backend.build(backend.compile(MATRIX_CODE), NORMAL_DATA, seed=3)[2]
+
+    def run(raw):
+        return nutpie.sample(compiled, draws=120, tune=80, chains=2, cores=1, seed=3, save_warmup=False,
+                             progress_bar=False, return_raw_trace=raw)
+
+    posterior, stats = _arrow_draws(*run(True).get_arrow_trace())
+    trace = run(False)
+    assert set(posterior) == {str(n) for n in trace.posterior.data_vars} == {"mu", "sigma", "m", "k"}
+    for name, var in trace.posterior.data_vars.items():
+        np.testing.assert_array_equal(posterior[str(name)], var.values)
+        assert posterior[str(name)].dtype == var.values.dtype
+    assert posterior["m"].shape == (2, 120, 2, 3)
+    for theirs in NUTPIE_STATS.values():
+        np.testing.assert_array_equal(stats[theirs], trace.sample_stats[theirs].values)
+        assert stats[theirs].dtype == trace.sample_stats[theirs].values.dtype
+    # and a comparison that can fail: another seed gives other draws
+    other, _ = _arrow_draws(*nutpie.sample(compiled, draws=120, tune=80, chains=2, cores=1, seed=4, save_warmup=False,
+                                           progress_bar=False, return_raw_trace=True).get_arrow_trace())
+    assert not np.array_equal(other["mu"], posterior["mu"])
+
+
+def test_prefetch_starts_one_import_only_when_nutpie_will_sample(monkeypatch):
+    import brmspy.backends.nutpie_backend as nb
+
+    started = []
+    monkeypatch.setattr(nb, "_PREFETCH", [])
+    monkeypatch.setattr(nb, "_import_nutpie", lambda: started.append(True))
+    B.prefetch_backend("stanli", 100_000, SampleConfig())
+    B.prefetch_backend("auto", 5_000, SampleConfig())  # auto keeps stanli under NUTPIE_MIN_ROWS
+    B.prefetch_backend("auto", 100_000, SampleConfig(init=0))  # nutpie takes no init: stanli
+    B.prefetch_backend("nutpie", 100, SampleConfig(algorithm="laplace"))
+    assert not nb._PREFETCH and not started
+    B.prefetch_backend("auto", 100_000, SampleConfig())
+    B.prefetch_backend("nutpie", 100, SampleConfig())  # once per process
+    assert len(nb._PREFETCH) == 1
+    nb._PREFETCH[0].join(10)
+    assert started == [True]

@@ -52,11 +52,10 @@ transformed parameters {
 model {
   // likelihood including constants
   if (!prior_only) {
-    // linear predictor, with group-level effects (a_1_1 includes Intercept)
-    vector[N] mu = Xc * b + a_1_1[J_1];
     // poisson log likelihood, canonical link: sum(Y .* mu) from sufficient statistics (an exact
-    // reduction; brm(..., reduce=False) gives the row-wise program) minus the log-partition terms
-    target += dot_product(XY, b) + dot_product(ZY_1_1, a_1_1) - sum(exp(mu)) + lconst;
+    // reduction; brm(..., reduce=False) gives the row-wise program) minus sum(exp(mu)),
+    // mu = Xc * b + a_1_1[J_1], with the group intercepts' exp taken per level
+    target += dot_product(XY, b) + dot_product(ZY_1_1, a_1_1) - dot_product(exp(a_1_1)[J_1], exp(Xc * b)) + lconst;
   }
   // priors including constants
   target += lprior;
