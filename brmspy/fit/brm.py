@@ -167,7 +167,10 @@ def brm(
                                             build.frame.N / max(levels) if levels else None)
     except ValueError as exc:
         raise SamplingError(str(exc)) from None
-    config = dataclasses.replace(config, warm_start=use_warm_start)
+    # any warm_start but False: chains without init start the temporary Intercept on the response's
+    # scale when its prior is brms's data-derived default (a user's prior scale can be far wider)
+    intercept_start = warm_start is not False and _default_intercept_prior(build.priors)
+    config = dataclasses.replace(config, warm_start=use_warm_start, intercept_start=intercept_start)
     settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
                 "sample_prior": sample_prior, "backend": backend, "reduce": reduce, "threads": threads,
@@ -255,6 +258,14 @@ def _glmm_structure(build, stan_data: dict[str, Any], rowwise: Callable[[], Any]
         rw = rowwise()
         return _glmm_structure(rw, {**rw.data, "prior_only": stan_data.get("prior_only", 0)})
     return found
+
+
+def _default_intercept_prior(priors: Any) -> bool:
+    """Whether the response's ``Intercept`` (no resp, dpar or nlpar) keeps brms's default prior, whose
+    location and scale are the link of the response's median and its MAD."""
+    rows = [r for r in getattr(priors, "table", ()) if r.class_ == "Intercept" and not (r.coef or r.group or r.resp
+                                                                                         or r.dpar or r.nlpar)]
+    return len(rows) == 1 and rows[0].source == "default" and rows[0].prior.startswith("student_t(")
 
 
 def _sample(build, formula, family, data, prior, config: SampleConfig, backend: str, sample_prior: str,
