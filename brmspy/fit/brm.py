@@ -174,7 +174,8 @@ def brm(
         raise SamplingError(str(exc)) from None
     # any warm_start but False: chains without init start the temporary Intercept on the response's
     # scale when its prior is brms's data-derived default (a user's prior scale can be far wider)
-    intercept_start = warm_start is not False and _default_intercept_prior(build.priors)
+    # (resolve_warm_start has checked warm_start: "auto", True or False)
+    intercept_start = (isinstance(warm_start, str) or bool(warm_start)) and _default_intercept_prior(build.priors)
     config = dataclasses.replace(config, warm_start=use_warm_start, intercept_start=intercept_start)
     settings = {"chains": chains, "iter": iter, "warmup": config.num_warmup, "thin": thin, "seed": seed,
                 "control": {"adapt_delta": config.adapt_delta, "max_treedepth": config.max_treedepth},
