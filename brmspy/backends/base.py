@@ -122,7 +122,7 @@ class SampleConfig:
         metric (:mod:`brmspy.backends.warmstart`); backends that cannot take a starting metric ignore it.
     intercept_start : bool
         Start brms's temporary ``Intercept`` on the response's scale (its default prior's location,
-        dispersed by twice its scale; :func:`brmspy.backends.warmstart.intercept_inits`), every other
+        dispersed by Stan's uniform(-2, 2) times its scale / 2.5; :func:`brmspy.backends.warmstart.intercept_inits`), every other
         coordinate at Stan's uniform(-2, 2). Used by stanli when no ``init`` is given and the warm
         start does not place the chains; other backends ignore it.
     algorithm : str

@@ -127,9 +127,9 @@ def brm(
         effects those coordinates keep the unit metric and the chains start at Stan's inits. Warmup still adapts the metric, so
         the posterior is the same (:mod:`brmspy.backends.warmstart`). Any value but ``False`` also
         starts chains without ``init`` on the response's scale when the ``Intercept`` keeps brms's
-        default ``student_t(3, loc, scale)`` prior: the temporary Intercept at ``loc + scale *
-        uniform(-2, 2)`` (link of the response's median, its MAD), every other coordinate at Stan's
-        uniform(-2, 2), so the chains stay dispersed (sleepstudy: 32% fewer gradients);
+        default ``student_t(3, loc, scale)`` prior: the temporary Intercept at ``loc + scale / 2.5 *
+        uniform(-2, 2)`` (link of the response's median, its MAD of at least 2.5), every other
+        coordinate at Stan's uniform(-2, 2), so the chains stay dispersed (sleepstudy: 35% fewer gradients);
         ``False`` starts every coordinate as brms does. stanli only; other backends
         start from the unit metric, and so do fits in worker threads (stanli's optimizer runs only
         on the main thread) and the refits of ``kfold``, ``reloo``, ``sbc`` and ``brm_multiple``
