@@ -17,6 +17,8 @@ import pytest
 import brmspy as bp
 from brmspy.backends import stanli_backend
 from brmspy.backends.warmstart import intercept_coordinate, intercept_inits
+from brmspy.codegen.api import build_model
+from brmspy.fit.brm import intercept_start_applies
 from tests.fit.test_fit import LME4
 
 SLEEP = "Reaction ~ Days + (Days | Subject)"
@@ -123,6 +125,19 @@ def test_negbinomial_on_poisson_counts_stays_bounded():
         assert float(np.max(fit.draws_dict["shape"])) < 1e50
         b = fit.draws_dict["b_x"]
         assert abs(b.mean() - 0.5) < 4 * b.std() + 0.05
+
+
+def test_which_models_get_the_intercept_start(sleep):
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"y": np.minimum(rng.poisson(4.0, 200), 12), "x": rng.normal(size=200)})
+    assert intercept_start_applies(build_model(SLEEP, sleep))
+    assert intercept_start_applies(build_model("y ~ x", df, family="poisson"))
+    # a truncated response (its second mode at huge rates), a user's Intercept prior, no Intercept
+    assert not intercept_start_applies(build_model("y | trunc(ub = 12) ~ x", df, family="poisson"))
+    assert not intercept_start_applies(build_model("y ~ x", df, family="poisson",
+                                                   prior=bp.prior("normal(0, 5)", class_="Intercept")))
+    assert not intercept_start_applies(build_model("y ~ 0 + x", df, family="poisson"))
+    assert not intercept_start_applies(build_model(bp.bf("y ~ x") + bp.bf("x ~ 1") + bp.set_rescor(False), df))
 
 
 PROGRAM = "parameters {\n  vector[Kc] b;\n  real Intercept;\n  real<lower=0> sigma;\n}\nmodel {\n}"
