@@ -187,7 +187,9 @@ class MarginalLaplace:
     evaluations: int  # log density gradients
     solves: int = 0  # conditional modes found
     outer_iterations: int = 0
-    centre: np.ndarray | None = None  # the outer normal's centre: the mode, moved where fixed effects integrate out
+    # the outer normal's centre: the mode moved where the fixed effects integrate out (gaussian) or to the
+    # marginal's mean (other families)
+    centre: np.ndarray | None = None
 
 
 class _Layout:
