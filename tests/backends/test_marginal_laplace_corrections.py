@@ -31,7 +31,7 @@ from brmspy.backends.marginal_laplace import (
 LINK = {"poisson": "log", "bernoulli": "logit"}
 
 
-def _model(family: str):
+def _model(family: str, centered: bool):
     """A small one-factor GLMM (8 levels, 15 rows each) as a _Model on the Stan program's density."""
     import stanli
 
@@ -40,8 +40,8 @@ def _model(family: str):
     df = pd.DataFrame({"x": rng.normal(size=n), "g": np.arange(n) % levels})
     eta = 0.2 + 0.4 * df.x + rng.normal(0, 0.8, levels)[df.g]
     df["y"] = rng.poisson(np.exp(eta)) if family == "poisson" else rng.binomial(1, 1 / (1 + np.exp(-eta)))
-    code = bp.make_stancode("y ~ x + (1 | g)", df, family=family)
-    data = bp.make_standata("y ~ x + (1 | g)", df, family=family)
+    code = bp.make_stancode("y ~ x + (1 | g)", df, family=family, centered=centered)
+    data = bp.make_standata("y ~ x + (1 | g)", df, family=family, centered=centered)
     s = glmm_structure(family, LINK[family], data)
     assert isinstance(s, GlmmStructure)
     backend = get_backend("stanli")
@@ -53,14 +53,16 @@ def _model(family: str):
         lp, gr = built.log_prob_grad(t)
         return float(lp), np.asarray(gr)
 
+    assert lay.centred == [centered]  # centred effects a_1 (prior sd) or standardised z_1 (r = sd z)
     m = _Model(s, lpg, lambda t: bs.param_constrain(t, include_tp=True), lay)
     return m, lay, lpg
 
 
-@pytest.fixture(scope="module", params=["poisson", "bernoulli"])
+@pytest.fixture(scope="module", params=[("poisson", True), ("bernoulli", True), ("poisson", False),
+                                        ("bernoulli", False)])
 def one_factor(request):
     """u* and P at one outer point, and each effect's exact log integral and mean by quadrature."""
-    m, lay, lpg = _model(request.param)
+    m, lay, lpg = _model(*request.param)
     outer = np.zeros(lay.outer.size)
     outer[-1] = np.log(0.8)  # sd_1 (the last outer coordinate) at the simulation's value
     u, lp, _, P = m.inner_mode(outer, np.zeros(lay.inner.size))
