@@ -88,6 +88,8 @@ MARGINAL_LABEL = ("a marginal Laplace approximation (group-level effects integra
 SUPPORTED = {"gaussian": "identity", "poisson": "log", "bernoulli": "logit", "binomial": "logit"}
 #: Levels of all but the largest grouping factor above which the dense Schur block is too big.
 MAX_DENSE_LEVELS = 4000
+#: The largest per-level second-order term at the start for which the second-order correction is used.
+SECOND_ORDER_LIMIT = 0.05
 
 LogProbGrad = Callable[[np.ndarray], "tuple[float, np.ndarray]"]
 
@@ -247,6 +249,7 @@ class _Precision:
         self.inv_diag: np.ndarray | None = None  # diag(P^-1), once computed (_Model.logdet_gradient)
         self.correction = 0.0  # the second-order term of the Laplace approximation (_Model._precision)
         self.skew: np.ndarray | None = None  # one factor: each effect's mean minus its mode (_Model._precision)
+        self.largest_term = 0.0  # the largest level's second-order term (the expansion holds where it is small)
         if np.any(a <= 0) or not np.all(np.isfinite(a)):
             raise np.linalg.LinAlgError("not positive definite")
         self.n1 = a.size
@@ -401,7 +404,8 @@ class _Model:
             if second:  # one factor: each effect's integral is one-dimensional (see _Model.second_order)
                 h3 = np.bincount(f0.J, d3 * f0.Z**3, f0.levels) * scale[0] ** 3
                 h4 = np.bincount(f0.J, d4 * f0.Z**4, f0.levels) * scale[0] ** 4
-                P.correction = float(np.sum(h4 / (8 * a**2) + 5 * h3**2 / (24 * a**3)))
+                terms = h4 / (8 * a**2) + 5 * h3**2 / (24 * a**3)
+                P.correction, P.largest_term = float(np.sum(terms)), float(np.max(np.abs(terms)))
                 P.skew = 0.5 * h3 / a**2
             return P
         n2, rest_f = self.n2, [s.factors[i] for i in rest]
@@ -738,6 +742,14 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     start = np.zeros(lay.outer.size + lay.inner.size) if start is None else np.asarray(start, dtype=np.float64)
     state = {"u": start[m.perm]}
     h = 1e-4
+    if m.second_order and len(s.factors) == 1:
+        # the second-order term is an expansion in each level's information: with a few rows per level
+        # (3 bernoulli rows: terms near 0.3) it is no small correction, and the plain approximation is kept
+        try:
+            P0 = m.inner_mode(start[lay.outer], state["u"])[3]
+            m.second_order = P0.largest_term <= SECOND_ORDER_LIMIT
+        except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):
+            m.second_order = False
 
     def value_grad(outer: np.ndarray, need_du: bool = True) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
         f, u, g, P = m.objective(outer, state["u"])
@@ -778,8 +790,8 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     def fun(outer: np.ndarray) -> tuple[float, np.ndarray]:
         try:
             f, grad, _, _ = value_grad(outer, need_du=not gaussian)
-        except (np.linalg.LinAlgError, SamplingError):  # a step too far: the line search backs off
-            return np.inf, np.zeros(n_out)
+        except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):  # a step too far: the line
+            return np.inf, np.zeros(n_out)  # search backs off (the density can fail to evaluate out there)
         return -f, -grad
 
     def hessian(point: np.ndarray, g_point: np.ndarray) -> np.ndarray:

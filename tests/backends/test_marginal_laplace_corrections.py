@@ -5,7 +5,8 @@ the log marginal and each group effect's conditional mean are checked against th
 one-dimensional integrals over each effect (quadrature on the Stan program's own density: with one
 factor the density separates in the effects); the move of the outer normal's centre from the
 marginal's mode to its mean against a density whose mean is known in closed form (the log of a
-gamma variable); the antithetic draws against their centre.
+gamma variable); the antithetic draws against their centre; the Pareto k of the draws' importance
+ratios and its warning.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import brmspy as bp
 from brmspy.backends import get_backend
 from brmspy.backends.base import data_to_json
 from brmspy.backends.marginal_laplace import (
+    MARGINAL_TIMING,
     GlmmStructure,
     _antithetic_normal,
     _Layout,
@@ -27,6 +29,8 @@ from brmspy.backends.marginal_laplace import (
     glmm_structure,
     integrated_laplace,
 )
+from brmspy.backends.variational import pareto_k
+from brmspy.core.errors import SamplerWarning
 
 LINK = {"poisson": "log", "bernoulli": "logit"}
 
@@ -130,3 +134,42 @@ def test_antithetic_draws_are_standard_normal_with_the_centre_as_mean():
 
     lap = integrated_laplace(lpg, np.array([1.0, -2.0]), ["Intercept", "sd_1.1"], 1000, seed=1)
     np.testing.assert_allclose(lap.theta.mean(axis=0), lap.centre, atol=1e-12)
+
+
+def _small_glmm(n: int, levels: int, sd: float, seed: int = 5) -> pd.DataFrame:
+    """bernoulli ``y ~ x + (1 | g)`` with ``n / levels`` rows per level."""
+    rng = np.random.default_rng(seed)
+    g = np.arange(n) % levels
+    x = rng.normal(size=n)
+    eta = 0.2 + 0.5 * x + rng.normal(0, sd, levels)[g]
+    return pd.DataFrame({"y": rng.binomial(1, 1 / (1 + np.exp(-eta))), "x": x, "g": g})
+
+
+def _laplace_with_warnings(df: pd.DataFrame):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit = bp.brm("y ~ x + (1 | g)", df, family="bernoulli", algorithm="laplace", seed=1, refresh=0,
+                     backend="stanli")
+    return fit, [str(w.message) for w in caught if issubclass(w.category, SamplerWarning)]
+
+
+def test_pareto_k_of_the_draws_is_reported_and_a_poor_fit_warned():
+    """Two rows per level and a group sd of 2: the marginal path runs (the second-order term, no small
+    correction there, is left out rather than failing the mode search), log_p__ and log_g__ are in the
+    sampler stats as in CmdStan's laplace output, and their Pareto k above 0.7 gives a warning."""
+    fit, messages = _laplace_with_warnings(_small_glmm(40, 20, 2.0))
+    assert MARGINAL_TIMING in fit.timings
+    stats = fit.stan_draws.sampler_stats
+    k = pareto_k((stats["log_p__"] - stats["log_g__"]).ravel())
+    assert k > 0.7
+    assert any(f"Pareto k of the importance ratios p/q at the approximation's draws is {k:.2f}" in m
+               for m in messages), messages
+
+
+def test_good_approximation_has_a_small_pareto_k_and_no_warning():
+    fit, messages = _laplace_with_warnings(_small_glmm(3000, 60, 0.7))
+    stats = fit.stan_draws.sampler_stats
+    assert pareto_k((stats["log_p__"] - stats["log_g__"]).ravel()) < 0.7  # 0.59: 50 rows per level
+    assert not [m for m in messages if "Pareto k" in m]
