@@ -34,6 +34,21 @@ where the fixed effects are integrated out as well (REML-like, :func:`_integrate
 On the InstEval-like crossed model (73,421 rows, 2972 x 1128 x 14 levels) that is 49
 factorisations of the 1142-level Schur block instead of 331.
 
+Poisson and binomial models get three corrections of the approximation's means (issue 24: its sd
+means were 0.05 posterior sd below NUTS's on 10^5-row models with 1000 groups, and the group
+effects' up to 0.05): with one grouping factor, each effect's integral is one-dimensional, and
+the log marginal gets the second-order term of its Laplace approximation,
+``h4 / (8 a^2) + 5 h3^2 / (24 a^3)`` per level (``a`` = -H_uu's diagonal, ``h3``, ``h4`` the
+third and fourth derivatives of the log likelihood in the effect: the family's derivatives in
+``eta`` summed over the level's rows; Shun & McCullagh 1995, Raudenbush, Yang & Yosef 2000), and
+each effect's draws are centred on its conditional mean ``u* + h3 / (2 a^2)`` rather than its
+mode; for any number of factors, the outer normal's centre moves from the marginal's mode to its
+mean, ``mode + 1/2 Sigma T(Sigma)`` with ``T`` the marginal's third derivatives
+(:func:`_skew_shift`, 2 n gradients of the marginal). The draws come in antithetic pairs
+(:func:`_antithetic_normal`), so the summaries' means carry no Monte Carlo error of their own.
+On the 10^5-row bernoulli model the largest offset of a mean from a long NUTS run went from 0.054
+to 0.02 posterior sd (poisson: 0.052 to 0.016).
+
 Written here by hand because no maintained Python library does it for an arbitrary log-density
 callback: lme4 and INLA are R, ``glmmTMB``'s TMB needs a C++ template of the model, and PyMC /
 Bambi have no marginal Laplace for GLMMs. scipy supplies the optimizer and the linear algebra.
@@ -73,6 +88,8 @@ MARGINAL_LABEL = ("a marginal Laplace approximation (group-level effects integra
 SUPPORTED = {"gaussian": "identity", "poisson": "log", "bernoulli": "logit", "binomial": "logit"}
 #: Levels of all but the largest grouping factor above which the dense Schur block is too big.
 MAX_DENSE_LEVELS = 4000
+#: The largest per-level second-order term at the start for which the second-order correction is used.
+SECOND_ORDER_LIMIT = 0.05
 
 LogProbGrad = Callable[[np.ndarray], "tuple[float, np.ndarray]"]
 
@@ -172,7 +189,9 @@ class MarginalLaplace:
     evaluations: int  # log density gradients
     solves: int = 0  # conditional modes found
     outer_iterations: int = 0
-    centre: np.ndarray | None = None  # the outer normal's centre: the mode, moved where fixed effects integrate out
+    # the outer normal's centre: the mode moved where the fixed effects integrate out (gaussian) or to the
+    # marginal's mean (other families)
+    centre: np.ndarray | None = None
 
 
 class _Layout:
@@ -228,6 +247,9 @@ class _Precision:
         self.a, self.B = a, B
         self.bvals: np.ndarray | None = None  # B's values in _Model's entry order (set by _Model.precision)
         self.inv_diag: np.ndarray | None = None  # diag(P^-1), once computed (_Model.logdet_gradient)
+        self.correction = 0.0  # the second-order term of the Laplace approximation (_Model._precision)
+        self.skew: np.ndarray | None = None  # one factor: each effect's mean minus its mode (_Model._precision)
+        self.largest_term = 0.0  # the largest level's second-order term (the expansion holds where it is small)
         if np.any(a <= 0) or not np.all(np.isfinite(a)):
             raise np.linalg.LinAlgError("not positive definite")
         self.n1 = a.size
@@ -290,6 +312,9 @@ class _Model:
         self.calls = 0
         self.solves = 0
         self.seconds = 0.0
+        # non-gaussian with one grouping factor: the log marginal gets the Laplace approximation's
+        # second-order term, and the effects' draws their conditional means (see _Model._precision)
+        self.second_order = s.family != "gaussian"
 
     def _crossed_structure(self) -> None:
         """Index arrays for assembling B, C and the Schur complement by ``bincount`` (the sparsity
@@ -326,6 +351,10 @@ class _Model:
         return x
 
     def weights(self, c: np.ndarray) -> np.ndarray:
+        return self.derivatives(c, higher=False)[0]
+
+    def derivatives(self, c: np.ndarray, higher: bool = True) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """Minus the second, and the third and fourth derivatives of each row's log likelihood in eta."""
         s, lay = self.s, self.lay
         eta = self.Xc @ c[lay.b] if lay.b.size else np.zeros(s.y.size)
         if lay.intercept is not None:
@@ -333,12 +362,17 @@ class _Model:
         for f, r in zip(s.factors, lay.r):
             eta = eta + c[r][f.J] * f.Z
         if s.family == "gaussian":
-            return np.full(s.y.size, 1.0 / c[lay.sigma] ** 2)
-        if s.family == "poisson":
-            return np.exp(eta)
+            return np.full(s.y.size, 1.0 / c[lay.sigma] ** 2), None, None
+        if s.family == "poisson":  # y eta - exp(eta): every derivative is -exp(eta)
+            mu = np.exp(eta)
+            return mu, (-mu if higher else None), (-mu if higher else None)
         p = 1.0 / (1.0 + np.exp(-eta))
-        w = p * (1.0 - p)
-        return w * s.trials if s.trials is not None else w
+        w = p * (1.0 - p)  # y eta - log(1 + exp(eta)): -w, -w (1 - 2p), -w (1 - 6w)
+        if s.trials is not None:
+            w = w * s.trials
+        if not higher:
+            return w, None, None
+        return w, -w * (1.0 - 2.0 * p), -w * (1.0 - 6.0 * p * (1.0 - p))
 
     def precision(self, x: np.ndarray) -> _Precision:
         """-H_uu at the full unconstrained point ``x``, in precision order."""
@@ -355,7 +389,8 @@ class _Model:
 
     def _precision(self, c: np.ndarray) -> _Precision:
         s, lay, sp = self.s, self.lay, self.sparse
-        w = self.weights(c)
+        second = self.second_order and len(self.order) == 1
+        w, d3, d4 = self.derivatives(c, higher=second)
         scale, prior = [], []
         for i in self.order:
             sd = c[lay.sd[i]]
@@ -365,7 +400,14 @@ class _Model:
         a = np.bincount(f0.J, w * f0.Z**2, f0.levels) * scale[0] ** 2 + prior[0]
         rest = self.order[1:]
         if not rest:
-            return _Precision(a, None, np.zeros((0, 0)))
+            P = _Precision(a, None, np.zeros((0, 0)))
+            if second:  # one factor: each effect's integral is one-dimensional (see _Model.second_order)
+                h3 = np.bincount(f0.J, d3 * f0.Z**3, f0.levels) * scale[0] ** 3
+                h4 = np.bincount(f0.J, d4 * f0.Z**4, f0.levels) * scale[0] ** 4
+                terms = h4 / (8 * a**2) + 5 * h3**2 / (24 * a**3)
+                P.correction, P.largest_term = float(np.sum(terms)), float(np.max(np.abs(terms)))
+                P.skew = 0.5 * h3 / a**2
+            return P
         n2, rest_f = self.n2, [s.factors[i] for i in rest]
         zs = [f.Z * scale[1 + j] for j, f in enumerate(rest_f)]
         zw0 = w * f0.Z * scale[0]
@@ -481,7 +523,7 @@ class _Model:
     def objective(self, outer: np.ndarray, u0: np.ndarray):
         """Laplace-approximate log marginal density of ``outer`` (up to a constant), u*, gradient parts."""
         u, lp, g, P = self.inner_mode(outer, u0)
-        return lp - 0.5 * P.logdet(), u, g, P
+        return lp - 0.5 * P.logdet() + P.correction, u, g, P
 
 
 def marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: list[str], names: list[str],
@@ -575,7 +617,7 @@ def integrated_laplace(log_prob_grad: LogProbGrad, mode: np.ndarray, unc_names: 
                               dtype=np.int64)
     shift = _integrate_fixed_effects(value_grad, mode, H, cov, lay)
     rng = np.random.default_rng(seed)
-    z = rng.standard_normal((int(draws), mode.size))
+    z = _antithetic_normal(rng, int(draws), mode.size)
     theta = mode + shift + np.linalg.solve(L.T, z.T).T
     return MarginalLaplace(theta=theta, log_g=-0.5 * np.einsum("ij,ij->i", z, z), mode=mode, outer_cov=cov,
                            inner_seconds=time.perf_counter() - t0, evaluations=calls[0], centre=mode + shift)
@@ -648,6 +690,44 @@ def _integrate_fixed_effects(value_grad: Callable, mode: np.ndarray, H: np.ndarr
     return cov @ r
 
 
+def _antithetic_normal(rng: np.random.Generator, draws: int, n: int) -> np.ndarray:
+    """``draws`` standard normal rows in antithetic pairs (``z``, ``-z``; one unpaired row if ``draws`` is odd).
+
+    Each row is still a standard normal draw, so the approximation is unchanged; the draws' mean
+    of every linear function of the parameters (fixed effects, group effects, log sds) is the
+    normal's centre exactly, and that of a smooth one (sd = exp(log sd)) nearly so: the Monte Carlo
+    error of 1000 independent draws (0.03 posterior sd) is gone from the summaries' means.
+    """
+    half = rng.standard_normal((draws // 2, n))
+    z = np.empty((draws, n))
+    z[0:2 * half.shape[0]:2], z[1:2 * half.shape[0]:2] = half, -half
+    if draws % 2:
+        z[-1] = rng.standard_normal(n)
+    return z
+
+
+def _skew_shift(grad: Callable[[np.ndarray], np.ndarray], mode: np.ndarray, g0: np.ndarray,
+                L: np.ndarray) -> np.ndarray:
+    """The move from the marginal's mode to its mean, from its third derivatives (skewness).
+
+    With ``f`` the log marginal, ``Sigma = (-H)^-1`` and ``T`` its third derivatives at the mode, the
+    mean of the density ``exp(f)`` to first order in ``T`` is ``mode + 1/2 Sigma T(Sigma)``, with
+    ``T(Sigma)_j = sum_kl T_jkl Sigma_kl``; that contraction is the sum of second differences of the
+    gradient along the columns ``c_m`` of Sigma's factor (``Sigma = sum_m c_m c_m'``), one posterior
+    sd either side of the mode: 2 n gradients, no Hessians.
+    """
+    from scipy.linalg import solve_triangular
+
+    C = solve_triangular(L, np.eye(L.shape[0]), lower=True, trans="T")  # C C' = (L L')^-1 = Sigma
+    t = np.zeros(mode.size)
+    try:
+        for m in range(mode.size):
+            t += grad(mode + C[:, m]) + grad(mode - C[:, m]) - 2 * g0
+    except (np.linalg.LinAlgError, SamplingError):
+        return np.zeros(mode.size)  # no correction where the marginal cannot be had one sd away
+    return 0.5 * (C @ (C.T @ t))
+
+
 def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: list[str], names: list[str],
                       constrain: Callable[[np.ndarray], np.ndarray], draws: int, seed: int,
                       start: np.ndarray | None) -> MarginalLaplace:
@@ -662,6 +742,14 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     start = np.zeros(lay.outer.size + lay.inner.size) if start is None else np.asarray(start, dtype=np.float64)
     state = {"u": start[m.perm]}
     h = 1e-4
+    if m.second_order and len(s.factors) == 1:
+        # the second-order term is an expansion in each level's information: with a few rows per level
+        # (3 bernoulli rows: terms near 0.3) it is no small correction, and the plain approximation is kept
+        try:
+            P0 = m.inner_mode(start[lay.outer], state["u"])[3]
+            m.second_order = P0.largest_term <= SECOND_ORDER_LIMIT
+        except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):
+            m.second_order = False
 
     def value_grad(outer: np.ndarray, need_du: bool = True) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
         f, u, g, P = m.objective(outer, state["u"])
@@ -693,7 +781,8 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
             g_j = m.lpg(m.full(e, u))[1]
             du[:, j] = P.solve((g_j - g)[m.perm] / h)
             if j not in fixed_det:
-                grad[j] -= 0.5 * (m.precision(m.full(e, u + h * du[:, j])).logdet() - logdet0) / h
+                P_j = m.precision(m.full(e, u + h * du[:, j]))
+                grad[j] -= (0.5 * (P_j.logdet() - logdet0) - (P_j.correction - P.correction)) / h
         m.calls += n_out
         m.seconds += time.perf_counter() - t0
         return f, grad, u, du
@@ -701,8 +790,8 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     def fun(outer: np.ndarray) -> tuple[float, np.ndarray]:
         try:
             f, grad, _, _ = value_grad(outer, need_du=not gaussian)
-        except (np.linalg.LinAlgError, SamplingError):  # a step too far: the line search backs off
-            return np.inf, np.zeros(n_out)
+        except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):  # a step too far: the line
+            return np.inf, np.zeros(n_out)  # search backs off (the density can fail to evaluate out there)
         return -f, -grad
 
     def hessian(point: np.ndarray, g_point: np.ndarray) -> np.ndarray:
@@ -772,16 +861,19 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     H = H_x if converged and gaussian else hessian(mode, g0)
     state["u"] = u_hat
     L, cov = _normal_at_mode(H)
-    shift = np.zeros(n_out)
     if gaussian:
         shift = _integrate_fixed_effects(value_grad, mode, H, cov, lay)
-        state["u"] = u_hat
+    else:  # the skewed marginal's mean, not its mode (sds: about 0.04 posterior sd at 1000 levels)
+        shift = _skew_shift(lambda p: value_grad(p, need_du=True)[1], mode, g0, L)
+    state["u"] = u_hat
     _, _, _, P_hat = m.inner_mode(mode, u_hat)
     rng = np.random.default_rng(seed)
-    z_out = rng.standard_normal((int(draws), n_out))
+    z = _antithetic_normal(rng, int(draws), n_out + u_hat.size)
+    z_out, z_in = z[:, :n_out], z[:, n_out:]
     d_out = np.linalg.solve(L.T, z_out.T).T + shift  # covariance (-H)^-1, centre moved by the shift
-    z_in = rng.standard_normal((int(draws), u_hat.size))
     u_draws = u_hat + d_out @ du.T + P_hat.sample(z_in)
+    if P_hat.skew is not None:
+        u_draws += P_hat.skew  # each effect's conditional mean, not its mode (_Model.second_order)
     theta = np.empty((int(draws), lay.outer.size + lay.inner.size))
     theta[:, lay.outer] = mode + d_out
     theta[:, m.perm] = u_draws

@@ -48,7 +48,7 @@ from .laplace import laplace_draws
 from .marginal_laplace import (MARGINAL_TIMING, GlmmStructure, IntegratedEffects, UnsupportedStructure,
                                integrated_laplace, marginal_laplace)
 from .threads import threads_for
-from .variational import ApproximateDraws, advi, pathfinder, random_inits
+from .variational import ApproximateDraws, advi, pareto_k, pathfinder, random_inits
 
 __all__ = ["StanliBackend", "ModelCache", "validate_stan_code", "is_unsupported_feature_error", "runtime_refusal"]
 
@@ -344,7 +344,26 @@ class StanliBackend:
                                APPROXIMATE_DRAWS, cfg.seed, start)
         timings["optimize"] = time.perf_counter() - t0
         timings[MARGINAL_TIMING] = lap.inner_seconds
-        return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)
+        stats = self._marginal_check(bs, lap.theta, lap.log_g)
+        return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0, stats)
+
+    @staticmethod
+    def _marginal_check(bs: Any, theta: np.ndarray, log_g: np.ndarray) -> dict[str, np.ndarray]:
+        """``log_p__`` (the model's log density at each draw, as CmdStan's laplace output) and ``log_g__``;
+        a warning when the Pareto k of the importance ratios p/q is above 0.7.
+
+        The ratios are not used to reweight or resample the draws: on the 10^5-row bernoulli GLMM (k 0.35)
+        Pareto-smoothed importance resampling kept a quarter of the draws as effective and moved the
+        group sd's mean 0.2 posterior sd away from NUTS's, where the corrected approximation is within 0.02.
+        """
+        log_p = np.array([bs.log_density(np.ascontiguousarray(t), propto=True, jacobian=True) for t in theta])
+        k = pareto_k(log_p - log_g)
+        logger.info("stanli laplace: Pareto k of p/q at the draws %.2f", k)
+        if not k <= 0.7:
+            warn(f"algorithm='laplace': the Pareto k of the importance ratios p/q at the approximation's draws is "
+                 f"{k:.2f} (> 0.7): the posterior is far from the approximation's normal (few rows per group "
+                 "level?), so its means and sds may be off; check against algorithm='sampling'.", SamplerWarning)
+        return {"log_p__": log_p[None], "log_g__": log_g[None]}
 
     def _laplace(self, model: CompiledModel, data_json: str, built: Any, cfg: SampleConfig,
                  timings: dict[str, float], integrated: bool = False) -> Draws:
@@ -384,10 +403,11 @@ class StanliBackend:
         log_prob_grad = _log_prob_grad(built)
 
         if integrated:
-            marg = integrated_laplace(log_prob_grad, mode, list(self._bridgestan(model, data_json, cfg).param_unc_names()),
-                                      APPROXIMATE_DRAWS, cfg.seed)
+            bs = self._bridgestan(model, data_json, cfg)
+            marg = integrated_laplace(log_prob_grad, mode, list(bs.param_unc_names()), APPROXIMATE_DRAWS, cfg.seed)
             timings[MARGINAL_TIMING] = marg.inner_seconds  # marks the fit as the marginal approximation
-            return self._approximate_draws(model, data_json, marg.theta, marg.log_g, cfg, timings, t0)
+            stats = self._marginal_check(bs, marg.theta, marg.log_g)
+            return self._approximate_draws(model, data_json, marg.theta, marg.log_g, cfg, timings, t0, stats)
         lap = laplace_draws(log_prob_grad, mode, APPROXIMATE_DRAWS, cfg.seed)
         timings["hessian"] = lap.hessian_seconds
         return self._approximate_draws(model, data_json, lap.theta, lap.log_g, cfg, timings, t0)
@@ -445,7 +465,8 @@ class StanliBackend:
         timings["constrain"] = time.perf_counter() - t1
         timings["sample"] = time.perf_counter() - t0
         # CmdStan's laplace output has log_p__ (the model's log density at each draw) and log_g__
-        # (the normal's); log_p__ is left out: at 10^5 rows it would double the time after the mode
+        # (the normal's); the joint approximation leaves log_p__ out (at 10^5 rows it would double the
+        # time after the mode), the marginal one has it for its Pareto k check (_marginal_check)
         stats = {"log_g__": log_g[None]} if stats is None else stats
         return Draws(params=params, sampler_stats=fill_sampler_stats(stats, (1, APPROXIMATE_DRAWS)),
                      backend=self.name, timings=timings, config=cfg)

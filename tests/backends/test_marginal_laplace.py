@@ -3,7 +3,7 @@
 Checked three ways: the structural Hessian of the group effects against finite differences of the
 Stan program's gradient; the fixed effects against lme4's glmer (``tests/reference/lme4_glmm``,
 made by ``tools/lme4_glmm_reference.py``) within a tenth of lme4's standard error; and the means
-against NUTS within 0.1 posterior sd (plus the NUTS means' own Monte Carlo error).
+against NUTS within 0.05 posterior sd (plus twice the NUTS means' own Monte Carlo error).
 """
 
 from __future__ import annotations
@@ -185,8 +185,10 @@ def against_nuts():
     lap = _laplace("y ~ x + (1 | g)", df, "bernoulli")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        nuts = bp.brm("y ~ x + (1 | g)", df, family="bernoulli", seed=2, chains=2, iter=800, refresh=0,
-                      backend="stanli")
+        # nutpie: 2000 draws in a few seconds, so the NUTS means' own error (0.02-0.03 sd) is small next to
+        # the tolerance below
+        nuts = bp.brm("y ~ x + (1 | g)", df, family="bernoulli", seed=2, chains=2, iter=2000, refresh=0,
+                      backend="nutpie")
     return lap, nuts
 
 
@@ -201,8 +203,7 @@ def test_means_within_a_tenth_of_a_posterior_sd_of_nuts(against_nuts):
         sd = float(dn[name].std())
         mcse = sd / np.sqrt(float(ess_bulk(dn[name])))  # the NUTS mean's own error
         diff = abs(float(dl[name].mean()) - float(dn[name].mean()))
-        # the group sd's posterior is skewed, the approximation normal in log sd at the marginal mode:
-        # its mean is off by about 3 / sqrt(levels) posterior sds (0.27 at 120 levels, 0.1 at 1000)
-        tol = 0.1 if not name.startswith("sd_") else 3 / np.sqrt(300)
-        assert diff < tol * sd + 3 * mcse, (name, diff / sd, mcse / sd)
+        # half the goal's 0.1 sd: without the second-order term and the skewness corrections the
+        # group sd's mean was 0.17 sd low here (0.15 against this NUTS run), the effects' up to 0.07 sd off
+        assert diff < 0.05 * sd + 2 * mcse, (name, diff / sd, mcse / sd)
         assert float(dl[name].std()) == pytest.approx(sd, rel=0.15), name
