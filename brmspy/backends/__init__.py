@@ -143,6 +143,7 @@ def auto_nutpie_reason(n_rows: int | None, config: SampleConfig | None, warm_sta
         return None
     return f"auto; {n_rows:,} rows >= {NUTPIE_MIN_ROWS:,}: nutpie needs fewer gradients per effective draw there"
 
+
 def prefetch_backend(name: str, n_rows: int | None, config: SampleConfig | None,
                      warm_start: bool | str = "auto") -> None:
     """Start importing what sampling with backend ``name`` is about to need, in the background.
