@@ -120,6 +120,11 @@ class SampleConfig:
     warm_start : bool
         Start warmup from the inverse curvature at the posterior mode instead of the unit
         metric (:mod:`brmspy.backends.warmstart`); backends that cannot take a starting metric ignore it.
+    intercept_start : bool
+        Start brms's temporary ``Intercept`` on the response's scale (its default prior's location,
+        dispersed by Stan's uniform(-2, 2) times its scale / 2.5; :func:`brmspy.backends.warmstart.intercept_inits`), every other
+        coordinate at Stan's uniform(-2, 2). Used by stanli when no ``init`` is given and the warm
+        start does not place the chains; other backends ignore it.
     algorithm : str
         brms's ``algorithm``: ``"sampling"`` (NUTS), ``"meanfield"`` / ``"fullrank"`` (ADVI with
         ``iter`` iterations), ``"pathfinder"`` (``chains`` paths), ``"laplace"`` or
@@ -140,6 +145,7 @@ class SampleConfig:
     threads: int = 1
     warm_start: bool = False
     algorithm: str = "sampling"
+    intercept_start: bool = False
 
     # -- derived values -------------------------------------------------
     @property
@@ -202,6 +208,8 @@ class SampleConfig:
             raise bad(f"thin must be at least 1, got {self.thin}")
         if not isinstance(self.warm_start, (bool, np.bool_)):
             raise bad(f"warm_start must be True or False, got {self.warm_start!r}")
+        if not isinstance(self.intercept_start, (bool, np.bool_)):
+            raise bad(f"intercept_start must be True or False, got {self.intercept_start!r}")
         if self.threads < 1:
             raise bad(f"threads must be at least 1, got {self.threads}")
         if not isinstance(self.algorithm, str) or self.algorithm not in ALGORITHMS:

@@ -23,6 +23,7 @@ from .warmstart import (
     WarmStart,
     coordinates,
     dispersed_inits,
+    intercept_inits,
     on_ridge,
     parameter_names,
     parameter_values,
@@ -286,6 +287,13 @@ class StanliBackend:
                 if inits is None and radius is None and ws.start_at_mode:
                     kwargs["inits"] = dispersed_inits(ws, cfg.chains, cfg.seed, _log_prob_grad(built))
                 timings["warm_start"] = ws.seconds
+        if cfg.intercept_start and inits is None and radius is None and "inits" not in kwargs:
+            # Stan's uniform(-2, 2) start, but the temporary Intercept on the response's scale
+            # (warmstart.intercept_inits); None: the program has no such Intercept, Stan starts as usual
+            start = intercept_inits(model.code, built.constrained_names, int(built.n_unconstrained), data,
+                                    cfg.chains, cfg.seed, _log_prob_grad(built))
+            if start is not None:
+                kwargs["inits"] = start
 
         t1 = time.perf_counter()
         try:

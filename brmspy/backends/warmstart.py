@@ -22,6 +22,14 @@ order), and the chains start where Stan's would (uniform(-2, 2) on the unconstra
 so they start as dispersed as brms's.  On sleepstudy that cuts the fit's gradients by about a
 third (warmup's first window no longer runs 400-step trees).
 
+Small models get no curvature metric by default (see :func:`resolve_warm_start`), but their chains
+can still start where the response is: :func:`intercept_inits` starts brms's temporary ``Intercept``
+(the linear predictor's mean at centered predictors) at its default prior's location, the link of
+the response's median, dispersed by Stan's uniform(-2, 2) in units of that prior's scale (the
+response's MAD) over 2.5, and every other coordinate at Stan's uniform(-2, 2).  Stan's start puts sleepstudy's Intercept at 0, some 40
+posterior sds from 298; from the response's scale its 4 chains took 32% fewer gradients.  Only
+the start moves: the metric, warmup and the posterior are Stan's, and the chains stay dispersed.
+
 Examples
 --------
 >>> import numpy as np
@@ -255,6 +263,106 @@ def dispersed_inits(ws: WarmStart, chains: int, seed: int, log_prob_grad: LogPro
                     break
             except (RuntimeError, ValueError, FloatingPointError):
                 continue
+    return out
+
+
+#: Parameter types whose unconstrained size differs from their constrained one: a parameter
+#: declared before ``Intercept`` with one of them moves its coordinate (:func:`intercept_inits`).
+_RESHAPED = re.compile(r"\b(simplex|unit_vector|sum_to_zero\w*|cholesky_factor_\w+|corr_matrix|cov_matrix|\w*stochastic\w*)\b")
+_PLAIN_INTERCEPT = re.compile(r"^\s*real\s+Intercept\s*;")
+#: Starts drawn per chain before giving up on a start with a finite density (Stan tries 100).
+_START_TRIES = 100
+#: brms's smallest default Intercept scale: :func:`intercept_inits` jitters the Intercept by Stan's
+#: uniform(-2, 2) in units of ``scale / INTERCEPT_UNIT``, so a log or logit Intercept with that scale
+#: gets Stan's own +-2 around its new centre (+-5 put truncated poisson chains at rates of e^6 = 400,
+#: nearer a spurious mode), and sleepstudy's (scale 59) +-47 around 289, 5 posterior sds.
+INTERCEPT_UNIT = 2.5
+
+
+def intercept_coordinate(code: str, names: Sequence[str]) -> int | None:
+    r"""The unconstrained coordinate of brms's temporary ``Intercept`` (``real Intercept;``), or ``None``.
+
+    ``names`` are the model's constrained parameter columns (``stanli.Model.constrained_names``),
+    in declaration order. The Intercept's column index is its coordinate when every parameter
+    declared before it unconstrains to as many values as it has (no simplex, Cholesky factor, ...).
+
+    Examples
+    --------
+    >>> code = "parameters {\n  vector[Kc] b;\n  real Intercept;\n  real<lower=0> sigma;\n}\nmodel {\n}"
+    >>> intercept_coordinate(code, ["b[1]", "b[2]", "Intercept", "sigma"])
+    2
+    >>> intercept_coordinate(code.replace("vector[Kc] b", "simplex[Kc] b"), ["b[1]", "b[2]", "Intercept", "sigma"]) is None
+    True
+    """
+    block = _PARAMETERS.search(code)
+    if block is None or "Intercept" not in names:
+        return None
+    for line in block.group(1).splitlines():
+        line = line.split("//")[0]
+        if _PLAIN_INTERCEPT.match(line):
+            return list(names).index("Intercept")
+        if _RESHAPED.search(line):
+            return None
+    return None
+
+
+def intercept_inits(
+    code: str,
+    names: Sequence[str],
+    n_unconstrained: int,
+    data: Mapping[str, Any],
+    chains: int,
+    seed: int,
+    log_prob_grad: LogProbGrad | None = None,
+) -> np.ndarray | None:
+    r"""Dispersed starts with brms's temporary ``Intercept`` on the response's scale, or ``None``.
+
+    Every coordinate starts at Stan's uniform(-2, 2) except the Intercept's:
+    ``loc + scale / 2.5 * uniform(-2, 2)`` with ``loc`` and ``scale`` the program's
+    ``prior_Intercept_loc`` and ``prior_Intercept_scale``, which for brms's default
+    ``student_t(3, loc, scale)`` prior are the link of the response's median and its MAD (at least
+    :data:`INTERCEPT_UNIT`, 2.5), so the chains start dispersed over the response's own range
+    rather than around 0. ``None`` (Stan's own start) when the program has no plain ``real Intercept;``,
+    its data no finite location and positive scale, or (with ``log_prob_grad``) when no start with a
+    finite density turns up in :data:`_START_TRIES` draws for some chain.
+
+    Examples
+    --------
+    >>> code = "parameters {\n  real Intercept;\n  real<lower=0> sigma;\n}\nmodel {\n}"
+    >>> data = {"prior_Intercept_loc": 300.0, "prior_Intercept_scale": 50.0}
+    >>> x = intercept_inits(code, ["Intercept", "sigma"], 2, data, chains=4, seed=1)
+    >>> bool(np.all(np.abs(x[:, 0] - 300) <= 40) and np.all(np.abs(x[:, 1]) <= 2)), x.shape
+    (True, (4, 2))
+    """
+    i = intercept_coordinate(code, names)
+    if i is None or not 0 <= i < n_unconstrained:
+        return None
+    try:
+        loc, scale = float(data["prior_Intercept_loc"]), float(data["prior_Intercept_scale"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (np.isfinite(loc) and np.isfinite(scale) and scale > 0):
+        return None
+    rng = np.random.default_rng([int(seed), 0x1C])  # its own stream: Stan's seed stays the chains'
+
+    def draw() -> np.ndarray:
+        u = rng.uniform(-2.0, 2.0, n_unconstrained)
+        u[i] = loc + scale / INTERCEPT_UNIT * u[i]
+        return u
+
+    out = np.empty((chains, n_unconstrained))
+    for c in range(chains):
+        for _ in range(_START_TRIES):
+            out[c] = draw()
+            if log_prob_grad is None:
+                break
+            try:
+                if np.isfinite(log_prob_grad(out[c])[0]):
+                    break
+            except (RuntimeError, ValueError, FloatingPointError):
+                continue
+        else:
+            return None
     return out
 
 

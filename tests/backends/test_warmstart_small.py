@@ -91,8 +91,12 @@ def test_small_hierarchical_model_is_warm_started_when_asked(sleep_warm):
     np.testing.assert_allclose(inv[3:5], 1 / 36)  # log sds: the 1 / (2 J) floor, J = 18 levels
     # the curvature at the mode still separates the Intercept's scale from log(sigma)'s
     assert inv[1] > 100 * inv[2]
-    # the chains start where Stan's (and brms's) would: no inits passed, uniform(-2, 2)
-    assert "inits" not in kwargs and "init_radius" not in kwargs
+    # the chains start where Stan's (and brms's) would, uniform(-2, 2), except the temporary Intercept,
+    # which starts on the response's scale (test_intercept_start.py): not at the ridge's mode
+    inits = np.asarray(kwargs["inits"])
+    assert "init_radius" not in kwargs and inits.shape == (4, 42)
+    assert np.all(np.abs(np.delete(inits, 1, axis=1)) < 2)
+    assert np.all(np.abs(inits[:, 1] - fit.build.data["prior_Intercept_loc"]) <= 2 * fit.build.data["prior_Intercept_scale"] / 2.5)
 
 
 def test_warm_started_sleepstudy_matches_lme4(sleep_warm):
@@ -111,8 +115,9 @@ def test_warm_started_sleepstudy_matches_lme4(sleep_warm):
 @pytest.mark.parametrize("fail", ["optimize", "unconstrain"])
 def test_warm_start_falls_back_to_stans_start_when_it_fails(sleep, fail):
     with pytest.MonkeyPatch.context() as mp:
-        fit, kwargs = _fit_spied(mp, SLEEP, sleep, fail=fail, chains=2, iter=400, seed=3)
-    assert "inv_metric" not in kwargs and "inits" not in kwargs
+        fit, kwargs = _fit_spied(mp, SLEEP, sleep, fail=fail, chains=2, iter=400, seed=3, warm_start=True)
+    # no metric; the start is the Intercept start's (Stan's uniform(-2, 2) elsewhere), not a mode's
+    assert "inv_metric" not in kwargs and np.all(np.abs(np.delete(np.asarray(kwargs["inits"]), 1, axis=1)) < 2)
     assert "warm_start" not in fit.timings
     assert np.isfinite(fit.draws_dict["b_Days"]).all()
 
