@@ -9,8 +9,10 @@ The test compares our numbers with these within Monte Carlo tolerances, so it fa
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 
+import arviz_stats
 import numpy as np
 import pandas as pd
 import pytest
@@ -75,16 +77,38 @@ def test_known_truth(sim_fit):
     assert "two-sided" in str(res)
 
 
+def _kernel_density_mcse(draws: np.ndarray, at: float) -> tuple[float, float, float]:
+    """Gaussian kernel density of (chain, draw) ``draws`` at ``at`` with R's bw.nrd0 bandwidth, the
+    Monte Carlo standard error of that mean of kernel values, and the bandwidth."""
+    x = draws.reshape(-1)
+    iqr = np.subtract(*np.quantile(x, [0.75, 0.25]))
+    h = 0.9 * min(x.std(ddof=1), iqr / 1.34) * x.size ** -0.2
+    k = stats.norm.pdf(at, draws, h)  # kernel values, shaped like the chains
+    return float(k.mean()), float(k.std() / math.sqrt(arviz_stats.ess(k, method="mean"))), float(h)
+
+
 def test_savage_dickey_with_prior_draws(sim_fit):
     assert "prior_b_x" in sim_fit.draws_dict
     row = hypothesis(sim_fit, "x = 3").hypothesis.loc[1]
     # finite and, at the true value, in favour of the point hypothesis
     assert np.isfinite(row["Evid.Ratio"]) and row["Evid.Ratio"] > 1
     assert row["Post.Prob"] == pytest.approx(row["Evid.Ratio"] / (1 + row["Evid.Ratio"]))
-    # posterior density at 3 (normal approximation) over the normal(0, 5) prior density at 3
-    b = sim_fit.draws_dict["b_x"].reshape(-1)
-    expected = stats.norm.pdf(3, b.mean(), b.std()) / stats.norm.pdf(3, 0, 5)
-    assert row["Evid.Ratio"] == pytest.approx(expected, rel=0.25)
+    # brms's ratio: Gaussian kernel densities (R's bw.nrd0) of the posterior and prior draws at 3
+    b, p = sim_fit.draws_dict["b_x"], sim_fit.draws_dict["prior_b_x"]
+    post, se_post, h_post = _kernel_density_mcse(b, 3.0)
+    prior, se_prior, h_prior = _kernel_density_mcse(p, 3.0)
+    assert row["Evid.Ratio"] == pytest.approx(post / prior, rel=1e-9)
+    # ... estimate the smoothed densities: the posterior's normal approximation (b is a regression
+    # slope with 100 rows) and the normal(0, 5) prior, each convolved with its kernel N(0, h^2)
+    m, s, ess = b.mean(), b.std(), float(arviz_stats.ess(b, method="mean"))
+    expected = stats.norm.pdf(3, m, math.hypot(s, h_post)) / stats.norm.pdf(3, 0, math.hypot(5, h_prior))
+    # tolerance from Monte Carlo error, on the log scale: the two kernel means' standard errors
+    # (sd of the kernel values / sqrt of their ESS) and the normal approximation's (its mean and sd
+    # estimated from ESS draws: d log pdf = z dm / s + (z^2 - 1) ds / s); 4 standard errors
+    z = (3 - m) / s
+    se_log = math.sqrt((se_post / post) ** 2 + (se_prior / prior) ** 2 + (z ** 2 + (z ** 2 - 1) ** 2 / 2) / ess)
+    assert abs(math.log(row["Evid.Ratio"] / expected)) < 4 * se_log, (row["Evid.Ratio"], expected, se_log)
+    assert 4 * se_log < 0.5  # tight enough to tell a density off by a factor of 1.65
     # far from the posterior: strong evidence against
     assert hypothesis(sim_fit, "x = 0").hypothesis.loc[1, "Evid.Ratio"] < 1e-3
     assert hypothesis(sim_fit, "x = 3").prior_samples is not None
