@@ -63,14 +63,23 @@ def assert_same_log_density(reference, others, *, label: str = "", points: int =
     pytest.fail(f"{label}: too few points inside the support")
 
 
-def assert_predictions_within_bounds(fit, n: int, *, means: bool = False) -> None:
+def assert_predictions_within_bounds(fit, n: int, *, means: bool = False,
+                                    infinite_mean: tuple[str, float] | None = None) -> None:
     """20 draws of ``posterior_predict``/``posterior_epred`` are finite with shape (20, n), and the
-    predictions (with ``means`` the expected values too) respect ``trunc()`` bounds."""
+    predictions (with ``means`` the expected values too) respect ``trunc()`` bounds.
+
+    ``infinite_mean=(dpar, bound)``: the family's mean does not exist where ``dpar >= bound``
+    (gen_extreme_value's ``xi >= 1``); ``posterior_epred`` must be ``inf`` exactly there."""
     import brmspy as bp
 
     pp = bp.posterior_predict(fit, ndraws=20, seed=1)
-    ep = bp.posterior_epred(fit, ndraws=20)
-    assert pp.shape == ep.shape == (20, n) and np.isfinite(pp).all() and np.isfinite(ep).all()
+    ep = bp.posterior_epred(fit, ndraws=20, seed=1)
+    assert pp.shape == ep.shape == (20, n) and np.isfinite(pp).all()
+    if infinite_mean is None:
+        assert np.isfinite(ep).all()
+    else:
+        none = bp.posterior_epred(fit, ndraws=20, seed=1, dpar=infinite_mean[0]) >= infinite_mean[1]
+        assert np.isposinf(ep[none]).all() and np.isfinite(ep[~none]).all()
     adds = fit.frame.responses[""].adds
     if adds is not None and adds.truncated:
         lb = adds.lb if adds.lb is not None else -np.inf

@@ -222,6 +222,22 @@ def test_draws_match_moments_and_density_normalises(key: str) -> None:
     assert total == pytest.approx(1.0, abs=1e-6)
 
 
+def test_gen_extreme_value_mean_is_infinite_from_xi_one() -> None:
+    """brms's mean mu + sigma (Gamma(1 - xi) - 1) / xi for xi < 1 (mu + sigma * Euler's gamma at 0); for
+    xi >= 1 the mean does not exist: inf, where brms's formula gives a finite value below mu."""
+    fm = FAMILIES["gen_extreme_value"].math
+    xi = np.array([[-0.5, -1e-10, 0.0, 0.3, 0.99, 1.0, 1.04, 3.0]])
+    dp = {"mu": np.full_like(xi, 1.0), "sigma": np.full_like(xi, 0.6), "xi": xi}
+    ep = fm.epred(dp, Extras())
+    ok = xi < 1
+    assert np.isposinf(ep[~ok]).all() and np.isfinite(ep[ok]).all()
+    expected = np.where(xi == 0, 1 + 0.6 * np.euler_gamma,
+                        1 + 0.6 * (special.gamma(1 - np.where(xi == 0, 0.5, xi)) - 1) / np.where(xi == 0, 0.5, xi))
+    np.testing.assert_allclose(ep[ok], expected[ok], rtol=1e-6)
+    # brms's formula at xi = 1.04 is finite and below mu: not a mean
+    assert 1 + 0.6 * (special.gamma(1 - 1.04) - 1) / 1.04 < 1
+
+
 def test_von_mises_draws_match_trigonometric_moments_and_density() -> None:
     """Circular moments: E cos(k (y - mu)) = I_k(kappa) / I_0(kappa), E sin(k (y - mu)) = 0."""
     fm = FAMILIES["von_mises"].math

@@ -135,7 +135,9 @@ def test_se_model_has_no_sigma_parameter() -> None:
 def test_numpy_loglik_equals_stan(case: FitCase) -> None:
     fit = quick_fit(case.formula, DATA, _family(case))
     assert_loglik_matches_stan(fit, draws=(0, 50, -1))
-    assert_predictions_within_bounds(fit, len(DATA))
+    # gen_extreme_value's mean does not exist for xi >= 1 (posterior_epred is inf there)
+    assert_predictions_within_bounds(fit, len(DATA),
+                                     infinite_mean=("xi", 1.0) if case.family == "gen_extreme_value" else None)
 
 
 def test_loglik_on_newdata_equals_fitted() -> None:
