@@ -13,6 +13,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import arviz_stats  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -20,6 +21,7 @@ import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.container import ErrorbarContainer  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+from scipy import optimize, stats  # noqa: E402
 
 import brmspy as bp  # noqa: E402
 from brmspy.core.errors import BrmsError, FamilyError  # noqa: E402
@@ -458,6 +460,20 @@ def test_conditional_effects_factor_and_interaction(gfit, gdata):
     assert len(swapped["effect2__"].cat.categories) == 3
 
 
+def _normal_mixture_quantile(mu: np.ndarray, sigma: np.ndarray, p: float) -> tuple[float, float]:
+    """The ``p`` quantile of the equal mixture of normal(mu_s, sigma_s) over (chain, draw) arrays, and the
+    Monte Carlo standard error of the ``p`` sample quantile of one draw from each component.
+
+    The count below the quantile has variance E[F_s (1 - F_s)] (the independent noise) plus
+    Var(F_s) / S * S / ESS(F_s) (the autocorrelated posterior part), F_s = Phi((q - mu_s) / sigma_s);
+    divided by the mixture density at q it is the quantile's variance."""
+    cdf = lambda q: stats.norm.cdf(q, mu, sigma).mean() - p  # noqa: E731
+    q = optimize.brentq(cdf, (mu - 10 * sigma).min(), (mu + 10 * sigma).max(), xtol=1e-12)
+    F = stats.norm.cdf(q, mu, sigma)
+    var = (np.mean(F * (1 - F)) + F.var() * F.size / float(arviz_stats.ess(F, method="mean"))) / F.size
+    return float(q), float(np.sqrt(var) / stats.norm.pdf(q, mu, sigma).mean())
+
+
 def test_conditional_effects_conditions_groups_and_predict(gfit):
     cond = pd.DataFrame({"f": ["b", "c"], "g": ["0", "3"]})
     ce = conditional_effects(gfit, "x", conditions=cond, resolution=5)
@@ -476,8 +492,15 @@ def test_conditional_effects_conditions_groups_and_predict(gfit):
     np.testing.assert_allclose(with_re["estimate__"] - no_re["estimate__"], _flat(gfit, "r_g[5,Intercept]").mean(),
                                atol=1e-10)
     pred = conditional_effects(gfit, "x", method="posterior_predict", resolution=5, seed=3)["x"]
-    epred = conditional_effects(gfit, "x", resolution=5)["x"]
-    assert np.all(pred["upper__"] - pred["lower__"] > 2 * (epred["upper__"] - epred["lower__"]))
+    # one predictive draw per posterior draw: the median and 95% interval are quantiles of the mixture
+    # of normal(b_Intercept + b_x x, sigma) over the draws (f = "a", no group effects), within 4
+    # Monte Carlo standard errors of a sample quantile (the epred interval alone misses by 6 or more)
+    draws = {n: gfit.draws_dict[n] for n in ("b_Intercept", "b_x", "sigma")}
+    for x, *got in pred[["x", "lower__", "estimate__", "upper__"]].itertuples(index=False):
+        mu, sigma = draws["b_Intercept"] + draws["b_x"] * x, draws["sigma"]
+        for p, value in zip((0.025, 0.5, 0.975), got):
+            q, se = _normal_mixture_quantile(mu, sigma, p)
+            assert abs(value - q) < 4 * se, (x, p, value, q, se)
     assert len(ce.plot()[0].axes) == 2
 
 
