@@ -141,4 +141,6 @@ def test_constant_lscale_code_and_fit() -> None:
     d = fit.draws()
     np.testing.assert_array_equal(np.asarray(d["lscale_gpxha"]), 0.5)
     assert np.asarray(d["lscale_gpxhb"]).std() > 0
-    assert_loglik_matches_stan(fit, rel=1e-6)  # the exact GP's Cholesky: as tests/specials/test_smooths.py
+    # the exact GP's kernel matrices have condition numbers near 1e15: Stan's and numpy's Cholesky factors
+    # differ by rounding (tolerance from Cholesky's backward error, tests/checks.py)
+    assert_loglik_matches_stan(fit, cholesky_rounding=True)

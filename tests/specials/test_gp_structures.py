@@ -109,7 +109,9 @@ def test_loglik_equals_stan_and_new_data(formula: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # 200 iterations: convergence warnings are expected
         fit = bp.brm(formula, df, chains=1, iter=200, seed=1, refresh=0)
-    assert_loglik_matches_stan(fit)
+    # exact GPs: nearly singular kernel matrices, whose Cholesky factors Stan and numpy round differently
+    # (tolerance from Cholesky's backward error, tests/checks.py); approximate GPs factor nothing
+    assert_loglik_matches_stan(fit, cholesky_rounding=True)
     # the model data as new data: same basis (approximate) or kriging at the fitted points (exact)
     np.testing.assert_allclose(bp.posterior_linpred(fit, newdata=df), bp.posterior_linpred(fit), atol=1e-4)
     names = set(fit.draws().columns)
