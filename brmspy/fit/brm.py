@@ -129,7 +129,7 @@ def brm(
         starts chains without ``init`` on the response's scale when the ``Intercept`` keeps brms's
         default ``student_t(3, loc, scale)`` prior and the response is not truncated: the temporary Intercept at ``loc + scale / 2.5 *
         uniform(-2, 2)`` (link of the response's median, its MAD of at least 2.5), every other
-        coordinate at Stan's uniform(-2, 2), so the chains stay dispersed (sleepstudy: 35% fewer gradients);
+        coordinate at Stan's uniform(-2, 2), so the chains stay dispersed (sleepstudy: a third fewer gradients);
         ``False`` starts every coordinate as brms does. stanli only; other backends
         start from the unit metric, and so do fits in worker threads (stanli's optimizer runs only
         on the main thread) and the refits of ``kfold``, ``reloo``, ``sbc`` and ``brm_multiple``
