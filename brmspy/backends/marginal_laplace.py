@@ -726,6 +726,42 @@ def _gaussian_start(s: GlmmStructure, x: np.ndarray, start: np.ndarray, lay: _La
     return x
 
 
+def _profile_fixed_effects(value_grad: Callable, x: np.ndarray, lay: _Layout, steps: int = 3) -> np.ndarray:
+    """The start's fixed effects moved to their maximum of the marginal given its sds and sigma (gaussian).
+
+    lme4 profiles the fixed effects out; here a few Newton steps in them (the marginal is quadratic in
+    them but for the Intercept's prior; their curvature from differences of the exact gradient, P reused).
+    The joint mode can leave them far off: when the Intercept is taken in by a centred group intercept
+    (``a_dept ~ normal(Intercept, sd_dept)``) the joint density has no mode (an sd runs to 0, another up)
+    and its search stops wherever, e.g. an Intercept of -14.6 on InstEval-like data with mean 3.2, from
+    where the outer Newton ended on the plateau of a huge ``sd_dept`` (the Hessian not negative definite).
+    """
+    bj = np.flatnonzero(np.isin(lay.outer, lay.mean_unc))
+    if not bj.size:
+        return x
+    try:
+        f, g = value_grad(x, need_du=False)[:2]
+        for _ in range(steps):
+            H = np.empty((bj.size, bj.size))
+            for i, j in enumerate(bj):
+                e = x.copy()
+                step = 1e-3 * max(1.0, abs(x[j]))
+                e[j] += step
+                H[i] = (value_grad(e, need_du=False)[1][bj] - g[bj]) / step
+            L = np.linalg.cholesky(-0.5 * (H + H.T))  # LinAlgError where it is no maximum: the start is kept
+            new = x.copy()
+            new[bj] += np.linalg.solve(L.T, np.linalg.solve(L, g[bj]))  # Newton: (-H)^-1 g
+            f_new, g_new = value_grad(new, need_du=False)[:2]
+            if not (np.isfinite(f_new) and f_new >= f):
+                break
+            gain, x, f, g = f_new - f, new, f_new, g_new
+            if gain < 1e-8 * max(1.0, abs(f)):
+                break
+    except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):
+        pass  # keep the start as it is
+    return x
+
+
 def _integrate_fixed_effects(value_grad: Callable, mode: np.ndarray, H: np.ndarray, cov: np.ndarray,
                              lay: _Layout) -> np.ndarray:
     """The move of the outer normal's centre when the fixed effects are integrated out too (gaussian).
@@ -892,7 +928,8 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     x = start[lay.outer].copy()
     x0 = x
     if gaussian:
-        x = x0 = _gaussian_start(s, x, start, lay, unc_names, constrain)
+        x = _gaussian_start(s, x, start, lay, unc_names, constrain)
+        x = x0 = _profile_fixed_effects(value_grad, x, lay)
     u0 = state["u"].copy()
     nit, converged, refreshed = 0, False, True
     try:
@@ -923,9 +960,14 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
                 t /= 2
             else:
                 break  # no uphill step along Newton's direction: L-BFGS-B below
+            # the slope along the step at its end against at its start: near 0 where the curvature is right,
+            # far from it (an overshoot or an undershoot) where it is stale; Newton on stale curvature
+            # converges only linearly (InstEval, nested centering: 30 iterations zigzagging between the
+            # Intercept and sd_dept, then L-BFGS-B)
+            slow = abs(float(step @ g_new)) > 0.25 * abs(float(step @ g_x))
             x, f_x, g_x = x + t * step, f_new, g_new
             refreshed = False
-            if gaussian and t < 1:  # the quadratic model was poor: new curvature (6 gradients, exact ones)
+            if gaussian and (t < 1 or slow):  # the quadratic model was poor: new curvature (6 gradients, exact ones)
                 H_x, refreshed = hessian(x, g_x), True
     except (np.linalg.LinAlgError, SamplingError):
         converged = False

@@ -103,11 +103,15 @@ def exact(request):
         x[inner] += np.linalg.solve(P, g[inner])  # the conditional mode, one Newton step
         return lpg(x)[0] - 0.5 * np.linalg.slogdet(P)[1]
 
-    return lap, outer, log_marginal, [unc[i] for i in outer]
+    def rerun(start_: np.ndarray):
+        return marginal_laplace(s, lpg, unc, names, lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True),
+                                400, 1, start_)
+
+    return lap, outer, log_marginal, [unc[i] for i in outer], rerun
 
 
 def test_crossed_mode_is_the_exact_marginals_maximum(exact):
-    lap, outer, log_marginal, names = exact
+    lap, outer, log_marginal, names, _ = exact
     theta = lap.mode[outer]
     sd = np.sqrt(np.diag(lap.outer_cov))
     for j in range(theta.size):
@@ -119,7 +123,7 @@ def test_crossed_mode_is_the_exact_marginals_maximum(exact):
 
 
 def test_crossed_covariance_is_the_exact_marginals_curvature(exact):
-    lap, outer, log_marginal, names = exact
+    lap, outer, log_marginal, names, _ = exact
     theta = lap.mode[outer]
     sd = np.sqrt(np.diag(lap.outer_cov))
     f0 = log_marginal(theta)
@@ -198,7 +202,7 @@ def _integrated(log_marginal, names):
 def test_crossed_centre_is_the_mode_with_fixed_effects_integrated_out(exact):
     """The draws' centre for the sds and sigma maximises the exact marginal with b integrated out (REML-like),
     where the joint mode over b and the sds does not (the sd of 8 departments is pulled low)."""
-    lap, outer, log_marginal, names = exact
+    lap, outer, log_marginal, names, _ = exact
     g, bj = _integrated(log_marginal, names)
     sd = np.sqrt(np.diag(lap.outer_cov))
 
@@ -278,3 +282,19 @@ def test_nested_group_effect_hessian_is_the_programs(family):
     assert P.logdet() == pytest.approx(np.linalg.slogdet(prec)[1], abs=1e-3)
     draws = P.sample(np.random.default_rng(7).standard_normal((20000, lay.inner.size)))
     np.testing.assert_allclose(np.cov(draws.T), inv, atol=0.05 * np.abs(inv).max())
+
+
+def test_crossed_mode_from_a_degenerate_joint_mode(exact):
+    """The joint density of centred effects has no mode (an sd runs to 0, the sd of the group intercept that
+    takes in the Intercept up, the Intercept far off): stanli's search stopped at Intercept -14.6, sd_dept
+    e^19.9 on InstEval-like data (mean 3.2), from where the outer Newton ended on the plateau of a huge sd_dept
+    (Hessian not negative definite). The fixed effects are profiled at lme4's start, and the curvature is
+    refreshed when Newton zigzags: the same mode as from a good start."""
+    lap, outer, _, names, rerun = exact
+    bad = lap.mode.copy()
+    for name, value in (("Intercept", -14.6), ("sd_1.1", -1.0), ("sd_2.1", 19.9), ("sd_3.1", -17.4)):
+        bad[outer[names.index(name)]] = value
+    again = rerun(bad)
+    sd = np.sqrt(np.diag(lap.outer_cov))
+    np.testing.assert_array_less(np.abs(again.mode[outer] - lap.mode[outer]) / sd, 0.01)
+    assert again.outer_iterations <= 30  # Newton converged (L-BFGS-B, its fallback, counts its own iterations)
