@@ -104,8 +104,8 @@ def exact(request):
         return lpg(x)[0] - 0.5 * np.linalg.slogdet(P)[1]
 
     def rerun(start_: np.ndarray):
-        return marginal_laplace(s, lpg, unc, names, lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True),
-                                400, 1, start_)
+        return marginal_laplace(s, lpg, unc, names,
+                                lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True), 400, 1, start_)
 
     return lap, outer, log_marginal, [unc[i] for i in outer], rerun
 
