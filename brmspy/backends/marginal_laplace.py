@@ -23,6 +23,10 @@ bernoulli/binomial ``trials * p (1 - p)``: canonical links, where the observed a
 information agree), and each effect's prior adds ``-1/sd^2`` (centred ``a``) or ``-1``
 (standardised ``z``, with ``r = sd z``). With one grouping factor ``H_uu`` is diagonal; with crossed
 factors the largest factor's block is diagonal and the rest goes through a dense Schur complement.
+A group intercept centred on its parent's means (nested centering, :mod:`brmspy.codegen.tuning`:
+``a_d ~ normal(a_dept[P], sd_d)``, the data's ``P_k``) is a unit triangular linear map of the
+effects ``r``: ``H_uu`` is built in ``r`` as above, and gradients, Newton steps and draws cross
+the map (:class:`_Nesting`); the log det is the same in both.
 :func:`glmm_structure` says which models qualify (anything else gets the joint approximation).
 
 Gaussian models (where the approximation is the exact marginal) take a faster and better path:
@@ -102,6 +106,10 @@ class Factor:
     J: np.ndarray
     Z: np.ndarray
     levels: int
+    # nested centering (brmspy.codegen.tuning ``nested``): the factor ``parent`` whose level means this
+    # factor's effects are centred on, and each level's 0-based level of it (the program's ``P_k``)
+    parent: int | None = None
+    P: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ class IntegratedEffects:
     reduction: str
 
 
-_FACTOR_KEY = re.compile(r"^(N|M|J)_(\d+)$|^Z_(\d+)_(\d+)$")
+_FACTOR_KEY = re.compile(r"^(N|M|J|P)_(\d+)$|^Z_(\d+)_(\d+)$")
 
 
 def glmm_structure(family: str, link: str, data: Mapping[str, Any]) -> GlmmStructure | str:
@@ -138,8 +146,10 @@ def glmm_structure(family: str, link: str, data: Mapping[str, Any]) -> GlmmStruc
     Qualifies: family gaussian (identity), poisson (log), bernoulli or binomial (logit); Stan data
     with only the response, the population-level design ``X``, group-level terms with one
     coefficient each (``(1 | g)``, ``(0 + x | g)``, crossed or nested factors), priors and
-    ``trials``. Anything else (offsets, weights, predicted dpars, splines, autocorrelation,
-    correlated or multi-coefficient group terms, multi-membership ...) returns the reason.
+    ``trials``, and ``P_k`` (each level's level of the factor a nested centred group intercept is
+    centred on: :mod:`brmspy.codegen.tuning`). Anything else (offsets, weights, predicted dpars,
+    splines, autocorrelation, correlated or multi-coefficient group terms, multi-membership ...)
+    returns the reason.
 
     Examples
     --------
@@ -169,6 +179,15 @@ def glmm_structure(family: str, link: str, data: Mapping[str, Any]) -> GlmmStruc
             return f"group-level term {k} has {int(data[f'M_{k}'])} coefficients (only one per grouping factor is supported)"
         J = np.asarray(data[f"J_{k}"], dtype=np.int64) - 1
         factors.append(Factor(k, J, np.asarray(data[f"Z_{k}_1"], dtype=np.float64), int(data[f"N_{k}"])))
+    for i, f in enumerate(factors):
+        if f"P_{f.k}" not in data:
+            continue
+        P = np.asarray(data[f"P_{f.k}"], dtype=np.int64) - 1
+        # the parent is the factor whose level on every row is the row's level's parent level
+        parents = [g.k for g in factors if g is not f and P.size == f.levels and np.array_equal(g.J, P[f.J])]
+        if len(parents) != 1:
+            return f"group-level term {f.k} is centred on a factor that is not one of the model's (P_{f.k})"
+        factors[i] = Factor(f.k, f.J, f.Z, f.levels, parents[0], P)
     sizes = sorted(f.levels for f in factors)
     if sum(sizes[:-1]) > MAX_DENSE_LEVELS:
         return f"crossed factors with {sum(sizes[:-1])} levels besides the largest (at most {MAX_DENSE_LEVELS})"
@@ -214,6 +233,18 @@ class _Layout:
             is_u[idx] = True
         self.outer = np.flatnonzero(~is_u)
         self.inner = np.flatnonzero(is_u)
+        # nested centering: the child samples a_c = a_p[P] + r_c (both as a_k_1), see _Nesting
+        index = {f.k: i for i, f in enumerate(s.factors)}
+        self.nested: list[tuple[int, int, np.ndarray]] = []  # (child, parent) factor positions, parent levels
+        for i, f in enumerate(s.factors):
+            if f.parent is None:
+                continue
+            j = index[f.parent]
+            if not all(re.fullmatch(rf"a_{g.k}_1\.\d+", unc_names[self.u_idx[m][0]])
+                       for m, g in ((i, f), (j, s.factors[j]))):
+                raise UnsupportedStructure(f"term {f.k} is nested in term {f.parent}, but their group-level "
+                                           f"parameters are not a_{f.k}_1 and a_{f.parent}_1")
+            self.nested.append((i, j, np.asarray(f.P, dtype=np.int64)))
         # unconstrained coordinates of the population-level coefficients (b, Intercept)
         self.mean_unc = np.asarray([i for i, n in enumerate(unc_names) if re.fullmatch(r"b\.\d+|Intercept", n)],
                                    dtype=np.int64)
@@ -240,6 +271,37 @@ class UnsupportedStructure(ValueError):
     """The program's parameters do not have the layout the marginal approximation needs (the reason)."""
 
 
+class _Nesting:
+    """The linear map between the sampled group means ``u`` and the effects ``r`` of nested centering.
+
+    A nested child samples ``a_c = a_p[P] + r_c`` (its parent's ``a_p`` itself an effect plus the
+    Intercept or its own parent's means): ``r = T u + const`` with ``T`` unit triangular, so the
+    log density's Hessian in ``u`` is ``T' H_rr T`` and ``log det`` is the same in ``u`` and ``r``.
+    The precision is therefore built in ``r`` (every factor on its own rows, as without nesting) and
+    only the vectors cross: gradients ``g_r = T^-T g_u``, steps and draws ``u = T^-1 r``.
+    ``links``: (child slice, parent slice, parent level per child level) in precision order, children
+    with more levels first (a child always has more levels than its parent, so that order is leaves
+    to roots; its reverse, roots to leaves).
+    """
+
+    def __init__(self, links: list[tuple[slice, slice, np.ndarray]]):
+        self.links = sorted(links, key=lambda ln: -(ln[0].stop - ln[0].start))
+
+    def grad_to_r(self, v: np.ndarray) -> np.ndarray:
+        """``T^-T v`` along axis 0: a parent's gradient in r gathers its children's."""
+        v = np.array(v, dtype=np.float64, copy=True)
+        for c, p, P in self.links:
+            np.add.at(v, p.start + P, v[c])
+        return v
+
+    def r_to_u(self, v: np.ndarray) -> np.ndarray:
+        """``T^-1 v`` along axis 0: a child's mean is its effect plus its parent's mean."""
+        v = np.array(v, dtype=np.float64, copy=True)
+        for c, p, P in reversed(self.links):
+            v[c] += v[p.start + P]
+        return v
+
+
 class _Precision:
     """``P = -H_uu`` as [[A (diagonal), B], [B', C]]: log-det, solve and N(0, P^-1) draws via the Schur complement."""
 
@@ -250,6 +312,7 @@ class _Precision:
         self.correction = 0.0  # the second-order term of the Laplace approximation (_Model._precision)
         self.skew: np.ndarray | None = None  # one factor: each effect's mean minus its mode (_Model._precision)
         self.largest_term = 0.0  # the largest level's second-order term (the expansion holds where it is small)
+        self.nesting: _Nesting | None = None  # nested centering: P is built in r, solve and sample map to u
         if np.any(a <= 0) or not np.all(np.isfinite(a)):
             raise np.linalg.LinAlgError("not positive definite")
         self.n1 = a.size
@@ -263,6 +326,11 @@ class _Precision:
         return float(np.sum(np.log(self.a)) + 2 * np.sum(np.log(np.diag(self.L))))
 
     def solve(self, v: np.ndarray) -> np.ndarray:
+        if self.nesting is None:
+            return self._solve(v)
+        return self.nesting.r_to_u(self._solve(self.nesting.grad_to_r(v)))
+
+    def _solve(self, v: np.ndarray) -> np.ndarray:
         v1, v2 = v[: self.n1], v[self.n1:]
         a = self.a if v.ndim == 1 else self.a[:, None]
         if not self.L.size:
@@ -274,6 +342,10 @@ class _Precision:
 
     def sample(self, z: np.ndarray) -> np.ndarray:
         """Rows of ``z`` (standard normal) as draws from N(0, P^-1): x = L'^-1 z for P = L L'."""
+        x = self._sample(z)
+        return x if self.nesting is None else self.nesting.r_to_u(x.T).T
+
+    def _sample(self, z: np.ndarray) -> np.ndarray:
         from scipy.linalg import solve_triangular
 
         z1, z2 = z[:, : self.n1], z[:, self.n1:]
@@ -297,6 +369,8 @@ class _Model:
         self.order = order
         self.perm = np.concatenate([layout.u_idx[i] for i in order])  # u in precision order
         self.offsets = np.cumsum([0] + [s.factors[i].levels for i in order])
+        where = {i: slice(int(self.offsets[j]), int(self.offsets[j + 1])) for j, i in enumerate(order)}
+        self.nesting = _Nesting([(where[c], where[p], P) for c, p, P in layout.nested]) if layout.nested else None
         self.sparse = sparse
         K = s.X.shape[1]
         if layout.intercept is not None:
@@ -388,12 +462,20 @@ class _Model:
         return self._precision(c)
 
     def _precision(self, c: np.ndarray) -> _Precision:
+        P = self._precision_r(c)
+        P.nesting = self.nesting
+        return P
+
+    def _precision_r(self, c: np.ndarray) -> _Precision:
+        """-H in the effects r (for nested centred factors; in u for the others: see _Nesting)."""
         s, lay, sp = self.s, self.lay, self.sparse
         second = self.second_order and len(self.order) == 1
         w, d3, d4 = self.derivatives(c, higher=second)
         scale, prior = [], []
         for i in self.order:
             sd = c[lay.sd[i]]
+            if lay.centred[i] and not sd > 1e-150:  # a line search step far out (1/sd^2 overflows): no precision
+                raise np.linalg.LinAlgError("a centred group's sd is 0")
             scale.append(1.0 if lay.centred[i] else sd)  # dr/du
             prior.append(1.0 / sd**2 if lay.centred[i] else 1.0)
         f0 = s.factors[self.order[0]]
@@ -644,6 +726,42 @@ def _gaussian_start(s: GlmmStructure, x: np.ndarray, start: np.ndarray, lay: _La
     return x
 
 
+def _profile_fixed_effects(value_grad: Callable, x: np.ndarray, lay: _Layout, steps: int = 3) -> np.ndarray:
+    """The start's fixed effects moved to their maximum of the marginal given its sds and sigma (gaussian).
+
+    lme4 profiles the fixed effects out; here a few Newton steps in them (the marginal is quadratic in
+    them but for the Intercept's prior; their curvature from differences of the exact gradient, P reused).
+    The joint mode can leave them far off: when the Intercept is taken in by a centred group intercept
+    (``a_dept ~ normal(Intercept, sd_dept)``) the joint density has no mode (an sd runs to 0, another up)
+    and its search stops wherever, e.g. an Intercept of -14.6 on InstEval-like data with mean 3.2, from
+    where the outer Newton ended on the plateau of a huge ``sd_dept`` (the Hessian not negative definite).
+    """
+    bj = np.flatnonzero(np.isin(lay.outer, lay.mean_unc))
+    if not bj.size:
+        return x
+    try:
+        f, g = value_grad(x, need_du=False)[:2]
+        for _ in range(steps):
+            H = np.empty((bj.size, bj.size))
+            for i, j in enumerate(bj):
+                e = x.copy()
+                step = 1e-3 * max(1.0, abs(x[j]))
+                e[j] += step
+                H[i] = (value_grad(e, need_du=False)[1][bj] - g[bj]) / step
+            L = np.linalg.cholesky(-0.5 * (H + H.T))  # LinAlgError where it is no maximum: the start is kept
+            new = x.copy()
+            new[bj] += np.linalg.solve(L.T, np.linalg.solve(L, g[bj]))  # Newton: (-H)^-1 g
+            f_new, g_new = value_grad(new, need_du=False)[:2]
+            if not (np.isfinite(f_new) and f_new >= f):
+                break
+            gain, x, f, g = f_new - f, new, f_new, g_new
+            if gain < 1e-8 * max(1.0, abs(f)):
+                break
+    except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):
+        pass  # keep the start as it is
+    return x
+
+
 def _integrate_fixed_effects(value_grad: Callable, mode: np.ndarray, H: np.ndarray, cov: np.ndarray,
                              lay: _Layout) -> np.ndarray:
     """The move of the outer normal's centre when the fixed effects are integrated out too (gaussian).
@@ -810,7 +928,8 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
     x = start[lay.outer].copy()
     x0 = x
     if gaussian:
-        x = x0 = _gaussian_start(s, x, start, lay, unc_names, constrain)
+        x = _gaussian_start(s, x, start, lay, unc_names, constrain)
+        x = x0 = _profile_fixed_effects(value_grad, x, lay)
     u0 = state["u"].copy()
     nit, converged, refreshed = 0, False, True
     try:
@@ -834,16 +953,21 @@ def _marginal_laplace(s: GlmmStructure, log_prob_grad: LogProbGrad, unc_names: l
             while t > 1e-3:
                 try:
                     f_new, g_new = value_grad(x + t * step, need_du=not gaussian)[:2]
-                except (np.linalg.LinAlgError, SamplingError):
+                except (np.linalg.LinAlgError, SamplingError, RuntimeError, ValueError):  # the density fails there
                     f_new = -np.inf
                 if np.isfinite(f_new) and f_new >= f_x - 1e-8 * abs(f_x):
                     break
                 t /= 2
             else:
                 break  # no uphill step along Newton's direction: L-BFGS-B below
+            # the slope along the step at its end against at its start: near 0 where the curvature is right,
+            # far from it (an overshoot or an undershoot) where it is stale; Newton on stale curvature
+            # converges only linearly (InstEval, nested centering: 30 iterations zigzagging between the
+            # Intercept and sd_dept, then L-BFGS-B)
+            slow = abs(float(step @ g_new)) > 0.25 * abs(float(step @ g_x))
             x, f_x, g_x = x + t * step, f_new, g_new
             refreshed = False
-            if gaussian and t < 1:  # the quadratic model was poor: new curvature (6 gradients, exact ones)
+            if gaussian and (t < 1 or slow):  # the quadratic model was poor: new curvature (6 gradients, exact ones)
                 H_x, refreshed = hessian(x, g_x), True
     except (np.linalg.LinAlgError, SamplingError):
         converged = False

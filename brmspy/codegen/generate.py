@@ -97,9 +97,12 @@ def generate(
     if rescor:  # residual correlations (set_rescor(True)): Lrescor, shared nu
         sb += stan_rescor_parameters(frame, priors)
     sb += pieces.stan_re_student(frame.blocks)  # before the blocks, as brms
+    by_id = {b.id: b for b in frame.blocks}
     for block in frame.blocks:
+        parent = by_id.get(tuning.parent_of(block)) if tuning.parent_of(block) is not None else None
         piece = _first(red and red.re(block),
-                       lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None))))  # noqa: B023
+                       lambda: pieces.stan_re(block, tuning, priors.bounds.get(f"sd_{block.id}", (0.0, None)),  # noqa: B023
+                                              parent))  # noqa: B023
         sb += split_block_rows(piece, block, frame) if per_resp else piece
     sb += stan_priors(frame, priors)
     for prefix, sh in priors.shrinkage.items():  # horseshoe()/R2D2(): sd_1, sds_1, bsp, ... are parts of its scales

@@ -22,7 +22,7 @@ from ..formula.terms import BrmsTerms
 from ..frame.types import ModelFrame, PopulationDesign, ReBlock, ResponseData
 from ..priors.table import ResolvedPriors
 from .shrinkage import stan_shrinkage_local
-from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, use_centered  # noqa: F401 (re-exported)
+from .tuning import CENTERED_MIN_ROWS, Tuning, is_unit, parent_levels, use_centered  # noqa: F401 (re-exported)
 
 
 
@@ -194,7 +194,7 @@ def coef_name(design: PopulationDesign) -> str:
 
 
 def stan_re(block: ReBlock, tuning: Tuning | None = None,
-            bounds: tuple[float | None, float | None] = (0.0, None)) -> StanBlocks:
+            bounds: tuple[float | None, float | None] = (0.0, None), parent: ReBlock | None = None) -> StanBlocks:
     """One group-level block: index/Z data, ``sd``/``z``/``L`` parameters and ``r``.
 
     When ``tuning`` centers the block, the effects ``r`` themselves are sampled (prior
@@ -202,7 +202,8 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
     absorbs the population-level Intercept is sampled as ``a = Intercept + r``: the same
     posterior, better geometry when every level has many rows
     (:mod:`brmspy.codegen.tuning`). Plain blocks only (no ``by``, no ``cov``). ``bounds``: the sds'
-    (``prior(..., class_="sd", ub=10)``).
+    (``prior(..., class_="sd", ub=10)``). ``parent``: the block that ``tuning.nested`` centers this
+    one's group intercepts on (its levels hold this block's levels).
     """
     tuning = tuning or Tuning()
     sdb = _bounds(*bounds)
@@ -238,7 +239,14 @@ def stan_re(block: ReBlock, tuning: Tuning | None = None,
 
     terms = ", ".join(dict.fromkeys(t.label for t in block.terms))
     if block.id in tuning.centered:
-        _re_centered(sb, block, terms, tuning, sdb)
+        if parent is not None and tuning.parent_of(block) == parent.id:
+            P = parent_levels(block, parent)
+            assert P is not None
+            sb.declare(f"array[N_{k}] int<lower=1> P_{k}", f"P_{k}", P,
+                       f"level of the grouping factor of ID {parent.id} of each level")
+        else:
+            parent = None
+        _re_centered(sb, block, terms, tuning, sdb, parent)
         return sb
     if block.by:
         sb.par.append(f"matrix{sdb}[M_{k}, Nby_{k}] sd_{k};  // group-level standard deviations {terms}")
@@ -314,8 +322,19 @@ def stan_re_student(blocks: list[ReBlock]) -> StanBlocks:
     return sb
 
 
-def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning, sdb: str = "<lower=0>") -> None:
+def _re_centered(sb: StanBlocks, block: ReBlock, terms: str, tuning: Tuning, sdb: str = "<lower=0>",
+                 parent: ReBlock | None = None) -> None:
     k = block.id
+    if parent is not None:  # tuning.nested: group means centered on the parent's (one plain intercept)
+        a, r = a_name(block, 1), r_name(block, 1)
+        # the parent's level means: its a (with the Intercept, or itself nested on its own parent's), else its r
+        grouped = tuning.absorbs(parent, 1) or tuning.parent_of(parent) is not None
+        mean = f"{a_name(parent, 1) if grouped else r_name(parent, 1)}[P_{k}]"
+        sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
+        sb.par.append(f"vector[N_{k}] {a};  // group-level effects plus their group's mean (nested centered parameterization)")
+        sb.tpar_def.append(f"vector[N_{k}] {r} = {a} - {mean};  // actual group-level effects")
+        sb.model_prior.append(f"target += normal_lpdf({a} | {mean}, sd_{k}[1]);")
+        return
     sb.par.append(f"vector{sdb}[M_{k}] sd_{k};  // group-level standard deviations {terms}")
     rs = [r_name(block, j) for j in range(1, block.M + 1)]
     # a group intercept that takes in the population-level Intercept (tuning.absorbed)
@@ -387,7 +406,9 @@ def re_contributions(frame: ModelFrame, prefix: Prefix, tuning: Tuning | None = 
                     f"W_{block.id}_{m} .* {r}[J_{block.id}_{m}]" for m in range(1, len(block.J) + 1)
                 )
                 out.append(f"({members}){times_z}")
-            elif tuning.absorbs(block, j):
+            elif tuning.is_parent(block):
+                continue  # its effects are part of its nested child's group means
+            elif tuning.absorbs(block, j) or tuning.parent_of(block) is not None:
                 out.append(a_name(block, j, f"J_{block.id}"))
             else:
                 out.append(f"{r}[J_{block.id}]{times_z}")

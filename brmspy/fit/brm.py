@@ -114,7 +114,10 @@ def brm(
         ``r`` directly in blocks whose levels average 100+ rows (there the data pin each level down
         and brms's standardized ``z`` gives long trees), and lets a block's group intercept take in
         the population-level Intercept (hierarchical centering: the sampler moves
-        ``a = Intercept + r``) when it is the only such block on the predictor; ``False`` is always
+        ``a = Intercept + r``) when it is the only such block on the predictor. Gaussian models from
+        1000 rows also center group intercepts whose levels the rows pin down (their variance at least
+        their means' noise variance), and a centered group intercept nested in another (``d`` within ``dept``) is
+        centered on its parent's means (``a_d = a_dept + r_d``); ``False`` is always
         brms's ``z``, ``True`` always centers. The posterior is the same either way
         (:mod:`brmspy.codegen.tuning`).
     warm_start : start warmup from the inverse curvature at the posterior mode (one L-BFGS search

@@ -8,6 +8,10 @@ structured code finds is that density's maximum and its covariance that density'
 that the draws' centre maximises that density with the fixed effects integrated out as well.
 Against lme4 (``tests/reference/lme4_glmm/crossed.json``, ``tools/lme4_glmm_reference.py``):
 fixed effects within a tenth of lme4's standard error, sds and sigma within a few percent.
+
+The same checks run on the nested centred program (``centered=True``, and ``"auto"`` from 1000 rows by
+the gaussian rule: lecturers' means ``a_d ~ normal(a_dept[P], sd_d)``), whose group means enter the
+density through a unit triangular map of the effects (``marginal_laplace._Nesting``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import pytest
 import brmspy as bp
 from brmspy.backends import get_backend
 from brmspy.backends.base import data_to_json
-from brmspy.backends.marginal_laplace import MARGINAL_TIMING, GlmmStructure, glmm_structure, marginal_laplace
+from brmspy.backends.marginal_laplace import (MARGINAL_TIMING, GlmmStructure, _Layout, _Model, glmm_structure,
+                                              marginal_laplace)
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "lme4_glmm"
 FORMULA = "y ~ x + (1 | s) + (1 | d) + (1 | dept)"
@@ -42,15 +47,24 @@ def simulate_crossed(n: int = 2400, seed: int = 31) -> pd.DataFrame:
     return pd.DataFrame({"y": y, "x": x, "s": s, "d": d, "dept": dept})
 
 
-@pytest.fixture(scope="module")
-def exact():
-    """The marginal Laplace result on a small crossed data set and an independent exact marginal."""
+def _nested(code: str) -> bool:
+    """The program centres the lecturers' means on their departments' (tuning ``nested``)."""
+    return "normal_lpdf(a_1_1 | a_2_1[P_1], sd_1[1])" in code
+
+
+@pytest.fixture(scope="module", params=["auto", True], ids=["standardised", "nested"])
+def exact(request):
+    """The marginal Laplace result on a small crossed data set and an independent exact marginal: brms's
+    standardised ``z`` (600 rows, ``"auto"``), and every block centred with the lecturers nested."""
     import stanli
 
     df = simulate_crossed(n=600)
-    code, data = bp.make_stancode(FORMULA, df, family="gaussian"), bp.make_standata(FORMULA, df, family="gaussian")
+    opts = {"family": "gaussian", "centered": request.param}
+    code, data = bp.make_stancode(FORMULA, df, **opts), bp.make_standata(FORMULA, df, **opts)
+    assert _nested(code) == (request.param is True)
     s = glmm_structure("gaussian", "identity", data)
     assert isinstance(s, GlmmStructure) and len(s.factors) == 3
+    assert [f.parent for f in s.factors] == ([2, None, None] if request.param is True else [None] * 3)
     backend = get_backend("stanli")
     built = backend.build(backend.compile(code), data)
     bs = stanli.bridgestan_model(stan_code=code, data=data_to_json(data), seed=1)
@@ -61,10 +75,13 @@ def exact():
         lp, gr = built.log_prob_grad(np.ascontiguousarray(t))
         return float(lp), np.asarray(gr)
 
-    start = np.asarray(built.optimize(seed=1, jacobian=True).unconstrained, dtype=np.float64)
+    try:  # as the backend: the joint mode, where it exists (centred effects: none, the sds run to 0)
+        start = np.asarray(built.optimize(seed=1, jacobian=True).unconstrained, dtype=np.float64)
+    except (RuntimeError, ValueError):
+        start = None
     lap = marginal_laplace(s, lpg, unc, names, lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True),
                            400, 1, start)
-    inner = np.flatnonzero([n.startswith(("z_", "a_")) for n in unc])
+    inner = np.flatnonzero([n.startswith(("z_", "a_", "r_")) for n in unc])
     outer = np.setdiff1d(np.arange(len(unc)), inner)
 
     fixed = np.array([unc[i] == "Intercept" or unc[i].startswith("b.") for i in outer])
@@ -86,11 +103,15 @@ def exact():
         x[inner] += np.linalg.solve(P, g[inner])  # the conditional mode, one Newton step
         return lpg(x)[0] - 0.5 * np.linalg.slogdet(P)[1]
 
-    return lap, outer, log_marginal, [unc[i] for i in outer]
+    def rerun(start_: np.ndarray):
+        return marginal_laplace(s, lpg, unc, names,
+                                lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True), 400, 1, start_)
+
+    return lap, outer, log_marginal, [unc[i] for i in outer], rerun
 
 
 def test_crossed_mode_is_the_exact_marginals_maximum(exact):
-    lap, outer, log_marginal, names = exact
+    lap, outer, log_marginal, names, _ = exact
     theta = lap.mode[outer]
     sd = np.sqrt(np.diag(lap.outer_cov))
     for j in range(theta.size):
@@ -102,7 +123,7 @@ def test_crossed_mode_is_the_exact_marginals_maximum(exact):
 
 
 def test_crossed_covariance_is_the_exact_marginals_curvature(exact):
-    lap, outer, log_marginal, names = exact
+    lap, outer, log_marginal, names, _ = exact
     theta = lap.mode[outer]
     sd = np.sqrt(np.diag(lap.outer_cov))
     f0 = log_marginal(theta)
@@ -115,17 +136,22 @@ def test_crossed_covariance_is_the_exact_marginals_curvature(exact):
         assert -curv == pytest.approx(prec, rel=0.02), names[j]
 
 
-@pytest.fixture(scope="module")
-def crossed_fit():
+def _laplace_fit(centered: bool | str = "auto"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return bp.brm(FORMULA, simulate_crossed(), family="gaussian", algorithm="laplace", seed=1, refresh=0,
-                      backend="stanli")
+                      backend="stanli", centered=centered)
+
+
+@pytest.fixture(scope="module")
+def crossed_fit():
+    return _laplace_fit()
 
 
 def test_crossed_fixed_effects_within_a_tenth_of_lme4s_standard_error(crossed_fit):
     ref = json.loads((REF / "crossed.json").read_text())
     assert MARGINAL_TIMING in crossed_fit.stan_draws.timings  # the marginal approximation, not the joint one
+    assert _nested(crossed_fit.build.code)  # 2400 rows: the gaussian rule centres the lecturers on departments
     d = crossed_fit.draws_dict
     for coef in ("Intercept", "x"):
         diff = abs(float(d[f"b_{coef}"].mean()) - ref[f"b_{coef}"])
@@ -176,7 +202,7 @@ def _integrated(log_marginal, names):
 def test_crossed_centre_is_the_mode_with_fixed_effects_integrated_out(exact):
     """The draws' centre for the sds and sigma maximises the exact marginal with b integrated out (REML-like),
     where the joint mode over b and the sds does not (the sd of 8 departments is pulled low)."""
-    lap, outer, log_marginal, names = exact
+    lap, outer, log_marginal, names, _ = exact
     g, bj = _integrated(log_marginal, names)
     sd = np.sqrt(np.diag(lap.outer_cov))
 
@@ -191,3 +217,84 @@ def test_crossed_centre_is_the_mode_with_fixed_effects_integrated_out(exact):
     at_mode, at_centre = slopes(lap.mode[outer]), slopes(lap.centre)
     assert np.abs(at_mode).max() > 0.2  # the joint mode is not the integrated marginal's maximum ...
     assert np.abs(at_centre).max() < 0.03  # ... the centre is (one Newton step from the mode)
+
+
+def test_crossed_laplace_is_the_same_for_either_parameterisation(crossed_fit):
+    """The marginal of the outer parameters does not depend on how the group effects are sampled (a linear
+    map with unit Jacobian, or z = r / sd, whose Jacobian the log det takes back): the nested centred
+    program (``"auto"`` here) and brms's ``z`` (``centered=False``) give the same draws of the fixed
+    effects, sds and sigma. Before the marginal path read ``P_k`` the nested program fell back to the
+    joint approximation, which failed (the joint Hessian is not negative definite)."""
+    z_fit = _laplace_fit(centered=False)
+    assert MARGINAL_TIMING in z_fit.stan_draws.timings and not _nested(z_fit.build.code)
+    dn, dz = crossed_fit.draws_dict, z_fit.draws_dict
+    for name in ("b_Intercept", "b_x", "sd_s__Intercept", "sd_d__Intercept", "sd_dept__Intercept", "sigma"):
+        sd = float(dz[name].std())
+        assert abs(float(dn[name].mean()) - float(dz[name].mean())) < 0.01 * sd, name
+        assert float(dn[name].std()) == pytest.approx(sd, rel=0.01), name
+    for name in ("r_s[0,Intercept]", "r_d[0,Intercept]", "r_dept[0,Intercept]"):
+        # the effects' draws move linearly with the outer ones around the mode in either parameterisation
+        # (r = sd z against r = a - a_parent): the same means, their sds within a fifth (r_dept, 8 levels:
+        # 0.234 nested, 0.285 with z, NUTS 0.273; the centred dept of the program before nesting: 0.234)
+        sd = float(dz[name].std())
+        assert abs(float(dn[name].mean()) - float(dz[name].mean())) < 0.05 * sd, name
+        assert float(dn[name].std()) == pytest.approx(sd, rel=0.2), name
+
+
+@pytest.mark.parametrize("family", ["gaussian", "poisson"])
+def test_nested_group_effect_hessian_is_the_programs(family):
+    """-H_uu of the nested centred program (a_d ~ normal(a_dept[P], sd_d), a_dept ~ normal(Intercept, sd_dept),
+    the linear predictor adding a_d[J_d] alone): the structure's solve, log det and draws (built in the
+    effects r, mapped to the group means u) equal the finite-difference Hessian of the program in u."""
+    import stanli
+
+    df = simulate_crossed(n=600)
+    if family == "poisson":
+        df["y"] = np.random.default_rng(4).poisson(np.exp(df.y - 2.5))
+    opts = {"family": family, "centered": True}
+    code, data = bp.make_stancode(FORMULA, df, **opts), bp.make_standata(FORMULA, df, **opts)
+    assert _nested(code)
+    s = glmm_structure(family, "identity" if family == "gaussian" else "log", data)
+    assert isinstance(s, GlmmStructure)
+    backend = get_backend("stanli")
+    built = backend.build(backend.compile(code), data)
+    bs = stanli.bridgestan_model(stan_code=code, data=data_to_json(data), seed=1)
+    lay = _Layout(s, list(bs.param_unc_names()), list(bs.param_names(include_tp=True, include_gq=False)))
+
+    def lpg(t):
+        lp, gr = built.log_prob_grad(np.ascontiguousarray(t))
+        return float(lp), np.asarray(gr)
+
+    m = _Model(s, lpg, lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True), lay)
+    assert m.nesting is not None
+    x = np.random.default_rng(6).uniform(-0.8, 0.8, int(built.n_unconstrained))
+    P = m.precision(x)
+    fd = np.empty((lay.inner.size, lay.inner.size))
+    for j, idx in enumerate(m.perm):
+        e = x.copy()
+        e[idx] += 1e-5
+        up = lpg(e)[1]
+        e[idx] -= 2e-5
+        fd[j] = ((up - lpg(e)[1]) / 2e-5)[m.perm]
+    prec = -0.5 * (fd + fd.T)
+    inv = P.solve(np.eye(lay.inner.size))
+    np.testing.assert_allclose(np.linalg.inv(inv), prec, atol=1e-4 * np.abs(prec).max())
+    assert P.logdet() == pytest.approx(np.linalg.slogdet(prec)[1], abs=1e-3)
+    draws = P.sample(np.random.default_rng(7).standard_normal((20000, lay.inner.size)))
+    np.testing.assert_allclose(np.cov(draws.T), inv, atol=0.05 * np.abs(inv).max())
+
+
+def test_crossed_mode_from_a_degenerate_joint_mode(exact):
+    """The joint density of centred effects has no mode (an sd runs to 0, the sd of the group intercept that
+    takes in the Intercept up, the Intercept far off): stanli's search stopped at Intercept -14.6, sd_dept
+    e^19.9 on InstEval-like data (mean 3.2), from where the outer Newton ended on the plateau of a huge sd_dept
+    (Hessian not negative definite). The fixed effects are profiled at lme4's start, and the curvature is
+    refreshed when Newton zigzags: the same mode as from a good start."""
+    lap, outer, _, names, rerun = exact
+    bad = lap.mode.copy()
+    for name, value in (("Intercept", -14.6), ("sd_1.1", -1.0), ("sd_2.1", 19.9), ("sd_3.1", -17.4)):
+        bad[outer[names.index(name)]] = value
+    again = rerun(bad)
+    sd = np.sqrt(np.diag(lap.outer_cov))
+    np.testing.assert_array_less(np.abs(again.mode[outer] - lap.mode[outer]) / sd, 0.01)
+    assert again.outer_iterations <= 30  # Newton converged (L-BFGS-B, its fallback, counts its own iterations)

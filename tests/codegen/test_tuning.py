@@ -147,6 +147,139 @@ def test_golden_hierarchical_centering(counts, update_golden):
     assert_golden("tuning_poisson_absorbed", code, update_golden)
 
 
+@pytest.fixture(scope="module")
+def nested() -> pd.DataFrame:
+    """InstEval's structure: lecturers d nested in departments p, crossed with students s; gaussian.
+
+    d has 50 rows per level and a spread well above its means' noise (centered by the gaussian
+    rule), p 250 rows per level (centered by rows), s 10 rows per level (brms's z).
+    """
+    rng = np.random.default_rng(12)
+    n, D, P, S = 1500, 30, 6, 150
+    d, s = rng.integers(0, D, n), rng.integers(0, S, n)
+    p = d % P
+    x = rng.normal(size=n)
+    y = (1.0 + 0.3 * x + rng.normal(0, 0.6, D)[d] + rng.normal(0, 0.4, P)[p] + rng.normal(0, 0.3, S)[s]
+         + rng.normal(0, 1, n))
+    return pd.DataFrame({"y": y, "x": x, "d": d, "p": p, "s": s})
+
+
+NESTED = "y ~ x + (1 | s) + (1 | d) + (1 | p)"
+
+
+def _ids(formula, data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {b.group: b.id for b in build_model(formula, data, "gaussian").frame.blocks}
+
+
+@pytest.mark.parametrize("absorb", [True, False])
+def test_nested_centering_equals_centered(nested, absorb):
+    """``a_d = a_p[P] + r_d`` (and ``a_p = Intercept + r_p``) is a shift with unit Jacobian: the same
+    log density as the plainly centered program at matching points, constants included."""
+    ids = _ids(NESTED, nested)
+    d, p, s = ids["d"], ids["p"], ids["s"]
+    centered = Tuning(centered=frozenset({d, p}))
+    tuned = Tuning(centered=frozenset({d, p}), absorbed={MU: (p, 1)} if absorb else {}, nested={d: p})
+    cen, nes = _programs(NESTED, nested, "gaussian", centered, tuned)
+    assert f"normal_lpdf(a_{d}_1 | {'a' if absorb else 'r'}_{p}_1[P_{d}], sd_{d}[1])" in nes.code
+    assert f"r_{p}_1[J_{p}]" not in nes.code and f"a_{p}_1[J_{p}]" not in nes.code  # inside a_d's means
+    np.testing.assert_array_equal(nes.data[f"P_{d}"][nested.d.to_numpy()], nested.p.to_numpy() + 1)
+    stanli.stan_to_mir(nes.code)
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        base = {"b": rng.normal(size=1), "Intercept": rng.normal(), "sigma": rng.uniform(0.5, 2),
+                f"sd_{d}": rng.uniform(0.2, 1, 1), f"sd_{p}": rng.uniform(0.2, 1, 1), f"sd_{s}": rng.uniform(0.2, 1, 1),
+                f"z_{s}": rng.normal(size=(1, 150))}
+        r_d, r_p = rng.normal(0, 0.5, 30), rng.normal(0, 0.5, 6)
+        m_p = r_p + base["Intercept"] if absorb else r_p
+        vc = {**base, f"r_{d}_1": r_d, f"r_{p}_1": r_p}
+        vn = {**base, f"a_{d}_1": r_d + m_p[nes.data[f"P_{d}"] - 1], f"{'a' if absorb else 'r'}_{p}_1": m_p}
+        lp_c, _ = _lp(cen, vc)
+        lp_n, _ = _lp(nes, vn)
+        np.testing.assert_allclose(lp_n, lp_c, rtol=1e-11)
+        # and the comparison can fail: a child's mean off by one parent level is another density
+        wrong = {**vn, f"a_{d}_1": vn[f"a_{d}_1"] + 0.1}
+        assert abs(_lp(nes, wrong)[0] - lp_c) > 1e-6
+
+
+def test_nested_chain_equals_centered(nested):
+    """A chain d in p in f: ``a_d ~ normal(a_p[P], sd_d)``, ``a_p ~ normal(a_f[P], sd_p)``,
+    ``a_f ~ normal(Intercept, sd_f)``; the same log density as the plainly centered program."""
+    data = nested.assign(f=nested.p % 2)
+    formula = NESTED + " + (1 | f)"
+    ids = _ids(formula, data)
+    d, p, f, s = ids["d"], ids["p"], ids["f"], ids["s"]
+    cen_ids = frozenset({d, p, f})
+    chain = Tuning(centered=cen_ids, absorbed={MU: (f, 1)}, nested={d: p, p: f})
+    cen, nes = _programs(formula, data, "gaussian", Tuning(centered=cen_ids), chain)
+    assert f"normal_lpdf(a_{d}_1 | a_{p}_1[P_{d}]" in nes.code and f"normal_lpdf(a_{p}_1 | a_{f}_1[P_{p}]" in nes.code
+    assert _tuning(formula, data, "gaussian").nested == {d: p, p: f}  # what "auto" chooses here
+    rng = np.random.default_rng(6)
+    base = {"b": rng.normal(size=1), "Intercept": rng.normal(), "sigma": 1.3, f"sd_{d}": np.array([0.6]),
+            f"sd_{p}": np.array([0.4]), f"sd_{f}": np.array([0.3]), f"sd_{s}": np.array([0.5]),
+            f"z_{s}": rng.normal(size=(1, 150))}
+    r_d, r_p, r_f = rng.normal(0, 0.5, 30), rng.normal(0, 0.5, 6), rng.normal(0, 0.5, 2)
+    a_f = base["Intercept"] + r_f
+    a_p = r_p + a_f[nes.data[f"P_{p}"] - 1]
+    a_d = r_d + a_p[nes.data[f"P_{d}"] - 1]
+    lp_c, _ = _lp(cen, {**base, f"r_{d}_1": r_d, f"r_{p}_1": r_p, f"r_{f}_1": r_f})
+    lp_n, _ = _lp(nes, {**base, f"a_{d}_1": a_d, f"a_{p}_1": a_p, f"a_{f}_1": a_f})
+    np.testing.assert_allclose(lp_n, lp_c, rtol=1e-11)
+
+
+def test_pinned_ratio(nested):
+    """The one-way ANOVA estimate of n * tau^2 / sigma^2 on data of known spread."""
+    from brmspy.codegen.tuning import pinned_ratio
+
+    rng = np.random.default_rng(4)
+    G, n = 400, 50
+    g = np.repeat(np.arange(G), n)
+    y = rng.normal(0, 0.5, G)[g] + rng.normal(0, 1, G * n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        block = build_model("y ~ 1 + (1 | g)", pd.DataFrame({"y": y, "g": g}), "gaussian").frame.blocks[0]
+    assert pinned_ratio(block, y) == pytest.approx(n * 0.25, rel=0.15)
+    assert pinned_ratio(block, rng.normal(size=G * n)) < 1  # no spread between levels
+
+
+def test_nested_choices(nested):
+    ids = _ids(NESTED, nested)
+    t = _tuning(NESTED, nested, "gaussian")
+    # d (50 rows per level, spread 0.6 against noise 1/sqrt(50)) and p (250 rows) are centered; s keeps z
+    assert t.centered == frozenset({ids["d"], ids["p"]})
+    assert t.nested == {ids["d"]: ids["p"]} and t.absorbed == {MU: (ids["p"], 1)}
+    # the gaussian rule needs LEAN_MIN_ROWS rows: on 900 rows d (30 rows per level) keeps brms's z
+    assert _tuning(NESTED, nested.iloc[:900], "gaussian").centered == frozenset({ids["p"]})
+    # poisson: rows per level only
+    counts = nested.assign(y=np.random.default_rng(1).poisson(2.0, len(nested)))
+    assert _tuning(NESTED, counts, "poisson").centered == frozenset({ids["p"]})
+    # crossed, not nested: no nesting
+    crossed = nested.assign(p=np.random.default_rng(2).integers(0, 6, len(nested)))
+    assert _tuning(NESTED, crossed, "gaussian").nested == {}
+    # s centered too (its levels pinned): of the two top-level centered intercepts the nested parent p,
+    # which the data see only through d's means, takes the Intercept
+    rng = np.random.default_rng(3)
+    strong_s = nested.assign(y=nested.y + rng.normal(0, 1.5, 150)[nested.s])
+    t = _tuning(NESTED, strong_s, "gaussian")
+    assert t.centered == frozenset(ids.values()) and t.nested == {ids["d"]: ids["p"]}
+    assert t.absorbed == {MU: (ids["p"], 1)}
+    # two nested hierarchies (d in p, e in q): neither parent can take the Intercept, so neither nests
+    e = rng.integers(0, 30, len(nested))
+    two = nested.assign(e=e, q=e % 6, y=nested.y + rng.normal(0, 0.6, 30)[e] + rng.normal(0, 0.4, 6)[e % 6])
+    t = _tuning(NESTED + " + (1 | e) + (1 | q)", two, "gaussian")
+    assert len(t.centered) == 4 and t.nested == {} and t.absorbed == {}
+
+
+def test_golden_nested_centering(nested, update_golden):
+    """The program ``brm()`` writes by default for InstEval's structure."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = bp.make_stancode(NESTED, nested)
+    stanli.stan_to_mir(code)
+    assert_golden("tuning_gaussian_nested", code, update_golden)
+
+
 # ------------------------------------------------------------------ choices
 
 
@@ -160,7 +293,7 @@ def _tuning(formula, data, family="poisson", **kw):
 def test_choices(counts):
     # 1200 rows, 120 rows per level of g: centered, absorbed, lean
     t = _tuning("y ~ x + (1 | g)", counts)
-    assert t == Tuning(frozenset({1}), {MU: (1, 1)}, unit_z=True, hoist_constants=True)
+    assert t == Tuning(frozenset({1}), {MU: (1, 1)}, {}, unit_z=True, hoist_constants=True)
     # brms's program when asked
     assert _tuning("y ~ x + (1 | g)", counts, centered=False, reduce=False) == Tuning()
     # under 1000 rows: no lean forms; 60 rows per level: brms's z
@@ -169,9 +302,12 @@ def test_choices(counts):
     # h has 4 rows per level: only g is centered, and g's intercept takes in the Intercept
     crossed = _tuning("y ~ x + (1 | g) + (1 | h)", counts)
     assert crossed.centered == frozenset({1}) and crossed.absorbed == {MU: (1, 1)}
-    # two centered intercepts: either would leave the other's ridge, so none absorbs
-    two = _tuning("y ~ x + (1 | g) + (1 | g2)", counts.assign(g2=counts.g % 5))
-    assert two.centered == frozenset({1, 2}) and two.absorbed == {}
+    # two crossed centered intercepts: either would leave the other's ridge, so none absorbs
+    two = _tuning("y ~ x + (1 | g) + (1 | g2)", counts.assign(g2=counts.index % 5))
+    assert two.centered == frozenset({1, 2}) and two.absorbed == {} and two.nested == {}
+    # g nested in g2 (each level of g in one level of g2): g is centered on g2's means, g2 takes the Intercept
+    nest = _tuning("y ~ x + (1 | g) + (1 | g2)", counts.assign(g2=counts.g % 5))
+    assert nest.centered == frozenset({1, 2}) and nest.nested == {1: 2} and nest.absorbed == {MU: (2, 1)}
     # a slope-only second block leaves g's intercept the only one
     assert _tuning("y ~ x + (1 | g) + (0 + x | h)", counts).absorbed == {MU: (1, 1)}
     # no population intercept: nothing to absorb
@@ -216,3 +352,20 @@ def test_same_posterior_as_brms_program(fits):
     assert_same_posterior(tuned, brms, ["b_Intercept", "b_x", "sd_g__Intercept", "r_g[2,Intercept]", "r_g[9,Intercept]"])
     assert_loglik_matches_stan(tuned)
     assert tuned.ranef()["g"].shape[0] == 10
+
+
+@pytest.fixture(scope="module")
+def nested_fits(nested):
+    kw = dict(data=nested, seed=5, refresh=0, chains=2, iter=1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bp.brm(NESTED, **kw), bp.brm(NESTED, centered=False, reduce=False, **kw)
+
+
+def test_nested_same_posterior_as_brms_program(nested_fits):
+    tuned, brms = nested_fits
+    assert "P_1" in tuned.standata() and "z_1" in brms.stancode() and "a_1_1" in tuned.stancode()
+    assert_same_posterior(tuned, brms, ["b_Intercept", "b_x", "sigma", "sd_d__Intercept", "sd_p__Intercept",
+                                        "sd_s__Intercept", "r_d[2,Intercept]", "r_p[3,Intercept]", "r_s[5,Intercept]"])
+    assert_loglik_matches_stan(tuned)
+    assert tuned.ranef()["d"].shape[0] == 30 and tuned.ranef()["p"].shape[0] == 6
