@@ -200,7 +200,7 @@ def test_arrow_draws_equal_nutpies_arviz_conversion():
     from brmspy.backends.nutpie_backend import NUTPIE_STATS, _arrow_draws
 
     backend = B.get_backend("nutpie")
-    compiled = backend.build(backend.compile(MATRIX_CODE), NORMAL_DATA, seed=3)[2]
+    compiled = backend.build(backend.compile(MATRIX_CODE), NORMAL_DATA, seed=3)[1]
 
     def run(raw):
         return nutpie.sample(compiled, draws=120, tune=80, chains=2, cores=1, seed=3, save_warmup=False,
@@ -248,7 +248,7 @@ nutpie = _nutpie()
 heavy = [m for m in ("arviz", "arviz_stats", "arviz_plots", "matplotlib", "scipy.stats") if m in sys.modules]
 backend = B.get_backend("nutpie")
 code = "data { int N; vector[N] y; } parameters { real mu; } model { y ~ normal(mu, 1); }"
-compiled = backend.build(backend.compile(code), {"N": 3, "y": [0.1, -0.4, 0.9]}, seed=1)[2]
+compiled = backend.build(backend.compile(code), {"N": 3, "y": [0.1, -0.4, 0.9]}, seed=1)[1]
 trace = nutpie.sample(compiled, draws=50, tune=50, chains=1, cores=1, seed=1, progress_bar=False)
 import arviz
 print(json.dumps({"heavy": heavy, "draws": int(trace.posterior["mu"].size), "real": type(arviz).__name__,
