@@ -19,8 +19,9 @@ Time outside nutpie's chains (issue 24): ``import nutpie`` imports ArviZ (with a
 arviz-plots, scipy.stats and matplotlib), about 1.1 s of its 1.7 s of CPU, though nothing here
 uses them; :func:`_nutpie` imports nutpie with a stand-in for ArviZ that imports the real package
 only when used (:class:`_DeferredArviz`), leaving about 0.5 s (xarray, which nutpie's annotations
-need). On the 10^5-row bernoulli GLMM that took ``brm()`` from 8.6 to 7.5 s of wall time at 200
-iterations (CPU 15.2 to 13.9 s; the time to build nutpie's model from 1.7 to 0.65 s). :func:`prefetch`
+need). On the 10^5-row bernoulli GLMM that and building nutpie's model from the JSON text
+(:meth:`NutpieBackend.build`) took ``brm()`` from 8.5 to 7.1 s of wall time at 200 iterations (CPU
+15.1 to 13.5 s; the time outside sampling from 2.0 to 0.6 s). :func:`prefetch`
 starts the import in a background thread when ``brm()`` is about to fit with nutpie, so it runs
 while the model frame, program and data are built (stanc, JSON and the runtime's model construction
 release the GIL). The draws are read from nutpie's raw Arrow trace
