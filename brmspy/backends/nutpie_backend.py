@@ -16,10 +16,15 @@ Differences from Stan's NUTS that a user can see, all stated in the errors and d
 - ``thin`` keeps every ``thin``-th draw (the first of each block, as CmdStan).
 
 Time outside nutpie's chains (issue 24): ``import nutpie`` imports ArviZ (with arviz-stats,
-arviz-plots, xarray, scipy.stats and matplotlib), about 1.5 s of CPU, though nothing here uses
-them. :func:`prefetch` starts that import in a background thread when ``brm()`` is about to fit with
-nutpie, so it runs while the model frame, program and data are built (stanc, JSON and the runtime's
-model construction release the GIL). The draws are read from nutpie's raw Arrow trace
+arviz-plots, scipy.stats and matplotlib), about 1.1 s of its 1.7 s of CPU, though nothing here
+uses them; :func:`_nutpie` imports nutpie with a stand-in for ArviZ that imports the real package
+only when used (:class:`_DeferredArviz`), leaving about 0.5 s (xarray, which nutpie's annotations
+need). On the 10^5-row bernoulli GLMM that and building nutpie's model from the JSON text
+(:meth:`NutpieBackend.build`) took ``brm()`` from 8.5 to 7.1 s of wall time at 200 iterations (CPU
+15.1 to 13.5 s; the time outside sampling from 2.0 to 0.6 s). :func:`prefetch`
+starts the import in a background thread when ``brm()`` is about to fit with nutpie, so it runs
+while the model frame, program and data are built (stanc, JSON and the runtime's model construction
+release the GIL). The draws are read from nutpie's raw Arrow trace
 (``return_raw_trace=True``, :func:`_arrow_draws`) rather than through its ArviZ conversion
 (``arviz.from_dict``), which brmspy would only take apart again.
 
@@ -28,8 +33,12 @@ Install with ``pip install "brmspy-stan[nutpie]"`` (nutpie and bridgestan, both 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
+import sys
 import threading
+import types
 import time
 from typing import Any, Mapping, Sequence
 
@@ -67,17 +76,77 @@ _EXTRA = 'pip install "brmspy-stan[nutpie]"'
 _PREFETCH: list[threading.Thread] = []  # the one background import of this process, once started
 
 
+class _DeferredArviz(types.ModuleType):
+    """Stand-in for ArviZ while nutpie is imported: nutpie's ``sample`` module imports ArviZ (and with
+    it arviz-stats, arviz-plots, scipy.stats and matplotlib: about 1.1 s of CPU) only to convert traces,
+    and brmspy reads the raw Arrow trace instead. The first attribute looked up on it imports the real
+    module, so nutpie's own conversion still works when someone asks for it."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if sys.modules.get("arviz") is self:
+            del sys.modules["arviz"]
+        import arviz  # the real package from here on
+
+        return getattr(arviz, attr)
+
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def _nutpie() -> Any:
+    """``import nutpie``, with ArviZ deferred (:class:`_DeferredArviz`) if nothing has imported it yet.
+
+    The stand-in is in ``sys.modules`` only while nutpie's modules run (under a lock, so the
+    background import of :func:`prefetch` and the sampling call do this once); afterwards
+    ``import arviz`` gives the real package.
+    """
+    with _IMPORT_LOCK:
+        stub = None
+        if "nutpie" not in sys.modules and "arviz" not in sys.modules:
+            stub = sys.modules["arviz"] = _DeferredArviz("arviz")
+        try:
+            import nutpie
+        finally:
+            if stub is not None and sys.modules.get("arviz") is stub:
+                del sys.modules["arviz"]
+    return nutpie
+
+
 def _import_nutpie() -> None:
     try:
-        import nutpie  # noqa: F401 - the import itself is the work (see prefetch)
+        _nutpie()  # the import itself is the work (see prefetch)
     except Exception:  # noqa: BLE001 - the sampling call imports again and reports the error there
         pass
+
+
+#: a one-parameter program, built once to learn where stanli's runtime library is (the same for every program)
+_PROBE_PROGRAM = "parameters { real x; } model { x ~ std_normal(); }"
+
+
+@functools.cache
+def _runtime_library_path() -> str:
+    """The path of stanli's BridgeStan-compatible runtime library, through stanli's public
+    ``bridgestan_model`` (on a one-parameter program, once per process)."""
+    import stanli
+
+    return str(stanli.bridgestan_model(stan_code=_PROBE_PROGRAM).lib_path)
+
+
+def _with_program(data_json: str, mir: str) -> str:
+    """The data JSON with the program under stanli's reserved key ``"__stanli"`` (the manifest
+    ``stanli.bridgestan_model`` adds: build id, MIR, name), spliced into the text rather than parsed
+    and encoded again (0.19 s at 4 MB)."""
+    import stanli
+
+    head = '{"__stanli": ' + json.dumps({"build_id": stanli.build_id(), "mir": mir, "name": "stanli_model"})
+    rest = data_json.strip()[1:].lstrip()  # data_to_json gives a JSON object: '{' ... '}'
+    return head + (rest if rest.startswith("}") else ", " + rest)
 
 
 def prefetch() -> None:
     """Start importing nutpie in a background thread (once per process), if it is installed.
 
-    ``import nutpie`` loads ArviZ, xarray, scipy.stats and matplotlib (about 1.5 s of CPU); started
+    ``import nutpie`` loads xarray (about 0.5 s of CPU; ArviZ is deferred: :func:`_nutpie`); started
     before the model is built, it overlaps the work that releases the GIL (stanc, the runtime's
     model construction, numpy). Whoever imports nutpie next waits for this import to finish
     (Python's per-module import lock) and gets the same module; an import error is raised there.
@@ -195,11 +264,15 @@ class NutpieBackend:
         nutpie's: the same stanc output (its MIR), so :meth:`compile` need not run stanc again."""
         return CompiledModel(self.name, model.code, handle=model.handle, compile_time=model.compile_time)
 
-    def build(self, model: CompiledModel, data: Mapping[str, Any] | None, seed: int = 1) -> tuple[Any, Any, Any]:
-        """``(bridgestan model, nutpie library, nutpie compiled model)`` for ``model`` with ``data`` (cached).
+    def build(self, model: CompiledModel, data: Mapping[str, Any] | None, seed: int = 1) -> tuple[Any, Any]:
+        """``(nutpie library, nutpie compiled model)`` for ``model`` with ``data`` (cached).
 
         ``seed`` seeds the RNG of the transformed data block; it is part of the cache key only
-        for programs that call an ``_rng`` function.
+        for programs that call an ``_rng`` function. nutpie's model is built on stanli's runtime
+        library from the data JSON with the program spliced in (:func:`_with_program`), without
+        first building a BridgeStan model (which parsed and re-encoded the JSON and built the model a
+        second time: 0.35 s of the 10^5-row bernoulli GLMM's 0.65 s); :meth:`log_prob_grad` builds one
+        when asked.
 
         Raises
         ------
@@ -209,33 +282,44 @@ class NutpieBackend:
             If the data do not fit the program's data block.
         """
         self._require()
-        import stanli
-
         data_json = data_to_json(data)
-        uses_rng = "_rng(" in model.code
-        key = (model.code_hash, code_hash(data_json), int(seed) if uses_rng else None)
+        key = ("nutpie", *self._key(model, data_json, seed))
         built = self._models.get(key)
         if built is not None:
             return built
-        try:
-            # the public way to the runtime: its library path and the data with the program inside.
-            # Built before nutpie is imported: the construction releases the GIL, so a prefetch()
-            # import runs meanwhile
-            bs = stanli.bridgestan_model(mir=model.handle, data=data_json, seed=int(seed))
-        except (RuntimeError, ValueError) as exc:
-            raise runtime_refusal(str(exc), "stanli's runtime") from None
+        _nutpie()  # ArviZ deferred
         from nutpie import _lib
         from nutpie.compile_stan import CompiledStanModel
 
         try:
-            library = _lib.StanLibrary(bs.lib_path)
-            nut = _lib.StanModel(library, {}, {}, {}, int(seed), bs.data, None)
+            library = _lib.StanLibrary(_runtime_library_path())
+            nut = _lib.StanModel(library, {}, {}, {}, int(seed), _with_program(data_json, model.handle), None)
         except (RuntimeError, ValueError) as exc:
             raise runtime_refusal(str(exc), "stanli's runtime") from None
         compiled = CompiledStanModel(_coords={}, data=None, code=model.code, library=library, dims={}, model=nut)
-        built = (bs, library, compiled)
+        built = (library, compiled)
         self._models.put(key, built)
         return built
+
+    @staticmethod
+    def _key(model: CompiledModel, data_json: str, seed: int) -> tuple[Any, ...]:
+        return model.code_hash, code_hash(data_json), int(seed) if "_rng(" in model.code else None
+
+    def _bridgestan(self, model: CompiledModel, data: Mapping[str, Any] | None, seed: int = 1) -> Any:
+        """The BridgeStan model of ``model`` with ``data`` on stanli's runtime (cached), for densities."""
+        self._require()
+        import stanli
+
+        data_json = data_to_json(data)
+        key = ("bridgestan", *self._key(model, data_json, seed))
+        bs = self._models.get(key)
+        if bs is None:
+            try:
+                bs = stanli.bridgestan_model(mir=model.handle, data=data_json, seed=int(seed))
+            except (RuntimeError, ValueError) as exc:
+                raise runtime_refusal(str(exc), "stanli's runtime") from None
+            self._models.put(key, bs)
+        return bs
 
     # -- sampling -------------------------------------------------------
     def sample(self, model: CompiledModel, data: Mapping[str, Any], config: SampleConfig) -> Draws:
@@ -259,9 +343,9 @@ class NutpieBackend:
         if cfg.num_warmup < 1:
             raise SamplingError("backend='nutpie' needs warmup >= 1 (nutpie adapts while it tunes).")
         t0 = time.perf_counter()
-        _bs, _lib, compiled = self.build(model, data, cfg.seed)  # first: it overlaps a prefetch() import
+        _lib, compiled = self.build(model, data, cfg.seed)
         t_build = time.perf_counter() - t0
-        import nutpie
+        nutpie = _nutpie()
 
         t1 = time.perf_counter()
         try:
@@ -312,7 +396,7 @@ class NutpieBackend:
         self, model: CompiledModel, data: Mapping[str, Any], theta_unconstrained: np.ndarray
     ) -> tuple[float, np.ndarray]:
         """Log density with Jacobian (constants dropped, as ``lp__``) and gradient (BridgeStan's)."""
-        bs = self.build(model, data)[0]
+        bs = self._bridgestan(model, data)
         theta = np.asarray(theta_unconstrained, dtype=np.float64).ravel()
         try:
             lp, grad = bs.log_density_gradient(theta, propto=True, jacobian=True)
@@ -322,4 +406,4 @@ class NutpieBackend:
 
     def unconstrained_size(self, model: CompiledModel, data: Mapping[str, Any]) -> int:
         """Length of the unconstrained parameter vector."""
-        return int(self.build(model, data)[0].param_unc_num())
+        return int(self._bridgestan(model, data).param_unc_num())

@@ -200,7 +200,7 @@ def test_arrow_draws_equal_nutpies_arviz_conversion():
     from brmspy.backends.nutpie_backend import NUTPIE_STATS, _arrow_draws
 
     backend = B.get_backend("nutpie")
-    compiled = backend.build(backend.compile(MATRIX_CODE), NORMAL_DATA, seed=3)[2]
+    compiled = backend.build(backend.compile(MATRIX_CODE), NORMAL_DATA, seed=3)[1]
 
     def run(raw):
         return nutpie.sample(compiled, draws=120, tune=80, chains=2, cores=1, seed=3, save_warmup=False,
@@ -238,3 +238,33 @@ def test_prefetch_starts_one_import_only_when_nutpie_will_sample(monkeypatch):
     assert len(nb._PREFETCH) == 1
     nb._PREFETCH[0].join(10)
     assert started == [True]
+
+
+DEFERRED_ARVIZ_SCRIPT = """
+import json, sys
+import brmspy.backends as B
+from brmspy.backends.nutpie_backend import _nutpie
+nutpie = _nutpie()
+heavy = [m for m in ("arviz", "arviz_stats", "arviz_plots", "matplotlib", "scipy.stats") if m in sys.modules]
+backend = B.get_backend("nutpie")
+code = "data { int N; vector[N] y; } parameters { real mu; } model { y ~ normal(mu, 1); }"
+compiled = backend.build(backend.compile(code), {"N": 3, "y": [0.1, -0.4, 0.9]}, seed=1)[1]
+trace = nutpie.sample(compiled, draws=50, tune=50, chains=1, cores=1, seed=1, progress_bar=False)
+import arviz
+print(json.dumps({"heavy": heavy, "draws": int(trace.posterior["mu"].size), "real": type(arviz).__name__,
+                  "same": sys.modules["nutpie.sample"].arviz.from_dict is arviz.from_dict}))
+"""
+
+
+def test_nutpie_import_defers_arviz():
+    """brmspy imports nutpie without ArviZ and what it pulls in (about 1.1 s of CPU, issue 24): in a
+    fresh interpreter none of them is loaded after the import, nutpie's own ArviZ conversion still
+    works (the stand-in imports ArviZ at first use), and ``import arviz`` then gives the real package."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", DEFERRED_ARVIZ_SCRIPT], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res == {"heavy": [], "draws": 50, "real": "module", "same": True}

@@ -197,9 +197,13 @@ def test_first_fit_loads_no_module_it_does_not_use():
 
 
 def test_brm_auto_nutpie_runs_stanc_and_encodes_once(monkeypatch):
-    """backend="auto" on 10,000+ rows: one stanc for both backends, one JSON text, no stanli model built."""
+    """backend="auto" on 10,000+ rows: one stanc for both backends, one JSON text, no stanli model built,
+    and no BridgeStan model of the data (nutpie's model is built from the JSON text; the runtime's
+    path comes from a one-parameter probe, built here once)."""
     import pandas as pd
     import stanli
+
+    from brmspy.backends import nutpie_backend
 
     stanli_backend = B.get_backend("stanli")
     monkeypatch.setattr(stanli_backend, "_compiled", ModelCache(32))
@@ -208,7 +212,15 @@ def test_brm_auto_nutpie_runs_stanc_and_encodes_once(monkeypatch):
     counts: Counter = Counter()
     _counting(monkeypatch, counts, stanli, "stan_to_mir", "stanc")
     _counting(monkeypatch, counts, stanli, "Model", "stanli_model")
-    _counting(monkeypatch, counts, stanli, "bridgestan_model", "runtime")
+    runtime = stanli.bridgestan_model
+
+    def bridgestan_model(*args, **kwargs):  # the probe has no data; a model of the fit's data would
+        counts["runtime_with_data" if kwargs.get("data") is not None else "runtime_probe"] += 1
+        return runtime(*args, **kwargs)
+
+    monkeypatch.setattr(stanli, "bridgestan_model", bridgestan_model)
+    nutpie_backend._runtime_library_path.cache_clear()
+    monkeypatch.setattr(B.get_backend("nutpie"), "_models", ModelCache(4))
     encode = json.dumps
 
     def dumps(obj, **kw):
@@ -225,4 +237,6 @@ def test_brm_auto_nutpie_runs_stanc_and_encodes_once(monkeypatch):
         warnings.simplefilter("ignore")
         fit = bp.brm("y ~ x", df, chains=1, iter=200, warmup=100, seed=3, refresh=0)
     assert fit.backend == "nutpie"
-    assert counts == Counter(stanc=1, runtime=1, json=1), counts  # before: 3 stanc, 3 JSON texts, a stanli model
+    # before: 3 stanc, 3 JSON texts, a stanli model; then a BridgeStan model of the data (runtime=1 was it)
+    assert counts == Counter(stanc=1, runtime_probe=1, json=1), counts
+    assert nutpie_backend._runtime_library_path.cache_info().currsize == 1
