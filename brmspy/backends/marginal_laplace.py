@@ -726,6 +726,18 @@ def _gaussian_start(s: GlmmStructure, x: np.ndarray, start: np.ndarray, lay: _La
     return x
 
 
+def _fixed_effects_curvature(value_grad: Callable, x: np.ndarray, g: np.ndarray, bj: np.ndarray) -> np.ndarray:
+    """``-H_bb``, the marginal's negative curvature in the fixed effects ``bj`` at ``x`` (gradient ``g``
+    there): forward differences of the exact gradient, symmetrised."""
+    H = np.empty((bj.size, bj.size))
+    for i, j in enumerate(bj):
+        e = x.copy()
+        step = 1e-3 * max(1.0, abs(x[j]))
+        e[j] += step
+        H[i] = (value_grad(e, need_du=False)[1][bj] - g[bj]) / step
+    return -0.5 * (H + H.T)
+
+
 def _profile_fixed_effects(value_grad: Callable, x: np.ndarray, lay: _Layout, steps: int = 3) -> np.ndarray:
     """The start's fixed effects moved to their maximum of the marginal given its sds and sigma (gaussian).
 
@@ -742,13 +754,8 @@ def _profile_fixed_effects(value_grad: Callable, x: np.ndarray, lay: _Layout, st
     try:
         f, g = value_grad(x, need_du=False)[:2]
         for _ in range(steps):
-            H = np.empty((bj.size, bj.size))
-            for i, j in enumerate(bj):
-                e = x.copy()
-                step = 1e-3 * max(1.0, abs(x[j]))
-                e[j] += step
-                H[i] = (value_grad(e, need_du=False)[1][bj] - g[bj]) / step
-            L = np.linalg.cholesky(-0.5 * (H + H.T))  # LinAlgError where it is no maximum: the start is kept
+            # LinAlgError where it is no maximum: the start is kept
+            L = np.linalg.cholesky(_fixed_effects_curvature(value_grad, x, g, bj))
             new = x.copy()
             new[bj] += np.linalg.solve(L.T, np.linalg.solve(L, g[bj]))  # Newton: (-H)^-1 g
             f_new, g_new = value_grad(new, need_du=False)[:2]
@@ -783,13 +790,7 @@ def _integrate_fixed_effects(value_grad: Callable, mode: np.ndarray, H: np.ndarr
 
     def logdet_bb(point: np.ndarray) -> float:
         g0 = value_grad(point, need_du=False)[1]
-        Hbb = np.empty((bj.size, bj.size))
-        for i, j in enumerate(bj):
-            e = point.copy()
-            step = 1e-3 * max(1.0, abs(point[j]))
-            e[j] += step
-            Hbb[i] = (value_grad(e, need_du=False)[1][bj] - g0[bj]) / step
-        sign, logdet = np.linalg.slogdet(-0.5 * (Hbb + Hbb.T))
+        sign, logdet = np.linalg.slogdet(_fixed_effects_curvature(value_grad, point, g0, bj))
         if sign <= 0:
             raise np.linalg.LinAlgError("fixed effects' curvature not negative definite")
         return logdet
