@@ -8,43 +8,18 @@ start moves, so the posterior is Stan's.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.backends import stanli_backend
 from brmspy.backends.warmstart import intercept_coordinate, intercept_inits
 from brmspy.codegen.api import build_model
 from brmspy.fit.brm import intercept_start_applies
+from tests.backends.test_warmstart_small import _fit_spied
 from tests.fit.test_fit import LME4
 
 SLEEP = "Reaction ~ Days + (Days | Subject)"
-
-
-def _fit_spied(mp: pytest.MonkeyPatch, formula: str, data: pd.DataFrame, **kw: Any):
-    """``brm()`` on stanli, with the keyword arguments of its ``Model.sample`` call recorded."""
-    calls: list[dict] = []
-    build = stanli_backend.StanliBackend.build
-
-    def spied_build(self, *args: Any, **kwargs: Any) -> Any:
-        built = build(self, *args, **kwargs)
-
-        class Spy:
-            def __getattr__(self, name: str) -> Any:
-                return getattr(built, name)
-
-            def sample(self, **skw: Any) -> Any:
-                calls.append(skw)
-                return built.sample(**skw)
-
-        return Spy()
-
-    mp.setattr(stanli_backend.StanliBackend, "build", spied_build)
-    fit = bp.brm(formula, data, backend="stanli", refresh=0, **kw)
-    return fit, calls[-1]
 
 
 @pytest.fixture(scope="module")

@@ -17,17 +17,14 @@ import pandas as pd
 import pytest
 
 import brmspy as bp
-from brmspy.backends import get_backend
-from brmspy.backends.base import data_to_json
 from brmspy.backends.marginal_laplace import (
     MARGINAL_TIMING,
     GlmmStructure,
-    _Layout,
-    _Model,
     _Precision,
     glmm_structure,
 )
 from brmspy.core.errors import SamplerWarning
+from tests.backends.laplace_checks import fd_hessian, stan_model
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*the draws come from.*"),
               pytest.mark.filterwarnings("ignore:.*Effective Samples Size.*"),
@@ -102,29 +99,11 @@ def test_group_effect_hessian_is_the_programs(family):
     code, data = bp.make_stancode(formula, df, family=family), bp.make_standata(formula, df, family=family)
     s = glmm_structure(family, {"poisson": "log", "bernoulli": "logit", "gaussian": "identity", "binomial": "logit"}[family], data)
     assert isinstance(s, GlmmStructure)
-    import stanli
-
-    backend = get_backend("stanli")
-    built = backend.build(backend.compile(code), data)
-    bs = stanli.bridgestan_model(stan_code=code, data=data_to_json(data), seed=1)
-    names = bs.param_names(include_tp=True, include_gq=False)
-    lay = _Layout(s, list(bs.param_unc_names()), list(names))
-
-    def lpg(t):
-        lp, gr = built.log_prob_grad(t)
-        return float(lp), np.asarray(gr)
-
-    m = _Model(s, lpg, lambda t: bs.param_constrain(t, include_tp=True), lay)
+    m, lay, lpg, built = stan_model(s, code, data)
     x = rng.uniform(-0.8, 0.8, int(built.n_unconstrained))
     P = m.precision(x)
     dense = P.solve(np.eye(lay.inner.size))  # P^-1, compared through its inverse
-    fd = np.empty((lay.inner.size, lay.inner.size))
-    for j, idx in enumerate(m.perm):
-        e = x.copy()
-        e[idx] += 1e-5
-        up = lpg(e)[1]
-        e[idx] -= 2e-5
-        fd[j] = ((up - lpg(e)[1]) / 2e-5)[m.perm]
+    fd = fd_hessian(m, lpg, x)
     np.testing.assert_allclose(np.linalg.inv(dense), -fd, atol=1e-4 * np.abs(fd).max())
 
 

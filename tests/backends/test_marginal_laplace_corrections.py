@@ -17,28 +17,23 @@ import pytest
 from scipy import integrate, special
 
 import brmspy as bp
-from brmspy.backends import get_backend
-from brmspy.backends.base import data_to_json
 from brmspy.backends.marginal_laplace import (
     MARGINAL_TIMING,
     GlmmStructure,
     _antithetic_normal,
-    _Layout,
-    _Model,
     _skew_shift,
     glmm_structure,
     integrated_laplace,
 )
 from brmspy.backends.variational import pareto_k
 from brmspy.core.errors import SamplerWarning
+from tests.backends.laplace_checks import stan_model
 
 LINK = {"poisson": "log", "bernoulli": "logit"}
 
 
 def _model(family: str, centered: bool):
     """A small one-factor GLMM (8 levels, 15 rows each) as a _Model on the Stan program's density."""
-    import stanli
-
     rng = np.random.default_rng(17)
     n, levels = 120, 8
     df = pd.DataFrame({"x": rng.normal(size=n), "g": np.arange(n) % levels})
@@ -48,17 +43,8 @@ def _model(family: str, centered: bool):
     data = bp.make_standata("y ~ x + (1 | g)", df, family=family, centered=centered)
     s = glmm_structure(family, LINK[family], data)
     assert isinstance(s, GlmmStructure)
-    backend = get_backend("stanli")
-    built = backend.build(backend.compile(code), data)
-    bs = stanli.bridgestan_model(stan_code=code, data=data_to_json(data), seed=1)
-    lay = _Layout(s, list(bs.param_unc_names()), list(bs.param_names(include_tp=True, include_gq=False)))
-
-    def lpg(t):
-        lp, gr = built.log_prob_grad(t)
-        return float(lp), np.asarray(gr)
-
+    m, lay, lpg, _ = stan_model(s, code, data)
     assert lay.centred == [centered]  # centred effects a_1 (prior sd) or standardised z_1 (r = sd z)
-    m = _Model(s, lpg, lambda t: bs.param_constrain(t, include_tp=True), lay)
     return m, lay, lpg
 
 

@@ -27,8 +27,9 @@ import pytest
 import brmspy as bp
 from brmspy.backends import get_backend
 from brmspy.backends.base import data_to_json
-from brmspy.backends.marginal_laplace import (MARGINAL_TIMING, GlmmStructure, _Layout, _Model, glmm_structure,
+from brmspy.backends.marginal_laplace import (MARGINAL_TIMING, GlmmStructure, glmm_structure,
                                               marginal_laplace)
+from tests.backends.laplace_checks import fd_hessian, stan_model
 
 REF = Path(__file__).resolve().parents[1] / "reference" / "lme4_glmm"
 FORMULA = "y ~ x + (1 | s) + (1 | d) + (1 | dept)"
@@ -246,8 +247,6 @@ def test_nested_group_effect_hessian_is_the_programs(family):
     """-H_uu of the nested centred program (a_d ~ normal(a_dept[P], sd_d), a_dept ~ normal(Intercept, sd_dept),
     the linear predictor adding a_d[J_d] alone): the structure's solve, log det and draws (built in the
     effects r, mapped to the group means u) equal the finite-difference Hessian of the program in u."""
-    import stanli
-
     df = simulate_crossed(n=600)
     if family == "poisson":
         df["y"] = np.random.default_rng(4).poisson(np.exp(df.y - 2.5))
@@ -256,26 +255,11 @@ def test_nested_group_effect_hessian_is_the_programs(family):
     assert _nested(code)
     s = glmm_structure(family, "identity" if family == "gaussian" else "log", data)
     assert isinstance(s, GlmmStructure)
-    backend = get_backend("stanli")
-    built = backend.build(backend.compile(code), data)
-    bs = stanli.bridgestan_model(stan_code=code, data=data_to_json(data), seed=1)
-    lay = _Layout(s, list(bs.param_unc_names()), list(bs.param_names(include_tp=True, include_gq=False)))
-
-    def lpg(t):
-        lp, gr = built.log_prob_grad(np.ascontiguousarray(t))
-        return float(lp), np.asarray(gr)
-
-    m = _Model(s, lpg, lambda t: bs.param_constrain(np.ascontiguousarray(t), include_tp=True), lay)
+    m, lay, lpg, built = stan_model(s, code, data)
     assert m.nesting is not None
     x = np.random.default_rng(6).uniform(-0.8, 0.8, int(built.n_unconstrained))
     P = m.precision(x)
-    fd = np.empty((lay.inner.size, lay.inner.size))
-    for j, idx in enumerate(m.perm):
-        e = x.copy()
-        e[idx] += 1e-5
-        up = lpg(e)[1]
-        e[idx] -= 2e-5
-        fd[j] = ((up - lpg(e)[1]) / 2e-5)[m.perm]
+    fd = fd_hessian(m, lpg, x)
     prec = -0.5 * (fd + fd.T)
     inv = P.solve(np.eye(lay.inner.size))
     np.testing.assert_allclose(np.linalg.inv(inv), prec, atol=1e-4 * np.abs(prec).max())
